@@ -1,0 +1,13 @@
+// A tiny Result type: decoders return bad input as a value instead of throwing (see STYLE.md,
+// "Assertions crash; bad input is a value").
+
+export type Result<T, E> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
+
+export function ok<T>(value: T): { readonly ok: true; readonly value: T } {
+  return { ok: true, value };
+}
+
+export function err<E>(error: E): { readonly ok: false; readonly error: E } {
+  return { ok: false, error };
+}

@@ -1,0 +1,1284 @@
+// Raft as a pure, synchronous, deterministic state machine in the shape of etcd/raft, with
+// Galera's membership semantics on top (docs/design/consensus.md). Inputs arrive through
+// `step()`; outputs leave as a `Ready` batch that the caller persists, sends, applies and then
+// acknowledges with `advance()`.
+import { assert } from '../assert.js';
+import { defaultRaftLimits, entryOverheadBytes, type RaftLimits } from '../limits.js';
+import type { Prng } from '../prng.js';
+import type { Index, NodeId, Term } from '../types.js';
+import { index as asIndex, term as asTerm } from '../types.js';
+import { RaftLog } from './log.js';
+import { Progress } from './progress.js';
+import type {
+  Boundary,
+  ConfigState,
+  DurableState,
+  Entry,
+  HardState,
+  Input,
+  Message,
+  Proposal,
+  RaftEvent,
+  RaftOptions,
+  Ready,
+  Role,
+} from './types.js';
+
+const ROLE_TRANSITIONS = {
+  follower: ['follower', 'preCandidate', 'candidate'],
+  preCandidate: ['follower', 'preCandidate', 'candidate'],
+  candidate: ['follower', 'preCandidate', 'candidate', 'leader'],
+  leader: ['follower'],
+} as const satisfies Record<Role, readonly Role[]>;
+
+type Distribute<T> = T extends unknown ? Omit<T, 'from' | 'term'> & { term?: Term } : never;
+type OutgoingMessage = Distribute<Message>;
+
+interface PendingRead {
+  readonly seq: number;
+  readonly index: Index;
+  readonly from: NodeId;
+  readonly context: number;
+}
+
+type MembershipChange =
+  | { readonly kind: 'remove'; readonly node: NodeId }
+  | { readonly kind: 'addLearner'; readonly node: NodeId };
+
+export const emptyConfig: ConfigState = { voters: [], learners: [] };
+
+/** The durable state of a node that has never run: its log starts empty under `config`. */
+export function initialDurableState(config: ConfigState): DurableState {
+  return {
+    hardState: { term: asTerm(0), vote: null, commit: asIndex(0), forcedConfig: null },
+    boundary: { index: asIndex(0), term: asTerm(0), config: normalizeConfig(config) },
+    entries: [],
+  };
+}
+
+export function normalizeConfig(config: ConfigState): ConfigState {
+  const voters = [...new Set(config.voters)].sort();
+  const learners = [...new Set(config.learners)].filter((n) => !voters.includes(n)).sort();
+  return { voters, learners };
+}
+
+export function quorumOf(voterCount: number): number {
+  return Math.floor(voterCount / 2) + 1;
+}
+
+export class Raft {
+  readonly id: NodeId;
+  readonly log: RaftLog;
+  private readonly options: RaftOptions;
+  private readonly limits: RaftLimits;
+  private readonly prng: Prng;
+
+  private currentTerm: Term;
+  private vote: NodeId | null;
+  private currentRole: Role = 'follower';
+  private currentLeader: NodeId | null = null;
+  /** Configurations in log order; the first is the one at the compaction boundary. */
+  private configHistory: Array<{ index: Index; config: ConfigState }>;
+  private forcedConfig: ConfigState | null;
+
+  private readonly progress = new Map<NodeId, Progress>();
+  private readonly votes = new Map<NodeId, boolean>();
+  private nowTick = 0;
+  private electionElapsed = 0;
+  private heartbeatElapsed = 0;
+  private randomizedElectionTimeout = 0;
+
+  private leadTransferee: NodeId | null = null;
+  private transferElapsed = 0;
+  private readonly membershipQueue: MembershipChange[] = [];
+  private uncommittedBytes = 0;
+
+  private readSeq = 0;
+  private pendingReads: PendingRead[] = [];
+  private readsBeforeCommit: Array<{ from: NodeId; context: number }> = [];
+
+  private leaving = false;
+  private removedReported = false;
+  private memberElapsed = 0;
+  private stateTransferPendingSinceTick: number | null = null;
+
+  // Outputs accumulated for the next ready batch.
+  private messages: Message[] = [];
+  private events: RaftEvent[] = [];
+  private boundaryOut: Boundary | null = null;
+  private resetLogOut = false;
+  private persistedHardState: HardState;
+  private readyOutstanding = false;
+
+  constructor(
+    options: RaftOptions,
+    durable: DurableState,
+    prng: Prng,
+    limits: RaftLimits = defaultRaftLimits,
+  ) {
+    assert(
+      options.electionTicks > options.heartbeatTicks,
+      'election timeout must exceed heartbeat',
+    );
+    assert(options.heartbeatTicks >= 1, 'heartbeat interval must be at least one tick');
+    this.id = options.id;
+    this.options = options;
+    this.limits = limits;
+    this.prng = prng;
+    const hs = durable.hardState;
+    this.currentTerm = hs.term;
+    this.vote = hs.vote;
+    this.forcedConfig = hs.forcedConfig;
+    this.persistedHardState = hs;
+    this.log = new RaftLog(
+      durable.boundary,
+      durable.entries,
+      hs.commit,
+      durable.applied ?? durable.boundary.index,
+    );
+    this.configHistory = [{ index: durable.boundary.index, config: durable.boundary.config }];
+    for (const entry of durable.entries) {
+      if (entry.kind === 'config')
+        this.configHistory.push({ index: entry.index, config: entry.config! });
+    }
+    this.resetElectionTimeout();
+  }
+
+  // ---- observers ----
+
+  get term(): Term {
+    return this.currentTerm;
+  }
+  get role(): Role {
+    return this.currentRole;
+  }
+  get leader(): NodeId | null {
+    return this.currentLeader;
+  }
+  get votedFor(): NodeId | null {
+    return this.vote;
+  }
+  get isLeaving(): boolean {
+    return this.leaving;
+  }
+
+  config(): ConfigState {
+    return this.forcedConfig ?? this.configHistory[this.configHistory.length - 1]!.config;
+  }
+
+  /** The configuration in force at `index`, or null when that is before the boundary. */
+  configAt(index: Index): ConfigState | null {
+    if (index < this.configHistory[0]!.index) return null;
+    let found = this.configHistory[0]!.config;
+    for (const item of this.configHistory) {
+      if (item.index > index) break;
+      found = item.config;
+    }
+    return found;
+  }
+
+  /** The index of the newest configuration entry in the log. */
+  configIndex(): Index {
+    return this.configHistory[this.configHistory.length - 1]!.index;
+  }
+
+  isVoter(node: NodeId = this.id): boolean {
+    return this.config().voters.includes(node);
+  }
+
+  isMember(node: NodeId = this.id): boolean {
+    const config = this.config();
+    return config.voters.includes(node) || config.learners.includes(node);
+  }
+
+  /** Leader only: how far each member's log is known to match. */
+  matchOf(node: NodeId): Index | null {
+    if (node === this.id) return this.log.stableIndex;
+    return this.progress.get(node)?.match ?? null;
+  }
+
+  hardState(): HardState {
+    return {
+      term: this.currentTerm,
+      vote: this.options.canary?.unpersistedVote ? this.persistedHardState.vote : this.vote,
+      commit: this.log.commit,
+      forcedConfig: this.forcedConfig,
+    };
+  }
+
+  // ---- the batch interface ----
+
+  hasReady(): boolean {
+    if (this.readyOutstanding) return false;
+    return (
+      this.messages.length > 0 ||
+      this.events.length > 0 ||
+      this.boundaryOut !== null ||
+      this.log.unstableFrom <= this.log.lastIndex() ||
+      this.log.emittedApply < this.log.commit ||
+      !sameHardState(this.hardState(), this.persistedHardState)
+    );
+  }
+
+  ready(): Ready {
+    assert(!this.readyOutstanding, 'ready() called again before advance()');
+    this.readyOutstanding = true;
+    const hardState = this.hardState();
+    const changed = !sameHardState(hardState, this.persistedHardState);
+    if (changed) this.persistedHardState = hardState;
+    const ready: Ready = {
+      hardState: changed ? hardState : null,
+      boundary: this.boundaryOut,
+      resetLog: this.resetLogOut,
+      entries: this.log.takeUnstable(),
+      messages: this.messages,
+      committed: this.log.takeCommitted(this.limits.applyBytesMax, entryOverheadBytes),
+      events: this.events,
+    };
+    this.messages = [];
+    this.events = [];
+    this.boundaryOut = null;
+    this.resetLogOut = false;
+    return ready;
+  }
+
+  advance(): void {
+    assert(this.readyOutstanding, 'advance() without a ready batch');
+    this.readyOutstanding = false;
+  }
+
+  // ---- inputs ----
+
+  step(input: Input): void {
+    switch (input.type) {
+      case 'tick':
+        return this.tick();
+      case 'message':
+        return this.onMessage(input.message);
+      case 'propose':
+        return this.propose(this.id, input.proposals);
+      case 'persisted':
+        return this.onPersisted(input.index, input.term);
+      case 'applied':
+        return this.onApplied(input.index);
+      case 'compact':
+        return this.onCompact(input.index);
+      case 'readIndex':
+        return this.onReadIndex(this.id, input.context);
+      case 'transferLeadership':
+        return this.transferLeadership(input.to);
+      case 'leave':
+        return this.onLeave();
+      case 'addLearner':
+        return this.queueMembership({ kind: 'addLearner', node: input.node });
+      case 'removeNode':
+        return this.queueMembership({ kind: 'remove', node: input.node });
+      case 'stateTransferred':
+        return this.onStateTransferred(input.index, input.term, input.config);
+      case 'forceBootstrap':
+        return this.onForceBootstrap(input.voters);
+      case 'campaign':
+        return this.campaign(this.options.preVote ? 'pre' : 'real');
+    }
+  }
+
+  // ---- time ----
+
+  private tick(): void {
+    this.nowTick++;
+    if (this.currentRole === 'leader') return this.tickLeader();
+    this.electionElapsed++;
+    if (this.isPromotable() && this.electionElapsed >= this.randomizedElectionTimeout) {
+      this.electionElapsed = 0;
+      this.campaign(this.options.preVote ? 'pre' : 'real');
+    }
+    this.tickMembership();
+    if (
+      this.stateTransferPendingSinceTick !== null &&
+      this.nowTick - this.stateTransferPendingSinceTick >= this.options.stateTransferRetryTicks
+    ) {
+      this.stateTransferPendingSinceTick = null;
+    }
+  }
+
+  /** A follower that is leaving, or not a member, keeps asking until the leader acts. */
+  private tickMembership(): void {
+    // A learner that hears from no leader may have been removed without learning it.
+    const orphan = !this.isVoter() && this.electionElapsed >= 2 * this.options.electionTicks;
+    const member = this.isMember() && !orphan;
+    if (member && !this.leaving) {
+      this.memberElapsed = 0;
+      return;
+    }
+    this.memberElapsed++;
+    if (this.memberElapsed < this.options.electionTicks) return;
+    this.memberElapsed = 0;
+    if (this.leaving) {
+      if (this.removedReported) return;
+      const targets = this.currentLeader !== null ? [this.currentLeader] : this.contactList();
+      for (const peer of targets) this.send({ type: 'leave', to: peer, node: this.id });
+      return;
+    }
+    for (const peer of this.contactList()) this.send({ type: 'join', to: peer, node: this.id });
+  }
+
+  private tickLeader(): void {
+    this.heartbeatElapsed++;
+    this.electionElapsed++;
+    if (this.electionElapsed >= this.options.electionTicks) {
+      this.electionElapsed = 0;
+      if (this.options.checkQuorum && !this.quorumActive()) {
+        this.becomeFollower(this.currentTerm, null);
+        return;
+      }
+    }
+    if (this.leadTransferee !== null && ++this.transferElapsed >= this.options.electionTicks) {
+      this.abortTransfer();
+    }
+    if (this.heartbeatElapsed >= this.options.heartbeatTicks) {
+      this.heartbeatElapsed = 0;
+      this.broadcastHeartbeat();
+    }
+    // Leave requests from others go first, so two leaving nodes never hand leadership back and forth.
+    if (this.leaving && this.leadTransferee === null && this.membershipQueue.length === 0) {
+      this.handOverLeadership();
+    }
+    this.applyMembershipPolicy();
+  }
+
+  private quorumActive(): boolean {
+    let active = 0;
+    for (const voter of this.config().voters) {
+      if (voter === this.id) {
+        active++;
+        continue;
+      }
+      const pr = this.progress.get(voter);
+      if (pr?.recentActive) active++;
+    }
+    for (const pr of this.progress.values()) pr.recentActive = false;
+    return active >= quorumOf(this.config().voters.length);
+  }
+
+  // ---- elections ----
+
+  /** A leaving voter still campaigns: it may hold the only up-to-date log; it hands over after. */
+  private isPromotable(): boolean {
+    return this.isVoter() && this.stateTransferPendingSinceTick === null;
+  }
+
+  private campaign(kind: 'pre' | 'real' | 'transfer'): void {
+    if (!this.isVoter()) return;
+    if (this.currentRole === 'leader') return;
+    let voteTerm: Term;
+    if (kind === 'pre') {
+      this.becomeRole('preCandidate');
+      this.setLeader(null); // a node that campaigns has given up on its leader: no lease to keep
+      voteTerm = asTerm(this.currentTerm + 1);
+    } else {
+      this.becomeCandidate();
+      voteTerm = this.currentTerm;
+    }
+    this.votes.clear();
+    this.votes.set(this.id, true);
+    if (this.tallyVotes() === 'won') {
+      if (kind === 'pre') return this.campaign('real');
+      return this.becomeLeader();
+    }
+    const lastIndex = this.log.lastIndex();
+    const lastTerm = this.log.lastTerm();
+    for (const voter of this.config().voters) {
+      if (voter === this.id) continue;
+      if (kind === 'pre') {
+        this.send({ type: 'preVote', to: voter, term: voteTerm, lastIndex, lastTerm });
+      } else {
+        this.send({
+          type: 'vote',
+          to: voter,
+          term: voteTerm,
+          lastIndex,
+          lastTerm,
+          transfer: kind === 'transfer',
+        });
+      }
+    }
+  }
+
+  private tallyVotes(): 'won' | 'lost' | 'pending' {
+    const voters = this.config().voters;
+    let granted = 0;
+    let rejected = 0;
+    for (const voter of voters) {
+      const vote = this.votes.get(voter);
+      if (vote === true) granted++;
+      else if (vote === false) rejected++;
+    }
+    const quorum = quorumOf(voters.length);
+    if (granted >= quorum) return 'won';
+    if (rejected > voters.length - quorum) return 'lost';
+    return 'pending';
+  }
+
+  private becomeRole(role: Role): void {
+    const allowed: readonly Role[] = ROLE_TRANSITIONS[this.currentRole];
+    assert(allowed.includes(role), `role transition ${this.currentRole} -> ${role} is not allowed`);
+    const changed = role !== this.currentRole;
+    this.currentRole = role;
+    if (changed) this.events.push({ kind: 'role', role, term: this.currentTerm });
+  }
+
+  private setLeader(leader: NodeId | null): void {
+    if (leader === this.currentLeader) return;
+    this.currentLeader = leader;
+    this.events.push({ kind: 'leader', leader, term: this.currentTerm });
+  }
+
+  private becomeFollower(term: Term, leader: NodeId | null): void {
+    assert(term >= this.currentTerm, 'terms never go back');
+    if (term > this.currentTerm) {
+      this.currentTerm = term;
+      this.vote = null;
+    }
+    this.becomeRole('follower');
+    this.setLeader(leader);
+    this.resetCommonState();
+  }
+
+  private becomeCandidate(): void {
+    this.becomeRole('candidate');
+    this.currentTerm = asTerm(this.currentTerm + 1);
+    this.vote = this.id;
+    this.setLeader(null);
+    this.resetCommonState();
+  }
+
+  private becomeLeader(): void {
+    this.becomeRole('leader');
+    assert(this.isVoter(), 'only a voter can lead');
+    this.setLeader(this.id);
+    this.resetCommonState();
+    for (const member of this.progressMembers()) {
+      this.progress.set(member, new Progress(asIndex(this.log.lastIndex() + 1), this.nowTick));
+    }
+    if (this.forcedConfig !== null) {
+      this.appendLocal('config', new Uint8Array(0), this.forcedConfig);
+    } else {
+      this.appendLocal('noop', new Uint8Array(0), null);
+    }
+    this.broadcastAppend();
+  }
+
+  private resetCommonState(): void {
+    this.electionElapsed = 0;
+    this.heartbeatElapsed = 0;
+    this.resetElectionTimeout();
+    this.leadTransferee = null;
+    this.transferElapsed = 0;
+    this.votes.clear();
+    this.progress.clear();
+    this.pendingReads = [];
+    this.readsBeforeCommit = [];
+    this.uncommittedBytes = 0;
+  }
+
+  private resetElectionTimeout(): void {
+    const base = this.options.electionTicks;
+    this.randomizedElectionTimeout = base + this.prng.int(base);
+  }
+
+  private inLease(): boolean {
+    return (
+      this.options.checkQuorum &&
+      this.currentLeader !== null &&
+      this.electionElapsed < this.options.electionTicks
+    );
+  }
+
+  // ---- messages ----
+
+  private onMessage(m: Message): void {
+    assert(m.to === this.id, `message for ${m.to} delivered to ${this.id}`);
+    switch (m.type) {
+      case 'propose':
+        return this.propose(m.from, m.proposals);
+      case 'readIndex':
+        return this.onReadIndex(m.from, m.context);
+      case 'join':
+        return this.onJoin(m.node);
+      case 'leave':
+        return this.onLeaveRequest(m.node);
+      case 'leaveConfirmed':
+        return this.onLeaveConfirmed();
+      default:
+        break;
+    }
+    if (m.type === 'preVote' || m.type === 'vote') this.noticeNonMember(m.from);
+    if (m.term > this.currentTerm) {
+      if (!this.acceptHigherTerm(m)) return;
+    } else if (m.term < this.currentTerm) {
+      return this.onStaleTerm(m);
+    }
+    this.dispatch(m);
+  }
+
+  /** Returns whether to go on handling a message from a higher term. */
+  private acceptHigherTerm(m: Message): boolean {
+    if (m.type === 'preVote' || m.type === 'vote') {
+      const transfer = m.type === 'vote' && m.transfer;
+      if (this.inLease() && !transfer) return false;
+    }
+    if (m.type === 'preVote') return true;
+    if (m.type === 'preVoteResponse' && !m.reject) return true;
+    const fromLeader = m.type === 'append' || m.type === 'heartbeat' || m.type === 'stateTransfer';
+    this.becomeFollower(m.term, fromLeader ? m.from : null);
+    return true;
+  }
+
+  private onStaleTerm(m: Message): void {
+    if (
+      (this.options.checkQuorum || this.options.preVote) &&
+      (m.type === 'append' || m.type === 'heartbeat')
+    ) {
+      // Tell a stale leader about the newer term so it steps down.
+      this.send({ type: 'heartbeatResponse', to: m.from, readSeq: 0 });
+    } else if (m.type === 'preVote') {
+      this.send({ type: 'preVoteResponse', to: m.from, reject: true });
+    }
+  }
+
+  private dispatch(m: Message): void {
+    switch (m.type) {
+      case 'preVote':
+      case 'vote':
+        return this.onVoteRequest(m);
+      case 'preVoteResponse':
+      case 'voteResponse':
+        return this.onVoteResponse(m);
+      case 'append':
+        return this.onAppend(m);
+      case 'appendResponse':
+        return this.onAppendResponse(m);
+      case 'heartbeat':
+        return this.onHeartbeat(m);
+      case 'heartbeatResponse':
+        return this.onHeartbeatResponse(m);
+      case 'stateTransfer':
+        return this.onStateTransferRequest(m);
+      case 'timeoutNow':
+        return this.onTimeoutNow();
+      case 'readIndexResponse':
+        this.events.push({ kind: 'readReady', context: m.context, index: m.index });
+        return;
+      default:
+        assert(false, `unexpected message ${m.type}`);
+    }
+  }
+
+  private onVoteRequest(m: Extract<Message, { type: 'preVote' | 'vote' }>): void {
+    const pre = m.type === 'preVote';
+    const canVote =
+      this.vote === m.from ||
+      (this.vote === null && this.currentLeader === null) ||
+      (pre && m.term > this.currentTerm);
+    const grant = canVote && this.log.isUpToDate(m.lastIndex, m.lastTerm);
+    const responseType = pre ? 'preVoteResponse' : 'voteResponse';
+    if (!grant) {
+      this.send({ type: responseType, to: m.from, reject: true });
+      return;
+    }
+    this.send({ type: responseType, to: m.from, term: m.term, reject: false });
+    if (!pre) {
+      this.electionElapsed = 0;
+      this.vote = m.from;
+    }
+  }
+
+  private onVoteResponse(m: Extract<Message, { type: 'preVoteResponse' | 'voteResponse' }>): void {
+    const expected = this.currentRole === 'preCandidate' ? 'preVoteResponse' : 'voteResponse';
+    if (this.currentRole !== 'preCandidate' && this.currentRole !== 'candidate') return;
+    if (m.type !== expected) return;
+    this.votes.set(m.from, !m.reject);
+    const result = this.tallyVotes();
+    if (result === 'won') {
+      if (this.currentRole === 'preCandidate') this.campaign('real');
+      else this.becomeLeader();
+    } else if (result === 'lost') {
+      this.becomeFollower(this.currentTerm, null);
+    }
+  }
+
+  private onAppend(m: Extract<Message, { type: 'append' }>): void {
+    assert(
+      this.currentRole !== 'leader',
+      `two leaders in term ${m.term}: ${this.id} and ${m.from}`,
+    );
+    if (this.currentRole !== 'follower') this.becomeFollower(this.currentTerm, m.from);
+    this.setLeader(m.from);
+    this.electionElapsed = 0;
+    this.clearForcedConfig();
+    if (m.prevIndex < this.log.commit) {
+      this.respondAppend(m.from, false, this.log.commit);
+      return;
+    }
+    if (!this.log.matchTerm(m.prevIndex, m.prevTerm)) {
+      const hint = this.log.findConflictByTerm(
+        asIndex(Math.min(m.prevIndex, this.log.lastIndex())),
+        m.prevTerm,
+      );
+      this.send({
+        type: 'appendResponse',
+        to: m.from,
+        reject: true,
+        index: m.prevIndex,
+        hintIndex: hint.index,
+        hintTerm: hint.term,
+      });
+      return;
+    }
+    const lastNew = asIndex(m.prevIndex + m.entries.length);
+    const changedFrom = this.log.appendFromLeader(m.entries);
+    if (changedFrom !== null) this.onLogChanged(changedFrom);
+    this.commitTo(asIndex(Math.min(m.commit, lastNew)));
+    this.respondAppend(m.from, false, lastNew);
+  }
+
+  private respondAppend(to: NodeId, reject: boolean, index: Index): void {
+    this.send({
+      type: 'appendResponse',
+      to,
+      reject,
+      index,
+      hintIndex: asIndex(0),
+      hintTerm: asTerm(0),
+    });
+  }
+
+  /** The log changed from `from` on: configurations after that point are rebuilt. */
+  private onLogChanged(from: Index): void {
+    while (
+      this.configHistory.length > 1 &&
+      this.configHistory[this.configHistory.length - 1]!.index >= from
+    ) {
+      this.configHistory.pop();
+    }
+    const before = this.config();
+    for (let i = from; i <= this.log.lastIndex(); i++) {
+      const entry = this.log.entryAt(i);
+      if (entry.kind === 'config')
+        this.configHistory.push({ index: entry.index, config: entry.config! });
+    }
+    const after = this.config();
+    if (after !== before)
+      this.events.push({ kind: 'config', config: after, index: this.configIndex() });
+  }
+
+  private onHeartbeat(m: Extract<Message, { type: 'heartbeat' }>): void {
+    assert(
+      this.currentRole !== 'leader',
+      `two leaders in term ${m.term}: ${this.id} and ${m.from}`,
+    );
+    if (this.currentRole !== 'follower') this.becomeFollower(this.currentTerm, m.from);
+    this.setLeader(m.from);
+    this.electionElapsed = 0;
+    this.clearForcedConfig();
+    this.commitTo(asIndex(Math.min(m.commit, this.log.lastIndex())));
+    this.send({ type: 'heartbeatResponse', to: m.from, readSeq: m.readSeq });
+  }
+
+  private onTimeoutNow(): void {
+    if (!this.isPromotable()) return;
+    this.campaign('transfer');
+  }
+
+  // ---- the leader's side of replication ----
+
+  private onAppendResponse(m: Extract<Message, { type: 'appendResponse' }>): void {
+    if (this.currentRole !== 'leader') return;
+    const pr = this.progress.get(m.from);
+    if (pr === undefined) return;
+    this.heardFrom(pr);
+    if (m.reject) {
+      if (pr.state === 'transfer') return;
+      const probe = this.log.findConflictByTerm(m.hintIndex, m.hintTerm);
+      if (pr.maybeDecrease(m.index, asIndex(probe.index + 1))) this.sendAppend(m.from, false);
+      return;
+    }
+    const updated = pr.maybeUpdate(m.index);
+    if (pr.state === 'transfer' && pr.match >= pr.transferIndex) pr.become('probe');
+    if (pr.state === 'probe' && updated) pr.become('replicate');
+    if (pr.catchUpReported && pr.match >= this.log.lastIndex()) pr.catchUpReported = false;
+    if (updated && this.maybeCommit()) {
+      this.broadcastAppend();
+    } else {
+      this.sendAppend(m.from, false);
+    }
+    if (m.from === this.leadTransferee && pr.match === this.log.lastIndex()) {
+      this.send({ type: 'timeoutNow', to: m.from });
+    }
+  }
+
+  private onHeartbeatResponse(m: Extract<Message, { type: 'heartbeatResponse' }>): void {
+    if (this.currentRole !== 'leader') return;
+    const pr = this.progress.get(m.from);
+    if (pr === undefined) return;
+    this.heardFrom(pr);
+    if (
+      pr.state === 'transfer' &&
+      this.nowTick - pr.transferSinceTick >= this.options.stateTransferRetryTicks
+    ) {
+      pr.become('probe'); // the joiner is alive but did not finish: ask again
+    }
+    if (pr.state === 'probe') pr.probeSent = false;
+    // A full pipeline whose answers were lost would stall forever: start over from the match.
+    if (
+      pr.state === 'replicate' &&
+      pr.isPaused(this.limits.inflightMessagesMax, this.limits.inflightBytesMax)
+    ) {
+      pr.become('probe');
+    }
+    // An empty append still carries prevIndex: a follower that lost the pipeline rejects it.
+    if (pr.match < this.log.lastIndex() || pr.state === 'probe') this.sendAppend(m.from, true);
+    if (m.readSeq > pr.readSeqAcked) {
+      pr.readSeqAcked = m.readSeq;
+      this.releaseReads();
+    }
+  }
+
+  private heardFrom(pr: Progress): void {
+    pr.recentActive = true;
+    pr.lastHeardTick = this.nowTick;
+  }
+
+  private sendAppend(to: NodeId, sendIfEmpty: boolean): void {
+    const pr = this.progress.get(to);
+    if (pr === undefined) return;
+    for (;;) {
+      if (pr.isPaused(this.limits.inflightMessagesMax, this.limits.inflightBytesMax)) return;
+      const prevIndex = asIndex(pr.next - 1);
+      const prevTerm = this.log.termAt(prevIndex);
+      if (prevTerm === null) return this.startStateTransfer(to, pr);
+      const last = this.log.lastIndex();
+      const entries =
+        pr.next <= last
+          ? this.log.slice(
+              pr.next,
+              Math.min(last, pr.next + this.limits.appendEntriesMax - 1),
+              this.limits.appendBytesMax,
+              entryOverheadBytes,
+            )
+          : [];
+      if (entries.length === 0 && !sendIfEmpty && pr.state === 'replicate') return;
+      this.send({ type: 'append', to, prevIndex, prevTerm, entries, commit: this.log.commit });
+      if (entries.length > 0) {
+        this.reportCatchUp(to, pr);
+        pr.sentEntries(entries[entries.length - 1]!.index, payloadBytes(entries));
+      } else if (pr.state === 'probe') {
+        pr.probeSent = true;
+      }
+      if (pr.state !== 'replicate' || entries.length === 0) return;
+      sendIfEmpty = false;
+    }
+  }
+
+  private reportCatchUp(to: NodeId, pr: Progress): void {
+    const last = this.log.lastIndex();
+    if (pr.catchUpReported || last - pr.match <= this.options.catchUpReportEntries) return;
+    pr.catchUpReported = true;
+    this.events.push({
+      kind: 'catchUp',
+      peer: to,
+      fromIndex: asIndex(pr.match + 1),
+      toIndex: last,
+    });
+  }
+
+  private startStateTransfer(to: NodeId, pr: Progress): void {
+    if (pr.state !== 'transfer') pr.become('transfer');
+    pr.transferIndex = this.log.boundaryIndex;
+    pr.transferSinceTick = this.nowTick;
+    this.send({
+      type: 'stateTransfer',
+      to,
+      index: this.log.boundaryIndex,
+      donor: this.chooseDonor(to),
+    });
+  }
+
+  /** Galera picks a synced node other than the joiner; we prefer a follower to spare the leader. */
+  private chooseDonor(joiner: NodeId): NodeId {
+    for (const voter of this.config().voters) {
+      if (voter === joiner || voter === this.id) continue;
+      const pr = this.progress.get(voter);
+      if (pr !== undefined && pr.recentActive && pr.match >= this.log.boundaryIndex) return voter;
+    }
+    return this.id;
+  }
+
+  private broadcastAppend(): void {
+    for (const member of this.progress.keys()) this.sendAppend(member, true);
+  }
+
+  private broadcastHeartbeat(): void {
+    for (const [member, pr] of this.progress) {
+      this.send({
+        type: 'heartbeat',
+        to: member,
+        commit: asIndex(Math.min(pr.match, this.log.commit)),
+        readSeq: this.readSeq,
+      });
+    }
+  }
+
+  /** Advances the commit index to what a majority holds durably; returns whether it moved. */
+  private maybeCommit(): boolean {
+    const voters = this.config().voters;
+    const matches = voters.map((v) =>
+      v === this.id ? this.log.stableIndex : (this.progress.get(v)?.match ?? 0),
+    );
+    matches.sort((a, b) => b - a);
+    const quorumIndex = asIndex(matches[quorumOf(voters.length) - 1] ?? 0);
+    if (quorumIndex <= this.log.commit) return false;
+    const staleOk = this.options.canary?.staleTermCommit === true;
+    // Raft's rule (§5.4.2): only entries of the current term commit by counting replicas.
+    if (!staleOk && this.log.termAt(quorumIndex) !== this.currentTerm) return false;
+    this.commitTo(quorumIndex);
+    return true;
+  }
+
+  private commitTo(index: Index): void {
+    if (index <= this.log.commit) return;
+    assert(index <= this.log.lastIndex(), 'commit beyond the end of the log');
+    const previous = this.log.commit;
+    this.log.commit = index;
+    if (this.currentRole === 'leader') this.onLeaderCommit(previous);
+    this.checkRemoved();
+  }
+
+  private onLeaderCommit(previous: Index): void {
+    for (let i = previous + 1; i <= this.log.commit; i++) {
+      this.uncommittedBytes -= this.log.entryAt(i).data.byteLength + entryOverheadBytes;
+    }
+    if (this.uncommittedBytes < 0) this.uncommittedBytes = 0;
+    if (this.configIndex() <= this.log.commit) {
+      const members = new Set(this.progressMembers());
+      for (const node of [...this.progress.keys()])
+        if (!members.has(node)) this.progress.delete(node);
+    }
+    if (this.committedInTerm()) {
+      const waiting = this.readsBeforeCommit;
+      this.readsBeforeCommit = [];
+      for (const read of waiting) this.onReadIndex(read.from, read.context);
+    }
+  }
+
+  private checkRemoved(): void {
+    if (this.isMember()) {
+      this.removedReported = false;
+      return;
+    }
+    if (this.removedReported || this.configIndex() > this.log.commit) return;
+    if (this.configHistory.length < 2 && !this.leaving) return;
+    this.removedReported = true;
+    this.events.push({ kind: 'removed', index: this.configIndex() });
+  }
+
+  private committedInTerm(): boolean {
+    return this.log.termAt(this.log.commit) === this.currentTerm;
+  }
+
+  private appendLocal(
+    kind: Entry['kind'],
+    data: Uint8Array,
+    config: ConfigState | null,
+    origin: NodeId | null = null,
+    proposalId = 0,
+  ): void {
+    const entry: Entry = {
+      index: asIndex(this.log.lastIndex() + 1),
+      term: this.currentTerm,
+      kind,
+      data,
+      config,
+      origin,
+      proposalId,
+    };
+    this.log.append(entry);
+    this.uncommittedBytes += data.byteLength + entryOverheadBytes;
+    if (kind === 'config') {
+      this.configHistory.push({ index: entry.index, config: config! });
+      this.forcedConfig = null;
+      this.events.push({ kind: 'config', config: config!, index: entry.index });
+      this.reconcileProgress();
+    }
+  }
+
+  /** Members of the newest configuration, plus those it removed until that removal commits. */
+  private progressMembers(): NodeId[] {
+    const config = this.config();
+    const members = [...config.voters, ...config.learners].filter((n) => n !== this.id);
+    if (this.configIndex() > this.log.commit && this.configHistory.length >= 2) {
+      const previous = this.configHistory[this.configHistory.length - 2]!.config;
+      for (const n of [...previous.voters, ...previous.learners]) {
+        if (n !== this.id && !members.includes(n)) members.push(n);
+      }
+    }
+    return members;
+  }
+
+  private reconcileProgress(): void {
+    for (const member of this.progressMembers()) {
+      if (!this.progress.has(member)) {
+        this.progress.set(member, new Progress(asIndex(this.log.lastIndex()), this.nowTick));
+      }
+    }
+  }
+
+  // ---- proposals, persistence, applying ----
+
+  private propose(origin: NodeId, proposals: readonly Proposal[]): void {
+    if (proposals.length === 0) return;
+    assert(
+      proposals.length <= this.limits.proposeEntriesMax || origin !== this.id,
+      'too many proposals in one input',
+    );
+    const reason = this.proposeRefusal(proposals);
+    if (reason !== null) {
+      if (origin === this.id) {
+        this.events.push({
+          kind: 'proposalsDropped',
+          proposalIds: proposals.map((p) => p.proposalId),
+          reason,
+        });
+      }
+      return;
+    }
+    if (this.currentRole !== 'leader') {
+      this.send({ type: 'propose', to: this.currentLeader!, proposals });
+      return;
+    }
+    for (const p of proposals) this.appendLocal('normal', p.data, null, origin, p.proposalId);
+    this.broadcastAppend();
+  }
+
+  private proposeRefusal(
+    proposals: readonly Proposal[],
+  ): 'no_leader' | 'transferring' | 'not_member' | 'overloaded' | 'leaving' | null {
+    if (this.leaving) return 'leaving';
+    if (this.currentLeader === null) return 'no_leader';
+    if (this.currentRole !== 'leader') return null;
+    if (this.leadTransferee !== null) return 'transferring';
+    let bytes = 0;
+    for (const p of proposals) bytes += p.data.byteLength + entryOverheadBytes;
+    if (this.uncommittedBytes + bytes > this.limits.uncommittedBytesMax) return 'overloaded';
+    return null;
+  }
+
+  private onPersisted(index: Index, term: Term): void {
+    // An entry handed out and then overwritten by a newer leader is re-handed later: ignore it.
+    if (index >= this.log.unstableFrom || index <= this.log.stableIndex) return;
+    if (this.log.termAt(index) !== term) return; // overwritten since it was handed out
+    this.log.stableIndex = index;
+    if (this.currentRole === 'leader' && this.maybeCommit()) this.broadcastAppend();
+  }
+
+  private onApplied(index: Index): void {
+    assert(index <= this.log.emittedApply, 'applied() beyond what was handed out');
+    if (index > this.log.applied) this.log.applied = index;
+  }
+
+  private onCompact(index: Index): void {
+    if (index <= this.log.boundaryIndex) return;
+    assert(index <= this.log.applied, 'compaction beyond the applied index');
+    this.log.compact(index);
+    while (this.configHistory.length > 1 && this.configHistory[1]!.index <= index)
+      this.configHistory.shift();
+    const config = this.configHistory[0]!.config;
+    this.configHistory[0] = { index, config };
+    this.boundaryOut = { index, term: this.log.boundaryTerm, config };
+  }
+
+  // ---- state transfer ----
+
+  private onStateTransferRequest(m: Extract<Message, { type: 'stateTransfer' }>): void {
+    assert(
+      this.currentRole !== 'leader',
+      `two leaders in term ${m.term}: ${this.id} and ${m.from}`,
+    );
+    if (this.currentRole !== 'follower') this.becomeFollower(this.currentTerm, m.from);
+    this.setLeader(m.from);
+    this.electionElapsed = 0;
+    if (m.index <= this.log.commit) {
+      this.respondAppend(m.from, false, this.log.commit);
+      return;
+    }
+    if (this.stateTransferPendingSinceTick !== null) return;
+    this.stateTransferPendingSinceTick = this.nowTick;
+    this.events.push({
+      kind: 'needStateTransfer',
+      donor: m.donor,
+      upTo: m.index,
+      term: this.currentTerm,
+    });
+  }
+
+  private onStateTransferred(index: Index, term: Term, config: ConfigState): void {
+    this.stateTransferPendingSinceTick = null;
+    if (index <= this.log.commit) return;
+    this.log.reset(index, term);
+    this.configHistory = [{ index, config }];
+    this.boundaryOut = { index, term, config };
+    this.resetLogOut = true;
+    this.events.push({ kind: 'config', config, index });
+    if (this.currentLeader !== null) this.respondAppend(this.currentLeader, false, index);
+  }
+
+  // ---- reads ----
+
+  private onReadIndex(from: NodeId, context: number): void {
+    if (this.currentRole !== 'leader') {
+      if (this.currentLeader !== null && from === this.id) {
+        this.send({ type: 'readIndex', to: this.currentLeader, context });
+      }
+      return;
+    }
+    if (!this.committedInTerm()) {
+      if (this.readsBeforeCommit.length < this.limits.pendingReadsMax)
+        this.readsBeforeCommit.push({ from, context });
+      return;
+    }
+    if (this.config().voters.length === 1) return this.answerRead(from, context, this.log.commit);
+    if (this.pendingReads.length >= this.limits.pendingReadsMax) return;
+    this.readSeq++;
+    this.pendingReads.push({ seq: this.readSeq, index: this.log.commit, from, context });
+    this.broadcastHeartbeat();
+  }
+
+  private releaseReads(): void {
+    const voters = this.config().voters;
+    const acked = voters.map((v) =>
+      v === this.id ? this.readSeq : (this.progress.get(v)?.readSeqAcked ?? 0),
+    );
+    acked.sort((a, b) => b - a);
+    const confirmed = acked[quorumOf(voters.length) - 1] ?? 0;
+    while (this.pendingReads.length > 0 && this.pendingReads[0]!.seq <= confirmed) {
+      const read = this.pendingReads.shift()!;
+      this.answerRead(read.from, read.context, read.index);
+    }
+  }
+
+  private answerRead(from: NodeId, context: number, index: Index): void {
+    if (from === this.id) this.events.push({ kind: 'readReady', context, index });
+    else this.send({ type: 'readIndexResponse', to: from, context, index });
+  }
+
+  // ---- membership ----
+
+  private transferLeadership(to: NodeId): void {
+    if (this.currentRole !== 'leader' || to === this.id || !this.isVoter(to)) return;
+    this.leadTransferee = to;
+    this.transferElapsed = 0;
+    const pr = this.progress.get(to)!;
+    if (pr.match === this.log.lastIndex()) this.send({ type: 'timeoutNow', to });
+    else this.sendAppend(to, true);
+  }
+
+  private abortTransfer(): void {
+    this.leadTransferee = null;
+    this.transferElapsed = 0;
+  }
+
+  private onLeave(): void {
+    if (this.leaving) return;
+    this.leaving = true;
+    this.memberElapsed = this.options.electionTicks; // ask at the next tick
+    if (!this.isMember()) {
+      // Already out of the configuration (removed while away): the leave is done.
+      this.removedReported = true;
+      this.events.push({ kind: 'removed', index: this.configIndex() });
+      return;
+    }
+    if (this.currentRole !== 'leader') {
+      if (this.currentLeader !== null)
+        this.send({ type: 'leave', to: this.currentLeader, node: this.id });
+      return;
+    }
+    this.handOverLeadership();
+  }
+
+  /** Graceful leave: hand leadership to the most up-to-date voter, then ask it to remove us. */
+  private handOverLeadership(): void {
+    const others = this.config().voters.filter((v) => v !== this.id);
+    if (others.length === 0) {
+      if (!this.removedReported) this.events.push({ kind: 'removed', index: this.log.commit });
+      this.removedReported = true;
+      return;
+    }
+    let best = others[0]!;
+    for (const v of others)
+      if ((this.progress.get(v)?.match ?? 0) > (this.progress.get(best)?.match ?? 0)) best = v;
+    this.transferLeadership(best);
+  }
+
+  private onLeaveRequest(node: NodeId): void {
+    if (node === this.id) return;
+    if (this.currentRole !== 'leader') {
+      if (this.currentLeader !== null && this.currentLeader !== node) {
+        this.send({ type: 'leave', to: this.currentLeader, node });
+      }
+      return;
+    }
+    if (!this.isMember(node) && this.configIndex() <= this.log.commit) {
+      this.send({ type: 'leaveConfirmed', to: node });
+      return;
+    }
+    this.queueMembership({ kind: 'remove', node }, true);
+  }
+
+  private onLeaveConfirmed(): void {
+    if (!this.leaving || this.removedReported) return;
+    this.removedReported = true;
+    this.events.push({ kind: 'removed', index: this.log.commit });
+  }
+
+  private onJoin(node: NodeId): void {
+    if (this.currentRole !== 'leader') {
+      if (this.currentLeader !== null && node !== this.currentLeader) {
+        this.send({ type: 'join', to: this.currentLeader, node });
+      }
+      return;
+    }
+    if (this.isMember(node)) return;
+    this.queueMembership({ kind: 'addLearner', node });
+  }
+
+  /** A vote request from outside the configuration is a node that wants back in. */
+  private noticeNonMember(from: NodeId): void {
+    if (this.isMember(from)) return;
+    if (this.currentRole === 'leader') this.onJoin(from);
+    else if (this.currentLeader !== null)
+      this.send({ type: 'join', to: this.currentLeader, node: from });
+  }
+
+  private queueMembership(change: MembershipChange, urgent = false): void {
+    if (this.currentRole !== 'leader') return;
+    if (this.membershipQueue.some((c) => c.kind === change.kind && c.node === change.node)) return;
+    if (urgent) this.membershipQueue.unshift(change);
+    else this.membershipQueue.push(change);
+    this.applyMembershipPolicy();
+  }
+
+  private canChangeConfig(): boolean {
+    return (
+      this.currentRole === 'leader' &&
+      this.leadTransferee === null &&
+      this.configIndex() <= this.log.commit &&
+      this.committedInTerm()
+    );
+  }
+
+  /** Galera's policy: remove silent members, promote caught-up learners, one change at a time. */
+  private applyMembershipPolicy(): void {
+    if (!this.canChangeConfig()) return;
+    const config = this.config();
+    const change = this.membershipQueue.shift() ?? this.automaticChange(config);
+    if (change === null) return;
+    const next = applyChange(config, change, this.id);
+    if (next === null) return;
+    this.appendLocal('config', new Uint8Array(0), next);
+    this.broadcastAppend();
+  }
+
+  private automaticChange(
+    config: ConfigState,
+  ): MembershipChange | { kind: 'promote'; node: NodeId } | null {
+    const inactive = this.options.inactiveTicks;
+    if (inactive > 0) {
+      for (const member of [...config.voters, ...config.learners]) {
+        if (member === this.id) continue;
+        const pr = this.progress.get(member);
+        if (pr !== undefined && this.nowTick - pr.lastHeardTick >= inactive)
+          return { kind: 'remove', node: member };
+      }
+    }
+    for (const learner of config.learners) {
+      const pr = this.progress.get(learner);
+      if (pr !== undefined && pr.recentActive && pr.match >= this.log.commit)
+        return { kind: 'promote', node: learner };
+    }
+    return null;
+  }
+
+  private onForceBootstrap(voters: readonly NodeId[]): void {
+    assert(voters.includes(this.id), 'a forced configuration must include this node');
+    const before = this.config();
+    const forced = normalizeConfig({ voters, learners: [] });
+    this.events.push({
+      kind: 'forcedBootstrap',
+      voters: forced.voters,
+      uncertainFrom: asIndex(this.log.commit + 1),
+      uncertainTo: this.log.lastIndex(),
+      lostVoters: before.voters.filter((v) => !forced.voters.includes(v)),
+    });
+    this.forcedConfig = forced;
+    this.leaving = false;
+    if (this.currentRole === 'leader') this.becomeFollower(this.currentTerm, null);
+    this.campaign('transfer');
+  }
+
+  private clearForcedConfig(): void {
+    // A leader reached us: the forced configuration lost (or was carried by its log).
+    this.forcedConfig = null;
+  }
+
+  private contactList(): NodeId[] {
+    const known = new Set<NodeId>([
+      ...this.options.peers,
+      ...this.config().voters,
+      ...this.config().learners,
+    ]);
+    known.delete(this.id);
+    return [...known].sort();
+  }
+
+  private send(message: OutgoingMessage): void {
+    const full = { ...message, from: this.id, term: message.term ?? this.currentTerm } as Message;
+    this.messages.push(full);
+  }
+}
+
+function applyChange(
+  config: ConfigState,
+  change: MembershipChange | { kind: 'promote'; node: NodeId },
+  self: NodeId,
+): ConfigState | null {
+  const voters = config.voters.filter((v) => v !== change.node);
+  const learners = config.learners.filter((v) => v !== change.node);
+  switch (change.kind) {
+    case 'remove':
+      if (change.node === self) return null; // the leader leaves by transferring first
+      if (voters.length === config.voters.length && learners.length === config.learners.length)
+        return null;
+      return normalizeConfig({ voters, learners });
+    case 'addLearner':
+      if (config.voters.includes(change.node) || config.learners.includes(change.node)) return null;
+      return normalizeConfig({ voters, learners: [...learners, change.node] });
+    case 'promote':
+      if (!config.learners.includes(change.node)) return null;
+      return normalizeConfig({ voters: [...voters, change.node], learners });
+  }
+}
+
+function payloadBytes(entries: readonly Entry[]): number {
+  let bytes = 0;
+  for (const e of entries) bytes += e.data.byteLength + entryOverheadBytes;
+  return bytes;
+}
+
+function sameHardState(a: HardState, b: HardState): boolean {
+  return (
+    a.term === b.term &&
+    a.vote === b.vote &&
+    a.commit === b.commit &&
+    a.forcedConfig === b.forcedConfig
+  );
+}

@@ -1,0 +1,217 @@
+// Goal: the consensus core's behaviour reads as stories — elections, check-quorum, pre-vote,
+// learners, Galera's membership policy, graceful leave, whole-cluster restarts, state transfer and
+// pc.bootstrap. Method: script the deterministic simulated world (no random faults) and assert on
+// roles, terms, configurations and the events the cores report; the safety checker runs throughout.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { defaultRaftLimits } from '../../src/core/limits.js';
+import { nodeId } from '../../src/core/types.js';
+import { World, raftTiming, tickMs, type WorldParams } from '../sim/world.js';
+
+function cluster(nodeCount: number, options: Partial<WorldParams> = {}): World {
+  const params: WorldParams = {
+    seed: 42,
+    nodeCount,
+    initialVoters: nodeCount,
+    lossRate: 0,
+    duplicateRate: 0,
+    delayMaxMs: 2,
+    fsyncMaxMs: 1,
+    compactKeepEntries: 1000,
+    limits: defaultRaftLimits,
+    canary: null,
+    momentCrashRate: 0,
+    ...options,
+  };
+  const world = new World(params, false);
+  for (let slot = 0; slot < params.initialVoters; slot++) world.start(slot);
+  return world;
+}
+
+function run(world: World, forMs: number): void {
+  world.runUntil(world.nowMs + forMs);
+  assert.deepEqual(world.checker.violations, []);
+}
+
+function leaderOf(world: World): number {
+  const leaders = world.nodes.filter((n) => n.status === 'up' && n.raft?.role === 'leader');
+  assert.equal(leaders.length, 1, 'exactly one leader');
+  return leaders[0]!.slot;
+}
+
+function raftOf(world: World, slot: number) {
+  const raft = world.nodes[slot]!.raft;
+  assert.ok(raft !== null, `n${slot + 1} is running`);
+  return raft;
+}
+
+function isolate(world: World, slot: number): void {
+  for (let other = 0; other < world.nodes.length; other++) {
+    if (other === slot) continue;
+    world.block(slot, other);
+    world.block(other, slot);
+  }
+}
+
+const electionMs = raftTiming.electionTicks * tickMs;
+const inactiveMs = raftTiming.inactiveTicks * tickMs;
+
+test('a new leader is elected after the leader crashes, and followers still commit', () => {
+  const world = cluster(3);
+  run(world, 1000);
+  const first = leaderOf(world);
+  const firstTerm = raftOf(world, first).term;
+  world.crash(first);
+  run(world, 6 * electionMs);
+  const second = leaderOf(world);
+  assert.notEqual(second, first);
+  assert.ok(raftOf(world, second).term > firstTerm);
+  const follower = [0, 1, 2].find((s) => s !== first && s !== second)!;
+  const id = world.propose(follower, 1)!;
+  run(world, 200);
+  assert.ok(world.checker.acked.has(`n${follower + 1}#${id}`), 'a proposal on a follower commits');
+});
+
+test('a partitioned leader steps down by check-quorum', () => {
+  const world = cluster(3);
+  run(world, 1000);
+  const leader = leaderOf(world);
+  isolate(world, leader);
+  run(world, 3 * electionMs);
+  assert.notEqual(raftOf(world, leader).role, 'leader');
+  const others = [0, 1, 2].filter((s) => s !== leader);
+  assert.ok(
+    others.some((s) => raftOf(world, s).role === 'leader'),
+    'the majority elected a leader',
+  );
+});
+
+test('pre-vote stops a rejoining partitioned node from disrupting the cluster', () => {
+  const world = cluster(3);
+  run(world, 1000);
+  const leader = leaderOf(world);
+  const term = raftOf(world, leader).term;
+  const loner = (leader + 1) % 3;
+  isolate(world, loner);
+  run(world, 20 * electionMs);
+  assert.equal(
+    raftOf(world, loner).term,
+    term,
+    'pre-vote kept the isolated node from raising its term',
+  );
+  world.healNetwork();
+  run(world, 10 * electionMs);
+  assert.equal(leaderOf(world), leader, 'the leader survived the rejoin');
+  assert.equal(raftOf(world, leader).term, term);
+});
+
+test('a learner joins, catches up, and is promoted to voter', () => {
+  const world = cluster(3, { initialVoters: 1 });
+  run(world, 500);
+  for (let i = 0; i < 20; i++) world.propose(0, 5);
+  run(world, 200);
+  world.start(1);
+  world.start(2);
+  run(world, 2000);
+  const config = raftOf(world, leaderOf(world)).config();
+  assert.deepEqual(config.voters, ['n1', 'n2', 'n3']);
+  assert.deepEqual(config.learners, []);
+  const commit = raftOf(world, 0).log.commit;
+  for (const node of world.nodes) assert.equal(node.appliedIndex, commit);
+});
+
+test('an inactive voter is removed after evs.inactive_timeout and quorum shrinks', () => {
+  const world = cluster(5);
+  run(world, 1000);
+  const leader = leaderOf(world);
+  const victims = [0, 1, 2, 3, 4].filter((s) => s !== leader).slice(0, 2);
+  world.crash(victims[0]!);
+  run(world, inactiveMs + 1000);
+  assert.equal(raftOf(world, leader).config().voters.length, 4);
+  world.crash(victims[1]!);
+  run(world, inactiveMs + 1000);
+  const voters = raftOf(world, leaderOf(world)).config().voters;
+  assert.equal(voters.length, 3, `voters now ${voters.join(',')}`);
+  // Three of the original five are left; one more loss still leaves a majority of the three.
+  const id = world.propose(leaderOf(world), 1)!;
+  run(world, 300);
+  assert.ok([...world.checker.acked.keys()].some((k) => k.endsWith(`#${id}`)));
+});
+
+test('a graceful leave transfers leadership first and removes the node at once', () => {
+  const world = cluster(3);
+  run(world, 1000);
+  const leader = leaderOf(world);
+  world.leave(leader);
+  run(world, 10 * electionMs);
+  assert.equal(world.nodes[leader]!.status, 'left');
+  const next = leaderOf(world);
+  assert.notEqual(next, leader);
+  assert.deepEqual(
+    raftOf(world, next).config().voters,
+    ['n1', 'n2', 'n3'].filter((id) => id !== `n${leader + 1}`),
+  );
+  const removed = world.eventLog.filter(
+    (e) => e.event.kind === 'removed' && e.node === `n${leader + 1}`,
+  );
+  assert.equal(removed.length, 1, 'the leaving node is told it is out');
+});
+
+test('a whole-cluster crash and restart loses no committed entry', () => {
+  const world = cluster(3);
+  run(world, 1000);
+  for (let i = 0; i < 30; i++) world.propose(i % 3, 3);
+  run(world, 300);
+  const acked = world.checker.acked.size;
+  assert.ok(acked >= 80, `proposals acknowledged before the crash: ${acked}`);
+  for (let slot = 0; slot < 3; slot++) world.crash(slot);
+  run(world, 100);
+  for (let slot = 0; slot < 3; slot++) world.start(slot);
+  run(world, 10 * electionMs);
+  const leader = leaderOf(world);
+  world.propose(leader, 1);
+  run(world, 300);
+  world.checker.checkAcked(world.nowMs);
+  assert.deepEqual(world.checker.violations, []);
+  const commit = raftOf(world, leader).log.commit;
+  for (const node of world.nodes) assert.equal(node.appliedIndex, commit);
+});
+
+test('a follower behind the compaction boundary is told to take a state transfer', () => {
+  const world = cluster(3, { compactKeepEntries: 5 });
+  run(world, 1000);
+  const leader = leaderOf(world);
+  const behind = (leader + 1) % 3;
+  world.crash(behind);
+  for (let i = 0; i < 40; i++) world.propose(leader, 2);
+  run(world, 500);
+  assert.ok(raftOf(world, leader).log.boundaryIndex > 20, 'the leader compacted its log');
+  world.start(behind);
+  run(world, 2000);
+  const transfers = world.eventLog.filter(
+    (e) => e.event.kind === 'needStateTransfer' && e.node === `n${behind + 1}`,
+  );
+  assert.ok(transfers.length >= 1, 'the follower was told to take a state transfer');
+  assert.equal(world.nodes[behind]!.appliedIndex, raftOf(world, leader).log.commit);
+});
+
+test('pc.bootstrap forms a primary component from a survivor and says what it may lose', () => {
+  const world = cluster(3);
+  run(world, 1000);
+  const survivor = leaderOf(world);
+  for (let slot = 0; slot < 3; slot++) if (slot !== survivor) world.crash(slot);
+  run(world, 3 * electionMs);
+  assert.notEqual(raftOf(world, survivor).role, 'leader', 'alone, the survivor is not primary');
+  world.stepNode(world.nodes[survivor]!, {
+    type: 'forceBootstrap',
+    voters: [nodeId(`n${survivor + 1}`)],
+  });
+  run(world, 5 * electionMs);
+  assert.equal(raftOf(world, survivor).role, 'leader');
+  const report = world.eventLog.find((e) => e.event.kind === 'forcedBootstrap');
+  assert.ok(report !== undefined && report.event.kind === 'forcedBootstrap');
+  assert.equal(report.event.lostVoters.length, 2);
+  const id = world.propose(survivor, 1)!;
+  run(world, 200);
+  assert.ok(world.checker.acked.has(`n${survivor + 1}#${id}`), 'the forced primary commits alone');
+});

@@ -1,0 +1,26 @@
+// Seeds that once made the simulator report a violation. They run on every `npm test`, forever.
+// When a fix changes how seeds map to scenarios, the old seeds stay: they are cheap, and still
+// exercise the same code.
+export const regressionSeeds: readonly number[] = [
+  // Role whitelist lacked candidate -> preCandidate (a candidate whose election timed out).
+  3, 6, 7, 13, 17, 20,
+  // persisted() for an entry overwritten while its write was in flight.
+  14,
+  // A leaving voter refused to campaign while it held the only up-to-date log.
+  4,
+  // Liveness markers, leave forwarding that named the forwarder, orphaned learners.
+  12, 41, 51, 57, 64, 77, 80, 87, 88, 90, 144, 161, 166, 184, 198,
+  // replicate -> transfer when the leader compacted under a pipelined follower.
+  43, 58, 73,
+  // A state copied under a batch in flight.
+  26,
+  // A full pipeline whose answers were lost stalled forever.
+  294,
+  // A pre-candidate kept its leader, so every peer was "in lease" and refused it.
+  959, 963, 1012, 1131, 1565, 1750,
+  // Leader-completeness check compared against commits made in later terms.
+  366, 453, 905,
+  // A node removed while away and then asked to leave waited forever; two leaving voters handed
+  // leadership back and forth.
+  134, 242,
+];

@@ -1,0 +1,205 @@
+// One simulator run: the seed decides the cluster size, the fault mix and every timing; faults
+// run for a while, then stop, and a connected cluster must converge and commit again.
+import { Xoshiro128 } from '../../src/core/prng.js';
+import { defaultRaftLimits } from '../../src/core/limits.js';
+import type { Prng } from '../../src/core/prng.js';
+import { World, type CanaryName, type WorldParams } from './world.js';
+
+export interface RunOptions {
+  readonly canary?: CanaryName | null;
+  readonly trace?: boolean;
+}
+
+export interface SeedResult {
+  readonly seed: number;
+  readonly violations: readonly string[];
+  readonly traceHash: string;
+  readonly trace: readonly string[] | null;
+  readonly nodeCount: number;
+  readonly simulatedMs: number;
+  readonly events: number;
+  readonly committed: number;
+}
+
+/** Simulated time after the faults stop within which the cluster must converge. */
+const livenessMs = 8000;
+
+export function runSeed(seed: number, options: RunOptions = {}): SeedResult {
+  const pick = new Xoshiro128(seed ^ 0x5eed5eed);
+  const nodeCount = 3 + pick.int(5);
+  const params: WorldParams = {
+    seed,
+    nodeCount,
+    initialVoters: pick.chance(0.6) ? nodeCount : 1 + pick.int(nodeCount),
+    lossRate: pick.chance(0.3) ? 0 : pick.float() * 0.1,
+    duplicateRate: pick.float() * 0.05,
+    delayMaxMs: 2 + pick.int(15),
+    fsyncMaxMs: pick.int(6),
+    compactKeepEntries: 8 + pick.int(40),
+    limits: {
+      ...defaultRaftLimits,
+      appendEntriesMax: pick.chance(0.3) ? 1 : 1 + pick.int(12),
+      inflightMessagesMax: 1 + pick.int(8),
+    },
+    canary: options.canary ?? null,
+    momentCrashRate: pick.chance(0.3) ? 0 : pick.float() * 0.5,
+  };
+  const faultMs = 2000 + pick.int(3000);
+  const faultGapMs = 40 + pick.int(300);
+  const world = new World(params, options.trace === true);
+  world.faultsUntilMs = faultMs;
+  const rng = world.rng;
+
+  world.note(
+    () =>
+      `seed ${seed}: ${nodeCount} nodes, ${params.initialVoters} initial voters, loss ${params.lossRate.toFixed(3)}, faults for ${faultMs}ms every ~${faultGapMs}ms`,
+    0,
+  );
+  for (let slot = 0; slot < nodeCount; slot++) {
+    const startMs = slot < params.initialVoters ? 0 : rng.int(1000);
+    world.at(startMs, () => world.start(slot));
+  }
+  for (let t = 100; t < faultMs; t += 1 + rng.int(faultGapMs * 2)) {
+    world.at(t, () => randomFault(world, rng));
+  }
+  for (let t = 10; t < faultMs; t += 5 + rng.int(20)) {
+    world.at(t, () => world.propose(rng.int(nodeCount), 1 + rng.int(3)));
+  }
+  for (let t = 50; t < faultMs; t += 20 + rng.int(60)) {
+    world.at(t, () => world.read(rng.int(nodeCount)));
+  }
+  world.at(faultMs, () => {
+    world.healNetwork();
+    for (let slot = 0; slot < nodeCount; slot++) world.start(slot);
+  });
+
+  world.runUntil(faultMs);
+  const converged = awaitConvergence(world, faultMs);
+  if (!converged && world.checker.violations.length === 0) {
+    world.checker.fail(
+      world.nowMs,
+      `liveness: no convergence within ${livenessMs}ms after the faults stopped (${clusterSummary(world)})`,
+    );
+  }
+  if (world.checker.violations.length === 0) world.checker.checkAcked(world.nowMs);
+  return {
+    seed,
+    violations: world.checker.violations,
+    traceHash: world.traceHash.toString(16).padStart(8, '0'),
+    trace: world.trace,
+    nodeCount,
+    simulatedMs: world.nowMs,
+    events: world.eventsProcessed,
+    committed: world.checker.maxCommitSeen,
+  };
+}
+
+function randomFault(world: World, rng: Prng): void {
+  const n = world.nodes.length;
+  const slot = rng.int(n);
+  const roll = rng.int(100);
+  if (roll < 14) {
+    world.crash(slot);
+    if (rng.chance(0.8)) world.at(world.nowMs + 50 + rng.int(2000), () => world.start(slot));
+  } else if (roll < 22) {
+    world.reboot(slot);
+  } else if (roll < 40) {
+    const side = new Set<number>();
+    for (let i = 0; i < n; i++) if (rng.chance(0.5)) side.add(i);
+    for (let a = 0; a < n; a++) {
+      for (let b = 0; b < n; b++) if (side.has(a) !== side.has(b)) world.block(a, b);
+    }
+    world.note(
+      () => `partition {${[...side].map((i) => world.nodes[i]!.id).join(',')}} | rest`,
+      20,
+    );
+    if (rng.chance(0.7)) world.at(world.nowMs + 100 + rng.int(1500), () => world.healNetwork());
+  } else if (roll < 44) {
+    // Isolate the leader: it keeps appending what its clients send, and nobody gets it.
+    const leader = world.nodes.find((node) => node.raft?.role === 'leader');
+    if (leader !== undefined) {
+      for (let other = 0; other < n; other++) {
+        if (other === leader.slot) continue;
+        world.block(leader.slot, other);
+        world.block(other, leader.slot);
+      }
+      world.note(() => `isolate leader ${leader.id}`, 23);
+      world.at(world.nowMs + 50 + rng.int(800), () => world.healNetwork());
+    }
+  } else if (roll < 48) {
+    const other = rng.int(n);
+    if (other !== slot) world.block(slot, other);
+    world.note(() => `block ${world.nodes[slot]!.id} -> ${world.nodes[other]!.id}`, 21);
+  } else if (roll < 58) {
+    world.healNetwork();
+  } else if (roll < 66) {
+    const other = rng.int(n);
+    const untilMs = world.nowMs + 100 + rng.int(600);
+    world.clog(slot, other, untilMs);
+    world.clog(other, slot, untilMs);
+    world.note(
+      () => `clog ${world.nodes[slot]!.id} <-> ${world.nodes[other]!.id} until ${untilMs}`,
+      22,
+    );
+  } else if (roll < 76) {
+    world.pause(slot, 50 + rng.int(1500));
+  } else if (roll < 82) {
+    world.leave(slot);
+    if (rng.chance(0.7)) world.at(world.nowMs + 300 + rng.int(2000), () => world.start(slot));
+  } else if (roll < 88) {
+    const leader = world.nodes.find((node) => node.raft?.role === 'leader');
+    if (leader !== undefined) world.transferLeadership(leader.slot, world.nodes[slot]!.id);
+  } else {
+    world.propose(slot, 20 + rng.int(100));
+  }
+}
+
+/** Runs the healed cluster until a leader commits a new proposal and every member applied it. */
+function awaitConvergence(world: World, healMs: number): boolean {
+  const markers: string[] = [];
+  let round = 0;
+  for (let t = healMs + 50; t <= healMs + livenessMs; t += 50, round++) {
+    world.runUntil(t);
+    if (world.checker.violations.length > 0) return true;
+    for (const node of world.nodes)
+      if (node.status === 'left' || node.status === 'down') world.start(node.slot);
+    const leader = currentLeader(world);
+    if (leader === null) continue;
+    if (round % 10 === 0 || markers.length === 0) {
+      const id = world.propose(leader, 1);
+      if (id !== null) markers.push(`${world.nodes[leader]!.id}#${id}`);
+    }
+    if (!markers.some((m) => world.checker.acked.has(m))) continue;
+    const raft = world.nodes[leader]!.raft!;
+    const commit = raft.log.commit;
+    const config = raft.config();
+    const members = new Set([...config.voters, ...config.learners]);
+    const everyoneIn = world.nodes.every((node) => node.status === 'up' && members.has(node.id));
+    const synced = world.nodes.every(
+      (node) => node.appliedIndex === commit && world.checker.hashAt(commit) === node.appliedHash,
+    );
+    if (everyoneIn && synced && config.learners.length === 0 && raft.log.lastIndex() === commit)
+      return true;
+  }
+  return false;
+}
+
+function currentLeader(world: World): number | null {
+  let best: number | null = null;
+  for (const node of world.nodes) {
+    if (node.status !== 'up' || node.raft?.role !== 'leader') continue;
+    if (best === null || node.raft.term > world.nodes[best]!.raft!.term) best = node.slot;
+  }
+  return best;
+}
+
+function clusterSummary(world: World): string {
+  return world.nodes
+    .map((node) => {
+      const raft = node.raft;
+      if (raft === null) return `${node.id}:${node.status}`;
+      const c = raft.config();
+      return `${node.id}:${node.status}/${raft.role}/t${raft.term}/applied ${node.appliedIndex}/last ${raft.log.lastIndex()}/voters ${c.voters.join('+')}/learners ${c.learners.join('+')}`;
+    })
+    .join(' ');
+}

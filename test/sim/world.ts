@@ -1,0 +1,646 @@
+// The deterministic simulated world: nodes running the real consensus core, a network that loses,
+// duplicates, delays, reorders and partitions, disks that fsync with latency and lose what was not
+// synced at a crash, and clients. One seed decides everything (see run.ts).
+import { Raft, initialDurableState } from '../../src/core/consensus/raft.js';
+import type {
+  Boundary,
+  ConfigState,
+  Entry,
+  HardState,
+  Message,
+  RaftCanary,
+  RaftOptions,
+  RaftEvent,
+  Ready,
+} from '../../src/core/consensus/types.js';
+import { Xoshiro128, type Prng } from '../../src/core/prng.js';
+import type { RaftLimits } from '../../src/core/limits.js';
+import { AssertionError } from '../../src/core/assert.js';
+import type { Index, NodeId } from '../../src/core/types.js';
+import { index as asIndex, nodeId } from '../../src/core/types.js';
+import { Checker, foldHash } from './checker.js';
+import { EventQueue } from './event-queue.js';
+
+export interface WorldParams {
+  readonly seed: number;
+  readonly nodeCount: number;
+  readonly initialVoters: number;
+  readonly lossRate: number;
+  readonly duplicateRate: number;
+  readonly delayMaxMs: number;
+  readonly fsyncMaxMs: number;
+  readonly compactKeepEntries: number;
+  readonly limits: RaftLimits;
+  /** The chance that a node crashes at an interesting moment (see interestingMoment). */
+  readonly momentCrashRate: number;
+  readonly canary: CanaryName | null;
+}
+
+export type CanaryName = 'lying-disk' | 'unpersisted-vote' | 'stale-term-commit';
+
+export const tickMs = 10;
+
+export const raftTiming = {
+  heartbeatTicks: 2,
+  electionTicks: 10,
+  inactiveTicks: 150,
+  catchUpReportEntries: 50,
+  stateTransferRetryTicks: 100,
+};
+
+type NodeStatus = 'up' | 'down' | 'paused' | 'left';
+
+interface Durable {
+  hardState: HardState;
+  boundary: Boundary;
+  entries: Entry[];
+}
+
+interface PendingWrite {
+  readonly hardState: HardState | null;
+  readonly boundary: Boundary | null;
+  readonly resetLog: boolean;
+  readonly entries: readonly Entry[];
+}
+
+class SimNode {
+  status: NodeStatus = 'down';
+  raft: Raft | null = null;
+  incarnation = 0;
+  busy = false;
+  inbox: Message[] = [];
+  appliedIndex = 0;
+  appliedHash = 0;
+  /** What a lying disk has acknowledged but not yet written. */
+  cache: PendingWrite[] = [];
+  leaving = false;
+  /** The commit index up to which the checker has seen this node's entries. */
+  checkedCommit = 0;
+  durable: Durable;
+
+  constructor(
+    readonly id: NodeId,
+    readonly slot: number,
+    config: ConfigState,
+  ) {
+    const initial = initialDurableState(config);
+    this.durable = { hardState: initial.hardState, boundary: initial.boundary, entries: [] };
+  }
+}
+
+type SimEvent =
+  | { kind: 'tick'; node: number; incarnation: number }
+  | { kind: 'deliver'; message: Message }
+  | { kind: 'fsync'; node: number; incarnation: number; ready: Ready }
+  | { kind: 'flush'; node: number; incarnation: number }
+  | { kind: 'sst'; node: number; incarnation: number; donor: NodeId; upTo: Index }
+  | { kind: 'resume'; node: number }
+  | { kind: 'action'; run: () => void };
+
+export class World {
+  readonly checker = new Checker();
+  readonly nodes: SimNode[] = [];
+  readonly trace: string[] | null;
+  readonly rng: Prng;
+  nowMs = 0;
+  /** Every event the cores reported, for scenario tests to read. */
+  readonly eventLog: Array<{ timeMs: number; node: NodeId; event: RaftEvent }> = [];
+  /** Faults, including crashes at interesting moments, stop at this time. */
+  faultsUntilMs = 0;
+  traceHash = 0x811c9dc5;
+  eventsProcessed = 0;
+  private readonly queue = new EventQueue<SimEvent>();
+  private readonly blocked = new Set<string>();
+  private readonly clogUntil = new Map<string, number>();
+  private nextProposalId = 1;
+  private readonly readRequests = new Map<number, number>();
+  private nextReadContext = 1;
+
+  constructor(
+    readonly params: WorldParams,
+    traceOn: boolean,
+  ) {
+    this.rng = new Xoshiro128(params.seed);
+    this.trace = traceOn ? [] : null;
+    const ids = Array.from({ length: params.nodeCount }, (_, i) => nodeId(`n${i + 1}`));
+    const voters = ids.slice(0, params.initialVoters);
+    ids.forEach((id, slot) => {
+      const member = slot < params.initialVoters;
+      this.nodes.push(
+        new SimNode(id, slot, member ? { voters, learners: [] } : { voters: [], learners: [] }),
+      );
+    });
+  }
+
+  // ---- running ----
+
+  schedule(delayMs: number, event: SimEvent): void {
+    this.queue.push(this.nowMs + delayMs, event);
+  }
+
+  at(timeMs: number, run: () => void): void {
+    this.queue.push(timeMs, { kind: 'action', run });
+  }
+
+  /** Runs events until `untilMs`, or until a violation stops the world. */
+  runUntil(untilMs: number): void {
+    for (;;) {
+      if (this.checker.violations.length > 0) return;
+      const next = this.queue.pop();
+      if (next === undefined) return;
+      if (next.timeMs > untilMs) {
+        this.queue.push(next.timeMs, next.event);
+        this.nowMs = untilMs;
+        return;
+      }
+      this.nowMs = next.timeMs;
+      this.eventsProcessed++;
+      try {
+        this.handle(next.event);
+      } catch (error) {
+        if (!(error instanceof AssertionError)) throw error;
+        this.checker.fail(this.nowMs, `core assertion: ${error.message}`);
+      }
+    }
+  }
+
+  private handle(event: SimEvent): void {
+    switch (event.kind) {
+      case 'tick':
+        return this.onTick(event.node, event.incarnation);
+      case 'deliver':
+        return this.onDeliver(event.message);
+      case 'fsync':
+        return this.onFsync(event.node, event.incarnation, event.ready);
+      case 'flush':
+        return this.onFlush(event.node, event.incarnation);
+      case 'sst':
+        return this.onStateTransferDone(event.node, event.incarnation, event.donor, event.upTo);
+      case 'resume':
+        return this.resume(event.node);
+      case 'action':
+        return event.run();
+    }
+  }
+
+  note(line: () => string, code: number): void {
+    this.traceHash = mix(this.traceHash, this.nowMs, code);
+    if (this.trace !== null) this.trace.push(`${String(this.nowMs).padStart(6)}ms ${line()}`);
+  }
+
+  // ---- node lifecycle ----
+
+  start(slot: number): void {
+    const node = this.nodes[slot]!;
+    if (node.status === 'up' || node.status === 'paused') return;
+    const durableLast = node.durable.boundary.index + node.durable.entries.length;
+    if (durableLast < node.appliedIndex) {
+      this.checker.fail(
+        this.nowMs,
+        `${node.id} restarts with a log ending at ${durableLast} below its applied ${node.appliedIndex}: acknowledged writes were lost`,
+      );
+    }
+    this.checker.onRestart(
+      this.nowMs,
+      node.id,
+      node.durable.hardState.term,
+      node.durable.hardState.vote,
+    );
+    node.incarnation++;
+    node.status = 'up';
+    node.busy = false;
+    node.inbox = [];
+    node.leaving = false;
+    const options: RaftOptions = {
+      id: node.id,
+      ...raftTiming,
+      preVote: true,
+      checkQuorum: true,
+      peers: this.nodes.map((n) => n.id),
+      canary: this.coreCanary(),
+    };
+    const prng = new Xoshiro128(
+      (this.params.seed * 7919 + slot * 104729 + node.incarnation * 31) >>> 0,
+    );
+    node.raft = new Raft(
+      options,
+      { ...node.durable, entries: [...node.durable.entries], applied: asIndex(node.appliedIndex) },
+      prng,
+      this.params.limits,
+    );
+    node.checkedCommit = node.raft.log.commit;
+    this.note(
+      () =>
+        `${node.id} start #${node.incarnation} term ${node.durable.hardState.term} applied ${node.appliedIndex} log ${node.durable.boundary.index}..${node.durable.boundary.index + node.durable.entries.length}`,
+      1,
+    );
+    this.schedule(1 + this.rng.int(tickMs), {
+      kind: 'tick',
+      node: slot,
+      incarnation: node.incarnation,
+    });
+    this.drive(node);
+  }
+
+  /**
+   * Faults hurt most at the moments that matter: right after a vote is granted, a leader is
+   * elected, or a leader commits. While faults run, a node may crash at such a moment.
+   */
+  private interestingMoment(ready: Ready, leader: boolean): boolean {
+    if (this.nowMs >= this.faultsUntilMs || !this.rng.chance(this.params.momentCrashRate))
+      return false;
+    const voted = ready.messages.some((m) => m.type === 'voteResponse' && !m.reject);
+    const elected = ready.events.some((e) => e.kind === 'role' && e.role === 'leader');
+    const committed = leader && ready.hardState !== null && ready.committed.length > 0;
+    return voted || elected || committed;
+  }
+
+  /** A crash and a restart a moment later, as a supervisor would do. */
+  reboot(slot: number): void {
+    this.crash(slot);
+    const delayMs = 1 + this.rng.int(30);
+    this.at(this.nowMs + delayMs, () => this.start(slot));
+  }
+
+  crash(slot: number): void {
+    const node = this.nodes[slot]!;
+    if (node.status === 'down' || node.status === 'left') return;
+    this.note(() => `${node.id} crash`, 2);
+    node.status = 'down';
+    node.raft = null;
+    node.busy = false;
+    node.inbox = [];
+    node.cache = [];
+    node.incarnation++;
+  }
+
+  pause(slot: number, forMs: number): void {
+    const node = this.nodes[slot]!;
+    if (node.status !== 'up') return;
+    this.note(() => `${node.id} pause ${forMs}ms`, 3);
+    node.status = 'paused';
+    this.schedule(forMs, { kind: 'resume', node: slot });
+  }
+
+  private resume(slot: number): void {
+    const node = this.nodes[slot]!;
+    if (node.status !== 'paused') return;
+    node.status = 'up';
+    this.note(() => `${node.id} resume`, 4);
+    const inbox = node.inbox;
+    node.inbox = [];
+    for (const message of inbox) this.stepNode(node, { type: 'message', message });
+  }
+
+  leave(slot: number): void {
+    const node = this.nodes[slot]!;
+    if (node.status !== 'up' || node.raft === null) return;
+    this.note(() => `${node.id} leave`, 5);
+    node.leaving = true;
+    this.stepNode(node, { type: 'leave' });
+  }
+
+  transferLeadership(slot: number, to: NodeId): void {
+    const node = this.nodes[slot]!;
+    if (node.status !== 'up') return;
+    this.stepNode(node, { type: 'transferLeadership', to });
+  }
+
+  // ---- network ----
+
+  block(from: number, to: number): void {
+    this.blocked.add(`${from}>${to}`);
+  }
+
+  healNetwork(): void {
+    this.blocked.clear();
+    this.clogUntil.clear();
+    this.note(() => 'network healed', 6);
+  }
+
+  clog(from: number, to: number, untilMs: number): void {
+    this.clogUntil.set(`${from}>${to}`, untilMs);
+  }
+
+  private sendMessage(message: Message): void {
+    const from = slotOf(message.from);
+    const to = slotOf(message.to);
+    if (this.blocked.has(`${from}>${to}`)) return;
+    if (this.rng.chance(this.params.lossRate)) return;
+    let delay = 1 + this.rng.int(this.params.delayMaxMs);
+    const clog = this.clogUntil.get(`${from}>${to}`);
+    if (clog !== undefined && clog > this.nowMs) delay += clog - this.nowMs;
+    this.schedule(delay, { kind: 'deliver', message });
+    // A stream transport never duplicates a proposal; everything else is idempotent by design.
+    if (message.type !== 'propose' && this.rng.chance(this.params.duplicateRate)) {
+      this.schedule(delay + 1 + this.rng.int(this.params.delayMaxMs * 3), {
+        kind: 'deliver',
+        message,
+      });
+    }
+  }
+
+  private onDeliver(message: Message): void {
+    const node = this.nodes[slotOf(message.to)]!;
+    if (node.status === 'paused') {
+      node.inbox.push(message);
+      return;
+    }
+    if (node.status !== 'up') return;
+    this.note(() => `${message.to} <- ${message.from} ${describe(message)}`, 100 + message.term);
+    this.stepNode(node, { type: 'message', message });
+  }
+
+  // ---- the driver loop: persist, then send, then apply, then advance ----
+
+  private onTick(slot: number, incarnation: number): void {
+    const node = this.nodes[slot]!;
+    if (node.incarnation !== incarnation) return;
+    if (node.status === 'up') this.stepNode(node, { type: 'tick' });
+    if (node.status === 'up' || node.status === 'paused') {
+      this.schedule(tickMs, { kind: 'tick', node: slot, incarnation });
+    }
+  }
+
+  stepNode(node: SimNode, input: Parameters<Raft['step']>[0]): void {
+    if (node.raft === null || node.status !== 'up') return;
+    node.raft.step(input);
+    this.drive(node);
+  }
+
+  private drive(node: SimNode): void {
+    while (node.raft !== null && node.status === 'up' && !node.busy && node.raft.hasReady()) {
+      const ready = node.raft.ready();
+      this.observeReady(node, ready);
+      const write: PendingWrite = ready;
+      const needsWrite =
+        ready.hardState !== null || ready.boundary !== null || ready.entries.length > 0;
+      if (!needsWrite) {
+        this.complete(node, ready);
+        continue;
+      }
+      if (this.params.canary === 'lying-disk') {
+        // Acknowledged at once; written, in order, only at the next periodic flush.
+        if (node.cache.length === 0) {
+          this.schedule(100, { kind: 'flush', node: node.slot, incarnation: node.incarnation });
+        }
+        node.cache.push(write);
+        this.complete(node, ready);
+        continue;
+      }
+      node.busy = true;
+      this.schedule(this.rng.int(this.params.fsyncMaxMs + 1), {
+        kind: 'fsync',
+        node: node.slot,
+        incarnation: node.incarnation,
+        ready,
+      });
+    }
+  }
+
+  private onFsync(slot: number, incarnation: number, ready: Ready): void {
+    const node = this.nodes[slot]!;
+    if (node.incarnation !== incarnation) return;
+    if (node.status === 'paused') {
+      this.schedule(5, { kind: 'fsync', node: slot, incarnation, ready });
+      return;
+    }
+    writeDurable(node.durable, ready);
+    node.busy = false;
+    this.complete(node, ready);
+    this.drive(node);
+  }
+
+  private onFlush(slot: number, incarnation: number): void {
+    const node = this.nodes[slot]!;
+    if (node.incarnation !== incarnation) return;
+    for (const write of node.cache) writeDurable(node.durable, write);
+    node.cache = [];
+  }
+
+  private complete(node: SimNode, ready: Ready): void {
+    const raft = node.raft!;
+    for (const message of ready.messages) {
+      this.checker.onMessageSent(this.nowMs, message);
+      this.sendMessage(message);
+    }
+    const last = ready.entries[ready.entries.length - 1];
+    if (last !== undefined) raft.step({ type: 'persisted', index: last.index, term: last.term });
+    for (const entry of ready.committed) this.apply(node, entry);
+    if (ready.committed.length > 0)
+      raft.step({ type: 'applied', index: asIndex(node.appliedIndex) });
+    raft.advance();
+    for (const event of ready.events) this.onRaftEvent(node, event);
+    if (this.interestingMoment(ready, raft.role === 'leader')) this.reboot(node.slot);
+    this.maybeCompact(node);
+  }
+
+  private observeReady(node: SimNode, ready: Ready): void {
+    const raft = node.raft!;
+    const first = ready.entries[0];
+    if (first !== undefined) {
+      const prev =
+        first.index - 1 === raft.log.boundaryIndex
+          ? raft.log.boundaryTerm
+          : raft.log.termAt(first.index - 1);
+      this.checker.onEntries(this.nowMs, node.id, ready.entries, ready.resetLog ? null : prev);
+    }
+    if (ready.hardState !== null && ready.hardState.commit > node.checkedCommit) {
+      const from = Math.max(node.checkedCommit + 1, raft.log.boundaryIndex + 1);
+      for (let i = from; i <= ready.hardState.commit; i++) {
+        this.checker.onCommitted(this.nowMs, node.id, raft.term, i, raft.log.entryAt(i));
+      }
+      node.checkedCommit = ready.hardState.commit;
+    }
+    for (const event of ready.events) {
+      this.checker.onEvent(this.nowMs, node.id, event);
+      if (event.kind === 'role' && event.role === 'leader') {
+        const log = raft.log;
+        this.checker.onLeaderLog(
+          this.nowMs,
+          node.id,
+          event.term,
+          (i) => log.termAt(i),
+          (i) => log.entryAt(i),
+          log.boundaryIndex,
+        );
+      }
+    }
+  }
+
+  private apply(node: SimNode, entry: Entry): void {
+    if (entry.index !== node.appliedIndex + 1) {
+      this.checker.fail(this.nowMs, `${node.id} applies ${entry.index} after ${node.appliedIndex}`);
+      return;
+    }
+    node.appliedIndex = entry.index;
+    node.appliedHash = foldHash(node.appliedHash, entry);
+    this.checker.onApplied(this.nowMs, node.id, entry, node.appliedHash);
+    if (entry.kind === 'normal' && entry.origin === node.id) {
+      this.checker.onAck(node.id, entry.proposalId, entry.index);
+    }
+  }
+
+  private onRaftEvent(node: SimNode, event: Parameters<Checker['onEvent']>[2]): void {
+    this.eventLog.push({ timeMs: this.nowMs, node: node.id, event });
+    switch (event.kind) {
+      case 'role':
+        this.note(() => `${node.id} becomes ${event.role} in term ${event.term}`, 7 + event.term);
+        return;
+      case 'needStateTransfer':
+        this.note(
+          () => `${node.id} needs state transfer from ${event.donor} up to ${event.upTo}`,
+          8,
+        );
+        this.schedule(20 + this.rng.int(80), {
+          kind: 'sst',
+          node: node.slot,
+          incarnation: node.incarnation,
+          donor: event.donor,
+          upTo: event.upTo,
+        });
+        return;
+      case 'removed':
+        this.note(() => `${node.id} removed at ${event.index}`, 9);
+        if (node.leaving) {
+          node.status = 'left';
+          node.raft = null;
+          node.incarnation++;
+        }
+        return;
+      case 'readReady': {
+        const floor = this.readRequests.get(event.context);
+        if (floor !== undefined && event.index < floor) {
+          this.checker.fail(
+            this.nowMs,
+            `read ${event.context} on ${node.id} at ${event.index} misses commit ${floor}`,
+          );
+        }
+        this.readRequests.delete(event.context);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private maybeCompact(node: SimNode): void {
+    const raft = node.raft;
+    if (raft === null) return;
+    const keep = this.params.compactKeepEntries;
+    if (raft.log.applied - raft.log.boundaryIndex > keep * 2) {
+      raft.step({ type: 'compact', index: asIndex(raft.log.applied - keep) });
+    }
+  }
+
+  private onStateTransferDone(
+    slot: number,
+    incarnation: number,
+    donorId: NodeId,
+    upTo: Index,
+  ): void {
+    const node = this.nodes[slot]!;
+    const donor = this.nodes[slotOf(donorId)]!;
+    if (node.incarnation !== incarnation || node.status === 'down' || node.raft === null) return;
+    if (node.busy || node.status === 'paused') {
+      // A state is installed between batches, never under one in flight.
+      this.schedule(5, { kind: 'sst', node: slot, incarnation, donor: donorId, upTo });
+      return;
+    }
+    if (donor.status !== 'up' || donor.raft === null || donor.appliedIndex < upTo) return;
+    const index = asIndex(donor.appliedIndex);
+    const term = donor.raft.log.termAt(index);
+    const config = donor.raft.configAt(index);
+    if (term === null || config === null || index <= node.appliedIndex) return;
+    this.note(() => `${node.id} copied state from ${donor.id} at ${index}`, 10);
+    node.appliedIndex = index;
+    node.appliedHash = donor.appliedHash;
+    node.durable = {
+      hardState: { ...node.durable.hardState, commit: index },
+      boundary: { index, term, config },
+      entries: [],
+    };
+    node.cache = [];
+    node.checkedCommit = index;
+    this.checker.onStateCopied(this.nowMs, node.id, index, node.appliedHash);
+    this.stepNode(node, { type: 'stateTransferred', index, term, config });
+  }
+
+  // ---- clients ----
+
+  /** Proposes `count` entries on a node; returns the first proposal id, or null when it is down. */
+  propose(slot: number, count: number): number | null {
+    const node = this.nodes[slot]!;
+    if (node.status !== 'up') return null;
+    const first = this.nextProposalId;
+    const proposals = Array.from({ length: count }, () => ({
+      data: new Uint8Array(8 + this.rng.int(120)),
+      proposalId: this.nextProposalId++,
+    }));
+    this.stepNode(node, { type: 'propose', proposals });
+    return first;
+  }
+
+  read(slot: number): void {
+    const node = this.nodes[slot]!;
+    if (node.status !== 'up') return;
+    const context = this.nextReadContext++;
+    this.readRequests.set(context, this.checker.maxCommitSeen);
+    this.stepNode(node, { type: 'readIndex', context });
+  }
+
+  private coreCanary(): RaftCanary | undefined {
+    if (this.params.canary === 'unpersisted-vote') return { unpersistedVote: true };
+    if (this.params.canary === 'stale-term-commit') return { staleTermCommit: true };
+    return undefined;
+  }
+}
+
+function writeDurable(durable: Durable, write: PendingWrite): void {
+  if (write.boundary !== null) {
+    const boundary = write.boundary;
+    durable.entries = write.resetLog ? [] : durable.entries.filter((e) => e.index > boundary.index);
+    durable.boundary = boundary;
+  }
+  if (write.hardState !== null) durable.hardState = write.hardState;
+  const first = write.entries[0];
+  if (first !== undefined) {
+    const keep = first.index - durable.boundary.index - 1;
+    if (keep < 0 || keep > durable.entries.length) {
+      throw new AssertionError(
+        `durable log write at ${first.index} leaves a gap after ${durable.boundary.index + durable.entries.length}`,
+      );
+    }
+    durable.entries.length = keep;
+    for (const entry of write.entries) durable.entries.push(entry);
+  }
+}
+
+export function slotOf(id: NodeId): number {
+  return Number(id.slice(1)) - 1;
+}
+
+function mix(hash: number, a: number, b: number): number {
+  let h = Math.imul(hash ^ a, 0x01000193) >>> 0;
+  h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return h;
+}
+
+export function describe(m: Message): string {
+  switch (m.type) {
+    case 'append':
+      return `append t${m.term} prev ${m.prevIndex}/${m.prevTerm} +${m.entries.length} commit ${m.commit}`;
+    case 'appendResponse':
+      return `appendResponse t${m.term} ${m.reject ? `reject ${m.index} hint ${m.hintIndex}/${m.hintTerm}` : `ok ${m.index}`}`;
+    case 'preVote':
+    case 'vote':
+      return `${m.type} t${m.term} last ${m.lastIndex}/${m.lastTerm}`;
+    case 'preVoteResponse':
+    case 'voteResponse':
+      return `${m.type} t${m.term} ${m.reject ? 'reject' : 'grant'}`;
+    case 'heartbeat':
+      return `heartbeat t${m.term} commit ${m.commit} read ${m.readSeq}`;
+    default:
+      return `${m.type} t${m.term}`;
+  }
+}
