@@ -38,11 +38,11 @@ export function runSeed(seed: number, options: RunOptions = {}): SeedResult {
     compactKeepEntries: 8 + pick.int(40),
     limits: {
       ...defaultRaftLimits,
-      appendEntriesMax: pick.chance(0.3) ? 1 : 1 + pick.int(12),
+      appendEntriesMax: pick.chance(0.5) ? 1 : 1 + pick.int(12),
       inflightMessagesMax: 1 + pick.int(8),
     },
     canary: options.canary ?? null,
-    momentCrashRate: pick.chance(0.3) ? 0 : pick.float() * 0.5,
+    momentCrashRate: pick.chance(0.2) ? 0 : 0.2 + pick.float() * 0.6,
   };
   const faultMs = 2000 + pick.int(3000);
   const faultGapMs = 40 + pick.int(300);

@@ -246,13 +246,34 @@ export class World {
    * Faults hurt most at the moments that matter: right after a vote is granted, a leader is
    * elected, or a leader commits. While faults run, a node may crash at such a moment.
    */
-  private interestingMoment(ready: Ready, leader: boolean): boolean {
-    if (this.nowMs >= this.faultsUntilMs || !this.rng.chance(this.params.momentCrashRate))
-      return false;
-    const voted = ready.messages.some((m) => m.type === 'voteResponse' && !m.reject);
-    const elected = ready.events.some((e) => e.kind === 'role' && e.role === 'leader');
-    const committed = leader && ready.hardState !== null && ready.committed.length > 0;
-    return voted || elected || committed;
+  private interestingMoment(
+    ready: Ready,
+    leader: boolean,
+  ): 'voted' | 'elected' | 'committed' | null {
+    if (this.nowMs >= this.faultsUntilMs || !this.rng.chance(this.params.momentCrashRate)) {
+      return null;
+    }
+    if (ready.events.some((e) => e.kind === 'role' && e.role === 'leader')) return 'elected';
+    if (leader && ready.hardState !== null && ready.committed.length > 0) return 'committed';
+    if (ready.messages.some((m) => m.type === 'voteResponse' && !m.reject)) return 'voted';
+    return null;
+  }
+
+  /** Cuts a node off from everyone, in both directions, for a while. */
+  isolateFor(slot: number, forMs: number): void {
+    const node = this.nodes[slot]!;
+    this.note(() => `isolate ${node.id} for ${forMs}ms`, 24);
+    for (let other = 0; other < this.nodes.length; other++) {
+      if (other === slot) continue;
+      this.block(slot, other);
+      this.block(other, slot);
+    }
+    this.at(this.nowMs + forMs, () => {
+      for (let other = 0; other < this.nodes.length; other++) {
+        this.blocked.delete(`${slot}>${other}`);
+        this.blocked.delete(`${other}>${slot}`);
+      }
+    });
   }
 
   /** A crash and a restart a moment later, as a supervisor would do. */
@@ -420,6 +441,13 @@ export class World {
 
   private complete(node: SimNode, ready: Ready): void {
     const raft = node.raft!;
+    // A crash or a cut between the fsync and the send hurts most when the batch matters.
+    const moment = this.interestingMoment(ready, raft.role === 'leader');
+    if (moment !== null && this.rng.chance(0.5)) {
+      this.reboot(node.slot);
+      return;
+    }
+    if (moment !== null) this.isolateFor(node.slot, 50 + this.rng.int(600));
     for (const message of ready.messages) {
       this.checker.onMessageSent(this.nowMs, message);
       this.sendMessage(message);
@@ -431,7 +459,10 @@ export class World {
       raft.step({ type: 'applied', index: asIndex(node.appliedIndex) });
     raft.advance();
     for (const event of ready.events) this.onRaftEvent(node, event);
-    if (this.interestingMoment(ready, raft.role === 'leader')) this.reboot(node.slot);
+    if (moment === 'voted' && this.rng.chance(0.5)) {
+      this.reboot(node.slot); // after the grant left: the vote must survive the restart
+      return;
+    }
     this.maybeCompact(node);
   }
 

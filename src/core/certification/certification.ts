@@ -1,0 +1,177 @@
+// Certification: a pure, deterministic function of the ordered log. A write-set with snapshot
+// seqno s and seqno n fails iff a write-set with seqno in (s, n) that passed certification wrote a
+// key it overlaps (first committer wins), or a TOI (DDL) write-set in (s, n) touched one of its
+// tables. Every node runs it on the same log in the same order and reaches the same verdict.
+// See docs/design/certification.md.
+import { assert } from '../assert.js';
+import type { Index } from '../types.js';
+import { index as asIndex } from '../types.js';
+
+export interface CertificationKey {
+  readonly database: string;
+  readonly table: string;
+  readonly keyBytes: Uint8Array;
+  /** Written rows and SELECT … FOR UPDATE are exclusive; LOCK IN SHARE MODE reads are shared. */
+  readonly exclusive: boolean;
+}
+
+/** What a TOI write-set covers: a table, or (table null) a whole database. */
+export interface TableRef {
+  readonly database: string;
+  readonly table: string | null;
+}
+
+export interface CertificationInput {
+  readonly seqno: Index;
+  /** The applied seqno the transaction read from. */
+  readonly snapshot: Index;
+  readonly keys: readonly CertificationKey[];
+  /** Set for TOI (DDL) write-sets: the tables and databases they change. */
+  readonly toi: readonly TableRef[] | null;
+}
+
+export type Verdict =
+  | { readonly ok: true; readonly dependsOn: Index }
+  | {
+      readonly ok: false;
+      readonly reason: 'conflict';
+      readonly conflictSeqno: Index;
+      readonly database: string;
+      readonly table: string;
+    }
+  | {
+      readonly ok: false;
+      readonly reason: 'too_old';
+      readonly snapshot: Index;
+      readonly lengthMax: number;
+    };
+
+export interface CertificationStats {
+  readonly certified: number;
+  readonly failures: number;
+  /** Average distance between a passing write-set and the newest one it depends on. */
+  readonly depsDistanceAverage: number;
+  readonly indexedKeys: number;
+}
+
+/** Galera's cert.max_length default: snapshots further behind than this fail. */
+export const certMaxLengthDefault = 16_384;
+
+export class CertificationIndex {
+  private readonly lastWrite = new Map<string, number>();
+  private readonly lastToi = new Map<string, number>();
+  /** Keys written per passing seqno, oldest first, so entries past the window can be purged. */
+  private readonly window: Array<{ seqno: number; keys: string[] }> = [];
+  private lastSeqno: number;
+  private certified = 0;
+  private failures = 0;
+  private depsDistanceSum = 0;
+  private passed = 0;
+
+  constructor(
+    private readonly lengthMax: number = certMaxLengthDefault,
+    /** Certification resumes after this seqno (e.g. after a state transfer). */
+    startAfter: Index = asIndex(0),
+  ) {
+    assert(Number.isInteger(lengthMax) && lengthMax > 0, 'cert.max_length must be positive');
+    this.lastSeqno = startAfter;
+  }
+
+  certify(input: CertificationInput): Verdict {
+    assert(
+      input.seqno === this.lastSeqno + 1,
+      `certification is gap-free (${input.seqno} after ${this.lastSeqno})`,
+    );
+    assert(input.snapshot < input.seqno, 'a snapshot precedes its own write-set');
+    this.lastSeqno = input.seqno;
+    this.certified++;
+    this.purge(input.seqno);
+    const verdict = this.decide(input);
+    if (verdict.ok) this.record(input, verdict.dependsOn);
+    else this.failures++;
+    return verdict;
+  }
+
+  stats(): CertificationStats {
+    return {
+      certified: this.certified,
+      failures: this.failures,
+      depsDistanceAverage: this.passed === 0 ? 0 : this.depsDistanceSum / this.passed,
+      indexedKeys: this.lastWrite.size,
+    };
+  }
+
+  private decide(input: CertificationInput): Verdict {
+    if (input.seqno - input.snapshot > this.lengthMax) {
+      return { ok: false, reason: 'too_old', snapshot: input.snapshot, lengthMax: this.lengthMax };
+    }
+    // DDL runs in total order isolation: it passes, and it fails what ran concurrently with it.
+    if (input.toi !== null) return { ok: true, dependsOn: input.snapshot };
+    let dependsOn: number = input.snapshot;
+    for (const key of input.keys) {
+      const toi = Math.max(
+        this.lastToi.get(tableId(key.database, key.table)) ?? 0,
+        this.lastToi.get(tableId(key.database, null)) ?? 0,
+      );
+      if (toi > input.snapshot) return conflict(toi, key);
+      const written = this.lastWrite.get(keyId(key)) ?? 0;
+      if (written > input.snapshot) return conflict(written, key);
+      if (written > dependsOn) dependsOn = written;
+    }
+    return { ok: true, dependsOn: asIndex(dependsOn) };
+  }
+
+  private record(input: CertificationInput, dependsOn: Index): void {
+    this.passed++;
+    this.depsDistanceSum += input.seqno - dependsOn;
+    const written: string[] = [];
+    for (const key of input.keys) {
+      if (!key.exclusive) continue;
+      const id = keyId(key);
+      this.lastWrite.set(id, input.seqno);
+      written.push(id);
+    }
+    for (const ref of input.toi ?? []) {
+      const id = tableId(ref.database, ref.table);
+      this.lastToi.set(id, input.seqno);
+      written.push(`toi\u0000${id}`);
+    }
+    if (written.length > 0) this.window.push({ seqno: input.seqno, keys: written });
+  }
+
+  /** Entries older than the window can never cause a conflict again: drop them (bounded memory). */
+  private purge(seqno: number): void {
+    const horizon = seqno - this.lengthMax;
+    while (this.window.length > 0 && this.window[0]!.seqno <= horizon) {
+      const { seqno: old, keys } = this.window.shift()!;
+      for (const id of keys) {
+        if (id.startsWith('toi\u0000')) {
+          const table = id.slice(4);
+          if (this.lastToi.get(table) === old) this.lastToi.delete(table);
+        } else if (this.lastWrite.get(id) === old) {
+          this.lastWrite.delete(id);
+        }
+      }
+    }
+  }
+}
+
+function conflict(seqno: number, key: CertificationKey): Verdict {
+  return {
+    ok: false,
+    reason: 'conflict',
+    conflictSeqno: asIndex(seqno),
+    database: key.database,
+    table: key.table,
+  };
+}
+
+function tableId(database: string, table: string | null): string {
+  return `${database}\u0000${table ?? '*'}`;
+}
+
+function keyId(key: CertificationKey): string {
+  let bytes = '';
+  for (let i = 0; i < key.keyBytes.length; i++) bytes += String.fromCharCode(key.keyBytes[i]!);
+  return `${key.database}\u0000${key.table}\u0000${bytes}`;
+}
