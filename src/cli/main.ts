@@ -1,26 +1,36 @@
 // The `trireme` command line. Subcommands are added as the layers below them exist.
+import { runCert } from './cert.js';
+
 const usage = `usage: trireme <command>
 
 commands:
-  start-local  start a local 3-node TLS cluster (not built yet: prints what exists)
-  help         this text`;
+  cert create-ca --dir D              create the cluster CA (D/ca.pem, D/ca-key.pem)
+  cert create-node NAME --dir D       create a node certificate signed by the cluster CA
+  cert create-client NAME --dir D     create a client certificate
+  start-local                         start a local 3-node TLS cluster (not built yet)
+  help                                this text`;
 
 const status = `trireme: the local cluster is not available yet.
-Built so far: the consensus core and its simulator, certification, the write-set codec and the
-my.cnf parser. Try:  npm run sim -- --seeds 100   or   npm run bench:core`;
+Built so far: the consensus core and its simulator, certification, the write-set codec, the
+my.cnf parser and the certificate tooling (trireme cert). Try:
+  npm run sim -- --seeds 100      npm run bench:core      node bin/trireme.js cert --help`;
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const command = argv[0] ?? 'help';
-  if (command === 'start-local') {
-    console.log(status);
-    return 0;
+  switch (command) {
+    case 'cert':
+      return runCert(argv.slice(1));
+    case 'start-local':
+      console.log(status);
+      return 0;
+    case 'help':
+    case '--help':
+      console.log(usage);
+      return 0;
+    default:
+      console.error(`trireme: unknown command '${command}'\n\n${usage}`);
+      return 2;
   }
-  if (command === 'help' || command === '--help') {
-    console.log(usage);
-    return 0;
-  }
-  console.error(`trireme: unknown command '${command}'\n\n${usage}`);
-  return 2;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));
