@@ -1,0 +1,802 @@
+// The AST: frozen discriminated unions with a `kind`, in the style of kysely's operation nodes.
+// Names are stored unquoted and as written; keywords and function names upper-cased.
+// Literals carry their `slot` (ordinal among the statement's literals and `?` markers) so that
+// a cached template can be bound to the values of a later statement with the same shape.
+
+export interface TableName {
+  readonly db: string | null;
+  readonly name: string;
+}
+
+// ---------------------------------------------------------------------------------- expressions
+
+export type LiteralType = 'int' | 'decimal' | 'float' | 'string' | 'hex' | 'bit' | 'null' | 'bool';
+
+export interface Literal {
+  readonly kind: 'literal';
+  readonly type: LiteralType;
+  /** int/decimal/float: the digits; string: the value; hex/bit: the digits; bool: 'TRUE'|'FALSE'. */
+  readonly value: string | null;
+  /** Ordinal among the statement's literals and markers, or null for NULL/TRUE/FALSE. */
+  readonly slot: number | null;
+  /** The `_charset` introducer of a string literal ('binary' for X'…'), or ''. */
+  readonly charset: string;
+}
+
+export interface Param {
+  readonly kind: 'param';
+  readonly slot: number;
+}
+
+export interface ColumnRef {
+  readonly kind: 'column';
+  readonly db: string | null;
+  readonly table: string | null;
+  readonly column: string;
+}
+
+export type UnaryOp = 'NOT' | '-' | '+' | '~' | 'BINARY';
+export interface Unary {
+  readonly kind: 'unary';
+  readonly op: UnaryOp;
+  readonly operand: Expr;
+}
+
+export type BinaryOp =
+  | 'OR'
+  | 'XOR'
+  | 'AND'
+  | '='
+  | '<=>'
+  | '<>'
+  | '<'
+  | '<='
+  | '>'
+  | '>='
+  | '|'
+  | '&'
+  | '<<'
+  | '>>'
+  | '+'
+  | '-'
+  | '*'
+  | '/'
+  | 'DIV'
+  | 'MOD'
+  | '^'
+  | '->'
+  | '->>'
+  | ':=';
+export interface Binary {
+  readonly kind: 'binary';
+  readonly op: BinaryOp;
+  readonly left: Expr;
+  readonly right: Expr;
+}
+
+export interface IsTest {
+  readonly kind: 'is';
+  readonly negated: boolean;
+  readonly operand: Expr;
+  readonly value: 'NULL' | 'TRUE' | 'FALSE' | 'UNKNOWN';
+}
+
+export interface Between {
+  readonly kind: 'between';
+  readonly negated: boolean;
+  readonly operand: Expr;
+  readonly low: Expr;
+  readonly high: Expr;
+}
+
+export interface InList {
+  readonly kind: 'in_list';
+  readonly negated: boolean;
+  readonly operand: Expr;
+  readonly list: readonly Expr[];
+}
+
+export interface InQuery {
+  readonly kind: 'in_query';
+  readonly negated: boolean;
+  readonly operand: Expr;
+  readonly query: Query;
+}
+
+export interface Like {
+  readonly kind: 'like';
+  readonly negated: boolean;
+  readonly operand: Expr;
+  readonly pattern: Expr;
+  readonly escape: Expr | null;
+}
+
+export interface Regexp {
+  readonly kind: 'regexp';
+  readonly negated: boolean;
+  readonly operand: Expr;
+  readonly pattern: Expr;
+}
+
+/** `expr op ANY|SOME|ALL (subquery)`. */
+export interface Quantified {
+  readonly kind: 'quantified';
+  readonly op: BinaryOp;
+  readonly quantifier: 'ANY' | 'ALL';
+  readonly operand: Expr;
+  readonly query: Query;
+}
+
+export interface Exists {
+  readonly kind: 'exists';
+  readonly query: Query;
+}
+
+export interface Subquery {
+  readonly kind: 'subquery';
+  readonly query: Query;
+}
+
+export interface CaseWhen {
+  readonly when: Expr;
+  readonly then: Expr;
+}
+export interface Case {
+  readonly kind: 'case';
+  readonly operand: Expr | null;
+  readonly whens: readonly CaseWhen[];
+  readonly otherwise: Expr | null;
+}
+
+export interface CastType {
+  /** SIGNED, UNSIGNED, CHAR, BINARY, DECIMAL, DOUBLE, FLOAT, DATE, DATETIME, TIME, JSON, … */
+  readonly name: string;
+  readonly length: number | null;
+  readonly scale: number | null;
+  readonly charset: string | null;
+}
+export interface Cast {
+  readonly kind: 'cast';
+  readonly operand: Expr;
+  readonly type: CastType;
+}
+
+/** CONVERT(expr USING charset). */
+export interface ConvertUsing {
+  readonly kind: 'convert_using';
+  readonly operand: Expr;
+  readonly charset: string;
+}
+
+export interface OrderItem {
+  readonly expr: Expr;
+  readonly direction: 'ASC' | 'DESC' | null;
+}
+
+export interface Call {
+  readonly kind: 'call';
+  /** Upper-cased; a qualified name keeps its dots (`db.fn`). */
+  readonly name: string;
+  readonly args: readonly Expr[];
+  readonly distinct: boolean;
+  /** COUNT(*). */
+  readonly star: boolean;
+  /** GROUP_CONCAT(… ORDER BY …). */
+  readonly orderBy: readonly OrderItem[];
+  /** GROUP_CONCAT(… SEPARATOR s); null for the default ','. */
+  readonly separator: string | null;
+}
+
+export type IntervalUnit =
+  | 'MICROSECOND'
+  | 'SECOND'
+  | 'MINUTE'
+  | 'HOUR'
+  | 'DAY'
+  | 'WEEK'
+  | 'MONTH'
+  | 'QUARTER'
+  | 'YEAR'
+  | 'SECOND_MICROSECOND'
+  | 'MINUTE_MICROSECOND'
+  | 'MINUTE_SECOND'
+  | 'HOUR_MICROSECOND'
+  | 'HOUR_SECOND'
+  | 'HOUR_MINUTE'
+  | 'DAY_MICROSECOND'
+  | 'DAY_SECOND'
+  | 'DAY_MINUTE'
+  | 'DAY_HOUR'
+  | 'YEAR_MONTH';
+export interface Interval {
+  readonly kind: 'interval';
+  readonly value: Expr;
+  readonly unit: IntervalUnit;
+}
+
+export interface UserVar {
+  readonly kind: 'user_var';
+  readonly name: string;
+}
+
+export interface SystemVar {
+  readonly kind: 'system_var';
+  /** Lower-cased. */
+  readonly name: string;
+  readonly scope: 'global' | 'session' | null;
+}
+
+export interface Collate {
+  readonly kind: 'collate';
+  readonly operand: Expr;
+  readonly collation: string;
+}
+
+export interface Row {
+  readonly kind: 'row';
+  readonly items: readonly Expr[];
+}
+
+/** The DEFAULT keyword as a value (INSERT … VALUES (DEFAULT), SET x = DEFAULT). */
+export interface DefaultValue {
+  readonly kind: 'default';
+}
+
+/** VALUES(col) inside ON DUPLICATE KEY UPDATE. */
+export interface InsertedValue {
+  readonly kind: 'inserted_value';
+  readonly column: string;
+}
+
+export type Expr =
+  | Literal
+  | Param
+  | ColumnRef
+  | Unary
+  | Binary
+  | IsTest
+  | Between
+  | InList
+  | InQuery
+  | Like
+  | Regexp
+  | Quantified
+  | Exists
+  | Subquery
+  | Case
+  | Cast
+  | ConvertUsing
+  | Call
+  | Interval
+  | UserVar
+  | SystemVar
+  | Collate
+  | Row
+  | DefaultValue
+  | InsertedValue;
+
+// ---------------------------------------------------------------------------------- queries
+
+export type SelectItem =
+  | { readonly kind: 'star'; readonly table: TableName | null }
+  | {
+      readonly kind: 'item';
+      readonly expr: Expr;
+      readonly alias: string | null;
+      /** The result column name MariaDB reports: the alias, the column, or the text as written. */
+      readonly name: string;
+    };
+
+export type TableRef = TableSource | DerivedTable | Join;
+export interface TableSource {
+  readonly kind: 'table';
+  readonly table: TableName;
+  readonly alias: string | null;
+}
+export interface DerivedTable {
+  readonly kind: 'derived';
+  readonly query: Query;
+  readonly alias: string;
+}
+export interface Join {
+  readonly kind: 'join';
+  readonly type: 'INNER' | 'LEFT' | 'RIGHT' | 'CROSS' | 'STRAIGHT';
+  readonly natural: boolean;
+  readonly left: TableRef;
+  readonly right: TableRef;
+  readonly on: Expr | null;
+  readonly using: readonly string[] | null;
+}
+
+export interface Limit {
+  readonly count: Expr;
+  readonly offset: Expr | null;
+}
+
+/** Row locks requested by a SELECT: the store certifies the rows read under FOR UPDATE. */
+export type LockMode = 'update' | 'share' | null;
+
+export interface Select {
+  readonly kind: 'select';
+  readonly distinct: boolean;
+  readonly items: readonly SelectItem[];
+  /** Comma-separated table references; null for SELECT without FROM (or FROM DUAL). */
+  readonly from: readonly TableRef[] | null;
+  readonly where: Expr | null;
+  readonly groupBy: readonly OrderItem[];
+  readonly withRollup: boolean;
+  readonly having: Expr | null;
+  readonly orderBy: readonly OrderItem[];
+  readonly limit: Limit | null;
+  readonly lock: LockMode;
+}
+
+export interface Union {
+  readonly kind: 'union';
+  readonly all: boolean;
+  readonly left: Query;
+  readonly right: Query;
+  readonly orderBy: readonly OrderItem[];
+  readonly limit: Limit | null;
+  readonly lock: LockMode;
+}
+
+export type Query = Select | Union;
+
+// ---------------------------------------------------------------------------------- DML
+
+export interface Assignment {
+  readonly column: ColumnRef;
+  readonly value: Expr;
+}
+
+export type InsertSource =
+  | { readonly kind: 'values'; readonly rows: readonly (readonly Expr[])[] }
+  | { readonly kind: 'set'; readonly assignments: readonly Assignment[] }
+  | { readonly kind: 'query'; readonly query: Query };
+
+export interface Insert {
+  readonly kind: 'insert';
+  readonly replace: boolean;
+  readonly ignore: boolean;
+  readonly table: TableName;
+  readonly columns: readonly string[] | null;
+  readonly source: InsertSource;
+  readonly onDuplicate: readonly Assignment[] | null;
+}
+
+export interface Update {
+  readonly kind: 'update';
+  readonly ignore: boolean;
+  readonly table: TableSource;
+  readonly assignments: readonly Assignment[];
+  readonly where: Expr | null;
+  readonly orderBy: readonly OrderItem[];
+  readonly limit: Expr | null;
+}
+
+export interface Delete {
+  readonly kind: 'delete';
+  readonly ignore: boolean;
+  readonly table: TableSource;
+  readonly where: Expr | null;
+  readonly orderBy: readonly OrderItem[];
+  readonly limit: Expr | null;
+}
+
+// ---------------------------------------------------------------------------------- DDL
+
+export interface DataType {
+  /** Canonical upper-case name: INT, BIGINT, DECIMAL, VARCHAR, TEXT, ENUM, … (BOOL → TINYINT). */
+  readonly name: string;
+  readonly length: number | null;
+  readonly scale: number | null;
+  readonly unsigned: boolean;
+  readonly zerofill: boolean;
+  readonly charset: string | null;
+  readonly collation: string | null;
+  /** ENUM/SET members. */
+  readonly values: readonly string[];
+}
+
+export interface ColumnDef {
+  readonly name: string;
+  readonly type: DataType;
+  /** true: NULL, false: NOT NULL, null: not said. */
+  readonly nullable: boolean | null;
+  readonly default: Expr | null;
+  readonly autoIncrement: boolean;
+  /** ON UPDATE CURRENT_TIMESTAMP[(fsp)]: the fsp, or null. */
+  readonly onUpdateNow: number | null;
+  readonly primaryKey: boolean;
+  readonly unique: boolean;
+  readonly comment: string | null;
+  readonly check: Expr | null;
+}
+
+export interface IndexColumn {
+  readonly column: string;
+  readonly length: number | null;
+  readonly direction: 'ASC' | 'DESC' | null;
+}
+
+export type ReferentialAction = 'RESTRICT' | 'CASCADE' | 'SET NULL' | 'NO ACTION' | 'SET DEFAULT';
+
+export type TableConstraint =
+  | {
+      readonly kind: 'primary_key';
+      readonly name: string | null;
+      readonly columns: readonly IndexColumn[];
+    }
+  | {
+      readonly kind: 'unique';
+      readonly name: string | null;
+      readonly columns: readonly IndexColumn[];
+    }
+  | {
+      readonly kind: 'index';
+      readonly name: string | null;
+      readonly columns: readonly IndexColumn[];
+      readonly variant: 'KEY' | 'FULLTEXT' | 'SPATIAL';
+    }
+  | {
+      readonly kind: 'foreign_key';
+      readonly name: string | null;
+      readonly columns: readonly string[];
+      readonly refTable: TableName;
+      readonly refColumns: readonly string[];
+      readonly onDelete: ReferentialAction | null;
+      readonly onUpdate: ReferentialAction | null;
+    }
+  | {
+      readonly kind: 'check';
+      readonly name: string | null;
+      readonly expr: Expr;
+      readonly text: string;
+    };
+
+export interface TableOptions {
+  readonly engine: string | null;
+  readonly charset: string | null;
+  readonly collation: string | null;
+  readonly autoIncrement: number | null;
+  readonly comment: string | null;
+  /** Accepted and kept for SHOW CREATE TABLE, without effect: ROW_FORMAT, KEY_BLOCK_SIZE, … */
+  readonly other: readonly (readonly [string, string])[];
+}
+
+export interface CreateTable {
+  readonly kind: 'create_table';
+  readonly temporary: boolean;
+  readonly ifNotExists: boolean;
+  readonly table: TableName;
+  readonly columns: readonly ColumnDef[];
+  readonly constraints: readonly TableConstraint[];
+  readonly options: TableOptions;
+  /** CREATE TABLE … AS SELECT / CREATE TABLE … SELECT. */
+  readonly asQuery: Query | null;
+}
+
+export interface CreateTableLike {
+  readonly kind: 'create_table_like';
+  readonly ifNotExists: boolean;
+  readonly table: TableName;
+  readonly like: TableName;
+}
+
+export type ColumnPosition = { readonly first: true } | { readonly after: string } | null;
+
+export type AlterSpec =
+  | { readonly kind: 'add_column'; readonly column: ColumnDef; readonly position: ColumnPosition }
+  | { readonly kind: 'drop_column'; readonly name: string; readonly ifExists: boolean }
+  | {
+      readonly kind: 'modify_column';
+      readonly column: ColumnDef;
+      readonly position: ColumnPosition;
+    }
+  | {
+      readonly kind: 'change_column';
+      readonly from: string;
+      readonly column: ColumnDef;
+      readonly position: ColumnPosition;
+    }
+  | { readonly kind: 'rename_column'; readonly from: string; readonly to: string }
+  | { readonly kind: 'alter_default'; readonly name: string; readonly default: Expr | null }
+  | { readonly kind: 'add_constraint'; readonly constraint: TableConstraint }
+  | { readonly kind: 'drop_index'; readonly name: string; readonly ifExists: boolean }
+  | { readonly kind: 'drop_primary_key' }
+  | { readonly kind: 'drop_foreign_key'; readonly name: string }
+  | { readonly kind: 'rename_index'; readonly from: string; readonly to: string }
+  | { readonly kind: 'rename_table'; readonly to: TableName }
+  | { readonly kind: 'options'; readonly options: TableOptions }
+  | {
+      readonly kind: 'convert_charset';
+      readonly charset: string;
+      readonly collation: string | null;
+    };
+
+export interface AlterTable {
+  readonly kind: 'alter_table';
+  readonly table: TableName;
+  readonly specs: readonly AlterSpec[];
+}
+
+export interface DropTable {
+  readonly kind: 'drop_table';
+  readonly temporary: boolean;
+  readonly ifExists: boolean;
+  readonly tables: readonly TableName[];
+}
+
+export interface RenameTable {
+  readonly kind: 'rename_table';
+  readonly pairs: readonly { readonly from: TableName; readonly to: TableName }[];
+}
+
+export interface Truncate {
+  readonly kind: 'truncate';
+  readonly table: TableName;
+}
+
+export interface CreateIndex {
+  readonly kind: 'create_index';
+  readonly variant: 'KEY' | 'UNIQUE' | 'FULLTEXT' | 'SPATIAL';
+  readonly ifNotExists: boolean;
+  readonly name: string;
+  readonly table: TableName;
+  readonly columns: readonly IndexColumn[];
+}
+
+export interface DropIndex {
+  readonly kind: 'drop_index';
+  readonly ifExists: boolean;
+  readonly name: string;
+  readonly table: TableName;
+}
+
+export interface CreateDatabase {
+  readonly kind: 'create_database';
+  readonly ifNotExists: boolean;
+  readonly name: string;
+  readonly charset: string | null;
+  readonly collation: string | null;
+}
+
+export interface DropDatabase {
+  readonly kind: 'drop_database';
+  readonly ifExists: boolean;
+  readonly name: string;
+}
+
+export interface Use {
+  readonly kind: 'use';
+  readonly database: string;
+}
+
+// ---------------------------------------------------------------------------------- transactions
+
+export interface Begin {
+  readonly kind: 'begin';
+  readonly access: 'READ ONLY' | 'READ WRITE' | null;
+  readonly consistentSnapshot: boolean;
+}
+export interface Commit {
+  readonly kind: 'commit';
+}
+export interface Rollback {
+  readonly kind: 'rollback';
+  readonly savepoint: string | null;
+}
+export interface Savepoint {
+  readonly kind: 'savepoint';
+  readonly name: string;
+}
+export interface ReleaseSavepoint {
+  readonly kind: 'release_savepoint';
+  readonly name: string;
+}
+
+// ---------------------------------------------------------------------------------- SET
+
+export type IsolationLevel =
+  'READ UNCOMMITTED' | 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
+
+export type SetAssignment =
+  | {
+      readonly kind: 'variable';
+      readonly scope: 'global' | 'session' | 'user';
+      /** Lower-cased for system variables; as written for user variables. */
+      readonly name: string;
+      /** A bare word (ON, OFF, utf8mb4, …) arrives as a string literal. */
+      readonly value: Expr;
+    }
+  | { readonly kind: 'names'; readonly charset: string; readonly collation: string | null }
+  | { readonly kind: 'charset'; readonly charset: string }
+  | { readonly kind: 'password'; readonly user: UserName | null; readonly password: string };
+
+export interface SetStatement {
+  readonly kind: 'set';
+  readonly assignments: readonly SetAssignment[];
+}
+
+export interface SetTransaction {
+  readonly kind: 'set_transaction';
+  readonly scope: 'global' | 'session' | 'next';
+  readonly isolation: IsolationLevel | null;
+  readonly access: 'READ ONLY' | 'READ WRITE' | null;
+}
+
+// ---------------------------------------------------------------------------------- admin
+
+export type ShowTarget =
+  | 'databases'
+  | 'tables'
+  | 'columns'
+  | 'index'
+  | 'create_table'
+  | 'create_database'
+  | 'create_user'
+  | 'status'
+  | 'variables'
+  | 'processlist'
+  | 'warnings'
+  | 'errors'
+  | 'engines'
+  | 'charset'
+  | 'collation'
+  | 'grants'
+  | 'table_status'
+  | 'master_status'
+  | 'binary_logs'
+  | 'plugins'
+  | 'privileges'
+  | 'open_tables'
+  | 'triggers'
+  | 'events'
+  | 'function_status'
+  | 'procedure_status'
+  | 'count_warnings'
+  | 'count_errors';
+
+export type ShowFilter =
+  | { readonly kind: 'like'; readonly pattern: string }
+  | { readonly kind: 'where'; readonly expr: Expr }
+  | null;
+
+export interface Show {
+  readonly kind: 'show';
+  readonly target: ShowTarget;
+  readonly full: boolean;
+  readonly scope: 'global' | 'session' | null;
+  /** FROM/IN db for TABLES, COLUMNS, INDEX, TABLE STATUS; the name for CREATE DATABASE. */
+  readonly db: string | null;
+  readonly table: TableName | null;
+  readonly user: UserName | null;
+  readonly filter: ShowFilter;
+  readonly limit: Limit | null;
+}
+
+export interface Describe {
+  readonly kind: 'describe';
+  readonly table: TableName;
+  readonly column: string | null;
+}
+
+export interface Explain {
+  readonly kind: 'explain';
+  readonly statement: Query | Insert | Update | Delete;
+}
+
+export interface Kill {
+  readonly kind: 'kill';
+  readonly target: 'connection' | 'query';
+  readonly id: Expr;
+}
+
+export interface UserName {
+  readonly user: string;
+  readonly host: string;
+}
+
+export interface UserSpec {
+  readonly user: UserName;
+  /** IDENTIFIED BY 'plain'. */
+  readonly password: string | null;
+  /** IDENTIFIED BY PASSWORD 'hash' or IDENTIFIED WITH plugin AS 'hash'. */
+  readonly passwordHash: string | null;
+  readonly plugin: string | null;
+}
+
+export interface CreateUser {
+  readonly kind: 'create_user';
+  readonly orReplace: boolean;
+  readonly ifNotExists: boolean;
+  readonly users: readonly UserSpec[];
+}
+export interface AlterUser {
+  readonly kind: 'alter_user';
+  readonly ifExists: boolean;
+  readonly users: readonly UserSpec[];
+}
+export interface DropUser {
+  readonly kind: 'drop_user';
+  readonly ifExists: boolean;
+  readonly users: readonly UserName[];
+}
+
+/** `*.*` is { db: null, table: null }; `db.*` is { db, table: null }. */
+export interface GrantTarget {
+  readonly db: string | null;
+  readonly table: string | null;
+}
+
+export interface Grant {
+  readonly kind: 'grant';
+  /** Upper-cased privilege names, e.g. ['ALL PRIVILEGES'], ['SELECT', 'INSERT']. */
+  readonly privileges: readonly string[];
+  readonly on: GrantTarget;
+  readonly users: readonly UserSpec[];
+  readonly withGrantOption: boolean;
+}
+export interface Revoke {
+  readonly kind: 'revoke';
+  readonly privileges: readonly string[];
+  readonly on: GrantTarget;
+  readonly users: readonly UserName[];
+}
+
+export interface Flush {
+  readonly kind: 'flush';
+  readonly targets: readonly string[];
+}
+
+export interface LockTables {
+  readonly kind: 'lock_tables';
+  readonly tables: readonly {
+    readonly table: TableName;
+    readonly alias: string | null;
+    readonly mode: 'READ' | 'WRITE';
+  }[];
+}
+export interface UnlockTables {
+  readonly kind: 'unlock_tables';
+}
+
+export type Statement =
+  | Select
+  | Union
+  | Insert
+  | Update
+  | Delete
+  | CreateTable
+  | CreateTableLike
+  | AlterTable
+  | DropTable
+  | RenameTable
+  | Truncate
+  | CreateIndex
+  | DropIndex
+  | CreateDatabase
+  | DropDatabase
+  | Use
+  | Begin
+  | Commit
+  | Rollback
+  | Savepoint
+  | ReleaseSavepoint
+  | SetStatement
+  | SetTransaction
+  | Show
+  | Describe
+  | Explain
+  | Kill
+  | CreateUser
+  | AlterUser
+  | DropUser
+  | Grant
+  | Revoke
+  | Flush
+  | LockTables
+  | UnlockTables;
+
+export type StatementKind = Statement['kind'];

@@ -1,0 +1,104 @@
+// The catalog: MySQL-level table definitions that the emitter reads and that DESCRIBE, SHOW
+// CREATE TABLE and information_schema are rendered from. Plain JSON-serializable data, so the
+// store can persist each TableDef beside the SQLite schema it describes.
+import type { ColumnDef, IndexColumn, ReferentialAction, TableName, TableOptions } from './ast.js';
+
+export interface IndexDef {
+  /** MySQL name; 'PRIMARY' for the primary key. */
+  readonly name: string;
+  readonly kind: 'primary' | 'unique' | 'index' | 'fulltext' | 'spatial';
+  readonly columns: readonly IndexColumn[];
+  /** The SQLite index name, or null for the primary key (part of CREATE TABLE). */
+  readonly sqliteName: string | null;
+}
+
+export interface ForeignKeyDef {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly refTable: TableName;
+  readonly refColumns: readonly string[];
+  readonly onDelete: ReferentialAction | null;
+  readonly onUpdate: ReferentialAction | null;
+}
+
+export interface CheckDef {
+  readonly name: string;
+  /** The expression as written, for SHOW CREATE TABLE. */
+  readonly text: string;
+}
+
+export interface TableDef {
+  readonly db: string;
+  readonly name: string;
+  /** The SQLite table holding the rows (see names.ts). */
+  readonly sqliteName: string;
+  /** Column definitions as MariaDB reports them (charset/collation resolved, PK columns NOT NULL). */
+  readonly columns: readonly ColumnDef[];
+  /** Primary-key column names in key order; empty when the table has none (rowid keys it). */
+  readonly primaryKey: readonly string[];
+  /** The AUTO_INCREMENT column, if any. */
+  readonly autoIncrement: string | null;
+  /** True when the auto-increment column is SQLite's rowid alias (INTEGER PRIMARY KEY). */
+  readonly autoIncrementIsRowid: boolean;
+  /** Primary key first, then the other indexes in definition order. */
+  readonly indexes: readonly IndexDef[];
+  readonly foreignKeys: readonly ForeignKeyDef[];
+  readonly checks: readonly CheckDef[];
+  /** Engine, charset and collation are always set (InnoDB, utf8mb4, utf8mb4_general_ci). */
+  readonly options: TableOptions;
+}
+
+/** What the emitter needs to know about the schema. */
+export interface Catalog {
+  /** Bumped on every schema change; cached translations are keyed by it. */
+  readonly version: number;
+  table(db: string, name: string): TableDef | undefined;
+  tables(db: string): readonly TableDef[];
+  databaseExists(db: string): boolean;
+}
+
+/** An in-memory catalog, for tests and as the store's cache of its persisted definitions. */
+export class MemoryCatalog implements Catalog {
+  version = 0;
+  private readonly byKey = new Map<string, TableDef>();
+  private readonly databases = new Set<string>();
+
+  table(db: string, name: string): TableDef | undefined {
+    return this.byKey.get(key(db, name));
+  }
+
+  tables(db: string): readonly TableDef[] {
+    return [...this.byKey.values()].filter((t) => t.db === db);
+  }
+
+  databaseExists(db: string): boolean {
+    return this.databases.has(db);
+  }
+
+  addDatabase(db: string): void {
+    this.databases.add(db);
+    this.version++;
+  }
+
+  dropDatabase(db: string): void {
+    this.databases.delete(db);
+    for (const t of this.tables(db)) this.byKey.delete(key(t.db, t.name));
+    this.version++;
+  }
+
+  put(table: TableDef): void {
+    this.databases.add(table.db);
+    this.byKey.set(key(table.db, table.name), table);
+    this.version++;
+  }
+
+  remove(db: string, name: string): void {
+    this.byKey.delete(key(db, name));
+    this.version++;
+  }
+}
+
+// SQLite table names are case-insensitive, so the catalog is too (see docs/design/sql.md).
+function key(db: string, name: string): string {
+  return `${db}\u0000${name.toLowerCase()}`;
+}

@@ -1,0 +1,365 @@
+// ALTER TABLE: apply the specs to the catalog definition, then pick the cheapest SQLite form —
+// CREATE/DROP INDEX, ALTER TABLE ADD COLUMN, RENAME — or the documented table rebuild
+// (https://sqlite.org/lang_altertable.html#otheralter): create the new table, copy the rows,
+// drop the old one, rename, re-create the indexes.
+import type { AlterSpec, ColumnDef, ColumnPosition, IndexColumn, TableOptions } from './ast.js';
+import type { CheckDef, ForeignKeyDef, IndexDef, TableDef } from './catalog.js';
+import type { DdlOptions, DdlPlan } from './emit-ddl.js';
+import { createIndexSql, createTableSql, isNumericType, renameSql, renamed } from './emit-ddl.js';
+import { SqlFailure, semantic } from './errors.js';
+import { quoteId, quoteString, sqliteTableName } from './names.js';
+import { finishTable, nameIndexes, resolveOptions } from './table-def.js';
+
+interface WorkColumn {
+  def: ColumnDef;
+  /** The old column whose values it takes, or null for a new column. */
+  origin: string | null;
+}
+
+interface WorkIndex {
+  name: string | null;
+  kind: IndexDef['kind'];
+  columns: IndexColumn[];
+}
+
+interface Work {
+  db: string;
+  name: string;
+  columns: WorkColumn[];
+  indexes: WorkIndex[];
+  foreignKeys: ForeignKeyDef[];
+  checks: CheckDef[];
+  options: TableOptions;
+  /** Whether the rows must be copied into a rebuilt table. */
+  rebuild: boolean;
+  addedColumns: ColumnDef[];
+  indexesChanged: boolean;
+}
+
+const fail = (code: number, sqlState: string, message: string): never => {
+  throw new SqlFailure(semantic(code, sqlState, message));
+};
+
+const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+function findColumn(work: Work, name: string): number {
+  return work.columns.findIndex((c) => same(c.def.name, name));
+}
+
+function place(work: Work, column: WorkColumn, position: ColumnPosition): void {
+  if (position === null) work.columns.push(column);
+  else if ('first' in position) work.columns.unshift(column);
+  else {
+    const at = findColumn(work, position.after);
+    if (at < 0) fail(1054, '42S22', `Unknown column '${position.after}' in '${work.name}'`);
+    work.columns.splice(at + 1, 0, column);
+  }
+  if (position !== null) work.rebuild = true;
+}
+
+function inlineKeys(work: Work, def: ColumnDef): void {
+  const cols = [{ column: def.name, length: null, direction: null }];
+  if (def.primaryKey) addIndex(work, { name: 'PRIMARY', kind: 'primary', columns: cols });
+  if (def.unique) addIndex(work, { name: def.name, kind: 'unique', columns: cols });
+}
+
+function addIndex(work: Work, index: WorkIndex): void {
+  if (index.kind === 'primary') {
+    if (work.indexes.some((i) => i.kind === 'primary'))
+      fail(1068, '42000', 'Multiple primary key defined');
+    work.rebuild = true;
+  }
+  work.indexes.push(index);
+  work.indexesChanged = true;
+}
+
+function renameInIndexes(work: Work, from: string, to: string): void {
+  for (const index of work.indexes)
+    index.columns = index.columns.map((c) => (same(c.column, from) ? { ...c, column: to } : c));
+}
+
+function addColumn(work: Work, def: ColumnDef, position: ColumnPosition): void {
+  if (findColumn(work, def.name) >= 0) fail(1060, '42S21', `Duplicate column name '${def.name}'`);
+  place(work, { def, origin: null }, position);
+  work.addedColumns.push(def);
+  inlineKeys(work, def);
+}
+
+function dropColumn(work: Work, name: string, ifExists: boolean): void {
+  const at = findColumn(work, name);
+  if (at < 0) {
+    if (!ifExists) fail(1091, '42000', `Can't DROP COLUMN \`${name}\`; check that it exists`);
+    return;
+  }
+  work.columns.splice(at, 1);
+  for (const index of work.indexes)
+    index.columns = index.columns.filter((c) => !same(c.column, name));
+  work.indexes = work.indexes.filter((i) => i.columns.length > 0);
+  work.rebuild = true;
+}
+
+function replaceColumn(work: Work, from: string, def: ColumnDef, position: ColumnPosition): void {
+  const at = findColumn(work, from);
+  if (at < 0) fail(1054, '42S22', `Unknown column '${from}' in '${work.name}'`);
+  const old = work.columns[at]!;
+  if (!same(from, def.name) && findColumn(work, def.name) >= 0)
+    fail(1060, '42S21', `Duplicate column name '${def.name}'`);
+  work.columns.splice(at, 1);
+  if (position === null) work.columns.splice(at, 0, { def, origin: old.origin });
+  else place(work, { def, origin: old.origin }, position);
+  renameInIndexes(work, from, def.name);
+  inlineKeys(work, def);
+  work.rebuild = true;
+}
+
+function dropIndex(work: Work, name: string, ifExists: boolean): void {
+  const before = work.indexes.length;
+  work.indexes = work.indexes.filter((i) => i.name === null || !same(i.name, name));
+  if (work.indexes.length === before && !ifExists)
+    fail(1091, '42000', `Can't DROP INDEX \`${name}\`; check that it exists`);
+  work.indexesChanged = true;
+}
+
+// One spec; the ones that change a column's storage force a rebuild.
+function apply(work: Work, spec: AlterSpec): void {
+  switch (spec.kind) {
+    case 'add_column':
+      return addColumn(work, spec.column, spec.position);
+    case 'drop_column':
+      return dropColumn(work, spec.name, spec.ifExists);
+    case 'modify_column':
+      return replaceColumn(work, spec.column.name, spec.column, spec.position);
+    case 'change_column':
+      return replaceColumn(work, spec.from, spec.column, spec.position);
+    case 'rename_column': {
+      const at = findColumn(work, spec.from);
+      if (at < 0) fail(1054, '42S22', `Unknown column '${spec.from}' in '${work.name}'`);
+      const column = work.columns[at]!;
+      column.def = { ...column.def, name: spec.to };
+      renameInIndexes(work, spec.from, spec.to);
+      work.rebuild = true;
+      return;
+    }
+    case 'alter_default': {
+      const at = findColumn(work, spec.name);
+      if (at < 0) fail(1054, '42S22', `Unknown column '${spec.name}' in '${work.name}'`);
+      const column = work.columns[at]!;
+      column.def = { ...column.def, default: spec.default };
+      work.rebuild = true;
+      return;
+    }
+    default:
+      return applyTableSpec(work, spec);
+  }
+}
+
+function applyTableSpec(work: Work, spec: AlterSpec): void {
+  switch (spec.kind) {
+    case 'add_constraint': {
+      const k = spec.constraint;
+      if (k.kind === 'primary_key')
+        return addIndex(work, { name: 'PRIMARY', kind: 'primary', columns: [...k.columns] });
+      if (k.kind === 'unique')
+        return addIndex(work, { name: k.name, kind: 'unique', columns: [...k.columns] });
+      if (k.kind === 'index')
+        return addIndex(work, {
+          name: k.name,
+          kind: k.variant === 'KEY' ? 'index' : (k.variant.toLowerCase() as 'fulltext'),
+          columns: [...k.columns],
+        });
+      if (k.kind === 'check')
+        work.checks.push({ name: k.name ?? `CONSTRAINT_${work.checks.length + 1}`, text: k.text });
+      else
+        work.foreignKeys.push({
+          name: k.name ?? `${work.name}_ibfk_${work.foreignKeys.length + 1}`,
+          columns: k.columns,
+          refTable: { db: k.refTable.db ?? work.db, name: k.refTable.name },
+          refColumns: k.refColumns,
+          onDelete: k.onDelete,
+          onUpdate: k.onUpdate,
+        });
+      work.rebuild = true;
+      return;
+    }
+    case 'drop_index':
+      return dropIndex(work, spec.name, spec.ifExists);
+    case 'drop_primary_key':
+      if (!work.indexes.some((i) => i.kind === 'primary'))
+        fail(1091, '42000', "Can't DROP INDEX `PRIMARY`; check that it exists");
+      work.indexes = work.indexes.filter((i) => i.kind !== 'primary');
+      work.rebuild = true;
+      return;
+    case 'drop_foreign_key':
+      work.foreignKeys = work.foreignKeys.filter((f) => !same(f.name, spec.name));
+      work.rebuild = true;
+      return;
+    case 'rename_index': {
+      const index = work.indexes.find((i) => i.name !== null && same(i.name, spec.from));
+      if (!index) fail(1176, '42000', `Key '${spec.from}' doesn't exist in table '${work.name}'`);
+      index!.name = spec.to;
+      work.indexesChanged = true;
+      return;
+    }
+    case 'rename_table':
+      work.db = spec.to.db ?? work.db;
+      work.name = spec.to.name;
+      return;
+    case 'options':
+      work.options = resolveOptions(spec.options, work.options);
+      return;
+    case 'convert_charset':
+      work.options = resolveOptions(
+        { ...work.options, charset: spec.charset, collation: spec.collation },
+        undefined,
+      );
+      for (const c of work.columns)
+        c.def = { ...c.def, type: { ...c.def.type, charset: null, collation: null } };
+      work.rebuild = true;
+      return;
+  }
+}
+
+function startWork(table: TableDef): Work {
+  return {
+    db: table.db,
+    name: table.name,
+    columns: table.columns.map((def) => ({ def, origin: def.name })),
+    indexes: table.indexes.map((i) => ({ name: i.name, kind: i.kind, columns: [...i.columns] })),
+    foreignKeys: [...table.foreignKeys],
+    checks: [...table.checks],
+    options: table.options,
+    rebuild: false,
+    addedColumns: [],
+    indexesChanged: false,
+  };
+}
+
+function finish(work: Work, table: TableDef): TableDef {
+  const primary = work.indexes.find((i) => i.kind === 'primary');
+  const others = work.indexes
+    .filter((i) => i.kind !== 'primary')
+    .map((i) => ({ name: i.name === 'PRIMARY' ? null : i.name, kind: i.kind, columns: i.columns }));
+  const indexes = nameIndexes(work.db, work.name, {
+    primary: primary ? primary.columns : null,
+    indexes: others,
+  });
+  return finishTable({
+    ...table,
+    db: work.db,
+    name: work.name,
+    sqliteName: sqliteTableName(work.db, work.name),
+    columns: work.columns.map((c) => c.def),
+    indexes,
+    foreignKeys: work.foreignKeys,
+    checks: work.checks,
+    options: work.options,
+  });
+}
+
+/** The value MariaDB gives existing rows in a new NOT NULL column without a default. */
+function implicitDefault(def: ColumnDef): string {
+  if (isNumericType(def.type)) return '0';
+  switch (def.type.name) {
+    case 'DATE':
+      return "'0000-00-00'";
+    case 'DATETIME':
+    case 'TIMESTAMP':
+      return "'0000-00-00 00:00:00'";
+    case 'TIME':
+      return "'00:00:00'";
+    case 'ENUM':
+      return quoteString(def.type.values[0] ?? '');
+    default:
+      return "''";
+  }
+}
+
+// ADD COLUMN is direct in SQLite only for columns without keys, without a non-constant default
+// and, when NOT NULL, with a non-NULL default.
+function canAddDirectly(def: ColumnDef): boolean {
+  if (def.primaryKey || def.unique || def.autoIncrement) return false;
+  if (def.default?.kind === 'call') return false;
+  const nullDefault =
+    def.default === null || (def.default.kind === 'literal' && def.default.type === 'null');
+  return def.nullable !== false || !nullDefault;
+}
+
+function rebuildSql(work: Work, source: TableDef, target: TableDef, options: DdlOptions): string[] {
+  const temporary = `${target.sqliteName}.~alter`;
+  const [create] = createTableSql({ ...target, indexes: [] }, options, temporary);
+  const columns: string[] = [];
+  const values: string[] = [];
+  for (const c of work.columns) {
+    if (c.origin !== null) {
+      columns.push(quoteId(c.def.name));
+      values.push(quoteId(c.origin));
+    } else if (c.def.nullable === false && c.def.default === null && !c.def.autoIncrement) {
+      columns.push(quoteId(c.def.name));
+      values.push(implicitDefault(c.def));
+    }
+  }
+  const statements = [create!];
+  if (columns.length > 0)
+    statements.push(
+      `INSERT INTO ${quoteId(temporary)} (${columns.join(', ')}) SELECT ${values.join(', ')} FROM ${quoteId(source.sqliteName)}`,
+    );
+  statements.push(
+    `DROP TABLE ${quoteId(source.sqliteName)}`,
+    `ALTER TABLE ${quoteId(temporary)} RENAME TO ${quoteId(target.sqliteName)}`,
+  );
+  for (const index of target.indexes)
+    if (index.kind !== 'primary') statements.push(createIndexSql(target, index));
+  return statements;
+}
+
+function indexSql(source: TableDef, target: TableDef): string[] {
+  const out: string[] = [];
+  const key = (i: IndexDef): string => `${i.kind}:${i.sqliteName}:${JSON.stringify(i.columns)}`;
+  const targetKeys = new Set(target.indexes.map(key));
+  const sourceKeys = new Set(source.indexes.map(key));
+  for (const i of source.indexes)
+    if (i.sqliteName !== null && !targetKeys.has(key(i)))
+      out.push(`DROP INDEX ${quoteId(i.sqliteName)}`);
+  for (const i of target.indexes)
+    if (i.kind !== 'primary' && !sourceKeys.has(key(i))) out.push(createIndexSql(target, i));
+  return out;
+}
+
+/** Plans ALTER TABLE; throws SqlFailure for specs that do not fit the table. */
+export function emitAlterTable(
+  table: TableDef,
+  specs: readonly AlterSpec[],
+  options: DdlOptions,
+): DdlPlan {
+  const work = startWork(table);
+  for (const spec of specs) apply(work, spec);
+  if (!work.rebuild && !work.addedColumns.every(canAddDirectly)) work.rebuild = true;
+  const target = finish(work, table);
+  const moved = target.db !== table.db || !same(target.name, table.name);
+  if (moved && options.catalog.table(target.db, target.name))
+    fail(1050, '42S01', `Table '${target.name}' already exists`);
+  const changes = [
+    ...(moved ? [{ kind: 'drop_table' as const, db: table.db, name: table.name }] : []),
+    { kind: 'put_table' as const, table: target },
+  ];
+  if (work.rebuild)
+    return { statements: rebuildSql(work, table, target, options), changes, notes: [] };
+  const statements: string[] = [];
+  let current = table;
+  if (moved) {
+    const renamedTable = renamed(table, target.db, target.name);
+    statements.push(...renameSql(table, renamedTable));
+    current = renamedTable;
+  }
+  for (const def of work.addedColumns) {
+    const [create] = createTableSql(
+      { ...target, columns: [def], primaryKey: [], indexes: [], foreignKeys: [] },
+      options,
+      '~',
+    );
+    const columnSql = create!.split('\n')[1]!.trim();
+    statements.push(`ALTER TABLE ${quoteId(target.sqliteName)} ADD COLUMN ${columnSql}`);
+  }
+  statements.push(...indexSql(current, target));
+  return { statements, changes, notes: [] };
+}

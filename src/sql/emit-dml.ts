@@ -1,0 +1,290 @@
+// SELECT/INSERT/UPDATE/DELETE → SQLite. Tables are resolved through the catalog and renamed
+// (names.ts); every table source gets an alias so that `t.c` and `db.t.c` keep working.
+import type {
+  Assignment,
+  ColumnDef,
+  Delete,
+  Expr,
+  Insert,
+  LockMode,
+  OrderItem,
+  Query,
+  Select,
+  SelectItem,
+  TableName,
+  TableRef,
+  Update,
+} from './ast.js';
+import type { TableDef } from './catalog.js';
+import { type Result, SqlFailure, fail, noDatabase, noSuchTable, ok } from './errors.js';
+import { type Bind, type EmitOptions, ExpressionEmitter } from './emit-expression.js';
+import { quoteId } from './names.js';
+
+export interface DmlTranslation {
+  readonly kind: 'select' | 'insert' | 'update' | 'delete';
+  /** One SQLite statement with `?` placeholders. */
+  readonly sql: string;
+  /** The source of each `?`, in order. */
+  readonly binds: readonly Bind[];
+  /** FOR UPDATE / LOCK IN SHARE MODE, stripped from the SQL: the store certifies those rows. */
+  readonly lock: LockMode;
+  /** The table written by INSERT/UPDATE/DELETE. */
+  readonly target: TableDef | null;
+  /** Every table the statement reads or writes. */
+  readonly tables: readonly TableDef[];
+}
+
+class DmlEmitter extends ExpressionEmitter {
+  readonly tables: TableDef[] = [];
+
+  resolve(name: TableName): TableDef {
+    const db = name.db ?? this.options.database;
+    if (db === null) throw new SqlFailure(noDatabase());
+    const table = this.options.catalog.table(db, name.name);
+    if (!table) throw new SqlFailure(noSuchTable(db, name.name));
+    if (!this.tables.includes(table)) this.tables.push(table);
+    return table;
+  }
+
+  override query(q: Query): string {
+    if (q.kind === 'select') return this.select(q);
+    let out = `${this.member(q.left)} UNION ${q.all ? 'ALL ' : ''}${this.member(q.right)}`;
+    if (q.orderBy.length > 0) out += ' ORDER BY ' + this.orderList(q.orderBy);
+    return out + this.limit(q);
+  }
+
+  // A UNION member with its own ORDER BY/LIMIT, or a nested union on the right, is wrapped.
+  private member(q: Query): string {
+    const plain = q.kind === 'select' && q.orderBy.length === 0 && q.limit === null;
+    // SQLite forbids ORDER BY inside a compound member, so grouped members skip MariaDB's sort.
+    return plain ? this.select(q, false) : `SELECT * FROM (${this.query(q)})`;
+  }
+
+  private limit(q: Query): string {
+    if (q.limit === null) return '';
+    const count = this.expr(q.limit.count);
+    return q.limit.offset === null
+      ? ` LIMIT ${count}`
+      : ` LIMIT ${count} OFFSET ${this.expr(q.limit.offset)}`;
+  }
+
+  select(s: Select, sortGroups = true): string {
+    let out =
+      'SELECT ' +
+      (s.distinct ? 'DISTINCT ' : '') +
+      s.items.map((i) => this.selectItem(i)).join(', ');
+    if (s.from) out += ' FROM ' + s.from.map((r) => this.tableRef(r)).join(', ');
+    if (s.where) out += ' WHERE ' + this.expr(s.where);
+    if (s.withRollup) this.unsupported('WITH ROLLUP');
+    if (s.groupBy.length > 0) out += ' GROUP BY ' + this.orderList(s.groupBy);
+    if (s.having) out += ' HAVING ' + this.expr(s.having);
+    out += this.orderBy(s.orderBy, sortGroups ? s.groupBy : []);
+    return out + this.limit(s);
+  }
+
+  // MariaDB sorts grouped results by the GROUP BY list unless ORDER BY says otherwise
+  // (ORDER BY NULL turns the sort off).
+  private orderBy(orderBy: readonly OrderItem[], groupBy: readonly OrderItem[]): string {
+    const isNull =
+      orderBy.length === 1 &&
+      orderBy[0]!.expr.kind === 'literal' &&
+      orderBy[0]!.expr.type === 'null';
+    if (isNull) return '';
+    if (orderBy.length > 0) return ' ORDER BY ' + this.orderList(orderBy);
+    if (groupBy.length > 0) return ' ORDER BY ' + this.orderList(groupBy);
+    return '';
+  }
+
+  private selectItem(item: SelectItem): string {
+    if (item.kind === 'star') return item.table === null ? '*' : quoteId(item.table.name) + '.*';
+    // SQLite already names a plain column reference after the column.
+    if (item.expr.kind === 'column' && item.alias === null) return this.expr(item.expr);
+    return `${this.expr(item.expr)} AS ${quoteId(item.name)}`;
+  }
+
+  tableRef(r: TableRef): string {
+    switch (r.kind) {
+      case 'table': {
+        const table = this.resolve(r.table);
+        return `${quoteId(table.sqliteName)} AS ${quoteId(r.alias ?? r.table.name)}`;
+      }
+      case 'derived':
+        return `(${this.query(r.query)}) AS ${quoteId(r.alias)}`;
+      case 'join':
+        return this.join(r);
+    }
+  }
+
+  private join(r: TableRef & { kind: 'join' }): string {
+    const type = r.type === 'STRAIGHT' ? 'INNER' : r.type;
+    let out = `${this.tableRef(r.left)} ${r.natural ? 'NATURAL ' : ''}${type} JOIN ${this.tableRef(r.right)}`;
+    if (r.on) out += ' ON ' + this.expr(r.on);
+    if (r.using) out += ` USING (${r.using.map(quoteId).join(', ')})`;
+    return out;
+  }
+
+  /** A column's DEFAULT as SQLite SQL, for INSERT … DEFAULT and UPDATE … = DEFAULT. */
+  defaultOf(table: TableDef, column: string): string {
+    const def = findColumn(table, column);
+    if (def.default === null || def.autoIncrement) return 'NULL';
+    // Catalog defaults are inlined: their literals carry slots of the CREATE TABLE statement.
+    return new ExpressionEmitter(this.options, 'all').expr(def.default);
+  }
+
+  value(table: TableDef, column: string, value: Expr): string {
+    if (value.kind === 'default') return this.defaultOf(table, column);
+    const sql = this.expr(value);
+    // MySQL generates an AUTO_INCREMENT value for 0 as well as NULL.
+    if (table.autoIncrement === column && !(value.kind === 'literal' && value.type === 'null'))
+      return `NULLIF(${sql}, 0)`;
+    return sql;
+  }
+
+  assignmentList(table: TableDef, assignments: readonly Assignment[]): string[] {
+    return assignments.map((a) => {
+      findColumn(table, a.column.column);
+      return `${quoteId(a.column.column)} = ${this.value(table, a.column.column, a.value)}`;
+    });
+  }
+
+  upsertAssignments(table: TableDef, assignments: readonly Assignment[]): string {
+    this.inUpsert = true;
+    const list = this.assignmentList(table, assignments).join(', ');
+    this.inUpsert = false;
+    return list;
+  }
+}
+
+function findColumn(table: TableDef, column: string): ColumnDef {
+  const lower = column.toLowerCase();
+  const def = table.columns.find((c) => c.name.toLowerCase() === lower);
+  if (!def)
+    throw new SqlFailure({
+      kind: 'semantic',
+      code: 1054,
+      sqlState: '42S22',
+      message: `Unknown column '${column}' in 'field list'`,
+    });
+  return def;
+}
+
+function emitInsert(e: DmlEmitter, s: Insert): string {
+  const table = e.resolve(s.table);
+  const verb = s.replace ? 'REPLACE' : s.ignore ? 'INSERT OR IGNORE' : 'INSERT';
+  const head = `${verb} INTO ${quoteId(table.sqliteName)} AS ${quoteId(s.table.name)}`;
+  const source = s.source;
+  let columns = s.columns ?? table.columns.map((c) => c.name);
+  let body: string;
+  if (source.kind === 'query') {
+    const query = e.query(source.query);
+    body = s.onDuplicate ? `SELECT * FROM (${query}) WHERE true` : query;
+  } else {
+    const rows = source.kind === 'values' ? source.rows : [source.assignments.map((a) => a.value)];
+    if (source.kind === 'set') columns = source.assignments.map((a) => a.column.column);
+    if (columns.length === 0 && rows.every((r) => r.length === 0)) return `${head} DEFAULT VALUES`;
+    body = 'VALUES ' + rows.map((row, i) => emitRow(e, table, columns, row, i)).join(', ');
+  }
+  for (const c of columns) findColumn(table, c);
+  let out = `${head} (${columns.map(quoteId).join(', ')}) ${body}`;
+  if (s.onDuplicate) out += upsertClauses(e, table, s.onDuplicate);
+  return out;
+}
+
+function emitRow(
+  e: DmlEmitter,
+  table: TableDef,
+  columns: readonly string[],
+  row: readonly Expr[],
+  index: number,
+): string {
+  if (row.length !== columns.length)
+    throw new SqlFailure({
+      kind: 'semantic',
+      code: 1136,
+      sqlState: '21S01',
+      message: `Column count doesn't match value count at row ${index + 1}`,
+    });
+  return '(' + row.map((v, i) => e.value(table, columns[i]!, v)).join(', ') + ')';
+}
+
+// One ON CONFLICT clause per unique key: MySQL updates whichever key collided.
+function upsertClauses(e: DmlEmitter, table: TableDef, assignments: readonly Assignment[]): string {
+  const keys = table.indexes.filter((i) => i.kind === 'primary' || i.kind === 'unique');
+  let out = '';
+  for (const key of keys) {
+    const target = key.columns.map((c) => quoteId(c.column)).join(', ');
+    out += ` ON CONFLICT (${target}) DO UPDATE SET ${e.upsertAssignments(table, assignments)}`;
+  }
+  return out;
+}
+
+function emitUpdate(e: DmlEmitter, s: Update): string {
+  const table = e.resolve(s.table.table);
+  const alias = quoteId(s.table.alias ?? s.table.table.name);
+  const sets = e.assignmentList(table, s.assignments);
+  const assigned = new Set(s.assignments.map((a) => a.column.column.toLowerCase()));
+  for (const c of table.columns) {
+    if (c.onUpdateNow !== null && !assigned.has(c.name.toLowerCase()))
+      sets.push(`${quoteId(c.name)} = mysql_now(${c.onUpdateNow})`);
+  }
+  const verb = s.ignore ? 'UPDATE OR IGNORE' : 'UPDATE';
+  const head = `${verb} ${quoteId(table.sqliteName)} AS ${alias} SET ${sets.join(', ')}`;
+  return head + rowFilter(e, table, alias, s);
+}
+
+// SQLite lacks UPDATE/DELETE … ORDER BY … LIMIT (without a compile option): pick the rowids.
+function rowFilter(e: DmlEmitter, table: TableDef, alias: string, s: Update | Delete): string {
+  const where = s.where ? e.expr(s.where) : null;
+  if (s.orderBy.length === 0 && s.limit === null) return where === null ? '' : ` WHERE ${where}`;
+  let inner = `SELECT rowid FROM ${quoteId(table.sqliteName)} AS ${alias}`;
+  if (where !== null) inner += ` WHERE ${where}`;
+  if (s.orderBy.length > 0) inner += ' ORDER BY ' + e.orderList(s.orderBy);
+  if (s.limit !== null) inner += ' LIMIT ' + e.expr(s.limit);
+  return ` WHERE rowid IN (${inner})`;
+}
+
+function emitDelete(e: DmlEmitter, s: Delete): string {
+  const table = e.resolve(s.table.table);
+  const alias = quoteId(s.table.alias ?? s.table.table.name);
+  return `DELETE FROM ${quoteId(table.sqliteName)} AS ${alias}` + rowFilter(e, table, alias, s);
+}
+
+export type DmlStatement = Query | Insert | Update | Delete;
+
+/** Translates one DML statement; `pinned` lists the slots to inline (from the parse). */
+export function emitDml(
+  statement: DmlStatement,
+  options: EmitOptions,
+  pinned: ReadonlySet<number>,
+): Result<DmlTranslation> {
+  const e = new DmlEmitter(options, pinned);
+  try {
+    let sql: string;
+    let target: TableDef | null = null;
+    let lock: LockMode = null;
+    switch (statement.kind) {
+      case 'select':
+      case 'union':
+        sql = e.query(statement);
+        lock = statement.lock;
+        break;
+      case 'insert':
+        sql = emitInsert(e, statement);
+        target = e.tables[0] ?? null;
+        break;
+      case 'update':
+        sql = emitUpdate(e, statement);
+        target = e.tables[0] ?? null;
+        break;
+      case 'delete':
+        sql = emitDelete(e, statement);
+        target = e.tables[0] ?? null;
+        break;
+    }
+    const kind = statement.kind === 'union' ? 'select' : statement.kind;
+    return ok({ kind, sql, binds: e.binds, lock, target, tables: e.tables });
+  } catch (error) {
+    if (error instanceof SqlFailure) return fail(error.error);
+    throw error;
+  }
+}

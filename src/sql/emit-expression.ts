@@ -1,0 +1,364 @@
+// MySQL expressions → SQLite expressions. Every compound is parenthesized, so SQLite's operator
+// precedence never matters. Literals become `?` bound to their slot unless pinned; session
+// functions and variables become `?` bound at execution (see Bind).
+import type { Call, Cast, Expr, Literal, OrderItem, Query } from './ast.js';
+import type { Catalog } from './catalog.js';
+import { SqlFailure, semantic, unsupported } from './errors.js';
+import {
+  BUILTIN_FUNCTIONS,
+  FUNCTION_ALIASES,
+  SESSION_FUNCTIONS,
+  type SessionValue,
+  userFunction,
+} from './functions.js';
+import { quoteId, quoteString } from './names.js';
+
+/** Where the value of each `?` in emitted SQL comes from, in order. */
+export type Bind =
+  | { readonly kind: 'slot'; readonly slot: number }
+  | { readonly kind: 'session'; readonly name: SessionValue }
+  | {
+      readonly kind: 'system_var';
+      readonly name: string;
+      readonly scope: 'global' | 'session' | null;
+    }
+  | { readonly kind: 'user_var'; readonly name: string };
+
+export interface EmitOptions {
+  readonly catalog: Catalog;
+  /** The session's current database (USE), or null. */
+  readonly database: string | null;
+}
+
+/** Emits one statement's SQL; the query emitter in emit-dml.ts extends it. */
+export class ExpressionEmitter {
+  readonly binds: Bind[] = [];
+  /** Set while emitting ON DUPLICATE KEY UPDATE, where VALUES(c) is the row being inserted. */
+  protected inUpsert = false;
+
+  constructor(
+    readonly options: EmitOptions,
+    /** Slots emitted inline; 'all' inlines every literal (DDL defaults, catalog text). */
+    private readonly pinned: ReadonlySet<number> | 'all',
+  ) {}
+
+  protected fail(code: number, sqlState: string, message: string): never {
+    throw new SqlFailure(semantic(code, sqlState, message));
+  }
+
+  protected unsupported(construct: string): never {
+    throw new SqlFailure(unsupported(construct));
+  }
+
+  /** Emits a query (subquery); implemented by the DML emitter. */
+  query(_query: Query): string {
+    return this.unsupported('subqueries here');
+  }
+
+  private bind(bind: Bind): string {
+    this.binds.push(bind);
+    return '?';
+  }
+
+  expr(e: Expr): string {
+    switch (e.kind) {
+      case 'literal':
+        return this.literal(e);
+      case 'param':
+        return this.bind({ kind: 'slot', slot: e.slot });
+      case 'column':
+        return (e.table === null ? '' : quoteId(e.table) + '.') + quoteId(e.column);
+      case 'unary':
+        return this.unary(e.op, e.operand);
+      case 'binary':
+        return this.binary(e);
+      case 'is':
+        return `(${this.expr(e.operand)} IS ${e.negated ? 'NOT ' : ''}${e.value === 'UNKNOWN' ? 'NULL' : e.value})`;
+      case 'between':
+        return `(${this.expr(e.operand)} ${e.negated ? 'NOT ' : ''}BETWEEN ${this.expr(e.low)} AND ${this.expr(e.high)})`;
+      case 'in_list':
+        return this.inList(e.operand, e.list, e.negated);
+      case 'in_query':
+        return `(${this.expr(e.operand)} ${e.negated ? 'NOT ' : ''}IN (${this.query(e.query)}))`;
+      case 'like': {
+        const escape = e.escape === null ? "'\\'" : this.expr(e.escape);
+        return `(${this.expr(e.operand)} ${e.negated ? 'NOT ' : ''}LIKE ${this.expr(e.pattern)} ESCAPE ${escape})`;
+      }
+      case 'regexp':
+        return `(${this.expr(e.operand)} ${e.negated ? 'NOT ' : ''}REGEXP ${this.expr(e.pattern)})`;
+      case 'quantified':
+        return this.quantified(e);
+      case 'exists':
+        return `EXISTS (${this.query(e.query)})`;
+      case 'subquery':
+        return `(${this.query(e.query)})`;
+      case 'case':
+        return this.caseExpr(e);
+      case 'cast':
+        return this.cast(e);
+      case 'convert_using':
+        return this.expr(e.operand);
+      case 'call':
+        return this.call(e);
+      case 'interval':
+        return this.fail(1064, '42000', 'INTERVAL is only valid in date arithmetic');
+      case 'user_var':
+        return this.bind({ kind: 'user_var', name: e.name });
+      case 'system_var':
+        return this.bind({ kind: 'system_var', name: e.name, scope: e.scope });
+      case 'collate':
+        return `(${this.expr(e.operand)} COLLATE ${sqliteCollation(e.collation)})`;
+      case 'row':
+        return `(${e.items.map((i) => this.expr(i)).join(', ')})`;
+      case 'default':
+        return this.unsupported('DEFAULT in this position');
+      case 'inserted_value':
+        return this.inUpsert ? `excluded.${quoteId(e.column)}` : 'NULL';
+    }
+  }
+
+  literal(e: Literal): string {
+    if (e.slot !== null && this.pinned !== 'all' && !this.pinned.has(e.slot))
+      return this.bind({ kind: 'slot', slot: e.slot });
+    return inlineLiteral(e);
+  }
+
+  private unary(op: string, operand: Expr): string {
+    const inner = this.expr(operand);
+    if (op === 'NOT') return `(NOT ${inner})`;
+    if (op === 'BINARY') return `(${inner} COLLATE BINARY)`;
+    return `(${op}${inner})`;
+  }
+
+  private binary(e: Expr & { kind: 'binary' }): string {
+    const { op, left, right } = e;
+    if ((op === '+' || op === '-') && right.kind === 'interval')
+      return this.dateArithmetic(op, left, right);
+    if (op === '+' && left.kind === 'interval') return this.dateArithmetic(op, right, left);
+    const l = this.expr(left);
+    const r = this.expr(right);
+    switch (op) {
+      case '<=>':
+        return `(${l} IS ${r})`;
+      case '/':
+        return `(${l} * 1.0 / ${r})`;
+      case 'DIV':
+        return `CAST(${l} / ${r} AS INTEGER)`;
+      case 'MOD':
+        return `(${l} % ${r})`;
+      case '^':
+        return `((${l} | ${r}) - (${l} & ${r}))`;
+      case 'XOR':
+        return `(CASE WHEN ${l} IS NULL OR ${r} IS NULL THEN NULL ELSE ((${l}) <> 0) <> ((${r}) <> 0) END)`;
+      case ':=':
+        return this.unsupported('assignment to user variables in expressions');
+      default:
+        return `(${l} ${op} ${r})`;
+    }
+  }
+
+  private dateArithmetic(op: '+' | '-', date: Expr, interval: Expr & { kind: 'interval' }): string {
+    const fn = op === '+' ? 'mysql_date_add' : 'mysql_date_sub';
+    return `${fn}(${this.expr(date)}, ${this.expr(interval.value)}, '${interval.unit}')`;
+  }
+
+  private inList(operand: Expr, list: readonly Expr[], negated: boolean): string {
+    const not = negated ? 'NOT ' : '';
+    const items = list.map((i) => this.expr(i)).join(', ');
+    // SQLite compares row values with IN only against a subquery.
+    if (operand.kind === 'row') return `(${this.expr(operand)} ${not}IN (VALUES ${items}))`;
+    return `(${this.expr(operand)} ${not}IN (${items}))`;
+  }
+
+  private quantified(e: Expr & { kind: 'quantified' }): string {
+    if (e.op === '=' && e.quantifier === 'ANY')
+      return `(${this.expr(e.operand)} IN (${this.query(e.query)}))`;
+    if (e.op === '<>' && e.quantifier === 'ALL')
+      return `(${this.expr(e.operand)} NOT IN (${this.query(e.query)}))`;
+    return this.unsupported(`${e.op} ${e.quantifier} (subquery)`);
+  }
+
+  private caseExpr(e: Expr & { kind: 'case' }): string {
+    let out = 'CASE';
+    if (e.operand) out += ' ' + this.expr(e.operand);
+    for (const w of e.whens) out += ` WHEN ${this.expr(w.when)} THEN ${this.expr(w.then)}`;
+    if (e.otherwise) out += ' ELSE ' + this.expr(e.otherwise);
+    return out + ' END';
+  }
+
+  private cast(e: Cast): string {
+    const x = this.expr(e.operand);
+    const { name, length, scale } = e.type;
+    switch (name) {
+      case 'SIGNED':
+      case 'UNSIGNED':
+        return `CAST(${x} AS INTEGER)`;
+      case 'CHAR':
+        return length === null ? `CAST(${x} AS TEXT)` : `substr(CAST(${x} AS TEXT), 1, ${length})`;
+      case 'BINARY':
+        return `CAST(${x} AS BLOB)`;
+      case 'DECIMAL':
+        return `round(CAST(${x} AS REAL), ${scale ?? 0})`;
+      case 'DOUBLE':
+      case 'FLOAT':
+        return `CAST(${x} AS REAL)`;
+      case 'DATE':
+        return `mysql_cast_date(${x})`;
+      case 'DATETIME':
+        return `mysql_cast_datetime(${x}, ${length ?? 0})`;
+      case 'TIME':
+        return `mysql_cast_time(${x}, ${length ?? 0})`;
+      case 'JSON':
+        return `json(${x})`;
+      default:
+        return this.unsupported(`CAST AS ${name}`);
+    }
+  }
+
+  private args(e: Call): string[] {
+    return e.args.map((a) => this.expr(a));
+  }
+
+  private call(e: Call): string {
+    const name = FUNCTION_ALIASES[e.name] ?? e.name;
+    const special = this.specialCall(name, e);
+    if (special !== null) return special;
+    const session = SESSION_FUNCTIONS[name];
+    if (session !== undefined) {
+      if (e.args.length > 0) this.unsupported(`${name} with arguments`);
+      return this.bind({ kind: 'session', name: session });
+    }
+    const builtin = BUILTIN_FUNCTIONS[name];
+    if (builtin !== undefined) return this.builtinCall(builtin, name, e);
+    const user = userFunction(name);
+    if (user !== null) {
+      if (e.distinct) this.unsupported(`${name}(DISTINCT …)`);
+      return `${user}(${this.args(e).join(', ')})`;
+    }
+    return this.fail(
+      1305,
+      '42000',
+      `FUNCTION ${this.options.database ?? ''}.${e.name.toLowerCase()} does not exist`,
+    );
+  }
+
+  private builtinCall(builtin: string, name: string, e: Call): string {
+    if (e.star) return `${builtin}(*)`;
+    if (e.distinct && e.args.length !== 1)
+      this.unsupported(`${name}(DISTINCT with several arguments)`);
+    // MIN/MAX with one argument aggregate; GREATEST/LEAST need two or more, like MySQL.
+    if ((name === 'GREATEST' || name === 'LEAST') && e.args.length < 2)
+      this.fail(
+        1582,
+        '42000',
+        `Incorrect parameter count in the call to native function '${name}'`,
+      );
+    return `${builtin}(${e.distinct ? 'DISTINCT ' : ''}${this.args(e).join(', ')})`;
+  }
+
+  // Functions whose SQLite spelling is not a call with the same arguments; null for the others.
+  private specialCall(name: string, e: Call): string | null {
+    switch (name) {
+      case 'IF':
+        return this.ifCall(e);
+      case 'ISNULL':
+        return `(${this.args(e).join(', ')} IS NULL)`;
+      case 'CONCAT':
+        return e.args.length === 1
+          ? `CAST(${this.args(e)[0]} AS TEXT)`
+          : `(${this.args(e).join(' || ')})`;
+      case 'MOD':
+        return `(${this.args(e).join(' % ')})`;
+      case 'LOG':
+        return e.args.length === 1 ? `ln(${this.args(e)[0]})` : `log(${this.args(e).join(', ')})`;
+      case 'SUBSTRING':
+        return `substr(${this.args(e).join(', ')})`;
+      case 'LEFT':
+        return `substr(${this.args(e).join(', 1, ')})`;
+      case 'TRIM':
+      case 'LTRIM':
+      case 'RTRIM':
+        return e.args.length === 1 ? `${name.toLowerCase()}(${this.args(e)[0]}, ' ')` : null;
+      case 'LOCATE':
+        return e.args.length === 2 ? `instr(${this.args(e).reverse().join(', ')})` : null;
+      case 'GROUP_CONCAT':
+        return this.groupConcat(e);
+      case 'DATE_ADD':
+      case 'DATE_SUB':
+        return this.dateAddCall(name, e);
+      case 'TIMESTAMPDIFF':
+        return this.timestampDiff(e);
+      case 'ATAN':
+        return e.args.length === 1
+          ? `atan(${this.args(e)[0]})`
+          : `atan2(${this.args(e).join(', ')})`;
+    }
+    return null;
+  }
+
+  private ifCall(e: Call): string {
+    const [c, a, b] = this.args(e);
+    if (c === undefined || a === undefined || b === undefined || e.args.length !== 3)
+      this.fail(1582, '42000', "Incorrect parameter count in the call to native function 'IF'");
+    return `CASE WHEN ${c} THEN ${a} ELSE ${b} END`;
+  }
+
+  private groupConcat(e: Call): string {
+    const value = e.args.length === 1 ? this.expr(e.args[0]!) : `(${this.args(e).join(' || ')})`;
+    const separator = e.separator ?? ',';
+    if (e.distinct && separator !== ',') this.unsupported('GROUP_CONCAT(DISTINCT … SEPARATOR …)');
+    const order = e.orderBy.length > 0 ? ' ORDER BY ' + this.orderList(e.orderBy) : '';
+    if (e.distinct) return `group_concat(DISTINCT ${value}${order})`;
+    return `group_concat(${value}, ${quoteString(separator)}${order})`;
+  }
+
+  private dateAddCall(name: string, e: Call): string {
+    const [date, interval] = e.args;
+    if (date === undefined || interval === undefined || e.args.length !== 2)
+      return this.fail(1064, '42000', `Wrong arguments to ${name}`);
+    // DATE_ADD(d, 5) means 5 days.
+    const unit = interval.kind === 'interval' ? interval.unit : 'DAY';
+    const value = interval.kind === 'interval' ? interval.value : interval;
+    return `mysql_${name.toLowerCase()}(${this.expr(date)}, ${this.expr(value)}, '${unit}')`;
+  }
+
+  private timestampDiff(e: Call): string {
+    const [unit, a, b] = e.args;
+    if (unit?.kind !== 'column' || a === undefined || b === undefined)
+      return this.fail(1064, '42000', 'Wrong arguments to TIMESTAMPDIFF');
+    return `mysql_timestampdiff('${unit.column.toUpperCase()}', ${this.expr(a)}, ${this.expr(b)})`;
+  }
+
+  orderList(items: readonly OrderItem[]): string {
+    return items.map((i) => this.expr(i.expr) + (i.direction ? ' ' + i.direction : '')).join(', ');
+  }
+}
+
+/** MySQL collation → SQLite collation: case-insensitive `_ci` ones fold ASCII case (NOCASE). */
+export function sqliteCollation(collation: string): string {
+  return /_ci$/i.test(collation) ? 'NOCASE' : 'BINARY';
+}
+
+export function inlineLiteral(e: Literal): string {
+  switch (e.type) {
+    case 'null':
+      return 'NULL';
+    case 'bool':
+      return e.value === 'TRUE' ? '1' : '0';
+    case 'int':
+    case 'decimal':
+    case 'float':
+      return e.value ?? 'NULL';
+    case 'hex':
+      return `X'${e.value ?? ''}'`;
+    case 'bit':
+      return BigInt('0b' + (e.value || '0')).toString();
+    case 'string':
+      // SQLite stops reading SQL text at a NUL, so such strings go in as hex.
+      if (e.charset !== 'binary' && (e.value ?? '').includes('\0'))
+        return `CAST(X'${Buffer.from(e.value ?? '', 'utf8').toString('hex')}' AS TEXT)`;
+      return e.charset === 'binary'
+        ? `X'${Buffer.from(e.value ?? '', 'utf8').toString('hex')}'`
+        : quoteString(e.value ?? '');
+  }
+}

@@ -1,0 +1,75 @@
+// Public API of the SQL front end: tokenizer, parser, normalization and cache, and the
+// MySQL → SQLite emitters with their catalog. See docs/design/sql.md.
+export type * from './ast.js';
+export {
+  type Catalog,
+  type CheckDef,
+  type ForeignKeyDef,
+  type IndexDef,
+  MemoryCatalog,
+  type TableDef,
+} from './catalog.js';
+export { type DmlStatement, type DmlTranslation, emitDml } from './emit-dml.js';
+export {
+  type CatalogChange,
+  type DdlOptions,
+  type DdlPlan,
+  DDL_KINDS,
+  type Note,
+  createTableSql,
+  emitDdl,
+  sqliteType,
+} from './emit-ddl.js';
+export { type Bind, type EmitOptions } from './emit-expression.js';
+export {
+  type ParseError,
+  type Result,
+  type SqlError,
+  type TooLongError,
+  type UnsupportedError,
+  type SemanticError,
+  parseError,
+  unsupported,
+} from './errors.js';
+export {
+  AGGREGATES,
+  BUILTIN_FUNCTIONS,
+  type SessionValue,
+  USER_FUNCTIONS,
+  USER_FUNCTION_PREFIX,
+} from './functions.js';
+export * from './limits.js';
+export {
+  backquote,
+  mysqlTableName,
+  quoteId,
+  quoteString,
+  sqliteIndexName,
+  sqliteTableName,
+} from './names.js';
+export {
+  type Normalized,
+  type SqlValue,
+  isTemplateStatement,
+  literalValue,
+  normalize,
+} from './normalize.js';
+export { type Parsed, parse, parseTokens } from './parser.js';
+export {
+  type DescribeRow,
+  describeTable,
+  mysqlTypeText,
+  showCreateDatabase,
+  showCreateTable,
+} from './show-create.js';
+export {
+  type Prepared,
+  type SessionValues,
+  StatementCache,
+  type Template,
+  bindValues,
+  isDml,
+  translate,
+} from './statement-cache.js';
+export { splitStatements } from './split.js';
+export { type Token, type TokenType, tokenize } from './tokenizer.js';

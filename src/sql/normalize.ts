@@ -1,0 +1,84 @@
+// Normalization: a statement's text with every literal replaced by `?` is the cache key, so
+// `… WHERE id=5` and `… WHERE id=7` share one parse and one translation. The literal values
+// become the values of their slots.
+import type { Result } from './errors.js';
+import { LITERAL_TYPES, type Token, tokenize } from './tokenizer.js';
+
+/** A value bound to SQLite for one slot. */
+export type SqlValue = string | number | bigint | Buffer | null;
+
+export interface Normalized {
+  readonly sql: string;
+  readonly tokens: readonly Token[];
+  /** The text with literals replaced by `?`, whitespace and comments kept as written. */
+  readonly key: string;
+  /** Slot → its token (a literal or a `?` marker). */
+  readonly slotTokens: readonly Token[];
+}
+
+const DML_FIRST_WORDS: ReadonlySet<string> = new Set([
+  'SELECT',
+  'INSERT',
+  'REPLACE',
+  'UPDATE',
+  'DELETE',
+]);
+
+/** DML is cached by normalized text; other statements by their exact text (their AST holds values). */
+export function isTemplateStatement(tokens: readonly Token[]): boolean {
+  const first = tokens[0];
+  if (first === undefined) return false;
+  return (
+    (first.type === 'word' && DML_FIRST_WORDS.has(first.upper)) ||
+    (first.type === 'op' && first.text === '(')
+  );
+}
+
+export function normalize(sql: string): Result<Normalized> {
+  const tokenized = tokenize(sql);
+  if (!tokenized.ok) return tokenized;
+  const tokens = tokenized.value;
+  const slotTokens: Token[] = [];
+  const template = isTemplateStatement(tokens);
+  let key = template ? '' : '\u0000' + sql;
+  let copied = 0;
+  for (const t of tokens) {
+    if (t.type === 'param') slotTokens.push(t);
+    else if (LITERAL_TYPES.has(t.type)) {
+      slotTokens.push(t);
+      if (template) {
+        key += sql.slice(copied, t.start) + '?';
+        copied = t.end;
+      }
+    }
+  }
+  if (template) key += sql.slice(copied);
+  return { ok: true, value: { sql, tokens, key, slotTokens } };
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** The value a literal token binds as; undefined for a `?` marker (the client supplies it). */
+export function literalValue(t: Token): SqlValue | undefined {
+  switch (t.type) {
+    case 'string':
+      return t.extra === 'binary' ? Buffer.from(t.text, 'utf8') : t.text;
+    case 'int': {
+      if (t.text.length < 16) return Number(t.text);
+      const big = BigInt(t.text);
+      return big <= INT64_MAX && big >= INT64_MIN ? big : Number(t.text);
+    }
+    case 'decimal':
+    case 'float':
+      return Number(t.text);
+    case 'hex':
+      return Buffer.from(t.text, 'hex');
+    case 'bit': {
+      const big = BigInt('0b' + (t.text || '0'));
+      return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,647 @@
+// DDL: databases, CREATE TABLE with MySQL column types and constraints, ALTER TABLE specs,
+// DROP/RENAME/TRUNCATE, CREATE/DROP INDEX. Names and options are kept as MariaDB would print
+// them back in SHOW CREATE TABLE.
+import type {
+  AlterSpec,
+  AlterTable,
+  ColumnDef,
+  ColumnPosition,
+  CreateDatabase,
+  CreateIndex,
+  CreateTable,
+  CreateTableLike,
+  DropDatabase,
+  DropIndex,
+  DropTable,
+  Expr,
+  IndexColumn,
+  ReferentialAction,
+  RenameTable,
+  Statement,
+  TableConstraint,
+  TableName,
+  TableOptions,
+  Truncate,
+} from './ast.js';
+import type { Cursor } from './cursor.js';
+import { call, parseExpr } from './parse-expression.js';
+import { parseDataType } from './parse-types.js';
+import { parseNameList, parseQuery, parseTableName } from './parse-select.js';
+
+export function parseCreate(c: Cursor): Statement {
+  c.expectWord('CREATE');
+  if (c.isWord('OR')) c.unsupported('CREATE OR REPLACE');
+  const temporary = c.acceptWord('TEMPORARY');
+  if (c.acceptWord('TABLE')) return parseCreateTable(c, temporary);
+  if (temporary) c.fail();
+  if (c.acceptWord('DATABASE') || c.acceptWord('SCHEMA')) return parseCreateDatabase(c);
+  const variant = c.oneOf(['UNIQUE', 'FULLTEXT', 'SPATIAL']);
+  if (c.acceptWord('INDEX'))
+    return parseCreateIndex(c, (variant ?? 'KEY') as CreateIndex['variant']);
+  if (variant) c.fail();
+  const word = c.oneOf([
+    'VIEW',
+    'TRIGGER',
+    'PROCEDURE',
+    'FUNCTION',
+    'EVENT',
+    'ROLE',
+    'SEQUENCE',
+    'SERVER',
+  ]);
+  if (word) c.unsupported(`CREATE ${word}`);
+  return c.fail();
+}
+
+function parseIfNotExists(c: Cursor): boolean {
+  return c.acceptWords('IF', 'NOT', 'EXISTS');
+}
+
+function parseIfExists(c: Cursor): boolean {
+  return c.acceptWords('IF', 'EXISTS');
+}
+
+function parseCreateDatabase(c: Cursor): CreateDatabase {
+  const ifNotExists = parseIfNotExists(c);
+  const name = c.identifier();
+  const options = parseTableOptions(c);
+  return {
+    kind: 'create_database',
+    ifNotExists,
+    name,
+    charset: options.charset,
+    collation: options.collation,
+  };
+}
+
+export function parseDropDatabase(c: Cursor): DropDatabase {
+  const ifExists = parseIfExists(c);
+  return { kind: 'drop_database', ifExists, name: c.identifier() };
+}
+
+function parseCreateTable(c: Cursor, temporary: boolean): CreateTable | CreateTableLike {
+  const ifNotExists = parseIfNotExists(c);
+  const table = parseTableName(c);
+  if (c.acceptWord('LIKE'))
+    return { kind: 'create_table_like', ifNotExists, table, like: parseTableName(c) };
+  if (c.isOp('(') && c.isWord('LIKE', 1)) {
+    c.pos += 2;
+    const like = parseTableName(c);
+    c.expectOp(')');
+    return { kind: 'create_table_like', ifNotExists, table, like };
+  }
+  const columns: ColumnDef[] = [];
+  const constraints: TableConstraint[] = [];
+  if (c.acceptOp('(')) {
+    do parseTableElement(c, columns, constraints);
+    while (c.acceptOp(','));
+    c.expectOp(')');
+  }
+  const options = parseTableOptions(c);
+  if (c.isWord('PARTITION')) c.unsupported('PARTITION');
+  c.oneOf(['IGNORE', 'REPLACE']);
+  c.acceptWord('AS');
+  const asQuery = c.isWord('SELECT') || c.isOp('(') ? parseQuery(c) : null;
+  if (columns.length === 0 && asQuery === null) c.fail();
+  return {
+    kind: 'create_table',
+    temporary,
+    ifNotExists,
+    table,
+    columns,
+    constraints,
+    options,
+    asQuery,
+  };
+}
+
+const CONSTRAINT_WORDS = [
+  'PRIMARY',
+  'UNIQUE',
+  'KEY',
+  'INDEX',
+  'FULLTEXT',
+  'SPATIAL',
+  'FOREIGN',
+  'CONSTRAINT',
+  'CHECK',
+];
+
+function parseTableElement(c: Cursor, columns: ColumnDef[], constraints: TableConstraint[]): void {
+  const t = c.peek();
+  if (t.type === 'word' && CONSTRAINT_WORDS.includes(t.upper)) constraints.push(parseConstraint(c));
+  else columns.push(parseColumnDef(c));
+}
+
+export function parseColumnDef(c: Cursor): ColumnDef {
+  const name = c.identifier();
+  const type = parseDataType(c);
+  const def: { -readonly [K in keyof ColumnDef]: ColumnDef[K] } = {
+    name,
+    type,
+    nullable: null,
+    default: null,
+    autoIncrement: false,
+    onUpdateNow: null,
+    primaryKey: false,
+    unique: false,
+    comment: null,
+    check: null,
+  };
+  if (type.name === 'SERIAL') {
+    def.type = { ...type, name: 'BIGINT', unsigned: true };
+    Object.assign(def, { nullable: false, autoIncrement: true, unique: true });
+  }
+  while (parseColumnAttribute(c, def)) continue;
+  return def;
+}
+
+type MutableColumn = { -readonly [K in keyof ColumnDef]: ColumnDef[K] };
+
+// One column attribute; false when the cursor is not at one.
+function parseColumnAttribute(c: Cursor, def: MutableColumn): boolean {
+  if (c.acceptWords('NOT', 'NULL')) def.nullable = false;
+  else if (c.acceptWord('NULL')) def.nullable = true;
+  else if (c.acceptWord('DEFAULT')) def.default = parseDefaultValue(c);
+  else if (c.acceptWord('AUTO_INCREMENT')) def.autoIncrement = true;
+  else if (c.acceptWords('PRIMARY', 'KEY') || c.acceptWord('KEY')) def.primaryKey = true;
+  else if (c.acceptWord('UNIQUE')) def.unique = (c.acceptWord('KEY'), true);
+  else if (c.acceptWord('COMMENT')) def.comment = c.string();
+  else if (c.acceptWord('COLLATE')) def.type = { ...def.type, collation: c.name().toLowerCase() };
+  else if (c.acceptWords('CHARACTER', 'SET') || c.acceptWord('CHARSET'))
+    def.type = { ...def.type, charset: c.name().toLowerCase() };
+  else if (c.acceptWords('ON', 'UPDATE')) def.onUpdateNow = parseNowFunction(c);
+  else if (c.acceptWord('CHECK')) def.check = parseParenthesizedExpr(c);
+  else if (c.acceptWord('CONSTRAINT')) skipConstraintName(c);
+  else if (c.acceptWords('SERIAL', 'DEFAULT', 'VALUE'))
+    Object.assign(def, { nullable: false, autoIncrement: true, unique: true });
+  else if (c.oneOf(['INVISIBLE', 'VISIBLE'])) return true;
+  else if (c.acceptWord('COLUMN_FORMAT') || c.acceptWord('STORAGE')) c.name();
+  else if (c.isWord('REFERENCES')) parseReferences(c);
+  else if (c.isWord('GENERATED') || c.isWord('AS')) c.unsupported('generated columns');
+  else return false;
+  return true;
+}
+
+// `CONSTRAINT [name] CHECK (…)` on a column: the name is not kept.
+function skipConstraintName(c: Cursor): void {
+  if (!c.isWord('CHECK')) c.identifier();
+}
+
+function parseParenthesizedExpr(c: Cursor): Expr {
+  c.expectOp('(');
+  const expr = parseExpr(c);
+  c.expectOp(')');
+  return expr;
+}
+
+const NOW_FUNCTIONS = ['CURRENT_TIMESTAMP', 'NOW', 'LOCALTIME', 'LOCALTIMESTAMP'];
+
+// CURRENT_TIMESTAMP, NOW(), CURRENT_TIMESTAMP(6): returns the fractional-second precision.
+function parseNowFunction(c: Cursor): number {
+  const name = c.oneOf(NOW_FUNCTIONS);
+  if (name === null) c.fail();
+  if (!c.acceptOp('(')) {
+    if (name === 'NOW') c.fail();
+    return 0;
+  }
+  const fsp = c.isOp(')') ? 0 : c.integer();
+  c.expectOp(')');
+  return fsp;
+}
+
+function parseDefaultValue(c: Cursor): Expr {
+  if (c.isOp('(')) return parseParenthesizedExpr(c);
+  if (c.oneOf(['NULL']))
+    return { kind: 'literal', type: 'null', value: null, slot: null, charset: '' };
+  const bool = c.oneOf(['TRUE', 'FALSE']);
+  if (bool) return { kind: 'literal', type: 'bool', value: bool, slot: null, charset: '' };
+  const t = c.peek();
+  if (t.type === 'word' && NOW_FUNCTIONS.includes(t.upper)) {
+    const fsp = parseNowFunction(c);
+    return call(
+      'CURRENT_TIMESTAMP',
+      fsp > 0
+        ? [{ kind: 'literal', type: 'int', value: String(fsp), slot: null, charset: '' }]
+        : [],
+    );
+  }
+  if (c.isOp('-') || c.isOp('+')) {
+    const negative = c.next().text === '-';
+    const operand = c.literal();
+    return negative ? { kind: 'unary', op: '-', operand } : operand;
+  }
+  if (
+    t.type === 'string' ||
+    t.type === 'int' ||
+    t.type === 'decimal' ||
+    t.type === 'float' ||
+    t.type === 'hex' ||
+    t.type === 'bit'
+  )
+    return c.literal();
+  return c.fail();
+}
+
+function parseReferences(c: Cursor): {
+  table: TableName;
+  columns: string[];
+  onDelete: ReferentialAction | null;
+  onUpdate: ReferentialAction | null;
+} {
+  c.expectWord('REFERENCES');
+  const table = parseTableName(c);
+  const columns = parseNameList(c);
+  if (c.acceptWord('MATCH')) c.oneOf(['FULL', 'PARTIAL', 'SIMPLE']);
+  let onDelete: ReferentialAction | null = null;
+  let onUpdate: ReferentialAction | null = null;
+  while (c.acceptWord('ON')) {
+    const event = c.oneOf(['DELETE', 'UPDATE']);
+    if (event === null) c.fail();
+    const action = parseReferentialAction(c);
+    if (event === 'DELETE') onDelete = action;
+    else onUpdate = action;
+  }
+  return { table, columns, onDelete, onUpdate };
+}
+
+function parseReferentialAction(c: Cursor): ReferentialAction {
+  if (c.acceptWord('RESTRICT')) return 'RESTRICT';
+  if (c.acceptWord('CASCADE')) return 'CASCADE';
+  if (c.acceptWords('SET', 'NULL')) return 'SET NULL';
+  if (c.acceptWords('SET', 'DEFAULT')) return 'SET DEFAULT';
+  if (c.acceptWords('NO', 'ACTION')) return 'NO ACTION';
+  return c.fail();
+}
+
+export function parseIndexColumns(c: Cursor): IndexColumn[] {
+  c.expectOp('(');
+  const columns: IndexColumn[] = [];
+  do {
+    const column = c.identifier();
+    let length: number | null = null;
+    if (c.acceptOp('(')) {
+      length = c.integer();
+      c.expectOp(')');
+    }
+    const direction = c.acceptWord('ASC') ? 'ASC' : c.acceptWord('DESC') ? 'DESC' : null;
+    columns.push({ column, length, direction });
+  } while (c.acceptOp(','));
+  c.expectOp(')');
+  skipIndexOptions(c);
+  return columns;
+}
+
+function skipIndexOptions(c: Cursor): void {
+  for (;;) {
+    if (c.acceptWord('USING')) {
+      if (c.oneOf(['BTREE', 'HASH', 'RTREE']) === null) c.fail();
+    } else if (c.acceptWord('COMMENT')) c.string();
+    else if (c.acceptWord('KEY_BLOCK_SIZE')) optionValue(c);
+    else if (c.oneOf(['VISIBLE', 'INVISIBLE', 'IGNORED', 'NOT'])) c.acceptWord('IGNORED');
+    else if (c.acceptWords('WITH', 'PARSER')) c.name();
+    else return;
+  }
+}
+
+function optionalIndexName(c: Cursor): string | null {
+  if (c.isWord('USING')) {
+    c.pos++;
+    c.name();
+  }
+  return c.isIdentifier() ? c.identifier() : null;
+}
+
+export function parseConstraint(c: Cursor): TableConstraint {
+  let name: string | null = null;
+  if (c.acceptWord('CONSTRAINT')) name = c.isIdentifier() ? c.identifier() : null;
+  if (c.acceptWords('PRIMARY', 'KEY')) {
+    optionalIndexName(c);
+    return { kind: 'primary_key', name, columns: parseIndexColumns(c) };
+  }
+  if (c.acceptWord('UNIQUE')) {
+    if (!c.acceptWord('KEY')) c.acceptWord('INDEX');
+    const indexName = optionalIndexName(c) ?? name;
+    return { kind: 'unique', name: indexName, columns: parseIndexColumns(c) };
+  }
+  if (c.acceptWords('FOREIGN', 'KEY')) {
+    const indexName = c.isIdentifier() ? c.identifier() : null;
+    const columns = parseNameList(c);
+    const ref = parseReferences(c);
+    return {
+      kind: 'foreign_key',
+      name: name ?? indexName,
+      columns,
+      refTable: ref.table,
+      refColumns: ref.columns,
+      onDelete: ref.onDelete,
+      onUpdate: ref.onUpdate,
+    };
+  }
+  if (c.acceptWord('CHECK')) {
+    const start = c.pos;
+    const expr = parseParenthesizedExpr(c);
+    return { kind: 'check', name, expr, text: c.textFrom(start).slice(1, -1).trim() };
+  }
+  const variant = c.oneOf(['FULLTEXT', 'SPATIAL']) ?? 'KEY';
+  if (!c.acceptWord('KEY') && !c.acceptWord('INDEX') && variant === 'KEY') c.fail();
+  const indexName = optionalIndexName(c);
+  return {
+    kind: 'index',
+    name: indexName,
+    columns: parseIndexColumns(c),
+    variant: variant as 'KEY',
+  };
+}
+
+type MutableOptions = { -readonly [K in keyof TableOptions]: TableOptions[K] };
+
+export function parseTableOptions(c: Cursor): TableOptions {
+  const options: MutableOptions = {
+    engine: null,
+    charset: null,
+    collation: null,
+    autoIncrement: null,
+    comment: null,
+    other: [],
+  };
+  const other: (readonly [string, string])[] = [];
+  // Options may be separated by commas; in ALTER TABLE a comma may also start the next spec.
+  while (parseTableOption(c, options, other)) {
+    const mark = c.pos;
+    if (c.acceptOp(',') && !isTableOptionStart(c)) {
+      c.pos = mark;
+      break;
+    }
+  }
+  options.other = other;
+  return options;
+}
+
+const OTHER_OPTIONS = [
+  'ROW_FORMAT',
+  'KEY_BLOCK_SIZE',
+  'MAX_ROWS',
+  'MIN_ROWS',
+  'AVG_ROW_LENGTH',
+  'PACK_KEYS',
+  'CHECKSUM',
+  'DELAY_KEY_WRITE',
+  'STATS_PERSISTENT',
+  'STATS_AUTO_RECALC',
+  'STATS_SAMPLE_PAGES',
+  'PAGE_CHECKSUM',
+  'TRANSACTIONAL',
+  'INSERT_METHOD',
+  'ENCRYPTED',
+  'ENCRYPTION_KEY_ID',
+  'PAGE_COMPRESSED',
+  'PAGE_COMPRESSION_LEVEL',
+];
+
+function isTableOptionStart(c: Cursor): boolean {
+  const t = c.peek();
+  if (t.type !== 'word') return false;
+  return [
+    'DEFAULT',
+    'CHARACTER',
+    'CHARSET',
+    'COLLATE',
+    'ENGINE',
+    'TYPE',
+    'AUTO_INCREMENT',
+    'COMMENT',
+    ...OTHER_OPTIONS,
+  ].includes(t.upper);
+}
+
+function parseTableOption(
+  c: Cursor,
+  options: MutableOptions,
+  other: (readonly [string, string])[],
+): boolean {
+  const hasDefault = c.acceptWord('DEFAULT');
+  if (c.acceptWords('CHARACTER', 'SET') || c.acceptWord('CHARSET'))
+    options.charset = optionValue(c).toLowerCase();
+  else if (c.acceptWord('COLLATE')) options.collation = optionValue(c).toLowerCase();
+  else if (hasDefault) c.fail();
+  else if (c.acceptWord('ENGINE') || c.acceptWord('TYPE')) options.engine = optionValue(c);
+  else if (c.acceptWord('AUTO_INCREMENT')) options.autoIncrement = Number(optionValue(c));
+  else if (c.acceptWord('COMMENT')) {
+    c.acceptOp('=');
+    options.comment = c.string();
+  } else {
+    const name = c.oneOf(OTHER_OPTIONS);
+    if (name === null) return false;
+    other.push([name, optionValue(c).toUpperCase()]);
+  }
+  return true;
+}
+
+function optionValue(c: Cursor): string {
+  c.acceptOp('=');
+  const t = c.peek();
+  if (t.type === 'int') return String(c.integer());
+  return c.name();
+}
+
+function parseCreateIndex(c: Cursor, variant: CreateIndex['variant']): CreateIndex {
+  const ifNotExists = parseIfNotExists(c);
+  const name = c.identifier();
+  if (c.acceptWord('USING')) c.name();
+  c.expectWord('ON');
+  const table = parseTableName(c);
+  const columns = parseIndexColumns(c);
+  skipAlgorithmLock(c);
+  return { kind: 'create_index', variant, ifNotExists, name, table, columns };
+}
+
+function skipAlgorithmLock(c: Cursor): boolean {
+  if (!c.oneOf(['ALGORITHM', 'LOCK'])) return false;
+  c.acceptOp('=');
+  c.name();
+  return true;
+}
+
+export function parseDrop(c: Cursor): Statement {
+  c.expectWord('DROP');
+  if (c.acceptWord('DATABASE') || c.acceptWord('SCHEMA')) return parseDropDatabase(c);
+  const temporary = c.acceptWord('TEMPORARY');
+  if (c.acceptWord('TABLE') || c.acceptWord('TABLES')) return parseDropTable(c, temporary);
+  if (c.acceptWord('INDEX')) return parseDropIndex(c);
+  const word = c.oneOf([
+    'VIEW',
+    'TRIGGER',
+    'PROCEDURE',
+    'FUNCTION',
+    'EVENT',
+    'ROLE',
+    'SEQUENCE',
+    'SERVER',
+  ]);
+  if (word) c.unsupported(`DROP ${word}`);
+  return c.fail();
+}
+
+function parseDropTable(c: Cursor, temporary: boolean): DropTable {
+  const ifExists = parseIfExists(c);
+  const tables = [parseTableName(c)];
+  while (c.acceptOp(',')) tables.push(parseTableName(c));
+  c.oneOf(['RESTRICT', 'CASCADE']);
+  return { kind: 'drop_table', temporary, ifExists, tables };
+}
+
+function parseDropIndex(c: Cursor): DropIndex {
+  const ifExists = parseIfExists(c);
+  const name = c.isWord('PRIMARY') ? c.next().upper : c.identifier();
+  c.expectWord('ON');
+  const table = parseTableName(c);
+  skipAlgorithmLock(c);
+  return { kind: 'drop_index', ifExists, name, table };
+}
+
+export function parseRename(c: Cursor): RenameTable {
+  c.expectWord('RENAME');
+  if (!c.acceptWord('TABLE')) {
+    if (c.isWord('USER')) c.unsupported('RENAME USER');
+    c.fail();
+  }
+  const pairs: { from: TableName; to: TableName }[] = [];
+  do {
+    const from = parseTableName(c);
+    c.expectWord('TO');
+    pairs.push({ from, to: parseTableName(c) });
+  } while (c.acceptOp(','));
+  return { kind: 'rename_table', pairs };
+}
+
+export function parseTruncate(c: Cursor): Truncate {
+  c.expectWord('TRUNCATE');
+  c.acceptWord('TABLE');
+  return { kind: 'truncate', table: parseTableName(c) };
+}
+
+export function parseAlter(c: Cursor): AlterTable {
+  c.expectWord('ALTER');
+  c.oneOf(['ONLINE', 'IGNORE']);
+  if (!c.acceptWord('TABLE')) {
+    const word = c.oneOf([
+      'DATABASE',
+      'SCHEMA',
+      'VIEW',
+      'EVENT',
+      'FUNCTION',
+      'PROCEDURE',
+      'SEQUENCE',
+      'SERVER',
+    ]);
+    if (word) c.unsupported(`ALTER ${word}`);
+    c.fail();
+  }
+  const table = parseTableName(c);
+  const specs: AlterSpec[] = [];
+  do {
+    const spec = parseAlterSpec(c);
+    if (spec) specs.push(spec);
+  } while (c.acceptOp(','));
+  return { kind: 'alter_table', table, specs };
+}
+
+function parsePosition(c: Cursor): ColumnPosition {
+  if (c.acceptWord('FIRST')) return { first: true };
+  if (c.acceptWord('AFTER')) return { after: c.identifier() };
+  return null;
+}
+
+// One ALTER TABLE spec; null for specs accepted without effect (ALGORITHM=, LOCK=, FORCE).
+function parseAlterSpec(c: Cursor): AlterSpec | null {
+  if (skipAlgorithmLock(c) || c.acceptWord('FORCE')) return null;
+  // mysqldump wraps its INSERTs in ALTER TABLE … DISABLE KEYS / ENABLE KEYS: nothing to do.
+  if (c.acceptWords('DISABLE', 'KEYS') || c.acceptWords('ENABLE', 'KEYS')) return null;
+  if (c.acceptWord('ADD')) return parseAlterAdd(c);
+  if (c.acceptWord('DROP')) return parseAlterDrop(c);
+  if (c.acceptWord('MODIFY')) {
+    c.acceptWord('COLUMN');
+    parseIfExists(c);
+    const column = parseColumnDef(c);
+    return { kind: 'modify_column', column, position: parsePosition(c) };
+  }
+  if (c.acceptWord('CHANGE')) {
+    c.acceptWord('COLUMN');
+    parseIfExists(c);
+    const from = c.identifier();
+    const column = parseColumnDef(c);
+    return { kind: 'change_column', from, column, position: parsePosition(c) };
+  }
+  if (c.acceptWord('RENAME')) return parseAlterRename(c);
+  if (c.acceptWord('ALTER')) return parseAlterColumnDefault(c);
+  if (c.acceptWords('CONVERT', 'TO')) {
+    if (!c.acceptWord('CHARSET') && !c.acceptWords('CHARACTER', 'SET')) c.fail();
+    const charset = c.name().toLowerCase();
+    const collation = c.acceptWord('COLLATE') ? c.name().toLowerCase() : null;
+    return { kind: 'convert_charset', charset, collation };
+  }
+  if (c.isWord('ORDER')) c.unsupported('ALTER TABLE … ORDER BY');
+  if (c.isWord('PARTITION')) c.unsupported('PARTITION');
+  const options = parseTableOptions(c);
+  if (!hasAnyOption(options)) c.fail();
+  return { kind: 'options', options };
+}
+
+function hasAnyOption(o: TableOptions): boolean {
+  return (
+    o.engine !== null ||
+    o.charset !== null ||
+    o.collation !== null ||
+    o.autoIncrement !== null ||
+    o.comment !== null ||
+    o.other.length > 0
+  );
+}
+
+function parseAlterAdd(c: Cursor): AlterSpec {
+  const t = c.peek();
+  if (t.type === 'word' && CONSTRAINT_WORDS.includes(t.upper))
+    return { kind: 'add_constraint', constraint: parseConstraint(c) };
+  c.acceptWord('COLUMN');
+  parseIfNotExists(c);
+  if (c.isOp('(')) c.unsupported('ALTER TABLE ADD (column list)');
+  const column = parseColumnDef(c);
+  return { kind: 'add_column', column, position: parsePosition(c) };
+}
+
+function parseAlterDrop(c: Cursor): AlterSpec {
+  if (c.acceptWords('PRIMARY', 'KEY')) return { kind: 'drop_primary_key' };
+  if (c.acceptWords('FOREIGN', 'KEY')) return { kind: 'drop_foreign_key', name: c.identifier() };
+  if (c.acceptWord('INDEX') || c.acceptWord('KEY') || c.acceptWord('CONSTRAINT')) {
+    const ifExists = parseIfExists(c);
+    return { kind: 'drop_index', name: c.identifier(), ifExists };
+  }
+  c.acceptWord('COLUMN');
+  const ifExists = parseIfExists(c);
+  return { kind: 'drop_column', name: c.identifier(), ifExists };
+}
+
+function parseAlterRename(c: Cursor): AlterSpec {
+  if (c.acceptWord('COLUMN')) {
+    const from = c.identifier();
+    c.expectWord('TO');
+    return { kind: 'rename_column', from, to: c.identifier() };
+  }
+  if (c.acceptWord('INDEX') || c.acceptWord('KEY')) {
+    const from = c.identifier();
+    c.expectWord('TO');
+    return { kind: 'rename_index', from, to: c.identifier() };
+  }
+  if (!c.acceptWord('TO')) c.acceptWord('AS');
+  return { kind: 'rename_table', to: parseTableName(c) };
+}
+
+function parseAlterColumnDefault(c: Cursor): AlterSpec {
+  c.acceptWord('COLUMN');
+  const name = c.identifier();
+  if (c.acceptWords('DROP', 'DEFAULT')) return { kind: 'alter_default', name, default: null };
+  c.expectWord('SET');
+  c.expectWord('DEFAULT');
+  return { kind: 'alter_default', name, default: parseDefaultValue(c) };
+}

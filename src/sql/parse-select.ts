@@ -1,0 +1,313 @@
+// SELECT and UNION: select list, table references with joins, WHERE, GROUP BY, HAVING,
+// ORDER BY, LIMIT and the row-lock clauses the store turns into certification keys.
+import type {
+  Expr,
+  Limit,
+  LockMode,
+  Query,
+  Select,
+  SelectItem,
+  TableName,
+  TableRef,
+  TableSource,
+} from './ast.js';
+import type { Cursor } from './cursor.js';
+import { parseExpr, parseOrderList, startsQuery } from './parse-expression.js';
+
+interface Term {
+  readonly query: Query;
+  readonly parenthesized: boolean;
+}
+
+export function parseQuery(c: Cursor): Query {
+  c.enter();
+  if (c.isWord('WITH')) c.unsupported('WITH (common table expressions)');
+  const first = parseTerm(c);
+  let query = first.query;
+  let last = first;
+  while (c.isWord('UNION') || c.isWord('EXCEPT') || c.isWord('INTERSECT')) {
+    if (!c.acceptWord('UNION')) c.unsupported(`${c.peek().upper}`);
+    const all = c.acceptWord('ALL');
+    if (!all) c.acceptWord('DISTINCT');
+    last = parseTerm(c);
+    query = {
+      kind: 'union',
+      all,
+      left: query,
+      right: last.query,
+      orderBy: [],
+      limit: null,
+      lock: null,
+    };
+  }
+  if (query.kind === 'union') query = hoistUnionTail(c, query, last);
+  c.leave();
+  return query;
+}
+
+// `SELECT … UNION SELECT … ORDER BY x LIMIT n`: the trailing clauses belong to the union.
+function hoistUnionTail(c: Cursor, union: Query & { kind: 'union' }, last: Term): Query {
+  const right = union.right;
+  if (!last.parenthesized && right.kind === 'select') {
+    const { orderBy, limit, lock } = right;
+    return {
+      ...union,
+      right: { ...right, orderBy: [], limit: null, lock: null },
+      orderBy,
+      limit,
+      lock,
+    };
+  }
+  const orderBy = c.acceptWords('ORDER', 'BY') ? parseOrderList(c) : [];
+  const limit = parseLimit(c);
+  return { ...union, orderBy, limit, lock: parseLock(c) };
+}
+
+function parseTerm(c: Cursor): Term {
+  if (!c.isOp('(')) return { query: parseSelect(c), parenthesized: false };
+  c.expectOp('(');
+  const inner = parseQuery(c);
+  c.expectOp(')');
+  return { query: inner, parenthesized: true };
+}
+
+const SELECT_MODIFIERS = [
+  'HIGH_PRIORITY',
+  'STRAIGHT_JOIN',
+  'SQL_SMALL_RESULT',
+  'SQL_BIG_RESULT',
+  'SQL_BUFFER_RESULT',
+  'SQL_CACHE',
+  'SQL_NO_CACHE',
+];
+
+function parseSelect(c: Cursor): Select {
+  c.expectWord('SELECT');
+  let distinct = false;
+  for (;;) {
+    if (c.acceptWord('DISTINCT') || c.acceptWord('DISTINCTROW')) distinct = true;
+    else if (c.acceptWord('ALL') || c.oneOf(SELECT_MODIFIERS)) continue;
+    else if (c.isWord('SQL_CALC_FOUND_ROWS')) c.unsupported('SQL_CALC_FOUND_ROWS');
+    else break;
+  }
+  const items = parseSelectItems(c);
+  if (c.isWord('INTO')) c.unsupported('SELECT … INTO');
+  let from: TableRef[] | null = null;
+  if (c.acceptWord('FROM')) from = c.acceptWord('DUAL') ? null : parseTableRefs(c);
+  const where = c.acceptWord('WHERE') ? parseExpr(c) : null;
+  const groupBy = c.acceptWords('GROUP', 'BY') ? parseOrderList(c) : [];
+  const withRollup = groupBy.length > 0 && c.acceptWords('WITH', 'ROLLUP');
+  const having = c.acceptWord('HAVING') ? parseExpr(c) : null;
+  if (c.isWord('WINDOW')) c.unsupported('WINDOW');
+  const orderBy = c.acceptWords('ORDER', 'BY') ? parseOrderList(c) : [];
+  const limit = parseLimit(c);
+  if (c.isWord('INTO')) c.unsupported('SELECT … INTO');
+  const lock = parseLock(c);
+  return {
+    kind: 'select',
+    distinct,
+    items,
+    from,
+    where,
+    groupBy,
+    withRollup,
+    having,
+    orderBy,
+    limit,
+    lock,
+  };
+}
+
+function parseSelectItems(c: Cursor): SelectItem[] {
+  const items: SelectItem[] = [];
+  // Literals in the select list name result columns (SELECT 1 reports a column `1`).
+  c.pinning++;
+  do items.push(parseSelectItem(c));
+  while (c.acceptOp(','));
+  c.pinning--;
+  return items;
+}
+
+function parseSelectItem(c: Cursor): SelectItem {
+  if (c.acceptOp('*')) return { kind: 'star', table: null };
+  const star = qualifiedStar(c);
+  if (star) return star;
+  const start = c.pos;
+  const expr = parseExpr(c);
+  const text = c.textFrom(start);
+  const alias = parseAlias(c);
+  return { kind: 'item', expr, alias, name: alias ?? defaultName(expr, text) };
+}
+
+// `t.*` or `db.t.*`; null (cursor unmoved) otherwise.
+function qualifiedStar(c: Cursor): SelectItem | null {
+  if (!c.isIdentifier() || !c.isOp('.', 1)) return null;
+  if (c.isOp('*', 2)) {
+    const name = c.next().text;
+    c.pos += 2;
+    return { kind: 'star', table: { db: null, name } };
+  }
+  if (c.isOp('.', 3) && c.isOp('*', 4)) {
+    const db = c.next().text;
+    c.pos++;
+    const name = c.next().text;
+    c.pos += 2;
+    return { kind: 'star', table: { db, name } };
+  }
+  return null;
+}
+
+function defaultName(expr: Expr, text: string): string {
+  if (expr.kind === 'column') return expr.column;
+  if (expr.kind === 'literal' && expr.type === 'string') return expr.value ?? '';
+  if (expr.kind === 'literal' && expr.type === 'null') return 'NULL';
+  return text;
+}
+
+export function parseAlias(c: Cursor): string | null {
+  if (c.acceptWord('AS')) return c.peek().type === 'string' ? c.string() : c.identifier();
+  if (c.isIdentifier()) return c.next().text;
+  if (c.peek().type === 'string') return c.string();
+  return null;
+}
+
+export function parseTableName(c: Cursor): TableName {
+  const first = c.identifier();
+  if (!c.isOp('.')) return { db: null, name: first };
+  c.pos++;
+  const t = c.peek();
+  if (t.type !== 'ident' && t.type !== 'word') c.fail();
+  c.pos++;
+  return { db: first, name: t.text };
+}
+
+export function parseTableRefs(c: Cursor): TableRef[] {
+  const refs = [parseJoinedTable(c)];
+  while (c.acceptOp(',')) refs.push(parseJoinedTable(c));
+  return refs;
+}
+
+function parseJoinedTable(c: Cursor): TableRef {
+  let left = parseTableFactor(c);
+  for (;;) {
+    const join = parseJoinType(c);
+    if (join === null) return left;
+    const right = parseTableFactor(c);
+    let on: Expr | null = null;
+    let using: string[] | null = null;
+    if (!join.natural && c.acceptWord('ON')) on = parseExpr(c);
+    else if (!join.natural && c.acceptWord('USING')) using = parseNameList(c);
+    else if (!join.natural && (join.type === 'LEFT' || join.type === 'RIGHT')) c.fail();
+    left = { kind: 'join', type: join.type, natural: join.natural, left, right, on, using };
+  }
+}
+
+function parseJoinType(
+  c: Cursor,
+): { type: 'INNER' | 'LEFT' | 'RIGHT' | 'CROSS' | 'STRAIGHT'; natural: boolean } | null {
+  const natural = c.acceptWord('NATURAL');
+  if (c.acceptWord('JOIN')) return { type: 'INNER', natural };
+  if (c.acceptWord('STRAIGHT_JOIN')) return { type: 'STRAIGHT', natural };
+  const word = c.oneOf(['INNER', 'CROSS', 'LEFT', 'RIGHT']);
+  if (word === null) {
+    if (natural) c.fail();
+    return null;
+  }
+  if (word === 'LEFT' || word === 'RIGHT') c.acceptWord('OUTER');
+  c.expectWord('JOIN');
+  return { type: word as 'INNER', natural };
+}
+
+export function parseNameList(c: Cursor): string[] {
+  c.expectOp('(');
+  const names = [c.identifier()];
+  while (c.acceptOp(',')) names.push(c.identifier());
+  c.expectOp(')');
+  return names;
+}
+
+function parseTableFactor(c: Cursor): TableRef {
+  if (c.isOp('(')) {
+    if (startsQuery(c)) {
+      c.expectOp('(');
+      const query = parseQuery(c);
+      c.expectOp(')');
+      const alias = parseAlias(c);
+      if (alias === null) c.fail();
+      return { kind: 'derived', query, alias };
+    }
+    c.expectOp('(');
+    c.enter();
+    const refs = parseTableRefs(c);
+    c.leave();
+    c.expectOp(')');
+    return refs.reduce((left, right) => ({
+      kind: 'join',
+      type: 'CROSS',
+      natural: false,
+      left,
+      right,
+      on: null,
+      using: null,
+    }));
+  }
+  return parseTableSource(c);
+}
+
+export function parseTableSource(c: Cursor): TableSource {
+  const table = parseTableName(c);
+  if (c.isWord('PARTITION')) c.unsupported('PARTITION');
+  const alias = parseAlias(c);
+  skipIndexHints(c);
+  return { kind: 'table', table, alias };
+}
+
+// USE/FORCE/IGNORE INDEX (…) hints: accepted; SQLite's planner chooses on its own.
+function skipIndexHints(c: Cursor): void {
+  while (c.oneOf(['USE', 'FORCE', 'IGNORE'])) {
+    if (!c.acceptWord('INDEX')) c.expectWord('KEY');
+    if (c.acceptWord('FOR') && !c.acceptWord('JOIN')) {
+      if (!c.acceptWord('ORDER') && !c.acceptWord('GROUP')) c.fail();
+      c.expectWord('BY');
+    }
+    c.expectOp('(');
+    while (!c.isOp(')')) {
+      c.name();
+      c.acceptOp(',');
+    }
+    c.expectOp(')');
+    c.acceptOp(',');
+  }
+}
+
+function parseLimitValue(c: Cursor): Expr {
+  const t = c.peek();
+  if (t.type === 'int') return c.literal();
+  if (t.type === 'param') {
+    c.pos++;
+    return { kind: 'param', slot: c.slotAt(c.pos - 1) };
+  }
+  return c.fail();
+}
+
+export function parseLimit(c: Cursor): Limit | null {
+  if (!c.acceptWord('LIMIT')) return null;
+  const first = parseLimitValue(c);
+  if (c.acceptOp(',')) return { count: parseLimitValue(c), offset: first };
+  if (c.acceptWord('OFFSET')) return { count: first, offset: parseLimitValue(c) };
+  return { count: first, offset: null };
+}
+
+export function parseLimitCount(c: Cursor): Expr | null {
+  return c.acceptWord('LIMIT') ? parseLimitValue(c) : null;
+}
+
+function parseLock(c: Cursor): LockMode {
+  if (c.acceptWords('LOCK', 'IN', 'SHARE', 'MODE')) return 'share';
+  if (!c.acceptWord('FOR')) return null;
+  const mode = c.acceptWord('UPDATE') ? 'update' : (c.expectWord('SHARE'), 'share');
+  if (c.acceptWord('OF')) c.unsupported('FOR UPDATE OF');
+  if (c.acceptWord('NOWAIT') || c.acceptWords('SKIP', 'LOCKED')) return mode;
+  if (c.acceptWord('WAIT')) c.integer();
+  return mode;
+}

@@ -1,0 +1,167 @@
+// Entry point of the recursive-descent parser: dispatch on the first keyword, then require the
+// end of the statement. Internal failures unwind as SqlFailure and leave as error values.
+import { AssertionError } from '../core/assert.js';
+import type { Statement } from './ast.js';
+import { Cursor } from './cursor.js';
+import { type Result, SqlFailure, fail, ok, semantic } from './errors.js';
+import {
+  parseAlterUser,
+  parseBegin,
+  parseCommit,
+  parseCreateUser,
+  parseDescribe,
+  parseDropUser,
+  parseFlush,
+  parseGrant,
+  parseKill,
+  parseLockTables,
+  parseRevoke,
+  parseRollback,
+  parseSavepoint,
+  parseSet,
+  parseShow,
+  parseUnlockTables,
+  parseUse,
+} from './parse-admin.js';
+import { parseAlter, parseCreate, parseDrop, parseRename, parseTruncate } from './parse-ddl.js';
+import { parseDelete, parseInsert, parseUpdate } from './parse-dml.js';
+import { parseQuery } from './parse-select.js';
+import { type Token, tokenize } from './tokenizer.js';
+
+export interface Parsed {
+  readonly statement: Statement;
+  /** Number of literals and `?` markers, in text order. */
+  readonly slotCount: number;
+  /** Slots whose literal value is part of the statement's structure (sorted, unique). */
+  readonly pinned: readonly number[];
+}
+
+/** Statements that MariaDB knows but trireme does not run. */
+const UNSUPPORTED_FIRST_WORDS: Readonly<Record<string, string>> = {
+  HANDLER: 'HANDLER',
+  LOAD: 'LOAD DATA',
+  CALL: 'CALL',
+  DO: 'DO',
+  PREPARE: 'PREPARE',
+  EXECUTE: 'EXECUTE',
+  DEALLOCATE: 'DEALLOCATE PREPARE',
+  XA: 'XA transactions',
+  ANALYZE: 'ANALYZE TABLE',
+  OPTIMIZE: 'OPTIMIZE TABLE',
+  CHECK: 'CHECK TABLE',
+  REPAIR: 'REPAIR TABLE',
+  CHECKSUM: 'CHECKSUM TABLE',
+  HELP: 'HELP',
+  INSTALL: 'INSTALL PLUGIN',
+  UNINSTALL: 'UNINSTALL PLUGIN',
+  CHANGE: 'CHANGE MASTER',
+  RESET: 'RESET',
+  PURGE: 'PURGE BINARY LOGS',
+  SHUTDOWN: 'SHUTDOWN',
+  BINLOG: 'BINLOG',
+  CACHE: 'CACHE INDEX',
+  SIGNAL: 'SIGNAL',
+  RESIGNAL: 'RESIGNAL',
+  BACKUP: 'BACKUP STAGE',
+  VALUES: 'VALUES statement',
+  TABLE: 'TABLE statement',
+};
+
+function dispatch(c: Cursor): Statement {
+  const t = c.peek();
+  if (t.type === 'op' && t.text === '(') return parseQuery(c);
+  if (t.type !== 'word') return c.fail();
+  switch (t.upper) {
+    case 'SELECT':
+    case 'WITH':
+      return parseQuery(c);
+    case 'INSERT':
+    case 'REPLACE':
+      return parseInsert(c);
+    case 'UPDATE':
+      return parseUpdate(c);
+    case 'DELETE':
+      return parseDelete(c);
+    case 'BEGIN':
+    case 'START':
+      return parseBegin(c);
+    case 'COMMIT':
+      return parseCommit(c);
+    case 'ROLLBACK':
+      return parseRollback(c);
+    case 'SAVEPOINT':
+    case 'RELEASE':
+      return parseSavepoint(c);
+    case 'SET':
+      return parseSet(c);
+    case 'SHOW':
+      return parseShow(c);
+    case 'USE':
+      return parseUse(c);
+  }
+  return dispatchRare(c, t);
+}
+
+function dispatchRare(c: Cursor, t: Token): Statement {
+  switch (t.upper) {
+    case 'CREATE':
+      if (c.isWord('USER', 1) || (c.isWord('OR', 1) && c.isWord('USER', 3)))
+        return (c.pos++, parseCreateUser(c));
+      return parseCreate(c);
+    case 'DROP':
+      if (c.isWord('USER', 1)) return (c.pos++, parseDropUser(c));
+      return parseDrop(c);
+    case 'ALTER':
+      if (c.isWord('USER', 1)) return (c.pos++, parseAlterUser(c));
+      return parseAlter(c);
+    case 'RENAME':
+      return parseRename(c);
+    case 'TRUNCATE':
+      return parseTruncate(c);
+    case 'DESCRIBE':
+    case 'DESC':
+    case 'EXPLAIN':
+      return parseDescribe(c);
+    case 'KILL':
+      return parseKill(c);
+    case 'GRANT':
+      return parseGrant(c);
+    case 'REVOKE':
+      return parseRevoke(c);
+    case 'FLUSH':
+      return parseFlush(c);
+    case 'LOCK':
+      return parseLockTables(c);
+    case 'UNLOCK':
+      return parseUnlockTables(c);
+  }
+  const construct = UNSUPPORTED_FIRST_WORDS[t.upper];
+  if (construct) c.unsupported(construct);
+  return c.fail();
+}
+
+/** Parses one statement from its tokens (a trailing `;` is allowed). */
+export function parseTokens(sql: string, tokens: readonly Token[]): Result<Parsed> {
+  const c = new Cursor(sql, tokens);
+  if (tokens.length <= 1) return fail(semantic(1065, '42000', 'Query was empty'));
+  try {
+    const statement = dispatch(c);
+    c.acceptOp(';');
+    if (c.peek().type !== 'eof') c.fail();
+    const pinned = [...new Set(c.pinned)].sort((a, b) => a - b);
+    return ok({ statement, slotCount: c.slotCount, pinned });
+  } catch (error) {
+    if (error instanceof SqlFailure) return fail(error.error);
+    if (error instanceof AssertionError) throw error;
+    // A RangeError from a stack overflow must not reach the client as a crash.
+    if (error instanceof RangeError) return fail(c.failure());
+    throw error;
+  }
+}
+
+/** Tokenizes and parses one statement. */
+export function parse(sql: string): Result<Parsed> {
+  const tokens = tokenize(sql);
+  if (!tokens.ok) return tokens;
+  return parseTokens(sql, tokens.value);
+}

@@ -1,0 +1,224 @@
+// SHOW CREATE TABLE and DESCRIBE rendered from the catalog exactly as MariaDB 10.11 prints
+// them: backquoted names, two-space indent, lower-case types with display widths, defaults
+// unquoted for numbers, `) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci`.
+import type { ColumnDef, DataType, Expr, IndexColumn } from './ast.js';
+import type { IndexDef, TableDef } from './catalog.js';
+import { isNumericType } from './emit-ddl.js';
+import { backquote, mysqlString } from './names.js';
+import { charsetOfCollation, defaultCollation, isTextType } from './table-def.js';
+
+const DISPLAY_WIDTH: Readonly<Record<string, readonly [number, number]>> = {
+  TINYINT: [4, 3],
+  SMALLINT: [6, 5],
+  MEDIUMINT: [9, 8],
+  INT: [11, 10],
+  BIGINT: [20, 20],
+};
+
+const DEFAULT_LENGTH: Readonly<Record<string, number>> = { CHAR: 1, BINARY: 1, BIT: 1, YEAR: 4 };
+
+/** The column type as SHOW CREATE TABLE and DESCRIBE print it (`int(11) unsigned`). */
+export function mysqlTypeText(type: DataType): string {
+  const name = type.name === 'JSON' ? 'longtext' : type.name.toLowerCase();
+  let out = name;
+  const width = DISPLAY_WIDTH[type.name];
+  if (width) out += `(${type.length ?? (type.unsigned ? width[1] : width[0])})`;
+  else if (type.name === 'DECIMAL') out += `(${type.length ?? 10},${type.scale ?? 0})`;
+  else if (type.name === 'ENUM' || type.name === 'SET')
+    out += `(${type.values.map(mysqlString).join(',')})`;
+  else if (type.length !== null)
+    out += type.scale !== null ? `(${type.length},${type.scale})` : `(${type.length})`;
+  else if (DEFAULT_LENGTH[type.name] !== undefined) out += `(${DEFAULT_LENGTH[type.name]})`;
+  if (type.unsigned) out += ' unsigned';
+  if (type.zerofill) out += ' zerofill';
+  return out;
+}
+
+// MariaDB (sql_show.cc) names the charset when the column's collation differs from the
+// table's, and the collation when it is not its charset's default.
+function charsetText(table: TableDef, type: DataType): string {
+  if (type.name === 'JSON') return ' CHARACTER SET utf8mb4 COLLATE utf8mb4_bin';
+  if (!isTextType(type)) return '';
+  const collation =
+    type.collation ?? table.options.collation ?? defaultCollation(type.charset ?? 'utf8mb4');
+  const charset = type.charset ?? charsetOfCollation(collation);
+  let out = '';
+  if (collation !== table.options.collation) out += ` CHARACTER SET ${charset}`;
+  if (collation !== defaultCollation(charset)) out += ` COLLATE ${collation}`;
+  return out;
+}
+
+/** A column default as MariaDB prints it; null when the column has no DEFAULT clause. */
+export function defaultText(column: ColumnDef): string | null {
+  const d = column.default;
+  if (d === null) return column.nullable === false || column.autoIncrement ? null : 'NULL';
+  return exprText(d, column.type);
+}
+
+function literalText(e: Expr & { kind: 'literal' }, type: DataType | null): string {
+  switch (e.type) {
+    case 'null':
+      return 'NULL';
+    case 'bool':
+      return e.value === 'TRUE' ? '1' : '0';
+    case 'hex':
+      return `0x${(e.value ?? '').toUpperCase()}`;
+    case 'bit':
+      return `b'${e.value ?? ''}'`;
+    default:
+      break;
+  }
+  const value = e.value ?? '';
+  if (type === null && e.type !== 'string') return value;
+  if (type !== null && isNumericType(type) && /^\s*[-+]?\d*\.?\d+(e[-+]?\d+)?\s*$/i.test(value)) {
+    const n = Number(value);
+    return type.name === 'DECIMAL' ? n.toFixed(type.scale ?? 0) : String(n);
+  }
+  return mysqlString(value);
+}
+
+/** Renders a stored expression (defaults, checks) in MariaDB's lower-case style. */
+export function exprText(e: Expr, type: DataType | null = null): string {
+  switch (e.kind) {
+    case 'literal':
+      return literalText(e, type);
+    case 'unary':
+      return e.op === '-' && e.operand.kind === 'literal' && type !== null && isNumericType(type)
+        ? '-' + literalText(e.operand, type)
+        : `${e.op === 'NOT' ? '!' : e.op}${exprText(e.operand)}`;
+    case 'call': {
+      const name =
+        e.name === 'CURRENT_TIMESTAMP' || e.name === 'NOW'
+          ? 'current_timestamp'
+          : e.name.toLowerCase();
+      return `${name}(${e.args.map((a) => exprText(a)).join(',')})`;
+    }
+    case 'column':
+      return backquote(e.column);
+    case 'binary':
+      return `${exprText(e.left)} ${e.op.toLowerCase()} ${exprText(e.right)}`;
+    default:
+      return 'NULL';
+  }
+}
+
+function columnLine(table: TableDef, c: ColumnDef): string {
+  let out = `  ${backquote(c.name)} ${mysqlTypeText(c.type)}${charsetText(table, c.type)}`;
+  if (c.nullable === false) out += ' NOT NULL';
+  else if (c.type.name === 'TIMESTAMP') out += ' NULL';
+  const d = defaultText(c);
+  if (d !== null) out += ` DEFAULT ${d}`;
+  if (c.onUpdateNow !== null) out += ` ON UPDATE current_timestamp(${c.onUpdateNow || ''})`;
+  if (c.autoIncrement) out += ' AUTO_INCREMENT';
+  if (c.comment !== null) out += ` COMMENT ${mysqlString(c.comment)}`;
+  if (c.type.name === 'JSON') out += ` CHECK (json_valid(${backquote(c.name)}))`;
+  return out;
+}
+
+function indexColumnsText(columns: readonly IndexColumn[]): string {
+  return columns
+    .map(
+      (c) =>
+        backquote(c.column) +
+        (c.length !== null ? `(${c.length})` : '') +
+        (c.direction === 'DESC' ? ' DESC' : ''),
+    )
+    .join(',');
+}
+
+function indexLine(index: IndexDef): string {
+  const columns = indexColumnsText(index.columns);
+  switch (index.kind) {
+    case 'primary':
+      return `  PRIMARY KEY (${columns})`;
+    case 'unique':
+      return `  UNIQUE KEY ${backquote(index.name)} (${columns})`;
+    case 'fulltext':
+      return `  FULLTEXT KEY ${backquote(index.name)} (${columns})`;
+    case 'spatial':
+      return `  SPATIAL KEY ${backquote(index.name)} (${columns})`;
+    case 'index':
+      return `  KEY ${backquote(index.name)} (${columns})`;
+  }
+}
+
+function optionsText(table: TableDef, autoIncrementNext: number | null): string {
+  const o = table.options;
+  let out = `ENGINE=${o.engine ?? 'InnoDB'}`;
+  if (autoIncrementNext !== null && autoIncrementNext > 1)
+    out += ` AUTO_INCREMENT=${autoIncrementNext}`;
+  out += ` DEFAULT CHARSET=${o.charset ?? 'utf8mb4'} COLLATE=${o.collation ?? 'utf8mb4_general_ci'}`;
+  for (const [name, value] of o.other) out += ` ${name}=${value}`;
+  if (o.comment !== null) out += ` COMMENT=${mysqlString(o.comment)}`;
+  return out;
+}
+
+/**
+ * The `Create Table` column of SHOW CREATE TABLE. `autoIncrementNext` is the table's next
+ * AUTO_INCREMENT value (MariaDB prints it when above 1); the store knows it.
+ */
+export function showCreateTable(table: TableDef, autoIncrementNext: number | null = null): string {
+  const lines = table.columns.map((c) => columnLine(table, c));
+  for (const index of table.indexes) lines.push(indexLine(index));
+  for (const fk of table.foreignKeys) {
+    const ref =
+      fk.refTable.db !== null && fk.refTable.db !== table.db
+        ? `${backquote(fk.refTable.db)}.${backquote(fk.refTable.name)}`
+        : backquote(fk.refTable.name);
+    let line = `  CONSTRAINT ${backquote(fk.name)} FOREIGN KEY (${fk.columns.map(backquote).join(', ')}) REFERENCES ${ref} (${fk.refColumns.map(backquote).join(', ')})`;
+    if (fk.onDelete) line += ` ON DELETE ${fk.onDelete}`;
+    if (fk.onUpdate) line += ` ON UPDATE ${fk.onUpdate}`;
+    lines.push(line);
+  }
+  for (const check of table.checks)
+    lines.push(`  CONSTRAINT ${backquote(check.name)} CHECK (${check.text})`);
+  return `CREATE TABLE ${backquote(table.name)} (\n${lines.join(',\n')}\n) ${optionsText(table, autoIncrementNext)}`;
+}
+
+export interface DescribeRow {
+  readonly Field: string;
+  readonly Type: string;
+  readonly Null: 'YES' | 'NO';
+  readonly Key: '' | 'PRI' | 'UNI' | 'MUL';
+  readonly Default: string | null;
+  readonly Extra: string;
+}
+
+function keyOf(table: TableDef, column: string): DescribeRow['Key'] {
+  const lower = column.toLowerCase();
+  const leading = table.indexes.filter((i) => i.columns[0]?.column.toLowerCase() === lower);
+  if (leading.some((i) => i.kind === 'primary')) return 'PRI';
+  if (leading.some((i) => i.kind === 'unique' && i.columns.length === 1)) return 'UNI';
+  return leading.length > 0 ? 'MUL' : '';
+}
+
+/** DESCRIBE / SHOW COLUMNS rows. */
+export function describeTable(table: TableDef): DescribeRow[] {
+  return table.columns.map((c) => {
+    const d = defaultText(c);
+    const extra = [
+      c.autoIncrement ? 'auto_increment' : '',
+      c.onUpdateNow !== null ? `on update current_timestamp(${c.onUpdateNow || ''})` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    return {
+      Field: c.name,
+      Type: mysqlTypeText(c.type),
+      Null: c.nullable === false ? 'NO' : 'YES',
+      Key: keyOf(table, c.name),
+      Default:
+        d === null || d === 'NULL'
+          ? null
+          : d.startsWith("'")
+            ? d.slice(1, -1).replace(/''/g, "'")
+            : d,
+      Extra: extra,
+    };
+  });
+}
+
+/** The `Create Database` column of SHOW CREATE DATABASE. */
+export function showCreateDatabase(name: string, charset: string, collation: string): string {
+  return `CREATE DATABASE ${backquote(name)} /*!40100 DEFAULT CHARACTER SET ${charset} COLLATE ${collation} */`;
+}

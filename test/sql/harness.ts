@@ -1,0 +1,118 @@
+// Shared fixture for the SQL tests: a real in-memory SQLite database, a catalog and a statement
+// cache, wired the way the store and the MySQL layer will wire them.
+import Database from 'better-sqlite3';
+import assert from 'node:assert/strict';
+import {
+  type DdlPlan,
+  MemoryCatalog,
+  type SessionValues,
+  type SqlError,
+  type SqlValue,
+  StatementCache,
+  bindValues,
+  emitDdl,
+  parse,
+  translate,
+} from '../../src/sql/index.js';
+
+export const SBTEST_CREATE = `CREATE TABLE sbtest1(
+  id INTEGER NOT NULL AUTO_INCREMENT,
+  k INTEGER DEFAULT '0' NOT NULL,
+  c CHAR(120) DEFAULT '' NOT NULL,
+  pad CHAR(60) DEFAULT '' NOT NULL,
+  PRIMARY KEY (id)
+) /*! ENGINE = innodb */`;
+
+type Row = Record<string, unknown>;
+
+export class Harness {
+  readonly db = new Database(':memory:');
+  readonly catalog = new MemoryCatalog();
+  readonly cache = new StatementCache();
+  database: string | null = 'sbtest';
+  readonly userVariables = new Map<string, SqlValue>();
+  readonly session: SessionValues = {
+    session: (name) =>
+      name === 'database' ? this.database : name === 'version' ? '10.11.19-MariaDB' : null,
+    systemVariable: (name) => (name === 'version_comment' ? 'trireme' : null),
+    userVariable: (name) => this.userVariables.get(name) ?? null,
+  };
+
+  constructor() {
+    this.catalog.addDatabase('sbtest');
+    // Stand-ins for the user functions another module registers.
+    this.db.function('mysql_now', { varargs: true }, () => '2026-11-25 12:00:00');
+    this.db.function('regexp', (pattern: unknown, value: unknown) =>
+      new RegExp(String(pattern), 'i').test(String(value)) ? 1 : 0,
+    );
+  }
+
+  ddlPlan(sql: string): DdlPlan | SqlError {
+    const parsed = parse(sql);
+    if (!parsed.ok) return parsed.error;
+    const plan = emitDdl(parsed.value.statement, {
+      catalog: this.catalog,
+      database: this.database,
+    });
+    return plan.ok ? plan.value : plan.error;
+  }
+
+  /** Runs DDL: its SQLite statements, then its catalog changes. */
+  ddl(sql: string): DdlPlan {
+    const plan = this.ddlPlan(sql);
+    assert.ok('statements' in plan, `DDL failed: ${sql}: ${JSON.stringify(plan)}`);
+    this.db.transaction(() => {
+      for (const statement of plan.statements) this.db.exec(statement);
+    })();
+    for (const change of plan.changes) {
+      if (change.kind === 'put_table') this.catalog.put(change.table);
+      else if (change.kind === 'drop_table') this.catalog.remove(change.db, change.name);
+      else if (change.kind === 'create_database') this.catalog.addDatabase(change.name);
+      else this.catalog.dropDatabase(change.name);
+    }
+    return plan;
+  }
+
+  /** Translates a DML statement and returns the SQLite SQL with its bound values. */
+  translate(sql: string, params: readonly SqlValue[] = []): { sql: string; values: SqlValue[] } {
+    const prepared = this.cache.prepare(sql);
+    assert.ok(prepared.ok, `prepare failed: ${sql}: ${JSON.stringify(prepared)}`);
+    const translation = translate(prepared.value, this.catalog, this.database);
+    assert.ok(translation.ok, `translate failed: ${sql}: ${JSON.stringify(translation)}`);
+    return {
+      sql: translation.value.sql,
+      values: bindValues(translation.value, prepared.value, params, this.session),
+    };
+  }
+
+  query(sql: string, params: readonly SqlValue[] = []): Row[] {
+    const t = this.translate(sql, params);
+    return this.db.prepare(t.sql).all(...t.values) as Row[];
+  }
+
+  run(sql: string, params: readonly SqlValue[] = []): number {
+    const t = this.translate(sql, params);
+    return this.db.prepare(t.sql).run(...t.values).changes;
+  }
+
+  error(sql: string): SqlError {
+    const prepared = this.cache.prepare(sql);
+    if (!prepared.ok) return prepared.error;
+    const translation = translate(prepared.value, this.catalog, this.database);
+    assert.ok(!translation.ok, `expected an error for ${sql}`);
+    return translation.error;
+  }
+
+  /** sysbench's table with `rows` rows: k = id % 7, c = 'c-<id>', pad = 'p'. */
+  sbtest(rows: number): void {
+    this.ddl(SBTEST_CREATE);
+    this.ddl('CREATE INDEX k_1 ON sbtest1(k)');
+    for (let id = 1; id <= rows; id++)
+      this.run('INSERT INTO sbtest1 (id, k, c, pad) VALUES (?, ?, ?, ?)', [
+        id,
+        id % 7,
+        `c-${id}`,
+        'p',
+      ]);
+  }
+}
