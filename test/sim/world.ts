@@ -249,13 +249,15 @@ export class World {
   private interestingMoment(
     ready: Ready,
     leader: boolean,
-  ): 'voted' | 'elected' | 'committed' | null {
+  ): 'voted' | 'elected' | 'committed' | 'appended' | null {
     if (this.nowMs >= this.faultsUntilMs || !this.rng.chance(this.params.momentCrashRate)) {
       return null;
     }
     if (ready.events.some((e) => e.kind === 'role' && e.role === 'leader')) return 'elected';
     if (leader && ready.hardState !== null && ready.committed.length > 0) return 'committed';
     if (ready.messages.some((m) => m.type === 'voteResponse' && !m.reject)) return 'voted';
+    // A leader that appended new entries, cut before they leave: rarer, or nothing would commit.
+    if (leader && ready.entries.length > 0 && this.rng.chance(0.25)) return 'appended';
     return null;
   }
 

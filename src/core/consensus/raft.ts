@@ -445,8 +445,8 @@ export class Raft {
   }
 
   private becomeCandidate(): void {
-    this.becomeRole('candidate');
     this.currentTerm = asTerm(this.currentTerm + 1);
+    this.becomeRole('candidate');
     this.vote = this.id;
     this.setLeader(null);
     this.resetCommonState();
