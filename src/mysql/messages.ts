@@ -1,0 +1,315 @@
+// Encoders and decoders of the connection-phase and generic response packets: HandshakeV10,
+// SSLRequest / HandshakeResponse41, AuthSwitchRequest, AuthMoreData, COM_CHANGE_USER, OK, ERR,
+// EOF, column definitions, text rows and COM_STMT_PREPARE_OK. Encoders are pure functions of
+// their arguments; decoders return Decoded<T> values and never throw on bad bytes.
+
+import { assert } from '../core/assert.js';
+import type { ColumnDef, SqlValue } from './backend.js';
+import { Capability, type ErrorCode } from './constants.js';
+import { CONNECT_ATTRS_BYTES_MAX, SCRAMBLE_BYTES } from './limits.js';
+import {
+  DecodeFailure,
+  PacketReader,
+  PacketWriter,
+  decodeWith,
+  utf8Encode,
+  type Decoded,
+} from './packet-buffer.js';
+
+const PROTOCOL_VERSION = 10;
+const HANDSHAKE_FILLER_BYTES = 23;
+const SSL_REQUEST_BYTES = 32;
+
+export const Header = {
+  OK: 0x00,
+  AUTH_MORE_DATA: 0x01,
+  LOCAL_INFILE: 0xfb,
+  EOF: 0xfe,
+  ERR: 0xff,
+} as const;
+
+export interface HandshakeV10 {
+  readonly serverVersion: string;
+  readonly connectionId: number;
+  readonly scramble: Uint8Array;
+  readonly capabilities: number;
+  readonly collation: number;
+  readonly statusFlags: number;
+  readonly authPlugin: string;
+}
+
+export function encodeHandshakeV10(handshake: HandshakeV10): Uint8Array {
+  assert(handshake.scramble.length === SCRAMBLE_BYTES, 'scramble is 20 bytes');
+  assert(!handshake.serverVersion.includes('\0'), 'server version has no NUL');
+  const caps = handshake.capabilities >>> 0;
+  return new PacketWriter(128)
+    .u8(PROTOCOL_VERSION)
+    .nulString(handshake.serverVersion)
+    .u32(handshake.connectionId)
+    .bytes(handshake.scramble.subarray(0, 8))
+    .u8(0)
+    .u16(caps & 0xffff)
+    .u8(handshake.collation)
+    .u16(handshake.statusFlags)
+    .u16(caps >>> 16)
+    .u8(SCRAMBLE_BYTES + 1)
+    .zeros(10)
+    .bytes(handshake.scramble.subarray(8))
+    .u8(0)
+    .nulString(handshake.authPlugin)
+    .finish();
+}
+
+/** The fixed head shared by SSLRequest and HandshakeResponse41. */
+export interface SslRequest {
+  readonly kind: 'ssl_request';
+  readonly capabilities: number;
+  readonly maxPacketBytes: number;
+  readonly collation: number;
+}
+
+export interface HandshakeResponse {
+  readonly kind: 'handshake_response';
+  readonly capabilities: number;
+  readonly maxPacketBytes: number;
+  readonly collation: number;
+  readonly user: string;
+  readonly authResponse: Uint8Array;
+  readonly database: string | null;
+  readonly authPlugin: string | null;
+  readonly connectAttributes: ReadonlyMap<string, string>;
+}
+
+/** Decodes the client's answer to the handshake: an SSLRequest or a HandshakeResponse41. */
+export function decodeHandshakeResponse(
+  payload: Uint8Array,
+): Decoded<SslRequest | HandshakeResponse> {
+  return decodeWith(() => {
+    const reader = new PacketReader(payload);
+    const capabilities = reader.u32('capabilities');
+    if ((capabilities & Capability.PROTOCOL_41) === 0) {
+      throw new DecodeFailure('bad_value', 'client does not speak protocol 4.1');
+    }
+    const maxPacketBytes = reader.u32('max packet size');
+    const collation = reader.u8('collation');
+    reader.bytesN(HANDSHAKE_FILLER_BYTES, 'filler');
+    if (payload.length === SSL_REQUEST_BYTES && (capabilities & Capability.SSL) !== 0) {
+      return { kind: 'ssl_request', capabilities, maxPacketBytes, collation } as const;
+    }
+    const user = reader.nulString('user');
+    const authResponse = readAuthResponse(reader, capabilities);
+    const database =
+      (capabilities & Capability.CONNECT_WITH_DB) !== 0 && reader.remaining > 0
+        ? reader.nulString('database')
+        : null;
+    const authPlugin =
+      (capabilities & Capability.PLUGIN_AUTH) !== 0 && reader.remaining > 0
+        ? reader.nulString('auth plugin')
+        : null;
+    const connectAttributes =
+      (capabilities & Capability.CONNECT_ATTRS) !== 0 && reader.remaining > 0
+        ? readConnectAttributes(reader)
+        : new Map<string, string>();
+    return {
+      kind: 'handshake_response',
+      capabilities,
+      maxPacketBytes,
+      collation,
+      user,
+      authResponse,
+      database: database === '' ? null : database,
+      authPlugin,
+      connectAttributes,
+    } as const;
+  });
+}
+
+function readAuthResponse(reader: PacketReader, capabilities: number): Uint8Array {
+  if ((capabilities & Capability.PLUGIN_AUTH_LENENC_CLIENT_DATA) !== 0) {
+    return reader.lenencBytes('auth response');
+  }
+  if ((capabilities & Capability.SECURE_CONNECTION) !== 0) {
+    return reader.bytesN(reader.u8('auth response length'), 'auth response');
+  }
+  return reader.nulBytes('auth response');
+}
+
+function readConnectAttributes(reader: PacketReader): Map<string, string> {
+  const totalBytes = reader.lenencInt('connect attributes length');
+  if (totalBytes > CONNECT_ATTRS_BYTES_MAX) {
+    throw new DecodeFailure('too_large', `connect attributes of ${totalBytes} bytes`);
+  }
+  const attributes = new PacketReader(reader.bytesN(totalBytes, 'connect attributes'));
+  const map = new Map<string, string>();
+  while (attributes.remaining > 0) {
+    const key = attributes.lenencString('attribute key');
+    map.set(key, attributes.lenencString('attribute value'));
+  }
+  return map;
+}
+
+export interface ChangeUserRequest {
+  readonly user: string;
+  readonly authResponse: Uint8Array;
+  readonly database: string | null;
+  readonly collation: number | null;
+  readonly authPlugin: string | null;
+  readonly connectAttributes: ReadonlyMap<string, string>;
+}
+
+/** Decodes COM_CHANGE_USER (payload including the command byte). */
+export function decodeChangeUser(
+  payload: Uint8Array,
+  capabilities: number,
+): Decoded<ChangeUserRequest> {
+  return decodeWith(() => {
+    const reader = new PacketReader(payload);
+    reader.u8('command');
+    const user = reader.nulString('user');
+    const authResponse =
+      (capabilities & Capability.SECURE_CONNECTION) !== 0
+        ? reader.bytesN(reader.u8('auth response length'), 'auth response')
+        : reader.nulBytes('auth response');
+    const database = reader.remaining > 0 ? reader.nulString('database') : '';
+    const collation = reader.remaining >= 2 ? reader.u16('collation') : null;
+    const authPlugin =
+      (capabilities & Capability.PLUGIN_AUTH) !== 0 && reader.remaining > 0
+        ? reader.nulString('auth plugin')
+        : null;
+    const connectAttributes =
+      (capabilities & Capability.CONNECT_ATTRS) !== 0 && reader.remaining > 0
+        ? readConnectAttributes(reader)
+        : new Map<string, string>();
+    return {
+      user,
+      authResponse,
+      database: database === '' ? null : database,
+      collation,
+      authPlugin,
+      connectAttributes,
+    };
+  });
+}
+
+export function encodeAuthSwitchRequest(plugin: string, scramble: Uint8Array): Uint8Array {
+  return new PacketWriter(64).u8(Header.EOF).nulString(plugin).bytes(scramble).u8(0).finish();
+}
+
+export function encodeAuthMoreData(data: Uint8Array): Uint8Array {
+  return new PacketWriter(data.length + 1).u8(Header.AUTH_MORE_DATA).bytes(data).finish();
+}
+
+export interface OkFields {
+  readonly affectedRows: number | bigint;
+  readonly lastInsertId: number | bigint;
+  readonly statusFlags: number;
+  readonly warnings: number;
+  readonly info?: string;
+}
+
+/** OK packet; header 0xFE when it ends a result set under CLIENT_DEPRECATE_EOF. */
+export function encodeOk(fields: OkFields, header: 0x00 | 0xfe = Header.OK): Uint8Array {
+  const writer = new PacketWriter(32)
+    .u8(header)
+    .lenencInt(fields.affectedRows)
+    .lenencInt(fields.lastInsertId)
+    .u16(fields.statusFlags)
+    .u16(Math.min(fields.warnings, 0xffff));
+  if (fields.info) writer.string(fields.info);
+  return writer.finish();
+}
+
+export function encodeErr(error: ErrorCode, message: string): Uint8Array {
+  assert(/^[0-9A-Z]{5}$/.test(error.sqlState), `SQLSTATE is five characters: ${error.sqlState}`);
+  return new PacketWriter(message.length + 16)
+    .u8(Header.ERR)
+    .u16(error.code)
+    .string('#')
+    .string(error.sqlState)
+    .string(message)
+    .finish();
+}
+
+export function encodeEof(warnings: number, statusFlags: number): Uint8Array {
+  return new PacketWriter(5)
+    .u8(Header.EOF)
+    .u16(Math.min(warnings, 0xffff))
+    .u16(statusFlags)
+    .finish();
+}
+
+/** The end of a column list or result set: EOF, or an OK with header 0xFE under DEPRECATE_EOF. */
+export function encodeEndOfRows(
+  deprecateEof: boolean,
+  warnings: number,
+  statusFlags: number,
+): Uint8Array {
+  if (!deprecateEof) return encodeEof(warnings, statusFlags);
+  return encodeOk({ affectedRows: 0, lastInsertId: 0, statusFlags, warnings }, Header.EOF);
+}
+
+export function encodeColumnCount(count: number): Uint8Array {
+  return new PacketWriter(9).lenencInt(count).finish();
+}
+
+/** Protocol::ColumnDefinition41; withDefault appends the default value (COM_FIELD_LIST). */
+export function encodeColumnDef(column: ColumnDef, withDefault = false): Uint8Array {
+  assert(Number.isInteger(column.length) && column.length >= 0, 'column length is a u32');
+  const writer = new PacketWriter(64)
+    .lenencString('def')
+    .lenencString(column.schema ?? '')
+    .lenencString(column.table ?? '')
+    .lenencString(column.orgTable ?? column.table ?? '')
+    .lenencString(column.name)
+    .lenencString(column.orgName ?? column.name)
+    .lenencInt(0x0c)
+    .u16(column.charset)
+    .u32(Math.min(column.length, 0xffffffff))
+    .u8(column.type)
+    .u16(column.flags)
+    .u8(column.decimals)
+    .zeros(2);
+  if (withDefault) {
+    const value = column.defaultValue;
+    if (value === undefined || value === null) writer.u8(0xfb);
+    else writer.lenencString(value);
+  }
+  return writer.finish();
+}
+
+/** A value's text-protocol form. */
+export function textBytes(value: Exclude<SqlValue, null>): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (typeof value === 'string') return utf8Encode(value);
+  if (typeof value === 'bigint') return utf8Encode(value.toString());
+  assert(Number.isFinite(value), 'a number in a row is finite');
+  // MySQL prints 1e21, JavaScript 1e+21.
+  return utf8Encode(String(value).replace('e+', 'e'));
+}
+
+export function encodeTextRow(row: readonly SqlValue[]): Uint8Array {
+  const writer = new PacketWriter(64);
+  for (const value of row) {
+    if (value === null) writer.u8(0xfb);
+    else writer.lenencBytes(textBytes(value));
+  }
+  return writer.finish();
+}
+
+export interface PrepareOk {
+  readonly statementId: number;
+  readonly columnCount: number;
+  readonly paramCount: number;
+  readonly warnings: number;
+}
+
+export function encodePrepareOk(prepared: PrepareOk): Uint8Array {
+  return new PacketWriter(12)
+    .u8(Header.OK)
+    .u32(prepared.statementId)
+    .u16(prepared.columnCount)
+    .u16(prepared.paramCount)
+    .u8(0)
+    .u16(Math.min(prepared.warnings, 0xffff))
+    .finish();
+}
