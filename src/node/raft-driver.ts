@@ -1,0 +1,219 @@
+// Drives the pure consensus core with real time and I/O: a timer turns into ticks, and each ready
+// batch is persisted (fsync, group-committed by the log), then its messages are sent, then its
+// committed entries go to the apply lane. Applying runs in its own lane so that a large apply
+// batch never holds up heartbeats: the core is told `applied` when the lane catches up.
+// See docs/design/runtime.md.
+import { assert } from '../core/assert.js';
+import type { Raft } from '../core/consensus/raft.js';
+import type {
+  Boundary,
+  Entry,
+  HardState,
+  Input,
+  Message,
+  Proposal,
+  RaftEvent,
+} from '../core/consensus/types.js';
+import type { Index } from '../core/types.js';
+import { index as asIndex } from '../core/types.js';
+
+/** The durable log (gcache): resolves once the batch is fsynced. */
+export interface DurableLog {
+  write(batch: {
+    readonly hardState: HardState | null;
+    readonly boundary: Boundary | null;
+    readonly resetLog: boolean;
+    readonly entries: readonly Entry[];
+  }): Promise<void>;
+}
+
+/** Where outgoing consensus messages go (the transport; it may drop, Raft tolerates loss). */
+export interface MessageSink {
+  send(message: Message): void;
+}
+
+/** Applies committed entries in order; resolves with the last index applied. */
+export interface CommittedSink {
+  apply(entries: readonly Entry[]): Promise<Index>;
+}
+
+export interface RaftDriverOptions {
+  readonly tickMs: number;
+  /** Most committed entries waiting in the apply lane before the driver stops taking more. */
+  readonly applyQueueEntriesMax: number;
+  readonly onEvent?: (event: RaftEvent) => void;
+  readonly onError?: (error: unknown) => void;
+}
+
+export type ProposeOutcome =
+  | { readonly kind: 'appended'; readonly index: Index }
+  | { readonly kind: 'dropped'; readonly reason: string };
+
+export class RaftDriver {
+  private timer: NodeJS.Timeout | null = null;
+  private pumping = false;
+  private stopped = false;
+  private readonly applyQueue: Entry[][] = [];
+  private applyQueuedEntries = 0;
+  private applying = false;
+  private nextProposalId = 1;
+  private readonly waiting = new Map<number, (outcome: ProposeOutcome) => void>();
+  private readonly reads = new Map<number, (index: Index | null) => void>();
+  private nextReadContext = 1;
+  private idle: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly raft: Raft,
+    private readonly log: DurableLog,
+    private readonly sink: MessageSink,
+    private readonly committed: CommittedSink,
+    private readonly options: RaftDriverOptions,
+  ) {
+    assert(options.tickMs > 0, 'tick interval must be positive');
+  }
+
+  start(): void {
+    assert(this.timer === null, 'driver started twice');
+    this.timer = setInterval(() => this.step({ type: 'tick' }), this.options.tickMs);
+    this.pump();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    for (const resolve of this.waiting.values()) resolve({ kind: 'dropped', reason: 'stopping' });
+    this.waiting.clear();
+    for (const resolve of this.reads.values()) resolve(null);
+    this.reads.clear();
+    await this.idle;
+  }
+
+  step(input: Input): void {
+    if (this.stopped) return;
+    this.raft.step(input);
+    this.pump();
+  }
+
+  receive(message: Message): void {
+    this.step({ type: 'message', message });
+  }
+
+  /**
+   * Proposes a payload. Resolves when the entry is known in the log at an index (applied on this
+   * node, where the caller learns the certification verdict) or dropped.
+   */
+  propose(data: Uint8Array): {
+    readonly proposalId: number;
+    readonly done: Promise<ProposeOutcome>;
+  } {
+    const proposalId = this.nextProposalId++;
+    const done = new Promise<ProposeOutcome>((resolve) => this.waiting.set(proposalId, resolve));
+    const proposal: Proposal = { data, proposalId };
+    this.step({ type: 'propose', proposals: [proposal] });
+    return { proposalId, done };
+  }
+
+  /** ReadIndex: resolves with an index that covers every commit made before the call, or null. */
+  readIndex(): Promise<Index | null> {
+    const context = this.nextReadContext++;
+    const done = new Promise<Index | null>((resolve) => this.reads.set(context, resolve));
+    this.step({ type: 'readIndex', context });
+    return done;
+  }
+
+  private pump(): void {
+    if (this.pumping || this.stopped) return;
+    this.pumping = true;
+    this.idle = this.pumpLoop()
+      .catch((error: unknown) => this.options.onError?.(error))
+      .finally(() => {
+        this.pumping = false;
+      });
+  }
+
+  private async pumpLoop(): Promise<void> {
+    while (!this.stopped && this.raft.hasReady()) {
+      if (this.applyQueuedEntries >= this.options.applyQueueEntriesMax) return; // the lane resumes us
+      const ready = this.raft.ready();
+      const needsWrite =
+        ready.hardState !== null || ready.boundary !== null || ready.entries.length > 0;
+      if (needsWrite) {
+        await this.log.write({
+          hardState: ready.hardState,
+          boundary: ready.boundary,
+          resetLog: ready.resetLog,
+          entries: ready.entries,
+        });
+      }
+      if (this.stopped) return;
+      for (const message of ready.messages) this.sink.send(message);
+      const last = ready.entries[ready.entries.length - 1];
+      if (last !== undefined)
+        this.raft.step({ type: 'persisted', index: last.index, term: last.term });
+      if (ready.committed.length > 0) this.enqueueApply(ready.committed);
+      this.raft.advance();
+      for (const event of ready.events) this.onEvent(event);
+    }
+  }
+
+  private enqueueApply(entries: readonly Entry[]): void {
+    this.applyQueue.push([...entries]);
+    this.applyQueuedEntries += entries.length;
+    if (!this.applying) void this.applyLane();
+  }
+
+  private async applyLane(): Promise<void> {
+    this.applying = true;
+    try {
+      while (!this.stopped && this.applyQueue.length > 0) {
+        const batch = this.applyQueue.shift()!;
+        const applied = await this.committed.apply(batch);
+        this.applyQueuedEntries -= batch.length;
+        for (const entry of batch) this.settleProposal(entry);
+        if (this.stopped) return;
+        this.raft.step({ type: 'applied', index: applied });
+        this.pump();
+      }
+    } catch (error) {
+      this.options.onError?.(error);
+    } finally {
+      this.applying = false;
+    }
+  }
+
+  private settleProposal(entry: Entry): void {
+    if (entry.origin !== this.raft.id || entry.kind !== 'normal') return;
+    const resolve = this.waiting.get(entry.proposalId);
+    if (resolve === undefined) return;
+    this.waiting.delete(entry.proposalId);
+    resolve({ kind: 'appended', index: entry.index });
+  }
+
+  private onEvent(event: RaftEvent): void {
+    if (event.kind === 'proposalsDropped') {
+      for (const id of event.proposalIds) {
+        const resolve = this.waiting.get(id);
+        this.waiting.delete(id);
+        resolve?.({ kind: 'dropped', reason: event.reason });
+      }
+    } else if (event.kind === 'readReady') {
+      const resolve = this.reads.get(event.context);
+      this.reads.delete(event.context);
+      resolve?.(event.index);
+    } else if (event.kind === 'role' && event.role !== 'leader') {
+      // Proposals forwarded to a leader that is gone may never come back: the caller times out.
+    }
+    this.options.onEvent?.(event);
+  }
+
+  /** Drops every proposal still waiting (e.g. after losing the primary component). */
+  dropWaiting(reason: string): void {
+    for (const resolve of this.waiting.values()) resolve({ kind: 'dropped', reason });
+    this.waiting.clear();
+  }
+
+  appliedIndex(): Index {
+    return asIndex(this.raft.log.applied);
+  }
+}
