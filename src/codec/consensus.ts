@@ -107,6 +107,7 @@ export function encodeMessage(message: Message): Uint8Array {
       break;
     case 'heartbeatResponse':
       w.u64(message.readSeq);
+      w.u64(message.applyQueue);
       break;
     case 'stateTransfer':
       w.u64(message.index);
@@ -371,7 +372,7 @@ function decodeBody(
     case 'heartbeat':
       return { ...base, type, commit: idx('commit'), readSeq: d.u64('read sequence') };
     case 'heartbeatResponse':
-      return { ...base, type, readSeq: d.u64('read sequence') };
+      return { ...base, type, readSeq: d.u64('read sequence'), applyQueue: d.u64('apply queue') };
     case 'stateTransfer':
       return { ...base, type, index: idx('index'), donor: d.node('donor', false) as NodeId };
     case 'propose':

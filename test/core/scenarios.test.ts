@@ -215,3 +215,35 @@ test('pc.bootstrap forms a primary component from a survivor and says what it ma
   run(world, 200);
   assert.ok(world.checker.acked.has(`n${survivor + 1}#${id}`), 'the forced primary commits alone');
 });
+
+test('flow control: the leader admits no write-sets while a voter is behind gcs.fc_limit', () => {
+  const world = cluster(3, { flowControlLimit: 16 });
+  run(world, 1000);
+  const leader = leaderOf(world);
+  const follower = (leader + 1) % 3;
+  const raft = raftOf(world, leader);
+  const report = (applyQueue: number) =>
+    world.stepNode(world.nodes[leader]!, {
+      type: 'message',
+      message: {
+        type: 'heartbeatResponse',
+        from: nodeId(`n${follower + 1}`),
+        to: nodeId(`n${leader + 1}`),
+        term: raft.term,
+        readSeq: 0,
+        applyQueue,
+      },
+    });
+  report(100);
+  assert.equal(raft.flowControlPaused(), true);
+  world.propose(leader, 1);
+  const dropped = world.eventLog.filter(
+    (e) => e.event.kind === 'proposalsDropped' && e.event.reason === 'flow_control',
+  );
+  assert.equal(dropped.length, 1, 'the proposal was refused by flow control');
+  report(0);
+  assert.equal(raft.flowControlPaused(), false);
+  const id = world.propose(leader, 1)!;
+  run(world, 200);
+  assert.ok(world.checker.acked.has(`n${leader + 1}#${id}`));
+});

@@ -33,6 +33,8 @@ export interface WorldParams {
   readonly limits: RaftLimits;
   /** The chance that a node crashes at an interesting moment (see interestingMoment). */
   readonly momentCrashRate: number;
+  /** gcs.fc_limit for every node (0 or absent: off). */
+  readonly flowControlLimit?: number;
   readonly canary: CanaryName | null;
 }
 
@@ -218,6 +220,7 @@ export class World {
       checkQuorum: true,
       peers: this.nodes.map((n) => n.id),
       canary: this.coreCanary(),
+      flowControlLimit: this.params.flowControlLimit ?? 0,
     };
     const prng = new Xoshiro128(
       (this.params.seed * 7919 + slot * 104729 + node.incarnation * 31) >>> 0,

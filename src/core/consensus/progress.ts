@@ -31,6 +31,8 @@ export class Progress {
   catchUpReported = false;
   /** The highest read sequence this follower has acknowledged. */
   readSeqAcked = 0;
+  /** The follower's last reported apply queue (committed, not yet applied). */
+  applyQueue = 0;
   private readonly inflightLast: number[] = [];
   private readonly inflightBytes: number[] = [];
   private inflightBytesTotal = 0;

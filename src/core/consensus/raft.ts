@@ -540,7 +540,12 @@ export class Raft {
       (m.type === 'append' || m.type === 'heartbeat')
     ) {
       // Tell a stale leader about the newer term so it steps down.
-      this.send({ type: 'heartbeatResponse', to: m.from, readSeq: 0 });
+      this.send({
+        type: 'heartbeatResponse',
+        to: m.from,
+        readSeq: 0,
+        applyQueue: this.applyQueue(),
+      });
     } else if (m.type === 'preVote') {
       this.send({ type: 'preVoteResponse', to: m.from, reject: true });
     }
@@ -682,7 +687,12 @@ export class Raft {
     this.electionElapsed = 0;
     this.clearForcedConfig();
     this.commitTo(asIndex(Math.min(m.commit, this.log.lastIndex())));
-    this.send({ type: 'heartbeatResponse', to: m.from, readSeq: m.readSeq });
+    this.send({
+      type: 'heartbeatResponse',
+      to: m.from,
+      readSeq: m.readSeq,
+      applyQueue: this.applyQueue(),
+    });
   }
 
   private onTimeoutNow(): void {
@@ -722,6 +732,7 @@ export class Raft {
     const pr = this.progress.get(m.from);
     if (pr === undefined) return;
     this.heardFrom(pr);
+    pr.applyQueue = m.applyQueue;
     if (
       pr.state === 'transfer' &&
       this.nowTick - pr.transferSinceTick >= this.options.stateTransferRetryTicks
@@ -960,13 +971,31 @@ export class Raft {
     this.broadcastAppend();
   }
 
+  /** Committed entries not yet applied here: Galera's receive queue. */
+  applyQueue(): number {
+    return this.log.commit - this.log.applied;
+  }
+
+  /** Flow control: some voter (or this leader) has more unapplied entries than gcs.fc_limit. */
+  flowControlPaused(): boolean {
+    const limit = this.options.flowControlLimit ?? 0;
+    if (limit <= 0 || this.currentRole !== 'leader') return false;
+    if (this.applyQueue() > limit) return true;
+    for (const voter of this.config().voters) {
+      const pr = this.progress.get(voter);
+      if (pr !== undefined && pr.applyQueue > limit) return true;
+    }
+    return false;
+  }
+
   private proposeRefusal(
     proposals: readonly Proposal[],
-  ): 'no_leader' | 'transferring' | 'not_member' | 'overloaded' | 'leaving' | null {
+  ): Extract<RaftEvent, { kind: 'proposalsDropped' }>['reason'] | null {
     if (this.leaving) return 'leaving';
     if (this.currentLeader === null) return 'no_leader';
     if (this.currentRole !== 'leader') return null;
     if (this.leadTransferee !== null) return 'transferring';
+    if (this.flowControlPaused()) return 'flow_control';
     let bytes = 0;
     for (const p of proposals) bytes += p.data.byteLength + entryOverheadBytes;
     if (this.uncommittedBytes + bytes > this.limits.uncommittedBytesMax) return 'overloaded';

@@ -89,7 +89,12 @@ export type Message =
       readonly hintTerm: Term;
     })
   | (Envelope & { readonly type: 'heartbeat'; readonly commit: Index; readonly readSeq: number })
-  | (Envelope & { readonly type: 'heartbeatResponse'; readonly readSeq: number })
+  | (Envelope & {
+      readonly type: 'heartbeatResponse';
+      readonly readSeq: number;
+      /** Committed entries the sender has not applied yet (its receive queue, for flow control). */
+      readonly applyQueue: number;
+    })
   | (Envelope & {
       readonly type: 'stateTransfer';
       /** The joiner must copy state at least up to this index from the donor. */
@@ -123,7 +128,8 @@ export type RaftEvent =
   | {
       readonly kind: 'proposalsDropped';
       readonly proposalIds: readonly number[];
-      readonly reason: 'no_leader' | 'transferring' | 'not_member' | 'overloaded' | 'leaving';
+      readonly reason:
+        'no_leader' | 'transferring' | 'not_member' | 'overloaded' | 'leaving' | 'flow_control';
     }
   | {
       readonly kind: 'needStateTransfer';
@@ -195,6 +201,8 @@ export interface RaftOptions {
   readonly inactiveTicks: number;
   /** A follower this far behind the leader is reported as an IST catch-up. */
   readonly catchUpReportEntries: number;
+  /** gcs.fc_limit: the leader admits no proposals while a voter's apply queue exceeds it (0: off). */
+  readonly flowControlLimit?: number;
   readonly preVote: boolean;
   readonly checkQuorum: boolean;
   /** The nodes this node knows of (the cluster address); a non-member asks them to join. */
