@@ -160,3 +160,16 @@ test('certification is gap-free', () => {
   cert.certify(ws(1, 0, []));
   assert.throws(() => cert.certify(ws(3, 0, [])), /gap-free/);
 });
+
+test('a copy of the index reaches the same verdicts as the original', () => {
+  const rng = new Xoshiro128(9);
+  const original = new CertificationIndex(64);
+  const gen = (n: number): CertificationInput =>
+    ws(n, Math.max(0, n - 1 - rng.int(30)), [key('t', rng.int(20))]);
+  for (let n = 1; n <= 500; n++) original.certify(gen(n));
+  const twin = original.copy();
+  for (let n = 501; n <= 1000; n++) {
+    const input = gen(n);
+    assert.deepEqual(twin.certify(input), original.certify(input));
+  }
+});

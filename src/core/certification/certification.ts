@@ -92,6 +92,27 @@ export class CertificationIndex {
     return verdict;
   }
 
+  /** The seqno certified last. */
+  get seqno(): Index {
+    return asIndex(this.lastSeqno);
+  }
+
+  /**
+   * A copy of the whole index, to persist with the applied seqno or to ship with a state transfer:
+   * a node that certifies from a copy reaches the same verdicts as the node it was copied from.
+   */
+  copy(): CertificationIndex {
+    const twin = new CertificationIndex(this.lengthMax, asIndex(this.lastSeqno));
+    for (const [k, v] of this.lastWrite) twin.lastWrite.set(k, v);
+    for (const [k, v] of this.lastToi) twin.lastToi.set(k, v);
+    for (const item of this.window) twin.window.push({ seqno: item.seqno, keys: [...item.keys] });
+    twin.certified = this.certified;
+    twin.failures = this.failures;
+    twin.depsDistanceSum = this.depsDistanceSum;
+    twin.passed = this.passed;
+    return twin;
+  }
+
   stats(): CertificationStats {
     return {
       certified: this.certified,
