@@ -1,0 +1,268 @@
+// Capture of a local transaction's row changes, and their collapse into a write-set's keys and
+// row images. See docs/design/storage.md, "Capture".
+//
+// TEMP triggers on the session connection append (table, op, old key, new key) to a TEMP table.
+// Both live in the connection's temp schema, which takes part in the main transaction: a
+// statement that fails, a ROLLBACK TO a savepoint and the final ROLLBACK drop captured rows
+// together with the changes they describe. The applier uses another connection, which has no
+// such triggers, so applying costs nothing and needs no flag. Only keys are captured; the
+// final after-image is read by key at commit, which is exactly "the row as it is now".
+import type Database from 'better-sqlite3';
+import { assert } from '../core/assert.js';
+import {
+  encodeKeyValues,
+  type CertificationKey,
+  type RowImage,
+  type SqlValue,
+} from '../codec/index.js';
+import { KEY_COLUMNS_MAX } from './limits.js';
+import { quoteId } from './names.js';
+import { keyArity, keyExpressions, type TableInfo } from './schema.js';
+
+export const CAPTURE_TABLE = '_trireme_capture';
+/** Name of the CHECK that bounds captured rows; its failure message carries this name. */
+export const CAPTURE_ROWS_CONSTRAINT = '_trireme_rows_max';
+const TRIGGER_PREFIX = '_trireme_capture_';
+const OP_INSERT = 1n;
+const OP_UPDATE = 2n;
+const OP_DELETE = 3n;
+
+/**
+ * A unique index's certification keys name the table `<table>\u0000<column positions>`, e.g.
+ * "t\u00001,2" for an index over the image's columns 1 and 2. MySQL names cannot contain
+ * U+0000, so these never collide with row keys; positions (not index names) keep the field
+ * within the codec's identifierBytesMax.
+ */
+export const UNIQUE_KEY_SEPARATOR = '\u0000';
+
+export interface CapturedChanges {
+  readonly rows: RowImage[];
+  readonly keys: CertificationKey[];
+}
+
+interface Entry {
+  readonly info: TableInfo;
+  readonly keyValues: SqlValue[];
+  readonly keyBytes: Uint8Array;
+  readonly existedBefore: boolean;
+  existsAfter: boolean;
+}
+
+const columnNames = (prefix: string, count: number): string[] =>
+  Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+
+export class Capture {
+  private readonly idsByName = new Map<string, number>();
+  private readonly tablesById = new Map<number, TableInfo>();
+  private idNext = 1;
+  private arityMax = 1;
+  private readStatement: Database.Statement<[], unknown[]> | null = null;
+  private readonly imageStatements = new Map<number, Database.Statement<[SqlValue[]], unknown[]>>();
+
+  constructor(private readonly db: Database.Database) {}
+
+  /** Creates the capture table in the connection's temp schema; once per connection. */
+  install(rowsMax: number): void {
+    assert(Number.isSafeInteger(rowsMax) && rowsMax > 0, 'captureRowsMax');
+    const keys = [...columnNames('o', KEY_COLUMNS_MAX), ...columnNames('n', KEY_COLUMNS_MAX)];
+    this.db.exec(
+      `CREATE TEMP TABLE ${CAPTURE_TABLE} (seq INTEGER PRIMARY KEY, tbl INTEGER NOT NULL, ` +
+        `op INTEGER NOT NULL, ${keys.join(', ')}, ` +
+        `CONSTRAINT ${CAPTURE_ROWS_CONSTRAINT} CHECK (seq <= ${rowsMax}))`,
+    );
+  }
+
+  /** (Re)creates the triggers of every table in `tables` and drops those of vanished tables. */
+  refreshAll(tables: ReadonlyMap<string, TableInfo>): void {
+    this.assertIdle();
+    const triggers = this.db
+      .prepare<[], string>(
+        `SELECT name FROM temp.sqlite_schema WHERE type = 'trigger' AND substr(name, 1, ${TRIGGER_PREFIX.length}) = '${TRIGGER_PREFIX}'`,
+      )
+      .pluck()
+      .all();
+    for (const trigger of triggers) this.db.exec(`DROP TRIGGER IF EXISTS temp.${quoteId(trigger)}`);
+    this.idsByName.clear();
+    this.tablesById.clear();
+    for (const info of tables.values()) this.install1(info);
+    this.changed();
+  }
+
+  /** (Re)creates one table's triggers; `info` null means the table is gone. */
+  refreshOne(sqliteName: string, info: TableInfo | null): void {
+    this.assertIdle();
+    const id = this.idsByName.get(sqliteName);
+    if (id !== undefined) {
+      for (const op of ['i', 'u', 'd']) {
+        this.db.exec(`DROP TRIGGER IF EXISTS temp.${quoteId(`${TRIGGER_PREFIX}${id}${op}`)}`);
+      }
+      this.idsByName.delete(sqliteName);
+      this.tablesById.delete(id);
+    }
+    if (info !== null) this.install1(info);
+    this.changed();
+  }
+
+  private install1(info: TableInfo): void {
+    const id = this.idNext++;
+    const keys = keyExpressions(info);
+    const olds = keys.map((key) => `OLD.${key}`).join(', ');
+    const news = keys.map((key) => `NEW.${key}`).join(', ');
+    const oColumns = columnNames('o', keys.length).join(', ');
+    const nColumns = columnNames('n', keys.length).join(', ');
+    // Statements inside a trigger take unqualified names; a TEMP trigger resolves temp first.
+    const into = `INSERT INTO ${CAPTURE_TABLE}`;
+    const on = `ON main.${quoteId(info.sqliteName)}`;
+    const name = (op: string): string => quoteId(`${TRIGGER_PREFIX}${id}${op}`);
+    this.db.exec(
+      `CREATE TEMP TRIGGER ${name('i')} AFTER INSERT ${on} BEGIN ` +
+        `${into} (tbl, op, ${nColumns}) VALUES (${id}, ${OP_INSERT}, ${news}); END;` +
+        `CREATE TEMP TRIGGER ${name('u')} AFTER UPDATE ${on} BEGIN ` +
+        `${into} (tbl, op, ${oColumns}, ${nColumns}) VALUES (${id}, ${OP_UPDATE}, ${olds}, ${news}); END;` +
+        `CREATE TEMP TRIGGER ${name('d')} AFTER DELETE ${on} BEGIN ` +
+        `${into} (tbl, op, ${oColumns}) VALUES (${id}, ${OP_DELETE}, ${olds}); END;`,
+    );
+    this.idsByName.set(info.sqliteName, id);
+    this.tablesById.set(id, info);
+  }
+
+  private changed(): void {
+    this.arityMax = 1;
+    for (const info of this.tablesById.values()) {
+      this.arityMax = Math.max(this.arityMax, keyArity(info));
+    }
+    this.readStatement = null;
+    this.imageStatements.clear();
+  }
+
+  private assertIdle(): void {
+    // Trigger DDL inside a transaction would be undone by its rollback.
+    assert(!this.db.inTransaction, 'capture refreshed inside a transaction');
+  }
+
+  /** The transaction's changes, collapsed per row, with final images read by key. */
+  collect(): CapturedChanges {
+    assert(this.db.inTransaction, 'collect outside a transaction');
+    const entries = this.collapse();
+    const rows: RowImage[] = [];
+    const keys: CertificationKey[] = [];
+    for (const entry of entries) {
+      const { database, table } = entry.info;
+      if (!entry.existedBefore && !entry.existsAfter) continue;
+      keys.push({ database, table, keyBytes: entry.keyBytes, exclusive: true });
+      if (!entry.existsAfter) {
+        rows.push({ op: 'delete', database, table, key: entry.keyBytes, after: null });
+        continue;
+      }
+      const after = this.image(entry);
+      const op = entry.existedBefore ? 'update' : 'insert';
+      rows.push({ op, database, table, key: entry.keyBytes, after });
+      for (const index of entry.info.uniqueIndexes) {
+        const values = index.positions.map((position) => after[position] ?? null);
+        // A unique index admits many NULLs, so a NULL part claims nothing.
+        if (values.some((value) => value === null)) continue;
+        const uniqueTable = `${table}${UNIQUE_KEY_SEPARATOR}${index.positions.join(',')}`;
+        keys.push({
+          database,
+          table: uniqueTable,
+          keyBytes: encodeKeyValues(values),
+          exclusive: true,
+        });
+      }
+    }
+    return { rows, keys };
+  }
+
+  private collapse(): Entry[] {
+    const arity = this.arityMax;
+    if (this.readStatement === null) {
+      const columns = [...columnNames('o', arity), ...columnNames('n', arity)].join(', ');
+      this.readStatement = this.db
+        .prepare<[], unknown[]>(
+          `SELECT tbl, op, ${columns} FROM temp.${CAPTURE_TABLE} ORDER BY seq`,
+        )
+        .raw(true);
+    }
+    const entries = new Map<string, Entry>();
+    const note = (
+      tbl: number,
+      info: TableInfo,
+      key: Key,
+      before: boolean,
+      after: boolean,
+    ): void => {
+      const id = `${tbl}:${key.text}`;
+      const entry = entries.get(id);
+      if (entry === undefined) {
+        entries.set(id, {
+          info,
+          keyValues: key.values,
+          keyBytes: key.bytes,
+          existedBefore: before,
+          existsAfter: after,
+        });
+      } else {
+        entry.existsAfter = after;
+      }
+    };
+    // all() rather than iterate(): a transaction's capture is bounded, and all() is faster.
+    for (const row of this.readStatement.all()) {
+      const tbl = Number(row[0] as bigint);
+      const op = row[1] as bigint;
+      const info = this.tablesById.get(tbl);
+      assert(info !== undefined, 'a captured row names an unknown table');
+      const width = keyArity(info);
+      if (op === OP_INSERT) {
+        note(tbl, info, keyOf(row.slice(2 + arity, 2 + arity + width) as SqlValue[]), false, true);
+      } else if (op === OP_DELETE) {
+        note(tbl, info, keyOf(row.slice(2, 2 + width) as SqlValue[]), true, false);
+      } else {
+        assert(op === OP_UPDATE, 'captured op');
+        const old = keyOf(row.slice(2, 2 + width) as SqlValue[]);
+        const now = keyOf(row.slice(2 + arity, 2 + arity + width) as SqlValue[]);
+        if (old.text === now.text) {
+          note(tbl, info, now, true, true);
+        } else {
+          // A changed primary key moves the row: delete the old key, insert the new one.
+          note(tbl, info, old, true, false);
+          note(tbl, info, now, false, true);
+        }
+      }
+    }
+    return [...entries.values()];
+  }
+
+  private image(entry: Entry): SqlValue[] {
+    const info = entry.info;
+    const id = this.idsByName.get(info.sqliteName);
+    assert(id !== undefined, 'image of an uncaptured table');
+    let statement = this.imageStatements.get(id);
+    if (statement === undefined) {
+      const where = keyExpressions(info)
+        .map((key) => `${key} IS ?`)
+        .join(' AND ');
+      statement = this.db
+        .prepare<[SqlValue[]], unknown[]>(
+          `SELECT ${info.columns.map(quoteId).join(', ')} FROM main.${quoteId(info.sqliteName)} WHERE ${where}`,
+        )
+        .raw(true);
+      this.imageStatements.set(id, statement);
+    }
+    const row = statement.get(entry.keyValues);
+    assert(row !== undefined, 'a row captured as present is gone');
+    return row as SqlValue[];
+  }
+}
+
+interface Key {
+  readonly values: SqlValue[];
+  readonly bytes: Uint8Array;
+  /** The bytes as a string, for Map keys and equality. */
+  readonly text: string;
+}
+
+function keyOf(values: SqlValue[]): Key {
+  const bytes = encodeKeyValues(values);
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+  return { values, bytes, text };
+}

@@ -1,0 +1,29 @@
+// The storage layer's public surface: the node's SQLite database (capture, apply, snapshots,
+// checksums, meta). Nothing above this folder imports better-sqlite3.
+export { DEFAULT_STORAGE_LIMITS, KEY_COLUMNS_MAX, type StorageLimits } from './limits.js';
+export {
+  describeApplyError,
+  type ApplyError,
+  type LocalError,
+  type OpenError,
+  type ReaderError,
+  type WriterWaitError,
+} from './errors.js';
+export type { ExecuteResult } from './execute.js';
+export { WriterLease } from './lease.js';
+export { ReadSnapshot } from './readers.js';
+export type { ChecksumResult } from './checksum.js';
+export { UNIQUE_KEY_SEPARATOR } from './capture.js';
+export {
+  STORE_FILE_NAME,
+  STORE_FORMAT_VERSION,
+  Store,
+  storePath,
+  type ApplyItem,
+  type ApplyOutcome,
+  type CatalogEntry,
+  type CatalogUpdate,
+  type StoreCounters,
+  type StoreOptions,
+  type UserFunction,
+} from './store.js';

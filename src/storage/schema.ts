@@ -1,0 +1,129 @@
+// What storage needs to know about a user table, read from SQLite's own schema (PRAGMA
+// table_xinfo, index_list, index_info) on the connection that will use it.
+import type Database from 'better-sqlite3';
+import { assert } from '../core/assert.js';
+import { KEY_COLUMNS_MAX } from './limits.js';
+import { mysqlTableName, quoteId } from './names.js';
+
+export interface UniqueIndex {
+  /** The SQLite index name (the same on every node: DDL runs in total order). */
+  readonly name: string;
+  /** Positions of the index's columns in TableInfo.columns. */
+  readonly positions: readonly number[];
+}
+
+export interface TableInfo {
+  readonly sqliteName: string;
+  readonly database: string;
+  readonly table: string;
+  /** Columns a row image holds, in table order: every column but generated ones. */
+  readonly columns: readonly string[];
+  /** Primary-key columns in key order; empty when the table has none (then the rowid keys it). */
+  readonly keyColumns: readonly string[];
+  /** Positions of keyColumns in columns; empty for rowid keys. */
+  readonly keyPositions: readonly number[];
+  /** UNIQUE indexes other than the primary key, over plain columns and not partial. */
+  readonly uniqueIndexes: readonly UniqueIndex[];
+}
+
+/** Expressions naming the key, as SQL (`"id"`, or `rowid` for a table without a primary key). */
+export function keyExpressions(info: TableInfo): string[] {
+  return info.keyColumns.length === 0 ? ['rowid'] : info.keyColumns.map(quoteId);
+}
+
+export function keyArity(info: TableInfo): number {
+  return info.keyColumns.length === 0 ? 1 : info.keyColumns.length;
+}
+
+interface XInfoRow {
+  name: string;
+  pk: bigint;
+  hidden: bigint;
+}
+
+interface IndexListRow {
+  name: string;
+  unique: bigint;
+  origin: string;
+  partial: bigint;
+}
+
+interface IndexInfoRow {
+  cid: bigint;
+  name: string | null;
+}
+
+/** The SQLite names of all user tables, sorted (byte order of their UTF-16, deterministic). */
+export function userTableNames(db: Database.Database): string[] {
+  const names = db
+    .prepare<[], string>(`SELECT name FROM main.sqlite_schema WHERE type = 'table'`)
+    .pluck()
+    .all();
+  return names.filter((name) => mysqlTableName(name) !== null).sort();
+}
+
+/** Table info for one user table, or null when it does not exist or is not a user table. */
+export function readTableInfo(db: Database.Database, sqliteName: string): TableInfo | null {
+  const mysqlName = mysqlTableName(sqliteName);
+  if (mysqlName === null) return null;
+  const xinfo = db
+    .prepare<[string], XInfoRow>(`SELECT name, pk, hidden FROM pragma_table_xinfo(?, 'main')`)
+    .all(sqliteName);
+  if (xinfo.length === 0) return null;
+  const columns = xinfo.filter((column) => column.hidden === 0n).map((column) => column.name);
+  const keyColumns = xinfo
+    .filter((column) => column.pk > 0n)
+    .sort((a, b) => Number(a.pk - b.pk))
+    .map((column) => column.name);
+  assert(keyColumns.length <= KEY_COLUMNS_MAX, 'more primary-key columns than capture holds');
+  const keyPositions = keyColumns.map((name) => columns.indexOf(name));
+  assert(
+    keyPositions.every((position) => position >= 0),
+    'a primary-key column is generated',
+  );
+  return {
+    sqliteName,
+    database: mysqlName.database,
+    table: mysqlName.table,
+    columns,
+    keyColumns,
+    keyPositions,
+    uniqueIndexes: readUniqueIndexes(db, sqliteName, columns),
+  };
+}
+
+function readUniqueIndexes(
+  db: Database.Database,
+  sqliteName: string,
+  columns: readonly string[],
+): UniqueIndex[] {
+  const list = db
+    .prepare<[string], IndexListRow>(
+      `SELECT name, "unique", origin, partial FROM pragma_index_list(?, 'main')`,
+    )
+    .all(sqliteName);
+  const indexes: UniqueIndex[] = [];
+  for (const index of list) {
+    if (index.unique !== 1n || index.origin === 'pk' || index.partial !== 0n) continue;
+    const parts = db
+      .prepare<[string], IndexInfoRow>(`SELECT cid, name FROM pragma_index_info(?, 'main')`)
+      .all(index.name);
+    // An index over an expression (cid -2) or the rowid (-1) gives no certification key.
+    if (parts.some((part) => part.cid < 0n || part.name === null)) continue;
+    const positions = parts.map((part) => columns.indexOf(part.name!));
+    if (positions.some((position) => position < 0)) continue;
+    indexes.push({ name: index.name, positions });
+  }
+  return indexes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Table info for every user table, by SQLite name. */
+export function readAllTables(db: Database.Database): Map<string, TableInfo> {
+  const tables = new Map<string, TableInfo>();
+  for (const name of userTableNames(db)) {
+    const info = readTableInfo(db, name);
+    assert(info !== null, 'a listed table has no columns');
+    tables.set(name, info);
+  }
+  return tables;
+}

@@ -1,0 +1,40 @@
+// Prepared statements by SQL text, least recently used evicted past a bound. SQLite re-prepares
+// a statement by itself after a schema change, so entries stay valid across DDL.
+import type Database from 'better-sqlite3';
+import { assert } from '../core/assert.js';
+
+export type AnyStatement = Database.Statement<unknown[], unknown>;
+
+export class StatementCache {
+  private readonly statements = new Map<string, AnyStatement>();
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly sizeMax: number,
+  ) {
+    assert(sizeMax > 0, 'statement cache size');
+  }
+
+  /** The statement for `sql`; throws SQLite's error when it does not prepare. */
+  get(sql: string): AnyStatement {
+    const cached = this.statements.get(sql);
+    if (cached !== undefined) {
+      // Re-insert to mark it most recently used (Map keeps insertion order).
+      this.statements.delete(sql);
+      this.statements.set(sql, cached);
+      return cached;
+    }
+    const statement = this.db.prepare<unknown[], unknown>(sql);
+    if (statement.reader) statement.raw(true);
+    if (this.statements.size >= this.sizeMax) {
+      const oldest = this.statements.keys().next();
+      if (oldest.done !== true) this.statements.delete(oldest.value);
+    }
+    this.statements.set(sql, statement);
+    return statement;
+  }
+
+  clear(): void {
+    this.statements.clear();
+  }
+}

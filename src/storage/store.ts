@@ -1,0 +1,481 @@
+// The node's SQLite database: one file, one writer shared by local transactions and the
+// applier, a pool of snapshot readers. The only module tree that imports better-sqlite3.
+// Design and measurements: docs/design/storage.md.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { assert } from '../core/assert.js';
+import { index, type Index, type NodeId } from '../core/types.js';
+import {
+  err,
+  ok,
+  transactionId,
+  type Result,
+  type SqlValue,
+  type TransactionId,
+  type WriteSet,
+} from '../codec/index.js';
+import { Applier } from './apply.js';
+import { Capture } from './capture.js';
+import { checksumSnapshot, type ChecksumResult } from './checksum.js';
+import type { ApplyError, OpenError, ReaderError, WriterWaitError } from './errors.js';
+import { WriterLease, type LeaseHost } from './lease.js';
+import { DEFAULT_STORAGE_LIMITS, type StorageLimits } from './limits.js';
+import { ReaderPool, type ReadSnapshot, type ReaderConnection } from './readers.js';
+import { readAllTables, readTableInfo } from './schema.js';
+import { StatementCache } from './statement-cache.js';
+import { WriterQueue, type WriterGrant } from './writer-queue.js';
+
+/** The database file's name inside a node's datadir. */
+export const STORE_FILE_NAME = 'trireme.db';
+/** Bumped when the internal tables change shape; open refuses a file it does not know. */
+export const STORE_FORMAT_VERSION = 1n;
+/** Waits on SQLite's own file locks; with the writer lease these are never expected. */
+const SQLITE_BUSY_TIMEOUT_MS = 1000;
+
+export function storePath(datadir: string): string {
+  return join(datadir, STORE_FILE_NAME);
+}
+
+/** A SQL function registered on every connection (the sql layer's MySQL functions). */
+export interface UserFunction {
+  readonly name: string;
+  readonly deterministic: boolean;
+  readonly varargs?: boolean;
+  readonly fn: (...args: SqlValue[]) => SqlValue;
+}
+
+export interface StoreOptions {
+  /** The SQLite file; its directory is created if missing. */
+  readonly path: string;
+  readonly nodeId: NodeId;
+  readonly limits?: Partial<StorageLimits>;
+  readonly functions?: readonly UserFunction[];
+  /**
+   * The first local transaction id. By default the clock in microseconds, so ids keep growing
+   * across restarts without being stored.
+   */
+  readonly transactionIdFirst?: number;
+}
+
+/** One certified log entry; a null write-set only advances the seqno (failed certification). */
+export interface ApplyItem {
+  readonly seqno: Index;
+  readonly writeSet: WriteSet | null;
+}
+
+export interface ApplyOutcome {
+  readonly applied: number;
+  /** Items at or below the applied seqno (already applied before a crash). */
+  readonly skipped: number;
+  readonly seqnoApplied: Index;
+}
+
+/** MySQL-level table definitions stored beside the SQLite schema, changed with TOI DDL. */
+export interface CatalogUpdate {
+  readonly put?: readonly CatalogEntry[];
+  readonly remove?: readonly string[];
+}
+
+export interface CatalogEntry {
+  readonly name: string;
+  readonly definition: string;
+}
+
+export interface StoreCounters {
+  /** Local transactions brute-force aborted by the applier (wsrep_local_bf_aborts). */
+  readonly bfAborts: number;
+  readonly writeSetsApplied: number;
+  readonly batchesApplied: number;
+  readonly toiApplied: number;
+}
+
+const META_TABLE = '_trireme_meta';
+const CATALOG_TABLE = '_trireme_catalog';
+
+interface MutableCounters {
+  bfAborts: number;
+  writeSetsApplied: number;
+  batchesApplied: number;
+  toiApplied: number;
+}
+
+export class Store {
+  readonly limits: StorageLimits;
+  private readonly queue: WriterQueue;
+  private readonly capture: Capture;
+  private readonly applier: Applier;
+  private readonly readers: ReaderPool;
+  private readonly host: LeaseHost;
+  private seqnoApplied: Index;
+  private lease: WriterLease | null = null;
+  private transactionIdNext: number;
+  private closed = false;
+  private readonly counterValues: MutableCounters = {
+    bfAborts: 0,
+    writeSetsApplied: 0,
+    batchesApplied: 0,
+    toiApplied: 0,
+  };
+  private readonly begin: Database.Statement<[], unknown>;
+  private readonly commitApplied: Database.Statement<[], unknown>;
+  private readonly rollbackApplied: Database.Statement<[], unknown>;
+  private readonly seqnoWrite: Database.Statement<[bigint], unknown>;
+  private readonly sessionBegin: Database.Statement<[], unknown>;
+
+  /** Opens (creating on first use) the node's database. */
+  static open(options: StoreOptions): Result<Store, OpenError> {
+    const limits: StorageLimits = Object.freeze({ ...DEFAULT_STORAGE_LIMITS, ...options.limits });
+    const opened: Database.Database[] = [];
+    try {
+      mkdirSync(dirname(options.path), { recursive: true });
+      const applierDb = openConnection(options, opened);
+      applierDb.pragma('journal_mode = WAL');
+      // The applier writes only row images: the origin already enforced foreign keys, and
+      // cascaded changes arrive as rows of their own.
+      applierDb.pragma('foreign_keys = OFF');
+      const format = initializeMeta(applierDb);
+      if (format !== STORE_FORMAT_VERSION) {
+        closeAll(opened);
+        return err({ kind: 'unknown_format', version: String(format) });
+      }
+      const sessionDb = openConnection(options, opened);
+      sessionDb.pragma('foreign_keys = ON');
+      // A REPLACE that deletes a conflicting row fires delete triggers only with this on.
+      sessionDb.pragma('recursive_triggers = ON');
+      sessionDb.pragma('temp_store = MEMORY');
+      return ok(new Store(options, limits, applierDb, sessionDb));
+    } catch (error) {
+      closeAll(opened);
+      if (!(error instanceof Database.SqliteError) && !isSystemError(error)) throw error;
+      return err({ kind: 'open_failed', detail: (error as Error).message });
+    }
+  }
+
+  private constructor(
+    private readonly options: StoreOptions,
+    limits: StorageLimits,
+    private readonly applierDb: Database.Database,
+    private readonly sessionDb: Database.Database,
+  ) {
+    this.limits = limits;
+    this.capture = new Capture(sessionDb);
+    this.capture.install(limits.captureRowsMax);
+    this.capture.refreshAll(readAllTables(sessionDb));
+    this.applier = new Applier(applierDb);
+    this.queue = new WriterQueue({
+      bfAbortAfterMs: limits.bfAbortAfterMs,
+      waitersMax: limits.writerWaitersMax,
+      bfAbort: (holder) => this.bfAbort(holder),
+    });
+    this.readers = new ReaderPool(
+      () => this.openReader(),
+      limits.readerPoolSize,
+      limits.readersMax,
+    );
+    this.host = {
+      db: sessionDb,
+      capture: this.capture,
+      statements: new StatementCache(sessionDb, limits.statementCacheMax),
+      nodeId: options.nodeId,
+      rowsMax: limits.captureRowsMax,
+      release: (grant) => this.releaseLease(grant),
+    };
+    this.begin = applierDb.prepare('BEGIN IMMEDIATE');
+    this.commitApplied = applierDb.prepare('COMMIT');
+    this.rollbackApplied = applierDb.prepare('ROLLBACK');
+    this.seqnoWrite = applierDb.prepare(
+      `UPDATE ${META_TABLE} SET value = ? WHERE key = 'applied_seqno'`,
+    );
+    this.sessionBegin = sessionDb.prepare('BEGIN IMMEDIATE');
+    this.seqnoApplied = index(Number(readMeta(applierDb, 'applied_seqno') as bigint));
+    this.transactionIdNext = options.transactionIdFirst ?? Date.now() * 1000;
+  }
+
+  appliedSeqno(): Index {
+    return this.seqnoApplied;
+  }
+
+  clusterUuid(): string | null {
+    return readMeta(this.applierDb, 'cluster_uuid') as string | null;
+  }
+
+  get counters(): StoreCounters {
+    return { ...this.counterValues };
+  }
+
+  /** Sets the cluster state UUID (bootstrap, state transfer); waits for the writer. */
+  async setClusterUuid(uuid: string): Promise<Result<null, WriterWaitError>> {
+    const grant = await this.queue.acquireApplier('cluster-uuid');
+    if (!grant.ok) return grant;
+    if (this.closed) return err({ kind: 'closed' });
+    try {
+      this.applierDb
+        .prepare(`UPDATE ${META_TABLE} SET value = ? WHERE key = 'cluster_uuid'`)
+        .run(uuid);
+      return ok(null);
+    } finally {
+      this.queue.release(grant.value);
+    }
+  }
+
+  /**
+   * Waits (FIFO, without blocking the event loop) for the writer and starts a local
+   * transaction on it. Its snapshot is the applied seqno at this moment.
+   */
+  async acquireWriter(
+    ownerId: string,
+    timeoutMs = this.limits.writerWaitTimeoutMs,
+  ): Promise<Result<WriterLease, WriterWaitError>> {
+    if (this.closed) return err({ kind: 'closed' });
+    const grant = await this.queue.acquireSession(ownerId, timeoutMs);
+    if (!grant.ok) return grant;
+    // Closed between the grant and this continuation: the connection is gone.
+    if (this.closed) return err({ kind: 'closed' });
+    assert(this.lease === null, 'two local transactions hold the writer');
+    this.sessionBegin.run();
+    const id: TransactionId = transactionId(this.transactionIdNext++);
+    this.lease = new WriterLease(this.host, grant.value, this.seqnoApplied, id);
+    return ok(this.lease);
+  }
+
+  /** Applies certified write-sets in seqno order in one SQLite transaction (group commit). */
+  async applyBatch(items: readonly ApplyItem[]): Promise<Result<ApplyOutcome, ApplyError>> {
+    assert(items.length <= this.limits.applyBatchItemsMax, 'apply batch above applyBatchItemsMax');
+    for (let i = 1; i < items.length; i++) {
+      assert(items[i]!.seqno > items[i - 1]!.seqno, 'apply batch not in seqno order');
+    }
+    const grant = await this.queue.acquireApplier('applier');
+    if (!grant.ok || this.closed) return closedError(items[0]?.seqno ?? this.seqnoApplied);
+    try {
+      return this.applyHolding(items);
+    } finally {
+      this.queue.release(grant.value);
+    }
+  }
+
+  private applyHolding(items: readonly ApplyItem[]): Result<ApplyOutcome, ApplyError> {
+    const pending = items.filter((item) => item.seqno > this.seqnoApplied);
+    const skipped = items.length - pending.length;
+    let expected = this.seqnoApplied + 1;
+    for (const item of pending) {
+      assert(
+        item.seqno === expected,
+        `apply must be gap-free: got ${item.seqno}, expected ${expected}`,
+      );
+      expected += 1;
+    }
+    const last = pending[pending.length - 1];
+    if (last === undefined) return ok({ applied: 0, skipped, seqnoApplied: this.seqnoApplied });
+    let applied = 0;
+    this.begin.run();
+    try {
+      for (const item of pending) {
+        if (item.writeSet === null) continue;
+        const result = this.applier.apply(item.seqno, item.writeSet);
+        if (!result.ok) {
+          this.rollbackApplied.run();
+          return result;
+        }
+        applied += 1;
+      }
+      this.seqnoWrite.run(BigInt(last.seqno));
+      this.commitApplied.run();
+    } catch (error) {
+      if (this.applierDb.inTransaction) this.rollbackApplied.run();
+      throw error;
+    }
+    this.seqnoApplied = last.seqno;
+    this.counterValues.writeSetsApplied += applied;
+    this.counterValues.batchesApplied += 1;
+    return ok({ applied, skipped, seqnoApplied: this.seqnoApplied });
+  }
+
+  /**
+   * Total order isolation: runs already-translated SQLite DDL at its seqno, in one transaction
+   * with the applied seqno and the catalog change, then refreshes capture and caches. A
+   * standalone node's local DDL takes the same path with the next seqno.
+   */
+  async applyToi(
+    seqno: Index,
+    statements: readonly string[],
+    catalogUpdate?: CatalogUpdate,
+  ): Promise<Result<ApplyOutcome, ApplyError>> {
+    const grant = await this.queue.acquireApplier('toi');
+    if (!grant.ok || this.closed) return closedError(seqno);
+    try {
+      if (seqno <= this.seqnoApplied) {
+        return ok({ applied: 0, skipped: 1, seqnoApplied: this.seqnoApplied });
+      }
+      assert(seqno === this.seqnoApplied + 1, `TOI must be gap-free: got ${seqno}`);
+      const result = this.toiHolding(seqno, statements, catalogUpdate);
+      this.afterSchemaChange();
+      return result;
+    } finally {
+      this.queue.release(grant.value);
+    }
+  }
+
+  private toiHolding(
+    seqno: Index,
+    statements: readonly string[],
+    catalogUpdate: CatalogUpdate | undefined,
+  ): Result<ApplyOutcome, ApplyError> {
+    this.begin.run();
+    try {
+      for (const sql of statements) this.applierDb.exec(sql);
+      if (catalogUpdate !== undefined) this.writeCatalog(catalogUpdate);
+      this.seqnoWrite.run(BigInt(seqno));
+      this.commitApplied.run();
+    } catch (error) {
+      if (this.applierDb.inTransaction) this.rollbackApplied.run();
+      if (!(error instanceof Database.SqliteError)) throw error;
+      return err({ kind: 'ddl_failed', seqno, detail: `${error.code}: ${error.message}` });
+    }
+    this.seqnoApplied = seqno;
+    this.counterValues.toiApplied += 1;
+    return ok({ applied: 1, skipped: 0, seqnoApplied: seqno });
+  }
+
+  private writeCatalog(update: CatalogUpdate): void {
+    const remove = this.applierDb.prepare(`DELETE FROM ${CATALOG_TABLE} WHERE name = ?`);
+    for (const name of update.remove ?? []) remove.run(name);
+    const put = this.applierDb.prepare(
+      `INSERT OR REPLACE INTO ${CATALOG_TABLE} (name, definition) VALUES (?, ?)`,
+    );
+    for (const entry of update.put ?? []) put.run(entry.name, entry.definition);
+  }
+
+  /** The persisted catalog entries, by name. */
+  catalogEntries(): CatalogEntry[] {
+    return this.applierDb
+      .prepare<[], CatalogEntry>(`SELECT name, definition FROM ${CATALOG_TABLE} ORDER BY name`)
+      .all();
+  }
+
+  /**
+   * Recreates capture triggers (of one SQLite table, or all) after a schema change made outside
+   * applyToi. Must not run while a local transaction holds the writer.
+   */
+  refreshCapture(sqliteTable?: string): void {
+    assert(this.lease === null, 'refreshCapture during a local transaction');
+    if (sqliteTable === undefined) {
+      this.capture.refreshAll(readAllTables(this.sessionDb));
+    } else {
+      this.capture.refreshOne(sqliteTable, readTableInfo(this.sessionDb, sqliteTable));
+    }
+    this.applier.invalidate();
+  }
+
+  private afterSchemaChange(): void {
+    this.applier.invalidate();
+    this.host.statements.clear();
+    this.capture.refreshAll(readAllTables(this.sessionDb));
+  }
+
+  /** A consistent read-only snapshot on a reader connection; release it when done. */
+  snapshot(): Result<ReadSnapshot, ReaderError> {
+    if (this.closed) return err({ kind: 'closed' });
+    return this.readers.snapshot();
+  }
+
+  /** Logical checksum of all user tables, on a reader snapshot (the node keeps serving). */
+  async checksum(): Promise<Result<ChecksumResult, ReaderError>> {
+    const snapshot = this.snapshot();
+    if (!snapshot.ok) return snapshot;
+    try {
+      return ok(await checksumSnapshot(snapshot.value, this.limits.checksumRowsPerYield));
+    } finally {
+      snapshot.value.release();
+    }
+  }
+
+  /** Rolls back any local transaction, refuses waiters and closes every connection. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.close();
+    this.lease?.rollback();
+    this.readers.close();
+    this.sessionDb.close();
+    this.applierDb.close();
+  }
+
+  private releaseLease(grant: WriterGrant): void {
+    assert(this.lease?.holds(grant) === true, 'release of a foreign lease');
+    this.lease = null;
+    this.queue.release(grant);
+  }
+
+  private bfAbort(holder: WriterGrant): void {
+    const lease = this.lease;
+    assert(lease?.holds(holder) === true, 'BF abort of a writer with no lease');
+    lease.abortForApplier();
+    this.lease = null;
+    this.counterValues.bfAborts += 1;
+  }
+
+  private openReader(): ReaderConnection {
+    const db = openConnection(this.options, null);
+    db.pragma('query_only = ON');
+    return {
+      db,
+      statements: new StatementCache(db, this.limits.statementCacheMax),
+      seqnoRead: db
+        .prepare<[], bigint>(`SELECT value FROM ${META_TABLE} WHERE key = 'applied_seqno'`)
+        .pluck(),
+    };
+  }
+}
+
+function openConnection(
+  options: StoreOptions,
+  opened: Database.Database[] | null,
+): Database.Database {
+  const db = new Database(options.path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+  opened?.push(db);
+  db.defaultSafeIntegers(true);
+  // Durability comes from the replicated log; see docs/design/storage.md, "Settings".
+  db.pragma('synchronous = NORMAL');
+  for (const fn of options.functions ?? []) {
+    db.function(
+      fn.name,
+      { deterministic: fn.deterministic, varargs: fn.varargs ?? false, safeIntegers: true },
+      fn.fn,
+    );
+  }
+  return db;
+}
+
+function initializeMeta(db: Database.Database): bigint {
+  db.exec(
+    `BEGIN IMMEDIATE;
+     CREATE TABLE IF NOT EXISTS ${META_TABLE} (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+     CREATE TABLE IF NOT EXISTS ${CATALOG_TABLE} (name TEXT PRIMARY KEY, definition TEXT NOT NULL);
+     INSERT OR IGNORE INTO ${META_TABLE} (key, value) VALUES
+       ('format', ${STORE_FORMAT_VERSION}), ('cluster_uuid', NULL), ('applied_seqno', 0);
+     COMMIT;`,
+  );
+  return readMeta(db, 'format') as bigint;
+}
+
+function readMeta(db: Database.Database, key: string): SqlValue {
+  const row = db
+    .prepare<[string], SqlValue>(`SELECT value FROM ${META_TABLE} WHERE key = ?`)
+    .pluck()
+    .get(key);
+  assert(row !== undefined, `meta key ${key} missing`);
+  return row;
+}
+
+function closeAll(opened: Database.Database[]): void {
+  for (const db of opened) if (db.open) db.close();
+}
+
+function isSystemError(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string';
+}
+
+function closedError(seqno: Index): Result<never, ApplyError> {
+  return err({ kind: 'closed', seqno, detail: 'the store is closed' });
+}
