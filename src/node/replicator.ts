@@ -1,0 +1,62 @@
+// The seam between a SQL session and replication. At COMMIT a session hands its write-set to a
+// Replicator and waits for the verdict; the Replicator orders it (a cluster: the consensus log;
+// a standalone node: the next local seqno), certifies it, applies it, and answers. DDL travels the
+// same way as a TOI write-set whose statements every node translates and runs at its seqno.
+import type { DdlStatement, WriteSet } from '../codec/index.js';
+import type { Index } from '../core/types.js';
+import type { CatalogUpdate } from '../storage/index.js';
+
+export type ReplicationOutcome =
+  /** Certified and applied locally at `seqno`: answer OK. */
+  | { readonly kind: 'committed'; readonly seqno: Index }
+  /** Lost certification to a concurrent write-set (→ ER_LOCK_DEADLOCK 1213). */
+  | { readonly kind: 'cert_failed'; readonly seqno: Index; readonly reason: string }
+  /**
+   * A TOI statement failed at its place in the order (e.g. two nodes created the same table at
+   * once): every node skipped it alike; the origin's client gets this MySQL error.
+   */
+  | {
+      readonly kind: 'toi_failed';
+      readonly seqno: Index;
+      readonly code: number;
+      readonly sqlState: string;
+      readonly message: string;
+    }
+  /** This node is outside the primary component (→ 1047 WSREP has not yet prepared node…). */
+  | { readonly kind: 'not_primary' }
+  /** The outcome is unknown (leadership lost, timeout): → 1180-style error, the client must check. */
+  | { readonly kind: 'unknown'; readonly reason: string }
+  /** Applying failed on this node: the node cannot go on (Galera would abort it). */
+  | { readonly kind: 'apply_failed'; readonly reason: string };
+
+export interface Replicator {
+  /** Orders, certifies and applies a write-set; resolves once this node applied it (or not). */
+  replicate(writeSet: WriteSet): Promise<ReplicationOutcome>;
+  /** Causal read (wsrep_sync_wait): resolves once this node applied all that was committed. */
+  syncWait(timeoutMs: number): Promise<{ readonly ok: boolean }>;
+  /** Whether this node is in the primary component and may serve queries. */
+  ready(): boolean;
+  /** Galera's wsrep_% status variables, live. */
+  status(): ReadonlyMap<string, string>;
+}
+
+/**
+ * Turns the MySQL DDL of a TOI write-set into SQLite statements and the catalog change, on every
+ * node, at the write-set's seqno. It must be deterministic: every node holds the same catalog at
+ * the same seqno, so every node produces the same statements.
+ */
+export interface ToiTranslator {
+  translate(
+    seqno: Index,
+    statements: readonly DdlStatement[],
+  ):
+    | { readonly ok: true; readonly sqlite: readonly string[]; readonly catalog: CatalogUpdate }
+    | {
+        readonly ok: false;
+        readonly code: number;
+        readonly sqlState: string;
+        readonly message: string;
+      };
+  /** Called after the store applied a TOI write-set (reload the in-memory catalog, caches). */
+  applied(seqno: Index): void;
+}
