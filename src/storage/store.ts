@@ -239,6 +239,59 @@ export class Store {
     return ok(this.lease);
   }
 
+  /**
+   * The synchronous forms below serve callers that decide contention themselves (the
+   * deterministic simulator): each acts only if the writer is free at once, else returns null.
+   */
+  tryAcquireWriterNow(ownerId: string): WriterLease | null {
+    const grant = this.closed ? null : this.queue.tryAcquire(ownerId, false);
+    if (grant === null) return null;
+    assert(this.lease === null, 'two local transactions hold the writer');
+    this.sessionBegin.run();
+    const id: TransactionId = transactionId(this.transactionIdNext++);
+    this.lease = new WriterLease(this.host, grant, this.seqnoApplied, id);
+    return this.lease;
+  }
+
+  applyBatchNow(items: readonly ApplyItem[]): Result<ApplyOutcome, ApplyError> | null {
+    const grant = this.closed ? null : this.queue.tryAcquire('applier', true);
+    if (grant === null) return null;
+    try {
+      return this.applyHolding(items);
+    } finally {
+      this.queue.release(grant);
+    }
+  }
+
+  applyToiNow(
+    seqno: Index,
+    statements: readonly string[],
+    catalogUpdate?: CatalogUpdate,
+  ): Result<ApplyOutcome, ApplyError> | null {
+    const grant = this.closed ? null : this.queue.tryAcquire('toi', true);
+    if (grant === null) return null;
+    try {
+      if (seqno <= this.seqnoApplied)
+        return ok({ applied: 0, skipped: 1, seqnoApplied: this.seqnoApplied });
+      assert(seqno === this.seqnoApplied + 1, `TOI must be gap-free: got ${seqno}`);
+      const result = this.toiHolding(seqno, statements, catalogUpdate);
+      this.afterSchemaChange();
+      return result;
+    } finally {
+      this.queue.release(grant);
+    }
+  }
+
+  /** Brute-force aborts the local transaction holding the writer now; false if there is none. */
+  abortLocalNow(): boolean {
+    const lease = this.lease;
+    const holder = this.queue.current;
+    if (lease === null || holder === null || holder.priority) return false;
+    this.bfAbort(holder);
+    this.queue.release(holder);
+    return true;
+  }
+
   /** Applies certified write-sets in seqno order in one SQLite transaction (group commit). */
   async applyBatch(items: readonly ApplyItem[]): Promise<Result<ApplyOutcome, ApplyError>> {
     assert(items.length <= this.limits.applyBatchItemsMax, 'apply batch above applyBatchItemsMax');

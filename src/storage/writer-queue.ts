@@ -84,6 +84,13 @@ export class WriterQueue {
     });
   }
 
+  /** Takes the writer at once if nobody holds it or waits for it; null otherwise. */
+  tryAcquire(ownerId: string, priority: boolean): WriterGrant | null {
+    if (this.closed || this.holder !== null || this.waiting > 0) return null;
+    this.holder = { ownerId, priority };
+    return this.holder;
+  }
+
   release(grant: WriterGrant): void {
     assert(this.holder === grant, 'release by a non-holder');
     this.holder = null;

@@ -52,6 +52,24 @@ export const raftTiming = {
 
 type NodeStatus = 'up' | 'down' | 'paused' | 'left';
 
+/**
+ * A replicated application on every node (the database, for the transaction workloads). Without
+ * one, committed entries are applied at once and only hashed. With one, the application applies
+ * them when it can and reports back through `World.applied`, so the core's `applied` index is
+ * the application's: nothing it has not applied is ever compacted away.
+ */
+export interface Application {
+  /** The node (re)starts: recover and return the applied index the application holds. */
+  start(node: SimNode): number;
+  crash(node: SimNode): void;
+  /** Committed entries in order; apply now or later, then call `world.applied`. */
+  commit(node: SimNode, entries: readonly Entry[]): void;
+  /** Copy the donor's whole state; return the index copied at, or null to retry later. */
+  copyState(node: SimNode, donor: SimNode): number | null;
+  /** Per tick while up: a chance to retry work that waited. */
+  tick(node: SimNode): void;
+}
+
 interface Durable {
   hardState: HardState;
   boundary: Boundary;
@@ -65,7 +83,7 @@ interface PendingWrite {
   readonly entries: readonly Entry[];
 }
 
-class SimNode {
+export class SimNode {
   status: NodeStatus = 'down';
   raft: Raft | null = null;
   incarnation = 0;
@@ -112,6 +130,7 @@ export class World {
   traceHash = 0x811c9dc5;
   eventsProcessed = 0;
   private readonly queue = new EventQueue<SimEvent>();
+  application: Application | null = null;
   private readonly blocked = new Set<string>();
   private readonly clogUntil = new Map<string, number>();
   private nextProposalId = 1;
@@ -195,6 +214,11 @@ export class World {
   start(slot: number): void {
     const node = this.nodes[slot]!;
     if (node.status === 'up' || node.status === 'paused') return;
+    if (this.application !== null) {
+      const applied = this.application.start(node);
+      node.appliedIndex = applied;
+      node.appliedHash = this.checker.hashAt(applied) ?? 0;
+    }
     const durableLast = node.durable.boundary.index + node.durable.entries.length;
     if (durableLast < node.appliedIndex) {
       this.checker.fail(
@@ -298,6 +322,7 @@ export class World {
     node.inbox = [];
     node.cache = [];
     node.incarnation++;
+    this.application?.crash(node);
   }
 
   pause(slot: number, forMs: number): void {
@@ -383,6 +408,7 @@ export class World {
     const node = this.nodes[slot]!;
     if (node.incarnation !== incarnation) return;
     if (node.status === 'up') this.stepNode(node, { type: 'tick' });
+    if (node.status === 'up') this.application?.tick(node);
     if (node.status === 'up' || node.status === 'paused') {
       this.schedule(tickMs, { kind: 'tick', node: slot, incarnation });
     }
@@ -459,10 +485,17 @@ export class World {
     }
     const last = ready.entries[ready.entries.length - 1];
     if (last !== undefined) raft.step({ type: 'persisted', index: last.index, term: last.term });
-    for (const entry of ready.committed) this.apply(node, entry);
-    if (ready.committed.length > 0)
-      raft.step({ type: 'applied', index: asIndex(node.appliedIndex) });
+    if (this.application === null) {
+      for (const entry of ready.committed) this.apply(node, entry);
+      if (ready.committed.length > 0)
+        raft.step({ type: 'applied', index: asIndex(node.appliedIndex) });
+    }
     raft.advance();
+    // After advance(): the application may report back at once, which drives the next batch.
+    if (this.application !== null && ready.committed.length > 0) {
+      this.application.commit(node, ready.committed);
+      if (node.raft !== raft) return; // the application's work crashed the node
+    }
     for (const event of ready.events) this.onRaftEvent(node, event);
     if (moment === 'voted' && this.rng.chance(0.5)) {
       this.reboot(node.slot); // after the grant left: the vote must survive the restart
@@ -502,6 +535,15 @@ export class World {
         );
       }
     }
+  }
+
+  /** The application applied `entries` (in order) on `node`. */
+  applied(node: SimNode, entries: readonly Entry[]): void {
+    for (const entry of entries) this.apply(node, entry);
+    const raft = node.raft;
+    if (raft === null || entries.length === 0) return;
+    raft.step({ type: 'applied', index: asIndex(node.appliedIndex) });
+    this.drive(node);
   }
 
   private apply(node: SimNode, entry: Entry): void {
@@ -588,6 +630,10 @@ export class World {
     const term = donor.raft.log.termAt(index);
     const config = donor.raft.configAt(index);
     if (term === null || config === null || index <= node.appliedIndex) return;
+    if (this.application !== null && this.application.copyState(node, donor) !== index) {
+      this.schedule(5, { kind: 'sst', node: slot, incarnation, donor: donorId, upTo });
+      return;
+    }
     this.note(() => `${node.id} copied state from ${donor.id} at ${index}`, 10);
     node.appliedIndex = index;
     node.appliedHash = donor.appliedHash;
