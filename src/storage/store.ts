@@ -1,7 +1,7 @@
 // The node's SQLite database: one file, one writer shared by local transactions and the
 // applier, a pool of snapshot readers. The only module tree that imports better-sqlite3.
 // Design and measurements: docs/design/storage.md.
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { assert } from '../core/assert.js';
@@ -277,6 +277,22 @@ export class Store {
       const result = this.toiHolding(seqno, statements, catalogUpdate);
       this.afterSchemaChange();
       return result;
+    } finally {
+      this.queue.release(grant);
+    }
+  }
+
+  /**
+   * Copies the database file to `path` at the applied seqno, if the writer is free at once (a
+   * consistent file copy for the simulator's state transfer); false when it is busy.
+   */
+  copyFileNow(path: string): boolean {
+    const grant = this.closed ? null : this.queue.tryAcquire('copy', true);
+    if (grant === null) return false;
+    try {
+      this.applierDb.pragma('wal_checkpoint(TRUNCATE)');
+      copyFileSync(this.options.path, path);
+      return true;
     } finally {
       this.queue.release(grant);
     }

@@ -5,4 +5,5 @@ export const canaryNames: readonly CanaryName[] = [
   'lying-disk',
   'unpersisted-vote',
   'stale-term-commit',
+  'certify-at-commit',
 ];

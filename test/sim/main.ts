@@ -30,9 +30,14 @@ function main(): number {
     console.error(`sim: unknown canary '${canary}'; --list-canaries lists them`);
     return 2;
   }
+  const workload = (values.workload ?? 'raft') as 'raft' | 'bank' | 'append';
+  if (!['raft', 'bank', 'append'].includes(workload)) {
+    console.error(`sim: unknown workload '${workload}' (raft, bank, append)`);
+    return 2;
+  }
   if (values.seed !== undefined) {
     const seed = Number(values.seed);
-    const result = runSeed(seed, { canary, trace: values.trace });
+    const result = runSeed(seed, { canary, trace: values.trace, workload });
     if (result.trace !== null) for (const line of result.trace) console.log(line);
     for (const v of result.violations) console.log(`VIOLATION ${v}`);
     console.log(
@@ -48,7 +53,7 @@ function main(): number {
   const started = performance.now();
   let violations = 0;
   for (const seed of seeds) {
-    const result = runSeed(seed, { canary });
+    const result = runSeed(seed, { canary, workload });
     if (result.violations.length === 0) continue;
     violations++;
     console.log(`seed ${seed}: ${result.violations[0]}`);

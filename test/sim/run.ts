@@ -3,11 +3,33 @@
 import { Xoshiro128 } from '../../src/core/prng.js';
 import { defaultRaftLimits } from '../../src/core/limits.js';
 import type { Prng } from '../../src/core/prng.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeWriteSet, transactionId } from '../../src/codec/index.js';
+import { index as asIndex, nodeId } from '../../src/core/types.js';
 import { World, type CanaryName, type WorldParams } from './world.js';
+import { SimDatabase } from './txn/database.js';
+import {
+  TxnRunner,
+  appendWorkload,
+  bankWorkload,
+  type Workload,
+  type WorkloadName,
+} from './txn/workloads.js';
 
 export interface RunOptions {
   readonly canary?: CanaryName | null;
   readonly trace?: boolean;
+  /** 'raft' (default): raw proposals; 'bank' / 'append': transactions on real stores. */
+  readonly workload?: 'raft' | WorkloadName;
+}
+
+interface Clients {
+  /** Starts client work on a node (a proposal, or a transaction). */
+  act(slot: number): void;
+  /** Proposes a marker that must commit once the faults stop; returns its id. */
+  marker(slot: number): number | null;
 }
 
 export interface SeedResult {
@@ -49,6 +71,32 @@ export function runSeed(seed: number, options: RunOptions = {}): SeedResult {
   const world = new World(params, options.trace === true);
   world.faultsUntilMs = faultMs;
   const rng = world.rng;
+  const txn =
+    options.workload !== undefined && options.workload !== 'raft'
+      ? setUpTransactions(world, options)
+      : null;
+  const clients: Clients = txn?.clients ?? {
+    act: (slot) => world.propose(slot, 1 + rng.int(3)),
+    marker: (slot) => world.propose(slot, 1),
+  };
+  try {
+    return runWorld(seed, world, params, faultMs, faultGapMs, clients, txn);
+  } finally {
+    txn?.close();
+  }
+}
+
+function runWorld(
+  seed: number,
+  world: World,
+  params: WorldParams,
+  faultMs: number,
+  faultGapMs: number,
+  clients: Clients,
+  txn: ReturnType<typeof setUpTransactions> | null,
+): SeedResult {
+  const rng = world.rng;
+  const nodeCount = params.nodeCount;
 
   world.note(
     () =>
@@ -60,10 +108,10 @@ export function runSeed(seed: number, options: RunOptions = {}): SeedResult {
     world.at(startMs, () => world.start(slot));
   }
   for (let t = 100; t < faultMs; t += 1 + rng.int(faultGapMs * 2)) {
-    world.at(t, () => randomFault(world, rng));
+    world.at(t, () => randomFault(world, rng, clients));
   }
   for (let t = 10; t < faultMs; t += 5 + rng.int(20)) {
-    world.at(t, () => world.propose(rng.int(nodeCount), 1 + rng.int(3)));
+    world.at(t, () => clients.act(rng.int(nodeCount)));
   }
   for (let t = 50; t < faultMs; t += 20 + rng.int(60)) {
     world.at(t, () => world.read(rng.int(nodeCount)));
@@ -74,7 +122,7 @@ export function runSeed(seed: number, options: RunOptions = {}): SeedResult {
   });
 
   world.runUntil(faultMs);
-  const converged = awaitConvergence(world, faultMs);
+  const converged = awaitConvergence(world, faultMs, clients);
   if (!converged && world.checker.violations.length === 0) {
     world.checker.fail(
       world.nowMs,
@@ -82,6 +130,9 @@ export function runSeed(seed: number, options: RunOptions = {}): SeedResult {
     );
   }
   if (world.checker.violations.length === 0) world.checker.checkAcked(world.nowMs);
+  if (txn !== null && world.checker.violations.length === 0) {
+    for (const v of txn.check()) world.checker.fail(world.nowMs, v);
+  }
   return {
     seed,
     violations: world.checker.violations,
@@ -94,7 +145,7 @@ export function runSeed(seed: number, options: RunOptions = {}): SeedResult {
   };
 }
 
-function randomFault(world: World, rng: Prng): void {
+function randomFault(world: World, rng: Prng, clients: Clients): void {
   const n = world.nodes.length;
   const slot = rng.int(n);
   const roll = rng.int(100);
@@ -150,12 +201,13 @@ function randomFault(world: World, rng: Prng): void {
     const leader = world.nodes.find((node) => node.raft?.role === 'leader');
     if (leader !== undefined) world.transferLeadership(leader.slot, world.nodes[slot]!.id);
   } else {
-    world.propose(slot, 20 + rng.int(100));
+    const burst = 5 + rng.int(20);
+    for (let i = 0; i < burst; i++) clients.act(rng.int(n));
   }
 }
 
 /** Runs the healed cluster until a leader commits a new proposal and every member applied it. */
-function awaitConvergence(world: World, healMs: number): boolean {
+function awaitConvergence(world: World, healMs: number, clients: Clients): boolean {
   const markers: string[] = [];
   let round = 0;
   for (let t = healMs + 50; t <= healMs + livenessMs; t += 50, round++) {
@@ -166,7 +218,7 @@ function awaitConvergence(world: World, healMs: number): boolean {
     const leader = currentLeader(world);
     if (leader === null) continue;
     if (round % 10 === 0 || markers.length === 0) {
-      const id = world.propose(leader, 1);
+      const id = clients.marker(leader);
       if (id !== null) markers.push(`${world.nodes[leader]!.id}#${id}`);
     }
     if (!markers.some((m) => world.checker.acked.has(m))) continue;
@@ -202,4 +254,59 @@ function clusterSummary(world: World): string {
       return `${node.id}:${node.status}/${raft.role}/t${raft.term}/applied ${node.appliedIndex}/last ${raft.log.lastIndex()}/voters ${c.voters.join('+')}/learners ${c.learners.join('+')}`;
     })
     .join(' ');
+}
+
+/** The replicated database and the workload's clients, for the transaction workloads. */
+function setUpTransactions(world: World, options: RunOptions) {
+  const dir = mkdtempSync(join(tmpdir(), 'trireme-sim-'));
+  const rng = world.rng;
+  const name = options.workload as WorkloadName;
+  const probe: Workload =
+    name === 'bank' ? bankWorkload(null!, null!, rng) : appendWorkload(null!, null!, rng, 8);
+  const db = new SimDatabase(world, dir, probe.schema);
+  const runner = new TxnRunner(world, db, rng, options.canary === 'certify-at-commit');
+  db.listener = runner;
+  world.application = db;
+  const workload =
+    name === 'bank' ? bankWorkload(runner, db, rng) : appendWorkload(runner, db, rng, 8);
+  const emptyWriteSet = (slot: number) =>
+    encodeWriteSet({
+      originNodeId: nodeId(`n${slot + 1}`),
+      originTransactionId: transactionId(0),
+      seqnoSnapshot: asIndex(0),
+      flags: { commit: true, rollback: false, toi: false, paUnsafe: false },
+      keys: [],
+      rows: [],
+      statements: [],
+    });
+  const clients: Clients = {
+    act: (slot) => {
+      runner.expire();
+      workload.startTxn(slot);
+    },
+    marker: (slot) => world.proposeData(slot, emptyWriteSet(slot)),
+  };
+  const check = (): string[] => {
+    runner.settleAll();
+    const slots = world.nodes.map((n) => n.slot);
+    const violations = workload.check(slots);
+    const applied = new Set(slots.map((s) => db.appliedSeqno(s)));
+    if (applied.size !== 1)
+      violations.push(`nodes stopped at different applied seqnos: ${[...applied].join(', ')}`);
+    const table = name === 'bank' ? '"bank.accounts" ORDER BY id' : '"la.kv" ORDER BY k';
+    const states = new Set(
+      slots.map((s) =>
+        JSON.stringify(db.readAll(s, `SELECT * FROM ${table}`), (_, v: unknown) =>
+          typeof v === 'bigint' ? v.toString() : v,
+        ),
+      ),
+    );
+    if (states.size !== 1) violations.push('nodes at the same applied seqno hold different data');
+    return violations;
+  };
+  const close = (): void => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { clients, check, close, runner };
 }

@@ -38,7 +38,12 @@ export interface WorldParams {
   readonly canary: CanaryName | null;
 }
 
-export type CanaryName = 'lying-disk' | 'unpersisted-vote' | 'stale-term-commit';
+export type CanaryName =
+  | 'lying-disk'
+  | 'unpersisted-vote'
+  | 'stale-term-commit'
+  /** Galera's rule: certify against the position at commit time instead of the snapshot. */
+  | 'certify-at-commit';
 
 export const tickMs = 10;
 
@@ -661,6 +666,15 @@ export class World {
     }));
     this.stepNode(node, { type: 'propose', proposals });
     return first;
+  }
+
+  /** Proposes one payload (a write-set) on a node; returns its proposal id, or null when down. */
+  proposeData(slot: number, data: Uint8Array): number | null {
+    const node = this.nodes[slot]!;
+    if (node.status !== 'up') return null;
+    const proposalId = this.nextProposalId++;
+    this.stepNode(node, { type: 'propose', proposals: [{ data, proposalId }] });
+    return proposalId;
   }
 
   read(slot: number): void {
