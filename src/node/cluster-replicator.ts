@@ -1,0 +1,174 @@
+// The Replicator of a cluster node: a session's write-set is proposed to the consensus core (and
+// forwarded to the leader), certified on every node in log order, and applied; the session gets
+// the verdict its node reached, which every node reaches alike. See docs/design/runtime.md.
+import { encodeWriteSet, type WriteSet, type WriteSetLimits } from '../codec/index.js';
+import type { CertificationIndex } from '../core/certification/certification.js';
+import type { Entry } from '../core/consensus/types.js';
+import type { Index } from '../core/types.js';
+import { index as asIndex } from '../core/types.js';
+import type { Store } from '../storage/index.js';
+import { describeApplyError } from '../storage/index.js';
+import { planApply, type EntryVerdict } from './apply-plan.js';
+import type { CommittedSink, RaftDriver } from './raft-driver.js';
+import type { ReplicationOutcome, Replicator, ToiTranslator } from './replicator.js';
+
+/** Applies committed entries to the store through certification; remembers own verdicts. */
+export class ClusterApplier implements CommittedSink {
+  private readonly verdicts = new Map<number, EntryVerdict | ReplicationOutcome>();
+  translator: ToiTranslator | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly certification: CertificationIndex,
+    private readonly self: string,
+    private readonly limits: WriteSetLimits,
+    /** Applying failed: the node cannot go on without diverging. */
+    private readonly onFatal: (reason: string) => void,
+  ) {}
+
+  async apply(entries: readonly Entry[]): Promise<Index> {
+    const pending = entries.filter((e) => e.index > this.store.appliedSeqno());
+    if (pending.length > 0) await this.applyPending(pending);
+    return asIndex(entries[entries.length - 1]!.index);
+  }
+
+  private async applyPending(entries: readonly Entry[]): Promise<void> {
+    const plan = planApply(entries, this.certification, this.self, this.limits);
+    for (const [seqno, verdict] of plan.own) this.verdicts.set(seqno, verdict);
+    for (const step of plan.steps) {
+      if (step.kind === 'batch') {
+        const max = this.store.limits.applyBatchItemsMax;
+        for (let i = 0; i < step.items.length; i += max) {
+          const result = await this.store.applyBatch(step.items.slice(i, i + max));
+          if (!result.ok) return this.fail(describeApplyError(result.error));
+        }
+      } else {
+        await this.applyToi(step.seqno, step.writeSet);
+      }
+    }
+    if (plan.fatal !== null) this.fail(`entry ${plan.fatal.seqno}: ${JSON.stringify(plan.fatal)}`);
+  }
+
+  private async applyToi(seqno: Index, ws: WriteSet): Promise<void> {
+    const translator = this.translator;
+    const translated = translator === null ? null : translator.translate(seqno, ws.statements);
+    if (translated === null || !translated.ok) {
+      // Every node fails the same statement at the same seqno: skip it alike.
+      const result = await this.store.applyBatch([{ seqno, writeSet: null }]);
+      if (!result.ok) return this.fail(describeApplyError(result.error));
+      if (ws.originNodeId === this.self) {
+        this.verdicts.set(seqno, {
+          kind: 'toi_failed',
+          seqno,
+          code: translated?.ok === false ? translated.code : 1105,
+          sqlState: translated?.ok === false ? translated.sqlState : 'HY000',
+          message: translated?.ok === false ? translated.message : 'this node cannot run DDL yet',
+        });
+      }
+      return;
+    }
+    const result = await this.store.applyToi(seqno, translated.sqlite, translated.catalog);
+    if (!result.ok) return this.fail(describeApplyError(result.error));
+    translator!.applied(seqno);
+  }
+
+  private fail(reason: string): never {
+    this.onFatal(reason);
+    throw new Error(`apply failed: ${reason}`);
+  }
+
+  /** The verdict this node reached for its own write-set at `seqno` (taken once). */
+  takeVerdict(seqno: number): EntryVerdict | ReplicationOutcome | undefined {
+    const verdict = this.verdicts.get(seqno);
+    this.verdicts.delete(seqno);
+    return verdict;
+  }
+}
+
+export interface ClusterReplicatorOptions {
+  /** How long a session waits for its write-set's verdict before the outcome is unknown. */
+  readonly commitTimeoutMs: number;
+  /** While flow control pauses replication, retry proposing this often. */
+  readonly flowControlRetryMs: number;
+}
+
+export class ClusterReplicator implements Replicator {
+  constructor(
+    private readonly driver: RaftDriver,
+    private readonly applier: ClusterApplier,
+    private readonly isPrimary: () => boolean,
+    private readonly statusVariables: () => ReadonlyMap<string, string>,
+    private readonly options: ClusterReplicatorOptions,
+  ) {}
+
+  ready(): boolean {
+    return this.isPrimary();
+  }
+
+  status(): ReadonlyMap<string, string> {
+    return this.statusVariables();
+  }
+
+  async replicate(writeSet: WriteSet): Promise<ReplicationOutcome> {
+    if (!this.isPrimary()) return { kind: 'not_primary' };
+    const bytes = encodeWriteSet(writeSet);
+    const deadline = Date.now() + this.options.commitTimeoutMs;
+    for (;;) {
+      const proposal = this.driver.propose(bytes);
+      const outcome = await withTimeout(proposal.done, deadline - Date.now());
+      if (outcome === null)
+        return { kind: 'unknown', reason: 'no verdict within the commit timeout' };
+      if (outcome.kind === 'appended') return this.verdictAt(outcome.index);
+      if (outcome.reason === 'flow_control' && Date.now() < deadline) {
+        await sleep(this.options.flowControlRetryMs);
+        continue;
+      }
+      if (outcome.reason === 'no_leader' || outcome.reason === 'not_member')
+        return { kind: 'not_primary' };
+      return { kind: 'unknown', reason: `proposal dropped: ${outcome.reason}` };
+    }
+  }
+
+  private verdictAt(seqno: Index): ReplicationOutcome {
+    const verdict = this.applier.takeVerdict(seqno);
+    if (verdict === undefined)
+      return { kind: 'unknown', reason: `no verdict recorded for seqno ${seqno}` };
+    switch (verdict.kind) {
+      case 'passed':
+        return { kind: 'committed', seqno };
+      case 'failed':
+        return { kind: 'cert_failed', seqno, reason: verdict.reason };
+      case 'undecodable':
+        return { kind: 'apply_failed', reason: verdict.reason };
+      default:
+        return verdict;
+    }
+  }
+
+  async syncWait(timeoutMs: number): Promise<{ readonly ok: boolean }> {
+    const index = await withTimeout(this.driver.readIndex(), timeoutMs);
+    if (index === null) return { ok: false };
+    const deadline = Date.now() + timeoutMs;
+    while (this.driver.appliedIndex() < index) {
+      if (Date.now() >= deadline) return { ok: false };
+      await sleep(1);
+    }
+    return { ok: true };
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
