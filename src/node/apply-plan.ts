@@ -3,8 +3,17 @@
 // one SQLite transaction each, with TOI (DDL) write-sets applied alone at their place. Entries that
 // carry no write-set (noops, configuration changes) and write-sets that failed certification still
 // advance the applied seqno. The same plan serves the node runtime and the simulator.
-import { decodeWriteSet, describeWriteSetError, type WriteSet, type WriteSetLimits } from '../codec/index.js';
-import { CertificationIndex, type TableRef, type Verdict } from '../core/certification/certification.js';
+import {
+  decodeWriteSet,
+  describeWriteSetError,
+  type WriteSet,
+  type WriteSetLimits,
+} from '../codec/index.js';
+import {
+  CertificationIndex,
+  type TableRef,
+  type Verdict,
+} from '../core/certification/certification.js';
 import type { Entry } from '../core/consensus/types.js';
 import type { Index } from '../core/types.js';
 import type { ApplyItem } from '../storage/index.js';
@@ -43,7 +52,12 @@ export function planApply(
   for (const entry of entries) {
     if (entry.kind !== 'normal') {
       // Certification numbers every entry, so its window stays gap-free.
-      certification.certify({ seqno: entry.index, snapshot: entry.index - 1 as Index, keys: [], toi: null });
+      certification.certify({
+        seqno: entry.index,
+        snapshot: (entry.index - 1) as Index,
+        keys: [],
+        toi: null,
+      });
       items.push({ seqno: entry.index, writeSet: null });
       continue;
     }
@@ -89,7 +103,11 @@ function toiTables(ws: WriteSet): TableRef[] {
 function verdictOf(seqno: Index, verdict: Verdict): EntryVerdict {
   if (verdict.ok) return { kind: 'passed', seqno };
   if (verdict.reason === 'too_old') {
-    return { kind: 'failed', seqno, reason: `snapshot ${verdict.snapshot} is older than cert.max_length ${verdict.lengthMax}` };
+    return {
+      kind: 'failed',
+      seqno,
+      reason: `snapshot ${verdict.snapshot} is older than cert.max_length ${verdict.lengthMax}`,
+    };
   }
   return {
     kind: 'failed',
