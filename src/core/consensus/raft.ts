@@ -98,6 +98,7 @@ export class Raft {
   private readsBeforeCommit: Array<{ from: NodeId; context: number }> = [];
 
   private leaving = false;
+  private knownPeers: readonly NodeId[];
   private removedReported = false;
   private memberElapsed = 0;
   private stateTransferPendingSinceTick: number | null = null;
@@ -130,6 +131,7 @@ export class Raft {
     this.vote = hs.vote;
     this.forcedConfig = hs.forcedConfig;
     this.persistedHardState = hs;
+    this.knownPeers = [...options.peers].sort();
     this.log = new RaftLog(
       durable.boundary,
       durable.entries,
@@ -279,6 +281,9 @@ export class Raft {
         return this.onForceBootstrap(input.voters);
       case 'campaign':
         return this.campaign(this.options.preVote ? 'pre' : 'real');
+      case 'peers':
+        this.knownPeers = [...input.peers].sort();
+        return;
     }
   }
 
@@ -1261,7 +1266,7 @@ export class Raft {
 
   private contactList(): NodeId[] {
     const known = new Set<NodeId>([
-      ...this.options.peers,
+      ...this.knownPeers,
       ...this.config().voters,
       ...this.config().learners,
     ]);

@@ -173,6 +173,8 @@ export type Input =
       readonly config: ConfigState;
     }
   | { readonly type: 'forceBootstrap'; readonly voters: readonly NodeId[] }
+  /** The nodes the transport can reach now (learned in handshakes); joins are sent to them. */
+  | { readonly type: 'peers'; readonly peers: readonly NodeId[] }
   | { readonly type: 'campaign' };
 
 /**
