@@ -80,7 +80,7 @@ export function planApply(
     });
     if (entry.origin === self) own.set(entry.index, verdictOf(entry.index, verdict));
     if (!verdict.ok) {
-      items.push({ seqno: entry.index, writeSet: null });
+      items.push({ seqno: entry.index, writeSet: null, certFailed: true });
     } else if (ws.flags.toi) {
       flush();
       steps.push({ kind: 'toi', seqno: entry.index, writeSet: ws });

@@ -27,6 +27,8 @@ export interface StorageLimits {
   readonly statementCacheMax: number;
   /** Rows read between yields to the event loop while checksumming. */
   readonly checksumRowsPerYield: number;
+  /** How many seqnos back failed certifications are remembered (at least cert.max_length). */
+  readonly certFailuresKeep: number;
 }
 
 export const DEFAULT_STORAGE_LIMITS: StorageLimits = Object.freeze({
@@ -39,6 +41,7 @@ export const DEFAULT_STORAGE_LIMITS: StorageLimits = Object.freeze({
   writerWaitTimeoutMs: 50_000,
   writerWaitersMax: 10_000,
   statementCacheMax: 512,
+  certFailuresKeep: 65_536,
   checksumRowsPerYield: 10_000,
 });
 

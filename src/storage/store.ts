@@ -62,6 +62,11 @@ export interface StoreOptions {
 export interface ApplyItem {
   readonly seqno: Index;
   readonly writeSet: WriteSet | null;
+  /**
+   * The write-set at this seqno failed certification: recorded with the applied seqno, so that a
+   * restarted node rebuilds its certification index exactly (see docs/design/storage.md).
+   */
+  readonly certFailed?: boolean;
 }
 
 export interface ApplyOutcome {
@@ -92,6 +97,7 @@ export interface StoreCounters {
 
 const META_TABLE = '_trireme_meta';
 const CATALOG_TABLE = '_trireme_catalog';
+const CERT_FAILED_TABLE = '_trireme_cert_failed';
 
 interface MutableCounters {
   bfAborts: number;
@@ -122,6 +128,8 @@ export class Store {
   private readonly rollbackApplied: Database.Statement<[], unknown>;
   private readonly seqnoWrite: Database.Statement<[bigint], unknown>;
   private readonly sessionBegin: Database.Statement<[], unknown>;
+  private readonly certFailedWrite: Database.Statement<[bigint], unknown>;
+  private readonly certFailedPurge: Database.Statement<[bigint], unknown>;
 
   /** Opens (creating on first use) the node's database. */
   static open(options: StoreOptions): Result<Store, OpenError> {
@@ -188,8 +196,23 @@ export class Store {
       `UPDATE ${META_TABLE} SET value = ? WHERE key = 'applied_seqno'`,
     );
     this.sessionBegin = sessionDb.prepare('BEGIN IMMEDIATE');
+    this.certFailedWrite = applierDb.prepare(
+      `INSERT OR IGNORE INTO ${CERT_FAILED_TABLE} (seqno) VALUES (?)`,
+    );
+    this.certFailedPurge = applierDb.prepare(`DELETE FROM ${CERT_FAILED_TABLE} WHERE seqno < ?`);
     this.seqnoApplied = index(Number(readMeta(applierDb, 'applied_seqno') as bigint));
     this.transactionIdNext = options.transactionIdFirst ?? Date.now() * 1000;
+  }
+
+  /** Seqnos above `after` whose write-sets failed certification (kept for certFailuresKeep). */
+  certFailuresAfter(after: Index): Set<number> {
+    const rows = this.applierDb
+      .prepare<[bigint], bigint>(
+        `SELECT seqno FROM ${CERT_FAILED_TABLE} WHERE seqno > ? ORDER BY seqno`,
+      )
+      .pluck()
+      .all(BigInt(after));
+    return new Set(rows.map(Number));
   }
 
   appliedSeqno(): Index {
@@ -340,6 +363,7 @@ export class Store {
     this.begin.run();
     try {
       for (const item of pending) {
+        if (item.certFailed === true) this.certFailedWrite.run(BigInt(item.seqno));
         if (item.writeSet === null) continue;
         const result = this.applier.apply(item.seqno, item.writeSet);
         if (!result.ok) {
@@ -349,6 +373,7 @@ export class Store {
         applied += 1;
       }
       this.seqnoWrite.run(BigInt(last.seqno));
+      this.certFailedPurge.run(BigInt(last.seqno - this.limits.certFailuresKeep));
       this.commitApplied.run();
     } catch (error) {
       if (this.applierDb.inTransaction) this.rollbackApplied.run();
@@ -521,6 +546,7 @@ function initializeMeta(db: Database.Database): bigint {
     `BEGIN IMMEDIATE;
      CREATE TABLE IF NOT EXISTS ${META_TABLE} (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
      CREATE TABLE IF NOT EXISTS ${CATALOG_TABLE} (name TEXT PRIMARY KEY, definition TEXT NOT NULL);
+     CREATE TABLE IF NOT EXISTS ${CERT_FAILED_TABLE} (seqno INTEGER PRIMARY KEY);
      INSERT OR IGNORE INTO ${META_TABLE} (key, value) VALUES
        ('format', ${STORE_FORMAT_VERSION}), ('cluster_uuid', NULL), ('applied_seqno', 0);
      COMMIT;`,

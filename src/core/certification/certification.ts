@@ -113,6 +113,22 @@ export class CertificationIndex {
     return twin;
   }
 
+  /**
+   * Records a write-set whose verdict is already known (rebuilding the index after a restart from
+   * the log and the persisted failures): no decision, just bookkeeping.
+   */
+  replay(input: CertificationInput, passed: boolean): void {
+    assert(
+      input.seqno === this.lastSeqno + 1,
+      `replay is gap-free (${input.seqno} after ${this.lastSeqno})`,
+    );
+    this.lastSeqno = input.seqno;
+    this.certified++;
+    this.purge(input.seqno);
+    if (passed) this.record(input, input.snapshot);
+    else this.failures++;
+  }
+
   stats(): CertificationStats {
     return {
       certified: this.certified,
