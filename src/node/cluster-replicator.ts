@@ -93,6 +93,9 @@ export interface ClusterReplicatorOptions {
 }
 
 export class ClusterReplicator implements Replicator {
+  /** wsrep_local_cert_failures: this node's write-sets that lost certification. */
+  certFailures = 0;
+
   constructor(
     private readonly driver: RaftDriver,
     private readonly applier: ClusterApplier,
@@ -137,6 +140,7 @@ export class ClusterReplicator implements Replicator {
       case 'passed':
         return { kind: 'committed', seqno };
       case 'failed':
+        this.certFailures++;
         return { kind: 'cert_failed', seqno, reason: verdict.reason };
       case 'undecodable':
         return { kind: 'apply_failed', reason: verdict.reason };
