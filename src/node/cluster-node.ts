@@ -1,0 +1,425 @@
+// A cluster node: the consensus core driven over the durable log (gcache) and the mutual-TLS
+// transport, the store with certification and apply, Galera's node states and status variables,
+// grastate.dat, and a MySQL server whose sessions replicate through this node. See
+// docs/design/runtime.md.
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_WRITE_SET_LIMITS } from '../codec/index.js';
+import { certMaxLengthDefault } from '../core/certification/certification.js';
+import { Raft } from '../core/consensus/raft.js';
+import type { ConfigState, DurableState, RaftEvent } from '../core/consensus/types.js';
+import { NodeStateMachine, localStateOf, type NodeState } from '../core/node-state.js';
+import { Xoshiro128 } from '../core/prng.js';
+import { index as asIndex, nodeId, type Index, type NodeId } from '../core/types.js';
+import type { ServerConfig } from '../config/index.js';
+import { GCache, describeGCacheError } from '../gcache/index.js';
+import { TlsCredentials } from '../net/tls.js';
+import { Transport } from '../net/transport.js';
+import { Store, storePath } from '../storage/index.js';
+import { rebuildCertification } from './certification-rebuild.js';
+import { ClusterApplier, ClusterReplicator } from './cluster-replicator.js';
+import { RaftDriver } from './raft-driver.js';
+import type { Replicator } from './replicator.js';
+
+export type LogLevel = 'Note' | 'Warning' | 'ERROR';
+export type Logger = (level: LogLevel, message: string) => void;
+
+/** Galera timing mapped onto ticks: heartbeats every 2 ticks, elections after evs.suspect_timeout. */
+export const clusterTickMs = 50;
+
+export interface ClusterNodeOptions {
+  readonly config: ServerConfig;
+  readonly log: Logger;
+}
+
+export class ClusterNode {
+  readonly id: NodeId;
+  readonly stateUuid: string;
+
+  get replicator(): Replicator {
+    return this.clusterReplicator;
+  }
+
+  private readonly states = new NodeStateMachine();
+  private confId = 0;
+  private readonly startedAtMs = Date.now();
+  private stopping = false;
+
+  private constructor(
+    readonly config: ServerConfig,
+    private readonly log: Logger,
+    readonly store: Store,
+    private readonly gcache: GCache,
+    readonly raft: Raft,
+    readonly driver: RaftDriver,
+    private readonly transport: Transport,
+    private readonly clusterReplicator: ClusterReplicator,
+    readonly applier: ClusterApplier,
+  ) {
+    this.id = raft.id;
+    this.stateUuid = stateUuidOf(config.server.wsrepClusterName);
+  }
+
+  static async start(options: ClusterNodeOptions): Promise<ClusterNode> {
+    const { config, log } = options;
+    const datadir = config.server.datadir;
+    mkdirSync(datadir, { recursive: true });
+    const id = nodeId(config.server.wsrepNodeName);
+    const nodeUuid = readOrCreateNodeUuid(datadir);
+    const credentials = await loadCredentials(config, log);
+
+    const opened = await GCache.open(config.cluster.gcacheDir, {});
+    if (!opened.ok) throw new Error(`gcache: ${describeGCacheError(opened.error)}`);
+    const gcache = opened.value.gcache;
+    const recovered = opened.value.recovered;
+    const store = openStore(datadir, id);
+    const durable = await durableStateFor(config, id, recovered, gcache, store, log);
+
+    const suspectTicks = Math.max(
+      10,
+      Math.round(config.provider.evsSuspectTimeoutMs / clusterTickMs),
+    );
+    const raft = new Raft(
+      {
+        id,
+        heartbeatTicks: 2,
+        electionTicks: suspectTicks,
+        inactiveTicks: Math.round(config.provider.evsInactiveTimeoutMs / clusterTickMs),
+        catchUpReportEntries: 10_000,
+        stateTransferRetryTicks: suspectTicks * 4,
+        preVote: true,
+        checkQuorum: true,
+        peers: [],
+        flowControlLimit: config.provider.gcsFcLimit,
+      },
+      durable,
+      new Xoshiro128(hashSeed(nodeUuid)),
+    );
+    const applied = store.appliedSeqno();
+    const window = durable.entries.filter((e) => e.index > applied - certMaxLengthDefault);
+    const certification = rebuildCertification(
+      window,
+      store.certFailuresAfter(asIndex(Math.max(0, applied - certMaxLengthDefault))),
+      certMaxLengthDefault,
+      applied,
+      DEFAULT_WRITE_SET_LIMITS,
+    );
+    let node: ClusterNode | null = null;
+    const applier = new ClusterApplier(
+      store,
+      certification,
+      id,
+      DEFAULT_WRITE_SET_LIMITS,
+      (reason) => {
+        log('ERROR', `WSREP: applier failed, this node must stop to avoid diverging: ${reason}`);
+        void node?.stop(1);
+      },
+    );
+    const transportRef: { current: Transport | null } = { current: null };
+    const driver = new RaftDriver(
+      raft,
+      gcache,
+      { send: (m) => void transportRef.current?.send(m.to, m) },
+      applier,
+      {
+        tickMs: clusterTickMs,
+        applyQueueEntriesMax: 100_000,
+        onEvent: (event) => node?.onRaftEvent(event),
+        onError: (error) => log('ERROR', `WSREP: consensus driver: ${String(error)}`),
+      },
+    );
+    const transport = new Transport({
+      clusterName: config.server.wsrepClusterName,
+      nodeUuid,
+      nodeName: id,
+      listen: { host: config.cluster.listenAddress.host, port: config.cluster.listenAddress.port },
+      peers: config.cluster.peers.filter(
+        (p) =>
+          !(
+            p.port === config.cluster.listenAddress.port &&
+            isLocalHost(p.host, config.cluster.listenAddress.host)
+          ),
+      ),
+      credentials,
+      handlers: {
+        onMessage: (_from, message) => driver.receive(message),
+        onPeerUp: () =>
+          driver.step({ type: 'peers', peers: transport.peers().map((p) => p.nodeId) }),
+        onPeerDown: () =>
+          driver.step({ type: 'peers', peers: transport.peers().map((p) => p.nodeId) }),
+      },
+      log: {
+        info: (message: string) => log('Note', `WSREP: ${message}`),
+        warn: (message: string) => log('Warning', `WSREP: ${message}`),
+      },
+    });
+    transportRef.current = transport;
+    const replicator = new ClusterReplicator(
+      driver,
+      applier,
+      () => node?.isPrimary() ?? false,
+      () => node?.statusVariables() ?? new Map(),
+      { commitTimeoutMs: 30_000, flowControlRetryMs: 10 },
+    );
+    node = new ClusterNode(
+      config,
+      log,
+      store,
+      gcache,
+      raft,
+      driver,
+      transport,
+      replicator,
+      applier,
+    );
+    await transport.start();
+    driver.start();
+    node.writeGrastate(true);
+    node.updateState();
+    log(
+      'Note',
+      `WSREP: node ${id} (${nodeUuid}) started; replication listens on ${config.cluster.listenAddress.host}:${config.cluster.listenAddress.port}${credentials === null ? ' WITHOUT TLS' : ' with TLS'}`,
+    );
+    return node;
+  }
+
+  isPrimary(): boolean {
+    return this.raft.leader !== null && this.raft.isMember();
+  }
+
+  private onRaftEvent(event: RaftEvent): void {
+    switch (event.kind) {
+      case 'config':
+        this.confId++;
+        this.log(
+          'Note',
+          `WSREP: configuration at seqno ${event.index}: voters ${event.config.voters.join(', ')}${event.config.learners.length > 0 ? `; learners ${event.config.learners.join(', ')}` : ''}`,
+        );
+        break;
+      case 'leader':
+        this.log(
+          'Note',
+          `WSREP: ${event.leader === null ? 'no leader' : `leader is ${event.leader}`} in term ${event.term}`,
+        );
+        break;
+      case 'needStateTransfer':
+        this.log(
+          'Warning',
+          `WSREP: this node is behind the donor's gcache and needs a state transfer (SST) from ${event.donor} up to seqno ${event.upTo}; SST is not implemented yet`,
+        );
+        break;
+      case 'removed':
+        this.log('Note', `WSREP: this node left the cluster configuration at seqno ${event.index}`);
+        this.leaveResolve?.();
+        break;
+      case 'forcedBootstrap':
+        this.log(
+          'Warning',
+          `WSREP: pc.bootstrap forced a new primary component of ${event.voters.join(', ')}; seqnos ${event.uncertainFrom}..${event.uncertainTo} may or may not have committed on the lost nodes ${event.lostVoters.join(', ')}`,
+        );
+        break;
+      default:
+        break;
+    }
+    this.updateState();
+  }
+
+  /** Moves Galera's node state along with what the core and the applier know. */
+  updateState(): void {
+    const caughtUp = this.raft.log.commit - this.store.appliedSeqno() <= 16;
+    const before = this.states.state;
+    const moves = this.states.update({
+      primary: this.isPrimary(),
+      receivingState: false,
+      donating: false,
+      caughtUp,
+    });
+    let from: NodeState = before;
+    for (const to of moves) {
+      this.log('Note', `WSREP: Shifting ${from} -> ${to} (TO: ${this.store.appliedSeqno()})`);
+      from = to;
+    }
+    if (moves.includes('SYNCED'))
+      this.log('Note', 'WSREP: Synchronized with group, ready for connections');
+  }
+
+  /** Galera's wsrep_% status variables. */
+  statusVariables(): ReadonlyMap<string, string> {
+    this.updateState();
+    const config = this.raft.config();
+    const state = localStateOf(this.states.state);
+    const primary = this.isPrimary();
+    const members = [...config.voters, ...config.learners].sort();
+    const peers = new Map(this.transport.peers().map((p) => [p.nodeId as string, p]));
+    return new Map<string, string>([
+      ['wsrep_local_state_uuid', this.stateUuid],
+      ['wsrep_protocol_version', '1'],
+      ['wsrep_last_committed', String(this.store.appliedSeqno())],
+      ['wsrep_local_cert_failures', String(this.clusterReplicator.certFailures)],
+      ['wsrep_local_bf_aborts', String(this.store.counters.bfAborts)],
+      ['wsrep_local_recv_queue', String(this.raft.applyQueue())],
+      [
+        'wsrep_local_send_queue',
+        String([...peers.values()].reduce((n, p) => n + p.queuedBytes, 0)),
+      ],
+      ['wsrep_flow_control_paused', this.raft.flowControlPaused() ? '1.000000' : '0.000000'],
+      ['wsrep_flow_control_sent', '0'],
+      ['wsrep_flow_control_recv', '0'],
+      ['wsrep_cert_deps_distance', '0.000000'],
+      ['wsrep_local_state', String(state.code)],
+      ['wsrep_local_state_comment', state.comment],
+      [
+        'wsrep_incoming_addresses',
+        members
+          .map((m) =>
+            m === this.id
+              ? `${this.config.server.bindAddress ?? '127.0.0.1'}:${this.config.server.port}`
+              : (peers.get(m)?.listenAddress ?? ''),
+          )
+          .join(','),
+      ],
+      ['wsrep_cluster_weight', String(primary ? config.voters.length : 0)],
+      ['wsrep_cluster_conf_id', primary ? String(this.confId) : '18446744073709551615'],
+      ['wsrep_cluster_size', String(primary ? members.length : 0)],
+      ['wsrep_cluster_state_uuid', this.stateUuid],
+      ['wsrep_cluster_status', primary ? 'Primary' : 'non-Primary'],
+      ['wsrep_connected', 'ON'],
+      ['wsrep_local_index', String(Math.max(0, members.indexOf(this.id)))],
+      ['wsrep_provider_name', 'trireme'],
+      ['wsrep_provider_vendor', 'trireme'],
+      ['wsrep_provider_version', '0.1.0'],
+      ['wsrep_ready', primary && this.states.state === 'SYNCED' ? 'ON' : 'OFF'],
+      ['wsrep_raft_term', String(this.raft.term)],
+      ['wsrep_raft_leader', this.raft.leader ?? ''],
+      ['wsrep_uptime_seconds', String(Math.round((Date.now() - this.startedAtMs) / 1000))],
+    ]);
+  }
+
+  /** grastate.dat in Galera's format: seqno -1 while running, the applied seqno after a clean stop. */
+  writeGrastate(running: boolean): void {
+    const path = join(this.config.server.datadir, 'grastate.dat');
+    const seqno = running ? -1 : this.store.appliedSeqno();
+    const text = `# GALERA saved state\nversion: 2.1\nuuid:    ${this.stateUuid}\nseqno:   ${seqno}\nsafe_to_bootstrap: ${running ? 0 : 1}\n`;
+    writeFileSync(`${path}.tmp`, text);
+    renameSync(`${path}.tmp`, path);
+  }
+
+  /** Graceful stop: leave the configuration (handing leadership over first), then close. */
+  async stop(exitCode = 0, leaveTimeoutMs = 5000): Promise<number> {
+    if (this.stopping) return exitCode;
+    this.stopping = true;
+    if (exitCode === 0 && this.raft.isMember() && this.raft.config().voters.length > 1) {
+      // Galera's graceful shutdown: leave the configuration at once, so the cluster shrinks.
+      const left = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, leaveTimeoutMs);
+        this.leaveResolve = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.driver.step({ type: 'leave' });
+      await left;
+    }
+    await this.driver.stop();
+    await this.transport.stop();
+    await this.gcache.close();
+    this.writeGrastate(false);
+    this.store.close();
+    this.log('Note', `WSREP: node ${this.id} stopped at seqno ${this.store.appliedSeqno()}`);
+    return exitCode;
+  }
+
+  private leaveResolve: (() => void) | null = null;
+
+  appliedSeqno(): Index {
+    return this.store.appliedSeqno();
+  }
+}
+
+function stateUuidOf(clusterName: string): string {
+  const hex = createHash('sha1').update(`trireme cluster ${clusterName}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+function readOrCreateNodeUuid(datadir: string): string {
+  const path = join(datadir, 'node.uuid');
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const uuid = randomUUID();
+  writeFileSync(path, `${uuid}\n`);
+  return uuid;
+}
+
+function hashSeed(text: string): number {
+  return createHash('sha1').update(text).digest().readUInt32BE(0);
+}
+
+function isLocalHost(host: string, listenHost: string): boolean {
+  return host === listenHost || (host === '127.0.0.1' && listenHost === '0.0.0.0');
+}
+
+function openStore(datadir: string, id: NodeId): Store {
+  const opened = Store.open({ path: storePath(datadir), nodeId: id });
+  if (!opened.ok) throw new Error(`store: ${JSON.stringify(opened.error)}`);
+  return opened.value;
+}
+
+async function loadCredentials(config: ServerConfig, log: Logger): Promise<TlsCredentials | null> {
+  const tls = config.cluster.replicationTls;
+  if (!config.provider.socketSsl) {
+    log('Warning', 'WSREP: socket.ssl=no: replication traffic is NOT encrypted or authenticated');
+    return null;
+  }
+  if (tls.cert === null || tls.key === null) {
+    throw new Error(
+      'replication TLS needs socket.ssl_cert and socket.ssl_key in wsrep_provider_options (or socket.ssl=no to opt out); `trireme cert` creates them',
+    );
+  }
+  const loaded = await TlsCredentials.load({
+    keyPath: tls.key,
+    certPath: tls.cert,
+    caPath: tls.ca ?? tls.cert,
+    cipher: config.provider.socketSslCipher,
+  });
+  if (!loaded.ok) throw new Error(`${loaded.error.message}\nfix: ${loaded.error.fix}`);
+  return loaded.credentials;
+}
+
+/** What the core starts from: the recovered log, or a new cluster of one, or a joiner's nothing. */
+async function durableStateFor(
+  config: ServerConfig,
+  id: NodeId,
+  recovered: DurableState,
+  gcache: GCache,
+  store: Store,
+  log: Logger,
+): Promise<DurableState> {
+  const fresh =
+    recovered.hardState.term === 0 &&
+    recovered.entries.length === 0 &&
+    recovered.boundary.index === 0 &&
+    recovered.boundary.config.voters.length === 0;
+  if (!fresh) {
+    log(
+      'Note',
+      `WSREP: recovered the log up to seqno ${recovered.boundary.index + recovered.entries.length}, applied ${store.appliedSeqno()}, term ${recovered.hardState.term}`,
+    );
+    return { ...recovered, applied: store.appliedSeqno() };
+  }
+  if (!config.cluster.bootstrap) {
+    log('Note', 'WSREP: new node: asking the cluster to join');
+    return recovered;
+  }
+  const config1: ConfigState = { voters: [id], learners: [] };
+  const boundary = {
+    index: recovered.boundary.index,
+    term: recovered.boundary.term,
+    config: config1,
+  };
+  await gcache.write({ hardState: null, boundary, resetLog: false, entries: [] });
+  log(
+    'Note',
+    `WSREP: bootstrapping a new cluster '${config.server.wsrepClusterName}' with ${id} as its first member`,
+  );
+  return { ...recovered, boundary, applied: store.appliedSeqno() };
+}
