@@ -175,6 +175,8 @@ export class ClusterNode {
     );
     await transport.start();
     driver.start();
+    node.compactionTimer = setInterval(() => node?.compactIfNeeded(), 1000);
+    node.compactionTimer.unref();
     node.writeGrastate(true);
     node.updateState();
     log(
@@ -242,6 +244,23 @@ export class ClusterNode {
     }
     if (moves.includes('SYNCED'))
       this.log('Note', 'WSREP: Synchronized with group, ready for connections');
+  }
+
+  private compactionTimer: NodeJS.Timeout | null = null;
+
+  /**
+   * gcache.size: drop whole segments the log no longer needs, never closer to the applied seqno
+   * than cert.max_length (a restart rebuilds certification from that window).
+   */
+  compactIfNeeded(): void {
+    const keepFrom = this.store.appliedSeqno() - certMaxLengthDefault;
+    if (keepFrom <= 0) return;
+    const point = this.gcache.compactionPoint(
+      asIndex(keepFrom),
+      this.config.provider.gcacheSizeBytes,
+    );
+    if (point !== null && point <= this.raft.log.applied)
+      this.driver.step({ type: 'compact', index: point });
   }
 
   /** Galera's wsrep_% status variables. */
@@ -321,6 +340,7 @@ export class ClusterNode {
       this.driver.step({ type: 'leave' });
       await left;
     }
+    if (this.compactionTimer !== null) clearInterval(this.compactionTimer);
     await this.driver.stop();
     await this.transport.stop();
     await this.gcache.close();
