@@ -49,6 +49,9 @@ export type ProposeOutcome =
   | { readonly kind: 'appended'; readonly index: Index }
   | { readonly kind: 'dropped'; readonly reason: string };
 
+/** Most commit-only hard-state writes in flight without being waited for. */
+const unsyncedWritesMax = 64;
+
 export class RaftDriver {
   private timer: NodeJS.Timeout | null = null;
   private pumping = false;
@@ -139,12 +142,23 @@ export class RaftDriver {
       const needsWrite =
         ready.hardState !== null || ready.boundary !== null || ready.entries.length > 0;
       if (needsWrite) {
-        await this.log.write({
+        const write = this.log.write({
           hardState: ready.hardState,
           boundary: ready.boundary,
           resetLog: ready.resetLog,
           entries: ready.entries,
         });
+        // Only entries, the boundary, the term and the vote must be durable before anyone hears
+        // of them; a commit index that moved alone may reach the disk later (it is re-learned from
+        // the leader after a crash), so it is written but not waited for (etcd's MustSync).
+        if (this.mustSync(ready) || this.unsyncedWrites >= unsyncedWritesMax) {
+          await write;
+        } else {
+          this.unsyncedWrites++;
+          write
+            .catch((error: unknown) => this.options.onError?.(error))
+            .finally(() => this.unsyncedWrites--);
+        }
       }
       if (this.stopped) return;
       for (const message of ready.messages) this.sink.send(message);
@@ -155,6 +169,30 @@ export class RaftDriver {
       this.raft.advance();
       for (const event of ready.events) this.onEvent(event);
     }
+  }
+
+  private unsyncedWrites = 0;
+  private syncedTerm = -1;
+  private syncedVote: string | null = null;
+  private syncedForced: unknown = null;
+
+  private mustSync(ready: {
+    hardState: HardState | null;
+    boundary: unknown;
+    entries: readonly Entry[];
+  }): boolean {
+    const hs = ready.hardState;
+    let changed = false;
+    if (hs !== null) {
+      changed =
+        hs.term !== this.syncedTerm ||
+        hs.vote !== this.syncedVote ||
+        hs.forcedConfig !== this.syncedForced;
+      this.syncedTerm = hs.term;
+      this.syncedVote = hs.vote;
+      this.syncedForced = hs.forcedConfig;
+    }
+    return changed || ready.boundary !== null || ready.entries.length > 0;
   }
 
   private enqueueApply(entries: readonly Entry[]): void {
