@@ -23,4 +23,6 @@ export const regressionSeeds: readonly number[] = [
   // A node removed while away and then asked to leave waited forever; two leaving voters handed
   // leadership back and forth.
   134, 242,
+  // The Figure 8 choreography left nodes isolated past the end of the faults.
+  508, 1566,
 ];

@@ -49,6 +49,7 @@ const livenessMs = 8000;
 export function runSeed(seed: number, options: RunOptions = {}): SeedResult {
   const pick = new Xoshiro128(seed ^ 0x5eed5eed);
   const nodeCount = 3 + pick.int(5);
+  const figure8Seed = pick.chance(0.5);
   const params: WorldParams = {
     seed,
     nodeCount,
@@ -64,7 +65,8 @@ export function runSeed(seed: number, options: RunOptions = {}): SeedResult {
       inflightMessagesMax: 1 + pick.int(8),
     },
     canary: options.canary ?? null,
-    momentCrashRate: pick.chance(0.2) ? 0 : 0.2 + pick.float() * 0.6,
+    // Seeds that play Figure 8 use its targeted cuts instead of random ones at every moment.
+    momentCrashRate: figure8Seed || pick.chance(0.2) ? 0 : 0.2 + pick.float() * 0.6,
   };
   const faultMs = 2000 + pick.int(3000);
   const faultGapMs = 40 + pick.int(300);
@@ -80,7 +82,7 @@ export function runSeed(seed: number, options: RunOptions = {}): SeedResult {
     marker: (slot) => world.propose(slot, 1),
   };
   try {
-    return runWorld(seed, world, params, faultMs, faultGapMs, clients, txn);
+    return runWorld(seed, world, params, faultMs, faultGapMs, clients, txn, figure8Seed);
   } finally {
     txn?.close();
   }
@@ -94,6 +96,7 @@ function runWorld(
   faultGapMs: number,
   clients: Clients,
   txn: ReturnType<typeof setUpTransactions> | null,
+  figure8Seed: boolean,
 ): SeedResult {
   const rng = world.rng;
   const nodeCount = params.nodeCount;
@@ -109,6 +112,12 @@ function runWorld(
   }
   for (let t = 100; t < faultMs; t += 1 + rng.int(faultGapMs * 2)) {
     world.at(t, () => randomFault(world, rng, clients));
+  }
+  // Some seeds also play Raft's Figure 8 (§5.4.2) on purpose, a few times over.
+  if (figure8Seed) {
+    for (let t = 300 + rng.int(500); t < faultMs - 1500; t += 1200 + rng.int(800)) {
+      world.at(t, () => figure8(world, rng, clients));
+    }
   }
   for (let t = 10; t < faultMs; t += 5 + rng.int(20)) {
     world.at(t, () => clients.act(rng.int(nodeCount)));
@@ -145,7 +154,71 @@ function runWorld(
   };
 }
 
+/**
+ * A leader L1 is cut off with entries only it holds; the others elect L2, which is cut off the
+ * moment it is elected (its first entry stays its own); L1 comes back and is elected again, and is
+ * cut off the moment it first commits; then L2 comes back. A leader that commits entries of an
+ * earlier term by counting replicas loses them here.
+ */
+function figure8(world: World, rng: Prng, clients: Clients): void {
+  if (world.cutBeforeSend !== null) return;
+  const l1 = world.nodes.find((n) => n.status === 'up' && n.raft?.role === 'leader');
+  if (l1 === undefined) {
+    // No leader right now: try again a little later, while the faults still run.
+    if (world.nowMs + 1600 < world.faultsUntilMs)
+      world.at(world.nowMs + 100, () => figure8(world, rng, clients));
+    return;
+  }
+  world.healNetwork();
+  world.isolate(l1.slot);
+  clients.marker(l1.slot);
+  let l2: number | null = null;
+  let phase: 'elect-l2' | 'elect-l1' | 'done' = 'elect-l2';
+  const deadline = world.nowMs + 2500;
+  world.cutBeforeSend = (node, ready) => {
+    if (world.nowMs > deadline || phase === 'done' || world.nowMs >= world.faultsUntilMs) {
+      world.cutBeforeSend = null;
+      world.healNetwork();
+      return false;
+    }
+    const elected = ready.events.some((e) => e.kind === 'role' && e.role === 'leader');
+    if (phase === 'elect-l2' && elected && node.slot !== l1.slot) {
+      l2 = node.slot;
+      phase = 'elect-l1';
+      world.healNetwork();
+      world.isolate(node.slot);
+      return true;
+    }
+    const committing =
+      ready.hardState !== null && ready.committed.length > 0 && node.raft?.role === 'leader';
+    if (phase === 'elect-l1' && node.slot === l1.slot && committing) {
+      phase = 'done';
+      world.cutBeforeSend = null;
+      world.healNetwork();
+      world.isolate(l1.slot);
+      // L2's election timer fires first (timing the nemesis picks; it could happen by chance).
+      const l2Node = world.nodes[l2!]!;
+      world.at(world.nowMs + 1, () => world.stepNode(l2Node, { type: 'campaign' }));
+      world.at(world.nowMs + 400 + rng.int(400), () => world.healNetwork());
+      return true;
+    }
+    if (phase === 'elect-l1' && elected && node.slot !== l1.slot && node.slot !== l2) {
+      phase = 'done'; // someone else won: the choreography did not happen this time
+      world.cutBeforeSend = null;
+      world.healNetwork();
+    }
+    return false;
+  };
+  world.at(Math.min(deadline + 1, world.faultsUntilMs), () => {
+    if (world.cutBeforeSend !== null) {
+      world.cutBeforeSend = null;
+      world.healNetwork();
+    }
+  });
+}
+
 function randomFault(world: World, rng: Prng, clients: Clients): void {
+  if (world.cutBeforeSend !== null) return; // a scripted fault is playing out
   const n = world.nodes.length;
   const slot = rng.int(n);
   const roll = rng.int(100);

@@ -136,6 +136,8 @@ export class World {
   eventsProcessed = 0;
   private readonly queue = new EventQueue<SimEvent>();
   application: Application | null = null;
+  /** A scripted fault may cut a node off right before a batch's messages leave (see run.ts). */
+  cutBeforeSend: ((node: SimNode, ready: Ready) => boolean) | null = null;
   private readonly blocked = new Set<string>();
   private readonly clogUntil = new Map<string, number>();
   private nextProposalId = 1;
@@ -282,15 +284,24 @@ export class World {
     ready: Ready,
     leader: boolean,
   ): 'voted' | 'elected' | 'committed' | 'appended' | null {
-    if (this.nowMs >= this.faultsUntilMs || !this.rng.chance(this.params.momentCrashRate)) {
-      return null;
-    }
+    if (this.nowMs >= this.faultsUntilMs || this.cutBeforeSend !== null) return null;
+    if (!this.rng.chance(this.params.momentCrashRate)) return null;
     if (ready.events.some((e) => e.kind === 'role' && e.role === 'leader')) return 'elected';
     if (leader && ready.hardState !== null && ready.committed.length > 0) return 'committed';
     if (ready.messages.some((m) => m.type === 'voteResponse' && !m.reject)) return 'voted';
     // A leader that appended new entries, cut before they leave: rarer, or nothing would commit.
     if (leader && ready.entries.length > 0 && this.rng.chance(0.25)) return 'appended';
     return null;
+  }
+
+  /** Cuts a node off from everyone, in both directions, until the network heals. */
+  isolate(slot: number): void {
+    for (let other = 0; other < this.nodes.length; other++) {
+      if (other === slot) continue;
+      this.block(slot, other);
+      this.block(other, slot);
+    }
+    this.note(() => `isolate ${this.nodes[slot]!.id}`, 25);
   }
 
   /** Cuts a node off from everyone, in both directions, for a while. */
@@ -478,13 +489,15 @@ export class World {
   private complete(node: SimNode, ready: Ready): void {
     const raft = node.raft!;
     // A crash or a cut between the fsync and the send hurts most when the batch matters.
-    const moment = this.interestingMoment(ready, raft.role === 'leader');
+    // A scripted fault may take the node away between its fsync and its send.
+    const cut = this.cutBeforeSend?.(node, ready) === true;
+    const moment = cut ? null : this.interestingMoment(ready, raft.role === 'leader');
     if (moment !== null && this.rng.chance(0.5)) {
       this.reboot(node.slot);
       return;
     }
     if (moment !== null) this.isolateFor(node.slot, 50 + this.rng.int(600));
-    for (const message of ready.messages) {
+    for (const message of cut ? [] : ready.messages) {
       this.checker.onMessageSent(this.nowMs, message);
       this.sendMessage(message);
     }
