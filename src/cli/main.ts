@@ -1,28 +1,47 @@
-// The `trireme` command line. Subcommands are added as the layers below them exist.
+// The `trireme` command line.
+import { formatConfigError, loadServerConfig } from '../config/index.js';
 import { runCert } from './cert.js';
+import { runStart } from './start.js';
+import { isClusterConfig, runStartCluster } from './start-cluster.js';
+import { runStartLocal } from './start-local.js';
 
 const usage = `usage: trireme <command>
 
 commands:
+  start --defaults-file FILE [--wsrep-new-cluster] [mysqld options]
+                                      start a node: a cluster node when wsrep_on=ON and
+                                      wsrep_cluster_address is set, else a standalone node
+  bootstrap --defaults-file FILE      start a node that forms a new cluster (galera_new_cluster)
+  start-local [DIR]                   a local 3-node TLS cluster on loopback (npm start)
   cert create-ca --dir D              create the cluster CA (D/ca.pem, D/ca-key.pem)
   cert create-node NAME --dir D       create a node certificate signed by the cluster CA
   cert create-client NAME --dir D     create a client certificate
-  start-local                         start a local 3-node TLS cluster (not built yet)
   help                                this text`;
 
-const status = `trireme: the local cluster is not available yet.
-Built so far: the consensus core and its simulator, certification, the write-set codec, the
-my.cnf parser and the certificate tooling (trireme cert). Try:
-  npm run sim -- --seeds 100      npm run bench:core      node bin/trireme.js cert --help`;
+async function start(args: readonly string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) return runStart(args);
+  const loaded = loadServerConfig({ args });
+  if (!loaded.ok) {
+    console.error(`trireme start: ${formatConfigError(loaded.error)}`);
+    return 2;
+  }
+  if (!isClusterConfig(loaded.value.config)) return runStart(args);
+  for (const warning of loaded.value.warnings) console.error(`trireme start: warning: ${warning}`);
+  for (const note of loaded.value.notes) console.error(`trireme start: note: ${note}`);
+  return runStartCluster(loaded.value.config);
+}
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] ?? 'help';
   switch (command) {
+    case 'start':
+      return start(argv.slice(1));
+    case 'bootstrap':
+      return start([...argv.slice(1), '--wsrep-new-cluster']);
+    case 'start-local':
+      return runStartLocal(argv.slice(1));
     case 'cert':
       return runCert(argv.slice(1));
-    case 'start-local':
-      console.log(status);
-      return 0;
     case 'help':
     case '--help':
       console.log(usage);

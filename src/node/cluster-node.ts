@@ -16,7 +16,7 @@ import type { ServerConfig } from '../config/index.js';
 import { GCache, describeGCacheError } from '../gcache/index.js';
 import { TlsCredentials } from '../net/tls.js';
 import { Transport } from '../net/transport.js';
-import { Store, storePath } from '../storage/index.js';
+import { Store, storePath, type UserFunction } from '../storage/index.js';
 import { rebuildCertification } from './certification-rebuild.js';
 import { ClusterApplier, ClusterReplicator } from './cluster-replicator.js';
 import { RaftDriver } from './raft-driver.js';
@@ -31,6 +31,8 @@ export const clusterTickMs = 50;
 export interface ClusterNodeOptions {
   readonly config: ServerConfig;
   readonly log: Logger;
+  /** SQL functions registered on every store connection (the engine's MySQL functions). */
+  readonly functions?: readonly UserFunction[];
 }
 
 export class ClusterNode {
@@ -73,7 +75,7 @@ export class ClusterNode {
     if (!opened.ok) throw new Error(`gcache: ${describeGCacheError(opened.error)}`);
     const gcache = opened.value.gcache;
     const recovered = opened.value.recovered;
-    const store = openStore(datadir, id);
+    const store = openStore(datadir, id, options.functions ?? []);
     const durable = await durableStateFor(config, id, recovered, gcache, store, log);
 
     const suspectTicks = Math.max(
@@ -194,6 +196,7 @@ export class ClusterNode {
     switch (event.kind) {
       case 'config':
         this.confId++;
+        this.notifyMembership();
         this.log(
           'Note',
           `WSREP: configuration at seqno ${event.index}: voters ${event.config.voters.join(', ')}${event.config.learners.length > 0 ? `; learners ${event.config.learners.join(', ')}` : ''}`,
@@ -225,6 +228,16 @@ export class ClusterNode {
         break;
     }
     this.updateState();
+  }
+
+  /** Called on every membership change with (cluster size, this node's 1-based index). */
+  onMembership: ((clusterSize: number, nodeIndex: number) => void) | null = null;
+
+  notifyMembership(): void {
+    const config = this.raft.config();
+    const members = [...config.voters, ...config.learners].sort();
+    const at = members.indexOf(this.id);
+    if (at >= 0) this.onMembership?.(members.length, at + 1);
   }
 
   /** Moves Galera's node state along with what the core and the applier know. */
@@ -378,8 +391,8 @@ function isLocalHost(host: string, listenHost: string): boolean {
   return host === listenHost || (host === '127.0.0.1' && listenHost === '0.0.0.0');
 }
 
-function openStore(datadir: string, id: NodeId): Store {
-  const opened = Store.open({ path: storePath(datadir), nodeId: id });
+function openStore(datadir: string, id: NodeId, functions: readonly UserFunction[]): Store {
+  const opened = Store.open({ path: storePath(datadir), nodeId: id, functions });
   if (!opened.ok) throw new Error(`store: ${JSON.stringify(opened.error)}`);
   return opened.value;
 }

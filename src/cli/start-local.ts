@@ -1,0 +1,147 @@
+// `npm start`: a local 3-node cluster on loopback, encrypted between nodes. It creates a CA and
+// node certificates on first use, writes one my.cnf per node, starts three `trireme start`
+// processes, prints how to connect, and stops them all cleanly on Ctrl-C.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureLocalCerts } from './cert.js';
+
+const names = ['n1', 'n2', 'n3'] as const;
+const clientPortsPreferred = [3306, 3307, 3308];
+const replicationPortsPreferred = [4567, 4577, 4587];
+
+export interface StartLocalOptions {
+  readonly dir: string;
+  readonly out: (line: string) => void;
+}
+
+export async function runStartLocal(argv: readonly string[]): Promise<number> {
+  const dir = resolve(argv[0] ?? 'local-cluster');
+  return startLocal({ dir, out: (line) => process.stdout.write(`${line}\n`) });
+}
+
+export async function startLocal(options: StartLocalOptions): Promise<number> {
+  const { dir, out } = options;
+  mkdirSync(dir, { recursive: true });
+  const certs = await ensureLocalCerts(join(dir, 'certs'), [...names]);
+  if (certs.created.length > 0)
+    out(`created the cluster CA and node certificates in ${join(dir, 'certs')}`);
+  const clientPorts = await choosePorts(clientPortsPreferred);
+  const replicationPorts = await choosePorts(replicationPortsPreferred);
+  const address = `gcomm://${replicationPorts.map((p) => `127.0.0.1:${p}`).join(',')}`;
+  const fresh = !existsSync(join(dir, 'n1', 'trireme.db'));
+  const children: ChildProcess[] = [];
+  const launcher = join(
+    dirname(fileURLToPath(import.meta.url)),
+    '..',
+    '..',
+    '..',
+    'bin',
+    'trireme.js',
+  );
+  for (const [i, name] of names.entries()) {
+    const files = certs.nodes.get(name)!;
+    const cnf = join(dir, `${name}.cnf`);
+    writeFileSync(
+      cnf,
+      nodeCnf(dir, name, clientPorts[i]!, replicationPorts[i]!, address, files, certs.caPath),
+    );
+    const args = [launcher, 'start', `--defaults-file=${cnf}`];
+    if (fresh && i === 0) args.push('--wsrep-new-cluster');
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    children.push(child);
+    // The first node of a new cluster bootstraps before the others ask to join it.
+    if (fresh && i === 0) await new Promise((r) => setTimeout(r, 1500));
+  }
+  out('');
+  out(`trireme: a 3-node cluster on 127.0.0.1, replication over mutual TLS (${address})`);
+  for (const [i, name] of names.entries()) {
+    out(
+      `  ${name}: mariadb -h127.0.0.1 -P${clientPorts[i]} -uroot        (data in ${join(dir, name)})`,
+    );
+  }
+  out('  Ctrl-C stops all three.');
+  return waitAndStop(children, out);
+}
+
+function waitAndStop(
+  children: readonly ChildProcess[],
+  out: (line: string) => void,
+): Promise<number> {
+  return new Promise((resolveExit) => {
+    let stopping = false;
+    let alive = children.length;
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      out('trireme: stopping the local cluster');
+      for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    for (const child of children) {
+      child.once('exit', (code) => {
+        alive--;
+        if (!stopping && code !== 0) {
+          out(`trireme: a node exited with code ${code}; stopping the others`);
+          stop();
+        }
+        if (alive === 0) resolveExit(stopping ? 0 : 1);
+      });
+    }
+  });
+}
+
+function nodeCnf(
+  dir: string,
+  name: string,
+  clientPort: number,
+  replicationPort: number,
+  address: string,
+  files: { certPath: string; keyPath: string },
+  caPath: string,
+): string {
+  return `# written by npm start; edit freely (it is rewritten with the same ports on the next start)
+[mysqld]
+datadir=${join(dir, name)}
+port=${clientPort}
+bind-address=127.0.0.1
+
+[galera]
+wsrep_on=ON
+wsrep_cluster_name=trireme_local
+wsrep_cluster_address=${address}
+wsrep_node_name=${name}
+wsrep_node_address=127.0.0.1:${replicationPort}
+wsrep_provider_options="gmcast.listen_addr=tcp://127.0.0.1:${replicationPort};socket.ssl_key=${files.keyPath};socket.ssl_cert=${files.certPath};socket.ssl_ca=${caPath}"
+`;
+}
+
+async function choosePorts(preferred: readonly number[]): Promise<number[]> {
+  const ports: number[] = [];
+  for (const port of preferred) ports.push((await isFree(port)) ? port : await anyPort());
+  return ports;
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolvePort) => {
+    const server = createServer();
+    server.once('error', () => resolvePort(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolvePort(true)));
+  });
+}
+
+function anyPort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        resolvePort(typeof address === 'object' && address !== null ? address.port : 0),
+      );
+    });
+  });
+}

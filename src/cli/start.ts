@@ -1,0 +1,47 @@
+// `trireme start --defaults-file FILE [--datadir D --port P --bind-address A …]`: a standalone
+// node in the foreground, stopped cleanly by SIGTERM or SIGINT.
+import { formatConfigError, loadServerConfig } from '../config/index.js';
+import { startStandalone } from '../node/standalone.js';
+
+export const START_USAGE = `usage: trireme start [--defaults-file FILE] [--datadir DIR] [--port N] [--bind-address ADDR] [mysqld options]
+
+Starts a standalone node (wsrep_on=OFF: a cluster of one) in the foreground. Options are read
+from [mysqld], [server], [mariadb], [galera] of the option file, then from the command line.
+SIGTERM or SIGINT stops it cleanly.`;
+
+export async function runStart(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(START_USAGE);
+    return 0;
+  }
+  const loaded = loadServerConfig({ args: argv });
+  if (!loaded.ok) {
+    console.error(`trireme start: ${formatConfigError(loaded.error)}`);
+    return 2;
+  }
+  for (const warning of loaded.value.warnings) console.error(`trireme start: warning: ${warning}`);
+  const started = await startStandalone(loaded.value.config);
+  if (!started.ok) {
+    console.error(`trireme start: ${started.message}`);
+    return 1;
+  }
+  const node = started.node;
+  return new Promise<number>((resolve) => {
+    const stop = (signal: string): void => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      process.stderr.write(`trireme: ${signal} received, shutting down\n`);
+      node.stop().then(
+        () => resolve(0),
+        (error: unknown) => {
+          console.error(`trireme start: shutdown failed: ${String(error)}`);
+          resolve(1);
+        },
+      );
+    };
+    const onTerm = (): void => stop('SIGTERM');
+    const onInt = (): void => stop('SIGINT');
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+  });
+}

@@ -1,0 +1,42 @@
+// Binding values to a translation's `?`s: statement literals, client parameters, session values
+// and (for rewritten INSERTs) extra slots, converted to what SQLite binds exactly.
+import type { SqlValue as StoreValue } from '../codec/index.js';
+import type { SqlValue } from '../mysql/index.js';
+import type { Bind, DmlTranslation, Prepared, SessionValues } from '../sql/index.js';
+
+type SlotValue = SqlValue | Buffer | undefined;
+
+/** The slot values of a prepared statement with the client's parameters filled in. */
+export function slotValues(prepared: Prepared, params: readonly SqlValue[]): SlotValue[] {
+  const slots: SlotValue[] = prepared.slotValues.slice();
+  prepared.markerSlots.forEach((slot, i) => (slots[slot] = params[i] ?? null));
+  return slots;
+}
+
+/** A value as SQLite should bind it: integers as bigint (better-sqlite3 binds numbers as REAL). */
+export function toStore(value: SlotValue): StoreValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
+  if (value instanceof Uint8Array && !Buffer.isBuffer(value))
+    return Buffer.from(value.buffer, value.byteOffset, value.length);
+  return value;
+}
+
+export function bindAll(
+  translation: DmlTranslation,
+  slots: readonly SlotValue[],
+  session: SessionValues,
+): StoreValue[] {
+  return translation.binds.map((b: Bind) => {
+    switch (b.kind) {
+      case 'slot':
+        return toStore(slots[b.slot]);
+      case 'session':
+        return toStore(session.session(b.name) as SqlValue);
+      case 'system_var':
+        return toStore(session.systemVariable(b.name, b.scope) as SqlValue);
+      case 'user_var':
+        return toStore(session.userVariable(b.name) as SqlValue);
+    }
+  });
+}

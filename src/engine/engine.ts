@@ -1,0 +1,315 @@
+// The SQL engine: the mysql Backend over sql/ and storage/. It owns the catalog, the statement
+// cache, the AUTO_INCREMENT allocator, global variables and status counters, and opens one
+// EngineSession per connection. See docs/design/engine.md.
+import { hostname } from 'node:os';
+import { transactionId, type SqlValue as StoreValue, type TransactionId } from '../codec/index.js';
+import type { NodeId } from '../core/types.js';
+import type {
+  Account,
+  Backend,
+  ErrorResult,
+  MysqlServer,
+  Session,
+  SessionInfo,
+  SqlValue,
+} from '../mysql/index.js';
+import type { Replicator } from '../node/replicator.js';
+import {
+  StatementCache,
+  emitDml,
+  type DmlTranslation,
+  type Expr,
+  type Result,
+  type TableDef,
+  type Template,
+  type Update,
+} from '../sql/index.js';
+import type { ExecuteResult, Store } from '../storage/index.js';
+import { AutoIncrementAllocator, RewriteCache, type RewrittenInsert } from './autoinc.js';
+import { EngineCatalog } from './catalog.js';
+import { mysqlError, unknownDatabase } from './errors.js';
+import { InformationSchema } from './information-schema.js';
+import type { ReadPool } from './read-pool.js';
+import { EngineSession } from './session.js';
+import { EngineToiTranslator } from './toi.js';
+import { matchAccount } from './users.js';
+import { WriteGate } from './write-gate.js';
+import { variableSpecs, type NodeFacts, type VariableSpec } from './variables.js';
+
+export interface EngineOptions {
+  readonly store: Store;
+  readonly nodeId: NodeId;
+  /** The server version without MariaDB's '5.5.5-' prefix (SELECT VERSION()). */
+  readonly version: string;
+  readonly facts: Omit<NodeFacts, 'version' | 'hostname' | 'systemTimeZone'>;
+  readonly log?: (line: string) => void;
+}
+
+export type Executor = (sql: string, binds: StoreValue[]) => ExecuteResult | ErrorResult;
+
+export class Engine implements Backend {
+  readonly store: Store;
+  readonly nodeId: NodeId;
+  readonly catalog = new EngineCatalog();
+  readonly translator: EngineToiTranslator;
+  replicator!: Replicator;
+  readonly cache = new StatementCache();
+  readonly rewrites = new RewriteCache();
+  private readonly rewrittenTranslations = new WeakMap<
+    RewrittenInsert,
+    { key: string; result: Result<DmlTranslation> }
+  >();
+  readonly allocator = new AutoIncrementAllocator();
+  private readonly changedOnly = new WeakMap<
+    Template,
+    { key: string; value: { statement: Update; result: Result<DmlTranslation> } }
+  >();
+  readonly gate = new WriteGate();
+  readonly specs: Map<string, VariableSpec>;
+  readonly globals = new Map<string, SqlValue>();
+  readonly sessions = new Map<number, EngineSession>();
+  readonly infoSchema = new InformationSchema(this);
+  readonly versionText: string;
+  readonly startedAtMs = Date.now();
+  server: MysqlServer | null = null;
+  /** Worker threads for autocommit reads, when the node started them. */
+  readPool: ReadPool | null = null;
+  private toiIdNext = Date.now() * 1000;
+  readonly statusCounters = new Map<string, number>();
+  questions = 0;
+  connectionsTotal = 0;
+  abortedConnects = 0;
+
+  constructor(private readonly options: EngineOptions) {
+    this.store = options.store;
+    this.nodeId = options.nodeId;
+    this.versionText = options.version;
+    this.catalog.load(options.store.catalogEntries());
+    this.translator = new EngineToiTranslator(this.catalog, () => this.store);
+    // A TRUNCATE or DROP restarts AUTO_INCREMENT; the floor is re-read from the table anyway.
+    this.translator.onApplied(() => this.allocator.forgetAll());
+    this.specs = variableSpecs({
+      ...options.facts,
+      version: options.version,
+      hostname: hostname(),
+      systemTimeZone: systemTimeZone(),
+    });
+  }
+
+  /** Set once the replicator exists (it needs the translator, the engine needs it). */
+  attach(replicator: Replicator, server: MysqlServer | null): void {
+    this.replicator = replicator;
+    this.server = server;
+  }
+
+  log(line: string): void {
+    this.options.log?.(line);
+  }
+
+  // ---------------------------------------------------------------------------- Backend
+
+  lookupAccount(user: string, host: string): Promise<Account | null> {
+    const account = matchAccount(this.catalog, user, host);
+    if (account === null) return Promise.resolve(null);
+    return Promise.resolve({
+      plugin: account.plugin,
+      authenticationString: account.authenticationString,
+    });
+  }
+
+  openSession(info: SessionInfo): Promise<Session | ErrorResult> {
+    const account = matchAccount(this.catalog, info.user, info.host);
+    if (account === null)
+      return Promise.resolve(
+        mysqlError(1045, '28000', `Access denied for user '${info.user}'@'${info.host}'`),
+      );
+    const session = new EngineSession(this, info, account);
+    if (info.database !== null && info.database !== '') {
+      if (!this.catalog.databaseExists(info.database))
+        return Promise.resolve(unknownDatabase(info.database));
+      if (!session.canUseDatabase(info.database))
+        return Promise.resolve(
+          mysqlError(
+            1044,
+            '42000',
+            `Access denied for user '${account.user}'@'${account.host}' to database '${info.database}'`,
+          ),
+        );
+    } else {
+      session.database = null;
+    }
+    this.sessions.set(info.connectionId, session);
+    this.connectionsTotal++;
+    return Promise.resolve(session);
+  }
+
+  sessionClosed(session: EngineSession): void {
+    if (this.sessions.get(session.info.connectionId) === session)
+      this.sessions.delete(session.info.connectionId);
+  }
+
+  /**
+   * wsrep_auto_increment_control: a cluster of n nodes interleaves AUTO_INCREMENT values, node i
+   * (1-based, in membership order) taking i, i + n, i + 2n, … The cluster runtime calls this on
+   * every membership change when the option is ON; sessions read the globals unless they SET
+   * their own.
+   */
+  setAutoIncrementControl(clusterSize: number, nodeIndex: number): void {
+    if (
+      Number(
+        this.globals.get('wsrep_auto_increment_control') ??
+          this.specs.get('wsrep_auto_increment_control')?.value,
+      ) !== 1
+    )
+      return;
+    this.globals.set('auto_increment_increment', Math.max(1, clusterSize));
+    this.globals.set('auto_increment_offset', Math.max(1, nodeIndex));
+  }
+
+  killConnection(id: number): boolean {
+    return this.server?.kill(id) ?? false;
+  }
+
+  countStatement(kind: string): void {
+    this.questions++;
+    const name = `Com_${kind}`;
+    this.statusCounters.set(name, (this.statusCounters.get(name) ?? 0) + 1);
+  }
+
+  nextToiId(): TransactionId {
+    return transactionId(this.toiIdNext++);
+  }
+
+  uptimeSeconds(): number {
+    return Math.floor((Date.now() - this.startedAtMs) / 1000);
+  }
+
+  statisticsLine(): string {
+    const uptime = this.uptimeSeconds();
+    const qps = uptime === 0 ? this.questions : this.questions / uptime;
+    return `Uptime: ${uptime}  Threads: ${this.sessions.size}  Questions: ${this.questions}  Slow queries: 0  Opens: 0  Open tables: ${this.catalog.allTables().length}  Queries per second avg: ${qps.toFixed(3)}`;
+  }
+
+  /** Status variables (SHOW STATUS), wsrep_% from the replicator. */
+  statusVariables(session: EngineSession | null): [string, string][] {
+    const out: [string, string][] = [
+      ['Aborted_connects', String(this.abortedConnects)],
+      ['Bytes_received', '0'],
+      ['Bytes_sent', '0'],
+      ['Connections', String(this.connectionsTotal)],
+      ['Max_used_connections', String(this.sessions.size)],
+      ['Open_tables', String(this.catalog.allTables().length)],
+      ['Queries', String(this.questions)],
+      ['Questions', String(this.questions)],
+      ['Slow_queries', '0'],
+      ['Ssl_cipher', session?.info.secure ? 'TLS_AES_256_GCM_SHA384' : ''],
+      ['Ssl_version', session?.info.secure ? 'TLSv1.3' : ''],
+      ['Threads_connected', String(this.sessions.size)],
+      [
+        'Threads_running',
+        String([...this.sessions.values()].filter((s) => s.current !== null).length),
+      ],
+      ['Uptime', String(this.uptimeSeconds())],
+    ];
+    const kinds = [
+      'select',
+      'insert',
+      'update',
+      'delete',
+      'begin',
+      'commit',
+      'rollback',
+      'create_table',
+      'drop_table',
+      'set',
+      'show',
+    ];
+    for (const kind of kinds)
+      out.push([`Com_${kind}`, String(this.statusCounters.get(`Com_${kind}`) ?? 0)]);
+    for (const [name, value] of this.replicator.status()) out.push([name, value]);
+    return out.sort((a, b) => (a[0].toLowerCase() < b[0].toLowerCase() ? -1 : 1));
+  }
+
+  // ---------------------------------------------------------------------------- helpers
+
+  rewrittenTranslation(
+    template: Template,
+    rewritten: RewrittenInsert,
+    database: string | null,
+  ): Result<DmlTranslation> {
+    const key = `${database ?? ''}\u0000${this.catalog.version}`;
+    const memo = this.rewrittenTranslations.get(rewritten);
+    if (memo !== undefined && memo.key === key) return memo.result;
+    const result = emitDml(
+      rewritten.statement,
+      { catalog: this.catalog, database },
+      template.pinned,
+    );
+    this.rewrittenTranslations.set(rewritten, { key, result });
+    return result;
+  }
+
+  /**
+   * MySQL counts an UPDATE's changed rows, not its matched ones, unless the client asked for
+   * CLIENT_FOUND_ROWS; and a row whose values do not change is not written (so not replicated
+   * nor certified). The UPDATE is emitted with `AND NOT (c1 <=> v1 AND …)` added to its WHERE,
+   * memoized per template and catalog version; null when it does not apply (ORDER BY/LIMIT,
+   * DEFAULT values).
+   */
+  changedOnlyTranslation(
+    template: Template,
+    s: Update,
+    database: string | null,
+  ): { statement: Update; result: Result<DmlTranslation> } | null {
+    if (s.orderBy.length > 0 || s.limit !== null) return null;
+    if (s.assignments.some((a) => a.value.kind === 'default')) return null;
+    const key = `${database ?? ''}\u0000${this.catalog.version}`;
+    const memo = this.changedOnly.get(template);
+    if (memo !== undefined && memo.key === key) return memo.value;
+    const unchanged = s.assignments
+      .map((a): Expr => ({ kind: 'binary', op: '<=>', left: a.column, right: a.value }))
+      .reduce((l, r): Expr => ({ kind: 'binary', op: 'AND', left: l, right: r }));
+    const guard: Expr = { kind: 'unary', op: 'NOT', operand: unchanged };
+    const where: Expr =
+      s.where === null ? guard : { kind: 'binary', op: 'AND', left: s.where, right: guard };
+    const statement: Update = { ...s, where };
+    const value = {
+      statement,
+      result: emitDml(statement, { catalog: this.catalog, database }, template.pinned),
+    };
+    this.changedOnly.set(template, { key, value });
+    return value;
+  }
+
+  /** The largest AUTO_INCREMENT value the table holds or has held (sqlite_sequence). */
+  autoIncrementFloor(execute: Executor, table: TableDef, column: string): bigint | ErrorResult {
+    const quoted = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+    const max = execute(`SELECT max(${quoted(column)}) FROM ${quoted(table.sqliteName)}`, []);
+    if ('kind' in max) return max;
+    let floor = toBigInt(max.rows[0]?.[0] ?? null);
+    if (table.autoIncrementIsRowid) {
+      const seq = execute('SELECT seq FROM sqlite_sequence WHERE name = ?', [table.sqliteName]);
+      if (!('kind' in seq)) {
+        const s = toBigInt(seq.rows[0]?.[0] ?? null);
+        if (s > floor) floor = s;
+      }
+    }
+    const option = table.options.autoIncrement;
+    if (option !== null && BigInt(option) - 1n > floor) floor = BigInt(option) - 1n;
+    return floor;
+  }
+}
+
+function toBigInt(value: StoreValue): bigint {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number') return BigInt(Math.trunc(value));
+  if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
+  return 0n;
+}
+
+function systemTimeZone(): string {
+  const name = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' })
+    .formatToParts(new Date())
+    .find((p) => p.type === 'timeZoneName')?.value;
+  return name ?? 'UTC';
+}

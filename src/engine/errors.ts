@@ -1,0 +1,149 @@
+// MySQL errors of the SQL engine: constructors with MariaDB's wording, and the mapping of the
+// storage layer's error values (and SQLite's messages inside them) to client errors. A raw
+// SQLite message never reaches a client: whatever is not recognised becomes 1105 with words.
+import type { ErrorResult } from '../mysql/index.js';
+import type { SqlError } from '../sql/index.js';
+import type { LocalError, ReaderError, WriterWaitError } from '../storage/index.js';
+
+export function mysqlError(code: number, sqlState: string, message: string): ErrorResult {
+  return { kind: 'error', code, sqlState, message };
+}
+
+export const fromSqlError = (error: SqlError): ErrorResult =>
+  mysqlError(error.code, error.sqlState, error.message);
+
+export const deadlock = (): ErrorResult =>
+  mysqlError(1213, '40001', 'Deadlock found when trying to get lock; try restarting transaction');
+
+export const lockWaitTimeout = (): ErrorResult =>
+  mysqlError(1205, 'HY000', 'Lock wait timeout exceeded; try restarting transaction');
+
+export const notPrimary = (): ErrorResult =>
+  mysqlError(1047, '08S01', 'WSREP has not yet prepared node for application use');
+
+export const unknownDatabase = (db: string): ErrorResult =>
+  mysqlError(1049, '42000', `Unknown database '${db}'`);
+
+export const noDatabaseSelected = (): ErrorResult =>
+  mysqlError(1046, '3D000', 'No database selected');
+
+export const unknownSystemVariable = (name: string): ErrorResult =>
+  mysqlError(1193, 'HY000', `Unknown system variable '${name}'`);
+
+export const readOnlyTransaction = (): ErrorResult =>
+  mysqlError(1792, '25006', 'Cannot execute statement in a READ ONLY transaction');
+
+export const internal = (what: string): ErrorResult => mysqlError(1105, 'HY000', what);
+
+/** The error for a failed wait for the writer. */
+export function fromWriterWait(error: WriterWaitError): ErrorResult {
+  if (error.kind === 'closed') return mysqlError(1053, '08S01', 'Server shutdown in progress');
+  return lockWaitTimeout();
+}
+
+/** The error for a failed statement of a local transaction, with the table it ran on. */
+export function fromLocalError(error: LocalError): ErrorResult {
+  switch (error.kind) {
+    case 'bf_aborted':
+      return deadlock();
+    case 'too_many_rows':
+      return mysqlError(
+        1180,
+        'HY000',
+        `Got error 90 "Message too long" during COMMIT: the transaction changes more than ${error.rowsMax} rows (wsrep_max_ws_rows)`,
+      );
+    case 'no_such_savepoint':
+      return mysqlError(1305, '42000', `SAVEPOINT ${error.name} does not exist`);
+    case 'sqlite':
+      return fromSqlite(error.code, error.message);
+  }
+}
+
+export function fromReaderError(error: ReaderError): ErrorResult {
+  if (error.kind === 'too_many_readers')
+    return mysqlError(1040, '08004', `Too many connections (${error.readersMax} open snapshots)`);
+  if (error.kind === 'closed') return mysqlError(1053, '08S01', 'Server shutdown in progress');
+  return fromSqlite(error.code, error.message);
+}
+
+/** Decodes a SQLite table name ("db.t") back to its MySQL name for a message. */
+function mysqlName(sqliteName: string): string {
+  const parts = sqliteName.split('.');
+  const decode = (s: string): string =>
+    s.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return parts.length === 2 ? `${decode(parts[0]!)}.${decode(parts[1]!)}` : sqliteName;
+}
+
+/** SQLite's error (extended code and message) as MariaDB would have answered. */
+export function fromSqlite(code: string, message: string): ErrorResult {
+  if (code.startsWith('SQLITE_CONSTRAINT')) return fromConstraint(code, message);
+  if (message.startsWith('no such column: ')) {
+    const raw = message.slice('no such column: '.length);
+    const column = (/^"((?:[^"]|"")*)"/.exec(raw)?.[1] ?? raw.split(' ')[0] ?? raw).replace(
+      /""/g,
+      '"',
+    );
+    return mysqlError(1054, '42S22', `Unknown column '${column}' in 'field list'`);
+  }
+  if (message.startsWith('no such table: ')) {
+    const table = mysqlName(message.slice('no such table: '.length).replace(/^main\./, ''));
+    return mysqlError(1146, '42S02', `Table '${table}' doesn't exist`);
+  }
+  if (message.startsWith('no such function: ')) {
+    const name = message.slice('no such function: '.length).toLowerCase();
+    return mysqlError(1305, '42000', `FUNCTION ${name.replace(/^mysql_/, '')} does not exist`);
+  }
+  if (message.includes('ambiguous column name: ')) {
+    const column = message.slice(message.indexOf(': ') + 2);
+    return mysqlError(1052, '23000', `Column '${column}' in field list is ambiguous`);
+  }
+  if (code === 'SQLITE_TOOBIG') return mysqlError(1153, '08S01', 'Got a packet bigger than max');
+  if (code === 'SQLITE_FULL') return mysqlError(1114, 'HY000', 'The table is full');
+  if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY')) return lockWaitTimeout();
+  if (code === 'SQLITE_ERROR' && message.includes('syntax error'))
+    return mysqlError(1064, '42000', `You have an error in your SQL syntax (${message})`);
+  return mysqlError(1105, 'HY000', `Storage error ${code}: ${message}`);
+}
+
+function fromConstraint(code: string, message: string): ErrorResult {
+  switch (code) {
+    case 'SQLITE_CONSTRAINT_PRIMARYKEY':
+    case 'SQLITE_CONSTRAINT_UNIQUE':
+      return duplicateEntry(message);
+    case 'SQLITE_CONSTRAINT_NOTNULL': {
+      const column = message.slice(message.lastIndexOf('.') + 1);
+      return mysqlError(1048, '23000', `Column '${column}' cannot be null`);
+    }
+    case 'SQLITE_CONSTRAINT_FOREIGNKEY':
+      return mysqlError(
+        1452,
+        '23000',
+        'Cannot add or update a child row: a foreign key constraint fails',
+      );
+    case 'SQLITE_CONSTRAINT_CHECK': {
+      const name = /CHECK constraint failed: (.*)$/.exec(message)?.[1] ?? '';
+      return mysqlError(4025, '23000', `CONSTRAINT \`${name}\` failed`);
+    }
+    default:
+      return mysqlError(1062, '23000', `Duplicate entry for key (${message})`);
+  }
+}
+
+/**
+ * SQLite names the columns ("UNIQUE constraint failed: db.t.a, db.t.b"); MariaDB names the
+ * key and the value. The value is not in SQLite's message: the session fills it in when it
+ * can (see Session.duplicateDetail); here the key is PRIMARY or the columns' index.
+ */
+function duplicateEntry(message: string): ErrorResult {
+  const columns = message.replace(/^.*constraint failed: /, '');
+  return mysqlError(1062, '23000', `Duplicate entry '?' for key '${columns}'`);
+}
+
+export interface DuplicateDetail {
+  readonly value: string;
+  readonly key: string;
+}
+
+/** 1062 with the value and key name filled in. */
+export const duplicateEntryError = (detail: DuplicateDetail): ErrorResult =>
+  mysqlError(1062, '23000', `Duplicate entry '${detail.value}' for key '${detail.key}'`);

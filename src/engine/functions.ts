@@ -1,0 +1,697 @@
+// MySQL functions as SQLite user functions (the names sql's USER_FUNCTIONS lists). They run on
+// the origin only: row images carry their results, so NOW(), RAND() and UUID() may be
+// non-deterministic. A function must never throw (better-sqlite3 would surface a JS error out
+// of a statement): bad arguments give NULL, as MySQL does with a warning.
+import { createHash, randomUUID } from 'node:crypto';
+import type { SqlValue } from '../codec/index.js';
+import { USER_FUNCTIONS } from '../sql/index.js';
+import type { UserFunction } from '../storage/index.js';
+
+type V = SqlValue;
+type Fn = (...args: V[]) => V;
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+function isNull(v: V | undefined): v is null | undefined {
+  return v === null || v === undefined;
+}
+
+function text(v: V): string {
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8');
+  return String(v);
+}
+
+function num(v: V): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  const n = parseFloat(text(v));
+  return Number.isFinite(n) ? n : 0;
+}
+
+function int(v: V): number {
+  return Math.trunc(num(v));
+}
+
+/** Local date-time text, MySQL's 'YYYY-MM-DD HH:MM:SS[.ffffff]'. */
+export function formatDatetime(d: Date, fsp = 0): string {
+  const base = `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+  if (fsp <= 0) return base;
+  return base + '.' + String(d.getMilliseconds()).padStart(3, '0').padEnd(6, '0').slice(0, fsp);
+}
+
+function formatUtc(d: Date): string {
+  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+}
+
+const DATETIME_PARTS =
+  /^\s*(\d{1,4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,6}))?)?)?\s*$/;
+
+/** A MySQL date/datetime value as a local Date, or null. */
+export function parseDatetime(v: V): Date | null {
+  if (isNull(v)) return null;
+  if (typeof v === 'number' || typeof v === 'bigint') {
+    const s = String(v);
+    if (s.length === 8) return parseDatetime(`${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`);
+    if (s.length === 14)
+      return parseDatetime(
+        `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)} ${s.slice(8, 10)}:${s.slice(10, 12)}:${s.slice(12)}`,
+      );
+    return null;
+  }
+  const m = DATETIME_PARTS.exec(text(v));
+  if (m === null) return null;
+  const ms = m[7] === undefined ? 0 : Math.trunc(Number(m[7].padEnd(6, '0')) / 1000);
+  const d = new Date(
+    Number(m[1]),
+    Number(m[2]) - 1,
+    Number(m[3]),
+    Number(m[4] ?? 0),
+    Number(m[5] ?? 0),
+    Number(m[6] ?? 0),
+    ms,
+  );
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+function hasTime(v: V): boolean {
+  return typeof v === 'string' && /\d[ T]\d/.test(v.trim());
+}
+
+function dateOnly(d: Date): string {
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
+}
+
+const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+function dayOfYear(d: Date): number {
+  const start = new Date(d.getFullYear(), 0, 1);
+  return (
+    Math.round(
+      (new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime() - start.getTime()) / 86400000,
+    ) + 1
+  );
+}
+
+function toDays(d: Date): number {
+  // MySQL's day number: days since year 0 (0000-01-01 is day 1, with 0000 not a leap year).
+  const utc = Date.UTC(d.getFullYear(), d.getMonth(), d.getDate());
+  return Math.round(utc / 86400000) + 719528;
+}
+
+function dateFormat(d: Date, format: string): string {
+  let out = '';
+  for (let i = 0; i < format.length; i++) {
+    const ch = format[i]!;
+    if (ch !== '%' || i === format.length - 1) {
+      out += ch;
+      continue;
+    }
+    const spec = format[++i]!;
+    const h = d.getHours();
+    switch (spec) {
+      case 'Y':
+        out += String(d.getFullYear()).padStart(4, '0');
+        break;
+      case 'y':
+        out += pad2(d.getFullYear() % 100);
+        break;
+      case 'm':
+        out += pad2(d.getMonth() + 1);
+        break;
+      case 'c':
+        out += String(d.getMonth() + 1);
+        break;
+      case 'd':
+        out += pad2(d.getDate());
+        break;
+      case 'e':
+        out += String(d.getDate());
+        break;
+      case 'H':
+        out += pad2(h);
+        break;
+      case 'k':
+        out += String(h);
+        break;
+      case 'h':
+      case 'I':
+        out += pad2(h % 12 === 0 ? 12 : h % 12);
+        break;
+      case 'l':
+        out += String(h % 12 === 0 ? 12 : h % 12);
+        break;
+      case 'i':
+        out += pad2(d.getMinutes());
+        break;
+      case 's':
+      case 'S':
+        out += pad2(d.getSeconds());
+        break;
+      case 'f':
+        out += String(d.getMilliseconds() * 1000).padStart(6, '0');
+        break;
+      case 'p':
+        out += h < 12 ? 'AM' : 'PM';
+        break;
+      case 'W':
+        out += DAY_NAMES[d.getDay()];
+        break;
+      case 'a':
+        out += DAY_NAMES[d.getDay()]!.slice(0, 3);
+        break;
+      case 'M':
+        out += MONTH_NAMES[d.getMonth()];
+        break;
+      case 'b':
+        out += MONTH_NAMES[d.getMonth()]!.slice(0, 3);
+        break;
+      case 'j':
+        out += String(dayOfYear(d)).padStart(3, '0');
+        break;
+      case 'w':
+        out += String(d.getDay());
+        break;
+      case 'T':
+        out += `${pad2(h)}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+        break;
+      case 'r':
+        out += `${pad2(h % 12 === 0 ? 12 : h % 12)}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
+        break;
+      case 'D': {
+        const n = d.getDate();
+        const s =
+          n % 10 === 1 && n !== 11
+            ? 'st'
+            : n % 10 === 2 && n !== 12
+              ? 'nd'
+              : n % 10 === 3 && n !== 13
+                ? 'rd'
+                : 'th';
+        out += `${n}${s}`;
+        break;
+      }
+      case '%':
+        out += '%';
+        break;
+      default:
+        out += spec;
+    }
+  }
+  return out;
+}
+
+function addInterval(v: V, amount: V, unit: V, sign: number): V {
+  const d = parseDatetime(v);
+  if (d === null || isNull(amount)) return null;
+  const u = text(unit);
+  const n = num(amount) * sign;
+  switch (u) {
+    case 'MICROSECOND':
+      d.setMilliseconds(d.getMilliseconds() + n / 1000);
+      break;
+    case 'SECOND':
+      d.setSeconds(d.getSeconds() + n);
+      break;
+    case 'MINUTE':
+      d.setMinutes(d.getMinutes() + n);
+      break;
+    case 'HOUR':
+      d.setHours(d.getHours() + n);
+      break;
+    case 'DAY':
+      d.setDate(d.getDate() + n);
+      break;
+    case 'WEEK':
+      d.setDate(d.getDate() + 7 * n);
+      break;
+    case 'MONTH':
+      d.setMonth(d.getMonth() + n);
+      break;
+    case 'QUARTER':
+      d.setMonth(d.getMonth() + 3 * n);
+      break;
+    case 'YEAR':
+      d.setFullYear(d.getFullYear() + n);
+      break;
+    default:
+      return null;
+  }
+  const withTime = hasTime(v) || !['DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR'].includes(u);
+  return withTime ? formatDatetime(d) : dateOnly(d);
+}
+
+function hash(algorithm: string, v: V): V {
+  if (isNull(v)) return null;
+  const input = v instanceof Uint8Array ? v : Buffer.from(text(v), 'utf8');
+  return createHash(algorithm).update(input).digest('hex');
+}
+
+function crc32(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const b of bytes) {
+    crc ^= b;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+function pad(left: boolean): Fn {
+  return (s, len, padding = ' ') => {
+    if (isNull(s) || isNull(len) || isNull(padding)) return null;
+    const str = text(s);
+    const n = int(len);
+    if (n < 0) return null;
+    if (str.length >= n) return str.slice(0, n);
+    const p = text(padding);
+    if (p === '') return null;
+    const fill = p.repeat(Math.ceil((n - str.length) / p.length)).slice(0, n - str.length);
+    return left ? fill + str : str + fill;
+  };
+}
+
+const nullSafe =
+  (fn: (...args: V[]) => V): Fn =>
+  (...args) =>
+    args.some(isNull) ? null : fn(...args);
+const dateFn =
+  (fn: (d: Date) => V): Fn =>
+  (v) => {
+    const d = parseDatetime(v ?? null);
+    return d === null ? null : fn(d);
+  };
+
+function timeParts(v: V): [number, number, number] | null {
+  const t = text(v);
+  const m = /(-?\d+):(\d{2}):(\d{2})(?:\.\d+)?\s*$/.exec(t);
+  if (m !== null) return [Number(m[1]), Number(m[2]), Number(m[3])];
+  return null;
+}
+
+function secondsToTime(total: number): string {
+  const sign = total < 0 ? '-' : '';
+  const a = Math.abs(total);
+  return `${sign}${pad2(Math.floor(a / 3600))}:${pad2(Math.floor((a % 3600) / 60))}:${pad2(Math.floor(a % 60))}`;
+}
+
+function timestampDiff(unit: V, a: V, b: V): V {
+  const x = parseDatetime(a);
+  const y = parseDatetime(b);
+  if (x === null || y === null) return null;
+  const ms = y.getTime() - x.getTime();
+  const months =
+    (y.getFullYear() - x.getFullYear()) * 12 +
+    (y.getMonth() - x.getMonth()) -
+    (y.getDate() < x.getDate() ? 1 : 0);
+  switch (text(unit)) {
+    case 'MICROSECOND':
+      return ms * 1000;
+    case 'SECOND':
+      return Math.trunc(ms / 1000);
+    case 'MINUTE':
+      return Math.trunc(ms / 60000);
+    case 'HOUR':
+      return Math.trunc(ms / 3600000);
+    case 'DAY':
+      return Math.trunc(ms / 86400000);
+    case 'WEEK':
+      return Math.trunc(ms / 604800000);
+    case 'MONTH':
+      return months;
+    case 'QUARTER':
+      return Math.trunc(months / 3);
+    case 'YEAR':
+      return Math.trunc(months / 12);
+    default:
+      return null;
+  }
+}
+
+function jsonParse(v: V): unknown {
+  try {
+    return JSON.parse(text(v)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function jsonPathGet(doc: unknown, path: string): unknown {
+  if (!path.startsWith('$')) return undefined;
+  let cur: unknown = doc;
+  const re = /\.([A-Za-z_][\w]*)|\."([^"]*)"|\[(\d+)\]/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(path.slice(1))) !== null) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    const key = m[1] ?? m[2] ?? Number(m[3]);
+    cur = (cur as Record<string | number, unknown>)[key];
+  }
+  return cur;
+}
+
+function likeRegexp(pattern: string): RegExp | null {
+  try {
+    return new RegExp(pattern, 'i');
+  } catch {
+    return null;
+  }
+}
+
+const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
+  now: (fsp) => formatDatetime(new Date(), isNull(fsp) ? 0 : int(fsp)),
+  sysdate: (fsp) => formatDatetime(new Date(), isNull(fsp) ? 0 : int(fsp)),
+  curdate: () => dateOnly(new Date()),
+  curtime: () => formatDatetime(new Date()).slice(11),
+  utc_timestamp: () => formatUtc(new Date()),
+  utc_date: () => formatUtc(new Date()).slice(0, 10),
+  utc_time: () => formatUtc(new Date()).slice(11),
+  unix_timestamp: (v) => {
+    if (v === undefined) return Math.floor(Date.now() / 1000);
+    const d = parseDatetime(v);
+    return d === null ? null : Math.floor(d.getTime() / 1000);
+  },
+  from_unixtime: (v, format) => {
+    if (isNull(v)) return null;
+    const d = new Date(num(v) * 1000);
+    return isNull(format) ? formatDatetime(d) : dateFormat(d, text(format));
+  },
+  date: dateFn(dateOnly),
+  time: (v) => {
+    if (isNull(v)) return null;
+    const parts = timeParts(v);
+    return parts === null ? null : `${pad2(parts[0])}:${pad2(parts[1])}:${pad2(parts[2])}`;
+  },
+  year: dateFn((d) => d.getFullYear()),
+  month: dateFn((d) => d.getMonth() + 1),
+  day: dateFn((d) => d.getDate()),
+  dayofmonth: dateFn((d) => d.getDate()),
+  dayofweek: dateFn((d) => d.getDay() + 1),
+  dayofyear: dateFn(dayOfYear),
+  weekday: dateFn((d) => (d.getDay() + 6) % 7),
+  week: dateFn((d) => {
+    const first = new Date(d.getFullYear(), 0, 1);
+    const firstSunday = (7 - first.getDay()) % 7;
+    return Math.floor((dayOfYear(d) - 1 - firstSunday + 7) / 7);
+  }),
+  hour: (v) => (isNull(v) ? null : (timeParts(v)?.[0] ?? null)),
+  minute: (v) => (isNull(v) ? null : (timeParts(v)?.[1] ?? null)),
+  second: (v) => (isNull(v) ? null : (timeParts(v)?.[2] ?? null)),
+  microsecond: (v) => {
+    if (isNull(v)) return null;
+    const m = /\.(\d{1,6})\s*$/.exec(text(v));
+    return m === null ? 0 : Number(m[1]!.padEnd(6, '0'));
+  },
+  dayname: dateFn((d) => DAY_NAMES[d.getDay()]!),
+  monthname: dateFn((d) => MONTH_NAMES[d.getMonth()]!),
+  last_day: dateFn((d) => dateOnly(new Date(d.getFullYear(), d.getMonth() + 1, 0))),
+  date_format: (v, format) => {
+    const d = parseDatetime(v ?? null);
+    return d === null || isNull(format) ? null : dateFormat(d, text(format));
+  },
+  str_to_date: nullSafe((s, format) => {
+    // Common formats only: %Y-%m-%d [%H:%i:%s] and the like, by building a regular expression.
+    const f = text(format);
+    const fields: string[] = [];
+    const re = f
+      .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      .replace(/%([YmdHisecky])/g, (_, k: string) => {
+        fields.push(k);
+        return k === 'Y' ? '(\\d{4})' : '(\\d{1,2})';
+      });
+    const m = new RegExp('^' + re + '$').exec(text(s));
+    if (m === null) return null;
+    const get = (k: string[]): number => {
+      const at = fields.findIndex((x) => k.includes(x));
+      return at < 0 ? 0 : Number(m[at + 1]);
+    };
+    const d = new Date(
+      get(['Y']),
+      get(['m', 'c']) - 1,
+      get(['d', 'e']),
+      get(['H', 'k']),
+      get(['i']),
+      get(['s']),
+    );
+    return fields.some((x) => 'Hiks'.includes(x)) ? formatDatetime(d) : dateOnly(d);
+  }),
+  date_add: (v, amount, unit) => addInterval(v ?? null, amount ?? null, unit ?? null, 1),
+  date_sub: (v, amount, unit) => addInterval(v ?? null, amount ?? null, unit ?? null, -1),
+  datediff: (a, b) => {
+    const x = parseDatetime(a ?? null);
+    const y = parseDatetime(b ?? null);
+    return x === null || y === null ? null : toDays(x) - toDays(y);
+  },
+  timediff: nullSafe((a, b) => {
+    const x = parseDatetime(a);
+    const y = parseDatetime(b);
+    if (x !== null && y !== null) return secondsToTime((x.getTime() - y.getTime()) / 1000);
+    const p = timeParts(a);
+    const q = timeParts(b);
+    if (p === null || q === null) return null;
+    return secondsToTime(p[0] * 3600 + p[1] * 60 + p[2] - (q[0] * 3600 + q[1] * 60 + q[2]));
+  }),
+  timestampdiff: (unit, a, b) => timestampDiff(unit ?? null, a ?? null, b ?? null),
+  extract: (unit, v) => {
+    const d = parseDatetime(v ?? null);
+    if (d === null) return null;
+    switch (text(unit ?? '')) {
+      case 'YEAR':
+        return d.getFullYear();
+      case 'MONTH':
+        return d.getMonth() + 1;
+      case 'DAY':
+        return d.getDate();
+      case 'HOUR':
+        return d.getHours();
+      case 'MINUTE':
+        return d.getMinutes();
+      case 'SECOND':
+        return d.getSeconds();
+      default:
+        return null;
+    }
+  },
+  to_days: dateFn(toDays),
+  from_days: (v) =>
+    isNull(v)
+      ? null
+      : dateOnly(new Date((int(v) - 719528) * 86400000 + new Date().getTimezoneOffset() * 60000)),
+  cast_date: dateFn(dateOnly),
+  cast_datetime: (v, fsp) => {
+    const d = parseDatetime(v ?? null);
+    return d === null ? null : formatDatetime(d, isNull(fsp) ? 0 : int(fsp));
+  },
+  cast_time: (v) => (isNull(v) ? null : IMPLEMENTATIONS['time']!(v)),
+  trim: (s, chars) => {
+    if (isNull(s)) return null;
+    const c = isNull(chars) ? ' ' : text(chars);
+    let str = text(s);
+    if (c === '') return str;
+    while (str.startsWith(c)) str = str.slice(c.length);
+    while (str.endsWith(c)) str = str.slice(0, -c.length);
+    return str;
+  },
+  ltrim: (s) => (isNull(s) ? null : text(s).replace(/^ +/, '')),
+  rtrim: (s) => (isNull(s) ? null : text(s).replace(/ +$/, '')),
+  locate: (sub, s, pos) => {
+    if (isNull(sub) || isNull(s)) return null;
+    const start = isNull(pos) ? 1 : int(pos);
+    if (start < 1) return 0;
+    return (
+      text(s)
+        .toLowerCase()
+        .indexOf(text(sub).toLowerCase(), start - 1) + 1
+    );
+  },
+  right: nullSafe((s, n) => {
+    const k = int(n);
+    return k <= 0 ? '' : text(s).slice(-k);
+  }),
+  reverse: nullSafe((s) => [...text(s)].reverse().join('')),
+  repeat: nullSafe((s, n) => (int(n) <= 0 ? '' : text(s).repeat(Math.min(int(n), 1_000_000)))),
+  space: nullSafe((n) => ' '.repeat(Math.max(0, Math.min(int(n), 1_000_000)))),
+  lpad: pad(true),
+  rpad: pad(false),
+  hex: nullSafe((v) => {
+    if (v instanceof Uint8Array) return Buffer.from(v).toString('hex').toUpperCase();
+    if (typeof v === 'bigint' || typeof v === 'number')
+      return BigInt.asUintN(64, BigInt(Math.trunc(Number(v))))
+        .toString(16)
+        .toUpperCase();
+    return Buffer.from(text(v), 'utf8').toString('hex').toUpperCase();
+  }),
+  field: (v, ...list) => {
+    if (isNull(v)) return 0;
+    const t = text(v).toLowerCase();
+    return list.findIndex((x) => !isNull(x) && text(x).toLowerCase() === t) + 1;
+  },
+  elt: (n, ...list) => {
+    if (isNull(n)) return null;
+    return list[int(n) - 1] ?? null;
+  },
+  find_in_set: nullSafe((s, set) => text(set).split(',').indexOf(text(s)) + 1),
+  format: nullSafe((n, d) => {
+    const places = Math.max(0, Math.min(int(d), 30));
+    return num(n).toLocaleString('en-US', {
+      minimumFractionDigits: places,
+      maximumFractionDigits: places,
+    });
+  }),
+  substring_index: nullSafe((s, delim, count) => {
+    const str = text(s);
+    const d = text(delim);
+    const n = int(count);
+    if (d === '' || n === 0) return '';
+    const parts = str.split(d);
+    return n > 0 ? parts.slice(0, n).join(d) : parts.slice(n).join(d);
+  }),
+  strcmp: nullSafe((a, b) => {
+    const x = text(a).toLowerCase();
+    const y = text(b).toLowerCase();
+    return x < y ? -1 : x > y ? 1 : 0;
+  }),
+  md5: (v) => hash('md5', v ?? null),
+  sha1: (v) => hash('sha1', v ?? null),
+  sha2: (v, bits) => {
+    if (isNull(bits)) return null;
+    const b = int(bits);
+    const algorithm =
+      b === 0 || b === 256
+        ? 'sha256'
+        : b === 224
+          ? 'sha224'
+          : b === 384
+            ? 'sha384'
+            : b === 512
+              ? 'sha512'
+              : null;
+    return algorithm === null ? null : hash(algorithm, v ?? null);
+  },
+  crc32: nullSafe((v) => crc32(v instanceof Uint8Array ? v : Buffer.from(text(v), 'utf8'))),
+  uuid: () => randomUUID(),
+  rand: (seed) => {
+    if (isNull(seed)) return Math.random();
+    // A seeded RAND(n) repeats its value per seed (not MySQL's sequence, but deterministic).
+    const x = Math.sin(int(seed) + 1) * 10000;
+    return x - Math.floor(x);
+  },
+  truncate: nullSafe((n, d) => {
+    const f = 10 ** int(d);
+    return Math.trunc(num(n) * f) / f;
+  }),
+  atan: nullSafe((y, x) => (x === undefined ? Math.atan(num(y)) : Math.atan2(num(y), num(x)))),
+  cot: nullSafe((x) => 1 / Math.tan(num(x))),
+  conv: nullSafe((n, from, to) => {
+    const parsed = parseInt(text(n), int(from));
+    return Number.isNaN(parsed) ? null : parsed.toString(Math.abs(int(to))).toUpperCase();
+  }),
+  bin: nullSafe((n) => BigInt.asUintN(64, BigInt(int(n))).toString(2)),
+  oct: nullSafe((n) => BigInt.asUintN(64, BigInt(int(n))).toString(8)),
+  bit_count: nullSafe(
+    (n) => [...BigInt.asUintN(64, BigInt(int(n))).toString(2)].filter((c) => c === '1').length,
+  ),
+  json_unquote: nullSafe((v) => {
+    const t = text(v);
+    if (t.startsWith('"') && t.endsWith('"')) {
+      const parsed = jsonParse(t);
+      return typeof parsed === 'string' ? parsed : t;
+    }
+    return t;
+  }),
+  json_contains: nullSafe((doc, candidate) => {
+    const d = jsonParse(doc);
+    const c = jsonParse(candidate);
+    if (Array.isArray(d)) return d.some((x) => JSON.stringify(x) === JSON.stringify(c)) ? 1 : 0;
+    return JSON.stringify(d) === JSON.stringify(c) ? 1 : 0;
+  }),
+  json_length: (doc, path) => {
+    if (isNull(doc)) return null;
+    let d = jsonParse(doc);
+    if (!isNull(path)) d = jsonPathGet(d, text(path));
+    if (d === undefined) return null;
+    if (Array.isArray(d)) return d.length;
+    if (d !== null && typeof d === 'object') return Object.keys(d).length;
+    return 1;
+  },
+  json_keys: nullSafe((doc) => {
+    const d = jsonParse(doc);
+    return d !== null && typeof d === 'object' && !Array.isArray(d)
+      ? JSON.stringify(Object.keys(d))
+      : null;
+  }),
+  json_quote: nullSafe((v) => JSON.stringify(text(v))),
+  inet_aton: nullSafe((v) => {
+    const parts = text(v).split('.').map(Number);
+    if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255))
+      return null;
+    return parts.reduce((acc, p) => acc * 256 + p, 0);
+  }),
+  inet_ntoa: nullSafe((v) => {
+    const n = int(v);
+    if (n < 0 || n > 0xffffffff) return null;
+    return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+  }),
+  // SLEEP would block the event loop: it returns at once (0 = not interrupted).
+  sleep: () => 0,
+  get_lock: () => 1,
+  release_lock: () => 1,
+  is_free_lock: () => 1,
+  regexp: (pattern, value) => {
+    if (isNull(pattern) || isNull(value)) return null;
+    const re = likeRegexp(text(pattern));
+    return re === null ? null : re.test(text(value)) ? 1 : 0;
+  },
+};
+
+const NON_DETERMINISTIC = new Set([
+  'now',
+  'sysdate',
+  'curdate',
+  'curtime',
+  'utc_timestamp',
+  'utc_date',
+  'utc_time',
+  'unix_timestamp',
+  'from_unixtime',
+  'uuid',
+  'rand',
+  'sleep',
+  'get_lock',
+  'release_lock',
+  'is_free_lock',
+  'from_days',
+]);
+
+/** Every user function the emitter may produce, ready for Store.open. */
+export function userFunctions(): UserFunction[] {
+  return USER_FUNCTIONS.map((sqliteName) => {
+    const short = sqliteName.replace(/^mysql_/, '');
+    const impl = IMPLEMENTATIONS[short] ?? ((): V => null);
+    const safe: Fn = (...args) => {
+      try {
+        const out = impl(...args);
+        return out === undefined ? null : out;
+      } catch {
+        return null;
+      }
+    };
+    return {
+      name: sqliteName,
+      deterministic: !NON_DETERMINISTIC.has(short),
+      varargs: true,
+      fn: safe,
+    };
+  });
+}

@@ -1,0 +1,552 @@
+// information_schema as virtual tables answered from the catalog. A query that names them is
+// translated against a catalog that knows their definitions; at execution the tables it reads are
+// materialized as TEMP tables on the writer's connection inside a scratch transaction (or a
+// savepoint of the session's own), the query runs there, and everything is rolled back. Reader
+// connections are query_only and cannot hold TEMP tables; information_schema queries are rare
+// (clients at connect, mysqldump, tools), so borrowing the writer for a moment is cheap.
+import type { ErrorResult, RowsResult, SqlValue } from '../mysql/index.js';
+import {
+  describeTable,
+  emitDml,
+  mysqlTypeText,
+  type Catalog,
+  type ColumnDef as SqlColumnDef,
+  type DataType,
+  type Prepared,
+  type Query,
+  type TableDef,
+  type TableRef,
+} from '../sql/index.js';
+import { bindAll, slotValues, toStore } from './bind.js';
+import type { Engine } from './engine.js';
+import { fromSqlError } from './errors.js';
+import { queryColumns } from './metadata.js';
+import type { EngineSession } from './session.js';
+
+const SCHEMA = 'information_schema';
+
+type Kind = 'text' | 'int';
+type Row = SqlValue[];
+
+const dataType = (kind: Kind): DataType => ({
+  name: kind === 'int' ? 'BIGINT' : 'VARCHAR',
+  length: kind === 'int' ? 21 : 512,
+  scale: null,
+  unsigned: false,
+  zerofill: false,
+  charset: null,
+  collation: null,
+  values: [],
+});
+
+function column(name: string, kind: Kind): SqlColumnDef {
+  return {
+    name,
+    type: dataType(kind),
+    nullable: true,
+    default: null,
+    autoIncrement: false,
+    onUpdateNow: null,
+    primaryKey: false,
+    unique: false,
+    comment: null,
+    check: null,
+  };
+}
+
+interface VirtualTable {
+  readonly name: string;
+  readonly columns: readonly (readonly [string, Kind])[];
+  readonly rows: (engine: Engine) => Row[];
+}
+
+const T = 'text';
+const I = 'int';
+
+function isText(type: DataType): boolean {
+  return /CHAR|TEXT|ENUM|SET/.test(type.name);
+}
+
+const TABLES: readonly VirtualTable[] = [
+  {
+    name: 'SCHEMATA',
+    columns: [
+      ['CATALOG_NAME', T],
+      ['SCHEMA_NAME', T],
+      ['DEFAULT_CHARACTER_SET_NAME', T],
+      ['DEFAULT_COLLATION_NAME', T],
+      ['SQL_PATH', T],
+      ['SCHEMA_COMMENT', T],
+    ],
+    rows: (e) =>
+      e.catalog.databaseNames().map((n) => {
+        const db = e.catalog.database(n);
+        return [
+          'def',
+          n,
+          db?.charset ?? 'utf8mb3',
+          db?.collation ?? 'utf8mb3_general_ci',
+          null,
+          '',
+        ];
+      }),
+  },
+  {
+    name: 'TABLES',
+    columns: [
+      ['TABLE_CATALOG', T],
+      ['TABLE_SCHEMA', T],
+      ['TABLE_NAME', T],
+      ['TABLE_TYPE', T],
+      ['ENGINE', T],
+      ['VERSION', I],
+      ['ROW_FORMAT', T],
+      ['TABLE_ROWS', I],
+      ['AVG_ROW_LENGTH', I],
+      ['DATA_LENGTH', I],
+      ['MAX_DATA_LENGTH', I],
+      ['INDEX_LENGTH', I],
+      ['DATA_FREE', I],
+      ['AUTO_INCREMENT', I],
+      ['CREATE_TIME', T],
+      ['UPDATE_TIME', T],
+      ['CHECK_TIME', T],
+      ['TABLE_COLLATION', T],
+      ['CHECKSUM', I],
+      ['CREATE_OPTIONS', T],
+      ['TABLE_COMMENT', T],
+      ['MAX_INDEX_LENGTH', I],
+      ['TEMPORARY', T],
+    ],
+    rows: (e) =>
+      e.catalog
+        .allTables()
+        .map((t) => [
+          'def',
+          t.db,
+          t.name,
+          'BASE TABLE',
+          t.options.engine ?? 'InnoDB',
+          10,
+          'Dynamic',
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          null,
+          null,
+          null,
+          null,
+          t.options.collation ?? 'utf8mb4_general_ci',
+          null,
+          '',
+          t.options.comment ?? '',
+          0,
+          'N',
+        ]),
+  },
+  {
+    name: 'COLUMNS',
+    columns: [
+      ['TABLE_CATALOG', T],
+      ['TABLE_SCHEMA', T],
+      ['TABLE_NAME', T],
+      ['COLUMN_NAME', T],
+      ['ORDINAL_POSITION', I],
+      ['COLUMN_DEFAULT', T],
+      ['IS_NULLABLE', T],
+      ['DATA_TYPE', T],
+      ['CHARACTER_MAXIMUM_LENGTH', I],
+      ['CHARACTER_OCTET_LENGTH', I],
+      ['NUMERIC_PRECISION', I],
+      ['NUMERIC_SCALE', I],
+      ['DATETIME_PRECISION', I],
+      ['CHARACTER_SET_NAME', T],
+      ['COLLATION_NAME', T],
+      ['COLUMN_TYPE', T],
+      ['COLUMN_KEY', T],
+      ['EXTRA', T],
+      ['PRIVILEGES', T],
+      ['COLUMN_COMMENT', T],
+      ['IS_GENERATED', T],
+      ['GENERATION_EXPRESSION', T],
+    ],
+    rows: (e) => e.catalog.allTables().flatMap((t) => columnRows(t)),
+  },
+  {
+    name: 'STATISTICS',
+    columns: [
+      ['TABLE_CATALOG', T],
+      ['TABLE_SCHEMA', T],
+      ['TABLE_NAME', T],
+      ['NON_UNIQUE', I],
+      ['INDEX_SCHEMA', T],
+      ['INDEX_NAME', T],
+      ['SEQ_IN_INDEX', I],
+      ['COLUMN_NAME', T],
+      ['COLLATION', T],
+      ['CARDINALITY', I],
+      ['SUB_PART', I],
+      ['PACKED', T],
+      ['NULLABLE', T],
+      ['INDEX_TYPE', T],
+      ['COMMENT', T],
+      ['INDEX_COMMENT', T],
+      ['IGNORED', T],
+    ],
+    rows: (e) =>
+      e.catalog.allTables().flatMap((t) =>
+        t.indexes.flatMap((index) =>
+          index.columns.map((c, i) => {
+            const def = t.columns.find((x) => x.name.toLowerCase() === c.column.toLowerCase());
+            return [
+              'def',
+              t.db,
+              t.name,
+              index.kind === 'primary' || index.kind === 'unique' ? 0 : 1,
+              t.db,
+              index.kind === 'primary' ? 'PRIMARY' : index.name,
+              i + 1,
+              c.column,
+              'A',
+              0,
+              c.length,
+              null,
+              def?.nullable === false ? '' : 'YES',
+              index.kind === 'fulltext' ? 'FULLTEXT' : 'BTREE',
+              '',
+              '',
+              'NO',
+            ];
+          }),
+        ),
+      ),
+  },
+  {
+    name: 'KEY_COLUMN_USAGE',
+    columns: [
+      ['CONSTRAINT_CATALOG', T],
+      ['CONSTRAINT_SCHEMA', T],
+      ['CONSTRAINT_NAME', T],
+      ['TABLE_CATALOG', T],
+      ['TABLE_SCHEMA', T],
+      ['TABLE_NAME', T],
+      ['COLUMN_NAME', T],
+      ['ORDINAL_POSITION', I],
+      ['POSITION_IN_UNIQUE_CONSTRAINT', I],
+      ['REFERENCED_TABLE_SCHEMA', T],
+      ['REFERENCED_TABLE_NAME', T],
+      ['REFERENCED_COLUMN_NAME', T],
+    ],
+    rows: (e) =>
+      e.catalog
+        .allTables()
+        .flatMap((t) => [
+          ...t.indexes
+            .filter((i) => i.kind === 'primary' || i.kind === 'unique')
+            .flatMap((index) =>
+              index.columns.map((c, i): Row => [
+                'def',
+                t.db,
+                index.kind === 'primary' ? 'PRIMARY' : index.name,
+                'def',
+                t.db,
+                t.name,
+                c.column,
+                i + 1,
+                null,
+                null,
+                null,
+                null,
+              ]),
+            ),
+          ...t.foreignKeys.flatMap((fk) =>
+            fk.columns.map((c, i): Row => [
+              'def',
+              t.db,
+              fk.name,
+              'def',
+              t.db,
+              t.name,
+              c,
+              i + 1,
+              i + 1,
+              fk.refTable.db ?? t.db,
+              fk.refTable.name,
+              fk.refColumns[i] ?? null,
+            ]),
+          ),
+        ]),
+  },
+  {
+    name: 'ENGINES',
+    columns: [
+      ['ENGINE', T],
+      ['SUPPORT', T],
+      ['COMMENT', T],
+      ['TRANSACTIONS', T],
+      ['XA', T],
+      ['SAVEPOINTS', T],
+    ],
+    rows: () => [['InnoDB', 'DEFAULT', 'Replicated SQLite tables (trireme)', 'YES', 'NO', 'YES']],
+  },
+  {
+    name: 'FILES',
+    columns: [
+      'FILE_ID',
+      'FILE_NAME',
+      'FILE_TYPE',
+      'TABLESPACE_NAME',
+      'TABLE_CATALOG',
+      'TABLE_SCHEMA',
+      'TABLE_NAME',
+      'LOGFILE_GROUP_NAME',
+      'LOGFILE_GROUP_NUMBER',
+      'ENGINE',
+      'FULLTEXT_KEYS',
+      'DELETED_ROWS',
+      'UPDATE_COUNT',
+      'FREE_EXTENTS',
+      'TOTAL_EXTENTS',
+      'EXTENT_SIZE',
+      'INITIAL_SIZE',
+      'MAXIMUM_SIZE',
+      'AUTOEXTEND_SIZE',
+      'CREATION_TIME',
+      'LAST_UPDATE_TIME',
+      'LAST_ACCESS_TIME',
+      'RECOVER_TIME',
+      'TRANSACTION_COUNTER',
+      'VERSION',
+      'ROW_FORMAT',
+      'TABLE_ROWS',
+      'AVG_ROW_LENGTH',
+      'DATA_LENGTH',
+      'MAX_DATA_LENGTH',
+      'INDEX_LENGTH',
+      'DATA_FREE',
+      'CREATE_TIME',
+      'UPDATE_TIME',
+      'CHECK_TIME',
+      'CHECKSUM',
+      'STATUS',
+      'EXTRA',
+    ].map((n) => [n, T] as const),
+    rows: () => [],
+  },
+  {
+    name: 'PARTITIONS',
+    columns: [
+      'TABLE_CATALOG',
+      'TABLE_SCHEMA',
+      'TABLE_NAME',
+      'PARTITION_NAME',
+      'SUBPARTITION_NAME',
+      'PARTITION_ORDINAL_POSITION',
+      'SUBPARTITION_ORDINAL_POSITION',
+      'PARTITION_METHOD',
+      'SUBPARTITION_METHOD',
+      'PARTITION_EXPRESSION',
+      'SUBPARTITION_EXPRESSION',
+      'PARTITION_DESCRIPTION',
+      'TABLE_ROWS',
+      'AVG_ROW_LENGTH',
+      'DATA_LENGTH',
+      'MAX_DATA_LENGTH',
+      'INDEX_LENGTH',
+      'DATA_FREE',
+      'CREATE_TIME',
+      'UPDATE_TIME',
+      'CHECK_TIME',
+      'CHECKSUM',
+      'PARTITION_COMMENT',
+      'NODEGROUP',
+      'TABLESPACE_NAME',
+    ].map((n) => [n, T] as const),
+    rows: () => [],
+  },
+  {
+    name: 'ROUTINES',
+    columns: [
+      ['SPECIFIC_NAME', T],
+      ['ROUTINE_SCHEMA', T],
+      ['ROUTINE_NAME', T],
+      ['ROUTINE_TYPE', T],
+    ],
+    rows: () => [],
+  },
+  {
+    name: 'TRIGGERS',
+    columns: [
+      ['TRIGGER_SCHEMA', T],
+      ['TRIGGER_NAME', T],
+      ['EVENT_OBJECT_SCHEMA', T],
+      ['EVENT_OBJECT_TABLE', T],
+    ],
+    rows: () => [],
+  },
+  {
+    name: 'VIEWS',
+    columns: [
+      ['TABLE_SCHEMA', T],
+      ['TABLE_NAME', T],
+      ['VIEW_DEFINITION', T],
+    ],
+    rows: () => [],
+  },
+  {
+    name: 'EVENTS',
+    columns: [
+      ['EVENT_SCHEMA', T],
+      ['EVENT_NAME', T],
+    ],
+    rows: () => [],
+  },
+];
+
+function columnRows(t: TableDef): Row[] {
+  const described = describeTable(t);
+  return t.columns.map((c, i) => {
+    const d = described[i]!;
+    const text = isText(c.type);
+    const length = text ? (c.type.length ?? (c.type.name.includes('TEXT') ? 65535 : 1)) : null;
+    const numeric = /INT|DECIMAL|FLOAT|DOUBLE/.test(c.type.name);
+    return [
+      'def',
+      t.db,
+      t.name,
+      c.name,
+      i + 1,
+      d.Default === null ? (c.nullable === false ? null : 'NULL') : d.Default,
+      d.Null,
+      c.type.name.toLowerCase(),
+      length,
+      length === null ? null : length * 4,
+      numeric ? (c.type.length ?? (c.type.name === 'BIGINT' ? 19 : 10)) : null,
+      numeric ? (c.type.scale ?? 0) : null,
+      /DATETIME|TIMESTAMP|TIME/.test(c.type.name) ? (c.type.length ?? 0) : null,
+      text ? (c.type.charset ?? t.options.charset ?? 'utf8mb4') : null,
+      text ? (c.type.collation ?? t.options.collation ?? 'utf8mb4_general_ci') : null,
+      mysqlTypeText(c.type),
+      d.Key,
+      d.Extra,
+      'select,insert,update,references',
+      c.comment ?? '',
+      'NEVER',
+      null,
+    ];
+  });
+}
+
+function virtualDef(table: VirtualTable): TableDef {
+  return {
+    db: SCHEMA,
+    name: table.name,
+    sqliteName: `${SCHEMA}.${table.name}`,
+    columns: table.columns.map(([n, k]) => column(n, k)),
+    primaryKey: [],
+    autoIncrement: null,
+    autoIncrementIsRowid: false,
+    indexes: [],
+    foreignKeys: [],
+    checks: [],
+    options: {
+      engine: 'MEMORY',
+      charset: 'utf8mb3',
+      collation: 'utf8mb3_general_ci',
+      autoIncrement: null,
+      comment: null,
+      other: [],
+    },
+  };
+}
+
+const BY_NAME = new Map(TABLES.map((t) => [t.name, { table: t, def: virtualDef(t) }]));
+
+/** The engine's catalog plus information_schema's definitions. */
+class WithInformationSchema implements Catalog {
+  constructor(private readonly base: Catalog) {}
+  get version(): number {
+    return this.base.version;
+  }
+  table(db: string, name: string): TableDef | undefined {
+    if (db.toLowerCase() === SCHEMA) return BY_NAME.get(name.toUpperCase())?.def;
+    return this.base.table(db, name);
+  }
+  tables(db: string): readonly TableDef[] {
+    if (db.toLowerCase() === SCHEMA) return [...BY_NAME.values()].map((x) => x.def);
+    return this.base.tables(db);
+  }
+  databaseExists(db: string): boolean {
+    return this.base.databaseExists(db);
+  }
+}
+
+function refsSchema(refs: readonly TableRef[] | null, database: string | null): boolean {
+  for (const ref of refs ?? []) {
+    if (ref.kind === 'table') {
+      const db = ref.table.db ?? database;
+      if (db !== null && db.toLowerCase() === SCHEMA) return true;
+    } else if (ref.kind === 'join') {
+      if (refsSchema([ref.left, ref.right], database)) return true;
+    } else if (queryRefs(ref.query, database)) return true;
+  }
+  return false;
+}
+
+function queryRefs(q: Query, database: string | null): boolean {
+  if (q.kind === 'union') return queryRefs(q.left, database) || queryRefs(q.right, database);
+  return refsSchema(q.from, database);
+}
+
+export class InformationSchema {
+  constructor(private readonly engine: Engine) {}
+
+  names(): string[] {
+    return [...BY_NAME.keys()];
+  }
+
+  handles(q: Query, database: string | null): boolean {
+    return queryRefs(q, database);
+  }
+
+  async run(
+    session: EngineSession,
+    prepared: Prepared,
+    params: readonly SqlValue[],
+  ): Promise<RowsResult | ErrorResult> {
+    const q = prepared.statement as Query;
+    const catalog = new WithInformationSchema(this.engine.catalog);
+    const emitted = emitDml(q, { catalog, database: session.database }, prepared.template.pinned);
+    if (!emitted.ok) return fromSqlError(emitted.error);
+    const translation = emitted.value;
+    const binds = bindAll(translation, slotValues(prepared, params), session);
+    const used = translation.tables.filter((t) => t.db === SCHEMA);
+    const executed = await session.withScratch((execute) => {
+      for (const def of used) {
+        const table = BY_NAME.get(def.name)!.table;
+        const name = `"${def.sqliteName}"`;
+        const created = execute(
+          `CREATE TEMP TABLE IF NOT EXISTS ${name} (${table.columns.map(([n]) => `"${n}"`).join(', ')})`,
+          [],
+        );
+        if ('kind' in created) return created;
+        const cleared = execute(`DELETE FROM temp.${name}`, []);
+        if ('kind' in cleared) return cleared;
+        const insert = `INSERT INTO temp.${name} VALUES (${table.columns.map(() => '?').join(', ')})`;
+        for (const row of table.rows(this.engine)) {
+          const inserted = execute(
+            insert,
+            row.map((v) => toStore(v)),
+          );
+          if ('kind' in inserted) return inserted;
+        }
+      }
+      return execute(translation.sql, binds);
+    });
+    if ('kind' in executed) return executed;
+    return session.rowsResult(queryColumns(q, catalog, session.database), executed);
+  }
+}

@@ -1,0 +1,774 @@
+// Result-set metadata: MySQL column definitions derived from the catalog's MySQL types for table
+// columns and inferred for expressions, and the conversion of SQLite values to what each MySQL
+// type promises (clients such as sysbench and mysql2 decode by type).
+import {
+  Charset,
+  ColumnFlag,
+  ColumnType,
+  type ColumnDef,
+  type ColumnTypeCode,
+  type SqlValue,
+} from '../mysql/index.js';
+import type {
+  Catalog,
+  ColumnDef as SqlColumnDef,
+  DataType,
+  Expr,
+  Query,
+  Select,
+  TableDef,
+  TableRef,
+} from '../sql/index.js';
+
+type Value = SqlValue;
+
+const INT_TYPES: Readonly<Record<string, readonly [ColumnTypeCode, number]>> = {
+  TINYINT: [ColumnType.TINY, 4],
+  SMALLINT: [ColumnType.SHORT, 6],
+  MEDIUMINT: [ColumnType.INT24, 9],
+  INT: [ColumnType.LONG, 11],
+  INTEGER: [ColumnType.LONG, 11],
+  BIGINT: [ColumnType.LONGLONG, 20],
+  YEAR: [ColumnType.YEAR, 4],
+};
+
+const BLOB_TYPES: Readonly<Record<string, readonly [ColumnTypeCode, number]>> = {
+  TINYBLOB: [ColumnType.BLOB, 255],
+  BLOB: [ColumnType.BLOB, 65535],
+  MEDIUMBLOB: [ColumnType.BLOB, 16777215],
+  LONGBLOB: [ColumnType.BLOB, 4294967295],
+  TINYTEXT: [ColumnType.BLOB, 255],
+  TEXT: [ColumnType.BLOB, 65535],
+  MEDIUMTEXT: [ColumnType.BLOB, 16777215],
+  LONGTEXT: [ColumnType.BLOB, 4294967295],
+  JSON: [ColumnType.BLOB, 4294967295],
+};
+
+const UTF8MB4_BYTES = 4;
+
+export interface Origin {
+  readonly table?: string;
+  readonly orgTable?: string;
+  readonly schema?: string;
+  readonly orgName?: string;
+}
+
+/** The column definition of a table column. */
+export function columnOfTable(
+  name: string,
+  column: SqlColumnDef,
+  table: TableDef,
+  origin: Origin,
+): ColumnDef {
+  const type = column.type;
+  let flags = 0;
+  if (column.nullable === false) flags |= ColumnFlag.NOT_NULL;
+  if (type.unsigned) flags |= ColumnFlag.UNSIGNED;
+  if (type.zerofill) flags |= ColumnFlag.ZEROFILL;
+  if (column.autoIncrement) flags |= ColumnFlag.AUTO_INCREMENT;
+  const lower = column.name.toLowerCase();
+  for (const index of table.indexes) {
+    const at = index.columns.findIndex((c) => c.column.toLowerCase() === lower);
+    if (at < 0) continue;
+    if (index.kind === 'primary') flags |= ColumnFlag.PRI_KEY;
+    else if (index.kind === 'unique' && index.columns.length === 1) flags |= ColumnFlag.UNIQUE_KEY;
+    else if (at === 0) flags |= ColumnFlag.MULTIPLE_KEY;
+  }
+  return { ...typeColumn(name, type, flags), ...origin };
+}
+
+/** Type code, length, flags, decimals and charset of a MySQL data type. */
+export function typeColumn(name: string, type: DataType, flagsIn = 0): ColumnDef {
+  let flags = flagsIn;
+  const int = INT_TYPES[type.name];
+  if (int !== undefined) {
+    flags |= ColumnFlag.NUM;
+    const length = type.length ?? (type.unsigned && type.name !== 'BIGINT' ? int[1] - 1 : int[1]);
+    return column(name, int[0], length, flags, 0, Charset.BINARY);
+  }
+  switch (type.name) {
+    case 'BIT':
+      return column(
+        name,
+        ColumnType.BIT,
+        type.length ?? 1,
+        flags | ColumnFlag.BINARY,
+        0,
+        Charset.BINARY,
+      );
+    case 'FLOAT':
+      return column(
+        name,
+        ColumnType.FLOAT,
+        12,
+        flags | ColumnFlag.NUM,
+        type.scale ?? 31,
+        Charset.BINARY,
+      );
+    case 'DOUBLE':
+    case 'REAL':
+      return column(
+        name,
+        ColumnType.DOUBLE,
+        22,
+        flags | ColumnFlag.NUM,
+        type.scale ?? 31,
+        Charset.BINARY,
+      );
+    case 'DECIMAL': {
+      const precision = type.length ?? 10;
+      const scale = type.scale ?? 0;
+      const length = precision + (scale > 0 ? 1 : 0) + (type.unsigned ? 0 : 1);
+      return column(
+        name,
+        ColumnType.NEWDECIMAL,
+        length,
+        flags | ColumnFlag.NUM,
+        scale,
+        Charset.BINARY,
+      );
+    }
+    case 'DATE':
+      return column(name, ColumnType.DATE, 10, flags | ColumnFlag.BINARY, 0, Charset.BINARY);
+    case 'DATETIME':
+      return column(
+        name,
+        ColumnType.DATETIME,
+        fspLength(19, type.length),
+        flags | ColumnFlag.BINARY,
+        type.length ?? 0,
+        Charset.BINARY,
+      );
+    case 'TIMESTAMP':
+      return column(
+        name,
+        ColumnType.TIMESTAMP,
+        fspLength(19, type.length),
+        flags | ColumnFlag.BINARY | ColumnFlag.TIMESTAMP,
+        type.length ?? 0,
+        Charset.BINARY,
+      );
+    case 'TIME':
+      return column(
+        name,
+        ColumnType.TIME,
+        fspLength(10, type.length),
+        flags | ColumnFlag.BINARY,
+        type.length ?? 0,
+        Charset.BINARY,
+      );
+    case 'CHAR':
+      return column(
+        name,
+        ColumnType.STRING,
+        (type.length ?? 1) * UTF8MB4_BYTES,
+        flags,
+        0,
+        Charset.UTF8MB4_GENERAL_CI,
+      );
+    case 'VARCHAR':
+      return column(
+        name,
+        ColumnType.VAR_STRING,
+        (type.length ?? 255) * UTF8MB4_BYTES,
+        flags,
+        0,
+        Charset.UTF8MB4_GENERAL_CI,
+      );
+    case 'BINARY':
+      return column(
+        name,
+        ColumnType.STRING,
+        type.length ?? 1,
+        flags | ColumnFlag.BINARY,
+        0,
+        Charset.BINARY,
+      );
+    case 'VARBINARY':
+      return column(
+        name,
+        ColumnType.VAR_STRING,
+        type.length ?? 255,
+        flags | ColumnFlag.BINARY,
+        0,
+        Charset.BINARY,
+      );
+    case 'ENUM':
+      return column(
+        name,
+        ColumnType.STRING,
+        maxMember(type) * UTF8MB4_BYTES,
+        flags | ColumnFlag.ENUM,
+        0,
+        Charset.UTF8MB4_GENERAL_CI,
+      );
+    case 'SET':
+      return column(
+        name,
+        ColumnType.STRING,
+        type.values.join(',').length * UTF8MB4_BYTES,
+        flags | ColumnFlag.SET,
+        0,
+        Charset.UTF8MB4_GENERAL_CI,
+      );
+  }
+  const blob = BLOB_TYPES[type.name];
+  if (blob !== undefined) {
+    const binary = type.name.endsWith('BLOB');
+    return column(
+      name,
+      blob[0],
+      blob[1],
+      flags | ColumnFlag.BLOB | (binary ? ColumnFlag.BINARY : 0),
+      0,
+      binary ? Charset.BINARY : Charset.UTF8MB4_GENERAL_CI,
+    );
+  }
+  return textColumn(name);
+}
+
+function fspLength(base: number, fsp: number | null): number {
+  return fsp !== null && fsp > 0 ? base + 1 + fsp : base;
+}
+
+function maxMember(type: DataType): number {
+  return Math.max(1, ...type.values.map((v) => v.length));
+}
+
+function column(
+  name: string,
+  type: ColumnTypeCode,
+  length: number,
+  flags: number,
+  decimals: number,
+  charset: number,
+): ColumnDef {
+  return { name, type, length, flags, decimals, charset };
+}
+
+export const textColumn = (name: string, length = 255): ColumnDef =>
+  column(name, ColumnType.VAR_STRING, length * UTF8MB4_BYTES, 0, 0, Charset.UTF8MB4_GENERAL_CI);
+export const bigintColumn = (name: string): ColumnDef =>
+  column(name, ColumnType.LONGLONG, 21, ColumnFlag.NUM | ColumnFlag.BINARY, 0, Charset.BINARY);
+export const doubleColumn = (name: string): ColumnDef =>
+  column(name, ColumnType.DOUBLE, 23, ColumnFlag.NUM | ColumnFlag.BINARY, 31, Charset.BINARY);
+export const decimalColumn = (name: string, decimals = 0): ColumnDef =>
+  column(
+    name,
+    ColumnType.NEWDECIMAL,
+    33,
+    ColumnFlag.NUM | ColumnFlag.BINARY,
+    decimals,
+    Charset.BINARY,
+  );
+export const datetimeColumn = (name: string): ColumnDef =>
+  column(name, ColumnType.DATETIME, 19, ColumnFlag.BINARY, 0, Charset.BINARY);
+export const dateColumn = (name: string): ColumnDef =>
+  column(name, ColumnType.DATE, 10, ColumnFlag.BINARY, 0, Charset.BINARY);
+export const blobColumn = (name: string): ColumnDef =>
+  column(name, ColumnType.BLOB, 65535, ColumnFlag.BLOB | ColumnFlag.BINARY, 0, Charset.BINARY);
+/** A column whose type is only known from its values (decided on the first row). */
+export const dynamicColumn = (name: string): ColumnDef =>
+  column(name, ColumnType.NULL, 0, 0, 0, Charset.BINARY);
+
+// ---------------------------------------------------------------------------- inference
+
+interface Scope {
+  readonly catalog: Catalog;
+  readonly database: string | null;
+  /** alias (lower-case) → table */
+  readonly tables: Map<string, TableDef>;
+  readonly order: TableDef[];
+  readonly aliases: Map<TableDef, string>;
+}
+
+function addSources(scope: Scope, refs: readonly TableRef[]): boolean {
+  for (const ref of refs) {
+    if (ref.kind === 'table') {
+      const db = ref.table.db ?? scope.database;
+      if (db === null) return false;
+      const table = scope.catalog.table(db, ref.table.name);
+      if (table === undefined) return false;
+      const alias = ref.alias ?? ref.table.name;
+      scope.tables.set(alias.toLowerCase(), table);
+      scope.order.push(table);
+      scope.aliases.set(table, alias);
+    } else if (ref.kind === 'join') {
+      if (!addSources(scope, [ref.left, ref.right])) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * The result columns of a query, from the catalog where the items are columns and by inference
+ * for expressions; null when they cannot be known before running it (derived tables, unions).
+ */
+export function queryColumns(
+  query: Query,
+  catalog: Catalog,
+  database: string | null,
+): ColumnDef[] | null {
+  if (query.kind === 'union') return queryColumns(query.left, catalog, database);
+  return selectColumns(query, catalog, database);
+}
+
+function selectColumns(s: Select, catalog: Catalog, database: string | null): ColumnDef[] | null {
+  const scope: Scope = { catalog, database, tables: new Map(), order: [], aliases: new Map() };
+  if (s.from !== null && !addSources(scope, s.from)) return null;
+  const out: ColumnDef[] = [];
+  for (const item of s.items) {
+    if (item.kind === 'star') {
+      const tables =
+        item.table === null
+          ? scope.order
+          : [scope.tables.get(item.table.name.toLowerCase())].filter(
+              (t): t is TableDef => t !== undefined,
+            );
+      if (tables.length === 0) return null;
+      for (const table of tables)
+        for (const c of table.columns)
+          out.push(columnOfTable(c.name, c, table, originOf(scope, table, c.name)));
+      continue;
+    }
+    out.push(exprColumn(item.name, item.expr, scope));
+  }
+  return out;
+}
+
+function originOf(scope: Scope, table: TableDef, column: string): Origin {
+  return {
+    table: scope.aliases.get(table) ?? table.name,
+    orgTable: table.name,
+    schema: table.db,
+    orgName: column,
+  };
+}
+
+function findColumn(scope: Scope, ref: Expr & { kind: 'column' }): [TableDef, SqlColumnDef] | null {
+  const lower = ref.column.toLowerCase();
+  const candidates =
+    ref.table === null
+      ? scope.order
+      : [scope.tables.get(ref.table.toLowerCase())].filter((t): t is TableDef => t !== undefined);
+  for (const table of candidates) {
+    const def = table.columns.find((c) => c.name.toLowerCase() === lower);
+    if (def !== undefined) return [table, def];
+  }
+  return null;
+}
+
+const DATETIME_FUNCTIONS = new Set([
+  'NOW',
+  'SYSDATE',
+  'UTC_TIMESTAMP',
+  'FROM_UNIXTIME',
+  'CURRENT_TIMESTAMP',
+  'LOCALTIME',
+  'LOCALTIMESTAMP',
+]);
+const DATE_FUNCTIONS = new Set(['CURDATE', 'CURRENT_DATE', 'UTC_DATE', 'LAST_DAY', 'FROM_DAYS']);
+const INT_FUNCTIONS = new Set([
+  'COUNT',
+  'LENGTH',
+  'CHAR_LENGTH',
+  'CHARACTER_LENGTH',
+  'OCTET_LENGTH',
+  'UNIX_TIMESTAMP',
+  'YEAR',
+  'MONTH',
+  'DAY',
+  'DAYOFMONTH',
+  'DAYOFWEEK',
+  'DAYOFYEAR',
+  'WEEKDAY',
+  'WEEK',
+  'HOUR',
+  'MINUTE',
+  'SECOND',
+  'MICROSECOND',
+  'DATEDIFF',
+  'TIMESTAMPDIFF',
+  'TO_DAYS',
+  'LOCATE',
+  'INSTR',
+  'FIELD',
+  'FIND_IN_SET',
+  'STRCMP',
+  'CRC32',
+  'BIT_COUNT',
+  'CONNECTION_ID',
+  'LAST_INSERT_ID',
+  'FOUND_ROWS',
+  'ROW_COUNT',
+  'ASCII',
+  'ORD',
+  'SIGN',
+  'INET_ATON',
+  'SLEEP',
+  'GET_LOCK',
+  'RELEASE_LOCK',
+  'IS_FREE_LOCK',
+  'ISNULL',
+  'CEIL',
+  'CEILING',
+  'FLOOR',
+  'JSON_LENGTH',
+  'BIT_AND',
+  'BIT_OR',
+  'BIT_XOR',
+]);
+const DOUBLE_FUNCTIONS = new Set([
+  'RAND',
+  'SQRT',
+  'EXP',
+  'LN',
+  'LOG',
+  'LOG10',
+  'LOG2',
+  'POW',
+  'POWER',
+  'PI',
+  'SIN',
+  'COS',
+  'TAN',
+  'ASIN',
+  'ACOS',
+  'ATAN',
+  'ATAN2',
+  'COT',
+  'RADIANS',
+  'DEGREES',
+  'STD',
+  'STDDEV',
+  'STDDEV_POP',
+  'STDDEV_SAMP',
+  'VARIANCE',
+  'VAR_POP',
+  'VAR_SAMP',
+]);
+
+function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
+  switch (e.kind) {
+    case 'column': {
+      const found = findColumn(scope, e);
+      if (found === null) return dynamicColumn(name);
+      const [table, def] = found;
+      return columnOfTable(name, def, table, originOf(scope, table, def.name));
+    }
+    case 'literal':
+      switch (e.type) {
+        case 'int':
+        case 'bool':
+        case 'bit':
+          return {
+            ...bigintColumn(name),
+            flags: ColumnFlag.NOT_NULL | ColumnFlag.NUM | ColumnFlag.BINARY,
+            length: Math.max(1, (e.value ?? '').length),
+          };
+        case 'decimal':
+          return decimalColumn(name, (e.value ?? '').split('.')[1]?.length ?? 0);
+        case 'float':
+          return doubleColumn(name);
+        case 'null':
+          return { ...dynamicColumn(name), type: ColumnType.NULL };
+        case 'hex':
+          return { ...blobColumn(name), type: ColumnType.VAR_STRING };
+        case 'string':
+          return textColumn(name, Math.max(1, (e.value ?? '').length));
+      }
+      break;
+    case 'binary':
+      if (
+        [
+          '=',
+          '<=>',
+          '<>',
+          '<',
+          '<=',
+          '>',
+          '>=',
+          'AND',
+          'OR',
+          'XOR',
+          'DIV',
+          'MOD',
+          '|',
+          '&',
+          '<<',
+          '>>',
+          '^',
+        ].includes(e.op)
+      )
+        return bigintColumn(name);
+      if (e.op === '/') return decimalColumn(name, 4);
+      return numericOf(name, [e.left, e.right], scope);
+    case 'unary':
+      if (e.op === 'NOT' || e.op === '~') return bigintColumn(name);
+      if (e.op === 'BINARY') return blobColumn(name);
+      return exprColumn(name, e.operand, scope);
+    case 'is':
+    case 'between':
+    case 'in_list':
+    case 'in_query':
+    case 'like':
+    case 'regexp':
+    case 'exists':
+    case 'quantified':
+      return bigintColumn(name);
+    case 'cast':
+      return castColumn(name, e.type.name, e.type.scale);
+    case 'call':
+      return callColumn(name, e, scope);
+    case 'subquery': {
+      const cols = queryColumns(e.query, scope.catalog, scope.database);
+      return cols?.[0] !== undefined ? { ...cols[0], name } : dynamicColumn(name);
+    }
+    case 'case': {
+      const branches = [...e.whens.map((w) => w.then), ...(e.otherwise ? [e.otherwise] : [])];
+      return branches[0] === undefined ? dynamicColumn(name) : exprColumn(name, branches[0], scope);
+    }
+    case 'collate':
+    case 'convert_using':
+      return exprColumn(name, e.operand, scope);
+    default:
+      break;
+  }
+  return dynamicColumn(name);
+}
+
+function numericOf(name: string, operands: readonly Expr[], scope: Scope): ColumnDef {
+  const columns = operands.map((o) => exprColumn('', o, scope));
+  if (columns.some((c) => c.type === ColumnType.DOUBLE || c.type === ColumnType.FLOAT))
+    return doubleColumn(name);
+  if (columns.some((c) => c.type === ColumnType.NEWDECIMAL))
+    return decimalColumn(name, Math.max(...columns.map((c) => c.decimals)));
+  if (columns.some((c) => c.type === ColumnType.NULL)) return dynamicColumn(name);
+  if (columns.every((c) => isIntegerType(c.type))) return bigintColumn(name);
+  return doubleColumn(name);
+}
+
+function castColumn(name: string, type: string, scale: number | null): ColumnDef {
+  switch (type) {
+    case 'SIGNED':
+    case 'UNSIGNED':
+      return bigintColumn(name);
+    case 'DECIMAL':
+      return decimalColumn(name, scale ?? 0);
+    case 'DOUBLE':
+    case 'FLOAT':
+      return doubleColumn(name);
+    case 'DATE':
+      return dateColumn(name);
+    case 'DATETIME':
+      return datetimeColumn(name);
+    case 'BINARY':
+      return blobColumn(name);
+    default:
+      return textColumn(name);
+  }
+}
+
+function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): ColumnDef {
+  const fn = e.name;
+  if (INT_FUNCTIONS.has(fn)) return bigintColumn(name);
+  if (DOUBLE_FUNCTIONS.has(fn)) return doubleColumn(name);
+  if (DATETIME_FUNCTIONS.has(fn)) return datetimeColumn(name);
+  if (DATE_FUNCTIONS.has(fn)) return dateColumn(name);
+  switch (fn) {
+    case 'SUM': {
+      const arg = e.args[0];
+      const inner = arg === undefined ? null : exprColumn('', arg, scope);
+      if (inner !== null && (inner.type === ColumnType.DOUBLE || inner.type === ColumnType.FLOAT))
+        return doubleColumn(name);
+      return decimalColumn(name, inner?.type === ColumnType.NEWDECIMAL ? inner.decimals : 0);
+    }
+    case 'AVG':
+      return decimalColumn(name, 4);
+    case 'MIN':
+    case 'MAX':
+    case 'IFNULL':
+    case 'COALESCE':
+    case 'NULLIF':
+    case 'GREATEST':
+    case 'LEAST':
+    case 'ABS':
+    case 'ROUND':
+    case 'TRUNCATE': {
+      const arg = e.args[0];
+      if (arg === undefined) return dynamicColumn(name);
+      const inner = exprColumn(name, arg, scope);
+      return {
+        ...inner,
+        flags:
+          inner.flags &
+          ~(
+            ColumnFlag.NOT_NULL |
+            ColumnFlag.PRI_KEY |
+            ColumnFlag.AUTO_INCREMENT |
+            ColumnFlag.UNIQUE_KEY |
+            ColumnFlag.MULTIPLE_KEY
+          ),
+        orgName: undefined,
+        orgTable: undefined,
+        table: undefined,
+        schema: undefined,
+      } as ColumnDef;
+    }
+    case 'IF': {
+      const arg = e.args[1];
+      return arg === undefined ? dynamicColumn(name) : exprColumn(name, arg, scope);
+    }
+    case 'RANDOM_BYTES':
+    case 'UNHEX':
+      return blobColumn(name);
+    case 'DATE_ADD':
+    case 'DATE_SUB':
+    case 'ADDDATE':
+    case 'SUBDATE':
+      return textColumn(name, 26);
+    default:
+      return textColumn(name);
+  }
+}
+
+export function isIntegerType(type: ColumnTypeCode): boolean {
+  return (
+    type === ColumnType.TINY ||
+    type === ColumnType.SHORT ||
+    type === ColumnType.LONG ||
+    type === ColumnType.INT24 ||
+    type === ColumnType.LONGLONG ||
+    type === ColumnType.YEAR
+  );
+}
+
+// ---------------------------------------------------------------------------- values
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+
+/** A bigint as a number where that is exact. */
+export function narrow(value: Value): Value {
+  if (typeof value === 'bigint' && value <= MAX_SAFE && value >= MIN_SAFE) return Number(value);
+  return value;
+}
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+const DATETIME_RE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/;
+const TIME_RE = /^-?\d{1,3}:\d{2}:\d{2}(\.\d{1,6})?$/;
+
+/** Decides the type of columns inferred as dynamic from the first non-null value of each. */
+export function settleColumns(columns: ColumnDef[], rows: readonly (readonly Value[])[]): void {
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i]!;
+    if (c.type !== ColumnType.NULL || c.length !== 0) continue;
+    let value: Value = null;
+    for (const row of rows) {
+      if (row[i] !== null && row[i] !== undefined) {
+        value = row[i]!;
+        break;
+      }
+    }
+    const base = { ...c };
+    if (typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value)))
+      columns[i] = { ...bigintColumn(c.name), ...origin(base) };
+    else if (typeof value === 'number') columns[i] = { ...doubleColumn(c.name), ...origin(base) };
+    else if (value instanceof Uint8Array) columns[i] = { ...blobColumn(c.name), ...origin(base) };
+    else columns[i] = { ...textColumn(c.name, 255), ...origin(base) };
+  }
+}
+
+function origin(c: ColumnDef): Origin {
+  const out: { table?: string; orgTable?: string; schema?: string; orgName?: string } = {};
+  if (c.table !== undefined) out.table = c.table;
+  if (c.orgTable !== undefined) out.orgTable = c.orgTable;
+  if (c.schema !== undefined) out.schema = c.schema;
+  if (c.orgName !== undefined) out.orgName = c.orgName;
+  return out;
+}
+
+/** A SQLite value converted to what a column of this type must carry. */
+export function convertValue(column: ColumnDef, value: Value): Value {
+  if (value === null) return null;
+  switch (column.type) {
+    case ColumnType.TINY:
+    case ColumnType.SHORT:
+    case ColumnType.LONG:
+    case ColumnType.INT24:
+    case ColumnType.LONGLONG:
+    case ColumnType.YEAR:
+      return toInteger(value);
+    case ColumnType.FLOAT:
+    case ColumnType.DOUBLE:
+      return typeof value === 'number' ? value : Number(toText(value)) || 0;
+    case ColumnType.NEWDECIMAL:
+    case ColumnType.DECIMAL:
+      return decimalText(value, column.decimals);
+    case ColumnType.DATE:
+      return matchOr(toText(value), DATE_RE, (t) => t.slice(0, 10));
+    case ColumnType.DATETIME:
+    case ColumnType.TIMESTAMP:
+      return matchOr(toText(value), DATETIME_RE, normalizeDatetime);
+    case ColumnType.TIME:
+      return matchOr(toText(value), TIME_RE, () => null);
+    case ColumnType.BIT:
+      return typeof value === 'bigint' || typeof value === 'number'
+        ? bitBytes(BigInt(value), column.length)
+        : value;
+    default:
+      if (value instanceof Uint8Array) return value;
+      return toText(value);
+  }
+}
+
+function toInteger(value: Exclude<Value, null>): Value {
+  if (typeof value === 'bigint') return narrow(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : 0;
+  const text = toText(value).trim();
+  if (/^-?\d+$/.test(text)) return narrow(BigInt(text));
+  const n = parseFloat(text);
+  return Number.isFinite(n) ? Math.trunc(n) : 0;
+}
+
+function toText(value: Exclude<Value, null>): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+  return String(value);
+}
+
+function decimalText(value: Exclude<Value, null>, decimals: number): string {
+  if (typeof value === 'bigint')
+    return decimals > 0 ? `${value}.${'0'.repeat(decimals)}` : String(value);
+  const n = typeof value === 'number' ? value : Number(toText(value));
+  if (!Number.isFinite(n)) return '0';
+  return n.toFixed(Math.min(decimals, 30));
+}
+
+function matchOr(text: string, re: RegExp, fix: (t: string) => string | null): Value {
+  if (re.test(text)) return text;
+  return fix(text);
+}
+
+/** '2024-1-2 3:04:05' → '2024-01-02 03:04:05'; a date alone gets midnight. */
+function normalizeDatetime(text: string): string | null {
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2})(\.\d+)?)?)?$/.exec(
+    text.trim(),
+  );
+  if (m === null) return null;
+  const two = (s: string | undefined): string => (s ?? '0').padStart(2, '0');
+  return `${m[1]}-${two(m[2])}-${two(m[3])} ${two(m[4])}:${two(m[5])}:${two(m[6])}${m[7] ?? ''}`;
+}
+
+function bitBytes(value: bigint, bits: number): Uint8Array {
+  const length = Math.max(1, Math.ceil(bits / 8));
+  const out = new Uint8Array(length);
+  let v = value;
+  for (let i = length - 1; i >= 0; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}

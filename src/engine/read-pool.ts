@@ -1,0 +1,94 @@
+// Worker threads that run autocommit reads (read-worker.ts). Each worker runs one statement at a
+// time; a request goes to the worker with the fewest in flight. Bounded: at most
+// READ_QUEUE_MAX requests wait per worker, beyond that the caller reads on the main thread.
+import { Worker } from 'node:worker_threads';
+import type { SqlValue } from '../codec/index.js';
+import type { ErrorResult } from '../mysql/index.js';
+import type { ExecuteResult, ReaderError } from '../storage/index.js';
+import { fromReaderError } from './errors.js';
+import type { ReadRequest, ReadWorkerData } from './read-worker.js';
+
+const READ_QUEUE_MAX = 256;
+
+type ReadResult = { ok: true; value: ExecuteResult } | { ok: false; error: ReaderError };
+
+interface Slot {
+  readonly worker: Worker;
+  readonly pending: Map<number, (result: ExecuteResult | ErrorResult) => void>;
+}
+
+export class ReadPool {
+  private readonly slots: Slot[] = [];
+  private idNext = 1;
+  private closed = false;
+
+  private constructor() {}
+
+  /** Starts `size` workers on the database file and waits until each has opened it. */
+  static async start(path: string, nodeIdText: string, size: number): Promise<ReadPool> {
+    const pool = new ReadPool();
+    const data: ReadWorkerData = { path, nodeId: nodeIdText };
+    await Promise.all(
+      Array.from({ length: size }, async () => {
+        const worker = new Worker(new URL('./read-worker.js', import.meta.url), {
+          workerData: data,
+          // A worker inherits the parent's flags; `--input-type` (node -e) is refused in a worker.
+          execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
+        });
+        const slot: Slot = { worker, pending: new Map() };
+        await new Promise<void>((resolve, reject) => {
+          const onMessage = (message: unknown): void => {
+            if (message !== 'ready') return;
+            worker.off('message', onMessage);
+            worker.off('error', reject);
+            resolve();
+          };
+          worker.on('message', onMessage);
+          worker.once('error', reject);
+        });
+        worker.on('message', (message: { id: number; result: ReadResult }) => {
+          const resolve = slot.pending.get(message.id);
+          if (resolve === undefined) return;
+          slot.pending.delete(message.id);
+          resolve(message.result.ok ? message.result.value : fromReaderError(message.result.error));
+        });
+        worker.on('error', (error) => pool.failAll(slot, error));
+        pool.slots.push(slot);
+      }),
+    );
+    return pool;
+  }
+
+  /** Runs a read on a worker; null when every worker's queue is full (read elsewhere). */
+  read(sql: string, binds: readonly SqlValue[]): Promise<ExecuteResult | ErrorResult> | null {
+    if (this.closed || this.slots.length === 0) return null;
+    let best = this.slots[0]!;
+    for (const slot of this.slots) if (slot.pending.size < best.pending.size) best = slot;
+    if (best.pending.size >= READ_QUEUE_MAX) return null;
+    const id = this.idNext++;
+    const request: ReadRequest = { id, sql, binds };
+    return new Promise((resolve) => {
+      best.pending.set(id, resolve);
+      best.worker.postMessage(request);
+    });
+  }
+
+  private failAll(slot: Slot, error: unknown): void {
+    for (const resolve of slot.pending.values())
+      resolve({
+        kind: 'error',
+        code: 1105,
+        sqlState: 'HY000',
+        message: `reader worker failed: ${String(error)}`,
+      });
+    slot.pending.clear();
+    const at = this.slots.indexOf(slot);
+    if (at >= 0) this.slots.splice(at, 1);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+    this.slots.length = 0;
+  }
+}

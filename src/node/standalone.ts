@@ -1,0 +1,227 @@
+// A standalone node (wsrep_on=OFF, a cluster of one): the store, the SQL engine, the local
+// replicator and the MySQL server, started from a ServerConfig. The first start initializes the
+// datadir (the `mysql` database; root@localhost, root@127.0.0.1 and root@::1 without password)
+// through the same TOI path as any DDL.
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { WriteSet } from '../codec/index.js';
+import { transactionId } from '../codec/index.js';
+import type { ServerConfig } from '../config/index.js';
+import { nodeId } from '../core/types.js';
+import { Engine } from '../engine/engine.js';
+import { userFunctions } from '../engine/functions.js';
+import { ReadPool } from '../engine/read-pool.js';
+import {
+  MysqlServer,
+  SERVER_VERSION_DEFAULT,
+  type Logger,
+  type TlsOptions,
+} from '../mysql/index.js';
+import { Store, storePath } from '../storage/index.js';
+import { LocalReplicator } from './local-replicator.js';
+
+export interface StandaloneNode {
+  readonly address: AddressInfo;
+  readonly engine: Engine;
+  readonly store: Store;
+  readonly server: MysqlServer;
+  stop(): Promise<void>;
+}
+
+export interface StandaloneOptions {
+  /** Where log lines go (default: stderr, as mariadbd logs). */
+  readonly log?: (line: string) => void;
+  /** Worker threads for autocommit reads (default 2; 0 reads on the main thread). */
+  readonly readWorkers?: number;
+}
+
+export type StartResult =
+  | { readonly ok: true; readonly node: StandaloneNode }
+  | { readonly ok: false; readonly message: string };
+
+const READER_POOL_SIZE = 64;
+const READ_WORKERS_DEFAULT = 2;
+
+const INIT_STATEMENTS = [
+  'CREATE DATABASE IF NOT EXISTS mysql',
+  ...['localhost', '127.0.0.1', '::1'].flatMap((host) => [
+    `CREATE USER IF NOT EXISTS 'root'@'${host}'`,
+    `GRANT ALL PRIVILEGES ON *.* TO 'root'@'${host}' WITH GRANT OPTION`,
+  ]),
+];
+
+function timestamp(): string {
+  const d = new Date();
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+export async function startStandalone(
+  config: ServerConfig,
+  options: StandaloneOptions = {},
+): Promise<StartResult> {
+  const write = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const log = (level: string, message: string): void =>
+    write(`${timestamp()} 0 [${level}] ${message}`);
+  const server = config.server;
+  const opened = Store.open({
+    path: storePath(server.datadir),
+    nodeId: nodeId(server.wsrepNodeName),
+    functions: userFunctions(),
+    // A transaction keeps its snapshot's connection until it ends; opening one costs a
+    // connection setup and fresh prepared statements, so enough idle ones are kept.
+    limits: {
+      readerPoolSize: READER_POOL_SIZE,
+      writerWaitTimeoutMs: server.innodbLockWaitTimeoutSeconds * 1000,
+    },
+  });
+  if (!opened.ok) {
+    const e = opened.error;
+    return {
+      ok: false,
+      message:
+        e.kind === 'open_failed'
+          ? `cannot open the datadir ${server.datadir}: ${e.detail}`
+          : `the datadir has an unknown format (version ${e.version})`,
+    };
+  }
+  const store = opened.value;
+  if (store.clusterUuid() === null) await store.setClusterUuid(randomUUID());
+  const version = SERVER_VERSION_DEFAULT.replace(/^5\.5\.5-/, '');
+  const ssl =
+    server.sslCert !== null && server.sslKey !== null
+      ? { cert: server.sslCert, key: server.sslKey, ca: server.sslCa ?? '' }
+      : null;
+  const engine = new Engine({
+    store,
+    nodeId: nodeId(server.wsrepNodeName),
+    version,
+    log: (line) => log('Note', line),
+    facts: {
+      port: server.port,
+      datadir: server.datadir,
+      nodeName: server.wsrepNodeName,
+      clusterName: server.wsrepClusterName,
+      clusterAddress: '',
+      nodeAddress: '',
+      incomingAddress: '',
+      wsrepOn: false,
+      maxConnections: server.maxConnections,
+      maxAllowedPacket: server.maxAllowedPacketBytes,
+      lockWaitTimeoutSeconds: server.innodbLockWaitTimeoutSeconds,
+      autoIncrementIncrement: server.autoIncrementIncrement,
+      autoIncrementOffset: server.autoIncrementOffset,
+      retryAutocommit: server.wsrepRetryAutocommit,
+      autoIncrementControl: server.wsrepAutoIncrementControl,
+      syncWait: server.wsrepSyncWait,
+      slaveThreads: server.wsrepSlaveThreads,
+      sstMethod: server.wsrepSstMethod,
+      providerOptions: server.wsrepProviderOptions,
+      maxWsSize: server.wsrepMaxWsSizeBytes,
+      ssl,
+    },
+  });
+  const replicator = new LocalReplicator({
+    store,
+    translator: engine.translator,
+    nodeName: server.wsrepNodeName,
+    clusterName: server.wsrepClusterName,
+    nodeAddress: `${server.bindAddress ?? '127.0.0.1'}:${server.port}`,
+    log: (line) => log('ERROR', line),
+  });
+  if (engine.catalog.accounts().length === 0) {
+    const initialized = await initialize(engine, replicator);
+    if (initialized !== null) {
+      store.close();
+      return { ok: false, message: initialized };
+    }
+    log(
+      'Note',
+      `trireme: initialized the datadir ${server.datadir} (root@localhost, root@127.0.0.1, root@::1 without password)`,
+    );
+  }
+  let tls: TlsOptions | undefined;
+  try {
+    if (ssl !== null)
+      tls = {
+        cert: readFileSync(ssl.cert),
+        key: readFileSync(ssl.key),
+        ...(ssl.ca !== '' ? { ca: readFileSync(ssl.ca) } : {}),
+      };
+  } catch (error) {
+    store.close();
+    return { ok: false, message: `cannot read the TLS files: ${(error as Error).message}` };
+  }
+  const logger: Logger = (level, message) => {
+    if (level === 'debug') return;
+    log(level === 'error' ? 'ERROR' : level === 'warn' ? 'Warning' : 'Note', message);
+  };
+  const workers = options.readWorkers ?? READ_WORKERS_DEFAULT;
+  if (workers > 0) {
+    try {
+      engine.readPool = await ReadPool.start(
+        storePath(server.datadir),
+        server.wsrepNodeName,
+        workers,
+      );
+    } catch (error) {
+      store.close();
+      return { ok: false, message: `cannot start the reader workers: ${(error as Error).message}` };
+    }
+  }
+  const mysql = new MysqlServer(
+    {
+      host: server.bindAddress ?? '0.0.0.0',
+      port: server.port,
+      maxConnections: server.maxConnections,
+      maxAllowedPacketBytes: server.maxAllowedPacketBytes,
+      ...(tls !== undefined ? { tls } : {}),
+      requireSecureTransport: server.requireSecureTransport && tls !== undefined,
+      logger,
+    },
+    engine,
+  );
+  engine.attach(replicator, mysql);
+  let address: AddressInfo;
+  try {
+    address = await mysql.listen();
+  } catch (error) {
+    await engine.readPool?.close();
+    store.close();
+    return {
+      ok: false,
+      message: `cannot listen on ${server.bindAddress ?? '0.0.0.0'}:${server.port}: ${(error as Error).message}`,
+    };
+  }
+  log('Note', `trireme: ready for connections.`);
+  write(
+    `Version: '${version}'  socket: ''  port: ${address.port}  trireme standalone node (wsrep_on=OFF, seqno ${store.appliedSeqno()})`,
+  );
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    log('Note', 'trireme: Normal shutdown');
+    await mysql.close();
+    await engine.readPool?.close();
+    store.close();
+    log('Note', 'trireme: Shutdown complete');
+  };
+  return { ok: true, node: { address, engine, store, server: mysql, stop } };
+}
+
+async function initialize(engine: Engine, replicator: LocalReplicator): Promise<string | null> {
+  const writeSet: WriteSet = {
+    originNodeId: engine.nodeId,
+    originTransactionId: transactionId(engine.nextToiId()),
+    seqnoSnapshot: engine.store.appliedSeqno(),
+    flags: { commit: true, rollback: false, toi: true, paUnsafe: true },
+    keys: [{ database: 'mysql', table: '', keyBytes: new Uint8Array(0), exclusive: true }],
+    rows: [],
+    statements: INIT_STATEMENTS.map((sql) => ({ database: '', sql })),
+  };
+  const outcome = await replicator.replicate(writeSet);
+  if (outcome.kind === 'committed') return null;
+  return `cannot initialize the datadir: ${'message' in outcome ? outcome.message : 'reason' in outcome ? outcome.reason : outcome.kind}`;
+}

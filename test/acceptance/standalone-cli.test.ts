@@ -1,0 +1,177 @@
+// The Debian `mariadb` client against a standalone node, with and without TLS (a certificate
+// from trireme's own CA tooling): connect, SHOW DATABASES, USE, SHOW TABLES, `status`, the
+// wsrep status, and a script of DDL and DML whose output is compared line by line. Skipped when
+// the client is not installed.
+import assert from 'node:assert/strict';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { createCa, createNodeCert } from '../../src/cli/cert.js';
+import { startNode, tempDir, type NodeFixture } from '../engine/node-fixture.js';
+
+const run = promisify(execFile);
+const installed = spawnSync('mariadb', ['--version'], { encoding: 'utf8' }).status === 0;
+const skip = installed ? false : 'the mariadb client is not installed';
+
+let fixture: NodeFixture;
+let certDir: string;
+
+before(async () => {
+  if (!installed) return;
+  certDir = tempDir('trireme-cli-certs-');
+  const ca = await createCa();
+  const node = await createNodeCert(ca, { name: 'node1' });
+  writeFileSync(join(certDir, 'ca.pem'), ca.certPem);
+  writeFileSync(join(certDir, 'node1.pem'), node.certPem);
+  writeFileSync(join(certDir, 'node1-key.pem'), node.keyPem);
+  fixture = await startNode({
+    args: [
+      `--ssl-cert=${join(certDir, 'node1.pem')}`,
+      `--ssl-key=${join(certDir, 'node1-key.pem')}`,
+      `--ssl-ca=${join(certDir, 'ca.pem')}`,
+    ],
+  });
+});
+
+after(async () => {
+  if (installed) await fixture.destroy();
+});
+
+interface Outcome {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the client with `input` on stdin; asynchronously, since the node runs in this process. */
+function feed(args: string[], input: string): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('mariadb', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill(), 20_000);
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+    child.stdin.end(input);
+  });
+}
+
+function baseArgs(): string[] {
+  return ['--no-defaults', '-h127.0.0.1', `-P${fixture.port}`, '-uroot'];
+}
+
+async function mariadb(args: string[], input?: string): Promise<string> {
+  if (input === undefined) {
+    const { stdout } = await run('mariadb', [...baseArgs(), ...args], {
+      timeout: 20_000,
+      encoding: 'utf8',
+    });
+    return stdout;
+  }
+  const result = await feed([...baseArgs(), ...args], input);
+  assert.equal(result.status, 0, result.stderr);
+  return result.stdout;
+}
+
+test('the ready line is logged like mariadbd', { skip }, () => {
+  assert.ok(fixture.log.some((line) => /\[Note\] trireme: ready for connections\./.test(line)));
+  assert.ok(fixture.log.some((line) => line.startsWith("Version: '10.11.99-MariaDB-trireme'")));
+});
+
+test('SHOW DATABASES, USE and SHOW TABLES', { skip }, async () => {
+  await mariadb(['-e', 'CREATE DATABASE shop; CREATE TABLE shop.items (id INT PRIMARY KEY)']);
+  assert.equal(
+    await mariadb(['--batch', '-e', 'SHOW DATABASES']),
+    'Database\ninformation_schema\nmysql\nperformance_schema\nshop\n',
+  );
+  assert.equal(
+    await mariadb(['--batch', '-e', 'USE shop; SHOW TABLES']),
+    'Tables_in_shop\nitems\n',
+  );
+  assert.equal(await mariadb(['--batch', 'shop', '-e', 'SELECT DATABASE()']), 'DATABASE()\nshop\n');
+});
+
+test('`status` and SHOW STATUS LIKE wsrep% over TLS', { skip }, async () => {
+  const status = await mariadb(['--ssl', `--ssl-ca=${join(certDir, 'ca.pem')}`, '-e', 'status']);
+  assert.match(status, /SSL:\s+Cipher in use is /);
+  assert.match(status, /Server version:\s+10\.11\.99-MariaDB-trireme/);
+  assert.match(status, /Server characterset:\s+utf8mb4/);
+  assert.match(status, /Uptime:\s+\d+ sec/);
+  const wsrep = await mariadb(['--ssl', '--batch', '-e', "SHOW STATUS LIKE 'wsrep%'"]);
+  const values = new Map(
+    wsrep
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split('\t') as [string, string]),
+  );
+  assert.equal(values.get('wsrep_cluster_size'), '1');
+  assert.equal(values.get('wsrep_cluster_status'), 'Primary');
+  assert.equal(values.get('wsrep_ready'), 'ON');
+  assert.equal(values.get('wsrep_local_state_comment'), 'Synced');
+  const plain = await mariadb(['--skip-ssl', '-e', 'status']);
+  assert.match(plain, /SSL:\s+Not in use/);
+});
+
+const SCRIPT = `
+CREATE DATABASE IF NOT EXISTS shop;
+USE shop;
+CREATE TABLE orders (
+  id INT AUTO_INCREMENT PRIMARY KEY,
+  customer VARCHAR(40) NOT NULL,
+  amount DECIMAL(10,2) NOT NULL DEFAULT 0,
+  placed DATETIME NOT NULL,
+  KEY by_customer (customer)
+);
+INSERT INTO orders (customer, amount, placed) VALUES
+  ('ada', 12.50, '2024-03-01 10:00:00'),
+  ('bob', 7.25, '2024-03-02 11:30:00'),
+  ('ada', 30.00, '2024-03-03 09:15:00');
+UPDATE orders SET amount = amount + 1 WHERE customer = 'bob';
+DELETE FROM orders WHERE id = 3;
+BEGIN;
+INSERT INTO orders (customer, amount, placed) VALUES ('cy', 1.00, '2024-03-04 08:00:00');
+COMMIT;
+SELECT id, customer, amount, placed FROM orders ORDER BY id;
+SELECT customer, COUNT(*) AS n, SUM(amount) AS total FROM orders GROUP BY customer;
+SELECT CONCAT(customer, '#', id) AS tag, DATE_FORMAT(placed, '%Y/%m/%d') AS day FROM orders WHERE amount > 5 ORDER BY id;
+DESCRIBE orders;
+`;
+
+const EXPECTED = `id\tcustomer\tamount\tplaced
+1\tada\t12.50\t2024-03-01 10:00:00
+2\tbob\t8.25\t2024-03-02 11:30:00
+4\tcy\t1.00\t2024-03-04 08:00:00
+customer\tn\ttotal
+ada\t1\t12.50
+bob\t1\t8.25
+cy\t1\t1.00
+tag\tday
+ada#1\t2024/03/01
+bob#2\t2024/03/02
+Field\tType\tNull\tKey\tDefault\tExtra
+id\tint(11)\tNO\tPRI\tNULL\tauto_increment
+customer\tvarchar(40)\tNO\tMUL\tNULL\t
+amount\tdecimal(10,2)\tNO\t\t0.00\t
+placed\tdatetime\tNO\t\tNULL\t
+`;
+
+test('a script of DDL and DML gives the expected output', { skip }, async () => {
+  assert.equal(await mariadb(['--batch'], SCRIPT), EXPECTED);
+});
+
+test('an error in a script stops it with the MySQL code and line', { skip }, async () => {
+  const result = await feed([...baseArgs(), 'shop'], 'SELECT 1;\nSELECT * FROM nowhere;\n');
+  assert.equal(result.status, 1);
+  assert.match(
+    result.stderr,
+    /ERROR 1146 \(42S02\) at line 2: Table 'shop\.nowhere' doesn't exist/,
+  );
+});

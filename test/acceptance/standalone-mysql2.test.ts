@@ -1,0 +1,399 @@
+// mysql2 against an in-process standalone node (127.0.0.1, port 0, temporary datadir): databases, DDL through
+// TOI, DML with MySQL's affected-rows semantics, transactions, AUTO_INCREMENT, error codes,
+// prepared statements, SHOW and information_schema, users and privileges, restart.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import mysql from 'mysql2/promise';
+import { startNode, type NodeFixture } from '../engine/node-fixture.js';
+
+let fixture: NodeFixture;
+let root: mysql.Connection;
+
+async function connect(options: Partial<mysql.ConnectionOptions> = {}): Promise<mysql.Connection> {
+  return mysql.createConnection({
+    host: '127.0.0.1',
+    port: fixture.port,
+    user: 'root',
+    ...options,
+  });
+}
+
+async function rows(
+  c: mysql.Connection,
+  sql: string,
+  params: unknown[] = [],
+): Promise<Record<string, unknown>[]> {
+  const [result] = await c.query(sql, params);
+  return result as Record<string, unknown>[];
+}
+
+async function errno(promise: Promise<unknown>): Promise<number> {
+  try {
+    await promise;
+  } catch (error) {
+    return (error as { errno: number }).errno;
+  }
+  return 0;
+}
+
+before(async () => {
+  fixture = await startNode();
+  root = await connect();
+  await root.query('CREATE DATABASE app');
+  await root.query('USE app');
+});
+
+after(async () => {
+  await root.end();
+  await fixture.destroy();
+});
+
+describe('databases and DDL', () => {
+  test('SHOW DATABASES lists the reserved names and created databases', async () => {
+    const names = (await rows(root, 'SHOW DATABASES')).map((r) => r['Database']);
+    assert.deepEqual(names, ['app', 'information_schema', 'mysql', 'performance_schema']);
+  });
+
+  test('reserved databases cannot be created or dropped', async () => {
+    assert.equal(await errno(root.query('CREATE DATABASE information_schema')), 1044);
+    assert.equal(await errno(root.query('DROP DATABASE mysql')), 1044);
+    assert.equal(await errno(root.query('CREATE DATABASE app')), 1007);
+  });
+
+  test('USE of an unknown database is 1049, without a database 1046', async () => {
+    const c = await connect();
+    assert.equal(await errno(c.query('USE nowhere')), 1049);
+    assert.equal(await errno(c.query('SELECT * FROM t')), 1046);
+    await c.end();
+  });
+
+  test('CREATE TABLE goes through TOI and the catalog is persisted', async () => {
+    await root.query(
+      'CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(20) NOT NULL, n INT DEFAULT 0, UNIQUE KEY uname (name))',
+    );
+    const [[create]] = (await root.query('SHOW CREATE TABLE t')) as unknown as [
+      [{ 'Create Table': string }],
+    ];
+    assert.match(create['Create Table'], /UNIQUE KEY `uname` \(`name`\)/);
+    assert.equal(await errno(root.query('CREATE TABLE t (id INT)')), 1050);
+    const [result] = await root.query('CREATE TABLE IF NOT EXISTS t (id INT)');
+    assert.equal((result as mysql.ResultSetHeader).warningStatus, 1);
+    const status = await rows(root, "SHOW STATUS LIKE 'wsrep_last_committed'");
+    assert.ok(Number(status[0]?.['Value']) > 2);
+  });
+});
+
+describe('DML', () => {
+  test('INSERT: AUTO_INCREMENT ids, LAST_INSERT_ID, multi-row info string', async () => {
+    const [one] = await root.query("INSERT INTO t (name) VALUES ('a')");
+    assert.equal((one as mysql.ResultSetHeader).insertId, 1);
+    const [two] = await root.query("INSERT INTO t (name) VALUES ('b'), ('c')");
+    assert.equal((two as mysql.ResultSetHeader).affectedRows, 2);
+    assert.match((two as mysql.ResultSetHeader).info, /Records: 2 {2}Duplicates: 0 {2}Warnings: 0/);
+    assert.deepEqual(await rows(root, 'SELECT LAST_INSERT_ID() AS id'), [{ id: 2 }]);
+    assert.deepEqual(
+      (await rows(root, 'SELECT id, name FROM t ORDER BY id')).map((r) => r['id']),
+      [1, 2, 3],
+    );
+  });
+
+  test('errors carry MySQL codes: 1062, 1146, 1054, 1064, 1048', async () => {
+    await assert.rejects(
+      root.query("INSERT INTO t (name) VALUES ('a')"),
+      (e: { errno: number; message: string }) => {
+        assert.equal(e.errno, 1062);
+        assert.equal(e.message, "Duplicate entry 'a' for key 'uname'");
+        return true;
+      },
+    );
+    await assert.rejects(
+      root.query("INSERT INTO t (id, name) VALUES (1, 'zz')"),
+      /Duplicate entry '1' for key 'PRIMARY'/,
+    );
+    assert.equal(await errno(root.query('SELECT * FROM missing')), 1146);
+    assert.equal(await errno(root.query('SELECT nope FROM t')), 1054);
+    assert.equal(await errno(root.query('SELEC 1')), 1064);
+    assert.equal(await errno(root.query('INSERT INTO t (name) VALUES (NULL)')), 1048);
+  });
+
+  test('UPDATE counts rows; with CLIENT_FOUND_ROWS (mysql2) the matched ones', async () => {
+    const [r] = await root.query('UPDATE t SET n = n + 1 WHERE id <= 2');
+    assert.equal((r as mysql.ResultSetHeader).affectedRows, 2);
+    assert.match((r as mysql.ResultSetHeader).info, /Rows matched: 2 {2}Changed: 2/);
+  });
+
+  test('INSERT … ON DUPLICATE KEY UPDATE reports 1 for an insert and 2 for an update', async () => {
+    const [inserted] = await root.query(
+      "INSERT INTO t (name, n) VALUES ('d', 1) ON DUPLICATE KEY UPDATE n = n + 10",
+    );
+    assert.equal((inserted as mysql.ResultSetHeader).affectedRows, 1);
+    const [updated] = await root.query(
+      "INSERT INTO t (name, n) VALUES ('d', 1) ON DUPLICATE KEY UPDATE n = n + 10",
+    );
+    assert.equal((updated as mysql.ResultSetHeader).affectedRows, 2);
+    assert.deepEqual(await rows(root, "SELECT n FROM t WHERE name = 'd'"), [{ n: 11 }]);
+  });
+
+  test('prepared statements: parameters, binary rows with MySQL types', async () => {
+    const [result] = await root.execute(
+      'SELECT id, name, n, NOW() AS now FROM t WHERE id = ?',
+      [1],
+    );
+    const row = (result as Record<string, unknown>[])[0]!;
+    assert.equal(row['id'], 1);
+    assert.equal(row['name'], 'a');
+    assert.ok(row['now'] instanceof Date);
+    const [inserted] = await root.execute('INSERT INTO t (name) VALUES (?)', ['prepared']);
+    assert.ok((inserted as mysql.ResultSetHeader).insertId > 3);
+  });
+
+  test('a pool of connections inserts concurrently without id collisions', async () => {
+    const pool = mysql.createPool({
+      host: '127.0.0.1',
+      port: fixture.port,
+      user: 'root',
+      database: 'app',
+      connectionLimit: 8,
+    });
+    await pool.query('CREATE TABLE seq (id BIGINT AUTO_INCREMENT PRIMARY KEY, who INT)');
+    const results = await Promise.all(
+      Array.from({ length: 64 }, (_, i) => pool.execute('INSERT INTO seq (who) VALUES (?)', [i])),
+    );
+    const ids = results.map(([r]) => (r as mysql.ResultSetHeader).insertId);
+    assert.equal(new Set(ids).size, 64);
+    const [count] = await pool.query('SELECT COUNT(*) AS n FROM seq');
+    assert.deepEqual(count, [{ n: 64 }]);
+    await pool.end();
+  });
+});
+
+describe('transactions', () => {
+  test('COMMIT makes changes visible, ROLLBACK and ROLLBACK TO SAVEPOINT undo them', async () => {
+    const other = await connect({ database: 'app' });
+    await root.query('BEGIN');
+    await root.query("INSERT INTO t (name) VALUES ('tx1')");
+    assert.deepEqual(await rows(other, "SELECT COUNT(*) AS n FROM t WHERE name = 'tx1'"), [
+      { n: 0 },
+    ]);
+    await root.query('SAVEPOINT s1');
+    await root.query("INSERT INTO t (name) VALUES ('tx2')");
+    await root.query('ROLLBACK TO SAVEPOINT s1');
+    await root.query('COMMIT');
+    assert.deepEqual(await rows(other, "SELECT name FROM t WHERE name LIKE 'tx%'"), [
+      { name: 'tx1' },
+    ]);
+    await root.query('START TRANSACTION');
+    await root.query("DELETE FROM t WHERE name = 'tx1'");
+    await root.query('ROLLBACK');
+    assert.deepEqual(await rows(other, "SELECT COUNT(*) AS n FROM t WHERE name = 'tx1'"), [
+      { n: 1 },
+    ]);
+    await other.end();
+  });
+
+  test('autocommit=0 opens transactions implicitly; READ ONLY refuses writes (1792)', async () => {
+    const c = await connect({ database: 'app' });
+    await c.query('SET autocommit = 0');
+    await c.query("INSERT INTO t (name) VALUES ('implicit')");
+    assert.deepEqual(await rows(root, "SELECT COUNT(*) AS n FROM t WHERE name = 'implicit'"), [
+      { n: 0 },
+    ]);
+    await c.query('COMMIT');
+    assert.deepEqual(await rows(root, "SELECT COUNT(*) AS n FROM t WHERE name = 'implicit'"), [
+      { n: 1 },
+    ]);
+    await c.query('SET autocommit = 1');
+    await c.query('START TRANSACTION READ ONLY');
+    assert.equal(await errno(c.query("INSERT INTO t (name) VALUES ('ro')")), 1792);
+    await c.query('COMMIT');
+    await c.end();
+  });
+
+  test('a writer waiting past innodb_lock_wait_timeout gets 1205', async () => {
+    const a = await connect({ database: 'app' });
+    const b = await connect({ database: 'app' });
+    await a.query('BEGIN');
+    await a.query('UPDATE t SET n = 5 WHERE id = 1');
+    await b.query('SET SESSION innodb_lock_wait_timeout = 1');
+    assert.equal(await errno(b.query('UPDATE t SET n = 6 WHERE id = 2')), 1205);
+    await a.query('COMMIT');
+    await a.end();
+    await b.end();
+  });
+
+  test('DDL brute-force aborts an open write transaction: its COMMIT gets 1213', async () => {
+    const a = await connect({ database: 'app' });
+    await a.query('BEGIN');
+    await a.query('UPDATE t SET n = 7 WHERE id = 1');
+    await root.query('CREATE INDEX byn ON t (n)');
+    await assert.rejects(
+      a.query('COMMIT'),
+      (e: { errno: number; sqlState: string; message: string }) => {
+        assert.equal(e.errno, 1213);
+        assert.equal(e.sqlState, '40001');
+        assert.equal(
+          e.message,
+          'Deadlock found when trying to get lock; try restarting transaction',
+        );
+        return true;
+      },
+    );
+    assert.notDeepEqual(await rows(root, 'SELECT n FROM t WHERE id = 1'), [{ n: 7 }]);
+    await a.end();
+  });
+
+  test('SELECT … FOR UPDATE in a transaction takes the writer and certifies the rows read', async () => {
+    await root.query('BEGIN');
+    const locked = await rows(root, 'SELECT id FROM t WHERE id = 2 FOR UPDATE');
+    assert.deepEqual(locked, [{ id: 2 }]);
+    await root.query('COMMIT');
+  });
+});
+
+describe('SHOW, variables and information_schema', () => {
+  test('system variables clients read at connect', async () => {
+    const [r] = await root.query(
+      'SELECT @@version_comment, @@max_allowed_packet, @@session.autocommit, @@global.wsrep_on, @@transaction_isolation, @@lower_case_table_names',
+    );
+    const row = (r as Record<string, unknown>[])[0]!;
+    assert.equal(row['@@max_allowed_packet'], 16777216);
+    assert.equal(row['@@session.autocommit'], 1);
+    assert.equal(row['@@global.wsrep_on'], 0);
+    assert.equal(row['@@transaction_isolation'], 'REPEATABLE-READ');
+    assert.equal(await errno(root.query('SELECT @@no_such_variable')), 1193);
+    assert.deepEqual(await rows(root, 'SELECT VERSION() AS v'), [
+      { v: '10.11.99-MariaDB-trireme' },
+    ]);
+  });
+
+  test('SET SESSION / GLOBAL, SET NAMES and SHOW VARIABLES with LIKE and WHERE', async () => {
+    await root.query('SET SESSION sql_mode = ""');
+    assert.deepEqual(await rows(root, "SHOW VARIABLES LIKE 'sql_mode'"), [
+      { Variable_name: 'sql_mode', Value: '' },
+    ]);
+    await root.query('SET NAMES utf8mb4');
+    await root.query('SET GLOBAL wsrep_retry_autocommit = 3');
+    assert.deepEqual(
+      await rows(root, "SHOW GLOBAL VARIABLES WHERE Variable_name = 'wsrep_retry_autocommit'"),
+      [{ Variable_name: 'wsrep_retry_autocommit', Value: '3' }],
+    );
+    assert.equal(await errno(root.query('SET SESSION wsrep_node_name = "x"')), 1238);
+    await root.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
+  });
+
+  test("SHOW STATUS LIKE 'wsrep%' has Galera's names for a cluster of one", async () => {
+    const status = new Map(
+      (await rows(root, "SHOW STATUS LIKE 'wsrep%'")).map((r) => [r['Variable_name'], r['Value']]),
+    );
+    assert.equal(status.get('wsrep_ready'), 'ON');
+    assert.equal(status.get('wsrep_cluster_size'), '1');
+    assert.equal(status.get('wsrep_cluster_status'), 'Primary');
+    assert.equal(status.get('wsrep_local_state'), '4');
+    assert.equal(status.get('wsrep_local_state_comment'), 'Synced');
+    const threads = await rows(
+      root,
+      "SHOW STATUS WHERE Variable_name IN ('Threads_connected', 'Uptime')",
+    );
+    assert.equal(threads.length, 2);
+  });
+
+  test('SHOW TABLES / COLUMNS / INDEX / TABLE STATUS / PROCESSLIST / WARNINGS', async () => {
+    assert.ok((await rows(root, 'SHOW TABLES')).some((r) => r['Tables_in_app'] === 't'));
+    assert.deepEqual(
+      (await rows(root, 'SHOW COLUMNS FROM t')).map((r) => r['Field']),
+      ['id', 'name', 'n'],
+    );
+    assert.ok((await rows(root, 'SHOW INDEX FROM t')).some((r) => r['Key_name'] === 'uname'));
+    assert.equal((await rows(root, "SHOW TABLE STATUS LIKE 't'"))[0]?.['Engine'], 'InnoDB');
+    assert.ok((await rows(root, 'SHOW PROCESSLIST')).length >= 1);
+    await root.query('DROP TABLE IF EXISTS nothing_here');
+    assert.deepEqual(await rows(root, 'SHOW WARNINGS'), [
+      { Level: 'Note', Code: 1051, Message: "Unknown table 'app.nothing_here'" },
+    ]);
+  });
+
+  test('information_schema SCHEMATA, TABLES, COLUMNS, STATISTICS', async () => {
+    const schemata = await rows(
+      root,
+      "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'app'",
+    );
+    assert.deepEqual(schemata, [{ SCHEMA_NAME: 'app' }]);
+    const tables = await rows(
+      root,
+      "SELECT TABLE_NAME, ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'app' AND TABLE_NAME = 't'",
+    );
+    assert.deepEqual(tables, [{ TABLE_NAME: 't', ENGINE: 'InnoDB' }]);
+    const columns = await rows(
+      root,
+      "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_KEY FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'app' AND TABLE_NAME = 't' ORDER BY ORDINAL_POSITION",
+    );
+    assert.deepEqual(columns[0], { COLUMN_NAME: 'id', DATA_TYPE: 'int', COLUMN_KEY: 'PRI' });
+    const stats = await rows(
+      root,
+      "SELECT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'app' AND TABLE_NAME = 't' ORDER BY INDEX_NAME",
+    );
+    assert.ok(stats.some((r) => r['INDEX_NAME'] === 'uname'));
+  });
+});
+
+describe('users and privileges', () => {
+  test('CREATE USER, GRANT, SHOW GRANTS, password check and per-statement privileges', async () => {
+    await root.query("CREATE USER 'ann'@'%' IDENTIFIED BY 'secret'");
+    await root.query("GRANT SELECT, INSERT ON app.* TO 'ann'@'%'");
+    const grants = (await rows(root, "SHOW GRANTS FOR 'ann'@'%'")).map((r) => Object.values(r)[0]);
+    assert.deepEqual(grants, [
+      "GRANT USAGE ON *.* TO `ann`@`%` IDENTIFIED BY PASSWORD '*14E65567ABDB5135D0CFD9A70B3032C179A49EE7'",
+      'GRANT SELECT, INSERT ON `app`.* TO `ann`@`%`',
+    ]);
+    assert.equal(await errno(connect({ user: 'ann', password: 'wrong' })), 1045);
+    const ann = await connect({ user: 'ann', password: 'secret', database: 'app' });
+    await ann.query("INSERT INTO t (name) VALUES ('by ann')");
+    assert.equal(await errno(ann.query('DELETE FROM t')), 1142);
+    assert.equal(await errno(ann.query('CREATE DATABASE anns')), 1044);
+    assert.equal(await errno(ann.query("CREATE USER 'x'@'%'")), 1227);
+    await root.query("REVOKE INSERT ON app.* FROM 'ann'@'%'");
+    assert.equal(await errno(ann.query("INSERT INTO t (name) VALUES ('again')")), 1142);
+    await ann.end();
+    await root.query("DROP USER 'ann'@'%'");
+    assert.equal(await errno(connect({ user: 'ann', password: 'secret' })), 1045);
+  });
+
+  test('KILL ends another connection; an unknown id is 1094', async () => {
+    const victim = await connect();
+    const [[{ id }]] = (await victim.query('SELECT CONNECTION_ID() AS id')) as unknown as [
+      [{ id: number }],
+    ];
+    await root.query(`KILL ${id}`);
+    assert.notEqual(await errno(victim.query('SELECT 1')), 0);
+    assert.equal(await errno(root.query('KILL 999999')), 1094);
+  });
+});
+
+describe('restart', () => {
+  test('the catalog, the data and the users survive a restart', async () => {
+    const { startNode: start, tempDir } = await import('../engine/node-fixture.js');
+    const datadir = tempDir('trireme-restart-');
+    const first = await start({ datadir });
+    const c1 = await mysql.createConnection({ host: '127.0.0.1', port: first.port, user: 'root' });
+    await c1.query('CREATE DATABASE kept');
+    await c1.query('CREATE TABLE kept.k (id INT AUTO_INCREMENT PRIMARY KEY, v TEXT)');
+    await c1.query("INSERT INTO kept.k (v) VALUES ('one'), ('two')");
+    await c1.end();
+    await first.stop();
+    const second = await start({ datadir });
+    const c2 = await mysql.createConnection({
+      host: '127.0.0.1',
+      port: second.port,
+      user: 'root',
+      database: 'kept',
+    });
+    assert.deepEqual(await rows(c2, 'SELECT id, v FROM k ORDER BY id'), [
+      { id: 1, v: 'one' },
+      { id: 2, v: 'two' },
+    ]);
+    const [r] = await c2.query("INSERT INTO k (v) VALUES ('three')");
+    assert.equal((r as mysql.ResultSetHeader).insertId, 3);
+    await c2.end();
+    await second.destroy();
+  });
+});

@@ -1,0 +1,121 @@
+// mysqldump of a trireme database, loaded into a fresh node with the mariadb client, gives the
+// same logical checksum (storage's per-table SHA-256 over rows in key order). Skipped when
+// mysqldump or the mariadb client is not installed.
+import assert from 'node:assert/strict';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { startNode, type NodeFixture } from '../engine/node-fixture.js';
+
+const run = promisify(execFile);
+const installed =
+  spawnSync('mysqldump', ['--version'], { encoding: 'utf8' }).status === 0 &&
+  spawnSync('mariadb', ['--version'], { encoding: 'utf8' }).status === 0;
+const skip = installed ? false : 'mysqldump or the mariadb client is not installed';
+
+let source: NodeFixture;
+let target: NodeFixture;
+
+before(async () => {
+  if (!installed) return;
+  source = await startNode();
+  target = await startNode();
+});
+
+after(async () => {
+  if (!installed) return;
+  await source.destroy();
+  await target.destroy();
+});
+
+function load(port: number, sql: string): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('mariadb', ['--no-defaults', '-h127.0.0.1', `-P${port}`, '-uroot'], {
+      stdio: ['pipe', 'ignore', 'inherit'],
+    });
+    child.on('error', reject);
+    child.on('close', resolve);
+    child.stdin.end(sql);
+  });
+}
+
+const FIXTURE = `
+CREATE DATABASE store;
+USE store;
+CREATE TABLE customers (
+  id INT AUTO_INCREMENT PRIMARY KEY,
+  name VARCHAR(40) NOT NULL,
+  email VARCHAR(80) UNIQUE,
+  balance DECIMAL(12,2) NOT NULL DEFAULT 0,
+  joined DATETIME,
+  note TEXT,
+  avatar BLOB
+);
+CREATE TABLE orders (
+  id BIGINT AUTO_INCREMENT PRIMARY KEY,
+  customer_id INT NOT NULL,
+  total DOUBLE,
+  day DATE,
+  KEY by_customer (customer_id),
+  CONSTRAINT fk_customer FOREIGN KEY (customer_id) REFERENCES customers (id)
+);
+CREATE TABLE tags (a INT, b VARCHAR(10), PRIMARY KEY (a, b));
+INSERT INTO customers (name, email, balance, joined, note, avatar) VALUES
+  ('Ada', 'ada@example.com', 10.50, '2024-01-02 03:04:05', 'it''s "quoted"\\nand a newline', X'00FF10'),
+  ('Bob', NULL, 0, NULL, NULL, NULL),
+  ('Zoë', 'zoe@example.com', -3.25, '2023-12-31 23:59:59', 'ünïcødé ✓', X'AB');
+INSERT INTO orders (customer_id, total, day) VALUES (1, 12.5, '2024-02-03'), (1, 0.1, '2024-02-04'), (3, 99.99, NULL);
+INSERT INTO tags VALUES (1, 'x'), (1, 'y'), (2, 'x');
+`;
+
+test(
+  'a dump reloads into a fresh node with an identical checksum',
+  { skip, timeout: 60_000 },
+  async () => {
+    assert.equal(await load(source.port, FIXTURE), 0);
+    const { stdout: dump } = await run(
+      'mysqldump',
+      [
+        '--no-defaults',
+        '-h127.0.0.1',
+        `-P${source.port}`,
+        '-uroot',
+        '--hex-blob',
+        '--databases',
+        'store',
+      ],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    assert.match(dump, /CREATE TABLE `customers`/);
+    assert.match(dump, /INSERT INTO `orders` VALUES/);
+    assert.equal(await load(target.port, dump), 0);
+    const before = await source.node.store.checksum();
+    const after = await target.node.store.checksum();
+    assert.ok(before.ok && after.ok);
+    assert.deepEqual(Object.keys(after.value.tables).sort(), [
+      'store.customers',
+      'store.orders',
+      'store.tags',
+    ]);
+    assert.deepEqual(after.value.tables, before.value.tables);
+    assert.equal(after.value.total, before.value.total);
+    const { stdout: create } = await run(
+      'mariadb',
+      [
+        '--no-defaults',
+        '-h127.0.0.1',
+        `-P${target.port}`,
+        '-uroot',
+        '--batch',
+        '--skip-column-names',
+        '-e',
+        'SHOW CREATE TABLE store.orders',
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.match(
+      create,
+      /CONSTRAINT `fk_customer` FOREIGN KEY \(`customer_id`\) REFERENCES `customers` \(`id`\)/,
+    );
+  },
+);

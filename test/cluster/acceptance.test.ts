@@ -1,0 +1,235 @@
+// Goal: what a Galera user runs — several trireme processes over mutual TLS — accepts writes on
+// every node, resolves conflicts, survives kill -9 of one, two or all nodes, and shrinks on a
+// graceful stop. Method: real processes on loopback from my.cnf files, mysql2 as the client.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Connection } from 'mysql2/promise';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCa, createNodeCert } from '../../src/cli/cert.js';
+import { freePort, localCluster, type LocalCluster } from './harness.js';
+import { NodeProcess, until } from './processes.js';
+
+let cluster: LocalCluster;
+let nodes: NodeProcess[];
+
+async function query<T = Record<string, unknown>>(
+  node: NodeProcess,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const conn = await node.connect();
+  try {
+    const [rows] = await conn.query(sql, params);
+    return rows as T[];
+  } finally {
+    await conn.end();
+  }
+}
+
+async function tableState(node: NodeProcess): Promise<string> {
+  const rows = await query(node, 'SELECT id, v FROM acc.t ORDER BY id');
+  return JSON.stringify(rows);
+}
+
+async function allEqual(): Promise<boolean> {
+  const states = await Promise.all(nodes.filter((n) => n.running).map(tableState));
+  return new Set(states).size === 1;
+}
+
+describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
+  before(async () => {
+    cluster = await localCluster(3);
+    nodes = cluster.names.map((name) => new NodeProcess(name, cluster));
+    nodes[0]!.start(['--wsrep-new-cluster']);
+    await nodes[0]!.waitReady();
+    nodes[1]!.start();
+    nodes[2]!.start();
+    await Promise.all(nodes.map((n) => n.waitReady()));
+    await until(
+      'cluster size 3',
+      async () => (await nodes[0]!.status('wsrep_cluster_size')) === '3',
+    );
+    await query(nodes[0]!, 'CREATE DATABASE acc');
+    await query(nodes[0]!, 'CREATE TABLE acc.t (id INT PRIMARY KEY, v INT NOT NULL)');
+  });
+
+  after(async () => {
+    for (const node of nodes ?? []) await node.stop();
+    cluster?.cleanup();
+  });
+
+  test('concurrent writes on all three nodes converge', async () => {
+    await Promise.all(
+      nodes.map(async (node, i) => {
+        for (let k = 0; k < 30; k++) {
+          await query(node, 'INSERT INTO acc.t (id, v) VALUES (?, ?)', [i * 1000 + k, k]);
+        }
+      }),
+    );
+    await until('equal tables', allEqual);
+    const rows = await query<{ n: number }>(nodes[2]!, 'SELECT COUNT(*) AS n FROM acc.t');
+    assert.equal(Number(rows[0]!.n), 90);
+  });
+
+  test('AUTO_INCREMENT values interleave across nodes (wsrep_auto_increment_control)', async () => {
+    await query(
+      nodes[0]!,
+      'CREATE TABLE acc.ai (id INT PRIMARY KEY AUTO_INCREMENT, node VARCHAR(4))',
+    );
+    await until('table everywhere', async () =>
+      (await Promise.all(nodes.map((n) => query(n, 'SHOW TABLES FROM acc LIKE ?', ['ai'])))).every(
+        (r) => r.length === 1,
+      ),
+    );
+    const ids: number[][] = [];
+    for (const node of nodes) {
+      const mine: number[] = [];
+      for (let k = 0; k < 3; k++) {
+        const conn = await node.connect();
+        const [result] = await conn.query('INSERT INTO acc.ai (node) VALUES (?)', [node.name]);
+        mine.push((result as { insertId: number }).insertId);
+        await conn.end();
+      }
+      ids.push(mine);
+    }
+    const residues = ids.map((mine) => new Set(mine.map((id) => id % 3)));
+    assert.ok(
+      residues.every((r) => r.size === 1),
+      `each node keeps to its own offset: ${JSON.stringify(ids)}`,
+    );
+    assert.equal(
+      new Set(residues.map((r) => [...r][0])).size,
+      3,
+      `offsets differ: ${JSON.stringify(ids)}`,
+    );
+  });
+
+  test('two nodes update the same row at once: one commits, the other gets 1213', async () => {
+    await query(nodes[0]!, 'INSERT INTO acc.t (id, v) VALUES (5000, 0)');
+    await until('row everywhere', async () =>
+      (await Promise.all(nodes.map((n) => query(n, 'SELECT v FROM acc.t WHERE id = 5000')))).every(
+        (r) => r.length === 1,
+      ),
+    );
+    const a: Connection = await nodes[0]!.connect();
+    const b: Connection = await nodes[1]!.connect();
+    try {
+      await a.query('BEGIN');
+      await b.query('BEGIN');
+      await a.query('UPDATE acc.t SET v = 1 WHERE id = 5000');
+      await b.query('UPDATE acc.t SET v = 2 WHERE id = 5000');
+      const results = await Promise.allSettled([a.query('COMMIT'), b.query('COMMIT')]);
+      const failed = results.filter((r) => r.status === 'rejected');
+      assert.equal(failed.length, 1, JSON.stringify(results.map((r) => r.status)));
+      const error = (failed[0] as PromiseRejectedResult).reason as { errno?: number };
+      assert.equal(error.errno, 1213);
+    } finally {
+      await a.end();
+      await b.end();
+    }
+  });
+
+  test('kill -9 of one node: the others keep committing; it restarts and catches up', async () => {
+    nodes[2]!.kill9();
+    await nodes[2]!.waitExit();
+    for (let k = 0; k < 20; k++)
+      await query(nodes[0]!, 'INSERT INTO acc.t (id, v) VALUES (?, 1)', [6000 + k]);
+    nodes[2]!.start();
+    await nodes[2]!.waitReady();
+    await until('n3 caught up', allEqual);
+  });
+
+  test('kill -9 of two nodes: the survivor answers 1047 and commits nothing; they come back', async () => {
+    nodes[1]!.kill9();
+    nodes[2]!.kill9();
+    await Promise.all([nodes[1]!.waitExit(), nodes[2]!.waitExit()]);
+    await until(
+      'survivor non-Primary',
+      async () => (await nodes[0]!.status('wsrep_cluster_status')) === 'non-Primary',
+    );
+    await assert.rejects(
+      query(nodes[0]!, 'INSERT INTO acc.t (id, v) VALUES (7000, 1)'),
+      (e: { errno?: number }) => e.errno === 1047,
+    );
+    nodes[1]!.start();
+    nodes[2]!.start();
+    await Promise.all(nodes.map((n) => n.waitReady(60_000)));
+    await query(nodes[1]!, 'INSERT INTO acc.t (id, v) VALUES (7001, 1)');
+    await until('equal after re-forming', allEqual);
+    const rows = await query(nodes[0]!, 'SELECT id FROM acc.t WHERE id = 7000');
+    assert.equal(rows.length, 0, 'nothing was committed without a quorum');
+  });
+
+  test('kill -9 of all three within a second: the cluster re-forms by itself and keeps every commit', async () => {
+    const before = await query<{ n: number }>(nodes[0]!, 'SELECT COUNT(*) AS n FROM acc.t');
+    for (const node of nodes) node.kill9();
+    await Promise.all(nodes.map((n) => n.waitExit()));
+    for (const node of nodes) node.start();
+    await Promise.all(nodes.map((n) => n.waitReady(60_000)));
+    const afterRows = await query<{ n: number }>(nodes[2]!, 'SELECT COUNT(*) AS n FROM acc.t');
+    assert.equal(Number(afterRows[0]!.n), Number(before[0]!.n));
+    await query(nodes[2]!, 'INSERT INTO acc.t (id, v) VALUES (8000, 1)');
+    await until('equal after the restart', allEqual);
+  });
+
+  test('a node whose certificate comes from another CA is refused on both sides; membership stays', async () => {
+    const dir = join(cluster.dir, 'rogue');
+    mkdirSync(dir, { recursive: true });
+    const ca = await createCa({ name: 'some other CA' });
+    const leaf = await createNodeCert(ca, { name: 'n4' });
+    writeFileSync(join(dir, 'ca.pem'), ca.certPem);
+    writeFileSync(join(dir, 'n4-cert.pem'), leaf.certPem);
+    writeFileSync(join(dir, 'n4-key.pem'), leaf.keyPem);
+    const n1 = readFileSync(cluster.cnf.get('n1')!, 'utf8');
+    const address = /wsrep_cluster_address=(.*)/.exec(n1)![1]!;
+    const [replicationPort, clientPort] = [await freePort(), await freePort()];
+    const cnf = join(dir, 'n4.cnf');
+    writeFileSync(
+      cnf,
+      `[mysqld]\ndatadir=${join(dir, 'data')}\nport=${clientPort}\nbind-address=127.0.0.1\n[galera]\nwsrep_on=ON\nwsrep_cluster_name=trireme_test\nwsrep_cluster_address=${address}\nwsrep_node_name=n4\nwsrep_provider_options="gmcast.listen_addr=tcp://127.0.0.1:${replicationPort};evs.suspect_timeout=PT1S;socket.ssl_key=${join(dir, 'n4-key.pem')};socket.ssl_cert=${join(dir, 'n4-cert.pem')};socket.ssl_ca=${join(dir, 'ca.pem')}"\n`,
+    );
+    const output: string[] = [];
+    const rogue = spawn(process.execPath, ['bin/trireme.js', 'start', `--defaults-file=${cnf}`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    rogue.stdout.on('data', (c: Buffer) => output.push(c.toString()));
+    rogue.stderr.on('data', (c: Buffer) => output.push(c.toString()));
+    try {
+      await until(
+        'the rogue node logs why it is refused',
+        () =>
+          Promise.resolve(
+            /not issued by the cluster CA|not issued by the CA/i.test(output.join('')),
+          ),
+        20_000,
+      );
+      await until(
+        'a member logs the refusal too',
+        () =>
+          Promise.resolve(
+            nodes.some((n) =>
+              /not issued by the cluster CA|not issued by the CA/i.test(n.output.join('\n')),
+            ),
+          ),
+        20_000,
+      );
+      assert.equal(await nodes[0]!.status('wsrep_cluster_size'), '3');
+    } finally {
+      rogue.kill('SIGKILL');
+    }
+  });
+
+  test('a graceful stop shrinks wsrep_cluster_size; the node rejoins on start', async () => {
+    await nodes[2]!.stop();
+    await until('size 2', async () => (await nodes[0]!.status('wsrep_cluster_size')) === '2');
+    nodes[2]!.start();
+    await nodes[2]!.waitReady(60_000);
+    await until(
+      'size 3 again',
+      async () => (await nodes[0]!.status('wsrep_cluster_size')) === '3',
+      60_000,
+    );
+  });
+});

@@ -1,0 +1,123 @@
+// Real trireme processes for cluster tests: each node is `node bin/trireme.js start` with its own
+// my.cnf (see harness.ts), reached with mysql2 on loopback; killed with SIGKILL or stopped with
+// SIGTERM by the PID we started.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import mysql from 'mysql2/promise';
+import type { LocalCluster } from './harness.js';
+
+export class NodeProcess {
+  private child: ChildProcess | null = null;
+  readonly output: string[] = [];
+
+  constructor(
+    readonly name: string,
+    private readonly cluster: LocalCluster,
+  ) {}
+
+  get port(): number {
+    return this.cluster.clientPorts.get(this.name)!;
+  }
+
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  start(extraArgs: readonly string[] = []): void {
+    const args = [
+      'bin/trireme.js',
+      'start',
+      `--defaults-file=${this.cluster.cnf.get(this.name)!}`,
+      ...extraArgs,
+    ];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const keep = (chunk: Buffer): void => {
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line !== '') this.output.push(line);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    this.child = child;
+  }
+
+  kill9(): void {
+    this.child?.kill('SIGKILL');
+  }
+
+  async stop(timeoutMs = 15_000): Promise<void> {
+    const child = this.child;
+    if (child === null || !this.running) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  async waitExit(): Promise<void> {
+    const child = this.child;
+    if (child === null || !this.running) return;
+    await new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  }
+
+  async connect(): Promise<mysql.Connection> {
+    return mysql.createConnection({
+      host: '127.0.0.1',
+      port: this.port,
+      user: 'root',
+      password: '',
+    });
+  }
+
+  /** Waits until the node answers queries as part of the primary component. */
+  async waitReady(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const conn = await this.connect();
+        try {
+          const [rows] = await conn.query("SHOW STATUS LIKE 'wsrep_ready'");
+          const value = (rows as Array<{ Value: string }>)[0]?.Value;
+          if (value === 'ON') return;
+        } finally {
+          await conn.end();
+        }
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `${this.name} not ready after ${timeoutMs} ms; last output:\n${this.output.slice(-20).join('\n')}`,
+        );
+      }
+      await sleep(100);
+    }
+  }
+
+  async status(variable: string): Promise<string | undefined> {
+    const conn = await this.connect();
+    try {
+      const [rows] = await conn.query('SHOW STATUS LIKE ?', [variable]);
+      return (rows as Array<{ Value: string }>)[0]?.Value;
+    } finally {
+      await conn.end();
+    }
+  }
+}
+
+export async function until(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // keep trying until the deadline
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}

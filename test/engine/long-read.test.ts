@@ -1,0 +1,77 @@
+// A long autocommit read runs on a reader worker thread: while a multi-second full-scan query
+// runs, COM_PING on another connection answers within 100 ms and writes go on.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import mysql from 'mysql2/promise';
+import { startNode, type NodeFixture } from './node-fixture.js';
+
+let fixture: NodeFixture;
+
+before(async () => {
+  fixture = await startNode();
+});
+
+after(async () => {
+  await fixture.destroy();
+});
+
+const PING_BOUND_MS = 100;
+
+test(
+  'COM_PING answers within 100 ms while a long full scan runs',
+  { timeout: 120_000 },
+  async () => {
+    const setup = await mysql.createConnection({
+      host: '127.0.0.1',
+      port: fixture.port,
+      user: 'root',
+      multipleStatements: true,
+    });
+    await setup.query(
+      'CREATE DATABASE scan; USE scan; CREATE TABLE big (id INT PRIMARY KEY, v INT)',
+    );
+    const rows = Array.from({ length: 10_000 }, (_, i) => `(${i + 1}, ${(i * 7919) % 1000})`).join(
+      ',',
+    );
+    await setup.query(`INSERT INTO big VALUES ${rows}`);
+    const started = Date.now();
+    // A nested-loop join over 100 million row pairs: seconds of SQLite work in one statement.
+    const long = setup.query(
+      'SELECT COUNT(*) AS n FROM big a, big b WHERE (a.v * 31 + b.v) % 1000 = 7',
+    );
+    const pinger = await mysql.createConnection({
+      host: '127.0.0.1',
+      port: fixture.port,
+      user: 'root',
+      database: 'scan',
+    });
+    let finished = false;
+    void long.then(() => (finished = true));
+    const latencies: number[] = [];
+    while (!finished && latencies.length < 1000) {
+      const t0 = process.hrtime.bigint();
+      await pinger.ping();
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      if (latencies.length % 10 === 0)
+        await pinger.query('INSERT INTO big VALUES (?, 0)', [100_000 + latencies.length]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const [[result]] = (await long) as unknown as [[{ n: number }]];
+    const elapsedMs = Date.now() - started;
+    assert.ok(result.n > 0);
+    console.log(
+      `long read ${elapsedMs} ms, ${latencies.length} pings, slowest ${Math.max(...latencies).toFixed(1)} ms`,
+    );
+    assert.ok(
+      elapsedMs > 2000,
+      `the query should be long enough to measure (took ${elapsedMs} ms)`,
+    );
+    assert.ok(latencies.length >= 5, `pings during the query: ${latencies.length}`);
+    assert.ok(
+      Math.max(...latencies) < PING_BOUND_MS,
+      `slowest ping ${Math.max(...latencies).toFixed(1)} ms`,
+    );
+    await pinger.end();
+    await setup.end();
+  },
+);
