@@ -367,6 +367,16 @@ export class EngineSession implements Session, SessionValues {
     const s = prepared.statement;
     if (!this.engine.replicator.ready() && s.kind !== 'show' && s.kind !== 'set')
       return notPrimary();
+    // wsrep_sync_wait bit 1 (reads): a causal read waits until this node applied everything the
+    // cluster had committed when the read began (Raft ReadIndex).
+    if (
+      (s.kind === 'select' || s.kind === 'union') &&
+      (this.numberVar('wsrep_sync_wait') & 1) !== 0
+    ) {
+      const timeoutMs = this.numberVar('innodb_lock_wait_timeout') * 1000;
+      const waited = await this.engine.replicator.syncWait(timeoutMs > 0 ? timeoutMs : 50_000);
+      if (!waited.ok) return lockWaitTimeout();
+    }
     if (isDml(s)) return this.runDml(prepared, s, params);
     if (DDL_KINDS.has(s.kind)) return this.runDdl(s, prepared);
     if (isUserStatement(s)) return this.runUserStatement(s);

@@ -73,6 +73,20 @@ describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
     assert.equal(Number(rows[0]!.n), 90);
   });
 
+  test('a causal read (wsrep_sync_wait=1) on another node sees a write just committed', async () => {
+    const reader = await nodes[2]!.connect();
+    try {
+      await reader.query('SET SESSION wsrep_sync_wait = 1');
+      for (let k = 0; k < 10; k++) {
+        await query(nodes[0]!, 'INSERT INTO acc.t (id, v) VALUES (?, ?)', [9000 + k, k]);
+        const [rows] = await reader.query('SELECT v FROM acc.t WHERE id = ?', [9000 + k]);
+        assert.equal((rows as unknown[]).length, 1, `read ${k} saw the write`);
+      }
+    } finally {
+      await reader.end();
+    }
+  });
+
   test('AUTO_INCREMENT values interleave across nodes (wsrep_auto_increment_control)', async () => {
     await query(
       nodes[0]!,
