@@ -1,5 +1,6 @@
 // `trireme start` for a node with wsrep_on=ON: a cluster node in the foreground. SIGTERM or
 // SIGINT stops it gracefully (it leaves the configuration first, so the cluster shrinks).
+import { untilSignalThenStop } from './foreground.js';
 import type { ServerConfig } from '../config/index.js';
 import { startClusterServer } from '../node/cluster-server.js';
 
@@ -10,24 +11,7 @@ export async function runStartCluster(config: ServerConfig): Promise<number> {
     return 1;
   }
   const server = started.server;
-  return new Promise<number>((resolve) => {
-    const stop = (signal: string): void => {
-      process.off('SIGTERM', onTerm);
-      process.off('SIGINT', onInt);
-      process.stderr.write(`trireme: ${signal} received, shutting down\n`);
-      server.stop().then(
-        () => resolve(0),
-        (error: unknown) => {
-          console.error(`trireme start: shutdown failed: ${String(error)}`);
-          resolve(1);
-        },
-      );
-    };
-    const onTerm = (): void => stop('SIGTERM');
-    const onInt = (): void => stop('SIGINT');
-    process.on('SIGTERM', onTerm);
-    process.on('SIGINT', onInt);
-  });
+  return untilSignalThenStop(() => server.stop());
 }
 
 /** A node joins or forms a cluster when wsrep_on is set and it has a cluster address. */

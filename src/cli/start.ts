@@ -1,5 +1,6 @@
 // `trireme start --defaults-file FILE [--datadir D --port P --bind-address A …]`: a standalone
 // node in the foreground, stopped cleanly by SIGTERM or SIGINT.
+import { untilSignalThenStop } from './foreground.js';
 import { formatConfigError, loadServerConfig } from '../config/index.js';
 import { startStandalone } from '../node/standalone.js';
 
@@ -26,22 +27,5 @@ export async function runStart(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const node = started.node;
-  return new Promise<number>((resolve) => {
-    const stop = (signal: string): void => {
-      process.off('SIGTERM', onTerm);
-      process.off('SIGINT', onInt);
-      process.stderr.write(`trireme: ${signal} received, shutting down\n`);
-      node.stop().then(
-        () => resolve(0),
-        (error: unknown) => {
-          console.error(`trireme start: shutdown failed: ${String(error)}`);
-          resolve(1);
-        },
-      );
-    };
-    const onTerm = (): void => stop('SIGTERM');
-    const onInt = (): void => stop('SIGINT');
-    process.on('SIGTERM', onTerm);
-    process.on('SIGINT', onInt);
-  });
+  return untilSignalThenStop(() => node.stop());
 }

@@ -16,7 +16,7 @@ import type { ServerConfig } from '../config/index.js';
 import { GCache, describeGCacheError } from '../gcache/index.js';
 import { TlsCredentials } from '../net/tls.js';
 import { Transport } from '../net/transport.js';
-import { Store, storePath, type UserFunction } from '../storage/index.js';
+import { Store, storePath, type StorageLimits, type UserFunction } from '../storage/index.js';
 import { rebuildCertification } from './certification-rebuild.js';
 import { ClusterApplier, ClusterReplicator } from './cluster-replicator.js';
 import { RaftDriver } from './raft-driver.js';
@@ -33,6 +33,7 @@ export interface ClusterNodeOptions {
   readonly log: Logger;
   /** SQL functions registered on every store connection (the engine's MySQL functions). */
   readonly functions?: readonly UserFunction[];
+  readonly storeLimits?: Partial<StorageLimits>;
 }
 
 export class ClusterNode {
@@ -75,7 +76,7 @@ export class ClusterNode {
     if (!opened.ok) throw new Error(`gcache: ${describeGCacheError(opened.error)}`);
     const gcache = opened.value.gcache;
     const recovered = opened.value.recovered;
-    const store = openStore(datadir, id, options.functions ?? []);
+    const store = openStore(datadir, id, options.functions ?? [], options.storeLimits ?? {});
     const durable = await durableStateFor(config, id, recovered, gcache, store, log);
 
     const suspectTicks = Math.max(
@@ -391,8 +392,13 @@ function isLocalHost(host: string, listenHost: string): boolean {
   return host === listenHost || (host === '127.0.0.1' && listenHost === '0.0.0.0');
 }
 
-function openStore(datadir: string, id: NodeId, functions: readonly UserFunction[]): Store {
-  const opened = Store.open({ path: storePath(datadir), nodeId: id, functions });
+function openStore(
+  datadir: string,
+  id: NodeId,
+  functions: readonly UserFunction[],
+  limits: Partial<StorageLimits>,
+): Store {
+  const opened = Store.open({ path: storePath(datadir), nodeId: id, functions, limits });
   if (!opened.ok) throw new Error(`store: ${JSON.stringify(opened.error)}`);
   return opened.value;
 }

@@ -2,24 +2,25 @@
 // replicator and the MySQL server, started from a ServerConfig. The first start initializes the
 // datadir (the `mysql` database; root@localhost, root@127.0.0.1 and root@::1 without password)
 // through the same TOI path as any DDL.
-import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { WriteSet } from '../codec/index.js';
-import { transactionId } from '../codec/index.js';
 import type { ServerConfig } from '../config/index.js';
 import { nodeId } from '../core/types.js';
 import { Engine } from '../engine/engine.js';
 import { userFunctions } from '../engine/functions.js';
 import { ReadPool } from '../engine/read-pool.js';
-import {
-  MysqlServer,
-  SERVER_VERSION_DEFAULT,
-  type Logger,
-  type TlsOptions,
-} from '../mysql/index.js';
+import { MysqlServer, SERVER_VERSION_DEFAULT, type TlsOptions } from '../mysql/index.js';
 import { Store, storePath } from '../storage/index.js';
 import { LocalReplicator } from './local-replicator.js';
+import {
+  clientSsl,
+  engineFacts,
+  initialWriteSet,
+  mysqlServerOptions,
+  readClientTls,
+  storeLimits,
+  timestamp,
+} from './server-common.js';
 
 export interface StandaloneNode {
   readonly address: AddressInfo;
@@ -40,22 +41,7 @@ export type StartResult =
   | { readonly ok: true; readonly node: StandaloneNode }
   | { readonly ok: false; readonly message: string };
 
-const READER_POOL_SIZE = 64;
 const READ_WORKERS_DEFAULT = 2;
-
-const INIT_STATEMENTS = [
-  'CREATE DATABASE IF NOT EXISTS mysql',
-  ...['localhost', '127.0.0.1', '::1'].flatMap((host) => [
-    `CREATE USER IF NOT EXISTS 'root'@'${host}'`,
-    `GRANT ALL PRIVILEGES ON *.* TO 'root'@'${host}' WITH GRANT OPTION`,
-  ]),
-];
-
-function timestamp(): string {
-  const d = new Date();
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
 
 export async function startStandalone(
   config: ServerConfig,
@@ -69,12 +55,7 @@ export async function startStandalone(
     path: storePath(server.datadir),
     nodeId: nodeId(server.wsrepNodeName),
     functions: userFunctions(),
-    // A transaction keeps its snapshot's connection until it ends; opening one costs a
-    // connection setup and fresh prepared statements, so enough idle ones are kept.
-    limits: {
-      readerPoolSize: READER_POOL_SIZE,
-      writerWaitTimeoutMs: server.innodbLockWaitTimeoutSeconds * 1000,
-    },
+    limits: storeLimits(config),
   });
   if (!opened.ok) {
     const e = opened.error;
@@ -89,38 +70,17 @@ export async function startStandalone(
   const store = opened.value;
   if (store.clusterUuid() === null) await store.setClusterUuid(randomUUID());
   const version = SERVER_VERSION_DEFAULT.replace(/^5\.5\.5-/, '');
-  const ssl =
-    server.sslCert !== null && server.sslKey !== null
-      ? { cert: server.sslCert, key: server.sslKey, ca: server.sslCa ?? '' }
-      : null;
   const engine = new Engine({
     store,
     nodeId: nodeId(server.wsrepNodeName),
     version,
     log: (line) => log('Note', line),
-    facts: {
-      port: server.port,
-      datadir: server.datadir,
-      nodeName: server.wsrepNodeName,
-      clusterName: server.wsrepClusterName,
+    facts: engineFacts(config, {
       clusterAddress: '',
       nodeAddress: '',
       incomingAddress: '',
       wsrepOn: false,
-      maxConnections: server.maxConnections,
-      maxAllowedPacket: server.maxAllowedPacketBytes,
-      lockWaitTimeoutSeconds: server.innodbLockWaitTimeoutSeconds,
-      autoIncrementIncrement: server.autoIncrementIncrement,
-      autoIncrementOffset: server.autoIncrementOffset,
-      retryAutocommit: server.wsrepRetryAutocommit,
-      autoIncrementControl: server.wsrepAutoIncrementControl,
-      syncWait: server.wsrepSyncWait,
-      slaveThreads: server.wsrepSlaveThreads,
-      sstMethod: server.wsrepSstMethod,
-      providerOptions: server.wsrepProviderOptions,
-      maxWsSize: server.wsrepMaxWsSizeBytes,
-      ssl,
-    },
+    }),
   });
   const replicator = new LocalReplicator({
     store,
@@ -143,20 +103,11 @@ export async function startStandalone(
   }
   let tls: TlsOptions | undefined;
   try {
-    if (ssl !== null)
-      tls = {
-        cert: readFileSync(ssl.cert),
-        key: readFileSync(ssl.key),
-        ...(ssl.ca !== '' ? { ca: readFileSync(ssl.ca) } : {}),
-      };
+    tls = readClientTls(clientSsl(config));
   } catch (error) {
     store.close();
     return { ok: false, message: `cannot read the TLS files: ${(error as Error).message}` };
   }
-  const logger: Logger = (level, message) => {
-    if (level === 'debug') return;
-    log(level === 'error' ? 'ERROR' : level === 'warn' ? 'Warning' : 'Note', message);
-  };
   const workers = options.readWorkers ?? READ_WORKERS_DEFAULT;
   if (workers > 0) {
     try {
@@ -170,18 +121,7 @@ export async function startStandalone(
       return { ok: false, message: `cannot start the reader workers: ${(error as Error).message}` };
     }
   }
-  const mysql = new MysqlServer(
-    {
-      host: server.bindAddress ?? '0.0.0.0',
-      port: server.port,
-      maxConnections: server.maxConnections,
-      maxAllowedPacketBytes: server.maxAllowedPacketBytes,
-      ...(tls !== undefined ? { tls } : {}),
-      requireSecureTransport: server.requireSecureTransport && tls !== undefined,
-      logger,
-    },
-    engine,
-  );
+  const mysql = new MysqlServer(mysqlServerOptions(config, tls, log), engine);
   engine.attach(replicator, mysql);
   let address: AddressInfo;
   try {
@@ -212,16 +152,7 @@ export async function startStandalone(
 }
 
 async function initialize(engine: Engine, replicator: LocalReplicator): Promise<string | null> {
-  const writeSet: WriteSet = {
-    originNodeId: engine.nodeId,
-    originTransactionId: transactionId(engine.nextToiId()),
-    seqnoSnapshot: engine.store.appliedSeqno(),
-    flags: { commit: true, rollback: false, toi: true, paUnsafe: true },
-    keys: [{ database: 'mysql', table: '', keyBytes: new Uint8Array(0), exclusive: true }],
-    rows: [],
-    statements: INIT_STATEMENTS.map((sql) => ({ database: '', sql })),
-  };
-  const outcome = await replicator.replicate(writeSet);
+  const outcome = await replicator.replicate(initialWriteSet(engine));
   if (outcome.kind === 'committed') return null;
   return `cannot initialize the datadir: ${'message' in outcome ? outcome.message : 'reason' in outcome ? outcome.reason : outcome.kind}`;
 }
