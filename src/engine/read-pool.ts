@@ -15,62 +15,107 @@ type ReadResult = { ok: true; value: ExecuteResult } | { ok: false; error: Reade
 interface Slot {
   readonly worker: Worker;
   readonly pending: Map<number, (result: ExecuteResult | ErrorResult) => void>;
+  /** The requests sent to this worker, kept to resend them if the worker is replaced. */
+  readonly requests: Map<number, ReadRequest>;
 }
+
+/** ER_QUERY_INTERRUPTED, what KILL QUERY makes the interrupted statement return. */
+export const queryInterrupted: ErrorResult = {
+  kind: 'error',
+  code: 1317,
+  sqlState: '70100',
+  message: 'Query execution was interrupted',
+};
 
 export class ReadPool {
   private readonly slots: Slot[] = [];
   private idNext = 1;
   private closed = false;
 
-  private constructor() {}
+  private constructor(private readonly data: ReadWorkerData) {}
 
   /** Starts `size` workers on the database file and waits until each has opened it. */
   static async start(path: string, nodeIdText: string, size: number): Promise<ReadPool> {
-    const pool = new ReadPool();
-    const data: ReadWorkerData = { path, nodeId: nodeIdText };
-    await Promise.all(
-      Array.from({ length: size }, async () => {
-        const worker = new Worker(new URL('./read-worker.js', import.meta.url), {
-          workerData: data,
-          // A worker inherits the parent's flags; `--input-type` (node -e) is refused in a worker.
-          execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
-        });
-        const slot: Slot = { worker, pending: new Map() };
-        await new Promise<void>((resolve, reject) => {
-          const onMessage = (message: unknown): void => {
-            if (message !== 'ready') return;
-            worker.off('message', onMessage);
-            worker.off('error', reject);
-            resolve();
-          };
-          worker.on('message', onMessage);
-          worker.once('error', reject);
-        });
-        worker.on('message', (message: { id: number; result: ReadResult }) => {
-          const resolve = slot.pending.get(message.id);
-          if (resolve === undefined) return;
-          slot.pending.delete(message.id);
-          resolve(message.result.ok ? message.result.value : fromReaderError(message.result.error));
-        });
-        worker.on('error', (error) => pool.failAll(slot, error));
-        pool.slots.push(slot);
-      }),
-    );
+    const pool = new ReadPool({ path, nodeId: nodeIdText });
+    await Promise.all(Array.from({ length: size }, () => pool.addWorker()));
     return pool;
+  }
+
+  private async addWorker(): Promise<Slot> {
+    const worker = new Worker(new URL('./read-worker.js', import.meta.url), {
+      workerData: this.data,
+      // A worker inherits the parent's flags; `--input-type` (node -e) is refused in a worker.
+      execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
+    });
+    const slot: Slot = { worker, pending: new Map(), requests: new Map() };
+    await new Promise<void>((resolve, reject) => {
+      const onMessage = (message: unknown): void => {
+        if (message !== 'ready') return;
+        worker.off('message', onMessage);
+        worker.off('error', reject);
+        resolve();
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+    worker.on('message', (message: { id: number; result: ReadResult }) => {
+      const resolve = slot.pending.get(message.id);
+      if (resolve === undefined) return;
+      slot.pending.delete(message.id);
+      slot.requests.delete(message.id);
+      resolve(message.result.ok ? message.result.value : fromReaderError(message.result.error));
+    });
+    worker.on('error', (error) => this.failAll(slot, error));
+    this.slots.push(slot);
+    return slot;
   }
 
   /** Runs a read on a worker; null when every worker's queue is full (read elsewhere). */
   read(sql: string, binds: readonly SqlValue[]): Promise<ExecuteResult | ErrorResult> | null {
+    return this.start(sql, binds)?.result ?? null;
+  }
+
+  /** Like read(), with the request's id for cancel(). */
+  start(
+    sql: string,
+    binds: readonly SqlValue[],
+  ): { readonly id: number; readonly result: Promise<ExecuteResult | ErrorResult> } | null {
     if (this.closed || this.slots.length === 0) return null;
     let best = this.slots[0]!;
     for (const slot of this.slots) if (slot.pending.size < best.pending.size) best = slot;
     if (best.pending.size >= READ_QUEUE_MAX) return null;
     const id = this.idNext++;
     const request: ReadRequest = { id, sql, binds };
-    return new Promise((resolve) => {
+    const result = new Promise<ExecuteResult | ErrorResult>((resolve) => {
       best.pending.set(id, resolve);
+      best.requests.set(id, request);
       best.worker.postMessage(request);
     });
+    return { id, result };
+  }
+
+  /**
+   * KILL QUERY: a SQLite statement cannot be interrupted from outside its thread, so the worker
+   * running it is terminated; the statement answers 1317, and the other reads that were queued on
+   * that worker are sent to a fresh one.
+   */
+  async cancel(id: number): Promise<boolean> {
+    const slot = this.slots.find((s) => s.pending.has(id));
+    if (slot === undefined || this.closed) return false;
+    const at = this.slots.indexOf(slot);
+    this.slots.splice(at, 1);
+    const resolve = slot.pending.get(id)!;
+    slot.pending.delete(id);
+    slot.requests.delete(id);
+    resolve(queryInterrupted);
+    await slot.worker.terminate();
+    const fresh = await this.addWorker();
+    for (const [otherId, request] of slot.requests) {
+      fresh.pending.set(otherId, slot.pending.get(otherId)!);
+      fresh.requests.set(otherId, request);
+      fresh.worker.postMessage(request);
+    }
+    return true;
   }
 
   private failAll(slot: Slot, error: unknown): void {

@@ -682,8 +682,17 @@ export class EngineSession implements Session, SessionValues {
       // Autocommit reads of tables run on a reader worker, so a long one does not hold the
       // event loop; a query without tables (SELECT @@x) is cheaper here.
       const offload = translation.tables.length > 0 && !isPointLookup(s, translation);
-      const pending = offload ? this.engine.readPool?.read(translation.sql, binds) : null;
-      executed = pending ? await pending : this.readOnce(translation.sql, binds);
+      const pending = offload ? this.engine.readPool?.start(translation.sql, binds) : null;
+      if (pending) {
+        this.runningRead = pending.id;
+        try {
+          executed = await pending.result;
+        } finally {
+          this.runningRead = null;
+        }
+      } else {
+        executed = this.readOnce(translation.sql, binds);
+      }
     }
     if (isError(executed)) return executed;
     this.foundRows = executed.rows.length;
@@ -1373,6 +1382,14 @@ export class EngineSession implements Session, SessionValues {
     return null;
   }
 
+  /** The reader-worker request this session waits for, if any (for KILL QUERY). */
+  private runningRead: number | null = null;
+
+  interruptQuery(): void {
+    const id = this.runningRead;
+    if (id !== null) void this.engine.readPool?.cancel(id);
+  }
+
   private kill(
     s: Extract<Statement, { kind: 'kill' }>,
     prepared: Prepared,
@@ -1389,9 +1406,11 @@ export class EngineSession implements Session, SessionValues {
       other.account !== this.account
     )
       return mysqlError(1095, 'HY000', `You are not owner of thread ${id}`);
-    // KILL QUERY has no hook to interrupt a statement yet: statements are short and
-    // synchronous on the store, so it only succeeds (as MariaDB does on an idle connection).
+    // KILL QUERY interrupts a read running on a reader worker (the only statements that run
+    // long); other statements are short and synchronous on the store, and an idle connection
+    // is left alone, as MariaDB does.
     if (s.target === 'connection') this.engine.killConnection(id);
+    else other.interruptQuery();
     return ok();
   }
 

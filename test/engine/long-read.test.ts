@@ -75,3 +75,40 @@ test(
     await setup.end();
   },
 );
+
+test(
+  'KILL QUERY interrupts a long read with 1317 and leaves its connection usable',
+  { timeout: 120_000 },
+  async () => {
+    const victim = await mysql.createConnection({
+      host: '127.0.0.1',
+      port: fixture.port,
+      user: 'root',
+      database: 'scan',
+    });
+    const killer = await mysql.createConnection({
+      host: '127.0.0.1',
+      port: fixture.port,
+      user: 'root',
+    });
+    const [[{ id }]] = (await victim.query('SELECT CONNECTION_ID() AS id')) as unknown as [
+      [{ id: number }],
+    ];
+    const started = Date.now();
+    const long = victim.query(
+      'SELECT COUNT(*) AS n FROM big a, big b WHERE (a.v * 31 + b.v) % 1000 = 7',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await killer.query(`KILL QUERY ${id}`);
+    await assert.rejects(long, (error: { errno?: number }) => error.errno === 1317);
+    assert.ok(Date.now() - started < 2000, `interrupted after ${Date.now() - started} ms`);
+    const [[{ one }]] = (await victim.query('SELECT 1 AS one')) as unknown as [[{ one: number }]];
+    assert.equal(one, 1);
+    const [[{ n }]] = (await victim.query(
+      'SELECT COUNT(*) AS n FROM big WHERE id < 100',
+    )) as unknown as [[{ n: number }]];
+    assert.equal(Number(n), 99, 'reads still run on the replaced worker');
+    await victim.end();
+    await killer.end();
+  },
+);
