@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { SqlValue } from '../codec/index.js';
 import { USER_FUNCTIONS } from '../sql/index.js';
-import type { UserFunction } from '../storage/index.js';
+import type { UserAggregate, UserFunction } from '../storage/index.js';
 
 type V = SqlValue;
 type Fn = (...args: V[]) => V;
@@ -674,10 +674,86 @@ const NON_DETERMINISTIC = new Set([
   'from_days',
 ]);
 
+const UINT64_MASK = (1n << 64n) - 1n;
+const INT64_MAX = (1n << 63n) - 1n;
+
+function bitAggregate(op: 'and' | 'or' | 'xor'): UserAggregate {
+  return {
+    start: () => (op === 'and' ? UINT64_MASK : 0n),
+    step: (state, value) => {
+      if (value === null || value === undefined) return state;
+      let v: bigint;
+      try {
+        v = BigInt.asUintN(
+          64,
+          typeof value === 'bigint' ? value : BigInt(Math.trunc(Number(value))),
+        );
+      } catch {
+        v = 0n;
+      }
+      const acc = state as bigint;
+      return op === 'and' ? acc & v : op === 'or' ? acc | v : acc ^ v;
+    },
+    // MySQL's result is unsigned 64-bit; above SQLite's INTEGER range it is returned as text.
+    result: (state) => {
+      const v = (state as bigint) & UINT64_MASK;
+      return v > INT64_MAX ? v.toString() : v;
+    },
+  };
+}
+
+interface Moments {
+  n: number;
+  mean: number;
+  m2: number;
+}
+
+/** Population or sample variance (or its square root), by Welford's method; NULLs skipped. */
+function varianceAggregate(sample: boolean, root: boolean): UserAggregate {
+  return {
+    start: (): Moments => ({ n: 0, mean: 0, m2: 0 }),
+    step: (state, value) => {
+      const m = state as Moments;
+      if (value === null || value === undefined) return m;
+      const x = Number(value);
+      if (Number.isNaN(x)) return m;
+      m.n += 1;
+      const delta = x - m.mean;
+      m.mean += delta / m.n;
+      m.m2 += delta * (x - m.mean);
+      return m;
+    },
+    result: (state) => {
+      const m = state as Moments;
+      const divisor = sample ? m.n - 1 : m.n;
+      if (divisor <= 0) return null;
+      const variance = m.m2 / divisor;
+      return root ? Math.sqrt(variance) : variance;
+    },
+  };
+}
+
+const AGGREGATE_IMPLEMENTATIONS: Record<string, UserAggregate> = {
+  bit_and: bitAggregate('and'),
+  bit_or: bitAggregate('or'),
+  bit_xor: bitAggregate('xor'),
+  std: varianceAggregate(false, true),
+  stddev: varianceAggregate(false, true),
+  stddev_pop: varianceAggregate(false, true),
+  stddev_samp: varianceAggregate(true, true),
+  variance: varianceAggregate(false, false),
+  var_pop: varianceAggregate(false, false),
+  var_samp: varianceAggregate(true, false),
+};
+
 /** Every user function the emitter may produce, ready for Store.open. */
 export function userFunctions(): UserFunction[] {
   return USER_FUNCTIONS.map((sqliteName) => {
     const short = sqliteName.replace(/^mysql_/, '');
+    const aggregate = AGGREGATE_IMPLEMENTATIONS[short];
+    if (aggregate !== undefined) {
+      return { name: sqliteName, deterministic: true, varargs: true, fn: () => null, aggregate };
+    }
     const impl = IMPLEMENTATIONS[short] ?? ((): V => null);
     const safe: Fn = (...args) => {
       try {

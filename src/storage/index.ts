@@ -25,5 +25,6 @@ export {
   type CatalogUpdate,
   type StoreCounters,
   type StoreOptions,
+  type UserAggregate,
   type UserFunction,
 } from './store.js';

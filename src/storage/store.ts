@@ -43,6 +43,14 @@ export interface UserFunction {
   readonly deterministic: boolean;
   readonly varargs?: boolean;
   readonly fn: (...args: SqlValue[]) => SqlValue;
+  /** Set for an aggregate: `fn` is then unused and rows fold through step into result. */
+  readonly aggregate?: UserAggregate;
+}
+
+export interface UserAggregate {
+  readonly start: () => unknown;
+  readonly step: (state: unknown, ...args: SqlValue[]) => unknown;
+  readonly result: (state: unknown) => SqlValue;
 }
 
 export interface StoreOptions {
@@ -532,6 +540,17 @@ function openConnection(
   // Durability comes from the replicated log; see docs/design/storage.md, "Settings".
   db.pragma('synchronous = NORMAL');
   for (const fn of options.functions ?? []) {
+    if (fn.aggregate !== undefined) {
+      db.aggregate(fn.name, {
+        start: fn.aggregate.start,
+        step: fn.aggregate.step as (total: unknown, next: unknown) => unknown,
+        result: fn.aggregate.result,
+        deterministic: fn.deterministic,
+        varargs: fn.varargs ?? false,
+        safeIntegers: true,
+      });
+      continue;
+    }
     db.function(
       fn.name,
       { deterministic: fn.deterministic, varargs: fn.varargs ?? false, safeIntegers: true },
