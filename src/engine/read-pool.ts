@@ -29,6 +29,8 @@ export const queryInterrupted: ErrorResult = {
 
 export class ReadPool {
   private readonly slots: Slot[] = [];
+  /** Workers being replaced after a KILL QUERY; close() waits for them. */
+  private readonly replacing = new Set<Promise<void>>();
   private idNext = 1;
   private closed = false;
 
@@ -48,6 +50,10 @@ export class ReadPool {
       execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
     });
     const slot: Slot = { worker, pending: new Map(), requests: new Map() };
+    if (this.closed) {
+      await worker.terminate();
+      return slot;
+    }
     await new Promise<void>((resolve, reject) => {
       const onMessage = (message: unknown): void => {
         if (message !== 'ready') return;
@@ -108,14 +114,30 @@ export class ReadPool {
     slot.pending.delete(id);
     slot.requests.delete(id);
     resolve(queryInterrupted);
+    const replaced = this.replace(slot);
+    this.replacing.add(replaced);
+    await replaced;
+    this.replacing.delete(replaced);
+    return true;
+  }
+
+  private async replace(slot: Slot): Promise<void> {
+    // terminate() returns once the worker's current SQLite step has ended.
     await slot.worker.terminate();
+    if (this.closed) {
+      for (const resolve of slot.pending.values()) resolve(queryInterrupted);
+      return;
+    }
     const fresh = await this.addWorker();
+    if (this.closed) {
+      for (const resolve of slot.pending.values()) resolve(queryInterrupted);
+      return;
+    }
     for (const [otherId, request] of slot.requests) {
       fresh.pending.set(otherId, slot.pending.get(otherId)!);
       fresh.requests.set(otherId, request);
       fresh.worker.postMessage(request);
     }
-    return true;
   }
 
   private failAll(slot: Slot, error: unknown): void {
@@ -133,6 +155,7 @@ export class ReadPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    await Promise.all([...this.replacing]);
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
     this.slots.length = 0;
   }
