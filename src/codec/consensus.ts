@@ -104,6 +104,7 @@ export function encodeMessage(message: Message): Uint8Array {
     case 'heartbeat':
       w.u64(message.commit);
       w.u64(message.readSeq);
+      w.u8(message.flowControl ? 1 : 0);
       break;
     case 'heartbeatResponse':
       w.u64(message.readSeq);
@@ -370,7 +371,13 @@ function decodeBody(
         hintTerm: d.u64('hint term') as Term,
       };
     case 'heartbeat':
-      return { ...base, type, commit: idx('commit'), readSeq: d.u64('read sequence') };
+      return {
+        ...base,
+        type,
+        commit: idx('commit'),
+        readSeq: d.u64('read sequence'),
+        flowControl: d.flag('flow control'),
+      };
     case 'heartbeatResponse':
       return { ...base, type, readSeq: d.u64('read sequence'), applyQueue: d.u64('apply queue') };
     case 'stateTransfer':

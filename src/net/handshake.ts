@@ -22,14 +22,20 @@ export const frameTypes = {
   bye: 5,
   /** Empty: this side accepted the peer's HELLO; the link is up once both sent it. */
   accept: 6,
+  /** Version 2: a node-level request outside consensus (state transfer requests), UTF-8 JSON. */
+  control: 7,
 } as const;
 
 /**
  * Versions of the link protocol (the frames after the handshake and their payloads). A link runs
- * at the highest version both ends support. Version 1: frame types 3–5 as above.
+ * at the highest version both ends support. Version 1: frame types 3–5 as above. Version 2 adds
+ * control frames (7) and the leader's flow-control flag in heartbeats; version 1 is no longer
+ * spoken (no release ever did).
  */
-export const protocolVersionMin = 1;
-export const protocolVersionMax = 1;
+export const protocolVersionMin = 2;
+export const protocolVersionMax = 2;
+/** The first version that carries control frames. */
+export const controlFramesSince = 2;
 
 export interface VersionRange {
   readonly min: number;

@@ -22,6 +22,7 @@ import {
   decodeBye,
   decodeHello,
   decodeRefuse,
+  controlFramesSince,
   encodeHello,
   frameTypes,
   helloPayloadBytesMax,
@@ -62,6 +63,8 @@ export interface LinkOwner {
   /** Both sides accepted: the link is up (the owner may still close it as a duplicate). */
   onUp(link: PeerLink): void;
   onMessage(link: PeerLink, message: Message): void;
+  /** A control frame's payload (protocol version 2 on). */
+  onControl(link: PeerLink, payload: Uint8Array): void;
   onClosed(link: PeerLink, reason: LinkCloseReason): void;
 }
 
@@ -324,6 +327,9 @@ export class PeerLink {
         return this.onMessageFrame(payload);
       case frameTypes.keepalive:
         return;
+      case frameTypes.control:
+        if (this.version < controlFramesSince) break;
+        return this.owner.onControl(this, payload);
       case frameTypes.refuse: {
         const refusal = decodeRefuse(payload);
         if (!refusal.ok) return this.close({ kind: 'decode_error', detail: refusal.error.detail });
@@ -336,11 +342,12 @@ export class PeerLink {
       case frameTypes.bye:
         return this.onBye(decodeBye(payload));
       default:
-        return this.close({
-          kind: 'decode_error',
-          detail: `unexpected frame type ${type} at protocol version ${this.version}`,
-        });
+        break;
     }
+    this.close({
+      kind: 'decode_error',
+      detail: `unexpected frame type ${type} at protocol version ${this.version}`,
+    });
   }
 
   private onMessageFrame(payload: Uint8Array): void {

@@ -23,6 +23,7 @@ import {
   judgeHello,
   preferredLink,
   protocolVersionMax,
+  controlFramesSince,
   protocolVersionMin,
   type ByeReason,
   type HandshakeRejectionKind,
@@ -106,6 +107,8 @@ export interface PeerAddress {
 export interface TransportHandlers {
   /** A consensus message from a live peer (its `from` is that peer). Keep it short: see the doc. */
   onMessage(from: NodeId, message: Message): void;
+  /** A control frame from a live peer (node-level requests outside consensus). */
+  onControl?(from: NodeId, payload: Uint8Array): void;
   onPeerUp(nodeId: NodeId, status: PeerStatus): void;
   onPeerDown(nodeId: NodeId, reason: LinkCloseReason): void;
 }
@@ -282,6 +285,10 @@ export class Transport {
       onHello: (link, hello) => this.onHello(link, hello),
       onUp: (link) => this.onUp(link),
       onMessage: (link, message) => this.onLinkMessage(link, message),
+      onControl: (link, payload) => {
+        if (this.phase === 'started' && link.hello !== null)
+          this.options.handlers.onControl?.(link.hello.nodeName, payload);
+      },
       onClosed: (link, reason) => this.onLinkClosed(link, reason),
     };
     this.dialers = options.peers.map((target) => ({
@@ -361,6 +368,21 @@ export class Transport {
     }
     link.enqueue(frameTypes.message, payload);
     this.counters.messagesSent += 1;
+    this.markDirty(link);
+    return true;
+  }
+
+  /**
+   * Queues a control frame for a live peer that speaks control frames (protocol version 2 on);
+   * false when there is no such link or its queue is full.
+   */
+  sendControl(to: NodeId, payload: Uint8Array): boolean {
+    const link = this.peersByName.get(to)?.active;
+    if (link === undefined || link === null || !link.isUp || this.phase !== 'started') return false;
+    if (link.version < controlFramesSince) return false;
+    if (link.queuedBytes + FRAME_HEADER_BYTES + payload.length > this.limits.sendQueueBytesMax)
+      return false;
+    link.enqueue(frameTypes.control, payload);
     this.markDirty(link);
     return true;
   }

@@ -4,18 +4,37 @@
 // docs/design/runtime.md.
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_WRITE_SET_LIMITS } from '../codec/index.js';
 import { certMaxLengthDefault } from '../core/certification/certification.js';
 import { Raft } from '../core/consensus/raft.js';
-import type { ConfigState, DurableState, RaftEvent } from '../core/consensus/types.js';
+import type {
+  Boundary,
+  ConfigState,
+  DurableState,
+  Entry,
+  RaftEvent,
+} from '../core/consensus/types.js';
 import { NodeStateMachine, localStateOf, type NodeState } from '../core/node-state.js';
 import { Xoshiro128 } from '../core/prng.js';
-import { index as asIndex, nodeId, type Index, type NodeId } from '../core/types.js';
+import { index as asIndex, nodeId, type Index, type NodeId, type Term } from '../core/types.js';
 import type { ServerConfig } from '../config/index.js';
-import { GCache, describeGCacheError } from '../gcache/index.js';
+import {
+  DEFAULT_GCACHE_LIMITS,
+  GCache,
+  describeGCacheError,
+  type GCacheLimits,
+} from '../gcache/index.js';
 import { TlsCredentials } from '../net/tls.js';
 import { Transport } from '../net/transport.js';
+import { receiveState, sendState, type StagedState, type SstReceiver } from '../transfer/sst.js';
+import {
+  decodeControl,
+  encodeControl,
+  parseHostPort,
+  type SstRequest,
+} from '../transfer/stream.js';
 import { Store, storePath, type StorageLimits, type UserFunction } from '../storage/index.js';
 import { rebuildCertification } from './certification-rebuild.js';
 import { ClusterApplier, ClusterReplicator } from './cluster-replicator.js';
@@ -36,9 +55,31 @@ export interface ClusterNodeOptions {
   readonly storeLimits?: Partial<StorageLimits>;
 }
 
+/** Galera's state UUID of a node that has none yet. */
+export const stateUuidNone = '00000000-0000-0000-0000-000000000000';
+/** How long a joiner waits for its donor to connect, and for each piece of the stream. */
+const sstTimeoutMs = 60_000;
+
 export class ClusterNode {
   readonly id: NodeId;
-  readonly stateUuid: string;
+  /** wsrep_cluster_state_uuid: minted when the cluster was bootstrapped, learned from peers. */
+  stateUuid: string;
+
+  /**
+   * Set by the server: a whole state arrived by SST; stop everything, install it, start again.
+   * Called at most once per ClusterNode.
+   */
+  onStateReceived: ((staged: StagedState) => void) | null = null;
+
+  /** The SST this node is receiving, while it is. */
+  private joining: {
+    readonly nonce: string;
+    readonly donor: NodeId;
+    receiver: SstReceiver | null;
+  } | null = null;
+  /** SSTs this node is serving now. */
+  private donating = 0;
+  private readonly stateUuidConflicts = new Set<string>();
 
   get replicator(): Replicator {
     return this.clusterReplicator;
@@ -59,9 +100,10 @@ export class ClusterNode {
     private readonly transport: Transport,
     private readonly clusterReplicator: ClusterReplicator,
     readonly applier: ClusterApplier,
+    private readonly sstCredentials: TlsCredentials | null,
   ) {
     this.id = raft.id;
-    this.stateUuid = stateUuidOf(config.server.wsrepClusterName);
+    this.stateUuid = store.clusterUuid() ?? stateUuidNone;
   }
 
   static async start(options: ClusterNodeOptions): Promise<ClusterNode> {
@@ -71,13 +113,21 @@ export class ClusterNode {
     const id = nodeId(config.server.wsrepNodeName);
     const nodeUuid = readOrCreateNodeUuid(datadir);
     const credentials = await loadCredentials(config, log);
+    const sstCredentials = await loadSstCredentials(config, credentials);
 
-    const opened = await GCache.open(config.cluster.gcacheDir, {});
+    const opened = await GCache.open(config.cluster.gcacheDir, {
+      limits: gcacheLimitsFor(config.provider.gcacheSizeBytes),
+    });
     if (!opened.ok) throw new Error(`gcache: ${describeGCacheError(opened.error)}`);
     const gcache = opened.value.gcache;
     const recovered = opened.value.recovered;
     const store = openStore(datadir, id, options.functions ?? [], options.storeLimits ?? {});
     const durable = await durableStateFor(config, id, recovered, gcache, store, log);
+    if (config.cluster.bootstrap && store.clusterUuid() === null) {
+      // A new history starts here: Galera mints the state UUID at bootstrap too.
+      const minted = await store.setClusterUuid(randomUUID());
+      if (!minted.ok) throw new Error(`store: cannot record the cluster state UUID`);
+    }
 
     const suspectTicks = Math.max(
       10,
@@ -147,8 +197,11 @@ export class ClusterNode {
       credentials,
       handlers: {
         onMessage: (_from, message) => driver.receive(message),
-        onPeerUp: () =>
-          driver.step({ type: 'peers', peers: transport.peers().map((p) => p.nodeId) }),
+        onControl: (from, payload) => node?.onControl(from, payload),
+        onPeerUp: (peer) => {
+          node?.announceState(peer);
+          driver.step({ type: 'peers', peers: transport.peers().map((p) => p.nodeId) });
+        },
         onPeerDown: () =>
           driver.step({ type: 'peers', peers: transport.peers().map((p) => p.nodeId) }),
       },
@@ -175,6 +228,7 @@ export class ClusterNode {
       transport,
       replicator,
       applier,
+      sstCredentials,
     );
     await transport.start();
     driver.start();
@@ -210,10 +264,7 @@ export class ClusterNode {
         );
         break;
       case 'needStateTransfer':
-        this.log(
-          'Warning',
-          `WSREP: this node is behind the donor's gcache and needs a state transfer (SST) from ${event.donor} up to seqno ${event.upTo}; SST is not implemented yet`,
-        );
+        void this.requestState(event.donor, event.upTo);
         break;
       case 'removed':
         this.log('Note', `WSREP: this node left the cluster configuration at seqno ${event.index}`);
@@ -247,8 +298,9 @@ export class ClusterNode {
     const before = this.states.state;
     const moves = this.states.update({
       primary: this.isPrimary(),
-      receivingState: false,
-      donating: false,
+      // Galera's JOINER: receiving a state, by SST or, as a learner, from the log (IST).
+      receivingState: this.joining !== null || this.raft.config().learners.includes(this.id),
+      donating: this.donating > 0,
       caughtUp,
     });
     let from: NodeState = before;
@@ -260,6 +312,215 @@ export class ClusterNode {
       this.log('Note', 'WSREP: Synchronized with group, ready for connections');
   }
 
+  // ---- state transfer (docs/design/transfer.md) ----
+
+  /** A control frame from a live peer: SST requests and refusals, state UUID announcements. */
+  onControl(from: NodeId, payload: Uint8Array): void {
+    const decoded = decodeControl(payload);
+    if (!decoded.ok) {
+      this.log('Warning', `WSREP: ignored a control frame from ${from}: ${decoded.error}`);
+      return;
+    }
+    const message = decoded.value;
+    switch (message.type) {
+      case 'sst_request':
+        void this.serveState(from, message);
+        return;
+      case 'sst_refused':
+        if (this.joining?.nonce !== message.nonce) return;
+        this.log('Warning', `WSREP: donor ${from} refused the state transfer: ${message.reason}`);
+        void this.joining.receiver?.close();
+        return;
+      case 'state':
+        return this.learnStateUuid(from, message.uuid);
+    }
+  }
+
+  announceState(peer: NodeId): void {
+    if (this.stateUuid === stateUuidNone) return;
+    this.transport.sendControl(peer, encodeControl({ type: 'state', uuid: this.stateUuid }));
+  }
+
+  private learnStateUuid(from: NodeId, uuid: string): void {
+    if (uuid === this.stateUuid) return;
+    if (this.stateUuid === stateUuidNone) {
+      this.stateUuid = uuid;
+      void this.store.setClusterUuid(uuid);
+      this.log('Note', `WSREP: cluster state UUID ${uuid} (from ${from})`);
+      if (!this.stopping) this.writeGrastate(true);
+      return;
+    }
+    if (this.stateUuidConflicts.has(`${from} ${uuid}`)) return;
+    this.stateUuidConflicts.add(`${from} ${uuid}`);
+    this.log(
+      'Warning',
+      `WSREP: peer ${from} reports cluster state UUID ${uuid}, this node has ${this.stateUuid}: the two were bootstrapped separately; one of them should rejoin with an empty data directory`,
+    );
+  }
+
+  /** Joiner: the leader says the log no longer reaches back to this node; copy a whole state. */
+  private async requestState(donorProposed: NodeId, upTo: Index): Promise<void> {
+    if (this.joining !== null || this.stopping) return;
+    const donor = this.chooseDonor(donorProposed);
+    if (donor === null) {
+      this.log(
+        'Warning',
+        `WSREP: state transfer needed up to seqno ${upTo}, but none of wsrep_sst_donor (${this.config.server.wsrepSstDonor.names.join(',')}) is connected; waiting`,
+      );
+      return;
+    }
+    const nonce = randomUUID();
+    this.joining = { nonce, donor, receiver: null };
+    this.updateState();
+    const receiver = await this.listenForState(nonce);
+    if (receiver === null) {
+      this.joining = null;
+      this.updateState();
+      return;
+    }
+    this.joining.receiver = receiver;
+    this.log(
+      'Note',
+      `WSREP: State transfer required: this node is behind the cluster's gcache; requesting SST from ${donor} up to seqno ${upTo}, receiving at ${receiver.address}`,
+    );
+    const request = encodeControl({ type: 'sst_request', nonce, upTo, address: receiver.address });
+    if (!this.transport.sendControl(donor, request)) void receiver.close();
+    const received = await receiver.received;
+    await receiver.close();
+    if (!received.ok || this.stopping || this.onStateReceived === null) {
+      const reason = received.ok ? 'the node is stopping' : received.error;
+      this.log('Warning', `WSREP: state transfer from ${donor} failed: ${reason}; will ask again`);
+      await rm(sstIncomingPath(this.config), { force: true });
+      this.joining = null;
+      this.updateState();
+      return;
+    }
+    const header = received.value.header;
+    this.log(
+      'Note',
+      `WSREP: SST complete: state ${header.stateUuid ?? stateUuidNone}:${header.index} from ${header.donor}; restarting this node on it`,
+    );
+    this.onStateReceived(received.value);
+  }
+
+  /** wsrep_sst_donor names, in order, among the connected peers; else the leader's choice. */
+  private chooseDonor(proposed: NodeId): NodeId | null {
+    const donors = this.config.server.wsrepSstDonor;
+    const connected = new Set(this.transport.peers().map((p) => p.nodeId as string));
+    for (const name of donors.names) if (connected.has(name)) return name as NodeId;
+    return donors.names.length === 0 || donors.anyOtherAllowed ? proposed : null;
+  }
+
+  private async listenForState(nonce: string): Promise<SstReceiver | null> {
+    const address = this.config.cluster.sstReceiveAddress;
+    const options = {
+      credentials: this.sstCredentials,
+      host: address.host,
+      nonce,
+      dbPath: sstIncomingPath(this.config),
+      timeoutMs: sstTimeoutMs,
+      log: {
+        note: (message: string) => this.log('Note', message),
+        warn: (message: string) => this.log('Warning', message),
+      },
+      tlsLog: {
+        info: (message: string) => this.log('Note', `WSREP_SST: ${message}`),
+        warn: (message: string) => this.log('Warning', `WSREP_SST: ${message}`),
+      },
+    };
+    try {
+      return await receiveState({ ...options, port: address.port });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') {
+        this.log(
+          'ERROR',
+          `WSREP: cannot listen for SST on ${address.host}:${address.port}: ${String(error)}`,
+        );
+        return null;
+      }
+      this.log(
+        'Warning',
+        `WSREP: SST receive port ${address.host}:${address.port} is in use; receiving on a free port instead (set wsrep_sst_receive_address to choose one)`,
+      );
+      return receiveState({ ...options, port: 0 }).catch(() => null);
+    }
+  }
+
+  /** Donor: copy the database and the certification window, and stream them to the joiner. */
+  private async serveState(joiner: NodeId, request: SstRequest): Promise<void> {
+    const refuse = (reason: string): void => {
+      this.log('Warning', `WSREP: refused a state transfer to ${joiner}: ${reason}`);
+      this.transport.sendControl(
+        joiner,
+        encodeControl({ type: 'sst_refused', nonce: request.nonce, reason }),
+      );
+    };
+    const address = parseHostPort(request.address);
+    if (address === null) return refuse(`bad receive address ${JSON.stringify(request.address)}`);
+    if (this.donating > 0) return refuse('this donor is already serving a state transfer');
+    if (this.store.appliedSeqno() < request.upTo)
+      return refuse(`this donor has applied ${this.store.appliedSeqno()}, below ${request.upTo}`);
+    this.donating++;
+    this.updateState();
+    const path = join(this.config.server.datadir, `sst-donor-${request.nonce}.db`);
+    try {
+      this.log('Note', `WSREP: Member ${joiner} requested state transfer; this node is the donor`);
+      const copied = await this.store.snapshotTo(path);
+      if (!copied.ok) return refuse(`cannot copy the database: ${copied.error}`);
+      const window = this.certificationWindow(copied.value);
+      if (window === null) return refuse(`the log no longer holds seqno ${copied.value}`);
+      const sent = await sendState({
+        credentials: this.sstCredentials,
+        host: address.host,
+        port: address.port,
+        header: {
+          nonce: request.nonce,
+          donor: this.id,
+          stateUuid: this.stateUuid === stateUuidNone ? null : this.stateUuid,
+          index: copied.value,
+          term: window.term,
+          boundary: window.boundary,
+          entryCount: window.entries.length,
+        },
+        dbPath: path,
+        entries: window.entries,
+        log: {
+          note: (message) => this.log('Note', message),
+          warn: (message) => this.log('Warning', message),
+        },
+        tlsLog: {
+          info: (message) => this.log('Note', `WSREP_SST: ${message}`),
+          warn: (message) => this.log('Warning', `WSREP_SST: ${message}`),
+        },
+      });
+      this.log(
+        sent.ok ? 'Note' : 'Warning',
+        sent.ok
+          ? `WSREP: SST to ${joiner} complete: seqno ${copied.value}`
+          : `WSREP: SST to ${joiner} failed: ${sent.error}`,
+      );
+    } finally {
+      this.donating--;
+      await rm(path, { force: true });
+      this.updateState();
+    }
+  }
+
+  /** The entries a joiner needs to certify what follows `index` exactly as this node does. */
+  private certificationWindow(
+    index: Index,
+  ): { term: Term; boundary: Boundary; entries: Entry[] } | null {
+    const log = this.raft.log;
+    const from = asIndex(Math.max(log.boundaryIndex, index - certMaxLengthDefault));
+    const term = log.termAt(index);
+    const boundaryTerm = log.termAt(from);
+    const config = this.raft.configAt(from);
+    if (term === null || boundaryTerm === null || config === null) return null;
+    const entries: Entry[] = [];
+    for (let i = from + 1; i <= index; i++) entries.push(log.entryAt(i));
+    return { term, boundary: { index: from, term: boundaryTerm, config }, entries };
+  }
+
   private compactionTimer: NodeJS.Timeout | null = null;
 
   /**
@@ -267,6 +528,8 @@ export class ClusterNode {
    * than cert.max_length (a restart rebuilds certification from that window).
    */
   compactIfNeeded(): void {
+    // A donor ships the certification window from its log: the boundary stays put meanwhile.
+    if (this.donating > 0) return;
     const keepFrom = this.store.appliedSeqno() - certMaxLengthDefault;
     if (keepFrom <= 0) return;
     const point = this.gcache.compactionPoint(
@@ -289,6 +552,8 @@ export class ClusterNode {
       ['wsrep_local_state_uuid', this.stateUuid],
       ['wsrep_protocol_version', '1'],
       ['wsrep_last_committed', String(this.store.appliedSeqno())],
+      // The oldest seqno the log still holds: a node behind it needs an SST, not IST.
+      ['wsrep_local_cached_downto', String(this.raft.log.boundaryIndex + 1)],
       ['wsrep_local_cert_failures', String(this.clusterReplicator.certFailures)],
       ['wsrep_local_bf_aborts', String(this.store.counters.bfAborts)],
       ['wsrep_local_recv_queue', String(this.raft.applyQueue())],
@@ -297,9 +562,13 @@ export class ClusterNode {
         String([...peers.values()].reduce((n, p) => n + p.queuedBytes, 0)),
       ],
       ['wsrep_flow_control_paused', this.raft.flowControlPaused() ? '1.000000' : '0.000000'],
-      ['wsrep_flow_control_sent', '0'],
-      ['wsrep_flow_control_recv', '0'],
-      ['wsrep_cert_deps_distance', '0.000000'],
+      ['wsrep_flow_control_sent', String(this.raft.flowControlSent)],
+      ['wsrep_flow_control_recv', String(this.raft.flowControlReceived)],
+      [
+        'wsrep_cert_deps_distance',
+        this.applier.certificationStats().depsDistanceAverage.toFixed(6),
+      ],
+      ['wsrep_cert_index_size', String(this.applier.certificationStats().indexedKeys)],
       ['wsrep_local_state', String(state.code)],
       ['wsrep_local_state_comment', state.comment],
       [
@@ -338,11 +607,20 @@ export class ClusterNode {
     renameSync(`${path}.tmp`, path);
   }
 
-  /** Graceful stop: leave the configuration (handing leadership over first), then close. */
-  async stop(exitCode = 0, leaveTimeoutMs = 5000): Promise<number> {
+  /**
+   * Graceful stop (exit code 0): leave the configuration (handing leadership over first), then
+   * close. Any other exit code, or `leave: false` (a restart on a received state), stays a member.
+   */
+  async stop(
+    exitCode = 0,
+    options: { leave?: boolean; leaveTimeoutMs?: number } = {},
+  ): Promise<number> {
     if (this.stopping) return exitCode;
     this.stopping = true;
-    if (exitCode === 0 && this.raft.isMember() && this.raft.config().voters.length > 1) {
+    const leaveTimeoutMs = options.leaveTimeoutMs ?? 5000;
+    void this.joining?.receiver?.close();
+    const leave = (options.leave ?? true) && exitCode === 0;
+    if (leave && this.raft.isMember() && this.raft.config().voters.length > 1) {
       // Galera's graceful shutdown: leave the configuration at once, so the cluster shrinks.
       const left = new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, leaveTimeoutMs);
@@ -371,9 +649,20 @@ export class ClusterNode {
   }
 }
 
-function stateUuidOf(clusterName: string): string {
-  const hex = createHash('sha1').update(`trireme cluster ${clusterName}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+/**
+ * Compaction drops whole segments, so a segment is an eighth of gcache.size (64 KiB … 64 MiB):
+ * the log then stays within about gcache.size plus the certification window.
+ */
+function gcacheLimitsFor(gcacheSizeBytes: number): GCacheLimits {
+  const segmentBytes = Math.min(
+    DEFAULT_GCACHE_LIMITS.segmentBytes,
+    Math.max(64 * 1024, Math.floor(gcacheSizeBytes / 8)),
+  );
+  return { ...DEFAULT_GCACHE_LIMITS, segmentBytes };
+}
+
+function sstIncomingPath(config: ServerConfig): string {
+  return join(config.server.datadir, 'sst-incoming.db');
 }
 
 function readOrCreateNodeUuid(datadir: string): string {
@@ -421,6 +710,26 @@ async function loadCredentials(config: ServerConfig, log: Logger): Promise<TlsCr
     cipher: config.provider.socketSslCipher,
   });
   if (!loaded.ok) throw new Error(`${loaded.error.message}\nfix: ${loaded.error.fix}`);
+  return loaded.credentials;
+}
+
+/** The [sst] identity when it names other files than the replication one, else the same. */
+async function loadSstCredentials(
+  config: ServerConfig,
+  replication: TlsCredentials | null,
+): Promise<TlsCredentials | null> {
+  if (replication === null) return null;
+  const sst = config.cluster.sstTls;
+  const same = config.cluster.replicationTls;
+  if (sst.cert === same.cert && sst.key === same.key && sst.ca === same.ca) return replication;
+  if (sst.cert === null || sst.key === null) return replication;
+  const loaded = await TlsCredentials.load({
+    keyPath: sst.key,
+    certPath: sst.cert,
+    caPath: sst.ca ?? sst.cert,
+    cipher: config.provider.socketSslCipher,
+  });
+  if (!loaded.ok) throw new Error(`[sst] TLS: ${loaded.error.message}\nfix: ${loaded.error.fix}`);
   return loaded.credentials;
 }
 

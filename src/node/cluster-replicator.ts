@@ -2,7 +2,10 @@
 // forwarded to the leader), certified on every node in log order, and applied; the session gets
 // the verdict its node reached, which every node reaches alike. See docs/design/runtime.md.
 import { encodeWriteSet, type WriteSet, type WriteSetLimits } from '../codec/index.js';
-import type { CertificationIndex } from '../core/certification/certification.js';
+import type {
+  CertificationIndex,
+  CertificationStats,
+} from '../core/certification/certification.js';
 import type { Entry } from '../core/consensus/types.js';
 import type { Index } from '../core/types.js';
 import { index as asIndex } from '../core/types.js';
@@ -25,6 +28,11 @@ export class ClusterApplier implements CommittedSink {
     /** Applying failed: the node cannot go on without diverging. */
     private readonly onFatal: (reason: string) => void,
   ) {}
+
+  /** wsrep_cert_deps_distance and the index size, for status variables. */
+  certificationStats(): CertificationStats {
+    return this.certification.stats();
+  }
 
   async apply(entries: readonly Entry[]): Promise<Index> {
     const pending = entries.filter((e) => e.index > this.store.appliedSeqno());

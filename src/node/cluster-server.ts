@@ -10,6 +10,8 @@ import { ReadPool } from '../engine/read-pool.js';
 import { storePath } from '../storage/index.js';
 import { userFunctions } from '../engine/functions.js';
 import { MysqlServer, SERVER_VERSION_DEFAULT, type TlsOptions } from '../mysql/index.js';
+import { installState } from '../transfer/install.js';
+import type { StagedState } from '../transfer/sst.js';
 import { ClusterNode, type LogLevel } from './cluster-node.js';
 import {
   clientSsl,
@@ -32,12 +34,100 @@ export type ClusterStartResult =
   | { readonly ok: true; readonly server: ClusterServer }
   | { readonly ok: false; readonly message: string };
 
+export interface ClusterServerOptions {
+  /** The node cannot go on (a received state could not be installed or started). */
+  readonly onFatal?: (message: string) => void;
+}
+
+/**
+ * Starts a cluster node and its MySQL server. When the node receives a whole state by SST, the
+ * server stops everything but the process, installs the state and starts again on it (the
+ * `node` and `engine` of the result follow).
+ */
 export async function startClusterServer(
   config: ServerConfig,
   write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  options: ClusterServerOptions = {},
 ): Promise<ClusterStartResult> {
   const log = (level: LogLevel, message: string): void =>
     write(`${timestamp()} 0 [${level}] ${message}`);
+  const first = await startGeneration(config, log, write);
+  if (!first.ok) return first;
+  let current = first.generation;
+  let restarting: Promise<void> | null = null;
+  let stopped = false;
+  const restartOn = async (staged: StagedState): Promise<void> => {
+    await current.close(false);
+    try {
+      await installState(staged, {
+        storePath: storePath(config.server.datadir),
+        gcacheDir: config.cluster.gcacheDir,
+      });
+    } catch (error) {
+      const message = `WSREP: cannot install the received state: ${(error as Error).message}`;
+      log('ERROR', message);
+      return (options.onFatal ?? fatalExit)(message);
+    }
+    log('Note', `WSREP: installed state ${staged.header.index} from ${staged.header.donor}`);
+    if (stopped) return;
+    const next = await startGeneration(
+      { ...config, cluster: { ...config.cluster, bootstrap: false } },
+      log,
+      write,
+    );
+    if (!next.ok) {
+      log('ERROR', `WSREP: cannot start on the received state: ${next.message}`);
+      return (options.onFatal ?? fatalExit)(next.message);
+    }
+    current = next.generation;
+    watch(current);
+  };
+  const watch = (generation: Generation): void => {
+    generation.node.onStateReceived = (staged) => {
+      restarting = restartOn(staged).finally(() => (restarting = null));
+    };
+  };
+  watch(current);
+  const server: ClusterServer = {
+    get address() {
+      return current.address;
+    },
+    get node() {
+      return current.node;
+    },
+    get engine() {
+      return current.engine;
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await restarting;
+      log('Note', 'trireme: Normal shutdown');
+      await current.close(true);
+      log('Note', 'trireme: Shutdown complete');
+    },
+  };
+  return { ok: true, server };
+}
+
+function fatalExit(message: string): void {
+  process.stderr.write(`trireme: ${message}\n`);
+  process.exit(1);
+}
+
+interface Generation {
+  readonly address: AddressInfo;
+  readonly node: ClusterNode;
+  readonly engine: Engine;
+  /** Stops the MySQL server, the readers and the node; `leave`: leave the configuration. */
+  close(leave: boolean): Promise<void>;
+}
+
+async function startGeneration(
+  config: ServerConfig,
+  log: (level: LogLevel, message: string) => void,
+  write: (line: string) => void,
+): Promise<{ ok: true; generation: Generation } | { ok: false; message: string }> {
   const server = config.server;
   let node: ClusterNode;
   try {
@@ -108,17 +198,12 @@ export async function startClusterServer(
   write(
     `Version: '${version}'  socket: ''  port: ${address.port}  trireme cluster node ${node.id}`,
   );
-  let stopped = false;
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    log('Note', 'trireme: Normal shutdown');
+  const close = async (leave: boolean): Promise<void> => {
     await mysql.close();
     await engine.readPool?.close();
-    await node.stop(0);
-    log('Note', 'trireme: Shutdown complete');
+    await node.stop(leave ? 0 : 1, { leave });
   };
-  return { ok: true, server: { address, node, engine, stop } };
+  return { ok: true, generation: { address, node, engine, close } };
 }
 
 async function initialize(engine: Engine, node: ClusterNode): Promise<string | null> {

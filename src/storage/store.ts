@@ -1,8 +1,10 @@
 // The node's SQLite database: one file, one writer shared by local transactions and the
 // applier, a pool of snapshot readers. The only module tree that imports better-sqlite3.
 // Design and measurements: docs/design/storage.md.
+import { once } from 'node:events';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { assert } from '../core/assert.js';
 import { index, type Index, type NodeId } from '../core/types.js';
@@ -23,6 +25,7 @@ import { WriterLease, type LeaseHost } from './lease.js';
 import { DEFAULT_STORAGE_LIMITS, type StorageLimits } from './limits.js';
 import { ReaderPool, type ReadSnapshot, type ReaderConnection } from './readers.js';
 import { readAllTables, readTableInfo } from './schema.js';
+import type { SnapshotWorkerData, SnapshotWorkerResult } from './snapshot-worker.js';
 import { StatementCache } from './statement-cache.js';
 import { WriterQueue, type WriterGrant } from './writer-queue.js';
 
@@ -326,6 +329,30 @@ export class Store {
       return true;
     } finally {
       this.queue.release(grant);
+    }
+  }
+
+  /**
+   * A consistent copy of the database at `path` (VACUUM INTO, in a worker thread) and the
+   * applied seqno it holds: an SST donor's state. Nothing pauses while it is made.
+   */
+  async snapshotTo(path: string): Promise<Result<Index, string>> {
+    if (this.closed) return err('the store is closed');
+    const data: SnapshotWorkerData = {
+      source: this.options.path,
+      target: path,
+      metaTable: META_TABLE,
+    };
+    const worker = new Worker(new URL('./snapshot-worker.js', import.meta.url), {
+      workerData: data,
+    });
+    try {
+      const [result] = (await once(worker, 'message')) as [SnapshotWorkerResult];
+      return result.ok ? ok(index(result.seqno)) : err(result.error);
+    } catch (error) {
+      return err(String(error));
+    } finally {
+      await worker.terminate();
     }
   }
 

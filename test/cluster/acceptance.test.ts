@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCa, createNodeCert } from '../../src/cli/cert.js';
 import { freePort, localCluster, type LocalCluster } from './harness.js';
-import { NodeProcess, until } from './processes.js';
+import { NodeProcess, startAll, until } from './processes.js';
 
 let cluster: LocalCluster;
 let nodes: NodeProcess[];
@@ -42,15 +42,7 @@ describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
   before(async () => {
     cluster = await localCluster(3);
     nodes = cluster.names.map((name) => new NodeProcess(name, cluster));
-    nodes[0]!.start(['--wsrep-new-cluster']);
-    await nodes[0]!.waitReady();
-    nodes[1]!.start();
-    nodes[2]!.start();
-    await Promise.all(nodes.map((n) => n.waitReady()));
-    await until(
-      'cluster size 3',
-      async () => (await nodes[0]!.status('wsrep_cluster_size')) === '3',
-    );
+    await startAll(nodes);
     await query(nodes[0]!, 'CREATE DATABASE acc');
     await query(nodes[0]!, 'CREATE TABLE acc.t (id INT PRIMARY KEY, v INT NOT NULL)');
   });

@@ -121,3 +121,16 @@ export async function until(
     await sleep(100);
   }
 }
+
+/** Bootstraps the first node, starts the others, and waits until all are members. */
+export async function startAll(nodes: readonly NodeProcess[]): Promise<void> {
+  nodes[0]!.start(['--wsrep-new-cluster']);
+  await nodes[0]!.waitReady();
+  for (const node of nodes.slice(1)) node.start();
+  await Promise.all(nodes.map((n) => n.waitReady()));
+  const size = String(nodes.length);
+  await until(
+    `cluster size ${size}`,
+    async () => (await nodes[0]!.status('wsrep_cluster_size')) === size,
+  );
+}

@@ -59,7 +59,7 @@ const messages: Message[] = [
     hintIndex: index(4),
     hintTerm: term(2),
   },
-  { ...base, type: 'heartbeat', commit: index(3), readSeq: 17 },
+  { ...base, type: 'heartbeat', commit: index(3), readSeq: 17, flowControl: true },
   { ...base, type: 'heartbeatResponse', readSeq: 17, applyQueue: 3 },
   { ...base, type: 'stateTransfer', index: index(100), donor: nodeId('n3') },
   { ...base, type: 'timeoutNow' },

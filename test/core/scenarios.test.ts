@@ -247,3 +247,43 @@ test('flow control: the leader admits no write-sets while a voter is behind gcs.
   run(world, 200);
   assert.ok(world.checker.acked.has(`n${leader + 1}#${id}`));
 });
+
+test('flow control: followers learn the pause from heartbeats, hold their own proposals and count it', () => {
+  const world = cluster(3, { flowControlLimit: 16 });
+  run(world, 1000);
+  const leader = leaderOf(world);
+  const other = (leader + 2) % 3;
+  const raft = raftOf(world, leader);
+  const follower = raftOf(world, other);
+  const heartbeat = (flowControl: boolean) =>
+    world.stepNode(world.nodes[other]!, {
+      type: 'message',
+      message: {
+        type: 'heartbeat',
+        from: nodeId(`n${leader + 1}`),
+        to: nodeId(`n${other + 1}`),
+        term: raft.term,
+        commit: raft.log.commit,
+        readSeq: 0,
+        flowControl,
+      },
+    });
+  heartbeat(true);
+  assert.equal(follower.flowControlPaused(), true, 'the follower knows');
+  assert.equal(follower.flowControlReceived, 1);
+  heartbeat(true);
+  assert.equal(follower.flowControlReceived, 1, 'one pause, counted once');
+  world.propose(other, 1);
+  const dropped = world.eventLog.filter(
+    (e) =>
+      e.node === `n${other + 1}` &&
+      e.event.kind === 'proposalsDropped' &&
+      e.event.reason === 'flow_control',
+  );
+  assert.equal(dropped.length, 1, 'the follower refused its own proposal (its client retries)');
+  heartbeat(false);
+  assert.equal(follower.flowControlPaused(), false);
+  const id = world.propose(other, 1)!;
+  run(world, 200);
+  assert.ok(world.checker.acked.has(`n${other + 1}#${id}`));
+});

@@ -12,7 +12,12 @@ import { createCa, createNodeCert, type CertificateAndKeyPem } from '../../src/c
 import { encodeFrame } from '../../src/codec/frame.js';
 import type { Message } from '../../src/core/consensus/types.js';
 import { index, nodeId, term, type NodeId } from '../../src/core/types.js';
-import { encodeHello, frameTypes, type VersionRange } from '../../src/net/handshake.js';
+import {
+  encodeHello,
+  frameTypes,
+  protocolVersionMax,
+  type VersionRange,
+} from '../../src/net/handshake.js';
 import { tlsMaterialUnchecked } from '../../src/net/tls-files.js';
 import { connectReplication, TlsCredentials } from '../../src/net/tls.js';
 import {
@@ -152,7 +157,15 @@ async function retryOnAddressInUse(body: () => Promise<void>): Promise<void> {
 }
 
 function heartbeat(from: NodeId, to: NodeId, readSeq: number): Message {
-  return { type: 'heartbeat', from, to, term: term(3), commit: index(41), readSeq };
+  return {
+    type: 'heartbeat',
+    from,
+    to,
+    term: term(3),
+    commit: index(41),
+    readSeq,
+    flowControl: false,
+  };
 }
 
 function append(from: NodeId, to: NodeId, dataBytes: number): Message {
@@ -212,7 +225,7 @@ test('three nodes that each dial all three form one link per pair and exchange m
         const other = nodes.find((candidate) => candidate.name === peer.nodeId)!;
         assert.equal(peer.nodeUuid, other.uuid);
         assert.equal(peer.listenAddress, `127.0.0.1:${other.address.port}`);
-        assert.equal(peer.protocolVersion, 1);
+        assert.equal(peer.protocolVersion, protocolVersionMax);
         assert.equal(peer.cipher, 'TLS_AES_256_GCM_SHA384');
         // The kept link is the one dialed by the smaller UUID.
         assert.equal(peer.direction, node.uuid < other.uuid ? 'outbound' : 'inbound');
@@ -511,7 +524,7 @@ test('garbage on one link closes only that link, with the cause logged', async (
       nodeUuid: randomUUID(),
       nodeName: nodeId('evil'),
       listenAddress: 'nowhere:1',
-      versions: { min: 1, max: 1 },
+      versions: { min: protocolVersionMax, max: protocolVersionMax },
       dialSeq: 1,
     });
     socket.write(encodeFrame(frameTypes.hello, hello));

@@ -102,6 +102,16 @@ export class Raft {
   private removedReported = false;
   private memberElapsed = 0;
   private stateTransferPendingSinceTick: number | null = null;
+  /** The flow-control flag of the leader's last heartbeat (followers). */
+  private leaderFlowControl = false;
+  /** Whether this node's apply queue was over gcs.fc_limit when last looked at. */
+  private fcOwnOver = false;
+  /** Whether replication was paused when last looked at (leader). */
+  private fcPausedBefore = false;
+  /** wsrep_flow_control_sent: times this node's apply queue went over gcs.fc_limit. */
+  flowControlSent = 0;
+  /** wsrep_flow_control_recv: times this node saw replication pause for flow control. */
+  flowControlReceived = 0;
 
   // Outputs accumulated for the next ready batch.
   private messages: Message[] = [];
@@ -328,6 +338,10 @@ export class Raft {
   }
 
   private tickLeader(): void {
+    this.noteOwnQueue();
+    const paused = this.flowControlPaused();
+    if (paused && !this.fcPausedBefore) this.flowControlReceived++;
+    this.fcPausedBefore = paused;
     this.heartbeatElapsed++;
     this.electionElapsed++;
     if (this.electionElapsed >= this.options.electionTicks) {
@@ -435,6 +449,7 @@ export class Raft {
   private setLeader(leader: NodeId | null): void {
     if (leader === this.currentLeader) return;
     this.currentLeader = leader;
+    this.leaderFlowControl = false;
     this.events.push({ kind: 'leader', leader, term: this.currentTerm });
   }
 
@@ -692,6 +707,7 @@ export class Raft {
     this.electionElapsed = 0;
     this.clearForcedConfig();
     this.commitTo(asIndex(Math.min(m.commit, this.log.lastIndex())));
+    this.noteFlowControl(m.flowControl);
     this.send({
       type: 'heartbeatResponse',
       to: m.from,
@@ -841,6 +857,7 @@ export class Raft {
         to: member,
         commit: asIndex(Math.min(pr.match, this.log.commit)),
         readSeq: this.readSeq,
+        flowControl: this.flowControlPaused(),
       });
     }
   }
@@ -957,7 +974,7 @@ export class Raft {
       proposals.length <= this.limits.proposeEntriesMax || origin !== this.id,
       'too many proposals in one input',
     );
-    const reason = this.proposeRefusal(proposals);
+    const reason = this.proposeRefusal(origin, proposals);
     if (reason !== null) {
       if (origin === this.id) {
         this.events.push({
@@ -976,15 +993,33 @@ export class Raft {
     this.broadcastAppend();
   }
 
+  /** A follower learns the leader's flow-control state from each heartbeat. */
+  private noteFlowControl(paused: boolean): void {
+    if (paused && !this.leaderFlowControl) this.flowControlReceived++;
+    this.leaderFlowControl = paused;
+    this.noteOwnQueue();
+  }
+
+  private noteOwnQueue(): void {
+    const limit = this.options.flowControlLimit ?? 0;
+    const over = limit > 0 && this.applyQueue() > limit;
+    if (over && !this.fcOwnOver) this.flowControlSent++;
+    this.fcOwnOver = over;
+  }
+
   /** Committed entries not yet applied here: Galera's receive queue. */
   applyQueue(): number {
     return this.log.commit - this.log.applied;
   }
 
-  /** Flow control: some voter (or this leader) has more unapplied entries than gcs.fc_limit. */
+  /**
+   * Flow control: some voter (or this leader) has more unapplied entries than gcs.fc_limit. A
+   * follower knows it from the leader's last heartbeat.
+   */
   flowControlPaused(): boolean {
     const limit = this.options.flowControlLimit ?? 0;
-    if (limit <= 0 || this.currentRole !== 'leader') return false;
+    if (limit <= 0) return false;
+    if (this.currentRole !== 'leader') return this.currentLeader !== null && this.leaderFlowControl;
     if (this.applyQueue() > limit) return true;
     for (const voter of this.config().voters) {
       const pr = this.progress.get(voter);
@@ -994,13 +1029,16 @@ export class Raft {
   }
 
   private proposeRefusal(
+    origin: NodeId,
     proposals: readonly Proposal[],
   ): Extract<RaftEvent, { kind: 'proposalsDropped' }>['reason'] | null {
     if (this.leaving) return 'leaving';
     if (this.currentLeader === null) return 'no_leader';
-    if (this.currentRole !== 'leader') return null;
+    // A follower holds its own proposals back while the leader pauses; the leader never drops
+    // forwarded ones for flow control (the follower would not learn of it), so a few may overshoot.
+    if (this.currentRole !== 'leader') return this.flowControlPaused() ? 'flow_control' : null;
     if (this.leadTransferee !== null) return 'transferring';
-    if (this.flowControlPaused()) return 'flow_control';
+    if (origin === this.id && this.flowControlPaused()) return 'flow_control';
     let bytes = 0;
     for (const p of proposals) bytes += p.data.byteLength + entryOverheadBytes;
     if (this.uncommittedBytes + bytes > this.limits.uncommittedBytesMax) return 'overloaded';

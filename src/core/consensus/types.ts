@@ -88,7 +88,13 @@ export type Message =
       readonly hintIndex: Index;
       readonly hintTerm: Term;
     })
-  | (Envelope & { readonly type: 'heartbeat'; readonly commit: Index; readonly readSeq: number })
+  | (Envelope & {
+      readonly type: 'heartbeat';
+      readonly commit: Index;
+      readonly readSeq: number;
+      /** The leader admits no new proposals now (flow control, gcs.fc_limit). */
+      readonly flowControl: boolean;
+    })
   | (Envelope & {
       readonly type: 'heartbeatResponse';
       readonly readSeq: number;

@@ -1,0 +1,291 @@
+// State snapshot transfer over mutual TLS: the joiner listens on its SST receive address, the
+// donor dials it and streams its database file and the log entries the joiner needs to certify
+// what follows (the certification window). Both ends verify each other's certificate exactly as
+// the replication channel does (net/tls.ts), so an SST never runs in plaintext unless
+// socket.ssl=no says so. Design: docs/design/transfer.md.
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { open, rm } from 'node:fs/promises';
+import type net from 'node:net';
+import { decodeEntry, encodeEntry } from '../codec/consensus.js';
+import { describeFrameError, encodeFrame, FrameDecoder } from '../codec/frame.js';
+import { err, ok, type Result } from '../codec/result.js';
+import { assert } from '../core/assert.js';
+import type { Entry } from '../core/consensus/types.js';
+import {
+  connectReplication,
+  createReplicationServer,
+  type ReplicationServer,
+  type TlsCredentials,
+  type TlsLog,
+} from '../net/tls.js';
+import {
+  decodeEnd,
+  decodeHeader,
+  encodeEnd,
+  encodeHeader,
+  sstChunkBytes,
+  sstFrameTypes,
+  type SstHeader,
+} from './stream.js';
+
+/** A frame of the SST stream is at most one log entry (64 MiB write-set) plus its envelope. */
+const sstFramePayloadBytesMax = 65 * 1024 * 1024;
+/** Progress is logged about this often while bytes flow. */
+const progressEveryBytes = 64 * 1024 * 1024;
+
+export interface SstLog {
+  note(message: string): void;
+  warn(message: string): void;
+}
+
+export interface StagedState {
+  readonly header: SstHeader;
+  /** The received database file, complete and checked (SHA-256). */
+  readonly dbPath: string;
+  readonly entries: readonly Entry[];
+}
+
+export interface SstReceiver {
+  /** The bound address, `host:port`, for the request. */
+  readonly address: string;
+  /** Settles once a donor has sent a whole state, or with the reason it did not. */
+  readonly received: Promise<Result<StagedState, string>>;
+  close(): Promise<void>;
+}
+
+export interface ReceiveOptions {
+  readonly credentials: TlsCredentials | null;
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly nonce: string;
+  /** Where the database file is written. */
+  readonly dbPath: string;
+  /** How long to wait for a donor to connect, and for each piece of the stream. */
+  readonly timeoutMs: number;
+  readonly log: SstLog;
+  readonly tlsLog: TlsLog;
+}
+
+/** Listens for one donor; the first connection that completes the TLS handshake is read. */
+export async function receiveState(options: ReceiveOptions): Promise<SstReceiver> {
+  let settle: (result: Result<StagedState, string>) => void = () => undefined;
+  const received = new Promise<Result<StagedState, string>>((resolve) => (settle = resolve));
+  let taken = false;
+  const timer = setTimeout(
+    () => settle(err(`no donor connected within ${options.timeoutMs} ms`)),
+    options.timeoutMs,
+  );
+  const listening: ReplicationServer = await createReplicationServer(
+    {
+      credentials: options.credentials,
+      host: options.host,
+      port: options.port,
+      log: options.tlsLog,
+    },
+    (socket, info) => {
+      if (taken) {
+        socket.destroy();
+        return;
+      }
+      taken = true;
+      clearTimeout(timer);
+      options.log.note(`WSREP_SST: donor connected from ${info.remoteEndpoint}`);
+      void readState(socket, options).then(settle, (error: unknown) =>
+        settle(err(`SST stream failed: ${String(error)}`)),
+      );
+    },
+  );
+  return {
+    address: `${listening.host.includes(':') ? `[${listening.host}]` : listening.host}:${listening.port}`,
+    received,
+    close: async () => {
+      clearTimeout(timer);
+      settle(err('the transfer was cancelled'));
+      await listening.close();
+    },
+  };
+}
+
+interface ReadProgress {
+  header: SstHeader | null;
+  dbReceived: number;
+  nextProgressAt: number;
+  readonly entries: Entry[];
+  sha256: string | null;
+}
+
+async function readState(
+  socket: net.Socket,
+  options: ReceiveOptions,
+): Promise<Result<StagedState, string>> {
+  socket.setTimeout(options.timeoutMs, () => socket.destroy(new Error('the donor went silent')));
+  await rm(options.dbPath, { force: true });
+  const file = await open(options.dbPath, 'wx', 0o600);
+  const hash = createHash('sha256');
+  const decoder = new FrameDecoder({ payloadBytesMax: sstFramePayloadBytesMax });
+  const progress: ReadProgress = {
+    header: null,
+    dbReceived: 0,
+    nextProgressAt: progressEveryBytes,
+    entries: [],
+    sha256: null,
+  };
+  try {
+    for await (const chunk of socket as AsyncIterable<Buffer>) {
+      for (const event of decoder.push(chunk)) {
+        if (event.kind === 'error') return err(describeFrameError(event.error));
+        const problem = await onFrame(event.type, event.payload, progress, options, file, hash);
+        if (problem !== null) return err(problem);
+      }
+      if (progress.sha256 !== null) break;
+    }
+    await file.sync();
+  } finally {
+    await file.close();
+    socket.destroy();
+  }
+  const header = progress.header;
+  if (header === null || progress.sha256 === null)
+    return err('the donor closed the stream before its end');
+  if (progress.dbReceived !== header.dbBytes)
+    return err(`got ${progress.dbReceived} database bytes, the donor announced ${header.dbBytes}`);
+  if (progress.entries.length !== header.entryCount)
+    return err(`got ${progress.entries.length} log entries, announced ${header.entryCount}`);
+  const digest = hash.digest('hex');
+  if (digest !== progress.sha256) return err('the database SHA-256 does not match the donor');
+  return ok({ header, dbPath: options.dbPath, entries: progress.entries });
+}
+
+async function onFrame(
+  type: number,
+  payload: Uint8Array,
+  progress: ReadProgress,
+  options: ReceiveOptions,
+  file: Awaited<ReturnType<typeof open>>,
+  hash: ReturnType<typeof createHash>,
+): Promise<string | null> {
+  if (type !== sstFrameTypes.header && progress.header === null)
+    return `frame type ${type} before the header`;
+  switch (type) {
+    case sstFrameTypes.header: {
+      if (progress.header !== null) return 'a second header';
+      const header = decodeHeader(payload);
+      if (!header.ok) return header.error;
+      if (header.value.nonce !== options.nonce) return 'the donor answered another request';
+      progress.header = header.value;
+      options.log.note(
+        `WSREP_SST: receiving state ${header.value.stateUuid ?? '(no UUID)'}:${header.value.index} from ${header.value.donor}: ${mib(header.value.dbBytes)} MiB of data, ${header.value.entryCount} log entries`,
+      );
+      return null;
+    }
+    case sstFrameTypes.db: {
+      const header = progress.header!;
+      if (progress.dbReceived + payload.length > header.dbBytes) return 'more data than announced';
+      hash.update(payload);
+      await file.write(payload, 0, payload.length, progress.dbReceived);
+      progress.dbReceived += payload.length;
+      if (progress.dbReceived >= progress.nextProgressAt) {
+        progress.nextProgressAt += progressEveryBytes;
+        options.log.note(
+          `WSREP_SST: received ${mib(progress.dbReceived)} of ${mib(header.dbBytes)} MiB (${Math.floor((100 * progress.dbReceived) / Math.max(1, header.dbBytes))}%)`,
+        );
+      }
+      return null;
+    }
+    case sstFrameTypes.entry: {
+      const header = progress.header!;
+      const entry = decodeEntry(payload);
+      if (!entry.ok) return 'a malformed log entry';
+      const expected = header.boundary.index + 1 + progress.entries.length;
+      if (entry.value.index !== expected)
+        return `log entry ${entry.value.index} where ${expected} was due`;
+      // A copy: the decoded payload may be a view into a socket chunk, which it would keep alive.
+      progress.entries.push({ ...entry.value, data: Uint8Array.from(entry.value.data) });
+      return null;
+    }
+    case sstFrameTypes.end: {
+      const end = decodeEnd(payload);
+      if (!end.ok) return end.error;
+      progress.sha256 = end.value;
+      return null;
+    }
+    default:
+      return `unknown SST frame type ${type}`;
+  }
+}
+
+export interface SendOptions {
+  readonly credentials: TlsCredentials | null;
+  readonly host: string;
+  readonly port: number;
+  /** dbBytes is filled in from the file. */
+  readonly header: Omit<SstHeader, 'dbBytes'>;
+  readonly dbPath: string;
+  readonly entries: readonly Entry[];
+  readonly log: SstLog;
+  readonly tlsLog: TlsLog;
+}
+
+/** Dials the joiner and streams the state; resolves once every byte was handed to the socket. */
+export async function sendState(options: SendOptions): Promise<Result<null, string>> {
+  assert(options.entries.length === options.header.entryCount, 'entry count as announced');
+  let socket: net.Socket;
+  try {
+    ({ socket } = await connectReplication({
+      credentials: options.credentials,
+      host: options.host,
+      port: options.port,
+      log: options.tlsLog,
+    }));
+  } catch (error) {
+    return err(`cannot reach the joiner at ${options.host}:${options.port}: ${String(error)}`);
+  }
+  const failure: { error: Error | null } = { error: null };
+  socket.on('error', (error) => (failure.error = error));
+  const file = await open(options.dbPath, 'r');
+  try {
+    const dbBytes = (await file.stat()).size;
+    await write(socket, sstFrameTypes.header, encodeHeader({ ...options.header, dbBytes }));
+    const hash = createHash('sha256');
+    const buffer = Buffer.alloc(sstChunkBytes);
+    let sent = 0;
+    let nextProgressAt = progressEveryBytes;
+    while (sent < dbBytes) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, sent);
+      if (bytesRead === 0) return err('the database copy shrank while it was sent');
+      const chunk = buffer.subarray(0, bytesRead);
+      hash.update(chunk);
+      await write(socket, sstFrameTypes.db, chunk);
+      sent += bytesRead;
+      if (sent >= nextProgressAt) {
+        nextProgressAt += progressEveryBytes;
+        options.log.note(`WSREP_SST: sent ${mib(sent)} of ${mib(dbBytes)} MiB`);
+      }
+      if (failure.error !== null) return err(`SST stream failed: ${failure.error.message}`);
+    }
+    for (const entry of options.entries)
+      await write(socket, sstFrameTypes.entry, encodeEntry(entry));
+    await write(socket, sstFrameTypes.end, encodeEnd(hash.digest('hex')));
+    socket.end();
+    await once(socket, 'close');
+    return failure.error === null ? ok(null) : err(`SST stream failed: ${failure.error.message}`);
+  } catch (error) {
+    return err(`SST stream failed: ${String(error)}`);
+  } finally {
+    await file.close();
+    socket.destroy();
+  }
+}
+
+async function write(socket: net.Socket, type: number, payload: Uint8Array): Promise<void> {
+  if (socket.destroyed) throw new Error('the joiner closed the connection');
+  if (!socket.write(encodeFrame(type, payload))) {
+    await Promise.race([once(socket, 'drain'), once(socket, 'close')]);
+  }
+}
+
+function mib(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(1);
+}

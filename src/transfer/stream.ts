@@ -1,0 +1,171 @@
+// The SST stream and its request, as bytes. Pure encodings and checks; the sockets are in
+// sst.ts. Design: docs/design/transfer.md.
+//
+// The joiner asks a donor over the replication link (a control frame, JSON):
+//   {"type":"sst_request","nonce":…,"upTo":…,"address":"host:port"}
+// and the donor answers a refusal the same way ({"type":"sst_refused","nonce":…,"reason":…}) or
+// dials the address (mutual TLS, as the replication channel) and sends frames (codec/frame.ts):
+//   header  JSON: nonce, donor, state UUID, index, term, boundary, dbBytes, entryCount
+//   db      raw bytes of the SQLite file, in order, each at most sstChunkBytes
+//   entry   one consensus log entry (codec/consensus.ts), boundary.index+1 … index in order
+//   end     JSON: the SHA-256 of the database bytes
+import { decodeBoundary, encodeBoundary } from '../codec/consensus.js';
+import { err, ok, type Result } from '../codec/result.js';
+import type { Boundary } from '../core/consensus/types.js';
+import type { Index, Term } from '../core/types.js';
+
+export const sstFrameTypes = {
+  header: 1,
+  db: 2,
+  entry: 3,
+  end: 4,
+} as const;
+
+/** Database bytes per frame; the file is read and sent in pieces of this size. */
+export const sstChunkBytes = 1024 * 1024;
+/** A control payload is small JSON; anything larger is refused unread. */
+export const controlPayloadBytesMax = 4096;
+
+export interface SstRequest {
+  readonly type: 'sst_request';
+  readonly nonce: string;
+  /** The joiner needs a state at least this recent (the leader's log boundary). */
+  readonly upTo: number;
+  /** Where the joiner listens for the donor (wsrep_sst_receive_address). */
+  readonly address: string;
+}
+
+export interface SstRefused {
+  readonly type: 'sst_refused';
+  readonly nonce: string;
+  readonly reason: string;
+}
+
+/** A node tells a peer its cluster state UUID when a link comes up. */
+export interface StateAnnounce {
+  readonly type: 'state';
+  readonly uuid: string;
+}
+
+export type ControlMessage = SstRequest | SstRefused | StateAnnounce;
+
+export interface SstHeader {
+  readonly nonce: string;
+  readonly donor: string;
+  readonly stateUuid: string | null;
+  /** The database's applied seqno: the state the joiner will have. */
+  readonly index: Index;
+  readonly term: Term;
+  /** The joiner's new log boundary; entries boundary.index+1 … index follow the database. */
+  readonly boundary: Boundary;
+  readonly dbBytes: number;
+  readonly entryCount: number;
+}
+
+export function encodeControl(message: ControlMessage): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(message));
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function decodeControl(payload: Uint8Array): Result<ControlMessage, string> {
+  if (payload.length > controlPayloadBytesMax)
+    return err(`control frame of ${payload.length} bytes`);
+  const value = parseJson(payload);
+  if (value === null) return err('control frame is not a JSON object');
+  const text = (key: string): string | null =>
+    typeof value[key] === 'string' ? (value[key] as string) : null;
+  switch (value['type']) {
+    case 'sst_request': {
+      const nonce = text('nonce');
+      const address = text('address');
+      const upTo = value['upTo'];
+      if (nonce === null || address === null || !isCount(upTo))
+        return err('sst_request needs nonce, address and upTo');
+      return ok({ type: 'sst_request', nonce, address, upTo });
+    }
+    case 'sst_refused': {
+      const nonce = text('nonce');
+      const reason = text('reason');
+      if (nonce === null || reason === null) return err('sst_refused needs nonce and reason');
+      return ok({ type: 'sst_refused', nonce, reason });
+    }
+    case 'state': {
+      const uuid = text('uuid');
+      if (uuid === null || !uuidPattern.test(uuid)) return err('state needs a UUID');
+      return ok({ type: 'state', uuid });
+    }
+    default:
+      return err(`unknown control message ${JSON.stringify(value['type'])}`);
+  }
+}
+
+export function encodeHeader(header: SstHeader): Uint8Array {
+  const boundary = Buffer.from(encodeBoundary(header.boundary)).toString('base64');
+  return new TextEncoder().encode(JSON.stringify({ ...header, boundary }));
+}
+
+export function decodeHeader(payload: Uint8Array): Result<SstHeader, string> {
+  const value = parseJson(payload);
+  if (value === null) return err('SST header is not a JSON object');
+  const { nonce, donor, stateUuid, index, term, dbBytes, entryCount } = value;
+  if (typeof nonce !== 'string' || typeof donor !== 'string')
+    return err('SST header needs nonce and donor');
+  if (stateUuid !== null && (typeof stateUuid !== 'string' || !uuidPattern.test(stateUuid)))
+    return err('SST header has a malformed state UUID');
+  if (!isCount(index) || !isCount(term) || !isCount(dbBytes) || !isCount(entryCount))
+    return err('SST header needs index, term, dbBytes and entryCount');
+  if (typeof value['boundary'] !== 'string') return err('SST header needs a boundary');
+  const boundary = decodeBoundary(Buffer.from(value['boundary'], 'base64'));
+  if (!boundary.ok) return err('SST header has a malformed boundary');
+  if (boundary.value.index + entryCount !== index)
+    return err(
+      `SST header: ${entryCount} entries after ${boundary.value.index} do not end at ${index}`,
+    );
+  return ok({
+    nonce,
+    donor,
+    stateUuid,
+    index: index as Index,
+    term: term as Term,
+    boundary: boundary.value,
+    dbBytes,
+    entryCount,
+  });
+}
+
+export function encodeEnd(sha256: string): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify({ sha256 }));
+}
+
+export function decodeEnd(payload: Uint8Array): Result<string, string> {
+  const value = parseJson(payload);
+  const sha256 = value?.['sha256'];
+  if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256))
+    return err('SST end frame needs a SHA-256');
+  return ok(sha256);
+}
+
+/** `host:port` (IPv6 in brackets) → its parts, or null. */
+export function parseHostPort(text: string): { host: string; port: number } | null {
+  const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(text.trim());
+  if (match === null) return null;
+  const port = Number(match[2]);
+  if (port < 1 || port > 65535) return null;
+  return { host: match[1]!, port };
+}
+
+function parseJson(payload: Uint8Array): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}

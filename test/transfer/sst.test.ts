@@ -1,0 +1,201 @@
+// Goal: an SST stream carries a database file and its log window intact over mutual TLS, refuses
+// a donor from another CA, and rejects a stream that does not add up. Method: real sockets on
+// 127.0.0.1 with certificates from our generator; a hand-made donor for the bad stream.
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { createCa, createNodeCert, type CertificateAndKeyPem } from '../../src/cli/cert.js';
+import { encodeFrame } from '../../src/codec/frame.js';
+import type { Entry } from '../../src/core/consensus/types.js';
+import { index, nodeId, term } from '../../src/core/types.js';
+import { tlsMaterialUnchecked } from '../../src/net/tls-files.js';
+import { connectReplication, TlsCredentials, type TlsLog } from '../../src/net/tls.js';
+import { receiveState, sendState, type SstLog } from '../../src/transfer/sst.js';
+import {
+  decodeControl,
+  encodeControl,
+  encodeHeader,
+  sstFrameTypes,
+} from '../../src/transfer/stream.js';
+
+let ca: CertificateAndKeyPem;
+let otherCa: CertificateAndKeyPem;
+const dir = mkdtempSync(join(tmpdir(), 'trireme-sst-'));
+const quiet: SstLog & TlsLog = { note: () => {}, warn: () => {}, info: () => {} };
+const warnings: string[] = [];
+const recording: TlsLog = { info: () => {}, warn: (m) => warnings.push(m) };
+
+before(async () => {
+  ca = await createCa({ name: 'sst test CA' });
+  otherCa = await createCa({ name: 'another CA' });
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function credentials(authority: CertificateAndKeyPem, name: string): Promise<TlsCredentials> {
+  const leaf = await createNodeCert(authority, { name });
+  return new TlsCredentials(tlsMaterialUnchecked(leaf.keyPem, leaf.certPem, authority.certPem));
+}
+
+function entries(from: number, count: number): Entry[] {
+  return Array.from({ length: count }, (_, i) => ({
+    index: index(from + i),
+    term: term(2),
+    kind: 'normal',
+    data: Uint8Array.from(randomBytes(40)),
+    config: null,
+    origin: nodeId('n1'),
+    proposalId: i,
+  }));
+}
+
+const boundary = {
+  index: index(100),
+  term: term(1),
+  config: { voters: [nodeId('n1')], learners: [] },
+};
+
+test('a state and its log window arrive whole over mutual TLS', async () => {
+  const source = join(dir, 'source.db');
+  const bytes = randomBytes(2_500_000 + 17); // several chunks, the last one partial
+  writeFileSync(source, bytes);
+  const window = entries(101, 50);
+  const nonce = randomUUID();
+  const receiver = await receiveState({
+    credentials: await credentials(ca, 'joiner'),
+    host: '127.0.0.1',
+    port: 0,
+    nonce,
+    dbPath: join(dir, 'incoming.db'),
+    timeoutMs: 10_000,
+    log: quiet,
+    tlsLog: quiet,
+  });
+  const port = Number(receiver.address.split(':').pop());
+  const sent = await sendState({
+    credentials: await credentials(ca, 'donor'),
+    host: '127.0.0.1',
+    port,
+    header: {
+      nonce,
+      donor: 'n1',
+      stateUuid: randomUUID(),
+      index: index(150),
+      term: term(2),
+      boundary,
+      entryCount: window.length,
+    },
+    dbPath: source,
+    entries: window,
+    log: quiet,
+    tlsLog: quiet,
+  });
+  assert.deepEqual(sent, { ok: true, value: null });
+  const received = await receiver.received;
+  await receiver.close();
+  assert.ok(received.ok, received.ok ? '' : received.error);
+  assert.equal(received.value.header.index, 150);
+  assert.deepEqual(received.value.header.boundary, boundary);
+  assert.deepEqual(readFileSync(received.value.dbPath), bytes);
+  assert.deepEqual(received.value.entries, window);
+});
+
+test('a donor with a certificate from another CA is refused, with the cause logged', async () => {
+  const source = join(dir, 'source2.db');
+  writeFileSync(source, randomBytes(1000));
+  const nonce = randomUUID();
+  warnings.length = 0;
+  const receiver = await receiveState({
+    credentials: await credentials(ca, 'joiner'),
+    host: '127.0.0.1',
+    port: 0,
+    nonce,
+    dbPath: join(dir, 'incoming2.db'),
+    timeoutMs: 1_500,
+    log: quiet,
+    tlsLog: recording,
+  });
+  const port = Number(receiver.address.split(':').pop());
+  const sent = await sendState({
+    credentials: await credentials(otherCa, 'stranger'),
+    host: '127.0.0.1',
+    port,
+    header: {
+      nonce,
+      donor: 'x',
+      stateUuid: null,
+      index: index(100),
+      term: term(1),
+      boundary,
+      entryCount: 0,
+    },
+    dbPath: source,
+    entries: [],
+    log: quiet,
+    tlsLog: quiet,
+  });
+  assert.equal(sent.ok, false);
+  const received = await receiver.received;
+  await receiver.close();
+  assert.equal(received.ok, false, 'nothing was received');
+  assert.ok(
+    warnings.some((w) => /another CA|not signed|unknown/i.test(w)),
+    `the joiner logged why: ${warnings.join(' | ')}`,
+  );
+});
+
+test('a stream whose database does not match its checksum is rejected', async () => {
+  const nonce = randomUUID();
+  const joiner = await credentials(ca, 'joiner');
+  const receiver = await receiveState({
+    credentials: joiner,
+    host: '127.0.0.1',
+    port: 0,
+    nonce,
+    dbPath: join(dir, 'incoming3.db'),
+    timeoutMs: 5_000,
+    log: quiet,
+    tlsLog: quiet,
+  });
+  const port = Number(receiver.address.split(':').pop());
+  const { socket } = await connectReplication({
+    credentials: await credentials(ca, 'donor'),
+    host: '127.0.0.1',
+    port,
+    log: quiet,
+  });
+  const header = {
+    nonce,
+    donor: 'n1',
+    stateUuid: null,
+    index: index(100),
+    term: term(1),
+    boundary,
+    dbBytes: 4,
+    entryCount: 0,
+  };
+  socket.write(encodeFrame(sstFrameTypes.header, encodeHeader(header)));
+  socket.write(encodeFrame(sstFrameTypes.db, Uint8Array.from([1, 2, 3, 4])));
+  socket.write(
+    encodeFrame(
+      sstFrameTypes.end,
+      new TextEncoder().encode(JSON.stringify({ sha256: '0'.repeat(64) })),
+    ),
+  );
+  const received = await receiver.received;
+  socket.destroy();
+  await receiver.close();
+  assert.deepEqual(received, { ok: false, error: 'the database SHA-256 does not match the donor' });
+});
+
+test('control messages round-trip and malformed ones are values, not crashes', () => {
+  const request = { type: 'sst_request', nonce: 'n', upTo: 7, address: '127.0.0.1:4444' } as const;
+  assert.deepEqual(decodeControl(encodeControl(request)), { ok: true, value: request });
+  assert.equal(decodeControl(new TextEncoder().encode('{"type":"sst_request"}')).ok, false);
+  assert.equal(decodeControl(new TextEncoder().encode('not json')).ok, false);
+  assert.equal(decodeControl(new TextEncoder().encode('{"type":"state","uuid":"x"}')).ok, false);
+  assert.equal(decodeControl(new Uint8Array(5000)).ok, false);
+});
