@@ -214,7 +214,7 @@ export class ClusterNode {
     const replicator = new ClusterReplicator(
       driver,
       applier,
-      () => node?.isPrimary() ?? false,
+      () => node?.isReady() ?? false,
       () => node?.statusVariables() ?? new Map(),
       { commitTimeoutMs: 30_000, flowControlRetryMs: 10 },
     );
@@ -245,6 +245,16 @@ export class ClusterNode {
 
   isPrimary(): boolean {
     return this.raft.leader !== null && this.raft.isMember();
+  }
+
+  /**
+   * wsrep_ready: a member of the primary component holding the cluster's state (SYNCED, or
+   * DONOR, which keeps serving). A JOINER or JOINED node answers 1047, as in Galera.
+   */
+  isReady(): boolean {
+    this.updateState();
+    const state = this.states.state;
+    return this.isPrimary() && (state === 'SYNCED' || state === 'DONOR');
   }
 
   private onRaftEvent(event: RaftEvent): void {
@@ -591,7 +601,7 @@ export class ClusterNode {
       ['wsrep_provider_name', 'trireme'],
       ['wsrep_provider_vendor', 'trireme'],
       ['wsrep_provider_version', '0.1.0'],
-      ['wsrep_ready', primary && this.states.state === 'SYNCED' ? 'ON' : 'OFF'],
+      ['wsrep_ready', this.isReady() ? 'ON' : 'OFF'],
       ['wsrep_raft_term', String(this.raft.term)],
       ['wsrep_raft_leader', this.raft.leader ?? ''],
       ['wsrep_uptime_seconds', String(Math.round((Date.now() - this.startedAtMs) / 1000))],

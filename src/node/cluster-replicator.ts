@@ -107,13 +107,13 @@ export class ClusterReplicator implements Replicator {
   constructor(
     private readonly driver: RaftDriver,
     private readonly applier: ClusterApplier,
-    private readonly isPrimary: () => boolean,
+    private readonly isReady: () => boolean,
     private readonly statusVariables: () => ReadonlyMap<string, string>,
     private readonly options: ClusterReplicatorOptions,
   ) {}
 
   ready(): boolean {
-    return this.isPrimary();
+    return this.isReady();
   }
 
   status(): ReadonlyMap<string, string> {
@@ -121,7 +121,7 @@ export class ClusterReplicator implements Replicator {
   }
 
   async replicate(writeSet: WriteSet): Promise<ReplicationOutcome> {
-    if (!this.isPrimary()) return { kind: 'not_primary' };
+    if (!this.isReady()) return { kind: 'not_primary' };
     const bytes = encodeWriteSet(writeSet);
     const deadline = Date.now() + this.options.commitTimeoutMs;
     for (;;) {

@@ -208,7 +208,7 @@ async function startGeneration(
 
 async function initialize(engine: Engine, node: ClusterNode): Promise<string | null> {
   const deadline = Date.now() + 30_000;
-  while (!node.isPrimary()) {
+  while (!node.isReady()) {
     if (Date.now() > deadline) return 'the new cluster did not become primary within 30 s';
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
