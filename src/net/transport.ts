@@ -196,6 +196,8 @@ interface Dialer {
   delayMs: number;
   lastError: string | null;
   timer: NodeJS.Timeout | null;
+  /** A link to this address has been up since the start (until then, refusals are expected). */
+  everUp: boolean;
 }
 
 interface Peer {
@@ -223,6 +225,18 @@ const configurationKinds: ReadonlySet<TlsRejectionKind | HandshakeRejectionKind>
   'duplicate_node_name',
   'bad_hello',
 ]);
+
+/**
+ * A peer that was never up may simply not be started yet (a cluster starting node by node):
+ * its refused TCP connections are notes, not warnings. TLS refusals stay warnings.
+ */
+function quietUntilUp(log: TlsLog): TlsLog {
+  return {
+    info: (message) => log.info(message),
+    warn: (message) =>
+      message.includes('connect_failed:') ? log.info(message) : log.warn(message),
+  };
+}
 
 export function formatAddress(address: PeerAddress): string {
   return address.host.includes(':')
@@ -301,6 +315,7 @@ export class Transport {
       delayMs: 0,
       lastError: null,
       timer: null,
+      everUp: false,
     }));
   }
 
@@ -535,6 +550,7 @@ export class Transport {
       dialer.state = 'connected';
       dialer.nodeUuid = hello.nodeUuid;
       dialer.failures = 0;
+      dialer.everUp = true;
       dialer.lastError = null;
       dialer.log.reset();
       return;
@@ -721,7 +737,7 @@ export class Transport {
       host: dialer.target.host,
       port: dialer.target.port,
       credentials: this.options.credentials,
-      log: dialer.log,
+      log: dialer.everUp ? dialer.log : quietUntilUp(dialer.log),
       handshakeTimeoutMs: this.limits.handshakeTimeoutMs,
     }).then(
       ({ socket, info }) => this.onDialed(dialer, socket, info, dialSeq),
@@ -766,6 +782,7 @@ export class Transport {
         return;
       case 'duplicate_link':
         dialer.state = 'waiting';
+        dialer.everUp = true;
         if (this.peersByUuid.get(dialer.nodeUuid ?? '')?.active?.isUp !== true)
           this.schedule(dialer, 'retry');
         return;

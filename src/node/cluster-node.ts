@@ -138,6 +138,8 @@ export class ClusterNode {
         id,
         heartbeatTicks: 2,
         electionTicks: suspectTicks,
+        // A cold start elects within 1–2 s instead of evs.suspect_timeout (nobody to suspect yet).
+        initialElectionTicks: Math.round(1000 / clusterTickMs),
         inactiveTicks: Math.round(config.provider.evsInactiveTimeoutMs / clusterTickMs),
         catchUpReportEntries: 10_000,
         stateTransferRetryTicks: suspectTicks * 4,

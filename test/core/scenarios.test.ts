@@ -287,3 +287,34 @@ test('flow control: followers learn the pause from heartbeats, hold their own pr
   run(world, 200);
   assert.ok(world.checker.acked.has(`n${other + 1}#${id}`));
 });
+
+test('a cold start elects within initialElectionTicks; losing a known leader still waits the full timeout', () => {
+  const firstLeaderMs = (world: World): number => {
+    for (let ms = 0; ms < 10 * electionMs; ms += tickMs) {
+      run(world, tickMs);
+      if (world.nodes.some((n) => n.raft?.role === 'leader')) return ms + tickMs;
+    }
+    throw new Error('no leader');
+  };
+  const slow = firstLeaderMs(cluster(3));
+  const fast = cluster(3, { initialElectionTicks: 2 });
+  const quick = firstLeaderMs(fast);
+  assert.ok(slow >= electionMs, `without it the first election waits (${slow} ms)`);
+  assert.ok(quick < electionMs, `with it the cold start is quicker (${quick} ms < ${electionMs})`);
+  run(fast, 500);
+  const leader = leaderOf(fast);
+  fast.crash(leader);
+  const lostAt = fast.nowMs;
+  let electedAfterMs = -1;
+  for (let ms = 0; ms < 10 * electionMs; ms += tickMs) {
+    run(fast, tickMs);
+    if (fast.nodes.some((n) => n.status === 'up' && n.raft?.role === 'leader')) {
+      electedAfterMs = fast.nowMs - lostAt;
+      break;
+    }
+  }
+  assert.ok(
+    electedAfterMs >= electionMs,
+    `failure detection keeps its timeout (${electedAfterMs} ms)`,
+  );
+});

@@ -35,6 +35,8 @@ export interface WorldParams {
   readonly momentCrashRate: number;
   /** gcs.fc_limit for every node (0 or absent: off). */
   readonly flowControlLimit?: number;
+  /** The election timeout base before a node has known a leader (absent: electionTicks). */
+  readonly initialElectionTicks?: number;
   readonly canary: CanaryName | null;
 }
 
@@ -252,6 +254,9 @@ export class World {
       peers: this.nodes.map((n) => n.id),
       canary: this.coreCanary(),
       flowControlLimit: this.params.flowControlLimit ?? 0,
+      ...(this.params.initialElectionTicks === undefined
+        ? {}
+        : { initialElectionTicks: this.params.initialElectionTicks }),
     };
     const prng = new Xoshiro128(
       (this.params.seed * 7919 + slot * 104729 + node.incarnation * 31) >>> 0,

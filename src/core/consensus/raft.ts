@@ -102,6 +102,8 @@ export class Raft {
   private removedReported = false;
   private memberElapsed = 0;
   private stateTransferPendingSinceTick: number | null = null;
+  /** Whether this node has known a leader since it started (see resetElectionTimeout). */
+  private leaderKnown = false;
   /** The flow-control flag of the leader's last heartbeat (followers). */
   private leaderFlowControl = false;
   /** Whether this node's apply queue was over gcs.fc_limit when last looked at. */
@@ -448,6 +450,7 @@ export class Raft {
 
   private setLeader(leader: NodeId | null): void {
     if (leader === this.currentLeader) return;
+    if (leader !== null) this.leaderKnown = true;
     this.currentLeader = leader;
     this.leaderFlowControl = false;
     this.events.push({ kind: 'leader', leader, term: this.currentTerm });
@@ -502,7 +505,13 @@ export class Raft {
   }
 
   private resetElectionTimeout(): void {
-    const base = this.options.electionTicks;
+    // Until it has known a leader, a node need not wait out a failure-detection timeout: there
+    // is nobody to suspect, and pre-vote keeps an early candidate from disrupting a live leader.
+    const initial = this.options.initialElectionTicks;
+    const base =
+      !this.leaderKnown && initial !== undefined
+        ? Math.min(initial, this.options.electionTicks)
+        : this.options.electionTicks;
     this.randomizedElectionTimeout = base + this.prng.int(base);
   }
 

@@ -205,6 +205,11 @@ export interface RaftOptions {
   readonly heartbeatTicks: number;
   /** Base election timeout; each election waits a random time in [base, 2·base). */
   readonly electionTicks: number;
+  /**
+   * The base election timeout until this node has known a leader (a cold start); requires
+   * preVote to be harmless. Default: electionTicks.
+   */
+  readonly initialElectionTicks?: number;
   /** evs.inactive_timeout in ticks: the leader removes a voter silent this long. 0 disables. */
   readonly inactiveTicks: number;
   /** A follower this far behind the leader is reported as an IST catch-up. */
