@@ -53,6 +53,11 @@ export class Engine implements Backend {
   readonly catalog = new EngineCatalog();
   readonly translator: EngineToiTranslator;
   replicator!: Replicator;
+  /**
+   * Applies `SET GLOBAL wsrep_provider_options` (the runtime options of a cluster node); returns
+   * why it refused, or null. Null on a standalone node (the variable is read-only there).
+   */
+  providerOptions: ((text: string) => Promise<string | null>) | null = null;
   readonly cache = new StatementCache();
   readonly rewrites = new RewriteCache();
   private readonly rewrittenTranslations = new WeakMap<

@@ -1345,6 +1345,8 @@ export class EngineSession implements Session, SessionValues {
     const lower = name.toLowerCase();
     const spec = this.engine.specs.get(lower);
     if (spec === undefined) return unknownSystemVariable(name);
+    if (lower === 'wsrep_provider_options' && this.engine.providerOptions !== null)
+      return this.setProviderOptions(scope, value);
     if (spec.readOnly === true)
       return mysqlError(1238, 'HY000', `Variable '${name}' is a read only variable`);
     if (scope === 'session' && spec.scope === 'global')
@@ -1380,6 +1382,30 @@ export class EngineSession implements Session, SessionValues {
       else this.sessionVars.set(other, normalized.value);
     }
     return null;
+  }
+
+  /** SET GLOBAL wsrep_provider_options='pc.bootstrap=YES' and the other runtime options. */
+  private async setProviderOptions(
+    scope: 'global' | 'session',
+    value: SqlValue,
+  ): Promise<ErrorResult | null> {
+    if (scope !== 'global')
+      return mysqlError(
+        1229,
+        'HY000',
+        `Variable 'wsrep_provider_options' is a GLOBAL variable and should be set with SET GLOBAL`,
+      );
+    if (!hasPrivilege(this.account, 'SUPER', null, null)) return globalDenied('SUPER');
+    if (typeof value !== 'string')
+      return mysqlError(
+        1232,
+        '42000',
+        `Incorrect argument type to variable 'wsrep_provider_options'`,
+      );
+    const problem = await this.engine.providerOptions!(value);
+    return problem === null
+      ? null
+      : mysqlError(1210, 'HY000', `Incorrect arguments to SET: ${problem}`);
   }
 
   /** The reader-worker request this session waits for, if any (for KILL QUERY). */

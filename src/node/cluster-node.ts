@@ -20,6 +20,7 @@ import { NodeStateMachine, localStateOf, type NodeState } from '../core/node-sta
 import { Xoshiro128 } from '../core/prng.js';
 import { index as asIndex, nodeId, type Index, type NodeId, type Term } from '../core/types.js';
 import type { ServerConfig } from '../config/index.js';
+import { parseProviderOptions } from '../config/provider-options.js';
 import {
   DEFAULT_GCACHE_LIMITS,
   GCache,
@@ -100,6 +101,7 @@ export class ClusterNode {
     private readonly transport: Transport,
     private readonly clusterReplicator: ClusterReplicator,
     readonly applier: ClusterApplier,
+    private readonly credentials: TlsCredentials | null,
     private readonly sstCredentials: TlsCredentials | null,
   ) {
     this.id = raft.id;
@@ -230,10 +232,18 @@ export class ClusterNode {
       transport,
       replicator,
       applier,
+      credentials,
       sstCredentials,
     );
     await transport.start();
     driver.start();
+    if (config.provider.pcBootstrap) {
+      // pc.bootstrap=yes at start: if no primary component forms by itself, force one.
+      const timer = setTimeout(() => {
+        if (node !== null && !node.stopping && !node.isPrimary()) node.bootstrapPrimary();
+      }, config.provider.evsSuspectTimeoutMs);
+      timer.unref();
+    }
     node.compactionTimer = setInterval(() => node?.compactIfNeeded(), 1000);
     node.compactionTimer.unref();
     node.writeGrastate(true);
@@ -322,6 +332,65 @@ export class ClusterNode {
     }
     if (moves.includes('SYNCED'))
       this.log('Note', 'WSREP: Synchronized with group, ready for connections');
+  }
+
+  // ---- runtime provider options ----
+
+  /**
+   * SET GLOBAL wsrep_provider_options: pc.bootstrap=YES makes the component this node is in
+   * primary (Galera's recovery after losing a majority for good); socket.ssl_reload=1 re-reads
+   * the certificate files. Other options are fixed at start. Returns why it refused, or null.
+   */
+  async setProviderOptions(text: string): Promise<string | null> {
+    const parsed = parseProviderOptions(text);
+    if (!parsed.ok) return parsed.error.message;
+    for (const { key, value } of parsed.value) {
+      const name = key.toLowerCase();
+      if (name !== 'pc.bootstrap' && name !== 'socket.ssl_reload')
+        return `${key} cannot be changed while the node runs (runtime options: pc.bootstrap, socket.ssl_reload)`;
+      const on = /^(yes|true|on|1)$/i.test(value);
+      if (!on && !/^(no|false|off|0)$/i.test(value)) return `${key}: '${value}' is not a boolean`;
+      if (!on) continue;
+      if (name === 'pc.bootstrap') {
+        this.bootstrapPrimary();
+        continue;
+      }
+      const problem = await this.reloadTls();
+      if (problem !== null) return problem;
+    }
+    return null;
+  }
+
+  /** pc.bootstrap: a new primary component of this node and the members it can reach now. */
+  bootstrapPrimary(): void {
+    if (this.isPrimary()) {
+      this.log('Note', 'WSREP: pc.bootstrap: this node is already in the primary component');
+      return;
+    }
+    const reachable = new Set(this.transport.peers().map((p) => p.nodeId as string));
+    const voters = this.raft.config().voters.filter((v) => v === this.id || reachable.has(v));
+    if (!voters.includes(this.id)) voters.push(this.id);
+    this.log(
+      'Warning',
+      `WSREP: pc.bootstrap=YES: forming a primary component of ${voters.join(', ')}`,
+    );
+    this.driver.step({ type: 'forceBootstrap', voters });
+  }
+
+  private async reloadTls(): Promise<string | null> {
+    if (this.credentials === null) return 'socket.ssl_reload: this node runs without TLS';
+    const results = [await this.credentials.reload()];
+    if (this.sstCredentials !== null && this.sstCredentials !== this.credentials)
+      results.push(await this.sstCredentials.reload());
+    for (const result of results) {
+      if (!result.ok) {
+        const message = `socket.ssl_reload: ${result.error.message}; the old certificates stay in use`;
+        this.log('Warning', `WSREP: ${message}`);
+        return message;
+      }
+    }
+    this.log('Note', 'WSREP: socket.ssl_reload: new connections use the reloaded certificates');
+    return null;
   }
 
   // ---- state transfer (docs/design/transfer.md) ----

@@ -154,6 +154,7 @@ async function startGeneration(
     }),
   });
   node.applier.translator = engine.translator;
+  engine.providerOptions = (text) => node.setProviderOptions(text);
   // wsrep_auto_increment_control: AUTO_INCREMENT values interleave across the members.
   node.onMembership = (size, index) => engine.setAutoIncrementControl(size, index);
   node.notifyMembership();

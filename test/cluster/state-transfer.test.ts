@@ -127,4 +127,42 @@ describe('state snapshot transfer between real processes', { timeout: 400_000 },
     for (const name of ['wsrep_flow_control_sent', 'wsrep_flow_control_recv'])
       assert.match((await n1.status(name)) ?? '', /^\d+$/);
   });
+
+  test('after losing two nodes for good, SET GLOBAL pc.bootstrap=YES makes the survivor primary', async () => {
+    const [n1, n2, n3] = nodes as [NodeProcess, NodeProcess, NodeProcess];
+    n2.kill9();
+    n3.kill9();
+    await Promise.all([n2.waitExit(), n3.waitExit()]);
+    await until(
+      'n1 non-primary',
+      async () => (await n1.status('wsrep_cluster_status')) === 'non-Primary',
+    );
+    await assert.rejects(
+      exec(n1, 'INSERT INTO sst.t (id, v) VALUES (-2, 1)'),
+      /WSREP has not yet prepared node/,
+    );
+    await assert.rejects(
+      exec(n1, "SET GLOBAL wsrep_provider_options='gcache.size=2G'"),
+      (e: { errno?: number; message: string }) =>
+        e.errno === 1210 && /cannot be changed while the node runs/.test(e.message),
+    );
+    await exec(n1, "SET GLOBAL wsrep_provider_options='pc.bootstrap=YES'");
+    await until(
+      'n1 primary alone',
+      async () => (await n1.status('wsrep_cluster_status')) === 'Primary',
+    );
+    assert.equal(await n1.status('wsrep_cluster_size'), '1');
+    assert.match(n1.output.join('\n'), /pc.bootstrap=YES: forming a primary component of n1/);
+    await until('n1 ready', async () => (await n1.status('wsrep_ready')) === 'ON');
+    await exec(n1, 'INSERT INTO sst.t (id, v) VALUES (-2, 1)');
+    n2.start();
+    n3.start();
+    await Promise.all([n2.waitReady(120_000), n3.waitReady(120_000)]);
+    await until('3 again', async () => (await n1.status('wsrep_cluster_size')) === '3', 60_000);
+    for (const node of [n2, n3])
+      await until(
+        `${node.name} has the write made alone`,
+        async () => (await scalar(node, 'SELECT COUNT(*) FROM sst.t WHERE id = -2')) === '1',
+      );
+  });
 });
