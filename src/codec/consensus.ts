@@ -13,6 +13,7 @@ import type {
   MessageType,
   Proposal,
 } from '../core/consensus/types.js';
+import { proposalRefusals } from '../core/consensus/types.js';
 import type { Index, NodeId, Term } from '../core/types.js';
 import { ByteReader, ByteWriter, U16_MAX } from './bytes.js';
 import { err, ok, type Result } from './result.js';
@@ -62,6 +63,7 @@ const MESSAGE_TYPES: readonly MessageType[] = [
   'join',
   'leave',
   'leaveConfirmed',
+  'proposeRefused',
 ];
 const ENTRY_KINDS: readonly EntryKind[] = ['normal', 'noop', 'config'];
 
@@ -135,6 +137,11 @@ export function encodeMessage(message: Message): Uint8Array {
       break;
     case 'timeoutNow':
     case 'leaveConfirmed':
+      break;
+    case 'proposeRefused':
+      w.u32(message.proposalIds.length);
+      for (const id of message.proposalIds) w.u64(id);
+      w.u8(proposalRefusals.indexOf(message.reason));
       break;
   }
   return w.copy();
@@ -394,7 +401,25 @@ function decodeBody(
     case 'timeoutNow':
     case 'leaveConfirmed':
       return { ...base, type };
+    case 'proposeRefused':
+      return decodeProposeRefused(d, base);
   }
+}
+
+function decodeProposeRefused(
+  d: Decoder,
+  base: { from: NodeId; to: NodeId; term: Term },
+): Message | null {
+  const count = d.count('proposalsMax');
+  const proposalIds: number[] = [];
+  for (let i = 0; i < count && d.ok; i++) proposalIds.push(d.u64('proposal id'));
+  const code = d.ok ? d.r.u8() : 0;
+  const reason = proposalRefusals[code];
+  if (d.ok && reason === undefined) {
+    d.fail({ kind: 'malformed', detail: `unknown refusal ${code}` });
+    return null;
+  }
+  return d.ok ? { ...base, type: 'proposeRefused', proposalIds, reason: reason! } : null;
 }
 
 function decodeAppend(d: Decoder, base: { from: NodeId; to: NodeId; term: Term }): Message | null {

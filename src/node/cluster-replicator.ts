@@ -6,7 +6,7 @@ import type {
   CertificationIndex,
   CertificationStats,
 } from '../core/certification/certification.js';
-import type { Entry } from '../core/consensus/types.js';
+import type { Entry, ProposalRefusal } from '../core/consensus/types.js';
 import type { Index } from '../core/types.js';
 import { index as asIndex } from '../core/types.js';
 import type { Store } from '../storage/index.js';
@@ -96,9 +96,17 @@ export class ClusterApplier implements CommittedSink {
 export interface ClusterReplicatorOptions {
   /** How long a session waits for its write-set's verdict before the outcome is unknown. */
   readonly commitTimeoutMs: number;
-  /** While flow control pauses replication, retry proposing this often. */
+  /** While a proposal is refused for a passing reason (flow control…), retry this often. */
   readonly flowControlRetryMs: number;
 }
+
+/** Refusals that pass by themselves (a pause, a leader change, a full pipeline). */
+const transientRefusals: ReadonlySet<ProposalRefusal> = new Set([
+  'flow_control',
+  'transferring',
+  'overloaded',
+  'not_leader',
+]);
 
 export class ClusterReplicator implements Replicator {
   /** wsrep_local_cert_failures: this node's write-sets that lost certification. */
@@ -130,7 +138,8 @@ export class ClusterReplicator implements Replicator {
       if (outcome === null)
         return { kind: 'unknown', reason: 'no verdict within the commit timeout' };
       if (outcome.kind === 'appended') return this.verdictAt(outcome.index);
-      if (outcome.reason === 'flow_control' && Date.now() < deadline) {
+      // Nothing was appended: proposing again cannot commit the write-set twice.
+      if (transientRefusals.has(outcome.reason as ProposalRefusal) && Date.now() < deadline) {
         await sleep(this.options.flowControlRetryMs);
         continue;
       }

@@ -76,6 +76,7 @@ const messages: Message[] = [
   { ...base, type: 'join', node: nodeId('n4') },
   { ...base, type: 'leave', node: n1 },
   { ...base, type: 'leaveConfirmed' },
+  { ...base, type: 'proposeRefused', proposalIds: [1, 7, 2 ** 40], reason: 'flow_control' },
 ];
 
 test('every message kind round-trips exactly', () => {

@@ -318,3 +318,34 @@ test('a cold start elects within initialElectionTicks; losing a known leader sti
     `failure detection keeps its timeout (${electedAfterMs} ms)`,
   );
 });
+
+test('a forwarded proposal that reaches a non-leader is refused back to its origin, never re-forwarded', () => {
+  const world = cluster(3);
+  run(world, 1000);
+  const leader = leaderOf(world);
+  const via = (leader + 1) % 3;
+  const origin = (leader + 2) % 3;
+  const lastBefore = raftOf(world, leader).log.lastIndex();
+  world.stepNode(world.nodes[via]!, {
+    type: 'message',
+    message: {
+      type: 'propose',
+      from: nodeId(`n${origin + 1}`),
+      to: nodeId(`n${via + 1}`),
+      term: raftOf(world, via).term,
+      proposals: [{ proposalId: 4242, data: new Uint8Array(8) }],
+    },
+  });
+  run(world, 200);
+  const dropped = world.eventLog.filter(
+    (e) =>
+      e.node === `n${origin + 1}` &&
+      e.event.kind === 'proposalsDropped' &&
+      e.event.reason === 'not_leader' &&
+      e.event.proposalIds.includes(4242),
+  );
+  assert.equal(dropped.length, 1, 'the origin learns at once');
+  const leaderLog = raftOf(world, leader).log;
+  for (let i = lastBefore + 1; i <= leaderLog.lastIndex(); i++)
+    assert.notEqual(leaderLog.entryAt(i).proposalId, 4242, 'nothing was appended for it');
+});

@@ -530,6 +530,13 @@ export class Raft {
     switch (m.type) {
       case 'propose':
         return this.propose(m.from, m.proposals);
+      case 'proposeRefused':
+        this.events.push({
+          kind: 'proposalsDropped',
+          proposalIds: m.proposalIds,
+          reason: m.reason,
+        });
+        return;
       case 'readIndex':
         return this.onReadIndex(m.from, m.context);
       case 'join':
@@ -983,15 +990,17 @@ export class Raft {
       proposals.length <= this.limits.proposeEntriesMax || origin !== this.id,
       'too many proposals in one input',
     );
-    const reason = this.proposeRefusal(origin, proposals);
+    const forwarded = origin !== this.id;
+    // A forwarded proposal is appended by the leader only: forwarding it again would append it
+    // under this node's name, and its origin would never hear of it.
+    const reason =
+      forwarded && this.currentRole !== 'leader'
+        ? 'not_leader'
+        : this.proposeRefusal(origin, proposals);
     if (reason !== null) {
-      if (origin === this.id) {
-        this.events.push({
-          kind: 'proposalsDropped',
-          proposalIds: proposals.map((p) => p.proposalId),
-          reason,
-        });
-      }
+      const proposalIds = proposals.map((p) => p.proposalId);
+      if (!forwarded) this.events.push({ kind: 'proposalsDropped', proposalIds, reason });
+      else this.send({ type: 'proposeRefused', to: origin, proposalIds, reason });
       return;
     }
     if (this.currentRole !== 'leader') {

@@ -120,7 +120,34 @@ export type Message =
   /** `node` asks to leave (sent by the node itself, or forwarded for it by a follower). */
   | (Envelope & { readonly type: 'leave'; readonly node: NodeId })
   /** The leader tells a node that its leave is done: it is out of the configuration. */
-  | (Envelope & { readonly type: 'leaveConfirmed' });
+  | (Envelope & { readonly type: 'leaveConfirmed' })
+  /** Forwarded proposals the receiver did not append, so that their origin can answer at once. */
+  | (Envelope & {
+      readonly type: 'proposeRefused';
+      readonly proposalIds: readonly number[];
+      readonly reason: ProposalRefusal;
+    });
+
+/** Why proposals were not appended; the transient ones are worth proposing again. */
+export type ProposalRefusal =
+  | 'no_leader'
+  | 'transferring'
+  | 'not_member'
+  | 'overloaded'
+  | 'leaving'
+  | 'flow_control'
+  /** A forwarded proposal reached a node that is no longer the leader. */
+  | 'not_leader';
+
+export const proposalRefusals: readonly ProposalRefusal[] = [
+  'no_leader',
+  'transferring',
+  'not_member',
+  'overloaded',
+  'leaving',
+  'flow_control',
+  'not_leader',
+];
 
 export type MessageType = Message['type'];
 
@@ -134,8 +161,7 @@ export type RaftEvent =
   | {
       readonly kind: 'proposalsDropped';
       readonly proposalIds: readonly number[];
-      readonly reason:
-        'no_leader' | 'transferring' | 'not_member' | 'overloaded' | 'leaving' | 'flow_control';
+      readonly reason: ProposalRefusal;
     }
   | {
       readonly kind: 'needStateTransfer';
