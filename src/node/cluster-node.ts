@@ -464,7 +464,12 @@ export class ClusterNode {
       'Note',
       `WSREP: State transfer required: this node is behind the cluster's gcache; requesting SST from ${donor} up to seqno ${upTo}, receiving at ${receiver.address}`,
     );
-    const request = encodeControl({ type: 'sst_request', nonce, upTo, address: receiver.address });
+    const request = encodeControl({
+      type: 'sst_request',
+      nonce,
+      upTo,
+      address: this.reachableAddress(receiver.address, donor),
+    });
     if (!this.transport.sendControl(donor, request)) void receiver.close();
     const received = await receiver.received;
     await receiver.close();
@@ -482,6 +487,20 @@ export class ClusterNode {
       `WSREP: SST complete: state ${header.stateUuid ?? stateUuidNone}:${header.index} from ${header.donor}; restarting this node on it`,
     );
     this.onStateReceived(received.value);
+  }
+
+  /**
+   * A wildcard listen address (0.0.0.0, ::) means nothing to the donor: send the address this
+   * node's replication link to the donor comes from, which the donor can reach.
+   */
+  private reachableAddress(address: string, donor: NodeId): string {
+    const parsed = parseHostPort(address);
+    if (parsed === null || !['0.0.0.0', '::'].includes(parsed.host)) return address;
+    const link = this.transport.peers().find((p) => p.nodeId === donor);
+    const local =
+      link === undefined ? null : parseHostPort(link.localEndpoint.replace(/^\w+:\/\//, ''));
+    if (local === null) return address;
+    return `${local.host.includes(':') ? `[${local.host}]` : local.host}:${parsed.port}`;
   }
 
   /** wsrep_sst_donor names, in order, among the connected peers; else the leader's choice. */

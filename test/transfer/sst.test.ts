@@ -19,6 +19,7 @@ import {
   decodeControl,
   encodeControl,
   encodeHeader,
+  parseHostPort,
   sstFrameTypes,
 } from '../../src/transfer/stream.js';
 
@@ -198,4 +199,13 @@ test('control messages round-trip and malformed ones are values, not crashes', (
   assert.equal(decodeControl(new TextEncoder().encode('not json')).ok, false);
   assert.equal(decodeControl(new TextEncoder().encode('{"type":"state","uuid":"x"}')).ok, false);
   assert.equal(decodeControl(new Uint8Array(5000)).ok, false);
+});
+
+test('receive addresses parse as host and port, IPv6 in brackets', () => {
+  assert.deepEqual(parseHostPort('127.0.0.1:4444'), { host: '127.0.0.1', port: 4444 });
+  assert.deepEqual(parseHostPort('[::1]:4444'), { host: '::1', port: 4444 });
+  assert.deepEqual(parseHostPort('db-1.example:4444'), { host: 'db-1.example', port: 4444 });
+  assert.equal(parseHostPort('127.0.0.1'), null);
+  assert.equal(parseHostPort('127.0.0.1:0'), null);
+  assert.equal(parseHostPort('127.0.0.1:70000'), null);
 });
