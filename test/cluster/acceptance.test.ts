@@ -230,6 +230,8 @@ describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
   test('a graceful stop shrinks wsrep_cluster_size; the node rejoins on start', async () => {
     await nodes[2]!.stop();
     await until('size 2', async () => (await nodes[0]!.status('wsrep_cluster_size')) === '2');
+    await query(nodes[0]!, 'INSERT INTO acc.t (id, v) VALUES (-9001, 1)');
+    const logFrom = nodes[2]!.output.length;
     nodes[2]!.start();
     await nodes[2]!.waitReady(60_000);
     await until(
@@ -237,5 +239,14 @@ describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
       async () => (await nodes[0]!.status('wsrep_cluster_size')) === '3',
       60_000,
     );
+    // It rejoined as a learner and caught up from the log (IST): JOINER, JOINED, then SYNCED.
+    const log = nodes[2]!.output.slice(logFrom).join('\n');
+    assert.match(
+      log,
+      /Shifting PRIMARY -> JOINER[\s\S]*Shifting JOINER -> JOINED[\s\S]*Shifting JOINED -> SYNCED/,
+    );
+    assert.doesNotMatch(log, /State transfer required/, 'no SST: the log still had what it missed');
+    const rows = await query(nodes[2]!, 'SELECT v FROM acc.t WHERE id = -9001');
+    assert.equal(rows.length, 1);
   });
 });

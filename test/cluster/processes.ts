@@ -70,7 +70,7 @@ export class NodeProcess {
   }
 
   /** Waits until the node answers queries as part of the primary component. */
-  async waitReady(timeoutMs = 30_000): Promise<void> {
+  async waitReady(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
