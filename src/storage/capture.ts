@@ -56,7 +56,8 @@ export class Capture {
   private readonly tablesById = new Map<number, TableInfo>();
   private idNext = 1;
   private arityMax = 1;
-  private readStatement: Database.Statement<[], unknown[]> | null = null;
+  private readStatement: Database.Statement<[number], unknown[]> | null = null;
+  private markStatement: Database.Statement<[], bigint | null> | null = null;
   private readonly imageStatements = new Map<number, Database.Statement<[SqlValue[]], unknown[]>>();
 
   constructor(private readonly db: Database.Database) {}
@@ -143,7 +144,7 @@ export class Capture {
   /** The transaction's changes, collapsed per row, with final images read by key. */
   collect(): CapturedChanges {
     assert(this.db.inTransaction, 'collect outside a transaction');
-    const entries = this.collapse();
+    const entries = this.collapse(0);
     const rows: RowImage[] = [];
     const keys: CertificationKey[] = [];
     for (const entry of entries) {
@@ -157,29 +158,47 @@ export class Capture {
       const after = this.image(entry);
       const op = entry.existedBefore ? 'update' : 'insert';
       rows.push({ op, database, table, key: entry.keyBytes, after });
-      for (const index of entry.info.uniqueIndexes) {
-        const values = index.positions.map((position) => after[position] ?? null);
-        // A unique index admits many NULLs, so a NULL part claims nothing.
-        if (values.some((value) => value === null)) continue;
-        const uniqueTable = `${table}${UNIQUE_KEY_SEPARATOR}${index.positions.join(',')}`;
-        keys.push({
-          database,
-          table: uniqueTable,
-          keyBytes: encodeKeyValues(values),
-          exclusive: true,
-        });
-      }
+      pushUniqueKeys(keys, entry.info, after);
     }
     return { rows, keys };
   }
 
-  private collapse(): Entry[] {
+  /** How many rows were captured so far: a mark for keysSince. */
+  mark(): number {
+    assert(this.db.inTransaction, 'mark outside a transaction');
+    this.markStatement ??= this.db
+      .prepare<[], bigint | null>(`SELECT max(seq) FROM temp.${CAPTURE_TABLE}`)
+      .pluck();
+    const seq = this.markStatement.get();
+    return seq === null || seq === undefined ? 0 : Number(seq);
+  }
+
+  /**
+   * The certification keys of the rows captured after `mark` (one statement's changes): the
+   * same row and unique keys collect() would give those rows, each read as the row is now. A
+   * row that statement both inserted and deleted claims nothing, as in collect().
+   */
+  keysSince(mark: number): CertificationKey[] {
+    assert(this.db.inTransaction, 'keysSince outside a transaction');
+    const keys: CertificationKey[] = [];
+    for (const entry of this.collapse(mark)) {
+      const { database, table } = entry.info;
+      if (!entry.existedBefore && !entry.existsAfter) continue;
+      keys.push({ database, table, keyBytes: entry.keyBytes, exclusive: true });
+      if (entry.existsAfter && entry.info.uniqueIndexes.length > 0)
+        pushUniqueKeys(keys, entry.info, this.image(entry));
+    }
+    return keys;
+  }
+
+  /** The rows captured after `mark`, collapsed per (table, key) in order of first change. */
+  private collapse(mark: number): Entry[] {
     const arity = this.arityMax;
     if (this.readStatement === null) {
       const columns = [...columnNames('o', arity), ...columnNames('n', arity)].join(', ');
       this.readStatement = this.db
-        .prepare<[], unknown[]>(
-          `SELECT tbl, op, ${columns} FROM temp.${CAPTURE_TABLE} ORDER BY seq`,
+        .prepare<[number], unknown[]>(
+          `SELECT tbl, op, ${columns} FROM temp.${CAPTURE_TABLE} WHERE seq > ? ORDER BY seq`,
         )
         .raw(true);
     }
@@ -206,7 +225,7 @@ export class Capture {
       }
     };
     // all() rather than iterate(): a transaction's capture is bounded, and all() is faster.
-    for (const row of this.readStatement.all()) {
+    for (const row of this.readStatement.all(mark)) {
       const tbl = Number(row[0] as bigint);
       const op = row[1] as bigint;
       const info = this.tablesById.get(tbl);
@@ -251,6 +270,25 @@ export class Capture {
     const row = statement.get(entry.keyValues);
     assert(row !== undefined, 'a row captured as present is gone');
     return row as SqlValue[];
+  }
+}
+
+/** One key per UNIQUE index of `info` whose parts in the after-image `after` are all non-NULL. */
+function pushUniqueKeys(
+  keys: CertificationKey[],
+  info: TableInfo,
+  after: readonly SqlValue[],
+): void {
+  for (const index of info.uniqueIndexes) {
+    const values = index.positions.map((position) => after[position] ?? null);
+    // A unique index admits many NULLs, so a NULL part claims nothing.
+    if (values.some((value) => value === null)) continue;
+    keys.push({
+      database: info.database,
+      table: `${info.table}${UNIQUE_KEY_SEPARATOR}${index.positions.join(',')}`,
+      keyBytes: encodeKeyValues(values),
+      exclusive: true,
+    });
   }
 }
 

@@ -74,6 +74,25 @@ export class WriterLease {
     }
   }
 
+  /**
+   * How many row changes the transaction has captured so far (0: it has written nothing, or
+   * everything it wrote was rolled back to a savepoint). Pass it to keysSince after a statement.
+   */
+  captureMark(): number {
+    assert(this.state === 'active', 'captureMark on an ended transaction');
+    return this.host.capture.mark();
+  }
+
+  /**
+   * The certification keys of the changes captured after `mark`, i.e. of the statements run
+   * since: written rows and the unique keys of their current images, as the write-set would
+   * carry them. Call it right after a statement, while the lease is certainly active.
+   */
+  keysSince(mark: number): CertificationKey[] {
+    assert(this.state === 'active', 'keysSince on an ended transaction');
+    return this.host.capture.keysSince(mark);
+  }
+
   savepoint(name: string): Result<null, LocalError> {
     return this.control(`SAVEPOINT ${quoteId(name)}`, name);
   }

@@ -126,6 +126,7 @@ export class Store {
   private readonly host: LeaseHost;
   private seqnoApplied: Index;
   private lease: WriterLease | null = null;
+  private readonly appliedListeners: ((writeSet: WriteSet) => void)[] = [];
   private transactionIdNext: number;
   private closed = false;
   private readonly counterValues: MutableCounters = {
@@ -232,6 +233,14 @@ export class Store {
 
   clusterUuid(): string | null {
     return readMeta(this.applierDb, 'cluster_uuid') as string | null;
+  }
+
+  /**
+   * Calls `listener` with each write-set applied, after its apply transaction committed and
+   * before the writer passes on: the next holder of the writer reads a state that has it.
+   */
+  onWriteSetApplied(listener: (writeSet: WriteSet) => void): void {
+    this.appliedListeners.push(listener);
   }
 
   get counters(): StoreCounters {
@@ -417,6 +426,12 @@ export class Store {
     this.seqnoApplied = last.seqno;
     this.counterValues.writeSetsApplied += applied;
     this.counterValues.batchesApplied += 1;
+    if (this.appliedListeners.length > 0) {
+      for (const item of pending) {
+        if (item.writeSet === null) continue;
+        for (const listener of this.appliedListeners) listener(item.writeSet);
+      }
+    }
     return ok({ applied, skipped, seqnoApplied: this.seqnoApplied });
   }
 
