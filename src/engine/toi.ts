@@ -18,11 +18,17 @@ export type Translation =
       readonly message: string;
     };
 
-/** Tables whose AUTO_INCREMENT state a TOI reset (truncate, drop, alter), by SQLite name. */
-export type ResetListener = (seqno: Index) => void;
+/**
+ * Called after each applied TOI with the SQLite names of the existing tables it touched (whose
+ * AUTO_INCREMENT state it may have reset: truncate, drop, alter, rename), or null when they are
+ * not known.
+ */
+export type ResetListener = (seqno: Index, tables: readonly string[] | null) => void;
 
 export class EngineToiTranslator implements ToiTranslator {
   private readonly listeners: ResetListener[] = [];
+  /** The tables the last translated TOI touches, until it is applied. */
+  private touched: { readonly seqno: Index; readonly tables: readonly string[] } | null = null;
 
   constructor(
     private readonly catalog: EngineCatalog,
@@ -34,23 +40,55 @@ export class EngineToiTranslator implements ToiTranslator {
     this.listeners.push(listener);
   }
 
-  translate(_seqno: Index, statements: readonly DdlStatement[]): Translation {
+  translate(seqno: Index, statements: readonly DdlStatement[]): Translation {
     const scratch = this.catalog.clone();
     const update = new UpdateBuilder();
     const sqlite: string[] = [];
+    const tables: string[] = [];
+    this.touched = null;
     for (const ddl of statements) {
       const parsed = parse(ddl.sql);
       if (!parsed.ok)
         return failure(parsed.error.code, parsed.error.sqlState, parsed.error.message);
+      tables.push(...touchedTables(scratch, parsed.value.statement, ddl.database));
       const failed = planOne(scratch, parsed.value.statement, ddl.database, update, sqlite);
       if (failed !== null) return failed;
     }
+    this.touched = { seqno, tables };
     return { ok: true, sqlite, catalog: update.build() };
   }
 
   applied(seqno: Index): void {
     this.catalog.load(this.store().catalogEntries());
-    for (const listener of this.listeners) listener(seqno);
+    const tables = this.touched?.seqno === seqno ? this.touched.tables : null;
+    this.touched = null;
+    for (const listener of this.listeners) listener(seqno, tables);
+  }
+}
+
+/** The SQLite names of the existing tables a DDL statement changes, renames or removes. */
+function touchedTables(catalog: EngineCatalog, statement: Statement, database: string): string[] {
+  const existing = (db: string | null, name: string): string[] => {
+    const table = catalog.table(db ?? database, name);
+    return table === undefined ? [] : [table.sqliteName];
+  };
+  switch (statement.kind) {
+    case 'truncate':
+    case 'alter_table':
+    case 'create_index':
+    case 'drop_index':
+      return existing(statement.table.db, statement.table.name);
+    case 'drop_table':
+      return statement.tables.flatMap((t) => existing(t.db, t.name));
+    case 'rename_table':
+      return statement.pairs.flatMap((p) => [
+        ...existing(p.from.db, p.from.name),
+        ...existing(p.to.db, p.to.name),
+      ]);
+    case 'drop_database':
+      return catalog.tables(statement.name).map((t) => t.sqliteName);
+    default:
+      return [];
   }
 }
 
