@@ -28,12 +28,12 @@ import type { ExecuteResult, Store } from '../storage/index.js';
 import { AutoIncrementAllocator, RewriteCache, type RewrittenInsert } from './autoinc.js';
 import { EngineCatalog } from './catalog.js';
 import { mysqlError, unknownDatabase } from './errors.js';
+import { InFlightKeys } from './in-flight.js';
 import { InformationSchema } from './information-schema.js';
 import type { ReadPool } from './read-pool.js';
 import { EngineSession } from './session.js';
 import { EngineToiTranslator } from './toi.js';
 import { matchAccount } from './users.js';
-import { WriteGate } from './write-gate.js';
 import { variableSpecs, type NodeFacts, type VariableSpec } from './variables.js';
 
 export interface EngineOptions {
@@ -69,7 +69,16 @@ export class Engine implements Backend {
     Template,
     { key: string; value: { statement: Update; result: Result<DmlTranslation> } }
   >();
-  readonly gate = new WriteGate();
+  /** Keys of local write transactions committed but not yet applied (docs/design/engine.md). */
+  readonly inFlight = new InFlightKeys();
+  /**
+   * Local transactions rolled back with 1213 because they could not go on past keys in flight
+   * (docs/design/engine.md); counted with wsrep_local_bf_aborts, the other abort of a running
+   * transaction.
+   */
+  inFlightAborts = 0;
+  /** Transactions run again on a new lease after a wait for keys in flight (wsrep_local_replays). */
+  replays = 0;
   readonly specs: Map<string, VariableSpec>;
   readonly globals = new Map<string, SqlValue>();
   readonly sessions = new Map<number, EngineSession>();
@@ -92,7 +101,18 @@ export class Engine implements Backend {
     this.catalog.load(options.store.catalogEntries());
     this.translator = new EngineToiTranslator(this.catalog, () => this.store);
     // A TRUNCATE or DROP restarts AUTO_INCREMENT; the floor is re-read from the table anyway.
-    this.translator.onApplied(() => this.allocator.forgetAll());
+    // Only the tables the DDL touched are forgotten: another table may have inserts in flight
+    // whose values its floor (max(id)) does not show yet, and they must not be handed out
+    // again. A write-set in flight on a touched table has a snapshot before the DDL, so it
+    // either was applied before it or fails certification after it.
+    this.translator.onApplied((_seqno, tables) => {
+      if (tables === null) this.allocator.forgetAll();
+      else for (const table of tables) this.allocator.forget(table);
+    });
+    // A local write-set's keys stay in flight until it is applied, before the writer passes on.
+    this.store.onWriteSetApplied((writeSet) =>
+      this.inFlight.applied(writeSet.originNodeId, writeSet.originTransactionId),
+    );
     this.specs = variableSpecs({
       ...options.facts,
       version: options.version,
@@ -231,7 +251,17 @@ export class Engine implements Backend {
     ];
     for (const kind of kinds)
       out.push([`Com_${kind}`, String(this.statusCounters.get(`Com_${kind}`) ?? 0)]);
-    for (const [name, value] of this.replicator.status()) out.push([name, value]);
+    const engineCounts = new Map([
+      ['wsrep_local_bf_aborts', this.inFlightAborts],
+      ['wsrep_local_replays', this.replays],
+    ]);
+    const status = this.replicator.status();
+    for (const [name, value] of status) {
+      const added = engineCounts.get(name);
+      out.push([name, added === undefined ? value : String(Number(value) + added)]);
+    }
+    for (const [name, count] of engineCounts)
+      if (!status.has(name)) out.push([name, String(count)]);
     return out.sort((a, b) => (a[0].toLowerCase() < b[0].toLowerCase() ? -1 : 1));
   }
 

@@ -1,6 +1,8 @@
 // One client session: statement dispatch, transactions over the store's writer lease and read
 // snapshots, COMMIT through the Replicator, DDL through TOI, session variables.
 // See docs/design/engine.md.
+import { isDeepStrictEqual } from 'node:util';
+import { assert } from '../core/assert.js';
 import {
   encodeKeyValues,
   type CertificationKey,
@@ -43,6 +45,7 @@ import {
   type Statement,
   type TableDef,
 } from '../sql/index.js';
+import type { ReplicationOutcome } from '../node/replicator.js';
 import type {
   ExecuteResult,
   LocalError,
@@ -70,6 +73,7 @@ import {
   unknownSystemVariable,
 } from './errors.js';
 import type { Engine, Executor } from './engine.js';
+import { waitSettled, type InFlight } from './in-flight.js';
 import { convertValue, dynamicColumn, narrow, queryColumns, settleColumns } from './metadata.js';
 import { runShow, runDescribe } from './show.js';
 import {
@@ -81,6 +85,7 @@ import {
   isUserStatement,
   tableDenied,
 } from './users.js';
+import { queryInterrupted } from './read-pool.js';
 import { normalizeSetValue } from './variables.js';
 
 /** Values bound to one SQLite statement at most (SQLITE_MAX_VARIABLE_NUMBER is 32766). */
@@ -95,11 +100,51 @@ interface Transaction {
   seqnoFirst: number | null;
   readonly readOnly: boolean;
   readonly lockKeys: CertificationKey[];
-  /** Whether the transaction holds the engine's write gate (from its first write on). */
-  gate: boolean;
+  /**
+   * Every statement run on the writer, with what its client saw, so that the transaction can
+   * let the writer go to wait for keys in flight and run again on a new lease (null once it
+   * cannot: too long, or a statement that cannot be run again).
+   */
+  journal: JournalEntry[] | null;
+  /** About how many bytes the journal keeps (bounded by JOURNAL_BYTES_MAX). */
+  journalBytes: number;
+  /** The catalog version the journal's statements were translated against. */
+  catalogVersion: number;
 }
 
+/** A statement run on the writer: how to run it again, and what its client saw. */
+interface JournalEntry {
+  readonly run: (lease: WriterLease) => Outcome;
+  readonly outcome: Outcome;
+}
+
+/**
+ * Statements and bytes (statement text, values, results) a transaction's journal keeps; beyond
+ * either, the transaction cannot run again, and a key in flight gets it 1213.
+ */
+const JOURNAL_STATEMENTS_MAX = 10_000;
+const JOURNAL_BYTES_MAX = 16 << 20;
+
 type Outcome = OkResult | RowsResult | ErrorResult;
+
+/** A write statement's slots (AUTO_INCREMENT values filled in) and binds. */
+interface BoundWrite {
+  readonly slots: (SqlValue | Buffer | undefined)[];
+  readonly binds: StoreValue[];
+  readonly generated: bigint | null;
+}
+
+/**
+ * One run of a statement that may meet keys in flight: done, or its first write met keys of
+ * in-flight transactions; the writer was let go and the statement runs again once they settle.
+ */
+type Attempt =
+  | { readonly kind: 'done'; readonly outcome: Outcome }
+  | { readonly kind: 'wait'; readonly holders: readonly InFlight[] };
+
+const done = (outcome: Outcome): Attempt => ({ kind: 'done', outcome });
+
+const isAttempt = (value: WriterLease | Attempt): value is Attempt => 'kind' in value;
 
 const ok = (affectedRows: number | bigint = 0, extra: Partial<OkResult> = {}): OkResult => ({
   kind: 'ok',
@@ -280,6 +325,7 @@ export class EngineSession implements Session, SessionValues {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.stopWait?.();
     await this.rollbackTx();
     this.engine.sessionClosed(this);
   }
@@ -447,7 +493,16 @@ export class EngineSession implements Session, SessionValues {
   }
 
   private newTx(readOnly: boolean): Transaction {
-    return { lease: null, snapshot: null, seqnoFirst: null, readOnly, lockKeys: [], gate: false };
+    return {
+      lease: null,
+      snapshot: null,
+      seqnoFirst: null,
+      readOnly,
+      lockKeys: [],
+      journal: [],
+      journalBytes: 0,
+      catalogVersion: this.engine.catalog.version,
+    };
   }
 
   /** The transaction statements run in; autocommit=0 opens one implicitly. */
@@ -461,50 +516,146 @@ export class EngineSession implements Session, SessionValues {
     return this.tx;
   }
 
-  private async leaseFor(tx: Transaction): Promise<WriterLease | ErrorResult> {
-    if (tx.lease !== null) return tx.lease;
-    if (!tx.gate) {
-      if (!(await this.engine.gate.acquire(this.lockWaitMs()))) return lockWaitTimeout();
-      tx.gate = true;
+  /**
+   * The transaction's writer lease, taken on first need. A transaction that let the writer go
+   * to wait for keys in flight, or lost it to the applier (a brute-force abort between two
+   * statements), runs its journal again on the new lease (see replay).
+   */
+  private async leaseFor(tx: Transaction): Promise<WriterLease | Attempt> {
+    if (tx.lease !== null) {
+      if (tx.lease.active) return tx.lease;
+      // Brute-force aborted: without a journal, the next statement learns it (1213).
+      if (tx.journal === null) return tx.lease;
+      tx.lease.rollback();
+      tx.lease = null;
     }
     const acquired = await this.engine.store.acquireWriter(this.ownerId, this.lockWaitMs());
-    if (!acquired.ok) {
-      this.releaseGate(tx);
-      return fromWriterWait(acquired.error);
-    }
+    if (!acquired.ok) return done(fromWriterWait(acquired.error));
+    const lease = acquired.value;
     if (this.closed || this.tx !== tx) {
       // The session ended (KILL, disconnect) while this statement waited: let go at once.
-      acquired.value.rollback();
-      this.releaseGate(tx);
-      return mysqlError(1927, '70100', 'Connection was killed');
+      lease.rollback();
+      return done(killed());
     }
-    tx.lease = acquired.value;
-    tx.seqnoFirst ??= acquired.value.seqnoSnapshot;
+    tx.lease = lease;
+    tx.seqnoFirst ??= lease.seqnoSnapshot;
     // From here on the transaction reads through the writer, which sees its own changes.
     tx.snapshot?.release();
     tx.snapshot = null;
-    return tx.lease;
+    if (tx.journal === null || tx.journal.length === 0) {
+      tx.catalogVersion = this.engine.catalog.version;
+      return lease;
+    }
+    return this.replay(tx, lease) ?? lease;
+  }
+
+  /**
+   * Runs the journal again on a new lease. The transaction goes on only if every statement
+   * gives its client exactly what it gave the first time: then the client cannot tell it from
+   * a transaction that ran all its statements on the writer after the wait, which is what it
+   * now is (its write-set certifies against the new snapshot). Otherwise, 1213. Then the keys
+   * of the whole transaction are checked again, as other transactions committed meanwhile.
+   */
+  private replay(tx: Transaction, lease: WriterLease): Attempt | null {
+    const journal = tx.journal;
+    assert(journal !== null && journal.length > 0, 'replay without a journal');
+    if (tx.catalogVersion !== this.engine.catalog.version) return this.abortInFlight(tx);
+    // What the client saw last stays: the statements run again only for their effects.
+    const seen = this.counters();
+    tx.lockKeys.length = 0;
+    try {
+      for (const entry of journal) {
+        const outcome = entry.run(lease);
+        if (this.tx !== tx) return done(deadlock());
+        if (!isDeepStrictEqual(outcome, entry.outcome)) return this.abortInFlight(tx);
+      }
+    } finally {
+      this.restoreCounters(seen);
+    }
+    this.engine.replays++;
+    if (this.engine.inFlight.keys === 0) return null;
+    const holders = this.engine.inFlight.holdersOf([...lease.keysSince(0), ...tx.lockKeys]);
+    return holders.length === 0 ? null : this.metInFlight(tx, holders, 0);
+  }
+
+  /** Adds a statement run on the writer to the journal (or gives the journal up). */
+  private record(
+    tx: Transaction,
+    run: (lease: WriterLease) => Outcome,
+    outcome: Outcome,
+    inputBytes: number,
+  ): void {
+    if (tx.journal === null || this.tx !== tx) return;
+    tx.journalBytes += inputBytes + (outcome.kind === 'rows' ? resultBytes(outcome) : 64);
+    if (tx.journal.length >= JOURNAL_STATEMENTS_MAX || tx.journalBytes > JOURNAL_BYTES_MAX)
+      tx.journal = null;
+    else tx.journal.push({ run, outcome });
   }
 
   private lockWaitMs(): number {
     return Math.max(0, this.numberVar('innodb_lock_wait_timeout')) * 1000;
   }
 
-  private releaseGate(tx: Transaction): void {
-    if (!tx.gate) return;
-    tx.gate = false;
-    this.engine.gate.release();
+  /**
+   * Runs `attempt` until it is done; between runs it waits for the keys in flight it met, all
+   * within one innodb_lock_wait_timeout.
+   */
+  private async withWaits(attempt: () => Promise<Attempt>): Promise<Outcome> {
+    const deadlineMs = Date.now() + this.lockWaitMs();
+    for (;;) {
+      // A run that ends in a wait is undone: what its client sees comes from the next run.
+      const seen = this.counters();
+      const result = await attempt();
+      if (result.kind === 'done') return result.outcome;
+      this.restoreCounters(seen);
+      const stopped = await this.waitInFlight(result.holders, deadlineMs);
+      if (stopped !== null) return stopped;
+    }
+  }
+
+  private counters(): {
+    lastInsertId: number | bigint;
+    foundRows: number;
+    rowCount: number | bigint;
+  } {
+    return { lastInsertId: this.lastInsertId, foundRows: this.foundRows, rowCount: this.rowCount };
+  }
+
+  private restoreCounters(seen: ReturnType<EngineSession['counters']>): void {
+    this.lastInsertId = seen.lastInsertId;
+    this.foundRows = seen.foundRows;
+    this.rowCount = seen.rowCount;
+  }
+
+  /** Whether the transaction's statements must run on the writer (it wrote, or it holds it). */
+  private onWriter(tx: Transaction): boolean {
+    return tx.lease !== null || (tx.journal !== null && tx.journal.length > 0);
+  }
+
+  /**
+   * Takes the writer back for a transaction that let it go (a wait that ended in 1205 or KILL
+   * QUERY) or lost it to the applier: its journal runs again, waiting for keys in flight as a
+   * statement would.
+   */
+  private async retakeLease(tx: Transaction): Promise<ErrorResult | null> {
+    if (tx.lease?.active === true || !this.onWriter(tx)) return null;
+    const taken = await this.withWaits(async () => {
+      const lease = await this.leaseFor(tx);
+      return isAttempt(lease) ? lease : done(ok());
+    });
+    return isError(taken) ? taken : null;
   }
 
   async commitTx(): Promise<OkResult | ErrorResult> {
     const tx = this.tx;
-    this.tx = null;
     if (tx === null) return ok();
-    try {
-      return await this.commitOf(tx);
-    } finally {
-      this.releaseGate(tx);
+    const retaken = await this.retakeLease(tx);
+    if (retaken !== null) {
+      await this.rollbackTx();
+      return retaken;
     }
+    this.tx = null;
+    return this.commitOf(tx);
   }
 
   private async commitOf(tx: Transaction): Promise<OkResult | ErrorResult> {
@@ -515,30 +666,74 @@ export class EngineSession implements Session, SessionValues {
     if (built.value === null) return ok();
     // Certified against the writer's snapshot: reads before the first write were consistent
     // (snapshot) reads, which InnoDB does not lock and Galera does not certify either.
-    const outcome = await this.replicate(built.value);
-    return isError(outcome) ? outcome : ok();
+    return commitResult(await this.replicateInFlight(built.value));
   }
 
-  private async replicate(writeSet: WriteSet): Promise<OkResult | ErrorResult> {
-    const outcome = await this.engine.replicator.replicate(writeSet);
-    switch (outcome.kind) {
-      case 'committed':
-        return ok();
-      case 'cert_failed':
-        return deadlock();
-      case 'toi_failed':
-        return mysqlError(outcome.code, outcome.sqlState, outcome.message);
-      case 'not_primary':
-        return notPrimary();
-      case 'unknown':
-        return mysqlError(
-          1180,
-          'HY000',
-          `Got error 6 "No such device or address" during COMMIT (${outcome.reason})`,
-        );
-      case 'apply_failed':
-        return mysqlError(1180, 'HY000', `Got error during COMMIT: ${outcome.reason}`);
+  /**
+   * Replicates a local write-set with its keys held in flight until it is applied or has its
+   * verdict. Call it in the same synchronous step as the lease's commit(): commit released the
+   * writer, but whoever takes it next runs only after this step, so it finds the keys here.
+   */
+  private async replicateInFlight(writeSet: WriteSet): Promise<ReplicationOutcome> {
+    const inFlight = this.engine.inFlight.register(
+      writeSet.originNodeId,
+      writeSet.originTransactionId,
+      writeSet.keys,
+    );
+    try {
+      return await this.engine.replicator.replicate(writeSet);
+    } finally {
+      this.engine.inFlight.settle(inFlight);
     }
+  }
+
+  /**
+   * A statement met keys in flight: the writer is let go (the statement's changes with it) and
+   * the statement runs again once they have settled, after the journal (a row lock wait, in
+   * InnoDB's terms). A transaction without a journal is rolled back with 1213 instead.
+   */
+  private metInFlight(
+    tx: Transaction,
+    holders: readonly InFlight[],
+    lockedBefore: number,
+  ): Attempt {
+    const lease = tx.lease;
+    assert(lease !== null, 'keys in flight met without the writer');
+    lease.rollback();
+    tx.lease = null;
+    tx.lockKeys.length = lockedBefore;
+    if (tx.journal !== null) return { kind: 'wait', holders };
+    return this.abortInFlight(tx);
+  }
+
+  /** Rolls the transaction back with 1213: it cannot go on past keys in flight. */
+  private abortInFlight(tx: Transaction): Attempt {
+    tx.lease?.rollback();
+    tx.lease = null;
+    tx.snapshot?.release();
+    if (this.tx === tx) this.tx = null;
+    this.engine.inFlightAborts++;
+    return done(deadlock());
+  }
+
+  /** Waits for in-flight transactions until the statement's lock wait deadline. */
+  private async waitInFlight(
+    holders: readonly InFlight[],
+    deadlineMs: number,
+  ): Promise<ErrorResult | null> {
+    const waited = await waitSettled(holders, deadlineMs - Date.now(), (stop) => {
+      this.stopWait = stop;
+    });
+    if (waited === 'timeout') return lockWaitTimeout();
+    if (waited === 'cancelled' || this.closed) return this.closed ? killed() : queryInterrupted;
+    return null;
+  }
+
+  /** Ends the statement's wait for keys in flight (KILL QUERY, KILL, disconnect). */
+  private stopWait: (() => void) | null = null;
+
+  private async replicate(writeSet: WriteSet): Promise<OkResult | ErrorResult> {
+    return commitResult(await this.engine.replicator.replicate(writeSet));
   }
 
   async rollbackTx(): Promise<void> {
@@ -547,7 +742,6 @@ export class EngineSession implements Session, SessionValues {
     if (tx === null) return Promise.resolve();
     tx.snapshot?.release();
     tx.lease?.rollback();
-    this.releaseGate(tx);
     return Promise.resolve();
   }
 
@@ -566,15 +760,22 @@ export class EngineSession implements Session, SessionValues {
       return mysqlError(1305, '42000', `SAVEPOINT ${name} does not exist`);
     }
     if (tx.readOnly && tx.lease === null) return ok();
-    const lease = await this.leaseFor(tx);
-    if (isError(lease)) return lease;
-    const result =
-      op === 'savepoint'
-        ? lease.savepoint(name)
-        : op === 'rollback'
-          ? lease.rollbackToSavepoint(name)
-          : lease.releaseSavepoint(name);
-    return result.ok ? ok() : this.localFailure(result.error);
+    return this.withWaits(async () => {
+      const lease = await this.leaseFor(tx);
+      if (isAttempt(lease)) return lease;
+      const run = (on: WriterLease): Outcome => {
+        const result =
+          op === 'savepoint'
+            ? on.savepoint(name)
+            : op === 'rollback'
+              ? on.rollbackToSavepoint(name)
+              : on.releaseSavepoint(name);
+        return result.ok ? ok() : this.localFailure(result.error);
+      };
+      const outcome = run(lease);
+      this.record(tx, run, outcome, name.length);
+      return done(outcome);
+    });
   }
 
   private localFailure(error: LocalError): ErrorResult {
@@ -582,7 +783,6 @@ export class EngineSession implements Session, SessionValues {
       const tx = this.tx;
       this.tx = null;
       tx?.snapshot?.release();
-      if (tx) this.releaseGate(tx);
     }
     return fromLocalError(error);
   }
@@ -656,26 +856,44 @@ export class EngineSession implements Session, SessionValues {
     s: Query,
     params: readonly SqlValue[],
   ): Promise<Outcome> {
+    return this.withWaits(() => this.selectAttempt(prepared, s, params));
+  }
+
+  /** One run of a SELECT; only a locking one (FOR UPDATE, LOCK IN SHARE MODE) can wait. */
+  private async selectAttempt(
+    prepared: Prepared,
+    s: Query,
+    params: readonly SqlValue[],
+  ): Promise<Attempt> {
     const translated = this.translate(prepared);
-    if (!translated.ok) return fromSqlError(translated.error);
+    if (!translated.ok) return done(fromSqlError(translated.error));
     const fitted = this.fitBinds(prepared, translated.value, s);
-    if (isError(fitted)) return fitted;
+    if (isError(fitted)) return done(fitted);
     const translation = fitted;
     const denied =
       this.checkTables(translation, 'SELECT') ?? this.checkSystemVariables(translation);
-    if (denied !== null) return denied;
+    if (denied !== null) return done(denied);
     const binds = bindAll(translation, slotValues(prepared, params), this);
     const tx = this.implicitTx();
     let executed: ExecuteResult | ErrorResult;
-    if (tx !== null && (tx.lease !== null || (translation.lock !== null && !tx.readOnly))) {
+    if (tx !== null && (this.onWriter(tx) || (translation.lock !== null && !tx.readOnly))) {
       const lease = await this.leaseFor(tx);
-      if (isError(lease)) return lease;
-      const result = lease.execute(translation.sql, binds);
-      executed = result.ok ? result.value : this.localFailure(result.error);
-      if (!isError(executed) && translation.lock !== null) {
-        const keyed = this.lockKeys(lease, s, translation, prepared, params);
-        if (isError(keyed)) return keyed;
+      if (isAttempt(lease)) return lease;
+      const lockedBefore = tx.lockKeys.length;
+      const columns = queryColumns(s, this.engine.catalog, this.database);
+      const run = (on: WriterLease): Outcome =>
+        this.selectOn(on, s, translation, binds, columns, prepared, params);
+      const outcome = run(lease);
+      if (translation.lock !== null && !isError(outcome) && this.engine.inFlight.keys > 0) {
+        const holders = this.engine.inFlight.holdersOf(tx.lockKeys.slice(lockedBefore));
+        if (holders.length > 0) return this.metInFlight(tx, holders, lockedBefore);
       }
+      this.record(tx, run, outcome, translation.sql.length + valuesBytes(binds));
+      if (outcome.kind === 'rows') {
+        this.foundRows = rowsOf(outcome);
+        this.rowCount = -1;
+      }
+      return done(outcome);
     } else if (tx !== null) {
       executed = this.readInTx(tx, translation.sql, binds);
     } else {
@@ -694,10 +912,29 @@ export class EngineSession implements Session, SessionValues {
         executed = this.readOnce(translation.sql, binds);
       }
     }
-    if (isError(executed)) return executed;
+    if (isError(executed)) return done(executed);
     this.foundRows = executed.rows.length;
     this.rowCount = -1;
-    return this.rowsResult(queryColumns(s, this.engine.catalog, this.database), executed);
+    return done(this.rowsResult(queryColumns(s, this.engine.catalog, this.database), executed));
+  }
+
+  /** A SELECT on the transaction's writer; a locking one adds its rows' keys to the lock keys. */
+  private selectOn(
+    lease: WriterLease,
+    s: Query,
+    translation: DmlTranslation,
+    binds: StoreValue[],
+    columns: ColumnDef[] | null,
+    prepared: Prepared,
+    params: readonly SqlValue[],
+  ): Outcome {
+    const result = lease.execute(translation.sql, binds);
+    if (!result.ok) return this.localFailure(result.error);
+    if (translation.lock !== null) {
+      const keyed = this.lockKeys(lease, s, translation, prepared, params);
+      if (isError(keyed)) return keyed;
+    }
+    return this.rowsResult(columns, result.value);
   }
 
   private readInTx(tx: Transaction, sql: string, binds: StoreValue[]): ExecuteResult | ErrorResult {
@@ -796,8 +1033,17 @@ export class EngineSession implements Session, SessionValues {
     s: Insert | Exclude<DmlStatement, Query | Insert>,
     params: readonly SqlValue[],
   ): Promise<Outcome> {
+    return this.withWaits(() => this.writeAttempt(prepared, s, params));
+  }
+
+  /** One run of a write statement; translated anew each time, as DDL may have run meanwhile. */
+  private async writeAttempt(
+    prepared: Prepared,
+    s: Insert | Exclude<DmlStatement, Query | Insert>,
+    params: readonly SqlValue[],
+  ): Promise<Attempt> {
     let translated = this.translate(prepared);
-    if (!translated.ok) return fromSqlError(translated.error);
+    if (!translated.ok) return done(fromSqlError(translated.error));
     let rewritten: RewrittenInsert | null = null;
     if (s.kind === 'insert' && translated.value.target?.autoIncrement) {
       const target = translated.value.target;
@@ -812,7 +1058,7 @@ export class EngineSession implements Session, SessionValues {
           rewritten,
           this.database,
         );
-        if (!emitted.ok) return fromSqlError(emitted.error);
+        if (!emitted.ok) return done(fromSqlError(emitted.error));
         translated = emitted;
       }
     }
@@ -820,68 +1066,74 @@ export class EngineSession implements Session, SessionValues {
     if (s.kind === 'update' && !this.foundRowsFlag) {
       const changedOnly = this.engine.changedOnlyTranslation(prepared.template, s, this.database);
       if (changedOnly !== null) {
-        if (!changedOnly.result.ok) return fromSqlError(changedOnly.result.error);
+        if (!changedOnly.result.ok) return done(fromSqlError(changedOnly.result.error));
         translated = changedOnly.result;
         statement = changedOnly.statement;
       }
     }
     const fitted = this.fitBinds(prepared, translated.value, statement);
-    if (isError(fitted)) return fitted;
+    if (isError(fitted)) return done(fitted);
     const translation = fitted;
     const privilege = s.kind === 'insert' ? 'INSERT' : s.kind.toUpperCase();
     const denied =
       this.checkTables(translation, privilege) ?? this.checkSystemVariables(translation);
-    if (denied !== null) return denied;
+    if (denied !== null) return done(denied);
     const tx = this.implicitTx();
-    if (tx !== null) {
-      if (tx.readOnly) return readOnlyTransaction();
-      const lease = await this.leaseFor(tx);
-      if (isError(lease)) return lease;
-      return this.writeOn(lease, s, translation, rewritten, prepared, params);
+    if (tx === null) return this.autocommitWrite(s, translation, rewritten, prepared, params);
+    if (tx.readOnly) return done(readOnlyTransaction());
+    const lease = await this.leaseFor(tx);
+    if (isAttempt(lease)) return lease;
+    // Nothing registers while this session holds the writer: if no key is in flight now, none
+    // will be after the statement, and its keys need not be read.
+    const mark = this.engine.inFlight.keys > 0 ? lease.captureMark() : null;
+    const bound = this.bindWrite(lease, translation, rewritten, prepared, params);
+    if (isError(bound)) return done(bound);
+    const run = (on: WriterLease): Outcome =>
+      this.executeWrite(on, s, translation, rewritten, bound);
+    const outcome = run(lease);
+    if (mark !== null && !isError(outcome)) {
+      const holders = this.engine.inFlight.holdersOf(lease.keysSince(mark));
+      if (holders.length > 0) return this.metInFlight(tx, holders, tx.lockKeys.length);
     }
-    return this.autocommitWrite(s, translation, rewritten, prepared, params);
+    this.record(tx, run, outcome, translation.sql.length + valuesBytes(bound.binds));
+    return done(outcome);
   }
 
+  /**
+   * An autocommit write: writer, statement, commit, replicate; a certification failure is
+   * retried wsrep_retry_autocommit times. The statement is always its transaction's first
+   * write, so keys in flight make it wait.
+   */
   private async autocommitWrite(
     s: Insert | Exclude<DmlStatement, Query | Insert>,
     translation: DmlTranslation,
     rewritten: RewrittenInsert | null,
     prepared: Prepared,
     params: readonly SqlValue[],
-  ): Promise<Outcome> {
-    if (!(await this.engine.gate.acquire(this.lockWaitMs()))) return lockWaitTimeout();
-    try {
-      return await this.autocommitAttempts(s, translation, rewritten, prepared, params);
-    } finally {
-      this.engine.gate.release();
-    }
-  }
-
-  private async autocommitAttempts(
-    s: Insert | Exclude<DmlStatement, Query | Insert>,
-    translation: DmlTranslation,
-    rewritten: RewrittenInsert | null,
-    prepared: Prepared,
-    params: readonly SqlValue[],
-  ): Promise<Outcome> {
+  ): Promise<Attempt> {
     const retries = Math.max(0, this.numberVar('wsrep_retry_autocommit'));
     for (let attempt = 0; ; attempt++) {
       const acquired = await this.engine.store.acquireWriter(this.ownerId, this.lockWaitMs());
-      if (!acquired.ok) return fromWriterWait(acquired.error);
+      if (!acquired.ok) return done(fromWriterWait(acquired.error));
       const lease = acquired.value;
       const result = this.writeOn(lease, s, translation, rewritten, prepared, params);
       if (isError(result)) {
         lease.rollback();
-        return result;
+        return done(result);
+      }
+      const holders =
+        this.engine.inFlight.keys > 0 ? this.engine.inFlight.holdersOf(lease.keysSince(0)) : [];
+      if (holders.length > 0) {
+        lease.rollback();
+        return { kind: 'wait', holders };
       }
       const built = lease.commit();
-      if (!built.ok) return fromLocalError(built.error);
-      if (built.value === null) return result;
-      const outcome = await this.engine.replicator.replicate(built.value);
-      if (outcome.kind === 'committed') return result;
+      if (!built.ok) return done(fromLocalError(built.error));
+      if (built.value === null) return done(result);
+      const outcome = await this.replicateInFlight(built.value);
+      if (outcome.kind === 'committed') return done(result);
       if (outcome.kind === 'cert_failed' && attempt < retries) continue;
-      const mapped = await this.replicateOutcome(outcome);
-      return mapped;
+      return done(await this.replicateOutcome(outcome));
     }
   }
 
@@ -912,6 +1164,22 @@ export class EngineSession implements Session, SessionValues {
     prepared: Prepared,
     params: readonly SqlValue[],
   ): OkResult | ErrorResult {
+    const bound = this.bindWrite(lease, translation, rewritten, prepared, params);
+    if (isError(bound)) return bound;
+    return this.executeWrite(lease, s, translation, rewritten, bound);
+  }
+
+  /**
+   * A write's values: the statement's slots with AUTO_INCREMENT values allocated, and the
+   * binds. Run again (after a wait for keys in flight), the statement reuses them.
+   */
+  private bindWrite(
+    lease: WriterLease,
+    translation: DmlTranslation,
+    rewritten: RewrittenInsert | null,
+    prepared: Prepared,
+    params: readonly SqlValue[],
+  ): BoundWrite | ErrorResult {
     const slots = slotValues(prepared, params);
     const target = translation.target;
     let generated: bigint | null = null;
@@ -920,7 +1188,18 @@ export class EngineSession implements Session, SessionValues {
       if (isError(filled)) return filled;
       generated = filled;
     }
-    const binds = bindAll(translation, slots, this);
+    return { slots, binds: bindAll(translation, slots, this), generated };
+  }
+
+  private executeWrite(
+    lease: WriterLease,
+    s: Insert | Exclude<DmlStatement, Query | Insert>,
+    translation: DmlTranslation,
+    rewritten: RewrittenInsert | null,
+    bound: BoundWrite,
+  ): OkResult | ErrorResult {
+    const { slots, binds, generated } = bound;
+    const target = translation.target;
     let lastRowidBefore: bigint | null = null;
     if (s.kind === 'insert' && s.onDuplicate !== null) {
       const before = lease.execute('SELECT last_insert_rowid()');
@@ -1412,6 +1691,7 @@ export class EngineSession implements Session, SessionValues {
   private runningRead: number | null = null;
 
   interruptQuery(): void {
+    this.stopWait?.();
     const id = this.runningRead;
     if (id !== null) void this.engine.readPool?.cancel(id);
   }
@@ -1454,8 +1734,14 @@ export class EngineSession implements Session, SessionValues {
         const r = lease.execute(sql, binds);
         return r.ok ? r.value : fromLocalError(r.error);
       };
+    if (tx !== null) {
+      const retaken = await this.retakeLease(tx);
+      if (retaken !== null) return retaken;
+    }
     if (tx?.lease) {
       const lease = tx.lease;
+      // Not journaled: a transaction that read information_schema cannot run again.
+      tx.journal = null;
       const saved = lease.savepoint('_trireme_scratch');
       if (!saved.ok) return this.localFailure(saved.error);
       try {
@@ -1477,6 +1763,50 @@ export class EngineSession implements Session, SessionValues {
   /** The status flags MySQL adds beyond the transaction bits. */
   static readonly noIndexFlag = ServerStatus.NO_INDEX_USED;
 }
+
+/** The answer to COMMIT (or a DDL) for a replication outcome. */
+function commitResult(outcome: ReplicationOutcome): OkResult | ErrorResult {
+  switch (outcome.kind) {
+    case 'committed':
+      return ok();
+    case 'cert_failed':
+      return deadlock();
+    case 'toi_failed':
+      return mysqlError(outcome.code, outcome.sqlState, outcome.message);
+    case 'not_primary':
+      return notPrimary();
+    case 'unknown':
+      return mysqlError(
+        1180,
+        'HY000',
+        `Got error 6 "No such device or address" during COMMIT (${outcome.reason})`,
+      );
+    case 'apply_failed':
+      return mysqlError(1180, 'HY000', `Got error during COMMIT: ${outcome.reason}`);
+  }
+}
+
+/** How many rows a result holds (results built here hold arrays). */
+function rowsOf(result: RowsResult): number {
+  return Array.isArray(result.rows) ? result.rows.length : 0;
+}
+
+/** About how many bytes values take (a journal's budget, not an exact figure). */
+function valuesBytes(values: readonly unknown[]): number {
+  let bytes = 0;
+  for (const v of values)
+    bytes += typeof v === 'string' ? v.length : v instanceof Uint8Array ? v.length : 8;
+  return bytes;
+}
+
+function resultBytes(result: RowsResult): number {
+  let bytes = 64;
+  if (Array.isArray(result.rows))
+    for (const row of result.rows as readonly (readonly unknown[])[]) bytes += valuesBytes(row);
+  return bytes;
+}
+
+const killed = (): ErrorResult => mysqlError(1927, '70100', 'Connection was killed');
 
 type BindValue = string | number | bigint | Buffer | null;
 

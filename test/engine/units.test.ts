@@ -1,12 +1,15 @@
 // Table-driven tests of the engine's pure parts: the AUTO_INCREMENT allocator and INSERT
 // rewrite, host matching and grants, MySQL functions, SQLite-to-MySQL error mapping, SHOW's
-// LIKE, and the write gate.
+// LIKE, and the table of keys in flight.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { transactionId, type CertificationKey } from '../../src/codec/index.js';
+import { nodeId } from '../../src/core/types.js';
 import { parse, type Insert, type TableDef } from '../../src/sql/index.js';
 import { AutoIncrementAllocator, rewriteInsert } from '../../src/engine/autoinc.js';
 import { EngineCatalog, UpdateBuilder } from '../../src/engine/catalog.js';
 import { fromSqlite } from '../../src/engine/errors.js';
+import { InFlightKeys, waitSettled } from '../../src/engine/in-flight.js';
 import { userFunctions } from '../../src/engine/functions.js';
 import { likeMatches } from '../../src/engine/show.js';
 import {
@@ -18,7 +21,6 @@ import {
   matchAccount,
   showGrants,
 } from '../../src/engine/users.js';
-import { WriteGate } from '../../src/engine/write-gate.js';
 
 describe('AUTO_INCREMENT allocator', () => {
   test('values never repeat and follow increment and offset', () => {
@@ -212,7 +214,7 @@ describe('errors', () => {
   });
 });
 
-describe('SHOW helpers and the write gate', () => {
+describe('SHOW helpers and the keys in flight', () => {
   test('LIKE as MySQL matches it', () => {
     assert.ok(likeMatches('wsrep%', 'wsrep_ready'));
     assert.ok(likeMatches('WSREP\\_ready', 'wsrep_ready'));
@@ -220,19 +222,36 @@ describe('SHOW helpers and the write gate', () => {
     assert.ok(likeMatches('a_c', 'abc'));
   });
 
-  test('the gate is FIFO and times out', async () => {
-    const gate = new WriteGate();
-    assert.equal(await gate.acquire(10), true);
-    const order: number[] = [];
-    const second = gate.acquire(1000).then((ok) => order.push(ok ? 2 : -2));
-    const third = gate.acquire(1000).then((ok) => order.push(ok ? 3 : -3));
-    assert.equal(await gate.acquire(5), false);
-    gate.release();
-    await second;
-    gate.release();
-    await third;
-    gate.release();
-    assert.deepEqual(order, [2, 3]);
-    assert.equal(gate.busy, false);
+  test('keys in flight: held until settled, shared keys not held, waits end three ways', async () => {
+    const keys = new InFlightKeys();
+    const key = (table: string, byte: number, exclusive = true): CertificationKey => ({
+      database: 'd',
+      table,
+      keyBytes: new Uint8Array([byte]),
+      exclusive,
+    });
+    const a = keys.register(nodeId('n1'), transactionId(1), [key('t', 1), key('t', 2, false)]);
+    const b = keys.register(nodeId('n1'), transactionId(2), [key('t', 3)]);
+    assert.deepEqual(keys.holdersOf([key('t', 1, false)]), [a]);
+    assert.deepEqual(keys.holdersOf([key('t', 2)]), [], 'a shared key is not held');
+    assert.deepEqual(keys.holdersOf([key('u', 1)]), [], 'another table');
+    assert.deepEqual(keys.holdersOf([key('t', 3), key('t', 1), key('t', 3)]), [b, a]);
+    // A write-set applied from another node with the same transaction id settles nothing.
+    keys.applied(nodeId('n2'), transactionId(1));
+    assert.equal(keys.transactions, 2);
+    const cancels: (() => void)[] = [];
+    const cancelled = waitSettled([a], 10_000, (stop) => {
+      if (stop !== null) cancels.push(stop);
+    });
+    cancels[0]!();
+    assert.equal(await cancelled, 'cancelled');
+    assert.equal(await waitSettled([a, b], 5, () => {}), 'timeout');
+    const settled = waitSettled([a, b], 10_000, () => {});
+    keys.applied(nodeId('n1'), transactionId(1));
+    keys.settle(b);
+    keys.settle(b);
+    assert.equal(await settled, 'settled');
+    assert.deepEqual([keys.transactions, keys.keys], [0, 0]);
+    assert.equal(await waitSettled([a], 0, () => {}), 'settled');
   });
 });
