@@ -7,7 +7,9 @@
 // A key belongs to at most one in-flight transaction in practice: a session checks every
 // statement's keys here before it commits, and nobody registers while it holds the writer. The
 // table is bounded by the sessions (one in-flight transaction each) times the keys of one
-// write-set (captureRowsMax rows, each with its unique keys).
+// write-set (captureRowsMax rows, each with its unique keys). Keys are indexed on the first
+// look-up that finds their transaction still in flight: on a standalone node the write-set is
+// applied before the next session holds the writer, so nobody looks and nothing is indexed.
 import type { CertificationKey, TransactionId } from '../codec/index.js';
 import { assert } from '../core/assert.js';
 import type { NodeId } from '../core/types.js';
@@ -19,10 +21,13 @@ export class InFlight {
   /** Resolves once the write-set is applied here or has its verdict (whichever is first). */
   readonly settled: Promise<void>;
 
+  /** Ids of its exclusive keys, once indexed. */
+  keyIds: readonly string[] | null = null;
+
   constructor(
     readonly originNodeId: NodeId,
     readonly transactionId: TransactionId,
-    readonly keyIds: readonly string[],
+    readonly keys: readonly CertificationKey[],
   ) {
     this.settled = new Promise((resolve) => (this.resolveSettled = resolve));
   }
@@ -45,13 +50,15 @@ export type InFlightWait = 'settled' | 'timeout' | 'cancelled';
 export class InFlightKeys {
   private readonly holders = new Map<string, InFlight>();
   private readonly byTransaction = new Map<TransactionId, InFlight>();
+  /** Registered, keys not indexed yet. */
+  private unindexed: InFlight[] = [];
 
-  /** In-flight transactions (for status and tests). */
+  /** In-flight transactions; none means no statement can meet a key in flight. */
   get transactions(): number {
     return this.byTransaction.size;
   }
 
-  /** Keys held (for status and tests). */
+  /** Keys indexed (for tests). */
   get keys(): number {
     return this.holders.size;
   }
@@ -66,18 +73,20 @@ export class InFlightKeys {
     keys: readonly CertificationKey[],
   ): InFlight {
     assert(!this.byTransaction.has(transactionId), 'a transaction registered twice');
-    const keyIds: string[] = [];
-    for (const key of keys) if (key.exclusive) keyIds.push(keyId(key));
-    const inFlight = new InFlight(originNodeId, transactionId, keyIds);
-    for (const id of keyIds) this.holders.set(id, inFlight);
+    const inFlight = new InFlight(originNodeId, transactionId, keys);
     this.byTransaction.set(transactionId, inFlight);
+    this.unindexed.push(inFlight);
     return inFlight;
   }
 
   /** Lets the keys go and wakes whoever waits; harmless when already settled. */
   settle(inFlight: InFlight): void {
     if (inFlight.isSettled) return;
-    for (const id of inFlight.keyIds) {
+    if (inFlight.keyIds === null) {
+      const at = this.unindexed.indexOf(inFlight);
+      if (at >= 0) this.unindexed.splice(at, 1);
+    }
+    for (const id of inFlight.keyIds ?? []) {
       // A later registration may have taken the key over (after a verdict was unknown).
       if (this.holders.get(id) === inFlight) this.holders.delete(id);
     }
@@ -94,6 +103,7 @@ export class InFlightKeys {
 
   /** The in-flight transactions that hold any of `keys` (shared or exclusive), each once. */
   holdersOf(keys: readonly CertificationKey[]): InFlight[] {
+    this.index();
     if (this.holders.size === 0) return [];
     const found: InFlight[] = [];
     for (const key of keys) {
@@ -103,9 +113,20 @@ export class InFlightKeys {
     return found;
   }
 
-  /** Every transaction in flight now. */
-  all(): InFlight[] {
-    return [...this.byTransaction.values()];
+  private index(): void {
+    if (this.unindexed.length === 0) return;
+    for (const inFlight of this.unindexed) {
+      if (inFlight.isSettled) continue;
+      const ids: string[] = [];
+      for (const key of inFlight.keys) {
+        if (!key.exclusive) continue;
+        const id = keyId(key);
+        ids.push(id);
+        this.holders.set(id, inFlight);
+      }
+      inFlight.keyIds = ids;
+    }
+    this.unindexed = [];
   }
 }
 

@@ -127,6 +127,12 @@ const JOURNAL_BYTES_MAX = 16 << 20;
 
 type Outcome = OkResult | RowsResult | ErrorResult;
 
+/** A local write-set handed to the replicator, with its keys in flight. */
+interface Replicating {
+  readonly inFlight: InFlight;
+  readonly outcome: Promise<ReplicationOutcome>;
+}
+
 /** A write statement's slots (AUTO_INCREMENT values filled in) and binds. */
 interface BoundWrite {
   readonly slots: (SqlValue | Buffer | undefined)[];
@@ -573,7 +579,7 @@ export class EngineSession implements Session, SessionValues {
       this.restoreCounters(seen);
     }
     this.engine.replays++;
-    if (this.engine.inFlight.keys === 0) return null;
+    if (this.engine.inFlight.transactions === 0) return null;
     const holders = this.engine.inFlight.holdersOf([...lease.keysSince(0), ...tx.lockKeys]);
     return holders.length === 0 ? null : this.metInFlight(tx, holders, 0);
   }
@@ -661,29 +667,39 @@ export class EngineSession implements Session, SessionValues {
   private async commitOf(tx: Transaction): Promise<OkResult | ErrorResult> {
     tx.snapshot?.release();
     if (tx.lease === null) return ok();
-    const built = tx.lease.commit(tx.lockKeys);
+    let replicating: Replicating | null = null;
+    const built = tx.lease.commit(tx.lockKeys, (writeSet) => {
+      replicating = this.startReplication(writeSet);
+    });
     if (!built.ok) return fromLocalError(built.error);
     if (built.value === null) return ok();
     // Certified against the writer's snapshot: reads before the first write were consistent
     // (snapshot) reads, which InnoDB does not lock and Galera does not certify either.
-    return commitResult(await this.replicateInFlight(built.value));
+    assert(replicating !== null, 'a write-set was built but not replicated');
+    return commitResult(await this.verdict(replicating));
   }
 
   /**
-   * Replicates a local write-set with its keys held in flight until it is applied or has its
-   * verdict. Call it in the same synchronous step as the lease's commit(): commit released the
-   * writer, but whoever takes it next runs only after this step, so it finds the keys here.
+   * Holds a local write-set's keys in flight and hands it to the replicator, while its lease
+   * still holds the writer (lease.commit's beforeRelease): the next session to take the writer
+   * finds the keys, and a standalone node's applier, which asks for the writer at once, gets it
+   * before that session.
    */
-  private async replicateInFlight(writeSet: WriteSet): Promise<ReplicationOutcome> {
+  private startReplication(writeSet: WriteSet): Replicating {
     const inFlight = this.engine.inFlight.register(
       writeSet.originNodeId,
       writeSet.originTransactionId,
       writeSet.keys,
     );
+    return { inFlight, outcome: this.engine.replicator.replicate(writeSet) };
+  }
+
+  /** The replication outcome; the keys leave the table then (if the apply did not free them). */
+  private async verdict(replicating: Replicating): Promise<ReplicationOutcome> {
     try {
-      return await this.engine.replicator.replicate(writeSet);
+      return await replicating.outcome;
     } finally {
-      this.engine.inFlight.settle(inFlight);
+      this.engine.inFlight.settle(replicating.inFlight);
     }
   }
 
@@ -884,7 +900,7 @@ export class EngineSession implements Session, SessionValues {
       const run = (on: WriterLease): Outcome =>
         this.selectOn(on, s, translation, binds, columns, prepared, params);
       const outcome = run(lease);
-      if (translation.lock !== null && !isError(outcome) && this.engine.inFlight.keys > 0) {
+      if (translation.lock !== null && !isError(outcome) && this.engine.inFlight.transactions > 0) {
         const holders = this.engine.inFlight.holdersOf(tx.lockKeys.slice(lockedBefore));
         if (holders.length > 0) return this.metInFlight(tx, holders, lockedBefore);
       }
@@ -1085,7 +1101,7 @@ export class EngineSession implements Session, SessionValues {
     if (isAttempt(lease)) return lease;
     // Nothing registers while this session holds the writer: if no key is in flight now, none
     // will be after the statement, and its keys need not be read.
-    const mark = this.engine.inFlight.keys > 0 ? lease.captureMark() : null;
+    const mark = this.engine.inFlight.transactions > 0 ? lease.captureMark() : null;
     const bound = this.bindWrite(lease, translation, rewritten, prepared, params);
     if (isError(bound)) return done(bound);
     const run = (on: WriterLease): Outcome =>
@@ -1122,15 +1138,21 @@ export class EngineSession implements Session, SessionValues {
         return done(result);
       }
       const holders =
-        this.engine.inFlight.keys > 0 ? this.engine.inFlight.holdersOf(lease.keysSince(0)) : [];
+        this.engine.inFlight.transactions > 0
+          ? this.engine.inFlight.holdersOf(lease.keysSince(0))
+          : [];
       if (holders.length > 0) {
         lease.rollback();
         return { kind: 'wait', holders };
       }
-      const built = lease.commit();
+      let replicating: Replicating | null = null;
+      const built = lease.commit([], (writeSet) => {
+        replicating = this.startReplication(writeSet);
+      });
       if (!built.ok) return done(fromLocalError(built.error));
       if (built.value === null) return done(result);
-      const outcome = await this.replicateInFlight(built.value);
+      assert(replicating !== null, 'a write-set was built but not replicated');
+      const outcome = await this.verdict(replicating);
       if (outcome.kind === 'committed') return done(result);
       if (outcome.kind === 'cert_failed' && attempt < retries) continue;
       return done(await this.replicateOutcome(outcome));

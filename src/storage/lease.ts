@@ -109,9 +109,14 @@ export class WriterLease {
   /**
    * Ends the transaction: builds its write-set (null when it changed nothing), rolls the SQLite
    * transaction back and releases the writer. `extraKeys` are the keys of rows the caller read
-   * with SELECT … FOR UPDATE (exclusive) or LOCK IN SHARE MODE (shared).
+   * with SELECT … FOR UPDATE (exclusive) or LOCK IN SHARE MODE (shared). `beforeRelease` gets
+   * the write-set after the rollback and before the writer passes on: whatever it starts (an
+   * applier's wait for the writer, say) comes before the sessions waiting for the writer.
    */
-  commit(extraKeys: readonly CertificationKey[] = []): Result<WriteSet | null, LocalError> {
+  commit(
+    extraKeys: readonly CertificationKey[] = [],
+    beforeRelease?: (writeSet: WriteSet) => void,
+  ): Result<WriteSet | null, LocalError> {
     const open = this.checkOpen();
     if (!open.ok) return open;
     const changes = this.host.capture.collect();
@@ -129,7 +134,7 @@ export class WriterLease {
       rows: changes.rows,
       statements: [],
     };
-    this.finish();
+    this.finish(beforeRelease === undefined ? undefined : () => beforeRelease(writeSet));
     return ok(writeSet);
   }
 
@@ -185,11 +190,15 @@ export class WriterLease {
     return err({ kind: 'sqlite', code: error.code, message: error.message, transactionRolledBack });
   }
 
-  private finish(): void {
+  private finish(beforeRelease?: () => void): void {
     assert(this.state === 'active', 'finish of an ended transaction');
     if (this.host.db.inTransaction) this.host.db.exec('ROLLBACK');
     this.state = 'done';
-    this.host.release(this.grant);
+    try {
+      beforeRelease?.();
+    } finally {
+      this.host.release(this.grant);
+    }
   }
 }
 
