@@ -397,6 +397,40 @@ describe('keys in flight', () => {
     assert.equal(new Set(ids).size, 5, `ids ${ids.join(', ')}`);
   });
 
+  test('a unique value in flight: an insert of the same value waits, then gets 1062', async () => {
+    await root.query('CREATE TABLE named (id INT PRIMARY KEY, name VARCHAR(20) UNIQUE)');
+    const [a, b] = [await connect(), await connect()];
+    replicator.hold(1);
+    const first = a.query("INSERT INTO named VALUES (1, 'x')");
+    await until('the first write-set held', () => replicator.heldCount === 1);
+    const second = b.query("INSERT INTO named VALUES (2, 'x')");
+    assert.equal(await settlesWithin(second, 200), false, 'the same unique value waits');
+    replicator.release();
+    await first;
+    assert.equal(await errno(second), 1062);
+    assert.equal(await value(root, 'SELECT COUNT(*) FROM named'), 1);
+  });
+
+  test('DELETE and INSERT of one key in flight: the next transaction doing the same waits', async () => {
+    const [a, b] = [await connect(), await connect()];
+    await a.query('BEGIN');
+    await a.query('DELETE FROM t WHERE id = 3');
+    await a.query('INSERT INTO t VALUES (3, 300)');
+    replicator.hold(1);
+    const first = a.query('COMMIT');
+    await until('the first write-set held', () => replicator.heldCount === 1);
+    await b.query('BEGIN');
+    const deleting = b.query('DELETE FROM t WHERE id = 3');
+    assert.equal(await settlesWithin(deleting, 200), false, 'the delete waits');
+    replicator.release();
+    await first;
+    const [deleted] = await deleting;
+    assert.equal((deleted as { affectedRows: number }).affectedRows, 1);
+    await b.query('INSERT INTO t VALUES (3, 301)');
+    await b.query('COMMIT');
+    assert.equal(await value(root, 'SELECT v FROM t WHERE id = 3'), 301);
+  });
+
   test('concurrent increments of one hot row: no lost update, no error', async () => {
     const sessions = await Promise.all(Array.from({ length: 6 }, () => connect()));
     const certFailures = await status(root, 'wsrep_local_cert_failures');
