@@ -2,10 +2,10 @@
 // SQLite transaction rolled back, the writer released) but not yet applied. Their exclusive
 // certification keys are held here, as InnoDB holds row locks until commit, so that another
 // local statement that touches one of those keys can wait for the verdict instead of writing on
-// a state without it and then losing certification. See docs/design/engine.md, "In-flight keys".
+// a state without it and then losing certification. See docs/design/engine.md, "Keys in flight".
 //
 // A key belongs to at most one in-flight transaction in practice: a session checks every
-// statement's keys here before it commits, and nobody registers while it holds the writer. The
+// statement's keys here before it commits, and only the holder of the writer registers. The
 // table is bounded by the sessions (one in-flight transaction each) times the keys of one
 // write-set (captureRowsMax rows, each with its unique keys). Keys are indexed on the first
 // look-up that finds their transaction still in flight: on a standalone node the write-set is

@@ -530,10 +530,11 @@ export class EngineSession implements Session, SessionValues {
   private async leaseFor(tx: Transaction): Promise<WriterLease | Attempt> {
     if (tx.lease !== null) {
       if (tx.lease.active) return tx.lease;
-      // Brute-force aborted: without a journal, the next statement learns it (1213).
-      if (tx.journal === null) return tx.lease;
+      // Brute-force aborted by the applier between two statements: without a journal, that
+      // ends the transaction (1213).
       tx.lease.rollback();
       tx.lease = null;
+      if (tx.journal === null) return done(this.localFailure({ kind: 'bf_aborted' }));
     }
     const acquired = await this.engine.store.acquireWriter(this.ownerId, this.lockWaitMs());
     if (!acquired.ok) return done(fromWriterWait(acquired.error));

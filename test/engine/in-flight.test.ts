@@ -364,12 +364,20 @@ describe('keys in flight', () => {
     );
     assert.equal(await status(root, 'wsrep_local_bf_aborts'), aborts + 1);
     assert.equal(await status(root, 'wsrep_local_replays'), replays + 1);
-    // Without a journal the abort is the transaction's end, as before: 1213.
+    // Without a journal the abort is the transaction's end, as before: 1213 (also while another
+    // transaction is in flight, when statements read their keys).
+    const a = await connect();
     await b.query('BEGIN');
     await b.query('UPDATE t SET v = 0 WHERE id = 2');
     await b.query("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'app'");
     assert.ok(fixture.node.store.abortLocalNow());
+    replicator.hold(1);
+    const other = a.query('UPDATE t SET v = v + 1 WHERE id = 1');
+    await until('the other write-set held', () => replicator.heldCount === 1);
     assert.equal(await errno(b.query('UPDATE t SET v = 0 WHERE id = 3')), 1213);
+    assert.equal(await value(b, 'SELECT @@in_transaction'), 0);
+    replicator.release();
+    await other;
     assert.equal(await value(root, 'SELECT v FROM t WHERE id = 2'), 21);
   });
 
