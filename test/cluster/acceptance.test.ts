@@ -45,6 +45,12 @@ describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
     await startAll(nodes);
     await query(nodes[0]!, 'CREATE DATABASE acc');
     await query(nodes[0]!, 'CREATE TABLE acc.t (id INT PRIMARY KEY, v INT NOT NULL)');
+    // DDL is replicated, not causal: wait until every node has applied it before using it there.
+    for (const node of nodes)
+      await until(
+        `acc.t on ${node.name}`,
+        async () => (await query(node, 'SELECT 1 FROM acc.t')) !== null,
+      );
   });
 
   after(async () => {
