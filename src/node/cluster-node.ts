@@ -29,6 +29,7 @@ import {
 } from '../gcache/index.js';
 import { TlsCredentials } from '../net/tls.js';
 import { Transport } from '../net/transport.js';
+import { resumeInstall } from '../transfer/install.js';
 import { receiveState, sendState, type StagedState, type SstReceiver } from '../transfer/sst.js';
 import {
   decodeControl,
@@ -117,6 +118,9 @@ export class ClusterNode {
     const credentials = await loadCredentials(config, log);
     const sstCredentials = await loadSstCredentials(config, credentials);
 
+    const target = { storePath: storePath(datadir), gcacheDir: config.cluster.gcacheDir };
+    if (await resumeInstall(target))
+      log('Note', 'WSREP: finished installing a state received by SST before the last stop');
     const opened = await GCache.open(config.cluster.gcacheDir, {
       limits: gcacheLimitsFor(config.provider.gcacheSizeBytes),
     });

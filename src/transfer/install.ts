@@ -1,20 +1,85 @@
 // Installs a received state while the node is stopped: the database file replaces the node's,
 // and the gcache restarts at the donor's boundary with the certification window after it, so
 // that the next start recovers exactly as after a crash (docs/design/transfer.md).
-import { rename, rm } from 'node:fs/promises';
+//
+// Crash safety: the window and the header are written next to the staged database first, with a
+// marker, all fsynced; then the database is moved and the gcache reset; then the marker goes.
+// A start that finds the marker finishes the install before it opens anything.
+import { existsSync } from 'node:fs';
+import { open, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { decodeEntry, encodeEntry } from '../codec/consensus.js';
+import { encodeFrame, FrameDecoder } from '../codec/frame.js';
 import type { Entry, HardState } from '../core/consensus/types.js';
 import { term as asTerm } from '../core/types.js';
 import { describeGCacheError, GCache } from '../gcache/index.js';
 import type { StagedState } from './sst.js';
+import { decodeHeader, encodeHeader, type SstHeader } from './stream.js';
 
 /** Entries are written to the gcache in batches of about this many bytes. */
 const installBatchBytes = 32 * 1024 * 1024;
+const markerFile = 'sst-install.pending';
+const windowFile = 'sst-install.window';
 
-export async function installState(
-  staged: StagedState,
-  target: { readonly storePath: string; readonly gcacheDir: string },
+export interface InstallTarget {
+  readonly storePath: string;
+  readonly gcacheDir: string;
+}
+
+export async function installState(staged: StagedState, target: InstallTarget): Promise<void> {
+  await stageInstall(staged, target);
+  await finishInstall(staged.header, staged.dbPath, staged.entries, target);
+}
+
+/** Writes what finishing needs beside the staged database, then the marker; all durable. */
+export async function stageInstall(staged: StagedState, target: InstallTarget): Promise<void> {
+  const dir = dirname(target.storePath);
+  await writeDurably(
+    join(dir, windowFile),
+    Buffer.concat(staged.entries.map((e) => encodeFrame(1, encodeEntry(e)))),
+  );
+  await writeDurably(
+    join(dir, markerFile),
+    Buffer.from(
+      JSON.stringify({
+        dbPath: staged.dbPath,
+        header: Buffer.from(encodeHeader(staged.header)).toString('base64'),
+      }),
+    ),
+  );
+  await syncDirectory(dir);
+}
+
+/**
+ * Finishes an install that a crash interrupted; returns whether there was one. Throws when the
+ * marker is there but what it names cannot be read (the node must not start on half a state).
+ */
+export async function resumeInstall(target: InstallTarget): Promise<boolean> {
+  const dir = dirname(target.storePath);
+  const marker = join(dir, markerFile);
+  if (!existsSync(marker)) return false;
+  const saved = JSON.parse(await readFile(marker, 'utf8')) as { dbPath: string; header: string };
+  const header = decodeHeader(Buffer.from(saved.header, 'base64'));
+  if (!header.ok) throw new Error(`${marker}: ${header.error}`);
+  const entries = readWindow(await readFile(join(dir, windowFile)));
+  if (entries === null || entries.length !== header.value.entryCount)
+    throw new Error(`${join(dir, windowFile)} does not hold the announced entries`);
+  await finishInstall(header.value, saved.dbPath, entries, target);
+  return true;
+}
+
+async function finishInstall(
+  header: SstHeader,
+  dbPath: string,
+  entries: readonly Entry[],
+  target: InstallTarget,
 ): Promise<void> {
-  const { header, entries } = staged;
+  // The database: moved once; after a crash past this step it is already in place.
+  if (existsSync(dbPath)) {
+    await rm(`${target.storePath}-wal`, { force: true });
+    await rm(`${target.storePath}-shm`, { force: true });
+    await rename(dbPath, target.storePath);
+  }
   const opened = await GCache.open(target.gcacheDir, {});
   if (!opened.ok) throw new Error(`gcache: ${describeGCacheError(opened.error)}`);
   const gcache = opened.value.gcache;
@@ -28,11 +93,6 @@ export async function installState(
       commit: header.index,
       forcedConfig: null,
     };
-    // The database first: a crash between the two steps leaves a store ahead of its log, which
-    // the next start repairs by asking for the state again (the log ends below the boundary).
-    await rm(`${target.storePath}-wal`, { force: true });
-    await rm(`${target.storePath}-shm`, { force: true });
-    await rename(staged.dbPath, target.storePath);
     let first = true;
     for (const batch of batches(entries)) {
       await gcache.write({
@@ -48,13 +108,47 @@ export async function installState(
   } finally {
     await gcache.close();
   }
+  const dir = dirname(target.storePath);
+  await rm(join(dir, markerFile), { force: true });
+  await rm(join(dir, windowFile), { force: true });
+}
+
+async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
+  const handle = await open(path, 'w', 0o600);
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function readWindow(bytes: Uint8Array): Entry[] | null {
+  const decoder = new FrameDecoder({ payloadBytesMax: 65 * 1024 * 1024 });
+  const entries: Entry[] = [];
+  for (const event of decoder.push(bytes)) {
+    if (event.kind === 'error') return null;
+    const entry = decodeEntry(event.payload);
+    if (!entry.ok) return null;
+    entries.push(entry.value);
+  }
+  return decoder.bufferedBytes === 0 ? entries : null;
 }
 
 function* batches(entries: readonly Entry[]): Generator<Entry[]> {
   let batch: Entry[] = [];
   let bytes = 0;
   for (const entry of entries) {
-    const size = entry.kind === 'normal' ? entry.data.length : 256;
+    const size = entry.data.length + 256;
     if (batch.length > 0 && bytes + size > installBatchBytes) {
       yield batch;
       batch = [];
