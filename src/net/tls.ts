@@ -148,6 +148,8 @@ export interface ReplicationTlsOptions {
   handshakeTimeoutMs?: number;
   /** Called for every refused peer, after it is logged (for counters and tests). */
   onRejection?: (rejection: TlsRejection) => void;
+  /** Rejections of these kinds are logged as notes, not warnings (an expected refusal). */
+  noteKinds?: ReadonlySet<TlsRejectionKind>;
 }
 
 export interface ReplicationServerOptions extends ReplicationTlsOptions {
@@ -513,7 +515,7 @@ export function connectReplication(
       if (done) return;
       done = true;
       clearTimeout(timer);
-      reportOutcome(log, options.onRejection, outcome);
+      reportOutcome(log, options.onRejection, outcome, options.noteKinds);
       if (outcome instanceof TlsRejection) {
         // A refusal we sent is still being flushed; endWith destroys the socket after it.
         if (!socket.writableEnded) socket.destroy();
@@ -689,8 +691,16 @@ function reportOutcome(
   log: TlsLog,
   onRejection: ((rejection: TlsRejection) => void) | undefined,
   outcome: PeerInfo | TlsRejection,
+  noteKinds?: ReadonlySet<TlsRejectionKind>,
 ): void {
-  if (outcome instanceof TlsRejection) return report(log, onRejection, outcome);
+  if (outcome instanceof TlsRejection) {
+    if (noteKinds?.has(outcome.kind) === true) {
+      log.info(outcome.message);
+      onRejection?.(outcome);
+      return;
+    }
+    return report(log, onRejection, outcome);
+  }
   if (outcome.tls !== null) {
     log.info(
       handshakeSuccessLine(outcome.remoteEndpoint, outcome.localEndpoint, outcome.tls.cipher),

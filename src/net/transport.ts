@@ -227,16 +227,10 @@ const configurationKinds: ReadonlySet<TlsRejectionKind | HandshakeRejectionKind>
 ]);
 
 /**
- * A peer that was never up may simply not be started yet (a cluster starting node by node):
- * its refused TCP connections are notes, not warnings. TLS refusals stay warnings.
+ * A peer that was never up may simply not be started yet (a cluster starting node by node): its
+ * refused TCP connections are notes, not warnings. TLS refusals stay warnings.
  */
-function quietUntilUp(log: TlsLog): TlsLog {
-  return {
-    info: (message) => log.info(message),
-    warn: (message) =>
-      message.includes('connect_failed:') ? log.info(message) : log.warn(message),
-  };
-}
+const notYetUpKinds: ReadonlySet<TlsRejectionKind> = new Set(['connect_failed']);
 
 export function formatAddress(address: PeerAddress): string {
   return address.host.includes(':')
@@ -737,7 +731,8 @@ export class Transport {
       host: dialer.target.host,
       port: dialer.target.port,
       credentials: this.options.credentials,
-      log: dialer.everUp ? dialer.log : quietUntilUp(dialer.log),
+      log: dialer.log,
+      noteKinds: dialer.everUp ? undefined : notYetUpKinds,
       handshakeTimeoutMs: this.limits.handshakeTimeoutMs,
     }).then(
       ({ socket, info }) => this.onDialed(dialer, socket, info, dialSeq),

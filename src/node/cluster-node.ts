@@ -807,14 +807,7 @@ async function loadCredentials(config: ServerConfig, log: Logger): Promise<TlsCr
       'replication TLS needs socket.ssl_cert and socket.ssl_key in wsrep_provider_options (or socket.ssl=no to opt out); `trireme cert` creates them',
     );
   }
-  const loaded = await TlsCredentials.load({
-    keyPath: tls.key,
-    certPath: tls.cert,
-    caPath: tls.ca ?? tls.cert,
-    cipher: config.provider.socketSslCipher,
-  });
-  if (!loaded.ok) throw new Error(`${loaded.error.message}\nfix: ${loaded.error.fix}`);
-  return loaded.credentials;
+  return loadTlsFiles(config, tls.key, tls.cert, tls.ca, '');
 }
 
 /** The [sst] identity when it names other files than the replication one, else the same. */
@@ -822,18 +815,27 @@ async function loadSstCredentials(
   config: ServerConfig,
   replication: TlsCredentials | null,
 ): Promise<TlsCredentials | null> {
-  if (replication === null) return null;
   const sst = config.cluster.sstTls;
   const same = config.cluster.replicationTls;
+  if (replication === null || sst.cert === null || sst.key === null) return replication;
   if (sst.cert === same.cert && sst.key === same.key && sst.ca === same.ca) return replication;
-  if (sst.cert === null || sst.key === null) return replication;
+  return loadTlsFiles(config, sst.key, sst.cert, sst.ca, '[sst] TLS: ');
+}
+
+async function loadTlsFiles(
+  config: ServerConfig,
+  keyPath: string,
+  certPath: string,
+  caPath: string | null,
+  prefix: string,
+): Promise<TlsCredentials> {
   const loaded = await TlsCredentials.load({
-    keyPath: sst.key,
-    certPath: sst.cert,
-    caPath: sst.ca ?? sst.cert,
+    keyPath,
+    certPath,
+    caPath: caPath ?? certPath,
     cipher: config.provider.socketSslCipher,
   });
-  if (!loaded.ok) throw new Error(`[sst] TLS: ${loaded.error.message}\nfix: ${loaded.error.fix}`);
+  if (!loaded.ok) throw new Error(`${prefix}${loaded.error.message}\nfix: ${loaded.error.fix}`);
   return loaded.credentials;
 }
 

@@ -12,6 +12,7 @@ import { decodeEntry, encodeEntry } from '../codec/consensus.js';
 import { encodeFrame, FrameDecoder } from '../codec/frame.js';
 import type { Entry, HardState } from '../core/consensus/types.js';
 import { term as asTerm } from '../core/types.js';
+import { syncDirectory } from '../gcache/files.js';
 import { describeGCacheError, GCache } from '../gcache/index.js';
 import type { StagedState } from './sst.js';
 import { decodeHeader, encodeHeader, type SstHeader } from './stream.js';
@@ -117,15 +118,6 @@ async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
   const handle = await open(path, 'w', 0o600);
   try {
     await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
     await handle.sync();
   } finally {
     await handle.close();

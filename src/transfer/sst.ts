@@ -3,9 +3,9 @@
 // what follows (the certification window). Both ends verify each other's certificate exactly as
 // the replication channel does (net/tls.ts), so an SST never runs in plaintext unless
 // socket.ssl=no says so. Design: docs/design/transfer.md.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { once } from 'node:events';
-import { open, rm } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import type net from 'node:net';
 import { decodeEntry, encodeEntry } from '../codec/consensus.js';
 import { describeFrameError, encodeFrame, FrameDecoder } from '../codec/frame.js';
@@ -163,8 +163,8 @@ async function onFrame(
   payload: Uint8Array,
   progress: ReadProgress,
   options: ReceiveOptions,
-  file: Awaited<ReturnType<typeof open>>,
-  hash: ReturnType<typeof createHash>,
+  file: FileHandle,
+  hash: Hash,
 ): Promise<string | null> {
   if (type !== sstFrameTypes.header && progress.header === null)
     return `frame type ${type} before the header`;

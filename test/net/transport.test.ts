@@ -607,3 +607,16 @@ test('stop() closes everything and leaves no timers or sockets', async () => {
   assert.deepEqual(a.transport.peers(), []);
   assert.ok(a.transport.targets().every((target) => target.state === 'stopped'));
 });
+
+test('refused dials to a peer never up yet are notes; once it was up, they are warnings', () =>
+  retryOnAddressInUse(async () => {
+    const port = await freePort();
+    const a = await startNode('n1', { peers: [{ host: '127.0.0.1', port }] });
+    await waitFor(() => a.transport.targets()[0]!.failures >= 2, 'two refused dials');
+    assert.equal(warnings(a, /connect_failed/).length, 0, 'not started yet is not a warning');
+    assert.ok(
+      a.lines.some((line) => /connect_failed/.test(line)),
+      'but it is said',
+    );
+    await stopNode(a);
+  }));
