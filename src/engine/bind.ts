@@ -13,10 +13,13 @@ export function slotValues(prepared: Prepared, params: readonly SqlValue[]): Slo
   return slots;
 }
 
-/** A value as SQLite should bind it: integers as bigint (better-sqlite3 binds numbers as REAL). */
+/**
+ * A value as SQLite should bind it: integers as bigint (better-sqlite3 binds numbers as REAL),
+ * except doubles beyond 2^53 (1e300), which stay REAL.
+ */
 export function toStore(value: SlotValue): StoreValue {
   if (value === undefined || value === null) return null;
-  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : value;
   if (value instanceof Uint8Array && !Buffer.isBuffer(value))
     return Buffer.from(value.buffer, value.byteOffset, value.length);
   return value;

@@ -43,13 +43,22 @@ export interface EngineOptions {
   readonly version: string;
   readonly facts: Omit<NodeFacts, 'version' | 'hostname' | 'systemTimeZone'>;
   readonly log?: (line: string) => void;
+  /** A planted fault for the simulator's canary tests only (test/sim/canaries.ts). */
+  readonly canary?: EngineCanary | null;
 }
+
+/**
+ * `writer-snapshot`: a transaction certifies against the state it took the writer on and its
+ * earlier reads are not checked there (the lost update this engine once had).
+ */
+export type EngineCanary = 'writer-snapshot';
 
 export type Executor = (sql: string, binds: StoreValue[]) => ExecuteResult | ErrorResult;
 
 export class Engine implements Backend {
   readonly store: Store;
   readonly nodeId: NodeId;
+  readonly canary: EngineCanary | null;
   readonly catalog = new EngineCatalog();
   readonly translator: EngineToiTranslator;
   replicator!: Replicator;
@@ -97,6 +106,7 @@ export class Engine implements Backend {
   constructor(private readonly options: EngineOptions) {
     this.store = options.store;
     this.nodeId = options.nodeId;
+    this.canary = options.canary ?? null;
     this.versionText = options.version;
     this.catalog.load(options.store.catalogEntries());
     this.translator = new EngineToiTranslator(this.catalog, () => this.store);

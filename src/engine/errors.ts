@@ -54,15 +54,29 @@ export function fromLocalError(error: LocalError): ErrorResult {
       );
     case 'no_such_savepoint':
       return mysqlError(1305, '42000', `SAVEPOINT ${error.name} does not exist`);
+    case 'bad_value':
+      return outOfRange(error.message);
     case 'sqlite':
       return fromSqlite(error.code, error.message);
   }
 }
 
+/**
+ * A value the store cannot hold, for the statement alone. MariaDB stores BIGINT UNSIGNED up to
+ * 2^64-1; trireme's integers are SQLite's 64-bit signed ones (docs/design/engine.md).
+ */
+export const outOfRange = (detail: string): ErrorResult =>
+  mysqlError(
+    1264,
+    '22003',
+    `Out of range value: ${detail} (trireme stores integers from -9223372036854775808 to 9223372036854775807)`,
+  );
+
 export function fromReaderError(error: ReaderError): ErrorResult {
   if (error.kind === 'too_many_readers')
     return mysqlError(1040, '08004', `Too many connections (${error.readersMax} open snapshots)`);
   if (error.kind === 'closed') return mysqlError(1053, '08S01', 'Server shutdown in progress');
+  if (error.kind === 'bad_value') return outOfRange(error.message);
   return fromSqlite(error.code, error.message);
 }
 

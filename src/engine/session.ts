@@ -96,14 +96,22 @@ interface Transaction {
   lease: WriterLease | null;
   /** Reads before the writer was needed come from this snapshot. */
   snapshot: ReadSnapshot | null;
-  /** The seqno the transaction's first read saw: what its write-set certifies against. */
-  seqnoFirst: number | null;
+  /**
+   * The applied seqno of the state every answer so far was computed on: the first read's
+   * snapshot, then the writer's once the journal showed the answers are the same there. Null
+   * before the first statement. The write-set certifies against it (docs/design/engine.md,
+   * "Snapshot isolation").
+   */
+  seqnoRead: number | null;
+  /** Whether the transaction took the writer: its later statements run there. */
+  leased: boolean;
   readonly readOnly: boolean;
   readonly lockKeys: CertificationKey[];
   /**
-   * Every statement run on the writer, with what its client saw, so that the transaction can
-   * let the writer go to wait for keys in flight and run again on a new lease (null once it
-   * cannot: too long, or a statement that cannot be run again).
+   * Every statement of the transaction (reads on its snapshot, statements on the writer), with
+   * what its client saw, so that it can run again on a newer state: at its first write, and
+   * after letting the writer go to wait for keys in flight (null once it cannot: too long, or a
+   * statement that cannot be run again).
    */
   journal: JournalEntry[] | null;
   /** About how many bytes the journal keeps (bounded by JOURNAL_BYTES_MAX). */
@@ -405,13 +413,34 @@ export class EngineSession implements Session, SessionValues {
           statement.target !== 'count_errors')
       )
         this.warnings = [];
-      const result = await this.dispatch(prepared, params);
+      const result = await this.dispatchSafely(prepared, params);
       if (isError(result))
         this.warnings = [{ level: 'Error', code: result.code, message: result.message }];
       return result;
     } finally {
       this.current = null;
       this.idleSinceMs = Date.now();
+    }
+  }
+
+  /**
+   * A statement that throws is a bug, but one statement must never affect another session: its
+   * transaction is rolled back (the writer and its snapshot go back) and the client gets 1105
+   * with the cause, as a normal error. Keys in flight and the replicator are settled by the
+   * code that started them (verdict's finally).
+   */
+  private async dispatchSafely(prepared: Prepared, params: readonly SqlValue[]): Promise<Outcome> {
+    try {
+      return await this.dispatch(prepared, params);
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      this.engine.log(
+        `[ERROR] connection ${this.info.connectionId}: statement failed inside the engine, its transaction is rolled back: ${error instanceof Error ? (error.stack ?? text) : text}`,
+      );
+      await this.rollbackTx();
+      return internal(
+        `Internal error in this statement (its transaction was rolled back): ${text}`,
+      );
     }
   }
 
@@ -436,7 +465,7 @@ export class EngineSession implements Session, SessionValues {
       case 'use':
         return this.use(s.database);
       case 'begin':
-        return this.begin(s.access === 'READ ONLY');
+        return this.begin(s.access === 'READ ONLY', s.consistentSnapshot);
       case 'commit':
         return this.commitTx();
       case 'rollback':
@@ -491,10 +520,22 @@ export class EngineSession implements Session, SessionValues {
 
   // ---------------------------------------------------------------------------- transactions
 
-  private async begin(readOnly: boolean): Promise<OkResult | ErrorResult> {
+  private async begin(
+    readOnly: boolean,
+    consistentSnapshot: boolean,
+  ): Promise<OkResult | ErrorResult> {
     const committed = await this.commitTx();
     if (isError(committed)) return committed;
-    this.tx = this.newTx(readOnly);
+    const tx = this.newTx(readOnly);
+    this.tx = tx;
+    if (consistentSnapshot) {
+      // START TRANSACTION WITH CONSISTENT SNAPSHOT takes the read view now.
+      const snapshot = this.snapshotOf(tx);
+      if (isError(snapshot)) {
+        this.tx = null;
+        return snapshot;
+      }
+    }
     return ok();
   }
 
@@ -502,7 +543,8 @@ export class EngineSession implements Session, SessionValues {
     return {
       lease: null,
       snapshot: null,
-      seqnoFirst: null,
+      seqnoRead: null,
+      leased: false,
       readOnly,
       lockKeys: [],
       journal: [],
@@ -545,11 +587,23 @@ export class EngineSession implements Session, SessionValues {
       return done(killed());
     }
     tx.lease = lease;
-    tx.seqnoFirst ??= lease.seqnoSnapshot;
     // From here on the transaction reads through the writer, which sees its own changes.
     tx.snapshot?.release();
     tx.snapshot = null;
-    if (tx.journal === null || tx.journal.length === 0) {
+    const first = !tx.leased;
+    tx.leased = true;
+    const moved = tx.seqnoRead !== null && tx.seqnoRead !== lease.seqnoSnapshot;
+    tx.seqnoRead = lease.seqnoSnapshot;
+    if (first && (!moved || this.engine.canary === 'writer-snapshot')) {
+      // Its reads so far were answered on this very state: nothing to show.
+      if (tx.journal === null || tx.journal.length === 0)
+        tx.catalogVersion = this.engine.catalog.version;
+      return lease;
+    }
+    // Reads answered on an older state than the writer's: the transaction goes on only if
+    // they answer the same here (replay); without a journal that cannot be shown.
+    if (tx.journal === null) return this.abortInFlight(tx);
+    if (tx.journal.length === 0) {
       tx.catalogVersion = this.engine.catalog.version;
       return lease;
     }
@@ -634,9 +688,9 @@ export class EngineSession implements Session, SessionValues {
     this.rowCount = seen.rowCount;
   }
 
-  /** Whether the transaction's statements must run on the writer (it wrote, or it holds it). */
+  /** Whether the transaction's statements must run on the writer (it took it before). */
   private onWriter(tx: Transaction): boolean {
-    return tx.lease !== null || (tx.journal !== null && tx.journal.length > 0);
+    return tx.lease !== null || tx.leased;
   }
 
   /**
@@ -674,8 +728,9 @@ export class EngineSession implements Session, SessionValues {
     });
     if (!built.ok) return fromLocalError(built.error);
     if (built.value === null) return ok();
-    // Certified against the writer's snapshot: reads before the first write were consistent
-    // (snapshot) reads, which InnoDB does not lock and Galera does not certify either.
+    // Certified against the writer's snapshot, which is the state every answer of the
+    // transaction was computed on: leaseFor showed its earlier reads answer the same there.
+    assert(built.value.seqnoSnapshot === tx.seqnoRead, 'certified against another state');
     assert(replicating !== null, 'a write-set was built but not replicated');
     return commitResult(await this.verdict(replicating));
   }
@@ -912,7 +967,18 @@ export class EngineSession implements Session, SessionValues {
       }
       return done(outcome);
     } else if (tx !== null) {
-      executed = this.readInTx(tx, translation.sql, binds);
+      const columns = queryColumns(s, this.engine.catalog, this.database);
+      const read = this.readInTx(tx, translation.sql, binds);
+      const outcome = isError(read) ? read : this.rowsResult(columns, read);
+      // Journaled, so that the first write can show the answer is the same on its state.
+      const run = (on: WriterLease): Outcome =>
+        this.selectOn(on, s, translation, binds, columns, prepared, params);
+      this.record(tx, run, outcome, translation.sql.length + valuesBytes(binds));
+      if (outcome.kind === 'rows') {
+        this.foundRows = rowsOf(outcome);
+        this.rowCount = -1;
+      }
+      return done(outcome);
     } else {
       // Autocommit reads of tables run on a reader worker, so a long one does not hold the
       // event loop; a query without tables (SELECT @@x) is cheaper here.
@@ -955,14 +1021,22 @@ export class EngineSession implements Session, SessionValues {
   }
 
   private readInTx(tx: Transaction, sql: string, binds: StoreValue[]): ExecuteResult | ErrorResult {
-    if (tx.snapshot === null) {
-      const snapshot = this.engine.store.snapshot();
-      if (!snapshot.ok) return fromReaderError(snapshot.error);
-      tx.snapshot = snapshot.value;
-      tx.seqnoFirst ??= snapshot.value.seqno;
-    }
-    const result = tx.snapshot.execute(sql, binds);
+    const snapshot = this.snapshotOf(tx);
+    if (isError(snapshot)) return snapshot;
+    const result = snapshot.execute(sql, binds);
     return result.ok ? result.value : fromReaderError(result.error);
+  }
+
+  /** The transaction's read snapshot, taken at its first read (InnoDB's read view). */
+  private snapshotOf(tx: Transaction): ReadSnapshot | ErrorResult {
+    assert(tx.lease === null && !tx.leased, 'a snapshot read of a transaction on the writer');
+    if (tx.snapshot !== null) return tx.snapshot;
+    const snapshot = this.engine.store.snapshot();
+    if (!snapshot.ok) return fromReaderError(snapshot.error);
+    assert(tx.seqnoRead === null, 'a second snapshot for one transaction');
+    tx.snapshot = snapshot.value;
+    tx.seqnoRead = snapshot.value.seqno;
+    return snapshot.value;
   }
 
   /** An autocommit read: a snapshot for this statement only. */
@@ -1133,23 +1207,31 @@ export class EngineSession implements Session, SessionValues {
       const acquired = await this.engine.store.acquireWriter(this.ownerId, this.lockWaitMs());
       if (!acquired.ok) return done(fromWriterWait(acquired.error));
       const lease = acquired.value;
-      const result = this.writeOn(lease, s, translation, rewritten, prepared, params);
-      if (isError(result)) {
-        lease.rollback();
-        return done(result);
-      }
-      const holders =
-        this.engine.inFlight.transactions > 0
-          ? this.engine.inFlight.holdersOf(lease.keysSince(0))
-          : [];
-      if (holders.length > 0) {
-        lease.rollback();
-        return { kind: 'wait', holders };
-      }
+      let built: ReturnType<WriterLease['commit']>;
       let replicating: Replicating | null = null;
-      const built = lease.commit([], (writeSet) => {
-        replicating = this.startReplication(writeSet);
-      });
+      let result: OkResult | ErrorResult;
+      try {
+        result = this.writeOn(lease, s, translation, rewritten, prepared, params);
+        if (isError(result)) {
+          lease.rollback();
+          return done(result);
+        }
+        const holders =
+          this.engine.inFlight.transactions > 0
+            ? this.engine.inFlight.holdersOf(lease.keysSince(0))
+            : [];
+        if (holders.length > 0) {
+          lease.rollback();
+          return { kind: 'wait', holders };
+        }
+        built = lease.commit([], (writeSet) => {
+          replicating = this.startReplication(writeSet);
+        });
+      } catch (error) {
+        // The lease is this statement's alone: whatever threw, the writer goes back.
+        lease.rollback();
+        throw error;
+      }
       if (!built.ok) return done(fromLocalError(built.error));
       if (built.value === null) return done(result);
       assert(replicating !== null, 'a write-set was built but not replicated');

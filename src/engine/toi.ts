@@ -4,10 +4,17 @@
 import type { DdlStatement } from '../codec/index.js';
 import type { Index } from '../core/types.js';
 import type { ToiTranslator } from '../node/replicator.js';
-import { DDL_KINDS, emitDdl, parse, type Statement } from '../sql/index.js';
-import type { CatalogUpdate, Store } from '../storage/index.js';
+import { DDL_KINDS, emitDdl, parse, quoteId, type Statement, type TableDef } from '../sql/index.js';
+import type { CatalogUpdate, ReadSnapshot, Store } from '../storage/index.js';
+import { fromSqlite } from './errors.js';
 import { UpdateBuilder, type EngineCatalog } from './catalog.js';
 import { applyUserStatement, isUserStatement } from './users.js';
+
+export interface RefusedDdl {
+  readonly code: number;
+  readonly sqlState: string;
+  readonly message: string;
+}
 
 export type Translation =
   | { readonly ok: true; readonly sqlite: readonly string[]; readonly catalog: CatalogUpdate }
@@ -29,6 +36,8 @@ export class EngineToiTranslator implements ToiTranslator {
   private readonly listeners: ResetListener[] = [];
   /** The tables the last translated TOI touches, until it is applied. */
   private touched: { readonly seqno: Index; readonly tables: readonly string[] } | null = null;
+  /** The catalog as the last translated TOI would leave it, for the words of a refusal. */
+  private planned: { readonly seqno: Index; readonly catalog: EngineCatalog } | null = null;
 
   constructor(
     private readonly catalog: EngineCatalog,
@@ -55,7 +64,32 @@ export class EngineToiTranslator implements ToiTranslator {
       if (failed !== null) return failed;
     }
     this.touched = { seqno, tables };
+    this.planned = { seqno, catalog: scratch };
     return { ok: true, sqlite, catalog: update.build() };
+  }
+
+  refused(seqno: Index, code: string, message: string): RefusedDdl {
+    const planned = this.planned?.seqno === seqno ? this.planned.catalog : this.catalog;
+    this.planned = null;
+    this.touched = null;
+    const words = (): RefusedDdl => {
+      const mapped = fromSqlite(code, message);
+      return { code: mapped.code, sqlState: mapped.sqlState, message: mapped.message };
+    };
+    const failed = constraintColumns(message);
+    if (failed === null) return words();
+    const table = planned.allTables().find((t) => t.sqliteName === failed.table);
+    const snapshot = this.store().snapshot();
+    if (table === undefined || !snapshot.ok) return words();
+    try {
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+        return duplicateRefusal(snapshot.value, table, failed.columns) ?? words();
+      if (code === 'SQLITE_CONSTRAINT_NOTNULL')
+        return nullRefusal(snapshot.value, table, failed.columns[0]!) ?? words();
+      return words();
+    } finally {
+      snapshot.value.release();
+    }
   }
 
   applied(seqno: Index): void {
@@ -117,4 +151,67 @@ function planOne(
   sqlite.push(...plan.value.statements);
   scratch.applyChanges(plan.value.changes, update);
   return null;
+}
+
+/**
+ * The table and columns of SQLite's constraint message ("UNIQUE constraint failed: db.t.a,
+ * db.t.b"); a table rebuilt by ALTER is named "db.t.~alter" until it replaces "db.t".
+ */
+function constraintColumns(message: string): { table: string; columns: string[] } | null {
+  const named = /constraint failed: (.+)$/.exec(message)?.[1];
+  if (named === undefined) return null;
+  let table: string | null = null;
+  const columns: string[] = [];
+  for (const part of named.split(', ')) {
+    const dot = part.lastIndexOf('.');
+    if (dot <= 0) return null;
+    const owner = part.slice(0, dot).replace(/\.~alter$/, '');
+    if (table !== null && table !== owner) return null;
+    table = owner;
+    columns.push(part.slice(dot + 1));
+  }
+  return table === null ? null : { table, columns };
+}
+
+/** MariaDB's 1062 for a UNIQUE or PRIMARY KEY over duplicates: the first duplicate, the key. */
+function duplicateRefusal(
+  snapshot: ReadSnapshot,
+  table: TableDef,
+  columns: readonly string[],
+): RefusedDdl | null {
+  const same = (a: readonly string[]): boolean =>
+    a.length === columns.length && a.every((c, i) => c.toLowerCase() === columns[i]!.toLowerCase());
+  const index = table.indexes.find(
+    (i) => (i.kind === 'primary' || i.kind === 'unique') && same(i.columns.map((c) => c.column)),
+  );
+  const key =
+    index === undefined ? columns.join('_') : index.kind === 'primary' ? 'PRIMARY' : index.name;
+  const list = columns.map(quoteId).join(', ');
+  const found = snapshot.execute(
+    `SELECT ${list} FROM ${quoteId(table.sqliteName)} GROUP BY ${list} HAVING count(*) > 1 LIMIT 1`,
+  );
+  if (!found.ok || found.value.rows.length === 0) return null;
+  const value = found.value.rows[0]!.map((v) =>
+    v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v),
+  );
+  return {
+    code: 1062,
+    sqlState: '23000',
+    message: `Duplicate entry '${value.join('-')}' for key '${key}'`,
+  };
+}
+
+/** MariaDB's 1265 for NOT NULL over NULLs (strict mode): the first such row, counted from 1. */
+function nullRefusal(snapshot: ReadSnapshot, table: TableDef, column: string): RefusedDdl | null {
+  const found = snapshot.execute(
+    `SELECT ${quoteId(column)} IS NULL FROM ${quoteId(table.sqliteName)}`,
+  );
+  if (!found.ok) return null;
+  const row = found.value.rows.findIndex((r) => r[0] === 1 || r[0] === 1n);
+  if (row < 0) return null;
+  return {
+    code: 1265,
+    sqlState: '01000',
+    message: `Data truncated for column '${column}' at row ${row + 1}`,
+  };
 }

@@ -12,6 +12,7 @@ import { index as asIndex } from '../core/types.js';
 import type { Store } from '../storage/index.js';
 import { describeApplyError } from '../storage/index.js';
 import { planApply, type EntryVerdict } from './apply-plan.js';
+import { applyToiWriteSet } from './toi-apply.js';
 import type { CommittedSink, RaftDriver } from './raft-driver.js';
 import type { ReplicationOutcome, Replicator, ToiTranslator } from './replicator.js';
 
@@ -58,26 +59,11 @@ export class ClusterApplier implements CommittedSink {
   }
 
   private async applyToi(seqno: Index, ws: WriteSet): Promise<void> {
-    const translator = this.translator;
-    const translated = translator === null ? null : translator.translate(seqno, ws.statements);
-    if (translated === null || !translated.ok) {
-      // Every node fails the same statement at the same seqno: skip it alike.
-      const result = await this.store.applyBatch([{ seqno, writeSet: null }]);
-      if (!result.ok) return this.fail(describeApplyError(result.error));
-      if (ws.originNodeId === this.self) {
-        this.verdicts.set(seqno, {
-          kind: 'toi_failed',
-          seqno,
-          code: translated?.ok === false ? translated.code : 1105,
-          sqlState: translated?.ok === false ? translated.sqlState : 'HY000',
-          message: translated?.ok === false ? translated.message : 'this node cannot run DDL yet',
-        });
-      }
-      return;
-    }
-    const result = await this.store.applyToi(seqno, translated.sqlite, translated.catalog);
-    if (!result.ok) return this.fail(describeApplyError(result.error));
-    translator!.applied(seqno);
+    const applied = await applyToiWriteSet(this.store, this.translator, seqno, ws);
+    if (applied.kind === 'fatal') return this.fail(applied.reason);
+    // A failed TOI was skipped on every node alike; its origin's client gets the error.
+    if (applied.kind === 'failed' && ws.originNodeId === this.self)
+      this.verdicts.set(seqno, { ...applied, kind: 'toi_failed', seqno });
   }
 
   private fail(reason: string): never {

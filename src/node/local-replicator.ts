@@ -11,6 +11,7 @@ import { assert } from '../core/assert.js';
 import { index, type Index } from '../core/types.js';
 import { describeApplyError, type ApplyItem, type Store } from '../storage/index.js';
 import type { ReplicationOutcome, Replicator, ToiTranslator } from './replicator.js';
+import { applyToiWriteSet } from './toi-apply.js';
 
 interface Pending {
   readonly writeSet: WriteSet;
@@ -157,27 +158,17 @@ export class LocalReplicator implements Replicator {
     const seqno = this.nextSeqno();
     this.certification.certify({ seqno, snapshot: ws.seqnoSnapshot, keys: [], toi: toiRefs(ws) });
     this.count(ws);
-    const plan = this.options.translator.translate(seqno, ws.statements);
-    if (!plan.ok) {
-      // Every node skips a failed TOI alike: the seqno advances with nothing applied.
-      const skipped = await this.options.store.applyBatch([{ seqno, writeSet: null }]);
-      if (!skipped.ok) this.fail(describeApplyError(skipped.error));
-      pending.resolve({
-        kind: 'toi_failed',
-        seqno,
-        code: plan.code,
-        sqlState: plan.sqlState,
-        message: plan.message,
-      });
-      return;
-    }
-    const result = await this.options.store.applyToi(seqno, plan.sqlite, plan.catalog);
-    if (!result.ok) {
-      this.fail(describeApplyError(result.error));
+    const applied = await applyToiWriteSet(this.options.store, this.options.translator, seqno, ws);
+    if (applied.kind === 'fatal') {
+      this.fail(applied.reason);
       pending.resolve({ kind: 'apply_failed', reason: this.failed! });
       return;
     }
-    this.options.translator.applied(seqno);
+    if (applied.kind === 'failed') {
+      // Every node skips a failed TOI alike: the seqno advances with nothing applied.
+      pending.resolve({ ...applied, kind: 'toi_failed', seqno });
+      return;
+    }
     this.counters.localCommits++;
     pending.resolve({ kind: 'committed', seqno });
   }

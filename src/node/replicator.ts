@@ -59,4 +59,14 @@ export interface ToiTranslator {
       };
   /** Called after the store applied a TOI write-set (reload the in-memory catalog, caches). */
   applied(seqno: Index): void;
+  /**
+   * SQLite refused the statements of the TOI translated last (`code`, e.g.
+   * SQLITE_CONSTRAINT_UNIQUE), and its transaction was rolled back: the MySQL error MariaDB
+   * would have given (1062 with the duplicate value, 1265 …).
+   */
+  refused(
+    seqno: Index,
+    code: string,
+    message: string,
+  ): { readonly code: number; readonly sqlState: string; readonly message: string };
 }

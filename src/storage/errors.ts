@@ -18,6 +18,11 @@ export type LocalError =
   | { readonly kind: 'too_many_rows'; readonly rowsMax: number }
   | { readonly kind: 'no_such_savepoint'; readonly name: string }
   /**
+   * A value the statement binds cannot be stored (an integer beyond 64 bits, say): the
+   * statement did nothing (→ ER_WARN_DATA_OUT_OF_RANGE 1264).
+   */
+  | { readonly kind: 'bad_value'; readonly message: string }
+  /**
    * SQLite refused the statement (constraint, syntax, …): `code` is SQLite's extended code.
    * When `transactionRolledBack`, SQLite ended the whole transaction and the writer is released.
    */
@@ -35,12 +40,23 @@ export type ApplyError =
   | { readonly kind: 'row_missing'; readonly seqno: Index; readonly detail: string }
   | { readonly kind: 'bad_key'; readonly seqno: Index; readonly detail: string }
   | { readonly kind: 'sqlite'; readonly seqno: Index; readonly detail: string }
-  | { readonly kind: 'ddl_failed'; readonly seqno: Index; readonly detail: string }
+  /**
+   * SQLite refused a TOI statement (`code`, e.g. SQLITE_CONSTRAINT_UNIQUE for a UNIQUE key over
+   * duplicate rows); the TOI's transaction was rolled back, nothing of it applied.
+   */
+  | {
+      readonly kind: 'ddl_failed';
+      readonly seqno: Index;
+      readonly detail: string;
+      readonly code: string;
+      readonly message: string;
+    }
   | { readonly kind: 'closed'; readonly seqno: Index; readonly detail: string };
 
 export type ReaderError =
   | { readonly kind: 'too_many_readers'; readonly readersMax: number }
   | { readonly kind: 'closed' }
+  | { readonly kind: 'bad_value'; readonly message: string }
   | {
       readonly kind: 'sqlite';
       readonly code: string;
@@ -54,4 +70,15 @@ export type OpenError =
 /** Words for a log line. */
 export function describeApplyError(error: ApplyError): string {
   return `apply of seqno ${error.seqno} failed (${error.kind}): ${error.detail}`;
+}
+
+/**
+ * Whether `error` is better-sqlite3 refusing to bind a value (a bigint beyond 64 bits, a string
+ * or buffer over its limits): bad input from a client, not a bug.
+ */
+export function isBindRefusal(error: unknown): error is RangeError | TypeError {
+  return (
+    (error instanceof RangeError || error instanceof TypeError) &&
+    /\bbound\b|\bbind\b|too big|SQLite3 can only bind/i.test(error.message)
+  );
 }

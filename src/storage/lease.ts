@@ -15,7 +15,7 @@ import {
   type WriteSet,
 } from '../codec/index.js';
 import { CAPTURE_ROWS_CONSTRAINT, type Capture } from './capture.js';
-import type { LocalError } from './errors.js';
+import { isBindRefusal, type LocalError } from './errors.js';
 import { executeOn, type ExecuteResult } from './execute.js';
 import { quoteId } from './names.js';
 import type { StatementCache } from './statement-cache.js';
@@ -176,7 +176,9 @@ export class WriterLease {
   }
 
   private failure(error: unknown): Result<never, LocalError> {
-    // Anything but SQLite's own refusal (a bad binding, a broken assertion) is a bug.
+    // A value SQLite cannot hold is the client's; anything else but SQLite's own refusal (a
+    // broken assertion) is a bug.
+    if (isBindRefusal(error)) return err({ kind: 'bad_value', message: error.message });
     if (!(error instanceof Database.SqliteError)) throw error;
     if (
       error.code === 'SQLITE_CONSTRAINT_CHECK' &&

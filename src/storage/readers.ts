@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { assert } from '../core/assert.js';
 import { index, type Index } from '../core/types.js';
 import { err, ok, type Result, type SqlValue } from '../codec/index.js';
-import type { ReaderError } from './errors.js';
+import { isBindRefusal, type ReaderError } from './errors.js';
 import { executeOn, type ExecuteResult } from './execute.js';
 import { StatementCache } from './statement-cache.js';
 
@@ -31,6 +31,7 @@ export class ReadSnapshot {
     try {
       return ok(executeOn(this.connection.statements, sql, params));
     } catch (error) {
+      if (isBindRefusal(error)) return err({ kind: 'bad_value', message: error.message });
       if (!(error instanceof Database.SqliteError)) throw error;
       return err({ kind: 'sqlite', code: error.code, message: error.message });
     }

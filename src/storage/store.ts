@@ -474,7 +474,13 @@ export class Store {
     } catch (error) {
       if (this.applierDb.inTransaction) this.rollbackApplied.run();
       if (!(error instanceof Database.SqliteError)) throw error;
-      return err({ kind: 'ddl_failed', seqno, detail: `${error.code}: ${error.message}` });
+      return err({
+        kind: 'ddl_failed',
+        seqno,
+        detail: `${error.code}: ${error.message}`,
+        code: error.code,
+        message: error.message,
+      });
     }
     this.seqnoApplied = seqno;
     this.counterValues.toiApplied += 1;

@@ -21,6 +21,11 @@ const passThrough: ToiTranslator = {
     catalog: {},
   }),
   applied: () => undefined,
+  refused: (_seqno, code, message) => ({
+    code: 1105,
+    sqlState: 'HY000',
+    message: `${code}: ${message}`,
+  }),
 };
 
 async function waitFor(what: string, condition: () => boolean, timeoutMs = 20_000): Promise<void> {
