@@ -143,6 +143,101 @@ describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
     }
   });
 
+  test('SELECT then UPDATE on one node after an update on another: 1213, no lost update', async () => {
+    for (const waitApplied of [true, false]) {
+      const id = waitApplied ? 8800 : 8801;
+      await query(nodes[0]!, 'INSERT INTO acc.t (id, v) VALUES (?, 100)', [id]);
+      await until('row everywhere', async () =>
+        (
+          await Promise.all(nodes.map((n) => query(n, 'SELECT v FROM acc.t WHERE id = ?', [id])))
+        ).every((r) => r.length === 1),
+      );
+      const c1: Connection = await nodes[0]!.connect();
+      try {
+        await c1.query('BEGIN');
+        const [read] = await c1.query('SELECT v FROM acc.t WHERE id = ?', [id]);
+        assert.equal((read as { v: number }[])[0]!.v, 100);
+        await query(nodes[1]!, 'UPDATE acc.t SET v = 50 WHERE id = ?', [id]);
+        // Applied on c1's node already (its UPDATE sees the change) or not yet (certification
+        // catches it at COMMIT): 1213 either way.
+        if (waitApplied)
+          await until(
+            'update applied on n1',
+            async () =>
+              (await query<{ v: number }>(nodes[0]!, 'SELECT v FROM acc.t WHERE id = ?', [id]))[0]!
+                .v === 50,
+          );
+        let errno: number | undefined;
+        try {
+          await c1.query('UPDATE acc.t SET v = 110 WHERE id = ?', [id]);
+          await c1.query('COMMIT');
+        } catch (error) {
+          errno = (error as { errno?: number }).errno;
+        }
+        assert.equal(errno, 1213, `waitApplied=${waitApplied}`);
+      } finally {
+        await c1.end();
+      }
+      await until('v = 50 everywhere', async () =>
+        (
+          await Promise.all(
+            nodes.map((n) => query<{ v: number }>(n, 'SELECT v FROM acc.t WHERE id = ?', [id])),
+          )
+        ).every((r) => r[0]!.v === 50),
+      );
+    }
+  });
+
+  test('a DDL refused by the data (UNIQUE over duplicates) answers 1062; every node keeps serving', async () => {
+    await query(nodes[0]!, 'CREATE TABLE acc.u (id INT PRIMARY KEY, email VARCHAR(20))');
+    await until('acc.u everywhere', async () =>
+      (await Promise.all(nodes.map((n) => query(n, 'SHOW TABLES FROM acc LIKE ?', ['u'])))).every(
+        (r) => r.length === 1,
+      ),
+    );
+    await query(nodes[0]!, "INSERT INTO acc.u VALUES (1, 'x'), (2, 'x')");
+    let refused: { errno?: number; message?: string } = {};
+    try {
+      await query(nodes[1]!, 'ALTER TABLE acc.u ADD UNIQUE KEY (email)');
+    } catch (error) {
+      refused = error as typeof refused;
+    }
+    assert.equal(refused.errno, 1062);
+    assert.equal(refused.message, "Duplicate entry 'x' for key 'email'");
+    for (const [i, node] of nodes.entries()) {
+      await query(node, 'INSERT INTO acc.u VALUES (?, ?)', [10 + i, `n${i}`]);
+      const ready = await query<{ Value: string }>(node, "SHOW STATUS LIKE 'wsrep_ready'");
+      assert.equal(ready[0]!.Value, 'ON', node.name);
+    }
+    await until('acc.u equal everywhere', async () => {
+      const states = await Promise.all(
+        nodes.map(async (n) => JSON.stringify(await query(n, 'SELECT * FROM acc.u ORDER BY id'))),
+      );
+      return new Set(states).size === 1 && states[0]!.includes('n2');
+    });
+  });
+
+  test('a value SQLite cannot hold answers 1264 for that statement; every node keeps writing', async () => {
+    await query(nodes[0]!, 'CREATE TABLE acc.big (id INT PRIMARY KEY, v BIGINT UNSIGNED)');
+    await until('acc.big everywhere', async () =>
+      (await Promise.all(nodes.map((n) => query(n, 'SHOW TABLES FROM acc LIKE ?', ['big'])))).every(
+        (r) => r.length === 1,
+      ),
+    );
+    let errno: number | undefined;
+    try {
+      await query(nodes[1]!, 'INSERT INTO acc.big VALUES (1, 18446744073709551615)');
+    } catch (error) {
+      errno = (error as { errno?: number }).errno;
+    }
+    assert.equal(errno, 1264);
+    for (const [i, node] of nodes.entries()) {
+      const started = Date.now();
+      await query(node, 'INSERT INTO acc.big VALUES (?, ?)', [10 + i, i]);
+      assert.ok(Date.now() - started < 5000, `${node.name} wrote without waiting`);
+    }
+  });
+
   test('kill -9 of one node: the others keep committing; it restarts and catches up', async () => {
     nodes[2]!.kill9();
     await nodes[2]!.waitExit();
