@@ -17,6 +17,7 @@ import type { Replicator } from '../node/replicator.js';
 import {
   StatementCache,
   emitDml,
+  type DmlStatement,
   type DmlTranslation,
   type Expr,
   type Result,
@@ -30,6 +31,8 @@ import { EngineCatalog } from './catalog.js';
 import { mysqlError, unknownDatabase } from './errors.js';
 import { InFlightKeys } from './in-flight.js';
 import { InformationSchema } from './information-schema.js';
+import { isPointWrite, referencedTables } from './point-write.js';
+import { RecentWrites } from './recent-writes.js';
 import type { ReadPool } from './read-pool.js';
 import { EngineSession } from './session.js';
 import { EngineToiTranslator } from './toi.js';
@@ -80,6 +83,8 @@ export class Engine implements Backend {
   >();
   /** Keys of local write transactions committed but not yet applied (docs/design/engine.md). */
   readonly inFlight = new InFlightKeys();
+  /** Rows written by the last applied write-sets (snapshot mode's early conflict check). */
+  readonly recentWrites: RecentWrites;
   /**
    * Local transactions rolled back with 1213 because they could not go on past keys in flight
    * (docs/design/engine.md); counted with wsrep_local_bf_aborts, the other abort of a running
@@ -120,9 +125,11 @@ export class Engine implements Backend {
       else for (const table of tables) this.allocator.forget(table);
     });
     // A local write-set's keys stay in flight until it is applied, before the writer passes on.
-    this.store.onWriteSetApplied((writeSet) =>
-      this.inFlight.applied(writeSet.originNodeId, writeSet.originTransactionId),
-    );
+    this.recentWrites = new RecentWrites(options.store.appliedSeqno());
+    this.store.onWriteSetApplied((writeSet, seqno) => {
+      this.inFlight.applied(writeSet.originNodeId, writeSet.originTransactionId);
+      this.recentWrites.applied(writeSet, seqno);
+    });
     this.specs = variableSpecs({
       ...options.facts,
       version: options.version,
@@ -293,6 +300,27 @@ export class Engine implements Backend {
     this.rewrittenTranslations.set(rewritten, { key, result });
     return result;
   }
+
+  /** Whether a write statement reads nothing but the rows it names (point-write.ts). */
+  pointWrite(s: DmlStatement, translation: DmlTranslation): boolean {
+    const cached = this.pointWrites.get(s);
+    if (cached?.version === this.catalog.version && cached.translation === translation)
+      return cached.value;
+    if (this.referenced?.version !== this.catalog.version)
+      this.referenced = {
+        version: this.catalog.version,
+        names: referencedTables(this.catalog.allTables()),
+      };
+    const value = isPointWrite(s, translation, this.referenced.names);
+    this.pointWrites.set(s, { version: this.catalog.version, translation, value });
+    return value;
+  }
+
+  private readonly pointWrites = new WeakMap<
+    DmlStatement,
+    { version: number; translation: DmlTranslation; value: boolean }
+  >();
+  private referenced: { version: number; names: Set<string> } | null = null;
 
   /**
    * MySQL counts an UPDATE's changed rows, not its matched ones, unless the client asked for

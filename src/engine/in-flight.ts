@@ -157,7 +157,7 @@ export function waitSettled(
 }
 
 /** Length-prefixed, so no two distinct (database, table, bytes) give the same id. */
-function keyId(key: CertificationKey): string {
+export function keyId(key: CertificationKey): string {
   const bytes = Buffer.from(key.keyBytes.buffer, key.keyBytes.byteOffset, key.keyBytes.length);
   return `${key.database.length}:${key.database}${key.table.length}:${key.table}${bytes.toString('latin1')}`;
 }

@@ -3,6 +3,7 @@
 // See docs/design/engine.md.
 import { isDeepStrictEqual } from 'node:util';
 import { assert } from '../core/assert.js';
+import { index } from '../core/types.js';
 import {
   encodeKeyValues,
   type CertificationKey,
@@ -105,6 +106,13 @@ interface Transaction {
   seqnoRead: number | null;
   /** Whether the transaction took the writer: its later statements run there. */
   leased: boolean;
+  /**
+   * `exact`: the writer's state (before the transaction's own changes) is the one at seqnoRead.
+   * `snapshot`: the writer is newer; every statement so far answers as it would at seqnoRead
+   * (reads ran there, writes are point writes whose rows certification checks against it).
+   */
+  mode: 'exact' | 'snapshot';
+
   readonly readOnly: boolean;
   readonly lockKeys: CertificationKey[];
   /**
@@ -120,7 +128,7 @@ interface Transaction {
   catalogVersion: number;
 }
 
-/** A statement run on the writer: how to run it again, and what its client saw. */
+/** A statement of the transaction: how to run it again, and what its client saw. */
 interface JournalEntry {
   readonly run: (lease: WriterLease) => Outcome;
   readonly outcome: Outcome;
@@ -545,6 +553,7 @@ export class EngineSession implements Session, SessionValues {
       snapshot: null,
       seqnoRead: null,
       leased: false,
+      mode: 'exact',
       readOnly,
       lockKeys: [],
       journal: [],
@@ -592,22 +601,42 @@ export class EngineSession implements Session, SessionValues {
     tx.snapshot = null;
     const first = !tx.leased;
     tx.leased = true;
-    const moved = tx.seqnoRead !== null && tx.seqnoRead !== lease.seqnoSnapshot;
-    tx.seqnoRead = lease.seqnoSnapshot;
-    if (first && (!moved || this.engine.canary === 'writer-snapshot')) {
-      // Its reads so far were answered on this very state: nothing to show.
+    const seqnoWriter = lease.seqnoSnapshot;
+    if (first) {
+      // Nothing read yet (or the canary: earlier reads ignored): the writer's state it is.
+      if (tx.seqnoRead === null || this.engine.canary === 'writer-snapshot')
+        tx.seqnoRead = seqnoWriter;
+      assert(tx.seqnoRead <= seqnoWriter, 'the writer is older than what the transaction read');
+      // Reads at an older state stay valid: the transaction stays there while its statements
+      // on the writer answer as they would there (snapshot mode; holdsAtSnapshot).
+      tx.mode = tx.seqnoRead === seqnoWriter ? 'exact' : 'snapshot';
       if (tx.journal === null || tx.journal.length === 0)
         tx.catalogVersion = this.engine.catalog.version;
       return lease;
     }
-    // Reads answered on an older state than the writer's: the transaction goes on only if
-    // they answer the same here (replay); without a journal that cannot be shown.
+    // Taken again (after a wait for keys in flight, a brute-force abort, or a statement that
+    // must not run in snapshot mode): the whole journal runs again here, and the transaction
+    // goes on at the writer's state only if every answer is the same.
+    tx.mode = 'exact';
+    tx.seqnoRead = seqnoWriter;
     if (tx.journal === null) return this.abortInFlight(tx);
     if (tx.journal.length === 0) {
       tx.catalogVersion = this.engine.catalog.version;
       return lease;
     }
     return this.replay(tx, lease) ?? lease;
+  }
+
+  /**
+   * A statement whose answer would hold only on the writer's newer state meets a transaction in
+   * snapshot mode: the writer is let go and the transaction runs its whole journal again on a
+   * new one (leaseFor), then the statement.
+   */
+  private rebase(tx: Transaction): Attempt {
+    if (tx.journal === null) return this.abortInFlight(tx);
+    tx.lease?.rollback();
+    tx.lease = null;
+    return { kind: 'wait', holders: [] };
   }
 
   /**
@@ -637,6 +666,23 @@ export class EngineSession implements Session, SessionValues {
     if (this.engine.inFlight.transactions === 0) return null;
     const holders = this.engine.inFlight.holdersOf([...lease.keysSince(0), ...tx.lockKeys]);
     return holders.length === 0 ? null : this.metInFlight(tx, holders, 0);
+  }
+
+  /**
+   * After a statement ran on the writer: whether its answer holds at seqnoRead too. A point
+   * write (INSERT … VALUES, or UPDATE/DELETE by the whole primary key, no subquery, no foreign
+   * key) that changed every row it names read nothing but those rows, and certification against
+   * seqnoRead fails the transaction if any of them changed since. Anything else is known only
+   * for the state it ran on.
+   */
+  private holdsAtSnapshot(
+    s: DmlStatement,
+    translation: DmlTranslation,
+    outcome: Outcome,
+  ): boolean {
+    if (outcome.kind !== 'ok' || !this.engine.pointWrite(s, translation)) return false;
+    const rows = s.kind === 'insert' && s.source.kind === 'values' ? s.source.rows.length : 1;
+    return Number(outcome.affectedRows) >= rows;
   }
 
   /** Adds a statement run on the writer to the journal (or gives the journal up). */
@@ -723,14 +769,18 @@ export class EngineSession implements Session, SessionValues {
     tx.snapshot?.release();
     if (tx.lease === null) return ok();
     let replicating: Replicating | null = null;
-    const built = tx.lease.commit(tx.lockKeys, (writeSet) => {
-      replicating = this.startReplication(writeSet);
-    });
+    assert(tx.seqnoRead !== null, 'a transaction on the writer without a snapshot');
+    // Certified against the state every answer of the transaction holds at (docs/design/
+    // engine.md, "Snapshot isolation"): its first read's, or the writer's after a replay.
+    const built = tx.lease.commit(
+      tx.lockKeys,
+      (writeSet) => {
+        replicating = this.startReplication(writeSet);
+      },
+      index(tx.seqnoRead),
+    );
     if (!built.ok) return fromLocalError(built.error);
     if (built.value === null) return ok();
-    // Certified against the writer's snapshot, which is the state every answer of the
-    // transaction was computed on: leaseFor showed its earlier reads answer the same there.
-    assert(built.value.seqnoSnapshot === tx.seqnoRead, 'certified against another state');
     assert(replicating !== null, 'a write-set was built but not replicated');
     return commitResult(await this.verdict(replicating));
   }
@@ -951,6 +1001,9 @@ export class EngineSession implements Session, SessionValues {
     if (tx !== null && (this.onWriter(tx) || (translation.lock !== null && !tx.readOnly))) {
       const lease = await this.leaseFor(tx);
       if (isAttempt(lease)) return lease;
+      // A plain read on the writer sees its newer state: not a read of the snapshot. Locking
+      // reads are current reads by MySQL's definition, and their rows become keys.
+      if (translation.lock === null && tx.mode === 'snapshot') return this.rebase(tx);
       const lockedBefore = tx.lockKeys.length;
       const columns = queryColumns(s, this.engine.catalog, this.database);
       const run = (on: WriterLease): Outcome =>
@@ -959,6 +1012,13 @@ export class EngineSession implements Session, SessionValues {
       if (translation.lock !== null && !isError(outcome) && this.engine.inFlight.transactions > 0) {
         const holders = this.engine.inFlight.holdersOf(tx.lockKeys.slice(lockedBefore));
         if (holders.length > 0) return this.metInFlight(tx, holders, lockedBefore);
+      }
+      if (
+        tx.mode === 'snapshot' &&
+        this.engine.recentWrites.changedSince(tx.lockKeys.slice(lockedBefore), tx.seqnoRead!)
+      ) {
+        tx.lockKeys.length = lockedBefore;
+        return this.rebase(tx);
       }
       this.record(tx, run, outcome, translation.sql.length + valuesBytes(binds));
       if (outcome.kind === 'rows') {
@@ -1176,7 +1236,8 @@ export class EngineSession implements Session, SessionValues {
     if (isAttempt(lease)) return lease;
     // Nothing registers while this session holds the writer: if no key is in flight now, none
     // will be after the statement, and its keys need not be read.
-    const mark = this.engine.inFlight.transactions > 0 ? lease.captureMark() : null;
+    const mark =
+      this.engine.inFlight.transactions > 0 || tx.mode === 'snapshot' ? lease.captureMark() : null;
     const bound = this.bindWrite(lease, translation, rewritten, prepared, params);
     if (isError(bound)) return done(bound);
     const run = (on: WriterLease): Outcome =>
@@ -1186,6 +1247,14 @@ export class EngineSession implements Session, SessionValues {
       const holders = this.engine.inFlight.holdersOf(lease.keysSince(mark));
       if (holders.length > 0) return this.metInFlight(tx, holders, tx.lockKeys.length);
     }
+    // Its answer known only for the writer's newer state, or a row it wrote changed since the
+    // snapshot (certification would fail it): run the transaction again on the newer state.
+    if (
+      tx.mode === 'snapshot' &&
+      (!this.holdsAtSnapshot(statement, translation, outcome) ||
+        this.engine.recentWrites.changedSince(lease.keysSince(mark!), tx.seqnoRead!))
+    )
+      return this.rebase(tx);
     this.record(tx, run, outcome, translation.sql.length + valuesBytes(bound.binds));
     return done(outcome);
   }

@@ -116,7 +116,13 @@ export class WriterLease {
   commit(
     extraKeys: readonly CertificationKey[] = [],
     beforeRelease?: (writeSet: WriteSet) => void,
+    /**
+     * The state the transaction read, when older than the writer's: its write-set certifies
+     * against that (the engine shows its statements answered as they would have there).
+     */
+    seqnoSnapshot: Index = this.seqnoSnapshot,
   ): Result<WriteSet | null, LocalError> {
+    assert(seqnoSnapshot <= this.seqnoSnapshot, 'certified against a state newer than the writer');
     const open = this.checkOpen();
     if (!open.ok) return open;
     const changes = this.host.capture.collect();
@@ -128,7 +134,7 @@ export class WriterLease {
     const writeSet: WriteSet = {
       originNodeId: this.host.nodeId,
       originTransactionId: this.transactionId,
-      seqnoSnapshot: this.seqnoSnapshot,
+      seqnoSnapshot,
       flags: { commit: true, rollback: false, toi: false, paUnsafe: false },
       keys,
       rows: changes.rows,

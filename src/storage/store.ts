@@ -126,7 +126,7 @@ export class Store {
   private readonly host: LeaseHost;
   private seqnoApplied: Index;
   private lease: WriterLease | null = null;
-  private readonly appliedListeners: ((writeSet: WriteSet) => void)[] = [];
+  private readonly appliedListeners: ((writeSet: WriteSet, seqno: Index) => void)[] = [];
   private transactionIdNext: number;
   private closed = false;
   private readonly counterValues: MutableCounters = {
@@ -239,7 +239,7 @@ export class Store {
    * Calls `listener` with each write-set applied, after its apply transaction committed and
    * before the writer passes on: the next holder of the writer reads a state that has it.
    */
-  onWriteSetApplied(listener: (writeSet: WriteSet) => void): void {
+  onWriteSetApplied(listener: (writeSet: WriteSet, seqno: Index) => void): void {
     this.appliedListeners.push(listener);
   }
 
@@ -429,7 +429,7 @@ export class Store {
     if (this.appliedListeners.length > 0) {
       for (const item of pending) {
         if (item.writeSet === null) continue;
-        for (const listener of this.appliedListeners) listener(item.writeSet);
+        for (const listener of this.appliedListeners) listener(item.writeSet, item.seqno);
       }
     }
     return ok({ applied, skipped, seqnoApplied: this.seqnoApplied });

@@ -65,23 +65,31 @@ describe('snapshot isolation and robustness on one node', { timeout: 120_000 }, 
     await c1.query('BEGIN');
     assert.equal(Number(await value(c1, 'SELECT bal FROM acc WHERE id = 1')), 100);
     await c2.query('UPDATE acc SET bal = 50 WHERE id = 1');
-    const lost = await failure(c1.query('UPDATE acc SET bal = 110 WHERE id = 1'));
+    // The row it writes changed since its snapshot and its read answers differently now: 1213
+    // at the UPDATE (or, where this node has not applied the change yet, at COMMIT).
+    const lost = await failure(
+      (async () => {
+        await c1.query('UPDATE acc SET bal = 110 WHERE id = 1');
+        await c1.query('COMMIT');
+      })(),
+    );
     assert.equal(lost.errno, 1213);
     assert.match(
       lost.message,
       /Deadlock found when trying to get lock; try restarting transaction/,
     );
-    // The transaction is over: COMMIT has nothing left to commit.
-    await c1.query('COMMIT');
+    await c1.query('ROLLBACK');
     assert.equal(Number(await value(c2, 'SELECT bal FROM acc WHERE id = 1')), 50);
   });
 
-  test('the same with autocommit=0 and the failure at a later statement of the transaction', async () => {
+  test('the same with autocommit=0, an UPDATE by predicate: 1213 at the UPDATE itself', async () => {
     const [c1, c2] = [await connect(), await connect()];
     await c1.query('SET autocommit = 0');
     assert.equal(Number(await value(c1, 'SELECT bal FROM acc WHERE id = 2')), 100);
     await c2.query('UPDATE acc SET bal = bal - 30 WHERE id = 2');
-    assert.equal((await failure(c1.query('UPDATE acc SET bal = 130 WHERE id = 2'))).errno, 1213);
+    // Not a point write: the transaction's reads run again on the writer's state, and differ.
+    const lost = await failure(c1.query('UPDATE acc SET bal = 130 WHERE id BETWEEN 2 AND 2'));
+    assert.equal(lost.errno, 1213);
     await c1.query('ROLLBACK');
     await c1.query('SET autocommit = 1');
     assert.equal(Number(await value(c2, 'SELECT bal FROM acc WHERE id = 2')), 70);
@@ -98,6 +106,40 @@ describe('snapshot isolation and robustness on one node', { timeout: 120_000 }, 
     assert.equal(Number(await value(c2, 'SELECT bal FROM acc WHERE id = 2')), 71);
   });
 
+  test('snapshot mode: writes of other rows after a changed read commit (write skew is SI)', async () => {
+    const [c1, c2] = [await connect(), await connect()];
+    await c1.query('INSERT INTO acc VALUES (10, 1), (11, 1)');
+    await c1.query('BEGIN');
+    assert.equal(Number(await value(c1, 'SELECT bal FROM acc WHERE id = 10')), 1);
+    await c2.query('UPDATE acc SET bal = 2 WHERE id = 10');
+    // A point write of a row unchanged since the snapshot: it certifies against the snapshot.
+    await c1.query('UPDATE acc SET bal = 3 WHERE id = 11');
+    await c1.query('COMMIT');
+    assert.equal(Number(await value(c2, 'SELECT bal FROM acc WHERE id = 10')), 2);
+    assert.equal(Number(await value(c2, 'SELECT bal FROM acc WHERE id = 11')), 3);
+  });
+
+  test('snapshot mode: a plain read after a point write runs the transaction on the newer state', async () => {
+    const [c1, c2] = [await connect(), await connect()];
+    await c1.query('INSERT INTO acc VALUES (20, 1), (21, 1), (22, 1)');
+    // Nothing the transaction read changed: it moves to the newer state and sees it.
+    await c1.query('BEGIN');
+    assert.equal(Number(await value(c1, 'SELECT bal FROM acc WHERE id = 20')), 1);
+    await c2.query('UPDATE acc SET bal = 5 WHERE id = 22');
+    await c1.query('UPDATE acc SET bal = 6 WHERE id = 21');
+    assert.equal(Number(await value(c1, 'SELECT bal FROM acc WHERE id = 22')), 5);
+    assert.equal(Number(await value(c1, 'SELECT bal FROM acc WHERE id = 21')), 6);
+    await c1.query('COMMIT');
+    // Something it read changed: it cannot read the newer state beside the old one.
+    await c1.query('BEGIN');
+    assert.equal(Number(await value(c1, 'SELECT bal FROM acc WHERE id = 20')), 1);
+    await c2.query('UPDATE acc SET bal = 7 WHERE id = 20');
+    await c1.query('UPDATE acc SET bal = 8 WHERE id = 21');
+    assert.equal((await failure(c1.query('SELECT bal FROM acc WHERE id = 22'))).errno, 1213);
+    await c1.query('ROLLBACK');
+    assert.equal(Number(await value(c2, 'SELECT bal FROM acc WHERE id = 21')), 6);
+  });
+
   test('every read of a transaction comes from one snapshot (no read skew)', async () => {
     const [c1, c2] = [await connect(), await connect()];
     await c1.query('BEGIN');
@@ -107,7 +149,7 @@ describe('snapshot isolation and robustness on one node', { timeout: 120_000 }, 
     await c2.query('UPDATE acc SET bal = bal + 10 WHERE id = 2');
     await c2.query('COMMIT');
     const second = Number(await value(c1, 'SELECT bal FROM acc WHERE id = 2'));
-    const sum = Number(await value(c1, 'SELECT SUM(bal) FROM acc'));
+    const sum = Number(await value(c1, 'SELECT SUM(bal) FROM acc WHERE id IN (1, 2)'));
     assert.equal(before + second, sum, 'both reads see the same state');
     await c1.query('COMMIT');
   });

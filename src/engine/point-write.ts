@@ -1,0 +1,68 @@
+// Which write statements read nothing but the rows they name: the statements a transaction may
+// run on a writer newer than its snapshot and still certify against the snapshot (see
+// docs/design/engine.md, "Snapshot isolation"). Pure functions of the AST and the catalog.
+import type { DmlStatement, DmlTranslation, Expr, TableDef } from '../sql/index.js';
+
+/** Expression kinds that read rows of their own: a statement with one reads more than its rows. */
+const SUBQUERY_KINDS: ReadonlySet<string> = new Set(['in_query', 'exists', 'subquery', 'quantified']);
+
+/**
+ * INSERT … VALUES/SET (ON DUPLICATE KEY UPDATE and REPLACE included), or UPDATE/DELETE of one
+ * table whose WHERE fixes the whole primary key by literals or parameters; no subquery anywhere,
+ * and no foreign key from or to the table (its checks and cascades read other rows).
+ */
+export function isPointWrite(
+  s: DmlStatement,
+  translation: DmlTranslation,
+  referenced: ReadonlySet<string>,
+): boolean {
+  const table = translation.target;
+  if (table === null || translation.tables.length !== 1) return false;
+  if (table.foreignKeys.length > 0 || referenced.has(table.name.toLowerCase())) return false;
+  if (hasSubquery(s)) return false;
+  switch (s.kind) {
+    case 'insert':
+      return s.source.kind !== 'query';
+    case 'update':
+    case 'delete':
+      return s.table.kind === 'table' && s.where !== null && fixesPrimaryKey(s.where, table);
+    default:
+      return false;
+  }
+}
+
+/** Whether `where` has, among its AND-ed terms, `column = literal` for every primary-key column. */
+export function fixesPrimaryKey(where: Expr, table: TableDef): boolean {
+  if (table.primaryKey.length === 0) return false;
+  const equalities = new Set<string>();
+  const collect = (e: Expr): void => {
+    if (e.kind === 'binary' && e.op === 'AND') {
+      collect(e.left);
+      collect(e.right);
+      return;
+    }
+    if (e.kind !== 'binary' || e.op !== '=') return;
+    const [column, value] = e.left.kind === 'column' ? [e.left, e.right] : [e.right, e.left];
+    if (column.kind === 'column' && (value.kind === 'literal' || value.kind === 'param'))
+      equalities.add(column.column.toLowerCase());
+  };
+  collect(where);
+  return table.primaryKey.every((c) => equalities.has(c.toLowerCase()));
+}
+
+/** Whether any node under `node` is a subquery (the AST is plain data: walk every value). */
+function hasSubquery(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(hasSubquery);
+  if (typeof node !== 'object' || node === null || Buffer.isBuffer(node)) return false;
+  const kind = (node as { kind?: unknown }).kind;
+  if (typeof kind === 'string' && SUBQUERY_KINDS.has(kind)) return true;
+  return Object.values(node).some(hasSubquery);
+}
+
+/** The names (lower case) of the tables some foreign key refers to. */
+export function referencedTables(tables: readonly TableDef[]): Set<string> {
+  const names = new Set<string>();
+  for (const table of tables)
+    for (const fk of table.foreignKeys) names.add(fk.refTable.name.toLowerCase());
+  return names;
+}
