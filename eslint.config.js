@@ -40,6 +40,51 @@ const coreBans = {
   ],
 };
 
+// The layers of src/ and what each may import (docs/ARCHITECTURE.md): every import points down.
+const FOLDERS = [
+  'core',
+  'codec',
+  'config',
+  'sql',
+  'storage',
+  'gcache',
+  'net',
+  'transfer',
+  'mysql',
+  'engine',
+  'node',
+  'cli',
+];
+const LAYERS = {
+  core: [],
+  codec: ['core'],
+  config: ['core'],
+  sql: ['core', 'codec'],
+  storage: ['core', 'codec'],
+  gcache: ['core', 'codec'],
+  net: ['core', 'codec'],
+  transfer: ['core', 'codec', 'gcache', 'net', 'storage'],
+  mysql: ['core', 'codec'],
+  engine: ['core', 'codec', 'config', 'storage', 'sql', 'mysql'],
+  node: FOLDERS.filter((f) => f !== 'node' && f !== 'cli'),
+  cli: FOLDERS.filter((f) => f !== 'cli'),
+};
+
+/** The import patterns a file of `folder` may not use: every folder not below it. */
+function layerBan(folder) {
+  const banned = FOLDERS.filter((f) => f !== folder && !LAYERS[folder].includes(f));
+  return {
+    group: banned.flatMap((f) => [`../${f}/*`, `../../${f}/*`, `../../../${f}/*`]),
+    message: `src/${folder} may import only from ${LAYERS[folder].map((f) => `src/${f}`).join(', ') || 'itself'} (layers point down: docs/ARCHITECTURE.md).`,
+  };
+}
+
+function layerRules(folder) {
+  const patterns = [layerBan(folder)];
+  if (folder === 'core') patterns.push(...coreBans['no-restricted-imports'][1].patterns);
+  return { 'no-restricted-imports': ['error', { patterns }] };
+}
+
 export default tseslint.config(
   { ignores: ['dist/', '.build-*/', 'node_modules/', 'local-cluster/', 'data/'] },
   js.configs.recommended,
@@ -73,6 +118,7 @@ export default tseslint.config(
     },
   },
   { files: ['src/core/**/*.ts'], rules: coreBans },
+  ...FOLDERS.map((folder) => ({ files: [`src/${folder}/**/*.ts`], rules: layerRules(folder) })),
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,

@@ -2,7 +2,7 @@
 // and (for rewritten INSERTs) extra slots, converted to what SQLite binds exactly.
 import type { SqlValue as StoreValue } from '../codec/index.js';
 import type { SqlValue } from '../mysql/index.js';
-import type { Bind, DmlTranslation, Prepared, SessionValues } from '../sql/index.js';
+import type { Bind, DmlTranslation, Expr, Prepared, SessionValues } from '../sql/index.js';
 
 type SlotValue = SqlValue | Buffer | undefined;
 
@@ -42,4 +42,25 @@ export function bindAll(
         return toStore(session.userVariable(b.name) as SqlValue);
     }
   });
+}
+
+/** The value of a literal or parameter expression; undefined for anything else. */
+export function exprValue(
+  e: Expr,
+  slots: readonly (SqlValue | Buffer | undefined)[],
+): SqlValue | undefined {
+  if (e.kind === 'param') return (slots[e.slot] ?? null) as SqlValue;
+  if (e.kind === 'literal') {
+    if (e.type === 'null') return null;
+    if (e.type === 'bool') return e.value === 'TRUE' ? 1 : 0;
+    if (e.slot !== null) return (slots[e.slot] ?? null) as SqlValue;
+    return e.value;
+  }
+  if (e.kind === 'unary' && e.op === '-' && e.operand.kind === 'literal') {
+    const v = exprValue(e.operand, slots);
+    if (typeof v === 'number') return -v;
+    if (typeof v === 'bigint') return -v;
+    return undefined;
+  }
+  return undefined;
 }

@@ -13,7 +13,7 @@ import type {
   SessionInfo,
   SqlValue,
 } from '../mysql/index.js';
-import type { Replicator } from '../node/replicator.js';
+import type { Replicator } from './replicator.js';
 import {
   StatementCache,
   emitDml,

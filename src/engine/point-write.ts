@@ -4,7 +4,12 @@
 import type { DmlStatement, DmlTranslation, Expr, TableDef } from '../sql/index.js';
 
 /** Expression kinds that read rows of their own: a statement with one reads more than its rows. */
-const SUBQUERY_KINDS: ReadonlySet<string> = new Set(['in_query', 'exists', 'subquery', 'quantified']);
+const SUBQUERY_KINDS: ReadonlySet<string> = new Set([
+  'in_query',
+  'exists',
+  'subquery',
+  'quantified',
+]);
 
 /**
  * INSERT … VALUES/SET (ON DUPLICATE KEY UPDATE and REPLACE included), or UPDATE/DELETE of one

@@ -46,7 +46,7 @@ import {
   type Statement,
   type TableDef,
 } from '../sql/index.js';
-import type { ReplicationOutcome } from '../node/replicator.js';
+import type { ReplicationOutcome } from './replicator.js';
 import type {
   ExecuteResult,
   LocalError,
@@ -54,7 +54,7 @@ import type {
   ReaderError,
   WriterLease,
 } from '../storage/index.js';
-import { bindAll, slotValues, toStore } from './bind.js';
+import { bindAll, exprValue, slotValues, toStore } from './bind.js';
 import { rewriteInsert, type RewrittenInsert } from './autoinc.js';
 import type { AccountDef } from './catalog.js';
 import {
@@ -675,11 +675,7 @@ export class EngineSession implements Session, SessionValues {
    * seqnoRead fails the transaction if any of them changed since. Anything else is known only
    * for the state it ran on.
    */
-  private holdsAtSnapshot(
-    s: DmlStatement,
-    translation: DmlTranslation,
-    outcome: Outcome,
-  ): boolean {
+  private holdsAtSnapshot(s: DmlStatement, translation: DmlTranslation, outcome: Outcome): boolean {
     if (outcome.kind !== 'ok' || !this.engine.pointWrite(s, translation)) return false;
     const rows = s.kind === 'insert' && s.source.kind === 'values' ? s.source.rows.length : 1;
     return Number(outcome.affectedRows) >= rows;
@@ -2019,27 +2015,6 @@ function isPointLookup(s: Query, translation: DmlTranslation): boolean {
   };
   collect(s.where);
   return table.primaryKey.every((c) => equalities.has(c.toLowerCase()));
-}
-
-/** The value of a literal or parameter expression; undefined for anything else. */
-export function exprValue(
-  e: Expr,
-  slots: readonly (SqlValue | Buffer | undefined)[],
-): SqlValue | undefined {
-  if (e.kind === 'param') return (slots[e.slot] ?? null) as SqlValue;
-  if (e.kind === 'literal') {
-    if (e.type === 'null') return null;
-    if (e.type === 'bool') return e.value === 'TRUE' ? 1 : 0;
-    if (e.slot !== null) return (slots[e.slot] ?? null) as SqlValue;
-    return e.value;
-  }
-  if (e.kind === 'unary' && e.op === '-' && e.operand.kind === 'literal') {
-    const v = exprValue(e.operand, slots);
-    if (typeof v === 'number') return -v;
-    if (typeof v === 'bigint') return -v;
-    return undefined;
-  }
-  return undefined;
 }
 
 export function ensure(result: Result<unknown>): ErrorResult | null {

@@ -15,7 +15,7 @@ import {
 import { bigintColumn, textColumn } from './metadata.js';
 import { mysqlError, noDatabaseSelected, unknownDatabase } from './errors.js';
 import type { EngineSession } from './session.js';
-import { exprValue } from './session.js';
+import { exprValue } from './bind.js';
 import { slotValues } from './bind.js';
 import { hasAnyOn, hasPrivilege, showGrants } from './users.js';
 import { showText } from './variables.js';

@@ -3,7 +3,7 @@
 // same text gives the same plan on every node, because every node holds the same catalog there.
 import type { DdlStatement } from '../codec/index.js';
 import type { Index } from '../core/types.js';
-import type { ToiTranslator } from '../node/replicator.js';
+import type { ToiTranslator } from './replicator.js';
 import { DDL_KINDS, emitDdl, parse, quoteId, type Statement, type TableDef } from '../sql/index.js';
 import type { CatalogUpdate, ReadSnapshot, Store } from '../storage/index.js';
 import { fromSqlite } from './errors.js';

@@ -139,3 +139,7 @@ export interface Backend {
   /** Opens the session of an authenticated connection; an error refuses it (e.g. 1049). */
   openSession(info: SessionInfo): Promise<Session | ErrorResult>;
 }
+
+export function isError(value: object): value is ErrorResult {
+  return 'kind' in value && value.kind === 'error';
+}

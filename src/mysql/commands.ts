@@ -10,7 +10,9 @@ import {
   type ParamType,
 } from './binary-protocol.js';
 import { Capability, Command, ServerError, type ErrorCode } from './constants.js';
-import { describe, isError, type MysqlConnection } from './connection.js';
+import { isError } from './backend.js';
+import type { MysqlConnection } from './connection.js';
+import { describe } from './context.js';
 import { concat, type Packet, type PacketSink } from './framing.js';
 import { PREPARED_STATEMENTS_PER_CONNECTION_MAX } from './limits.js';
 import {

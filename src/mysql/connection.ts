@@ -5,7 +5,7 @@
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { assert } from '../core/assert.js';
-import type { ErrorResult, Session, SessionInfo } from './backend.js';
+import { isError, type Session, type SessionInfo } from './backend.js';
 import { authenticate, type AuthRequest } from './authenticate.js';
 import { generateScramble } from './auth.js';
 import { CommandHandler } from './commands.js';
@@ -17,7 +17,7 @@ import {
   ServerStatus,
   type ErrorCode,
 } from './constants.js';
-import type { ServerContext } from './context.js';
+import { describe, type ServerContext } from './context.js';
 import { PacketDecoder, PacketSink, type FramingError, type Packet } from './framing.js';
 import { HANDSHAKE_PACKET_BYTES_MAX, WRITE_BUFFER_BYTES_HIGH } from './limits.js';
 import {
@@ -385,12 +385,4 @@ export class MysqlConnection implements MysqlConnectionView {
 function clientHost(address: string | undefined): string {
   if (address === undefined) return 'unknown';
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-}
-
-export function isError(value: object): value is ErrorResult {
-  return 'kind' in value && value.kind === 'error';
-}
-
-export function describe(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

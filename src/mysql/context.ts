@@ -47,3 +47,8 @@ export class ServerContext {
     return this.rsaKeyPair;
   }
 }
+
+/** An exception in words for the log: its stack where it has one. */
+export function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

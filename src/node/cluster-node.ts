@@ -41,7 +41,7 @@ import { Store, storePath, type StorageLimits, type UserFunction } from '../stor
 import { rebuildCertification } from './certification-rebuild.js';
 import { ClusterApplier, ClusterReplicator } from './cluster-replicator.js';
 import { RaftDriver } from './raft-driver.js';
-import type { Replicator } from './replicator.js';
+import type { Replicator } from '../engine/replicator.js';
 
 export type LogLevel = 'Note' | 'Warning' | 'ERROR';
 export type Logger = (level: LogLevel, message: string) => void;

@@ -14,7 +14,7 @@ import { describeApplyError } from '../storage/index.js';
 import { planApply, type EntryVerdict } from './apply-plan.js';
 import { applyToiWriteSet } from './toi-apply.js';
 import type { CommittedSink, RaftDriver } from './raft-driver.js';
-import type { ReplicationOutcome, Replicator, ToiTranslator } from './replicator.js';
+import type { ReplicationOutcome, Replicator, ToiTranslator } from '../engine/replicator.js';
 
 /** Applies committed entries to the store through certification; remembers own verdicts. */
 export class ClusterApplier implements CommittedSink {

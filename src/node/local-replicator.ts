@@ -10,7 +10,7 @@ import type { TableRef } from '../core/certification/certification.js';
 import { assert } from '../core/assert.js';
 import { index, type Index } from '../core/types.js';
 import { describeApplyError, type ApplyItem, type Store } from '../storage/index.js';
-import type { ReplicationOutcome, Replicator, ToiTranslator } from './replicator.js';
+import type { ReplicationOutcome, Replicator, ToiTranslator } from '../engine/replicator.js';
 import { applyToiWriteSet } from './toi-apply.js';
 
 interface Pending {

@@ -5,7 +5,7 @@
 import type { WriteSet } from '../codec/index.js';
 import type { Index } from '../core/types.js';
 import { describeApplyError, type Store } from '../storage/index.js';
-import type { ToiTranslator } from './replicator.js';
+import type { ToiTranslator } from '../engine/replicator.js';
 
 export type ToiApplied =
   | { readonly kind: 'committed' }

@@ -4,8 +4,15 @@
 // drop the old one, rename, re-create the indexes.
 import type { AlterSpec, ColumnDef, ColumnPosition, IndexColumn, TableOptions } from './ast.js';
 import type { CheckDef, ForeignKeyDef, IndexDef, TableDef } from './catalog.js';
-import type { DdlOptions, DdlPlan } from './emit-ddl.js';
-import { createIndexSql, createTableSql, isNumericType, renameSql, renamed } from './emit-ddl.js';
+import {
+  createIndexSql,
+  createTableSql,
+  isNumericType,
+  renameSql,
+  renamed,
+  type DdlOptions,
+  type DdlPlan,
+} from './emit-table.js';
 import { SqlFailure, semantic } from './errors.js';
 import { quoteId, quoteString, sqliteTableName } from './names.js';
 import { finishTable, nameIndexes, resolveOptions } from './table-def.js';

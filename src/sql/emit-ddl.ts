@@ -1,142 +1,31 @@
 // DDL → SQLite statements plus catalog changes, applied together by the store in one
 // transaction (DDL is replicated as a statement and run in total order on every node).
-import type { AlterSpec, ColumnDef, DataType, Statement } from './ast.js';
-import type { Catalog, IndexDef, TableDef } from './catalog.js';
+import type { AlterSpec, Statement } from './ast.js';
+import type { TableDef } from './catalog.js';
 import { type Result, SqlFailure, fail, noDatabase, noSuchTable, ok, semantic } from './errors.js';
-import { ExpressionEmitter, sqliteCollation } from './emit-expression.js';
 import { emitAlterTable } from './emit-alter.js';
-import { quoteId, quoteString, sqliteIndexName, sqliteTableName } from './names.js';
 import {
-  finishTable,
-  isRowidKey,
-  isTextType,
-  nameIndexes,
-  resolveOptions,
-  tableFromCreate,
-} from './table-def.js';
+  createIndexSql,
+  createTableSql,
+  renameSql,
+  renamed,
+  type CatalogChange,
+  type DdlOptions,
+  type DdlPlan,
+  type Note,
+} from './emit-table.js';
+import { quoteId, quoteString } from './names.js';
+import { finishTable, nameIndexes, resolveOptions, tableFromCreate } from './table-def.js';
 
-export type CatalogChange =
-  | { readonly kind: 'put_table'; readonly table: TableDef }
-  | { readonly kind: 'drop_table'; readonly db: string; readonly name: string }
-  | {
-      readonly kind: 'create_database';
-      readonly name: string;
-      readonly charset: string | null;
-      readonly collation: string | null;
-    }
-  | { readonly kind: 'drop_database'; readonly name: string };
-
-export interface Note {
-  readonly code: number;
-  readonly message: string;
-}
-
-export interface DdlPlan {
-  /** SQLite statements to run, in order, in one transaction. */
-  readonly statements: readonly string[];
-  readonly changes: readonly CatalogChange[];
-  /** Notes (warnings at level Note), e.g. 1050 for CREATE TABLE IF NOT EXISTS on an existing table. */
-  readonly notes: readonly Note[];
-}
-
-export interface DdlOptions {
-  readonly catalog: Catalog;
-  readonly database: string | null;
-}
-
-const INTEGER_LIKE = new Set(['TINYINT', 'SMALLINT', 'MEDIUMINT', 'INT', 'BIGINT', 'BIT', 'YEAR']);
-const REAL_LIKE = new Set(['FLOAT', 'DOUBLE']);
-const BLOB_LIKE = new Set(['BINARY', 'VARBINARY', 'TINYBLOB', 'BLOB', 'MEDIUMBLOB', 'LONGBLOB']);
-
-/** The SQLite declared type: it fixes the column's affinity. */
-export function sqliteType(type: DataType): string {
-  if (INTEGER_LIKE.has(type.name)) return 'INTEGER';
-  if (REAL_LIKE.has(type.name)) return 'REAL';
-  if (type.name === 'DECIMAL') return 'NUMERIC';
-  if (BLOB_LIKE.has(type.name)) return 'BLOB';
-  return 'TEXT';
-}
-
-const NUMERIC_TYPES = new Set([...INTEGER_LIKE, ...REAL_LIKE, 'DECIMAL']);
-
-export function isNumericType(type: DataType): boolean {
-  return NUMERIC_TYPES.has(type.name);
-}
-
-/** SQLite DEFAULT clause for a column, or ''. */
-function sqliteDefault(column: ColumnDef, options: DdlOptions): string {
-  const d = column.default;
-  if (d === null) return '';
-  if (d.kind === 'call') {
-    const fsp = d.args[0]?.kind === 'literal' ? Number(d.args[0].value) : 0;
-    return fsp > 0
-      ? ` DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))`
-      : ' DEFAULT CURRENT_TIMESTAMP';
-  }
-  if (
-    d.kind === 'literal' &&
-    d.type === 'string' &&
-    isNumericType(column.type) &&
-    d.value !== null &&
-    /^\s*-?\d+(\.\d+)?\s*$/.test(d.value)
-  )
-    return ` DEFAULT ${d.value.trim()}`;
-  const sql = new ExpressionEmitter(
-    { catalog: options.catalog, database: options.database },
-    'all',
-  ).expr(d);
-  return d.kind === 'literal' || (d.kind === 'unary' && d.operand.kind === 'literal')
-    ? ` DEFAULT ${sql}`
-    : ` DEFAULT (${sql})`;
-}
-
-function columnSql(table: TableDef, column: ColumnDef, options: DdlOptions): string {
-  const rowid =
-    isRowidKey(table.columns, table.primaryKey) &&
-    table.primaryKey[0]!.toLowerCase() === column.name.toLowerCase();
-  let out = `${quoteId(column.name)} ${sqliteType(column.type)}`;
-  if (rowid) out += table.autoIncrementIsRowid ? ' PRIMARY KEY AUTOINCREMENT' : ' PRIMARY KEY';
-  if (column.nullable === false) out += ' NOT NULL';
-  out += sqliteDefault(column, options);
-  if (isTextType(column.type)) {
-    const collation = column.type.collation ?? table.options.collation ?? 'binary';
-    if (sqliteCollation(collation) === 'NOCASE') out += ' COLLATE NOCASE';
-  }
-  return out;
-}
-
-/** CREATE TABLE and CREATE INDEX statements for a table definition. */
-export function createTableSql(
-  table: TableDef,
-  options: DdlOptions,
-  sqliteName = table.sqliteName,
-): string[] {
-  const parts = table.columns.map((c) => '  ' + columnSql(table, c, options));
-  if (table.primaryKey.length > 0 && !isRowidKey(table.columns, table.primaryKey))
-    parts.push(`  PRIMARY KEY (${table.primaryKey.map(quoteId).join(', ')})`);
-  for (const fk of table.foreignKeys) {
-    let clause = `  FOREIGN KEY (${fk.columns.map(quoteId).join(', ')}) REFERENCES ${quoteId(sqliteTableName(fk.refTable.db ?? table.db, fk.refTable.name))} (${fk.refColumns.map(quoteId).join(', ')})`;
-    if (fk.onDelete) clause += ` ON DELETE ${fk.onDelete}`;
-    if (fk.onUpdate) clause += ` ON UPDATE ${fk.onUpdate}`;
-    parts.push(clause);
-  }
-  const statements = [`CREATE TABLE ${quoteId(sqliteName)} (\n${parts.join(',\n')}\n)`];
-  for (const index of table.indexes)
-    if (index.kind !== 'primary') statements.push(createIndexSql(table, index));
-  if (table.autoIncrementIsRowid && (table.options.autoIncrement ?? 1) > 1)
-    statements.push(
-      `INSERT INTO sqlite_sequence (name, seq) VALUES (${quoteString(sqliteName)}, ${(table.options.autoIncrement ?? 1) - 1})`,
-    );
-  return statements;
-}
-
-export function createIndexSql(table: TableDef, index: IndexDef): string {
-  const unique = index.kind === 'unique' ? 'UNIQUE ' : '';
-  const columns = index.columns
-    .map((c) => quoteId(c.column) + (c.direction ? ' ' + c.direction : ''))
-    .join(', ');
-  return `CREATE ${unique}INDEX ${quoteId(index.sqliteName ?? '')} ON ${quoteId(table.sqliteName)} (${columns})`;
-}
+export type { CatalogChange, DdlOptions, DdlPlan, Note };
+export {
+  createIndexSql,
+  createTableSql,
+  isNumericType,
+  renameSql,
+  renamed,
+  sqliteType,
+} from './emit-table.js';
 
 class DdlContext {
   constructor(readonly options: DdlOptions) {}
@@ -208,15 +97,6 @@ function emitCreateLike(ctx: DdlContext, s: Statement & { kind: 'create_table_li
   );
 }
 
-/** The same definition under a new name (index SQLite names follow). */
-export function renamed(table: TableDef, db: string, name: string): TableDef {
-  const indexes = table.indexes.map((i) => ({
-    ...i,
-    sqliteName: i.sqliteName === null ? null : sqliteIndexName(db, name, i.name),
-  }));
-  return { ...table, db, name, sqliteName: sqliteTableName(db, name), indexes };
-}
-
 function emitDropTable(ctx: DdlContext, s: Statement & { kind: 'drop_table' }): DdlPlan {
   const statements: string[] = [];
   const changes: CatalogChange[] = [];
@@ -254,15 +134,6 @@ function emitRenameTable(ctx: DdlContext, s: Statement & { kind: 'rename_table' 
     );
   }
   return plan(statements, changes);
-}
-
-/** ALTER TABLE … RENAME in SQLite, then the indexes re-created under names that follow the table. */
-export function renameSql(source: TableDef, target: TableDef): string[] {
-  const out = [`ALTER TABLE ${quoteId(source.sqliteName)} RENAME TO ${quoteId(target.sqliteName)}`];
-  for (const i of source.indexes)
-    if (i.sqliteName !== null) out.push(`DROP INDEX ${quoteId(i.sqliteName)}`);
-  for (const i of target.indexes) if (i.kind !== 'primary') out.push(createIndexSql(target, i));
-  return out;
 }
 
 function emitTruncate(ctx: DdlContext, s: Statement & { kind: 'truncate' }): DdlPlan {

@@ -3,7 +3,7 @@
 // unquoted for numbers, `) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci`.
 import type { ColumnDef, DataType, Expr, IndexColumn } from './ast.js';
 import type { IndexDef, TableDef } from './catalog.js';
-import { isNumericType } from './emit-ddl.js';
+import { isNumericType } from './emit-table.js';
 import { backquote, mysqlString } from './names.js';
 import { charsetOfCollation, defaultCollation, isTextType } from './table-def.js';
 

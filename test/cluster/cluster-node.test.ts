@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { transactionId, type WriteSet } from '../../src/codec/index.js';
 import { index, nodeId } from '../../src/core/types.js';
 import { ClusterNode, type Logger } from '../../src/node/cluster-node.js';
-import type { ToiTranslator } from '../../src/node/replicator.js';
+import type { ToiTranslator } from '../../src/engine/replicator.js';
 import { localCluster } from './harness.js';
 
 const quiet: Logger = () => undefined;

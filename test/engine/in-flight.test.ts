@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import mysql from 'mysql2/promise';
 import type { WriteSet } from '../../src/codec/index.js';
-import type { ReplicationOutcome, Replicator } from '../../src/node/replicator.js';
+import type { ReplicationOutcome, Replicator } from '../../src/engine/replicator.js';
 import { startNode, type NodeFixture } from './node-fixture.js';
 
 /** Passes write-sets on to the node's replicator, holding back row write-sets on request. */
