@@ -454,8 +454,20 @@ export class EngineSession implements Session, SessionValues {
 
   private async dispatch(prepared: Prepared, params: readonly SqlValue[]): Promise<Outcome> {
     const s = prepared.statement;
-    if (!this.engine.replicator.ready() && s.kind !== 'show' && s.kind !== 'set')
+    if (!this.engine.replicator.ready() && s.kind !== 'show' && s.kind !== 'set') {
+      // Outside the primary component nothing commits. ROLLBACK is this node's own business;
+      // a COMMIT (or a statement that commits implicitly) that answers 1047 must not leave the
+      // transaction open for a later statement to commit behind the client's back.
+      if (s.kind === 'rollback') return this.dispatchReady(prepared, params);
+      if (s.kind === 'commit' || s.kind === 'begin' || DDL_KINDS.has(s.kind))
+        await this.rollbackTx();
       return notPrimary();
+    }
+    return this.dispatchReady(prepared, params);
+  }
+
+  private async dispatchReady(prepared: Prepared, params: readonly SqlValue[]): Promise<Outcome> {
+    const s = prepared.statement;
     // wsrep_sync_wait bit 1 (reads): a causal read waits until this node applied everything the
     // cluster had committed when the read began (Raft ReadIndex).
     if (

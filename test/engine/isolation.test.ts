@@ -223,6 +223,25 @@ describe('snapshot isolation and robustness on one node', { timeout: 120_000 }, 
     assert.equal(Number(await value(c2, 'SELECT s FROM big WHERE id = 3')), 1);
   });
 
+  test('a COMMIT refused outside the primary component rolls back; the next BEGIN commits nothing', async () => {
+    const [c1, c2] = [await connect(), await connect()];
+    const replicator = fixture.node.engine.replicator;
+    await c1.query('BEGIN');
+    await c1.query('INSERT INTO acc VALUES (30, 1)');
+    const ready = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(replicator), 'ready')!;
+    Object.defineProperty(replicator, 'ready', { value: () => false, configurable: true });
+    try {
+      assert.equal((await failure(c1.query('COMMIT'))).errno, 1047);
+      await c1.query('ROLLBACK'); // always allowed: it is this node's own business
+    } finally {
+      delete (replicator as unknown as Record<string, unknown>).ready;
+      assert.ok(ready.value !== undefined && replicator.ready());
+    }
+    await c1.query('BEGIN');
+    await c1.query('COMMIT');
+    assert.equal(Number(await value(c2, 'SELECT COUNT(*) FROM acc WHERE id = 30')), 0);
+  });
+
   test('a statement that throws inside the engine leaves the writer, keys and replicator clean', async () => {
     const [c1, c2] = [await connect(), await connect()];
     const engine = fixture.node.engine;
