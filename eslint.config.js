@@ -80,7 +80,9 @@ function layerBan(folder) {
 }
 
 function layerRules(folder) {
-  const patterns = [layerBan(folder)];
+  const ban = layerBan(folder);
+  const patterns = ban.group.length > 0 ? [ban] : [];
+  if (patterns.length === 0 && folder !== 'core') return {};
   if (folder === 'core') patterns.push(...coreBans['no-restricted-imports'][1].patterns);
   return { 'no-restricted-imports': ['error', { patterns }] };
 }
