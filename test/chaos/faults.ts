@@ -35,16 +35,40 @@ const DOWN_MS_SPREAD = 4_000;
 const GRACEFUL_EXIT_MS_MAX = 20_000;
 const RECOVERY_MS_MAX = 90_000;
 
-export function planFault(rng: Prng, nodeCount: number): FaultPlan {
-  const kind = FAULT_KINDS[rng.int(FAULT_KINDS.length)]!;
-  const node = rng.int(nodeCount);
-  const quietMs = QUIET_MS_MIN + rng.int(QUIET_MS_SPREAD);
-  // Pauses last past evs.suspect_timeout, and up to 3 s past evs.inactive_timeout.
-  const pauseMin = EVS_SUSPECT_TIMEOUT_MS + 500;
-  const pauseSpread = EVS_INACTIVE_TIMEOUT_MS + 3_000 - pauseMin;
-  const durationMs =
-    kind === 'pause' ? pauseMin + rng.int(pauseSpread) : DOWN_MS_MIN + rng.int(DOWN_MS_SPREAD);
-  return { kind, node, quietMs, durationMs };
+/**
+ * Plans faults from the seed. Kinds come in shuffled rounds of all three, so every run of three
+ * faults or more sees each kind once, in an order the seed decides.
+ */
+export class FaultSchedule {
+  private round: FaultKind[] = [];
+
+  constructor(
+    private readonly rng: Prng,
+    private readonly nodeCount: number,
+  ) {}
+
+  next(): FaultPlan {
+    if (this.round.length === 0) this.round = shuffle(this.rng, [...FAULT_KINDS]);
+    const kind = this.round.pop()!;
+    const node = this.rng.int(this.nodeCount);
+    const quietMs = QUIET_MS_MIN + this.rng.int(QUIET_MS_SPREAD);
+    // Pauses last past evs.suspect_timeout, and up to 3 s past evs.inactive_timeout.
+    const pauseMin = EVS_SUSPECT_TIMEOUT_MS + 500;
+    const pauseSpread = EVS_INACTIVE_TIMEOUT_MS + 3_000 - pauseMin;
+    const durationMs =
+      kind === 'pause'
+        ? pauseMin + this.rng.int(pauseSpread)
+        : DOWN_MS_MIN + this.rng.int(DOWN_MS_SPREAD);
+    return { kind, node, quietMs, durationMs };
+  }
+}
+
+function shuffle<T>(rng: Prng, items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
 }
 
 /** Injects one planned fault and heals it; never throws. */

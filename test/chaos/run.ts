@@ -9,7 +9,13 @@ import { Xoshiro128, type Prng } from '../../src/core/prng.js';
 import type { Anomaly, TxnStatus } from '../sim/history/history.js';
 import { ChaosClient } from './client.js';
 import { ChaosCluster, type ChaosNode } from './cluster.js';
-import { FAULT_KINDS, injectFault, planFault, type FaultKind, type FaultRecord } from './faults.js';
+import {
+  FAULT_KINDS,
+  FaultSchedule,
+  injectFault,
+  type FaultKind,
+  type FaultRecord,
+} from './faults.js';
 import {
   appendWorkload,
   bankWorkload,
@@ -188,8 +194,9 @@ async function runFaults(
   problems: string[],
 ): Promise<FaultRecord[]> {
   const records: FaultRecord[] = [];
+  const schedule = new FaultSchedule(rng, cluster.nodes.length);
   for (;;) {
-    const plan = planFault(rng, cluster.nodes.length);
+    const plan = schedule.next();
     if (Date.now() + plan.quietMs + FAULT_START_MARGIN_MS > deadlineMs) return records;
     await sleep(plan.quietMs);
     const record = await injectFault(cluster, plan, now, say);
