@@ -179,6 +179,8 @@ async function clientLoop(
         counts.errors[outcome.error] = (counts.errors[outcome.error] ?? 0) + 1;
       if (outcome.unexpected !== undefined && counts.unexpected.length < UNEXPECTED_LISTED_MAX)
         counts.unexpected.push(`${client.process}: ${outcome.unexpected}`);
+      // A node outside the primary component answers 1047 at once: wait rather than spin.
+      if (outcome.error === '1047') await sleep(CLIENT_RECONNECT_MS);
     }
   } finally {
     client.close();
