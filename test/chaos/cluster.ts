@@ -25,6 +25,8 @@ export interface NodeStatus {
   readonly clusterSize: number;
   readonly lastCommitted: number;
   readonly ready: boolean;
+  /** wsrep_raft_leader: the leader's node name, '' when there is none. */
+  readonly leader: string;
 }
 
 export class ChaosNode {
@@ -105,6 +107,7 @@ export class ChaosNode {
         clusterSize: Number(values.get('wsrep_cluster_size') ?? 0),
         lastCommitted: Number(values.get('wsrep_last_committed') ?? -1),
         ready: values.get('wsrep_ready') === 'ON',
+        leader: values.get('wsrep_raft_leader') ?? '',
       };
     } finally {
       conn.destroy();

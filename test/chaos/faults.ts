@@ -12,7 +12,8 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultPlan {
   readonly kind: FaultKind;
-  readonly node: number;
+  /** The node's index, or 'leader': whichever node leads when the fault starts. */
+  readonly node: number | 'leader';
   /** Quiet time before the fault. */
   readonly quietMs: number;
   /** How long the node stays killed, paused or away. */
@@ -20,7 +21,9 @@ export interface FaultPlan {
 }
 
 export interface FaultRecord extends FaultPlan {
+  /** The node the fault hit, and whether it led then. */
   readonly name: string;
+  readonly wasLeader: boolean;
   readonly atMs: number;
   /** From the node's return (restart or SIGCONT) until the whole cluster was Synced again. */
   readonly recoveryMs: number;
@@ -34,6 +37,8 @@ const DOWN_MS_MIN = 1_000;
 const DOWN_MS_SPREAD = 4_000;
 const GRACEFUL_EXIT_MS_MAX = 20_000;
 const RECOVERY_MS_MAX = 90_000;
+/** Leader changes are where ordering bugs live, so half the faults aim at the leader. */
+const LEADER_CHANCE = 0.5;
 
 /**
  * Plans faults from the seed. Kinds come in shuffled rounds of all three, so every run of three
@@ -50,7 +55,7 @@ export class FaultSchedule {
   next(): FaultPlan {
     if (this.round.length === 0) this.round = shuffle(this.rng, [...FAULT_KINDS]);
     const kind = this.round.pop()!;
-    const node = this.rng.int(this.nodeCount);
+    const node = this.rng.chance(LEADER_CHANCE) ? 'leader' : this.rng.int(this.nodeCount);
     const quietMs = QUIET_MS_MIN + this.rng.int(QUIET_MS_SPREAD);
     // Pauses last past evs.suspect_timeout, and up to 3 s past evs.inactive_timeout.
     const pauseMin = EVS_SUSPECT_TIMEOUT_MS + 500;
@@ -78,9 +83,14 @@ export async function injectFault(
   now: () => number,
   say: (line: string) => void,
 ): Promise<FaultRecord> {
-  const node = cluster.nodes[plan.node]!;
+  const leader = await leaderName(cluster);
+  const node =
+    plan.node === 'leader'
+      ? (cluster.nodes.find((n) => n.name === leader) ?? cluster.nodes[0]!)
+      : cluster.nodes[plan.node]!;
+  const wasLeader = node.name === leader;
   const atMs = now();
-  say(`fault: ${plan.kind} ${node.name} for ${plan.durationMs} ms`);
+  say(`fault: ${plan.kind} ${node.name}${wasLeader ? ' (leader)' : ''} for ${plan.durationMs} ms`);
   let error: string | undefined;
   if (plan.kind === 'pause') {
     node.signal('SIGSTOP');
@@ -106,5 +116,21 @@ export async function injectFault(
   say(
     `fault: ${node.name} back, cluster synced after ${recoveryMs} ms${error ? ` (${error})` : ''}`,
   );
-  return { ...plan, name: node.name, atMs, recoveryMs, ...(error === undefined ? {} : { error }) };
+  return {
+    ...plan,
+    name: node.name,
+    wasLeader,
+    atMs,
+    recoveryMs,
+    ...(error === undefined ? {} : { error }),
+  };
+}
+
+/** The leader's name as the first node that answers sees it; '' when none answers. */
+async function leaderName(cluster: ChaosCluster): Promise<string> {
+  for (const node of cluster.nodes) {
+    const status = await node.status().catch(() => null);
+    if (status !== null && status.leader !== '') return status.leader;
+  }
+  return '';
 }

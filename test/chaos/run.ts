@@ -328,7 +328,9 @@ export function formatReport(report: ChaosReport, examplesMax = 5): string[] {
     `transactions: ok ${report.txns.ok}, fail ${report.txns.fail}, info ${report.txns.info}`,
     `errors: ${list(report.errors)}`,
     `faults: ${list(faultCounts(report.faults))}` +
-      (recoveries.length > 0 ? ` (slowest recovery ${Math.max(...recoveries)} ms)` : ''),
+      (recoveries.length > 0
+        ? ` (${report.faults.filter((f) => f.wasLeader).length} on the leader, slowest recovery ${Math.max(...recoveries)} ms)`
+        : ''),
     `anomalies: ${list(anomalyCounts(report.anomalies))}`,
     `allowed by snapshot isolation: ${list(anomalyCounts(report.allowed))}`,
     `lost commits: ${report.lostCommits}`,
