@@ -105,7 +105,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   } catch (caught) {
     problems.push((caught as Error).message);
   } finally {
-    writeFileSync(join(cluster.dir, 'history.jsonl'), events.join('\n') + '\n');
+    // Faults go in too (by atMs), so the file alone tells the story of a failing run.
+    const faultEvents = faults.map((f) => JSON.stringify({ type: 'fault', timeMs: f.atMs, ...f }));
+    writeFileSync(
+      join(cluster.dir, 'history.jsonl'),
+      [...events, ...faultEvents].join('\n') + '\n',
+    );
     await cluster.stopAll();
   }
   report ??= buildReport(cluster, options, counts, faults, problems, null, []);
