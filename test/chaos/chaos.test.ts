@@ -17,7 +17,12 @@ test(
   async () => {
     let cluster: ChaosCluster | null = null;
     const killCluster = (): void => cluster?.killAll();
-    process.once('SIGINT', killCluster);
+    // Ctrl-C: end the nodes we started, then leave as the default handler would have.
+    const onSigint = (): void => {
+      killCluster();
+      process.exit(130);
+    };
+    process.once('SIGINT', onSigint);
     try {
       const report = await runChaos({
         seconds: SECONDS,
@@ -42,7 +47,7 @@ test(
       );
     } finally {
       killCluster();
-      process.removeListener('SIGINT', killCluster);
+      process.removeListener('SIGINT', onSigint);
     }
   },
 );

@@ -12,7 +12,11 @@ test(
   { timeout: 180_000 },
   async () => {
     const cluster = await ChaosCluster.create(3);
-    process.once('SIGINT', () => cluster.killAll());
+    const onSigint = (): void => {
+      cluster.killAll();
+      process.exit(130);
+    };
+    process.once('SIGINT', onSigint);
     try {
       await cluster.startAll();
       const [n1, n2, n3] = [0, 1, 2].map((i) => cluster.nodes[i]!) as [
@@ -49,6 +53,7 @@ test(
       client.destroy();
       admin.destroy();
     } finally {
+      process.removeListener('SIGINT', onSigint);
       await cluster.stopAll();
       cluster.removeFiles();
     }

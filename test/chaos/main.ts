@@ -31,6 +31,7 @@ function main(): Promise<number> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       killCluster();
+      if (!values.keep) cluster?.removeFiles();
       process.exit(130);
     });
   }
