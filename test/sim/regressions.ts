@@ -26,3 +26,11 @@ export const regressionSeeds: readonly number[] = [
   // The Figure 8 choreography left nodes isolated past the end of the faults.
   508, 1566,
 ];
+
+/** Seeds of the SQL workloads (through the engine) that once reported a violation. */
+export const workloadRegressionSeeds: Readonly<Record<'bank' | 'append' | 'ddl', readonly number[]>> =
+  {
+    bank: [],
+    append: [],
+    ddl: [],
+  };
