@@ -28,9 +28,10 @@ export const regressionSeeds: readonly number[] = [
 ];
 
 /** Seeds of the SQL workloads (through the engine) that once reported a violation. */
-export const workloadRegressionSeeds: Readonly<Record<'bank' | 'append' | 'ddl', readonly number[]>> =
-  {
-    bank: [],
-    append: [],
-    ddl: [],
-  };
+export const workloadRegressionSeeds: Readonly<
+  Record<'bank' | 'append' | 'ddl', readonly number[]>
+> = {
+  bank: [],
+  append: [],
+  ddl: [],
+};

@@ -3,20 +3,14 @@
 import { Xoshiro128 } from '../../src/core/prng.js';
 import { defaultRaftLimits } from '../../src/core/limits.js';
 import type { Prng } from '../../src/core/prng.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { encodeWriteSet, transactionId } from '../../src/codec/index.js';
 import { index as asIndex, nodeId } from '../../src/core/types.js';
 import { World, type CanaryName, type WorldParams } from './world.js';
 import { Clients } from './engine/clients.js';
 import { EngineCluster } from './engine/cluster.js';
-import { template } from './engine/template.js';
-import {
-  engineWorkload,
-  workloadSchema,
-  type EngineWorkloadName,
-} from './engine/workloads.js';
+import { simTempDir, template } from './engine/template.js';
+import { engineWorkload, workloadSchema, type EngineWorkloadName } from './engine/workloads.js';
 
 export interface RunOptions {
   readonly canary?: CanaryName | null;
@@ -357,7 +351,7 @@ async function setUpEngine(
   canary: CanaryName | null,
 ): Promise<EngineRun> {
   const path = await template(workloadSchema(name));
-  const dir = mkdtempSync(join(tmpdir(), 'trireme-sim-'));
+  const dir = simTempDir('trireme-sim-');
   const rng = world.rng;
   const cluster = new EngineCluster(world, dir, path, {
     canaryCertifyAtCommit: canary === 'certify-at-commit',

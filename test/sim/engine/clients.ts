@@ -151,6 +151,9 @@ export class Clients {
     this.running.delete(id);
     running.connection.close();
     this.statuses[status]++;
+    // Outcomes go into the trace hash: a replay must reproduce the engine's answers too.
+    const code = status === 'ok' ? 40 : status === 'fail' ? 41 : 42;
+    this.world.note(() => `n${running.connection.slot + 1} client ${id}: ${status}`, code + id);
     running.record(status);
   }
 

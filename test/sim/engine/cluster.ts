@@ -186,12 +186,7 @@ export class EngineCluster implements Application {
     const store = db.store;
     const engine = db.engine;
     if (store === null || engine === null || db.applying || db.queue.length === 0) return;
-    const plan = planApply(
-      db.queue,
-      db.certification.copy(),
-      node.id,
-      DEFAULT_WRITE_SET_LIMITS,
-    );
+    const plan = planApply(db.queue, db.certification.copy(), node.id, DEFAULT_WRITE_SET_LIMITS);
     const step = plan.steps[0];
     if (step === undefined) {
       const fatal = plan.fatal;

@@ -43,7 +43,10 @@ export class SimReplicator implements Replicator {
     return new Promise((resolve) => {
       this.pending.set(proposalId, resolve);
       this.world.at(this.world.nowMs + simCommitTimeoutMs, () =>
-        this.settle(proposalId, { kind: 'unknown', reason: 'no verdict within the commit timeout' }),
+        this.settle(proposalId, {
+          kind: 'unknown',
+          reason: 'no verdict within the commit timeout',
+        }),
       );
     });
   }

@@ -7,7 +7,6 @@ import type { Prng } from '../../../src/core/prng.js';
 import type { SqlValue } from '../../../src/mysql/index.js';
 import { checkBank, type BankTxn } from '../history/bank.js';
 import { checkListAppend, type ListAppendOp, type ListAppendTxn } from '../history/list-append.js';
-import type { TxnStatus } from '../history/history.js';
 import { isError, rowsOf, type Clients, type Connection } from './clients.js';
 import type { EngineCluster } from './cluster.js';
 
@@ -197,7 +196,11 @@ function appendTxn(
           const result = await c.query(`SELECT v FROM la.kv WHERE k = ${op.key}`);
           const rows = rowsOf(result);
           if (rows === null) return 'fail';
-          ops.push({ f: 'r', key: op.key, value: rows[0] === undefined ? [] : parseList(rows[0][0]) });
+          ops.push({
+            f: 'r',
+            key: op.key,
+            value: rows[0] === undefined ? [] : parseList(rows[0][0]),
+          });
           if (autocommit) return 'ok';
           continue;
         }
@@ -286,7 +289,11 @@ function ddlWorkload(clients: Clients, cluster: EngineCluster, rng: Prng): Engin
   const state: AppendState = { history: [], nextId: 1, nextValue: 1 };
   const ddl = (slot: number): void => {
     const sql = ddlStatement(rng);
-    clients.start(slot, (c) => c.commit(sql), () => {});
+    clients.start(
+      slot,
+      (c) => c.commit(sql),
+      () => {},
+    );
   };
   const sideWrite = (slot: number): void => {
     const a = rng.int(sideTables);
