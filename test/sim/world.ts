@@ -233,6 +233,11 @@ export class World {
     }
   }
 
+  /** A trace line only (not hashed): detail for a human replaying a seed. */
+  detail(line: () => string): void {
+    if (this.trace !== null) this.trace.push(`${String(this.nowMs).padStart(6)}ms ${line()}`);
+  }
+
   note(line: () => string, code: number): void {
     this.traceHash = mix(this.traceHash, this.nowMs, code);
     if (this.trace !== null) this.trace.push(`${String(this.nowMs).padStart(6)}ms ${line()}`);

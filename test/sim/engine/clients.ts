@@ -6,7 +6,12 @@
 import type { Prng } from '../../../src/core/prng.js';
 import type { Engine } from '../../../src/engine/engine.js';
 import type { EngineSession } from '../../../src/engine/session.js';
-import type { ErrorResult, QueryResult, SqlValue } from '../../../src/mysql/index.js';
+import {
+  Capability,
+  type ErrorResult,
+  type QueryResult,
+  type SqlValue,
+} from '../../../src/mysql/index.js';
 import type { TxnStatus } from '../history/history.js';
 import type { World } from '../world.js';
 import type { EngineCluster } from './cluster.js';
@@ -50,7 +55,15 @@ export class Connection {
     readonly slot: number,
     private readonly rng: Prng,
     private readonly connectionId: number,
-  ) {}
+  ) {
+    this.capabilities = rng.chance(0.5) ? Capability.FOUND_ROWS : 0;
+  }
+
+  /**
+   * Half the clients ask for CLIENT_FOUND_ROWS (mysql2's default: UPDATE counts matched rows),
+   * half do not (the mariadb CLI, sysbench: only changed rows are written and replicated).
+   */
+  private readonly capabilities: number;
 
   /** Sends one statement after a think time of 1–4 ms; resolves with its result. */
   query(sql: string): Promise<QueryResult> {
@@ -78,15 +91,23 @@ export class Connection {
     if (node.status !== 'up' || engine === null || (this.engine !== null && engine !== this.engine))
       return resolve(lost);
     if (this.committing) this.commitSent = true;
-    void this.run(engine, sql).then(resolve, (error: unknown) => {
-      this.world.checker.fail(this.world.nowMs, `engine threw on ${sql}: ${String(error)}`);
-      resolve(lost);
-    });
+    void this.run(engine, sql).then(
+      (result) => {
+        this.world.detail(
+          () => `n${this.slot + 1} c${this.connectionId} ${sql} -> ${describe(result)}`,
+        );
+        resolve(result);
+      },
+      (error: unknown) => {
+        this.world.checker.fail(this.world.nowMs, `engine threw on ${sql}: ${String(error)}`);
+        resolve(lost);
+      },
+    );
   }
 
   private async run(engine: Engine, sql: string): Promise<QueryResult> {
     if (this.session === null) {
-      const opened = await engine.openSession(sessionInfo(this.connectionId));
+      const opened = await engine.openSession(sessionInfo(this.connectionId, this.capabilities));
       if ('kind' in opened) return opened;
       this.engine = engine;
       this.session = opened as EngineSession;
@@ -99,6 +120,14 @@ export class Connection {
     void this.session?.close();
     this.session = null;
   }
+}
+
+function describe(result: QueryResult): string {
+  if (result.kind === 'error') return `error ${result.code} ${result.message}`;
+  if (result.kind === 'ok') return `ok ${String(result.affectedRows)}`;
+  return JSON.stringify([...result.rows], (_, v: unknown) =>
+    typeof v === 'bigint' ? v.toString() : v,
+  );
 }
 
 function statusOf(result: QueryResult, sent: () => boolean): TxnStatus {

@@ -270,6 +270,10 @@ export class EngineCluster implements Application {
       const verdict = own.get(entry.index);
       if (verdict !== undefined) db.replicator?.verdict(entry.proposalId, verdict);
     }
+    this.world.detail(
+      () =>
+        `${node.id} applied ${entries[0]!.index}..${entries[entries.length - 1]!.index}${[...own].map(([seqno, v]) => ` own ${seqno} ${v.kind}`).join('')}`,
+    );
     this.world.applied(node, entries);
   }
 

@@ -52,12 +52,12 @@ export function simFacts(name: string): EngineFacts {
   };
 }
 
-export const sessionInfo = (connectionId: number) => ({
+export const sessionInfo = (connectionId: number, clientCapabilities = 0) => ({
   connectionId,
   user: 'root',
   host: 'localhost',
   database: null,
-  clientCapabilities: 0,
+  clientCapabilities,
   collation: 45,
   connectAttributes: new Map<string, string>(),
   secure: false,
