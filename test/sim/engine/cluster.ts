@@ -10,6 +10,7 @@ import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DEFAULT_WRITE_SET_LIMITS, type WriteSet } from '../../../src/codec/index.js';
+import { AssertionError } from '../../../src/core/assert.js';
 import { CertificationIndex } from '../../../src/core/certification/certification.js';
 import type { Entry } from '../../../src/core/consensus/types.js';
 import { nodeId, type Index } from '../../../src/core/types.js';
@@ -199,8 +200,8 @@ export class EngineCluster implements Application {
     db.applying = true;
     db.waitingSinceMs = this.world.nowMs;
     const own = new Map<number, EntryVerdict | ReplicationOutcome>(plan.own);
-    this.runStep(engine, store, step, own).then(
-      (result) => {
+    void this.runStep(engine, store, step, own)
+      .then((result) => {
         if (db.generation !== generation) return;
         db.applying = false;
         db.waitingSinceMs = null;
@@ -213,11 +214,12 @@ export class EngineCluster implements Application {
         }
         this.finishStep(node, entries, own);
         this.pump(node);
-      },
-      (error: unknown) => {
-        this.world.checker.fail(this.world.nowMs, `${node.id} apply threw: ${String(error)}`);
-      },
-    );
+      })
+      .catch((error: unknown) => {
+        // This runs between simulator events: report what World.runUntil would have caught.
+        const what = error instanceof AssertionError ? 'core assertion' : 'apply threw';
+        this.world.checker.fail(this.world.nowMs, `${node.id} ${what}: ${String(error)}`);
+      });
   }
 
   private async runStep(
