@@ -8,6 +8,7 @@ import type {
   Entry,
   HardState,
   Message,
+  ProposalRefusal,
   RaftCanary,
   RaftOptions,
   RaftEvent,
@@ -81,6 +82,8 @@ export interface Application {
   copyState(node: SimNode, donor: SimNode): number | null;
   /** Per tick while up: a chance to retry work that waited. */
   tick(node: SimNode): void;
+  /** The node's own proposals were refused: nothing of them was appended anywhere. */
+  dropped?(node: SimNode, proposalIds: readonly number[], reason: ProposalRefusal): void;
 }
 
 interface Durable {
@@ -633,6 +636,9 @@ export class World {
           node.raft = null;
           node.incarnation++;
         }
+        return;
+      case 'proposalsDropped':
+        this.application?.dropped?.(node, event.proposalIds, event.reason);
         return;
       case 'readReady': {
         const floor = this.readRequests.get(event.context);

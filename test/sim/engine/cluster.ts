@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import { DEFAULT_WRITE_SET_LIMITS, type WriteSet } from '../../../src/codec/index.js';
 import { AssertionError } from '../../../src/core/assert.js';
 import { CertificationIndex } from '../../../src/core/certification/certification.js';
-import type { Entry } from '../../../src/core/consensus/types.js';
+import type { Entry, ProposalRefusal } from '../../../src/core/consensus/types.js';
 import { nodeId, type Index } from '../../../src/core/types.js';
 import { Engine, type EngineOptions } from '../../../src/engine/engine.js';
 import { userFunctions } from '../../../src/engine/functions.js';
@@ -170,6 +170,10 @@ export class EngineCluster implements Application {
     if (db.store === null) return;
     db.queue.push(...entries);
     this.pump(node);
+  }
+
+  dropped(node: SimNode, proposalIds: readonly number[], reason: ProposalRefusal): void {
+    this.dbs[node.slot]!.replicator?.dropped(proposalIds, reason);
   }
 
   tick(node: SimNode): void {

@@ -3,6 +3,7 @@
 // the certification verdict this node reaches when it applies the entry (see cluster.ts). A crash
 // of the node, or no verdict within a bound of simulated time, leaves the outcome unknown.
 import { encodeWriteSet, type WriteSet } from '../../../src/codec/index.js';
+import type { ProposalRefusal } from '../../../src/core/consensus/types.js';
 import type { EntryVerdict } from '../../../src/node/apply-plan.js';
 import type { ReplicationOutcome, Replicator } from '../../../src/node/replicator.js';
 import type { World } from '../world.js';
@@ -15,8 +16,25 @@ export interface SimReplicatorOptions {
   readonly certifyAtCommit: boolean;
 }
 
+/** Refusals that pass by themselves: the cluster replicator proposes again, and so does this. */
+const transientRefusals: ReadonlySet<ProposalRefusal> = new Set([
+  'flow_control',
+  'transferring',
+  'overloaded',
+  'not_leader',
+]);
+
+/** How long after a passing refusal the write-set is proposed again (flowControlRetryMs). */
+const retryMs = 10;
+
+interface Pending {
+  readonly bytes: Uint8Array;
+  readonly deadlineMs: number;
+  readonly resolve: (outcome: ReplicationOutcome) => void;
+}
+
 export class SimReplicator implements Replicator {
-  private readonly pending = new Map<number, (outcome: ReplicationOutcome) => void>();
+  private readonly pending = new Map<number, Pending>();
   private closed = false;
   replicated = 0;
 
@@ -36,19 +54,40 @@ export class SimReplicator implements Replicator {
     const snapshot = this.options.certifyAtCommit
       ? Math.max(writeSet.seqnoSnapshot, raft.log.commit)
       : writeSet.seqnoSnapshot;
-    const proposed = { ...writeSet, seqnoSnapshot: snapshot as WriteSet['seqnoSnapshot'] };
-    const proposalId = this.world.proposeData(this.slot, encodeWriteSet(proposed));
-    if (proposalId === null) return Promise.resolve({ kind: 'not_primary' });
+    const bytes = encodeWriteSet({
+      ...writeSet,
+      seqnoSnapshot: snapshot as WriteSet['seqnoSnapshot'],
+    });
     this.replicated++;
     return new Promise((resolve) => {
-      this.pending.set(proposalId, resolve);
-      this.world.at(this.world.nowMs + simCommitTimeoutMs, () =>
-        this.settle(proposalId, {
-          kind: 'unknown',
-          reason: 'no verdict within the commit timeout',
-        }),
-      );
+      const deadlineMs = this.world.nowMs + simCommitTimeoutMs;
+      this.propose({ bytes, deadlineMs, resolve });
     });
+  }
+
+  private propose(pending: Pending): void {
+    const proposalId = this.live ? this.world.proposeData(this.slot, pending.bytes) : null;
+    if (proposalId === null) return pending.resolve({ kind: 'not_primary' });
+    this.pending.set(proposalId, pending);
+    this.world.at(pending.deadlineMs, () =>
+      this.settle(proposalId, { kind: 'unknown', reason: 'no verdict within the commit timeout' }),
+    );
+  }
+
+  /** Refused proposals were appended nowhere: propose again after a passing refusal, or fail. */
+  dropped(proposalIds: readonly number[], reason: ProposalRefusal): void {
+    for (const id of proposalIds) {
+      const pending = this.pending.get(id);
+      if (pending === undefined) continue;
+      this.pending.delete(id);
+      if (!transientRefusals.has(reason)) {
+        pending.resolve({ kind: 'not_primary' });
+      } else if (this.world.nowMs + retryMs < pending.deadlineMs) {
+        this.world.at(this.world.nowMs + retryMs, () => this.propose(pending));
+      } else {
+        pending.resolve({ kind: 'unknown', reason: `proposal dropped: ${reason}` });
+      }
+    }
   }
 
   /** This node certified and applied (or skipped) its own write-set. */
@@ -77,10 +116,10 @@ export class SimReplicator implements Replicator {
   }
 
   private settle(proposalId: number, outcome: ReplicationOutcome): void {
-    const resolve = this.pending.get(proposalId);
-    if (resolve === undefined) return;
+    const pending = this.pending.get(proposalId);
+    if (pending === undefined) return;
     this.pending.delete(proposalId);
-    resolve(outcome);
+    pending.resolve(outcome);
   }
 
   syncWait(): Promise<{ readonly ok: boolean }> {
