@@ -9,7 +9,7 @@ import { workloadRegressionSeeds } from './regressions.js';
 import type { CanaryName } from './world.js';
 
 // About 0.25 s of CPU per seed; see docs/design/simulator.md for the budget.
-const seeds = Number(process.env['TRIREME_SIM_TXN_SEEDS'] ?? '60');
+const seeds = Number(process.env['TRIREME_SIM_TXN_SEEDS'] ?? '50');
 const range = (from: number, count: number): number[] =>
   Array.from({ length: count }, (_, i) => from + i);
 
