@@ -80,6 +80,7 @@ export class SimReplicator implements Replicator {
       const pending = this.pending.get(id);
       if (pending === undefined) continue;
       this.pending.delete(id);
+      this.world.detail(() => `n${this.slot + 1} proposal ${id} refused: ${reason}`);
       if (!transientRefusals.has(reason)) {
         pending.resolve({ kind: 'not_primary' });
       } else if (this.world.nowMs + retryMs < pending.deadlineMs) {
