@@ -37,7 +37,7 @@ export const regressionSeeds: readonly number[] = [
 export const workloadRegressionSeeds: Readonly<
   Record<'bank' | 'append' | 'ddl', readonly number[]>
 > = {
-  bank: [1, 2, 3, 5, 6],
+  bank: [1, 2, 3, 5, 6, 7],
   append: [1, 2, 3, 6, 7],
   ddl: [1, 2, 3, 6, 7],
 };

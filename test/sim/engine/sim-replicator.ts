@@ -128,8 +128,10 @@ export class SimReplicator implements Replicator {
     return Promise.resolve({ ok: this.live });
   }
 
+  /** In the primary component, as the cluster node decides it: a leader is known, and a member. */
   ready(): boolean {
-    return this.live && this.world.nodes[this.slot]!.status === 'up';
+    const raft = this.world.nodes[this.slot]!.raft;
+    return this.live && raft !== null && raft.leader !== null && raft.isMember();
   }
 
   status(): ReadonlyMap<string, string> {
