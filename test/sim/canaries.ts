@@ -6,4 +6,7 @@ export const canaryNames: readonly CanaryName[] = [
   'unpersisted-vote',
   'stale-term-commit',
   'certify-at-commit',
+  'commit-past-append',
+  'toi-ignored',
+  'writer-snapshot',
 ];

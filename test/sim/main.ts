@@ -1,14 +1,19 @@
 // The simulator's command line (a contract others use, keep it):
-//   npm run sim -- --seeds N [--from S]     ends with `sim: N seeds, V violations`
+//   npm run sim -- --seeds N [--from S] [--workload raft|bank|append|ddl]
+//                                           ends with `sim: N seeds, V violations`
 //   npm run sim -- --seed S [--trace]       replays one seed (same seed, same trace hash)
 //   npm run sim -- --list-canaries | --canary NAME
+// The bank, append and ddl workloads run SQL through a real engine on every node.
 import { parseArgs } from 'node:util';
 import { runSeed } from './run.js';
-import { regressionSeeds } from './regressions.js';
+import { regressionSeeds, workloadRegressionSeeds } from './regressions.js';
 import { canaryNames } from './canaries.js';
 import type { CanaryName } from './world.js';
 
-function main(): number {
+const workloads = ['raft', 'bank', 'append', 'ddl'] as const;
+type WorkloadArg = (typeof workloads)[number];
+
+async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       seeds: { type: 'string' },
@@ -30,14 +35,16 @@ function main(): number {
     console.error(`sim: unknown canary '${canary}'; --list-canaries lists them`);
     return 2;
   }
-  const workload = (values.workload ?? 'raft') as 'raft' | 'bank' | 'append';
-  if (!['raft', 'bank', 'append'].includes(workload)) {
-    console.error(`sim: unknown workload '${workload}' (raft, bank, append)`);
+  const workload = (values.workload ?? 'raft') as WorkloadArg;
+  if (!workloads.includes(workload)) {
+    console.error(`sim: unknown workload '${workload}' (${workloads.join(', ')})`);
     return 2;
   }
+  const replay = (seed: number): string =>
+    `npm run sim -- --seed ${seed}${workload === 'raft' ? '' : ` --workload ${workload}`}${canary ? ` --canary ${canary}` : ''} --trace`;
   if (values.seed !== undefined) {
     const seed = Number(values.seed);
-    const result = runSeed(seed, { canary, trace: values.trace, workload });
+    const result = await runSeed(seed, { canary, trace: values.trace, workload });
     if (result.trace !== null) for (const line of result.trace) console.log(line);
     for (const v of result.violations) console.log(`VIOLATION ${v}`);
     console.log(
@@ -49,17 +56,16 @@ function main(): number {
   const count = Number(values.seeds ?? '100');
   const from = Number(values.from ?? '1');
   const seeds = Array.from({ length: count }, (_, i) => from + i);
-  if (values.regressions) seeds.push(...regressionSeeds);
+  if (values.regressions)
+    seeds.push(...(workload === 'raft' ? regressionSeeds : workloadRegressionSeeds[workload]));
   const started = performance.now();
   let violations = 0;
   for (const seed of seeds) {
-    const result = runSeed(seed, { canary, workload });
+    const result = await runSeed(seed, { canary, workload });
     if (result.violations.length === 0) continue;
     violations++;
     console.log(`seed ${seed}: ${result.violations[0]}`);
-    console.log(
-      `  replay: npm run sim -- --seed ${seed}${canary ? ` --canary ${canary}` : ''} --trace`,
-    );
+    console.log(`  replay: ${replay(seed)}`);
   }
   const seconds = (performance.now() - started) / 1000;
   console.log(`(${(seeds.length / seconds).toFixed(1)} seeds/s, ${seconds.toFixed(1)} s)`);
@@ -67,4 +73,4 @@ function main(): number {
   return violations > 0 ? 1 : 0;
 }
 
-process.exitCode = main();
+process.exitCode = await main();

@@ -26,3 +26,18 @@ export const regressionSeeds: readonly number[] = [
   // The Figure 8 choreography left nodes isolated past the end of the faults.
   508, 1566,
 ];
+
+/**
+ * Seeds of the SQL workloads (through the engine) that once reported a violation.
+ * The first of each: the engine certified a transaction against its writer lease's snapshot and
+ * ignored the reads it made before its first write (bank: wrong totals; append and ddl: lost
+ * update, G-single, internal), and an UPDATE without CLIENT_FOUND_ROWS left a matched row whose
+ * value it did not change out of the write-set (bank: wrong totals).
+ */
+export const workloadRegressionSeeds: Readonly<
+  Record<'bank' | 'append' | 'ddl', readonly number[]>
+> = {
+  bank: [1, 2, 3, 5, 6, 7],
+  append: [1, 2, 3, 6, 7],
+  ddl: [1, 2, 3, 6, 7],
+};

@@ -3,29 +3,26 @@
 import { Xoshiro128 } from '../../src/core/prng.js';
 import { defaultRaftLimits } from '../../src/core/limits.js';
 import type { Prng } from '../../src/core/prng.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { encodeWriteSet, transactionId } from '../../src/codec/index.js';
 import { index as asIndex, nodeId } from '../../src/core/types.js';
 import { World, type CanaryName, type WorldParams } from './world.js';
-import { SimDatabase } from './txn/database.js';
-import {
-  TxnRunner,
-  appendWorkload,
-  bankWorkload,
-  type Workload,
-  type WorkloadName,
-} from './txn/workloads.js';
+import { Clients } from './engine/clients.js';
+import { EngineCluster } from './engine/cluster.js';
+import { simTempDir, template } from './engine/template.js';
+import { engineWorkload, workloadSchema, type EngineWorkloadName } from './engine/workloads.js';
 
 export interface RunOptions {
   readonly canary?: CanaryName | null;
   readonly trace?: boolean;
-  /** 'raft' (default): raw proposals; 'bank' / 'append': transactions on real stores. */
-  readonly workload?: 'raft' | WorkloadName;
+  /**
+   * 'raft' (default): raw proposals; 'bank' / 'append' / 'ddl': SQL clients talking to a real
+   * engine on every node (see engine/).
+   */
+  readonly workload?: 'raft' | EngineWorkloadName;
 }
 
-interface Clients {
+interface Clients_ {
   /** Starts client work on a node (a proposal, or a transaction). */
   act(slot: number): void;
   /** Proposes a marker that must commit once the faults stop; returns its id. */
@@ -46,7 +43,7 @@ export interface SeedResult {
 /** Simulated time after the faults stop within which the cluster must converge. */
 const livenessMs = 8000;
 
-export function runSeed(seed: number, options: RunOptions = {}): SeedResult {
+export async function runSeed(seed: number, options: RunOptions = {}): Promise<SeedResult> {
   const pick = new Xoshiro128(seed ^ 0x5eed5eed);
   const nodeCount = 3 + pick.int(5);
   const figure8Seed = pick.chance(0.5);
@@ -75,29 +72,29 @@ export function runSeed(seed: number, options: RunOptions = {}): SeedResult {
   const rng = world.rng;
   const txn =
     options.workload !== undefined && options.workload !== 'raft'
-      ? setUpTransactions(world, options)
+      ? await setUpEngine(world, options.workload, options.canary ?? null)
       : null;
-  const clients: Clients = txn?.clients ?? {
+  const clients: Clients_ = txn?.clients ?? {
     act: (slot) => world.propose(slot, 1 + rng.int(3)),
     marker: (slot) => world.propose(slot, 1),
   };
   try {
-    return runWorld(seed, world, params, faultMs, faultGapMs, clients, txn, figure8Seed);
+    return await runWorld(seed, world, params, faultMs, faultGapMs, clients, txn, figure8Seed);
   } finally {
     txn?.close();
   }
 }
 
-function runWorld(
+async function runWorld(
   seed: number,
   world: World,
   params: WorldParams,
   faultMs: number,
   faultGapMs: number,
-  clients: Clients,
-  txn: ReturnType<typeof setUpTransactions> | null,
+  clients: Clients_,
+  txn: EngineRun | null,
   figure8Seed: boolean,
-): SeedResult {
+): Promise<SeedResult> {
   const rng = world.rng;
   const nodeCount = params.nodeCount;
 
@@ -130,8 +127,10 @@ function runWorld(
     for (let slot = 0; slot < nodeCount; slot++) world.start(slot);
   });
 
-  world.runUntil(faultMs);
-  const converged = awaitConvergence(world, faultMs, clients);
+  const runUntil = (untilMs: number): Promise<void> | void =>
+    txn === null ? world.runUntil(untilMs) : world.runUntilAsync(untilMs, settle);
+  await runUntil(faultMs);
+  const converged = await awaitConvergence(world, faultMs, clients, runUntil);
   if (!converged && world.checker.violations.length === 0) {
     world.checker.fail(
       world.nowMs,
@@ -140,7 +139,7 @@ function runWorld(
   }
   if (world.checker.violations.length === 0) world.checker.checkAcked(world.nowMs);
   if (txn !== null && world.checker.violations.length === 0) {
-    for (const v of txn.check()) world.checker.fail(world.nowMs, v);
+    for (const v of await txn.check()) world.checker.fail(world.nowMs, v);
   }
   return {
     seed,
@@ -160,7 +159,7 @@ function runWorld(
  * cut off the moment it first commits; then L2 comes back. A leader that commits entries of an
  * earlier term by counting replicas loses them here.
  */
-function figure8(world: World, rng: Prng, clients: Clients): void {
+function figure8(world: World, rng: Prng, clients: Clients_): void {
   if (world.cutBeforeSend !== null) return;
   const l1 = world.nodes.find((n) => n.status === 'up' && n.raft?.role === 'leader');
   if (l1 === undefined) {
@@ -217,7 +216,7 @@ function figure8(world: World, rng: Prng, clients: Clients): void {
   });
 }
 
-function randomFault(world: World, rng: Prng, clients: Clients): void {
+function randomFault(world: World, rng: Prng, clients: Clients_): void {
   if (world.cutBeforeSend !== null) return; // a scripted fault is playing out
   const n = world.nodes.length;
   const slot = rng.int(n);
@@ -280,11 +279,16 @@ function randomFault(world: World, rng: Prng, clients: Clients): void {
 }
 
 /** Runs the healed cluster until a leader commits a new proposal and every member applied it. */
-function awaitConvergence(world: World, healMs: number, clients: Clients): boolean {
+async function awaitConvergence(
+  world: World,
+  healMs: number,
+  clients: Clients_,
+  runUntil: (untilMs: number) => Promise<void> | void,
+): Promise<boolean> {
   const markers: string[] = [];
   let round = 0;
   for (let t = healMs + 50; t <= healMs + livenessMs; t += 50, round++) {
-    world.runUntil(t);
+    await runUntil(t);
     if (world.checker.violations.length > 0) return true;
     for (const node of world.nodes)
       if (node.status === 'left' || node.status === 'down') world.start(node.slot);
@@ -329,19 +333,34 @@ function clusterSummary(world: World): string {
     .join(' ');
 }
 
-/** The replicated database and the workload's clients, for the transaction workloads. */
-function setUpTransactions(world: World, options: RunOptions) {
-  const dir = mkdtempSync(join(tmpdir(), 'trireme-sim-'));
+/** Every promise settled so far runs to its next wait (the engine's microtasks drain). */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+interface EngineRun {
+  readonly clients: Clients_;
+  check(): Promise<string[]>;
+  close(): void;
+}
+
+/** A real store and engine on every node, and the workload's SQL clients. */
+async function setUpEngine(
+  world: World,
+  name: EngineWorkloadName,
+  canary: CanaryName | null,
+): Promise<EngineRun> {
+  const path = await template(workloadSchema(name));
+  const dir = simTempDir('trireme-sim-');
   const rng = world.rng;
-  const name = options.workload as WorkloadName;
-  const probe: Workload =
-    name === 'bank' ? bankWorkload(null!, null!, rng) : appendWorkload(null!, null!, rng, 8);
-  const db = new SimDatabase(world, dir, probe.schema);
-  const runner = new TxnRunner(world, db, rng, options.canary === 'certify-at-commit');
-  db.listener = runner;
-  world.application = db;
-  const workload =
-    name === 'bank' ? bankWorkload(runner, db, rng) : appendWorkload(runner, db, rng, 8);
+  const cluster = new EngineCluster(world, dir, path, {
+    canaryCertifyAtCommit: canary === 'certify-at-commit',
+    canaryToiIgnored: canary === 'toi-ignored',
+    canaryWriterSnapshot: canary === 'writer-snapshot',
+  });
+  world.application = cluster;
+  const sql = new Clients(world, cluster, rng);
+  const workload = engineWorkload(name, sql, cluster, rng);
   const emptyWriteSet = (slot: number) =>
     encodeWriteSet({
       originNodeId: nodeId(`n${slot + 1}`),
@@ -352,34 +371,34 @@ function setUpTransactions(world: World, options: RunOptions) {
       rows: [],
       statements: [],
     });
-  const clients: Clients = {
-    act: (slot) => {
-      runner.expire();
-      workload.startTxn(slot);
-    },
+  const clients: Clients_ = {
+    act: (slot) => workload.startTxn(slot),
     marker: (slot) => world.proposeData(slot, emptyWriteSet(slot)),
   };
-  const check = (): string[] => {
-    runner.settleAll();
+  const check = async (): Promise<string[]> => {
+    sql.settleAll();
+    await settle();
     const slots = world.nodes.map((n) => n.slot);
     const violations = workload.check(slots);
-    const applied = new Set(slots.map((s) => db.appliedSeqno(s)));
+    const applied = new Set(slots.map((s) => cluster.appliedSeqno(s)));
     if (applied.size !== 1)
       violations.push(`nodes stopped at different applied seqnos: ${[...applied].join(', ')}`);
-    const table = name === 'bank' ? '"bank.accounts" ORDER BY id' : '"la.kv" ORDER BY k';
-    const states = new Set(
-      slots.map((s) =>
-        JSON.stringify(db.readAll(s, `SELECT * FROM ${table}`), (_, v: unknown) =>
-          typeof v === 'bigint' ? v.toString() : v,
-        ),
-      ),
-    );
-    if (states.size !== 1) violations.push('nodes at the same applied seqno hold different data');
+    const sums = new Map<string, string[]>();
+    for (const slot of slots) {
+      const store = cluster.store(slot);
+      const sum = store === null ? null : await store.checksum();
+      const total = sum === null ? 'down' : sum.ok ? sum.value.total.slice(0, 12) : 'unreadable';
+      sums.set(total, [...(sums.get(total) ?? []), `n${slot + 1}`]);
+    }
+    if (sums.size !== 1)
+      violations.push(
+        `nodes at the same applied seqno hold different data: ${[...sums].map(([sum, nodes]) => `${nodes.join('+')} ${sum}`).join(', ')}`,
+      );
     return violations;
   };
   const close = (): void => {
-    db.close();
+    cluster.close();
     rmSync(dir, { recursive: true, force: true });
   };
-  return { clients, check, close, runner };
+  return { clients, check, close };
 }

@@ -8,6 +8,7 @@ import type {
   Entry,
   HardState,
   Message,
+  ProposalRefusal,
   RaftCanary,
   RaftOptions,
   RaftEvent,
@@ -45,7 +46,13 @@ export type CanaryName =
   | 'unpersisted-vote'
   | 'stale-term-commit'
   /** Galera's rule: certify against the position at commit time instead of the snapshot. */
-  | 'certify-at-commit';
+  | 'certify-at-commit'
+  /** A follower commits past the last entry the leader's append vouched for. */
+  | 'commit-past-append'
+  /** Certification lets write-sets pass a DDL (TOI) that changed their tables meanwhile. */
+  | 'toi-ignored'
+  /** The engine certifies against the writer's snapshot, not the first read's. */
+  | 'writer-snapshot';
 
 export const tickMs = 10;
 
@@ -75,6 +82,8 @@ export interface Application {
   copyState(node: SimNode, donor: SimNode): number | null;
   /** Per tick while up: a chance to retry work that waited. */
   tick(node: SimNode): void;
+  /** The node's own proposals were refused: nothing of them was appended anywhere. */
+  dropped?(node: SimNode, proposalIds: readonly number[], reason: ProposalRefusal): void;
 }
 
 interface Durable {
@@ -174,24 +183,38 @@ export class World {
 
   /** Runs events until `untilMs`, or until a violation stops the world. */
   runUntil(untilMs: number): void {
-    for (;;) {
-      if (this.checker.violations.length > 0) return;
-      const next = this.queue.pop();
-      if (next === undefined) return;
-      if (next.timeMs > untilMs) {
-        this.queue.push(next.timeMs, next.event);
-        this.nowMs = untilMs;
-        return;
-      }
-      this.nowMs = next.timeMs;
-      this.eventsProcessed++;
-      try {
-        this.handle(next.event);
-      } catch (error) {
-        if (!(error instanceof AssertionError)) throw error;
-        this.checker.fail(this.nowMs, `core assertion: ${error.message}`);
-      }
+    while (this.runOne(untilMs));
+  }
+
+  /**
+   * The same, for a world with asynchronous code in it (the SQL engine): after each event every
+   * promise that event settled runs to its next wait (`settle` drains the microtask queue), so
+   * the engine's work happens at the simulated time of the event that caused it, in the same
+   * order on every run.
+   */
+  async runUntilAsync(untilMs: number, settle: () => Promise<void>): Promise<void> {
+    while (this.runOne(untilMs)) await settle();
+  }
+
+  /** Handles the next event due by `untilMs`; false when there is none (or a violation). */
+  private runOne(untilMs: number): boolean {
+    if (this.checker.violations.length > 0) return false;
+    const next = this.queue.pop();
+    if (next === undefined) return false;
+    if (next.timeMs > untilMs) {
+      this.queue.push(next.timeMs, next.event);
+      this.nowMs = untilMs;
+      return false;
     }
+    this.nowMs = next.timeMs;
+    this.eventsProcessed++;
+    try {
+      this.handle(next.event);
+    } catch (error) {
+      if (!(error instanceof AssertionError)) throw error;
+      this.checker.fail(this.nowMs, `core assertion: ${error.message}`);
+    }
+    return true;
   }
 
   private handle(event: SimEvent): void {
@@ -211,6 +234,11 @@ export class World {
       case 'action':
         return event.run();
     }
+  }
+
+  /** A trace line only (not hashed): detail for a human replaying a seed. */
+  detail(line: () => string): void {
+    if (this.trace !== null) this.trace.push(`${String(this.nowMs).padStart(6)}ms ${line()}`);
   }
 
   note(line: () => string, code: number): void {
@@ -609,6 +637,9 @@ export class World {
           node.incarnation++;
         }
         return;
+      case 'proposalsDropped':
+        this.application?.dropped?.(node, event.proposalIds, event.reason);
+        return;
       case 'readReady': {
         const floor = this.readRequests.get(event.context);
         if (floor !== undefined && event.index < floor) {
@@ -706,6 +737,7 @@ export class World {
   private coreCanary(): RaftCanary | undefined {
     if (this.params.canary === 'unpersisted-vote') return { unpersistedVote: true };
     if (this.params.canary === 'stale-term-commit') return { staleTermCommit: true };
+    if (this.params.canary === 'commit-past-append') return { commitPastAppend: true };
     return undefined;
   }
 }

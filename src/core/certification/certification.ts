@@ -54,6 +54,12 @@ export interface CertificationStats {
   readonly indexedKeys: number;
 }
 
+/** Planted faults, switched on only by the simulator to prove its checker. */
+export interface CertificationCanary {
+  /** Write-sets pass a TOI (DDL) that changed their tables after their snapshot. */
+  readonly toiIgnored?: boolean;
+}
+
 /** Galera's cert.max_length default: snapshots further behind than this fail. */
 export const certMaxLengthDefault = 16_384;
 
@@ -72,6 +78,7 @@ export class CertificationIndex {
     private readonly lengthMax: number = certMaxLengthDefault,
     /** Certification resumes after this seqno (e.g. after a state transfer). */
     startAfter: Index = asIndex(0),
+    private readonly canary: CertificationCanary = {},
   ) {
     assert(Number.isInteger(lengthMax) && lengthMax > 0, 'cert.max_length must be positive');
     this.lastSeqno = startAfter;
@@ -102,7 +109,7 @@ export class CertificationIndex {
    * a node that certifies from a copy reaches the same verdicts as the node it was copied from.
    */
   copy(): CertificationIndex {
-    const twin = new CertificationIndex(this.lengthMax, asIndex(this.lastSeqno));
+    const twin = new CertificationIndex(this.lengthMax, asIndex(this.lastSeqno), this.canary);
     for (const [k, v] of this.lastWrite) twin.lastWrite.set(k, v);
     for (const [k, v] of this.lastToi) twin.lastToi.set(k, v);
     for (const item of this.window) twin.window.push({ seqno: item.seqno, keys: [...item.keys] });
@@ -150,7 +157,7 @@ export class CertificationIndex {
         this.lastToi.get(tableId(key.database, key.table)) ?? 0,
         this.lastToi.get(tableId(key.database, null)) ?? 0,
       );
-      if (toi > input.snapshot) return conflict(toi, key);
+      if (toi > input.snapshot && this.canary.toiIgnored !== true) return conflict(toi, key);
       const written = this.lastWrite.get(keyId(key)) ?? 0;
       if (written > input.snapshot) return conflict(written, key);
       if (written > dependsOn) dependsOn = written;

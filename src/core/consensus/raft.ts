@@ -679,7 +679,9 @@ export class Raft {
     const lastNew = asIndex(m.prevIndex + m.entries.length);
     const changedFrom = this.log.appendFromLeader(m.entries);
     if (changedFrom !== null) this.onLogChanged(changedFrom);
-    this.commitTo(asIndex(Math.min(m.commit, lastNew)));
+    // Only what this append vouched for is known to match the leader's log (§5.3).
+    const vouched = this.options.canary?.commitPastAppend === true ? this.log.lastIndex() : lastNew;
+    this.commitTo(asIndex(Math.min(m.commit, vouched)));
     this.respondAppend(m.from, false, lastNew);
   }
 
@@ -867,11 +869,13 @@ export class Raft {
   }
 
   private broadcastHeartbeat(): void {
+    const unvouched = this.options.canary?.commitPastAppend === true;
     for (const [member, pr] of this.progress) {
       this.send({
         type: 'heartbeat',
         to: member,
-        commit: asIndex(Math.min(pr.match, this.log.commit)),
+        // A heartbeat vouches for nothing beyond what the follower is known to match.
+        commit: asIndex(unvouched ? this.log.commit : Math.min(pr.match, this.log.commit)),
         readSeq: this.readSeq,
         flowControl: this.flowControlPaused(),
       });

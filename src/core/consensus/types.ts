@@ -257,4 +257,10 @@ export interface RaftCanary {
   readonly unpersistedVote?: boolean;
   /** The leader counts replicas of entries from earlier terms toward commit. */
   readonly staleTermCommit?: boolean;
+  /**
+   * A follower takes the leader's commit index up to the end of its own log, not only up to what
+   * the leader vouched for (the last entry of an append, the follower's match in a heartbeat):
+   * a stale tail from an older term may then commit.
+   */
+  readonly commitPastAppend?: boolean;
 }
