@@ -17,7 +17,7 @@ import { nodeId, type Index } from '../../../src/core/types.js';
 import { Engine, type EngineOptions } from '../../../src/engine/engine.js';
 import { userFunctions } from '../../../src/engine/functions.js';
 import { planApply, type ApplyStep, type EntryVerdict } from '../../../src/node/apply-plan.js';
-import type { ReplicationOutcome } from '../../../src/node/replicator.js';
+import type { ReplicationOutcome } from '../../../src/engine/replicator.js';
 import {
   describeApplyError,
   Store,
@@ -132,10 +132,10 @@ export class EngineCluster implements Application {
       version: '10.11.0-trireme-sim',
       facts: simFacts(node.id),
     };
-    // `canary` is being added to EngineOptions; until then the engine ignores it (and its
-    // default behaviour is the canary's).
-    const canary = this.options.canaryWriterSnapshot ? { canary: 'writer-snapshot' } : {};
-    const engine = new Engine({ ...options, ...canary } as EngineOptions);
+    const engine = new Engine({
+      ...options,
+      canary: this.options.canaryWriterSnapshot ? 'writer-snapshot' : null,
+    });
     const replicator = new SimReplicator(this.world, node.slot, {
       certifyAtCommit: this.options.canaryCertifyAtCommit,
     });

@@ -5,7 +5,7 @@
 import { encodeWriteSet, type WriteSet } from '../../../src/codec/index.js';
 import type { ProposalRefusal } from '../../../src/core/consensus/types.js';
 import type { EntryVerdict } from '../../../src/node/apply-plan.js';
-import type { ReplicationOutcome, Replicator } from '../../../src/node/replicator.js';
+import type { ReplicationOutcome, Replicator } from '../../../src/engine/replicator.js';
 import type { World } from '../world.js';
 
 /** How long a session waits for its verdict before the outcome is unknown (commitTimeoutMs). */
