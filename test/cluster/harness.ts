@@ -7,16 +7,24 @@ import { join } from 'node:path';
 import { ensureLocalCerts } from '../../src/cli/cert.js';
 import { formatConfigError, loadServerConfig, type ServerConfig } from '../../src/config/index.js';
 
+/**
+ * A free port on 127.0.0.1 below Linux's ephemeral range (32768–60999): a node stopped and
+ * started again must find its port free, and a port the kernel handed out (listen(0)) is soon
+ * the source port of some outgoing connection (seen: EADDRINUSE at a restart in CI).
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port in 20000-31999 after 200 tries');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        resolve(typeof address === 'object' && address !== null ? address.port : 0),
-      );
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
