@@ -4,12 +4,12 @@
 // replicator; DDL through a pass-through TOI translator (the SQL engine provides the real one).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { transactionId, type WriteSet } from '../../src/codec/index.js';
 import { index, nodeId } from '../../src/core/types.js';
 import { ClusterNode, type Logger } from '../../src/node/cluster-node.js';
 import type { ToiTranslator } from '../../src/engine/replicator.js';
 import { localCluster } from './harness.js';
+import { until } from '../support/index.js';
 
 const quiet: Logger = () => undefined;
 
@@ -27,14 +27,6 @@ const passThrough: ToiTranslator = {
     message: `${code}: ${message}`,
   }),
 };
-
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 async function start(
   cluster: Awaited<ReturnType<typeof localCluster>>,
@@ -73,11 +65,11 @@ test('three nodes form a TLS cluster, replicate, resolve a conflict and catch up
   const nodes = new Map<string, ClusterNode>();
   try {
     nodes.set('n1', await start(cluster, 'n1', ['--wsrep-new-cluster']));
-    await waitFor('n1 primary', () => nodes.get('n1')!.isPrimary());
+    await until('n1 primary', () => nodes.get('n1')!.isPrimary(), 20_000, 20);
     nodes.set('n2', await start(cluster, 'n2'));
     nodes.set('n3', await start(cluster, 'n3'));
     const n1 = nodes.get('n1')!;
-    await waitFor('three voters', () => n1.raft.config().voters.length === 3);
+    await until('three voters', () => n1.raft.config().voters.length === 3, 20_000, 20);
     assert.equal(n1.statusVariables().get('wsrep_cluster_size'), '3');
     assert.equal(n1.statusVariables().get('wsrep_cluster_status'), 'Primary');
 
@@ -85,8 +77,11 @@ test('three nodes form a TLS cluster, replicate, resolve a conflict and catch up
       ddl('CREATE TABLE "db.t" (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)'),
     );
     assert.equal(created.kind, 'committed');
-    await waitFor('DDL everywhere', () =>
-      [...nodes.values()].every((n) => n.appliedSeqno() >= n1.appliedSeqno()),
+    await until(
+      'DDL everywhere',
+      () => [...nodes.values()].every((n) => n.appliedSeqno() >= n1.appliedSeqno()),
+      20_000,
+      20,
     );
     for (const node of nodes.values()) node.store.refreshCapture();
 
@@ -96,8 +91,11 @@ test('three nodes form a TLS cluster, replicate, resolve a conflict and catch up
     );
     // Two nodes update the same row from the same snapshot: exactly one commits.
     const inserted = nodes.get('n2')!.appliedSeqno();
-    await waitFor('row visible', () =>
-      [...nodes.values()].every((n) => n.appliedSeqno() >= inserted),
+    await until(
+      'row visible',
+      () => [...nodes.values()].every((n) => n.appliedSeqno() >= inserted),
+      20_000,
+      20,
     );
     const a = await nodes.get('n1')!.store.acquireWriter('a');
     const b = await nodes.get('n3')!.store.acquireWriter('b');
@@ -123,7 +121,7 @@ test('three nodes form a TLS cluster, replicate, resolve a conflict and catch up
       );
     nodes.set('n3', await start(cluster, 'n3'));
     const target = nodes.get('n2')!.appliedSeqno();
-    await waitFor('n3 catches up', () => nodes.get('n3')!.appliedSeqno() >= target);
+    await until('n3 catches up', () => nodes.get('n3')!.appliedSeqno() >= target, 20_000, 20);
     const sums = await Promise.all([...nodes.values()].map((n) => n.store.checksum()));
     const seen = new Set(
       sums.map((s) => (s.ok ? `${s.value.appliedSeqno}/${s.value.total}` : 'error')),

@@ -1,32 +1,14 @@
 // Builds local clusters for tests: a CA and node certificates in a temp folder, my.cnf files on
 // free loopback ports, and (in process) ClusterNodes started from them.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureLocalCerts } from '../../src/cli/cert.js';
 import { formatConfigError, loadServerConfig, type ServerConfig } from '../../src/config/index.js';
 
-/**
- * A free port on 127.0.0.1 below Linux's ephemeral range (32768–60999): a node stopped and
- * started again must find its port free, and a port the kernel handed out (listen(0)) is soon
- * the source port of some outgoing connection (seen: EADDRINUSE at a restart in CI).
- */
-export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (await canListen(port)) return port;
-  }
-  throw new Error('no free port in 20000-31999 after 200 tries');
-}
+import { freePort } from '../support/index.js';
 
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
+export { freePort };
 
 export interface LocalCluster {
   readonly dir: string;

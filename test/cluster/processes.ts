@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
 import type { LocalCluster } from './harness.js';
+import { until as waitUntil } from '../support/index.js';
 
 export class NodeProcess {
   private child: ChildProcess | null = null;
@@ -105,21 +106,13 @@ export class NodeProcess {
   }
 }
 
-export async function until(
+/** Waits for a check against real processes (polled every 100 ms; a throw counts as not yet). */
+export function until(
   what: string,
   check: () => Promise<boolean>,
   timeoutMs = 30_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // keep trying until the deadline
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
+  return waitUntil(what, check, timeoutMs, 100);
 }
 
 /** Bootstraps the first node, starts the others, and waits until all are members. */

@@ -8,6 +8,7 @@ import mysql from 'mysql2/promise';
 import type { WriteSet } from '../../src/codec/index.js';
 import type { ReplicationOutcome, Replicator } from '../../src/engine/replicator.js';
 import { startNode, type NodeFixture } from './node-fixture.js';
+import { until } from '../support/index.js';
 
 /** Passes write-sets on to the node's replicator, holding back row write-sets on request. */
 class HoldingReplicator implements Replicator {
@@ -103,14 +104,6 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
   }
 }
 
-async function until(what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
-
 let root: mysql.Connection;
 
 before(async () => {
@@ -141,7 +134,7 @@ describe('keys in flight', () => {
     const [a, b] = [await connect(), await connect()];
     replicator.hold(1);
     const first = a.query('UPDATE t SET v = v + 1 WHERE id = 1');
-    await until('the first write-set held', () => replicator.heldCount === 1);
+    await until('the first write-set held', () => replicator.heldCount === 1, 5000, 2);
     const second = b.query('UPDATE t SET v = v + 1 WHERE id = 2');
     assert.ok(await settlesWithin(second, 5000), 'the second waited for the first');
     await second;
@@ -162,7 +155,7 @@ describe('keys in flight', () => {
     const certFailures = await status(root, 'wsrep_local_cert_failures');
     replicator.hold(1);
     const first = a.query('UPDATE t SET v = v + 1 WHERE id = 1');
-    await until('the first write-set held', () => replicator.heldCount === 1);
+    await until('the first write-set held', () => replicator.heldCount === 1, 5000, 2);
     const second = b.query('UPDATE t SET v = v + 1 WHERE id = 1');
     assert.equal(await settlesWithin(second, 200), false, 'the second waits');
     replicator.release();
@@ -175,7 +168,7 @@ describe('keys in flight', () => {
     const [a, b] = [await connect(), await connect()];
     replicator.hold(1);
     const first = a.query('UPDATE t SET v = 100 WHERE id = 3');
-    await until('the first write-set held', () => replicator.heldCount === 1);
+    await until('the first write-set held', () => replicator.heldCount === 1, 5000, 2);
     await b.query('BEGIN');
     const locked = b.query('SELECT v FROM t WHERE id = 3 FOR UPDATE');
     assert.equal(await settlesWithin(locked, 200), false, 'the locking read waits');
@@ -194,7 +187,7 @@ describe('keys in flight', () => {
     await root.query('CREATE TABLE IF NOT EXISTS auto (id INT AUTO_INCREMENT PRIMARY KEY, v INT)');
     replicator.hold(1);
     const first = a.query('UPDATE t SET v = v + 1 WHERE id = 1');
-    await until('the first write-set held', () => replicator.heldCount === 1);
+    await until('the first write-set held', () => replicator.heldCount === 1, 5000, 2);
     await b.query('BEGIN');
     await b.query('UPDATE t SET v = 0 WHERE id = 2');
     const [inserted] = await b.query('INSERT INTO auto (v) VALUES (42)');
@@ -221,7 +214,7 @@ describe('keys in flight', () => {
     const aborts = await status(root, 'wsrep_local_bf_aborts');
     replicator.hold(1);
     const first = a.query('UPDATE t SET v = v + 1 WHERE id = 1');
-    await until('the first write-set held', () => replicator.heldCount === 1);
+    await until('the first write-set held', () => replicator.heldCount === 1, 5000, 2);
     await b.query('BEGIN');
     await b.query('UPDATE t SET v = 0 WHERE id = 2');
     // Read on the writer: the value before the transaction in flight.
@@ -245,7 +238,7 @@ describe('keys in flight', () => {
     const [a, b] = [await connect(), await connect()];
     replicator.hold(1);
     const first = a.query('UPDATE t SET v = v + 1 WHERE id = 1');
-    await until('the first write-set held', () => replicator.heldCount === 1);
+    await until('the first write-set held', () => replicator.heldCount === 1, 5000, 2);
     await b.query('BEGIN');
     await b.query('UPDATE t SET v = 0 WHERE id = 2');
     // information_schema is read on the writer's connection, outside the journal.
@@ -271,7 +264,7 @@ describe('keys in flight', () => {
     const [a, b] = [await connect(), await connect()];
     replicator.hold(1);
     const first = a.query('UPDATE t SET v = v + 1 WHERE id = 1');
-    await until('the first write-set held', () => replicator.heldCount === 1);
+    await until('the first write-set held', () => replicator.heldCount === 1, 5000, 2);
     await b.query('BEGIN');
     await b.query('SAVEPOINT s1');
     const waiting = b.query('UPDATE t SET v = v * 2 WHERE id = 1');
@@ -298,7 +291,7 @@ describe('keys in flight', () => {
     await b.query('SET SESSION innodb_lock_wait_timeout = 1');
     replicator.hold(1);
     const first = a.query('UPDATE t SET v = v + 1 WHERE id = 1');
-    await until('the first write-set held', () => replicator.heldCount === 1);
+    await until('the first write-set held', () => replicator.heldCount === 1, 5000, 2);
     const startedMs = Date.now();
     assert.equal(await errno(b.query('UPDATE t SET v = v + 1 WHERE id = 1')), 1205);
     assert.ok(Date.now() - startedMs >= 900, 'waited for the timeout');
@@ -331,7 +324,7 @@ describe('keys in flight', () => {
     const id = b.threadId;
     replicator.hold(1);
     const first = a.query('UPDATE t SET v = v + 1 WHERE id = 1');
-    await until('the first write-set held', () => replicator.heldCount === 1);
+    await until('the first write-set held', () => replicator.heldCount === 1, 5000, 2);
     const waiting = b.query('UPDATE t SET v = v + 1 WHERE id = 1');
     waiting.catch(() => {});
     assert.equal(await settlesWithin(waiting, 100), false);
@@ -373,7 +366,7 @@ describe('keys in flight', () => {
     assert.ok(fixture.node.store.abortLocalNow());
     replicator.hold(1);
     const other = a.query('UPDATE t SET v = v + 1 WHERE id = 1');
-    await until('the other write-set held', () => replicator.heldCount === 1);
+    await until('the other write-set held', () => replicator.heldCount === 1, 5000, 2);
     assert.equal(await errno(b.query('UPDATE t SET v = 0 WHERE id = 3')), 1213);
     assert.equal(await value(b, 'SELECT @@in_transaction'), 0);
     replicator.release();
@@ -386,13 +379,13 @@ describe('keys in flight', () => {
     const sessions = [await connect(), await connect(), await connect()];
     replicator.hold(3);
     const inserts = [sessions[0]!.query('INSERT INTO serial (v) VALUES (1)')];
-    await until('one insert held', () => replicator.heldCount === 1);
+    await until('one insert held', () => replicator.heldCount === 1, 5000, 2);
     inserts.push(sessions[1]!.query('INSERT INTO serial (v) VALUES (2), (3)'));
-    await until('two inserts held', () => replicator.heldCount === 2);
+    await until('two inserts held', () => replicator.heldCount === 2, 5000, 2);
     // A DDL elsewhere must not make the allocator forget the values in flight.
     await root.query('CREATE TABLE other (id INT PRIMARY KEY)');
     inserts.push(sessions[2]!.query('INSERT INTO serial (v) VALUES (4)'));
-    await until('three inserts held', () => replicator.heldCount === 3);
+    await until('three inserts held', () => replicator.heldCount === 3, 5000, 2);
     const last = root.query('INSERT INTO serial (v) VALUES (5)');
     assert.ok(await settlesWithin(last, 5000), 'a fresh value does not wait');
     replicator.release();
@@ -410,7 +403,7 @@ describe('keys in flight', () => {
     const [a, b] = [await connect(), await connect()];
     replicator.hold(1);
     const first = a.query("INSERT INTO named VALUES (1, 'x')");
-    await until('the first write-set held', () => replicator.heldCount === 1);
+    await until('the first write-set held', () => replicator.heldCount === 1, 5000, 2);
     const second = b.query("INSERT INTO named VALUES (2, 'x')");
     assert.equal(await settlesWithin(second, 200), false, 'the same unique value waits');
     replicator.release();
@@ -426,7 +419,7 @@ describe('keys in flight', () => {
     await a.query('INSERT INTO t VALUES (3, 300)');
     replicator.hold(1);
     const first = a.query('COMMIT');
-    await until('the first write-set held', () => replicator.heldCount === 1);
+    await until('the first write-set held', () => replicator.heldCount === 1, 5000, 2);
     await b.query('BEGIN');
     const deleting = b.query('DELETE FROM t WHERE id = 3');
     assert.equal(await settlesWithin(deleting, 200), false, 'the delete waits');

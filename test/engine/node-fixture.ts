@@ -1,7 +1,6 @@
 // Starts an in-process standalone node on 127.0.0.1, port 0, in a temporary datadir, for the
 // engine and acceptance tests.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadServerConfig } from '../../src/config/index.js';
 import { startStandalone, type StandaloneNode } from '../../src/node/standalone.js';
@@ -16,9 +15,9 @@ export interface NodeFixture {
   destroy(): Promise<void>;
 }
 
-export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
+import { tempDir } from '../support/index.js';
+
+export { tempDir };
 
 export async function startNode(
   options: { datadir?: string; args?: string[]; cnf?: string } = {},

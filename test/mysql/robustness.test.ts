@@ -15,6 +15,7 @@ import { PacketWriter } from '../../src/mysql/packet-buffer.js';
 import { RawClient } from './raw-client.js';
 import { makeTlsFixture, type TlsFixture } from './tls-fixture.js';
 import { ACCOUNTS, ToyBackend } from './toy-backend.js';
+import { until } from '../support/index.js';
 
 const FUZZ_CONNECTIONS = 60;
 
@@ -37,13 +38,6 @@ before(async () => {
 after(async () => {
   await server.close();
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let attempt = 0; attempt < 300 && !condition(); attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  assert.ok(condition(), 'condition not reached');
-}
 
 /** Sends bytes, waits briefly for whatever the server answers, then hangs up. */
 async function assault(client: RawClient, bytes: Uint8Array): Promise<void> {
@@ -77,7 +71,7 @@ test('random bytes before and after login end only their own connections', async
   await Promise.all(attacks);
   const [rows] = await bystander.query('SELECT 1');
   assert.deepEqual(rows, [{ 1: 1 }]);
-  await waitFor(() => server.connections.size === 1);
+  await until('the condition', () => server.connections.size === 1, 3000);
   await bystander.end();
 });
 
@@ -96,7 +90,7 @@ test('every single-byte mutation of a handshake response is handled', async () =
     );
   }
   await Promise.all(attacks);
-  await waitFor(() => server.connections.size === 0);
+  await until('the condition', () => server.connections.size === 0, 3000);
 });
 
 function handshakeResponse(): Uint8Array {
@@ -157,10 +151,14 @@ test('an SSLRequest coalesced with the TLS ClientHello still upgrades', async ()
     secure.once('error', reject);
   });
   assert.equal(secure.authorized, true);
-  await waitFor(() => [...server.connections.values()].some((connection) => connection.secure));
+  await until(
+    'the condition',
+    () => [...server.connections.values()].some((connection) => connection.secure),
+    3000,
+  );
   secure.destroy();
   client.close();
-  await waitFor(() => server.connections.size === 0);
+  await until('the condition', () => server.connections.size === 0, 3000);
 });
 
 test('connect_timeout and wait_timeout close silent connections', async () => {
@@ -183,7 +181,7 @@ test('connect_timeout and wait_timeout close silent connections', async () => {
     await idle.ping();
     await new Promise((resolve) => setTimeout(resolve, 80));
     await idle.ping(); // activity restarts the clock
-    await waitFor(() => strict.connections.size === 0);
+    await until('the condition', () => strict.connections.size === 0, 3000);
     idle.destroy();
   } finally {
     await strict.close();

@@ -15,6 +15,7 @@ import { PacketReader, PacketWriter, utf8Decode } from '../../src/mysql/packet-b
 import { RawClient } from './raw-client.js';
 import { makeTlsFixture, type TlsFixture } from './tls-fixture.js';
 import { ACCOUNTS, ToyBackend } from './toy-backend.js';
+import { until } from '../support/index.js';
 
 let tls: TlsFixture;
 let backend: ToyBackend;
@@ -249,7 +250,7 @@ test('max_connections: one connection too many gets 1040', async () => {
     assert.equal(refused.errno, 1040);
     assert.equal(refused.sqlState, '08004');
     await first.end();
-    await waitFor(() => limited.server.connections.size === 1);
+    await until('the condition', () => limited.server.connections.size === 1, 2000);
     const third = await connectTo(limited.port);
     await third.end();
     await second.end();
@@ -257,13 +258,6 @@ test('max_connections: one connection too many gets 1040', async () => {
     await limited.server.close();
   }
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let attempt = 0; attempt < 200 && !condition(); attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  assert.ok(condition(), 'condition not reached');
-}
 
 test('a 17 MiB query and a 17 MiB result cross the 16 MiB frame limit both ways', async () => {
   const large = await startServer({ maxAllowedPacketBytes: 64 * 1024 * 1024 });
@@ -412,7 +406,7 @@ test('KILL through server.kill ends the other connection', async () => {
   const victim = await connectTo(port);
   victim.on('error', () => {});
   assert.equal(server.kill(victim.threadId), true);
-  await waitFor(() => !server.connections.has(victim.threadId));
+  await until('the condition', () => !server.connections.has(victim.threadId), 2000);
   await rejection(victim.query('SELECT 1'));
   assert.equal(server.kill(999_999), false);
   victim.destroy();

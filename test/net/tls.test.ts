@@ -34,6 +34,7 @@ import {
   tlsRejectionTexts,
   type TlsRejectionKind,
 } from '../../src/net/tls-rejection.js';
+import { until } from '../support/index.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -132,14 +133,6 @@ function side(): Side {
     log: { info: (line) => lines.push(line), warn: (line) => lines.push(line) },
     onRejection: (rejection) => rejections.push(rejection),
   };
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 interface Harness {
@@ -298,7 +291,7 @@ describe('refusal matrix', () => {
       const harness = await listen(row.server());
       try {
         const { clientSide, error } = await dialExpectingRejection(harness, row.client());
-        await waitFor(() => harness.serverSide.rejections.length > 0, 'the server to report');
+        await until('the server to report', () => harness.serverSide.rejections.length > 0);
         const serverRejection = harness.serverSide.rejections[0];
         assert.ok(serverRejection);
         const [detected, told] =
@@ -337,7 +330,7 @@ describe('accepted peers', () => {
       assert.equal(info.tls?.cipher, 'TLS_AES_256_GCM_SHA384');
       assert.equal(info.tls?.protocol, 'TLSv1.3');
       assert.match(info.tls?.subject ?? '', /CN=node1/);
-      await waitFor(() => harness.peers.length === 1, 'the server to hand over the peer');
+      await until('the server to hand over the peer', () => harness.peers.length === 1);
       const peer = harness.peers[0];
       assert.ok(peer);
       assert.match(peer.info.tls?.subject ?? '', /CN=node2/);
@@ -414,7 +407,7 @@ describe('other refusals', () => {
         harness,
         credentialsOf(certs.rogue, certs.rogueCa),
       );
-      await waitFor(() => harness.serverSide.rejections.length > 0, 'the server to report');
+      await until('the server to report', () => harness.serverSide.rejections.length > 0);
       assert.equal(error.kind, 'unknown_ca');
       assert.equal(error.detectedBy, 'local');
       assert.equal(harness.serverSide.rejections[0]?.kind, 'unknown_ca');
@@ -449,7 +442,7 @@ describe('other refusals', () => {
         harness,
         only('TLS_CHACHA20_POLY1305_SHA256', certs.node2),
       );
-      await waitFor(() => harness.serverSide.rejections.length > 0, 'the server to report');
+      await until('the server to report', () => harness.serverSide.rejections.length > 0);
       assert.equal(error.kind, 'handshake_failed', error.message);
       assert.equal(harness.serverSide.rejections[0]?.kind, 'handshake_failed');
       assert.match(harness.serverSide.rejections[0]?.message ?? '', /NO_SHARED_CIPHER/);
@@ -470,7 +463,7 @@ describe('other refusals', () => {
         checkServerIdentity: () => undefined,
       });
       socket.on('error', () => undefined);
-      await waitFor(() => harness.serverSide.rejections.length > 0, 'the timeout');
+      await until('the timeout', () => harness.serverSide.rejections.length > 0);
       await new Promise((resolve) => setTimeout(resolve, 100));
       assert.deepEqual(
         harness.serverSide.rejections.map((r) => r.kind),
@@ -489,7 +482,7 @@ describe('other refusals', () => {
       socket.write('GET / HTTP/1.1\r\n\r\n');
       const answer = await readAll(socket);
       assert.match(answer, /^TRIREME-PEER REJECT plaintext_peer /);
-      await waitFor(() => harness.serverSide.rejections.length === 1, 'the server to report');
+      await until('the server to report', () => harness.serverSide.rejections.length === 1);
       const rejection = harness.serverSide.rejections[0];
       assert.equal(rejection?.kind, 'plaintext_peer');
       assert.match(
@@ -507,7 +500,7 @@ describe('other refusals', () => {
       const socket = net.connect({ host: '127.0.0.1', port: harness.server.port });
       socket.on('error', () => undefined);
       socket.write(Buffer.from([0x16, 0x03, 0x01])); // the start of a ClientHello, then silence
-      await waitFor(() => harness.serverSide.rejections.length === 1, 'the timeout');
+      await until('the timeout', () => harness.serverSide.rejections.length === 1);
       assert.equal(harness.serverSide.rejections[0]?.kind, 'timeout');
       socket.destroy();
     } finally {

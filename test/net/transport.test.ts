@@ -27,6 +27,7 @@ import {
   type PeerStatus,
   type TransportLimits,
 } from '../../src/net/transport.js';
+import { freePort, until } from '../support/index.js';
 
 let ca: CertificateAndKeyPem;
 const leaves = new Map<string, CertificateAndKeyPem>();
@@ -117,25 +118,8 @@ after(async () => {
   await Promise.all([...relays].map((relay) => relay.close()));
 });
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  assert.ok(address !== null && typeof address === 'object');
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return address.port;
 }
 
 /**
@@ -206,7 +190,7 @@ test('three nodes that each dial all three form one link per pair and exchange m
     const nodes = await Promise.all(
       ['n1', 'n2', 'n3'].map((name, i) => startNode(name, { peers, port: ports[i] })),
     );
-    await waitFor(() => nodes.every((node) => node.transport.peers().length === 2), 'a full mesh');
+    await until('a full mesh', () => nodes.every((node) => node.transport.peers().length === 2));
     await sleep(150); // let duplicate links (everyone dialed everyone) resolve
     for (const node of nodes) {
       assert.deepEqual(
@@ -239,7 +223,7 @@ test('three nodes that each dial all three form one link per pair and exchange m
         }
       }
     }
-    await waitFor(() => nodes.every((node) => node.received.length === 4), 'all messages');
+    await until('all messages', () => nodes.every((node) => node.received.length === 4));
     for (const node of nodes) {
       for (const { from, message } of node.received) {
         assert.equal(message.from, from);
@@ -254,24 +238,24 @@ test('three nodes that each dial all three form one link per pair and exchange m
 test('the link runs at the highest common version; disjoint ranges are refused on both sides', async () => {
   const b = await startNode('n2', { versions: { min: 2, max: 5 } });
   const a = await startNode('n1', { versions: { min: 1, max: 3 }, peers: [b.address] });
-  await waitFor(() => a.ups.length === 1 && b.ups.length === 1, 'the link');
+  await until('the link', () => a.ups.length === 1 && b.ups.length === 1);
   assert.equal(a.ups[0]!.status.protocolVersion, 3);
   assert.equal(b.ups[0]!.status.protocolVersion, 3);
   await Promise.all([stopNode(a), stopNode(b)]);
 
   const d = await startNode('n2', { versions: { min: 2, max: 2 } });
   const c = await startNode('n1', { versions: { min: 1, max: 1 }, peers: [d.address] });
-  await waitFor(
+  await until(
+    'both refusals',
     () =>
       warnings(c, /no_common_version/).length > 0 && warnings(d, /no_common_version/).length > 0,
-    'both refusals',
   );
   assert.match(
     warnings(c, /no_common_version/)[0]!,
     /this node speaks versions 1\.\.1, the peer n2 2\.\.2\)\. Fix: /,
   );
   assert.deepEqual([c.ups, d.ups], [[], []]);
-  await waitFor(() => c.transport.targets()[0]!.state === 'backoff', 'backoff');
+  await until('backoff', () => c.transport.targets()[0]!.state === 'backoff');
   assert.equal(
     c.transport.targets()[0]!.delayMs,
     200,
@@ -285,13 +269,13 @@ test('a wrong cluster name is refused on both sides, logged with the fix, at a l
   const a = await startNode('n1', { clusterName: 'alpha', peers: [b.address] });
   const pattern =
     /wrong_cluster_name: the peer belongs to another cluster .*'(alpha|beta)'.*'(alpha|beta)'.*Fix: set the same wsrep_cluster_name/;
-  await waitFor(
-    () => warnings(a, pattern).length === 1 && warnings(b, pattern).length === 1,
+  await until(
     'both refusals',
+    () => warnings(a, pattern).length === 1 && warnings(b, pattern).length === 1,
   );
   assert.equal(a.transport.targets()[0]!.delayMs, 200, 'backs off to the max');
   // Retries go on every 200 ms, but the same warning is not repeated within a minute.
-  await waitFor(() => b.transport.stats().linksRefused >= 3, 'three refused attempts');
+  await until('three refused attempts', () => b.transport.stats().linksRefused >= 3);
   assert.equal(warnings(a, /wrong_cluster_name/).length, 1);
   assert.equal(warnings(b, /wrong_cluster_name/).length, 1);
   assert.equal(a.lines.filter((line) => line.startsWith('SSL handshake successful')).length, 1);
@@ -303,12 +287,12 @@ test('a wrong cluster name is refused on both sides, logged with the fix, at a l
 test('a second node with a live node name is refused on both sides', async () => {
   const a = await startNode('n1');
   const b = await startNode('n2', { peers: [a.address] });
-  await waitFor(() => a.ups.length === 1, 'the first n2');
+  await until('the first n2', () => a.ups.length === 1);
   const impostor = await startNode('n2', { peers: [a.address] });
   const pattern = /duplicate_node_name: .*'n2' is already connected with UUID/;
-  await waitFor(
-    () => warnings(a, pattern).length === 1 && warnings(impostor, pattern).length === 1,
+  await until(
     'both refusals',
+    () => warnings(a, pattern).length === 1 && warnings(impostor, pattern).length === 1,
   );
   assert.deepEqual(peerNames(a), ['n2']);
   assert.equal(a.transport.peers()[0]!.nodeUuid, b.uuid);
@@ -326,10 +310,10 @@ test('two nodes dialing each other at once end with one link and no flap', () =>
         startNode('n2', { peers: [peers[0]!], port: ports[1] }),
       ]);
       assert.ok(a !== undefined && b !== undefined);
-      await waitFor(() => a.ups.length === 1 && b.ups.length === 1, 'both up');
-      await waitFor(
-        () => a.transport.stats().linksOpen === 1 && b.transport.stats().linksOpen === 1,
+      await until('both up', () => a.ups.length === 1 && b.ups.length === 1);
+      await until(
         'one link',
+        () => a.transport.stats().linksOpen === 1 && b.transport.stats().linksOpen === 1,
       );
       await sleep(100);
       assert.equal(a.transport.stats().linksOpen, 1);
@@ -339,7 +323,7 @@ test('two nodes dialing each other at once end with one link and no flap', () =>
       const expected = a.uuid < b.uuid ? 'outbound' : 'inbound';
       assert.equal(a.transport.peers()[0]!.direction, expected);
       assert.ok(a.transport.send(b.name, heartbeat(a.name, b.name, 9)));
-      await waitFor(() => b.received.length === 1, 'a message over the kept link');
+      await until('a message over the kept link', () => b.received.length === 1);
       await Promise.all([stopNode(a), stopNode(b)]);
     }
   }));
@@ -417,24 +401,24 @@ test('a cut link brings the peer down on both sides; the dialer backs off, then 
     const b = await startNode('n2');
     const relay = await Relay.start(b.address);
     const a = await startNode('n1', { peers: [relay.address] });
-    await waitFor(() => a.ups.length === 1 && b.ups.length === 1, 'the link');
+    await until('the link', () => a.ups.length === 1 && b.ups.length === 1);
     await relay.close();
-    await waitFor(() => a.downs.length === 1 && b.downs.length === 1, 'peer down on both sides');
+    await until('peer down on both sides', () => a.downs.length === 1 && b.downs.length === 1);
     assert.equal(a.downs[0]!.nodeId, 'n2');
     assert.equal(b.downs[0]!.nodeId, 'n1');
     assert.equal(a.transport.send(b.name, heartbeat(a.name, b.name, 1)), false);
     assert.equal(a.transport.stats().droppedNoLink, 1);
     // While the relay refuses connections, each failure doubles the delay, up to the cap.
-    await waitFor(() => a.transport.targets()[0]!.failures >= 5, 'five failed dials');
+    await until('five failed dials', () => a.transport.targets()[0]!.failures >= 5);
     const target = a.transport.targets()[0]!;
     assert.equal(target.delayMs, 200, `delay after ${target.failures} failures is the cap`);
     assert.match(target.lastError ?? '', /connect_failed/);
     assert.equal(warnings(a, /connect_failed/).length, 1, 'the refused dials are logged once');
     await relay.reopen();
-    await waitFor(() => a.ups.length === 2 && b.ups.length === 2, 'reconnected');
+    await until('reconnected', () => a.ups.length === 2 && b.ups.length === 2);
     assert.equal(a.transport.targets()[0]!.failures, 0);
     assert.ok(a.transport.send(b.name, heartbeat(a.name, b.name, 2)));
-    await waitFor(() => b.received.length === 1, 'a message after the reconnect');
+    await until('a message after the reconnect', () => b.received.length === 1);
     await Promise.all([stopNode(a), stopNode(b), relay.close()]);
   }));
 
@@ -444,15 +428,15 @@ test('a peer that stops and comes back on its port is reconnected', () =>
     const uuid = randomUUID();
     let b = await startNode('n2', { port, uuid });
     const a = await startNode('n1', { peers: [b.address] });
-    await waitFor(() => a.ups.length === 1, 'the link');
+    await until('the link', () => a.ups.length === 1);
     await stopNode(b);
-    await waitFor(() => a.downs.length === 1, 'peer down');
+    await until('peer down', () => a.downs.length === 1);
     assert.equal(a.downs[0]!.reason.kind, 'peer_shutdown');
-    await waitFor(() => a.transport.targets()[0]!.failures >= 2, 'failed dials');
+    await until('failed dials', () => a.transport.targets()[0]!.failures >= 2);
     b = await startNode('n2', { port, uuid });
-    await waitFor(() => a.ups.length === 2 && b.ups.length === 1, 'reconnected');
+    await until('reconnected', () => a.ups.length === 2 && b.ups.length === 1);
     assert.ok(a.transport.send(b.name, heartbeat(a.name, b.name, 3)));
-    await waitFor(() => b.received.length === 1, 'a message after the restart');
+    await until('a message after the restart', () => b.received.length === 1);
     await Promise.all([stopNode(a), stopNode(b)]);
   }));
 
@@ -462,11 +446,11 @@ test('a link on which nothing arrives is closed after the keepalive timeout', ()
     const b = await startNode('n2', { limits });
     const relay = await Relay.start(b.address);
     const a = await startNode('n1', { peers: [relay.address], limits });
-    await waitFor(() => a.ups.length === 1 && b.ups.length === 1, 'the link');
+    await until('the link', () => a.ups.length === 1 && b.ups.length === 1);
     await sleep(600); // idle, but keepalives keep it up
     assert.deepEqual([a.downs, b.downs], [[], []]);
     relay.frozen = true;
-    await waitFor(() => a.downs.length === 1 && b.downs.length === 1, 'both down');
+    await until('both down', () => a.downs.length === 1 && b.downs.length === 1);
     // Whichever side times out first closes the socket; the other may see the close first.
     const timeouts = [a, b].filter((node) => node.downs[0]!.reason.kind === 'keepalive_timeout');
     assert.ok(timeouts.length >= 1);
@@ -475,14 +459,14 @@ test('a link on which nothing arrives is closed after the keepalive timeout', ()
       assert.equal(warnings(node, /keepalive_timeout: nothing received for \d+ ms/).length, 1);
     }
     relay.frozen = false;
-    await waitFor(() => a.ups.length === 2, 'reconnected');
+    await until('reconnected', () => a.ups.length === 2);
     await Promise.all([stopNode(a), stopNode(b), relay.close()]);
   }));
 
 test('a full send queue drops messages and counts them', async () => {
   const b = await startNode('n2');
   const a = await startNode('n1', { peers: [b.address], limits: { sendQueueBytesMax: 8192 } });
-  await waitFor(() => a.ups.length === 1, 'the link');
+  await until('the link', () => a.ups.length === 1);
   const results: boolean[] = [];
   for (let i = 0; i < 40; i++) results.push(a.transport.send(b.name, append(a.name, b.name, 500)));
   const accepted = results.filter(Boolean).length;
@@ -494,7 +478,7 @@ test('a full send queue drops messages and counts them', async () => {
   );
   assert.equal(a.transport.stats().droppedQueueFull, 40 - accepted);
   assert.equal(a.transport.peers()[0]!.messagesDropped, 40 - accepted);
-  await waitFor(() => b.received.length === accepted, 'the accepted messages arrive');
+  await until('the accepted messages arrive', () => b.received.length === accepted);
   await sleep(50);
   assert.equal(b.received.length, accepted);
   assert.equal(a.transport.send(nodeId('n9'), heartbeat(a.name, nodeId('n9'), 1)), false);
@@ -505,7 +489,7 @@ test('a full send queue drops messages and counts them', async () => {
 test('garbage on one link closes only that link, with the cause logged', async () => {
   const b = await startNode('n2');
   const a = await startNode('n1', { peers: [b.address] });
-  await waitFor(() => a.ups.length === 1, 'the real link');
+  await until('the real link', () => a.ups.length === 1);
   const bad = [
     { what: 'bad checksum', pattern: /decode_error: frame of type 3 fails its checksum/ },
     { what: 'bad message', pattern: /decode_error: (malformed|truncated|unknown)/ },
@@ -529,7 +513,7 @@ test('garbage on one link closes only that link, with the cause logged', async (
     });
     socket.write(encodeFrame(frameTypes.hello, hello));
     socket.write(encodeFrame(frameTypes.accept, new Uint8Array(0)));
-    await waitFor(() => a.ups.length === i + 2, `evil up (${what})`);
+    await until(`evil up (${what})`, () => a.ups.length === i + 2);
     if (what === 'bad checksum') {
       const frame = encodeFrame(frameTypes.message, new Uint8Array(40).fill(1));
       frame[20] = 0;
@@ -541,7 +525,7 @@ test('garbage on one link closes only that link, with the cause logged', async (
       const { encodeMessage } = await import('../../src/codec/consensus.js');
       socket.write(encodeFrame(frameTypes.message, encodeMessage(forged)));
     }
-    await waitFor(() => a.downs.length === i + 1, `evil down (${what})`);
+    await until(`evil down (${what})`, () => a.downs.length === i + 1);
     assert.equal(a.downs[i]!.nodeId, 'evil');
     assert.equal(a.downs[i]!.reason.kind, 'decode_error');
     assert.equal(warnings(a, pattern).length, 1, what);
@@ -550,7 +534,7 @@ test('garbage on one link closes only that link, with the cause logged', async (
   assert.equal(a.transport.stats().decodeErrors, 3);
   assert.deepEqual(peerNames(a), ['n2'], 'the link to n2 is untouched');
   assert.ok(a.transport.send(b.name, heartbeat(a.name, b.name, 4)));
-  await waitFor(() => b.received.length === 1, 'n2 still gets messages');
+  await until('n2 still gets messages', () => b.received.length === 1);
   assert.equal(a.received.length, 0, 'nothing from the bad links was delivered');
   await Promise.all([stopNode(a), stopNode(b)]);
 });
@@ -558,7 +542,7 @@ test('garbage on one link closes only that link, with the cause logged', async (
 test('plaintext mode works the same and warns loudly that nothing is encrypted', async () => {
   const b = await startNode('n2', { plaintext: true });
   const a = await startNode('n1', { plaintext: true, peers: [b.address] });
-  await waitFor(() => a.ups.length === 1 && b.ups.length === 1, 'the link');
+  await until('the link', () => a.ups.length === 1 && b.ups.length === 1);
   for (const node of [a, b]) {
     assert.equal(warnings(node, /^WARN REPLICATION IS NOT ENCRYPTED: socket\.ssl=no/).length, 1);
     assert.equal(node.transport.peers()[0]!.cipher, null);
@@ -566,7 +550,7 @@ test('plaintext mode works the same and warns loudly that nothing is encrypted',
   }
   assert.ok(a.transport.send(b.name, append(a.name, b.name, 100)));
   assert.ok(b.transport.send(a.name, heartbeat(b.name, a.name, 5)));
-  await waitFor(() => a.received.length === 1 && b.received.length === 1, 'both ways');
+  await until('both ways', () => a.received.length === 1 && b.received.length === 1);
   await Promise.all([stopNode(a), stopNode(b)]);
 });
 
@@ -580,7 +564,7 @@ test('stop() closes everything and leaves no timers or sockets', async () => {
   const b = await startNode('n2');
   const unreachable = { host: '127.0.0.1', port: await freePort() };
   const a = await startNode('n1', { peers: [b.address, unreachable] });
-  await waitFor(() => a.ups.length === 1, 'the link');
+  await until('the link', () => a.ups.length === 1);
   assert.ok(a.transport.send(b.name, heartbeat(a.name, b.name, 6)));
   await Promise.all([stopNode(a), stopNode(b)]);
   assert.equal(a.transport.send(b.name, heartbeat(a.name, b.name, 7)), false);
@@ -612,7 +596,7 @@ test('refused dials to a peer never up yet are notes; once it was up, they are w
   retryOnAddressInUse(async () => {
     const port = await freePort();
     const a = await startNode('n1', { peers: [{ host: '127.0.0.1', port }] });
-    await waitFor(() => a.transport.targets()[0]!.failures >= 2, 'two refused dials');
+    await until('two refused dials', () => a.transport.targets()[0]!.failures >= 2);
     assert.equal(warnings(a, /connect_failed/).length, 0, 'not started yet is not a warning');
     assert.ok(
       a.lines.some((line) => /connect_failed/.test(line)),
