@@ -29,6 +29,7 @@ import {
 import { SourceMap } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
+import { setTimeout, clearTimeout } from 'node:timers';
 import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
