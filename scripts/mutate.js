@@ -12,6 +12,10 @@
 //   --match TEXT only mutants whose id contains TEXT
 //   --list       print the mutants and exit without running anything
 //   --all        also run the mutants docs/design/mutation.md lists as equivalent
+//   --skip-tests leave out test files whose name contains one of these substrings (the score
+//                before new tests were written)
+//   --rerun FILE take the mutants a previous report (dist/mutate-report.json) marks killed as
+//                killed, and run only the others: the score after new tests, in minutes
 import ts from 'typescript';
 import { spawn, spawnSync } from 'node:child_process';
 import {
@@ -45,9 +49,14 @@ const targets = [
   { source: 'src/core/consensus/progress.ts', suite: 'consensus' },
 ];
 
-/** Test commands of a suite, fastest first: the first one that fails kills the mutant. */
-function suiteCommands(suite, options) {
-  const coreTests = listTests('dist/test/core').filter((f) => !f.endsWith('purity.test.js'));
+/**
+ * Test commands of a suite, fastest first: the first one that fails kills the mutant. The files
+ * are listed once, in a worker's copy, so a build during the run changes nothing.
+ */
+function suiteCommands(suite, options, dir) {
+  const coreTests = listTests(dir, 'dist/test/core').filter(
+    (f) => !f.endsWith('purity.test.js') && !options.skipTests.some((t) => f.includes(t)),
+  );
   const unit = (files) => ({
     name: 'unit',
     args: ['--test', '--test-concurrency=1', '--test-reporter=dot', ...files],
@@ -70,8 +79,8 @@ function suiteCommands(suite, options) {
   throw new Error(`unknown suite ${suite}`);
 }
 
-function listTests(dir) {
-  return readdirSync(join(root, dir))
+function listTests(base, dir) {
+  return readdirSync(join(base, dir))
     .filter((name) => name.endsWith('.test.js'))
     .sort()
     .map((name) => `${dir}/${name}`);
@@ -357,13 +366,13 @@ function firstFailure(command, output) {
 }
 
 /** Runs a suite on the unmutated tree: it must pass, and its time sets the timeouts. */
-async function baseline(dir, suite, options) {
+async function baseline(dir, commands) {
   const times = [];
-  for (const command of suiteCommands(suite, options)) {
+  for (const command of commands) {
     const result = await runCommand(dir, command, 600_000);
     if (!result.ok) {
       console.error(
-        `mutate: the ${suite} suite fails without mutants (${result.why}); fix that first`,
+        `mutate: ${command.name} fails without mutants (${result.why}); fix that first`,
       );
       process.exit(2);
     }
@@ -405,9 +414,15 @@ async function main() {
       list: { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
       all: { type: 'boolean', default: false },
+      rerun: { type: 'string' },
+      'skip-tests': { type: 'string' },
     },
   });
-  const options = { seeds: Number(values.seeds), txnSeeds: Number(values['txn-seeds']) };
+  const options = {
+    seeds: Number(values.seeds),
+    txnSeeds: Number(values['txn-seeds']),
+    skipTests: values['skip-tests']?.split(',').filter((t) => t.length > 0) ?? [],
+  };
   const workerCount = Math.max(1, Math.min(Number(values.workers), 2, availableParallelism()));
   if (!values['no-build']) {
     const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
@@ -438,13 +453,21 @@ async function main() {
   }
 
   const base = mkdtempSync(join(tmpdir(), 'trireme-mutate-'));
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      rmSync(base, { recursive: true, force: true });
+      process.exit(130);
+    });
+  }
   const started = Date.now();
   try {
     const dirs = Array.from({ length: workerCount }, (_, n) => makeWorkerDir(base, n));
     const suites = [...new Set(mutants.map((m) => m.target.suite))];
     const timeouts = {};
+    const commands = {};
     for (const suite of suites) {
-      const times = await baseline(dirs[0], suite, options);
+      commands[suite] = suiteCommands(suite, options, dirs[0]);
+      const times = await baseline(dirs[0], commands[suite]);
       timeouts[suite] = times.map((ms) => Math.max(8_000, 5 * ms));
       console.log(
         `mutate: ${suite} suite passes unmutated (${times.map((t) => `${(t / 1000).toFixed(1)}s`).join(' + ')})`,
@@ -452,21 +475,35 @@ async function main() {
     }
     console.log(`mutate: ${mutants.length} mutants on ${workerCount} workers`);
     const results = [];
+    if (values.rerun !== undefined) {
+      const earlier = new Map(JSON.parse(readFileSync(values.rerun, 'utf8')).map((r) => [r.id, r]));
+      const again = [];
+      for (const mutant of mutants) {
+        const before = earlier.get(mutant.id);
+        if (before?.killed)
+          results.push({ mutant, killed: true, by: before.by, command: before.command });
+        else again.push(mutant);
+      }
+      console.log(
+        `mutate: ${results.length} killed in ${values.rerun}; running the other ${again.length}`,
+      );
+      mutants = again;
+    }
+    const total = results.length + mutants.length;
     let next = 0;
     const work = async (dir) => {
       while (next < mutants.length) {
         const mutant = mutants[next++];
-        const commands = suiteCommands(mutant.target.suite, options);
-        const outcome = await runMutant(dir, mutant, commands, timeouts[mutant.target.suite]);
+        const suite = mutant.target.suite;
+        const outcome = await runMutant(dir, mutant, commands[suite], timeouts[suite]);
         results.push({ mutant, ...outcome });
         if (!outcome.killed)
           console.log(`  survivor: ${mutant.target.source}:${mutant.tsLine} ${mutant.id}`);
-        if (results.length % 25 === 0 || results.length === mutants.length) {
+        if (next % 25 === 0 || results.length === total) {
           const killed = results.filter((r) => r.killed).length;
           const seconds = Math.round((Date.now() - started) / 1000);
-          console.log(
-            `mutate: ${results.length}/${mutants.length} run, ${killed} killed (${seconds}s)`,
-          );
+          console.log(`mutate: ${results.length}/${total} done, ${killed} killed (${seconds}s)`);
+          writeReport(results);
         }
       }
     };
@@ -524,23 +561,23 @@ function report(results, selected, equivalents, all, elapsedMs) {
   }
   console.log(`killed by: ${[...byTest].map(([k, v]) => `${k} ${v}`).join(', ')}`);
   console.log(`mutate: ${(elapsedMs / 60000).toFixed(1)} min`);
+  console.log(`mutate: details in ${relative(root, writeReport(results))}`);
+}
+
+/** Every result so far, for --rerun and for reading while a run goes on. */
+function writeReport(results) {
   const reportPath = join(root, 'dist/mutate-report.json');
-  writeFileSync(
-    reportPath,
-    JSON.stringify(
-      results.map((r) => ({
-        id: r.mutant.id,
-        file: r.mutant.target.source,
-        line: r.mutant.tsLine,
-        kind: r.mutant.kind,
-        killed: r.killed,
-        by: r.by,
-      })),
-      null,
-      1,
-    ),
-  );
-  console.log(`mutate: details in ${relative(root, reportPath)}`);
+  const rows = results.map((r) => ({
+    id: r.mutant.id,
+    file: r.mutant.target.source,
+    line: r.mutant.tsLine,
+    kind: r.mutant.kind,
+    killed: r.killed,
+    command: r.command,
+    by: r.by,
+  }));
+  writeFileSync(reportPath, JSON.stringify(rows, null, 1));
+  return reportPath;
 }
 
 process.exitCode = await main();
