@@ -55,7 +55,11 @@ test('a TOI passes even when it carries keys that a concurrent write-set wrote',
     verdict(cert, ws(2, 0, [key('t', 1)], [{ database: 'db', table: 't' }])),
     'pass dependsOn=0',
   );
-  assert.equal(verdict(cert, ws(3, 1, [key('t', 1)])), 'conflict@2', 'the TOI fails what it ran beside');
+  assert.equal(
+    verdict(cert, ws(3, 1, [key('t', 1)])),
+    'conflict@2',
+    'the TOI fails what it ran beside',
+  );
 });
 
 test('dependsOn of a passing write-set is its snapshot, whatever it overwrote before that', () => {
@@ -100,5 +104,32 @@ test('replay records known verdicts: passes index their keys, failures are count
     indexedKeys: 2,
   });
   assert.equal(verdict(cert, ws(4, 0, [key('t', 1)])), 'conflict@1');
-  assert.equal(verdict(cert, ws(5, 0, [key('t', 2)])), 'pass dependsOn=0', 'a failure wrote nothing');
+  assert.equal(
+    verdict(cert, ws(5, 0, [key('t', 2)])),
+    'pass dependsOn=0',
+    'a failure wrote nothing',
+  );
+});
+
+test('a copy carries the TOI marks and the window, so it fails and forgets as the original', () => {
+  const original = new CertificationIndex(3);
+  verdict(original, ws(1, 0, [key('t', 1)]));
+  verdict(original, ws(2, 1, [], [{ database: 'db', table: 'u' }]));
+  const twin = original.copy();
+  assert.equal(verdict(twin, ws(3, 1, [key('u', 5)])), 'conflict@2', 'the TOI mark came along');
+  for (let n = 4; n <= 6; n++) verdict(twin, ws(n, n - 1, []));
+  assert.equal(
+    twin.stats().indexedKeys,
+    0,
+    'keys older than the window are purged in the copy too',
+  );
+});
+
+test('replay purges what falls out of the window, as certify does', () => {
+  const cert = new CertificationIndex(2);
+  cert.replay(ws(1, 0, [key('t', 1)]), true);
+  cert.replay(ws(2, 1, [key('t', 2)]), true);
+  cert.replay(ws(3, 2, []), true);
+  cert.replay(ws(4, 3, []), true);
+  assert.equal(cert.stats().indexedKeys, 0);
 });

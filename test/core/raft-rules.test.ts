@@ -1,0 +1,514 @@
+// Goal: the consensus core's safety rules — who may vote for whom, when a candidate has won or
+// lost, when an entry commits, how a follower accepts or rejects an append — each decided
+// exactly at its boundary (these are the mutants docs/design/mutation.md found unguarded).
+// Method: drive single Raft objects by hand with crafted messages, in etcd/raft's table-driven
+// style, and read the answers off the ready batch.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Raft, initialDurableState } from '../../src/core/consensus/raft.js';
+import type {
+  ConfigState,
+  Entry,
+  Message,
+  RaftEvent,
+  RaftOptions,
+} from '../../src/core/consensus/types.js';
+import { Xoshiro128 } from '../../src/core/prng.js';
+import { index, nodeId, term, type NodeId } from '../../src/core/types.js';
+
+const n = (k: number): NodeId => nodeId(`n${k}`);
+
+interface NodeSpec {
+  readonly id?: number;
+  readonly voters?: number;
+  readonly learners?: readonly number[];
+  readonly term?: number;
+  readonly vote?: number | null;
+  /** Terms of the log entries 1, 2, …; an entry may be a config entry. */
+  readonly log?: ReadonlyArray<number | { term: number; config: ConfigState }>;
+  readonly commit?: number;
+  readonly checkQuorum?: boolean;
+  readonly preVote?: boolean;
+}
+
+function entry(i: number, spec: number | { term: number; config: ConfigState }): Entry {
+  const t = typeof spec === 'number' ? spec : spec.term;
+  return {
+    index: index(i),
+    term: term(t),
+    kind: typeof spec === 'number' ? 'normal' : 'config',
+    data: new Uint8Array(0),
+    config: typeof spec === 'number' ? null : spec.config,
+    origin: null,
+    proposalId: 0,
+  };
+}
+
+function config(voters: number, learners: readonly number[] = []): ConfigState {
+  return {
+    voters: Array.from({ length: voters }, (_, i) => n(i + 1)),
+    learners: learners.map(n),
+  };
+}
+
+function makeRaft(spec: NodeSpec = {}): Raft {
+  const voters = spec.voters ?? 3;
+  const options: RaftOptions = {
+    id: n(spec.id ?? 1),
+    heartbeatTicks: 2,
+    electionTicks: 10,
+    inactiveTicks: 0,
+    catchUpReportEntries: 50,
+    preVote: spec.preVote ?? true,
+    checkQuorum: spec.checkQuorum ?? true,
+    peers: config(voters, spec.learners).voters,
+    stateTransferRetryTicks: 100,
+  };
+  const durable = initialDurableState(config(voters, spec.learners));
+  const log = (spec.log ?? []).map((s, i) => entry(i + 1, s));
+  return new Raft(
+    options,
+    {
+      ...durable,
+      hardState: {
+        ...durable.hardState,
+        term: term(spec.term ?? 0),
+        vote: spec.vote === undefined || spec.vote === null ? null : n(spec.vote),
+        commit: index(spec.commit ?? 0),
+      },
+      entries: log,
+      applied: index(spec.commit ?? 0),
+    },
+    new Xoshiro128(1),
+  );
+}
+
+/** Drains every ready batch, persisting whatever it asks to; returns what it sent and said. */
+function drain(raft: Raft): { messages: Message[]; events: RaftEvent[] } {
+  const messages: Message[] = [];
+  const events: RaftEvent[] = [];
+  for (let round = 0; round < 20 && raft.hasReady(); round++) {
+    const ready = raft.ready();
+    messages.push(...ready.messages);
+    events.push(...ready.events);
+    const last = ready.entries[ready.entries.length - 1];
+    if (last !== undefined) raft.step({ type: 'persisted', index: last.index, term: last.term });
+    const applied = ready.committed[ready.committed.length - 1];
+    if (applied !== undefined) raft.step({ type: 'applied', index: applied.index });
+    raft.advance();
+  }
+  return { messages, events };
+}
+
+type WithoutTo<T> = T extends unknown ? Omit<T, 'to'> : never;
+
+function deliver(raft: Raft, message: WithoutTo<Message>): Message[] {
+  raft.step({ type: 'message', message: { ...message, to: raft.id } as Message });
+  return drain(raft).messages;
+}
+
+function tick(raft: Raft, ticks: number): Message[] {
+  const sent: Message[] = [];
+  for (let i = 0; i < ticks; i++) {
+    raft.step({ type: 'tick' });
+    sent.push(...drain(raft).messages);
+  }
+  return sent;
+}
+
+// ---- voting ----
+
+interface VoteCase {
+  readonly name: string;
+  readonly node: NodeSpec;
+  readonly request: {
+    type: 'vote' | 'preVote';
+    from: number;
+    term: number;
+    lastIndex: number;
+    lastTerm: number;
+  };
+  /** 'grant', 'reject', or 'ignore' (no answer at all). */
+  readonly expect: 'grant' | 'reject' | 'ignore';
+  /** The term and vote the node holds afterwards. */
+  readonly after?: { term: number; vote: number | null };
+}
+
+const voteCases: VoteCase[] = [
+  {
+    name: 'a higher term with an equal log is granted',
+    node: { term: 2, log: [1, 2] },
+    request: { type: 'vote', from: 2, term: 3, lastIndex: 2, lastTerm: 2 },
+    expect: 'grant',
+    after: { term: 3, vote: 2 },
+  },
+  {
+    name: 'a longer log of the same last term is granted',
+    node: { term: 2, log: [1, 2] },
+    request: { type: 'vote', from: 2, term: 3, lastIndex: 3, lastTerm: 2 },
+    expect: 'grant',
+    after: { term: 3, vote: 2 },
+  },
+  {
+    name: 'a shorter log of the same last term is refused, though the term moves on',
+    node: { term: 2, log: [1, 2, 2] },
+    request: { type: 'vote', from: 2, term: 3, lastIndex: 2, lastTerm: 2 },
+    expect: 'reject',
+    after: { term: 3, vote: null },
+  },
+  {
+    name: 'a higher last term wins over a longer log',
+    node: { term: 3, log: [1, 1, 1, 2] },
+    request: { type: 'vote', from: 3, term: 4, lastIndex: 2, lastTerm: 3 },
+    expect: 'grant',
+    after: { term: 4, vote: 3 },
+  },
+  {
+    name: 'a lower last term loses to a shorter log',
+    node: { term: 3, log: [1, 3] },
+    request: { type: 'vote', from: 3, term: 4, lastIndex: 5, lastTerm: 2 },
+    expect: 'reject',
+    after: { term: 4, vote: null },
+  },
+  {
+    name: 'one vote per term: another candidate of the same term is refused',
+    node: { term: 3, vote: 3, log: [1] },
+    request: { type: 'vote', from: 2, term: 3, lastIndex: 1, lastTerm: 1 },
+    expect: 'reject',
+    after: { term: 3, vote: 3 },
+  },
+  {
+    name: 'the candidate voted for may ask again (a lost answer)',
+    node: { term: 3, vote: 2, log: [1] },
+    request: { type: 'vote', from: 2, term: 3, lastIndex: 1, lastTerm: 1 },
+    expect: 'grant',
+    after: { term: 3, vote: 2 },
+  },
+  {
+    name: 'a vote request of a stale term is refused without answer of substance',
+    node: { term: 5, log: [1] },
+    request: { type: 'vote', from: 2, term: 4, lastIndex: 9, lastTerm: 4 },
+    expect: 'ignore',
+    after: { term: 5, vote: null },
+  },
+  {
+    name: 'a pre-vote for the next term is granted without voting or raising the term',
+    node: { term: 2, vote: 3, log: [1, 2] },
+    request: { type: 'preVote', from: 2, term: 3, lastIndex: 2, lastTerm: 2 },
+    expect: 'grant',
+    after: { term: 2, vote: 3 },
+  },
+  {
+    name: 'a pre-vote with a stale log is refused',
+    node: { term: 2, log: [1, 2] },
+    request: { type: 'preVote', from: 2, term: 3, lastIndex: 1, lastTerm: 1 },
+    expect: 'reject',
+    after: { term: 2, vote: null },
+  },
+  {
+    name: 'a pre-vote for the current term from another than the vote is refused',
+    node: { term: 2, vote: 3, log: [1, 2] },
+    request: { type: 'preVote', from: 2, term: 2, lastIndex: 2, lastTerm: 2 },
+    expect: 'reject',
+    after: { term: 2, vote: 3 },
+  },
+  {
+    name: 'a pre-vote of a stale term is refused explicitly',
+    node: { term: 4, log: [1, 2] },
+    request: { type: 'preVote', from: 2, term: 3, lastIndex: 2, lastTerm: 2 },
+    expect: 'reject',
+    after: { term: 4, vote: null },
+  },
+];
+
+for (const c of voteCases) {
+  test(`vote: ${c.name}`, () => {
+    const raft = makeRaft(c.node);
+    drain(raft);
+    const sent = deliver(raft, {
+      ...c.request,
+      from: n(c.request.from),
+      term: term(c.request.term),
+      lastIndex: index(c.request.lastIndex),
+      lastTerm: term(c.request.lastTerm),
+      ...(c.request.type === 'vote' ? { transfer: false } : {}),
+    } as WithoutTo<Message>);
+    const answers = sent.filter((m) => m.type === 'voteResponse' || m.type === 'preVoteResponse');
+    if (c.expect === 'ignore') {
+      assert.deepEqual(answers, []);
+    } else {
+      assert.equal(answers.length, 1, 'one answer');
+      const answer = answers[0]!;
+      assert.equal(answer.type, c.request.type === 'vote' ? 'voteResponse' : 'preVoteResponse');
+      assert.ok(answer.type === 'voteResponse' || answer.type === 'preVoteResponse');
+      assert.equal(answer.reject, c.expect === 'reject');
+      assert.equal(answer.to, n(c.request.from));
+      if (c.expect === 'grant') assert.equal(answer.term, c.request.term, 'a grant names its term');
+    }
+    if (c.after !== undefined) {
+      assert.equal(raft.term, c.after.term);
+      assert.equal(raft.votedFor, c.after.vote === null ? null : n(c.after.vote));
+      assert.equal(raft.hardState().vote, raft.votedFor, 'the vote is in the hard state');
+    }
+  });
+}
+
+test('vote: a follower that hears from its leader ignores vote requests (the lease), unless transferring', () => {
+  const raft = makeRaft({ term: 2, log: [1, 2] });
+  drain(raft);
+  deliver(raft, {
+    type: 'heartbeat',
+    from: n(2),
+    term: term(2),
+    commit: index(0),
+    readSeq: 0,
+    flowControl: false,
+  });
+  const request = {
+    type: 'vote',
+    from: n(3),
+    term: term(3),
+    lastIndex: index(5),
+    lastTerm: term(2),
+    transfer: false,
+  } as const;
+  assert.deepEqual(deliver(raft, request), [], 'inside the lease: no answer');
+  assert.equal(raft.term, 2, 'and the term stays');
+  assert.equal(raft.leader, n(2));
+  const answers = deliver(raft, { ...request, transfer: true });
+  assert.equal(answers.length, 1);
+  assert.ok(answers[0]!.type === 'voteResponse' && !answers[0]!.reject, 'a transfer is granted');
+  assert.equal(raft.term, 3);
+});
+
+test('vote: after an election timeout without the leader the lease is over', () => {
+  const raft = makeRaft({ term: 2, log: [1, 2] });
+  drain(raft);
+  deliver(raft, {
+    type: 'heartbeat',
+    from: n(2),
+    term: term(2),
+    commit: index(0),
+    readSeq: 0,
+    flowControl: false,
+  });
+  tick(raft, 9);
+  assert.equal(raft.role, 'follower', 'not yet campaigning');
+  const request = {
+    type: 'preVote',
+    from: n(3),
+    term: term(3),
+    lastIndex: index(2),
+    lastTerm: term(2),
+  } as const;
+  assert.deepEqual(deliver(raft, request), [], 'nine ticks: still in the lease');
+  tick(raft, 1);
+  const answers = deliver(raft, request);
+  assert.ok(answers.length === 1 && answers[0]!.type === 'preVoteResponse');
+  assert.equal(answers[0]!.reject, false, 'ten ticks: the lease is over');
+});
+
+// ---- elections: tallying ----
+
+/** A node of `voters` that has started a real election at term 1 (pre-vote off). */
+function candidate(voters: number): Raft {
+  const raft = makeRaft({ voters, preVote: false });
+  raft.step({ type: 'campaign' });
+  drain(raft);
+  assert.equal(raft.role, 'candidate');
+  return raft;
+}
+
+function answer(raft: Raft, from: number, reject: boolean): void {
+  deliver(raft, { type: 'voteResponse', from: n(from), term: raft.term, reject });
+}
+
+test('tally: a candidate of five wins with the third grant, not the second', () => {
+  const raft = candidate(5);
+  answer(raft, 2, false);
+  assert.equal(raft.role, 'candidate', 'two of five');
+  answer(raft, 2, false);
+  assert.equal(raft.role, 'candidate', 'the same voter twice counts once');
+  answer(raft, 3, false);
+  assert.equal(raft.role, 'leader', 'three of five');
+});
+
+test('tally: a candidate of five loses with the third refusal, not the second', () => {
+  const raft = candidate(5);
+  answer(raft, 2, true);
+  answer(raft, 3, true);
+  assert.equal(raft.role, 'candidate', 'two refusals: three may still grant');
+  answer(raft, 4, true);
+  assert.equal(raft.role, 'follower', 'three refusals: lost');
+  assert.equal(raft.term, 1, 'losing keeps the term');
+});
+
+test('tally: a candidate of four needs three grants, and two refusals lose', () => {
+  const winner = candidate(4);
+  answer(winner, 2, false);
+  assert.equal(winner.role, 'candidate', 'two of four is no majority');
+  answer(winner, 3, false);
+  assert.equal(winner.role, 'leader');
+  const loser = candidate(4);
+  answer(loser, 2, true);
+  assert.equal(loser.role, 'candidate', 'one refusal of four');
+  answer(loser, 3, true);
+  assert.equal(loser.role, 'follower', 'two refusals of four: three grants are out of reach');
+});
+
+test('tally: answers of the wrong kind or from outside the configuration do not count', () => {
+  const raft = candidate(3);
+  deliver(raft, { type: 'preVoteResponse', from: n(2), term: raft.term, reject: false });
+  assert.equal(raft.role, 'candidate', 'a pre-vote grant is not a vote');
+  answer(raft, 7, false);
+  assert.equal(raft.role, 'candidate', 'n7 is no voter');
+  answer(raft, 3, false);
+  assert.equal(raft.role, 'leader');
+});
+
+test('tally: a single voter elects itself at once, and a candidate votes for itself durably', () => {
+  const alone = makeRaft({ voters: 1 });
+  alone.step({ type: 'campaign' });
+  drain(alone);
+  assert.equal(alone.role, 'leader');
+  assert.equal(alone.term, 1);
+  const raft = candidate(3);
+  assert.equal(raft.votedFor, n(1));
+  assert.equal(raft.hardState().vote, n(1));
+  assert.equal(raft.term, 1);
+});
+
+test('pre-vote: the pre-candidate asks for the next term without raising its own', () => {
+  const raft = makeRaft({ term: 4, log: [1, 4] });
+  raft.step({ type: 'campaign' });
+  const sent = drain(raft).messages;
+  assert.equal(raft.role, 'preCandidate');
+  assert.equal(raft.term, 4);
+  const asks = sent.filter((m) => m.type === 'preVote');
+  assert.deepEqual(
+    asks.map((m) => [
+      m.to,
+      m.term,
+      m.type === 'preVote' && m.lastIndex,
+      m.type === 'preVote' && m.lastTerm,
+    ]),
+    [
+      [n(2), 5, 2, 4],
+      [n(3), 5, 2, 4],
+    ],
+  );
+  deliver(raft, { type: 'preVoteResponse', from: n(2), term: term(5), reject: false });
+  assert.equal(raft.role, 'candidate', 'a pre-vote majority starts the real election');
+  assert.equal(raft.term, 5);
+});
+
+test('pre-vote: a refusal from a higher term does not move a pre-candidate on', () => {
+  const raft = makeRaft({ term: 4, log: [1, 4] });
+  raft.step({ type: 'campaign' });
+  drain(raft);
+  deliver(raft, { type: 'preVoteResponse', from: n(2), term: term(7), reject: true });
+  assert.equal(raft.term, 7, 'a refusal from a higher term is news of that term');
+  assert.equal(raft.role, 'follower');
+});
+
+// ---- commit ----
+
+/** A leader of `voters` in term 2 over a log of `log`, its own entries persisted. */
+function leader(voters: number, log: number[] = [1]): Raft {
+  const raft = makeRaft({ voters, term: 1, log, preVote: false });
+  raft.step({ type: 'campaign' });
+  drain(raft);
+  for (let v = 2; v <= Math.floor(voters / 2) + 1; v++) answer(raft, v, false);
+  drain(raft);
+  assert.equal(raft.role, 'leader');
+  assert.equal(raft.term, 2);
+  return raft;
+}
+
+function ack(raft: Raft, from: number, at: number): void {
+  deliver(raft, {
+    type: 'appendResponse',
+    from: n(from),
+    term: raft.term,
+    reject: false,
+    index: index(at),
+    hintIndex: index(0),
+    hintTerm: term(0),
+  });
+}
+
+test('commit: a leader of three commits an entry of its term once one follower holds it', () => {
+  const raft = leader(3);
+  const noop = raft.log.lastIndex();
+  assert.equal(noop, 2);
+  assert.equal(raft.log.commit, 0, 'its own copy alone is no majority');
+  ack(raft, 2, noop);
+  assert.equal(raft.log.commit, noop);
+});
+
+test('commit: a leader of five needs two followers, and counts a follower once', () => {
+  const raft = leader(5);
+  const noop = raft.log.lastIndex();
+  ack(raft, 2, noop);
+  ack(raft, 2, noop);
+  assert.equal(raft.log.commit, 0, 'two of five');
+  ack(raft, 4, noop - 1);
+  assert.equal(raft.log.commit, 0, 'the third copy is only up to an entry of the old term');
+  ack(raft, 3, noop);
+  assert.equal(raft.log.commit, noop, 'three of five');
+});
+
+test('commit: entries of an earlier term commit only under an entry of the current term', () => {
+  const raft = leader(3, [1, 1]);
+  ack(raft, 2, 2);
+  assert.equal(raft.log.commit, 0, 'replicas of old-term entries are not counted (§5.4.2)');
+  ack(raft, 2, 3);
+  assert.equal(raft.log.commit, 3, 'the noop of term 2 commits, and the old entries under it');
+});
+
+test('commit: the leader counts its own log only as far as it is durable', () => {
+  const raft = makeRaft({ voters: 3, term: 1, log: [1], preVote: false });
+  raft.step({ type: 'campaign' });
+  drain(raft);
+  raft.step({
+    type: 'message',
+    message: { type: 'voteResponse', from: n(2), to: n(1), term: term(2), reject: false },
+  });
+  assert.equal(raft.role, 'leader');
+  // The leader's noop is handed out for persisting, but its fsync is not reported yet.
+  const ready = raft.ready();
+  raft.advance();
+  assert.deepEqual(
+    ready.entries.map((e) => e.index),
+    [2],
+  );
+  ack(raft, 2, 2);
+  assert.equal(raft.log.commit, 0, 'one follower and an unpersisted own copy are no majority');
+  raft.step({ type: 'persisted', index: index(2), term: term(2) });
+  assert.equal(raft.log.commit, 2, 'once durable here, it commits');
+});
+
+test('commit: a follower takes the leader commit only up to what it holds from this leader', () => {
+  const raft = makeRaft({ term: 2, log: [1, 1, 1] });
+  drain(raft);
+  deliver(raft, {
+    type: 'append',
+    from: n(2),
+    term: term(2),
+    prevIndex: index(1),
+    prevTerm: term(1),
+    entries: [entry(2, 2)],
+    commit: index(3),
+  });
+  assert.equal(raft.log.lastIndex(), 2, 'the conflicting entry 3 is gone with the truncation');
+  assert.equal(raft.log.commit, 2, 'commit is capped by the last entry of this append');
+  deliver(raft, {
+    type: 'heartbeat',
+    from: n(2),
+    term: term(2),
+    commit: index(9),
+    readSeq: 0,
+    flowControl: false,
+  });
+  assert.equal(raft.log.commit, 2, 'a heartbeat cannot commit beyond the log');
+});
