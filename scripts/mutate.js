@@ -14,6 +14,8 @@
 //   --all        also run the mutants docs/design/mutation.md lists as equivalent
 //   --skip-tests leave out test files whose name contains one of these substrings (the score
 //                before new tests were written)
+//   --wide       all of raft.ts and progress.ts, not only the safety rules (about an hour)
+//   --resume FILE  take every result of an interrupted run's report and run the rest
 //   --rerun FILE take the mutants a previous report (dist/mutate-report.json) marks killed as
 //                killed, and run only the others: the score after new tests, in minutes
 import ts from 'typescript';
@@ -41,12 +43,75 @@ const equivalentsDoc = join(root, 'docs/design/mutation.md');
 
 // ---- what is mutated, and which tests guard it ----
 
-/** Each target names the suite that guards it; add a file here to put it under mutation. */
+/**
+ * Raft's safety rules: voting and terms, commit, and configuration. The rest of raft.ts
+ * (replication pacing, flow control, reads, leadership transfer, catch-up reports, proposals,
+ * leaving) is mutated only with --wide: its mistakes cost liveness, which the simulator checks
+ * too, but a full run of it takes an hour on two workers.
+ */
+const raftSafety = [
+  // votes and terms
+  'quorumOf',
+  'Raft.campaign',
+  'Raft.tallyVotes',
+  'Raft.onVoteRequest',
+  'Raft.onVoteResponse',
+  'Raft.acceptHigherTerm',
+  'Raft.onStaleTerm',
+  'Raft.onMessage',
+  'Raft.becomeRole',
+  'Raft.becomeFollower',
+  'Raft.becomeCandidate',
+  'Raft.becomeLeader',
+  'Raft.resetCommonState',
+  'Raft.inLease',
+  'Raft.isPromotable',
+  'Raft.onTimeoutNow',
+  'Raft.hardState',
+  'sameHardState',
+  // commit
+  'Raft.maybeCommit',
+  'Raft.commitTo',
+  'Raft.onLeaderCommit',
+  'Raft.committedInTerm',
+  'Raft.onPersisted',
+  'Raft.onApplied',
+  'Raft.onAppend',
+  'Raft.onHeartbeat',
+  'Raft.appendLocal',
+  'Raft.ready',
+  // configuration
+  'Raft.constructor',
+  'Raft.config',
+  'Raft.configAt',
+  'Raft.configIndex',
+  'Raft.isVoter',
+  'Raft.isMember',
+  'Raft.onLogChanged',
+  'Raft.canChangeConfig',
+  'Raft.applyMembershipPolicy',
+  'Raft.automaticChange',
+  'applyChange',
+  'normalizeConfig',
+  'Raft.progressMembers',
+  'Raft.reconcileProgress',
+  'Raft.checkRemoved',
+  'Raft.onCompact',
+  'Raft.onStateTransferred',
+  'Raft.queueMembership',
+  'Raft.onForceBootstrap',
+  'Raft.clearForcedConfig',
+];
+
+/**
+ * Each target names the suite that guards it and, optionally, the functions mutated by default;
+ * add a file here to put it under mutation.
+ */
 const targets = [
   { source: 'src/core/certification/certification.ts', suite: 'certification' },
   { source: 'src/core/consensus/log.ts', suite: 'consensus' },
-  { source: 'src/core/consensus/raft.ts', suite: 'consensus' },
-  { source: 'src/core/consensus/progress.ts', suite: 'consensus' },
+  { source: 'src/core/consensus/raft.ts', suite: 'consensus', functions: raftSafety },
+  { source: 'src/core/consensus/progress.ts', suite: 'consensus', wideOnly: true },
 ];
 
 /**
@@ -57,8 +122,12 @@ function suiteCommands(suite, options, dir) {
   const coreTests = listTests(dir, 'dist/test/core').filter(
     (f) => !f.endsWith('purity.test.js') && !options.skipTests.some((t) => f.includes(t)),
   );
-  const unit = (files) => ({
-    name: 'unit',
+  // The scenario tests run simulated clusters for seconds; the direct unit tests first.
+  const slow = (f) => f.endsWith('scenarios.test.js');
+  const fastTests = coreTests.filter((f) => !slow(f));
+  const slowTests = coreTests.filter(slow);
+  const unit = (files, name = 'unit') => ({
+    name,
     args: ['--test', '--test-concurrency=1', '--test-reporter=dot', ...files],
   });
   const sim = (workload, seeds) => ({
@@ -67,11 +136,15 @@ function suiteCommands(suite, options, dir) {
     sim: true,
   });
   if (suite === 'consensus') {
-    return [unit([...coreTests, 'dist/test/node/raft-driver.test.js']), sim('raft', options.seeds)];
+    return [
+      unit(fastTests),
+      unit([...slowTests, 'dist/test/node/raft-driver.test.js'], 'scenarios'),
+      sim('raft', options.seeds),
+    ];
   }
   if (suite === 'certification') {
     return [
-      unit([...coreTests, 'dist/test/node/certification-rebuild.test.js']),
+      unit([...fastTests, 'dist/test/node/certification-rebuild.test.js']),
       sim('append', options.txnSeeds),
       sim('bank', options.txnSeeds),
     ];
@@ -212,7 +285,7 @@ function isStringy(node) {
 function isDroppable(node) {
   if (ts.isExpressionStatement(node)) {
     const e = node.expression;
-    if (isAssertCall(e)) return false;
+    if (isAssertCall(e) || onlyAsserts(e)) return false;
     return !(
       ts.isStringLiteral(e) ||
       (ts.isCallExpression(e) && e.expression.kind === ts.SyntaxKind.SuperKeyword)
@@ -223,6 +296,24 @@ function isDroppable(node) {
     return ts.isIfStatement(node.parent);
   }
   return false;
+}
+
+/** A call such as `list.forEach((x) => { assert(…); })`: an assertion, not an effect. */
+function onlyAsserts(expression) {
+  if (!ts.isCallExpression(expression)) return false;
+  const callbacks = expression.arguments.filter(
+    (a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a),
+  );
+  return (
+    callbacks.length > 0 &&
+    callbacks.every(
+      (f) =>
+        ts.isBlock(f.body) &&
+        f.body.statements.every(
+          (st) => ts.isExpressionStatement(st) && isAssertCall(st.expression),
+        ),
+    )
+  );
 }
 
 /** The name of the function or method a node sits in, for ids that survive line shifts. */
@@ -317,6 +408,17 @@ function makeWorkerDir(base, n) {
 }
 
 /** Runs one command; resolves to {ok, ms, why}. A timeout kills the whole process group. */
+/** Running test processes, each the leader of its own group, so an interrupt can end them. */
+const running = new Set();
+
+function killGroup(child) {
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
 function runCommand(dir, command, timeoutMs) {
   return new Promise((done) => {
     const started = Date.now();
@@ -325,6 +427,7 @@ function runCommand(dir, command, timeoutMs) {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    running.add(child);
     let output = '';
     const keep = (chunk) => {
       output = (output + chunk.toString()).slice(-4000);
@@ -334,14 +437,11 @@ function runCommand(dir, command, timeoutMs) {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+      killGroup(child);
     }, timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
+      running.delete(child);
       const ms = Date.now() - started;
       if (timedOut) return done({ ok: false, ms, why: 'timeout' });
       if (code !== 0) return done({ ok: false, ms, why: firstFailure(command, output) });
@@ -416,6 +516,8 @@ async function main() {
       all: { type: 'boolean', default: false },
       rerun: { type: 'string' },
       'skip-tests': { type: 'string' },
+      resume: { type: 'string' },
+      wide: { type: 'boolean', default: false },
     },
   });
   const options = {
@@ -430,14 +532,18 @@ async function main() {
   }
   const filters = values.files?.split(',').filter((s) => s.length > 0) ?? [];
   const selected = targets.filter(
-    (t) => filters.length === 0 || filters.some((f) => t.source.includes(f)),
+    (t) =>
+      (values.wide || !t.wideOnly) &&
+      (filters.length === 0 || filters.some((f) => t.source.includes(f))),
   );
   if (selected.length === 0) {
     console.error(`mutate: no target matches ${values.files}`);
     process.exit(2);
   }
   const equivalents = readEquivalents();
-  const every = selected.flatMap(mutantsOf);
+  const every = selected
+    .flatMap(mutantsOf)
+    .filter((m) => values.wide || !m.target.functions || m.target.functions.includes(m.fn));
   const known = new Set(every.map((m) => m.id));
   for (const id of equivalents.keys()) {
     if (!known.has(id) && filters.length === 0)
@@ -452,9 +558,28 @@ async function main() {
     return;
   }
 
+  // Results taken over from an earlier report: every one (--resume), or only the kills (--rerun).
+  const results = [];
+  const reuse = values.rerun ?? values.resume;
+  if (reuse !== undefined) {
+    const earlier = new Map(JSON.parse(readFileSync(reuse, 'utf8')).map((r) => [r.id, r]));
+    const again = [];
+    for (const mutant of mutants) {
+      const before = earlier.get(mutant.id);
+      if (before !== undefined && (before.killed || values.resume !== undefined)) {
+        results.push({ mutant, killed: before.killed, by: before.by, command: before.command });
+      } else {
+        again.push(mutant);
+      }
+    }
+    console.log(`mutate: ${results.length} taken from ${reuse}; running the other ${again.length}`);
+    mutants = again;
+  }
+
   const base = mkdtempSync(join(tmpdir(), 'trireme-mutate-'));
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.on(signal, () => {
+      for (const child of running) killGroup(child);
       rmSync(base, { recursive: true, force: true });
       process.exit(130);
     });
@@ -468,27 +593,12 @@ async function main() {
     for (const suite of suites) {
       commands[suite] = suiteCommands(suite, options, dirs[0]);
       const times = await baseline(dirs[0], commands[suite]);
-      timeouts[suite] = times.map((ms) => Math.max(8_000, 5 * ms));
+      timeouts[suite] = times.map((ms) => Math.max(4_000, 5 * ms));
       console.log(
         `mutate: ${suite} suite passes unmutated (${times.map((t) => `${(t / 1000).toFixed(1)}s`).join(' + ')})`,
       );
     }
     console.log(`mutate: ${mutants.length} mutants on ${workerCount} workers`);
-    const results = [];
-    if (values.rerun !== undefined) {
-      const earlier = new Map(JSON.parse(readFileSync(values.rerun, 'utf8')).map((r) => [r.id, r]));
-      const again = [];
-      for (const mutant of mutants) {
-        const before = earlier.get(mutant.id);
-        if (before?.killed)
-          results.push({ mutant, killed: true, by: before.by, command: before.command });
-        else again.push(mutant);
-      }
-      console.log(
-        `mutate: ${results.length} killed in ${values.rerun}; running the other ${again.length}`,
-      );
-      mutants = again;
-    }
     const total = results.length + mutants.length;
     let next = 0;
     const work = async (dir) => {
