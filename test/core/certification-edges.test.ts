@@ -133,3 +133,28 @@ test('replay purges what falls out of the window, as certify does', () => {
   cert.replay(ws(4, 3, []), true);
   assert.equal(cert.stats().indexedKeys, 0);
 });
+
+test('purging an old TOI mark keeps a newer TOI on the same table', () => {
+  const cert = new CertificationIndex(4);
+  const ddl = [{ database: 'db', table: 't' }];
+  verdict(cert, ws(1, 0, [], ddl));
+  verdict(cert, ws(2, 1, []));
+  verdict(cert, ws(3, 2, [], ddl));
+  verdict(cert, ws(4, 3, []));
+  verdict(cert, ws(5, 4, [])); // purges the TOI of seqno 1
+  assert.equal(
+    verdict(cert, ws(6, 2, [key('t', 1)])),
+    'conflict@3',
+    'the TOI of seqno 3 still counts',
+  );
+});
+
+test('purging an old write keeps a newer write of the same key', () => {
+  const cert = new CertificationIndex(4);
+  verdict(cert, ws(1, 0, [key('t', 1)]));
+  verdict(cert, ws(2, 1, []));
+  verdict(cert, ws(3, 2, [key('t', 1)]));
+  verdict(cert, ws(4, 3, []));
+  verdict(cert, ws(5, 4, []));
+  assert.equal(verdict(cert, ws(6, 2, [key('t', 1)])), 'conflict@3');
+});
