@@ -29,6 +29,7 @@ interface NodeSpec {
   readonly commit?: number;
   readonly checkQuorum?: boolean;
   readonly preVote?: boolean;
+  readonly inactiveTicks?: number;
 }
 
 function entry(i: number, spec: number | { term: number; config: ConfigState }): Entry {
@@ -57,7 +58,7 @@ function makeRaft(spec: NodeSpec = {}): Raft {
     id: n(spec.id ?? 1),
     heartbeatTicks: 2,
     electionTicks: 10,
-    inactiveTicks: 0,
+    inactiveTicks: spec.inactiveTicks ?? 0,
     catchUpReportEntries: 50,
     preVote: spec.preVote ?? true,
     checkQuorum: spec.checkQuorum ?? true,
@@ -414,8 +415,8 @@ test('pre-vote: a refusal from a higher term does not move a pre-candidate on', 
 // ---- commit ----
 
 /** A leader of `voters` in term 2 over a log of `log`, its own entries persisted. */
-function leader(voters: number, log: number[] = [1]): Raft {
-  const raft = makeRaft({ voters, term: 1, log, preVote: false });
+function leader(voters: number, log: number[] = [1], spec: NodeSpec = {}): Raft {
+  const raft = makeRaft({ voters, term: 1, log, preVote: false, ...spec });
   raft.step({ type: 'campaign' });
   drain(raft);
   for (let v = 2; v <= Math.floor(voters / 2) + 1; v++) answer(raft, v, false);
@@ -511,4 +512,162 @@ test('commit: a follower takes the leader commit only up to what it holds from t
     flowControl: false,
   });
   assert.equal(raft.log.commit, 2, 'a heartbeat cannot commit beyond the log');
+});
+
+// ---- configuration ----
+
+/** A leader of three in term 2 whose noop (index 2) has committed. */
+function settledLeader(spec: NodeSpec = {}): Raft {
+  const raft = leader(3, [1], spec);
+  ack(raft, 2, 2);
+  assert.equal(raft.log.commit, 2);
+  return raft;
+}
+
+const lastEntry = (raft: Raft): Entry => raft.log.entryAt(raft.log.lastIndex());
+
+test('config: no change before the leader committed an entry of its term', () => {
+  const raft = leader(3);
+  raft.step({ type: 'addLearner', node: n(4) });
+  drain(raft);
+  assert.equal(lastEntry(raft).kind, 'noop', 'held back');
+  ack(raft, 2, 2);
+  tick(raft, 1);
+  assert.equal(lastEntry(raft).kind, 'config', 'appended once the noop committed');
+  assert.deepEqual(raft.config(), { voters: [n(1), n(2), n(3)], learners: [n(4)] });
+  assert.equal(raft.configIndex(), 3, 'in force from its append, not its commit');
+});
+
+test('config: one uncommitted change at a time', () => {
+  const raft = settledLeader();
+  raft.step({ type: 'addLearner', node: n(4) });
+  drain(raft);
+  assert.equal(raft.configIndex(), 3);
+  raft.step({ type: 'removeNode', node: n(3) });
+  tick(raft, 3);
+  assert.equal(raft.log.lastIndex(), 3, 'the removal waits for the addition to commit');
+  ack(raft, 2, 3);
+  tick(raft, 1);
+  assert.equal(raft.configIndex(), 4);
+  assert.deepEqual(raft.config(), { voters: [n(1), n(2)], learners: [n(4)] });
+});
+
+test('config: a removed voter is still replicated to until its removal commits', () => {
+  const raft = settledLeader();
+  raft.step({ type: 'removeNode', node: n(3) });
+  drain(raft);
+  assert.deepEqual(raft.config().voters, [n(1), n(2)]);
+  const before = tick(raft, 2)
+    .filter((m) => m.type === 'heartbeat')
+    .map((m) => m.to);
+  assert.ok(before.includes(n(3)), 'n3 still hears from the leader');
+  ack(raft, 2, 3);
+  assert.equal(raft.log.commit, 3, 'a majority of the new configuration commits the removal');
+  const after = tick(raft, 2)
+    .filter((m) => m.type === 'heartbeat')
+    .map((m) => m.to);
+  assert.deepEqual(after, [n(2)], 'after it commits, n3 is forgotten');
+  assert.equal(raft.matchOf(n(3)), null);
+});
+
+test('config: the leader never removes itself, nor a node that is not there, nor adds a member', () => {
+  const raft = settledLeader();
+  for (const input of [
+    { type: 'removeNode', node: n(1) },
+    { type: 'removeNode', node: n(7) },
+    { type: 'addLearner', node: n(2) },
+  ] as const) {
+    raft.step(input);
+    tick(raft, 1);
+    assert.equal(raft.log.lastIndex(), 2, `${input.type} ${input.node}: nothing appended`);
+  }
+});
+
+test('config: a learner is promoted once it is active and has the commit index', () => {
+  const raft = settledLeader();
+  raft.step({ type: 'addLearner', node: n(4) });
+  drain(raft);
+  ack(raft, 2, 3);
+  assert.equal(raft.log.commit, 3);
+  tick(raft, 1);
+  assert.deepEqual(raft.config().learners, [n(4)], 'n4 has nothing yet');
+  ack(raft, 4, 2);
+  tick(raft, 1);
+  assert.deepEqual(raft.config().learners, [n(4)], 'n4 is behind the commit index');
+  ack(raft, 4, 3);
+  tick(raft, 1);
+  assert.deepEqual(raft.config(), { voters: [n(1), n(2), n(3), n(4)], learners: [] });
+});
+
+test('config: a member silent for inactiveTicks is removed, not one tick earlier', () => {
+  const raft = settledLeader({ inactiveTicks: 30 });
+  // n2 keeps answering; n3 never does.
+  for (let t = 1; t <= 29; t++) {
+    tick(raft, 1);
+    deliver(raft, {
+      type: 'heartbeatResponse',
+      from: n(2),
+      term: raft.term,
+      readSeq: 0,
+      applyQueue: 0,
+    });
+  }
+  assert.deepEqual(raft.config().voters, [n(1), n(2), n(3)], 'silent for 29 ticks: kept');
+  tick(raft, 1);
+  assert.deepEqual(raft.config().voters, [n(1), n(2)], 'silent for 30 ticks: removed');
+});
+
+test('config: a follower follows its log, and a truncated config entry reverts', () => {
+  const four = { voters: [n(1), n(2), n(3), n(4)], learners: [] };
+  const raft = makeRaft({ term: 1, log: [1, { term: 1, config: four }, 1] });
+  drain(raft);
+  assert.deepEqual(raft.config(), four, 'recovered from the log');
+  assert.deepEqual(raft.configAt(index(1)), config(3));
+  assert.deepEqual(raft.configAt(index(2)), four);
+  raft.step({
+    type: 'message',
+    message: {
+      type: 'append',
+      from: n(2),
+      to: n(1),
+      term: term(2),
+      prevIndex: index(1),
+      prevTerm: term(1),
+      entries: [entry(2, 2)],
+      commit: index(1),
+    },
+  });
+  const { events } = drain(raft);
+  assert.deepEqual(raft.config(), config(3), 'the configuration of the truncated entry is gone');
+  assert.deepEqual(
+    events.filter((e) => e.kind === 'config'),
+    [{ kind: 'config', config: config(3), index: 0 }],
+  );
+  assert.equal(raft.configIndex(), 0);
+});
+
+test('config: a config entry received from the leader takes effect on append', () => {
+  const four = { voters: [n(1), n(2), n(3), n(4)], learners: [] };
+  const raft = makeRaft({ term: 2, log: [1] });
+  drain(raft);
+  raft.step({
+    type: 'message',
+    message: {
+      type: 'append',
+      from: n(2),
+      to: n(1),
+      term: term(2),
+      prevIndex: index(1),
+      prevTerm: term(1),
+      entries: [entry(2, { term: 2, config: four }), entry(3, 2)],
+      commit: index(1),
+    },
+  });
+  const { events } = drain(raft);
+  assert.deepEqual(raft.config(), four);
+  assert.equal(raft.configIndex(), 2);
+  assert.deepEqual(
+    events.filter((e) => e.kind === 'config'),
+    [{ kind: 'config', config: four, index: 2 }],
+  );
 });
