@@ -387,8 +387,9 @@ function readEquivalents() {
   if (!existsSync(equivalentsDoc)) return new Map();
   const found = new Map();
   for (const line of readFileSync(equivalentsDoc, 'utf8').split('\n')) {
-    const match = /^- `(.+)` — (.+)$/.exec(line);
-    if (match) found.set(match[1], match[2]);
+    // An id holding a backtick is written in a double-backtick span: - `` id `` — reason.
+    const match = /^- (`{1,2}) ?(.+?) ?\1 — (.+)$/.exec(line);
+    if (match) found.set(match[2], match[3]);
   }
   return found;
 }
