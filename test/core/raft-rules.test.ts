@@ -671,3 +671,115 @@ test('config: a config entry received from the leader takes effect on append', (
     [{ kind: 'config', config: four, index: 2 }],
   );
 });
+
+// ---- who campaigns, and how ----
+
+test('campaign: a learner asked to campaign does nothing', () => {
+  const raft = makeRaft({ id: 4, voters: 3, learners: [4] });
+  drain(raft);
+  raft.step({ type: 'campaign' });
+  const { messages } = drain(raft);
+  assert.equal(raft.role, 'follower');
+  assert.equal(raft.term, 0);
+  assert.deepEqual(messages, []);
+});
+
+test('campaign: a leader asked to campaign stays leader in its term', () => {
+  const raft = settledLeader();
+  raft.step({ type: 'campaign' });
+  drain(raft);
+  assert.equal(raft.role, 'leader');
+  assert.equal(raft.term, 2);
+});
+
+test('campaign: a second pre-vote round counts only its own answers', () => {
+  const raft = makeRaft({ voters: 5, term: 1, log: [1] });
+  raft.step({ type: 'campaign' });
+  drain(raft);
+  deliver(raft, { type: 'preVoteResponse', from: n(2), term: term(2), reject: false });
+  assert.equal(raft.role, 'preCandidate', 'two of five');
+  raft.step({ type: 'campaign' }); // timed out: a new round
+  drain(raft);
+  deliver(raft, { type: 'preVoteResponse', from: n(3), term: term(2), reject: false });
+  assert.equal(raft.role, 'preCandidate', "n2's grant belonged to the last round");
+  deliver(raft, { type: 'preVoteResponse', from: n(2), term: term(2), reject: false });
+  assert.equal(raft.role, 'candidate', 'three of five in this round');
+  assert.equal(raft.term, 2);
+});
+
+test('campaign: only a leadership transfer sets the transfer flag on vote requests', () => {
+  const normal = makeRaft({ term: 3, log: [1, 3], preVote: false });
+  normal.step({ type: 'campaign' });
+  const asks = drain(normal).messages.filter((m) => m.type === 'vote');
+  assert.equal(asks.length, 2);
+  for (const m of asks) assert.ok(m.type === 'vote' && !m.transfer && m.term === 4);
+  const target = makeRaft({ term: 3, log: [1, 3] });
+  drain(target);
+  const sent = deliver(target, { type: 'timeoutNow', from: n(2), term: term(3) });
+  const votes = sent.filter((m) => m.type === 'vote');
+  assert.equal(target.role, 'candidate', 'timeoutNow skips the pre-vote');
+  assert.equal(votes.length, 2);
+  for (const m of votes) assert.ok(m.type === 'vote' && m.transfer && m.term === 4);
+});
+
+test('campaign: a node waiting for a state transfer does not campaign', () => {
+  const raft = makeRaft({ term: 2, log: [1] });
+  drain(raft);
+  const sent = deliver(raft, {
+    type: 'stateTransfer',
+    from: n(2),
+    term: term(2),
+    index: index(50),
+    donor: n(3),
+  });
+  assert.deepEqual(sent, []);
+  const asks = tick(raft, 60).filter((m) => m.type === 'preVote' || m.type === 'vote');
+  assert.deepEqual(asks, [], 'no election while the copy is pending');
+  assert.equal(raft.role, 'follower');
+  assert.deepEqual(deliver(raft, { type: 'timeoutNow', from: n(2), term: term(2) }), []);
+});
+
+test('membership: a learner is a member — it neither asks to join nor reports itself removed', () => {
+  const withLearner = { voters: [n(1), n(2), n(3)], learners: [n(4)] };
+  const raft = makeRaft({
+    id: 4,
+    term: 1,
+    log: [1, { term: 1, config: withLearner }],
+    commit: 2,
+  });
+  assert.equal(raft.isMember(), true);
+  assert.equal(raft.isVoter(), false);
+  deliver(raft, {
+    type: 'heartbeat',
+    from: n(1),
+    term: term(1),
+    commit: index(2),
+    readSeq: 0,
+    flowControl: false,
+  });
+  const asks: Message[] = [];
+  const events: RaftEvent[] = [];
+  for (let t = 0; t < 15; t++) {
+    raft.step({ type: 'tick' });
+    const out = drain(raft);
+    asks.push(...out.messages.filter((m) => m.type === 'join'));
+    events.push(...out.events);
+  }
+  assert.deepEqual(asks, [], 'a learner that hears its leader does not ask to join');
+  assert.deepEqual(
+    events.filter((e) => e.kind === 'removed'),
+    [],
+  );
+});
+
+test('configAt: the boundary configuration holds at the boundary, nothing before it', () => {
+  const four = { voters: [n(1), n(2), n(3), n(4)], learners: [] };
+  const raft = makeRaft({ term: 1, log: [1, 1, { term: 1, config: four }, 1], commit: 4 });
+  drain(raft);
+  raft.step({ type: 'compact', index: index(2) });
+  drain(raft);
+  assert.equal(raft.configAt(index(1)), null, 'before the boundary');
+  assert.deepEqual(raft.configAt(index(2)), config(3), 'at the boundary');
+  assert.deepEqual(raft.configAt(index(3)), four);
+  assert.deepEqual(raft.configAt(index(9)), four);
+});
