@@ -783,3 +783,114 @@ test('configAt: the boundary configuration holds at the boundary, nothing before
   assert.deepEqual(raft.configAt(index(3)), four);
   assert.deepEqual(raft.configAt(index(9)), four);
 });
+
+test('events: each change of role is reported once, with its term', () => {
+  const raft = makeRaft({ voters: 3, term: 1, log: [1] });
+  const events: RaftEvent[] = [];
+  raft.step({ type: 'campaign' });
+  events.push(...drain(raft).events);
+  raft.step({ type: 'campaign' }); // a second pre-vote round: still a pre-candidate
+  events.push(...drain(raft).events);
+  raft.step({
+    type: 'message',
+    message: { type: 'preVoteResponse', from: n(2), to: n(1), term: term(2), reject: false },
+  });
+  events.push(...drain(raft).events);
+  raft.step({
+    type: 'message',
+    message: { type: 'voteResponse', from: n(3), to: n(1), term: term(2), reject: false },
+  });
+  events.push(...drain(raft).events);
+  assert.deepEqual(
+    events.filter((e) => e.kind === 'role'),
+    [
+      { kind: 'role', role: 'preCandidate', term: 1 },
+      { kind: 'role', role: 'candidate', term: 2 },
+      { kind: 'role', role: 'leader', term: 2 },
+    ],
+  );
+  assert.deepEqual(
+    events.filter((e) => e.kind === 'leader'),
+    [{ kind: 'leader', leader: n(1), term: 2 }],
+    'no leader was known before, so only the new one is reported',
+  );
+});
+
+test('campaign: a transfer target gives up its leader and waits a whole timeout before trying again', () => {
+  const raft = makeRaft({ term: 3, log: [1, 3] });
+  drain(raft);
+  deliver(raft, {
+    type: 'heartbeat',
+    from: n(2),
+    term: term(3),
+    commit: index(0),
+    readSeq: 0,
+    flowControl: false,
+  });
+  tick(raft, 9);
+  raft.step({
+    type: 'message',
+    message: { type: 'timeoutNow', from: n(2), to: n(1), term: term(3) },
+  });
+  const { events } = drain(raft);
+  assert.equal(raft.role, 'candidate');
+  assert.equal(raft.leader, null, 'a candidate follows nobody');
+  assert.deepEqual(
+    events.filter((e) => e.kind === 'leader'),
+    [{ kind: 'leader', leader: null, term: 4 }],
+  );
+  const again = tick(raft, 9).filter((m) => m.type === 'preVote' || m.type === 'vote');
+  assert.deepEqual(again, [], 'the election timer started over');
+  assert.equal(raft.term, 4);
+});
+
+test('leader: a new leader probes right after its old last entry and gets a whole timeout before check-quorum', () => {
+  const raft = candidate(3);
+  raft.step({ type: 'tick' }); // the candidate's clock runs
+  for (let t = 0; t < 8; t++) raft.step({ type: 'tick' });
+  drain(raft);
+  assert.equal(raft.role, 'candidate');
+  raft.step({
+    type: 'message',
+    message: { type: 'voteResponse', from: n(2), to: n(1), term: term(1), reject: false },
+  });
+  const appends = drain(raft).messages.filter((m) => m.type === 'append');
+  assert.deepEqual(
+    appends.map(
+      (m) => m.type === 'append' && [m.to, m.prevIndex, m.prevTerm, indexesOf(m.entries)],
+    ),
+    [
+      [n(2), 0, 0, [1]],
+      [n(3), 0, 0, [1]],
+    ],
+    'the noop, after the empty log the leader started from',
+  );
+  tick(raft, 1);
+  assert.equal(raft.role, 'leader', 'no check-quorum round one tick into the term');
+});
+
+function indexesOf(entries: readonly Entry[]): number[] {
+  return entries.map((e) => e.index);
+}
+
+test('pc.bootstrap: the forced configuration is the first entry of the new leader, then leaves the hard state', () => {
+  const raft = makeRaft({ term: 3, log: [1, 3], commit: 1 });
+  drain(raft);
+  raft.step({ type: 'forceBootstrap', voters: [n(1)] });
+  const { events } = drain(raft);
+  assert.equal(raft.role, 'leader');
+  const first = raft.log.entryAt(3);
+  assert.equal(first.kind, 'config');
+  assert.deepEqual(first.config, { voters: [n(1)], learners: [] });
+  assert.equal(raft.hardState().forcedConfig, null, 'the log carries it now');
+  assert.deepEqual(raft.config(), { voters: [n(1)], learners: [] });
+  const report = events.find((e) => e.kind === 'forcedBootstrap');
+  assert.deepEqual(report, {
+    kind: 'forcedBootstrap',
+    voters: [n(1)],
+    uncertainFrom: 2,
+    uncertainTo: 2,
+    lostVoters: [n(2), n(3)],
+  });
+  assert.equal(raft.log.commit, 3, 'alone in its configuration, it commits at once');
+});
