@@ -894,3 +894,58 @@ test('pc.bootstrap: the forced configuration is the first entry of the new leade
   });
   assert.equal(raft.log.commit, 3, 'alone in its configuration, it commits at once');
 });
+
+test('leader: a leader that steps down and wins again starts afresh', () => {
+  const raft = leader(3);
+  raft.step({ type: 'readIndex', context: 7 }); // waits for an entry of term 2 to commit
+  tick(raft, 1);
+  raft.step({ type: 'transferLeadership', to: n(2) });
+  drain(raft);
+  deliver(raft, {
+    type: 'heartbeat',
+    from: n(3),
+    term: term(3),
+    commit: index(0),
+    readSeq: 0,
+    flowControl: false,
+  });
+  assert.equal(raft.role, 'follower');
+  assert.equal(raft.matchOf(n(2)), null, 'a follower keeps no progress');
+  raft.step({ type: 'campaign' });
+  drain(raft);
+  answer(raft, 2, false);
+  assert.equal(raft.role, 'leader');
+  assert.equal(raft.term, 4);
+  const last = raft.log.lastIndex();
+  const beats = tick(raft, 1).filter((m) => m.type === 'heartbeat');
+  assert.deepEqual(beats, [], 'the heartbeat timer started over');
+  assert.equal(tick(raft, 1).filter((m) => m.type === 'heartbeat').length, 2);
+  raft.step({ type: 'propose', proposals: [{ proposalId: 1, data: new Uint8Array(1) }] });
+  const { events } = drain(raft);
+  assert.deepEqual(
+    events.filter((e) => e.kind === 'proposalsDropped'),
+    [],
+    'the old transfer was forgotten',
+  );
+  assert.equal(raft.log.lastIndex(), last + 1);
+  raft.step({
+    type: 'message',
+    message: {
+      type: 'appendResponse',
+      from: n(2),
+      to: n(1),
+      term: term(4),
+      reject: false,
+      index: index(last + 1),
+      hintIndex: index(0),
+      hintTerm: term(0),
+    },
+  });
+  const after = drain(raft).events;
+  assert.equal(raft.log.commit, last + 1);
+  assert.deepEqual(
+    after.filter((e) => e.kind === 'readReady'),
+    [],
+    'a read asked of the old term is not answered in the new one',
+  );
+});
