@@ -13,6 +13,7 @@ import type {
   RaftEvent,
   RaftOptions,
 } from '../../src/core/consensus/types.js';
+import { defaultRaftLimits } from '../../src/core/limits.js';
 import { Xoshiro128 } from '../../src/core/prng.js';
 import { index, nodeId, term, type NodeId } from '../../src/core/types.js';
 
@@ -30,6 +31,7 @@ interface NodeSpec {
   readonly checkQuorum?: boolean;
   readonly preVote?: boolean;
   readonly inactiveTicks?: number;
+  readonly uncommittedBytesMax?: number;
 }
 
 function entry(i: number, spec: number | { term: number; config: ConfigState }): Entry {
@@ -81,6 +83,9 @@ function makeRaft(spec: NodeSpec = {}): Raft {
       applied: index(spec.commit ?? 0),
     },
     new Xoshiro128(1),
+    spec.uncommittedBytesMax === undefined
+      ? defaultRaftLimits
+      : { ...defaultRaftLimits, uncommittedBytesMax: spec.uncommittedBytesMax },
   );
 }
 
@@ -948,4 +953,61 @@ test('leader: a leader that steps down and wins again starts afresh', () => {
     [],
     'a read asked of the old term is not answered in the new one',
   );
+});
+
+test('leader: bytes left uncommitted in an earlier term do not count against a new term', () => {
+  // uncommittedBytesMax 200: a noop costs 32 bytes (the entry overhead), a 100-byte proposal 132.
+  const raft = leader(3, [1], { uncommittedBytesMax: 200 });
+  const propose = (id: number): RaftEvent[] => {
+    raft.step({ type: 'propose', proposals: [{ proposalId: id, data: new Uint8Array(100) }] });
+    return drain(raft).events.filter((e) => e.kind === 'proposalsDropped');
+  };
+  assert.deepEqual(propose(1), [], '32 + 132 bytes uncommitted');
+  deliver(raft, {
+    type: 'heartbeat',
+    from: n(3),
+    term: term(3),
+    commit: index(0),
+    readSeq: 0,
+    flowControl: false,
+  });
+  raft.step({ type: 'campaign' });
+  drain(raft);
+  answer(raft, 2, false);
+  assert.equal(raft.role, 'leader');
+  assert.deepEqual(propose(2), [], 'the new term counts its own noop and this proposal only');
+  assert.equal(propose(3).length, 1, 'and the next one is over the limit');
+});
+
+test('vote: without check-quorum there is no lease', () => {
+  const raft = makeRaft({ term: 2, log: [1, 2], checkQuorum: false });
+  drain(raft);
+  deliver(raft, {
+    type: 'heartbeat',
+    from: n(2),
+    term: term(2),
+    commit: index(0),
+    readSeq: 0,
+    flowControl: false,
+  });
+  const answers = deliver(raft, {
+    type: 'vote',
+    from: n(3),
+    term: term(3),
+    lastIndex: index(2),
+    lastTerm: term(2),
+    transfer: false,
+  });
+  assert.equal(answers.length, 1);
+  assert.ok(answers[0]!.type === 'voteResponse' && !answers[0]!.reject);
+});
+
+test('membership: a vote request from outside the configuration is a request to join', () => {
+  for (const type of ['vote', 'preVote'] as const) {
+    const raft = settledLeader();
+    const ask = { from: n(7), term: term(9), lastIndex: index(0), lastTerm: term(0) };
+    deliver(raft, type === 'vote' ? { type, ...ask, transfer: false } : { type, ...ask });
+    assert.equal(raft.role, 'leader', `${type}: the lease holds`);
+    assert.deepEqual(raft.config().learners, [n(7)], `${type}: n7 is added as a learner`);
+  }
 });
