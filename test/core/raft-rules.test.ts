@@ -1011,3 +1011,47 @@ test('membership: a vote request from outside the configuration is a request to 
     assert.deepEqual(raft.config().learners, [n(7)], `${type}: n7 is added as a learner`);
   }
 });
+
+test('leader events: a message from a newer leader moves straight to it, with no leaderless step', () => {
+  const fromNewLeader: WithoutTo<Message>[] = [
+    {
+      type: 'append',
+      from: n(3),
+      term: term(3),
+      prevIndex: index(1),
+      prevTerm: term(1),
+      entries: [],
+      commit: index(0),
+    },
+    {
+      type: 'heartbeat',
+      from: n(3),
+      term: term(3),
+      commit: index(0),
+      readSeq: 0,
+      flowControl: false,
+    },
+    { type: 'stateTransfer', from: n(3), term: term(3), index: index(1), donor: n(2) },
+  ];
+  for (const message of fromNewLeader) {
+    const raft = makeRaft({ term: 2, log: [1], commit: 1 });
+    drain(raft);
+    deliver(raft, {
+      type: 'heartbeat',
+      from: n(2),
+      term: term(2),
+      commit: index(1),
+      readSeq: 0,
+      flowControl: false,
+    });
+    tick(raft, 10); // the lease is over
+    raft.step({ type: 'message', message: { ...message, to: n(1) } as Message });
+    const { events } = drain(raft);
+    assert.deepEqual(
+      events.filter((e) => e.kind === 'leader'),
+      [{ kind: 'leader', leader: n(3), term: 3 }],
+      message.type,
+    );
+    assert.equal(raft.term, 3);
+  }
+});
