@@ -1055,3 +1055,60 @@ test('leader events: a message from a newer leader moves straight to it, with no
     assert.equal(raft.term, 3);
   }
 });
+
+test('stale term: a stale leader hears of the newer term when pre-vote or check-quorum could strand it', () => {
+  const stale: WithoutTo<Message>[] = [
+    {
+      type: 'append',
+      from: n(2),
+      term: term(1),
+      prevIndex: index(0),
+      prevTerm: term(0),
+      entries: [],
+      commit: index(0),
+    },
+    {
+      type: 'heartbeat',
+      from: n(2),
+      term: term(1),
+      commit: index(0),
+      readSeq: 0,
+      flowControl: false,
+    },
+    {
+      type: 'appendResponse',
+      from: n(2),
+      term: term(1),
+      reject: false,
+      index: index(0),
+      hintIndex: index(0),
+      hintTerm: term(0),
+    },
+  ];
+  const cases: Array<[boolean, boolean, string, boolean]> = [];
+  for (const [checkQuorum, preVote] of [
+    [true, true],
+    [true, false],
+    [false, true],
+    [false, false],
+  ] as const) {
+    for (const m of stale) {
+      const told = (checkQuorum || preVote) && (m.type === 'append' || m.type === 'heartbeat');
+      cases.push([checkQuorum, preVote, m.type, told]);
+      const raft = makeRaft({ term: 5, log: [1], checkQuorum, preVote });
+      drain(raft);
+      const sent = deliver(raft, m);
+      const name = `checkQuorum ${checkQuorum}, preVote ${preVote}, ${m.type}`;
+      if (told) {
+        assert.equal(sent.length, 1, name);
+        assert.equal(sent[0]!.type, 'heartbeatResponse', name);
+        assert.equal(sent[0]!.term, 5, name);
+        assert.equal(sent[0]!.to, n(2), name);
+      } else {
+        assert.deepEqual(sent, [], name);
+      }
+      assert.equal(raft.term, 5);
+    }
+  }
+  assert.equal(cases.filter((c) => c[3]).length, 6);
+});
