@@ -1112,3 +1112,28 @@ test('stale term: a stale leader hears of the newer term when pre-vote or check-
   }
   assert.equal(cases.filter((c) => c[3]).length, 6);
 });
+
+test('vote: a follower that knows the leader of its term votes for no one else in it', () => {
+  const raft = makeRaft({ term: 3, log: [1] });
+  drain(raft);
+  deliver(raft, {
+    type: 'heartbeat',
+    from: n(2),
+    term: term(3),
+    commit: index(0),
+    readSeq: 0,
+    flowControl: false,
+  });
+  assert.equal(raft.votedFor, null, 'it learned the leader without voting');
+  const answers = deliver(raft, {
+    type: 'vote',
+    from: n(3),
+    term: term(3),
+    lastIndex: index(9),
+    lastTerm: term(3),
+    transfer: false,
+  });
+  assert.equal(answers.length, 1);
+  assert.ok(answers[0]!.type === 'voteResponse' && answers[0]!.reject);
+  assert.equal(raft.votedFor, null);
+});
