@@ -1137,3 +1137,60 @@ test('vote: a follower that knows the leader of its term votes for no one else i
   assert.ok(answers[0]!.type === 'voteResponse' && answers[0]!.reject);
   assert.equal(raft.votedFor, null);
 });
+
+test('vote: granting a vote restarts the election timer', () => {
+  const raft = makeRaft({ term: 3, log: [1] });
+  drain(raft);
+  tick(raft, 9);
+  const answers = deliver(raft, {
+    type: 'vote',
+    from: n(2),
+    term: term(3),
+    lastIndex: index(1),
+    lastTerm: term(1),
+    transfer: false,
+  });
+  assert.ok(answers.length === 1 && answers[0]!.type === 'voteResponse' && !answers[0]!.reject);
+  const asks = tick(raft, 9).filter((m) => m.type === 'preVote' || m.type === 'vote');
+  assert.deepEqual(asks, [], 'the candidate it voted for gets a whole timeout');
+});
+
+test('the leader of the current term is followed by candidates and leaderless followers alike', () => {
+  const fromLeader = (t: number): WithoutTo<Message>[] => [
+    {
+      type: 'append',
+      from: n(2),
+      term: term(t),
+      prevIndex: index(1),
+      prevTerm: term(1),
+      entries: [],
+      commit: index(0),
+    },
+    {
+      type: 'heartbeat',
+      from: n(2),
+      term: term(t),
+      commit: index(0),
+      readSeq: 0,
+      flowControl: false,
+    },
+    { type: 'stateTransfer', from: n(2), term: term(t), index: index(1), donor: n(3) },
+  ];
+  for (const message of fromLeader(1)) {
+    const raft = makeRaft({ term: 0, log: [1], preVote: false, commit: 1 });
+    raft.step({ type: 'campaign' });
+    drain(raft);
+    assert.equal(raft.role, 'candidate');
+    deliver(raft, message);
+    assert.equal(raft.role, 'follower', `a candidate of the same term yields to ${message.type}`);
+    assert.equal(raft.leader, n(2));
+    assert.equal(raft.term, 1);
+  }
+  for (const message of fromLeader(4)) {
+    const raft = makeRaft({ term: 4, log: [1], commit: 1 });
+    drain(raft);
+    assert.equal(raft.leader, null);
+    deliver(raft, message);
+    assert.equal(raft.leader, n(2), `a leaderless follower learns its leader from ${message.type}`);
+  }
+});
