@@ -32,6 +32,8 @@ interface NodeSpec {
   readonly preVote?: boolean;
   readonly inactiveTicks?: number;
   readonly uncommittedBytesMax?: number;
+  /** A configuration forced by pc.bootstrap, still in the hard state. */
+  readonly forced?: number;
 }
 
 function entry(i: number, spec: number | { term: number; config: ConfigState }): Entry {
@@ -78,6 +80,7 @@ function makeRaft(spec: NodeSpec = {}): Raft {
         term: term(spec.term ?? 0),
         vote: spec.vote === undefined || spec.vote === null ? null : n(spec.vote),
         commit: index(spec.commit ?? 0),
+        forcedConfig: spec.forced === undefined ? null : config(spec.forced),
       },
       entries: log,
       applied: index(spec.commit ?? 0),
@@ -1192,5 +1195,65 @@ test('the leader of the current term is followed by candidates and leaderless fo
     assert.equal(raft.leader, null);
     deliver(raft, message);
     assert.equal(raft.leader, n(2), `a leaderless follower learns its leader from ${message.type}`);
+  }
+});
+
+test('append: a follower that only gets appends (no heartbeats) keeps its leader', () => {
+  const raft = makeRaft({ term: 2, log: [1] });
+  drain(raft);
+  for (let round = 0; round < 8; round++) {
+    deliver(raft, {
+      type: 'append',
+      from: n(2),
+      term: term(2),
+      prevIndex: index(1),
+      prevTerm: term(1),
+      entries: [],
+      commit: index(1),
+    });
+    const asks = tick(raft, 5).filter((m) => m.type === 'preVote' || m.type === 'vote');
+    assert.deepEqual(asks, [], `round ${round}`);
+  }
+});
+
+test('append: the rejection hint searches from the failed prevIndex, not from the end of the log', () => {
+  const raft = makeRaft({ term: 3, log: [1, 1, 2, 2, 2] });
+  drain(raft);
+  const sent = deliver(raft, {
+    type: 'append',
+    from: n(2),
+    term: term(3),
+    prevIndex: index(3),
+    prevTerm: term(3),
+    entries: [],
+    commit: index(0),
+  });
+  assert.equal(sent.length, 1);
+  const reply = sent[0]!;
+  assert.ok(reply.type === 'appendResponse' && reply.reject);
+  assert.deepEqual([reply.index, reply.hintIndex, reply.hintTerm], [3, 3, 2]);
+});
+
+test('pc.bootstrap: a leader reaching the node ends its forced configuration', () => {
+  for (const type of ['append', 'heartbeat'] as const) {
+    const raft = makeRaft({ term: 2, log: [1], commit: 1, forced: 1 });
+    drain(raft);
+    assert.deepEqual(raft.config().voters, [n(1)], 'the forced configuration is in force');
+    deliver(
+      raft,
+      type === 'append'
+        ? {
+            type,
+            from: n(2),
+            term: term(3),
+            prevIndex: index(1),
+            prevTerm: term(1),
+            entries: [],
+            commit: index(1),
+          }
+        : { type, from: n(2), term: term(3), commit: index(1), readSeq: 0, flowControl: false },
+    );
+    assert.equal(raft.hardState().forcedConfig, null, type);
+    assert.deepEqual(raft.config(), config(3), type);
   }
 });
