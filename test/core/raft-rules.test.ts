@@ -1257,3 +1257,135 @@ test('pc.bootstrap: a leader reaching the node ends its forced configuration', (
     assert.deepEqual(raft.config(), config(3), type);
   }
 });
+
+// ---- what a commit sends, and what it frees ----
+
+function appendsTo(messages: readonly Message[], to: number): Message[] {
+  return messages.filter((m) => m.type === 'append' && m.to === n(to));
+}
+
+test('commit: a commit is broadcast at once; an acknowledgement that commits nothing is not', () => {
+  const raft = leader(3);
+  // n3 acknowledges the old entry: it is replicating, with the noop in flight.
+  deliver(raft, {
+    type: 'appendResponse',
+    from: n(3),
+    term: raft.term,
+    reject: false,
+    index: index(1),
+    hintIndex: index(0),
+    hintTerm: term(0),
+  });
+  const onCommit = deliver(raft, {
+    type: 'appendResponse',
+    from: n(2),
+    term: raft.term,
+    reject: false,
+    index: index(2),
+    hintIndex: index(0),
+    hintTerm: term(0),
+  });
+  assert.equal(raft.log.commit, 2);
+  const toN3 = appendsTo(onCommit, 3);
+  assert.equal(toN3.length, 1, 'n3 hears of the commit with no delay');
+  assert.ok(toN3[0]!.type === 'append' && toN3[0]!.commit === 2);
+  const onLateAck = deliver(raft, {
+    type: 'appendResponse',
+    from: n(3),
+    term: raft.term,
+    reject: false,
+    index: index(2),
+    hintIndex: index(0),
+    hintTerm: term(0),
+  });
+  assert.deepEqual(onLateAck, [], 'n3 catching up to the commit index sends nothing');
+});
+
+test('commit: an acknowledgement of old-term entries commits nothing and is not broadcast', () => {
+  const raft = leader(3, [1, 1]);
+  ack(raft, 3, 1); // n3 replicates, the noop (3) in flight
+  const sent = deliver(raft, {
+    type: 'appendResponse',
+    from: n(2),
+    term: raft.term,
+    reject: false,
+    index: index(2),
+    hintIndex: index(0),
+    hintTerm: term(0),
+  });
+  assert.equal(raft.log.commit, 0);
+  assert.deepEqual(appendsTo(sent, 3), [], 'nothing for n3');
+});
+
+function proposeBytes(raft: Raft, id: number, bytes: number): boolean {
+  raft.step({ type: 'propose', proposals: [{ proposalId: id, data: new Uint8Array(bytes) }] });
+  return drain(raft).events.every((e) => e.kind !== 'proposalsDropped');
+}
+
+test('uncommitted bytes: each commit frees exactly what it committed', () => {
+  // 150 bytes: one 100-byte proposal (132 with the entry overhead) fits, two do not.
+  const raft = leader(3, [], { uncommittedBytesMax: 150 });
+  ack(raft, 2, 1);
+  for (let round = 1; round <= 3; round++) {
+    assert.ok(proposeBytes(raft, round, 100), `round ${round}: admitted`);
+    ack(raft, 2, raft.log.lastIndex());
+    assert.equal(raft.log.commit, raft.log.lastIndex());
+  }
+  assert.ok(proposeBytes(raft, 10, 100));
+  assert.ok(!proposeBytes(raft, 11, 100), 'two uncommitted proposals are over the limit');
+});
+
+test('uncommitted bytes: a partial commit frees only what it committed', () => {
+  const raft = leader(3, [], { uncommittedBytesMax: 270 });
+  ack(raft, 2, 1);
+  assert.ok(proposeBytes(raft, 1, 100));
+  assert.ok(proposeBytes(raft, 2, 100), '264 bytes uncommitted');
+  ack(raft, 2, 2);
+  assert.equal(raft.log.commit, 2);
+  assert.ok(proposeBytes(raft, 3, 100), '264 again');
+  assert.ok(!proposeBytes(raft, 4, 100), '396 would be over');
+});
+
+test('uncommitted bytes: committing entries of an earlier term never leaves credit', () => {
+  // The old entry was never counted in this term; committing it must not lower the count below 0.
+  const raft = leader(3, [1, 1, 1], { uncommittedBytesMax: 250 });
+  ack(raft, 2, raft.log.lastIndex());
+  assert.equal(raft.log.commit, 4);
+  assert.ok(proposeBytes(raft, 1, 100));
+  assert.ok(!proposeBytes(raft, 2, 100), '264 bytes are over 250');
+});
+
+test('membership: a follower learns it was removed when the removal commits', () => {
+  const two = { voters: [n(1), n(2)], learners: [] };
+  const raft = makeRaft({ id: 3, term: 2, log: [1] });
+  drain(raft);
+  deliver(raft, {
+    type: 'append',
+    from: n(1),
+    term: term(2),
+    prevIndex: index(1),
+    prevTerm: term(1),
+    entries: [entry(2, { term: 2, config: two })],
+    commit: index(1),
+  });
+  assert.equal(raft.isMember(), false);
+  const { events } = (() => {
+    raft.step({
+      type: 'message',
+      message: {
+        type: 'heartbeat',
+        from: n(1),
+        to: n(3),
+        term: term(2),
+        commit: index(2),
+        readSeq: 0,
+        flowControl: false,
+      },
+    });
+    return drain(raft);
+  })();
+  assert.deepEqual(
+    events.filter((e) => e.kind === 'removed'),
+    [{ kind: 'removed', index: 2 }],
+  );
+});
