@@ -1365,7 +1365,7 @@ test('membership: a follower learns it was removed when the removal commits', ()
     term: term(2),
     prevIndex: index(1),
     prevTerm: term(1),
-    entries: [entry(2, { term: 2, config: two })],
+    entries: [entry(2, { term: 2, config: two }), entry(3, 2)],
     commit: index(1),
   });
   assert.equal(raft.isMember(), false);
@@ -1388,4 +1388,73 @@ test('membership: a follower learns it was removed when the removal commits', ()
     events.filter((e) => e.kind === 'removed'),
     [{ kind: 'removed', index: 2 }],
   );
+  raft.step({
+    type: 'message',
+    message: {
+      type: 'heartbeat',
+      from: n(1),
+      to: n(3),
+      term: term(2),
+      commit: index(3),
+      readSeq: 0,
+      flowControl: false,
+    },
+  });
+  assert.deepEqual(
+    drain(raft).events.filter((e) => e.kind === 'removed'),
+    [],
+    'told once',
+  );
+});
+
+test('membership: a joiner outside the configuration is not told it was removed', () => {
+  const raft = makeRaft({ id: 4, term: 2, log: [1] });
+  drain(raft);
+  raft.step({
+    type: 'message',
+    message: {
+      type: 'append',
+      from: n(1),
+      to: n(4),
+      term: term(2),
+      prevIndex: index(1),
+      prevTerm: term(1),
+      entries: [entry(2, 2)],
+      commit: index(2),
+    },
+  });
+  const { events } = drain(raft);
+  assert.equal(raft.log.commit, 2);
+  assert.deepEqual(
+    events.filter((e) => e.kind === 'removed'),
+    [],
+  );
+});
+
+test('reads: a read that waited for the first commit of the term is answered once, after it', () => {
+  const raft = leader(3);
+  raft.step({ type: 'readIndex', context: 5 });
+  drain(raft);
+  const heartbeat = (from: number, readSeq: number): RaftEvent[] => {
+    raft.step({
+      type: 'message',
+      message: {
+        type: 'heartbeatResponse',
+        from: n(from),
+        to: n(1),
+        term: raft.term,
+        readSeq,
+        applyQueue: 0,
+      },
+    });
+    return drain(raft).events.filter((e) => e.kind === 'readReady');
+  };
+  ack(raft, 2, 2);
+  assert.equal(raft.log.commit, 2);
+  assert.deepEqual(heartbeat(2, 1), [{ kind: 'readReady', context: 5, index: 2 }]);
+  raft.step({ type: 'propose', proposals: [{ proposalId: 1, data: new Uint8Array(1) }] });
+  drain(raft);
+  ack(raft, 2, 3);
+  assert.equal(raft.log.commit, 3);
+  assert.deepEqual(heartbeat(2, 2), [], 'answered once');
 });
