@@ -495,6 +495,32 @@ test('commit: the leader counts its own log only as far as it is durable', () =>
   assert.equal(raft.log.commit, 0, 'one follower and an unpersisted own copy are no majority');
   raft.step({ type: 'persisted', index: index(2), term: term(2) });
   assert.equal(raft.log.commit, 2, 'once durable here, it commits');
+  const toN2 = appendsTo(drain(raft).messages, 2);
+  assert.ok(
+    toN2.length === 1 && toN2[0]!.type === 'append' && toN2[0]!.commit === 2,
+    'and tells the followers at once',
+  );
+});
+
+test('persisted: only reports of handed-out entries of the right term move the durable index', () => {
+  const raft = settledLeader();
+  assert.equal(raft.matchOf(n(1)), 2);
+  raft.step({ type: 'propose', proposals: [{ proposalId: 1, data: new Uint8Array(1) }] });
+  // Entry 3 is in the log but not handed out for persisting yet.
+  raft.step({ type: 'persisted', index: index(3), term: term(2) });
+  assert.equal(raft.matchOf(n(1)), 2, 'not handed out: ignored');
+  const ready = raft.ready();
+  raft.advance();
+  assert.deepEqual(
+    ready.entries.map((e) => e.index),
+    [3],
+  );
+  raft.step({ type: 'persisted', index: index(3), term: term(1) });
+  assert.equal(raft.matchOf(n(1)), 2, 'another term: an overwritten entry, ignored');
+  raft.step({ type: 'persisted', index: index(3), term: term(2) });
+  assert.equal(raft.matchOf(n(1)), 3);
+  raft.step({ type: 'persisted', index: index(2), term: term(2) });
+  assert.equal(raft.matchOf(n(1)), 3, 'a late report never moves it back');
 });
 
 test('commit: a follower takes the leader commit only up to what it holds from this leader', () => {
@@ -540,8 +566,13 @@ test('config: no change before the leader committed an entry of its term', () =>
   drain(raft);
   assert.equal(lastEntry(raft).kind, 'noop', 'held back');
   ack(raft, 2, 2);
-  tick(raft, 1);
+  raft.step({ type: 'tick' });
+  const { events } = drain(raft);
   assert.equal(lastEntry(raft).kind, 'config', 'appended once the noop committed');
+  assert.deepEqual(
+    events.filter((e) => e.kind === 'config'),
+    [{ kind: 'config', config: { voters: [n(1), n(2), n(3)], learners: [n(4)] }, index: 3 }],
+  );
   assert.deepEqual(raft.config(), { voters: [n(1), n(2), n(3)], learners: [n(4)] });
   assert.equal(raft.configIndex(), 3, 'in force from its append, not its commit');
 });
@@ -1457,4 +1488,16 @@ test('reads: a read that waited for the first commit of the term is answered onc
   ack(raft, 2, 3);
   assert.equal(raft.log.commit, 3);
   assert.deepEqual(heartbeat(2, 2), [], 'answered once');
+});
+
+test('config: a new leader still replicates to a voter its uncommitted configuration removed', () => {
+  const two = { voters: [n(1), n(2)], learners: [] };
+  const raft = makeRaft({ term: 1, log: [1, { term: 1, config: two }], commit: 1, preVote: false });
+  drain(raft);
+  raft.step({ type: 'campaign' });
+  drain(raft);
+  const sent = deliver(raft, { type: 'voteResponse', from: n(2), term: term(2), reject: false });
+  assert.equal(raft.role, 'leader');
+  assert.equal(appendsTo(sent, 3).length, 1, 'n3 must still learn of its removal');
+  assert.equal(appendsTo(sent, 2).length, 1);
 });
