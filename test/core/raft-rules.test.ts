@@ -1501,3 +1501,41 @@ test('config: a new leader still replicates to a voter its uncommitted configura
   assert.equal(appendsTo(sent, 3).length, 1, 'n3 must still learn of its removal');
   assert.equal(appendsTo(sent, 2).length, 1);
 });
+
+test('compaction: the boundary and its configuration are reported once, at the right index', () => {
+  const four = { voters: [n(1), n(2), n(3), n(4)], learners: [] };
+  const raft = makeRaft({ term: 1, log: [1, 1, { term: 1, config: four }, 1], commit: 4 });
+  drain(raft);
+  const compact = (at: number) => {
+    raft.step({ type: 'compact', index: index(at) });
+    const ready = raft.ready();
+    raft.advance();
+    return ready.boundary;
+  };
+  assert.deepEqual(compact(2), { index: 2, term: 1, config: config(3) });
+  assert.equal(compact(2), null, 'at the boundary again: nothing to persist');
+  assert.equal(compact(1), null, 'below it: nothing');
+  assert.equal(raft.configAt(index(1)), null);
+  assert.deepEqual(raft.configAt(index(2)), config(3));
+  assert.deepEqual(compact(3), { index: 3, term: 1, config: four }, 'a config entry at the point');
+  assert.deepEqual(raft.configAt(index(3)), four);
+  assert.equal(raft.configAt(index(2)), null);
+  assert.deepEqual(raft.config(), four);
+});
+
+test('state transfer: once the copy is installed the node may campaign again', () => {
+  const raft = makeRaft({ term: 2, log: [1] });
+  drain(raft);
+  deliver(raft, {
+    type: 'stateTransfer',
+    from: n(2),
+    term: term(2),
+    index: index(50),
+    donor: n(3),
+  });
+  raft.step({ type: 'stateTransferred', index: index(50), term: term(2), config: config(3) });
+  drain(raft);
+  assert.equal(raft.log.lastIndex(), 50);
+  deliver(raft, { type: 'timeoutNow', from: n(2), term: term(2) });
+  assert.equal(raft.role, 'candidate');
+});
