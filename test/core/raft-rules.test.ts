@@ -1523,7 +1523,8 @@ test('compaction: the boundary and its configuration are reported once, at the r
   assert.deepEqual(raft.config(), four);
 });
 
-test('state transfer: once the copy is installed the node may campaign again', () => {
+test('state transfer: the copy replaces log, boundary and configuration; then the node may campaign', () => {
+  const four = { voters: [n(1), n(2), n(3), n(4)], learners: [] };
   const raft = makeRaft({ term: 2, log: [1] });
   drain(raft);
   deliver(raft, {
@@ -1533,9 +1534,28 @@ test('state transfer: once the copy is installed the node may campaign again', (
     index: index(50),
     donor: n(3),
   });
-  raft.step({ type: 'stateTransferred', index: index(50), term: term(2), config: config(3) });
-  drain(raft);
+  raft.step({ type: 'stateTransferred', index: index(50), term: term(2), config: four });
+  const ready = raft.ready();
+  raft.advance();
+  assert.deepEqual(ready.boundary, { index: 50, term: 2, config: four });
+  assert.equal(ready.resetLog, true);
+  assert.deepEqual(
+    ready.events.filter((e) => e.kind === 'config'),
+    [{ kind: 'config', config: four, index: 50 }],
+  );
+  assert.ok(
+    ready.messages.some((m) => m.type === 'appendResponse' && m.to === n(2) && m.index === 50),
+    'the leader hears where to go on from',
+  );
   assert.equal(raft.log.lastIndex(), 50);
+  assert.deepEqual(raft.config(), four);
+  assert.deepEqual(raft.configAt(index(50)), four);
+  raft.step({ type: 'stateTransferred', index: index(40), term: term(2), config: config(3) });
+  const stale = raft.ready();
+  raft.advance();
+  assert.equal(stale.boundary, null, 'an older copy than the log is ignored');
+  assert.equal(raft.log.lastIndex(), 50);
+  assert.deepEqual(raft.config(), four);
   deliver(raft, { type: 'timeoutNow', from: n(2), term: term(2) });
   assert.equal(raft.role, 'candidate');
 });
