@@ -1544,7 +1544,9 @@ test('state transfer: the copy replaces log, boundary and configuration; then th
     [{ kind: 'config', config: four, index: 50 }],
   );
   assert.ok(
-    ready.messages.some((m) => m.type === 'appendResponse' && m.to === n(2) && m.index === 50),
+    ready.messages.some(
+      (m) => m.type === 'appendResponse' && m.to === n(2) && m.index === 50 && !m.reject,
+    ),
     'the leader hears where to go on from',
   );
   assert.equal(raft.log.lastIndex(), 50);
@@ -1558,4 +1560,43 @@ test('state transfer: the copy replaces log, boundary and configuration; then th
   assert.deepEqual(raft.config(), four);
   deliver(raft, { type: 'timeoutNow', from: n(2), term: term(2) });
   assert.equal(raft.role, 'candidate');
+});
+
+test('membership queue: changes apply one at a time, in the order asked, each once', () => {
+  const raft = settledLeader();
+  raft.step({ type: 'addLearner', node: n(4) });
+  drain(raft);
+  assert.equal(raft.configIndex(), 3);
+  raft.step({ type: 'addLearner', node: n(5) });
+  raft.step({ type: 'addLearner', node: n(5) });
+  raft.step({ type: 'removeNode', node: n(4) });
+  raft.step({ type: 'addLearner', node: n(6) });
+  drain(raft);
+  assert.equal(raft.log.lastIndex(), 3, 'queued behind the uncommitted change');
+  const expected = [
+    { voters: [n(1), n(2), n(3)], learners: [n(4), n(5)] },
+    { voters: [n(1), n(2), n(3)], learners: [n(5)] },
+    { voters: [n(1), n(2), n(3)], learners: [n(5), n(6)] },
+  ];
+  for (const [i, want] of expected.entries()) {
+    ack(raft, 2, raft.log.lastIndex());
+    tick(raft, 1);
+    assert.equal(raft.configIndex(), 4 + i, `change ${i + 1} is appended on the next tick`);
+    assert.deepEqual(raft.config(), want);
+  }
+  ack(raft, 2, raft.log.lastIndex());
+  tick(raft, 3);
+  assert.equal(raft.configIndex(), 6, 'nothing left');
+});
+
+test('membership queue: a follower queues nothing for when it leads later', () => {
+  const raft = makeRaft({ term: 1, log: [1], preVote: false });
+  drain(raft);
+  raft.step({ type: 'addLearner', node: n(4) });
+  raft.step({ type: 'campaign' });
+  drain(raft);
+  answer(raft, 2, false);
+  ack(raft, 2, 2);
+  tick(raft, 3);
+  assert.deepEqual(raft.config(), config(3));
 });
