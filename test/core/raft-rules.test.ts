@@ -1600,3 +1600,14 @@ test('membership queue: a follower queues nothing for when it leads later', () =
   tick(raft, 3);
   assert.deepEqual(raft.config(), config(3));
 });
+
+test('config: no change while leadership is being handed over', () => {
+  const raft = settledLeader();
+  raft.step({ type: 'transferLeadership', to: n(3) }); // n3 is behind: the transfer waits for it
+  raft.step({ type: 'addLearner', node: n(4) });
+  tick(raft, 5);
+  assert.equal(raft.log.lastIndex(), 2, 'held back during the transfer');
+  tick(raft, 5); // the transfer times out after an election timeout
+  assert.equal(raft.role, 'leader');
+  assert.deepEqual(raft.config().learners, [n(4)]);
+});
