@@ -580,7 +580,11 @@ test('config: no change before the leader committed an entry of its term', () =>
 test('config: one uncommitted change at a time', () => {
   const raft = settledLeader();
   raft.step({ type: 'addLearner', node: n(4) });
-  drain(raft);
+  const sent = appendsTo(drain(raft).messages, 2);
+  assert.ok(
+    sent.some((m) => m.type === 'append' && m.entries.some((e) => e.kind === 'config')),
+    'the change is sent at once',
+  );
   assert.equal(raft.configIndex(), 3);
   raft.step({ type: 'removeNode', node: n(3) });
   tick(raft, 3);
@@ -1610,4 +1614,52 @@ test('config: no change while leadership is being handed over', () => {
   tick(raft, 5); // the transfer times out after an election timeout
   assert.equal(raft.role, 'leader');
   assert.deepEqual(raft.config().learners, [n(4)]);
+});
+
+test('config: a caught-up learner that has gone quiet is not promoted', () => {
+  const raft = settledLeader();
+  raft.step({ type: 'addLearner', node: n(4) });
+  drain(raft);
+  ack(raft, 4, 3); // n4 has everything, while the change is not committed yet
+  const beat = (from: number) =>
+    deliver(raft, {
+      type: 'heartbeatResponse',
+      from: n(from),
+      term: raft.term,
+      readSeq: 0,
+      applyQueue: 0,
+    });
+  for (let t = 0; t < 10; t++) {
+    tick(raft, 1);
+    beat(2);
+  }
+  // A check-quorum round has passed since n4 was last heard from.
+  ack(raft, 2, 3);
+  assert.equal(raft.log.commit, 3);
+  tick(raft, 1);
+  assert.deepEqual(raft.config().learners, [n(4)], 'not heard from lately: not promoted');
+  beat(4);
+  tick(raft, 1);
+  assert.deepEqual(raft.config(), { voters: [n(1), n(2), n(3), n(4)], learners: [] });
+});
+
+test('pc.bootstrap: a node that was leaving stays to lead the forced configuration', () => {
+  const raft = makeRaft({ term: 3, log: [1, 3], commit: 1 });
+  drain(raft);
+  raft.step({ type: 'leave' });
+  drain(raft);
+  assert.equal(raft.isLeaving, true);
+  raft.step({ type: 'forceBootstrap', voters: [n(1)] });
+  drain(raft);
+  assert.equal(raft.isLeaving, false);
+  const events: RaftEvent[] = [];
+  for (let t = 0; t < 20; t++) {
+    raft.step({ type: 'tick' });
+    events.push(...drain(raft).events);
+  }
+  assert.equal(raft.role, 'leader');
+  assert.deepEqual(
+    events.filter((e) => e.kind === 'removed'),
+    [],
+  );
 });
