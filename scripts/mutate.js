@@ -444,6 +444,12 @@ function runCommand(dir, command, timeoutMs) {
       clearTimeout(timer);
       running.delete(child);
       const ms = Date.now() - started;
+      // A broken environment (node_modules gone) is no kill: stop, and let --resume go on later.
+      if (/ERR_MODULE_NOT_FOUND|Cannot find (package|module)/.test(output)) {
+        console.error(`mutate: ${command.name} cannot load its modules; stopping:\n${output}`);
+        process.kill(process.pid, 'SIGTERM');
+        return;
+      }
       if (timedOut) return done({ ok: false, ms, why: 'timeout' });
       if (code !== 0) return done({ ok: false, ms, why: firstFailure(command, output) });
       if (command.sim && !/sim: \d+ seeds, 0 violations/.test(output))
@@ -460,10 +466,8 @@ function firstFailure(command, output) {
     const error = /^(\w*Error[^\n]*)$/m.exec(output);
     return `${command.name} crash: ${error ? oneLine(error[1], 90) : 'exit'}`;
   }
-  const failed = /^# Subtest: (.*)$|^not ok \d+ - (.*)$|✖ (.*)$/m.exec(output);
-  return failed
-    ? `${command.name}: ${oneLine(failed[1] ?? failed[2] ?? failed[3], 90)}`
-    : command.name;
+  const failed = /✖ (.*)$/m.exec(output) ?? /^not ok \d+ - (.*)$/m.exec(output);
+  return failed ? `${command.name}: ${oneLine(failed[1], 90)}` : command.name;
 }
 
 /** Runs a suite on the unmutated tree: it must pass, and its time sets the timeouts. */
@@ -581,6 +585,7 @@ async function main() {
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.on(signal, () => {
       for (const child of running) killGroup(child);
+      writeReport(results);
       rmSync(base, { recursive: true, force: true });
       process.exit(130);
     });

@@ -1663,3 +1663,14 @@ test('pc.bootstrap: a node that was leaving stays to lead the forced configurati
     [],
   );
 });
+
+test('pc.bootstrap: a leader forced to a new configuration starts a new term under it', () => {
+  const raft = settledLeader();
+  raft.step({ type: 'forceBootstrap', voters: [n(1)] });
+  drain(raft);
+  assert.equal(raft.role, 'leader');
+  assert.equal(raft.term, 3);
+  assert.equal(lastEntry(raft).kind, 'config');
+  assert.deepEqual(lastEntry(raft).config, { voters: [n(1)], learners: [] });
+  assert.equal(raft.log.commit, raft.log.lastIndex());
+});
