@@ -6,7 +6,7 @@
 // Usage: node scripts/mutate.js [--files raft,log] [--max N] [--seeds N] [--txn-seeds N]
 //        [--workers N] [--match TEXT] [--list] [--no-build] [--all]
 //   --files      only targets whose path contains one of these substrings
-//   --max N      at most N mutants (spread evenly over the selection)
+//   --max N      run at most N mutants (spread evenly over what is left to run)
 //   --seeds N    raft simulator seeds per consensus mutant (default 200)
 //   --txn-seeds  bank and append simulator seeds per certification mutant (default 8 each)
 //   --match TEXT only mutants whose id contains TEXT
@@ -556,8 +556,8 @@ async function main() {
   }
   let mutants = every.filter((m) => values.all || !equivalents.has(m.id));
   if (values.match !== undefined) mutants = mutants.filter((m) => m.id.includes(values.match));
-  if (values.max !== undefined) mutants = evenlySpread(mutants, Number(values.max));
   if (values.list) {
+    if (values.max !== undefined) mutants = evenlySpread(mutants, Number(values.max));
     for (const m of mutants) console.log(`${m.target.source}:${m.tsLine} [${m.kind}] ${m.id}`);
     console.log(`${mutants.length} mutants (${every.length - mutants.length} left out)`);
     return;
@@ -580,6 +580,8 @@ async function main() {
     console.log(`mutate: ${results.length} taken from ${reuse}; running the other ${again.length}`);
     mutants = again;
   }
+  // --max samples what is left to run (after --resume or --rerun took their share).
+  if (values.max !== undefined) mutants = evenlySpread(mutants, Number(values.max));
 
   const base = mkdtempSync(join(tmpdir(), 'trireme-mutate-'));
   for (const signal of ['SIGINT', 'SIGTERM']) {
