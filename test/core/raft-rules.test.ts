@@ -986,6 +986,18 @@ test('leader: a leader that steps down and wins again starts afresh', () => {
   });
   const after = drain(raft).events;
   assert.equal(raft.log.commit, last + 1);
+  raft.step({
+    type: 'message',
+    message: {
+      type: 'heartbeatResponse',
+      from: n(2),
+      to: n(1),
+      term: term(4),
+      readSeq: 1,
+      applyQueue: 0,
+    },
+  });
+  after.push(...drain(raft).events);
   assert.deepEqual(
     after.filter((e) => e.kind === 'readReady'),
     [],
