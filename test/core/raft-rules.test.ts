@@ -1686,3 +1686,39 @@ test('pc.bootstrap: a leader forced to a new configuration starts a new term und
   assert.deepEqual(lastEntry(raft).config, { voters: [n(1)], learners: [] });
   assert.equal(raft.log.commit, raft.log.lastIndex());
 });
+
+test('membership: a leaving node whose state transfer left it out is told it was removed', () => {
+  const two = { voters: [n(1), n(2)], learners: [] };
+  const raft = makeRaft({ id: 3, term: 2, log: [1] });
+  drain(raft);
+  raft.step({ type: 'leave' });
+  raft.step({ type: 'stateTransferred', index: index(50), term: term(2), config: two });
+  drain(raft);
+  raft.step({
+    type: 'message',
+    message: {
+      type: 'append',
+      from: n(1),
+      to: n(3),
+      term: term(2),
+      prevIndex: index(50),
+      prevTerm: term(2),
+      entries: [entry(51, 2)],
+      commit: index(51),
+    },
+  });
+  assert.deepEqual(
+    drain(raft).events.filter((e) => e.kind === 'removed'),
+    [{ kind: 'removed', index: 50 }],
+  );
+});
+
+test('state transfer: a copy no newer than the commit index is ignored, keeping the entries after it', () => {
+  const raft = makeRaft({ term: 2, log: [1, 1, 2], commit: 2 });
+  drain(raft);
+  raft.step({ type: 'stateTransferred', index: index(2), term: term(1), config: config(3) });
+  const ready = raft.ready();
+  raft.advance();
+  assert.equal(ready.boundary, null);
+  assert.equal(raft.log.lastIndex(), 3, 'entry 3 may be counted in a majority already');
+});
