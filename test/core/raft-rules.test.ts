@@ -1722,3 +1722,21 @@ test('state transfer: a copy no newer than the commit index is ignored, keeping 
   assert.equal(ready.boundary, null);
   assert.equal(raft.log.lastIndex(), 3, 'entry 3 may be counted in a majority already');
 });
+
+test('membership queue: adding and removing the same node are two changes; re-adding a learner is none', () => {
+  const raft = settledLeader();
+  raft.step({ type: 'addLearner', node: n(4) });
+  raft.step({ type: 'addLearner', node: n(5) });
+  raft.step({ type: 'removeNode', node: n(5) });
+  drain(raft);
+  for (let i = 0; i < 3; i++) {
+    ack(raft, 2, raft.log.lastIndex());
+    tick(raft, 1);
+  }
+  assert.equal(raft.configIndex(), 5, 'n4 added, n5 added, n5 removed');
+  assert.deepEqual(raft.config(), { voters: [n(1), n(2), n(3)], learners: [n(4)] });
+  ack(raft, 2, raft.log.lastIndex());
+  raft.step({ type: 'addLearner', node: n(4) });
+  tick(raft, 1);
+  assert.equal(raft.log.lastIndex(), 5, 'n4 is a learner already: nothing to append');
+});
