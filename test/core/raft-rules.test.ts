@@ -1740,3 +1740,27 @@ test('membership queue: adding and removing the same node are two changes; re-ad
   tick(raft, 1);
   assert.equal(raft.log.lastIndex(), 5, 'n4 is a learner already: nothing to append');
 });
+
+test('hard state: a new commit index alone, or the end of a forced configuration alone, is persisted', () => {
+  const heartbeat = (commit: number): Message => ({
+    type: 'heartbeat',
+    from: n(2),
+    to: n(1),
+    term: term(2),
+    commit: index(commit),
+    readSeq: 0,
+    flowControl: false,
+  });
+  const raft = makeRaft({ term: 2, log: [1, 2], commit: 1 });
+  raft.step({ type: 'message', message: heartbeat(1) });
+  drain(raft);
+  raft.step({ type: 'message', message: heartbeat(2) });
+  const ready = raft.ready();
+  raft.advance();
+  assert.deepEqual(ready.hardState, { term: 2, vote: null, commit: 2, forcedConfig: null });
+  const forced = makeRaft({ term: 2, log: [1, 2], commit: 2, forced: 1 });
+  forced.step({ type: 'message', message: heartbeat(2) });
+  const cleared = forced.ready();
+  forced.advance();
+  assert.deepEqual(cleared.hardState, { term: 2, vote: null, commit: 2, forcedConfig: null });
+});
