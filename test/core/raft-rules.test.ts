@@ -1,8 +1,8 @@
 // Goal: the consensus core's safety rules — who may vote for whom, when a candidate has won or
-// lost, when an entry commits, how a follower accepts or rejects an append — each decided
-// exactly at its boundary (these are the mutants docs/design/mutation.md found unguarded).
-// Method: drive single Raft objects by hand with crafted messages, in etcd/raft's table-driven
-// style, and read the answers off the ready batch.
+// lost, when an entry commits and becomes durable, how configurations change, revert and are
+// compacted — each decided exactly at its boundary (the mutants docs/design/mutation.md found
+// unguarded). Method: drive single Raft objects by hand with crafted messages, in etcd/raft's
+// table-driven style, and read the answers off the ready batch.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Raft, initialDurableState } from '../../src/core/consensus/raft.js';
