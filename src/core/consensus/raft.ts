@@ -698,13 +698,15 @@ export class Raft {
 
   /** The log changed from `from` on: configurations after that point are rebuilt. */
   private onLogChanged(from: Index): void {
+    // Taken before the truncated configurations go, so that reverting to an older one is
+    // reported too (found by mutation testing, docs/design/mutation.md).
+    const before = this.config();
     while (
       this.configHistory.length > 1 &&
       this.configHistory[this.configHistory.length - 1]!.index >= from
     ) {
       this.configHistory.pop();
     }
-    const before = this.config();
     for (let i = from; i <= this.log.lastIndex(); i++) {
       const entry = this.log.entryAt(i);
       if (entry.kind === 'config')
