@@ -689,6 +689,30 @@ test('config: a follower follows its log, and a truncated config entry reverts',
   assert.equal(raft.configIndex(), 0);
 });
 
+test('commit: a follower commits no further than the entries this append vouched for', () => {
+  // Entries 2 and 3 are from term 1 and were never committed; the leader of term 2 may hold
+  // other entries there. Its append matches at 1 and carries none: its commit index 3 speaks of
+  // its own entries, not of these (Raft §5.3: commit = min(leaderCommit, last new entry)).
+  const raft = makeRaft({ term: 1, log: [1, 1, 1], commit: 1 });
+  drain(raft);
+  raft.step({
+    type: 'message',
+    message: {
+      type: 'append',
+      from: n(2),
+      to: n(1),
+      term: term(2),
+      prevIndex: index(1),
+      prevTerm: term(1),
+      entries: [],
+      commit: index(3),
+    },
+  });
+  drain(raft);
+  assert.equal(raft.log.commit, 1, 'nothing past the matched prefix commits');
+  assert.equal(raft.log.lastIndex(), 3, 'the unvouched entries stay, uncommitted');
+});
+
 test('config: a config entry received from the leader takes effect on append', () => {
   const four = { voters: [n(1), n(2), n(3), n(4)], learners: [] };
   const raft = makeRaft({ term: 2, log: [1] });
