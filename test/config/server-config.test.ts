@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   COMMAND_LINE,
   formatConfigError,
@@ -53,7 +54,11 @@ tcert=/tmp/galera-anchor/certs/server-cert.pem
 tkey=/tmp/galera-anchor/certs/server-key.pem
 `;
 
-const ANCHOR_PATH = '/work/shared/anchors/galera/reference/my.cnf.node1';
+/** shared/ lies beside the repository (../shared from its root; this file runs from dist/test/config). */
+const ANCHOR_PATH = resolvePath(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../../shared/anchors/galera/reference/my.cnf.node1',
+);
 
 function resolve(text: string, fileName = 'my.cnf'): ReturnType<typeof resolveServerConfig> {
   const parsed = parseCnfText(text, fileName);
