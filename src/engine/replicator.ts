@@ -45,18 +45,20 @@ export interface Replicator {
  * node, at the write-set's seqno. It must be deterministic: every node holds the same catalog at
  * the same seqno, so every node produces the same statements.
  */
+/** A MySQL error to answer (a TOI that cannot be done). */
+export interface DdlFailure {
+  readonly code: number;
+  readonly sqlState: string;
+  readonly message: string;
+}
+
+/** A TOI's MySQL text as SQLite statements and the catalog change, or why it cannot be done. */
+export type ToiTranslation =
+  | { readonly ok: true; readonly sqlite: readonly string[]; readonly catalog: CatalogUpdate }
+  | ({ readonly ok: false } & DdlFailure);
+
 export interface ToiTranslator {
-  translate(
-    seqno: Index,
-    statements: readonly DdlStatement[],
-  ):
-    | { readonly ok: true; readonly sqlite: readonly string[]; readonly catalog: CatalogUpdate }
-    | {
-        readonly ok: false;
-        readonly code: number;
-        readonly sqlState: string;
-        readonly message: string;
-      };
+  translate(seqno: Index, statements: readonly DdlStatement[]): ToiTranslation;
   /** Called after the store applied a TOI write-set (reload the in-memory catalog, caches). */
   applied(seqno: Index): void;
   /**
@@ -64,9 +66,5 @@ export interface ToiTranslator {
    * SQLITE_CONSTRAINT_UNIQUE), and its transaction was rolled back: the MySQL error MariaDB
    * would have given (1062 with the duplicate value, 1265 …).
    */
-  refused(
-    seqno: Index,
-    code: string,
-    message: string,
-  ): { readonly code: number; readonly sqlState: string; readonly message: string };
+  refused(seqno: Index, code: string, message: string): DdlFailure;
 }

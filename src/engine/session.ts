@@ -1251,8 +1251,10 @@ export class EngineSession implements Session, SessionValues {
     const run = (on: WriterLease): Outcome =>
       this.executeWrite(on, s, translation, rewritten, bound);
     const outcome = run(lease);
-    if (mark !== null && !isError(outcome)) {
-      const holders = this.engine.inFlight.holdersOf(lease.keysSince(mark));
+    // The statement's keys, read once for both checks below.
+    const keys = mark !== null && !isError(outcome) ? lease.keysSince(mark) : [];
+    if (keys.length > 0 && this.engine.inFlight.transactions > 0) {
+      const holders = this.engine.inFlight.holdersOf(keys);
       if (holders.length > 0) return this.metInFlight(tx, holders, tx.lockKeys.length);
     }
     // Its answer known only for the writer's newer state, or a row it wrote changed since the
@@ -1260,7 +1262,7 @@ export class EngineSession implements Session, SessionValues {
     if (
       tx.mode === 'snapshot' &&
       (!this.holdsAtSnapshot(statement, translation, outcome) ||
-        this.engine.recentWrites.changedSince(lease.keysSince(mark!), tx.seqnoRead!))
+        this.engine.recentWrites.changedSince(keys, tx.seqnoRead!))
     )
       return this.rebase(tx);
     this.record(tx, run, outcome, translation.sql.length + valuesBytes(bound.binds));

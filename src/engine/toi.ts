@@ -3,27 +3,12 @@
 // same text gives the same plan on every node, because every node holds the same catalog there.
 import type { DdlStatement } from '../codec/index.js';
 import type { Index } from '../core/types.js';
-import type { ToiTranslator } from './replicator.js';
+import type { DdlFailure, ToiTranslation, ToiTranslator } from './replicator.js';
 import { DDL_KINDS, emitDdl, parse, quoteId, type Statement, type TableDef } from '../sql/index.js';
-import type { CatalogUpdate, ReadSnapshot, Store } from '../storage/index.js';
+import type { ReadSnapshot, Store } from '../storage/index.js';
 import { fromSqlite } from './errors.js';
 import { UpdateBuilder, type EngineCatalog } from './catalog.js';
 import { applyUserStatement, isUserStatement } from './users.js';
-
-export interface RefusedDdl {
-  readonly code: number;
-  readonly sqlState: string;
-  readonly message: string;
-}
-
-export type Translation =
-  | { readonly ok: true; readonly sqlite: readonly string[]; readonly catalog: CatalogUpdate }
-  | {
-      readonly ok: false;
-      readonly code: number;
-      readonly sqlState: string;
-      readonly message: string;
-    };
 
 /**
  * Called after each applied TOI with the SQLite names of the existing tables it touched (whose
@@ -49,7 +34,7 @@ export class EngineToiTranslator implements ToiTranslator {
     this.listeners.push(listener);
   }
 
-  translate(seqno: Index, statements: readonly DdlStatement[]): Translation {
+  translate(seqno: Index, statements: readonly DdlStatement[]): ToiTranslation {
     const scratch = this.catalog.clone();
     const update = new UpdateBuilder();
     const sqlite: string[] = [];
@@ -68,11 +53,11 @@ export class EngineToiTranslator implements ToiTranslator {
     return { ok: true, sqlite, catalog: update.build() };
   }
 
-  refused(seqno: Index, code: string, message: string): RefusedDdl {
+  refused(seqno: Index, code: string, message: string): DdlFailure {
     const planned = this.planned?.seqno === seqno ? this.planned.catalog : this.catalog;
     this.planned = null;
     this.touched = null;
-    const words = (): RefusedDdl => {
+    const words = (): DdlFailure => {
       const mapped = fromSqlite(code, message);
       return { code: mapped.code, sqlState: mapped.sqlState, message: mapped.message };
     };
@@ -126,7 +111,7 @@ function touchedTables(catalog: EngineCatalog, statement: Statement, database: s
   }
 }
 
-function failure(code: number, sqlState: string, message: string): Translation {
+function failure(code: number, sqlState: string, message: string): ToiTranslation {
   return { ok: false, code, sqlState, message };
 }
 
@@ -136,7 +121,7 @@ function planOne(
   database: string,
   update: UpdateBuilder,
   sqlite: string[],
-): Translation | null {
+): ToiTranslation | null {
   if (isUserStatement(statement)) {
     const error = applyUserStatement(scratch, statement, update);
     return error === null ? null : failure(error.code, error.sqlState, error.message);
@@ -178,7 +163,7 @@ function duplicateRefusal(
   snapshot: ReadSnapshot,
   table: TableDef,
   columns: readonly string[],
-): RefusedDdl | null {
+): DdlFailure | null {
   const same = (a: readonly string[]): boolean =>
     a.length === columns.length && a.every((c, i) => c.toLowerCase() === columns[i]!.toLowerCase());
   const index = table.indexes.find(
@@ -202,7 +187,7 @@ function duplicateRefusal(
 }
 
 /** MariaDB's 1265 for NOT NULL over NULLs (strict mode): the first such row, counted from 1. */
-function nullRefusal(snapshot: ReadSnapshot, table: TableDef, column: string): RefusedDdl | null {
+function nullRefusal(snapshot: ReadSnapshot, table: TableDef, column: string): DdlFailure | null {
   const found = snapshot.execute(
     `SELECT ${quoteId(column)} IS NULL FROM ${quoteId(table.sqliteName)}`,
   );

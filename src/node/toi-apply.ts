@@ -5,17 +5,12 @@
 import type { WriteSet } from '../codec/index.js';
 import type { Index } from '../core/types.js';
 import { describeApplyError, type Store } from '../storage/index.js';
-import type { ToiTranslator } from '../engine/replicator.js';
+import type { DdlFailure, ToiTranslator } from '../engine/replicator.js';
 
 export type ToiApplied =
   | { readonly kind: 'committed' }
   /** Nothing applied, the seqno skipped on every node alike; the origin's client gets this. */
-  | {
-      readonly kind: 'failed';
-      readonly code: number;
-      readonly sqlState: string;
-      readonly message: string;
-    }
+  | ({ readonly kind: 'failed' } & DdlFailure)
   /** This node could not apply it while others may have: it must stop rather than diverge. */
   | { readonly kind: 'fatal'; readonly reason: string };
 
@@ -61,11 +56,7 @@ export async function applyToiWriteSet(
   return { kind: 'fatal', reason: describeApplyError(error) };
 }
 
-async function skip(
-  store: Store,
-  seqno: Index,
-  failure: { readonly code: number; readonly sqlState: string; readonly message: string },
-): Promise<ToiApplied> {
+async function skip(store: Store, seqno: Index, failure: DdlFailure): Promise<ToiApplied> {
   const skipped = await store.applyBatch([{ seqno, writeSet: null }]);
   if (!skipped.ok) return { kind: 'fatal', reason: describeApplyError(skipped.error) };
   return {
