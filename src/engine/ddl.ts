@@ -1,0 +1,194 @@
+// Schema and account statements: CREATE/ALTER/DROP/RENAME/TRUNCATE and CREATE USER/GRANT/…,
+// each replicated as one TOI write-set (total order isolation) and answered once applied here.
+// See docs/design/engine.md, "DDL".
+import type { CertificationKey, WriteSet } from '../codec/index.js';
+import type { ErrorResult, OkResult } from '../mysql/index.js';
+import { emitDdl, type Statement } from '../sql/index.js';
+import {
+  databaseDenied,
+  globalDenied,
+  hasPrivilege,
+  tableDenied,
+  canonicalUserStatement,
+} from './users.js';
+import { fromSqlError } from './errors.js';
+import { isError, ok, type Outcome } from './outcome.js';
+import type { EngineSession } from './session.js';
+import { commitResult } from './transaction.js';
+
+/** Runs one session's DDL and account statements. */
+export class DdlRunner {
+  constructor(private readonly session: EngineSession) {}
+
+  async run(s: Statement): Promise<Outcome> {
+    const reserved = this.reservedTarget(s);
+    if (reserved !== null) return databaseDenied(this.session.account, reserved);
+    const denied = this.checkDdlPrivilege(s);
+    if (denied !== null) return denied;
+    // DDL commits the open transaction first, as in MySQL.
+    const committed = await this.session.commitTx();
+    if (isError(committed)) return committed;
+    const plan = emitDdl(s, {
+      catalog: this.session.engine.catalog,
+      database: this.session.database,
+    });
+    if (!plan.ok) return fromSqlError(plan.error);
+    const notes = plan.value.notes.map((n) => ({
+      level: 'Note' as const,
+      code: n.code,
+      message: n.message,
+    }));
+    if (plan.value.statements.length === 0 && plan.value.changes.length === 0) {
+      this.session.warnings = notes;
+      return ok(0, { warnings: notes.length });
+    }
+    const outcome = await this.runToi(this.currentText(), this.toiKeys(s));
+    if (isError(outcome)) return outcome;
+    this.session.warnings = notes;
+    if (s.kind === 'drop_database') {
+      if (this.session.database === (s as { name: string }).name) this.session.database = null;
+      return ok(this.session.engine.catalog.tables((s as { name: string }).name).length, {
+        warnings: notes.length,
+      });
+    }
+    if (s.kind === 'create_database') return ok(1, { warnings: notes.length });
+    return ok(0, { warnings: notes.length });
+  }
+
+  private currentText(): string {
+    return this.session.current?.sql ?? '';
+  }
+
+  /** Replicates a TOI write-set of one statement and waits for it to be applied. */
+  async runToi(sql: string, keys: CertificationKey[]): Promise<OkResult | ErrorResult> {
+    const writeSet: WriteSet = {
+      originNodeId: this.session.engine.nodeId,
+      originTransactionId: this.session.engine.nextToiId(),
+      seqnoSnapshot: this.session.engine.store.appliedSeqno(),
+      flags: { commit: true, rollback: false, toi: true, paUnsafe: true },
+      keys,
+      rows: [],
+      statements: [{ database: this.session.database ?? '', sql }],
+    } as WriteSet;
+    return commitResult(await this.session.engine.replicator.replicate(writeSet));
+  }
+
+  private toiKeys(s: Statement): CertificationKey[] {
+    const key = (database: string, table: string): CertificationKey => ({
+      database,
+      table,
+      keyBytes: new Uint8Array(0),
+      exclusive: true,
+    });
+    const db = (name: string | null): string => name ?? this.session.database ?? '';
+    switch (s.kind) {
+      case 'create_database':
+      case 'drop_database':
+        return [key(s.name, '')];
+      case 'create_table':
+      case 'create_table_like':
+      case 'alter_table':
+      case 'truncate':
+      case 'create_index':
+      case 'drop_index':
+        return [key(db(s.table.db), s.table.name)];
+      case 'drop_table':
+        return s.tables.map((t) => key(db(t.db), t.name));
+      case 'rename_table':
+        return s.pairs.flatMap((p) => [
+          key(db(p.from.db), p.from.name),
+          key(db(p.to.db), p.to.name),
+        ]);
+      default:
+        return [key('mysql', 'user')];
+    }
+  }
+
+  private reservedTarget(s: Statement): string | null {
+    const check = (name: string | null): string | null => {
+      const n = (name ?? this.session.database ?? '').toLowerCase();
+      return n === 'information_schema' || n === 'performance_schema'
+        ? (name ?? this.session.database ?? '')
+        : null;
+    };
+    switch (s.kind) {
+      case 'create_database':
+      case 'drop_database':
+        return (
+          check(s.name) ??
+          (s.name.toLowerCase() === 'mysql' && s.kind === 'drop_database' ? s.name : null)
+        );
+      case 'create_table':
+      case 'create_table_like':
+      case 'alter_table':
+      case 'truncate':
+      case 'create_index':
+      case 'drop_index':
+        return check(s.table.db);
+      case 'drop_table':
+        return s.tables.map((t) => check(t.db)).find((x) => x !== null) ?? null;
+      default:
+        return null;
+    }
+  }
+
+  private checkDdlPrivilege(s: Statement): ErrorResult | null {
+    const need = (
+      privilege: string,
+      db: string | null,
+      table: string | null,
+    ): ErrorResult | null => {
+      const database = db ?? this.session.database;
+      if (database === null) return null;
+      if (hasPrivilege(this.session.account, privilege, database, table)) return null;
+      return table === null
+        ? databaseDenied(this.session.account, database)
+        : tableDenied(privilege, this.session.account, database, table);
+    };
+    switch (s.kind) {
+      case 'create_database':
+        return need('CREATE', s.name, null);
+      case 'drop_database':
+        return need('DROP', s.name, null);
+      case 'create_table':
+      case 'create_table_like':
+        return need('CREATE', s.table.db, s.table.name);
+      case 'drop_table':
+        return s.tables.map((t) => need('DROP', t.db, t.name)).find((x) => x !== null) ?? null;
+      case 'alter_table':
+        return need('ALTER', s.table.db, s.table.name);
+      case 'truncate':
+        return need('DROP', s.table.db, s.table.name);
+      case 'create_index':
+      case 'drop_index':
+        return need('INDEX', s.table.db, s.table.name);
+      case 'rename_table':
+        return (
+          s.pairs.map((p) => need('ALTER', p.from.db, p.from.name)).find((x) => x !== null) ?? null
+        );
+      default:
+        return null;
+    }
+  }
+
+  async runUserStatement(
+    s: Extract<
+      Statement,
+      { kind: 'create_user' | 'alter_user' | 'drop_user' | 'grant' | 'revoke' }
+    >,
+  ): Promise<Outcome> {
+    const grantOnly = s.kind === 'grant' || s.kind === 'revoke';
+    const allowed = grantOnly
+      ? hasPrivilege(this.session.account, 'CREATE USER', null, null) ||
+        this.session.account.grants.some(
+          (g) => g.grantOption && (g.db === null || g.db === (s.on.db ?? this.session.database)),
+        )
+      : hasPrivilege(this.session.account, 'CREATE USER', null, null);
+    if (!allowed) return globalDenied(grantOnly ? 'GRANT OPTION' : 'CREATE USER');
+    const committed = await this.session.commitTx();
+    if (isError(committed)) return committed;
+    return this.runToi(canonicalUserStatement(s, this.session.database), [
+      { database: 'mysql', table: 'user', keyBytes: new Uint8Array(0), exclusive: true },
+    ]);
+  }
+}

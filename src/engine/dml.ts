@@ -1,0 +1,693 @@
+// Data statements: SELECT (on the transaction's snapshot, on its writer, or on a reader worker
+// for autocommit reads) and INSERT/UPDATE/DELETE/REPLACE (in the transaction, or as an autocommit
+// write that commits and replicates at once). The transaction decides where and at what state
+// (transaction.ts); this file runs the statement and shapes MySQL's answer.
+// See docs/design/engine.md.
+import { assert } from '../core/assert.js';
+import { encodeKeyValues, type SqlValue as StoreValue } from '../codec/index.js';
+import type { ColumnDef, ErrorResult, OkResult, RowsResult, SqlValue } from '../mysql/index.js';
+import {
+  PARSE_CACHE_KEY_LENGTH_MAX,
+  emitDml,
+  translate,
+  type DmlStatement,
+  type DmlTranslation,
+  type Expr,
+  type Insert,
+  type Prepared,
+  type Query,
+  type Result,
+  type Statement,
+  type TableDef,
+} from '../sql/index.js';
+import type { ExecuteResult, WriterLease } from '../storage/index.js';
+import { bindAll, exprValue, slotValues, toStore } from './bind.js';
+import { rewriteInsert, type RewrittenInsert } from './autoinc.js';
+import type { Engine } from './engine.js';
+import {
+  deadlock,
+  duplicateEntryError,
+  fromLocalError,
+  fromReaderError,
+  fromSqlError,
+  fromWriterWait,
+  mysqlError,
+  notPrimary,
+  readOnlyTransaction,
+  unknownSystemVariable,
+} from './errors.js';
+import { narrow, queryColumns } from './metadata.js';
+import { done, isAttempt, isError, ok, type Attempt, type Outcome } from './outcome.js';
+import type { EngineSession } from './session.js';
+import {
+  startReplication,
+  valuesBytes,
+  verdict,
+  withWaits,
+  type LocalTransaction,
+  type Replicating,
+} from './transaction.js';
+import { hasPrivilege, tableDenied } from './users.js';
+
+/** Values bound to one SQLite statement at most (SQLITE_MAX_VARIABLE_NUMBER is 32766). */
+const BINDS_MAX = 32_000;
+
+/** A write statement's slots (AUTO_INCREMENT values filled in) and binds. */
+interface BoundWrite {
+  readonly slots: (SqlValue | Buffer | undefined)[];
+  readonly binds: StoreValue[];
+  readonly generated: bigint | null;
+}
+
+/** Runs one session's data statements. */
+export class DmlRunner {
+  constructor(private readonly session: EngineSession) {}
+
+  private translate(prepared: Prepared): Result<DmlTranslation> {
+    return translate(prepared, this.session.engine.catalog, this.session.database);
+  }
+
+  async run(prepared: Prepared, s: DmlStatement, params: readonly SqlValue[]): Promise<Outcome> {
+    if (s.kind === 'select' || s.kind === 'union') {
+      const virtual = this.session.engine.infoSchema.handles(s, this.session.database);
+      if (virtual) return this.session.engine.infoSchema.run(this.session, prepared, params);
+      return this.runSelect(prepared, s, params);
+    }
+    return this.runWrite(prepared, s, params);
+  }
+
+  private checkTables(translation: DmlTranslation, privilege: string): ErrorResult | null {
+    for (const table of translation.tables) {
+      const needed = translation.target === table ? privilege : 'SELECT';
+      if (!hasPrivilege(this.session.account, needed, table.db, table.name))
+        return tableDenied(needed, this.session.account, table.db, table.name);
+    }
+    return null;
+  }
+
+  checkSystemVariables(translation: DmlTranslation): ErrorResult | null {
+    for (const b of translation.binds)
+      if (b.kind === 'system_var' && this.session.variable(b.name, b.scope) === undefined)
+        return unknownSystemVariable(b.name);
+    return null;
+  }
+
+  /**
+   * SQLite binds at most 32766 values per statement; a bulk INSERT of thousands of rows has more
+   * literals than that, and is emitted with its literals inline instead. Such a statement is
+   * never in the parse cache (its key is longer than PARSE_CACHE_KEY_LENGTH_MAX), so its AST
+   * holds its own literal values.
+   */
+  private fitBinds(
+    prepared: Prepared,
+    translation: DmlTranslation,
+    statement: DmlStatement,
+  ): DmlTranslation | ErrorResult {
+    if (translation.binds.length <= BINDS_MAX) return translation;
+    if (prepared.template.key.length <= PARSE_CACHE_KEY_LENGTH_MAX)
+      return mysqlError(1390, 'HY000', 'Prepared statement contains too many placeholders');
+    const markers = new Set(prepared.markerSlots);
+    const inline = new Set<number>();
+    for (let slot = 0; slot < prepared.template.slotCount; slot++)
+      if (!markers.has(slot)) inline.add(slot);
+    const emitted = emitDml(
+      statement,
+      { catalog: this.session.engine.catalog, database: this.session.database },
+      inline,
+    );
+    if (!emitted.ok) return fromSqlError(emitted.error);
+    if (emitted.value.binds.length > BINDS_MAX)
+      return mysqlError(1390, 'HY000', 'Prepared statement contains too many placeholders');
+    return emitted.value;
+  }
+
+  private async runSelect(
+    prepared: Prepared,
+    s: Query,
+    params: readonly SqlValue[],
+  ): Promise<Outcome> {
+    return withWaits(this.session, () => this.selectAttempt(prepared, s, params));
+  }
+
+  /** One run of a SELECT; only a locking one (FOR UPDATE, LOCK IN SHARE MODE) can wait. */
+  private async selectAttempt(
+    prepared: Prepared,
+    s: Query,
+    params: readonly SqlValue[],
+  ): Promise<Attempt> {
+    const translated = this.translate(prepared);
+    if (!translated.ok) return done(fromSqlError(translated.error));
+    const fitted = this.fitBinds(prepared, translated.value, s);
+    if (isError(fitted)) return done(fitted);
+    const translation = fitted;
+    const denied =
+      this.checkTables(translation, 'SELECT') ?? this.checkSystemVariables(translation);
+    if (denied !== null) return done(denied);
+    const binds = bindAll(translation, slotValues(prepared, params), this.session);
+    const tx = this.session.implicitTx();
+    let executed: ExecuteResult | ErrorResult;
+    if (tx !== null && (tx.onWriter || (translation.lock !== null && !tx.readOnly))) {
+      const lease = await tx.acquire();
+      if (isAttempt(lease)) return lease;
+      // A plain read on the writer sees its newer state: not a read of the snapshot. Locking
+      // reads are current reads by MySQL's definition, and their rows become keys.
+      if (translation.lock === null && tx.mode === 'snapshot') return tx.rebase();
+      const lockedBefore = tx.lockKeys.length;
+      const columns = queryColumns(s, this.session.engine.catalog, this.session.database);
+      const run = (on: WriterLease): Outcome =>
+        this.selectOn(on, s, translation, binds, columns, prepared, params);
+      const outcome = run(lease);
+      if (
+        translation.lock !== null &&
+        !isError(outcome) &&
+        this.session.engine.inFlight.transactions > 0
+      ) {
+        const holders = this.session.engine.inFlight.holdersOf(tx.lockKeys.slice(lockedBefore));
+        if (holders.length > 0) return tx.metInFlight(holders, lockedBefore);
+      }
+      if (tx.mode === 'snapshot' && tx.changedSinceRead(tx.lockKeys.slice(lockedBefore))) {
+        tx.lockKeys.length = lockedBefore;
+        return tx.rebase();
+      }
+      tx.record(run, outcome, translation.sql.length + valuesBytes(binds));
+      if (outcome.kind === 'rows') {
+        this.session.foundRows = rowsOf(outcome);
+        this.session.rowCount = -1;
+      }
+      return done(outcome);
+    } else if (tx !== null) {
+      const columns = queryColumns(s, this.session.engine.catalog, this.session.database);
+      const read = this.readInTx(tx, translation.sql, binds);
+      const outcome = isError(read) ? read : this.session.rowsResult(columns, read);
+      // Journaled, so that the first write can show the answer is the same on its state.
+      const run = (on: WriterLease): Outcome =>
+        this.selectOn(on, s, translation, binds, columns, prepared, params);
+      tx.record(run, outcome, translation.sql.length + valuesBytes(binds));
+      if (outcome.kind === 'rows') {
+        this.session.foundRows = rowsOf(outcome);
+        this.session.rowCount = -1;
+      }
+      return done(outcome);
+    } else {
+      // Autocommit reads of tables run on a reader worker, so a long one does not hold the
+      // event loop; a query without tables (SELECT @@x) is cheaper here.
+      const offload = translation.tables.length > 0 && !isPointLookup(s, translation);
+      const pending = offload ? this.session.engine.readPool?.start(translation.sql, binds) : null;
+      if (pending) {
+        this.session.runningRead = pending.id;
+        try {
+          executed = await pending.result;
+        } finally {
+          this.session.runningRead = null;
+        }
+      } else {
+        executed = this.session.readOnce(translation.sql, binds);
+      }
+    }
+    if (isError(executed)) return done(executed);
+    this.session.foundRows = executed.rows.length;
+    this.session.rowCount = -1;
+    return done(
+      this.session.rowsResult(
+        queryColumns(s, this.session.engine.catalog, this.session.database),
+        executed,
+      ),
+    );
+  }
+
+  /** A SELECT on the transaction's writer; a locking one adds its rows' keys to the lock keys. */
+  private selectOn(
+    lease: WriterLease,
+    s: Query,
+    translation: DmlTranslation,
+    binds: StoreValue[],
+    columns: ColumnDef[] | null,
+    prepared: Prepared,
+    params: readonly SqlValue[],
+  ): Outcome {
+    const result = lease.execute(translation.sql, binds);
+    if (!result.ok) return this.session.localFailure(result.error);
+    if (translation.lock !== null) {
+      const keyed = this.lockKeys(lease, s, translation, prepared, params);
+      if (isError(keyed)) return keyed;
+    }
+    return this.session.rowsResult(columns, result.value);
+  }
+
+  private readInTx(
+    tx: LocalTransaction,
+    sql: string,
+    binds: StoreValue[],
+  ): ExecuteResult | ErrorResult {
+    const snapshot = tx.snapshot();
+    if (isError(snapshot)) return snapshot;
+    const result = snapshot.execute(sql, binds);
+    return result.ok ? result.value : fromReaderError(result.error);
+  }
+
+  /** Certification keys for the rows a SELECT … FOR UPDATE / LOCK IN SHARE MODE read. */
+  private lockKeys(
+    lease: WriterLease,
+    s: Query,
+    translation: DmlTranslation,
+    prepared: Prepared,
+    params: readonly SqlValue[],
+  ): ErrorResult | null {
+    if (
+      s.kind !== 'select' ||
+      s.from === null ||
+      s.from.length !== 1 ||
+      s.from[0]!.kind !== 'table'
+    )
+      return null;
+    const source = s.from[0]!;
+    const table = translation.tables[0];
+    if (table === undefined) return null;
+    const alias = source.alias ?? source.table.name;
+    const keyColumns = table.primaryKey.length > 0 ? table.primaryKey : ['rowid'];
+    const keyQuery: Query = {
+      ...s,
+      distinct: false,
+      groupBy: [],
+      having: null,
+      lock: null,
+      items: keyColumns.map((column) => ({
+        kind: 'item' as const,
+        expr: { kind: 'column' as const, db: null, table: alias, column },
+        alias: null,
+        name: column,
+      })),
+    };
+    const emitted = emitDml(
+      keyQuery,
+      { catalog: this.session.engine.catalog, database: this.session.database },
+      prepared.template.pinned,
+    );
+    if (!emitted.ok) return null;
+    const result = lease.execute(
+      emitted.value.sql,
+      bindAll(emitted.value, slotValues(prepared, params), this.session),
+    );
+    if (!result.ok) return this.session.localFailure(result.error);
+    const exclusive = translation.lock === 'update';
+    for (const row of result.value.rows)
+      this.session.tx?.lockKeys.push({
+        database: table.db,
+        table: table.name,
+        keyBytes: encodeKeyValues(row),
+        exclusive,
+      });
+    return null;
+  }
+
+  private async runWrite(
+    prepared: Prepared,
+    s: Insert | Exclude<DmlStatement, Query | Insert>,
+    params: readonly SqlValue[],
+  ): Promise<Outcome> {
+    return withWaits(this.session, () => this.writeAttempt(prepared, s, params));
+  }
+
+  /** One run of a write statement; translated anew each time, as DDL may have run meanwhile. */
+  private async writeAttempt(
+    prepared: Prepared,
+    s: Insert | Exclude<DmlStatement, Query | Insert>,
+    params: readonly SqlValue[],
+  ): Promise<Attempt> {
+    let translated = this.translate(prepared);
+    if (!translated.ok) return done(fromSqlError(translated.error));
+    let rewritten: RewrittenInsert | null = null;
+    if (s.kind === 'insert' && translated.value.target?.autoIncrement) {
+      const target = translated.value.target;
+      rewritten = this.session.engine.rewrites.get(
+        prepared.template,
+        `${this.session.database ?? ''}\u0000${this.session.engine.catalog.version}`,
+        () => rewriteInsert(s, target, prepared.template.slotCount),
+      );
+      if (rewritten !== null) {
+        const emitted = this.session.engine.rewrittenTranslation(
+          prepared.template,
+          rewritten,
+          this.session.database,
+        );
+        if (!emitted.ok) return done(fromSqlError(emitted.error));
+        translated = emitted;
+      }
+    }
+    let statement: DmlStatement = rewritten?.statement ?? s;
+    if (s.kind === 'update' && !this.session.foundRowsFlag) {
+      const changedOnly = this.session.engine.changedOnlyTranslation(
+        prepared.template,
+        s,
+        this.session.database,
+      );
+      if (changedOnly !== null) {
+        if (!changedOnly.result.ok) return done(fromSqlError(changedOnly.result.error));
+        translated = changedOnly.result;
+        statement = changedOnly.statement;
+      }
+    }
+    const fitted = this.fitBinds(prepared, translated.value, statement);
+    if (isError(fitted)) return done(fitted);
+    const translation = fitted;
+    const privilege = s.kind === 'insert' ? 'INSERT' : s.kind.toUpperCase();
+    const denied =
+      this.checkTables(translation, privilege) ?? this.checkSystemVariables(translation);
+    if (denied !== null) return done(denied);
+    const tx = this.session.implicitTx();
+    if (tx === null) return this.autocommitWrite(s, translation, rewritten, prepared, params);
+    if (tx.readOnly) return done(readOnlyTransaction());
+    const lease = await tx.acquire();
+    if (isAttempt(lease)) return lease;
+    // Nothing registers while this session holds the writer: if no key is in flight now, none
+    // will be after the statement, and its keys need not be read.
+    const mark =
+      this.session.engine.inFlight.transactions > 0 || tx.mode === 'snapshot'
+        ? lease.captureMark()
+        : null;
+    const bound = this.bindWrite(lease, translation, rewritten, prepared, params);
+    if (isError(bound)) return done(bound);
+    const run = (on: WriterLease): Outcome =>
+      this.executeWrite(on, s, translation, rewritten, bound);
+    const outcome = run(lease);
+    // The statement's keys, read once for both checks below.
+    const keys = mark !== null && !isError(outcome) ? lease.keysSince(mark) : [];
+    if (keys.length > 0 && this.session.engine.inFlight.transactions > 0) {
+      const holders = this.session.engine.inFlight.holdersOf(keys);
+      if (holders.length > 0) return tx.metInFlight(holders, tx.lockKeys.length);
+    }
+    // Its answer known only for the writer's newer state, or a row it wrote changed since the
+    // snapshot (certification would fail it): run the transaction again on the newer state.
+    if (
+      tx.mode === 'snapshot' &&
+      (!tx.holdsAtSnapshot(statement, translation, outcome) || tx.changedSinceRead(keys))
+    )
+      return tx.rebase();
+    tx.record(run, outcome, translation.sql.length + valuesBytes(bound.binds));
+    return done(outcome);
+  }
+
+  /**
+   * An autocommit write: writer, statement, commit, replicate; a certification failure is
+   * retried wsrep_retry_autocommit times. The statement is always its transaction's first
+   * write, so keys in flight make it wait.
+   */
+  private async autocommitWrite(
+    s: Insert | Exclude<DmlStatement, Query | Insert>,
+    translation: DmlTranslation,
+    rewritten: RewrittenInsert | null,
+    prepared: Prepared,
+    params: readonly SqlValue[],
+  ): Promise<Attempt> {
+    const retries = Math.max(0, this.session.numberVar('wsrep_retry_autocommit'));
+    for (let attempt = 0; ; attempt++) {
+      const acquired = await this.session.engine.store.acquireWriter(
+        this.session.ownerId,
+        this.session.lockWaitMs(),
+      );
+      if (!acquired.ok) return done(fromWriterWait(acquired.error));
+      const lease = acquired.value;
+      let built: ReturnType<WriterLease['commit']>;
+      let replicating: Replicating | null = null;
+      let result: OkResult | ErrorResult;
+      try {
+        result = this.writeOn(lease, s, translation, rewritten, prepared, params);
+        if (isError(result)) {
+          lease.rollback();
+          return done(result);
+        }
+        const holders =
+          this.session.engine.inFlight.transactions > 0
+            ? this.session.engine.inFlight.holdersOf(lease.keysSince(0))
+            : [];
+        if (holders.length > 0) {
+          lease.rollback();
+          return { kind: 'wait', holders };
+        }
+        built = lease.commit([], (writeSet) => {
+          replicating = startReplication(this.session.engine, writeSet);
+        });
+      } catch (error) {
+        // The lease is this statement's alone: whatever threw, the writer goes back.
+        lease.rollback();
+        throw error;
+      }
+      if (!built.ok) return done(fromLocalError(built.error));
+      if (built.value === null) return done(result);
+      assert(replicating !== null, 'a write-set was built but not replicated');
+      const outcome = await verdict(this.session.engine, replicating);
+      if (outcome.kind === 'committed') return done(result);
+      if (outcome.kind === 'cert_failed' && attempt < retries) continue;
+      return done(await this.replicateOutcome(outcome));
+    }
+  }
+
+  private replicateOutcome(
+    outcome: Awaited<ReturnType<Engine['replicator']['replicate']>>,
+  ): Promise<ErrorResult> {
+    return Promise.resolve(
+      outcome.kind === 'cert_failed'
+        ? deadlock()
+        : outcome.kind === 'not_primary'
+          ? notPrimary()
+          : outcome.kind === 'toi_failed'
+            ? mysqlError(outcome.code, outcome.sqlState, outcome.message)
+            : mysqlError(
+                1180,
+                'HY000',
+                `Got error during COMMIT: ${'reason' in outcome ? outcome.reason : ''}`,
+              ),
+    );
+  }
+
+  /** Runs one INSERT/UPDATE/DELETE on the writer; the OK packet MySQL would send. */
+  private writeOn(
+    lease: WriterLease,
+    s: Insert | Exclude<DmlStatement, Query | Insert>,
+    translation: DmlTranslation,
+    rewritten: RewrittenInsert | null,
+    prepared: Prepared,
+    params: readonly SqlValue[],
+  ): OkResult | ErrorResult {
+    const bound = this.bindWrite(lease, translation, rewritten, prepared, params);
+    if (isError(bound)) return bound;
+    return this.executeWrite(lease, s, translation, rewritten, bound);
+  }
+
+  /**
+   * A write's values: the statement's slots with AUTO_INCREMENT values allocated, and the
+   * binds. Run again (after a wait for keys in flight), the statement reuses them.
+   */
+  private bindWrite(
+    lease: WriterLease,
+    translation: DmlTranslation,
+    rewritten: RewrittenInsert | null,
+    prepared: Prepared,
+    params: readonly SqlValue[],
+  ): BoundWrite | ErrorResult {
+    const slots = slotValues(prepared, params);
+    const target = translation.target;
+    let generated: bigint | null = null;
+    if (rewritten !== null && target !== null) {
+      const filled = this.fillAutoIncrement(lease, target, rewritten, slots);
+      if (isError(filled)) return filled;
+      generated = filled;
+    }
+    return { slots, binds: bindAll(translation, slots, this.session), generated };
+  }
+
+  private executeWrite(
+    lease: WriterLease,
+    s: Insert | Exclude<DmlStatement, Query | Insert>,
+    translation: DmlTranslation,
+    rewritten: RewrittenInsert | null,
+    bound: BoundWrite,
+  ): OkResult | ErrorResult {
+    const { slots, binds, generated } = bound;
+    const target = translation.target;
+    let lastRowidBefore: bigint | null = null;
+    if (s.kind === 'insert' && s.onDuplicate !== null) {
+      const before = lease.execute('SELECT last_insert_rowid()');
+      if (before.ok) lastRowidBefore = before.value.rows[0]?.[0] as bigint;
+    }
+    const result = lease.execute(translation.sql, binds);
+    if (!result.ok) {
+      if (
+        result.error.kind === 'sqlite' &&
+        (result.error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+          result.error.code === 'SQLITE_CONSTRAINT_UNIQUE') &&
+        target !== null
+      )
+        return (
+          this.duplicateError(lease, target, s, rewritten, slots, result.error.message) ??
+          this.session.localFailure(result.error)
+        );
+      return this.session.localFailure(result.error);
+    }
+    const changes = result.value.changes;
+    if (s.kind === 'insert') {
+      if (generated !== null) this.session.lastInsertId = narrow(generated) as number | bigint;
+      const rows = s.source.kind === 'values' ? s.source.rows.length : changes;
+      let affected = changes;
+      if (s.onDuplicate !== null && rows === 1 && lastRowidBefore !== null)
+        affected = result.value.lastInsertRowid !== lastRowidBefore ? 1 : 2;
+      this.session.rowCount = affected;
+      const info =
+        rows > 1 || s.source.kind === 'query'
+          ? `Records: ${rows}  Duplicates: ${Math.max(0, rows - changes)}  Warnings: 0`
+          : undefined;
+      const lastInsertId = generated ?? (target?.autoIncrement ? result.value.lastInsertRowid : 0n);
+      return ok(affected, {
+        lastInsertId: narrow(lastInsertId) as number | bigint,
+        ...(info ? { info } : {}),
+      });
+    }
+    this.session.rowCount = changes;
+    if (s.kind === 'update')
+      return ok(changes, { info: `Rows matched: ${changes}  Changed: ${changes}  Warnings: 0` });
+    return ok(changes);
+  }
+
+  /** Puts allocated AUTO_INCREMENT values into the extra slots; the first generated, or null. */
+  private fillAutoIncrement(
+    lease: WriterLease,
+    target: TableDef,
+    rewritten: RewrittenInsert,
+    slots: (SqlValue | Buffer | undefined)[],
+  ): bigint | null | ErrorResult {
+    const base = slots.length;
+    const values = rewritten.extras.map((extra) =>
+      extra.source === null ? null : (slots[extra.source] ?? null),
+    );
+    const missing = values.filter(
+      (v) => v === null || v === 0 || v === 0n || v === '0' || v === '',
+    ).length;
+    let allocated: bigint[] = [];
+    if (missing > 0) {
+      const floor = this.autoIncrementFloor(lease, target, rewritten.column);
+      if (isError(floor)) return floor;
+      allocated = this.session.engine.allocator.allocate(target.sqliteName, missing, floor, {
+        increment: this.session.numberVar('auto_increment_increment'),
+        offset: this.session.numberVar('auto_increment_offset'),
+      });
+    }
+    let first: bigint | null = null;
+    let next = 0;
+    values.forEach((value, i) => {
+      let v: SqlValue | Buffer;
+      if (value === null || value === 0 || value === 0n || value === '0' || value === '') {
+        const id = allocated[next++]!;
+        first ??= id;
+        v = narrow(id);
+      } else {
+        v = value;
+        if (
+          typeof value === 'number' ||
+          typeof value === 'bigint' ||
+          (typeof value === 'string' && /^\d+$/.test(value))
+        )
+          this.session.engine.allocator.observe(target.sqliteName, BigInt(value));
+      }
+      slots[base + i] = v;
+    });
+    return first;
+  }
+
+  private autoIncrementFloor(
+    lease: WriterLease,
+    target: TableDef,
+    column: string,
+  ): bigint | ErrorResult {
+    return this.session.engine.autoIncrementFloor(
+      (sql, binds) => {
+        const r = lease.execute(sql, binds);
+        return r.ok ? r.value : this.session.localFailure(r.error);
+      },
+      target,
+      column,
+    );
+  }
+
+  private duplicateError(
+    lease: WriterLease,
+    target: TableDef,
+    s: Statement,
+    rewritten: RewrittenInsert | null,
+    slots: readonly (SqlValue | Buffer | undefined)[],
+    message: string,
+  ): ErrorResult | null {
+    const columns = message
+      .replace(/^.*constraint failed: /, '')
+      .split(', ')
+      .map((c) => c.slice(c.lastIndexOf('.') + 1));
+    const index = target.indexes.find(
+      (i) =>
+        (i.kind === 'primary' || i.kind === 'unique') &&
+        i.columns.length === columns.length &&
+        i.columns.every((c, k) => c.column.toLowerCase() === columns[k]!.toLowerCase()),
+    );
+    const key =
+      index === undefined ? columns.join('_') : index.kind === 'primary' ? 'PRIMARY' : index.name;
+    const insert = (rewritten?.statement ?? s) as Statement;
+    if (insert.kind !== 'insert' || insert.source.kind !== 'values')
+      return duplicateEntryError({ value: '?', key });
+    const names = insert.columns ?? target.columns.map((c) => c.name);
+    const positions = columns.map((c) =>
+      names.findIndex((n) => n.toLowerCase() === c.toLowerCase()),
+    );
+    if (positions.some((p) => p < 0)) return duplicateEntryError({ value: '?', key });
+    for (const row of insert.source.rows) {
+      const values = positions.map((p) => exprValue(row[p]!, slots));
+      if (values.some((v) => v === undefined)) continue;
+      const where = columns.map((c) => `"${c.replace(/"/g, '""')}" IS ?`).join(' AND ');
+      const found = lease.execute(
+        `SELECT 1 FROM "${target.sqliteName.replace(/"/g, '""')}" WHERE ${where}`,
+        values.map((v) => toStore(v)),
+      );
+      if (found.ok && found.value.rows.length > 0)
+        return duplicateEntryError({
+          value: values
+            .map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v)))
+            .join('-'),
+          key,
+        });
+    }
+    return duplicateEntryError({ value: '?', key });
+  }
+}
+
+/** How many rows a result holds (results built here hold arrays). */
+function rowsOf(result: RowsResult): number {
+  return Array.isArray(result.rows) ? result.rows.length : 0;
+}
+
+/**
+ * A SELECT of one table by equality on its whole primary key (sysbench's point select, an ORM's
+ * find-by-id) reads at most one row through the key's b-tree: a few microseconds, less than the
+ * hand-off to a reader worker costs. Such reads stay on the main thread.
+ */
+function isPointLookup(s: Query, translation: DmlTranslation): boolean {
+  if (
+    s.kind !== 'select' ||
+    s.from?.length !== 1 ||
+    s.from[0]!.kind !== 'table' ||
+    s.where === null
+  )
+    return false;
+  const table = translation.tables[0];
+  if (table === undefined || translation.tables.length !== 1 || table.primaryKey.length === 0)
+    return false;
+  const equalities = new Set<string>();
+  const collect = (e: Expr): boolean => {
+    if (e.kind === 'binary' && e.op === 'AND') return collect(e.left) && collect(e.right);
+    if (e.kind === 'binary' && e.op === '=') {
+      const [column, value] = e.left.kind === 'column' ? [e.left, e.right] : [e.right, e.left];
+      if (column.kind !== 'column' || (value.kind !== 'literal' && value.kind !== 'param'))
+        return true;
+      equalities.add(column.column.toLowerCase());
+    }
+    return true;
+  };
+  collect(s.where);
+  return table.primaryKey.every((c) => equalities.has(c.toLowerCase()));
+}

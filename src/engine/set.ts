@@ -1,0 +1,207 @@
+// SET (user, session and global variables, NAMES, PASSWORD, wsrep_provider_options) and KILL.
+// See docs/design/engine.md.
+import type { ErrorResult, SqlValue } from '../mysql/index.js';
+import { emitDml, type Expr, type Prepared, type Query, type Statement } from '../sql/index.js';
+import { bindAll, exprValue, slotValues } from './bind.js';
+import { fromSqlError, mysqlError, unknownSystemVariable } from './errors.js';
+import { narrow } from './metadata.js';
+import { isError, ok, type Outcome } from './outcome.js';
+import type { EngineSession } from './session.js';
+import { canonicalUserStatement, globalDenied, hasPrivilege } from './users.js';
+import { normalizeSetValue } from './variables.js';
+
+/** Runs one session's SET and KILL statements. */
+export class SetRunner {
+  constructor(private readonly session: EngineSession) {}
+
+  /** Evaluates expressions with SQLite: `SELECT e1, e2, …` with the statement's slots. */
+  evaluate(
+    exprs: readonly Expr[],
+    prepared: Prepared,
+    params: readonly SqlValue[],
+  ): SqlValue[] | ErrorResult {
+    const slots = slotValues(prepared, params);
+    const direct: SqlValue[] = [];
+    for (const e of exprs) {
+      const v = exprValue(e, slots);
+      if (v === undefined) break;
+      direct.push(v instanceof Uint8Array && !Buffer.isBuffer(v) ? v : (v as SqlValue));
+    }
+    if (direct.length === exprs.length) return direct;
+    const select: Query = {
+      kind: 'select',
+      distinct: false,
+      items: exprs.map((expr, i) => ({ kind: 'item' as const, expr, alias: null, name: `v${i}` })),
+      from: null,
+      where: null,
+      groupBy: [],
+      withRollup: false,
+      having: null,
+      orderBy: [],
+      limit: null,
+      lock: null,
+    };
+    const emitted = emitDml(
+      select,
+      { catalog: this.session.engine.catalog, database: this.session.database },
+      new Set(),
+    );
+    if (!emitted.ok) return fromSqlError(emitted.error);
+    const denied = this.session.dml.checkSystemVariables(emitted.value);
+    if (denied !== null) return denied;
+    const executed = this.session.readOnce(
+      emitted.value.sql,
+      bindAll(emitted.value, slots, this.session),
+    );
+    if (isError(executed)) return executed;
+    return (executed.rows[0] ?? []).map((v) => narrow(v as SqlValue));
+  }
+
+  async run(
+    s: Extract<Statement, { kind: 'set' }>,
+    prepared: Prepared,
+    params: readonly SqlValue[],
+  ): Promise<Outcome> {
+    for (const a of s.assignments) {
+      if (a.kind === 'names') {
+        for (const name of [
+          'character_set_client',
+          'character_set_connection',
+          'character_set_results',
+        ])
+          this.session.sessionVars.set(name, a.charset);
+        this.session.sessionVars.set(
+          'collation_connection',
+          a.collation ?? `${a.charset}_general_ci`,
+        );
+        continue;
+      }
+      if (a.kind === 'charset') {
+        for (const name of ['character_set_client', 'character_set_results'])
+          this.session.sessionVars.set(name, a.charset);
+        continue;
+      }
+      if (a.kind === 'password') {
+        const user = a.user ?? { user: this.session.account.user, host: this.session.account.host };
+        const r = await this.session.ddl.runToi(
+          canonicalUserStatement(
+            {
+              kind: 'alter_user',
+              ifExists: false,
+              users: [{ user, password: a.password, passwordHash: null, plugin: null }],
+            },
+            this.session.database,
+          ),
+          [{ database: 'mysql', table: 'user', keyBytes: new Uint8Array(0), exclusive: true }],
+        );
+        if (isError(r)) return r;
+        continue;
+      }
+      const values = this.evaluate([a.value], prepared, params);
+      if (isError(values)) return values;
+      const value = values[0] ?? null;
+      if (a.scope === 'user') {
+        this.session.userVars.set(a.name.toLowerCase(), value);
+        continue;
+      }
+      const result = await this.setSystem(a.name, a.scope, value);
+      if (result !== null) return result;
+    }
+    return ok();
+  }
+
+  private async setSystem(
+    name: string,
+    scope: 'global' | 'session',
+    value: SqlValue,
+  ): Promise<ErrorResult | null> {
+    const lower = name.toLowerCase();
+    const spec = this.session.engine.specs.get(lower);
+    if (spec === undefined) return unknownSystemVariable(name);
+    if (lower === 'wsrep_provider_options' && this.session.engine.providerOptions !== null)
+      return this.setProviderOptions(scope, value);
+    if (spec.readOnly === true)
+      return mysqlError(1238, 'HY000', `Variable '${name}' is a read only variable`);
+    if (scope === 'session' && spec.scope === 'global')
+      return mysqlError(
+        1229,
+        'HY000',
+        `Variable '${name}' is a GLOBAL variable and should be set with SET GLOBAL`,
+      );
+    if (scope === 'global' && spec.scope === 'session')
+      return mysqlError(
+        1228,
+        'HY000',
+        `Variable '${name}' is a SESSION variable and can't be used with SET GLOBAL`,
+      );
+    if (scope === 'global' && !hasPrivilege(this.session.account, 'SUPER', null, null))
+      return globalDenied('SUPER');
+    const normalized = normalizeSetValue(lower, spec, value);
+    if (!normalized.ok) return mysqlError(1231, '42000', normalized.message);
+    if (lower === 'autocommit') {
+      const on = Number(normalized.value) === 1;
+      if (on && !this.session.autocommit) {
+        const committed = await this.session.commitTx();
+        if (isError(committed)) return committed;
+      }
+      this.session.autocommit = on;
+      return null;
+    }
+    if (scope === 'global') this.session.engine.globals.set(lower, normalized.value);
+    else this.session.sessionVars.set(lower, normalized.value);
+    if (lower === 'transaction_isolation' || lower === 'tx_isolation') {
+      const other = lower === 'tx_isolation' ? 'transaction_isolation' : 'tx_isolation';
+      if (scope === 'global') this.session.engine.globals.set(other, normalized.value);
+      else this.session.sessionVars.set(other, normalized.value);
+    }
+    return null;
+  }
+
+  /** SET GLOBAL wsrep_provider_options='pc.bootstrap=YES' and the other runtime options. */
+  private async setProviderOptions(
+    scope: 'global' | 'session',
+    value: SqlValue,
+  ): Promise<ErrorResult | null> {
+    if (scope !== 'global')
+      return mysqlError(
+        1229,
+        'HY000',
+        `Variable 'wsrep_provider_options' is a GLOBAL variable and should be set with SET GLOBAL`,
+      );
+    if (!hasPrivilege(this.session.account, 'SUPER', null, null)) return globalDenied('SUPER');
+    if (typeof value !== 'string')
+      return mysqlError(
+        1232,
+        '42000',
+        `Incorrect argument type to variable 'wsrep_provider_options'`,
+      );
+    const problem = await this.session.engine.providerOptions!(value);
+    return problem === null
+      ? null
+      : mysqlError(1210, 'HY000', `Incorrect arguments to SET: ${problem}`);
+  }
+
+  kill(
+    s: Extract<Statement, { kind: 'kill' }>,
+    prepared: Prepared,
+    params: readonly SqlValue[],
+  ): Outcome {
+    const values = this.evaluate([s.id], prepared, params);
+    if (isError(values)) return values;
+    const id = Number(values[0] ?? 0);
+    const other = this.session.engine.sessions.get(id);
+    if (other === undefined) return mysqlError(1094, 'HY000', `Unknown thread id: ${id}`);
+    if (
+      other !== this.session &&
+      !hasPrivilege(this.session.account, 'SUPER', null, null) &&
+      other.account !== this.session.account
+    )
+      return mysqlError(1095, 'HY000', `You are not owner of thread ${id}`);
+    // KILL QUERY interrupts a read running on a reader worker (the only statements that run
+    // long); other statements are short and synchronous on the store, and an idle connection
+    // is left alone, as MariaDB does.
+    if (s.target === 'connection') this.session.engine.killConnection(id);
+    else other.interruptQuery();
+    return ok();
+  }
+}

@@ -1,0 +1,486 @@
+// A local transaction: its read snapshot, its writer lease, its journal (how to run it again on
+// a newer state), its keys in flight, and its commit. The session decides which statement runs;
+// this class decides where and at what state, and certifies the result.
+// See docs/design/engine.md, "Snapshot isolation" and "Transactions".
+import { isDeepStrictEqual } from 'node:util';
+import { assert } from '../core/assert.js';
+import { index } from '../core/types.js';
+import type { CertificationKey, WriteSet } from '../codec/index.js';
+import type { ErrorResult, OkResult, RowsResult } from '../mysql/index.js';
+import type { DmlStatement, DmlTranslation } from '../sql/index.js';
+import type { ReadSnapshot, WriterLease } from '../storage/index.js';
+import type { Engine } from './engine.js';
+import {
+  deadlock,
+  fromLocalError,
+  fromReaderError,
+  fromWriterWait,
+  lockWaitTimeout,
+  mysqlError,
+  notPrimary,
+} from './errors.js';
+import { waitSettled, type InFlight } from './in-flight.js';
+import {
+  done,
+  isAttempt,
+  isError,
+  killed,
+  ok,
+  type Attempt,
+  type Counters,
+  type Outcome,
+} from './outcome.js';
+import { queryInterrupted } from './read-pool.js';
+import type { ReplicationOutcome } from './replicator.js';
+
+/** What a transaction needs of its session. */
+export interface TransactionHost {
+  readonly engine: Engine;
+  readonly ownerId: string;
+  /** True once the session ended (KILL, disconnect). */
+  readonly closed: boolean;
+  /** innodb_lock_wait_timeout in milliseconds. */
+  lockWaitMs(): number;
+  counters(): Counters;
+  restoreCounters(seen: Counters): void;
+  /** Registers the function that ends the statement's current wait (KILL QUERY). */
+  onWait(stop: (() => void) | null): void;
+}
+
+/** A statement of the transaction: how to run it again, and what its client saw. */
+interface JournalEntry {
+  readonly run: (lease: WriterLease) => Outcome;
+  readonly outcome: Outcome;
+}
+
+/**
+ * Statements and bytes (statement text, values, results) a transaction's journal keeps; beyond
+ * either, the transaction cannot run again, and a key in flight gets it 1213.
+ */
+const JOURNAL_STATEMENTS_MAX = 10_000;
+const JOURNAL_BYTES_MAX = 16 << 20;
+
+/** A local write-set handed to the replicator, with its keys in flight. */
+export interface Replicating {
+  readonly inFlight: InFlight;
+  readonly outcome: Promise<ReplicationOutcome>;
+}
+
+/**
+ * Where the transaction is:
+ * - `reading`: no write yet; reads come from its snapshot (taken at the first read);
+ * - `writing`: it holds the writer (which the applier may have brute-force aborted meanwhile);
+ * - `parked`: it took the writer before and let it go (keys in flight, a rebase, an abort by
+ *   the applier); its next statement takes it again and runs the journal there first;
+ * - `ended`: committed or rolled back; nothing more runs.
+ */
+export type TransactionPhase = 'reading' | 'writing' | 'parked' | 'ended';
+
+export class LocalTransaction {
+  private phaseNow: TransactionPhase = 'reading';
+  private leaseHeld: WriterLease | null = null;
+  private snapshotHeld: ReadSnapshot | null = null;
+  /**
+   * The applied seqno of the state every answer so far was computed on: the first read's
+   * snapshot, then the writer's once the journal showed the answers are the same there. Null
+   * before the first statement. The write-set certifies against it (docs/design/engine.md,
+   * "Snapshot isolation").
+   */
+  private seqnoReadNow: number | null = null;
+  /**
+   * `exact`: the writer's state (before the transaction's own changes) is the one at seqnoRead.
+   * `snapshot`: the writer is newer; every statement so far answers as it would at seqnoRead
+   * (reads ran there, writes are point writes whose rows certification checks against it).
+   */
+  private modeNow: 'exact' | 'snapshot' = 'exact';
+  /** Keys of rows read by locking reads (FOR UPDATE, LOCK IN SHARE MODE). */
+  readonly lockKeys: CertificationKey[] = [];
+  /**
+   * Every statement of the transaction (reads on its snapshot, statements on the writer), with
+   * what its client saw, so that it can run again on a newer state: at its first write, and
+   * after letting the writer go to wait for keys in flight (null once it cannot: too long, or a
+   * statement that cannot be run again).
+   */
+  private journal: JournalEntry[] | null = [];
+  /** About how many bytes the journal keeps (bounded by JOURNAL_BYTES_MAX). */
+  private journalBytes = 0;
+  /** The catalog version the journal's statements were translated against. */
+  private catalogVersion: number;
+
+  constructor(
+    private readonly host: TransactionHost,
+    readonly readOnly: boolean,
+  ) {
+    this.catalogVersion = host.engine.catalog.version;
+  }
+
+  get phase(): TransactionPhase {
+    return this.phaseNow;
+  }
+
+  get ended(): boolean {
+    return this.phaseNow === 'ended';
+  }
+
+  /** The writer, while the transaction holds it. */
+  get lease(): WriterLease | null {
+    return this.leaseHeld;
+  }
+
+  get mode(): 'exact' | 'snapshot' {
+    return this.modeNow;
+  }
+
+  get seqnoRead(): number | null {
+    return this.seqnoReadNow;
+  }
+
+  /** Whether the transaction's statements must run on the writer (it took it before). */
+  get onWriter(): boolean {
+    return this.phaseNow === 'writing' || this.phaseNow === 'parked';
+  }
+
+  /** Whether the journal still lets the transaction run again. */
+  get replayable(): boolean {
+    return this.journal !== null;
+  }
+
+  // ---------------------------------------------------------------------------- reading
+
+  /** The transaction's read snapshot, taken at its first read (InnoDB's read view). */
+  snapshot(): ReadSnapshot | ErrorResult {
+    assert(this.phaseNow === 'reading', 'a snapshot read of a transaction on the writer');
+    if (this.snapshotHeld !== null) return this.snapshotHeld;
+    const snapshot = this.host.engine.store.snapshot();
+    if (!snapshot.ok) return fromReaderError(snapshot.error);
+    assert(this.seqnoReadNow === null, 'a second snapshot for one transaction');
+    this.snapshotHeld = snapshot.value;
+    this.seqnoReadNow = snapshot.value.seqno;
+    return snapshot.value;
+  }
+
+  // ---------------------------------------------------------------------------- the writer
+
+  /**
+   * The transaction's writer lease, taken on first need. A transaction that let the writer go
+   * to wait for keys in flight, or lost it to the applier (a brute-force abort between two
+   * statements), runs its journal again on the new lease (see replay).
+   */
+  async acquire(): Promise<WriterLease | Attempt> {
+    assert(this.phaseNow !== 'ended', 'the writer for an ended transaction');
+    const engine = this.host.engine;
+    if (this.leaseHeld !== null) {
+      assert(this.phaseNow === 'writing', 'a lease outside the writing phase');
+      if (this.leaseHeld.active) return this.leaseHeld;
+      // Brute-force aborted by the applier between two statements: without a journal, that
+      // ends the transaction (1213).
+      this.park();
+      if (this.journal === null) {
+        this.end();
+        return done(fromLocalError({ kind: 'bf_aborted' }));
+      }
+    }
+    const acquired = await engine.store.acquireWriter(this.host.ownerId, this.host.lockWaitMs());
+    if (!acquired.ok) return done(fromWriterWait(acquired.error));
+    const lease = acquired.value;
+    if (this.host.closed || this.ended) {
+      // The session ended (KILL, disconnect) while this statement waited: let go at once.
+      lease.rollback();
+      return done(killed());
+    }
+    const first = this.phaseNow === 'reading';
+    // From here on the transaction reads through the writer, which sees its own changes.
+    this.snapshotHeld?.release();
+    this.snapshotHeld = null;
+    this.leaseHeld = lease;
+    this.phaseNow = 'writing';
+    const seqnoWriter = lease.seqnoSnapshot;
+    if (first) {
+      // Nothing read yet (or the canary: earlier reads ignored): the writer's state it is.
+      if (this.seqnoReadNow === null || engine.canary === 'writer-snapshot')
+        this.seqnoReadNow = seqnoWriter;
+      assert(this.seqnoReadNow <= seqnoWriter, 'the writer is older than what the tx read');
+      // Reads at an older state stay valid: the transaction stays there while its statements
+      // on the writer answer as they would there (snapshot mode; holdsAtSnapshot).
+      this.modeNow = this.seqnoReadNow === seqnoWriter ? 'exact' : 'snapshot';
+      if (this.journal === null || this.journal.length === 0)
+        this.catalogVersion = engine.catalog.version;
+      return lease;
+    }
+    // Taken again (after a wait for keys in flight, a brute-force abort, or a statement that
+    // must not run in snapshot mode): the whole journal runs again here, and the transaction
+    // goes on at the writer's state only if every answer is the same.
+    this.modeNow = 'exact';
+    this.seqnoReadNow = seqnoWriter;
+    if (this.journal === null) return this.abort();
+    if (this.journal.length === 0) {
+      this.catalogVersion = engine.catalog.version;
+      return lease;
+    }
+    return this.replay(lease) ?? lease;
+  }
+
+  /** Lets the writer go (its changes with it); the next statement takes it again. */
+  private park(): void {
+    assert(this.phaseNow === 'writing', 'parking a transaction that does not hold the writer');
+    this.leaseHeld?.rollback();
+    this.leaseHeld = null;
+    this.phaseNow = 'parked';
+  }
+
+  /**
+   * A statement whose answer would hold only on the writer's newer state meets a transaction in
+   * snapshot mode: the writer is let go and the transaction runs its whole journal again on a
+   * new one (acquire), then the statement.
+   */
+  rebase(): Attempt {
+    assert(this.modeNow === 'snapshot', 'a rebase of a transaction at the writer state');
+    if (this.journal === null) return this.abort();
+    this.park();
+    return { kind: 'wait', holders: [] };
+  }
+
+  /**
+   * Runs the journal again on a new lease. The transaction goes on only if every statement
+   * gives its client exactly what it gave the first time: then the client cannot tell it from
+   * a transaction that ran all its statements on the writer after the wait, which is what it
+   * now is (its write-set certifies against the new snapshot). Otherwise, 1213. Then the keys
+   * of the whole transaction are checked again, as other transactions committed meanwhile.
+   */
+  private replay(lease: WriterLease): Attempt | null {
+    const journal = this.journal;
+    const engine = this.host.engine;
+    assert(journal !== null && journal.length > 0, 'replay without a journal');
+    if (this.catalogVersion !== engine.catalog.version) return this.abort();
+    // What the client saw last stays: the statements run again only for their effects.
+    const seen = this.host.counters();
+    this.lockKeys.length = 0;
+    try {
+      for (const entry of journal) {
+        const outcome = entry.run(lease);
+        if (this.phaseNow === 'ended') return done(deadlock());
+        if (!isDeepStrictEqual(outcome, entry.outcome)) return this.abort();
+      }
+    } finally {
+      this.host.restoreCounters(seen);
+    }
+    engine.replays++;
+    if (engine.inFlight.transactions === 0) return null;
+    const holders = engine.inFlight.holdersOf([...lease.keysSince(0), ...this.lockKeys]);
+    return holders.length === 0 ? null : this.metInFlight(holders, 0);
+  }
+
+  /**
+   * After a statement ran on the writer: whether its answer holds at seqnoRead too. A point
+   * write (INSERT … VALUES, or UPDATE/DELETE by the whole primary key, no subquery, no foreign
+   * key) that changed every row it names read nothing but those rows, and certification against
+   * seqnoRead fails the transaction if any of them changed since. Anything else is known only
+   * for the state it ran on.
+   */
+  holdsAtSnapshot(s: DmlStatement, translation: DmlTranslation, outcome: Outcome): boolean {
+    if (outcome.kind !== 'ok' || !this.host.engine.pointWrite(s, translation)) return false;
+    const rows = s.kind === 'insert' && s.source.kind === 'values' ? s.source.rows.length : 1;
+    return Number(outcome.affectedRows) >= rows;
+  }
+
+  /** Whether a row with one of these keys was written by a commit after seqnoRead. */
+  changedSinceRead(keys: readonly CertificationKey[]): boolean {
+    assert(this.seqnoReadNow !== null, 'changes since a read that did not happen');
+    return this.host.engine.recentWrites.changedSince(keys, this.seqnoReadNow);
+  }
+
+  /** Adds a statement to the journal (or gives the journal up when it grows too long). */
+  record(run: (lease: WriterLease) => Outcome, outcome: Outcome, inputBytes: number): void {
+    if (this.journal === null || this.phaseNow === 'ended') return;
+    this.journalBytes += inputBytes + (outcome.kind === 'rows' ? resultBytes(outcome) : 64);
+    if (this.journal.length >= JOURNAL_STATEMENTS_MAX || this.journalBytes > JOURNAL_BYTES_MAX)
+      this.journal = null;
+    else this.journal.push({ run, outcome });
+  }
+
+  /** A statement that cannot run again (it read information_schema): no replay from here. */
+  forgetJournal(): void {
+    this.journal = null;
+  }
+
+  // ---------------------------------------------------------------------------- keys in flight
+
+  /**
+   * A statement met keys in flight: the writer is let go (the statement's changes with it) and
+   * the statement runs again once they have settled, after the journal (a row lock wait, in
+   * InnoDB's terms). A transaction without a journal is rolled back with 1213 instead.
+   */
+  metInFlight(holders: readonly InFlight[], lockedBefore: number): Attempt {
+    assert(this.leaseHeld !== null, 'keys in flight met without the writer');
+    this.park();
+    this.lockKeys.length = lockedBefore;
+    if (this.journal !== null) return { kind: 'wait', holders };
+    return this.abort();
+  }
+
+  /** Rolls the transaction back with 1213: it cannot go on past keys in flight. */
+  abort(): Attempt {
+    this.rollback();
+    this.host.engine.inFlightAborts++;
+    return done(deadlock());
+  }
+
+  /**
+   * Takes the writer back for a transaction that let it go (a wait that ended in 1205 or KILL
+   * QUERY) or lost it to the applier: its journal runs again, waiting for keys in flight as a
+   * statement would.
+   */
+  async retake(): Promise<ErrorResult | null> {
+    if (this.leaseHeld?.active === true || !this.onWriter) return null;
+    const taken = await withWaits(this.host, async () => {
+      const lease = await this.acquire();
+      return isAttempt(lease) ? lease : done(ok());
+    });
+    return isError(taken) ? taken : null;
+  }
+
+  // ---------------------------------------------------------------------------- the end
+
+  /**
+   * Commits: builds the write-set from the writer's changes and certifies it against seqnoRead
+   * (the state every answer of the transaction holds at: its first read's, or the writer's after
+   * a replay), then waits for the replication verdict. The writer must be held (retake first).
+   */
+  async commit(): Promise<OkResult | ErrorResult> {
+    assert(this.phaseNow !== 'ended', 'a commit of an ended transaction');
+    const lease = this.leaseHeld;
+    this.snapshotHeld?.release();
+    this.snapshotHeld = null;
+    this.phaseNow = 'ended';
+    this.leaseHeld = null;
+    if (lease === null) return ok();
+    assert(this.seqnoReadNow !== null, 'a transaction on the writer without a snapshot');
+    let replicating: Replicating | null = null;
+    const built = lease.commit(
+      this.lockKeys,
+      (writeSet) => {
+        replicating = startReplication(this.host.engine, writeSet);
+      },
+      index(this.seqnoReadNow),
+    );
+    if (!built.ok) return fromLocalError(built.error);
+    if (built.value === null) return ok();
+    assert(replicating !== null, 'a write-set was built but not replicated');
+    return commitResult(await verdict(this.host.engine, replicating));
+  }
+
+  /** Rolls back: the writer and the snapshot go back; harmless once ended. */
+  rollback(): void {
+    this.snapshotHeld?.release();
+    this.snapshotHeld = null;
+    this.leaseHeld?.rollback();
+    this.leaseHeld = null;
+    this.phaseNow = 'ended';
+  }
+
+  /**
+   * The store ended the transaction itself (a brute-force abort, or SQLite rolled it back on an
+   * error): the writer is already gone; the snapshot goes back.
+   */
+  end(): void {
+    assert(this.leaseHeld === null || !this.leaseHeld.active, 'ending a tx that holds the writer');
+    this.rollback();
+  }
+}
+
+/**
+ * Runs `attempt` until it is done; between runs it waits for the keys in flight it met, all
+ * within one innodb_lock_wait_timeout.
+ */
+export async function withWaits(
+  host: TransactionHost,
+  attempt: () => Promise<Attempt>,
+): Promise<Outcome> {
+  const deadlineMs = Date.now() + host.lockWaitMs();
+  for (;;) {
+    // A run that ends in a wait is undone: what its client sees comes from the next run.
+    const seen = host.counters();
+    const result = await attempt();
+    if (result.kind === 'done') return result.outcome;
+    host.restoreCounters(seen);
+    const stopped = await waitInFlight(host, result.holders, deadlineMs);
+    if (stopped !== null) return stopped;
+  }
+}
+
+/** Waits for in-flight transactions until the statement's lock wait deadline. */
+async function waitInFlight(
+  host: TransactionHost,
+  holders: readonly InFlight[],
+  deadlineMs: number,
+): Promise<ErrorResult | null> {
+  const waited = await waitSettled(holders, deadlineMs - Date.now(), (stop) => host.onWait(stop));
+  host.onWait(null);
+  if (waited === 'timeout') return lockWaitTimeout();
+  if (waited === 'cancelled' || host.closed) return host.closed ? killed() : queryInterrupted;
+  return null;
+}
+
+/**
+ * Holds a local write-set's keys in flight and hands it to the replicator, while its lease
+ * still holds the writer (lease.commit's beforeRelease): the next session to take the writer
+ * finds the keys, and a standalone node's applier, which asks for the writer at once, gets it
+ * before that session.
+ */
+export function startReplication(engine: Engine, writeSet: WriteSet): Replicating {
+  const inFlight = engine.inFlight.register(
+    writeSet.originNodeId,
+    writeSet.originTransactionId,
+    writeSet.keys,
+  );
+  return { inFlight, outcome: engine.replicator.replicate(writeSet) };
+}
+
+/** The replication outcome; the keys leave the table then (if the apply did not free them). */
+export async function verdict(
+  engine: Engine,
+  replicating: Replicating,
+): Promise<ReplicationOutcome> {
+  try {
+    return await replicating.outcome;
+  } finally {
+    engine.inFlight.settle(replicating.inFlight);
+  }
+}
+
+/** The answer to COMMIT (or a DDL) for a replication outcome. */
+export function commitResult(outcome: ReplicationOutcome): OkResult | ErrorResult {
+  switch (outcome.kind) {
+    case 'committed':
+      return ok();
+    case 'cert_failed':
+      return deadlock();
+    case 'toi_failed':
+      return mysqlError(outcome.code, outcome.sqlState, outcome.message);
+    case 'not_primary':
+      return notPrimary();
+    case 'unknown':
+      return mysqlError(
+        1180,
+        'HY000',
+        `Got error 6 "No such device or address" during COMMIT (${outcome.reason})`,
+      );
+    case 'apply_failed':
+      return mysqlError(1180, 'HY000', `Got error during COMMIT: ${outcome.reason}`);
+  }
+}
+
+/** About how many bytes values take (a journal's budget, not an exact figure). */
+export function valuesBytes(values: readonly unknown[]): number {
+  let bytes = 0;
+  for (const v of values)
+    bytes += typeof v === 'string' ? v.length : v instanceof Uint8Array ? v.length : 8;
+  return bytes;
+}
+
+function resultBytes(result: RowsResult): number {
+  let bytes = 64;
+  if (Array.isArray(result.rows))
+    for (const row of result.rows as readonly (readonly unknown[])[]) bytes += valuesBytes(row);
+  return bytes;
+}

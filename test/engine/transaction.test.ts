@@ -1,0 +1,142 @@
+// The local transaction's phases as statements move it: reading on its snapshot, writing on the
+// writer (exact or snapshot mode), parked and taken again by a rebase (the journal runs again),
+// ended by COMMIT, ROLLBACK or a 1213. Driven through an engine's sessions with SQL.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { nodeId } from '../../src/core/types.js';
+import { Engine } from '../../src/engine/engine.js';
+import { userFunctions } from '../../src/engine/functions.js';
+import type { EngineSession } from '../../src/engine/session.js';
+import type { QueryResult } from '../../src/mysql/index.js';
+import { LocalReplicator } from '../../src/node/local-replicator.js';
+import { initialWriteSet } from '../../src/node/server-common.js';
+import { Store } from '../../src/storage/index.js';
+import { removeDir, tempDir } from '../support/index.js';
+import { sessionInfo, simFacts } from '../sim/engine/template.js';
+
+let dir = '';
+let store: Store;
+let engine: Engine;
+let connections = 0;
+
+before(async () => {
+  dir = tempDir('trireme-transaction-');
+  const opened = Store.open({
+    path: join(dir, 'trireme.db'),
+    nodeId: nodeId('n1'),
+    functions: userFunctions(),
+  });
+  assert.ok(opened.ok);
+  store = opened.value;
+  engine = new Engine({ store, nodeId: nodeId('n1'), version: '10.11.0', facts: simFacts('n1') });
+  const replicator = new LocalReplicator({ store, translator: engine.translator });
+  engine.attach(replicator, null);
+  assert.equal((await replicator.replicate(initialWriteSet(engine))).kind, 'committed');
+  const admin = await session();
+  for (const sql of [
+    'CREATE DATABASE d',
+    'CREATE TABLE d.acc (id INT PRIMARY KEY, bal INT)',
+    'INSERT INTO d.acc VALUES (1, 100), (2, 200)',
+  ])
+    assert.equal((await run(admin, sql)).kind, 'ok', sql);
+  await admin.close();
+});
+
+after(() => {
+  store.close();
+  removeDir(dir);
+});
+
+async function session(): Promise<EngineSession> {
+  const opened = await engine.openSession(sessionInfo(++connections));
+  assert.ok(!('kind' in opened));
+  return opened as EngineSession;
+}
+
+async function run(s: EngineSession, sql: string): Promise<QueryResult> {
+  const [result] = await s.query(sql, { multiStatements: false });
+  assert.ok(result !== undefined);
+  return result;
+}
+
+async function value(s: EngineSession, sql: string): Promise<unknown> {
+  const result = await run(s, sql);
+  assert.equal(result.kind, 'rows', JSON.stringify(result));
+  return result.kind === 'rows' ? (result.rows as unknown[][])[0]?.[0] : undefined;
+}
+
+test('reading, then writing in snapshot mode, then rebased to exact mode, then ended', async () => {
+  const c1 = await session();
+  const c2 = await session();
+  await run(c1, 'BEGIN');
+  assert.equal(c1.tx?.phase, 'reading');
+  assert.equal(c1.tx?.seqnoRead, null, 'no snapshot before the first read');
+  assert.equal(await value(c1, 'SELECT bal FROM d.acc WHERE id = 2'), 200);
+  const seqnoFirstRead = c1.tx?.seqnoRead;
+  assert.equal(typeof seqnoFirstRead, 'number');
+
+  assert.equal((await run(c2, 'UPDATE d.acc SET bal = 150 WHERE id = 1')).kind, 'ok');
+
+  // A point write on a row the other commit did not touch: the transaction stays at its read.
+  assert.equal((await run(c1, 'UPDATE d.acc SET bal = 210 WHERE id = 2')).kind, 'ok');
+  assert.equal(c1.tx?.phase, 'writing');
+  assert.equal(c1.tx?.mode, 'snapshot');
+  assert.equal(c1.tx?.seqnoRead, seqnoFirstRead);
+
+  // A plain read on the writer would see the newer state: the journal runs again there, gives
+  // the same answers, and the transaction goes on at the writer's state.
+  const replays = engine.replays;
+  assert.equal(await value(c1, 'SELECT bal FROM d.acc WHERE id = 1'), 150);
+  assert.equal(engine.replays, replays + 1);
+  assert.equal(c1.tx?.phase, 'writing');
+  assert.equal(c1.tx?.mode, 'exact');
+  assert.ok((c1.tx?.seqnoRead ?? 0) > (seqnoFirstRead ?? 0));
+
+  const tx = c1.tx;
+  assert.equal((await run(c1, 'COMMIT')).kind, 'ok');
+  assert.equal(tx?.phase, 'ended');
+  assert.equal(c1.tx, null);
+  assert.equal(await value(c2, 'SELECT bal FROM d.acc WHERE id = 2'), 210);
+  await c1.close();
+  await c2.close();
+});
+
+test('a replay whose answers differ ends the transaction with 1213 and leaves nothing', async () => {
+  const c1 = await session();
+  const c2 = await session();
+  await run(c1, 'BEGIN');
+  assert.equal(await value(c1, 'SELECT bal FROM d.acc WHERE id = 1'), 150);
+  assert.equal((await run(c2, 'UPDATE d.acc SET bal = 0 WHERE id = 1')).kind, 'ok');
+  const tx = c1.tx;
+  // Not a point write (a predicate): it must run at the newer state, where the read differs.
+  const result = await run(c1, 'UPDATE d.acc SET bal = bal + 1 WHERE bal >= 0');
+  assert.equal(result.kind === 'error' && result.code, 1213);
+  assert.equal(tx?.phase, 'ended');
+  assert.equal(c1.tx, null);
+  assert.equal(await value(c1, 'SELECT bal FROM d.acc WHERE id = 1'), 0);
+  // The writer went back: another session writes at once.
+  assert.equal((await run(c2, 'UPDATE d.acc SET bal = 100 WHERE id = 1')).kind, 'ok');
+  await c1.close();
+  await c2.close();
+});
+
+test('ROLLBACK ends a transaction in each phase and frees the writer', async () => {
+  const c1 = await session();
+  const c2 = await session();
+  for (const statements of [
+    ['BEGIN'],
+    ['BEGIN', 'SELECT bal FROM d.acc WHERE id = 1'],
+    ['BEGIN', 'UPDATE d.acc SET bal = 7 WHERE id = 1'],
+  ]) {
+    for (const sql of statements) assert.notEqual((await run(c1, sql)).kind, 'error', sql);
+    const tx = c1.tx;
+    assert.ok(tx !== null);
+    assert.equal((await run(c1, 'ROLLBACK')).kind, 'ok');
+    assert.equal(tx.phase, 'ended');
+    assert.equal(tx.lease, null);
+    assert.equal((await run(c2, 'UPDATE d.acc SET bal = 100 WHERE id = 1')).kind, 'ok');
+  }
+  await c1.close();
+  await c2.close();
+});
