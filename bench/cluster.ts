@@ -19,7 +19,7 @@
 // BENCH_GALERA_BASE (Galera data, logs and certificates; default $TMPDIR/trireme-bench-galera).
 import assert from 'node:assert/strict';
 import { execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { constants, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
+import { COMMIT_STAGES } from '../src/engine/commit-trace.js';
 import { localCluster } from '../test/cluster/harness.js';
 import { NodeProcess, until } from '../test/cluster/processes.js';
 import { parseSysbenchOutput } from './sysbench.js';
@@ -94,6 +95,11 @@ interface Target {
   readonly stabilityName: string;
   /** What must not change during a run, e.g. 'term 2, leader n1, conf_id 1, size 3'. */
   stability(): Promise<string>;
+  /** Where the time went (trireme only): called before a run, and after it for lines to print. */
+  readonly observe?: {
+    before(): Promise<void>;
+    after(workload: Workload): Promise<string[]>;
+  };
 }
 
 function sysbenchArgs(target: Target, port: number, command: string, threads: number): string[] {
@@ -192,6 +198,7 @@ async function prepare(target: Target): Promise<void> {
 async function measure(target: Target, workload: Workload): Promise<Measured> {
   await quiesce(target);
   const load = loadavg()[0]!.toFixed(2);
+  await target.observe?.before();
   const before = await target.stability();
   const parts = await Promise.all(
     target.ports.flatMap((port, i) =>
@@ -211,7 +218,73 @@ async function measure(target: Target, workload: Workload): Promise<Measured> {
       `${target.stabilityName} ` +
       (before === after ? `unchanged (${after})` : `CHANGED (${before} -> ${after})`),
   );
+  for (const line of (await target.observe?.after(workload)) ?? []) console.log(`    ${line}`);
   return { figures, stable: before === after };
+}
+
+/** CPU seconds (user + system) a process has used, from /proc; null where there is none. */
+function cpuSeconds(pid: number | null): number | null {
+  if (pid === null || !existsSync(`/proc/${pid}/stat`)) return null;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * The commit trace (docs/design/performance.md): FLUSH STATUS on every node before a run; after
+ * it, each stage's p50/p95 on the busiest origin node, every node's log flush, and CPU per node.
+ */
+function commitTrace(nodes: readonly NodeProcess[]): NonNullable<Target['observe']> {
+  let cpuBefore: (number | null)[] = [];
+  let startedMs = 0;
+  const traceOf = async (node: NodeProcess): Promise<Map<string, string>> => {
+    const conn = await node.connect();
+    try {
+      const [rows] = await conn.query("SHOW STATUS LIKE 'trireme%'");
+      const list = rows as Array<{ Variable_name: string; Value: string }>;
+      return new Map(list.map((r) => [r.Variable_name, r.Value]));
+    } finally {
+      await conn.end();
+    }
+  };
+  const ms = (us: string | undefined): string => (Number(us ?? 0) / 1000).toFixed(2);
+  return {
+    before: async () => {
+      for (const node of nodes) {
+        const conn = await node.connect();
+        await conn.query('FLUSH STATUS');
+        await conn.end();
+      }
+      cpuBefore = nodes.map((n) => cpuSeconds(n.pid));
+      startedMs = Date.now();
+    },
+    after: async (workload) => {
+      const elapsedS = (Date.now() - startedMs) / 1000;
+      const origin = workload.threads.indexOf(Math.max(...workload.threads));
+      const traces = await Promise.all(nodes.map(traceOf));
+      const t = traces[origin]!;
+      const stages = COMMIT_STAGES.map(
+        (s) =>
+          `${s} ${ms(t.get(`trireme_commit_${s}_p50_us`))}/${ms(t.get(`trireme_commit_${s}_p95_us`))}`,
+      );
+      const flushes = traces.map(
+        (f, i) =>
+          `n${i + 1} ${ms(f.get('trireme_log_flush_p50_us'))}/${ms(f.get('trireme_log_flush_p95_us'))}`,
+      );
+      const cpu = nodes.map((n, i) => {
+        const now = cpuSeconds(n.pid);
+        const was = cpuBefore[i];
+        return now === null || was === null || was === undefined
+          ? `n${i + 1} ?`
+          : `n${i + 1} ${((100 * (now - was)) / elapsedS).toFixed(0)}%`;
+      });
+      return [
+        `commit stages on n${origin + 1}, p50/p95 ms (${t.get('trireme_commit_trace_samples')} sampled): ${stages.join(', ')}`,
+        `log flush p50/p95 ms: ${flushes.join(', ')}; CPU per node: ${cpu.join(', ')}`,
+      ];
+    },
+  };
 }
 
 /** Fills `results` in WORKLOADS order, so that the runs before a failure keep their figures. */
@@ -261,6 +334,7 @@ async function trireme(): Promise<Outcome> {
         const s = await statusOf(target, nodes[0]!.port);
         return `term ${s.get('wsrep_raft_term')}, leader ${s.get('wsrep_raft_leader')}, conf_id ${s.get('wsrep_cluster_conf_id')}, size ${s.get('wsrep_cluster_size')}`;
       },
+      observe: commitTrace(nodes),
     };
     console.log('trireme: 3 nodes on loopback, replication over mutual TLS');
     await runWorkloads(target, results);

@@ -8,7 +8,8 @@
 //   --files      only targets whose path contains one of these substrings
 //   --max N      run at most N mutants (spread evenly over what is left to run)
 //   --seeds N    raft simulator seeds per consensus mutant (default 200)
-//   --txn-seeds  bank and append simulator seeds per certification mutant (default 8 each)
+//   --txn-seeds  bank and append (and ddl) simulator seeds per certification (transaction) mutant
+//                (default 8 each)
 //   --match TEXT only mutants whose id contains TEXT
 //   --list       print the mutants and exit without running anything
 //   --all        also run the mutants docs/design/mutation.md lists as equivalent
@@ -112,6 +113,7 @@ const targets = [
   { source: 'src/core/consensus/log.ts', suite: 'consensus' },
   { source: 'src/core/consensus/raft.ts', suite: 'consensus', functions: raftSafety },
   { source: 'src/core/consensus/progress.ts', suite: 'consensus', wideOnly: true },
+  { source: 'src/engine/transaction.ts', suite: 'transaction' },
 ];
 
 /**
@@ -147,6 +149,14 @@ function suiteCommands(suite, options, dir) {
       unit([...fastTests, 'dist/test/node/certification-rebuild.test.js']),
       sim('append', options.txnSeeds),
       sim('bank', options.txnSeeds),
+    ];
+  }
+  if (suite === 'transaction') {
+    return [
+      unit(['dist/test/engine/transaction.test.js', 'dist/test/engine/in-flight.test.js']),
+      sim('bank', options.txnSeeds),
+      sim('append', options.txnSeeds),
+      sim('ddl', options.txnSeeds),
     ];
   }
   throw new Error(`unknown suite ${suite}`);

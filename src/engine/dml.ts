@@ -400,7 +400,9 @@ export class DmlRunner {
     params: readonly SqlValue[],
   ): Promise<Attempt> {
     const retries = Math.max(0, this.session.numberVar('wsrep_retry_autocommit'));
+    const trace = this.session.engine.trace;
     for (let attempt = 0; ; attempt++) {
+      const token = trace.begin();
       const acquired = await this.session.engine.store.acquireWriter(
         this.session.ownerId,
         this.session.lockWaitMs(),
@@ -424,8 +426,9 @@ export class DmlRunner {
           lease.rollback();
           return { kind: 'wait', holders };
         }
+        trace.mark(token, 'commit');
         built = lease.commit([], (writeSet) => {
-          replicating = startReplication(this.session.engine, writeSet);
+          replicating = startReplication(this.session.engine, writeSet, token);
         });
       } catch (error) {
         // The lease is this statement's alone: whatever threw, the writer goes back.
@@ -436,6 +439,7 @@ export class DmlRunner {
       if (built.value === null) return done(result);
       assert(replicating !== null, 'a write-set was built but not replicated');
       const outcome = await verdict(this.session.engine, replicating);
+      trace.mark(token, 'answered');
       if (outcome.kind === 'committed') return done(result);
       if (outcome.kind === 'cert_failed' && attempt < retries) continue;
       return done(await this.replicateOutcome(outcome));

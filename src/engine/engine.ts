@@ -1,6 +1,7 @@
 // The SQL engine: the mysql Backend over sql/ and storage/. It owns the catalog, the statement
 // cache, the AUTO_INCREMENT allocator, global variables and status counters, and opens one
 // EngineSession per connection. See docs/design/engine.md.
+import { CommitTrace } from './commit-trace.js';
 import { hostname } from 'node:os';
 import { transactionId, type SqlValue as StoreValue, type TransactionId } from '../codec/index.js';
 import type { NodeId } from '../core/types.js';
@@ -48,6 +49,8 @@ export interface EngineOptions {
   readonly log?: (line: string) => void;
   /** A planted fault for the simulator's canary tests only (test/sim/canaries.ts). */
   readonly canary?: EngineCanary | null;
+  /** The node's commit trace, shared with its replication driver (a new one by default). */
+  readonly trace?: CommitTrace;
 }
 
 /**
@@ -62,6 +65,7 @@ export class Engine implements Backend {
   readonly store: Store;
   readonly nodeId: NodeId;
   readonly canary: EngineCanary | null;
+  readonly trace: CommitTrace;
   readonly catalog = new EngineCatalog();
   readonly translator: EngineToiTranslator;
   replicator!: Replicator;
@@ -112,6 +116,7 @@ export class Engine implements Backend {
     this.store = options.store;
     this.nodeId = options.nodeId;
     this.canary = options.canary ?? null;
+    this.trace = options.trace ?? new CommitTrace();
     this.versionText = options.version;
     this.catalog.load(options.store.catalogEntries());
     this.translator = new EngineToiTranslator(this.catalog, () => this.store);
@@ -279,6 +284,7 @@ export class Engine implements Backend {
     }
     for (const [name, count] of engineCounts)
       if (!status.has(name)) out.push([name, String(count)]);
+    out.push(...this.trace.status());
     return out.sort((a, b) => (a[0].toLowerCase() < b[0].toLowerCase() ? -1 : 1));
   }
 

@@ -385,6 +385,9 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       case 'explain':
         return mysqlError(1235, '42000', "This version of MariaDB doesn't yet support 'EXPLAIN'");
       case 'flush':
+        // FLUSH STATUS starts the status figures that are not counters (the commit trace) over.
+        if (s.targets.some((t) => t.toLowerCase() === 'status')) this.engine.trace.reset();
+        return ok();
       case 'lock_tables':
       case 'unlock_tables':
         return ok();

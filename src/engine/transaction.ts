@@ -9,6 +9,7 @@ import type { CertificationKey, WriteSet } from '../codec/index.js';
 import type { ErrorResult, OkResult, RowsResult } from '../mysql/index.js';
 import type { DmlStatement, DmlTranslation } from '../sql/index.js';
 import type { ReadSnapshot, WriterLease } from '../storage/index.js';
+import type { TraceToken } from './commit-trace.js';
 import type { Engine } from './engine.js';
 import {
   deadlock,
@@ -106,12 +107,15 @@ export class LocalTransaction {
   private journalBytes = 0;
   /** The catalog version the journal's statements were translated against. */
   private catalogVersion: number;
+  /** Its commit's moments, when the commit trace samples it. */
+  private readonly trace: TraceToken | null;
 
   constructor(
     private readonly host: TransactionHost,
     readonly readOnly: boolean,
   ) {
     this.catalogVersion = host.engine.catalog.version;
+    this.trace = host.engine.trace.begin();
   }
 
   get phase(): TransactionPhase {
@@ -138,11 +142,6 @@ export class LocalTransaction {
   /** Whether the transaction's statements must run on the writer (it took it before). */
   get onWriter(): boolean {
     return this.phaseNow === 'writing' || this.phaseNow === 'parked';
-  }
-
-  /** Whether the journal still lets the transaction run again. */
-  get replayable(): boolean {
-    return this.journal !== null;
   }
 
   // ---------------------------------------------------------------------------- reading
@@ -348,6 +347,8 @@ export class LocalTransaction {
    */
   async commit(): Promise<OkResult | ErrorResult> {
     assert(this.phaseNow !== 'ended', 'a commit of an ended transaction');
+    const engine = this.host.engine;
+    engine.trace.mark(this.trace, 'commit');
     const lease = this.leaseHeld;
     this.snapshotHeld?.release();
     this.snapshotHeld = null;
@@ -359,14 +360,16 @@ export class LocalTransaction {
     const built = lease.commit(
       this.lockKeys,
       (writeSet) => {
-        replicating = startReplication(this.host.engine, writeSet);
+        replicating = startReplication(engine, writeSet, this.trace);
       },
       index(this.seqnoReadNow),
     );
     if (!built.ok) return fromLocalError(built.error);
     if (built.value === null) return ok();
     assert(replicating !== null, 'a write-set was built but not replicated');
-    return commitResult(await verdict(this.host.engine, replicating));
+    const outcome = await verdict(engine, replicating);
+    engine.trace.mark(this.trace, 'answered');
+    return commitResult(outcome);
   }
 
   /** Rolls back: the writer and the snapshot go back; harmless once ended. */
@@ -427,7 +430,13 @@ async function waitInFlight(
  * finds the keys, and a standalone node's applier, which asks for the writer at once, gets it
  * before that session.
  */
-export function startReplication(engine: Engine, writeSet: WriteSet): Replicating {
+export function startReplication(
+  engine: Engine,
+  writeSet: WriteSet,
+  trace: TraceToken | null,
+): Replicating {
+  engine.trace.mark(trace, 'built');
+  engine.trace.attach(trace, writeSet);
   const inFlight = engine.inFlight.register(
     writeSet.originNodeId,
     writeSet.originTransactionId,

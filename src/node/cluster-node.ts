@@ -2,6 +2,7 @@
 // transport, the store with certification and apply, Galera's node states and status variables,
 // grastate.dat, and a MySQL server whose sessions replicate through this node. See
 // docs/design/runtime.md.
+import { CommitTrace } from '../engine/commit-trace.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -188,6 +189,7 @@ export class ClusterNode {
         applyQueueEntriesMax: 100_000,
         onEvent: (event) => node?.onRaftEvent(event),
         onError: (error) => log('ERROR', `WSREP: consensus driver: ${String(error)}`),
+        trace: new CommitTrace(),
       },
     );
     const transport = new Transport({

@@ -119,7 +119,7 @@ export class ClusterReplicator implements Replicator {
     const bytes = encodeWriteSet(writeSet);
     const deadline = Date.now() + this.options.commitTimeoutMs;
     for (;;) {
-      const proposal = this.driver.propose(bytes);
+      const proposal = this.driver.propose(bytes, writeSet);
       const outcome = await withTimeout(proposal.done, deadline - Date.now());
       if (outcome === null)
         return { kind: 'unknown', reason: 'no verdict within the commit timeout' };

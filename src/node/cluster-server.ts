@@ -146,6 +146,7 @@ async function startGeneration(
     nodeId: nodeId(server.wsrepNodeName),
     version,
     log: (line) => log('Note', line),
+    ...(node.driver.trace === undefined ? {} : { trace: node.driver.trace }),
     facts: engineFacts(config, {
       clusterAddress: `gcomm://${config.cluster.peers.map((p) => `${p.host}:${p.port}`).join(',')}`,
       nodeAddress: `${config.cluster.listenAddress.host}:${config.cluster.listenAddress.port}`,

@@ -16,6 +16,7 @@ import type {
 } from '../core/consensus/types.js';
 import type { Index } from '../core/types.js';
 import { index as asIndex } from '../core/types.js';
+import type { CommitTrace, TraceToken } from '../engine/commit-trace.js';
 
 /** The durable log (gcache): resolves once the batch is fsynced. */
 export interface DurableLog {
@@ -43,6 +44,8 @@ export interface RaftDriverOptions {
   readonly applyQueueEntriesMax: number;
   readonly onEvent?: (event: RaftEvent) => void;
   readonly onError?: (error: unknown) => void;
+  /** The node's commit trace: log, flush, commit and apply moments of sampled proposals. */
+  readonly trace?: CommitTrace;
 }
 
 export type ProposeOutcome =
@@ -51,6 +54,11 @@ export type ProposeOutcome =
 
 /** Most commit-only hard-state writes in flight without being waited for. */
 const unsyncedWritesMax = 64;
+
+/** The leader's append messages of a ready batch. */
+function appends(ready: { readonly messages: readonly Message[] }): Message[] {
+  return ready.messages.filter((m) => m.type === 'append');
+}
 
 export class RaftDriver {
   private timer: NodeJS.Timeout | null = null;
@@ -64,6 +72,8 @@ export class RaftDriver {
   private readonly reads = new Map<number, (index: Index | null) => void>();
   private nextReadContext = 1;
   private idle: Promise<void> = Promise.resolve();
+  /** Sampled proposals of this node not yet in its log, by proposal id. */
+  private readonly traced = new Map<number, TraceToken>();
 
   constructor(
     readonly raft: Raft,
@@ -106,11 +116,16 @@ export class RaftDriver {
    * Proposes a payload. Resolves when the entry is known in the log at an index (applied on this
    * node, where the caller learns the certification verdict) or dropped.
    */
-  propose(data: Uint8Array): {
+  propose(
+    data: Uint8Array,
+    traceKey?: object,
+  ): {
     readonly proposalId: number;
     readonly done: Promise<ProposeOutcome>;
   } {
     const proposalId = this.nextProposalId++;
+    const token = traceKey === undefined ? undefined : this.options.trace?.of(traceKey);
+    if (token !== undefined) this.traced.set(proposalId, token);
     const done = new Promise<ProposeOutcome>((resolve) => this.waiting.set(proposalId, resolve));
     const proposal: Proposal = { data, proposalId };
     this.step({ type: 'propose', proposals: [proposal] });
@@ -141,7 +156,15 @@ export class RaftDriver {
       const ready = this.raft.ready();
       const needsWrite =
         ready.hardState !== null || ready.boundary !== null || ready.entries.length > 0;
+      const trace = this.options.trace;
+      if (trace !== undefined && this.traced.size > 0) this.traceLogged(trace, ready.entries);
+      // A leader's appends may leave before its own flush (Raft thesis §10.2.1): the core counts
+      // the leader toward a commit only once told `persisted`, and they carry a term already on
+      // disk unless this very batch changed it. Everything else (votes, acknowledgements) waits.
+      const early = needsWrite && !this.termOrVoteChanges(ready.hardState) ? appends(ready) : [];
+      for (const message of early) this.sink.send(message);
       if (needsWrite) {
+        const startedMs = performance.now();
         const write = this.log.write({
           hardState: ready.hardState,
           boundary: ready.boundary,
@@ -153,6 +176,10 @@ export class RaftDriver {
         // the leader after a crash), so it is written but not waited for (etcd's MustSync).
         if (this.mustSync(ready) || this.unsyncedWrites >= unsyncedWritesMax) {
           await write;
+          if (trace !== undefined && ready.entries.length > 0) {
+            trace.flushed(performance.now() - startedMs);
+            trace.markRange(ready.entries[0]!.index, ready.entries.at(-1)!.index, 'flushed');
+          }
         } else {
           this.unsyncedWrites++;
           write
@@ -161,13 +188,28 @@ export class RaftDriver {
         }
       }
       if (this.stopped) return;
-      for (const message of ready.messages) this.sink.send(message);
+      for (const message of ready.messages) if (!early.includes(message)) this.sink.send(message);
       const last = ready.entries[ready.entries.length - 1];
       if (last !== undefined)
         this.raft.step({ type: 'persisted', index: last.index, term: last.term });
-      if (ready.committed.length > 0) this.enqueueApply(ready.committed);
+      if (ready.committed.length > 0) {
+        trace?.markRange(ready.committed[0]!.index, ready.committed.at(-1)!.index, 'committed');
+        this.enqueueApply(ready.committed);
+      }
       this.raft.advance();
       for (const event of ready.events) this.onEvent(event);
+    }
+  }
+
+  /** Sampled proposals of this node that reached its log: traced by index from here on. */
+  private traceLogged(trace: CommitTrace, entries: readonly Entry[]): void {
+    for (const entry of entries) {
+      if (entry.origin !== this.raft.id || entry.kind !== 'normal') continue;
+      const token = this.traced.get(entry.proposalId);
+      if (token === undefined) continue;
+      this.traced.delete(entry.proposalId);
+      trace.atIndex(token, entry.index);
+      trace.mark(token, 'logged');
     }
   }
 
@@ -175,6 +217,16 @@ export class RaftDriver {
   private syncedTerm = -1;
   private syncedVote: string | null = null;
   private syncedForced: unknown = null;
+
+  /** Whether this hard state moves the term or the vote from what is on disk. */
+  private termOrVoteChanges(hs: HardState | null): boolean {
+    return (
+      hs !== null &&
+      (hs.term !== this.syncedTerm ||
+        hs.vote !== this.syncedVote ||
+        hs.forcedConfig !== this.syncedForced)
+    );
+  }
 
   private mustSync(ready: {
     hardState: HardState | null;
@@ -207,6 +259,7 @@ export class RaftDriver {
       while (!this.stopped && this.applyQueue.length > 0) {
         const batch = this.applyQueue.shift()!;
         const applied = await this.committed.apply(batch);
+        this.options.trace?.markRange(batch[0]!.index, batch.at(-1)!.index, 'applied');
         this.applyQueuedEntries -= batch.length;
         for (const entry of batch) this.settleProposal(entry);
         if (this.stopped) return;
@@ -231,6 +284,7 @@ export class RaftDriver {
   private onEvent(event: RaftEvent): void {
     if (event.kind === 'proposalsDropped') {
       for (const id of event.proposalIds) {
+        this.traced.delete(id);
         const resolve = this.waiting.get(id);
         this.waiting.delete(id);
         resolve?.({ kind: 'dropped', reason: event.reason });
@@ -249,6 +303,11 @@ export class RaftDriver {
   dropWaiting(reason: string): void {
     for (const resolve of this.waiting.values()) resolve({ kind: 'dropped', reason });
     this.waiting.clear();
+    this.traced.clear();
+  }
+
+  get trace(): CommitTrace | undefined {
+    return this.options.trace;
   }
 
   appliedIndex(): Index {

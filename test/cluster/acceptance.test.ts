@@ -71,6 +71,39 @@ describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
     assert.equal(Number(rows[0]!.n), 90);
   });
 
+  test('the commit trace accounts for sampled commits stage by stage; FLUSH STATUS starts over', async () => {
+    const status = async (node: NodeProcess): Promise<Map<string, number>> =>
+      new Map(
+        (
+          await query<{ Variable_name: string; Value: string }>(node, "SHOW STATUS LIKE 'trireme%'")
+        ).map((r) => [r.Variable_name, Number(r.Value)]),
+      );
+    await query(nodes[1]!, 'FLUSH STATUS');
+    assert.equal((await status(nodes[1]!)).get('trireme_commit_trace_samples'), 0);
+    // Origin on a follower or the leader alike: every stage is seen on the origin node.
+    const conn = await nodes[1]!.connect();
+    try {
+      for (let k = 0; k < 48; k++) {
+        await conn.query('BEGIN');
+        await conn.query('INSERT INTO acc.t (id, v) VALUES (?, ?)', [5000 + k, k]);
+        await conn.query('COMMIT');
+      }
+    } finally {
+      await conn.end();
+    }
+    const s = await status(nodes[1]!);
+    assert.equal(s.get('trireme_commit_trace_samples'), 6); // one commit in 8 is sampled
+    for (const stage of ['statements', 'build', 'propose', 'flush', 'quorum', 'apply', 'answer'])
+      assert.ok(
+        s.get(`trireme_commit_${stage}_p95_us`)! >= s.get(`trireme_commit_${stage}_p50_us`)!,
+      );
+    assert.ok(s.get('trireme_commit_total_p50_us')! > 0);
+    assert.ok(s.get('trireme_commit_total_p50_us')! >= s.get('trireme_commit_commit_p50_us')!);
+    assert.ok(s.get('trireme_log_flush_samples')! >= 48);
+    await query(nodes[0]!, 'DELETE FROM acc.t WHERE id >= 5000 AND id < 5048');
+    await until('equal tables', allEqual);
+  });
+
   test('a causal read (wsrep_sync_wait=1) on another node sees a write just committed', async () => {
     const reader = await nodes[2]!.connect();
     try {

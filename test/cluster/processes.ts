@@ -20,6 +20,11 @@ export class NodeProcess {
     return this.cluster.clientPorts.get(this.name)!;
   }
 
+  /** The node's process id while it runs (for CPU figures), else null. */
+  get pid(): number | null {
+    return this.running ? (this.child?.pid ?? null) : null;
+  }
+
   get running(): boolean {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }

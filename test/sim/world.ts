@@ -489,12 +489,24 @@ export class World {
         this.complete(node, ready);
         continue;
       }
+      // As the product's driver: a leader's appends leave before its flush unless the batch
+      // moves the term or the vote (Raft thesis §10.2.1); the rest waits for the fsync.
+      const early: Message[] = movesTermOrVote(node.durable.hardState, ready.hardState)
+        ? []
+        : ready.messages.filter((m) => m.type === 'append');
+      for (const message of early) {
+        this.checker.onMessageSent(this.nowMs, message);
+        this.sendMessage(message);
+      }
       node.busy = true;
       this.schedule(this.rng.int(this.params.fsyncMaxMs + 1), {
         kind: 'fsync',
         node: node.slot,
         incarnation: node.incarnation,
-        ready,
+        ready:
+          early.length === 0
+            ? ready
+            : { ...ready, messages: ready.messages.filter((m) => !early.includes(m)) },
       });
     }
   }
@@ -789,4 +801,14 @@ export function describe(m: Message): string {
     default:
       return `${m.type} t${m.term}`;
   }
+}
+
+/** Whether a ready batch's hard state changes the durable term, vote or forced configuration. */
+function movesTermOrVote(durable: HardState, next: HardState | null): boolean {
+  return (
+    next !== null &&
+    (next.term !== durable.term ||
+      next.vote !== durable.vote ||
+      next.forcedConfig !== durable.forcedConfig)
+  );
 }
