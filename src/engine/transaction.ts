@@ -182,8 +182,9 @@ export class LocalTransaction {
     const acquired = await engine.store.acquireWriter(this.host.ownerId, this.host.lockWaitMs());
     if (!acquired.ok) return done(fromWriterWait(acquired.error));
     const lease = acquired.value;
-    if (this.host.closed || this.ended) {
-      // The session ended (KILL, disconnect) while this statement waited: let go at once.
+    if (this.ended) {
+      // The session ended (KILL, disconnect: both roll the transaction back) while this
+      // statement waited: let go at once.
       lease.rollback();
       return done(killed());
     }

@@ -523,6 +523,11 @@ export class Store {
     this.capture.refreshAll(readAllTables(this.sessionDb));
   }
 
+  /** Read snapshots handed out and not released yet (a leak shows here). */
+  snapshotsOpen(): number {
+    return this.readers.open;
+  }
+
   /** A consistent read-only snapshot on a reader connection; release it when done. */
   snapshot(): Result<ReadSnapshot, ReaderError> {
     if (this.closed) return err({ kind: 'closed' });

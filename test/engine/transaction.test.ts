@@ -19,8 +19,11 @@ let dir = '';
 let store: Store;
 let engine: Engine;
 let connections = 0;
+// The store's lock-wait timers do not hold the process open; the test's waits need them to fire.
+let keepAlive: NodeJS.Timeout | undefined;
 
 before(async () => {
+  keepAlive = setInterval(() => {}, 1000);
   dir = tempDir('trireme-transaction-');
   const opened = Store.open({
     path: join(dir, 'trireme.db'),
@@ -44,6 +47,7 @@ before(async () => {
 });
 
 after(() => {
+  clearInterval(keepAlive);
   store.close();
   removeDir(dir);
 });
@@ -121,6 +125,63 @@ test('a replay whose answers differ ends the transaction with 1213 and leaves no
   await c2.close();
 });
 
+test('reads before the first write all come from one snapshot, released at COMMIT', async () => {
+  const c1 = await session();
+  const c2 = await session();
+  await run(c1, 'BEGIN');
+  assert.equal(await value(c1, 'SELECT bal FROM d.acc WHERE id = 2'), 210);
+  assert.equal(store.snapshotsOpen(), 1);
+  assert.equal((await run(c2, 'UPDATE d.acc SET bal = 220 WHERE id = 2')).kind, 'ok');
+  assert.equal(await value(c1, 'SELECT bal FROM d.acc WHERE id = 2'), 210);
+  assert.equal(store.snapshotsOpen(), 1, 'one snapshot for the whole transaction');
+  assert.equal((await run(c1, 'COMMIT')).kind, 'ok');
+  assert.equal(store.snapshotsOpen(), 0);
+  assert.equal(await value(c1, 'SELECT bal FROM d.acc WHERE id = 2'), 220);
+  // The first write lets the snapshot go: from there on reads go through the writer.
+  await run(c1, 'BEGIN');
+  assert.equal(await value(c1, 'SELECT bal FROM d.acc WHERE id = 2'), 220);
+  assert.equal((await run(c1, 'UPDATE d.acc SET bal = 230 WHERE id = 2')).kind, 'ok');
+  assert.equal(store.snapshotsOpen(), 0);
+  assert.equal(await value(c1, 'SELECT bal FROM d.acc WHERE id = 2'), 230);
+  assert.equal((await run(c1, 'ROLLBACK')).kind, 'ok');
+  await c1.close();
+  await c2.close();
+});
+
+test('a READ ONLY transaction refuses writes with 1792', async () => {
+  const c1 = await session();
+  await run(c1, 'START TRANSACTION READ ONLY');
+  const result = await run(c1, 'UPDATE d.acc SET bal = 1 WHERE id = 1');
+  assert.equal(result.kind === 'error' && result.code, 1792);
+  assert.equal((await run(c1, 'ROLLBACK')).kind, 'ok');
+  await c1.close();
+});
+
+test('a wait for the writer ends in 1205; a session closed while waiting never keeps it', async () => {
+  const c1 = await session();
+  const c2 = await session();
+  const c3 = await session();
+  for (const c of [c2, c3]) await run(c, 'SET SESSION innodb_lock_wait_timeout = 1');
+  await run(c1, 'BEGIN');
+  assert.equal((await run(c1, 'UPDATE d.acc SET bal = 1 WHERE id = 1')).kind, 'ok');
+  await run(c3, 'BEGIN');
+  const timedOut = await run(c3, 'UPDATE d.acc SET bal = 3 WHERE id = 2');
+  assert.equal(timedOut.kind === 'error' && timedOut.code, 1205);
+  await run(c3, 'ROLLBACK');
+
+  await run(c2, 'BEGIN');
+  const waiting = run(c2, 'UPDATE d.acc SET bal = 2 WHERE id = 2');
+  await c2.close();
+  assert.equal((await run(c1, 'COMMIT')).kind, 'ok');
+  const answered = await waiting;
+  assert.equal(answered.kind === 'error' && answered.code, 1927);
+  // The writer went back when the closed session got it: another session writes at once.
+  assert.equal((await run(c3, 'UPDATE d.acc SET bal = 100 WHERE id = 1')).kind, 'ok');
+  assert.equal(store.snapshotsOpen(), 0);
+  await c1.close();
+  await c3.close();
+});
+
 test('ROLLBACK ends a transaction in each phase and frees the writer', async () => {
   const c1 = await session();
   const c2 = await session();
@@ -136,6 +197,7 @@ test('ROLLBACK ends a transaction in each phase and frees the writer', async () 
     assert.equal(tx.phase, 'ended');
     assert.equal(tx.lease, null);
     assert.equal((await run(c2, 'UPDATE d.acc SET bal = 100 WHERE id = 1')).kind, 'ok');
+    assert.equal(store.snapshotsOpen(), 0);
   }
   await c1.close();
   await c2.close();
