@@ -105,7 +105,7 @@ export class LocalTransaction {
   private journal: JournalEntry[] | null = [];
   /** About how many bytes the journal keeps (bounded by JOURNAL_BYTES_MAX). */
   private journalBytes = 0;
-  /** The catalog version the journal's statements were translated against. */
+  /** The catalog version the journal's statements were translated against (its first's). */
   private catalogVersion: number;
   /** Its commit's moments, when the commit trace samples it. */
   private readonly trace: TraceToken | null;
@@ -203,8 +203,6 @@ export class LocalTransaction {
       // Reads at an older state stay valid: the transaction stays there while its statements
       // on the writer answer as they would there (snapshot mode; holdsAtSnapshot).
       this.modeNow = this.seqnoReadNow === seqnoWriter ? 'exact' : 'snapshot';
-      if (this.journal === null || this.journal.length === 0)
-        this.catalogVersion = engine.catalog.version;
       return lease;
     }
     // Taken again (after a wait for keys in flight, a brute-force abort, or a statement that
@@ -213,10 +211,7 @@ export class LocalTransaction {
     this.modeNow = 'exact';
     this.seqnoReadNow = seqnoWriter;
     if (this.journal === null) return this.abort();
-    if (this.journal.length === 0) {
-      this.catalogVersion = engine.catalog.version;
-      return lease;
-    }
+    if (this.journal.length === 0) return lease;
     return this.replay(lease) ?? lease;
   }
 
@@ -292,6 +287,9 @@ export class LocalTransaction {
   /** Adds a statement to the journal (or gives the journal up when it grows too long). */
   record(run: (lease: WriterLease) => Outcome, outcome: Outcome, inputBytes: number): void {
     if (this.journal === null || this.phaseNow === 'ended') return;
+    // The journal holds statements translated against the catalog as of its first one: a DDL
+    // between BEGIN and that statement changes nothing a replay would run.
+    if (this.journal.length === 0) this.catalogVersion = this.host.engine.catalog.version;
     this.journalBytes += inputBytes + (outcome.kind === 'rows' ? resultBytes(outcome) : 64);
     if (this.journal.length >= JOURNAL_STATEMENTS_MAX || this.journalBytes > JOURNAL_BYTES_MAX)
       this.journal = null;
