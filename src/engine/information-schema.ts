@@ -497,6 +497,7 @@ function refsSchema(refs: readonly TableRef[] | null, database: string | null): 
 }
 
 function queryRefs(q: Query, database: string | null): boolean {
+  if (q.with?.ctes.some((cte) => queryRefs(cte.query, database)) === true) return true;
   if (q.kind === 'union') return queryRefs(q.left, database) || queryRefs(q.right, database);
   return refsSchema(q.from, database);
 }

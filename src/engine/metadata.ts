@@ -419,6 +419,10 @@ const INT_FUNCTIONS = new Set([
   'BIT_AND',
   'BIT_OR',
   'BIT_XOR',
+  'ROW_NUMBER',
+  'RANK',
+  'DENSE_RANK',
+  'NTILE',
 ]);
 const DOUBLE_FUNCTIONS = new Set([
   'RAND',
@@ -587,6 +591,15 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
     }
     case 'AVG':
       return decimalColumn(name, 4);
+    case 'PERCENT_RANK':
+    case 'CUME_DIST':
+      // MariaDB reports them as DOUBLE with 10 decimals (printed 0.3333333333).
+      return { ...doubleColumn(name), length: 17, decimals: 10 };
+    case 'LAG':
+    case 'LEAD':
+    case 'FIRST_VALUE':
+    case 'LAST_VALUE':
+    case 'NTH_VALUE':
     case 'MIN':
     case 'MAX':
     case 'IFNULL':
@@ -702,8 +715,11 @@ export function convertValue(column: ColumnDef, value: Value): Value {
     case ColumnType.YEAR:
       return toInteger(value);
     case ColumnType.FLOAT:
-    case ColumnType.DOUBLE:
-      return typeof value === 'number' ? value : Number(toText(value)) || 0;
+    case ColumnType.DOUBLE: {
+      const n = typeof value === 'number' ? value : Number(toText(value)) || 0;
+      // A fixed number of decimals (below 31, MySQL's "not fixed") is printed with them all.
+      return column.decimals < 31 ? n.toFixed(column.decimals) : n;
+    }
     case ColumnType.NEWDECIMAL:
     case ColumnType.DECIMAL:
       return decimalText(value, column.decimals);

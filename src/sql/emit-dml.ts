@@ -3,6 +3,7 @@
 import type {
   Assignment,
   ColumnDef,
+  CommonTableExpression,
   Delete,
   Expr,
   Insert,
@@ -19,6 +20,7 @@ import type { TableDef } from './catalog.js';
 import { type Result, SqlFailure, fail, noDatabase, noSuchTable, ok } from './errors.js';
 import { type Bind, type EmitOptions, ExpressionEmitter } from './emit-expression.js';
 import { quoteId } from './names.js';
+import { rollupQuery } from './rollup.js';
 
 export interface DmlTranslation {
   readonly kind: 'select' | 'insert' | 'update' | 'delete';
@@ -46,18 +48,102 @@ class DmlEmitter extends ExpressionEmitter {
     return table;
   }
 
+  /** CTE names in scope, innermost last (lower-case name → column names, or null). */
+  private readonly ctes: Map<string, CommonTableExpression>[] = [];
+
+  private cte(name: TableName): CommonTableExpression | undefined {
+    if (name.db !== null) return undefined;
+    const lower = name.name.toLowerCase();
+    for (let i = this.ctes.length - 1; i >= 0; i--) {
+      const found = this.ctes[i]!.get(lower);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
   override query(q: Query): string {
+    if (q.with === undefined) return this.compound(q);
+    const scope = new Map<string, CommonTableExpression>();
+    this.ctes.push(scope);
+    try {
+      const parts = q.with.ctes.map((cte) => {
+        // A recursive CTE sees itself; a plain one sees only those defined before it.
+        if (q.with!.recursive) scope.set(cte.name.toLowerCase(), cte);
+        const columns = cte.columns === null ? '' : `(${cte.columns.map(quoteId).join(', ')})`;
+        const body = this.query(cte.query);
+        scope.set(cte.name.toLowerCase(), cte);
+        return `${quoteId(cte.name)}${columns} AS (${body})`;
+      });
+      return `WITH ${q.with.recursive ? 'RECURSIVE ' : ''}${parts.join(', ')} ${this.compound(q)}`;
+    } finally {
+      this.ctes.pop();
+    }
+  }
+
+  private compound(q: Query): string {
     if (q.kind === 'select') return this.select(q);
-    let out = `${this.member(q.left)} UNION ${q.all ? 'ALL ' : ''}${this.member(q.right)}`;
+    let out: string;
+    if (q.all && q.op !== 'UNION') out = this.multisetOp(q);
+    else out = `${this.member(q.left)} ${q.op} ${q.all ? 'ALL ' : ''}${this.member(q.right)}`;
     if (q.orderBy.length > 0) out += ' ORDER BY ' + this.orderList(q.orderBy);
     return out + this.limit(q);
   }
 
-  // A UNION member with its own ORDER BY/LIMIT, or a nested union on the right, is wrapped.
+  // A compound member with its own ORDER BY/LIMIT or WITH, or a nested compound, is wrapped.
   private member(q: Query): string {
-    const plain = q.kind === 'select' && q.orderBy.length === 0 && q.limit === null;
+    const plain =
+      q.kind === 'select' && q.orderBy.length === 0 && q.limit === null && q.with === undefined;
     // SQLite forbids ORDER BY inside a compound member, so grouped members skip MariaDB's sort.
-    return plain ? this.select(q, false) : `SELECT * FROM (${this.query(q)})`;
+    return plain && !q.withRollup ? this.select(q, false) : `SELECT * FROM (${this.query(q)})`;
+  }
+
+  /**
+   * INTERSECT ALL / EXCEPT ALL, which SQLite lacks: each row is numbered within its group of
+   * equal rows, so the n-th copy on one side meets only the n-th copy on the other, and the
+   * set operation on (row, n) keeps min(l, r) copies (INTERSECT) or max(l - r, 0) (EXCEPT).
+   */
+  private multisetOp(q: Query & { kind: 'union' }): string {
+    const names = this.resultNames(q.left);
+    const cols = names.map((_, i) => quoteId(`~${i + 1}`));
+    const list = cols.join(', ');
+    const numbered = (cte: string): string =>
+      `SELECT ${list}, row_number() OVER (PARTITION BY ${list}) FROM ${cte}`;
+    const outer = cols.map((c, i) => `${c} AS ${quoteId(names[i]!)}`).join(', ');
+    return (
+      `SELECT ${outer} FROM (WITH "~l"(${list}) AS (${this.query(q.left)}), ` +
+      `"~r"(${list}) AS (${this.query(q.right)}) ` +
+      `${numbered('"~l"')} ${q.op} ${numbered('"~r"')})`
+    );
+  }
+
+  /** The result column names of a query, for the INTERSECT/EXCEPT ALL rewrite. */
+  private resultNames(q: Query): string[] {
+    if (q.kind === 'union') return this.resultNames(q.left);
+    const names: string[] = [];
+    for (const item of q.items) {
+      if (item.kind === 'item') names.push(item.name);
+      else names.push(...this.starNames(q.from ?? [], item.table));
+    }
+    return names;
+  }
+
+  private starNames(refs: readonly TableRef[], only: TableName | null): string[] {
+    const names: string[] = [];
+    for (const r of refs) {
+      if (r.kind === 'join') {
+        names.push(...this.starNames([r.left, r.right], only));
+        continue;
+      }
+      const alias = r.kind === 'derived' ? r.alias : (r.alias ?? r.table.name);
+      if (only !== null && only.name.toLowerCase() !== alias.toLowerCase()) continue;
+      if (r.kind === 'derived') names.push(...this.resultNames(r.query));
+      else {
+        const cte = this.cte(r.table);
+        if (cte !== undefined) names.push(...(cte.columns ?? this.resultNames(cte.query)));
+        else names.push(...this.resolve(r.table).columns.map((c) => c.name));
+      }
+    }
+    return names;
   }
 
   private limit(q: Query): string {
@@ -69,15 +155,21 @@ class DmlEmitter extends ExpressionEmitter {
   }
 
   select(s: Select, sortGroups = true): string {
+    if (s.withRollup) return this.select(rollupQuery(s), sortGroups);
     let out =
       'SELECT ' +
       (s.distinct ? 'DISTINCT ' : '') +
       s.items.map((i) => this.selectItem(i)).join(', ');
     if (s.from) out += ' FROM ' + s.from.map((r) => this.tableRef(r)).join(', ');
     if (s.where) out += ' WHERE ' + this.expr(s.where);
-    if (s.withRollup) this.unsupported('WITH ROLLUP');
-    if (s.groupBy.length > 0) out += ' GROUP BY ' + this.orderList(s.groupBy);
+    // GROUP BY x DESC (MariaDB's) orders the groups: the direction goes to the sort below.
+    if (s.groupBy.length > 0)
+      out += ' GROUP BY ' + s.groupBy.map((g) => this.expr(g.expr)).join(', ');
     if (s.having) out += ' HAVING ' + this.expr(s.having);
+    if (s.windows !== undefined && s.windows.length > 0)
+      out +=
+        ' WINDOW ' +
+        s.windows.map((w) => `${quoteId(w.name)} AS (${this.windowBody(w.spec)})`).join(', ');
     out += this.orderBy(s.orderBy, sortGroups ? s.groupBy : []);
     return out + this.limit(s);
   }
@@ -105,6 +197,8 @@ class DmlEmitter extends ExpressionEmitter {
   tableRef(r: TableRef): string {
     switch (r.kind) {
       case 'table': {
+        if (this.cte(r.table) !== undefined)
+          return `${quoteId(r.table.name)} AS ${quoteId(r.alias ?? r.table.name)}`;
         const table = this.resolve(r.table);
         return `${quoteId(table.sqliteName)} AS ${quoteId(r.alias ?? r.table.name)}`;
       }
@@ -117,7 +211,9 @@ class DmlEmitter extends ExpressionEmitter {
 
   private join(r: TableRef & { kind: 'join' }): string {
     const type = r.type === 'STRAIGHT' ? 'INNER' : r.type;
-    let out = `${this.tableRef(r.left)} ${r.natural ? 'NATURAL ' : ''}${type} JOIN ${this.tableRef(r.right)}`;
+    // `a LEFT JOIN (b JOIN c ON …) ON …`: a nested join on the right keeps its parentheses.
+    const right = r.right.kind === 'join' ? `(${this.tableRef(r.right)})` : this.tableRef(r.right);
+    let out = `${this.tableRef(r.left)} ${r.natural ? 'NATURAL ' : ''}${type} JOIN ${right}`;
     if (r.on) out += ' ON ' + this.expr(r.on);
     if (r.using) out += ` USING (${r.using.map(quoteId).join(', ')})`;
     return out;

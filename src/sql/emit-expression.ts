@@ -1,15 +1,17 @@
 // MySQL expressions → SQLite expressions. Every compound is parenthesized, so SQLite's operator
 // precedence never matters. Literals become `?` bound to their slot unless pinned; session
 // functions and variables become `?` bound at execution (see Bind).
-import type { Call, Cast, Expr, Literal, OrderItem, Query } from './ast.js';
+import type { Call, Cast, Expr, FrameBound, Literal, OrderItem, Query, WindowSpec } from './ast.js';
 import type { Catalog } from './catalog.js';
 import { SqlFailure, semantic, unsupported } from './errors.js';
 import {
+  AGGREGATES,
   BUILTIN_FUNCTIONS,
   FUNCTION_ALIASES,
   SESSION_FUNCTIONS,
   type SessionValue,
   userFunction,
+  WINDOW_FUNCTIONS,
 } from './functions.js';
 import { quoteId, quoteString } from './names.js';
 
@@ -220,6 +222,7 @@ export class ExpressionEmitter {
   }
 
   private call(e: Call): string {
+    if (e.over !== undefined) return this.windowCall(e, e.over);
     const name = FUNCTION_ALIASES[e.name] ?? e.name;
     const special = this.specialCall(name, e);
     if (special !== null) return special;
@@ -327,6 +330,42 @@ export class ExpressionEmitter {
     if (unit?.kind !== 'column' || a === undefined || b === undefined)
       return this.fail(1064, '42000', 'Wrong arguments to TIMESTAMPDIFF');
     return `mysql_timestampdiff('${unit.column.toUpperCase()}', ${this.expr(a)}, ${this.expr(b)})`;
+  }
+
+  // Window functions are SQLite's own; aggregates over a window are its built-in aggregates.
+  private windowCall(e: Call, over: WindowSpec): string {
+    const name = FUNCTION_ALIASES[e.name] ?? e.name;
+    const window = WINDOW_FUNCTIONS.has(name) ? name.toLowerCase() : BUILTIN_FUNCTIONS[name];
+    if (window === undefined || !(WINDOW_FUNCTIONS.has(name) || AGGREGATES.has(name)))
+      return this.unsupported(`${e.name}() OVER`);
+    if (e.distinct) this.unsupported(`${name}(DISTINCT …) OVER`);
+    const args = e.star ? '*' : this.args(e).join(', ');
+    const isBare =
+      over.base !== null &&
+      over.partitionBy.length === 0 &&
+      over.orderBy.length === 0 &&
+      over.frame === null;
+    if (isBare) return `${window}(${args}) OVER ${quoteId(over.base!)}`;
+    return `${window}(${args}) OVER (${this.windowBody(over)})`;
+  }
+
+  /** The inside of a window's parentheses. */
+  windowBody(w: WindowSpec): string {
+    const parts: string[] = [];
+    if (w.base !== null) parts.push(quoteId(w.base));
+    if (w.partitionBy.length > 0)
+      parts.push('PARTITION BY ' + w.partitionBy.map((p) => this.expr(p)).join(', '));
+    if (w.orderBy.length > 0) parts.push('ORDER BY ' + this.orderList(w.orderBy));
+    if (w.frame !== null) {
+      const bound = (b: FrameBound): string =>
+        'offset' in b ? `${this.expr(b.offset)} ${b.kind}` : b.kind;
+      parts.push(
+        w.frame.end === null
+          ? `${w.frame.units} ${bound(w.frame.start)}`
+          : `${w.frame.units} BETWEEN ${bound(w.frame.start)} AND ${bound(w.frame.end)}`,
+      );
+    }
+    return parts.join(' ');
   }
 
   orderList(items: readonly OrderItem[]): string {

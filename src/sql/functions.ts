@@ -195,6 +195,21 @@ export const AGGREGATES: ReadonlySet<string> = new Set([
   'VAR_SAMP',
 ]);
 
+/** Window functions proper (they need OVER); SQLite has each under the lower-case name. */
+export const WINDOW_FUNCTIONS: ReadonlySet<string> = new Set([
+  'ROW_NUMBER',
+  'RANK',
+  'DENSE_RANK',
+  'PERCENT_RANK',
+  'CUME_DIST',
+  'NTILE',
+  'LAG',
+  'LEAD',
+  'FIRST_VALUE',
+  'LAST_VALUE',
+  'NTH_VALUE',
+]);
+
 /** Functions whose value comes from the session, bound as parameters at execution. */
 export type SessionValue =
   | 'database'
