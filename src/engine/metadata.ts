@@ -443,8 +443,16 @@ const DATETIME_FUNCTIONS = new Set([
   'CURRENT_TIMESTAMP',
   'LOCALTIME',
   'LOCALTIMESTAMP',
+  'CONVERT_TZ',
 ]);
-const DATE_FUNCTIONS = new Set(['CURDATE', 'CURRENT_DATE', 'UTC_DATE', 'LAST_DAY', 'FROM_DAYS']);
+const DATE_FUNCTIONS = new Set([
+  'CURDATE',
+  'CURRENT_DATE',
+  'UTC_DATE',
+  'LAST_DAY',
+  'FROM_DAYS',
+  'MAKEDATE',
+]);
 const INT_FUNCTIONS = new Set([
   'COUNT',
   'LENGTH',
@@ -498,6 +506,10 @@ const INT_FUNCTIONS = new Set([
   'RANK',
   'DENSE_RANK',
   'NTILE',
+  'QUARTER',
+  'YEARWEEK',
+  'REGEXP_INSTR',
+  'BIT_LENGTH',
 ]);
 const DOUBLE_FUNCTIONS = new Set([
   'RAND',
@@ -711,11 +723,16 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
     }
     case 'RANDOM_BYTES':
     case 'UNHEX':
+    case 'FROM_BASE64':
       return blobColumn(name);
+    case 'TIME_TO_SEC':
+      // An integer for whole seconds, a fraction otherwise: decided from the value.
+      return dynamicColumn(name);
     case 'DATE_ADD':
     case 'DATE_SUB':
     case 'ADDDATE':
     case 'SUBDATE':
+    case 'TIMESTAMPADD':
       return textColumn(name, 26);
     default:
       return textColumn(name);

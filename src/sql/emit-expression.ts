@@ -291,6 +291,11 @@ export class ExpressionEmitter {
         return this.dateAddCall(name, e);
       case 'TIMESTAMPDIFF':
         return this.timestampDiff(e);
+      case 'TIMESTAMPADD':
+        return this.timestampAdd(e);
+      case 'CHARSET':
+      case 'COLLATION':
+        return this.charsetOf(name, e);
       case 'ATAN':
         return e.args.length === 1
           ? `atan(${this.args(e)[0]})`
@@ -368,9 +373,52 @@ export class ExpressionEmitter {
     return parts.join(' ');
   }
 
+  private timestampAdd(e: Call): string {
+    const [unit, amount, date] = e.args;
+    const name = unit?.kind === 'column' ? intervalUnit(unit.column) : null;
+    if (name === null || amount === undefined || date === undefined || e.args.length !== 3)
+      return this.fail(1064, '42000', 'Wrong arguments to TIMESTAMPADD');
+    return `mysql_timestampadd('${name}', ${this.expr(amount)}, ${this.expr(date)})`;
+  }
+
+  // A string's character set and collation are the connection's (CONVERT … USING names its
+  // own); numbers, NULL and binary strings are 'binary'.
+  private charsetOf(name: string, e: Call): string {
+    const [arg] = e.args;
+    if (arg === undefined || e.args.length !== 1)
+      return this.fail(
+        1582,
+        '42000',
+        `Incorrect parameter count in the call to native function '${name}'`,
+      );
+    if (arg.kind === 'convert_using' && name === 'CHARSET') return quoteString(arg.charset);
+    const variable = name === 'CHARSET' ? 'character_set_connection' : 'collation_connection';
+    const value = this.expr(arg);
+    const connection = this.bind({ kind: 'system_var', name: variable, scope: null });
+    return `CASE WHEN typeof(${value}) = 'text' THEN ${connection} ELSE 'binary' END`;
+  }
+
   orderList(items: readonly OrderItem[]): string {
     return items.map((i) => this.expr(i.expr) + (i.direction ? ' ' + i.direction : '')).join(', ');
   }
+}
+
+const TIMESTAMP_UNITS = new Set([
+  'MICROSECOND',
+  'SECOND',
+  'MINUTE',
+  'HOUR',
+  'DAY',
+  'WEEK',
+  'MONTH',
+  'QUARTER',
+  'YEAR',
+]);
+
+/** TIMESTAMPADD's unit (also as SQL_TSI_DAY, …), or null. */
+function intervalUnit(word: string): string | null {
+  const upper = word.toUpperCase().replace(/^SQL_TSI_/, '');
+  return TIMESTAMP_UNITS.has(upper) ? upper : null;
 }
 
 /** MySQL collation → SQLite collation: case-insensitive `_ci` ones fold ASCII case (NOCASE). */
