@@ -48,10 +48,10 @@ class DmlEmitter extends ExpressionEmitter {
     return table;
   }
 
-  /** CTE names in scope, innermost last (lower-case name → column names, or null). */
-  private readonly ctes: Map<string, CommonTableExpression>[] = [];
+  /** CTEs in scope, innermost last: lower-case name → the CTE and its SQLite name. */
+  private readonly ctes: Map<string, { cte: CommonTableExpression; sqliteName: string }>[] = [];
 
-  private cte(name: TableName): CommonTableExpression | undefined {
+  private cte(name: TableName): { cte: CommonTableExpression; sqliteName: string } | undefined {
     if (name.db !== null) return undefined;
     const lower = name.name.toLowerCase();
     for (let i = this.ctes.length - 1; i >= 0; i--) {
@@ -63,21 +63,61 @@ class DmlEmitter extends ExpressionEmitter {
 
   override query(q: Query): string {
     if (q.with === undefined) return this.compound(q);
-    const scope = new Map<string, CommonTableExpression>();
+    const scope = new Map<string, { cte: CommonTableExpression; sqliteName: string }>();
     this.ctes.push(scope);
     try {
+      const recursive = q.with.recursive;
       const parts = q.with.ctes.map((cte) => {
+        const lower = cte.name.toLowerCase();
+        const bounded = recursive ? this.boundedRecursion(cte, scope) : null;
+        if (bounded !== null) return bounded;
         // A recursive CTE sees itself; a plain one sees only those defined before it.
-        if (q.with!.recursive) scope.set(cte.name.toLowerCase(), cte);
+        if (recursive) scope.set(lower, { cte, sqliteName: cte.name });
         const columns = cte.columns === null ? '' : `(${cte.columns.map(quoteId).join(', ')})`;
         const body = this.query(cte.query);
-        scope.set(cte.name.toLowerCase(), cte);
+        scope.set(lower, { cte, sqliteName: cte.name });
         return `${quoteId(cte.name)}${columns} AS (${body})`;
       });
-      return `WITH ${q.with.recursive ? 'RECURSIVE ' : ''}${parts.join(', ')} ${this.compound(q)}`;
+      return `WITH ${recursive ? 'RECURSIVE ' : ''}${parts.join(', ')} ${this.compound(q)}`;
     } finally {
       this.ctes.pop();
     }
+  }
+
+  /**
+   * `anchor UNION ALL step` stops after @@max_recursive_iterations steps, as in MariaDB (which
+   * returns what it has, with a warning): the recursion runs in a CTE with a hidden depth
+   * column that the step increments and bounds, and the CTE the query names leaves it out.
+   * Null when the CTE is not of that shape (UNION DISTINCT, a star over itself): emitted as is.
+   */
+  private boundedRecursion(
+    cte: CommonTableExpression,
+    scope: Map<string, { cte: CommonTableExpression; sqliteName: string }>,
+  ): string | null {
+    const q = cte.query;
+    if (q.kind !== 'union' || q.op !== 'UNION' || !q.all || q.right.kind !== 'select') return null;
+    if (q.orderBy.length > 0 || q.limit !== null || q.right.with !== undefined) return null;
+    const step = q.right;
+    const alias = selfAlias(step.from ?? [], cte.name);
+    if (alias === null) return null;
+    const starOverSelf = step.items.some(
+      (i) =>
+        i.kind === 'star' &&
+        (i.table === null || i.table.name.toLowerCase() === alias.toLowerCase()),
+    );
+    if (starOverSelf) return null;
+    const names = cte.columns ?? this.resultNames(q.left);
+    const inner = `~recursive.${cte.name}`;
+    const lower = cte.name.toLowerCase();
+    const anchor = `SELECT *, 0 FROM (${this.query(q.left)})`;
+    scope.set(lower, { cte, sqliteName: inner });
+    const stepped = this.select(withDepth(step, alias), false);
+    scope.set(lower, { cte, sqliteName: cte.name });
+    const columns = names.map(quoteId).join(', ');
+    return (
+      `${quoteId(inner)}(${columns}, "~depth") AS (${anchor} UNION ALL ${stepped}), ` +
+      `${quoteId(cte.name)}(${columns}) AS (SELECT ${columns} FROM ${quoteId(inner)})`
+    );
   }
 
   private compound(q: Query): string {
@@ -138,7 +178,7 @@ class DmlEmitter extends ExpressionEmitter {
       if (only !== null && only.name.toLowerCase() !== alias.toLowerCase()) continue;
       if (r.kind === 'derived') names.push(...this.resultNames(r.query));
       else {
-        const cte = this.cte(r.table);
+        const cte = this.cte(r.table)?.cte;
         if (cte !== undefined) names.push(...(cte.columns ?? this.resultNames(cte.query)));
         else names.push(...this.resolve(r.table).columns.map((c) => c.name));
       }
@@ -197,8 +237,9 @@ class DmlEmitter extends ExpressionEmitter {
   tableRef(r: TableRef): string {
     switch (r.kind) {
       case 'table': {
-        if (this.cte(r.table) !== undefined)
-          return `${quoteId(r.table.name)} AS ${quoteId(r.alias ?? r.table.name)}`;
+        const cte = this.cte(r.table);
+        if (cte !== undefined)
+          return `${quoteId(cte.sqliteName)} AS ${quoteId(r.alias ?? r.table.name)}`;
         const table = this.resolve(r.table);
         return `${quoteId(table.sqliteName)} AS ${quoteId(r.alias ?? r.table.name)}`;
       }
@@ -249,6 +290,45 @@ class DmlEmitter extends ExpressionEmitter {
     this.inUpsert = false;
     return list;
   }
+}
+
+/** The alias under which a recursive step reads its own CTE, or null when it does not. */
+function selfAlias(refs: readonly TableRef[], name: string): string | null {
+  for (const r of refs) {
+    if (r.kind === 'join') {
+      const found = selfAlias([r.left, r.right], name);
+      if (found !== null) return found;
+    } else if (r.kind === 'table' && r.table.db === null) {
+      if (r.table.name.toLowerCase() === name.toLowerCase()) return r.alias ?? r.table.name;
+    }
+  }
+  return null;
+}
+
+/** The recursive step with its depth: one more than its source row's, below the bound. */
+function withDepth(step: Select, alias: string): Select {
+  const depth: Expr = { kind: 'column', db: null, table: alias, column: '~depth' };
+  const one: Expr = { kind: 'literal', type: 'int', value: '1', slot: null, charset: '' };
+  const bound: Expr = {
+    kind: 'binary',
+    op: '<',
+    left: depth,
+    right: { kind: 'system_var', name: 'max_recursive_iterations', scope: null },
+  };
+  return {
+    ...step,
+    items: [
+      ...step.items,
+      {
+        kind: 'item',
+        expr: { kind: 'binary', op: '+', left: depth, right: one },
+        alias: '~depth',
+        name: '~depth',
+      },
+    ],
+    where:
+      step.where === null ? bound : { kind: 'binary', op: 'AND', left: step.where, right: bound },
+  };
 }
 
 function findColumn(table: TableDef, column: string): ColumnDef {

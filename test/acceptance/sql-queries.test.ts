@@ -73,6 +73,26 @@ describe('common table expressions', () => {
     );
   });
 
+  test('a recursion stops after max_recursive_iterations steps, as in MariaDB', async () => {
+    // Without a table the query runs on the node's main thread: unbounded, it would hang it.
+    assert.deepEqual(
+      await rows(
+        'WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s) SELECT COUNT(*) AS c, MAX(n) AS m FROM s',
+      ),
+      [{ c: 1001, m: 1001 }],
+    );
+    const c2 = await node.connect({ database: 'feat' });
+    try {
+      await c2.query('SET SESSION max_recursive_iterations = 5');
+      const [result] = await c2.query(
+        'WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s, (SELECT 1 UNION ALL SELECT 2) two) SELECT COUNT(*) AS c FROM s',
+      );
+      assert.deepEqual(result, [{ c: 63 }]);
+    } finally {
+      await c2.end();
+    }
+  });
+
   test('CTEs see the ones before them; a SUM through a CTE is still a DECIMAL', async () => {
     assert.deepEqual(
       await rows(
