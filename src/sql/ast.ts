@@ -358,6 +358,10 @@ export interface Select {
   readonly lock: LockMode;
   /** `WINDOW w AS (…)` definitions. */
   readonly windows?: readonly NamedWindow[];
+  /** SQL_CALC_FOUND_ROWS: FOUND_ROWS() is then the row count without LIMIT. */
+  readonly calcFoundRows?: boolean;
+  /** `SELECT … INTO @a, @b`: the user variables that take the single row's values. */
+  readonly into?: readonly string[];
   /** `WITH [RECURSIVE] …` before this query (the outermost SELECT of the statement). */
   readonly with?: WithClause;
 }

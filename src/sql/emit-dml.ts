@@ -17,7 +17,15 @@ import type {
   Update,
 } from './ast.js';
 import type { TableDef } from './catalog.js';
-import { type Result, SqlFailure, fail, noDatabase, noSuchTable, ok } from './errors.js';
+import {
+  type Result,
+  SqlFailure,
+  fail,
+  noDatabase,
+  noSuchTable,
+  ok,
+  unsupported,
+} from './errors.js';
 import { type Bind, type EmitOptions, ExpressionEmitter } from './emit-expression.js';
 import { quoteId } from './names.js';
 import { rollupQuery } from './rollup.js';
@@ -34,6 +42,11 @@ export interface DmlTranslation {
   readonly target: TableDef | null;
   /** Every table the statement reads or writes. */
   readonly tables: readonly TableDef[];
+  /**
+   * SQL_CALC_FOUND_ROWS: the statement that counts the rows without LIMIT, to run on the same
+   * snapshot right after this one (FOUND_ROWS() is its answer); absent otherwise.
+   */
+  readonly foundRows?: { readonly sql: string; readonly binds: readonly Bind[] };
 }
 
 class DmlEmitter extends ExpressionEmitter {
@@ -427,6 +440,40 @@ function emitDelete(e: DmlEmitter, s: Delete): string {
 
 export type DmlStatement = Query | Insert | Update | Delete;
 
+function hasInto(q: Query): boolean {
+  return q.kind === 'select' ? q.into !== undefined : hasInto(q.left) || hasInto(q.right);
+}
+
+/** The first SELECT of a query: where SQL_CALC_FOUND_ROWS is written. */
+function firstSelect(q: Query): Select {
+  return q.kind === 'select' ? q : firstSelect(q.left);
+}
+
+/**
+ * SQL_CALC_FOUND_ROWS's count (the query without its LIMIT, counted) for a caller that handles
+ * it; INTO and SQL_CALC_FOUND_ROWS are refused for one that does not.
+ */
+function selectExtras(
+  q: Query,
+  options: EmitOptions,
+  pinned: ReadonlySet<number>,
+): DmlTranslation['foundRows'] | null {
+  const first = firstSelect(q);
+  const into = q.kind === 'select' ? q.into : undefined;
+  if (q.kind === 'union' && hasInto(q))
+    throw new SqlFailure(unsupported('SELECT … INTO with UNION'));
+  if (into !== undefined && options.selectExtras !== true)
+    throw new SqlFailure(unsupported('SELECT … INTO'));
+  if (first.calcFoundRows !== true) return null;
+  if (options.selectExtras !== true) throw new SqlFailure(unsupported('SQL_CALC_FOUND_ROWS'));
+  const counter = new DmlEmitter(options, pinned);
+  const all: Query =
+    q.kind === 'select'
+      ? { ...q, limit: null, orderBy: [], lock: null }
+      : { ...q, limit: null, orderBy: [], lock: null };
+  return { sql: `SELECT count(*) FROM (${counter.query(all)})`, binds: counter.binds };
+}
+
 /** Translates one DML statement; `pinned` lists the slots to inline (from the parse). */
 export function emitDml(
   statement: DmlStatement,
@@ -438,11 +485,13 @@ export function emitDml(
     let sql: string;
     let target: TableDef | null = null;
     let lock: LockMode = null;
+    let foundRows: DmlTranslation['foundRows'] | null = null;
     switch (statement.kind) {
       case 'select':
       case 'union':
         sql = e.query(statement);
         lock = statement.lock;
+        foundRows = selectExtras(statement, options, pinned);
         break;
       case 'insert':
         sql = emitInsert(e, statement);
@@ -458,7 +507,15 @@ export function emitDml(
         break;
     }
     const kind = statement.kind === 'union' ? 'select' : statement.kind;
-    return ok({ kind, sql, binds: e.binds, lock, target, tables: e.tables });
+    const translation: DmlTranslation = {
+      kind,
+      sql,
+      binds: e.binds,
+      lock,
+      target,
+      tables: e.tables,
+    };
+    return ok(foundRows === null ? translation : { ...translation, foundRows });
   } catch (error) {
     if (error instanceof SqlFailure) return fail(error.error);
     throw error;

@@ -30,6 +30,11 @@ export interface EmitOptions {
   readonly catalog: Catalog;
   /** The session's current database (USE), or null. */
   readonly database: string | null;
+  /**
+   * Whether the caller handles `SELECT … INTO @v` and SQL_CALC_FOUND_ROWS (assigns the
+   * variables, runs DmlTranslation.foundRows); without it they are ER_NOT_SUPPORTED_YET.
+   */
+  readonly selectExtras?: boolean;
 }
 
 /** Emits one statement's SQL; the query emitter in emit-dml.ts extends it. */

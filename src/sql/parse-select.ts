@@ -129,14 +129,15 @@ const SELECT_MODIFIERS = [
 function parseSelect(c: Cursor): Select {
   c.expectWord('SELECT');
   let distinct = false;
+  let calcFoundRows = false;
   for (;;) {
     if (c.acceptWord('DISTINCT') || c.acceptWord('DISTINCTROW')) distinct = true;
     else if (c.acceptWord('ALL') || c.oneOf(SELECT_MODIFIERS)) continue;
-    else if (c.isWord('SQL_CALC_FOUND_ROWS')) c.unsupported('SQL_CALC_FOUND_ROWS');
+    else if (c.acceptWord('SQL_CALC_FOUND_ROWS')) calcFoundRows = true;
     else break;
   }
   const items = parseSelectItems(c);
-  if (c.isWord('INTO')) c.unsupported('SELECT … INTO');
+  let into = c.acceptWord('INTO') ? parseInto(c) : null;
   let from: TableRef[] | null = null;
   if (c.acceptWord('FROM')) from = c.acceptWord('DUAL') ? null : parseTableRefs(c);
   const where = c.acceptWord('WHERE') ? parseExpr(c) : null;
@@ -149,8 +150,9 @@ function parseSelect(c: Cursor): Select {
   const windows = c.isWord('WINDOW') ? parseWindows(c) : [];
   const orderBy = c.acceptWords('ORDER', 'BY') ? parseOrderList(c) : [];
   const limit = parseLimit(c);
-  if (c.isWord('INTO')) c.unsupported('SELECT … INTO');
+  if (into === null && c.acceptWord('INTO')) into = parseInto(c);
   const lock = parseLock(c);
+  if (into === null && c.acceptWord('INTO')) into = parseInto(c);
   return {
     kind: 'select',
     distinct,
@@ -164,7 +166,22 @@ function parseSelect(c: Cursor): Select {
     limit,
     lock,
     ...(windows.length > 0 ? { windows } : {}),
+    ...(calcFoundRows ? { calcFoundRows } : {}),
+    ...(into === null ? {} : { into }),
   };
+}
+
+// `INTO @a, @b`; a file or a stored program's local variable is not supported.
+function parseInto(c: Cursor): string[] {
+  if (c.isWord('OUTFILE') || c.isWord('DUMPFILE')) c.unsupported(`SELECT … INTO ${c.peek().upper}`);
+  const names: string[] = [];
+  do {
+    const t = c.peek();
+    if (t.type !== 'uservar') c.unsupported('SELECT … INTO local variables');
+    c.pos++;
+    names.push(t.text);
+  } while (c.acceptOp(','));
+  return names;
 }
 
 function pinLiterals(c: Cursor, node: unknown): void {
