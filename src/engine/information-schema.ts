@@ -6,6 +6,7 @@
 // (clients at connect, mysqldump, tools), so borrowing the writer for a moment is cheap.
 import type { ErrorResult, RowsResult, SqlValue } from '../mysql/index.js';
 import {
+  defaultText,
   describeTable,
   emitDml,
   mysqlTypeText,
@@ -27,6 +28,7 @@ import { tableDenied, hasPrivilege } from './users.js';
 import {
   CONSTRAINT_TABLES,
   MYSQL_TABLES,
+  columnSizes,
   type Kind,
   type Row,
   type VirtualTable,
@@ -63,10 +65,6 @@ function column(name: string, kind: Kind): SqlColumnDef {
 const T = 'text';
 const I = 'int';
 const texts = (...names: string[]): (readonly [string, Kind])[] => names.map((n) => [n, T]);
-
-function isText(type: DataType): boolean {
-  return /CHAR|TEXT|ENUM|SET/.test(type.name);
-}
 
 const TABLES: readonly VirtualTable[] = [
   {
@@ -429,25 +427,29 @@ function columnRows(t: TableDef): Row[] {
   const described = describeTable(t);
   return t.columns.map((c, i) => {
     const d = described[i]!;
-    const text = isText(c.type);
-    const length = text ? (c.type.length ?? (c.type.name.includes('TEXT') ? 65535 : 1)) : null;
-    const numeric = /INT|DECIMAL|FLOAT|DOUBLE/.test(c.type.name);
+    const json = c.type.name === 'JSON';
+    const charset = json ? 'utf8mb4' : (c.type.charset ?? t.options.charset ?? 'utf8mb4');
+    const collation = json
+      ? 'utf8mb4_bin'
+      : (c.type.collation ?? t.options.collation ?? 'utf8mb4_general_ci');
+    const sizes = columnSizes(c.type, charset);
     return [
       'def',
       t.db,
       t.name,
       c.name,
       i + 1,
-      d.Default === null ? (c.nullable === false ? null : 'NULL') : d.Default,
+      // MariaDB quotes string defaults here ('x'), as SHOW CREATE TABLE prints them.
+      defaultText(c),
       d.Null,
-      c.type.name.toLowerCase(),
-      length,
-      length === null ? null : length * 4,
-      numeric ? (c.type.length ?? (c.type.name === 'BIGINT' ? 19 : 10)) : null,
-      numeric ? (c.type.scale ?? 0) : null,
+      sizes.dataType,
+      sizes.charMax,
+      sizes.octetMax,
+      sizes.precision,
+      sizes.scale,
       /DATETIME|TIMESTAMP|TIME/.test(c.type.name) ? (c.type.length ?? 0) : null,
-      text ? (c.type.charset ?? t.options.charset ?? 'utf8mb4') : null,
-      text ? (c.type.collation ?? t.options.collation ?? 'utf8mb4_general_ci') : null,
+      sizes.textual ? charset : null,
+      sizes.textual ? collation : null,
       mysqlTypeText(c.type),
       d.Key,
       d.Extra,

@@ -3,7 +3,7 @@
 // columns and to diff schemas) and read-only `mysql.user`, `mysql.db` and `mysql.tables_priv`
 // over our accounts and grants. information-schema.ts materializes them like its other tables.
 import type { SqlValue } from '../mysql/index.js';
-import { backquote, type IndexDef, type TableDef } from '../sql/index.js';
+import { backquote, type DataType, type IndexDef, type TableDef } from '../sql/index.js';
 import type { AccountDef, GrantDef } from './catalog.js';
 import type { EngineSession } from './session.js';
 import { ALL_PRIVILEGES } from './users.js';
@@ -303,3 +303,102 @@ export const MYSQL_TABLES: readonly VirtualTable[] = [
       ),
   },
 ];
+
+// ------------------------------------------------------------------------------ COLUMNS sizes
+
+/** Bytes per character of a character set, for CHARACTER_OCTET_LENGTH. */
+function bytesPerChar(charset: string): number {
+  const lower = charset.toLowerCase();
+  if (lower === 'utf8mb4') return 4;
+  if (lower === 'utf8mb3' || lower === 'utf8') return 3;
+  if (lower === 'ucs2' || lower === 'utf16') return 4;
+  return 1;
+}
+
+const TEXT_LENGTHS: Readonly<Record<string, number>> = {
+  TINYTEXT: 255,
+  TEXT: 65535,
+  MEDIUMTEXT: 16777215,
+  LONGTEXT: 4294967295,
+  JSON: 4294967295,
+  TINYBLOB: 255,
+  BLOB: 65535,
+  MEDIUMBLOB: 16777215,
+  LONGBLOB: 4294967295,
+};
+
+/** NUMERIC_PRECISION of the integer types, signed and unsigned (display widths do not count). */
+const INTEGER_DIGITS: Readonly<Record<string, readonly [number, number]>> = {
+  TINYINT: [3, 3],
+  SMALLINT: [5, 5],
+  MEDIUMINT: [7, 8],
+  INT: [10, 10],
+  BIGINT: [19, 20],
+};
+
+export interface ColumnSizes {
+  readonly dataType: string;
+  readonly charMax: number | null;
+  readonly octetMax: number | null;
+  readonly precision: number | null;
+  readonly scale: number | null;
+  /** Whether the column has a character set (and a collation). */
+  readonly textual: boolean;
+}
+
+/** information_schema.COLUMNS' type columns for a MySQL type, as MariaDB 10.11 fills them. */
+export function columnSizes(type: DataType, charset: string): ColumnSizes {
+  const name = type.name;
+  const none = { charMax: null, octetMax: null, precision: null, scale: null };
+  const fixed = TEXT_LENGTHS[name];
+  if (fixed !== undefined) {
+    const textual = !name.includes('BLOB');
+    // JSON is MariaDB's alias for LONGTEXT (with a json_valid CHECK).
+    const dataType = name === 'JSON' ? 'longtext' : name.toLowerCase();
+    return { ...none, dataType, charMax: fixed, octetMax: fixed, textual };
+  }
+  const dataType = name.toLowerCase();
+  if (name === 'CHAR' || name === 'VARCHAR' || name === 'ENUM' || name === 'SET') {
+    const chars =
+      name === 'ENUM'
+        ? Math.max(0, ...type.values.map((v) => [...v].length))
+        : name === 'SET'
+          ? type.values.reduce((sum, v) => sum + [...v].length, 0) +
+            Math.max(0, type.values.length - 1)
+          : (type.length ?? 1);
+    return {
+      ...none,
+      dataType,
+      charMax: chars,
+      octetMax: chars * bytesPerChar(charset),
+      textual: true,
+    };
+  }
+  if (name === 'BINARY' || name === 'VARBINARY') {
+    const bytes = type.length ?? 1;
+    return { ...none, dataType, charMax: bytes, octetMax: bytes, textual: false };
+  }
+  const digits = INTEGER_DIGITS[name];
+  if (digits !== undefined)
+    return {
+      ...none,
+      dataType,
+      precision: type.unsigned ? digits[1] : digits[0],
+      scale: 0,
+      textual: false,
+    };
+  if (name === 'DECIMAL')
+    return {
+      ...none,
+      dataType,
+      precision: type.length ?? 10,
+      scale: type.scale ?? 0,
+      textual: false,
+    };
+  if (name === 'DOUBLE' || name === 'FLOAT') {
+    const precision = type.length ?? (name === 'DOUBLE' ? 22 : 12);
+    return { ...none, dataType, precision, scale: type.scale, textual: false };
+  }
+  if (name === 'BIT') return { ...none, dataType, precision: type.length ?? 1, textual: false };
+  return { ...none, dataType, textual: false };
+}

@@ -169,6 +169,34 @@ test('KEY_COLUMN_USAGE and STATISTICS list keys, foreign keys and their implicit
   );
 });
 
+test('COLUMNS: quoted string defaults, JSON as longtext, MariaDB sizes and precisions', async () => {
+  await c.query('CREATE DATABASE types');
+  await c.query(
+    "CREATE TABLE types.kinds (a VARCHAR(10) DEFAULT 'x', b INT DEFAULT 5, c VARCHAR(10), d TINYTEXT, e LONGTEXT, f JSON, g TINYINT UNSIGNED, h DOUBLE, i BIT(5), j SET('a','b'), k ENUM('x','yy'), l DECIMAL(8,3) DEFAULT 1.5, m VARBINARY(8))",
+  );
+  const columns = (await rows(
+    "SELECT COLUMN_NAME, COLUMN_DEFAULT, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, CHARACTER_OCTET_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'types' AND TABLE_NAME = 'kinds' ORDER BY ORDINAL_POSITION",
+  )) as Record<string, unknown>[];
+  assert.deepEqual(
+    columns.map((r) => Object.values(r)),
+    [
+      ['a', "'x'", 'varchar', 10, 40, null, null, 'utf8mb4_general_ci'],
+      ['b', '5', 'int', null, null, 10, 0, null],
+      ['c', 'NULL', 'varchar', 10, 40, null, null, 'utf8mb4_general_ci'],
+      ['d', 'NULL', 'tinytext', 255, 255, null, null, 'utf8mb4_general_ci'],
+      ['e', 'NULL', 'longtext', 4294967295, 4294967295, null, null, 'utf8mb4_general_ci'],
+      ['f', 'NULL', 'longtext', 4294967295, 4294967295, null, null, 'utf8mb4_bin'],
+      ['g', 'NULL', 'tinyint', null, null, 3, 0, null],
+      ['h', 'NULL', 'double', null, null, 22, null, null],
+      ['i', 'NULL', 'bit', null, null, 5, null, null],
+      ['j', 'NULL', 'set', 3, 12, null, null, 'utf8mb4_general_ci'],
+      ['k', 'NULL', 'enum', 2, 8, null, null, 'utf8mb4_general_ci'],
+      ['l', '1.500', 'decimal', null, null, 8, 3, null],
+      ['m', 'NULL', 'varbinary', 8, 8, null, null, null],
+    ],
+  );
+});
+
 test('TABLES reports AUTO_INCREMENT and TABLE_ROWS; VIEWS and ROUTINES are empty', async () => {
   assert.deepEqual(
     await rows(
