@@ -214,6 +214,15 @@ function dateFormat(d: Date, format: string): string {
   return out;
 }
 
+/** MySQL keeps the day within the target month: Jan 31 + 1 month is Feb 29 (or 28). */
+function addMonths(d: Date, months: number): void {
+  const day = d.getDate();
+  d.setDate(1);
+  d.setMonth(d.getMonth() + months);
+  const last = new Date(d.getFullYear(), d.getMonth() + 1, 0).getDate();
+  d.setDate(Math.min(day, last));
+}
+
 function addInterval(v: V, amount: V, unit: V, sign: number): V {
   const d = parseDatetime(v);
   if (d === null || isNull(amount)) return null;
@@ -239,13 +248,13 @@ function addInterval(v: V, amount: V, unit: V, sign: number): V {
       d.setDate(d.getDate() + 7 * n);
       break;
     case 'MONTH':
-      d.setMonth(d.getMonth() + n);
+      addMonths(d, n);
       break;
     case 'QUARTER':
-      d.setMonth(d.getMonth() + 3 * n);
+      addMonths(d, 3 * n);
       break;
     case 'YEAR':
-      d.setFullYear(d.getFullYear() + n);
+      addMonths(d, 12 * n);
       break;
     default:
       return null;
@@ -368,6 +377,316 @@ function likeRegexp(pattern: string): RegExp | null {
     return null;
   }
 }
+
+// ------------------------------------------------------------------ issue 12's functions
+
+/** '+05:30' → 330 minutes; 'SYSTEM' → this host's offset at `utcMs`; a named zone via Intl. */
+function zoneOffsetMinutes(zone: string, utcMs: number): number | null {
+  const m = /^([+-])(\d{1,2}):(\d{2})$/.exec(zone.trim());
+  if (m !== null) {
+    const minutes = Number(m[2]) * 60 + Number(m[3]);
+    // MariaDB accepts offsets from -12:59 to +13:00.
+    if (Number(m[3]) > 59 || (m[1] === '+' ? minutes > 780 : minutes > 779)) return null;
+    return m[1] === '-' ? -minutes : minutes;
+  }
+  if (zone.toUpperCase() === 'SYSTEM') return -new Date(utcMs).getTimezoneOffset();
+  try {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    }).formatToParts(new Date(utcMs));
+    const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
+    const wall = Date.UTC(
+      get('year'),
+      get('month') - 1,
+      get('day'),
+      get('hour'),
+      get('minute'),
+      get('second'),
+    );
+    return Math.round((wall - Math.floor(utcMs / 1000) * 1000) / 60000);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Wall-clock milliseconds (date parts read as UTC) in `zone` → the instant. A time that occurs
+ * twice (a DST change back) is the earlier; one that does not exist (skipped forward) is the
+ * change itself, as in MariaDB.
+ */
+function wallToUtc(wallMs: number, zone: string): number | null {
+  const offsets = new Set<number>();
+  for (const probe of [wallMs - 86400000, wallMs, wallMs + 86400000]) {
+    const offset = zoneOffsetMinutes(zone, probe);
+    if (offset === null) return null;
+    offsets.add(offset);
+  }
+  const candidates = [...offsets]
+    .map((offset) => wallMs - offset * 60000)
+    .filter((utc) => wallMs - utc === (zoneOffsetMinutes(zone, utc) ?? NaN) * 60000);
+  if (candidates.length > 0) return Math.min(...candidates);
+  // In a gap: the change lies between the readings with the two offsets; find its minute.
+  const readings = [...offsets].map((offset) => wallMs - offset * 60000);
+  let low = Math.min(...readings);
+  let high = Math.max(...readings);
+  const before = zoneOffsetMinutes(zone, low);
+  for (let step = 0; step < 32 && high - low > 60000; step++) {
+    const middle = low + Math.floor((high - low) / 120000) * 60000;
+    if (zoneOffsetMinutes(zone, middle) === before) low = middle;
+    else high = middle;
+  }
+  return high;
+}
+
+function convertTz(v: V, from: V, to: V): V {
+  const d = parseDatetime(v);
+  if (d === null) return null;
+  const wall = Date.UTC(
+    d.getFullYear(),
+    d.getMonth(),
+    d.getDate(),
+    d.getHours(),
+    d.getMinutes(),
+    d.getSeconds(),
+    d.getMilliseconds(),
+  );
+  const utc = wallToUtc(wall, text(from));
+  if (utc === null) return null;
+  const offset = zoneOffsetMinutes(text(to), utc);
+  if (offset === null) return null;
+  const out = new Date(utc + offset * 60000);
+  const fraction = /\.(\d{1,6})\s*$/.exec(text(v));
+  const base = formatUtc(out);
+  return fraction === null ? base : `${base}.${fraction[1]}`;
+}
+
+/** MySQL's day number of a date (calc_daynr). */
+function dayNumber(y: number, m: number, d: number): number {
+  return Math.round(Date.UTC(y, m - 1, d) / 86400000) + 719528;
+}
+
+function daysInYear(y: number): number {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 366 : 365;
+}
+
+const WEEK_MONDAY_FIRST = 1;
+const WEEK_YEAR = 2;
+const WEEK_FIRST_WEEKDAY = 4;
+
+/** MySQL's calc_week: the week number and the year it belongs to, for a week_mode behaviour. */
+function calcWeek(d: Date, behaviour: number): [number, number] {
+  const y = d.getFullYear();
+  const daynr = dayNumber(y, d.getMonth() + 1, d.getDate());
+  let firstDaynr = dayNumber(y, 1, 1);
+  const mondayFirst = (behaviour & WEEK_MONDAY_FIRST) !== 0;
+  let weekYear = (behaviour & WEEK_YEAR) !== 0;
+  const firstWeekday = (behaviour & WEEK_FIRST_WEEKDAY) !== 0;
+  let weekday = (firstDaynr + 5 + (mondayFirst ? 0 : 1)) % 7;
+  let year = y;
+  if (d.getMonth() === 0 && d.getDate() <= 7 - weekday) {
+    if (!weekYear && ((firstWeekday && weekday !== 0) || (!firstWeekday && weekday >= 4)))
+      return [0, year];
+    weekYear = true;
+    year--;
+    const days = daysInYear(year);
+    firstDaynr -= days;
+    weekday = (weekday + 53 * 7 - days) % 7;
+  }
+  const days =
+    (firstWeekday && weekday !== 0) || (!firstWeekday && weekday >= 4)
+      ? daynr - (firstDaynr + (7 - weekday))
+      : daynr - (firstDaynr - weekday);
+  if (weekYear && days >= 52 * 7) {
+    weekday = (weekday + daysInYear(year)) % 7;
+    if ((!firstWeekday && weekday < 4) || (firstWeekday && weekday === 0)) return [1, year + 1];
+  }
+  return [Math.floor(days / 7) + 1, year];
+}
+
+/** MySQL's week_mode: mode 0..7 → calc_week's behaviour bits. */
+function weekMode(mode: number): number {
+  let format = mode & 7;
+  if ((format & WEEK_MONDAY_FIRST) === 0) format ^= WEEK_FIRST_WEEKDAY;
+  return format;
+}
+
+function timeToSec(v: V): V {
+  const m = /(-)?(\d+):(\d{1,2}):(\d{1,2})(\.\d+)?\s*$/.exec(text(v));
+  if (m === null) return null;
+  const seconds = Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]);
+  const sign = m[1] === '-' ? '-' : '';
+  // Whole seconds are an integer; a fraction keeps its digits, as MariaDB's DECIMAL does.
+  return m[5] === undefined ? (sign === '-' ? -seconds : seconds) : `${sign}${seconds}${m[5]}`;
+}
+
+function makeDate(yearValue: V, dayValue: V): V {
+  let year = int(yearValue);
+  const day = int(dayValue);
+  if (day <= 0 || year < 0 || year > 9999) return null;
+  if (year < 70) year += 2000;
+  else if (year < 100) year += 1900;
+  const d = new Date(Date.UTC(year, 0, day));
+  if (d.getUTCFullYear() > 9999) return null;
+  return formatUtc(d).slice(0, 10);
+}
+
+function jsonScalarText(value: unknown): V {
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  return null;
+}
+
+/** JSON_SEARCH's paths of the string values LIKE `pattern` (MariaDB prints keys unquoted). */
+function jsonSearch(doc: unknown, pattern: RegExp, path: string, out: string[]): void {
+  if (typeof doc === 'string') {
+    if (pattern.test(doc)) out.push(path);
+  } else if (Array.isArray(doc)) {
+    doc.forEach((item, i) => jsonSearch(item, pattern, `${path}[${i}]`, out));
+  } else if (doc !== null && typeof doc === 'object') {
+    for (const [key, item] of Object.entries(doc)) jsonSearch(item, pattern, `${path}.${key}`, out);
+  }
+}
+
+/** A LIKE pattern (with its escape character) as a case-insensitive regular expression. */
+function likePattern(pattern: string, escape: string): RegExp {
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === escape && i + 1 < pattern.length) source += escapeRegExp(pattern[++i]!);
+    else if (ch === '%') source += '[\\s\\S]*';
+    else if (ch === '_') source += '[\\s\\S]';
+    else source += escapeRegExp(ch);
+  }
+  return new RegExp(`^${source}$`, 'iu');
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function regexpOf(pattern: V, global = false): RegExp | null {
+  try {
+    return new RegExp(text(pattern), global ? 'giu' : 'iu');
+  } catch {
+    return null;
+  }
+}
+
+/** MariaDB's replacement text: `\1` is the first group, a `$` is literal. */
+function replacementText(replacement: string): string {
+  return replacement.replace(/\$/g, '$$$$').replace(/\\(\d)/g, '$$$1');
+}
+
+/** SOUNDEX codes of A–Z; MySQL keeps every code (no 4-character cut) and skips vowels. */
+const SOUNDEX_CODES = '01230120022455012623010202';
+
+function soundex(s: string): string {
+  let out = '';
+  let last = '';
+  for (const ch of s.toUpperCase()) {
+    if (ch < 'A' || ch > 'Z') continue;
+    const code = SOUNDEX_CODES[ch.charCodeAt(0) - 65]!;
+    if (out === '') {
+      out = ch;
+      last = code;
+    } else if (code !== '0' && code !== last) {
+      out += code;
+      last = code;
+    }
+  }
+  return out === '' ? '' : out.padEnd(4, '0');
+}
+
+/** TO_BASE64 as MySQL writes it: lines of 76 characters. */
+function toBase64(v: V): string {
+  const bytes = v instanceof Uint8Array ? Buffer.from(v) : Buffer.from(text(v), 'utf8');
+  return (bytes.toString('base64').match(/.{1,76}/g) ?? []).join('\n');
+}
+
+function fromBase64(v: V): V {
+  const t = text(v).replace(/\s+/g, '');
+  if (t.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(t)) return null;
+  return Buffer.from(t, 'base64');
+}
+
+function insertString(s: V, posValue: V, lengthValue: V, replacement: V): V {
+  const chars = [...text(s)];
+  const pos = int(posValue);
+  const length = int(lengthValue);
+  if (pos < 1 || pos > chars.length) return text(s);
+  const end = length < 0 || pos - 1 + length > chars.length ? chars.length : pos - 1 + length;
+  return chars.slice(0, pos - 1).join('') + text(replacement) + chars.slice(end).join('');
+}
+
+function makeSet(bits: V, ...members: V[]): V {
+  if (isNull(bits)) return null;
+  let mask = BigInt.asUintN(64, BigInt(int(bits)));
+  const out: string[] = [];
+  for (const member of members) {
+    if ((mask & 1n) === 1n && !isNull(member)) out.push(text(member));
+    mask >>= 1n;
+  }
+  return out.join(',');
+}
+
+const MORE_IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
+  convert_tz: nullSafe(convertTz),
+  timestampadd: (unit, amount, v) => addInterval(v ?? null, amount ?? null, unit ?? null, 1),
+  quarter: dateFn((d) => Math.floor(d.getMonth() / 3) + 1),
+  yearweek: (v, mode) => {
+    const d = parseDatetime(v ?? null);
+    if (d === null) return null;
+    const [week, year] = calcWeek(d, weekMode(isNull(mode) ? 0 : int(mode)) | WEEK_YEAR);
+    return year * 100 + week;
+  },
+  time_to_sec: nullSafe(timeToSec),
+  makedate: nullSafe(makeDate),
+  json_value: nullSafe((doc, path) => jsonScalarText(jsonPathGet(jsonParse(doc), text(path)))),
+  json_search: (doc, mode, search, escape) => {
+    if (isNull(doc) || isNull(mode) || isNull(search)) return null;
+    const all = text(mode).toLowerCase();
+    if (all !== 'one' && all !== 'all') return null;
+    const parsed = jsonParse(doc);
+    if (parsed === undefined) return null;
+    const paths: string[] = [];
+    const pattern = likePattern(text(search), isNull(escape) ? '\\' : text(escape) || '\\');
+    jsonSearch(parsed, pattern, '$', paths);
+    if (paths.length === 0) return null;
+    if (all === 'one' || paths.length === 1) return JSON.stringify(paths[0]);
+    return `[${paths.map((p) => JSON.stringify(p)).join(', ')}]`;
+  },
+  regexp_replace: nullSafe((s, pattern, replacement) => {
+    const re = regexpOf(pattern, true);
+    return re === null ? null : text(s).replace(re, replacementText(text(replacement)));
+  }),
+  regexp_substr: nullSafe((s, pattern) => {
+    const re = regexpOf(pattern);
+    return re === null ? null : (re.exec(text(s))?.[0] ?? '');
+  }),
+  regexp_instr: nullSafe((s, pattern) => {
+    const re = regexpOf(pattern);
+    if (re === null) return null;
+    const str = text(s);
+    const match = re.exec(str);
+    // Characters, not UTF-16 units, as MariaDB counts.
+    return match === null ? 0 : [...str.slice(0, match.index)].length + 1;
+  }),
+  to_base64: nullSafe(toBase64),
+  from_base64: nullSafe(fromBase64),
+  insert: nullSafe(insertString),
+  bit_length: nullSafe((v) =>
+    v instanceof Uint8Array ? v.length * 8 : Buffer.byteLength(text(v), 'utf8') * 8,
+  ),
+  soundex: nullSafe((v) => soundex(text(v))),
+  make_set: makeSet,
+};
 
 const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
   now: (fsp) => formatDatetime(new Date(), isNull(fsp) ? 0 : int(fsp)),
@@ -653,6 +972,7 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
     const re = likeRegexp(text(pattern));
     return re === null ? null : re.test(text(value)) ? 1 : 0;
   },
+  ...MORE_IMPLEMENTATIONS,
 };
 
 const NON_DETERMINISTIC = new Set([
@@ -733,7 +1053,29 @@ function varianceAggregate(sample: boolean, root: boolean): UserAggregate {
   };
 }
 
+/** JSON_OBJECTAGG in MariaDB's spelling: `{"k":v, "k2":v2}`. */
+const jsonObjectAggregate: UserAggregate = {
+  start: (): string[] => [],
+  step: (state, key, value) => {
+    const entries = state as string[];
+    if (key === null || key === undefined) return entries;
+    const json =
+      value === null || value === undefined
+        ? 'null'
+        : typeof value === 'number' || typeof value === 'bigint'
+          ? String(value)
+          : JSON.stringify(text(value));
+    entries.push(`${JSON.stringify(text(key))}:${json}`);
+    return entries;
+  },
+  result: (state) => {
+    const entries = state as string[];
+    return entries.length === 0 ? null : `{${entries.join(', ')}}`;
+  },
+};
+
 const AGGREGATE_IMPLEMENTATIONS: Record<string, UserAggregate> = {
+  json_objectagg: jsonObjectAggregate,
   bit_and: bitAggregate('and'),
   bit_or: bitAggregate('or'),
   bit_xor: bitAggregate('xor'),

@@ -6,6 +6,7 @@
 // (clients at connect, mysqldump, tools), so borrowing the writer for a moment is cheap.
 import type { ErrorResult, RowsResult, SqlValue } from '../mysql/index.js';
 import {
+  defaultText,
   describeTable,
   emitDml,
   mysqlTypeText,
@@ -22,11 +23,18 @@ import type { Engine } from './engine.js';
 import { fromSqlError } from './errors.js';
 import { queryColumns } from './metadata.js';
 import type { EngineSession } from './session.js';
+import { autoIncrementNext, tableRows } from './show.js';
+import { tableDenied, hasPrivilege } from './users.js';
+import {
+  CONSTRAINT_TABLES,
+  MYSQL_TABLES,
+  columnSizes,
+  type Kind,
+  type Row,
+  type VirtualTable,
+} from './virtual-tables.js';
 
 const SCHEMA = 'information_schema';
-
-type Kind = 'text' | 'int';
-type Row = SqlValue[];
 
 const dataType = (kind: Kind): DataType => ({
   name: kind === 'int' ? 'BIGINT' : 'VARCHAR',
@@ -54,18 +62,9 @@ function column(name: string, kind: Kind): SqlColumnDef {
   };
 }
 
-interface VirtualTable {
-  readonly name: string;
-  readonly columns: readonly (readonly [string, Kind])[];
-  readonly rows: (engine: Engine) => Row[];
-}
-
 const T = 'text';
 const I = 'int';
-
-function isText(type: DataType): boolean {
-  return /CHAR|TEXT|ENUM|SET/.test(type.name);
-}
+const texts = (...names: string[]): (readonly [string, Kind])[] => names.map((n) => [n, T]);
 
 const TABLES: readonly VirtualTable[] = [
   {
@@ -78,7 +77,7 @@ const TABLES: readonly VirtualTable[] = [
       ['SQL_PATH', T],
       ['SCHEMA_COMMENT', T],
     ],
-    rows: (e) =>
+    rows: ({ engine: e }) =>
       e.catalog.databaseNames().map((n) => {
         const db = e.catalog.database(n);
         return [
@@ -118,10 +117,11 @@ const TABLES: readonly VirtualTable[] = [
       ['MAX_INDEX_LENGTH', I],
       ['TEMPORARY', T],
     ],
-    rows: (e) =>
-      e.catalog
-        .allTables()
-        .map((t) => [
+    rows: (session) =>
+      session.engine.catalog.allTables().map((t) => {
+        // Counted (InnoDB estimates): SHOW TABLE STATUS does the same scan.
+        const rows = tableRows(session, t);
+        return [
           'def',
           t.db,
           t.name,
@@ -129,13 +129,13 @@ const TABLES: readonly VirtualTable[] = [
           t.options.engine ?? 'InnoDB',
           10,
           'Dynamic',
+          rows,
+          rows === 0 ? 0 : 200,
+          rows * 200,
           0,
           0,
           0,
-          0,
-          0,
-          0,
-          null,
+          autoIncrementNext(session, t),
           null,
           null,
           null,
@@ -145,7 +145,8 @@ const TABLES: readonly VirtualTable[] = [
           t.options.comment ?? '',
           0,
           'N',
-        ]),
+        ];
+      }),
   },
   {
     name: 'COLUMNS',
@@ -173,7 +174,7 @@ const TABLES: readonly VirtualTable[] = [
       ['IS_GENERATED', T],
       ['GENERATION_EXPRESSION', T],
     ],
-    rows: (e) => e.catalog.allTables().flatMap((t) => columnRows(t)),
+    rows: ({ engine: e }) => e.catalog.allTables().flatMap((t) => columnRows(t)),
   },
   {
     name: 'STATISTICS',
@@ -196,7 +197,7 @@ const TABLES: readonly VirtualTable[] = [
       ['INDEX_COMMENT', T],
       ['IGNORED', T],
     ],
-    rows: (e) =>
+    rows: ({ engine: e }) =>
       e.catalog.allTables().flatMap((t) =>
         t.indexes.flatMap((index) =>
           index.columns.map((c, i) => {
@@ -240,7 +241,7 @@ const TABLES: readonly VirtualTable[] = [
       ['REFERENCED_TABLE_NAME', T],
       ['REFERENCED_COLUMN_NAME', T],
     ],
-    rows: (e) =>
+    rows: ({ engine: e }) =>
       e.catalog
         .allTables()
         .flatMap((t) => [
@@ -370,10 +371,18 @@ const TABLES: readonly VirtualTable[] = [
   {
     name: 'ROUTINES',
     columns: [
-      ['SPECIFIC_NAME', T],
-      ['ROUTINE_SCHEMA', T],
-      ['ROUTINE_NAME', T],
-      ['ROUTINE_TYPE', T],
+      ...texts('SPECIFIC_NAME', 'ROUTINE_CATALOG', 'ROUTINE_SCHEMA', 'ROUTINE_NAME'),
+      ...texts('ROUTINE_TYPE', 'DATA_TYPE'),
+      ['CHARACTER_MAXIMUM_LENGTH', I],
+      ['CHARACTER_OCTET_LENGTH', I],
+      ['NUMERIC_PRECISION', I],
+      ['NUMERIC_SCALE', I],
+      ['DATETIME_PRECISION', I],
+      ...texts('CHARACTER_SET_NAME', 'COLLATION_NAME', 'DTD_IDENTIFIER', 'ROUTINE_BODY'),
+      ...texts('ROUTINE_DEFINITION', 'EXTERNAL_NAME', 'EXTERNAL_LANGUAGE', 'PARAMETER_STYLE'),
+      ...texts('IS_DETERMINISTIC', 'SQL_DATA_ACCESS', 'SQL_PATH', 'SECURITY_TYPE', 'CREATED'),
+      ...texts('LAST_ALTERED', 'SQL_MODE', 'ROUTINE_COMMENT', 'DEFINER'),
+      ...texts('CHARACTER_SET_CLIENT', 'COLLATION_CONNECTION', 'DATABASE_COLLATION'),
     ],
     rows: () => [],
   },
@@ -389,11 +398,19 @@ const TABLES: readonly VirtualTable[] = [
   },
   {
     name: 'VIEWS',
-    columns: [
-      ['TABLE_SCHEMA', T],
-      ['TABLE_NAME', T],
-      ['VIEW_DEFINITION', T],
-    ],
+    columns: texts(
+      'TABLE_CATALOG',
+      'TABLE_SCHEMA',
+      'TABLE_NAME',
+      'VIEW_DEFINITION',
+      'CHECK_OPTION',
+      'IS_UPDATABLE',
+      'DEFINER',
+      'SECURITY_TYPE',
+      'CHARACTER_SET_CLIENT',
+      'COLLATION_CONNECTION',
+      'ALGORITHM',
+    ),
     rows: () => [],
   },
   {
@@ -410,25 +427,29 @@ function columnRows(t: TableDef): Row[] {
   const described = describeTable(t);
   return t.columns.map((c, i) => {
     const d = described[i]!;
-    const text = isText(c.type);
-    const length = text ? (c.type.length ?? (c.type.name.includes('TEXT') ? 65535 : 1)) : null;
-    const numeric = /INT|DECIMAL|FLOAT|DOUBLE/.test(c.type.name);
+    const json = c.type.name === 'JSON';
+    const charset = json ? 'utf8mb4' : (c.type.charset ?? t.options.charset ?? 'utf8mb4');
+    const collation = json
+      ? 'utf8mb4_bin'
+      : (c.type.collation ?? t.options.collation ?? 'utf8mb4_general_ci');
+    const sizes = columnSizes(c.type, charset);
     return [
       'def',
       t.db,
       t.name,
       c.name,
       i + 1,
-      d.Default === null ? (c.nullable === false ? null : 'NULL') : d.Default,
+      // MariaDB quotes string defaults here ('x'), as SHOW CREATE TABLE prints them.
+      defaultText(c),
       d.Null,
-      c.type.name.toLowerCase(),
-      length,
-      length === null ? null : length * 4,
-      numeric ? (c.type.length ?? (c.type.name === 'BIGINT' ? 19 : 10)) : null,
-      numeric ? (c.type.scale ?? 0) : null,
+      sizes.dataType,
+      sizes.charMax,
+      sizes.octetMax,
+      sizes.precision,
+      sizes.scale,
       /DATETIME|TIMESTAMP|TIME/.test(c.type.name) ? (c.type.length ?? 0) : null,
-      text ? (c.type.charset ?? t.options.charset ?? 'utf8mb4') : null,
-      text ? (c.type.collation ?? t.options.collation ?? 'utf8mb4_general_ci') : null,
+      sizes.textual ? charset : null,
+      sizes.textual ? collation : null,
       mysqlTypeText(c.type),
       d.Key,
       d.Extra,
@@ -440,11 +461,11 @@ function columnRows(t: TableDef): Row[] {
   });
 }
 
-function virtualDef(table: VirtualTable): TableDef {
+function virtualDef(db: string, table: VirtualTable): TableDef {
   return {
-    db: SCHEMA,
+    db,
     name: table.name,
-    sqliteName: `${SCHEMA}.${table.name}`,
+    sqliteName: `${db}.${table.name}`,
     columns: table.columns.map(([n, k]) => column(n, k)),
     primaryKey: [],
     autoIncrement: null,
@@ -463,9 +484,31 @@ function virtualDef(table: VirtualTable): TableDef {
   };
 }
 
-const BY_NAME = new Map(TABLES.map((t) => [t.name, { table: t, def: virtualDef(t) }]));
+interface Virtual {
+  readonly table: VirtualTable;
+  readonly def: TableDef;
+}
 
-/** The engine's catalog plus information_schema's definitions. */
+const BY_NAME = new Map(
+  [...TABLES, ...CONSTRAINT_TABLES].map((t) => [t.name, { table: t, def: virtualDef(SCHEMA, t) }]),
+);
+
+/** The `mysql` schema's tables that admin tools query, read-only over accounts and grants. */
+const MYSQL = 'mysql';
+const MYSQL_BY_NAME = new Map(
+  MYSQL_TABLES.map((t) => [t.name, { table: t, def: virtualDef(MYSQL, t) }]),
+);
+
+/** The virtual table a reference names (information_schema is case-insensitive), if any. */
+function virtualTable(catalog: Catalog, db: string, name: string): Virtual | undefined {
+  const lower = db.toLowerCase();
+  if (lower === SCHEMA) return BY_NAME.get(name.toUpperCase());
+  if (lower === MYSQL && catalog.table(db, name) === undefined)
+    return MYSQL_BY_NAME.get(name.toLowerCase());
+  return undefined;
+}
+
+/** The engine's catalog plus information_schema's definitions and the mysql schema's. */
 class WithInformationSchema implements Catalog {
   constructor(private readonly base: Catalog) {}
   get version(): number {
@@ -473,7 +516,7 @@ class WithInformationSchema implements Catalog {
   }
   table(db: string, name: string): TableDef | undefined {
     if (db.toLowerCase() === SCHEMA) return BY_NAME.get(name.toUpperCase())?.def;
-    return this.base.table(db, name);
+    return virtualTable(this.base, db, name)?.def ?? this.base.table(db, name);
   }
   tables(db: string): readonly TableDef[] {
     if (db.toLowerCase() === SCHEMA) return [...BY_NAME.values()].map((x) => x.def);
@@ -484,21 +527,28 @@ class WithInformationSchema implements Catalog {
   }
 }
 
-function refsSchema(refs: readonly TableRef[] | null, database: string | null): boolean {
+function refsSchema(
+  catalog: Catalog,
+  refs: readonly TableRef[] | null,
+  database: string | null,
+): boolean {
   for (const ref of refs ?? []) {
     if (ref.kind === 'table') {
       const db = ref.table.db ?? database;
+      if (db !== null && virtualTable(catalog, db, ref.table.name) !== undefined) return true;
       if (db !== null && db.toLowerCase() === SCHEMA) return true;
     } else if (ref.kind === 'join') {
-      if (refsSchema([ref.left, ref.right], database)) return true;
-    } else if (queryRefs(ref.query, database)) return true;
+      if (refsSchema(catalog, [ref.left, ref.right], database)) return true;
+    } else if (queryRefs(catalog, ref.query, database)) return true;
   }
   return false;
 }
 
-function queryRefs(q: Query, database: string | null): boolean {
-  if (q.kind === 'union') return queryRefs(q.left, database) || queryRefs(q.right, database);
-  return refsSchema(q.from, database);
+function queryRefs(catalog: Catalog, q: Query, database: string | null): boolean {
+  if (q.with?.ctes.some((cte) => queryRefs(catalog, cte.query, database)) === true) return true;
+  if (q.kind === 'union')
+    return queryRefs(catalog, q.left, database) || queryRefs(catalog, q.right, database);
+  return refsSchema(catalog, q.from, database);
 }
 
 export class InformationSchema {
@@ -509,7 +559,7 @@ export class InformationSchema {
   }
 
   handles(q: Query, database: string | null): boolean {
-    return queryRefs(q, database);
+    return queryRefs(this.engine.catalog, q, database);
   }
 
   async run(
@@ -522,21 +572,30 @@ export class InformationSchema {
     const emitted = emitDml(q, { catalog, database: session.database }, prepared.template.pinned);
     if (!emitted.ok) return fromSqlError(emitted.error);
     const translation = emitted.value;
+    const used: Virtual[] = [];
+    for (const def of translation.tables) {
+      const virtual = virtualTable(this.engine.catalog, def.db, def.name);
+      if (virtual === undefined) continue;
+      // information_schema is everyone's; the mysql schema needs SELECT on it, as in MariaDB.
+      if (def.db === MYSQL && !hasPrivilege(session.account, 'SELECT', MYSQL, def.name))
+        return tableDenied('SELECT', session.account, MYSQL, def.name);
+      used.push(virtual);
+    }
     const binds = bindAll(translation, slotValues(prepared, params), session);
-    const used = translation.tables.filter((t) => t.db === SCHEMA);
     const executed = await session.withScratch((execute) => {
-      for (const def of used) {
-        const table = BY_NAME.get(def.name)!.table;
+      for (const { table, def } of used) {
         const name = `"${def.sqliteName}"`;
+        // Text compares as information_schema's utf8mb3_general_ci does: case-insensitively.
+        const columns = table.columns.map(([n, k]) => `"${n}"${k === T ? ' COLLATE NOCASE' : ''}`);
         const created = execute(
-          `CREATE TEMP TABLE IF NOT EXISTS ${name} (${table.columns.map(([n]) => `"${n}"`).join(', ')})`,
+          `CREATE TEMP TABLE IF NOT EXISTS ${name} (${columns.join(', ')})`,
           [],
         );
         if ('kind' in created) return created;
         const cleared = execute(`DELETE FROM temp.${name}`, []);
         if ('kind' in cleared) return cleared;
         const insert = `INSERT INTO temp.${name} VALUES (${table.columns.map(() => '?').join(', ')})`;
-        for (const row of table.rows(this.engine)) {
+        for (const row of table.rows(session)) {
           const inserted = execute(
             insert,
             row.map((v) => toStore(v)),
@@ -547,6 +606,25 @@ export class InformationSchema {
       return execute(translation.sql, binds);
     });
     if ('kind' in executed) return executed;
-    return session.rowsResult(queryColumns(q, catalog, session.database), executed);
+    const result = session.rowsResult(queryColumns(q, catalog, session.database), executed);
+    return used.some((v) => v.def.db === MYSQL) ? viewColumnNames(q, used, result) : result;
   }
+}
+
+/**
+ * mysql.user is a view in MariaDB, whose columns keep their defined names: `SELECT user FROM
+ * mysql.user` reports a column `User`. The mysql tables answer alike.
+ */
+function viewColumnNames(q: Query, used: readonly Virtual[], result: RowsResult): RowsResult {
+  if (q.kind !== 'select') return result;
+  const defined = new Map<string, string>();
+  for (const { def } of used)
+    if (def.db === MYSQL) for (const c of def.columns) defined.set(c.name.toLowerCase(), c.name);
+  const columns = result.columns.map((column, i) => {
+    const item = q.items[i];
+    if (item?.kind !== 'item' || item.alias !== null || item.expr.kind !== 'column') return column;
+    const name = defined.get(item.expr.column.toLowerCase());
+    return name === undefined ? column : { ...column, name };
+  });
+  return { ...result, columns };
 }

@@ -280,11 +280,21 @@ interface Scope {
   readonly tables: Map<string, TableDef>;
   readonly order: TableDef[];
   readonly aliases: Map<TableDef, string>;
+  /** Derived tables and CTE references: alias (lower-case) → their result columns. */
+  readonly derived: Map<string, ColumnDef[]>;
+  /** CTEs visible here: lower-case name → the columns of their query. */
+  readonly ctes: ReadonlyMap<string, ColumnDef[] | null>;
 }
 
 function addSources(scope: Scope, refs: readonly TableRef[]): boolean {
   for (const ref of refs) {
     if (ref.kind === 'table') {
+      const cte = ref.table.db === null ? scope.ctes.get(ref.table.name.toLowerCase()) : undefined;
+      if (cte === null) return false;
+      if (cte !== undefined) {
+        scope.derived.set((ref.alias ?? ref.table.name).toLowerCase(), cte);
+        continue;
+      }
       const db = ref.table.db ?? scope.database;
       if (db === null) return false;
       const table = scope.catalog.table(db, ref.table.name);
@@ -296,7 +306,9 @@ function addSources(scope: Scope, refs: readonly TableRef[]): boolean {
     } else if (ref.kind === 'join') {
       if (!addSources(scope, [ref.left, ref.right])) return false;
     } else {
-      return false;
+      const columns = columnsIn(ref.query, scope.catalog, scope.database, scope.ctes);
+      if (columns === null) return false;
+      scope.derived.set(ref.alias.toLowerCase(), columns);
     }
   }
   return true;
@@ -304,23 +316,70 @@ function addSources(scope: Scope, refs: readonly TableRef[]): boolean {
 
 /**
  * The result columns of a query, from the catalog where the items are columns and by inference
- * for expressions; null when they cannot be known before running it (derived tables, unions).
+ * for expressions (through derived tables and CTEs too); null when they cannot be known before
+ * running it.
  */
 export function queryColumns(
   query: Query,
   catalog: Catalog,
   database: string | null,
 ): ColumnDef[] | null {
-  if (query.kind === 'union') return queryColumns(query.left, catalog, database);
-  return selectColumns(query, catalog, database);
+  return columnsIn(query, catalog, database, new Map());
 }
 
-function selectColumns(s: Select, catalog: Catalog, database: string | null): ColumnDef[] | null {
-  const scope: Scope = { catalog, database, tables: new Map(), order: [], aliases: new Map() };
+function columnsIn(
+  query: Query,
+  catalog: Catalog,
+  database: string | null,
+  outer: ReadonlyMap<string, ColumnDef[] | null>,
+): ColumnDef[] | null {
+  let ctes = outer;
+  if (query.with !== undefined) {
+    const inner = new Map(outer);
+    for (const cte of query.with.ctes) {
+      // A recursive CTE's types are its anchor's (the left member), as in MariaDB.
+      const body = query.with.recursive && cte.query.kind === 'union' ? cte.query.left : cte.query;
+      inner.set(cte.name.toLowerCase(), null);
+      const columns = columnsIn(body, catalog, database, inner);
+      const named =
+        columns === null || cte.columns === null
+          ? columns
+          : cte.columns.length === columns.length
+            ? columns.map((c, i) => ({ ...c, name: cte.columns![i]! }))
+            : null;
+      inner.set(cte.name.toLowerCase(), named);
+    }
+    ctes = inner;
+  }
+  if (query.kind === 'union') return columnsIn(query.left, catalog, database, ctes);
+  return selectColumns(query, catalog, database, ctes);
+}
+
+function selectColumns(
+  s: Select,
+  catalog: Catalog,
+  database: string | null,
+  ctes: ReadonlyMap<string, ColumnDef[] | null>,
+): ColumnDef[] | null {
+  const scope: Scope = {
+    catalog,
+    database,
+    tables: new Map(),
+    order: [],
+    aliases: new Map(),
+    derived: new Map(),
+    ctes,
+  };
   if (s.from !== null && !addSources(scope, s.from)) return null;
   const out: ColumnDef[] = [];
   for (const item of s.items) {
     if (item.kind === 'star') {
+      // Stars over derived tables keep their order only when there are no base tables.
+      if (scope.derived.size > 0 && (scope.order.length > 0 || item.table !== null)) return null;
+      if (scope.derived.size > 0) {
+        for (const columns of scope.derived.values()) out.push(...columns);
+        continue;
+      }
       const tables =
         item.table === null
           ? scope.order
@@ -360,6 +419,22 @@ function findColumn(scope: Scope, ref: Expr & { kind: 'column' }): [TableDef, Sq
   return null;
 }
 
+// A column of a derived table or CTE: its type as the inner query reports it.
+function derivedColumn(name: string, ref: Expr & { kind: 'column' }, scope: Scope): ColumnDef {
+  const lower = ref.column.toLowerCase();
+  const sources =
+    ref.table === null
+      ? [...scope.derived.values()]
+      : [scope.derived.get(ref.table.toLowerCase())].filter(
+          (c): c is ColumnDef[] => c !== undefined,
+        );
+  for (const columns of sources) {
+    const found = columns.find((c) => c.name.toLowerCase() === lower);
+    if (found !== undefined) return { ...found, name };
+  }
+  return dynamicColumn(name);
+}
+
 const DATETIME_FUNCTIONS = new Set([
   'NOW',
   'SYSDATE',
@@ -368,8 +443,16 @@ const DATETIME_FUNCTIONS = new Set([
   'CURRENT_TIMESTAMP',
   'LOCALTIME',
   'LOCALTIMESTAMP',
+  'CONVERT_TZ',
 ]);
-const DATE_FUNCTIONS = new Set(['CURDATE', 'CURRENT_DATE', 'UTC_DATE', 'LAST_DAY', 'FROM_DAYS']);
+const DATE_FUNCTIONS = new Set([
+  'CURDATE',
+  'CURRENT_DATE',
+  'UTC_DATE',
+  'LAST_DAY',
+  'FROM_DAYS',
+  'MAKEDATE',
+]);
 const INT_FUNCTIONS = new Set([
   'COUNT',
   'LENGTH',
@@ -419,6 +502,14 @@ const INT_FUNCTIONS = new Set([
   'BIT_AND',
   'BIT_OR',
   'BIT_XOR',
+  'ROW_NUMBER',
+  'RANK',
+  'DENSE_RANK',
+  'NTILE',
+  'QUARTER',
+  'YEARWEEK',
+  'REGEXP_INSTR',
+  'BIT_LENGTH',
 ]);
 const DOUBLE_FUNCTIONS = new Set([
   'RAND',
@@ -454,7 +545,7 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
   switch (e.kind) {
     case 'column': {
       const found = findColumn(scope, e);
-      if (found === null) return dynamicColumn(name);
+      if (found === null) return derivedColumn(name, e, scope);
       const [table, def] = found;
       return columnOfTable(name, def, table, originOf(scope, table, def.name));
     }
@@ -587,6 +678,15 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
     }
     case 'AVG':
       return decimalColumn(name, 4);
+    case 'PERCENT_RANK':
+    case 'CUME_DIST':
+      // MariaDB reports them as DOUBLE with 10 decimals (printed 0.3333333333).
+      return { ...doubleColumn(name), length: 17, decimals: 10 };
+    case 'LAG':
+    case 'LEAD':
+    case 'FIRST_VALUE':
+    case 'LAST_VALUE':
+    case 'NTH_VALUE':
     case 'MIN':
     case 'MAX':
     case 'IFNULL':
@@ -623,11 +723,16 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
     }
     case 'RANDOM_BYTES':
     case 'UNHEX':
+    case 'FROM_BASE64':
       return blobColumn(name);
+    case 'TIME_TO_SEC':
+      // An integer for whole seconds, a fraction otherwise: decided from the value.
+      return dynamicColumn(name);
     case 'DATE_ADD':
     case 'DATE_SUB':
     case 'ADDDATE':
     case 'SUBDATE':
+    case 'TIMESTAMPADD':
       return textColumn(name, 26);
     default:
       return textColumn(name);
@@ -702,8 +807,11 @@ export function convertValue(column: ColumnDef, value: Value): Value {
     case ColumnType.YEAR:
       return toInteger(value);
     case ColumnType.FLOAT:
-    case ColumnType.DOUBLE:
-      return typeof value === 'number' ? value : Number(toText(value)) || 0;
+    case ColumnType.DOUBLE: {
+      const n = typeof value === 'number' ? value : Number(toText(value)) || 0;
+      // A fixed number of decimals (below 31, MySQL's "not fixed") is printed with them all.
+      return column.decimals < 31 ? n.toFixed(column.decimals) : n;
+    }
     case ColumnType.NEWDECIMAL:
     case ColumnType.DECIMAL:
       return decimalText(value, column.decimals);

@@ -500,7 +500,7 @@ export function runShow(
   }
 }
 
-function autoIncrementNext(session: EngineSession, table: TableDef): number | null {
+export function autoIncrementNext(session: EngineSession, table: TableDef): number | null {
   const column = table.autoIncrement;
   if (column === null) return null;
   const floor = session.engine.autoIncrementFloor(
@@ -535,7 +535,7 @@ const TABLE_STATUS_SPEC: Spec = [
   ['Temporary', 'text'],
 ];
 
-function tableRows(session: EngineSession, table: TableDef): number {
+export function tableRows(session: EngineSession, table: TableDef): number {
   const counted = session.readOnce(
     `SELECT count(*) FROM "${table.sqliteName.replace(/"/g, '""')}"`,
     [],

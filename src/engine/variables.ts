@@ -144,6 +144,7 @@ export function variableSpecs(f: NodeFacts): Map<string, VariableSpec> {
     ['innodb_buffer_pool_size', global(134217728)],
     ['max_execution_time', both(0)],
     ['max_statement_time', both(0)],
+    ['max_recursive_iterations', both(1000)],
     ['skip_name_resolve', global(1, true, true)],
     ['require_secure_transport', global(0, true, true)],
     ['wsrep_osu_method', both('TOI')],

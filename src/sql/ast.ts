@@ -185,6 +185,33 @@ export interface Call {
   readonly orderBy: readonly OrderItem[];
   /** GROUP_CONCAT(… SEPARATOR s); null for the default ','. */
   readonly separator: string | null;
+  /** `… OVER (…)` or `… OVER w`: a window function call. */
+  readonly over?: WindowSpec;
+}
+
+/** One end of a window frame; `offset` is a constant (pinned into the template). */
+export type FrameBound =
+  | { readonly kind: 'UNBOUNDED PRECEDING' | 'CURRENT ROW' | 'UNBOUNDED FOLLOWING' }
+  | { readonly kind: 'PRECEDING' | 'FOLLOWING'; readonly offset: Expr };
+
+export interface WindowFrame {
+  readonly units: 'ROWS' | 'RANGE';
+  readonly start: FrameBound;
+  /** null: `ROWS start` alone, which ends at the current row. */
+  readonly end: FrameBound | null;
+}
+
+/** A window: `OVER w` is { base: 'w' } alone; `OVER (w ORDER BY …)` refines a named one. */
+export interface WindowSpec {
+  readonly base: string | null;
+  readonly partitionBy: readonly Expr[];
+  readonly orderBy: readonly OrderItem[];
+  readonly frame: WindowFrame | null;
+}
+
+export interface NamedWindow {
+  readonly name: string;
+  readonly spec: WindowSpec;
 }
 
 export type IntervalUnit =
@@ -329,16 +356,39 @@ export interface Select {
   readonly orderBy: readonly OrderItem[];
   readonly limit: Limit | null;
   readonly lock: LockMode;
+  /** `WINDOW w AS (…)` definitions. */
+  readonly windows?: readonly NamedWindow[];
+  /** SQL_CALC_FOUND_ROWS: FOUND_ROWS() is then the row count without LIMIT. */
+  readonly calcFoundRows?: boolean;
+  /** `SELECT … INTO @a, @b`: the user variables that take the single row's values. */
+  readonly into?: readonly string[];
+  /** `WITH [RECURSIVE] …` before this query (the outermost SELECT of the statement). */
+  readonly with?: WithClause;
 }
 
+export interface CommonTableExpression {
+  readonly name: string;
+  /** `name (a, b) AS (…)`: the column names, or null. */
+  readonly columns: readonly string[] | null;
+  readonly query: Query;
+}
+
+export interface WithClause {
+  readonly recursive: boolean;
+  readonly ctes: readonly CommonTableExpression[];
+}
+
+/** UNION, INTERSECT or EXCEPT of two queries (the kind stays 'union' for all three). */
 export interface Union {
   readonly kind: 'union';
+  readonly op: 'UNION' | 'INTERSECT' | 'EXCEPT';
   readonly all: boolean;
   readonly left: Query;
   readonly right: Query;
   readonly orderBy: readonly OrderItem[];
   readonly limit: Limit | null;
   readonly lock: LockMode;
+  readonly with?: WithClause;
 }
 
 export type Query = Select | Union;

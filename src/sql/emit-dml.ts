@@ -3,6 +3,7 @@
 import type {
   Assignment,
   ColumnDef,
+  CommonTableExpression,
   Delete,
   Expr,
   Insert,
@@ -16,9 +17,18 @@ import type {
   Update,
 } from './ast.js';
 import type { TableDef } from './catalog.js';
-import { type Result, SqlFailure, fail, noDatabase, noSuchTable, ok } from './errors.js';
+import {
+  type Result,
+  SqlFailure,
+  fail,
+  noDatabase,
+  noSuchTable,
+  ok,
+  unsupported,
+} from './errors.js';
 import { type Bind, type EmitOptions, ExpressionEmitter } from './emit-expression.js';
 import { quoteId } from './names.js';
+import { rollupQuery } from './rollup.js';
 
 export interface DmlTranslation {
   readonly kind: 'select' | 'insert' | 'update' | 'delete';
@@ -32,6 +42,11 @@ export interface DmlTranslation {
   readonly target: TableDef | null;
   /** Every table the statement reads or writes. */
   readonly tables: readonly TableDef[];
+  /**
+   * SQL_CALC_FOUND_ROWS: the statement that counts the rows without LIMIT, to run on the same
+   * snapshot right after this one (FOUND_ROWS() is its answer); absent otherwise.
+   */
+  readonly foundRows?: { readonly sql: string; readonly binds: readonly Bind[] };
 }
 
 class DmlEmitter extends ExpressionEmitter {
@@ -46,18 +61,142 @@ class DmlEmitter extends ExpressionEmitter {
     return table;
   }
 
+  /** CTEs in scope, innermost last: lower-case name → the CTE and its SQLite name. */
+  private readonly ctes: Map<string, { cte: CommonTableExpression; sqliteName: string }>[] = [];
+
+  private cte(name: TableName): { cte: CommonTableExpression; sqliteName: string } | undefined {
+    if (name.db !== null) return undefined;
+    const lower = name.name.toLowerCase();
+    for (let i = this.ctes.length - 1; i >= 0; i--) {
+      const found = this.ctes[i]!.get(lower);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
   override query(q: Query): string {
+    if (q.with === undefined) return this.compound(q);
+    const scope = new Map<string, { cte: CommonTableExpression; sqliteName: string }>();
+    this.ctes.push(scope);
+    try {
+      const recursive = q.with.recursive;
+      const parts = q.with.ctes.map((cte) => {
+        const lower = cte.name.toLowerCase();
+        const bounded = recursive ? this.boundedRecursion(cte, scope) : null;
+        if (bounded !== null) return bounded;
+        // A recursive CTE sees itself; a plain one sees only those defined before it.
+        if (recursive) scope.set(lower, { cte, sqliteName: cte.name });
+        const columns = cte.columns === null ? '' : `(${cte.columns.map(quoteId).join(', ')})`;
+        const body = this.query(cte.query);
+        scope.set(lower, { cte, sqliteName: cte.name });
+        return `${quoteId(cte.name)}${columns} AS (${body})`;
+      });
+      return `WITH ${recursive ? 'RECURSIVE ' : ''}${parts.join(', ')} ${this.compound(q)}`;
+    } finally {
+      this.ctes.pop();
+    }
+  }
+
+  /**
+   * `anchor UNION ALL step` stops after @@max_recursive_iterations steps, as in MariaDB (which
+   * returns what it has, with a warning): the recursion runs in a CTE with a hidden depth
+   * column that the step increments and bounds, and the CTE the query names leaves it out.
+   * Null when the CTE is not of that shape (UNION DISTINCT, a star over itself): emitted as is.
+   */
+  private boundedRecursion(
+    cte: CommonTableExpression,
+    scope: Map<string, { cte: CommonTableExpression; sqliteName: string }>,
+  ): string | null {
+    const q = cte.query;
+    if (q.kind !== 'union' || q.op !== 'UNION' || !q.all || q.right.kind !== 'select') return null;
+    if (q.orderBy.length > 0 || q.limit !== null || q.right.with !== undefined) return null;
+    const step = q.right;
+    const alias = selfAlias(step.from ?? [], cte.name);
+    if (alias === null) return null;
+    const starOverSelf = step.items.some(
+      (i) =>
+        i.kind === 'star' &&
+        (i.table === null || i.table.name.toLowerCase() === alias.toLowerCase()),
+    );
+    if (starOverSelf) return null;
+    const names = cte.columns ?? this.resultNames(q.left);
+    const inner = `~recursive.${cte.name}`;
+    const lower = cte.name.toLowerCase();
+    const anchor = `SELECT *, 0 FROM (${this.query(q.left)})`;
+    scope.set(lower, { cte, sqliteName: inner });
+    const stepped = this.select(withDepth(step, alias), false);
+    scope.set(lower, { cte, sqliteName: cte.name });
+    const columns = names.map(quoteId).join(', ');
+    return (
+      `${quoteId(inner)}(${columns}, "~depth") AS (${anchor} UNION ALL ${stepped}), ` +
+      `${quoteId(cte.name)}(${columns}) AS (SELECT ${columns} FROM ${quoteId(inner)})`
+    );
+  }
+
+  private compound(q: Query): string {
     if (q.kind === 'select') return this.select(q);
-    let out = `${this.member(q.left)} UNION ${q.all ? 'ALL ' : ''}${this.member(q.right)}`;
+    let out: string;
+    if (q.all && q.op !== 'UNION') out = this.multisetOp(q);
+    else out = `${this.member(q.left)} ${q.op} ${q.all ? 'ALL ' : ''}${this.member(q.right)}`;
     if (q.orderBy.length > 0) out += ' ORDER BY ' + this.orderList(q.orderBy);
     return out + this.limit(q);
   }
 
-  // A UNION member with its own ORDER BY/LIMIT, or a nested union on the right, is wrapped.
+  // A compound member with its own ORDER BY/LIMIT or WITH, or a nested compound, is wrapped.
   private member(q: Query): string {
-    const plain = q.kind === 'select' && q.orderBy.length === 0 && q.limit === null;
+    const plain =
+      q.kind === 'select' && q.orderBy.length === 0 && q.limit === null && q.with === undefined;
     // SQLite forbids ORDER BY inside a compound member, so grouped members skip MariaDB's sort.
-    return plain ? this.select(q, false) : `SELECT * FROM (${this.query(q)})`;
+    return plain && !q.withRollup ? this.select(q, false) : `SELECT * FROM (${this.query(q)})`;
+  }
+
+  /**
+   * INTERSECT ALL / EXCEPT ALL, which SQLite lacks: each row is numbered within its group of
+   * equal rows, so the n-th copy on one side meets only the n-th copy on the other, and the
+   * set operation on (row, n) keeps min(l, r) copies (INTERSECT) or max(l - r, 0) (EXCEPT).
+   */
+  private multisetOp(q: Query & { kind: 'union' }): string {
+    const names = this.resultNames(q.left);
+    const cols = names.map((_, i) => quoteId(`~${i + 1}`));
+    const list = cols.join(', ');
+    const numbered = (cte: string): string =>
+      `SELECT ${list}, row_number() OVER (PARTITION BY ${list}) FROM ${cte}`;
+    const outer = cols.map((c, i) => `${c} AS ${quoteId(names[i]!)}`).join(', ');
+    return (
+      `SELECT ${outer} FROM (WITH "~l"(${list}) AS (${this.query(q.left)}), ` +
+      `"~r"(${list}) AS (${this.query(q.right)}) ` +
+      `${numbered('"~l"')} ${q.op} ${numbered('"~r"')})`
+    );
+  }
+
+  /** The result column names of a query, for the INTERSECT/EXCEPT ALL rewrite. */
+  private resultNames(q: Query): string[] {
+    if (q.kind === 'union') return this.resultNames(q.left);
+    const names: string[] = [];
+    for (const item of q.items) {
+      if (item.kind === 'item') names.push(item.name);
+      else names.push(...this.starNames(q.from ?? [], item.table));
+    }
+    return names;
+  }
+
+  private starNames(refs: readonly TableRef[], only: TableName | null): string[] {
+    const names: string[] = [];
+    for (const r of refs) {
+      if (r.kind === 'join') {
+        names.push(...this.starNames([r.left, r.right], only));
+        continue;
+      }
+      const alias = r.kind === 'derived' ? r.alias : (r.alias ?? r.table.name);
+      if (only !== null && only.name.toLowerCase() !== alias.toLowerCase()) continue;
+      if (r.kind === 'derived') names.push(...this.resultNames(r.query));
+      else {
+        const cte = this.cte(r.table)?.cte;
+        if (cte !== undefined) names.push(...(cte.columns ?? this.resultNames(cte.query)));
+        else names.push(...this.resolve(r.table).columns.map((c) => c.name));
+      }
+    }
+    return names;
   }
 
   private limit(q: Query): string {
@@ -69,15 +208,21 @@ class DmlEmitter extends ExpressionEmitter {
   }
 
   select(s: Select, sortGroups = true): string {
+    if (s.withRollup) return this.select(rollupQuery(s), sortGroups);
     let out =
       'SELECT ' +
       (s.distinct ? 'DISTINCT ' : '') +
       s.items.map((i) => this.selectItem(i)).join(', ');
     if (s.from) out += ' FROM ' + s.from.map((r) => this.tableRef(r)).join(', ');
     if (s.where) out += ' WHERE ' + this.expr(s.where);
-    if (s.withRollup) this.unsupported('WITH ROLLUP');
-    if (s.groupBy.length > 0) out += ' GROUP BY ' + this.orderList(s.groupBy);
+    // GROUP BY x DESC (MariaDB's) orders the groups: the direction goes to the sort below.
+    if (s.groupBy.length > 0)
+      out += ' GROUP BY ' + s.groupBy.map((g) => this.expr(g.expr)).join(', ');
     if (s.having) out += ' HAVING ' + this.expr(s.having);
+    if (s.windows !== undefined && s.windows.length > 0)
+      out +=
+        ' WINDOW ' +
+        s.windows.map((w) => `${quoteId(w.name)} AS (${this.windowBody(w.spec)})`).join(', ');
     out += this.orderBy(s.orderBy, sortGroups ? s.groupBy : []);
     return out + this.limit(s);
   }
@@ -105,6 +250,9 @@ class DmlEmitter extends ExpressionEmitter {
   tableRef(r: TableRef): string {
     switch (r.kind) {
       case 'table': {
+        const cte = this.cte(r.table);
+        if (cte !== undefined)
+          return `${quoteId(cte.sqliteName)} AS ${quoteId(r.alias ?? r.table.name)}`;
         const table = this.resolve(r.table);
         return `${quoteId(table.sqliteName)} AS ${quoteId(r.alias ?? r.table.name)}`;
       }
@@ -117,7 +265,9 @@ class DmlEmitter extends ExpressionEmitter {
 
   private join(r: TableRef & { kind: 'join' }): string {
     const type = r.type === 'STRAIGHT' ? 'INNER' : r.type;
-    let out = `${this.tableRef(r.left)} ${r.natural ? 'NATURAL ' : ''}${type} JOIN ${this.tableRef(r.right)}`;
+    // `a LEFT JOIN (b JOIN c ON …) ON …`: a nested join on the right keeps its parentheses.
+    const right = r.right.kind === 'join' ? `(${this.tableRef(r.right)})` : this.tableRef(r.right);
+    let out = `${this.tableRef(r.left)} ${r.natural ? 'NATURAL ' : ''}${type} JOIN ${right}`;
     if (r.on) out += ' ON ' + this.expr(r.on);
     if (r.using) out += ` USING (${r.using.map(quoteId).join(', ')})`;
     return out;
@@ -153,6 +303,45 @@ class DmlEmitter extends ExpressionEmitter {
     this.inUpsert = false;
     return list;
   }
+}
+
+/** The alias under which a recursive step reads its own CTE, or null when it does not. */
+function selfAlias(refs: readonly TableRef[], name: string): string | null {
+  for (const r of refs) {
+    if (r.kind === 'join') {
+      const found = selfAlias([r.left, r.right], name);
+      if (found !== null) return found;
+    } else if (r.kind === 'table' && r.table.db === null) {
+      if (r.table.name.toLowerCase() === name.toLowerCase()) return r.alias ?? r.table.name;
+    }
+  }
+  return null;
+}
+
+/** The recursive step with its depth: one more than its source row's, below the bound. */
+function withDepth(step: Select, alias: string): Select {
+  const depth: Expr = { kind: 'column', db: null, table: alias, column: '~depth' };
+  const one: Expr = { kind: 'literal', type: 'int', value: '1', slot: null, charset: '' };
+  const bound: Expr = {
+    kind: 'binary',
+    op: '<',
+    left: depth,
+    right: { kind: 'system_var', name: 'max_recursive_iterations', scope: null },
+  };
+  return {
+    ...step,
+    items: [
+      ...step.items,
+      {
+        kind: 'item',
+        expr: { kind: 'binary', op: '+', left: depth, right: one },
+        alias: '~depth',
+        name: '~depth',
+      },
+    ],
+    where:
+      step.where === null ? bound : { kind: 'binary', op: 'AND', left: step.where, right: bound },
+  };
 }
 
 function findColumn(table: TableDef, column: string): ColumnDef {
@@ -251,6 +440,40 @@ function emitDelete(e: DmlEmitter, s: Delete): string {
 
 export type DmlStatement = Query | Insert | Update | Delete;
 
+function hasInto(q: Query): boolean {
+  return q.kind === 'select' ? q.into !== undefined : hasInto(q.left) || hasInto(q.right);
+}
+
+/** The first SELECT of a query: where SQL_CALC_FOUND_ROWS is written. */
+function firstSelect(q: Query): Select {
+  return q.kind === 'select' ? q : firstSelect(q.left);
+}
+
+/**
+ * SQL_CALC_FOUND_ROWS's count (the query without its LIMIT, counted) for a caller that handles
+ * it; INTO and SQL_CALC_FOUND_ROWS are refused for one that does not.
+ */
+function selectExtras(
+  q: Query,
+  options: EmitOptions,
+  pinned: ReadonlySet<number>,
+): DmlTranslation['foundRows'] | null {
+  const first = firstSelect(q);
+  const into = q.kind === 'select' ? q.into : undefined;
+  if (q.kind === 'union' && hasInto(q))
+    throw new SqlFailure(unsupported('SELECT … INTO with UNION'));
+  if (into !== undefined && options.selectExtras !== true)
+    throw new SqlFailure(unsupported('SELECT … INTO'));
+  if (first.calcFoundRows !== true) return null;
+  if (options.selectExtras !== true) throw new SqlFailure(unsupported('SQL_CALC_FOUND_ROWS'));
+  const counter = new DmlEmitter(options, pinned);
+  const all: Query =
+    q.kind === 'select'
+      ? { ...q, limit: null, orderBy: [], lock: null }
+      : { ...q, limit: null, orderBy: [], lock: null };
+  return { sql: `SELECT count(*) FROM (${counter.query(all)})`, binds: counter.binds };
+}
+
 /** Translates one DML statement; `pinned` lists the slots to inline (from the parse). */
 export function emitDml(
   statement: DmlStatement,
@@ -262,11 +485,13 @@ export function emitDml(
     let sql: string;
     let target: TableDef | null = null;
     let lock: LockMode = null;
+    let foundRows: DmlTranslation['foundRows'] | null = null;
     switch (statement.kind) {
       case 'select':
       case 'union':
         sql = e.query(statement);
         lock = statement.lock;
+        foundRows = selectExtras(statement, options, pinned);
         break;
       case 'insert':
         sql = emitInsert(e, statement);
@@ -282,7 +507,15 @@ export function emitDml(
         break;
     }
     const kind = statement.kind === 'union' ? 'select' : statement.kind;
-    return ok({ kind, sql, binds: e.binds, lock, target, tables: e.tables });
+    const translation: DmlTranslation = {
+      kind,
+      sql,
+      binds: e.binds,
+      lock,
+      target,
+      tables: e.tables,
+    };
+    return ok(foundRows === null ? translation : { ...translation, foundRows });
   } catch (error) {
     if (error instanceof SqlFailure) return fail(error.error);
     throw error;

@@ -1,15 +1,17 @@
 // MySQL expressions → SQLite expressions. Every compound is parenthesized, so SQLite's operator
 // precedence never matters. Literals become `?` bound to their slot unless pinned; session
 // functions and variables become `?` bound at execution (see Bind).
-import type { Call, Cast, Expr, Literal, OrderItem, Query } from './ast.js';
+import type { Call, Cast, Expr, FrameBound, Literal, OrderItem, Query, WindowSpec } from './ast.js';
 import type { Catalog } from './catalog.js';
 import { SqlFailure, semantic, unsupported } from './errors.js';
 import {
+  AGGREGATES,
   BUILTIN_FUNCTIONS,
   FUNCTION_ALIASES,
   SESSION_FUNCTIONS,
   type SessionValue,
   userFunction,
+  WINDOW_FUNCTIONS,
 } from './functions.js';
 import { quoteId, quoteString } from './names.js';
 
@@ -28,6 +30,11 @@ export interface EmitOptions {
   readonly catalog: Catalog;
   /** The session's current database (USE), or null. */
   readonly database: string | null;
+  /**
+   * Whether the caller handles `SELECT … INTO @v` and SQL_CALC_FOUND_ROWS (assigns the
+   * variables, runs DmlTranslation.foundRows); without it they are ER_NOT_SUPPORTED_YET.
+   */
+  readonly selectExtras?: boolean;
 }
 
 /** Emits one statement's SQL; the query emitter in emit-dml.ts extends it. */
@@ -220,6 +227,7 @@ export class ExpressionEmitter {
   }
 
   private call(e: Call): string {
+    if (e.over !== undefined) return this.windowCall(e, e.over);
     const name = FUNCTION_ALIASES[e.name] ?? e.name;
     const special = this.specialCall(name, e);
     if (special !== null) return special;
@@ -288,6 +296,11 @@ export class ExpressionEmitter {
         return this.dateAddCall(name, e);
       case 'TIMESTAMPDIFF':
         return this.timestampDiff(e);
+      case 'TIMESTAMPADD':
+        return this.timestampAdd(e);
+      case 'CHARSET':
+      case 'COLLATION':
+        return this.charsetOf(name, e);
       case 'ATAN':
         return e.args.length === 1
           ? `atan(${this.args(e)[0]})`
@@ -329,9 +342,88 @@ export class ExpressionEmitter {
     return `mysql_timestampdiff('${unit.column.toUpperCase()}', ${this.expr(a)}, ${this.expr(b)})`;
   }
 
+  // Window functions are SQLite's own; aggregates over a window are its built-in aggregates.
+  private windowCall(e: Call, over: WindowSpec): string {
+    const name = FUNCTION_ALIASES[e.name] ?? e.name;
+    const window = WINDOW_FUNCTIONS.has(name) ? name.toLowerCase() : BUILTIN_FUNCTIONS[name];
+    if (window === undefined || !(WINDOW_FUNCTIONS.has(name) || AGGREGATES.has(name)))
+      return this.unsupported(`${e.name}() OVER`);
+    if (e.distinct) this.unsupported(`${name}(DISTINCT …) OVER`);
+    const args = e.star ? '*' : this.args(e).join(', ');
+    const isBare =
+      over.base !== null &&
+      over.partitionBy.length === 0 &&
+      over.orderBy.length === 0 &&
+      over.frame === null;
+    if (isBare) return `${window}(${args}) OVER ${quoteId(over.base!)}`;
+    return `${window}(${args}) OVER (${this.windowBody(over)})`;
+  }
+
+  /** The inside of a window's parentheses. */
+  windowBody(w: WindowSpec): string {
+    const parts: string[] = [];
+    if (w.base !== null) parts.push(quoteId(w.base));
+    if (w.partitionBy.length > 0)
+      parts.push('PARTITION BY ' + w.partitionBy.map((p) => this.expr(p)).join(', '));
+    if (w.orderBy.length > 0) parts.push('ORDER BY ' + this.orderList(w.orderBy));
+    if (w.frame !== null) {
+      const bound = (b: FrameBound): string =>
+        'offset' in b ? `${this.expr(b.offset)} ${b.kind}` : b.kind;
+      parts.push(
+        w.frame.end === null
+          ? `${w.frame.units} ${bound(w.frame.start)}`
+          : `${w.frame.units} BETWEEN ${bound(w.frame.start)} AND ${bound(w.frame.end)}`,
+      );
+    }
+    return parts.join(' ');
+  }
+
+  private timestampAdd(e: Call): string {
+    const [unit, amount, date] = e.args;
+    const name = unit?.kind === 'column' ? intervalUnit(unit.column) : null;
+    if (name === null || amount === undefined || date === undefined || e.args.length !== 3)
+      return this.fail(1064, '42000', 'Wrong arguments to TIMESTAMPADD');
+    return `mysql_timestampadd('${name}', ${this.expr(amount)}, ${this.expr(date)})`;
+  }
+
+  // A string's character set and collation are the connection's (CONVERT … USING names its
+  // own); numbers, NULL and binary strings are 'binary'.
+  private charsetOf(name: string, e: Call): string {
+    const [arg] = e.args;
+    if (arg === undefined || e.args.length !== 1)
+      return this.fail(
+        1582,
+        '42000',
+        `Incorrect parameter count in the call to native function '${name}'`,
+      );
+    if (arg.kind === 'convert_using' && name === 'CHARSET') return quoteString(arg.charset);
+    const variable = name === 'CHARSET' ? 'character_set_connection' : 'collation_connection';
+    const value = this.expr(arg);
+    const connection = this.bind({ kind: 'system_var', name: variable, scope: null });
+    return `CASE WHEN typeof(${value}) = 'text' THEN ${connection} ELSE 'binary' END`;
+  }
+
   orderList(items: readonly OrderItem[]): string {
     return items.map((i) => this.expr(i.expr) + (i.direction ? ' ' + i.direction : '')).join(', ');
   }
+}
+
+const TIMESTAMP_UNITS = new Set([
+  'MICROSECOND',
+  'SECOND',
+  'MINUTE',
+  'HOUR',
+  'DAY',
+  'WEEK',
+  'MONTH',
+  'QUARTER',
+  'YEAR',
+]);
+
+/** TIMESTAMPADD's unit (also as SQL_TSI_DAY, …), or null. */
+function intervalUnit(word: string): string | null {
+  const upper = word.toUpperCase().replace(/^SQL_TSI_/, '');
+  return TIMESTAMP_UNITS.has(upper) ? upper : null;
 }
 
 /** MySQL collation → SQLite collation: case-insensitive `_ci` ones fold ASCII case (NOCASE). */

@@ -57,6 +57,7 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, string>> = {
   JSON_ARRAY: 'json_array',
   JSON_VALID: 'json_valid',
   JSON_TYPE: 'json_type',
+  JSON_ARRAYAGG: 'json_group_array',
   RANDOM_BYTES: 'randomblob',
   QUOTE: 'quote',
 };
@@ -157,6 +158,24 @@ const USER_FUNCTION_SOURCES = [
   'GET_LOCK',
   'RELEASE_LOCK',
   'IS_FREE_LOCK',
+  'CONVERT_TZ',
+  'TIMESTAMPADD',
+  'QUARTER',
+  'YEARWEEK',
+  'TIME_TO_SEC',
+  'MAKEDATE',
+  'JSON_VALUE',
+  'JSON_SEARCH',
+  'JSON_OBJECTAGG',
+  'REGEXP_REPLACE',
+  'REGEXP_SUBSTR',
+  'REGEXP_INSTR',
+  'TO_BASE64',
+  'FROM_BASE64',
+  'INSERT',
+  'BIT_LENGTH',
+  'SOUNDEX',
+  'MAKE_SET',
 ] as const;
 
 /** Prefix of every user function the emitter produces. */
@@ -193,6 +212,23 @@ export const AGGREGATES: ReadonlySet<string> = new Set([
   'VARIANCE',
   'VAR_POP',
   'VAR_SAMP',
+  'JSON_ARRAYAGG',
+  'JSON_OBJECTAGG',
+]);
+
+/** Window functions proper (they need OVER); SQLite has each under the lower-case name. */
+export const WINDOW_FUNCTIONS: ReadonlySet<string> = new Set([
+  'ROW_NUMBER',
+  'RANK',
+  'DENSE_RANK',
+  'PERCENT_RANK',
+  'CUME_DIST',
+  'NTILE',
+  'LAG',
+  'LEAD',
+  'FIRST_VALUE',
+  'LAST_VALUE',
+  'NTH_VALUE',
 ]);
 
 /** Functions whose value comes from the session, bound as parameters at execution. */

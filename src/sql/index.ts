@@ -57,6 +57,7 @@ export {
 export { type Parsed, parse, parseTokens } from './parser.js';
 export {
   type DescribeRow,
+  defaultText,
   describeTable,
   mysqlTypeText,
   showCreateDatabase,

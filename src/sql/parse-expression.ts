@@ -3,7 +3,18 @@
 //   OR ||  <  XOR  <  AND &&  <  NOT  <  comparisons, IS, LIKE, IN, BETWEEN  <  |  <  &
 //   <  << >>  <  + -  <  * / DIV % MOD  <  ^  <  unary - ~ !  <  BINARY, COLLATE
 // In MariaDB's default sql_mode `||` is OR (PIPES_AS_CONCAT is off).
-import type { BinaryOp, CaseWhen, CastType, Expr, IntervalUnit, OrderItem, Query } from './ast.js';
+import type {
+  BinaryOp,
+  CaseWhen,
+  CastType,
+  Expr,
+  FrameBound,
+  IntervalUnit,
+  OrderItem,
+  Query,
+  WindowFrame,
+  WindowSpec,
+} from './ast.js';
 import type { Cursor } from './cursor.js';
 import { parseQuery } from './parse-select.js';
 
@@ -239,7 +250,7 @@ export function startsQuery(c: Cursor): boolean {
   if (c.isWord('SELECT') || c.isWord('WITH')) return true;
   let ahead = 0;
   while (c.isOp('(', ahead)) ahead++;
-  return ahead > 0 && c.isWord('SELECT', ahead);
+  return ahead > 0 && (c.isWord('SELECT', ahead) || c.isWord('WITH', ahead));
 }
 
 export function parseParenthesizedQuery(c: Cursor): Query {
@@ -404,8 +415,48 @@ function parseFunction(c: Cursor, name: string): Expr {
   const expr = parseFunctionBody(c, name);
   c.leave();
   c.expectOp(')');
-  if (c.isWord('OVER')) c.unsupported('window functions');
-  return expr;
+  if (!c.acceptWord('OVER')) return expr;
+  if (expr.kind !== 'call') c.fail();
+  if (!c.acceptOp('(')) return { ...expr, over: windowNamed(c.identifier()) };
+  const over = parseWindowSpec(c);
+  c.expectOp(')');
+  return { ...expr, over };
+}
+
+function windowNamed(base: string): WindowSpec {
+  return { base, partitionBy: [], orderBy: [], frame: null };
+}
+
+/** The inside of `OVER (…)` or `WINDOW w AS (…)`: [base] [PARTITION BY …] [ORDER BY …] [frame]. */
+export function parseWindowSpec(c: Cursor): WindowSpec {
+  const base =
+    c.isIdentifier() && !c.isWord('PARTITION') && !c.isWord('ORDER') ? c.identifier() : null;
+  const partitionBy = c.acceptWords('PARTITION', 'BY') ? parseExprList(c) : [];
+  const orderBy = c.acceptWords('ORDER', 'BY') ? parseOrderList(c) : [];
+  const units = c.oneOf(['ROWS', 'RANGE']) as 'ROWS' | 'RANGE' | null;
+  if (units === null) return { base, partitionBy, orderBy, frame: null };
+  let frame: WindowFrame;
+  if (c.acceptWord('BETWEEN')) {
+    const start = parseFrameBound(c);
+    c.expectWord('AND');
+    frame = { units, start, end: parseFrameBound(c) };
+  } else frame = { units, start: parseFrameBound(c), end: null };
+  if (c.isWord('EXCLUDE')) c.unsupported('window frame EXCLUDE');
+  return { base, partitionBy, orderBy, frame };
+}
+
+function parseFrameBound(c: Cursor): FrameBound {
+  if (c.acceptWords('UNBOUNDED', 'PRECEDING')) return { kind: 'UNBOUNDED PRECEDING' };
+  if (c.acceptWords('UNBOUNDED', 'FOLLOWING')) return { kind: 'UNBOUNDED FOLLOWING' };
+  if (c.acceptWords('CURRENT', 'ROW')) return { kind: 'CURRENT ROW' };
+  if (c.isWord('INTERVAL')) c.unsupported('RANGE … INTERVAL frames');
+  // The offset is part of the window's shape: pinned, so SQLite sees a constant.
+  c.pinning++;
+  const offset = parseBinary(c, 1);
+  c.pinning--;
+  const side = c.oneOf(['PRECEDING', 'FOLLOWING']) as 'PRECEDING' | 'FOLLOWING' | null;
+  if (side === null) c.fail();
+  return { kind: side, offset };
 }
 
 // Functions whose argument syntax is not a plain comma list get their own branch.

@@ -1,18 +1,22 @@
 // SELECT and UNION: select list, table references with joins, WHERE, GROUP BY, HAVING,
 // ORDER BY, LIMIT and the row-lock clauses the store turns into certification keys.
 import type {
+  CommonTableExpression,
   Expr,
   Limit,
   LockMode,
+  NamedWindow,
   Query,
   Select,
   SelectItem,
   TableName,
   TableRef,
   TableSource,
+  Union,
+  WithClause,
 } from './ast.js';
 import type { Cursor } from './cursor.js';
-import { parseExpr, parseOrderList, startsQuery } from './parse-expression.js';
+import { parseExpr, parseOrderList, parseWindowSpec, startsQuery } from './parse-expression.js';
 
 interface Term {
   readonly query: Query;
@@ -21,46 +25,87 @@ interface Term {
 
 export function parseQuery(c: Cursor): Query {
   c.enter();
-  if (c.isWord('WITH')) c.unsupported('WITH (common table expressions)');
-  const first = parseTerm(c);
-  let query = first.query;
-  let last = first;
-  while (c.isWord('UNION') || c.isWord('EXCEPT') || c.isWord('INTERSECT')) {
-    if (!c.acceptWord('UNION')) c.unsupported(`${c.peek().upper}`);
-    const all = c.acceptWord('ALL');
-    if (!all) c.acceptWord('DISTINCT');
-    last = parseTerm(c);
-    query = {
-      kind: 'union',
-      all,
-      left: query,
-      right: last.query,
-      orderBy: [],
-      limit: null,
-      lock: null,
-    };
-  }
-  if (query.kind === 'union') query = hoistUnionTail(c, query, last);
+  const withClause = c.isWord('WITH') ? parseWith(c) : null;
+  const terms: Term[] = [];
+  let query = parseCompound(c, terms);
+  if (query.kind === 'union') query = hoistUnionTail(c, query, terms[terms.length - 1]!);
   c.leave();
+  return withClause === null ? query : { ...query, with: withClause };
+}
+
+// `WITH [RECURSIVE] name [(columns)] AS (query), …`
+function parseWith(c: Cursor): WithClause {
+  c.expectWord('WITH');
+  const recursive = c.acceptWord('RECURSIVE');
+  const ctes: CommonTableExpression[] = [];
+  do {
+    const name = c.identifier();
+    const columns = c.isOp('(') ? parseNameList(c) : null;
+    c.expectWord('AS');
+    c.expectOp('(');
+    const query = parseQuery(c);
+    c.expectOp(')');
+    ctes.push({ name, columns, query });
+  } while (c.acceptOp(','));
+  return { recursive, ctes };
+}
+
+// UNION and EXCEPT, left to right, over INTERSECT, which binds tighter (as in MariaDB).
+function parseCompound(c: Cursor, terms: Term[]): Query {
+  let query = parseIntersection(c, terms);
+  for (;;) {
+    const op = c.oneOf(['UNION', 'EXCEPT']) as 'UNION' | 'EXCEPT' | null;
+    if (op === null) return query;
+    const all = setQuantifier(c);
+    query = compound(op, all, query, parseIntersection(c, terms));
+  }
+}
+
+function parseIntersection(c: Cursor, terms: Term[]): Query {
+  let query = parseTermInto(c, terms);
+  while (c.acceptWord('INTERSECT')) {
+    const all = setQuantifier(c);
+    query = compound('INTERSECT', all, query, parseTermInto(c, terms));
+  }
   return query;
 }
 
-// `SELECT … UNION SELECT … ORDER BY x LIMIT n`: the trailing clauses belong to the union.
-function hoistUnionTail(c: Cursor, union: Query & { kind: 'union' }, last: Term): Query {
-  const right = union.right;
-  if (!last.parenthesized && right.kind === 'select') {
-    const { orderBy, limit, lock } = right;
-    return {
-      ...union,
-      right: { ...right, orderBy: [], limit: null, lock: null },
-      orderBy,
-      limit,
-      lock,
-    };
+function setQuantifier(c: Cursor): boolean {
+  const all = c.acceptWord('ALL');
+  if (!all) c.acceptWord('DISTINCT');
+  return all;
+}
+
+function parseTermInto(c: Cursor, terms: Term[]): Query {
+  const term = parseTerm(c);
+  terms.push(term);
+  return term.query;
+}
+
+function compound(op: Union['op'], all: boolean, left: Query, right: Query): Union {
+  return { kind: 'union', op, all, left, right, orderBy: [], limit: null, lock: null };
+}
+
+// `SELECT … UNION SELECT … ORDER BY x LIMIT n`: the trailing clauses of the last, unparenthesized
+// member belong to the whole compound.
+function hoistUnionTail(c: Cursor, union: Union, last: Term): Query {
+  const member = last.query;
+  if (!last.parenthesized && member.kind === 'select') {
+    const { orderBy, limit, lock } = member;
+    const stripped: Select = { ...member, orderBy: [], limit: null, lock: null };
+    return { ...replaceMember(union, member, stripped), orderBy, limit, lock };
   }
   const orderBy = c.acceptWords('ORDER', 'BY') ? parseOrderList(c) : [];
   const limit = parseLimit(c);
   return { ...union, orderBy, limit, lock: parseLock(c) };
+}
+
+// The last member sits at the right end of the tree (INTERSECT may nest it one level down).
+function replaceMember(union: Union, member: Select, stripped: Select): Union {
+  if (union.right === member) return { ...union, right: stripped };
+  if (union.right.kind === 'union')
+    return { ...union, right: replaceMember(union.right, member, stripped) };
+  return union;
 }
 
 function parseTerm(c: Cursor): Term {
@@ -84,25 +129,30 @@ const SELECT_MODIFIERS = [
 function parseSelect(c: Cursor): Select {
   c.expectWord('SELECT');
   let distinct = false;
+  let calcFoundRows = false;
   for (;;) {
     if (c.acceptWord('DISTINCT') || c.acceptWord('DISTINCTROW')) distinct = true;
     else if (c.acceptWord('ALL') || c.oneOf(SELECT_MODIFIERS)) continue;
-    else if (c.isWord('SQL_CALC_FOUND_ROWS')) c.unsupported('SQL_CALC_FOUND_ROWS');
+    else if (c.acceptWord('SQL_CALC_FOUND_ROWS')) calcFoundRows = true;
     else break;
   }
   const items = parseSelectItems(c);
-  if (c.isWord('INTO')) c.unsupported('SELECT … INTO');
+  let into = c.acceptWord('INTO') ? parseInto(c) : null;
   let from: TableRef[] | null = null;
   if (c.acceptWord('FROM')) from = c.acceptWord('DUAL') ? null : parseTableRefs(c);
   const where = c.acceptWord('WHERE') ? parseExpr(c) : null;
   const groupBy = c.acceptWords('GROUP', 'BY') ? parseOrderList(c) : [];
   const withRollup = groupBy.length > 0 && c.acceptWords('WITH', 'ROLLUP');
+  // The rollup rewrite matches group expressions against select items (pinned already) by
+  // value: the group list's literals are structure too.
+  if (withRollup) pinLiterals(c, groupBy);
   const having = c.acceptWord('HAVING') ? parseExpr(c) : null;
-  if (c.isWord('WINDOW')) c.unsupported('WINDOW');
+  const windows = c.isWord('WINDOW') ? parseWindows(c) : [];
   const orderBy = c.acceptWords('ORDER', 'BY') ? parseOrderList(c) : [];
   const limit = parseLimit(c);
-  if (c.isWord('INTO')) c.unsupported('SELECT … INTO');
+  if (into === null && c.acceptWord('INTO')) into = parseInto(c);
   const lock = parseLock(c);
+  if (into === null && c.acceptWord('INTO')) into = parseInto(c);
   return {
     kind: 'select',
     distinct,
@@ -115,7 +165,44 @@ function parseSelect(c: Cursor): Select {
     orderBy,
     limit,
     lock,
+    ...(windows.length > 0 ? { windows } : {}),
+    ...(calcFoundRows ? { calcFoundRows } : {}),
+    ...(into === null ? {} : { into }),
   };
+}
+
+// `INTO @a, @b`; a file or a stored program's local variable is not supported.
+function parseInto(c: Cursor): string[] {
+  if (c.isWord('OUTFILE') || c.isWord('DUMPFILE')) c.unsupported(`SELECT … INTO ${c.peek().upper}`);
+  const names: string[] = [];
+  do {
+    const t = c.peek();
+    if (t.type !== 'uservar') c.unsupported('SELECT … INTO local variables');
+    c.pos++;
+    names.push(t.text);
+  } while (c.acceptOp(','));
+  return names;
+}
+
+function pinLiterals(c: Cursor, node: unknown): void {
+  if (typeof node !== 'object' || node === null) return;
+  const literal = node as { kind?: unknown; slot?: unknown };
+  if (literal.kind === 'literal' && typeof literal.slot === 'number') c.pinned.push(literal.slot);
+  for (const value of Object.values(node)) pinLiterals(c, value);
+}
+
+// `WINDOW w AS (…), v AS (…)`
+function parseWindows(c: Cursor): NamedWindow[] {
+  c.expectWord('WINDOW');
+  const windows: NamedWindow[] = [];
+  do {
+    const name = c.identifier();
+    c.expectWord('AS');
+    c.expectOp('(');
+    windows.push({ name, spec: parseWindowSpec(c) });
+    c.expectOp(')');
+  } while (c.acceptOp(','));
+  return windows;
 }
 
 function parseSelectItems(c: Cursor): SelectItem[] {
