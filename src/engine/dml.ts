@@ -38,6 +38,7 @@ import {
 } from './errors.js';
 import { narrow, queryColumns } from './metadata.js';
 import { done, isAttempt, isError, ok, type Attempt, type Outcome } from './outcome.js';
+import { foundRowsOf, selectInto } from './select-extras.js';
 import type { EngineSession } from './session.js';
 import {
   startReplication,
@@ -63,8 +64,8 @@ interface BoundWrite {
 export class DmlRunner {
   constructor(private readonly session: EngineSession) {}
 
-  private translate(prepared: Prepared): Result<DmlTranslation> {
-    return translate(prepared, this.session.engine.catalog, this.session.database);
+  private translate(prepared: Prepared, selectExtras = false): Result<DmlTranslation> {
+    return translate(prepared, this.session.engine.catalog, this.session.database, selectExtras);
   }
 
   async run(prepared: Prepared, s: DmlStatement, params: readonly SqlValue[]): Promise<Outcome> {
@@ -135,7 +136,7 @@ export class DmlRunner {
     s: Query,
     params: readonly SqlValue[],
   ): Promise<Attempt> {
-    const translated = this.translate(prepared);
+    const translated = this.translate(prepared, true);
     if (!translated.ok) return done(fromSqlError(translated.error));
     const fitted = this.fitBinds(prepared, translated.value, s);
     if (isError(fitted)) return done(fitted);
@@ -170,11 +171,12 @@ export class DmlRunner {
         return tx.rebase();
       }
       tx.record(run, outcome, translation.sql.length + valuesBytes(binds));
-      if (outcome.kind === 'rows') {
-        this.session.foundRows = rowsOf(outcome);
-        this.session.rowCount = -1;
-      }
-      return done(outcome);
+      return done(
+        this.finishSelect(s, translation, outcome, prepared, params, (sql, b) => {
+          const r = lease.execute(sql, b);
+          return r.ok ? r.value : this.session.localFailure(r.error);
+        }),
+      );
     } else if (tx !== null) {
       const columns = queryColumns(s, this.session.engine.catalog, this.session.database);
       const read = this.readInTx(tx, translation.sql, binds);
@@ -183,15 +185,20 @@ export class DmlRunner {
       const run = (on: WriterLease): Outcome =>
         this.selectOn(on, s, translation, binds, columns, prepared, params);
       tx.record(run, outcome, translation.sql.length + valuesBytes(binds));
-      if (outcome.kind === 'rows') {
-        this.session.foundRows = rowsOf(outcome);
-        this.session.rowCount = -1;
-      }
-      return done(outcome);
+      return done(
+        this.finishSelect(s, translation, outcome, prepared, params, (sql, b) =>
+          this.readInTx(tx, sql, b),
+        ),
+      );
     } else {
       // Autocommit reads of tables run on a reader worker, so a long one does not hold the
-      // event loop; a query without tables (SELECT @@x) is cheaper here.
-      const offload = translation.tables.length > 0 && !isPointLookup(s, translation);
+      // event loop; a query without tables (SELECT @@x) is cheaper here. With
+      // SQL_CALC_FOUND_ROWS the rows and their count are read here, in one synchronous turn:
+      // nothing commits between the two snapshots.
+      const offload =
+        translation.tables.length > 0 &&
+        translation.foundRows === undefined &&
+        !isPointLookup(s, translation);
       const pending = offload ? this.session.engine.readPool?.start(translation.sql, binds) : null;
       if (pending) {
         this.session.runningRead = pending.id;
@@ -205,14 +212,61 @@ export class DmlRunner {
       }
     }
     if (isError(executed)) return done(executed);
-    this.session.foundRows = executed.rows.length;
-    this.session.rowCount = -1;
+    const outcome = this.session.rowsResult(
+      queryColumns(s, this.session.engine.catalog, this.session.database),
+      executed,
+    );
     return done(
-      this.session.rowsResult(
-        queryColumns(s, this.session.engine.catalog, this.session.database),
-        executed,
+      this.finishSelect(s, translation, outcome, prepared, params, (sql, b) =>
+        this.session.readOnce(sql, b),
       ),
     );
+  }
+
+  /**
+   * What a SELECT does besides returning rows: FOUND_ROWS() (SQL_CALC_FOUND_ROWS counts the
+   * rows without LIMIT, on the same state the rows came from) and `INTO @a, @b` (assigns the
+   * one row's values and answers OK; none is warning 1329, more is 1172). The journal holds the
+   * rows, so a replay compares what was read, not the assignment.
+   */
+  private finishSelect(
+    s: Query,
+    translation: DmlTranslation,
+    outcome: Outcome,
+    prepared: Prepared,
+    params: readonly SqlValue[],
+    read: (sql: string, binds: StoreValue[]) => ExecuteResult | ErrorResult,
+  ): Outcome {
+    if (outcome.kind !== 'rows') return outcome;
+    this.session.rowCount = -1;
+    this.session.foundRows = rowsOf(outcome);
+    const counting = translation.foundRows;
+    if (counting !== undefined) {
+      const binds = bindAll(
+        { ...translation, binds: counting.binds },
+        slotValues(prepared, params),
+        this.session,
+      );
+      const counted = read(counting.sql, binds);
+      if (isError(counted)) return counted;
+      this.session.foundRows = foundRowsOf(counted);
+    }
+    const into = s.kind === 'select' ? s.into : undefined;
+    if (into === undefined) return outcome;
+    const assigned = selectInto(into, outcome);
+    if (assigned.kind === 'error') return assigned;
+    if (assigned.kind === 'no_data') {
+      this.session.warnings = [
+        { level: 'Warning', code: assigned.code, message: assigned.message },
+      ];
+      this.session.rowCount = 0;
+      return ok(0, { warnings: 1 });
+    }
+    assigned.names.forEach((name, i) =>
+      this.session.userVars.set(name.toLowerCase(), assigned.values[i] ?? null),
+    );
+    this.session.rowCount = 1;
+    return ok(1);
   }
 
   /** A SELECT on the transaction's writer; a locking one adds its rows' keys to the lock keys. */

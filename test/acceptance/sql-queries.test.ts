@@ -328,3 +328,38 @@ describe('WITH ROLLUP', () => {
     );
   });
 });
+
+describe('SQL_CALC_FOUND_ROWS and SELECT … INTO', () => {
+  test('FOUND_ROWS() counts the rows without LIMIT, autocommit and in a transaction', async () => {
+    assert.deepEqual(
+      await rows("SELECT SQL_CALC_FOUND_ROWS id FROM staff WHERE dept = 'eng' ORDER BY id LIMIT 2"),
+      [{ id: 1 }, { id: 2 }],
+    );
+    assert.deepEqual(await rows('SELECT FOUND_ROWS() AS n'), [{ n: 3 }]);
+    await c.query('BEGIN');
+    assert.deepEqual(await rows('SELECT SQL_CALC_FOUND_ROWS id FROM staff ORDER BY id LIMIT 1'), [
+      { id: 1 },
+    ]);
+    assert.deepEqual(await rows('SELECT FOUND_ROWS() AS n'), [{ n: 6 }]);
+    await c.query('COMMIT');
+  });
+
+  test('INTO assigns one row (1 row affected), warns 1329 on none, refuses more with 1172', async () => {
+    const [assigned] = await c.query('SELECT name, salary INTO @n, @s FROM staff WHERE id = 5');
+    assert.equal((assigned as { affectedRows: number }).affectedRows, 1);
+    assert.deepEqual(await rows('SELECT ROW_COUNT() AS r, @n AS n, @s AS s'), [
+      { r: 1, n: 'Eve', s: 90 },
+    ]);
+    const [none] = await c.query('SELECT id INTO @n FROM staff WHERE id = 99');
+    assert.equal((none as { warningStatus: number }).warningStatus, 1);
+    assert.deepEqual(await rows('SHOW WARNINGS'), [
+      {
+        Level: 'Warning',
+        Code: 1329,
+        Message: 'No data - zero rows fetched, selected, or processed',
+      },
+    ]);
+    assert.deepEqual(await rows('SELECT ROW_COUNT() AS r, @n AS n'), [{ r: 0, n: 'Eve' }]);
+    assert.equal(await errno('SELECT id INTO @n FROM staff'), 1172);
+  });
+});
