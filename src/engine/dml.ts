@@ -195,8 +195,9 @@ export class DmlRunner {
       // event loop; a query without tables (SELECT @@x) is cheaper here. With
       // SQL_CALC_FOUND_ROWS the rows and their count are read here, in one synchronous turn:
       // nothing commits between the two snapshots.
+      // A recursive CTE can run long without reading any table: it goes to a worker too.
       const offload =
-        translation.tables.length > 0 &&
+        (translation.tables.length > 0 || s.with?.recursive === true) &&
         translation.foundRows === undefined &&
         !isPointLookup(s, translation);
       const pending = offload ? this.session.engine.readPool?.start(translation.sql, binds) : null;

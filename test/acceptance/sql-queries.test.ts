@@ -363,3 +363,27 @@ describe('SQL_CALC_FOUND_ROWS and SELECT … INTO', () => {
     assert.equal(await errno('SELECT id INTO @n FROM staff'), 1172);
   });
 });
+
+test('a long recursive CTE runs off the main thread: another session is answered meanwhile', async () => {
+  const other = await node.connect();
+  try {
+    const order: string[] = [];
+    // 2^21 rows: about a second of SQLite work, done on a reader worker.
+    const running = c
+      .query(
+        'WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t, (SELECT 1 UNION ALL SELECT 2) x WHERE n < 22) SELECT COUNT(*) AS n FROM t',
+      )
+      .then(([result]) => {
+        order.push('cte');
+        return result;
+      });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const [answer] = await other.query('SELECT 1 AS one');
+    order.push('other');
+    assert.deepEqual(answer, [{ one: 1 }]);
+    assert.deepEqual(await running, [{ n: 4194303 }]);
+    assert.deepEqual(order, ['other', 'cte']);
+  } finally {
+    await other.end();
+  }
+});
