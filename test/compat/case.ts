@@ -1,8 +1,15 @@
 // The shape of a compat case: setup statements (run, not compared, except that a setup failure
 // is part of the answer) and the steps whose answers are compared between MariaDB and trireme.
 
-/** A statement under test: text (text protocol) or text with parameters (prepared, binary). */
-export type Step = string | { readonly sql: string; readonly params: readonly unknown[] };
+/**
+ * A statement under test: text (text protocol), or text with parameters (prepared, binary
+ * protocol), or a statement whose values change from run to run (NOW(), UUID()) and of which
+ * only the column types are compared.
+ */
+export type Step =
+  | string
+  | { readonly sql: string; readonly params: readonly unknown[] }
+  | { readonly sql: string; readonly typesOnly: true };
 
 export interface CompatCase {
   /** Unique within the corpus: `<category>/<name>`. */

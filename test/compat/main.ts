@@ -3,9 +3,12 @@
 // per-category table.
 // Options: --category C[,C…]  --verbose (each differing case with both answers)
 //          --json out.json  --min-percent P (exit 1 when the overall figure is below P)
+//          --write-baseline (record the identical cases in test/compat/baseline.json, the ratchet
+//          that compat.test.ts holds; only with the whole corpus)
 import { writeFileSync } from 'node:fs';
 import { CATEGORIES, type Category } from './case.js';
 import { compareCorpus, percent, report, tally, type CaseResult } from './compare.js';
+import { writeBaseline } from './baseline.js';
 import { corpus } from './corpus/index.js';
 import { findMariadbd, startMariadb, startTrireme, type Server } from './servers.js';
 
@@ -14,6 +17,7 @@ interface Options {
   readonly verbose: boolean;
   readonly json: string | null;
   readonly minPercent: number | null;
+  readonly writeBaseline: boolean;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -21,6 +25,7 @@ function parseOptions(argv: readonly string[]): Options {
   let verbose = false;
   let json: string | null = null;
   let minPercent: number | null = null;
+  let writeBaseline = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [name, inline] = arg.includes('=') ? arg.split('=', 2) : [arg, undefined];
@@ -30,6 +35,7 @@ function parseOptions(argv: readonly string[]): Options {
       return v;
     };
     if (name === '--verbose') verbose = true;
+    else if (name === '--write-baseline') writeBaseline = true;
     else if (name === '--category') {
       categories = value()
         .split(',')
@@ -44,7 +50,9 @@ function parseOptions(argv: readonly string[]): Options {
       if (!Number.isFinite(minPercent)) throw new Error('--min-percent needs a number');
     } else throw new Error(`unknown option ${arg}`);
   }
-  return { categories, verbose, json, minPercent };
+  if (writeBaseline && categories !== null)
+    throw new Error('--write-baseline records the whole corpus: drop --category');
+  return { categories, verbose, json, minPercent, writeBaseline };
 }
 
 function printDifference(r: CaseResult): void {
@@ -57,7 +65,9 @@ async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
   const mariadbd = findMariadbd();
   if (mariadbd === null) {
-    console.error('compat: mariadbd not found on PATH or in /usr/sbin (apt-get install mariadb-server)');
+    console.error(
+      'compat: mariadbd not found on PATH or in /usr/sbin (apt-get install mariadb-server)',
+    );
     return 1;
   }
   const cases = corpus().filter(
@@ -73,6 +83,7 @@ async function main(): Promise<number> {
     if (options.verbose) for (const r of results) if (!r.identical) printDifference(r);
     if (options.json !== null) writeFileSync(options.json, JSON.stringify(results, null, 1));
     console.log(report(results));
+    if (options.writeBaseline) writeBaseline(results);
     const total = tally(results).at(-1)!;
     if (options.minPercent !== null && percent(total.identical, total.total) < options.minPercent) {
       console.error(`compat: below --min-percent ${options.minPercent}`);

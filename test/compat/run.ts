@@ -55,13 +55,25 @@ function stepText(step: Step): string {
   return typeof step === 'string' ? step : step.sql;
 }
 
-/** True when a case leaves tables and session as its setup left them. */
-function leavesStateAlone(c: CompatCase): boolean {
-  return c.steps.every((s) => READ_ONLY.test(stepText(s)) && !SESSION_CHANGE.test(stepText(s)));
+const SET = /^\s*SET\b/i;
+const TRANSACTION = /^\s*(BEGIN|START|COMMIT|ROLLBACK|SAVEPOINT|LOCK|UNLOCK)\b/i;
+
+/**
+ * True when the next case with the same setup may reuse the tables this one ran on: its steps
+ * change neither tables nor session, and its setup is tables, rows and SET statements (which a
+ * new session replays), without transactions.
+ */
+function reusable(c: CompatCase): boolean {
+  const steps = c.steps.map(stepText);
+  return (
+    steps.every((s) => READ_ONLY.test(s) && !SESSION_CHANGE.test(s)) &&
+    c.setup.every((s) => !TRANSACTION.test(s))
+  );
 }
 
 export class CaseRunner {
   private connection: mysql.Connection | null = null;
+  private admin: mysql.Connection | null = null;
   private setupKey: string | null = null;
 
   constructor(
@@ -71,7 +83,14 @@ export class CaseRunner {
 
   async run(c: CompatCase): Promise<CaseAnswer> {
     const key = JSON.stringify(c.setup);
-    if (this.connection === null || this.setupKey !== key) {
+    if (this.connection !== null && this.setupKey === key) {
+      // The tables are as the setup left them; a new session, given the setup's SET statements,
+      // keeps the previous case's warnings and variables out of this one.
+      await this.close();
+      this.connection = await this.connect(this.database);
+      const setupError = await this.setup(c.setup.filter((sql) => SET.test(sql)));
+      if (setupError !== undefined) return { setupError, steps: [] };
+    } else {
       await this.reset();
       const setupError = await this.setup(c.setup);
       if (setupError !== undefined) {
@@ -81,27 +100,36 @@ export class CaseRunner {
     }
     const steps: StepAnswer[] = [];
     for (const step of c.steps) steps.push(await this.step(step));
-    this.setupKey = leavesStateAlone(c) ? key : null;
+    this.setupKey = reusable(c) ? key : null;
     return { steps };
   }
 
-  async close(): Promise<void> {
+  /** Ends the case's connection; `all` ends the reset connection too. */
+  async close(all = false): Promise<void> {
     await this.connection?.end().catch(() => undefined);
     this.connection = null;
+    if (!all) return;
+    await this.admin?.end().catch(() => undefined);
+    this.admin = null;
   }
 
   /**
-   * A new connection on an empty database of this runner's name. The connection that dropped
-   * and created it is closed, so no warning of the reset is left in the case's session.
+   * A new connection on an empty database of this runner's name. The tables are dropped from a
+   * second, long-lived connection, so no warning of the reset is left in the case's session,
+   * and the database itself is created once (dropping and creating it per case doubled the DDL).
    */
   private async reset(): Promise<void> {
     await this.close();
-    const admin = await this.connect(undefined);
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${this.database}`);
-      await admin.query(`CREATE DATABASE ${this.database}`);
-    } finally {
-      await admin.end();
+    if (this.admin === null) {
+      this.admin = await this.connect(undefined);
+      await this.admin.query(`DROP DATABASE IF EXISTS ${this.database}`);
+      await this.admin.query(`CREATE DATABASE ${this.database}`);
+      await this.admin.query(`USE ${this.database}`);
+      await this.admin.query('SET FOREIGN_KEY_CHECKS = 0');
+    } else {
+      const [rows] = await this.admin.query('SHOW TABLES');
+      const tables = (rows as string[][]).map((r) => `\`${r[0]}\``);
+      if (tables.length > 0) await this.admin.query(`DROP TABLE ${tables.join(', ')}`);
     }
     this.connection = await this.connect(this.database);
   }
@@ -139,10 +167,11 @@ export class CaseRunner {
     let answer: Omit<StepAnswer, 'warnings'>;
     try {
       const [result, fields] =
-        typeof step === 'string'
-          ? await c.query({ sql: step, timeout: STATEMENT_TIMEOUT_MS })
+        typeof step === 'string' || !('params' in step)
+          ? await c.query({ sql: stepText(step), timeout: STATEMENT_TIMEOUT_MS })
           : await c.execute({ sql: step.sql, timeout: STATEMENT_TIMEOUT_MS }, step.params as never);
       answer = describe(result, fields);
+      if (typeof step !== 'string' && 'typesOnly' in step) answer = { fields: answer.fields };
     } catch (error) {
       const errno = (error as { errno?: number }).errno;
       if (errno === undefined) {

@@ -2,7 +2,7 @@
 // temporary datadir and port, started as the current user) and a standalone trireme node as a
 // real process (bin/trireme.js start). Each is stopped by the PID it was started with.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
@@ -15,6 +15,15 @@ export interface Server {
 }
 
 const STARTUP_TIMEOUT_MS = 60_000;
+
+/**
+ * A temporary folder in memory (/dev/shm) where there is one: each case drops and creates a
+ * database and tables, and on a disk both servers spend most of a case in fsync (measured: 80 ms
+ * a case for MariaDB, 60 ms for trireme). What is compared is answers, not durability.
+ */
+function scratchDir(prefix: string): string {
+  return existsSync('/dev/shm') ? mkdtempSync(join('/dev/shm', prefix)) : tempDir(prefix);
+}
 
 /** The path of mariadbd: on PATH or in /usr/sbin (Debian's mariadb-server); null if absent. */
 export function findMariadbd(): string | null {
@@ -59,7 +68,7 @@ function stopChild(child: ChildProcess, dir: string): Promise<void> {
 
 /** Installs a datadir in a new temporary folder and starts mariadbd on a free loopback port. */
 export async function startMariadb(mariadbd: string): Promise<Server> {
-  const dir = tempDir('trireme-compat-mariadb-');
+  const dir = scratchDir('trireme-compat-mariadb-');
   const datadir = join(dir, 'data');
   const install = spawnSync(
     findInstallDb(mariadbd),
@@ -102,7 +111,7 @@ const TRIREME = fileURLToPath(new URL('../../../bin/trireme.js', import.meta.url
 
 /** Starts a standalone trireme node (wsrep_on=OFF) as a process on a free loopback port. */
 export async function startTrireme(): Promise<Server> {
-  const dir = tempDir('trireme-compat-node-');
+  const dir = scratchDir('trireme-compat-node-');
   const port = await freePort();
   const cnf = join(dir, 'my.cnf');
   writeFileSync(

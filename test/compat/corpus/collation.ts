@@ -19,8 +19,29 @@ const PAIRS: readonly (readonly [string, string])[] = [
   ['😀', '😁'],
   ['abc', 'abd'],
 ];
-const COLLATIONS = ['', ' COLLATE utf8mb4_bin', ' COLLATE utf8mb4_unicode_ci', ' COLLATE utf8mb4_general_ci'];
-const WORDS = ['Zoe', 'émile', 'Émile', 'zoe', 'alice', 'Alice', 'Bob', 'bob ', 'Ångström', 'ann', 'Ann', '_x', '1a', 'Ölaf', 'oscar'];
+const COLLATIONS = [
+  '',
+  ' COLLATE utf8mb4_bin',
+  ' COLLATE utf8mb4_unicode_ci',
+  ' COLLATE utf8mb4_general_ci',
+];
+const WORDS = [
+  'Zoe',
+  'émile',
+  'Émile',
+  'zoe',
+  'alice',
+  'Alice',
+  'Bob',
+  'bob ',
+  'Ångström',
+  'ann',
+  'Ann',
+  '_x',
+  '1a',
+  'Ölaf',
+  'oscar',
+];
 
 function quote(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
@@ -32,38 +53,53 @@ export function collationCases(): CaseList {
     for (const collation of COLLATIONS) {
       list.add(`${a} = ${b}${collation}`, [], `SELECT ${quote(a)} = ${quote(b)}${collation}`);
     }
-    list.add(`${a} LIKE ${b}`, [], `SELECT ${quote(a)} LIKE ${quote(b)}, ${quote(a)} LIKE ${quote(b)} COLLATE utf8mb4_bin`);
-    list.add(`STRCMP ${a} ${b}`, [], `SELECT STRCMP(${quote(a)}, ${quote(b)}), ${quote(a)} < ${quote(b)}`);
+    list.add(
+      `${a} LIKE ${b}`,
+      [],
+      `SELECT ${quote(a)} LIKE ${quote(b)}, ${quote(a)} LIKE ${quote(b)} COLLATE utf8mb4_bin`,
+    );
+    list.add(
+      `STRCMP ${a} ${b}`,
+      [],
+      `SELECT STRCMP(${quote(a)}, ${quote(b)}), ${quote(a)} < ${quote(b)}`,
+    );
   }
   for (const w of WORDS) {
-    list.add(`case map ${w}`, [], `SELECT LOWER(${quote(w)}), UPPER(${quote(w)}), LENGTH(${quote(w)}), CHAR_LENGTH(${quote(w)})`);
+    list.add(
+      `case map ${w}`,
+      [],
+      `SELECT LOWER(${quote(w)}), UPPER(${quote(w)}), LENGTH(${quote(w)}), CHAR_LENGTH(${quote(w)})`,
+    );
   }
-  list.selects([], [
-    "SELECT LOWER('ÉCOLE'), UPPER('straße'), UPPER('ǆ'), LOWER('İ')",
-    "SELECT 'a' LIKE 'A', 'a%' LIKE 'A\\%', 'abc' LIKE 'a_c', 'é' LIKE 'e'",
-    "SELECT 'abc' LIKE 'ABC' COLLATE utf8mb4_bin",
-    "SELECT 'x' LIKE 'x ', 'x ' LIKE 'x'",
-    "SELECT 'a_b' LIKE 'a\\_b', 'a%b' LIKE 'a|%b' ESCAPE '|'",
-    "SELECT 'aaa' RLIKE 'A+', 'abc' REGEXP '^b'",
-    "SELECT @@collation_connection, @@character_set_connection",
-    "SELECT @@collation_server, @@character_set_server, @@collation_database",
-    "SELECT COLLATION('a'), CHARSET('a')",
-    "SELECT COLLATION('a' COLLATE utf8mb4_bin)",
-    "SELECT 'a' COLLATE latin1_swedish_ci",
-    "SELECT 'a' COLLATE no_such_collation",
-    "SELECT 'A' IN ('a', 'b')",
-    "SELECT FIELD('B', 'a', 'b'), FIND_IN_SET('B', 'a,b')",
-    "SELECT LOCATE('B', 'abc'), INSTR('ABC', 'b'), REPLACE('aAa', 'a', 'x')",
-    "SELECT MAX('a' COLLATE utf8mb4_bin), 'b' > 'A'",
-    "SELECT 'Straße' = 'Strasse' COLLATE utf8mb4_unicode_ci",
-    "SELECT 'Straße' = 'Strasse' COLLATE utf8mb4_unicode_520_ci",
-    "SELECT 'a' = 'A' COLLATE utf8mb3_general_ci",
-    "SELECT CONVERT('abc' USING utf8mb3) = 'ABC'",
-    "SELECT _utf8mb4'a' = _latin1'A'",
-    "SELECT CAST('a' AS BINARY) = 'A'",
-    "SELECT BINARY 'a' = 'A'",
-    "SELECT HEX('é'), HEX(CONVERT('é' USING latin1))",
-  ]);
+  list.selects(
+    [],
+    [
+      "SELECT LOWER('ÉCOLE'), UPPER('straße'), UPPER('ǆ'), LOWER('İ')",
+      "SELECT 'a' LIKE 'A', 'a%' LIKE 'A\\%', 'abc' LIKE 'a_c', 'é' LIKE 'e'",
+      "SELECT 'abc' LIKE 'ABC' COLLATE utf8mb4_bin",
+      "SELECT 'x' LIKE 'x ', 'x ' LIKE 'x'",
+      "SELECT 'a_b' LIKE 'a\\_b', 'a%b' LIKE 'a|%b' ESCAPE '|'",
+      "SELECT 'aaa' RLIKE 'A+', 'abc' REGEXP '^b'",
+      'SELECT @@collation_connection, @@character_set_connection',
+      'SELECT @@collation_server, @@character_set_server, @@collation_database',
+      "SELECT COLLATION('a'), CHARSET('a')",
+      "SELECT COLLATION('a' COLLATE utf8mb4_bin)",
+      "SELECT 'a' COLLATE latin1_swedish_ci",
+      "SELECT 'a' COLLATE no_such_collation",
+      "SELECT 'A' IN ('a', 'b')",
+      "SELECT FIELD('B', 'a', 'b'), FIND_IN_SET('B', 'a,b')",
+      "SELECT LOCATE('B', 'abc'), INSTR('ABC', 'b'), REPLACE('aAa', 'a', 'x')",
+      "SELECT MAX('a' COLLATE utf8mb4_bin), 'b' > 'A'",
+      "SELECT 'Straße' = 'Strasse' COLLATE utf8mb4_unicode_ci",
+      "SELECT 'Straße' = 'Strasse' COLLATE utf8mb4_unicode_520_ci",
+      "SELECT 'a' = 'A' COLLATE utf8mb3_general_ci",
+      "SELECT CONVERT('abc' USING utf8mb3) = 'ABC'",
+      "SELECT _utf8mb4'a' = _latin1'A'",
+      "SELECT CAST('a' AS BINARY) = 'A'",
+      "SELECT BINARY 'a' = 'A'",
+      "SELECT HEX('é'), HEX(CONVERT('é' USING latin1))",
+    ],
+  );
   const people = [
     'CREATE TABLE p (id INT PRIMARY KEY, name VARCHAR(20), bname VARCHAR(20) COLLATE utf8mb4_bin, uname VARCHAR(20) COLLATE utf8mb4_unicode_ci)',
     `INSERT INTO p VALUES ${WORDS.map((w, i) => `(${i + 1}, ${quote(w)}, ${quote(w)}, ${quote(w)})`).join(', ')}`,
@@ -112,16 +148,62 @@ export function collationCases(): CaseList {
   unique('unique CHAR case', 'CHAR(5)', 'x', 'X');
   unique('unique VARBINARY case', 'VARBINARY(10)', 'x', 'X');
   unique('unique utf8mb3', 'VARCHAR(10) CHARACTER SET utf8mb3', 'q', 'Q');
-  list.add('table default collation', ['CREATE TABLE c (v VARCHAR(5)) COLLATE utf8mb4_bin', "INSERT INTO c VALUES ('a'), ('A')"], "SELECT COUNT(*) FROM c WHERE v = 'a'");
-  list.add('database collation', [], 'SELECT DEFAULT_COLLATION_NAME, DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()');
-  list.add('column collation in information_schema', ['CREATE TABLE c (a VARCHAR(5), b VARCHAR(5) COLLATE utf8mb4_bin, d TEXT CHARACTER SET utf8mb3)'], "SELECT COLUMN_NAME, CHARACTER_SET_NAME, COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'c' ORDER BY ORDINAL_POSITION");
-  list.add('SET NAMES', [], 'SET NAMES utf8mb4 COLLATE utf8mb4_bin', "SELECT 'a' = 'A', @@collation_connection");
-  list.add('SET NAMES utf8', [], 'SET NAMES utf8', 'SELECT @@character_set_client, @@collation_connection');
+  list.add(
+    'table default collation',
+    ['CREATE TABLE c (v VARCHAR(5)) COLLATE utf8mb4_bin', "INSERT INTO c VALUES ('a'), ('A')"],
+    "SELECT COUNT(*) FROM c WHERE v = 'a'",
+  );
+  list.add(
+    'database collation',
+    [],
+    'SELECT DEFAULT_COLLATION_NAME, DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()',
+  );
+  list.add(
+    'column collation in information_schema',
+    [
+      'CREATE TABLE c (a VARCHAR(5), b VARCHAR(5) COLLATE utf8mb4_bin, d TEXT CHARACTER SET utf8mb3)',
+    ],
+    "SELECT COLUMN_NAME, CHARACTER_SET_NAME, COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'c' ORDER BY ORDINAL_POSITION",
+  );
+  list.add(
+    'SET NAMES',
+    [],
+    'SET NAMES utf8mb4 COLLATE utf8mb4_bin',
+    "SELECT 'a' = 'A', @@collation_connection",
+  );
+  list.add(
+    'SET NAMES utf8',
+    [],
+    'SET NAMES utf8',
+    'SELECT @@character_set_client, @@collation_connection',
+  );
   list.add('SET NAMES latin1', [], 'SET NAMES latin1', "SELECT @@character_set_results, 'é'");
-  list.add('emoji in utf8mb3 column', ['CREATE TABLE c (v VARCHAR(5) CHARACTER SET utf8mb3)'], "INSERT INTO c VALUES ('😀')", 'SELECT v FROM c');
-  list.add('GROUP BY trailing spaces', ['CREATE TABLE c (v VARCHAR(5))', "INSERT INTO c VALUES ('a'), ('a '), ('A')"], 'SELECT COUNT(*) FROM c GROUP BY v');
-  list.add('DISTINCT case', ['CREATE TABLE c (v VARCHAR(5))', "INSERT INTO c VALUES ('x'), ('X'), ('y')"], 'SELECT COUNT(DISTINCT v) FROM c', 'SELECT COUNT(*) FROM (SELECT DISTINCT v FROM c) d');
-  list.add('CHAR pads and strips', ['CREATE TABLE c (v CHAR(5))', "INSERT INTO c VALUES ('ab  ')"], "SELECT CONCAT('[', v, ']'), LENGTH(v), v = 'ab' FROM c");
-  list.add('VARCHAR keeps spaces', ['CREATE TABLE c (v VARCHAR(5))', "INSERT INTO c VALUES ('ab  ')"], "SELECT CONCAT('[', v, ']'), LENGTH(v), v = 'ab' FROM c");
+  list.add(
+    'emoji in utf8mb3 column',
+    ['CREATE TABLE c (v VARCHAR(5) CHARACTER SET utf8mb3)'],
+    "INSERT INTO c VALUES ('😀')",
+    'SELECT v FROM c',
+  );
+  list.add(
+    'GROUP BY trailing spaces',
+    ['CREATE TABLE c (v VARCHAR(5))', "INSERT INTO c VALUES ('a'), ('a '), ('A')"],
+    'SELECT COUNT(*) FROM c GROUP BY v',
+  );
+  list.add(
+    'DISTINCT case',
+    ['CREATE TABLE c (v VARCHAR(5))', "INSERT INTO c VALUES ('x'), ('X'), ('y')"],
+    'SELECT COUNT(DISTINCT v) FROM c',
+    'SELECT COUNT(*) FROM (SELECT DISTINCT v FROM c) d',
+  );
+  list.add(
+    'CHAR pads and strips',
+    ['CREATE TABLE c (v CHAR(5))', "INSERT INTO c VALUES ('ab  ')"],
+    "SELECT CONCAT('[', v, ']'), LENGTH(v), v = 'ab' FROM c",
+  );
+  list.add(
+    'VARCHAR keeps spaces',
+    ['CREATE TABLE c (v VARCHAR(5))', "INSERT INTO c VALUES ('ab  ')"],
+    "SELECT CONCAT('[', v, ']'), LENGTH(v), v = 'ab' FROM c",
+  );
   return list;
 }

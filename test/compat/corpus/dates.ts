@@ -36,11 +36,17 @@ export function dateCases(): CaseList {
     }
   }
   const at = "'2024-03-07 14:05:09.012345'";
-  for (const s of FORMAT_SPECIFIERS) list.add(`DATE_FORMAT %${s}`, [], `SELECT DATE_FORMAT(${at}, '%${s}')`);
+  for (const s of FORMAT_SPECIFIERS)
+    list.add(`DATE_FORMAT %${s}`, [], `SELECT DATE_FORMAT(${at}, '%${s}')`);
   for (const d of WEEK_DATES) {
     list.add(`week specifiers ${d}`, [], `SELECT DATE_FORMAT(${d}, '%U %u %V %v %X %x %W %a')`);
-    for (let mode = 0; mode < 8; mode++) list.add(`WEEK(${d}, ${mode})`, [], `SELECT WEEK(${d}, ${mode})`);
-    list.add(`YEARWEEK ${d}`, [], `SELECT YEARWEEK(${d}), WEEKOFYEAR(${d}), DAYOFWEEK(${d}), WEEKDAY(${d}), DAYOFYEAR(${d})`);
+    for (let mode = 0; mode < 8; mode++)
+      list.add(`WEEK(${d}, ${mode})`, [], `SELECT WEEK(${d}, ${mode})`);
+    list.add(
+      `YEARWEEK ${d}`,
+      [],
+      `SELECT YEARWEEK(${d}), WEEKOFYEAR(${d}), DAYOFWEEK(${d}), WEEKDAY(${d}), DAYOFYEAR(${d})`,
+    );
   }
   const intervals = [
     "DATE_ADD('2024-01-31', INTERVAL 1 MONTH)",
@@ -60,7 +66,7 @@ export function dateCases(): CaseList {
     "'2024-01-05' + INTERVAL 1 DAY",
     "INTERVAL 2 DAY + '2024-01-05'",
     "'2024-01-05 10:00:00' - INTERVAL 1 MINUTE",
-    "DATE_ADD(NULL, INTERVAL 1 DAY)",
+    'DATE_ADD(NULL, INTERVAL 1 DAY)',
     "DATE_ADD('not a date', INTERVAL 1 DAY)",
     "ADDDATE('2024-01-05', 10)",
     "SUBDATE('2024-01-05', INTERVAL 10 DAY)",
@@ -74,7 +80,7 @@ export function dateCases(): CaseList {
     "LAST_DAY('2024-02-10')",
     "LAST_DAY('2023-02-10')",
     'MAKEDATE(2024, 60)',
-    "MAKETIME(12, 34, 56)",
+    'MAKETIME(12, 34, 56)',
     "TIME_TO_SEC('01:02:03')",
     'SEC_TO_TIME(3723)',
     'SEC_TO_TIME(-3723)',
@@ -124,7 +130,7 @@ export function dateCases(): CaseList {
     "CAST('10:11:12' AS TIME)",
     "CAST('2024-01-05 10:11:12.5' AS DATETIME)",
     "CAST('2024-01-05 10:11:12.5' AS DATETIME(2))",
-    "CAST(20240105 AS DATE)",
+    'CAST(20240105 AS DATE)',
     "CAST('2024-02-30' AS DATE)",
     "DATE('2024-01-05') + 0",
     "TIMESTAMP('2024-01-05')",
@@ -134,8 +140,8 @@ export function dateCases(): CaseList {
     "'2024-01-05' BETWEEN '2024-01-01' AND '2024-01-31'",
     "GREATEST('2024-01-05', '2023-12-31')",
     "TO_SECONDS('2024-01-05')",
-    "PERIOD_ADD(202401, 13)",
-    "PERIOD_DIFF(202401, 202312)",
+    'PERIOD_ADD(202401, 13)',
+    'PERIOD_DIFF(202401, 202312)',
   ];
   for (const e of intervals) list.add(e, [], `SELECT ${e}`);
   const events = [
@@ -161,24 +167,106 @@ export function dateCases(): CaseList {
     'SELECT COUNT(*) FROM ev GROUP BY YEAR(d) ORDER BY YEAR(d)',
     'SELECT d = dt FROM ev ORDER BY id',
     'SELECT UNIX_TIMESTAMP(ts) FROM ev ORDER BY id',
-    'SELECT CONCAT(d, \' \', tm) FROM ev ORDER BY id',
+    "SELECT CONCAT(d, ' ', tm) FROM ev ORDER BY id",
     'SELECT tm + 0, d + 0, dt + 0 FROM ev ORDER BY id',
   ]);
-  list.add('DATE column given a DATETIME', ['CREATE TABLE t (d DATE)'], "INSERT INTO t VALUES ('2024-02-03 10:11:12')", "SELECT d, d = '2024-02-03' FROM t");
-  list.add('DATETIME given a DATE', ['CREATE TABLE t (d DATETIME)'], "INSERT INTO t VALUES ('2024-02-03')", "SELECT d, d = '2024-02-03' FROM t");
-  list.add('DATETIME(6) fraction', ['CREATE TABLE t (d DATETIME(6))'], "INSERT INTO t VALUES ('2024-02-03 10:11:12.5')", 'SELECT d FROM t');
-  list.add('DATETIME rounds fraction', ['CREATE TABLE t (d DATETIME)'], "INSERT INTO t VALUES ('2024-02-03 10:11:12.6')", 'SELECT d FROM t');
-  list.add('TIMESTAMP in session time zone', ["SET time_zone = '+00:00'", 'CREATE TABLE t (ts TIMESTAMP NULL)', "INSERT INTO t VALUES ('2024-01-05 10:00:00')"], "SET time_zone = '+02:00'", 'SELECT ts FROM t');
-  list.add('DATETIME ignores time zone', ["SET time_zone = '+00:00'", 'CREATE TABLE t (dt DATETIME)', "INSERT INTO t VALUES ('2024-01-05 10:00:00')"], "SET time_zone = '+02:00'", 'SELECT dt FROM t');
-  list.add('UNIX_TIMESTAMP in time zone', ["SET time_zone = '+03:00'"], "SELECT UNIX_TIMESTAMP('2024-01-01 00:00:00'), FROM_UNIXTIME(0)");
-  list.add('time_zone variable', ["SET time_zone = '-05:00'"], 'SELECT @@time_zone, @@session.time_zone');
+  list.add(
+    'DATE column given a DATETIME',
+    ['CREATE TABLE t (d DATE)'],
+    "INSERT INTO t VALUES ('2024-02-03 10:11:12')",
+    "SELECT d, d = '2024-02-03' FROM t",
+  );
+  list.add(
+    'DATETIME given a DATE',
+    ['CREATE TABLE t (d DATETIME)'],
+    "INSERT INTO t VALUES ('2024-02-03')",
+    "SELECT d, d = '2024-02-03' FROM t",
+  );
+  list.add(
+    'DATETIME(6) fraction',
+    ['CREATE TABLE t (d DATETIME(6))'],
+    "INSERT INTO t VALUES ('2024-02-03 10:11:12.5')",
+    'SELECT d FROM t',
+  );
+  list.add(
+    'DATETIME rounds fraction',
+    ['CREATE TABLE t (d DATETIME)'],
+    "INSERT INTO t VALUES ('2024-02-03 10:11:12.6')",
+    'SELECT d FROM t',
+  );
+  list.add(
+    'TIMESTAMP in session time zone',
+    [
+      "SET time_zone = '+00:00'",
+      'CREATE TABLE t (ts TIMESTAMP NULL)',
+      "INSERT INTO t VALUES ('2024-01-05 10:00:00')",
+    ],
+    "SET time_zone = '+02:00'",
+    'SELECT ts FROM t',
+  );
+  list.add(
+    'DATETIME ignores time zone',
+    [
+      "SET time_zone = '+00:00'",
+      'CREATE TABLE t (dt DATETIME)',
+      "INSERT INTO t VALUES ('2024-01-05 10:00:00')",
+    ],
+    "SET time_zone = '+02:00'",
+    'SELECT dt FROM t',
+  );
+  list.add(
+    'UNIX_TIMESTAMP in time zone',
+    ["SET time_zone = '+03:00'"],
+    "SELECT UNIX_TIMESTAMP('2024-01-01 00:00:00'), FROM_UNIXTIME(0)",
+  );
+  list.add(
+    'time_zone variable',
+    ["SET time_zone = '-05:00'"],
+    'SELECT @@time_zone, @@session.time_zone',
+  );
   list.add('bad time zone', [], "SET time_zone = 'Nowhere/City'");
-  list.add('TIMESTAMP DEFAULT', ["SET time_zone = '+00:00'", 'CREATE TABLE t (id INT, ts TIMESTAMP DEFAULT \'2020-01-01 00:00:00\')'], 'INSERT INTO t (id) VALUES (1)', 'SELECT id, ts FROM t');
-  list.add('TIMESTAMP range', ['CREATE TABLE t (ts TIMESTAMP NULL)'], "INSERT INTO t VALUES ('2040-01-01 00:00:00')", 'SELECT ts FROM t');
-  list.add('TIMESTAMP before 1970', ['CREATE TABLE t (ts TIMESTAMP NULL)'], "INSERT INTO t VALUES ('1960-01-01 00:00:00')", 'SELECT ts FROM t');
-  list.add('YEAR 2 digits', ['CREATE TABLE t (y YEAR)'], "INSERT INTO t VALUES ('69'), ('70'), (0), ('0')", 'SELECT y FROM t');
-  list.add('TIME out of range', ['CREATE TABLE t (c TIME)'], "INSERT INTO t VALUES ('900:00:00')", 'SELECT c FROM t');
-  list.add('prepared DATE param', ['CREATE TABLE t (d DATE)', "INSERT INTO t VALUES ('2024-01-05'), ('2024-01-06')"], { sql: 'SELECT d FROM t WHERE d = ?', params: ['2024-01-05'] });
-  list.add('prepared DATETIME param', ['CREATE TABLE t (d DATETIME)', "INSERT INTO t VALUES ('2024-01-05 10:00:00')"], { sql: 'SELECT d FROM t WHERE d > ?', params: ['2024-01-05'] });
+  list.add(
+    'TIMESTAMP DEFAULT',
+    [
+      "SET time_zone = '+00:00'",
+      "CREATE TABLE t (id INT, ts TIMESTAMP DEFAULT '2020-01-01 00:00:00')",
+    ],
+    'INSERT INTO t (id) VALUES (1)',
+    'SELECT id, ts FROM t',
+  );
+  list.add(
+    'TIMESTAMP range',
+    ['CREATE TABLE t (ts TIMESTAMP NULL)'],
+    "INSERT INTO t VALUES ('2040-01-01 00:00:00')",
+    'SELECT ts FROM t',
+  );
+  list.add(
+    'TIMESTAMP before 1970',
+    ['CREATE TABLE t (ts TIMESTAMP NULL)'],
+    "INSERT INTO t VALUES ('1960-01-01 00:00:00')",
+    'SELECT ts FROM t',
+  );
+  list.add(
+    'YEAR 2 digits',
+    ['CREATE TABLE t (y YEAR)'],
+    "INSERT INTO t VALUES ('69'), ('70'), (0), ('0')",
+    'SELECT y FROM t',
+  );
+  list.add(
+    'TIME out of range',
+    ['CREATE TABLE t (c TIME)'],
+    "INSERT INTO t VALUES ('900:00:00')",
+    'SELECT c FROM t',
+  );
+  list.add(
+    'prepared DATE param',
+    ['CREATE TABLE t (d DATE)', "INSERT INTO t VALUES ('2024-01-05'), ('2024-01-06')"],
+    { sql: 'SELECT d FROM t WHERE d = ?', params: ['2024-01-05'] },
+  );
+  list.add(
+    'prepared DATETIME param',
+    ['CREATE TABLE t (d DATETIME)', "INSERT INTO t VALUES ('2024-01-05 10:00:00')"],
+    { sql: 'SELECT d FROM t WHERE d > ?', params: ['2024-01-05'] },
+  );
   return list;
 }

@@ -18,7 +18,20 @@ const STORED = [
   '-0',
   '1.5e-3',
 ];
-const ROUNDED = ['2.5', '3.5', '-2.5', '2.675', '1.005', '0.5', '1.45', '123.456', "'2.5'", '2.5e0', '-0.5', '15'];
+const ROUNDED = [
+  '2.5',
+  '3.5',
+  '-2.5',
+  '2.675',
+  '1.005',
+  '0.5',
+  '1.45',
+  '123.456',
+  "'2.5'",
+  '2.5e0',
+  '-0.5',
+  '15',
+];
 const PLACES = ['0', '1', '2', '-1'];
 
 export function decimalCases(): CaseList {
@@ -40,45 +53,48 @@ export function decimalCases(): CaseList {
     }
     list.add(`ROUND(${x})`, [], `SELECT ROUND(${x}), CEIL(${x}), FLOOR(${x})`);
   }
-  list.selects([], [
-    'SELECT 0.1 + 0.2',
-    'SELECT 0.1 + 0.2 = 0.3',
-    'SELECT 0.1e0 + 0.2e0 = 0.3e0',
-    'SELECT 1 / 3',
-    'SELECT 10 / 4',
-    'SELECT 1.5 * 2',
-    'SELECT 2 / 3 * 3',
-    'SELECT 1.10 + 1',
-    'SELECT 5 DIV 2',
-    'SELECT -7 DIV 2',
-    'SELECT 5 MOD 3',
-    'SELECT -7 MOD 3',
-    'SELECT 7.5 MOD 2',
-    'SELECT 1e0 / 3',
-    'SELECT 1.000 / 3',
-    'SELECT 1 / 3.00000',
-    'SELECT 123456789012345678901234567890.5 + 1',
-    'SELECT 99999999999999999999 * 10',
-    'SELECT 0.000001 * 0.000001',
-    'SELECT 12.345 * 100',
-    'SELECT -1.50',
-    'SELECT 1.0',
-    'SELECT .5',
-    'SELECT 5.',
-    'SELECT 1.23e2',
-    'SELECT 3 * 1.1',
-    'SELECT 100 * 1.15',
-    'SELECT 19.99 * 3',
-    'SELECT 0.1 * 3 = 0.3',
-    'SELECT 1.005 * 1000',
-    'SELECT 2.5 = 2.50',
-    "SELECT 2.5 = '2.50'",
-    'SELECT 1.0 / 0',
-    'SELECT 10 % 3.5',
-    'SELECT POW(2, 0.5) * POW(2, 0.5)',
-    'SELECT SQRT(2)',
-    'SELECT 1 - 0.9',
-  ]);
+  list.selects(
+    [],
+    [
+      'SELECT 0.1 + 0.2',
+      'SELECT 0.1 + 0.2 = 0.3',
+      'SELECT 0.1e0 + 0.2e0 = 0.3e0',
+      'SELECT 1 / 3',
+      'SELECT 10 / 4',
+      'SELECT 1.5 * 2',
+      'SELECT 2 / 3 * 3',
+      'SELECT 1.10 + 1',
+      'SELECT 5 DIV 2',
+      'SELECT -7 DIV 2',
+      'SELECT 5 MOD 3',
+      'SELECT -7 MOD 3',
+      'SELECT 7.5 MOD 2',
+      'SELECT 1e0 / 3',
+      'SELECT 1.000 / 3',
+      'SELECT 1 / 3.00000',
+      'SELECT 123456789012345678901234567890.5 + 1',
+      'SELECT 99999999999999999999 * 10',
+      'SELECT 0.000001 * 0.000001',
+      'SELECT 12.345 * 100',
+      'SELECT -1.50',
+      'SELECT 1.0',
+      'SELECT .5',
+      'SELECT 5.',
+      'SELECT 1.23e2',
+      'SELECT 3 * 1.1',
+      'SELECT 100 * 1.15',
+      'SELECT 19.99 * 3',
+      'SELECT 0.1 * 3 = 0.3',
+      'SELECT 1.005 * 1000',
+      'SELECT 2.5 = 2.50',
+      "SELECT 2.5 = '2.50'",
+      'SELECT 1.0 / 0',
+      'SELECT 10 % 3.5',
+      'SELECT POW(2, 0.5) * POW(2, 0.5)',
+      'SELECT SQRT(2)',
+      'SELECT 1 - 0.9',
+    ],
+  );
   for (const [value, type] of [
     ['1/3', 'DECIMAL(10,5)'],
     ['2.675', 'DECIMAL(5,2)'],
@@ -138,20 +154,54 @@ export function decimalCases(): CaseList {
     'SELECT -price FROM item ORDER BY id',
     'SELECT price FROM item WHERE price BETWEEN 0.1 AND 0.3 ORDER BY id',
     'SELECT price FROM item WHERE price IN (0.1, 0.33) ORDER BY id',
-    'SELECT CONCAT(price, \'€\') FROM item ORDER BY id',
+    "SELECT CONCAT(price, '€') FROM item ORDER BY id",
     'SELECT FORMAT(price, 1) FROM item ORDER BY id',
     'SELECT MAX(price * qty) FROM item',
     'SELECT SUM(qty), SUM(qty * 1.0) FROM item',
     'SELECT COUNT(*) FROM item WHERE price > qty',
   ]);
-  list.add('UPDATE price * 1.1', items, 'UPDATE item SET price = price * 1.1', 'SELECT price FROM item ORDER BY id');
-  list.add('UPDATE price + 0.005', items, 'UPDATE item SET price = price + 0.005', 'SELECT price FROM item ORDER BY id');
-  list.add('SUM of many cents', ['CREATE TABLE c (v DECIMAL(10,2))', 'INSERT INTO c VALUES (0.1),(0.1),(0.1),(0.1),(0.1),(0.1),(0.1),(0.1),(0.1),(0.1)'], 'SELECT SUM(v), SUM(v) = 1, AVG(v) FROM c');
-  list.add('DECIMAL(65,30)', ['CREATE TABLE c (v DECIMAL(65,30))'], "INSERT INTO c VALUES ('12345678901234567890123456789012345.123456789012345678901234567890')", 'SELECT v, v + 1 FROM c');
+  list.add(
+    'UPDATE price * 1.1',
+    items,
+    'UPDATE item SET price = price * 1.1',
+    'SELECT price FROM item ORDER BY id',
+  );
+  list.add(
+    'UPDATE price + 0.005',
+    items,
+    'UPDATE item SET price = price + 0.005',
+    'SELECT price FROM item ORDER BY id',
+  );
+  list.add(
+    'SUM of many cents',
+    [
+      'CREATE TABLE c (v DECIMAL(10,2))',
+      'INSERT INTO c VALUES (0.1),(0.1),(0.1),(0.1),(0.1),(0.1),(0.1),(0.1),(0.1),(0.1)',
+    ],
+    'SELECT SUM(v), SUM(v) = 1, AVG(v) FROM c',
+  );
+  list.add(
+    'DECIMAL(65,30)',
+    ['CREATE TABLE c (v DECIMAL(65,30))'],
+    "INSERT INTO c VALUES ('12345678901234567890123456789012345.123456789012345678901234567890')",
+    'SELECT v, v + 1 FROM c',
+  );
   list.add('DECIMAL too wide', [], 'CREATE TABLE c (v DECIMAL(66,2))');
   list.add('DECIMAL scale above precision', [], 'CREATE TABLE c (v DECIMAL(5,6))');
-  list.add('DECIMAL key', ['CREATE TABLE c (v DECIMAL(6,2) PRIMARY KEY)', 'INSERT INTO c VALUES (1.10)'], 'INSERT INTO c VALUES (1.1)');
-  list.add('DECIMAL prepared', ['CREATE TABLE c (v DECIMAL(6,2))', 'INSERT INTO c VALUES (1.10), (2.20)'], { sql: 'SELECT v FROM c WHERE v = ?', params: ['1.1'] });
-  list.add('DECIMAL prepared number', ['CREATE TABLE c (v DECIMAL(6,2))', 'INSERT INTO c VALUES (1.10), (2.20)'], { sql: 'SELECT v, v * ? FROM c ORDER BY v', params: [2.5] });
+  list.add(
+    'DECIMAL key',
+    ['CREATE TABLE c (v DECIMAL(6,2) PRIMARY KEY)', 'INSERT INTO c VALUES (1.10)'],
+    'INSERT INTO c VALUES (1.1)',
+  );
+  list.add(
+    'DECIMAL prepared',
+    ['CREATE TABLE c (v DECIMAL(6,2))', 'INSERT INTO c VALUES (1.10), (2.20)'],
+    { sql: 'SELECT v FROM c WHERE v = ?', params: ['1.1'] },
+  );
+  list.add(
+    'DECIMAL prepared number',
+    ['CREATE TABLE c (v DECIMAL(6,2))', 'INSERT INTO c VALUES (1.10), (2.20)'],
+    { sql: 'SELECT v, v * ? FROM c ORDER BY v', params: [2.5] },
+  );
   return list;
 }

@@ -43,7 +43,7 @@ const STRING = [
   'FORMAT(1234567.891, 2)',
   'FORMAT(1234.5, 0)',
   "FORMAT(1234.5, 2, 'de_DE')",
-  'CONV(255, 10, 16), CONV(\'ff\', 16, 2)',
+  "CONV(255, 10, 16), CONV('ff', 16, 2)",
   'BIN(5), OCT(8)',
   "ELT(2, 'a', 'b', 'c'), ELT(5, 'a')",
   "FIELD('b', 'a', 'b', 'c'), FIELD('z', 'a')",
@@ -65,19 +65,19 @@ const STRING = [
   "STRCMP('a', 'b'), STRCMP('b', 'a'), STRCMP('a', 'a')",
   "CONCAT('x', 1 + 1)",
   "'abc' || 'def'",
-  "LOWER(NULL), UPPER(1)",
-  "CHAR_LENGTH(12345)",
+  'LOWER(NULL), UPPER(1)',
+  'CHAR_LENGTH(12345)',
   "REGEXP_REPLACE('abc123', '[0-9]', 'X')",
   "REGEXP_SUBSTR('abc123def', '[0-9]+')",
   "REGEXP_INSTR('abc123', '[0-9]')",
   "'a' REGEXP 'A'",
   "NULL REGEXP 'a'",
   "EXPORT_SET(5, 'Y', 'N', ',', 4)",
-  "LEFT(NULL, 2)",
+  'LEFT(NULL, 2)',
   "REPLACE(NULL, 'a', 'b')",
   "CONCAT('a', 0x41)",
   "0x41, X'4142', b'1000001'",
-  "0x41 + 0",
+  '0x41 + 0',
   "'5' + '5'",
   "'1.5e1' + 0",
   "' 7' + 0",
@@ -141,7 +141,7 @@ const NUMERIC = [
   'CAST(NULL AS SIGNED)',
   'CAST(TRUE AS SIGNED)',
   "CONVERT('12', SIGNED)",
-  "CONVERT(12, CHAR)",
+  'CONVERT(12, CHAR)',
   "CAST('1' AS JSON)",
 ];
 
@@ -209,7 +209,7 @@ const COMPARISON = [
   "'abc' < 'abd'",
   "'a' < 'a '",
   '18446744073709551615 > -1',
-  "CAST(-1 AS UNSIGNED) > 0",
+  'CAST(-1 AS UNSIGNED) > 0',
   '9223372036854775807 = 9223372036854775806',
   '9223372036854775807 = 9223372036854775806.0',
   "'9223372036854775807' = 9223372036854775806",
@@ -220,47 +220,47 @@ const COMPARISON = [
 ];
 
 const JSON_FUNCTIONS = [
-  'JSON_OBJECT(\'a\', 1, \'b\', \'x\')',
+  "JSON_OBJECT('a', 1, 'b', 'x')",
   "JSON_ARRAY(1, 'a', NULL, TRUE)",
   'JSON_EXTRACT(\'{"a": {"b": [10, 20]}}\', \'$.a.b[1]\')',
   'JSON_EXTRACT(\'{"a": "x"}\', \'$.a\')',
   'JSON_UNQUOTE(JSON_EXTRACT(\'{"a": "x"}\', \'$.a\'))',
-  'JSON_EXTRACT(\'{"a": 1}\', \'$.b\')',
-  'JSON_EXTRACT(\'[1, 2, 3]\', \'$[*]\')',
-  'JSON_VALUE(\'{"a": 1.5}\', \'$.a\')',
-  'JSON_QUERY(\'{"a": [1]}\', \'$.a\')',
-  'JSON_SET(\'{"a": 1}\', \'$.b\', 2)',
-  'JSON_SET(\'{"a": 1}\', \'$.a\', 3)',
-  'JSON_INSERT(\'{"a": 1}\', \'$.a\', 3, \'$.c\', 4)',
-  'JSON_REPLACE(\'{"a": 1}\', \'$.a\', 3, \'$.c\', 4)',
+  "JSON_EXTRACT('{\"a\": 1}', '$.b')",
+  "JSON_EXTRACT('[1, 2, 3]', '$[*]')",
+  "JSON_VALUE('{\"a\": 1.5}', '$.a')",
+  "JSON_QUERY('{\"a\": [1]}', '$.a')",
+  "JSON_SET('{\"a\": 1}', '$.b', 2)",
+  "JSON_SET('{\"a\": 1}', '$.a', 3)",
+  "JSON_INSERT('{\"a\": 1}', '$.a', 3, '$.c', 4)",
+  "JSON_REPLACE('{\"a\": 1}', '$.a', 3, '$.c', 4)",
   'JSON_REMOVE(\'{"a": 1, "b": 2}\', \'$.a\')',
-  'JSON_REMOVE(\'[1, 2, 3]\', \'$[1]\')',
-  'JSON_ARRAY_APPEND(\'[1]\', \'$\', 2)',
-  'JSON_ARRAY_INSERT(\'[1, 3]\', \'$[1]\', 2)',
-  'JSON_CONTAINS(\'[1, 2]\', \'1\')',
-  'JSON_CONTAINS(\'{"a": 1}\', \'1\', \'$.a\')',
-  'JSON_CONTAINS_PATH(\'{"a": 1}\', \'one\', \'$.a\', \'$.b\')',
+  "JSON_REMOVE('[1, 2, 3]', '$[1]')",
+  "JSON_ARRAY_APPEND('[1]', '$', 2)",
+  "JSON_ARRAY_INSERT('[1, 3]', '$[1]', 2)",
+  "JSON_CONTAINS('[1, 2]', '1')",
+  "JSON_CONTAINS('{\"a\": 1}', '1', '$.a')",
+  "JSON_CONTAINS_PATH('{\"a\": 1}', 'one', '$.a', '$.b')",
   'JSON_KEYS(\'{"a": 1, "b": 2}\')',
-  'JSON_LENGTH(\'[1, 2, 3]\'), JSON_LENGTH(\'{"a": 1}\')',
-  'JSON_DEPTH(\'[1, [2]]\')',
-  'JSON_TYPE(\'1\'), JSON_TYPE(\'"a"\'), JSON_TYPE(\'[]\'), JSON_TYPE(\'{}\'), JSON_TYPE(\'null\')',
-  'JSON_TYPE(\'1.5\'), JSON_TYPE(\'true\')',
+  "JSON_LENGTH('[1, 2, 3]'), JSON_LENGTH('{\"a\": 1}')",
+  "JSON_DEPTH('[1, [2]]')",
+  "JSON_TYPE('1'), JSON_TYPE('\"a\"'), JSON_TYPE('[]'), JSON_TYPE('{}'), JSON_TYPE('null')",
+  "JSON_TYPE('1.5'), JSON_TYPE('true')",
   "JSON_VALID('{\"a\": 1}'), JSON_VALID('not json'), JSON_VALID(NULL)",
-  'JSON_QUOTE(\'a"b\')',
+  "JSON_QUOTE('a\"b')",
   'JSON_MERGE_PATCH(\'{"a": 1}\', \'{"a": null, "b": 2}\')',
   'JSON_MERGE_PRESERVE(\'{"a": 1}\', \'{"a": 2}\')',
-  'JSON_SEARCH(\'["a", "b"]\', \'one\', \'b\')',
+  "JSON_SEARCH('[\"a\", \"b\"]', 'one', 'b')",
   'JSON_COMPACT(\'{ "a" :  1 }\')',
-  'JSON_EXTRACT(\'not json\', \'$\')',
-  'JSON_EXTRACT(\'{"a": 1}\', \'bad path\')',
-  'JSON_SET(\'{"a": 1}\', \'$.a\', JSON_OBJECT(\'x\', 1))',
-  'JSON_SET(\'{"a": 1}\', \'$.a\', \'{"x": 1}\')',
-  'JSON_OBJECT(\'a\', 1.50)',
+  "JSON_EXTRACT('not json', '$')",
+  "JSON_EXTRACT('{\"a\": 1}', 'bad path')",
+  "JSON_SET('{\"a\": 1}', '$.a', JSON_OBJECT('x', 1))",
+  "JSON_SET('{\"a\": 1}', '$.a', '{\"x\": 1}')",
+  "JSON_OBJECT('a', 1.50)",
   "JSON_ARRAY(CAST('2024-01-05' AS DATE))",
-  'JSON_EXTRACT(\'{"a": 1}\', \'$.a\') = 1',
+  "JSON_EXTRACT('{\"a\": 1}', '$.a') = 1",
   'JSON_EXTRACT(\'{"a": "1"}\', \'$.a\') = 1',
   'JSON_UNQUOTE(\'"\\\\u00e9"\')',
-  'JSON_OBJECT(\'a\', 1) = JSON_OBJECT(\'a\', 1)',
+  "JSON_OBJECT('a', 1) = JSON_OBJECT('a', 1)",
   'JSON_ARRAYAGG(1)',
 ];
 
@@ -274,7 +274,7 @@ const INFO = [
   'LAST_INSERT_ID()',
   'LAST_INSERT_ID(42), LAST_INSERT_ID()',
   'CONNECTION_ID() > 0',
-  'VERSION() LIKE \'10.11%\'',
+  "VERSION() LIKE '10.11%'",
   '@@version_comment IS NOT NULL',
   '@@autocommit, @@tx_isolation, @@transaction_isolation',
   '@@max_allowed_packet > 0',
@@ -292,16 +292,16 @@ const INFO = [
   'CURDATE() = CURRENT_DATE',
   'LENGTH(UUID())',
   'UUID() = UUID()',
-  'COERCIBILITY(\'a\'), COERCIBILITY(1)',
+  "COERCIBILITY('a'), COERCIBILITY(1)",
   'CHARSET(1), COLLATION(1)',
-  'INET_ATON(\'10.0.0.1\'), INET_NTOA(167772161)',
-  'INET6_NTOA(INET6_ATON(\'::1\'))',
-  'IS_IPV4(\'10.0.0.1\'), IS_IPV6(\'::1\')',
+  "INET_ATON('10.0.0.1'), INET_NTOA(167772161)",
+  "INET6_NTOA(INET6_ATON('::1'))",
+  "IS_IPV4('10.0.0.1'), IS_IPV6('::1')",
   'DEFAULT(1)',
   'NO_SUCH_FUNCTION(1)',
   'ABS()',
   'CONCAT()',
-  'SUBSTRING(\'a\')',
+  "SUBSTRING('a')",
   'COUNT(*)',
   'SUM(1)',
   'MAX(NULL)',
@@ -316,21 +316,82 @@ const INFO = [
 export function functionCases(): CaseList {
   const list = new CaseList('functions');
   for (const group of [STRING, NUMERIC, CONTROL, COMPARISON, JSON_FUNCTIONS, INFO]) {
-    list.selects([], group.map((e) => `SELECT ${e}`));
+    list.selects(
+      [],
+      group.map((e) => `SELECT ${e}`),
+    );
   }
-  list.add('user variable types', [], "SET @i = 1, @d = 1.5, @s = 'x', @n = NULL", 'SELECT @i, @d, @s, @n, @i + @d');
-  list.add('user variable from query', ['CREATE TABLE t (a INT)', 'INSERT INTO t VALUES (3), (4)'], 'SELECT @m := MAX(a) FROM t', 'SELECT @m + 1');
-  list.add('SELECT INTO variable', ['CREATE TABLE t (a INT)', 'INSERT INTO t VALUES (3)'], 'SELECT a INTO @x FROM t', 'SELECT @x');
-  list.add('SELECT INTO two rows', ['CREATE TABLE t (a INT)', 'INSERT INTO t VALUES (3), (4)'], 'SELECT a INTO @x FROM t');
-  list.add('SLEEP in WHERE', ['CREATE TABLE t (a INT)', 'INSERT INTO t VALUES (1)'], 'SELECT a FROM t WHERE SLEEP(0) = 0');
-  list.add('JSON column functions', ['CREATE TABLE j (id INT, doc JSON)', 'INSERT INTO j VALUES (1, \'{"name": "a", "tags": ["x", "y"], "n": 5}\')'], "SELECT JSON_EXTRACT(doc, '$.name'), doc->'$.n', doc->>'$.name', JSON_LENGTH(doc, '$.tags') FROM j");
-  list.add('JSON column update', ['CREATE TABLE j (id INT, doc JSON)', 'INSERT INTO j VALUES (1, \'{"n": 5}\')'], "UPDATE j SET doc = JSON_SET(doc, '$.n', 6, '$.m', 'z')", 'SELECT doc FROM j');
-  list.add('JSON column where', ['CREATE TABLE j (id INT, doc JSON)', 'INSERT INTO j VALUES (1, \'{"n": 5}\'), (2, \'{"n": 7}\')'], "SELECT id FROM j WHERE JSON_EXTRACT(doc, '$.n') > 6");
-  list.add('JSON_ARRAYAGG column', ['CREATE TABLE t (a INT)', 'INSERT INTO t VALUES (1), (2)'], 'SELECT JSON_ARRAYAGG(a), JSON_OBJECTAGG(a, a * 2) FROM t');
+  list.add(
+    'user variable types',
+    [],
+    "SET @i = 1, @d = 1.5, @s = 'x', @n = NULL",
+    'SELECT @i, @d, @s, @n, @i + @d',
+  );
+  list.add(
+    'user variable from query',
+    ['CREATE TABLE t (a INT)', 'INSERT INTO t VALUES (3), (4)'],
+    'SELECT @m := MAX(a) FROM t',
+    'SELECT @m + 1',
+  );
+  list.add(
+    'SELECT INTO variable',
+    ['CREATE TABLE t (a INT)', 'INSERT INTO t VALUES (3)'],
+    'SELECT a INTO @x FROM t',
+    'SELECT @x',
+  );
+  list.add(
+    'SELECT INTO two rows',
+    ['CREATE TABLE t (a INT)', 'INSERT INTO t VALUES (3), (4)'],
+    'SELECT a INTO @x FROM t',
+  );
+  list.add(
+    'SLEEP in WHERE',
+    ['CREATE TABLE t (a INT)', 'INSERT INTO t VALUES (1)'],
+    'SELECT a FROM t WHERE SLEEP(0) = 0',
+  );
+  list.add(
+    'JSON column functions',
+    [
+      'CREATE TABLE j (id INT, doc JSON)',
+      'INSERT INTO j VALUES (1, \'{"name": "a", "tags": ["x", "y"], "n": 5}\')',
+    ],
+    "SELECT JSON_EXTRACT(doc, '$.name'), doc->'$.n', doc->>'$.name', JSON_LENGTH(doc, '$.tags') FROM j",
+  );
+  list.add(
+    'JSON column update',
+    ['CREATE TABLE j (id INT, doc JSON)', 'INSERT INTO j VALUES (1, \'{"n": 5}\')'],
+    "UPDATE j SET doc = JSON_SET(doc, '$.n', 6, '$.m', 'z')",
+    'SELECT doc FROM j',
+  );
+  list.add(
+    'JSON column where',
+    [
+      'CREATE TABLE j (id INT, doc JSON)',
+      'INSERT INTO j VALUES (1, \'{"n": 5}\'), (2, \'{"n": 7}\')',
+    ],
+    "SELECT id FROM j WHERE JSON_EXTRACT(doc, '$.n') > 6",
+  );
+  list.add(
+    'JSON_ARRAYAGG column',
+    ['CREATE TABLE t (a INT)', 'INSERT INTO t VALUES (1), (2)'],
+    'SELECT JSON_ARRAYAGG(a), JSON_OBJECTAGG(a, a * 2) FROM t',
+  );
   list.add('prepared arithmetic params', [], { sql: 'SELECT ? + ?, ? * 2', params: [1, 2, 2.5] });
-  list.add('prepared string params', [], { sql: 'SELECT CONCAT(?, ?), LENGTH(?)', params: ['a', 'b', 'héllo'] });
-  list.add('prepared NULL param', [], { sql: 'SELECT ? IS NULL, COALESCE(?, 7)', params: [null, null] });
-  list.add('prepared bitwise', ['CREATE TABLE t (col0 INT)', 'INSERT INTO t VALUES (46), (47)'], { sql: 'SELECT col0 FROM t WHERE col0 ^ ? = ?', params: [1, 47] });
-  list.add('prepared IN list', ['CREATE TABLE t (col0 INT)', 'INSERT INTO t VALUES (46), (47)'], { sql: 'SELECT col0 FROM t WHERE col0 + ? IN (?)', params: [0, 46] });
+  list.add('prepared string params', [], {
+    sql: 'SELECT CONCAT(?, ?), LENGTH(?)',
+    params: ['a', 'b', 'héllo'],
+  });
+  list.add('prepared NULL param', [], {
+    sql: 'SELECT ? IS NULL, COALESCE(?, 7)',
+    params: [null, null],
+  });
+  list.add('prepared bitwise', ['CREATE TABLE t (col0 INT)', 'INSERT INTO t VALUES (46), (47)'], {
+    sql: 'SELECT col0 FROM t WHERE col0 ^ ? = ?',
+    params: [1, 47],
+  });
+  list.add('prepared IN list', ['CREATE TABLE t (col0 INT)', 'INSERT INTO t VALUES (46), (47)'], {
+    sql: 'SELECT col0 FROM t WHERE col0 + ? IN (?)',
+    params: [0, 46],
+  });
   return list;
 }

@@ -6,7 +6,7 @@ import { CaseList } from '../case.js';
 const SHOP = [
   'CREATE TABLE customer (id INT PRIMARY KEY, name VARCHAR(30) NOT NULL, city VARCHAR(20), joined DATE)',
   'CREATE TABLE product (id INT PRIMARY KEY, title VARCHAR(30), price DECIMAL(8,2), stock INT, tags VARCHAR(50))',
-  'CREATE TABLE orders (id INT PRIMARY KEY, customer_id INT, product_id INT, qty INT, placed DATETIME, status ENUM(\'new\',\'paid\',\'shipped\'))',
+  "CREATE TABLE orders (id INT PRIMARY KEY, customer_id INT, product_id INT, qty INT, placed DATETIME, status ENUM('new','paid','shipped'))",
   "INSERT INTO customer VALUES (1, 'Ann', 'Paris', '2023-01-10'), (2, 'bob', 'Berlin', '2023-03-05'), (3, 'Émile', 'Paris', '2024-02-29'), (4, 'Zoe', NULL, NULL), (5, 'carl', 'Oslo', '2022-12-31')",
   "INSERT INTO product VALUES (1, 'Pen', 1.50, 100, 'office,cheap'), (2, 'Desk', 249.99, 5, 'office'), (3, 'Lamp', 35.00, 0, 'home'), (4, 'Mug', 7.25, 40, 'home,cheap'), (5, 'Chair', 120.00, NULL, NULL)",
   "INSERT INTO orders VALUES (1, 1, 1, 10, '2024-01-05 10:00:00', 'paid'), (2, 1, 2, 1, '2024-01-06 11:30:00', 'shipped'), (3, 2, 4, 3, '2024-02-01 09:15:00', 'new'), (4, 3, 1, 2, '2024-02-03 18:45:00', 'paid'), (5, 3, 3, 1, '2024-03-10 08:00:00', 'new'), (6, 5, 5, 2, '2024-03-11 12:00:00', 'paid'), (7, 2, 1, 5, '2024-03-12 13:00:00', 'shipped')",
@@ -39,7 +39,7 @@ const SELECTS = [
   'SELECT p.title, SUM(o.qty) FROM product p LEFT JOIN orders o ON o.product_id = p.id GROUP BY p.id, p.title ORDER BY p.id',
   'SELECT c.name FROM customer c WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id) ORDER BY c.id',
   'SELECT c.name FROM customer c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id) ORDER BY c.id',
-  'SELECT name FROM customer WHERE id IN (SELECT customer_id FROM orders WHERE status = \'paid\') ORDER BY id',
+  "SELECT name FROM customer WHERE id IN (SELECT customer_id FROM orders WHERE status = 'paid') ORDER BY id",
   'SELECT name FROM customer WHERE id = (SELECT customer_id FROM orders WHERE id = 3)',
   'SELECT name FROM customer WHERE id = (SELECT customer_id FROM orders)',
   'SELECT (SELECT name FROM customer WHERE id = 1), (SELECT name FROM customer WHERE id = 99)',
@@ -64,7 +64,7 @@ const SELECTS = [
   "SELECT DATE_FORMAT(placed, '%Y-%m') AS ym, COUNT(*) FROM orders GROUP BY ym ORDER BY ym",
   'SELECT customer_id, MAX(placed) FROM orders GROUP BY customer_id ORDER BY customer_id',
   'SELECT customer_id, GROUP_CONCAT(product_id) FROM orders GROUP BY customer_id ORDER BY customer_id',
-  'SELECT customer_id, GROUP_CONCAT(DISTINCT product_id ORDER BY product_id DESC SEPARATOR \';\') FROM orders GROUP BY customer_id ORDER BY customer_id',
+  "SELECT customer_id, GROUP_CONCAT(DISTINCT product_id ORDER BY product_id DESC SEPARATOR ';') FROM orders GROUP BY customer_id ORDER BY customer_id",
   'SELECT name FROM customer UNION SELECT title FROM product ORDER BY 1',
   'SELECT city FROM customer UNION ALL SELECT city FROM customer ORDER BY 1',
   'SELECT city FROM customer UNION SELECT city FROM customer ORDER BY 1',
@@ -75,8 +75,8 @@ const SELECTS = [
   'SELECT * FROM (SELECT id, name FROM customer WHERE id < 3) AS d ORDER BY id',
   'SELECT d.n FROM (SELECT COUNT(*) AS n FROM orders) d',
   'SELECT * FROM (SELECT 1) AS x',
-  'SELECT * FROM customer WHERE id = 1 OR name = \'bob\' ORDER BY id',
-  'SELECT * FROM customer WHERE (id, city) = (1, \'Paris\')',
+  "SELECT * FROM customer WHERE id = 1 OR name = 'bob' ORDER BY id",
+  "SELECT * FROM customer WHERE (id, city) = (1, 'Paris')",
   'SELECT id FROM customer WHERE city = NULL',
   'SELECT id FROM customer WHERE city <=> NULL',
   'SELECT COUNT(*) FROM customer WHERE city IN (SELECT city FROM customer WHERE id > 10)',
@@ -87,7 +87,7 @@ const SELECTS = [
   'SELECT a.name, b.name FROM customer a JOIN customer b ON a.city = b.city AND a.id < b.id',
   'SELECT a.name, b.name FROM customer a CROSS JOIN customer b WHERE a.id = 1 AND b.id < 3 ORDER BY b.id',
   'SELECT c.name, o.id FROM customer c RIGHT JOIN orders o ON o.customer_id = c.id ORDER BY o.id',
-  'SELECT c.name, o.id FROM orders o LEFT JOIN customer c ON c.id = o.customer_id AND c.city = \'Paris\' ORDER BY o.id',
+  "SELECT c.name, o.id FROM orders o LEFT JOIN customer c ON c.id = o.customer_id AND c.city = 'Paris' ORDER BY o.id",
   'SELECT c.name FROM customer c STRAIGHT_JOIN orders o ON o.customer_id = c.id WHERE o.id = 1',
   'SELECT name FROM customer FORCE INDEX (PRIMARY) WHERE id = 2',
   'SELECT name FROM customer USE INDEX () WHERE id = 2',
@@ -103,18 +103,18 @@ const SELECTS = [
   'SELECT * FROM nope',
   'SELECT name FROM customer c WHERE c.nope = 1',
   'SELECT COUNT(*) FROM customer c, orders o WHERE c.id = o.customer_id',
-  'SELECT name FROM customer WHERE name = \'ann\'',
-  'SELECT name FROM customer WHERE name = \'ANN\' COLLATE utf8mb4_bin',
-  'SELECT name FROM customer WHERE name IN (\'ANN\', \'BOB\') ORDER BY id',
+  "SELECT name FROM customer WHERE name = 'ann'",
+  "SELECT name FROM customer WHERE name = 'ANN' COLLATE utf8mb4_bin",
+  "SELECT name FROM customer WHERE name IN ('ANN', 'BOB') ORDER BY id",
   'SELECT name, LENGTH(name) FROM customer ORDER BY LENGTH(name), id',
   'SELECT UPPER(name) FROM customer ORDER BY id',
-  'SELECT CONCAT(name, \' from \', IFNULL(city, \'?\')) FROM customer ORDER BY id',
+  "SELECT CONCAT(name, ' from ', IFNULL(city, '?')) FROM customer ORDER BY id",
   'SELECT id, price, stock, price * stock FROM product ORDER BY id',
   'SELECT SUM(price * stock) FROM product',
-  'SELECT title, CASE WHEN stock = 0 THEN \'out\' WHEN stock < 10 THEN \'low\' ELSE \'ok\' END FROM product ORDER BY id',
+  "SELECT title, CASE WHEN stock = 0 THEN 'out' WHEN stock < 10 THEN 'low' ELSE 'ok' END FROM product ORDER BY id",
   'SELECT AVG(stock), AVG(IFNULL(stock, 0)) FROM product',
   'SELECT customer_id, SUM(qty) s FROM orders GROUP BY customer_id HAVING s > 3 ORDER BY s DESC',
-  'SELECT COUNT(*) FROM orders WHERE placed >= \'2024-02-01\' AND placed < \'2024-03-01\'',
+  "SELECT COUNT(*) FROM orders WHERE placed >= '2024-02-01' AND placed < '2024-03-01'",
   'SELECT id FROM orders WHERE placed > NOW() - INTERVAL 100 YEAR ORDER BY id',
   'SELECT id FROM orders WHERE YEAR(placed) = 2024 AND MONTH(placed) = 3 ORDER BY id',
   'SELECT id FROM orders ORDER BY placed DESC LIMIT 3',
@@ -154,13 +154,35 @@ export function queryCases(): CaseList {
     ['SELECT ? AS v', [null]],
     ['SELECT COUNT(*) FROM orders WHERE qty BETWEEN ? AND ?', [2, 5]],
     ['SELECT name FROM customer WHERE name LIKE ? ORDER BY id', ['%a%']],
-    ['SELECT c.name FROM customer c JOIN orders o ON o.customer_id = c.id WHERE o.qty > ? ORDER BY o.id', [2]],
+    [
+      'SELECT c.name FROM customer c JOIN orders o ON o.customer_id = c.id WHERE o.qty > ? ORDER BY o.id',
+      [2],
+    ],
   ];
-  for (const [i, [sql, params]] of prepared.entries()) list.add(`prepared ${i}: ${sql}`, SHOP, { sql, params });
-  list.add('FOUND_ROWS after SQL_CALC_FOUND_ROWS', SHOP, 'SELECT SQL_CALC_FOUND_ROWS id FROM customer ORDER BY id LIMIT 2', 'SELECT FOUND_ROWS()');
-  list.add('FOUND_ROWS after plain', SHOP, 'SELECT id FROM customer WHERE id < 4', 'SELECT FOUND_ROWS()');
+  for (const [i, [sql, params]] of prepared.entries())
+    list.add(`prepared ${i}: ${sql}`, SHOP, { sql, params });
+  list.add(
+    'FOUND_ROWS after SQL_CALC_FOUND_ROWS',
+    SHOP,
+    'SELECT SQL_CALC_FOUND_ROWS id FROM customer ORDER BY id LIMIT 2',
+    'SELECT FOUND_ROWS()',
+  );
+  list.add(
+    'FOUND_ROWS after plain',
+    SHOP,
+    'SELECT id FROM customer WHERE id < 4',
+    'SELECT FOUND_ROWS()',
+  );
   list.add('ROW_COUNT after SELECT', SHOP, 'SELECT id FROM customer', 'SELECT ROW_COUNT()');
-  list.add('empty table aggregates', ['CREATE TABLE e (v INT)'], 'SELECT COUNT(*), SUM(v), AVG(v), MAX(v), GROUP_CONCAT(v) FROM e');
-  list.add('empty table group by', ['CREATE TABLE e (v INT)'], 'SELECT v, COUNT(*) FROM e GROUP BY v');
+  list.add(
+    'empty table aggregates',
+    ['CREATE TABLE e (v INT)'],
+    'SELECT COUNT(*), SUM(v), AVG(v), MAX(v), GROUP_CONCAT(v) FROM e',
+  );
+  list.add(
+    'empty table group by',
+    ['CREATE TABLE e (v INT)'],
+    'SELECT v, COUNT(*) FROM e GROUP BY v',
+  );
   return list;
 }

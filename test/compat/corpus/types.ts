@@ -108,7 +108,7 @@ export function typeCases(): CaseList {
   for (const [type, values] of OTHER) for (const value of values) readBack(type, value);
   // Columns read in expressions keep (or change) their type.
   const setup = [
-    'CREATE TABLE v (i INT, u INT UNSIGNED, b BIGINT, d DECIMAL(8,3), f FLOAT, x DOUBLE, s VARCHAR(10), e ENUM(\'x\',\'y\'), j JSON, dt DATE, ts DATETIME)',
+    "CREATE TABLE v (i INT, u INT UNSIGNED, b BIGINT, d DECIMAL(8,3), f FLOAT, x DOUBLE, s VARCHAR(10), e ENUM('x','y'), j JSON, dt DATE, ts DATETIME)",
     "INSERT INTO v VALUES (7, 8, 9, 1.250, 1.5, 2.5, '12', 'y', '{\"k\": 1}', '2024-03-04', '2024-03-04 05:06:07')",
   ];
   list.selects(setup, [
