@@ -369,6 +369,64 @@ describe('users and privileges', () => {
   });
 });
 
+describe('result column types (MariaDB 10.11 sends the same; test/compat compares them all)', () => {
+  async function types(sql: string): Promise<string[]> {
+    const [, fields] = await root.query(sql);
+    const name = new Map(Object.entries(mysql.Types).map(([k, v]) => [v as number, k]));
+    return (fields as mysql.FieldPacket[]).map(
+      (f) => `${name.get(f.columnType!)}${(Number(f.flags) & 32) !== 0 ? ' UNSIGNED' : ''}`,
+    );
+  }
+
+  test('predicates and narrow integers are LONG, wide ones LONGLONG', async () => {
+    assert.deepEqual(await types("SELECT 1 = 1, 'a' LIKE 'a', 1 IS NULL, NOT 1, 1 + 1, -1"), [
+      'LONG',
+      'LONG',
+      'LONG',
+      'LONG',
+      'LONG',
+      'LONG',
+    ]);
+    assert.deepEqual(await types('SELECT 2147483647, COUNT(*), MAX(1), LENGTH(1)'), [
+      'LONGLONG',
+      'LONGLONG',
+      'LONGLONG',
+      'LONG',
+    ]);
+  });
+
+  test('bit operators, CAST AS UNSIGNED and LAST_INSERT_ID are unsigned', async () => {
+    assert.deepEqual(
+      await types('SELECT ~0, 5 & 3, CAST(1 AS UNSIGNED), LAST_INSERT_ID(), 18446744073709551615'),
+      [
+        'LONGLONG UNSIGNED',
+        'LONGLONG UNSIGNED',
+        'LONG UNSIGNED',
+        'LONGLONG UNSIGNED',
+        'LONGLONG UNSIGNED',
+      ],
+    );
+  });
+
+  test('IF, IFNULL, COALESCE and CASE aggregate their branches', async () => {
+    assert.deepEqual(
+      await types(
+        "SELECT IF(1, 1, 2.5), IFNULL(1, 2.5), IF(1, 1, 'a'), COALESCE(NULL, 1), CASE WHEN 1 THEN 1.5e0 ELSE 2 END",
+      ),
+      ['NEWDECIMAL', 'NEWDECIMAL', 'VAR_STRING', 'LONG', 'DOUBLE'],
+    );
+  });
+
+  test('DATE(), TIME(), TIMEDIFF, CAST AS TIME and GROUP_CONCAT have their own types', async () => {
+    assert.deepEqual(
+      await types(
+        "SELECT DATE('2024-01-05 10:00:00'), TIMEDIFF('10:00:00', '09:00:00'), CAST('10:00' AS TIME), GROUP_CONCAT(1)",
+      ),
+      ['DATE', 'TIME', 'TIME', 'BLOB'],
+    );
+  });
+});
+
 describe('restart', () => {
   test('the catalog, the data and the users survive a restart', async () => {
     const { startNode: start, tempDir } = await import('../engine/node-fixture.js');
