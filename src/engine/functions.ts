@@ -3,6 +3,7 @@
 // non-deterministic. A function must never throw (better-sqlite3 would surface a JS error out
 // of a statement): bad arguments give NULL, as MySQL does with a warning.
 import { createHash, randomUUID } from 'node:crypto';
+import { isIPv4, isIPv6 } from 'node:net';
 import type { SqlValue } from '../codec/index.js';
 import { USER_FUNCTIONS } from '../sql/index.js';
 import type { UserAggregate, UserFunction } from '../storage/index.js';
@@ -369,7 +370,405 @@ function likeRegexp(pattern: string): RegExp | null {
   }
 }
 
+/** JSON text as MariaDB writes it: `{"a": 1, "b": [1, 2]}` (a space after `:` and `,`). */
+function jsonText(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(jsonText).join(', ')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${jsonText(v)}`)
+      .join(', ')}}`;
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** `$.a.b[2]` → ['a', 'b', 2]; null for a path with wildcards or that is not one. */
+function jsonPathSteps(path: string): (string | number)[] | null {
+  if (!path.startsWith('$')) return null;
+  const steps: (string | number)[] = [];
+  const re = /\.([A-Za-z_][\w]*)|\."([^"]*)"|\[(\d+)\]/gy;
+  re.lastIndex = 1;
+  while (re.lastIndex < path.length) {
+    const m = re.exec(path);
+    if (m === null) return null;
+    steps.push(m[1] ?? m[2] ?? Number(m[3]));
+  }
+  return steps;
+}
+
+/** A JSON argument: a JSON document where SQL passed one, else the SQL value itself. */
+function jsonArgument(v: V): unknown {
+  if (isNull(v)) return null;
+  if (typeof v === 'number' || typeof v === 'bigint') return Number(v);
+  return text(v);
+}
+
+type JsonWrite = 'set' | 'insert' | 'replace';
+
+/** JSON_SET/INSERT/REPLACE: a copy of doc with each (path, value) pair written; null on a bad path. */
+function jsonWrite(mode: JsonWrite, args: V[]): V {
+  if (args.length < 3 || args.length % 2 === 0 || isNull(args[0]!)) return null;
+  let doc = jsonParse(args[0]!);
+  if (doc === undefined) return null;
+  for (let i = 1; i < args.length; i += 2) {
+    if (isNull(args[i]!)) return null;
+    const steps = jsonPathSteps(text(args[i]!));
+    if (steps === null) return null;
+    doc = jsonPut(doc, steps, jsonArgument(args[i + 1] ?? null), mode);
+  }
+  return jsonText(doc);
+}
+
+function jsonPut(
+  doc: unknown,
+  steps: (string | number)[],
+  value: unknown,
+  mode: JsonWrite,
+): unknown {
+  if (steps.length === 0) return mode === 'insert' ? doc : value;
+  const [step, ...rest] = steps as [string | number, ...(string | number)[]];
+  if (typeof step === 'number') {
+    const list = Array.isArray(doc) ? [...(doc as unknown[])] : null;
+    if (list === null) return step === 0 && rest.length === 0 && mode !== 'insert' ? value : doc;
+    if (step < list.length) list[step] = jsonPut(list[step], rest, value, mode);
+    else if (rest.length === 0 && mode !== 'replace') list.push(value);
+    return list;
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return doc;
+  const object = { ...(doc as Record<string, unknown>) };
+  if (step in object) object[step] = jsonPut(object[step], rest, value, mode);
+  else if (rest.length === 0 && mode !== 'replace') object[step] = value;
+  return object;
+}
+
+function jsonRemove(args: V[]): V {
+  if (args.some(isNull) || args.length < 2) return null;
+  let doc = jsonParse(args[0]!);
+  if (doc === undefined) return null;
+  for (const path of args.slice(1)) {
+    const steps = jsonPathSteps(text(path));
+    if (steps === null || steps.length === 0) return null;
+    doc = jsonDelete(doc, steps);
+  }
+  return jsonText(doc);
+}
+
+function jsonDelete(doc: unknown, steps: (string | number)[]): unknown {
+  const [step, ...rest] = steps as [string | number, ...(string | number)[]];
+  if (typeof step === 'number') {
+    if (!Array.isArray(doc) || step >= doc.length) return doc;
+    const list = [...(doc as unknown[])];
+    if (rest.length === 0) list.splice(step, 1);
+    else list[step] = jsonDelete(list[step], rest);
+    return list;
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc) || !(step in doc)) return doc;
+  const object = { ...(doc as Record<string, unknown>) };
+  if (rest.length === 0) delete object[step];
+  else object[step] = jsonDelete(object[step], rest);
+  return object;
+}
+
+function jsonDepth(value: unknown): number {
+  if (Array.isArray(value)) return 1 + Math.max(0, ...value.map(jsonDepth));
+  if (value !== null && typeof value === 'object')
+    return 1 + Math.max(0, ...Object.values(value).map(jsonDepth));
+  return 1;
+}
+
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> =
+    target !== null && typeof target === 'object' && !Array.isArray(target)
+      ? { ...(target as Record<string, unknown>) }
+      : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
+function mergePreserve(a: unknown, b: unknown): unknown {
+  const isObject = (x: unknown): x is Record<string, unknown> =>
+    x !== null && typeof x === 'object' && !Array.isArray(x);
+  if (isObject(a) && isObject(b)) {
+    const out = { ...a };
+    for (const [k, v] of Object.entries(b)) out[k] = k in out ? mergePreserve(out[k], v) : v;
+    return out;
+  }
+  const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : [x]);
+  return [...list(a), ...list(b)];
+}
+
+/** Seconds of a TIME value ('-01:02:03' → -3723), or null. */
+function timeSeconds(v: V): number | null {
+  const p = timeParts(v);
+  if (p === null) return null;
+  const negative = text(v).trim().startsWith('-');
+  return (negative ? -1 : 1) * (Math.abs(p[0]) * 3600 + p[1] * 60 + p[2]);
+}
+
+/** TIME's range is ±838:59:59. */
+const TIME_SECONDS_MAX = 838 * 3600 + 59 * 60 + 59;
+
+function clampTime(seconds: number): string {
+  return secondsToTime(Math.max(-TIME_SECONDS_MAX, Math.min(TIME_SECONDS_MAX, seconds)));
+}
+
+/** A period (YYMM or YYYYMM) as a month count; two-digit years are 1970–2069, as MySQL's. */
+function periodMonths(v: V): number {
+  const p = int(v);
+  let year = Math.floor(p / 100);
+  if (year < 100) year += year < 70 ? 2000 : 1900;
+  return year * 12 + (p % 100) - 1;
+}
+
+/** ADDTIME/SUBTIME: a datetime plus a time, or a time plus a time. */
+function addTime(a: V, b: V, sign: 1 | -1): V {
+  const delta = timeSeconds(b);
+  if (delta === null) return null;
+  if (hasTime(a) || /^\s*\d{4}-/.test(text(a))) {
+    const d = parseDatetime(a);
+    return d === null ? null : formatDatetime(new Date(d.getTime() + sign * delta * 1000));
+  }
+  const base = timeSeconds(a);
+  return base === null ? null : clampTime(base + sign * delta);
+}
+
+function timeFormat(v: V, format: string): V {
+  const seconds = timeSeconds(v);
+  if (seconds === null) return null;
+  const a = Math.abs(seconds);
+  const [h, m, s] = [Math.floor(a / 3600), Math.floor((a % 3600) / 60), a % 60];
+  const h12 = h % 12 === 0 ? 12 : h % 12;
+  const map: Record<string, string> = {
+    H: pad2(h),
+    k: String(h),
+    h: pad2(h12),
+    I: pad2(h12),
+    l: String(h12),
+    i: pad2(m),
+    s: pad2(s),
+    S: pad2(s),
+    f: '000000',
+    p: h % 24 < 12 ? 'AM' : 'PM',
+    r: `${pad2(h12)}:${pad2(m)}:${pad2(s)} ${h % 24 < 12 ? 'AM' : 'PM'}`,
+    T: `${pad2(h)}:${pad2(m)}:${pad2(s)}`,
+    '%': '%',
+  };
+  let out = seconds < 0 ? '-' : '';
+  for (let i = 0; i < format.length; i++) {
+    const ch = format[i]!;
+    if (ch !== '%' || i === format.length - 1) out += ch;
+    else {
+      const spec = format[++i]!;
+      const value = map[spec];
+      if (value === undefined && 'YyMmDdbcejUuVvWwXxaA'.includes(spec)) return null;
+      out += value ?? spec;
+    }
+  }
+  return out;
+}
+
+function regexpOf(pattern: V): RegExp | null {
+  try {
+    return new RegExp(text(pattern), 'iu');
+  } catch {
+    return null;
+  }
+}
+
+/** Date, time and string functions MySQL has and SQLite lacks. */
+const MORE_IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
+  quarter: dateFn((d) => Math.floor(d.getMonth() / 3) + 1),
+  time_to_sec: nullSafe((v) => timeSeconds(v)),
+  sec_to_time: nullSafe((n) => clampTime(int(n))),
+  makedate: nullSafe((year, day) => {
+    if (int(day) <= 0) return null;
+    return dateOnly(new Date(int(year), 0, int(day)));
+  }),
+  maketime: nullSafe((h, m, sec) => {
+    if (int(m) < 0 || int(m) > 59 || int(sec) < 0 || int(sec) >= 60) return null;
+    const sign = int(h) < 0 ? -1 : 1;
+    return clampTime(sign * (Math.abs(int(h)) * 3600 + int(m) * 60 + int(sec)));
+  }),
+  period_add: nullSafe((p, n) => {
+    const months = periodMonths(p) + int(n);
+    return Math.floor(months / 12) * 100 + (months % 12) + 1;
+  }),
+  period_diff: nullSafe((a, b) => periodMonths(a) - periodMonths(b)),
+  to_seconds: dateFn(
+    (d) => toDays(d) * 86400 + d.getHours() * 3600 + d.getMinutes() * 60 + d.getSeconds(),
+  ),
+  timestamp: (v, t) => {
+    const d = parseDatetime(v ?? null);
+    if (d === null) return null;
+    if (t === undefined) return formatDatetime(d);
+    const delta = isNull(t) ? null : timeSeconds(t);
+    return delta === null ? null : formatDatetime(new Date(d.getTime() + delta * 1000));
+  },
+  addtime: nullSafe((a, b) => addTime(a, b, 1)),
+  subtime: nullSafe((a, b) => addTime(a, b, -1)),
+  time_format: nullSafe((v, format) => timeFormat(v, text(format))),
+  bit_length: nullSafe((v) =>
+    v instanceof Uint8Array ? v.length * 8 : Buffer.byteLength(text(v), 'utf8') * 8,
+  ),
+  is_ipv4: (v) => (!isNull(v) && isIPv4(text(v)) ? 1 : 0),
+  is_ipv6: (v) => (!isNull(v) && isIPv6(text(v)) ? 1 : 0),
+  make_set: (bits, ...list) => {
+    if (isNull(bits)) return null;
+    const mask = BigInt.asUintN(64, BigInt(int(bits)));
+    return list
+      .filter((item, i) => !isNull(item) && ((mask >> BigInt(i)) & 1n) === 1n)
+      .map((item) => text(item))
+      .join(',');
+  },
+  export_set: (bits, on, off, separator, count) => {
+    if (isNull(bits) || isNull(on) || isNull(off)) return null;
+    const mask = BigInt.asUintN(64, BigInt(int(bits)));
+    const n = count === undefined || isNull(count) ? 64 : Math.max(0, Math.min(64, int(count)));
+    const parts: string[] = [];
+    for (let i = 0; i < n; i++) parts.push(text((mask >> BigInt(i)) & 1n ? on : off));
+    return parts.join(separator === undefined || isNull(separator) ? ',' : text(separator));
+  },
+  regexp_replace: nullSafe((s, pattern, replacement) => {
+    const re = regexpOf(pattern);
+    if (re === null) return null;
+    const global = new RegExp(re.source, 'giu');
+    return text(s).replace(global, () => text(replacement));
+  }),
+  regexp_instr: nullSafe((s, pattern) => {
+    const re = regexpOf(pattern);
+    if (re === null) return null;
+    const m = re.exec(text(s));
+    return m === null ? 0 : [...text(s).slice(0, m.index)].length + 1;
+  }),
+  regexp_substr: nullSafe((s, pattern) => {
+    const re = regexpOf(pattern);
+    if (re === null) return null;
+    return re.exec(text(s))?.[0] ?? '';
+  }),
+};
+
+/** JSON functions MySQL has and SQLite lacks (or spells differently). */
+const JSON_IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
+  json_set: (...args) => jsonWrite('set', args),
+  json_insert: (...args) => jsonWrite('insert', args),
+  json_replace: (...args) => jsonWrite('replace', args),
+  json_remove: (...args) => jsonRemove(args),
+  json_type: nullSafe((doc) => {
+    const d = jsonParse(doc);
+    if (d === undefined) return null;
+    if (d === null) return 'NULL';
+    if (Array.isArray(d)) return 'ARRAY';
+    if (typeof d === 'object') return 'OBJECT';
+    if (typeof d === 'boolean') return 'BOOLEAN';
+    if (typeof d === 'string') return 'STRING';
+    return Number.isInteger(d) && !/[.eE]/.test(text(doc)) ? 'INTEGER' : 'DOUBLE';
+  }),
+  json_depth: nullSafe((doc) => {
+    const d = jsonParse(doc);
+    return d === undefined ? null : jsonDepth(d);
+  }),
+  json_compact: nullSafe((doc) => {
+    const d = jsonParse(doc);
+    return d === undefined ? null : JSON.stringify(d);
+  }),
+  json_value: nullSafe((doc, path) => {
+    const steps = jsonPathSteps(text(path));
+    const d = jsonParse(doc);
+    if (steps === null || d === undefined) return null;
+    const found = jsonPathGet(d, text(path));
+    if (found === undefined || found === null || typeof found === 'object') return null;
+    return typeof found === 'string' ? found : JSON.stringify(found);
+  }),
+  json_query: nullSafe((doc, path) => {
+    const d = jsonParse(doc);
+    if (jsonPathSteps(text(path)) === null || d === undefined) return null;
+    const found = jsonPathGet(d, text(path));
+    return found !== null && typeof found === 'object' ? jsonText(found) : null;
+  }),
+  json_merge_patch: (...args) => {
+    if (args.length < 2) return null;
+    let out: unknown = jsonParse(args[0] ?? null);
+    for (const next of args.slice(1)) {
+      const patch = jsonParse(next);
+      if (out === undefined || patch === undefined) return null;
+      out = mergePatch(out, patch);
+    }
+    return out === undefined || out === null ? null : jsonText(out);
+  },
+  json_merge_preserve: (...args) => {
+    if (args.length < 2 || args.some(isNull)) return null;
+    let out: unknown = jsonParse(args[0]!);
+    for (const next of args.slice(1)) {
+      const other = jsonParse(next);
+      if (out === undefined || other === undefined) return null;
+      out = mergePreserve(out, other);
+    }
+    return jsonText(out);
+  },
+  json_array_append: (...args) => {
+    if (args.length < 3 || args.some((a, i) => i % 2 === 1 && isNull(a)) || isNull(args[0]!))
+      return null;
+    let doc = jsonParse(args[0]!);
+    for (let i = 1; i < args.length; i += 2) {
+      const steps = jsonPathSteps(text(args[i]!));
+      if (steps === null || doc === undefined) return null;
+      const value = jsonArgument(args[i + 1] ?? null);
+      const target = steps.length === 0 ? doc : jsonPathGet(doc, text(args[i]!));
+      if (target === undefined) continue;
+      const appended = Array.isArray(target) ? [...(target as unknown[]), value] : [target, value];
+      doc = jsonPut(doc, steps, appended, 'set');
+    }
+    return jsonText(doc);
+  },
+  json_array_insert: (...args) => {
+    if (args.length < 3 || args.some(isNull)) return null;
+    let doc = jsonParse(args[0]!);
+    for (let i = 1; i < args.length; i += 2) {
+      const steps = jsonPathSteps(text(args[i]!));
+      const at = steps?.at(-1);
+      if (steps === null || typeof at !== 'number' || doc === undefined) return null;
+      const parentPath = steps.slice(0, -1);
+      let parent: unknown = doc;
+      for (const step of parentPath)
+        parent = (parent as Record<string | number, unknown> | null)?.[step];
+      if (!Array.isArray(parent)) continue;
+      const list = [...(parent as unknown[])];
+      list.splice(Math.min(at, list.length), 0, jsonArgument(args[i + 1]!));
+      doc = jsonPut(doc, parentPath, list, 'set');
+    }
+    return jsonText(doc);
+  },
+  json_contains_path: (doc, mode, ...paths) => {
+    if (isNull(doc) || isNull(mode) || paths.some(isNull)) return null;
+    const d = jsonParse(doc);
+    const all = text(mode).toLowerCase();
+    if (d === undefined || (all !== 'one' && all !== 'all')) return null;
+    const found = paths.map((p) => jsonPathGet(d, text(p)) !== undefined);
+    return (all === 'one' ? found.some(Boolean) : found.every(Boolean)) ? 1 : 0;
+  },
+  json_search: (doc, mode, needle) => {
+    if (isNull(doc) || isNull(mode) || isNull(needle)) return null;
+    const d = jsonParse(doc);
+    if (d === undefined) return null;
+    const hits: string[] = [];
+    const walk = (value: unknown, path: string): void => {
+      if (typeof value === 'string' && value === text(needle)) hits.push(path);
+      else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`));
+      else if (value !== null && typeof value === 'object')
+        for (const [k, v] of Object.entries(value)) walk(v, `${path}.${k}`);
+    };
+    walk(d, '$');
+    if (hits.length === 0) return null;
+    const one = text(mode).toLowerCase() === 'one';
+    return one || hits.length === 1 ? JSON.stringify(hits[0]) : jsonText(hits);
+  },
+};
+
 const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
+  ...JSON_IMPLEMENTATIONS,
+  ...MORE_IMPLEMENTATIONS,
   now: (fsp) => formatDatetime(new Date(), isNull(fsp) ? 0 : int(fsp)),
   sysdate: (fsp) => formatDatetime(new Date(), isNull(fsp) ? 0 : int(fsp)),
   curdate: () => dateOnly(new Date()),
@@ -479,6 +878,22 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
         return d.getMinutes();
       case 'SECOND':
         return d.getSeconds();
+      case 'QUARTER':
+        return Math.floor(d.getMonth() / 3) + 1;
+      case 'YEAR_MONTH':
+        return d.getFullYear() * 100 + d.getMonth() + 1;
+      case 'DAY_HOUR':
+        return d.getDate() * 100 + d.getHours();
+      case 'DAY_MINUTE':
+        return (d.getDate() * 100 + d.getHours()) * 100 + d.getMinutes();
+      case 'DAY_SECOND':
+        return ((d.getDate() * 100 + d.getHours()) * 100 + d.getMinutes()) * 100 + d.getSeconds();
+      case 'HOUR_MINUTE':
+        return d.getHours() * 100 + d.getMinutes();
+      case 'HOUR_SECOND':
+        return (d.getHours() * 100 + d.getMinutes()) * 100 + d.getSeconds();
+      case 'MINUTE_SECOND':
+        return d.getMinutes() * 100 + d.getSeconds();
       default:
         return null;
     }

@@ -387,8 +387,16 @@ const DATETIME_FUNCTIONS = new Set([
   'CURRENT_TIMESTAMP',
   'LOCALTIME',
   'LOCALTIMESTAMP',
+  'TIMESTAMP',
 ]);
-const DATE_FUNCTIONS = new Set(['CURDATE', 'CURRENT_DATE', 'UTC_DATE', 'LAST_DAY', 'FROM_DAYS']);
+const DATE_FUNCTIONS = new Set([
+  'CURDATE',
+  'CURRENT_DATE',
+  'UTC_DATE',
+  'LAST_DAY',
+  'FROM_DAYS',
+  'MAKEDATE',
+]);
 const INT_FUNCTIONS = new Set([
   'COUNT',
   'LENGTH',
@@ -438,6 +446,18 @@ const INT_FUNCTIONS = new Set([
   'BIT_AND',
   'BIT_OR',
   'BIT_XOR',
+  'QUARTER',
+  'EXTRACT',
+  'PERIOD_ADD',
+  'PERIOD_DIFF',
+  'REGEXP_INSTR',
+  'JSON_CONTAINS_PATH',
+  'JSON_DEPTH',
+  'IS_IPV4',
+  'IS_IPV6',
+  'TIME_TO_SEC',
+  'TO_SECONDS',
+  'BIT_LENGTH',
 ]);
 const DOUBLE_FUNCTIONS = new Set([
   'RAND',
@@ -658,6 +678,15 @@ function castColumn(name: string, type: string, scale: number | null): ColumnDef
 // Integer functions whose type MariaDB fixes regardless of the arguments (Item_long_func and
 // its kin); the rest of INT_FUNCTIONS are LONGLONG.
 const LONG_FUNCTIONS = new Set([
+  'QUARTER',
+  'EXTRACT',
+  'PERIOD_ADD',
+  'PERIOD_DIFF',
+  'REGEXP_INSTR',
+  'JSON_CONTAINS_PATH',
+  'JSON_DEPTH',
+  'IS_IPV4',
+  'IS_IPV6',
   'LENGTH',
   'CHAR_LENGTH',
   'CHARACTER_LENGTH',

@@ -427,6 +427,40 @@ describe('result column types (MariaDB 10.11 sends the same; test/compat compare
   });
 });
 
+describe('functions as MariaDB answers them', () => {
+  async function one(sql: string): Promise<unknown[]> {
+    const [result] = await root.query({ sql, rowsAsArray: true, dateStrings: true });
+    return (result as unknown[][])[0]!;
+  }
+
+  test('JSON_SET, JSON_INSERT, JSON_REPLACE and JSON_REMOVE return the changed document', async () => {
+    assert.deepEqual(
+      await one(
+        `SELECT JSON_SET('{"a": 1}', '$.b', 2), JSON_INSERT('{"a": 1}', '$.a', 3, '$.c', 4), JSON_REPLACE('{"a": 1}', '$.a', 3, '$.c', 4), JSON_REMOVE('[1, 2, 3]', '$[1]')`,
+      ),
+      ['{"a": 1, "b": 2}', '{"a": 1, "c": 4}', '{"a": 3}', '[1, 3]'],
+    );
+  });
+
+  test('JSON_TYPE names types in capitals; JSON_DEPTH, JSON_MERGE_PATCH, JSON_CONTAINS_PATH exist', async () => {
+    assert.deepEqual(
+      await one(
+        `SELECT JSON_TYPE('{}'), JSON_TYPE('1'), JSON_TYPE('1.5'), JSON_DEPTH('[1, [2]]'), JSON_MERGE_PATCH('{"a": 1}', '{"a": null, "b": 2}'), JSON_CONTAINS_PATH('{"a": 1}', 'all', '$.a', '$.b')`,
+      ),
+      ['OBJECT', 'INTEGER', 'DOUBLE', 3, '{"b": 2}', 0],
+    );
+  });
+
+  test('time and period functions: SEC_TO_TIME, TIME_TO_SEC, QUARTER, PERIOD_ADD, TIMESTAMP, ADDTIME', async () => {
+    assert.deepEqual(
+      await one(
+        "SELECT SEC_TO_TIME(-3723), TIME_TO_SEC('01:02:03'), QUARTER('2024-12-05'), PERIOD_ADD(202401, 13), TIMESTAMP('2024-01-05', '10:00:00'), ADDTIME('2024-01-05 10:00:00', '01:30:00'), MAKE_SET(5, 'a', 'b', 'c')",
+      ),
+      ['-01:02:03', 3723, 4, 202502, '2024-01-05 10:00:00', '2024-01-05 11:30:00', 'a,c'],
+    );
+  });
+});
+
 describe('restart', () => {
   test('the catalog, the data and the users survive a restart', async () => {
     const { startNode: start, tempDir } = await import('../engine/node-fixture.js');
