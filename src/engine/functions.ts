@@ -370,6 +370,75 @@ function likeRegexp(pattern: string): RegExp | null {
   }
 }
 
+/**
+ * ROUND and TRUNCATE as MySQL computes them. An integer or a REAL (DECIMAL columns and literals
+ * reach SQLite as REALs) is rounded on its shortest decimal text, half away from zero — so
+ * ROUND(2.675, 2) is 2.68 and ROUND(1.005, 2) is 1.01, as on exact DECIMALs, where binary
+ * rounding gives 2.67 and 1.00. A string is a DOUBLE to MySQL and rounds half to even (rint).
+ */
+function roundTo(n: V, places: V | undefined, mode: 'round' | 'truncate'): V {
+  const d = places === undefined ? 0 : Math.max(-64, Math.min(30, int(places)));
+  if (typeof n === 'string' || n instanceof Uint8Array) {
+    const x = num(n);
+    const f = 10 ** d;
+    if (mode === 'truncate') return Math.trunc(x * f) / f;
+    const scaled = x * f;
+    const floor = Math.floor(scaled);
+    const diff = scaled - floor;
+    const even = diff === 0.5 ? (floor % 2 === 0 ? floor : floor + 1) : Math.round(scaled);
+    return even / f;
+  }
+  if (typeof n === 'bigint') return d >= 0 ? n : roundDecimalText(String(n), d, mode, true);
+  if (typeof n !== 'number' || !Number.isFinite(n)) return null;
+  const out = roundDecimalText(decimalString(n), d, mode, Number.isInteger(n));
+  return out;
+}
+
+/** The shortest decimal text of a double, without an exponent ('1e-7' → '0.0000001'). */
+function decimalString(n: number): string {
+  const text = String(n);
+  if (!/e/i.test(text)) return text;
+  return n.toFixed(Math.min(100, Math.max(0, -Math.floor(Math.log10(Math.abs(n))) + 17)));
+}
+
+/** Rounds decimal text to `d` places (negative: tens, hundreds, …) and returns a number. */
+function roundDecimalText(
+  text: string,
+  d: number,
+  mode: 'round' | 'truncate',
+  integer: boolean,
+): V {
+  const negative = text.startsWith('-');
+  const [whole = '0', fraction = ''] = text.replace('-', '').split('.');
+  const digits = whole + fraction.padEnd(Math.max(0, d), '0');
+  // The kept digits are digits[0, cut); the first dropped digit decides the rounding.
+  const cut = whole.length + d;
+  if (cut <= 0) {
+    const up = mode === 'round' && cut === 0 && Number(digits[0] ?? '0') >= 5;
+    const unit = 10n ** BigInt(-d);
+    const value = up ? unit : 0n;
+    return toNumber(negative && value !== 0n ? -value : value, 0, integer);
+  }
+  let kept = BigInt(digits.slice(0, cut) || '0');
+  if (mode === 'round' && Number(digits[cut] ?? '0') >= 5) kept += 1n;
+  if (d < 0) kept *= 10n ** BigInt(-d);
+  return toNumber(negative ? -kept : kept, Math.max(0, d), integer);
+}
+
+function toNumber(scaled: bigint, places: number, integer: boolean): V {
+  if (places === 0) {
+    if (
+      integer &&
+      (scaled > BigInt(Number.MAX_SAFE_INTEGER) || -scaled > BigInt(Number.MAX_SAFE_INTEGER))
+    )
+      return scaled;
+    return Number(scaled);
+  }
+  const sign = scaled < 0n ? '-' : '';
+  const digits = (scaled < 0n ? -scaled : scaled).toString().padStart(places + 1, '0');
+  return Number(`${sign}${digits.slice(0, -places)}.${digits.slice(-places)}`);
+}
+
 /** JSON text as MariaDB writes it: `{"a": 1, "b": [1, 2]}` (a space after `:` and `,`). */
 function jsonText(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(jsonText).join(', ')}]`;
@@ -1002,10 +1071,8 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
     const x = Math.sin(int(seed) + 1) * 10000;
     return x - Math.floor(x);
   },
-  truncate: nullSafe((n, d) => {
-    const f = 10 ** int(d);
-    return Math.trunc(num(n) * f) / f;
-  }),
+  round: (n, d) => (isNull(n) || (d !== undefined && isNull(d)) ? null : roundTo(n, d, 'round')),
+  truncate: nullSafe((n, d) => roundTo(n, d, 'truncate')),
   atan: nullSafe((y, x) => (x === undefined ? Math.atan(num(y)) : Math.atan2(num(y), num(x)))),
   cot: nullSafe((x) => 1 / Math.tan(num(x))),
   conv: nullSafe((n, from, to) => {

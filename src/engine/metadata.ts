@@ -652,6 +652,16 @@ function aggregateColumn(name: string, branches: readonly Expr[], scope: Scope):
   return integerColumn(name, Math.max(...known.map((c) => c.length)), unsigned);
 }
 
+/** The value of an integer literal (or its negation), else null. */
+function literalInteger(e: Expr): number | null {
+  if (e.kind === 'literal' && e.type === 'int') return Number(e.value);
+  if (e.kind === 'unary' && e.op === '-') {
+    const inner = literalInteger(e.operand);
+    return inner === null ? null : -inner;
+  }
+  return null;
+}
+
 function castColumn(name: string, type: string, scale: number | null): ColumnDef {
   switch (type) {
     case 'SIGNED':
@@ -768,6 +778,25 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
     }
     case 'AVG':
       return decimalColumn(name, 4);
+    case 'ROUND':
+    case 'TRUNCATE': {
+      // A DECIMAL rounds to a DECIMAL of as many places as asked (ROUND(2.5, 2) is 2.50).
+      const [arg, places] = e.args;
+      if (arg === undefined) return dynamicColumn(name);
+      const inner = exprColumn(name, arg, scope);
+      const d = places === undefined ? 0 : literalInteger(places);
+      if (inner.type === ColumnType.NEWDECIMAL && d !== null)
+        return decimalColumn(name, Math.max(0, Math.min(30, d)));
+      if (inner.type === ColumnType.VAR_STRING) return doubleColumn(name);
+      return {
+        ...inner,
+        flags: inner.flags & ~ColumnFlag.NOT_NULL,
+        orgName: undefined,
+        orgTable: undefined,
+        table: undefined,
+        schema: undefined,
+      } as ColumnDef;
+    }
     case 'MIN':
     case 'MAX':
     case 'IFNULL':
@@ -775,9 +804,7 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
     case 'NULLIF':
     case 'GREATEST':
     case 'LEAST':
-    case 'ABS':
-    case 'ROUND':
-    case 'TRUNCATE': {
+    case 'ABS': {
       const arg = e.args[0];
       if (arg === undefined) return dynamicColumn(name);
       const inner = exprColumn(name, arg, scope);

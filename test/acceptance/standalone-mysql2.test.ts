@@ -459,6 +459,15 @@ describe('functions as MariaDB answers them', () => {
       ['-01:02:03', 3723, 4, 202502, '2024-01-05 10:00:00', '2024-01-05 11:30:00', 'a,c'],
     );
   });
+
+  test('ROUND and TRUNCATE of DECIMALs are exact, half away from zero; of strings half to even', async () => {
+    assert.deepEqual(
+      await one(
+        "SELECT ROUND(2.675, 2), ROUND(1.005, 2), ROUND(-2.5), ROUND(123.456, -1), TRUNCATE(1.45, 1), ROUND(2.5, 2), ROUND('2.5')",
+      ),
+      ['2.68', '1.01', '-3', '120', '1.4', '2.50', 2],
+    );
+  });
 });
 
 describe('restart', () => {

@@ -74,6 +74,7 @@ function reusable(c: CompatCase): boolean {
 export class CaseRunner {
   private connection: mysql.Connection | null = null;
   private admin: mysql.Connection | null = null;
+  private binary = false;
   private setupKey: string | null = null;
 
   constructor(
@@ -144,7 +145,8 @@ export class CaseRunner {
       bigNumberStrings: true,
       dateStrings: true,
       rowsAsArray: true,
-      typeCast,
+      typeCast: (field: mysql.TypeCastField, next: () => unknown) =>
+        this.binary ? next() : typeCast(field),
     });
   }
 
@@ -169,7 +171,7 @@ export class CaseRunner {
       const [result, fields] =
         typeof step === 'string' || !('params' in step)
           ? await c.query({ sql: stepText(step), timeout: STATEMENT_TIMEOUT_MS })
-          : await c.execute({ sql: step.sql, timeout: STATEMENT_TIMEOUT_MS }, step.params as never);
+          : await this.execute(c, step.sql, step.params);
       answer = describe(result, fields);
       if (typeof step !== 'string' && 'typesOnly' in step) answer = { fields: answer.fields };
     } catch (error) {
@@ -182,6 +184,20 @@ export class CaseRunner {
       answer = { error: errno };
     }
     return { ...answer, warnings: await this.warnings() };
+  }
+
+  /** A prepared statement; its binary rows are decoded by mysql2, not read as raw text. */
+  private async execute(
+    c: mysql.Connection,
+    sql: string,
+    params: readonly unknown[],
+  ): Promise<[unknown, unknown]> {
+    this.binary = true;
+    try {
+      return await c.execute({ sql, timeout: STATEMENT_TIMEOUT_MS }, params as never);
+    } finally {
+      this.binary = false;
+    }
   }
 
   private async warnings(): Promise<string[]> {

@@ -270,7 +270,6 @@ const INFO = [
   "USER() LIKE 'root@%'",
   'CURRENT_USER()',
   'ROW_COUNT()',
-  'FOUND_ROWS()',
   'LAST_INSERT_ID()',
   'LAST_INSERT_ID(42), LAST_INSERT_ID()',
   'CONNECTION_ID() > 0',
