@@ -113,6 +113,51 @@ function toDays(d: Date): number {
   return Math.round(utc / 86400000) + 719528;
 }
 
+// MySQL's week numbering (sql/sql_time.cc calc_week): the behaviour bits a WEEK() mode maps to.
+const WEEK_MONDAY_FIRST = 1;
+const WEEK_YEAR = 2;
+const WEEK_FIRST_WEEKDAY = 4;
+
+function daysInYear(year: number): number {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 366 : 365;
+}
+
+/** WEEK()'s mode (0–7) as calc_week's behaviour bits. */
+function weekMode(mode: number): number {
+  let behaviour = mode & 7;
+  if ((behaviour & WEEK_MONDAY_FIRST) === 0) behaviour ^= WEEK_FIRST_WEEKDAY;
+  return behaviour;
+}
+
+/** [week, year the week belongs to] of a date, as MySQL's calc_week computes them. */
+function calcWeek(d: Date, behaviour: number): [number, number] {
+  const daynr = toDays(d);
+  let firstDaynr = toDays(new Date(d.getFullYear(), 0, 1));
+  const mondayFirst = (behaviour & WEEK_MONDAY_FIRST) !== 0;
+  let weekYear = (behaviour & WEEK_YEAR) !== 0;
+  const firstWeekday = (behaviour & WEEK_FIRST_WEEKDAY) !== 0;
+  let weekday = (firstDaynr + 5 + (mondayFirst ? 0 : 1)) % 7;
+  let year = d.getFullYear();
+  if (d.getMonth() === 0 && d.getDate() <= 7 - weekday) {
+    if (!weekYear && ((firstWeekday && weekday !== 0) || (!firstWeekday && weekday >= 4)))
+      return [0, year];
+    weekYear = true;
+    year--;
+    const days = daysInYear(year);
+    firstDaynr -= days;
+    weekday = (weekday + 53 * 7 - days) % 7;
+  }
+  const days =
+    (firstWeekday && weekday !== 0) || (!firstWeekday && weekday >= 4)
+      ? daynr - (firstDaynr + (7 - weekday))
+      : daynr - (firstDaynr - weekday);
+  if (weekYear && days >= 52 * 7) {
+    weekday = (weekday + daysInYear(year)) % 7;
+    if ((!firstWeekday && weekday < 4) || (firstWeekday && weekday === 0)) return [1, year + 1];
+  }
+  return [Math.floor(days / 7) + 1, year];
+}
+
 function dateFormat(d: Date, format: string): string {
   let out = '';
   for (let i = 0; i < format.length; i++) {
@@ -167,6 +212,24 @@ function dateFormat(d: Date, format: string): string {
         break;
       case 'p':
         out += h < 12 ? 'AM' : 'PM';
+        break;
+      case 'U':
+        out += pad2(calcWeek(d, WEEK_FIRST_WEEKDAY)[0]);
+        break;
+      case 'u':
+        out += pad2(calcWeek(d, WEEK_MONDAY_FIRST)[0]);
+        break;
+      case 'V':
+        out += pad2(calcWeek(d, WEEK_YEAR | WEEK_FIRST_WEEKDAY)[0]);
+        break;
+      case 'v':
+        out += pad2(calcWeek(d, WEEK_YEAR | WEEK_MONDAY_FIRST)[0]);
+        break;
+      case 'X':
+        out += String(calcWeek(d, WEEK_YEAR | WEEK_FIRST_WEEKDAY)[1]).padStart(4, '0');
+        break;
+      case 'x':
+        out += String(calcWeek(d, WEEK_YEAR | WEEK_MONDAY_FIRST)[1]).padStart(4, '0');
         break;
       case 'W':
         out += DAY_NAMES[d.getDay()];
@@ -868,11 +931,18 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
   dayofweek: dateFn((d) => d.getDay() + 1),
   dayofyear: dateFn(dayOfYear),
   weekday: dateFn((d) => (d.getDay() + 6) % 7),
-  week: dateFn((d) => {
-    const first = new Date(d.getFullYear(), 0, 1);
-    const firstSunday = (7 - first.getDay()) % 7;
-    return Math.floor((dayOfYear(d) - 1 - firstSunday + 7) / 7);
-  }),
+  week: (v, mode) => {
+    const d = parseDatetime(v ?? null);
+    if (d === null || (mode !== undefined && isNull(mode))) return null;
+    return calcWeek(d, weekMode(mode === undefined ? 0 : int(mode)))[0];
+  },
+  yearweek: (v, mode) => {
+    const d = parseDatetime(v ?? null);
+    if (d === null || (mode !== undefined && isNull(mode))) return null;
+    const [week, year] = calcWeek(d, weekMode(mode === undefined ? 0 : int(mode)) | WEEK_YEAR);
+    return year * 100 + week;
+  },
+  weekofyear: dateFn((d) => calcWeek(d, weekMode(3))[0]),
   hour: (v) => (isNull(v) ? null : (timeParts(v)?.[0] ?? null)),
   minute: (v) => (isNull(v) ? null : (timeParts(v)?.[1] ?? null)),
   second: (v) => (isNull(v) ? null : (timeParts(v)?.[2] ?? null)),

@@ -80,6 +80,9 @@ export function columnOfTable(
 /** Type code, length, flags, decimals and charset of a MySQL data type. */
 export function typeColumn(name: string, type: DataType, flagsIn = 0): ColumnDef {
   let flags = flagsIn;
+  // MariaDB flags YEAR, BIT and TIMESTAMP columns UNSIGNED (YEAR also ZEROFILL).
+  if (type.name === 'YEAR') flags |= ColumnFlag.UNSIGNED | ColumnFlag.ZEROFILL;
+  if (type.name === 'BIT' || type.name === 'TIMESTAMP') flags |= ColumnFlag.UNSIGNED;
   const int = INT_TYPES[type.name];
   if (int !== undefined) {
     flags |= ColumnFlag.NUM;
@@ -447,6 +450,8 @@ const INT_FUNCTIONS = new Set([
   'BIT_OR',
   'BIT_XOR',
   'QUARTER',
+  'YEARWEEK',
+  'WEEKOFYEAR',
   'EXTRACT',
   'PERIOD_ADD',
   'PERIOD_DIFF',
@@ -689,6 +694,8 @@ function castColumn(name: string, type: string, scale: number | null): ColumnDef
 // its kin); the rest of INT_FUNCTIONS are LONGLONG.
 const LONG_FUNCTIONS = new Set([
   'QUARTER',
+  'YEARWEEK',
+  'WEEKOFYEAR',
   'EXTRACT',
   'PERIOD_ADD',
   'PERIOD_DIFF',

@@ -468,6 +468,17 @@ describe('functions as MariaDB answers them', () => {
       ['2.68', '1.01', '-3', '120', '1.4', '2.50', 2],
     );
   });
+
+  test('WEEK in its eight modes, YEARWEEK and DATE_FORMAT %U %u %V %v %X %x number weeks as MySQL', async () => {
+    const modes = [0, 1, 2, 3, 4, 5, 6, 7].map((m) => `WEEK('2021-01-03', ${m})`).join(', ');
+    assert.deepEqual(await one(`SELECT ${modes}`), [1, 0, 1, 53, 1, 0, 1, 52]);
+    assert.deepEqual(
+      await one(
+        "SELECT YEARWEEK('2021-01-03'), WEEKOFYEAR('2021-01-03'), DATE_FORMAT('2021-01-03', '%U %u %V %v %X %x')",
+      ),
+      [202101, 53, '01 00 01 53 2021 2020'],
+    );
+  });
 });
 
 describe('restart', () => {
