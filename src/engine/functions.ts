@@ -709,8 +709,69 @@ function regexpOf(pattern: V): RegExp | null {
   }
 }
 
+/** SOUNDEX as MySQL computes it: the first letter, then the codes of the others, at least 4. */
+function soundex(s: string): string {
+  const codes: Record<string, string> = {};
+  for (const [letters, code] of [
+    ['BFPV', '1'],
+    ['CGJKQSXZ', '2'],
+    ['DT', '3'],
+    ['L', '4'],
+    ['MN', '5'],
+    ['R', '6'],
+  ] as const)
+    for (const letter of letters) codes[letter] = code;
+  const letters = [...s.toUpperCase()].filter((c) => /[A-Z]/.test(c));
+  if (letters.length === 0) return '';
+  let out = letters[0]!;
+  let last = codes[out] ?? '';
+  for (const c of letters.slice(1)) {
+    const code = codes[c] ?? '';
+    if (code !== '' && code !== last) out += code;
+    if (c !== 'H' && c !== 'W') last = code;
+  }
+  return out.padEnd(4, '0');
+}
+
 /** Date, time and string functions MySQL has and SQLite lacks. */
 const MORE_IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
+  ascii: nullSafe((v) => {
+    const bytes = v instanceof Uint8Array ? v : Buffer.from(text(v), 'utf8');
+    return bytes.length === 0 ? 0 : bytes[0]!;
+  }),
+  // ORD of a multibyte character is its bytes as one big-endian number (MySQL's rule).
+  ord: nullSafe((v) => {
+    const first = [...text(v)][0];
+    if (first === undefined) return 0;
+    return [...Buffer.from(first, 'utf8')].reduce((acc, b) => acc * 256 + b, 0);
+  }),
+  quote: (v) => {
+    if (isNull(v)) return 'NULL';
+    const escapes: Record<string, string> = {
+      '\\': '\\\\',
+      "'": "\\'",
+      '\0': '\\0',
+      '\u001a': '\\Z',
+    };
+    return `'${[...text(v)].map((c) => escapes[c] ?? c).join('')}'`;
+  },
+  to_base64: nullSafe((v) =>
+    (v instanceof Uint8Array ? Buffer.from(v) : Buffer.from(text(v), 'utf8')).toString('base64'),
+  ),
+  from_base64: nullSafe((v) => {
+    const t = text(v);
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(t.replace(/\s/g, ''))) return null;
+    return Buffer.from(t, 'base64').toString('utf8');
+  }),
+  soundex: nullSafe((v) => soundex(text(v))),
+  insert: nullSafe((s, pos, length, replacement) => {
+    const chars = [...text(s)];
+    const at = int(pos);
+    if (at < 1 || at > chars.length) return text(s);
+    const n = Math.max(0, Math.min(int(length) < 0 ? chars.length : int(length), chars.length));
+    return [...chars.slice(0, at - 1), text(replacement), ...chars.slice(at - 1 + n)].join('');
+  }),
+  benchmark: () => 0,
   quarter: dateFn((d) => Math.floor(d.getMonth() / 3) + 1),
   time_to_sec: nullSafe((v) => timeSeconds(v)),
   sec_to_time: nullSafe((n) => clampTime(int(n))),

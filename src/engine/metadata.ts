@@ -449,6 +449,9 @@ const INT_FUNCTIONS = new Set([
   'BIT_AND',
   'BIT_OR',
   'BIT_XOR',
+  'JSON_VALID',
+  'JSON_CONTAINS',
+  'BENCHMARK',
   'QUARTER',
   'YEARWEEK',
   'WEEKOFYEAR',
@@ -693,6 +696,10 @@ function castColumn(name: string, type: string, scale: number | null): ColumnDef
 // Integer functions whose type MariaDB fixes regardless of the arguments (Item_long_func and
 // its kin); the rest of INT_FUNCTIONS are LONGLONG.
 const LONG_FUNCTIONS = new Set([
+  'JSON_VALID',
+  'JSON_CONTAINS',
+  'BENCHMARK',
+  'ORD',
   'QUARTER',
   'YEARWEEK',
   'WEEKOFYEAR',
@@ -770,6 +777,7 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
   if ((fn === 'MIN' || fn === 'MAX') && e.args[0] !== undefined && e.args[0].kind !== 'column') {
     if (isIntegerType(exprColumn(name, e.args[0], scope).type)) return bigintColumn(name);
   }
+  if (fn === 'MOD' && e.args.length === 2) return numericOf(name, '%', e.args, scope);
   if (fn === 'IF' || fn === 'IFNULL' || fn === 'COALESCE')
     return aggregateColumn(name, fn === 'IF' ? e.args.slice(1) : e.args, scope);
   if (DOUBLE_FUNCTIONS.has(fn)) return doubleColumn(name);

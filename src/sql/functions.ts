@@ -42,8 +42,6 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, string>> = {
   INSTR: 'instr',
   UNHEX: 'unhex',
   CHAR: 'char',
-  ORD: 'unicode',
-  ASCII: 'unicode',
   GREATEST: 'max',
   LEAST: 'min',
   COUNT: 'count',
@@ -56,7 +54,6 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, string>> = {
   JSON_ARRAY: 'json_array',
   JSON_VALID: 'json_valid',
   RANDOM_BYTES: 'randomblob',
-  QUOTE: 'quote',
 };
 
 /** MySQL functions implemented as SQLite user functions `mysql_<lower-case name>`. */
@@ -162,6 +159,14 @@ const USER_FUNCTION_SOURCES = [
   'JSON_CONTAINS_PATH',
   'JSON_SEARCH',
   'QUARTER',
+  'ASCII',
+  'ORD',
+  'QUOTE',
+  'TO_BASE64',
+  'FROM_BASE64',
+  'SOUNDEX',
+  'INSERT',
+  'BENCHMARK',
   'YEARWEEK',
   'WEEKOFYEAR',
   'TIME_TO_SEC',

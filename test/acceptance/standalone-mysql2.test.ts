@@ -479,6 +479,15 @@ describe('functions as MariaDB answers them', () => {
       [202101, 53, '01 00 01 53 2021 2020'],
     );
   });
+
+  test('string functions: ASCII, ORD of a multibyte character, QUOTE, TO_BASE64, SOUNDEX, INSERT', async () => {
+    assert.deepEqual(
+      await one(
+        "SELECT ASCII(''), ORD('é'), QUOTE('it''s'), TO_BASE64('abc'), FROM_BASE64('YWJj'), SOUNDEX('Robert'), INSERT('Quadratic', 3, 4, 'What')",
+      ),
+      [0, 50089, "'it\\'s'", 'YWJj', 'abc', 'R163', 'QuWhattic'],
+    );
+  });
 });
 
 describe('restart', () => {
