@@ -278,44 +278,82 @@ function dateFormat(d: Date, format: string): string {
   return out;
 }
 
+// The parts of a composite interval unit, most significant first ('1 2:3:4' DAY_SECOND).
+const COMPOSITE_UNITS: Readonly<Record<string, readonly string[]>> = {
+  YEAR_MONTH: ['YEAR', 'MONTH'],
+  DAY_HOUR: ['DAY', 'HOUR'],
+  DAY_MINUTE: ['DAY', 'HOUR', 'MINUTE'],
+  DAY_SECOND: ['DAY', 'HOUR', 'MINUTE', 'SECOND'],
+  HOUR_MINUTE: ['HOUR', 'MINUTE'],
+  HOUR_SECOND: ['HOUR', 'MINUTE', 'SECOND'],
+  MINUTE_SECOND: ['MINUTE', 'SECOND'],
+};
+
+/** Adds n months keeping the day, or the month's last day when it has fewer (MySQL's rule). */
+function addMonths(d: Date, n: number): void {
+  const day = d.getDate();
+  d.setDate(1);
+  d.setMonth(d.getMonth() + n);
+  const last = new Date(d.getFullYear(), d.getMonth() + 1, 0).getDate();
+  d.setDate(Math.min(day, last));
+}
+
+function addUnit(d: Date, unit: string, n: number): boolean {
+  switch (unit) {
+    case 'MICROSECOND':
+      d.setMilliseconds(d.getMilliseconds() + n / 1000);
+      return true;
+    case 'SECOND':
+      d.setMilliseconds(d.getMilliseconds() + n * 1000);
+      return true;
+    case 'MINUTE':
+      d.setMinutes(d.getMinutes() + n);
+      return true;
+    case 'HOUR':
+      d.setHours(d.getHours() + n);
+      return true;
+    case 'DAY':
+      d.setDate(d.getDate() + n);
+      return true;
+    case 'WEEK':
+      d.setDate(d.getDate() + 7 * n);
+      return true;
+    case 'MONTH':
+      addMonths(d, n);
+      return true;
+    case 'QUARTER':
+      addMonths(d, 3 * n);
+      return true;
+    case 'YEAR':
+      addMonths(d, 12 * n);
+      return true;
+    default:
+      return false;
+  }
+}
+
 function addInterval(v: V, amount: V, unit: V, sign: number): V {
   const d = parseDatetime(v);
   if (d === null || isNull(amount)) return null;
   const u = text(unit);
-  const n = num(amount) * sign;
-  switch (u) {
-    case 'MICROSECOND':
-      d.setMilliseconds(d.getMilliseconds() + n / 1000);
-      break;
-    case 'SECOND':
-      d.setSeconds(d.getSeconds() + n);
-      break;
-    case 'MINUTE':
-      d.setMinutes(d.getMinutes() + n);
-      break;
-    case 'HOUR':
-      d.setHours(d.getHours() + n);
-      break;
-    case 'DAY':
-      d.setDate(d.getDate() + n);
-      break;
-    case 'WEEK':
-      d.setDate(d.getDate() + 7 * n);
-      break;
-    case 'MONTH':
-      d.setMonth(d.getMonth() + n);
-      break;
-    case 'QUARTER':
-      d.setMonth(d.getMonth() + 3 * n);
-      break;
-    case 'YEAR':
-      d.setFullYear(d.getFullYear() + n);
-      break;
-    default:
-      return null;
+  const parts = COMPOSITE_UNITS[u];
+  if (parts !== undefined) {
+    // '1:30' HOUR_MINUTE: the values fill the units from the least significant end.
+    const values = (text(amount).match(/\d+/g) ?? []).map(Number);
+    if (values.length === 0 || values.length > parts.length) return null;
+    const negative = text(amount).trim().startsWith('-') ? -1 : 1;
+    const units = parts.slice(parts.length - values.length);
+    units.forEach((part, i) => addUnit(d, part, values[i]! * negative * sign));
+  } else {
+    // Whole units take the value rounded (INTERVAL 1.5 DAY is 2 days); seconds keep fractions.
+    const raw = num(amount);
+    const whole =
+      u === 'SECOND' || u === 'MICROSECOND' ? raw : Math.sign(raw) * Math.round(Math.abs(raw));
+    if (!addUnit(d, u, whole * sign)) return null;
   }
-  const withTime = hasTime(v) || !['DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR'].includes(u);
-  return withTime ? formatDatetime(d) : dateOnly(d);
+  const withTime =
+    hasTime(v) || !['DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR', 'YEAR_MONTH'].includes(u);
+  return withTime ? formatDatetime(d, d.getMilliseconds() === 0 ? 0 : 6) : dateOnly(d);
 }
 
 function hash(algorithm: string, v: V): V {

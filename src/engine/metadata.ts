@@ -537,6 +537,10 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
       if (BIT_OPERATORS.has(e.op)) return integerColumn(name, 21, true);
       if (e.op === 'DIV') return integerColumn(name, exprColumn('', e.left, scope).length);
       if (e.op === '/') return decimalColumn(name, 4);
+      if ((e.op === '+' || e.op === '-') && e.right.kind === 'interval')
+        return temporalSumColumn(name, exprColumn('', e.left, scope), e.right.unit);
+      if (e.op === '+' && e.left.kind === 'interval')
+        return temporalSumColumn(name, exprColumn('', e.right, scope), e.left.unit);
       return numericOf(name, e.op, [e.left, e.right], scope);
     case 'unary':
       if (e.op === 'NOT') return booleanColumn(name);
@@ -658,6 +662,22 @@ function aggregateColumn(name: string, branches: readonly Expr[], scope: Scope):
     return decimalColumn(name, Math.max(...known.map((c) => c.decimals)));
   const unsigned = known.every((c) => (c.flags & ColumnFlag.UNSIGNED) !== 0);
   return integerColumn(name, Math.max(...known.map((c) => c.length)), unsigned);
+}
+
+const DATE_UNITS = new Set(['DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR', 'YEAR_MONTH']);
+
+/**
+ * A date plus an interval, as MariaDB types it: a DATE stays a DATE for whole days, months and
+ * years and becomes a DATETIME otherwise; DATETIME and TIME stay themselves; anything else
+ * (a string) is a fixed-length STRING.
+ */
+function temporalSumColumn(name: string, date: ColumnDef, unit: string): ColumnDef {
+  if (date.type === ColumnType.DATE)
+    return DATE_UNITS.has(unit) ? dateColumn(name) : datetimeColumn(name);
+  if (date.type === ColumnType.DATETIME || date.type === ColumnType.TIMESTAMP)
+    return datetimeColumn(name);
+  if (date.type === ColumnType.TIME) return timeColumn(name);
+  return { ...textColumn(name, 29), type: ColumnType.STRING };
 }
 
 /** The value of an integer literal (or its negation), else null. */
@@ -850,8 +870,19 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
     case 'DATE_ADD':
     case 'DATE_SUB':
     case 'ADDDATE':
-    case 'SUBDATE':
-      return textColumn(name, 26);
+    case 'SUBDATE': {
+      const [date, interval] = e.args;
+      if (date === undefined) return dynamicColumn(name);
+      const unit = interval?.kind === 'interval' ? interval.unit : 'DAY';
+      return temporalSumColumn(name, exprColumn('', date, scope), unit);
+    }
+    case 'ADDTIME':
+    case 'SUBTIME': {
+      const arg = e.args[0];
+      return arg === undefined
+        ? dynamicColumn(name)
+        : temporalSumColumn(name, exprColumn('', arg, scope), 'SECOND');
+    }
     default:
       return textColumn(name);
   }

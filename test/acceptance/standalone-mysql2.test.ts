@@ -488,6 +488,23 @@ describe('functions as MariaDB answers them', () => {
       [0, 50089, "'it\\'s'", 'YWJj', 'abc', 'R163', 'QuWhattic'],
     );
   });
+
+  test('interval arithmetic keeps the month end, reads composite units and rounds whole units', async () => {
+    assert.deepEqual(
+      await one(
+        "SELECT DATE_ADD('2024-01-31', INTERVAL 1 MONTH), DATE_SUB('2024-03-31', INTERVAL 1 MONTH), DATE_ADD('2024-02-29', INTERVAL 1 YEAR), DATE_ADD('2024-01-05', INTERVAL '1-2' YEAR_MONTH), DATE_ADD('2024-01-05 10:00:00', INTERVAL '1:30' HOUR_MINUTE), DATE_ADD('2024-01-05', INTERVAL 1.5 DAY), DATE('2024-01-05') + INTERVAL 1 DAY",
+      ),
+      [
+        '2024-02-29',
+        '2024-02-29',
+        '2025-02-28',
+        '2025-03-05',
+        '2024-01-05 11:30:00',
+        '2024-01-07',
+        '2024-01-06',
+      ],
+    );
+  });
 });
 
 describe('restart', () => {

@@ -181,6 +181,9 @@ export class CaseRunner {
         await this.close();
         return { error: -1, warnings: [(error as Error).message] };
       }
+      // COMPAT_DEBUG=1 prints the message of each internal error (1105), which hides a bug.
+      if (errno === 1105 && process.env['COMPAT_DEBUG'] === '1')
+        console.error(`compat: 1105 on port ${this.port}: ${(error as Error).message}`);
       answer = { error: errno };
     }
     return { ...answer, warnings: await this.warnings() };
