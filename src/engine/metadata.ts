@@ -80,6 +80,9 @@ export function columnOfTable(
 /** Type code, length, flags, decimals and charset of a MySQL data type. */
 export function typeColumn(name: string, type: DataType, flagsIn = 0): ColumnDef {
   let flags = flagsIn;
+  // MariaDB flags YEAR, BIT and TIMESTAMP columns UNSIGNED (YEAR also ZEROFILL).
+  if (type.name === 'YEAR') flags |= ColumnFlag.UNSIGNED | ColumnFlag.ZEROFILL;
+  if (type.name === 'BIT' || type.name === 'TIMESTAMP') flags |= ColumnFlag.UNSIGNED;
   const int = INT_TYPES[type.name];
   if (int !== undefined) {
     flags |= ColumnFlag.NUM;
@@ -267,6 +270,25 @@ export const dateColumn = (name: string): ColumnDef =>
   column(name, ColumnType.DATE, 10, ColumnFlag.BINARY, 0, Charset.BINARY);
 export const blobColumn = (name: string): ColumnDef =>
   column(name, ColumnType.BLOB, 65535, ColumnFlag.BLOB | ColumnFlag.BINARY, 0, Charset.BINARY);
+/**
+ * An integer expression's column: LONG when at most 9 characters wide, else LONGLONG — MariaDB's
+ * rule (Type_handler::type_handler_long_or_longlong), so `SELECT 1 + 1` is LONG and `SELECT
+ * COUNT(*)` LONGLONG. The width bounds the value, so a LONG never carries more than 32 bits.
+ */
+export function integerColumn(name: string, length: number, unsigned = false): ColumnDef {
+  const flags = ColumnFlag.NUM | ColumnFlag.BINARY | (unsigned ? ColumnFlag.UNSIGNED : 0);
+  const type = length <= INT32_WIDTH_MAX ? ColumnType.LONG : ColumnType.LONGLONG;
+  return column(name, type, Math.max(1, length), flags, 0, Charset.BINARY);
+}
+const INT32_WIDTH_MAX = 9;
+const INT64_MAX = 9223372036854775807n;
+/** A predicate's column (=, IS NULL, LIKE, AND, …): LONG, one character wide. */
+const booleanColumn = (name: string): ColumnDef => integerColumn(name, 1);
+export const timeColumn = (name: string): ColumnDef =>
+  column(name, ColumnType.TIME, 10, ColumnFlag.BINARY, 0, Charset.BINARY);
+/** GROUP_CONCAT's column: a text BLOB, as MariaDB sends it (group_concat_max_len > 512). */
+const groupConcatColumn = (name: string): ColumnDef =>
+  column(name, ColumnType.BLOB, 1_048_576 * UTF8MB4_BYTES, 0, 0, Charset.UTF8MB4_GENERAL_CI);
 /** A column whose type is only known from its values (decided on the first row). */
 export const dynamicColumn = (name: string): ColumnDef =>
   column(name, ColumnType.NULL, 0, 0, 0, Charset.BINARY);
@@ -444,6 +466,7 @@ const DATETIME_FUNCTIONS = new Set([
   'LOCALTIME',
   'LOCALTIMESTAMP',
   'CONVERT_TZ',
+  'TIMESTAMP',
 ]);
 const DATE_FUNCTIONS = new Set([
   'CURDATE',
@@ -509,6 +532,18 @@ const INT_FUNCTIONS = new Set([
   'QUARTER',
   'YEARWEEK',
   'REGEXP_INSTR',
+  'JSON_VALID',
+  'JSON_CONTAINS',
+  'BENCHMARK',
+  'WEEKOFYEAR',
+  'EXTRACT',
+  'PERIOD_ADD',
+  'PERIOD_DIFF',
+  'JSON_CONTAINS_PATH',
+  'JSON_DEPTH',
+  'IS_IPV4',
+  'IS_IPV6',
+  'TO_SECONDS',
   'BIT_LENGTH',
 ]);
 const DOUBLE_FUNCTIONS = new Set([
@@ -552,7 +587,12 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
     case 'literal':
       switch (e.type) {
         case 'int':
-        case 'bool':
+        case 'bool': {
+          const text = e.type === 'bool' ? '1' : (e.value ?? '');
+          const unsigned = /^\d+$/.test(text) && BigInt(text) > INT64_MAX;
+          const c = integerColumn(name, text.length, unsigned);
+          return { ...c, flags: c.flags | ColumnFlag.NOT_NULL };
+        }
         case 'bit':
           return {
             ...bigintColumn(name),
@@ -572,33 +612,24 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
       }
       break;
     case 'binary':
-      if (
-        [
-          '=',
-          '<=>',
-          '<>',
-          '<',
-          '<=',
-          '>',
-          '>=',
-          'AND',
-          'OR',
-          'XOR',
-          'DIV',
-          'MOD',
-          '|',
-          '&',
-          '<<',
-          '>>',
-          '^',
-        ].includes(e.op)
-      )
-        return bigintColumn(name);
+      if (PREDICATE_OPERATORS.has(e.op)) return booleanColumn(name);
+      if (BIT_OPERATORS.has(e.op)) return integerColumn(name, 21, true);
+      if (e.op === 'DIV') return integerColumn(name, exprColumn('', e.left, scope).length);
       if (e.op === '/') return decimalColumn(name, 4);
-      return numericOf(name, [e.left, e.right], scope);
+      if ((e.op === '+' || e.op === '-') && e.right.kind === 'interval')
+        return temporalSumColumn(name, exprColumn('', e.left, scope), e.right.unit);
+      if (e.op === '+' && e.left.kind === 'interval')
+        return temporalSumColumn(name, exprColumn('', e.right, scope), e.left.unit);
+      return numericOf(name, e.op, [e.left, e.right], scope);
     case 'unary':
-      if (e.op === 'NOT' || e.op === '~') return bigintColumn(name);
+      if (e.op === 'NOT') return booleanColumn(name);
+      if (e.op === '~') return integerColumn(name, 21, true);
       if (e.op === 'BINARY') return blobColumn(name);
+      if (e.op === '-') {
+        const inner = exprColumn(name, e.operand, scope);
+        if (!isIntegerType(inner.type)) return inner;
+        return integerColumn(name, inner.length + 1);
+      }
       return exprColumn(name, e.operand, scope);
     case 'is':
     case 'between':
@@ -608,9 +639,16 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
     case 'regexp':
     case 'exists':
     case 'quantified':
-      return bigintColumn(name);
-    case 'cast':
-      return castColumn(name, e.type.name, e.type.scale);
+      return booleanColumn(name);
+    case 'cast': {
+      if (e.type.name !== 'SIGNED' && e.type.name !== 'UNSIGNED')
+        return castColumn(name, e.type.name, e.type.scale);
+      const inner = exprColumn('', e.operand, scope);
+      const unsigned = e.type.name === 'UNSIGNED';
+      return isIntegerType(inner.type)
+        ? integerColumn(name, inner.length, unsigned)
+        : integerColumn(name, 21, unsigned);
+    }
     case 'call':
       return callColumn(name, e, scope);
     case 'subquery': {
@@ -619,7 +657,7 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
     }
     case 'case': {
       const branches = [...e.whens.map((w) => w.then), ...(e.otherwise ? [e.otherwise] : [])];
-      return branches[0] === undefined ? dynamicColumn(name) : exprColumn(name, branches[0], scope);
+      return aggregateColumn(name, branches, scope);
     }
     case 'collate':
     case 'convert_using':
@@ -630,15 +668,105 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
   return dynamicColumn(name);
 }
 
-function numericOf(name: string, operands: readonly Expr[], scope: Scope): ColumnDef {
+const PREDICATE_OPERATORS = new Set([
+  '=',
+  '<=>',
+  '<>',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'AND',
+  'OR',
+  'XOR',
+]);
+const BIT_OPERATORS = new Set(['|', '&', '<<', '>>', '^']);
+
+function numericOf(name: string, op: string, operands: readonly Expr[], scope: Scope): ColumnDef {
   const columns = operands.map((o) => exprColumn('', o, scope));
   if (columns.some((c) => c.type === ColumnType.DOUBLE || c.type === ColumnType.FLOAT))
     return doubleColumn(name);
   if (columns.some((c) => c.type === ColumnType.NEWDECIMAL))
     return decimalColumn(name, Math.max(...columns.map((c) => c.decimals)));
   if (columns.some((c) => c.type === ColumnType.NULL)) return dynamicColumn(name);
-  if (columns.every((c) => isIntegerType(c.type))) return bigintColumn(name);
+  if (columns.every((c) => isIntegerType(c.type))) {
+    // MariaDB's widths: a sum or difference is one wider than its widest operand, a product as
+    // wide as both together, a remainder as its widest; unsigned if an operand is.
+    const widths = columns.map((c) => c.length);
+    const unsigned = columns.some((c) => (c.flags & ColumnFlag.UNSIGNED) !== 0);
+    if (op === '*')
+      return integerColumn(
+        name,
+        widths.reduce((a, b) => a + b, 0),
+        unsigned,
+      );
+    if (op === '+' || op === '-') return integerColumn(name, Math.max(...widths) + 1, unsigned);
+    return integerColumn(name, Math.max(...widths), unsigned);
+  }
   return doubleColumn(name);
+}
+
+/**
+ * The column of CASE, IF, IFNULL and COALESCE: MySQL's type aggregation of the branches (NULL
+ * literals aside): any string makes a string, else any DOUBLE a DOUBLE, else any DECIMAL a
+ * DECIMAL, else integers as wide as the widest; one temporal type alone stays itself.
+ */
+function aggregateColumn(name: string, branches: readonly Expr[], scope: Scope): ColumnDef {
+  const known = branches
+    .filter((b) => !(b.kind === 'literal' && b.type === 'null'))
+    .map((b) => exprColumn(name, b, scope));
+  if (known.length === 0)
+    return branches.length === 0
+      ? dynamicColumn(name)
+      : { ...dynamicColumn(name), type: ColumnType.NULL };
+  if (known.some((c) => c.type === ColumnType.NULL && c.length === 0)) return dynamicColumn(name);
+  const first = known[0]!;
+  if (known.every((c) => c.type === first.type && !isIntegerType(c.type))) {
+    const same = { ...first, name };
+    if (first.type !== ColumnType.NEWDECIMAL) return same;
+    return { ...same, decimals: Math.max(...known.map((c) => c.decimals)) };
+  }
+  const numeric = known.every(
+    (c) =>
+      isIntegerType(c.type) ||
+      c.type === ColumnType.NEWDECIMAL ||
+      c.type === ColumnType.DOUBLE ||
+      c.type === ColumnType.FLOAT,
+  );
+  if (!numeric) return textColumn(name);
+  if (known.some((c) => c.type === ColumnType.DOUBLE || c.type === ColumnType.FLOAT))
+    return doubleColumn(name);
+  if (known.some((c) => c.type === ColumnType.NEWDECIMAL))
+    return decimalColumn(name, Math.max(...known.map((c) => c.decimals)));
+  const unsigned = known.every((c) => (c.flags & ColumnFlag.UNSIGNED) !== 0);
+  return integerColumn(name, Math.max(...known.map((c) => c.length)), unsigned);
+}
+
+const DATE_UNITS = new Set(['DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR', 'YEAR_MONTH']);
+
+/**
+ * A date plus an interval, as MariaDB types it: a DATE stays a DATE for whole days, months and
+ * years and becomes a DATETIME otherwise; DATETIME and TIME stay themselves; anything else
+ * (a string) is a fixed-length STRING.
+ */
+function temporalSumColumn(name: string, date: ColumnDef, unit: string): ColumnDef {
+  if (date.type === ColumnType.DATE)
+    return DATE_UNITS.has(unit) ? dateColumn(name) : datetimeColumn(name);
+  if (date.type === ColumnType.DATETIME || date.type === ColumnType.TIMESTAMP)
+    return datetimeColumn(name);
+  if (date.type === ColumnType.TIME) return timeColumn(name);
+  return { ...textColumn(name, 29), type: ColumnType.STRING };
+}
+
+/** The value of an integer literal (or its negation), else null. */
+function literalInteger(e: Expr): number | null {
+  if (e.kind === 'literal' && e.type === 'int') return Number(e.value);
+  if (e.kind === 'unary' && e.op === '-') {
+    const inner = literalInteger(e.operand);
+    return inner === null ? null : -inner;
+  }
+  return null;
 }
 
 function castColumn(name: string, type: string, scale: number | null): ColumnDef {
@@ -655,6 +783,8 @@ function castColumn(name: string, type: string, scale: number | null): ColumnDef
       return dateColumn(name);
     case 'DATETIME':
       return datetimeColumn(name);
+    case 'TIME':
+      return timeColumn(name);
     case 'BINARY':
       return blobColumn(name);
     default:
@@ -662,9 +792,93 @@ function castColumn(name: string, type: string, scale: number | null): ColumnDef
   }
 }
 
+// Integer functions whose type MariaDB fixes regardless of the arguments (Item_long_func and
+// its kin); the rest of INT_FUNCTIONS are LONGLONG.
+const LONG_FUNCTIONS = new Set([
+  'JSON_VALID',
+  'JSON_CONTAINS',
+  'BENCHMARK',
+  'ORD',
+  'QUARTER',
+  'YEARWEEK',
+  'WEEKOFYEAR',
+  'EXTRACT',
+  'PERIOD_ADD',
+  'PERIOD_DIFF',
+  'REGEXP_INSTR',
+  'JSON_CONTAINS_PATH',
+  'JSON_DEPTH',
+  'IS_IPV4',
+  'IS_IPV6',
+  'LENGTH',
+  'CHAR_LENGTH',
+  'CHARACTER_LENGTH',
+  'OCTET_LENGTH',
+  'YEAR',
+  'MONTH',
+  'DAY',
+  'DAYOFMONTH',
+  'DAYOFWEEK',
+  'DAYOFYEAR',
+  'WEEKDAY',
+  'WEEK',
+  'HOUR',
+  'MINUTE',
+  'SECOND',
+  'MICROSECOND',
+  'DATEDIFF',
+  'TO_DAYS',
+  'LOCATE',
+  'INSTR',
+  'FIELD',
+  'FIND_IN_SET',
+  'STRCMP',
+  'BIT_COUNT',
+  'ASCII',
+  'SIGN',
+  'SLEEP',
+  'ISNULL',
+  'JSON_LENGTH',
+]);
+const UNSIGNED_LONG_FUNCTIONS = new Set(['CRC32', 'CONNECTION_ID']);
+const UNSIGNED_LONGLONG_FUNCTIONS = new Set(['LAST_INSERT_ID', 'BIT_AND', 'BIT_OR', 'BIT_XOR']);
+const TIME_FUNCTIONS = new Set([
+  'CURTIME',
+  'CURRENT_TIME',
+  'UTC_TIME',
+  'TIME',
+  'TIMEDIFF',
+  'SEC_TO_TIME',
+  'MAKETIME',
+]);
+
+function integerCallColumn(name: string, fn: string): ColumnDef {
+  if (LONG_FUNCTIONS.has(fn)) return integerColumn(name, INT32_WIDTH_MAX);
+  if (UNSIGNED_LONG_FUNCTIONS.has(fn)) return integerColumn(name, INT32_WIDTH_MAX, true);
+  if (UNSIGNED_LONGLONG_FUNCTIONS.has(fn)) return integerColumn(name, 21, true);
+  return bigintColumn(name);
+}
+
 function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): ColumnDef {
   const fn = e.name;
-  if (INT_FUNCTIONS.has(fn)) return bigintColumn(name);
+  if (fn === 'CEIL' || fn === 'CEILING' || fn === 'FLOOR') {
+    const arg = e.args[0];
+    const inner = arg === undefined ? null : exprColumn('', arg, scope);
+    if (inner !== null && (isIntegerType(inner.type) || inner.type === ColumnType.NEWDECIMAL))
+      return integerColumn(name, Math.max(1, inner.length - inner.decimals));
+    return doubleColumn(name);
+  }
+  if (INT_FUNCTIONS.has(fn)) return integerCallColumn(name, fn);
+  if (TIME_FUNCTIONS.has(fn)) return timeColumn(name);
+  if (fn === 'DATE') return dateColumn(name);
+  if (fn === 'GROUP_CONCAT') return groupConcatColumn(name);
+  // MIN/MAX of an integer expression is a LONGLONG in MariaDB; of a column, the column's type.
+  if ((fn === 'MIN' || fn === 'MAX') && e.args[0] !== undefined && e.args[0].kind !== 'column') {
+    if (isIntegerType(exprColumn(name, e.args[0], scope).type)) return bigintColumn(name);
+  }
+  if (fn === 'MOD' && e.args.length === 2) return numericOf(name, '%', e.args, scope);
+  if (fn === 'IF' || fn === 'IFNULL' || fn === 'COALESCE')
+    return aggregateColumn(name, fn === 'IF' ? e.args.slice(1) : e.args, scope);
   if (DOUBLE_FUNCTIONS.has(fn)) return doubleColumn(name);
   if (DATETIME_FUNCTIONS.has(fn)) return datetimeColumn(name);
   if (DATE_FUNCTIONS.has(fn)) return dateColumn(name);
@@ -678,6 +892,25 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
     }
     case 'AVG':
       return decimalColumn(name, 4);
+    case 'ROUND':
+    case 'TRUNCATE': {
+      // A DECIMAL rounds to a DECIMAL of as many places as asked (ROUND(2.5, 2) is 2.50).
+      const [arg, places] = e.args;
+      if (arg === undefined) return dynamicColumn(name);
+      const inner = exprColumn(name, arg, scope);
+      const d = places === undefined ? 0 : literalInteger(places);
+      if (inner.type === ColumnType.NEWDECIMAL && d !== null)
+        return decimalColumn(name, Math.max(0, Math.min(30, d)));
+      if (inner.type === ColumnType.VAR_STRING) return doubleColumn(name);
+      return {
+        ...inner,
+        flags: inner.flags & ~ColumnFlag.NOT_NULL,
+        orgName: undefined,
+        orgTable: undefined,
+        table: undefined,
+        schema: undefined,
+      } as ColumnDef;
+    }
     case 'PERCENT_RANK':
     case 'CUME_DIST':
       // MariaDB reports them as DOUBLE with 10 decimals (printed 0.3333333333).
@@ -694,9 +927,7 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
     case 'NULLIF':
     case 'GREATEST':
     case 'LEAST':
-    case 'ABS':
-    case 'ROUND':
-    case 'TRUNCATE': {
+    case 'ABS': {
       const arg = e.args[0];
       if (arg === undefined) return dynamicColumn(name);
       const inner = exprColumn(name, arg, scope);
@@ -731,7 +962,19 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
     case 'DATE_ADD':
     case 'DATE_SUB':
     case 'ADDDATE':
-    case 'SUBDATE':
+    case 'SUBDATE': {
+      const [date, interval] = e.args;
+      if (date === undefined) return dynamicColumn(name);
+      const unit = interval?.kind === 'interval' ? interval.unit : 'DAY';
+      return temporalSumColumn(name, exprColumn('', date, scope), unit);
+    }
+    case 'ADDTIME':
+    case 'SUBTIME': {
+      const arg = e.args[0];
+      return arg === undefined
+        ? dynamicColumn(name)
+        : temporalSumColumn(name, exprColumn('', arg, scope), 'SECOND');
+    }
     case 'TIMESTAMPADD':
       return textColumn(name, 26);
     default:

@@ -1,0 +1,286 @@
+// constraints: keys, NOT NULL, DEFAULT, CHECK, foreign keys (actions, checks on DROP, TRUNCATE,
+// ADD FOREIGN KEY, FOREIGN_KEY_CHECKS=0) and the error codes of each violation.
+import { CaseList } from '../case.js';
+
+const PARENT = 'CREATE TABLE parent (id INT PRIMARY KEY, name VARCHAR(10))';
+const PARENT_ROWS = "INSERT INTO parent VALUES (1, 'a'), (2, 'b')";
+const ACTIONS = [
+  '',
+  ' ON DELETE CASCADE',
+  ' ON DELETE SET NULL',
+  ' ON UPDATE CASCADE',
+  ' ON DELETE RESTRICT',
+  ' ON UPDATE SET NULL',
+  ' ON DELETE NO ACTION',
+];
+const ON_FK = [
+  'INSERT INTO child VALUES (10, 1)',
+  'INSERT INTO child VALUES (11, 3)',
+  'INSERT INTO child VALUES (12, NULL)',
+  'DELETE FROM parent WHERE id = 1',
+  'DELETE FROM parent WHERE id = 2',
+  'UPDATE parent SET id = 5 WHERE id = 1',
+  "UPDATE parent SET name = 'c' WHERE id = 1",
+  'UPDATE child SET pid = 3',
+  'UPDATE child SET pid = 2',
+  'DELETE FROM child',
+  'DROP TABLE parent',
+  'TRUNCATE TABLE parent',
+  'DELETE FROM parent',
+  "REPLACE INTO parent VALUES (1, 'z')",
+];
+
+const CHECKS: readonly (readonly [string, readonly string[]])[] = [
+  [
+    'CREATE TABLE c (v INT CHECK (v > 0))',
+    ['INSERT INTO c VALUES (1)', 'INSERT INTO c VALUES (0)', 'INSERT INTO c VALUES (NULL)'],
+  ],
+  [
+    'CREATE TABLE c (v INT, w INT, CONSTRAINT vw CHECK (v < w))',
+    [
+      'INSERT INTO c VALUES (1, 2)',
+      'INSERT INTO c VALUES (2, 1)',
+      'INSERT INTO c VALUES (1, NULL)',
+    ],
+  ],
+  [
+    "CREATE TABLE c (s VARCHAR(10) CHECK (s IN ('a', 'b')))",
+    ["INSERT INTO c VALUES ('a')", "INSERT INTO c VALUES ('c')", "INSERT INTO c VALUES ('A')"],
+  ],
+  [
+    'CREATE TABLE c (v INT CHECK (v BETWEEN 1 AND 10))',
+    ['INSERT INTO c VALUES (10)', 'INSERT INTO c VALUES (11)'],
+  ],
+  [
+    'CREATE TABLE c (j TEXT CHECK (JSON_VALID(j)))',
+    ["INSERT INTO c VALUES ('{}')", "INSERT INTO c VALUES ('x')"],
+  ],
+];
+
+export function constraintCases(): CaseList {
+  const list = new CaseList('constraints');
+  for (const action of ACTIONS) {
+    const child = `CREATE TABLE child (id INT PRIMARY KEY, pid INT, FOREIGN KEY (pid) REFERENCES parent (id)${action})`;
+    for (const sql of ON_FK) {
+      list.add(
+        `${action.trim() || 'plain'}: ${sql}`,
+        [PARENT, PARENT_ROWS, child, 'INSERT INTO child VALUES (1, 1)'],
+        sql,
+        'SELECT * FROM child ORDER BY id',
+        'SELECT id FROM parent ORDER BY id',
+      );
+    }
+  }
+  const child =
+    'CREATE TABLE child (id INT PRIMARY KEY, pid INT, FOREIGN KEY (pid) REFERENCES parent (id))';
+  const fkOff = 'SET FOREIGN_KEY_CHECKS = 0';
+  for (const sql of ON_FK) {
+    list.add(
+      `checks off: ${sql}`,
+      [PARENT, PARENT_ROWS, child, 'INSERT INTO child VALUES (1, 1)', fkOff],
+      sql,
+      'SELECT * FROM child ORDER BY id',
+    );
+  }
+  list.add(
+    'ADD FOREIGN KEY with orphan',
+    [
+      PARENT,
+      PARENT_ROWS,
+      'CREATE TABLE child (id INT PRIMARY KEY, pid INT)',
+      'INSERT INTO child VALUES (1, 9)',
+    ],
+    'ALTER TABLE child ADD FOREIGN KEY (pid) REFERENCES parent (id)',
+  );
+  list.add(
+    'ADD FOREIGN KEY valid',
+    [
+      PARENT,
+      PARENT_ROWS,
+      'CREATE TABLE child (id INT PRIMARY KEY, pid INT)',
+      'INSERT INTO child VALUES (1, 1)',
+    ],
+    'ALTER TABLE child ADD CONSTRAINT fk1 FOREIGN KEY (pid) REFERENCES parent (id)',
+    'INSERT INTO child VALUES (2, 9)',
+  );
+  list.add(
+    'ADD FOREIGN KEY checks off',
+    [
+      PARENT,
+      'CREATE TABLE child (id INT PRIMARY KEY, pid INT)',
+      'INSERT INTO child VALUES (1, 9)',
+      fkOff,
+    ],
+    'ALTER TABLE child ADD FOREIGN KEY (pid) REFERENCES parent (id)',
+    'SELECT pid FROM child',
+  );
+  list.add(
+    'FK to missing table',
+    [],
+    'CREATE TABLE child (id INT, pid INT, FOREIGN KEY (pid) REFERENCES nowhere (id))',
+  );
+  list.add(
+    'FK to missing table checks off',
+    [fkOff],
+    'CREATE TABLE child (id INT, pid INT, FOREIGN KEY (pid) REFERENCES nowhere (id))',
+    'INSERT INTO child VALUES (1, 1)',
+  );
+  list.add(
+    'FK type mismatch',
+    [PARENT],
+    'CREATE TABLE child (id INT, pid VARCHAR(5), FOREIGN KEY (pid) REFERENCES parent (id))',
+  );
+  list.add(
+    'FK to non-key column',
+    [PARENT],
+    'CREATE TABLE child (id INT, pname VARCHAR(10), FOREIGN KEY (pname) REFERENCES parent (name))',
+  );
+  list.add('DROP child then parent', [PARENT, child], 'DROP TABLE child', 'DROP TABLE parent');
+  list.add('DROP both in one statement', [PARENT, child], 'DROP TABLE parent, child');
+  list.add(
+    'self-referencing FK',
+    [
+      'CREATE TABLE node (id INT PRIMARY KEY, up INT, FOREIGN KEY (up) REFERENCES node (id) ON DELETE CASCADE)',
+      'INSERT INTO node VALUES (1, NULL), (2, 1), (3, 2)',
+    ],
+    'DELETE FROM node WHERE id = 1',
+    'SELECT COUNT(*) FROM node',
+  );
+  list.add(
+    'FK in information_schema',
+    [
+      PARENT,
+      'CREATE TABLE child (id INT PRIMARY KEY, pid INT, CONSTRAINT fk_p FOREIGN KEY (pid) REFERENCES parent (id) ON DELETE CASCADE)',
+    ],
+    'SELECT CONSTRAINT_NAME, UNIQUE_CONSTRAINT_NAME, DELETE_RULE, UPDATE_RULE, REFERENCED_TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()',
+  );
+  list.add(
+    'KEY_COLUMN_USAGE',
+    [
+      PARENT,
+      'CREATE TABLE child (id INT PRIMARY KEY, pid INT, CONSTRAINT fk_p FOREIGN KEY (pid) REFERENCES parent (id))',
+    ],
+    "SELECT CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'child' ORDER BY CONSTRAINT_NAME",
+  );
+  for (const [create, inserts] of CHECKS) {
+    for (const sql of inserts)
+      list.add(`${create}: ${sql}`, [create], sql, 'SELECT COUNT(*) FROM c');
+  }
+  list.add(
+    'CHECK on UPDATE',
+    ['CREATE TABLE c (v INT CHECK (v > 0))', 'INSERT INTO c VALUES (5)'],
+    'UPDATE c SET v = v - 10',
+    'SELECT v FROM c',
+  );
+  list.add(
+    'CHECK with IGNORE',
+    ['CREATE TABLE c (v INT CHECK (v > 0))'],
+    'INSERT IGNORE INTO c VALUES (-1), (1)',
+    'SELECT v FROM c',
+  );
+  list.add(
+    'ADD CHECK with bad row',
+    ['CREATE TABLE c (v INT)', 'INSERT INTO c VALUES (-1)'],
+    'ALTER TABLE c ADD CONSTRAINT pos CHECK (v > 0)',
+  );
+  list.add(
+    'DROP CHECK',
+    ['CREATE TABLE c (v INT, CONSTRAINT pos CHECK (v > 0))'],
+    'ALTER TABLE c DROP CONSTRAINT pos',
+    'INSERT INTO c VALUES (-1)',
+  );
+  list.add(
+    'CHECK in information_schema',
+    ['CREATE TABLE c (v INT, CONSTRAINT pos CHECK (v > 0))'],
+    'SELECT CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()',
+  );
+  const keys =
+    'CREATE TABLE k (id INT PRIMARY KEY, email VARCHAR(20) UNIQUE, a INT, b INT, n INT NOT NULL DEFAULT 3, UNIQUE KEY ab (a, b))';
+  const keyRows = "INSERT INTO k VALUES (1, 'x@y', 1, 1, 1)";
+  for (const sql of [
+    "INSERT INTO k VALUES (1, 'new', 2, 2, 1)",
+    "INSERT INTO k VALUES (2, 'x@y', 2, 2, 1)",
+    "INSERT INTO k VALUES (2, 'X@Y', 2, 2, 1)",
+    "INSERT INTO k VALUES (2, 'z', 1, 1, 1)",
+    "INSERT INTO k VALUES (2, 'z', 1, NULL, 1)",
+    'INSERT INTO k VALUES (2, NULL, NULL, NULL, 1), (3, NULL, NULL, NULL, 1)',
+    "INSERT INTO k VALUES (2, 'z', 2, 2, NULL)",
+    "INSERT INTO k (id, email) VALUES (2, 'z')",
+    "INSERT INTO k (email) VALUES ('q')",
+    'UPDATE k SET email = NULL',
+    'UPDATE k SET n = NULL',
+    "INSERT INTO k VALUES (2, 'z', 2, 2, 1), (3, 'z', 3, 3, 1)",
+    "INSERT IGNORE INTO k VALUES (2, 'z', 2, 2, 1), (3, 'z', 3, 3, 1)",
+    "INSERT INTO k VALUES (2, 'x@y', 2, 2, 1) ON DUPLICATE KEY UPDATE n = n + 1",
+    "REPLACE INTO k VALUES (2, 'x@y', 1, 1, 9)",
+    'UPDATE k SET id = NULL',
+    "INSERT INTO k VALUES (NULL, 'w', 5, 5, 5)",
+  ]) {
+    list.add(sql, [keys, keyRows], sql, 'SELECT * FROM k ORDER BY id');
+  }
+  list.add(
+    'duplicate entry message key',
+    [keys, keyRows],
+    "INSERT INTO k VALUES (5, 'x@y', 7, 7, 1)",
+  );
+  list.add(
+    'ALTER ADD UNIQUE with duplicates',
+    ['CREATE TABLE d (v INT)', 'INSERT INTO d VALUES (1), (1)'],
+    'ALTER TABLE d ADD UNIQUE (v)',
+  );
+  list.add(
+    'ALTER ADD PRIMARY KEY with NULL',
+    ['CREATE TABLE d (v INT)', 'INSERT INTO d VALUES (NULL)'],
+    'ALTER TABLE d ADD PRIMARY KEY (v)',
+  );
+  list.add(
+    'ALTER MODIFY NOT NULL with NULL',
+    ['CREATE TABLE d (v INT)', 'INSERT INTO d VALUES (NULL)'],
+    'ALTER TABLE d MODIFY v INT NOT NULL',
+    'SELECT v FROM d',
+  );
+  list.add('two primary keys', [], 'CREATE TABLE d (a INT PRIMARY KEY, b INT PRIMARY KEY)');
+  list.add(
+    'two AUTO_INCREMENT',
+    [],
+    'CREATE TABLE d (a INT AUTO_INCREMENT, b INT AUTO_INCREMENT, KEY (a), KEY (b))',
+  );
+  list.add('AUTO_INCREMENT without key', [], 'CREATE TABLE d (a INT AUTO_INCREMENT)');
+  list.add(
+    'DEFAULT expression',
+    ["CREATE TABLE d (a INT, b INT DEFAULT (a * 2), c VARCHAR(5) DEFAULT 'x')"],
+    'INSERT INTO d (a) VALUES (4)',
+    'SELECT a, b, c FROM d',
+  );
+  list.add('bad DEFAULT', [], "CREATE TABLE d (a INT DEFAULT 'x')");
+  list.add('DEFAULT NULL on NOT NULL', [], 'CREATE TABLE d (a INT NOT NULL DEFAULT NULL)');
+  list.add(
+    'DEFAULT CURRENT_TIMESTAMP',
+    ['CREATE TABLE d (a INT, t DATETIME DEFAULT CURRENT_TIMESTAMP)'],
+    'INSERT INTO d (a) VALUES (1)',
+    'SELECT a, t IS NOT NULL FROM d',
+  );
+  list.add(
+    'generated column',
+    ['CREATE TABLE g (a INT, b INT AS (a * 2) VIRTUAL, c INT AS (a + 1) STORED)'],
+    'INSERT INTO g (a) VALUES (3)',
+    'SELECT a, b, c FROM g',
+  );
+  list.add(
+    'generated column write',
+    ['CREATE TABLE g (a INT, b INT AS (a * 2))'],
+    'INSERT INTO g VALUES (3, 7)',
+  );
+  list.add(
+    'unique NULLs',
+    ['CREATE TABLE d (v INT UNIQUE)'],
+    'INSERT INTO d VALUES (NULL), (NULL)',
+    'SELECT COUNT(*) FROM d',
+  );
+  list.add(
+    'prefix unique',
+    ['CREATE TABLE d (v VARCHAR(20), UNIQUE KEY (v(3)))', "INSERT INTO d VALUES ('abcdef')"],
+    "INSERT INTO d VALUES ('abcxyz')",
+  );
+  return list;
+}

@@ -1,0 +1,272 @@
+// dates: DATE/DATETIME/TIMESTAMP/TIME/YEAR storage and validation, comparison with strings,
+// interval arithmetic, DATE_FORMAT/STR_TO_DATE specifiers, week modes, time zones.
+import { CaseList } from '../case.js';
+
+const TYPES = ['DATE', 'DATETIME', 'DATETIME(3)', 'TIMESTAMP NULL', 'TIME', 'YEAR'];
+const VALUES = [
+  "'2024-01-05'",
+  "'2024-1-5'",
+  "'2024-01-05 10:11:12'",
+  "'2024-01-05 10:11:12.345678'",
+  '20240105',
+  "'20240105101112'",
+  "'10:11:12'",
+  "'2024-02-29'",
+  "'24-01-05'",
+  "'2024/01/05'",
+  '2024',
+  '99',
+  'NULL',
+  "'838:59:59'",
+  "'-01:00:00'",
+];
+const FORMAT_SPECIFIERS = 'aAbcDdefHhIijklMmprSsTUuVvWwXxYy%'.split('');
+const WEEK_DATES = ["'2024-01-01'", "'2023-01-01'", "'2021-01-03'", "'2020-12-31'", "'2027-01-01'"];
+
+export function dateCases(): CaseList {
+  const list = new CaseList('dates');
+  for (const type of TYPES) {
+    for (const value of VALUES) {
+      list.add(
+        `${type} <- ${value}`,
+        [`CREATE TABLE t (c ${type})`],
+        `INSERT INTO t VALUES (${value})`,
+        'SELECT c FROM t',
+      );
+    }
+  }
+  const at = "'2024-03-07 14:05:09.012345'";
+  for (const s of FORMAT_SPECIFIERS)
+    list.add(`DATE_FORMAT %${s}`, [], `SELECT DATE_FORMAT(${at}, '%${s}')`);
+  for (const d of WEEK_DATES) {
+    list.add(`week specifiers ${d}`, [], `SELECT DATE_FORMAT(${d}, '%U %u %V %v %X %x %W %a')`);
+    for (let mode = 0; mode < 8; mode++)
+      list.add(`WEEK(${d}, ${mode})`, [], `SELECT WEEK(${d}, ${mode})`);
+    list.add(
+      `YEARWEEK ${d}`,
+      [],
+      `SELECT YEARWEEK(${d}), WEEKOFYEAR(${d}), DAYOFWEEK(${d}), WEEKDAY(${d}), DAYOFYEAR(${d})`,
+    );
+  }
+  const intervals = [
+    "DATE_ADD('2024-01-31', INTERVAL 1 MONTH)",
+    "DATE_ADD('2023-01-31', INTERVAL 1 MONTH)",
+    "DATE_ADD('2024-02-29', INTERVAL 1 YEAR)",
+    "DATE_SUB('2024-03-31', INTERVAL 1 MONTH)",
+    "DATE_ADD('2024-01-05', INTERVAL 1 DAY)",
+    "DATE_ADD('2024-01-05', INTERVAL 36 HOUR)",
+    "DATE_ADD('2024-01-05 23:59:59', INTERVAL 1 SECOND)",
+    "DATE_ADD('2024-12-31', INTERVAL 1 QUARTER)",
+    "DATE_ADD('2024-01-05', INTERVAL -1 WEEK)",
+    "DATE_ADD('2024-01-05 10:00:00', INTERVAL '1:30' HOUR_MINUTE)",
+    "DATE_ADD('2024-01-05', INTERVAL '1-2' YEAR_MONTH)",
+    "DATE_ADD('2024-01-05 10:00:00', INTERVAL '1 2:3:4' DAY_SECOND)",
+    "DATE_ADD('2024-01-05', INTERVAL 1.5 DAY)",
+    "DATE_ADD('2024-01-05 00:00:00', INTERVAL 1000000 MICROSECOND)",
+    "'2024-01-05' + INTERVAL 1 DAY",
+    "INTERVAL 2 DAY + '2024-01-05'",
+    "'2024-01-05 10:00:00' - INTERVAL 1 MINUTE",
+    'DATE_ADD(NULL, INTERVAL 1 DAY)',
+    "DATE_ADD('not a date', INTERVAL 1 DAY)",
+    "ADDDATE('2024-01-05', 10)",
+    "SUBDATE('2024-01-05', INTERVAL 10 DAY)",
+    "DATEDIFF('2024-03-01', '2024-02-01')",
+    "DATEDIFF('2024-03-01 23:59:59', '2024-03-01 00:00:00')",
+    "TIMESTAMPDIFF(MONTH, '2024-01-31', '2024-02-29')",
+    "TIMESTAMPDIFF(YEAR, '2000-02-29', '2024-02-28')",
+    "TIMESTAMPDIFF(SECOND, '2024-01-01', '2024-01-02')",
+    "TIMESTAMPDIFF(DAY, '2024-01-02', '2024-01-01')",
+    "TIMESTAMPADD(MINUTE, 90, '2024-01-05 10:00:00')",
+    "LAST_DAY('2024-02-10')",
+    "LAST_DAY('2023-02-10')",
+    'MAKEDATE(2024, 60)',
+    'MAKETIME(12, 34, 56)',
+    "TIME_TO_SEC('01:02:03')",
+    'SEC_TO_TIME(3723)',
+    'SEC_TO_TIME(-3723)',
+    "ADDTIME('2024-01-05 10:00:00', '01:30:00')",
+    "SUBTIME('10:00:00', '11:00:00')",
+    "TIMEDIFF('2024-01-05 10:00:00', '2024-01-04 09:00:00')",
+    "TIMEDIFF('10:00:00', '12:30:00')",
+    "DATE('2024-01-05 10:11:12')",
+    "TIME('2024-01-05 10:11:12')",
+    "YEAR('2024-01-05'), MONTH('2024-01-05'), DAY('2024-01-05')",
+    "HOUR('10:11:12'), MINUTE('10:11:12'), SECOND('10:11:12')",
+    "MICROSECOND('10:11:12.000123')",
+    "EXTRACT(YEAR_MONTH FROM '2024-01-05')",
+    "EXTRACT(DAY_HOUR FROM '2024-01-05 10:11:12')",
+    "EXTRACT(QUARTER FROM '2024-08-05')",
+    "MONTHNAME('2024-01-05'), DAYNAME('2024-01-05')",
+    "QUARTER('2024-12-05')",
+    "TO_DAYS('2024-01-05')",
+    'FROM_DAYS(739000)',
+    "UNIX_TIMESTAMP('2024-01-01 00:00:00')",
+    'FROM_UNIXTIME(1700000000)',
+    "FROM_UNIXTIME(1700000000, '%Y %D %M')",
+    "CONVERT_TZ('2024-01-05 10:00:00', '+00:00', '+05:30')",
+    "CONVERT_TZ('2024-01-05 10:00:00', '-03:00', '+01:00')",
+    "STR_TO_DATE('05/01/2024', '%d/%m/%Y')",
+    "STR_TO_DATE('Jan 5 2024 10:11', '%b %e %Y %H:%i')",
+    "STR_TO_DATE('2024-01-05 10:11:12 PM', '%Y-%m-%d %r')",
+    "STR_TO_DATE('10:11', '%H:%i')",
+    "STR_TO_DATE('2024-13-05', '%Y-%m-%d')",
+    "STR_TO_DATE('abc', '%Y')",
+    "STR_TO_DATE('5th January 2024', '%D %M %Y')",
+    "STR_TO_DATE('2024 1', '%X %V')",
+    "STR_TO_DATE('12.5.2024', '%e.%c.%Y')",
+    "STR_TO_DATE('2024-01-05T10:11:12', '%Y-%m-%dT%T')",
+    "DATE_FORMAT('2024-01-05', '%Y-%m-%d %H:%i:%s')",
+    "DATE_FORMAT('0000-00-00', '%Y')",
+    "DATE_FORMAT(NULL, '%Y')",
+    "TIME_FORMAT('14:05:09', '%h:%i %p')",
+    "TIME_FORMAT('100:00:00', '%H %k')",
+    "GET_FORMAT(DATE, 'EUR')",
+    "'2024-01-05' < '2024-1-6'",
+    "DATE('2024-01-05') = '2024-01-05'",
+    "DATE('2024-01-05') = '2024-1-5'",
+    "CAST('2024-01-05' AS DATE) < '2024-01-10'",
+    "CAST('2024-01-05 10:11:12' AS DATE)",
+    "CAST('2024-01-05' AS DATETIME)",
+    "CAST('10:11:12' AS TIME)",
+    "CAST('2024-01-05 10:11:12.5' AS DATETIME)",
+    "CAST('2024-01-05 10:11:12.5' AS DATETIME(2))",
+    'CAST(20240105 AS DATE)',
+    "CAST('2024-02-30' AS DATE)",
+    "DATE('2024-01-05') + 0",
+    "TIMESTAMP('2024-01-05')",
+    "TIMESTAMP('2024-01-05', '10:00:00')",
+    "DAYOFMONTH('2024-01-00')",
+    "MONTH('0000-00-00')",
+    "'2024-01-05' BETWEEN '2024-01-01' AND '2024-01-31'",
+    "GREATEST('2024-01-05', '2023-12-31')",
+    "TO_SECONDS('2024-01-05')",
+    'PERIOD_ADD(202401, 13)',
+    'PERIOD_DIFF(202401, 202312)',
+  ];
+  for (const e of intervals) list.add(e, [], `SELECT ${e}`);
+  const events = [
+    'CREATE TABLE ev (id INT PRIMARY KEY, d DATE, dt DATETIME, ts TIMESTAMP NULL, tm TIME)',
+    "INSERT INTO ev VALUES (1, '2024-02-03', '2024-02-03 10:00:00', '2024-02-03 10:00:00', '10:00:00'), (2, '2024-02-04', '2024-02-04 00:00:00', '2024-02-04 00:00:00', '23:59:59'), (3, '2023-12-31', '2023-12-31 23:59:59', NULL, '-01:00:00')",
+  ];
+  list.selects(events, [
+    "SELECT id FROM ev WHERE d = '2024-02-03'",
+    "SELECT id FROM ev WHERE d = '2024-2-3'",
+    'SELECT id FROM ev WHERE d = 20240203',
+    "SELECT id FROM ev WHERE dt = '2024-02-03 10:00'",
+    "SELECT id FROM ev WHERE dt >= '2024-02-03' ORDER BY id",
+    "SELECT id FROM ev WHERE d BETWEEN '2024-01-01' AND '2024-12-31' ORDER BY id",
+    "SELECT id FROM ev WHERE DATE(dt) = '2024-02-04'",
+    'SELECT id FROM ev ORDER BY d',
+    'SELECT id FROM ev ORDER BY tm',
+    'SELECT MIN(d), MAX(dt), MAX(tm) FROM ev',
+    'SELECT d + INTERVAL 1 MONTH, dt - INTERVAL 1 HOUR FROM ev ORDER BY id',
+    'SELECT DATEDIFF(dt, d) FROM ev ORDER BY id',
+    "SELECT DATE_FORMAT(dt, '%W %M %e %Y') FROM ev ORDER BY id",
+    'SELECT YEAR(d), MONTH(d), DAYOFWEEK(d) FROM ev ORDER BY id',
+    'SELECT d, dt, ts, tm FROM ev ORDER BY id',
+    'SELECT COUNT(*) FROM ev GROUP BY YEAR(d) ORDER BY YEAR(d)',
+    'SELECT d = dt FROM ev ORDER BY id',
+    'SELECT UNIX_TIMESTAMP(ts) FROM ev ORDER BY id',
+    "SELECT CONCAT(d, ' ', tm) FROM ev ORDER BY id",
+    'SELECT tm + 0, d + 0, dt + 0 FROM ev ORDER BY id',
+  ]);
+  list.add(
+    'DATE column given a DATETIME',
+    ['CREATE TABLE t (d DATE)'],
+    "INSERT INTO t VALUES ('2024-02-03 10:11:12')",
+    "SELECT d, d = '2024-02-03' FROM t",
+  );
+  list.add(
+    'DATETIME given a DATE',
+    ['CREATE TABLE t (d DATETIME)'],
+    "INSERT INTO t VALUES ('2024-02-03')",
+    "SELECT d, d = '2024-02-03' FROM t",
+  );
+  list.add(
+    'DATETIME(6) fraction',
+    ['CREATE TABLE t (d DATETIME(6))'],
+    "INSERT INTO t VALUES ('2024-02-03 10:11:12.5')",
+    'SELECT d FROM t',
+  );
+  list.add(
+    'DATETIME rounds fraction',
+    ['CREATE TABLE t (d DATETIME)'],
+    "INSERT INTO t VALUES ('2024-02-03 10:11:12.6')",
+    'SELECT d FROM t',
+  );
+  list.add(
+    'TIMESTAMP in session time zone',
+    [
+      "SET time_zone = '+00:00'",
+      'CREATE TABLE t (ts TIMESTAMP NULL)',
+      "INSERT INTO t VALUES ('2024-01-05 10:00:00')",
+    ],
+    "SET time_zone = '+02:00'",
+    'SELECT ts FROM t',
+  );
+  list.add(
+    'DATETIME ignores time zone',
+    [
+      "SET time_zone = '+00:00'",
+      'CREATE TABLE t (dt DATETIME)',
+      "INSERT INTO t VALUES ('2024-01-05 10:00:00')",
+    ],
+    "SET time_zone = '+02:00'",
+    'SELECT dt FROM t',
+  );
+  list.add(
+    'UNIX_TIMESTAMP in time zone',
+    ["SET time_zone = '+03:00'"],
+    "SELECT UNIX_TIMESTAMP('2024-01-01 00:00:00'), FROM_UNIXTIME(0)",
+  );
+  list.add(
+    'time_zone variable',
+    ["SET time_zone = '-05:00'"],
+    'SELECT @@time_zone, @@session.time_zone',
+  );
+  list.add('bad time zone', [], "SET time_zone = 'Nowhere/City'");
+  list.add(
+    'TIMESTAMP DEFAULT',
+    [
+      "SET time_zone = '+00:00'",
+      "CREATE TABLE t (id INT, ts TIMESTAMP DEFAULT '2020-01-01 00:00:00')",
+    ],
+    'INSERT INTO t (id) VALUES (1)',
+    'SELECT id, ts FROM t',
+  );
+  list.add(
+    'TIMESTAMP range',
+    ['CREATE TABLE t (ts TIMESTAMP NULL)'],
+    "INSERT INTO t VALUES ('2040-01-01 00:00:00')",
+    'SELECT ts FROM t',
+  );
+  list.add(
+    'TIMESTAMP before 1970',
+    ['CREATE TABLE t (ts TIMESTAMP NULL)'],
+    "INSERT INTO t VALUES ('1960-01-01 00:00:00')",
+    'SELECT ts FROM t',
+  );
+  list.add(
+    'YEAR 2 digits',
+    ['CREATE TABLE t (y YEAR)'],
+    "INSERT INTO t VALUES ('69'), ('70'), (0), ('0')",
+    'SELECT y FROM t',
+  );
+  list.add(
+    'TIME out of range',
+    ['CREATE TABLE t (c TIME)'],
+    "INSERT INTO t VALUES ('900:00:00')",
+    'SELECT c FROM t',
+  );
+  list.add(
+    'prepared DATE param',
+    ['CREATE TABLE t (d DATE)', "INSERT INTO t VALUES ('2024-01-05'), ('2024-01-06')"],
+    { sql: 'SELECT d FROM t WHERE d = ?', params: ['2024-01-05'] },
+  );
+  list.add(
+    'prepared DATETIME param',
+    ['CREATE TABLE t (d DATETIME)', "INSERT INTO t VALUES ('2024-01-05 10:00:00')"],
+    { sql: 'SELECT d FROM t WHERE d > ?', params: ['2024-01-05'] },
+  );
+  return list;
+}

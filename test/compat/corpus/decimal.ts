@@ -1,0 +1,207 @@
+// decimal: exact DECIMAL storage, rounding, arithmetic, aggregates, comparison and casts.
+import { CaseList } from '../case.js';
+
+const STORED = [
+  '1.005',
+  '1.015',
+  '2.675',
+  '-1.005',
+  '0.125',
+  '-0.125',
+  '12.3456',
+  "'1.005'",
+  '1e2',
+  '0.0049',
+  '0.005',
+  '99999999.994',
+  '123.4',
+  '-0',
+  '1.5e-3',
+];
+const ROUNDED = [
+  '2.5',
+  '3.5',
+  '-2.5',
+  '2.675',
+  '1.005',
+  '0.5',
+  '1.45',
+  '123.456',
+  "'2.5'",
+  '2.5e0',
+  '-0.5',
+  '15',
+];
+const PLACES = ['0', '1', '2', '-1'];
+
+export function decimalCases(): CaseList {
+  const list = new CaseList('decimal');
+  for (const value of STORED) {
+    for (const type of ['DECIMAL(10,2)', 'DECIMAL(5,0)', 'DECIMAL(12,4) UNSIGNED']) {
+      list.add(
+        `${type} <- ${value}`,
+        [`CREATE TABLE t (c ${type})`],
+        `INSERT INTO t VALUES (${value})`,
+        'SELECT c, c * 2, c + 0.001 FROM t',
+      );
+    }
+  }
+  for (const x of ROUNDED) {
+    for (const d of PLACES) {
+      list.add(`ROUND(${x}, ${d})`, [], `SELECT ROUND(${x}, ${d})`);
+      list.add(`TRUNCATE(${x}, ${d})`, [], `SELECT TRUNCATE(${x}, ${d})`);
+    }
+    list.add(`ROUND(${x})`, [], `SELECT ROUND(${x}), CEIL(${x}), FLOOR(${x})`);
+  }
+  list.selects(
+    [],
+    [
+      'SELECT 0.1 + 0.2',
+      'SELECT 0.1 + 0.2 = 0.3',
+      'SELECT 0.1e0 + 0.2e0 = 0.3e0',
+      'SELECT 1 / 3',
+      'SELECT 10 / 4',
+      'SELECT 1.5 * 2',
+      'SELECT 2 / 3 * 3',
+      'SELECT 1.10 + 1',
+      'SELECT 5 DIV 2',
+      'SELECT -7 DIV 2',
+      'SELECT 5 MOD 3',
+      'SELECT -7 MOD 3',
+      'SELECT 7.5 MOD 2',
+      'SELECT 1e0 / 3',
+      'SELECT 1.000 / 3',
+      'SELECT 1 / 3.00000',
+      'SELECT 123456789012345678901234567890.5 + 1',
+      'SELECT 99999999999999999999 * 10',
+      'SELECT 0.000001 * 0.000001',
+      'SELECT 12.345 * 100',
+      'SELECT -1.50',
+      'SELECT 1.0',
+      'SELECT .5',
+      'SELECT 5.',
+      'SELECT 1.23e2',
+      'SELECT 3 * 1.1',
+      'SELECT 100 * 1.15',
+      'SELECT 19.99 * 3',
+      'SELECT 0.1 * 3 = 0.3',
+      'SELECT 1.005 * 1000',
+      'SELECT 2.5 = 2.50',
+      "SELECT 2.5 = '2.50'",
+      'SELECT 1.0 / 0',
+      'SELECT 10 % 3.5',
+      'SELECT POW(2, 0.5) * POW(2, 0.5)',
+      'SELECT SQRT(2)',
+      'SELECT 1 - 0.9',
+    ],
+  );
+  for (const [value, type] of [
+    ['1/3', 'DECIMAL(10,5)'],
+    ['2.675', 'DECIMAL(5,2)'],
+    ['-2.675', 'DECIMAL(5,2)'],
+    ["'12.5'", 'DECIMAL(4,1)'],
+    ['123456', 'DECIMAL(5,2)'],
+    ['1.5', 'SIGNED'],
+    ['-1.5', 'SIGNED'],
+    ['2.5', 'SIGNED'],
+    ['-1', 'UNSIGNED'],
+    ["'3.9'", 'SIGNED'],
+    ['1.005', 'CHAR'],
+    ['1.50', 'DOUBLE'],
+    ['0.1', 'FLOAT'],
+    ['12.345', 'DECIMAL'],
+    ['12.345', 'DECIMAL(4)'],
+    ['18446744073709551615', 'SIGNED'],
+    ['9223372036854775808', 'UNSIGNED'],
+    ["'1e3'", 'DECIMAL(10,2)'],
+    ['1e3', 'DECIMAL(10,2)'],
+    ['NULL', 'DECIMAL(3,1)'],
+  ]) {
+    list.add(`CAST(${value} AS ${type})`, [], `SELECT CAST(${value} AS ${type})`);
+  }
+  const items = [
+    'CREATE TABLE item (id INT PRIMARY KEY, price DECIMAL(10,2), qty INT, paid TINYINT)',
+    'INSERT INTO item VALUES (1, 12.75, 3, 1), (2, 0.10, 7, 0), (3, 0.20, 1, 1), (4, 1000.00, 2, 0), (5, NULL, 1, 1), (6, 0.33, 3, 0)',
+  ];
+  list.selects(items, [
+    'SELECT SUM(price) FROM item',
+    'SELECT AVG(price) FROM item',
+    'SELECT AVG(qty) FROM item',
+    'SELECT MIN(price), MAX(price) FROM item',
+    'SELECT SUM(price * qty) FROM item',
+    'SELECT GROUP_CONCAT(price ORDER BY id) FROM item',
+    'SELECT price FROM item ORDER BY price',
+    'SELECT price FROM item ORDER BY price DESC',
+    'SELECT id FROM item WHERE price = 12.75',
+    "SELECT id FROM item WHERE price = '12.75'",
+    'SELECT id FROM item WHERE price > 12.7',
+    'SELECT id FROM item WHERE price = 0.1',
+    'SELECT id FROM item WHERE price + 0.2 = 0.3',
+    'SELECT id FROM item WHERE price = 0.30 - 0.20',
+    'SELECT IF(paid, 0, price) FROM item ORDER BY id',
+    'SELECT COALESCE(price, 0) FROM item ORDER BY id',
+    'SELECT CASE WHEN paid THEN price ELSE 0 END FROM item ORDER BY id',
+    'SELECT IFNULL(price, 0.5) FROM item ORDER BY id',
+    'SELECT 0 UNION ALL SELECT price FROM item',
+    'SELECT price FROM item UNION SELECT 1.5',
+    'SELECT price / 3 FROM item ORDER BY id',
+    'SELECT price * 1.1 FROM item ORDER BY id',
+    'SELECT ROUND(price * 1.0825, 2) FROM item ORDER BY id',
+    'SELECT SUM(price) / COUNT(price) FROM item',
+    'SELECT paid, SUM(price), AVG(price) FROM item GROUP BY paid ORDER BY paid',
+    'SELECT STDDEV(price), VARIANCE(qty) FROM item',
+    'SELECT price - 12.75 FROM item WHERE id = 1',
+    'SELECT -price FROM item ORDER BY id',
+    'SELECT price FROM item WHERE price BETWEEN 0.1 AND 0.3 ORDER BY id',
+    'SELECT price FROM item WHERE price IN (0.1, 0.33) ORDER BY id',
+    "SELECT CONCAT(price, '€') FROM item ORDER BY id",
+    'SELECT FORMAT(price, 1) FROM item ORDER BY id',
+    'SELECT MAX(price * qty) FROM item',
+    'SELECT SUM(qty), SUM(qty * 1.0) FROM item',
+    'SELECT COUNT(*) FROM item WHERE price > qty',
+  ]);
+  list.add(
+    'UPDATE price * 1.1',
+    items,
+    'UPDATE item SET price = price * 1.1',
+    'SELECT price FROM item ORDER BY id',
+  );
+  list.add(
+    'UPDATE price + 0.005',
+    items,
+    'UPDATE item SET price = price + 0.005',
+    'SELECT price FROM item ORDER BY id',
+  );
+  list.add(
+    'SUM of many cents',
+    [
+      'CREATE TABLE c (v DECIMAL(10,2))',
+      'INSERT INTO c VALUES (0.1),(0.1),(0.1),(0.1),(0.1),(0.1),(0.1),(0.1),(0.1),(0.1)',
+    ],
+    'SELECT SUM(v), SUM(v) = 1, AVG(v) FROM c',
+  );
+  list.add(
+    'DECIMAL(65,30)',
+    ['CREATE TABLE c (v DECIMAL(65,30))'],
+    "INSERT INTO c VALUES ('12345678901234567890123456789012345.123456789012345678901234567890')",
+    'SELECT v, v + 1 FROM c',
+  );
+  list.add('DECIMAL too wide', [], 'CREATE TABLE c (v DECIMAL(66,2))');
+  list.add('DECIMAL scale above precision', [], 'CREATE TABLE c (v DECIMAL(5,6))');
+  list.add(
+    'DECIMAL key',
+    ['CREATE TABLE c (v DECIMAL(6,2) PRIMARY KEY)', 'INSERT INTO c VALUES (1.10)'],
+    'INSERT INTO c VALUES (1.1)',
+  );
+  list.add(
+    'DECIMAL prepared',
+    ['CREATE TABLE c (v DECIMAL(6,2))', 'INSERT INTO c VALUES (1.10), (2.20)'],
+    { sql: 'SELECT v FROM c WHERE v = ?', params: ['1.1'] },
+  );
+  list.add(
+    'DECIMAL prepared number',
+    ['CREATE TABLE c (v DECIMAL(6,2))', 'INSERT INTO c VALUES (1.10), (2.20)'],
+    { sql: 'SELECT v, v * ? FROM c ORDER BY v', params: [2.5] },
+  );
+  return list;
+}

@@ -1,0 +1,228 @@
+// dml: INSERT/UPDATE/DELETE/REPLACE semantics as clients see them: affected rows, insert ids,
+// ON DUPLICATE KEY UPDATE, assignment order, AUTO_INCREMENT, multi-row and INSERT … SELECT.
+import { CaseList } from '../case.js';
+
+const T = 'CREATE TABLE t (id INT PRIMARY KEY, a INT, b INT, s VARCHAR(10))';
+const ROWS = "INSERT INTO t VALUES (1, 10, 100, 'x'), (2, 20, 200, 'y'), (3, 30, 300, 'z')";
+const AI = 'CREATE TABLE ai (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(10), u INT UNIQUE)';
+
+const ON_T: readonly string[] = [
+  "INSERT INTO t VALUES (4, 40, 400, 'w')",
+  "INSERT INTO t VALUES (1, 0, 0, 'dup')",
+  'INSERT INTO t (id) VALUES (5)',
+  'INSERT INTO t SET id = 6, a = 1',
+  "INSERT INTO t VALUES (7, 1, 1, 'a'), (8, 2, 2, 'b')",
+  'INSERT INTO t (id, a) VALUES (9, DEFAULT)',
+  "INSERT INTO t VALUES (1, 1, 1, 'a') ON DUPLICATE KEY UPDATE a = 99",
+  "INSERT INTO t VALUES (1, 10, 100, 'x') ON DUPLICATE KEY UPDATE a = 10",
+  "INSERT INTO t VALUES (4, 1, 1, 'a') ON DUPLICATE KEY UPDATE a = 99",
+  "INSERT INTO t VALUES (1, 5, 5, 'a'), (2, 6, 6, 'b'), (4, 7, 7, 'c') ON DUPLICATE KEY UPDATE a = VALUES(a)",
+  "INSERT INTO t VALUES (1, 5, 5, 'a') ON DUPLICATE KEY UPDATE a = a + 1, b = a",
+  "INSERT INTO t (id, a) VALUES (2, 1) ON DUPLICATE KEY UPDATE s = CONCAT(s, '!')",
+  "INSERT IGNORE INTO t VALUES (1, 0, 0, 'dup'), (10, 1, 1, 'new')",
+  "REPLACE INTO t VALUES (1, 0, 0, 'rep')",
+  "REPLACE INTO t VALUES (11, 0, 0, 'rep')",
+  "REPLACE INTO t VALUES (1, 10, 100, 'x')",
+  'REPLACE INTO t SET id = 2, a = 7',
+  'UPDATE t SET a = a + 1',
+  'UPDATE t SET a = a + 1, b = a',
+  'UPDATE t SET b = a, a = b',
+  'UPDATE t SET a = 10 WHERE id = 1',
+  'UPDATE t SET a = 11 WHERE id = 1',
+  'UPDATE t SET a = a WHERE id > 1',
+  'UPDATE t SET a = 0 WHERE id = 99',
+  'UPDATE t SET a = 1 ORDER BY id DESC LIMIT 1',
+  "UPDATE t SET a = NULL WHERE s = 'y'",
+  'UPDATE t SET s = UPPER(s) WHERE a >= 20',
+  'UPDATE t SET id = id + 1',
+  'UPDATE t SET id = id + 1 ORDER BY id DESC',
+  'UPDATE t SET nope = 1',
+  "UPDATE t SET a = 'x'",
+  'UPDATE t SET a = DEFAULT WHERE id = 3',
+  'DELETE FROM t WHERE id = 2',
+  'DELETE FROM t WHERE id = 99',
+  'DELETE FROM t',
+  'DELETE FROM t ORDER BY a DESC LIMIT 2',
+  'DELETE FROM t WHERE a > 15 LIMIT 1',
+  "DELETE FROM t WHERE s IN ('x', 'z')",
+  'TRUNCATE TABLE t',
+  'INSERT INTO t SELECT id + 10, a, b, s FROM t',
+  'INSERT INTO t (id, a) SELECT id + 20, a * 2 FROM t WHERE id < 3',
+  'INSERT INTO t SELECT * FROM t',
+  'INSERT INTO t VALUES (12, 1, 1)',
+  'INSERT INTO t (id, nope) VALUES (13, 1)',
+  'INSERT INTO t (id, id) VALUES (14, 14)',
+  "INSERT INTO t VALUES (15, 1 + 1, 2 * 3, CONCAT('a', 'b'))",
+  "INSERT INTO t VALUES (16, (SELECT MAX(a) FROM t AS x), 0, 'sub')",
+  'INSERT INTO nope VALUES (1)',
+  'INSERT INTO t () VALUES ()',
+  "INSERT INTO t VALUES (NULL, 1, 1, 'n')",
+];
+
+export function dmlCases(): CaseList {
+  const list = new CaseList('dml');
+  for (const sql of ON_T) {
+    list.add(sql, [T, ROWS], sql, 'SELECT * FROM t ORDER BY id');
+    list.add(`${sql} [ROW_COUNT]`, [T, ROWS], sql, 'SELECT ROW_COUNT()');
+  }
+  for (const sql of ON_T.slice(0, 30)) {
+    list.add(
+      `${sql} [in transaction]`,
+      [T, ROWS, 'BEGIN'],
+      sql,
+      'ROLLBACK',
+      'SELECT COUNT(*), SUM(a) FROM t',
+    );
+  }
+  const onAi = [
+    "INSERT INTO ai (v) VALUES ('a')",
+    "INSERT INTO ai (v) VALUES ('a'), ('b'), ('c')",
+    "INSERT INTO ai VALUES (NULL, 'a', NULL)",
+    "INSERT INTO ai VALUES (0, 'a', NULL)",
+    "INSERT INTO ai VALUES (10, 'a', NULL)",
+    "INSERT INTO ai (v, u) VALUES ('a', 1) ON DUPLICATE KEY UPDATE v = 'b'",
+    "INSERT INTO ai (v, u) VALUES ('a', 7) ON DUPLICATE KEY UPDATE v = 'b'",
+    "INSERT INTO ai (v, u) VALUES ('a', 1) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)",
+    "INSERT IGNORE INTO ai (v, u) VALUES ('a', 1)",
+    "REPLACE INTO ai (v, u) VALUES ('r', 1)",
+    'INSERT INTO ai (v) SELECT v FROM ai',
+    "INSERT INTO ai (id, v) VALUES (-5, 'neg')",
+  ];
+  const aiSetup = [AI, "INSERT INTO ai (v, u) VALUES ('first', 1), ('second', 2)"];
+  for (const sql of onAi) {
+    list.add(sql, aiSetup, sql, 'SELECT LAST_INSERT_ID()', 'SELECT * FROM ai ORDER BY id');
+    list.add(
+      `${sql} then insert`,
+      aiSetup,
+      sql,
+      "INSERT INTO ai (v) VALUES ('next')",
+      'SELECT MAX(id) FROM ai',
+    );
+  }
+  list.add(
+    'AUTO_INCREMENT after delete',
+    [AI, "INSERT INTO ai (v) VALUES ('a'), ('b')", 'DELETE FROM ai'],
+    "INSERT INTO ai (v) VALUES ('c')",
+    'SELECT id FROM ai',
+  );
+  list.add(
+    'AUTO_INCREMENT after truncate',
+    [AI, "INSERT INTO ai (v) VALUES ('a'), ('b')", 'TRUNCATE TABLE ai'],
+    "INSERT INTO ai (v) VALUES ('c')",
+    'SELECT id FROM ai',
+  );
+  list.add(
+    'AUTO_INCREMENT table option',
+    ['CREATE TABLE ai (id INT AUTO_INCREMENT PRIMARY KEY, v INT) AUTO_INCREMENT = 100'],
+    'INSERT INTO ai (v) VALUES (1)',
+    'SELECT id FROM ai',
+  );
+  list.add(
+    'AUTO_INCREMENT rollback gap',
+    [AI, 'BEGIN', "INSERT INTO ai (v) VALUES ('a')", 'ROLLBACK'],
+    "INSERT INTO ai (v) VALUES ('b')",
+    'SELECT id FROM ai',
+  );
+  list.add(
+    'AUTO_INCREMENT failed insert gap',
+    [AI, "INSERT INTO ai (v, u) VALUES ('a', 1)"],
+    "INSERT INTO ai (v, u) VALUES ('b', 1)",
+    "INSERT INTO ai (v, u) VALUES ('c', 2)",
+    'SELECT id, v FROM ai ORDER BY id',
+  );
+  list.add(
+    'AUTO_INCREMENT in information_schema',
+    [AI, "INSERT INTO ai (v) VALUES ('a'), ('b')"],
+    "SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'ai'",
+  );
+  list.add(
+    'AUTO_INCREMENT BIGINT UNSIGNED',
+    ['CREATE TABLE ai (id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, v INT)'],
+    'INSERT INTO ai (id, v) VALUES (18446744073709551614, 1)',
+    'INSERT INTO ai (v) VALUES (2)',
+    'SELECT id FROM ai ORDER BY id',
+  );
+  list.add(
+    'AUTO_INCREMENT TINYINT overflow',
+    [
+      'CREATE TABLE ai (id TINYINT AUTO_INCREMENT PRIMARY KEY, v INT)',
+      'INSERT INTO ai VALUES (127, 1)',
+    ],
+    'INSERT INTO ai (v) VALUES (2)',
+  );
+  list.add(
+    'transaction commit',
+    [T, ROWS],
+    'BEGIN',
+    'UPDATE t SET a = 0',
+    'COMMIT',
+    'SELECT SUM(a) FROM t',
+  );
+  list.add(
+    'transaction rollback',
+    [T, ROWS],
+    'START TRANSACTION',
+    'DELETE FROM t',
+    'ROLLBACK',
+    'SELECT COUNT(*) FROM t',
+  );
+  list.add(
+    'autocommit off',
+    [T, ROWS],
+    'SET autocommit = 0',
+    'DELETE FROM t',
+    'ROLLBACK',
+    'SELECT COUNT(*) FROM t',
+  );
+  list.add(
+    'savepoint',
+    [T, ROWS],
+    'BEGIN',
+    'DELETE FROM t WHERE id = 1',
+    'SAVEPOINT s1',
+    'DELETE FROM t WHERE id = 2',
+    'ROLLBACK TO SAVEPOINT s1',
+    'COMMIT',
+    'SELECT id FROM t ORDER BY id',
+  );
+  list.add(
+    'error inside transaction keeps it',
+    [T, ROWS],
+    'BEGIN',
+    "INSERT INTO t VALUES (4, 0, 0, 'a')",
+    "INSERT INTO t VALUES (1, 0, 0, 'dup')",
+    'COMMIT',
+    'SELECT id FROM t ORDER BY id',
+  );
+  list.add(
+    'multi-row duplicate in statement',
+    [T],
+    "INSERT INTO t VALUES (1, 0, 0, 'a'), (1, 0, 0, 'b')",
+    'SELECT COUNT(*) FROM t',
+  );
+  list.add(
+    'prepared insert',
+    [T],
+    { sql: 'INSERT INTO t VALUES (?, ?, ?, ?)', params: [1, 2, 3, 'p'] },
+    'SELECT * FROM t',
+  );
+  list.add(
+    'prepared update',
+    [T, ROWS],
+    { sql: 'UPDATE t SET s = ? WHERE id = ?', params: ['q', 2] },
+    'SELECT s FROM t ORDER BY id',
+  );
+  list.add(
+    'prepared delete',
+    [T, ROWS],
+    { sql: 'DELETE FROM t WHERE a > ?', params: [15] },
+    'SELECT id FROM t',
+  );
+  list.add(
+    'prepared upsert',
+    [T, ROWS],
+    { sql: 'INSERT INTO t (id, a) VALUES (?, ?) ON DUPLICATE KEY UPDATE a = ?', params: [1, 5, 6] },
+    'SELECT a FROM t WHERE id = 1',
+  );
+  return list;
+}

@@ -1,0 +1,272 @@
+// metadata: what the wire and the catalog say about columns: result column types of expressions,
+// SHOW CREATE TABLE, DESCRIBE, SHOW COLUMNS/INDEX, information_schema.
+import { CaseList } from '../case.js';
+
+const EXPRESSIONS = [
+  '1',
+  '-1',
+  '2147483647',
+  '2147483648',
+  '9223372036854775807',
+  '18446744073709551615',
+  '1.5',
+  '1.5e0',
+  "'a'",
+  "''",
+  'NULL',
+  'TRUE',
+  '1 + 1',
+  '1 + 1.5',
+  '1 + 1e0',
+  '2 * 3',
+  '7 / 2',
+  '7 DIV 2',
+  '7 % 2',
+  "'1' + 1",
+  'ABS(-1)',
+  'CEIL(1.5)',
+  'FLOOR(1.5)',
+  'ROUND(1.5)',
+  'ROUND(1.55, 1)',
+  "LENGTH('a')",
+  "CONCAT('a', 1)",
+  'COUNT(*)',
+  'SUM(1)',
+  'AVG(1)',
+  'MAX(1)',
+  "MIN('a')",
+  'GROUP_CONCAT(1)',
+  "IF(1, 1, 'a')",
+  'IF(1, 1, 2)',
+  'IFNULL(1, 2.5)',
+  'COALESCE(1, NULL)',
+  'CASE WHEN 1 THEN 1 END',
+  "DATE('2024-01-05')",
+  "TIME('10:00:00')",
+  "TIMESTAMP('2024-01-05')",
+  "DATE_ADD('2024-01-05', INTERVAL 1 DAY)",
+  "DATE_ADD(DATE('2024-01-05'), INTERVAL 1 DAY)",
+  "CAST('2024-01-05' AS DATE)",
+  "CAST('2024-01-05' AS DATETIME)",
+  "CAST('10:00' AS TIME)",
+  'CAST(1 AS CHAR)',
+  'CAST(1 AS SIGNED)',
+  'CAST(1 AS UNSIGNED)',
+  'CAST(1 AS DECIMAL(5,2))',
+  'CAST(1 AS DOUBLE)',
+  "CAST('{}' AS JSON)",
+  "JSON_OBJECT('a', 1)",
+  'JSON_ARRAY()',
+  "JSON_EXTRACT('[1]', '$[0]')",
+  'VERSION()',
+  'DATABASE()',
+  'LAST_INSERT_ID()',
+  'ROW_COUNT()',
+  'FOUND_ROWS()',
+  'PI()',
+  'RAND() < 2',
+  'SQRT(4)',
+  'POW(2, 2)',
+  "HEX('a')",
+  "UNHEX('61')",
+  "MD5('a')",
+  "YEAR('2024-01-05')",
+  "MONTHNAME('2024-01-05')",
+  "DATE_FORMAT('2024-01-05', '%Y')",
+  "STR_TO_DATE('2024-01-05', '%Y-%m-%d')",
+  "UNIX_TIMESTAMP('2024-01-05')",
+  'FROM_UNIXTIME(0)',
+  "DATEDIFF('2024-01-05', '2024-01-01')",
+  '1 = 1',
+  '1 < 2',
+  "'a' LIKE 'a'",
+  '1 IN (1)',
+  'NOT 1',
+  '1 IS NULL',
+  '1 BETWEEN 0 AND 2',
+  '~0',
+  '1 << 2',
+  '5 & 3',
+  'BIT_COUNT(1)',
+  '@@autocommit',
+  '@@sql_mode',
+  '@@max_allowed_packet',
+  '@@version',
+  "x'41'",
+  "b'1'",
+  '0x41',
+  "_binary 'a'",
+  "N'a'",
+  'SLEEP(0)',
+  'BENCHMARK(1, 1)',
+  'CHAR(65)',
+  'CHAR(65 USING utf8mb4)',
+];
+
+// Their values change from run to run: only the column types are compared.
+const VOLATILE = [
+  'CURDATE()',
+  'NOW()',
+  'CURTIME()',
+  'UUID()',
+  'CONNECTION_ID()',
+  'NOW(6)',
+  'SYSDATE()',
+  'UTC_TIMESTAMP()',
+  'UNIX_TIMESTAMP()',
+  'RAND()',
+];
+
+const TABLES = [
+  'CREATE TABLE m (id INT PRIMARY KEY)',
+  'CREATE TABLE m (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(50) NOT NULL, email VARCHAR(100), UNIQUE KEY email (email), KEY name_idx (name))',
+  'CREATE TABLE m (a TINYINT, b SMALLINT UNSIGNED, c MEDIUMINT, d BIGINT UNSIGNED, e INT(11), f INT(5) ZEROFILL)',
+  'CREATE TABLE m (a FLOAT, b DOUBLE, c DECIMAL(10,2), d DECIMAL, e REAL, f NUMERIC(5,1))',
+  'CREATE TABLE m (a CHAR(3), b VARCHAR(10), c TEXT, d MEDIUMTEXT, e LONGTEXT, f TINYTEXT)',
+  'CREATE TABLE m (a BINARY(3), b VARBINARY(10), c BLOB, d MEDIUMBLOB, e LONGBLOB, f TINYBLOB)',
+  'CREATE TABLE m (a DATE, b DATETIME, c DATETIME(6), d TIMESTAMP NULL, e TIME, f YEAR)',
+  "CREATE TABLE m (a ENUM('x','y'), b SET('p','q'), c BIT(3), d BOOLEAN, e JSON)",
+  "CREATE TABLE m (a INT DEFAULT 5, b VARCHAR(5) DEFAULT 'x', c DATETIME DEFAULT CURRENT_TIMESTAMP, d DECIMAL(5,2) DEFAULT 1.5, e INT NOT NULL)",
+  'CREATE TABLE m (a INT, b INT, PRIMARY KEY (a, b), KEY (b))',
+  "CREATE TABLE m (a INT COMMENT 'the a', b INT) COMMENT 'a table'",
+  'CREATE TABLE m (a VARCHAR(10) COLLATE utf8mb4_bin, b VARCHAR(10) CHARACTER SET latin1)',
+  'CREATE TABLE m (a INT) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4',
+  'CREATE TABLE m (a INT) ENGINE = MyISAM',
+  'CREATE TABLE m (id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT, PRIMARY KEY (id)) AUTO_INCREMENT = 7',
+  'CREATE TABLE m (a INT, b INT AS (a + 1) VIRTUAL)',
+  'CREATE TABLE m (a INT, CONSTRAINT c1 CHECK (a > 0))',
+  'CREATE TABLE m (a VARCHAR(255), KEY (a(10)))',
+  'CREATE TABLE m (a INT, b TEXT, FULLTEXT KEY (b))',
+  'CREATE TABLE m (a SERIAL)',
+];
+
+const QUERIES = [
+  'SHOW CREATE TABLE m',
+  'DESCRIBE m',
+  'SHOW FULL COLUMNS FROM m',
+  'SHOW INDEX FROM m',
+  "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, COLUMN_KEY, EXTRA, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'm' ORDER BY ORDINAL_POSITION",
+  'SELECT * FROM m',
+];
+
+export function metadataCases(): CaseList {
+  const list = new CaseList('metadata');
+  for (const e of EXPRESSIONS) list.add(`type of ${e}`, [], `SELECT ${e}`);
+  for (const e of VOLATILE) list.add(`type of ${e}`, [], { sql: `SELECT ${e}`, typesOnly: true });
+  for (const [i, create] of TABLES.entries()) {
+    for (const q of QUERIES) list.add(`table ${i}: ${q.slice(0, 40)}`, [create], q);
+  }
+  list.selects(
+    ['CREATE TABLE a (x INT)', 'CREATE TABLE b (y INT)'],
+    [
+      'SHOW TABLES',
+      'SHOW FULL TABLES',
+      "SHOW TABLES LIKE 'a%'",
+      'SELECT TABLE_NAME, TABLE_TYPE, ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME',
+      'SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()',
+      'SHOW COLUMNS FROM a',
+      "SHOW COLUMNS FROM a LIKE 'x'",
+      'SELECT SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()',
+      "SHOW DATABASES LIKE 'information%'",
+      "SHOW VARIABLES LIKE 'sql_mode'",
+      "SHOW VARIABLES LIKE 'character_set_server'",
+      "SHOW SESSION VARIABLES LIKE 'autocommit'",
+      "SHOW STATUS LIKE 'Uptime_nonexistent'",
+      'SHOW WARNINGS',
+      'SHOW ERRORS',
+      'SHOW COUNT(*) WARNINGS',
+      'SHOW ENGINES',
+      "SHOW CHARACTER SET LIKE 'utf8mb4'",
+      "SHOW COLLATION LIKE 'utf8mb4_bin'",
+      "SHOW TABLE STATUS LIKE 'nomatch'",
+      'SHOW CREATE TABLE nope',
+      'DESCRIBE nope',
+      'SELECT * FROM a',
+      'SELECT x AS `renamed`, x + 1 AS `sum` FROM a',
+      'SELECT a.x FROM a AS a',
+      'SELECT *, 1 FROM a',
+      'SELECT x, y FROM a, b',
+    ],
+  );
+  list.add(
+    'column names of a join',
+    [
+      'CREATE TABLE a (id INT, v INT)',
+      'CREATE TABLE b (id INT, w INT)',
+      'INSERT INTO a VALUES (1, 2)',
+      'INSERT INTO b VALUES (1, 3)',
+    ],
+    'SELECT * FROM a JOIN b USING (id)',
+    'SELECT * FROM a JOIN b ON a.id = b.id',
+    'SELECT * FROM a NATURAL JOIN b',
+  );
+  list.add(
+    'ALTER then SHOW CREATE',
+    ['CREATE TABLE m (a INT)'],
+    "ALTER TABLE m ADD COLUMN b VARCHAR(5) NOT NULL DEFAULT 'q' AFTER a, ADD INDEX ib (b)",
+    'SHOW CREATE TABLE m',
+  );
+  list.add(
+    'ALTER MODIFY then DESCRIBE',
+    ['CREATE TABLE m (a INT, b INT)'],
+    'ALTER TABLE m MODIFY b BIGINT UNSIGNED NOT NULL',
+    'DESCRIBE m',
+  );
+  list.add(
+    'ALTER RENAME COLUMN',
+    ['CREATE TABLE m (a INT, b INT)'],
+    'ALTER TABLE m RENAME COLUMN b TO c',
+    'DESCRIBE m',
+  );
+  list.add(
+    'ALTER DROP COLUMN',
+    ['CREATE TABLE m (a INT, b INT)'],
+    'ALTER TABLE m DROP COLUMN b',
+    'SHOW CREATE TABLE m',
+  );
+  list.add('RENAME TABLE', ['CREATE TABLE m (a INT)'], 'RENAME TABLE m TO m2', 'SHOW TABLES');
+  list.add(
+    'CREATE INDEX',
+    ['CREATE TABLE m (a INT, b INT)'],
+    'CREATE INDEX ix ON m (b, a)',
+    'SHOW INDEX FROM m',
+  );
+  list.add(
+    'DROP INDEX',
+    ['CREATE TABLE m (a INT, b INT, KEY ix (b))'],
+    'DROP INDEX ix ON m',
+    'SHOW CREATE TABLE m',
+  );
+  list.add(
+    'CREATE TABLE LIKE',
+    ['CREATE TABLE m (a INT PRIMARY KEY, b VARCHAR(3))'],
+    'CREATE TABLE m2 LIKE m',
+    'SHOW CREATE TABLE m2',
+  );
+  list.add(
+    'CREATE TABLE AS SELECT',
+    ['CREATE TABLE m (a INT, b DECIMAL(5,2))', 'INSERT INTO m VALUES (1, 2.5)'],
+    'CREATE TABLE m2 AS SELECT a, b, a + b AS c, CONCAT(a) AS d FROM m',
+    'SHOW CREATE TABLE m2',
+    'SELECT * FROM m2',
+  );
+  list.add('CREATE existing table', ['CREATE TABLE m (a INT)'], 'CREATE TABLE m (a INT)');
+  list.add(
+    'CREATE IF NOT EXISTS warning',
+    ['CREATE TABLE m (a INT)'],
+    'CREATE TABLE IF NOT EXISTS m (a INT)',
+  );
+  list.add('DROP IF EXISTS warning', [], 'DROP TABLE IF EXISTS nope');
+  list.add('DROP missing', [], 'DROP TABLE nope');
+  list.add('duplicate column', [], 'CREATE TABLE m (a INT, a INT)');
+  list.add('unknown type', [], 'CREATE TABLE m (a NOTATYPE)');
+  list.add('VARCHAR too long', [], 'CREATE TABLE m (a VARCHAR(70000))');
+  list.add(
+    'reserved word column',
+    [],
+    'CREATE TABLE m (`select` INT, `order` INT)',
+    'SHOW CREATE TABLE m',
+  );
+  list.add('long identifier', [], `CREATE TABLE m (${'c'.repeat(65)} INT)`);
+  return list;
+}

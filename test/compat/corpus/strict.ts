@@ -1,0 +1,236 @@
+// strict: values a column cannot hold, under the default sql_mode (STRICT_TRANS_TABLES: an
+// error), with sql_mode='' (MySQL's adjusted value and a warning), through INSERT, INSERT IGNORE
+// and UPDATE; and the other sql_mode flags apps meet.
+import { CaseList } from '../case.js';
+
+const BAD: readonly (readonly [string, string])[] = [
+  ['VARCHAR(3)', "'abcd'"],
+  ['CHAR(3)', "'abcd'"],
+  ['VARCHAR(3)', "'ab   '"],
+  ['VARBINARY(2)', "'abc'"],
+  ['INT', '2147483648'],
+  ['INT', '-2147483649'],
+  ['INT', "'abc'"],
+  ['INT', "'12abc'"],
+  ['INT', "''"],
+  ['INT', "' 12'"],
+  ['INT', "'1e3'"],
+  ['TINYINT', '300'],
+  ['TINYINT UNSIGNED', '-1'],
+  ['INT UNSIGNED', '-5'],
+  ['BIGINT', "'9223372036854775808'"],
+  ['BIGINT UNSIGNED', '-1'],
+  ['SMALLINT', "'-32769'"],
+  ["ENUM('free','pro')", "'gold'"],
+  ["ENUM('free','pro')", "''"],
+  ["ENUM('free','pro')", '3'],
+  ["SET('a','b')", "'c'"],
+  ["SET('a','b')", "'a,c'"],
+  ['DATE', "'2023-02-29'"],
+  ['DATE', "'not a date'"],
+  ['DATE', "'2024-00-10'"],
+  ['DATE', "'2024-13-01'"],
+  ['DATE', "'0000-00-00'"],
+  ['DATETIME NOT NULL', "'not a date'"],
+  ['DATETIME', "'2024-01-01 25:00:00'"],
+  ['TIME', "'25:61:00'"],
+  ['YEAR', '1800'],
+  ['DECIMAL(5,2)', '12345.678'],
+  ['DECIMAL(5,2)', "'1.2.3'"],
+  ['DECIMAL(5,2)', '1.005'],
+  ['DECIMAL(5,2)', "'abc'"],
+  ['DOUBLE', "'1e400'"],
+  ['FLOAT', "'x'"],
+  ['BIT(2)', '8'],
+  ['INT NOT NULL', 'NULL'],
+  ['VARCHAR(3) NOT NULL', 'NULL'],
+  ['JSON', "'not json'"],
+  ['JSON', '\'{"a":}\''],
+];
+
+const MODES: readonly (readonly [string, readonly string[]])[] = [
+  ['strict', []],
+  ['lax', ["SET SESSION sql_mode = ''"]],
+];
+
+export function strictCases(): CaseList {
+  const list = new CaseList('strict');
+  for (const [mode, modeSetup] of MODES) {
+    for (const [type, value] of BAD) {
+      list.add(
+        `${mode} INSERT ${type} <- ${value}`,
+        [...modeSetup, `CREATE TABLE t (c ${type})`],
+        `INSERT INTO t VALUES (${value})`,
+        'SELECT c, c IS NULL FROM t',
+      );
+      list.add(
+        `${mode} UPDATE ${type} <- ${value}`,
+        [
+          ...modeSetup,
+          `CREATE TABLE t (id INT PRIMARY KEY, c ${type})`,
+          'INSERT INTO t (id) VALUES (1)',
+        ],
+        `UPDATE t SET c = ${value} WHERE id = 1`,
+        'SELECT c FROM t',
+      );
+    }
+  }
+  for (const [type, value] of BAD) {
+    list.add(
+      `INSERT IGNORE ${type} <- ${value}`,
+      [`CREATE TABLE t (c ${type})`],
+      `INSERT IGNORE INTO t VALUES (${value})`,
+      'SELECT c FROM t',
+    );
+  }
+  const none = ["SET SESSION sql_mode = ''"];
+  const strictAll = ["SET SESSION sql_mode = 'STRICT_ALL_TABLES'"];
+  const traditional = ["SET SESSION sql_mode = 'TRADITIONAL'"];
+  list.selects(
+    [],
+    [
+      'SELECT @@sql_mode',
+      'SELECT @@SESSION.sql_mode = @@GLOBAL.sql_mode',
+      'SELECT 1/0',
+      'SELECT 1 DIV 0',
+      'SELECT 5 MOD 0',
+      "SELECT 'abc' + 1",
+      "SELECT CAST('12abc' AS SIGNED)",
+      "SELECT CAST('abc' AS DECIMAL(5,2))",
+      "SELECT DATE('2023-02-30')",
+      "SELECT '2024-02-30' + INTERVAL 1 DAY",
+    ],
+  );
+  list.add('division by zero in INSERT', ['CREATE TABLE t (c INT)'], 'INSERT INTO t VALUES (1/0)');
+  list.add(
+    'lax division by zero',
+    [...none, 'CREATE TABLE t (c INT)'],
+    'INSERT INTO t VALUES (1/0)',
+    'SELECT c FROM t',
+  );
+  list.add(
+    'STRICT_ALL_TABLES multi-row',
+    [...strictAll, 'CREATE TABLE t (c TINYINT)'],
+    'INSERT INTO t VALUES (1), (1000)',
+    'SELECT c FROM t',
+  );
+  list.add(
+    'strict multi-row',
+    ['CREATE TABLE t (c TINYINT)'],
+    'INSERT INTO t VALUES (1), (1000)',
+    'SELECT c FROM t',
+  );
+  list.add(
+    'lax multi-row',
+    [...none, 'CREATE TABLE t (c TINYINT)'],
+    'INSERT INTO t VALUES (1), (1000), (-1000)',
+    'SELECT c FROM t',
+  );
+  list.add(
+    'TRADITIONAL zero date',
+    [...traditional, 'CREATE TABLE t (d DATE)'],
+    "INSERT INTO t VALUES ('0000-00-00')",
+    'SELECT d FROM t',
+  );
+  list.add(
+    'TRADITIONAL zero in date',
+    [...traditional, 'CREATE TABLE t (d DATE)'],
+    "INSERT INTO t VALUES ('2024-00-01')",
+    'SELECT d FROM t',
+  );
+  list.add(
+    'NO_ZERO_DATE alone',
+    ["SET SESSION sql_mode = 'NO_ZERO_DATE'", 'CREATE TABLE t (d DATE)'],
+    "INSERT INTO t VALUES ('0000-00-00')",
+    'SELECT d FROM t',
+  );
+  list.add('PIPES_AS_CONCAT', ["SET SESSION sql_mode = 'PIPES_AS_CONCAT'"], "SELECT 'a' || 'b'");
+  list.add(
+    'ANSI_QUOTES',
+    ["SET SESSION sql_mode = 'ANSI_QUOTES'", 'CREATE TABLE t (c INT)', 'INSERT INTO t VALUES (3)'],
+    'SELECT "c" FROM t',
+  );
+  list.add(
+    'default double quotes',
+    ['CREATE TABLE t (c INT)', 'INSERT INTO t VALUES (3)'],
+    'SELECT "c" FROM t',
+  );
+  list.add(
+    'NO_BACKSLASH_ESCAPES',
+    ["SET SESSION sql_mode = 'NO_BACKSLASH_ESCAPES'"],
+    "SELECT 'a\\nb', LENGTH('a\\nb')",
+  );
+  list.add('backslash escapes', [], "SELECT 'a\\nb', LENGTH('a\\nb'), 'it''s', 'x\\'y'");
+  list.add(
+    'ONLY_FULL_GROUP_BY',
+    [
+      "SET SESSION sql_mode = 'ONLY_FULL_GROUP_BY'",
+      'CREATE TABLE t (a INT, b INT)',
+      'INSERT INTO t VALUES (1, 2)',
+    ],
+    'SELECT a, b FROM t GROUP BY a',
+  );
+  list.add(
+    'default GROUP BY',
+    ['CREATE TABLE t (a INT, b INT)', 'INSERT INTO t VALUES (1, 2)'],
+    'SELECT a, b FROM t GROUP BY a',
+  );
+  list.add(
+    'NO_UNSIGNED_SUBTRACTION',
+    ["SET SESSION sql_mode = 'NO_UNSIGNED_SUBTRACTION'"],
+    'SELECT CAST(1 AS UNSIGNED) - 2',
+  );
+  list.add('unsigned subtraction', [], 'SELECT CAST(1 AS UNSIGNED) - 2');
+  list.add(
+    'HIGH_NOT_PRECEDENCE',
+    ["SET SESSION sql_mode = 'HIGH_NOT_PRECEDENCE'"],
+    'SELECT NOT 1 BETWEEN -5 AND 5',
+  );
+  list.add('NOT precedence', [], 'SELECT NOT 1 BETWEEN -5 AND 5');
+  list.add('set bad sql_mode', [], "SET SESSION sql_mode = 'NOT_A_MODE'");
+  list.add('sql_mode round trip', [], "SET SESSION sql_mode = 'ANSI'", 'SELECT @@SESSION.sql_mode');
+  list.add(
+    'sql_mode TRADITIONAL expands',
+    [],
+    "SET SESSION sql_mode = 'TRADITIONAL'",
+    'SELECT @@SESSION.sql_mode',
+  );
+  list.add(
+    'lax truncation warning count',
+    [...none, 'CREATE TABLE t (c VARCHAR(2))'],
+    "INSERT INTO t VALUES ('abc'), ('defg'), ('h')",
+    'SELECT @@warning_count',
+    'SELECT c FROM t',
+  );
+  list.add(
+    'strict UPDATE all rows',
+    ['CREATE TABLE t (c TINYINT)', 'INSERT INTO t VALUES (100), (120)'],
+    'UPDATE t SET c = c + 10',
+    'SELECT c FROM t',
+  );
+  list.add(
+    'UPDATE IGNORE',
+    ['CREATE TABLE t (c TINYINT)', 'INSERT INTO t VALUES (100), (120)'],
+    'UPDATE IGNORE t SET c = c + 10',
+    'SELECT c FROM t',
+  );
+  list.add(
+    'default NOT NULL column omitted',
+    ['CREATE TABLE t (a INT, b INT NOT NULL)'],
+    'INSERT INTO t (a) VALUES (1)',
+    'SELECT a, b FROM t',
+  );
+  list.add(
+    'lax NOT NULL column omitted',
+    [...none, 'CREATE TABLE t (a INT, b INT NOT NULL)'],
+    'INSERT INTO t (a) VALUES (1)',
+    'SELECT a, b FROM t',
+  );
+  list.add(
+    'lax NULL into NOT NULL multi-row',
+    [...none, 'CREATE TABLE t (a INT NOT NULL, s VARCHAR(3) NOT NULL)'],
+    'INSERT INTO t VALUES (1, NULL), (NULL, NULL)',
+    'SELECT a, s FROM t',
+  );
+  return list;
+}
