@@ -3,7 +3,15 @@
 // grastate.dat, and a MySQL server whose sessions replicate through this node. See
 // docs/design/runtime.md.
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+  renameSync,
+} from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_WRITE_SET_LIMITS } from '../codec/index.js';
@@ -116,7 +124,7 @@ export class ClusterNode {
   static async start(options: ClusterNodeOptions): Promise<ClusterNode> {
     const { config, log } = options;
     const datadir = config.server.datadir;
-    mkdirSync(datadir, { recursive: true });
+    checkDatadir(datadir);
     const id = nodeId(config.server.wsrepNodeName);
     const nodeUuid = readOrCreateNodeUuid(datadir);
     const credentials = await loadCredentials(config, log);
@@ -251,7 +259,15 @@ export class ClusterNode {
       credentials,
       sstCredentials,
     );
-    await transport.start();
+    try {
+      await transport.start();
+    } catch (error) {
+      await transport.stop();
+      await driver.stop();
+      await gcache.close();
+      store.close();
+      throw new Error(replicationListenFailure(config, error));
+    }
     driver.start();
     if (config.provider.pcBootstrap || (config.cluster.bootstrap && history)) {
       // pc.bootstrap=yes, or bootstrapping a node that has a history: if no primary component
@@ -868,6 +884,53 @@ function sstIncomingPath(config: ServerConfig): string {
   return join(config.server.datadir, 'sst-incoming.db');
 }
 
+/** The [sst] key that names each SST TLS file, where one does (else the socket.ssl_* option). */
+function sstKeyNames(config: ServerConfig): Map<string, string> {
+  const { sst } = config;
+  const files = config.cluster.sstTls;
+  const names = new Map<string, string>();
+  const pick = (option: string, path: string | null, pairs: [string | null, string][]): void => {
+    for (const [value, name] of pairs) {
+      if (value !== null && value === path) return void names.set(option, `[sst] ${name}`);
+    }
+  };
+  pick('socket.ssl_key', files.key, [
+    [sst.sslKey, 'ssl-key'],
+    [sst.tkey, 'tkey'],
+  ]);
+  pick('socket.ssl_cert', files.cert, [
+    [sst.sslCert, 'ssl-cert'],
+    [sst.tcert, 'tcert'],
+  ]);
+  pick('socket.ssl_ca', files.ca, [
+    [sst.sslCa, 'ssl-ca'],
+    [sst.tca, 'tca'],
+  ]);
+  return names;
+}
+
+/** The datadir exists (created if need be) and this user can write it; else why, and the fix. */
+function checkDatadir(datadir: string): void {
+  const user = `uid ${process.getuid?.() ?? '?'}`;
+  try {
+    mkdirSync(datadir, { recursive: true });
+    accessSync(datadir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new Error(
+      `datadir ${datadir} cannot be created or written (${code}). Fix: point datadir at a directory ${user} can write, or give ${user} write access to it`,
+    );
+  }
+}
+
+function replicationListenFailure(config: ServerConfig, error: unknown): string {
+  const { host, port } = config.cluster.listenAddress;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE')
+    return `replication port ${host}:${port} is in use (EADDRINUSE). Fix: stop the process that holds it (a previous node may still be stopping), or set another port in wsrep_node_address or gmcast.listen_addr`;
+  return `cannot listen for replication on ${host}:${port}: ${String(error)}. Fix: set gmcast.listen_addr (or wsrep_node_address) to an address of this host and a free port`;
+}
+
 function readOrCreateNodeUuid(datadir: string): string {
   const path = join(datadir, 'node.uuid');
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
@@ -931,7 +994,7 @@ async function loadCredentials(config: ServerConfig, log: Logger): Promise<TlsCr
       'replication TLS needs socket.ssl_cert and socket.ssl_key in wsrep_provider_options (or socket.ssl=no to opt out); `trireme cert` creates them',
     );
   }
-  return loadTlsFiles(config, tls.key, tls.cert, tls.ca, '');
+  return loadTlsFiles(config, tls.key, tls.cert, tls.ca, new Map());
 }
 
 /** The [sst] identity when it names other files than the replication one, else the same. */
@@ -943,7 +1006,7 @@ async function loadSstCredentials(
   const same = config.cluster.replicationTls;
   if (replication === null || sst.cert === null || sst.key === null) return replication;
   if (sst.cert === same.cert && sst.key === same.key && sst.ca === same.ca) return replication;
-  return loadTlsFiles(config, sst.key, sst.cert, sst.ca, '[sst] TLS: ');
+  return loadTlsFiles(config, sst.key, sst.cert, sst.ca, sstKeyNames(config));
 }
 
 async function loadTlsFiles(
@@ -951,7 +1014,8 @@ async function loadTlsFiles(
   keyPath: string,
   certPath: string,
   caPath: string | null,
-  prefix: string,
+  /** The option that named each file, where it is not socket.ssl_* (the [sst] keys). */
+  names: ReadonlyMap<string, string>,
 ): Promise<TlsCredentials> {
   const loaded = await TlsCredentials.load({
     keyPath,
@@ -959,7 +1023,13 @@ async function loadTlsFiles(
     caPath: caPath ?? certPath,
     cipher: config.provider.socketSslCipher,
   });
-  if (!loaded.ok) throw new Error(`${prefix}${loaded.error.message}\nfix: ${loaded.error.fix}`);
+  if (!loaded.ok) {
+    const rename = (text: string): string =>
+      [...names].reduce((t, [option, name]) => t.split(option).join(name), text);
+    if (names.size === 0) throw new Error(`${loaded.error.message}. Fix: ${loaded.error.fix}`);
+    const fix = rename(loaded.error.fix).replace(/ in wsrep_provider_options$/, ' in [sst]');
+    throw new Error(`${rename(loaded.error.message)}. Fix: ${fix}`);
+  }
   return loaded.credentials;
 }
 

@@ -18,6 +18,8 @@ import {
   engineFacts,
   initialWriteSet,
   mysqlServerOptions,
+  probeClientPort,
+  clientListenFailure,
   readClientTls,
   storeLimits,
   timestamp,
@@ -132,6 +134,9 @@ async function startGeneration(
   forceBootstrap = false,
 ): Promise<{ ok: true; generation: Generation } | { ok: false; message: string }> {
   const server = config.server;
+  const bindHost = server.bindAddress ?? '0.0.0.0';
+  const portProblem = await probeClientPort(bindHost, server.port);
+  if (portProblem !== null) return { ok: false, message: portProblem };
   let node: ClusterNode;
   try {
     node = await ClusterNode.start({
@@ -198,10 +203,7 @@ async function startGeneration(
     address = await mysql.listen();
   } catch (error) {
     await node.stop(1);
-    return {
-      ok: false,
-      message: `cannot listen on ${server.bindAddress ?? '0.0.0.0'}:${server.port}: ${(error as Error).message}`,
-    };
+    return { ok: false, message: clientListenFailure(bindHost, server.port, error) };
   }
   log('Note', 'trireme: ready for connections.');
   write(
