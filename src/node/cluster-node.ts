@@ -266,7 +266,7 @@ export class ClusterNode {
       await driver.stop();
       await gcache.close();
       store.close();
-      throw new Error(replicationListenFailure(config, error));
+      throw new Error(replicationListenFailure(config, error), { cause: error });
     }
     driver.start();
     if (config.provider.pcBootstrap || (config.cluster.bootstrap && history)) {
@@ -919,6 +919,7 @@ function checkDatadir(datadir: string): void {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new Error(
       `datadir ${datadir} cannot be created or written (${code}). Fix: point datadir at a directory ${user} can write, or give ${user} write access to it`,
+      { cause: error },
     );
   }
 }
