@@ -11,14 +11,16 @@ commands:
   start --defaults-file FILE [--wsrep-new-cluster] [mysqld options]
                                       start a node: a cluster node when wsrep_on=ON and
                                       wsrep_cluster_address is set, else a standalone node
-  bootstrap --defaults-file FILE      start a node that forms a new cluster (galera_new_cluster)
+  bootstrap --defaults-file FILE [--force]
+                                      start a node that forms a new cluster (galera_new_cluster);
+                                      --force: even where grastate.dat says safe_to_bootstrap: 0
   start-local [DIR]                   a local 3-node TLS cluster on loopback (npm start)
   cert create-ca --dir D              create the cluster CA (D/ca.pem, D/ca-key.pem)
   cert create-node NAME --dir D       create a node certificate signed by the cluster CA
   cert create-client NAME --dir D     create a client certificate
   help                                this text`;
 
-async function start(args: readonly string[]): Promise<number> {
+async function start(args: readonly string[], forceBootstrap = false): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) return runStart(args);
   const loaded = loadServerConfig({ args });
   if (!loaded.ok) {
@@ -28,7 +30,7 @@ async function start(args: readonly string[]): Promise<number> {
   if (!isClusterConfig(loaded.value.config)) return runStart(args);
   for (const warning of loaded.value.warnings) console.error(`trireme start: warning: ${warning}`);
   for (const note of loaded.value.notes) console.error(`trireme start: note: ${note}`);
-  return runStartCluster(loaded.value.config);
+  return runStartCluster(loaded.value.config, { forceBootstrap });
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -36,8 +38,11 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'start':
       return start(argv.slice(1));
-    case 'bootstrap':
-      return start([...argv.slice(1), '--wsrep-new-cluster']);
+    case 'bootstrap': {
+      const args = argv.slice(1);
+      const force = args.includes('--force');
+      return start([...args.filter((a) => a !== '--force'), '--wsrep-new-cluster'], force);
+    }
     case 'start-local':
       return runStartLocal(argv.slice(1));
     case 'cert':

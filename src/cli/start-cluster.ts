@@ -4,8 +4,11 @@ import { untilSignalThenStop } from './foreground.js';
 import type { ServerConfig } from '../config/index.js';
 import { startClusterServer } from '../node/cluster-server.js';
 
-export async function runStartCluster(config: ServerConfig): Promise<number> {
-  const started = await startClusterServer(config);
+export async function runStartCluster(
+  config: ServerConfig,
+  options: { readonly forceBootstrap?: boolean } = {},
+): Promise<number> {
+  const started = await startClusterServer(config, undefined, options);
   if (!started.ok) {
     console.error(`trireme start: ${started.message}`);
     return 1;

@@ -1,8 +1,11 @@
 // `npm start`: a local 3-node cluster on loopback, encrypted between nodes. It creates a CA and
-// node certificates on first use, writes one my.cnf per node, starts three `trireme start`
-// processes, prints how to connect, and stops them all cleanly on Ctrl-C.
+// node certificates on first use, writes one my.cnf per node the first time (and keeps the user's
+// edits afterwards), starts three `trireme start` processes whose log lines it prefixes with the
+// node's name, prints how to connect, and stops them all cleanly on Ctrl-C.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { formatConfigError, loadServerConfig } from '../config/index.js';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,9 +31,17 @@ export async function startLocal(options: StartLocalOptions): Promise<number> {
   const certs = await ensureLocalCerts(join(dir, 'certs'), [...names]);
   if (certs.created.length > 0)
     out(`created the cluster CA and node certificates in ${join(dir, 'certs')}`);
-  const clientPorts = await choosePorts(clientPortsPreferred);
-  const replicationPorts = await choosePorts(replicationPortsPreferred);
-  const address = `gcomm://${replicationPorts.map((p) => `127.0.0.1:${p}`).join(',')}`;
+  const written = await writeMissingCnfs(dir, certs);
+  if (written.length > 0) out(`wrote ${written.join(', ')} (edit them freely: they are kept)`);
+  const clientPorts: number[] = [];
+  for (const name of names) {
+    const loaded = loadServerConfig({ defaultsFile: join(dir, `${name}.cnf`) });
+    if (!loaded.ok) {
+      out(`trireme start-local: ${formatConfigError(loaded.error)}`);
+      return 2;
+    }
+    clientPorts.push(loaded.value.config.server.port);
+  }
   const fresh = !existsSync(join(dir, 'n1', 'trireme.db'));
   const children: ChildProcess[] = [];
   const launcher = join(
@@ -42,21 +53,19 @@ export async function startLocal(options: StartLocalOptions): Promise<number> {
     'trireme.js',
   );
   for (const [i, name] of names.entries()) {
-    const files = certs.nodes.get(name)!;
     const cnf = join(dir, `${name}.cnf`);
-    writeFileSync(
-      cnf,
-      nodeCnf(dir, name, clientPorts[i]!, replicationPorts[i]!, address, files, certs.caPath),
-    );
     const args = [launcher, 'start', `--defaults-file=${cnf}`];
     if (fresh && i === 0) args.push('--wsrep-new-cluster');
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Three nodes share one terminal: each line says whose it is.
+    for (const stream of [child.stdout, child.stderr])
+      createInterface({ input: stream }).on('line', (line) => out(`[${name}] ${line}`));
     children.push(child);
     // The first node of a new cluster bootstraps before the others ask to join it.
     if (fresh && i === 0) await new Promise((r) => setTimeout(r, 1500));
   }
   out('');
-  out(`trireme: a 3-node cluster on 127.0.0.1, replication over mutual TLS (${address})`);
+  out(`trireme: a 3-node cluster on 127.0.0.1, replication over mutual TLS`);
   for (const [i, name] of names.entries()) {
     out(
       `  ${name}: mariadb -h127.0.0.1 -P${clientPorts[i]} -uroot        (data in ${join(dir, name)})`,
@@ -73,14 +82,16 @@ function waitAndStop(
   return new Promise((resolveExit) => {
     let stopping = false;
     let alive = children.length;
+    // Handlers stay for every signal: a second Ctrl-C must not kill this launcher, whose pipes
+    // carry the nodes' output while they stop.
     const stop = (): void => {
-      if (stopping) return;
+      if (stopping) return out('trireme: still stopping the local cluster');
       stopping = true;
       out('trireme: stopping the local cluster');
       for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
     for (const child of children) {
       child.once('exit', (code) => {
         alive--;
@@ -88,10 +99,39 @@ function waitAndStop(
           out(`trireme: a node exited with code ${code}; stopping the others`);
           stop();
         }
-        if (alive === 0) resolveExit(stopping ? 0 : 1);
+        if (alive > 0) return;
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolveExit(stopping ? 0 : 1);
       });
     }
   });
+}
+
+/** Writes the my.cnf of each node that has none (new ports for them); returns their names. */
+async function writeMissingCnfs(
+  dir: string,
+  certs: Awaited<ReturnType<typeof ensureLocalCerts>>,
+): Promise<string[]> {
+  const missing = names.filter((name) => !existsSync(join(dir, `${name}.cnf`)));
+  if (missing.length === 0) return [];
+  const clientPorts = await choosePorts(clientPortsPreferred);
+  const replicationPorts = await choosePorts(replicationPortsPreferred);
+  const address = `gcomm://${replicationPorts.map((p) => `127.0.0.1:${p}`).join(',')}`;
+  for (const name of missing) {
+    const i = names.indexOf(name);
+    const text = nodeCnf(
+      dir,
+      name,
+      clientPorts[i]!,
+      replicationPorts[i]!,
+      address,
+      certs.nodes.get(name)!,
+      certs.caPath,
+    );
+    writeFileSync(join(dir, `${name}.cnf`), text);
+  }
+  return missing.map((name) => `${name}.cnf`);
 }
 
 function nodeCnf(
@@ -103,7 +143,7 @@ function nodeCnf(
   files: { certPath: string; keyPath: string },
   caPath: string,
 ): string {
-  return `# written by npm start; edit freely (it is rewritten with the same ports on the next start)
+  return `# written by npm start; edit freely: npm start keeps this file (delete it to get a new one)
 [mysqld]
 datadir=${join(dir, name)}
 port=${clientPort}

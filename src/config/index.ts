@@ -21,6 +21,7 @@ export {
 } from './options.js';
 export {
   PROVIDER_OPTIONS,
+  describeProviderOptions,
   parseProviderOptions,
   type ProviderOptions,
   type ProviderOptionsError,

@@ -4,7 +4,7 @@ import { PROVIDER_OPTIONS_MAX } from './limits.js';
 import { option, type OptionValues } from './options.js';
 import { err, ok, type Result } from './result.js';
 import { bytes, milliseconds, port } from './types.js';
-import { parseListenAddress, type OptionPair } from './values.js';
+import { parseListenAddress, type ListenAddress, type OptionPair } from './values.js';
 
 const MIB = 1024 * 1024;
 const INT32_MAX = 2147483647;
@@ -108,4 +108,65 @@ function splitUnescaped(text: string): string[] {
   }
   items.push(current);
   return items;
+}
+
+/**
+ * SHOW VARIABLES LIKE 'wsrep_provider_options' as Galera shows it: every option with its
+ * effective value, `key = value; key = value`, sorted by key. `effective` holds values that
+ * derive from other settings (addresses, directories); keys the table does not know are shown
+ * as written in `written`.
+ */
+export function describeProviderOptions(
+  values: ProviderOptions,
+  written: string,
+  effective: ReadonlyMap<string, string>,
+): string {
+  const shown = new Map<string, string>();
+  for (const key of Object.keys(PROVIDER_OPTIONS) as (keyof typeof PROVIDER_OPTIONS)[]) {
+    const spec = PROVIDER_OPTIONS[key];
+    shown.set(spec.name, effective.get(spec.name) ?? formatOption(spec.kind, values[key]));
+  }
+  for (const [name, value] of effective) shown.set(name, value);
+  const parsed = parseProviderOptions(written);
+  if (parsed.ok) {
+    for (const { key, value } of parsed.value) {
+      if (!shown.has(key.toLowerCase())) shown.set(key, value);
+    }
+  }
+  return [...shown.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, value]) => `${key} = ${value}`)
+    .join('; ');
+}
+
+function formatOption(kind: string, value: unknown): string {
+  if (value === null || value === undefined) return '';
+  switch (kind) {
+    case 'boolean':
+      return value === true ? 'yes' : 'no';
+    case 'size':
+      return formatSize(value as number);
+    case 'duration':
+      return `PT${(value as number) / 1000}S`;
+    case 'address': {
+      const address = value as ListenAddress;
+      const host = address.host.includes(':') ? `[${address.host}]` : address.host;
+      return `${address.scheme}://${host}${address.port === null ? '' : `:${address.port}`}`;
+    }
+    default:
+      return String(value as string | number);
+  }
+}
+
+/** 128M, 1G, 1500: the largest unit that divides the value, as Galera writes sizes. */
+function formatSize(bytes: number): string {
+  for (const [unit, size] of [
+    ['T', 1024 ** 4],
+    ['G', 1024 ** 3],
+    ['M', 1024 ** 2],
+    ['K', 1024],
+  ] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return String(bytes);
 }

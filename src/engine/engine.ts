@@ -29,7 +29,7 @@ import {
 import type { ExecuteResult, Store } from '../storage/index.js';
 import { AutoIncrementAllocator, RewriteCache, type RewrittenInsert } from './autoinc.js';
 import { EngineCatalog } from './catalog.js';
-import { mysqlError, unknownDatabase } from './errors.js';
+import { mysqlError, notPrimary, unknownDatabase } from './errors.js';
 import { InFlightKeys } from './in-flight.js';
 import { InformationSchema } from './information-schema.js';
 import { isPointWrite, referencedTables } from './point-write.js';
@@ -162,6 +162,12 @@ export class Engine implements Backend {
       plugin: account.plugin,
       authenticationString: account.authenticationString,
     });
+  }
+
+  /** A replicating node without any account has not received the cluster's state yet: 1047. */
+  unavailable(): ErrorResult | null {
+    if (this.catalog.accounts().length > 0 || this.replicator.ready()) return null;
+    return notPrimary();
   }
 
   openSession(info: SessionInfo): Promise<Session | ErrorResult> {

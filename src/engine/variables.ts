@@ -39,6 +39,8 @@ export interface NodeFacts {
   readonly clusterAddress: string;
   readonly nodeAddress: string;
   readonly incomingAddress: string;
+  /** wsrep_sst_receive_address in effect; AUTO where there is none (a standalone node). */
+  readonly sstReceiveAddress?: string;
   readonly wsrepOn: boolean;
   readonly maxConnections: number;
   readonly maxAllowedPacket: number;
@@ -193,7 +195,7 @@ export function variableSpecs(f: NodeFacts): Map<string, VariableSpec> {
     ['wsrep_sst_donor', global('', false)],
     ['wsrep_sst_donor_rejects_queries', global(0, false, true)],
     ['wsrep_sst_method', global(f.sstMethod, false)],
-    ['wsrep_sst_receive_address', global('AUTO', false)],
+    ['wsrep_sst_receive_address', global(f.sstReceiveAddress ?? 'AUTO', false)],
     ['wsrep_start_position', global('00000000-0000-0000-0000-000000000000:-1')],
     ['wsrep_status_file', global('')],
     ['wsrep_sync_wait', both(f.syncWait)],

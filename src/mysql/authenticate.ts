@@ -37,7 +37,15 @@ export async function authenticate(
 ): Promise<boolean> {
   const account = await connection.context.backend.lookupAccount(request.user, connection.host);
   let response = request.authResponse;
-  if (account === null) return deny(connection, request.user, response.length > 0);
+  if (account === null) {
+    const unavailable = connection.context.backend.unavailable?.() ?? null;
+    if (unavailable !== null) {
+      const { code, sqlState, message } = unavailable;
+      await connection.refuse({ code, sqlState }, message);
+      return false;
+    }
+    return deny(connection, request.user, response.length > 0);
+  }
   if (request.authPlugin !== account.plugin) {
     const switched = await switchPlugin(connection, account, request);
     if (switched === null) return false;

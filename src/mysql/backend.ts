@@ -136,6 +136,11 @@ export interface Session {
 export interface Backend {
   /** The account user@host, or null if there is none (the server then answers 1045). */
   lookupAccount(user: string, host: string): Promise<Account | null>;
+  /**
+   * Why no account can be checked at all now, or null: a cluster node that has not yet received
+   * the cluster's state holds no accounts, and answers 1047 (not ready) rather than 1045.
+   */
+  unavailable?(): ErrorResult | null;
   /** Opens the session of an authenticated connection; an error refuses it (e.g. 1049). */
   openSession(info: SessionInfo): Promise<Session | ErrorResult>;
 }

@@ -183,6 +183,8 @@ export interface TransportStats {
   linksRefused: number;
   decodeErrors: number;
   keepaliveTimeouts: number;
+  /** Links that completed the handshake since the start (one per peer while all stay up). */
+  linksUp: number;
   linksOpen: number;
 }
 
@@ -263,6 +265,7 @@ export class Transport {
     linksRefused: 0,
     decodeErrors: 0,
     keepaliveTimeouts: 0,
+    linksUp: 0,
   };
   private server: ReplicationServer | null = null;
   private advertised = '';
@@ -502,6 +505,7 @@ export class Transport {
     const hello = link.hello;
     assert(hello !== null, 'an up link knows its peer');
     if (this.refuseTakenName(link, hello)) return;
+    this.counters.linksUp += 1;
     const peer = this.peersByUuid.get(hello.nodeUuid);
     if (peer?.active != null) {
       if (preferredLink(this.keyOf(peer.active), this.keyOf(link)) === 'a') {
@@ -778,6 +782,9 @@ export class Transport {
       case 'duplicate_link':
         dialer.state = 'waiting';
         dialer.everUp = true;
+        // The node at this address is known now, even when it advertises another address (a
+        // listener on 0.0.0.0): without this the dialer would dial it again at once, forever.
+        if (link.hello !== null) dialer.nodeUuid = link.hello.nodeUuid;
         if (this.peersByUuid.get(dialer.nodeUuid ?? '')?.active?.isUp !== true)
           this.schedule(dialer, 'retry');
         return;

@@ -4,7 +4,15 @@
 // docs/design/runtime.md.
 import { CommitTrace } from '../engine/commit-trace.js';
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+  renameSync,
+} from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_WRITE_SET_LIMITS } from '../codec/index.js';
@@ -56,12 +64,16 @@ export interface ClusterNodeOptions {
   /** SQL functions registered on every store connection (the engine's MySQL functions). */
   readonly functions?: readonly UserFunction[];
   readonly storeLimits?: Partial<StorageLimits>;
+  /** Bootstrap even where grastate.dat says safe_to_bootstrap: 0 (`trireme bootstrap --force`). */
+  readonly forceBootstrap?: boolean;
 }
 
 /** Galera's state UUID of a node that has none yet. */
 export const stateUuidNone = '00000000-0000-0000-0000-000000000000';
 /** How long a joiner waits for its donor to connect, and for each piece of the stream. */
 const sstTimeoutMs = 60_000;
+/** How often a node outside the primary component says why. */
+const nonPrimaryLogIntervalMs = 5_000;
 
 export class ClusterNode {
   readonly id: NodeId;
@@ -113,7 +125,7 @@ export class ClusterNode {
   static async start(options: ClusterNodeOptions): Promise<ClusterNode> {
     const { config, log } = options;
     const datadir = config.server.datadir;
-    mkdirSync(datadir, { recursive: true });
+    checkDatadir(datadir);
     const id = nodeId(config.server.wsrepNodeName);
     const nodeUuid = readOrCreateNodeUuid(datadir);
     const credentials = await loadCredentials(config, log);
@@ -129,6 +141,13 @@ export class ClusterNode {
     const gcache = opened.value.gcache;
     const recovered = opened.value.recovered;
     const store = openStore(datadir, id, options.functions ?? [], options.storeLimits ?? {});
+    const history = store.clusterUuid() !== null;
+    const unsafe = config.cluster.bootstrap && history && !(options.forceBootstrap ?? false);
+    if (unsafe && readSafeToBootstrap(datadir) === false) {
+      store.close();
+      await gcache.close();
+      throw new Error(unsafeBootstrapMessage);
+    }
     const durable = await durableStateFor(config, id, recovered, gcache, store, log);
     if (config.cluster.bootstrap && store.clusterUuid() === null) {
       // A new history starts here: Galera mints the state UUID at bootstrap too.
@@ -197,6 +216,7 @@ export class ClusterNode {
       nodeUuid,
       nodeName: id,
       listen: { host: config.cluster.listenAddress.host, port: config.cluster.listenAddress.port },
+      advertiseAddress: advertisedAddress(config),
       peers: config.cluster.peers.filter(
         (p) =>
           !(
@@ -241,10 +261,19 @@ export class ClusterNode {
       credentials,
       sstCredentials,
     );
-    await transport.start();
+    try {
+      await transport.start();
+    } catch (error) {
+      await transport.stop();
+      await driver.stop();
+      await gcache.close();
+      store.close();
+      throw new Error(replicationListenFailure(config, error), { cause: error });
+    }
     driver.start();
-    if (config.provider.pcBootstrap) {
-      // pc.bootstrap=yes at start: if no primary component forms by itself, force one.
+    if (config.provider.pcBootstrap || (config.cluster.bootstrap && history)) {
+      // pc.bootstrap=yes, or bootstrapping a node that has a history: if no primary component
+      // forms by itself, force one.
       const timer = setTimeout(() => {
         if (node !== null && !node.stopping && !node.isPrimary()) node.bootstrapPrimary();
       }, config.provider.evsSuspectTimeoutMs);
@@ -252,6 +281,8 @@ export class ClusterNode {
     }
     node.compactionTimer = setInterval(() => node?.compactIfNeeded(), 1000);
     node.compactionTimer.unref();
+    node.waitingTimer = setInterval(() => node?.logWhyNotPrimary(), 1000);
+    node.waitingTimer.unref();
     node.writeGrastate(true);
     node.updateState();
     log(
@@ -419,14 +450,49 @@ export class ClusterNode {
         void this.joining.receiver?.close();
         return;
       case 'state':
+        if (message.incoming !== undefined) this.peerIncoming.set(from, message.incoming);
+        if (message.ask === true) this.announceState(from);
         return this.learnStateUuid(from, message.uuid);
     }
   }
 
-  announceState(peer: NodeId): void {
+  announceState(peer: NodeId, ask = false): void {
     if (this.stateUuid === stateUuidNone) return;
-    this.transport.sendControl(peer, encodeControl({ type: 'state', uuid: this.stateUuid }));
+    const incoming = this.incomingAddress();
+    this.transport.sendControl(
+      peer,
+      encodeControl({ type: 'state', uuid: this.stateUuid, incoming, ask }),
+    );
   }
+
+  /**
+   * A control frame queued on a link that was then replaced as a duplicate is lost: ask the
+   * peers not heard from again (a few times: a node too old to answer never will).
+   */
+  private askMissingAnnounces(): void {
+    for (const peer of this.transport.peers()) {
+      if (this.peerIncoming.has(peer.nodeId)) continue;
+      const asked = this.announcesAsked.get(peer.nodeId) ?? 0;
+      if (asked >= 10) continue;
+      this.announcesAsked.set(peer.nodeId, asked + 1);
+      this.announceState(peer.nodeId, true);
+    }
+  }
+
+  private readonly announcesAsked = new Map<string, number>();
+
+  /** The client address peers list in wsrep_incoming_addresses (wsrep_node_incoming_address). */
+  incomingAddress(): string {
+    const server = this.config.server;
+    const bind = server.bindAddress;
+    const host =
+      bind !== null && bind !== '0.0.0.0' && bind !== '::'
+        ? bind
+        : (server.wsrepNodeAddress?.host ?? '127.0.0.1');
+    return `${host.includes(':') ? `[${host}]` : host}:${server.port}`;
+  }
+
+  private readonly peerIncoming = new Map<string, string>();
 
   private learnStateUuid(from: NodeId, uuid: string): void {
     if (uuid === this.stateUuid) return;
@@ -435,6 +501,8 @@ export class ClusterNode {
       void this.store.setClusterUuid(uuid);
       this.log('Note', `WSREP: cluster state UUID ${uuid} (from ${from})`);
       if (!this.stopping) this.writeGrastate(true);
+      // Peers that came up before the UUID was known have not heard from this node yet.
+      for (const peer of this.transport.peers()) this.announceState(peer.nodeId);
       return;
     }
     if (this.stateUuidConflicts.has(`${from} ${uuid}`)) return;
@@ -628,6 +696,41 @@ export class ClusterNode {
   }
 
   private compactionTimer: NodeJS.Timeout | null = null;
+  private waitingTimer: NodeJS.Timeout | null = null;
+  private nonPrimarySinceMs: number | null = null;
+  private nonPrimaryLoggedMs = 0;
+
+  /**
+   * Outside a primary component, says why every few seconds: which peers it reaches, what
+   * dialing the others gave, and how to get out (clients meanwhile get 1047).
+   */
+  logWhyNotPrimary(): void {
+    if (!this.stopping) this.askMissingAnnounces();
+    if (this.stopping || this.isPrimary()) {
+      this.nonPrimarySinceMs = null;
+      return;
+    }
+    const now = Date.now();
+    this.nonPrimarySinceMs ??= now;
+    if (now - this.nonPrimarySinceMs < nonPrimaryLogIntervalMs) return;
+    if (now - this.nonPrimaryLoggedMs < nonPrimaryLogIntervalMs) return;
+    this.nonPrimaryLoggedMs = now;
+    const connected = this.transport.peers().map((p) => p.nodeId);
+    const tried = this.transport
+      .targets()
+      .filter((t) => t.state !== 'self' && t.state !== 'connected' && t.state !== 'waiting')
+      .map((t) => `${t.address} (${t.lastError ?? t.state})`);
+    const voters = this.raft.config().voters;
+    this.log(
+      'Warning',
+      `WSREP: not in a primary component for ${Math.round((now - this.nonPrimarySinceMs) / 1000)} s, so clients get 1047: ` +
+        `${voters.length === 0 ? 'this node is not a member yet and no member has let it join' : `no majority of ${voters.join(', ')} is reachable`}; ` +
+        `connected peers: ${connected.length === 0 ? 'none' : connected.join(', ')}; ` +
+        `tried: ${tried.length === 0 ? 'none' : tried.join(', ')}. ` +
+        `Fix: start the other nodes; if they are gone for good, bootstrap from the most advanced node ` +
+        `(\`trireme bootstrap\` where grastate.dat has safe_to_bootstrap: 1, or SET GLOBAL wsrep_provider_options='pc.bootstrap=YES')`,
+    );
+  }
 
   /**
    * gcache.size: drop whole segments the log no longer needs, never closer to the applied seqno
@@ -658,6 +761,10 @@ export class ClusterNode {
       ['wsrep_local_state_uuid', this.stateUuid],
       ['wsrep_protocol_version', '1'],
       ['wsrep_last_committed', String(this.store.appliedSeqno())],
+      ['wsrep_replicated', String(this.applier.counts.replicated)],
+      ['wsrep_replicated_bytes', String(this.applier.counts.replicatedBytes)],
+      ['wsrep_received', String(this.applier.counts.received)],
+      ['wsrep_received_bytes', String(this.applier.counts.receivedBytes)],
       // The oldest seqno the log still holds: a node behind it needs an SST, not IST.
       ['wsrep_local_cached_downto', String(this.raft.log.boundaryIndex + 1)],
       ['wsrep_local_cert_failures', String(this.clusterReplicator.certFailures)],
@@ -677,14 +784,12 @@ export class ClusterNode {
       ['wsrep_cert_index_size', String(this.applier.certificationStats().indexedKeys)],
       ['wsrep_local_state', String(state.code)],
       ['wsrep_local_state_comment', state.comment],
+      // The members' client addresses, as Galera lists them (learned from each peer's announce).
       [
         'wsrep_incoming_addresses',
         members
-          .map((m) =>
-            m === this.id
-              ? `${this.config.server.bindAddress ?? '127.0.0.1'}:${this.config.server.port}`
-              : (peers.get(m)?.listenAddress ?? ''),
-          )
+          .map((m) => (m === this.id ? this.incomingAddress() : this.peerIncoming.get(m)))
+          .filter((address) => address !== undefined && address !== '')
           .join(','),
       ],
       ['wsrep_cluster_weight', String(primary ? config.voters.length : 0)],
@@ -700,15 +805,21 @@ export class ClusterNode {
       ['wsrep_ready', this.isReady() ? 'ON' : 'OFF'],
       ['wsrep_raft_term', String(this.raft.term)],
       ['wsrep_raft_leader', this.raft.leader ?? ''],
+      ['wsrep_peer_handshakes', String(this.transport.stats().linksUp)],
       ['wsrep_uptime_seconds', String(Math.round((Date.now() - this.startedAtMs) / 1000))],
     ]);
   }
 
-  /** grastate.dat in Galera's format: seqno -1 while running, the applied seqno after a clean stop. */
-  writeGrastate(running: boolean): void {
+  /**
+   * grastate.dat in Galera's format: seqno -1 while running, the applied seqno after a clean stop;
+   * safe_to_bootstrap: 1 only on a node that stopped as the last member of a primary component
+   * (it holds every committed write-set), as in Galera.
+   */
+  writeGrastate(running: boolean, safeToBootstrap = false): void {
     const path = join(this.config.server.datadir, 'grastate.dat');
     const seqno = running ? -1 : this.store.appliedSeqno();
-    const text = `# GALERA saved state\nversion: 2.1\nuuid:    ${this.stateUuid}\nseqno:   ${seqno}\nsafe_to_bootstrap: ${running ? 0 : 1}\n`;
+    const safe = !running && safeToBootstrap ? 1 : 0;
+    const text = `# GALERA saved state\nversion: 2.1\nuuid:    ${this.stateUuid}\nseqno:   ${seqno}\nsafe_to_bootstrap: ${safe}\n`;
     writeFileSync(`${path}.tmp`, text);
     renameSync(`${path}.tmp`, path);
   }
@@ -726,7 +837,8 @@ export class ClusterNode {
     const leaveTimeoutMs = options.leaveTimeoutMs ?? 5000;
     void this.joining?.receiver?.close();
     const leave = (options.leave ?? true) && exitCode === 0;
-    if (leave && this.raft.isMember() && this.raft.config().voters.length > 1) {
+    // Only a primary component can commit the leave; a node outside one stops at once.
+    if (leave && this.isPrimary() && this.raft.config().voters.length > 1) {
       // Galera's graceful shutdown: leave the configuration at once, so the cluster shrinks.
       const left = new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, leaveTimeoutMs);
@@ -738,11 +850,14 @@ export class ClusterNode {
       this.driver.step({ type: 'leave' });
       await left;
     }
+    const voters = this.raft.config().voters;
+    const lastMember = this.isPrimary() && voters.length === 1 && voters[0] === this.id;
     if (this.compactionTimer !== null) clearInterval(this.compactionTimer);
+    if (this.waitingTimer !== null) clearInterval(this.waitingTimer);
     await this.driver.stop();
     await this.transport.stop();
     await this.gcache.close();
-    this.writeGrastate(false);
+    this.writeGrastate(false, lastMember);
     this.store.close();
     this.log('Note', `WSREP: node ${this.id} stopped at seqno ${this.store.appliedSeqno()}`);
     return exitCode;
@@ -771,6 +886,54 @@ function sstIncomingPath(config: ServerConfig): string {
   return join(config.server.datadir, 'sst-incoming.db');
 }
 
+/** The [sst] key that names each SST TLS file, where one does (else the socket.ssl_* option). */
+function sstKeyNames(config: ServerConfig): Map<string, string> {
+  const { sst } = config;
+  const files = config.cluster.sstTls;
+  const names = new Map<string, string>();
+  const pick = (option: string, path: string | null, pairs: [string | null, string][]): void => {
+    for (const [value, name] of pairs) {
+      if (value !== null && value === path) return void names.set(option, `[sst] ${name}`);
+    }
+  };
+  pick('socket.ssl_key', files.key, [
+    [sst.sslKey, 'ssl-key'],
+    [sst.tkey, 'tkey'],
+  ]);
+  pick('socket.ssl_cert', files.cert, [
+    [sst.sslCert, 'ssl-cert'],
+    [sst.tcert, 'tcert'],
+  ]);
+  pick('socket.ssl_ca', files.ca, [
+    [sst.sslCa, 'ssl-ca'],
+    [sst.tca, 'tca'],
+  ]);
+  return names;
+}
+
+/** The datadir exists (created if need be) and this user can write it; else why, and the fix. */
+function checkDatadir(datadir: string): void {
+  const user = `uid ${process.getuid?.() ?? '?'}`;
+  try {
+    mkdirSync(datadir, { recursive: true });
+    accessSync(datadir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new Error(
+      `datadir ${datadir} cannot be created or written (${code}). Fix: point datadir at a directory ${user} can write, or give ${user} write access to it`,
+      { cause: error },
+    );
+  }
+}
+
+function replicationListenFailure(config: ServerConfig, error: unknown): string {
+  const { host, port } = config.cluster.listenAddress;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE')
+    return `replication port ${host}:${port} is in use (EADDRINUSE). Fix: stop the process that holds it (a previous node may still be stopping), or set another port in wsrep_node_address or gmcast.listen_addr`;
+  return `cannot listen for replication on ${host}:${port}: ${String(error)}. Fix: set gmcast.listen_addr (or wsrep_node_address) to an address of this host and a free port`;
+}
+
 function readOrCreateNodeUuid(datadir: string): string {
   const path = join(datadir, 'node.uuid');
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
@@ -781,6 +944,31 @@ function readOrCreateNodeUuid(datadir: string): string {
 
 function hashSeed(text: string): number {
   return createHash('sha1').update(text).digest().readUInt32BE(0);
+}
+
+/**
+ * The replication address peers are told in the HELLO: a listener on every interface advertises
+ * wsrep_node_address's host (as Galera does), else the listen address itself.
+ */
+function advertisedAddress(config: ServerConfig): string | undefined {
+  const listen = config.cluster.listenAddress;
+  const node = config.server.wsrepNodeAddress;
+  if (node === null || (listen.host !== '0.0.0.0' && listen.host !== '::')) return undefined;
+  return node.host.includes(':') ? `[${node.host}]:${listen.port}` : `${node.host}:${listen.port}`;
+}
+
+const unsafeBootstrapMessage =
+  'WSREP: It may not be safe to bootstrap the cluster from this node. It was not the last one to leave the cluster and may not contain all the updates. ' +
+  'Fix: start the nodes without bootstrap (the cluster re-forms by itself once a majority of its last members is back), ' +
+  'or bootstrap from the node whose grastate.dat has safe_to_bootstrap: 1; to force it with this node, run `trireme bootstrap --force` ' +
+  'or edit grastate.dat and set safe_to_bootstrap to 1';
+
+/** grastate.dat's safe_to_bootstrap: true or false where the file says so, else null. */
+function readSafeToBootstrap(datadir: string): boolean | null {
+  const path = join(datadir, 'grastate.dat');
+  if (!existsSync(path)) return null;
+  const match = /^safe_to_bootstrap:\s*([01])\s*$/m.exec(readFileSync(path, 'utf8'));
+  return match === null ? null : match[1] === '1';
 }
 
 function isLocalHost(host: string, listenHost: string): boolean {
@@ -809,7 +997,7 @@ async function loadCredentials(config: ServerConfig, log: Logger): Promise<TlsCr
       'replication TLS needs socket.ssl_cert and socket.ssl_key in wsrep_provider_options (or socket.ssl=no to opt out); `trireme cert` creates them',
     );
   }
-  return loadTlsFiles(config, tls.key, tls.cert, tls.ca, '');
+  return loadTlsFiles(config, tls.key, tls.cert, tls.ca, new Map());
 }
 
 /** The [sst] identity when it names other files than the replication one, else the same. */
@@ -821,7 +1009,7 @@ async function loadSstCredentials(
   const same = config.cluster.replicationTls;
   if (replication === null || sst.cert === null || sst.key === null) return replication;
   if (sst.cert === same.cert && sst.key === same.key && sst.ca === same.ca) return replication;
-  return loadTlsFiles(config, sst.key, sst.cert, sst.ca, '[sst] TLS: ');
+  return loadTlsFiles(config, sst.key, sst.cert, sst.ca, sstKeyNames(config));
 }
 
 async function loadTlsFiles(
@@ -829,7 +1017,8 @@ async function loadTlsFiles(
   keyPath: string,
   certPath: string,
   caPath: string | null,
-  prefix: string,
+  /** The option that named each file, where it is not socket.ssl_* (the [sst] keys). */
+  names: ReadonlyMap<string, string>,
 ): Promise<TlsCredentials> {
   const loaded = await TlsCredentials.load({
     keyPath,
@@ -837,7 +1026,13 @@ async function loadTlsFiles(
     caPath: caPath ?? certPath,
     cipher: config.provider.socketSslCipher,
   });
-  if (!loaded.ok) throw new Error(`${prefix}${loaded.error.message}\nfix: ${loaded.error.fix}`);
+  if (!loaded.ok) {
+    const rename = (text: string): string =>
+      [...names].reduce((t, [option, name]) => t.split(option).join(name), text);
+    if (names.size === 0) throw new Error(`${loaded.error.message}. Fix: ${loaded.error.fix}`);
+    const fix = rename(loaded.error.fix).replace(/ in wsrep_provider_options$/, ' in [sst]');
+    throw new Error(`${rename(loaded.error.message)}. Fix: ${fix}`);
+  }
   return loaded.credentials;
 }
 

@@ -20,6 +20,8 @@ import type { ReplicationOutcome, Replicator, ToiTranslator } from '../engine/re
 export class ClusterApplier implements CommittedSink {
   private readonly verdicts = new Map<number, EntryVerdict | ReplicationOutcome>();
   translator: ToiTranslator | null = null;
+  /** wsrep_replicated, wsrep_received: write-sets of this node, and of the others, applied. */
+  readonly counts = { replicated: 0, replicatedBytes: 0, received: 0, receivedBytes: 0 };
 
   constructor(
     private readonly store: Store,
@@ -43,6 +45,16 @@ export class ClusterApplier implements CommittedSink {
 
   private async applyPending(entries: readonly Entry[]): Promise<void> {
     const plan = planApply(entries, this.certification, this.self, this.limits);
+    for (const entry of entries) {
+      if (entry.kind !== 'normal') continue;
+      if (entry.origin === this.self) {
+        this.counts.replicated += 1;
+        this.counts.replicatedBytes += entry.data.length;
+      } else {
+        this.counts.received += 1;
+        this.counts.receivedBytes += entry.data.length;
+      }
+    }
     for (const [seqno, verdict] of plan.own) this.verdicts.set(seqno, verdict);
     for (const step of plan.steps) {
       if (step.kind === 'batch') {

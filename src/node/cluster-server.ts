@@ -3,7 +3,7 @@
 // and the MySQL server. The node that bootstraps a new cluster initializes the `mysql` database
 // and root accounts through TOI, so every joiner gets them by replication.
 import type { AddressInfo } from 'node:net';
-import type { ServerConfig } from '../config/index.js';
+import { describeProviderOptions, type ServerConfig } from '../config/index.js';
 import { nodeId } from '../core/types.js';
 import { Engine } from '../engine/engine.js';
 import { ReadPool } from '../engine/read-pool.js';
@@ -18,6 +18,8 @@ import {
   engineFacts,
   initialWriteSet,
   mysqlServerOptions,
+  probeClientPort,
+  clientListenFailure,
   readClientTls,
   storeLimits,
   timestamp,
@@ -37,6 +39,8 @@ export type ClusterStartResult =
 export interface ClusterServerOptions {
   /** The node cannot go on (a received state could not be installed or started). */
   readonly onFatal?: (message: string) => void;
+  /** Bootstrap even where grastate.dat says it is not safe (`trireme bootstrap --force`). */
+  readonly forceBootstrap?: boolean;
 }
 
 /**
@@ -51,7 +55,7 @@ export async function startClusterServer(
 ): Promise<ClusterStartResult> {
   const log = (level: LogLevel, message: string): void =>
     write(`${timestamp()} 0 [${level}] ${message}`);
-  const first = await startGeneration(config, log, write);
+  const first = await startGeneration(config, log, write, options.forceBootstrap ?? false);
   if (!first.ok) return first;
   let current = first.generation;
   let restarting: Promise<void> | null = null;
@@ -127,8 +131,12 @@ async function startGeneration(
   config: ServerConfig,
   log: (level: LogLevel, message: string) => void,
   write: (line: string) => void,
+  forceBootstrap = false,
 ): Promise<{ ok: true; generation: Generation } | { ok: false; message: string }> {
   const server = config.server;
+  const bindHost = server.bindAddress ?? '0.0.0.0';
+  const portProblem = await probeClientPort(bindHost, server.port);
+  if (portProblem !== null) return { ok: false, message: portProblem };
   let node: ClusterNode;
   try {
     node = await ClusterNode.start({
@@ -136,6 +144,7 @@ async function startGeneration(
       log,
       functions: userFunctions(),
       storeLimits: storeLimits(config),
+      forceBootstrap,
     });
   } catch (error) {
     return { ok: false, message: (error as Error).message };
@@ -147,12 +156,16 @@ async function startGeneration(
     version,
     log: (line) => log('Note', line),
     ...(node.driver.trace === undefined ? {} : { trace: node.driver.trace }),
-    facts: engineFacts(config, {
-      clusterAddress: `gcomm://${config.cluster.peers.map((p) => `${p.host}:${p.port}`).join(',')}`,
-      nodeAddress: `${config.cluster.listenAddress.host}:${config.cluster.listenAddress.port}`,
-      incomingAddress: `${server.bindAddress ?? '127.0.0.1'}:${server.port}`,
-      wsrepOn: true,
-    }),
+    facts: {
+      ...engineFacts(config, {
+        clusterAddress: `gcomm://${config.cluster.peers.map((p) => `${p.host}:${p.port}`).join(',')}`,
+        nodeAddress: nodeAddressOf(config),
+        incomingAddress: node.incomingAddress(),
+        wsrepOn: true,
+      }),
+      sstReceiveAddress: hostPort(config.cluster.sstReceiveAddress),
+      providerOptions: effectiveProviderOptions(config),
+    },
   });
   node.applier.translator = engine.translator;
   engine.providerOptions = (text) => node.setProviderOptions(text);
@@ -191,10 +204,7 @@ async function startGeneration(
     address = await mysql.listen();
   } catch (error) {
     await node.stop(1);
-    return {
-      ok: false,
-      message: `cannot listen on ${server.bindAddress ?? '0.0.0.0'}:${server.port}: ${(error as Error).message}`,
-    };
+    return { ok: false, message: clientListenFailure(bindHost, server.port, error) };
   }
   log('Note', 'trireme: ready for connections.');
   write(
@@ -206,6 +216,34 @@ async function startGeneration(
     await node.stop(leave ? 0 : 1, { leave });
   };
   return { ok: true, generation: { address, node, engine, close } };
+}
+
+function hostPort(address: { readonly host: string; readonly port: number | null }): string {
+  const host = address.host.includes(':') ? `[${address.host}]` : address.host;
+  return address.port === null ? host : `${host}:${address.port}`;
+}
+
+/** wsrep_node_address as configured; without one, the replication listen address. */
+function nodeAddressOf(config: ServerConfig): string {
+  return hostPort(config.server.wsrepNodeAddress ?? config.cluster.listenAddress);
+}
+
+/** Every provider option with the value in effect, the derived ones included (Galera's list). */
+function effectiveProviderOptions(config: ServerConfig): string {
+  const { cluster, provider, server } = config;
+  const tls = provider.socketSsl;
+  const listen = cluster.listenAddress;
+  const effective = new Map<string, string>([
+    ['base_dir', server.datadir],
+    ['base_host', provider.baseHost ?? server.wsrepNodeAddress?.host ?? listen.host],
+    ['base_port', String(cluster.basePort)],
+    ['gcache.dir', cluster.gcacheDir],
+    ['gmcast.listen_addr', `${tls ? 'ssl' : 'tcp'}://${hostPort(listen)}`],
+    ['ist.recv_addr', hostPort(cluster.istReceiveAddress)],
+    ['socket.ssl', tls ? 'YES' : 'NO'],
+    ['socket.ssl_ca', tls ? (cluster.replicationTls.ca ?? '') : ''],
+  ]);
+  return describeProviderOptions(provider, server.wsrepProviderOptions, effective);
 }
 
 async function initialize(engine: Engine, node: ClusterNode): Promise<string | null> {

@@ -2,6 +2,7 @@
 // engine's facts from the configuration, the store's limits, the client TLS files, the MySQL
 // server's options, and the TOI write-set that initializes a new datadir or cluster.
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { transactionId, type WriteSet } from '../codec/index.js';
 import type { ServerConfig } from '../config/index.js';
 import type { Engine } from '../engine/engine.js';
@@ -23,6 +24,28 @@ export const INIT_STATEMENTS = [
 
 /** A transaction keeps its snapshot's connection until it ends; enough idle ones are kept. */
 const READER_POOL_SIZE = 64;
+
+/** Why the client port cannot be listened on, with the fix, in one line. */
+export function clientListenFailure(host: string, port: number, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE')
+    return `client port ${host}:${port} is in use (EADDRINUSE). Fix: stop the process that holds it (\`ss -ltnp 'sport = :${port}'\` names it), or set port= in [mysqld]`;
+  if (code === 'EACCES')
+    return `client port ${host}:${port} needs privileges this user lacks (EACCES). Fix: use a port above 1023, or run as a user allowed to bind it`;
+  return `cannot listen on ${host}:${port}: ${(error as Error).message}. Fix: set bind-address to an address of this host and port= to a free port`;
+}
+
+/**
+ * Listens on the client port for a moment: a node whose clients could not reach it must not join
+ * a cluster first. Returns why it cannot, or null.
+ */
+export function probeClientPort(host: string, port: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', (error) => resolve(clientListenFailure(host, port, error)));
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(null)));
+  });
+}
 
 export function timestamp(): string {
   const d = new Date();

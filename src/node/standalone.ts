@@ -13,6 +13,7 @@ import { MysqlServer, SERVER_VERSION_DEFAULT, type TlsOptions } from '../mysql/i
 import { Store, storePath } from '../storage/index.js';
 import { LocalReplicator } from './local-replicator.js';
 import {
+  clientListenFailure,
   clientSsl,
   engineFacts,
   initialWriteSet,
@@ -131,7 +132,7 @@ export async function startStandalone(
     store.close();
     return {
       ok: false,
-      message: `cannot listen on ${server.bindAddress ?? '0.0.0.0'}:${server.port}: ${(error as Error).message}`,
+      message: clientListenFailure(server.bindAddress ?? '0.0.0.0', server.port, error),
     };
   }
   log('Note', `trireme: ready for connections.`);

@@ -281,9 +281,23 @@ export async function sendState(options: SendOptions): Promise<Result<null, stri
 
 async function write(socket: net.Socket, type: number, payload: Uint8Array): Promise<void> {
   if (socket.destroyed) throw new Error('the joiner closed the connection');
-  if (!socket.write(encodeFrame(type, payload))) {
-    await Promise.race([once(socket, 'drain'), once(socket, 'close')]);
-  }
+  if (!socket.write(encodeFrame(type, payload))) await drainedOrClosed(socket);
+}
+
+/**
+ * Waits for 'drain' or 'close' and removes both listeners: racing two `once()` promises left the
+ * loser's listeners behind, one per chunk, until Node warned of a leak (MaxListenersExceeded).
+ */
+function drainedOrClosed(socket: net.Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
 }
 
 function mib(bytes: number): string {

@@ -45,6 +45,10 @@ export interface SstRefused {
 export interface StateAnnounce {
   readonly type: 'state';
   readonly uuid: string;
+  /** The node's client address (wsrep_incoming_addresses); absent from older nodes. */
+  readonly incoming?: string;
+  /** The sender has not heard the receiver's announce (it was lost with a replaced link). */
+  readonly ask?: boolean;
 }
 
 export type ControlMessage = SstRequest | SstRefused | StateAnnounce;
@@ -93,7 +97,10 @@ export function decodeControl(payload: Uint8Array): Result<ControlMessage, strin
     case 'state': {
       const uuid = text('uuid');
       if (uuid === null || !uuidPattern.test(uuid)) return err('state needs a UUID');
-      return ok({ type: 'state', uuid });
+      const incoming = text('incoming');
+      if (incoming === null) return ok({ type: 'state', uuid });
+      if (incoming.length > 300) return err('state has an over-long incoming address');
+      return ok({ type: 'state', uuid, incoming, ask: value['ask'] === true });
     }
     default:
       return err(`unknown control message ${JSON.stringify(value['type'])}`);

@@ -112,10 +112,12 @@ test('`status` and SHOW STATUS LIKE wsrep% over TLS', { skip }, async () => {
       .slice(1)
       .map((line) => line.split('\t') as [string, string]),
   );
-  assert.equal(values.get('wsrep_cluster_size'), '1');
-  assert.equal(values.get('wsrep_cluster_status'), 'Primary');
-  assert.equal(values.get('wsrep_ready'), 'ON');
-  assert.equal(values.get('wsrep_local_state_comment'), 'Synced');
+  // A standalone node is no cluster: it says so as MariaDB with wsrep_on=OFF does.
+  assert.equal(values.get('wsrep_cluster_size'), '0');
+  assert.equal(values.get('wsrep_cluster_status'), 'Disconnected');
+  assert.equal(values.get('wsrep_connected'), 'OFF');
+  assert.equal(values.get('wsrep_ready'), 'OFF');
+  assert.equal(values.get('wsrep_local_state_comment'), undefined);
   const plain = await mariadb(['--skip-ssl', '-e', 'status']);
   assert.match(plain, /SSL:\s+Not in use/);
 });

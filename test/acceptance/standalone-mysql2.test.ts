@@ -281,15 +281,17 @@ describe('SHOW, variables and information_schema', () => {
     await root.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
   });
 
-  test("SHOW STATUS LIKE 'wsrep%' has Galera's names for a cluster of one", async () => {
+  test("SHOW STATUS LIKE 'wsrep%' has Galera's names and says a standalone node is no cluster", async () => {
     const status = new Map(
       (await rows(root, "SHOW STATUS LIKE 'wsrep%'")).map((r) => [r['Variable_name'], r['Value']]),
     );
-    assert.equal(status.get('wsrep_ready'), 'ON');
-    assert.equal(status.get('wsrep_cluster_size'), '1');
-    assert.equal(status.get('wsrep_cluster_status'), 'Primary');
-    assert.equal(status.get('wsrep_local_state'), '4');
-    assert.equal(status.get('wsrep_local_state_comment'), 'Synced');
+    // As MariaDB with wsrep_on=OFF: neither Primary nor Synced.
+    assert.equal(status.get('wsrep_ready'), 'OFF');
+    assert.equal(status.get('wsrep_cluster_size'), '0');
+    assert.equal(status.get('wsrep_cluster_status'), 'Disconnected');
+    assert.equal(status.get('wsrep_connected'), 'OFF');
+    assert.equal(status.get('wsrep_local_state'), undefined);
+    assert.equal(status.get('wsrep_local_state_comment'), undefined);
     const threads = await rows(
       root,
       "SHOW STATUS WHERE Variable_name IN ('Threads_connected', 'Uptime')",

@@ -15,13 +15,19 @@ export interface LocalCluster {
   readonly names: readonly string[];
   readonly cnf: ReadonlyMap<string, string>;
   readonly clientPorts: ReadonlyMap<string, number>;
+  readonly replicationPorts: ReadonlyMap<string, number>;
   config(name: string, extraArgs?: readonly string[]): ServerConfig;
   cleanup(): void;
 }
 
 export async function localCluster(
   count: number,
-  options: { readonly providerOptions?: string; readonly tls?: boolean } = {},
+  options: {
+    readonly providerOptions?: string;
+    readonly tls?: boolean;
+    /** false: no gmcast.listen_addr, as in the README and Galera's tutorials (listens on 0.0.0.0). */
+    readonly listenAddr?: boolean;
+  } = {},
 ): Promise<LocalCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'trireme-cluster-'));
   const names = Array.from({ length: count }, (_, i) => `n${i + 1}`);
@@ -38,7 +44,9 @@ export async function localCluster(
         ? 'socket.ssl=no'
         : `socket.ssl_key=${files.keyPath};socket.ssl_cert=${files.certPath};socket.ssl_ca=${certs.caPath}`;
     const provider = [
-      `gmcast.listen_addr=tcp://127.0.0.1:${replicationPorts[i]}`,
+      options.listenAddr === false
+        ? ''
+        : `gmcast.listen_addr=tcp://127.0.0.1:${replicationPorts[i]}`,
       'evs.suspect_timeout=PT1S',
       'evs.inactive_timeout=PT3S',
       tlsOptions,
@@ -68,6 +76,7 @@ wsrep_provider_options="${provider}"
     names,
     cnf,
     clientPorts: new Map(names.map((n, i) => [n, clientPorts[i]!])),
+    replicationPorts: new Map(names.map((n, i) => [n, replicationPorts[i]!])),
     config(name, extraArgs = []) {
       const loaded = loadServerConfig({ defaultsFile: cnf.get(name)!, args: extraArgs });
       if (!loaded.ok) throw new Error(formatConfigError(loaded.error));

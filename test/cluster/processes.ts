@@ -29,10 +29,16 @@ export class NodeProcess {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  start(extraArgs: readonly string[] = []): void {
+  /** The exit code once the process has exited, else null. */
+  get exitCode(): number | null {
+    return this.child?.exitCode ?? null;
+  }
+
+  /** `trireme start` (or another command, e.g. 'bootstrap') with this node's my.cnf. */
+  start(extraArgs: readonly string[] = [], command = 'start'): void {
     const args = [
       'bin/trireme.js',
-      'start',
+      command,
       `--defaults-file=${this.cluster.cnf.get(this.name)!}`,
       ...extraArgs,
     ];

@@ -209,3 +209,54 @@ test('receive addresses parse as host and port, IPv6 in brackets', () => {
   assert.equal(parseHostPort('127.0.0.1:0'), null);
   assert.equal(parseHostPort('127.0.0.1:70000'), null);
 });
+
+test('a donor streaming many chunks adds no listener per chunk (no MaxListenersExceededWarning)', async () => {
+  const seen: string[] = [];
+  const onWarning = (warning: Error): void => void seen.push(`${warning.name}: ${warning.message}`);
+  process.on('warning', onWarning);
+  try {
+    const source = join(dir, 'large.db');
+    writeFileSync(source, randomBytes(24 * 1024 * 1024)); // 24 chunks, each waits for 'drain'
+    const nonce = randomUUID();
+    const receiver = await receiveState({
+      credentials: await credentials(ca, 'joiner'),
+      host: '127.0.0.1',
+      port: 0,
+      nonce,
+      dbPath: join(dir, 'large-incoming.db'),
+      timeoutMs: 20_000,
+      log: quiet,
+      tlsLog: quiet,
+    });
+    const sent = await sendState({
+      credentials: await credentials(ca, 'donor'),
+      host: '127.0.0.1',
+      port: Number(receiver.address.split(':').pop()),
+      header: {
+        nonce,
+        donor: 'n1',
+        stateUuid: randomUUID(),
+        index: index(100),
+        term: term(1),
+        boundary,
+        entryCount: 0,
+      },
+      dbPath: source,
+      entries: [],
+      log: quiet,
+      tlsLog: quiet,
+    });
+    assert.deepEqual(sent, { ok: true, value: null });
+    const received = await receiver.received;
+    await receiver.close();
+    assert.ok(received.ok, received.ok ? '' : received.error);
+    // Warnings are emitted on the next tick.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(
+      seen.filter((w) => w.includes('MaxListenersExceeded')),
+      [],
+    );
+  } finally {
+    process.off('warning', onWarning);
+  }
+});

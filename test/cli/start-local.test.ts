@@ -1,0 +1,95 @@
+// `trireme start-local` (npm start) as a user runs it: the user's edits to n*.cnf are kept and take
+// effect, every log line says which node wrote it, and Ctrl-C (SIGINT to the whole process
+// group, as a terminal sends it) stops all three nodes cleanly: grastate.dat holds a seqno.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import mysql from 'mysql2/promise';
+import { ensureLocalCerts } from '../../src/cli/cert.js';
+import { freePort, removeDir, tempDir, until } from '../support/index.js';
+
+const names = ['n1', 'n2', 'n3'];
+const dir = tempDir('trireme-start-local-');
+after(() => removeDir(dir));
+
+async function writeCnfs(): Promise<number[]> {
+  const certs = await ensureLocalCerts(join(dir, 'certs'), names);
+  const clientPorts = await Promise.all(names.map(() => freePort()));
+  const replicationPorts = await Promise.all(names.map(() => freePort()));
+  const address = `gcomm://${replicationPorts.map((p) => `127.0.0.1:${p}`).join(',')}`;
+  for (const [i, name] of names.entries()) {
+    const files = certs.nodes.get(name)!;
+    // The user's edits: a comment and a setting npm start does not write.
+    const text = `# my own settings
+[mysqld]
+datadir=${join(dir, name)}
+port=${clientPorts[i]}
+bind-address=127.0.0.1
+max_connections=77
+
+[galera]
+wsrep_on=ON
+wsrep_cluster_name=trireme_local
+wsrep_cluster_address=${address}
+wsrep_node_name=${name}
+wsrep_node_address=127.0.0.1:${replicationPorts[i]}
+wsrep_provider_options="gmcast.listen_addr=tcp://127.0.0.1:${replicationPorts[i]};evs.suspect_timeout=PT1S;evs.inactive_timeout=PT3S;socket.ssl_key=${files.keyPath};socket.ssl_cert=${files.certPath};socket.ssl_ca=${certs.caPath}"
+`;
+    writeFileSync(join(dir, `${name}.cnf`), text);
+  }
+  return clientPorts;
+}
+
+async function ready(port: number): Promise<boolean> {
+  const conn = await mysql.createConnection({ host: '127.0.0.1', port, user: 'root' });
+  try {
+    const [rows] = await conn.query("SHOW STATUS LIKE 'wsrep_cluster_size'");
+    return (rows as Array<{ Value: string }>)[0]?.Value === '3';
+  } finally {
+    await conn.end();
+  }
+}
+
+test('npm start keeps edited n*.cnf, names each log line, and Ctrl-C stops every node cleanly', async () => {
+  const clientPorts = await writeCnfs();
+  const before = new Map(names.map((n) => [n, readFileSync(join(dir, `${n}.cnf`), 'utf8')]));
+  // Its own process group, so that the test can signal the group as a terminal does.
+  const launcher = spawn(process.execPath, ['bin/trireme.js', 'start-local', dir], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const keep = (chunk: Buffer): void => void lines.push(...chunk.toString('utf8').split('\n'));
+  launcher.stdout.on('data', keep);
+  launcher.stderr.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => launcher.once('exit', resolve));
+  try {
+    for (const port of clientPorts)
+      await until(`node on ${port} ready`, () => ready(port), 60_000, 100);
+    const conn = await mysql.createConnection({
+      host: '127.0.0.1',
+      port: clientPorts[1]!,
+      user: 'root',
+    });
+    const [rows] = await conn.query('SELECT @@max_connections AS m');
+    await conn.end();
+    assert.deepEqual(rows, [{ m: 77 }]);
+    for (const name of names) {
+      assert.equal(readFileSync(join(dir, `${name}.cnf`), 'utf8'), before.get(name));
+      assert.ok(
+        lines.some((l) => l.startsWith(`[${name}] `) && l.includes('WSREP:')),
+        `no line of ${name}:\n${lines.join('\n')}`,
+      );
+    }
+  } finally {
+    process.kill(-launcher.pid!, 'SIGINT');
+  }
+  assert.equal(await exited, 0, lines.join('\n'));
+  for (const name of names) {
+    const grastate = readFileSync(join(dir, name, 'grastate.dat'), 'utf8');
+    const seqno = Number(/^seqno:\s*(-?\d+)/m.exec(grastate)?.[1]);
+    assert.ok(seqno > 0, `${name}: ${grastate}\n${lines.join('\n')}`);
+  }
+});
