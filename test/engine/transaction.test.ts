@@ -165,6 +165,26 @@ test('a DDL between BEGIN and the first statement does not stop a later replay',
   await c2.close();
 });
 
+test('a write by predicate in snapshot mode rebases: no read skew through INSERT … SELECT', async () => {
+  const c1 = await session();
+  const c2 = await session();
+  assert.equal((await run(c2, 'CREATE TABLE d.seen (bal INT)')).kind, 'ok');
+  await run(c1, 'BEGIN');
+  const before = await value(c1, 'SELECT bal FROM d.acc WHERE id = 2');
+  // A transfer commits: 50 from account 1 to account 2.
+  assert.equal((await run(c2, 'BEGIN')).kind, 'ok');
+  await run(c2, 'UPDATE d.acc SET bal = bal - 50 WHERE id = 1');
+  await run(c2, 'UPDATE d.acc SET bal = bal + 50 WHERE id = 2');
+  assert.equal((await run(c2, 'COMMIT')).kind, 'ok');
+  // Account 1 read at the newer state beside account 2 read before the transfer would be read
+  // skew: the transaction must run again at the newer state, where its first read differs.
+  const result = await run(c1, 'INSERT INTO d.seen SELECT bal FROM d.acc WHERE id = 1');
+  assert.equal(result.kind === 'error' && result.code, 1213, `read ${String(before)} first`);
+  assert.equal(await value(c2, 'SELECT COUNT(*) FROM d.seen'), 0);
+  await c1.close();
+  await c2.close();
+});
+
 test('a READ ONLY transaction refuses writes with 1792', async () => {
   const c1 = await session();
   await run(c1, 'START TRANSACTION READ ONLY');
