@@ -39,6 +39,7 @@ import {
 } from '../transfer/stream.js';
 import { Store, storePath, type StorageLimits, type UserFunction } from '../storage/index.js';
 import { rebuildCertification } from './certification-rebuild.js';
+import { reconcileLocalHistory, type LocalHistory } from './local-history.js';
 import { ClusterApplier, ClusterReplicator } from './cluster-replicator.js';
 import { RaftDriver } from './raft-driver.js';
 import type { Replicator } from '../engine/replicator.js';
@@ -128,6 +129,15 @@ export class ClusterNode {
     const gcache = opened.value.gcache;
     const recovered = opened.value.recovered;
     const store = openStore(datadir, id, options.functions ?? [], options.storeLimits ?? {});
+    const localHistory = await reconcileLocalHistory(
+      store,
+      datadir,
+      { requested: config.cluster.bootstrap, newLog: isNewLog(recovered) },
+      log,
+    ).catch((error: Error) => {
+      store.close();
+      throw error;
+    });
     const durable = await durableStateFor(config, id, recovered, gcache, store, log);
     if (config.cluster.bootstrap && store.clusterUuid() === null) {
       // A new history starts here: Galera mints the state UUID at bootstrap too.
@@ -239,6 +249,8 @@ export class ClusterNode {
       credentials,
       sstCredentials,
     );
+    node.localHistory = localHistory;
+    applier.holding = localHistory !== null;
     await transport.start();
     driver.start();
     if (config.provider.pcBootstrap) {
@@ -248,7 +260,10 @@ export class ClusterNode {
       }, config.provider.evsSuspectTimeoutMs);
       timer.unref();
     }
-    node.compactionTimer = setInterval(() => node?.compactIfNeeded(), 1000);
+    node.compactionTimer = setInterval(() => {
+      node?.compactIfNeeded();
+      node?.requestStateForLocalHistory();
+    }, 1000);
     node.compactionTimer.unref();
     node.writeGrastate(true);
     node.updateState();
@@ -270,7 +285,9 @@ export class ClusterNode {
   isReady(): boolean {
     this.updateState();
     const state = this.states.state;
-    return this.isPrimary() && (state === 'SYNCED' || state === 'DONOR');
+    return (
+      this.isPrimary() && (state === 'SYNCED' || state === 'DONOR') && this.localHistory === null
+    );
   }
 
   private onRaftEvent(event: RaftEvent): void {
@@ -325,7 +342,10 @@ export class ClusterNode {
     const moves = this.states.update({
       primary: this.isPrimary(),
       // Galera's JOINER: receiving a state, by SST or, as a learner, from the log (IST).
-      receivingState: this.joining !== null || this.raft.config().learners.includes(this.id),
+      receivingState:
+        this.joining !== null ||
+        this.localHistory !== null ||
+        this.raft.config().learners.includes(this.id),
       donating: this.donating > 0,
       caughtUp,
     });
@@ -443,8 +463,28 @@ export class ClusterNode {
     );
   }
 
+  /** Local history found at start (wsrep_on=OFF writes): this node waits for an SST. */
+  private localHistory: LocalHistory | null = null;
+
+  /**
+   * A store with local history cannot take IST: ask a peer for a whole state, up to everything
+   * this node's log holds (so no entry it acknowledged is lost), until one arrives.
+   */
+  requestStateForLocalHistory(): void {
+    if (this.localHistory === null || this.joining !== null || this.stopping) return;
+    const leader = this.raft.leader;
+    const peers = this.transport.peers().map((p) => p.nodeId);
+    const proposed = leader !== null && leader !== this.id ? leader : peers[0];
+    if (proposed === undefined) return;
+    void this.requestState(proposed, this.raft.log.lastIndex(), 'this node holds local history');
+  }
+
   /** Joiner: the leader says the log no longer reaches back to this node; copy a whole state. */
-  private async requestState(donorProposed: NodeId, upTo: Index): Promise<void> {
+  private async requestState(
+    donorProposed: NodeId,
+    upTo: Index,
+    why = "this node is behind the cluster's gcache",
+  ): Promise<void> {
     if (this.joining !== null || this.stopping) return;
     const donor = this.chooseDonor(donorProposed);
     if (donor === null) {
@@ -466,7 +506,7 @@ export class ClusterNode {
     this.joining.receiver = receiver;
     this.log(
       'Note',
-      `WSREP: State transfer required: this node is behind the cluster's gcache; requesting SST from ${donor} up to seqno ${upTo}, receiving at ${receiver.address}`,
+      `WSREP: State transfer required: ${why}; requesting SST from ${donor} up to seqno ${upTo}, receiving at ${receiver.address}`,
     );
     const request = encodeControl({
       type: 'sst_request',
@@ -562,6 +602,8 @@ export class ClusterNode {
     const address = parseHostPort(request.address);
     if (address === null) return refuse(`bad receive address ${JSON.stringify(request.address)}`);
     if (this.donating > 0) return refuse('this donor is already serving a state transfer');
+    if (this.localHistory !== null)
+      return refuse('this node holds local history and waits for an SST');
     if (this.store.appliedSeqno() < request.upTo)
       return refuse(`this donor has applied ${this.store.appliedSeqno()}, below ${request.upTo}`);
     this.donating++;
@@ -839,6 +881,16 @@ async function loadTlsFiles(
   return loaded.credentials;
 }
 
+/** A gcache that never held a log: a new node, or one whose gcache was removed. */
+function isNewLog(recovered: DurableState): boolean {
+  return (
+    recovered.hardState.term === 0 &&
+    recovered.entries.length === 0 &&
+    recovered.boundary.index === 0 &&
+    recovered.boundary.config.voters.length === 0
+  );
+}
+
 /** What the core starts from: the recovered log, or a new cluster of one, or a joiner's nothing. */
 async function durableStateFor(
   config: ServerConfig,
@@ -848,12 +900,7 @@ async function durableStateFor(
   store: Store,
   log: Logger,
 ): Promise<DurableState> {
-  const fresh =
-    recovered.hardState.term === 0 &&
-    recovered.entries.length === 0 &&
-    recovered.boundary.index === 0 &&
-    recovered.boundary.config.voters.length === 0;
-  if (!fresh) {
+  if (!isNewLog(recovered)) {
     log(
       'Note',
       `WSREP: recovered the log up to seqno ${recovered.boundary.index + recovered.entries.length}, applied ${store.appliedSeqno()}, term ${recovered.hardState.term}`,
@@ -865,8 +912,9 @@ async function durableStateFor(
     return recovered;
   }
   const config1: ConfigState = { voters: [id], learners: [] };
+  // A datadir that already holds data (a standalone node's) starts the new log after it.
   const boundary = {
-    index: recovered.boundary.index,
+    index: asIndex(Math.max(recovered.boundary.index, store.appliedSeqno())),
     term: recovered.boundary.term,
     config: config1,
   };
