@@ -530,7 +530,21 @@ export class ClusterNode {
       'Note',
       `WSREP: SST complete: state ${header.stateUuid ?? stateUuidNone}:${header.index} from ${header.donor}; restarting this node on it`,
     );
-    this.onStateReceived(received.value);
+    this.onStateReceived(this.withLogSuffix(received.value));
+  }
+
+  /**
+   * A voter's log may already go past the received state (a node with local history keeps
+   * acknowledging appends while it waits): those entries were counted for a majority, so the
+   * installed log keeps them after the window instead of losing them.
+   */
+  private withLogSuffix(staged: StagedState): StagedState {
+    const log = this.raft.log;
+    const at = staged.header.index;
+    if (log.lastIndex() <= at || log.termAt(at) !== staged.header.term) return staged;
+    const entries = [...staged.entries];
+    for (let i = at + 1; i <= log.lastIndex(); i++) entries.push(log.entryAt(asIndex(i)));
+    return { ...staged, header: { ...staged.header, entryCount: entries.length }, entries };
   }
 
   /**

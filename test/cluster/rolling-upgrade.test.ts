@@ -96,4 +96,55 @@ describe('rolling upgrade with wsrep_on=OFF', { timeout: 240_000 }, () => {
     await query(n2, 'INSERT INTO up.t VALUES (5)');
     await until('n3 sees the write from n2', async () => (await ids(n3)) === '1,2,3,4,5');
   });
+
+  test('a node with local history cannot bootstrap the existing cluster, and rejoins by SST', async () => {
+    const [n1, , n3] = nodes as [NodeProcess, NodeProcess, NodeProcess];
+    await n3.stop();
+    n3.start(['--wsrep-on=OFF']);
+    await waitListening(n3);
+    await query(n3, 'INSERT INTO up.t VALUES (200)');
+    await n3.stop();
+    n3.output.length = 0;
+    n3.start(['--wsrep-new-cluster']);
+    await n3.waitExit();
+    assert.match(n3.output.join('\n'), /1 local transactions not in the cluster.*cannot bootstrap/);
+    n3.start();
+    await n3.waitReady(90_000);
+    await until(`n3 holds the cluster rows`, async () => (await ids(n3)) === (await ids(n1)));
+    assert.doesNotMatch(await ids(n3), /200/);
+  });
+});
+
+describe('a standalone datadir becomes a cluster', { timeout: 120_000 }, () => {
+  let pair: LocalCluster;
+  let both: NodeProcess[];
+  before(async () => {
+    pair = await localCluster(2);
+    both = pair.names.map((name) => new NodeProcess(name, pair));
+  });
+
+  after(async () => {
+    for (const node of both ?? []) await node.stop();
+    pair?.cleanup();
+  });
+
+  test('its rows are the first state of the new cluster, and a joiner gets them', async () => {
+    const [n1, n2] = both as [NodeProcess, NodeProcess];
+    n1.start(['--wsrep-on=OFF']);
+    await waitListening(n1);
+    await query(n1, 'CREATE DATABASE up');
+    await query(n1, 'CREATE TABLE up.t (id INT PRIMARY KEY)');
+    await query(n1, 'INSERT INTO up.t VALUES (1), (2)');
+    await n1.stop();
+    n1.output.length = 0;
+    n1.start(['--wsrep-new-cluster']);
+    await n1.waitReady();
+    assert.match(n1.output.join('\n'), /bootstrapping a new cluster on \d+ local transactions/);
+    await query(n1, 'INSERT INTO up.t VALUES (3)');
+    n2.start();
+    await n2.waitReady(90_000);
+    await query(n2, 'INSERT INTO up.t VALUES (4)');
+    for (const node of both)
+      await until(`${node.name} holds every row`, async () => (await ids(node)) === '1,2,3,4');
+  });
 });
