@@ -40,6 +40,11 @@ import {
 import { Store, storePath, type StorageLimits, type UserFunction } from '../storage/index.js';
 import { rebuildCertification } from './certification-rebuild.js';
 import { reconcileLocalHistory, type LocalHistory } from './local-history.js';
+import {
+  clusterProtocolVersion,
+  describeProtocolVersions,
+  linkVersions,
+} from './protocol-version.js';
 import { ClusterApplier, ClusterReplicator } from './cluster-replicator.js';
 import { RaftDriver } from './raft-driver.js';
 import type { Replicator } from '../engine/replicator.js';
@@ -188,6 +193,7 @@ export class ClusterNode {
       },
     );
     const transportRef: { current: Transport | null } = { current: null };
+    const versions = linkVersions();
     const driver = new RaftDriver(
       raft,
       gcache,
@@ -213,15 +219,19 @@ export class ClusterNode {
           ),
       ),
       credentials,
+      versions,
       handlers: {
         onMessage: (_from, message) => driver.receive(message),
         onControl: (from, payload) => node?.onControl(from, payload),
         onPeerUp: (peer) => {
           node?.announceState(peer);
+          node?.noteProtocolVersion();
           driver.step({ type: 'peers', peers: transport.peers().map((p) => p.nodeId) });
         },
-        onPeerDown: () =>
-          driver.step({ type: 'peers', peers: transport.peers().map((p) => p.nodeId) }),
+        onPeerDown: () => {
+          node?.noteProtocolVersion();
+          driver.step({ type: 'peers', peers: transport.peers().map((p) => p.nodeId) });
+        },
       },
       log: {
         info: (message: string) => log('Note', `WSREP: ${message}`),
@@ -700,6 +710,17 @@ export class ClusterNode {
       this.driver.step({ type: 'compact', index: point });
   }
 
+  private protocolVersionNoted: number | null = null;
+
+  /** Logs the cluster's protocol version when a link comes or goes and it changed. */
+  noteProtocolVersion(): void {
+    const peers = this.transport.peers();
+    const version = clusterProtocolVersion(linkVersions(), peers);
+    if (version === this.protocolVersionNoted) return;
+    this.protocolVersionNoted = version;
+    this.log('Note', `WSREP: ${describeProtocolVersions(linkVersions(), peers)}`);
+  }
+
   /** Galera's wsrep_% status variables. */
   statusVariables(): ReadonlyMap<string, string> {
     this.updateState();
@@ -710,7 +731,10 @@ export class ClusterNode {
     const peers = new Map(this.transport.peers().map((p) => [p.nodeId as string, p]));
     return new Map<string, string>([
       ['wsrep_local_state_uuid', this.stateUuid],
-      ['wsrep_protocol_version', '1'],
+      [
+        'wsrep_protocol_version',
+        String(clusterProtocolVersion(linkVersions(), [...peers.values()])),
+      ],
       ['wsrep_last_committed', String(this.store.appliedSeqno())],
       // The oldest seqno the log still holds: a node behind it needs an SST, not IST.
       ['wsrep_local_cached_downto', String(this.raft.log.boundaryIndex + 1)],

@@ -24,14 +24,18 @@ export class NodeProcess {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  start(extraArgs: readonly string[] = []): void {
+  /** `env` adds to this process's environment (e.g. a test-only protocol version knob). */
+  start(extraArgs: readonly string[] = [], env: Readonly<Record<string, string>> = {}): void {
     const args = [
       'bin/trireme.js',
       'start',
       `--defaults-file=${this.cluster.cnf.get(this.name)!}`,
       ...extraArgs,
     ];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     const keep = (chunk: Buffer): void => {
       for (const line of chunk.toString('utf8').split('\n'))
         if (line !== '') this.output.push(line);
