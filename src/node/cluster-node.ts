@@ -40,6 +40,7 @@ import {
 import { Store, storePath, type StorageLimits, type UserFunction } from '../storage/index.js';
 import { rebuildCertification } from './certification-rebuild.js';
 import { reconcileLocalHistory, type LocalHistory } from './local-history.js';
+import { IstReceiving, istReceiverLines, istSenderLines } from './ist-announce.js';
 import {
   clusterProtocolVersion,
   describeProtocolVersions,
@@ -273,6 +274,7 @@ export class ClusterNode {
     node.compactionTimer = setInterval(() => {
       node?.compactIfNeeded();
       node?.requestStateForLocalHistory();
+      node?.updateState();
     }, 1000);
     node.compactionTimer.unref();
     node.writeGrastate(true);
@@ -318,6 +320,9 @@ export class ClusterNode {
         break;
       case 'needStateTransfer':
         void this.requestState(event.donor, event.upTo);
+        break;
+      case 'catchUp':
+        this.announceIst(event.peer, event.fromIndex, event.toIndex);
         break;
       case 'removed':
         this.log('Note', `WSREP: this node left the cluster configuration at seqno ${event.index}`);
@@ -366,6 +371,8 @@ export class ClusterNode {
     }
     if (moves.includes('SYNCED'))
       this.log('Note', 'WSREP: Synchronized with group, ready for connections');
+    const received = this.istReceiving.received(this.store.appliedSeqno(), this.stateUuid);
+    if (received !== null) this.log('Note', `WSREP: ${received}`);
   }
 
   // ---- runtime provider options ----
@@ -448,7 +455,36 @@ export class ClusterNode {
         return;
       case 'state':
         return this.learnStateUuid(from, message.uuid);
+      case 'ist':
+        this.istReceiving.expect(message.last);
+        for (const line of istReceiverLines(
+          this.linkScheme(),
+          this.listenAddress(),
+          message.first,
+          message.last,
+        ))
+          this.log('Note', `WSREP: ${line}`);
+        return;
     }
+  }
+
+  private readonly istReceiving = new IstReceiving();
+
+  /** Leader: a peer catches up from the log (IST); say so here and to the peer. */
+  private announceIst(peer: NodeId, first: Index, last: Index): void {
+    const address = this.transport.peers().find((p) => p.nodeId === peer)?.listenAddress ?? peer;
+    for (const line of istSenderLines(this.linkScheme(), address, first, last))
+      this.log('Note', `WSREP: ${line}`);
+    this.transport.sendControl(peer, encodeControl({ type: 'ist', first, last }));
+  }
+
+  private linkScheme(): 'ssl' | 'tcp' {
+    return this.credentials === null ? 'tcp' : 'ssl';
+  }
+
+  private listenAddress(): string {
+    const { host, port } = this.config.cluster.listenAddress;
+    return `${host}:${port}`;
   }
 
   announceState(peer: NodeId): void {

@@ -47,7 +47,17 @@ export interface StateAnnounce {
   readonly uuid: string;
 }
 
-export type ControlMessage = SstRequest | SstRefused | StateAnnounce;
+/**
+ * The leader tells a peer it starts sending it seqnos first..last from its log (IST over the
+ * replication link), so both sides announce it as Galera does.
+ */
+export interface IstAnnounce {
+  readonly type: 'ist';
+  readonly first: number;
+  readonly last: number;
+}
+
+export type ControlMessage = SstRequest | SstRefused | StateAnnounce | IstAnnounce;
 
 export interface SstHeader {
   readonly nonce: string;
@@ -94,6 +104,13 @@ export function decodeControl(payload: Uint8Array): Result<ControlMessage, strin
       const uuid = text('uuid');
       if (uuid === null || !uuidPattern.test(uuid)) return err('state needs a UUID');
       return ok({ type: 'state', uuid });
+    }
+    case 'ist': {
+      const first = value['first'];
+      const last = value['last'];
+      if (!isCount(first) || !isCount(last) || first > last)
+        return err('ist needs first <= last, both counts');
+      return ok({ type: 'ist', first, last });
     }
     default:
       return err(`unknown control message ${JSON.stringify(value['type'])}`);
