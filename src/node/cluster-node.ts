@@ -41,6 +41,7 @@ import { Store, storePath, type StorageLimits, type UserFunction } from '../stor
 import { rebuildCertification } from './certification-rebuild.js';
 import { reconcileLocalHistory, type LocalHistory } from './local-history.js';
 import { IstReceiving, istReceiverLines, istSenderLines } from './ist-announce.js';
+import { describeSstMethod } from './sst-method.js';
 import {
   clusterProtocolVersion,
   describeProtocolVersions,
@@ -554,11 +555,14 @@ export class ClusterNode {
       'Note',
       `WSREP: State transfer required: ${why}; requesting SST from ${donor} up to seqno ${upTo}, receiving at ${receiver.address}`,
     );
+    const method = this.config.server.wsrepSstMethod;
+    this.log('Note', `WSREP_SST: joiner ${this.id}, donor ${donor}: ${describeSstMethod(method)}`);
     const request = encodeControl({
       type: 'sst_request',
       nonce,
       upTo,
       address: this.reachableAddress(receiver.address, donor),
+      method,
     });
     if (!this.transport.sendControl(donor, request)) void receiver.close();
     const received = await receiver.received;
@@ -671,6 +675,8 @@ export class ClusterNode {
     const path = join(this.config.server.datadir, `sst-donor-${request.nonce}.db`);
     try {
       this.log('Note', `WSREP: Member ${joiner} requested state transfer; this node is the donor`);
+      const method = describeSstMethod(request.method ?? 'mariabackup');
+      this.log('Note', `WSREP_SST: donor ${this.id}, joiner ${joiner}: ${method}`);
       const copied = await this.store.snapshotTo(path);
       if (!copied.ok) return refuse(`cannot copy the database: ${copied.error}`);
       const window = this.certificationWindow(copied.value);

@@ -33,6 +33,8 @@ export interface SstRequest {
   readonly upTo: number;
   /** Where the joiner listens for the donor (wsrep_sst_receive_address). */
   readonly address: string;
+  /** The joiner's wsrep_sst_method, so that both logs name it (absent from older joiners). */
+  readonly method?: string;
 }
 
 export interface SstRefused {
@@ -92,7 +94,10 @@ export function decodeControl(payload: Uint8Array): Result<ControlMessage, strin
       const upTo = value['upTo'];
       if (nonce === null || address === null || !isCount(upTo))
         return err('sst_request needs nonce, address and upTo');
-      return ok({ type: 'sst_request', nonce, address, upTo });
+      const method = text('method');
+      if (method === null) return ok({ type: 'sst_request', nonce, address, upTo });
+      if (!/^[a-z][a-z0-9_-]{0,31}$/.test(method)) return err('sst_request: bad method');
+      return ok({ type: 'sst_request', nonce, address, upTo, method });
     }
     case 'sst_refused': {
       const nonce = text('nonce');

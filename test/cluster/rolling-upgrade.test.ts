@@ -77,6 +77,17 @@ describe('rolling upgrade with wsrep_on=OFF', { timeout: 240_000 }, () => {
     const log = n2.output.join('\n');
     assert.match(log, /refusing IST: 2 local transactions not in the cluster/);
     assert.match(log, /SST complete/);
+    // Both sides name the method, the bytes, the time and the rate.
+    const donors = [...n1.output, ...n3.output].join('\n');
+    const sizes =
+      /\d+\.\d MiB \(database \d+\.\d MiB, \d+ log entries\) in \d+\.\d s, \d+\.\d MiB\/s/;
+    assert.match(
+      log,
+      /WSREP_SST: joiner n2, donor n[13]: method mariabackup: trireme's physical copy/,
+    );
+    assert.match(log, new RegExp(`WSREP_SST: received ${sizes.source}`));
+    assert.match(donors, /WSREP_SST: donor n[13], joiner n2: method mariabackup/);
+    assert.match(donors, new RegExp(`WSREP_SST: sent ${sizes.source}`));
     for (const node of [n1, n2, n3])
       await until(
         `${node.name} holds the cluster rows`,
@@ -108,8 +119,12 @@ describe('rolling upgrade with wsrep_on=OFF', { timeout: 240_000 }, () => {
     n3.start(['--wsrep-new-cluster']);
     await n3.waitExit();
     assert.match(n3.output.join('\n'), /1 local transactions not in the cluster.*cannot bootstrap/);
-    n3.start();
+    n3.start(['--wsrep-sst-method=mysqldump']);
     await n3.waitReady(90_000);
+    assert.match(
+      n3.output.join('\n'),
+      /joiner n3, donor n[12]: method mysqldump \(logical, requested\)/,
+    );
     await until(`n3 holds the cluster rows`, async () => (await ids(n3)) === (await ids(n1)));
     assert.doesNotMatch(await ids(n3), /200/);
   });
