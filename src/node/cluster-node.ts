@@ -42,6 +42,7 @@ import { rebuildCertification } from './certification-rebuild.js';
 import { reconcileLocalHistory, type LocalHistory } from './local-history.js';
 import { IstReceiving, istReceiverLines, istSenderLines } from './ist-announce.js';
 import { describeSstMethod } from './sst-method.js';
+import { describeLogLimits } from './gcache-window.js';
 import {
   clusterProtocolVersion,
   describeProtocolVersions,
@@ -230,8 +231,9 @@ export class ClusterNode {
           node?.noteProtocolVersion();
           driver.step({ type: 'peers', peers: transport.peers().map((p) => p.nodeId) });
         },
-        onPeerDown: () => {
+        onPeerDown: (peer) => {
           node?.noteProtocolVersion();
+          node?.onDonorLost(peer);
           driver.step({ type: 'peers', peers: transport.peers().map((p) => p.nodeId) });
         },
       },
@@ -283,6 +285,10 @@ export class ClusterNode {
     log(
       'Note',
       `WSREP: node ${id} (${nodeUuid}) started; replication listens on ${config.cluster.listenAddress.host}:${config.cluster.listenAddress.port}${credentials === null ? ' WITHOUT TLS' : ' with TLS'}`,
+    );
+    log(
+      'Note',
+      `WSREP: ${describeLogLimits(config.provider.gcacheSizeBytes, certMaxLengthDefault)}`,
     );
     return node;
   }
@@ -519,11 +525,23 @@ export class ClusterNode {
    */
   requestStateForLocalHistory(): void {
     if (this.localHistory === null || this.joining !== null || this.stopping) return;
+    // Followers first (to spare the leader), then the leader; each attempt tries the next one,
+    // so a donor that died or refuses is not asked forever.
     const leader = this.raft.leader;
     const peers = this.transport.peers().map((p) => p.nodeId);
-    const proposed = leader !== null && leader !== this.id ? leader : peers[0];
-    if (proposed === undefined) return;
+    const candidates = [...peers.filter((p) => p !== leader), ...peers.filter((p) => p === leader)];
+    if (candidates.length === 0) return;
+    const proposed = candidates[this.localHistoryAttempts++ % candidates.length]!;
     void this.requestState(proposed, this.raft.log.lastIndex(), 'this node holds local history');
+  }
+
+  private localHistoryAttempts = 0;
+
+  /** The donor's link went down mid-transfer: stop waiting for it, so another is asked. */
+  onDonorLost(peer: NodeId): void {
+    if (this.joining?.donor !== peer || this.joining.receiver === null) return;
+    this.log('Warning', `WSREP: donor ${peer} is gone; cancelling its state transfer`);
+    void this.joining.receiver.close();
   }
 
   /** Joiner: the leader says the log no longer reaches back to this node; copy a whole state. */

@@ -34,6 +34,17 @@ const sstFramePayloadBytesMax = 65 * 1024 * 1024;
 /** Progress is logged about this often while bytes flow (a long transfer says it is alive). */
 const progressEveryMs = 5000;
 
+/**
+ * Test-only: a pause in milliseconds before each database piece the donor sends, so that tests
+ * can kill a donor or a joiner in the middle of a transfer. Not for production use.
+ */
+export const sstTestDelayEnv = 'TRIREME_TEST_SST_DELAY_MS';
+
+function testDelayMs(): number {
+  const value = Number(process.env[sstTestDelayEnv] ?? '0');
+  return Number.isSafeInteger(value) && value > 0 ? Math.min(value, 60_000) : 0;
+}
+
 /** Bytes, time and rate of one side of a transfer, with a progress line every few seconds. */
 class TransferMeter {
   private readonly startedAtMs = Date.now();
@@ -292,10 +303,12 @@ export async function sendState(options: SendOptions): Promise<Result<null, stri
     const buffer = Buffer.alloc(sstChunkBytes);
     let sent = 0;
     const meter = new TransferMeter('sent', options.log);
+    const delayMs = testDelayMs();
     while (sent < dbBytes) {
       const { bytesRead } = await file.read(buffer, 0, buffer.length, sent);
       if (bytesRead === 0) return err('the database copy shrank while it was sent');
       const chunk = buffer.subarray(0, bytesRead);
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       hash.update(chunk);
       await write(socket, sstFrameTypes.db, chunk);
       sent += bytesRead;
