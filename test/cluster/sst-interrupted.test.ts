@@ -77,7 +77,7 @@ describe('state transfer cut in the middle', { timeout: 240_000 }, () => {
   });
 
   after(async () => {
-    for (const node of nodes ?? []) for (const node of nodes ?? []) await node.stop();
+    for (const node of nodes ?? []) await node.stop();
     cluster?.cleanup();
   });
 
