@@ -59,6 +59,9 @@ describe('mixed-version cluster', { timeout: 240_000 }, () => {
       assert.equal(await node.status('wsrep_protocol_version'), String(N), node.name);
     await exec(n1, 'CREATE DATABASE mv');
     await exec(n1, 'CREATE TABLE mv.t (id INT PRIMARY KEY)');
+    // DDL applies on the others asynchronously: wait until they have the table.
+    for (const node of [n2, n3])
+      await until(`${node.name} has mv.t`, async () => (await count(node)) === 0);
     await exec(n2, 'INSERT INTO mv.t VALUES (1)');
     await exec(n3, 'INSERT INTO mv.t VALUES (2)');
     for (const node of nodes)
