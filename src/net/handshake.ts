@@ -172,7 +172,7 @@ export function judgeHello(local: Hello, remote: Hello): HandshakeVerdict {
     return {
       kind: 'refuse',
       cause: 'no_common_version',
-      detail: `this node speaks versions ${local.versions.min}..${local.versions.max}, the peer ${remote.nodeName} ${remote.versions.min}..${remote.versions.max}`,
+      detail: `this node speaks versions ${local.versions.min}..${local.versions.max}, the peer ${remote.nodeName} ${remote.versions.min}..${remote.versions.max}: the peer is too ${remote.versions.max < local.versions.min ? 'old' : 'new'}`,
     };
   }
   if (remote.nodeUuid === local.nodeUuid) return { kind: 'self' };

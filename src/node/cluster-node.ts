@@ -48,6 +48,15 @@ import {
 } from '../transfer/stream.js';
 import { Store, storePath, type StorageLimits, type UserFunction } from '../storage/index.js';
 import { rebuildCertification } from './certification-rebuild.js';
+import { reconcileLocalHistory, type LocalHistory } from './local-history.js';
+import { IstReceiving, istReceiverLines, istSenderLines } from './ist-announce.js';
+import { describeSstMethod } from './sst-method.js';
+import { describeLogLimits } from './gcache-window.js';
+import {
+  clusterProtocolVersion,
+  describeProtocolVersions,
+  linkVersions,
+} from './protocol-version.js';
 import { ClusterApplier, ClusterReplicator } from './cluster-replicator.js';
 import { RaftDriver } from './raft-driver.js';
 import type { Replicator } from '../engine/replicator.js';
@@ -148,6 +157,15 @@ export class ClusterNode {
       await gcache.close();
       throw new Error(unsafeBootstrapMessage);
     }
+    const localHistory = await reconcileLocalHistory(
+      store,
+      datadir,
+      { requested: config.cluster.bootstrap, newLog: isNewLog(recovered) },
+      log,
+    ).catch((error: Error) => {
+      store.close();
+      throw error;
+    });
     const durable = await durableStateFor(config, id, recovered, gcache, store, log);
     if (config.cluster.bootstrap && store.clusterUuid() === null) {
       // A new history starts here: Galera mints the state UUID at bootstrap too.
@@ -198,6 +216,7 @@ export class ClusterNode {
       },
     );
     const transportRef: { current: Transport | null } = { current: null };
+    const versions = linkVersions();
     const driver = new RaftDriver(
       raft,
       gcache,
@@ -225,15 +244,20 @@ export class ClusterNode {
           ),
       ),
       credentials,
+      versions,
       handlers: {
         onMessage: (_from, message) => driver.receive(message),
         onControl: (from, payload) => node?.onControl(from, payload),
         onPeerUp: (peer) => {
           node?.announceState(peer);
+          node?.noteProtocolVersion();
           driver.step({ type: 'peers', peers: transport.peers().map((p) => p.nodeId) });
         },
-        onPeerDown: () =>
-          driver.step({ type: 'peers', peers: transport.peers().map((p) => p.nodeId) }),
+        onPeerDown: (peer) => {
+          node?.noteProtocolVersion();
+          node?.onDonorLost(peer);
+          driver.step({ type: 'peers', peers: transport.peers().map((p) => p.nodeId) });
+        },
       },
       log: {
         info: (message: string) => log('Note', `WSREP: ${message}`),
@@ -261,6 +285,8 @@ export class ClusterNode {
       credentials,
       sstCredentials,
     );
+    node.localHistory = localHistory;
+    applier.holding = localHistory !== null;
     try {
       await transport.start();
     } catch (error) {
@@ -279,7 +305,11 @@ export class ClusterNode {
       }, config.provider.evsSuspectTimeoutMs);
       timer.unref();
     }
-    node.compactionTimer = setInterval(() => node?.compactIfNeeded(), 1000);
+    node.compactionTimer = setInterval(() => {
+      node?.compactIfNeeded();
+      node?.requestStateForLocalHistory();
+      node?.updateState();
+    }, 1000);
     node.compactionTimer.unref();
     node.waitingTimer = setInterval(() => node?.logWhyNotPrimary(), 1000);
     node.waitingTimer.unref();
@@ -288,6 +318,10 @@ export class ClusterNode {
     log(
       'Note',
       `WSREP: node ${id} (${nodeUuid}) started; replication listens on ${config.cluster.listenAddress.host}:${config.cluster.listenAddress.port}${credentials === null ? ' WITHOUT TLS' : ' with TLS'}`,
+    );
+    log(
+      'Note',
+      `WSREP: ${describeLogLimits(config.provider.gcacheSizeBytes, certMaxLengthDefault)}`,
     );
     return node;
   }
@@ -303,7 +337,9 @@ export class ClusterNode {
   isReady(): boolean {
     this.updateState();
     const state = this.states.state;
-    return this.isPrimary() && (state === 'SYNCED' || state === 'DONOR');
+    return (
+      this.isPrimary() && (state === 'SYNCED' || state === 'DONOR') && this.localHistory === null
+    );
   }
 
   private onRaftEvent(event: RaftEvent): void {
@@ -324,6 +360,9 @@ export class ClusterNode {
         break;
       case 'needStateTransfer':
         void this.requestState(event.donor, event.upTo);
+        break;
+      case 'catchUp':
+        this.announceIst(event.peer, event.fromIndex, event.toIndex);
         break;
       case 'removed':
         this.log('Note', `WSREP: this node left the cluster configuration at seqno ${event.index}`);
@@ -358,7 +397,10 @@ export class ClusterNode {
     const moves = this.states.update({
       primary: this.isPrimary(),
       // Galera's JOINER: receiving a state, by SST or, as a learner, from the log (IST).
-      receivingState: this.joining !== null || this.raft.config().learners.includes(this.id),
+      receivingState:
+        this.joining !== null ||
+        this.localHistory !== null ||
+        this.raft.config().learners.includes(this.id),
       donating: this.donating > 0,
       caughtUp,
     });
@@ -369,6 +411,8 @@ export class ClusterNode {
     }
     if (moves.includes('SYNCED'))
       this.log('Note', 'WSREP: Synchronized with group, ready for connections');
+    const received = this.istReceiving.received(this.store.appliedSeqno(), this.stateUuid);
+    if (received !== null) this.log('Note', `WSREP: ${received}`);
   }
 
   // ---- runtime provider options ----
@@ -453,7 +497,36 @@ export class ClusterNode {
         if (message.incoming !== undefined) this.peerIncoming.set(from, message.incoming);
         if (message.ask === true) this.announceState(from);
         return this.learnStateUuid(from, message.uuid);
+      case 'ist':
+        this.istReceiving.expect(message.last);
+        for (const line of istReceiverLines(
+          this.linkScheme(),
+          this.listenAddress(),
+          message.first,
+          message.last,
+        ))
+          this.log('Note', `WSREP: ${line}`);
+        return;
     }
+  }
+
+  private readonly istReceiving = new IstReceiving();
+
+  /** Leader: a peer catches up from the log (IST); say so here and to the peer. */
+  private announceIst(peer: NodeId, first: Index, last: Index): void {
+    const address = this.transport.peers().find((p) => p.nodeId === peer)?.listenAddress ?? peer;
+    for (const line of istSenderLines(this.linkScheme(), address, first, last))
+      this.log('Note', `WSREP: ${line}`);
+    this.transport.sendControl(peer, encodeControl({ type: 'ist', first, last }));
+  }
+
+  private linkScheme(): 'ssl' | 'tcp' {
+    return this.credentials === null ? 'tcp' : 'ssl';
+  }
+
+  private listenAddress(): string {
+    const { host, port } = this.config.cluster.listenAddress;
+    return `${host}:${port}`;
   }
 
   announceState(peer: NodeId, ask = false): void {
@@ -513,8 +586,40 @@ export class ClusterNode {
     );
   }
 
+  /** Local history found at start (wsrep_on=OFF writes): this node waits for an SST. */
+  private localHistory: LocalHistory | null = null;
+
+  /**
+   * A store with local history cannot take IST: ask a peer for a whole state, up to everything
+   * this node's log holds (so no entry it acknowledged is lost), until one arrives.
+   */
+  requestStateForLocalHistory(): void {
+    if (this.localHistory === null || this.joining !== null || this.stopping) return;
+    // Followers first (to spare the leader), then the leader; each attempt tries the next one,
+    // so a donor that died or refuses is not asked forever.
+    const leader = this.raft.leader;
+    const peers = this.transport.peers().map((p) => p.nodeId);
+    const candidates = [...peers.filter((p) => p !== leader), ...peers.filter((p) => p === leader)];
+    if (candidates.length === 0) return;
+    const proposed = candidates[this.localHistoryAttempts++ % candidates.length]!;
+    void this.requestState(proposed, this.raft.log.lastIndex(), 'this node holds local history');
+  }
+
+  private localHistoryAttempts = 0;
+
+  /** The donor's link went down mid-transfer: stop waiting for it, so another is asked. */
+  onDonorLost(peer: NodeId): void {
+    if (this.joining?.donor !== peer || this.joining.receiver === null) return;
+    this.log('Warning', `WSREP: donor ${peer} is gone; cancelling its state transfer`);
+    void this.joining.receiver.close();
+  }
+
   /** Joiner: the leader says the log no longer reaches back to this node; copy a whole state. */
-  private async requestState(donorProposed: NodeId, upTo: Index): Promise<void> {
+  private async requestState(
+    donorProposed: NodeId,
+    upTo: Index,
+    why = "this node is behind the cluster's gcache",
+  ): Promise<void> {
     if (this.joining !== null || this.stopping) return;
     const donor = this.chooseDonor(donorProposed);
     if (donor === null) {
@@ -536,13 +641,16 @@ export class ClusterNode {
     this.joining.receiver = receiver;
     this.log(
       'Note',
-      `WSREP: State transfer required: this node is behind the cluster's gcache; requesting SST from ${donor} up to seqno ${upTo}, receiving at ${receiver.address}`,
+      `WSREP: State transfer required: ${why}; requesting SST from ${donor} up to seqno ${upTo}, receiving at ${receiver.address}`,
     );
+    const method = this.config.server.wsrepSstMethod;
+    this.log('Note', `WSREP_SST: joiner ${this.id}, donor ${donor}: ${describeSstMethod(method)}`);
     const request = encodeControl({
       type: 'sst_request',
       nonce,
       upTo,
       address: this.reachableAddress(receiver.address, donor),
+      method,
     });
     if (!this.transport.sendControl(donor, request)) void receiver.close();
     const received = await receiver.received;
@@ -560,7 +668,21 @@ export class ClusterNode {
       'Note',
       `WSREP: SST complete: state ${header.stateUuid ?? stateUuidNone}:${header.index} from ${header.donor}; restarting this node on it`,
     );
-    this.onStateReceived(received.value);
+    this.onStateReceived(this.withLogSuffix(received.value));
+  }
+
+  /**
+   * A voter's log may already go past the received state (a node with local history keeps
+   * acknowledging appends while it waits): those entries were counted for a majority, so the
+   * installed log keeps them after the window instead of losing them.
+   */
+  private withLogSuffix(staged: StagedState): StagedState {
+    const log = this.raft.log;
+    const at = staged.header.index;
+    if (log.lastIndex() <= at || log.termAt(at) !== staged.header.term) return staged;
+    const entries = [...staged.entries];
+    for (let i = at + 1; i <= log.lastIndex(); i++) entries.push(log.entryAt(asIndex(i)));
+    return { ...staged, header: { ...staged.header, entryCount: entries.length }, entries };
   }
 
   /**
@@ -632,6 +754,8 @@ export class ClusterNode {
     const address = parseHostPort(request.address);
     if (address === null) return refuse(`bad receive address ${JSON.stringify(request.address)}`);
     if (this.donating > 0) return refuse('this donor is already serving a state transfer');
+    if (this.localHistory !== null)
+      return refuse('this node holds local history and waits for an SST');
     if (this.store.appliedSeqno() < request.upTo)
       return refuse(`this donor has applied ${this.store.appliedSeqno()}, below ${request.upTo}`);
     this.donating++;
@@ -639,6 +763,8 @@ export class ClusterNode {
     const path = join(this.config.server.datadir, `sst-donor-${request.nonce}.db`);
     try {
       this.log('Note', `WSREP: Member ${joiner} requested state transfer; this node is the donor`);
+      const method = describeSstMethod(request.method ?? 'mariabackup');
+      this.log('Note', `WSREP_SST: donor ${this.id}, joiner ${joiner}: ${method}`);
       const copied = await this.store.snapshotTo(path);
       if (!copied.ok) return refuse(`cannot copy the database: ${copied.error}`);
       const window = this.certificationWindow(copied.value);
@@ -749,6 +875,17 @@ export class ClusterNode {
       this.driver.step({ type: 'compact', index: point });
   }
 
+  private protocolVersionNoted: number | null = null;
+
+  /** Logs the cluster's protocol version when a link comes or goes and it changed. */
+  noteProtocolVersion(): void {
+    const peers = this.transport.peers();
+    const version = clusterProtocolVersion(linkVersions(), peers);
+    if (version === this.protocolVersionNoted) return;
+    this.protocolVersionNoted = version;
+    this.log('Note', `WSREP: ${describeProtocolVersions(linkVersions(), peers)}`);
+  }
+
   /** Galera's wsrep_% status variables. */
   statusVariables(): ReadonlyMap<string, string> {
     this.updateState();
@@ -759,7 +896,10 @@ export class ClusterNode {
     const peers = new Map(this.transport.peers().map((p) => [p.nodeId as string, p]));
     return new Map<string, string>([
       ['wsrep_local_state_uuid', this.stateUuid],
-      ['wsrep_protocol_version', '1'],
+      [
+        'wsrep_protocol_version',
+        String(clusterProtocolVersion(linkVersions(), [...peers.values()])),
+      ],
       ['wsrep_last_committed', String(this.store.appliedSeqno())],
       ['wsrep_replicated', String(this.applier.counts.replicated)],
       ['wsrep_replicated_bytes', String(this.applier.counts.replicatedBytes)],
@@ -1036,6 +1176,16 @@ async function loadTlsFiles(
   return loaded.credentials;
 }
 
+/** A gcache that never held a log: a new node, or one whose gcache was removed. */
+function isNewLog(recovered: DurableState): boolean {
+  return (
+    recovered.hardState.term === 0 &&
+    recovered.entries.length === 0 &&
+    recovered.boundary.index === 0 &&
+    recovered.boundary.config.voters.length === 0
+  );
+}
+
 /** What the core starts from: the recovered log, or a new cluster of one, or a joiner's nothing. */
 async function durableStateFor(
   config: ServerConfig,
@@ -1045,12 +1195,7 @@ async function durableStateFor(
   store: Store,
   log: Logger,
 ): Promise<DurableState> {
-  const fresh =
-    recovered.hardState.term === 0 &&
-    recovered.entries.length === 0 &&
-    recovered.boundary.index === 0 &&
-    recovered.boundary.config.voters.length === 0;
-  if (!fresh) {
+  if (!isNewLog(recovered)) {
     log(
       'Note',
       `WSREP: recovered the log up to seqno ${recovered.boundary.index + recovered.entries.length}, applied ${store.appliedSeqno()}, term ${recovered.hardState.term}`,
@@ -1062,8 +1207,9 @@ async function durableStateFor(
     return recovered;
   }
   const config1: ConfigState = { voters: [id], learners: [] };
+  // A datadir that already holds data (a standalone node's) starts the new log after it.
   const boundary = {
-    index: recovered.boundary.index,
+    index: asIndex(Math.max(recovered.boundary.index, store.appliedSeqno())),
     term: recovered.boundary.term,
     config: config1,
   };

@@ -37,7 +37,14 @@ export class ClusterApplier implements CommittedSink {
     return this.certification.stats();
   }
 
+  /**
+   * Set while the store holds local history (written with wsrep_on=OFF): applying on it would
+   * diverge, so committed entries stay in the log until an SST replaces the store.
+   */
+  holding = false;
+
   async apply(entries: readonly Entry[]): Promise<Index> {
+    if (this.holding) return asIndex(entries[entries.length - 1]!.index);
     const pending = entries.filter((e) => e.index > this.store.appliedSeqno());
     if (pending.length > 0) await this.applyPending(pending);
     return asIndex(entries[entries.length - 1]!.index);

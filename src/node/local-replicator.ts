@@ -27,6 +27,8 @@ export interface LocalReplicatorOptions {
   /** cert.max_length. */
   readonly certLengthMax?: number;
   readonly log?: (line: string) => void;
+  /** Each committed write-set, after it applied: the standalone node's local-history dump. */
+  readonly onCommitted?: (seqno: Index, writeSet: WriteSet) => void;
 }
 
 interface Counters {
@@ -148,7 +150,10 @@ export class LocalReplicator implements Replicator {
     }
     batch.forEach((pending, i) => {
       const outcome = outcomes[i]!;
-      if (outcome.kind === 'committed') this.counters.localCommits++;
+      if (outcome.kind === 'committed') {
+        this.counters.localCommits++;
+        this.options.onCommitted?.(outcome.seqno, pending.writeSet);
+      }
       pending.resolve(outcome);
     });
   }
@@ -170,6 +175,7 @@ export class LocalReplicator implements Replicator {
       return;
     }
     this.counters.localCommits++;
+    this.options.onCommitted?.(seqno, ws);
     pending.resolve({ kind: 'committed', seqno });
   }
 
@@ -185,8 +191,15 @@ export class LocalReplicator implements Replicator {
     this.options.log?.(`[ERROR] WSREP: ${reason}; the node stops accepting writes`);
   }
 
+  /** Write-sets committed since this replicator started (wsrep_local_commits). */
+  get localCommits(): number {
+    return this.counters.localCommits;
+  }
+
   status(): ReadonlyMap<string, string> {
-    const seqno = String(this.options.store.appliedSeqno());
+    // Local history never moves the cluster position (docs/design/transfer.md, "Local history").
+    const store = this.options.store;
+    const seqno = String(store.localHistoryFrom() ?? store.appliedSeqno());
     const cert = this.certification.stats();
     const ready = this.failed === null;
     const c = this.counters;

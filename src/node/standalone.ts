@@ -11,6 +11,7 @@ import { userFunctions } from '../engine/functions.js';
 import { ReadPool } from '../engine/read-pool.js';
 import { MysqlServer, SERVER_VERSION_DEFAULT, type TlsOptions } from '../mysql/index.js';
 import { Store, storePath } from '../storage/index.js';
+import { LocalHistoryDump, beginLocalHistory, localHistoryCount } from './local-history.js';
 import { LocalReplicator } from './local-replicator.js';
 import {
   clientListenFailure,
@@ -70,6 +71,8 @@ export async function startStandalone(
   }
   const store = opened.value;
   if (store.clusterUuid() === null) await store.setClusterUuid(randomUUID());
+  // Writes made alone are local history: they never move the cluster position.
+  const position = await beginLocalHistory(store);
   const version = SERVER_VERSION_DEFAULT.replace(/^5\.5\.5-/, '');
   const engine = new Engine({
     store,
@@ -83,6 +86,16 @@ export async function startStandalone(
       wsrepOn: false,
     }),
   });
+  const where = `${store.clusterUuid()}:${position}`;
+  const dump = new LocalHistoryDump(
+    server.datadir,
+    engine.catalog,
+    `-- trireme: writes made with wsrep_on=OFF after cluster position ${where}; not in the cluster`,
+  );
+  log(
+    'Note',
+    `WSREP: wsrep_on=OFF: cluster position stays ${where}; writes are local history (${localHistoryCount(store)} so far), kept in ${dump.path}; on rejoin this node takes an SST`,
+  );
   const replicator = new LocalReplicator({
     store,
     translator: engine.translator,
@@ -90,6 +103,7 @@ export async function startStandalone(
     clusterName: server.wsrepClusterName,
     nodeAddress: `${server.bindAddress ?? '127.0.0.1'}:${server.port}`,
     log: (line) => log('ERROR', line),
+    onCommitted: (seqno, writeSet) => dump.record(seqno, writeSet),
   });
   if (engine.catalog.accounts().length === 0) {
     const initialized = await initialize(engine, replicator);
@@ -137,7 +151,7 @@ export async function startStandalone(
   }
   log('Note', `trireme: ready for connections.`);
   write(
-    `Version: '${version}'  socket: ''  port: ${address.port}  trireme standalone node (wsrep_on=OFF, seqno ${store.appliedSeqno()})`,
+    `Version: '${version}'  socket: ''  port: ${address.port}  trireme standalone node (wsrep_on=OFF, cluster position ${position})`,
   );
   let stopped = false;
   const stop = async (): Promise<void> => {
@@ -145,6 +159,10 @@ export async function startStandalone(
     stopped = true;
     log('Note', 'trireme: Normal shutdown');
     await mysql.close();
+    log(
+      'Note',
+      `WSREP: wsrep_on=OFF session: ${replicator.localCommits} local transactions (${localHistoryCount(store)} since cluster position ${where}) not in the cluster`,
+    );
     await engine.readPool?.close();
     store.close();
     log('Note', 'trireme: Shutdown complete');

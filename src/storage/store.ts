@@ -236,6 +236,31 @@ export class Store {
   }
 
   /**
+   * The cluster position at which this node began writing alone (wsrep_on=OFF), or null when
+   * every applied seqno came from the cluster. It lives in the database it describes, so a
+   * state transfer that replaces the database clears it (docs/design/transfer.md).
+   */
+  localHistoryFrom(): Index | null {
+    const value = readMeta(this.applierDb, 'local_history_from');
+    return value === null ? null : index(Number(value));
+  }
+
+  /** Records (or clears, with null) where local history began; waits for the writer. */
+  async setLocalHistoryFrom(seqno: Index | null): Promise<Result<null, WriterWaitError>> {
+    const grant = await this.queue.acquireApplier('local-history');
+    if (!grant.ok) return grant;
+    if (this.closed) return err({ kind: 'closed' });
+    try {
+      this.applierDb
+        .prepare(`UPDATE ${META_TABLE} SET value = ? WHERE key = 'local_history_from'`)
+        .run(seqno === null ? null : BigInt(seqno));
+      return ok(null);
+    } finally {
+      this.queue.release(grant.value);
+    }
+  }
+
+  /**
    * Calls `listener` with each write-set applied, after its apply transaction committed and
    * before the writer passes on: the next holder of the writer reads a state that has it.
    */
@@ -620,7 +645,8 @@ function initializeMeta(db: Database.Database): bigint {
      CREATE TABLE IF NOT EXISTS ${CATALOG_TABLE} (name TEXT PRIMARY KEY, definition TEXT NOT NULL);
      CREATE TABLE IF NOT EXISTS ${CERT_FAILED_TABLE} (seqno INTEGER PRIMARY KEY);
      INSERT OR IGNORE INTO ${META_TABLE} (key, value) VALUES
-       ('format', ${STORE_FORMAT_VERSION}), ('cluster_uuid', NULL), ('applied_seqno', 0);
+       ('format', ${STORE_FORMAT_VERSION}), ('cluster_uuid', NULL), ('applied_seqno', 0),
+       ('local_history_from', NULL);
      COMMIT;`,
   );
   return readMeta(db, 'format') as bigint;

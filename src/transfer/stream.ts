@@ -33,6 +33,8 @@ export interface SstRequest {
   readonly upTo: number;
   /** Where the joiner listens for the donor (wsrep_sst_receive_address). */
   readonly address: string;
+  /** The joiner's wsrep_sst_method, so that both logs name it (absent from older joiners). */
+  readonly method?: string;
 }
 
 export interface SstRefused {
@@ -51,7 +53,17 @@ export interface StateAnnounce {
   readonly ask?: boolean;
 }
 
-export type ControlMessage = SstRequest | SstRefused | StateAnnounce;
+/**
+ * The leader tells a peer it starts sending it seqnos first..last from its log (IST over the
+ * replication link), so both sides announce it as Galera does.
+ */
+export interface IstAnnounce {
+  readonly type: 'ist';
+  readonly first: number;
+  readonly last: number;
+}
+
+export type ControlMessage = SstRequest | SstRefused | StateAnnounce | IstAnnounce;
 
 export interface SstHeader {
   readonly nonce: string;
@@ -86,7 +98,10 @@ export function decodeControl(payload: Uint8Array): Result<ControlMessage, strin
       const upTo = value['upTo'];
       if (nonce === null || address === null || !isCount(upTo))
         return err('sst_request needs nonce, address and upTo');
-      return ok({ type: 'sst_request', nonce, address, upTo });
+      const method = text('method');
+      if (method === null) return ok({ type: 'sst_request', nonce, address, upTo });
+      if (!/^[a-z][a-z0-9_-]{0,31}$/.test(method)) return err('sst_request: bad method');
+      return ok({ type: 'sst_request', nonce, address, upTo, method });
     }
     case 'sst_refused': {
       const nonce = text('nonce');
@@ -101,6 +116,13 @@ export function decodeControl(payload: Uint8Array): Result<ControlMessage, strin
       if (incoming === null) return ok({ type: 'state', uuid });
       if (incoming.length > 300) return err('state has an over-long incoming address');
       return ok({ type: 'state', uuid, incoming, ask: value['ask'] === true });
+    }
+    case 'ist': {
+      const first = value['first'];
+      const last = value['last'];
+      if (!isCount(first) || !isCount(last) || first > last)
+        return err('ist needs first <= last, both counts');
+      return ok({ type: 'ist', first, last });
     }
     default:
       return err(`unknown control message ${JSON.stringify(value['type'])}`);

@@ -34,15 +34,26 @@ export class NodeProcess {
     return this.child?.exitCode ?? null;
   }
 
-  /** `trireme start` (or another command, e.g. 'bootstrap') with this node's my.cnf. */
-  start(extraArgs: readonly string[] = [], command = 'start'): void {
+  /**
+   * `trireme start` with this node's my.cnf; the second argument is another command (e.g.
+   * 'bootstrap'), or variables added to the process's environment (a test-only knob).
+   */
+  start(
+    extraArgs: readonly string[] = [],
+    commandOrEnv: string | Readonly<Record<string, string>> = 'start',
+  ): void {
+    const command = typeof commandOrEnv === 'string' ? commandOrEnv : 'start';
+    const env = typeof commandOrEnv === 'string' ? {} : commandOrEnv;
     const args = [
       'bin/trireme.js',
       command,
       `--defaults-file=${this.cluster.cnf.get(this.name)!}`,
       ...extraArgs,
     ];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     const keep = (chunk: Buffer): void => {
       for (const line of chunk.toString('utf8').split('\n'))
         if (line !== '') this.output.push(line);

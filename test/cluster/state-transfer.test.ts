@@ -95,6 +95,8 @@ describe('state snapshot transfer between real processes', { timeout: 400_000 },
       120_000,
     );
     const log3 = n3.output.join('\n');
+    // The start says which limit bounds the log: here the certification window caps gcache.size.
+    assert.match(log3, /gcache\.size=1\.0 MiB is smaller than the certification window/);
     assert.match(log3, /State transfer required/);
     assert.match(log3, /Shifting PRIMARY -> JOINER/);
     assert.match(log3, /SST complete: state [0-9a-f-]{36}:\d+ from n[12]/);

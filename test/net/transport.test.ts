@@ -252,7 +252,7 @@ test('the link runs at the highest common version; disjoint ranges are refused o
   );
   assert.match(
     warnings(c, /no_common_version/)[0]!,
-    /this node speaks versions 1\.\.1, the peer n2 2\.\.2\)\. Fix: /,
+    /this node speaks versions 1\.\.1, the peer n2 2\.\.2: the peer is too new\)\. Fix: /,
   );
   assert.deepEqual([c.ups, d.ups], [[], []]);
   await until('backoff', () => c.transport.targets()[0]!.state === 'backoff');

@@ -751,7 +751,10 @@ export class Raft {
     if (m.reject) {
       if (pr.state === 'transfer') return;
       const probe = this.log.findConflictByTerm(m.hintIndex, m.hintTerm);
-      if (pr.maybeDecrease(m.index, asIndex(probe.index + 1))) this.sendAppend(m.from, false);
+      if (pr.maybeDecrease(m.index, asIndex(probe.index + 1))) {
+        this.reportBehind(m.from, pr);
+        this.sendAppend(m.from, false);
+      }
       return;
     }
     const updated = pr.maybeUpdate(m.index);
@@ -842,6 +845,18 @@ export class Raft {
       fromIndex: asIndex(pr.match + 1),
       toIndex: last,
     });
+  }
+
+  /**
+   * A follower's rejection showed where its log ends (it restarted, was cut off, or rejoins as
+   * a learner): what it lacks comes from the log, which is Galera's IST however short.
+   */
+  private reportBehind(to: NodeId, pr: Progress): void {
+    const last = this.log.lastIndex();
+    if (pr.catchUpReported || pr.next > last) return;
+    if (this.log.termAt(asIndex(pr.next - 1)) === null) return; // a state transfer, not IST
+    pr.catchUpReported = true;
+    this.events.push({ kind: 'catchUp', peer: to, fromIndex: pr.next, toIndex: last });
   }
 
   private startStateTransfer(to: NodeId, pr: Progress): void {

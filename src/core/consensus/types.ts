@@ -238,7 +238,10 @@ export interface RaftOptions {
   readonly initialElectionTicks?: number;
   /** evs.inactive_timeout in ticks: the leader removes a voter silent this long. 0 disables. */
   readonly inactiveTicks: number;
-  /** A follower this far behind the leader is reported as an IST catch-up. */
+  /**
+   * A follower this far behind the leader is reported as an IST catch-up (one whose rejection
+   * shows it lacks entries the log still holds is reported at once, however few).
+   */
   readonly catchUpReportEntries: number;
   /** gcs.fc_limit: the leader admits no proposals while a voter's apply queue exceeds it (0: off). */
   readonly flowControlLimit?: number;

@@ -1,0 +1,130 @@
+// Goal: a state transfer cut in the middle leaves nothing broken: when the donor is killed the
+// joiner asks another donor and ends with the cluster's rows; when the joiner is killed the
+// donor goes back to Synced and removes its copy, and the joiner, started again, takes a whole
+// new SST (no half-installed state). Method: four real processes (so the donors keep a majority
+// when one of them dies and the joiner, silent while alone, was removed); the joiner is made to need an
+// SST by writing alone (wsrep_on=OFF), and the donors pause before each piece they send (the
+// test-only knob TRIREME_TEST_SST_DELAY_MS), so the kill lands while bytes are due.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { sstTestDelayEnv } from '../../src/transfer/sst.js';
+import { localCluster, type LocalCluster } from './harness.js';
+import { NodeProcess, until } from './processes.js';
+
+const slow = { [sstTestDelayEnv]: '3000' };
+
+let cluster: LocalCluster;
+let nodes: NodeProcess[];
+
+async function query(node: NodeProcess, sql: string): Promise<unknown[][]> {
+  const conn = await node.connect();
+  try {
+    const [rows] = await conn.query({ sql, rowsAsArray: true });
+    return rows as unknown[][];
+  } finally {
+    await conn.end();
+  }
+}
+
+async function ids(node: NodeProcess): Promise<string> {
+  return (await query(node, 'SELECT id FROM cut.t ORDER BY id')).map((r) => String(r[0])).join(',');
+}
+
+/** n3 writes a row alone, so that its next cluster start must take an SST. */
+async function divergeAndRestart(n3: NodeProcess, id: number): Promise<void> {
+  await n3.stop();
+  n3.start(['--wsrep-on=OFF'], slow);
+  await until('n3 alone', async () => (await query(n3, 'SELECT 1')).length === 1);
+  await query(n3, `INSERT INTO cut.t VALUES (${id})`);
+  await n3.stop();
+  n3.output.length = 0;
+  n3.start([], slow);
+}
+
+/** Waits until one of `donors` serves n3, and returns it. */
+async function donorOf(donors: readonly NodeProcess[]): Promise<NodeProcess> {
+  let found: NodeProcess | undefined;
+  await until('a donor serves n3', () => {
+    found = donors.find((d) => d.output.some((l) => /Member n3 requested state transfer/.test(l)));
+    return Promise.resolve(found !== undefined);
+  });
+  return found!;
+}
+
+function leftovers(name: string): string[] {
+  return readdirSync(join(cluster.dir, name)).filter((f) => /^sst-|\.pending$/.test(f));
+}
+
+describe('state transfer cut in the middle', { timeout: 240_000 }, () => {
+  before(async () => {
+    cluster = await localCluster(4);
+    nodes = cluster.names.map((name) => new NodeProcess(name, cluster));
+    const [n1, n2, n3, n4] = nodes as [NodeProcess, NodeProcess, NodeProcess, NodeProcess];
+    n1.start(['--wsrep-new-cluster'], slow);
+    await n1.waitReady();
+    for (const node of [n2, n3, n4]) node.start([], slow);
+    await Promise.all([n2.waitReady(), n3.waitReady(), n4.waitReady()]);
+    await query(n1, 'CREATE DATABASE cut');
+    await query(n1, 'CREATE TABLE cut.t (id INT PRIMARY KEY)');
+    await query(n1, 'INSERT INTO cut.t VALUES (1)');
+    await until('n3 has row 1', async () => (await ids(n3)) === '1');
+  });
+
+  after(async () => {
+    for (const node of nodes ?? []) await node.stop();
+    cluster?.cleanup();
+  });
+
+  test('a donor killed mid-transfer: the joiner takes the state from another donor', async () => {
+    const [n1, n2, n3, n4] = nodes as [NodeProcess, NodeProcess, NodeProcess, NodeProcess];
+    const donors = [n1, n2, n4];
+    for (const node of donors) node.output.length = 0;
+    await divergeAndRestart(n3, 100);
+    const donor = await donorOf(donors);
+    const others = donors.filter((d) => d !== donor);
+    donor.kill9();
+    await donor.waitExit();
+    await n3.waitReady(90_000);
+    const log = n3.output.join('\n');
+    assert.match(log, new RegExp(`state transfer from ${donor.name} failed`));
+    assert.match(
+      log,
+      new RegExp(
+        `SST complete: state [0-9a-f-]+:\\d+ from (${others.map((o) => o.name).join('|')})`,
+      ),
+    );
+    await until(
+      'n3 holds the cluster rows',
+      async () => (await ids(n3)) === (await ids(others[0]!)),
+    );
+    assert.equal(await ids(n3), '1');
+    assert.deepEqual(leftovers('n3'), []);
+    donor.start([], slow);
+    await donor.waitReady(60_000);
+  });
+
+  test('a joiner killed mid-transfer: the donor returns to Synced, the joiner starts over', async () => {
+    const [n1, n2, n3, n4] = nodes as [NodeProcess, NodeProcess, NodeProcess, NodeProcess];
+    for (const node of [n1, n2, n4]) node.output.length = 0;
+    await divergeAndRestart(n3, 200);
+    const donor = await donorOf([n1, n2, n4]);
+    n3.kill9();
+    await n3.waitExit();
+    await until(`${donor.name} logs the failed SST`, () =>
+      Promise.resolve(donor.output.some((l) => /SST to n3 failed/.test(l))),
+    );
+    await until(
+      `${donor.name} back to Synced`,
+      async () => (await donor.status('wsrep_local_state_comment')) === 'Synced',
+    );
+    assert.deepEqual(leftovers(donor.name), []);
+    n3.output.length = 0;
+    n3.start();
+    await n3.waitReady(90_000);
+    assert.match(n3.output.join('\n'), /refusing IST: 1 local transactions not in the cluster/);
+    await until('n3 holds the cluster rows', async () => (await ids(n3)) === '1');
+    assert.deepEqual(leftovers('n3'), []);
+  });
+});
