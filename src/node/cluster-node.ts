@@ -150,13 +150,7 @@ export class ClusterNode {
     const gcache = opened.value.gcache;
     const recovered = opened.value.recovered;
     const store = openStore(datadir, id, options.functions ?? [], options.storeLimits ?? {});
-    const history = store.clusterUuid() !== null;
-    const unsafe = config.cluster.bootstrap && history && !(options.forceBootstrap ?? false);
-    if (unsafe && readSafeToBootstrap(datadir) === false) {
-      store.close();
-      await gcache.close();
-      throw new Error(unsafeBootstrapMessage);
-    }
+    // Local history first: its refusal names the more specific reason.
     const localHistory = await reconcileLocalHistory(
       store,
       datadir,
@@ -166,6 +160,13 @@ export class ClusterNode {
       store.close();
       throw error;
     });
+    const history = store.clusterUuid() !== null;
+    const unsafe = config.cluster.bootstrap && history && !(options.forceBootstrap ?? false);
+    if (unsafe && readSafeToBootstrap(datadir) === false) {
+      store.close();
+      await gcache.close();
+      throw new Error(unsafeBootstrapMessage);
+    }
     const durable = await durableStateFor(config, id, recovered, gcache, store, log);
     if (config.cluster.bootstrap && store.clusterUuid() === null) {
       // A new history starts here: Galera mints the state UUID at bootstrap too.
