@@ -1088,56 +1088,6 @@ function convertTz(v: V, from: V, to: V): V {
   return fraction === null ? base : `${base}.${fraction[1]}`;
 }
 
-/** MySQL's day number of a date (calc_daynr). */
-function dayNumber(y: number, m: number, d: number): number {
-  return Math.round(Date.UTC(y, m - 1, d) / 86400000) + 719528;
-}
-
-function daysInYearOf12(y: number): number {
-  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 366 : 365;
-}
-
-const WEEK_MONDAY_FIRST_12 = 1;
-const WEEK_YEAR_12 = 2;
-const WEEK_FIRST_WEEKDAY_12 = 4;
-
-/** MySQL's calc_week: the week number and the year it belongs to, for a week_mode behaviour. */
-function calcWeekOf12(d: Date, behaviour: number): [number, number] {
-  const y = d.getFullYear();
-  const daynr = dayNumber(y, d.getMonth() + 1, d.getDate());
-  let firstDaynr = dayNumber(y, 1, 1);
-  const mondayFirst = (behaviour & WEEK_MONDAY_FIRST_12) !== 0;
-  let weekYear = (behaviour & WEEK_YEAR_12) !== 0;
-  const firstWeekday = (behaviour & WEEK_FIRST_WEEKDAY_12) !== 0;
-  let weekday = (firstDaynr + 5 + (mondayFirst ? 0 : 1)) % 7;
-  let year = y;
-  if (d.getMonth() === 0 && d.getDate() <= 7 - weekday) {
-    if (!weekYear && ((firstWeekday && weekday !== 0) || (!firstWeekday && weekday >= 4)))
-      return [0, year];
-    weekYear = true;
-    year--;
-    const days = daysInYearOf12(year);
-    firstDaynr -= days;
-    weekday = (weekday + 53 * 7 - days) % 7;
-  }
-  const days =
-    (firstWeekday && weekday !== 0) || (!firstWeekday && weekday >= 4)
-      ? daynr - (firstDaynr + (7 - weekday))
-      : daynr - (firstDaynr - weekday);
-  if (weekYear && days >= 52 * 7) {
-    weekday = (weekday + daysInYearOf12(year)) % 7;
-    if ((!firstWeekday && weekday < 4) || (firstWeekday && weekday === 0)) return [1, year + 1];
-  }
-  return [Math.floor(days / 7) + 1, year];
-}
-
-/** MySQL's week_mode: mode 0..7 → calc_week's behaviour bits. */
-function weekModeOf12(mode: number): number {
-  let format = mode & 7;
-  if ((format & WEEK_MONDAY_FIRST_12) === 0) format ^= WEEK_FIRST_WEEKDAY_12;
-  return format;
-}
-
 function timeToSec(v: V): V {
   const m = /(-)?(\d+):(\d{1,2}):(\d{1,2})(\.\d+)?\s*$/.exec(text(v));
   if (m === null) return null;
@@ -1192,7 +1142,7 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function regexpOfOf12(pattern: V, global = false): RegExp | null {
+function regexpWithGroups(pattern: V, global = false): RegExp | null {
   try {
     return new RegExp(text(pattern), global ? 'giu' : 'iu');
   } catch {
@@ -1208,7 +1158,7 @@ function replacementText(replacement: string): string {
 /** SOUNDEX codes of A–Z; MySQL keeps every code (no 4-character cut) and skips vowels. */
 const SOUNDEX_CODES = '01230120022455012623010202';
 
-function soundexOf12(s: string): string {
+function soundexAsMysql(s: string): string {
   let out = '';
   let last = '';
   for (const ch of s.toUpperCase()) {
@@ -1264,7 +1214,7 @@ const QUERY_FUNCTIONS: Readonly<Record<string, Fn>> = {
   yearweek: (v, mode) => {
     const d = parseDatetime(v ?? null);
     if (d === null) return null;
-    const [week, year] = calcWeekOf12(d, weekModeOf12(isNull(mode) ? 0 : int(mode)) | WEEK_YEAR_12);
+    const [week, year] = calcWeek(d, weekMode(isNull(mode) ? 0 : int(mode)) | WEEK_YEAR);
     return year * 100 + week;
   },
   time_to_sec: nullSafe(timeToSec),
@@ -1284,15 +1234,15 @@ const QUERY_FUNCTIONS: Readonly<Record<string, Fn>> = {
     return `[${paths.map((p) => JSON.stringify(p)).join(', ')}]`;
   },
   regexp_replace: nullSafe((s, pattern, replacement) => {
-    const re = regexpOfOf12(pattern, true);
+    const re = regexpWithGroups(pattern, true);
     return re === null ? null : text(s).replace(re, replacementText(text(replacement)));
   }),
   regexp_substr: nullSafe((s, pattern) => {
-    const re = regexpOfOf12(pattern);
+    const re = regexpWithGroups(pattern);
     return re === null ? null : (re.exec(text(s))?.[0] ?? '');
   }),
   regexp_instr: nullSafe((s, pattern) => {
-    const re = regexpOfOf12(pattern);
+    const re = regexpWithGroups(pattern);
     if (re === null) return null;
     const str = text(s);
     const match = re.exec(str);
@@ -1305,7 +1255,7 @@ const QUERY_FUNCTIONS: Readonly<Record<string, Fn>> = {
   bit_length: nullSafe((v) =>
     v instanceof Uint8Array ? v.length * 8 : Buffer.byteLength(text(v), 'utf8') * 8,
   ),
-  soundex: nullSafe((v) => soundexOf12(text(v))),
+  soundex: nullSafe((v) => soundexAsMysql(text(v))),
   make_set: makeSet,
 };
 
