@@ -97,6 +97,11 @@ export class Engine implements Backend {
   inFlightAborts = 0;
   /** Transactions run again on a new lease after a wait for keys in flight (wsrep_local_replays). */
   replays = 0;
+
+  /** SET GLOBAL trireme_writer_stash = OFF: transactions keep the writer between statements. */
+  get stashOff(): boolean {
+    return Number(this.globals.get('trireme_writer_stash') ?? 1) === 0;
+  }
   readonly specs: Map<string, VariableSpec>;
   readonly globals = new Map<string, SqlValue>();
   readonly sessions = new Map<number, EngineSession>();

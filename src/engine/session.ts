@@ -298,6 +298,8 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     } finally {
       this.current = null;
       this.idleSinceMs = Date.now();
+      // Between statements the transaction's writer may go to whoever needs it (a stash).
+      this.txNow?.pause();
     }
   }
 
@@ -470,7 +472,7 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
   async commitTx(): Promise<OkResult | ErrorResult> {
     const tx = this.tx;
     if (tx === null) return ok();
-    const retaken = await tx.retake();
+    const retaken = await tx.prepareCommit();
     if (retaken !== null) {
       await this.rollbackTx();
       return retaken;
@@ -501,6 +503,8 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       return mysqlError(1305, '42000', `SAVEPOINT ${name} does not exist`);
     }
     if (tx.readOnly && tx.lease === null) return ok();
+    // A savepoint lives in the SQLite transaction, which a stash would roll back.
+    if (op === 'savepoint') tx.pin();
     return withWaits(this, async () => {
       const lease = await tx.acquire();
       if (isAttempt(lease)) return lease;

@@ -8,7 +8,12 @@ import { index } from '../core/types.js';
 import type { CertificationKey, WriteSet } from '../codec/index.js';
 import type { ErrorResult, OkResult, RowsResult } from '../mysql/index.js';
 import type { DmlStatement, DmlTranslation } from '../sql/index.js';
-import type { ReadSnapshot, WriterLease } from '../storage/index.js';
+import {
+  stashWriteSet,
+  type ReadSnapshot,
+  type Stash,
+  type WriterLease,
+} from '../storage/index.js';
 import type { TraceToken } from './commit-trace.js';
 import type { Engine } from './engine.js';
 import {
@@ -70,9 +75,11 @@ export interface Replicating {
 /**
  * Where the transaction is:
  * - `reading`: no write yet; reads come from its snapshot (taken at the first read);
- * - `writing`: it holds the writer (which the applier may have brute-force aborted meanwhile);
+ * - `writing`: it holds the writer, or held it until the store stashed it between two statements
+ *   for someone else (or the applier brute-force aborted it);
  * - `parked`: it took the writer before and let it go (keys in flight, a rebase, an abort by
- *   the applier); its next statement takes it again and runs the journal there first;
+ *   the applier, a stash whose next writer was not had); its next statement takes it again and
+ *   restores the stash there, or runs the journal;
  * - `ended`: committed or rolled back; nothing more runs.
  */
 export type TransactionPhase = 'reading' | 'writing' | 'parked' | 'ended';
@@ -81,6 +88,16 @@ export class LocalTransaction {
   private phaseNow: TransactionPhase = 'reading';
   private leaseHeld: WriterLease | null = null;
   private snapshotHeld: ReadSnapshot | null = null;
+  /**
+   * The changes of a transaction that was stashed and then waited for the writer in vain (1205,
+   * KILL QUERY): its next statement restores them, or COMMIT replicates them as they are.
+   */
+  private stashKept: Stash | null = null;
+  /**
+   * It keeps the writer between statements, never stashed: it made a savepoint, which lives in
+   * the SQLite transaction a stash would roll back.
+   */
+  private pinned = false;
   /**
    * The applied seqno of the state every answer so far was computed on: the first read's
    * snapshot, then the writer's once the journal showed the answers are the same there. Null
@@ -144,6 +161,25 @@ export class LocalTransaction {
     return this.phaseNow === 'writing' || this.phaseNow === 'parked';
   }
 
+  /** Its changes, when they are set aside (stashed) rather than on the writer. */
+  private get stash(): Stash | null {
+    return this.stashKept ?? this.leaseHeld?.stash ?? null;
+  }
+
+  /**
+   * Between two statements: the writer may be stashed for whoever asks for it next, so that
+   * nobody waits for this transaction's client (docs/design/engine.md, "Stash and restore").
+   */
+  pause(): void {
+    if (this.phaseNow !== 'writing' || this.pinned || this.host.engine.stashOff) return;
+    if (this.leaseHeld?.active === true) this.leaseHeld.idle();
+  }
+
+  /** Keeps the writer from now on (a savepoint: see pinned). */
+  pin(): void {
+    this.pinned = true;
+  }
+
   // ---------------------------------------------------------------------------- reading
 
   /** The transaction's read snapshot, taken at its first read (InnoDB's read view). */
@@ -170,11 +206,15 @@ export class LocalTransaction {
     const engine = this.host.engine;
     if (this.leaseHeld !== null) {
       assert(this.phaseNow === 'writing', 'a lease outside the writing phase');
+      this.leaseHeld.busy();
       if (this.leaseHeld.active) return this.leaseHeld;
+      const stash = this.leaseHeld.stash;
+      this.park();
+      // Stashed for someone else between two statements: restored on the new lease below.
+      if (stash !== null) this.stashKept = stash;
       // Brute-force aborted by the applier between two statements: without a journal, that
       // ends the transaction (1213).
-      this.park();
-      if (this.journal === null) {
+      else if (this.journal === null) {
         this.end();
         return done(fromLocalError({ kind: 'bf_aborted' }));
       }
@@ -205,14 +245,44 @@ export class LocalTransaction {
       this.modeNow = this.seqnoReadNow === seqnoWriter ? 'exact' : 'snapshot';
       return lease;
     }
-    // Taken again (after a wait for keys in flight, a brute-force abort, or a statement that
-    // must not run in snapshot mode): the whole journal runs again here, and the transaction
-    // goes on at the writer's state only if every answer is the same.
+    // Taken again after a stash: its rows are written back, unless one of them changed since
+    // the transaction read it (or is in flight): then it runs again as below.
+    const stash = this.stashKept;
+    this.stashKept = null;
+    if (stash !== null) {
+      const restored = this.restore(lease, stash);
+      if (restored !== null) return restored;
+    }
+    // Taken again (after a wait for keys in flight, a brute-force abort, a stash that cannot
+    // be restored, or a statement that must not run in snapshot mode): the whole journal runs
+    // again here, and the transaction goes on at the writer's state only if every answer is the
+    // same.
     this.modeNow = 'exact';
     this.seqnoReadNow = seqnoWriter;
     if (this.journal === null) return this.abort();
     if (this.journal.length === 0) return lease;
     return this.replay(lease) ?? lease;
+  }
+
+  /**
+   * Writes a stash back on a new lease: the transaction goes on as if it had kept the writer,
+   * at the state it read (snapshot mode if the writer moved on meanwhile). Null when it cannot
+   * (a DDL ran, a row it wrote changed since its snapshot, or does not fit the state): the
+   * journal runs instead. Keys in flight make it wait first, as a statement would.
+   */
+  private restore(lease: WriterLease, stash: Stash): WriterLease | Attempt | null {
+    const engine = this.host.engine;
+    assert(this.seqnoReadNow !== null, 'a stash without a snapshot');
+    if (this.catalogVersion !== engine.catalog.version) return null;
+    const keys = [...stash.changes.keys, ...this.lockKeys];
+    if (engine.inFlight.transactions > 0) {
+      const holders = engine.inFlight.holdersOf(keys);
+      if (holders.length > 0) return this.metInFlight(holders, this.lockKeys.length);
+    }
+    if (engine.recentWrites.changedSince(keys, this.seqnoReadNow)) return null;
+    if (!lease.restore(stash).ok) return null;
+    if (lease.seqnoSnapshot !== this.seqnoReadNow) this.modeNow = 'snapshot';
+    return lease;
   }
 
   /** Lets the writer go (its changes with it); the next statement takes it again. */
@@ -329,6 +399,7 @@ export class LocalTransaction {
    * statement would.
    */
   async retake(): Promise<ErrorResult | null> {
+    this.leaseHeld?.busy();
     if (this.leaseHeld?.active === true || !this.onWriter) return null;
     const taken = await withWaits(this.host, async () => {
       const lease = await this.acquire();
@@ -340,6 +411,23 @@ export class LocalTransaction {
   // ---------------------------------------------------------------------------- the end
 
   /**
+   * Gets the transaction ready for commit: a stash whose rows nobody wrote since the snapshot
+   * and that no transaction in flight claims commits as it is, without the writer; otherwise
+   * the writer is taken back (retake).
+   */
+  async prepareCommit(): Promise<ErrorResult | null> {
+    const stash = this.stash;
+    if (stash !== null && this.seqnoReadNow !== null) {
+      const engine = this.host.engine;
+      const keys = [...stash.changes.keys, ...this.lockKeys];
+      const claimed =
+        engine.inFlight.transactions > 0 && engine.inFlight.holdersOf(keys).length > 0;
+      if (!claimed && !engine.recentWrites.changedSince(keys, this.seqnoReadNow)) return null;
+    }
+    return this.retake();
+  }
+
+  /**
    * Commits: builds the write-set from the writer's changes and certifies it against seqnoRead
    * (the state every answer of the transaction holds at: its first read's, or the writer's after
    * a replay), then waits for the replication verdict. The writer must be held (retake first).
@@ -349,20 +437,35 @@ export class LocalTransaction {
     const engine = this.host.engine;
     engine.trace.mark(this.trace, 'commit');
     const lease = this.leaseHeld;
+    const stash = this.stashKept;
     this.snapshotHeld?.release();
     this.snapshotHeld = null;
     this.phaseNow = 'ended';
     this.leaseHeld = null;
-    if (lease === null) return ok();
+    this.stashKept = null;
+    if (lease === null && stash === null) return ok();
     assert(this.seqnoReadNow !== null, 'a transaction on the writer without a snapshot');
     let replicating: Replicating | null = null;
-    const built = lease.commit(
-      this.lockKeys,
-      (writeSet) => {
-        replicating = startReplication(engine, writeSet, this.trace);
-      },
-      index(this.seqnoReadNow),
-    );
+    const seqnoRead = index(this.seqnoReadNow);
+    let built: ReturnType<WriterLease['commit']>;
+    if (lease?.active !== true) {
+      // Stashed: the stash is the write-set, built without the writer (prepareCommit checked
+      // that nothing claims its rows).
+      const stashNow = stash ?? lease?.stash ?? null;
+      assert(stashNow !== null, 'a commit without the writer or a stash');
+      lease?.rollback();
+      const writeSet = stashWriteSet(stashNow, this.lockKeys, seqnoRead);
+      if (writeSet !== null) replicating = startReplication(engine, writeSet, this.trace);
+      built = { ok: true, value: writeSet };
+    } else {
+      built = lease.commit(
+        this.lockKeys,
+        (writeSet) => {
+          replicating = startReplication(engine, writeSet, this.trace);
+        },
+        seqnoRead,
+      );
+    }
     if (!built.ok) return fromLocalError(built.error);
     if (built.value === null) return ok();
     assert(replicating !== null, 'a write-set was built but not replicated');
@@ -375,6 +478,7 @@ export class LocalTransaction {
   rollback(): void {
     this.snapshotHeld?.release();
     this.snapshotHeld = null;
+    this.stashKept = null;
     this.leaseHeld?.rollback();
     this.leaseHeld = null;
     this.phaseNow = 'ended';

@@ -92,6 +92,9 @@ export function variableSpecs(f: NodeFacts): Map<string, VariableSpec> {
     ['time_zone', both('SYSTEM')],
     ['system_time_zone', global(f.systemTimeZone)],
     ['transaction_isolation', both('REPEATABLE-READ')],
+    // Whether an idle transaction's writer may be stashed for another (docs/design/engine.md,
+    // "Stash and restore"); OFF keeps it from the first write to COMMIT, for comparison.
+    ['trireme_writer_stash', global(1, false, true)],
     ['tx_isolation', both('REPEATABLE-READ')],
     ['transaction_read_only', both(0, true)],
     ['tx_read_only', both(0, true)],

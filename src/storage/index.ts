@@ -10,7 +10,7 @@ export {
   type WriterWaitError,
 } from './errors.js';
 export type { ExecuteResult } from './execute.js';
-export { WriterLease } from './lease.js';
+export { WriterLease, stashWriteSet, type Stash } from './lease.js';
 export { ReadSnapshot } from './readers.js';
 export type { ChecksumResult } from './checksum.js';
 export { UNIQUE_KEY_SEPARATOR } from './capture.js';

@@ -1,7 +1,9 @@
-// A local write transaction: it owns the writer from acquireWriter until commit or rollback.
-// Every statement runs inside one SQLite transaction (BEGIN IMMEDIATE) on the session
-// connection, with its row changes captured; commit turns them into a write-set and rolls the
-// SQLite transaction back. See docs/design/storage.md, "The life of a local transaction".
+// A local write transaction: it owns the writer from acquireWriter until commit or rollback,
+// unless it is stashed between two statements. Every statement runs inside one SQLite
+// transaction (BEGIN IMMEDIATE) on the session connection, with its row changes captured;
+// commit turns them into a write-set and rolls the SQLite transaction back. A stash does the
+// same without committing: the changes are kept as row images, which a new lease restores.
+// See docs/design/storage.md, "The life of a local transaction".
 import Database from 'better-sqlite3';
 import { assert } from '../core/assert.js';
 import type { Index, NodeId } from '../core/types.js';
@@ -14,7 +16,7 @@ import {
   type TransactionId,
   type WriteSet,
 } from '../codec/index.js';
-import { CAPTURE_ROWS_CONSTRAINT, type Capture } from './capture.js';
+import { CAPTURE_ROWS_CONSTRAINT, type CapturedChanges, type Capture } from './capture.js';
 import { isBindRefusal, type LocalError } from './errors.js';
 import { executeOn, type ExecuteResult } from './execute.js';
 import { quoteId } from './names.js';
@@ -30,12 +32,41 @@ export interface LeaseHost {
   readonly rowsMax: number;
   /** Hands the writer on; called once, after the SQLite transaction has ended. */
   release(grant: WriterGrant): void;
+  /** Marks the holder idle (stashable) or busy in the writer queue. */
+  setIdle(grant: WriterGrant, idle: boolean): void;
+  /** Writes a stash's row images back (restore.ts). */
+  restore(changes: CapturedChanges): Result<null, string>;
 }
 
-type LeaseState = 'active' | 'bf_aborted' | 'done';
+/** A transaction's changes set aside between two of its statements (WriterLease.stash). */
+export interface Stash {
+  readonly changes: CapturedChanges;
+  readonly nodeId: NodeId;
+  readonly transactionId: TransactionId;
+  /** The writer's state when the stashed lease began. */
+  readonly seqnoSnapshot: Index;
+}
+
+/**
+ * The write-set of a stashed transaction, built without the writer (null when it changed
+ * nothing): the stash holds every change. `seqnoSnapshot` is what it certifies against.
+ */
+export function stashWriteSet(
+  stash: Stash,
+  extraKeys: readonly CertificationKey[],
+  seqnoSnapshot: Index,
+): WriteSet | null {
+  assert(seqnoSnapshot <= stash.seqnoSnapshot, 'certified against a state newer than the writer');
+  if (stash.changes.rows.length === 0) return null;
+  return buildWriteSet(stash.nodeId, stash.transactionId, stash.changes, extraKeys, seqnoSnapshot);
+}
+
+type LeaseState = 'active' | 'bf_aborted' | 'stashed' | 'done';
 
 export class WriterLease {
   private state: LeaseState = 'active';
+  private idleNow = false;
+  private stashHeld: Stash | null = null;
 
   constructor(
     private readonly host: LeaseHost,
@@ -56,9 +87,63 @@ export class WriterLease {
     return this.grant === grant;
   }
 
-  /** False once committed, rolled back or brute-force aborted. */
+  /** False once committed, rolled back, stashed or brute-force aborted. */
   get active(): boolean {
     return this.state === 'active';
+  }
+
+  /** The changes set aside when the store stashed this lease (then inactive); else null. */
+  get stash(): Stash | null {
+    return this.stashHeld;
+  }
+
+  /**
+   * Between two statements: the store may stash the transaction whenever someone asks for the
+   * writer. Call busy() before the next statement uses the lease (it is then still active, or
+   * stashed).
+   */
+  idle(): void {
+    assert(this.state === 'active', 'idle on an ended transaction');
+    if (this.idleNow) return;
+    this.idleNow = true;
+    this.host.setIdle(this.grant, true);
+  }
+
+  /** The lease is in use again (see idle); a no-op if it is not active any more. */
+  busy(): void {
+    if (!this.idleNow) return;
+    this.idleNow = false;
+    if (this.state === 'active') this.host.setIdle(this.grant, false);
+  }
+
+  /**
+   * Called by the store, for the writer queue, while the lease is idle: the changes become row
+   * images (the write-set's, as commit would build them) and the SQLite transaction is rolled
+   * back. The queue then hands the writer on.
+   */
+  stashForQueue(): void {
+    assert(this.state === 'active' && this.idleNow, 'stash of a busy transaction');
+    const changes = this.host.capture.collect();
+    this.host.db.exec('ROLLBACK');
+    this.stashHeld = {
+      changes,
+      nodeId: this.host.nodeId,
+      transactionId: this.transactionId,
+      seqnoSnapshot: this.seqnoSnapshot,
+    };
+    this.state = 'stashed';
+    this.idleNow = false;
+  }
+
+  /**
+   * Writes a stash's rows back at the start of this lease, so that the transaction goes on
+   * where it was. Either every row is back (captured again, as if written now), or none is and
+   * the error says which row did not fit the current state (a row changed since: the caller
+   * runs the transaction again instead).
+   */
+  restore(stash: Stash): Result<null, string> {
+    assert(this.state === 'active', 'restore into an ended transaction');
+    return this.host.restore(stash.changes);
   }
 
   /** Runs one statement of the transaction. */
@@ -130,16 +215,13 @@ export class WriterLease {
       this.finish();
       return ok(null);
     }
-    const keys = mergeKeys(changes.keys, extraKeys);
-    const writeSet: WriteSet = {
-      originNodeId: this.host.nodeId,
-      originTransactionId: this.transactionId,
+    const writeSet = buildWriteSet(
+      this.host.nodeId,
+      this.transactionId,
+      changes,
+      extraKeys,
       seqnoSnapshot,
-      flags: { commit: true, rollback: false, toi: false, paUnsafe: false },
-      keys,
-      rows: changes.rows,
-      statements: [],
-    };
+    );
     this.finish(beforeRelease === undefined ? undefined : () => beforeRelease(writeSet));
     return ok(writeSet);
   }
@@ -148,6 +230,7 @@ export class WriterLease {
   rollback(): void {
     if (this.state === 'active') this.finish();
     this.state = 'done';
+    this.stashHeld = null;
   }
 
   /** Called by the store when the applier takes the writer; the queue releases it after. */
@@ -155,6 +238,7 @@ export class WriterLease {
     assert(this.state === 'active', 'only an active transaction is brute-force aborted');
     if (this.host.db.inTransaction) this.host.db.exec('ROLLBACK');
     this.state = 'bf_aborted';
+    this.idleNow = false;
   }
 
   private checkOpen(): Result<null, LocalError> {
@@ -202,12 +286,32 @@ export class WriterLease {
     assert(this.state === 'active', 'finish of an ended transaction');
     if (this.host.db.inTransaction) this.host.db.exec('ROLLBACK');
     this.state = 'done';
+    this.idleNow = false;
     try {
       beforeRelease?.();
     } finally {
       this.host.release(this.grant);
     }
   }
+}
+
+function buildWriteSet(
+  originNodeId: NodeId,
+  originTransactionId: TransactionId,
+  changes: CapturedChanges,
+  extraKeys: readonly CertificationKey[],
+  seqnoSnapshot: Index,
+): WriteSet {
+  return {
+    originNodeId,
+    originTransactionId,
+    seqnoSnapshot,
+    flags: { commit: true, rollback: false, toi: false, paUnsafe: false },
+    // A copy: the stash's own keys stay as they were.
+    keys: mergeKeys([...changes.keys], extraKeys),
+    rows: changes.rows,
+    statements: [],
+  };
 }
 
 /**

@@ -24,6 +24,7 @@ import type { ApplyError, OpenError, ReaderError, WriterWaitError } from './erro
 import { WriterLease, type LeaseHost } from './lease.js';
 import { DEFAULT_STORAGE_LIMITS, type StorageLimits } from './limits.js';
 import { ReaderPool, type ReadSnapshot, type ReaderConnection } from './readers.js';
+import { Restorer } from './restore.js';
 import { readAllTables, readTableInfo } from './schema.js';
 import type { SnapshotWorkerData, SnapshotWorkerResult } from './snapshot-worker.js';
 import { StatementCache } from './statement-cache.js';
@@ -104,6 +105,10 @@ export interface StoreCounters {
   readonly writeSetsApplied: number;
   readonly batchesApplied: number;
   readonly toiApplied: number;
+  /** Idle local transactions set aside so that someone else could write (stash and restore). */
+  readonly stashes: number;
+  /** Stashed transactions written back at their next statement. */
+  readonly restores: number;
 }
 
 const META_TABLE = '_trireme_meta';
@@ -115,6 +120,8 @@ interface MutableCounters {
   writeSetsApplied: number;
   batchesApplied: number;
   toiApplied: number;
+  stashes: number;
+  restores: number;
 }
 
 export class Store {
@@ -122,6 +129,7 @@ export class Store {
   private readonly queue: WriterQueue;
   private readonly capture: Capture;
   private readonly applier: Applier;
+  private readonly restorer: Restorer;
   private readonly readers: ReaderPool;
   private readonly host: LeaseHost;
   private seqnoApplied: Index;
@@ -134,6 +142,8 @@ export class Store {
     writeSetsApplied: 0,
     batchesApplied: 0,
     toiApplied: 0,
+    stashes: 0,
+    restores: 0,
   };
   private readonly begin: Database.Statement<[], unknown>;
   private readonly commitApplied: Database.Statement<[], unknown>;
@@ -183,10 +193,12 @@ export class Store {
     this.capture.install(limits.captureRowsMax);
     this.capture.refreshAll(readAllTables(sessionDb));
     this.applier = new Applier(applierDb);
+    this.restorer = new Restorer(sessionDb);
     this.queue = new WriterQueue({
       bfAbortAfterMs: limits.bfAbortAfterMs,
       waitersMax: limits.writerWaitersMax,
       bfAbort: (holder) => this.bfAbort(holder),
+      stash: (holder) => this.stashLease(holder),
     });
     this.readers = new ReaderPool(
       () => this.openReader(),
@@ -200,6 +212,12 @@ export class Store {
       nodeId: options.nodeId,
       rowsMax: limits.captureRowsMax,
       release: (grant) => this.releaseLease(grant),
+      setIdle: (grant, idle) => this.queue.setIdle(grant, idle),
+      restore: (changes) => {
+        const restored = this.restorer.restore(changes);
+        if (restored.ok) this.counterValues.restores += 1;
+        return restored;
+      },
     };
     this.begin = applierDb.prepare('BEGIN IMMEDIATE');
     this.commitApplied = applierDb.prepare('COMMIT');
@@ -540,10 +558,12 @@ export class Store {
       this.capture.refreshOne(sqliteTable, readTableInfo(this.sessionDb, sqliteTable));
     }
     this.applier.invalidate();
+    this.restorer.invalidate();
   }
 
   private afterSchemaChange(): void {
     this.applier.invalidate();
+    this.restorer.invalidate();
     this.host.statements.clear();
     this.capture.refreshAll(readAllTables(this.sessionDb));
   }
@@ -585,6 +605,14 @@ export class Store {
     assert(this.lease?.holds(grant) === true, 'release of a foreign lease');
     this.lease = null;
     this.queue.release(grant);
+  }
+
+  private stashLease(holder: WriterGrant): void {
+    const lease = this.lease;
+    assert(lease?.holds(holder) === true, 'stash of a writer with no lease');
+    lease.stashForQueue();
+    this.lease = null;
+    this.counterValues.stashes += 1;
   }
 
   private bfAbort(holder: WriterGrant): void {

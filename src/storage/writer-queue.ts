@@ -4,8 +4,11 @@
 // Local sessions wait in FIFO order, each with its own timeout. The applier (replicated
 // write-sets, TOI) waits ahead of every session; if a session holds the writer for longer than
 // bfAbortAfterMs after the applier started waiting, the holder is brute-force aborted through
-// the callback and the writer passes to the applier. Ownership is decided synchronously when
-// the writer is released; the promise only delivers the news, so nobody can slip in between.
+// the callback and the writer passes to the applier. A holder that is idle (a session between
+// two statements of its transaction) is stashed at once instead, through another callback:
+// whoever asks for the writer never waits for a client's round trip. Ownership is decided
+// synchronously when the writer is released; the promise only delivers the news, so nobody can
+// slip in between.
 import { assert } from '../core/assert.js';
 import { err, ok, type Result } from '../codec/index.js';
 import type { WriterWaitError } from './errors.js';
@@ -28,10 +31,20 @@ export interface WriterQueueOptions {
   readonly waitersMax: number;
   /** Rolls back the local transaction of `holder`; the queue then releases it. */
   readonly bfAbort: (holder: WriterGrant) => void;
+  /**
+   * Sets the idle transaction of `holder` aside (its changes kept outside SQLite, its SQLite
+   * transaction rolled back); the writer is then free.
+   */
+  readonly stash: (holder: WriterGrant) => void;
 }
 
 export class WriterQueue {
   private holder: WriterGrant | null = null;
+  /**
+   * Whether the holder is between two statements (setIdle). Never true while anyone waits:
+   * an idle holder is stashed as soon as someone asks for the writer.
+   */
+  private holderIdle = false;
   private readonly sessions: Waiter[] = [];
   private readonly appliers: Waiter[] = [];
   private bfTimer: NodeJS.Timeout | null = null;
@@ -54,6 +67,7 @@ export class WriterQueue {
     assert(timeoutMs >= 0, 'negative writer wait timeout');
     if (this.closed) return Promise.resolve(err({ kind: 'closed' }));
     const grant: WriterGrant = { ownerId, priority: false };
+    if (this.holderIdle) this.stashHolder();
     if (this.holder === null && this.appliers.length === 0 && this.sessions.length === 0) {
       this.holder = grant;
       return Promise.resolve(ok(grant));
@@ -74,6 +88,7 @@ export class WriterQueue {
   acquireApplier(ownerId: string): Promise<Result<WriterGrant, WriterWaitError>> {
     if (this.closed) return Promise.resolve(err({ kind: 'closed' }));
     const grant: WriterGrant = { ownerId, priority: true };
+    if (this.holderIdle) this.stashHolder();
     if (this.holder === null && this.appliers.length === 0) {
       this.holder = grant;
       return Promise.resolve(ok(grant));
@@ -84,17 +99,53 @@ export class WriterQueue {
     });
   }
 
-  /** Takes the writer at once if nobody holds it or waits for it; null otherwise. */
+  /**
+   * Takes the writer at once if nobody holds it (or its holder is idle: it is stashed) and
+   * nobody waits for it; null otherwise.
+   */
   tryAcquire(ownerId: string, priority: boolean): WriterGrant | null {
-    if (this.closed || this.holder !== null || this.waiting > 0) return null;
+    if (this.closed || this.waiting > 0) return null;
+    if (this.holderIdle) this.stashHolder();
+    if (this.holder !== null) return null;
     this.holder = { ownerId, priority };
     return this.holder;
+  }
+
+  /**
+   * Marks the holder idle (between two statements: it is stashed when someone asks for the
+   * writer, at once if someone already waits) or busy again.
+   */
+  setIdle(grant: WriterGrant, idle: boolean): void {
+    assert(this.holder === grant, 'setIdle by a non-holder');
+    assert(!grant.priority, 'the applier is never idle');
+    this.holderIdle = idle;
+    if (idle && this.waiting > 0) {
+      this.stashHolder();
+      this.handOn();
+    }
   }
 
   release(grant: WriterGrant): void {
     assert(this.holder === grant, 'release by a non-holder');
     this.holder = null;
+    this.holderIdle = false;
     this.clearBfTimer();
+    this.handOn();
+  }
+
+  /** Sets the idle holder's transaction aside; the writer is then free. */
+  private stashHolder(): void {
+    const holder = this.holder;
+    assert(holder !== null && this.holderIdle, 'stash of a busy holder');
+    this.clearBfTimer();
+    this.options.stash(holder);
+    this.holder = null;
+    this.holderIdle = false;
+  }
+
+  /** Gives the free writer to the next waiter: appliers first, then sessions in FIFO order. */
+  private handOn(): void {
+    assert(this.holder === null, 'hand-on of a held writer');
     const next = this.appliers.shift() ?? this.sessions.shift();
     if (next === undefined) return;
     if (next.timer !== null) clearTimeout(next.timer);

@@ -201,6 +201,8 @@ test('a wait for the writer ends in 1205; a session closed while waiting never k
   for (const c of [c2, c3]) await run(c, 'SET SESSION innodb_lock_wait_timeout = 1');
   await run(c1, 'BEGIN');
   assert.equal((await run(c1, 'UPDATE d.acc SET bal = 1 WHERE id = 1')).kind, 'ok');
+  // A savepoint keeps the writer between statements (a stash would lose it).
+  assert.equal((await run(c1, 'SAVEPOINT s1')).kind, 'ok');
   await run(c3, 'BEGIN');
   const timedOut = await run(c3, 'UPDATE d.acc SET bal = 3 WHERE id = 2');
   assert.equal(timedOut.kind === 'error' && timedOut.code, 1205);
@@ -235,6 +237,84 @@ test('ROLLBACK ends a transaction in each phase and frees the writer', async () 
     assert.equal(tx.lease, null);
     assert.equal((await run(c2, 'UPDATE d.acc SET bal = 100 WHERE id = 1')).kind, 'ok');
     assert.equal(store.snapshotsOpen(), 0);
+  }
+  await c1.close();
+  await c2.close();
+});
+
+test('an idle transaction is stashed for another writer and restored at its next statement', async () => {
+  const c1 = await session();
+  const c2 = await session();
+  assert.equal((await run(c1, 'UPDATE d.acc SET bal = 100 WHERE id = 1')).kind, 'ok');
+  assert.equal((await run(c1, 'UPDATE d.acc SET bal = 200 WHERE id = 2')).kind, 'ok');
+  const { stashes, restores } = store.counters;
+  await run(c1, 'BEGIN');
+  assert.equal((await run(c1, 'UPDATE d.acc SET bal = bal + 1 WHERE id = 1')).kind, 'ok');
+  // c1 waits for its client: c2 writes another row at once, without waiting for c1's COMMIT.
+  await run(c2, 'BEGIN');
+  assert.equal((await run(c2, 'UPDATE d.acc SET bal = bal + 2 WHERE id = 2')).kind, 'ok');
+  assert.equal(store.counters.stashes, stashes + 1);
+  // c1's next statement takes the writer back (stashing c2) and sees its own change.
+  assert.equal(await value(c1, 'SELECT bal FROM d.acc WHERE id = 1'), 101);
+  assert.equal(store.counters.restores, restores + 1);
+  assert.equal(c1.tx?.phase, 'writing');
+  assert.equal((await run(c2, 'COMMIT')).kind, 'ok');
+  assert.equal((await run(c1, 'COMMIT')).kind, 'ok');
+  assert.equal(await value(c2, 'SELECT bal FROM d.acc WHERE id = 1'), 101);
+  assert.equal(await value(c2, 'SELECT bal FROM d.acc WHERE id = 2'), 202);
+  assert.equal(store.snapshotsOpen(), 0);
+  await c1.close();
+  await c2.close();
+});
+
+test('two transactions that write one row while each is stashed lose no update', async () => {
+  const c1 = await session();
+  const c2 = await session();
+  assert.equal((await run(c1, 'UPDATE d.acc SET bal = 100 WHERE id = 1')).kind, 'ok');
+  await run(c1, 'BEGIN');
+  assert.equal((await run(c1, 'UPDATE d.acc SET bal = bal + 10 WHERE id = 1')).kind, 'ok');
+  await run(c2, 'BEGIN');
+  assert.equal((await run(c2, 'UPDATE d.acc SET bal = bal + 5 WHERE id = 1')).kind, 'ok');
+  assert.equal((await run(c2, 'COMMIT')).kind, 'ok');
+  // c1's row changed since its snapshot: COMMIT runs its statement again on the new state,
+  // where it answers the same (1 row), and commits on top of c2's.
+  const replays = engine.replays;
+  assert.equal((await run(c1, 'COMMIT')).kind, 'ok');
+  assert.equal(engine.replays, replays + 1);
+  assert.equal(await value(c2, 'SELECT bal FROM d.acc WHERE id = 1'), 115);
+  await c1.close();
+  await c2.close();
+});
+
+test('a stashed transaction whose read changed is rolled back with 1213 at COMMIT', async () => {
+  const c1 = await session();
+  const c2 = await session();
+  assert.equal((await run(c1, 'UPDATE d.acc SET bal = 100 WHERE id = 1')).kind, 'ok');
+  await run(c1, 'BEGIN');
+  assert.equal(await value(c1, 'SELECT bal FROM d.acc WHERE id = 1'), 100);
+  // The client computed the new balance from what it read.
+  assert.equal((await run(c1, 'UPDATE d.acc SET bal = 90 WHERE id = 1')).kind, 'ok');
+  assert.equal((await run(c2, 'UPDATE d.acc SET bal = bal + 5 WHERE id = 1')).kind, 'ok');
+  const result = await run(c1, 'COMMIT');
+  assert.equal(result.kind === 'error' && result.code, 1213);
+  assert.equal(await value(c2, 'SELECT bal FROM d.acc WHERE id = 1'), 105);
+  await c1.close();
+  await c2.close();
+});
+
+test('with trireme_writer_stash OFF a transaction keeps the writer until COMMIT', async () => {
+  const c1 = await session();
+  const c2 = await session();
+  assert.equal((await run(c1, 'SET GLOBAL trireme_writer_stash = OFF')).kind, 'ok');
+  try {
+    await run(c2, 'SET SESSION innodb_lock_wait_timeout = 1');
+    await run(c1, 'BEGIN');
+    assert.equal((await run(c1, 'UPDATE d.acc SET bal = 1 WHERE id = 1')).kind, 'ok');
+    const timedOut = await run(c2, 'UPDATE d.acc SET bal = 3 WHERE id = 2');
+    assert.equal(timedOut.kind === 'error' && timedOut.code, 1205);
+    assert.equal((await run(c1, 'COMMIT')).kind, 'ok');
+  } finally {
+    assert.equal((await run(c1, 'SET GLOBAL trireme_writer_stash = ON')).kind, 'ok');
   }
   await c1.close();
   await c2.close();

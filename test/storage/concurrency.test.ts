@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { index } from '../../src/core/types.js';
 import { encodeKeyValues, type WriteSet } from '../../src/codec/index.js';
-import { ddl, rows, run, sleep, tempStore, writer } from './helpers.js';
+import { applyNext, ddl, rows, run, sleep, tempStore, transact, writer } from './helpers.js';
 
 const T = '"d.t"';
 
@@ -228,6 +228,120 @@ test('a checksum reads one snapshot while applies go on between its chunks', asy
     assert.ok(
       after.ok && after.value.total !== before.value.total && after.value.appliedSeqno === 8,
     );
+  } finally {
+    t.dispose();
+  }
+});
+
+test('an idle lease is stashed when someone asks for the writer; a new lease restores it whole', async () => {
+  const t = tempStore();
+  try {
+    await ddl(
+      t.store,
+      'CREATE TABLE "d.p" (id INTEGER PRIMARY KEY, v TEXT)',
+      'CREATE TABLE "d.c" (a INTEGER, b INTEGER, v TEXT, PRIMARY KEY (a, b))',
+      'CREATE TABLE "d.r" (v TEXT)',
+      'CREATE TABLE "d.k" (id INTEGER PRIMARY KEY)',
+      'CREATE TABLE "d.ch" (id INTEGER PRIMARY KEY, pid INTEGER REFERENCES "d.p"(id) ON DELETE CASCADE ON UPDATE CASCADE)',
+    );
+    await applyNext(
+      t.store,
+      await transact(
+        t.store,
+        `INSERT INTO "d.p" VALUES (1, 'one'), (2, 'two'), (3, 'three')`,
+        `INSERT INTO "d.c" VALUES (1, 1, 'x')`,
+        `INSERT INTO "d.r" (rowid, v) VALUES (7, 'seven')`,
+        `INSERT INTO "d.k" VALUES (5)`,
+        `INSERT INTO "d.ch" VALUES (10, 1)`,
+      ),
+    );
+    const statements = [
+      `INSERT INTO "d.p" VALUES (4, 'four')`,
+      `UPDATE "d.p" SET v = 'uno' WHERE id = 1`,
+      `DELETE FROM "d.p" WHERE id = 2`,
+      `UPDATE "d.p" SET id = 30 WHERE id = 3`,
+      `INSERT INTO "d.c" VALUES (1, 2, 'y')`,
+      `UPDATE "d.c" SET v = 'xx' WHERE a = 1 AND b = 1`,
+      `INSERT INTO "d.r" (rowid, v) VALUES (8, 'eight')`,
+      `UPDATE "d.r" SET v = 'siete' WHERE rowid = 7`,
+      `UPDATE "d.k" SET id = id WHERE id = 5`,
+      `INSERT INTO "d.ch" VALUES (11, 4)`,
+    ];
+    // What the transaction's write-set is when it keeps the writer throughout.
+    const reference = await writer(t.store, 'reference');
+    for (const sql of statements) run(reference, sql);
+    const expected = reference.commit();
+    assert.ok(expected.ok && expected.value !== null);
+
+    const lease = await writer(t.store, 'idle');
+    for (const sql of statements) run(lease, sql);
+    lease.idle();
+    const other = await writer(t.store, 'other');
+    assert.ok(!lease.active && lease.stash !== null, 'stashed when another asked');
+    // The stash left nothing behind: the other lease sees the committed state.
+    const seen = other.execute(`SELECT count(*) FROM "d.p"`);
+    assert.ok(seen.ok);
+    assert.deepEqual(seen.value.rows, [[3n]]);
+    other.rollback();
+
+    const again = await writer(t.store, 'idle');
+    assert.ok(again.restore(lease.stash!).ok);
+    const restored = again.commit();
+    assert.ok(restored.ok && restored.value !== null);
+    assert.deepEqual(restored.value.rows, expected.value.rows);
+    assert.deepEqual(restored.value.keys, expected.value.keys);
+    assert.equal(t.store.counters.stashes, 1);
+    assert.equal(t.store.counters.restores, 1);
+  } finally {
+    t.dispose();
+  }
+});
+
+test('a busy lease is never stashed; an idle one with a waiter already queued is stashed at once', async () => {
+  const t = tempStore();
+  try {
+    await ddl(t.store, `CREATE TABLE ${T} (id INTEGER PRIMARY KEY, v TEXT)`);
+    const first = await writer(t.store, 'first');
+    run(first, `INSERT INTO ${T} VALUES (1, 'a')`);
+    first.idle();
+    first.busy();
+    let granted = false;
+    const waiting = t.store.acquireWriter('second', 5000).then((lease) => {
+      granted = true;
+      return lease;
+    });
+    await sleep(20);
+    assert.equal(granted, false, 'a busy holder keeps the writer');
+    assert.ok(first.active);
+    first.idle();
+    const second = await waiting;
+    assert.ok(second.ok);
+    assert.ok(!first.active && first.stash?.changes.rows.length === 1);
+    second.value.rollback();
+  } finally {
+    t.dispose();
+  }
+});
+
+test('a restore whose row changed since the stash writes nothing back and says why', async () => {
+  const t = tempStore();
+  try {
+    await ddl(t.store, `CREATE TABLE ${T} (id INTEGER PRIMARY KEY, v TEXT)`);
+    await applyNext(t.store, await transact(t.store, `INSERT INTO ${T} VALUES (1, 'a'), (2, 'b')`));
+    const lease = await writer(t.store, 'idle');
+    run(lease, `INSERT INTO ${T} VALUES (3, 'c')`);
+    run(lease, `UPDATE ${T} SET v = 'bb' WHERE id = 2`);
+    lease.idle();
+    // Row 2 is deleted by a replicated write-set meanwhile (the applier stashes the idle lease).
+    await applyNext(t.store, await transact(t.store, `DELETE FROM ${T} WHERE id = 2`));
+    assert.ok(lease.stash !== null);
+    const again = await writer(t.store, 'idle');
+    const restored = again.restore(lease.stash);
+    assert.ok(!restored.ok && /gone/.test(restored.error), JSON.stringify(restored));
+    const left = again.execute(`SELECT id FROM ${T} ORDER BY id`);
+    assert.ok(left.ok);
+    assert.deepEqual(left.value.rows, [[1n]], 'row 3 is not written back either');
+    again.rollback();
   } finally {
     t.dispose();
   }
