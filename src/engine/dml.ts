@@ -148,6 +148,9 @@ export class DmlRunner {
     const tx = this.session.implicitTx();
     let executed: ExecuteResult | ErrorResult;
     if (tx !== null && (tx.onWriter || (translation.lock !== null && !tx.readOnly))) {
+      // Rows read FOR UPDATE are locked as InnoDB locks them: the transaction keeps the
+      // writer until it ends, so others wait rather than write them meanwhile.
+      if (translation.lock !== null && !tx.readOnly) tx.pin();
       const lease = await tx.acquire();
       if (isAttempt(lease)) return lease;
       // A plain read on the writer sees its newer state: not a read of the snapshot. Locking

@@ -94,8 +94,10 @@ export class LocalTransaction {
    */
   private stashKept: Stash | null = null;
   /**
-   * It keeps the writer between statements, never stashed: it made a savepoint, which lives in
-   * the SQLite transaction a stash would roll back.
+   * It keeps the writer between statements, never stashed: it made a savepoint (which lives in
+   * the SQLite transaction a stash would roll back), or read rows FOR UPDATE / LOCK IN SHARE
+   * MODE (a lock: others wait for its end, as for InnoDB's row locks, instead of writing them
+   * and making one of the two run again).
    */
   private pinned = false;
   /**
@@ -175,7 +177,7 @@ export class LocalTransaction {
     if (this.leaseHeld?.active === true) this.leaseHeld.idle();
   }
 
-  /** Keeps the writer from now on (a savepoint: see pinned). */
+  /** Keeps the writer from now on (a savepoint, a locking read: see pinned). */
   pin(): void {
     this.pinned = true;
   }

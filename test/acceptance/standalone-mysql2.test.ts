@@ -210,14 +210,40 @@ describe('transactions', () => {
     await c.end();
   });
 
-  test('a writer waiting past innodb_lock_wait_timeout gets 1205', async () => {
+  test('a writer waiting past innodb_lock_wait_timeout for a row read FOR UPDATE gets 1205', async () => {
     const a = await connect({ database: 'app' });
     const b = await connect({ database: 'app' });
     await a.query('BEGIN');
-    await a.query('UPDATE t SET n = 5 WHERE id = 1');
+    await a.query('SELECT n FROM t WHERE id = 1 FOR UPDATE');
     await b.query('SET SESSION innodb_lock_wait_timeout = 1');
-    assert.equal(await errno(b.query('UPDATE t SET n = 6 WHERE id = 2')), 1205);
+    assert.equal(await errno(b.query('UPDATE t SET n = 6 WHERE id = 1')), 1205);
+    await a.query('UPDATE t SET n = 5 WHERE id = 1');
     await a.query('COMMIT');
+    assert.deepEqual(await rows(b, 'SELECT n FROM t WHERE id = 1'), [{ n: 5 }]);
+    await a.end();
+    await b.end();
+  });
+
+  test('open transactions never wait for each other between statements; none loses an update', async () => {
+    const a = await connect({ database: 'app' });
+    const b = await connect({ database: 'app' });
+    await root.query('UPDATE t SET n = 10 WHERE id = 1');
+    await root.query('UPDATE t SET n = 20 WHERE id = 2');
+    await a.query('BEGIN');
+    await a.query('UPDATE t SET n = n + 1 WHERE id = 1');
+    // a's client is between statements: b writes another row, and the same row, at once.
+    await b.query('SET SESSION innodb_lock_wait_timeout = 1');
+    await b.query('BEGIN');
+    await b.query('UPDATE t SET n = n + 2 WHERE id = 2');
+    await b.query('UPDATE t SET n = n + 2 WHERE id = 1');
+    await b.query('COMMIT');
+    // a's row changed since its snapshot: COMMIT runs its UPDATE again on b's state, where it
+    // still changes one row, and commits on top of it.
+    await a.query('COMMIT');
+    assert.deepEqual(await rows(root, 'SELECT id, n FROM t WHERE id IN (1, 2) ORDER BY id'), [
+      { id: 1, n: 13 },
+      { id: 2, n: 22 },
+    ]);
     await a.end();
     await b.end();
   });
