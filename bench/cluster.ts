@@ -16,7 +16,9 @@
 // Env: BENCH_SECONDS (60), BENCH_TABLE_SIZE (10000), BENCH_GALERA=0 or --no-galera (skip the live
 // Galera runs), GALERA_EXTRA (Galera provider options; default the relaxed EVS timeouts RESULTS.md
 // benchmarked with, since the defaults partitioned the cluster under load on a 2-vCPU VM),
-// BENCH_GALERA_BASE (Galera data, logs and certificates; default $TMPDIR/trireme-bench-galera).
+// BENCH_GALERA_BASE (Galera data, logs and certificates; default $TMPDIR/trireme-bench-galera),
+// BENCH_WRITER_STASH=OFF (trireme transactions keep the writer from their first write to COMMIT,
+// as before stash and restore: SET GLOBAL trireme_writer_stash = OFF on every node).
 import assert from 'node:assert/strict';
 import { execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -324,6 +326,12 @@ async function trireme(): Promise<Outcome> {
     const conn = await nodes[0]!.connect();
     await conn.query('CREATE DATABASE sbtest');
     await conn.end();
+    const stash = (process.env['BENCH_WRITER_STASH'] ?? 'ON').toUpperCase();
+    for (const node of nodes) {
+      const c = await node.connect();
+      await c.query(`SET GLOBAL trireme_writer_stash = ${stash === 'OFF' ? 'OFF' : 'ON'}`);
+      await c.end();
+    }
     const target: Target = {
       label: 'trireme',
       ports: nodes.map((n) => n.port),
@@ -336,7 +344,9 @@ async function trireme(): Promise<Outcome> {
       },
       observe: commitTrace(nodes),
     };
-    console.log('trireme: 3 nodes on loopback, replication over mutual TLS');
+    console.log(
+      `trireme: 3 nodes on loopback, replication over mutual TLS, trireme_writer_stash ${stash === 'OFF' ? 'OFF' : 'ON'}`,
+    );
     await runWorkloads(target, results);
     return { results, reason: null };
   } catch (error) {

@@ -296,6 +296,9 @@ export class Engine implements Backend {
     for (const [name, count] of engineCounts)
       if (!status.has(name)) out.push([name, String(count)]);
     out.push(...this.trace.status());
+    const store = this.store.counters;
+    out.push(['trireme_writer_stashes', String(store.stashes)]);
+    out.push(['trireme_writer_restores', String(store.restores)]);
     return out.sort((a, b) => (a[0].toLowerCase() < b[0].toLowerCase() ? -1 : 1));
   }
 

@@ -240,6 +240,8 @@ describe('transactions', () => {
     // a's row changed since its snapshot: COMMIT runs its UPDATE again on b's state, where it
     // still changes one row, and commits on top of it.
     await a.query('COMMIT');
+    const [stashed] = await root.query("SHOW STATUS LIKE 'trireme_writer_stashes'");
+    assert.ok(Number((stashed as { Value: string }[])[0]?.Value) >= 1, 'a was stashed for b');
     assert.deepEqual(await rows(root, 'SELECT id, n FROM t WHERE id IN (1, 2) ORDER BY id'), [
       { id: 1, n: 13 },
       { id: 2, n: 22 },
