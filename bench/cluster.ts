@@ -1,6 +1,7 @@
-// sysbench oltp_write_only (4 tables x BENCH_TABLE_SIZE rows, --auto_inc=off) against a local
-// 3-node trireme cluster over mutual TLS: 8 threads on node 1, then one sysbench per node at once
-// (3+3+2 threads), BENCH_SECONDS each. Then, where ../shared/anchors/galera/cluster.sh can start
+// sysbench (4 tables x BENCH_TABLE_SIZE rows, --auto_inc=off) against a local 3-node trireme
+// cluster over mutual TLS: by default oltp_write_only with 8 threads on node 1, then one sysbench
+// per node at once (3+3+2 threads), BENCH_SECONDS each; `--workload test:threads[,…]` picks others
+// (e.g. `oltp_point_select:8,oltp_read_write:8,oltp_write_only:1`). Then, where ../shared/anchors/galera/cluster.sh can start
 // MariaDB Galera on this machine (root, mariadbd on PATH, /usr/lib/galera/libgalera_smm.so,
 // client ports 13306-13308 free), the same two runs with the same sysbench arguments against a
 // 3-node Galera cluster with TLS (`cluster.sh up --tls`, torn down with `cluster.sh down`), one
@@ -55,16 +56,59 @@ const galeraExtra =
 
 interface Workload {
   readonly name: string;
+  /** The sysbench test. */
+  readonly test: string;
   /** sysbench threads per node; 0 leaves the node without a client. */
   readonly threads: readonly [number, number, number];
-  /** RESULTS.md, oltp_write_only with TLS, mean of rounds r1 and r2: the fallback without Galera. */
-  readonly recorded: { readonly tps: number; readonly p95Ms: number };
+  /** RESULTS.md's figures (TLS): the fallback without Galera; null where it has none. */
+  readonly recorded: { readonly tps: number; readonly p95Ms: number } | null;
 }
 
-const WORKLOADS: readonly Workload[] = [
-  { name: 'node 1, 8 threads', threads: [8, 0, 0], recorded: { tps: 1753, p95Ms: 7.71 } },
-  { name: '3 nodes at once, 3+3+2', threads: [3, 3, 2], recorded: { tps: 1657, p95Ms: 9.48 } },
-];
+/** RESULTS.md's oltp_write_only with TLS, mean of rounds r1 and r2, by thread spec. */
+const WRITE_ONLY_RECORDED: Readonly<Record<string, { tps: number; p95Ms: number }>> = {
+  '8': { tps: 1753, p95Ms: 7.71 },
+  '3+3+2': { tps: 1657, p95Ms: 9.48 },
+};
+
+/**
+ * `--workload test:threads[,…]`, e.g. `oltp_point_select:8,oltp_write_only:1,oltp_write_only:3+3+2`
+ * (threads on node 1, or per node joined by +); by default oltp_write_only at 8 and 3+3+2.
+ */
+function workloadsOf(argv: readonly string[]): Workload[] {
+  const at = argv.indexOf('--workload');
+  const spec = at >= 0 ? (argv[at + 1] ?? '') : 'oltp_write_only:8,oltp_write_only:3+3+2';
+  return spec.split(',').map((item) => {
+    const [test, threadSpec = '8'] = item.split(':') as [string, string?];
+    const parts = threadSpec.split('+').map(Number);
+    if (!/^oltp_[a-z_]+$/.test(test) || parts.length > 3 || parts.some((n) => !(n >= 0)))
+      throw new Error(`--workload: cannot read '${item}' (test:threads, threads N or A+B+C)`);
+    const threads = [parts[0] ?? 0, parts[1] ?? 0, parts[2] ?? 0] as const;
+    const name =
+      parts.length === 1
+        ? `${test}, node 1, ${threadSpec} thread${threadSpec === '1' ? '' : 's'}`
+        : `${test}, 3 nodes at once, ${threadSpec}`;
+    const recorded =
+      (test === 'oltp_write_only' ? WRITE_ONLY_RECORDED[threadSpec] : undefined) ??
+      (parts.length === 1 ? recordedNode1(test, parts[0]!) : null);
+    return { name, test, threads, recorded };
+  });
+}
+
+/** RESULTS.md's figure for node 1 with TLS at `threads`, or null. */
+function recordedNode1(test: string, threads: number): { tps: number; p95Ms: number } | null {
+  const path = join(anchorDir, 'RESULTS.md');
+  if (!existsSync(path)) return null;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    // | test | target | thr | mode | tps (range) | avg ms | p95 ms | …
+    const cells = line.split('|').map((c) => c.trim());
+    if (cells[1] !== test || cells[2] !== 'node1' || cells[4] !== 'tls') continue;
+    if (Number(cells[3]) !== threads) continue;
+    return { tps: Number(cells[5]!.split(' ')[0]), p95Ms: Number(cells[7]) };
+  }
+  return null;
+}
+
+const WORKLOADS: readonly Workload[] = workloadsOf(process.argv.slice(2));
 
 interface Figures {
   readonly tps: number;
@@ -104,9 +148,15 @@ interface Target {
   };
 }
 
-function sysbenchArgs(target: Target, port: number, command: string, threads: number): string[] {
+function sysbenchArgs(
+  target: Target,
+  port: number,
+  test: string,
+  command: string,
+  threads: number,
+): string[] {
   return [
-    'oltp_write_only',
+    test,
     '--db-driver=mysql',
     '--mysql-host=127.0.0.1',
     `--mysql-port=${port}`,
@@ -129,12 +179,17 @@ async function sysbench(
   port: number,
   command: 'prepare' | 'run',
   threads: number,
+  test = 'oltp_write_only',
 ): Promise<string> {
   try {
-    const { stdout, stderr } = await run('sysbench', sysbenchArgs(target, port, command, threads), {
-      maxBuffer: outputBytesMax,
-      timeout: (seconds + 300) * 1000,
-    });
+    const { stdout, stderr } = await run(
+      'sysbench',
+      sysbenchArgs(target, port, test, command, threads),
+      {
+        maxBuffer: outputBytesMax,
+        timeout: (seconds + 300) * 1000,
+      },
+    );
     return stdout + stderr;
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
@@ -147,8 +202,13 @@ async function sysbench(
   }
 }
 
-async function sysbenchRun(target: Target, port: number, threads: number): Promise<Figures> {
-  const output = await sysbench(target, port, 'run', threads);
+async function sysbenchRun(
+  target: Target,
+  port: number,
+  threads: number,
+  test: string,
+): Promise<Figures> {
+  const output = await sysbench(target, port, 'run', threads, test);
   const figures = parseSysbenchOutput(output);
   if (figures === null) throw new Error(`${target.label}: no sysbench report:\n${output}`);
   return { tps: figures.tps, p95Ms: figures.p95Ms, ignored: figures.ignoredErrors };
@@ -204,7 +264,9 @@ async function measure(target: Target, workload: Workload): Promise<Measured> {
   const before = await target.stability();
   const parts = await Promise.all(
     target.ports.flatMap((port, i) =>
-      workload.threads[i]! > 0 ? [sysbenchRun(target, port, workload.threads[i]!)] : [],
+      workload.threads[i]! > 0
+        ? [sysbenchRun(target, port, workload.threads[i]!, workload.test)]
+        : [],
     ),
   );
   const after = await target.stability();
@@ -460,25 +522,26 @@ function ratio(numerator: number, denominator: number): string {
 /** A workload without a live Galera figure shows RESULTS.md's; one trireme failed shows no ratio. */
 function table(ours: readonly Measured[], theirs: readonly Measured[]): void {
   console.log(
-    '| oltp_write_only | trireme TPS | trireme p95 ms | Galera TPS | Galera p95 ms | Galera figures | TPS trireme/Galera | p95 trireme/Galera |',
+    '| workload | trireme TPS | trireme p95 ms | Galera TPS | Galera p95 ms | Galera figures | TPS trireme/Galera | p95 trireme/Galera |',
   );
   console.log('|---|---:|---:|---:|---:|---|---:|---:|');
   WORKLOADS.forEach((workload, i) => {
     const a = ours[i]?.figures;
     const live = theirs[i]?.figures;
-    const b = live ?? { ...workload.recorded, ignored: 0 };
-    const source = live === undefined ? 'RESULTS.md (recorded, TLS)' : 'live, this run';
+    const b = live ?? (workload.recorded === null ? null : { ...workload.recorded, ignored: 0 });
+    const source =
+      live !== undefined ? 'live, this run' : b !== null ? 'RESULTS.md (recorded, TLS)' : 'none';
     console.log(
       `| ${workload.name} | ${a?.tps.toFixed(0) ?? 'failed'} | ${a?.p95Ms.toFixed(2) ?? 'failed'} | ` +
-        `${b.tps.toFixed(0)} | ${b.p95Ms.toFixed(2)} | ${source} | ` +
-        `${a === undefined ? '—' : ratio(a.tps, b.tps)} | ${a === undefined ? '—' : ratio(a.p95Ms, b.p95Ms)} |`,
+        `${b?.tps.toFixed(0) ?? '—'} | ${b?.p95Ms.toFixed(2) ?? '—'} | ${source} | ` +
+        `${a === undefined || b === null ? '—' : ratio(a.tps, b.tps)} | ${a === undefined || b === null ? '—' : ratio(a.p95Ms, b.p95Ms)} |`,
     );
   });
 }
 
 async function main(argv: readonly string[]): Promise<void> {
   console.log(
-    `cluster bench: sysbench oltp_write_only, ${tables} tables x ${tableSize} rows, ${seconds} s per run; ` +
+    `cluster bench: sysbench ${[...new Set(WORKLOADS.map((w) => w.test))].join(', ')}, ${tables} tables x ${tableSize} rows, ${seconds} s per run; ` +
       `one cluster at a time on this machine`,
   );
   const ours = await trireme();

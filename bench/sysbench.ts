@@ -3,7 +3,7 @@
 // anchor (RESULTS.md, node1, plain, same thread count).
 //
 //   node dist/bench/sysbench.js [--time S] [--threads N] [--tables N] [--table-size N]
-//                               [--workloads a,b,…] [--anchors PATH]
+//                               [--workloads a,b,…] [--anchors PATH] [--writer-stash ON|OFF]
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -138,6 +138,7 @@ async function main(argv: readonly string[]): Promise<number> {
     options.threads,
   );
   const workloads = flag(argv, '--workloads', WORKLOADS.join(',')).split(',');
+  const stash = flag(argv, '--writer-stash', 'ON').toUpperCase() === 'OFF' ? 'OFF' : 'ON';
   const datadir = mkdtempSync(join(tmpdir(), 'trireme-sysbench-'));
   const loaded = loadServerConfig({
     args: ['--no-defaults', `--datadir=${datadir}`, '--port=0', '--bind-address=127.0.0.1'],
@@ -153,11 +154,12 @@ async function main(argv: readonly string[]): Promise<number> {
     `-P${port}`,
     '-uroot',
     '-e',
-    "CREATE DATABASE sbtest; CREATE DATABASE sbbulk; CREATE USER sbtest@'%' IDENTIFIED BY 'sbpass'; GRANT ALL ON sbtest.* TO sbtest@'%'; GRANT ALL ON sbbulk.* TO sbtest@'%'",
+    "CREATE DATABASE sbtest; CREATE DATABASE sbbulk; CREATE USER sbtest@'%' IDENTIFIED BY 'sbpass'; GRANT ALL ON sbtest.* TO sbtest@'%'; GRANT ALL ON sbbulk.* TO sbtest@'%'; " +
+      `SET GLOBAL trireme_writer_stash = ${stash}`,
   ]);
   void setup;
   console.log(
-    `sysbench 1.0.20, ${options.threads} threads, ${options.timeS} s, ${options.tables} tables x ${options.tableSize} rows, trireme standalone node`,
+    `sysbench 1.0.20, ${options.threads} threads, ${options.timeS} s, ${options.tables} tables x ${options.tableSize} rows, trireme standalone node, trireme_writer_stash ${stash}`,
   );
   console.log(
     '| workload | trireme tps | trireme p95 ms | errors | MariaDB Galera tps | MariaDB p95 ms |',

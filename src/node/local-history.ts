@@ -6,7 +6,7 @@
 // written as SQL to a dump in the datadir; a cluster start that finds local history refuses IST,
 // names the dump, and takes an SST, whose database carries no such mark. See
 // docs/design/transfer.md, "Local history".
-import { appendFileSync, readdirSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqlValue, WriteSet } from '../codec/index.js';
 import { decodeKeyValues } from '../codec/index.js';
@@ -51,6 +51,8 @@ export async function beginLocalHistory(store: Store): Promise<Index> {
 export class LocalHistoryDump {
   readonly path: string;
   private started = false;
+  /** Opened at the first commit and kept: one write per commit, not an open and a close too. */
+  private fd: number | null = null;
 
   constructor(
     datadir: string,
@@ -65,7 +67,13 @@ export class LocalHistoryDump {
     const lines = [`-- local seqno ${seqno}`, ...writeSetSql(writeSet, this.catalog)];
     if (!this.started) lines.unshift(this.header);
     this.started = true;
-    appendFileSync(this.path, lines.join('\n') + '\n');
+    this.fd ??= openSync(this.path, 'a');
+    writeSync(this.fd, lines.join('\n') + '\n');
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
   }
 }
 

@@ -165,6 +165,7 @@ export async function startStandalone(
     );
     await engine.readPool?.close();
     store.close();
+    dump.close();
     log('Note', 'trireme: Shutdown complete');
   };
   return { ok: true, node: { address, engine, store, server: mysql, stop } };

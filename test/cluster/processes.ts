@@ -44,7 +44,11 @@ export class NodeProcess {
   ): void {
     const command = typeof commandOrEnv === 'string' ? commandOrEnv : 'start';
     const env = typeof commandOrEnv === 'string' ? {} : commandOrEnv;
+    // BENCH_NODE_ARGS: options for node itself, e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile
+    // each node of a benchmark (docs/design/performance.md).
+    const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
     const args = [
+      ...nodeArgs,
       'bin/trireme.js',
       command,
       `--defaults-file=${this.cluster.cnf.get(this.name)!}`,
