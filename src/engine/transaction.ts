@@ -66,6 +66,13 @@ interface JournalEntry {
 const JOURNAL_STATEMENTS_MAX = 10_000;
 const JOURNAL_BYTES_MAX = 16 << 20;
 
+/**
+ * Row changes past which a transaction keeps the writer between statements instead of being
+ * stashed: a stash and its restore read and write every changed row again (about 10 µs a row),
+ * so a bulk load in one transaction would pay that at each of its statements.
+ */
+export const STASH_ROWS_MAX = 1_000;
+
 /** A local write-set handed to the replicator, with its keys in flight. */
 export interface Replicating {
   readonly inFlight: InFlight;
@@ -95,9 +102,9 @@ export class LocalTransaction {
   private stashKept: Stash | null = null;
   /**
    * It keeps the writer between statements, never stashed: it made a savepoint (which lives in
-   * the SQLite transaction a stash would roll back), or read rows FOR UPDATE / LOCK IN SHARE
-   * MODE (a lock: others wait for its end, as for InnoDB's row locks, instead of writing them
-   * and making one of the two run again).
+   * the SQLite transaction a stash would roll back), read rows FOR UPDATE / LOCK IN SHARE MODE
+   * (a lock: others wait for its end, as for InnoDB's row locks, instead of writing them and
+   * making one of the two run again), or changed more than STASH_ROWS_MAX rows.
    */
   private pinned = false;
   /**
@@ -174,7 +181,11 @@ export class LocalTransaction {
    */
   pause(): void {
     if (this.phaseNow !== 'writing' || this.pinned || this.host.engine.stashOff) return;
-    if (this.leaseHeld?.active === true) this.leaseHeld.idle();
+    const lease = this.leaseHeld;
+    if (lease?.active !== true) return;
+    // Row changes only grow (a savepoint, which could undo some, pins anyway).
+    if (lease.captureMark() > STASH_ROWS_MAX) this.pinned = true;
+    else lease.idle();
   }
 
   /** Keeps the writer from now on (a savepoint, a locking read: see pinned). */

@@ -8,6 +8,7 @@ import { nodeId } from '../../src/core/types.js';
 import { Engine } from '../../src/engine/engine.js';
 import { userFunctions } from '../../src/engine/functions.js';
 import type { EngineSession } from '../../src/engine/session.js';
+import { STASH_ROWS_MAX } from '../../src/engine/transaction.js';
 import type { QueryResult } from '../../src/mysql/index.js';
 import { LocalReplicator } from '../../src/node/local-replicator.js';
 import { initialWriteSet } from '../../src/node/server-common.js';
@@ -316,6 +317,22 @@ test('with trireme_writer_stash OFF a transaction keeps the writer until COMMIT'
   } finally {
     assert.equal((await run(c1, 'SET GLOBAL trireme_writer_stash = ON')).kind, 'ok');
   }
+  await c1.close();
+  await c2.close();
+});
+
+test('a transaction past STASH_ROWS_MAX changed rows keeps the writer between statements', async () => {
+  const c1 = await session();
+  const c2 = await session();
+  assert.equal((await run(c1, 'CREATE TABLE d.bulk (id INT PRIMARY KEY)')).kind, 'ok');
+  await run(c2, 'SET SESSION innodb_lock_wait_timeout = 1');
+  await run(c1, 'BEGIN');
+  const values = Array.from({ length: STASH_ROWS_MAX + 1 }, (_, i) => `(${i})`).join(', ');
+  assert.equal((await run(c1, `INSERT INTO d.bulk VALUES ${values}`)).kind, 'ok');
+  const timedOut = await run(c2, 'UPDATE d.acc SET bal = 3 WHERE id = 2');
+  assert.equal(timedOut.kind === 'error' && timedOut.code, 1205);
+  assert.equal((await run(c1, 'COMMIT')).kind, 'ok');
+  assert.equal(await value(c2, 'SELECT COUNT(*) FROM d.bulk'), STASH_ROWS_MAX + 1);
   await c1.close();
   await c2.close();
 });
