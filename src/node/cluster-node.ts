@@ -935,7 +935,12 @@ export class ClusterNode {
       ],
       ['wsrep_cluster_weight', String(primary ? config.voters.length : 0)],
       ['wsrep_cluster_conf_id', primary ? String(this.confId) : '18446744073709551615'],
-      ['wsrep_cluster_size', String(primary ? members.length : 0)],
+      // Outside a primary component, as in Galera: the nodes of the component this node is in
+      // (itself and the peers it is linked to), e.g. 1 for a node left alone.
+      [
+        'wsrep_cluster_size',
+        String(primary ? members.length : 1 + members.filter((m) => peers.has(m)).length),
+      ],
       ['wsrep_cluster_state_uuid', this.stateUuid],
       ['wsrep_cluster_status', primary ? 'Primary' : 'non-Primary'],
       ['wsrep_connected', 'ON'],
