@@ -49,6 +49,7 @@ import type { Engine, Executor } from './engine.js';
 import { convertValue, dynamicColumn, queryColumns, settleColumns } from './metadata.js';
 import { done, isAttempt, isError, ok, type Counters, type Outcome } from './outcome.js';
 import { SetRunner } from './set.js';
+import { runExplain } from './explain.js';
 import { runShow, runDescribe } from './show.js';
 import { LocalTransaction, withWaits, type TransactionHost } from './transaction.js';
 import { databaseDenied, hasAnyOn, isUserStatement } from './users.js';
@@ -385,7 +386,7 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       case 'kill':
         return this.set.kill(s, prepared, params);
       case 'explain':
-        return mysqlError(1235, '42000', "This version of MariaDB doesn't yet support 'EXPLAIN'");
+        return runExplain(this, s, prepared, params);
       case 'flush':
         // FLUSH STATUS starts the status figures that are not counters (the commit trace) over.
         if (s.targets.some((t) => t.toLowerCase() === 'status')) this.engine.trace.reset();

@@ -735,6 +735,8 @@ export interface Describe {
 export interface Explain {
   readonly kind: 'explain';
   readonly statement: Query | Insert | Update | Delete;
+  /** FORMAT=JSON, or the traditional table (also for EXTENDED and PARTITIONS). */
+  readonly format: 'traditional' | 'json';
 }
 
 export interface Kill {

@@ -21,6 +21,7 @@ import type {
   UserSpec,
 } from './ast.js';
 import type { Cursor } from './cursor.js';
+import { SqlFailure, semantic } from './errors.js';
 import { parseExpr } from './parse-expression.js';
 import { parseDelete, parseInsert, parseUpdate } from './parse-dml.js';
 import { parseLimit, parseQuery, parseTableName } from './parse-select.js';
@@ -311,15 +312,22 @@ export function parseDescribe(c: Cursor): Statement {
 }
 
 function parseExplain(c: Cursor): Explain {
+  let format: Explain['format'] = 'traditional';
   if (c.acceptWord('FORMAT')) {
     c.expectOp('=');
-    c.name();
+    const written = c.name();
+    const name = written.toUpperCase();
+    if (name === 'JSON') format = 'json';
+    else if (name !== 'TRADITIONAL')
+      throw new SqlFailure(
+        semantic(1791, 'HY000', `Unknown EXPLAIN/ANALYZE format name: '${written}'`),
+      );
   }
   if (c.isWord('INSERT') || c.isWord('REPLACE'))
-    return { kind: 'explain', statement: parseInsert(c) };
-  if (c.isWord('UPDATE')) return { kind: 'explain', statement: parseUpdate(c) };
-  if (c.isWord('DELETE')) return { kind: 'explain', statement: parseDelete(c) };
-  return { kind: 'explain', statement: parseQuery(c) };
+    return { kind: 'explain', statement: parseInsert(c), format };
+  if (c.isWord('UPDATE')) return { kind: 'explain', statement: parseUpdate(c), format };
+  if (c.isWord('DELETE')) return { kind: 'explain', statement: parseDelete(c), format };
+  return { kind: 'explain', statement: parseQuery(c), format };
 }
 
 export function parseKill(c: Cursor): Kill {
