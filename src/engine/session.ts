@@ -50,6 +50,7 @@ import { convertValue, dynamicColumn, queryColumns, settleColumns } from './meta
 import { done, isAttempt, isError, ok, type Counters, type Outcome } from './outcome.js';
 import { SetRunner } from './set.js';
 import { runExplain } from './explain.js';
+import { runTableMaintenance } from './maintenance.js';
 import { runShow, runDescribe } from './show.js';
 import { LocalTransaction, withWaits, type TransactionHost } from './transaction.js';
 import { databaseDenied, hasAnyOn, isUserStatement } from './users.js';
@@ -387,6 +388,8 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
         return this.set.kill(s, prepared, params);
       case 'explain':
         return runExplain(this, s, prepared, params);
+      case 'table_maintenance':
+        return runTableMaintenance(this, s);
       case 'flush':
         // FLUSH STATUS starts the status figures that are not counters (the commit trace) over.
         if (s.targets.some((t) => t.toLowerCase() === 'status')) this.engine.trace.reset();

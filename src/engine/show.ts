@@ -14,6 +14,7 @@ import {
 } from '../sql/index.js';
 import { bigintColumn, textColumn } from './metadata.js';
 import { mysqlError, noDatabaseSelected, unknownDatabase } from './errors.js';
+import { innodbStatus } from './maintenance.js';
 import type { EngineSession } from './session.js';
 import { exprValue } from './bind.js';
 import { slotValues } from './bind.js';
@@ -287,6 +288,8 @@ export function runShow(
         rows,
       );
     }
+    case 'engine_status':
+      return innodbStatus(session);
     case 'processlist':
       return show(
         [

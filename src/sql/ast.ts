@@ -706,7 +706,8 @@ export type ShowTarget =
   | 'function_status'
   | 'procedure_status'
   | 'count_warnings'
-  | 'count_errors';
+  | 'count_errors'
+  | 'engine_status';
 
 export type ShowFilter =
   | { readonly kind: 'like'; readonly pattern: string }
@@ -737,6 +738,15 @@ export interface Explain {
   readonly statement: Query | Insert | Update | Delete;
   /** FORMAT=JSON, or the traditional table (also for EXTENDED and PARTITIONS). */
   readonly format: 'traditional' | 'json';
+}
+
+/** ANALYZE, CHECK, OPTIMIZE, REPAIR and CHECKSUM TABLE. */
+export interface TableMaintenance {
+  readonly kind: 'table_maintenance';
+  readonly op: 'analyze' | 'check' | 'optimize' | 'repair' | 'checksum';
+  readonly tables: readonly TableName[];
+  /** CHECKSUM TABLE … QUICK (no live checksum: NULL, as InnoDB answers). */
+  readonly quick: boolean;
 }
 
 export interface Kill {
@@ -841,6 +851,7 @@ export type Statement =
   | Show
   | Describe
   | Explain
+  | TableMaintenance
   | Kill
   | CreateUser
   | AlterUser

@@ -8,6 +8,7 @@ import type {
   GrantTarget,
   IsolationLevel,
   Kill,
+  TableMaintenance,
   LockTables,
   SetAssignment,
   SetStatement,
@@ -242,6 +243,12 @@ function parseShowTarget(c: Cursor, show: MutableShow): ShowTarget {
   if (c.acceptWords('FUNCTION', 'STATUS')) return 'function_status';
   if (c.acceptWords('PROCEDURE', 'STATUS')) return 'procedure_status';
   if (c.acceptWord('COUNT')) return parseShowCount(c);
+  if (c.acceptWord('ENGINE')) {
+    // SHOW ENGINE INNODB STATUS (any engine name: there is one).
+    c.name();
+    c.expectWord('STATUS');
+    return 'engine_status';
+  }
   if (c.peek().type === 'word') c.unsupported(`SHOW ${c.peek().upper}`);
   return c.fail();
 }
@@ -328,6 +335,30 @@ function parseExplain(c: Cursor): Explain {
   if (c.isWord('UPDATE')) return { kind: 'explain', statement: parseUpdate(c), format };
   if (c.isWord('DELETE')) return { kind: 'explain', statement: parseDelete(c), format };
   return { kind: 'explain', statement: parseQuery(c), format };
+}
+
+const MAINTENANCE_OPTIONS = ['QUICK', 'FAST', 'MEDIUM', 'EXTENDED', 'CHANGED', 'USE_FRM'];
+
+/** ANALYZE / CHECK / OPTIMIZE / REPAIR / CHECKSUM TABLE t [, …] [options]. */
+export function parseTableMaintenance(c: Cursor): TableMaintenance {
+  const op = c.next().upper.toLowerCase() as TableMaintenance['op'];
+  if (op !== 'check' && op !== 'checksum') c.oneOf(['NO_WRITE_TO_BINLOG', 'LOCAL']);
+  // MariaDB's ANALYZE SELECT … (run and report) is another statement.
+  if (op === 'analyze' && !c.isWord('TABLE') && !c.isWord('TABLES'))
+    c.unsupported('ANALYZE statement');
+  if (!c.acceptWord('TABLE')) c.expectWord('TABLES');
+  const tables = [parseTableName(c)];
+  while (c.acceptOp(',')) tables.push(parseTableName(c));
+  let quick = false;
+  if (op === 'check' && c.acceptWords('FOR', 'UPGRADE'))
+    return { kind: 'table_maintenance', op, tables, quick };
+  if (op === 'analyze' && c.acceptWords('PERSISTENT', 'FOR')) {
+    // PERSISTENT FOR ALL | COLUMNS (…) INDEXES (…): engine-independent statistics, one kind here.
+    while (!c.atEnd() && !c.isOp(';')) c.next();
+  }
+  for (let option = c.oneOf(MAINTENANCE_OPTIONS); option; option = c.oneOf(MAINTENANCE_OPTIONS))
+    if (option === 'QUICK') quick = true;
+  return { kind: 'table_maintenance', op, tables, quick };
 }
 
 export function parseKill(c: Cursor): Kill {

@@ -14,6 +14,7 @@ import {
   parseFlush,
   parseGrant,
   parseKill,
+  parseTableMaintenance,
   parseLockTables,
   parseRevoke,
   parseRollback,
@@ -46,11 +47,6 @@ const UNSUPPORTED_FIRST_WORDS: Readonly<Record<string, string>> = {
   EXECUTE: 'EXECUTE',
   DEALLOCATE: 'DEALLOCATE PREPARE',
   XA: 'XA transactions',
-  ANALYZE: 'ANALYZE TABLE',
-  OPTIMIZE: 'OPTIMIZE TABLE',
-  CHECK: 'CHECK TABLE',
-  REPAIR: 'REPAIR TABLE',
-  CHECKSUM: 'CHECKSUM TABLE',
   HELP: 'HELP',
   INSTALL: 'INSTALL PLUGIN',
   UNINSTALL: 'UNINSTALL PLUGIN',
@@ -124,6 +120,12 @@ function dispatchRare(c: Cursor, t: Token): Statement {
       return parseDescribe(c);
     case 'KILL':
       return parseKill(c);
+    case 'ANALYZE':
+    case 'CHECK':
+    case 'OPTIMIZE':
+    case 'REPAIR':
+    case 'CHECKSUM':
+      return parseTableMaintenance(c);
     case 'GRANT':
       return parseGrant(c);
     case 'REVOKE':

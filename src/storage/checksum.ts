@@ -41,7 +41,7 @@ export async function checksumSnapshot(
   return { tables: digests, total: total.digest('hex'), appliedSeqno: snapshot.seqno };
 }
 
-async function checksumTable(
+export async function checksumTable(
   snapshot: ReadSnapshot,
   info: TableInfo,
   rowsPerYield: number,

@@ -19,7 +19,7 @@ import {
 } from '../codec/index.js';
 import { Applier } from './apply.js';
 import { Capture } from './capture.js';
-import { checksumSnapshot, type ChecksumResult } from './checksum.js';
+import { checksumSnapshot, checksumTable, type ChecksumResult } from './checksum.js';
 import type { ApplyError, OpenError, ReaderError, WriterWaitError } from './errors.js';
 import { WriterLease, type LeaseHost } from './lease.js';
 import { DEFAULT_STORAGE_LIMITS, type StorageLimits } from './limits.js';
@@ -577,6 +577,41 @@ export class Store {
   snapshot(): Result<ReadSnapshot, ReaderError> {
     if (this.closed) return err({ kind: 'closed' });
     return this.readers.snapshot();
+  }
+
+  /**
+   * Gathers SQLite's planner statistics for one table (ANALYZE TABLE): node-local, like InnoDB's
+   * persistent statistics, and never part of a write-set. Waits for the writer as the applier
+   * does; SQLite's error message when it fails.
+   */
+  async analyze(sqliteTable: string): Promise<Result<null, string>> {
+    const grant = await this.queue.acquireApplier('analyze');
+    if (!grant.ok || this.closed) return err('the store is closed');
+    try {
+      this.applierDb.exec(`ANALYZE main."${sqliteTable.replace(/"/g, '""')}"`);
+      return ok(null);
+    } catch (error) {
+      if (!(error instanceof Database.SqliteError)) throw error;
+      return err(`${error.code}: ${error.message}`);
+    } finally {
+      this.queue.release(grant.value);
+    }
+  }
+
+  /**
+   * The logical checksum of one user table (hex SHA-256, as `checksum` gives it per table), on a
+   * reader snapshot; null when the table does not exist there.
+   */
+  async checksumTable(sqliteTable: string): Promise<Result<string | null, ReaderError>> {
+    const snapshot = this.snapshot();
+    if (!snapshot.ok) return snapshot;
+    try {
+      const info = readTableInfo(snapshot.value.connection.db, sqliteTable);
+      if (info === null) return ok(null);
+      return ok(await checksumTable(snapshot.value, info, this.limits.checksumRowsPerYield));
+    } finally {
+      snapshot.value.release();
+    }
   }
 
   /** Logical checksum of all user tables, on a reader snapshot (the node keeps serving). */

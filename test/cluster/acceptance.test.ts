@@ -69,6 +69,15 @@ describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
     await until('equal tables', allEqual);
     const rows = await query<{ n: number }>(nodes[2]!, 'SELECT COUNT(*) AS n FROM acc.t');
     assert.equal(Number(rows[0]!.n), 90);
+    // CHECKSUM TABLE is how an operator compares nodes: the same figure everywhere.
+    const sums = await Promise.all(
+      nodes.map(async (node) => {
+        const [row] = await query<{ Checksum: number }>(node, 'CHECKSUM TABLE acc.t');
+        return row!.Checksum;
+      }),
+    );
+    assert.equal(new Set(sums).size, 1, JSON.stringify(sums));
+    assert.ok(typeof sums[0] === 'number' && sums[0] > 0);
   });
 
   test('the commit trace accounts for sampled commits stage by stage; FLUSH STATUS starts over', async () => {
