@@ -444,4 +444,24 @@ describe('keys in flight', () => {
     assert.equal(await value(root, 'SELECT v FROM t WHERE id = 1'), 10 + sessions.length * rounds);
     assert.equal(await status(root, 'wsrep_local_cert_failures'), certFailures);
   });
+
+  test('a stashed transaction whose row went in flight meanwhile waits at its next statement, then runs again', async () => {
+    const [a, b] = [await connect(), await connect()];
+    const replays = await status(root, 'wsrep_local_replays');
+    await b.query('BEGIN');
+    await b.query('UPDATE t SET v = v + 1 WHERE id = 1');
+    // b waits for its client; a takes the writer (b is stashed), writes the same row and commits,
+    // and its write-set stays in flight.
+    replicator.hold(1);
+    const first = a.query('UPDATE t SET v = v + 10 WHERE id = 1');
+    await until('the first write-set held', () => replicator.heldCount === 1, 5000, 2);
+    const next = b.query('SELECT v FROM t WHERE id = 2');
+    assert.equal(await settlesWithin(next, 200), false, 'the restore waits for the key in flight');
+    replicator.release();
+    await first;
+    await next;
+    await b.query('COMMIT');
+    assert.equal(await value(root, 'SELECT v FROM t WHERE id = 1'), 21);
+    assert.equal(await status(root, 'wsrep_local_replays'), replays + 1);
+  });
 });

@@ -336,3 +336,18 @@ test('a transaction past STASH_ROWS_MAX changed rows keeps the writer between st
   await c1.close();
   await c2.close();
 });
+
+test('a DDL while a transaction is stashed ends it with 1213 at its next statement', async () => {
+  const c1 = await session();
+  const c2 = await session();
+  await run(c1, 'BEGIN');
+  assert.equal((await run(c1, 'UPDATE d.acc SET bal = bal + 1 WHERE id = 1')).kind, 'ok');
+  // The DDL takes the writer (c1 is stashed); c1's statements were translated before it.
+  assert.equal((await run(c2, 'CREATE INDEX by_bal ON d.acc (bal)')).kind, 'ok');
+  const result = await run(c1, 'UPDATE d.acc SET bal = bal + 1 WHERE id = 2');
+  assert.equal(result.kind === 'error' && result.code, 1213);
+  assert.equal(c1.tx, null);
+  assert.equal((await run(c2, 'DROP INDEX by_bal ON d.acc')).kind, 'ok');
+  await c1.close();
+  await c2.close();
+});
