@@ -30,12 +30,7 @@ import { Xoshiro128 } from '../core/prng.js';
 import { index as asIndex, nodeId, type Index, type NodeId, type Term } from '../core/types.js';
 import type { ServerConfig } from '../config/index.js';
 import { parseProviderOptions } from '../config/provider-options.js';
-import {
-  DEFAULT_GCACHE_LIMITS,
-  GCache,
-  describeGCacheError,
-  type GCacheLimits,
-} from '../gcache/index.js';
+import { GCache, describeGCacheError } from '../gcache/index.js';
 import { TlsCredentials } from '../net/tls.js';
 import { Transport } from '../net/transport.js';
 import { resumeInstall } from '../transfer/install.js';
@@ -51,7 +46,7 @@ import { rebuildCertification } from './certification-rebuild.js';
 import { reconcileLocalHistory, type LocalHistory } from './local-history.js';
 import { IstReceiving, istReceiverLines, istSenderLines } from './ist-announce.js';
 import { describeSstMethod } from './sst-method.js';
-import { describeLogLimits } from './gcache-window.js';
+import { describeLogLimits, gcacheLimitsFor } from './gcache-window.js';
 import {
   clusterProtocolVersion,
   describeProtocolVersions,
@@ -204,6 +199,7 @@ export class ClusterNode {
       certMaxLengthDefault,
       applied,
       DEFAULT_WRITE_SET_LIMITS,
+      store.certWindowAfter(asIndex(Math.max(0, applied - certMaxLengthDefault))),
     );
     let node: ClusterNode | null = null;
     const applier = new ClusterApplier(
@@ -360,7 +356,11 @@ export class ClusterNode {
         );
         break;
       case 'needStateTransfer':
-        void this.requestState(event.donor, event.upTo);
+        void this.requestState(
+          event.donor,
+          event.upTo,
+          `IST is not possible: this node has seqno ${this.store.appliedSeqno()} and the leader's gcache (bounded by gcache.size) now holds seqnos from ${event.upTo + 1} on`,
+        );
         break;
       case 'catchUp':
         this.announceIst(event.peer, event.fromIndex, event.toIndex);
@@ -860,18 +860,16 @@ export class ClusterNode {
   }
 
   /**
-   * gcache.size: drop whole segments the log no longer needs, never closer to the applied seqno
-   * than cert.max_length (a restart rebuilds certification from that window).
+   * gcache.size: drop whole segments until the log fits, never past the applied seqno (a restart
+   * replays the log from there). The certification window does not pin the log: the store keeps
+   * its keys with the applied seqno (node/certification-rebuild.ts).
    */
   compactIfNeeded(): void {
-    // A donor ships the certification window from its log: the boundary stays put meanwhile.
+    // A donor ships the log from its copy's seqno on: the boundary stays put meanwhile.
     if (this.donating > 0) return;
-    const keepFrom = this.store.appliedSeqno() - certMaxLengthDefault;
-    if (keepFrom <= 0) return;
-    const point = this.gcache.compactionPoint(
-      asIndex(keepFrom),
-      this.config.provider.gcacheSizeBytes,
-    );
+    const applied = this.store.appliedSeqno();
+    if (applied <= 0) return;
+    const point = this.gcache.compactionPoint(applied, this.config.provider.gcacheSizeBytes);
     if (point !== null && point <= this.raft.log.applied)
       this.driver.step({ type: 'compact', index: point });
   }
@@ -1009,18 +1007,6 @@ export class ClusterNode {
   appliedSeqno(): Index {
     return this.store.appliedSeqno();
   }
-}
-
-/**
- * Compaction drops whole segments, so a segment is an eighth of gcache.size (64 KiB … 64 MiB):
- * the log then stays within about gcache.size plus the certification window.
- */
-function gcacheLimitsFor(gcacheSizeBytes: number): GCacheLimits {
-  const segmentBytes = Math.min(
-    DEFAULT_GCACHE_LIMITS.segmentBytes,
-    Math.max(64 * 1024, Math.floor(gcacheSizeBytes / 8)),
-  );
-  return { ...DEFAULT_GCACHE_LIMITS, segmentBytes };
 }
 
 function sstIncomingPath(config: ServerConfig): string {

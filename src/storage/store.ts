@@ -78,6 +78,12 @@ export interface ApplyItem {
    * restarted node rebuilds its certification index exactly (see docs/design/storage.md).
    */
   readonly certFailed?: boolean;
+  /**
+   * What a passing write-set left in the certification window (its key ids), kept with the
+   * applied seqno for the last cert.max_length seqnos: a restart or a joiner rebuilds the window
+   * from the database, so the gcache need not keep those write-sets (docs/design/storage.md).
+   */
+  readonly certKeys?: readonly string[];
 }
 
 export interface ApplyOutcome {
@@ -109,6 +115,7 @@ export interface StoreCounters {
 const META_TABLE = '_trireme_meta';
 const CATALOG_TABLE = '_trireme_catalog';
 const CERT_FAILED_TABLE = '_trireme_cert_failed';
+const CERT_WINDOW_TABLE = '_trireme_cert_window';
 
 interface MutableCounters {
   bfAborts: number;
@@ -142,6 +149,8 @@ export class Store {
   private readonly sessionBegin: Database.Statement<[], unknown>;
   private readonly certFailedWrite: Database.Statement<[bigint], unknown>;
   private readonly certFailedPurge: Database.Statement<[bigint], unknown>;
+  private readonly certWindowWrite: Database.Statement<[bigint, string], unknown>;
+  private readonly certWindowPurge: Database.Statement<[bigint], unknown>;
 
   /** Opens (creating on first use) the node's database. */
   static open(options: StoreOptions): Result<Store, OpenError> {
@@ -212,6 +221,10 @@ export class Store {
       `INSERT OR IGNORE INTO ${CERT_FAILED_TABLE} (seqno) VALUES (?)`,
     );
     this.certFailedPurge = applierDb.prepare(`DELETE FROM ${CERT_FAILED_TABLE} WHERE seqno < ?`);
+    this.certWindowWrite = applierDb.prepare(
+      `INSERT OR REPLACE INTO ${CERT_WINDOW_TABLE} (seqno, keys) VALUES (?, ?)`,
+    );
+    this.certWindowPurge = applierDb.prepare(`DELETE FROM ${CERT_WINDOW_TABLE} WHERE seqno <= ?`);
     this.seqnoApplied = index(Number(readMeta(applierDb, 'applied_seqno') as bigint));
     this.transactionIdNext = options.transactionIdFirst ?? Date.now() * 1000;
   }
@@ -225,6 +238,20 @@ export class Store {
       .pluck()
       .all(BigInt(after));
     return new Set(rows.map(Number));
+  }
+
+  /** The certification window kept with the applied seqno: seqnos above `after`, oldest first. */
+  certWindowAfter(after: Index): { seqno: number; keys: string[] }[] {
+    const rows = this.applierDb
+      .prepare<[bigint], { seqno: bigint; keys: string }>(
+        `SELECT seqno, keys FROM ${CERT_WINDOW_TABLE} WHERE seqno > ? ORDER BY seqno`,
+      )
+      .safeIntegers(true)
+      .all(BigInt(after));
+    return rows.map((row) => ({
+      seqno: Number(row.seqno),
+      keys: JSON.parse(row.keys) as string[],
+    }));
   }
 
   appliedSeqno(): Index {
@@ -433,6 +460,7 @@ export class Store {
     try {
       for (const item of pending) {
         if (item.certFailed === true) this.certFailedWrite.run(BigInt(item.seqno));
+        if (item.certKeys !== undefined) this.writeCertKeys(item.seqno, item.certKeys);
         if (item.writeSet === null) continue;
         const result = this.applier.apply(item.seqno, item.writeSet);
         if (!result.ok) {
@@ -443,6 +471,7 @@ export class Store {
       }
       this.seqnoWrite.run(BigInt(last.seqno));
       this.certFailedPurge.run(BigInt(last.seqno - this.limits.certFailuresKeep));
+      this.certWindowPurge.run(BigInt(last.seqno - this.limits.certWindowKeep));
       this.commitApplied.run();
     } catch (error) {
       if (this.applierDb.inTransaction) this.rollbackApplied.run();
@@ -469,6 +498,8 @@ export class Store {
     seqno: Index,
     statements: readonly string[],
     catalogUpdate?: CatalogUpdate,
+    /** What the TOI left in the certification window (see ApplyItem.certKeys). */
+    certKeys?: readonly string[],
   ): Promise<Result<ApplyOutcome, ApplyError>> {
     const grant = await this.queue.acquireApplier('toi');
     if (!grant.ok || this.closed) return closedError(seqno);
@@ -477,7 +508,7 @@ export class Store {
         return ok({ applied: 0, skipped: 1, seqnoApplied: this.seqnoApplied });
       }
       assert(seqno === this.seqnoApplied + 1, `TOI must be gap-free: got ${seqno}`);
-      const result = this.toiHolding(seqno, statements, catalogUpdate);
+      const result = this.toiHolding(seqno, statements, catalogUpdate, certKeys);
       this.afterSchemaChange();
       return result;
     } finally {
@@ -489,11 +520,13 @@ export class Store {
     seqno: Index,
     statements: readonly string[],
     catalogUpdate: CatalogUpdate | undefined,
+    certKeys?: readonly string[],
   ): Result<ApplyOutcome, ApplyError> {
     this.begin.run();
     try {
       for (const sql of statements) this.applierDb.exec(sql);
       if (catalogUpdate !== undefined) this.writeCatalog(catalogUpdate);
+      if (certKeys !== undefined) this.writeCertKeys(seqno, certKeys);
       this.seqnoWrite.run(BigInt(seqno));
       this.commitApplied.run();
     } catch (error) {
@@ -510,6 +543,10 @@ export class Store {
     this.seqnoApplied = seqno;
     this.counterValues.toiApplied += 1;
     return ok({ applied: 1, skipped: 0, seqnoApplied: seqno });
+  }
+
+  private writeCertKeys(seqno: Index, keys: readonly string[]): void {
+    if (keys.length > 0) this.certWindowWrite.run(BigInt(seqno), JSON.stringify(keys));
   }
 
   private writeCatalog(update: CatalogUpdate): void {
@@ -644,6 +681,7 @@ function initializeMeta(db: Database.Database): bigint {
      CREATE TABLE IF NOT EXISTS ${META_TABLE} (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
      CREATE TABLE IF NOT EXISTS ${CATALOG_TABLE} (name TEXT PRIMARY KEY, definition TEXT NOT NULL);
      CREATE TABLE IF NOT EXISTS ${CERT_FAILED_TABLE} (seqno INTEGER PRIMARY KEY);
+     CREATE TABLE IF NOT EXISTS ${CERT_WINDOW_TABLE} (seqno INTEGER PRIMARY KEY, keys TEXT NOT NULL);
      INSERT OR IGNORE INTO ${META_TABLE} (key, value) VALUES
        ('format', ${STORE_FORMAT_VERSION}), ('cluster_uuid', NULL), ('applied_seqno', 0),
        ('local_history_from', NULL);
