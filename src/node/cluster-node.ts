@@ -34,7 +34,13 @@ import { GCache, describeGCacheError } from '../gcache/index.js';
 import { TlsCredentials } from '../net/tls.js';
 import { Transport } from '../net/transport.js';
 import { resumeInstall } from '../transfer/install.js';
-import { receiveState, sendState, type StagedState, type SstReceiver } from '../transfer/sst.js';
+import {
+  checkReceivedFormat,
+  receiveState,
+  sendState,
+  type StagedState,
+  type SstReceiver,
+} from '../transfer/sst.js';
 import {
   decodeControl,
   encodeControl,
@@ -45,7 +51,7 @@ import { Store, storePath, type StorageLimits, type UserFunction } from '../stor
 import { rebuildCertification } from './certification-rebuild.js';
 import { reconcileLocalHistory, type LocalHistory } from './local-history.js';
 import { IstReceiving, istReceiverLines, istSenderLines } from './ist-announce.js';
-import { describeSstMethod } from './sst-method.js';
+import { describeSstMethod, isLogicalSstMethod } from './sst-method.js';
 import { describeLogLimits, gcacheLimitsFor } from './gcache-window.js';
 import {
   clusterProtocolVersion,
@@ -652,12 +658,14 @@ export class ClusterNode {
       upTo,
       address: this.reachableAddress(receiver.address, donor),
       method,
+      ...(isLogicalSstMethod(method) ? { logical: true } : {}),
     });
     if (!this.transport.sendControl(donor, request)) void receiver.close();
     const received = await receiver.received;
     await receiver.close();
-    if (!received.ok || this.stopping || this.onStateReceived === null) {
-      const reason = received.ok ? 'the node is stopping' : received.error;
+    const unusable = received.ok ? checkReceivedFormat(received.value.dbPath) : null;
+    if (!received.ok || unusable !== null || this.stopping || this.onStateReceived === null) {
+      const reason = !received.ok ? received.error : (unusable ?? 'the node is stopping');
       this.log('Warning', `WSREP: state transfer from ${donor} failed: ${reason}; will ask again`);
       await rm(sstIncomingPath(this.config), { force: true });
       this.joining = null;
@@ -761,13 +769,22 @@ export class ClusterNode {
       return refuse(`this donor has applied ${this.store.appliedSeqno()}, below ${request.upTo}`);
     this.donating++;
     this.updateState();
-    const path = join(this.config.server.datadir, `sst-donor-${request.nonce}.db`);
+    const logical = request.logical === true;
+    const path = join(
+      this.config.server.datadir,
+      `sst-donor-${request.nonce}.${logical ? 'sql' : 'db'}`,
+    );
     try {
       this.log('Note', `WSREP: Member ${joiner} requested state transfer; this node is the donor`);
-      const method = describeSstMethod(request.method ?? 'mariabackup');
+      const method = describeSstMethod(request.method ?? 'mariabackup', logical);
       this.log('Note', `WSREP_SST: donor ${this.id}, joiner ${joiner}: ${method}`);
-      const copied = await this.store.snapshotTo(path);
+      const startedMs = Date.now();
+      const copied = logical ? await this.store.dumpTo(path) : await this.store.snapshotTo(path);
       if (!copied.ok) return refuse(`cannot copy the database: ${copied.error}`);
+      this.log(
+        'Note',
+        `WSREP_SST: ${logical ? 'dumped the database as SQL statements' : 'copied the database'} at seqno ${copied.value} in ${((Date.now() - startedMs) / 1000).toFixed(1)} s, without blocking`,
+      );
       const window = this.certificationWindow(copied.value);
       if (window === null) return refuse(`the log no longer holds seqno ${copied.value}`);
       const sent = await sendState({
@@ -782,6 +799,7 @@ export class ClusterNode {
           term: window.term,
           boundary: window.boundary,
           entryCount: window.entries.length,
+          format: logical ? 'logical' : 'physical',
         },
         dbPath: path,
         entries: window.entries,

@@ -25,14 +25,27 @@ import { WriterLease, type LeaseHost } from './lease.js';
 import { DEFAULT_STORAGE_LIMITS, type StorageLimits } from './limits.js';
 import { ReaderPool, type ReadSnapshot, type ReaderConnection } from './readers.js';
 import { readAllTables, readTableInfo } from './schema.js';
+import type { LogicalWorkerData, LogicalWorkerResult } from './logical-worker.js';
 import type { SnapshotWorkerData, SnapshotWorkerResult } from './snapshot-worker.js';
 import { StatementCache } from './statement-cache.js';
 import { WriterQueue, type WriterGrant } from './writer-queue.js';
 
 /** The database file's name inside a node's datadir. */
 export const STORE_FILE_NAME = 'trireme.db';
+/**
+ * Test-only: makes this build write and read another storage format, so that tests can run nodes
+ * of two storage formats from one tree (a physical SST between them is refused; a logical one
+ * works). Not for production use.
+ */
+export const storeFormatEnv = 'TRIREME_TEST_STORE_FORMAT';
+
+function testStoreFormat(): bigint | null {
+  const text = process.env[storeFormatEnv];
+  return text !== undefined && /^[1-9]\d{0,5}$/.test(text) ? BigInt(text) : null;
+}
+
 /** Bumped when the internal tables change shape; open refuses a file it does not know. */
-export const STORE_FORMAT_VERSION = 1n;
+export const STORE_FORMAT_VERSION = testStoreFormat() ?? 1n;
 /** Waits on SQLite's own file locks; with the writer lease these are never expected. */
 const SQLITE_BUSY_TIMEOUT_MS = 1000;
 
@@ -112,10 +125,10 @@ export interface StoreCounters {
   readonly toiApplied: number;
 }
 
-const META_TABLE = '_trireme_meta';
-const CATALOG_TABLE = '_trireme_catalog';
-const CERT_FAILED_TABLE = '_trireme_cert_failed';
-const CERT_WINDOW_TABLE = '_trireme_cert_window';
+export const META_TABLE = '_trireme_meta';
+export const CATALOG_TABLE = '_trireme_catalog';
+export const CERT_FAILED_TABLE = '_trireme_cert_failed';
+export const CERT_WINDOW_TABLE = '_trireme_cert_window';
 
 interface MutableCounters {
   bfAborts: number;
@@ -417,6 +430,20 @@ export class Store {
     }
   }
 
+  /**
+   * The database as SQL statements at `path` (a logical SST, wsrep_sst_method=mysqldump), read in
+   * one snapshot in a worker thread, and the applied seqno it holds. Nothing pauses meanwhile.
+   */
+  async dumpTo(path: string): Promise<Result<Index, string>> {
+    if (this.closed) return err('the store is closed');
+    const result = await runLogicalWorker({
+      kind: 'dump',
+      source: this.options.path,
+      target: path,
+    });
+    return result.ok ? ok(index(result.seqno)) : err(result.error);
+  }
+
   /** Brute-force aborts the local transaction holding the writer now; false if there is none. */
   abortLocalNow(): boolean {
     const lease = this.lease;
@@ -675,7 +702,34 @@ function openConnection(
   return db;
 }
 
-function initializeMeta(db: Database.Database): bigint {
+/**
+ * Builds a database of this build's storage format at `target` from a logical dump (see
+ * Store.dumpTo), in a worker thread; resolves with the applied seqno it holds.
+ */
+export async function loadLogicalDump(
+  source: string,
+  target: string,
+): Promise<Result<{ seqno: Index; statements: number }, string>> {
+  const result = await runLogicalWorker({ kind: 'load', source, target });
+  return result.ok
+    ? ok({ seqno: index(result.seqno), statements: result.statements })
+    : err(result.error);
+}
+
+async function runLogicalWorker(data: LogicalWorkerData): Promise<LogicalWorkerResult> {
+  const worker = new Worker(new URL('./logical-worker.js', import.meta.url), { workerData: data });
+  try {
+    const [result] = (await once(worker, 'message')) as [LogicalWorkerResult];
+    return result;
+  } catch (error) {
+    return { ok: false, error: String(error) };
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/** Creates the internal tables and meta keys where missing; returns the file's format. */
+export function initializeMeta(db: Database.Database): bigint {
   db.exec(
     `BEGIN IMMEDIATE;
      CREATE TABLE IF NOT EXISTS ${META_TABLE} (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
@@ -690,7 +744,7 @@ function initializeMeta(db: Database.Database): bigint {
   return readMeta(db, 'format') as bigint;
 }
 
-function readMeta(db: Database.Database, key: string): SqlValue {
+export function readMeta(db: Database.Database, key: string): SqlValue {
   const row = db
     .prepare<[string], SqlValue>(`SELECT value FROM ${META_TABLE} WHERE key = ?`)
     .pluck()
