@@ -193,8 +193,9 @@ async function main(): Promise<void> {
     requested: /State transfer required/,
     copied: /WSREP_SST: (copied the database|dumped the database as SQL)/,
     connected: /WSREP_SST: donor connected/,
-    received: /WSREP_SST: received /,
-    sent: /WSREP_SST: sent /,
+    received: /WSREP_SST: received [\d.]+ MiB \(/,
+    sent: /WSREP_SST: sent [\d.]+ MiB \(/,
+    complete: /WSREP: SST complete/,
     loaded: /WSREP_SST: loaded /,
     installed: /WSREP: installed state/,
   });
@@ -223,7 +224,7 @@ async function main(): Promise<void> {
       .join(' ')}`,
   );
   console.log(
-    `timeline from the joiner's request: donor copied ${at('copied')}, connected ${at('connected')}, received ${at('received')}, loaded ${at('loaded')}, installed ${at('installed')}; the joiner's start to its request ${((requested.atMs - startedAt) / 1000).toFixed(1)} s, to ready ${((readyAt - startedAt) / 1000).toFixed(1)} s`,
+    `timeline from the joiner's request: donor copied ${at('copied')}, connected ${at('connected')}, received ${at('received')}, loaded ${at('loaded')}, verified ${at('complete')}, installed ${at('installed')}; the joiner's start to its request ${((requested.atMs - startedAt) / 1000).toFixed(1)} s, to ready ${((readyAt - startedAt) / 1000).toFixed(1)} s`,
   );
   console.log(`donor:  ${text('copied')}; ${text('sent')}`);
   console.log(

@@ -10,6 +10,8 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
+  readdirSync,
+  statSync,
   writeFileSync,
   renameSync,
 } from 'node:fs';
@@ -144,6 +146,7 @@ export class ClusterNode {
     const target = { storePath: storePath(datadir), gcacheDir: config.cluster.gcacheDir };
     if (await resumeInstall(target))
       log('Note', 'WSREP: finished installing a state received by SST before the last stop');
+    await removeCutTransfers(datadir, log);
     const opened = await GCache.open(config.cluster.gcacheDir, {
       limits: gcacheLimitsFor(config.provider.gcacheSizeBytes),
     });
@@ -1029,6 +1032,23 @@ export class ClusterNode {
 
 function sstIncomingPath(config: ServerConfig): string {
   return join(config.server.datadir, 'sst-incoming.db');
+}
+
+/**
+ * A transfer cut by a kill leaves its files: a donor's copy or dump (`sst-donor-NONCE.db|sql`,
+ * as large as the database) and a joiner's partial state (`sst-incoming.db`, `.sql`). Once an
+ * interrupted install is finished (resumeInstall), nothing uses them: removed at start, and said.
+ */
+async function removeCutTransfers(datadir: string, log: Logger): Promise<void> {
+  const names = readdirSync(datadir).filter((name) =>
+    /^(sst-donor-[0-9a-f-]+\.(db|sql)|sst-incoming\.db(\.sql)?)$/.test(name),
+  );
+  for (const name of names) {
+    const path = join(datadir, name);
+    const mib = (statSync(path).size / (1024 * 1024)).toFixed(1);
+    await rm(path, { force: true });
+    log('Note', `WSREP: removed ${name} (${mib} MiB), left by a state transfer that was cut`);
+  }
 }
 
 /** The [sst] key that names each SST TLS file, where one does (else the socket.ssl_* option). */
