@@ -20,7 +20,13 @@ import type { ApplyItem } from '../storage/index.js';
 
 export type ApplyStep =
   | { readonly kind: 'batch'; readonly items: readonly ApplyItem[] }
-  | { readonly kind: 'toi'; readonly seqno: Index; readonly writeSet: WriteSet };
+  | {
+      readonly kind: 'toi';
+      readonly seqno: Index;
+      readonly writeSet: WriteSet;
+      /** What it left in the certification window, to keep with its seqno. */
+      readonly certKeys: readonly string[] | null;
+    };
 
 export type EntryVerdict =
   | { readonly kind: 'passed'; readonly seqno: Index }
@@ -79,13 +85,18 @@ export function planApply(
       toi: ws.flags.toi ? toiTables(ws) : null,
     });
     if (entry.origin === self) own.set(entry.index, verdictOf(entry.index, verdict));
+    // The window's part of a passing write-set is kept with its seqno: a restart rebuilds the
+    // window from the store, not from the gcache, so gcache.size alone bounds the log.
+    const certKeys = verdict.ok ? certification.recordedAt(entry.index) : null;
     if (!verdict.ok) {
       items.push({ seqno: entry.index, writeSet: null, certFailed: true });
     } else if (ws.flags.toi) {
       flush();
-      steps.push({ kind: 'toi', seqno: entry.index, writeSet: ws });
-    } else {
+      steps.push({ kind: 'toi', seqno: entry.index, writeSet: ws, certKeys });
+    } else if (certKeys === null) {
       items.push({ seqno: entry.index, writeSet: ws });
+    } else {
+      items.push({ seqno: entry.index, writeSet: ws, certKeys });
     }
   }
   flush();
@@ -93,7 +104,7 @@ export function planApply(
 }
 
 /** The tables a TOI write-set changes: its keys name them; without keys, its whole databases. */
-function toiTables(ws: WriteSet): TableRef[] {
+export function toiTables(ws: WriteSet): TableRef[] {
   if (ws.keys.length > 0) {
     return ws.keys.map((k) => ({ database: k.database, table: k.table === '' ? null : k.table }));
   }

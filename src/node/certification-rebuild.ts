@@ -1,12 +1,21 @@
-// After a restart the certification index is rebuilt from the log: the entries of the last
-// cert.max_length seqnos (kept in the gcache) replayed with the verdicts they got, which are the
-// passes except the failures the store recorded with the applied seqno. The rebuilt index then
-// reaches the verdicts every other node reaches. See docs/design/certification.md.
+// After a restart (or on a received state) the certification index is rebuilt from what the
+// store kept with the applied seqno: the window's key ids of every passing write-set of the last
+// cert.max_length seqnos (`_trireme_cert_window`, written in the same SQLite transactions as the
+// rows). A store written before that table existed has none for its older seqnos: those come from
+// the log entries still in the gcache, replayed with the verdicts they got (the passes except the
+// failures the store recorded). The rebuilt index then reaches the verdicts every other node
+// reaches, and the gcache need not keep the window. See docs/design/certification.md.
 import { decodeWriteSet, type WriteSetLimits } from '../codec/index.js';
-import { CertificationIndex } from '../core/certification/certification.js';
+import { CertificationIndex, windowKeysOf } from '../core/certification/certification.js';
 import type { Entry } from '../core/consensus/types.js';
 import type { Index } from '../core/types.js';
 import { index as asIndex } from '../core/types.js';
+import { toiTables } from './apply-plan.js';
+
+export interface KeptWindowItem {
+  readonly seqno: number;
+  readonly keys: readonly string[];
+}
 
 export function rebuildCertification(
   window: readonly Entry[],
@@ -14,36 +23,28 @@ export function rebuildCertification(
   lengthMax: number,
   applied: Index,
   limits: WriteSetLimits,
+  kept: readonly KeptWindowItem[] = [],
 ): CertificationIndex {
-  const usable = window.filter((e) => e.index <= applied);
-  const first = usable[0];
-  const last = usable[usable.length - 1];
-  // Without the entries up to the applied seqno there is nothing to rebuild from.
-  if (first === undefined || last?.index !== applied)
-    return new CertificationIndex(lengthMax, applied);
-  const start = asIndex(first.index - 1);
-  const index = new CertificationIndex(lengthMax, start);
-  for (const entry of usable) {
-    const decoded = entry.kind === 'normal' ? decodeWriteSet(entry.data, limits) : null;
-    if (decoded === null || !decoded.ok) {
-      index.replay(
-        { seqno: entry.index, snapshot: asIndex(entry.index - 1), keys: [], toi: null },
-        true,
-      );
-      continue;
-    }
+  const horizon = applied - lengthMax;
+  const items = new Map<number, readonly string[]>();
+  for (const item of kept)
+    if (item.seqno > horizon && item.seqno <= applied) items.set(item.seqno, item.keys);
+  for (const entry of window) {
+    if (entry.index <= horizon || entry.index > applied || items.has(entry.index)) continue;
+    if (failed.has(entry.index) || entry.kind !== 'normal') continue;
+    const decoded = decodeWriteSet(entry.data, limits);
+    if (!decoded.ok) continue;
     const ws = decoded.value;
-    index.replay(
-      {
-        seqno: entry.index,
-        snapshot: asIndex(Math.min(ws.seqnoSnapshot, entry.index - 1)),
-        keys: ws.keys,
-        toi: ws.flags.toi
-          ? ws.statements.map((s) => ({ database: s.database, table: null }))
-          : null,
-      },
-      !failed.has(entry.index),
-    );
+    const keys = windowKeysOf({
+      seqno: entry.index,
+      snapshot: asIndex(Math.min(ws.seqnoSnapshot, entry.index - 1)),
+      keys: ws.keys,
+      toi: ws.flags.toi ? toiTables(ws) : null,
+    });
+    items.set(entry.index, keys);
   }
-  return index;
+  const ordered = [...items.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([seqno, keys]) => ({ seqno, keys }));
+  return CertificationIndex.restore(lengthMax, applied, ordered);
 }

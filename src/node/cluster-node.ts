@@ -10,6 +10,8 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
+  readdirSync,
+  statSync,
   writeFileSync,
   renameSync,
 } from 'node:fs';
@@ -30,16 +32,17 @@ import { Xoshiro128 } from '../core/prng.js';
 import { index as asIndex, nodeId, type Index, type NodeId, type Term } from '../core/types.js';
 import type { ServerConfig } from '../config/index.js';
 import { parseProviderOptions } from '../config/provider-options.js';
-import {
-  DEFAULT_GCACHE_LIMITS,
-  GCache,
-  describeGCacheError,
-  type GCacheLimits,
-} from '../gcache/index.js';
+import { GCache, describeGCacheError } from '../gcache/index.js';
 import { TlsCredentials } from '../net/tls.js';
 import { Transport } from '../net/transport.js';
 import { resumeInstall } from '../transfer/install.js';
-import { receiveState, sendState, type StagedState, type SstReceiver } from '../transfer/sst.js';
+import {
+  checkReceivedFormat,
+  receiveState,
+  sendState,
+  type StagedState,
+  type SstReceiver,
+} from '../transfer/sst.js';
 import {
   decodeControl,
   encodeControl,
@@ -50,8 +53,8 @@ import { Store, storePath, type StorageLimits, type UserFunction } from '../stor
 import { rebuildCertification } from './certification-rebuild.js';
 import { reconcileLocalHistory, type LocalHistory } from './local-history.js';
 import { IstReceiving, istReceiverLines, istSenderLines } from './ist-announce.js';
-import { describeSstMethod } from './sst-method.js';
-import { describeLogLimits } from './gcache-window.js';
+import { describeSstMethod, isLogicalSstMethod } from './sst-method.js';
+import { describeLogLimits, gcacheLimitsFor } from './gcache-window.js';
 import {
   clusterProtocolVersion,
   describeProtocolVersions,
@@ -143,6 +146,7 @@ export class ClusterNode {
     const target = { storePath: storePath(datadir), gcacheDir: config.cluster.gcacheDir };
     if (await resumeInstall(target))
       log('Note', 'WSREP: finished installing a state received by SST before the last stop');
+    await removeCutTransfers(datadir, log);
     const opened = await GCache.open(config.cluster.gcacheDir, {
       limits: gcacheLimitsFor(config.provider.gcacheSizeBytes),
     });
@@ -204,6 +208,7 @@ export class ClusterNode {
       certMaxLengthDefault,
       applied,
       DEFAULT_WRITE_SET_LIMITS,
+      store.certWindowAfter(asIndex(Math.max(0, applied - certMaxLengthDefault))),
     );
     let node: ClusterNode | null = null;
     const applier = new ClusterApplier(
@@ -360,7 +365,11 @@ export class ClusterNode {
         );
         break;
       case 'needStateTransfer':
-        void this.requestState(event.donor, event.upTo);
+        void this.requestState(
+          event.donor,
+          event.upTo,
+          `IST is not possible: this node has seqno ${this.store.appliedSeqno()} and the leader's gcache (bounded by gcache.size) now holds seqnos from ${event.upTo + 1} on`,
+        );
         break;
       case 'catchUp':
         this.announceIst(event.peer, event.fromIndex, event.toIndex);
@@ -652,12 +661,14 @@ export class ClusterNode {
       upTo,
       address: this.reachableAddress(receiver.address, donor),
       method,
+      ...(isLogicalSstMethod(method) ? { logical: true } : {}),
     });
     if (!this.transport.sendControl(donor, request)) void receiver.close();
     const received = await receiver.received;
     await receiver.close();
-    if (!received.ok || this.stopping || this.onStateReceived === null) {
-      const reason = received.ok ? 'the node is stopping' : received.error;
+    const unusable = received.ok ? checkReceivedFormat(received.value.dbPath) : null;
+    if (!received.ok || unusable !== null || this.stopping || this.onStateReceived === null) {
+      const reason = !received.ok ? received.error : (unusable ?? 'the node is stopping');
       this.log('Warning', `WSREP: state transfer from ${donor} failed: ${reason}; will ask again`);
       await rm(sstIncomingPath(this.config), { force: true });
       this.joining = null;
@@ -761,13 +772,22 @@ export class ClusterNode {
       return refuse(`this donor has applied ${this.store.appliedSeqno()}, below ${request.upTo}`);
     this.donating++;
     this.updateState();
-    const path = join(this.config.server.datadir, `sst-donor-${request.nonce}.db`);
+    const logical = request.logical === true;
+    const path = join(
+      this.config.server.datadir,
+      `sst-donor-${request.nonce}.${logical ? 'sql' : 'db'}`,
+    );
     try {
       this.log('Note', `WSREP: Member ${joiner} requested state transfer; this node is the donor`);
-      const method = describeSstMethod(request.method ?? 'mariabackup');
+      const method = describeSstMethod(request.method ?? 'mariabackup', logical);
       this.log('Note', `WSREP_SST: donor ${this.id}, joiner ${joiner}: ${method}`);
-      const copied = await this.store.snapshotTo(path);
+      const startedMs = Date.now();
+      const copied = logical ? await this.store.dumpTo(path) : await this.store.snapshotTo(path);
       if (!copied.ok) return refuse(`cannot copy the database: ${copied.error}`);
+      this.log(
+        'Note',
+        `WSREP_SST: ${logical ? 'dumped the database as SQL statements' : 'copied the database'} at seqno ${copied.value} in ${((Date.now() - startedMs) / 1000).toFixed(1)} s, without blocking`,
+      );
       const window = this.certificationWindow(copied.value);
       if (window === null) return refuse(`the log no longer holds seqno ${copied.value}`);
       const sent = await sendState({
@@ -782,6 +802,7 @@ export class ClusterNode {
           term: window.term,
           boundary: window.boundary,
           entryCount: window.entries.length,
+          format: logical ? 'logical' : 'physical',
         },
         dbPath: path,
         entries: window.entries,
@@ -860,18 +881,16 @@ export class ClusterNode {
   }
 
   /**
-   * gcache.size: drop whole segments the log no longer needs, never closer to the applied seqno
-   * than cert.max_length (a restart rebuilds certification from that window).
+   * gcache.size: drop whole segments until the log fits, never past the applied seqno (a restart
+   * replays the log from there). The certification window does not pin the log: the store keeps
+   * its keys with the applied seqno (node/certification-rebuild.ts).
    */
   compactIfNeeded(): void {
-    // A donor ships the certification window from its log: the boundary stays put meanwhile.
+    // A donor ships the log from its copy's seqno on: the boundary stays put meanwhile.
     if (this.donating > 0) return;
-    const keepFrom = this.store.appliedSeqno() - certMaxLengthDefault;
-    if (keepFrom <= 0) return;
-    const point = this.gcache.compactionPoint(
-      asIndex(keepFrom),
-      this.config.provider.gcacheSizeBytes,
-    );
+    const applied = this.store.appliedSeqno();
+    if (applied <= 0) return;
+    const point = this.gcache.compactionPoint(applied, this.config.provider.gcacheSizeBytes);
     if (point !== null && point <= this.raft.log.applied)
       this.driver.step({ type: 'compact', index: point });
   }
@@ -1016,20 +1035,25 @@ export class ClusterNode {
   }
 }
 
-/**
- * Compaction drops whole segments, so a segment is an eighth of gcache.size (64 KiB … 64 MiB):
- * the log then stays within about gcache.size plus the certification window.
- */
-function gcacheLimitsFor(gcacheSizeBytes: number): GCacheLimits {
-  const segmentBytes = Math.min(
-    DEFAULT_GCACHE_LIMITS.segmentBytes,
-    Math.max(64 * 1024, Math.floor(gcacheSizeBytes / 8)),
-  );
-  return { ...DEFAULT_GCACHE_LIMITS, segmentBytes };
-}
-
 function sstIncomingPath(config: ServerConfig): string {
   return join(config.server.datadir, 'sst-incoming.db');
+}
+
+/**
+ * A transfer cut by a kill leaves its files: a donor's copy or dump (`sst-donor-NONCE.db|sql`,
+ * as large as the database) and a joiner's partial state (`sst-incoming.db`, `.sql`). Once an
+ * interrupted install is finished (resumeInstall), nothing uses them: removed at start, and said.
+ */
+async function removeCutTransfers(datadir: string, log: Logger): Promise<void> {
+  const names = readdirSync(datadir).filter((name) =>
+    /^(sst-donor-[0-9a-f-]+\.(db|sql)|sst-incoming\.db(\.sql)?)$/.test(name),
+  );
+  for (const name of names) {
+    const path = join(datadir, name);
+    const mib = (statSync(path).size / (1024 * 1024)).toFixed(1);
+    await rm(path, { force: true });
+    log('Note', `WSREP: removed ${name} (${mib} MiB), left by a state transfer that was cut`);
+  }
 }
 
 /** The [sst] key that names each SST TLS file, where one does (else the socket.ssl_* option). */

@@ -71,14 +71,18 @@ export class ClusterApplier implements CommittedSink {
           if (!result.ok) return this.fail(describeApplyError(result.error));
         }
       } else {
-        await this.applyToi(step.seqno, step.writeSet);
+        await this.applyToi(step.seqno, step.writeSet, step.certKeys);
       }
     }
     if (plan.fatal !== null) this.fail(`entry ${plan.fatal.seqno}: ${JSON.stringify(plan.fatal)}`);
   }
 
-  private async applyToi(seqno: Index, ws: WriteSet): Promise<void> {
-    const applied = await applyToiWriteSet(this.store, this.translator, seqno, ws);
+  private async applyToi(
+    seqno: Index,
+    ws: WriteSet,
+    certKeys: readonly string[] | null,
+  ): Promise<void> {
+    const applied = await applyToiWriteSet(this.store, this.translator, seqno, ws, certKeys);
     if (applied.kind === 'fatal') return this.fail(applied.reason);
     // A failed TOI was skipped on every node alike; its origin's client gets the error.
     if (applied.kind === 'failed' && ws.originNodeId === this.self)

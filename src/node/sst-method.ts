@@ -1,14 +1,29 @@
 // wsrep_sst_method named in the logs of both sides, with what trireme runs for it. Galera runs a
-// script per method (wsrep_sst_mariabackup, wsrep_sst_rsync, wsrep_sst_mysqldump); trireme runs
-// one built-in physical copy: a consistent snapshot of the database file taken on a worker
-// thread (the donor goes on serving and applying) and the certification window, over mutual TLS.
+// script per method (wsrep_sst_mariabackup, wsrep_sst_rsync, wsrep_sst_mysqldump); trireme has
+// two built-in transfers, both over mutual TLS and neither blocking the donor:
+// - physical (mariabackup, rsync): a consistent snapshot of the database file, taken on a
+//   worker thread while the donor goes on serving and applying;
+// - logical (mysqldump): the database as SQL statements, schema and rows, written from one read
+//   snapshot on a worker thread and loaded by the joiner into a database of its own storage
+//   format, so it works between builds whose storage formats differ.
+// Both carry the certification window (in the database) and the log entries the donor holds.
 
 const physical =
-  "trireme's physical copy: a consistent snapshot of the database file, taken without blocking the donor, and the certification window, over mutual TLS";
+  "trireme's physical copy: a consistent snapshot of the database file, taken without blocking the donor, with the log entries it holds, over mutual TLS";
+const logical =
+  "trireme's logical transfer: SQL statements (schema and rows) written from one snapshot without blocking the donor and loaded by the joiner into a database of its own storage format, with the log entries the donor holds, over mutual TLS";
 
-/** One line: the method and what runs for it. */
-export function describeSstMethod(method: string): string {
-  if (method === 'mysqldump')
-    return `method mysqldump (logical, requested): a logical transfer is not built yet, so this runs ${physical}`;
-  return `method ${method}: ${physical}`;
+/** Whether the method asks for a logical transfer (SQL statements). */
+export function isLogicalSstMethod(method: string): boolean {
+  return method === 'mysqldump';
+}
+
+/** One line: the method and what runs for it (a joiner too old to load SQL gets a file copy). */
+export function describeSstMethod(
+  method: string,
+  runsLogical = isLogicalSstMethod(method),
+): string {
+  if (isLogicalSstMethod(method) && !runsLogical)
+    return `method ${method}, but the joiner cannot load SQL statements, so this runs ${physical}`;
+  return `method ${method}: ${runsLogical ? logical : physical}`;
 }

@@ -34,7 +34,10 @@ export async function applyToiWriteSet(
   translator: ToiTranslator | null,
   seqno: Index,
   writeSet: WriteSet,
+  /** What the TOI left in the certification window, kept with its seqno whether it runs or not. */
+  certKeys: readonly string[] | null = null,
 ): Promise<ToiApplied> {
+  const keys = certKeys ?? undefined;
   const translated =
     translator === null
       ? ({
@@ -44,20 +47,27 @@ export async function applyToiWriteSet(
           message: 'this node cannot run DDL yet',
         } as const)
       : translator.translate(seqno, writeSet.statements);
-  if (!translated.ok) return skip(store, seqno, translated);
-  const result = await store.applyToi(seqno, translated.sqlite, translated.catalog);
+  if (!translated.ok) return skip(store, seqno, translated, keys);
+  const result = await store.applyToi(seqno, translated.sqlite, translated.catalog, keys);
   if (result.ok) {
     translator!.applied(seqno);
     return { kind: 'committed' };
   }
   const error = result.error;
   if (error.kind === 'ddl_failed' && refusedAlike(error.code))
-    return skip(store, seqno, translator!.refused(seqno, error.code, error.message));
+    return skip(store, seqno, translator!.refused(seqno, error.code, error.message), keys);
   return { kind: 'fatal', reason: describeApplyError(error) };
 }
 
-async function skip(store: Store, seqno: Index, failure: DdlFailure): Promise<ToiApplied> {
-  const skipped = await store.applyBatch([{ seqno, writeSet: null }]);
+async function skip(
+  store: Store,
+  seqno: Index,
+  failure: DdlFailure,
+  certKeys: readonly string[] | undefined,
+): Promise<ToiApplied> {
+  const item =
+    certKeys === undefined ? { seqno, writeSet: null } : { seqno, writeSet: null, certKeys };
+  const skipped = await store.applyBatch([item]);
   if (!skipped.ok) return { kind: 'fatal', reason: describeApplyError(skipped.error) };
   return {
     kind: 'failed',

@@ -18,6 +18,8 @@ export {
   STORE_FILE_NAME,
   STORE_FORMAT_VERSION,
   Store,
+  loadLogicalDump,
+  storeFormatEnv,
   storePath,
   type ApplyItem,
   type ApplyOutcome,
@@ -28,3 +30,4 @@ export {
   type UserAggregate,
   type UserFunction,
 } from './store.js';
+export { readStoreFormat } from './logical-dump.js';

@@ -29,6 +29,8 @@ export interface StorageLimits {
   readonly checksumRowsPerYield: number;
   /** How many seqnos back failed certifications are remembered (at least cert.max_length). */
   readonly certFailuresKeep: number;
+  /** How many seqnos back the certification window's keys are kept (at least cert.max_length). */
+  readonly certWindowKeep: number;
 }
 
 export const DEFAULT_STORAGE_LIMITS: StorageLimits = Object.freeze({
@@ -42,6 +44,7 @@ export const DEFAULT_STORAGE_LIMITS: StorageLimits = Object.freeze({
   writerWaitersMax: 10_000,
   statementCacheMax: 512,
   certFailuresKeep: 65_536,
+  certWindowKeep: 16_384,
   checksumRowsPerYield: 10_000,
 });
 

@@ -26,14 +26,27 @@ import { DEFAULT_STORAGE_LIMITS, type StorageLimits } from './limits.js';
 import { ReaderPool, type ReadSnapshot, type ReaderConnection } from './readers.js';
 import { Restorer } from './restore.js';
 import { readAllTables, readTableInfo } from './schema.js';
+import type { LogicalWorkerData, LogicalWorkerResult } from './logical-worker.js';
 import type { SnapshotWorkerData, SnapshotWorkerResult } from './snapshot-worker.js';
 import { StatementCache } from './statement-cache.js';
 import { WriterQueue, type WriterGrant } from './writer-queue.js';
 
 /** The database file's name inside a node's datadir. */
 export const STORE_FILE_NAME = 'trireme.db';
+/**
+ * Test-only: makes this build write and read another storage format, so that tests can run nodes
+ * of two storage formats from one tree (a physical SST between them is refused; a logical one
+ * works). Not for production use.
+ */
+export const storeFormatEnv = 'TRIREME_TEST_STORE_FORMAT';
+
+function testStoreFormat(): bigint | null {
+  const text = process.env[storeFormatEnv];
+  return text !== undefined && /^[1-9]\d{0,5}$/.test(text) ? BigInt(text) : null;
+}
+
 /** Bumped when the internal tables change shape; open refuses a file it does not know. */
-export const STORE_FORMAT_VERSION = 1n;
+export const STORE_FORMAT_VERSION = testStoreFormat() ?? 1n;
 /** Waits on SQLite's own file locks; with the writer lease these are never expected. */
 const SQLITE_BUSY_TIMEOUT_MS = 1000;
 
@@ -79,6 +92,12 @@ export interface ApplyItem {
    * restarted node rebuilds its certification index exactly (see docs/design/storage.md).
    */
   readonly certFailed?: boolean;
+  /**
+   * What a passing write-set left in the certification window (its key ids), kept with the
+   * applied seqno for the last cert.max_length seqnos: a restart or a joiner rebuilds the window
+   * from the database, so the gcache need not keep those write-sets (docs/design/storage.md).
+   */
+  readonly certKeys?: readonly string[];
 }
 
 export interface ApplyOutcome {
@@ -111,9 +130,10 @@ export interface StoreCounters {
   readonly restores: number;
 }
 
-const META_TABLE = '_trireme_meta';
-const CATALOG_TABLE = '_trireme_catalog';
-const CERT_FAILED_TABLE = '_trireme_cert_failed';
+export const META_TABLE = '_trireme_meta';
+export const CATALOG_TABLE = '_trireme_catalog';
+export const CERT_FAILED_TABLE = '_trireme_cert_failed';
+export const CERT_WINDOW_TABLE = '_trireme_cert_window';
 
 interface MutableCounters {
   bfAborts: number;
@@ -152,6 +172,8 @@ export class Store {
   private readonly sessionBegin: Database.Statement<[], unknown>;
   private readonly certFailedWrite: Database.Statement<[bigint], unknown>;
   private readonly certFailedPurge: Database.Statement<[bigint], unknown>;
+  private readonly certWindowWrite: Database.Statement<[bigint, string], unknown>;
+  private readonly certWindowPurge: Database.Statement<[bigint], unknown>;
 
   /** Opens (creating on first use) the node's database. */
   static open(options: StoreOptions): Result<Store, OpenError> {
@@ -230,6 +252,10 @@ export class Store {
       `INSERT OR IGNORE INTO ${CERT_FAILED_TABLE} (seqno) VALUES (?)`,
     );
     this.certFailedPurge = applierDb.prepare(`DELETE FROM ${CERT_FAILED_TABLE} WHERE seqno < ?`);
+    this.certWindowWrite = applierDb.prepare(
+      `INSERT OR REPLACE INTO ${CERT_WINDOW_TABLE} (seqno, keys) VALUES (?, ?)`,
+    );
+    this.certWindowPurge = applierDb.prepare(`DELETE FROM ${CERT_WINDOW_TABLE} WHERE seqno <= ?`);
     this.seqnoApplied = index(Number(readMeta(applierDb, 'applied_seqno') as bigint));
     this.transactionIdNext = options.transactionIdFirst ?? Date.now() * 1000;
   }
@@ -243,6 +269,20 @@ export class Store {
       .pluck()
       .all(BigInt(after));
     return new Set(rows.map(Number));
+  }
+
+  /** The certification window kept with the applied seqno: seqnos above `after`, oldest first. */
+  certWindowAfter(after: Index): { seqno: number; keys: string[] }[] {
+    const rows = this.applierDb
+      .prepare<[bigint], { seqno: bigint; keys: string }>(
+        `SELECT seqno, keys FROM ${CERT_WINDOW_TABLE} WHERE seqno > ? ORDER BY seqno`,
+      )
+      .safeIntegers(true)
+      .all(BigInt(after));
+    return rows.map((row) => ({
+      seqno: Number(row.seqno),
+      keys: JSON.parse(row.keys) as string[],
+    }));
   }
 
   appliedSeqno(): Index {
@@ -408,6 +448,20 @@ export class Store {
     }
   }
 
+  /**
+   * The database as SQL statements at `path` (a logical SST, wsrep_sst_method=mysqldump), read in
+   * one snapshot in a worker thread, and the applied seqno it holds. Nothing pauses meanwhile.
+   */
+  async dumpTo(path: string): Promise<Result<Index, string>> {
+    if (this.closed) return err('the store is closed');
+    const result = await runLogicalWorker({
+      kind: 'dump',
+      source: this.options.path,
+      target: path,
+    });
+    return result.ok ? ok(index(result.seqno)) : err(result.error);
+  }
+
   /** Brute-force aborts the local transaction holding the writer now; false if there is none. */
   abortLocalNow(): boolean {
     const lease = this.lease;
@@ -451,6 +505,7 @@ export class Store {
     try {
       for (const item of pending) {
         if (item.certFailed === true) this.certFailedWrite.run(BigInt(item.seqno));
+        if (item.certKeys !== undefined) this.writeCertKeys(item.seqno, item.certKeys);
         if (item.writeSet === null) continue;
         const result = this.applier.apply(item.seqno, item.writeSet);
         if (!result.ok) {
@@ -461,6 +516,7 @@ export class Store {
       }
       this.seqnoWrite.run(BigInt(last.seqno));
       this.certFailedPurge.run(BigInt(last.seqno - this.limits.certFailuresKeep));
+      this.certWindowPurge.run(BigInt(last.seqno - this.limits.certWindowKeep));
       this.commitApplied.run();
     } catch (error) {
       if (this.applierDb.inTransaction) this.rollbackApplied.run();
@@ -487,6 +543,8 @@ export class Store {
     seqno: Index,
     statements: readonly string[],
     catalogUpdate?: CatalogUpdate,
+    /** What the TOI left in the certification window (see ApplyItem.certKeys). */
+    certKeys?: readonly string[],
   ): Promise<Result<ApplyOutcome, ApplyError>> {
     const grant = await this.queue.acquireApplier('toi');
     if (!grant.ok || this.closed) return closedError(seqno);
@@ -495,7 +553,7 @@ export class Store {
         return ok({ applied: 0, skipped: 1, seqnoApplied: this.seqnoApplied });
       }
       assert(seqno === this.seqnoApplied + 1, `TOI must be gap-free: got ${seqno}`);
-      const result = this.toiHolding(seqno, statements, catalogUpdate);
+      const result = this.toiHolding(seqno, statements, catalogUpdate, certKeys);
       this.afterSchemaChange();
       return result;
     } finally {
@@ -507,11 +565,13 @@ export class Store {
     seqno: Index,
     statements: readonly string[],
     catalogUpdate: CatalogUpdate | undefined,
+    certKeys?: readonly string[],
   ): Result<ApplyOutcome, ApplyError> {
     this.begin.run();
     try {
       for (const sql of statements) this.applierDb.exec(sql);
       if (catalogUpdate !== undefined) this.writeCatalog(catalogUpdate);
+      if (certKeys !== undefined) this.writeCertKeys(seqno, certKeys);
       this.seqnoWrite.run(BigInt(seqno));
       this.commitApplied.run();
     } catch (error) {
@@ -528,6 +588,10 @@ export class Store {
     this.seqnoApplied = seqno;
     this.counterValues.toiApplied += 1;
     return ok({ applied: 1, skipped: 0, seqnoApplied: seqno });
+  }
+
+  private writeCertKeys(seqno: Index, keys: readonly string[]): void {
+    if (keys.length > 0) this.certWindowWrite.run(BigInt(seqno), JSON.stringify(keys));
   }
 
   private writeCatalog(update: CatalogUpdate): void {
@@ -701,12 +765,40 @@ function openConnection(
   return db;
 }
 
-function initializeMeta(db: Database.Database): bigint {
+/**
+ * Builds a database of this build's storage format at `target` from a logical dump (see
+ * Store.dumpTo), in a worker thread; resolves with the applied seqno it holds.
+ */
+export async function loadLogicalDump(
+  source: string,
+  target: string,
+): Promise<Result<{ seqno: Index; statements: number }, string>> {
+  const result = await runLogicalWorker({ kind: 'load', source, target });
+  return result.ok
+    ? ok({ seqno: index(result.seqno), statements: result.statements })
+    : err(result.error);
+}
+
+async function runLogicalWorker(data: LogicalWorkerData): Promise<LogicalWorkerResult> {
+  const worker = new Worker(new URL('./logical-worker.js', import.meta.url), { workerData: data });
+  try {
+    const [result] = (await once(worker, 'message')) as [LogicalWorkerResult];
+    return result;
+  } catch (error) {
+    return { ok: false, error: String(error) };
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/** Creates the internal tables and meta keys where missing; returns the file's format. */
+export function initializeMeta(db: Database.Database): bigint {
   db.exec(
     `BEGIN IMMEDIATE;
      CREATE TABLE IF NOT EXISTS ${META_TABLE} (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
      CREATE TABLE IF NOT EXISTS ${CATALOG_TABLE} (name TEXT PRIMARY KEY, definition TEXT NOT NULL);
      CREATE TABLE IF NOT EXISTS ${CERT_FAILED_TABLE} (seqno INTEGER PRIMARY KEY);
+     CREATE TABLE IF NOT EXISTS ${CERT_WINDOW_TABLE} (seqno INTEGER PRIMARY KEY, keys TEXT NOT NULL);
      INSERT OR IGNORE INTO ${META_TABLE} (key, value) VALUES
        ('format', ${STORE_FORMAT_VERSION}), ('cluster_uuid', NULL), ('applied_seqno', 0),
        ('local_history_from', NULL);
@@ -715,7 +807,7 @@ function initializeMeta(db: Database.Database): bigint {
   return readMeta(db, 'format') as bigint;
 }
 
-function readMeta(db: Database.Database, key: string): SqlValue {
+export function readMeta(db: Database.Database, key: string): SqlValue {
   const row = db
     .prepare<[string], SqlValue>(`SELECT value FROM ${META_TABLE} WHERE key = ?`)
     .pluck()

@@ -5,8 +5,9 @@
 //   {"type":"sst_request","nonce":…,"upTo":…,"address":"host:port"}
 // and the donor answers a refusal the same way ({"type":"sst_refused","nonce":…,"reason":…}) or
 // dials the address (mutual TLS, as the replication channel) and sends frames (codec/frame.ts):
-//   header  JSON: nonce, donor, state UUID, index, term, boundary, dbBytes, entryCount
-//   db      raw bytes of the SQLite file, in order, each at most sstChunkBytes
+//   header  JSON: nonce, donor, state UUID, index, term, boundary, dbBytes, entryCount, format
+//   db      raw bytes of the SQLite file (format physical) or of the SQL dump (format logical,
+//           storage/logical-dump.ts), in order, each at most sstChunkBytes
 //   entry   one consensus log entry (codec/consensus.ts), boundary.index+1 … index in order
 //   end     JSON: the SHA-256 of the database bytes
 import { decodeBoundary, encodeBoundary } from '../codec/consensus.js';
@@ -35,6 +36,8 @@ export interface SstRequest {
   readonly address: string;
   /** The joiner's wsrep_sst_method, so that both logs name it (absent from older joiners). */
   readonly method?: string;
+  /** The joiner asks for SQL statements (mysqldump) and can load them (absent: a file copy). */
+  readonly logical?: boolean;
 }
 
 export interface SstRefused {
@@ -76,6 +79,11 @@ export interface SstHeader {
   readonly boundary: Boundary;
   readonly dbBytes: number;
   readonly entryCount: number;
+  /**
+   * What the `db` frames carry: the database file (physical, absent from older donors), or a
+   * logical dump, SQL statements the joiner loads into a database of its own storage format.
+   */
+  readonly format?: 'physical' | 'logical';
 }
 
 export function encodeControl(message: ControlMessage): Uint8Array {
@@ -101,7 +109,9 @@ export function decodeControl(payload: Uint8Array): Result<ControlMessage, strin
       const method = text('method');
       if (method === null) return ok({ type: 'sst_request', nonce, address, upTo });
       if (!/^[a-z][a-z0-9_-]{0,31}$/.test(method)) return err('sst_request: bad method');
-      return ok({ type: 'sst_request', nonce, address, upTo, method });
+      if (value['logical'] !== true)
+        return ok({ type: 'sst_request', nonce, address, upTo, method });
+      return ok({ type: 'sst_request', nonce, address, upTo, method, logical: true });
     }
     case 'sst_refused': {
       const nonce = text('nonce');
@@ -137,7 +147,9 @@ export function encodeHeader(header: SstHeader): Uint8Array {
 export function decodeHeader(payload: Uint8Array): Result<SstHeader, string> {
   const value = parseJson(payload);
   if (value === null) return err('SST header is not a JSON object');
-  const { nonce, donor, stateUuid, index, term, dbBytes, entryCount } = value;
+  const { nonce, donor, stateUuid, index, term, dbBytes, entryCount, format } = value;
+  if (format !== undefined && format !== 'physical' && format !== 'logical')
+    return err('SST header has an unknown format');
   if (typeof nonce !== 'string' || typeof donor !== 'string')
     return err('SST header needs nonce and donor');
   if (stateUuid !== null && (typeof stateUuid !== 'string' || !uuidPattern.test(stateUuid)))
@@ -160,6 +172,7 @@ export function decodeHeader(payload: Uint8Array): Result<SstHeader, string> {
     boundary: boundary.value,
     dbBytes,
     entryCount,
+    format: format ?? 'physical',
   });
 }
 

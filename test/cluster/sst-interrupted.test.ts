@@ -1,7 +1,7 @@
 // Goal: a state transfer cut in the middle leaves nothing broken: when the donor is killed the
 // joiner asks another donor and ends with the cluster's rows; when the joiner is killed the
 // donor goes back to Synced and removes its copy, and the joiner, started again, takes a whole
-// new SST (no half-installed state). Method: four real processes (so the donors keep a majority
+// new SST (no half-installed state); a killed donor removes the copy it left when it starts again. Method: four real processes (so the donors keep a majority
 // when one of them dies and the joiner, silent while alone, was removed); the joiner is made to need an
 // SST by writing alone (wsrep_on=OFF), and the donors pause before each piece they send (the
 // test-only knob TRIREME_TEST_SST_DELAY_MS), so the kill lands while bytes are due.
@@ -84,6 +84,9 @@ describe('state transfer cut in the middle', { timeout: 240_000 }, () => {
     await divergeAndRestart(n3, 100);
     const donor = await donorOf(donors);
     const others = donors.filter((d) => d !== donor);
+    await until(`${donor.name} made its copy`, () =>
+      Promise.resolve(leftovers(donor.name).length > 0),
+    );
     donor.kill9();
     await donor.waitExit();
     await n3.waitReady(90_000);
@@ -101,8 +104,15 @@ describe('state transfer cut in the middle', { timeout: 240_000 }, () => {
     );
     assert.equal(await ids(n3), '1');
     assert.deepEqual(leftovers('n3'), []);
+    // The killed donor's copy (as large as its database) is removed when it starts again.
+    assert.notDeepEqual(leftovers(donor.name), [], 'the kill left the copy behind');
     donor.start([], slow);
     await donor.waitReady(60_000);
+    assert.match(
+      donor.output.join('\n'),
+      /removed sst-donor-[0-9a-f-]+\.db \([\d.]+ MiB\), left by a state transfer that was cut/,
+    );
+    assert.deepEqual(leftovers(donor.name), []);
   });
 
   test('a joiner killed mid-transfer: the donor returns to Synced, the joiner starts over', async () => {

@@ -1,13 +1,16 @@
-// Goal: a node that missed more than the gcache holds rejoins by SST over mutual TLS, with no
-// manual step: it passes through JOINER, a donor serves it (DONOR), and it ends SYNCED with the
-// same data and cluster state UUID as the others; flow-control and certification status
-// variables are live. Method: real processes on loopback with gcache.size=1M; ~17k write-sets
-// from mysql2 on two nodes while the third is stopped, so the log compacts past it.
+// Goal: gcache.size alone bounds the log, and a node rejoins by IST while the log still holds what
+// it missed, else by SST over mutual TLS with no manual step: it passes through JOINER, a donor
+// serves it (DONOR), and it ends SYNCED with the same data and cluster state UUID as the others;
+// flow-control and certification status variables are live. Method: real processes on loopback
+// with gcache.size=1M and write-sets of about 2 KiB: a few rows missed come back by IST, then
+// 3 MiB of rows missed compact the log past the stopped node (the segment files on disk stay
+// within gcache.size and one segment) and it comes back by SST.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { localCluster, type LocalCluster } from './harness.js';
 import { NodeProcess, startAll, until } from './processes.js';
-import { certMaxLengthDefault } from '../../src/core/certification/certification.js';
 
 let cluster: LocalCluster;
 let nodes: NodeProcess[];
@@ -31,7 +34,7 @@ async function exec(node: NodeProcess, sql: string): Promise<void> {
   }
 }
 
-/** `count` autocommit INSERTs through `connections` connections to `node`, ids from `first`. */
+/** `count` autocommit INSERTs of about 2 KiB through `connections` connections, ids from `first`. */
 async function insertMany(node: NodeProcess, first: number, count: number, connections: number) {
   let next = first;
   const end = first + count;
@@ -40,13 +43,29 @@ async function insertMany(node: NodeProcess, first: number, count: number, conne
       const conn = await node.connect();
       try {
         for (let id = next++; id < end; id = next++)
-          await conn.query('INSERT INTO sst.t (id, v) VALUES (?, ?)', [id, id % 97]);
+          await conn.query('INSERT INTO sst.t (id, v, pad) VALUES (?, ?, ?)', [
+            id,
+            id % 97,
+            'x'.repeat(2000),
+          ]);
       } finally {
         await conn.end();
       }
     }),
   );
 }
+
+/** Bytes of the gcache's segment files in a node's datadir (gcache.dir defaults to it). */
+function segmentBytes(name: string): number {
+  const dir = join(cluster.dir, name);
+  return readdirSync(dir)
+    .filter((f) => f.startsWith('gcache-') && f.endsWith('.seg'))
+    .reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+}
+
+const mebibyte = 1024 * 1024;
+/** gcache.size=1M makes segments of 128 KiB (an eighth of it). */
+const segmentBytesMax = mebibyte / 8;
 
 describe('state snapshot transfer between real processes', { timeout: 400_000 }, () => {
   before(async () => {
@@ -60,7 +79,7 @@ describe('state snapshot transfer between real processes', { timeout: 400_000 },
     cluster?.cleanup();
   });
 
-  test('a node behind the compacted gcache rejoins by SST and ends synced with equal data', async () => {
+  test('gcache.size bounds the log; a node rejoins by IST within it, else by SST, and ends synced with equal data', async () => {
     const [n1, n2, n3] = nodes as [NodeProcess, NodeProcess, NodeProcess];
     const uuid = await n1.status('wsrep_cluster_state_uuid');
     assert.match(uuid ?? '', /^[0-9a-f-]{36}$/);
@@ -70,23 +89,49 @@ describe('state snapshot transfer between real processes', { timeout: 400_000 },
       async () => (await n3.status('wsrep_cluster_state_uuid')) === uuid,
     );
     await exec(n1, 'CREATE DATABASE sst');
-    await exec(n1, 'CREATE TABLE sst.t (id INT PRIMARY KEY, v INT NOT NULL)');
+    await exec(n1, 'CREATE TABLE sst.t (id INT PRIMARY KEY, v INT NOT NULL, pad TEXT)');
+    await until(
+      'n3 has the table',
+      async () => (await scalar(n3, 'SELECT COUNT(*) FROM sst.t')) === '0',
+    );
+
+    // A few rows missed (200 KiB) are still in the log: IST, no SST.
     await n3.stop();
     await until('size 2', async () => (await n1.status('wsrep_cluster_size')) === '2');
-
-    const rows = certMaxLengthDefault + 1500;
-    const started = Date.now();
-    await Promise.all([insertMany(n1, 0, rows / 2, 8), insertMany(n2, rows / 2, rows / 2, 8)]);
-    const seconds = (Date.now() - started) / 1000;
-    console.log(
-      `# ${rows} write-sets in ${seconds.toFixed(1)} s (${(rows / seconds).toFixed(0)}/s)`,
+    await insertMany(n1, 0, 100, 4);
+    let seen = n3.output.length;
+    n3.start();
+    await n3.waitReady(60_000);
+    await until(
+      'n3 has the rows by IST',
+      async () => (await scalar(n3, 'SELECT COUNT(*) FROM sst.t')) === '100',
     );
+    const istLog = n3.output.slice(seen).join('\n');
+    assert.match(istLog, /IST received: [0-9a-f-]{36}:\d+/);
+    assert.doesNotMatch(istLog, /State transfer required/);
+    // The start says what bounds the log: gcache.size, not the certification window.
+    assert.match(istLog, /gcache\.size=1\.0 MiB bounds the log .*neither limit caps the other/);
+
+    // 3 MiB missed: the log compacts past n3, and stays within gcache.size and one segment.
+    await n3.stop();
+    await until('size 2 again', async () => (await n1.status('wsrep_cluster_size')) === '2');
+    const behind = Number(await n1.status('wsrep_last_committed'));
+    const rows = 1600;
+    await Promise.all([
+      insertMany(n1, 100, rows / 2, 4),
+      insertMany(n2, 100 + rows / 2, rows / 2, 4),
+    ]);
     await until(
       'the gcache compacts past the stopped node',
-      async () => Number(await n1.status('wsrep_local_cached_downto')) > 100,
-      60_000,
+      async () => Number(await n1.status('wsrep_local_cached_downto')) > behind + 1,
+      30_000,
     );
+    for (const name of ['n1', 'n2'])
+      await until(`${name}'s segments fit in gcache.size and one segment`, () =>
+        Promise.resolve(segmentBytes(name) <= mebibyte + segmentBytesMax),
+      );
 
+    seen = n3.output.length;
     n3.start();
     await n3.waitReady(120_000);
     await until(
@@ -94,10 +139,11 @@ describe('state snapshot transfer between real processes', { timeout: 400_000 },
       async () => (await n3.status('wsrep_local_state_comment')) === 'Synced',
       120_000,
     );
-    const log3 = n3.output.join('\n');
-    // The start says which limit bounds the log: here the certification window caps gcache.size.
-    assert.match(log3, /gcache\.size=1\.0 MiB is smaller than the certification window/);
-    assert.match(log3, /State transfer required/);
+    const log3 = n3.output.slice(seen).join('\n');
+    assert.match(
+      log3,
+      /State transfer required: IST is not possible: this node has seqno \d+ and the leader's gcache \(bounded by gcache\.size\) now holds seqnos from \d+ on/,
+    );
     assert.match(log3, /Shifting PRIMARY -> JOINER/);
     assert.match(log3, /SST complete: state [0-9a-f-]{36}:\d+ from n[12]/);
     assert.match(log3, /SSL handshake successful/);
@@ -106,7 +152,7 @@ describe('state snapshot transfer between real processes', { timeout: 400_000 },
     assert.match(donorLog, /Shifting SYNCED -> DONOR/);
     assert.match(donorLog, /SST to n3 complete/);
 
-    const expected = `${rows} ${await scalar(n1, 'SELECT SUM(v) FROM sst.t')}`;
+    const expected = `${rows + 100} ${await scalar(n1, 'SELECT SUM(v) FROM sst.t')}`;
     for (const node of nodes) {
       await until(`${node.name} has every row`, async () => {
         const count = await scalar(node, 'SELECT COUNT(*) FROM sst.t');

@@ -64,3 +64,47 @@ test('a rebuilt certification index reaches the verdicts of one that never stopp
   ];
   assert.deepEqual(verdictsOf(rebuilt), verdictsOf(live));
 });
+
+test('the window kept with the applied seqno rebuilds the index without any log entry', () => {
+  // gcache.size may compact the log up to the applied seqno: the store's kept window suffices.
+  const rng = new Xoshiro128(5);
+  const lengthMax = 64;
+  const log = Array.from({ length: 600 }, (_, i) => entryAt(i + 1, rng));
+  const live = new CertificationIndex(lengthMax);
+  const applied = 400;
+  const plan = planApply(log.slice(0, applied), live, 'n2', DEFAULT_WRITE_SET_LIMITS);
+  const kept: { seqno: number; keys: readonly string[] }[] = [];
+  for (const step of plan.steps) {
+    if (step.kind !== 'batch') continue;
+    for (const item of step.items)
+      if (item.certKeys !== undefined) kept.push({ seqno: item.seqno, keys: item.certKeys });
+  }
+  assert.ok(kept.length > applied / 2, `passing write-sets keep their keys (${kept.length})`);
+  const rebuilt = rebuildCertification(
+    [],
+    new Set(),
+    lengthMax,
+    index(applied),
+    DEFAULT_WRITE_SET_LIMITS,
+    kept,
+  );
+  const rest = log.slice(applied);
+  const verdictsOf = (cert: CertificationIndex) => [
+    ...planApply(rest, cert, 'n2', DEFAULT_WRITE_SET_LIMITS).own.values(),
+  ];
+  const expected = verdictsOf(live);
+  assert.ok(
+    expected.some((v) => v.kind === 'failed'),
+    'what follows has conflicts to find',
+  );
+  assert.deepEqual(verdictsOf(rebuilt), expected);
+  // Without the kept window (nor the log) the index would pass what the others fail.
+  const empty = rebuildCertification(
+    [],
+    new Set(),
+    lengthMax,
+    index(applied),
+    DEFAULT_WRITE_SET_LIMITS,
+  );
+  assert.notDeepEqual(verdictsOf(empty), expected);
+});

@@ -165,20 +165,48 @@ export class CertificationIndex {
     return { ok: true, dependsOn: asIndex(dependsOn) };
   }
 
+  /**
+   * The ids the write-set at `seqno` left in the window, if it is the newest one that left any:
+   * what the store keeps beside the applied seqno so a restart can rebuild the window without the
+   * log (docs/design/certification.md, "The window apart from the gcache").
+   */
+  recordedAt(seqno: Index): readonly string[] | null {
+    const last = this.window[this.window.length - 1];
+    return last !== undefined && last.seqno === seqno ? last.keys : null;
+  }
+
+  /**
+   * An index that certifies after `lastSeqno` as the one whose window held `items` (ids as
+   * `recordedAt` gave them, oldest first; those at or below `lastSeqno - lengthMax` are dropped).
+   */
+  static restore(
+    lengthMax: number,
+    lastSeqno: Index,
+    items: readonly { readonly seqno: number; readonly keys: readonly string[] }[],
+  ): CertificationIndex {
+    const restored = new CertificationIndex(lengthMax, lastSeqno);
+    let previous = -1;
+    for (const item of items) {
+      assert(item.seqno > previous, 'restored window in seqno order');
+      assert(item.seqno <= lastSeqno, 'restored window within the applied seqnos');
+      previous = item.seqno;
+      if (item.seqno <= lastSeqno - lengthMax || item.keys.length === 0) continue;
+      restored.window.push({ seqno: item.seqno, keys: [...item.keys] });
+      for (const id of item.keys) {
+        if (id.startsWith(toiPrefix)) restored.lastToi.set(id.slice(toiPrefix.length), item.seqno);
+        else restored.lastWrite.set(id, item.seqno);
+      }
+    }
+    return restored;
+  }
+
   private record(input: CertificationInput, dependsOn: Index): void {
     this.passed++;
     this.depsDistanceSum += input.seqno - dependsOn;
-    const written: string[] = [];
-    for (const key of input.keys) {
-      if (!key.exclusive) continue;
-      const id = keyId(key);
-      this.lastWrite.set(id, input.seqno);
-      written.push(id);
-    }
-    for (const ref of input.toi ?? []) {
-      const id = tableId(ref.database, ref.table);
-      this.lastToi.set(id, input.seqno);
-      written.push(`toi\u0000${id}`);
+    const written = windowKeysOf(input);
+    for (const id of written) {
+      if (id.startsWith(toiPrefix)) this.lastToi.set(id.slice(toiPrefix.length), input.seqno);
+      else this.lastWrite.set(id, input.seqno);
     }
     if (written.length > 0) this.window.push({ seqno: input.seqno, keys: written });
   }
@@ -189,8 +217,8 @@ export class CertificationIndex {
     while (this.window.length > 0 && this.window[0]!.seqno <= horizon) {
       const { seqno: old, keys } = this.window.shift()!;
       for (const id of keys) {
-        if (id.startsWith('toi\u0000')) {
-          const table = id.slice(4);
+        if (id.startsWith(toiPrefix)) {
+          const table = id.slice(toiPrefix.length);
           if (this.lastToi.get(table) === old) this.lastToi.delete(table);
         } else if (this.lastWrite.get(id) === old) {
           this.lastWrite.delete(id);
@@ -198,6 +226,18 @@ export class CertificationIndex {
       }
     }
   }
+}
+
+/** Marks a TOI's table among key ids: a key id starts with its database name, never with NUL. */
+const toiPrefix = '\u0000toi\u0000';
+
+/** The ids a passing write-set leaves in the window: its exclusive keys, and a TOI's tables. */
+export function windowKeysOf(input: CertificationInput): string[] {
+  const written: string[] = [];
+  for (const key of input.keys) if (key.exclusive) written.push(keyId(key));
+  for (const ref of input.toi ?? [])
+    written.push(`${toiPrefix}${tableId(ref.database, ref.table)}`);
+  return written;
 }
 
 function conflict(seqno: number, key: CertificationKey): Verdict {
