@@ -464,4 +464,22 @@ describe('keys in flight', () => {
     assert.equal(await value(root, 'SELECT v FROM t WHERE id = 1'), 21);
     assert.equal(await status(root, 'wsrep_local_replays'), replays + 1);
   });
+
+  test('a stashed transaction restores, without running again, while other keys are in flight', async () => {
+    const [a, b] = [await connect(), await connect()];
+    const replays = await status(root, 'wsrep_local_replays');
+    await b.query('BEGIN');
+    await b.query('UPDATE t SET v = v + 1 WHERE id = 1');
+    replicator.hold(1);
+    const first = a.query('UPDATE t SET v = v + 10 WHERE id = 3');
+    await until('the first write-set held', () => replicator.heldCount === 1, 5000, 2);
+    const restores = await status(root, 'trireme_writer_restores');
+    assert.deepEqual(await value(b, 'SELECT v FROM t WHERE id = 1'), 11);
+    assert.equal(await status(root, 'trireme_writer_restores'), restores + 1);
+    assert.equal(await status(root, 'wsrep_local_replays'), replays);
+    replicator.release();
+    await first;
+    await b.query('COMMIT');
+    assert.equal(await value(root, 'SELECT v FROM t WHERE id = 1'), 11);
+  });
 });

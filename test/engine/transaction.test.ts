@@ -351,3 +351,25 @@ test('a DDL while a transaction is stashed ends it with 1213 at its next stateme
   await c1.close();
   await c2.close();
 });
+
+test('a stash that no longer fits the state (its parent row deleted) runs again: 1213, nothing lost', async () => {
+  const c1 = await session();
+  const c2 = await session();
+  for (const sql of [
+    'CREATE TABLE d.parent (id INT PRIMARY KEY)',
+    'CREATE TABLE d.child (id INT PRIMARY KEY, pid INT, FOREIGN KEY (pid) REFERENCES d.parent (id))',
+    'INSERT INTO d.parent VALUES (1), (2)',
+  ])
+    assert.equal((await run(c2, sql)).kind, 'ok', sql);
+  await run(c1, 'BEGIN');
+  assert.equal((await run(c1, 'INSERT INTO d.child VALUES (10, 1)')).kind, 'ok');
+  // c1 is stashed; c2 deletes the parent (c1's child row is not there for it to see).
+  assert.equal((await run(c2, 'DELETE FROM d.parent WHERE id = 1')).kind, 'ok');
+  // The child row cannot be written back: c1 runs again, and its INSERT now fails (1452). The
+  // next statement is a point write, which alone would not make it run again.
+  const result = await run(c1, 'UPDATE d.acc SET bal = bal + 1 WHERE id = 1');
+  assert.equal(result.kind === 'error' && result.code, 1213, JSON.stringify(result));
+  assert.equal(await value(c2, 'SELECT COUNT(*) FROM d.child'), 0);
+  await c1.close();
+  await c2.close();
+});
