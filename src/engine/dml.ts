@@ -40,6 +40,7 @@ import { narrow, queryColumns } from './metadata.js';
 import { done, isAttempt, isError, ok, type Attempt, type Outcome } from './outcome.js';
 import { foundRowsOf, selectInto } from './select-extras.js';
 import type { EngineSession } from './session.js';
+import { WriteCheck, withWriteCheck, writeModes, type WriteModes } from './store-value.js';
 import {
   startReplication,
   valuesBytes,
@@ -62,6 +63,10 @@ interface BoundWrite {
 
 /** Runs one session's data statements. */
 export class DmlRunner {
+  /** The sql_mode text last parsed, and its flags. */
+  private modesFor = '';
+  private modes: WriteModes = writeModes('');
+
   constructor(private readonly session: EngineSession) {}
 
   private translate(prepared: Prepared, selectExtras = false): Result<DmlTranslation> {
@@ -569,8 +574,11 @@ export class DmlRunner {
       const before = lease.execute('SELECT last_insert_rowid()');
       if (before.ok) lastRowidBefore = before.value.rows[0]?.[0] as bigint;
     }
-    const result = lease.execute(translation.sql, binds);
+    const check = this.writeCheck(s);
+    const result = withWriteCheck(check, () => lease.execute(translation.sql, binds));
+    this.session.warnings = check.warnings;
     if (!result.ok) {
+      if (check.error !== null) return check.error;
       if (
         result.error.kind === 'sqlite' &&
         (result.error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
@@ -584,6 +592,7 @@ export class DmlRunner {
       return this.session.localFailure(result.error);
     }
     const changes = result.value.changes;
+    const warnings = check.warnings.length;
     if (s.kind === 'insert') {
       if (generated !== null) this.session.lastInsertId = narrow(generated) as number | bigint;
       const rows = s.source.kind === 'values' ? s.source.rows.length : changes;
@@ -593,18 +602,34 @@ export class DmlRunner {
       this.session.rowCount = affected;
       const info =
         rows > 1 || s.source.kind === 'query'
-          ? `Records: ${rows}  Duplicates: ${Math.max(0, rows - changes)}  Warnings: 0`
+          ? `Records: ${rows}  Duplicates: ${Math.max(0, rows - changes)}  Warnings: ${warnings}`
           : undefined;
       const lastInsertId = generated ?? (target?.autoIncrement ? result.value.lastInsertRowid : 0n);
       return ok(affected, {
         lastInsertId: narrow(lastInsertId) as number | bigint,
+        warnings,
         ...(info ? { info } : {}),
       });
     }
     this.session.rowCount = changes;
     if (s.kind === 'update')
-      return ok(changes, { info: `Rows matched: ${changes}  Changed: ${changes}  Warnings: 0` });
-    return ok(changes);
+      return ok(changes, {
+        warnings,
+        info: `Rows matched: ${changes}  Changed: ${changes}  Warnings: ${warnings}`,
+      });
+    return ok(changes, { warnings });
+  }
+
+  /** How this write checks the values it stores: the session's sql_mode, IGNORE, one row. */
+  private writeCheck(s: Insert | Exclude<DmlStatement, Query | Insert>): WriteCheck {
+    const sqlMode = String(this.session.variable('sql_mode', null) ?? '');
+    if (sqlMode !== this.modesFor) {
+      this.modesFor = sqlMode;
+      this.modes = writeModes(sqlMode);
+    }
+    const ignore = s.kind !== 'delete' && s.ignore;
+    const singleRow = s.kind === 'insert' && s.source.kind !== 'query' && valuesRows(s) === 1;
+    return new WriteCheck(this.modes, ignore, singleRow);
   }
 
   /** Puts allocated AUTO_INCREMENT values into the extra slots; the first generated, or null. */
@@ -713,6 +738,11 @@ export class DmlRunner {
     }
     return duplicateEntryError({ value: '?', key });
   }
+}
+
+/** The rows of an INSERT … VALUES or INSERT … SET. */
+function valuesRows(s: Insert): number {
+  return s.source.kind === 'values' ? s.source.rows.length : 1;
 }
 
 /** How many rows a result holds (results built here hold arrays). */

@@ -7,6 +7,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import type { SqlValue } from '../codec/index.js';
 import { USER_FUNCTIONS } from '../sql/index.js';
 import type { UserAggregate, UserFunction } from '../storage/index.js';
+import { storeValueFunction } from './store-value.js';
 
 type V = SqlValue;
 type Fn = (...args: V[]) => V;
@@ -1683,8 +1684,12 @@ const AGGREGATE_IMPLEMENTATIONS: Record<string, UserAggregate> = {
   var_samp: varianceAggregate(true, false),
 };
 
-/** Every user function the emitter may produce, ready for Store.open. */
+/** Every user function the emitter may produce, ready for Store.open (the store function too). */
 export function userFunctions(): UserFunction[] {
+  return [...queryFunctions(), storeValueFunction()];
+}
+
+function queryFunctions(): UserFunction[] {
   return USER_FUNCTIONS.map((sqliteName) => {
     const short = sqliteName.replace(/^mysql_/, '');
     const aggregate = AGGREGATE_IMPLEMENTATIONS[short];

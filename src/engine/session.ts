@@ -53,11 +53,8 @@ import { runShow, runDescribe } from './show.js';
 import { LocalTransaction, withWaits, type TransactionHost } from './transaction.js';
 import { databaseDenied, hasAnyOn, isUserStatement } from './users.js';
 
-export interface Warning {
-  readonly level: 'Note' | 'Warning' | 'Error';
-  readonly code: number;
-  readonly message: string;
-}
+import type { WriteWarning as Warning } from './store-value.js';
+export type { Warning };
 
 /**
  * Members without `private` that are not part of the Session API are for the statement runners
@@ -293,7 +290,11 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
         this.warnings = [];
       const result = await this.dispatchSafely(prepared, params);
       if (isError(result))
-        this.warnings = [{ level: 'Error', code: result.code, message: result.message }];
+        // Notes a statement gave before it failed stay before its error, as in MariaDB.
+        this.warnings = [
+          ...this.warnings,
+          { level: 'Error', code: result.code, message: result.message },
+        ];
       return result;
     } finally {
       this.current = null;

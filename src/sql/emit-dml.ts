@@ -29,6 +29,7 @@ import {
 import { type Bind, type EmitOptions, ExpressionEmitter } from './emit-expression.js';
 import { quoteId } from './names.js';
 import { rollupQuery } from './rollup.js';
+import { STORE_VALUE_FUNCTION, storeRuleSql } from './store-rule.js';
 
 export interface DmlTranslation {
   readonly kind: 'select' | 'insert' | 'update' | 'delete';
@@ -281,19 +282,49 @@ class DmlEmitter extends ExpressionEmitter {
     return new ExpressionEmitter(this.options, 'all').expr(def.default);
   }
 
-  value(table: TableDef, column: string, value: Expr): string {
-    if (value.kind === 'default') return this.defaultOf(table, column);
+  /**
+   * The value written into a column. `row` is the row's number for the store function's
+   * messages: n > 0 for row n of a VALUES list, -1 for the column SQLite computes first in
+   * each row (it counts the rows), 0 for the others.
+   */
+  value(table: TableDef, column: string, value: Expr, row: number): string {
+    if (value.kind === 'default')
+      return this.missing(table, column, row) ?? this.defaultOf(table, column);
     const sql = this.expr(value);
     // MySQL generates an AUTO_INCREMENT value for 0 as well as NULL.
     if (table.autoIncrement === column && !(value.kind === 'literal' && value.type === 'null'))
       return `NULLIF(${sql}, 0)`;
-    return sql;
+    const rule = storeRuleSql(table, findColumn(table, column));
+    return rule === null ? sql : `${STORE_VALUE_FUNCTION}(${sql}, ${rule}, ${row})`;
+  }
+
+  /**
+   * The value of a NOT NULL column without a default that an INSERT leaves out (or gives
+   * DEFAULT): MySQL's 1364 in strict mode, its implicit default with a warning otherwise.
+   * Null when the column has a default (or is generated: AUTO_INCREMENT, TIMESTAMP).
+   */
+  missing(table: TableDef, column: string, row: number): string | null {
+    const def = findColumn(table, column);
+    if (def.nullable !== false || def.default !== null) return null;
+    const rule = storeRuleSql(table, def);
+    if (rule === null || def.type.name === 'TIMESTAMP') return null;
+    return `${STORE_VALUE_FUNCTION}(NULL, ${rule}, ${row}, 1)`;
   }
 
   assignmentList(table: TableDef, assignments: readonly Assignment[]): string[] {
+    // SQLite computes an UPDATE's new values in the table's column order.
+    const order = (a: Assignment): number => {
+      const lower = a.column.column.toLowerCase();
+      return table.columns.findIndex((c) => c.name.toLowerCase() === lower);
+    };
+    const first = assignments.reduce<Assignment | null>(
+      (best, a) => (best === null || order(a) < order(best) ? a : best),
+      null,
+    );
     return assignments.map((a) => {
       findColumn(table, a.column.column);
-      return `${quoteId(a.column.column)} = ${this.value(table, a.column.column, a.value)}`;
+      const row = a === first ? -1 : 0;
+      return `${quoteId(a.column.column)} = ${this.value(table, a.column.column, a.value, row)}`;
     });
   }
 
@@ -370,14 +401,26 @@ function emitInsert(e: DmlEmitter, s: Insert): string {
   } else {
     const rows = source.kind === 'values' ? source.rows : [source.assignments.map((a) => a.value)];
     if (source.kind === 'set') columns = source.assignments.map((a) => a.column.column);
-    if (columns.length === 0 && rows.every((r) => r.length === 0)) return `${head} DEFAULT VALUES`;
-    body = 'VALUES ' + rows.map((row, i) => emitRow(e, table, columns, row, i)).join(', ');
+    for (const c of columns) findColumn(table, c);
+    // Columns left out that must be given a value (NOT NULL, no default) are written explicitly.
+    const given = new Set(columns.map((c) => c.toLowerCase()));
+    const left = table.columns
+      .map((c) => c.name)
+      .filter((c) => !given.has(c.toLowerCase()) && e.missing(table, c, 0) !== null);
+    if (columns.length === 0 && left.length === 0 && rows.every((r) => r.length === 0))
+      return `${head} DEFAULT VALUES`;
+    const filled = left.length === 0 ? rows : rows.map((row) => [...row, ...left.map(defaultExpr)]);
+    const named = [...columns, ...left];
+    body = 'VALUES ' + filled.map((row, i) => emitRow(e, table, named, row, i)).join(', ');
+    columns = named;
   }
   for (const c of columns) findColumn(table, c);
   let out = `${head} (${columns.map(quoteId).join(', ')}) ${body}`;
   if (s.onDuplicate) out += upsertClauses(e, table, s.onDuplicate);
   return out;
 }
+
+const defaultExpr = (): Expr => ({ kind: 'default' }) as Expr;
 
 function emitRow(
   e: DmlEmitter,
@@ -393,7 +436,7 @@ function emitRow(
       sqlState: '21S01',
       message: `Column count doesn't match value count at row ${index + 1}`,
     });
-  return '(' + row.map((v, i) => e.value(table, columns[i]!, v)).join(', ') + ')';
+  return '(' + row.map((v, i) => e.value(table, columns[i]!, v, index + 1)).join(', ') + ')';
 }
 
 // One ON CONFLICT clause per unique key: MySQL updates whichever key collided.

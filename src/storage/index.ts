@@ -8,6 +8,7 @@ export {
   type OpenError,
   type ReaderError,
   type WriterWaitError,
+  ValueRefusal,
 } from './errors.js';
 export type { ExecuteResult } from './execute.js';
 export { WriterLease } from './lease.js';
