@@ -26,6 +26,7 @@ import {
   type Expr,
   type Prepared,
   type Result,
+  type Statement,
   type SessionValue,
   type SessionValues,
 } from '../sql/index.js';
@@ -280,21 +281,14 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     this.engine.countStatement(prepared.statement.kind);
     try {
       const statement = prepared.statement;
-      if (
-        statement.kind !== 'show' ||
-        (statement.target !== 'warnings' &&
-          statement.target !== 'errors' &&
-          statement.target !== 'count_warnings' &&
-          statement.target !== 'count_errors')
-      )
-        this.warnings = [];
+      const clears = clearsWarnings(statement);
+      if (clears) this.warnings = [];
       const result = await this.dispatchSafely(prepared, params);
-      if (isError(result))
+      if (isError(result)) {
+        const error = { level: 'Error', code: result.code, message: result.message } as const;
         // Notes a statement gave before it failed stay before its error, as in MariaDB.
-        this.warnings = [
-          ...this.warnings,
-          { level: 'Error', code: result.code, message: result.message },
-        ];
+        this.warnings = clears ? [...this.warnings, error] : [error];
+      }
       return result;
     } finally {
       this.current = null;
@@ -637,3 +631,32 @@ export function ensure(result: Result<unknown>): ErrorResult | null {
 }
 
 export { internal };
+
+/** Statements that name no table and keep the previous statement's warnings (unless they give their own). */
+const TABLELESS_KINDS: ReadonlySet<string> = new Set([
+  'use',
+  'begin',
+  'commit',
+  'rollback',
+  'savepoint',
+  'set',
+  'set_transaction',
+]);
+
+/**
+ * Whether a statement starts by clearing the session's warnings. MariaDB clears them for a
+ * statement that uses tables (mysql_execute_command: `if (all_tables) opt_clear_warning_info`);
+ * one without tables (`SELECT @@warning_count`, `SET @a = 1`, BEGIN) keeps them and replaces
+ * them only with warnings of its own, and SHOW WARNINGS/ERRORS only reads them.
+ */
+function clearsWarnings(statement: Statement): boolean {
+  if (statement.kind === 'show')
+    return (
+      statement.target !== 'warnings' &&
+      statement.target !== 'errors' &&
+      statement.target !== 'count_warnings' &&
+      statement.target !== 'count_errors'
+    );
+  if (statement.kind === 'select') return statement.from !== null && statement.from.length > 0;
+  return !TABLELESS_KINDS.has(statement.kind);
+}

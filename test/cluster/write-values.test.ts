@@ -1,0 +1,235 @@
+// Goal: a value written into a column is the value MariaDB 10.11 would store, checked on the
+// origin per sql_mode, and the other node reads exactly that: strict mode (the default) answers
+// MariaDB's error and stores nothing, sql_mode='' and IGNORE store the adjusted value with the
+// warning (SHOW WARNINGS, SHOW COUNT(*) WARNINGS, @@warning_count, the OK packet's count, reset
+// by the next statement). Method: two real processes over mutual TLS, mysql2 on n1, causal reads
+// (wsrep_sync_wait=1) on n2. Every expected answer is MariaDB's (test/compat cases of the same
+// statements).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type mysql from 'mysql2/promise';
+import { localCluster, type LocalCluster } from './harness.js';
+import { NodeProcess, startAll } from './processes.js';
+
+let cluster: LocalCluster;
+let nodes: NodeProcess[];
+let writer: mysql.Connection;
+let reader: mysql.Connection;
+/** A session of n1 with sql_mode=''. */
+let lax: mysql.Connection;
+
+async function errno(promise: Promise<unknown>): Promise<number> {
+  try {
+    await promise;
+  } catch (error) {
+    return (error as { errno: number }).errno;
+  }
+  return 0;
+}
+
+/** The rows of a query as arrays of the text the server sent. */
+async function text(c: mysql.Connection, sql: string): Promise<unknown[][]> {
+  const [rows] = await c.query({
+    sql,
+    rowsAsArray: true,
+    typeCast: (field, next) => (field.type === 'NULL' ? next() : field.string()),
+  });
+  return rows as unknown[][];
+}
+
+async function warnings(c: mysql.Connection): Promise<string[]> {
+  const rows = await text(c, 'SHOW WARNINGS');
+  return rows.map((r) => `${String(r[0])} ${String(r[1])}: ${String(r[2])}`);
+}
+
+async function ok(c: mysql.Connection, sql: string): Promise<mysql.ResultSetHeader> {
+  const [result] = await c.query(sql);
+  return result as mysql.ResultSetHeader;
+}
+
+let tables = 0;
+/** A new table with one column `c` of `type` (and an id), on both nodes. */
+async function table(type: string): Promise<string> {
+  const name = `w.t${++tables}`;
+  await ok(writer, `CREATE TABLE ${name} (id INT AUTO_INCREMENT PRIMARY KEY, c ${type})`);
+  return name;
+}
+
+describe('values on write', { timeout: 120_000 }, () => {
+  before(async () => {
+    cluster = await localCluster(2);
+    nodes = cluster.names.map((name) => new NodeProcess(name, cluster));
+    await startAll(nodes);
+    writer = await nodes[0]!.connect();
+    reader = await nodes[1]!.connect();
+    lax = await nodes[0]!.connect();
+    await ok(lax, "SET SESSION sql_mode = ''");
+    await ok(reader, 'SET SESSION wsrep_sync_wait = 1');
+    await ok(writer, 'CREATE DATABASE w');
+  });
+
+  after(async () => {
+    await writer?.end();
+    await reader?.end();
+    await lax?.end();
+    for (const node of nodes ?? []) await node.stop();
+    cluster?.cleanup();
+  });
+
+  test('strict mode: a value the column cannot hold is MariaDB error, and nothing replicates', async () => {
+    const cases: [string, string, number][] = [
+      ['VARCHAR(3)', "'abcd'", 1406],
+      ['INT', '2147483648', 1264],
+      ['TINYINT UNSIGNED', '-1', 1264],
+      ['INT', "'abc'", 1366],
+      ['INT', "'12abc'", 1265],
+      ["ENUM('free','pro')", "'gold'", 1265],
+      ["SET('a','b')", "'a,c'", 1265],
+      ['DATE', "'2023-02-29'", 1292],
+      ['DATETIME NOT NULL', "'not a date'", 1292],
+      ['TIME', "'25:61:00'", 1292],
+      ['DECIMAL(5,2)', '12345.678', 1264],
+      ['YEAR', '1800', 1264],
+      ['INT NOT NULL', 'NULL', 1048],
+      ['JSON', "'not json'", 4025],
+    ];
+    for (const [type, value, code] of cases) {
+      const name = await table(type);
+      assert.equal(await errno(writer.query(`INSERT INTO ${name} (c) VALUES (${value})`)), code);
+      const given = await warnings(writer);
+      assert.match(given[given.length - 1]!, new RegExp(`^Error ${code}: `), `${type} <- ${value}`);
+      assert.equal(await errno(writer.query(`UPDATE ${name} SET c = ${value}`)), 0, 'no row');
+      await ok(writer, `INSERT INTO ${name} (c) VALUES (NULL)`).catch(() => undefined);
+      assert.equal(
+        await errno(writer.query(`UPDATE ${name} SET c = ${value}`)),
+        type.endsWith('NOT NULL') ? 0 : code,
+        `UPDATE ${type} <- ${value}`,
+      );
+      const stored = await text(reader, `SELECT c FROM ${name}`);
+      assert.deepEqual(stored, type.endsWith('NOT NULL') ? [] : [[null]], `${type} <- ${value}`);
+    }
+    const name = await table('INT');
+    assert.equal(
+      await errno(writer.query(`INSERT INTO ${name} (c) VALUES (1), (2147483648)`)),
+      1264,
+    );
+    assert.deepEqual(await warnings(writer), [
+      "Error 1264: Out of range value for column 'c' at row 2",
+    ]);
+    assert.deepEqual(await text(reader, `SELECT c FROM ${name}`), [], 'the statement is undone');
+  });
+
+  test('a refused value undoes its statement only: the transaction goes on and commits', async () => {
+    const name = await table('TINYINT');
+    await ok(writer, 'BEGIN');
+    await ok(writer, `INSERT INTO ${name} (c) VALUES (1)`);
+    assert.equal(await errno(writer.query(`INSERT INTO ${name} (c) VALUES (2), (300)`)), 1264);
+    await ok(writer, `UPDATE ${name} SET c = c + 10`);
+    await ok(writer, 'COMMIT');
+    assert.deepEqual(await text(reader, `SELECT c FROM ${name}`), [['11']]);
+  });
+
+  test("sql_mode='': MariaDB adjusted values with their warnings, replicated as stored", async () => {
+    const name = await table('TINYINT');
+    const result = await ok(lax, `INSERT INTO ${name} (c) VALUES (1), (1000), (-1000)`);
+    assert.equal(result.affectedRows, 3);
+    assert.equal(result.warningStatus, 2);
+    assert.match(result.info, /Records: 3 {2}Duplicates: 0 {2}Warnings: 2/);
+    assert.deepEqual(await warnings(lax), [
+      "Warning 1264: Out of range value for column 'c' at row 2",
+      "Warning 1264: Out of range value for column 'c' at row 3",
+    ]);
+    // SHOW WARNINGS does not clear them; the next other statement does.
+    assert.deepEqual(await text(lax, 'SHOW COUNT(*) WARNINGS'), [['2']]);
+    // A statement without tables keeps them too; one that reads a table clears them.
+    assert.deepEqual(await text(lax, 'SELECT @@warning_count'), [['2']]);
+    assert.deepEqual(await text(lax, 'SELECT @@warning_count'), [['2']]);
+    assert.deepEqual(await text(lax, `SELECT c FROM ${name} ORDER BY id`), [
+      ['1'],
+      ['127'],
+      ['-128'],
+    ]);
+    assert.deepEqual(await text(reader, `SELECT c FROM ${name} ORDER BY id`), [
+      ['1'],
+      ['127'],
+      ['-128'],
+    ]);
+    assert.deepEqual(await text(lax, 'SELECT @@warning_count'), [['0']]);
+    const cases: [string, string, string, string][] = [
+      ['VARCHAR(3)', "'abcd'", 'abc', 'Warning 1265'],
+      ['INT', "'abc'", '0', 'Warning 1366'],
+      ['INT', "'12abc'", '12', 'Warning 1265'],
+      ["ENUM('free','pro')", "'gold'", '', 'Warning 1265'],
+      ["SET('a','b')", "'a,c'", 'a', 'Warning 1265'],
+      ['DATE', "'2023-02-29'", '0000-00-00', 'Warning 1265'],
+      ['DECIMAL(5,2)', '12345.678', '999.99', 'Warning 1264'],
+      ['DECIMAL(5,2)', "'1.2.3'", '1.20', 'Warning 1265'],
+      ['VARBINARY(2)', "'abc'", 'ab', 'Warning 1265'],
+    ];
+    for (const [type, value, stored, warning] of cases) {
+      const t = await table(type);
+      assert.equal((await ok(lax, `INSERT INTO ${t} (c) VALUES (${value})`)).warningStatus, 1);
+      assert.deepEqual(
+        (await warnings(lax)).map((w) => w.slice(0, w.indexOf(':'))),
+        [warning],
+        `${type} <- ${value}`,
+      );
+      assert.deepEqual(await text(reader, `SELECT c FROM ${t}`), [[stored]], `${type} <- ${value}`);
+    }
+  });
+
+  test('IGNORE turns errors into warnings in strict mode; notes are given in every mode', async () => {
+    const name = await table('TINYINT');
+    await ok(writer, `INSERT INTO ${name} (c) VALUES (100), (120)`);
+    const update = await ok(writer, `UPDATE IGNORE ${name} SET c = c + 10`);
+    assert.equal(update.warningStatus, 1);
+    assert.deepEqual(await text(reader, `SELECT c FROM ${name} ORDER BY id`), [['110'], ['127']]);
+    const decimal = await table('DECIMAL(5,2)');
+    const insert = await ok(writer, `INSERT INTO ${decimal} (c) VALUES (1.005)`);
+    assert.equal(insert.warningStatus, 1);
+    assert.deepEqual(await warnings(writer), ["Note 1265: Data truncated for column 'c' at row 1"]);
+    const ignored = await table('VARCHAR(3) NOT NULL');
+    await ok(writer, `INSERT IGNORE INTO ${ignored} (c) VALUES (NULL), ('abcd')`);
+    assert.deepEqual(
+      (await warnings(writer)).map((w) => w.slice(0, w.indexOf(':'))),
+      ['Warning 1048', 'Warning 1265'],
+    );
+    assert.deepEqual(await text(reader, `SELECT c FROM ${ignored} ORDER BY id`), [[''], ['abc']]);
+  });
+
+  test('NOT NULL: a column left out without a default is 1364, NULL in one row 1048', async () => {
+    await ok(writer, 'CREATE TABLE w.nn (a INT, b INT NOT NULL)');
+    assert.equal(await errno(writer.query('INSERT INTO w.nn (a) VALUES (1)')), 1364);
+    assert.equal((await ok(lax, 'INSERT INTO w.nn (a) VALUES (1)')).warningStatus, 1);
+    assert.equal(await errno(lax.query('INSERT INTO w.nn VALUES (2, NULL)')), 1048);
+    const multi = await ok(lax, 'INSERT INTO w.nn VALUES (3, NULL), (4, NULL)');
+    assert.equal(multi.warningStatus, 2);
+    assert.deepEqual(await text(reader, 'SELECT a, b FROM w.nn ORDER BY a'), [
+      ['1', '0'],
+      ['3', '0'],
+      ['4', '0'],
+    ]);
+  });
+
+  test('canonical forms: 2.5 rounds away from zero, dates and SET members are normalized', async () => {
+    const cases: [string, string, string][] = [
+      ['INT', '2.5', '3'],
+      ['INT', '-2.5', '-3'],
+      ['DATE', "'2024-1-5'", '2024-01-05'],
+      ['DATETIME', "'2024-02-03'", '2024-02-03 00:00:00'],
+      ["SET('a','b','c')", "'c,a'", 'a,c'],
+      ["ENUM('a','b','c')", "'B'", 'b'],
+      ["ENUM('a','b','c')", '2', 'b'],
+      ['CHAR(5)', "'ab  '", 'ab'],
+    ];
+    for (const [type, value, stored] of cases) {
+      const name = await table(type);
+      await ok(writer, `INSERT INTO ${name} (c) VALUES (${value})`);
+      assert.deepEqual(
+        await text(reader, `SELECT c FROM ${name}`),
+        [[stored]],
+        `${type} <- ${value}`,
+      );
+    }
+  });
+});
