@@ -7,7 +7,8 @@
 // See docs/design/engine.md, "Values on write".
 import type { SqlValue } from '../codec/index.js';
 import type { ErrorResult } from '../mysql/index.js';
-import { STORE_VALUE_FUNCTION, type StoreRule } from '../sql/index.js';
+import { assert } from '../core/assert.js';
+import { STORE_VALUE_FUNCTION, storeRuleById, type StoreRule } from '../sql/index.js';
 import { ValueRefusal, type UserFunction } from '../storage/index.js';
 import { mysqlError } from './errors.js';
 
@@ -85,17 +86,46 @@ export function storeValueFunction(): UserFunction {
   };
 }
 
-const rules = new Map<string, StoreRule>();
-const RULES_MAX = 10_000;
+/** A rule with what its checks need computed once. */
+interface Compiled {
+  readonly rule: StoreRule;
+  readonly kind: Kind;
+  /** An integer type's range. */
+  readonly min: bigint;
+  readonly max: bigint;
+}
 
-function ruleOf(text: string): StoreRule {
-  let rule = rules.get(text);
-  if (rule === undefined) {
-    rule = JSON.parse(text) as StoreRule;
-    if (rules.size >= RULES_MAX) rules.clear();
-    rules.set(text, rule);
+const byId: Compiled[] = [];
+const byText = new Map<string, Compiled>();
+const TEXT_RULES_MAX = 10_000;
+
+function compile(rule: StoreRule): Compiled {
+  const kind = kindOf(rule.type);
+  const [min, max] = kind === 'int' ? integerRange(rule) : [0n, 0n];
+  return { rule, kind, min, max };
+}
+
+/** The rule an emitted statement names: a registered number, or JSON text past the registry. */
+function ruleOf(arg: V): Compiled {
+  if (typeof arg === 'bigint' || typeof arg === 'number') {
+    const id = Number(arg);
+    let compiled = byId[id];
+    if (compiled === undefined) {
+      const rule = storeRuleById(id);
+      assert(rule !== undefined, `store rule ${id} is not registered`);
+      compiled = compile(rule);
+      byId[id] = compiled;
+    }
+    return compiled;
   }
-  return rule;
+  const text = String(arg);
+  let compiled = byText.get(text);
+  if (compiled === undefined) {
+    compiled = compile(JSON.parse(text) as StoreRule);
+    if (byText.size >= TEXT_RULES_MAX) byText.clear();
+    byText.set(text, compiled);
+  }
+  return compiled;
 }
 
 /** A statement-level problem found while converting one value. */
@@ -122,11 +152,12 @@ type Converted = { readonly value: V } | Problem;
  */
 function storeValue(value: V, ruleText: V, rowArg: V, missing: boolean): V {
   const check = active ?? new WriteCheck(writeModes('STRICT_ALL_TABLES'), false, true);
-  const rule = ruleOf(String(ruleText));
+  const compiled = ruleOf(ruleText);
+  const rule = compiled.rule;
   const rowGiven = Number(rowArg);
   if (rowGiven === -1) check.row++;
   const row = rowGiven > 0 ? rowGiven : Math.max(check.row, 1);
-  const at: Where = { rule, row };
+  const at: Where = { rule, row, compiled };
   const converted =
     value !== null
       ? convert(value, at, check.modes)
@@ -166,6 +197,7 @@ function messageOf(problem: Problem): string {
 interface Where {
   readonly rule: StoreRule;
   readonly row: number;
+  readonly compiled: Compiled;
 }
 
 // ------------------------------------------------------------------------------- errors
@@ -324,7 +356,7 @@ function kindOf(type: string): Kind {
 }
 
 function convert(value: V, at: Where, modes: WriteModes): Converted {
-  switch (kindOf(at.rule.type)) {
+  switch (at.compiled.kind) {
     case 'int':
       return toInteger(value, at);
     case 'decimal':
@@ -483,7 +515,7 @@ function integerOf(d: Decimal): bigint {
 }
 
 function clampInteger(n: bigint, at: Where): Converted {
-  const [min, max] = integerRange(at.rule);
+  const { min, max } = at.compiled;
   if (n < min) return outOfRange(at, narrowInteger(min));
   if (n > max) return outOfRange(at, narrowInteger(max));
   return { value: narrowInteger(n) };

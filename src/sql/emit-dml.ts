@@ -396,8 +396,8 @@ function emitInsert(e: DmlEmitter, s: Insert): string {
   let columns = s.columns ?? table.columns.map((c) => c.name);
   let body: string;
   if (source.kind === 'query') {
-    const query = e.query(source.query);
-    body = s.onDuplicate ? `SELECT * FROM (${query}) WHERE true` : query;
+    for (const c of columns) findColumn(table, c);
+    body = insertQuery(e, table, columns, source.query, s.onDuplicate !== null);
   } else {
     const rows = source.kind === 'values' ? source.rows : [source.assignments.map((a) => a.value)];
     if (source.kind === 'set') columns = source.assignments.map((a) => a.column.column);
@@ -421,6 +421,45 @@ function emitInsert(e: DmlEmitter, s: Insert): string {
 }
 
 const defaultExpr = (): Expr => ({ kind: 'default' }) as Expr;
+
+/**
+ * INSERT … SELECT: the query's rows go through the store function like VALUES rows. The query
+ * becomes a CTE with positional column names (`"~1"`, …) and the outer SELECT wraps each one;
+ * `WHERE true` keeps SQLite's upsert parsing rule when ON DUPLICATE KEY follows.
+ */
+function insertQuery(
+  e: DmlEmitter,
+  table: TableDef,
+  columns: readonly string[],
+  query: Query,
+  upsert: boolean,
+): string {
+  const sql = e.query(query);
+  const first = query.kind === 'select' ? query : null;
+  if (first !== null && first.items.every((i) => i.kind === 'item'))
+    if (first.items.length !== columns.length)
+      throw new SqlFailure({
+        kind: 'semantic',
+        code: 1136,
+        sqlState: '21S01',
+        message: "Column count doesn't match value count at row 1",
+      });
+  const rules = columns.map((c) => storeRuleSql(table, findColumn(table, c)));
+  if (rules.every((r) => r === null)) return upsert ? `SELECT * FROM (${sql}) WHERE true` : sql;
+  const names = columns.map((_, i) => quoteId(`~${i + 1}`));
+  // A SELECT computes its columns in list order: the first checked one counts the rows.
+  const counted = rules.findIndex((r) => r !== null);
+  const items = names.map((name, i) => {
+    const rule = rules[i];
+    return rule === null || rule === undefined
+      ? name
+      : `${STORE_VALUE_FUNCTION}(${name}, ${rule}, ${i === counted ? -1 : 0})`;
+  });
+  return (
+    `WITH "~source" (${names.join(', ')}) AS (${sql}) SELECT ${items.join(', ')} FROM "~source"` +
+    (upsert ? ' WHERE true' : '')
+  );
+}
 
 function emitRow(
   e: DmlEmitter,

@@ -1,8 +1,9 @@
 // The write check of a column: every value an INSERT, UPDATE, REPLACE or upsert writes into a
 // column goes through the engine's store function with the column's rule, so that the row
-// holds the value MySQL would store (or the statement fails with MySQL's error). The rule is
-// inlined into the SQL text as JSON: the translation is memoized per catalog version, and the
-// engine parses each distinct rule once. See docs/design/sql.md, "Values on write".
+// holds the value MySQL would store (or the statement fails with MySQL's error). The emitted SQL
+// names the rule by a number from this process's registry (a JSON text argument costs SQLite a
+// string conversion per value, about a third of the function's cost); past RULES_MAX distinct
+// rules the JSON itself is inlined. See docs/design/engine.md, "Values on write".
 import type { ColumnDef } from './ast.js';
 import type { TableDef } from './catalog.js';
 
@@ -58,7 +59,18 @@ const CHECKED_TYPES: ReadonlySet<string> = new Set([
   'JSON',
 ]);
 
-/** The column's rule as SQL text (a quoted JSON literal), or null when it is not checked. */
+/** Distinct rules registered at most; beyond, rules are inlined as JSON text. */
+export const RULES_MAX = 65_536;
+
+const ruleIds = new Map<string, number>();
+const ruleList: StoreRule[] = [];
+
+/** The rule registered under `id` (a number the emitter wrote), or undefined. */
+export function storeRuleById(id: number): StoreRule | undefined {
+  return ruleList[id];
+}
+
+/** The column's rule as SQL (its registered number, or a quoted JSON literal), or null when it is not checked. */
 export function storeRuleSql(table: TableDef, column: ColumnDef): string | null {
   if (column.autoIncrement || table.autoIncrement === column.name) return null;
   const type = column.type;
@@ -76,5 +88,13 @@ export function storeRuleSql(table: TableDef, column: ColumnDef): string | null 
     // is OFF), which SQLite's column default does not do: it is left to the column.
     notNull: column.nullable === false && type.name !== 'TIMESTAMP',
   };
-  return `'${JSON.stringify(rule).replace(/'/g, "''")}'`;
+  const text = JSON.stringify(rule);
+  let id = ruleIds.get(text);
+  if (id === undefined) {
+    if (ruleList.length >= RULES_MAX) return `'${text.replace(/'/g, "''")}'`;
+    id = ruleList.length;
+    ruleList.push(rule);
+    ruleIds.set(text, id);
+  }
+  return String(id);
 }

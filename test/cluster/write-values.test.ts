@@ -211,6 +211,25 @@ describe('values on write', { timeout: 120_000 }, () => {
     ]);
   });
 
+  test('INSERT … SELECT checks the rows it copies as VALUES rows are checked', async () => {
+    await ok(writer, 'CREATE TABLE w.src (a INT, b VARCHAR(10))');
+    await ok(writer, "INSERT INTO w.src VALUES (1, 'abcd'), (300, 'x')");
+    await ok(writer, 'CREATE TABLE w.dst (x TINYINT, y VARCHAR(3))');
+    assert.equal(await errno(writer.query('INSERT INTO w.dst SELECT a, b FROM w.src')), 1406);
+    assert.deepEqual(await warnings(writer), ["Error 1406: Data too long for column 'y' at row 1"]);
+    assert.equal(await errno(writer.query('INSERT INTO w.dst SELECT a FROM w.src')), 1136);
+    const copied = await ok(lax, 'INSERT INTO w.dst SELECT a, b FROM w.src');
+    assert.equal(copied.warningStatus, 2);
+    assert.deepEqual(await warnings(lax), [
+      "Warning 1265: Data truncated for column 'y' at row 1",
+      "Warning 1264: Out of range value for column 'x' at row 2",
+    ]);
+    assert.deepEqual(await text(reader, 'SELECT x, y FROM w.dst ORDER BY x'), [
+      ['1', 'abc'],
+      ['127', 'x'],
+    ]);
+  });
+
   test('canonical forms: 2.5 rounds away from zero, dates and SET members are normalized', async () => {
     const cases: [string, string, string][] = [
       ['INT', '2.5', '3'],
