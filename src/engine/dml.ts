@@ -20,7 +20,7 @@ import {
   type Statement,
   type TableDef,
 } from '../sql/index.js';
-import type { ExecuteResult, WriterLease } from '../storage/index.js';
+import type { ExecuteResult, RowOps, WriterLease } from '../storage/index.js';
 import { bindAll, exprValue, slotValues, toStore } from './bind.js';
 import { rewriteInsert, type RewrittenInsert } from './autoinc.js';
 import type { Engine } from './engine.js';
@@ -569,11 +569,10 @@ export class DmlRunner {
   ): OkResult | ErrorResult {
     const { slots, binds, generated } = bound;
     const target = translation.target;
-    let lastRowidBefore: bigint | null = null;
-    if (s.kind === 'insert' && s.onDuplicate !== null) {
-      const before = lease.execute('SELECT last_insert_rowid()');
-      if (before.ok) lastRowidBefore = before.value.rows[0]?.[0] as bigint;
-    }
+    // REPLACE and upserts count rows as MySQL does (a replaced row 2, an updated row 2): the
+    // captured row changes of this statement tell inserts, updates and deletes apart.
+    const counted = s.kind === 'insert' && (s.replace || s.onDuplicate !== null);
+    const mark = counted ? lease.captureMark() : 0;
     const check = this.writeCheck(s);
     const result = withWriteCheck(check, () => lease.execute(translation.sql, binds));
     this.session.warnings = check.warnings;
@@ -595,14 +594,14 @@ export class DmlRunner {
     const warnings = check.warnings.length;
     if (s.kind === 'insert') {
       if (generated !== null) this.session.lastInsertId = narrow(generated) as number | bigint;
-      const rows = s.source.kind === 'values' ? s.source.rows.length : changes;
-      let affected = changes;
-      if (s.onDuplicate !== null && rows === 1 && lastRowidBefore !== null)
-        affected = result.value.lastInsertRowid !== lastRowidBefore ? 1 : 2;
+      const rows = s.source.kind === 'query' ? changes : valuesRows(s);
+      const { affected, duplicates } = counted
+        ? this.insertCounts(s, rows, lease.rowOpsSince(mark))
+        : { affected: changes, duplicates: Math.max(0, rows - changes) };
       this.session.rowCount = affected;
       const info =
         rows > 1 || s.source.kind === 'query'
-          ? `Records: ${rows}  Duplicates: ${Math.max(0, rows - changes)}  Warnings: ${warnings}`
+          ? `Records: ${rows}  Duplicates: ${duplicates}  Warnings: ${warnings}`
           : undefined;
       const lastInsertId = generated ?? (target?.autoIncrement ? result.value.lastInsertRowid : 0n);
       return ok(affected, {
@@ -618,6 +617,28 @@ export class DmlRunner {
         info: `Rows matched: ${changes}  Changed: ${changes}  Warnings: ${warnings}`,
       });
     return ok(changes, { warnings });
+  }
+
+  /**
+   * MySQL's affected rows of REPLACE (1 per row inserted, 1 per row it deleted) and of an upsert
+   * (1 per row inserted, 2 per row updated, and a row left as it was 0, or 1 with
+   * CLIENT_FOUND_ROWS); Duplicates of the info string are the rows that met a key.
+   */
+  private insertCounts(
+    s: Insert,
+    rows: number,
+    ops: RowOps,
+  ): { affected: number; duplicates: number } {
+    const unchanged = Math.max(0, rows - ops.inserted - ops.updated);
+    // A REPLACE in place (the primary key the only unique key) updates: 2 if it changed the
+    // row, 1 if not; otherwise it deleted what it met (1 each) and inserted.
+    if (s.replace)
+      return {
+        affected: ops.inserted + ops.deleted + 2 * ops.updated + unchanged,
+        duplicates: ops.deleted + ops.updated + unchanged,
+      };
+    const affected = ops.inserted + 2 * ops.updated + (this.session.foundRowsFlag ? unchanged : 0);
+    return { affected, duplicates: ops.updated + unchanged };
   }
 
   /** How this write checks the values it stores: the session's sql_mode, IGNORE, one row. */

@@ -289,6 +289,10 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
         // Notes a statement gave before it failed stay before its error, as in MariaDB.
         this.warnings = clears ? [...this.warnings, error] : [error];
       }
+      // ROW_COUNT(): -1 after a result set or an error, 0 after DDL, SET, BEGIN, USE …;
+      // INSERT/UPDATE/DELETE/REPLACE and SELECT … INTO set their own count.
+      if (isError(result) || result.kind === 'rows') this.rowCount = -1;
+      else if (!isDml(statement)) this.rowCount = 0;
       return result;
     } finally {
       this.current = null;

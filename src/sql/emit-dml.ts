@@ -3,6 +3,7 @@
 import type {
   Assignment,
   ColumnDef,
+  ColumnRef,
   CommonTableExpression,
   Delete,
   Expr,
@@ -311,7 +312,8 @@ class DmlEmitter extends ExpressionEmitter {
     return `${STORE_VALUE_FUNCTION}(NULL, ${rule}, ${row}, 1)`;
   }
 
-  assignmentList(table: TableDef, assignments: readonly Assignment[]): string[] {
+  assignmentList(table: TableDef, given: readonly Assignment[], alias?: string): string[] {
+    const assignments = inOrder(given, alias ?? table.name);
     // SQLite computes an UPDATE's new values in the table's column order.
     const order = (a: Assignment): number => {
       const lower = a.column.column.toLowerCase();
@@ -328,11 +330,17 @@ class DmlEmitter extends ExpressionEmitter {
     });
   }
 
+  /**
+   * An upsert's SET list, and a WHERE that skips a row the assignments would not change: such a
+   * row is not written (nor replicated) and counts as MySQL counts it (0, or 1 with
+   * CLIENT_FOUND_ROWS), not as an update.
+   */
   upsertAssignments(table: TableDef, assignments: readonly Assignment[]): string {
     this.inUpsert = true;
     const list = this.assignmentList(table, assignments).join(', ');
+    const guard = this.expr(unchangedGuard(inOrder(assignments, table.name)));
     this.inUpsert = false;
-    return list;
+    return `${list} WHERE ${guard}`;
   }
 }
 
@@ -390,14 +398,15 @@ function findColumn(table: TableDef, column: string): ColumnDef {
 
 function emitInsert(e: DmlEmitter, s: Insert): string {
   const table = e.resolve(s.table);
-  const verb = s.replace ? 'REPLACE' : s.ignore ? 'INSERT OR IGNORE' : 'INSERT';
+  const inPlace = s.replace && s.onDuplicate === null && replacesInPlace(table);
+  const verb = s.replace && !inPlace ? 'REPLACE' : s.ignore ? 'INSERT OR IGNORE' : 'INSERT';
   const head = `${verb} INTO ${quoteId(table.sqliteName)} AS ${quoteId(s.table.name)}`;
   const source = s.source;
   let columns = s.columns ?? table.columns.map((c) => c.name);
   let body: string;
   if (source.kind === 'query') {
     for (const c of columns) findColumn(table, c);
-    body = insertQuery(e, table, columns, source.query, s.onDuplicate !== null);
+    body = insertQuery(e, table, columns, source.query, s.onDuplicate !== null || inPlace);
   } else {
     const rows = source.kind === 'values' ? source.rows : [source.assignments.map((a) => a.value)];
     if (source.kind === 'set') columns = source.assignments.map((a) => a.column.column);
@@ -417,10 +426,89 @@ function emitInsert(e: DmlEmitter, s: Insert): string {
   for (const c of columns) findColumn(table, c);
   let out = `${head} (${columns.map(quoteId).join(', ')}) ${body}`;
   if (s.onDuplicate) out += upsertClauses(e, table, s.onDuplicate);
+  if (inPlace) out += replaceClause(table);
   return out;
 }
 
 const defaultExpr = (): Expr => ({ kind: 'default' }) as Expr;
+
+/**
+ * InnoDB replaces a row in place when the primary key is the table's only unique key: a row
+ * REPLACE leaves as it was counts 1, a changed one 2. SQLite's REPLACE always deletes and inserts
+ * (2), so such a REPLACE is an upsert of every column that skips an unchanged row. With other
+ * unique keys, REPLACE deletes every row it meets, as MySQL does.
+ */
+function replacesInPlace(table: TableDef): boolean {
+  return (
+    table.primaryKey.length > 0 &&
+    table.indexes.every((i) => i.kind !== 'unique') &&
+    table.foreignKeys.length === 0
+  );
+}
+
+function replaceClause(table: TableDef): string {
+  const key = new Set(table.primaryKey.map((c) => c.toLowerCase()));
+  const others = table.columns.filter((c) => !key.has(c.name.toLowerCase()));
+  const target = `ON CONFLICT (${table.primaryKey.map(quoteId).join(', ')})`;
+  if (others.length === 0) return ` ${target} DO NOTHING`;
+  const sets = others.map((c) => `${quoteId(c.name)} = excluded.${quoteId(c.name)}`);
+  const same = others.map((c) => `${quoteId(c.name)} IS excluded.${quoteId(c.name)}`);
+  return ` ${target} DO UPDATE SET ${sets.join(', ')} WHERE NOT (${same.join(' AND ')})`;
+}
+
+/**
+ * MySQL assigns a SET list left to right: a column read after it was assigned reads its new
+ * value (`SET a = a + 1, b = a` sets b to the new a). SQLite reads every column's old value, so
+ * each reference to a column assigned earlier is replaced by the value assigned to it.
+ * References inside subqueries name their own tables and are kept.
+ */
+export function inOrder(assignments: readonly Assignment[], table: string): Assignment[] {
+  const assigned = new Map<string, Expr>();
+  const target = table.toLowerCase();
+  const out: Assignment[] = [];
+  for (const a of assignments) {
+    const value = assigned.size === 0 ? a.value : (substitute(a.value, assigned, target) as Expr);
+    out.push(value === a.value ? a : { ...a, value });
+    assigned.set(a.column.column.toLowerCase(), value);
+  }
+  return out;
+}
+
+function substitute(node: unknown, assigned: ReadonlyMap<string, Expr>, table: string): unknown {
+  if (Array.isArray(node)) {
+    let changed = false;
+    const items = node.map((item) => {
+      const next = substitute(item, assigned, table);
+      changed ||= next !== item;
+      return next;
+    });
+    return changed ? items : node;
+  }
+  if (node === null || typeof node !== 'object') return node;
+  const record = node as Record<string, unknown>;
+  if (record['kind'] === 'column') {
+    const ref = node as ColumnRef;
+    const value = assigned.get(ref.column.toLowerCase());
+    if (value !== undefined && (ref.table === null || ref.table.toLowerCase() === table))
+      return value;
+    return node;
+  }
+  let copy: Record<string, unknown> | null = null;
+  for (const [key, child] of Object.entries(record)) {
+    if (key === 'query') continue;
+    const next = substitute(child, assigned, table);
+    if (next !== child) (copy ??= { ...record })[key] = next;
+  }
+  return copy ?? node;
+}
+
+/** `NOT (c1 <=> v1 AND …)`: true for a row the assignments change. */
+export function unchangedGuard(assignments: readonly Assignment[]): Expr {
+  const unchanged = assignments
+    .map((a): Expr => ({ kind: 'binary', op: '<=>', left: a.column, right: a.value }))
+    .reduce((l, r): Expr => ({ kind: 'binary', op: 'AND', left: l, right: r }));
+  return { kind: 'unary', op: 'NOT', operand: unchanged };
+}
 
 /**
  * INSERT … SELECT: the query's rows go through the store function like VALUES rows. The query
@@ -492,7 +580,7 @@ function upsertClauses(e: DmlEmitter, table: TableDef, assignments: readonly Ass
 function emitUpdate(e: DmlEmitter, s: Update): string {
   const table = e.resolve(s.table.table);
   const alias = quoteId(s.table.alias ?? s.table.table.name);
-  const sets = e.assignmentList(table, s.assignments);
+  const sets = e.assignmentList(table, s.assignments, s.table.alias ?? s.table.table.name);
   const assigned = new Set(s.assignments.map((a) => a.column.column.toLowerCase()));
   for (const c of table.columns) {
     if (c.onUpdateNow !== null && !assigned.has(c.name.toLowerCase()))

@@ -9,7 +9,13 @@ export {
   MemoryCatalog,
   type TableDef,
 } from './catalog.js';
-export { type DmlStatement, type DmlTranslation, emitDml } from './emit-dml.js';
+export {
+  type DmlStatement,
+  type DmlTranslation,
+  emitDml,
+  inOrder,
+  unchangedGuard,
+} from './emit-dml.js';
 export {
   type CatalogChange,
   type DdlOptions,

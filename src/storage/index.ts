@@ -14,7 +14,7 @@ export type { ExecuteResult } from './execute.js';
 export { WriterLease } from './lease.js';
 export { ReadSnapshot } from './readers.js';
 export type { ChecksumResult } from './checksum.js';
-export { UNIQUE_KEY_SEPARATOR } from './capture.js';
+export { type RowOps, UNIQUE_KEY_SEPARATOR } from './capture.js';
 export {
   STORE_FILE_NAME,
   STORE_FORMAT_VERSION,

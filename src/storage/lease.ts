@@ -14,7 +14,7 @@ import {
   type TransactionId,
   type WriteSet,
 } from '../codec/index.js';
-import { CAPTURE_ROWS_CONSTRAINT, type Capture } from './capture.js';
+import { CAPTURE_ROWS_CONSTRAINT, type Capture, type RowOps } from './capture.js';
 import { isBindRefusal, type LocalError } from './errors.js';
 import { executeOn, type ExecuteResult } from './execute.js';
 import { quoteId } from './names.js';
@@ -91,6 +91,12 @@ export class WriterLease {
   keysSince(mark: number): CertificationKey[] {
     assert(this.state === 'active', 'keysSince on an ended transaction');
     return this.host.capture.keysSince(mark);
+  }
+
+  /** The rows the statements since `mark` inserted, updated and deleted (affected rows of REPLACE and upserts). */
+  rowOpsSince(mark: number): RowOps {
+    assert(this.state === 'active', 'rowOpsSince on an ended transaction');
+    return this.host.capture.opsSince(mark);
   }
 
   savepoint(name: string): Result<null, LocalError> {

@@ -230,6 +230,46 @@ describe('values on write', { timeout: 120_000 }, () => {
     ]);
   });
 
+  test('affected rows and assignments as MariaDB answers them: upserts, REPLACE, SET left to right', async () => {
+    await ok(writer, 'CREATE TABLE w.o (id INT PRIMARY KEY, a INT, b INT)');
+    await ok(writer, 'INSERT INTO w.o VALUES (1, 10, 100), (2, 20, 200)');
+    // 2 per updated row, 1 per inserted row; b = a reads the a just assigned.
+    const upsert = await ok(
+      writer,
+      'INSERT INTO w.o VALUES (1, 0, 0), (2, 0, 0), (3, 30, 300) ON DUPLICATE KEY UPDATE a = VALUES(a) + a, b = a',
+    );
+    assert.equal(upsert.affectedRows, 5);
+    assert.deepEqual(await text(writer, 'SELECT ROW_COUNT()'), [['5']]);
+    assert.deepEqual(await text(writer, 'SELECT ROW_COUNT()'), [['-1']], 'after a result set');
+    assert.deepEqual(await text(reader, 'SELECT id, a, b FROM w.o ORDER BY id'), [
+      ['1', '10', '10'],
+      ['2', '20', '20'],
+      ['3', '30', '300'],
+    ]);
+    // A row left as it was: 1 with CLIENT_FOUND_ROWS (mysql2's default), 0 without.
+    const same = 'INSERT INTO w.o VALUES (1, 0, 0) ON DUPLICATE KEY UPDATE a = a';
+    assert.equal((await ok(writer, same)).affectedRows, 1);
+    const plain = await nodes[0]!.connect({ flags: ['-FOUND_ROWS'] });
+    try {
+      assert.equal((await ok(plain, same)).affectedRows, 0);
+    } finally {
+      await plain.end();
+    }
+    // REPLACE: a changed row 2, the same row 1, a new row 1.
+    assert.equal((await ok(writer, 'REPLACE INTO w.o VALUES (1, 11, 11)')).affectedRows, 2);
+    assert.equal((await ok(writer, 'REPLACE INTO w.o VALUES (1, 11, 11)')).affectedRows, 1);
+    assert.equal((await ok(writer, 'REPLACE INTO w.o VALUES (4, 4, 4)')).affectedRows, 1);
+    await ok(writer, 'CREATE TABLE w.ru (id INT PRIMARY KEY, u INT UNIQUE)');
+    await ok(writer, 'INSERT INTO w.ru VALUES (1, 1), (2, 2)');
+    // With a second unique key REPLACE deletes every row it meets: 1 + 2.
+    assert.equal((await ok(writer, 'REPLACE INTO w.ru VALUES (1, 2)')).affectedRows, 3);
+    assert.deepEqual(await text(reader, 'SELECT id, u FROM w.ru'), [['1', '2']]);
+    await ok(writer, 'UPDATE w.o SET a = a + 1, b = a WHERE id = 4');
+    assert.deepEqual(await text(reader, 'SELECT a, b FROM w.o WHERE id = 4'), [['5', '5']]);
+    await ok(writer, 'UPDATE w.o SET b = a, a = b WHERE id = 3');
+    assert.deepEqual(await text(reader, 'SELECT a, b FROM w.o WHERE id = 3'), [['30', '30']]);
+  });
+
   test('canonical forms: 2.5 rounds away from zero, dates and SET members are normalized', async () => {
     const cases: [string, string, string][] = [
       ['INT', '2.5', '3'],
