@@ -17,6 +17,7 @@ import {
   type Prepared,
   type Query,
   type Result,
+  type Select,
   type Statement,
   type TableDef,
 } from '../sql/index.js';
@@ -38,6 +39,7 @@ import {
 } from './errors.js';
 import { narrow, queryColumns } from './metadata.js';
 import { done, isAttempt, isError, ok, type Attempt, type Outcome } from './outcome.js';
+import { queryInterrupted } from './read-pool.js';
 import { foundRowsOf, selectInto } from './select-extras.js';
 import type { EngineSession } from './session.js';
 import { WriteCheck, withWriteCheck, writeModes, type WriteModes } from './store-value.js';
@@ -77,9 +79,32 @@ export class DmlRunner {
     if (s.kind === 'select' || s.kind === 'union') {
       const virtual = this.session.engine.infoSchema.handles(s, this.session.database);
       if (virtual) return this.session.engine.infoSchema.run(this.session, prepared, params);
+      const slept = await this.sleepFirst(s, prepared, params);
+      if (slept !== null) return slept;
       return this.runSelect(prepared, s, params);
     }
     return this.runWrite(prepared, s, params);
+  }
+
+  /**
+   * SLEEP in a SELECT without tables (`SELECT SLEEP(2)`, a health check's or a test's pause):
+   * the session waits the sum of its arguments before the statement runs, without holding the
+   * event loop; KILL QUERY ends the wait and the statement answers 1317, as in MariaDB. In a
+   * SELECT that reads tables SLEEP answers at once: a per-row sleep would hold the statement's
+   * SQLite connection.
+   */
+  private async sleepFirst(
+    s: Query,
+    prepared: Prepared,
+    params: readonly SqlValue[],
+  ): Promise<ErrorResult | null> {
+    if (s.kind !== 'select' || s.from !== null) return null;
+    const calls = sleepCalls(s.items);
+    if (calls.length === 0) return null;
+    const values = this.session.evaluate(calls, prepared, params);
+    if (isError(values)) return values;
+    const seconds = values.reduce<number>((sum, v) => sum + Math.max(0, Number(v ?? 0) || 0), 0);
+    return (await this.session.sleep(seconds * 1000)) ? queryInterrupted : null;
   }
 
   private checkTables(translation: DmlTranslation, privilege: string): ErrorResult | null {
@@ -759,6 +784,27 @@ export class DmlRunner {
     }
     return duplicateEntryError({ value: '?', key });
   }
+}
+
+/** The arguments of the SLEEP calls among a select list's items (outside subqueries). */
+function sleepCalls(items: Select['items']): Expr[] {
+  const found: Expr[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    if (record['kind'] === 'call' && record['name'] === 'SLEEP') {
+      const args = record['args'] as readonly Expr[];
+      if (args.length === 1) found.push(args[0]!);
+      return;
+    }
+    for (const [key, child] of Object.entries(record)) if (key !== 'query') visit(child);
+  };
+  visit(items);
+  return found;
 }
 
 /** The rows of an INSERT … VALUES or INSERT … SET. */

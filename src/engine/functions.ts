@@ -1557,7 +1557,8 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
     if (n < 0 || n > 0xffffffff) return null;
     return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
   }),
-  // SLEEP would block the event loop: it returns at once (0 = not interrupted).
+  // The session sleeps before a statement without tables runs (dml.ts, sleepFirst); a sleep
+  // KILL QUERY cut short fails the statement with 1317, so the function answers 0.
   sleep: () => 0,
   get_lock: () => 1,
   release_lock: () => 1,

@@ -466,6 +466,24 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     this.stopWait = stop;
   }
 
+  /**
+   * SLEEP(s): waits `ms` off the event loop; true when KILL QUERY (or the end of the session)
+   * cut it short.
+   */
+  async sleep(ms: number): Promise<boolean> {
+    if (!(ms > 0)) return false;
+    if (this.closed) return true;
+    const interrupted = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), Math.min(ms, SLEEP_MS_MAX));
+      this.onWait(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    this.onWait(null);
+    return interrupted;
+  }
+
   async commitTx(): Promise<OkResult | ErrorResult> {
     const tx = this.tx;
     if (tx === null) return ok();
@@ -635,6 +653,9 @@ export function ensure(result: Result<unknown>): ErrorResult | null {
 }
 
 export { internal };
+
+/** The longest SLEEP (a timer's limit is 2^31 − 1 ms, about 24.8 days). */
+const SLEEP_MS_MAX = 2_147_483_647;
 
 /** Statements that name no table and keep the previous statement's warnings (unless they give their own). */
 const TABLELESS_KINDS: ReadonlySet<string> = new Set([

@@ -1,15 +1,16 @@
-// Goal: a value written into a column is the value MariaDB 10.11 would store, checked on the
-// origin per sql_mode, and the other node reads exactly that: strict mode (the default) answers
-// MariaDB's error and stores nothing, sql_mode='' and IGNORE store the adjusted value with the
-// warning (SHOW WARNINGS, SHOW COUNT(*) WARNINGS, @@warning_count, the OK packet's count, reset
-// by the next statement). Method: two real processes over mutual TLS, mysql2 on n1, causal reads
-// (wsrep_sync_wait=1) on n2. Every expected answer is MariaDB's (test/compat cases of the same
-// statements).
+// Goal: trireme answers as MariaDB 10.11 does where apps notice: a value written into a column
+// is the value MariaDB would store, checked on the origin per sql_mode, and the other node reads
+// exactly that (strict mode answers MariaDB's error and stores nothing; sql_mode='' and IGNORE
+// store the adjusted value with the warning: SHOW WARNINGS, SHOW COUNT(*) WARNINGS,
+// @@warning_count, the OK packet's count); affected rows of upserts and REPLACE, ROW_COUNT(),
+// SET left to right; SLEEP sleeps and KILL QUERY ends it. Method: two real processes over mutual
+// TLS, mysql2 on n1, causal reads (wsrep_sync_wait=1) on n2. Every expected answer is MariaDB's
+// (test/compat cases of the same statements, or the same statements run on mariadbd).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type mysql from 'mysql2/promise';
 import { localCluster, type LocalCluster } from './harness.js';
-import { NodeProcess, startAll } from './processes.js';
+import { NodeProcess, startAll, until } from './processes.js';
 
 let cluster: LocalCluster;
 let nodes: NodeProcess[];
@@ -55,7 +56,7 @@ async function table(type: string): Promise<string> {
   return name;
 }
 
-describe('values on write', { timeout: 120_000 }, () => {
+describe("MariaDB's answers", { timeout: 120_000 }, () => {
   before(async () => {
     cluster = await localCluster(2);
     nodes = cluster.names.map((name) => new NodeProcess(name, cluster));
@@ -289,6 +290,25 @@ describe('values on write', { timeout: 120_000 }, () => {
         [[stored]],
         `${type} <- ${value}`,
       );
+    }
+  });
+
+  test('SELECT SLEEP(n) sleeps without holding the node, and KILL QUERY ends it with 1317', async () => {
+    const sleeper = await nodes[0]!.connect();
+    try {
+      const [[id]] = (await text(sleeper, 'SELECT CONNECTION_ID()')) as [[string]];
+      const sleeping = errno(sleeper.query('SELECT SLEEP(600)'));
+      // Other sessions are served meanwhile: the processlist shows the sleep running.
+      await until('the sleep shows in the processlist', async () =>
+        (await text(writer, 'SHOW PROCESSLIST')).some(
+          (r) => r[0] === id && r[4] === 'Query' && r[7] === 'SELECT SLEEP(600)',
+        ),
+      );
+      await ok(writer, `KILL QUERY ${id}`);
+      assert.equal(await sleeping, 1317);
+      assert.deepEqual(await text(sleeper, 'SELECT SLEEP(0), 1'), [['0', '1']]);
+    } finally {
+      await sleeper.end();
     }
   });
 });
