@@ -7,7 +7,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import type { SqlValue } from '../codec/index.js';
 import { USER_FUNCTIONS } from '../sql/index.js';
 import type { UserAggregate, UserFunction } from '../storage/index.js';
-import { storeValueFunction } from './store-value.js';
+import { singleValueFunction, storeValueFunction } from './store-value.js';
 
 type V = SqlValue;
 type Fn = (...args: V[]) => V;
@@ -1687,7 +1687,7 @@ const AGGREGATE_IMPLEMENTATIONS: Record<string, UserAggregate> = {
 
 /** Every user function the emitter may produce, ready for Store.open (the store function too). */
 export function userFunctions(): UserFunction[] {
-  return [...queryFunctions(), storeValueFunction()];
+  return [...queryFunctions(), storeValueFunction(), singleValueFunction()];
 }
 
 function queryFunctions(): UserFunction[] {

@@ -8,9 +8,14 @@
 import type { SqlValue } from '../codec/index.js';
 import type { ErrorResult } from '../mysql/index.js';
 import { assert } from '../core/assert.js';
-import { STORE_VALUE_FUNCTION, storeRuleById, type StoreRule } from '../sql/index.js';
+import {
+  SINGLE_VALUE_FUNCTION,
+  STORE_VALUE_FUNCTION,
+  storeRuleById,
+  type StoreRule,
+} from '../sql/index.js';
 import { ValueRefusal, type UserFunction } from '../storage/index.js';
-import { mysqlError } from './errors.js';
+import { mysqlError, refusedWith } from './errors.js';
 
 type V = SqlValue;
 
@@ -95,6 +100,37 @@ interface Compiled {
   readonly max: bigint;
 }
 
+/**
+ * The aggregate a plain scalar subquery reads its item through: the one value (NULL for no
+ * row), and ER_SUBQUERY_NO_1_ROW for a second row, as MySQL answers `(SELECT x FROM t)` over
+ * two rows. Registered beside the store function.
+ */
+export function singleValueFunction(): UserFunction {
+  interface Seen {
+    rows: number;
+    value: V;
+  }
+  return {
+    name: SINGLE_VALUE_FUNCTION,
+    deterministic: true,
+    varargs: false,
+    fn: () => null,
+    aggregate: {
+      start: (): Seen => ({ rows: 0, value: null }),
+      step: (state, value) => {
+        const seen = state as Seen;
+        if (++seen.rows > 1)
+          throw new ValueRefusal(
+            refusedWith(mysqlError(1242, '21000', 'Subquery returns more than 1 row')),
+          );
+        seen.value = value ?? null;
+        return seen;
+      },
+      result: (state) => (state as Seen).value,
+    },
+  };
+}
+
 const byId: Compiled[] = [];
 const byText = new Map<string, Compiled>();
 const TEXT_RULES_MAX = 10_000;
@@ -176,7 +212,7 @@ function storeValue(value: V, ruleText: V, rowArg: V, missing: boolean): V {
   }
   if (converted.always === true || check.refuses) {
     check.error = converted.error;
-    throw new ValueRefusal(`value refused for column ${rule.column}: ${converted.error.message}`);
+    throw new ValueRefusal(refusedWith(converted.error));
   }
   check.warnings.push({
     level: 'Warning',

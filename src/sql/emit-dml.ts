@@ -30,7 +30,8 @@ import {
 import { type Bind, type EmitOptions, ExpressionEmitter } from './emit-expression.js';
 import { quoteId } from './names.js';
 import { rollupQuery } from './rollup.js';
-import { STORE_VALUE_FUNCTION, storeRuleSql } from './store-rule.js';
+import { AGGREGATES, FUNCTION_ALIASES } from './functions.js';
+import { SINGLE_VALUE_FUNCTION, STORE_VALUE_FUNCTION, storeRuleSql } from './store-rule.js';
 
 export interface DmlTranslation {
   readonly kind: 'select' | 'insert' | 'update' | 'delete';
@@ -209,12 +210,38 @@ class DmlEmitter extends ExpressionEmitter {
       : ` LIMIT ${count} OFFSET ${this.expr(q.limit.offset)}`;
   }
 
+  /** Set while emitting a scalar subquery whose one item must come from at most one row. */
+  private singleRow = false;
+
+  /**
+   * `(SELECT x FROM … WHERE …)` must fail with 1242 when it finds two rows; SQLite takes the
+   * first. A plain one (no grouping, aggregate, DISTINCT, LIMIT or window) reads its item
+   * through SINGLE_VALUE_FUNCTION, an aggregate that answers the one value (NULL for none) and
+   * refuses a second row. Others keep SQLite's answer (docs/design/sql.md, known gaps).
+   */
+  override scalarSubquery(q: Query): string {
+    this.singleRow = isPlainScalar(q);
+    try {
+      return `(${this.query(q)})`;
+    } finally {
+      this.singleRow = false;
+    }
+  }
+
   select(s: Select, sortGroups = true): string {
     if (s.withRollup) return this.select(rollupQuery(s), sortGroups);
+    const single = this.singleRow;
+    this.singleRow = false;
     let out =
       'SELECT ' +
       (s.distinct ? 'DISTINCT ' : '') +
-      s.items.map((i) => this.selectItem(i)).join(', ');
+      s.items
+        .map((i) =>
+          single && i.kind === 'item'
+            ? `${SINGLE_VALUE_FUNCTION}(${this.expr(i.expr)}) AS ${quoteId(i.name)}`
+            : this.selectItem(i),
+        )
+        .join(', ');
     if (s.from) out += ' FROM ' + s.from.map((r) => this.tableRef(r)).join(', ');
     if (s.where) out += ' WHERE ' + this.expr(s.where);
     // GROUP BY x DESC (MariaDB's) orders the groups: the direction goes to the sort below.
@@ -431,6 +458,28 @@ function emitInsert(e: DmlEmitter, s: Insert): string {
 }
 
 const defaultExpr = (): Expr => ({ kind: 'default' }) as Expr;
+
+/** A subquery of one item over tables, without anything that makes its rows an aggregate. */
+function isPlainScalar(q: Query): boolean {
+  if (q.kind !== 'select' || q.with !== undefined || q.from === null) return false;
+  if (q.items.length !== 1 || q.items[0]!.kind !== 'item') return false;
+  if (q.distinct || q.groupBy.length > 0 || q.having !== null || q.limit !== null) return false;
+  if (q.withRollup || (q.windows?.length ?? 0) > 0 || q.into !== undefined) return false;
+  return !aggregates(q.items[0]!.expr);
+}
+
+/** Whether an expression holds an aggregate or window call outside its subqueries. */
+function aggregates(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(aggregates);
+  if (node === null || typeof node !== 'object') return false;
+  const record = node as Record<string, unknown>;
+  if (record['kind'] === 'call') {
+    const call = node as Extract<Expr, { kind: 'call' }>;
+    if (call.over !== undefined || AGGREGATES.has(FUNCTION_ALIASES[call.name] ?? call.name))
+      return true;
+  }
+  return Object.entries(record).some(([key, child]) => key !== 'query' && aggregates(child));
+}
 
 /**
  * InnoDB replaces a row in place when the primary key is the table's only unique key: a row

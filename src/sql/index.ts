@@ -79,5 +79,11 @@ export {
   translate,
 } from './statement-cache.js';
 export { splitStatements } from './split.js';
-export { STORE_VALUE_FUNCTION, type StoreRule, storeRuleById, storeRuleSql } from './store-rule.js';
+export {
+  SINGLE_VALUE_FUNCTION,
+  STORE_VALUE_FUNCTION,
+  type StoreRule,
+  storeRuleById,
+  storeRuleSql,
+} from './store-rule.js';
 export { type Token, type TokenType, tokenize } from './tokenizer.js';

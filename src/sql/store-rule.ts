@@ -10,6 +10,9 @@ import type { TableDef } from './catalog.js';
 /** The SQLite function the engine registers to check and convert a value on its way in. */
 export const STORE_VALUE_FUNCTION = 'mysql_store_value';
 
+/** The aggregate the engine registers for a scalar subquery: its one value, 1242 for two rows. */
+export const SINGLE_VALUE_FUNCTION = 'mysql_single_value';
+
 /** What the store function knows of the column it writes. */
 export interface StoreRule {
   readonly db: string;

@@ -293,6 +293,38 @@ describe("MariaDB's answers", { timeout: 120_000 }, () => {
     }
   });
 
+  test('a scalar subquery that finds two rows is 1242; one row gives its value, none NULL', async () => {
+    await ok(writer, 'CREATE TABLE w.sq (id INT PRIMARY KEY, g INT, v VARCHAR(5))');
+    await ok(writer, "INSERT INTO w.sq VALUES (1, 1, 'a'), (2, 1, 'b'), (3, 2, 'c')");
+    await ok(writer, 'CREATE TABLE w.sd (id INT PRIMARY KEY, v VARCHAR(5))');
+    await ok(writer, "INSERT INTO w.sd VALUES (1, 'x')");
+    assert.deepEqual(
+      await text(
+        writer,
+        'SELECT (SELECT v FROM w.sq WHERE g = 2), (SELECT v FROM w.sq WHERE g = 3)',
+      ),
+      [['c', null]],
+    );
+    assert.deepEqual(
+      await text(
+        writer,
+        'SELECT id, (SELECT v FROM w.sq AS s WHERE s.id = t.id) FROM w.sq AS t ORDER BY id',
+      ),
+      [
+        ['1', 'a'],
+        ['2', 'b'],
+        ['3', 'c'],
+      ],
+    );
+    assert.equal(await errno(writer.query('SELECT (SELECT v FROM w.sq WHERE g = 1)')), 1242);
+    // A read of tables runs on a reader worker: the error crosses its thread.
+    const correlated = 'SELECT id, (SELECT v FROM w.sq AS s WHERE s.g = t.g) FROM w.sq AS t';
+    assert.equal(await errno(writer.query(correlated)), 1242);
+    const update = 'UPDATE w.sd SET v = (SELECT v FROM w.sq WHERE g = 1) WHERE id = 1';
+    assert.equal(await errno(writer.query(update)), 1242);
+    assert.deepEqual(await text(reader, 'SELECT v FROM w.sd'), [['x']]);
+  });
+
   test('SELECT SLEEP(n) sleeps without holding the node, and KILL QUERY ends it with 1317', async () => {
     const sleeper = await nodes[0]!.connect();
     try {
