@@ -598,6 +598,11 @@ export class DmlRunner {
     // captured row changes of this statement tell inserts, updates and deletes apart.
     const counted = s.kind === 'insert' && (s.replace || s.onDuplicate !== null);
     const mark = counted ? lease.captureMark() : 0;
+    // INSERT IGNORE warns 1062 for each row it skips: the keys those rows meet, found first.
+    const skips =
+      s.kind === 'insert' && s.ignore && !s.replace && s.onDuplicate === null && target !== null
+        ? this.duplicatesAhead(lease, target, rewritten?.statement ?? s, slots)
+        : null;
     const check = this.writeCheck(s);
     const result = withWriteCheck(check, () => lease.execute(translation.sql, binds));
     this.session.warnings = check.warnings;
@@ -616,6 +621,13 @@ export class DmlRunner {
       return this.session.localFailure(result.error);
     }
     const changes = result.value.changes;
+    if (skips !== null && s.kind === 'insert' && s.source.kind !== 'query') {
+      const skipped = valuesRows(s) - changes;
+      for (let i = 0; i < skipped; i++) {
+        const error = skips[i] ?? duplicateEntryError({ value: '?', key: '?' });
+        check.warnings.push({ level: 'Warning', code: error.code, message: error.message });
+      }
+    }
     const warnings = check.warnings.length;
     if (s.kind === 'insert') {
       if (generated !== null) this.session.lastInsertId = narrow(generated) as number | bigint;
@@ -736,6 +748,52 @@ export class DmlRunner {
       target,
       column,
     );
+  }
+
+  /**
+   * The 1062 each row of an INSERT … VALUES would meet (an existing row or an earlier row of the
+   * statement with the same primary or unique key), in row order; rows whose key values are
+   * expressions are not looked up.
+   */
+  private duplicatesAhead(
+    lease: WriterLease,
+    target: TableDef,
+    insert: Insert,
+    slots: readonly (SqlValue | Buffer | undefined)[],
+  ): ErrorResult[] {
+    if (insert.source.kind !== 'values') return [];
+    const names = (insert.columns ?? target.columns.map((c) => c.name)).map((n) => n.toLowerCase());
+    const keys = target.indexes.filter((i) => i.kind === 'primary' || i.kind === 'unique');
+    const seen = new Set<string>();
+    const found: ErrorResult[] = [];
+    for (const row of insert.source.rows) {
+      let hit: ErrorResult | null = null;
+      for (const key of keys) {
+        const positions = key.columns.map((c) => names.indexOf(c.column.toLowerCase()));
+        if (positions.some((p) => p < 0)) continue;
+        const values = positions.map((p) => exprValue(row[p]!, slots));
+        if (values.some((v) => v === undefined || v === null)) continue;
+        const text = values
+          .map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v)))
+          .join('-');
+        const name = key.kind === 'primary' ? 'PRIMARY' : key.name;
+        const where = key.columns
+          .map((c) => `"${c.column.replace(/"/g, '""')}" IS ?`)
+          .join(' AND ');
+        const existing = lease.execute(
+          `SELECT 1 FROM "${target.sqliteName.replace(/"/g, '""')}" WHERE ${where}`,
+          values.map((v) => toStore(v!)),
+        );
+        if (
+          hit === null &&
+          (seen.has(`${name}\u0000${text}`) || (existing.ok && existing.value.rows.length > 0))
+        )
+          hit = duplicateEntryError({ value: text, key: name });
+        seen.add(`${name}\u0000${text}`);
+      }
+      if (hit !== null) found.push(hit);
+    }
+    return found;
   }
 
   private duplicateError(

@@ -293,6 +293,26 @@ describe("MariaDB's answers", { timeout: 120_000 }, () => {
     }
   });
 
+  test('INSERT IGNORE warns 1062 for each row it skips, naming the key it met', async () => {
+    await ok(writer, 'CREATE TABLE w.ig (id INT PRIMARY KEY, e VARCHAR(10), UNIQUE KEY email (e))');
+    await ok(writer, "INSERT INTO w.ig VALUES (1, 'a')");
+    const result = await ok(
+      writer,
+      "INSERT IGNORE INTO w.ig VALUES (1, 'b'), (2, 'a'), (3, 'c'), (3, 'd')",
+    );
+    assert.equal(result.affectedRows, 1);
+    assert.equal(result.warningStatus, 3);
+    assert.deepEqual(await warnings(writer), [
+      "Warning 1062: Duplicate entry '1' for key 'PRIMARY'",
+      "Warning 1062: Duplicate entry 'a' for key 'email'",
+      "Warning 1062: Duplicate entry '3' for key 'PRIMARY'",
+    ]);
+    assert.deepEqual(await text(reader, 'SELECT id, e FROM w.ig ORDER BY id'), [
+      ['1', 'a'],
+      ['3', 'c'],
+    ]);
+  });
+
   test('a scalar subquery that finds two rows is 1242; one row gives its value, none NULL', async () => {
     await ok(writer, 'CREATE TABLE w.sq (id INT PRIMARY KEY, g INT, v VARCHAR(5))');
     await ok(writer, "INSERT INTO w.sq VALUES (1, 1, 'a'), (2, 1, 'b'), (3, 2, 'c')");
