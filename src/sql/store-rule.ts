@@ -75,6 +75,24 @@ export function storeRuleById(id: number): StoreRule | undefined {
 
 /** The column's rule as SQL (its registered number, or a quoted JSON literal), or null when it is not checked. */
 export function storeRuleSql(table: TableDef, column: ColumnDef): string | null {
+  // Table definitions are immutable (a schema change makes new ones): the SQL of a column's
+  // rule is computed once per definition, which keeps a cold translation cheap.
+  let columns = ruleSqlCache.get(table);
+  if (columns === undefined) {
+    columns = new Map();
+    ruleSqlCache.set(table, columns);
+  }
+  let sql = columns.get(column);
+  if (sql === undefined) {
+    sql = ruleSql(table, column);
+    columns.set(column, sql);
+  }
+  return sql;
+}
+
+const ruleSqlCache = new WeakMap<TableDef, Map<ColumnDef, string | null>>();
+
+function ruleSql(table: TableDef, column: ColumnDef): string | null {
   if (column.autoIncrement || table.autoIncrement === column.name) return null;
   const type = column.type;
   if (!CHECKED_TYPES.has(type.name)) return null;
