@@ -17,10 +17,11 @@ import {
   type Prepared,
   type Query,
   type Result,
+  type Select,
   type Statement,
   type TableDef,
 } from '../sql/index.js';
-import type { ExecuteResult, WriterLease } from '../storage/index.js';
+import type { ExecuteResult, RowOps, WriterLease } from '../storage/index.js';
 import { bindAll, exprValue, slotValues, toStore } from './bind.js';
 import { rewriteInsert, type RewrittenInsert } from './autoinc.js';
 import type { Engine } from './engine.js';
@@ -38,8 +39,10 @@ import {
 } from './errors.js';
 import { narrow, queryColumns } from './metadata.js';
 import { done, isAttempt, isError, ok, type Attempt, type Outcome } from './outcome.js';
+import { queryInterrupted } from './read-pool.js';
 import { foundRowsOf, selectInto } from './select-extras.js';
 import type { EngineSession } from './session.js';
+import { WriteCheck, withWriteCheck, writeModes, type WriteModes } from './store-value.js';
 import {
   startReplication,
   valuesBytes,
@@ -62,6 +65,10 @@ interface BoundWrite {
 
 /** Runs one session's data statements. */
 export class DmlRunner {
+  /** The sql_mode text last parsed, and its flags. */
+  private modesFor = '';
+  private modes: WriteModes = writeModes('');
+
   constructor(private readonly session: EngineSession) {}
 
   private translate(prepared: Prepared, selectExtras = false): Result<DmlTranslation> {
@@ -72,9 +79,32 @@ export class DmlRunner {
     if (s.kind === 'select' || s.kind === 'union') {
       const virtual = this.session.engine.infoSchema.handles(s, this.session.database);
       if (virtual) return this.session.engine.infoSchema.run(this.session, prepared, params);
+      const slept = await this.sleepFirst(s, prepared, params);
+      if (slept !== null) return slept;
       return this.runSelect(prepared, s, params);
     }
     return this.runWrite(prepared, s, params);
+  }
+
+  /**
+   * SLEEP in a SELECT without tables (`SELECT SLEEP(2)`, a health check's or a test's pause):
+   * the session waits the sum of its arguments before the statement runs, without holding the
+   * event loop; KILL QUERY ends the wait and the statement answers 1317, as in MariaDB. In a
+   * SELECT that reads tables SLEEP answers at once: a per-row sleep would hold the statement's
+   * SQLite connection.
+   */
+  private async sleepFirst(
+    s: Query,
+    prepared: Prepared,
+    params: readonly SqlValue[],
+  ): Promise<ErrorResult | null> {
+    if (s.kind !== 'select' || s.from !== null) return null;
+    const calls = sleepCalls(s.items);
+    if (calls.length === 0) return null;
+    const values = this.session.evaluate(calls, prepared, params);
+    if (isError(values)) return values;
+    const seconds = values.reduce<number>((sum, v) => sum + Math.max(0, Number(v ?? 0) || 0), 0);
+    return (await this.session.sleep(seconds * 1000)) ? queryInterrupted : null;
   }
 
   private checkTables(translation: DmlTranslation, privilege: string): ErrorResult | null {
@@ -567,13 +597,20 @@ export class DmlRunner {
   ): OkResult | ErrorResult {
     const { slots, binds, generated } = bound;
     const target = translation.target;
-    let lastRowidBefore: bigint | null = null;
-    if (s.kind === 'insert' && s.onDuplicate !== null) {
-      const before = lease.execute('SELECT last_insert_rowid()');
-      if (before.ok) lastRowidBefore = before.value.rows[0]?.[0] as bigint;
-    }
-    const result = lease.execute(translation.sql, binds);
+    // REPLACE and upserts count rows as MySQL does (a replaced row 2, an updated row 2): the
+    // captured row changes of this statement tell inserts, updates and deletes apart.
+    const counted = s.kind === 'insert' && (s.replace || s.onDuplicate !== null);
+    const mark = counted ? lease.captureMark() : 0;
+    // INSERT IGNORE warns 1062 for each row it skips: the keys those rows meet, found first.
+    const skips =
+      s.kind === 'insert' && s.ignore && !s.replace && s.onDuplicate === null && target !== null
+        ? this.duplicatesAhead(lease, target, rewritten?.statement ?? s, slots)
+        : null;
+    const check = this.writeCheck(s);
+    const result = withWriteCheck(check, () => lease.execute(translation.sql, binds));
+    this.session.warnings = check.warnings;
     if (!result.ok) {
+      if (check.error !== null) return check.error;
       if (
         result.error.kind === 'sqlite' &&
         (result.error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
@@ -587,27 +624,73 @@ export class DmlRunner {
       return this.session.localFailure(result.error);
     }
     const changes = result.value.changes;
+    if (skips !== null && s.kind === 'insert' && s.source.kind !== 'query') {
+      const skipped = valuesRows(s) - changes;
+      for (let i = 0; i < skipped; i++) {
+        const error = skips[i] ?? duplicateEntryError({ value: '?', key: '?' });
+        check.warnings.push({ level: 'Warning', code: error.code, message: error.message });
+      }
+    }
+    const warnings = check.warnings.length;
     if (s.kind === 'insert') {
       if (generated !== null) this.session.lastInsertId = narrow(generated) as number | bigint;
-      const rows = s.source.kind === 'values' ? s.source.rows.length : changes;
-      let affected = changes;
-      if (s.onDuplicate !== null && rows === 1 && lastRowidBefore !== null)
-        affected = result.value.lastInsertRowid !== lastRowidBefore ? 1 : 2;
+      const rows = s.source.kind === 'query' ? changes : valuesRows(s);
+      const { affected, duplicates } = counted
+        ? this.insertCounts(s, rows, lease.rowOpsSince(mark))
+        : { affected: changes, duplicates: Math.max(0, rows - changes) };
       this.session.rowCount = affected;
       const info =
         rows > 1 || s.source.kind === 'query'
-          ? `Records: ${rows}  Duplicates: ${Math.max(0, rows - changes)}  Warnings: 0`
+          ? `Records: ${rows}  Duplicates: ${duplicates}  Warnings: ${warnings}`
           : undefined;
       const lastInsertId = generated ?? (target?.autoIncrement ? result.value.lastInsertRowid : 0n);
       return ok(affected, {
         lastInsertId: narrow(lastInsertId) as number | bigint,
+        warnings,
         ...(info ? { info } : {}),
       });
     }
     this.session.rowCount = changes;
     if (s.kind === 'update')
-      return ok(changes, { info: `Rows matched: ${changes}  Changed: ${changes}  Warnings: 0` });
-    return ok(changes);
+      return ok(changes, {
+        warnings,
+        info: `Rows matched: ${changes}  Changed: ${changes}  Warnings: ${warnings}`,
+      });
+    return ok(changes, { warnings });
+  }
+
+  /**
+   * MySQL's affected rows of REPLACE (1 per row inserted, 1 per row it deleted) and of an upsert
+   * (1 per row inserted, 2 per row updated, and a row left as it was 0, or 1 with
+   * CLIENT_FOUND_ROWS); Duplicates of the info string are the rows that met a key.
+   */
+  private insertCounts(
+    s: Insert,
+    rows: number,
+    ops: RowOps,
+  ): { affected: number; duplicates: number } {
+    const unchanged = Math.max(0, rows - ops.inserted - ops.updated);
+    // A REPLACE in place (the primary key the only unique key) updates: 2 if it changed the
+    // row, 1 if not; otherwise it deleted what it met (1 each) and inserted.
+    if (s.replace)
+      return {
+        affected: ops.inserted + ops.deleted + 2 * ops.updated + unchanged,
+        duplicates: ops.deleted + ops.updated + unchanged,
+      };
+    const affected = ops.inserted + 2 * ops.updated + (this.session.foundRowsFlag ? unchanged : 0);
+    return { affected, duplicates: ops.updated + unchanged };
+  }
+
+  /** How this write checks the values it stores: the session's sql_mode, IGNORE, one row. */
+  private writeCheck(s: Insert | Exclude<DmlStatement, Query | Insert>): WriteCheck {
+    const sqlMode = String(this.session.variable('sql_mode', null) ?? '');
+    if (sqlMode !== this.modesFor) {
+      this.modesFor = sqlMode;
+      this.modes = writeModes(sqlMode);
+    }
+    const ignore = s.kind !== 'delete' && s.ignore;
+    const singleRow = s.kind === 'insert' && s.source.kind !== 'query' && valuesRows(s) === 1;
+    return new WriteCheck(this.modes, ignore, singleRow);
   }
 
   /** Puts allocated AUTO_INCREMENT values into the extra slots; the first generated, or null. */
@@ -670,6 +753,52 @@ export class DmlRunner {
     );
   }
 
+  /**
+   * The 1062 each row of an INSERT … VALUES would meet (an existing row or an earlier row of the
+   * statement with the same primary or unique key), in row order; rows whose key values are
+   * expressions are not looked up.
+   */
+  private duplicatesAhead(
+    lease: WriterLease,
+    target: TableDef,
+    insert: Insert,
+    slots: readonly (SqlValue | Buffer | undefined)[],
+  ): ErrorResult[] {
+    if (insert.source.kind !== 'values') return [];
+    const names = (insert.columns ?? target.columns.map((c) => c.name)).map((n) => n.toLowerCase());
+    const keys = target.indexes.filter((i) => i.kind === 'primary' || i.kind === 'unique');
+    const seen = new Set<string>();
+    const found: ErrorResult[] = [];
+    for (const row of insert.source.rows) {
+      let hit: ErrorResult | null = null;
+      for (const key of keys) {
+        const positions = key.columns.map((c) => names.indexOf(c.column.toLowerCase()));
+        if (positions.some((p) => p < 0)) continue;
+        const values = positions.map((p) => exprValue(row[p]!, slots));
+        if (values.some((v) => v === undefined || v === null)) continue;
+        const text = values
+          .map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v)))
+          .join('-');
+        const name = key.kind === 'primary' ? 'PRIMARY' : key.name;
+        const where = key.columns
+          .map((c) => `"${c.column.replace(/"/g, '""')}" IS ?`)
+          .join(' AND ');
+        const existing = lease.execute(
+          `SELECT 1 FROM "${target.sqliteName.replace(/"/g, '""')}" WHERE ${where}`,
+          values.map((v) => toStore(v!)),
+        );
+        if (
+          hit === null &&
+          (seen.has(`${name}\u0000${text}`) || (existing.ok && existing.value.rows.length > 0))
+        )
+          hit = duplicateEntryError({ value: text, key: name });
+        seen.add(`${name}\u0000${text}`);
+      }
+      if (hit !== null) found.push(hit);
+    }
+    return found;
+  }
+
   private duplicateError(
     lease: WriterLease,
     target: TableDef,
@@ -716,6 +845,32 @@ export class DmlRunner {
     }
     return duplicateEntryError({ value: '?', key });
   }
+}
+
+/** The arguments of the SLEEP calls among a select list's items (outside subqueries). */
+function sleepCalls(items: Select['items']): Expr[] {
+  const found: Expr[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    if (record['kind'] === 'call' && record['name'] === 'SLEEP') {
+      const args = record['args'] as readonly Expr[];
+      if (args.length === 1) found.push(args[0]!);
+      return;
+    }
+    for (const [key, child] of Object.entries(record)) if (key !== 'query') visit(child);
+  };
+  visit(items);
+  return found;
+}
+
+/** The rows of an INSERT … VALUES or INSERT … SET. */
+function valuesRows(s: Insert): number {
+  return s.source.kind === 'values' ? s.source.rows.length : 1;
 }
 
 /** How many rows a result holds (results built here hold arrays). */

@@ -18,6 +18,8 @@ import type { Replicator } from './replicator.js';
 import {
   StatementCache,
   emitDml,
+  inOrder,
+  unchangedGuard,
   type DmlStatement,
   type DmlTranslation,
   type Expr,
@@ -359,10 +361,8 @@ export class Engine implements Backend {
     const key = `${database ?? ''}\u0000${this.catalog.version}`;
     const memo = this.changedOnly.get(template);
     if (memo !== undefined && memo.key === key) return memo.value;
-    const unchanged = s.assignments
-      .map((a): Expr => ({ kind: 'binary', op: '<=>', left: a.column, right: a.value }))
-      .reduce((l, r): Expr => ({ kind: 'binary', op: 'AND', left: l, right: r }));
-    const guard: Expr = { kind: 'unary', op: 'NOT', operand: unchanged };
+    // Compared with the values MySQL assigns left to right (`SET a = a + 1, b = a`).
+    const guard = unchangedGuard(inOrder(s.assignments, s.table.alias ?? s.table.table.name));
     const where: Expr =
       s.where === null ? guard : { kind: 'binary', op: 'AND', left: s.where, right: guard };
     const statement: Update = { ...s, where };

@@ -55,10 +55,22 @@ export function fromLocalError(error: LocalError): ErrorResult {
     case 'no_such_savepoint':
       return mysqlError(1305, '42000', `SAVEPOINT ${error.name} does not exist`);
     case 'bad_value':
-      return outOfRange(error.message);
+      return refusal(error.message) ?? outOfRange(error.message);
     case 'sqlite':
       return fromSqlite(error.code, error.message);
   }
+}
+
+/**
+ * The message of a `ValueRefusal` that carries a MySQL error across the store (and a reader
+ * worker's thread): `refusedWith` writes it, `refusal` reads it back.
+ */
+export const refusedWith = (error: ErrorResult): string =>
+  `MySQL error ${error.code} (${error.sqlState}): ${error.message}`;
+
+export function refusal(message: string): ErrorResult | null {
+  const m = /^MySQL error (\d+) \((\w{5})\): ([\s\S]*)$/.exec(message);
+  return m === null ? null : mysqlError(Number(m[1]), m[2]!, m[3]!);
 }
 
 /**
@@ -76,7 +88,7 @@ export function fromReaderError(error: ReaderError): ErrorResult {
   if (error.kind === 'too_many_readers')
     return mysqlError(1040, '08004', `Too many connections (${error.readersMax} open snapshots)`);
   if (error.kind === 'closed') return mysqlError(1053, '08S01', 'Server shutdown in progress');
-  if (error.kind === 'bad_value') return outOfRange(error.message);
+  if (error.kind === 'bad_value') return refusal(error.message) ?? outOfRange(error.message);
   return fromSqlite(error.code, error.message);
 }
 

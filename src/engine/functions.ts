@@ -7,6 +7,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import type { SqlValue } from '../codec/index.js';
 import { USER_FUNCTIONS } from '../sql/index.js';
 import type { UserAggregate, UserFunction } from '../storage/index.js';
+import { singleValueFunction, storeValueFunction } from './store-value.js';
 
 type V = SqlValue;
 type Fn = (...args: V[]) => V;
@@ -1556,7 +1557,8 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
     if (n < 0 || n > 0xffffffff) return null;
     return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
   }),
-  // SLEEP would block the event loop: it returns at once (0 = not interrupted).
+  // The session sleeps before a statement without tables runs (dml.ts, sleepFirst); a sleep
+  // KILL QUERY cut short fails the statement with 1317, so the function answers 0.
   sleep: () => 0,
   get_lock: () => 1,
   release_lock: () => 1,
@@ -1683,8 +1685,12 @@ const AGGREGATE_IMPLEMENTATIONS: Record<string, UserAggregate> = {
   var_samp: varianceAggregate(true, false),
 };
 
-/** Every user function the emitter may produce, ready for Store.open. */
+/** Every user function the emitter may produce, ready for Store.open (the store function too). */
 export function userFunctions(): UserFunction[] {
+  return [...queryFunctions(), storeValueFunction(), singleValueFunction()];
+}
+
+function queryFunctions(): UserFunction[] {
   return USER_FUNCTIONS.map((sqliteName) => {
     const short = sqliteName.replace(/^mysql_/, '');
     const aggregate = AGGREGATE_IMPLEMENTATIONS[short];

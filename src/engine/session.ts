@@ -26,6 +26,7 @@ import {
   type Expr,
   type Prepared,
   type Result,
+  type Statement,
   type SessionValue,
   type SessionValues,
 } from '../sql/index.js';
@@ -55,11 +56,8 @@ import { runShow, runDescribe } from './show.js';
 import { LocalTransaction, withWaits, type TransactionHost } from './transaction.js';
 import { databaseDenied, hasAnyOn, isUserStatement } from './users.js';
 
-export interface Warning {
-  readonly level: 'Note' | 'Warning' | 'Error';
-  readonly code: number;
-  readonly message: string;
-}
+import type { WriteWarning as Warning } from './store-value.js';
+export type { Warning };
 
 /**
  * Members without `private` that are not part of the Session API are for the statement runners
@@ -285,17 +283,18 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     this.engine.countStatement(prepared.statement.kind);
     try {
       const statement = prepared.statement;
-      if (
-        statement.kind !== 'show' ||
-        (statement.target !== 'warnings' &&
-          statement.target !== 'errors' &&
-          statement.target !== 'count_warnings' &&
-          statement.target !== 'count_errors')
-      )
-        this.warnings = [];
+      const clears = clearsWarnings(statement);
+      if (clears) this.warnings = [];
       const result = await this.dispatchSafely(prepared, params);
-      if (isError(result))
-        this.warnings = [{ level: 'Error', code: result.code, message: result.message }];
+      if (isError(result)) {
+        const error = { level: 'Error', code: result.code, message: result.message } as const;
+        // Notes a statement gave before it failed stay before its error, as in MariaDB.
+        this.warnings = clears ? [...this.warnings, error] : [error];
+      }
+      // ROW_COUNT(): -1 after a result set or an error, 0 after DDL, SET, BEGIN, USE …;
+      // INSERT/UPDATE/DELETE/REPLACE and SELECT … INTO set their own count.
+      if (isError(result) || result.kind === 'rows') this.rowCount = -1;
+      else if (!isDml(statement)) this.rowCount = 0;
       return result;
     } finally {
       this.current = null;
@@ -473,6 +472,24 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     this.stopWait = stop;
   }
 
+  /**
+   * SLEEP(s): waits `ms` off the event loop; true when KILL QUERY (or the end of the session)
+   * cut it short.
+   */
+  async sleep(ms: number): Promise<boolean> {
+    if (!(ms > 0)) return false;
+    if (this.closed) return true;
+    const interrupted = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), Math.min(ms, SLEEP_MS_MAX));
+      this.onWait(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    this.onWait(null);
+    return interrupted;
+  }
+
   async commitTx(): Promise<OkResult | ErrorResult> {
     const tx = this.tx;
     if (tx === null) return ok();
@@ -644,3 +661,35 @@ export function ensure(result: Result<unknown>): ErrorResult | null {
 }
 
 export { internal };
+
+/** The longest SLEEP (a timer's limit is 2^31 − 1 ms, about 24.8 days). */
+const SLEEP_MS_MAX = 2_147_483_647;
+
+/** Statements that name no table and keep the previous statement's warnings (unless they give their own). */
+const TABLELESS_KINDS: ReadonlySet<string> = new Set([
+  'use',
+  'begin',
+  'commit',
+  'rollback',
+  'savepoint',
+  'set',
+  'set_transaction',
+]);
+
+/**
+ * Whether a statement starts by clearing the session's warnings. MariaDB clears them for a
+ * statement that uses tables (mysql_execute_command: `if (all_tables) opt_clear_warning_info`);
+ * one without tables (`SELECT @@warning_count`, `SET @a = 1`, BEGIN) keeps them and replaces
+ * them only with warnings of its own, and SHOW WARNINGS/ERRORS only reads them.
+ */
+function clearsWarnings(statement: Statement): boolean {
+  if (statement.kind === 'show')
+    return (
+      statement.target !== 'warnings' &&
+      statement.target !== 'errors' &&
+      statement.target !== 'count_warnings' &&
+      statement.target !== 'count_errors'
+    );
+  if (statement.kind === 'select') return statement.from !== null && statement.from.length > 0;
+  return !TABLELESS_KINDS.has(statement.kind);
+}

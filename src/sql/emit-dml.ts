@@ -3,6 +3,7 @@
 import type {
   Assignment,
   ColumnDef,
+  ColumnRef,
   CommonTableExpression,
   Delete,
   Expr,
@@ -29,6 +30,8 @@ import {
 import { type Bind, type EmitOptions, ExpressionEmitter } from './emit-expression.js';
 import { quoteId } from './names.js';
 import { rollupQuery } from './rollup.js';
+import { AGGREGATES, FUNCTION_ALIASES } from './functions.js';
+import { SINGLE_VALUE_FUNCTION, STORE_VALUE_FUNCTION, storeRuleSql } from './store-rule.js';
 
 export interface DmlTranslation {
   readonly kind: 'select' | 'insert' | 'update' | 'delete';
@@ -207,12 +210,38 @@ class DmlEmitter extends ExpressionEmitter {
       : ` LIMIT ${count} OFFSET ${this.expr(q.limit.offset)}`;
   }
 
+  /** Set while emitting a scalar subquery whose one item must come from at most one row. */
+  private singleRow = false;
+
+  /**
+   * `(SELECT x FROM … WHERE …)` must fail with 1242 when it finds two rows; SQLite takes the
+   * first. A plain one (no grouping, aggregate, DISTINCT, LIMIT or window) reads its item
+   * through SINGLE_VALUE_FUNCTION, an aggregate that answers the one value (NULL for none) and
+   * refuses a second row. Others keep SQLite's answer (docs/design/sql.md, known gaps).
+   */
+  override scalarSubquery(q: Query): string {
+    this.singleRow = isPlainScalar(q);
+    try {
+      return `(${this.query(q)})`;
+    } finally {
+      this.singleRow = false;
+    }
+  }
+
   select(s: Select, sortGroups = true): string {
     if (s.withRollup) return this.select(rollupQuery(s), sortGroups);
+    const single = this.singleRow;
+    this.singleRow = false;
     let out =
       'SELECT ' +
       (s.distinct ? 'DISTINCT ' : '') +
-      s.items.map((i) => this.selectItem(i)).join(', ');
+      s.items
+        .map((i) =>
+          single && i.kind === 'item'
+            ? `${SINGLE_VALUE_FUNCTION}(${this.expr(i.expr)}) AS ${quoteId(i.name)}`
+            : this.selectItem(i),
+        )
+        .join(', ');
     if (s.from) out += ' FROM ' + s.from.map((r) => this.tableRef(r)).join(', ');
     if (s.where) out += ' WHERE ' + this.expr(s.where);
     // GROUP BY x DESC (MariaDB's) orders the groups: the direction goes to the sort below.
@@ -281,27 +310,64 @@ class DmlEmitter extends ExpressionEmitter {
     return new ExpressionEmitter(this.options, 'all').expr(def.default);
   }
 
-  value(table: TableDef, column: string, value: Expr): string {
-    if (value.kind === 'default') return this.defaultOf(table, column);
+  /**
+   * The value written into a column. `row` is the row's number for the store function's
+   * messages: n > 0 for row n of a VALUES list, -1 for the column SQLite computes first in
+   * each row (it counts the rows), 0 for the others.
+   */
+  value(table: TableDef, column: string, value: Expr, row: number): string {
+    if (value.kind === 'default')
+      return this.missing(table, column, row) ?? this.defaultOf(table, column);
     const sql = this.expr(value);
     // MySQL generates an AUTO_INCREMENT value for 0 as well as NULL.
     if (table.autoIncrement === column && !(value.kind === 'literal' && value.type === 'null'))
       return `NULLIF(${sql}, 0)`;
-    return sql;
+    const rule = storeRuleSql(table, findColumn(table, column));
+    return rule === null ? sql : `${STORE_VALUE_FUNCTION}(${sql}, ${rule}, ${row})`;
   }
 
-  assignmentList(table: TableDef, assignments: readonly Assignment[]): string[] {
+  /**
+   * The value of a NOT NULL column without a default that an INSERT leaves out (or gives
+   * DEFAULT): MySQL's 1364 in strict mode, its implicit default with a warning otherwise.
+   * Null when the column has a default (or is generated: AUTO_INCREMENT, TIMESTAMP).
+   */
+  missing(table: TableDef, column: string, row: number): string | null {
+    const def = findColumn(table, column);
+    if (def.nullable !== false || def.default !== null) return null;
+    const rule = storeRuleSql(table, def);
+    if (rule === null || def.type.name === 'TIMESTAMP') return null;
+    return `${STORE_VALUE_FUNCTION}(NULL, ${rule}, ${row}, 1)`;
+  }
+
+  assignmentList(table: TableDef, given: readonly Assignment[], alias?: string): string[] {
+    const assignments = inOrder(given, alias ?? table.name);
+    // SQLite computes an UPDATE's new values in the table's column order.
+    const order = (a: Assignment): number => {
+      const lower = a.column.column.toLowerCase();
+      return table.columns.findIndex((c) => c.name.toLowerCase() === lower);
+    };
+    const first = assignments.reduce<Assignment | null>(
+      (best, a) => (best === null || order(a) < order(best) ? a : best),
+      null,
+    );
     return assignments.map((a) => {
       findColumn(table, a.column.column);
-      return `${quoteId(a.column.column)} = ${this.value(table, a.column.column, a.value)}`;
+      const row = a === first ? -1 : 0;
+      return `${quoteId(a.column.column)} = ${this.value(table, a.column.column, a.value, row)}`;
     });
   }
 
+  /**
+   * An upsert's SET list, and a WHERE that skips a row the assignments would not change: such a
+   * row is not written (nor replicated) and counts as MySQL counts it (0, or 1 with
+   * CLIENT_FOUND_ROWS), not as an update.
+   */
   upsertAssignments(table: TableDef, assignments: readonly Assignment[]): string {
     this.inUpsert = true;
     const list = this.assignmentList(table, assignments).join(', ');
+    const guard = this.expr(unchangedGuard(inOrder(assignments, table.name)));
     this.inUpsert = false;
-    return list;
+    return `${list} WHERE ${guard}`;
   }
 }
 
@@ -359,24 +425,177 @@ function findColumn(table: TableDef, column: string): ColumnDef {
 
 function emitInsert(e: DmlEmitter, s: Insert): string {
   const table = e.resolve(s.table);
-  const verb = s.replace ? 'REPLACE' : s.ignore ? 'INSERT OR IGNORE' : 'INSERT';
+  const inPlace = s.replace && s.onDuplicate === null && replacesInPlace(table);
+  const verb = s.replace && !inPlace ? 'REPLACE' : s.ignore ? 'INSERT OR IGNORE' : 'INSERT';
   const head = `${verb} INTO ${quoteId(table.sqliteName)} AS ${quoteId(s.table.name)}`;
   const source = s.source;
   let columns = s.columns ?? table.columns.map((c) => c.name);
   let body: string;
   if (source.kind === 'query') {
-    const query = e.query(source.query);
-    body = s.onDuplicate ? `SELECT * FROM (${query}) WHERE true` : query;
+    for (const c of columns) findColumn(table, c);
+    body = insertQuery(e, table, columns, source.query, s.onDuplicate !== null || inPlace);
   } else {
     const rows = source.kind === 'values' ? source.rows : [source.assignments.map((a) => a.value)];
     if (source.kind === 'set') columns = source.assignments.map((a) => a.column.column);
-    if (columns.length === 0 && rows.every((r) => r.length === 0)) return `${head} DEFAULT VALUES`;
-    body = 'VALUES ' + rows.map((row, i) => emitRow(e, table, columns, row, i)).join(', ');
+    for (const c of columns) findColumn(table, c);
+    // Columns left out that must be given a value (NOT NULL, no default) are written explicitly.
+    const given = new Set(columns.map((c) => c.toLowerCase()));
+    const left = table.columns
+      .map((c) => c.name)
+      .filter((c) => !given.has(c.toLowerCase()) && e.missing(table, c, 0) !== null);
+    if (columns.length === 0 && left.length === 0 && rows.every((r) => r.length === 0))
+      return `${head} DEFAULT VALUES`;
+    const filled = left.length === 0 ? rows : rows.map((row) => [...row, ...left.map(defaultExpr)]);
+    const named = [...columns, ...left];
+    body = 'VALUES ' + filled.map((row, i) => emitRow(e, table, named, row, i)).join(', ');
+    columns = named;
   }
   for (const c of columns) findColumn(table, c);
   let out = `${head} (${columns.map(quoteId).join(', ')}) ${body}`;
   if (s.onDuplicate) out += upsertClauses(e, table, s.onDuplicate);
+  if (inPlace) out += replaceClause(table);
   return out;
+}
+
+const defaultExpr = (): Expr => ({ kind: 'default' }) as Expr;
+
+/** A subquery of one item over tables, without anything that makes its rows an aggregate. */
+function isPlainScalar(q: Query): boolean {
+  if (q.kind !== 'select' || q.with !== undefined || q.from === null) return false;
+  if (q.items.length !== 1 || q.items[0]!.kind !== 'item') return false;
+  if (q.distinct || q.groupBy.length > 0 || q.having !== null || q.limit !== null) return false;
+  if (q.withRollup || (q.windows?.length ?? 0) > 0 || q.into !== undefined) return false;
+  return !aggregates(q.items[0]!.expr);
+}
+
+/** Whether an expression holds an aggregate or window call outside its subqueries. */
+function aggregates(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(aggregates);
+  if (node === null || typeof node !== 'object') return false;
+  const record = node as Record<string, unknown>;
+  if (record['kind'] === 'call') {
+    const call = node as Extract<Expr, { kind: 'call' }>;
+    if (call.over !== undefined || AGGREGATES.has(FUNCTION_ALIASES[call.name] ?? call.name))
+      return true;
+  }
+  return Object.entries(record).some(([key, child]) => key !== 'query' && aggregates(child));
+}
+
+/**
+ * InnoDB replaces a row in place when the primary key is the table's only unique key: a row
+ * REPLACE leaves as it was counts 1, a changed one 2. SQLite's REPLACE always deletes and inserts
+ * (2), so such a REPLACE is an upsert of every column that skips an unchanged row. With other
+ * unique keys, REPLACE deletes every row it meets, as MySQL does.
+ */
+function replacesInPlace(table: TableDef): boolean {
+  return (
+    table.primaryKey.length > 0 &&
+    table.indexes.every((i) => i.kind !== 'unique') &&
+    table.foreignKeys.length === 0
+  );
+}
+
+function replaceClause(table: TableDef): string {
+  const key = new Set(table.primaryKey.map((c) => c.toLowerCase()));
+  const others = table.columns.filter((c) => !key.has(c.name.toLowerCase()));
+  const target = `ON CONFLICT (${table.primaryKey.map(quoteId).join(', ')})`;
+  if (others.length === 0) return ` ${target} DO NOTHING`;
+  const sets = others.map((c) => `${quoteId(c.name)} = excluded.${quoteId(c.name)}`);
+  const same = others.map((c) => `${quoteId(c.name)} IS excluded.${quoteId(c.name)}`);
+  return ` ${target} DO UPDATE SET ${sets.join(', ')} WHERE NOT (${same.join(' AND ')})`;
+}
+
+/**
+ * MySQL assigns a SET list left to right: a column read after it was assigned reads its new
+ * value (`SET a = a + 1, b = a` sets b to the new a). SQLite reads every column's old value, so
+ * each reference to a column assigned earlier is replaced by the value assigned to it.
+ * References inside subqueries name their own tables and are kept.
+ */
+export function inOrder(assignments: readonly Assignment[], table: string): Assignment[] {
+  const assigned = new Map<string, Expr>();
+  const target = table.toLowerCase();
+  const out: Assignment[] = [];
+  for (const a of assignments) {
+    const value = assigned.size === 0 ? a.value : (substitute(a.value, assigned, target) as Expr);
+    out.push(value === a.value ? a : { ...a, value });
+    assigned.set(a.column.column.toLowerCase(), value);
+  }
+  return out;
+}
+
+function substitute(node: unknown, assigned: ReadonlyMap<string, Expr>, table: string): unknown {
+  if (Array.isArray(node)) {
+    let changed = false;
+    const items = node.map((item) => {
+      const next = substitute(item, assigned, table);
+      changed ||= next !== item;
+      return next;
+    });
+    return changed ? items : node;
+  }
+  if (node === null || typeof node !== 'object') return node;
+  const record = node as Record<string, unknown>;
+  if (record['kind'] === 'column') {
+    const ref = node as ColumnRef;
+    const value = assigned.get(ref.column.toLowerCase());
+    if (value !== undefined && (ref.table === null || ref.table.toLowerCase() === table))
+      return value;
+    return node;
+  }
+  let copy: Record<string, unknown> | null = null;
+  for (const [key, child] of Object.entries(record)) {
+    if (key === 'query') continue;
+    const next = substitute(child, assigned, table);
+    if (next !== child) (copy ??= { ...record })[key] = next;
+  }
+  return copy ?? node;
+}
+
+/** `NOT (c1 <=> v1 AND …)`: true for a row the assignments change. */
+export function unchangedGuard(assignments: readonly Assignment[]): Expr {
+  const unchanged = assignments
+    .map((a): Expr => ({ kind: 'binary', op: '<=>', left: a.column, right: a.value }))
+    .reduce((l, r): Expr => ({ kind: 'binary', op: 'AND', left: l, right: r }));
+  return { kind: 'unary', op: 'NOT', operand: unchanged };
+}
+
+/**
+ * INSERT … SELECT: the query's rows go through the store function like VALUES rows. The query
+ * becomes a CTE with positional column names (`"~1"`, …) and the outer SELECT wraps each one;
+ * `WHERE true` keeps SQLite's upsert parsing rule when ON DUPLICATE KEY follows.
+ */
+function insertQuery(
+  e: DmlEmitter,
+  table: TableDef,
+  columns: readonly string[],
+  query: Query,
+  upsert: boolean,
+): string {
+  const sql = e.query(query);
+  const first = query.kind === 'select' ? query : null;
+  if (first !== null && first.items.every((i) => i.kind === 'item'))
+    if (first.items.length !== columns.length)
+      throw new SqlFailure({
+        kind: 'semantic',
+        code: 1136,
+        sqlState: '21S01',
+        message: "Column count doesn't match value count at row 1",
+      });
+  const rules = columns.map((c) => storeRuleSql(table, findColumn(table, c)));
+  if (rules.every((r) => r === null)) return upsert ? `SELECT * FROM (${sql}) WHERE true` : sql;
+  const names = columns.map((_, i) => quoteId(`~${i + 1}`));
+  // A SELECT computes its columns in list order: the first checked one counts the rows.
+  const counted = rules.findIndex((r) => r !== null);
+  const items = names.map((name, i) => {
+    const rule = rules[i];
+    return rule === null || rule === undefined
+      ? name
+      : `${STORE_VALUE_FUNCTION}(${name}, ${rule}, ${i === counted ? -1 : 0})`;
+  });
+  return (
+    `WITH "~source" (${names.join(', ')}) AS (${sql}) SELECT ${items.join(', ')} FROM "~source"` +
+    (upsert ? ' WHERE true' : '')
+  );
 }
 
 function emitRow(
@@ -393,7 +612,7 @@ function emitRow(
       sqlState: '21S01',
       message: `Column count doesn't match value count at row ${index + 1}`,
     });
-  return '(' + row.map((v, i) => e.value(table, columns[i]!, v)).join(', ') + ')';
+  return '(' + row.map((v, i) => e.value(table, columns[i]!, v, index + 1)).join(', ') + ')';
 }
 
 // One ON CONFLICT clause per unique key: MySQL updates whichever key collided.
@@ -410,7 +629,7 @@ function upsertClauses(e: DmlEmitter, table: TableDef, assignments: readonly Ass
 function emitUpdate(e: DmlEmitter, s: Update): string {
   const table = e.resolve(s.table.table);
   const alias = quoteId(s.table.alias ?? s.table.table.name);
-  const sets = e.assignmentList(table, s.assignments);
+  const sets = e.assignmentList(table, s.assignments, s.table.alias ?? s.table.table.name);
   const assigned = new Set(s.assignments.map((a) => a.column.column.toLowerCase()));
   for (const c of table.columns) {
     if (c.onUpdateNow !== null && !assigned.has(c.name.toLowerCase()))

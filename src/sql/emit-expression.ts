@@ -58,6 +58,11 @@ export class ExpressionEmitter {
   }
 
   /** Emits a query (subquery); implemented by the DML emitter. */
+  /** A subquery used as a value; the DML emitter makes a second row an error (1242). */
+  scalarSubquery(q: Query): string {
+    return `(${this.query(q)})`;
+  }
+
   query(_query: Query): string {
     return this.unsupported('subqueries here');
   }
@@ -98,7 +103,7 @@ export class ExpressionEmitter {
       case 'exists':
         return `EXISTS (${this.query(e.query)})`;
       case 'subquery':
-        return `(${this.query(e.query)})`;
+        return this.scalarSubquery(e.query);
       case 'case':
         return this.caseExpr(e);
       case 'cast':

@@ -9,7 +9,13 @@ export {
   MemoryCatalog,
   type TableDef,
 } from './catalog.js';
-export { type DmlStatement, type DmlTranslation, emitDml } from './emit-dml.js';
+export {
+  type DmlStatement,
+  type DmlTranslation,
+  emitDml,
+  inOrder,
+  unchangedGuard,
+} from './emit-dml.js';
 export {
   type CatalogChange,
   type DdlOptions,
@@ -73,4 +79,11 @@ export {
   translate,
 } from './statement-cache.js';
 export { splitStatements } from './split.js';
+export {
+  SINGLE_VALUE_FUNCTION,
+  STORE_VALUE_FUNCTION,
+  type StoreRule,
+  storeRuleById,
+  storeRuleSql,
+} from './store-rule.js';
 export { type Token, type TokenType, tokenize } from './tokenizer.js';

@@ -20,6 +20,13 @@ import { quoteId } from './names.js';
 import { keyArity, keyExpressions, type TableInfo } from './schema.js';
 
 export const CAPTURE_TABLE = '_trireme_capture';
+
+/** Row changes of some statements, by kind. */
+export interface RowOps {
+  readonly inserted: number;
+  readonly updated: number;
+  readonly deleted: number;
+}
 /** Name of the CHECK that bounds captured rows; its failure message carries this name. */
 export const CAPTURE_ROWS_CONSTRAINT = '_trireme_rows_max';
 const TRIGGER_PREFIX = '_trireme_capture_';
@@ -58,6 +65,7 @@ export class Capture {
   private arityMax = 1;
   private readStatement: Database.Statement<[number], unknown[]> | null = null;
   private markStatement: Database.Statement<[], bigint | null> | null = null;
+  private opsStatement: Database.Statement<[number], [bigint, bigint]> | null = null;
   private readonly imageStatements = new Map<number, Database.Statement<[SqlValue[]], unknown[]>>();
 
   constructor(private readonly db: Database.Database) {}
@@ -171,6 +179,26 @@ export class Capture {
       .pluck();
     const seq = this.markStatement.get();
     return seq === null || seq === undefined ? 0 : Number(seq);
+  }
+
+  /**
+   * The row changes captured after `mark`, by kind: one per trigger, so the rows REPLACE
+   * deletes count (recursive triggers are on) and an upsert's update counts as an update.
+   */
+  opsSince(mark: number): RowOps {
+    assert(this.db.inTransaction, 'opsSince outside a transaction');
+    this.opsStatement ??= this.db
+      .prepare<[number], [bigint, bigint]>(
+        `SELECT op, count(*) FROM temp.${CAPTURE_TABLE} WHERE seq > ? GROUP BY op`,
+      )
+      .raw(true);
+    const ops = { inserted: 0, updated: 0, deleted: 0 };
+    for (const [op, count] of this.opsStatement.all(mark)) {
+      if (op === OP_INSERT) ops.inserted = Number(count);
+      else if (op === OP_UPDATE) ops.updated = Number(count);
+      else ops.deleted = Number(count);
+    }
+    return ops;
   }
 
   /**

@@ -73,10 +73,18 @@ export function describeApplyError(error: ApplyError): string {
 }
 
 /**
+ * Thrown by a registered function that refuses a value on its way into a row (the engine's
+ * sql_mode checks): SQLite aborts the statement, undoes its changes and the transaction goes on.
+ * The thrower keeps the client's error; the store reports `bad_value`.
+ */
+export class ValueRefusal extends RangeError {}
+
+/**
  * Whether `error` is better-sqlite3 refusing to bind a value (a bigint beyond 64 bits, a string
  * or buffer over its limits): bad input from a client, not a bug.
  */
 export function isBindRefusal(error: unknown): error is RangeError | TypeError {
+  if (error instanceof ValueRefusal) return true;
   return (
     (error instanceof RangeError || error instanceof TypeError) &&
     /\bbound\b|\bbind\b|too big|SQLite3 can only bind/i.test(error.message)

@@ -8,12 +8,13 @@ export {
   type OpenError,
   type ReaderError,
   type WriterWaitError,
+  ValueRefusal,
 } from './errors.js';
 export type { ExecuteResult } from './execute.js';
 export { WriterLease, stashWriteSet, type Stash } from './lease.js';
 export { ReadSnapshot } from './readers.js';
 export type { ChecksumResult } from './checksum.js';
-export { UNIQUE_KEY_SEPARATOR } from './capture.js';
+export { type RowOps, UNIQUE_KEY_SEPARATOR } from './capture.js';
 export {
   STORE_FILE_NAME,
   STORE_FORMAT_VERSION,

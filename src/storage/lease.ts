@@ -16,7 +16,12 @@ import {
   type TransactionId,
   type WriteSet,
 } from '../codec/index.js';
-import { CAPTURE_ROWS_CONSTRAINT, type CapturedChanges, type Capture } from './capture.js';
+import {
+  CAPTURE_ROWS_CONSTRAINT,
+  type CapturedChanges,
+  type Capture,
+  type RowOps,
+} from './capture.js';
 import { isBindRefusal, type LocalError } from './errors.js';
 import { executeOn, type ExecuteResult } from './execute.js';
 import { quoteId } from './names.js';
@@ -176,6 +181,12 @@ export class WriterLease {
   keysSince(mark: number): CertificationKey[] {
     assert(this.state === 'active', 'keysSince on an ended transaction');
     return this.host.capture.keysSince(mark);
+  }
+
+  /** The rows the statements since `mark` inserted, updated and deleted (affected rows of REPLACE and upserts). */
+  rowOpsSince(mark: number): RowOps {
+    assert(this.state === 'active', 'rowOpsSince on an ended transaction');
+    return this.host.capture.opsSince(mark);
   }
 
   savepoint(name: string): Result<null, LocalError> {

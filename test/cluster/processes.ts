@@ -87,12 +87,13 @@ export class NodeProcess {
     await new Promise<void>((resolve) => child.once('exit', () => resolve()));
   }
 
-  async connect(): Promise<mysql.Connection> {
+  async connect(options: Partial<mysql.ConnectionOptions> = {}): Promise<mysql.Connection> {
     return mysql.createConnection({
       host: '127.0.0.1',
       port: this.port,
       user: 'root',
       password: '',
+      ...options,
     });
   }
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { transactionId, type CertificationKey } from '../../src/codec/index.js';
 import { nodeId } from '../../src/core/types.js';
-import { parse, type Insert, type TableDef } from '../../src/sql/index.js';
+import { STORE_VALUE_FUNCTION, parse, type Insert, type TableDef } from '../../src/sql/index.js';
 import { AutoIncrementAllocator, rewriteInsert } from '../../src/engine/autoinc.js';
 import { EngineCatalog, UpdateBuilder } from '../../src/engine/catalog.js';
 import { fromSqlite } from '../../src/engine/errors.js';
@@ -139,7 +139,9 @@ describe('functions', () => {
     fns.get(name)!(...args);
 
   test('every name the emitter produces is registered and never throws', () => {
-    for (const f of userFunctions()) assert.doesNotThrow(() => f.fn('x', null, 3n));
+    // The store function alone refuses values by throwing: SQLite then aborts the statement.
+    for (const f of userFunctions())
+      if (f.name !== STORE_VALUE_FUNCTION) assert.doesNotThrow(() => f.fn('x', null, 3n));
   });
 
   test('table of results', () => {

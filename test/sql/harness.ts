@@ -42,6 +42,13 @@ export class Harness {
     this.catalog.addDatabase('sbtest');
     // Stand-ins for the user functions another module registers.
     this.db.function('mysql_now', { varargs: true }, () => '2026-11-25 12:00:00');
+    // The engine's store function checks and converts per sql_mode; here values pass as given.
+    this.db.function('mysql_store_value', { varargs: true }, (value: unknown) => value);
+    // A scalar subquery's one value (the engine's refuses a second row with 1242).
+    this.db.aggregate('mysql_single_value', {
+      start: null,
+      step: (_seen: unknown, value: unknown) => value,
+    });
     this.db.function('regexp', (pattern: unknown, value: unknown) =>
       new RegExp(String(pattern), 'i').test(String(value)) ? 1 : 0,
     );

@@ -1,0 +1,121 @@
+// The write check of a column: every value an INSERT, UPDATE, REPLACE or upsert writes into a
+// column goes through the engine's store function with the column's rule, so that the row
+// holds the value MySQL would store (or the statement fails with MySQL's error). The emitted SQL
+// names the rule by a number from this process's registry (a JSON text argument costs SQLite a
+// string conversion per value, about a third of the function's cost); past RULES_MAX distinct
+// rules the JSON itself is inlined. See docs/design/engine.md, "Values on write".
+import type { ColumnDef } from './ast.js';
+import type { TableDef } from './catalog.js';
+
+/** The SQLite function the engine registers to check and convert a value on its way in. */
+export const STORE_VALUE_FUNCTION = 'mysql_store_value';
+
+/** The aggregate the engine registers for a scalar subquery: its one value, 1242 for two rows. */
+export const SINGLE_VALUE_FUNCTION = 'mysql_single_value';
+
+/** What the store function knows of the column it writes. */
+export interface StoreRule {
+  readonly db: string;
+  readonly table: string;
+  readonly column: string;
+  /** The type's canonical name (INT, VARCHAR, DECIMAL, …). */
+  readonly type: string;
+  readonly length: number | null;
+  readonly scale: number | null;
+  readonly unsigned: boolean;
+  /** ENUM/SET members as defined. */
+  readonly values: readonly string[];
+  /** NOT NULL (a NULL is 1048, or the type's implicit default with a warning). */
+  readonly notNull: boolean;
+}
+
+/** Types whose values the store function checks; a column of another type is written as is. */
+const CHECKED_TYPES: ReadonlySet<string> = new Set([
+  'TINYINT',
+  'SMALLINT',
+  'MEDIUMINT',
+  'INT',
+  'BIGINT',
+  'DECIMAL',
+  'FLOAT',
+  'DOUBLE',
+  'CHAR',
+  'VARCHAR',
+  'TINYTEXT',
+  'TEXT',
+  'MEDIUMTEXT',
+  'LONGTEXT',
+  'BINARY',
+  'VARBINARY',
+  'TINYBLOB',
+  'BLOB',
+  'MEDIUMBLOB',
+  'LONGBLOB',
+  'ENUM',
+  'SET',
+  'DATE',
+  'DATETIME',
+  'TIMESTAMP',
+  'TIME',
+  'YEAR',
+  'BIT',
+  'JSON',
+]);
+
+/** Distinct rules registered at most; beyond, rules are inlined as JSON text. */
+export const RULES_MAX = 65_536;
+
+const ruleIds = new Map<string, number>();
+const ruleList: StoreRule[] = [];
+
+/** The rule registered under `id` (a number the emitter wrote), or undefined. */
+export function storeRuleById(id: number): StoreRule | undefined {
+  return ruleList[id];
+}
+
+/** The column's rule as SQL (its registered number, or a quoted JSON literal), or null when it is not checked. */
+export function storeRuleSql(table: TableDef, column: ColumnDef): string | null {
+  // Table definitions are immutable (a schema change makes new ones): the SQL of a column's
+  // rule is computed once per definition, which keeps a cold translation cheap.
+  let columns = ruleSqlCache.get(table);
+  if (columns === undefined) {
+    columns = new Map();
+    ruleSqlCache.set(table, columns);
+  }
+  let sql = columns.get(column);
+  if (sql === undefined) {
+    sql = ruleSql(table, column);
+    columns.set(column, sql);
+  }
+  return sql;
+}
+
+const ruleSqlCache = new WeakMap<TableDef, Map<ColumnDef, string | null>>();
+
+function ruleSql(table: TableDef, column: ColumnDef): string | null {
+  if (column.autoIncrement || table.autoIncrement === column.name) return null;
+  const type = column.type;
+  if (!CHECKED_TYPES.has(type.name)) return null;
+  const rule: StoreRule = {
+    db: table.db,
+    table: table.name,
+    column: column.name,
+    type: type.name,
+    length: type.length,
+    scale: type.scale,
+    unsigned: type.unsigned,
+    values: type.values,
+    // A TIMESTAMP NOT NULL given NULL takes the current time (explicit_defaults_for_timestamp
+    // is OFF), which SQLite's column default does not do: it is left to the column.
+    notNull: column.nullable === false && type.name !== 'TIMESTAMP',
+  };
+  const text = JSON.stringify(rule);
+  let id = ruleIds.get(text);
+  if (id === undefined) {
+    if (ruleList.length >= RULES_MAX) return `'${text.replace(/'/g, "''")}'`;
+    id = ruleList.length;
+    ruleList.push(rule);
+    ruleIds.set(text, id);
+  }
+  return String(id);
+}
