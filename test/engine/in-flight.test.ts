@@ -482,4 +482,38 @@ describe('keys in flight', () => {
     await b.query('COMMIT');
     assert.equal(await value(root, 'SELECT v FROM t WHERE id = 1'), 11);
   });
+
+  test('COMMIT of a stashed transaction whose row went in flight waits, runs again and commits', async () => {
+    const [a, b] = [await connect(), await connect()];
+    const replays = await status(root, 'wsrep_local_replays');
+    await b.query('BEGIN');
+    await b.query('UPDATE t SET v = v + 1 WHERE id = 1');
+    replicator.hold(1);
+    const first = a.query('UPDATE t SET v = v + 10 WHERE id = 1');
+    await until('the first write-set held', () => replicator.heldCount === 1, 5000, 2);
+    const commit = b.query('COMMIT');
+    assert.equal(await settlesWithin(commit, 200), false, 'COMMIT waits for the key in flight');
+    replicator.release();
+    await first;
+    await commit;
+    assert.equal(await value(root, 'SELECT v FROM t WHERE id = 1'), 21);
+    assert.equal(await status(root, 'wsrep_local_replays'), replays + 1);
+  });
+
+  test('COMMIT of a stashed transaction beside other keys in flight needs no writer', async () => {
+    const [a, b] = [await connect(), await connect()];
+    await b.query('BEGIN');
+    await b.query('UPDATE t SET v = v + 1 WHERE id = 1');
+    replicator.hold(1);
+    const first = a.query('UPDATE t SET v = v + 10 WHERE id = 3');
+    await until('the first write-set held', () => replicator.heldCount === 1, 5000, 2);
+    const restores = await status(root, 'trireme_writer_restores');
+    await b.query('COMMIT');
+    // Its stash was its write-set: nothing written back first.
+    assert.equal(await status(root, 'trireme_writer_restores'), restores);
+    replicator.release();
+    await first;
+    assert.equal(await value(root, 'SELECT v FROM t WHERE id = 1'), 11);
+    assert.equal(await value(root, 'SELECT v FROM t WHERE id = 3'), 40);
+  });
 });
