@@ -79,7 +79,9 @@ export type RecordProblem =
   | 'bad_length'
   | 'crc_mismatch'
   /** The CRC matched but the type or synced length cannot be right. */
-  | 'bad_header';
+  | 'bad_header'
+  /** The CRC matched but the sealed payload does not authenticate: altered (encrypted segments). */
+  | 'auth_failed';
 
 export type RecordRead =
   | { readonly ok: true; readonly record: RawRecord }
