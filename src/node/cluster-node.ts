@@ -3,7 +3,7 @@
 // grastate.dat, and a MySQL server whose sessions replicate through this node. See
 // docs/design/runtime.md.
 import { CommitTrace } from '../engine/commit-trace.js';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   accessSync,
   constants,
@@ -51,6 +51,13 @@ import { rebuildCertification } from './certification-rebuild.js';
 import { reconcileLocalHistory, type LocalHistory } from './local-history.js';
 import { IstReceiving, istReceiverLines, istSenderLines } from './ist-announce.js';
 import { describeSstMethod } from './sst-method.js';
+import {
+  loadNodeEncryption,
+  openEncryptedStore,
+  pageCipherOf,
+  type NodeEncryption,
+} from './encryption.js';
+import type { KeyVersion } from '../keys/index.js';
 import { describeLogLimits } from './gcache-window.js';
 import {
   clusterProtocolVersion,
@@ -103,6 +110,10 @@ export class ClusterNode {
   } | null = null;
   /** SSTs this node is serving now. */
   private donating = 0;
+  /** The keys of encryption at rest (docs/design/encryption.md); set by start(). */
+  encryption: NodeEncryption = { encryption: null, gcacheKeys: null };
+  /** The key version the database opened with, or null (plaintext). */
+  dataKey: KeyVersion | null = null;
   private readonly stateUuidConflicts = new Set<string>();
 
   get replicator(): Replicator {
@@ -140,16 +151,41 @@ export class ClusterNode {
     const credentials = await loadCredentials(config, log);
     const sstCredentials = await loadSstCredentials(config, credentials);
 
-    const target = { storePath: storePath(datadir), gcacheDir: config.cluster.gcacheDir };
+    const encryption = loadNodeEncryption(config.encryption);
+    const cipher = pageCipherOf(encryption);
+    const target = {
+      storePath: storePath(datadir),
+      gcacheDir: config.cluster.gcacheDir,
+      cipher,
+      gcacheKeys: encryption.gcacheKeys,
+    };
     if (await resumeInstall(target))
       log('Note', 'WSREP: finished installing a state received by SST before the last stop');
     const opened = await GCache.open(config.cluster.gcacheDir, {
       limits: gcacheLimitsFor(config.provider.gcacheSizeBytes),
+      keys: encryption.gcacheKeys,
     });
-    if (!opened.ok) throw new Error(`gcache: ${describeGCacheError(opened.error)}`);
+    if (!opened.ok) {
+      const keyFile = encryption.encryption?.keyFile;
+      const suffix = keyFile === undefined ? '' : ` (key file ${keyFile})`;
+      throw new Error(`${describeGCacheError(opened.error)}${suffix}`);
+    }
     const gcache = opened.value.gcache;
     const recovered = opened.value.recovered;
-    const store = openStore(datadir, id, options.functions ?? [], options.storeLimits ?? {});
+    const openedStore = openEncryptedStore(
+      {
+        path: storePath(datadir),
+        nodeId: id,
+        functions: options.functions ?? [],
+        limits: options.storeLimits ?? {},
+      },
+      encryption.encryption,
+    );
+    if (!openedStore.ok) {
+      await gcache.close();
+      throw new Error(openedStore.message);
+    }
+    const store = openedStore.value.store;
     // Local history first: its refusal names the more specific reason.
     const localHistory = await reconcileLocalHistory(
       store,
@@ -287,6 +323,8 @@ export class ClusterNode {
       sstCredentials,
     );
     node.localHistory = localHistory;
+    node.encryption = encryption;
+    node.dataKey = openedStore.value.dataKey;
     applier.holding = localHistory !== null;
     try {
       await transport.start();
@@ -766,7 +804,13 @@ export class ClusterNode {
       this.log('Note', `WSREP: Member ${joiner} requested state transfer; this node is the donor`);
       const method = describeSstMethod(request.method ?? 'mariabackup');
       this.log('Note', `WSREP_SST: donor ${this.id}, joiner ${joiner}: ${method}`);
-      const copied = await this.store.snapshotTo(path);
+      // An encrypted donor seals the copy with a key of this transfer only (sent inside the
+      // mutual-TLS stream): the joiner rekeys it to its own key, so nodes may hold different keys.
+      const transferKey = this.store.pageCipher() === null ? null : randomBytes(32);
+      const copied = await this.store.snapshotTo(
+        path,
+        transferKey === null ? null : { key: transferKey },
+      );
       if (!copied.ok) return refuse(`cannot copy the database: ${copied.error}`);
       const window = this.certificationWindow(copied.value);
       if (window === null) return refuse(`the log no longer holds seqno ${copied.value}`);
@@ -782,6 +826,7 @@ export class ClusterNode {
           term: window.term,
           boundary: window.boundary,
           entryCount: window.entries.length,
+          ...(transferKey === null ? {} : { dbKey: transferKey.toString('hex') }),
         },
         dbPath: path,
         entries: window.entries,
@@ -1114,17 +1159,6 @@ function readSafeToBootstrap(datadir: string): boolean | null {
 
 function isLocalHost(host: string, listenHost: string): boolean {
   return host === listenHost || (host === '127.0.0.1' && listenHost === '0.0.0.0');
-}
-
-function openStore(
-  datadir: string,
-  id: NodeId,
-  functions: readonly UserFunction[],
-  limits: Partial<StorageLimits>,
-): Store {
-  const opened = Store.open({ path: storePath(datadir), nodeId: id, functions, limits });
-  if (!opened.ok) throw new Error(`store: ${JSON.stringify(opened.error)}`);
-  return opened.value;
 }
 
 async function loadCredentials(config: ServerConfig, log: Logger): Promise<TlsCredentials | null> {

@@ -28,3 +28,4 @@ export {
   type UserAggregate,
   type UserFunction,
 } from './store.js';
+export { rekeyDatabaseFile, type PageCipher } from './sqlite.js';

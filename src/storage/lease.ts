@@ -2,7 +2,7 @@
 // Every statement runs inside one SQLite transaction (BEGIN IMMEDIATE) on the session
 // connection, with its row changes captured; commit turns them into a write-set and rolls the
 // SQLite transaction back. See docs/design/storage.md, "The life of a local transaction".
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { assert } from '../core/assert.js';
 import type { Index, NodeId } from '../core/types.js';
 import {
@@ -18,6 +18,7 @@ import { CAPTURE_ROWS_CONSTRAINT, type Capture } from './capture.js';
 import { isBindRefusal, type LocalError } from './errors.js';
 import { executeOn, type ExecuteResult } from './execute.js';
 import { quoteId } from './names.js';
+import { SqliteError } from './sqlite.js';
 import type { StatementCache } from './statement-cache.js';
 import type { WriterGrant } from './writer-queue.js';
 
@@ -174,7 +175,7 @@ export class WriterLease {
       this.host.db.exec(sql);
       return ok(null);
     } catch (error) {
-      if (error instanceof Database.SqliteError && error.message.startsWith('no such savepoint')) {
+      if (error instanceof SqliteError && error.message.startsWith('no such savepoint')) {
         return err({ kind: 'no_such_savepoint', name });
       }
       return this.failure(error);
@@ -185,7 +186,7 @@ export class WriterLease {
     // A value SQLite cannot hold is the client's; anything else but SQLite's own refusal (a
     // broken assertion) is a bug.
     if (isBindRefusal(error)) return err({ kind: 'bad_value', message: error.message });
-    if (!(error instanceof Database.SqliteError)) throw error;
+    if (!(error instanceof SqliteError)) throw error;
     if (
       error.code === 'SQLITE_CONSTRAINT_CHECK' &&
       error.message.includes(CAPTURE_ROWS_CONSTRAINT)
