@@ -993,7 +993,27 @@ export class ClusterNode {
       ['wsrep_raft_leader', this.raft.leader ?? ''],
       ['wsrep_peer_handshakes', String(this.transport.stats().linksUp)],
       ['wsrep_uptime_seconds', String(Math.round((Date.now() - this.startedAtMs) / 1000))],
+      ...this.encryptionStatus(),
     ]);
+  }
+
+  /** Encryption at rest, `SHOW STATUS LIKE 'encrypt%'` (docs/design/encryption.md, "Status"). */
+  private encryptionStatus(): [string, string][] {
+    const gcache = this.gcache.stats();
+    const keys = this.encryption.encryption;
+    const onOff = (on: boolean): string => (on ? 'ON' : 'OFF');
+    return [
+      ['Encryption_key_file', keys?.keyFile ?? ''],
+      ['Encryption_key_versions', String(keys?.ring.all().length ?? 0)],
+      ['Encryption_data_files', onOff(this.dataKey !== null)],
+      ['Encryption_data_key_id', String(this.dataKey?.id ?? 0)],
+      ['Encryption_data_key_version', String(this.dataKey?.version ?? 0)],
+      ['Encryption_gcache', onOff(gcache.keyId !== null)],
+      ['Encryption_gcache_key_id', String(gcache.keyId ?? 0)],
+      ['Encryption_gcache_key_version', String(gcache.keyVersion ?? 0)],
+      ['Encryption_gcache_records_encrypted', String(gcache.recordsEncrypted)],
+      ['Encryption_gcache_records_decrypted', String(gcache.recordsDecrypted)],
+    ];
   }
 
   /**
