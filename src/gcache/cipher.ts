@@ -4,7 +4,7 @@
 // (keys/aead.ts): a torn record is still a torn record (its CRC over the sealed bytes fails), and
 // an intact-CRC record that does not authenticate was altered: corruption, never data.
 import { assert } from '../core/assert.js';
-import { keyCheck, open, seal, SEAL_OVERHEAD_BYTES, type KeyVersion } from '../keys/index.js';
+import { keyCheck, open, sealInto, SEAL_OVERHEAD_BYTES, type KeyVersion } from '../keys/index.js';
 import type { SegmentKeyRef } from './payloads.js';
 import type { RecordType } from './record.js';
 
@@ -52,15 +52,19 @@ function recordAad(type: RecordType, sequence: number, offsetBytes: number): Uin
   return aad;
 }
 
-export function sealRecord(
+/** Seals `payload` into `target` at `at` (storedPayloadBytes long), with the nonce given. */
+export function sealRecordInto(
   key: KeyVersion,
   type: RecordType,
   sequence: number,
   offsetBytes: number,
   payload: Uint8Array,
-): Uint8Array {
+  target: Uint8Array,
+  at: number,
+  nonce: Uint8Array,
+): void {
   assert(offsetBytes >= 0, 'record offset');
-  return seal(key.material, recordAad(type, sequence, offsetBytes), payload);
+  sealInto(key.material, recordAad(type, sequence, offsetBytes), payload, target, at, nonce);
 }
 
 /** The plaintext payload, or null when the record does not authenticate. */

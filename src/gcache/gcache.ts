@@ -4,6 +4,7 @@
 // corruption (replay.ts). Design and reasons: docs/design/gcache.md.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
   DEFAULT_CONSENSUS_LIMITS,
@@ -16,10 +17,10 @@ import { err, ok, type Result } from '../codec/result.js';
 import { assert, AssertionError } from '../core/assert.js';
 import type { Boundary, Entry, HardState } from '../core/consensus/types.js';
 import type { Index, Term } from '../core/types.js';
-import type { KeyVersion } from '../keys/index.js';
+import { NONCE_BYTES, type KeyVersion } from '../keys/index.js';
 import {
   openRecord,
-  sealRecord,
+  sealRecordInto,
   segmentKeyRef,
   storedPayloadBytes,
   type GCacheKeys,
@@ -37,6 +38,7 @@ import {
   RECORD_TYPES,
   recordBytes,
   writeRecord,
+  writeRecordWith,
   type RecordType,
 } from './record.js';
 import { location, locationOffset, locationSequence, type TornTail } from './replay.js';
@@ -415,14 +417,37 @@ export class GCache {
     let at = header === null ? 0 : writeRecord(buffer, 0, RECORD_TYPES.segment, base, header, base);
     const offsets: number[] = [];
     const sequence = segment.name.sequence;
-    for (const record of records) {
+    // One draw of random nonces for the whole flush (keys/aead.ts says why they are random).
+    const nonces = key === null ? null : randomBytes(NONCE_BYTES * records.length);
+    records.forEach((record, i) => {
       offsets.push(base + at);
-      const payload =
-        key === null
-          ? record.payload
-          : sealRecord(key, record.type, sequence, base + at, record.payload);
-      at = writeRecord(buffer, at, record.type, base, payload, base);
-    }
+      if (key === null || nonces === null) {
+        at = writeRecord(buffer, at, record.type, base, record.payload, base);
+        return;
+      }
+      const nonce = nonces.subarray(i * NONCE_BYTES, (i + 1) * NONCE_BYTES);
+      const fileOffset = base + at;
+      const sealedBytes = storedPayloadBytes(record.payload.length, true);
+      at = writeRecordWith(
+        buffer,
+        at,
+        record.type,
+        base,
+        sealedBytes,
+        (payloadAt) =>
+          sealRecordInto(
+            key,
+            record.type,
+            sequence,
+            fileOffset,
+            record.payload,
+            buffer,
+            payloadAt,
+            nonce,
+          ),
+        base,
+      );
+    });
     if (key !== null) this.counters.recordsEncrypted += records.length;
     assert(at === total, 'flush buffer filled exactly');
     await writeFully(handle, buffer, base);
