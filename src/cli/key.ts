@@ -1,11 +1,13 @@
 // `trireme key`: key files for encryption at rest, in MariaDB's file_key_management format.
 //   create --file F [--id N] [--filekey SECRET|FILE:path]   a new file (mode 0600) with key N
 //   rotate --file F [--id N] [--filekey SECRET|FILE:path]   adds the next version of each key
+//   reencrypt --defaults-file F                             a stopped node's files to the keys now
 // An encrypted key file (file_key_management_filekey) stays encrypted when rotated. Design:
 // docs/design/encryption.md.
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { formatConfigError, loadServerConfig } from '../config/index.js';
 import {
   encryptKeyFile,
   formatKeyFile,
@@ -15,6 +17,7 @@ import {
   rotateKeys,
   type KeyVersion,
 } from '../keys/index.js';
+import { reencryptNode } from '../node/encryption.js';
 
 const usage = `usage:
   trireme key create --file F [--id N] [--filekey SECRET|FILE:path]
@@ -22,7 +25,10 @@ const usage = `usage:
       --filekey the file is encrypted as MariaDB's file_key_management_filekey expects
   trireme key rotate --file F [--id N] [--filekey SECRET|FILE:path]
       adds a new version of every key (or of key N); the newest version encrypts new data,
-      older versions stay readable`;
+      older versions stay readable
+  trireme key reencrypt --defaults-file F
+      on a stopped node: rewrites its database and GCache under the newest key versions (after
+      a rotate), or encrypts or decrypts them after the encryption options changed`;
 
 export interface KeyIo {
   out(line: string): void;
@@ -132,12 +138,33 @@ async function rotate(args: KeyArgs, io: KeyIo): Promise<number> {
   return 0;
 }
 
+async function reencrypt(args: string[], io: KeyIo): Promise<number> {
+  const loaded = loadServerConfig({ args });
+  if (!loaded.ok) {
+    io.err(`trireme key reencrypt: ${formatConfigError(loaded.error)}`);
+    return 2;
+  }
+  if (!args.some((arg) => arg.startsWith('--defaults-file'))) {
+    io.err(`trireme key reencrypt: --defaults-file is required\n\n${usage}`);
+    return 2;
+  }
+  try {
+    for (const line of await reencryptNode(loaded.value.config))
+      io.out(`trireme key reencrypt: ${line}`);
+    return 0;
+  } catch (error) {
+    io.err(`trireme key reencrypt: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
 export async function runKey(argv: string[], io: KeyIo = consoleIo): Promise<number> {
   const command = argv[0];
   if (command === 'help' || command === '--help' || command === '-h') {
     io.out(usage);
     return 0;
   }
+  if (command === 'reencrypt') return reencrypt(argv.slice(1), io);
   if (command !== 'create' && command !== 'rotate') {
     io.err(command === undefined ? usage : `trireme key: unknown command '${command}'\n\n${usage}`);
     return 2;

@@ -21,6 +21,7 @@ commands:
   cert create-client NAME --dir D     create a client certificate
   key create --file F [--id N]        create a key file for encryption at rest (mode 0600)
   key rotate --file F [--id N]        add a new version of the keys in a key file
+  key reencrypt --defaults-file F     a stopped node's files to the keys its options name now
   help                                this text`;
 
 async function start(args: readonly string[], forceBootstrap = false): Promise<number> {

@@ -16,3 +16,4 @@ export type { RecordProblem } from './record.js';
 export type { TornTail } from './replay.js';
 export type { InitialState } from './open.js';
 export type { GCacheKeys } from './cipher.js';
+export { reencryptGCache, type ReencryptReport } from './reencrypt.js';

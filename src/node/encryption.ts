@@ -1,12 +1,17 @@
 // Encryption at rest for one node: the key file read once at start, and what the store, the
 // GCache and state transfers get from it. Every refusal is one line naming the key file and the
 // key id (docs/design/encryption.md).
-import type { EncryptionConfig } from '../config/index.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EncryptionConfig, ServerConfig } from '../config/index.js';
 import type { NodeId } from '../core/types.js';
-import type { GCacheKeys } from '../gcache/index.js';
+import { describeGCacheError, GCache, reencryptGCache, type GCacheKeys } from '../gcache/index.js';
 import { describeKey, loadEncryption, type Encryption, type KeyVersion } from '../keys/index.js';
 import {
+  findCipher,
+  rekeyDatabaseFile,
   Store,
+  storePath,
   type OpenError,
   type PageCipher,
   type StorageLimits,
@@ -88,4 +93,55 @@ function describeStoreOpenError(
         return `the database ${path} is encrypted (or damaged) and no data key is configured: set file_key_management_filename and innodb_encrypt_tables`;
       return `the database ${path} does not open with key ${describeKey({ id: encryption.dataKeyId, version: 1 })} of ${encryption.keyFile} (another key, a plaintext file, or damage)`;
   }
+}
+
+/**
+ * `trireme key reencrypt`: on a stopped node, brings every file under the keys the
+ * configuration says now — the database rekeyed to the newest version of its key id (or to
+ * plaintext, or from plaintext), the GCache segments rewritten likewise. Returns lines for the
+ * operator; throws one line when something cannot be opened.
+ */
+export async function reencryptNode(config: ServerConfig): Promise<string[]> {
+  const datadir = config.server.datadir;
+  const grastate = join(datadir, 'grastate.dat');
+  if (existsSync(grastate) && /^seqno:\s*-1\s*$/m.test(readFileSync(grastate, 'utf8')))
+    throw new Error(
+      `${grastate} says the node is running or did not stop cleanly (seqno: -1): stop it, or start and stop it once, then run reencrypt`,
+    );
+  const node = loadNodeEncryption(config.encryption);
+  const lines: string[] = [];
+  const gcacheDir = config.cluster.gcacheDir;
+  // Opening recovers the log (a torn tail is cut) and checks every record with the keys.
+  const opened = await GCache.open(gcacheDir, { keys: node.gcacheKeys });
+  if (!opened.ok) throw new Error(describeGCacheError(opened.error));
+  await opened.value.gcache.close();
+  const gcache = await reencryptGCache(gcacheDir, node.gcacheKeys);
+  if (!gcache.ok) throw new Error(`gcache: ${gcache.error}`);
+  const target = node.encryption?.gcacheKey ?? null;
+  lines.push(
+    `gcache ${gcacheDir}: ${gcache.value.rewritten.length} segment(s) rewritten ${target === null ? 'in plaintext' : `under key ${describeKey(target)}`}, ${gcache.value.unchanged.length} already so`,
+  );
+  const path = storePath(datadir);
+  if (!existsSync(path)) return [...lines, `database ${path}: none yet`];
+  const encryption = node.encryption;
+  const versions = encryption === null ? [] : encryption.ring.versions(encryption.dataKeyId);
+  const candidates = [...versions.map((key) => ({ key: key.material })), null];
+  const found = findCipher(path, candidates);
+  if (found === undefined)
+    throw new Error(
+      `the database ${path} opens with no version of key id ${config.encryption.dataKeyId}${encryption === null ? '' : ` of ${encryption.keyFile}`}, nor as plaintext`,
+    );
+  const wanted = pageCipherOf(node);
+  const describe = (cipher: PageCipher | null): string => {
+    if (cipher === null) return 'plaintext';
+    const key = versions.find((k) => Buffer.compare(k.material, cipher.key) === 0)!;
+    return `key ${describeKey(key)}`;
+  };
+  const same =
+    found === null || wanted === null
+      ? found === wanted
+      : Buffer.compare(found.key, wanted.key) === 0;
+  if (same) return [...lines, `database ${path}: already ${describe(found)}`];
+  rekeyDatabaseFile(path, found, wanted);
+  return [...lines, `database ${path}: ${describe(found)} -> ${describe(wanted)}`];
 }

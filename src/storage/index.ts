@@ -28,4 +28,4 @@ export {
   type UserAggregate,
   type UserFunction,
 } from './store.js';
-export { rekeyDatabaseFile, type PageCipher } from './sqlite.js';
+export { findCipher, rekeyDatabaseFile, type PageCipher } from './sqlite.js';

@@ -78,6 +78,27 @@ export function rekeyDatabaseFile(
   }
 }
 
+/** The first of `candidates` that opens the file (null: plaintext), or undefined if none does. */
+export function findCipher(
+  path: string,
+  candidates: readonly (PageCipher | null)[],
+): PageCipher | null | undefined {
+  for (const candidate of candidates) {
+    try {
+      const db = openDatabase(path, { fileMustExist: true, readonly: true }, candidate);
+      try {
+        db.prepare('SELECT count(*) FROM sqlite_master').get();
+      } finally {
+        db.close();
+      }
+      return candidate;
+    } catch (error) {
+      if (!isNotADatabase(error)) throw error;
+    }
+  }
+  return undefined;
+}
+
 /** Whether `error` is SQLite saying the file is not a database: a wrong or missing key. */
 export function isNotADatabase(error: unknown): boolean {
   return error instanceof SqliteError && error.code === 'SQLITE_NOTADB';
