@@ -3,10 +3,12 @@
 // in no file under any datadir once the nodes stop, and all come back after a restart, after
 // kill -9, and after an SST to a node holding another key; a wrong key refuses the start in one
 // line naming the key file and key id; a GCache record altered on disk (CRC fixed up) is
-// reported as corruption; SHOW STATUS LIKE 'encrypt%' tells what is encrypted. Method: real
+// reported as corruption; after `trireme key rotate` and `trireme key reencrypt` a node runs on
+// the new key version; SHOW STATUS LIKE 'encrypt%' tells what is encrypted. Method: real
 // processes on loopback, mysql2, the files scanned byte by byte.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runKey } from '../../src/cli/key.js';
@@ -175,6 +177,29 @@ describe('encryption at rest on a 3-node cluster', { timeout: 300_000 }, () => {
     for (const node of [n3, n2, n1]) await node.stop();
     for (const name of cluster.names)
       assert.deepEqual(filesContaining(join(cluster.dir, name), SECRET), [], name);
+  });
+
+  test('rotate, then reencrypt a stopped node: it runs on key version 2 with every row', async () => {
+    const n1 = nodes[0]!;
+    const file = keyFiles.get('n1')!;
+    for (const args of [
+      ['key', 'rotate', '--file', file],
+      ['key', 'reencrypt', `--defaults-file=${cluster.cnf.get('n1')!}`],
+    ]) {
+      const run = spawnSync(process.execPath, ['bin/trireme.js', ...args], { encoding: 'utf8' });
+      assert.equal(run.status, 0, run.stderr);
+    }
+    await startAll(nodes);
+    await allHave([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    const status = new Map(
+      (await query(n1, "SHOW STATUS LIKE 'encryption_%version%'")).map((r) => [
+        String(r[0]),
+        String(r[1]),
+      ]),
+    );
+    assert.equal(status.get('Encryption_data_key_version'), '2');
+    assert.equal(status.get('Encryption_gcache_key_version'), '2');
+    for (const node of [nodes[2]!, nodes[1]!, n1]) await node.stop();
   });
 
   test('a GCache record altered on disk (CRC fixed up) is reported as corruption', () => {
