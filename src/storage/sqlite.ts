@@ -12,6 +12,14 @@ const Sqlite = require('better-sqlite3-multiple-ciphers') as typeof BetterSqlite
 
 export const SqliteError = Sqlite.SqliteError;
 
+/**
+ * The library's constructor, for code outside the store that opens a node's file (tests, tools).
+ * Never open a file the store has open with another SQLite build in the same process (plain
+ * better-sqlite3): each build keeps its own table of POSIX locks per file, so closing one build's
+ * connection drops the locks the other holds, and the store reads torn pages (SQLITE_IOERR).
+ */
+export const SqliteDatabase = Sqlite;
+
 /** A page cipher key: 32 raw bytes (no passphrase, so no key derivation on every open). */
 export interface PageCipher {
   readonly key: Uint8Array;

@@ -7,12 +7,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { runKey } from '../../src/cli/key.js';
 import { index, nodeId, term } from '../../src/core/types.js';
 import { GCache } from '../../src/gcache/index.js';
 import { readKeyRing } from '../../src/keys/index.js';
-import { openDatabase, type PageCipher } from '../../src/storage/sqlite.js';
+import {
+  openDatabase,
+  SqliteDatabase as Database,
+  type PageCipher,
+} from '../../src/storage/sqlite.js';
 import { Store, storePath } from '../../src/storage/index.js';
 import { removeDir, tempDir } from '../support/index.js';
 
