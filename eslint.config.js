@@ -44,6 +44,7 @@ const coreBans = {
 const FOLDERS = [
   'core',
   'codec',
+  'keys',
   'config',
   'sql',
   'storage',
@@ -58,12 +59,13 @@ const FOLDERS = [
 const LAYERS = {
   core: [],
   codec: ['core'],
+  keys: ['core', 'codec'],
   config: ['core'],
   sql: ['core', 'codec'],
   storage: ['core', 'codec'],
-  gcache: ['core', 'codec'],
+  gcache: ['core', 'codec', 'keys'],
   net: ['core', 'codec'],
-  transfer: ['core', 'codec', 'gcache', 'net', 'storage'],
+  transfer: ['core', 'codec', 'keys', 'gcache', 'net', 'storage'],
   mysql: ['core', 'codec'],
   engine: ['core', 'codec', 'config', 'storage', 'sql', 'mysql'],
   node: FOLDERS.filter((f) => f !== 'node' && f !== 'cli'),

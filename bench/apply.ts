@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { SqliteDatabase as Database } from '../src/storage/sqlite.js';
 import { index, nodeId, type Index } from '../src/core/types.js';
 import { encodeKeyValues, transactionId, type WriteSet } from '../src/codec/index.js';
 import { Store, storePath, type ApplyItem } from '../src/storage/index.js';

@@ -14,6 +14,8 @@
 // trireme run that fails is reported and makes the exit code 1; Galera is still run. Both
 // clusters are torn down on an exception, SIGINT or SIGTERM.
 //
+// --encrypt (or BENCH_ENCRYPT=1): every trireme node gets its own key file (encryption at rest of
+// the database, its WAL and the GCache; docs/design/encryption.md).
 // Env: BENCH_SECONDS (60), BENCH_TABLE_SIZE (10000), BENCH_GALERA=0 or --no-galera (skip the live
 // Galera runs), GALERA_EXTRA (Galera provider options; default the relaxed EVS timeouts RESULTS.md
 // benchmarked with, since the defaults partitioned the cluster under load on a 2-vCPU VM),
@@ -22,7 +24,7 @@
 // as before stash and restore: SET GLOBAL trireme_writer_stash = OFF on every node).
 import assert from 'node:assert/strict';
 import { execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { constants, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -30,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
+import { runKey } from '../src/cli/key.js';
 import { COMMIT_STAGES } from '../src/engine/commit-trace.js';
 import { localCluster } from '../test/cluster/harness.js';
 import { NodeProcess, until } from '../test/cluster/processes.js';
@@ -370,9 +373,20 @@ function owed(teardown: () => Promise<void>): () => Promise<void> {
   return once;
 }
 
-async function trireme(): Promise<Outcome> {
+async function trireme(encrypt: boolean): Promise<Outcome> {
   const results: Measured[] = [];
   const cluster = await localCluster(3);
+  if (encrypt) {
+    for (const name of cluster.names) {
+      const file = join(cluster.dir, `${name}-keys.txt`);
+      const quiet = { out: () => undefined, err: (line: string) => console.log(line) };
+      assert.equal(await runKey(['create', '--file', file], quiet), 0);
+      appendFileSync(
+        cluster.cnf.get(name)!,
+        `[mariadb]\nplugin_load_add = file_key_management\nfile_key_management_filename = ${file}\n`,
+      );
+    }
+  }
   const nodes = cluster.names.map((name) => new NodeProcess(name, cluster));
   const teardown = owed(async () => {
     for (const node of nodes) await node.stop();
@@ -544,7 +558,9 @@ async function main(argv: readonly string[]): Promise<void> {
     `cluster bench: sysbench ${[...new Set(WORKLOADS.map((w) => w.test))].join(', ')}, ${tables} tables x ${tableSize} rows, ${seconds} s per run; ` +
       `one cluster at a time on this machine`,
   );
-  const ours = await trireme();
+  const encrypt = argv.includes('--encrypt') || process.env['BENCH_ENCRYPT'] === '1';
+  if (encrypt) console.log('trireme: encryption at rest on (a key file per node)');
+  const ours = await trireme(encrypt);
   if (ours.reason !== null) {
     console.log(`trireme: FAILED: ${ours.reason}`);
     process.exitCode = 1;

@@ -1,7 +1,9 @@
 // Benchmark of the gcache on this machine's disk: group commit with many concurrent writers of
 // one 200-byte entry, batches of 1000 entries, a single writer (the fsync latency floor), and
 // the fsync mechanisms we could use. Prints fsyncs/s, entries/s and MB/s.
-// Run: node .build-gcache/bench/gcache.js (after tsc).
+// Each workload runs twice: plaintext, and encrypted (AES-256-GCM per record, as with a key file;
+// docs/design/encryption.md). `--encrypted-only` / `--plain-only` run one of them.
+// Run: npm run bench:gcache.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import fs from 'node:fs';
@@ -11,7 +13,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Entry } from '../src/core/consensus/types.js';
 import type { Index, NodeId, Term } from '../src/core/types.js';
-import { GCache, describeGCacheError } from '../src/gcache/index.js';
+import { GCache, describeGCacheError, type GCacheKeys } from '../src/gcache/index.js';
+import { KeyRing, newKey } from '../src/keys/index.js';
 
 const MEASURE_MS = 2000;
 const ENTRY_DATA_BYTES = 200;
@@ -30,9 +33,17 @@ function entry(index: number): Entry {
   };
 }
 
+const benchKey = newKey(1, 1);
+const benchRing = new KeyRing([benchKey]);
+const encryptedKeys: GCacheKeys = {
+  current: benchKey,
+  find: (id, version) => benchRing.find(id, version),
+};
+let keys: GCacheKeys | null = null;
+
 async function openFresh(): Promise<{ gcache: GCache; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'trireme-bench-gcache-'));
-  const opened = await GCache.open(dir);
+  const opened = await GCache.open(dir, { keys });
   if (!opened.ok) throw new Error(describeGCacheError(opened.error));
   return { gcache: opened.value.gcache, dir };
 }
@@ -169,10 +180,20 @@ async function viaWorker(path: string, durationMs: number): Promise<number> {
 
 async function main(): Promise<void> {
   console.log(`gcache on ${tmpdir()}, ${ENTRY_DATA_BYTES}-byte entries, ${MEASURE_MS} ms each`);
-  await scenario('1 writer x 1 entry', 1, 1);
-  await scenario('64 concurrent writers x 1 entry', 64, 1);
-  await scenario('1 writer x batches of 1000', 1, 1000);
-  await scenario('4 concurrent writers x batches of 1000', 4, 1000);
+  const modes: [string, GCacheKeys | null][] = [
+    ['plaintext', null],
+    ['encrypted', encryptedKeys],
+  ];
+  for (const [mode, modeKeys] of modes) {
+    if (process.argv.includes(`--${mode === 'plaintext' ? 'encrypted' : 'plain'}-only`)) continue;
+    keys = modeKeys;
+    console.log(`-- ${mode}`);
+    await scenario('1 writer x 1 entry', 1, 1);
+    await scenario('64 concurrent writers x 1 entry', 64, 1);
+    await scenario('1 writer x batches of 1000', 1, 1000);
+    await scenario('4 concurrent writers x batches of 1000', 4, 1000);
+  }
+  if (process.argv.includes('--encrypted-only') || process.argv.includes('--plain-only')) return;
   console.log('fsync mechanisms (keeping the event loop free):');
   await mechanisms([
     ['FileHandle.write + datasync (libuv pool)', viaFileHandle],

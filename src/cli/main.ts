@@ -1,6 +1,7 @@
 // The `trireme` command line.
 import { formatConfigError, loadServerConfig } from '../config/index.js';
 import { runCert } from './cert.js';
+import { runKey } from './key.js';
 import { runStart } from './start.js';
 import { isClusterConfig, runStartCluster } from './start-cluster.js';
 import { runStartLocal } from './start-local.js';
@@ -18,6 +19,9 @@ commands:
   cert create-ca --dir D              create the cluster CA (D/ca.pem, D/ca-key.pem)
   cert create-node NAME --dir D       create a node certificate signed by the cluster CA
   cert create-client NAME --dir D     create a client certificate
+  key create --file F [--id N]        create a key file for encryption at rest (mode 0600)
+  key rotate --file F [--id N]        add a new version of the keys in a key file
+  key reencrypt --defaults-file F     a stopped node's files to the keys its options name now
   help                                this text`;
 
 async function start(args: readonly string[], forceBootstrap = false): Promise<number> {
@@ -47,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       return runStartLocal(argv.slice(1));
     case 'cert':
       return runCert(argv.slice(1));
+    case 'key':
+      return runKey(argv.slice(1));
     case 'help':
     case '--help':
       console.log(usage);

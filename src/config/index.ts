@@ -31,6 +31,7 @@ export {
   loadServerConfig,
   resolveServerConfig,
   type ClusterSettings,
+  type EncryptionConfig,
   type LoadedConfig,
   type LoadOptions,
   type ServerConfig,

@@ -4,7 +4,12 @@ import { PROVIDER_OPTIONS_MAX } from './limits.js';
 import { option, type OptionValues } from './options.js';
 import { err, ok, type Result } from './result.js';
 import { bytes, milliseconds, port } from './types.js';
-import { parseListenAddress, type ListenAddress, type OptionPair } from './values.js';
+import {
+  parseGaleraBool,
+  parseListenAddress,
+  type ListenAddress,
+  type OptionPair,
+} from './values.js';
 
 const MIB = 1024 * 1024;
 const INT32_MAX = 2147483647;
@@ -23,6 +28,11 @@ export const PROVIDER_OPTIONS = {
     Number.MAX_SAFE_INTEGER,
   ),
   gcacheRecover: option.boolean('gcache.recover', false),
+  /** Galera 26.4.14's GCache encryption switch; null follows the key file (encryption.md). */
+  gcacheEncrypt: {
+    ...option.custom<boolean | null>('gcache.encrypt', 'boolean', null, parseGaleraBool),
+    bareValue: true,
+  },
   // Galera leaves socket.ssl unset (TLS only if a key is given); trireme encrypts by default and
   // plaintext needs socket.ssl=no. See DESIGN.md, TLS.
   socketSsl: option.boolean('socket.ssl', true),

@@ -54,6 +54,23 @@ export interface ClusterSettings {
   readonly sstTls: TlsFiles;
 }
 
+/**
+ * Encryption at rest, resolved from MariaDB's switches (docs/design/encryption.md): once a key
+ * file is set, everything is encrypted unless a switch says OFF.
+ */
+export interface EncryptionConfig {
+  /** file_key_management_filename and _filekey; null: no key management plugin. */
+  readonly keyFile: { readonly filename: string; readonly filekey: string | null } | null;
+  /** The SQLite database with its WAL (innodb_encrypt_tables, innodb_encrypt_log). */
+  readonly dataFiles: boolean;
+  /** innodb_default_encryption_key_id. */
+  readonly dataKeyId: number;
+  /** GCache segments and SST staging (encrypt_binlog, or gcache.encrypt). */
+  readonly gcache: boolean;
+  /** Key id 1, as MariaDB's binary and redo logs use. */
+  readonly gcacheKeyId: number;
+}
+
 export interface ServerConfig {
   readonly server: ServerOptions;
   readonly provider: ProviderOptions;
@@ -61,6 +78,7 @@ export interface ServerConfig {
   readonly providerUnknown: readonly OptionPair[];
   readonly sst: SstOptions;
   readonly cluster: ClusterSettings;
+  readonly encryption: EncryptionConfig;
   /** Option files read, in order. */
   readonly files: readonly string[];
 }
@@ -145,6 +163,8 @@ export function resolveServerConfig(
   if (!sst.ok) return sst;
   const cluster = deriveCluster(server.value.values, provider.value, sst.value.values);
   if (!cluster.ok) return cluster;
+  const encryption = deriveEncryption(server.value, provider.value);
+  if (!encryption.ok) return encryption;
   const config: ServerConfig = {
     server: server.value.values,
     provider: provider.value.values,
@@ -154,13 +174,77 @@ export function resolveServerConfig(
     })),
     sst: sst.value.values,
     cluster: cluster.value,
+    encryption: encryption.value.config,
     files: input.files ?? [],
   };
   const report = describeConfig(config, server.value, provider.value, sst.value);
   return ok({
     config,
     warnings: [...(input.warnings ?? []), ...report.warnings],
-    notes: report.notes,
+    notes: [...report.notes, ...encryption.value.notes],
+  });
+}
+
+const KEY_PLUGIN = 'file_key_management';
+const SYSTEM_KEY_ID = 1;
+
+function loadsKeyPlugin(list: string | null): boolean {
+  if (list === null) return false;
+  return list
+    .split(/[;,]/)
+    .some((item) => item.split('=')[0]!.trim().replace(/\.so$/, '') === KEY_PLUGIN);
+}
+
+// MariaDB's switches mapped to what trireme stores (docs/design/encryption.md, "Settings").
+function deriveEncryption(
+  server: Applied<typeof SERVER_OPTIONS>,
+  provider: Applied<typeof PROVIDER_OPTIONS>,
+): Result<{ config: EncryptionConfig; notes: string[] }, ConfigError> {
+  const values = server.values;
+  const notes: string[] = [];
+  const plugin = loadsKeyPlugin(values.pluginLoadAdd) || loadsKeyPlugin(values.pluginLoad);
+  const filename = values.fileKeyManagementFilename;
+  if (plugin && filename === null) {
+    const origin = server.origins.get('pluginLoadAdd') ?? server.origins.get('pluginLoad');
+    const message = 'file_key_management needs file_key_management_filename (`trireme key create`)';
+    const key = origin?.keyAsWritten ?? 'plugin_load_add';
+    return err(configError('bad_value', origin ?? { file: COMMAND_LINE, line: 0 }, key, message));
+  }
+  if (!plugin && filename !== null)
+    notes.push(
+      `file_key_management_filename is set: keys are read from ${filename} (plugin_load_add = file_key_management is implied)`,
+    );
+  const keyed = filename !== null;
+  const tables = values.innodbEncryptTables;
+  const dataFiles = tables === null ? keyed : tables !== 'OFF';
+  const gcache = values.encryptBinlog ?? provider.values.gcacheEncrypt ?? keyed;
+  if (!keyed && (dataFiles || gcache)) {
+    const field = tables !== null && tables !== 'OFF' ? 'innodbEncryptTables' : 'encryptBinlog';
+    const origin = server.origins.get(field);
+    const message =
+      'encryption needs a key file: set plugin_load_add = file_key_management and file_key_management_filename';
+    return err(
+      configError(
+        'bad_value',
+        origin ?? { file: COMMAND_LINE, line: 0 },
+        origin?.keyAsWritten ?? null,
+        message,
+      ),
+    );
+  }
+  if (values.innodbEncryptLog !== null && values.innodbEncryptLog !== dataFiles)
+    notes.push(
+      `innodb_encrypt_log has no effect of its own: the SQLite WAL is ${dataFiles ? 'encrypted' : 'not encrypted'} with the database (innodb_encrypt_tables)`,
+    );
+  return ok({
+    config: {
+      keyFile: keyed ? { filename, filekey: values.fileKeyManagementFilekey } : null,
+      dataFiles,
+      dataKeyId: values.innodbDefaultEncryptionKeyId,
+      gcache,
+      gcacheKeyId: SYSTEM_KEY_ID,
+    },
+    notes,
   });
 }
 

@@ -2,13 +2,14 @@
 // [sst]: one row each. Names, defaults and ranges are MariaDB 10.11's unless a comment says why.
 import { hostname } from 'node:os';
 import { CLUSTER_NAME_CHARS_MAX } from './limits.js';
-import { option, type OptionValues } from './options.js';
+import { option, type OptionSpec, type OptionValues } from './options.js';
 import { err, ok } from './result.js';
 import { bytes, port } from './types.js';
 import {
   parseClusterAddress,
   parseDonorList,
   parseEndpoint,
+  parseGaleraBool,
   parseIntegerInRange,
   type ClusterAddress,
   type DonorList,
@@ -62,6 +63,34 @@ function encryptMode(text: string): Parsed<number> {
 }
 
 const DONOR_ANY: DonorList = { names: [], anyOtherAllowed: true };
+
+/** innodb_encrypt_tables: OFF, ON or FORCE (0, 1, 2); null when not set (it follows the keys). */
+export type EncryptTables = 'OFF' | 'ON' | 'FORCE';
+const ENCRYPT_TABLES_WORDS: Readonly<Record<string, EncryptTables>> = {
+  off: 'OFF',
+  '0': 'OFF',
+  on: 'ON',
+  '1': 'ON',
+  force: 'FORCE',
+  '2': 'FORCE',
+};
+
+function encryptTables(text: string): Parsed<EncryptTables | null> {
+  const value = ENCRYPT_TABLES_WORDS[text.trim().toLowerCase()];
+  return value === undefined ? err(`'${text}' is not one of: OFF, ON, FORCE`) : ok(value);
+}
+
+// A switch whose absence means "follow the key file" (encryption is on once keys are set).
+function optionalSwitch(name: string): OptionSpec<boolean | null> {
+  return {
+    ...option.custom<boolean | null>(name, 'boolean', null, parseGaleraBool),
+    bareValue: true,
+  };
+}
+
+const ENCRYPTION_ALGORITHM_NOTE =
+  'file_key_management_encryption_algorithm is accepted and has no effect: trireme seals GCache ' +
+  'records with AES-256-GCM and SQLite pages with the cipher in docs/design/encryption.md';
 const INT32_MAX = 2147483647;
 
 export const SERVER_OPTIONS = {
@@ -117,6 +146,26 @@ export const SERVER_OPTIONS = {
   wsrepRetryAutocommit: option.integer('wsrep_retry_autocommit', 1, 0, 10000),
   wsrepAutoIncrementControl: option.boolean('wsrep_auto_increment_control', true),
   wsrepMaxWsSizeBytes: option.size('wsrep_max_ws_size', bytes(INT32_MAX), 1024, INT32_MAX),
+  // Encryption at rest (docs/design/encryption.md): MariaDB's names, trireme's defaults.
+  pluginLoadAdd: option.string('plugin_load_add', null),
+  pluginLoad: option.string('plugin_load', null),
+  fileKeyManagementFilename: option.string('file_key_management_filename', null),
+  fileKeyManagementFilekey: option.string('file_key_management_filekey', null),
+  fileKeyManagementEncryptionAlgorithm: {
+    ...option.choice('file_key_management_encryption_algorithm', 'aes_cbc', ['aes_cbc', 'aes_ctr']),
+    note: ENCRYPTION_ALGORITHM_NOTE,
+  },
+  innodbEncryptTables: option.custom('innodb_encrypt_tables', 'choice', null, encryptTables),
+  innodbEncryptLog: optionalSwitch('innodb_encrypt_log'),
+  innodbEncryptTemporaryTables: optionalSwitch('innodb_encrypt_temporary_tables'),
+  encryptTmpFiles: optionalSwitch('encrypt_tmp_files'),
+  encryptBinlog: optionalSwitch('encrypt_binlog'),
+  innodbDefaultEncryptionKeyId: option.integer(
+    'innodb_default_encryption_key_id',
+    1,
+    1,
+    4294967295,
+  ),
 };
 
 export type ServerOptions = OptionValues<typeof SERVER_OPTIONS>;

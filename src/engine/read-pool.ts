@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import type { SqlValue } from '../codec/index.js';
 import type { ErrorResult } from '../mysql/index.js';
-import type { ExecuteResult, ReaderError } from '../storage/index.js';
+import type { ExecuteResult, PageCipher, ReaderError } from '../storage/index.js';
 import { fromReaderError } from './errors.js';
 import type { ReadRequest, ReadWorkerData } from './read-worker.js';
 
@@ -37,8 +37,13 @@ export class ReadPool {
   private constructor(private readonly data: ReadWorkerData) {}
 
   /** Starts `size` workers on the database file and waits until each has opened it. */
-  static async start(path: string, nodeIdText: string, size: number): Promise<ReadPool> {
-    const pool = new ReadPool({ path, nodeId: nodeIdText });
+  static async start(
+    path: string,
+    nodeIdText: string,
+    size: number,
+    cipher: PageCipher | null = null,
+  ): Promise<ReadPool> {
+    const pool = new ReadPool({ path, nodeId: nodeIdText, cipher });
     await Promise.all(Array.from({ length: size }, () => pool.addWorker()));
     return pool;
   }

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { nodeId } from '../core/types.js';
 import type { SqlValue } from '../codec/index.js';
-import { Store } from '../storage/index.js';
+import { Store, type PageCipher } from '../storage/index.js';
 import { userFunctions } from './functions.js';
 
 export interface ReadRequest {
@@ -17,6 +17,8 @@ export interface ReadRequest {
 export interface ReadWorkerData {
   readonly path: string;
   readonly nodeId: string;
+  /** The page cipher of an encrypted database, or null. */
+  readonly cipher: PageCipher | null;
 }
 
 const OPEN_ATTEMPTS_MAX = 50;
@@ -29,6 +31,7 @@ async function openStore(data: ReadWorkerData): Promise<Store> {
       nodeId: nodeId(data.nodeId),
       functions: userFunctions(),
       limits: { readerPoolSize: 1 },
+      cipher: data.cipher,
     });
     if (opened.ok) return opened.value;
     // The main thread's writer may hold the lock for a moment while we initialize.

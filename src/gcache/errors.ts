@@ -24,6 +24,13 @@ export type GCacheOpenError =
   | { readonly kind: 'bad_hard_state'; readonly file: string; readonly detail: string }
   /** A file that looks like a segment but whose name does not parse. */
   | { readonly kind: 'bad_file_name'; readonly file: string }
+  /** An encrypted segment's key (id, version) is not in the key file, or is another key. */
+  | {
+      readonly kind: 'missing_key' | 'wrong_key';
+      readonly file: string;
+      readonly keyId: number;
+      readonly keyVersion: number;
+    }
   /** The file system refused (permissions, no space, I/O error). */
   | { readonly kind: 'io'; readonly file: string; readonly detail: string };
 
@@ -50,6 +57,10 @@ export function describeGCacheError(error: GCacheOpenError | GCacheReadError): s
       return `gcache: ${error.file}: ${error.detail}`;
     case 'bad_file_name':
       return `gcache: cannot parse the segment file name ${error.file}`;
+    case 'missing_key':
+      return `gcache: ${error.file} is encrypted with key id ${error.keyId} version ${error.keyVersion}, which the key file does not hold`;
+    case 'wrong_key':
+      return `gcache: ${error.file} is encrypted with another key id ${error.keyId} version ${error.keyVersion} than the key file's`;
     case 'io':
       return `gcache: ${error.file}: ${error.detail}`;
   }

@@ -3,6 +3,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { assert } from '../core/assert.js';
 import type { Index } from '../core/types.js';
+import type { KeyVersion } from '../keys/index.js';
 
 /** Two slots of the hard state (see hard-state-file.ts). */
 export const HARD_STATE_FILE = 'gcache.hardstate';
@@ -58,6 +59,8 @@ export interface Segment {
   sizeBytes: number;
   /** Opened on the first read back, closed when the segment is deleted. */
   readFd: number | null;
+  /** The key that seals its records (from its header), or null for a plaintext segment. */
+  readonly key: KeyVersion | null;
 }
 
 export async function writeFully(

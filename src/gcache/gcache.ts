@@ -4,6 +4,7 @@
 // corruption (replay.ts). Design and reasons: docs/design/gcache.md.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
   DEFAULT_CONSENSUS_LIMITS,
@@ -16,6 +17,14 @@ import { err, ok, type Result } from '../codec/result.js';
 import { assert, AssertionError } from '../core/assert.js';
 import type { Boundary, Entry, HardState } from '../core/consensus/types.js';
 import type { Index, Term } from '../core/types.js';
+import { NONCE_BYTES, type KeyVersion } from '../keys/index.js';
+import {
+  openRecord,
+  sealRecordInto,
+  segmentKeyRef,
+  storedPayloadBytes,
+  type GCacheKeys,
+} from './cipher.js';
 import { ioDetail, type GCacheOpenError, type GCacheReadError } from './errors.js';
 import { segmentFileName, syncDirectory, writeFully, type Segment } from './files.js';
 import { HardStateFile } from './hard-state-file.js';
@@ -29,6 +38,7 @@ import {
   RECORD_TYPES,
   recordBytes,
   writeRecord,
+  writeRecordWith,
   type RecordType,
 } from './record.js';
 import { location, locationOffset, locationSequence, type TornTail } from './replay.js';
@@ -68,6 +78,8 @@ export interface GCacheOptions {
   readonly codecLimits?: ConsensusLimits;
   /** The state of a node that has never run; used only when the directory holds no gcache. */
   readonly initial?: InitialState;
+  /** Encryption at rest: new segments are sealed with `keys.current` (docs/design/encryption.md). */
+  readonly keys?: GCacheKeys | null;
 }
 
 export interface GCacheStats {
@@ -77,6 +89,12 @@ export interface GCacheStats {
   readonly flushes: number;
   readonly batches: number;
   readonly bytesWritten: number;
+  /** Records sealed on write, and authenticated on read (recovery and read-back). */
+  readonly recordsEncrypted: number;
+  readonly recordsDecrypted: number;
+  /** The key sealing the segment being appended to, or null (plaintext). */
+  readonly keyId: number | null;
+  readonly keyVersion: number | null;
 }
 
 export interface SegmentInfo {
@@ -126,14 +144,25 @@ export class GCache {
   private flushing: Promise<void> | null = null;
   private failure: Error | null = null;
   private closed = false;
-  private counters = { fsyncs: 0, flushes: 0, batches: 0, bytesWritten: 0 };
+  private counters = {
+    fsyncs: 0,
+    flushes: 0,
+    batches: 0,
+    bytesWritten: 0,
+    recordsEncrypted: 0,
+    recordsDecrypted: 0,
+  };
+  /** The next flush starts a new segment: the last one is sealed with another key (or none). */
+  private rollPending: boolean;
 
   private readonly dir: string;
   private readonly limits: GCacheLimits;
   private readonly codecLimits: ConsensusLimits;
   private readonly hardStateFile: HardStateFile;
+  private readonly keys: GCacheKeys | null;
 
   private constructor(parts: RecoveredParts) {
+    this.keys = parts.keys;
     this.dir = parts.dir;
     this.limits = parts.limits;
     this.codecLimits = parts.codecLimits;
@@ -143,6 +172,10 @@ export class GCache {
     this.durable = parts.durable;
     this.projectedBoundary = parts.durable.boundary;
     this.projectedLastIndex = parts.durable.lastIndex();
+    const last = parts.segments[parts.segments.length - 1];
+    const current = this.keys?.current ?? null;
+    this.rollPending = last !== undefined && !sameKey(last.key, current);
+    this.counters.recordsDecrypted = parts.recordsDecrypted;
   }
 
   // ---- opening and recovery ----
@@ -161,8 +194,10 @@ export class GCache {
         limits,
         codecLimits,
         options.initial ?? EMPTY_INITIAL,
+        options.keys ?? null,
       );
-      return found.ok ? ok(await GCache.start(dir, limits, codecLimits, found.value)) : found;
+      if (!found.ok) return found;
+      return ok(await GCache.start(dir, limits, codecLimits, found.value, options.keys ?? null));
     } catch (error) {
       if (error instanceof AssertionError) throw error;
       return err({ kind: 'io', file: dir, detail: ioDetail(error) });
@@ -175,6 +210,7 @@ export class GCache {
     limits: GCacheLimits,
     codecLimits: ConsensusLimits,
     found: RecoveredDirectory,
+    keys: GCacheKeys | null,
   ): Promise<Opened> {
     const { log, segments } = found;
     const current = segments[segments.length - 1];
@@ -190,6 +226,8 @@ export class GCache {
       segments,
       writeHandle,
       durable,
+      keys,
+      recordsDecrypted: found.recordsDecrypted,
     });
     const removed = await gcache.deleteCompactedSegments();
     const recovered: Recovered = {
@@ -223,8 +261,10 @@ export class GCache {
     if (this.failure !== null) return Promise.reject(this.failure);
     assert(this.queue.length < this.limits.pendingBatchesMax, 'gcache write queue full');
     const records = this.encodeBatch(batch);
+    const sealed = (this.keys?.current ?? null) !== null;
     let bytes = 0;
-    for (const record of records) bytes += recordBytes(record.payload.length);
+    for (const record of records)
+      bytes += recordBytes(storedPayloadBytes(record.payload.length, sealed));
     assert(bytes <= this.limits.batchBytesMax, `batch of ${bytes} bytes beyond batchBytesMax`);
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ records, hardState: batch.hardState, bytes, resolve, reject });
@@ -352,27 +392,63 @@ export class GCache {
   private async writeRecords(records: readonly PendingRecord[]): Promise<WrittenRecords> {
     const last = this.segments[this.segments.length - 1];
     const roll =
-      last === undefined || this.writeHandle === null || last.sizeBytes >= this.limits.segmentBytes;
+      last === undefined ||
+      this.writeHandle === null ||
+      this.rollPending ||
+      last.sizeBytes >= this.limits.segmentBytes;
     const segment = roll ? await this.rollSegment() : last;
+    this.rollPending = false;
     const handle = this.writeHandle;
     assert(handle !== null, 'the last segment is open for writing');
     const header = roll
       ? encodeSegmentHeader({
           firstIndex: segment.name.firstIndex,
           boundary: this.durable.boundary,
+          key: segmentKeyRef(segment.key),
         })
       : null;
+    const key = segment.key;
     let total = header === null ? 0 : recordBytes(header.length);
-    for (const record of records) total += recordBytes(record.payload.length);
+    for (const record of records)
+      total += recordBytes(storedPayloadBytes(record.payload.length, key !== null));
     const base = segment.sizeBytes;
     // Every record of this flush says: the segment was durable up to `base` when I was written.
     const buffer = new Uint8Array(total);
     let at = header === null ? 0 : writeRecord(buffer, 0, RECORD_TYPES.segment, base, header, base);
     const offsets: number[] = [];
-    for (const record of records) {
+    const sequence = segment.name.sequence;
+    // One draw of random nonces for the whole flush (keys/aead.ts says why they are random).
+    const nonces = key === null ? null : randomBytes(NONCE_BYTES * records.length);
+    records.forEach((record, i) => {
       offsets.push(base + at);
-      at = writeRecord(buffer, at, record.type, base, record.payload, base);
-    }
+      if (key === null || nonces === null) {
+        at = writeRecord(buffer, at, record.type, base, record.payload, base);
+        return;
+      }
+      const nonce = nonces.subarray(i * NONCE_BYTES, (i + 1) * NONCE_BYTES);
+      const fileOffset = base + at;
+      const sealedBytes = storedPayloadBytes(record.payload.length, true);
+      at = writeRecordWith(
+        buffer,
+        at,
+        record.type,
+        base,
+        sealedBytes,
+        (payloadAt) =>
+          sealRecordInto(
+            key,
+            record.type,
+            sequence,
+            fileOffset,
+            record.payload,
+            buffer,
+            payloadAt,
+            nonce,
+          ),
+        base,
+      );
+    });
+    if (key !== null) this.counters.recordsEncrypted += records.length;
     assert(at === total, 'flush buffer filled exactly');
     await writeFully(handle, buffer, base);
     await handle.datasync();
@@ -401,6 +477,7 @@ export class GCache {
       path,
       sizeBytes: 0,
       readFd: null,
+      key: this.keys?.current ?? null,
     };
     this.segments.push(segment);
     return segment;
@@ -512,7 +589,14 @@ export class GCache {
     const record = readRecord(bytes, 0, this.limits.recordBytesMax, offset);
     if (!record.ok) return corrupt(record.problem);
     if (record.record.type !== RECORD_TYPES.entry) return corrupt('not an entry record');
-    const entry = decodeEntry(record.record.payload, this.codecLimits);
+    let payload = record.record.payload;
+    if (segment.key !== null) {
+      const opened = openRecord(segment.key, RECORD_TYPES.entry, sequence, offset, payload);
+      if (opened === null) return corrupt('auth_failed');
+      this.counters.recordsDecrypted += 1;
+      payload = opened;
+    }
+    const entry = decodeEntry(payload, this.codecLimits);
     if (!entry.ok) return corrupt(describeConsensusCodecError(entry.error));
     if (entry.value.index !== index)
       return corrupt(`entry ${entry.value.index} where ${index} was`);
@@ -560,7 +644,9 @@ export class GCache {
   }
 
   stats(): GCacheStats {
-    return { ...this.counters };
+    const last = this.segments[this.segments.length - 1];
+    const key = this.rollPending ? (this.keys?.current ?? null) : (last?.key ?? null);
+    return { ...this.counters, keyId: key?.id ?? null, keyVersion: key?.version ?? null };
   }
 
   // ---- closing ----
@@ -593,6 +679,8 @@ interface RecoveredParts {
   readonly segments: Segment[];
   readonly writeHandle: FileHandle | null;
   readonly durable: LogIndex<number>;
+  readonly keys: GCacheKeys | null;
+  readonly recordsDecrypted: number;
 }
 
 interface WrittenRecords {
@@ -602,6 +690,11 @@ interface WrittenRecords {
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
+}
+
+function sameKey(a: KeyVersion | null, b: KeyVersion | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.id === b.id && a.version === b.version;
 }
 
 function closeReadFd(segment: Segment): void {

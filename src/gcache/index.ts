@@ -15,3 +15,5 @@ export { HARD_STATE_BYTES_MAX } from './hard-state-file.js';
 export type { RecordProblem } from './record.js';
 export type { TornTail } from './replay.js';
 export type { InitialState } from './open.js';
+export type { GCacheKeys } from './cipher.js';
+export { reencryptGCache, type ReencryptReport } from './reencrypt.js';

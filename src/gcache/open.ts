@@ -7,6 +7,8 @@ import type { ConsensusLimits } from '../codec/consensus.js';
 import { err, ok, type Result } from '../codec/result.js';
 import type { Boundary, HardState } from '../core/consensus/types.js';
 import type { Index } from '../core/types.js';
+import type { KeyVersion } from '../keys/index.js';
+import { segmentKeyRef, type GCacheKeys } from './cipher.js';
 import type { GCacheOpenError } from './errors.js';
 import {
   HARD_STATE_FILE,
@@ -40,6 +42,7 @@ export interface RecoveredDirectory {
   readonly tornTail: TornTail | null;
   readonly removedFiles: readonly string[];
   readonly records: number;
+  readonly recordsDecrypted: number;
 }
 
 export async function recoverDirectory(
@@ -47,6 +50,7 @@ export async function recoverDirectory(
   limits: GCacheLimits,
   codecLimits: ConsensusLimits,
   initial: InitialState,
+  keys: GCacheKeys | null,
 ): Promise<Result<RecoveredDirectory, GCacheOpenError>> {
   await mkdir(dir, { recursive: true });
   await HardStateFile.removeTemp(dir);
@@ -56,6 +60,7 @@ export async function recoverDirectory(
   const replayed = replaySegments(files, {
     recordBytesMax: limits.recordBytesMax,
     codec: codecLimits,
+    keys,
   });
   if (!replayed.ok) return replayed;
   const { tornTail, validBytes, contentRecords, records } = replayed.value;
@@ -64,6 +69,7 @@ export async function recoverDirectory(
     path: file.path,
     sizeBytes: validBytes[i]!,
     readFd: null,
+    key: replayed.value.segmentKeys[i] ?? null,
   }));
   const removedFiles = await repairTail(dir, segments, tornTail);
   const hasHardState = await exists(join(dir, HARD_STATE_FILE));
@@ -73,7 +79,7 @@ export async function recoverDirectory(
       return err({ kind: 'missing_segment', detail: 'the hard state exists but no segment does' });
     }
     // Creation writes the first segment, then the hard state: a crash between is harmless.
-    segments.push(await createFirstSegment(dir, initial.boundary));
+    segments.push(await createFirstSegment(dir, initial.boundary, keys?.current ?? null));
     log = new LogIndex(initial.boundary, (initial.boundary.index + 1) as Index);
   } else if (!hasHardState && (segments.length !== 1 || contentRecords > 0)) {
     return err({ kind: 'missing_hard_state', file: join(dir, HARD_STATE_FILE) });
@@ -94,6 +100,7 @@ export async function recoverDirectory(
     tornTail,
     removedFiles,
     records,
+    recordsDecrypted: replayed.value.recordsDecrypted,
   });
 }
 
@@ -146,11 +153,15 @@ async function repairTail(
   return [last.name.file];
 }
 
-async function createFirstSegment(dir: string, boundary: Boundary): Promise<Segment> {
+async function createFirstSegment(
+  dir: string,
+  boundary: Boundary,
+  key: KeyVersion | null,
+): Promise<Segment> {
   const firstIndex = (boundary.index + 1) as Index;
   const file = segmentFileName(1, firstIndex);
   const path = join(dir, file);
-  const header = encodeSegmentHeader({ firstIndex, boundary });
+  const header = encodeSegmentHeader({ firstIndex, boundary, key: segmentKeyRef(key) });
   const bytes = new Uint8Array(recordBytes(header.length));
   writeRecord(bytes, 0, RECORD_TYPES.segment, 0, header);
   const handle = await open(path, 'wx');
@@ -161,7 +172,8 @@ async function createFirstSegment(dir: string, boundary: Boundary): Promise<Segm
     await handle.close();
   }
   await syncDirectory(dir);
-  return { name: { file, sequence: 1, firstIndex }, path, sizeBytes: bytes.length, readFd: null };
+  const name = { file, sequence: 1, firstIndex };
+  return { name, path, sizeBytes: bytes.length, readFd: null, key };
 }
 
 async function truncateFile(path: string, lengthBytes: number): Promise<void> {

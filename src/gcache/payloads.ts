@@ -9,16 +9,29 @@ import {
 } from '../codec/consensus.js';
 import { err, ok, type Result } from '../codec/result.js';
 import type { Boundary } from '../core/consensus/types.js';
+import { assert } from '../core/assert.js';
 import type { Index } from '../core/types.js';
+import { KEY_CHECK_BYTES } from '../keys/check.js';
 
-/** Version of the segment format, in every segment's first record. */
+/** Version of the segment format, in every segment's first record: 1 plaintext, 2 encrypted. */
 export const SEGMENT_FORMAT_VERSION = 1;
+export const SEGMENT_FORMAT_VERSION_ENCRYPTED = 2;
+
+/** Which key encrypts a segment's records (docs/design/encryption.md). */
+export interface SegmentKeyRef {
+  readonly id: number;
+  readonly version: number;
+  /** keyCheck(key): a wrong key is told apart from damaged records. */
+  readonly check: Uint8Array;
+}
 
 export interface SegmentHeader {
   /** The index the segment's first entry record was to have when the segment was created. */
   readonly firstIndex: Index;
   /** The compaction boundary in force then: replay can start at this segment. */
   readonly boundary: Boundary;
+  /** The key of every other record of the segment; null: they are plaintext. */
+  readonly key: SegmentKeyRef | null;
 }
 
 export interface BoundaryChange {
@@ -29,9 +42,16 @@ export interface BoundaryChange {
 
 export function encodeSegmentHeader(header: SegmentHeader): Uint8Array {
   const boundary = encodeBoundary(header.boundary);
-  const w = new ByteWriter(9 + boundary.length);
-  w.u8(SEGMENT_FORMAT_VERSION);
+  const key = header.key;
+  const w = new ByteWriter(9 + (key === null ? 0 : 8 + KEY_CHECK_BYTES) + boundary.length);
+  w.u8(key === null ? SEGMENT_FORMAT_VERSION : SEGMENT_FORMAT_VERSION_ENCRYPTED);
   w.u64(header.firstIndex);
+  if (key !== null) {
+    w.u32(key.id);
+    w.u32(key.version);
+    assert(key.check.length === KEY_CHECK_BYTES, 'key check length');
+    w.bytes(key.check);
+  }
   w.bytes(boundary);
   return w.copy();
 }
@@ -44,11 +64,21 @@ export function decodeSegmentHeader(
   const version = r.u8();
   const firstIndex = r.u64Safe();
   if (r.overrun) return err('segment header truncated');
-  if (version !== SEGMENT_FORMAT_VERSION) return err(`unknown segment format version ${version}`);
+  if (version !== SEGMENT_FORMAT_VERSION && version !== SEGMENT_FORMAT_VERSION_ENCRYPTED)
+    return err(`unknown segment format version ${version}`);
   if (firstIndex < 1) return err('segment first index out of range');
+  let key: SegmentKeyRef | null = null;
+  if (version === SEGMENT_FORMAT_VERSION_ENCRYPTED) {
+    const id = r.u32();
+    const keyVersion = r.u32();
+    const check = r.bytesCopy(KEY_CHECK_BYTES);
+    if (r.overrun) return err('segment header truncated');
+    if (id < 1 || keyVersion < 1) return err('segment key id or version is 0');
+    key = { id, version: keyVersion, check };
+  }
   const boundary = decodeBoundary(payload.subarray(r.offsetBytes), limits);
   if (!boundary.ok) return err(describeConsensusCodecError(boundary.error));
-  return ok({ firstIndex: firstIndex as Index, boundary: boundary.value });
+  return ok({ firstIndex: firstIndex as Index, boundary: boundary.value, key });
 }
 
 export function encodeBoundaryChange(change: BoundaryChange): Uint8Array {

@@ -44,15 +44,39 @@ export function writeRecord(
   payload: Uint8Array,
   targetFileOffset = 0,
 ): number {
-  const end = offset + RECORD_HEADER_BYTES + payload.length;
+  return writeRecordWith(
+    target,
+    offset,
+    type,
+    syncedBytes,
+    payload.length,
+    (at) => target.set(payload, at),
+    targetFileOffset,
+  );
+}
+
+/**
+ * As writeRecord, with the payload written in place by `fill(payloadOffset)` (a sealed payload
+ * is encrypted straight into the flush buffer).
+ */
+export function writeRecordWith(
+  target: Uint8Array,
+  offset: number,
+  type: RecordType,
+  syncedBytes: number,
+  payloadBytes: number,
+  fill: (payloadOffset: number) => void,
+  targetFileOffset = 0,
+): number {
+  const end = offset + RECORD_HEADER_BYTES + payloadBytes;
   assert(end <= target.length, 'record does not fit its buffer');
   assert(syncedBytes >= 0, 'synced length is negative');
   assert(syncedBytes <= targetFileOffset + offset, 'synced length beyond the record');
   const view = new DataView(target.buffer, target.byteOffset, target.byteLength);
-  view.setUint32(offset, payload.length);
+  view.setUint32(offset, payloadBytes);
   view.setUint8(offset + 8, type);
   view.setUint32(offset + 9, syncedBytes);
-  target.set(payload, offset + RECORD_HEADER_BYTES);
+  fill(offset + RECORD_HEADER_BYTES);
   view.setUint32(offset + 4, recordCrc(target, offset, end));
   return end;
 }
@@ -79,7 +103,9 @@ export type RecordProblem =
   | 'bad_length'
   | 'crc_mismatch'
   /** The CRC matched but the type or synced length cannot be right. */
-  | 'bad_header';
+  | 'bad_header'
+  /** The CRC matched but the sealed payload does not authenticate: altered (encrypted segments). */
+  | 'auth_failed';
 
 export type RecordRead =
   | { readonly ok: true; readonly record: RawRecord }

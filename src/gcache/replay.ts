@@ -19,6 +19,8 @@ import { err, ok, type Result } from '../codec/result.js';
 import { assert } from '../core/assert.js';
 import type { Entry } from '../core/consensus/types.js';
 import type { Index } from '../core/types.js';
+import type { KeyVersion } from '../keys/index.js';
+import { openRecord, resolveSegmentKey, type GCacheKeys } from './cipher.js';
 import type { GCacheOpenError } from './errors.js';
 import type { SegmentName } from './files.js';
 import { LogIndex } from './log-index.js';
@@ -78,19 +80,32 @@ export interface Replayed {
   readonly records: number;
   /** Records other than segment headers. */
   readonly contentRecords: number;
+  /** The key of each segment (null: plaintext, or no header), in order. */
+  readonly segmentKeys: readonly (KeyVersion | null)[];
+  /** Records that were sealed and authenticated. */
+  readonly recordsDecrypted: number;
 }
 
 interface Limits {
   readonly recordBytesMax: number;
   readonly codec: ConsensusLimits;
+  /** The keys of encrypted segments; null when none are configured. */
+  readonly keys?: GCacheKeys | null;
 }
 
 export function replaySegments(
   segments: readonly SegmentBytes[],
   limits: Limits,
 ): Result<Replayed, GCacheOpenError> {
-  const state: ReplayState = { log: null, records: 0, contentRecords: 0 };
+  const state: ReplayState = {
+    log: null,
+    records: 0,
+    contentRecords: 0,
+    segmentKey: null,
+    recordsDecrypted: 0,
+  };
   const validBytes: number[] = [];
+  const segmentKeys: (KeyVersion | null)[] = [];
   let torn: {
     file: string;
     offsetBytes: number;
@@ -99,9 +114,11 @@ export function replaySegments(
   } | null = null;
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
+    state.segmentKey = null;
     const scanned = scanSegment(segment, i === segments.length - 1, state, limits);
     if (!scanned.ok) return scanned;
     validBytes.push(scanned.value.validBytes);
+    segmentKeys.push(state.segmentKey);
     if (scanned.value.torn !== null) torn = scanned.value.torn;
   }
   const log = state.log;
@@ -118,6 +135,8 @@ export function replaySegments(
     tornTail: torn === null ? null : { ...torn, lastGoodIndex },
     records: state.records,
     contentRecords: state.contentRecords,
+    segmentKeys,
+    recordsDecrypted: state.recordsDecrypted,
   });
 }
 
@@ -125,6 +144,9 @@ interface ReplayState {
   log: LogIndex<ReplayedEntry> | null;
   records: number;
   contentRecords: number;
+  /** The key of the segment being read (from its header). */
+  segmentKey: KeyVersion | null;
+  recordsDecrypted: number;
 }
 
 interface Scanned {
@@ -163,10 +185,11 @@ function scanSegment(
         torn: { file: path, offsetBytes: offset, bytesTruncated, problem: read.problem },
       });
     }
-    const applied = applyRecord(segment, read.record, state, limits.codec);
-    if (applied !== null) {
+    const applied = applyRecord(segment, read.record, state, limits);
+    if (typeof applied === 'string') {
       return err({ kind: 'bad_record', file: path, offsetBytes: offset, detail: applied });
     }
+    if (applied !== null) return err(applied);
     state.records += 1;
     offset = read.record.endBytes;
   }
@@ -181,33 +204,54 @@ function scanSegment(
   return ok({ validBytes: offset, torn: null });
 }
 
-/** Applies one intact record to the log; returns what is wrong with it, if anything. */
+/**
+ * Applies one intact record to the log; returns what is wrong with it, if anything: a string for
+ * content that does not fit, an error value for a record that does not authenticate or a key
+ * that is missing or wrong.
+ */
 function applyRecord(
   segment: SegmentBytes,
   record: RawRecord,
   state: ReplayState,
-  codec: ConsensusLimits,
-): string | null {
+  limits: Limits,
+): string | GCacheOpenError | null {
+  const codec = limits.codec;
   const isFirst = record.offsetBytes === 0;
   if (isFirst !== (record.type === RECORD_TYPES.segment))
     return isFirst ? 'the segment does not begin with its header' : 'a second segment header';
-  if (record.type === RECORD_TYPES.segment) return applyHeader(segment, record, state, codec);
+  if (record.type === RECORD_TYPES.segment) return applyHeader(segment, record, state, limits);
   const log = state.log;
   assert(log !== null, 'a header record came first');
   state.contentRecords += 1;
+  let payload = record.payload;
+  if (state.segmentKey !== null) {
+    const opened = openRecord(
+      state.segmentKey,
+      record.type,
+      segment.name.sequence,
+      record.offsetBytes,
+      payload,
+    );
+    if (opened === null) {
+      const offsetBytes = record.offsetBytes;
+      return { kind: 'corrupt_record', file: segment.path, offsetBytes, problem: 'auth_failed' };
+    }
+    state.recordsDecrypted += 1;
+    payload = opened;
+  }
   switch (record.type) {
     case RECORD_TYPES.entry: {
-      const entry = decodeEntry(record.payload, codec);
+      const entry = decodeEntry(payload, codec);
       if (!entry.ok) return describeConsensusCodecError(entry.error);
       const loc = location(segment.name.sequence, record.offsetBytes);
       return log.append(entry.value.index, { entry: entry.value, location: loc });
     }
     case RECORD_TYPES.truncate: {
-      const from = decodeTruncate(record.payload);
+      const from = decodeTruncate(payload);
       return from.ok ? log.truncateFrom(from.value) : from.error;
     }
     case RECORD_TYPES.boundary: {
-      const change = decodeBoundaryChange(record.payload, codec);
+      const change = decodeBoundaryChange(payload, codec);
       return change.ok
         ? log.setBoundary(change.value.boundary, change.value.resetLog)
         : change.error;
@@ -219,11 +263,16 @@ function applyHeader(
   segment: SegmentBytes,
   record: RawRecord,
   state: ReplayState,
-  codec: ConsensusLimits,
-): string | null {
-  const header = decodeSegmentHeader(record.payload, codec);
+  limits: Limits,
+): string | GCacheOpenError | null {
+  const header = decodeSegmentHeader(record.payload, limits.codec);
   if (!header.ok) return header.error;
-  const { firstIndex, boundary } = header.value;
+  const { firstIndex, boundary, key } = header.value;
+  const resolved = resolveSegmentKey(key, limits.keys ?? null);
+  if (!resolved.ok && key !== null) {
+    return { kind: resolved.problem, file: segment.path, keyId: key.id, keyVersion: key.version };
+  }
+  state.segmentKey = resolved.ok ? resolved.key : null;
   if (firstIndex !== segment.name.firstIndex)
     return `the header's first index ${firstIndex} is not the file name's`;
   if (firstIndex <= boundary.index)

@@ -3,7 +3,7 @@
 // grastate.dat, and a MySQL server whose sessions replicate through this node. See
 // docs/design/runtime.md.
 import { CommitTrace } from '../engine/commit-trace.js';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   accessSync,
   constants,
@@ -54,6 +54,13 @@ import { rebuildCertification } from './certification-rebuild.js';
 import { reconcileLocalHistory, type LocalHistory } from './local-history.js';
 import { IstReceiving, istReceiverLines, istSenderLines } from './ist-announce.js';
 import { describeSstMethod, isLogicalSstMethod } from './sst-method.js';
+import {
+  loadNodeEncryption,
+  openEncryptedStore,
+  pageCipherOf,
+  type NodeEncryption,
+} from './encryption.js';
+import type { KeyVersion } from '../keys/index.js';
 import { describeLogLimits, gcacheLimitsFor } from './gcache-window.js';
 import {
   clusterProtocolVersion,
@@ -106,6 +113,10 @@ export class ClusterNode {
   } | null = null;
   /** SSTs this node is serving now. */
   private donating = 0;
+  /** The keys of encryption at rest (docs/design/encryption.md); set by start(). */
+  encryption: NodeEncryption = { encryption: null, gcacheKeys: null };
+  /** The key version the database opened with, or null (plaintext). */
+  dataKey: KeyVersion | null = null;
   private readonly stateUuidConflicts = new Set<string>();
 
   get replicator(): Replicator {
@@ -143,17 +154,42 @@ export class ClusterNode {
     const credentials = await loadCredentials(config, log);
     const sstCredentials = await loadSstCredentials(config, credentials);
 
-    const target = { storePath: storePath(datadir), gcacheDir: config.cluster.gcacheDir };
+    const encryption = loadNodeEncryption(config.encryption);
+    const cipher = pageCipherOf(encryption);
+    const target = {
+      storePath: storePath(datadir),
+      gcacheDir: config.cluster.gcacheDir,
+      cipher,
+      gcacheKeys: encryption.gcacheKeys,
+    };
     if (await resumeInstall(target))
       log('Note', 'WSREP: finished installing a state received by SST before the last stop');
     await removeCutTransfers(datadir, log);
     const opened = await GCache.open(config.cluster.gcacheDir, {
       limits: gcacheLimitsFor(config.provider.gcacheSizeBytes),
+      keys: encryption.gcacheKeys,
     });
-    if (!opened.ok) throw new Error(`gcache: ${describeGCacheError(opened.error)}`);
+    if (!opened.ok) {
+      const keyFile = encryption.encryption?.keyFile;
+      const suffix = keyFile === undefined ? '' : ` (key file ${keyFile})`;
+      throw new Error(`${describeGCacheError(opened.error)}${suffix}`);
+    }
     const gcache = opened.value.gcache;
     const recovered = opened.value.recovered;
-    const store = openStore(datadir, id, options.functions ?? [], options.storeLimits ?? {});
+    const openedStore = openEncryptedStore(
+      {
+        path: storePath(datadir),
+        nodeId: id,
+        functions: options.functions ?? [],
+        limits: options.storeLimits ?? {},
+      },
+      encryption.encryption,
+    );
+    if (!openedStore.ok) {
+      await gcache.close();
+      throw new Error(openedStore.message);
+    }
+    const store = openedStore.value.store;
     // Local history first: its refusal names the more specific reason.
     const localHistory = await reconcileLocalHistory(
       store,
@@ -292,6 +328,8 @@ export class ClusterNode {
       sstCredentials,
     );
     node.localHistory = localHistory;
+    node.encryption = encryption;
+    node.dataKey = openedStore.value.dataKey;
     applier.holding = localHistory !== null;
     try {
       await transport.start();
@@ -666,7 +704,9 @@ export class ClusterNode {
     if (!this.transport.sendControl(donor, request)) void receiver.close();
     const received = await receiver.received;
     await receiver.close();
-    const unusable = received.ok ? checkReceivedFormat(received.value.dbPath) : null;
+    const unusable = received.ok
+      ? checkReceivedFormat(received.value.dbPath, received.value.header)
+      : null;
     if (!received.ok || unusable !== null || this.stopping || this.onStateReceived === null) {
       const reason = !received.ok ? received.error : (unusable ?? 'the node is stopping');
       this.log('Warning', `WSREP: state transfer from ${donor} failed: ${reason}; will ask again`);
@@ -782,7 +822,13 @@ export class ClusterNode {
       const method = describeSstMethod(request.method ?? 'mariabackup', logical);
       this.log('Note', `WSREP_SST: donor ${this.id}, joiner ${joiner}: ${method}`);
       const startedMs = Date.now();
-      const copied = logical ? await this.store.dumpTo(path) : await this.store.snapshotTo(path);
+      // An encrypted donor seals a physical copy with a key of this transfer only (sent inside
+      // the mutual-TLS stream): the joiner rekeys it to its own key, so nodes may hold different
+      // keys.
+      const transferKey = !logical && this.store.pageCipher() !== null ? randomBytes(32) : null;
+      const copied = logical
+        ? await this.store.dumpTo(path)
+        : await this.store.snapshotTo(path, transferKey === null ? null : { key: transferKey });
       if (!copied.ok) return refuse(`cannot copy the database: ${copied.error}`);
       this.log(
         'Note',
@@ -803,6 +849,7 @@ export class ClusterNode {
           boundary: window.boundary,
           entryCount: window.entries.length,
           format: logical ? 'logical' : 'physical',
+          ...(transferKey === null ? {} : { dbKey: transferKey.toString('hex') }),
         },
         dbPath: path,
         entries: window.entries,
@@ -972,7 +1019,27 @@ export class ClusterNode {
       ['wsrep_raft_leader', this.raft.leader ?? ''],
       ['wsrep_peer_handshakes', String(this.transport.stats().linksUp)],
       ['wsrep_uptime_seconds', String(Math.round((Date.now() - this.startedAtMs) / 1000))],
+      ...this.encryptionStatus(),
     ]);
+  }
+
+  /** Encryption at rest, `SHOW STATUS LIKE 'encrypt%'` (docs/design/encryption.md, "Status"). */
+  private encryptionStatus(): [string, string][] {
+    const gcache = this.gcache.stats();
+    const keys = this.encryption.encryption;
+    const onOff = (on: boolean): string => (on ? 'ON' : 'OFF');
+    return [
+      ['Encryption_key_file', keys?.keyFile ?? ''],
+      ['Encryption_key_versions', String(keys?.ring.all().length ?? 0)],
+      ['Encryption_data_files', onOff(this.dataKey !== null)],
+      ['Encryption_data_key_id', String(this.dataKey?.id ?? 0)],
+      ['Encryption_data_key_version', String(this.dataKey?.version ?? 0)],
+      ['Encryption_gcache', onOff(gcache.keyId !== null)],
+      ['Encryption_gcache_key_id', String(gcache.keyId ?? 0)],
+      ['Encryption_gcache_key_version', String(gcache.keyVersion ?? 0)],
+      ['Encryption_gcache_records_encrypted', String(gcache.recordsEncrypted)],
+      ['Encryption_gcache_records_decrypted', String(gcache.recordsDecrypted)],
+    ];
   }
 
   /**
@@ -1143,17 +1210,6 @@ function readSafeToBootstrap(datadir: string): boolean | null {
 
 function isLocalHost(host: string, listenHost: string): boolean {
   return host === listenHost || (host === '127.0.0.1' && listenHost === '0.0.0.0');
-}
-
-function openStore(
-  datadir: string,
-  id: NodeId,
-  functions: readonly UserFunction[],
-  limits: Partial<StorageLimits>,
-): Store {
-  const opened = Store.open({ path: storePath(datadir), nodeId: id, functions, limits });
-  if (!opened.ok) throw new Error(`store: ${JSON.stringify(opened.error)}`);
-  return opened.value;
 }
 
 async function loadCredentials(config: ServerConfig, log: Logger): Promise<TlsCredentials | null> {

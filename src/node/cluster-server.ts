@@ -66,6 +66,8 @@ export async function startClusterServer(
       await installState(staged, {
         storePath: storePath(config.server.datadir),
         gcacheDir: config.cluster.gcacheDir,
+        cipher: current.node.store.pageCipher(),
+        gcacheKeys: current.node.encryption.gcacheKeys,
       });
     } catch (error) {
       const message = `WSREP: cannot install the received state: ${(error as Error).message}`;
@@ -181,7 +183,12 @@ async function startGeneration(
   }
   try {
     // Long reads run on worker threads so that heartbeats and pings stay prompt.
-    engine.readPool = await ReadPool.start(storePath(server.datadir), server.wsrepNodeName, 2);
+    engine.readPool = await ReadPool.start(
+      storePath(server.datadir),
+      server.wsrepNodeName,
+      2,
+      node.store.pageCipher(),
+    );
   } catch (error) {
     await node.stop(1);
     return { ok: false, message: `cannot start the reader workers: ${(error as Error).message}` };

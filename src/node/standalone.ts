@@ -13,6 +13,7 @@ import { MysqlServer, SERVER_VERSION_DEFAULT, type TlsOptions } from '../mysql/i
 import { Store, storePath } from '../storage/index.js';
 import { LocalHistoryDump, beginLocalHistory, localHistoryCount } from './local-history.js';
 import { LocalReplicator } from './local-replicator.js';
+import { loadNodeEncryption, openEncryptedStore, type NodeEncryption } from './encryption.js';
 import {
   clientListenFailure,
   clientSsl,
@@ -53,23 +54,23 @@ export async function startStandalone(
   const log = (level: string, message: string): void =>
     write(`${timestamp()} 0 [${level}] ${message}`);
   const server = config.server;
-  const opened = Store.open({
-    path: storePath(server.datadir),
-    nodeId: nodeId(server.wsrepNodeName),
-    functions: userFunctions(),
-    limits: storeLimits(config),
-  });
-  if (!opened.ok) {
-    const e = opened.error;
-    return {
-      ok: false,
-      message:
-        e.kind === 'open_failed'
-          ? `cannot open the datadir ${server.datadir}: ${e.detail}`
-          : `the datadir has an unknown format (version ${e.version})`,
-    };
+  let encryption: NodeEncryption;
+  try {
+    encryption = loadNodeEncryption(config.encryption);
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
   }
-  const store = opened.value;
+  const opened = openEncryptedStore(
+    {
+      path: storePath(server.datadir),
+      nodeId: nodeId(server.wsrepNodeName),
+      functions: userFunctions(),
+      limits: storeLimits(config),
+    },
+    encryption.encryption,
+  );
+  if (!opened.ok) return { ok: false, message: opened.message };
+  const store = opened.value.store;
   if (store.clusterUuid() === null) await store.setClusterUuid(randomUUID());
   // Writes made alone are local history: they never move the cluster position.
   const position = await beginLocalHistory(store);
@@ -130,6 +131,7 @@ export async function startStandalone(
         storePath(server.datadir),
         server.wsrepNodeName,
         workers,
+        store.pageCipher(),
       );
     } catch (error) {
       store.close();

@@ -65,7 +65,9 @@ export type ReaderError =
 
 export type OpenError =
   | { readonly kind: 'open_failed'; readonly detail: string }
-  | { readonly kind: 'unknown_format'; readonly version: string };
+  | { readonly kind: 'unknown_format'; readonly version: string }
+  /** SQLite reads no database with the key given (`encrypted`), or without one: wrong key. */
+  | { readonly kind: 'wrong_key'; readonly encrypted: boolean; readonly detail: string };
 
 /** Words for a log line. */
 export function describeApplyError(error: ApplyError): string {

@@ -32,3 +32,4 @@ export {
   type UserFunction,
 } from './store.js';
 export { readStoreFormat } from './logical-dump.js';
+export { findCipher, rekeyDatabaseFile, type PageCipher } from './sqlite.js';

@@ -4,7 +4,7 @@
 // commit turns them into a write-set and rolls the SQLite transaction back. A stash does the
 // same without committing: the changes are kept as row images, which a new lease restores.
 // See docs/design/storage.md, "The life of a local transaction".
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { assert } from '../core/assert.js';
 import type { Index, NodeId } from '../core/types.js';
 import {
@@ -25,6 +25,7 @@ import {
 import { isBindRefusal, type LocalError } from './errors.js';
 import { executeOn, type ExecuteResult } from './execute.js';
 import { quoteId } from './names.js';
+import { SqliteError } from './sqlite.js';
 import type { StatementCache } from './statement-cache.js';
 import type { WriterGrant } from './writer-queue.js';
 
@@ -269,7 +270,7 @@ export class WriterLease {
       this.host.db.exec(sql);
       return ok(null);
     } catch (error) {
-      if (error instanceof Database.SqliteError && error.message.startsWith('no such savepoint')) {
+      if (error instanceof SqliteError && error.message.startsWith('no such savepoint')) {
         return err({ kind: 'no_such_savepoint', name });
       }
       return this.failure(error);
@@ -280,7 +281,7 @@ export class WriterLease {
     // A value SQLite cannot hold is the client's; anything else but SQLite's own refusal (a
     // broken assertion) is a bug.
     if (isBindRefusal(error)) return err({ kind: 'bad_value', message: error.message });
-    if (!(error instanceof Database.SqliteError)) throw error;
+    if (!(error instanceof SqliteError)) throw error;
     if (
       error.code === 'SQLITE_CONSTRAINT_CHECK' &&
       error.message.includes(CAPTURE_ROWS_CONSTRAINT)

@@ -16,12 +16,15 @@
 // schema statement keeps the text SQLite stored for it, which may span lines: a statement ends at
 // the first line that ends with ';' (SQLite stores no DDL with a line ending in ';' but inside a
 // quoted name, a string or a comment, which our DDL translation never writes).
-// These run in a worker thread (logical-worker.ts): neither side's event loop is held.
+// These run in a worker thread (logical-worker.ts): neither side's event loop is held. They open
+// files with the store's SQLite build (sqlite.ts): another build in the same process would drop
+// the store's file locks. An encrypted donor does not dump (the SQL would be plaintext on disk).
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase, type PageCipher } from './sqlite.js';
 import {
   CATALOG_TABLE,
   CERT_FAILED_TABLE,
@@ -57,7 +60,7 @@ export interface LoadOutcome {
 
 /** Writes the database at `sourcePath`, read in one snapshot, as SQL to `sqlPath`. */
 export function dumpDatabase(sourcePath: string, sqlPath: string): DumpOutcome {
-  const db = new Database(sourcePath, { readonly: true, fileMustExist: true });
+  const db = openDatabase(sourcePath, { readonly: true, fileMustExist: true }, null);
   const out = new DumpWriter(sqlPath);
   try {
     db.pragma('busy_timeout = 10000');
@@ -109,7 +112,7 @@ export async function loadDump(sqlPath: string, targetPath: string): Promise<Loa
   await rm(targetPath, { force: true });
   await rm(`${targetPath}-wal`, { force: true });
   await rm(`${targetPath}-shm`, { force: true });
-  const db = new Database(targetPath);
+  const db = openDatabase(targetPath, {}, null);
   let statements = 0;
   try {
     // A half-loaded file is thrown away, so it needs no journal until it is complete.
@@ -181,8 +184,8 @@ export async function loadDump(sqlPath: string, targetPath: string): Promise<Loa
 }
 
 /** The storage format a database file was written in (its meta table), without opening it as a store. */
-export function readStoreFormat(path: string): bigint | null {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+export function readStoreFormat(path: string, cipher: PageCipher | null = null): bigint | null {
+  const db = openDatabase(path, { readonly: true, fileMustExist: true }, cipher);
   try {
     if (!hasTable(db, META_TABLE)) return null;
     db.defaultSafeIntegers(true);

@@ -1,12 +1,13 @@
 // Reader connections: each ReadSnapshot pins one WAL snapshot (BEGIN plus a first read of the
 // applied seqno) on a connection of its own, so applies and local transactions go on while it
 // reads. Idle connections are pooled up to readerPoolSize.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { assert } from '../core/assert.js';
 import { index, type Index } from '../core/types.js';
 import { err, ok, type Result, type SqlValue } from '../codec/index.js';
 import { isBindRefusal, type ReaderError } from './errors.js';
 import { executeOn, type ExecuteResult } from './execute.js';
+import { SqliteError } from './sqlite.js';
 import { StatementCache } from './statement-cache.js';
 
 export interface ReaderConnection {
@@ -32,7 +33,7 @@ export class ReadSnapshot {
       return ok(executeOn(this.connection.statements, sql, params));
     } catch (error) {
       if (isBindRefusal(error)) return err({ kind: 'bad_value', message: error.message });
-      if (!(error instanceof Database.SqliteError)) throw error;
+      if (!(error instanceof SqliteError)) throw error;
       return err({ kind: 'sqlite', code: error.code, message: error.message });
     }
   }

@@ -2,27 +2,43 @@
 // large file never holds the main event loop (heartbeats, clients, the applier go on). VACUUM
 // INTO reads one snapshot and writes a compact copy; the applied seqno is read from the copy
 // itself, so the state and its seqno cannot disagree. See docs/design/transfer.md.
+//
+// Encrypted, VACUUM INTO writes the copy under the source's key; it is then rekeyed to the
+// target cipher (the transfer's own key), so that the copy is never plaintext on disk and the
+// node's key never leaves it (docs/design/encryption.md, "State transfer").
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import { openDatabase, rekeyDatabaseFile, type PageCipher } from './sqlite.js';
 
 export interface SnapshotWorkerData {
   readonly source: string;
   readonly target: string;
   readonly metaTable: string;
+  readonly sourceCipher: PageCipher | null;
+  readonly targetCipher: PageCipher | null;
 }
 
 export type SnapshotWorkerResult =
   { readonly ok: true; readonly seqno: number } | { readonly ok: false; readonly error: string };
 
 function copy(data: SnapshotWorkerData): SnapshotWorkerResult {
-  const source = new Database(data.source, { readonly: true, fileMustExist: true });
+  const source = openDatabase(
+    data.source,
+    { readonly: true, fileMustExist: true },
+    data.sourceCipher,
+  );
   try {
     source.pragma('busy_timeout = 10000');
     source.prepare('VACUUM INTO ?').run(data.target);
   } finally {
     source.close();
   }
-  const target = new Database(data.target, { readonly: true, fileMustExist: true });
+  if (!sameCipher(data.sourceCipher, data.targetCipher))
+    rekeyDatabaseFile(data.target, data.sourceCipher, data.targetCipher);
+  const target = openDatabase(
+    data.target,
+    { readonly: true, fileMustExist: true },
+    data.targetCipher,
+  );
   try {
     const seqno = target
       .prepare<[], number | bigint>(
@@ -35,6 +51,11 @@ function copy(data: SnapshotWorkerData): SnapshotWorkerResult {
   } finally {
     target.close();
   }
+}
+
+function sameCipher(a: PageCipher | null, b: PageCipher | null): boolean {
+  if (a === null || b === null) return a === b;
+  return Buffer.compare(a.key, b.key) === 0;
 }
 
 try {

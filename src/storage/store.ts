@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { assert } from '../core/assert.js';
 import { index, type Index, type NodeId } from '../core/types.js';
 import {
@@ -30,6 +30,7 @@ import type { LogicalWorkerData, LogicalWorkerResult } from './logical-worker.js
 import type { SnapshotWorkerData, SnapshotWorkerResult } from './snapshot-worker.js';
 import { StatementCache } from './statement-cache.js';
 import { WriterQueue, type WriterGrant } from './writer-queue.js';
+import { isNotADatabase, openDatabase, SqliteError, type PageCipher } from './sqlite.js';
 
 /** The database file's name inside a node's datadir. */
 export const STORE_FILE_NAME = 'trireme.db';
@@ -81,6 +82,8 @@ export interface StoreOptions {
    * across restarts without being stored.
    */
   readonly transactionIdFirst?: number;
+  /** Encryption at rest: every page of the file and its WAL (docs/design/encryption.md). */
+  readonly cipher?: PageCipher | null;
 }
 
 /** One certified log entry; a null write-set only advances the seqno (failed certification). */
@@ -199,7 +202,11 @@ export class Store {
       return ok(new Store(options, limits, applierDb, sessionDb));
     } catch (error) {
       closeAll(opened);
-      if (!(error instanceof Database.SqliteError) && !isSystemError(error)) throw error;
+      if (isNotADatabase(error)) {
+        const encrypted = (options.cipher ?? null) !== null;
+        return err({ kind: 'wrong_key', encrypted, detail: (error as Error).message });
+      }
+      if (!(error instanceof SqliteError) && !isSystemError(error)) throw error;
       return err({ kind: 'open_failed', detail: (error as Error).message });
     }
   }
@@ -428,12 +435,14 @@ export class Store {
    * A consistent copy of the database at `path` (VACUUM INTO, in a worker thread) and the
    * applied seqno it holds: an SST donor's state. Nothing pauses while it is made.
    */
-  async snapshotTo(path: string): Promise<Result<Index, string>> {
+  async snapshotTo(path: string, cipher: PageCipher | null = null): Promise<Result<Index, string>> {
     if (this.closed) return err('the store is closed');
     const data: SnapshotWorkerData = {
       source: this.options.path,
       target: path,
       metaTable: META_TABLE,
+      sourceCipher: this.options.cipher ?? null,
+      targetCipher: cipher,
     };
     const worker = new Worker(new URL('./snapshot-worker.js', import.meta.url), {
       workerData: data,
@@ -454,6 +463,10 @@ export class Store {
    */
   async dumpTo(path: string): Promise<Result<Index, string>> {
     if (this.closed) return err('the store is closed');
+    if (this.pageCipher() !== null)
+      return err(
+        'this donor encrypts its data at rest and writes no plaintext SQL dump: use wsrep_sst_method=mariabackup or rsync (a physical copy, rekeyed for the joiner)',
+      );
     const result = await runLogicalWorker({
       kind: 'dump',
       source: this.options.path,
@@ -576,7 +589,7 @@ export class Store {
       this.commitApplied.run();
     } catch (error) {
       if (this.applierDb.inTransaction) this.rollbackApplied.run();
-      if (!(error instanceof Database.SqliteError)) throw error;
+      if (!(error instanceof SqliteError)) throw error;
       return err({
         kind: 'ddl_failed',
         seqno,
@@ -632,6 +645,11 @@ export class Store {
     this.capture.refreshAll(readAllTables(this.sessionDb));
   }
 
+  /** The page cipher of the file, for other connections to it (reader workers); null: plaintext. */
+  pageCipher(): PageCipher | null {
+    return this.options.cipher ?? null;
+  }
+
   /** Read snapshots handed out and not released yet (a leak shows here). */
   snapshotsOpen(): number {
     return this.readers.open;
@@ -655,7 +673,7 @@ export class Store {
       this.applierDb.exec(`ANALYZE main."${sqliteTable.replace(/"/g, '""')}"`);
       return ok(null);
     } catch (error) {
-      if (!(error instanceof Database.SqliteError)) throw error;
+      if (!(error instanceof SqliteError)) throw error;
       return err(`${error.code}: ${error.message}`);
     } finally {
       this.queue.release(grant.value);
@@ -739,7 +757,11 @@ function openConnection(
   options: StoreOptions,
   opened: Database.Database[] | null,
 ): Database.Database {
-  const db = new Database(options.path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+  const db = openDatabase(
+    options.path,
+    { timeout: SQLITE_BUSY_TIMEOUT_MS },
+    options.cipher ?? null,
+  );
   opened?.push(db);
   db.defaultSafeIntegers(true);
   // Durability comes from the replicated log; see docs/design/storage.md, "Settings".

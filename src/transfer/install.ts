@@ -5,6 +5,10 @@
 // Crash safety: the window and the header are written next to the staged database first, with a
 // marker, all fsynced; then the database is moved and the gcache reset; then the marker goes.
 // A start that finds the marker finishes the install before it opens anything.
+//
+// Encryption (docs/design/encryption.md): the received copy is sealed with the transfer's key;
+// it is rekeyed to this node's own page key before the marker is written, so the marker never
+// holds a key. The window file is sealed with the node's GCache key.
 import { existsSync } from 'node:fs';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -13,7 +17,9 @@ import { encodeFrame, FrameDecoder } from '../codec/frame.js';
 import type { Entry, HardState } from '../core/consensus/types.js';
 import { term as asTerm } from '../core/types.js';
 import { syncDirectory } from '../gcache/files.js';
-import { describeGCacheError, GCache } from '../gcache/index.js';
+import { describeGCacheError, GCache, type GCacheKeys } from '../gcache/index.js';
+import { open as openSealed, seal, type KeyVersion } from '../keys/index.js';
+import { rekeyDatabaseFile, type PageCipher } from '../storage/index.js';
 import type { StagedState } from './sst.js';
 import { decodeHeader, encodeHeader, type SstHeader } from './stream.js';
 
@@ -25,11 +31,21 @@ const windowFile = 'sst-install.window';
 export interface InstallTarget {
   readonly storePath: string;
   readonly gcacheDir: string;
+  /** This node's page cipher (null: plaintext database). */
+  readonly cipher?: PageCipher | null;
+  /** This node's GCache keys (the window file is sealed with the current one). */
+  readonly gcacheKeys?: GCacheKeys | null;
 }
 
 export async function installState(staged: StagedState, target: InstallTarget): Promise<void> {
-  await stageInstall(staged, target);
-  await finishInstall(staged.header, staged.dbPath, staged.entries, target);
+  const { dbKey, ...header } = staged.header;
+  const transferCipher = dbKey === undefined ? null : { key: Buffer.from(dbKey, 'hex') };
+  const cipher = target.cipher ?? null;
+  if (transferCipher !== null || cipher !== null)
+    rekeyDatabaseFile(staged.dbPath, transferCipher, cipher);
+  const rekeyed = { ...staged, header };
+  await stageInstall(rekeyed, target);
+  await finishInstall(header, staged.dbPath, staged.entries, target);
 }
 
 /** Writes what finishing needs beside the staged database, then the marker; all durable. */
@@ -37,7 +53,10 @@ export async function stageInstall(staged: StagedState, target: InstallTarget): 
   const dir = dirname(target.storePath);
   await writeDurably(
     join(dir, windowFile),
-    Buffer.concat(staged.entries.map((e) => encodeFrame(1, encodeEntry(e)))),
+    sealWindow(
+      Buffer.concat(staged.entries.map((e) => encodeFrame(1, encodeEntry(e)))),
+      target.gcacheKeys?.current ?? null,
+    ),
   );
   await writeDurably(
     join(dir, markerFile),
@@ -62,7 +81,8 @@ export async function resumeInstall(target: InstallTarget): Promise<boolean> {
   const saved = JSON.parse(await readFile(marker, 'utf8')) as { dbPath: string; header: string };
   const header = decodeHeader(Buffer.from(saved.header, 'base64'));
   if (!header.ok) throw new Error(`${marker}: ${header.error}`);
-  const entries = readWindow(await readFile(join(dir, windowFile)));
+  const window = openWindow(await readFile(join(dir, windowFile)), target.gcacheKeys ?? null);
+  const entries = window === null ? null : readWindow(window);
   if (entries === null || entries.length !== header.value.entryCount)
     throw new Error(`${join(dir, windowFile)} does not hold the announced entries`);
   await finishInstall(header.value, saved.dbPath, entries, target);
@@ -81,7 +101,7 @@ async function finishInstall(
     await rm(`${target.storePath}-shm`, { force: true });
     await rename(dbPath, target.storePath);
   }
-  const opened = await GCache.open(target.gcacheDir, {});
+  const opened = await GCache.open(target.gcacheDir, { keys: target.gcacheKeys ?? null });
   if (!opened.ok) throw new Error(`gcache: ${describeGCacheError(opened.error)}`);
   const gcache = opened.value.gcache;
   try {
@@ -122,6 +142,33 @@ async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+// A sealed window: magic, key id, key version, then keys/aead.ts's sealed bytes.
+const SEALED_WINDOW_MAGIC = Buffer.from('TRWSEAL1', 'latin1');
+const WINDOW_AAD = Buffer.from(windowFile, 'latin1');
+
+function sealWindow(plain: Uint8Array, key: KeyVersion | null): Uint8Array {
+  if (key === null) return plain;
+  const head = Buffer.alloc(SEALED_WINDOW_MAGIC.length + 8);
+  SEALED_WINDOW_MAGIC.copy(head);
+  head.writeUInt32BE(key.id, SEALED_WINDOW_MAGIC.length);
+  head.writeUInt32BE(key.version, SEALED_WINDOW_MAGIC.length + 4);
+  return Buffer.concat([head, seal(key.material, WINDOW_AAD, plain)]);
+}
+
+/** The window's frames; null when sealed with a key this node lacks, or altered. */
+function openWindow(bytes: Buffer, keys: GCacheKeys | null): Uint8Array | null {
+  const headBytes = SEALED_WINDOW_MAGIC.length + 8;
+  if (
+    bytes.length < headBytes ||
+    !bytes.subarray(0, SEALED_WINDOW_MAGIC.length).equals(SEALED_WINDOW_MAGIC)
+  )
+    return bytes;
+  const id = bytes.readUInt32BE(SEALED_WINDOW_MAGIC.length);
+  const version = bytes.readUInt32BE(SEALED_WINDOW_MAGIC.length + 4);
+  const key = keys?.find(id, version) ?? null;
+  return key === null ? null : openSealed(key.material, WINDOW_AAD, bytes.subarray(headBytes));
 }
 
 function readWindow(bytes: Uint8Array): Entry[] | null {

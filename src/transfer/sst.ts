@@ -225,10 +225,12 @@ async function readState(
  * A received database is usable only in the storage format this build reads: the joiner checks
  * it before the install, so it never restarts on a file it cannot open. Null when usable.
  */
-export function checkReceivedFormat(dbPath: string): string | null {
+export function checkReceivedFormat(dbPath: string, header?: SstHeader): string | null {
   let format: bigint | null;
+  // An encrypted donor's copy is sealed with the transfer's own key (rekeyed at install).
+  const cipher = header?.dbKey === undefined ? null : { key: Buffer.from(header.dbKey, 'hex') };
   try {
-    format = readStoreFormat(dbPath);
+    format = readStoreFormat(dbPath, cipher);
   } catch (error) {
     return `the received database cannot be read: ${String(error)}`;
   }

@@ -5,7 +5,9 @@
 //   {"type":"sst_request","nonce":…,"upTo":…,"address":"host:port"}
 // and the donor answers a refusal the same way ({"type":"sst_refused","nonce":…,"reason":…}) or
 // dials the address (mutual TLS, as the replication channel) and sends frames (codec/frame.ts):
-//   header  JSON: nonce, donor, state UUID, index, term, boundary, dbBytes, entryCount, format
+//   header  JSON: nonce, donor, state UUID, index, term, boundary, dbBytes, entryCount, format,
+//           and from an encrypted donor dbKey: the transfer's own page key (hex) that a physical
+//           copy is sealed with, sent only inside the mutual-TLS stream (docs/design/encryption.md)
 //   db      raw bytes of the SQLite file (format physical) or of the SQL dump (format logical,
 //           storage/logical-dump.ts), in order, each at most sstChunkBytes
 //   entry   one consensus log entry (codec/consensus.ts), boundary.index+1 … index in order
@@ -84,6 +86,8 @@ export interface SstHeader {
    * logical dump, SQL statements the joiner loads into a database of its own storage format.
    */
   readonly format?: 'physical' | 'logical';
+  /** The page key of the database copy (64 hex digits); absent: the copy is plaintext. */
+  readonly dbKey?: string;
 }
 
 export function encodeControl(message: ControlMessage): Uint8Array {
@@ -163,7 +167,11 @@ export function decodeHeader(payload: Uint8Array): Result<SstHeader, string> {
     return err(
       `SST header: ${entryCount} entries after ${boundary.value.index} do not end at ${index}`,
     );
+  const dbKey = value['dbKey'];
+  if (dbKey !== undefined && (typeof dbKey !== 'string' || !/^[0-9a-f]{64}$/.test(dbKey)))
+    return err('SST header has a malformed dbKey');
   return ok({
+    ...(dbKey === undefined ? {} : { dbKey }),
     nonce,
     donor,
     stateUuid,

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Database from 'better-sqlite3';
+import { SqliteDatabase as Database } from '../../src/storage/sqlite.js';
 import { DEFAULT_WRITE_SET_LIMITS } from '../../src/codec/index.js';
 import { CertificationIndex } from '../../src/core/certification/certification.js';
 import { Raft, initialDurableState } from '../../src/core/consensus/raft.js';

@@ -8,7 +8,7 @@
 // node persists it, and travels with a state transfer.
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { SqliteDatabase as Database } from '../../../src/storage/sqlite.js';
 import { DEFAULT_WRITE_SET_LIMITS, type WriteSet } from '../../../src/codec/index.js';
 import { AssertionError } from '../../../src/core/assert.js';
 import { CertificationIndex } from '../../../src/core/certification/certification.js';

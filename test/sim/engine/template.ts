@@ -5,7 +5,7 @@
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { SqliteDatabase as Database } from '../../../src/storage/sqlite.js';
 import { nodeId } from '../../../src/core/types.js';
 import { Engine } from '../../../src/engine/engine.js';
 import type { EngineSession } from '../../../src/engine/session.js';
