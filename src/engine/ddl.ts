@@ -3,7 +3,7 @@
 // See docs/design/engine.md, "DDL".
 import type { CertificationKey, WriteSet } from '../codec/index.js';
 import type { ErrorResult, OkResult } from '../mysql/index.js';
-import { emitDdl, type Statement } from '../sql/index.js';
+import { canonicalObjectText, emitDdl, type Statement } from '../sql/index.js';
 import {
   databaseDenied,
   globalDenied,
@@ -28,9 +28,11 @@ export class DdlRunner {
     // DDL commits the open transaction first, as in MySQL.
     const committed = await this.session.commitTx();
     if (isError(committed)) return committed;
+    const definer = { user: this.session.account.user, host: this.session.account.host };
     const plan = emitDdl(s, {
       catalog: this.session.engine.catalog,
       database: this.session.database,
+      definer,
     });
     if (!plan.ok) return fromSqlError(plan.error);
     const notes = plan.value.notes.map((n) => ({
@@ -42,7 +44,12 @@ export class DdlRunner {
       this.session.warnings = notes;
       return ok(0, { warnings: notes.length });
     }
-    const outcome = await this.runToi(this.currentText(), this.toiKeys(s));
+    // A view's or trigger's DEFINER is the origin session's account, on every node.
+    const text =
+      s.kind === 'create_view' || s.kind === 'create_trigger'
+        ? canonicalObjectText(s, definer)
+        : this.currentText();
+    const outcome = await this.runToi(text, this.toiKeys(s));
     if (isError(outcome)) return outcome;
     this.session.warnings = notes;
     if (s.kind === 'drop_database') {
@@ -94,6 +101,14 @@ export class DdlRunner {
         return [key(db(s.table.db), s.table.name)];
       case 'drop_table':
         return s.tables.map((t) => key(db(t.db), t.name));
+      case 'create_view':
+        return [key(db(s.view.db), s.view.name)];
+      case 'drop_view':
+        return s.views.map((t) => key(db(t.db), t.name));
+      case 'create_trigger':
+        return [key(db(s.table.db), s.table.name)];
+      case 'drop_trigger':
+        return [key(db(s.name.db), '')];
       case 'rename_table':
         return s.pairs.flatMap((p) => [
           key(db(p.from.db), p.from.name),
@@ -127,6 +142,10 @@ export class DdlRunner {
         return check(s.table.db);
       case 'drop_table':
         return s.tables.map((t) => check(t.db)).find((x) => x !== null) ?? null;
+      case 'create_view':
+        return check(s.view.db);
+      case 'create_trigger':
+        return check(s.table.db);
       default:
         return null;
     }
@@ -155,6 +174,14 @@ export class DdlRunner {
         return need('CREATE', s.table.db, s.table.name);
       case 'drop_table':
         return s.tables.map((t) => need('DROP', t.db, t.name)).find((x) => x !== null) ?? null;
+      case 'create_view':
+        return need('CREATE VIEW', s.view.db, s.view.name);
+      case 'drop_view':
+        return s.views.map((t) => need('DROP', t.db, t.name)).find((x) => x !== null) ?? null;
+      case 'create_trigger':
+        return need('TRIGGER', s.table.db, s.table.name);
+      case 'drop_trigger':
+        return need('TRIGGER', s.name.db, null);
       case 'alter_table':
         return need('ALTER', s.table.db, s.table.name);
       case 'truncate':

@@ -8,7 +8,16 @@ export {
   type IndexDef,
   MemoryCatalog,
   type TableDef,
+  type TriggerDef,
+  type ViewDef,
 } from './catalog.js';
+export {
+  TRIGGER_GUARD,
+  TRIGGER_SUSPEND,
+  canonicalObjectText,
+  createTriggerText,
+  showCreateView,
+} from './emit-objects.js';
 export { type DmlStatement, type DmlTranslation, emitDml } from './emit-dml.js';
 export {
   type CatalogChange,

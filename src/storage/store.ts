@@ -19,6 +19,7 @@ import {
 } from '../codec/index.js';
 import { Applier } from './apply.js';
 import { Capture } from './capture.js';
+import { installTriggerGuard } from './trigger-guard.js';
 import { checksumSnapshot, type ChecksumResult } from './checksum.js';
 import type { ApplyError, OpenError, ReaderError, WriterWaitError } from './errors.js';
 import { WriterLease, type LeaseHost } from './lease.js';
@@ -160,6 +161,7 @@ export class Store {
         return err({ kind: 'unknown_format', version: String(format) });
       }
       const sessionDb = openConnection(options, opened);
+      installTriggerGuard(sessionDb, true);
       sessionDb.pragma('foreign_keys = ON');
       // A REPLACE that deletes a conflicting row fires delete triggers only with this on.
       sessionDb.pragma('recursive_triggers = ON');
@@ -617,6 +619,7 @@ function openConnection(
   db.defaultSafeIntegers(true);
   // Durability comes from the replicated log; see docs/design/storage.md, "Settings".
   db.pragma('synchronous = NORMAL');
+  installTriggerGuard(db, false);
   for (const fn of options.functions ?? []) {
     if (fn.aggregate !== undefined) {
       db.aggregate(fn.name, {

@@ -1,0 +1,21 @@
+// The guard in the WHEN of every MySQL trigger (sql's emit-objects.ts names the same two
+// functions): triggers fire on the connection that runs client statements and nowhere else, so
+// the applier, which writes the row images a trigger already produced at the origin, never
+// fires them again (docs/design/sql.md, "Triggers").
+import type Database from 'better-sqlite3';
+
+export const TRIGGER_GUARD = '_trireme_fires';
+export const TRIGGER_SUSPEND = '_trireme_suspend';
+
+/**
+ * Registers the guard on one connection: always 0 unless `fires`; on the session connection 1,
+ * except while a trigger writes back its `SET NEW.c = …` assignments (suspended).
+ */
+export function installTriggerGuard(db: Database.Database, fires: boolean): void {
+  let suspended = false;
+  db.function(TRIGGER_GUARD, { deterministic: false }, () => (fires && !suspended ? 1 : 0));
+  db.function(TRIGGER_SUSPEND, { deterministic: false }, (on: unknown) => {
+    suspended = Number(on) !== 0;
+    return null;
+  });
+}
