@@ -348,7 +348,10 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       const waited = await this.engine.replicator.syncWait(timeoutMs > 0 ? timeoutMs : 50_000);
       if (!waited.ok) return lockWaitTimeout();
     }
-    if (isDml(s)) return this.dml.run(prepared, s, params);
+    if (isDml(s)) {
+      this.engine.store.resetTriggerGuard();
+      return this.dml.run(prepared, s, params);
+    }
     if (DDL_KINDS.has(s.kind)) return this.ddl.run(s);
     if (isUserStatement(s)) return this.ddl.runUserStatement(s);
     switch (s.kind) {

@@ -197,17 +197,6 @@ export function emitCreateTrigger(s: CreateTrigger, options: ObjectOptions): Ddl
       );
     statements.push(...dropTriggerSql(existing));
   }
-  const sameAction = (options.catalog.triggers?.(db) ?? []).find(
-    (t) =>
-      t.table.toLowerCase() === table.name.toLowerCase() &&
-      t.timing === s.timing &&
-      t.event === s.event &&
-      t.name.toLowerCase() !== s.name.name.toLowerCase(),
-  );
-  if (sameAction !== undefined)
-    throw new SqlFailure(
-      unsupported('multiple triggers with the same action time and event for one table'),
-    );
   const trigger: TriggerDef = {
     db,
     name: s.name.name,
@@ -219,6 +208,17 @@ export function emitCreateTrigger(s: CreateTrigger, options: ObjectOptions): Ddl
     sqliteName: sqliteIndexName(db, '~trigger', s.name.name),
   };
   statements.push(...triggerSql(trigger, table, s.body, options));
+  const sameAction = (options.catalog.triggers?.(db) ?? []).find(
+    (t) =>
+      t.table.toLowerCase() === table.name.toLowerCase() &&
+      t.timing === s.timing &&
+      t.event === s.event &&
+      t.name.toLowerCase() !== s.name.name.toLowerCase(),
+  );
+  if (sameAction !== undefined)
+    throw new SqlFailure(
+      unsupported('multiple triggers with the same action time and event for one table'),
+    );
   changes.push({ kind: 'put_trigger', trigger });
   return plan(statements, changes);
 }

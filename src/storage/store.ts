@@ -161,12 +161,12 @@ export class Store {
         return err({ kind: 'unknown_format', version: String(format) });
       }
       const sessionDb = openConnection(options, opened);
-      installTriggerGuard(sessionDb, true);
+      const resetTriggers = installTriggerGuard(sessionDb, true);
       sessionDb.pragma('foreign_keys = ON');
       // A REPLACE that deletes a conflicting row fires delete triggers only with this on.
       sessionDb.pragma('recursive_triggers = ON');
       sessionDb.pragma('temp_store = MEMORY');
-      return ok(new Store(options, limits, applierDb, sessionDb));
+      return ok(new Store(options, limits, applierDb, sessionDb, resetTriggers));
     } catch (error) {
       closeAll(opened);
       if (!(error instanceof Database.SqliteError) && !isSystemError(error)) throw error;
@@ -179,6 +179,8 @@ export class Store {
     limits: StorageLimits,
     private readonly applierDb: Database.Database,
     private readonly sessionDb: Database.Database,
+    /** Lifts a trigger write-back's suspension left by a failed statement (trigger-guard.ts). */
+    readonly resetTriggerGuard: () => void = () => {},
   ) {
     this.limits = limits;
     this.capture = new Capture(sessionDb);

@@ -9,13 +9,18 @@ export const TRIGGER_SUSPEND = '_trireme_suspend';
 
 /**
  * Registers the guard on one connection: always 0 unless `fires`; on the session connection 1,
- * except while a trigger writes back its `SET NEW.c = …` assignments (suspended).
+ * except while a trigger writes back its `SET NEW.c = …` assignments (suspended). Returns the
+ * reset to call before each client statement: a write-back that failed (NOT NULL, a duplicate)
+ * ends its statement before it could lift the suspension.
  */
-export function installTriggerGuard(db: Database.Database, fires: boolean): void {
+export function installTriggerGuard(db: Database.Database, fires: boolean): () => void {
   let suspended = false;
   db.function(TRIGGER_GUARD, { deterministic: false }, () => (fires && !suspended ? 1 : 0));
   db.function(TRIGGER_SUSPEND, { deterministic: false }, (on: unknown) => {
     suspended = Number(on) !== 0;
     return null;
   });
+  return () => {
+    suspended = false;
+  };
 }
