@@ -525,6 +525,10 @@ export interface CreateTable {
   readonly options: TableOptions;
   /** CREATE TABLE … AS SELECT / CREATE TABLE … SELECT. */
   readonly asQuery: Query | null;
+  /** The SELECT as written, to run as `INSERT … SELECT` once the table exists. */
+  readonly asQueryText?: string;
+  /** `CREATE TABLE … IGNORE|REPLACE SELECT`: what a duplicate key does to a row. */
+  readonly duplicates?: 'IGNORE' | 'REPLACE' | null;
 }
 
 export interface CreateTableLike {

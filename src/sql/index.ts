@@ -18,7 +18,7 @@ export {
   createTriggerText,
   showCreateView,
 } from './emit-objects.js';
-export { type DmlStatement, type DmlTranslation, emitDml } from './emit-dml.js';
+export { type DmlStatement, type DmlTranslation, emitDml, viewColumns } from './emit-dml.js';
 export {
   type CatalogChange,
   type DdlOptions,

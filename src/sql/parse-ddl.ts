@@ -103,11 +103,12 @@ function parseCreateTable(c: Cursor, temporary: boolean): CreateTable | CreateTa
   }
   const options = parseTableOptions(c);
   if (c.isWord('PARTITION')) c.unsupported('PARTITION');
-  c.oneOf(['IGNORE', 'REPLACE']);
+  const duplicates = c.oneOf(['IGNORE', 'REPLACE']) as 'IGNORE' | 'REPLACE' | null;
   c.acceptWord('AS');
-  const asQuery = c.isWord('SELECT') || c.isOp('(') ? parseQuery(c) : null;
+  const first = c.peek().start;
+  const asQuery = c.isWord('SELECT') || c.isWord('WITH') || c.isOp('(') ? parseQuery(c) : null;
   if (columns.length === 0 && asQuery === null) c.fail();
-  return {
+  const created: CreateTable = {
     kind: 'create_table',
     temporary,
     ifNotExists,
@@ -117,6 +118,8 @@ function parseCreateTable(c: Cursor, temporary: boolean): CreateTable | CreateTa
     options,
     asQuery,
   };
+  if (asQuery === null) return created;
+  return { ...created, asQueryText: c.sql.slice(first, c.previous().end), duplicates };
 }
 
 const CONSTRAINT_WORDS = [
