@@ -48,7 +48,7 @@ export class DdlRunner {
     });
     if (!plan.ok) return fromSqlError(plan.error);
     const notes = plan.value.notes.map((n) => ({
-      level: 'Note' as const,
+      level: n.level ?? ('Note' as const),
       code: n.code,
       message: n.message,
     }));

@@ -152,6 +152,7 @@ function updatableTarget(
 export function emitDropView(s: DropView, options: DdlOptions): DdlPlan {
   const changes: CatalogChange[] = [];
   const missing: string[] = [];
+  const notes: Note[] = [];
   for (const name of s.views) {
     const db = name.db ?? options.database;
     if (db === null) throw new SqlFailure(semantic(1046, '3D000', 'No database selected'));
@@ -160,17 +161,19 @@ export function emitDropView(s: DropView, options: DdlOptions): DdlPlan {
       changes.push({ kind: 'drop_view', db, name: view.name });
       continue;
     }
-    if (options.catalog.table(db, name.name) !== undefined && !s.ifExists)
-      throw new SqlFailure(semantic(1347, 'HY000', `'${db}.${name.name}' is not of type 'VIEW'`));
+    // A table of that name is not dropped: MariaDB warns 1347 and counts it as unknown.
+    if (options.catalog.table(db, name.name) !== undefined)
+      notes.push({
+        code: 1347,
+        message: `'${db}.${name.name}' is not of type 'VIEW'`,
+        level: 'Warning',
+      });
     missing.push(`${db}.${name.name}`);
   }
   if (missing.length > 0 && !s.ifExists)
     throw new SqlFailure(semantic(4092, '42S02', `Unknown VIEW: '${missing.join(',')}'`));
-  return plan(
-    [],
-    changes,
-    missing.map((m) => ({ code: 4092, message: `Unknown VIEW: '${m}'` })),
-  );
+  for (const m of missing) notes.push({ code: 4092, message: `Unknown VIEW: '${m}'` });
+  return plan([], changes, notes);
 }
 
 // ------------------------------------------------------------------------------- triggers

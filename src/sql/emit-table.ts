@@ -25,6 +25,8 @@ export type CatalogChange =
 export interface Note {
   readonly code: number;
   readonly message: string;
+  /** 'Note' unless said (DROP VIEW IF EXISTS of a table warns 1347). */
+  readonly level?: 'Warning' | 'Note';
 }
 
 export interface DdlPlan {
