@@ -66,7 +66,7 @@ test('a view reads like a table: its columns, its WHERE, joined with a table', a
     await rows('SELECT v.name, u.note FROM v JOIN u ON u.t_id = v.id WHERE v.qty > 6'),
     [['c', 'y']],
   );
-  assert.deepEqual(await rows('SELECT count(*), max(qty) FROM d1.v'), [[2, 9]]);
+  assert.deepEqual(await rows('SELECT count(*), max(qty), sum(qty) FROM d1.v'), [[2, 9, '14']]);
 });
 
 test('SHOW FULL TABLES, information_schema.TABLES and VIEWS list views', async () => {
