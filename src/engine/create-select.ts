@@ -4,7 +4,18 @@
 // CREATE TABLE (TOI) and runs the SELECT as INSERT … SELECT, whose rows replicate as any
 // write-set does: every node gets the rows the origin read, not rows of its own evaluation.
 import { ColumnFlag, ColumnType, Charset, type ColumnDef as WireColumn } from '../mysql/index.js';
-import type { Catalog, ColumnDef, CreateTable, DataType } from '../sql/index.js';
+import {
+  parse,
+  tableFromCreate,
+  viewColumns,
+  type Catalog,
+  type ColumnDef,
+  type CreateTable,
+  type DataType,
+  type Query,
+  type TableDef,
+  type ViewDef,
+} from '../sql/index.js';
 import { queryColumns } from './metadata.js';
 
 const UTF8MB4_BYTES = 4;
@@ -15,10 +26,11 @@ export function tableOfSelect(
   names: readonly string[],
   catalog: Catalog,
   database: string | null,
+  forView = false,
 ): CreateTable {
   const query = s.asQuery!;
   const wire = queryColumns(query, catalog, database);
-  const derived = names.map((name, i) => derive(name, wire?.[i], catalog));
+  const derived = names.map((name, i) => derive(name, wire?.[i], catalog, forView));
   const own = new Map(s.columns.map((c) => [c.name.toLowerCase(), c]));
   const selected = new Set(names.map((n) => n.toLowerCase()));
   const columns = [
@@ -28,7 +40,12 @@ export function tableOfSelect(
   return { ...s, columns, asQuery: null, asQueryText: undefined, duplicates: null };
 }
 
-function derive(name: string, wire: WireColumn | undefined, catalog: Catalog): ColumnDef {
+function derive(
+  name: string,
+  wire: WireColumn | undefined,
+  catalog: Catalog,
+  forView: boolean,
+): ColumnDef {
   const source =
     wire?.schema !== undefined && wire.orgTable !== undefined && wire.orgName !== undefined
       ? catalog
@@ -46,7 +63,7 @@ function derive(name: string, wire: WireColumn | undefined, catalog: Catalog): C
       primaryKey: false,
       unique: false,
       nullable: source.autoIncrement || source.primaryKey ? false : source.nullable,
-      default: source.autoIncrement ? zero : source.default,
+      default: source.autoIncrement && !forView ? zero : source.default,
       onUpdateNow: source.onUpdateNow,
       check: null,
     };
@@ -131,4 +148,37 @@ function typeOfWire(c: WireColumn): DataType {
     default:
       return type(binary && c.type !== ColumnType.NULL ? 'LONGBLOB' : 'LONGTEXT');
   }
+}
+
+/**
+ * A view described as a table, for DESCRIBE, SHOW COLUMNS and information_schema.COLUMNS: its
+ * columns as CREATE TABLE … SELECT would derive them, without keys, AUTO_INCREMENT or its
+ * default; undefined when the view no longer translates (a table it reads was dropped).
+ */
+export function viewTable(view: ViewDef, catalog: Catalog): TableDef | undefined {
+  const parsed = parse(view.queryText);
+  if (!parsed.ok) return undefined;
+  const query = parsed.value.statement as Query;
+  const names = viewColumns(query, { catalog, database: view.queryDb });
+  if (!names.ok || names.value.length !== view.columns.length) return undefined;
+  const shape: CreateTable = {
+    kind: 'create_table',
+    temporary: false,
+    ifNotExists: false,
+    table: { db: view.db, name: view.name },
+    columns: [],
+    constraints: [],
+    options: {
+      engine: null,
+      charset: null,
+      collation: null,
+      autoIncrement: null,
+      comment: null,
+      other: [],
+    },
+    asQuery: query,
+  };
+  const derived = tableOfSelect(shape, names.value, catalog, view.queryDb, true);
+  const columns = derived.columns.map((c, i) => ({ ...c, name: view.columns[i]! }));
+  return tableFromCreate(view.db, { ...derived, columns });
 }

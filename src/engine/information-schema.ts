@@ -24,6 +24,7 @@ import { bindAll, slotValues, toStore } from './bind.js';
 import type { Engine } from './engine.js';
 import { fromSqlError } from './errors.js';
 import { queryColumns } from './metadata.js';
+import { viewTable } from './create-select.js';
 import type { EngineSession } from './session.js';
 import { autoIncrementNext, tableRows } from './show.js';
 import { tableDenied, hasPrivilege } from './users.js';
@@ -178,7 +179,13 @@ const TABLES: readonly VirtualTable[] = [
       ['IS_GENERATED', T],
       ['GENERATION_EXPRESSION', T],
     ],
-    rows: ({ engine: e }) => e.catalog.allTables().flatMap((t) => columnRows(t)),
+    rows: ({ engine: e }) => [
+      ...e.catalog.allTables().flatMap((t) => columnRows(t)),
+      ...e.catalog.allViews().flatMap((v) => {
+        const table = viewTable(v, e.catalog);
+        return table === undefined ? [] : columnRows(table);
+      }),
+    ],
   },
   {
     name: 'STATISTICS',

@@ -15,6 +15,7 @@ import {
   type TableName,
 } from '../sql/index.js';
 import { bigintColumn, textColumn } from './metadata.js';
+import { viewTable } from './create-select.js';
 import { mysqlError, noDatabaseSelected, unknownDatabase } from './errors.js';
 import type { EngineSession } from './session.js';
 import { exprValue } from './bind.js';
@@ -155,9 +156,18 @@ function tableOf(
   const database = db ?? name.db ?? session.database;
   if (database === null) return noDatabaseSelected();
   const table = session.engine.catalog.table(database, name.name);
-  if (table === undefined)
+  if (table !== undefined) return table;
+  const view = session.engine.catalog.view(database, name.name);
+  if (view === undefined)
     return mysqlError(1146, '42S02', `Table '${database}.${name.name}' doesn't exist`);
-  return table;
+  return (
+    viewTable(view, session.engine.catalog) ??
+    mysqlError(
+      1356,
+      'HY000',
+      `View '${view.db}.${view.name}' references invalid table(s) or column(s) or function(s) or definer/invoker of view lack rights to use them`,
+    )
+  );
 }
 
 function viewOf(

@@ -82,4 +82,5 @@ export {
   translate,
 } from './statement-cache.js';
 export { splitStatements } from './split.js';
+export { tableFromCreate } from './table-def.js';
 export { type Token, type TokenType, tokenize } from './tokenizer.js';

@@ -115,6 +115,26 @@ test('SHOW FULL TABLES, information_schema.TABLES and VIEWS list views', async (
   );
 });
 
+test('DESCRIBE and information_schema.COLUMNS describe a view', async () => {
+  // MariaDB: tid int(11) NO NULL / nm varchar(20) YES NULL / note varchar(10) YES NULL.
+  assert.deepEqual(await rows('DESCRIBE vj'), [
+    ['tid', 'int(11)', 'NO', '', null, ''],
+    ['nm', 'varchar(20)', 'YES', '', null, ''],
+    ['note', 'varchar(10)', 'YES', '', null, ''],
+  ]);
+  assert.deepEqual(
+    await rows(
+      "SELECT column_name, column_type FROM information_schema.columns WHERE table_schema = 'd1' AND table_name = 'vj' ORDER BY ordinal_position",
+    ),
+    [
+      ['tid', 'int(11)'],
+      ['nm', 'varchar(20)'],
+      ['note', 'varchar(10)'],
+    ],
+  );
+  assert.deepEqual(await rows('SHOW INDEX FROM vj'), []);
+});
+
 test('SHOW CREATE VIEW and SHOW CREATE TABLE of a view answer with the view form', async () => {
   const [user, host] = me.split('@');
   const expected = [
