@@ -533,6 +533,8 @@ export interface CreateTable {
 
 export interface CreateTableLike {
   readonly kind: 'create_table_like';
+  /** CREATE TEMPORARY TABLE … LIKE (a session's own table, engine/temporary.ts). */
+  readonly temporary?: boolean;
   readonly ifNotExists: boolean;
   readonly table: TableName;
   readonly like: TableName;

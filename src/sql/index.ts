@@ -27,6 +27,7 @@ export {
   type Note,
   createTableSql,
   emitDdl,
+  renamed,
   sqliteType,
 } from './emit-ddl.js';
 export { type Bind, type EmitOptions } from './emit-expression.js';

@@ -87,12 +87,12 @@ function parseCreateTable(c: Cursor, temporary: boolean): CreateTable | CreateTa
   const ifNotExists = parseIfNotExists(c);
   const table = parseTableName(c);
   if (c.acceptWord('LIKE'))
-    return { kind: 'create_table_like', ifNotExists, table, like: parseTableName(c) };
+    return { kind: 'create_table_like', temporary, ifNotExists, table, like: parseTableName(c) };
   if (c.isOp('(') && c.isWord('LIKE', 1)) {
     c.pos += 2;
     const like = parseTableName(c);
     c.expectOp(')');
-    return { kind: 'create_table_like', ifNotExists, table, like };
+    return { kind: 'create_table_like', temporary, ifNotExists, table, like };
   }
   const columns: ColumnDef[] = [];
   const constraints: TableConstraint[] = [];

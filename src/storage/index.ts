@@ -10,6 +10,7 @@ export {
   type WriterWaitError,
 } from './errors.js';
 export type { ExecuteResult } from './execute.js';
+export type { PrivateConnection } from './private-connection.js';
 export { WriterLease } from './lease.js';
 export { ReadSnapshot } from './readers.js';
 export type { ChecksumResult } from './checksum.js';

@@ -20,6 +20,7 @@ import {
 import { Applier } from './apply.js';
 import { Capture } from './capture.js';
 import { installTriggerGuard } from './trigger-guard.js';
+import { PrivateConnection } from './private-connection.js';
 import { checksumSnapshot, type ChecksumResult } from './checksum.js';
 import type { ApplyError, OpenError, ReaderError, WriterWaitError } from './errors.js';
 import { WriterLease, type LeaseHost } from './lease.js';
@@ -550,6 +551,16 @@ export class Store {
     this.applier.invalidate();
     this.host.statements.clear();
     this.capture.refreshAll(readAllTables(this.sessionDb));
+  }
+
+  /**
+   * A connection of one session's own, for its temporary tables (private-connection.ts); the
+   * session closes it when it ends.
+   */
+  openPrivate(): PrivateConnection {
+    const db = openConnection(this.options, null);
+    db.pragma('temp_store = MEMORY');
+    return new PrivateConnection(db, this.limits.statementCacheMax);
   }
 
   /** Read snapshots handed out and not released yet (a leak shows here). */

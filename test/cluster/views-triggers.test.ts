@@ -85,6 +85,21 @@ describe(
       const made = await query(n2, 'SELECT id, u FROM app.c ORDER BY id');
       assert.equal(made.length, 2);
       await everywhere('SELECT id, u FROM app.c ORDER BY id', made);
+
+      // A temporary table of the same name is n1's session's alone: nothing of it replicates.
+      const session = await n1.connect();
+      try {
+        await session.query('CREATE TEMPORARY TABLE app.c (id INT, u VARCHAR(40))');
+        await session.query("INSERT INTO app.c VALUES (99, 'temporary')");
+        const [own] = await session.query({ sql: 'SELECT id FROM app.c', rowsAsArray: true });
+        assert.deepEqual(own, [[99]]);
+      } finally {
+        await session.end();
+      }
+      // Anything n1 replicated before this later DDL has been applied once it is everywhere.
+      await query(n1, 'CREATE TABLE app.probe (x INT)');
+      await everywhere("SHOW TABLES FROM app LIKE 'probe'", [['probe']]);
+      await everywhere('SELECT id, u FROM app.c ORDER BY id', made);
     });
 
     test('a node that comes back by SST has the views and triggers, which fire once there', async () => {
