@@ -1,8 +1,9 @@
 // The node's catalog: MySQL databases, table definitions (sql's TableDef) and accounts, held in
 // memory and persisted as entries of the store's catalog table. Entries change only through
 // TOI (applyToi), so every node holds the same catalog at the same seqno. Entry names are JSON
-// arrays: ["db", name], ["table", db, name], ["user", user, host].
-import type { Catalog, CatalogChange, TableDef } from '../sql/index.js';
+// arrays: ["db", name], ["table", db, name], ["view", db, name], ["trigger", db, name],
+// ["user", user, host].
+import type { Catalog, CatalogChange, TableDef, TriggerDef, ViewDef } from '../sql/index.js';
 import type { CatalogEntry, CatalogUpdate } from '../storage/index.js';
 
 export interface DatabaseDef {
@@ -37,6 +38,10 @@ const accountKey = (user: string, host: string): string => `${user}\u0000${host.
 export const dbEntryName = (name: string): string => JSON.stringify(['db', name]);
 export const tableEntryName = (db: string, name: string): string =>
   JSON.stringify(['table', db, name.toLowerCase()]);
+export const viewEntryName = (db: string, name: string): string =>
+  JSON.stringify(['view', db, name.toLowerCase()]);
+export const triggerEntryName = (db: string, name: string): string =>
+  JSON.stringify(['trigger', db, name.toLowerCase()]);
 export const accountEntryName = (user: string, host: string): string =>
   JSON.stringify(['user', user, host.toLowerCase()]);
 
@@ -45,12 +50,16 @@ export class EngineCatalog implements Catalog {
   private readonly databaseMap = new Map<string, DatabaseDef>();
   private readonly tableMap = new Map<string, TableDef>();
   private readonly accountMap = new Map<string, AccountDef>();
+  private readonly viewMap = new Map<string, ViewDef>();
+  private readonly triggerMap = new Map<string, TriggerDef>();
 
   /** Replaces the content with the persisted entries. */
   load(entries: readonly CatalogEntry[]): void {
     this.databaseMap.clear();
     this.tableMap.clear();
     this.accountMap.clear();
+    this.viewMap.clear();
+    this.triggerMap.clear();
     for (const entry of entries) this.loadEntry(entry);
     this.version++;
   }
@@ -68,6 +77,16 @@ export class EngineCatalog implements Catalog {
         this.tableMap.set(tableKey(table.db, table.name), table);
         return;
       }
+      case 'view': {
+        const view = JSON.parse(entry.definition) as ViewDef;
+        this.viewMap.set(tableKey(view.db, view.name), view);
+        return;
+      }
+      case 'trigger': {
+        const trigger = JSON.parse(entry.definition) as TriggerDef;
+        this.triggerMap.set(tableKey(trigger.db, trigger.name), trigger);
+        return;
+      }
       case 'user': {
         const account = JSON.parse(entry.definition) as AccountDef;
         this.accountMap.set(accountKey(account.user, account.host), account);
@@ -81,6 +100,8 @@ export class EngineCatalog implements Catalog {
     for (const [k, v] of this.databaseMap) copy.databaseMap.set(k, v);
     for (const [k, v] of this.tableMap) copy.tableMap.set(k, v);
     for (const [k, v] of this.accountMap) copy.accountMap.set(k, v);
+    for (const [k, v] of this.viewMap) copy.viewMap.set(k, v);
+    for (const [k, v] of this.triggerMap) copy.triggerMap.set(k, v);
     copy.version = this.version;
     return copy;
   }
@@ -93,6 +114,30 @@ export class EngineCatalog implements Catalog {
     return [...this.tableMap.values()]
       .filter((t) => t.db === db)
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  view(db: string, name: string): ViewDef | undefined {
+    return this.viewMap.get(tableKey(db, name));
+  }
+
+  views(db: string): readonly ViewDef[] {
+    return byName([...this.viewMap.values()].filter((v) => v.db === db));
+  }
+
+  trigger(db: string, name: string): TriggerDef | undefined {
+    return this.triggerMap.get(tableKey(db, name));
+  }
+
+  triggers(db: string): readonly TriggerDef[] {
+    return byName([...this.triggerMap.values()].filter((t) => t.db === db));
+  }
+
+  allViews(): readonly ViewDef[] {
+    return [...this.viewMap.values()];
+  }
+
+  allTriggers(): readonly TriggerDef[] {
+    return [...this.triggerMap.values()];
   }
 
   allTables(): readonly TableDef[] {
@@ -142,9 +187,33 @@ export class EngineCatalog implements Catalog {
           update.put(dbEntryName(change.name), db);
           break;
         }
+        case 'put_view':
+          this.viewMap.set(tableKey(change.view.db, change.view.name), change.view);
+          update.put(viewEntryName(change.view.db, change.view.name), change.view);
+          break;
+        case 'drop_view':
+          this.viewMap.delete(tableKey(change.db, change.name));
+          update.remove(viewEntryName(change.db, change.name));
+          break;
+        case 'put_trigger':
+          this.triggerMap.set(tableKey(change.trigger.db, change.trigger.name), change.trigger);
+          update.put(triggerEntryName(change.trigger.db, change.trigger.name), change.trigger);
+          break;
+        case 'drop_trigger':
+          this.triggerMap.delete(tableKey(change.db, change.name));
+          update.remove(triggerEntryName(change.db, change.name));
+          break;
         case 'drop_database':
           this.databaseMap.delete(change.name);
           update.remove(dbEntryName(change.name));
+          for (const view of this.views(change.name)) {
+            this.viewMap.delete(tableKey(view.db, view.name));
+            update.remove(viewEntryName(view.db, view.name));
+          }
+          for (const trigger of this.triggers(change.name)) {
+            this.triggerMap.delete(tableKey(trigger.db, trigger.name));
+            update.remove(triggerEntryName(trigger.db, trigger.name));
+          }
           for (const table of this.tables(change.name)) {
             this.tableMap.delete(tableKey(table.db, table.name));
             update.remove(tableEntryName(table.db, table.name));
@@ -166,6 +235,10 @@ export class EngineCatalog implements Catalog {
     update.remove(accountEntryName(user, host));
     this.version++;
   }
+}
+
+function byName<T extends { readonly name: string }>(list: T[]): T[] {
+  return list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** Collects the entries of one TOI's catalog update; later changes of a name win. */

@@ -3,7 +3,17 @@
 // See docs/design/engine.md, "DDL".
 import type { CertificationKey, WriteSet } from '../codec/index.js';
 import type { ErrorResult, OkResult } from '../mysql/index.js';
-import { emitDdl, type Statement } from '../sql/index.js';
+import {
+  backquote,
+  canonicalObjectText,
+  emitDdl,
+  isDml,
+  showCreateTable,
+  viewColumns,
+  type CreateTable,
+  type Statement,
+} from '../sql/index.js';
+import { tableOfSelect } from './create-select.js';
 import {
   databaseDenied,
   globalDenied,
@@ -28,13 +38,17 @@ export class DdlRunner {
     // DDL commits the open transaction first, as in MySQL.
     const committed = await this.session.commitTx();
     if (isError(committed)) return committed;
+    if (s.kind === 'create_table' && s.asQuery !== null && !s.temporary)
+      return this.createSelect(s);
+    const definer = { user: this.session.account.user, host: this.session.account.host };
     const plan = emitDdl(s, {
       catalog: this.session.engine.catalog,
       database: this.session.database,
+      definer,
     });
     if (!plan.ok) return fromSqlError(plan.error);
     const notes = plan.value.notes.map((n) => ({
-      level: 'Note' as const,
+      level: n.level ?? ('Note' as const),
       code: n.code,
       message: n.message,
     }));
@@ -42,7 +56,12 @@ export class DdlRunner {
       this.session.warnings = notes;
       return ok(0, { warnings: notes.length });
     }
-    const outcome = await this.runToi(this.currentText(), this.toiKeys(s));
+    // A view's or trigger's DEFINER is the origin session's account, on every node.
+    const text =
+      s.kind === 'create_view' || s.kind === 'create_trigger'
+        ? canonicalObjectText(s, definer)
+        : this.currentText();
+    const outcome = await this.runToi(text, this.toiKeys(s));
     if (isError(outcome)) return outcome;
     this.session.warnings = notes;
     if (s.kind === 'drop_database') {
@@ -53,6 +72,66 @@ export class DdlRunner {
     }
     if (s.kind === 'create_database') return ok(1, { warnings: notes.length });
     return ok(0, { warnings: notes.length });
+  }
+
+  /**
+   * CREATE TABLE … SELECT: a plain CREATE TABLE with the derived columns as TOI, then the
+   * SELECT as an autocommit INSERT … SELECT (its rows replicate as a write-set). If the insert
+   * fails the table is dropped again, so the statement leaves nothing, as in MariaDB.
+   */
+  private async createSelect(s: CreateTable): Promise<Outcome> {
+    const engine = this.session.engine;
+    const database = this.session.database;
+    const db = s.table.db ?? database;
+    const taken =
+      db !== null &&
+      (engine.catalog.table(db, s.table.name) !== undefined ||
+        engine.catalog.view(db, s.table.name) !== undefined);
+    if (taken && s.ifNotExists) {
+      const note = {
+        level: 'Note' as const,
+        code: 1050,
+        message: `Table '${s.table.name}' already exists`,
+      };
+      this.session.warnings = [note];
+      return ok(0, { warnings: 1 });
+    }
+    const names = viewColumns(s.asQuery!, { catalog: engine.catalog, database });
+    if (!names.ok) return fromSqlError(names.error);
+    const plain = tableOfSelect(s, names.value, engine.catalog, database);
+    const plan = emitDdl(plain, { catalog: engine.catalog, database });
+    if (!plan.ok) return fromSqlError(plan.error);
+    const put = plan.value.changes.find((c) => c.kind === 'put_table');
+    if (put === undefined || put.kind !== 'put_table') return ok(0);
+    const table = put.table;
+    const name = `${backquote(table.db)}.${backquote(table.name)}`;
+    const text = showCreateTable(table).replace(
+      /^CREATE TABLE `(?:[^`]|``)*`/,
+      `CREATE TABLE ${name}`,
+    );
+    const created = await this.runToi(text, this.toiKeys(s));
+    if (isError(created)) return created;
+    const verb =
+      s.duplicates === 'REPLACE'
+        ? 'REPLACE'
+        : s.duplicates === 'IGNORE'
+          ? 'INSERT IGNORE'
+          : 'INSERT';
+    const columns = names.value.map(backquote).join(', ');
+    const insert = engine.cache.prepare(`${verb} INTO ${name} (${columns}) ${s.asQueryText ?? ''}`);
+    const inserted =
+      insert.ok && isDml(insert.value.statement)
+        ? await this.session.dml.run(insert.value, insert.value.statement, [])
+        : insert.ok
+          ? ok(0)
+          : fromSqlError(insert.error);
+    const done = isError(inserted) ? inserted : await this.session.commitTx();
+    if (isError(done)) {
+      await this.session.rollbackTx();
+      await this.runToi(`DROP TABLE ${name}`, this.toiKeys(s));
+      return done;
+    }
+    return inserted;
   }
 
   private currentText(): string {
@@ -94,6 +173,14 @@ export class DdlRunner {
         return [key(db(s.table.db), s.table.name)];
       case 'drop_table':
         return s.tables.map((t) => key(db(t.db), t.name));
+      case 'create_view':
+        return [key(db(s.view.db), s.view.name)];
+      case 'drop_view':
+        return s.views.map((t) => key(db(t.db), t.name));
+      case 'create_trigger':
+        return [key(db(s.table.db), s.table.name)];
+      case 'drop_trigger':
+        return [key(db(s.name.db), '')];
       case 'rename_table':
         return s.pairs.flatMap((p) => [
           key(db(p.from.db), p.from.name),
@@ -127,6 +214,10 @@ export class DdlRunner {
         return check(s.table.db);
       case 'drop_table':
         return s.tables.map((t) => check(t.db)).find((x) => x !== null) ?? null;
+      case 'create_view':
+        return check(s.view.db);
+      case 'create_trigger':
+        return check(s.table.db);
       default:
         return null;
     }
@@ -155,6 +246,14 @@ export class DdlRunner {
         return need('CREATE', s.table.db, s.table.name);
       case 'drop_table':
         return s.tables.map((t) => need('DROP', t.db, t.name)).find((x) => x !== null) ?? null;
+      case 'create_view':
+        return need('CREATE VIEW', s.view.db, s.view.name);
+      case 'drop_view':
+        return s.views.map((t) => need('DROP', t.db, t.name)).find((x) => x !== null) ?? null;
+      case 'create_trigger':
+        return need('TRIGGER', s.table.db, s.table.name);
+      case 'drop_trigger':
+        return need('TRIGGER', s.name.db, null);
       case 'alter_table':
         return need('ALTER', s.table.db, s.table.name);
       case 'truncate':

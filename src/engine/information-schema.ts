@@ -17,11 +17,14 @@ import {
   type Query,
   type TableDef,
   type TableRef,
+  type TriggerDef,
+  type ViewDef,
 } from '../sql/index.js';
 import { bindAll, slotValues, toStore } from './bind.js';
 import type { Engine } from './engine.js';
 import { fromSqlError } from './errors.js';
 import { queryColumns } from './metadata.js';
+import { viewTable } from './create-select.js';
 import type { EngineSession } from './session.js';
 import { autoIncrementNext, tableRows } from './show.js';
 import { tableDenied, hasPrivilege } from './users.js';
@@ -117,8 +120,9 @@ const TABLES: readonly VirtualTable[] = [
       ['MAX_INDEX_LENGTH', I],
       ['TEMPORARY', T],
     ],
-    rows: (session) =>
-      session.engine.catalog.allTables().map((t) => {
+    rows: (session) => [
+      ...session.engine.catalog.allViews().map((v: ViewDef) => viewTablesRow(v)),
+      ...session.engine.catalog.allTables().map((t) => {
         // Counted (InnoDB estimates): SHOW TABLE STATUS does the same scan.
         const rows = tableRows(session, t);
         return [
@@ -147,6 +151,7 @@ const TABLES: readonly VirtualTable[] = [
           'N',
         ];
       }),
+    ],
   },
   {
     name: 'COLUMNS',
@@ -174,7 +179,13 @@ const TABLES: readonly VirtualTable[] = [
       ['IS_GENERATED', T],
       ['GENERATION_EXPRESSION', T],
     ],
-    rows: ({ engine: e }) => e.catalog.allTables().flatMap((t) => columnRows(t)),
+    rows: ({ engine: e }) => [
+      ...e.catalog.allTables().flatMap((t) => columnRows(t)),
+      ...e.catalog.allViews().flatMap((v) => {
+        const table = viewTable(v, e.catalog);
+        return table === undefined ? [] : columnRows(table);
+      }),
+    ],
   },
   {
     name: 'STATISTICS',
@@ -389,12 +400,41 @@ const TABLES: readonly VirtualTable[] = [
   {
     name: 'TRIGGERS',
     columns: [
-      ['TRIGGER_SCHEMA', T],
-      ['TRIGGER_NAME', T],
-      ['EVENT_OBJECT_SCHEMA', T],
-      ['EVENT_OBJECT_TABLE', T],
+      ...texts('TRIGGER_CATALOG', 'TRIGGER_SCHEMA', 'TRIGGER_NAME', 'EVENT_MANIPULATION'),
+      ...texts('EVENT_OBJECT_CATALOG', 'EVENT_OBJECT_SCHEMA', 'EVENT_OBJECT_TABLE'),
+      ['ACTION_ORDER', I],
+      ...texts('ACTION_CONDITION', 'ACTION_STATEMENT', 'ACTION_ORIENTATION', 'ACTION_TIMING'),
+      ...texts('ACTION_REFERENCE_OLD_TABLE', 'ACTION_REFERENCE_NEW_TABLE'),
+      ...texts('ACTION_REFERENCE_OLD_ROW', 'ACTION_REFERENCE_NEW_ROW', 'CREATED', 'SQL_MODE'),
+      ...texts('DEFINER', 'CHARACTER_SET_CLIENT', 'COLLATION_CONNECTION', 'DATABASE_COLLATION'),
     ],
-    rows: () => [],
+    rows: (session) =>
+      session.engine.catalog
+        .allTriggers()
+        .map((t: TriggerDef) => [
+          'def',
+          t.db,
+          t.name,
+          t.event,
+          'def',
+          t.db,
+          t.table,
+          1,
+          null,
+          t.bodyText,
+          'ROW',
+          t.timing,
+          null,
+          null,
+          'OLD',
+          'NEW',
+          null,
+          String(session.variable('sql_mode', null) ?? ''),
+          `${t.definer.user}@${t.definer.host}`,
+          'utf8mb4',
+          'utf8mb4_general_ci',
+          session.engine.catalog.database(t.db)?.collation ?? 'utf8mb4_general_ci',
+        ]),
   },
   {
     name: 'VIEWS',
@@ -411,7 +451,22 @@ const TABLES: readonly VirtualTable[] = [
       'COLLATION_CONNECTION',
       'ALGORITHM',
     ),
-    rows: () => [],
+    rows: (session) =>
+      session.engine.catalog
+        .allViews()
+        .map((v: ViewDef) => [
+          'def',
+          v.db,
+          v.name,
+          v.queryText,
+          v.checkOption ?? 'NONE',
+          v.updatable === null ? 'NO' : 'YES',
+          `${v.definer.user}@${v.definer.host}`,
+          v.security,
+          'utf8mb4',
+          'utf8mb4_general_ci',
+          v.algorithm,
+        ]),
   },
   {
     name: 'EVENTS',
@@ -508,6 +563,14 @@ function virtualTable(catalog: Catalog, db: string, name: string): Virtual | und
   return undefined;
 }
 
+/** A view's row in information_schema.TABLES: type VIEW, no engine or sizes, comment VIEW. */
+function viewTablesRow(v: ViewDef): Row {
+  const row: Row = ['def', v.db, v.name, 'VIEW'];
+  for (let i = 0; i < 16; i++) row.push(null);
+  row.push('VIEW', null, null);
+  return row;
+}
+
 /** The engine's catalog plus information_schema's definitions and the mysql schema's. */
 class WithInformationSchema implements Catalog {
   constructor(private readonly base: Catalog) {}
@@ -524,6 +587,18 @@ class WithInformationSchema implements Catalog {
   }
   databaseExists(db: string): boolean {
     return this.base.databaseExists(db);
+  }
+  view(db: string, name: string): ViewDef | undefined {
+    return this.base.view?.(db, name);
+  }
+  views(db: string): readonly ViewDef[] {
+    return this.base.views?.(db) ?? [];
+  }
+  trigger(db: string, name: string): TriggerDef | undefined {
+    return this.base.trigger?.(db, name);
+  }
+  triggers(db: string): readonly TriggerDef[] {
+    return this.base.triggers?.(db) ?? [];
   }
 }
 

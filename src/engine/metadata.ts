@@ -9,15 +9,18 @@ import {
   type ColumnTypeCode,
   type SqlValue,
 } from '../mysql/index.js';
-import type {
-  Catalog,
-  ColumnDef as SqlColumnDef,
-  DataType,
-  Expr,
-  Query,
-  Select,
-  TableDef,
-  TableRef,
+import {
+  parse,
+  VIEW_DEPTH_MAX,
+  type Catalog,
+  type ColumnDef as SqlColumnDef,
+  type DataType,
+  type Expr,
+  type Query,
+  type Select,
+  type TableDef,
+  type TableRef,
+  type ViewDef,
 } from '../sql/index.js';
 
 type Value = SqlValue;
@@ -308,6 +311,23 @@ interface Scope {
   readonly ctes: ReadonlyMap<string, ColumnDef[] | null>;
 }
 
+let viewDepth = 0;
+
+/** A view's columns: its SELECT's, under the view's column names (null when not known). */
+function viewColumns(view: ViewDef, catalog: Catalog): ColumnDef[] | null {
+  if (viewDepth >= VIEW_DEPTH_MAX) return null;
+  const parsed = parse(view.queryText);
+  if (!parsed.ok) return null;
+  viewDepth++;
+  try {
+    const columns = columnsIn(parsed.value.statement as Query, catalog, view.queryDb, new Map());
+    if (columns === null || columns.length !== view.columns.length) return null;
+    return columns.map((c, i) => ({ ...c, name: view.columns[i]! }));
+  } finally {
+    viewDepth--;
+  }
+}
+
 function addSources(scope: Scope, refs: readonly TableRef[]): boolean {
   for (const ref of refs) {
     if (ref.kind === 'table') {
@@ -319,6 +339,13 @@ function addSources(scope: Scope, refs: readonly TableRef[]): boolean {
       }
       const db = ref.table.db ?? scope.database;
       if (db === null) return false;
+      const view = scope.catalog.view?.(db, ref.table.name);
+      if (view !== undefined) {
+        const columns = viewColumns(view, scope.catalog);
+        if (columns === null) return false;
+        scope.derived.set((ref.alias ?? ref.table.name).toLowerCase(), columns);
+        continue;
+      }
       const table = scope.catalog.table(db, ref.table.name);
       if (table === undefined) return false;
       const alias = ref.alias ?? ref.table.name;

@@ -33,6 +33,7 @@ import {
 import type { ExecuteResult, LocalError, ReaderError, WriterLease } from '../storage/index.js';
 import type { AccountDef } from './catalog.js';
 import { DdlRunner } from './ddl.js';
+import { TemporaryTables } from './temporary.js';
 import { DmlRunner } from './dml.js';
 import {
   fromLocalError,
@@ -80,6 +81,7 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
   closed = false;
   readonly dml = new DmlRunner(this);
   readonly ddl = new DdlRunner(this);
+  readonly temporary = new TemporaryTables(this);
   readonly set = new SetRunner(this);
 
   constructor(
@@ -204,6 +206,7 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
 
   async resetConnection(): Promise<void> {
     await this.rollbackTx();
+    this.temporary.close();
     this.userVars.clear();
     this.sessionVars.clear();
     this.autocommit = true;
@@ -219,6 +222,7 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     this.closed = true;
     this.stopWait?.();
     await this.rollbackTx();
+    this.temporary.close();
     this.engine.sessionClosed(this);
   }
 
@@ -351,7 +355,11 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       const waited = await this.engine.replicator.syncWait(timeoutMs > 0 ? timeoutMs : 50_000);
       if (!waited.ok) return lockWaitTimeout();
     }
-    if (isDml(s)) return this.dml.run(prepared, s, params);
+    if (this.temporary.handles(s)) return this.temporary.run(prepared, s, params);
+    if (isDml(s)) {
+      this.engine.store.resetTriggerGuard();
+      return this.dml.run(prepared, s, params);
+    }
     if (DDL_KINDS.has(s.kind)) return this.ddl.run(s);
     if (isUserStatement(s)) return this.ddl.runUserStatement(s);
     switch (s.kind) {

@@ -6,6 +6,8 @@ import {
   mysqlTypeText,
   showCreateDatabase,
   showCreateTable,
+  showCreateView,
+  type ViewDef,
   type Expr,
   type Prepared,
   type Show,
@@ -13,6 +15,7 @@ import {
   type TableName,
 } from '../sql/index.js';
 import { bigintColumn, textColumn } from './metadata.js';
+import { viewTable } from './create-select.js';
 import { mysqlError, noDatabaseSelected, unknownDatabase } from './errors.js';
 import { innodbStatus } from './maintenance.js';
 import type { EngineSession } from './session.js';
@@ -154,9 +157,40 @@ function tableOf(
   const database = db ?? name.db ?? session.database;
   if (database === null) return noDatabaseSelected();
   const table = session.engine.catalog.table(database, name.name);
-  if (table === undefined)
+  if (table !== undefined) return table;
+  const view = session.engine.catalog.view(database, name.name);
+  if (view === undefined)
     return mysqlError(1146, '42S02', `Table '${database}.${name.name}' doesn't exist`);
-  return table;
+  return (
+    viewTable(view, session.engine.catalog) ??
+    mysqlError(
+      1356,
+      'HY000',
+      `View '${view.db}.${view.name}' references invalid table(s) or column(s) or function(s) or definer/invoker of view lack rights to use them`,
+    )
+  );
+}
+
+function viewOf(
+  session: EngineSession,
+  name: { readonly db: string | null; readonly name: string } | null,
+): ViewDef | undefined {
+  const database = name?.db ?? session.database;
+  if (name === null || database === null) return undefined;
+  return session.engine.catalog.view(database, name.name);
+}
+
+/** SHOW CREATE VIEW (and SHOW CREATE TABLE of a view), with MariaDB's four columns. */
+function showView(view: ViewDef): RowsResult {
+  return rowsResult(
+    [
+      ['View', 'text'],
+      ['Create View', 'text'],
+      ['character_set_client', 'text'],
+      ['collation_connection', 'text'],
+    ],
+    [[view.name, showCreateView(view), 'utf8mb4', 'utf8mb4_general_ci']],
+  );
 }
 
 const isError = (x: unknown): x is ErrorResult =>
@@ -189,7 +223,10 @@ export function runShow(
       const tables =
         db.toLowerCase() === 'information_schema'
           ? engine.infoSchema.names().map((n) => [n, 'SYSTEM VIEW'])
-          : engine.catalog.tables(db).map((t) => [t.name, 'BASE TABLE']);
+          : [
+              ...engine.catalog.tables(db).map((t) => [t.name, 'BASE TABLE']),
+              ...engine.catalog.views(db).map((v) => [v.name, 'VIEW']),
+            ].sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0));
       const spec: Spec = s.full
         ? [
             [`Tables_in_${db}`, 'text'],
@@ -211,7 +248,15 @@ export function runShow(
       if (isError(table)) return table;
       return showIndex(table, show);
     }
+    case 'create_view':
     case 'create_table': {
+      const view = viewOf(session, s.table);
+      if (view !== undefined) return showView(view);
+      if (s.target === 'create_view') {
+        const table = tableOf(session, s.table, null);
+        if (isError(table)) return table;
+        return mysqlError(1347, 'HY000', `'${table.db}.${table.name}' is not of type 'VIEW'`);
+      }
       const table = tableOf(session, s.table, null);
       if (isError(table)) return table;
       const next = table.autoIncrement === null ? null : autoIncrementNext(session, table);
@@ -454,8 +499,12 @@ export function runShow(
         ],
         [],
       );
-    case 'triggers':
-      return rowsResult(
+    case 'triggers': {
+      const db = s.db ?? session.database;
+      if (db === null) return noDatabaseSelected();
+      const sqlMode = String(session.variable('sql_mode', null) ?? '');
+      const collation = engine.catalog.database(db)?.collation ?? 'utf8mb4_general_ci';
+      return show(
         [
           ['Trigger', 'text'],
           ['Event', 'text'],
@@ -469,8 +518,23 @@ export function runShow(
           ['collation_connection', 'text'],
           ['Database Collation', 'text'],
         ],
-        [],
+        engine.catalog
+          .triggers(db)
+          .map((t) => [
+            t.name,
+            t.event,
+            t.table,
+            t.bodyText,
+            t.timing,
+            null,
+            sqlMode,
+            `${t.definer.user}@${t.definer.host}`,
+            'utf8mb4',
+            'utf8mb4_general_ci',
+            collation,
+          ]),
       );
+    }
     case 'events':
       return rowsResult(
         [

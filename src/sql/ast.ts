@@ -525,13 +525,72 @@ export interface CreateTable {
   readonly options: TableOptions;
   /** CREATE TABLE … AS SELECT / CREATE TABLE … SELECT. */
   readonly asQuery: Query | null;
+  /** The SELECT as written, to run as `INSERT … SELECT` once the table exists. */
+  readonly asQueryText?: string;
+  /** `CREATE TABLE … IGNORE|REPLACE SELECT`: what a duplicate key does to a row. */
+  readonly duplicates?: 'IGNORE' | 'REPLACE' | null;
 }
 
 export interface CreateTableLike {
   readonly kind: 'create_table_like';
+  /** CREATE TEMPORARY TABLE … LIKE (a session's own table, engine/temporary.ts). */
+  readonly temporary?: boolean;
   readonly ifNotExists: boolean;
   readonly table: TableName;
   readonly like: TableName;
+}
+
+/** CREATE [OR REPLACE] VIEW and ALTER VIEW (docs/design/sql.md, "Views"). */
+export interface CreateView {
+  readonly kind: 'create_view';
+  /** ALTER VIEW: the view must exist and is replaced. */
+  readonly alter: boolean;
+  readonly orReplace: boolean;
+  readonly ifNotExists: boolean;
+  readonly algorithm: 'UNDEFINED' | 'MERGE' | 'TEMPTABLE';
+  /** DEFINER = …; null for CURRENT_USER (the session's account). */
+  readonly definer: UserName | null;
+  readonly security: 'DEFINER' | 'INVOKER';
+  readonly view: TableName;
+  readonly columns: readonly string[] | null;
+  readonly query: Query;
+  /** The SELECT as written, kept for SHOW CREATE VIEW and re-parsed where the view is used. */
+  readonly queryText: string;
+  readonly checkOption: 'CASCADED' | 'LOCAL' | null;
+}
+
+export interface DropView {
+  readonly kind: 'drop_view';
+  readonly ifExists: boolean;
+  readonly views: readonly TableName[];
+}
+
+/** One statement of a trigger body: SET NEW.col = …, or a data change. */
+export type TriggerStatement =
+  | { readonly kind: 'set_new'; readonly column: string; readonly value: Expr }
+  | Insert
+  | Update
+  | Delete;
+
+export interface CreateTrigger {
+  readonly kind: 'create_trigger';
+  readonly orReplace: boolean;
+  readonly ifNotExists: boolean;
+  readonly definer: UserName | null;
+  /** The trigger's schema is its table's. */
+  readonly name: TableName;
+  readonly timing: 'BEFORE' | 'AFTER';
+  readonly event: 'INSERT' | 'UPDATE' | 'DELETE';
+  readonly table: TableName;
+  readonly body: readonly TriggerStatement[];
+  /** The body as written (`BEGIN … END` or the one statement), for SHOW TRIGGERS. */
+  readonly bodyText: string;
+}
+
+export interface DropTrigger {
+  readonly kind: 'drop_trigger';
+  readonly ifExists: boolean;
+  readonly name: TableName;
 }
 
 export type ColumnPosition = { readonly first: true } | { readonly after: string } | null;
@@ -686,6 +745,7 @@ export type ShowTarget =
   | 'create_table'
   | 'create_database'
   | 'create_user'
+  | 'create_view'
   | 'status'
   | 'variables'
   | 'processlist'
@@ -832,6 +892,10 @@ export type Statement =
   | Delete
   | CreateTable
   | CreateTableLike
+  | CreateView
+  | DropView
+  | CreateTrigger
+  | DropTrigger
   | AlterTable
   | DropTable
   | RenameTable

@@ -48,6 +48,52 @@ export interface TableDef {
   readonly options: TableOptions;
 }
 
+/**
+ * A view: its SELECT as written, re-parsed and inlined as a derived table wherever the view is
+ * named (docs/design/sql.md, "Views"). Views and tables share one name space per database.
+ */
+export interface ViewDef {
+  readonly db: string;
+  readonly name: string;
+  /** The view's column names (the explicit list, or the SELECT's result names). */
+  readonly columns: readonly string[];
+  /** True when CREATE VIEW named the columns: they rename the SELECT's. */
+  readonly explicitColumns: boolean;
+  readonly queryText: string;
+  /** The database unqualified names in the SELECT name (the creating session's). */
+  readonly queryDb: string;
+  readonly algorithm: 'UNDEFINED' | 'MERGE' | 'TEMPTABLE';
+  readonly definer: { readonly user: string; readonly host: string };
+  readonly security: 'DEFINER' | 'INVOKER';
+  readonly checkOption: 'CASCADED' | 'LOCAL' | null;
+  /**
+   * INSERT/UPDATE/DELETE through the view go to this base table (one table, no aggregate,
+   * DISTINCT, GROUP BY, HAVING, LIMIT or set operation); null when the view is read-only.
+   */
+  readonly updatable: {
+    readonly table: TableName;
+    /** View column → base column, for the items that are plain columns. */
+    readonly columns: Readonly<Record<string, string>>;
+  } | null;
+}
+
+/**
+ * A trigger in MySQL syntax, run by SQLite on the session connection only: replicas apply row
+ * images (docs/design/sql.md, "Triggers").
+ */
+export interface TriggerDef {
+  readonly db: string;
+  readonly name: string;
+  readonly table: string;
+  readonly timing: 'BEFORE' | 'AFTER';
+  readonly event: 'INSERT' | 'UPDATE' | 'DELETE';
+  /** The body as written. */
+  readonly bodyText: string;
+  readonly definer: { readonly user: string; readonly host: string };
+  /** The SQLite trigger's name. */
+  readonly sqliteName: string;
+}
+
 /** What the emitter needs to know about the schema. */
 export interface Catalog {
   /** Bumped on every schema change; cached translations are keyed by it. */
@@ -55,6 +101,11 @@ export interface Catalog {
   table(db: string, name: string): TableDef | undefined;
   tables(db: string): readonly TableDef[];
   databaseExists(db: string): boolean;
+  /** The view of that name, if the catalog has views. */
+  view?(db: string, name: string): ViewDef | undefined;
+  views?(db: string): readonly ViewDef[];
+  trigger?(db: string, name: string): TriggerDef | undefined;
+  triggers?(db: string): readonly TriggerDef[];
 }
 
 /** An in-memory catalog, for tests and as the store's cache of its persisted definitions. */

@@ -1,7 +1,7 @@
 // DDL → SQLite statements plus catalog changes, applied together by the store in one
 // transaction (DDL is replicated as a statement and run in total order on every node).
 import type { AlterSpec, Statement } from './ast.js';
-import type { TableDef } from './catalog.js';
+import type { TableDef, TriggerDef } from './catalog.js';
 import { type Result, SqlFailure, fail, noDatabase, noSuchTable, ok, semantic } from './errors.js';
 import { emitAlterTable } from './emit-alter.js';
 import {
@@ -16,6 +16,16 @@ import {
 } from './emit-table.js';
 import { quoteId, quoteString } from './names.js';
 import { finishTable, nameIndexes, resolveOptions, tableFromCreate } from './table-def.js';
+import {
+  createTriggerText,
+  dropTriggerSql,
+  emitCreateTrigger,
+  emitCreateView,
+  emitDropTrigger,
+  emitDropView,
+  triggerSql,
+} from './emit-objects.js';
+import { parse } from './parser.js';
 
 export type { CatalogChange, DdlOptions, DdlPlan, Note };
 export {
@@ -38,8 +48,22 @@ class DdlContext {
 
   existing(db: string, name: string): TableDef {
     const table = this.options.catalog.table(db, name);
-    if (!table) throw new SqlFailure(noSuchTable(db, name));
+    if (!table) {
+      if (this.options.catalog.view?.(db, name) !== undefined)
+        throw new SqlFailure(
+          semantic(1347, 'HY000', `'${db}.${name}' is not of type 'BASE TABLE'`),
+        );
+      throw new SqlFailure(noSuchTable(db, name));
+    }
     return table;
+  }
+
+  /** A table or a view of that name exists (they share one name space). */
+  taken(db: string, name: string): boolean {
+    return (
+      this.options.catalog.table(db, name) !== undefined ||
+      this.options.catalog.view?.(db, name) !== undefined
+    );
   }
 
   requireDatabase(db: string): void {
@@ -73,7 +97,7 @@ function emitCreateTable(ctx: DdlContext, s: Statement & { kind: 'create_table' 
         "This version of MariaDB doesn't yet support 'CREATE TABLE … SELECT'",
       ),
     );
-  if (ctx.options.catalog.table(db, s.table.name)) {
+  if (ctx.taken(db, s.table.name)) {
     if (s.ifNotExists)
       return plan([], [], [{ code: 1050, message: `Table '${s.table.name}' already exists` }]);
     throw new SqlFailure(semantic(1050, '42S01', `Table '${s.table.name}' already exists`));
@@ -85,7 +109,7 @@ function emitCreateTable(ctx: DdlContext, s: Statement & { kind: 'create_table' 
 function emitCreateLike(ctx: DdlContext, s: Statement & { kind: 'create_table_like' }): DdlPlan {
   const db = ctx.db(s.table.db);
   const source = ctx.existing(ctx.db(s.like.db), s.like.name);
-  if (ctx.options.catalog.table(db, s.table.name)) {
+  if (ctx.taken(db, s.table.name)) {
     if (s.ifNotExists)
       return plan([], [], [{ code: 1050, message: `Table '${s.table.name}' already exists` }]);
     throw new SqlFailure(semantic(1050, '42S01', `Table '${s.table.name}' already exists`));
@@ -106,11 +130,16 @@ function emitDropTable(ctx: DdlContext, s: Statement & { kind: 'drop_table' }): 
     const db = ctx.db(t.db);
     const table = ctx.options.catalog.table(db, t.name);
     if (!table) {
+      if (ctx.options.catalog.view?.(db, t.name) !== undefined)
+        throw new SqlFailure(semantic(1965, '42S02', `'${db}.${t.name}' is a view`));
       missing.push(`${db}.${t.name}`);
       continue;
     }
     statements.push(`DROP TABLE ${quoteId(table.sqliteName)}`);
     changes.push({ kind: 'drop_table', db, name: table.name });
+    // SQLite drops the table's triggers with it.
+    for (const trigger of triggersOf(ctx, table))
+      changes.push({ kind: 'drop_trigger', db, name: trigger.name });
   }
   if (missing.length > 0 && !s.ifExists)
     throw new SqlFailure(semantic(1051, '42S02', `Unknown table '${missing.join(',')}'`));
@@ -124,7 +153,7 @@ function emitRenameTable(ctx: DdlContext, s: Statement & { kind: 'rename_table' 
   for (const pair of s.pairs) {
     const source = ctx.existing(ctx.db(pair.from.db), pair.from.name);
     const db = ctx.db(pair.to.db);
-    if (ctx.options.catalog.table(db, pair.to.name))
+    if (ctx.taken(db, pair.to.name))
       throw new SqlFailure(semantic(1050, '42S01', `Table '${pair.to.name}' already exists`));
     const target = renamed(source, db, pair.to.name);
     statements.push(...renameSql(source, target));
@@ -231,7 +260,46 @@ function emitDropDatabase(ctx: DdlContext, s: Statement & { kind: 'drop_database
   );
 }
 
+function triggersOf(ctx: DdlContext, table: TableDef): TriggerDef[] {
+  return (ctx.options.catalog.triggers?.(table.db) ?? []).filter(
+    (t) => t.table.toLowerCase() === table.name.toLowerCase(),
+  );
+}
+
+/**
+ * A rebuilt or renamed table loses its SQLite triggers (DROP TABLE drops them): they are made
+ * again on the table the plan leaves, from their text.
+ */
+function keepTriggers(ctx: DdlContext, source: TableDef, result: DdlPlan): DdlPlan {
+  const triggers = triggersOf(ctx, source);
+  if (triggers.length === 0) return result;
+  const put = result.changes.filter((c) => c.kind === 'put_table').at(-1);
+  if (put === undefined || put.kind !== 'put_table') return result;
+  const target = put.table;
+  if (target.db !== source.db)
+    throw new SqlFailure(semantic(1435, 'HY000', 'Trigger in wrong schema'));
+  const statements = [...result.statements];
+  const changes = [...result.changes];
+  for (const trigger of triggers) {
+    const moved: TriggerDef = { ...trigger, table: target.name };
+    const parsed = parse(createTriggerText(moved));
+    if (!parsed.ok) throw new SqlFailure(parsed.error);
+    const statement = parsed.value.statement;
+    if (statement.kind !== 'create_trigger') continue;
+    statements.push(
+      ...dropTriggerSql(trigger),
+      ...triggerSql(moved, target, statement.body, ctx.options),
+    );
+    changes.push({ kind: 'put_trigger', trigger: moved });
+  }
+  return plan(statements, changes, [...result.notes]);
+}
+
 export const DDL_KINDS: ReadonlySet<string> = new Set([
+  'create_view',
+  'drop_view',
+  'create_trigger',
+  'drop_trigger',
   'create_table',
   'create_table_like',
   'drop_table',
@@ -244,6 +312,10 @@ export const DDL_KINDS: ReadonlySet<string> = new Set([
   'drop_database',
 ]);
 
+function definerOf(options: DdlOptions): { user: string; host: string } {
+  return options.definer ?? { user: 'root', host: 'localhost' };
+}
+
 /** Plans one DDL statement against the catalog. */
 export function emitDdl(statement: Statement, options: DdlOptions): Result<DdlPlan> {
   const ctx = new DdlContext(options);
@@ -255,22 +327,32 @@ export function emitDdl(statement: Statement, options: DdlOptions): Result<DdlPl
         return ok(emitCreateLike(ctx, statement));
       case 'drop_table':
         return ok(emitDropTable(ctx, statement));
-      case 'rename_table':
-        return ok(emitRenameTable(ctx, statement));
+      case 'rename_table': {
+        let result = emitRenameTable(ctx, statement);
+        for (const pair of statement.pairs) {
+          const source = ctx.existing(ctx.db(pair.from.db), pair.from.name);
+          result = keepTriggers(ctx, source, result);
+        }
+        return ok(result);
+      }
+      case 'create_view':
+        return ok(emitCreateView(statement, { ...options, definer: definerOf(options) }));
+      case 'drop_view':
+        return ok(emitDropView(statement, options));
+      case 'create_trigger':
+        return ok(emitCreateTrigger(statement, { ...options, definer: definerOf(options) }));
+      case 'drop_trigger':
+        return ok(emitDropTrigger(statement, options));
       case 'truncate':
         return ok(emitTruncate(ctx, statement));
       case 'create_index':
         return ok(emitCreateIndex(ctx, statement));
       case 'drop_index':
         return ok(emitDropIndex(ctx, statement));
-      case 'alter_table':
-        return ok(
-          emitAlterTable(
-            ctx.existing(ctx.db(statement.table.db), statement.table.name),
-            statement.specs,
-            options,
-          ),
-        );
+      case 'alter_table': {
+        const table = ctx.existing(ctx.db(statement.table.db), statement.table.name);
+        return ok(keepTriggers(ctx, table, emitAlterTable(table, statement.specs, options)));
+      }
       case 'create_database':
         return ok(emitCreateDatabase(ctx, statement));
       case 'drop_database':

@@ -17,7 +17,7 @@ import type {
   TableRef,
   Update,
 } from './ast.js';
-import type { TableDef } from './catalog.js';
+import type { TableDef, ViewDef } from './catalog.js';
 import {
   type Result,
   SqlFailure,
@@ -32,6 +32,9 @@ import { quoteId } from './names.js';
 import { rollupQuery } from './rollup.js';
 import { AGGREGATES, FUNCTION_ALIASES } from './functions.js';
 import { SINGLE_VALUE_FUNCTION, STORE_VALUE_FUNCTION, storeRuleSql } from './store-rule.js';
+import { parse } from './parser.js';
+import { VIEW_DEPTH_MAX } from './limits.js';
+import { viewTarget } from './view-dml.js';
 
 export interface DmlTranslation {
   readonly kind: 'select' | 'insert' | 'update' | 'delete';
@@ -53,7 +56,40 @@ export interface DmlTranslation {
 }
 
 class DmlEmitter extends ExpressionEmitter {
+  constructor(options: EmitOptions, pinned: ReadonlySet<number> | 'all') {
+    super(options, pinned);
+  }
+
   readonly tables: TableDef[] = [];
+  /** How many views this emitter is nested in (a view over a view over …). */
+  viewDepth = 0;
+
+  /** The view a table name refers to, if it names one. */
+  view(name: TableName): ViewDef | undefined {
+    const db = name.db ?? this.options.database;
+    if (db === null || this.cte(name) !== undefined) return undefined;
+    return this.options.catalog.view?.(db, name.name);
+  }
+
+  /**
+   * A view, inlined as the derived table its SELECT makes (MERGE or TEMPTABLE alike: SQLite
+   * flattens it where it can). Its names resolve in the view's database; explicit column names
+   * rename the SELECT's through a CTE column list.
+   */
+  private viewQuery(view: ViewDef): string {
+    if (this.viewDepth >= VIEW_DEPTH_MAX)
+      this.fail(1462, 'HY000', `\`${view.db}\`.\`${view.name}\` contains view recursion`);
+    const parsed = parse(view.queryText);
+    if (!parsed.ok) throw new SqlFailure(parsed.error);
+    const inner = new DmlEmitter({ catalog: this.options.catalog, database: view.queryDb }, 'all');
+    inner.viewDepth = this.viewDepth + 1;
+    let sql = inner.query(parsed.value.statement as Query);
+    if (view.explicitColumns)
+      sql = `WITH "~view"(${view.columns.map(quoteId).join(', ')}) AS (${sql}) SELECT * FROM "~view"`;
+    this.binds.push(...inner.binds);
+    for (const t of inner.tables) if (!this.tables.includes(t)) this.tables.push(t);
+    return sql;
+  }
 
   resolve(name: TableName): TableDef {
     const db = name.db ?? this.options.database;
@@ -172,8 +208,8 @@ class DmlEmitter extends ExpressionEmitter {
     );
   }
 
-  /** The result column names of a query, for the INTERSECT/EXCEPT ALL rewrite. */
-  private resultNames(q: Query): string[] {
+  /** The result column names of a query (INTERSECT/EXCEPT ALL, a view's columns). */
+  resultNames(q: Query): string[] {
     if (q.kind === 'union') return this.resultNames(q.left);
     const names: string[] = [];
     for (const item of q.items) {
@@ -195,7 +231,9 @@ class DmlEmitter extends ExpressionEmitter {
       if (r.kind === 'derived') names.push(...this.resultNames(r.query));
       else {
         const cte = this.cte(r.table)?.cte;
+        const view = this.view(r.table);
         if (cte !== undefined) names.push(...(cte.columns ?? this.resultNames(cte.query)));
+        else if (view !== undefined) names.push(...view.columns);
         else names.push(...this.resolve(r.table).columns.map((c) => c.name));
       }
     }
@@ -282,6 +320,9 @@ class DmlEmitter extends ExpressionEmitter {
         const cte = this.cte(r.table);
         if (cte !== undefined)
           return `${quoteId(cte.sqliteName)} AS ${quoteId(r.alias ?? r.table.name)}`;
+        const view = this.view(r.table);
+        if (view !== undefined)
+          return `(${this.viewQuery(view)}) AS ${quoteId(r.alias ?? r.table.name)}`;
         const table = this.resolve(r.table);
         return `${quoteId(table.sqliteName)} AS ${quoteId(r.alias ?? r.table.name)}`;
       }
@@ -322,7 +363,7 @@ class DmlEmitter extends ExpressionEmitter {
     // MySQL generates an AUTO_INCREMENT value for 0 as well as NULL.
     if (table.autoIncrement === column && !(value.kind === 'literal' && value.type === 'null'))
       return `NULLIF(${sql}, 0)`;
-    const rule = storeRuleSql(table, findColumn(table, column));
+    const rule = storeRuleSql(table, findColumn(table, column), this.options.inlineRules);
     return rule === null ? sql : `${STORE_VALUE_FUNCTION}(${sql}, ${rule}, ${row})`;
   }
 
@@ -334,7 +375,7 @@ class DmlEmitter extends ExpressionEmitter {
   missing(table: TableDef, column: string, row: number): string | null {
     const def = findColumn(table, column);
     if (def.nullable !== false || def.default !== null) return null;
-    const rule = storeRuleSql(table, def);
+    const rule = storeRuleSql(table, def, this.options.inlineRules);
     if (rule === null || def.type.name === 'TIMESTAMP') return null;
     return `${STORE_VALUE_FUNCTION}(NULL, ${rule}, ${row}, 1)`;
   }
@@ -581,7 +622,9 @@ function insertQuery(
         sqlState: '21S01',
         message: "Column count doesn't match value count at row 1",
       });
-  const rules = columns.map((c) => storeRuleSql(table, findColumn(table, c)));
+  const rules = columns.map((c) =>
+    storeRuleSql(table, findColumn(table, c), e.options.inlineRules),
+  );
   if (rules.every((r) => r === null)) return upsert ? `SELECT * FROM (${sql}) WHERE true` : sql;
   const names = columns.map((_, i) => quoteId(`~${i + 1}`));
   // A SELECT computes its columns in list order: the first checked one counts the rows.
@@ -675,7 +718,7 @@ function firstSelect(q: Query): Select {
 function selectExtras(
   q: Query,
   options: EmitOptions,
-  pinned: ReadonlySet<number>,
+  pinned: ReadonlySet<number> | 'all',
 ): DmlTranslation['foundRows'] | null {
   const first = firstSelect(q);
   const into = q.kind === 'select' ? q.into : undefined;
@@ -693,18 +736,39 @@ function selectExtras(
   return { sql: `SELECT count(*) FROM (${counter.query(all)})`, binds: counter.binds };
 }
 
+/**
+ * A view's result column names, checked as MariaDB checks CREATE VIEW (the SELECT must
+ * translate: 1146 for a missing table, 1054 for a missing column).
+ */
+export function viewColumns(query: Query, options: EmitOptions): Result<string[]> {
+  const e = new DmlEmitter(options, 'all');
+  try {
+    e.query(query);
+    return ok(e.resultNames(query));
+  } catch (error) {
+    if (error instanceof SqlFailure) return fail(error.error);
+    throw error;
+  }
+}
+
 /** Translates one DML statement; `pinned` lists the slots to inline (from the parse). */
 export function emitDml(
-  statement: DmlStatement,
+  original: DmlStatement,
   options: EmitOptions,
-  pinned: ReadonlySet<number>,
+  pinned: ReadonlySet<number> | 'all',
 ): Result<DmlTranslation> {
   const e = new DmlEmitter(options, pinned);
+  let statement = original;
   try {
     let sql: string;
     let target: TableDef | null = null;
     let lock: LockMode = null;
     let foundRows: DmlTranslation['foundRows'] | null = null;
+    if (statement.kind === 'insert' || statement.kind === 'update' || statement.kind === 'delete') {
+      const target = statement.kind === 'insert' ? statement.table : statement.table.table;
+      const view = e.view(target);
+      if (view !== undefined) statement = viewTarget(statement, view);
+    }
     switch (statement.kind) {
       case 'select':
       case 'union':

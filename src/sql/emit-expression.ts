@@ -35,6 +35,11 @@ export interface EmitOptions {
    * variables, runs DmlTranslation.foundRows); without it they are ER_NOT_SUPPORTED_YET.
    */
   readonly selectExtras?: boolean;
+  /**
+   * Write checks name their column rules by JSON text, not by this process's numbers: for SQL
+   * kept in the schema (a trigger's body), which other processes and nodes run (store-rule.ts).
+   */
+  readonly inlineRules?: boolean;
 }
 
 /** Emits one statement's SQL; the query emitter in emit-dml.ts extends it. */

@@ -2,7 +2,7 @@
 // indexes, and renames. Shared by CREATE (emit-ddl.ts) and the table rebuilds of ALTER
 // (emit-alter.ts), so neither imports the other's module at run time.
 import type { ColumnDef, DataType } from './ast.js';
-import type { Catalog, IndexDef, TableDef } from './catalog.js';
+import type { Catalog, IndexDef, TableDef, TriggerDef, ViewDef } from './catalog.js';
 import { ExpressionEmitter, sqliteCollation } from './emit-expression.js';
 import { quoteId, quoteString, sqliteIndexName, sqliteTableName } from './names.js';
 import { isRowidKey, isTextType } from './table-def.js';
@@ -16,11 +16,17 @@ export type CatalogChange =
       readonly charset: string | null;
       readonly collation: string | null;
     }
-  | { readonly kind: 'drop_database'; readonly name: string };
+  | { readonly kind: 'drop_database'; readonly name: string }
+  | { readonly kind: 'put_view'; readonly view: ViewDef }
+  | { readonly kind: 'drop_view'; readonly db: string; readonly name: string }
+  | { readonly kind: 'put_trigger'; readonly trigger: TriggerDef }
+  | { readonly kind: 'drop_trigger'; readonly db: string; readonly name: string };
 
 export interface Note {
   readonly code: number;
   readonly message: string;
+  /** 'Note' unless said (DROP VIEW IF EXISTS of a table warns 1347). */
+  readonly level?: 'Warning' | 'Note';
 }
 
 export interface DdlPlan {
@@ -34,6 +40,8 @@ export interface DdlPlan {
 export interface DdlOptions {
   readonly catalog: Catalog;
   readonly database: string | null;
+  /** The account CURRENT_USER stands for in DEFINER (the session's). */
+  readonly definer?: { readonly user: string; readonly host: string };
 }
 
 const INTEGER_LIKE = new Set(['TINYINT', 'SMALLINT', 'MEDIUMINT', 'INT', 'BIGINT', 'BIT', 'YEAR']);

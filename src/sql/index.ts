@@ -8,6 +8,8 @@ export {
   type IndexDef,
   MemoryCatalog,
   type TableDef,
+  type TriggerDef,
+  type ViewDef,
 } from './catalog.js';
 export {
   type DmlStatement,
@@ -15,7 +17,15 @@ export {
   emitDml,
   inOrder,
   unchangedGuard,
+  viewColumns,
 } from './emit-dml.js';
+export {
+  TRIGGER_GUARD,
+  TRIGGER_SUSPEND,
+  canonicalObjectText,
+  createTriggerText,
+  showCreateView,
+} from './emit-objects.js';
 export {
   type CatalogChange,
   type DdlOptions,
@@ -24,6 +34,7 @@ export {
   type Note,
   createTableSql,
   emitDdl,
+  renamed,
   sqliteType,
 } from './emit-ddl.js';
 export { type Bind, type EmitOptions } from './emit-expression.js';
@@ -86,4 +97,5 @@ export {
   storeRuleById,
   storeRuleSql,
 } from './store-rule.js';
+export { tableFromCreate } from './table-def.js';
 export { type Token, type TokenType, tokenize } from './tokenizer.js';

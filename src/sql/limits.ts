@@ -15,3 +15,5 @@ export const PARSE_CACHE_KEY_LENGTH_MAX = 4096;
 export const PARSE_CACHE_VARIANTS_MAX = 4;
 /** MariaDB cuts the text after `near` in ER_PARSE_ERROR to this many characters. */
 export const PARSE_ERROR_NEAR_LENGTH_MAX = 80;
+/** Views nested in views beyond this are refused (a view that names itself would never end). */
+export const VIEW_DEPTH_MAX = 32;

@@ -282,6 +282,7 @@ function parseShowCreate(c: Cursor, show: MutableShow): ShowTarget {
     return 'create_database';
   }
   if (c.acceptWord('USER')) return ((show.user = parseUserName(c)), 'create_user');
+  if (c.acceptWord('VIEW')) return ((show.table = parseTableName(c)), 'create_view');
   return c.unsupported(`SHOW CREATE ${c.peek().upper}`);
 }
 

@@ -10,6 +10,7 @@ import type {
   CreateIndex,
   CreateTable,
   CreateTableLike,
+  CreateView,
   DropDatabase,
   DropIndex,
   DropTable,
@@ -27,9 +28,21 @@ import type { Cursor } from './cursor.js';
 import { call, parseExpr } from './parse-expression.js';
 import { parseDataType } from './parse-types.js';
 import { parseNameList, parseQuery, parseTableName } from './parse-select.js';
+import {
+  parseDropTrigger,
+  parseDropView,
+  parseObjectPrefix,
+  parseTrigger,
+  parseView,
+} from './parse-objects.js';
 
 export function parseCreate(c: Cursor): Statement {
   c.expectWord('CREATE');
+  const start = c.pos;
+  const prefix = parseObjectPrefix(c, true);
+  if (c.isWord('VIEW')) return parseView(c, prefix, false);
+  if (c.isWord('TRIGGER')) return parseTrigger(c, prefix);
+  c.pos = start;
   if (c.isWord('OR')) c.unsupported('CREATE OR REPLACE');
   const temporary = c.acceptWord('TEMPORARY');
   if (c.acceptWord('TABLE')) return parseCreateTable(c, temporary);
@@ -39,16 +52,7 @@ export function parseCreate(c: Cursor): Statement {
   if (c.acceptWord('INDEX'))
     return parseCreateIndex(c, (variant ?? 'KEY') as CreateIndex['variant']);
   if (variant) c.fail();
-  const word = c.oneOf([
-    'VIEW',
-    'TRIGGER',
-    'PROCEDURE',
-    'FUNCTION',
-    'EVENT',
-    'ROLE',
-    'SEQUENCE',
-    'SERVER',
-  ]);
+  const word = c.oneOf(['PROCEDURE', 'FUNCTION', 'EVENT', 'ROLE', 'SEQUENCE', 'SERVER']);
   if (word) c.unsupported(`CREATE ${word}`);
   return c.fail();
 }
@@ -83,12 +87,12 @@ function parseCreateTable(c: Cursor, temporary: boolean): CreateTable | CreateTa
   const ifNotExists = parseIfNotExists(c);
   const table = parseTableName(c);
   if (c.acceptWord('LIKE'))
-    return { kind: 'create_table_like', ifNotExists, table, like: parseTableName(c) };
+    return { kind: 'create_table_like', temporary, ifNotExists, table, like: parseTableName(c) };
   if (c.isOp('(') && c.isWord('LIKE', 1)) {
     c.pos += 2;
     const like = parseTableName(c);
     c.expectOp(')');
-    return { kind: 'create_table_like', ifNotExists, table, like };
+    return { kind: 'create_table_like', temporary, ifNotExists, table, like };
   }
   const columns: ColumnDef[] = [];
   const constraints: TableConstraint[] = [];
@@ -99,11 +103,12 @@ function parseCreateTable(c: Cursor, temporary: boolean): CreateTable | CreateTa
   }
   const options = parseTableOptions(c);
   if (c.isWord('PARTITION')) c.unsupported('PARTITION');
-  c.oneOf(['IGNORE', 'REPLACE']);
+  const duplicates = c.oneOf(['IGNORE', 'REPLACE']) as 'IGNORE' | 'REPLACE' | null;
   c.acceptWord('AS');
-  const asQuery = c.isWord('SELECT') || c.isOp('(') ? parseQuery(c) : null;
+  const first = c.peek().start;
+  const asQuery = c.isWord('SELECT') || c.isWord('WITH') || c.isOp('(') ? parseQuery(c) : null;
   if (columns.length === 0 && asQuery === null) c.fail();
-  return {
+  const created: CreateTable = {
     kind: 'create_table',
     temporary,
     ifNotExists,
@@ -113,6 +118,8 @@ function parseCreateTable(c: Cursor, temporary: boolean): CreateTable | CreateTa
     options,
     asQuery,
   };
+  if (asQuery === null) return created;
+  return { ...created, asQueryText: c.sql.slice(first, c.previous().end), duplicates };
 }
 
 const CONSTRAINT_WORDS = [
@@ -469,16 +476,9 @@ export function parseDrop(c: Cursor): Statement {
   const temporary = c.acceptWord('TEMPORARY');
   if (c.acceptWord('TABLE') || c.acceptWord('TABLES')) return parseDropTable(c, temporary);
   if (c.acceptWord('INDEX')) return parseDropIndex(c);
-  const word = c.oneOf([
-    'VIEW',
-    'TRIGGER',
-    'PROCEDURE',
-    'FUNCTION',
-    'EVENT',
-    'ROLE',
-    'SEQUENCE',
-    'SERVER',
-  ]);
+  if (c.acceptWord('VIEW')) return parseDropView(c);
+  if (c.acceptWord('TRIGGER')) return parseDropTrigger(c);
+  const word = c.oneOf(['PROCEDURE', 'FUNCTION', 'EVENT', 'ROLE', 'SEQUENCE', 'SERVER']);
   if (word) c.unsupported(`DROP ${word}`);
   return c.fail();
 }
@@ -521,14 +521,17 @@ export function parseTruncate(c: Cursor): Truncate {
   return { kind: 'truncate', table: parseTableName(c) };
 }
 
-export function parseAlter(c: Cursor): AlterTable {
+export function parseAlter(c: Cursor): AlterTable | CreateView {
   c.expectWord('ALTER');
+  const start = c.pos;
+  const prefix = parseObjectPrefix(c, false);
+  if (c.isWord('VIEW')) return parseView(c, prefix, true);
+  c.pos = start;
   c.oneOf(['ONLINE', 'IGNORE']);
   if (!c.acceptWord('TABLE')) {
     const word = c.oneOf([
       'DATABASE',
       'SCHEMA',
-      'VIEW',
       'EVENT',
       'FUNCTION',
       'PROCEDURE',

@@ -74,7 +74,19 @@ export function storeRuleById(id: number): StoreRule | undefined {
 }
 
 /** The column's rule as SQL (its registered number, or a quoted JSON literal), or null when it is not checked. */
-export function storeRuleSql(table: TableDef, column: ColumnDef): string | null {
+export function storeRuleSql(
+  table: TableDef,
+  column: ColumnDef,
+  /**
+   * The rule's JSON text rather than its number: for SQL that outlives this process or reaches
+   * other nodes (a trigger's body, stored in the schema), where the numbers mean nothing.
+   */
+  inline = false,
+): string | null {
+  if (inline) {
+    const text = ruleText(table, column);
+    return text === null ? null : `'${text.replace(/'/g, "''")}'`;
+  }
   // Table definitions are immutable (a schema change makes new ones): the SQL of a column's
   // rule is computed once per definition, which keeps a cold translation cheap.
   let columns = ruleSqlCache.get(table);
@@ -93,6 +105,20 @@ export function storeRuleSql(table: TableDef, column: ColumnDef): string | null 
 const ruleSqlCache = new WeakMap<TableDef, Map<ColumnDef, string | null>>();
 
 function ruleSql(table: TableDef, column: ColumnDef): string | null {
+  const text = ruleText(table, column);
+  if (text === null) return null;
+  let id = ruleIds.get(text);
+  if (id === undefined) {
+    if (ruleList.length >= RULES_MAX) return `'${text.replace(/'/g, "''")}'`;
+    id = ruleList.length;
+    ruleList.push(JSON.parse(text) as StoreRule);
+    ruleIds.set(text, id);
+  }
+  return String(id);
+}
+
+/** The column's rule as JSON text, or null when its values are not checked. */
+function ruleText(table: TableDef, column: ColumnDef): string | null {
   if (column.autoIncrement || table.autoIncrement === column.name) return null;
   const type = column.type;
   if (!CHECKED_TYPES.has(type.name)) return null;
@@ -109,13 +135,5 @@ function ruleSql(table: TableDef, column: ColumnDef): string | null {
     // is OFF), which SQLite's column default does not do: it is left to the column.
     notNull: column.nullable === false && type.name !== 'TIMESTAMP',
   };
-  const text = JSON.stringify(rule);
-  let id = ruleIds.get(text);
-  if (id === undefined) {
-    if (ruleList.length >= RULES_MAX) return `'${text.replace(/'/g, "''")}'`;
-    id = ruleList.length;
-    ruleList.push(rule);
-    ruleIds.set(text, id);
-  }
-  return String(id);
+  return JSON.stringify(rule);
 }

@@ -11,6 +11,7 @@ export {
   ValueRefusal,
 } from './errors.js';
 export type { ExecuteResult } from './execute.js';
+export type { PrivateConnection } from './private-connection.js';
 export { WriterLease, stashWriteSet, type Stash } from './lease.js';
 export { ReadSnapshot } from './readers.js';
 export type { ChecksumResult } from './checksum.js';

@@ -19,6 +19,8 @@ import {
 } from '../codec/index.js';
 import { Applier } from './apply.js';
 import { Capture } from './capture.js';
+import { installTriggerGuard, type TriggerGuard } from './trigger-guard.js';
+import { PrivateConnection } from './private-connection.js';
 import { checksumSnapshot, checksumTable, type ChecksumResult } from './checksum.js';
 import type { ApplyError, OpenError, ReaderError, WriterWaitError } from './errors.js';
 import { WriterLease, type LeaseHost } from './lease.js';
@@ -195,11 +197,12 @@ export class Store {
         return err({ kind: 'unknown_format', version: String(format) });
       }
       const sessionDb = openConnection(options, opened);
+      const triggers = installTriggerGuard(sessionDb, true);
       sessionDb.pragma('foreign_keys = ON');
       // A REPLACE that deletes a conflicting row fires delete triggers only with this on.
       sessionDb.pragma('recursive_triggers = ON');
       sessionDb.pragma('temp_store = MEMORY');
-      return ok(new Store(options, limits, applierDb, sessionDb));
+      return ok(new Store(options, limits, applierDb, sessionDb, triggers));
     } catch (error) {
       closeAll(opened);
       if (isNotADatabase(error)) {
@@ -216,6 +219,8 @@ export class Store {
     limits: StorageLimits,
     private readonly applierDb: Database.Database,
     private readonly sessionDb: Database.Database,
+    /** The session connection's trigger guard (trigger-guard.ts). */
+    private readonly triggers: TriggerGuard,
   ) {
     this.limits = limits;
     this.capture = new Capture(sessionDb);
@@ -243,7 +248,8 @@ export class Store {
       release: (grant) => this.releaseLease(grant),
       setIdle: (grant, idle) => this.queue.setIdle(grant, idle),
       restore: (changes) => {
-        const restored = this.restorer.restore(changes);
+        // The stash holds the rows its triggers wrote: they must not fire again.
+        const restored = this.triggers.quietly(() => this.restorer.restore(changes));
         if (restored.ok) this.counterValues.restores += 1;
         return restored;
       },
@@ -650,6 +656,16 @@ export class Store {
     return this.options.cipher ?? null;
   }
 
+  /**
+   * A connection of one session's own, for its temporary tables (private-connection.ts); the
+   * session closes it when it ends.
+   */
+  openPrivate(): PrivateConnection {
+    const db = openConnection(this.options, null);
+    db.pragma('temp_store = MEMORY');
+    return new PrivateConnection(db, this.limits.statementCacheMax);
+  }
+
   /** Read snapshots handed out and not released yet (a leak shows here). */
   snapshotsOpen(): number {
     return this.readers.open;
@@ -724,6 +740,11 @@ export class Store {
     this.queue.release(grant);
   }
 
+  /** Lifts a trigger write-back's suspension left by a failed statement (trigger-guard.ts). */
+  resetTriggerGuard(): void {
+    this.triggers.reset();
+  }
+
   private stashLease(holder: WriterGrant): void {
     const lease = this.lease;
     assert(lease?.holds(holder) === true, 'stash of a writer with no lease');
@@ -766,6 +787,7 @@ function openConnection(
   db.defaultSafeIntegers(true);
   // Durability comes from the replicated log; see docs/design/storage.md, "Settings".
   db.pragma('synchronous = NORMAL');
+  installTriggerGuard(db, false);
   for (const fn of options.functions ?? []) {
     if (fn.aggregate !== undefined) {
       db.aggregate(fn.name, {

@@ -13,6 +13,8 @@ const TRIREME = fileURLToPath(new URL('../../../bin/trireme.js', import.meta.url
 export interface StandaloneChild {
   readonly port: number;
   connect(options?: Partial<mysql.ConnectionOptions>): Promise<mysql.Connection>;
+  /** SIGTERM, wait for the exit, start again on the same datadir and port. */
+  restart(): Promise<void>;
   /** SIGTERM, wait for the exit, remove the datadir. */
   destroy(): Promise<void>;
 }
@@ -25,20 +27,31 @@ export async function startStandaloneChild(): Promise<StandaloneChild> {
     cnf,
     `[mysqld]\ndatadir=${join(dir, 'data')}\nbind-address=127.0.0.1\nport=${port}\n\n[galera]\nwsrep_on=OFF\nwsrep_node_name=solo\n`,
   );
-  const child = spawn(process.execPath, [TRIREME, 'start', `--defaults-file=${cnf}`], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  await ready(child);
+  const start = async (): Promise<ChildProcess> => {
+    const started = spawn(process.execPath, [TRIREME, 'start', `--defaults-file=${cnf}`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    await ready(started);
+    return started;
+  };
+  const stop = async (running: ChildProcess): Promise<void> => {
+    if (running.exitCode === null && running.signalCode === null) {
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      running.kill('SIGTERM');
+      await exited;
+    }
+  };
+  let child = await start();
   return {
     port,
     connect: (options = {}) =>
       mysql.createConnection({ host: '127.0.0.1', port, user: 'root', ...options }),
+    restart: async () => {
+      await stop(child);
+      child = await start();
+    },
     destroy: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await stop(child);
       removeDir(dir);
     },
   };

@@ -30,6 +30,7 @@ export const CATEGORIES = [
   'constraints',
   'metadata',
   'queries',
+  'objects',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 

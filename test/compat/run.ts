@@ -128,8 +128,15 @@ export class CaseRunner {
       await this.admin.query(`USE ${this.database}`);
       await this.admin.query('SET FOREIGN_KEY_CHECKS = 0');
     } else {
-      const [rows] = await this.admin.query('SHOW TABLES');
-      const tables = (rows as string[][]).map((r) => `\`${r[0]}\``);
+      // Views first: DROP TABLE refuses a view (1965).
+      const [rows] = await this.admin.query('SHOW FULL TABLES');
+      const named = (type: string): string[] =>
+        (rows as string[][])
+          .filter((r) => (r[1] === 'VIEW') === (type === 'VIEW'))
+          .map((r) => `\`${r[0]}\``);
+      const views = named('VIEW');
+      if (views.length > 0) await this.admin.query(`DROP VIEW ${views.join(', ')}`);
+      const tables = named('BASE TABLE');
       if (tables.length > 0) await this.admin.query(`DROP TABLE ${tables.join(', ')}`);
     }
     this.connection = await this.connect(this.database);

@@ -75,7 +75,7 @@ export class Harness {
       if (change.kind === 'put_table') this.catalog.put(change.table);
       else if (change.kind === 'drop_table') this.catalog.remove(change.db, change.name);
       else if (change.kind === 'create_database') this.catalog.addDatabase(change.name);
-      else this.catalog.dropDatabase(change.name);
+      else if (change.kind === 'drop_database') this.catalog.dropDatabase(change.name);
     }
     return plan;
   }

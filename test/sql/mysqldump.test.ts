@@ -32,6 +32,15 @@ test('splitting ignores semicolons in strings, names and comments', () => {
   assert.deepEqual(split.value, ["SELECT ';' AS `a;b`", '/* ; */ SELECT 2 -- ;']);
 });
 
+test("a CREATE TRIGGER's BEGIN … END body keeps its semicolons (the mariadb client sends it whole)", () => {
+  const trigger =
+    "CREATE TRIGGER t_bu BEFORE UPDATE ON t FOR EACH ROW BEGIN SET NEW.a = CASE WHEN NEW.b THEN 1 ELSE 2 END; SET NEW.c = 'x;y'; END";
+  const split = splitStatements(`${trigger}; INSERT INTO t VALUES (1); BEGIN; COMMIT`);
+  assert.ok(split.ok);
+  assert.deepEqual(split.value, [trigger, 'INSERT INTO t VALUES (1)', 'BEGIN', 'COMMIT']);
+  assert.ok(parse(trigger).ok);
+});
+
 test('the dump restores into SQLite and round-trips through SHOW CREATE TABLE', () => {
   const h = new Harness();
   h.database = null;

@@ -7,6 +7,7 @@ import { decimalCases } from './decimal.js';
 import { dmlCases } from './dml.js';
 import { functionCases } from './functions.js';
 import { metadataCases } from './metadata.js';
+import { objectCases } from './objects.js';
 import { queryCases } from './queries.js';
 import { strictCases } from './strict.js';
 import { typeCases } from './types.js';
@@ -23,5 +24,6 @@ export function corpus(): CompatCase[] {
     constraintCases(),
     metadataCases(),
     queryCases(),
+    objectCases(),
   ].flatMap((list) => list.cases);
 }

@@ -1,0 +1,165 @@
+// objects: views (reads, joins, writes through a one-table view, the catalog), triggers (NEW,
+// OLD, SET NEW, BEGIN … END) and CREATE TABLE … SELECT / LIKE, with MariaDB's errors for each.
+import { CaseList } from '../case.js';
+
+const BASE = [
+  'CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(20), qty INT, active TINYINT DEFAULT 1)',
+  "INSERT INTO t VALUES (1, 'a', 5, 1), (2, 'b', 7, 0), (3, 'c', 9, 1)",
+  'CREATE TABLE u (id INT PRIMARY KEY, t_id INT, note VARCHAR(10))',
+  "INSERT INTO u VALUES (10, 1, 'x'), (11, 3, 'y')",
+];
+
+const VIEWS = [
+  ...BASE,
+  'CREATE VIEW v AS SELECT id, name, qty FROM t WHERE active = 1',
+  'CREATE VIEW vj (tid, nm, note) AS SELECT t.id, t.name, u.note FROM t JOIN u ON u.t_id = t.id',
+  'CREATE VIEW vc AS SELECT COUNT(*) AS c FROM t',
+];
+
+const TRIGGERS = [
+  'CREATE TABLE t (id INT PRIMARY KEY, qty INT, total INT, note VARCHAR(20))',
+  'CREATE TABLE audit (id INT AUTO_INCREMENT PRIMARY KEY, msg VARCHAR(50))',
+  'CREATE TRIGGER t_bi BEFORE INSERT ON t FOR EACH ROW SET NEW.total = NEW.qty * 2',
+  "CREATE TRIGGER t_ai AFTER INSERT ON t FOR EACH ROW INSERT INTO audit (msg) VALUES (CONCAT('ins ', NEW.id))",
+  "CREATE TRIGGER t_bu BEFORE UPDATE ON t FOR EACH ROW BEGIN SET NEW.total = NEW.qty * 3; SET NEW.note = 'upd'; END",
+  "CREATE TRIGGER t_ad AFTER DELETE ON t FOR EACH ROW INSERT INTO audit (msg) VALUES (CONCAT('del ', OLD.id))",
+];
+
+const SOURCE = [
+  "CREATE TABLE src (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(20) NOT NULL DEFAULT 'x', price DECIMAL(8,2), made DATETIME)",
+  "INSERT INTO src (name, price, made) VALUES ('a', 1.50, '2024-01-02 03:04:05'), ('b', 2.25, NULL)",
+];
+
+const COLUMNS = (table: string): string => `SHOW COLUMNS FROM ${table}`;
+
+export function objectCases(): CaseList {
+  const list = new CaseList('objects');
+  list.selects(VIEWS, [
+    'SELECT * FROM v ORDER BY id',
+    'SELECT * FROM vj ORDER BY tid',
+    'SELECT v.name, u.note FROM v JOIN u ON u.t_id = v.id WHERE v.qty > 6',
+    'SELECT COUNT(*), MAX(qty) FROM v',
+    'SELECT * FROM vc',
+    'SELECT name FROM v WHERE id IN (SELECT t_id FROM u) ORDER BY name',
+    'SHOW FULL TABLES',
+    'SELECT table_name, table_type, engine, table_rows, table_comment FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name',
+    'SELECT table_name, check_option, security_type, algorithm FROM information_schema.views WHERE table_schema = DATABASE() ORDER BY table_name',
+  ]);
+  list.add(
+    'insert, update, delete through a view',
+    VIEWS,
+    'CREATE VIEW w AS SELECT id, name FROM t',
+    "INSERT INTO w (id, name) VALUES (4, 'd')",
+    "UPDATE w SET name = 'bb' WHERE id = 2",
+    "UPDATE v SET name = 'zz' WHERE id = 2",
+    'DELETE FROM v WHERE id = 3',
+    'SELECT * FROM t ORDER BY id',
+  );
+  list.add(
+    'views that cannot be written',
+    VIEWS,
+    'INSERT INTO vc VALUES (1)',
+    'UPDATE vc SET c = 1',
+    'DELETE FROM vc',
+  );
+  list.add(
+    'replace and alter a view',
+    VIEWS,
+    'CREATE VIEW v AS SELECT 1',
+    'CREATE OR REPLACE VIEW v AS SELECT id, name, qty, active FROM t WHERE active = 1',
+    'SELECT * FROM v ORDER BY id',
+    'ALTER VIEW v AS SELECT id, name FROM t',
+    'SELECT * FROM v ORDER BY id',
+  );
+  list.add(
+    'bad views',
+    VIEWS,
+    'CREATE VIEW v4 AS SELECT id, id FROM t',
+    'CREATE VIEW v5 (a) AS SELECT id, name FROM t',
+    'CREATE VIEW v6 AS SELECT * FROM nosuch',
+    'CREATE TABLE vj (a INT)',
+    'DROP TABLE vj',
+    'DROP VIEW t',
+    'SHOW CREATE VIEW t',
+    'DROP VIEW nosuch',
+    'DROP VIEW IF EXISTS nosuch',
+    'DROP VIEW IF EXISTS t',
+    'DROP VIEW v, vj',
+    'SHOW FULL TABLES',
+  );
+  list.add(
+    'triggers fire on insert, update and delete',
+    TRIGGERS,
+    'INSERT INTO t (id, qty) VALUES (1, 5), (2, 7)',
+    'UPDATE t SET qty = 10 WHERE id = 2',
+    'DELETE FROM t WHERE id = 1',
+    'SELECT * FROM t ORDER BY id',
+    'SELECT * FROM audit ORDER BY id',
+  );
+  list.add(
+    'triggers in information_schema',
+    TRIGGERS,
+    'SELECT trigger_name, event_manipulation, event_object_table, action_order, action_statement, action_orientation, action_timing FROM information_schema.triggers WHERE trigger_schema = DATABASE() ORDER BY trigger_name',
+  );
+  list.add(
+    'bad triggers',
+    TRIGGERS,
+    'CREATE TRIGGER t_bi BEFORE INSERT ON t FOR EACH ROW SET NEW.total = 1',
+    'DROP TRIGGER nosuch',
+    'DROP TRIGGER IF EXISTS nosuch',
+    'CREATE TRIGGER bad AFTER INSERT ON t FOR EACH ROW SET NEW.total = 1',
+    'CREATE TRIGGER bad2 BEFORE DELETE ON t FOR EACH ROW SET NEW.total = 1',
+    'CREATE TRIGGER bad3 BEFORE INSERT ON nosuch FOR EACH ROW SET NEW.total = 1',
+    'DROP TRIGGER t_bi',
+    'INSERT INTO t (id, qty) VALUES (1, 5)',
+    'SELECT * FROM t',
+  );
+  list.add(
+    'a SET NEW that breaks NOT NULL',
+    [
+      'CREATE TABLE k (id INT PRIMARY KEY, v INT NOT NULL)',
+      'CREATE TRIGGER k_bu BEFORE UPDATE ON k FOR EACH ROW SET NEW.v = NULL',
+      'INSERT INTO k VALUES (1, 10)',
+    ],
+    'UPDATE k SET id = 2',
+    'SELECT * FROM k',
+  );
+  list.add(
+    'CREATE TABLE AS SELECT columns',
+    SOURCE,
+    'CREATE TABLE c1 AS SELECT id, name, price FROM src',
+    'SELECT * FROM c1 ORDER BY id',
+    COLUMNS('c1'),
+  );
+  list.add(
+    'CREATE TABLE with its own columns and SELECT',
+    SOURCE,
+    'CREATE TABLE c3 (extra INT DEFAULT 7, name VARCHAR(50)) SELECT id, name FROM src',
+    'SELECT * FROM c3 ORDER BY id',
+    COLUMNS('c3'),
+    'CREATE TABLE c6 (PRIMARY KEY (id)) SELECT id, name FROM src',
+    COLUMNS('c6'),
+  );
+  list.add(
+    'CREATE TABLE SELECT expressions',
+    SOURCE,
+    "CREATE TABLE c2 SELECT id * 2 AS dbl, CONCAT(name, '!') AS bang, 1 AS one FROM src",
+    'SELECT * FROM c2 ORDER BY dbl',
+  );
+  list.add(
+    'CREATE TABLE SELECT on an existing name',
+    SOURCE,
+    'CREATE TABLE src AS SELECT 1',
+    'CREATE TABLE IF NOT EXISTS src AS SELECT 1',
+    'CREATE TABLE e AS SELECT * FROM src WHERE id > 100',
+    'SELECT COUNT(*) FROM e',
+  );
+  list.add(
+    'CREATE TABLE LIKE',
+    SOURCE,
+    'CREATE TABLE c4 LIKE src',
+    COLUMNS('c4'),
+    'SELECT COUNT(*) FROM c4',
+  );
+  return list;
+}
