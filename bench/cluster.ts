@@ -316,8 +316,29 @@ function commitTrace(nodes: readonly NodeProcess[]): NonNullable<Target['observe
     }
   };
   const ms = (us: string | undefined): string => (Number(us ?? 0) / 1000).toFixed(2);
+  // Where a run's conflicts came from, on every node: counters, so a difference of two reads.
+  const counterNames = [
+    'wsrep_local_cert_failures',
+    'wsrep_local_bf_aborts',
+    'wsrep_local_replays',
+    'trireme_writer_stashes',
+    'trireme_writer_restores',
+  ];
+  const countersOf = async (node: NodeProcess): Promise<number[]> => {
+    const conn = await node.connect();
+    try {
+      const [rows] = await conn.query('SHOW STATUS');
+      const list = rows as Array<{ Variable_name: string; Value: string }>;
+      const byName = new Map(list.map((r) => [r.Variable_name, r.Value]));
+      return counterNames.map((name) => Number(byName.get(name) ?? 0));
+    } finally {
+      await conn.end();
+    }
+  };
+  let countersBefore: number[][] = [];
   return {
     before: async () => {
+      countersBefore = await Promise.all(nodes.map(countersOf));
       for (const node of nodes) {
         const conn = await node.connect();
         await conn.query('FLUSH STATUS');
@@ -346,9 +367,15 @@ function commitTrace(nodes: readonly NodeProcess[]): NonNullable<Target['observe
           ? `n${i + 1} ?`
           : `n${i + 1} ${((100 * (now - was)) / elapsedS).toFixed(0)}%`;
       });
+      const countersAfter = await Promise.all(nodes.map(countersOf));
+      const counters = counterNames.map((name, k) => {
+        const perNode = countersAfter.map((c, i) => c[k]! - (countersBefore[i]?.[k] ?? 0));
+        return `${name.replace(/^(wsrep_local_|trireme_writer_)/, '')} ${perNode.join('/')}`;
+      });
       return [
         `commit stages on n${origin + 1}, p50/p95 ms (${t.get('trireme_commit_trace_samples')} sampled): ${stages.join(', ')}`,
         `log flush p50/p95 ms: ${flushes.join(', ')}; CPU per node: ${cpu.join(', ')}`,
+        `during the run, n1/n2/n3: ${counters.join(', ')}`,
       ];
     },
   };

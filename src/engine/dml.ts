@@ -447,8 +447,9 @@ export class DmlRunner {
     if (tx.readOnly) return done(readOnlyTransaction());
     const lease = await tx.acquire();
     if (isAttempt(lease)) return lease;
-    // Nothing registers while this session holds the writer: if no key is in flight now, none
-    // will be after the statement, and its keys need not be read.
+    // The statement runs in one turn: if no key is in flight now, none will be after it, and
+    // its keys need not be read. (Keys that a stashed transaction's COMMIT puts in flight later,
+    // between this transaction's statements, are checked at its COMMIT: prepareCommit.)
     const mark =
       this.session.engine.inFlight.transactions > 0 || tx.mode === 'snapshot'
         ? lease.captureMark()

@@ -501,11 +501,15 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
   async commitTx(): Promise<OkResult | ErrorResult> {
     const tx = this.tx;
     if (tx === null) return ok();
-    const retaken = await tx.prepareCommit();
-    if (retaken !== null) {
-      await this.rollbackTx();
-      return retaken;
-    }
+    // readyNow() and commit() run in one turn: no other commit can come between them (a
+    // stashed transaction commits without the writer, so holding it is not enough).
+    do {
+      const prepared = await tx.prepareCommit();
+      if (prepared !== null) {
+        await this.rollbackTx();
+        return prepared;
+      }
+    } while (!tx.readyNow());
     this.txNow = null;
     return tx.commit();
   }

@@ -424,20 +424,53 @@ export class LocalTransaction {
   // ---------------------------------------------------------------------------- the end
 
   /**
-   * Gets the transaction ready for commit: a stash whose rows nobody wrote since the snapshot
-   * and that no transaction in flight claims commits as it is, without the writer; otherwise
-   * the writer is taken back (retake).
+   * Gets the transaction ready to commit, waiting as a statement would: a stash nobody touched
+   * stays as it is; otherwise the writer is taken back (the stash restored, or the journal run
+   * again), and keys that another session's stash committed meanwhile (stashes commit without
+   * the writer, so they can claim a row this transaction wrote while it held it) are waited for,
+   * then the journal runs again on their state. The session then calls readyNow() and commit()
+   * in one turn, and comes back here if readyNow() is false.
    */
   async prepareCommit(): Promise<ErrorResult | null> {
+    if (!this.onWriter) return null;
+    const outcome = await withWaits(this.host, async () => {
+      if (this.commitsFromStash()) return done(ok());
+      const lease = await this.acquire();
+      if (isAttempt(lease)) return lease;
+      const holders = this.claimedInFlight(lease);
+      return holders.length > 0 ? this.metInFlight(holders, this.lockKeys.length) : done(ok());
+    });
+    return isError(outcome) ? outcome : null;
+  }
+
+  /** Whether commit() can run now, in this turn, without a conflict it could still avoid. */
+  readyNow(): boolean {
+    if (!this.onWriter) return true;
+    if (this.commitsFromStash()) return true;
+    const lease = this.leaseHeld;
+    return lease?.active === true && this.claimedInFlight(lease).length === 0;
+  }
+
+  private claimedInFlight(lease: WriterLease): InFlight[] {
+    const engine = this.host.engine;
+    if (engine.inFlight.transactions === 0) return [];
+    return engine.inFlight.holdersOf([...lease.keysSince(0), ...this.lockKeys]);
+  }
+
+  /**
+   * Whether COMMIT can replicate the stash as it is, without the writer: nobody wrote its rows
+   * since the snapshot and no transaction in flight claims them. Synchronous, so that nothing
+   * commits between this check and commit() (the session calls them in one turn); when false,
+   * the session takes the writer back first (retake: the stash is restored, or the journal runs
+   * again).
+   */
+  commitsFromStash(): boolean {
     const stash = this.stash;
-    if (stash !== null && this.seqnoReadNow !== null) {
-      const engine = this.host.engine;
-      const keys = [...stash.changes.keys, ...this.lockKeys];
-      const claimed =
-        engine.inFlight.transactions > 0 && engine.inFlight.holdersOf(keys).length > 0;
-      if (!claimed && !engine.recentWrites.changedSince(keys, this.seqnoReadNow)) return null;
-    }
-    return this.retake();
+    if (stash === null || this.seqnoReadNow === null) return false;
+    const engine = this.host.engine;
+    const keys = [...stash.changes.keys, ...this.lockKeys];
+    const claimed = engine.inFlight.transactions > 0 && engine.inFlight.holdersOf(keys).length > 0;
+    return !claimed && !engine.recentWrites.changedSince(keys, this.seqnoReadNow);
   }
 
   /**
@@ -462,8 +495,8 @@ export class LocalTransaction {
     const seqnoRead = index(this.seqnoReadNow);
     let built: ReturnType<WriterLease['commit']>;
     if (lease?.active !== true) {
-      // Stashed: the stash is the write-set, built without the writer (prepareCommit checked
-      // that nothing claims its rows).
+      // Stashed: the stash is the write-set, built without the writer (commitsFromStash checked
+      // that nothing claims its rows, in this same turn).
       const stashNow = stash ?? lease?.stash ?? null;
       assert(stashNow !== null, 'a commit without the writer or a stash');
       lease?.rollback();
