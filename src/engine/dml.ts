@@ -203,7 +203,7 @@ export class DmlRunner {
         tx.lockKeys.length = lockedBefore;
         return tx.rebase();
       }
-      tx.record(run, outcome, translation.sql.length + valuesBytes(binds));
+      tx.record(run, outcome, translation.sql.length + valuesBytes(binds), translation.tables);
       return done(
         this.finishSelect(s, translation, outcome, prepared, params, (sql, b) => {
           const r = lease.execute(sql, b);
@@ -217,7 +217,7 @@ export class DmlRunner {
       // Journaled, so that the first write can show the answer is the same on its state.
       const run = (on: WriterLease): Outcome =>
         this.selectOn(on, s, translation, binds, columns, prepared, params);
-      tx.record(run, outcome, translation.sql.length + valuesBytes(binds));
+      tx.record(run, outcome, translation.sql.length + valuesBytes(binds), translation.tables);
       return done(
         this.finishSelect(s, translation, outcome, prepared, params, (sql, b) =>
           this.readInTx(tx, sql, b),
@@ -472,7 +472,7 @@ export class DmlRunner {
       (!tx.holdsAtSnapshot(statement, translation, outcome) || tx.changedSinceRead(keys))
     )
       return tx.rebase();
-    tx.record(run, outcome, translation.sql.length + valuesBytes(bound.binds));
+    tx.record(run, outcome, translation.sql.length + valuesBytes(bound.binds), translation.tables);
     return done(outcome);
   }
 

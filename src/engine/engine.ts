@@ -100,6 +100,18 @@ export class Engine implements Backend {
   /** Transactions run again on a new lease after a wait for keys in flight (wsrep_local_replays). */
   replays = 0;
 
+  /** The catalog version of the last DDL on each table (SQLite name) since this engine began. */
+  private readonly ddlVersions = new Map<string, number>();
+  /** The catalog version of the last DDL whose tables are not known (it counts for all). */
+  private ddlAllVersion = 0;
+
+  /** Whether a DDL changed one of `tables` (SQLite names) after catalog version `version`. */
+  ddlSince(tables: Iterable<string>, version: number): boolean {
+    if (this.ddlAllVersion > version) return true;
+    for (const table of tables) if ((this.ddlVersions.get(table) ?? 0) > version) return true;
+    return false;
+  }
+
   /** SET GLOBAL trireme_writer_stash = OFF: transactions keep the writer between statements. */
   get stashOff(): boolean {
     return Number(this.globals.get('trireme_writer_stash') ?? 1) === 0;
@@ -135,6 +147,10 @@ export class Engine implements Backend {
     this.translator.onApplied((_seqno, tables) => {
       if (tables === null) this.allocator.forgetAll();
       else for (const table of tables) this.allocator.forget(table);
+      // Which tables a DDL changed, at the catalog version it made: a transaction's journal is
+      // stale only if one of its tables changed (ddlSince), not at any DDL on the node.
+      if (tables === null) this.ddlAllVersion = this.catalog.version;
+      else for (const table of tables) this.ddlVersions.set(table, this.catalog.version);
     });
     // A local write-set's keys stay in flight until it is applied, before the writer passes on.
     this.recentWrites = new RecentWrites(options.store.appliedSeqno());

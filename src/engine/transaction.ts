@@ -133,6 +133,8 @@ export class LocalTransaction {
   private journalBytes = 0;
   /** The catalog version the journal's statements were translated against (its first's). */
   private catalogVersion: number;
+  /** The tables (SQLite names) the journal's statements read or write. */
+  private readonly tables = new Set<string>();
   /** Its commit's moments, when the commit trace samples it. */
   private readonly trace: TraceToken | null;
 
@@ -286,7 +288,7 @@ export class LocalTransaction {
   private restore(lease: WriterLease, stash: Stash): WriterLease | Attempt | null {
     const engine = this.host.engine;
     assert(this.seqnoReadNow !== null, 'a stash without a snapshot');
-    if (this.catalogVersion !== engine.catalog.version) return null;
+    if (engine.ddlSince(this.tables, this.catalogVersion)) return null;
     const keys = [...stash.changes.keys, ...this.lockKeys];
     if (engine.inFlight.transactions > 0) {
       const holders = engine.inFlight.holdersOf(keys);
@@ -329,7 +331,9 @@ export class LocalTransaction {
     const journal = this.journal;
     const engine = this.host.engine;
     assert(journal !== null && journal.length > 0, 'replay without a journal');
-    if (this.catalogVersion !== engine.catalog.version) return this.abort();
+    // A DDL on one of its tables: the journal's translations no longer hold. A DDL elsewhere
+    // changes nothing it would run.
+    if (engine.ddlSince(this.tables, this.catalogVersion)) return this.abort();
     // What the client saw last stays: the statements run again only for their effects.
     const seen = this.host.counters();
     this.lockKeys.length = 0;
@@ -368,7 +372,14 @@ export class LocalTransaction {
   }
 
   /** Adds a statement to the journal (or gives the journal up when it grows too long). */
-  record(run: (lease: WriterLease) => Outcome, outcome: Outcome, inputBytes: number): void {
+  record(
+    run: (lease: WriterLease) => Outcome,
+    outcome: Outcome,
+    inputBytes: number,
+    tables: readonly { readonly sqliteName: string }[] = [],
+  ): void {
+    // Kept even without a journal: a restore checks them too.
+    for (const table of tables) this.tables.add(table.sqliteName);
     if (this.journal === null || this.phaseNow === 'ended') return;
     // The journal holds statements translated against the catalog as of its first one: a DDL
     // between BEGIN and that statement changes nothing a replay would run.

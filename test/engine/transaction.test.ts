@@ -373,3 +373,20 @@ test('a stash that no longer fits the state (its parent row deleted) runs again:
   await c1.close();
   await c2.close();
 });
+
+test('a DDL on another table while a transaction is stashed changes nothing for it', async () => {
+  const c1 = await session();
+  const c2 = await session();
+  assert.equal((await run(c1, 'UPDATE d.acc SET bal = 100 WHERE id = 1')).kind, 'ok');
+  await run(c1, 'BEGIN');
+  assert.equal((await run(c1, 'UPDATE d.acc SET bal = bal + 1 WHERE id = 1')).kind, 'ok');
+  assert.equal((await run(c2, 'CREATE TABLE d.elsewhere (id INT PRIMARY KEY)')).kind, 'ok');
+  // Not a point write: the transaction runs again on the newer state, which the DDL on another
+  // table does not stop (it used to: any DDL on the node ended a replay with 1213).
+  assert.equal(await value(c1, 'SELECT bal FROM d.acc WHERE id = 1'), 101);
+  assert.equal((await run(c1, 'COMMIT')).kind, 'ok');
+  assert.equal(await value(c2, 'SELECT bal FROM d.acc WHERE id = 1'), 101);
+  assert.equal((await run(c2, 'DROP TABLE d.elsewhere')).kind, 'ok');
+  await c1.close();
+  await c2.close();
+});
