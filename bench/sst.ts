@@ -117,6 +117,8 @@ class WriterLoad {
 /** The moments (ms) at which log lines matching each pattern first appeared, polled every 20 ms. */
 class LineClock {
   readonly seen = new Map<string, { atMs: number; line: string }>();
+  /** Every line of the sources with the moment it was seen, for `BENCH_SST_TRACE=1`. */
+  readonly lines: Array<{ atMs: number; line: string }> = [];
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -126,10 +128,12 @@ class LineClock {
     const from = new Map(sources.map((n) => [n, n.output.length]));
     this.timer = setInterval(() => {
       for (const node of this.sources)
-        for (const line of node.output.slice(from.get(node)))
+        for (const line of node.output.slice(from.get(node))) {
+          this.lines.push({ atMs: Date.now(), line });
           for (const [name, pattern] of Object.entries(this.patterns))
             if (!this.seen.has(name) && pattern.test(line))
               this.seen.set(name, { atMs: Date.now(), line });
+        }
       for (const node of this.sources) from.set(node, node.output.length);
     }, 20);
   }
@@ -191,7 +195,7 @@ async function main(): Promise<void> {
 
   const clock = new LineClock([n2, n3], {
     requested: /State transfer required/,
-    copied: /WSREP_SST: (copied the database|dumped the database as SQL)/,
+    copied: /WSREP_SST: (copied the database|dumped the database as SQL|froze the database file)/,
     connected: /WSREP_SST: donor connected/,
     received: /WSREP_SST: received [\d.]+ MiB \(/,
     sent: /WSREP_SST: sent [\d.]+ MiB \(/,
@@ -226,6 +230,9 @@ async function main(): Promise<void> {
   console.log(
     `timeline from the joiner's request: donor copied ${at('copied')}, connected ${at('connected')}, received ${at('received')}, loaded ${at('loaded')}, verified ${at('complete')}, installed ${at('installed')}; the joiner's start to its request ${((requested.atMs - startedAt) / 1000).toFixed(1)} s, to ready ${((readyAt - startedAt) / 1000).toFixed(1)} s`,
   );
+  if (process.env['BENCH_SST_TRACE'] === '1')
+    for (const { atMs, line } of clock.lines)
+      console.log(`  ${((atMs - startedAt) / 1000).toFixed(2).padStart(6)} s  ${line}`);
   console.log(`donor:  ${text('copied')}; ${text('sent')}`);
   console.log(
     `joiner: ${received.line.replace(/^.*WSREP_SST: /, '')}${clock.seen.has('loaded') ? `; ${text('loaded')}` : ''}`,

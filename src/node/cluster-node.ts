@@ -30,6 +30,7 @@ import type {
 import { NodeStateMachine, localStateOf, type NodeState } from '../core/node-state.js';
 import { Xoshiro128 } from '../core/prng.js';
 import { index as asIndex, nodeId, type Index, type NodeId, type Term } from '../core/types.js';
+import { ok, type Result } from '../codec/result.js';
 import type { ServerConfig } from '../config/index.js';
 import { parseProviderOptions } from '../config/provider-options.js';
 import { GCache, describeGCacheError } from '../gcache/index.js';
@@ -49,7 +50,13 @@ import {
   parseHostPort,
   type SstRequest,
 } from '../transfer/stream.js';
-import { Store, storePath, type StorageLimits, type UserFunction } from '../storage/index.js';
+import {
+  Store,
+  storePath,
+  type FrozenFile,
+  type StorageLimits,
+  type UserFunction,
+} from '../storage/index.js';
 import { rebuildCertification } from './certification-rebuild.js';
 import { reconcileLocalHistory, type LocalHistory } from './local-history.js';
 import { IstReceiving, istReceiverLines, istSenderLines } from './ist-announce.js';
@@ -817,22 +824,39 @@ export class ClusterNode {
       this.config.server.datadir,
       `sst-donor-${request.nonce}.${logical ? 'sql' : 'db'}`,
     );
+    let frozen: FrozenFile | null = null;
     try {
       this.log('Note', `WSREP: Member ${joiner} requested state transfer; this node is the donor`);
       const method = describeSstMethod(request.method ?? 'mariabackup', logical);
       this.log('Note', `WSREP_SST: donor ${this.id}, joiner ${joiner}: ${method}`);
       const startedMs = Date.now();
-      // An encrypted donor seals a physical copy with a key of this transfer only (sent inside
+      // A plaintext donor streams its live file, frozen at a seqno (Store.freezeFile). An
+      // encrypted one copies it and seals the copy with a key of this transfer only (sent inside
       // the mutual-TLS stream): the joiner rekeys it to its own key, so nodes may hold different
-      // keys.
+      // keys, and this node's key never leaves it.
       const transferKey = !logical && this.store.pageCipher() !== null ? randomBytes(32) : null;
-      const copied = logical
-        ? await this.store.dumpTo(path)
-        : await this.store.snapshotTo(path, transferKey === null ? null : { key: transferKey });
+      if (!logical && transferKey === null) {
+        const freezing = await this.store.freezeFile();
+        if (freezing.ok) frozen = freezing.value;
+        else
+          this.log(
+            'Note',
+            `WSREP_SST: cannot freeze the database file (${freezing.error}); copying it instead`,
+          );
+      }
+      const copied: Result<Index, string> =
+        frozen !== null
+          ? ok(frozen.seqno)
+          : logical
+            ? await this.store.dumpTo(path)
+            : await this.store.snapshotTo(path, transferKey === null ? null : { key: transferKey });
       if (!copied.ok) return refuse(`cannot copy the database: ${copied.error}`);
+      const seconds = ((Date.now() - startedMs) / 1000).toFixed(1);
       this.log(
         'Note',
-        `WSREP_SST: ${logical ? 'dumped the database as SQL statements' : 'copied the database'} at seqno ${copied.value} in ${((Date.now() - startedMs) / 1000).toFixed(1)} s, without blocking`,
+        frozen !== null
+          ? `WSREP_SST: froze the database file at seqno ${frozen.seqno} in ${seconds} s (writes waited ${frozen.pausedMs} ms for a checkpoint); streaming it while commits go on into the WAL`
+          : `WSREP_SST: ${logical ? 'dumped the database as SQL statements' : 'copied the database'} at seqno ${copied.value} in ${seconds} s, without blocking`,
       );
       const window = this.certificationWindow(copied.value);
       if (window === null) return refuse(`the log no longer holds seqno ${copied.value}`);
@@ -851,7 +875,10 @@ export class ClusterNode {
           format: logical ? 'logical' : 'physical',
           ...(transferKey === null ? {} : { dbKey: transferKey.toString('hex') }),
         },
-        dbPath: path,
+        dbPath: frozen?.path ?? path,
+        ...(frozen === null
+          ? {}
+          : { liveFile: { bytes: frozen.bytes, thaw: () => frozen?.release() } }),
         entries: window.entries,
         log: {
           note: (message) => this.log('Note', message),
@@ -869,6 +896,7 @@ export class ClusterNode {
           : `WSREP: SST to ${joiner} failed: ${sent.error}`,
       );
     } finally {
+      frozen?.release();
       this.donating--;
       await rm(path, { force: true });
       this.updateState();
@@ -1108,12 +1136,13 @@ function sstIncomingPath(config: ServerConfig): string {
 
 /**
  * A transfer cut by a kill leaves its files: a donor's copy or dump (`sst-donor-NONCE.db|sql`,
- * as large as the database) and a joiner's partial state (`sst-incoming.db`, `.sql`). Once an
+ * as large as the database) and a joiner's partial state (`sst-incoming.db`, `.sql`, and the
+ * files SQLite keeps beside a database it had open). Once an
  * interrupted install is finished (resumeInstall), nothing uses them: removed at start, and said.
  */
 async function removeCutTransfers(datadir: string, log: Logger): Promise<void> {
   const names = readdirSync(datadir).filter((name) =>
-    /^(sst-donor-[0-9a-f-]+\.(db|sql)|sst-incoming\.db(\.sql)?)$/.test(name),
+    /^(sst-donor-[0-9a-f-]+\.(db|sql)|sst-incoming\.db(\.sql)?)(-wal|-shm|-journal)?$/.test(name),
   );
   for (const name of names) {
     const path = join(datadir, name);

@@ -1,8 +1,9 @@
 // wsrep_sst_method named in the logs of both sides, with what trireme runs for it. Galera runs a
 // script per method (wsrep_sst_mariabackup, wsrep_sst_rsync, wsrep_sst_mysqldump); trireme has
 // two built-in transfers, both over mutual TLS and neither blocking the donor:
-// - physical (mariabackup, rsync): a consistent snapshot of the database file, taken on a
-//   worker thread while the donor goes on serving and applying;
+// - physical (mariabackup, rsync): the database file at one seqno — the live file frozen while
+//   commits go on into the WAL (writes wait only for one checkpoint), or for an encrypted donor
+//   a copy made on a worker thread — read on a worker thread while the donor goes on serving;
 // - logical (mysqldump): the database as SQL statements, schema and rows, written from one read
 //   snapshot on a worker thread and loaded by the joiner into a database of its own storage
 //   format, so it works between builds whose storage formats differ.

@@ -27,6 +27,7 @@ export {
   type ApplyOutcome,
   type CatalogEntry,
   type CatalogUpdate,
+  type FrozenFile,
   type StoreCounters,
   type StoreOptions,
   type UserAggregate,

@@ -2,7 +2,7 @@
 // applier, a pool of snapshot readers. The only module tree that imports better-sqlite3.
 // Design and measurements: docs/design/storage.md.
 import { once } from 'node:events';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
@@ -52,6 +52,9 @@ function testStoreFormat(): bigint | null {
 export const STORE_FORMAT_VERSION = testStoreFormat() ?? 1n;
 /** Waits on SQLite's own file locks; with the writer lease these are never expected. */
 const SQLITE_BUSY_TIMEOUT_MS = 1000;
+/** freezeFile: how often, and how far apart, a checkpoint is tried before giving up. */
+const FREEZE_ATTEMPTS_MAX = 100;
+const FREEZE_RETRY_MS = 20;
 
 export function storePath(datadir: string): string {
   return join(datadir, STORE_FILE_NAME);
@@ -121,6 +124,19 @@ export interface CatalogUpdate {
 export interface CatalogEntry {
   readonly name: string;
   readonly definition: string;
+}
+
+/** The live database file frozen at a seqno for a physical SST (Store.freezeFile). */
+export interface FrozenFile {
+  readonly path: string;
+  /** The file's size, which stays fixed while it is frozen. */
+  readonly bytes: number;
+  readonly seqno: Index;
+  /** How long writes waited for the checkpoint, in the attempt that froze the file. */
+  readonly pausedMs: number;
+  readonly attempts: number;
+  /** Ends the read transaction: checkpoints write into the file again. Idempotent. */
+  release(): void;
 }
 
 export interface StoreCounters {
@@ -460,6 +476,67 @@ export class Store {
       return err(String(error));
     } finally {
       await worker.terminate();
+    }
+  }
+
+  /**
+   * The live database file, frozen for a physical SST: its bytes are exactly the state at the
+   * returned seqno until `release()`, while commits go on into the WAL.
+   *
+   * With the writer held (so nothing commits in between), a PASSIVE checkpoint writes the whole
+   * WAL back into the file; a read transaction opened then reads the file alone, and SQLite lets
+   * no checkpoint write into the file under a reader that may read it (WAL read lock 0, or a read
+   * mark every frame of which is already written back). Writes wait only for that checkpoint; if a
+   * reader of an older snapshot keeps it from finishing, it is tried again a little later. A
+   * plaintext store only: an encrypted file's pages are under this node's key, which never leaves
+   * it (the caller copies and rekeys instead). Design: docs/design/transfer.md.
+   */
+  async freezeFile(): Promise<Result<FrozenFile, string>> {
+    if (this.closed) return err('the store is closed');
+    if (this.pageCipher() !== null) return err('the store is encrypted');
+    const reader = openDatabase(this.options.path, { readonly: true, fileMustExist: true }, null);
+    reader.defaultSafeIntegers(true);
+    let frozen = false;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const grant = await this.queue.acquireApplier('sst-freeze');
+        if (!grant.ok || this.closed) return err('the store is closed');
+        const pausedFromMs = Date.now();
+        try {
+          const [result] = this.applierDb.pragma('wal_checkpoint(PASSIVE)') as Array<{
+            log: bigint;
+            checkpointed: bigint;
+          }>;
+          if (result !== undefined && result.log === result.checkpointed) {
+            reader.exec('BEGIN');
+            const seqno = readMeta(reader, 'applied_seqno');
+            frozen = true;
+            assert(Number(seqno) === this.seqnoApplied, 'the frozen file is at the applied seqno');
+            const path = this.options.path;
+            return ok({
+              path,
+              bytes: statSync(path).size,
+              seqno: this.seqnoApplied,
+              pausedMs: Date.now() - pausedFromMs,
+              attempts: attempt,
+              release: () => {
+                if (!reader.open) return;
+                reader.exec('COMMIT');
+                reader.close();
+              },
+            });
+          }
+        } finally {
+          this.queue.release(grant.value);
+        }
+        if (attempt === FREEZE_ATTEMPTS_MAX)
+          return err(
+            `a checkpoint could not write the whole WAL back in ${FREEZE_ATTEMPTS_MAX} tries (a long read holds an older snapshot)`,
+          );
+        await new Promise((resolve) => setTimeout(resolve, FREEZE_RETRY_MS));
+      }
+    } finally {
+      if (!frozen) reader.close();
     }
   }
 

@@ -3,13 +3,11 @@
 // what follows (the certification window). Both ends verify each other's certificate exactly as
 // the replication channel does (net/tls.ts), so an SST never runs in plaintext unless
 // socket.ssl=no says so. Design: docs/design/transfer.md.
-import { createHash, type Hash } from 'node:crypto';
 import { once } from 'node:events';
-import { readSync } from 'node:fs';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import type net from 'node:net';
 import { decodeEntry, encodeEntry } from '../codec/consensus.js';
-import { describeFrameError, encodeFrame, FrameDecoder } from '../codec/frame.js';
+import { describeFrameError, encodeFrameHeader, FrameDecoder } from '../codec/frame.js';
 import { err, ok, type Result } from '../codec/result.js';
 import { assert } from '../core/assert.js';
 import type { Entry } from '../core/consensus/types.js';
@@ -30,6 +28,13 @@ import {
   sstFrameTypes,
   type SstHeader,
 } from './stream.js';
+import { FileReader } from './file-reader.js';
+import { FileWriter } from './file-writer.js';
+
+/** Database pieces the donor's reader keeps ready ahead of the socket. */
+const sstReadAhead = 8;
+/** The donor waits for the socket to drain once more than this waits to be sent. */
+const sstBufferedBytesMax = 4 * 1024 * 1024;
 
 /** A frame of the SST stream is at most one log entry (64 MiB write-set) plus its envelope. */
 const sstFramePayloadBytesMax = 65 * 1024 * 1024;
@@ -174,14 +179,16 @@ interface ReadProgress {
   sha256: string | null;
 }
 
+/** The joiner stops reading the socket while more than this waits to be written to disk. */
+const sstUnwrittenBytesMax = 16 * 1024 * 1024;
+
 async function readState(
   socket: net.Socket,
   options: ReceiveOptions,
 ): Promise<Result<StagedState, string>> {
   socket.setTimeout(options.timeoutMs, () => socket.destroy(new Error('the donor went silent')));
   await rm(options.dbPath, { force: true });
-  const file = await open(options.dbPath, 'wx', 0o600);
-  const hash = createHash('sha256');
+  const writer = new FileWriter({ path: options.dbPath });
   const decoder = new FrameDecoder({ payloadBytesMax: sstFramePayloadBytesMax });
   const progress: ReadProgress = {
     header: null,
@@ -190,29 +197,54 @@ async function readState(
     entries: [],
     sha256: null,
   };
+  let written: Result<{ sha256: string; bytes: number }, string>;
   try {
-    for await (const chunk of socket as AsyncIterable<Buffer>) {
-      for (const event of decoder.push(chunk)) {
-        if (event.kind === 'error') return err(describeFrameError(event.error));
-        const problem = await onFrame(event.type, event.payload, progress, options, file, hash);
-        if (problem !== null) return err(problem);
-      }
-      if (progress.sha256 !== null) break;
-    }
-    await file.sync();
-  } finally {
-    await file.close();
+    // 'data' handlers, not an async iterator: a TLS socket yields 16 KiB records, and a promise
+    // per record cost more than decoding them.
+    const problem = await new Promise<string | null>((resolve) => {
+      let settled = false;
+      const stop = (reason: string | null): void => {
+        if (settled) return;
+        settled = true;
+        socket.pause();
+        resolve(reason);
+      };
+      socket.on('data', (chunk: Buffer) => {
+        if (settled) return;
+        for (const event of decoder.push(chunk)) {
+          if (event.kind === 'error') return stop(describeFrameError(event.error));
+          const problem = onFrame(event.type, event.payload, progress, options, writer);
+          if (problem !== null) return stop(problem);
+          if (progress.sha256 !== null) return stop(null);
+        }
+        if (writer.failed !== null) return stop(`cannot write the database: ${writer.failed}`);
+        if (writer.pendingBytes > sstUnwrittenBytesMax) {
+          socket.pause();
+          writer.whenBelow(sstUnwrittenBytesMax / 2, () => {
+            if (!settled) socket.resume();
+          });
+        }
+      });
+      socket.on('error', (error) => stop(`SST stream failed: ${error.message}`));
+      socket.on('close', () => stop('the donor closed the stream before its end'));
+    });
     socket.destroy();
+    if (problem !== null) return err(problem);
+    written = await writer.finish();
+  } finally {
+    socket.destroy();
+    await writer.close();
   }
+  if (!written.ok) return err(`cannot write the database: ${written.error}`);
   const header = progress.header;
   if (header === null || progress.sha256 === null)
     return err('the donor closed the stream before its end');
-  if (progress.dbReceived !== header.dbBytes)
+  if (progress.dbReceived !== header.dbBytes || written.value.bytes !== header.dbBytes)
     return err(`got ${progress.dbReceived} database bytes, the donor announced ${header.dbBytes}`);
   if (progress.entries.length !== header.entryCount)
     return err(`got ${progress.entries.length} log entries, announced ${header.entryCount}`);
-  const digest = hash.digest('hex');
-  if (digest !== progress.sha256) return err('the database SHA-256 does not match the donor');
+  if (written.value.sha256 !== progress.sha256)
+    return err('the database SHA-256 does not match the donor');
   options.log.note(`WSREP_SST: ${progress.meter.summary()}`);
   if (header.format === 'logical') {
     const loaded = await loadReceivedDump(header, options);
@@ -261,14 +293,13 @@ async function loadReceivedDump(
   }
 }
 
-async function onFrame(
+function onFrame(
   type: number,
   payload: Uint8Array,
   progress: ReadProgress,
   options: ReceiveOptions,
-  file: FileHandle,
-  hash: Hash,
-): Promise<string | null> {
+  writer: FileWriter,
+): string | null {
   if (type !== sstFrameTypes.header && progress.header === null)
     return `frame type ${type} before the header`;
   switch (type) {
@@ -287,11 +318,11 @@ async function onFrame(
     }
     case sstFrameTypes.db: {
       const header = progress.header!;
-      if (progress.dbReceived + payload.length > header.dbBytes) return 'more data than announced';
-      hash.update(payload);
-      await file.write(payload, 0, payload.length, progress.dbReceived);
-      progress.dbReceived += payload.length;
-      progress.meter.addDb(payload.length, header.dbBytes);
+      const bytes = payload.length;
+      if (progress.dbReceived + bytes > header.dbBytes) return 'more data than announced';
+      writer.write(payload); // moves the payload to the writer's thread: it is empty after
+      progress.dbReceived += bytes;
+      progress.meter.addDb(bytes, header.dbBytes);
       return null;
     }
     case sstFrameTypes.entry: {
@@ -324,6 +355,12 @@ export interface SendOptions {
   /** dbBytes is filled in from the file. */
   readonly header: Omit<SstHeader, 'dbBytes'>;
   readonly dbPath: string;
+  /**
+   * dbPath is the donor's live database, frozen (Store.freezeFile): send its first `bytes`,
+   * marked for a rollback journal, and call `thaw` once they were all handed to the socket.
+   * Absent: dbPath is a copy or a dump, sent whole.
+   */
+  readonly liveFile?: { readonly bytes: number; readonly thaw: () => void };
   readonly entries: readonly Entry[];
   readonly log: SstLog;
   readonly tlsLog: TlsLog;
@@ -345,36 +382,40 @@ export async function sendState(options: SendOptions): Promise<Result<null, stri
   }
   const failure: { error: Error | null } = { error: null };
   socket.on('error', (error) => (failure.error = error));
-  const file = await open(options.dbPath, 'r');
+  let reader: FileReader | null = null;
   try {
-    const dbBytes = (await file.stat()).size;
+    const dbBytes = options.liveFile?.bytes ?? (await stat(options.dbPath)).size;
     await write(socket, sstFrameTypes.header, encodeHeader({ ...options.header, dbBytes }));
-    const hash = createHash('sha256');
-    const buffer = Buffer.alloc(sstChunkBytes);
-    let sent = 0;
+    reader = new FileReader({
+      path: options.dbPath,
+      bytes: dbBytes,
+      pieceBytes: sstChunkBytes,
+      readAhead: sstReadAhead,
+      rollbackJournal: options.liveFile !== undefined,
+    });
     const meter = new TransferMeter('sent', options.log);
     if (options.header.format === 'logical') meter.dataLabel = 'SQL';
     const delayMs = testDelayMs();
-    while (sent < dbBytes) {
-      // Read on the main thread: the copy was just written (page cache, well under a millisecond
-      // per piece), and libuv's four pool threads are where the donor's gcache fsyncs wait, so an
-      // asynchronous read queued behind them (measured: 7 MiB/s under a writer load).
-      const bytesRead = readSync(file.fd, buffer, 0, buffer.length, sent);
-      if (bytesRead === 0) return err('the database copy shrank while it was sent');
-      const chunk = buffer.subarray(0, bytesRead);
+    let sha256: string | null = null;
+    while (sha256 === null) {
+      const piece = await reader.next();
+      if (!piece.ok) return err(`cannot read the database to send: ${piece.error}`);
+      if (piece.value.kind === 'end') {
+        sha256 = piece.value.sha256;
+        break;
+      }
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-      hash.update(chunk);
-      await write(socket, sstFrameTypes.db, chunk);
-      sent += bytesRead;
-      meter.addDb(bytesRead, dbBytes);
+      await write(socket, sstFrameTypes.db, piece.value.data);
+      meter.addDb(piece.value.data.length, dbBytes);
       if (failure.error !== null) return err(`SST stream failed: ${failure.error.message}`);
     }
+    options.liveFile?.thaw();
     for (const entry of options.entries) {
       const bytes = encodeEntry(entry);
       await write(socket, sstFrameTypes.entry, bytes);
       meter.addEntry(bytes.length);
     }
-    await write(socket, sstFrameTypes.end, encodeEnd(hash.digest('hex')));
+    await write(socket, sstFrameTypes.end, encodeEnd(sha256));
     socket.end();
     await once(socket, 'close');
     if (failure.error !== null) return err(`SST stream failed: ${failure.error.message}`);
@@ -383,14 +424,23 @@ export async function sendState(options: SendOptions): Promise<Result<null, stri
   } catch (error) {
     return err(`SST stream failed: ${String(error)}`);
   } finally {
-    await file.close();
+    await reader?.close();
     socket.destroy();
   }
 }
 
+/**
+ * Writes a frame, its header and payload without copying them together, and waits for the
+ * socket to drain only once more than sstBufferedBytesMax wait in it: the next pieces are read
+ * and encrypted while the kernel sends the last ones.
+ */
 async function write(socket: net.Socket, type: number, payload: Uint8Array): Promise<void> {
   if (socket.destroyed) throw new Error('the joiner closed the connection');
-  if (!socket.write(encodeFrame(type, payload))) await drainedOrClosed(socket);
+  socket.cork();
+  socket.write(encodeFrameHeader(type, payload));
+  socket.write(payload);
+  socket.uncork();
+  if (socket.writableLength > sstBufferedBytesMax) await drainedOrClosed(socket);
 }
 
 /**

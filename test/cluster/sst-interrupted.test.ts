@@ -1,13 +1,16 @@
 // Goal: a state transfer cut in the middle leaves nothing broken: when the donor is killed the
 // joiner asks another donor and ends with the cluster's rows; when the joiner is killed the
-// donor goes back to Synced and removes its copy, and the joiner, started again, takes a whole
-// new SST (no half-installed state); a killed donor removes the copy it left when it starts again. Method: four real processes (so the donors keep a majority
-// when one of them dies and the joiner, silent while alone, was removed); the joiner is made to need an
-// SST by writing alone (wsrep_on=OFF), and the donors pause before each piece they send (the
-// test-only knob TRIREME_TEST_SST_DELAY_MS), so the kill lands while bytes are due.
+// donor goes back to Synced and leaves no file behind, and the joiner, started again, takes a
+// whole new SST (no half-installed state); a donor removes at start a copy a cut transfer left
+// (an encrypted or logical donor copies its database first). Method: four real processes (so
+// the donors keep a majority when one of them dies and the joiner, silent while alone, was
+// removed); the joiner is made to need an SST by writing alone (wsrep_on=OFF), and the donors
+// pause before each piece they send (the test-only knob TRIREME_TEST_SST_DELAY_MS), so the kill
+// lands while bytes are due.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sstTestDelayEnv } from '../../src/transfer/sst.js';
 import { localCluster, type LocalCluster } from './harness.js';
@@ -68,6 +71,7 @@ describe('state transfer cut in the middle', { timeout: 240_000 }, () => {
     await Promise.all([n2.waitReady(), n3.waitReady(), n4.waitReady()]);
     await query(n1, 'CREATE DATABASE cut');
     await query(n1, 'CREATE TABLE cut.t (id INT PRIMARY KEY)');
+    await query(n1, 'CREATE TABLE cut.w (id INT PRIMARY KEY)');
     await query(n1, 'INSERT INTO cut.t VALUES (1)');
     await until('n3 has row 1', async () => (await ids(n3)) === '1');
   });
@@ -84,8 +88,8 @@ describe('state transfer cut in the middle', { timeout: 240_000 }, () => {
     await divergeAndRestart(n3, 100);
     const donor = await donorOf(donors);
     const others = donors.filter((d) => d !== donor);
-    await until(`${donor.name} made its copy`, () =>
-      Promise.resolve(leftovers(donor.name).length > 0),
+    await until('n3 receives the state', () =>
+      Promise.resolve(n3.output.some((l) => /WSREP_SST: receiving state/.test(l))),
     );
     donor.kill9();
     await donor.waitExit();
@@ -104,8 +108,10 @@ describe('state transfer cut in the middle', { timeout: 240_000 }, () => {
     );
     assert.equal(await ids(n3), '1');
     assert.deepEqual(leftovers('n3'), []);
-    // The killed donor's copy (as large as its database) is removed when it starts again.
-    assert.notDeepEqual(leftovers(donor.name), [], 'the kill left the copy behind');
+    // A plaintext donor streams its live database file: the kill leaves no copy. An encrypted
+    // or logical donor's copy, left by such a kill, is removed when it starts again.
+    assert.deepEqual(leftovers(donor.name), []);
+    writeFileSync(join(cluster.dir, donor.name, `sst-donor-${randomUUID()}.db`), 'x'.repeat(4096));
     donor.start([], slow);
     await donor.waitReady(60_000);
     assert.match(
@@ -120,6 +126,17 @@ describe('state transfer cut in the middle', { timeout: 240_000 }, () => {
     for (const node of [n1, n2, n4]) node.output.length = 0;
     await divergeAndRestart(n3, 200);
     const donor = await donorOf([n1, n2, n4]);
+    // The donor streams its live file, frozen, while its own clients commit (README: none of the
+    // methods blocks the donor).
+    await until('n3 receives the state', () =>
+      Promise.resolve(n3.output.some((l) => /WSREP_SST: receiving state/.test(l))),
+    );
+    assert.match(
+      donor.output.join('\n'),
+      /WSREP_SST: froze the database file at seqno \d+ in [\d.]+ s \(writes waited \d+ ms for a checkpoint\)/,
+    );
+    await query(donor, 'INSERT INTO cut.w VALUES (1)');
+    assert.deepEqual(await query(donor, 'SELECT COUNT(*) FROM cut.w'), [[1]]);
     n3.kill9();
     await n3.waitExit();
     await until(`${donor.name} logs the failed SST`, () =>

@@ -1788,3 +1788,92 @@ test('hard state: a new commit index alone, or the end of a forced configuration
   forced.advance();
   assert.deepEqual(cleared.hardState, { term: 2, vote: null, commit: 2, forcedConfig: null });
 });
+
+test('config: a configuration entry goes to followers only once the leader has persisted it', () => {
+  const raft = settledLeader();
+  raft.step({ type: 'removeNode', node: n(3) });
+  const ready = raft.ready();
+  raft.advance();
+  assert.deepEqual(
+    ready.entries.map((e) => e.kind),
+    ['config'],
+  );
+  const sentBefore = ready.messages.flatMap((m) => (m.type === 'append' ? m.entries : []));
+  assert.deepEqual(sentBefore, [], 'not sent while only in memory here');
+  raft.step({ type: 'persisted', index: index(3), term: raft.term });
+  const after = drain(raft).messages.flatMap((m) =>
+    m.type === 'append' ? m.entries.map((e) => `${m.to}:${e.index}`) : [],
+  );
+  // n3, which never answered, is still being probed; n2 replicates.
+  assert.deepEqual(after, ['n2:3'], 'sent as soon as it is durable');
+});
+
+test("leader: a follower's report of its commit counts only where the logs agree", () => {
+  const raft = leader(3);
+  assert.equal(raft.matchOf(n(2)), 0);
+  const report = (hintTerm: number): void => {
+    deliver(raft, {
+      type: 'appendResponse',
+      from: n(2),
+      term: raft.term,
+      reject: false,
+      index: index(1),
+      hintIndex: index(1),
+      hintTerm: term(hintTerm),
+    });
+  };
+  report(7);
+  assert.equal(raft.matchOf(n(2)), 0, 'another term at index 1: a different history, ignored');
+  report(1);
+  assert.equal(raft.matchOf(n(2)), 1);
+});
+
+test('follower: tells each new leader where its log is committed, with the term there, once', () => {
+  const raft = makeRaft({ id: 2, term: 3, log: [1, 2, 3], commit: 2 });
+  drain(raft);
+  const heartbeat = (from: number, t: number): Message[] =>
+    deliver(raft, {
+      type: 'heartbeat',
+      from: n(from),
+      term: term(t),
+      commit: index(2),
+      readSeq: 0,
+      flowControl: false,
+    }).filter((m) => m.type === 'appendResponse');
+  assert.deepEqual(heartbeat(1, 3), [
+    {
+      type: 'appendResponse',
+      from: n(2),
+      to: n(1),
+      term: term(3),
+      reject: false,
+      index: index(2),
+      hintIndex: index(2),
+      hintTerm: term(2),
+    },
+  ]);
+  assert.deepEqual(heartbeat(1, 3), [], 'once per leader');
+  assert.equal(heartbeat(3, 4).length, 1, 'a new leader hears it too');
+});
+
+test('membership: a node outside the configuration asks a peer it has just met at once', () => {
+  // Its options name n1–n3 as peers (the gcomm address list); n5's link comes up.
+  const raft = makeRaft({ id: 4, voters: 3 });
+  assert.equal(raft.isMember(), false);
+  drain(raft);
+  raft.step({ type: 'peers', peers: [n(1), n(2), n(3), n(5)] });
+  const asked = drain(raft).messages.filter((m) => m.type === 'join');
+  assert.deepEqual(
+    asked.map((m) => m.to),
+    [n(5)],
+    'only the new peer, before any tick',
+  );
+  const member = makeRaft({ id: 2, voters: 3 });
+  drain(member);
+  member.step({ type: 'peers', peers: [n(1), n(3), n(5)] });
+  assert.deepEqual(
+    drain(member).messages.filter((m) => m.type === 'join'),
+    [],
+    'a member does not ask',
+  );
+});

@@ -5,7 +5,17 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { index } from '../../src/core/types.js';
 import { encodeKeyValues, type WriteSet } from '../../src/codec/index.js';
-import { applyNext, ddl, rows, run, sleep, tempStore, transact, writer } from './helpers.js';
+import {
+  applyNext,
+  ddl,
+  remoteWriteSet,
+  rows,
+  run,
+  sleep,
+  tempStore,
+  transact,
+  writer,
+} from './helpers.js';
 
 const T = '"d.t"';
 
@@ -17,17 +27,9 @@ before(() => {
 after(() => clearInterval(keepAlive));
 
 function insertOf(id: bigint): WriteSet {
-  return {
-    originNodeId: 'n9' as WriteSet['originNodeId'],
-    originTransactionId: 1 as WriteSet['originTransactionId'],
-    seqnoSnapshot: index(0),
-    flags: { commit: true, rollback: false, toi: false, paUnsafe: false },
-    keys: [],
-    rows: [
-      { op: 'insert', database: 'd', table: 't', key: encodeKeyValues([id]), after: [id, 'r'] },
-    ],
-    statements: [],
-  };
+  return remoteWriteSet([
+    { op: 'insert', database: 'd', table: 't', key: encodeKeyValues([id]), after: [id, 'r'] },
+  ]);
 }
 
 test('sessions get the writer in FIFO order; a waiter past its timeout gets lock_wait_timeout', async () => {

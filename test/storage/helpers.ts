@@ -112,3 +112,16 @@ export function sleep(ms: number): Promise<void> {
 export function bytes(...values: number[]): Uint8Array {
   return Uint8Array.from(values);
 }
+
+/** A committed write-set from another node (n9) carrying `rows`, as the applier receives it. */
+export function remoteWriteSet(rows: WriteSet['rows']): WriteSet {
+  return {
+    originNodeId: 'n9' as WriteSet['originNodeId'],
+    originTransactionId: 1 as WriteSet['originTransactionId'],
+    seqnoSnapshot: index(0),
+    flags: { commit: true, rollback: false, toi: false, paUnsafe: false },
+    keys: [],
+    rows,
+    statements: [],
+  };
+}

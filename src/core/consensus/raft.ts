@@ -101,6 +101,12 @@ export class Raft {
   private knownPeers: readonly NodeId[];
   private removedReported = false;
   private memberElapsed = 0;
+  /**
+   * `term/leader` of the leader this follower has told where its log is committed, once per
+   * leader: a node that restarted (after a state transfer, say) is known to the leader only by
+   * what it last answered, and the leader would otherwise wait out stateTransferRetryTicks.
+   */
+  private committedReportedTo: string | null = null;
   private stateTransferPendingSinceTick: number | null = null;
   /** Whether this node has known a leader since it started (see resetElectionTimeout). */
   private leaderKnown = false;
@@ -293,9 +299,17 @@ export class Raft {
         return this.onForceBootstrap(input.voters);
       case 'campaign':
         return this.campaign(this.options.preVote ? 'pre' : 'real');
-      case 'peers':
+      case 'peers': {
+        const known = new Set(this.knownPeers);
         this.knownPeers = [...input.peers].sort();
+        // A node outside the configuration asks a peer it has just met at once, not at its next
+        // periodic ask (electionTicks, evs.suspect_timeout, apart).
+        if (!this.isMember() && !this.leaving)
+          for (const peer of this.knownPeers)
+            if (!known.has(peer) && peer !== this.id)
+              this.send({ type: 'join', to: peer, node: this.id });
         return;
+      }
     }
   }
 
@@ -734,6 +748,22 @@ export class Raft {
       readSeq: m.readSeq,
       applyQueue: this.applyQueue(),
     });
+    // Once per leader: where this log is committed, with the term there, as an accepted append
+    // that the leader takes only if its own log has that term at that index (so the two logs
+    // match up to it), never on trust.
+    const leader = `${this.currentTerm}/${m.from}`;
+    const commitTerm = this.log.termAt(this.log.commit);
+    if (this.committedReportedTo !== leader && this.log.commit > 0 && commitTerm !== null) {
+      this.committedReportedTo = leader;
+      this.send({
+        type: 'appendResponse',
+        to: m.from,
+        reject: false,
+        index: this.log.commit,
+        hintIndex: this.log.commit,
+        hintTerm: commitTerm,
+      });
+    }
   }
 
   private onTimeoutNow(): void {
@@ -757,6 +787,8 @@ export class Raft {
       }
       return;
     }
+    // A follower's report of its commit (onHeartbeat) counts only where the logs agree.
+    if (m.hintTerm > 0 && this.log.termAt(m.hintIndex) !== m.hintTerm) return;
     const updated = pr.maybeUpdate(m.index);
     if (pr.state === 'transfer' && pr.match >= pr.transferIndex) pr.become('probe');
     if (pr.state === 'probe' && updated) pr.become('replicate');
@@ -812,7 +844,7 @@ export class Raft {
       const prevIndex = asIndex(pr.next - 1);
       const prevTerm = this.log.termAt(prevIndex);
       if (prevTerm === null) return this.startStateTransfer(to, pr);
-      const last = this.log.lastIndex();
+      const last = this.sendableIndex();
       const entries =
         pr.next <= last
           ? this.log.slice(
@@ -833,6 +865,21 @@ export class Raft {
       if (pr.state !== 'replicate' || entries.length === 0) return;
       sendIfEmpty = false;
     }
+  }
+
+  /**
+   * The last entry a follower may be sent: none past a configuration entry this leader has not
+   * persisted. A configuration takes effect when appended, so a follower holding one its leader
+   * lost in a crash could be left out of its own latest configuration (not campaigning) with a
+   * log too long to vote for the restarted leader, which still counts it: no leader ever (sim
+   * seed 39 of the ddl workload, docs/design/consensus.md).
+   */
+  private sendableIndex(): Index {
+    const last = this.log.lastIndex();
+    if (this.currentRole !== 'leader') return last;
+    for (const { index } of this.configHistory)
+      if (index > this.log.stableIndex && index <= last) return asIndex(index - 1);
+    return last;
   }
 
   private reportCatchUp(to: NodeId, pr: Progress): void {
@@ -1088,8 +1135,11 @@ export class Raft {
     // An entry handed out and then overwritten by a newer leader is re-handed later: ignore it.
     if (index >= this.log.unstableFrom || index <= this.log.stableIndex) return;
     if (this.log.termAt(index) !== term) return; // overwritten since it was handed out
+    const held = this.sendableIndex();
     this.log.stableIndex = index;
-    if (this.currentRole === 'leader' && this.maybeCommit()) this.broadcastAppend();
+    if (this.currentRole !== 'leader') return;
+    // Commit moved, or a configuration entry became sendable (sendableIndex): tell the followers.
+    if (this.maybeCommit() || this.sendableIndex() > held) this.broadcastAppend();
   }
 
   private onApplied(index: Index): void {
