@@ -2,13 +2,16 @@
 // about 2 KiB of random hex, through replication, on a 3-node TLS cluster with a small gcache),
 // then starts a third node with an empty datadir, which must join by SST, while a writer load runs
 // on the donor. Prints the data size, the seconds from the joiner's request to its install, the
-// rate, the phases (donor's copy, stream, install) from the logs, and the donor's TPS before and
-// during the transfer. Compare with Galera 10.11 on this kind of machine (issue 13): 513 MiB in
-// 6.3 s by rsync (blocking), 17.7–19.6 s by mariabackup.
+// rate, the phases (donor's file frozen or copied, stream, install) from the logs, the time from
+// the joiner's start to its readiness, and the donor's TPS before and during the transfer.
+// Compare with Galera 10.11 on this machine (anchors/galera RESULTS.md, launch to Synced, idle
+// donor): 512.8 MiB in 6.27–6.39 s by rsync (the donor blocked), 17.7–19.6 s by mariabackup.
 //
 // Env or flags: BENCH_SST_MIB / --mib=N (512), BENCH_SST_METHOD / --method=NAME (mariabackup;
 // rsync is the same copy, mysqldump the logical transfer), BENCH_SST_WRITERS / --writers=N (4
-// connections on the donor; 0 for none). The nodes are stopped by PID on exit, SIGINT or SIGTERM.
+// connections on the donor; 0 for none), BENCH_SST_TRACE=1 (every log line of the donor and the
+// joiner with its time from the joiner's start). The nodes are stopped by PID on exit, SIGINT or
+// SIGTERM.
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -228,7 +231,7 @@ async function main(): Promise<void> {
       .join(' ')}`,
   );
   console.log(
-    `timeline from the joiner's request: donor copied ${at('copied')}, connected ${at('connected')}, received ${at('received')}, loaded ${at('loaded')}, verified ${at('complete')}, installed ${at('installed')}; the joiner's start to its request ${((requested.atMs - startedAt) / 1000).toFixed(1)} s, to ready ${((readyAt - startedAt) / 1000).toFixed(1)} s`,
+    `timeline from the joiner's request: donor's file ready ${at('copied')}, connected ${at('connected')}, received ${at('received')}, loaded ${at('loaded')}, verified ${at('complete')}, installed ${at('installed')}; the joiner's start to its request ${((requested.atMs - startedAt) / 1000).toFixed(1)} s, to ready ${((readyAt - startedAt) / 1000).toFixed(1)} s`,
   );
   if (process.env['BENCH_SST_TRACE'] === '1')
     for (const { atMs, line } of clock.lines)

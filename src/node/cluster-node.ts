@@ -707,6 +707,8 @@ export class ClusterNode {
       address: this.reachableAddress(receiver.address, donor),
       method,
       ...(isLogicalSstMethod(method) ? { logical: true } : {}),
+      // Over TLS every record is authenticated: a SHA-256 of the same bytes adds nothing.
+      ...(this.sstCredentials === null ? {} : { digest: 'none' }),
     });
     if (!this.transport.sendControl(donor, request)) void receiver.close();
     const received = await receiver.received;
@@ -873,6 +875,7 @@ export class ClusterNode {
           boundary: window.boundary,
           entryCount: window.entries.length,
           format: logical ? 'logical' : 'physical',
+          ...(request.digest === 'none' && this.sstCredentials !== null ? { digest: 'none' } : {}),
           ...(transferKey === null ? {} : { dbKey: transferKey.toString('hex') }),
         },
         dbPath: frozen?.path ?? path,

@@ -20,6 +20,8 @@ export interface FileReaderWorkerData {
    * when it opens the installed file. The SHA-256 covers the bytes as sent.
    */
   readonly rollbackJournal: boolean;
+  /** Hash the pieces (SHA-256); false: `done` carries an empty string. */
+  readonly hash: boolean;
 }
 
 export type FileReaderMessage =
@@ -59,13 +61,14 @@ function pump(): void {
         filled += read;
       }
       if (offset === 0 && data.rollbackJournal) markRollbackJournal(piece);
-      hash.update(piece);
+      if (data.hash) hash.update(piece);
       offset += piece.length;
       credits--;
       const moved = piece.buffer as ArrayBuffer;
       port.postMessage({ kind: 'piece', data: moved } satisfies FileReaderMessage, [moved]);
     }
-    if (!finished && offset === data.bytes) finish({ kind: 'done', sha256: hash.digest('hex') });
+    if (!finished && offset === data.bytes)
+      finish({ kind: 'done', sha256: data.hash ? hash.digest('hex') : '' });
   } catch (error) {
     if (!finished) finish({ kind: 'failed', error: String(error) });
   }

@@ -173,10 +173,13 @@ export async function receiveState(options: ReceiveOptions): Promise<SstReceiver
 
 interface ReadProgress {
   header: SstHeader | null;
+  /** Created with the header, which says whether to hash (SstHeader.digest). */
+  writer: FileWriter | null;
   dbReceived: number;
   readonly meter: TransferMeter;
   readonly entries: Entry[];
-  sha256: string | null;
+  /** The end frame's SHA-256 (null: none, as the header said), once it came. */
+  end: { readonly sha256: string | null } | null;
 }
 
 /** The joiner stops reading the socket while more than this waits to be written to disk. */
@@ -188,14 +191,14 @@ async function readState(
 ): Promise<Result<StagedState, string>> {
   socket.setTimeout(options.timeoutMs, () => socket.destroy(new Error('the donor went silent')));
   await rm(options.dbPath, { force: true });
-  const writer = new FileWriter({ path: options.dbPath });
   const decoder = new FrameDecoder({ payloadBytesMax: sstFramePayloadBytesMax });
   const progress: ReadProgress = {
     header: null,
+    writer: null,
     dbReceived: 0,
     meter: new TransferMeter('received', options.log),
     entries: [],
-    sha256: null,
+    end: null,
   };
   let written: Result<{ sha256: string; bytes: number }, string>;
   try {
@@ -213,10 +216,12 @@ async function readState(
         if (settled) return;
         for (const event of decoder.push(chunk)) {
           if (event.kind === 'error') return stop(describeFrameError(event.error));
-          const problem = onFrame(event.type, event.payload, progress, options, writer);
+          const problem = onFrame(event.type, event.payload, progress, options);
           if (problem !== null) return stop(problem);
-          if (progress.sha256 !== null) return stop(null);
+          if (progress.end !== null) return stop(null);
         }
+        const writer = progress.writer;
+        if (writer === null) return;
         if (writer.failed !== null) return stop(`cannot write the database: ${writer.failed}`);
         if (writer.pendingBytes > sstUnwrittenBytesMax) {
           socket.pause();
@@ -230,21 +235,27 @@ async function readState(
     });
     socket.destroy();
     if (problem !== null) return err(problem);
-    written = await writer.finish();
+    if (progress.writer === null) return err('the donor closed the stream before its end');
+    written = await progress.writer.finish();
   } finally {
     socket.destroy();
-    await writer.close();
+    await progress.writer?.close();
   }
   if (!written.ok) return err(`cannot write the database: ${written.error}`);
   const header = progress.header;
-  if (header === null || progress.sha256 === null)
+  if (header === null || progress.end === null)
     return err('the donor closed the stream before its end');
   if (progress.dbReceived !== header.dbBytes || written.value.bytes !== header.dbBytes)
     return err(`got ${progress.dbReceived} database bytes, the donor announced ${header.dbBytes}`);
   if (progress.entries.length !== header.entryCount)
     return err(`got ${progress.entries.length} log entries, announced ${header.entryCount}`);
-  if (written.value.sha256 !== progress.sha256)
-    return err('the database SHA-256 does not match the donor');
+  const expected = header.digest === 'none' ? null : written.value.sha256;
+  if (progress.end.sha256 !== expected)
+    return err(
+      expected === null
+        ? 'the donor sent a SHA-256 after announcing none'
+        : 'the database SHA-256 does not match the donor',
+    );
   options.log.note(`WSREP_SST: ${progress.meter.summary()}`);
   if (header.format === 'logical') {
     const loaded = await loadReceivedDump(header, options);
@@ -298,7 +309,6 @@ function onFrame(
   payload: Uint8Array,
   progress: ReadProgress,
   options: ReceiveOptions,
-  writer: FileWriter,
 ): string | null {
   if (type !== sstFrameTypes.header && progress.header === null)
     return `frame type ${type} before the header`;
@@ -308,7 +318,13 @@ function onFrame(
       const header = decodeHeader(payload);
       if (!header.ok) return header.error;
       if (header.value.nonce !== options.nonce) return 'the donor answered another request';
+      if (header.value.digest === 'none' && options.credentials === null)
+        return 'the donor announced no SHA-256 on a stream without TLS';
       progress.header = header.value;
+      progress.writer = new FileWriter({
+        path: options.dbPath,
+        hash: header.value.digest !== 'none',
+      });
       const logical = header.value.format === 'logical';
       if (logical) progress.meter.dataLabel = 'SQL';
       options.log.note(
@@ -320,7 +336,7 @@ function onFrame(
       const header = progress.header!;
       const bytes = payload.length;
       if (progress.dbReceived + bytes > header.dbBytes) return 'more data than announced';
-      writer.write(payload); // moves the payload to the writer's thread: it is empty after
+      progress.writer!.write(payload); // moves the payload to the writer's thread: it is empty after
       progress.dbReceived += bytes;
       progress.meter.addDb(bytes, header.dbBytes);
       return null;
@@ -340,7 +356,7 @@ function onFrame(
     case sstFrameTypes.end: {
       const end = decodeEnd(payload);
       if (!end.ok) return end.error;
-      progress.sha256 = end.value;
+      progress.end = { sha256: end.value };
       return null;
     }
     default:
@@ -369,6 +385,10 @@ export interface SendOptions {
 /** Dials the joiner and streams the state; resolves once every byte was handed to the socket. */
 export async function sendState(options: SendOptions): Promise<Result<null, string>> {
   assert(options.entries.length === options.header.entryCount, 'entry count as announced');
+  assert(
+    options.header.digest !== 'none' || options.credentials !== null,
+    'no SHA-256 only over TLS',
+  );
   let socket: net.Socket;
   try {
     ({ socket } = await connectReplication({
@@ -392,6 +412,7 @@ export async function sendState(options: SendOptions): Promise<Result<null, stri
       pieceBytes: sstChunkBytes,
       readAhead: sstReadAhead,
       rollbackJournal: options.liveFile !== undefined,
+      hash: options.header.digest !== 'none',
     });
     const meter = new TransferMeter('sent', options.log);
     if (options.header.format === 'logical') meter.dataLabel = 'SQL';
@@ -415,7 +436,11 @@ export async function sendState(options: SendOptions): Promise<Result<null, stri
       await write(socket, sstFrameTypes.entry, bytes);
       meter.addEntry(bytes.length);
     }
-    await write(socket, sstFrameTypes.end, encodeEnd(sha256));
+    await write(
+      socket,
+      sstFrameTypes.end,
+      encodeEnd(options.header.digest === 'none' ? null : sha256),
+    );
     socket.end();
     await once(socket, 'close');
     if (failure.error !== null) return err(`SST stream failed: ${failure.error.message}`);

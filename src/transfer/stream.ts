@@ -11,7 +11,8 @@
 //   db      raw bytes of the SQLite file (format physical) or of the SQL dump (format logical,
 //           storage/logical-dump.ts), in order, each at most sstChunkBytes
 //   entry   one consensus log entry (codec/consensus.ts), boundary.index+1 … index in order
-//   end     JSON: the SHA-256 of the database bytes
+//   end     JSON: the SHA-256 of the database bytes, or null when the joiner asked for none
+//           over TLS (digest 'none' in the request and the header)
 import { decodeBoundary, encodeBoundary } from '../codec/consensus.js';
 import { err, ok, type Result } from '../codec/result.js';
 import type { Boundary } from '../core/consensus/types.js';
@@ -40,6 +41,12 @@ export interface SstRequest {
   readonly method?: string;
   /** The joiner asks for SQL statements (mysqldump) and can load them (absent: a file copy). */
   readonly logical?: boolean;
+  /**
+   * 'none': the joiner needs no SHA-256 of the database, because the stream runs over TLS,
+   * whose records are each authenticated (AEAD), on top of each frame's CRC-32 and the byte
+   * count. Absent (older joiners, or socket.ssl=no): the donor sends the SHA-256.
+   */
+  readonly digest?: 'none';
 }
 
 export interface SstRefused {
@@ -88,6 +95,8 @@ export interface SstHeader {
   readonly format?: 'physical' | 'logical';
   /** The page key of the database copy (64 hex digits); absent: the copy is plaintext. */
   readonly dbKey?: string;
+  /** 'none': the end frame carries no SHA-256 (the joiner asked, over TLS: SstRequest.digest). */
+  readonly digest?: 'none';
 }
 
 export function encodeControl(message: ControlMessage): Uint8Array {
@@ -111,11 +120,17 @@ export function decodeControl(payload: Uint8Array): Result<ControlMessage, strin
       if (nonce === null || address === null || !isCount(upTo))
         return err('sst_request needs nonce, address and upTo');
       const method = text('method');
-      if (method === null) return ok({ type: 'sst_request', nonce, address, upTo });
-      if (!/^[a-z][a-z0-9_-]{0,31}$/.test(method)) return err('sst_request: bad method');
-      if (value['logical'] !== true)
-        return ok({ type: 'sst_request', nonce, address, upTo, method });
-      return ok({ type: 'sst_request', nonce, address, upTo, method, logical: true });
+      if (method !== null && !/^[a-z][a-z0-9_-]{0,31}$/.test(method))
+        return err('sst_request: bad method');
+      return ok({
+        type: 'sst_request',
+        nonce,
+        address,
+        upTo,
+        ...(method === null ? {} : { method }),
+        ...(method !== null && value['logical'] === true ? { logical: true } : {}),
+        ...(value['digest'] === 'none' ? { digest: 'none' } : {}),
+      });
     }
     case 'sst_refused': {
       const nonce = text('nonce');
@@ -170,8 +185,11 @@ export function decodeHeader(payload: Uint8Array): Result<SstHeader, string> {
   const dbKey = value['dbKey'];
   if (dbKey !== undefined && (typeof dbKey !== 'string' || !/^[0-9a-f]{64}$/.test(dbKey)))
     return err('SST header has a malformed dbKey');
+  const digest = value['digest'];
+  if (digest !== undefined && digest !== 'none') return err('SST header has an unknown digest');
   return ok({
     ...(dbKey === undefined ? {} : { dbKey }),
+    ...(digest === undefined ? {} : { digest }),
     nonce,
     donor,
     stateUuid,
@@ -184,13 +202,15 @@ export function decodeHeader(payload: Uint8Array): Result<SstHeader, string> {
   });
 }
 
-export function encodeEnd(sha256: string): Uint8Array {
+/** The end frame: the database's SHA-256, or null when the header said `digest: 'none'`. */
+export function encodeEnd(sha256: string | null): Uint8Array {
   return new TextEncoder().encode(JSON.stringify({ sha256 }));
 }
 
-export function decodeEnd(payload: Uint8Array): Result<string, string> {
+export function decodeEnd(payload: Uint8Array): Result<string | null, string> {
   const value = parseJson(payload);
   const sha256 = value?.['sha256'];
+  if (sha256 === null) return ok(null);
   if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256))
     return err('SST end frame needs a SHA-256');
   return ok(sha256);

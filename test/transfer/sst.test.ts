@@ -59,50 +59,53 @@ const boundary = {
   config: { voters: [nodeId('n1')], learners: [] },
 };
 
-test('a state and its log window arrive whole over mutual TLS', async () => {
-  const source = join(dir, 'source.db');
-  const bytes = randomBytes(2_500_000 + 17); // several chunks, the last one partial
-  writeFileSync(source, bytes);
-  const window = entries(101, 50);
-  const nonce = randomUUID();
-  const receiver = await receiveState({
-    credentials: await credentials(ca, 'joiner'),
-    host: '127.0.0.1',
-    port: 0,
-    nonce,
-    dbPath: join(dir, 'incoming.db'),
-    timeoutMs: 10_000,
-    log: quiet,
-    tlsLog: quiet,
-  });
-  const port = Number(receiver.address.split(':').pop());
-  const sent = await sendState({
-    credentials: await credentials(ca, 'donor'),
-    host: '127.0.0.1',
-    port,
-    header: {
+for (const digest of [undefined, 'none'] as const)
+  test(`a state and its log window arrive whole over mutual TLS (digest ${digest ?? 'sha256'})`, async () => {
+    const source = join(dir, `source-${digest ?? 'sha256'}.db`);
+    const bytes = randomBytes(2_500_000 + 17); // several chunks, the last one partial
+    writeFileSync(source, bytes);
+    const window = entries(101, 50);
+    const nonce = randomUUID();
+    const receiver = await receiveState({
+      credentials: await credentials(ca, 'joiner'),
+      host: '127.0.0.1',
+      port: 0,
       nonce,
-      donor: 'n1',
-      stateUuid: randomUUID(),
-      index: index(150),
-      term: term(2),
-      boundary,
-      entryCount: window.length,
-    },
-    dbPath: source,
-    entries: window,
-    log: quiet,
-    tlsLog: quiet,
+      dbPath: join(dir, `incoming-${digest ?? 'sha256'}.db`),
+      timeoutMs: 10_000,
+      log: quiet,
+      tlsLog: quiet,
+    });
+    const port = Number(receiver.address.split(':').pop());
+    const sent = await sendState({
+      credentials: await credentials(ca, 'donor'),
+      host: '127.0.0.1',
+      port,
+      header: {
+        nonce,
+        donor: 'n1',
+        stateUuid: randomUUID(),
+        index: index(150),
+        term: term(2),
+        boundary,
+        entryCount: window.length,
+        ...(digest === undefined ? {} : { digest }),
+      },
+      dbPath: source,
+      entries: window,
+      log: quiet,
+      tlsLog: quiet,
+    });
+    assert.deepEqual(sent, { ok: true, value: null });
+    const received = await receiver.received;
+    await receiver.close();
+    assert.ok(received.ok, received.ok ? '' : received.error);
+    assert.equal(received.value.header.index, 150);
+    assert.deepEqual(received.value.header.boundary, boundary);
+    assert.deepEqual(readFileSync(received.value.dbPath), bytes);
+    assert.deepEqual(received.value.entries, window);
+    assert.equal(received.value.header.digest, digest);
   });
-  assert.deepEqual(sent, { ok: true, value: null });
-  const received = await receiver.received;
-  await receiver.close();
-  assert.ok(received.ok, received.ok ? '' : received.error);
-  assert.equal(received.value.header.index, 150);
-  assert.deepEqual(received.value.header.boundary, boundary);
-  assert.deepEqual(readFileSync(received.value.dbPath), bytes);
-  assert.deepEqual(received.value.entries, window);
-});
 
 test('a donor with a certificate from another CA is refused, with the cause logged', async () => {
   const source = join(dir, 'source2.db');
@@ -259,4 +262,60 @@ test('a donor streaming many chunks adds no listener per chunk (no MaxListenersE
   } finally {
     process.off('warning', onWarning);
   }
+});
+
+test('a stream without TLS that announces no SHA-256 is refused', async () => {
+  const nonce = randomUUID();
+  const receiver = await receiveState({
+    credentials: null,
+    host: '127.0.0.1',
+    port: 0,
+    nonce,
+    dbPath: join(dir, 'incoming-plain.db'),
+    timeoutMs: 5_000,
+    log: quiet,
+    tlsLog: quiet,
+  });
+  const port = Number(receiver.address.split(':').pop());
+  const { socket } = await connectReplication({
+    credentials: null,
+    host: '127.0.0.1',
+    port,
+    log: quiet,
+  });
+  const header = {
+    nonce,
+    donor: 'n1',
+    stateUuid: null,
+    index: index(100),
+    term: term(1),
+    boundary,
+    dbBytes: 4,
+    entryCount: 0,
+    digest: 'none' as const,
+  };
+  socket.write(encodeFrame(sstFrameTypes.header, encodeHeader(header)));
+  const received = await receiver.received;
+  socket.destroy();
+  await receiver.close();
+  assert.deepEqual(received, {
+    ok: false,
+    error: 'the donor announced no SHA-256 on a stream without TLS',
+  });
+});
+
+test('an SST request says digest none only as sent, and keeps method and logical', () => {
+  for (const request of [
+    { type: 'sst_request', nonce: 'n', upTo: 7, address: 'h:1' },
+    { type: 'sst_request', nonce: 'n', upTo: 7, address: 'h:1', method: 'rsync', digest: 'none' },
+    {
+      type: 'sst_request',
+      nonce: 'n',
+      upTo: 7,
+      address: 'h:1',
+      method: 'mysqldump',
+      logical: true,
+    },
+  ] as const)
+    assert.deepEqual(decodeControl(encodeControl(request)), { ok: true, value: request });
 });
