@@ -14,13 +14,15 @@ import type { Entry } from '../../src/core/consensus/types.js';
 import { index, nodeId, term } from '../../src/core/types.js';
 import { tlsMaterialUnchecked } from '../../src/net/tls-files.js';
 import { connectReplication, TlsCredentials, type TlsLog } from '../../src/net/tls.js';
-import { receiveState, sendState, type SstLog } from '../../src/transfer/sst.js';
+import type net from 'node:net';
+import { receiveState, sendState, type SstLog, type SstReceiver } from '../../src/transfer/sst.js';
 import {
   decodeControl,
   encodeControl,
   encodeHeader,
   parseHostPort,
   sstFrameTypes,
+  type SstHeader,
 } from '../../src/transfer/stream.js';
 
 let ca: CertificateAndKeyPem;
@@ -151,27 +153,34 @@ test('a donor with a certificate from another CA is refused, with the cause logg
   );
 });
 
-test('a stream whose database does not match its checksum is rejected', async () => {
+/**
+ * A joiner listening on a free port and a raw socket to it, for streams no real donor sends; the
+ * header of a 4-byte database and no entries is written first.
+ */
+async function rawStream(
+  name: string,
+  tls: boolean,
+  extra: Partial<SstHeader> = {},
+): Promise<{ receiver: SstReceiver; socket: net.Socket }> {
   const nonce = randomUUID();
-  const joiner = await credentials(ca, 'joiner');
   const receiver = await receiveState({
-    credentials: joiner,
+    credentials: tls ? await credentials(ca, 'joiner') : null,
     host: '127.0.0.1',
     port: 0,
     nonce,
-    dbPath: join(dir, 'incoming3.db'),
+    dbPath: join(dir, name),
     timeoutMs: 5_000,
     log: quiet,
     tlsLog: quiet,
   });
   const port = Number(receiver.address.split(':').pop());
   const { socket } = await connectReplication({
-    credentials: await credentials(ca, 'donor'),
+    credentials: tls ? await credentials(ca, 'donor') : null,
     host: '127.0.0.1',
     port,
     log: quiet,
   });
-  const header = {
+  const header: SstHeader = {
     nonce,
     donor: 'n1',
     stateUuid: null,
@@ -180,8 +189,14 @@ test('a stream whose database does not match its checksum is rejected', async ()
     boundary,
     dbBytes: 4,
     entryCount: 0,
+    ...extra,
   };
   socket.write(encodeFrame(sstFrameTypes.header, encodeHeader(header)));
+  return { receiver, socket };
+}
+
+test('a stream whose database does not match its checksum is rejected', async () => {
+  const { receiver, socket } = await rawStream('incoming3.db', true);
   socket.write(encodeFrame(sstFrameTypes.db, Uint8Array.from([1, 2, 3, 4])));
   socket.write(
     encodeFrame(
@@ -265,36 +280,7 @@ test('a donor streaming many chunks adds no listener per chunk (no MaxListenersE
 });
 
 test('a stream without TLS that announces no SHA-256 is refused', async () => {
-  const nonce = randomUUID();
-  const receiver = await receiveState({
-    credentials: null,
-    host: '127.0.0.1',
-    port: 0,
-    nonce,
-    dbPath: join(dir, 'incoming-plain.db'),
-    timeoutMs: 5_000,
-    log: quiet,
-    tlsLog: quiet,
-  });
-  const port = Number(receiver.address.split(':').pop());
-  const { socket } = await connectReplication({
-    credentials: null,
-    host: '127.0.0.1',
-    port,
-    log: quiet,
-  });
-  const header = {
-    nonce,
-    donor: 'n1',
-    stateUuid: null,
-    index: index(100),
-    term: term(1),
-    boundary,
-    dbBytes: 4,
-    entryCount: 0,
-    digest: 'none' as const,
-  };
-  socket.write(encodeFrame(sstFrameTypes.header, encodeHeader(header)));
+  const { receiver, socket } = await rawStream('incoming-plain.db', false, { digest: 'none' });
   const received = await receiver.received;
   socket.destroy();
   await receiver.close();
