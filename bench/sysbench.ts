@@ -162,9 +162,9 @@ async function main(argv: readonly string[]): Promise<number> {
     `sysbench 1.0.20, ${options.threads} threads, ${options.timeS} s, ${options.tables} tables x ${options.tableSize} rows, trireme standalone node, trireme_writer_stash ${stash}`,
   );
   console.log(
-    '| workload | trireme tps | trireme p95 ms | errors | MariaDB Galera tps | MariaDB p95 ms |',
+    '| workload | trireme tps | trireme p95 ms | node CPU µs/txn | errors | MariaDB Galera tps | MariaDB p95 ms |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
   let failed = false;
   for (const workload of workloads) {
     const target: SysbenchTarget = {
@@ -177,17 +177,23 @@ async function main(argv: readonly string[]): Promise<number> {
       const prepared = await sysbench(workload, 'prepare', target, options);
       if (!prepared.ok) throw new Error(`prepare ${workload}: ${prepared.output.slice(-2000)}`);
     }
+    // The node runs in this process: its CPU time per transaction is steadier than TPS on a
+    // shared VM (sysbench itself runs in its own process and is not counted).
+    const cpuBefore = process.cpuUsage();
     const result = await sysbench(workload, 'run', target, options);
+    const cpu = process.cpuUsage(cpuBefore);
     const figures = parseSysbenchOutput(result.output);
     const anchor = anchors.get(workload);
     if (figures === null || !result.ok) {
       failed = true;
-      console.log(`| ${workload} | failed | | | ${anchor?.tps ?? '—'} | ${anchor?.p95Ms ?? '—'} |`);
+      console.log(
+        `| ${workload} | failed | | | | ${anchor?.tps ?? '—'} | ${anchor?.p95Ms ?? '—'} |`,
+      );
       console.error(result.output.slice(-2000));
       continue;
     }
     console.log(
-      `| ${workload} | ${figures.tps.toFixed(0)} | ${figures.p95Ms.toFixed(2)} | ${figures.errors + figures.ignoredErrors} | ${anchor?.tps ?? '—'} | ${anchor?.p95Ms ?? '—'} |`,
+      `| ${workload} | ${figures.tps.toFixed(0)} | ${figures.p95Ms.toFixed(2)} | ${cpuMicros(cpu, figures.transactions)} | ${figures.errors + figures.ignoredErrors} | ${anchor?.tps ?? '—'} | ${anchor?.p95Ms ?? '—'} |`,
     );
     if (workload === 'bulk_insert') await sysbench(workload, 'cleanup', target, options);
   }
@@ -203,6 +209,11 @@ async function main(argv: readonly string[]): Promise<number> {
     'MariaDB Galera: 3-node cluster, sysbench against node1 (RESULTS.md); oltp_delete and bulk_insert have no anchor.',
   );
   return failed ? 1 : 0;
+}
+
+/** The node's CPU time (user + system, every thread) per transaction, in microseconds. */
+function cpuMicros(cpu: NodeJS.CpuUsage, transactions: number): string {
+  return transactions > 0 ? ((cpu.user + cpu.system) / transactions).toFixed(0) : '—';
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -189,6 +189,7 @@ export class ClusterNode {
         nodeId: id,
         functions: options.functions ?? [],
         limits: options.storeLimits ?? {},
+        soleWriter: true,
       },
       encryption.encryption,
     );

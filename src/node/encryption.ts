@@ -59,6 +59,7 @@ export function openEncryptedStore(
     readonly nodeId: NodeId;
     readonly functions?: readonly UserFunction[];
     readonly limits?: Partial<StorageLimits>;
+    readonly soleWriter?: boolean;
   },
   encryption: Encryption | null,
 ): { ok: true; value: OpenedStore } | { ok: false; message: string; error: OpenError } {

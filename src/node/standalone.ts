@@ -66,6 +66,7 @@ export async function startStandalone(
       nodeId: nodeId(server.wsrepNodeName),
       functions: userFunctions(),
       limits: storeLimits(config),
+      soleWriter: true,
     },
     encryption.encryption,
   );

@@ -89,6 +89,11 @@ export interface StoreOptions {
   readonly transactionIdFirst?: number;
   /** Encryption at rest: every page of the file and its WAL (docs/design/encryption.md). */
   readonly cipher?: PageCipher | null;
+  /**
+   * Nothing but this store writes the file (the node's own store; not a reader worker's): its
+   * idle readers may keep their read transaction while it wrote nothing (readers.ts).
+   */
+  readonly soleWriter?: boolean;
 }
 
 /** One certified log entry; a null write-set only advances the seqno (failed certification). */
@@ -249,11 +254,14 @@ export class Store {
       waitersMax: limits.writerWaitersMax,
       bfAbort: (holder) => this.bfAbort(holder),
       stash: (holder) => this.stashLease(holder),
+      onRelease: () => this.readers.invalidate(),
     });
     this.readers = new ReaderPool(
       () => this.openReader(),
       limits.readerPoolSize,
       limits.readersMax,
+      // Another store's writes are not seen here: without soleWriter, always a fresh snapshot.
+      options.soleWriter === true ? () => this.queue.current !== null : () => true,
     );
     this.host = {
       db: sessionDb,
@@ -847,6 +855,7 @@ export class Store {
       seqnoRead: db
         .prepare<[], bigint>(`SELECT value FROM ${META_TABLE} WHERE key = 'applied_seqno'`)
         .pluck(),
+      held: null,
     };
   }
 }

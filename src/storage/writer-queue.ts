@@ -36,6 +36,8 @@ export interface WriterQueueOptions {
    * transaction rolled back); the writer is then free.
    */
   readonly stash: (holder: WriterGrant) => void;
+  /** Called at every release, after whatever the holder committed (ReaderPool.invalidate). */
+  readonly onRelease?: () => void;
 }
 
 export class WriterQueue {
@@ -130,6 +132,7 @@ export class WriterQueue {
     this.holder = null;
     this.holderIdle = false;
     this.clearBfTimer();
+    this.options.onRelease?.();
     this.handOn();
   }
 

@@ -182,6 +182,9 @@ interface ReadProgress {
   end: { readonly sha256: string | null } | null;
 }
 
+/** How long the joiner waits for the donor to close the stream after its end frame. */
+const closeWaitMs = 5000;
+
 /** The joiner stops reading the socket while more than this waits to be written to disk. */
 const sstUnwrittenBytesMax = 16 * 1024 * 1024;
 
@@ -209,7 +212,10 @@ async function readState(
       const stop = (reason: string | null): void => {
         if (settled) return;
         settled = true;
-        socket.pause();
+        // After the end frame the socket keeps being read (and what comes is ignored), so that
+        // the donor's close completes: closing with unread bytes would answer it with a reset,
+        // and it would log a transfer that arrived whole as failed.
+        if (reason !== null) socket.pause();
         resolve(reason);
       };
       socket.on('data', (chunk: Buffer) => {
@@ -233,10 +239,11 @@ async function readState(
       socket.on('error', (error) => stop(`SST stream failed: ${error.message}`));
       socket.on('close', () => stop('the donor closed the stream before its end'));
     });
-    socket.destroy();
     if (problem !== null) return err(problem);
     if (progress.writer === null) return err('the donor closed the stream before its end');
+    socket.end();
     written = await progress.writer.finish();
+    await closedWithin(socket, closeWaitMs);
   } finally {
     socket.destroy();
     await progress.writer?.close();
@@ -262,6 +269,18 @@ async function readState(
     if (loaded !== null) return err(loaded);
   }
   return ok({ header, dbPath: options.dbPath, entries: progress.entries });
+}
+
+/** Resolves once `socket` closed, or after `ms`. */
+function closedWithin(socket: net.Socket, ms: number): Promise<void> {
+  if (socket.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /**

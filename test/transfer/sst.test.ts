@@ -2,7 +2,8 @@
 // a donor from another CA, and rejects a stream that does not add up. Method: real sockets on
 // 127.0.0.1 with certificates from our generator; a hand-made donor for the bad stream.
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -304,4 +305,25 @@ test('an SST request says digest none only as sent, and keeps method and logical
     },
   ] as const)
     assert.deepEqual(decodeControl(encodeControl(request)), { ok: true, value: request });
+});
+
+test('the joiner lets the donor close after the end frame: no reset for a transfer that arrived whole', async () => {
+  const { receiver, socket } = await rawStream('incoming-close.db', true);
+  const data = Uint8Array.from([1, 2, 3, 4]);
+  const errors: string[] = [];
+  socket.on('error', (error) => errors.push(error.message));
+  const closed = once(socket, 'close');
+  socket.write(encodeFrame(sstFrameTypes.db, data));
+  const sha256 = createHash('sha256').update(data).digest('hex');
+  socket.write(
+    encodeFrame(sstFrameTypes.end, new TextEncoder().encode(JSON.stringify({ sha256 }))),
+  );
+  // The donor closes right after its last write, as sendState does: its close arrives while the
+  // joiner handles the end frame.
+  socket.end();
+  await closed;
+  const received = await receiver.received;
+  await receiver.close();
+  assert.ok(received.ok, received.ok ? '' : received.error);
+  assert.deepEqual(errors, [], 'the donor saw no reset');
 });
