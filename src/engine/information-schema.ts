@@ -40,10 +40,10 @@ import {
 const SCHEMA = 'information_schema';
 
 const dataType = (kind: Kind): DataType => ({
-  name: kind === 'int' ? 'BIGINT' : 'VARCHAR',
-  length: kind === 'int' ? 21 : 512,
+  name: { int: 'BIGINT', uint: 'BIGINT', text: 'VARCHAR', longtext: 'LONGTEXT' }[kind],
+  length: { int: 21, uint: 21, text: 512, longtext: null }[kind],
   scale: null,
-  unsigned: false,
+  unsigned: kind === 'uint',
   zerofill: false,
   charset: null,
   collation: null,
@@ -67,6 +67,9 @@ function column(name: string, kind: Kind): SqlColumnDef {
 
 const T = 'text';
 const I = 'int';
+/** LONGTEXT and BIGINT UNSIGNED, where MariaDB's information_schema has them. */
+const L = 'longtext';
+const U = 'uint';
 const texts = (...names: string[]): (readonly [string, Kind])[] => names.map((n) => [n, T]);
 
 const TABLES: readonly VirtualTable[] = [
@@ -160,24 +163,24 @@ const TABLES: readonly VirtualTable[] = [
       ['TABLE_SCHEMA', T],
       ['TABLE_NAME', T],
       ['COLUMN_NAME', T],
-      ['ORDINAL_POSITION', I],
-      ['COLUMN_DEFAULT', T],
+      ['ORDINAL_POSITION', U],
+      ['COLUMN_DEFAULT', L],
       ['IS_NULLABLE', T],
       ['DATA_TYPE', T],
-      ['CHARACTER_MAXIMUM_LENGTH', I],
-      ['CHARACTER_OCTET_LENGTH', I],
-      ['NUMERIC_PRECISION', I],
-      ['NUMERIC_SCALE', I],
-      ['DATETIME_PRECISION', I],
+      ['CHARACTER_MAXIMUM_LENGTH', U],
+      ['CHARACTER_OCTET_LENGTH', U],
+      ['NUMERIC_PRECISION', U],
+      ['NUMERIC_SCALE', U],
+      ['DATETIME_PRECISION', U],
       ['CHARACTER_SET_NAME', T],
       ['COLLATION_NAME', T],
-      ['COLUMN_TYPE', T],
+      ['COLUMN_TYPE', L],
       ['COLUMN_KEY', T],
       ['EXTRA', T],
       ['PRIVILEGES', T],
       ['COLUMN_COMMENT', T],
       ['IS_GENERATED', T],
-      ['GENERATION_EXPRESSION', T],
+      ['GENERATION_EXPRESSION', L],
     ],
     rows: ({ engine: e }) => [
       ...e.catalog.allTables().flatMap((t) => columnRows(t)),
@@ -196,7 +199,7 @@ const TABLES: readonly VirtualTable[] = [
       ['NON_UNIQUE', I],
       ['INDEX_SCHEMA', T],
       ['INDEX_NAME', T],
-      ['SEQ_IN_INDEX', I],
+      ['SEQ_IN_INDEX', U],
       ['COLUMN_NAME', T],
       ['COLLATION', T],
       ['CARDINALITY', I],

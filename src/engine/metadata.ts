@@ -254,6 +254,9 @@ function column(
 
 export const textColumn = (name: string, length = 255): ColumnDef =>
   column(name, ColumnType.VAR_STRING, length * UTF8MB4_BYTES, 0, 0, Charset.UTF8MB4_GENERAL_CI);
+/** A LONGTEXT column (information_schema's COLUMN_TYPE, DESCRIBE's Type): a text BLOB. */
+export const longTextColumn = (name: string): ColumnDef =>
+  column(name, ColumnType.BLOB, 4294967295, ColumnFlag.BLOB, 0, Charset.UTF8MB4_GENERAL_CI);
 export const bigintColumn = (name: string): ColumnDef =>
   column(name, ColumnType.LONGLONG, 21, ColumnFlag.NUM | ColumnFlag.BINARY, 0, Charset.BINARY);
 export const doubleColumn = (name: string): ColumnDef =>
@@ -632,8 +635,11 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
           return doubleColumn(name);
         case 'null':
           return { ...dynamicColumn(name), type: ColumnType.NULL };
-        case 'hex':
-          return { ...blobColumn(name), type: ColumnType.VAR_STRING };
+        case 'hex': {
+          // A binary string that MariaDB also flags UNSIGNED (it can serve as a number).
+          const c = blobColumn(name);
+          return { ...c, type: ColumnType.VAR_STRING, flags: c.flags | ColumnFlag.UNSIGNED };
+        }
         case 'string':
           return textColumn(name, Math.max(1, (e.value ?? '').length));
       }

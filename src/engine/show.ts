@@ -14,7 +14,7 @@ import {
   type TableDef,
   type TableName,
 } from '../sql/index.js';
-import { bigintColumn, textColumn } from './metadata.js';
+import { bigintColumn, integerColumn, longTextColumn, textColumn } from './metadata.js';
 import { viewTable } from './create-select.js';
 import { mysqlError, noDatabaseSelected, unknownDatabase } from './errors.js';
 import { innodbStatus } from './maintenance.js';
@@ -25,12 +25,22 @@ import { hasAnyOn, hasPrivilege, showGrants } from './users.js';
 import { showText } from './variables.js';
 
 type Cell = SqlValue;
-type Spec = readonly (readonly [string, 'text' | 'int'])[];
+/** A SHOW column: VARCHAR, BIGINT, or as MariaDB sends some: a text BLOB, INT UNSIGNED. */
+type Spec = readonly (readonly [string, 'text' | 'int' | 'longtext' | 'uint'])[];
 
 function rowsResult(spec: Spec, rows: Cell[][]): RowsResult {
-  const columns: ColumnDef[] = spec.map(([name, type]) =>
-    type === 'int' ? bigintColumn(name) : textColumn(name, 64),
-  );
+  const columns: ColumnDef[] = spec.map(([name, type]) => {
+    switch (type) {
+      case 'int':
+        return bigintColumn(name);
+      case 'uint':
+        return integerColumn(name, 2, true);
+      case 'longtext':
+        return longTextColumn(name);
+      case 'text':
+        return textColumn(name, 64);
+    }
+  });
   return { kind: 'rows', columns, rows };
 }
 
@@ -636,6 +646,16 @@ export function tableStatusRow(session: EngineSession, t: TableDef): Cell[] {
   ];
 }
 
+/** DESCRIBE and SHOW COLUMNS: Type and Default are LONGTEXT in MariaDB, sent as text BLOBs. */
+const DESCRIBE_SPEC: Spec = [
+  ['Field', 'text'],
+  ['Type', 'longtext'],
+  ['Null', 'text'],
+  ['Key', 'text'],
+  ['Default', 'longtext'],
+  ['Extra', 'text'],
+];
+
 function showColumns(
   table: TableDef,
   full: boolean,
@@ -644,24 +664,17 @@ function showColumns(
   const described = describeTable(table);
   if (!full)
     return show(
-      [
-        ['Field', 'text'],
-        ['Type', 'text'],
-        ['Null', 'text'],
-        ['Key', 'text'],
-        ['Default', 'text'],
-        ['Extra', 'text'],
-      ],
+      DESCRIBE_SPEC,
       described.map((d) => [d.Field, d.Type, d.Null, d.Key, d.Default, d.Extra]),
     );
   return show(
     [
       ['Field', 'text'],
-      ['Type', 'text'],
+      ['Type', 'longtext'],
       ['Collation', 'text'],
       ['Null', 'text'],
       ['Key', 'text'],
-      ['Default', 'text'],
+      ['Default', 'longtext'],
       ['Extra', 'text'],
       ['Privileges', 'text'],
       ['Comment', 'text'],
@@ -712,7 +725,7 @@ function showIndex(table: TableDef, show: (spec: Spec, rows: Cell[][]) => RowsRe
       ['Table', 'text'],
       ['Non_unique', 'int'],
       ['Key_name', 'text'],
-      ['Seq_in_index', 'int'],
+      ['Seq_in_index', 'uint'],
       ['Column_name', 'text'],
       ['Collation', 'text'],
       ['Cardinality', 'int'],
@@ -738,17 +751,7 @@ export function runDescribe(
   const rows = describeTable(table)
     .filter((d) => column === null || likeMatches(column, d.Field))
     .map((d) => [d.Field, d.Type, d.Null, d.Key, d.Default, d.Extra]);
-  return rowsResult(
-    [
-      ['Field', 'text'],
-      ['Type', 'text'],
-      ['Null', 'text'],
-      ['Key', 'text'],
-      ['Default', 'text'],
-      ['Extra', 'text'],
-    ],
-    rows,
-  );
+  return rowsResult(DESCRIBE_SPEC, rows);
 }
 
 export { mysqlTypeText };

@@ -8,7 +8,11 @@ import type { AccountDef, GrantDef } from './catalog.js';
 import type { EngineSession } from './session.js';
 import { ALL_PRIVILEGES } from './users.js';
 
-export type Kind = 'text' | 'int';
+/**
+ * A virtual column's type: VARCHAR, BIGINT, and where MariaDB's own table says so LONGTEXT (sent
+ * as a text BLOB: COLUMN_TYPE, COLUMN_DEFAULT) or BIGINT UNSIGNED.
+ */
+export type Kind = 'text' | 'int' | 'longtext' | 'uint';
 export type Row = SqlValue[];
 
 export interface VirtualTable {

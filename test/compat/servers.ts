@@ -97,6 +97,10 @@ export async function startMariadb(mariadbd: string): Promise<Server> {
       `--socket=${join(dir, 'sock')}`,
       `--pid-file=${join(dir, 'pid')}`,
       `--log-error=${join(dir, 'error.log')}`,
+      // As Debian's mariadb-server configures it (50-server.cnf), which --no-defaults skips:
+      // without them the server would default to latin1, which no packaged MariaDB uses.
+      '--character-set-server=utf8mb4',
+      '--collation-server=utf8mb4_general_ci',
       '--innodb-flush-log-at-trx-commit=0',
       '--innodb-buffer-pool-size=64M',
       '--skip-log-bin',
