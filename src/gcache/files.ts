@@ -1,5 +1,6 @@
 // File names in the gcache directory, and the directory fsync that makes creating, renaming and
 // deleting them durable.
+import { writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { assert } from '../core/assert.js';
 import type { Index } from '../core/types.js';
@@ -76,6 +77,16 @@ export async function writeFully(
       buffer.length - done,
       position + done,
     );
+    assert(bytesWritten > 0, 'write made no progress');
+    done += bytesWritten;
+  }
+}
+
+/** writeFully on the calling thread, for small appends (see INLINE_WRITE_BYTES_MAX). */
+export function writeFullySync(fd: number, buffer: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < buffer.length) {
+    const bytesWritten = writeSync(fd, buffer, done, buffer.length - done, position + done);
     assert(bytesWritten > 0, 'write made no progress');
     done += bytesWritten;
   }

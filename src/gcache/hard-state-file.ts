@@ -2,9 +2,10 @@
 // preallocated file. Each write goes to the slot the newest one is not in, then fdatasync; a
 // crash can tear only the slot being written, and the other still holds the previous hard
 // state. On open the intact slot with the higher sequence wins. Why not temp file + rename: that
-// costs a file fsync and a directory fsync per change, and the commit index changes nearly every
-// batch; a slot overwrite is one fdatasync of a file whose size never changes, issued at the same
-// time as the log's. See docs/design/gcache.md.
+// costs a file fsync and a directory fsync per change; a slot overwrite is one fdatasync of a file
+// whose size never changes, issued at the same time as the log's (and only when the term, vote or
+// forced configuration changed: gcache.ts holds a commit index that moved alone). See
+// docs/design/gcache.md.
 //
 // Slot layout: u32 payloadBytes, u32 crc32 over [0, 4) and [8, 16 + payloadBytes), u64
 // sequence, payload (encodeHardState).

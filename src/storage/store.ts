@@ -160,6 +160,8 @@ export const META_TABLE = '_trireme_meta';
 export const CATALOG_TABLE = '_trireme_catalog';
 export const CERT_FAILED_TABLE = '_trireme_cert_failed';
 export const CERT_WINDOW_TABLE = '_trireme_cert_window';
+/** How often applying purges the certification tables: rows past their keep may stay this long. */
+const PURGE_EVERY_SEQNOS = 64;
 
 interface MutableCounters {
   bfAborts: number;
@@ -619,8 +621,15 @@ export class Store {
         applied += 1;
       }
       this.seqnoWrite.run(BigInt(last.seqno));
-      this.certFailedPurge.run(BigInt(last.seqno - this.limits.certFailuresKeep));
-      this.certWindowPurge.run(BigInt(last.seqno - this.limits.certWindowKeep));
+      // Purged once per PURGE_EVERY_SEQNOS, not per batch: a purge per commit dirtied the
+      // tables' first pages in every commit (more WAL frames); readers ask by seqno range.
+      if (
+        Math.floor(last.seqno / PURGE_EVERY_SEQNOS) !==
+        Math.floor(this.seqnoApplied / PURGE_EVERY_SEQNOS)
+      ) {
+        this.certFailedPurge.run(BigInt(last.seqno - this.limits.certFailuresKeep));
+        this.certWindowPurge.run(BigInt(last.seqno - this.limits.certWindowKeep));
+      }
       this.commitApplied.run();
     } catch (error) {
       if (this.applierDb.inTransaction) this.rollbackApplied.run();

@@ -174,6 +174,32 @@ test('group commit: 100 concurrent writes share a few fsyncs', async (t) => {
   assert.deepEqual(recovered.hardState, hardState(1, 99));
 });
 
+test('a commit index that moved alone costs no fsync of its own; a term or vote does', async (t) => {
+  const dir = tempDir(t);
+  const { gcache } = await openOk(dir);
+  await write(gcache, { hardState: hardState(2, 0, 'n1'), entries: [entry(1, 2)] });
+  const before = gcache.stats();
+  for (let i = 2; i <= 11; i++)
+    await write(gcache, { hardState: hardState(2, i - 1, 'n1'), entries: [entry(i, 2)] });
+  const after = gcache.stats();
+  assert.equal(after.flushes - before.flushes, 10);
+  assert.equal(after.fsyncs - before.fsyncs, 10, 'one fsync per flush: the log only');
+  // A crash now (the directory opened without close) keeps the term and vote; the commit index
+  // may lag (a restarted node re-learns it), never the other way round.
+  const crashed = await recoverOnly(dir);
+  assert.equal(crashed.recovered.hardState.term, 2);
+  assert.equal(crashed.recovered.hardState.vote, 'n1');
+  assert.ok(crashed.recovered.hardState.commit <= 10);
+  // A new term is written with the flush that carries it.
+  await write(gcache, { hardState: hardState(3, 10, null), entries: [entry(12, 3)] });
+  assert.equal(gcache.stats().fsyncs - after.fsyncs, 2);
+  assert.deepEqual((await recoverOnly(dir)).recovered.hardState, hardState(3, 10, null));
+  // A held commit is written at close.
+  await write(gcache, { hardState: hardState(3, 12, null), entries: [] });
+  await gcache.close();
+  assert.deepEqual((await recoverOnly(dir)).recovered.hardState, hardState(3, 12, null));
+});
+
 test('each promise resolves only after the fsync that covers it, in order', async (t) => {
   const dir = tempDir(t);
   const { gcache } = await openOk(dir);
