@@ -1,6 +1,7 @@
-// Applying certified write-sets by their row images, on the applier connection (no capture
-// triggers, foreign keys off: the images already hold every cascaded change). See
-// docs/design/storage.md, "Apply".
+// Applying certified write-sets by their row images: on the applier connection (foreign keys off:
+// the images already hold every cascaded change), or on the session connection with capture
+// paused and triggers quiet when no table of the batch is in a foreign key (store.ts,
+// applyConnectionFor). See docs/design/storage.md, "Apply".
 import type Database from 'better-sqlite3';
 import { assert } from '../core/assert.js';
 import type { Index } from '../core/types.js';

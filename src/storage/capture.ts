@@ -4,9 +4,10 @@
 // TEMP triggers on the session connection append (table, op, old key, new key) to a TEMP table.
 // Both live in the connection's temp schema, which takes part in the main transaction: a
 // statement that fails, a ROLLBACK TO a savepoint and the final ROLLBACK drop captured rows
-// together with the changes they describe. The applier uses another connection, which has no
-// such triggers, so applying costs nothing and needs no flag. Only keys are captured; the
-// final after-image is read by key at commit, which is exactly "the row as it is now".
+// together with the changes they describe. Write-sets applied on this connection (the store
+// does so unless a foreign key is involved) run with capture paused: the triggers' WHEN asks
+// CAPTURE_GUARD, a function of this connection. Only keys are captured; the final after-image is
+// read by key at commit, which is exactly "the row as it is now".
 import type Database from 'better-sqlite3';
 import { assert } from '../core/assert.js';
 import {
@@ -20,6 +21,8 @@ import { quoteId } from './names.js';
 import { keyArity, keyExpressions, type TableInfo } from './schema.js';
 
 export const CAPTURE_TABLE = '_trireme_capture';
+/** The capture triggers' guard: 1 unless capture is paused (Capture.paused). */
+const CAPTURE_GUARD = '_trireme_captures';
 
 /** Row changes of some statements, by kind. */
 export interface RowOps {
@@ -68,11 +71,14 @@ export class Capture {
   private opsStatement: Database.Statement<[number], [bigint, bigint]> | null = null;
   private readonly imageStatements = new Map<number, Database.Statement<[SqlValue[]], unknown[]>>();
 
+  private capturing = true;
+
   constructor(private readonly db: Database.Database) {}
 
   /** Creates the capture table in the connection's temp schema; once per connection. */
   install(rowsMax: number): void {
     assert(Number.isSafeInteger(rowsMax) && rowsMax > 0, 'captureRowsMax');
+    this.db.function(CAPTURE_GUARD, { deterministic: false }, () => (this.capturing ? 1 : 0));
     const keys = [...columnNames('o', KEY_COLUMNS_MAX), ...columnNames('n', KEY_COLUMNS_MAX)];
     this.db.exec(
       `CREATE TEMP TABLE ${CAPTURE_TABLE} (seq INTEGER PRIMARY KEY, tbl INTEGER NOT NULL, ` +
@@ -123,12 +129,13 @@ export class Capture {
     const into = `INSERT INTO ${CAPTURE_TABLE}`;
     const on = `ON main.${quoteId(info.sqliteName)}`;
     const name = (op: string): string => quoteId(`${TRIGGER_PREFIX}${id}${op}`);
+    const when = `WHEN ${CAPTURE_GUARD}()`;
     this.db.exec(
-      `CREATE TEMP TRIGGER ${name('i')} AFTER INSERT ${on} BEGIN ` +
+      `CREATE TEMP TRIGGER ${name('i')} AFTER INSERT ${on} ${when} BEGIN ` +
         `${into} (tbl, op, ${nColumns}) VALUES (${id}, ${OP_INSERT}, ${news}); END;` +
-        `CREATE TEMP TRIGGER ${name('u')} AFTER UPDATE ${on} BEGIN ` +
+        `CREATE TEMP TRIGGER ${name('u')} AFTER UPDATE ${on} ${when} BEGIN ` +
         `${into} (tbl, op, ${oColumns}, ${nColumns}) VALUES (${id}, ${OP_UPDATE}, ${olds}, ${news}); END;` +
-        `CREATE TEMP TRIGGER ${name('d')} AFTER DELETE ${on} BEGIN ` +
+        `CREATE TEMP TRIGGER ${name('d')} AFTER DELETE ${on} ${when} BEGIN ` +
         `${into} (tbl, op, ${oColumns}) VALUES (${id}, ${OP_DELETE}, ${olds}); END;`,
     );
     this.idsByName.set(info.sqliteName, id);
@@ -142,6 +149,17 @@ export class Capture {
     }
     this.readStatement = null;
     this.imageStatements.clear();
+  }
+
+  /** Runs `write` with capture off: rows it changes are not the transaction's (applied rows). */
+  paused<T>(write: () => T): T {
+    assert(this.capturing, 'capture paused twice');
+    this.capturing = false;
+    try {
+      return write();
+    } finally {
+      this.capturing = true;
+    }
   }
 
   private assertIdle(): void {

@@ -26,6 +26,7 @@ import type { ApplyError, OpenError, ReaderError, WriterWaitError } from './erro
 import { WriterLease, type LeaseHost } from './lease.js';
 import { DEFAULT_STORAGE_LIMITS, type StorageLimits } from './limits.js';
 import { ReaderPool, type ReadSnapshot, type ReaderConnection } from './readers.js';
+import { sqliteTableName } from './names.js';
 import { Restorer } from './restore.js';
 import { readAllTables, readTableInfo } from './schema.js';
 import type { LogicalWorkerData, LogicalWorkerResult } from './logical-worker.js';
@@ -176,7 +177,6 @@ export class Store {
   readonly limits: StorageLimits;
   private readonly queue: WriterQueue;
   private readonly capture: Capture;
-  private readonly applier: Applier;
   private readonly restorer: Restorer;
   private readonly readers: ReaderPool;
   private readonly host: LeaseHost;
@@ -198,10 +198,13 @@ export class Store {
   private readonly rollbackApplied: Database.Statement<[], unknown>;
   private readonly seqnoWrite: Database.Statement<[bigint], unknown>;
   private readonly sessionBegin: Database.Statement<[], unknown>;
-  private readonly certFailedWrite: Database.Statement<[bigint], unknown>;
-  private readonly certFailedPurge: Database.Statement<[bigint], unknown>;
   private readonly certWindowWrite: Database.Statement<[bigint, string], unknown>;
-  private readonly certWindowPurge: Database.Statement<[bigint], unknown>;
+  /** Applying on the applier connection (foreign keys off, no capture). */
+  private readonly applyOnApplier: ApplyConnection;
+  /** Applying on the session connection, where its page cache stays warm (applyConnection). */
+  private readonly applyOnSession: ApplyConnection;
+  /** SQLite tables in a foreign key, as child or parent; null until read after a schema change. */
+  private foreignKeyTables: ReadonlySet<string> | null = null;
 
   /** Opens (creating on first use) the node's database. */
   static open(options: StoreOptions): Result<Store, OpenError> {
@@ -249,7 +252,6 @@ export class Store {
     this.capture = new Capture(sessionDb);
     this.capture.install(limits.captureRowsMax);
     this.capture.refreshAll(readAllTables(sessionDb));
-    this.applier = new Applier(applierDb);
     this.restorer = new Restorer(sessionDb);
     this.queue = new WriterQueue({
       bfAbortAfterMs: limits.bfAbortAfterMs,
@@ -280,21 +282,14 @@ export class Store {
         return restored;
       },
     };
-    this.begin = applierDb.prepare('BEGIN IMMEDIATE');
-    this.commitApplied = applierDb.prepare('COMMIT');
-    this.rollbackApplied = applierDb.prepare('ROLLBACK');
-    this.seqnoWrite = applierDb.prepare(
-      `UPDATE ${META_TABLE} SET value = ? WHERE key = 'applied_seqno'`,
-    );
-    this.sessionBegin = sessionDb.prepare('BEGIN IMMEDIATE');
-    this.certFailedWrite = applierDb.prepare(
-      `INSERT OR IGNORE INTO ${CERT_FAILED_TABLE} (seqno) VALUES (?)`,
-    );
-    this.certFailedPurge = applierDb.prepare(`DELETE FROM ${CERT_FAILED_TABLE} WHERE seqno < ?`);
-    this.certWindowWrite = applierDb.prepare(
-      `INSERT OR REPLACE INTO ${CERT_WINDOW_TABLE} (seqno, keys) VALUES (?, ?)`,
-    );
-    this.certWindowPurge = applierDb.prepare(`DELETE FROM ${CERT_WINDOW_TABLE} WHERE seqno <= ?`);
+    this.applyOnApplier = applyConnection(applierDb);
+    this.applyOnSession = applyConnection(sessionDb);
+    this.begin = this.applyOnApplier.begin;
+    this.commitApplied = this.applyOnApplier.commit;
+    this.rollbackApplied = this.applyOnApplier.rollback;
+    this.seqnoWrite = this.applyOnApplier.seqnoWrite;
+    this.certWindowWrite = this.applyOnApplier.certWindowWrite;
+    this.sessionBegin = this.applyOnSession.begin;
     this.seqnoApplied = index(Number(readMeta(applierDb, 'applied_seqno') as bigint));
     this.transactionIdNext = options.transactionIdFirst ?? Date.now() * 1000;
   }
@@ -606,37 +601,16 @@ export class Store {
     }
     const last = pending[pending.length - 1];
     if (last === undefined) return ok({ applied: 0, skipped, seqnoApplied: this.seqnoApplied });
-    let applied = 0;
-    this.begin.run();
-    try {
-      for (const item of pending) {
-        if (item.certFailed === true) this.certFailedWrite.run(BigInt(item.seqno));
-        if (item.certKeys !== undefined) this.writeCertKeys(item.seqno, item.certKeys);
-        if (item.writeSet === null) continue;
-        const result = this.applier.apply(item.seqno, item.writeSet);
-        if (!result.ok) {
-          this.rollbackApplied.run();
-          return result;
-        }
-        applied += 1;
-      }
-      this.seqnoWrite.run(BigInt(last.seqno));
-      // Purged once per PURGE_EVERY_SEQNOS, not per batch: a purge per commit dirtied the
-      // tables' first pages in every commit (more WAL frames); readers ask by seqno range.
-      if (
-        Math.floor(last.seqno / PURGE_EVERY_SEQNOS) !==
-        Math.floor(this.seqnoApplied / PURGE_EVERY_SEQNOS)
-      ) {
-        this.certFailedPurge.run(BigInt(last.seqno - this.limits.certFailuresKeep));
-        this.certWindowPurge.run(BigInt(last.seqno - this.limits.certWindowKeep));
-      }
-      this.commitApplied.run();
-    } catch (error) {
-      if (this.applierDb.inTransaction) this.rollbackApplied.run();
-      throw error;
-    }
+    const on = this.applyConnectionFor(pending);
+    const applied =
+      on === this.applyOnApplier
+        ? this.applyItems(on, pending, last.seqno)
+        : this.capture.paused(() =>
+            this.triggers.quietly(() => this.applyItems(on, pending, last.seqno)),
+          );
+    if (!applied.ok) return applied;
     this.seqnoApplied = last.seqno;
-    this.counterValues.writeSetsApplied += applied;
+    this.counterValues.writeSetsApplied += applied.value;
     this.counterValues.batchesApplied += 1;
     if (this.appliedListeners.length > 0) {
       for (const item of pending) {
@@ -644,7 +618,68 @@ export class Store {
         for (const listener of this.appliedListeners) listener(item.writeSet, item.seqno);
       }
     }
-    return ok({ applied, skipped, seqnoApplied: this.seqnoApplied });
+    return ok({ applied: applied.value, skipped, seqnoApplied: this.seqnoApplied });
+  }
+
+  /** Applies `pending` (gap-free, ending at `last`) in one transaction on `on`. */
+  private applyItems(
+    on: ApplyConnection,
+    pending: readonly ApplyItem[],
+    last: Index,
+  ): Result<number, ApplyError> {
+    let applied = 0;
+    on.begin.run();
+    try {
+      for (const item of pending) {
+        if (item.certFailed === true) on.certFailedWrite.run(BigInt(item.seqno));
+        if (item.certKeys !== undefined && item.certKeys.length > 0)
+          on.certWindowWrite.run(BigInt(item.seqno), JSON.stringify(item.certKeys));
+        if (item.writeSet === null) continue;
+        const result = on.applier.apply(item.seqno, item.writeSet);
+        if (!result.ok) {
+          on.rollback.run();
+          return result;
+        }
+        applied += 1;
+      }
+      on.seqnoWrite.run(BigInt(last));
+      // Purged once per PURGE_EVERY_SEQNOS, not per batch: a purge per commit dirtied the
+      // tables' first pages in every commit (more WAL frames); readers ask by seqno range.
+      if (
+        Math.floor(last / PURGE_EVERY_SEQNOS) !== Math.floor(this.seqnoApplied / PURGE_EVERY_SEQNOS)
+      ) {
+        on.certFailedPurge.run(BigInt(last - this.limits.certFailuresKeep));
+        on.certWindowPurge.run(BigInt(last - this.limits.certWindowKeep));
+      }
+      on.commit.run();
+    } catch (error) {
+      if (on.db.inTransaction) on.rollback.run();
+      throw error;
+    }
+    return ok(applied);
+  }
+
+  /**
+   * Where a batch is applied. SQLite empties a connection's page cache whenever another
+   * connection has committed since its last transaction, so applying on the applier connection
+   * made every next statement of a local session read (and, encrypted, decrypt) again every page
+   * it touched. So a batch is applied on the session connection, with capture paused and every
+   * trigger quiet, unless one of its tables is in a foreign key: the session connection enforces
+   * them (and would cascade), while a write-set already holds every cascaded change, so those
+   * batches keep the applier connection, whose foreign keys are off (PRAGMA foreign_keys cannot
+   * change inside a transaction, and changing it expires every prepared statement).
+   */
+  private applyConnectionFor(pending: readonly ApplyItem[]): ApplyConnection {
+    if (this.sessionDb.inTransaction) return this.applyOnApplier;
+    this.foreignKeyTables ??= readForeignKeyTables(this.sessionDb);
+    const inForeignKey = this.foreignKeyTables;
+    if (inForeignKey.size === 0) return this.applyOnSession;
+    for (const item of pending) {
+      for (const row of item.writeSet?.rows ?? []) {
+        if (inForeignKey.has(sqliteTableName(row.database, row.table))) return this.applyOnApplier;
+      }
+    }
+    return this.applyOnSession;
   }
 
   /**
@@ -734,12 +769,16 @@ export class Store {
     } else {
       this.capture.refreshOne(sqliteTable, readTableInfo(this.sessionDb, sqliteTable));
     }
-    this.applier.invalidate();
+    this.applyOnApplier.applier.invalidate();
+    this.applyOnSession.applier.invalidate();
+    this.foreignKeyTables = null;
     this.restorer.invalidate();
   }
 
   private afterSchemaChange(): void {
-    this.applier.invalidate();
+    this.applyOnApplier.applier.invalidate();
+    this.applyOnSession.applier.invalidate();
+    this.foreignKeyTables = null;
     this.restorer.invalidate();
     this.host.statements.clear();
     this.capture.refreshAll(readAllTables(this.sessionDb));
@@ -965,4 +1004,51 @@ function isSystemError(error: unknown): boolean {
 
 function closedError(seqno: Index): Result<never, ApplyError> {
   return err({ kind: 'closed', seqno, detail: 'the store is closed' });
+}
+
+/** One connection's statements for applying write-sets (Store.applyItems). */
+interface ApplyConnection {
+  readonly db: Database.Database;
+  readonly applier: Applier;
+  readonly begin: Database.Statement<[], unknown>;
+  readonly commit: Database.Statement<[], unknown>;
+  readonly rollback: Database.Statement<[], unknown>;
+  readonly seqnoWrite: Database.Statement<[bigint], unknown>;
+  readonly certFailedWrite: Database.Statement<[bigint], unknown>;
+  readonly certFailedPurge: Database.Statement<[bigint], unknown>;
+  readonly certWindowWrite: Database.Statement<[bigint, string], unknown>;
+  readonly certWindowPurge: Database.Statement<[bigint], unknown>;
+}
+
+function applyConnection(db: Database.Database): ApplyConnection {
+  return {
+    db,
+    applier: new Applier(db),
+    begin: db.prepare('BEGIN IMMEDIATE'),
+    commit: db.prepare('COMMIT'),
+    rollback: db.prepare('ROLLBACK'),
+    seqnoWrite: db.prepare(`UPDATE ${META_TABLE} SET value = ? WHERE key = 'applied_seqno'`),
+    certFailedWrite: db.prepare(`INSERT OR IGNORE INTO ${CERT_FAILED_TABLE} (seqno) VALUES (?)`),
+    certFailedPurge: db.prepare(`DELETE FROM ${CERT_FAILED_TABLE} WHERE seqno < ?`),
+    certWindowWrite: db.prepare(
+      `INSERT OR REPLACE INTO ${CERT_WINDOW_TABLE} (seqno, keys) VALUES (?, ?)`,
+    ),
+    certWindowPurge: db.prepare(`DELETE FROM ${CERT_WINDOW_TABLE} WHERE seqno <= ?`),
+  };
+}
+
+/** The SQLite tables that are the child or the parent of a foreign key. */
+function readForeignKeyTables(db: Database.Database): ReadonlySet<string> {
+  const rows = db
+    .prepare<[], { child: string; parent: string }>(
+      `SELECT m.name AS child, f."table" AS parent FROM main.sqlite_schema AS m, ` +
+        `pragma_foreign_key_list(m.name) AS f WHERE m.type = 'table'`,
+    )
+    .all();
+  const tables = new Set<string>();
+  for (const row of rows) {
+    tables.add(row.child);
+    tables.add(row.parent);
+  }
+  return tables;
 }

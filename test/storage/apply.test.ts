@@ -12,6 +12,7 @@ import {
   bytes,
   ddl,
   openAt,
+  remoteWriteSet,
   rows,
   run,
   tempDir,
@@ -441,5 +442,73 @@ test('a write-set that swaps unique values applies (why INSERT OR REPLACE, not U
   } finally {
     a.dispose();
     b.dispose();
+  }
+});
+
+// Applying runs on the session connection (its page cache stays warm) unless a foreign key is
+// involved; these pin down what that must not change.
+test('an applied write-set is not captured into later local transactions and fires no trigger', async () => {
+  const t = tempStore();
+  try {
+    await ddl(
+      t.store,
+      `CREATE TABLE ${T} (id INTEGER PRIMARY KEY, v TEXT)`,
+      `CREATE TABLE "d.log" (id INTEGER PRIMARY KEY)`,
+      `CREATE TRIGGER "d.t_log" AFTER INSERT ON ${T} FOR EACH ROW WHEN _trireme_fires() ` +
+        `BEGIN INSERT INTO "d.log" VALUES (NEW.id); END`,
+    );
+    const key = (id: bigint): Uint8Array => encodeKeyValues([id]);
+    await applyNext(
+      t.store,
+      remoteWriteSet([{ op: 'insert', database: 'd', table: 't', key: key(5n), after: [5n, 'r'] }]),
+    );
+    assert.deepEqual(rows(t.store, `SELECT id, v FROM ${T}`), [[5n, 'r']]);
+    assert.deepEqual(rows(t.store, `SELECT id FROM "d.log"`), [], 'the origin fired it already');
+    const local = await transact(t.store, `INSERT INTO ${T} VALUES (6, 'l')`);
+    assert.deepEqual(
+      local.rows.map((row) => [row.table, row.after?.[0]]),
+      [
+        ['t', 6n],
+        ['log', 6n],
+      ],
+      'only the local rows (and what its trigger wrote)',
+    );
+  } finally {
+    t.dispose();
+  }
+});
+
+test('a write-set of a table in a foreign key is applied with foreign keys off', async () => {
+  const t = tempStore();
+  try {
+    await ddl(
+      t.store,
+      `CREATE TABLE "d.parent" (id INTEGER PRIMARY KEY)`,
+      `CREATE TABLE "d.child" (id INTEGER PRIMARY KEY, p INTEGER REFERENCES "d.parent" (id) ON DELETE CASCADE)`,
+    );
+    await applyNext(
+      t.store,
+      remoteWriteSet([
+        { op: 'insert', database: 'd', table: 'parent', key: encodeKeyValues([1n]), after: [1n] },
+        {
+          op: 'insert',
+          database: 'd',
+          table: 'child',
+          key: encodeKeyValues([10n]),
+          after: [10n, 1n],
+        },
+      ]),
+    );
+    // The images already hold every cascaded change: deleting the parent alone must not cascade
+    // (the origin would have sent the child's delete too), nor fail on the child left behind.
+    await applyNext(
+      t.store,
+      remoteWriteSet([
+        { op: 'delete', database: 'd', table: 'parent', key: encodeKeyValues([1n]), after: null },
+      ]),
+    );
+    assert.deepEqual(rows(t.store, `SELECT id, p FROM "d.child"`), [[10n, 1n]]);
+  } finally {
+    t.dispose();
   }
 });
