@@ -7,6 +7,7 @@
 import type { ErrorResult, RowsResult, SqlValue } from '../mysql/index.js';
 import {
   defaultText,
+  exprText,
   describeTable,
   emitDml,
   mysqlTypeText,
@@ -498,7 +499,8 @@ function columnRows(t: TableDef): Row[] {
       c.name,
       i + 1,
       // MariaDB quotes string defaults here ('x'), as SHOW CREATE TABLE prints them.
-      defaultText(c),
+      // A generated column has no DEFAULT clause, yet MariaDB says 'NULL' here.
+      c.generated ? 'NULL' : defaultText(c),
       d.Null,
       sizes.dataType,
       sizes.charMax,
@@ -513,8 +515,8 @@ function columnRows(t: TableDef): Row[] {
       d.Extra,
       'select,insert,update,references',
       c.comment ?? '',
-      'NEVER',
-      null,
+      (c.generated ?? null) === null ? 'NEVER' : 'ALWAYS',
+      c.generated ? exprText(c.generated.expr) : null,
     ];
   });
 }

@@ -125,7 +125,7 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     let texts = [sql];
     if (options.multiStatements) {
       const split = splitStatements(sql);
-      if (!split.ok) return [fromSqlError(split.error)];
+      if (!split.ok) return [this.failed(fromSqlError(split.error))];
       texts = split.value.length === 0 ? [sql] : split.value;
     }
     const results: QueryResult[] = [];
@@ -133,11 +133,21 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       const prepared = this.engine.cache.prepare(text);
       const result = prepared.ok
         ? await this.execute(prepared.value, [], text)
-        : fromSqlError(prepared.error);
+        : this.failed(fromSqlError(prepared.error));
       results.push(result);
       if (isError(result)) break;
     }
     return results;
+  }
+
+  /**
+   * A statement that did not parse: its error is the diagnostics area (SHOW WARNINGS shows
+   * `Error 1064`, as MariaDB does for every error) and ROW_COUNT() is -1.
+   */
+  private failed(error: ErrorResult): ErrorResult {
+    this.warnings = [{ level: 'Error', code: error.code, message: error.message }];
+    this.rowCount = -1;
+    return error;
   }
 
   prepare(sql: string): Promise<PreparedStatement | ErrorResult> {
@@ -146,7 +156,7 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
 
   private prepareNow(sql: string): PreparedStatement | ErrorResult {
     const prepared = this.engine.cache.prepare(sql);
-    if (!prepared.ok) return fromSqlError(prepared.error);
+    if (!prepared.ok) return this.failed(fromSqlError(prepared.error));
     const p = prepared.value;
     const statement = p.statement;
     let columns: ColumnDef[] = [];

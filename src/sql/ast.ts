@@ -462,6 +462,15 @@ export interface ColumnDef {
   readonly unique: boolean;
   readonly comment: string | null;
   readonly check: Expr | null;
+  /** `[GENERATED ALWAYS] AS (expr) [VIRTUAL|STORED|PERSISTENT]`; absent or null: a plain column. */
+  readonly generated?: GeneratedColumn | null;
+}
+
+/** A generated column's expression; SQLite computes it (docs/design/sql.md, "Generated columns"). */
+export interface GeneratedColumn {
+  readonly expr: Expr;
+  /** STORED (MariaDB's PERSISTENT too), else VIRTUAL. */
+  readonly stored: boolean;
 }
 
 export interface IndexColumn {

@@ -285,6 +285,8 @@ function implicitDefault(def: ColumnDef): string {
 // and, when NOT NULL, with a non-NULL default.
 function canAddDirectly(def: ColumnDef): boolean {
   if (def.primaryKey || def.unique || def.autoIncrement) return false;
+  // SQLite adds a VIRTUAL generated column in place, never a STORED one.
+  if (def.generated?.stored === true) return false;
   if (def.default?.kind === 'call') return false;
   const nullDefault =
     def.default === null || (def.default.kind === 'literal' && def.default.type === 'null');
@@ -297,6 +299,8 @@ function rebuildSql(work: Work, source: TableDef, target: TableDef, options: Ddl
   const columns: string[] = [];
   const values: string[] = [];
   for (const c of work.columns) {
+    // SQLite computes a generated column in the new table and refuses a value for it.
+    if ((c.def.generated ?? null) !== null) continue;
     if (c.origin !== null) {
       columns.push(quoteId(c.def.name));
       values.push(quoteId(c.origin));

@@ -388,14 +388,30 @@ class DmlEmitter extends ExpressionEmitter {
       return table.columns.findIndex((c) => c.name.toLowerCase() === lower);
     };
     const first = assignments.reduce<Assignment | null>(
-      (best, a) => (best === null || order(a) < order(best) ? a : best),
+      (best, a) =>
+        isGenerated(findColumn(table, a.column.column)) ||
+        (best !== null && order(a) >= order(best))
+          ? best
+          : a,
       null,
     );
-    return assignments.map((a) => {
-      findColumn(table, a.column.column);
+    const sets: string[] = [];
+    for (const a of assignments) {
+      if (isGenerated(findColumn(table, a.column.column))) {
+        // `SET g = DEFAULT` leaves a generated column as SQLite computes it; a value is 1906.
+        if (a.value.kind !== 'default') generatedGiven(table, a.column.column);
+        continue;
+      }
       const row = a === first ? -1 : 0;
-      return `${quoteId(a.column.column)} = ${this.value(table, a.column.column, a.value, row)}`;
-    });
+      sets.push(
+        `${quoteId(a.column.column)} = ${this.value(table, a.column.column, a.value, row)}`,
+      );
+    }
+    if (sets.length === 0) {
+      const plain = table.columns.find((c) => !isGenerated(c));
+      if (plain !== undefined) sets.push(`${quoteId(plain.name)} = ${quoteId(plain.name)}`);
+    }
+    return sets;
   }
 
   /**
@@ -403,7 +419,12 @@ class DmlEmitter extends ExpressionEmitter {
    * row is not written (nor replicated) and counts as MySQL counts it (0, or 1 with
    * CLIENT_FOUND_ROWS), not as an update.
    */
-  upsertAssignments(table: TableDef, assignments: readonly Assignment[]): string {
+  upsertAssignments(table: TableDef, given: readonly Assignment[]): string {
+    // `g = DEFAULT` of a generated column changes nothing (assignmentList: a value is 1906).
+    const assignments = given.filter(
+      (a) => a.value.kind !== 'default' || !isGenerated(findColumn(table, a.column.column)),
+    );
+    if (assignments.length === 0) return this.assignmentList(table, given).join(', ');
     this.inUpsert = true;
     const list = this.assignmentList(table, assignments).join(', ');
     const guard = this.expr(unchangedGuard(inOrder(assignments, table.name)));
@@ -473,7 +494,7 @@ function emitInsert(e: DmlEmitter, s: Insert): string {
   let columns = s.columns ?? table.columns.map((c) => c.name);
   let body: string;
   if (source.kind === 'query') {
-    for (const c of columns) findColumn(table, c);
+    for (const c of columns) if (isGenerated(findColumn(table, c))) generatedGiven(table, c);
     body = insertQuery(e, table, columns, source.query, s.onDuplicate !== null || inPlace);
   } else {
     const rows = source.kind === 'values' ? source.rows : [source.assignments.map((a) => a.value)];
@@ -487,8 +508,9 @@ function emitInsert(e: DmlEmitter, s: Insert): string {
     if (columns.length === 0 && left.length === 0 && rows.every((r) => r.length === 0))
       return `${head} DEFAULT VALUES`;
     const filled = left.length === 0 ? rows : rows.map((row) => [...row, ...left.map(defaultExpr)]);
-    const named = [...columns, ...left];
-    body = 'VALUES ' + filled.map((row, i) => emitRow(e, table, named, row, i)).join(', ');
+    const computed = withoutGenerated(table, [...columns, ...left], filled);
+    const named = computed.columns;
+    body = 'VALUES ' + computed.rows.map((row, i) => emitRow(e, table, named, row, i)).join(', ');
     columns = named;
   }
   for (const c of columns) findColumn(table, c);
@@ -499,6 +521,44 @@ function emitInsert(e: DmlEmitter, s: Insert): string {
 }
 
 const defaultExpr = (): Expr => ({ kind: 'default' }) as Expr;
+
+const isGenerated = (column: ColumnDef): boolean => (column.generated ?? null) !== null;
+
+/** MariaDB's 1906 (strict mode; trireme refuses it in every mode: docs/design/sql.md). */
+function generatedGiven(table: TableDef, column: string): never {
+  throw new SqlFailure({
+    kind: 'semantic',
+    code: 1906,
+    sqlState: 'HY000',
+    message: `The value specified for generated column '${column}' in table '${table.name}' has been ignored`,
+  });
+}
+
+/**
+ * An INSERT's columns and rows without the generated columns, which SQLite computes and refuses
+ * to be given: DEFAULT there is dropped, any other value is 1906. A row of the wrong length is
+ * left for emitRow's 1136. When nothing is left, the first other column takes its DEFAULT.
+ */
+function withoutGenerated(
+  table: TableDef,
+  columns: readonly string[],
+  rows: readonly (readonly Expr[])[],
+): { columns: readonly string[]; rows: readonly (readonly Expr[])[] } {
+  const generated = columns.map((c) => isGenerated(findColumn(table, c)));
+  if (!generated.includes(true)) return { columns, rows };
+  for (const row of rows) {
+    if (row.length !== columns.length) return { columns, rows };
+    row.forEach((value, i) => {
+      if (generated[i] === true && value.kind !== 'default') generatedGiven(table, columns[i]!);
+    });
+  }
+  const keep = (_: unknown, i: number): boolean => generated[i] !== true;
+  const kept = columns.filter(keep);
+  if (kept.length > 0) return { columns: kept, rows: rows.map((row) => row.filter(keep)) };
+  const plain = table.columns.find((c) => !isGenerated(c));
+  if (plain === undefined) return { columns, rows };
+  return { columns: [plain.name], rows: rows.map(() => [defaultExpr()]) };
+}
 
 /** A subquery of one item over tables, without anything that makes its rows an aggregate. */
 function isPlainScalar(q: Query): boolean {
@@ -538,7 +598,7 @@ function replacesInPlace(table: TableDef): boolean {
 
 function replaceClause(table: TableDef): string {
   const key = new Set(table.primaryKey.map((c) => c.toLowerCase()));
-  const others = table.columns.filter((c) => !key.has(c.name.toLowerCase()));
+  const others = table.columns.filter((c) => !key.has(c.name.toLowerCase()) && !isGenerated(c));
   const target = `ON CONFLICT (${table.primaryKey.map(quoteId).join(', ')})`;
   if (others.length === 0) return ` ${target} DO NOTHING`;
   const sets = others.map((c) => `${quoteId(c.name)} = excluded.${quoteId(c.name)}`);

@@ -97,7 +97,18 @@ function columnSql(table: TableDef, column: ColumnDef, options: DdlOptions): str
   let out = `${quoteId(column.name)} ${sqliteType(column.type)}`;
   if (rowid) out += table.autoIncrementIsRowid ? ' PRIMARY KEY AUTOINCREMENT' : ' PRIMARY KEY';
   if (column.nullable === false) out += ' NOT NULL';
-  out += sqliteDefault(column, options);
+  const generated = column.generated ?? null;
+  if (generated !== null) {
+    // SQLite computes it: on write (STORED) or at every read (VIRTUAL), on every node alike;
+    // row images leave it out (storage's table_info does not list it).
+    const sql = new ExpressionEmitter(
+      { catalog: options.catalog, database: options.database },
+      'all',
+    ).expr(generated.expr);
+    out += ` GENERATED ALWAYS AS (${sql}) ${generated.stored ? 'STORED' : 'VIRTUAL'}`;
+  } else {
+    out += sqliteDefault(column, options);
+  }
   if (isTextType(column.type)) {
     const collation = column.type.collation ?? table.options.collation ?? 'binary';
     if (sqliteCollation(collation) === 'NOCASE') out += ' COLLATE NOCASE';

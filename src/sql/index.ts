@@ -75,6 +75,7 @@ export { type Parsed, parse, parseTokens } from './parser.js';
 export {
   type DescribeRow,
   defaultText,
+  exprText,
   describeTable,
   mysqlTypeText,
   showCreateDatabase,

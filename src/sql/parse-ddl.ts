@@ -165,8 +165,23 @@ export function parseColumnDef(c: Cursor): ColumnDef {
 
 type MutableColumn = { -readonly [K in keyof ColumnDef]: ColumnDef[K] };
 
+// A generated column takes none of these (MariaDB: a syntax error, before or after AS).
+const NOT_WITH_GENERATED = ['NOT', 'NULL', 'DEFAULT', 'AUTO_INCREMENT', 'ON', 'SERIAL'];
+
 // One column attribute; false when the cursor is not at one.
 function parseColumnAttribute(c: Cursor, def: MutableColumn): boolean {
+  const t = c.peek();
+  if ((def.generated ?? null) !== null && t.type === 'word' && NOT_WITH_GENERATED.includes(t.upper))
+    c.fail();
+  if (c.isWord('GENERATED') || c.isWord('AS')) {
+    if (def.nullable !== null || def.default !== null || def.autoIncrement) c.fail();
+    if (c.acceptWord('GENERATED')) c.expectWord('ALWAYS');
+    c.expectWord('AS');
+    const expr = parseParenthesizedExpr(c);
+    const kind = c.oneOf(['VIRTUAL', 'STORED', 'PERSISTENT']);
+    def.generated = { expr, stored: kind === 'STORED' || kind === 'PERSISTENT' };
+    return true;
+  }
   if (c.acceptWords('NOT', 'NULL')) def.nullable = false;
   else if (c.acceptWord('NULL')) def.nullable = true;
   else if (c.acceptWord('DEFAULT')) def.default = parseDefaultValue(c);
@@ -185,7 +200,6 @@ function parseColumnAttribute(c: Cursor, def: MutableColumn): boolean {
   else if (c.oneOf(['INVISIBLE', 'VISIBLE'])) return true;
   else if (c.acceptWord('COLUMN_FORMAT') || c.acceptWord('STORAGE')) c.name();
   else if (c.isWord('REFERENCES')) parseReferences(c);
-  else if (c.isWord('GENERATED') || c.isWord('AS')) c.unsupported('generated columns');
   else return false;
   return true;
 }

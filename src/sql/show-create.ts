@@ -50,6 +50,7 @@ function charsetText(table: TableDef, type: DataType): string {
 
 /** A column default as MariaDB prints it; null when the column has no DEFAULT clause. */
 export function defaultText(column: ColumnDef): string | null {
+  if ((column.generated ?? null) !== null) return null;
   const d = column.default;
   if (d === null) return column.nullable === false || column.autoIncrement ? null : 'NULL';
   return exprText(d, column.type);
@@ -102,8 +103,21 @@ export function exprText(e: Expr, type: DataType | null = null): string {
   }
 }
 
+/** `GENERATED ALWAYS AS (…) VIRTUAL|STORED` as MariaDB prints it; null for a plain column. */
+export function generationText(c: ColumnDef): string | null {
+  const generated = c.generated ?? null;
+  if (generated === null) return null;
+  return `GENERATED ALWAYS AS (${exprText(generated.expr)}) ${generated.stored ? 'STORED' : 'VIRTUAL'}`;
+}
+
 function columnLine(table: TableDef, c: ColumnDef): string {
   let out = `  ${backquote(c.name)} ${mysqlTypeText(c.type)}${charsetText(table, c.type)}`;
+  const generation = generationText(c);
+  if (generation !== null) {
+    out += ` ${generation}`;
+    if (c.comment !== null) out += ` COMMENT ${mysqlString(c.comment)}`;
+    return out;
+  }
   if (c.nullable === false) out += ' NOT NULL';
   else if (c.type.name === 'TIMESTAMP') out += ' NULL';
   const d = defaultText(c);
@@ -196,7 +210,9 @@ function keyOf(table: TableDef, column: string): DescribeRow['Key'] {
 export function describeTable(table: TableDef): DescribeRow[] {
   return table.columns.map((c) => {
     const d = defaultText(c);
+    const generated = c.generated ?? null;
     const extra = [
+      generated === null ? '' : generated.stored ? 'STORED GENERATED' : 'VIRTUAL GENERATED',
       c.autoIncrement ? 'auto_increment' : '',
       c.onUpdateNow !== null ? `on update current_timestamp(${c.onUpdateNow || ''})` : '',
     ]

@@ -5,6 +5,7 @@ import type {
   ColumnDef,
   CreateTable,
   DataType,
+  Expr,
   IndexColumn,
   TableConstraint,
   TableOptions,
@@ -278,7 +279,106 @@ export function finishTable(table: TableDef): TableDef {
     auto !== null &&
     isRowidKey(columns, primaryKey) &&
     primaryKey[0]!.toLowerCase() === auto.toLowerCase();
+  checkGenerated(columns, inPrimary);
   return { ...table, columns, primaryKey, autoIncrement: auto, autoIncrementIsRowid };
+}
+
+/**
+ * Functions a generated column may not call: their value depends on when, where or by whom the
+ * row is read or written. SQLite computes generated columns itself (a virtual one at every read)
+ * and refuses non-deterministic functions there; MariaDB refuses them in STORED columns (1901)
+ * and allows some in VIRTUAL ones, which trireme refuses too (docs/design/sql.md).
+ */
+const NOT_IN_GENERATED = new Set([
+  'BENCHMARK',
+  'CONNECTION_ID',
+  'CURDATE',
+  'CURRENT_DATE',
+  'CURRENT_TIME',
+  'CURRENT_TIMESTAMP',
+  'CURRENT_USER',
+  'CURTIME',
+  'DATABASE',
+  'FOUND_ROWS',
+  'GET_LOCK',
+  'IS_FREE_LOCK',
+  'IS_USED_LOCK',
+  'LASTVAL',
+  'LAST_INSERT_ID',
+  'LOAD_FILE',
+  'LOCALTIME',
+  'LOCALTIMESTAMP',
+  'NEXTVAL',
+  'NOW',
+  'RAND',
+  'RELEASE_LOCK',
+  'ROW_COUNT',
+  'SCHEMA',
+  'SESSION_USER',
+  'SETVAL',
+  'SLEEP',
+  'SYSDATE',
+  'SYSTEM_USER',
+  'SYS_GUID',
+  'UNIX_TIMESTAMP',
+  'USER',
+  'UTC_DATE',
+  'UTC_TIME',
+  'UTC_TIMESTAMP',
+  'UUID',
+  'UUID_SHORT',
+]);
+const NOW_NAMES = new Set(['NOW', 'CURRENT_TIMESTAMP', 'LOCALTIME', 'LOCALTIMESTAMP']);
+
+/** MariaDB's checks of generated columns: their expressions, and no primary key on one. */
+function checkGenerated(columns: readonly ColumnDef[], inPrimary: ReadonlySet<string>): void {
+  const names = new Set(columns.map((c) => c.name.toLowerCase()));
+  for (const column of columns) {
+    const generated = column.generated ?? null;
+    if (generated === null) continue;
+    if (inPrimary.has(column.name.toLowerCase()))
+      fail(1903, 'HY000', 'Primary key cannot be defined upon a generated column');
+    const refused = (what: string): never =>
+      fail(
+        1901,
+        'HY000',
+        `Function or expression '${what}' cannot be used in the GENERATED ALWAYS AS clause of \`${column.name}\``,
+      );
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(visit);
+      if (node === null || typeof node !== 'object') return;
+      const record = node as Record<string, unknown>;
+      switch (record['kind']) {
+        case 'column': {
+          const ref = node as Extract<Expr, { kind: 'column' }>;
+          if (!names.has(ref.column.toLowerCase()))
+            fail(1054, '42S22', `Unknown column '${ref.column}' in 'GENERATED ALWAYS AS'`);
+          return;
+        }
+        case 'subquery':
+        case 'exists':
+        case 'in_query':
+          return refused('select ...');
+        case 'param':
+          return refused('?');
+        case 'user_var':
+          return refused(`@${String(record['name'])}`);
+        case 'system_var':
+          return refused(`@@${String(record['name'])}`);
+        case 'call': {
+          const name = String(record['name']).toUpperCase();
+          if (NOW_NAMES.has(name)) refused('current_timestamp()');
+          if (NOT_IN_GENERATED.has(name)) refused(`${name.toLowerCase()}()`);
+          if (record['over'] !== undefined) refused(`${name.toLowerCase()}()`);
+          break;
+        }
+        default:
+          break;
+      }
+      for (const child of Object.values(record)) visit(child);
+    };
+    visit(generated.expr);
+  }
 }
 
 /** A single integer primary-key column becomes SQLite's rowid alias (INTEGER PRIMARY KEY). */

@@ -1,6 +1,7 @@
-// Goal: views, triggers and CREATE TABLE … SELECT replicate, and a trigger fires once, on the
-// node that ran the statement (replicas apply its row images), including on a node that came
-// back by SST. Method: three real processes over mutual TLS, mysql2 on each; rows compared
+// Goal: views, triggers, generated columns and CREATE TABLE … SELECT replicate, and a trigger
+// fires once, on the node that ran the statement (replicas apply its row images, which leave
+// generated columns for each node's SQLite to compute), including on a node that came back by
+// SST. Method: three real processes over mutual TLS, mysql2 on each; rows compared
 // across nodes; the third node's datadir removed so it rejoins by SST.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,7 +39,7 @@ async function everywhere(sql: string, expected: unknown[][]): Promise<void> {
 }
 
 describe(
-  'views, triggers and CREATE TABLE … SELECT on a 3-node cluster',
+  'views, triggers, generated columns and CREATE TABLE … SELECT on a 3-node cluster',
   { timeout: 180_000 },
   () => {
     before(async () => {
@@ -86,6 +87,18 @@ describe(
       assert.equal(made.length, 2);
       await everywhere('SELECT id, u FROM app.c ORDER BY id', made);
 
+      // Generated columns: given by no write-set, computed alike on every node.
+      await query(
+        n1,
+        "CREATE TABLE app.g (id INT PRIMARY KEY, a INT, b INT AS (a * 2) VIRTUAL, c VARCHAR(10) AS (CONCAT('x', a)) STORED, KEY (b))",
+      );
+      await query(n2, 'INSERT INTO app.g (id, a) VALUES (1, 10), (2, 20)');
+      await query(n3, 'UPDATE app.g SET a = 11 WHERE id = 1');
+      await everywhere('SELECT id, a, b, c FROM app.g WHERE b > 0 ORDER BY id', [
+        [1, 11, 22, 'x11'],
+        [2, 20, 40, 'x20'],
+      ]);
+
       // A temporary table of the same name is n1's session's alone: nothing of it replicates.
       const session = await n1.connect();
       try {
@@ -117,6 +130,12 @@ describe(
         [4, 1, 2],
       ]);
       await everywhere('SELECT count(*) FROM app.audit', [[4]]);
+      await query(n3, 'INSERT INTO app.g (id, a) VALUES (3, 30)');
+      await everywhere('SELECT id, b, c FROM app.g ORDER BY id', [
+        [1, 22, 'x11'],
+        [2, 40, 'x20'],
+        [3, 60, 'x30'],
+      ]);
       await query(n1, 'DROP VIEW app.v');
       await query(n1, 'DROP TRIGGER app.t_ai');
       await everywhere("SHOW FULL TABLES FROM app LIKE 'v'", []);

@@ -254,3 +254,48 @@ test('columns of a table with a non-default collation print COLLATE, as in Maria
     ].join('\n'),
   );
 });
+
+test('generated columns: SQLite computes them; SHOW CREATE TABLE, DESCRIBE and the errors are MariaDB’s', () => {
+  const h = new Harness();
+  const plan = h.ddl(
+    "CREATE TABLE g (id INT PRIMARY KEY, a INT, b INT AS (a * 2) VIRTUAL, c VARCHAR(9) GENERATED ALWAYS AS (CONCAT('x', a)) PERSISTENT, KEY (b))",
+  );
+  assert.match(plan.statements[0]!, /"b" INTEGER GENERATED ALWAYS AS \(.*\) VIRTUAL/);
+  assert.match(plan.statements[0]!, /"c" TEXT GENERATED ALWAYS AS \(.*\) STORED/);
+  assert.match(
+    showCreateTable(table(h, 'g')),
+    /`b` int\(11\) GENERATED ALWAYS AS \(`a` \* 2\) VIRTUAL,\n {2}`c` varchar\(9\) GENERATED ALWAYS AS \(concat\('x',`a`\)\) STORED,/,
+  );
+  assert.deepEqual(
+    describeTable(table(h, 'g')).map((row) => [row.Field, row.Default, row.Extra]),
+    [
+      ['id', null, ''],
+      ['a', null, ''],
+      ['b', null, 'VIRTUAL GENERATED'],
+      ['c', null, 'STORED GENERATED'],
+    ],
+  );
+  // Given no value (or DEFAULT), computed; given one, 1906 (MariaDB's strict mode).
+  h.run('INSERT INTO g (id, a) VALUES (1, 10)');
+  h.run('INSERT INTO g VALUES (2, 20, DEFAULT, DEFAULT)');
+  h.run('UPDATE g SET b = DEFAULT, a = 11 WHERE id = 1');
+  assert.deepEqual(h.query('SELECT id, b, c FROM g WHERE b > 0 ORDER BY id'), [
+    { id: 1, b: 22, c: 'x11' },
+    { id: 2, b: 40, c: 'x20' },
+  ]);
+  assert.equal(h.error('INSERT INTO g (id, a, b) VALUES (3, 1, 2)').code, 1906);
+  assert.equal(h.error('UPDATE g SET c = 1').code, 1906);
+  assert.equal(h.error('INSERT INTO g VALUES (3, 30)').code, 1136);
+  const refused = (sql: string): number => {
+    const failed = h.ddlPlan(sql);
+    assert.ok(!('statements' in failed), sql);
+    return failed.code;
+  };
+  assert.equal(refused('CREATE TABLE e1 (a INT, b INT AS (RAND()))'), 1901);
+  assert.equal(refused('CREATE TABLE e2 (a INT, b INT AS (NOW()) STORED)'), 1901);
+  assert.equal(refused('CREATE TABLE e3 (a INT, b INT AS ((SELECT 1)))'), 1901);
+  assert.equal(refused('CREATE TABLE e4 (a INT, b INT AS (zz + 1))'), 1054);
+  assert.equal(refused('CREATE TABLE e5 (a INT, b INT AS (a) , PRIMARY KEY (b))'), 1903);
+  assert.equal(refused('CREATE TABLE e6 (a INT, b INT AS (a) NOT NULL)'), 1064);
+  assert.equal(refused('CREATE TABLE e7 (a INT, b INT DEFAULT 1 AS (a))'), 1064);
+});

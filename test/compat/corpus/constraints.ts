@@ -271,6 +271,80 @@ export function constraintCases(): CaseList {
     ['CREATE TABLE g (a INT, b INT AS (a * 2))'],
     'INSERT INTO g VALUES (3, 7)',
   );
+  const generated =
+    "CREATE TABLE g (id INT PRIMARY KEY, a INT, b INT AS (a * 2) VIRTUAL, c VARCHAR(20) GENERATED ALWAYS AS (concat('x', a)) STORED, d INT AS (a + 1) PERSISTENT, KEY (b))";
+  list.add('generated SHOW CREATE', [generated], 'SHOW CREATE TABLE g');
+  list.add('generated DESCRIBE', [generated], 'DESCRIBE g');
+  list.add(
+    'generated information_schema',
+    [generated],
+    "SELECT column_name, column_default, extra, is_generated, generation_expression FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'g' ORDER BY ordinal_position",
+  );
+  list.add(
+    'generated DEFAULT in VALUES',
+    [generated],
+    'INSERT INTO g VALUES (1, 10, DEFAULT, DEFAULT, DEFAULT)',
+    'SELECT * FROM g',
+  );
+  list.add('generated named in INSERT', [generated], 'INSERT INTO g (id, a, b) VALUES (1, 1, 2)');
+  list.add(
+    'generated UPDATE value',
+    [generated, 'INSERT INTO g (id, a) VALUES (1, 10)'],
+    'UPDATE g SET b = 3',
+  );
+  list.add(
+    'generated UPDATE DEFAULT',
+    [generated, 'INSERT INTO g (id, a) VALUES (1, 10)'],
+    'UPDATE g SET b = DEFAULT, a = 11',
+    'SELECT * FROM g WHERE b = 22',
+  );
+  list.add(
+    'generated REPLACE',
+    [generated, 'INSERT INTO g (id, a) VALUES (1, 10)'],
+    'REPLACE INTO g (id, a) VALUES (1, 12)',
+    'SELECT * FROM g',
+  );
+  list.add(
+    'generated upsert',
+    [generated, 'INSERT INTO g (id, a) VALUES (1, 10)'],
+    'INSERT INTO g (id, a) VALUES (1, 0) ON DUPLICATE KEY UPDATE a = 21',
+    'SELECT * FROM g',
+  );
+  list.add(
+    'generated ADD COLUMN',
+    [generated, 'INSERT INTO g (id, a) VALUES (1, 10)'],
+    'ALTER TABLE g ADD COLUMN e INT AS (a * 3)',
+    'SELECT * FROM g',
+  );
+  list.add(
+    'generated ADD STORED and rebuild',
+    [generated, 'INSERT INTO g (id, a) VALUES (1, 10)'],
+    'ALTER TABLE g ADD COLUMN e INT AS (a + 5) STORED',
+    'ALTER TABLE g DROP COLUMN b',
+    'SELECT * FROM g',
+  );
+  list.add(
+    'generated DROP its base',
+    ['CREATE TABLE g (a INT, b INT, c INT AS (a + b))'],
+    'ALTER TABLE g DROP COLUMN a',
+  );
+  list.add('generated NOT NULL', [], 'CREATE TABLE g (a INT, b INT AS (a * 2) NOT NULL)');
+  list.add('generated DEFAULT', [], 'CREATE TABLE g (a INT, b INT AS (a * 2) DEFAULT 1)');
+  list.add('generated RAND()', [], 'CREATE TABLE g (a INT, b INT AS (RAND()) STORED)');
+  list.add('generated NOW() stored', [], 'CREATE TABLE g (a INT, b DATETIME AS (NOW()) STORED)');
+  list.add('generated subquery', [], 'CREATE TABLE g (a INT, b INT AS ((SELECT 1)))');
+  list.add('generated unknown column', [], 'CREATE TABLE g (a INT, b INT AS (zz + 1))');
+  list.add(
+    'generated primary key',
+    [],
+    'CREATE TABLE g (a INT, b INT AS (a + 1), PRIMARY KEY (b))',
+  );
+  list.add(
+    'generated from generated',
+    ['CREATE TABLE g (a INT, b INT AS (a) VIRTUAL, c INT AS (b + 1))'],
+    'INSERT INTO g (a) VALUES (4)',
+    'SELECT * FROM g',
+  );
   list.add(
     'unique NULLs',
     ['CREATE TABLE d (v INT UNIQUE)'],
