@@ -8,9 +8,11 @@ import { encodeKeyValues, type SqlValue as StoreValue } from '../codec/index.js'
 import type { ColumnDef, ErrorResult, OkResult, RowsResult, SqlValue } from '../mysql/index.js';
 import {
   PARSE_CACHE_KEY_LENGTH_MAX,
+  MULTI_TABLE_DROP,
   emitDml,
   translate,
   type DmlStatement,
+  type DmlStep,
   type DmlTranslation,
   type Expr,
   type Insert,
@@ -108,8 +110,9 @@ export class DmlRunner {
   }
 
   private checkTables(translation: DmlTranslation, privilege: string): ErrorResult | null {
+    const written = translation.targets ?? [translation.target];
     for (const table of translation.tables) {
-      const needed = translation.target === table ? privilege : 'SELECT';
+      const needed = written.includes(table) ? privilege : 'SELECT';
       if (!hasPrivilege(this.session.account, needed, table.db, table.name))
         return tableDenied(needed, this.session.account, table.db, table.name);
     }
@@ -608,6 +611,8 @@ export class DmlRunner {
         ? this.duplicatesAhead(lease, target, rewritten?.statement ?? s, slots)
         : null;
     const check = this.writeCheck(s);
+    if (translation.steps !== undefined)
+      return this.executeSteps(lease, s, translation, translation.steps, bound.slots, check);
     const result = withWriteCheck(check, () => lease.execute(translation.sql, binds));
     this.session.warnings = check.warnings;
     if (!result.ok) {
@@ -658,6 +663,46 @@ export class DmlRunner {
         info: `Rows matched: ${changes}  Changed: ${changes}  Warnings: ${warnings}`,
       });
     return ok(changes, { warnings });
+  }
+
+  /**
+   * A multi-table UPDATE/DELETE: its statements in order (the join into a TEMP table, one write
+   * per table, the TEMP table dropped, also after a failure). UPDATE counts as MySQL does: the
+   * rows matched, or with CLIENT_FOUND_ROWS off the rows changed; DELETE the rows deleted.
+   */
+  private executeSteps(
+    lease: WriterLease,
+    s: Exclude<DmlStatement, Query>,
+    translation: DmlTranslation,
+    steps: readonly DmlStep[],
+    slots: (SqlValue | Buffer | undefined)[],
+    check: WriteCheck,
+  ): OkResult | ErrorResult {
+    let matched = 0;
+    let changed = 0;
+    for (const step of steps) {
+      const binds = bindAll({ ...translation, binds: step.binds }, slots, this.session);
+      const result = withWriteCheck(check, () => lease.execute(step.sql, binds));
+      if (!result.ok) {
+        this.session.warnings = check.warnings;
+        lease.execute(MULTI_TABLE_DROP, []);
+        return check.error ?? this.session.localFailure(result.error);
+      }
+      if (step.role === 'changed') changed += result.value.changes;
+      if (step.role === 'matched') matched += Number(result.value.rows[0]?.[0] ?? 0);
+    }
+    this.session.warnings = check.warnings;
+    const warnings = check.warnings.length;
+    if (s.kind === 'delete') {
+      this.session.rowCount = changed;
+      return ok(changed, { warnings });
+    }
+    const affected = this.session.foundRowsFlag ? matched : changed;
+    this.session.rowCount = affected;
+    return ok(affected, {
+      warnings,
+      info: `Rows matched: ${matched}  Changed: ${changed}  Warnings: ${warnings}`,
+    });
   }
 
   /**

@@ -35,17 +35,32 @@ import { SINGLE_VALUE_FUNCTION, STORE_VALUE_FUNCTION, storeRuleSql } from './sto
 import { parse } from './parser.js';
 import { VIEW_DEPTH_MAX } from './limits.js';
 import { viewTarget } from './view-dml.js';
+import { emitMultiDelete, emitMultiUpdate } from './emit-multi.js';
+
+/**
+ * One SQLite statement of a multi-table UPDATE/DELETE (emit-multi.ts). `matched` answers one
+ * number, the rows the join matched; the changes of a `changed` step are rows written.
+ */
+export interface DmlStep {
+  readonly sql: string;
+  readonly binds: readonly Bind[];
+  readonly role: 'plain' | 'matched' | 'changed';
+}
 
 export interface DmlTranslation {
   readonly kind: 'select' | 'insert' | 'update' | 'delete';
-  /** One SQLite statement with `?` placeholders. */
+  /** One SQLite statement with `?` placeholders (a multi-table statement's join: see steps). */
   readonly sql: string;
   /** The source of each `?`, in order. */
   readonly binds: readonly Bind[];
   /** FOR UPDATE / LOCK IN SHARE MODE, stripped from the SQL: the store certifies those rows. */
   readonly lock: LockMode;
-  /** The table written by INSERT/UPDATE/DELETE. */
+  /** The table written by INSERT/UPDATE/DELETE (the first, for a multi-table one). */
   readonly target: TableDef | null;
+  /** A multi-table UPDATE/DELETE: the statements to run in order instead of `sql`. */
+  readonly steps?: readonly DmlStep[];
+  /** A multi-table UPDATE/DELETE: every table it writes. */
+  readonly targets?: readonly TableDef[];
   /** Every table the statement reads or writes. */
   readonly tables: readonly TableDef[];
   /**
@@ -55,7 +70,7 @@ export interface DmlTranslation {
   readonly foundRows?: { readonly sql: string; readonly binds: readonly Bind[] };
 }
 
-class DmlEmitter extends ExpressionEmitter {
+export class DmlEmitter extends ExpressionEmitter {
   constructor(options: EmitOptions, pinned: ReadonlySet<number> | 'all') {
     super(options, pinned);
   }
@@ -764,6 +779,25 @@ export function emitDml(
     let target: TableDef | null = null;
     let lock: LockMode = null;
     let foundRows: DmlTranslation['foundRows'] | null = null;
+    if (
+      (statement.kind === 'update' || statement.kind === 'delete') &&
+      statement.multi !== undefined
+    ) {
+      const { steps, targets } =
+        statement.kind === 'update' ? emitMultiUpdate(e, statement) : emitMultiDelete(e, statement);
+      const join = steps[1]!;
+      const translation: DmlTranslation = {
+        kind: statement.kind,
+        sql: join.sql,
+        binds: join.binds,
+        lock: null,
+        target: targets[0] ?? null,
+        tables: e.tables,
+        steps,
+        targets,
+      };
+      return ok(translation);
+    }
     if (statement.kind === 'insert' || statement.kind === 'update' || statement.kind === 'delete') {
       const target = statement.kind === 'insert' ? statement.table : statement.table.table;
       const view = e.view(target);

@@ -13,12 +13,14 @@ export {
 } from './catalog.js';
 export {
   type DmlStatement,
+  type DmlStep,
   type DmlTranslation,
   emitDml,
   inOrder,
   unchangedGuard,
   viewColumns,
 } from './emit-dml.js';
+export { MULTI_TABLE_DROP } from './emit-multi.js';
 export {
   TRIGGER_GUARD,
   TRIGGER_SUSPEND,

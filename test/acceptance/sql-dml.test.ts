@@ -1,0 +1,156 @@
+// The DML forms MariaDB has beyond one table and one row — multi-table UPDATE and DELETE,
+// INSERT of all defaults, LAST_INSERT_ID(expr), `:=` user variables — through mysql2 against one
+// `trireme start` process. Every expected answer was taken from MariaDB 10.11 running the same
+// statements on the same rows.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import type mysql from 'mysql2/promise';
+import { startStandaloneChild, type StandaloneChild } from './standalone-child.js';
+
+let node: StandaloneChild;
+let c: mysql.Connection;
+
+async function rows(sql: string, params: unknown[] = []): Promise<unknown[]> {
+  const [result] = await c.query(sql, params);
+  return result as unknown[];
+}
+
+async function okPacket(sql: string, on = c): Promise<mysql.ResultSetHeader> {
+  const [result] = await on.query(sql);
+  return result as mysql.ResultSetHeader;
+}
+
+async function errno(sql: string): Promise<number> {
+  try {
+    await c.query(sql);
+  } catch (error) {
+    return (error as { errno: number }).errno;
+  }
+  return 0;
+}
+
+before(async () => {
+  node = await startStandaloneChild();
+  c = await node.connect();
+  await c.query('CREATE DATABASE dml');
+  await c.query('USE dml');
+});
+
+after(async () => {
+  await c.end();
+  await node.destroy();
+});
+
+describe('multi-table UPDATE and DELETE', () => {
+  beforeEach(async () => {
+    for (const sql of [
+      'DROP TABLE IF EXISTS p, c',
+      'CREATE TABLE p (id INT PRIMARY KEY, a INT NOT NULL, s VARCHAR(3))',
+      'CREATE TABLE c (id INT PRIMARY KEY, b INT, n INT, pid INT)',
+      "INSERT INTO p VALUES (1, 10, 'x'), (2, 20, 'y'), (3, 30, 'z')",
+      'INSERT INTO c VALUES (1, 100, 0, 1), (2, 200, 0, 1), (4, 400, 0, 2)',
+    ])
+      await c.query(sql);
+  });
+
+  test('UPDATE … JOIN … SET writes both tables, each row once, from the rows as joined', async () => {
+    // p 1 meets two rows of c: it is updated once, from the first.
+    const result = await okPacket('UPDATE p JOIN c ON c.pid = p.id SET p.a = 5, c.n = p.a');
+    assert.equal(result.affectedRows, 5);
+    assert.deepEqual(await rows('SELECT id, a FROM p ORDER BY id'), [
+      { id: 1, a: 5 },
+      { id: 2, a: 5 },
+      { id: 3, a: 30 },
+    ]);
+    assert.deepEqual(await rows('SELECT id, n FROM c ORDER BY id'), [
+      { id: 1, n: 10 },
+      { id: 2, n: 10 },
+      { id: 4, n: 20 },
+    ]);
+    const once = await okPacket('UPDATE p JOIN c ON c.pid = p.id SET p.a = p.a + 1');
+    assert.equal(once.affectedRows, 2);
+    assert.deepEqual(await rows('SELECT a FROM p WHERE id = 1'), [{ a: 6 }]);
+  });
+
+  test('the comma form, LEFT JOIN, a self-join and a derived table', async () => {
+    assert.equal(
+      (await okPacket('UPDATE p, c SET p.a = p.a + 1 WHERE p.id = c.pid')).affectedRows,
+      2,
+    );
+    assert.equal(
+      (await okPacket('UPDATE p LEFT JOIN c ON c.pid = p.id SET p.a = 7 WHERE c.id IS NULL'))
+        .affectedRows,
+      1,
+    );
+    await c.query('UPDATE p AS x JOIN p AS y ON x.id = y.id + 1 SET x.s = y.s');
+    await c.query(
+      'UPDATE p JOIN (SELECT pid, SUM(b) AS total FROM c GROUP BY pid) AS d ON d.pid = p.id SET p.a = d.total',
+    );
+    assert.deepEqual(await rows('SELECT id, a, s FROM p ORDER BY id'), [
+      { id: 1, a: 300, s: 'x' },
+      { id: 2, a: 400, s: 'x' },
+      { id: 3, a: 7, s: 'y' },
+    ]);
+  });
+
+  test('affected rows are the changed rows without CLIENT_FOUND_ROWS', async () => {
+    const plain = await node.connect({ database: 'dml', flags: ['-FOUND_ROWS'] });
+    try {
+      const result = await okPacket('UPDATE p JOIN c ON c.pid = p.id SET p.a = 10', plain);
+      assert.equal(result.affectedRows, 1);
+      assert.match(result.info, /Rows matched: 2 {2}Changed: 1/);
+    } finally {
+      await plain.end();
+    }
+  });
+
+  test('DELETE t1, t2 FROM …, DELETE t1 FROM …, DELETE FROM … USING', async () => {
+    assert.equal(
+      (await okPacket('DELETE c FROM p JOIN c ON c.pid = p.id WHERE p.id = 1')).affectedRows,
+      2,
+    );
+    assert.equal((await okPacket('DELETE p, c FROM p JOIN c ON c.pid = p.id')).affectedRows, 2);
+    assert.equal(
+      (await okPacket('DELETE FROM p USING p LEFT JOIN c ON c.pid = p.id WHERE c.id IS NULL'))
+        .affectedRows,
+      2,
+    );
+    assert.deepEqual(await rows('SELECT COUNT(*) AS n FROM p'), [{ n: 0 }]);
+    assert.deepEqual(await rows('SELECT COUNT(*) AS n FROM c'), [{ n: 0 }]);
+  });
+
+  test('errors as MariaDB gives them', async () => {
+    assert.equal(await errno('UPDATE p JOIN c ON c.pid = p.id SET id = 6'), 1052);
+    assert.equal(await errno('UPDATE p JOIN c ON c.pid = p.id SET nope = 6'), 1054);
+    assert.equal(await errno('UPDATE p JOIN c ON c.pid = p.id SET p.nope = 6'), 1054);
+    assert.equal(await errno('UPDATE p JOIN nope ON nope.id = p.id SET p.a = 6'), 1146);
+    assert.equal(await errno('UPDATE p, (SELECT 1 AS k) AS d SET d.k = 2'), 1288);
+    assert.equal(await errno('UPDATE p JOIN c ON c.pid = p.id SET p.a = NULL'), 1048);
+    assert.equal(await errno('DELETE nope FROM p JOIN c ON c.pid = p.id'), 1109);
+    assert.equal(
+      await errno('DELETE p FROM p JOIN c ON c.pid = p.id WHERE p.id IN (SELECT id FROM p)'),
+      1093,
+    );
+    // A failed statement leaves nothing behind: the next one runs.
+    assert.equal((await okPacket('UPDATE p JOIN c ON c.pid = p.id SET p.a = 1')).affectedRows, 2);
+  });
+
+  test('in a transaction: ROLLBACK undoes both tables, COMMIT keeps them', async () => {
+    await c.query('BEGIN');
+    await c.query('UPDATE p JOIN c ON c.pid = p.id SET p.a = 0, c.n = 1');
+    await c.query('ROLLBACK');
+    assert.deepEqual(await rows('SELECT SUM(a) AS a FROM p'), [{ a: '60' }]);
+    await c.query('BEGIN');
+    await c.query('DELETE p, c FROM p JOIN c ON c.pid = p.id WHERE p.id = 1');
+    await c.query('COMMIT');
+    const other = await node.connect({ database: 'dml' });
+    try {
+      const [counted] = await other.query(
+        'SELECT (SELECT COUNT(*) FROM p) AS p, (SELECT COUNT(*) FROM c) AS c',
+      );
+      assert.deepEqual(counted, [{ p: 2, c: 1 }]);
+    } finally {
+      await other.end();
+    }
+  });
+});
