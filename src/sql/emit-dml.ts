@@ -499,8 +499,10 @@ function emitInsert(e: DmlEmitter, s: Insert): string {
     const left = table.columns
       .map((c) => c.name)
       .filter((c) => !given.has(c.toLowerCase()) && e.missing(table, c, 0) !== null);
-    if (columns.length === 0 && left.length === 0 && rows.every((r) => r.length === 0))
+    if (columns.length === 0 && left.length === 0 && rows.length === 1 && rows[0]!.length === 0)
       return `${head} DEFAULT VALUES`;
+    // SQLite has no `VALUES (), ()`: rows of defaults name the first column, given DEFAULT.
+    if (columns.length === 0 && left.length === 0) left.push(table.columns[0]!.name);
     const filled = left.length === 0 ? rows : rows.map((row) => [...row, ...left.map(defaultExpr)]);
     const named = [...columns, ...left];
     body = 'VALUES ' + filled.map((row, i) => emitRow(e, table, named, row, i)).join(', ');

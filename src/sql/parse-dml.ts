@@ -32,6 +32,9 @@ export function parseInsert(c: Cursor): Insert {
   let columns: string[] | null = null;
   if (c.isOp('(') && !startsQuery(c)) columns = parseColumnList(c);
   const source = parseInsertSource(c);
+  // `VALUES ()` without a column list is a row of defaults, as with `() VALUES ()`; MariaDB
+  // takes the first row's length as the column count.
+  if (columns === null && source.kind === 'values' && source.rows[0]!.length === 0) columns = [];
   let onDuplicate: Assignment[] | null = null;
   if (c.acceptWords('ON', 'DUPLICATE', 'KEY', 'UPDATE')) {
     if (replace) c.fail();

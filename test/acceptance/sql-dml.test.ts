@@ -154,3 +154,29 @@ describe('multi-table UPDATE and DELETE', () => {
     }
   });
 });
+
+describe('INSERT of rows of defaults', () => {
+  test('VALUES () with and without a column list, one row or several', async () => {
+    await c.query(
+      "CREATE TABLE df (id INT AUTO_INCREMENT PRIMARY KEY, v INT DEFAULT 5, s VARCHAR(5) DEFAULT 'x')",
+    );
+    await c.query("CREATE TABLE nd (a INT, b VARCHAR(5) DEFAULT 'y')");
+    assert.equal((await okPacket('INSERT INTO df VALUES ()')).insertId, 1);
+    const two = await okPacket('INSERT INTO df () VALUES (), ()');
+    assert.equal(two.affectedRows, 2);
+    assert.equal(two.insertId, 2);
+    assert.equal((await okPacket('INSERT INTO df VALUES (), (), ()')).affectedRows, 3);
+    assert.deepEqual(await rows('SELECT COUNT(*) AS n, MAX(id) AS m, MIN(v) AS v FROM df'), [
+      { n: 6, m: 6, v: 5 },
+    ]);
+    assert.equal((await okPacket('INSERT INTO nd VALUES (), ()')).affectedRows, 2);
+    assert.deepEqual(await rows('SELECT * FROM nd'), [
+      { a: null, b: 'y' },
+      { a: null, b: 'y' },
+    ]);
+    // A primary key without a default still needs a value (strict mode).
+    await c.query('CREATE TABLE pk (id INT PRIMARY KEY, a INT)');
+    assert.equal(await errno('INSERT INTO pk VALUES ()'), 1364);
+    assert.equal(await errno('INSERT INTO df VALUES (), (7, 8)'), 1136);
+  });
+});

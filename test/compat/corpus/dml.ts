@@ -104,6 +104,24 @@ const MULTI: readonly string[] = [
   'DELETE d FROM p, (SELECT 1 AS k) AS d',
 ];
 
+// Rows of defaults: `VALUES ()` with and without a column list, one row or several.
+const DF =
+  "CREATE TABLE df (id INT AUTO_INCREMENT PRIMARY KEY, v INT DEFAULT 5, s VARCHAR(5) DEFAULT 'x', n INT)";
+const ND =
+  "CREATE TABLE nd (a INT, b VARCHAR(5) DEFAULT 'x', c DATETIME DEFAULT '2020-01-01 00:00:00')";
+const DEFAULTS: readonly string[] = [
+  'INSERT INTO df VALUES ()',
+  'INSERT INTO df () VALUES ()',
+  'INSERT INTO df VALUE ()',
+  'INSERT INTO df VALUES (), ()',
+  'INSERT INTO df () VALUES (), (), ()',
+  "INSERT INTO df VALUES (), (7, 8, 'y', 1)",
+  'INSERT INTO nd VALUES ()',
+  'INSERT INTO nd VALUES (), ()',
+  'INSERT INTO nd () VALUES (), ()',
+  'INSERT INTO t VALUES ()',
+];
+
 export function dmlCases(): CaseList {
   const list = new CaseList('dml');
   for (const sql of ON_T) {
@@ -119,6 +137,15 @@ export function dmlCases(): CaseList {
       'SELECT COUNT(*), SUM(a) FROM t',
     );
   }
+  for (const sql of DEFAULTS)
+    list.add(
+      sql,
+      [T, DF, ND],
+      sql,
+      'SELECT LAST_INSERT_ID()',
+      'SELECT * FROM df ORDER BY id',
+      'SELECT * FROM nd',
+    );
   for (const sql of MULTI) {
     const setup = [P, C, P_ROWS, C_ROWS];
     list.add(sql, setup, sql, 'SELECT * FROM p ORDER BY id', 'SELECT * FROM c ORDER BY id');
