@@ -44,6 +44,7 @@ import { done, isAttempt, isError, ok, type Attempt, type Outcome } from './outc
 import { queryInterrupted } from './read-pool.js';
 import { foundRowsOf, selectInto } from './select-extras.js';
 import type { EngineSession } from './session.js';
+import { StatementEffects, withEffects } from './statement-effects.js';
 import { WriteCheck, withWriteCheck, writeModes, type WriteModes } from './store-value.js';
 import {
   startReplication,
@@ -178,6 +179,7 @@ export class DmlRunner {
       this.checkTables(translation, 'SELECT') ?? this.checkSystemVariables(translation);
     if (denied !== null) return done(denied);
     const binds = bindAll(translation, slotValues(prepared, params), this.session);
+    const effects = translation.effects === true ? new StatementEffects(this.session) : null;
     const tx = this.session.implicitTx();
     let executed: ExecuteResult | ErrorResult;
     if (tx !== null && (tx.onWriter || (translation.lock !== null && !tx.readOnly))) {
@@ -192,8 +194,12 @@ export class DmlRunner {
       const lockedBefore = tx.lockKeys.length;
       const columns = queryColumns(s, this.session.engine.catalog, this.session.database);
       const run = (on: WriterLease): Outcome =>
-        this.selectOn(on, s, translation, binds, columns, prepared, params);
-      const outcome = run(lease);
+        withEffects(effects?.fresh() ?? null, () =>
+          this.selectOn(on, s, translation, binds, columns, prepared, params),
+        );
+      const outcome = withEffects(effects, () =>
+        this.selectOn(lease, s, translation, binds, columns, prepared, params),
+      );
       if (
         translation.lock !== null &&
         !isError(outcome) &&
@@ -207,6 +213,7 @@ export class DmlRunner {
         return tx.rebase();
       }
       tx.record(run, outcome, translation.sql.length + valuesBytes(binds), translation.tables);
+      effects?.commit();
       return done(
         this.finishSelect(s, translation, outcome, prepared, params, (sql, b) => {
           const r = lease.execute(sql, b);
@@ -215,12 +222,15 @@ export class DmlRunner {
       );
     } else if (tx !== null) {
       const columns = queryColumns(s, this.session.engine.catalog, this.session.database);
-      const read = this.readInTx(tx, translation.sql, binds);
+      const read = withEffects(effects, () => this.readInTx(tx, translation.sql, binds));
       const outcome = isError(read) ? read : this.session.rowsResult(columns, read);
       // Journaled, so that the first write can show the answer is the same on its state.
       const run = (on: WriterLease): Outcome =>
-        this.selectOn(on, s, translation, binds, columns, prepared, params);
+        withEffects(effects?.fresh() ?? null, () =>
+          this.selectOn(on, s, translation, binds, columns, prepared, params),
+        );
       tx.record(run, outcome, translation.sql.length + valuesBytes(binds), translation.tables);
+      effects?.commit();
       return done(
         this.finishSelect(s, translation, outcome, prepared, params, (sql, b) =>
           this.readInTx(tx, sql, b),
@@ -235,6 +245,7 @@ export class DmlRunner {
       const offload =
         (translation.tables.length > 0 || s.with?.recursive === true) &&
         translation.foundRows === undefined &&
+        translation.effects !== true &&
         !isPointLookup(s, translation);
       const pending = offload ? this.session.engine.readPool?.start(translation.sql, binds) : null;
       if (pending) {
@@ -245,10 +256,11 @@ export class DmlRunner {
           this.session.runningRead = null;
         }
       } else {
-        executed = this.session.readOnce(translation.sql, binds);
+        executed = withEffects(effects, () => this.session.readOnce(translation.sql, binds));
       }
     }
     if (isError(executed)) return done(executed);
+    effects?.commit();
     const outcome = this.session.rowsResult(
       queryColumns(s, this.session.engine.catalog, this.session.database),
       executed,
@@ -599,7 +611,7 @@ export class DmlRunner {
     rewritten: RewrittenInsert | null,
     bound: BoundWrite,
   ): OkResult | ErrorResult {
-    const { slots, binds, generated } = bound;
+    const { slots, binds } = bound;
     const target = translation.target;
     // REPLACE and upserts count rows as MySQL does (a replaced row 2, an updated row 2): the
     // captured row changes of this statement tell inserts, updates and deletes apart.
@@ -611,9 +623,61 @@ export class DmlRunner {
         ? this.duplicatesAhead(lease, target, rewritten?.statement ?? s, slots)
         : null;
     const check = this.writeCheck(s);
+    const effects = translation.effects === true ? new StatementEffects(this.session) : null;
+    // An INSERT's generated id wins over LAST_INSERT_ID(x) among its values, as in MariaDB.
+    const generatedWins = s.kind === 'insert' && s.onDuplicate === null && bound.generated !== null;
+    const answer = (outcome: OkResult | ErrorResult): OkResult | ErrorResult => {
+      if (isError(outcome)) return outcome;
+      effects?.commit(generatedWins);
+      const id = generatedWins ? null : (effects?.lastInsertId ?? null);
+      return id === null ? outcome : this.withInsertId(outcome, id);
+    };
     if (translation.steps !== undefined)
-      return this.executeSteps(lease, s, translation, translation.steps, bound.slots, check);
-    const result = withWriteCheck(check, () => lease.execute(translation.sql, binds));
+      return answer(
+        withEffects(effects, () =>
+          this.executeSteps(lease, s, translation, translation.steps!, bound.slots, check),
+        ),
+      );
+    const result = withEffects(effects, () =>
+      withWriteCheck(check, () => lease.execute(translation.sql, binds)),
+    );
+    return answer(
+      this.writeAnswer(
+        lease,
+        s,
+        translation,
+        rewritten,
+        bound,
+        check,
+        result,
+        skips,
+        mark,
+        counted,
+      ),
+    );
+  }
+
+  /** The OK packet with LAST_INSERT_ID(x)'s value as its insert id, and the session's. */
+  private withInsertId(outcome: OkResult, id: bigint): OkResult {
+    const value = narrow(id) as number | bigint;
+    this.session.lastInsertId = value;
+    return { ...outcome, lastInsertId: value };
+  }
+
+  private writeAnswer(
+    lease: WriterLease,
+    s: Insert | Exclude<DmlStatement, Query | Insert>,
+    translation: DmlTranslation,
+    rewritten: RewrittenInsert | null,
+    bound: BoundWrite,
+    check: WriteCheck,
+    result: ReturnType<WriterLease['execute']>,
+    skips: ErrorResult[] | null,
+    mark: number,
+    counted: boolean,
+  ): OkResult | ErrorResult {
+    const { slots, generated } = bound;
+    const target = translation.target;
     this.session.warnings = check.warnings;
     if (!result.ok) {
       if (check.error !== null) return check.error;

@@ -246,6 +246,13 @@ export interface UserVar {
   readonly name: string;
 }
 
+/** `@name := value`: assigns the user variable as the row is computed and answers the value. */
+export interface Assign {
+  readonly kind: 'assign';
+  readonly name: string;
+  readonly value: Expr;
+}
+
 export interface SystemVar {
   readonly kind: 'system_var';
   /** Lower-cased. */
@@ -296,6 +303,7 @@ export type Expr =
   | Call
   | Interval
   | UserVar
+  | Assign
   | SystemVar
   | Collate
   | Row

@@ -61,6 +61,11 @@ export interface DmlTranslation {
   readonly steps?: readonly DmlStep[];
   /** A multi-table UPDATE/DELETE: every table it writes. */
   readonly targets?: readonly TableDef[];
+  /**
+   * The statement assigns user variables (`@v := …`) or sets LAST_INSERT_ID(x) as it runs: the
+   * engine runs it where the session's values are (never on a reader worker).
+   */
+  readonly effects?: boolean;
   /** Every table the statement reads or writes. */
   readonly tables: readonly TableDef[];
   /**
@@ -719,6 +724,14 @@ function emitDelete(e: DmlEmitter, s: Delete): string {
 
 export type DmlStatement = Query | Insert | Update | Delete;
 
+/** Whether a statement assigns a user variable anywhere (`@v := …`, subqueries included). */
+function assigns(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(assigns);
+  if (node === null || typeof node !== 'object' || Buffer.isBuffer(node)) return false;
+  if ((node as { kind?: unknown }).kind === 'assign') return true;
+  return Object.values(node).some(assigns);
+}
+
 function hasInto(q: Query): boolean {
   return q.kind === 'select' ? q.into !== undefined : hasInto(q.left) || hasInto(q.right);
 }
@@ -775,6 +788,7 @@ export function emitDml(
   pinned: ReadonlySet<number> | 'all',
 ): Result<DmlTranslation> {
   const e = new DmlEmitter(options, pinned);
+  e.liveUserVars = assigns(original);
   let statement = original;
   try {
     let sql: string;
@@ -797,6 +811,7 @@ export function emitDml(
         tables: e.tables,
         steps,
         targets,
+        ...(e.effects ? { effects: true } : {}),
       };
       return ok(translation);
     }
@@ -833,6 +848,7 @@ export function emitDml(
       lock,
       target,
       tables: e.tables,
+      ...(e.effects ? { effects: true } : {}),
     };
     return ok(foundRows === null ? translation : { ...translation, foundRows });
   } catch (error) {

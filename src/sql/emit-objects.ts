@@ -319,6 +319,8 @@ function emitBody(s: DmlStatement, options: DdlOptions, event: CreateTrigger['ev
     'all',
   );
   if (!emitted.ok) throw new SqlFailure(emitted.error);
+  if (emitted.value.effects === true)
+    throw new SqlFailure(unsupported('variables and session functions in a trigger'));
   if (emitted.value.steps !== undefined)
     throw new SqlFailure(unsupported('multi-table UPDATE/DELETE in a trigger'));
   if (emitted.value.binds.length > 0)

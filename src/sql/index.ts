@@ -93,8 +93,11 @@ export {
 } from './statement-cache.js';
 export { splitStatements } from './split.js';
 export {
+  LAST_INSERT_ID_SET_FUNCTION,
   SINGLE_VALUE_FUNCTION,
   STORE_VALUE_FUNCTION,
+  USER_VAR_GET_FUNCTION,
+  USER_VAR_SET_FUNCTION,
   type StoreRule,
   storeRuleById,
   storeRuleSql,

@@ -180,3 +180,72 @@ describe('INSERT of rows of defaults', () => {
     assert.equal(await errno('INSERT INTO df VALUES (), (7, 8)'), 1136);
   });
 });
+
+describe('LAST_INSERT_ID(expr)', () => {
+  test('sets what LAST_INSERT_ID() answers next, and the OK packet of an UPDATE', async () => {
+    await c.query('CREATE TABLE seq (id INT PRIMARY KEY, n INT)');
+    await c.query('INSERT INTO seq VALUES (1, 100)');
+    assert.deepEqual(await rows('SELECT LAST_INSERT_ID(42) AS v'), [{ v: 42 }]);
+    assert.deepEqual(await rows('SELECT LAST_INSERT_ID() AS v'), [{ v: 42 }]);
+    // The sequence idiom of MySQL's manual: one row as a counter.
+    const result = await okPacket('UPDATE seq SET n = LAST_INSERT_ID(n + 1) WHERE id = 1');
+    assert.equal(result.affectedRows, 1);
+    assert.equal(result.insertId, 101);
+    assert.deepEqual(await rows('SELECT LAST_INSERT_ID() AS v, n FROM seq'), [{ v: 101, n: 101 }]);
+    // A connection's value is its own.
+    const other = await node.connect({ database: 'dml' });
+    try {
+      const [answer] = await other.query('SELECT LAST_INSERT_ID() AS v');
+      assert.deepEqual(answer, [{ v: 0 }]);
+    } finally {
+      await other.end();
+    }
+  });
+
+  test('an INSERT that generates an id keeps its own', async () => {
+    await c.query('CREATE TABLE gen (id INT AUTO_INCREMENT PRIMARY KEY, v INT)');
+    const result = await okPacket('INSERT INTO gen (v) VALUES (LAST_INSERT_ID(77))');
+    assert.equal(result.insertId, 1);
+    assert.deepEqual(await rows('SELECT LAST_INSERT_ID() AS v'), [{ v: 1 }]);
+  });
+});
+
+describe('user variables assigned with :=', () => {
+  test('in SELECT and SET', async () => {
+    assert.deepEqual(await rows('SELECT @a := 1 AS v'), [{ v: 1 }]);
+    assert.deepEqual(await rows('SELECT @a AS v'), [{ v: 1 }]);
+    await c.query('SET @a := 2');
+    assert.deepEqual(await rows('SELECT @a AS x, @a := @a + 1 AS y, @a AS z'), [
+      { x: 2, y: 3, z: 3 },
+    ]);
+    await c.query('SET @p = @q := 9');
+    assert.deepEqual(await rows('SELECT @p AS p, @q AS q'), [{ p: 9, q: 9 }]);
+  });
+
+  test('row by row, as MariaDB evaluates it: numbering and a running sum', async () => {
+    await c.query('CREATE TABLE pts (id INT PRIMARY KEY, v INT)');
+    await c.query('INSERT INTO pts VALUES (1, 5), (2, 7), (3, 11)');
+    await c.query('SET @n := 0, @s := 0');
+    assert.deepEqual(
+      await rows('SELECT @n := @n + 1 AS r, @s := @s + v AS sum FROM pts ORDER BY id'),
+      [
+        { r: 1, sum: 5 },
+        { r: 2, sum: 12 },
+        { r: 3, sum: 23 },
+      ],
+    );
+    assert.deepEqual(await rows('SELECT @n AS n, @s AS s'), [{ n: 3, s: 23 }]);
+    // In a transaction too, and in an UPDATE.
+    await c.query('BEGIN');
+    assert.deepEqual(await rows('SELECT @n := @n + 1 AS r FROM pts ORDER BY id'), [
+      { r: 4 },
+      { r: 5 },
+      { r: 6 },
+    ]);
+    await c.query('UPDATE pts SET v = @c := v * 2 WHERE id = 2');
+    await c.query('COMMIT');
+    assert.deepEqual(await rows('SELECT @c AS c, @n AS n, v FROM pts WHERE id = 2'), [
+      { c: 14, n: 6, v: 14 },
+    ]);
+  });
+});

@@ -213,6 +213,39 @@ export function dmlCases(): CaseList {
       'SELECT MAX(id) FROM ai',
     );
   }
+  // LAST_INSERT_ID(x): the value the next LAST_INSERT_ID() answers, and the OK packet's id.
+  const lastId: readonly (readonly string[])[] = [
+    ['SELECT LAST_INSERT_ID(42)', 'SELECT LAST_INSERT_ID()'],
+    ['UPDATE ai SET id = LAST_INSERT_ID(id + 10) WHERE id = 1', 'SELECT LAST_INSERT_ID()'],
+    ['UPDATE ai SET u = LAST_INSERT_ID(u + 5)', 'SELECT LAST_INSERT_ID(), @@last_insert_id'],
+    ['SELECT LAST_INSERT_ID(NULL)', 'SELECT LAST_INSERT_ID()'],
+    ["SELECT LAST_INSERT_ID('12')", 'SELECT LAST_INSERT_ID()'],
+    ['SELECT LAST_INSERT_ID(2.7)', 'SELECT LAST_INSERT_ID()'],
+    ['SELECT LAST_INSERT_ID(-1)'],
+    ['SELECT LAST_INSERT_ID(id) FROM ai ORDER BY id', 'SELECT LAST_INSERT_ID()'],
+    ['INSERT INTO ai (v) VALUES (LAST_INSERT_ID(77))', 'SELECT LAST_INSERT_ID()'],
+    ['SELECT LAST_INSERT_ID(5) + 1', "INSERT INTO ai (v) VALUES ('x')", 'SELECT LAST_INSERT_ID()'],
+  ];
+  for (const steps of lastId)
+    list.add(steps.join('; '), aiSetup, ...steps, 'SELECT * FROM ai ORDER BY id');
+  // User variables assigned with := in SELECT, SET and UPDATE, row by row.
+  const assign: readonly (readonly string[])[] = [
+    ['SELECT @a := 1', 'SELECT @a'],
+    ['SET @a := 2', 'SELECT @a'],
+    ['SET @a := 2', 'SELECT @a, @a := @a + 1, @a'],
+    ['SET @n := 0', 'SELECT @n := @n + 1 AS r, id FROM ai ORDER BY id', 'SELECT @n'],
+    ['SET @s = 0', 'SELECT id, @s := @s + u AS running FROM ai ORDER BY id', 'SELECT @s'],
+    ["SELECT @x := 'str', @y := NULL", 'SELECT @x, @y'],
+    ['SELECT @a := @b := 7, @a'],
+    ['SET @a = @b := 9', 'SELECT @a, @b'],
+    ['UPDATE ai SET u = @c := u * 2 WHERE id = 2', 'SELECT @c'],
+    ['SELECT 1 FROM ai WHERE (@q := id) > 100', 'SELECT @q'],
+    ['SELECT @m := MAX(id) FROM ai', 'SELECT @m'],
+    ['SET @n = 5', 'SELECT @n := @n * 2 FROM ai WHERE id = 1', 'SELECT @n'],
+    ['SELECT @v := v FROM ai WHERE id = 2', "SELECT CONCAT(@v, '!')"],
+  ];
+  for (const steps of assign)
+    list.add(`${steps.join('; ')} [:=]`, aiSetup, ...steps, 'SELECT * FROM ai ORDER BY id');
   list.add(
     'AUTO_INCREMENT after delete',
     [AI, "INSERT INTO ai (v) VALUES ('a'), ('b')", 'DELETE FROM ai'],
