@@ -114,7 +114,10 @@ export function emitMultiUpdate(e: DmlEmitter, s: Update): MultiPlan {
   const byTarget = new Map<Source, Assignment[]>();
   for (const a of s.assignments) {
     const source = assignedSource(all, a.column);
-    if (source.table === null) notUpdatable(source.alias, 'UPDATE');
+    if (source.table === null) {
+      if (source.name !== null) throw new SqlFailure(unsupported('multi-table UPDATE of a view'));
+      notUpdatable(source.alias, 'UPDATE');
+    }
     const list = byTarget.get(source) ?? [];
     list.push({ ...a, column: { ...a.column, table: source.alias } });
     byTarget.set(source, list);
