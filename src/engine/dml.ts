@@ -750,7 +750,20 @@ export class DmlRunner {
       if (!result.ok) {
         this.session.warnings = check.warnings;
         lease.execute(MULTI_TABLE_DROP, []);
-        return check.error ?? this.session.localFailure(result.error);
+        if (check.error !== null) return check.error;
+        // A key met by a table's write: 1062 naming the MySQL key (the value is not known).
+        const error = result.error;
+        if (
+          error.kind !== 'sqlite' ||
+          (error.code !== 'SQLITE_CONSTRAINT_PRIMARYKEY' &&
+            error.code !== 'SQLITE_CONSTRAINT_UNIQUE')
+        )
+          return this.session.localFailure(error);
+        const message = error.message;
+        const table = translation.targets?.find((t) => message.includes(`${t.sqliteName}.`));
+        const duplicate =
+          table === undefined ? null : this.duplicateError(lease, table, s, null, slots, message);
+        return duplicate ?? this.session.localFailure(error);
       }
       if (step.role === 'changed') changed += result.value.changes;
       if (step.role === 'matched') matched += Number(result.value.rows[0]?.[0] ?? 0);
