@@ -471,9 +471,12 @@ export class DmlRunner {
         : null;
     const bound = this.bindWrite(lease, translation, rewritten, prepared, params);
     if (isError(bound)) return done(bound);
+    // Assignments (`@v := x`) run on a copy of the session's variables, kept only once the
+    // statement is answered: a rerun after a wait, and a journal replay, start from the same.
+    const effects = translation.effects === true ? new StatementEffects(this.session) : null;
     const run = (on: WriterLease): Outcome =>
-      this.executeWrite(on, s, translation, rewritten, bound);
-    const outcome = run(lease);
+      this.executeWrite(on, s, translation, rewritten, bound, effects?.fresh() ?? null);
+    const outcome = this.executeWrite(lease, s, translation, rewritten, bound, effects);
     // The statement's keys, read once for both checks below.
     const keys = mark !== null && !isError(outcome) ? lease.keysSince(mark) : [];
     if (keys.length > 0 && this.session.engine.inFlight.transactions > 0) {
@@ -488,6 +491,7 @@ export class DmlRunner {
     )
       return tx.rebase();
     tx.record(run, outcome, translation.sql.length + valuesBytes(bound.binds), translation.tables);
+    if (!isError(outcome)) effects?.commit(generatedWins(s, bound));
     return done(outcome);
   }
 
@@ -516,8 +520,13 @@ export class DmlRunner {
       let built: ReturnType<WriterLease['commit']>;
       let replicating: Replicating | null = null;
       let result: OkResult | ErrorResult;
+      let bound: BoundWrite | ErrorResult;
+      const effects = translation.effects === true ? new StatementEffects(this.session) : null;
       try {
-        result = this.writeOn(lease, s, translation, rewritten, prepared, params);
+        bound = this.bindWrite(lease, translation, rewritten, prepared, params);
+        result = isError(bound)
+          ? bound
+          : this.executeWrite(lease, s, translation, rewritten, bound, effects);
         if (isError(result)) {
           lease.rollback();
           return done(result);
@@ -540,11 +549,15 @@ export class DmlRunner {
         throw error;
       }
       if (!built.ok) return done(fromLocalError(built.error));
-      if (built.value === null) return done(result);
+      const answered = (): Attempt => {
+        if (!isError(bound)) effects?.commit(generatedWins(s, bound));
+        return done(result);
+      };
+      if (built.value === null) return answered();
       assert(replicating !== null, 'a write-set was built but not replicated');
       const outcome = await verdict(this.session.engine, replicating);
       trace.mark(token, 'answered');
-      if (outcome.kind === 'committed') return done(result);
+      if (outcome.kind === 'committed') return answered();
       if (outcome.kind === 'cert_failed' && attempt < retries) continue;
       return done(await this.replicateOutcome(outcome));
     }
@@ -566,20 +579,6 @@ export class DmlRunner {
                 `Got error during COMMIT: ${'reason' in outcome ? outcome.reason : ''}`,
               ),
     );
-  }
-
-  /** Runs one INSERT/UPDATE/DELETE on the writer; the OK packet MySQL would send. */
-  private writeOn(
-    lease: WriterLease,
-    s: Insert | Exclude<DmlStatement, Query | Insert>,
-    translation: DmlTranslation,
-    rewritten: RewrittenInsert | null,
-    prepared: Prepared,
-    params: readonly SqlValue[],
-  ): OkResult | ErrorResult {
-    const bound = this.bindWrite(lease, translation, rewritten, prepared, params);
-    if (isError(bound)) return bound;
-    return this.executeWrite(lease, s, translation, rewritten, bound);
   }
 
   /**
@@ -610,6 +609,7 @@ export class DmlRunner {
     translation: DmlTranslation,
     rewritten: RewrittenInsert | null,
     bound: BoundWrite,
+    effects: StatementEffects | null,
   ): OkResult | ErrorResult {
     const { slots, binds } = bound;
     const target = translation.target;
@@ -623,14 +623,13 @@ export class DmlRunner {
         ? this.duplicatesAhead(lease, target, rewritten?.statement ?? s, slots)
         : null;
     const check = this.writeCheck(s);
-    const effects = translation.effects === true ? new StatementEffects(this.session) : null;
-    // An INSERT's generated id wins over LAST_INSERT_ID(x) among its values, as in MariaDB.
-    const generatedWins = s.kind === 'insert' && s.onDuplicate === null && bound.generated !== null;
+    // LAST_INSERT_ID(x) is the OK packet's insert id (the session's once the caller commits
+    // the effects), unless the INSERT generated one.
     const answer = (outcome: OkResult | ErrorResult): OkResult | ErrorResult => {
-      if (isError(outcome)) return outcome;
-      effects?.commit(generatedWins);
-      const id = generatedWins ? null : (effects?.lastInsertId ?? null);
-      return id === null ? outcome : this.withInsertId(outcome, id);
+      const id = generatedWins(s, bound) ? null : (effects?.lastInsertId ?? null);
+      return id === null || isError(outcome)
+        ? outcome
+        : { ...outcome, lastInsertId: narrow(id) as number | bigint };
     };
     if (translation.steps !== undefined)
       return answer(
@@ -655,13 +654,6 @@ export class DmlRunner {
         counted,
       ),
     );
-  }
-
-  /** The OK packet with LAST_INSERT_ID(x)'s value as its insert id, and the session's. */
-  private withInsertId(outcome: OkResult, id: bigint): OkResult {
-    const value = narrow(id) as number | bigint;
-    this.session.lastInsertId = value;
-    return { ...outcome, lastInsertId: value };
   }
 
   private writeAnswer(
@@ -989,6 +981,11 @@ function sleepCalls(items: Select['items']): Expr[] {
   };
   visit(items);
   return found;
+}
+
+/** Whether an INSERT generated an id, which wins over LAST_INSERT_ID(x) as in MariaDB. */
+function generatedWins(s: DmlStatement, bound: BoundWrite): boolean {
+  return s.kind === 'insert' && s.onDuplicate === null && bound.generated !== null;
 }
 
 /** The rows of an INSERT … VALUES or INSERT … SET. */

@@ -248,4 +248,25 @@ describe('user variables assigned with :=', () => {
       { c: 14, n: 6, v: 14 },
     ]);
   });
+
+  test('a statement run again (a rebase after another session wrote) assigns once', async () => {
+    await c.query('SET @k := 0');
+    await c.query('BEGIN');
+    await rows('SELECT * FROM p');
+    const other = await node.connect({ database: 'dml' });
+    try {
+      await other.query('INSERT INTO pts VALUES (9, 0)');
+    } finally {
+      await other.end();
+    }
+    // Not a point write, on a writer newer than the snapshot: it runs, the journal runs again
+    // on the newer state, and it runs again.
+    await c.query('UPDATE pts SET v = v + (@k := @k + 1) WHERE id = 1 OR v < 0');
+    await c.query('COMMIT');
+    assert.deepEqual(await rows('SELECT @k AS k'), [{ k: 1 }]);
+    assert.deepEqual(await rows('SELECT v FROM pts WHERE id IN (1, 9) ORDER BY id'), [
+      { v: 6 },
+      { v: 0 },
+    ]);
+  });
 });
