@@ -8,9 +8,11 @@ import { encodeKeyValues, type SqlValue as StoreValue } from '../codec/index.js'
 import type { ColumnDef, ErrorResult, OkResult, RowsResult, SqlValue } from '../mysql/index.js';
 import {
   PARSE_CACHE_KEY_LENGTH_MAX,
+  MULTI_TABLE_DROP,
   emitDml,
   translate,
   type DmlStatement,
+  type DmlStep,
   type DmlTranslation,
   type Expr,
   type Insert,
@@ -42,6 +44,7 @@ import { done, isAttempt, isError, ok, type Attempt, type Outcome } from './outc
 import { queryInterrupted } from './read-pool.js';
 import { foundRowsOf, selectInto } from './select-extras.js';
 import type { EngineSession } from './session.js';
+import { StatementEffects, withEffects } from './statement-effects.js';
 import { WriteCheck, withWriteCheck, writeModes, type WriteModes } from './store-value.js';
 import {
   startReplication,
@@ -108,8 +111,9 @@ export class DmlRunner {
   }
 
   private checkTables(translation: DmlTranslation, privilege: string): ErrorResult | null {
+    const written = translation.targets ?? [translation.target];
     for (const table of translation.tables) {
-      const needed = translation.target === table ? privilege : 'SELECT';
+      const needed = written.includes(table) ? privilege : 'SELECT';
       if (!hasPrivilege(this.session.account, needed, table.db, table.name))
         return tableDenied(needed, this.session.account, table.db, table.name);
     }
@@ -175,6 +179,7 @@ export class DmlRunner {
       this.checkTables(translation, 'SELECT') ?? this.checkSystemVariables(translation);
     if (denied !== null) return done(denied);
     const binds = bindAll(translation, slotValues(prepared, params), this.session);
+    const effects = translation.effects === true ? new StatementEffects(this.session) : null;
     const tx = this.session.implicitTx();
     let executed: ExecuteResult | ErrorResult;
     if (tx !== null && (tx.onWriter || (translation.lock !== null && !tx.readOnly))) {
@@ -189,8 +194,12 @@ export class DmlRunner {
       const lockedBefore = tx.lockKeys.length;
       const columns = queryColumns(s, this.session.engine.catalog, this.session.database);
       const run = (on: WriterLease): Outcome =>
-        this.selectOn(on, s, translation, binds, columns, prepared, params);
-      const outcome = run(lease);
+        withEffects(effects?.fresh() ?? null, () =>
+          this.selectOn(on, s, translation, binds, columns, prepared, params),
+        );
+      const outcome = withEffects(effects, () =>
+        this.selectOn(lease, s, translation, binds, columns, prepared, params),
+      );
       if (
         translation.lock !== null &&
         !isError(outcome) &&
@@ -204,6 +213,7 @@ export class DmlRunner {
         return tx.rebase();
       }
       tx.record(run, outcome, translation.sql.length + valuesBytes(binds), translation.tables);
+      effects?.commit();
       return done(
         this.finishSelect(s, translation, outcome, prepared, params, (sql, b) => {
           const r = lease.execute(sql, b);
@@ -212,12 +222,15 @@ export class DmlRunner {
       );
     } else if (tx !== null) {
       const columns = queryColumns(s, this.session.engine.catalog, this.session.database);
-      const read = this.readInTx(tx, translation.sql, binds);
+      const read = withEffects(effects, () => this.readInTx(tx, translation.sql, binds));
       const outcome = isError(read) ? read : this.session.rowsResult(columns, read);
       // Journaled, so that the first write can show the answer is the same on its state.
       const run = (on: WriterLease): Outcome =>
-        this.selectOn(on, s, translation, binds, columns, prepared, params);
+        withEffects(effects?.fresh() ?? null, () =>
+          this.selectOn(on, s, translation, binds, columns, prepared, params),
+        );
       tx.record(run, outcome, translation.sql.length + valuesBytes(binds), translation.tables);
+      effects?.commit();
       return done(
         this.finishSelect(s, translation, outcome, prepared, params, (sql, b) =>
           this.readInTx(tx, sql, b),
@@ -232,6 +245,7 @@ export class DmlRunner {
       const offload =
         (translation.tables.length > 0 || s.with?.recursive === true) &&
         translation.foundRows === undefined &&
+        translation.effects !== true &&
         !isPointLookup(s, translation);
       const pending = offload ? this.session.engine.readPool?.start(translation.sql, binds) : null;
       if (pending) {
@@ -242,10 +256,11 @@ export class DmlRunner {
           this.session.runningRead = null;
         }
       } else {
-        executed = this.session.readOnce(translation.sql, binds);
+        executed = withEffects(effects, () => this.session.readOnce(translation.sql, binds));
       }
     }
     if (isError(executed)) return done(executed);
+    effects?.commit();
     const outcome = this.session.rowsResult(
       queryColumns(s, this.session.engine.catalog, this.session.database),
       executed,
@@ -456,9 +471,12 @@ export class DmlRunner {
         : null;
     const bound = this.bindWrite(lease, translation, rewritten, prepared, params);
     if (isError(bound)) return done(bound);
+    // Assignments (`@v := x`) run on a copy of the session's variables, kept only once the
+    // statement is answered: a rerun after a wait, and a journal replay, start from the same.
+    const effects = translation.effects === true ? new StatementEffects(this.session) : null;
     const run = (on: WriterLease): Outcome =>
-      this.executeWrite(on, s, translation, rewritten, bound);
-    const outcome = run(lease);
+      this.executeWrite(on, s, translation, rewritten, bound, effects?.fresh() ?? null);
+    const outcome = this.executeWrite(lease, s, translation, rewritten, bound, effects);
     // The statement's keys, read once for both checks below.
     const keys = mark !== null && !isError(outcome) ? lease.keysSince(mark) : [];
     if (keys.length > 0 && this.session.engine.inFlight.transactions > 0) {
@@ -473,6 +491,7 @@ export class DmlRunner {
     )
       return tx.rebase();
     tx.record(run, outcome, translation.sql.length + valuesBytes(bound.binds), translation.tables);
+    if (!isError(outcome)) effects?.commit(generatedWins(s, bound));
     return done(outcome);
   }
 
@@ -501,8 +520,13 @@ export class DmlRunner {
       let built: ReturnType<WriterLease['commit']>;
       let replicating: Replicating | null = null;
       let result: OkResult | ErrorResult;
+      let bound: BoundWrite | ErrorResult;
+      const effects = translation.effects === true ? new StatementEffects(this.session) : null;
       try {
-        result = this.writeOn(lease, s, translation, rewritten, prepared, params);
+        bound = this.bindWrite(lease, translation, rewritten, prepared, params);
+        result = isError(bound)
+          ? bound
+          : this.executeWrite(lease, s, translation, rewritten, bound, effects);
         if (isError(result)) {
           lease.rollback();
           return done(result);
@@ -525,11 +549,15 @@ export class DmlRunner {
         throw error;
       }
       if (!built.ok) return done(fromLocalError(built.error));
-      if (built.value === null) return done(result);
+      const answered = (): Attempt => {
+        if (!isError(bound)) effects?.commit(generatedWins(s, bound));
+        return done(result);
+      };
+      if (built.value === null) return answered();
       assert(replicating !== null, 'a write-set was built but not replicated');
       const outcome = await verdict(this.session.engine, replicating);
       trace.mark(token, 'answered');
-      if (outcome.kind === 'committed') return done(result);
+      if (outcome.kind === 'committed') return answered();
       if (outcome.kind === 'cert_failed' && attempt < retries) continue;
       return done(await this.replicateOutcome(outcome));
     }
@@ -551,20 +579,6 @@ export class DmlRunner {
                 `Got error during COMMIT: ${'reason' in outcome ? outcome.reason : ''}`,
               ),
     );
-  }
-
-  /** Runs one INSERT/UPDATE/DELETE on the writer; the OK packet MySQL would send. */
-  private writeOn(
-    lease: WriterLease,
-    s: Insert | Exclude<DmlStatement, Query | Insert>,
-    translation: DmlTranslation,
-    rewritten: RewrittenInsert | null,
-    prepared: Prepared,
-    params: readonly SqlValue[],
-  ): OkResult | ErrorResult {
-    const bound = this.bindWrite(lease, translation, rewritten, prepared, params);
-    if (isError(bound)) return bound;
-    return this.executeWrite(lease, s, translation, rewritten, bound);
   }
 
   /**
@@ -595,8 +609,9 @@ export class DmlRunner {
     translation: DmlTranslation,
     rewritten: RewrittenInsert | null,
     bound: BoundWrite,
+    effects: StatementEffects | null,
   ): OkResult | ErrorResult {
-    const { slots, binds, generated } = bound;
+    const { slots, binds } = bound;
     const target = translation.target;
     // REPLACE and upserts count rows as MySQL does (a replaced row 2, an updated row 2): the
     // captured row changes of this statement tell inserts, updates and deletes apart.
@@ -608,7 +623,53 @@ export class DmlRunner {
         ? this.duplicatesAhead(lease, target, rewritten?.statement ?? s, slots)
         : null;
     const check = this.writeCheck(s);
-    const result = withWriteCheck(check, () => lease.execute(translation.sql, binds));
+    // LAST_INSERT_ID(x) is the OK packet's insert id (the session's once the caller commits
+    // the effects), unless the INSERT generated one.
+    const answer = (outcome: OkResult | ErrorResult): OkResult | ErrorResult => {
+      const id = generatedWins(s, bound) ? null : (effects?.lastInsertId ?? null);
+      return id === null || isError(outcome)
+        ? outcome
+        : { ...outcome, lastInsertId: narrow(id) as number | bigint };
+    };
+    if (translation.steps !== undefined)
+      return answer(
+        withEffects(effects, () =>
+          this.executeSteps(lease, s, translation, translation.steps!, bound.slots, check),
+        ),
+      );
+    const result = withEffects(effects, () =>
+      withWriteCheck(check, () => lease.execute(translation.sql, binds)),
+    );
+    return answer(
+      this.writeAnswer(
+        lease,
+        s,
+        translation,
+        rewritten,
+        bound,
+        check,
+        result,
+        skips,
+        mark,
+        counted,
+      ),
+    );
+  }
+
+  private writeAnswer(
+    lease: WriterLease,
+    s: Insert | Exclude<DmlStatement, Query | Insert>,
+    translation: DmlTranslation,
+    rewritten: RewrittenInsert | null,
+    bound: BoundWrite,
+    check: WriteCheck,
+    result: ReturnType<WriterLease['execute']>,
+    skips: ErrorResult[] | null,
+    mark: number,
+    counted: boolean,
+  ): OkResult | ErrorResult {
+    const { slots, generated } = bound;
+    const target = translation.target;
     this.session.warnings = check.warnings;
     if (!result.ok) {
       if (check.error !== null) return check.error;
@@ -658,6 +719,59 @@ export class DmlRunner {
         info: `Rows matched: ${changes}  Changed: ${changes}  Warnings: ${warnings}`,
       });
     return ok(changes, { warnings });
+  }
+
+  /**
+   * A multi-table UPDATE/DELETE: its statements in order (the join into a TEMP table, one write
+   * per table, the TEMP table dropped, also after a failure). UPDATE counts as MySQL does: the
+   * rows matched, or with CLIENT_FOUND_ROWS off the rows changed; DELETE the rows deleted.
+   */
+  private executeSteps(
+    lease: WriterLease,
+    s: Exclude<DmlStatement, Query>,
+    translation: DmlTranslation,
+    steps: readonly DmlStep[],
+    slots: (SqlValue | Buffer | undefined)[],
+    check: WriteCheck,
+  ): OkResult | ErrorResult {
+    let matched = 0;
+    let changed = 0;
+    for (const step of steps) {
+      const binds = bindAll({ ...translation, binds: step.binds }, slots, this.session);
+      const result = withWriteCheck(check, () => lease.execute(step.sql, binds));
+      if (!result.ok) {
+        this.session.warnings = check.warnings;
+        lease.execute(MULTI_TABLE_DROP, []);
+        if (check.error !== null) return check.error;
+        // A key met by a table's write: 1062 naming the MySQL key (the value is not known).
+        const error = result.error;
+        if (
+          error.kind !== 'sqlite' ||
+          (error.code !== 'SQLITE_CONSTRAINT_PRIMARYKEY' &&
+            error.code !== 'SQLITE_CONSTRAINT_UNIQUE')
+        )
+          return this.session.localFailure(error);
+        const message = error.message;
+        const table = translation.targets?.find((t) => message.includes(`${t.sqliteName}.`));
+        const duplicate =
+          table === undefined ? null : this.duplicateError(lease, table, s, null, slots, message);
+        return duplicate ?? this.session.localFailure(error);
+      }
+      if (step.role === 'changed') changed += result.value.changes;
+      if (step.role === 'matched') matched += Number(result.value.rows[0]?.[0] ?? 0);
+    }
+    this.session.warnings = check.warnings;
+    const warnings = check.warnings.length;
+    if (s.kind === 'delete') {
+      this.session.rowCount = changed;
+      return ok(changed, { warnings });
+    }
+    const affected = this.session.foundRowsFlag ? matched : changed;
+    this.session.rowCount = affected;
+    return ok(affected, {
+      warnings,
+      info: `Rows matched: ${matched}  Changed: ${changed}  Warnings: ${warnings}`,
+    });
   }
 
   /**
@@ -867,6 +981,11 @@ function sleepCalls(items: Select['items']): Expr[] {
   };
   visit(items);
   return found;
+}
+
+/** Whether an INSERT generated an id, which wins over LAST_INSERT_ID(x) as in MariaDB. */
+function generatedWins(s: DmlStatement, bound: BoundWrite): boolean {
+  return s.kind === 'insert' && s.onDuplicate === null && bound.generated !== null;
 }
 
 /** The rows of an INSERT … VALUES or INSERT … SET. */

@@ -372,7 +372,7 @@ export class Engine implements Backend {
     s: Update,
     database: string | null,
   ): { statement: Update; result: Result<DmlTranslation> } | null {
-    if (s.orderBy.length > 0 || s.limit !== null) return null;
+    if (s.orderBy.length > 0 || s.limit !== null || s.multi !== undefined) return null;
     if (s.assignments.some((a) => a.value.kind === 'default')) return null;
     const key = `${database ?? ''}\u0000${this.catalog.version}`;
     const memo = this.changedOnly.get(template);

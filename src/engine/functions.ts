@@ -8,6 +8,7 @@ import type { SqlValue } from '../codec/index.js';
 import { USER_FUNCTIONS } from '../sql/index.js';
 import type { UserAggregate, UserFunction } from '../storage/index.js';
 import { singleValueFunction, storeValueFunction } from './store-value.js';
+import { effectFunctions } from './statement-effects.js';
 
 type V = SqlValue;
 type Fn = (...args: V[]) => V;
@@ -1687,7 +1688,7 @@ const AGGREGATE_IMPLEMENTATIONS: Record<string, UserAggregate> = {
 
 /** Every user function the emitter may produce, ready for Store.open (the store function too). */
 export function userFunctions(): UserFunction[] {
-  return [...queryFunctions(), storeValueFunction(), singleValueFunction()];
+  return [...queryFunctions(), storeValueFunction(), singleValueFunction(), ...effectFunctions()];
 }
 
 function queryFunctions(): UserFunction[] {

@@ -287,6 +287,13 @@ export function integerColumn(name: string, length: number, unsigned = false): C
   return column(name, type, Math.max(1, length), flags, 0, Charset.BINARY);
 }
 const INT32_WIDTH_MAX = 9;
+const INTEGER_TYPES: ReadonlySet<number> = new Set([
+  ColumnType.TINY,
+  ColumnType.SHORT,
+  ColumnType.INT24,
+  ColumnType.LONG,
+  ColumnType.LONGLONG,
+]);
 const INT64_MAX = 9223372036854775807n;
 /** A predicate's column (=, IS NULL, LIKE, AND, …): LONG, one character wide. */
 const booleanColumn = (name: string): ColumnDef => integerColumn(name, 1);
@@ -608,6 +615,15 @@ const DOUBLE_FUNCTIONS = new Set([
 
 function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
   switch (e.kind) {
+    case 'assign': {
+      // `@v := x` is sent as x is, but never NOT NULL (MariaDB's Item_func_set_user_var).
+      // An integer is LONG or LONGLONG by its width (`@a := 1` LONG, `@m := MAX(int)` LONGLONG).
+      const c = exprColumn(name, e.value, scope);
+      const integer = INTEGER_TYPES.has(c.type)
+        ? integerColumn(name, c.length, (c.flags & ColumnFlag.UNSIGNED) !== 0)
+        : c;
+      return { ...integer, flags: integer.flags & ~ColumnFlag.NOT_NULL };
+    }
     case 'column': {
       const found = findColumn(scope, e);
       if (found === null) return derivedColumn(name, e, scope);

@@ -30,7 +30,12 @@ export function isPointWrite(
       return s.source.kind !== 'query';
     case 'update':
     case 'delete':
-      return s.table.kind === 'table' && s.where !== null && fixesPrimaryKey(s.where, table);
+      return (
+        s.multi === undefined &&
+        s.table.kind === 'table' &&
+        s.where !== null &&
+        fixesPrimaryKey(s.where, table)
+      );
     default:
       return false;
   }

@@ -1,6 +1,7 @@
 // SET (user, session and global variables, NAMES, PASSWORD, wsrep_provider_options) and KILL.
 // See docs/design/engine.md.
 import type { ErrorResult, SqlValue } from '../mysql/index.js';
+import { StatementEffects, withEffects } from './statement-effects.js';
 import { emitDml, type Expr, type Prepared, type Query, type Statement } from '../sql/index.js';
 import { bindAll, exprValue, slotValues } from './bind.js';
 import { fromSqlError, mysqlError, unknownSystemVariable } from './errors.js';
@@ -49,11 +50,12 @@ export class SetRunner {
     if (!emitted.ok) return fromSqlError(emitted.error);
     const denied = this.session.dml.checkSystemVariables(emitted.value);
     if (denied !== null) return denied;
-    const executed = this.session.readOnce(
-      emitted.value.sql,
-      bindAll(emitted.value, slots, this.session),
+    const effects = emitted.value.effects === true ? new StatementEffects(this.session) : null;
+    const executed = withEffects(effects, () =>
+      this.session.readOnce(emitted.value.sql, bindAll(emitted.value, slots, this.session)),
     );
     if (isError(executed)) return executed;
+    effects?.commit();
     return (executed.rows[0] ?? []).map((v) => narrow(v as SqlValue));
   }
 

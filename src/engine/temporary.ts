@@ -210,6 +210,8 @@ export class TemporaryTables {
     const emitted = emitDml(s, { catalog, database }, prepared.template.pinned);
     if (!emitted.ok) return fromSqlError(emitted.error);
     const translation = emitted.value;
+    if (translation.steps !== undefined)
+      return fromSqlError(unsupported('multi-table UPDATE/DELETE with a temporary table'));
     const target = translation.target;
     if (target !== null && this.defs.get(key(target.db, target.name)) !== target)
       return fromSqlError(

@@ -246,6 +246,13 @@ export interface UserVar {
   readonly name: string;
 }
 
+/** `@name := value`: assigns the user variable as the row is computed and answers the value. */
+export interface Assign {
+  readonly kind: 'assign';
+  readonly name: string;
+  readonly value: Expr;
+}
+
 export interface SystemVar {
   readonly kind: 'system_var';
   /** Lower-cased. */
@@ -296,6 +303,7 @@ export type Expr =
   | Call
   | Interval
   | UserVar
+  | Assign
   | SystemVar
   | Collate
   | Row
@@ -415,10 +423,23 @@ export interface Insert {
   readonly onDuplicate: readonly Assignment[] | null;
 }
 
+/**
+ * The tables of a multi-table UPDATE or DELETE (`UPDATE t1 JOIN t2 … SET`, `DELETE t1 FROM t1
+ * JOIN t2 …`, `DELETE FROM t1 USING …`): the table references the statement joins and, for
+ * DELETE, the tables (names or aliases) whose rows it deletes.
+ */
+export interface MultiTable {
+  readonly refs: readonly TableRef[];
+  readonly targets: readonly TableName[];
+}
+
 export interface Update {
   readonly kind: 'update';
   readonly ignore: boolean;
+  /** The single table updated; for a multi-table UPDATE the first table of `multi.refs`. */
   readonly table: TableSource;
+  /** Set for a multi-table UPDATE (`targets` is empty: the SET list names them). */
+  readonly multi?: MultiTable;
   readonly assignments: readonly Assignment[];
   readonly where: Expr | null;
   readonly orderBy: readonly OrderItem[];
@@ -428,7 +449,10 @@ export interface Update {
 export interface Delete {
   readonly kind: 'delete';
   readonly ignore: boolean;
+  /** The single table deleted from; for a multi-table DELETE the first table of `multi.refs`. */
   readonly table: TableSource;
+  /** Set for a multi-table DELETE. */
+  readonly multi?: MultiTable;
   readonly where: Expr | null;
   readonly orderBy: readonly OrderItem[];
   readonly limit: Expr | null;

@@ -35,17 +35,37 @@ import { SINGLE_VALUE_FUNCTION, STORE_VALUE_FUNCTION, storeRuleSql } from './sto
 import { parse } from './parser.js';
 import { VIEW_DEPTH_MAX } from './limits.js';
 import { viewTarget } from './view-dml.js';
+import { emitMultiDelete, emitMultiUpdate } from './emit-multi.js';
+
+/**
+ * One SQLite statement of a multi-table UPDATE/DELETE (emit-multi.ts). `matched` answers one
+ * number, the rows the join matched; the changes of a `changed` step are rows written.
+ */
+export interface DmlStep {
+  readonly sql: string;
+  readonly binds: readonly Bind[];
+  readonly role: 'plain' | 'matched' | 'changed';
+}
 
 export interface DmlTranslation {
   readonly kind: 'select' | 'insert' | 'update' | 'delete';
-  /** One SQLite statement with `?` placeholders. */
+  /** One SQLite statement with `?` placeholders (a multi-table statement's join: see steps). */
   readonly sql: string;
   /** The source of each `?`, in order. */
   readonly binds: readonly Bind[];
   /** FOR UPDATE / LOCK IN SHARE MODE, stripped from the SQL: the store certifies those rows. */
   readonly lock: LockMode;
-  /** The table written by INSERT/UPDATE/DELETE. */
+  /** The table written by INSERT/UPDATE/DELETE (the first, for a multi-table one). */
   readonly target: TableDef | null;
+  /** A multi-table UPDATE/DELETE: the statements to run in order instead of `sql`. */
+  readonly steps?: readonly DmlStep[];
+  /** A multi-table UPDATE/DELETE: every table it writes. */
+  readonly targets?: readonly TableDef[];
+  /**
+   * The statement assigns user variables (`@v := …`) or sets LAST_INSERT_ID(x) as it runs: the
+   * engine runs it where the session's values are (never on a reader worker).
+   */
+  readonly effects?: boolean;
   /** Every table the statement reads or writes. */
   readonly tables: readonly TableDef[];
   /**
@@ -55,7 +75,7 @@ export interface DmlTranslation {
   readonly foundRows?: { readonly sql: string; readonly binds: readonly Bind[] };
 }
 
-class DmlEmitter extends ExpressionEmitter {
+export class DmlEmitter extends ExpressionEmitter {
   constructor(options: EmitOptions, pinned: ReadonlySet<number> | 'all') {
     super(options, pinned);
   }
@@ -505,8 +525,10 @@ function emitInsert(e: DmlEmitter, s: Insert): string {
     const left = table.columns
       .map((c) => c.name)
       .filter((c) => !given.has(c.toLowerCase()) && e.missing(table, c, 0) !== null);
-    if (columns.length === 0 && left.length === 0 && rows.every((r) => r.length === 0))
+    if (columns.length === 0 && left.length === 0 && rows.length === 1 && rows[0]!.length === 0)
       return `${head} DEFAULT VALUES`;
+    // SQLite has no `VALUES (), ()`: rows of defaults name the first column, given DEFAULT.
+    if (columns.length === 0 && left.length === 0) left.push(table.columns[0]!.name);
     const filled = left.length === 0 ? rows : rows.map((row) => [...row, ...left.map(defaultExpr)]);
     const computed = withoutGenerated(table, [...columns, ...left], filled);
     const named = computed.columns;
@@ -762,6 +784,14 @@ function emitDelete(e: DmlEmitter, s: Delete): string {
 
 export type DmlStatement = Query | Insert | Update | Delete;
 
+/** Whether a statement assigns a user variable anywhere (`@v := …`, subqueries included). */
+function assigns(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(assigns);
+  if (node === null || typeof node !== 'object' || Buffer.isBuffer(node)) return false;
+  if ((node as { kind?: unknown }).kind === 'assign') return true;
+  return Object.values(node).some(assigns);
+}
+
 function hasInto(q: Query): boolean {
   return q.kind === 'select' ? q.into !== undefined : hasInto(q.left) || hasInto(q.right);
 }
@@ -818,12 +848,33 @@ export function emitDml(
   pinned: ReadonlySet<number> | 'all',
 ): Result<DmlTranslation> {
   const e = new DmlEmitter(options, pinned);
+  e.liveUserVars = assigns(original);
   let statement = original;
   try {
     let sql: string;
     let target: TableDef | null = null;
     let lock: LockMode = null;
     let foundRows: DmlTranslation['foundRows'] | null = null;
+    if (
+      (statement.kind === 'update' || statement.kind === 'delete') &&
+      statement.multi !== undefined
+    ) {
+      const { steps, targets } =
+        statement.kind === 'update' ? emitMultiUpdate(e, statement) : emitMultiDelete(e, statement);
+      const join = steps[1]!;
+      const translation: DmlTranslation = {
+        kind: statement.kind,
+        sql: join.sql,
+        binds: join.binds,
+        lock: null,
+        target: targets[0] ?? null,
+        tables: e.tables,
+        steps,
+        targets,
+        ...(e.effects ? { effects: true } : {}),
+      };
+      return ok(translation);
+    }
     if (statement.kind === 'insert' || statement.kind === 'update' || statement.kind === 'delete') {
       const target = statement.kind === 'insert' ? statement.table : statement.table.table;
       const view = e.view(target);
@@ -857,6 +908,7 @@ export function emitDml(
       lock,
       target,
       tables: e.tables,
+      ...(e.effects ? { effects: true } : {}),
     };
     return ok(foundRows === null ? translation : { ...translation, foundRows });
   } catch (error) {

@@ -14,6 +14,11 @@ import {
   WINDOW_FUNCTIONS,
 } from './functions.js';
 import { quoteId, quoteString } from './names.js';
+import {
+  LAST_INSERT_ID_SET_FUNCTION,
+  USER_VAR_GET_FUNCTION,
+  USER_VAR_SET_FUNCTION,
+} from './store-rule.js';
 
 /** Where the value of each `?` in emitted SQL comes from, in order. */
 export type Bind =
@@ -45,6 +50,13 @@ export interface EmitOptions {
 /** Emits one statement's SQL; the query emitter in emit-dml.ts extends it. */
 export class ExpressionEmitter {
   readonly binds: Bind[] = [];
+  /**
+   * Set by the statement's emitter when it assigns a user variable (`@v := …`): every user
+   * variable is then read as the row is computed, not bound once before the statement.
+   */
+  liveUserVars = false;
+  /** Whether the statement has effects on the session (`:=`, LAST_INSERT_ID(x)). */
+  effects = false;
   /** Set while emitting ON DUPLICATE KEY UPDATE, where VALUES(c) is the row being inserted. */
   protected inUpsert = false;
 
@@ -120,7 +132,12 @@ export class ExpressionEmitter {
       case 'interval':
         return this.fail(1064, '42000', 'INTERVAL is only valid in date arithmetic');
       case 'user_var':
+        if (this.liveUserVars)
+          return `${USER_VAR_GET_FUNCTION}(${quoteString(e.name.toLowerCase())})`;
         return this.bind({ kind: 'user_var', name: e.name });
+      case 'assign':
+        this.effects = true;
+        return `${USER_VAR_SET_FUNCTION}(${quoteString(e.name.toLowerCase())}, ${this.expr(e.value)})`;
       case 'system_var':
         return this.bind({ kind: 'system_var', name: e.name, scope: e.scope });
       case 'collate':
@@ -242,6 +259,10 @@ export class ExpressionEmitter {
     const special = this.specialCall(name, e);
     if (special !== null) return special;
     const session = SESSION_FUNCTIONS[name];
+    if (session === 'last_insert_id' && e.args.length === 1) {
+      this.effects = true;
+      return `${LAST_INSERT_ID_SET_FUNCTION}(${this.expr(e.args[0]!)})`;
+    }
     if (session !== undefined) {
       if (e.args.length > 0) this.unsupported(`${name} with arguments`);
       return this.bind({ kind: 'session', name: session });

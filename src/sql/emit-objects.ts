@@ -97,12 +97,13 @@ export function emitCreateView(s: CreateView, options: ObjectOptions): DdlPlan {
   return plan([], [{ kind: 'put_view', view }]);
 }
 
-/** `@v`, `?` and `@@v` cannot be part of a view (MariaDB's 1351). */
+/** `@v`, `@v := x`, `?` and `@@v` cannot be part of a view (MariaDB's 1351). */
 function hasVariable(node: unknown): boolean {
   if (Array.isArray(node)) return node.some(hasVariable);
   if (node === null || typeof node !== 'object') return false;
   const kind = (node as { kind?: unknown }).kind;
-  if (kind === 'param' || kind === 'user_var' || kind === 'system_var') return true;
+  if (kind === 'param' || kind === 'user_var' || kind === 'system_var' || kind === 'assign')
+    return true;
   return Object.values(node as Record<string, unknown>).some(hasVariable);
 }
 
@@ -319,6 +320,10 @@ function emitBody(s: DmlStatement, options: DdlOptions, event: CreateTrigger['ev
     'all',
   );
   if (!emitted.ok) throw new SqlFailure(emitted.error);
+  if (emitted.value.effects === true)
+    throw new SqlFailure(unsupported('variables and session functions in a trigger'));
+  if (emitted.value.steps !== undefined)
+    throw new SqlFailure(unsupported('multi-table UPDATE/DELETE in a trigger'));
   if (emitted.value.binds.length > 0)
     throw new SqlFailure(unsupported('variables and session functions in a trigger'));
   // SQLite wants the table of an INSERT/UPDATE/DELETE in a trigger unaliased.

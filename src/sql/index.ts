@@ -13,12 +13,14 @@ export {
 } from './catalog.js';
 export {
   type DmlStatement,
+  type DmlStep,
   type DmlTranslation,
   emitDml,
   inOrder,
   unchangedGuard,
   viewColumns,
 } from './emit-dml.js';
+export { MULTI_TABLE_DROP } from './emit-multi.js';
 export {
   TRIGGER_GUARD,
   TRIGGER_SUSPEND,
@@ -92,8 +94,11 @@ export {
 } from './statement-cache.js';
 export { splitStatements } from './split.js';
 export {
+  LAST_INSERT_ID_SET_FUNCTION,
   SINGLE_VALUE_FUNCTION,
   STORE_VALUE_FUNCTION,
+  USER_VAR_GET_FUNCTION,
+  USER_VAR_SET_FUNCTION,
   type StoreRule,
   storeRuleById,
   storeRuleSql,

@@ -81,6 +81,12 @@ const NILADIC = new Set([
 ]);
 
 export function parseExpr(c: Cursor): Expr {
+  // `@v := expr` binds loosest of all, and to the right (`@a := @b := 1`).
+  if (c.peek().type === 'uservar' && c.isOp(':=', 1)) {
+    const name = c.next().text;
+    c.pos++;
+    return { kind: 'assign', name, value: parseExpr(c) };
+  }
   c.enter();
   let left = parseXor(c);
   while (c.acceptWord('OR') || c.acceptOp('||')) left = binary('OR', left, parseXor(c));

@@ -9,6 +9,14 @@ import type { TableDef } from './catalog.js';
 
 /** The SQLite function the engine registers to check and convert a value on its way in. */
 export const STORE_VALUE_FUNCTION = 'mysql_store_value';
+/**
+ * Functions with effects on the session, registered by the engine: `@v := x` sets a user
+ * variable as each row is computed, a statement that assigns one reads every user variable
+ * as it is at that row, and `LAST_INSERT_ID(x)` sets the session's last insert id.
+ */
+export const USER_VAR_SET_FUNCTION = 'mysql_user_var_set';
+export const USER_VAR_GET_FUNCTION = 'mysql_user_var_get';
+export const LAST_INSERT_ID_SET_FUNCTION = 'mysql_last_insert_id_set';
 
 /** The aggregate the engine registers for a scalar subquery: its one value, 1242 for two rows. */
 export const SINGLE_VALUE_FUNCTION = 'mysql_single_value';

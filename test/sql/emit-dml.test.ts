@@ -318,3 +318,37 @@ test('every DML statement in the anchors general logs translates and runs in SQL
   }
   assert.ok(ran > 200, `ran ${ran}`);
 });
+
+test('multi-table UPDATE and DELETE: one SQLite statement per table, each row once', () => {
+  const h = new Harness();
+  h.ddl('CREATE TABLE p (id INT PRIMARY KEY, a INT)');
+  h.ddl('CREATE TABLE c (id INT PRIMARY KEY, pid INT, n INT)');
+  h.run('INSERT INTO p VALUES (1, 10), (2, 20), (3, 30)');
+  h.run('INSERT INTO c VALUES (1, 1, 0), (2, 1, 0), (3, 2, 0)');
+  const prepared = h.cache.prepare('UPDATE p JOIN c ON c.pid = p.id SET p.a = p.a + 1, c.n = p.a');
+  assert.ok(prepared.ok);
+  const translation = translate(prepared.value, h.catalog, h.database);
+  assert.ok(translation.ok);
+  assert.deepEqual(
+    translation.value.steps?.map((s) => s.role),
+    ['plain', 'plain', 'matched', 'changed', 'changed', 'plain'],
+  );
+  assert.deepEqual(
+    translation.value.targets?.map((t) => t.name),
+    ['p', 'c'],
+  );
+  // p 1 meets two rows of c and is written once; c reads p's value from before the statement.
+  assert.equal(h.run('UPDATE p JOIN c ON c.pid = p.id SET p.a = p.a + 1, c.n = p.a'), 5);
+  assert.deepEqual(h.query('SELECT id, a FROM p ORDER BY id'), [
+    { id: 1, a: 11 },
+    { id: 2, a: 21 },
+    { id: 3, a: 30 },
+  ]);
+  assert.deepEqual(h.query('SELECT n FROM c ORDER BY id'), [{ n: 10 }, { n: 10 }, { n: 20 }]);
+  // A row that already holds its value is not written.
+  assert.equal(h.run('UPDATE p, c SET p.a = 11 WHERE c.pid = p.id'), 1);
+  assert.equal(h.run('DELETE p, c FROM p JOIN c ON c.pid = p.id WHERE p.id = 1'), 3);
+  assert.deepEqual(h.query('SELECT COUNT(*) AS n FROM p'), [{ n: 2 }]);
+  assert.equal(h.error('DELETE x FROM p JOIN c ON c.pid = p.id').code, 1109);
+  assert.equal(h.error('UPDATE p JOIN c ON c.pid = p.id SET id = 1').code, 1052);
+});

@@ -97,9 +97,23 @@ export class Harness {
     return this.db.prepare(t.sql).all(...t.values) as Row[];
   }
 
+  /** Runs a write; a multi-table one runs its steps and counts the rows its writes changed. */
   run(sql: string, params: readonly SqlValue[] = []): number {
-    const t = this.translate(sql, params);
-    return this.db.prepare(t.sql).run(...t.values).changes;
+    const prepared = this.cache.prepare(sql);
+    assert.ok(prepared.ok, `prepare failed: ${sql}: ${JSON.stringify(prepared)}`);
+    const translation = translate(prepared.value, this.catalog, this.database);
+    assert.ok(translation.ok, `translate failed: ${sql}: ${JSON.stringify(translation)}`);
+    const t = translation.value;
+    const steps = t.steps ?? [{ sql: t.sql, binds: t.binds, role: 'changed' as const }];
+    let changed = 0;
+    for (const step of steps) {
+      const values = bindValues({ ...t, binds: step.binds }, prepared.value, params, this.session);
+      const statement = this.db.prepare(step.sql);
+      if (statement.reader) statement.all(...values);
+      else if (step.role === 'changed') changed += statement.run(...values).changes;
+      else statement.run(...values);
+    }
+    return changed;
   }
 
   error(sql: string): SqlError {

@@ -282,6 +282,34 @@ test('syntax errors are ER_PARSE_ERROR with MariaDB message shape', () => {
   }
 });
 
+test('multi-table UPDATE and DELETE keep their table references and targets', () => {
+  const update = parse('UPDATE a JOIN b ON a.id = b.id SET a.x = b.x, b.y = 1 WHERE a.z > 0');
+  assert.ok(update.ok && update.value.statement.kind === 'update');
+  const u = update.value.statement;
+  assert.ok(u.kind === 'update' && u.multi !== undefined);
+  assert.equal(u.multi.refs.length, 1);
+  assert.equal(u.table.table.name, 'a');
+  assert.equal(u.assignments.length, 2);
+  for (const [sql, targets] of [
+    ['DELETE a FROM a JOIN b ON a.id = b.id', ['a']],
+    ['DELETE a.*, db.b FROM a, db.b WHERE a.id = b.id', ['a', 'b']],
+    ['DELETE FROM a, b.* USING a JOIN b', ['a', 'b']],
+  ] as const) {
+    const parsed = parse(sql);
+    assert.ok(parsed.ok, sql);
+    const d = parsed.value.statement;
+    assert.ok(d.kind === 'delete' && d.multi !== undefined, sql);
+    assert.deepEqual(
+      d.multi.targets.map((t) => t.name),
+      targets,
+      sql,
+    );
+  }
+  const single = parse('DELETE FROM a AS x WHERE x.id = 1');
+  assert.ok(single.ok && single.value.statement.kind === 'delete');
+  assert.equal(single.value.statement.multi, undefined);
+});
+
 test('near text is cut at 80 characters like MariaDB', () => {
   const result = parse('SELECT * FROM t WHERE = ' + 'x'.repeat(200));
   assert.ok(!result.ok && result.error.kind === 'parse');
@@ -291,8 +319,7 @@ test('near text is cut at 80 characters like MariaDB', () => {
 test('known but unsupported syntax is ER_NOT_SUPPORTED_YET naming the construct', () => {
   for (const [sql, construct] of [
     ['CREATE PROCEDURE p() SELECT 1', 'CREATE PROCEDURE'],
-    ['UPDATE a, b SET a.x = b.x', 'multi-table UPDATE'],
-    ['DELETE a FROM a JOIN b', 'multi-table DELETE'],
+    ['DELETE FROM t RETURNING id', 'RETURNING'],
     ["LOAD DATA INFILE 'x' INTO TABLE t", 'LOAD DATA'],
     [
       'SELECT SUM(a) OVER (ORDER BY d RANGE INTERVAL 1 DAY PRECEDING) FROM t',

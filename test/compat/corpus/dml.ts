@@ -59,6 +59,69 @@ const ON_T: readonly string[] = [
   "INSERT INTO t VALUES (NULL, 1, 1, 'n')",
 ];
 
+// Multi-table UPDATE and DELETE: a parent table and a child table whose rows join it.
+const P = 'CREATE TABLE p (id INT PRIMARY KEY, a INT NOT NULL, s VARCHAR(3))';
+const C = 'CREATE TABLE c (id INT PRIMARY KEY, b INT, n INT, pid INT)';
+const P_ROWS = "INSERT INTO p VALUES (1, 10, 'x'), (2, 20, 'y'), (3, 30, 'z')";
+const C_ROWS = 'INSERT INTO c VALUES (1, 100, 0, 1), (2, 200, 0, 1), (4, 400, 0, 2)';
+const MULTI: readonly string[] = [
+  'UPDATE p JOIN c ON c.pid = p.id SET p.a = p.a + c.b',
+  'UPDATE p JOIN c ON c.pid = p.id SET p.a = 5, c.n = p.a',
+  'UPDATE p JOIN c ON c.pid = p.id SET a = 6',
+  'UPDATE p, c SET p.a = p.a + 1 WHERE p.id = c.pid',
+  "UPDATE p, c SET c.n = c.n + 1 WHERE p.id = c.pid AND p.s = 'x'",
+  'UPDATE p JOIN c ON c.pid = p.id SET p.a = p.a + 1, p.s = p.a',
+  'UPDATE p LEFT JOIN c ON c.pid = p.id SET p.a = 7, c.n = 9',
+  'UPDATE p JOIN c ON c.pid = p.id SET p.a = 10 WHERE p.id = 1',
+  'UPDATE p JOIN c ON c.pid = p.id SET p.id = p.id + 10',
+  'UPDATE p AS x JOIN p AS y ON x.id = y.id + 1 SET x.a = y.a',
+  'UPDATE p JOIN c ON c.pid = p.id SET p.a = (SELECT MAX(b) FROM c)',
+  'UPDATE p JOIN (SELECT pid, SUM(b) AS total FROM c GROUP BY pid) AS d ON d.pid = p.id SET p.a = d.total',
+  'UPDATE p JOIN c ON c.pid = p.id SET id = 6',
+  'UPDATE p JOIN c ON c.pid = p.id SET nope = 6',
+  'UPDATE p JOIN c ON c.pid = p.id SET x.a = 6',
+  'UPDATE p JOIN c ON c.pid = p.id SET p.nope = 6',
+  'UPDATE p JOIN nope ON nope.id = p.id SET p.a = 6',
+  'UPDATE p, (SELECT 1 AS k) AS d SET d.k = 2',
+  "UPDATE p JOIN c ON c.pid = p.id SET p.a = 'abc'",
+  "UPDATE p JOIN c ON c.pid = p.id SET p.s = 'abcdef'",
+  'UPDATE p JOIN c ON c.pid = p.id SET p.a = NULL',
+  'UPDATE IGNORE p JOIN c ON c.pid = p.id SET p.a = NULL',
+  'UPDATE p, c SET p.a = DEFAULT WHERE p.id = c.pid',
+  'DELETE p FROM p JOIN c ON c.pid = p.id WHERE c.b = 100',
+  'DELETE c FROM p JOIN c ON c.pid = p.id WHERE p.id = 1',
+  'DELETE p, c FROM p JOIN c ON c.pid = p.id',
+  'DELETE p.*, c.* FROM p JOIN c ON c.pid = p.id WHERE p.id = 2',
+  'DELETE FROM p USING p JOIN c ON c.pid = p.id',
+  'DELETE FROM p, c USING p LEFT JOIN c ON c.pid = p.id',
+  'DELETE x FROM p AS x JOIN c ON c.pid = x.id WHERE x.id = 2',
+  'DELETE p FROM p, c WHERE p.id = c.pid AND c.b > 150',
+  'DELETE p FROM p LEFT JOIN c ON c.pid = p.id WHERE c.id IS NULL',
+  'DELETE p FROM p JOIN c ON c.pid = p.id WHERE p.id IN (SELECT pid FROM c)',
+  'DELETE p FROM p JOIN c ON c.pid = p.id WHERE p.id IN (SELECT id FROM p)',
+  'DELETE nope FROM p JOIN c ON c.pid = p.id',
+  'DELETE p FROM p AS x JOIN c ON c.pid = x.id',
+  'DELETE d FROM p, (SELECT 1 AS k) AS d',
+];
+
+// Rows of defaults: `VALUES ()` with and without a column list, one row or several.
+const DF =
+  "CREATE TABLE df (id INT AUTO_INCREMENT PRIMARY KEY, v INT DEFAULT 5, s VARCHAR(5) DEFAULT 'x', n INT)";
+const ND =
+  "CREATE TABLE nd (a INT, b VARCHAR(5) DEFAULT 'x', c DATETIME DEFAULT '2020-01-01 00:00:00')";
+const DEFAULTS: readonly string[] = [
+  'INSERT INTO df VALUES ()',
+  'INSERT INTO df () VALUES ()',
+  'INSERT INTO df VALUE ()',
+  'INSERT INTO df VALUES (), ()',
+  'INSERT INTO df () VALUES (), (), ()',
+  "INSERT INTO df VALUES (), (7, 8, 'y', 1)",
+  'INSERT INTO nd VALUES ()',
+  'INSERT INTO nd VALUES (), ()',
+  'INSERT INTO nd () VALUES (), ()',
+  'INSERT INTO t VALUES ()',
+];
+
 export function dmlCases(): CaseList {
   const list = new CaseList('dml');
   for (const sql of ON_T) {
@@ -74,6 +137,57 @@ export function dmlCases(): CaseList {
       'SELECT COUNT(*), SUM(a) FROM t',
     );
   }
+  for (const sql of DEFAULTS)
+    list.add(
+      sql,
+      [T, DF, ND],
+      sql,
+      'SELECT LAST_INSERT_ID()',
+      'SELECT * FROM df ORDER BY id',
+      'SELECT * FROM nd',
+    );
+  for (const sql of MULTI) {
+    const setup = [P, C, P_ROWS, C_ROWS];
+    list.add(sql, setup, sql, 'SELECT * FROM p ORDER BY id', 'SELECT * FROM c ORDER BY id');
+    list.add(`${sql} [ROW_COUNT]`, setup, sql, 'SELECT ROW_COUNT()');
+  }
+  list.add(
+    'multi-table UPDATE in transaction',
+    [P, C, P_ROWS, C_ROWS, 'BEGIN'],
+    'UPDATE p JOIN c ON c.pid = p.id SET p.a = 0, c.n = 1',
+    'ROLLBACK',
+    'SELECT SUM(a) FROM p',
+    'SELECT SUM(n) FROM c',
+  );
+  list.add(
+    'multi-table DELETE then commit',
+    [P, C, P_ROWS, C_ROWS, 'BEGIN'],
+    'DELETE p, c FROM p JOIN c ON c.pid = p.id WHERE p.id = 1',
+    'COMMIT',
+    'SELECT COUNT(*) FROM p',
+    'SELECT COUNT(*) FROM c',
+  );
+  list.add(
+    'prepared multi-table UPDATE',
+    [P, C, P_ROWS, C_ROWS],
+    {
+      sql: 'UPDATE p JOIN c ON c.pid = p.id SET p.a = ?, c.n = ? WHERE c.b > ?',
+      params: [1, 2, 150],
+    },
+    'SELECT * FROM p ORDER BY id',
+    'SELECT * FROM c ORDER BY id',
+  );
+  list.add(
+    'multi-table UPDATE of an ON UPDATE timestamp',
+    [
+      'CREATE TABLE p (id INT PRIMARY KEY, a INT, ts TIMESTAMP NULL DEFAULT NULL ON UPDATE CURRENT_TIMESTAMP)',
+      C,
+      'INSERT INTO p VALUES (1, 10, NULL), (2, 20, NULL)',
+      C_ROWS,
+    ],
+    'UPDATE p JOIN c ON c.pid = p.id SET p.a = 20',
+    'SELECT id, a, ts IS NULL FROM p ORDER BY id',
+  );
   const onAi = [
     "INSERT INTO ai (v) VALUES ('a')",
     "INSERT INTO ai (v) VALUES ('a'), ('b'), ('c')",
@@ -99,6 +213,39 @@ export function dmlCases(): CaseList {
       'SELECT MAX(id) FROM ai',
     );
   }
+  // LAST_INSERT_ID(x): the value the next LAST_INSERT_ID() answers, and the OK packet's id.
+  const lastId: readonly (readonly string[])[] = [
+    ['SELECT LAST_INSERT_ID(42)', 'SELECT LAST_INSERT_ID()'],
+    ['UPDATE ai SET id = LAST_INSERT_ID(id + 10) WHERE id = 1', 'SELECT LAST_INSERT_ID()'],
+    ['UPDATE ai SET u = LAST_INSERT_ID(u + 5)', 'SELECT LAST_INSERT_ID(), @@last_insert_id'],
+    ['SELECT LAST_INSERT_ID(NULL)', 'SELECT LAST_INSERT_ID()'],
+    ["SELECT LAST_INSERT_ID('12')", 'SELECT LAST_INSERT_ID()'],
+    ['SELECT LAST_INSERT_ID(2.7)', 'SELECT LAST_INSERT_ID()'],
+    ['SELECT LAST_INSERT_ID(-1)'],
+    ['SELECT LAST_INSERT_ID(id) FROM ai ORDER BY id', 'SELECT LAST_INSERT_ID()'],
+    ['INSERT INTO ai (v) VALUES (LAST_INSERT_ID(77))', 'SELECT LAST_INSERT_ID()'],
+    ['SELECT LAST_INSERT_ID(5) + 1', "INSERT INTO ai (v) VALUES ('x')", 'SELECT LAST_INSERT_ID()'],
+  ];
+  for (const steps of lastId)
+    list.add(steps.join('; '), aiSetup, ...steps, 'SELECT * FROM ai ORDER BY id');
+  // User variables assigned with := in SELECT, SET and UPDATE, row by row.
+  const assign: readonly (readonly string[])[] = [
+    ['SELECT @a := 1', 'SELECT @a'],
+    ['SET @a := 2', 'SELECT @a'],
+    ['SET @a := 2', 'SELECT @a, @a := @a + 1, @a'],
+    ['SET @n := 0', 'SELECT @n := @n + 1 AS r, id FROM ai ORDER BY id', 'SELECT @n'],
+    ['SET @s = 0', 'SELECT id, @s := @s + u AS running FROM ai ORDER BY id', 'SELECT @s'],
+    ["SELECT @x := 'str', @y := NULL", 'SELECT @x, @y'],
+    ['SELECT @a := @b := 7, @a'],
+    ['SET @a = @b := 9', 'SELECT @a, @b'],
+    ['UPDATE ai SET u = @c := u * 2 WHERE id = 2', 'SELECT @c'],
+    ['SELECT 1 FROM ai WHERE (@q := id) > 100', 'SELECT @q'],
+    ['SELECT @m := MAX(id) FROM ai', 'SELECT @m'],
+    ['SET @n = 5', 'SELECT @n := @n * 2 FROM ai WHERE id = 1', 'SELECT @n'],
+    ['SELECT @v := v FROM ai WHERE id = 2', "SELECT CONCAT(@v, '!')"],
+  ];
+  for (const steps of assign)
+    list.add(`${steps.join('; ')} [:=]`, aiSetup, ...steps, 'SELECT * FROM ai ORDER BY id');
   list.add(
     'AUTO_INCREMENT after delete',
     [AI, "INSERT INTO ai (v) VALUES ('a'), ('b')", 'DELETE FROM ai'],

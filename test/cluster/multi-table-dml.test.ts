@@ -1,0 +1,94 @@
+// Goal: multi-table UPDATE and DELETE, LAST_INSERT_ID(x) and := assignments replicate as row
+// images like any statement: each node ends with the rows the origin wrote, once. Method: three
+// real processes over mutual TLS, mysql2 on each; each statement runs on a different node and
+// the rows are compared on all three.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { localCluster, type LocalCluster } from './harness.js';
+import { NodeProcess, startAll, until } from './processes.js';
+
+let cluster: LocalCluster;
+let nodes: NodeProcess[];
+
+async function query(node: NodeProcess, sql: string): Promise<unknown[][]> {
+  const conn = await node.connect();
+  try {
+    const [rows] = await conn.query({ sql, rowsAsArray: true });
+    return rows as unknown[][];
+  } finally {
+    await conn.end();
+  }
+}
+
+/** Waits until every node answers `sql` as `expected`. */
+async function everywhere(sql: string, expected: unknown[][]): Promise<void> {
+  for (const node of nodes) {
+    await until(`${node.name}: ${sql}`, async () => {
+      try {
+        assert.deepEqual(await query(node, sql), expected);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  }
+}
+
+describe('multi-table DML on a 3-node cluster', { timeout: 180_000 }, () => {
+  before(async () => {
+    cluster = await localCluster(3);
+    nodes = cluster.names.map((name) => new NodeProcess(name, cluster));
+    await startAll(nodes);
+  });
+
+  after(async () => {
+    for (const node of nodes ?? []) await node.stop();
+    cluster?.cleanup();
+  });
+
+  test('the rows a multi-table statement writes reach every node', async () => {
+    const [n1, n2, n3] = nodes as [NodeProcess, NodeProcess, NodeProcess];
+    for (const sql of [
+      'CREATE DATABASE shop',
+      'CREATE TABLE shop.orders (id INT PRIMARY KEY, total INT, nlines INT)',
+      'CREATE TABLE shop.items (id INT PRIMARY KEY, order_id INT, price INT, billed INT)',
+      'CREATE TABLE shop.seq (id INT PRIMARY KEY, n INT)',
+      'INSERT INTO shop.orders VALUES (1, 0, 0), (2, 0, 0), (3, 0, 0)',
+      'INSERT INTO shop.items VALUES (1, 1, 10, 0), (2, 1, 15, 0), (3, 2, 7, 0), (4, 9, 1, 0)',
+      'INSERT INTO shop.seq VALUES (1, 100)',
+    ])
+      await query(n1, sql);
+    // On n2: both tables written by one statement, order 1 once although two items meet it.
+    await query(
+      n2,
+      'UPDATE shop.orders o JOIN shop.items i ON i.order_id = o.id SET o.nlines = o.nlines + 1, i.billed = 1',
+    );
+    // On n3: an item without its order, and the order without items, deleted together.
+    await query(
+      n3,
+      'DELETE i, o FROM shop.items i LEFT JOIN shop.orders o ON o.id = i.order_id WHERE o.id IS NULL OR o.id = 2',
+    );
+    await query(
+      n3,
+      'DELETE FROM shop.orders USING shop.orders LEFT JOIN shop.items ON items.order_id = orders.id WHERE items.id IS NULL',
+    );
+    // On n1: a counter through LAST_INSERT_ID(x), and a value through :=.
+    const conn = await n1.connect();
+    try {
+      await conn.query('UPDATE shop.seq SET n = LAST_INSERT_ID(n + 1) WHERE id = 1');
+      const [id] = await conn.query({ sql: 'SELECT LAST_INSERT_ID()', rowsAsArray: true });
+      assert.deepEqual(id, [[101]]);
+      await conn.query('SET @sum := 0');
+      await conn.query('SELECT @sum := @sum + price FROM shop.items ORDER BY id');
+      await conn.query('UPDATE shop.orders SET total = @sum WHERE id = 1');
+    } finally {
+      await conn.end();
+    }
+    await everywhere('SELECT * FROM shop.orders ORDER BY id', [[1, 25, 1]]);
+    await everywhere('SELECT * FROM shop.items ORDER BY id', [
+      [1, 1, 10, 1],
+      [2, 1, 15, 1],
+    ]);
+    await everywhere('SELECT * FROM shop.seq', [[1, 101]]);
+  });
+});
