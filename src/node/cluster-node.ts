@@ -45,6 +45,7 @@ import {
   type SstReceiver,
 } from '../transfer/sst.js';
 import {
+  chooseSstStream,
   decodeControl,
   encodeControl,
   parseHostPort,
@@ -60,7 +61,7 @@ import {
 import { rebuildCertification } from './certification-rebuild.js';
 import { reconcileLocalHistory, type LocalHistory } from './local-history.js';
 import { IstReceiving, istReceiverLines, istSenderLines } from './ist-announce.js';
-import { describeSstMethod, isLogicalSstMethod } from './sst-method.js';
+import { describeSstMethod, isLogicalSstMethod, sstRequestCapabilities } from './sst-method.js';
 import {
   loadNodeEncryption,
   openEncryptedStore,
@@ -708,8 +709,7 @@ export class ClusterNode {
       address: this.reachableAddress(receiver.address, donor),
       method,
       ...(isLogicalSstMethod(method) ? { logical: true } : {}),
-      // Over TLS every record is authenticated: a SHA-256 of the same bytes adds nothing.
-      ...(this.sstCredentials === null ? {} : { digest: 'none' }),
+      ...sstRequestCapabilities(this.sstCredentials !== null),
     });
     if (!this.transport.sendControl(donor, request)) void receiver.close();
     const received = await receiver.received;
@@ -820,9 +820,15 @@ export class ClusterNode {
       return refuse('this node holds local history and waits for an SST');
     if (this.store.appliedSeqno() < request.upTo)
       return refuse(`this donor has applied ${this.store.appliedSeqno()}, below ${request.upTo}`);
+    // Only a stream the joiner can read: an older joiner would install what it cannot open.
+    const choice = chooseSstStream(request, {
+      encrypted: this.store.pageCipher() !== null,
+      tls: this.sstCredentials !== null,
+    });
+    if (!choice.ok) return refuse(choice.error);
     this.donating++;
     this.updateState();
-    const logical = request.logical === true;
+    const logical = choice.value.format === 'logical';
     const path = join(
       this.config.server.datadir,
       `sst-donor-${request.nonce}.${logical ? 'sql' : 'db'}`,
@@ -837,7 +843,7 @@ export class ClusterNode {
       // encrypted one copies it and seals the copy with a key of this transfer only (sent inside
       // the mutual-TLS stream): the joiner rekeys it to its own key, so nodes may hold different
       // keys, and this node's key never leaves it.
-      const transferKey = !logical && this.store.pageCipher() !== null ? randomBytes(32) : null;
+      const transferKey = choice.value.transferKey ? randomBytes(32) : null;
       if (!logical && transferKey === null) {
         const freezing = await this.store.freezeFile();
         if (freezing.ok) frozen = freezing.value;
@@ -876,7 +882,7 @@ export class ClusterNode {
           boundary: window.boundary,
           entryCount: window.entries.length,
           format: logical ? 'logical' : 'physical',
-          ...(request.digest === 'none' && this.sstCredentials !== null ? { digest: 'none' } : {}),
+          ...(choice.value.digest === 'none' ? { digest: 'none' } : {}),
           ...(transferKey === null ? {} : { dbKey: transferKey.toString('hex') }),
         },
         dbPath: frozen?.path ?? path,

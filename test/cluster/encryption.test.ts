@@ -1,10 +1,11 @@
 // Goal: issue 14's acceptance on an encrypted 3-node cluster, each node with its own key file
 // (n3's itself encrypted with a filekey): known strings written through the MySQL protocol are
 // in no file under any datadir once the nodes stop, and all come back after a restart, after
-// kill -9, and after an SST to a node holding another key; a wrong key refuses the start in one
-// line naming the key file and key id; a GCache record altered on disk (CRC fixed up) is
-// reported as corruption; after `trireme key rotate` and `trireme key reencrypt` a node runs on
-// the new key version; SHOW STATUS LIKE 'encrypt%' tells what is encrypted. Method: real
+// kill -9, and after an SST to a node holding another key (a joiner of a release that could not
+// install the donor's rekeyed copy is refused, naming what it lacks); a wrong key refuses the
+// start in one line naming the key file and key id; a GCache record altered on disk (CRC fixed
+// up) is reported as corruption; after `trireme key rotate` and `trireme key reencrypt` a node
+// runs on the new key version; SHOW STATUS LIKE 'encrypt%' tells what is encrypted. Method: real
 // processes on loopback, mysql2, the files scanned byte by byte.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,7 @@ import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } fr
 import { join } from 'node:path';
 import { runKey } from '../../src/cli/key.js';
 import { crc32Of } from '../../src/codec/crc.js';
+import { sstRequestEnv } from '../../src/node/sst-method.js';
 import { localCluster, type LocalCluster } from './harness.js';
 import { NodeProcess, startAll, until } from './processes.js';
 
@@ -168,6 +170,23 @@ describe('encryption at rest on a 3-node cluster', { timeout: 300_000 }, () => {
     await query(n3, "INSERT INTO enc.t (id, s) VALUES (100, 'local only')");
     await n3.stop();
     await insert(n1, [12]);
+    // As a joiner of a release before the SST capability list, n3 is refused: an encrypted donor
+    // sends only a copy under a transfer key, which such a joiner would install unreadable.
+    n3.output.length = 0;
+    for (const node of [n1, n2]) node.output.length = 0;
+    n3.start([], { [sstRequestEnv]: 'legacy' });
+    await until('a donor refused the legacy joiner', () =>
+      Promise.resolve(
+        n3.output.some((line) => /donor n[12] refused the state transfer/.test(line)),
+      ),
+    );
+    const refusal = [...n1.output, ...n2.output].filter((line) =>
+      line.includes('refused a state transfer to n3'),
+    );
+    assert.ok(refusal.length >= 1, [...n1.output, ...n2.output].join('\n'));
+    assert.match(refusal[0]!, /encrypted.*missing capability 'transfer-key'.*upgrade the joiner/);
+    assert.doesNotMatch(n3.output.join('\n'), /SST complete/);
+    await n3.stop();
     n3.output.length = 0;
     n3.start();
     await n3.waitReady(90_000);
