@@ -14,7 +14,7 @@ import type {
   SessionInfo,
   SqlValue,
 } from '../mysql/index.js';
-import type { Replicator } from './replicator.js';
+import type { EncryptionReport, Replicator } from './replicator.js';
 import {
   StatementCache,
   emitDml,
@@ -125,6 +125,8 @@ export class Engine implements Backend {
   server: MysqlServer | null = null;
   /** Worker threads for autocommit reads, when the node started them. */
   readPool: ReadPool | null = null;
+  /** Encryption at rest, as the node reports it (SHOW STATUS, INNODB_TABLESPACES_ENCRYPTION). */
+  encryption: EncryptionReport | null = null;
   private toiIdNext = Date.now() * 1000;
   readonly statusCounters = new Map<string, number>();
   questions = 0;
@@ -314,6 +316,7 @@ export class Engine implements Backend {
     for (const [name, count] of engineCounts)
       if (!status.has(name)) out.push([name, String(count)]);
     out.push(...this.trace.status());
+    for (const [name, value] of this.encryption?.status() ?? []) out.push([name, value]);
     const store = this.store.counters;
     out.push(['trireme_writer_stashes', String(store.stashes)]);
     out.push(['trireme_writer_restores', String(store.restores)]);

@@ -8,7 +8,7 @@ import { narrow } from './metadata.js';
 import { isError, ok, type Outcome } from './outcome.js';
 import type { EngineSession } from './session.js';
 import { canonicalUserStatement, globalDenied, hasPrivilege } from './users.js';
-import { normalizeSetValue } from './variables.js';
+import { backgroundEncryptionRefusal, normalizeSetValue } from './variables.js';
 
 /** Runs one session's SET and KILL statements. */
 export class SetRunner {
@@ -138,6 +138,8 @@ export class SetRunner {
       return globalDenied('SUPER');
     const normalized = normalizeSetValue(lower, spec, value);
     if (!normalized.ok) return mysqlError(1231, '42000', normalized.message);
+    const refusal = backgroundEncryptionRefusal(lower, normalized.value);
+    if (refusal !== null) return mysqlError(1235, '42000', refusal); // ER_NOT_SUPPORTED_YET
     if (lower === 'autocommit') {
       const on = Number(normalized.value) === 1;
       if (on && !this.session.autocommit) {

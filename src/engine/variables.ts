@@ -147,6 +147,10 @@ export function variableSpecs(f: NodeFacts): Map<string, VariableSpec> {
     ['innodb_autoinc_lock_mode', global(2)],
     ['innodb_flush_log_at_trx_commit', global(2, false)],
     ['innodb_buffer_pool_size', global(134217728)],
+    // No background re-encryption: 0 is the truth, any other value is refused on SET
+    // (backgroundEncryptionRefusal; docs/design/encryption.md, "Background re-encryption").
+    ['innodb_encryption_rotate_key_age', global(0, false)],
+    ['innodb_encryption_threads', global(0, false)],
     ['max_execution_time', both(0)],
     ['max_statement_time', both(0)],
     ['max_recursive_iterations', both(1000)],
@@ -252,4 +256,15 @@ export function normalizeSetValue(
   }
   if (value instanceof Uint8Array) return { ok: true, value: Buffer.from(value).toString('utf8') };
   return { ok: true, value: value === null ? '' : String(value) };
+}
+
+/**
+ * SET GLOBAL innodb_encryption_rotate_key_age / innodb_encryption_threads to anything but 0:
+ * what trireme cannot do and what to do instead, or null (0 is accepted: it is what runs).
+ */
+export function backgroundEncryptionRefusal(name: string, value: SqlValue): string | null {
+  if (name !== 'innodb_encryption_rotate_key_age' && name !== 'innodb_encryption_threads')
+    return null;
+  if (Number(value) === 0) return null;
+  return `This version of MariaDB doesn't yet support 'background re-encryption (${name}): trireme rekeys a SQLite database only whole; stop the node and run trireme key reencrypt (new GCache segments take a new key version at once)'`;
 }

@@ -95,6 +95,10 @@ export interface GCacheStats {
   /** The key sealing the segment being appended to, or null (plaintext). */
   readonly keyId: number | null;
   readonly keyVersion: number | null;
+  /** The oldest key version among the segments (0: a plaintext segment), or null: none. */
+  readonly keyVersionMin: number | null;
+  /** Segments under another key than new records get (they leave with compaction). */
+  readonly segmentsOtherKey: number;
 }
 
 export interface SegmentInfo {
@@ -159,7 +163,7 @@ export class GCache {
   private readonly limits: GCacheLimits;
   private readonly codecLimits: ConsensusLimits;
   private readonly hardStateFile: HardStateFile;
-  private readonly keys: GCacheKeys | null;
+  private keys: GCacheKeys | null;
 
   private constructor(parts: RecoveredParts) {
     this.keys = parts.keys;
@@ -397,7 +401,8 @@ export class GCache {
       this.rollPending ||
       last.sizeBytes >= this.limits.segmentBytes;
     const segment = roll ? await this.rollSegment() : last;
-    this.rollPending = false;
+    // A key that changed while the segment was made (useKeys) rolls again at the next flush.
+    this.rollPending = !sameKey(segment.key, this.keys?.current ?? null);
     const handle = this.writeHandle;
     assert(handle !== null, 'the last segment is open for writing');
     const header = roll
@@ -645,8 +650,31 @@ export class GCache {
 
   stats(): GCacheStats {
     const last = this.segments[this.segments.length - 1];
-    const key = this.rollPending ? (this.keys?.current ?? null) : (last?.key ?? null);
-    return { ...this.counters, keyId: key?.id ?? null, keyVersion: key?.version ?? null };
+    const current = this.keys?.current ?? null;
+    const key = this.rollPending ? current : (last?.key ?? null);
+    const versions = this.segments.map((segment) => segment.key?.version ?? 0);
+    return {
+      ...this.counters,
+      keyId: key?.id ?? null,
+      keyVersion: key?.version ?? null,
+      keyVersionMin: versions.length === 0 ? null : Math.min(...versions),
+      segmentsOtherKey: this.segments.filter((segment) => !sameKey(segment.key, current)).length,
+    };
+  }
+
+  /**
+   * A newer key version while running (the key file gained one: `trireme key rotate`): the next
+   * flush starts a new segment sealed with it; the older segments keep their key until
+   * compaction deletes them. Sealed stays sealed: a batch's size was counted with its seal.
+   */
+  useKeys(keys: GCacheKeys): void {
+    assert(!this.closed, 'useKeys() after close()');
+    const before = this.keys?.current ?? null;
+    assert(before !== null && keys.current !== null, 'a key change keeps the GCache sealed');
+    assert(keys.current.version >= before.version, 'a key change never goes back a version');
+    this.keys = keys;
+    const last = this.segments[this.segments.length - 1];
+    this.rollPending = last !== undefined && !sameKey(last.key, keys.current);
   }
 
   // ---- closing ----

@@ -61,6 +61,7 @@ import {
 import { rebuildCertification } from './certification-rebuild.js';
 import { reconcileLocalHistory, type LocalHistory } from './local-history.js';
 import { IstReceiving, istReceiverLines, istSenderLines } from './ist-announce.js';
+import { KeyWatch, keyFileCheckMs } from './encryption-runtime.js';
 import { describeSstMethod, isLogicalSstMethod, sstRequestCapabilities } from './sst-method.js';
 import {
   loadNodeEncryption,
@@ -339,6 +340,14 @@ export class ClusterNode {
     node.localHistory = localHistory;
     node.encryption = encryption;
     node.dataKey = openedStore.value.dataKey;
+    node.keyWatch = new KeyWatch({
+      config: config.encryption,
+      initial: encryption,
+      dataKey: openedStore.value.dataKey,
+      databasePath: storePath(datadir),
+      gcache,
+      log: (level, message) => log(level, message),
+    });
     applier.holding = localHistory !== null;
     try {
       await transport.start();
@@ -366,6 +375,8 @@ export class ClusterNode {
     node.compactionTimer.unref();
     node.waitingTimer = setInterval(() => node?.logWhyNotPrimary(), 1000);
     node.waitingTimer.unref();
+    node.keyTimer = setInterval(() => node?.checkKeyFile(), keyFileCheckMs);
+    node.keyTimer.unref();
     node.writeGrastate(true);
     node.updateState();
     log(
@@ -933,6 +944,17 @@ export class ClusterNode {
   private nonPrimarySinceMs: number | null = null;
   private nonPrimaryLoggedMs = 0;
 
+  private keyTimer: NodeJS.Timeout | null = null;
+  /** The key file, watched; what is encrypted with which key (SHOW STATUS, information_schema). */
+  keyWatch: KeyWatch | null = null;
+
+  /** A newer key version in the key file seals new GCache segments (encryption-runtime.ts). */
+  private checkKeyFile(): void {
+    if (this.stopping || this.keyWatch === null) return;
+    this.keyWatch.check();
+    this.encryption = this.keyWatch.current;
+  }
+
   /**
    * Outside a primary component, says why every few seconds: which peers it reaches, what
    * dialing the others gave, and how to get out (clients meanwhile get 1047).
@@ -1057,27 +1079,7 @@ export class ClusterNode {
       ['wsrep_raft_leader', this.raft.leader ?? ''],
       ['wsrep_peer_handshakes', String(this.transport.stats().linksUp)],
       ['wsrep_uptime_seconds', String(Math.round((Date.now() - this.startedAtMs) / 1000))],
-      ...this.encryptionStatus(),
     ]);
-  }
-
-  /** Encryption at rest, `SHOW STATUS LIKE 'encrypt%'` (docs/design/encryption.md, "Status"). */
-  private encryptionStatus(): [string, string][] {
-    const gcache = this.gcache.stats();
-    const keys = this.encryption.encryption;
-    const onOff = (on: boolean): string => (on ? 'ON' : 'OFF');
-    return [
-      ['Encryption_key_file', keys?.keyFile ?? ''],
-      ['Encryption_key_versions', String(keys?.ring.all().length ?? 0)],
-      ['Encryption_data_files', onOff(this.dataKey !== null)],
-      ['Encryption_data_key_id', String(this.dataKey?.id ?? 0)],
-      ['Encryption_data_key_version', String(this.dataKey?.version ?? 0)],
-      ['Encryption_gcache', onOff(gcache.keyId !== null)],
-      ['Encryption_gcache_key_id', String(gcache.keyId ?? 0)],
-      ['Encryption_gcache_key_version', String(gcache.keyVersion ?? 0)],
-      ['Encryption_gcache_records_encrypted', String(gcache.recordsEncrypted)],
-      ['Encryption_gcache_records_decrypted', String(gcache.recordsDecrypted)],
-    ];
   }
 
   /**
@@ -1123,6 +1125,7 @@ export class ClusterNode {
     const voters = this.raft.config().voters;
     const lastMember = this.isPrimary() && voters.length === 1 && voters[0] === this.id;
     if (this.compactionTimer !== null) clearInterval(this.compactionTimer);
+    if (this.keyTimer !== null) clearInterval(this.keyTimer);
     if (this.waitingTimer !== null) clearInterval(this.waitingTimer);
     await this.driver.stop();
     await this.transport.stop();

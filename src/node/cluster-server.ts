@@ -171,6 +171,7 @@ async function startGeneration(
   });
   node.applier.translator = engine.translator;
   engine.providerOptions = (text) => node.setProviderOptions(text);
+  engine.encryption = node.keyWatch;
   // wsrep_auto_increment_control: AUTO_INCREMENT values interleave across the members.
   node.onMembership = (size, index) => engine.setAutoIncrementControl(size, index);
   node.notifyMembership();

@@ -62,6 +62,15 @@ function filesUnder(dir: string): number {
   }, 0);
 }
 
+/** information_schema.INNODB_TABLESPACES_ENCRYPTION, every column, as text. */
+async function tablespaces(node: NodeProcess): Promise<string[][]> {
+  const rows = await query(
+    node,
+    'SELECT SPACE, NAME, ENCRYPTION_SCHEME, KEYSERVER_REQUESTS, MIN_KEY_VERSION, CURRENT_KEY_VERSION, KEY_ROTATION_PAGE_NUMBER, KEY_ROTATION_MAX_PAGE_NUMBER, CURRENT_KEY_ID, ROTATING_OR_FLUSHING FROM information_schema.INNODB_TABLESPACES_ENCRYPTION ORDER BY SPACE',
+  );
+  return rows.map((r) => r.map((v) => String(v)));
+}
+
 async function insert(node: NodeProcess, ids: readonly number[]): Promise<void> {
   for (const id of ids)
     await query(node, 'INSERT INTO enc.t (id, s) VALUES (?, ?)', [id, `${SECRET}-${id}`]);
@@ -198,18 +207,80 @@ describe('encryption at rest on a 3-node cluster', { timeout: 300_000 }, () => {
       assert.deepEqual(filesContaining(join(cluster.dir, name), SECRET), [], name);
   });
 
-  test('rotate, then reencrypt a stopped node: it runs on key version 2 with every row', async () => {
-    const n1 = nodes[0]!;
-    const file = keyFiles.get('n1')!;
-    for (const args of [
-      ['key', 'rotate', '--file', file],
-      ['key', 'reencrypt', `--defaults-file=${cluster.cnf.get('n1')!}`],
-    ]) {
-      const run = spawnSync(process.execPath, ['bin/trireme.js', ...args], { encoding: 'utf8' });
-      assert.equal(run.status, 0, run.stderr);
-    }
+  test('a key rotated while the node runs: new GCache segments take it, the database waits', async () => {
+    const [n1, n2] = nodes as [NodeProcess, NodeProcess, NodeProcess];
     await startAll(nodes);
     await allHave([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    assert.deepEqual(await tablespaces(n1), [
+      ['0', 'trireme.db', '1', '1', '1', '1', 'null', 'null', '1', '0'],
+      ['1', 'gcache', '1', '1', '1', '1', 'null', 'null', '1', '0'],
+    ]);
+    n1.output.length = 0;
+    const run = spawnSync(
+      process.execPath,
+      ['bin/trireme.js', 'key', 'rotate', '--file', keyFiles.get('n1')!],
+      { encoding: 'utf8' },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    await until('n1 seals with key version 2', async () => {
+      return (await n1.status('Encryption_gcache_key_version')) === '2';
+    });
+    const line = n1.output.find((l) => l.includes('read again'));
+    assert.match(
+      line ?? n1.output.join('\n'),
+      /1 new key version\(s\); new GCache records are sealed with key id 1 version 2/,
+    );
+    assert.match(line!, /the database stays under key id 1 .*trireme key reencrypt/);
+    // Writes go on, through both nodes, and the first one sealed under version 2 starts a segment.
+    await insert(n1, [13]);
+    await insert(n2, [14]);
+    await allHave([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    assert.equal(await n1.status('Encryption_data_key_version'), '1');
+    assert.equal(await n1.status('Encryption_key_file_reads'), '2');
+    assert.ok(Number(await n1.status('Encryption_gcache_segments_old_key')) >= 1);
+    assert.deepEqual(await tablespaces(n1), [
+      ['0', 'trireme.db', '1', '2', '1', '2', 'null', 'null', '1', '0'],
+      ['1', 'gcache', '1', '2', '1', '2', 'null', 'null', '1', '0'],
+    ]);
+    // Background re-encryption is refused with what to do instead; 0 (what runs) is accepted.
+    const conn = await n1.connect();
+    try {
+      await assert.rejects(
+        conn.query('SET GLOBAL innodb_encryption_rotate_key_age = 1'),
+        (e: { errno?: number; message?: string }) => {
+          assert.equal(e.errno, 1235);
+          assert.match(
+            e.message ?? '',
+            /rekeys a SQLite database only whole; stop the node and run trireme key reencrypt/,
+          );
+          return true;
+        },
+      );
+      await assert.rejects(conn.query('SET GLOBAL innodb_encryption_threads = 4'), { errno: 1235 });
+      await conn.query('SET GLOBAL innodb_encryption_rotate_key_age = 0');
+      const [rows] = await conn.query({
+        sql: 'SELECT @@innodb_encryption_threads',
+        rowsAsArray: true,
+      });
+      assert.deepEqual(rows, [[0]]);
+    } finally {
+      await conn.end();
+    }
+    for (const node of [nodes[2]!, n2, n1]) await node.stop();
+    for (const name of cluster.names)
+      assert.deepEqual(filesContaining(join(cluster.dir, name), SECRET), [], name);
+  });
+
+  test('reencrypt a stopped node after the rotation: it runs on key version 2 with every row', async () => {
+    const n1 = nodes[0]!;
+    const run = spawnSync(
+      process.execPath,
+      ['bin/trireme.js', 'key', 'reencrypt', `--defaults-file=${cluster.cnf.get('n1')!}`],
+      { encoding: 'utf8' },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    await startAll(nodes);
+    await allHave([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
     const status = new Map(
       (await query(n1, "SHOW STATUS LIKE 'encryption_%version%'")).map((r) => [
         String(r[0]),
@@ -218,6 +289,10 @@ describe('encryption at rest on a 3-node cluster', { timeout: 300_000 }, () => {
     );
     assert.equal(status.get('Encryption_data_key_version'), '2');
     assert.equal(status.get('Encryption_gcache_key_version'), '2');
+    assert.deepEqual(await tablespaces(n1), [
+      ['0', 'trireme.db', '1', '1', '2', '2', 'null', 'null', '1', '0'],
+      ['1', 'gcache', '1', '1', '2', '2', 'null', 'null', '1', '0'],
+    ]);
     for (const node of [nodes[2]!, nodes[1]!, n1]) await node.stop();
   });
 

@@ -187,6 +187,31 @@ test('a new key version seals new segments; older ones stay readable with the ol
   assert.equal(without.ok ? 'opened' : without.error.kind, 'missing_key');
 });
 
+test('a key version taken while running seals the next flush in a new segment', async (t) => {
+  const dir = tempDir(t);
+  const v1 = newKey(1, 1);
+  const v2 = newKey(1, 2);
+  const opened = await openOk(dir, { keys: keysOf(v1), limits: smallSegments });
+  await write(opened.gcache, { hardState: hardState(1, 0), entries: [secretEntry(1)] });
+  assert.equal(opened.gcache.stats().segmentsOtherKey, 0);
+  opened.gcache.useKeys(keysOf(v2, v1));
+  // Until the next flush the old segment is the one not under the current key.
+  assert.equal(opened.gcache.stats().keyVersion, 2);
+  assert.equal(opened.gcache.stats().segmentsOtherKey, 1);
+  await write(opened.gcache, { entries: [secretEntry(2)] });
+  const stats = opened.gcache.stats();
+  assert.deepEqual([stats.keyVersion, stats.keyVersionMin, stats.segmentsOtherKey], [2, 1, 1]);
+  assert.equal(opened.gcache.segmentFiles().length, 2);
+  // A key version never goes back, and a sealed gcache stays sealed.
+  assert.throws(() => opened.gcache.useKeys(keysOf(v1)), /never goes back/);
+  assert.throws(() => opened.gcache.useKeys(keysOf(null)), /keeps the GCache sealed/);
+  await opened.gcache.close();
+  const again = await openOk(dir, { keys: keysOf(v2, v1), limits: smallSegments });
+  assert.deepEqual(again.recovered.entries, [secretEntry(1), secretEntry(2)]);
+  await again.gcache.close();
+  assert.deepEqual(filesContaining(dir, SECRET), []);
+});
+
 test('turning encryption on starts a sealed segment; the plaintext one stays readable', async (t) => {
   const dir = tempDir(t);
   const plain = await openOk(dir, { limits: smallSegments });
