@@ -93,10 +93,9 @@ const ENCRYPTION_ALGORITHM_NOTE =
   'records with AES-256-GCM and SQLite pages with the cipher in docs/design/encryption.md';
 const INT32_MAX = 2147483647;
 const ROTATION_NOTE =
-  'innodb_encryption_rotate_key_age and innodb_encryption_threads are accepted and have no ' +
-  'effect: a running node seals new GCache segments with the newest key version at once, and ' +
-  'its database moves to a new version only with trireme key reencrypt on the stopped node ' +
-  '(docs/design/encryption.md, "Background re-encryption")';
+  'innodb_encryption_threads and innodb_encryption_rotate_key_age re-encrypt GCache segments in ' +
+  'the background, not the database: it moves to a new key version only with trireme key ' +
+  'reencrypt on the stopped node (docs/design/encryption.md, "Background re-encryption")';
 
 export const SERVER_OPTIONS = {
   port: option.port('port', port(3306), true),
@@ -166,7 +165,7 @@ export const SERVER_OPTIONS = {
   encryptTmpFiles: optionalSwitch('encrypt_tmp_files'),
   encryptBinlog: optionalSwitch('encrypt_binlog'),
   innodbEncryptionRotateKeyAge: {
-    ...option.integer('innodb_encryption_rotate_key_age', 0, 0, 4294967295),
+    ...option.integer('innodb_encryption_rotate_key_age', 1, 0, 4294967295),
     note: ROTATION_NOTE,
   },
   innodbEncryptionThreads: {

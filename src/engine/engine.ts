@@ -226,6 +226,11 @@ export class Engine implements Backend {
       this.sessions.delete(session.info.connectionId);
   }
 
+  /** A global variable's value as a number: SET GLOBAL's, else the node's default. */
+  globalNumber(name: string): number {
+    return Number(this.globals.get(name) ?? this.specs.get(name)?.value ?? 0);
+  }
+
   /**
    * wsrep_auto_increment_control: a cluster of n nodes interleaves AUTO_INCREMENT values, node i
    * (1-based, in membership order) taking i, i + n, i + 2n, … The cluster runtime calls this on

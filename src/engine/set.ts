@@ -8,7 +8,11 @@ import { narrow } from './metadata.js';
 import { isError, ok, type Outcome } from './outcome.js';
 import type { EngineSession } from './session.js';
 import { canonicalUserStatement, globalDenied, hasPrivilege } from './users.js';
-import { backgroundEncryptionRefusal, normalizeSetValue } from './variables.js';
+import {
+  backgroundEncryptionRangeError,
+  backgroundEncryptionWarning,
+  normalizeSetValue,
+} from './variables.js';
 
 /** Runs one session's SET and KILL statements. */
 export class SetRunner {
@@ -138,8 +142,12 @@ export class SetRunner {
       return globalDenied('SUPER');
     const normalized = normalizeSetValue(lower, spec, value);
     if (!normalized.ok) return mysqlError(1231, '42000', normalized.message);
-    const refusal = backgroundEncryptionRefusal(lower, normalized.value);
-    if (refusal !== null) return mysqlError(1235, '42000', refusal); // ER_NOT_SUPPORTED_YET
+    const outOfRange = backgroundEncryptionRangeError(lower, normalized.value);
+    if (outOfRange !== null) return mysqlError(1231, '42000', outOfRange);
+    const warning = backgroundEncryptionWarning(lower, normalized.value);
+    // ER_NOT_SUPPORTED_YET, as a warning: the setting takes effect for what it can cover.
+    if (warning !== null)
+      this.session.warnings.push({ level: 'Warning', code: 1235, message: warning });
     if (lower === 'autocommit') {
       const on = Number(normalized.value) === 1;
       if (on && !this.session.autocommit) {

@@ -2,8 +2,8 @@
 // CRC-checked records (record.ts), the hard state in two alternating slots (hard-state-file.ts),
 // group commit (many write() batches per fsync), recovery that cuts a torn tail and refuses
 // corruption (replay.ts). Design and reasons: docs/design/gcache.md.
-import { closeSync, openSync, readSync } from 'node:fs';
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { closeSync, openSync, readSync, renameSync } from 'node:fs';
+import { open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
@@ -28,6 +28,7 @@ import {
 import { ioDetail, type GCacheOpenError, type GCacheReadError } from './errors.js';
 import { segmentFileName, syncDirectory, writeFully, type Segment } from './files.js';
 import { HardStateFile } from './hard-state-file.js';
+import { resealSegment } from './reencrypt.js';
 import { checkLimits, DEFAULT_GCACHE_LIMITS, type GCacheLimits } from './limits.js';
 import { LogIndex } from './log-index.js';
 import { recoverDirectory, type InitialState, type RecoveredDirectory } from './open.js';
@@ -158,6 +159,9 @@ export class GCache {
   };
   /** The next flush starts a new segment: the last one is sealed with another key (or none). */
   private rollPending: boolean;
+  /** A segment is being re-encrypted (rewriteSegment), or deleted after compaction. */
+  private rewriting = false;
+  private deletingSegments = false;
 
   private readonly dir: string;
   private readonly limits: GCacheLimits;
@@ -524,6 +528,15 @@ export class GCache {
    */
   private async deleteCompactedSegments(): Promise<string[]> {
     const removed: string[] = [];
+    this.deletingSegments = true;
+    try {
+      return await this.deleteCompactedSegmentsHolding(removed);
+    } finally {
+      this.deletingSegments = false;
+    }
+  }
+
+  private async deleteCompactedSegmentsHolding(removed: string[]): Promise<string[]> {
     for (;;) {
       const [oldest, next] = this.segments;
       if (oldest === undefined || next === undefined) break;
@@ -660,6 +673,63 @@ export class GCache {
       keyVersionMin: versions.length === 0 ? null : Math.min(...versions),
       segmentsOtherKey: this.segments.filter((segment) => !sameKey(segment.key, current)).length,
     };
+  }
+
+  /**
+   * Re-encrypts, while running, the oldest complete segment whose key `due` says is too old,
+   * under the current key (innodb_encryption_rotate_key_age; docs/design/encryption.md,
+   * "Background re-encryption"). The new file is written beside the old one (`.reencrypt`),
+   * fsynced, and renamed over it in one synchronous step with the switch of the segment's key,
+   * so no read-back ever pairs one file with the other's key; records keep their offsets, so
+   * the log index stays valid. One at a time; null when nothing is due (or a compaction or
+   * close got in the way: the next call tries again).
+   */
+  async rewriteSegment(
+    due: (key: KeyVersion) => boolean,
+    recordsPerTurn = 256,
+  ): Promise<Result<{ file: string; records: number; from: KeyVersion } | null, string>> {
+    const target = this.keys?.current ?? null;
+    if (this.closed || this.rewriting || target === null) return ok(null);
+    const last = this.segments[this.segments.length - 1];
+    const segment = this.segments.find(
+      (s) => s !== last && s.key !== null && !sameKey(s.key, target) && due(s.key),
+    );
+    if (segment === undefined || segment.key === null) return ok(null);
+    const from = segment.key;
+    this.rewriting = true;
+    const temp = `${segment.path}.reencrypt`;
+    try {
+      const bytes = await readFile(segment.path);
+      if (bytes.length < segment.sizeBytes) return err(`${segment.path} is shorter than recorded`);
+      const view = new Uint8Array(bytes.buffer, bytes.byteOffset, segment.sizeBytes);
+      const sequence = segment.name.sequence;
+      const resealed = await resealSegment(view, sequence, from, target, recordsPerTurn);
+      if (!resealed.ok) return err(`${segment.path}: ${resealed.error}`);
+      const handle = await open(temp, 'w', 0o600);
+      try {
+        await writeFully(handle, resealed.value.bytes, 0);
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      const at = this.segments.indexOf(segment);
+      if (this.closed || this.deletingSegments || at === -1 || at === this.segments.length - 1) {
+        await rm(temp, { force: true });
+        return ok(null);
+      }
+      // One synchronous step: the file and the key that opens it change together.
+      renameSync(temp, segment.path);
+      closeReadFd(segment);
+      this.segments[at] = { ...segment, readFd: null, key: target };
+      await syncDirectory(this.dir);
+      this.counters.fsyncs += 1;
+      return ok({ file: segment.name.file, records: resealed.value.records, from });
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => undefined);
+      return err(`${segment.path}: ${String(error)}`);
+    } finally {
+      this.rewriting = false;
+    }
   }
 
   /**

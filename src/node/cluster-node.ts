@@ -1126,6 +1126,7 @@ export class ClusterNode {
     const lastMember = this.isPrimary() && voters.length === 1 && voters[0] === this.id;
     if (this.compactionTimer !== null) clearInterval(this.compactionTimer);
     if (this.keyTimer !== null) clearInterval(this.keyTimer);
+    this.keyWatch?.stop();
     if (this.waitingTimer !== null) clearInterval(this.waitingTimer);
     await this.driver.stop();
     await this.transport.stop();

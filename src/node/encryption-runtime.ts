@@ -1,6 +1,8 @@
 // Encryption at rest on a running node: the key file is watched, and a newer key version found
-// in it (`trireme key rotate`) seals new GCache segments at once; the database stays under the
-// version it opened with, because SQLite3 Multiple Ciphers rekeys a database only whole (see
+// in it (`trireme key rotate`) seals new GCache segments at once; with innodb_encryption_threads
+// and innodb_encryption_rotate_key_age above 0, GCache segments under a key that many versions
+// old are re-encrypted in the background, one at a time. The database stays under the version it
+// opened with, because SQLite3 Multiple Ciphers rekeys a database only whole (see
 // docs/design/encryption.md, "Background re-encryption"). What is encrypted with which key is
 // reported for SHOW STATUS and information_schema.INNODB_TABLESPACES_ENCRYPTION.
 import { statSync } from 'node:fs';
@@ -8,6 +10,7 @@ import { basename } from 'node:path';
 import type { EncryptionConfig } from '../config/index.js';
 import type { EncryptedFile, EncryptionReport } from '../engine/replicator.js';
 import type { GCacheKeys, GCacheStats } from '../gcache/index.js';
+import type { Result } from '../codec/result.js';
 import { describeKey, type KeyVersion } from '../keys/index.js';
 import { reloadNodeEncryption, type NodeEncryption } from './encryption.js';
 
@@ -24,6 +27,9 @@ export interface KeyWatchOptions {
   readonly gcache: {
     stats(): GCacheStats;
     useKeys(keys: GCacheKeys): void;
+    rewriteSegment(
+      due: (key: KeyVersion) => boolean,
+    ): Promise<Result<{ file: string; records: number; from: KeyVersion } | null, string>>;
   } | null;
   readonly log: (level: 'Note' | 'Warning', message: string) => void;
 }
@@ -32,6 +38,15 @@ export interface KeyWatchOptions {
 export class KeyWatch implements EncryptionReport {
   /** Key file reads: the one at start, and one per change seen since. */
   reads = 1;
+  /** innodb_encryption_threads and innodb_encryption_rotate_key_age, read at each check. */
+  settings: () => { readonly threads: number; readonly rotateKeyAge: number } = () => ({
+    threads: 0,
+    rotateKeyAge: 1,
+  });
+  /** GCache segments re-encrypted in the background since start. */
+  segmentsReencrypted = 0;
+  private rotating = false;
+  private stopped = false;
   private keys: NodeEncryption;
   private stamp: string | null;
 
@@ -49,8 +64,55 @@ export class KeyWatch implements EncryptionReport {
     return this.options.config.keyFile?.filename ?? null;
   }
 
-  /** Reads the key file again if it changed since it was last read. */
+  /** No more background work (the node stops). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Reads the key file again if it changed, then re-encrypts what is due. */
   check(): void {
+    this.readKeyFile();
+    if (!this.rotating) void this.rotate();
+  }
+
+  /**
+   * Background re-encryption, MariaDB's rule: a GCache segment under key version v is due when
+   * v + innodb_encryption_rotate_key_age < the newest version; 0 threads or age 0: none. One
+   * segment after another (each yields to the event loop every few hundred records).
+   */
+  private async rotate(): Promise<void> {
+    const gcache = this.options.gcache;
+    this.rotating = true;
+    try {
+      while (!this.stopped && gcache !== null) {
+        const { threads, rotateKeyAge } = this.settings();
+        const newest = this.keys.gcacheKeys?.current ?? null;
+        if (threads <= 0 || rotateKeyAge <= 0 || newest === null) return;
+        const startedMs = Date.now();
+        const due = (key: KeyVersion): boolean =>
+          key.id !== newest.id || key.version + rotateKeyAge < newest.version;
+        const done = await gcache.rewriteSegment(due);
+        if (!done.ok) {
+          this.options.log(
+            'Warning',
+            `encryption: cannot re-encrypt a GCache segment: ${done.error}`,
+          );
+          return;
+        }
+        if (done.value === null) return;
+        this.segmentsReencrypted++;
+        const seconds = ((Date.now() - startedMs) / 1000).toFixed(1);
+        this.options.log(
+          'Note',
+          `encryption: re-encrypted GCache segment ${done.value.file} (${done.value.records} records) from key ${describeKey(done.value.from)} to key ${describeKey(newest)} in ${seconds} s; ${gcache.stats().segmentsOtherKey} segment(s) under older keys left`,
+        );
+      }
+    } finally {
+      this.rotating = false;
+    }
+  }
+
+  private readKeyFile(): void {
     const file = this.keyFile();
     if (file === null || this.keys.encryption === null) return;
     const stamp = fileStamp(file);
@@ -109,6 +171,7 @@ export class KeyWatch implements EncryptionReport {
       ['Encryption_gcache_key_id', String(gcache?.keyId ?? 0)],
       ['Encryption_gcache_key_version', String(gcache?.keyVersion ?? 0)],
       ['Encryption_gcache_segments_old_key', String(gcache?.segmentsOtherKey ?? 0)],
+      ['Encryption_gcache_segments_reencrypted', String(this.segmentsReencrypted)],
       ['Encryption_gcache_records_encrypted', String(gcache?.recordsEncrypted ?? 0)],
       ['Encryption_gcache_records_decrypted', String(gcache?.recordsDecrypted ?? 0)],
     ];
@@ -143,7 +206,7 @@ export class KeyWatch implements EncryptionReport {
         minKeyVersion: stats.keyVersionMin ?? stats.keyVersion ?? 0,
         currentKeyVersion: ring.current(stats.keyId)?.version ?? stats.keyVersion ?? 0,
         currentKeyId: stats.keyId,
-        rotating: false,
+        rotating: this.rotating,
       });
     return rows;
   }

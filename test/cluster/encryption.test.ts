@@ -4,8 +4,10 @@
 // kill -9, and after an SST to a node holding another key (a joiner of a release that could not
 // install the donor's rekeyed copy is refused, naming what it lacks); a wrong key refuses the
 // start in one line naming the key file and key id; a GCache record altered on disk (CRC fixed
-// up) is reported as corruption; after `trireme key rotate` and `trireme key reencrypt` a node
-// runs on the new key version; SHOW STATUS LIKE 'encrypt%' tells what is encrypted. Method: real
+// up) is reported as corruption; a key rotated on a running node seals its new GCache segments
+// and, with innodb_encryption_threads, old segments are re-encrypted in the background; after
+// `trireme key reencrypt` the database runs on the new key version too; SHOW STATUS LIKE
+// 'encrypt%' and INNODB_TABLESPACES_ENCRYPTION tell what is encrypted. Method: real
 // processes on loopback, mysql2, the files scanned byte by byte.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -210,68 +212,101 @@ describe('encryption at rest on a 3-node cluster', { timeout: 300_000 }, () => {
   test('a key rotated while the node runs: new GCache segments take it, the database waits', async () => {
     const [n1, n2] = nodes as [NodeProcess, NodeProcess, NodeProcess];
     await startAll(nodes);
-    await allHave([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    assert.deepEqual(await tablespaces(n1), [
-      ['0', 'trireme.db', '1', '1', '1', '1', 'null', 'null', '1', '0'],
-      ['1', 'gcache', '1', '1', '1', '1', 'null', 'null', '1', '0'],
-    ]);
-    n1.output.length = 0;
-    const run = spawnSync(
-      process.execPath,
-      ['bin/trireme.js', 'key', 'rotate', '--file', keyFiles.get('n1')!],
-      { encoding: 'utf8' },
-    );
-    assert.equal(run.status, 0, run.stderr);
-    await until('n1 seals with key version 2', async () => {
-      return (await n1.status('Encryption_gcache_key_version')) === '2';
-    });
-    const line = n1.output.find((l) => l.includes('read again'));
-    assert.match(
-      line ?? n1.output.join('\n'),
-      /1 new key version\(s\); new GCache records are sealed with key id 1 version 2/,
-    );
-    assert.match(line!, /the database stays under key id 1 .*trireme key reencrypt/);
-    // Writes go on, through both nodes, and the first one sealed under version 2 starts a segment.
-    await insert(n1, [13]);
-    await insert(n2, [14]);
-    await allHave([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
-    assert.equal(await n1.status('Encryption_data_key_version'), '1');
-    assert.equal(await n1.status('Encryption_key_file_reads'), '2');
-    assert.ok(Number(await n1.status('Encryption_gcache_segments_old_key')) >= 1);
-    assert.deepEqual(await tablespaces(n1), [
-      ['0', 'trireme.db', '1', '2', '1', '2', 'null', 'null', '1', '0'],
-      ['1', 'gcache', '1', '2', '1', '2', 'null', 'null', '1', '0'],
-    ]);
-    // Background re-encryption is refused with what to do instead; 0 (what runs) is accepted.
-    const conn = await n1.connect();
+    // A failure stops the nodes all the same: the next tests start them again.
     try {
-      await assert.rejects(
-        conn.query('SET GLOBAL innodb_encryption_rotate_key_age = 1'),
-        (e: { errno?: number; message?: string }) => {
-          assert.equal(e.errno, 1235);
-          assert.match(
-            e.message ?? '',
-            /rekeys a SQLite database only whole; stop the node and run trireme key reencrypt/,
-          );
-          return true;
-        },
+      await allHave([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+      assert.deepEqual(await tablespaces(n1), [
+        ['0', 'trireme.db', '1', '1', '1', '1', 'null', 'null', '1', '0'],
+        ['1', 'gcache', '1', '1', '1', '1', 'null', 'null', '1', '0'],
+      ]);
+      n1.output.length = 0;
+      const run = spawnSync(
+        process.execPath,
+        ['bin/trireme.js', 'key', 'rotate', '--file', keyFiles.get('n1')!],
+        { encoding: 'utf8' },
       );
-      await assert.rejects(conn.query('SET GLOBAL innodb_encryption_threads = 4'), { errno: 1235 });
-      await conn.query('SET GLOBAL innodb_encryption_rotate_key_age = 0');
-      const [rows] = await conn.query({
-        sql: 'SELECT @@innodb_encryption_threads',
-        rowsAsArray: true,
+      assert.equal(run.status, 0, run.stderr);
+      await until('n1 seals with key version 2', async () => {
+        return (await n1.status('Encryption_gcache_key_version')) === '2';
       });
-      assert.deepEqual(rows, [[0]]);
+      const line = n1.output.find((l) => l.includes('read again'));
+      assert.match(
+        line ?? n1.output.join('\n'),
+        /1 new key version\(s\); new GCache records are sealed with key id 1 version 2/,
+      );
+      assert.match(line!, /the database stays under key id 1 .*trireme key reencrypt/);
+      // Writes go on, through both nodes, and the first one sealed under version 2 starts a segment.
+      await insert(n1, [13]);
+      await insert(n2, [14]);
+      await allHave([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+      assert.equal(await n1.status('Encryption_data_key_version'), '1');
+      assert.equal(await n1.status('Encryption_key_file_reads'), '2');
+      assert.ok(Number(await n1.status('Encryption_gcache_segments_old_key')) >= 1);
+      assert.deepEqual(await tablespaces(n1), [
+        ['0', 'trireme.db', '1', '2', '1', '2', 'null', 'null', '1', '0'],
+        ['1', 'gcache', '1', '2', '1', '2', 'null', 'null', '1', '0'],
+      ]);
+      // Background re-encryption as MariaDB's: on with innodb_encryption_threads > 0; a segment is
+      // due when its version + innodb_encryption_rotate_key_age (1) < the newest. A warning says
+      // that it covers the GCache, not the database.
+      const conn = await n1.connect();
+      try {
+        const [rows] = await conn.query({
+          sql: 'SELECT @@innodb_encryption_threads, @@innodb_encryption_rotate_key_age',
+          rowsAsArray: true,
+        });
+        assert.deepEqual(rows, [[0, 1]]);
+        await conn.query('SET GLOBAL innodb_encryption_threads = 1');
+        const [warnings] = await conn.query({ sql: 'SHOW WARNINGS', rowsAsArray: true });
+        assert.deepEqual(
+          (warnings as unknown[][]).map((w) => [w[0], w[1]]),
+          [['Warning', 1235]],
+        );
+        assert.match(
+          String((warnings as unknown[][])[0]![2]),
+          /the database is not .*trireme key reencrypt on the stopped node/,
+        );
+        await assert.rejects(conn.query('SET GLOBAL innodb_encryption_threads = -1'), {
+          errno: 1231,
+        });
+      } finally {
+        await conn.end();
+      }
+      // Version 2 is 1 behind the newest: not due. A third version makes version 1's segment due.
+      assert.equal(await n1.status('Encryption_gcache_segments_reencrypted'), '0');
+      n1.output.length = 0;
+      const third = spawnSync(
+        process.execPath,
+        ['bin/trireme.js', 'key', 'rotate', '--file', keyFiles.get('n1')!],
+        { encoding: 'utf8' },
+      );
+      assert.equal(third.status, 0, third.stderr);
+      await insert(n2, [15]);
+      await until('a GCache segment re-encrypted in the background', async () => {
+        return Number(await n1.status('Encryption_gcache_segments_reencrypted')) >= 1;
+      });
+      await insert(n1, [16]);
+      await allHave([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+      assert.match(
+        n1.output.join('\n'),
+        /re-encrypted GCache segment \S+\.seg \(\d+ records\) from key id 1 to key id 1 version 3/,
+      );
+      await until('no segment under version 1', async () => {
+        const rows = await tablespaces(n1);
+        return rows[1]![4] === '2';
+      });
+      assert.deepEqual(await tablespaces(n1), [
+        ['0', 'trireme.db', '1', '3', '1', '3', 'null', 'null', '1', '0'],
+        ['1', 'gcache', '1', '3', '2', '3', 'null', 'null', '1', '0'],
+      ]);
     } finally {
-      await conn.end();
+      for (const node of [nodes[2]!, n2, n1]) await node.stop();
     }
-    for (const node of [nodes[2]!, n2, n1]) await node.stop();
     for (const name of cluster.names)
       assert.deepEqual(filesContaining(join(cluster.dir, name), SECRET), [], name);
   });
 
-  test('reencrypt a stopped node after the rotation: it runs on key version 2 with every row', async () => {
+  test('reencrypt a stopped node after the rotations: it runs on key version 3 with every row', async () => {
     const n1 = nodes[0]!;
     const run = spawnSync(
       process.execPath,
@@ -280,18 +315,18 @@ describe('encryption at rest on a 3-node cluster', { timeout: 300_000 }, () => {
     );
     assert.equal(run.status, 0, run.stderr);
     await startAll(nodes);
-    await allHave([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    await allHave([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
     const status = new Map(
       (await query(n1, "SHOW STATUS LIKE 'encryption_%version%'")).map((r) => [
         String(r[0]),
         String(r[1]),
       ]),
     );
-    assert.equal(status.get('Encryption_data_key_version'), '2');
-    assert.equal(status.get('Encryption_gcache_key_version'), '2');
+    assert.equal(status.get('Encryption_data_key_version'), '3');
+    assert.equal(status.get('Encryption_gcache_key_version'), '3');
     assert.deepEqual(await tablespaces(n1), [
-      ['0', 'trireme.db', '1', '1', '2', '2', 'null', 'null', '1', '0'],
-      ['1', 'gcache', '1', '1', '2', '2', 'null', 'null', '1', '0'],
+      ['0', 'trireme.db', '1', '1', '3', '3', 'null', 'null', '1', '0'],
+      ['1', 'gcache', '1', '1', '3', '3', 'null', 'null', '1', '0'],
     ]);
     for (const node of [nodes[2]!, nodes[1]!, n1]) await node.stop();
   });

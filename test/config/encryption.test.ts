@@ -78,7 +78,7 @@ test('innodb_encrypt_log cannot differ from the database: a note says so', () =>
   );
 });
 
-test('background re-encryption options are accepted with a note saying what happens instead', () => {
+test('background re-encryption options are read, with a note that they cover the GCache only', () => {
   const result = resolve(
     KEYS + 'innodb_encryption_threads = 4\ninnodb_encryption_rotate_key_age = 1024\n',
   );
