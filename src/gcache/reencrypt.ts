@@ -2,7 +2,8 @@
 // plaintext where encryption is now on, or sealed where it is now off) is rewritten record by
 // record under the current key and renamed over the old file. Used by `trireme key reencrypt`
 // after `trireme key rotate`, and to turn encryption on or off for an existing node
-// (docs/design/encryption.md, "Rotation and turning it on").
+// (docs/design/encryption.md, "Rotation and turning it on"). A running node re-seals one complete
+// segment at a time with resealSegment (GCache.rewriteSegment; "Background re-encryption").
 //
 // Crash safety: the new file is written beside the old one (`.reencrypt` suffix, which open()
 // ignores), fsynced, renamed over it and the directory fsynced; a crash leaves either file whole.

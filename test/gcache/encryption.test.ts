@@ -261,8 +261,15 @@ test('a running gcache re-encrypts old segments one at a time while reads go on'
   );
   await gcache.close();
   assert.deepEqual(filesContaining(dir, SECRET), []);
+  // A rewrite cut by a crash leaves its file beside the segment; opening removes it.
+  const leftover = join(dir, `${[...before.keys()][0]!}.reencrypt`);
+  writeFileSync(leftover, 'cut short');
   // Version 1 can leave the key file now: everything opens with version 2 alone.
   const again = await openOk(dir, { keys: keysOf(v2), limits: smallSegments });
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.endsWith('.reencrypt')),
+    [],
+  );
   assert.equal(again.recovered.entries.length, 121);
   assert.deepEqual(again.recovered.entries[119], secretEntry(120));
   await again.gcache.close();
