@@ -47,6 +47,8 @@ export class KeyWatch implements EncryptionReport {
   segmentsReencrypted = 0;
   private rotating = false;
   private stopped = false;
+  /** The last failure of a background re-encryption, logged once (it is tried every check). */
+  private rotateProblem: string | null = null;
   private keys: NodeEncryption;
   private stamp: string | null;
 
@@ -93,12 +95,15 @@ export class KeyWatch implements EncryptionReport {
           key.id !== newest.id || key.version + rotateKeyAge < newest.version;
         const done = await gcache.rewriteSegment(due);
         if (!done.ok) {
-          this.options.log(
-            'Warning',
-            `encryption: cannot re-encrypt a GCache segment: ${done.error}`,
-          );
+          if (done.error !== this.rotateProblem)
+            this.options.log(
+              'Warning',
+              `encryption: cannot re-encrypt a GCache segment (tried again every ${keyFileCheckMs / 1000} s): ${done.error}`,
+            );
+          this.rotateProblem = done.error;
           return;
         }
+        this.rotateProblem = null;
         if (done.value === null) return;
         this.segmentsReencrypted++;
         const seconds = ((Date.now() - startedMs) / 1000).toFixed(1);
