@@ -92,6 +92,10 @@ const ENCRYPTION_ALGORITHM_NOTE =
   'file_key_management_encryption_algorithm is accepted and has no effect: trireme seals GCache ' +
   'records with AES-256-GCM and SQLite pages with the cipher in docs/design/encryption.md';
 const INT32_MAX = 2147483647;
+const ROTATION_NOTE =
+  'innodb_encryption_threads and innodb_encryption_rotate_key_age re-encrypt GCache segments in ' +
+  'the background, not the database: it moves to a new key version only with trireme key ' +
+  'reencrypt on the stopped node (docs/design/encryption.md, "Background re-encryption")';
 
 export const SERVER_OPTIONS = {
   port: option.port('port', port(3306), true),
@@ -160,6 +164,14 @@ export const SERVER_OPTIONS = {
   innodbEncryptTemporaryTables: optionalSwitch('innodb_encrypt_temporary_tables'),
   encryptTmpFiles: optionalSwitch('encrypt_tmp_files'),
   encryptBinlog: optionalSwitch('encrypt_binlog'),
+  innodbEncryptionRotateKeyAge: {
+    ...option.integer('innodb_encryption_rotate_key_age', 1, 0, 4294967295),
+    note: ROTATION_NOTE,
+  },
+  innodbEncryptionThreads: {
+    ...option.integer('innodb_encryption_threads', 0, 0, 255),
+    note: ROTATION_NOTE,
+  },
   innodbDefaultEncryptionKeyId: option.integer(
     'innodb_default_encryption_key_id',
     1,

@@ -14,7 +14,7 @@ import type {
   SessionInfo,
   SqlValue,
 } from '../mysql/index.js';
-import type { Replicator } from './replicator.js';
+import type { EncryptionReport, Replicator } from './replicator.js';
 import {
   StatementCache,
   emitDml,
@@ -125,6 +125,8 @@ export class Engine implements Backend {
   server: MysqlServer | null = null;
   /** Worker threads for autocommit reads, when the node started them. */
   readPool: ReadPool | null = null;
+  /** Encryption at rest, as the node reports it (SHOW STATUS, INNODB_TABLESPACES_ENCRYPTION). */
+  encryption: EncryptionReport | null = null;
   private toiIdNext = Date.now() * 1000;
   readonly statusCounters = new Map<string, number>();
   questions = 0;
@@ -224,6 +226,11 @@ export class Engine implements Backend {
       this.sessions.delete(session.info.connectionId);
   }
 
+  /** A global variable's value as a number: SET GLOBAL's, else the node's default. */
+  globalNumber(name: string): number {
+    return Number(this.globals.get(name) ?? this.specs.get(name)?.value ?? 0);
+  }
+
   /**
    * wsrep_auto_increment_control: a cluster of n nodes interleaves AUTO_INCREMENT values, node i
    * (1-based, in membership order) taking i, i + n, i + 2n, … The cluster runtime calls this on
@@ -314,6 +321,7 @@ export class Engine implements Backend {
     for (const [name, count] of engineCounts)
       if (!status.has(name)) out.push([name, String(count)]);
     out.push(...this.trace.status());
+    for (const [name, value] of this.encryption?.status() ?? []) out.push([name, value]);
     const store = this.store.counters;
     out.push(['trireme_writer_stashes', String(store.stashes)]);
     out.push(['trireme_writer_restores', String(store.restores)]);

@@ -473,6 +473,35 @@ const TABLES: readonly VirtualTable[] = [
         ]),
   },
   {
+    // MariaDB's columns; one row per file the node encrypts (docs/design/encryption.md).
+    name: 'INNODB_TABLESPACES_ENCRYPTION',
+    columns: [
+      ['SPACE', U],
+      ['NAME', T],
+      ['ENCRYPTION_SCHEME', U],
+      ['KEYSERVER_REQUESTS', U],
+      ['MIN_KEY_VERSION', U],
+      ['CURRENT_KEY_VERSION', U],
+      ['KEY_ROTATION_PAGE_NUMBER', U],
+      ['KEY_ROTATION_MAX_PAGE_NUMBER', U],
+      ['CURRENT_KEY_ID', U],
+      ['ROTATING_OR_FLUSHING', I],
+    ],
+    rows: (session) =>
+      (session.engine.encryption?.files() ?? []).map((f) => [
+        f.space,
+        f.name,
+        f.scheme,
+        f.keyserverRequests,
+        f.minKeyVersion,
+        f.currentKeyVersion,
+        null,
+        null,
+        f.currentKeyId,
+        f.rotating ? 1 : 0,
+      ]),
+  },
+  {
     name: 'EVENTS',
     columns: [
       ['EVENT_SCHEMA', T],

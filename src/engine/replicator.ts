@@ -68,3 +68,29 @@ export interface ToiTranslator {
    */
   refused(seqno: Index, code: string, message: string): DdlFailure;
 }
+
+/**
+ * One file the node encrypts, as information_schema.INNODB_TABLESPACES_ENCRYPTION shows it
+ * (MariaDB's columns; docs/design/encryption.md, "Status").
+ */
+export interface EncryptedFile {
+  readonly space: number;
+  readonly name: string;
+  /** 1: encrypted (MariaDB's scheme 1, the key from the key management plugin). */
+  readonly scheme: number;
+  /** Times the key file was read (at start, and each time it changed since). */
+  readonly keyserverRequests: number;
+  /** The oldest key version any of the file's data is under. */
+  readonly minKeyVersion: number;
+  /** The newest version of its key id in the key file. */
+  readonly currentKeyVersion: number;
+  readonly currentKeyId: number;
+  /** Being re-encrypted now (never: see encryption.md, "Background re-encryption"). */
+  readonly rotating: boolean;
+}
+
+/** Encryption at rest as the node holds it: SHOW STATUS LIKE 'encrypt%' and the file list. */
+export interface EncryptionReport {
+  status(): readonly (readonly [string, string])[];
+  files(): readonly EncryptedFile[];
+}

@@ -9,7 +9,11 @@ import { narrow } from './metadata.js';
 import { isError, ok, type Outcome } from './outcome.js';
 import type { EngineSession } from './session.js';
 import { canonicalUserStatement, globalDenied, hasPrivilege } from './users.js';
-import { normalizeSetValue } from './variables.js';
+import {
+  backgroundEncryptionRangeError,
+  backgroundEncryptionWarning,
+  normalizeSetValue,
+} from './variables.js';
 
 /** Runs one session's SET and KILL statements. */
 export class SetRunner {
@@ -140,6 +144,12 @@ export class SetRunner {
       return globalDenied('SUPER');
     const normalized = normalizeSetValue(lower, spec, value);
     if (!normalized.ok) return mysqlError(1231, '42000', normalized.message);
+    const outOfRange = backgroundEncryptionRangeError(lower, normalized.value);
+    if (outOfRange !== null) return mysqlError(1231, '42000', outOfRange);
+    const warning = backgroundEncryptionWarning(lower, normalized.value);
+    // ER_NOT_SUPPORTED_YET, as a warning: the setting takes effect for what it can cover.
+    if (warning !== null)
+      this.session.warnings.push({ level: 'Warning', code: 1235, message: warning });
     if (lower === 'autocommit') {
       const on = Number(normalized.value) === 1;
       if (on && !this.session.autocommit) {

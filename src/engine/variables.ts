@@ -56,6 +56,9 @@ export interface NodeFacts {
   readonly maxWsSize: number;
   readonly ssl: { readonly cert: string; readonly key: string; readonly ca: string } | null;
   readonly systemTimeZone: string;
+  /** innodb_encryption_rotate_key_age and innodb_encryption_threads from my.cnf. */
+  readonly encryptionRotateKeyAge?: number;
+  readonly encryptionThreads?: number;
 }
 
 /** The variable table for a node. */
@@ -147,6 +150,10 @@ export function variableSpecs(f: NodeFacts): Map<string, VariableSpec> {
     ['innodb_autoinc_lock_mode', global(2)],
     ['innodb_flush_log_at_trx_commit', global(2, false)],
     ['innodb_buffer_pool_size', global(134217728)],
+    // Background re-encryption of GCache segments, as MariaDB's of pages: on when both are above
+    // 0 (docs/design/encryption.md, "Background re-encryption"; backgroundEncryptionWarning).
+    ['innodb_encryption_rotate_key_age', global(f.encryptionRotateKeyAge ?? 1, false)],
+    ['innodb_encryption_threads', global(f.encryptionThreads ?? 0, false)],
     ['max_execution_time', both(0)],
     ['max_statement_time', both(0)],
     ['max_recursive_iterations', both(1000)],
@@ -252,4 +259,33 @@ export function normalizeSetValue(
   }
   if (value instanceof Uint8Array) return { ok: true, value: Buffer.from(value).toString('utf8') };
   return { ok: true, value: value === null ? '' : String(value) };
+}
+
+/**
+ * SET GLOBAL innodb_encryption_threads or innodb_encryption_rotate_key_age: the warning that
+ * background re-encryption covers the GCache and not the database, or null (nothing said).
+ */
+export function backgroundEncryptionWarning(name: string, value: SqlValue): string | null {
+  if (!isBackgroundEncryptionVariable(name)) return null;
+  if (Number(value) === 0) return null;
+  return `${name}: GCache segments are re-encrypted in the background, the database is not (SQLite3 Multiple Ciphers rekeys a database only whole): run trireme key reencrypt on the stopped node for it`;
+}
+
+/** The variables of background re-encryption, and the range each takes (MariaDB's). */
+const BACKGROUND_ENCRYPTION_MAX = new Map([
+  ['innodb_encryption_rotate_key_age', 4294967295],
+  ['innodb_encryption_threads', 255],
+]);
+
+export function isBackgroundEncryptionVariable(name: string): boolean {
+  return BACKGROUND_ENCRYPTION_MAX.has(name);
+}
+
+/** Null when `value` is in the variable's range, else the 1231 message. */
+export function backgroundEncryptionRangeError(name: string, value: SqlValue): string | null {
+  const max = BACKGROUND_ENCRYPTION_MAX.get(name);
+  if (max === undefined) return null;
+  const n = Number(value);
+  if (Number.isInteger(n) && n >= 0 && n <= max) return null;
+  return `Variable '${name}' can't be set to the value of '${String(value)}'`;
 }

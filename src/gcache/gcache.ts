@@ -2,8 +2,8 @@
 // CRC-checked records (record.ts), the hard state in two alternating slots (hard-state-file.ts),
 // group commit (many write() batches per fsync), recovery that cuts a torn tail and refuses
 // corruption (replay.ts). Design and reasons: docs/design/gcache.md.
-import { closeSync, openSync, readSync } from 'node:fs';
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { closeSync, openSync, readSync, renameSync } from 'node:fs';
+import { open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
@@ -34,6 +34,7 @@ import {
   type Segment,
 } from './files.js';
 import { HardStateFile } from './hard-state-file.js';
+import { resealSegment } from './reencrypt.js';
 import { checkLimits, DEFAULT_GCACHE_LIMITS, type GCacheLimits } from './limits.js';
 import { LogIndex } from './log-index.js';
 import { recoverDirectory, type InitialState, type RecoveredDirectory } from './open.js';
@@ -101,6 +102,10 @@ export interface GCacheStats {
   /** The key sealing the segment being appended to, or null (plaintext). */
   readonly keyId: number | null;
   readonly keyVersion: number | null;
+  /** The oldest key version among the segments (0: a plaintext segment), or null: none. */
+  readonly keyVersionMin: number | null;
+  /** Segments under another key than new records get (they leave with compaction). */
+  readonly segmentsOtherKey: number;
 }
 
 export interface SegmentInfo {
@@ -168,12 +173,15 @@ export class GCache {
   };
   /** The next flush starts a new segment: the last one is sealed with another key (or none). */
   private rollPending: boolean;
+  /** A segment is being re-encrypted (rewriteSegment), or deleted after compaction. */
+  private rewriting = false;
+  private deletingSegments = false;
 
   private readonly dir: string;
   private readonly limits: GCacheLimits;
   private readonly codecLimits: ConsensusLimits;
   private readonly hardStateFile: HardStateFile;
-  private readonly keys: GCacheKeys | null;
+  private keys: GCacheKeys | null;
   /** The hard state in the file's newest slot. */
   private hardStateWritten: HardState;
   /** A newer hard state that differs from the written one only in its commit index. */
@@ -453,7 +461,8 @@ export class GCache {
       this.rollPending ||
       last.sizeBytes >= this.limits.segmentBytes;
     const segment = roll ? await this.rollSegment() : last;
-    this.rollPending = false;
+    // A key that changed while the segment was made (useKeys) rolls again at the next flush.
+    this.rollPending = !sameKey(segment.key, this.keys?.current ?? null);
     const handle = this.writeHandle;
     assert(handle !== null, 'the last segment is open for writing');
     const header = roll
@@ -576,6 +585,15 @@ export class GCache {
    */
   private async deleteCompactedSegments(): Promise<string[]> {
     const removed: string[] = [];
+    this.deletingSegments = true;
+    try {
+      return await this.deleteCompactedSegmentsHolding(removed);
+    } finally {
+      this.deletingSegments = false;
+    }
+  }
+
+  private async deleteCompactedSegmentsHolding(removed: string[]): Promise<string[]> {
     for (;;) {
       const [oldest, next] = this.segments;
       if (oldest === undefined || next === undefined) break;
@@ -702,8 +720,88 @@ export class GCache {
 
   stats(): GCacheStats {
     const last = this.segments[this.segments.length - 1];
-    const key = this.rollPending ? (this.keys?.current ?? null) : (last?.key ?? null);
-    return { ...this.counters, keyId: key?.id ?? null, keyVersion: key?.version ?? null };
+    const current = this.keys?.current ?? null;
+    const key = this.rollPending ? current : (last?.key ?? null);
+    const versions = this.segments.map((segment) => segment.key?.version ?? 0);
+    return {
+      ...this.counters,
+      keyId: key?.id ?? null,
+      keyVersion: key?.version ?? null,
+      keyVersionMin: versions.length === 0 ? null : Math.min(...versions),
+      segmentsOtherKey: this.segments.filter((segment) => !sameKey(segment.key, current)).length,
+    };
+  }
+
+  /**
+   * Re-encrypts, while running, the oldest complete segment whose key `due` says is too old,
+   * under the current key (innodb_encryption_rotate_key_age; docs/design/encryption.md,
+   * "Background re-encryption"). The new file is written beside the old one (`.reencrypt`),
+   * fsynced, and renamed over it in one synchronous step with the switch of the segment's key,
+   * so no read-back ever pairs one file with the other's key; records keep their offsets, so
+   * the log index stays valid. One at a time; null when nothing is due (or a compaction or
+   * close got in the way: the next call tries again).
+   */
+  async rewriteSegment(
+    due: (key: KeyVersion) => boolean,
+    recordsPerTurn = 256,
+  ): Promise<Result<{ file: string; records: number; from: KeyVersion } | null, string>> {
+    const target = this.keys?.current ?? null;
+    if (this.closed || this.rewriting || target === null) return ok(null);
+    const last = this.segments[this.segments.length - 1];
+    const segment = this.segments.find(
+      (s) => s !== last && s.key !== null && !sameKey(s.key, target) && due(s.key),
+    );
+    if (segment === undefined || segment.key === null) return ok(null);
+    const from = segment.key;
+    this.rewriting = true;
+    const temp = `${segment.path}.reencrypt`;
+    try {
+      const bytes = await readFile(segment.path);
+      if (bytes.length < segment.sizeBytes) return err(`${segment.path} is shorter than recorded`);
+      const view = new Uint8Array(bytes.buffer, bytes.byteOffset, segment.sizeBytes);
+      const sequence = segment.name.sequence;
+      const resealed = await resealSegment(view, sequence, from, target, recordsPerTurn);
+      if (!resealed.ok) return err(`${segment.path}: ${resealed.error}`);
+      const handle = await open(temp, 'w', 0o600);
+      try {
+        await writeFully(handle, resealed.value.bytes, 0);
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      const at = this.segments.indexOf(segment);
+      if (this.closed || this.deletingSegments || at === -1 || at === this.segments.length - 1) {
+        await rm(temp, { force: true });
+        return ok(null);
+      }
+      // One synchronous step: the file and the key that opens it change together.
+      renameSync(temp, segment.path);
+      closeReadFd(segment);
+      this.segments[at] = { ...segment, readFd: null, key: target };
+      await syncDirectory(this.dir);
+      this.counters.fsyncs += 1;
+      return ok({ file: segment.name.file, records: resealed.value.records, from });
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => undefined);
+      return err(`${segment.path}: ${String(error)}`);
+    } finally {
+      this.rewriting = false;
+    }
+  }
+
+  /**
+   * A newer key version while running (the key file gained one: `trireme key rotate`): the next
+   * flush starts a new segment sealed with it; the older segments keep their key until
+   * compaction deletes them. Sealed stays sealed: a batch's size was counted with its seal.
+   */
+  useKeys(keys: GCacheKeys): void {
+    assert(!this.closed, 'useKeys() after close()');
+    const before = this.keys?.current ?? null;
+    assert(before !== null && keys.current !== null, 'a key change keeps the GCache sealed');
+    assert(keys.current.version >= before.version, 'a key change never goes back a version');
+    this.keys = keys;
+    const last = this.segments[this.segments.length - 1];
+    this.rollPending = last !== undefined && !sameKey(last.key, keys.current);
   }
 
   // ---- closing ----

@@ -107,6 +107,11 @@ export async function recoverDirectory(
 async function listSegments(dir: string): Promise<Result<SegmentName[], GCacheOpenError>> {
   const names: SegmentName[] = [];
   for (const file of await readdir(dir)) {
+    // A re-encryption cut by a crash (GCache.rewriteSegment): the segment itself is whole.
+    if (file.endsWith('.reencrypt') && isSegmentLike(file.slice(0, -'.reencrypt'.length))) {
+      await rm(join(dir, file), { force: true });
+      continue;
+    }
     if (!isSegmentLike(file)) continue;
     const name = parseSegmentName(file);
     if (name === null) return err({ kind: 'bad_file_name', file: join(dir, file) });

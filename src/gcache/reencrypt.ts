@@ -2,7 +2,8 @@
 // plaintext where encryption is now on, or sealed where it is now off) is rewritten record by
 // record under the current key and renamed over the old file. Used by `trireme key reencrypt`
 // after `trireme key rotate`, and to turn encryption on or off for an existing node
-// (docs/design/encryption.md, "Rotation and turning it on").
+// (docs/design/encryption.md, "Rotation and turning it on"). A running node re-seals one complete
+// segment at a time with resealSegment (GCache.rewriteSegment; "Background re-encryption").
 //
 // Crash safety: the new file is written beside the old one (`.reencrypt` suffix, which open()
 // ignores), fsynced, renamed over it and the directory fsynced; a crash leaves either file whole.
@@ -13,6 +14,7 @@ import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_CONSENSUS_LIMITS, type ConsensusLimits } from '../codec/consensus.js';
 import { err, ok, type Result } from '../codec/result.js';
+import { assert } from '../core/assert.js';
 import { NONCE_BYTES, type KeyVersion } from '../keys/index.js';
 import {
   openRecord,
@@ -170,4 +172,55 @@ function writeSegment(
 function sameKey(a: KeyVersion | null, b: KeyVersion | null): boolean {
   if (a === null || b === null) return a === b;
   return a.id === b.id && a.version === b.version;
+}
+
+/**
+ * A running node's re-encryption of one complete sealed segment (GCache.rewriteSegment): its
+ * bytes with every record opened under `from` and sealed under `target` at the same offset (a
+ * sealed record keeps its size under any key, and so does the header), so every location the
+ * log index holds stays valid. `recordsPerTurn` records are done per event-loop turn, so that
+ * the node keeps serving: a segment of tens of MiB is seconds of AES-GCM.
+ */
+export async function resealSegment(
+  bytes: Uint8Array,
+  sequence: number,
+  from: KeyVersion,
+  target: KeyVersion,
+  recordsPerTurn: number,
+  codecLimits: ConsensusLimits = DEFAULT_CONSENSUS_LIMITS,
+): Promise<Result<{ bytes: Uint8Array; records: number }, string>> {
+  assert(recordsPerTurn >= 1, 'at least one record per turn');
+  const recordBytesMax = DEFAULT_GCACHE_LIMITS.recordBytesMax;
+  const first = readRecord(bytes, 0, recordBytesMax);
+  if (!first.ok || first.record.type !== RECORD_TYPES.segment)
+    return err('the segment does not begin with an intact header');
+  const header = decodeSegmentHeader(first.record.payload, codecLimits);
+  if (!header.ok) return err(header.error);
+  const ref = header.value.key;
+  if (ref === null || ref.id !== from.id || ref.version !== from.version)
+    return err('the segment header names another key than the segment was opened with');
+  const headerPayload = encodeSegmentHeader({ ...header.value, key: segmentKeyRef(target) });
+  if (recordBytes(headerPayload.length) !== first.record.endBytes)
+    return err('the new header would not keep the record offsets');
+  const out = new Uint8Array(bytes.length);
+  writeRecord(out, 0, RECORD_TYPES.segment, 0, headerPayload);
+  let offset = first.record.endBytes;
+  let records = 0;
+  while (offset < bytes.length) {
+    const read = readRecord(bytes, offset, recordBytesMax);
+    if (!read.ok) return err(`record at offset ${offset}: ${read.problem}`);
+    const { type, payload, endBytes } = read.record;
+    const opened = openRecord(from, type, sequence, offset, payload);
+    if (opened === null) return err(`record at offset ${offset}: auth_failed`);
+    const sealedBytes = storedPayloadBytes(opened.length, true);
+    assert(sealedBytes === payload.length, 'a sealed record keeps its size under any key');
+    const at = offset;
+    // Everything before a record is durable once the new file is fsynced whole (as above).
+    writeRecordWith(out, at, type, at, sealedBytes, (payloadAt) =>
+      sealRecordInto(target, type, sequence, at, opened, out, payloadAt, randomBytes(NONCE_BYTES)),
+    );
+    offset = endBytes;
+    if (++records % recordsPerTurn === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return ok({ bytes: out, records });
 }

@@ -45,6 +45,7 @@ import {
   type SstReceiver,
 } from '../transfer/sst.js';
 import {
+  chooseSstStream,
   decodeControl,
   encodeControl,
   parseHostPort,
@@ -60,7 +61,8 @@ import {
 import { rebuildCertification } from './certification-rebuild.js';
 import { reconcileLocalHistory, type LocalHistory } from './local-history.js';
 import { IstReceiving, istReceiverLines, istSenderLines } from './ist-announce.js';
-import { describeSstMethod, isLogicalSstMethod } from './sst-method.js';
+import { KeyWatch, keyFileCheckMs } from './encryption-runtime.js';
+import { describeSstMethod, isLogicalSstMethod, sstRequestCapabilities } from './sst-method.js';
 import {
   loadNodeEncryption,
   openEncryptedStore,
@@ -338,6 +340,14 @@ export class ClusterNode {
     node.localHistory = localHistory;
     node.encryption = encryption;
     node.dataKey = openedStore.value.dataKey;
+    node.keyWatch = new KeyWatch({
+      config: config.encryption,
+      initial: encryption,
+      dataKey: openedStore.value.dataKey,
+      databasePath: storePath(datadir),
+      gcache,
+      log: (level, message) => log(level, message),
+    });
     applier.holding = localHistory !== null;
     try {
       await transport.start();
@@ -365,6 +375,8 @@ export class ClusterNode {
     node.compactionTimer.unref();
     node.waitingTimer = setInterval(() => node?.logWhyNotPrimary(), 1000);
     node.waitingTimer.unref();
+    node.keyTimer = setInterval(() => node?.checkKeyFile(), keyFileCheckMs);
+    node.keyTimer.unref();
     node.writeGrastate(true);
     node.updateState();
     log(
@@ -708,8 +720,7 @@ export class ClusterNode {
       address: this.reachableAddress(receiver.address, donor),
       method,
       ...(isLogicalSstMethod(method) ? { logical: true } : {}),
-      // Over TLS every record is authenticated: a SHA-256 of the same bytes adds nothing.
-      ...(this.sstCredentials === null ? {} : { digest: 'none' }),
+      ...sstRequestCapabilities(this.sstCredentials !== null),
     });
     if (!this.transport.sendControl(donor, request)) void receiver.close();
     const received = await receiver.received;
@@ -820,9 +831,15 @@ export class ClusterNode {
       return refuse('this node holds local history and waits for an SST');
     if (this.store.appliedSeqno() < request.upTo)
       return refuse(`this donor has applied ${this.store.appliedSeqno()}, below ${request.upTo}`);
+    // Only a stream the joiner can read: an older joiner would install what it cannot open.
+    const choice = chooseSstStream(request, {
+      encrypted: this.store.pageCipher() !== null,
+      tls: this.sstCredentials !== null,
+    });
+    if (!choice.ok) return refuse(choice.error);
     this.donating++;
     this.updateState();
-    const logical = request.logical === true;
+    const logical = choice.value.format === 'logical';
     const path = join(
       this.config.server.datadir,
       `sst-donor-${request.nonce}.${logical ? 'sql' : 'db'}`,
@@ -837,7 +854,7 @@ export class ClusterNode {
       // encrypted one copies it and seals the copy with a key of this transfer only (sent inside
       // the mutual-TLS stream): the joiner rekeys it to its own key, so nodes may hold different
       // keys, and this node's key never leaves it.
-      const transferKey = !logical && this.store.pageCipher() !== null ? randomBytes(32) : null;
+      const transferKey = choice.value.transferKey ? randomBytes(32) : null;
       if (!logical && transferKey === null) {
         const freezing = await this.store.freezeFile();
         if (freezing.ok) frozen = freezing.value;
@@ -876,7 +893,7 @@ export class ClusterNode {
           boundary: window.boundary,
           entryCount: window.entries.length,
           format: logical ? 'logical' : 'physical',
-          ...(request.digest === 'none' && this.sstCredentials !== null ? { digest: 'none' } : {}),
+          ...(choice.value.digest === 'none' ? { digest: 'none' } : {}),
           ...(transferKey === null ? {} : { dbKey: transferKey.toString('hex') }),
         },
         dbPath: frozen?.path ?? path,
@@ -926,6 +943,17 @@ export class ClusterNode {
   private waitingTimer: NodeJS.Timeout | null = null;
   private nonPrimarySinceMs: number | null = null;
   private nonPrimaryLoggedMs = 0;
+
+  private keyTimer: NodeJS.Timeout | null = null;
+  /** The key file, watched; what is encrypted with which key (SHOW STATUS, information_schema). */
+  keyWatch: KeyWatch | null = null;
+
+  /** A newer key version in the key file seals new GCache segments (encryption-runtime.ts). */
+  private checkKeyFile(): void {
+    if (this.stopping || this.keyWatch === null) return;
+    this.keyWatch.check();
+    this.encryption = this.keyWatch.current;
+  }
 
   /**
    * Outside a primary component, says why every few seconds: which peers it reaches, what
@@ -1051,27 +1079,7 @@ export class ClusterNode {
       ['wsrep_raft_leader', this.raft.leader ?? ''],
       ['wsrep_peer_handshakes', String(this.transport.stats().linksUp)],
       ['wsrep_uptime_seconds', String(Math.round((Date.now() - this.startedAtMs) / 1000))],
-      ...this.encryptionStatus(),
     ]);
-  }
-
-  /** Encryption at rest, `SHOW STATUS LIKE 'encrypt%'` (docs/design/encryption.md, "Status"). */
-  private encryptionStatus(): [string, string][] {
-    const gcache = this.gcache.stats();
-    const keys = this.encryption.encryption;
-    const onOff = (on: boolean): string => (on ? 'ON' : 'OFF');
-    return [
-      ['Encryption_key_file', keys?.keyFile ?? ''],
-      ['Encryption_key_versions', String(keys?.ring.all().length ?? 0)],
-      ['Encryption_data_files', onOff(this.dataKey !== null)],
-      ['Encryption_data_key_id', String(this.dataKey?.id ?? 0)],
-      ['Encryption_data_key_version', String(this.dataKey?.version ?? 0)],
-      ['Encryption_gcache', onOff(gcache.keyId !== null)],
-      ['Encryption_gcache_key_id', String(gcache.keyId ?? 0)],
-      ['Encryption_gcache_key_version', String(gcache.keyVersion ?? 0)],
-      ['Encryption_gcache_records_encrypted', String(gcache.recordsEncrypted)],
-      ['Encryption_gcache_records_decrypted', String(gcache.recordsDecrypted)],
-    ];
   }
 
   /**
@@ -1117,6 +1125,8 @@ export class ClusterNode {
     const voters = this.raft.config().voters;
     const lastMember = this.isPrimary() && voters.length === 1 && voters[0] === this.id;
     if (this.compactionTimer !== null) clearInterval(this.compactionTimer);
+    if (this.keyTimer !== null) clearInterval(this.keyTimer);
+    this.keyWatch?.stop();
     if (this.waitingTimer !== null) clearInterval(this.waitingTimer);
     await this.driver.stop();
     await this.transport.stop();

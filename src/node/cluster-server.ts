@@ -171,6 +171,12 @@ async function startGeneration(
   });
   node.applier.translator = engine.translator;
   engine.providerOptions = (text) => node.setProviderOptions(text);
+  engine.encryption = node.keyWatch;
+  if (node.keyWatch !== null)
+    node.keyWatch.settings = () => ({
+      threads: engine.globalNumber('innodb_encryption_threads'),
+      rotateKeyAge: engine.globalNumber('innodb_encryption_rotate_key_age'),
+    });
   // wsrep_auto_increment_control: AUTO_INCREMENT values interleave across the members.
   node.onMembership = (size, index) => engine.setAutoIncrementControl(size, index);
   node.notifyMembership();

@@ -146,3 +146,33 @@ export async function reencryptNode(config: ServerConfig): Promise<string[]> {
   rekeyDatabaseFile(path, found, wanted);
   return [...lines, `database ${path}: ${describe(found)} -> ${describe(wanted)}`];
 }
+
+/**
+ * The key file read again while the node runs. Every key version read before must still be there
+ * with the same bytes: data is under them, and a key file that lost or changed one was replaced,
+ * not rotated. An error keeps the keys read before.
+ */
+export function reloadNodeEncryption(
+  config: EncryptionConfig,
+  previous: NodeEncryption,
+): { ok: true; value: NodeEncryption } | { ok: false; error: string } {
+  let next: NodeEncryption;
+  try {
+    next = loadNodeEncryption(config);
+  } catch (error) {
+    return { ok: false, error: (error as Error).message.replace(/^encryption: /, '') };
+  }
+  const before = previous.encryption;
+  const after = next.encryption;
+  if (before === null || after === null)
+    return { ok: false, error: 'encryption cannot be turned on or off while the node runs' };
+  for (const key of before.ring.all()) {
+    const found = after.ring.find(key.id, key.version);
+    if (found === null || Buffer.compare(found.material, key.material) !== 0)
+      return {
+        ok: false,
+        error: `key file ${after.keyFile} no longer holds key ${describeKey(key)} as it was (a key file is only added to: trireme key rotate)`,
+      };
+  }
+  return { ok: true, value: next };
+}

@@ -91,6 +91,8 @@ export function engineFacts(
     providerOptions: s.wsrepProviderOptions,
     maxWsSize: s.wsrepMaxWsSizeBytes,
     ssl: clientSsl(config),
+    encryptionRotateKeyAge: s.innodbEncryptionRotateKeyAge,
+    encryptionThreads: s.innodbEncryptionThreads,
   };
 }
 

@@ -8,6 +8,7 @@
 //   snapshot on a worker thread and loaded by the joiner into a database of its own storage
 //   format, so it works between builds whose storage formats differ.
 // Both carry the certification window (in the database) and the log entries the donor holds.
+import { sstCapabilities, type SstRequest } from '../transfer/stream.js';
 
 const physical =
   "trireme's physical copy: a consistent snapshot of the database file, taken without blocking the donor, with the log entries it holds, over mutual TLS";
@@ -27,4 +28,23 @@ export function describeSstMethod(
   if (isLogicalSstMethod(method) && !runsLogical)
     return `method ${method}, but the joiner cannot load SQL statements, so this runs ${physical}`;
   return `method ${method}: ${runsLogical ? logical : physical}`;
+}
+
+/**
+ * Test-only: 'legacy' makes this joiner's SST request look like one from a release before the
+ * capability list and digest 'none' (neither field), so that tests can play an older joiner
+ * against this build's donor. Not for production use.
+ */
+export const sstRequestEnv = 'TRIREME_TEST_SST_REQUEST';
+
+/** What this joiner's SST request says it can read, and whether it asks for no SHA-256. */
+export function sstRequestCapabilities(
+  tls: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<SstRequest, 'supports' | 'digest'> {
+  if (env[sstRequestEnv] === 'legacy') return {};
+  // A stream without a SHA-256 is read only over TLS (sst.ts refuses it otherwise).
+  const supports = sstCapabilities.filter((name) => tls || name !== 'digest-none');
+  // Over TLS every record is authenticated: a SHA-256 of the same bytes adds nothing.
+  return { supports, ...(tls ? { digest: 'none' } : {}) };
 }

@@ -13,6 +13,7 @@ import { MysqlServer, SERVER_VERSION_DEFAULT, type TlsOptions } from '../mysql/i
 import { Store, storePath } from '../storage/index.js';
 import { LocalHistoryDump, beginLocalHistory, localHistoryCount } from './local-history.js';
 import { LocalReplicator } from './local-replicator.js';
+import { KeyWatch, keyFileCheckMs } from './encryption-runtime.js';
 import { loadNodeEncryption, openEncryptedStore, type NodeEncryption } from './encryption.js';
 import {
   clientListenFailure,
@@ -139,12 +140,24 @@ export async function startStandalone(
       return { ok: false, message: `cannot start the reader workers: ${(error as Error).message}` };
     }
   }
+  const keyWatch = new KeyWatch({
+    config: config.encryption,
+    initial: encryption,
+    dataKey: opened.value.dataKey,
+    databasePath: storePath(server.datadir),
+    gcache: null,
+    log,
+  });
+  engine.encryption = keyWatch;
+  const keyTimer = setInterval(() => keyWatch.check(), keyFileCheckMs);
+  keyTimer.unref();
   const mysql = new MysqlServer(mysqlServerOptions(config, tls, log), engine);
   engine.attach(replicator, mysql);
   let address: AddressInfo;
   try {
     address = await mysql.listen();
   } catch (error) {
+    clearInterval(keyTimer);
     await engine.readPool?.close();
     store.close();
     return {
@@ -160,6 +173,7 @@ export async function startStandalone(
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
+    clearInterval(keyTimer);
     log('Note', 'trireme: Normal shutdown');
     await mysql.close();
     log(

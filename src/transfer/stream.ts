@@ -2,7 +2,10 @@
 // sst.ts. Design: docs/design/transfer.md.
 //
 // The joiner asks a donor over the replication link (a control frame, JSON):
-//   {"type":"sst_request","nonce":…,"upTo":…,"address":"host:port"}
+//   {"type":"sst_request","nonce":…,"upTo":…,"address":"host:port","supports":[…]}
+// where `supports` lists what the joiner can read (SstCapability; absent from older joiners,
+// whose capabilities follow from their other fields: legacyCapabilities). The donor chooses a
+// stream from that list only (chooseSstStream), or refuses naming what is missing.
 // and the donor answers a refusal the same way ({"type":"sst_refused","nonce":…,"reason":…}) or
 // dials the address (mutual TLS, as the replication channel) and sends frames (codec/frame.ts):
 //   header  JSON: nonce, donor, state UUID, index, term, boundary, dbBytes, entryCount, format,
@@ -47,6 +50,82 @@ export interface SstRequest {
    * count. Absent (older joiners, or socket.ssl=no): the donor sends the SHA-256.
    */
   readonly digest?: 'none';
+  /** What the joiner can read (absent from joiners older than this field: legacyCapabilities). */
+  readonly supports?: readonly SstCapability[];
+}
+
+/**
+ * What a joiner can read, named in its request:
+ * - `physical`: a SQLite database file (of the joiner's storage format; checked at install);
+ * - `logical`: SQL statements, loaded into a database of its own (wsrep_sst_method=mysqldump);
+ * - `transfer-key`: a physical copy sealed with a key of the transfer only (header `dbKey`),
+ *   rekeyed to the joiner's own key at install: what an encrypted donor sends;
+ * - `digest-none`: a stream whose end frame carries no SHA-256 (only ever over TLS).
+ */
+export const sstCapabilities = ['physical', 'logical', 'transfer-key', 'digest-none'] as const;
+export type SstCapability = (typeof sstCapabilities)[number];
+/** A request lists at most this many capabilities (the known ones and some newer). */
+const sstCapabilitiesMax = 32;
+
+/**
+ * The capabilities of a joiner whose request lists none (a release before the list): a file copy
+ * always; SQL if it asked for it; a joiner that asked for no SHA-256 is of a release that also
+ * installs a copy under a transfer key (both came before the list, the key first).
+ */
+export function legacyCapabilities(request: SstRequest): readonly SstCapability[] {
+  return [
+    'physical',
+    ...(request.logical === true ? (['logical'] as const) : []),
+    ...(request.digest === 'none' ? (['transfer-key', 'digest-none'] as const) : []),
+  ];
+}
+
+/** What the joiner can read: its list, or what its release could. */
+export function joinerCapabilities(request: SstRequest): readonly SstCapability[] {
+  return request.supports ?? legacyCapabilities(request);
+}
+
+/** What a donor holds and how it reaches the joiner, for chooseSstStream. */
+export interface SstDonorFacts {
+  /** The donor's database is encrypted: a physical copy goes only under a transfer key. */
+  readonly encrypted: boolean;
+  /** The stream runs over TLS (every record authenticated), so a SHA-256 may be left out. */
+  readonly tls: boolean;
+}
+
+/** The stream a donor sends: what the header will say. */
+export interface SstStreamChoice {
+  readonly format: 'physical' | 'logical';
+  /** Seal the copy with a transfer key (header dbKey). */
+  readonly transferKey: boolean;
+  readonly digest: 'sha256' | 'none';
+}
+
+/**
+ * The donor's choice: only what the joiner can read. An error names what the joiner lacks.
+ * An encrypted donor never falls back to a plaintext copy: it would have to write one to its
+ * own disk (docs/design/encryption.md, "State transfer").
+ */
+export function chooseSstStream(
+  request: SstRequest,
+  donor: SstDonorFacts,
+): Result<SstStreamChoice, string> {
+  const can = new Set(joinerCapabilities(request));
+  const format = request.logical === true ? 'logical' : 'physical';
+  const listed = request.supports === undefined ? 'its release' : 'its request';
+  if (!can.has(format))
+    return err(
+      `the joiner cannot read a ${format} copy (missing capability '${format}'; ${listed} supports ${[...can].join(', ') || 'nothing'})`,
+    );
+  const transferKey = format === 'physical' && donor.encrypted;
+  if (transferKey && !can.has('transfer-key'))
+    return err(
+      `this donor's database is encrypted and it sends a copy only under a transfer key, which the joiner cannot install (missing capability 'transfer-key'; ${listed} supports ${[...can].join(', ')}): upgrade the joiner, or let an unencrypted node donate (wsrep_sst_donor)`,
+    );
+  // The joiner asks for no SHA-256 (request.digest) only over TLS; the donor checks its side too.
+  const digest =
+    request.digest === 'none' && donor.tls && can.has('digest-none') ? 'none' : 'sha256';
+  return ok({ format, transferKey, digest });
 }
 
 export interface SstRefused {
@@ -122,6 +201,8 @@ export function decodeControl(payload: Uint8Array): Result<ControlMessage, strin
       const method = text('method');
       if (method !== null && !/^[a-z][a-z0-9_-]{0,31}$/.test(method))
         return err('sst_request: bad method');
+      const supports = decodeCapabilities(value['supports']);
+      if (!supports.ok) return supports;
       return ok({
         type: 'sst_request',
         nonce,
@@ -130,6 +211,7 @@ export function decodeControl(payload: Uint8Array): Result<ControlMessage, strin
         ...(method === null ? {} : { method }),
         ...(method !== null && value['logical'] === true ? { logical: true } : {}),
         ...(value['digest'] === 'none' ? { digest: 'none' } : {}),
+        ...(supports.value === null ? {} : { supports: supports.value }),
       });
     }
     case 'sst_refused': {
@@ -156,6 +238,25 @@ export function decodeControl(payload: Uint8Array): Result<ControlMessage, strin
     default:
       return err(`unknown control message ${JSON.stringify(value['type'])}`);
   }
+}
+
+/**
+ * A request's capability list: names this build does not know are dropped (a newer joiner may
+ * list more), anything but a short list of short names is an error. Null: no list.
+ */
+function decodeCapabilities(value: unknown): Result<readonly SstCapability[] | null, string> {
+  if (value === undefined) return ok(null);
+  if (!Array.isArray(value) || value.length > sstCapabilitiesMax)
+    return err(`sst_request: supports must be a list of at most ${sstCapabilitiesMax} names`);
+  const known = new Set<string>(sstCapabilities);
+  const names: SstCapability[] = [];
+  for (const name of value as unknown[]) {
+    if (typeof name !== 'string' || !/^[a-z][a-z0-9-]{0,31}$/.test(name))
+      return err('sst_request: supports holds a malformed name');
+    if (known.has(name) && !names.includes(name as SstCapability))
+      names.push(name as SstCapability);
+  }
+  return ok(names);
 }
 
 export function encodeHeader(header: SstHeader): Uint8Array {

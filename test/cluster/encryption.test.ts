@@ -1,10 +1,13 @@
 // Goal: issue 14's acceptance on an encrypted 3-node cluster, each node with its own key file
 // (n3's itself encrypted with a filekey): known strings written through the MySQL protocol are
 // in no file under any datadir once the nodes stop, and all come back after a restart, after
-// kill -9, and after an SST to a node holding another key; a wrong key refuses the start in one
-// line naming the key file and key id; a GCache record altered on disk (CRC fixed up) is
-// reported as corruption; after `trireme key rotate` and `trireme key reencrypt` a node runs on
-// the new key version; SHOW STATUS LIKE 'encrypt%' tells what is encrypted. Method: real
+// kill -9, and after an SST to a node holding another key (a joiner of a release that could not
+// install the donor's rekeyed copy is refused, naming what it lacks); a wrong key refuses the
+// start in one line naming the key file and key id; a GCache record altered on disk (CRC fixed
+// up) is reported as corruption; a key rotated on a running node seals its new GCache segments
+// and, with innodb_encryption_threads, old segments are re-encrypted in the background; after
+// `trireme key reencrypt` the database runs on the new key version too; SHOW STATUS LIKE
+// 'encrypt%' and INNODB_TABLESPACES_ENCRYPTION tell what is encrypted. Method: real
 // processes on loopback, mysql2, the files scanned byte by byte.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +16,7 @@ import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } fr
 import { join } from 'node:path';
 import { runKey } from '../../src/cli/key.js';
 import { crc32Of } from '../../src/codec/crc.js';
+import { sstRequestEnv } from '../../src/node/sst-method.js';
 import { localCluster, type LocalCluster } from './harness.js';
 import { NodeProcess, startAll, until } from './processes.js';
 
@@ -58,6 +62,15 @@ function filesUnder(dir: string): number {
     const path = join(dir, name);
     return n + (statSync(path).isDirectory() ? filesUnder(path) : 1);
   }, 0);
+}
+
+/** information_schema.INNODB_TABLESPACES_ENCRYPTION, every column, as text. */
+async function tablespaces(node: NodeProcess): Promise<string[][]> {
+  const rows = await query(
+    node,
+    'SELECT SPACE, NAME, ENCRYPTION_SCHEME, KEYSERVER_REQUESTS, MIN_KEY_VERSION, CURRENT_KEY_VERSION, KEY_ROTATION_PAGE_NUMBER, KEY_ROTATION_MAX_PAGE_NUMBER, CURRENT_KEY_ID, ROTATING_OR_FLUSHING FROM information_schema.INNODB_TABLESPACES_ENCRYPTION ORDER BY SPACE',
+  );
+  return rows.map((r) => r.map((v) => String(v)));
 }
 
 async function insert(node: NodeProcess, ids: readonly number[]): Promise<void> {
@@ -168,6 +181,23 @@ describe('encryption at rest on a 3-node cluster', { timeout: 300_000 }, () => {
     await query(n3, "INSERT INTO enc.t (id, s) VALUES (100, 'local only')");
     await n3.stop();
     await insert(n1, [12]);
+    // As a joiner of a release before the SST capability list, n3 is refused: an encrypted donor
+    // sends only a copy under a transfer key, which such a joiner would install unreadable.
+    n3.output.length = 0;
+    for (const node of [n1, n2]) node.output.length = 0;
+    n3.start([], { [sstRequestEnv]: 'legacy' });
+    await until('a donor refused the legacy joiner', () =>
+      Promise.resolve(
+        n3.output.some((line) => /donor n[12] refused the state transfer/.test(line)),
+      ),
+    );
+    const refusal = [...n1.output, ...n2.output].filter((line) =>
+      line.includes('refused a state transfer to n3'),
+    );
+    assert.ok(refusal.length >= 1, [...n1.output, ...n2.output].join('\n'));
+    assert.match(refusal[0]!, /encrypted.*missing capability 'transfer-key'.*upgrade the joiner/);
+    assert.doesNotMatch(n3.output.join('\n'), /SST complete/);
+    await n3.stop();
     n3.output.length = 0;
     n3.start();
     await n3.waitReady(90_000);
@@ -179,26 +209,125 @@ describe('encryption at rest on a 3-node cluster', { timeout: 300_000 }, () => {
       assert.deepEqual(filesContaining(join(cluster.dir, name), SECRET), [], name);
   });
 
-  test('rotate, then reencrypt a stopped node: it runs on key version 2 with every row', async () => {
-    const n1 = nodes[0]!;
-    const file = keyFiles.get('n1')!;
-    for (const args of [
-      ['key', 'rotate', '--file', file],
-      ['key', 'reencrypt', `--defaults-file=${cluster.cnf.get('n1')!}`],
-    ]) {
-      const run = spawnSync(process.execPath, ['bin/trireme.js', ...args], { encoding: 'utf8' });
-      assert.equal(run.status, 0, run.stderr);
-    }
+  test('a key rotated while the node runs: new GCache segments take it, the database waits', async () => {
+    const [n1, n2] = nodes as [NodeProcess, NodeProcess, NodeProcess];
     await startAll(nodes);
-    await allHave([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    // A failure stops the nodes all the same: the next tests start them again.
+    try {
+      await allHave([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+      assert.deepEqual(await tablespaces(n1), [
+        ['0', 'trireme.db', '1', '1', '1', '1', 'null', 'null', '1', '0'],
+        ['1', 'gcache', '1', '1', '1', '1', 'null', 'null', '1', '0'],
+      ]);
+      n1.output.length = 0;
+      const run = spawnSync(
+        process.execPath,
+        ['bin/trireme.js', 'key', 'rotate', '--file', keyFiles.get('n1')!],
+        { encoding: 'utf8' },
+      );
+      assert.equal(run.status, 0, run.stderr);
+      await until('n1 seals with key version 2', async () => {
+        return (await n1.status('Encryption_gcache_key_version')) === '2';
+      });
+      const line = n1.output.find((l) => l.includes('read again'));
+      assert.match(
+        line ?? n1.output.join('\n'),
+        /1 new key version\(s\); new GCache records are sealed with key id 1 version 2/,
+      );
+      assert.match(line!, /the database stays under key id 1 .*trireme key reencrypt/);
+      // Writes go on, through both nodes, and the first one sealed under version 2 starts a segment.
+      await insert(n1, [13]);
+      await insert(n2, [14]);
+      await allHave([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+      assert.equal(await n1.status('Encryption_data_key_version'), '1');
+      assert.equal(await n1.status('Encryption_key_file_reads'), '2');
+      assert.ok(Number(await n1.status('Encryption_gcache_segments_old_key')) >= 1);
+      assert.deepEqual(await tablespaces(n1), [
+        ['0', 'trireme.db', '1', '2', '1', '2', 'null', 'null', '1', '0'],
+        ['1', 'gcache', '1', '2', '1', '2', 'null', 'null', '1', '0'],
+      ]);
+      // Background re-encryption as MariaDB's: on with innodb_encryption_threads > 0; a segment is
+      // due when its version + innodb_encryption_rotate_key_age (1) < the newest. A warning says
+      // that it covers the GCache, not the database.
+      const conn = await n1.connect();
+      try {
+        const [rows] = await conn.query({
+          sql: 'SELECT @@innodb_encryption_threads, @@innodb_encryption_rotate_key_age',
+          rowsAsArray: true,
+        });
+        assert.deepEqual(rows, [[0, 1]]);
+        await conn.query('SET GLOBAL innodb_encryption_threads = 1');
+        const [warnings] = await conn.query({ sql: 'SHOW WARNINGS', rowsAsArray: true });
+        assert.deepEqual(
+          (warnings as unknown[][]).map((w) => [w[0], w[1]]),
+          [['Warning', 1235]],
+        );
+        assert.match(
+          String((warnings as unknown[][])[0]![2]),
+          /the database is not .*trireme key reencrypt on the stopped node/,
+        );
+        await assert.rejects(conn.query('SET GLOBAL innodb_encryption_threads = -1'), {
+          errno: 1231,
+        });
+      } finally {
+        await conn.end();
+      }
+      // Version 2 is 1 behind the newest: not due. A third version makes version 1's segment due.
+      assert.equal(await n1.status('Encryption_gcache_segments_reencrypted'), '0');
+      n1.output.length = 0;
+      const third = spawnSync(
+        process.execPath,
+        ['bin/trireme.js', 'key', 'rotate', '--file', keyFiles.get('n1')!],
+        { encoding: 'utf8' },
+      );
+      assert.equal(third.status, 0, third.stderr);
+      await insert(n2, [15]);
+      await until('a GCache segment re-encrypted in the background', async () => {
+        return Number(await n1.status('Encryption_gcache_segments_reencrypted')) >= 1;
+      });
+      await insert(n1, [16]);
+      await allHave([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+      assert.match(
+        n1.output.join('\n'),
+        /re-encrypted GCache segment \S+\.seg \(\d+ records\) from key id 1 to key id 1 version 3/,
+      );
+      await until('no segment under version 1', async () => {
+        const rows = await tablespaces(n1);
+        return rows[1]![4] === '2';
+      });
+      assert.deepEqual(await tablespaces(n1), [
+        ['0', 'trireme.db', '1', '3', '1', '3', 'null', 'null', '1', '0'],
+        ['1', 'gcache', '1', '3', '2', '3', 'null', 'null', '1', '0'],
+      ]);
+    } finally {
+      for (const node of [nodes[2]!, n2, n1]) await node.stop();
+    }
+    for (const name of cluster.names)
+      assert.deepEqual(filesContaining(join(cluster.dir, name), SECRET), [], name);
+  });
+
+  test('reencrypt a stopped node after the rotations: it runs on key version 3 with every row', async () => {
+    const n1 = nodes[0]!;
+    const run = spawnSync(
+      process.execPath,
+      ['bin/trireme.js', 'key', 'reencrypt', `--defaults-file=${cluster.cnf.get('n1')!}`],
+      { encoding: 'utf8' },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    await startAll(nodes);
+    await allHave([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
     const status = new Map(
       (await query(n1, "SHOW STATUS LIKE 'encryption_%version%'")).map((r) => [
         String(r[0]),
         String(r[1]),
       ]),
     );
-    assert.equal(status.get('Encryption_data_key_version'), '2');
-    assert.equal(status.get('Encryption_gcache_key_version'), '2');
+    assert.equal(status.get('Encryption_data_key_version'), '3');
+    assert.equal(status.get('Encryption_gcache_key_version'), '3');
+    assert.deepEqual(await tablespaces(n1), [
+      ['0', 'trireme.db', '1', '1', '3', '3', 'null', 'null', '1', '0'],
+      ['1', 'gcache', '1', '1', '3', '3', 'null', 'null', '1', '0'],
+    ]);
     for (const node of [nodes[2]!, nodes[1]!, n1]) await node.stop();
   });
 

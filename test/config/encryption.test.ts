@@ -77,3 +77,15 @@ test('innodb_encrypt_log cannot differ from the database: a note says so', () =>
     ),
   );
 });
+
+test('background re-encryption options are read, with a note that they cover the GCache only', () => {
+  const result = resolve(
+    KEYS + 'innodb_encryption_threads = 4\ninnodb_encryption_rotate_key_age = 1024\n',
+  );
+  assert.ok(result.ok);
+  const notes = result.value.notes.filter((n) => n.includes('innodb_encryption_rotate_key_age'));
+  assert.equal(notes.length, 1, result.value.notes.join('\n'));
+  assert.match(notes[0]!, /trireme key reencrypt on the stopped node/);
+  const bad = resolve(KEYS + 'innodb_encryption_threads = many\n');
+  assert.equal(bad.ok, false);
+});

@@ -18,13 +18,16 @@ import { connectReplication, TlsCredentials, type TlsLog } from '../../src/net/t
 import type net from 'node:net';
 import { receiveState, sendState, type SstLog, type SstReceiver } from '../../src/transfer/sst.js';
 import {
+  chooseSstStream,
   decodeControl,
   encodeControl,
   encodeHeader,
   parseHostPort,
   sstFrameTypes,
   type SstHeader,
+  type SstRequest,
 } from '../../src/transfer/stream.js';
+import { sstRequestCapabilities } from '../../src/node/sst-method.js';
 
 let ca: CertificateAndKeyPem;
 let otherCa: CertificateAndKeyPem;
@@ -326,4 +329,98 @@ test('the joiner lets the donor close after the end frame: no reset for a transf
   await receiver.close();
   assert.ok(received.ok, received.ok ? '' : received.error);
   assert.deepEqual(errors, [], 'the donor saw no reset');
+});
+
+/** A request as its bytes arrive on the replication link, written by hand. */
+function requestOf(json: string): SstRequest {
+  const decoded = decodeControl(new TextEncoder().encode(json));
+  assert.ok(decoded.ok, decoded.ok ? '' : decoded.error);
+  assert.equal(decoded.value.type, 'sst_request');
+  return decoded.value as SstRequest;
+}
+
+const head = '"type":"sst_request","nonce":"n","upTo":7,"address":"h:1"';
+
+test('a donor chooses only a stream the joiner can read, and refuses naming what it lacks', () => {
+  const plain = { encrypted: false, tls: true };
+  const encrypted = { encrypted: true, tls: true };
+  const cases: Array<[string, typeof plain, string]> = [
+    // A release before the list and before digest none: a file with a SHA-256, plaintext only.
+    [`{${head},"method":"rsync"}`, plain, 'physical key=false digest=sha256'],
+    [`{${head},"method":"rsync"}`, encrypted, "refused: missing capability 'transfer-key'"],
+    [`{${head},"method":"mysqldump","logical":true}`, plain, 'logical key=false digest=sha256'],
+    // A release that asks for no SHA-256 came after the transfer key: it installs one.
+    [`{${head},"method":"rsync","digest":"none"}`, encrypted, 'physical key=true digest=none'],
+    [
+      `{${head},"digest":"none"}`,
+      { encrypted: false, tls: false },
+      'physical key=false digest=sha256',
+    ],
+    // A list says it all, whatever the other fields.
+    [
+      `{${head},"digest":"none","supports":["physical"]}`,
+      plain,
+      'physical key=false digest=sha256',
+    ],
+    [
+      `{${head},"digest":"none","supports":["physical"]}`,
+      encrypted,
+      "refused: missing capability 'transfer-key'",
+    ],
+    [
+      `{${head},"logical":true,"method":"mysqldump","supports":["physical"]}`,
+      plain,
+      "refused: missing capability 'logical'",
+    ],
+    [`{${head},"supports":["logical"]}`, plain, "refused: missing capability 'physical'"],
+    [
+      `{${head},"digest":"none","supports":["physical","transfer-key","digest-none","zstd"]}`,
+      encrypted,
+      'physical key=true digest=none',
+    ],
+    [
+      `{${head},"supports":["physical","transfer-key","digest-none"]}`,
+      encrypted,
+      'physical key=true digest=sha256',
+    ],
+  ];
+  for (const [json, donor, expected] of cases) {
+    const chosen = chooseSstStream(requestOf(json), donor);
+    const got = chosen.ok
+      ? `${chosen.value.format} key=${chosen.value.transferKey} digest=${chosen.value.digest}`
+      : `refused: ${/missing capability '[a-z-]+'/.exec(chosen.error)?.[0] ?? chosen.error}`;
+    assert.equal(got, expected, `${json} from a donor ${JSON.stringify(donor)}`);
+  }
+  const refusal = chooseSstStream(requestOf(`{${head},"method":"rsync"}`), encrypted);
+  assert.equal(
+    refusal.ok ? '' : refusal.error,
+    "this donor's database is encrypted and it sends a copy only under a transfer key, which the joiner cannot install (missing capability 'transfer-key'; its release supports physical): upgrade the joiner, or let an unencrypted node donate (wsrep_sst_donor)",
+  );
+});
+
+test('a capability list is checked: unknown names are dropped, malformed lists are errors', () => {
+  assert.deepEqual(requestOf(`{${head},"supports":["zstd","physical","physical"]}`).supports, [
+    'physical',
+  ]);
+  for (const bad of ['"physical"', '[1]', '["Physical"]', `[${'"x",'.repeat(32)}"x"]`])
+    assert.equal(
+      decodeControl(new TextEncoder().encode(`{${head},"supports":${bad}}`)).ok,
+      false,
+      bad,
+    );
+  // This build's joiner lists everything it reads; digest-none only over TLS.
+  for (const tls of [true, false]) {
+    const fields = sstRequestCapabilities(tls, {});
+    const request = requestOf(
+      JSON.stringify({ type: 'sst_request', nonce: 'n', upTo: 7, address: 'h:1', ...fields }),
+    );
+    assert.deepEqual(
+      request.supports,
+      tls
+        ? ['physical', 'logical', 'transfer-key', 'digest-none']
+        : ['physical', 'logical', 'transfer-key'],
+    );
+    assert.equal(request.digest, tls ? 'none' : undefined);
+  }
+  assert.deepEqual(sstRequestCapabilities(true, { TRIREME_TEST_SST_REQUEST: 'legacy' }), {});
 });
