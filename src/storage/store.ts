@@ -212,6 +212,9 @@ export class Store {
       // The applier writes only row images: the origin already enforced foreign keys, and
       // cascaded changes arrive as rows of their own.
       applierDb.pragma('foreign_keys = OFF');
+      // Likewise CHECK constraints: the origin checked every row (and a check may call a
+      // function only the session connection registers).
+      applierDb.pragma('ignore_check_constraints = ON');
       const format = initializeMeta(applierDb);
       if (format !== STORE_FORMAT_VERSION) {
         closeAll(opened);
