@@ -92,7 +92,7 @@ export class ExpressionEmitter {
       case 'is':
         return `(${this.expr(e.operand)} IS ${e.negated ? 'NOT ' : ''}${e.value === 'UNKNOWN' ? 'NULL' : e.value})`;
       case 'between':
-        return `(${this.expr(e.operand)} ${e.negated ? 'NOT ' : ''}BETWEEN ${this.expr(e.low)} AND ${this.expr(e.high)})`;
+        return `(${this.compared(e.operand, e.low)} ${e.negated ? 'NOT ' : ''}BETWEEN ${this.compared(e.low, e.operand)} AND ${this.compared(e.high, e.operand)})`;
       case 'in_list':
         return this.inList(e.operand, e.list, e.negated);
       case 'in_query':
@@ -152,8 +152,9 @@ export class ExpressionEmitter {
     if ((op === '+' || op === '-') && right.kind === 'interval')
       return this.dateArithmetic(op, left, right);
     if (op === '+' && left.kind === 'interval') return this.dateArithmetic(op, right, left);
-    const l = this.expr(left);
-    const r = this.expr(right);
+    const compared = COMPARISONS.has(op);
+    const l = compared ? this.compared(left, right) : this.expr(left);
+    const r = compared ? this.compared(right, left) : this.expr(right);
     switch (op) {
       case '<=>':
         return `(${l} IS ${r})`;
@@ -174,6 +175,18 @@ export class ExpressionEmitter {
     }
   }
 
+  /**
+   * One side of a comparison. MySQL compares a string with a number as numbers (both as
+   * doubles: `'10' = 10`, `10 > '9'`, `'1e1' = 10`); SQLite puts every number before every text.
+   * A string literal compared with a number therefore becomes `CAST(… AS REAL)`, whose reading of
+   * a string is MySQL's (leading blanks skipped, the longest numeric prefix, else 0). A column
+   * is left alone: SQLite's column affinity already converts the other side (and keeps the index).
+   */
+  private compared(e: Expr, other: Expr): string {
+    const sql = this.expr(e);
+    return isStringLiteral(e) && isNumeric(other) ? `CAST(${sql} AS REAL)` : sql;
+  }
+
   private dateArithmetic(op: '+' | '-', date: Expr, interval: Expr & { kind: 'interval' }): string {
     const fn = op === '+' ? 'mysql_date_add' : 'mysql_date_sub';
     return `${fn}(${this.expr(date)}, ${this.expr(interval.value)}, '${interval.unit}')`;
@@ -181,10 +194,15 @@ export class ExpressionEmitter {
 
   private inList(operand: Expr, list: readonly Expr[], negated: boolean): string {
     const not = negated ? 'NOT ' : '';
-    const items = list.map((i) => this.expr(i)).join(', ');
+    const items = list.map((i) => this.compared(i, operand)).join(', ');
     // SQLite compares row values with IN only against a subquery.
     if (operand.kind === 'row') return `(${this.expr(operand)} ${not}IN (VALUES ${items}))`;
-    return `(${this.expr(operand)} ${not}IN (${items}))`;
+    const numbers = list.length > 0 && list.every(isNumeric);
+    const left =
+      numbers && isStringLiteral(operand)
+        ? `CAST(${this.expr(operand)} AS REAL)`
+        : this.expr(operand);
+    return `(${left} ${not}IN (${items}))`;
   }
 
   private quantified(e: Expr & { kind: 'quantified' }): string {
@@ -462,5 +480,47 @@ export function inlineLiteral(e: Literal): string {
       return e.charset === 'binary'
         ? `X'${Buffer.from(e.value ?? '', 'utf8').toString('hex')}'`
         : quoteString(e.value ?? '');
+  }
+}
+
+const COMPARISONS: ReadonlySet<string> = new Set(['=', '<=>', '<>', '<', '<=', '>', '>=']);
+
+const isStringLiteral = (e: Expr): boolean =>
+  e.kind === 'literal' && e.type === 'string' && e.charset !== 'binary';
+
+/** Functions whose result is always a number, whatever their arguments. */
+const NUMERIC_FUNCTIONS: ReadonlySet<string> = new Set([
+  'ABS',
+  'CEIL',
+  'CEILING',
+  'CHAR_LENGTH',
+  'COUNT',
+  'FLOOR',
+  'LENGTH',
+  'MOD',
+  'ROUND',
+  'SIGN',
+  'SUM',
+  'AVG',
+]);
+
+const ARITHMETIC: ReadonlySet<string> = new Set(['+', '-', '*', '/', 'DIV', 'MOD', '%']);
+
+/**
+ * Whether an expression is a number by its form alone (a numeric literal, arithmetic, a
+ * comparison, a numeric function), without the catalog: a column is not (see `compared`).
+ */
+function isNumeric(e: Expr): boolean {
+  switch (e.kind) {
+    case 'literal':
+      return e.type === 'int' || e.type === 'decimal' || e.type === 'float' || e.type === 'bool';
+    case 'unary':
+      return (e.op === '-' || e.op === '+') && isNumeric(e.operand);
+    case 'binary':
+      return ARITHMETIC.has(e.op) || COMPARISONS.has(e.op);
+    case 'call':
+      return e.over === undefined && NUMERIC_FUNCTIONS.has(e.name);
+    default:
+      return false;
   }
 }

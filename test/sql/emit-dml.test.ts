@@ -136,6 +136,33 @@ test('MySQL operators: || is OR, <=>, DIV, MOD, /, XOR, ^, !', () => {
   assert.deepEqual(h.query('SELECT 1 / 0 AS z, NULL XOR 1 AS nx'), [{ z: null, nx: null }]);
 });
 
+test('a string compared with a number compares as numbers, as in MySQL', () => {
+  const h = new Harness();
+  h.sbtest(3);
+  const cases: [string, number][] = [
+    ["SELECT '10' = 10", 1],
+    ["SELECT 10 > '9'", 1],
+    ["SELECT ' 1' = 1", 1],
+    ["SELECT '1.0' = 1", 1],
+    ["SELECT '1e1' = 10", 1],
+    ["SELECT 1 IN ('1', 'x')", 1],
+    ["SELECT 5 BETWEEN '1' AND '10'", 1],
+    ["SELECT 1 + 1 = '2'", 1],
+    // Two strings still compare as strings.
+    ["SELECT '10' = '10.0'", 0],
+    ["SELECT '10' > '9'", 0],
+  ];
+  for (const [sql, expected] of cases)
+    assert.deepEqual(Object.values(h.query(sql)[0]!), [expected], sql);
+  // A numeric column keeps SQLite's affinity (and its index): the literal is not wrapped.
+  const point = h.cache.prepare("SELECT c FROM sbtest1 WHERE id = '2'");
+  assert.ok(point.ok);
+  const translated = translate(point.value, h.catalog, 'sbtest');
+  assert.ok(translated.ok);
+  assert.doesNotMatch(translated.value.sql, /CAST/);
+  assert.deepEqual(h.query("SELECT c FROM sbtest1 WHERE id = '2'"), [{ c: 'c-2' }]);
+});
+
 test('string comparison follows the column collation (utf8mb4_general_ci is case-insensitive)', () => {
   const h = new Harness();
   h.ddl('CREATE TABLE s (a VARCHAR(10), b VARCHAR(10) COLLATE utf8mb4_bin)');
