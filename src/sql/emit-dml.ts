@@ -464,6 +464,22 @@ function findColumn(table: TableDef, column: string): ColumnDef {
   return def;
 }
 
+/** Each column named exists (1054) and is named once (1110). */
+function checkColumns(table: TableDef, columns: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const c of columns) {
+    const name = findColumn(table, c).name.toLowerCase();
+    if (seen.has(name))
+      throw new SqlFailure({
+        kind: 'semantic',
+        code: 1110,
+        sqlState: '42000',
+        message: `Column '${c}' specified twice`,
+      });
+    seen.add(name);
+  }
+}
+
 function emitInsert(e: DmlEmitter, s: Insert): string {
   const table = e.resolve(s.table);
   const inPlace = s.replace && s.onDuplicate === null && replacesInPlace(table, e.options.catalog);
@@ -491,7 +507,7 @@ function emitInsert(e: DmlEmitter, s: Insert): string {
     body = 'VALUES ' + filled.map((row, i) => emitRow(e, table, named, row, i)).join(', ');
     columns = named;
   }
-  for (const c of columns) findColumn(table, c);
+  checkColumns(table, columns);
   let out = `${head} (${columns.map(quoteId).join(', ')}) ${body}`;
   if (s.onDuplicate) out += upsertClauses(e, table, s.onDuplicate);
   if (inPlace) out += replaceClause(table);

@@ -271,7 +271,7 @@ test('ON UPDATE CURRENT_TIMESTAMP columns are set by UPDATE', () => {
   assert.deepEqual(h.query('SELECT t FROM ts'), [{ t: '2026-11-25 12:00:00' }]);
 });
 
-test('semantic errors: unknown table, no database, column count, unknown function', () => {
+test('semantic errors: unknown table, no database, column count, unknown function, a column twice', () => {
   const h = new Harness();
   h.sbtest(1);
   const noTable = h.error('SELECT * FROM nope');
@@ -279,6 +279,9 @@ test('semantic errors: unknown table, no database, column count, unknown functio
   assert.equal(h.error('INSERT INTO sbtest1 (id, k) VALUES (1)').code, 1136);
   assert.equal(h.error('SELECT no_such_fn(1)').code, 1305);
   assert.equal(h.error('INSERT INTO sbtest1 (nope) VALUES (1)').code, 1054);
+  const twice = h.error('INSERT INTO sbtest1 (id, ID) VALUES (14, 14)');
+  assert.deepEqual([twice.code, twice.message], [1110, "Column 'ID' specified twice"]);
+  assert.equal(h.error('INSERT INTO sbtest1 SET k = 1, k = 2').code, 1110);
   h.database = null;
   assert.equal(h.error('SELECT * FROM sbtest1').code, 1046);
   assert.deepEqual(h.query('SELECT c FROM sbtest.sbtest1'), [{ c: 'c-1' }]);
