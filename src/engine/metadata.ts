@@ -295,6 +295,12 @@ export const timeColumn = (name: string): ColumnDef =>
 /** GROUP_CONCAT's column: a text BLOB, as MariaDB sends it (group_concat_max_len > 512). */
 const groupConcatColumn = (name: string): ColumnDef =>
   column(name, ColumnType.BLOB, 1_048_576 * UTF8MB4_BYTES, 0, 0, Charset.UTF8MB4_GENERAL_CI);
+/**
+ * The NULL literal's column, MYSQL_TYPE_NULL as MariaDB sends it; the BINARY flag tells it from
+ * a dynamic column (same type code, decided by its values in settleColumns).
+ */
+export const nullColumn = (name: string): ColumnDef =>
+  column(name, ColumnType.NULL, 0, ColumnFlag.BINARY, 0, Charset.BINARY);
 /** A column whose type is only known from its values (decided on the first row). */
 export const dynamicColumn = (name: string): ColumnDef =>
   column(name, ColumnType.NULL, 0, 0, 0, Charset.BINARY);
@@ -629,12 +635,17 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
             flags: ColumnFlag.NOT_NULL | ColumnFlag.NUM | ColumnFlag.BINARY,
             length: Math.max(1, (e.value ?? '').length),
           };
-        case 'decimal':
-          return decimalColumn(name, (e.value ?? '').split('.')[1]?.length ?? 0);
+        case 'decimal': {
+          // MariaDB's width of a DECIMAL literal: its digits, the point and a sign.
+          const [whole = '', fraction = ''] = (e.value ?? '').split('.');
+          const digits = whole.replace(/^0+(?=\d)/, '').length + fraction.length;
+          const length = digits + (fraction.length > 0 ? 1 : 0) + 1;
+          return { ...decimalColumn(name, fraction.length), length };
+        }
         case 'float':
           return doubleColumn(name);
         case 'null':
-          return { ...dynamicColumn(name), type: ColumnType.NULL };
+          return nullColumn(name);
         case 'hex': {
           // A binary string that MariaDB also flags UNSIGNED (it can serve as a number).
           const c = blobColumn(name);
@@ -749,10 +760,7 @@ function aggregateColumn(name: string, branches: readonly Expr[], scope: Scope):
   const known = branches
     .filter((b) => !(b.kind === 'literal' && b.type === 'null'))
     .map((b) => exprColumn(name, b, scope));
-  if (known.length === 0)
-    return branches.length === 0
-      ? dynamicColumn(name)
-      : { ...dynamicColumn(name), type: ColumnType.NULL };
+  if (known.length === 0) return branches.length === 0 ? dynamicColumn(name) : nullColumn(name);
   if (known.some((c) => c.type === ColumnType.NULL && c.length === 0)) return dynamicColumn(name);
   const first = known[0]!;
   if (known.every((c) => c.type === first.type && !isIntegerType(c.type))) {
@@ -912,6 +920,8 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
   if (fn === 'MOD' && e.args.length === 2) return numericOf(name, '%', e.args, scope);
   if (fn === 'IF' || fn === 'IFNULL' || fn === 'COALESCE')
     return aggregateColumn(name, fn === 'IF' ? e.args.slice(1) : e.args, scope);
+  // PI() is a DOUBLE with 6 decimals in MariaDB: 3.141593.
+  if (fn === 'PI') return { ...doubleColumn(name), decimals: 6 };
   if (DOUBLE_FUNCTIONS.has(fn)) return doubleColumn(name);
   if (DATETIME_FUNCTIONS.has(fn)) return datetimeColumn(name);
   if (DATE_FUNCTIONS.has(fn)) return dateColumn(name);
@@ -1045,7 +1055,8 @@ const TIME_RE = /^-?\d{1,3}:\d{2}:\d{2}(\.\d{1,6})?$/;
 export function settleColumns(columns: ColumnDef[], rows: readonly (readonly Value[])[]): void {
   for (let i = 0; i < columns.length; i++) {
     const c = columns[i]!;
-    if (c.type !== ColumnType.NULL || c.length !== 0) continue;
+    if (c.type !== ColumnType.NULL || c.length !== 0 || (c.flags & ColumnFlag.BINARY) !== 0)
+      continue;
     let value: Value = null;
     for (const row of rows) {
       if (row[i] !== null && row[i] !== undefined) {

@@ -73,7 +73,8 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
   readonly sessionVars = new Map<string, SqlValue>();
   lastInsertId: number | bigint = 0;
   foundRows = 0;
-  rowCount: number | bigint = -1;
+  /** ROW_COUNT() of the previous statement: 0 before the first one, as MariaDB answers. */
+  rowCount: number | bigint = 0;
   warnings: Warning[] = [];
   nextReadOnly: boolean | null = null;
   /** What the session is doing, for SHOW PROCESSLIST. */

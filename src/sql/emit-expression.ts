@@ -289,6 +289,8 @@ export class ExpressionEmitter {
         '42000',
         `Incorrect parameter count in the call to native function '${name}'`,
       );
+    // SQLite's coalesce() wants two arguments; MySQL's takes one (its value).
+    if (name === 'COALESCE' && e.args.length === 1) return `(${this.expr(e.args[0]!)})`;
     return `${builtin}(${e.distinct ? 'DISTINCT ' : ''}${this.args(e).join(', ')})`;
   }
 

@@ -2,55 +2,19 @@
 // FOREIGN_KEY_CHECKS=0), table-driven through one engine's sessions with SQL; the compat corpus
 // (test/compat/corpus/constraints.ts) holds the same cases against a real MariaDB.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { nodeId } from '../../src/core/types.js';
-import { Engine } from '../../src/engine/engine.js';
-import { userFunctions } from '../../src/engine/functions.js';
 import type { EngineSession } from '../../src/engine/session.js';
-import type { QueryResult } from '../../src/mysql/index.js';
-import { LocalReplicator } from '../../src/node/local-replicator.js';
-import { initialWriteSet } from '../../src/node/server-common.js';
-import { Store } from '../../src/storage/index.js';
-import { removeDir, tempDir } from '../support/index.js';
-import { sessionInfo, simFacts } from '../sim/engine/template.js';
+import { openEngine, run, value, type EngineFixture } from './engine-fixture.js';
 
-let dir = '';
-let store: Store;
-let engine: Engine;
-let connections = 0;
+let fixture: EngineFixture;
 
 before(async () => {
-  dir = tempDir('trireme-constraints-');
-  const opened = Store.open({
-    path: join(dir, 'trireme.db'),
-    nodeId: nodeId('n1'),
-    functions: userFunctions(),
-  });
-  assert.ok(opened.ok);
-  store = opened.value;
-  engine = new Engine({ store, nodeId: nodeId('n1'), version: '10.11.0', facts: simFacts('n1') });
-  const replicator = new LocalReplicator({ store, translator: engine.translator });
-  engine.attach(replicator, null);
-  assert.equal((await replicator.replicate(initialWriteSet(engine))).kind, 'committed');
+  fixture = await openEngine('trireme-constraints-');
 });
 
-after(() => {
-  store.close();
-  removeDir(dir);
-});
+after(() => fixture.close());
 
-async function session(): Promise<EngineSession> {
-  const opened = await engine.openSession(sessionInfo(++connections));
-  assert.ok(!('kind' in opened));
-  return opened as EngineSession;
-}
-
-async function run(s: EngineSession, sql: string): Promise<QueryResult> {
-  const [result] = await s.query(sql, { multiStatements: false });
-  assert.ok(result !== undefined);
-  return result;
-}
+const session = (capabilities = 0): Promise<EngineSession> => fixture.session(capabilities);
 
 const PARENT = [
   'DROP DATABASE IF EXISTS d',
@@ -122,8 +86,7 @@ for (const [setup, sql, expected, childRows] of CASES) {
     if (expected === 'ok') assert.notEqual(result.kind, 'error', JSON.stringify(result));
     else assert.equal(result.kind === 'error' && result.code, expected, JSON.stringify(result));
     if (childRows !== null) {
-      const count = await run(s, 'SELECT COUNT(*) FROM child');
-      assert.equal(count.kind === 'rows' && Number([...count.rows][0]![0]), childRows);
+      assert.equal(Number(await value(s, 'SELECT COUNT(*) FROM child')), childRows);
     }
     await s.close();
   });

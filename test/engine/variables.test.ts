@@ -2,62 +2,21 @@
 // order, unknown names refused), SET x = DEFAULT, and what the handshake sets (IGNORE_SPACE).
 // Through one engine's sessions with SQL, and the normalizer table-driven.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { nodeId } from '../../src/core/types.js';
-import { Engine } from '../../src/engine/engine.js';
-import { userFunctions } from '../../src/engine/functions.js';
 import { normalizeSqlMode } from '../../src/engine/variables.js';
 import type { EngineSession } from '../../src/engine/session.js';
-import { Capability, type QueryResult, type SqlValue } from '../../src/mysql/index.js';
-import { LocalReplicator } from '../../src/node/local-replicator.js';
-import { initialWriteSet } from '../../src/node/server-common.js';
-import { Store } from '../../src/storage/index.js';
-import { removeDir, tempDir } from '../support/index.js';
-import { sessionInfo, simFacts } from '../sim/engine/template.js';
+import { Capability, type SqlValue } from '../../src/mysql/index.js';
+import { openEngine, run, value, type EngineFixture } from './engine-fixture.js';
 
-let dir = '';
-let store: Store;
-let engine: Engine;
-let connections = 0;
+let fixture: EngineFixture;
 
 before(async () => {
-  dir = tempDir('trireme-variables-');
-  const opened = Store.open({
-    path: join(dir, 'trireme.db'),
-    nodeId: nodeId('n1'),
-    functions: userFunctions(),
-  });
-  assert.ok(opened.ok);
-  store = opened.value;
-  engine = new Engine({ store, nodeId: nodeId('n1'), version: '10.11.0', facts: simFacts('n1') });
-  const replicator = new LocalReplicator({ store, translator: engine.translator });
-  engine.attach(replicator, null);
-  assert.equal((await replicator.replicate(initialWriteSet(engine))).kind, 'committed');
+  fixture = await openEngine('trireme-variables-');
 });
 
-after(() => {
-  store.close();
-  removeDir(dir);
-});
+after(() => fixture.close());
 
-async function session(capabilities = 0): Promise<EngineSession> {
-  const opened = await engine.openSession(sessionInfo(++connections, capabilities));
-  assert.ok(!('kind' in opened));
-  return opened as EngineSession;
-}
-
-async function run(s: EngineSession, sql: string): Promise<QueryResult> {
-  const [result] = await s.query(sql, { multiStatements: false });
-  assert.ok(result !== undefined);
-  return result;
-}
-
-async function value(s: EngineSession, sql: string): Promise<unknown> {
-  const result = await run(s, sql);
-  assert.equal(result.kind, 'rows', JSON.stringify(result));
-  return result.kind === 'rows' ? [...result.rows][0]![0] : undefined;
-}
+const session = (capabilities = 0): Promise<EngineSession> => fixture.session(capabilities);
 
 const DEFAULT_MODE =
   'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION';

@@ -1,0 +1,38 @@
+// Result columns of expressions as MariaDB sends them (type code, decimals) with their values,
+// table-driven through one engine's sessions with SQL; the compat corpus's metadata and
+// functions categories hold the same cases against a real MariaDB.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { ColumnType } from '../../src/mysql/index.js';
+import { openEngine, run, type EngineFixture } from './engine-fixture.js';
+
+let fixture: EngineFixture;
+
+before(async () => {
+  fixture = await openEngine('trireme-metadata-');
+});
+
+after(() => fixture.close());
+
+// [expression, MariaDB's type code, the value as sent]
+const CASES: readonly (readonly [string, number, unknown])[] = [
+  ['CEIL(1.5)', ColumnType.LONG, 2],
+  ['FLOOR(-1.2)', ColumnType.LONG, -2],
+  ['NULL', ColumnType.NULL, null],
+  ['COALESCE(NULL)', ColumnType.NULL, null],
+  ['COALESCE(NULL, 7)', ColumnType.LONG, 7],
+  ['PI()', ColumnType.DOUBLE, '3.141593'],
+  ['ROW_COUNT()', ColumnType.LONGLONG, 0],
+];
+
+for (const [expr, type, expected] of CASES) {
+  test(`SELECT ${expr}: type ${type}, value ${String(expected)}`, async () => {
+    const s = await fixture.session();
+    const result = await run(s, `SELECT ${expr}`);
+    assert.equal(result.kind, 'rows', JSON.stringify(result));
+    if (result.kind !== 'rows') return;
+    assert.equal(result.columns[0]!.type, type);
+    assert.equal([...result.rows][0]![0], expected);
+    await s.close();
+  });
+}
