@@ -659,7 +659,7 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
       if (PREDICATE_OPERATORS.has(e.op)) return booleanColumn(name);
       if (BIT_OPERATORS.has(e.op)) return integerColumn(name, 21, true);
       if (e.op === 'DIV') return integerColumn(name, exprColumn('', e.left, scope).length);
-      if (e.op === '/') return decimalColumn(name, 4);
+      if (e.op === '/') return quotientColumn(name, e.left, e.right, scope);
       if ((e.op === '+' || e.op === '-') && e.right.kind === 'interval')
         return temporalSumColumn(name, exprColumn('', e.left, scope), e.right.unit);
       if (e.op === '+' && e.left.kind === 'interval')
@@ -731,8 +731,12 @@ function numericOf(name: string, op: string, operands: readonly Expr[], scope: S
   const columns = operands.map((o) => exprColumn('', o, scope));
   if (columns.some((c) => c.type === ColumnType.DOUBLE || c.type === ColumnType.FLOAT))
     return doubleColumn(name);
-  if (columns.some((c) => c.type === ColumnType.NEWDECIMAL))
-    return decimalColumn(name, Math.max(...columns.map((c) => c.decimals)));
+  // A DECIMAL's scale: a product's is the sum of its operands', a sum's the largest (MySQL).
+  if (columns.some((c) => c.type === ColumnType.NEWDECIMAL)) {
+    const scales = columns.map((c) => (c.type === ColumnType.NEWDECIMAL ? c.decimals : 0));
+    const scale = op === '*' ? scales.reduce((a, b) => a + b, 0) : Math.max(...scales);
+    return decimalColumn(name, Math.min(scale, DECIMAL_SCALE_MAX));
+  }
   if (columns.some((c) => c.type === ColumnType.NULL)) return dynamicColumn(name);
   if (columns.every((c) => isIntegerType(c.type))) {
     // MariaDB's widths: a sum or difference is one wider than its widest operand, a product as
@@ -750,6 +754,48 @@ function numericOf(name: string, op: string, operands: readonly Expr[], scope: S
   }
   return doubleColumn(name);
 }
+
+/** MariaDB's largest DECIMAL scale, and div_precision_increment's default. */
+const DECIMAL_SCALE_MAX = 38;
+const DIV_PRECISION_INCREMENT = 4;
+
+/**
+ * `x / y`: a DOUBLE when an operand is one (or a string), else a DECIMAL whose scale is the
+ * dividend's plus div_precision_increment (`price / 3` with price DECIMAL(10,2) has 6).
+ */
+function quotientColumn(name: string, left: Expr, right: Expr, scope: Scope): ColumnDef {
+  const column = numericOf(name, '/', [left, right], scope);
+  if (column.type === ColumnType.DOUBLE) return column;
+  const dividend = exprColumn('', left, scope);
+  const scale = dividend.type === ColumnType.NEWDECIMAL ? dividend.decimals : 0;
+  return decimalColumn(name, Math.min(scale + DIV_PRECISION_INCREMENT, DECIMAL_SCALE_MAX));
+}
+
+/**
+ * AVG, STD, VARIANCE, …: the argument's scale plus div_precision_increment (AVG of a DECIMAL(10,2)
+ * has 6 places, VARIANCE of an INT 4); AVG is a DECIMAL unless its argument is a DOUBLE.
+ */
+function statisticColumn(name: string, fn: string, arg: Expr | undefined, scope: Scope): ColumnDef {
+  const inner = arg === undefined ? null : exprColumn('', arg, scope);
+  const floating =
+    inner !== null && (inner.type === ColumnType.DOUBLE || inner.type === ColumnType.FLOAT);
+  const scale = inner?.type === ColumnType.NEWDECIMAL ? inner.decimals : 0;
+  if (fn === 'AVG' && !floating)
+    return decimalColumn(name, Math.min(scale + DIV_PRECISION_INCREMENT, DECIMAL_SCALE_MAX));
+  if (floating || inner === null) return doubleColumn(name);
+  return { ...doubleColumn(name), decimals: scale + DIV_PRECISION_INCREMENT };
+}
+
+const STATISTICS = new Set([
+  'AVG',
+  'STD',
+  'STDDEV',
+  'STDDEV_POP',
+  'STDDEV_SAMP',
+  'VARIANCE',
+  'VAR_POP',
+  'VAR_SAMP',
+]);
 
 /**
  * The column of CASE, IF, IFNULL and COALESCE: MySQL's type aggregation of the branches (NULL
@@ -922,6 +968,8 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
     return aggregateColumn(name, fn === 'IF' ? e.args.slice(1) : e.args, scope);
   // PI() is a DOUBLE with 6 decimals in MariaDB: 3.141593.
   if (fn === 'PI') return { ...doubleColumn(name), decimals: 6 };
+  if (STATISTICS.has(fn) && e.over === undefined)
+    return statisticColumn(name, fn, e.args[0], scope);
   if (DOUBLE_FUNCTIONS.has(fn)) return doubleColumn(name);
   if (DATETIME_FUNCTIONS.has(fn)) return datetimeColumn(name);
   if (DATE_FUNCTIONS.has(fn)) return dateColumn(name);

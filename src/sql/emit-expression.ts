@@ -163,7 +163,7 @@ export class ExpressionEmitter {
       case 'DIV':
         return `CAST(${l} / ${r} AS INTEGER)`;
       case 'MOD':
-        return `(${l} % ${r})`;
+        return remainder(left, right, l, r);
       case '^':
         return `((${l} | ${r}) - (${l} & ${r}))`;
       case 'XOR':
@@ -305,8 +305,11 @@ export class ExpressionEmitter {
         return e.args.length === 1
           ? `CAST(${this.args(e)[0]} AS TEXT)`
           : `(${this.args(e).join(' || ')})`;
-      case 'MOD':
-        return `(${this.args(e).join(' % ')})`;
+      case 'MOD': {
+        if (e.args.length !== 2) return `(${this.args(e).join(' % ')})`;
+        const [l, r] = this.args(e);
+        return remainder(e.args[0]!, e.args[1]!, l!, r!);
+      }
       case 'LOG':
         return e.args.length === 1 ? `ln(${this.args(e)[0]})` : `log(${this.args(e).join(', ')})`;
       case 'SUBSTRING':
@@ -525,4 +528,16 @@ function isNumeric(e: Expr): boolean {
     default:
       return false;
   }
+}
+
+const isIntLiteral = (e: Expr): boolean => e.kind === 'literal' && e.type === 'int';
+
+/**
+ * MySQL's MOD keeps fractions (`7.5 MOD 2` is 1.5, `10 % 3.5` is 3.0); SQLite's `%` casts both
+ * sides to integers. `l - r * CAST(l / r AS INTEGER)` is MySQL's remainder (the dividend's sign,
+ * NULL for a zero divisor) for integers and fractions alike; two integer literals keep `%`.
+ */
+function remainder(left: Expr, right: Expr, l: string, r: string): string {
+  if (isIntLiteral(left) && isIntLiteral(right)) return `(${l} % ${r})`;
+  return `(${l} - ${r} * CAST(${l} / ${r} AS INTEGER))`;
 }

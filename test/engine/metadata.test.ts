@@ -23,6 +23,14 @@ const CASES: readonly (readonly [string, number, unknown])[] = [
   ['COALESCE(NULL, 7)', ColumnType.LONG, 7],
   ['PI()', ColumnType.DOUBLE, '3.141593'],
   ['ROW_COUNT()', ColumnType.LONGLONG, 0],
+  // A quotient's scale is the dividend's plus 4, a product's the sum of both.
+  ['1.000 / 3', ColumnType.NEWDECIMAL, '0.3333333'],
+  ['7 / 2', ColumnType.NEWDECIMAL, '3.5000'],
+  ['1e0 / 4', ColumnType.DOUBLE, 0.25],
+  ['0.000001 * 0.000001', ColumnType.NEWDECIMAL, '0.000000000001'],
+  ['7.5 MOD 2', ColumnType.NEWDECIMAL, '1.5'],
+  ['STD(1)', ColumnType.DOUBLE, '0.0000'],
+  ['AVG(2)', ColumnType.NEWDECIMAL, '2.0000'],
 ];
 
 for (const [expr, type, expected] of CASES) {
