@@ -689,9 +689,12 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
         return castColumn(name, e.type.name, e.type.scale);
       const inner = exprColumn('', e.operand, scope);
       const unsigned = e.type.name === 'UNSIGNED';
-      return isIntegerType(inner.type)
-        ? integerColumn(name, inner.length, unsigned)
-        : integerColumn(name, 21, unsigned);
+      if (isIntegerType(inner.type)) return integerColumn(name, inner.length, unsigned);
+      if (unsigned) return integerColumn(name, 21, true);
+      // MariaDB sizes CAST(… AS SIGNED) by the operand's characters (at least 2): '12', 1.5
+      // and NULL give a LONG.
+      const characters = inner.charset === Charset.BINARY ? inner.length : inner.length / 4;
+      return integerColumn(name, Math.max(2, Math.min(characters, 21)));
     }
     case 'call':
       return callColumn(name, e, scope);

@@ -227,7 +227,7 @@ export class ExpressionEmitter {
     switch (name) {
       case 'SIGNED':
       case 'UNSIGNED':
-        return `CAST(${x} AS INTEGER)`;
+        return integerCast(e.operand, x);
       case 'CHAR':
         return length === null ? `CAST(${x} AS TEXT)` : `substr(CAST(${x} AS TEXT), 1, ${length})`;
       case 'BINARY':
@@ -540,4 +540,17 @@ const isIntLiteral = (e: Expr): boolean => e.kind === 'literal' && e.type === 'i
 function remainder(left: Expr, right: Expr, l: string, r: string): string {
   if (isIntLiteral(left) && isIntLiteral(right)) return `(${l} % ${r})`;
   return `(${l} - ${r} * CAST(${l} / ${r} AS INTEGER))`;
+}
+
+/**
+ * CAST(… AS SIGNED): MySQL rounds a number (`CAST(1.5 AS SIGNED)` is 2, half away from zero as
+ * SQLite's round()) and reads a string's integer prefix (`'3.9'` is 3); SQLite's CAST truncates
+ * both. A literal's kind decides at translation, anything else by its storage class per row.
+ */
+function integerCast(operand: Expr, x: string): string {
+  if (operand.kind === 'literal') {
+    const numeric = operand.type === 'decimal' || operand.type === 'float';
+    return numeric ? `CAST(round(${x}) AS INTEGER)` : `CAST(${x} AS INTEGER)`;
+  }
+  return `CAST(CASE WHEN typeof(${x}) = 'real' THEN round(${x}) ELSE ${x} END AS INTEGER)`;
 }

@@ -31,6 +31,10 @@ const CASES: readonly (readonly [string, number, unknown])[] = [
   ['7.5 MOD 2', ColumnType.NEWDECIMAL, '1.5'],
   ['STD(1)', ColumnType.DOUBLE, '0.0000'],
   ['AVG(2)', ColumnType.NEWDECIMAL, '2.0000'],
+  // CAST AS SIGNED is as wide as its operand's characters, and rounds a number.
+  ['CAST(1.5 AS SIGNED)', ColumnType.LONG, 2],
+  ["CONVERT('12', SIGNED)", ColumnType.LONG, 12],
+  ['CAST(NULL AS SIGNED)', ColumnType.LONG, null],
 ];
 
 for (const [expr, type, expected] of CASES) {

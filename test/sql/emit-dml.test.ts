@@ -134,6 +134,13 @@ test('MySQL operators: || is OR, <=>, DIV, MOD, /, XOR, ^, !', () => {
     [{ o: 1, a: 0, ns: 1, n1: 0, d: 3, m: 1, q: 3.5, x: 0, b: 6, n: 1 }],
   );
   assert.deepEqual(h.query('SELECT 1 / 0 AS z, NULL XOR 1 AS nx'), [{ z: null, nx: null }]);
+  // CAST AS SIGNED rounds a number and reads a string's integer prefix.
+  assert.deepEqual(
+    h.query(
+      "SELECT CAST(1.5 AS SIGNED) AS a, CAST(-1.5 AS SIGNED) AS b, CAST('3.9' AS SIGNED) AS c",
+    ),
+    [{ a: 2, b: -2, c: 3 }],
+  );
   // MOD keeps fractions and the dividend's sign; a zero divisor is NULL.
   assert.deepEqual(
     h.query('SELECT 7.5 MOD 2 AS a, 10 % 3.5 AS b, MOD(-7.5, 2) AS c, -7 % 2 AS d, MOD(7, 0) AS e'),
