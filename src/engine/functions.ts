@@ -1419,8 +1419,23 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
     while (str.endsWith(c)) str = str.slice(0, -c.length);
     return str;
   },
-  ltrim: (s) => (isNull(s) ? null : text(s).replace(/^ +/, '')),
-  rtrim: (s) => (isNull(s) ? null : text(s).replace(/ +$/, '')),
+  // TRIM(LEADING|TRAILING r FROM s): every leading (trailing) occurrence of the string r.
+  ltrim: (s, chars) => {
+    if (isNull(s)) return null;
+    const c = isNull(chars) ? ' ' : text(chars);
+    let str = text(s);
+    if (c === '') return str;
+    while (str.startsWith(c)) str = str.slice(c.length);
+    return str;
+  },
+  rtrim: (s, chars) => {
+    if (isNull(s)) return null;
+    const c = isNull(chars) ? ' ' : text(chars);
+    let str = text(s);
+    if (c === '') return str;
+    while (str.endsWith(c)) str = str.slice(0, -c.length);
+    return str;
+  },
   locate: (sub, s, pos) => {
     if (isNull(sub) || isNull(s)) return null;
     const start = isNull(pos) ? 1 : int(pos);

@@ -22,6 +22,7 @@ import {
   type TableRef,
   type ViewDef,
 } from '../sql/index.js';
+import { UNSIGNED_VARIABLES } from './variables.js';
 
 type Value = SqlValue;
 
@@ -709,6 +710,10 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
     case 'collate':
     case 'convert_using':
       return exprColumn(name, e.operand, scope);
+    case 'system_var':
+      return UNSIGNED_VARIABLES.has(e.name.toLowerCase())
+        ? integerColumn(name, 21, true)
+        : dynamicColumn(name);
     default:
       break;
   }

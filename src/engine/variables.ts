@@ -13,6 +13,41 @@ export interface VariableSpec {
   readonly bool?: boolean;
 }
 
+/**
+ * Numeric variables that MariaDB keeps unsigned (ulong, ulonglong): `SELECT @@x` sends them as
+ * LONGLONG UNSIGNED (booleans and the few signed ones are LONGLONG).
+ */
+export const UNSIGNED_VARIABLES: ReadonlySet<string> = new Set([
+  'auto_increment_increment',
+  'auto_increment_offset',
+  'connect_timeout',
+  'div_precision_increment',
+  'error_count',
+  'group_concat_max_len',
+  'identity',
+  'innodb_buffer_pool_size',
+  'innodb_lock_wait_timeout',
+  'insert_id',
+  'interactive_timeout',
+  'last_insert_id',
+  'lock_wait_timeout',
+  'lower_case_table_names',
+  'max_allowed_packet',
+  'max_connections',
+  'max_join_size',
+  'max_recursive_iterations',
+  'net_buffer_length',
+  'net_read_timeout',
+  'net_write_timeout',
+  'port',
+  'protocol_version',
+  'query_cache_size',
+  'server_id',
+  'sql_select_limit',
+  'wait_timeout',
+  'warning_count',
+]);
+
 const both = (value: SqlValue, bool = false): VariableSpec => ({ value, scope: 'both', bool });
 const global = (value: SqlValue, readOnly = true, bool = false): VariableSpec => ({
   value,

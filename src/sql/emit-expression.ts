@@ -312,8 +312,13 @@ export class ExpressionEmitter {
       }
       case 'LOG':
         return e.args.length === 1 ? `ln(${this.args(e)[0]})` : `log(${this.args(e).join(', ')})`;
-      case 'SUBSTRING':
-        return `substr(${this.args(e).join(', ')})`;
+      case 'SUBSTRING': {
+        // Position 0 is the empty string in MySQL; SQLite's substr reads it as 1.
+        const [subject, position, ...rest] = this.args(e);
+        if (subject === undefined || position === undefined) return null;
+        const start = `IIF(${position} = 0, length(${subject}) + 1, ${position})`;
+        return `substr(${[subject, start, ...rest].join(', ')})`;
+      }
       case 'LEFT':
         return `substr(${this.args(e).join(', 1, ')})`;
       case 'TRIM':

@@ -3,7 +3,7 @@
 // functions categories hold the same cases against a real MariaDB.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ColumnType } from '../../src/mysql/index.js';
+import { ColumnFlag, ColumnType } from '../../src/mysql/index.js';
 import { openEngine, run, type EngineFixture } from './engine-fixture.js';
 
 let fixture: EngineFixture;
@@ -36,6 +36,16 @@ const CASES: readonly (readonly [string, number, unknown])[] = [
   ["CONVERT('12', SIGNED)", ColumnType.LONG, 12],
   ['CAST(NULL AS SIGNED)', ColumnType.LONG, null],
 ];
+
+test('unsigned system variables are LONGLONG UNSIGNED, booleans are not', async () => {
+  const s = await fixture.session();
+  const result = await run(s, 'SELECT @@warning_count, @@max_allowed_packet, @@autocommit');
+  assert.equal(result.kind, 'rows');
+  if (result.kind !== 'rows') return;
+  const unsigned = result.columns.map((c) => (c.flags & ColumnFlag.UNSIGNED) !== 0);
+  assert.deepEqual(unsigned, [true, true, false]);
+  await s.close();
+});
 
 for (const [expr, type, expected] of CASES) {
   test(`SELECT ${expr}: type ${type}, value ${String(expected)}`, async () => {

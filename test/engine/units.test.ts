@@ -156,6 +156,10 @@ describe('functions', () => {
       ['mysql_date_sub', ['2024-03-01 00:00:00', 1n, 'SECOND'], '2024-02-29 23:59:59'],
       ['mysql_datediff', ['2024-03-01', '2024-02-01'], 29],
       ['mysql_lpad', ['7', 3n, '0'], '007'],
+      // TRIM(LEADING|TRAILING r FROM s) removes the string r, repeatedly.
+      ['mysql_ltrim', ['xxaxx', 'x'], 'axx'],
+      ['mysql_rtrim', ['ababcab', 'ab'], 'ababc'],
+      ['mysql_ltrim', ['  a '], 'a '],
       ['mysql_rpad', ['ab', 5n, 'xy'], 'abxyx'],
       ['mysql_md5', ['abc'], '900150983cd24fb0d6963f7d28e17f72'],
       [

@@ -134,6 +134,10 @@ test('MySQL operators: || is OR, <=>, DIV, MOD, /, XOR, ^, !', () => {
     [{ o: 1, a: 0, ns: 1, n1: 0, d: 3, m: 1, q: 3.5, x: 0, b: 6, n: 1 }],
   );
   assert.deepEqual(h.query('SELECT 1 / 0 AS z, NULL XOR 1 AS nx'), [{ z: null, nx: null }]);
+  // SUBSTRING from position 0 is empty; negative positions count from the end.
+  assert.deepEqual(h.query("SELECT SUBSTRING('hello', 0) AS a, SUBSTRING('hello', -3, 2) AS b"), [
+    { a: '', b: 'll' },
+  ]);
   // CAST AS SIGNED rounds a number and reads a string's integer prefix.
   assert.deepEqual(
     h.query(
