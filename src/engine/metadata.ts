@@ -1030,6 +1030,11 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
       const arg = e.args[0];
       if (arg === undefined) return dynamicColumn(name);
       const inner = exprColumn(name, arg, scope);
+      // MIN(NULL)/MAX(NULL) are binary strings, ABS(NULL) a DOUBLE (MariaDB's types).
+      if (isNullLiteral(inner)) {
+        if (fn === 'MIN' || fn === 'MAX') return binaryStringColumn(name);
+        if (fn === 'ABS') return doubleColumn(name);
+      }
       return {
         ...inner,
         flags:
@@ -1054,7 +1059,9 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
     case 'RANDOM_BYTES':
     case 'UNHEX':
     case 'FROM_BASE64':
-      return blobColumn(name);
+      return binaryStringColumn(name);
+    case 'CHAR':
+      return binaryStringColumn(name);
     case 'TIME_TO_SEC':
       // An integer for whole seconds, a fraction otherwise: decided from the value.
       return dynamicColumn(name);
@@ -1077,8 +1084,40 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
     case 'TIMESTAMPADD':
       return textColumn(name, 26);
     default:
-      return textColumn(name);
+      return binaryResult(e.args.map((a) => exprColumn('', a, scope)))
+        ? binaryStringColumn(name)
+        : textColumn(name);
   }
+}
+
+/** A VAR_STRING of the binary charset (UNHEX, CHAR, a string function of NULL). */
+const binaryStringColumn = (name: string): ColumnDef => ({
+  ...blobColumn(name),
+  type: ColumnType.VAR_STRING,
+  flags: ColumnFlag.BINARY,
+});
+
+const STRING_TYPES: ReadonlySet<number> = new Set([
+  ColumnType.VAR_STRING,
+  ColumnType.STRING,
+  ColumnType.BLOB,
+  ColumnType.TINY_BLOB,
+  ColumnType.MEDIUM_BLOB,
+  ColumnType.LONG_BLOB,
+]);
+
+const isNullLiteral = (c: ColumnDef): boolean =>
+  c.type === ColumnType.NULL && (c.flags & ColumnFlag.BINARY) !== 0;
+
+/**
+ * MariaDB's charset aggregation for a string function: a binary string argument (X'…', a BLOB)
+ * makes the result binary (`CONCAT('a', 0x41)`), and so does NULL when no other string is there
+ * to give a charset (`LOWER(NULL)`, `LEFT(NULL, 2)`, but not `CONCAT('a', NULL)`).
+ */
+function binaryResult(args: readonly ColumnDef[]): boolean {
+  const strings = args.filter((c) => STRING_TYPES.has(c.type));
+  if (strings.some((c) => c.charset === Charset.BINARY)) return true;
+  return strings.length === 0 && args.some(isNullLiteral);
 }
 
 export function isIntegerType(type: ColumnTypeCode): boolean {

@@ -3,7 +3,7 @@
 // functions categories hold the same cases against a real MariaDB.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ColumnFlag, ColumnType } from '../../src/mysql/index.js';
+import { Charset, ColumnFlag, ColumnType } from '../../src/mysql/index.js';
 import { openEngine, run, type EngineFixture } from './engine-fixture.js';
 
 let fixture: EngineFixture;
@@ -36,6 +36,28 @@ const CASES: readonly (readonly [string, number, unknown])[] = [
   ["CONVERT('12', SIGNED)", ColumnType.LONG, 12],
   ['CAST(NULL AS SIGNED)', ColumnType.LONG, null],
 ];
+
+test('string functions are binary strings of a binary argument, or of NULL alone', async () => {
+  const s = await fixture.session();
+  const sql =
+    "SELECT UNHEX('61'), CHAR(65), LOWER(NULL), CONCAT('a', 0x41), CONCAT('a', NULL), UPPER(1), MAX(NULL)";
+  const result = await run(s, sql);
+  assert.equal(result.kind, 'rows');
+  if (result.kind !== 'rows') return;
+  assert.deepEqual(
+    result.columns.map((c) => [c.type, c.charset === Charset.BINARY]),
+    [
+      [ColumnType.VAR_STRING, true],
+      [ColumnType.VAR_STRING, true],
+      [ColumnType.VAR_STRING, true],
+      [ColumnType.VAR_STRING, true],
+      [ColumnType.VAR_STRING, false],
+      [ColumnType.VAR_STRING, false],
+      [ColumnType.VAR_STRING, true],
+    ],
+  );
+  await s.close();
+});
 
 test('unsigned system variables are LONGLONG UNSIGNED, booleans are not', async () => {
   const s = await fixture.session();
