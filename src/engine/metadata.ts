@@ -22,6 +22,7 @@ import {
   type TableRef,
   type ViewDef,
 } from '../sql/index.js';
+import { strToDateKind } from './str-to-date.js';
 import { UNSIGNED_VARIABLES } from './variables.js';
 
 type Value = SqlValue;
@@ -1083,10 +1084,30 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
     }
     case 'TIMESTAMPADD':
       return textColumn(name, 26);
+    case 'STR_TO_DATE':
+      return strToDateColumn(name, e.args[1]);
     default:
       return binaryResult(e.args.map((a) => exprColumn('', a, scope)))
         ? binaryStringColumn(name)
         : textColumn(name);
+  }
+}
+
+/**
+ * STR_TO_DATE's column follows its format's specifiers when the format is a literal (DATE, TIME,
+ * DATETIME; with `%f` six decimals); any other format makes a DATETIME, as in MariaDB.
+ */
+function strToDateColumn(name: string, format: Expr | undefined): ColumnDef {
+  if (format?.kind !== 'literal' || format.type !== 'string' || format.value === null)
+    return datetimeColumn(name);
+  const fraction = format.value.includes('%f') ? 6 : 0;
+  switch (strToDateKind(format.value)) {
+    case 'date':
+      return dateColumn(name);
+    case 'time':
+      return { ...timeColumn(name), decimals: fraction };
+    default:
+      return { ...datetimeColumn(name), decimals: fraction };
   }
 }
 

@@ -35,6 +35,10 @@ const CASES: readonly (readonly [string, number, unknown])[] = [
   ['CAST(1.5 AS SIGNED)', ColumnType.LONG, 2],
   ["CONVERT('12', SIGNED)", ColumnType.LONG, 12],
   ['CAST(NULL AS SIGNED)', ColumnType.LONG, null],
+  // STR_TO_DATE is typed by its format's specifiers.
+  ["STR_TO_DATE('05/01/2024', '%d/%m/%Y')", ColumnType.DATE, '2024-01-05'],
+  ["STR_TO_DATE('10:11', '%H:%i')", ColumnType.TIME, '10:11:00'],
+  ["STR_TO_DATE('2024-01-05T10:11:12', '%Y-%m-%dT%T')", ColumnType.DATETIME, '2024-01-05 10:11:12'],
 ];
 
 test('string functions are binary strings of a binary argument, or of NULL alone', async () => {
