@@ -937,7 +937,13 @@ const LONG_FUNCTIONS = new Set([
   'JSON_LENGTH',
 ]);
 const UNSIGNED_LONG_FUNCTIONS = new Set(['CRC32', 'CONNECTION_ID']);
-const UNSIGNED_LONGLONG_FUNCTIONS = new Set(['LAST_INSERT_ID', 'BIT_AND', 'BIT_OR', 'BIT_XOR']);
+const UNSIGNED_LONGLONG_FUNCTIONS = new Set([
+  'LAST_INSERT_ID',
+  'BIT_AND',
+  'BIT_OR',
+  'BIT_XOR',
+  'INET_ATON',
+]);
 const TIME_FUNCTIONS = new Set([
   'CURTIME',
   'CURRENT_TIME',
@@ -1015,6 +1021,9 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
     case 'CUME_DIST':
       // MariaDB reports them as DOUBLE with 10 decimals (printed 0.3333333333).
       return { ...doubleColumn(name), length: 17, decimals: 10 };
+    case 'GREATEST':
+    case 'LEAST':
+      return extremeColumn(name, e.args, scope);
     case 'LAG':
     case 'LEAD':
     case 'FIRST_VALUE':
@@ -1025,8 +1034,6 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
     case 'IFNULL':
     case 'COALESCE':
     case 'NULLIF':
-    case 'GREATEST':
-    case 'LEAST':
     case 'ABS': {
       const arg = e.args[0];
       if (arg === undefined) return dynamicColumn(name);
@@ -1109,6 +1116,18 @@ function strToDateColumn(name: string, format: Expr | undefined): ColumnDef {
     default:
       return { ...datetimeColumn(name), decimals: fraction };
   }
+}
+
+/**
+ * GREATEST/LEAST: a DOUBLE when strings meet numbers or an argument is NULL (MariaDB's
+ * comparison type), else as CASE aggregates its branches (integers, DECIMALs, strings).
+ */
+function extremeColumn(name: string, args: readonly Expr[], scope: Scope): ColumnDef {
+  const columns = args.map((a) => exprColumn('', a, scope));
+  const strings = columns.some((c) => STRING_TYPES.has(c.type));
+  const numbers = columns.some((c) => c.charset === Charset.BINARY && !STRING_TYPES.has(c.type));
+  if (columns.some(isNullLiteral) || (strings && numbers)) return doubleColumn(name);
+  return aggregateColumn(name, args, scope);
 }
 
 /** A VAR_STRING of the binary charset (UNHEX, CHAR, a string function of NULL). */

@@ -163,7 +163,7 @@ export class ExpressionEmitter {
       case 'DIV':
         return `CAST(${l} / ${r} AS INTEGER)`;
       case 'MOD':
-        return remainder(left, right, l, r);
+        return this.remainder(left, right, l, r);
       case '^':
         return `((${l} | ${r}) - (${l} & ${r}))`;
       case 'XOR':
@@ -185,6 +185,35 @@ export class ExpressionEmitter {
   private compared(e: Expr, other: Expr): string {
     const sql = this.expr(e);
     return isStringLiteral(e) && isNumeric(other) ? `CAST(${sql} AS REAL)` : sql;
+  }
+
+  /**
+   * MySQL's MOD keeps fractions (`7.5 MOD 2` is 1.5, `10 % 3.5` is 3.0); SQLite's `%` casts both
+   * sides to integers. `l - r * CAST(l / r AS INTEGER)` is MySQL's remainder (the dividend's
+   * sign, NULL for a zero divisor) for integers and fractions alike; two integer literals keep
+   * `%`. The operands are emitted again for their second use, so parameters bind in text order.
+   */
+  private remainder(left: Expr, right: Expr, l: string, r: string): string {
+    if (isIntLiteral(left) && isIntLiteral(right)) return `(${l} % ${r})`;
+    const l2 = this.expr(left);
+    const r2 = this.expr(right);
+    return `(${l} - ${r} * CAST(${l2} / ${r2} AS INTEGER))`;
+  }
+
+  /**
+   * CAST(… AS SIGNED): MySQL rounds a number (`CAST(1.5 AS SIGNED)` is 2, half away from zero
+   * as SQLite's round()) and reads a string's integer prefix (`'3.9'` is 3); SQLite's CAST
+   * truncates both. A literal's kind decides at translation, anything else its storage class
+   * per row (the operand emitted again for each use, its parameters bound in text order).
+   */
+  private integerCast(operand: Expr, x: string): string {
+    if (operand.kind === 'literal') {
+      const numeric = operand.type === 'decimal' || operand.type === 'float';
+      return numeric ? `CAST(round(${x}) AS INTEGER)` : `CAST(${x} AS INTEGER)`;
+    }
+    const x2 = this.expr(operand);
+    const x3 = this.expr(operand);
+    return `CAST(CASE WHEN typeof(${x}) = 'real' THEN round(${x2}) ELSE ${x3} END AS INTEGER)`;
   }
 
   private dateArithmetic(op: '+' | '-', date: Expr, interval: Expr & { kind: 'interval' }): string {
@@ -227,7 +256,7 @@ export class ExpressionEmitter {
     switch (name) {
       case 'SIGNED':
       case 'UNSIGNED':
-        return integerCast(e.operand, x);
+        return this.integerCast(e.operand, x);
       case 'CHAR':
         return length === null ? `CAST(${x} AS TEXT)` : `substr(CAST(${x} AS TEXT), 1, ${length})`;
       case 'BINARY':
@@ -291,6 +320,15 @@ export class ExpressionEmitter {
       );
     // SQLite's coalesce() wants two arguments; MySQL's takes one (its value).
     if (name === 'COALESCE' && e.args.length === 1) return `(${this.expr(e.args[0]!)})`;
+    // GREATEST/LEAST of strings and numbers compare as numbers in MySQL (GREATEST(1, '2', 3)
+    // is 3); SQLite's max() puts any text above any number.
+    if ((name === 'GREATEST' || name === 'LEAST') && e.args.some(isNumeric)) {
+      const args = e.args.map((a) => {
+        const sql = this.expr(a);
+        return isStringLiteral(a) ? `CAST(${sql} AS REAL)` : sql;
+      });
+      return `${builtin}(${args.join(', ')})`;
+    }
     return `${builtin}(${e.distinct ? 'DISTINCT ' : ''}${this.args(e).join(', ')})`;
   }
 
@@ -308,16 +346,21 @@ export class ExpressionEmitter {
       case 'MOD': {
         if (e.args.length !== 2) return `(${this.args(e).join(' % ')})`;
         const [l, r] = this.args(e);
-        return remainder(e.args[0]!, e.args[1]!, l!, r!);
+        return this.remainder(e.args[0]!, e.args[1]!, l!, r!);
       }
       case 'LOG':
         return e.args.length === 1 ? `ln(${this.args(e)[0]})` : `log(${this.args(e).join(', ')})`;
       case 'SUBSTRING': {
-        // Position 0 is the empty string in MySQL; SQLite's substr reads it as 1.
-        const [subject, position, ...rest] = this.args(e);
+        // Position 0 is the empty string in MySQL; SQLite's substr reads it as 1. Operands
+        // written twice are emitted twice, so their parameters are bound in text order.
+        const [subject, position, ...rest] = e.args;
         if (subject === undefined || position === undefined) return null;
-        const start = `IIF(${position} = 0, length(${subject}) + 1, ${position})`;
-        return `substr(${[subject, start, ...rest].join(', ')})`;
+        const s1 = this.expr(subject);
+        const p1 = this.expr(position);
+        const s2 = this.expr(subject);
+        const p2 = this.expr(position);
+        const start = `IIF(${p1} = 0, length(${s2}) + 1, ${p2})`;
+        return `substr(${[s1, start, ...rest.map((a) => this.expr(a))].join(', ')})`;
       }
       case 'LEFT':
         return `substr(${this.args(e).join(', 1, ')})`;
@@ -536,26 +579,3 @@ function isNumeric(e: Expr): boolean {
 }
 
 const isIntLiteral = (e: Expr): boolean => e.kind === 'literal' && e.type === 'int';
-
-/**
- * MySQL's MOD keeps fractions (`7.5 MOD 2` is 1.5, `10 % 3.5` is 3.0); SQLite's `%` casts both
- * sides to integers. `l - r * CAST(l / r AS INTEGER)` is MySQL's remainder (the dividend's sign,
- * NULL for a zero divisor) for integers and fractions alike; two integer literals keep `%`.
- */
-function remainder(left: Expr, right: Expr, l: string, r: string): string {
-  if (isIntLiteral(left) && isIntLiteral(right)) return `(${l} % ${r})`;
-  return `(${l} - ${r} * CAST(${l} / ${r} AS INTEGER))`;
-}
-
-/**
- * CAST(… AS SIGNED): MySQL rounds a number (`CAST(1.5 AS SIGNED)` is 2, half away from zero as
- * SQLite's round()) and reads a string's integer prefix (`'3.9'` is 3); SQLite's CAST truncates
- * both. A literal's kind decides at translation, anything else by its storage class per row.
- */
-function integerCast(operand: Expr, x: string): string {
-  if (operand.kind === 'literal') {
-    const numeric = operand.type === 'decimal' || operand.type === 'float';
-    return numeric ? `CAST(round(${x}) AS INTEGER)` : `CAST(${x} AS INTEGER)`;
-  }
-  return `CAST(CASE WHEN typeof(${x}) = 'real' THEN round(${x}) ELSE ${x} END AS INTEGER)`;
-}

@@ -35,6 +35,10 @@ const CASES: readonly (readonly [string, number, unknown])[] = [
   ['CAST(1.5 AS SIGNED)', ColumnType.LONG, 2],
   ["CONVERT('12', SIGNED)", ColumnType.LONG, 12],
   ['CAST(NULL AS SIGNED)', ColumnType.LONG, null],
+  // GREATEST/LEAST of strings and numbers compare and answer as DOUBLEs.
+  ["GREATEST(1, '2', 3)", ColumnType.DOUBLE, 3],
+  ["LEAST('10', 9)", ColumnType.DOUBLE, 9],
+  ['GREATEST(1, 5)', ColumnType.LONG, 5],
   // STR_TO_DATE is typed by its format's specifiers.
   ["STR_TO_DATE('05/01/2024', '%d/%m/%Y')", ColumnType.DATE, '2024-01-05'],
   ["STR_TO_DATE('10:11', '%H:%i')", ColumnType.TIME, '10:11:00'],

@@ -152,6 +152,21 @@ test('MySQL operators: || is OR, <=>, DIV, MOD, /, XOR, ^, !', () => {
   );
 });
 
+test('an operand written twice in the SQLite text binds its parameters twice, in order', () => {
+  const h = new Harness();
+  h.sbtest(4);
+  // MOD, SUBSTRING and CAST AS SIGNED repeat their operands; literals outside the select list
+  // and markers are parameters.
+  assert.deepEqual(h.query('SELECT id FROM sbtest1 WHERE id % ? = 0 ORDER BY id', [2]), [
+    { id: 2 },
+    { id: 4 },
+  ]);
+  assert.deepEqual(h.query("SELECT id FROM sbtest1 WHERE SUBSTRING(c, 3) = '3'"), [{ id: 3 }]);
+  assert.deepEqual(h.query('SELECT id FROM sbtest1 WHERE id = CAST(? AS SIGNED)', [1.5]), [
+    { id: 2 },
+  ]);
+});
+
 test('a string compared with a number compares as numbers, as in MySQL', () => {
   const h = new Harness();
   h.sbtest(3);
@@ -164,6 +179,8 @@ test('a string compared with a number compares as numbers, as in MySQL', () => {
     ["SELECT 1 IN ('1', 'x')", 1],
     ["SELECT 5 BETWEEN '1' AND '10'", 1],
     ["SELECT 1 + 1 = '2'", 1],
+    ["SELECT GREATEST(1, '2', 3)", 3],
+    ["SELECT LEAST('10', 9)", 9],
     // Two strings still compare as strings.
     ["SELECT '10' = '10.0'", 0],
     ["SELECT '10' > '9'", 0],
