@@ -166,8 +166,12 @@ export class ExpressionEmitter {
         return this.remainder(left, right, l, r);
       case '^':
         return `((${l} | ${r}) - (${l} & ${r}))`;
-      case 'XOR':
-        return `(CASE WHEN ${l} IS NULL OR ${r} IS NULL THEN NULL ELSE ((${l}) <> 0) <> ((${r}) <> 0) END)`;
+      case 'XOR': {
+        // Each operand is written twice: emitted again, so its parameters bind in text order.
+        const l2 = this.expr(left);
+        const r2 = this.expr(right);
+        return `(CASE WHEN ${l} IS NULL OR ${r} IS NULL THEN NULL ELSE ((${l2}) <> 0) <> ((${r2}) <> 0) END)`;
+      }
       case ':=':
         return this.unsupported('assignment to user variables in expressions');
       default:

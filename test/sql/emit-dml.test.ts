@@ -155,7 +155,7 @@ test('MySQL operators: || is OR, <=>, DIV, MOD, /, XOR, ^, !', () => {
 test('an operand written twice in the SQLite text binds its parameters twice, in order', () => {
   const h = new Harness();
   h.sbtest(4);
-  // MOD, SUBSTRING and CAST AS SIGNED repeat their operands; literals outside the select list
+  // MOD, SUBSTRING, CAST AS SIGNED and XOR repeat their operands; literals outside the select list
   // and markers are parameters.
   assert.deepEqual(h.query('SELECT id FROM sbtest1 WHERE id % ? = 0 ORDER BY id', [2]), [
     { id: 2 },
@@ -163,6 +163,10 @@ test('an operand written twice in the SQLite text binds its parameters twice, in
   ]);
   assert.deepEqual(h.query("SELECT id FROM sbtest1 WHERE SUBSTRING(c, 3) = '3'"), [{ id: 3 }]);
   assert.deepEqual(h.query('SELECT id FROM sbtest1 WHERE id = CAST(? AS SIGNED)', [1.5]), [
+    { id: 2 },
+  ]);
+  assert.deepEqual(h.query('SELECT id FROM sbtest1 WHERE (id = ?) XOR (id = ?)', [1, 1]), []);
+  assert.deepEqual(h.query('SELECT id FROM sbtest1 WHERE (id = ?) XOR (id < ?)', [1, 3]), [
     { id: 2 },
   ]);
 });
