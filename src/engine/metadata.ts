@@ -411,8 +411,45 @@ function columnsIn(
     }
     ctes = inner;
   }
-  if (query.kind === 'union') return columnsIn(query.left, catalog, database, ctes);
+  if (query.kind === 'union') {
+    const left = columnsIn(query.left, catalog, database, ctes);
+    // INTERSECT and EXCEPT answer rows of the left member only.
+    if (left === null || query.op !== 'UNION') return left;
+    const right = columnsIn(query.right, catalog, database, ctes);
+    if (right === null || right.length !== left.length) return left;
+    return left.map((c, i) => unionColumn(c, right[i]!));
+  }
   return selectColumns(query, catalog, database, ctes);
+}
+
+/**
+ * A UNION's column: MariaDB aggregates the members' types (a string makes a string, else a
+ * DOUBLE a DOUBLE, else a DECIMAL a DECIMAL of the larger scale, else the wider integer; a NULL
+ * member takes the other's), so `SELECT 0 UNION SELECT price` keeps the prices' cents. The
+ * name is the left member's; a column whose type changed no longer names a table's column.
+ */
+function unionColumn(left: ColumnDef, right: ColumnDef): ColumnDef {
+  if (isNullLiteral(right) || right.type === left.type) return left;
+  if (isNullLiteral(left)) return { ...right, name: left.name };
+  const name = left.name;
+  const both = [left, right];
+  if (both.some((c) => c.type === ColumnType.NULL)) return dynamicColumn(name);
+  if (both.some((c) => STRING_TYPES.has(c.type)))
+    return textColumn(name, Math.max(...both.map((c) => Math.ceil(c.length / 4)), 1));
+  if (both.some((c) => c.type === ColumnType.DOUBLE || c.type === ColumnType.FLOAT))
+    return doubleColumn(name);
+  if (both.some((c) => c.type === ColumnType.NEWDECIMAL))
+    return decimalColumn(
+      name,
+      Math.max(...both.map((c) => (c.type === ColumnType.NEWDECIMAL ? c.decimals : 0))),
+    );
+  if (both.every((c) => isIntegerType(c.type)))
+    return integerColumn(
+      name,
+      Math.max(...both.map((c) => c.length)),
+      both.some((c) => (c.flags & ColumnFlag.UNSIGNED) !== 0),
+    );
+  return left;
 }
 
 function selectColumns(

@@ -67,6 +67,27 @@ test('string functions are binary strings of a binary argument, or of NULL alone
   await s.close();
 });
 
+test("a UNION's columns aggregate its members' types: numbers keep their fractions", async () => {
+  const s = await fixture.session();
+  const cases: [string, number, unknown[]][] = [
+    ['SELECT 1 UNION SELECT 2.5', ColumnType.NEWDECIMAL, ['1.0', '2.5']],
+    ["SELECT 1 UNION SELECT 'a'", ColumnType.VAR_STRING, ['1', 'a']],
+    ['SELECT 1 UNION ALL SELECT 2', ColumnType.LONG, [1, 2]],
+  ];
+  for (const [sql, type, values] of cases) {
+    const result = await run(s, sql);
+    assert.equal(result.kind, 'rows', sql);
+    if (result.kind !== 'rows') continue;
+    assert.equal(result.columns[0]!.type, type, sql);
+    assert.deepEqual(
+      [...result.rows].map((r) => r[0]),
+      values,
+      sql,
+    );
+  }
+  await s.close();
+});
+
 test('unsigned system variables are LONGLONG UNSIGNED, booleans are not', async () => {
   const s = await fixture.session();
   const result = await run(s, 'SELECT @@warning_count, @@max_allowed_packet, @@autocommit');
