@@ -1262,9 +1262,15 @@ export function convertValue(column: ColumnDef, value: Value): Value {
     case ColumnType.SHORT:
     case ColumnType.LONG:
     case ColumnType.INT24:
-    case ColumnType.LONGLONG:
     case ColumnType.YEAR:
       return toInteger(value);
+    case ColumnType.LONGLONG: {
+      // SQLite's integers are signed: an UNSIGNED column shows a negative one as MariaDB's
+      // unsigned value (~0 is 18446744073709551615), as the binary protocol already sends it.
+      const n = toInteger(value);
+      if ((column.flags & ColumnFlag.UNSIGNED) === 0 || n === null || Number(n) >= 0) return n;
+      return BigInt.asUintN(64, BigInt(n as number | bigint));
+    }
     case ColumnType.FLOAT:
     case ColumnType.DOUBLE: {
       const n = typeof value === 'number' ? value : Number(toText(value)) || 0;
