@@ -22,6 +22,7 @@ import {
   canonicalUserStatement,
 } from './users.js';
 import { fromSqlError } from './errors.js';
+import { ddlRefusal } from './ddl-refusals.js';
 import { isError, ok, type Outcome } from './outcome.js';
 import type { EngineSession } from './session.js';
 import { commitResult } from './transaction.js';
@@ -40,6 +41,17 @@ export class DdlRunner {
     if (isError(committed)) return committed;
     if (s.kind === 'create_table' && s.asQuery !== null && !s.temporary)
       return this.createSelect(s);
+    const refused = ddlRefusal(
+      s,
+      this.session.engine.catalog,
+      this.session.database,
+      this.session.numberVar('foreign_key_checks') !== 0,
+      (sql) => {
+        const read = this.session.readOnce(sql, []);
+        return 'rows' in read ? read.rows.length > 0 : read;
+      },
+    );
+    if (refused !== null) return refused;
     const definer = { user: this.session.account.user, host: this.session.account.host };
     const plan = emitDdl(s, {
       catalog: this.session.engine.catalog,

@@ -20,6 +20,8 @@ import {
   type Query,
   type Result,
   type Select,
+  type Catalog,
+  referencesTo,
   type Statement,
   type TableDef,
 } from '../sql/index.js';
@@ -34,8 +36,11 @@ import {
   fromReaderError,
   fromSqlError,
   fromWriterWait,
+  isForeignKeyFailure,
   mysqlError,
   notPrimary,
+  parentRowError,
+  referenceText,
   readOnlyTransaction,
   unknownSystemVariable,
 } from './errors.js';
@@ -637,8 +642,13 @@ export class DmlRunner {
           this.executeSteps(lease, s, translation, translation.steps!, bound.slots, check),
         ),
       );
+    const run = (): ReturnType<WriterLease['execute']> => lease.execute(translation.sql, binds);
     const result = withEffects(effects, () =>
-      withWriteCheck(check, () => lease.execute(translation.sql, binds)),
+      withWriteCheck(check, () =>
+        this.session.numberVar('foreign_key_checks') === 0
+          ? lease.withoutForeignKeyChecks(run)
+          : run(),
+      ),
     );
     return answer(
       this.writeAnswer(
@@ -683,13 +693,21 @@ export class DmlRunner {
           this.duplicateError(lease, target, s, rewritten, slots, result.error.message) ??
           this.session.localFailure(result.error)
         );
-      return this.session.localFailure(result.error);
+      const failed = this.session.localFailure(result.error);
+      if (result.error.kind === 'sqlite' && isForeignKeyFailure(result.error.message))
+        return foreignKeyFailure(s, target, this.session.engine.catalog) ?? failed;
+      return failed;
     }
     const changes = result.value.changes;
     if (skips !== null && s.kind === 'insert' && s.source.kind !== 'query') {
       const skipped = valuesRows(s) - changes;
       for (let i = 0; i < skipped; i++) {
-        const error = skips[i] ?? duplicateEntryError({ value: '?', key: '?' });
+        // A row skipped without a key it meets failed a CHECK (SQLite's IGNORE skips those too).
+        const error =
+          skips[i] ??
+          (hasChecks(target!)
+            ? mysqlError(4025, '23000', 'CONSTRAINT failed')
+            : duplicateEntryError({ value: '?', key: '?' }));
         check.warnings.push({ level: 'Warning', code: error.code, message: error.message });
       }
     }
@@ -698,7 +716,7 @@ export class DmlRunner {
       if (generated !== null) this.session.lastInsertId = narrow(generated) as number | bigint;
       const rows = s.source.kind === 'query' ? changes : valuesRows(s);
       const { affected, duplicates } = counted
-        ? this.insertCounts(s, rows, lease.rowOpsSince(mark))
+        ? this.insertCounts(s, rows, lease.rowOpsSince(mark, target?.sqliteName ?? null))
         : { affected: changes, duplicates: Math.max(0, rows - changes) };
       this.session.rowCount = affected;
       const info =
@@ -1028,3 +1046,32 @@ function isPointLookup(s: Query, translation: DmlTranslation): boolean {
   collect(s.where);
   return table.primaryKey.every((c) => equalities.has(c.toLowerCase()));
 }
+
+/**
+ * SQLite says only "FOREIGN KEY constraint failed"; MariaDB tells a parent row that child rows
+ * still refer to (1451: DELETE, REPLACE of a referenced row, UPDATE of a referenced key) from a
+ * child row without its parent (1452). The statement decides: a DELETE can only orphan, an
+ * UPDATE orphans unless it sets one of the table's own foreign-key columns. Null: leave 1452.
+ */
+function foreignKeyFailure(
+  s: Insert | Exclude<DmlStatement, Query | Insert>,
+  target: TableDef | null,
+  catalog: Catalog,
+): ErrorResult | null {
+  if (target === null) return null;
+  const references = referencesTo(catalog, target);
+  if (references.length === 0) return null;
+  const detail = referenceText(references[0]!.child, references[0]!.fk);
+  if (s.kind === 'delete') return parentRowError(detail);
+  if (s.kind === 'update') {
+    const own = new Set(target.foreignKeys.flatMap((fk) => fk.columns.map((c) => c.toLowerCase())));
+    const setsOwn = s.assignments.some((a) => own.has(a.column.column.toLowerCase()));
+    return setsOwn ? null : parentRowError(detail);
+  }
+  if (s.kind === 'insert' && s.replace && target.foreignKeys.length === 0)
+    return parentRowError(detail);
+  return null;
+}
+
+const hasChecks = (table: TableDef): boolean =>
+  table.checks.length > 0 || table.columns.some((c) => c.check !== null);

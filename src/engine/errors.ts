@@ -2,7 +2,7 @@
 // storage layer's error values (and SQLite's messages inside them) to client errors. A raw
 // SQLite message never reaches a client: whatever is not recognised becomes 1105 with words.
 import type { ErrorResult } from '../mysql/index.js';
-import type { SqlError } from '../sql/index.js';
+import { backquote, type ForeignKeyDef, type SqlError, type TableDef } from '../sql/index.js';
 import type { LocalError, ReaderError, WriterWaitError } from '../storage/index.js';
 
 export function mysqlError(code: number, sqlState: string, message: string): ErrorResult {
@@ -131,7 +131,30 @@ export function fromSqlite(code: string, message: string): ErrorResult {
   return mysqlError(1105, 'HY000', `Storage error ${code}: ${message}`);
 }
 
+/** SQLite's words for any foreign-key refusal (RESTRICT's comes as SQLITE_CONSTRAINT_TRIGGER). */
+export const isForeignKeyFailure = (message: string): boolean =>
+  message.includes('FOREIGN KEY constraint failed');
+
+/** 1452: a child row would refer to a parent row that does not exist. */
+export const childRowError = (): ErrorResult =>
+  mysqlError(1452, '23000', 'Cannot add or update a child row: a foreign key constraint fails');
+
+/** 1451: a parent row that child rows refer to would go or change its key. */
+export const parentRowError = (detail = ''): ErrorResult =>
+  mysqlError(
+    1451,
+    '23000',
+    `Cannot delete or update a parent row: a foreign key constraint fails${detail === '' ? '' : ' (' + detail + ')'}`,
+  );
+
+/** MariaDB's "`db`.`child`, CONSTRAINT `fk` FOREIGN KEY (`c`) REFERENCES `parent` (`id`)". */
+export function referenceText(child: TableDef, fk: ForeignKeyDef): string {
+  const list = (names: readonly string[]): string => names.map(backquote).join(', ');
+  return `${backquote(child.db)}.${backquote(child.name)}, CONSTRAINT ${backquote(fk.name)} FOREIGN KEY (${list(fk.columns)}) REFERENCES ${backquote(fk.refTable.name)} (${list(fk.refColumns)})`;
+}
+
 function fromConstraint(code: string, message: string): ErrorResult {
+  if (isForeignKeyFailure(message)) return childRowError();
   switch (code) {
     case 'SQLITE_CONSTRAINT_PRIMARYKEY':
     case 'SQLITE_CONSTRAINT_UNIQUE':
@@ -141,11 +164,7 @@ function fromConstraint(code: string, message: string): ErrorResult {
       return mysqlError(1048, '23000', `Column '${column}' cannot be null`);
     }
     case 'SQLITE_CONSTRAINT_FOREIGNKEY':
-      return mysqlError(
-        1452,
-        '23000',
-        'Cannot add or update a child row: a foreign key constraint fails',
-      );
+      return childRowError();
     case 'SQLITE_CONSTRAINT_CHECK': {
       const name = /CHECK constraint failed: (.*)$/.exec(message)?.[1] ?? '';
       return mysqlError(4025, '23000', `CONSTRAINT \`${name}\` failed`);

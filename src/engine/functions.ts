@@ -9,6 +9,7 @@ import { USER_FUNCTIONS } from '../sql/index.js';
 import type { UserAggregate, UserFunction } from '../storage/index.js';
 import { singleValueFunction, storeValueFunction } from './store-value.js';
 import { effectFunctions } from './statement-effects.js';
+import { strToDate } from './str-to-date.js';
 
 type V = SqlValue;
 type Fn = (...args: V[]) => V;
@@ -1321,32 +1322,7 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
     const d = parseDatetime(v ?? null);
     return d === null || isNull(format) ? null : dateFormat(d, text(format));
   },
-  str_to_date: nullSafe((s, format) => {
-    // Common formats only: %Y-%m-%d [%H:%i:%s] and the like, by building a regular expression.
-    const f = text(format);
-    const fields: string[] = [];
-    const re = f
-      .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-      .replace(/%([YmdHisecky])/g, (_, k: string) => {
-        fields.push(k);
-        return k === 'Y' ? '(\\d{4})' : '(\\d{1,2})';
-      });
-    const m = new RegExp('^' + re + '$').exec(text(s));
-    if (m === null) return null;
-    const get = (k: string[]): number => {
-      const at = fields.findIndex((x) => k.includes(x));
-      return at < 0 ? 0 : Number(m[at + 1]);
-    };
-    const d = new Date(
-      get(['Y']),
-      get(['m', 'c']) - 1,
-      get(['d', 'e']),
-      get(['H', 'k']),
-      get(['i']),
-      get(['s']),
-    );
-    return fields.some((x) => 'Hiks'.includes(x)) ? formatDatetime(d) : dateOnly(d);
-  }),
+  str_to_date: nullSafe((s, format) => strToDate(text(s), text(format))),
   date_add: (v, amount, unit) => addInterval(v ?? null, amount ?? null, unit ?? null, 1),
   date_sub: (v, amount, unit) => addInterval(v ?? null, amount ?? null, unit ?? null, -1),
   datediff: (a, b) => {
@@ -1420,8 +1396,23 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
     while (str.endsWith(c)) str = str.slice(0, -c.length);
     return str;
   },
-  ltrim: (s) => (isNull(s) ? null : text(s).replace(/^ +/, '')),
-  rtrim: (s) => (isNull(s) ? null : text(s).replace(/ +$/, '')),
+  // TRIM(LEADING|TRAILING r FROM s): every leading (trailing) occurrence of the string r.
+  ltrim: (s, chars) => {
+    if (isNull(s)) return null;
+    const c = isNull(chars) ? ' ' : text(chars);
+    let str = text(s);
+    if (c === '') return str;
+    while (str.startsWith(c)) str = str.slice(c.length);
+    return str;
+  },
+  rtrim: (s, chars) => {
+    if (isNull(s)) return null;
+    const c = isNull(chars) ? ' ' : text(chars);
+    let str = text(s);
+    if (c === '') return str;
+    while (str.endsWith(c)) str = str.slice(0, -c.length);
+    return str;
+  },
   locate: (sub, s, pos) => {
     if (isNull(sub) || isNull(s)) return null;
     const start = isNull(pos) ? 1 : int(pos);

@@ -22,6 +22,8 @@ import {
   type TableRef,
   type ViewDef,
 } from '../sql/index.js';
+import { strToDateKind } from './str-to-date.js';
+import { UNSIGNED_VARIABLES } from './variables.js';
 
 type Value = SqlValue;
 
@@ -302,6 +304,12 @@ export const timeColumn = (name: string): ColumnDef =>
 /** GROUP_CONCAT's column: a text BLOB, as MariaDB sends it (group_concat_max_len > 512). */
 const groupConcatColumn = (name: string): ColumnDef =>
   column(name, ColumnType.BLOB, 1_048_576 * UTF8MB4_BYTES, 0, 0, Charset.UTF8MB4_GENERAL_CI);
+/**
+ * The NULL literal's column, MYSQL_TYPE_NULL as MariaDB sends it; the BINARY flag tells it from
+ * a dynamic column (same type code, decided by its values in settleColumns).
+ */
+export const nullColumn = (name: string): ColumnDef =>
+  column(name, ColumnType.NULL, 0, ColumnFlag.BINARY, 0, Charset.BINARY);
 /** A column whose type is only known from its values (decided on the first row). */
 export const dynamicColumn = (name: string): ColumnDef =>
   column(name, ColumnType.NULL, 0, 0, 0, Charset.BINARY);
@@ -410,8 +418,45 @@ function columnsIn(
     }
     ctes = inner;
   }
-  if (query.kind === 'union') return columnsIn(query.left, catalog, database, ctes);
+  if (query.kind === 'union') {
+    const left = columnsIn(query.left, catalog, database, ctes);
+    // INTERSECT and EXCEPT answer rows of the left member only.
+    if (left === null || query.op !== 'UNION') return left;
+    const right = columnsIn(query.right, catalog, database, ctes);
+    if (right === null || right.length !== left.length) return left;
+    return left.map((c, i) => unionColumn(c, right[i]!));
+  }
   return selectColumns(query, catalog, database, ctes);
+}
+
+/**
+ * A UNION's column: MariaDB aggregates the members' types (a string makes a string, else a
+ * DOUBLE a DOUBLE, else a DECIMAL a DECIMAL of the larger scale, else the wider integer; a NULL
+ * member takes the other's), so `SELECT 0 UNION SELECT price` keeps the prices' cents. The
+ * name is the left member's; a column whose type changed no longer names a table's column.
+ */
+function unionColumn(left: ColumnDef, right: ColumnDef): ColumnDef {
+  if (isNullLiteral(right) || right.type === left.type) return left;
+  if (isNullLiteral(left)) return { ...right, name: left.name };
+  const name = left.name;
+  const both = [left, right];
+  if (both.some((c) => c.type === ColumnType.NULL)) return dynamicColumn(name);
+  if (both.some((c) => STRING_TYPES.has(c.type)))
+    return textColumn(name, Math.max(...both.map((c) => Math.ceil(c.length / 4)), 1));
+  if (both.some((c) => c.type === ColumnType.DOUBLE || c.type === ColumnType.FLOAT))
+    return doubleColumn(name);
+  if (both.some((c) => c.type === ColumnType.NEWDECIMAL))
+    return decimalColumn(
+      name,
+      Math.max(...both.map((c) => (c.type === ColumnType.NEWDECIMAL ? c.decimals : 0))),
+    );
+  if (both.every((c) => isIntegerType(c.type)))
+    return integerColumn(
+      name,
+      Math.max(...both.map((c) => c.length)),
+      both.some((c) => (c.flags & ColumnFlag.UNSIGNED) !== 0),
+    );
+  return left;
 }
 
 function selectColumns(
@@ -645,12 +690,17 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
             flags: ColumnFlag.NOT_NULL | ColumnFlag.NUM | ColumnFlag.BINARY,
             length: Math.max(1, (e.value ?? '').length),
           };
-        case 'decimal':
-          return decimalColumn(name, (e.value ?? '').split('.')[1]?.length ?? 0);
+        case 'decimal': {
+          // MariaDB's width of a DECIMAL literal: its digits, the point and a sign.
+          const [whole = '', fraction = ''] = (e.value ?? '').split('.');
+          const digits = whole.replace(/^0+(?=\d)/, '').length + fraction.length;
+          const length = digits + (fraction.length > 0 ? 1 : 0) + 1;
+          return { ...decimalColumn(name, fraction.length), length };
+        }
         case 'float':
           return doubleColumn(name);
         case 'null':
-          return { ...dynamicColumn(name), type: ColumnType.NULL };
+          return nullColumn(name);
         case 'hex': {
           // A binary string that MariaDB also flags UNSIGNED (it can serve as a number).
           const c = blobColumn(name);
@@ -664,7 +714,7 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
       if (PREDICATE_OPERATORS.has(e.op)) return booleanColumn(name);
       if (BIT_OPERATORS.has(e.op)) return integerColumn(name, 21, true);
       if (e.op === 'DIV') return integerColumn(name, exprColumn('', e.left, scope).length);
-      if (e.op === '/') return decimalColumn(name, 4);
+      if (e.op === '/') return quotientColumn(name, e.left, e.right, scope);
       if ((e.op === '+' || e.op === '-') && e.right.kind === 'interval')
         return temporalSumColumn(name, exprColumn('', e.left, scope), e.right.unit);
       if (e.op === '+' && e.left.kind === 'interval')
@@ -694,9 +744,12 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
         return castColumn(name, e.type.name, e.type.scale);
       const inner = exprColumn('', e.operand, scope);
       const unsigned = e.type.name === 'UNSIGNED';
-      return isIntegerType(inner.type)
-        ? integerColumn(name, inner.length, unsigned)
-        : integerColumn(name, 21, unsigned);
+      if (isIntegerType(inner.type)) return integerColumn(name, inner.length, unsigned);
+      if (unsigned) return integerColumn(name, 21, true);
+      // MariaDB sizes CAST(… AS SIGNED) by the operand's characters (at least 2): '12', 1.5
+      // and NULL give a LONG.
+      const characters = inner.charset === Charset.BINARY ? inner.length : inner.length / 4;
+      return integerColumn(name, Math.max(2, Math.min(characters, 21)));
     }
     case 'call':
       return callColumn(name, e, scope);
@@ -711,6 +764,10 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
     case 'collate':
     case 'convert_using':
       return exprColumn(name, e.operand, scope);
+    case 'system_var':
+      return UNSIGNED_VARIABLES.has(e.name.toLowerCase())
+        ? integerColumn(name, 21, true)
+        : dynamicColumn(name);
     default:
       break;
   }
@@ -736,8 +793,12 @@ function numericOf(name: string, op: string, operands: readonly Expr[], scope: S
   const columns = operands.map((o) => exprColumn('', o, scope));
   if (columns.some((c) => c.type === ColumnType.DOUBLE || c.type === ColumnType.FLOAT))
     return doubleColumn(name);
-  if (columns.some((c) => c.type === ColumnType.NEWDECIMAL))
-    return decimalColumn(name, Math.max(...columns.map((c) => c.decimals)));
+  // A DECIMAL's scale: a product's is the sum of its operands', a sum's the largest (MySQL).
+  if (columns.some((c) => c.type === ColumnType.NEWDECIMAL)) {
+    const scales = columns.map((c) => (c.type === ColumnType.NEWDECIMAL ? c.decimals : 0));
+    const scale = op === '*' ? scales.reduce((a, b) => a + b, 0) : Math.max(...scales);
+    return decimalColumn(name, Math.min(scale, DECIMAL_SCALE_MAX));
+  }
   if (columns.some((c) => c.type === ColumnType.NULL)) return dynamicColumn(name);
   if (columns.every((c) => isIntegerType(c.type))) {
     // MariaDB's widths: a sum or difference is one wider than its widest operand, a product as
@@ -756,6 +817,48 @@ function numericOf(name: string, op: string, operands: readonly Expr[], scope: S
   return doubleColumn(name);
 }
 
+/** MariaDB's largest DECIMAL scale, and div_precision_increment's default. */
+const DECIMAL_SCALE_MAX = 38;
+const DIV_PRECISION_INCREMENT = 4;
+
+/**
+ * `x / y`: a DOUBLE when an operand is one (or a string), else a DECIMAL whose scale is the
+ * dividend's plus div_precision_increment (`price / 3` with price DECIMAL(10,2) has 6).
+ */
+function quotientColumn(name: string, left: Expr, right: Expr, scope: Scope): ColumnDef {
+  const column = numericOf(name, '/', [left, right], scope);
+  if (column.type === ColumnType.DOUBLE) return column;
+  const dividend = exprColumn('', left, scope);
+  const scale = dividend.type === ColumnType.NEWDECIMAL ? dividend.decimals : 0;
+  return decimalColumn(name, Math.min(scale + DIV_PRECISION_INCREMENT, DECIMAL_SCALE_MAX));
+}
+
+/**
+ * AVG, STD, VARIANCE, …: the argument's scale plus div_precision_increment (AVG of a DECIMAL(10,2)
+ * has 6 places, VARIANCE of an INT 4); AVG is a DECIMAL unless its argument is a DOUBLE.
+ */
+function statisticColumn(name: string, fn: string, arg: Expr | undefined, scope: Scope): ColumnDef {
+  const inner = arg === undefined ? null : exprColumn('', arg, scope);
+  const floating =
+    inner !== null && (inner.type === ColumnType.DOUBLE || inner.type === ColumnType.FLOAT);
+  const scale = inner?.type === ColumnType.NEWDECIMAL ? inner.decimals : 0;
+  if (fn === 'AVG' && !floating)
+    return decimalColumn(name, Math.min(scale + DIV_PRECISION_INCREMENT, DECIMAL_SCALE_MAX));
+  if (floating || inner === null) return doubleColumn(name);
+  return { ...doubleColumn(name), decimals: scale + DIV_PRECISION_INCREMENT };
+}
+
+const STATISTICS = new Set([
+  'AVG',
+  'STD',
+  'STDDEV',
+  'STDDEV_POP',
+  'STDDEV_SAMP',
+  'VARIANCE',
+  'VAR_POP',
+  'VAR_SAMP',
+]);
+
 /**
  * The column of CASE, IF, IFNULL and COALESCE: MySQL's type aggregation of the branches (NULL
  * literals aside): any string makes a string, else any DOUBLE a DOUBLE, else any DECIMAL a
@@ -765,10 +868,7 @@ function aggregateColumn(name: string, branches: readonly Expr[], scope: Scope):
   const known = branches
     .filter((b) => !(b.kind === 'literal' && b.type === 'null'))
     .map((b) => exprColumn(name, b, scope));
-  if (known.length === 0)
-    return branches.length === 0
-      ? dynamicColumn(name)
-      : { ...dynamicColumn(name), type: ColumnType.NULL };
+  if (known.length === 0) return branches.length === 0 ? dynamicColumn(name) : nullColumn(name);
   if (known.some((c) => c.type === ColumnType.NULL && c.length === 0)) return dynamicColumn(name);
   const first = known[0]!;
   if (known.every((c) => c.type === first.type && !isIntegerType(c.type))) {
@@ -890,7 +990,13 @@ const LONG_FUNCTIONS = new Set([
   'JSON_LENGTH',
 ]);
 const UNSIGNED_LONG_FUNCTIONS = new Set(['CRC32', 'CONNECTION_ID']);
-const UNSIGNED_LONGLONG_FUNCTIONS = new Set(['LAST_INSERT_ID', 'BIT_AND', 'BIT_OR', 'BIT_XOR']);
+const UNSIGNED_LONGLONG_FUNCTIONS = new Set([
+  'LAST_INSERT_ID',
+  'BIT_AND',
+  'BIT_OR',
+  'BIT_XOR',
+  'INET_ATON',
+]);
 const TIME_FUNCTIONS = new Set([
   'CURTIME',
   'CURRENT_TIME',
@@ -928,6 +1034,10 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
   if (fn === 'MOD' && e.args.length === 2) return numericOf(name, '%', e.args, scope);
   if (fn === 'IF' || fn === 'IFNULL' || fn === 'COALESCE')
     return aggregateColumn(name, fn === 'IF' ? e.args.slice(1) : e.args, scope);
+  // PI() is a DOUBLE with 6 decimals in MariaDB: 3.141593.
+  if (fn === 'PI') return { ...doubleColumn(name), decimals: 6 };
+  if (STATISTICS.has(fn) && e.over === undefined)
+    return statisticColumn(name, fn, e.args[0], scope);
   if (DOUBLE_FUNCTIONS.has(fn)) return doubleColumn(name);
   if (DATETIME_FUNCTIONS.has(fn)) return datetimeColumn(name);
   if (DATE_FUNCTIONS.has(fn)) return dateColumn(name);
@@ -964,6 +1074,9 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
     case 'CUME_DIST':
       // MariaDB reports them as DOUBLE with 10 decimals (printed 0.3333333333).
       return { ...doubleColumn(name), length: 17, decimals: 10 };
+    case 'GREATEST':
+    case 'LEAST':
+      return extremeColumn(name, e.args, scope);
     case 'LAG':
     case 'LEAD':
     case 'FIRST_VALUE':
@@ -974,12 +1087,15 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
     case 'IFNULL':
     case 'COALESCE':
     case 'NULLIF':
-    case 'GREATEST':
-    case 'LEAST':
     case 'ABS': {
       const arg = e.args[0];
       if (arg === undefined) return dynamicColumn(name);
       const inner = exprColumn(name, arg, scope);
+      // MIN(NULL)/MAX(NULL) are binary strings, ABS(NULL) a DOUBLE (MariaDB's types).
+      if (isNullLiteral(inner)) {
+        if (fn === 'MIN' || fn === 'MAX') return binaryStringColumn(name);
+        if (fn === 'ABS') return doubleColumn(name);
+      }
       return {
         ...inner,
         flags:
@@ -1004,7 +1120,9 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
     case 'RANDOM_BYTES':
     case 'UNHEX':
     case 'FROM_BASE64':
-      return blobColumn(name);
+      return binaryStringColumn(name);
+    case 'CHAR':
+      return binaryStringColumn(name);
     case 'TIME_TO_SEC':
       // An integer for whole seconds, a fraction otherwise: decided from the value.
       return dynamicColumn(name);
@@ -1026,9 +1144,73 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
     }
     case 'TIMESTAMPADD':
       return textColumn(name, 26);
+    case 'STR_TO_DATE':
+      return strToDateColumn(name, e.args[1]);
     default:
-      return textColumn(name);
+      return binaryResult(e.args.map((a) => exprColumn('', a, scope)))
+        ? binaryStringColumn(name)
+        : textColumn(name);
   }
+}
+
+/**
+ * STR_TO_DATE's column follows its format's specifiers when the format is a literal (DATE, TIME,
+ * DATETIME; with `%f` six decimals); any other format makes a DATETIME, as in MariaDB.
+ */
+function strToDateColumn(name: string, format: Expr | undefined): ColumnDef {
+  if (format?.kind !== 'literal' || format.type !== 'string' || format.value === null)
+    return datetimeColumn(name);
+  const fraction = format.value.includes('%f') ? 6 : 0;
+  switch (strToDateKind(format.value)) {
+    case 'date':
+      return dateColumn(name);
+    case 'time':
+      return { ...timeColumn(name), decimals: fraction };
+    default:
+      return { ...datetimeColumn(name), decimals: fraction };
+  }
+}
+
+/**
+ * GREATEST/LEAST: a DOUBLE when strings meet numbers or an argument is NULL (MariaDB's
+ * comparison type), else as CASE aggregates its branches (integers, DECIMALs, strings).
+ */
+function extremeColumn(name: string, args: readonly Expr[], scope: Scope): ColumnDef {
+  const columns = args.map((a) => exprColumn('', a, scope));
+  const strings = columns.some((c) => STRING_TYPES.has(c.type));
+  const numbers = columns.some((c) => c.charset === Charset.BINARY && !STRING_TYPES.has(c.type));
+  if (columns.some(isNullLiteral) || (strings && numbers)) return doubleColumn(name);
+  return aggregateColumn(name, args, scope);
+}
+
+/** A VAR_STRING of the binary charset (UNHEX, CHAR, a string function of NULL). */
+const binaryStringColumn = (name: string): ColumnDef => ({
+  ...blobColumn(name),
+  type: ColumnType.VAR_STRING,
+  flags: ColumnFlag.BINARY,
+});
+
+const STRING_TYPES: ReadonlySet<number> = new Set([
+  ColumnType.VAR_STRING,
+  ColumnType.STRING,
+  ColumnType.BLOB,
+  ColumnType.TINY_BLOB,
+  ColumnType.MEDIUM_BLOB,
+  ColumnType.LONG_BLOB,
+]);
+
+const isNullLiteral = (c: ColumnDef): boolean =>
+  c.type === ColumnType.NULL && (c.flags & ColumnFlag.BINARY) !== 0;
+
+/**
+ * MariaDB's charset aggregation for a string function: a binary string argument (X'…', a BLOB)
+ * makes the result binary (`CONCAT('a', 0x41)`), and so does NULL when no other string is there
+ * to give a charset (`LOWER(NULL)`, `LEFT(NULL, 2)`, but not `CONCAT('a', NULL)`).
+ */
+function binaryResult(args: readonly ColumnDef[]): boolean {
+  const strings = args.filter((c) => STRING_TYPES.has(c.type));
+  if (strings.some((c) => c.charset === Charset.BINARY)) return true;
+  return strings.length === 0 && args.some(isNullLiteral);
 }
 
 export function isIntegerType(type: ColumnTypeCode): boolean {
@@ -1061,7 +1243,8 @@ const TIME_RE = /^-?\d{1,3}:\d{2}:\d{2}(\.\d{1,6})?$/;
 export function settleColumns(columns: ColumnDef[], rows: readonly (readonly Value[])[]): void {
   for (let i = 0; i < columns.length; i++) {
     const c = columns[i]!;
-    if (c.type !== ColumnType.NULL || c.length !== 0) continue;
+    if (c.type !== ColumnType.NULL || c.length !== 0 || (c.flags & ColumnFlag.BINARY) !== 0)
+      continue;
     let value: Value = null;
     for (const row of rows) {
       if (row[i] !== null && row[i] !== undefined) {
@@ -1095,9 +1278,15 @@ export function convertValue(column: ColumnDef, value: Value): Value {
     case ColumnType.SHORT:
     case ColumnType.LONG:
     case ColumnType.INT24:
-    case ColumnType.LONGLONG:
     case ColumnType.YEAR:
       return toInteger(value);
+    case ColumnType.LONGLONG: {
+      // SQLite's integers are signed: an UNSIGNED column shows a negative one as MariaDB's
+      // unsigned value (~0 is 18446744073709551615), as the binary protocol already sends it.
+      const n = toInteger(value);
+      if ((column.flags & ColumnFlag.UNSIGNED) === 0 || n === null || Number(n) >= 0) return n;
+      return BigInt.asUintN(64, BigInt(n as number | bigint));
+    }
     case ColumnType.FLOAT:
     case ColumnType.DOUBLE: {
       const n = typeof value === 'number' ? value : Number(toText(value)) || 0;

@@ -34,6 +34,7 @@ import type { ExecuteResult, LocalError, ReaderError, WriterLease } from '../sto
 import type { AccountDef } from './catalog.js';
 import { DdlRunner } from './ddl.js';
 import { TemporaryTables } from './temporary.js';
+import { SQL_MODE_DEFAULT, normalizeSqlMode } from './variables.js';
 import { DmlRunner } from './dml.js';
 import {
   fromLocalError,
@@ -72,7 +73,8 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
   readonly sessionVars = new Map<string, SqlValue>();
   lastInsertId: number | bigint = 0;
   foundRows = 0;
-  rowCount: number | bigint = -1;
+  /** ROW_COUNT() of the previous statement: 0 before the first one, as MariaDB answers. */
+  rowCount: number | bigint = 0;
   warnings: Warning[] = [];
   nextReadOnly: boolean | null = null;
   /** What the session is doing, for SHOW PROCESSLIST. */
@@ -90,6 +92,17 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     private readonly login: AccountDef,
   ) {
     this.database = info.database;
+    this.connectVariables();
+  }
+
+  /**
+   * A client that connects with CLIENT_IGNORE_SPACE (mysql2 does) gets IGNORE_SPACE in its
+   * session's sql_mode, as MariaDB gives it.
+   */
+  private connectVariables(): void {
+    if ((this.info.clientCapabilities & Capability.IGNORE_SPACE) === 0) return;
+    const global = String(this.engine.globals.get('sql_mode') ?? SQL_MODE_DEFAULT);
+    this.sessionVars.set('sql_mode', normalizeSqlMode(`IGNORE_SPACE,${global}`) ?? global);
   }
 
   /**
@@ -219,6 +232,7 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     this.temporary.close();
     this.userVars.clear();
     this.sessionVars.clear();
+    this.connectVariables();
     this.autocommit = true;
     this.warnings = [];
   }

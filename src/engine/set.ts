@@ -103,6 +103,11 @@ export class SetRunner {
         if (isError(r)) return r;
         continue;
       }
+      if (a.value.kind === 'default' && a.scope !== 'user') {
+        const reset = await this.setDefault(a.name, a.scope);
+        if (reset !== null) return reset;
+        continue;
+      }
       const values = this.evaluate([a.value], prepared, params);
       if (isError(values)) return values;
       const value = values[0] ?? null;
@@ -167,6 +172,21 @@ export class SetRunner {
       else this.session.sessionVars.set(other, normalized.value);
     }
     return null;
+  }
+
+  /**
+   * `SET x = DEFAULT`: a session variable takes the global value again, a global one its
+   * compiled-in default (MariaDB's rules; autocommit's default is 1).
+   */
+  private async setDefault(name: string, scope: 'global' | 'session'): Promise<ErrorResult | null> {
+    const lower = name.toLowerCase();
+    const spec = this.session.engine.specs.get(lower);
+    if (spec === undefined) return unknownSystemVariable(name);
+    const value =
+      scope === 'session' && spec.scope !== 'session'
+        ? (this.session.engine.globals.get(lower) ?? spec.value)
+        : spec.value;
+    return this.setSystem(name, scope, value);
   }
 
   /** SET GLOBAL wsrep_provider_options='pc.bootstrap=YES' and the other runtime options. */

@@ -854,7 +854,7 @@ function toTime(value: V, at: Where): Converted {
     micro = m[6] ?? '';
   } else {
     const d = /^\s*(-?)(\d{1,7})(?:\.(\d*))?\s*$/.exec(text);
-    if (d === null) return badTemporal(at, 'time', text, '00:00:00', 1265);
+    if (d === null) return timeOfDatetime(value, at);
     const digits = d[2]!.padStart(6, '0');
     negative = d[1] === '-';
     hours = Number(digits.slice(0, -4));
@@ -874,6 +874,32 @@ function toTime(value: V, at: Where): Converted {
   };
 }
 
+/**
+ * A date and time given to a TIME column: MariaDB keeps the time of day with a note 1265
+ * ('2024-01-05 10:11:12' is 10:11:12, the number 20240105 is 00:00:00); anything else is the
+ * TIME's own refusal.
+ */
+function timeOfDatetime(value: V, at: Where): Converted {
+  const text =
+    typeof value === 'number' || typeof value === 'bigint' ? String(value) : textOf(value);
+  const p = temporalParts(value);
+  // A date alone is not a time when written as text ('2024-01-05' is 1292), as a number it is.
+  const number = typeof value === 'number' || typeof value === 'bigint';
+  if (
+    p === null ||
+    (!number && !p.hasTime) ||
+    p.month > 12 ||
+    p.day > 31 ||
+    p.hour > 23 ||
+    p.minute > 59 ||
+    p.second > 59
+  )
+    return badTemporal(at, 'time', text, '00:00:00', 1265);
+  const fsp = at.rule.length ?? 0;
+  const frac = fsp > 0 ? '.' + p.micro.slice(0, fsp).padEnd(fsp, '0') : '';
+  return truncated(at, `${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${frac}`, true);
+}
+
 function toYear(value: V, at: Where): Converted {
   let year: number;
   if (typeof value === 'bigint' || typeof value === 'number') {
@@ -881,13 +907,16 @@ function toYear(value: V, at: Where): Converted {
     if (year > 0 && year < 70) year += 2000;
     else if (year >= 70 && year < 100) year += 1900;
   } else {
+    // MariaDB's Field_year::store: the number the text starts with is checked for range first,
+    // then text after it is a truncation (1265: '2024-01-05'); a number below 100 is a two-digit
+    // year unless the text is '0000' ('0' and '00' are 2000).
     const text = textOf(value);
     const prefix = numberPrefix(text);
     if (prefix.decimal === null) return incorrect(at, 'integer', text, 0n);
-    year = Number(integerOf(prefix.decimal));
-    // '0' and '00' as text are the year 2000; the number 0 is the zero year.
-    if (year >= 0 && year < 70 && text.trim().length <= 2) year += 2000;
-    else if (year >= 70 && year < 100) year += 1900;
+    const nr = Number(integerOf(prefix.decimal));
+    if (nr < 0 || (nr >= 100 && nr <= 1900) || nr > 2155) return outOfRange(at, 0n);
+    year = nr === 0 && text.length === 4 ? 0 : nr < 70 ? nr + 2000 : nr < 100 ? nr + 1900 : nr;
+    return prefix.rest === '' ? { value: BigInt(year) } : truncated(at, BigInt(year));
   }
   if (year !== 0 && (year < 1901 || year > 2155)) return outOfRange(at, 0n);
   return { value: BigInt(year) };

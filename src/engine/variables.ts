@@ -13,6 +13,41 @@ export interface VariableSpec {
   readonly bool?: boolean;
 }
 
+/**
+ * Numeric variables that MariaDB keeps unsigned (ulong, ulonglong): `SELECT @@x` sends them as
+ * LONGLONG UNSIGNED (booleans and the few signed ones are LONGLONG).
+ */
+export const UNSIGNED_VARIABLES: ReadonlySet<string> = new Set([
+  'auto_increment_increment',
+  'auto_increment_offset',
+  'connect_timeout',
+  'div_precision_increment',
+  'error_count',
+  'group_concat_max_len',
+  'identity',
+  'innodb_buffer_pool_size',
+  'innodb_lock_wait_timeout',
+  'insert_id',
+  'interactive_timeout',
+  'last_insert_id',
+  'lock_wait_timeout',
+  'lower_case_table_names',
+  'max_allowed_packet',
+  'max_connections',
+  'max_join_size',
+  'max_recursive_iterations',
+  'net_buffer_length',
+  'net_read_timeout',
+  'net_write_timeout',
+  'port',
+  'protocol_version',
+  'query_cache_size',
+  'server_id',
+  'sql_select_limit',
+  'wait_timeout',
+  'warning_count',
+]);
+
 const both = (value: SqlValue, bool = false): VariableSpec => ({ value, scope: 'both', bool });
 const global = (value: SqlValue, readOnly = true, bool = false): VariableSpec => ({
   value,
@@ -224,11 +259,113 @@ export function showText(spec: VariableSpec | undefined, value: SqlValue): strin
 }
 
 /** A SET value for a variable, normalized; an error message when it is not acceptable. */
+/** MariaDB 10.11's sql_mode flags in bit order: @@sql_mode lists the set ones in this order. */
+const SQL_MODE_FLAGS = [
+  'REAL_AS_FLOAT',
+  'PIPES_AS_CONCAT',
+  'ANSI_QUOTES',
+  'IGNORE_SPACE',
+  'IGNORE_BAD_TABLE_OPTIONS',
+  'ONLY_FULL_GROUP_BY',
+  'NO_UNSIGNED_SUBTRACTION',
+  'NO_DIR_IN_CREATE',
+  'POSTGRESQL',
+  'ORACLE',
+  'MSSQL',
+  'DB2',
+  'MAXDB',
+  'NO_KEY_OPTIONS',
+  'NO_TABLE_OPTIONS',
+  'NO_FIELD_OPTIONS',
+  'MYSQL323',
+  'MYSQL40',
+  'ANSI',
+  'NO_AUTO_VALUE_ON_ZERO',
+  'NO_BACKSLASH_ESCAPES',
+  'STRICT_TRANS_TABLES',
+  'STRICT_ALL_TABLES',
+  'NO_ZERO_IN_DATE',
+  'NO_ZERO_DATE',
+  'ALLOW_INVALID_DATES',
+  'ERROR_FOR_DIVISION_BY_ZERO',
+  'TRADITIONAL',
+  'NO_AUTO_CREATE_USER',
+  'HIGH_NOT_PRECEDENCE',
+  'NO_ENGINE_SUBSTITUTION',
+  'PAD_CHAR_TO_FULL_LENGTH',
+  'EMPTY_STRING_IS_NULL',
+  'SIMULTANEOUS_ASSIGNMENT',
+  'TIME_ROUND_FRACTIONAL',
+] as const;
+
+const FOREIGN_DIALECT = [
+  'PIPES_AS_CONCAT',
+  'ANSI_QUOTES',
+  'IGNORE_SPACE',
+  'NO_KEY_OPTIONS',
+  'NO_TABLE_OPTIONS',
+  'NO_FIELD_OPTIONS',
+];
+
+/** The combination modes and the flags each sets beside itself (MariaDB's expand_sql_mode). */
+const SQL_MODE_COMBINATIONS: Readonly<Record<string, readonly string[]>> = {
+  ANSI: ['REAL_AS_FLOAT', 'PIPES_AS_CONCAT', 'ANSI_QUOTES', 'IGNORE_SPACE'],
+  TRADITIONAL: [
+    'STRICT_TRANS_TABLES',
+    'STRICT_ALL_TABLES',
+    'NO_ZERO_IN_DATE',
+    'NO_ZERO_DATE',
+    'ERROR_FOR_DIVISION_BY_ZERO',
+    'NO_AUTO_CREATE_USER',
+    'NO_ENGINE_SUBSTITUTION',
+  ],
+  ORACLE: [...FOREIGN_DIALECT, 'NO_AUTO_CREATE_USER', 'SIMULTANEOUS_ASSIGNMENT'],
+  POSTGRESQL: FOREIGN_DIALECT,
+  MSSQL: FOREIGN_DIALECT,
+  DB2: FOREIGN_DIALECT,
+  MAXDB: [...FOREIGN_DIALECT, 'NO_AUTO_CREATE_USER'],
+  MYSQL323: ['HIGH_NOT_PRECEDENCE'],
+  MYSQL40: ['HIGH_NOT_PRECEDENCE'],
+};
+
+/**
+ * A value for @@sql_mode as MariaDB stores it: names (any case, blanks trimmed) or a bit mask,
+ * combination modes expanded, listed in bit order; null when a name or bit is unknown (1231).
+ */
+export function normalizeSqlMode(value: SqlValue): string | null {
+  const set = new Set<string>();
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    let mask = BigInt(value);
+    if (mask < 0n || mask >= 1n << BigInt(SQL_MODE_FLAGS.length)) return null;
+    for (let bit = 0; mask > 0n; bit++, mask >>= 1n)
+      if ((mask & 1n) === 1n) set.add(SQL_MODE_FLAGS[bit]!);
+  } else {
+    const text = value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : (value ?? '');
+    for (const word of String(text).split(',')) {
+      const name = word.trim().toUpperCase();
+      if (name === '') continue;
+      if (!(SQL_MODE_FLAGS as readonly string[]).includes(name)) return null;
+      set.add(name);
+    }
+  }
+  for (const name of [...set]) for (const flag of SQL_MODE_COMBINATIONS[name] ?? []) set.add(flag);
+  return SQL_MODE_FLAGS.filter((flag) => set.has(flag)).join(',');
+}
+
 export function normalizeSetValue(
   name: string,
   spec: VariableSpec,
   value: SqlValue,
 ): { ok: true; value: SqlValue } | { ok: false; message: string } {
+  if (name === 'sql_mode') {
+    const mode = normalizeSqlMode(value);
+    if (mode === null)
+      return {
+        ok: false,
+        message: `Variable '${name}' can't be set to the value of '${String(value)}'`,
+      };
+    return { ok: true, value: mode };
+  }
   if (spec.bool === true) {
     const t = typeof value === 'string' ? value.toUpperCase() : value;
     if (t === 'ON' || t === 'TRUE' || t === 1 || t === 1n || t === '1')

@@ -212,7 +212,9 @@ export function encodeOk(fields: OkFields, header: 0x00 | 0xfe = Header.OK): Uin
   const writer = new PacketWriter(32)
     .u8(header)
     .lenencInt(fields.affectedRows)
-    .lenencInt(fields.lastInsertId)
+    // MariaDB's last insert id is unsigned 64-bit: a negative AUTO_INCREMENT value given
+    // explicitly goes out as its two's complement (mysql2 reads -5 back).
+    .lenencInt(BigInt.asUintN(64, BigInt(fields.lastInsertId)))
     .u16(fields.statusFlags)
     .u16(Math.min(fields.warnings, 0xffff));
   if (fields.info) writer.string(fields.info);

@@ -648,6 +648,8 @@ export type AlterSpec =
   | { readonly kind: 'drop_index'; readonly name: string; readonly ifExists: boolean }
   | { readonly kind: 'drop_primary_key' }
   | { readonly kind: 'drop_foreign_key'; readonly name: string }
+  /** DROP CONSTRAINT: a CHECK, a foreign key or a unique key of that name; DROP CHECK. */
+  | { readonly kind: 'drop_constraint'; readonly name: string; readonly ifExists: boolean }
   | { readonly kind: 'rename_index'; readonly from: string; readonly to: string }
   | { readonly kind: 'rename_table'; readonly to: TableName }
   | { readonly kind: 'options'; readonly options: TableOptions }

@@ -149,6 +149,28 @@ export class MemoryCatalog implements Catalog {
   }
 }
 
+/** A foreign key of `child` that refers to a table. */
+export interface Reference {
+  readonly child: TableDef;
+  readonly fk: ForeignKeyDef;
+}
+
+/**
+ * The foreign keys, in tables of the same database, that refer to `table` (its own included: a
+ * self-referencing key). Cross-database references are not found (the catalog lists tables per
+ * database).
+ */
+export function referencesTo(catalog: Catalog, table: TableDef): Reference[] {
+  const found: Reference[] = [];
+  for (const child of catalog.tables(table.db))
+    for (const fk of child.foreignKeys)
+      if ((fk.refTable.db ?? child.db) === table.db && sameName(fk.refTable.name, table.name))
+        found.push({ child, fk });
+  return found;
+}
+
+const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
 // SQLite table names are case-insensitive, so the catalog is too (see docs/design/sql.md).
 function key(db: string, name: string): string {
   return `${db}\u0000${name.toLowerCase()}`;

@@ -127,6 +127,17 @@ function dropIndex(work: Work, name: string, ifExists: boolean): void {
   work.indexesChanged = true;
 }
 
+/** MariaDB's DROP CONSTRAINT: a CHECK of that name, else a foreign key, else a unique key. */
+function dropConstraint(work: Work, name: string, ifExists: boolean): void {
+  const checks = work.checks.filter((k) => !same(k.name, name));
+  const foreignKeys = work.foreignKeys.filter((f) => !same(f.name, name));
+  if (checks.length === work.checks.length && foreignKeys.length === work.foreignKeys.length)
+    return dropIndex(work, name, ifExists);
+  work.checks = checks;
+  work.foreignKeys = foreignKeys;
+  work.rebuild = true;
+}
+
 // One spec; the ones that change a column's storage force a rebuild.
 function apply(work: Work, spec: AlterSpec): void {
   switch (spec.kind) {
@@ -200,6 +211,8 @@ function applyTableSpec(work: Work, spec: AlterSpec): void {
       work.foreignKeys = work.foreignKeys.filter((f) => !same(f.name, spec.name));
       work.rebuild = true;
       return;
+    case 'drop_constraint':
+      return dropConstraint(work, spec.name, spec.ifExists);
     case 'rename_index': {
       const index = work.indexes.find((i) => i.name !== null && same(i.name, spec.from));
       if (!index) fail(1176, '42000', `Key '${spec.from}' doesn't exist in table '${work.name}'`);

@@ -29,6 +29,7 @@ import { parse } from './parser.js';
 
 export type { CatalogChange, DdlOptions, DdlPlan, Note };
 export {
+  checkViolationSql,
   createIndexSql,
   createTableSql,
   isNumericType,

@@ -17,7 +17,7 @@ import type {
   TableRef,
   Update,
 } from './ast.js';
-import type { TableDef, ViewDef } from './catalog.js';
+import { referencesTo, type Catalog, type TableDef, type ViewDef } from './catalog.js';
 import {
   type Result,
   SqlFailure,
@@ -505,9 +505,25 @@ function findColumn(table: TableDef, column: string): ColumnDef {
   return def;
 }
 
+/** Each column named exists (1054) and is named once (1110). */
+function checkColumns(table: TableDef, columns: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const c of columns) {
+    const name = findColumn(table, c).name.toLowerCase();
+    if (seen.has(name))
+      throw new SqlFailure({
+        kind: 'semantic',
+        code: 1110,
+        sqlState: '42000',
+        message: `Column '${c}' specified twice`,
+      });
+    seen.add(name);
+  }
+}
+
 function emitInsert(e: DmlEmitter, s: Insert): string {
   const table = e.resolve(s.table);
-  const inPlace = s.replace && s.onDuplicate === null && replacesInPlace(table);
+  const inPlace = s.replace && s.onDuplicate === null && replacesInPlace(table, e.options.catalog);
   const verb = s.replace && !inPlace ? 'REPLACE' : s.ignore ? 'INSERT OR IGNORE' : 'INSERT';
   const head = `${verb} INTO ${quoteId(table.sqliteName)} AS ${quoteId(s.table.name)}`;
   const source = s.source;
@@ -535,7 +551,7 @@ function emitInsert(e: DmlEmitter, s: Insert): string {
     body = 'VALUES ' + computed.rows.map((row, i) => emitRow(e, table, named, row, i)).join(', ');
     columns = named;
   }
-  for (const c of columns) findColumn(table, c);
+  checkColumns(table, columns);
   let out = `${head} (${columns.map(quoteId).join(', ')}) ${body}`;
   if (s.onDuplicate) out += upsertClauses(e, table, s.onDuplicate);
   if (inPlace) out += replaceClause(table);
@@ -608,13 +624,16 @@ function aggregates(node: unknown): boolean {
  * InnoDB replaces a row in place when the primary key is the table's only unique key: a row
  * REPLACE leaves as it was counts 1, a changed one 2. SQLite's REPLACE always deletes and inserts
  * (2), so such a REPLACE is an upsert of every column that skips an unchanged row. With other
- * unique keys, REPLACE deletes every row it meets, as MySQL does.
+ * unique keys, REPLACE deletes every row it meets, as MySQL does. A table with foreign keys, or
+ * one they refer to, is not replaced in place either: InnoDB deletes the old row there, so a
+ * referenced row gives 1451 or fires its ON DELETE action.
  */
-function replacesInPlace(table: TableDef): boolean {
+function replacesInPlace(table: TableDef, catalog: Catalog): boolean {
   return (
     table.primaryKey.length > 0 &&
     table.indexes.every((i) => i.kind !== 'unique') &&
-    table.foreignKeys.length === 0
+    table.foreignKeys.length === 0 &&
+    referencesTo(catalog, table).length === 0
   );
 }
 

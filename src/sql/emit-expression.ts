@@ -104,7 +104,7 @@ export class ExpressionEmitter {
       case 'is':
         return `(${this.expr(e.operand)} IS ${e.negated ? 'NOT ' : ''}${e.value === 'UNKNOWN' ? 'NULL' : e.value})`;
       case 'between':
-        return `(${this.expr(e.operand)} ${e.negated ? 'NOT ' : ''}BETWEEN ${this.expr(e.low)} AND ${this.expr(e.high)})`;
+        return `(${this.compared(e.operand, e.low)} ${e.negated ? 'NOT ' : ''}BETWEEN ${this.compared(e.low, e.operand)} AND ${this.compared(e.high, e.operand)})`;
       case 'in_list':
         return this.inList(e.operand, e.list, e.negated);
       case 'in_query':
@@ -169,8 +169,9 @@ export class ExpressionEmitter {
     if ((op === '+' || op === '-') && right.kind === 'interval')
       return this.dateArithmetic(op, left, right);
     if (op === '+' && left.kind === 'interval') return this.dateArithmetic(op, right, left);
-    const l = this.expr(left);
-    const r = this.expr(right);
+    const compared = COMPARISONS.has(op);
+    const l = compared ? this.compared(left, right) : this.expr(left);
+    const r = compared ? this.compared(right, left) : this.expr(right);
     switch (op) {
       case '<=>':
         return `(${l} IS ${r})`;
@@ -179,16 +180,61 @@ export class ExpressionEmitter {
       case 'DIV':
         return `CAST(${l} / ${r} AS INTEGER)`;
       case 'MOD':
-        return `(${l} % ${r})`;
+        return this.remainder(left, right, l, r);
       case '^':
         return `((${l} | ${r}) - (${l} & ${r}))`;
-      case 'XOR':
-        return `(CASE WHEN ${l} IS NULL OR ${r} IS NULL THEN NULL ELSE ((${l}) <> 0) <> ((${r}) <> 0) END)`;
+      case 'XOR': {
+        // Each operand is written twice: emitted again, so its parameters bind in text order.
+        const l2 = this.expr(left);
+        const r2 = this.expr(right);
+        return `(CASE WHEN ${l} IS NULL OR ${r} IS NULL THEN NULL ELSE ((${l2}) <> 0) <> ((${r2}) <> 0) END)`;
+      }
       case ':=':
         return this.unsupported('assignment to user variables in expressions');
       default:
         return `(${l} ${op} ${r})`;
     }
+  }
+
+  /**
+   * One side of a comparison. MySQL compares a string with a number as numbers (both as
+   * doubles: `'10' = 10`, `10 > '9'`, `'1e1' = 10`); SQLite puts every number before every text.
+   * A string literal compared with a number therefore becomes `CAST(… AS REAL)`, whose reading of
+   * a string is MySQL's (leading blanks skipped, the longest numeric prefix, else 0). A column
+   * is left alone: SQLite's column affinity already converts the other side (and keeps the index).
+   */
+  private compared(e: Expr, other: Expr): string {
+    const sql = this.expr(e);
+    return isStringLiteral(e) && isNumeric(other) ? `CAST(${sql} AS REAL)` : sql;
+  }
+
+  /**
+   * MySQL's MOD keeps fractions (`7.5 MOD 2` is 1.5, `10 % 3.5` is 3.0); SQLite's `%` casts both
+   * sides to integers. `l - r * CAST(l / r AS INTEGER)` is MySQL's remainder (the dividend's
+   * sign, NULL for a zero divisor) for integers and fractions alike; two integer literals keep
+   * `%`. The operands are emitted again for their second use, so parameters bind in text order.
+   */
+  private remainder(left: Expr, right: Expr, l: string, r: string): string {
+    if (isIntLiteral(left) && isIntLiteral(right)) return `(${l} % ${r})`;
+    const l2 = this.expr(left);
+    const r2 = this.expr(right);
+    return `(${l} - ${r} * CAST(${l2} / ${r2} AS INTEGER))`;
+  }
+
+  /**
+   * CAST(… AS SIGNED): MySQL rounds a number (`CAST(1.5 AS SIGNED)` is 2, half away from zero
+   * as SQLite's round()) and reads a string's integer prefix (`'3.9'` is 3); SQLite's CAST
+   * truncates both. A literal's kind decides at translation, anything else its storage class
+   * per row (the operand emitted again for each use, its parameters bound in text order).
+   */
+  private integerCast(operand: Expr, x: string): string {
+    if (operand.kind === 'literal') {
+      const numeric = operand.type === 'decimal' || operand.type === 'float';
+      return numeric ? `CAST(round(${x}) AS INTEGER)` : `CAST(${x} AS INTEGER)`;
+    }
+    const x2 = this.expr(operand);
+    const x3 = this.expr(operand);
+    return `CAST(CASE WHEN typeof(${x}) = 'real' THEN round(${x2}) ELSE ${x3} END AS INTEGER)`;
   }
 
   private dateArithmetic(op: '+' | '-', date: Expr, interval: Expr & { kind: 'interval' }): string {
@@ -198,10 +244,15 @@ export class ExpressionEmitter {
 
   private inList(operand: Expr, list: readonly Expr[], negated: boolean): string {
     const not = negated ? 'NOT ' : '';
-    const items = list.map((i) => this.expr(i)).join(', ');
+    const items = list.map((i) => this.compared(i, operand)).join(', ');
     // SQLite compares row values with IN only against a subquery.
     if (operand.kind === 'row') return `(${this.expr(operand)} ${not}IN (VALUES ${items}))`;
-    return `(${this.expr(operand)} ${not}IN (${items}))`;
+    const numbers = list.length > 0 && list.every(isNumeric);
+    const left =
+      numbers && isStringLiteral(operand)
+        ? `CAST(${this.expr(operand)} AS REAL)`
+        : this.expr(operand);
+    return `(${left} ${not}IN (${items}))`;
   }
 
   private quantified(e: Expr & { kind: 'quantified' }): string {
@@ -226,7 +277,7 @@ export class ExpressionEmitter {
     switch (name) {
       case 'SIGNED':
       case 'UNSIGNED':
-        return `CAST(${x} AS INTEGER)`;
+        return this.integerCast(e.operand, x);
       case 'CHAR':
         return length === null ? `CAST(${x} AS TEXT)` : `substr(CAST(${x} AS TEXT), 1, ${length})`;
       case 'BINARY':
@@ -292,6 +343,17 @@ export class ExpressionEmitter {
         '42000',
         `Incorrect parameter count in the call to native function '${name}'`,
       );
+    // SQLite's coalesce() wants two arguments; MySQL's takes one (its value).
+    if (name === 'COALESCE' && e.args.length === 1) return `(${this.expr(e.args[0]!)})`;
+    // GREATEST/LEAST of strings and numbers compare as numbers in MySQL (GREATEST(1, '2', 3)
+    // is 3); SQLite's max() puts any text above any number.
+    if ((name === 'GREATEST' || name === 'LEAST') && e.args.some(isNumeric)) {
+      const args = e.args.map((a) => {
+        const sql = this.expr(a);
+        return isStringLiteral(a) ? `CAST(${sql} AS REAL)` : sql;
+      });
+      return `${builtin}(${args.join(', ')})`;
+    }
     return `${builtin}(${e.distinct ? 'DISTINCT ' : ''}${this.args(e).join(', ')})`;
   }
 
@@ -306,12 +368,25 @@ export class ExpressionEmitter {
         return e.args.length === 1
           ? `CAST(${this.args(e)[0]} AS TEXT)`
           : `(${this.args(e).join(' || ')})`;
-      case 'MOD':
-        return `(${this.args(e).join(' % ')})`;
+      case 'MOD': {
+        if (e.args.length !== 2) return `(${this.args(e).join(' % ')})`;
+        const [l, r] = this.args(e);
+        return this.remainder(e.args[0]!, e.args[1]!, l!, r!);
+      }
       case 'LOG':
         return e.args.length === 1 ? `ln(${this.args(e)[0]})` : `log(${this.args(e).join(', ')})`;
-      case 'SUBSTRING':
-        return `substr(${this.args(e).join(', ')})`;
+      case 'SUBSTRING': {
+        // Position 0 is the empty string in MySQL; SQLite's substr reads it as 1. Operands
+        // written twice are emitted twice, so their parameters are bound in text order.
+        const [subject, position, ...rest] = e.args;
+        if (subject === undefined || position === undefined) return null;
+        const s1 = this.expr(subject);
+        const p1 = this.expr(position);
+        const s2 = this.expr(subject);
+        const p2 = this.expr(position);
+        const start = `IIF(${p1} = 0, length(${s2}) + 1, ${p2})`;
+        return `substr(${[s1, start, ...rest.map((a) => this.expr(a))].join(', ')})`;
+      }
       case 'LEFT':
         return `substr(${this.args(e).join(', 1, ')})`;
       case 'TRIM':
@@ -485,3 +560,47 @@ export function inlineLiteral(e: Literal): string {
         : quoteString(e.value ?? '');
   }
 }
+
+const COMPARISONS: ReadonlySet<string> = new Set(['=', '<=>', '<>', '<', '<=', '>', '>=']);
+
+const isStringLiteral = (e: Expr): boolean =>
+  e.kind === 'literal' && e.type === 'string' && e.charset !== 'binary';
+
+/** Functions whose result is always a number, whatever their arguments. */
+const NUMERIC_FUNCTIONS: ReadonlySet<string> = new Set([
+  'ABS',
+  'CEIL',
+  'CEILING',
+  'CHAR_LENGTH',
+  'COUNT',
+  'FLOOR',
+  'LENGTH',
+  'MOD',
+  'ROUND',
+  'SIGN',
+  'SUM',
+  'AVG',
+]);
+
+const ARITHMETIC: ReadonlySet<string> = new Set(['+', '-', '*', '/', 'DIV', 'MOD', '%']);
+
+/**
+ * Whether an expression is a number by its form alone (a numeric literal, arithmetic, a
+ * comparison, a numeric function), without the catalog: a column is not (see `compared`).
+ */
+function isNumeric(e: Expr): boolean {
+  switch (e.kind) {
+    case 'literal':
+      return e.type === 'int' || e.type === 'decimal' || e.type === 'float' || e.type === 'bool';
+    case 'unary':
+      return (e.op === '-' || e.op === '+') && isNumeric(e.operand);
+    case 'binary':
+      return ARITHMETIC.has(e.op) || COMPARISONS.has(e.op);
+    case 'call':
+      return e.over === undefined && NUMERIC_FUNCTIONS.has(e.name);
+    default:
+      return false;
+  }
+}
+
+const isIntLiteral = (e: Expr): boolean => e.kind === 'literal' && e.type === 'int';

@@ -1,11 +1,12 @@
 // A table definition as SQLite statements: column types and defaults, CREATE TABLE and its
 // indexes, and renames. Shared by CREATE (emit-ddl.ts) and the table rebuilds of ALTER
 // (emit-alter.ts), so neither imports the other's module at run time.
-import type { ColumnDef, DataType } from './ast.js';
+import type { ColumnDef, DataType, Expr } from './ast.js';
 import type { Catalog, IndexDef, TableDef, TriggerDef, ViewDef } from './catalog.js';
 import { ExpressionEmitter, sqliteCollation } from './emit-expression.js';
 import { quoteId, quoteString, sqliteIndexName, sqliteTableName } from './names.js';
 import { isRowidKey, isTextType } from './table-def.js';
+import { parse } from './parser.js';
 
 export type CatalogChange =
   | { readonly kind: 'put_table'; readonly table: TableDef }
@@ -131,6 +132,7 @@ export function createTableSql(
     if (fk.onUpdate) clause += ` ON UPDATE ${fk.onUpdate}`;
     parts.push(clause);
   }
+  parts.push(...checkClauses(table, options));
   const statements = [`CREATE TABLE ${quoteId(sqliteName)} (\n${parts.join(',\n')}\n)`];
   for (const index of table.indexes)
     if (index.kind !== 'primary') statements.push(createIndexSql(table, index));
@@ -139,6 +141,56 @@ export function createTableSql(
       `INSERT INTO sqlite_sequence (name, seq) VALUES (${quoteString(sqliteName)}, ${(table.options.autoIncrement ?? 1) - 1})`,
     );
   return statements;
+}
+
+/**
+ * CHECK constraints as SQLite's, named as MariaDB names them (a column's check after its column),
+ * so SQLite's "CHECK constraint failed: <name>" becomes 4025 with the name. SQLite evaluates
+ * them on the session connection; the applier ignores them (the origin checked each row).
+ */
+function checkClauses(table: TableDef, options: DdlOptions): string[] {
+  const emitter = new ExpressionEmitter(
+    { catalog: options.catalog, database: options.database },
+    'all',
+  );
+  const clauses: string[] = [];
+  for (const column of table.columns)
+    if (column.check !== null)
+      clauses.push(`  CONSTRAINT ${quoteId(column.name)} CHECK (${emitter.expr(column.check)})`);
+  for (const check of table.checks) {
+    const expr = checkExpr(check.text);
+    if (expr !== null)
+      clauses.push(`  CONSTRAINT ${quoteId(check.name)} CHECK (${emitter.expr(expr)})`);
+  }
+  return clauses;
+}
+
+/**
+ * A query that finds a row of `table` that `text` (a CHECK's expression) refuses, for ALTER
+ * TABLE … ADD CHECK: MariaDB checks the existing rows (4025); null if the text does not parse.
+ */
+export function checkViolationSql(
+  table: TableDef,
+  text: string,
+  options: DdlOptions,
+): string | null {
+  const expr = checkExpr(text);
+  if (expr === null) return null;
+  const emitter = new ExpressionEmitter(
+    { catalog: options.catalog, database: options.database },
+    'all',
+  );
+  return `SELECT 1 FROM ${quoteId(table.sqliteName)} WHERE NOT (${emitter.expr(expr)}) LIMIT 1`;
+}
+
+/** A table CHECK's expression, parsed again from its text (the catalog keeps the text). */
+export function checkExpr(text: string): Expr | null {
+  const parsed = parse(`SELECT (${text})`);
+  if (!parsed.ok) return null;
+  const statement = parsed.value.statement;
+  if (statement.kind !== 'select') return null;
+  const item = statement.items[0];
+  return item !== undefined && item.kind === 'item' ? item.expr : null;
 }
 
 export function createIndexSql(table: TableDef, index: IndexDef): string {

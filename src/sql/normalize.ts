@@ -47,7 +47,9 @@ export function normalize(sql: string): Result<Normalized> {
     else if (LITERAL_TYPES.has(t.type)) {
       slotTokens.push(t);
       if (template) {
-        key += sql.slice(copied, t.start) + '?';
+        // A string literal keys apart from a number: the emitter compares '10' = 10 as numbers
+        // but 10 = 10 plainly, so the two need different templates (docs/design/sql.md).
+        key += sql.slice(copied, t.start) + (t.type === 'string' ? "'?'" : '?');
         copied = t.end;
       }
     }

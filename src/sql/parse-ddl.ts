@@ -630,7 +630,11 @@ function parseAlterAdd(c: Cursor): AlterSpec {
 function parseAlterDrop(c: Cursor): AlterSpec {
   if (c.acceptWords('PRIMARY', 'KEY')) return { kind: 'drop_primary_key' };
   if (c.acceptWords('FOREIGN', 'KEY')) return { kind: 'drop_foreign_key', name: c.identifier() };
-  if (c.acceptWord('INDEX') || c.acceptWord('KEY') || c.acceptWord('CONSTRAINT')) {
+  if (c.acceptWord('CONSTRAINT') || c.acceptWord('CHECK')) {
+    const ifExists = parseIfExists(c);
+    return { kind: 'drop_constraint', name: c.identifier(), ifExists };
+  }
+  if (c.acceptWord('INDEX') || c.acceptWord('KEY')) {
     const ifExists = parseIfExists(c);
     return { kind: 'drop_index', name: c.identifier(), ifExists };
   }

@@ -68,7 +68,7 @@ export class Capture {
   private arityMax = 1;
   private readStatement: Database.Statement<[number], unknown[]> | null = null;
   private markStatement: Database.Statement<[], bigint | null> | null = null;
-  private opsStatement: Database.Statement<[number], [bigint, bigint]> | null = null;
+  private opsStatement: Database.Statement<[number], [bigint, bigint, bigint]> | null = null;
   private readonly imageStatements = new Map<number, Database.Statement<[SqlValue[]], unknown[]>>();
 
   private capturing = true;
@@ -203,18 +203,21 @@ export class Capture {
    * The row changes captured after `mark`, by kind: one per trigger, so the rows REPLACE
    * deletes count (recursive triggers are on) and an upsert's update counts as an update.
    */
-  opsSince(mark: number): RowOps {
+  opsSince(mark: number, sqliteName: string | null = null): RowOps {
     assert(this.db.inTransaction, 'opsSince outside a transaction');
     this.opsStatement ??= this.db
-      .prepare<[number], [bigint, bigint]>(
-        `SELECT op, count(*) FROM temp.${CAPTURE_TABLE} WHERE seq > ? GROUP BY op`,
+      .prepare<[number], [bigint, bigint, bigint]>(
+        `SELECT tbl, op, count(*) FROM temp.${CAPTURE_TABLE} WHERE seq > ? GROUP BY tbl, op`,
       )
       .raw(true);
+    // Only the named table's rows when asked: a cascade's changes to a child are not counted.
+    const only = sqliteName === null ? null : (this.idsByName.get(sqliteName) ?? -1);
     const ops = { inserted: 0, updated: 0, deleted: 0 };
-    for (const [op, count] of this.opsStatement.all(mark)) {
-      if (op === OP_INSERT) ops.inserted = Number(count);
-      else if (op === OP_UPDATE) ops.updated = Number(count);
-      else ops.deleted = Number(count);
+    for (const [tbl, op, count] of this.opsStatement.all(mark)) {
+      if (only !== null && Number(tbl) !== only) continue;
+      if (op === OP_INSERT) ops.inserted += Number(count);
+      else if (op === OP_UPDATE) ops.updated += Number(count);
+      else ops.deleted += Number(count);
     }
     return ops;
   }

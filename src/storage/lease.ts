@@ -166,6 +166,23 @@ export class WriterLease {
   }
 
   /**
+   * Runs `body` (statements of this transaction) as `SET FOREIGN_KEY_CHECKS = 0` wants: SQLite
+   * defers its foreign-key checks to the COMMIT, and switching the deferral off again forgets
+   * the violations counted meanwhile (SQLite resets its deferred counter then). The session's
+   * local transaction never commits rows that a check would see: its write-set is applied by
+   * the applier, whose connection has foreign keys off. Actions (CASCADE, SET NULL) still run.
+   */
+  withoutForeignKeyChecks<T>(body: () => T): T {
+    assert(this.state === 'active', 'withoutForeignKeyChecks on an ended transaction');
+    this.host.db.pragma('defer_foreign_keys = ON');
+    try {
+      return body();
+    } finally {
+      this.host.db.pragma('defer_foreign_keys = OFF');
+    }
+  }
+
+  /**
    * How many row changes the transaction has captured so far (0: it has written nothing, or
    * everything it wrote was rolled back to a savepoint). Pass it to keysSince after a statement.
    */
@@ -185,9 +202,9 @@ export class WriterLease {
   }
 
   /** The rows the statements since `mark` inserted, updated and deleted (affected rows of REPLACE and upserts). */
-  rowOpsSince(mark: number): RowOps {
+  rowOpsSince(mark: number, sqliteName: string | null = null): RowOps {
     assert(this.state === 'active', 'rowOpsSince on an ended transaction');
-    return this.host.capture.opsSince(mark);
+    return this.host.capture.opsSince(mark, sqliteName);
   }
 
   savepoint(name: string): Result<null, LocalError> {

@@ -203,7 +203,10 @@ export class Store {
   private readonly applyOnApplier: ApplyConnection;
   /** Applying on the session connection, where its page cache stays warm (applyConnection). */
   private readonly applyOnSession: ApplyConnection;
-  /** SQLite tables in a foreign key, as child or parent; null until read after a schema change. */
+  /**
+   * SQLite tables whose batches keep the applier connection: in a foreign key (child or parent),
+   * or with a CHECK constraint; null until read after a schema change.
+   */
   private foreignKeyTables: ReadonlySet<string> | null = null;
 
   /** Opens (creating on first use) the node's database. */
@@ -217,6 +220,9 @@ export class Store {
       // The applier writes only row images: the origin already enforced foreign keys, and
       // cascaded changes arrive as rows of their own.
       applierDb.pragma('foreign_keys = OFF');
+      // Likewise CHECK constraints: the origin checked every row (and a check may call a
+      // function only the session connection registers).
+      applierDb.pragma('ignore_check_constraints = ON');
       const format = initializeMeta(applierDb);
       if (format !== STORE_FORMAT_VERSION) {
         closeAll(opened);
@@ -664,10 +670,11 @@ export class Store {
    * connection has committed since its last transaction, so applying on the applier connection
    * made every next statement of a local session read (and, encrypted, decrypt) again every page
    * it touched. So a batch is applied on the session connection, with capture paused and every
-   * trigger quiet, unless one of its tables is in a foreign key: the session connection enforces
-   * them (and would cascade), while a write-set already holds every cascaded change, so those
-   * batches keep the applier connection, whose foreign keys are off (PRAGMA foreign_keys cannot
-   * change inside a transaction, and changing it expires every prepared statement).
+   * trigger quiet, unless one of its tables is in a foreign key or has a CHECK constraint: the
+   * session connection enforces them (and would cascade), while a write-set already holds every
+   * cascaded change and rows the origin checked (or was told not to), so those batches keep the
+   * applier connection, whose foreign keys and checks are off (such pragmas cannot change inside
+   * a transaction, and changing one expires every prepared statement).
    */
   private applyConnectionFor(pending: readonly ApplyItem[]): ApplyConnection {
     if (this.sessionDb.inTransaction) return this.applyOnApplier;
@@ -1037,7 +1044,10 @@ function applyConnection(db: Database.Database): ApplyConnection {
   };
 }
 
-/** The SQLite tables that are the child or the parent of a foreign key. */
+/**
+ * The SQLite tables that are the child or the parent of a foreign key, or have a CHECK
+ * constraint (read from their CREATE text: a false match only keeps the applier connection).
+ */
 function readForeignKeyTables(db: Database.Database): ReadonlySet<string> {
   const rows = db
     .prepare<[], { child: string; parent: string }>(
@@ -1050,5 +1060,12 @@ function readForeignKeyTables(db: Database.Database): ReadonlySet<string> {
     tables.add(row.child);
     tables.add(row.parent);
   }
+  const checked = db
+    .prepare<[], string>(
+      `SELECT name FROM main.sqlite_schema WHERE type = 'table' AND upper(sql) LIKE '%CHECK%'`,
+    )
+    .pluck()
+    .all();
+  for (const name of checked) tables.add(name);
   return tables;
 }

@@ -42,7 +42,8 @@ test('bit and statistical aggregates over groups, NULLs skipped', async () => {
     near(g2!['sp'], 2);
     near(g2!['s'], 2);
     near(g2!['vp'], 4);
-    assert.ok(Math.abs(Number(g2!['ss']) - Math.sqrt(32 / 7)) < 1e-9);
+    // A statistic of integers is sent with 4 decimals, as MariaDB sends it (2.1381).
+    assert.equal(Number(g2!['ss']), Number(Math.sqrt(32 / 7).toFixed(4)));
     const [[empty]] = (await conn.query(
       'SELECT VAR_SAMP(v) AS vs, BIT_OR(v) AS o FROM t WHERE id = 1',
     )) as unknown as [[Record<string, unknown>]];

@@ -156,6 +156,18 @@ describe('functions', () => {
       ['mysql_date_sub', ['2024-03-01 00:00:00', 1n, 'SECOND'], '2024-02-29 23:59:59'],
       ['mysql_datediff', ['2024-03-01', '2024-02-01'], 29],
       ['mysql_lpad', ['7', 3n, '0'], '007'],
+      // STR_TO_DATE reads by the format: names, AM/PM, %T, and gives a DATE, TIME or DATETIME.
+      ['mysql_str_to_date', ['05/01/2024', '%d/%m/%Y'], '2024-01-05'],
+      ['mysql_str_to_date', ['Jan 5 2024 10:11', '%b %e %Y %H:%i'], '2024-01-05 10:11:00'],
+      ['mysql_str_to_date', ['2024-01-05 10:11:12 PM', '%Y-%m-%d %r'], '2024-01-05 22:11:12'],
+      ['mysql_str_to_date', ['5th January 2024', '%D %M %Y'], '2024-01-05'],
+      ['mysql_str_to_date', ['10:11', '%H:%i'], '10:11:00'],
+      ['mysql_str_to_date', ['2024-13-05', '%Y-%m-%d'], null],
+      ['mysql_str_to_date', ['abc', '%Y'], null],
+      // TRIM(LEADING|TRAILING r FROM s) removes the string r, repeatedly.
+      ['mysql_ltrim', ['xxaxx', 'x'], 'axx'],
+      ['mysql_rtrim', ['ababcab', 'ab'], 'ababc'],
+      ['mysql_ltrim', ['  a '], 'a '],
       ['mysql_rpad', ['ab', 5n, 'xy'], 'abxyx'],
       ['mysql_md5', ['abc'], '900150983cd24fb0d6963f7d28e17f72'],
       [

@@ -258,6 +258,11 @@ test('OK, ERR and EOF packets have the documented layout', () => {
     encodeOk({ affectedRows: 1, lastInsertId: 300, statusFlags: 2, warnings: 1 }),
     new Uint8Array([0x00, 1, 0xfc, 0x2c, 0x01, 2, 0, 1, 0]),
   );
+  // A negative id given to an AUTO_INCREMENT column goes out as MariaDB's unsigned 64-bit value.
+  assert.deepEqual(
+    encodeOk({ affectedRows: 1, lastInsertId: -5, statusFlags: 2, warnings: 0 }),
+    new Uint8Array([0x00, 1, 0xfe, 0xfb, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0]),
+  );
   const err = encodeErr({ code: 1045, sqlState: '28000' }, 'no');
   assert.deepEqual(
     err,

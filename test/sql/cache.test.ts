@@ -9,7 +9,7 @@ import { Harness } from './harness.js';
 test('normalization replaces literals and keeps the rest of the text', () => {
   const n = normalize("SELECT c FROM sbtest1 WHERE id=5 AND c = 'x''y' -- tail");
   assert.ok(n.ok);
-  assert.equal(n.value.key, 'SELECT c FROM sbtest1 WHERE id=? AND c = ? -- tail');
+  assert.equal(n.value.key, "SELECT c FROM sbtest1 WHERE id=? AND c = '?' -- tail");
   assert.deepEqual(
     n.value.slotTokens.map((t) => t.text),
     ['5', "x'y"],
@@ -39,6 +39,14 @@ test('a prepared statement and the same text query share the template', () => {
   assert.equal(prepared.value.template, text.value.template);
   assert.deepEqual(prepared.value.markerSlots, [0]);
   assert.deepEqual(text.value.markerSlots, []);
+});
+
+test("a string literal and a number do not share a template ('10' = 10 compares as numbers)", () => {
+  const cache = new StatementCache();
+  const text = cache.prepare("SELECT id FROM t WHERE '10' = 10");
+  const number = cache.prepare('SELECT id FROM t WHERE 10 = 10');
+  assert.ok(text.ok && number.ok);
+  assert.notEqual(text.value.template, number.value.template);
 });
 
 test('literals that name result columns are pinned: SELECT 1 and SELECT 2 do not share', () => {

@@ -134,6 +134,70 @@ test('MySQL operators: || is OR, <=>, DIV, MOD, /, XOR, ^, !', () => {
     [{ o: 1, a: 0, ns: 1, n1: 0, d: 3, m: 1, q: 3.5, x: 0, b: 6, n: 1 }],
   );
   assert.deepEqual(h.query('SELECT 1 / 0 AS z, NULL XOR 1 AS nx'), [{ z: null, nx: null }]);
+  // SUBSTRING from position 0 is empty; negative positions count from the end.
+  assert.deepEqual(h.query("SELECT SUBSTRING('hello', 0) AS a, SUBSTRING('hello', -3, 2) AS b"), [
+    { a: '', b: 'll' },
+  ]);
+  // CAST AS SIGNED rounds a number and reads a string's integer prefix.
+  assert.deepEqual(
+    h.query(
+      "SELECT CAST(1.5 AS SIGNED) AS a, CAST(-1.5 AS SIGNED) AS b, CAST('3.9' AS SIGNED) AS c",
+    ),
+    [{ a: 2, b: -2, c: 3 }],
+  );
+  // MOD keeps fractions and the dividend's sign; a zero divisor is NULL.
+  assert.deepEqual(
+    h.query('SELECT 7.5 MOD 2 AS a, 10 % 3.5 AS b, MOD(-7.5, 2) AS c, -7 % 2 AS d, MOD(7, 0) AS e'),
+    [{ a: 1.5, b: 3, c: -1.5, d: -1, e: null }],
+  );
+});
+
+test('an operand written twice in the SQLite text binds its parameters twice, in order', () => {
+  const h = new Harness();
+  h.sbtest(4);
+  // MOD, SUBSTRING, CAST AS SIGNED and XOR repeat their operands; literals outside the select list
+  // and markers are parameters.
+  assert.deepEqual(h.query('SELECT id FROM sbtest1 WHERE id % ? = 0 ORDER BY id', [2]), [
+    { id: 2 },
+    { id: 4 },
+  ]);
+  assert.deepEqual(h.query("SELECT id FROM sbtest1 WHERE SUBSTRING(c, 3) = '3'"), [{ id: 3 }]);
+  assert.deepEqual(h.query('SELECT id FROM sbtest1 WHERE id = CAST(? AS SIGNED)', [1.5]), [
+    { id: 2 },
+  ]);
+  assert.deepEqual(h.query('SELECT id FROM sbtest1 WHERE (id = ?) XOR (id = ?)', [1, 1]), []);
+  assert.deepEqual(h.query('SELECT id FROM sbtest1 WHERE (id = ?) XOR (id < ?)', [1, 3]), [
+    { id: 2 },
+  ]);
+});
+
+test('a string compared with a number compares as numbers, as in MySQL', () => {
+  const h = new Harness();
+  h.sbtest(3);
+  const cases: [string, number][] = [
+    ["SELECT '10' = 10", 1],
+    ["SELECT 10 > '9'", 1],
+    ["SELECT ' 1' = 1", 1],
+    ["SELECT '1.0' = 1", 1],
+    ["SELECT '1e1' = 10", 1],
+    ["SELECT 1 IN ('1', 'x')", 1],
+    ["SELECT 5 BETWEEN '1' AND '10'", 1],
+    ["SELECT 1 + 1 = '2'", 1],
+    ["SELECT GREATEST(1, '2', 3)", 3],
+    ["SELECT LEAST('10', 9)", 9],
+    // Two strings still compare as strings.
+    ["SELECT '10' = '10.0'", 0],
+    ["SELECT '10' > '9'", 0],
+  ];
+  for (const [sql, expected] of cases)
+    assert.deepEqual(Object.values(h.query(sql)[0]!), [expected], sql);
+  // A numeric column keeps SQLite's affinity (and its index): the literal is not wrapped.
+  const point = h.cache.prepare("SELECT c FROM sbtest1 WHERE id = '2'");
+  assert.ok(point.ok);
+  const translated = translate(point.value, h.catalog, 'sbtest');
+  assert.ok(translated.ok);
+  assert.doesNotMatch(translated.value.sql, /CAST/);
+  assert.deepEqual(h.query("SELECT c FROM sbtest1 WHERE id = '2'"), [{ c: 'c-2' }]);
 });
 
 test('string comparison follows the column collation (utf8mb4_general_ci is case-insensitive)', () => {
@@ -244,7 +308,7 @@ test('ON UPDATE CURRENT_TIMESTAMP columns are set by UPDATE', () => {
   assert.deepEqual(h.query('SELECT t FROM ts'), [{ t: '2026-11-25 12:00:00' }]);
 });
 
-test('semantic errors: unknown table, no database, column count, unknown function', () => {
+test('semantic errors: unknown table, no database, column count, unknown function, a column twice', () => {
   const h = new Harness();
   h.sbtest(1);
   const noTable = h.error('SELECT * FROM nope');
@@ -252,6 +316,9 @@ test('semantic errors: unknown table, no database, column count, unknown functio
   assert.equal(h.error('INSERT INTO sbtest1 (id, k) VALUES (1)').code, 1136);
   assert.equal(h.error('SELECT no_such_fn(1)').code, 1305);
   assert.equal(h.error('INSERT INTO sbtest1 (nope) VALUES (1)').code, 1054);
+  const twice = h.error('INSERT INTO sbtest1 (id, ID) VALUES (14, 14)');
+  assert.deepEqual([twice.code, twice.message], [1110, "Column 'ID' specified twice"]);
+  assert.equal(h.error('INSERT INTO sbtest1 SET k = 1, k = 2').code, 1110);
   h.database = null;
   assert.equal(h.error('SELECT * FROM sbtest1').code, 1046);
   assert.deepEqual(h.query('SELECT c FROM sbtest.sbtest1'), [{ c: 'c-1' }]);

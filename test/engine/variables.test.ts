@@ -1,0 +1,58 @@
+// Session variables as MariaDB keeps them: sql_mode normalized (combinations expanded, bit
+// order, unknown names refused), SET x = DEFAULT, and what the handshake sets (IGNORE_SPACE).
+// Through one engine's sessions with SQL, and the normalizer table-driven.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { normalizeSqlMode } from '../../src/engine/variables.js';
+import type { EngineSession } from '../../src/engine/session.js';
+import { Capability, type SqlValue } from '../../src/mysql/index.js';
+import { openEngine, run, value, type EngineFixture } from './engine-fixture.js';
+
+let fixture: EngineFixture;
+
+before(async () => {
+  fixture = await openEngine('trireme-variables-');
+});
+
+after(() => fixture.close());
+
+const session = (capabilities = 0): Promise<EngineSession> => fixture.session(capabilities);
+
+const DEFAULT_MODE =
+  'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION';
+
+test('sql_mode is stored as MariaDB stores it: combinations expanded, in bit order, checked', () => {
+  const cases: [SqlValue, string | null][] = [
+    ['ANSI', 'REAL_AS_FLOAT,PIPES_AS_CONCAT,ANSI_QUOTES,IGNORE_SPACE,ANSI'],
+    [
+      'traditional',
+      'STRICT_TRANS_TABLES,STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,TRADITIONAL,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION',
+    ],
+    ['no_engine_substitution, strict_trans_tables', 'STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION'],
+    ['', ''],
+    [8, 'IGNORE_SPACE'],
+    ['NOT_A_MODE', null],
+    [-1, null],
+  ];
+  for (const [input, expected] of cases)
+    assert.equal(normalizeSqlMode(input), expected, String(input));
+});
+
+test('SET sql_mode: a bad mode is 1231, DEFAULT takes the global value again', async () => {
+  const s = await session();
+  assert.equal(await value(s, 'SELECT @@sql_mode'), DEFAULT_MODE);
+  const bad = await run(s, "SET SESSION sql_mode = 'NOT_A_MODE'");
+  assert.equal(bad.kind === 'error' && bad.code, 1231);
+  assert.equal((await run(s, "SET sql_mode = 'TRADITIONAL'")).kind, 'ok');
+  assert.match(String(await value(s, 'SELECT @@sql_mode')), /^STRICT_TRANS_TABLES,STRICT_ALL/);
+  assert.equal((await run(s, 'SET sql_mode = DEFAULT, wait_timeout = DEFAULT')).kind, 'ok');
+  assert.equal(await value(s, 'SELECT @@sql_mode'), DEFAULT_MODE);
+  await s.close();
+});
+
+test('a client connecting with CLIENT_IGNORE_SPACE gets IGNORE_SPACE in its sql_mode', async () => {
+  const s = await session(Capability.IGNORE_SPACE);
+  assert.equal(await value(s, 'SELECT @@sql_mode'), `IGNORE_SPACE,${DEFAULT_MODE}`);
+  assert.equal(await value(s, 'SELECT @@SESSION.sql_mode = @@GLOBAL.sql_mode'), 0);
+  await s.close();
+});
