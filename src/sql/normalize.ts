@@ -1,5 +1,5 @@
-// Normalization: a statement's text with every literal replaced by `?` is the cache key, so
-// `… WHERE id=5` and `… WHERE id=7` share one parse and one translation. The literal values
+// Normalization: a statement's text with every literal replaced by `?` (`'?'` for a string) is
+// the cache key, so `… WHERE id=5` and `… WHERE id=7` share one parse and one translation. The literal values
 // become the values of their slots.
 import type { Result } from './errors.js';
 import { LITERAL_TYPES, type Token, tokenize } from './tokenizer.js';
@@ -47,7 +47,9 @@ export function normalize(sql: string): Result<Normalized> {
     else if (LITERAL_TYPES.has(t.type)) {
       slotTokens.push(t);
       if (template) {
-        key += sql.slice(copied, t.start) + '?';
+        // A string literal keys as '?', a number as ?: the emitter compares a string with a
+        // number as numbers (MySQL's rule), so the two must not share a translation.
+        key += sql.slice(copied, t.start) + (t.type === 'string' ? "'?'" : '?');
         copied = t.end;
       }
     }
