@@ -2,7 +2,14 @@
 // CREATE/DROP INDEX, ALTER TABLE ADD COLUMN, RENAME — or the documented table rebuild
 // (https://sqlite.org/lang_altertable.html#otheralter): create the new table, copy the rows,
 // drop the old one, rename, re-create the indexes.
-import type { AlterSpec, ColumnDef, ColumnPosition, IndexColumn, TableOptions } from './ast.js';
+import type {
+  AlterSpec,
+  ColumnDef,
+  ColumnPosition,
+  IndexColumn,
+  TableConstraint,
+  TableOptions,
+} from './ast.js';
 import type { CheckDef, ForeignKeyDef, IndexDef, TableDef } from './catalog.js';
 import {
   createIndexSql,
@@ -187,15 +194,7 @@ function applyTableSpec(work: Work, spec: AlterSpec): void {
         });
       if (k.kind === 'check')
         work.checks.push({ name: k.name ?? `CONSTRAINT_${work.checks.length + 1}`, text: k.text });
-      else
-        work.foreignKeys.push({
-          name: k.name ?? `${work.name}_ibfk_${work.foreignKeys.length + 1}`,
-          columns: k.columns,
-          refTable: { db: k.refTable.db ?? work.db, name: k.refTable.name },
-          refColumns: k.refColumns,
-          onDelete: k.onDelete,
-          onUpdate: k.onUpdate,
-        });
+      else addForeignKey(work, k);
       work.rebuild = true;
       return;
     }
@@ -237,6 +236,36 @@ function applyTableSpec(work: Work, spec: AlterSpec): void {
       work.rebuild = true;
       return;
   }
+}
+
+function addForeignKey(work: Work, k: TableConstraint & { kind: 'foreign_key' }): void {
+  // InnoDB names an unnamed one after the highest <table>_ibfk_<n> the table has.
+  const prefix = `${work.name}_ibfk_`.toLowerCase();
+  const numbers = work.foreignKeys
+    .map((f) => f.name.toLowerCase())
+    .filter((n) => n.startsWith(prefix))
+    .map((n) => Number(n.slice(prefix.length)))
+    .filter((n) => Number.isInteger(n));
+  const name = k.name ?? `${work.name}_ibfk_${Math.max(0, ...numbers) + 1}`;
+  work.foreignKeys.push({
+    name,
+    columns: k.columns,
+    refTable: { db: k.refTable.db ?? work.db, name: k.refTable.name },
+    refColumns: k.refColumns,
+    onDelete: k.onDelete,
+    onUpdate: k.onUpdate,
+  });
+  // As in CREATE TABLE (table-def.ts): InnoDB adds an index for the foreign key's columns unless
+  // one starts with them, named after the constraint or else its first column.
+  const covered = work.indexes.some((i) =>
+    k.columns.every((c, n) => i.columns[n] !== undefined && same(i.columns[n]!.column, c)),
+  );
+  if (!covered)
+    addIndex(work, {
+      name: k.name ?? k.columns[0] ?? name,
+      kind: 'index',
+      columns: k.columns.map((column) => ({ column, length: null, direction: null })),
+    });
 }
 
 function startWork(table: TableDef): Work {

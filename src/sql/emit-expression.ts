@@ -173,8 +173,6 @@ export class ExpressionEmitter {
     const l = compared ? this.compared(left, right) : this.expr(left);
     const r = compared ? this.compared(right, left) : this.expr(right);
     switch (op) {
-      case '<=>':
-        return `(${l} IS ${r})`;
       case '/':
         return `(${l} * 1.0 / ${r})`;
       case 'DIV':
@@ -192,6 +190,7 @@ export class ExpressionEmitter {
       case ':=':
         return this.unsupported('assignment to user variables in expressions');
       default:
+        if (COMPARISONS.has(op)) return comparison(op, left, l, right, r);
         return `(${l} ${op} ${r})`;
     }
   }
@@ -604,3 +603,48 @@ function isNumeric(e: Expr): boolean {
 }
 
 const isIntLiteral = (e: Expr): boolean => e.kind === 'literal' && e.type === 'int';
+
+const STRING_FUNCTIONS: ReadonlySet<string> = new Set(
+  'CONCAT CONCAT_WS LCASE LEFT LOWER LPAD LTRIM REPLACE REVERSE RIGHT RPAD RTRIM SUBSTR SUBSTRING TRIM UCASE UPPER'.split(
+    ' ',
+  ),
+);
+
+/**
+ * What an expression is without looking at columns: a number (numeric literals, arithmetic), a
+ * string (string literals, string functions) or not known here.
+ */
+function staticKind(e: Expr): 'number' | 'string' | null {
+  switch (e.kind) {
+    case 'literal':
+      if (e.type === 'int' || e.type === 'decimal' || e.type === 'float') return 'number';
+      return e.type === 'string' && e.charset !== 'binary' ? 'string' : null;
+    case 'unary':
+      if (e.op === '-') return 'number';
+      return e.op === '+' ? staticKind(e.operand) : null;
+    case 'binary':
+      if (!ARITHMETIC.has(e.op) || e.left.kind === 'interval' || e.right.kind === 'interval')
+        return null;
+      return 'number';
+    case 'call':
+      return STRING_FUNCTIONS.has(e.name) ? 'string' : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * MySQL compares a string with a number as numbers ('abc' = 0 and '1.0' = 1 are true); SQLite
+ * compares them by storage class, where a text is never equal to a number. Where the two kinds
+ * are known from the expressions, the string is made a number as MySQL makes it (its longest
+ * numeric prefix, 0 if none), which is what SQLite's arithmetic does with a text.
+ */
+function comparison(op: string, left: Expr, l: string, right: Expr, r: string): string {
+  const kinds = [staticKind(left), staticKind(right)];
+  const numeric = (kind: 'number' | 'string' | null, sql: string): string =>
+    kinds.includes('number') && kinds.includes('string') && kind === 'string'
+      ? `(0 + ${sql})`
+      : sql;
+  const sqliteOp = op === '<=>' ? 'IS' : op;
+  return `(${numeric(kinds[0]!, l)} ${sqliteOp} ${numeric(kinds[1]!, r)})`;
+}

@@ -1,5 +1,5 @@
-// Normalization: a statement's text with every literal replaced by `?` is the cache key, so
-// `… WHERE id=5` and `… WHERE id=7` share one parse and one translation. The literal values
+// Normalization: a statement's text with every literal replaced by `?` (`'?'` for a string) is
+// the cache key, so `… WHERE id=5` and `… WHERE id=7` share one parse and one translation. The literal values
 // become the values of their slots.
 import type { Result } from './errors.js';
 import { LITERAL_TYPES, type Token, tokenize } from './tokenizer.js';

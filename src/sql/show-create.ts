@@ -174,7 +174,11 @@ function optionsText(table: TableDef, autoIncrementNext: number | null): string 
 export function showCreateTable(table: TableDef, autoIncrementNext: number | null = null): string {
   const lines = table.columns.map((c) => columnLine(table, c));
   for (const index of table.indexes) lines.push(indexLine(index));
-  for (const fk of table.foreignKeys) {
+  // InnoDB keeps a table's foreign keys ordered by name, and prints them so.
+  const byName = [...table.foreignKeys].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
+  for (const fk of byName) {
     const ref =
       fk.refTable.db !== null && fk.refTable.db !== table.db
         ? `${backquote(fk.refTable.db)}.${backquote(fk.refTable.name)}`

@@ -180,9 +180,11 @@ function foreignKeys(
   indexes: IndexDef[],
 ): ForeignKeyDef[] {
   const out: ForeignKeyDef[] = [];
+  // InnoDB numbers the unnamed ones alone: (CONSTRAINT x FOREIGN KEY …, FOREIGN KEY …) makes t_ibfk_1.
+  let unnamed = 0;
   for (const k of constraints) {
     if (k.kind !== 'foreign_key') continue;
-    const name = k.name ?? `${table}_ibfk_${out.length + 1}`;
+    const name = k.name ?? `${table}_ibfk_${++unnamed}`;
     out.push({
       name,
       columns: k.columns,

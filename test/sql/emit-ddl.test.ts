@@ -299,3 +299,38 @@ test('generated columns: SQLite computes them; SHOW CREATE TABLE, DESCRIBE and t
   assert.equal(refused('CREATE TABLE e6 (a INT, b INT AS (a) NOT NULL)'), 1064);
   assert.equal(refused('CREATE TABLE e7 (a INT, b INT DEFAULT 1 AS (a))'), 1064);
 });
+
+test('ALTER TABLE ADD FOREIGN KEY indexes its columns and numbers unnamed ones as InnoDB does', () => {
+  const h = new Harness();
+  h.ddl('CREATE TABLE parent (id INT PRIMARY KEY)');
+  h.ddl(
+    'CREATE TABLE child (id INT PRIMARY KEY, a INT, b INT, c INT, d INT, KEY kc (c, a), CONSTRAINT zz FOREIGN KEY (b) REFERENCES parent (id), FOREIGN KEY (a) REFERENCES parent (id))',
+  );
+  h.ddl(
+    'ALTER TABLE child ADD CONSTRAINT fk_d FOREIGN KEY (d) REFERENCES parent (id), ADD FOREIGN KEY (c) REFERENCES parent (id)',
+  );
+  h.ddl('ALTER TABLE child ADD FOREIGN KEY (id) REFERENCES parent (id)');
+  // MariaDB 10.11's answer for the same statements.
+  assert.equal(
+    showCreateTable(table(h, 'child')),
+    [
+      'CREATE TABLE `child` (',
+      '  `id` int(11) NOT NULL,',
+      '  `a` int(11) DEFAULT NULL,',
+      '  `b` int(11) DEFAULT NULL,',
+      '  `c` int(11) DEFAULT NULL,',
+      '  `d` int(11) DEFAULT NULL,',
+      '  PRIMARY KEY (`id`),',
+      '  KEY `kc` (`c`,`a`),',
+      '  KEY `zz` (`b`),',
+      '  KEY `a` (`a`),',
+      '  KEY `fk_d` (`d`),',
+      '  CONSTRAINT `child_ibfk_1` FOREIGN KEY (`a`) REFERENCES `parent` (`id`),',
+      '  CONSTRAINT `child_ibfk_2` FOREIGN KEY (`c`) REFERENCES `parent` (`id`),',
+      '  CONSTRAINT `child_ibfk_3` FOREIGN KEY (`id`) REFERENCES `parent` (`id`),',
+      '  CONSTRAINT `fk_d` FOREIGN KEY (`d`) REFERENCES `parent` (`id`),',
+      '  CONSTRAINT `zz` FOREIGN KEY (`b`) REFERENCES `parent` (`id`)',
+      ') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci',
+    ].join('\n'),
+  );
+});

@@ -43,6 +43,22 @@ test('sysbench oltp_read_write statements', () => {
   );
 });
 
+test('a string compared with a number is compared as a number, as MySQL does', () => {
+  const h = new Harness();
+  assert.deepEqual(
+    h.query("SELECT 'abc' = 0 AS a, '1.0' = 1 AS b, LOWER('X') < 1 AS c, 2 > '10' AS d"),
+    [{ a: 1, b: 1, c: 1, d: 0 }],
+  );
+  // The same text with a number where the string was is another template, not the first's.
+  assert.deepEqual(h.query('SELECT 5 = 0 AS a'), [{ a: 0 }]);
+  assert.deepEqual(h.query("SELECT '0' = 0 AS a"), [{ a: 1 }]);
+  // Django's introspection of JSON columns on MariaDB: `+` makes its right side a number.
+  assert.deepEqual(
+    h.query("SELECT LOWER('json_valid(`a`)') = 'json_valid(`' + LOWER('a') + '`)' AS j"),
+    [{ j: 1 }],
+  );
+});
+
 test('sysbench prepare: multi-row INSERT with and without ids, negative ids', () => {
   const h = new Harness();
   h.sbtest(0);

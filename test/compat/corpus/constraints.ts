@@ -103,6 +103,19 @@ export function constraintCases(): CaseList {
     'ALTER TABLE child ADD CONSTRAINT fk1 FOREIGN KEY (pid) REFERENCES parent (id)',
     'INSERT INTO child VALUES (2, 9)',
   );
+  // Django adds its foreign keys after CREATE TABLE: InnoDB indexes each one that no index
+  // starts with, names unnamed ones after the highest <table>_ibfk_<n>, prints them by name.
+  list.add(
+    'ADD FOREIGN KEY adds its index',
+    [
+      PARENT,
+      'CREATE TABLE child (id INT PRIMARY KEY, a INT, b INT, c INT, d INT, KEY kc (c, a), CONSTRAINT zz FOREIGN KEY (b) REFERENCES parent (id), FOREIGN KEY (a) REFERENCES parent (id))',
+    ],
+    'ALTER TABLE child ADD CONSTRAINT fk_d FOREIGN KEY (d) REFERENCES parent (id), ADD FOREIGN KEY (c) REFERENCES parent (id)',
+    'ALTER TABLE child ADD FOREIGN KEY (id) REFERENCES parent (id)',
+    'SHOW CREATE TABLE child',
+    "SELECT index_name, column_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'child' ORDER BY index_name, seq_in_index",
+  );
   list.add(
     'ADD FOREIGN KEY checks off',
     [
