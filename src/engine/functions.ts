@@ -465,6 +465,27 @@ function jsonPathGet(doc: unknown, path: string): unknown {
   return cur;
 }
 
+/**
+ * MariaDB's containment: a scalar contains an equal scalar; an array contains each element of an
+ * array candidate, or a non-array candidate that one of its elements contains; an object contains
+ * an object whose every key it has with a value that contains the candidate's.
+ */
+function jsonContains(doc: unknown, candidate: unknown): boolean {
+  if (Array.isArray(doc)) {
+    if (Array.isArray(candidate)) return candidate.every((c) => jsonContains(doc, c));
+    return doc.some((x) => jsonContains(x, candidate));
+  }
+  if (doc !== null && typeof doc === 'object') {
+    if (candidate === null || typeof candidate !== 'object' || Array.isArray(candidate))
+      return false;
+    const object = doc as Record<string, unknown>;
+    return Object.entries(candidate).every(
+      ([k, v]) => Object.hasOwn(object, k) && jsonContains(object[k], v),
+    );
+  }
+  return JSON.stringify(doc) === JSON.stringify(candidate);
+}
+
 function likeRegexp(pattern: string): RegExp | null {
   try {
     return new RegExp(pattern, 'i');
@@ -1525,11 +1546,13 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
     }
     return t;
   }),
-  json_contains: nullSafe((doc, candidate) => {
-    const d = jsonParse(doc);
-    const c = jsonParse(candidate);
-    if (Array.isArray(d)) return d.some((x) => JSON.stringify(x) === JSON.stringify(c)) ? 1 : 0;
-    return JSON.stringify(d) === JSON.stringify(c) ? 1 : 0;
+  // JSON_CONTAINS(doc, candidate[, path]): the value at path contains the candidate as
+  // MariaDB's json_contains decides (jsonContains below); no value at path is 0 there, not NULL.
+  json_contains: nullSafe((doc, candidate, path) => {
+    let d = jsonParse(doc);
+    if (path !== undefined) d = jsonPathGet(d, text(path));
+    if (d === undefined) return 0;
+    return jsonContains(d, jsonParse(candidate)) ? 1 : 0;
   }),
   json_length: (doc, path) => {
     if (isNull(doc)) return null;
