@@ -67,7 +67,9 @@ function place(work: Work, column: WorkColumn, position: ColumnPosition): void {
 function inlineKeys(work: Work, def: ColumnDef): void {
   const cols = [{ column: def.name, length: null, direction: null }];
   if (def.primaryKey) addIndex(work, { name: 'PRIMARY', kind: 'primary', columns: cols });
-  if (def.unique) addIndex(work, { name: def.name, kind: 'unique', columns: cols });
+  // Unnamed: nameIndexes names it after the column, or column_2 … when taken (Sequelize's
+  // sync({ alter }) repeats a column's UNIQUE at every run; MariaDB adds email_2, email_3 …).
+  if (def.unique) addIndex(work, { name: null, kind: 'unique', columns: cols });
 }
 
 function addIndex(work: Work, index: WorkIndex): void {

@@ -221,6 +221,30 @@ test('ALTER TABLE rebuilds for positions, drops, type changes and keys, keeping 
   assert.deepEqual(h.query("SELECT id FROM sbtest1 WHERE body = 'new'"), [{ id: 4 }]);
 });
 
+test("a column's UNIQUE said again adds email_2, email_3 (Sequelize's sync({ alter }) does)", () => {
+  const h = new Harness();
+  h.ddl('CREATE TABLE u (email VARCHAR(20) NOT NULL UNIQUE)');
+  h.ddl('ALTER TABLE u CHANGE email email VARCHAR(20) NOT NULL UNIQUE');
+  h.ddl('ALTER TABLE u MODIFY email VARCHAR(20) NOT NULL UNIQUE');
+  assert.deepEqual(
+    table(h, 'u').indexes.map((i) => i.name),
+    ['email', 'email_2', 'email_3'],
+  );
+});
+
+test('every column of a composite primary key is PRI in DESCRIBE (a join table)', () => {
+  const h = new Harness();
+  h.ddl('CREATE TABLE pt (a INT, b INT, c INT, UNIQUE (b, c), PRIMARY KEY (c, a))');
+  assert.deepEqual(
+    describeTable(table(h, 'pt')).map((d) => [d.Field, d.Key]),
+    [
+      ['a', 'PRI'],
+      ['b', 'MUL'],
+      ['c', 'PRI'],
+    ],
+  );
+});
+
 test('ALTER TABLE RENAME, DROP PRIMARY KEY, ADD PRIMARY KEY, errors', () => {
   const h = new Harness();
   h.sbtest(2);

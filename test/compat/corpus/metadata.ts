@@ -128,6 +128,7 @@ const TABLES = [
   "CREATE TABLE m (a ENUM('x','y'), b SET('p','q'), c BIT(3), d BOOLEAN, e JSON)",
   "CREATE TABLE m (a INT DEFAULT 5, b VARCHAR(5) DEFAULT 'x', c DATETIME DEFAULT CURRENT_TIMESTAMP, d DECIMAL(5,2) DEFAULT 1.5, e INT NOT NULL)",
   'CREATE TABLE m (a INT, b INT, PRIMARY KEY (a, b), KEY (b))',
+  'CREATE TABLE m (a INT, b INT, c INT, UNIQUE (b, c), PRIMARY KEY (c, a))',
   "CREATE TABLE m (a INT COMMENT 'the a', b INT) COMMENT 'a table'",
   'CREATE TABLE m (a VARCHAR(10) COLLATE utf8mb4_bin, b VARCHAR(10) CHARACTER SET latin1)',
   'CREATE TABLE m (a INT) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4',
@@ -187,6 +188,13 @@ export function metadataCases(): CaseList {
       'SELECT *, 1 FROM a',
       'SELECT x, y FROM a, b',
     ],
+  );
+  list.add(
+    'a column UNIQUE again adds a key named column_2',
+    ['CREATE TABLE u (email VARCHAR(20) NOT NULL UNIQUE)'],
+    'ALTER TABLE u CHANGE email email VARCHAR(20) NOT NULL UNIQUE',
+    'ALTER TABLE u MODIFY email VARCHAR(20) NOT NULL UNIQUE',
+    'SHOW CREATE TABLE u',
   );
   list.add(
     'column names of a join',
