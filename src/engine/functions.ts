@@ -452,14 +452,14 @@ function jsonParse(v: V): unknown {
   }
 }
 
+// A path MariaDB rejects (e.g. `$$.a`, which Sequelize sends for `$.a` in a fn() argument)
+// finds nothing, rather than a lenient match (jsonPathSteps takes every character as a step).
 function jsonPathGet(doc: unknown, path: string): unknown {
-  if (!path.startsWith('$')) return undefined;
+  const steps = jsonPathSteps(path);
+  if (steps === null) return undefined;
   let cur: unknown = doc;
-  const re = /\.([A-Za-z_][\w]*)|\."([^"]*)"|\[(\d+)\]/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(path.slice(1))) !== null) {
+  for (const key of steps) {
     if (cur === null || typeof cur !== 'object') return undefined;
-    const key = m[1] ?? m[2] ?? Number(m[3]);
     cur = (cur as Record<string | number, unknown>)[key];
   }
   return cur;
@@ -1547,9 +1547,11 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
     return t;
   }),
   // JSON_CONTAINS(doc, candidate[, path]): the value at path contains the candidate as
-  // MariaDB's json_contains decides (jsonContains below); no value at path is 0 there, not NULL.
+  // MariaDB's json_contains decides (jsonContains below); no value at path is 0 there, a path
+  // that is not one NULL.
   json_contains: nullSafe((doc, candidate, path) => {
     let d = jsonParse(doc);
+    if (path !== undefined && jsonPathSteps(text(path)) === null) return null;
     if (path !== undefined) d = jsonPathGet(d, text(path));
     if (d === undefined) return 0;
     return jsonContains(d, jsonParse(candidate)) ? 1 : 0;

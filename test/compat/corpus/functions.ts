@@ -242,6 +242,7 @@ const JSON_FUNCTIONS = [
   'JSON_CONTAINS(\'{"a": 1, "b": [1, 2]}\', \'{"b": [2]}\'), JSON_CONTAINS(\'{"a": 1}\', \'{"a": 1, "c": 1}\')',
   "JSON_CONTAINS('{\"langs\": [\"en\", \"fr\"]}', '\"fr\"', '$.langs'), JSON_CONTAINS('[1, [2, 3]]', '[3, 1]')",
   "JSON_CONTAINS('{\"a\": 1}', '1', '$.b'), JSON_CONTAINS('[{\"a\": 1, \"b\": 2}]', '{\"a\": 1}')",
+  "JSON_LENGTH('{\"langs\": [\"en\"]}', '$$.langs'), JSON_CONTAINS('{\"a\": 1}', '1', '$x')",
   "JSON_CONTAINS_PATH('{\"a\": 1}', 'one', '$.a', '$.b')",
   'JSON_KEYS(\'{"a": 1, "b": 2}\')',
   "JSON_LENGTH('[1, 2, 3]'), JSON_LENGTH('{\"a\": 1}')",
