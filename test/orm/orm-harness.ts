@@ -10,10 +10,9 @@ import { localCluster, type LocalCluster } from '../cluster/harness.js';
 import { NodeProcess, startAll, until } from '../cluster/processes.js';
 import { findMariadbd, startMariadb, type Server } from '../compat/servers.js';
 
-/** A server a workflow's connections reach, and what each of its sessions runs first. */
+/** A server a workflow's connections reach. */
 export interface Endpoint {
   readonly port: number;
-  readonly init: readonly string[];
 }
 
 export interface Target {
@@ -60,29 +59,24 @@ export class OrmCluster {
     const cluster = await localCluster(3);
     const nodes = cluster.names.map((name) => new NodeProcess(name, cluster));
     await startAll(nodes);
+    // Every session waits for what other nodes committed before reading (wsrep_sync_wait, as a
+    // Galera app reading its writes across nodes sets), and AUTO_INCREMENT values come one by
+    // one: the cluster interleaves them per node (wsrep_auto_increment_control, covered by the
+    // cluster tests), which one MariaDB server cannot play, since InnoDB steps its counter by
+    // the inserting session's increment. Globals, because not every ORM can run SQL on connect
+    // (wsrep_auto_increment_control sets them again only when the membership changes).
+    for (const node of nodes)
+      await withConnection(node.port, async (c) => {
+        await c.query('SET GLOBAL auto_increment_increment = 1, auto_increment_offset = 1');
+        await c.query('SET GLOBAL wsrep_sync_wait = 1');
+      });
     return new OrmCluster(cluster, nodes);
   }
 
-  /**
-   * Node 1 and node 2. Their sessions wait for what other nodes committed before reading
-   * (wsrep_sync_wait = 1, as a Galera app reading its own writes across nodes sets), and take
-   * AUTO_INCREMENT values one by one: the cluster interleaves them per node (Galera's
-   * wsrep_auto_increment_control, covered by the cluster tests), which one MariaDB server cannot
-   * play, since InnoDB steps its counter by the inserting session's increment.
-   */
+  /** Node 1 and node 2. */
   target(database: string): Target {
-    const endpoint = (node: NodeProcess): Endpoint => ({
-      port: node.port,
-      init: [
-        'SET SESSION wsrep_sync_wait = 1',
-        'SET SESSION auto_increment_increment = 1, auto_increment_offset = 1',
-      ],
-    });
-    return {
-      kind: 'trireme',
-      database,
-      nodes: [endpoint(this.nodes[0]!), endpoint(this.nodes[1]!)],
-    };
+    const [n1, n2] = this.nodes;
+    return { kind: 'trireme', database, nodes: [{ port: n1!.port }, { port: n2!.port }] };
   }
 
   async stop(): Promise<void> {
@@ -223,10 +217,7 @@ export function ormSuite(title: string, database: string, workflow: Workflow): v
         const target: Target = {
           kind: 'mariadb',
           database,
-          nodes: [
-            { port, init: [] },
-            { port, init: [] },
-          ],
+          nodes: [{ port }, { port }],
         };
         assertSameObservations(triremeSaw, await runWorkflow(target, workflow));
       },
