@@ -178,7 +178,7 @@ function applyTableSpec(work: Work, spec: AlterSpec): void {
         });
       if (k.kind === 'check')
         work.checks.push({ name: k.name ?? `CONSTRAINT_${work.checks.length + 1}`, text: k.text });
-      else
+      else {
         work.foreignKeys.push({
           name: k.name ?? `${work.name}_ibfk_${work.foreignKeys.length + 1}`,
           columns: k.columns,
@@ -187,6 +187,18 @@ function applyTableSpec(work: Work, spec: AlterSpec): void {
           onDelete: k.onDelete,
           onUpdate: k.onUpdate,
         });
+        // InnoDB needs an index whose leading columns are the foreign key's and adds one, named
+        // after the constraint (else its first column), as CREATE TABLE does (table-def.ts).
+        const covered = work.indexes.some((i) =>
+          k.columns.every((c, n) => i.columns[n] !== undefined && same(i.columns[n].column, c)),
+        );
+        if (!covered)
+          addIndex(work, {
+            name: k.name,
+            kind: 'index',
+            columns: k.columns.map((column) => ({ column, length: null, direction: null })),
+          });
+      }
       work.rebuild = true;
       return;
     }

@@ -245,6 +245,22 @@ test('every column of a composite primary key is PRI in DESCRIBE (a join table)'
   );
 });
 
+test('ALTER TABLE ADD FOREIGN KEY adds the index InnoDB needs, named after the constraint', () => {
+  const h = new Harness();
+  h.ddl('CREATE TABLE p (id INT PRIMARY KEY)');
+  h.ddl('CREATE TABLE c (id INT PRIMARY KEY, pid INT, qid INT, KEY (qid))');
+  h.ddl('ALTER TABLE c ADD CONSTRAINT c_pid_fk FOREIGN KEY (pid) REFERENCES p (id)');
+  h.ddl('ALTER TABLE c ADD FOREIGN KEY (qid) REFERENCES p (id)');
+  assert.deepEqual(
+    table(h, 'c').indexes.map((i) => i.name),
+    ['PRIMARY', 'qid', 'c_pid_fk'],
+  );
+  assert.deepEqual(
+    describeTable(table(h, 'c')).map((d) => d.Key),
+    ['PRI', 'MUL', 'MUL'],
+  );
+});
+
 test('ALTER TABLE RENAME, DROP PRIMARY KEY, ADD PRIMARY KEY, errors', () => {
   const h = new Harness();
   h.sbtest(2);

@@ -104,6 +104,13 @@ export function constraintCases(): CaseList {
     'INSERT INTO child VALUES (2, 9)',
   );
   list.add(
+    'ADD FOREIGN KEY adds its index',
+    [PARENT, 'CREATE TABLE child (id INT PRIMARY KEY, pid INT, qid INT, KEY (qid))'],
+    'ALTER TABLE child ADD CONSTRAINT child_pid_fk FOREIGN KEY (pid) REFERENCES parent (id)',
+    'SHOW CREATE TABLE child',
+    'DESCRIBE child',
+  );
+  list.add(
     'ADD FOREIGN KEY checks off',
     [
       PARENT,
