@@ -453,17 +453,38 @@ function jsonParse(v: V): unknown {
   }
 }
 
+// A path MariaDB rejects (e.g. `$$.a`, which Sequelize sends for `$.a` in a fn() argument)
+// finds nothing, rather than a lenient match (jsonPathSteps takes every character as a step).
 function jsonPathGet(doc: unknown, path: string): unknown {
-  if (!path.startsWith('$')) return undefined;
+  const steps = jsonPathSteps(path);
+  if (steps === null) return undefined;
   let cur: unknown = doc;
-  const re = /\.([A-Za-z_][\w]*)|\."([^"]*)"|\[(\d+)\]/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(path.slice(1))) !== null) {
+  for (const key of steps) {
     if (cur === null || typeof cur !== 'object') return undefined;
-    const key = m[1] ?? m[2] ?? Number(m[3]);
     cur = (cur as Record<string | number, unknown>)[key];
   }
   return cur;
+}
+
+/**
+ * MariaDB's containment: a scalar contains an equal scalar; an array contains each element of an
+ * array candidate, or a non-array candidate that one of its elements contains; an object contains
+ * an object whose every key it has with a value that contains the candidate's.
+ */
+function jsonContains(doc: unknown, candidate: unknown): boolean {
+  if (Array.isArray(doc)) {
+    if (Array.isArray(candidate)) return candidate.every((c) => jsonContains(doc, c));
+    return doc.some((x) => jsonContains(x, candidate));
+  }
+  if (doc !== null && typeof doc === 'object') {
+    if (candidate === null || typeof candidate !== 'object' || Array.isArray(candidate))
+      return false;
+    const object = doc as Record<string, unknown>;
+    return Object.entries(candidate).every(
+      ([k, v]) => Object.hasOwn(object, k) && jsonContains(object[k], v),
+    );
+  }
+  return JSON.stringify(doc) === JSON.stringify(candidate);
 }
 
 function likeRegexp(pattern: string): RegExp | null {
@@ -1516,11 +1537,15 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
     }
     return t;
   }),
-  json_contains: nullSafe((doc, candidate) => {
-    const d = jsonParse(doc);
-    const c = jsonParse(candidate);
-    if (Array.isArray(d)) return d.some((x) => JSON.stringify(x) === JSON.stringify(c)) ? 1 : 0;
-    return JSON.stringify(d) === JSON.stringify(c) ? 1 : 0;
+  // JSON_CONTAINS(doc, candidate[, path]): the value at path contains the candidate as
+  // MariaDB's json_contains decides (jsonContains below); no value at path is 0 there, a path
+  // that is not one NULL.
+  json_contains: nullSafe((doc, candidate, path) => {
+    let d = jsonParse(doc);
+    if (path !== undefined && jsonPathSteps(text(path)) === null) return null;
+    if (path !== undefined) d = jsonPathGet(d, text(path));
+    if (d === undefined) return 0;
+    return jsonContains(d, jsonParse(candidate)) ? 1 : 0;
   }),
   json_length: (doc, path) => {
     if (isNull(doc)) return null;

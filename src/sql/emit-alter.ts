@@ -20,6 +20,7 @@ import {
   type DdlOptions,
   type DdlPlan,
 } from './emit-table.js';
+import type { Note } from './emit-table.js';
 import { SqlFailure, semantic } from './errors.js';
 import { quoteId, quoteString, sqliteTableName } from './names.js';
 import { finishTable, nameIndexes, resolveOptions } from './table-def.js';
@@ -74,7 +75,9 @@ function place(work: Work, column: WorkColumn, position: ColumnPosition): void {
 function inlineKeys(work: Work, def: ColumnDef): void {
   const cols = [{ column: def.name, length: null, direction: null }];
   if (def.primaryKey) addIndex(work, { name: 'PRIMARY', kind: 'primary', columns: cols });
-  if (def.unique) addIndex(work, { name: def.name, kind: 'unique', columns: cols });
+  // Unnamed: nameIndexes names it after the column, or column_2 … when taken (Sequelize's
+  // sync({ alter }) repeats a column's UNIQUE at every run; MariaDB adds email_2, email_3 …).
+  if (def.unique) addIndex(work, { name: null, kind: 'unique', columns: cols });
 }
 
 function addIndex(work: Work, index: WorkIndex): void {
@@ -395,8 +398,8 @@ export function emitAlterTable(
     ...(moved ? [{ kind: 'drop_table' as const, db: table.db, name: table.name }] : []),
     { kind: 'put_table' as const, table: target },
   ];
-  if (work.rebuild)
-    return { statements: rebuildSql(work, table, target, options), changes, notes: [] };
+  const notes = duplicateIndexNotes(table, target);
+  if (work.rebuild) return { statements: rebuildSql(work, table, target, options), changes, notes };
   const statements: string[] = [];
   let current = table;
   if (moved) {
@@ -414,5 +417,23 @@ export function emitAlterTable(
     statements.push(`ALTER TABLE ${quoteId(target.sqliteName)} ADD COLUMN ${columnSql}`);
   }
   statements.push(...indexSql(current, target));
-  return { statements, changes, notes: [] };
+  return { statements, changes, notes };
+}
+
+/**
+ * MariaDB's Note 1831 for each index the ALTER adds with the kind and columns of another (a
+ * column's UNIQUE said again, as Sequelize's sync({ alter }) does).
+ */
+function duplicateIndexNotes(before: TableDef, after: TableDef): Note[] {
+  const shape = (i: IndexDef): string =>
+    `${i.kind}:${i.columns.map((c) => `${c.column.toLowerCase()}(${c.length ?? ''})`).join(',')}`;
+  const added = after.indexes.filter(
+    (i) => i.kind !== 'primary' && !before.indexes.some((b) => same(b.name, i.name)),
+  );
+  return added
+    .filter((i) => after.indexes.some((o) => o !== i && shape(o) === shape(i)))
+    .map((i) => ({
+      code: 1831,
+      message: `Duplicate index \`${i.name}\`. This is deprecated and will be disallowed in a future release`,
+    }));
 }

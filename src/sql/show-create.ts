@@ -204,8 +204,10 @@ export interface DescribeRow {
 
 function keyOf(table: TableDef, column: string): DescribeRow['Key'] {
   const lower = column.toLowerCase();
+  // Every column of the primary key is PRI, not only its first (MariaDB's PRI_KEY_FLAG).
+  const primary = table.indexes.find((i) => i.kind === 'primary');
+  if (primary?.columns.some((c) => c.column.toLowerCase() === lower)) return 'PRI';
   const leading = table.indexes.filter((i) => i.columns[0]?.column.toLowerCase() === lower);
-  if (leading.some((i) => i.kind === 'primary')) return 'PRI';
   if (leading.some((i) => i.kind === 'unique' && i.columns.length === 1)) return 'UNI';
   return leading.length > 0 ? 'MUL' : '';
 }

@@ -123,7 +123,8 @@ function collectKeys(columns: readonly ColumnDef[], constraints: readonly TableC
   for (const c of columns) {
     const cols = [{ column: c.name, length: null, direction: null }];
     if (c.primaryKey) setPrimary(cols);
-    if (c.unique) keys.indexes.push({ name: c.name, kind: 'unique', columns: cols });
+    // Named after the column, or column_2 … when that name is taken (nameIndexes), as MariaDB does.
+    if (c.unique) keys.indexes.push({ name: null, kind: 'unique', columns: cols });
   }
   for (const k of constraints) {
     if (k.kind === 'primary_key') setPrimary([...k.columns]);

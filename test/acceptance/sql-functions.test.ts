@@ -132,6 +132,22 @@ test('QUARTER, YEARWEEK in every mode, TIME_TO_SEC, MAKEDATE', async () => {
   );
 });
 
+test('JSON_CONTAINS looks inside objects and at a path; a path must be one', async () => {
+  assert.deepEqual(
+    await row(
+      `SELECT JSON_CONTAINS('{"a": 1, "b": [1, 2]}', '{"b": [2]}') a, JSON_CONTAINS('{"a": 1}', '{"a": 1, "c": 1}') b, JSON_CONTAINS('{"langs": ["en", "fr"]}', '"fr"', '$.langs') c, JSON_CONTAINS('[1, [2, 3]]', '[3, 1]') d, JSON_CONTAINS('{"a": 1}', '1', '$.b') e, JSON_CONTAINS('[{"a": 1, "b": 2}]', '{"a": 1}') f`,
+    ),
+    { a: 1, b: 0, c: 1, d: 1, e: 0, f: 1 },
+  );
+  // A path with a stray character is no path (MariaDB warns 4042 and answers NULL).
+  assert.deepEqual(
+    await row(
+      `SELECT JSON_LENGTH('{"langs": ["en"]}', '$$.langs') a, JSON_CONTAINS('{"a": 1}', '1', '$x') b, JSON_LENGTH('{"a b": [1, 2]}', '$."a b"') c`,
+    ),
+    { a: null, b: null, c: 2 },
+  );
+});
+
 test('JSON_VALUE, JSON_SEARCH, JSON_ARRAYAGG and JSON_OBJECTAGG', async () => {
   assert.deepEqual(
     await row(

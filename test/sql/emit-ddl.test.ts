@@ -221,6 +221,52 @@ test('ALTER TABLE rebuilds for positions, drops, type changes and keys, keeping 
   assert.deepEqual(h.query("SELECT id FROM sbtest1 WHERE body = 'new'"), [{ id: 4 }]);
 });
 
+test("a column's UNIQUE said again adds email_2, email_3 (Sequelize's sync({ alter }) does)", () => {
+  const h = new Harness();
+  h.ddl('CREATE TABLE u (email VARCHAR(20) NOT NULL UNIQUE)');
+  const again = h.ddl('ALTER TABLE u CHANGE email email VARCHAR(20) NOT NULL UNIQUE');
+  // MariaDB's Note 1831 for the duplicate.
+  assert.deepEqual(
+    again.notes.map((n) => n.code),
+    [1831],
+  );
+  h.ddl('ALTER TABLE u MODIFY email VARCHAR(20) NOT NULL UNIQUE');
+  assert.deepEqual(h.ddl('ALTER TABLE u ADD COLUMN n INT').notes, []);
+  assert.deepEqual(
+    table(h, 'u').indexes.map((i) => i.name),
+    ['email', 'email_2', 'email_3'],
+  );
+});
+
+test('every column of a composite primary key is PRI in DESCRIBE (a join table)', () => {
+  const h = new Harness();
+  h.ddl('CREATE TABLE pt (a INT, b INT, c INT, UNIQUE (b, c), PRIMARY KEY (c, a))');
+  assert.deepEqual(
+    describeTable(table(h, 'pt')).map((d) => [d.Field, d.Key]),
+    [
+      ['a', 'PRI'],
+      ['b', 'MUL'],
+      ['c', 'PRI'],
+    ],
+  );
+});
+
+test('ALTER TABLE ADD FOREIGN KEY adds the index InnoDB needs, named after the constraint', () => {
+  const h = new Harness();
+  h.ddl('CREATE TABLE p (id INT PRIMARY KEY)');
+  h.ddl('CREATE TABLE c (id INT PRIMARY KEY, pid INT, qid INT, KEY (qid))');
+  h.ddl('ALTER TABLE c ADD CONSTRAINT c_pid_fk FOREIGN KEY (pid) REFERENCES p (id)');
+  h.ddl('ALTER TABLE c ADD FOREIGN KEY (qid) REFERENCES p (id)');
+  assert.deepEqual(
+    table(h, 'c').indexes.map((i) => i.name),
+    ['PRIMARY', 'qid', 'c_pid_fk'],
+  );
+  assert.deepEqual(
+    describeTable(table(h, 'c')).map((d) => d.Key),
+    ['PRI', 'MUL', 'MUL'],
+  );
+});
+
 test('ALTER TABLE RENAME, DROP PRIMARY KEY, ADD PRIMARY KEY, errors', () => {
   const h = new Harness();
   h.sbtest(2);

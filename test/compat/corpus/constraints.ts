@@ -117,6 +117,13 @@ export function constraintCases(): CaseList {
     "SELECT index_name, column_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'child' ORDER BY index_name, seq_in_index",
   );
   list.add(
+    'ADD FOREIGN KEY adds its named index',
+    [PARENT, 'CREATE TABLE child (id INT PRIMARY KEY, pid INT, qid INT, KEY (qid))'],
+    'ALTER TABLE child ADD CONSTRAINT child_pid_fk FOREIGN KEY (pid) REFERENCES parent (id)',
+    'SHOW CREATE TABLE child',
+    'DESCRIBE child',
+  );
+  list.add(
     'ADD FOREIGN KEY checks off',
     [
       PARENT,

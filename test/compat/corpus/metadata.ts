@@ -138,6 +138,8 @@ const TABLES = [
   'CREATE TABLE m (a VARCHAR(255), KEY (a(10)))',
   'CREATE TABLE m (a INT, b TEXT, FULLTEXT KEY (b))',
   'CREATE TABLE m (a SERIAL)',
+  // Appended: a case's id is its place in this list.
+  'CREATE TABLE m (a INT, b INT, c INT, UNIQUE (b, c), PRIMARY KEY (c, a))',
 ];
 
 const QUERIES = [
@@ -187,6 +189,13 @@ export function metadataCases(): CaseList {
       'SELECT *, 1 FROM a',
       'SELECT x, y FROM a, b',
     ],
+  );
+  list.add(
+    'a column UNIQUE again adds a key named column_2',
+    ['CREATE TABLE u (email VARCHAR(20) NOT NULL UNIQUE)'],
+    'ALTER TABLE u CHANGE email email VARCHAR(20) NOT NULL UNIQUE',
+    'ALTER TABLE u MODIFY email VARCHAR(20) NOT NULL UNIQUE',
+    'SHOW CREATE TABLE u',
   );
   list.add(
     'column names of a join',
