@@ -5,33 +5,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { localCluster, type LocalCluster } from './harness.js';
-import { NodeProcess, startAll, until } from './processes.js';
+import { everywhere as everywhereOn, NodeProcess, rowsOn, startAll } from './processes.js';
 
 let cluster: LocalCluster;
 let nodes: NodeProcess[];
 
-async function query(node: NodeProcess, sql: string): Promise<unknown[][]> {
-  const conn = await node.connect();
-  try {
-    const [rows] = await conn.query({ sql, rowsAsArray: true });
-    return rows as unknown[][];
-  } finally {
-    await conn.end();
-  }
+function query(node: NodeProcess, sql: string): Promise<unknown[][]> {
+  return rowsOn(node, sql);
 }
 
-/** Waits until every node answers `sql` as `expected`. */
-async function everywhere(sql: string, expected: unknown[][]): Promise<void> {
-  for (const node of nodes) {
-    await until(`${node.name}: ${sql}`, async () => {
-      try {
-        assert.deepEqual(await query(node, sql), expected);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-  }
+function everywhere(sql: string, expected: unknown[][]): Promise<void> {
+  return everywhereOn(nodes, sql, expected);
 }
 
 describe('multi-table DML on a 3-node cluster', { timeout: 180_000 }, () => {

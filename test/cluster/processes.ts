@@ -3,6 +3,7 @@
 // SIGTERM by the PID we started.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import assert from 'node:assert/strict';
 import mysql from 'mysql2/promise';
 import type { LocalCluster } from './harness.js';
 import { until as waitUntil } from '../support/index.js';
@@ -140,6 +141,36 @@ export function until(
   timeoutMs = 30_000,
 ): Promise<void> {
   return waitUntil(what, check, timeoutMs, 100);
+}
+
+/** `sql`'s rows on one node, as arrays, on a connection of its own. */
+export async function rowsOn(node: NodeProcess, sql: string): Promise<unknown[][]> {
+  const conn = await node.connect();
+  try {
+    const [rows] = await conn.query({ sql, rowsAsArray: true });
+    return rows as unknown[][];
+  } finally {
+    await conn.end();
+  }
+}
+
+/** Waits until every node answers `sql` as `expected` (replication has reached them). */
+export async function everywhere(
+  nodes: readonly NodeProcess[],
+  sql: string,
+  expected: unknown[][],
+): Promise<void> {
+  for (const node of nodes) {
+    await until(`${node.name}: ${sql}`, async () => {
+      try {
+        assert.deepEqual(await rowsOn(node, sql), expected);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    assert.deepEqual(await rowsOn(node, sql), expected, `${node.name}: ${sql}`);
+  }
 }
 
 /** Bootstraps the first node, starts the others, and waits until all are members. */
