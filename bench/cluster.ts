@@ -323,6 +323,7 @@ function commitTrace(nodes: readonly NodeProcess[]): NonNullable<Target['observe
     'wsrep_local_replays',
     'trireme_writer_stashes',
     'trireme_writer_restores',
+    'trireme_writer_deferrals',
   ];
   const countersOf = async (node: NodeProcess): Promise<number[]> => {
     const conn = await node.connect();

@@ -64,6 +64,9 @@ import { hasPrivilege, tableDenied } from './users.js';
 /** Values bound to one SQLite statement at most (SQLITE_MAX_VARIABLE_NUMBER is 32766). */
 const BINDS_MAX = 32_000;
 
+/** Where a point write that runs beside deferred rows starts, to be undone if it must rerun. */
+const DEFER_SAVEPOINT = '_trireme_defer';
+
 /** A write statement's slots (AUTO_INCREMENT values filled in) and binds. */
 interface BoundWrite {
   readonly slots: (SqlValue | Buffer | undefined)[];
@@ -465,25 +468,49 @@ export class DmlRunner {
     const tx = this.session.implicitTx();
     if (tx === null) return this.autocommitWrite(s, translation, rewritten, prepared, params);
     if (tx.readOnly) return done(readOnlyTransaction());
-    const lease = await tx.acquire();
+    // A point write (which reads no row but its own) may run without the transaction's stashed
+    // rows written back first, if it touches none of them: checked after it, below.
+    const defer =
+      this.session.engine.pointWrite(statement, translation) &&
+      !(s.kind === 'insert' && (translation.target?.autoIncrement ?? null) !== null);
+    const lease = await tx.acquire(defer);
     if (isAttempt(lease)) return lease;
+    const deferring = tx.deferring;
+    if (deferring) {
+      const saved = lease.savepoint(DEFER_SAVEPOINT);
+      if (!saved.ok) return done(this.session.localFailure(saved.error));
+    }
     // The statement runs in one turn: if no key is in flight now, none will be after it, and
     // its keys need not be read. (Keys that a stashed transaction's COMMIT puts in flight later,
     // between this transaction's statements, are checked at its COMMIT: prepareCommit.)
     const mark =
-      this.session.engine.inFlight.transactions > 0 || tx.mode === 'snapshot'
+      this.session.engine.inFlight.transactions > 0 || tx.mode === 'snapshot' || deferring
         ? lease.captureMark()
         : null;
+    // Undoes a statement that ran beside deferred rows, to run it again once they are back.
+    const rerunWithDeferred = (): Attempt | null => {
+      if (!deferring || !lease.active) return null;
+      lease.rollbackToSavepoint(DEFER_SAVEPOINT);
+      lease.releaseSavepoint(DEFER_SAVEPOINT);
+      return tx.materializeForRerun(lease);
+    };
     const bound = this.bindWrite(lease, translation, rewritten, prepared, params);
-    if (isError(bound)) return done(bound);
+    if (isError(bound)) return rerunWithDeferred() ?? done(bound);
     // Assignments (`@v := x`) run on a copy of the session's variables, kept only once the
     // statement is answered: a rerun after a wait, and a journal replay, start from the same.
     const effects = translation.effects === true ? new StatementEffects(this.session) : null;
     const run = (on: WriterLease): Outcome =>
       this.executeWrite(on, s, translation, rewritten, bound, effects?.fresh() ?? null);
     const outcome = this.executeWrite(lease, s, translation, rewritten, bound, effects);
-    // The statement's keys, read once for both checks below.
+    // The statement's keys, read once for the checks below.
     const keys = mark !== null && !isError(outcome) ? lease.keysSince(mark) : [];
+    if (deferring && lease.active) {
+      // It may have answered otherwise with the deferred rows in place: then it runs again
+      // once they are.
+      if (!tx.holdsWithoutDeferred(statement, translation, outcome, keys))
+        return rerunWithDeferred()!;
+      lease.releaseSavepoint(DEFER_SAVEPOINT);
+    }
     if (keys.length > 0 && this.session.engine.inFlight.transactions > 0) {
       const holders = this.session.engine.inFlight.holdersOf(keys);
       if (holders.length > 0) return tx.metInFlight(holders, tx.lockKeys.length);

@@ -34,7 +34,7 @@ import { EngineCatalog } from './catalog.js';
 import { mysqlError, notPrimary, unknownDatabase } from './errors.js';
 import { InFlightKeys } from './in-flight.js';
 import { InformationSchema } from './information-schema.js';
-import { isPointWrite, referencedTables } from './point-write.js';
+import { isPointWrite, readingTables } from './point-write.js';
 import { RecentWrites } from './recent-writes.js';
 import type { ReadPool } from './read-pool.js';
 import { EngineSession } from './session.js';
@@ -99,6 +99,11 @@ export class Engine implements Backend {
   inFlightAborts = 0;
   /** Transactions run again on a new lease after a wait for keys in flight (wsrep_local_replays). */
   replays = 0;
+  /**
+   * Statements of stashed transactions that ran without the stash written back (point writes
+   * of other rows: docs/design/engine.md, "Stash and restore"), trireme_writer_deferrals.
+   */
+  deferrals = 0;
 
   /** The catalog version of the last DDL on each table (SQLite name) since this engine began. */
   private readonly ddlVersions = new Map<string, number>();
@@ -325,6 +330,7 @@ export class Engine implements Backend {
     const store = this.store.counters;
     out.push(['trireme_writer_stashes', String(store.stashes)]);
     out.push(['trireme_writer_restores', String(store.restores)]);
+    out.push(['trireme_writer_deferrals', String(this.deferrals)]);
     return out.sort((a, b) => (a[0].toLowerCase() < b[0].toLowerCase() ? -1 : 1));
   }
 
@@ -352,14 +358,28 @@ export class Engine implements Backend {
     const cached = this.pointWrites.get(s);
     if (cached?.version === this.catalog.version && cached.translation === translation)
       return cached.value;
+    const value = isPointWrite(s, translation, this.readingTables());
+    this.pointWrites.set(s, { version: this.catalog.version, translation, value });
+    return value;
+  }
+
+  /**
+   * Whether a row change of this table may read other rows (a foreign key's check or cascade,
+   * a trigger): its rows, stashed, must be written back before another of the transaction's
+   * statements runs.
+   */
+  readsOthers(table: string): boolean {
+    return this.readingTables().has(table.toLowerCase());
+  }
+
+  /** point-write.ts's readingTables, for the current catalog. */
+  private readingTables(): ReadonlySet<string> {
     if (this.referenced?.version !== this.catalog.version)
       this.referenced = {
         version: this.catalog.version,
-        names: referencedTables(this.catalog.allTables()),
+        names: readingTables(this.catalog.allTables(), this.catalog.allTriggers()),
       };
-    const value = isPointWrite(s, translation, this.referenced.names);
-    this.pointWrites.set(s, { version: this.catalog.version, translation, value });
-    return value;
+    return this.referenced.names;
   }
 
   private readonly pointWrites = new WeakMap<

@@ -1,7 +1,7 @@
 // Which write statements read nothing but the rows they name: the statements a transaction may
 // run on a writer newer than its snapshot and still certify against the snapshot (see
 // docs/design/engine.md, "Snapshot isolation"). Pure functions of the AST and the catalog.
-import type { DmlStatement, DmlTranslation, Expr, TableDef } from '../sql/index.js';
+import type { DmlStatement, DmlTranslation, Expr, TableDef, TriggerDef } from '../sql/index.js';
 
 /** Expression kinds that read rows of their own: a statement with one reads more than its rows. */
 const SUBQUERY_KINDS: ReadonlySet<string> = new Set([
@@ -14,16 +14,17 @@ const SUBQUERY_KINDS: ReadonlySet<string> = new Set([
 /**
  * INSERT … VALUES/SET (ON DUPLICATE KEY UPDATE and REPLACE included), or UPDATE/DELETE of one
  * table whose WHERE fixes the whole primary key by literals or parameters; no subquery anywhere,
- * and no foreign key from or to the table (its checks and cascades read other rows).
+ * no foreign key from or to the table (its checks and cascades read other rows), and no trigger
+ * on it (a trigger's body may read any row). `readsOthers`: see readingTables.
  */
 export function isPointWrite(
   s: DmlStatement,
   translation: DmlTranslation,
-  referenced: ReadonlySet<string>,
+  readsOthers: ReadonlySet<string>,
 ): boolean {
   const table = translation.target;
   if (table === null || translation.tables.length !== 1) return false;
-  if (table.foreignKeys.length > 0 || referenced.has(table.name.toLowerCase())) return false;
+  if (table.foreignKeys.length > 0 || readsOthers.has(table.name.toLowerCase())) return false;
   if (hasSubquery(s)) return false;
   switch (s.kind) {
     case 'insert':
@@ -69,10 +70,19 @@ function hasSubquery(node: unknown): boolean {
   return Object.values(node).some(hasSubquery);
 }
 
-/** The names (lower case) of the tables some foreign key refers to. */
-export function referencedTables(tables: readonly TableDef[]): Set<string> {
+/**
+ * The names (lower case) of the tables whose writes may read other rows besides their own:
+ * those with a foreign key, those some foreign key refers to, and those with a trigger.
+ */
+export function readingTables(
+  tables: readonly TableDef[],
+  triggers: readonly TriggerDef[],
+): Set<string> {
   const names = new Set<string>();
-  for (const table of tables)
+  for (const table of tables) {
+    if (table.foreignKeys.length > 0) names.add(table.name.toLowerCase());
     for (const fk of table.foreignKeys) names.add(fk.refTable.name.toLowerCase());
+  }
+  for (const trigger of triggers) names.add(trigger.table.toLowerCase());
   return names;
 }

@@ -25,7 +25,7 @@ import {
   mysqlError,
   notPrimary,
 } from './errors.js';
-import { waitSettled, type InFlight } from './in-flight.js';
+import { keyId, waitSettled, type InFlight } from './in-flight.js';
 import {
   done,
   isAttempt,
@@ -101,6 +101,13 @@ export class LocalTransaction {
    */
   private stashKept: Stash | null = null;
   /**
+   * Stashed changes not written back on the current lease: its point writes of other rows ran
+   * without them (acquire's `defer`, `holdsWithoutDeferred`). Disjoint by key from what the
+   * lease holds; written back there before anything else runs on it (materialize), or joined
+   * with the lease's own stash when the store stashes it.
+   */
+  private deferred: Stash | null = null;
+  /**
    * It keeps the writer between statements, never stashed: it made a savepoint (which lives in
    * the SQLite transaction a stash would roll back), read rows FOR UPDATE / LOCK IN SHARE MODE
    * (a lock: others wait for its end, as for InnoDB's row locks, instead of writing them and
@@ -172,9 +179,18 @@ export class LocalTransaction {
     return this.phaseNow === 'writing' || this.phaseNow === 'parked';
   }
 
-  /** Its changes, when they are set aside (stashed) rather than on the writer. */
+  /** Its changes, when they are all set aside (stashed) rather than on the writer. */
   private get stash(): Stash | null {
-    return this.stashKept ?? this.leaseHeld?.stash ?? null;
+    if (this.stashKept !== null) return this.stashKept;
+    const stashed = this.leaseHeld?.stash ?? null;
+    return stashed === null || this.deferred === null
+      ? stashed
+      : joinStashes(this.deferred, stashed);
+  }
+
+  /** Whether stashed changes are left unwritten on the current lease (see deferred). */
+  get deferring(): boolean {
+    return this.deferred !== null;
   }
 
   /**
@@ -186,7 +202,8 @@ export class LocalTransaction {
     const lease = this.leaseHeld;
     if (lease?.active !== true) return;
     // Row changes only grow (a savepoint, which could undo some, pins anyway).
-    if (lease.captureMark() > STASH_ROWS_MAX) this.pinned = true;
+    const rows = lease.captureMark() + (this.deferred?.changes.rows.length ?? 0);
+    if (rows > STASH_ROWS_MAX) this.pinned = true;
     else lease.idle();
   }
 
@@ -214,16 +231,19 @@ export class LocalTransaction {
   /**
    * The transaction's writer lease, taken on first need. A transaction that let the writer go
    * to wait for keys in flight, or lost it to the applier (a brute-force abort between two
-   * statements), runs its journal again on the new lease (see replay).
+   * statements), runs its journal again on the new lease (see replay). `defer`: the statement
+   * about to run is a point write that may run without the transaction's stash written back
+   * (see deferred); the caller then checks holdsWithoutDeferred after it.
    */
-  async acquire(): Promise<WriterLease | Attempt> {
+  async acquire(defer = false): Promise<WriterLease | Attempt> {
     assert(this.phaseNow !== 'ended', 'the writer for an ended transaction');
     const engine = this.host.engine;
     if (this.leaseHeld !== null) {
       assert(this.phaseNow === 'writing', 'a lease outside the writing phase');
       this.leaseHeld.busy();
-      if (this.leaseHeld.active) return this.leaseHeld;
-      const stash = this.leaseHeld.stash;
+      if (this.leaseHeld.active)
+        return this.deferred === null || defer ? this.leaseHeld : this.materialize(this.leaseHeld);
+      const stash = this.stash;
       this.park();
       // Stashed for someone else between two statements: restored on the new lease below.
       if (stash !== null) this.stashKept = stash;
@@ -265,6 +285,19 @@ export class LocalTransaction {
     const stash = this.stashKept;
     this.stashKept = null;
     if (stash !== null) {
+      // A point write of other rows needs none of them: they stay aside (deferred) until a
+      // statement does, or COMMIT replicates them with the lease's. The checks restore makes
+      // run then. Not rows whose writing back checks others (a foreign key's parent may be
+      // gone): their restore says so before the statement runs, as it did.
+      if (
+        defer &&
+        !engine.ddlSince(this.tables, this.catalogVersion) &&
+        !stash.changes.rows.some((row) => engine.readsOthers(row.table))
+      ) {
+        this.deferred = stash;
+        if (seqnoWriter !== this.seqnoReadNow) this.modeNow = 'snapshot';
+        return lease;
+      }
       const restored = this.restore(lease, stash);
       if (restored !== null) return restored;
     }
@@ -300,11 +333,54 @@ export class LocalTransaction {
     return lease;
   }
 
+  /**
+   * Writes the deferred changes back on the lease, before a statement that may read them (or
+   * COMMIT) runs there; as restore, it may make the transaction wait for keys in flight, or,
+   * when a row changed since the snapshot, let the writer go so that the journal runs again.
+   */
+  private materialize(lease: WriterLease): WriterLease | Attempt {
+    const deferred = this.deferred;
+    assert(deferred !== null, 'nothing deferred to write back');
+    this.deferred = null;
+    const restored = this.restore(lease, deferred);
+    if (restored !== null) return restored;
+    this.park();
+    return { kind: 'wait', holders: [] };
+  }
+
+  /**
+   * After a point write that ran with the changes deferred: whether it answered as it would
+   * have with them written back. It did if it changed every row it names (holdsAtSnapshot: it
+   * read nothing else) and none of its keys (rows, unique values) is one of theirs. Otherwise
+   * the caller undoes it and runs it again after materializeForRerun.
+   */
+  holdsWithoutDeferred(
+    s: DmlStatement,
+    translation: DmlTranslation,
+    outcome: Outcome,
+    keys: readonly CertificationKey[],
+  ): boolean {
+    const deferred = this.deferred;
+    assert(deferred !== null, 'nothing deferred');
+    if (!this.holdsAtSnapshot(s, translation, outcome)) return false;
+    const theirs = new Set(deferred.changes.keys.map(keyId));
+    if (keys.some((key) => theirs.has(keyId(key)))) return false;
+    this.host.engine.deferrals++;
+    return true;
+  }
+
+  /** The deferred changes written back on the lease, so that the statement runs again there. */
+  materializeForRerun(lease: WriterLease): Attempt {
+    const taken = this.materialize(lease);
+    return isAttempt(taken) ? taken : { kind: 'wait', holders: [] };
+  }
+
   /** Lets the writer go (its changes with it); the next statement takes it again. */
   private park(): void {
     assert(this.phaseNow === 'writing', 'parking a transaction that does not hold the writer');
     this.leaseHeld?.rollback();
     this.leaseHeld = null;
+    this.deferred = null;
     this.phaseNow = 'parked';
   }
 
@@ -424,7 +500,7 @@ export class LocalTransaction {
    */
   async retake(): Promise<ErrorResult | null> {
     this.leaseHeld?.busy();
-    if (this.leaseHeld?.active === true || !this.onWriter) return null;
+    if ((this.leaseHeld?.active === true && this.deferred === null) || !this.onWriter) return null;
     const taken = await withWaits(this.host, async () => {
       const lease = await this.acquire();
       return isAttempt(lease) ? lease : done(ok());
@@ -494,12 +570,15 @@ export class LocalTransaction {
     const engine = this.host.engine;
     engine.trace.mark(this.trace, 'commit');
     const lease = this.leaseHeld;
-    const stash = this.stashKept;
+    const stash = this.stash;
+    // prepareCommit took the writer back, which writes deferred changes back on it.
+    assert(this.deferred === null || lease?.active !== true, 'a commit with deferred changes');
     this.snapshotHeld?.release();
     this.snapshotHeld = null;
     this.phaseNow = 'ended';
     this.leaseHeld = null;
     this.stashKept = null;
+    this.deferred = null;
     if (lease === null && stash === null) return ok();
     assert(this.seqnoReadNow !== null, 'a transaction on the writer without a snapshot');
     let replicating: Replicating | null = null;
@@ -508,7 +587,7 @@ export class LocalTransaction {
     if (lease?.active !== true) {
       // Stashed: the stash is the write-set, built without the writer (commitsFromStash checked
       // that nothing claims its rows, in this same turn).
-      const stashNow = stash ?? lease?.stash ?? null;
+      const stashNow = stash;
       assert(stashNow !== null, 'a commit without the writer or a stash');
       lease?.rollback();
       const writeSet = stashWriteSet(stashNow, this.lockKeys, seqnoRead);
@@ -536,6 +615,7 @@ export class LocalTransaction {
     this.snapshotHeld?.release();
     this.snapshotHeld = null;
     this.stashKept = null;
+    this.deferred = null;
     this.leaseHeld?.rollback();
     this.leaseHeld = null;
     this.phaseNow = 'ended';
@@ -637,6 +717,20 @@ export function commitResult(outcome: ReplicationOutcome): OkResult | ErrorResul
     case 'apply_failed':
       return mysqlError(1180, 'HY000', `Got error during COMMIT: ${outcome.reason}`);
   }
+}
+
+/**
+ * Two parts of one transaction's changes, disjoint by key (deferred, and what the lease held
+ * since): the write-set carries both, the later lease's identity.
+ */
+function joinStashes(earlier: Stash, later: Stash): Stash {
+  return {
+    ...later,
+    changes: {
+      rows: [...earlier.changes.rows, ...later.changes.rows],
+      keys: [...earlier.changes.keys, ...later.changes.keys],
+    },
+  };
 }
 
 /** About how many bytes values take (a journal's budget, not an exact figure). */
