@@ -79,4 +79,6 @@ writeFileSync(
     `static const uint32_t UCA_ENTRIES[][2] = {\n  ${lines(entries)}};\n` +
     `static const uint16_t UCA_POOL[] = {\n  ${lines(pool)}};\n`,
 );
-console.log(`general_ci: ${general.length} exceptions; unicode_ci: ${runs.length} implicit runs, ${entries.length} entries, ${pool.length} weights`);
+console.log(
+  `general_ci: ${general.length} exceptions; unicode_ci: ${runs.length} implicit runs, ${entries.length} entries, ${pool.length} weights`,
+);

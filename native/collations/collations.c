@@ -9,8 +9,10 @@
  *                        ('ß' = 'ss'); implicit weights for unlisted ideographs
  *   utf8mb4_bin          the code point
  * The utf8mb3 twins compare alike (an utf8mb3 column holds no character beyond the BMP).
- * mysql_like(subject, pattern, escape, collation) is LIKE under a collation: one character of
- * the pattern matches one of the subject when their weights are equal, without PAD SPACE.
+ * mysql_like_collated(subject, pattern, escape, collation) is LIKE under a collation: one
+ * character of the pattern matches one of the subject when their weights are equal, without
+ * PAD SPACE; mysql_instr_collated, mysql_find_in_set_collated and mysql_strcmp_collated are
+ * INSTR/LOCATE, FIND_IN_SET and STRCMP under one.
  */
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT1
@@ -122,9 +124,10 @@ static int64_t next_weight(Cursor *c) {
   return c->pending[c->next++];
 }
 
-static int compare(void *context, int length1, const void *s1, int length2, const void *s2) {
-  Kind kind = (Kind)(intptr_t)context;
-  int64_t space = space_weight(kind);
+/* Compares two UTF-8 strings' weights; with pad, the shorter as if padded with spaces. */
+static int compare_weights(Kind kind, int pad, int length1, const void *s1, int length2,
+                           const void *s2) {
+  int64_t space = pad ? space_weight(kind) : -1;
   Cursor a = {kind, s1, (const unsigned char *)s1 + length1, {0}, 0, 0};
   Cursor b = {kind, s2, (const unsigned char *)s2 + length2, {0}, 0, 0};
   for (;;) {
@@ -137,9 +140,16 @@ static int compare(void *context, int length1, const void *s1, int length2, cons
   }
 }
 
-/* Whether two characters weigh the same under the collation. */
+/* The collating sequence: PAD SPACE. */
+static int compare(void *context, int length1, const void *s1, int length2, const void *s2) {
+  return compare_weights((Kind)(intptr_t)context, 1, length1, s1, length2, s2);
+}
+
+/* Whether two characters weigh the same under the collation (LIKE, LOCATE). MariaDB matches
+ * characters beyond the BMP by code point here, though it sorts them all alike. */
 static int same_character(Kind kind, uint32_t x, uint32_t y) {
   if (x == y) return 1;
+  if (x > 0xFFFF || y > 0xFFFF) return 0;
   uint32_t wx[WEIGHTS_PER_CHARACTER_MAX], wy[WEIGHTS_PER_CHARACTER_MAX];
   int nx = character_weights(kind, x, wx);
   int ny = character_weights(kind, y, wy);
@@ -190,7 +200,8 @@ static int like_match(Kind kind, const uint32_t *s, int ns, const uint32_t *p, i
 static int kind_of_collation(const char *name, Kind *kind) {
   if (name == 0) return 0;
   size_t n = strlen(name);
-  if (n > 4 && sqlite3_stricmp(name + n - 4, "_bin") == 0) *kind = KIND_BIN;
+  if ((n > 4 && sqlite3_stricmp(name + n - 4, "_bin") == 0) || sqlite3_stricmp(name, "binary") == 0)
+    *kind = KIND_BIN;
   else if (sqlite3_strnicmp(name, "utf8mb4_unicode", 15) == 0 ||
            sqlite3_strnicmp(name, "utf8mb3_unicode", 15) == 0)
     *kind = KIND_UNICODE;
@@ -198,11 +209,23 @@ static int kind_of_collation(const char *name, Kind *kind) {
   return 1;
 }
 
-static void like_function(sqlite3_context *context, int argc, sqlite3_value **argv) {
+/* The kind of the collation named by argv[collation]; 0 (the result set to NULL) when one of
+ * the first two arguments is NULL. */
+static int collated_arguments(sqlite3_context *context, sqlite3_value **argv, int collation,
+                              Kind *kind) {
   for (int i = 0; i < 2; i++)
-    if (sqlite3_value_type(argv[i]) == SQLITE_NULL) return sqlite3_result_null(context);
-  Kind kind = KIND_GENERAL;
-  kind_of_collation((const char *)sqlite3_value_text(argv[3]), &kind);
+    if (sqlite3_value_type(argv[i]) == SQLITE_NULL) {
+      sqlite3_result_null(context);
+      return 0;
+    }
+  *kind = KIND_GENERAL;
+  kind_of_collation((const char *)sqlite3_value_text(argv[collation]), kind);
+  return 1;
+}
+
+static void like_function(sqlite3_context *context, int argc, sqlite3_value **argv) {
+  Kind kind;
+  if (!collated_arguments(context, argv, 3, &kind)) return;
   int64_t escape = -1;
   if (sqlite3_value_type(argv[2]) != SQLITE_NULL) {
     const unsigned char *e = sqlite3_value_text(argv[2]);
@@ -226,12 +249,73 @@ static void like_function(sqlite3_context *context, int argc, sqlite3_value **ar
   sqlite3_free(p);
 }
 
+/* 0 when the candidate weighs as the needle, 1 when its weights are a proper prefix of the
+ * needle's (a longer candidate may match), -1 when no longer candidate can match. */
+static int prefix_state(Kind kind, int length1, const void *candidate, int length2,
+                        const void *needle) {
+  Cursor a = {kind, candidate, (const unsigned char *)candidate + length1, {0}, 0, 0};
+  Cursor b = {kind, needle, (const unsigned char *)needle + length2, {0}, 0, 0};
+  for (;;) {
+    int64_t wa = next_weight(&a);
+    int64_t wb = next_weight(&b);
+    if (wa < 0) return wb < 0 ? 0 : 1;
+    if (wb < 0 || wa != wb) return -1;
+  }
+}
+
+/* mysql_instr_collated(haystack, needle, collation): the 1-based character position of the
+ * first substring equal to the needle under the collation without PAD SPACE ('ß' matches
+ * 'ss' under unicode_ci), 0 if none; INSTR and two-argument LOCATE. */
+static void instr_function(sqlite3_context *context, int argc, sqlite3_value **argv) {
+  Kind kind;
+  if (!collated_arguments(context, argv, 2, &kind)) return;
+  const unsigned char *h = sqlite3_value_text(argv[0]);
+  int nh = sqlite3_value_bytes(argv[0]);
+  const unsigned char *n = sqlite3_value_text(argv[1]);
+  int nn = sqlite3_value_bytes(argv[1]);
+  if (nn == 0) return sqlite3_result_int(context, 1);
+  const unsigned char *end = h + nh;
+  int position = 1;
+  for (const unsigned char *start = h; start < end; position++) {
+    /* Longer candidates from this start while their weights are a prefix of the needle's. */
+    const unsigned char *stop = start;
+    int state = 1;
+    while (stop < end && state == 1) {
+      next_code_point(&stop, end);
+      state = prefix_state(kind, (int)(stop - start), start, nn, n);
+      if (state == 0) return sqlite3_result_int(context, position);
+    }
+    next_code_point(&start, end);
+  }
+  sqlite3_result_int(context, 0);
+}
+
+/* mysql_find_in_set_collated(item, list, collation): the 1-based position of item among the
+ * comma-separated list's members equal to it under the collation (without PAD SPACE), 0 if
+ * none. */
+static void find_in_set_function(sqlite3_context *context, int argc, sqlite3_value **argv) {
+  Kind kind;
+  if (!collated_arguments(context, argv, 2, &kind)) return;
+  const char *item = (const char *)sqlite3_value_text(argv[0]);
+  int item_length = sqlite3_value_bytes(argv[0]);
+  const char *list = (const char *)sqlite3_value_text(argv[1]);
+  int list_length = sqlite3_value_bytes(argv[1]);
+  if (memchr(item, ',', (size_t)item_length) != 0) return sqlite3_result_int(context, 0);
+  int position = 1;
+  for (int start = 0; start <= list_length; position++) {
+    const char *comma = memchr(list + start, ',', (size_t)(list_length - start));
+    int end = comma == 0 ? list_length : (int)(comma - list);
+    if (compare_weights(kind, 0, end - start, list + start, item_length, item) == 0)
+      return sqlite3_result_int(context, position);
+    start = end + 1;
+  }
+  sqlite3_result_int(context, 0);
+}
+
 /* mysql_strcmp_collated(a, b, collation): -1, 0 or 1 under the collation, with PAD SPACE. */
 static void compare_function(sqlite3_context *context, int argc, sqlite3_value **argv) {
-  for (int i = 0; i < 2; i++)
-    if (sqlite3_value_type(argv[i]) == SQLITE_NULL) return sqlite3_result_null(context);
-  Kind kind = KIND_GENERAL;
-  kind_of_collation((const char *)sqlite3_value_text(argv[2]), &kind);
+  Kind kind;
+  if (!collated_arguments(context, argv, 2, &kind)) return;
   const void *a = sqlite3_value_text(argv[0]);
   int na = sqlite3_value_bytes(argv[0]);
   const void *b = sqlite3_value_text(argv[1]);
@@ -268,5 +352,10 @@ int sqlite3_extension_init(sqlite3 *db, char **error, const sqlite3_api_routines
   if (rc == SQLITE_OK)
     rc = sqlite3_create_function(db, "mysql_strcmp_collated", 3, flags, 0, compare_function, 0,
                                  0);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_create_function(db, "mysql_instr_collated", 3, flags, 0, instr_function, 0, 0);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_create_function(db, "mysql_find_in_set_collated", 3, flags, 0,
+                                 find_in_set_function, 0, 0);
   return rc;
 }
