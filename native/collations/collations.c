@@ -127,7 +127,7 @@ static int64_t next_weight(Cursor *c) {
 /* Compares two UTF-8 strings' weights; with pad, the shorter as if padded with spaces. */
 static int compare_weights(Kind kind, int pad, int length1, const void *s1, int length2,
                            const void *s2) {
-  int64_t space = pad ? space_weight(kind) : -1;
+  int64_t space = pad ? (int64_t)space_weight(kind) : -1;
   Cursor a = {kind, s1, (const unsigned char *)s1 + length1, {0}, 0, 0};
   Cursor b = {kind, s2, (const unsigned char *)s2 + length2, {0}, 0, 0};
   for (;;) {
