@@ -120,6 +120,8 @@ export class DmlEmitter extends ExpressionEmitter {
     const table = this.options.catalog.table(db, name.name);
     if (!table) throw new SqlFailure(noSuchTable(db, name.name));
     if (!this.tables.includes(table)) this.tables.push(table);
+    // UPDATE and DELETE name their table here, not in a FROM list.
+    if (!this.named.has(name.name.toLowerCase())) this.named.set(name.name.toLowerCase(), table);
     return table;
   }
 

@@ -305,6 +305,16 @@ function columnCases(list: CaseList): void {
     'CREATE UNIQUE INDEX v ON c (v)',
   );
   list.add(
+    'UPDATE and DELETE LIKE on a bin column',
+    [
+      'CREATE TABLE c (v VARCHAR(5) COLLATE utf8mb4_bin, n INT)',
+      "INSERT INTO c VALUES ('a', 1), ('A', 2), ('b', 3), ('B', 4)",
+    ],
+    "UPDATE c SET n = 0 WHERE v LIKE 'A%'",
+    "DELETE FROM c WHERE v LIKE 'b'",
+    'SELECT v, n FROM c ORDER BY v',
+  );
+  list.add(
     'emoji in utf8mb3 column, not strict',
     ['CREATE TABLE c (v VARCHAR(9) CHARACTER SET utf8mb3)'],
     "SET sql_mode = ''",
