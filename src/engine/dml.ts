@@ -83,7 +83,13 @@ export class DmlRunner {
   constructor(private readonly session: EngineSession) {}
 
   private translate(prepared: Prepared, selectExtras = false): Result<DmlTranslation> {
-    return translate(prepared, this.session.engine.catalog, this.session.database, selectExtras);
+    return translate(
+      prepared,
+      this.session.engine.catalog,
+      this.session.database,
+      selectExtras,
+      this.session.collation,
+    );
   }
 
   async run(prepared: Prepared, s: DmlStatement, params: readonly SqlValue[]): Promise<Outcome> {
@@ -155,7 +161,11 @@ export class DmlRunner {
       if (!markers.has(slot)) inline.add(slot);
     const emitted = emitDml(
       statement,
-      { catalog: this.session.engine.catalog, database: this.session.database },
+      {
+        catalog: this.session.engine.catalog,
+        database: this.session.database,
+        collation: this.session.collation,
+      },
       inline,
     );
     if (!emitted.ok) return fromSqlError(emitted.error);
@@ -391,7 +401,11 @@ export class DmlRunner {
     };
     const emitted = emitDml(
       keyQuery,
-      { catalog: this.session.engine.catalog, database: this.session.database },
+      {
+        catalog: this.session.engine.catalog,
+        database: this.session.database,
+        collation: this.session.collation,
+      },
       prepared.template.pinned,
     );
     if (!emitted.ok) return null;

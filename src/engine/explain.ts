@@ -63,7 +63,7 @@ export function runExplain(
   const engine = session.engine;
   const emitted = emitDml(
     s.statement,
-    { catalog: engine.catalog, database: session.database },
+    { catalog: engine.catalog, database: session.database, collation: session.collation },
     new Set(prepared.template.pinned),
   );
   if (!emitted.ok) return fromSqlError(emitted.error);

@@ -388,6 +388,27 @@ function pad(left: boolean): Fn {
   };
 }
 
+/** Printable ASCII maps as JS does; other text goes character by character. */
+const ASCII = /^[ -~]*$/;
+
+/**
+ * MariaDB's case mapping maps one character to one: UPPER('ß') keeps ß, LOWER('İ') is i (the
+ * first of Unicode's two); a binary string is left as it is.
+ */
+function caseMapped(v: V, lower: boolean): V {
+  if (isNull(v)) return null;
+  if (v instanceof Uint8Array) return v;
+  const s = text(v);
+  if (ASCII.test(s)) return lower ? s.toLowerCase() : s.toUpperCase();
+  let out = '';
+  for (const ch of s) {
+    const mapped = lower ? ch.toLowerCase() : ch.toUpperCase();
+    const first = String.fromCodePoint(mapped.codePointAt(0)!);
+    out += first.length === mapped.length ? mapped : lower ? first : ch;
+  }
+  return out;
+}
+
 const nullSafe =
   (fn: (...args: V[]) => V): Fn =>
   (...args) =>
@@ -1434,6 +1455,8 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
     while (str.endsWith(c)) str = str.slice(0, -c.length);
     return str;
   },
+  lower: (s) => caseMapped(s, true),
+  upper: (s) => caseMapped(s, false),
   locate: (sub, s, pos) => {
     if (isNull(sub) || isNull(s)) return null;
     const start = isNull(pos) ? 1 : int(pos);

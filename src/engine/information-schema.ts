@@ -20,6 +20,8 @@ import {
   type TableRef,
   type TriggerDef,
   type ViewDef,
+  CHARACTER_SETS,
+  COLLATIONS,
 } from '../sql/index.js';
 import { bindAll, slotValues, toStore } from './bind.js';
 import type { Engine } from './engine.js';
@@ -74,6 +76,35 @@ const U = 'uint';
 const texts = (...names: string[]): (readonly [string, Kind])[] => names.map((n) => [n, T]);
 
 const TABLES: readonly VirtualTable[] = [
+  {
+    name: 'COLLATIONS',
+    columns: [
+      ['COLLATION_NAME', T],
+      ['CHARACTER_SET_NAME', T],
+      ['ID', I],
+      ['IS_DEFAULT', T],
+      ['IS_COMPILED', T],
+      ['SORTLEN', I],
+    ],
+    rows: () =>
+      COLLATIONS.map((c) => [c.name, c.charset, c.id, c.isDefault ? 'Yes' : '', 'Yes', c.sortlen]),
+  },
+  {
+    name: 'CHARACTER_SETS',
+    columns: [
+      ['CHARACTER_SET_NAME', T],
+      ['DEFAULT_COLLATE_NAME', T],
+      ['DESCRIPTION', T],
+      ['MAXLEN', I],
+    ],
+    rows: () =>
+      CHARACTER_SETS.map(([name, description, collation, maxlen]) => [
+        name,
+        collation,
+        description,
+        maxlen,
+      ]),
+  },
   {
     name: 'SCHEMATA',
     columns: [
@@ -678,7 +709,11 @@ export class InformationSchema {
   ): Promise<RowsResult | ErrorResult> {
     const q = prepared.statement as Query;
     const catalog = new WithInformationSchema(this.engine.catalog);
-    const emitted = emitDml(q, { catalog, database: session.database }, prepared.template.pinned);
+    const emitted = emitDml(
+      q,
+      { catalog, database: session.database, collation: session.collation },
+      prepared.template.pinned,
+    );
     if (!emitted.ok) return fromSqlError(emitted.error);
     const translation = emitted.value;
     const used: Virtual[] = [];
@@ -695,7 +730,9 @@ export class InformationSchema {
       for (const { table, def } of used) {
         const name = `"${def.sqliteName}"`;
         // Text compares as information_schema's utf8mb3_general_ci does: case-insensitively.
-        const columns = table.columns.map(([n, k]) => `"${n}"${k === T ? ' COLLATE NOCASE' : ''}`);
+        const columns = table.columns.map(
+          ([n, k]) => `"${n}"${k === T ? ' COLLATE utf8mb3_general_ci' : ''}`,
+        );
         const created = execute(
           `CREATE TEMP TABLE IF NOT EXISTS ${name} (${columns.join(', ')})`,
           [],

@@ -20,6 +20,7 @@ import {
   type SqlValue,
 } from '../mysql/index.js';
 import {
+  collationById,
   DDL_KINDS,
   isDml,
   splitStatements,
@@ -51,7 +52,7 @@ import {
 import type { Engine, Executor } from './engine.js';
 import { convertValue, dynamicColumn, queryColumns, settleColumns } from './metadata.js';
 import { done, isAttempt, isError, ok, type Counters, type Outcome } from './outcome.js';
-import { SetRunner } from './set.js';
+import { SetRunner, setNames } from './set.js';
 import { runExplain } from './explain.js';
 import { runTableMaintenance } from './maintenance.js';
 import { runShow, runDescribe } from './show.js';
@@ -100,6 +101,10 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
    * session's sql_mode, as MariaDB gives it.
    */
   private connectVariables(): void {
+    // The handshake's collation is the connection's (mysql2 asks for utf8mb4_unicode_ci).
+    const collation = collationById(this.info.collation);
+    if (collation !== undefined && collation.charset !== 'binary')
+      setNames(this.sessionVars, collation);
     if ((this.info.clientCapabilities & Capability.IGNORE_SPACE) === 0) return;
     const global = String(this.engine.globals.get('sql_mode') ?? SQL_MODE_DEFAULT);
     this.sessionVars.set('sql_mode', normalizeSqlMode(`IGNORE_SPACE,${global}`) ?? global);
@@ -290,6 +295,14 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     if (spec === undefined) return undefined;
     if (scope !== 'global' && this.sessionVars.has(lower)) return this.sessionVars.get(lower)!;
     return this.engine.globals.get(lower) ?? spec.value;
+  }
+
+  /** collation_connection: what literals compare with (a translation is emitted for it). */
+  get collation(): string {
+    const value =
+      this.sessionVars.get('collation_connection') ??
+      this.engine.globals.get('collation_connection');
+    return typeof value === 'string' ? value : 'utf8mb4_general_ci';
   }
 
   userVariable(name: string): BindValue {

@@ -2,7 +2,16 @@
 // See docs/design/engine.md.
 import type { ErrorResult, SqlValue } from '../mysql/index.js';
 import { StatementEffects, withEffects } from './statement-effects.js';
-import { emitDml, type Expr, type Prepared, type Query, type Statement } from '../sql/index.js';
+import {
+  CHARACTER_SETS,
+  type CollationDef,
+  emitDml,
+  type Expr,
+  findCollation,
+  type Prepared,
+  type Query,
+  type Statement,
+} from '../sql/index.js';
 import { bindAll, exprValue, slotValues } from './bind.js';
 import { fromSqlError, mysqlError, unknownSystemVariable } from './errors.js';
 import { narrow } from './metadata.js';
@@ -48,7 +57,11 @@ export class SetRunner {
     };
     const emitted = emitDml(
       select,
-      { catalog: this.session.engine.catalog, database: this.session.database },
+      {
+        catalog: this.session.engine.catalog,
+        database: this.session.database,
+        collation: this.session.collation,
+      },
       new Set(),
     );
     if (!emitted.ok) return fromSqlError(emitted.error);
@@ -70,16 +83,8 @@ export class SetRunner {
   ): Promise<Outcome> {
     for (const a of s.assignments) {
       if (a.kind === 'names') {
-        for (const name of [
-          'character_set_client',
-          'character_set_connection',
-          'character_set_results',
-        ])
-          this.session.sessionVars.set(name, a.charset);
-        this.session.sessionVars.set(
-          'collation_connection',
-          a.collation ?? `${a.charset}_general_ci`,
-        );
+        const failure = this.setNames(a.charset, a.collation);
+        if (failure !== null) return failure;
         continue;
       }
       if (a.kind === 'charset') {
@@ -119,6 +124,25 @@ export class SetRunner {
       if (result !== null) return result;
     }
     return ok();
+  }
+
+  /** SET NAMES charset [COLLATE collation]: MariaDB's 1115 and 1253 for names it refuses. */
+  private setNames(charset: string, collationName: string | null): ErrorResult | null {
+    const lower = charset.toLowerCase().replace(/^utf8$/, 'utf8mb3');
+    const fallback = CHARACTER_SETS.find(([name]) => name === lower)?.[2];
+    if (fallback === undefined || lower === 'binary')
+      return mysqlError(1115, '42000', `Unknown character set: '${charset}'`);
+    const collation = findCollation(collationName ?? fallback);
+    if (collation === undefined)
+      return mysqlError(1273, 'HY000', `Unknown collation: '${collationName}'`);
+    if (collation.charset !== lower)
+      return mysqlError(
+        1253,
+        '42000',
+        `COLLATION '${collation.name}' is not valid for CHARACTER SET '${lower}'`,
+      );
+    setNames(this.session.sessionVars, collation);
+    return null;
   }
 
   private async setSystem(
@@ -236,4 +260,11 @@ export class SetRunner {
     else other.interruptQuery();
     return ok();
   }
+}
+
+/** The connection's character sets and collation, as SET NAMES and the handshake set them. */
+export function setNames(vars: Map<string, SqlValue>, collation: CollationDef): void {
+  for (const name of ['character_set_client', 'character_set_connection', 'character_set_results'])
+    vars.set(name, collation.charset);
+  vars.set('collation_connection', collation.name);
 }

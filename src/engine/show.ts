@@ -13,6 +13,8 @@ import {
   type Show,
   type TableDef,
   type TableName,
+  CHARACTER_SETS,
+  COLLATIONS,
 } from '../sql/index.js';
 import { bigintColumn, integerColumn, longTextColumn, textColumn } from './metadata.js';
 import { viewTable } from './create-select.js';
@@ -421,11 +423,7 @@ export function runShow(
           ['Default collation', 'text'],
           ['Maxlen', 'int'],
         ],
-        [
-          ['binary', 'Binary pseudo charset', 'binary', 1],
-          ['utf8mb3', 'UTF-8 Unicode', 'utf8mb3_general_ci', 3],
-          ['utf8mb4', 'UTF-8 Unicode', 'utf8mb4_general_ci', 4],
-        ],
+        CHARACTER_SETS.map((row) => [...row]),
       );
     case 'collation':
       return show(
@@ -437,12 +435,14 @@ export function runShow(
           ['Compiled', 'text'],
           ['Sortlen', 'int'],
         ],
-        [
-          ['binary', 'binary', 63, 'Yes', 'Yes', 1],
-          ['utf8mb3_general_ci', 'utf8mb3', 33, 'Yes', 'Yes', 1],
-          ['utf8mb4_general_ci', 'utf8mb4', 45, 'Yes', 'Yes', 1],
-          ['utf8mb4_bin', 'utf8mb4', 46, '', 'Yes', 1],
-        ],
+        COLLATIONS.map((c) => [
+          c.name,
+          c.charset,
+          c.id,
+          c.isDefault ? 'Yes' : '',
+          'Yes',
+          c.sortlen,
+        ]),
       );
     case 'table_status': {
       const db = s.db ?? session.database;

@@ -654,7 +654,38 @@ function toText(value: V, at: Where): Converted {
     return fitText(text, at);
   }
   const text = textOf(value);
+  if (at.rule.utf8mb3 === true && BEYOND_BMP.test(text)) return beyondUtf8mb3(text, at);
   return fitText(text, at, value);
+}
+
+const BEYOND_BMP = /[\u{10000}-\u{10ffff}]/u;
+
+/**
+ * A character beyond the BMP in a utf8mb3 column: MariaDB's 1366 naming the bytes from it on
+ * (six at most, printable ASCII as is), or '?' for it with a warning outside strict mode.
+ */
+function beyondUtf8mb3(text: string, at: Where): Converted {
+  const from = text.search(BEYOND_BMP);
+  const bytes = Buffer.from(text.slice(from), 'utf8');
+  let shown = '';
+  for (const byte of bytes.subarray(0, 6))
+    shown +=
+      byte >= 0x20 && byte < 0x7f
+        ? String.fromCharCode(byte)
+        : `\\x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  if (bytes.length > 6) shown += '...';
+  const adjusted = text.replace(new RegExp(BEYOND_BMP.source, 'gu'), '?');
+  const problem: Problem = {
+    error: mysqlError(
+      1366,
+      '22007',
+      `Incorrect string value: '${shown}' for column ${qualified(at)}`,
+    ),
+    adjusted,
+    warningCode: 1366,
+  };
+  const fitted = fitText(adjusted, at);
+  return 'error' in fitted ? fitted : { ...problem, adjusted: fitted.value };
 }
 
 function fitText(text: string, at: Where, original: V = text): Converted {

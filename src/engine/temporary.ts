@@ -207,7 +207,11 @@ export class TemporaryTables {
   ): OkResult | RowsResult | ErrorResult {
     const catalog = this.catalog();
     const database = this.session.database;
-    const emitted = emitDml(s, { catalog, database }, prepared.template.pinned);
+    const emitted = emitDml(
+      s,
+      { catalog, database, collation: this.session.collation },
+      prepared.template.pinned,
+    );
     if (!emitted.ok) return fromSqlError(emitted.error);
     const translation = emitted.value;
     if (translation.steps !== undefined)

@@ -254,6 +254,16 @@ export function encodeColumnCount(count: number): Uint8Array {
   return new PacketWriter(9).lenencInt(count).finish();
 }
 
+const BEYOND_BMP = /[\u{10000}-\u{10ffff}]/gu;
+
+/**
+ * MariaDB keeps names in utf8mb3 (its system character set), which holds no character beyond
+ * the Basic Multilingual Plane: such a character in a column name (`SELECT '😀'`) reads '?'.
+ */
+function metadataText(name: string): string {
+  return name.replace(BEYOND_BMP, '?');
+}
+
 /** Protocol::ColumnDefinition41; withDefault appends the default value (COM_FIELD_LIST). */
 export function encodeColumnDef(column: ColumnDef, withDefault = false): Uint8Array {
   assert(Number.isInteger(column.length) && column.length >= 0, 'column length is a u32');
@@ -262,8 +272,8 @@ export function encodeColumnDef(column: ColumnDef, withDefault = false): Uint8Ar
     .lenencString(column.schema ?? '')
     .lenencString(column.table ?? '')
     .lenencString(column.orgTable ?? column.table ?? '')
-    .lenencString(column.name)
-    .lenencString(column.orgName ?? column.name)
+    .lenencString(metadataText(column.name))
+    .lenencString(metadataText(column.orgName ?? column.name))
     .lenencInt(0x0c)
     .u16(column.charset)
     .u32(Math.min(column.length, 0xffffffff))

@@ -36,6 +36,7 @@ import { parse } from './parser.js';
 import { VIEW_DEPTH_MAX } from './limits.js';
 import { viewTarget } from './view-dml.js';
 import { emitMultiDelete, emitMultiUpdate } from './emit-multi.js';
+import { isTextType } from './table-def.js';
 
 /**
  * One SQLite statement of a multi-table UPDATE/DELETE (emit-multi.ts). `matched` answers one
@@ -81,6 +82,8 @@ export class DmlEmitter extends ExpressionEmitter {
   }
 
   readonly tables: TableDef[] = [];
+  /** Lower-case table name or alias → its table, for the collation of a column reference. */
+  private readonly named = new Map<string, TableDef>();
   /** How many views this emitter is nested in (a view over a view over …). */
   viewDepth = 0;
 
@@ -117,6 +120,8 @@ export class DmlEmitter extends ExpressionEmitter {
     const table = this.options.catalog.table(db, name.name);
     if (!table) throw new SqlFailure(noSuchTable(db, name.name));
     if (!this.tables.includes(table)) this.tables.push(table);
+    // UPDATE and DELETE name their table here, not in a FROM list.
+    if (!this.named.has(name.name.toLowerCase())) this.named.set(name.name.toLowerCase(), table);
     return table;
   }
 
@@ -286,8 +291,35 @@ export class DmlEmitter extends ExpressionEmitter {
     }
   }
 
+  protected override columnCollation(column: ColumnRef): string | null {
+    const lower = column.column.toLowerCase();
+    const tables =
+      column.table === null
+        ? [...this.named.values()]
+        : [this.named.get(column.table.toLowerCase())];
+    for (const table of tables) {
+      const def = table?.columns.find((c) => c.name.toLowerCase() === lower);
+      if (def === undefined) continue;
+      if (!isTextType(def.type)) return null;
+      return def.type.collation ?? table!.options.collation ?? null;
+    }
+    return null;
+  }
+
+  /** Names the FROM tables before the select list is emitted (its columns' collations). */
+  private nameTables(refs: readonly TableRef[]): void {
+    for (const r of refs) {
+      if (r.kind === 'join') this.nameTables([r.left, r.right]);
+      if (r.kind !== 'table' || this.cte(r.table) !== undefined || this.view(r.table)) continue;
+      const db = r.table.db ?? this.options.database;
+      const table = db === null ? undefined : this.options.catalog.table(db, r.table.name);
+      if (table !== undefined) this.named.set((r.alias ?? r.table.name).toLowerCase(), table);
+    }
+  }
+
   select(s: Select, sortGroups = true): string {
     if (s.withRollup) return this.select(rollupQuery(s), sortGroups);
+    if (s.from) this.nameTables(s.from);
     const single = this.singleRow;
     this.singleRow = false;
     let out =
@@ -344,6 +376,7 @@ export class DmlEmitter extends ExpressionEmitter {
         if (view !== undefined)
           return `(${this.viewQuery(view)}) AS ${quoteId(r.alias ?? r.table.name)}`;
         const table = this.resolve(r.table);
+        this.named.set((r.alias ?? r.table.name).toLowerCase(), table);
         return `${quoteId(table.sqliteName)} AS ${quoteId(r.alias ?? r.table.name)}`;
       }
       case 'derived':

@@ -1,8 +1,19 @@
 // MySQL expressions → SQLite expressions. Every compound is parenthesized, so SQLite's operator
 // precedence never matters. Literals become `?` bound to their slot unless pinned; session
 // functions and variables become `?` bound at execution (see Bind).
-import type { Call, Cast, Expr, FrameBound, Literal, OrderItem, Query, WindowSpec } from './ast.js';
+import type {
+  Call,
+  Cast,
+  ColumnRef,
+  Expr,
+  FrameBound,
+  Literal,
+  OrderItem,
+  Query,
+  WindowSpec,
+} from './ast.js';
 import type { Catalog } from './catalog.js';
+import { findCollation, sqliteCollation } from './collations.js';
 import { SqlFailure, semantic, unsupported } from './errors.js';
 import {
   AGGREGATES,
@@ -14,6 +25,7 @@ import {
   WINDOW_FUNCTIONS,
 } from './functions.js';
 import { quoteId, quoteString } from './names.js';
+import { DEFAULT_COLLATION } from './table-def.js';
 import {
   LAST_INSERT_ID_SET_FUNCTION,
   USER_VAR_GET_FUNCTION,
@@ -45,6 +57,11 @@ export interface EmitOptions {
    * kept in the schema (a trigger's body), which other processes and nodes run (store-rule.ts).
    */
   readonly inlineRules?: boolean;
+  /**
+   * The session's collation_connection: what string literals and expressions without a column
+   * compare with (utf8mb4_general_ci when not given). Part of a translation's memo key.
+   */
+  readonly collation?: string;
 }
 
 /** Emits one statement's SQL; the query emitter in emit-dml.ts extends it. */
@@ -103,16 +120,16 @@ export class ExpressionEmitter {
         return this.binary(e);
       case 'is':
         return `(${this.expr(e.operand)} IS ${e.negated ? 'NOT ' : ''}${e.value === 'UNKNOWN' ? 'NULL' : e.value})`;
-      case 'between':
-        return `(${this.compared(e.operand, e.low)} ${e.negated ? 'NOT ' : ''}BETWEEN ${this.compared(e.low, e.operand)} AND ${this.compared(e.high, e.operand)})`;
+      case 'between': {
+        const operand = this.collated(e.operand, e.low, this.compared(e.operand, e.low));
+        return `(${operand} ${e.negated ? 'NOT ' : ''}BETWEEN ${this.compared(e.low, e.operand)} AND ${this.compared(e.high, e.operand)})`;
+      }
       case 'in_list':
         return this.inList(e.operand, e.list, e.negated);
       case 'in_query':
         return `(${this.expr(e.operand)} ${e.negated ? 'NOT ' : ''}IN (${this.query(e.query)}))`;
-      case 'like': {
-        const escape = e.escape === null ? "'\\'" : this.expr(e.escape);
-        return `(${this.expr(e.operand)} ${e.negated ? 'NOT ' : ''}LIKE ${this.expr(e.pattern)} ESCAPE ${escape})`;
-      }
+      case 'like':
+        return this.like(e);
       case 'regexp':
         return `(${this.expr(e.operand)} ${e.negated ? 'NOT ' : ''}REGEXP ${this.expr(e.pattern)})`;
       case 'quantified':
@@ -128,7 +145,7 @@ export class ExpressionEmitter {
       case 'convert_using':
         return this.expr(e.operand);
       case 'call':
-        return this.call(e);
+        return this.stringCall(e);
       case 'interval':
         return this.fail(1064, '42000', 'INTERVAL is only valid in date arithmetic');
       case 'user_var':
@@ -141,7 +158,7 @@ export class ExpressionEmitter {
       case 'system_var':
         return this.bind({ kind: 'system_var', name: e.name, scope: e.scope });
       case 'collate':
-        return `(${this.expr(e.operand)} COLLATE ${sqliteCollation(e.collation)})`;
+        return this.collate(e);
       case 'row':
         return `(${e.items.map((i) => this.expr(i)).join(', ')})`;
       case 'default':
@@ -170,7 +187,8 @@ export class ExpressionEmitter {
       return this.dateArithmetic(op, left, right);
     if (op === '+' && left.kind === 'interval') return this.dateArithmetic(op, right, left);
     const compared = COMPARISONS.has(op);
-    const l = compared ? this.compared(left, right) : this.expr(left);
+    if (compared) this.checkCollationMix(left, right, op);
+    const l = compared ? this.collated(left, right, this.compared(left, right)) : this.expr(left);
     const r = compared ? this.compared(right, left) : this.expr(right);
     switch (op) {
       case '/':
@@ -205,6 +223,120 @@ export class ExpressionEmitter {
   private compared(e: Expr, other: Expr): string {
     const sql = this.expr(e);
     return isStringLiteral(e) && isNumeric(other) ? `CAST(${sql} AS REAL)` : sql;
+  }
+
+  /** The connection's collation (collation_connection). */
+  get connectionCollation(): string {
+    return this.options.collation ?? DEFAULT_COLLATION;
+  }
+
+  /** A column's collation where the emitter knows its table (the DML emitter does), else null. */
+  protected columnCollation(_column: ColumnRef): string | null {
+    return null;
+  }
+
+  /**
+   * The collation MySQL compares an expression with, by coercibility: an explicit COLLATE, a
+   * column's (also through a string function of it), BINARY's; null for a literal's (the
+   * connection's). MySQL refuses two different explicit or column collations (1267); here the
+   * left operand's wins, as in SQLite.
+   */
+  collationOf(e: Expr): string | null {
+    switch (e.kind) {
+      case 'collate':
+        return e.collation;
+      case 'column':
+        return this.columnCollation(e);
+      case 'unary':
+        return e.op === 'BINARY' ? 'binary' : null;
+      case 'cast':
+        return e.type.name === 'BINARY' ? 'binary' : null;
+      case 'convert_using':
+        return findCollation(`${e.charset}_general_ci`)?.name ?? null;
+      case 'call': {
+        if (!STRING_FUNCTIONS.has(e.name)) return null;
+        for (const arg of e.args) {
+          const collation = this.collationOf(arg);
+          if (collation !== null) return collation;
+        }
+        return null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  /**
+   * One side of a comparison with the collation it compares with. SQLite takes an explicit
+   * COLLATE, else a bare column's, else BINARY; MySQL takes the connection's for two literals
+   * (`'a' = 'A'` is true) and a column's through a function of it. Where SQLite would fall back
+   * to BINARY the left side names the collation (numbers compare alike under any).
+   */
+  protected collated(e: Expr, other: Expr, sql: string): string {
+    const sqliteChooses = (x: Expr): boolean => x.kind === 'column' || x.kind === 'collate';
+    if (sqliteChooses(e) || sqliteChooses(other)) return sql;
+    if (UNCOLLATED_KINDS.has(e.kind) || (isNumeric(e) && isNumeric(other))) return sql;
+    if (e.kind === 'unary' && e.op === 'BINARY') return sql;
+    const collation = this.collationOf(e) ?? this.collationOf(other) ?? this.connectionCollation;
+    return `(${sql} COLLATE ${sqliteCollation(collation)})`;
+  }
+
+  /**
+   * Two columns (or explicit COLLATEs) of one character set in different collations do not
+   * compare: MySQL's 1267 (a column of another set converts: utf8mb3 to utf8mb4).
+   */
+  private checkCollationMix(left: Expr, right: Expr, op: string): void {
+    const a = this.collationOf(left);
+    const b = this.collationOf(right);
+    if (a === null || b === null) return;
+    const explicit = [left.kind === 'collate', right.kind === 'collate'];
+    if (explicit[0] !== explicit[1]) return;
+    const x = findCollation(a);
+    const y = findCollation(b);
+    if (x === undefined || y === undefined || x.name === y.name || x.charset !== y.charset) return;
+    if (x.charset === 'binary') return;
+    const derivation = explicit[0] ? 'EXPLICIT' : 'IMPLICIT';
+    this.fail(
+      1267,
+      'HY000',
+      `Illegal mix of collations (${x.name},${derivation}) and (${y.name},${derivation}) for operation '${op}'`,
+    );
+  }
+
+  /** `x COLLATE name`: the name must be a known collation of the operand's character set. */
+  private collate(e: Expr & { kind: 'collate' }): string {
+    const collation = findCollation(e.collation);
+    if (collation === undefined)
+      this.fail(1273, 'HY000', `Unknown collation: '${e.collation.toLowerCase()}'`);
+    const charset = this.charsetOfOperand(e.operand);
+    if (charset !== null && charset !== collation.charset)
+      this.fail(
+        1253,
+        '42000',
+        `COLLATION '${collation.name}' is not valid for CHARACTER SET '${charset}'`,
+      );
+    return `(${this.expr(e.operand)} COLLATE ${sqliteCollation(collation.name)})`;
+  }
+
+  /** The character set of a literal or conversion (columns: not checked here), else null. */
+  private charsetOfOperand(e: Expr): string | null {
+    if (e.kind === 'convert_using') return findCollation(`${e.charset}_bin`)?.charset ?? e.charset;
+    if (e.kind !== 'literal' || e.type !== 'string') return null;
+    if (e.charset === '')
+      return this.connectionCollation.slice(0, this.connectionCollation.indexOf('_'));
+    return e.charset.toLowerCase().replace(/^utf8$/, 'utf8mb3');
+  }
+
+  /**
+   * LIKE under the operands' collation (SQLite's LIKE folds ASCII case only and knows no
+   * collation): the extension's mysql_like_collated, which matches character by character.
+   */
+  private like(e: Expr & { kind: 'like' }): string {
+    const collation =
+      this.collationOf(e.operand) ?? this.collationOf(e.pattern) ?? this.connectionCollation;
+    const escape = e.escape === null ? "'\\'" : this.expr(e.escape);
+    const call = `mysql_like_collated(${this.expr(e.operand)}, ${this.expr(e.pattern)}, ${escape}, '${sqliteCollation(collation)}')`;
+    return e.negated ? `(NOT ${call})` : call;
   }
 
   /**
@@ -250,7 +382,7 @@ export class ExpressionEmitter {
     const left =
       numbers && isStringLiteral(operand)
         ? `CAST(${this.expr(operand)} AS REAL)`
-        : this.expr(operand);
+        : this.collated(operand, list[0] ?? operand, this.expr(operand));
     return `(${left} ${not}IN (${items}))`;
   }
 
@@ -301,6 +433,16 @@ export class ExpressionEmitter {
 
   private args(e: Call): string[] {
     return e.args.map((a) => this.expr(a));
+  }
+
+  /**
+   * A string function's result compares with its argument's collation (MySQL's derivation):
+   * `DISTINCT LOWER(name)` and `ORDER BY CONCAT(…)` fold as the column does.
+   */
+  private stringCall(e: Call): string {
+    const sql = this.call(e);
+    if (e.over !== undefined || !STRING_FUNCTIONS.has(e.name)) return sql;
+    return `(${sql} COLLATE ${sqliteCollation(this.collationOf(e) ?? this.connectionCollation)})`;
   }
 
   private call(e: Call): string {
@@ -393,7 +535,11 @@ export class ExpressionEmitter {
       case 'RTRIM':
         return e.args.length === 1 ? `${name.toLowerCase()}(${this.args(e)[0]}, ' ')` : null;
       case 'LOCATE':
-        return e.args.length === 2 ? `instr(${this.args(e).reverse().join(', ')})` : null;
+        return e.args.length === 2 ? this.collatedCall('instr', [...e.args].reverse()) : null;
+      case 'INSTR':
+        return e.args.length === 2 ? this.collatedCall('instr', e.args) : null;
+      case 'FIND_IN_SET':
+        return e.args.length === 2 ? this.collatedCall('find_in_set', e.args) : null;
       case 'GROUP_CONCAT':
         return this.groupConcat(e);
       case 'DATE_ADD':
@@ -406,12 +552,22 @@ export class ExpressionEmitter {
       case 'CHARSET':
       case 'COLLATION':
         return this.charsetOf(name, e);
+      case 'STRCMP':
+        return e.args.length === 2 ? this.collatedCall('strcmp', e.args) : null;
       case 'ATAN':
         return e.args.length === 1
           ? `atan(${this.args(e)[0]})`
           : `atan2(${this.args(e).join(', ')})`;
     }
     return null;
+  }
+
+  /** The extension's `mysql_<name>_collated(args…, collation)`, under the arguments' collation. */
+  private collatedCall(name: string, args: readonly Expr[]): string {
+    let collation: string | null = null;
+    for (const arg of args) collation ??= this.collationOf(arg);
+    const sql = args.map((a) => this.expr(a)).join(', ');
+    return `mysql_${name}_collated(${sql}, '${sqliteCollation(collation ?? this.connectionCollation)}')`;
   }
 
   private ifCall(e: Call): string {
@@ -502,6 +658,10 @@ export class ExpressionEmitter {
         `Incorrect parameter count in the call to native function '${name}'`,
       );
     if (arg.kind === 'convert_using' && name === 'CHARSET') return quoteString(arg.charset);
+    const known = this.collationOf(arg);
+    const collation = known === null ? undefined : findCollation(known);
+    if (collation !== undefined)
+      return quoteString(name === 'COLLATION' ? collation.name : collation.charset);
     const variable = name === 'CHARSET' ? 'character_set_connection' : 'collation_connection';
     const value = this.expr(arg);
     const connection = this.bind({ kind: 'system_var', name: variable, scope: null });
@@ -531,11 +691,6 @@ function intervalUnit(word: string): string | null {
   return TIMESTAMP_UNITS.has(upper) ? upper : null;
 }
 
-/** MySQL collation → SQLite collation: case-insensitive `_ci` ones fold ASCII case (NOCASE). */
-export function sqliteCollation(collation: string): string {
-  return /_ci$/i.test(collation) ? 'NOCASE' : 'BINARY';
-}
-
 export function inlineLiteral(e: Literal): string {
   switch (e.type) {
     case 'null':
@@ -561,6 +716,9 @@ export function inlineLiteral(e: Literal): string {
 }
 
 const COMPARISONS: ReadonlySet<string> = new Set(['=', '<=>', '<>', '<', '<=', '>', '>=']);
+
+/** Operands that take no COLLATE in SQLite (a row value) or are not strings. */
+const UNCOLLATED_KINDS: ReadonlySet<string> = new Set(['row', 'subquery', 'exists', 'is']);
 
 const isStringLiteral = (e: Expr): boolean =>
   e.kind === 'literal' && e.type === 'string' && e.charset !== 'binary';

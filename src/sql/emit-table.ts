@@ -3,7 +3,8 @@
 // (emit-alter.ts), so neither imports the other's module at run time.
 import type { ColumnDef, DataType, Expr } from './ast.js';
 import type { Catalog, IndexDef, TableDef, TriggerDef, ViewDef } from './catalog.js';
-import { ExpressionEmitter, sqliteCollation } from './emit-expression.js';
+import { sqliteCollation } from './collations.js';
+import { ExpressionEmitter } from './emit-expression.js';
 import { quoteId, quoteString, sqliteIndexName, sqliteTableName } from './names.js';
 import { isRowidKey, isTextType } from './table-def.js';
 import { parse } from './parser.js';
@@ -111,8 +112,8 @@ function columnSql(table: TableDef, column: ColumnDef, options: DdlOptions): str
     out += sqliteDefault(column, options);
   }
   if (isTextType(column.type)) {
-    const collation = column.type.collation ?? table.options.collation ?? 'binary';
-    if (sqliteCollation(collation) === 'NOCASE') out += ' COLLATE NOCASE';
+    const collation = sqliteCollation(column.type.collation ?? table.options.collation ?? 'binary');
+    if (collation !== 'BINARY') out += ` COLLATE ${collation}`;
   }
   return out;
 }

@@ -44,6 +44,14 @@ export {
 } from './emit-ddl.js';
 export { type Bind, type EmitOptions } from './emit-expression.js';
 export {
+  CHARACTER_SETS,
+  COLLATED_FUNCTIONS,
+  COLLATIONS,
+  type CollationDef,
+  collationById,
+  findCollation,
+} from './collations.js';
+export {
   type ParseError,
   type Result,
   type SqlError,

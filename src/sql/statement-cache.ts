@@ -150,16 +150,17 @@ export function translate(
   catalog: Catalog,
   database: string | null,
   selectExtras = false,
+  collation?: string,
 ): Result<DmlTranslation> {
   const template = prepared.template;
   const statement = template.statement;
   if (!isDml(statement)) return fail(semantic(1295, 'HY000', 'This command is not a query'));
-  const memoKey = `${database ?? ''}\u0000${catalog.version}${selectExtras ? '\u0000extras' : ''}`;
+  const memoKey = `${database ?? ''}\u0000${catalog.version}${selectExtras ? '\u0000extras' : ''}\u0000${collation ?? ''}`;
   const memo = template.translations.get(memoKey);
   if (memo !== undefined) return memo;
   const result = emitDml(
     template.statement as DmlStatement,
-    { catalog, database, selectExtras },
+    { catalog, database, selectExtras, collation },
     template.pinned,
   );
   if (template.translations.size >= TRANSLATIONS_PER_TEMPLATE_MAX) template.translations.clear();

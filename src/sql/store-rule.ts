@@ -6,6 +6,7 @@
 // rules the JSON itself is inlined. See docs/design/engine.md, "Values on write".
 import type { ColumnDef } from './ast.js';
 import type { TableDef } from './catalog.js';
+import { charsetOfCollation, isTextType } from './table-def.js';
 
 /** The SQLite function the engine registers to check and convert a value on its way in. */
 export const STORE_VALUE_FUNCTION = 'mysql_store_value';
@@ -35,6 +36,8 @@ export interface StoreRule {
   readonly values: readonly string[];
   /** NOT NULL (a NULL is 1048, or the type's implicit default with a warning). */
   readonly notNull: boolean;
+  /** A text column in utf8mb3, which holds no character beyond the BMP (absent otherwise). */
+  readonly utf8mb3?: true;
 }
 
 /** Types whose values the store function checks; a column of another type is written as is. */
@@ -142,6 +145,14 @@ function ruleText(table: TableDef, column: ColumnDef): string | null {
     // A TIMESTAMP NOT NULL given NULL takes the current time (explicit_defaults_for_timestamp
     // is OFF), which SQLite's column default does not do: it is left to the column.
     notNull: column.nullable === false && type.name !== 'TIMESTAMP',
+    ...(isUtf8mb3(table, column) ? { utf8mb3: true as const } : {}),
   };
   return JSON.stringify(rule);
+}
+
+function isUtf8mb3(table: TableDef, column: ColumnDef): boolean {
+  if (!isTextType(column.type)) return false;
+  const collation = column.type.collation ?? table.options.collation ?? '';
+  const charset = column.type.charset ?? charsetOfCollation(collation);
+  return charset === 'utf8mb3' || charset === 'utf8';
 }

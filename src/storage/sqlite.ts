@@ -5,12 +5,21 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { assert } from '../core/assert.js';
+import { loadCollations } from './collations.js';
 
 const require = createRequire(import.meta.url);
 // Its own type declarations lag behind @types/better-sqlite3; the API is the same.
-const Sqlite = require('better-sqlite3-multiple-ciphers') as typeof BetterSqlite3;
+const Library = require('better-sqlite3-multiple-ciphers') as typeof BetterSqlite3;
 
-export const SqliteError = Sqlite.SqliteError;
+export const SqliteError = Library.SqliteError;
+
+/** A connection with MariaDB's collations registered (tables declare them: `COLLATE utf8mb4_bin`). */
+const Sqlite = class extends Library {
+  constructor(path?: string | Buffer, options?: BetterSqlite3.Options) {
+    super(path, options);
+    loadCollations(this);
+  }
+} as unknown as typeof BetterSqlite3;
 
 /**
  * The library's constructor, for code outside the store that opens a node's file (tests, tools).

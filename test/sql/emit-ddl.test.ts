@@ -22,7 +22,7 @@ test("sysbench's table: SQLite schema and SHOW CREATE TABLE as MariaDB prints it
   const plan = h.ddl(SBTEST_CREATE);
   assert.equal(
     plan.statements[0],
-    'CREATE TABLE "sbtest.sbtest1" (\n  "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,\n  "k" INTEGER NOT NULL DEFAULT 0,\n  "c" TEXT NOT NULL DEFAULT \'\' COLLATE NOCASE,\n  "pad" TEXT NOT NULL DEFAULT \'\' COLLATE NOCASE\n)',
+    'CREATE TABLE "sbtest.sbtest1" (\n  "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,\n  "k" INTEGER NOT NULL DEFAULT 0,\n  "c" TEXT NOT NULL DEFAULT \'\' COLLATE utf8mb4_general_ci,\n  "pad" TEXT NOT NULL DEFAULT \'\' COLLATE utf8mb4_general_ci\n)',
   );
   h.ddl('CREATE INDEX k_1 ON sbtest1(k)');
   assert.equal(
@@ -181,7 +181,7 @@ test('ALTER TABLE ADD COLUMN at the end is a direct SQLite ALTER', () => {
     "ALTER TABLE sbtest1 ADD COLUMN note VARCHAR(20) NOT NULL DEFAULT 'n', ADD INDEX ix_note (note)",
   );
   assert.deepEqual(plan.statements, [
-    `ALTER TABLE "sbtest.sbtest1" ADD COLUMN "note" TEXT NOT NULL DEFAULT 'n' COLLATE NOCASE`,
+    `ALTER TABLE "sbtest.sbtest1" ADD COLUMN "note" TEXT NOT NULL DEFAULT 'n' COLLATE utf8mb4_general_ci`,
     'CREATE INDEX "sbtest.sbtest1.ix_note" ON "sbtest.sbtest1" ("note")',
   ]);
   assert.deepEqual(h.query('SELECT note FROM sbtest1 WHERE id = 1'), [{ note: 'n' }]);

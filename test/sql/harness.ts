@@ -1,6 +1,7 @@
 // Shared fixture for the SQL tests: a real in-memory SQLite database, a catalog and a statement
 // cache, wired the way the store and the MySQL layer will wire them.
-import Database from 'better-sqlite3';
+import { SqliteDatabase as Database } from '../../src/storage/sqlite.js';
+import { userFunctions } from '../../src/engine/functions.js';
 import assert from 'node:assert/strict';
 import {
   type DdlPlan,
@@ -49,6 +50,10 @@ export class Harness {
       start: null,
       step: (_seen: unknown, value: unknown) => value,
     });
+    // MariaDB's case mapping is the engine's (SQLite's lower() and upper() know only ASCII).
+    for (const f of userFunctions())
+      if (f.name === 'mysql_lower' || f.name === 'mysql_upper')
+        this.db.function(f.name, { varargs: true, deterministic: true }, f.fn);
     this.db.function('regexp', (pattern: unknown, value: unknown) =>
       new RegExp(String(pattern), 'i').test(String(value)) ? 1 : 0,
     );

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import { SqliteDatabase as Database } from '../../src/storage/sqlite.js';
 import { index } from '../../src/core/types.js';
 import { loadLogicalDump, readStoreFormat, STORE_FORMAT_VERSION } from '../../src/storage/index.js';
 import { openAt, tempStore } from './helpers.js';

@@ -205,5 +205,120 @@ export function collationCases(): CaseList {
     ['CREATE TABLE c (v VARCHAR(5))', "INSERT INTO c VALUES ('ab  ')"],
     "SELECT CONCAT('[', v, ']'), LENGTH(v), v = 'ab' FROM c",
   );
+  connectionCases(list);
+  columnCases(list);
   return list;
+}
+
+/** collation_connection: SET NAMES … COLLATE, SET collation_connection, refused names. */
+function connectionCases(list: CaseList): void {
+  list.add(
+    'SET NAMES unicode_ci',
+    [],
+    'SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci',
+    "SELECT 'ß' = 'ss', 'Ä' = 'a', COLLATION('x'), @@collation_connection",
+  );
+  list.add(
+    'SET NAMES general_ci',
+    [],
+    'SET NAMES utf8mb4 COLLATE utf8mb4_general_ci',
+    "SELECT 'ß' = 'ss', 'ß' = 's', 'Ä' = 'a', COLLATION('x')",
+  );
+  list.add(
+    'SET collation_connection',
+    [],
+    'SET collation_connection = utf8mb4_bin',
+    "SELECT 'a' = 'A', 'a ' = 'a', COLLATION('a'), 'a' LIKE 'A'",
+  );
+  list.add('SET NAMES wrong collation', [], 'SET NAMES utf8mb4 COLLATE latin1_bin');
+  list.add('SET NAMES unknown charset', [], 'SET NAMES no_such_charset');
+  list.add('SET NAMES unknown collation', [], 'SET NAMES utf8mb4 COLLATE utf8mb4_nonesuch');
+  list.add(
+    'column beats connection collation',
+    ['CREATE TABLE c (v VARCHAR(5))', "INSERT INTO c VALUES ('a'), ('A'), ('b')"],
+    'SET NAMES utf8mb4 COLLATE utf8mb4_bin',
+    "SELECT COUNT(*) FROM c WHERE v = 'A'",
+    "SELECT COUNT(*) FROM c WHERE v LIKE 'A%'",
+  );
+  list.selects(
+    [],
+    [
+      "SELECT COLLATION_NAME, CHARACTER_SET_NAME, ID, IS_DEFAULT, SORTLEN FROM information_schema.COLLATIONS WHERE COLLATION_NAME IN ('utf8mb4_general_ci', 'utf8mb4_bin', 'utf8mb4_unicode_ci', 'utf8mb3_general_ci', 'utf8mb3_bin', 'binary') ORDER BY ID",
+      "SELECT CHARACTER_SET_NAME, DEFAULT_COLLATE_NAME, MAXLEN FROM information_schema.CHARACTER_SETS WHERE CHARACTER_SET_NAME IN ('utf8mb4', 'utf8mb3', 'binary') ORDER BY 1",
+      "SHOW COLLATION LIKE 'utf8mb4_general_ci'",
+      "SHOW COLLATION LIKE 'utf8mb4_unicode_ci'",
+      "SHOW CHARACTER SET LIKE 'utf8mb4'",
+      "SELECT STRCMP('a', 'B'), STRCMP('b' COLLATE utf8mb4_bin, 'B'), STRCMP('é', 'e')",
+      "SELECT LOCATE('É', 'café'), INSTR('Straße', 'SS'), FIND_IN_SET('B ', 'a,b')",
+      "SELECT 'ä' IN ('A', 'b'), 'x' BETWEEN 'A' AND 'Z', 'é' < 'f'",
+      "SELECT 'a' COLLATE utf8mb4_bin = 'A' COLLATE utf8mb4_bin, 'a' COLLATE utf8_bin = 'A'",
+      "SELECT UPPER('ǳ'), LOWER('ΣΑΣ'), UPPER('ﬁ')",
+      "SELECT LOWER(_binary'ABC'), UPPER(X'616263')",
+    ],
+  );
+}
+
+/** Column collations through functions, joins and keys. */
+function columnCases(list: CaseList): void {
+  const setup = [
+    'CREATE TABLE c (a VARCHAR(9), b VARCHAR(9) COLLATE utf8mb4_bin, u VARCHAR(9) COLLATE utf8mb4_unicode_ci, m VARCHAR(9) CHARACTER SET utf8mb3)',
+    "INSERT INTO c VALUES ('Straße', 'Straße', 'Straße', 'Straße'), ('STRASSE', 'STRASSE', 'STRASSE', 'STRASSE'), ('strase', 'strase', 'strase', 'strase'), ('Ärger', 'Ärger', 'Ärger', 'Ärger'), ('arger ', 'arger ', 'arger ', 'arger ')",
+  ];
+  list.selects(setup, [
+    'SELECT COLLATION(a), COLLATION(b), COLLATION(u), COLLATION(m), CHARSET(m) FROM c LIMIT 1',
+    "SELECT COLLATION(LOWER(b)), COLLATION(CONCAT(u, 'x')), COLLATION(a COLLATE utf8mb4_bin) FROM c LIMIT 1",
+    'SELECT COUNT(DISTINCT a), COUNT(DISTINCT b), COUNT(DISTINCT u), COUNT(DISTINCT m) FROM c',
+    "SELECT COUNT(*) FROM c WHERE u = 'strasse'",
+    "SELECT COUNT(*) FROM c WHERE a = 'strasse'",
+    "SELECT COUNT(*) FROM c WHERE m = 'ARGER'",
+    "SELECT COUNT(*) FROM c WHERE u LIKE 'stra%e'",
+    "SELECT COUNT(*) FROM c WHERE b LIKE 'stra%'",
+    "SELECT COUNT(*) FROM c WHERE LOWER(b) = 'strasse'",
+    'SELECT COUNT(*) FROM c x JOIN c y ON x.u = y.a',
+    'SELECT COUNT(*) FROM c x JOIN c y ON x.u = y.a COLLATE utf8mb4_general_ci',
+    'SELECT COUNT(*) FROM c x JOIN c y ON x.a = y.m',
+    'SELECT a FROM c ORDER BY u, a COLLATE utf8mb4_bin',
+    'SELECT UPPER(u), COUNT(*) FROM c GROUP BY u ORDER BY 1',
+    'SELECT DISTINCT LOWER(m) FROM c ORDER BY 1',
+    'SELECT MIN(u), MAX(u), MIN(b), MAX(b) FROM c',
+  ]);
+  list.add(
+    'unique utf8mb3 bin trailing space',
+    ['CREATE TABLE u (v VARCHAR(10) CHARACTER SET utf8mb3 COLLATE utf8mb3_bin UNIQUE)'],
+    "INSERT INTO u VALUES ('k'), ('k  ')",
+    "INSERT INTO u VALUES ('K')",
+    'SELECT COUNT(*) FROM u',
+  );
+  list.add(
+    'unique unicode accent',
+    ['CREATE TABLE u (v VARCHAR(10) COLLATE utf8mb4_unicode_ci, UNIQUE KEY (v))'],
+    "INSERT INTO u VALUES ('Ärger')",
+    "INSERT INTO u VALUES ('arger')",
+    "INSERT INTO u VALUES ('ärger ')",
+    'SELECT COUNT(*) FROM u',
+  );
+  list.add(
+    'ALTER column collation',
+    ['CREATE TABLE c (v VARCHAR(5))', "INSERT INTO c VALUES ('a'), ('A')"],
+    'ALTER TABLE c MODIFY v VARCHAR(5) COLLATE utf8mb4_bin',
+    "SELECT COUNT(*) FROM c WHERE v = 'a'",
+    'CREATE UNIQUE INDEX v ON c (v)',
+  );
+  list.add(
+    'UPDATE and DELETE LIKE on a bin column',
+    [
+      'CREATE TABLE c (v VARCHAR(5) COLLATE utf8mb4_bin, n INT)',
+      "INSERT INTO c VALUES ('a', 1), ('A', 2), ('b', 3), ('B', 4)",
+    ],
+    "UPDATE c SET n = 0 WHERE v LIKE 'A%'",
+    "DELETE FROM c WHERE v LIKE 'b'",
+    'SELECT v, n FROM c ORDER BY v',
+  );
+  list.add(
+    'emoji in utf8mb3 column, not strict',
+    ['CREATE TABLE c (v VARCHAR(9) CHARACTER SET utf8mb3)'],
+    "SET sql_mode = ''",
+    "INSERT INTO c VALUES ('ab😀cd')",
+    'SELECT v, HEX(v) FROM c',
+  );
 }
