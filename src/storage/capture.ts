@@ -173,6 +173,7 @@ export class Capture {
     const entries = this.collapse(0);
     const rows: RowImage[] = [];
     const keys: CertificationKey[] = [];
+    const parents = new Set<string>();
     for (const entry of entries) {
       const { database, table } = entry.info;
       if (!entry.existedBefore && !entry.existsAfter) continue;
@@ -185,6 +186,7 @@ export class Capture {
       const op = entry.existedBefore ? 'update' : 'insert';
       rows.push({ op, database, table, key: entry.keyBytes, after });
       pushUniqueKeys(keys, entry.info, after);
+      pushParentKeys(keys, parents, entry.info, after);
     }
     return { rows, keys };
   }
@@ -337,6 +339,35 @@ function pushUniqueKeys(
       table: `${info.table}${UNIQUE_KEY_SEPARATOR}${index.positions.join(',')}`,
       keyBytes: encodeKeyValues(values),
       exclusive: true,
+    });
+  }
+}
+
+/**
+ * One shared key per foreign key of `info` whose parts in `after` are all non-NULL: the parent
+ * row the child row needs. A parent row deleted (or its key changed) by a concurrent write-set
+ * holds it exclusively, so one of the two fails certification instead of leaving an orphan;
+ * two children of one parent do not conflict.
+ */
+function pushParentKeys(
+  keys: CertificationKey[],
+  seen: Set<string>,
+  info: TableInfo,
+  after: readonly SqlValue[],
+): void {
+  for (const parent of info.parentKeys) {
+    const values = parent.positions.map((position) => after[position] ?? null);
+    if (values.some((value) => value === null)) continue;
+    const key = keyOf(values);
+    // Many children of one parent need it once.
+    const id = `${parent.database.length}:${parent.database}${parent.table.length}:${parent.table}${key.text}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    keys.push({
+      database: parent.database,
+      table: parent.table,
+      keyBytes: key.bytes,
+      exclusive: false,
     });
   }
 }

@@ -24,6 +24,26 @@ export interface TableInfo {
   readonly keyPositions: readonly number[];
   /** UNIQUE indexes other than the primary key, over plain columns and not partial. */
   readonly uniqueIndexes: readonly UniqueIndex[];
+  /** Its foreign keys that refer to the whole primary key of their parent table. */
+  readonly parentKeys: readonly ParentKey[];
+}
+
+/**
+ * A foreign key as a certification key: a row of the child names the parent row it needs,
+ * whose key is the child's values at `positions` (in the parent's primary-key order).
+ */
+export interface ParentKey {
+  readonly database: string;
+  readonly table: string;
+  /** Positions in the child's TableInfo.columns, in the order of the parent's primary key. */
+  readonly positions: readonly number[];
+}
+
+interface ForeignKeyRow {
+  id: bigint;
+  table: string;
+  from: string;
+  to: string | null;
 }
 
 /** Expressions naming the key, as SQL (`"id"`, or `rowid` for a table without a primary key). */
@@ -89,7 +109,50 @@ export function readTableInfo(db: Database.Database, sqliteName: string): TableI
     keyColumns,
     keyPositions,
     uniqueIndexes: readUniqueIndexes(db, sqliteName, columns),
+    parentKeys: readParentKeys(db, sqliteName, columns),
   };
+}
+
+/**
+ * The table's foreign keys that refer to their parent's whole primary key (a foreign key to
+ * other unique columns gives no certification key: a parent row's delete carries only its
+ * primary key).
+ */
+function readParentKeys(
+  db: Database.Database,
+  sqliteName: string,
+  columns: readonly string[],
+): ParentKey[] {
+  const rows = db
+    .prepare<[string], ForeignKeyRow>(
+      `SELECT id, "table", "from", "to" FROM pragma_foreign_key_list(?, 'main') ORDER BY id, seq`,
+    )
+    .all(sqliteName);
+  const byId = new Map<bigint, ForeignKeyRow[]>();
+  for (const row of rows) byId.set(row.id, [...(byId.get(row.id) ?? []), row]);
+  const keys: ParentKey[] = [];
+  for (const pairs of byId.values()) {
+    const parentName = pairs[0]!.table;
+    const parent = mysqlTableName(parentName);
+    if (parent === null) continue;
+    const parentKey = db
+      .prepare<[string], { name: string }>(
+        `SELECT name FROM pragma_table_xinfo(?, 'main') WHERE pk > 0 ORDER BY pk`,
+      )
+      .all(parentName)
+      .map((column) => column.name);
+    if (parentKey.length === 0 || parentKey.length !== pairs.length) continue;
+    // `to` is null when the foreign key names no parent columns: the primary key, in order.
+    const from = parentKey.map((column, i) =>
+      pairs.every((pair) => pair.to === null)
+        ? pairs[i]!.from
+        : pairs.find((pair) => pair.to?.toLowerCase() === column.toLowerCase())?.from,
+    );
+    const positions = from.map((name) => (name === undefined ? -1 : columns.indexOf(name)));
+    if (positions.some((position) => position < 0)) continue;
+    keys.push({ database: parent.database, table: parent.table, positions });
+  }
+  return keys;
 }
 
 function readUniqueIndexes(

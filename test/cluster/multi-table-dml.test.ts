@@ -75,4 +75,31 @@ describe('multi-table DML on a 3-node cluster', { timeout: 180_000 }, () => {
     ]);
     await everywhere('SELECT * FROM shop.seq', [[1, 101]]);
   });
+
+  test('a child row and the delete of its parent on two nodes leave no orphan', async () => {
+    const [n1, n2] = nodes as [NodeProcess, NodeProcess, NodeProcess];
+    for (const sql of [
+      'CREATE TABLE shop.parent (id INT PRIMARY KEY)',
+      'CREATE TABLE shop.child (id INT PRIMARY KEY, pid INT, FOREIGN KEY (pid) REFERENCES shop.parent (id))',
+      'INSERT INTO shop.parent VALUES (1), (2)',
+    ])
+      await query(n1, sql);
+    const child = await n1.connect();
+    const parent = await n2.connect();
+    try {
+      await child.query('BEGIN');
+      await child.query('INSERT INTO shop.child VALUES (10, 1), (11, 2)');
+      // n2 cannot see the uncommitted child: its delete of the parent commits first.
+      await parent.query('DELETE FROM shop.parent WHERE id = 1');
+      await assert.rejects(child.query('COMMIT'), (error: { errno?: number }) => {
+        assert.equal(error.errno, 1213);
+        return true;
+      });
+    } finally {
+      await child.end();
+      await parent.end();
+    }
+    await everywhere('SELECT id, pid FROM shop.child ORDER BY id', []);
+    await everywhere('SELECT id FROM shop.parent ORDER BY id', [[2]]);
+  });
 });

@@ -268,7 +268,7 @@ test('an idle transaction is stashed for another writer and restored at its next
   await c2.close();
 });
 
-test('a point write of other rows runs without writing the transaction\'s stash back', async () => {
+test("a point write of other rows runs without writing the transaction's stash back", async () => {
   const c1 = await session();
   const c2 = await session();
   for (const sql of [
@@ -443,6 +443,29 @@ test('a stash that no longer fits the state (its parent row deleted) runs again:
   const result = await run(c1, 'UPDATE d.acc SET bal = bal + 1 WHERE id = 1');
   assert.equal(result.kind === 'error' && result.code, 1213, JSON.stringify(result));
   assert.equal(await value(c2, 'SELECT COUNT(*) FROM d.child'), 0);
+  await c1.close();
+  await c2.close();
+});
+
+test('a stash whose parent row was deleted meanwhile does not commit an orphan', async () => {
+  const c1 = await session();
+  const c2 = await session();
+  for (const sql of [
+    'CREATE TABLE d.p2 (id INT PRIMARY KEY)',
+    'CREATE TABLE d.c2 (id INT PRIMARY KEY, pid INT, FOREIGN KEY (pid) REFERENCES d.p2 (id))',
+    'INSERT INTO d.p2 VALUES (1), (2)',
+  ])
+    assert.equal((await run(c2, sql)).kind, 'ok', sql);
+  await run(c1, 'BEGIN');
+  assert.equal((await run(c1, 'INSERT INTO d.c2 VALUES (10, 1)')).kind, 'ok');
+  // c1 is stashed; c2 deletes the parent (c1's child row is not there for it to see).
+  assert.equal((await run(c2, 'DELETE FROM d.p2 WHERE id = 1')).kind, 'ok');
+  const result = await run(c1, 'COMMIT');
+  const orphans = await value(
+    c2,
+    'SELECT COUNT(*) FROM d.c2 WHERE pid NOT IN (SELECT id FROM d.p2)',
+  );
+  assert.equal(orphans, 0, `COMMIT answered ${JSON.stringify(result)}`);
   await c1.close();
   await c2.close();
 });
