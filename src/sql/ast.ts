@@ -763,6 +763,13 @@ export interface SetStatement {
   readonly assignments: readonly SetAssignment[];
 }
 
+/** `SET STATEMENT a = 1, … FOR <statement>`: session variables changed for one statement. */
+export interface SetStatementFor {
+  readonly kind: 'set_statement_for';
+  readonly assignments: readonly SetAssignment[];
+  readonly statement: Statement;
+}
+
 export interface SetTransaction {
   readonly kind: 'set_transaction';
   readonly scope: 'global' | 'session' | 'next';
@@ -946,6 +953,7 @@ export type Statement =
   | Savepoint
   | ReleaseSavepoint
   | SetStatement
+  | SetStatementFor
   | SetTransaction
   | Show
   | Describe

@@ -174,6 +174,7 @@ const BY_KIND: [Statement['kind'], string][] = [
   ['explain', 'EXPLAIN SELECT * FROM t'],
   ['kill', 'KILL 5'],
   ['kill', 'KILL QUERY 7'],
+  ['set_statement_for', "SET STATEMENT max_statement_time = 1, sql_mode = '' FOR SELECT 1"],
   ['kill', 'KILL CONNECTION 8'],
   ['create_user', "CREATE USER IF NOT EXISTS 'sbtest'@'%' IDENTIFIED BY 'pw'"],
   ['create_user', "CREATE USER u@localhost IDENTIFIED VIA mysql_native_password USING '*ABC'"],
