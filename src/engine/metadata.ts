@@ -18,6 +18,7 @@ import {
   type Expr,
   type Query,
   type Select,
+  type SelectItem,
   type TableDef,
   type TableRef,
   type ViewDef,
@@ -386,6 +387,26 @@ function addSources(scope: Scope, refs: readonly TableRef[]): boolean {
     }
   }
   return true;
+}
+
+/** `SELECT items FROM from`, nothing else: a statement the engine builds to type or evaluate. */
+export function plainSelect(
+  items: readonly SelectItem[],
+  from: readonly TableRef[] | null,
+): Extract<Query, { kind: 'select' }> {
+  return {
+    kind: 'select',
+    distinct: false,
+    items,
+    from,
+    where: null,
+    groupBy: [],
+    withRollup: false,
+    having: null,
+    orderBy: [],
+    limit: null,
+    lock: null,
+  };
 }
 
 /**

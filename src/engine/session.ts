@@ -49,7 +49,13 @@ import {
   unknownDatabase,
 } from './errors.js';
 import type { Engine, Executor } from './engine.js';
-import { convertValue, dynamicColumn, queryColumns, settleColumns } from './metadata.js';
+import {
+  convertValue,
+  dynamicColumn,
+  plainSelect,
+  queryColumns,
+  settleColumns,
+} from './metadata.js';
 import { done, isAttempt, isError, ok, type Counters, type Outcome } from './outcome.js';
 import { queryInterrupted } from './read-pool.js';
 import { SetRunner } from './set.js';
@@ -209,19 +215,10 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     if (def === undefined)
       return mysqlError(1146, '42S02', `Table '${this.database}.${table}' doesn't exist`);
     const columns = queryColumns(
-      {
-        kind: 'select',
-        distinct: false,
-        items: [{ kind: 'star', table: null }],
-        from: [{ kind: 'table', table: { db: this.database, name: table }, alias: null }],
-        where: null,
-        groupBy: [],
-        withRollup: false,
-        having: null,
-        orderBy: [],
-        limit: null,
-        lock: null,
-      },
+      plainSelect(
+        [{ kind: 'star', table: null }],
+        [{ kind: 'table', table: { db: this.database, name: table }, alias: null }],
+      ),
       this.engine.catalog,
       this.database,
     );

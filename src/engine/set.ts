@@ -2,10 +2,10 @@
 // See docs/design/engine.md.
 import type { ErrorResult, SqlValue } from '../mysql/index.js';
 import { StatementEffects, withEffects } from './statement-effects.js';
-import { emitDml, type Expr, type Prepared, type Query, type Statement } from '../sql/index.js';
+import { emitDml, type Expr, type Prepared, type Statement } from '../sql/index.js';
 import { bindAll, exprValue, slotValues } from './bind.js';
 import { fromSqlError, mysqlError, unknownSystemVariable } from './errors.js';
-import { narrow } from './metadata.js';
+import { narrow, plainSelect } from './metadata.js';
 import { isError, ok, type Outcome } from './outcome.js';
 import type { EngineSession } from './session.js';
 import { canonicalUserStatement, globalDenied, hasPrivilege } from './users.js';
@@ -33,19 +33,10 @@ export class SetRunner {
       direct.push(v instanceof Uint8Array && !Buffer.isBuffer(v) ? v : (v as SqlValue));
     }
     if (direct.length === exprs.length) return direct;
-    const select: Query = {
-      kind: 'select',
-      distinct: false,
-      items: exprs.map((expr, i) => ({ kind: 'item' as const, expr, alias: null, name: `v${i}` })),
-      from: null,
-      where: null,
-      groupBy: [],
-      withRollup: false,
-      having: null,
-      orderBy: [],
-      limit: null,
-      lock: null,
-    };
+    const select = plainSelect(
+      exprs.map((expr, i) => ({ kind: 'item' as const, expr, alias: null, name: `v${i}` })),
+      null,
+    );
     const emitted = emitDml(
       select,
       { catalog: this.session.engine.catalog, database: this.session.database },

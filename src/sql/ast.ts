@@ -421,6 +421,8 @@ export interface Insert {
   readonly columns: readonly string[] | null;
   readonly source: InsertSource;
   readonly onDuplicate: readonly Assignment[] | null;
+  /** MariaDB's `RETURNING` list: the statement answers the rows it wrote. */
+  readonly returning?: readonly SelectItem[];
 }
 
 /**
@@ -456,6 +458,8 @@ export interface Delete {
   readonly where: Expr | null;
   readonly orderBy: readonly OrderItem[];
   readonly limit: Expr | null;
+  /** MariaDB's `RETURNING` list: the statement answers the rows it deleted. */
+  readonly returning?: readonly SelectItem[];
 }
 
 // ---------------------------------------------------------------------------------- DDL

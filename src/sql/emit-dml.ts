@@ -25,6 +25,7 @@ import {
   noDatabase,
   noSuchTable,
   ok,
+  semantic,
   unsupported,
 } from './errors.js';
 import { type Bind, type EmitOptions, ExpressionEmitter } from './emit-expression.js';
@@ -327,7 +328,7 @@ export class DmlEmitter extends ExpressionEmitter {
     return '';
   }
 
-  private selectItem(item: SelectItem): string {
+  selectItem(item: SelectItem): string {
     if (item.kind === 'star') return item.table === null ? '*' : quoteId(item.table.name) + '.*';
     // SQLite already names a plain column reference after the column.
     if (item.expr.kind === 'column' && item.alias === null) return this.expr(item.expr);
@@ -555,7 +556,30 @@ function emitInsert(e: DmlEmitter, s: Insert): string {
   let out = `${head} (${columns.map(quoteId).join(', ')}) ${body}`;
   if (s.onDuplicate) out += upsertClauses(e, table, s.onDuplicate);
   if (inPlace) out += replaceClause(table);
-  return out;
+  return out + returningClause(e, table, s.returning, s.table.name);
+}
+
+/**
+ * MariaDB's `RETURNING` as SQLite's: the values of each row as written (deleted), `*` spelled out
+ * as the table's columns. SQLite allows no aggregate there, nor does MariaDB (1111).
+ */
+function returningClause(
+  e: DmlEmitter,
+  table: TableDef,
+  items: readonly SelectItem[] | undefined,
+  named = table.name,
+): string {
+  if (items === undefined) return '';
+  const list = items.flatMap((item) => {
+    if (item.kind === 'item' && aggregates(item.expr))
+      throw new SqlFailure(semantic(1111, 'HY000', 'Invalid use of group function'));
+    if (item.kind === 'item')
+      return [e.selectItem({ ...item, expr: unqualified(item.expr, named.toLowerCase()) })];
+    if (item.table !== null && item.table.name.toLowerCase() !== named.toLowerCase())
+      throw new SqlFailure(semantic(1051, '42S02', `Unknown table '${item.table.name}'`));
+    return table.columns.map((c) => quoteId(c.name));
+  });
+  return ' RETURNING ' + list.join(', ');
 }
 
 const defaultExpr = (): Expr => ({ kind: 'default' }) as Expr;
@@ -605,6 +629,22 @@ function isPlainScalar(q: Query): boolean {
   if (q.distinct || q.groupBy.length > 0 || q.having !== null || q.limit !== null) return false;
   if (q.withRollup || (q.windows?.length ?? 0) > 0 || q.into !== undefined) return false;
   return !aggregates(q.items[0]!.expr);
+}
+
+/**
+ * An expression with its references to the target (`t.c`, `db.t.c`) unqualified outside
+ * subqueries: SQLite's RETURNING knows the target's columns only by their bare names.
+ */
+function unqualified<T>(node: T, target: string): T {
+  if (Array.isArray(node)) return node.map((child: unknown) => unqualified(child, target)) as T;
+  if (node === null || typeof node !== 'object' || Buffer.isBuffer(node)) return node;
+  const record = node as Record<string, unknown>;
+  if (record['kind'] === 'column' && String(record['table']).toLowerCase() === target)
+    return { ...record, db: null, table: null } as T;
+  const entries = Object.entries(record).map(([key, child]) =>
+    key === 'query' ? [key, child] : [key, unqualified(child, target)],
+  );
+  return Object.fromEntries(entries) as T;
 }
 
 /** Whether an expression holds an aggregate or window call outside its subqueries. */
@@ -798,7 +838,9 @@ function rowFilter(e: DmlEmitter, table: TableDef, alias: string, s: Update | De
 function emitDelete(e: DmlEmitter, s: Delete): string {
   const table = e.resolve(s.table.table);
   const alias = quoteId(s.table.alias ?? s.table.table.name);
-  return `DELETE FROM ${quoteId(table.sqliteName)} AS ${alias}` + rowFilter(e, table, alias, s);
+  const head = `DELETE FROM ${quoteId(table.sqliteName)} AS ${alias}`;
+  const named = s.table.alias ?? s.table.table.name;
+  return head + rowFilter(e, table, alias, s) + returningClause(e, table, s.returning, named);
 }
 
 export type DmlStatement = Query | Insert | Update | Delete;

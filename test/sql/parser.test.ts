@@ -320,7 +320,7 @@ test('near text is cut at 80 characters like MariaDB', () => {
 test('known but unsupported syntax is ER_NOT_SUPPORTED_YET naming the construct', () => {
   for (const [sql, construct] of [
     ['CREATE PROCEDURE p() SELECT 1', 'CREATE PROCEDURE'],
-    ['DELETE FROM t RETURNING id', 'RETURNING'],
+    ['DELETE t FROM t, u RETURNING t.id', 'RETURNING'],
     ["LOAD DATA INFILE 'x' INTO TABLE t", 'LOAD DATA'],
     [
       'SELECT SUM(a) OVER (ORDER BY d RANGE INTERVAL 1 DAY PRECEDING) FROM t',

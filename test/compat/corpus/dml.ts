@@ -122,6 +122,25 @@ const DEFAULTS: readonly string[] = [
   'INSERT INTO t VALUES ()',
 ];
 
+// MariaDB's RETURNING on INSERT, REPLACE and DELETE: the rows written, as the items select them.
+const RETURNING: readonly string[] = [
+  "INSERT INTO t VALUES (4, 40, 400, 'w'), (5, 50, 500, 'v') RETURNING id, a * 2, CONCAT(s, '!') AS e",
+  "INSERT INTO t VALUES (4, 40, 400, 'w') RETURNING *",
+  "INSERT INTO t VALUES (4, 40, 400, 'w') RETURNING t.id, t.s",
+  'INSERT INTO t SET id = 6, a = 1 RETURNING id, b IS NULL',
+  'INSERT INTO t (id, a) SELECT id + 10, a FROM t WHERE id < 3 RETURNING id, a',
+  "INSERT INTO t VALUES (1, 1, 1, 'a') ON DUPLICATE KEY UPDATE a = 99 RETURNING id, a",
+  "INSERT IGNORE INTO t VALUES (1, 0, 0, 'dup'), (10, 1, 1, 'new') RETURNING id",
+  "INSERT INTO t VALUES (1, 0, 0, 'dup') RETURNING id",
+  "INSERT INTO t VALUES (4, 40, 400, 'w') RETURNING SUM(a)",
+  "INSERT INTO t VALUES (4, 40, 400, 'w') RETURNING nope",
+  "REPLACE INTO t VALUES (1, 0, 0, 'rep'), (11, 1, 1, 'new') RETURNING id, s",
+  'DELETE FROM t WHERE id > 1 RETURNING id, s',
+  'DELETE FROM t ORDER BY a DESC LIMIT 1 RETURNING *',
+  'DELETE FROM t WHERE id = 99 RETURNING id',
+  'DELETE FROM t WHERE t.id = 1 RETURNING t.a',
+];
+
 export function dmlCases(): CaseList {
   const list = new CaseList('dml');
   for (const sql of ON_T) {
@@ -365,6 +384,20 @@ export function dmlCases(): CaseList {
     { sql: 'DELETE FROM t WHERE a > ?', params: [15] },
     'SELECT id FROM t',
   );
+  for (const sql of RETURNING) list.add(sql, [T, ROWS], sql, 'SELECT * FROM t ORDER BY id');
+  list.add(
+    'prepared INSERT RETURNING',
+    [AI],
+    {
+      sql: 'INSERT INTO ai (v, u) VALUES (?, ?), (?, ?) RETURNING id, v',
+      params: ['a', 1, 'b', 2],
+    },
+    'SELECT * FROM ai ORDER BY id',
+  );
+  list.add('prepared DELETE RETURNING', [T, ROWS], {
+    sql: 'DELETE FROM t WHERE a > ? RETURNING id, a',
+    params: [15],
+  });
   list.add(
     'prepared upsert',
     [T, ROWS],
