@@ -36,7 +36,13 @@ import { SINGLE_VALUE_FUNCTION, STORE_VALUE_FUNCTION, storeRuleSql } from './sto
 import { parse } from './parser.js';
 import { VIEW_DEPTH_MAX } from './limits.js';
 import { viewTarget } from './view-dml.js';
-import { emitMultiDelete, emitMultiUpdate } from './emit-multi.js';
+import {
+  assignsUniqueKey,
+  emitMultiDelete,
+  emitMultiUpdate,
+  emitOrderedUpdate,
+  type MultiPlan,
+} from './emit-multi.js';
 
 /**
  * One SQLite statement of a multi-table UPDATE/DELETE (emit-multi.ts). `matched` answers one
@@ -399,6 +405,11 @@ export class DmlEmitter extends ExpressionEmitter {
     const rule = storeRuleSql(table, def, this.options.inlineRules);
     if (rule === null || def.type.name === 'TIMESTAMP') return null;
     return `${STORE_VALUE_FUNCTION}(NULL, ${rule}, ${row}, 1)`;
+  }
+
+  /** MySQL's left-to-right SET values (inOrder), for emit-multi.ts. */
+  inOrder(assignments: readonly Assignment[], table: string): Assignment[] {
+    return inOrder(assignments, table);
   }
 
   assignmentList(table: TableDef, given: readonly Assignment[], alias?: string): string[] {
@@ -902,6 +913,26 @@ export function viewColumns(query: Query, options: EmitOptions): Result<string[]
   }
 }
 
+/** A statement that runs as steps: its second step (the join) stands as its SQL. */
+function stepsTranslation(
+  e: DmlEmitter,
+  kind: 'update' | 'delete',
+  plan: MultiPlan,
+): DmlTranslation {
+  const join = plan.steps[1]!;
+  return {
+    kind,
+    sql: join.sql,
+    binds: join.binds,
+    lock: null,
+    target: plan.targets[0] ?? null,
+    tables: e.tables,
+    steps: plan.steps,
+    targets: plan.targets,
+    ...(e.effects ? { effects: true } : {}),
+  };
+}
+
 /** Translates one DML statement; `pinned` lists the slots to inline (from the parse). */
 export function emitDml(
   original: DmlStatement,
@@ -920,21 +951,9 @@ export function emitDml(
       (statement.kind === 'update' || statement.kind === 'delete') &&
       statement.multi !== undefined
     ) {
-      const { steps, targets } =
+      const plan =
         statement.kind === 'update' ? emitMultiUpdate(e, statement) : emitMultiDelete(e, statement);
-      const join = steps[1]!;
-      const translation: DmlTranslation = {
-        kind: statement.kind,
-        sql: join.sql,
-        binds: join.binds,
-        lock: null,
-        target: targets[0] ?? null,
-        tables: e.tables,
-        steps,
-        targets,
-        ...(e.effects ? { effects: true } : {}),
-      };
-      return ok(translation);
+      return ok(stepsTranslation(e, statement.kind, plan));
     }
     if (statement.kind === 'insert' || statement.kind === 'update' || statement.kind === 'delete') {
       const target = statement.kind === 'insert' ? statement.table : statement.table.table;
@@ -952,10 +971,14 @@ export function emitDml(
         sql = emitInsert(e, statement);
         target = e.tables[0] ?? null;
         break;
-      case 'update':
+      case 'update': {
+        const table = e.resolve(statement.table.table);
+        if (statement.orderBy.length > 0 && assignsUniqueKey(table, statement))
+          return ok(stepsTranslation(e, 'update', emitOrderedUpdate(e, statement, table)));
         sql = emitUpdate(e, statement);
         target = e.tables[0] ?? null;
         break;
+      }
       case 'delete':
         sql = emitDelete(e, statement);
         target = e.tables[0] ?? null;

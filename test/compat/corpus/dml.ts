@@ -141,6 +141,21 @@ const RETURNING: readonly string[] = [
   'DELETE FROM t WHERE t.id = 1 RETURNING t.a',
 ];
 
+// UPDATE … ORDER BY on a unique key: rows written in the statement's order, each checked as written.
+const U = 'CREATE TABLE u (id INT PRIMARY KEY, k INT UNIQUE, v INT)';
+const U_ROWS = 'INSERT INTO u VALUES (1, 1, 0), (2, 2, 0), (3, 3, 0), (4, 10, 0)';
+const ORDERED: readonly string[] = [
+  'UPDATE u SET k = k + 1, v = k ORDER BY k DESC',
+  'UPDATE u SET k = k + 1 ORDER BY k',
+  'UPDATE u SET k = k - 1 ORDER BY k LIMIT 2',
+  'UPDATE u SET id = id + 1 ORDER BY id DESC LIMIT 3',
+  'UPDATE u SET k = k + 1 WHERE k < 5 ORDER BY k DESC',
+  'UPDATE u SET k = k ORDER BY k DESC',
+  'UPDATE u SET k = 2 ORDER BY id',
+  'UPDATE IGNORE u SET k = 2 ORDER BY id',
+  'UPDATE u SET k = DEFAULT ORDER BY id LIMIT 1',
+];
+
 export function dmlCases(): CaseList {
   const list = new CaseList('dml');
   for (const sql of ON_T) {
@@ -385,6 +400,16 @@ export function dmlCases(): CaseList {
     'SELECT id FROM t',
   );
   for (const sql of RETURNING) list.add(sql, [T, ROWS], sql, 'SELECT * FROM t ORDER BY id');
+  for (const sql of ORDERED) {
+    list.add(sql, [U, U_ROWS], sql, 'SELECT * FROM u ORDER BY id');
+    list.add(`${sql} [ROW_COUNT]`, [U, U_ROWS], sql, 'SELECT ROW_COUNT()');
+  }
+  list.add(
+    'prepared ordered UPDATE of a unique key',
+    [U, U_ROWS],
+    { sql: 'UPDATE u SET k = k + ? ORDER BY k DESC LIMIT ?', params: [1, 3] },
+    'SELECT * FROM u ORDER BY id',
+  );
   list.add(
     'prepared INSERT RETURNING',
     [AI],
