@@ -35,7 +35,7 @@ import { AGGREGATES, FUNCTION_ALIASES } from './functions.js';
 import { SINGLE_VALUE_FUNCTION, STORE_VALUE_FUNCTION, storeRuleSql } from './store-rule.js';
 import { parse } from './parser.js';
 import { VIEW_DEPTH_MAX } from './limits.js';
-import { viewTarget } from './view-dml.js';
+import { viewTarget, viewsAsBase } from './view-dml.js';
 import {
   assignsUniqueKey,
   emitMultiDelete,
@@ -951,8 +951,9 @@ export function emitDml(
       (statement.kind === 'update' || statement.kind === 'delete') &&
       statement.multi !== undefined
     ) {
+      const merged = viewsAsBase(statement, (name) => e.view(name));
       const plan =
-        statement.kind === 'update' ? emitMultiUpdate(e, statement) : emitMultiDelete(e, statement);
+        merged.kind === 'update' ? emitMultiUpdate(e, merged) : emitMultiDelete(e, merged);
       return ok(stepsTranslation(e, statement.kind, plan));
     }
     if (statement.kind === 'insert' || statement.kind === 'update' || statement.kind === 'delete') {
