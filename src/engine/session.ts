@@ -337,7 +337,9 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
   private async dispatchFor(prepared: Prepared, params: readonly SqlValue[]): Promise<Outcome> {
     const s = prepared.statement;
     if (s.kind !== 'set_statement_for') return this.dispatchTimed(prepared, params);
-    const names = s.assignments.flatMap((a) => (a.kind === 'variable' ? [a.name.toLowerCase()] : []));
+    const names = s.assignments.flatMap((a) =>
+      a.kind === 'variable' ? [a.name.toLowerCase()] : [],
+    );
     const saved = new Map(names.map((name) => [name, this.sessionVars.get(name)]));
     try {
       const set = await this.set.run({ kind: 'set', assignments: s.assignments }, prepared, params);

@@ -297,7 +297,8 @@ export class MysqlConnection implements MysqlConnectionView {
       return false;
     }
     this.capabilities = (response.capabilities & this.serverCapabilities()) >>> 0;
-    this.extendedCapabilities = (response.extendedCapabilities & SERVER_EXTENDED_CAPABILITIES) >>> 0;
+    this.extendedCapabilities =
+      (response.extendedCapabilities & SERVER_EXTENDED_CAPABILITIES) >>> 0;
     this.collation = response.collation;
     const request: AuthRequest = {
       user: response.user,

@@ -289,7 +289,11 @@ export function encodeColumnDef(
   if (extendedMetadata) {
     const format = column.format ?? '';
     if (format === '') writer.lenencInt(0);
-    else writer.lenencInt(2 + format.length).u8(EXTENDED_FORMAT).lenencString(format);
+    else
+      writer
+        .lenencInt(2 + format.length)
+        .u8(EXTENDED_FORMAT)
+        .lenencString(format);
   }
   writer
     .lenencInt(0x0c)

@@ -155,7 +155,11 @@ export function viewsAsBase<T extends Update | Delete>(
   let where = renamed.where;
   for (const { alias, view } of merged) {
     const own = viewWhere(view);
-    if (own !== null) where = both(mapColumns(own, (ref) => ({ ...ref, table: alias })), where);
+    if (own !== null)
+      where = both(
+        mapColumns(own, (ref) => ({ ...ref, table: alias })),
+        where,
+      );
   }
   return { ...renamed, where };
 }

@@ -127,9 +127,9 @@ test(
       (error: { errno?: number }) => error.errno === 1969,
     );
     assert.ok(Date.now() - started < 2000, `stopped after ${Date.now() - started} ms`);
-    const [[{ limit }]] = (await c.query(
-      'SELECT @@max_statement_time AS `limit`',
-    )) as unknown as [[{ limit: number }]];
+    const [[{ limit }]] = (await c.query('SELECT @@max_statement_time AS `limit`')) as unknown as [
+      [{ limit: number }],
+    ];
     assert.equal(Number(limit), 0, 'the variable is back after the statement');
     await c.query('SET max_statement_time = 0.3');
     started = Date.now();
