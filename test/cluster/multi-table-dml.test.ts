@@ -79,6 +79,8 @@ describe('multi-table DML on a 3-node cluster', { timeout: 180_000 }, () => {
   test('rows written by … RETURNING, SET STATEMENT … FOR and an ordered UPDATE reach every node', async () => {
     const [n1, n2, n3] = nodes as [NodeProcess, NodeProcess, NodeProcess];
     await query(n1, 'CREATE TABLE shop.tags (id INT PRIMARY KEY, label VARCHAR(10) UNIQUE)');
+    // The table is written on the other nodes once they applied its TOI.
+    await everywhere('SELECT COUNT(*) FROM shop.tags', [[0]]);
     const conn = await n2.connect();
     try {
       // Prepared, as Django's driver does not but mysql2's execute() does.
