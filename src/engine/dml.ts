@@ -44,7 +44,7 @@ import {
   readOnlyTransaction,
   unknownSystemVariable,
 } from './errors.js';
-import { narrow, queryColumns } from './metadata.js';
+import { narrow, plainSelect, queryColumns } from './metadata.js';
 import { done, isAttempt, isError, ok, type Attempt, type Outcome } from './outcome.js';
 import { queryInterrupted } from './read-pool.js';
 import { foundRowsOf, selectInto } from './select-extras.js';
@@ -565,7 +565,7 @@ export class DmlRunner {
       const lease = acquired.value;
       let built: ReturnType<WriterLease['commit']>;
       let replicating: Replicating | null = null;
-      let result: OkResult | ErrorResult;
+      let result: Outcome;
       let bound: BoundWrite | ErrorResult;
       const effects = translation.effects === true ? new StatementEffects(this.session) : null;
       try {
@@ -656,7 +656,7 @@ export class DmlRunner {
     rewritten: RewrittenInsert | null,
     bound: BoundWrite,
     effects: StatementEffects | null,
-  ): OkResult | ErrorResult {
+  ): Outcome {
     const { slots, binds } = bound;
     const target = translation.target;
     // REPLACE and upserts count rows as MySQL does (a replaced row 2, an updated row 2): the
@@ -683,7 +683,14 @@ export class DmlRunner {
           this.executeSteps(lease, s, translation, translation.steps!, bound.slots, check),
         ),
       );
-    const run = (): ReturnType<WriterLease['execute']> => lease.execute(translation.sql, binds);
+    // RETURNING makes SQLite's statement a reader, whose changes count 0: its rows are the rows
+    // written (inserted, replaced, upserted or deleted).
+    const run = (): ReturnType<WriterLease['execute']> => {
+      const r = lease.execute(translation.sql, binds);
+      return r.ok && r.value.columns !== null
+        ? { ok: true, value: { ...r.value, changes: r.value.rows.length } }
+        : r;
+    };
     const result = withEffects(effects, () =>
       withWriteCheck(check, () =>
         this.session.numberVar('foreign_key_checks') === 0
@@ -691,7 +698,7 @@ export class DmlRunner {
           : run(),
       ),
     );
-    return answer(
+    const answered = answer(
       this.writeAnswer(
         lease,
         s,
@@ -705,6 +712,25 @@ export class DmlRunner {
         counted,
       ),
     );
+    return isError(answered) || !result.ok ? answered : this.returned(s, answered, result.value);
+  }
+
+  /**
+   * INSERT/REPLACE/DELETE … RETURNING: the rows SQLite's RETURNING gave, typed as the same items
+   * selected from the table would be; the OK packet's figures are not sent (MariaDB's neither).
+   */
+  private returned(
+    s: Insert | Exclude<DmlStatement, Query | Insert>,
+    answered: OkResult,
+    executed: ExecuteResult,
+  ): OkResult | RowsResult {
+    if (s.kind === 'update' || s.returning === undefined) return answered;
+    const source = s.kind === 'insert' ? { table: s.table, alias: null } : s.table;
+    const select = plainSelect(s.returning, [
+      { kind: 'table', table: source.table, alias: source.alias },
+    ]);
+    const columns = queryColumns(select, this.session.engine.catalog, this.session.database);
+    return this.session.rowsResult(columns, executed);
   }
 
   private writeAnswer(

@@ -94,6 +94,13 @@ async function checksum(
   for (const { db, name } of named) {
     const table = session.engine.catalog.table(db, name);
     let value: SqlValue = null;
+    // A missing table is a row with NULL and, as in MariaDB, error 1146 in SHOW WARNINGS.
+    if (table === undefined)
+      session.warnings.push({
+        level: 'Error',
+        code: 1146,
+        message: `Table '${db}.${name}' doesn't exist`,
+      });
     if (table !== undefined && !quick) {
       const digest = await session.engine.store.checksumTable(table.sqliteName);
       if (!digest.ok) return fromReaderError(digest.error);

@@ -18,6 +18,7 @@ import {
   type Expr,
   type Query,
   type Select,
+  type SelectItem,
   type TableDef,
   type TableRef,
   type ViewDef,
@@ -220,6 +221,13 @@ export function typeColumn(name: string, type: DataType, flagsIn = 0): ColumnDef
         Charset.UTF8MB4_GENERAL_CI,
       );
   }
+  // JSON is MariaDB's LONGTEXT COLLATE utf8mb4_bin: flagged BINARY, with the `json` format.
+  if (type.name === 'JSON') {
+    const [code, length] = BLOB_TYPES['JSON']!;
+    const flagsJson = flags | ColumnFlag.BLOB | ColumnFlag.BINARY;
+    const c = column(name, code, length, flagsJson, 0, Charset.UTF8MB4_GENERAL_CI);
+    return { ...c, format: 'json' };
+  }
   const blob = BLOB_TYPES[type.name];
   if (blob !== undefined) {
     const binary = type.name.endsWith('BLOB');
@@ -379,6 +387,26 @@ function addSources(scope: Scope, refs: readonly TableRef[]): boolean {
     }
   }
   return true;
+}
+
+/** `SELECT items FROM from`, nothing else: a statement the engine builds to type or evaluate. */
+export function plainSelect(
+  items: readonly SelectItem[],
+  from: readonly TableRef[] | null,
+): Extract<Query, { kind: 'select' }> {
+  return {
+    kind: 'select',
+    distinct: false,
+    items,
+    from,
+    where: null,
+    groupBy: [],
+    withRollup: false,
+    having: null,
+    orderBy: [],
+    limit: null,
+    lock: null,
+  };
 }
 
 /**
@@ -751,8 +779,10 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
       const characters = inner.charset === Charset.BINARY ? inner.length : inner.length / 4;
       return integerColumn(name, Math.max(2, Math.min(characters, 21)));
     }
-    case 'call':
-      return callColumn(name, e, scope);
+    case 'call': {
+      const c = callColumn(name, e, scope);
+      return JSON_FORMAT_FUNCTIONS.has(e.name) ? { ...c, format: 'json' } : c;
+    }
     case 'subquery': {
       const cols = queryColumns(e.query, scope.catalog, scope.database);
       return cols?.[0] !== undefined ? { ...cols[0], name } : dynamicColumn(name);
@@ -1013,6 +1043,30 @@ function integerCallColumn(name: string, fn: string): ColumnDef {
   if (UNSIGNED_LONGLONG_FUNCTIONS.has(fn)) return integerColumn(name, 21, true);
   return bigintColumn(name);
 }
+
+/** The functions whose result MariaDB sends with the `json` format (a client parses it). */
+const JSON_FORMAT_FUNCTIONS: ReadonlySet<string> = new Set([
+  'JSON_ARRAY',
+  'JSON_ARRAYAGG',
+  'JSON_ARRAY_APPEND',
+  'JSON_ARRAY_INSERT',
+  'JSON_COMPACT',
+  'JSON_DETAILED',
+  'JSON_EXTRACT',
+  'JSON_INSERT',
+  'JSON_LOOSE',
+  'JSON_MERGE',
+  'JSON_MERGE_PATCH',
+  'JSON_MERGE_PRESERVE',
+  'JSON_NORMALIZE',
+  'JSON_OBJECT',
+  'JSON_OBJECTAGG',
+  'JSON_QUERY',
+  'JSON_REMOVE',
+  'JSON_REPLACE',
+  'JSON_SEARCH',
+  'JSON_SET',
+]);
 
 function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): ColumnDef {
   const fn = e.name;

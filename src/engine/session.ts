@@ -50,8 +50,15 @@ import {
   unknownDatabase,
 } from './errors.js';
 import type { Engine, Executor } from './engine.js';
-import { convertValue, dynamicColumn, queryColumns, settleColumns } from './metadata.js';
+import {
+  convertValue,
+  dynamicColumn,
+  plainSelect,
+  queryColumns,
+  settleColumns,
+} from './metadata.js';
 import { done, isAttempt, isError, ok, type Counters, type Outcome } from './outcome.js';
+import { queryInterrupted } from './read-pool.js';
 import { SetRunner, setNames } from './set.js';
 import { runExplain } from './explain.js';
 import { runTableMaintenance } from './maintenance.js';
@@ -213,19 +220,10 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     if (def === undefined)
       return mysqlError(1146, '42S02', `Table '${this.database}.${table}' doesn't exist`);
     const columns = queryColumns(
-      {
-        kind: 'select',
-        distinct: false,
-        items: [{ kind: 'star', table: null }],
-        from: [{ kind: 'table', table: { db: this.database, name: table }, alias: null }],
-        where: null,
-        groupBy: [],
-        withRollup: false,
-        having: null,
-        orderBy: [],
-        limit: null,
-        lock: null,
-      },
+      plainSelect(
+        [{ kind: 'star', table: null }],
+        [{ kind: 'table', table: { db: this.database, name: table }, alias: null }],
+      ),
       this.engine.catalog,
       this.database,
     );
@@ -321,12 +319,12 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     text: string,
   ): Promise<Outcome> {
     this.current = { sql: text, sinceMs: Date.now() };
-    this.engine.countStatement(prepared.statement.kind);
+    const statement = innermost(prepared.statement);
+    this.engine.countStatement(statement.kind);
     try {
-      const statement = prepared.statement;
       const clears = clearsWarnings(statement);
       if (clears) this.warnings = [];
-      const result = await this.dispatchSafely(prepared, params);
+      const result = await this.dispatchFor(prepared, params);
       if (isError(result)) {
         const error = { level: 'Error', code: result.code, message: result.message } as const;
         // Notes a statement gave before it failed stay before its error, as in MariaDB.
@@ -342,6 +340,58 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       this.idleSinceMs = Date.now();
       // Between statements the transaction's writer may go to whoever needs it (a stash).
       this.txNow?.pause();
+    }
+  }
+
+  /**
+   * `SET STATEMENT v = x, … FOR s`: the variables take their values for `s` alone and are put
+   * back after it, whatever it answered (MariaDB's set_statement).
+   */
+  private async dispatchFor(prepared: Prepared, params: readonly SqlValue[]): Promise<Outcome> {
+    const s = prepared.statement;
+    if (s.kind !== 'set_statement_for') return this.dispatchTimed(prepared, params);
+    const names = s.assignments.flatMap((a) =>
+      a.kind === 'variable' ? [a.name.toLowerCase()] : [],
+    );
+    const saved = new Map(names.map((name) => [name, this.sessionVars.get(name)]));
+    try {
+      const set = await this.set.run({ kind: 'set', assignments: s.assignments }, prepared, params);
+      if (isError(set)) return set;
+      // The template's translations are shared: the wrapper itself is never translated.
+      const template = { ...prepared.template, statement: s.statement };
+      return await this.dispatchTimed({ ...prepared, template, statement: s.statement }, params);
+    } finally {
+      for (const [name, value] of saved) {
+        if (value === undefined) this.sessionVars.delete(name);
+        else this.sessionVars.set(name, value);
+      }
+    }
+  }
+
+  /**
+   * max_statement_time (seconds, 0 for none): when it passes, the statement is interrupted as
+   * KILL QUERY would (a read on a reader worker, SLEEP, a wait for keys in flight) and answers
+   * 1969 instead of 1317. A statement that runs on the event loop (a write, a read in a
+   * transaction) cannot be interrupted: it runs to its end (docs/design/engine.md).
+   */
+  private async dispatchTimed(prepared: Prepared, params: readonly SqlValue[]): Promise<Outcome> {
+    const limitSeconds = this.numberVar('max_statement_time');
+    if (!(limitSeconds > 0)) return this.dispatchSafely(prepared, params);
+    let expired = false;
+    const timer = setTimeout(
+      () => {
+        expired = true;
+        this.interruptQuery();
+      },
+      Math.min(limitSeconds * 1000, SLEEP_MS_MAX),
+    );
+    try {
+      const result = await this.dispatchSafely(prepared, params);
+      return expired && isError(result) && result.code === queryInterrupted.code
+        ? statementTimeExceeded
+        : result;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -731,6 +781,19 @@ const TABLELESS_KINDS: ReadonlySet<string> = new Set([
  * one without tables (`SELECT @@warning_count`, `SET @a = 1`, BEGIN) keeps them and replaces
  * them only with warnings of its own, and SHOW WARNINGS/ERRORS only reads them.
  */
+/** The statement a `SET STATEMENT … FOR` runs (the statement itself otherwise). */
+function innermost(statement: Statement): Statement {
+  return statement.kind === 'set_statement_for' ? statement.statement : statement;
+}
+
+/** ER_STATEMENT_TIMEOUT: max_statement_time passed. */
+const statementTimeExceeded: ErrorResult = {
+  kind: 'error',
+  code: 1969,
+  sqlState: '70100',
+  message: 'Query execution was interrupted (max_statement_time exceeded)',
+};
+
 function clearsWarnings(statement: Statement): boolean {
   if (statement.kind === 'show')
     return (

@@ -9,12 +9,11 @@ import {
   type Expr,
   findCollation,
   type Prepared,
-  type Query,
   type Statement,
 } from '../sql/index.js';
 import { bindAll, exprValue, slotValues } from './bind.js';
 import { fromSqlError, mysqlError, unknownSystemVariable } from './errors.js';
-import { narrow } from './metadata.js';
+import { narrow, plainSelect } from './metadata.js';
 import { isError, ok, type Outcome } from './outcome.js';
 import type { EngineSession } from './session.js';
 import { canonicalUserStatement, globalDenied, hasPrivilege } from './users.js';
@@ -42,19 +41,10 @@ export class SetRunner {
       direct.push(v instanceof Uint8Array && !Buffer.isBuffer(v) ? v : (v as SqlValue));
     }
     if (direct.length === exprs.length) return direct;
-    const select: Query = {
-      kind: 'select',
-      distinct: false,
-      items: exprs.map((expr, i) => ({ kind: 'item' as const, expr, alias: null, name: `v${i}` })),
-      from: null,
-      where: null,
-      groupBy: [],
-      withRollup: false,
-      having: null,
-      orderBy: [],
-      limit: null,
-      lock: null,
-    };
+    const select = plainSelect(
+      exprs.map((expr, i) => ({ kind: 'item' as const, expr, alias: null, name: `v${i}` })),
+      null,
+    );
     const emitted = emitDml(
       select,
       {

@@ -26,6 +26,8 @@ export interface ColumnDef {
   readonly decimals: number;
   /** Collation id: Charset.UTF8MB4_GENERAL_CI for text, Charset.BINARY for numbers and BLOBs. */
   readonly charset: number;
+  /** MariaDB's extended format, sent to a client that asked for extended metadata. */
+  readonly format?: 'json';
   /** Only for COM_FIELD_LIST: the column's default value. */
   readonly defaultValue?: string | null;
 }

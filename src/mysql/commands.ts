@@ -170,6 +170,7 @@ export class CommandHandler {
     const sink = this.connection.sink();
     await encodeResults(sink, results, {
       deprecateEof: this.connection.deprecateEof,
+      extendedMetadata: this.connection.extendedMetadata,
       statusFlags: this.connection.statusFlags(),
       binary,
       flush: (partial) => this.connection.flush(partial),
@@ -198,8 +199,9 @@ export class CommandHandler {
     if (isError(columns)) return this.reply((sink) => encodeError(sink, columns));
     const statusFlags = this.connection.statusFlags();
     const deprecateEof = this.connection.deprecateEof;
+    const extended = this.connection.extendedMetadata;
     return this.reply((sink) => {
-      for (const column of columns) sink.packet(encodeColumnDef(column, true));
+      for (const column of columns) sink.packet(encodeColumnDef(column, true, extended));
       sink.packet(encodeEndOfRows(deprecateEof, 0, statusFlags));
     });
   }
@@ -268,7 +270,10 @@ export class CommandHandler {
       longDataBytes: 0,
     });
     const statusFlags = this.connection.statusFlags();
-    const deprecateEof = this.connection.deprecateEof;
+    const encoding = {
+      deprecateEof: this.connection.deprecateEof,
+      extendedMetadata: this.connection.extendedMetadata,
+    };
     return this.reply((sink) => {
       sink.packet(
         encodePrepareOk({
@@ -279,9 +284,9 @@ export class CommandHandler {
         }),
       );
       if (prepared.params.length > 0)
-        encodeColumnDefs(sink, prepared.params, deprecateEof, statusFlags);
+        encodeColumnDefs(sink, prepared.params, encoding, statusFlags);
       if (prepared.columns.length > 0)
-        encodeColumnDefs(sink, prepared.columns, deprecateEof, statusFlags);
+        encodeColumnDefs(sink, prepared.columns, encoding, statusFlags);
     });
   }
 

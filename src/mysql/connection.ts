@@ -12,7 +12,9 @@ import { CommandHandler } from './commands.js';
 import {
   Capability,
   Charset,
+  MariadbCapability,
   SERVER_CAPABILITIES,
+  SERVER_EXTENDED_CAPABILITIES,
   ServerError,
   ServerStatus,
   type ErrorCode,
@@ -50,6 +52,8 @@ export class MysqlConnection implements MysqlConnectionView {
   phase: ConnectionPhase = 'handshake';
   user = '';
   capabilities = 0;
+  /** MariaDB's extended capabilities both sides share (MariadbCapability). */
+  extendedCapabilities = 0;
   collation: number = Charset.UTF8MB4_GENERAL_CI;
   session: Session | null = null;
   /** The sequence id the next packet this server sends carries. */
@@ -85,6 +89,10 @@ export class MysqlConnection implements MysqlConnectionView {
 
   get database(): string | null {
     return this.session?.state().database ?? null;
+  }
+
+  get extendedMetadata(): boolean {
+    return (this.extendedCapabilities & MariadbCapability.EXTENDED_METADATA) !== 0;
   }
 
   get deprecateEof(): boolean {
@@ -273,6 +281,7 @@ export class MysqlConnection implements MysqlConnectionView {
         connectionId: this.id,
         scramble: this.scramble,
         capabilities: this.serverCapabilities(),
+        extendedCapabilities: SERVER_EXTENDED_CAPABILITIES,
         collation: Charset.UTF8MB4_GENERAL_CI,
         statusFlags: ServerStatus.AUTOCOMMIT,
         authPlugin: 'mysql_native_password',
@@ -288,6 +297,8 @@ export class MysqlConnection implements MysqlConnectionView {
       return false;
     }
     this.capabilities = (response.capabilities & this.serverCapabilities()) >>> 0;
+    this.extendedCapabilities =
+      (response.extendedCapabilities & SERVER_EXTENDED_CAPABILITIES) >>> 0;
     this.collation = response.collation;
     const request: AuthRequest = {
       user: response.user,

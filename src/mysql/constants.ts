@@ -31,9 +31,10 @@ export const Capability = {
 } as const;
 
 /** What this server offers; SSL is added only when TLS is configured. */
+// LONG_PASSWORD (CLIENT_MYSQL) is left out, as MariaDB 10.2+ does: it tells a client that the
+// handshake's last reserved bytes carry MariaDB's extended capabilities.
 export const SERVER_CAPABILITIES =
-  (Capability.LONG_PASSWORD |
-    Capability.FOUND_ROWS |
+  (Capability.FOUND_ROWS |
     Capability.LONG_FLAG |
     Capability.CONNECT_WITH_DB |
     Capability.NO_SCHEMA |
@@ -53,6 +54,18 @@ export const SERVER_CAPABILITIES =
     Capability.CAN_HANDLE_EXPIRED_PASSWORDS |
     Capability.DEPRECATE_EOF) >>>
   0;
+
+/**
+ * MariaDB's extended capabilities (bits 32–63 of the capability set, in the handshake's last four
+ * reserved bytes), read only when CLIENT_MYSQL is unset on both sides.
+ */
+export const MariadbCapability = {
+  /** Column definitions carry a block of extended type information (`format: json`). */
+  EXTENDED_METADATA: 1 << 3,
+} as const;
+
+/** The extended capabilities this server offers. */
+export const SERVER_EXTENDED_CAPABILITIES = MariadbCapability.EXTENDED_METADATA;
 
 /** Command bytes (the first payload byte of a command packet). */
 export const Command = {

@@ -17,8 +17,11 @@ import {
 } from './packet-buffer.js';
 
 const PROTOCOL_VERSION = 10;
-const HANDSHAKE_FILLER_BYTES = 23;
+/** The response's filler: 19 zero bytes, then MariaDB's extended client capabilities. */
+const HANDSHAKE_FILLER_BYTES = 19;
 const SSL_REQUEST_BYTES = 32;
+/** The key of the format in a column's extended metadata (MariaDB's MARIADB_FIELD_ATTR_FORMAT_NAME). */
+const EXTENDED_FORMAT = 1;
 
 export const Header = {
   OK: 0x00,
@@ -33,6 +36,8 @@ export interface HandshakeV10 {
   readonly connectionId: number;
   readonly scramble: Uint8Array;
   readonly capabilities: number;
+  /** MariaDB's extended capabilities (MariadbCapability), sent because CLIENT_MYSQL is unset. */
+  readonly extendedCapabilities: number;
   readonly collation: number;
   readonly statusFlags: number;
   readonly authPlugin: string;
@@ -53,7 +58,8 @@ export function encodeHandshakeV10(handshake: HandshakeV10): Uint8Array {
     .u16(handshake.statusFlags)
     .u16(caps >>> 16)
     .u8(SCRAMBLE_BYTES + 1)
-    .zeros(10)
+    .zeros(6)
+    .u32(handshake.extendedCapabilities >>> 0)
     .bytes(handshake.scramble.subarray(8))
     .u8(0)
     .nulString(handshake.authPlugin)
@@ -64,6 +70,8 @@ export function encodeHandshakeV10(handshake: HandshakeV10): Uint8Array {
 export interface SslRequest {
   readonly kind: 'ssl_request';
   readonly capabilities: number;
+  /** MariaDB's extended capabilities; 0 from a client that sets CLIENT_MYSQL. */
+  readonly extendedCapabilities: number;
   readonly maxPacketBytes: number;
   readonly collation: number;
 }
@@ -71,6 +79,7 @@ export interface SslRequest {
 export interface HandshakeResponse {
   readonly kind: 'handshake_response';
   readonly capabilities: number;
+  readonly extendedCapabilities: number;
   readonly maxPacketBytes: number;
   readonly collation: number;
   readonly user: string;
@@ -93,8 +102,11 @@ export function decodeHandshakeResponse(
     const maxPacketBytes = reader.u32('max packet size');
     const collation = reader.u8('collation');
     reader.bytesN(HANDSHAKE_FILLER_BYTES, 'filler');
+    const extended = reader.u32('extended capabilities');
+    const extendedCapabilities = (capabilities & Capability.LONG_PASSWORD) === 0 ? extended : 0;
     if (payload.length === SSL_REQUEST_BYTES && (capabilities & Capability.SSL) !== 0) {
-      return { kind: 'ssl_request', capabilities, maxPacketBytes, collation } as const;
+      const head = { capabilities, extendedCapabilities, maxPacketBytes, collation };
+      return { kind: 'ssl_request', ...head } as const;
     }
     const user = reader.nulString('user');
     const authResponse = readAuthResponse(reader, capabilities);
@@ -113,6 +125,7 @@ export function decodeHandshakeResponse(
     return {
       kind: 'handshake_response',
       capabilities,
+      extendedCapabilities,
       maxPacketBytes,
       collation,
       user,
@@ -265,7 +278,16 @@ function metadataText(name: string): string {
 }
 
 /** Protocol::ColumnDefinition41; withDefault appends the default value (COM_FIELD_LIST). */
-export function encodeColumnDef(column: ColumnDef, withDefault = false): Uint8Array {
+/**
+ * Protocol::ColumnDefinition41. With MariaDB's extended metadata negotiated, a block of
+ * `{ int<1> key, string<lenenc> value }` pairs follows the names: key 1 is the format (`json`
+ * for a JSON column or a JSON function's result, what lets a client parse the value).
+ */
+export function encodeColumnDef(
+  column: ColumnDef,
+  withDefault = false,
+  extendedMetadata = false,
+): Uint8Array {
   assert(Number.isInteger(column.length) && column.length >= 0, 'column length is a u32');
   const writer = new PacketWriter(64)
     .lenencString('def')
@@ -273,7 +295,17 @@ export function encodeColumnDef(column: ColumnDef, withDefault = false): Uint8Ar
     .lenencString(column.table ?? '')
     .lenencString(column.orgTable ?? column.table ?? '')
     .lenencString(metadataText(column.name))
-    .lenencString(metadataText(column.orgName ?? column.name))
+    .lenencString(metadataText(column.orgName ?? column.name));
+  if (extendedMetadata) {
+    const format = column.format ?? '';
+    if (format === '') writer.lenencInt(0);
+    else
+      writer
+        .lenencInt(2 + format.length)
+        .u8(EXTENDED_FORMAT)
+        .lenencString(format);
+  }
+  writer
     .lenencInt(0x0c)
     .u16(column.charset)
     .u32(Math.min(column.length, 0xffffffff))

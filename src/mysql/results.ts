@@ -18,6 +18,8 @@ import {
 
 export interface ResultEncoding {
   readonly deprecateEof: boolean;
+  /** MariaDB's extended column metadata was negotiated. */
+  readonly extendedMetadata: boolean;
   /** AUTOCOMMIT / IN_TRANS bits from the session, after the statement ran. */
   readonly statusFlags: number;
   readonly binary: boolean;
@@ -85,7 +87,7 @@ async function encodeRowSet(
 ): Promise<void> {
   assert(result.columns.length > 0, 'a result set has columns');
   sink.packet(encodeColumnCount(result.columns.length));
-  encodeColumnDefs(sink, result.columns, encoding.deprecateEof, encoding.statusFlags);
+  encodeColumnDefs(sink, result.columns, encoding, encoding.statusFlags);
   for (const row of result.rows) {
     assert(row.length === result.columns.length, 'a row has one value per column');
     sink.packet(encoding.binary ? encodeBinaryRow(result.columns, row) : encodeTextRow(row));
@@ -98,9 +100,10 @@ async function encodeRowSet(
 export function encodeColumnDefs(
   sink: PacketSink,
   columns: readonly ColumnDef[],
-  deprecateEof: boolean,
+  encoding: Pick<ResultEncoding, 'deprecateEof' | 'extendedMetadata'>,
   statusFlags: number,
 ): void {
-  for (const column of columns) sink.packet(encodeColumnDef(column));
-  if (!deprecateEof) sink.packet(encodeEndOfRows(false, 0, statusFlags));
+  for (const column of columns)
+    sink.packet(encodeColumnDef(column, false, encoding.extendedMetadata));
+  if (!encoding.deprecateEof) sink.packet(encodeEndOfRows(false, 0, statusFlags));
 }

@@ -421,6 +421,8 @@ export interface Insert {
   readonly columns: readonly string[] | null;
   readonly source: InsertSource;
   readonly onDuplicate: readonly Assignment[] | null;
+  /** MariaDB's `RETURNING` list: the statement answers the rows it wrote. */
+  readonly returning?: readonly SelectItem[];
 }
 
 /**
@@ -456,6 +458,8 @@ export interface Delete {
   readonly where: Expr | null;
   readonly orderBy: readonly OrderItem[];
   readonly limit: Expr | null;
+  /** MariaDB's `RETURNING` list: the statement answers the rows it deleted. */
+  readonly returning?: readonly SelectItem[];
 }
 
 // ---------------------------------------------------------------------------------- DDL
@@ -763,6 +767,13 @@ export interface SetStatement {
   readonly assignments: readonly SetAssignment[];
 }
 
+/** `SET STATEMENT a = 1, … FOR <statement>`: session variables changed for one statement. */
+export interface SetStatementFor {
+  readonly kind: 'set_statement_for';
+  readonly assignments: readonly SetAssignment[];
+  readonly statement: Statement;
+}
+
 export interface SetTransaction {
   readonly kind: 'set_transaction';
   readonly scope: 'global' | 'session' | 'next';
@@ -946,6 +957,7 @@ export type Statement =
   | Savepoint
   | ReleaseSavepoint
   | SetStatement
+  | SetStatementFor
   | SetTransaction
   | Show
   | Describe

@@ -25,6 +25,7 @@ import {
   noDatabase,
   noSuchTable,
   ok,
+  semantic,
   unsupported,
 } from './errors.js';
 import { type Bind, type EmitOptions, ExpressionEmitter } from './emit-expression.js';
@@ -34,8 +35,14 @@ import { AGGREGATES, FUNCTION_ALIASES } from './functions.js';
 import { SINGLE_VALUE_FUNCTION, STORE_VALUE_FUNCTION, storeRuleSql } from './store-rule.js';
 import { parse } from './parser.js';
 import { VIEW_DEPTH_MAX } from './limits.js';
-import { viewTarget } from './view-dml.js';
-import { emitMultiDelete, emitMultiUpdate } from './emit-multi.js';
+import { viewTarget, viewsAsBase } from './view-dml.js';
+import {
+  assignsUniqueKey,
+  emitMultiDelete,
+  emitMultiUpdate,
+  emitOrderedUpdate,
+  type MultiPlan,
+} from './emit-multi.js';
 import { isTextType } from './table-def.js';
 
 /**
@@ -359,7 +366,7 @@ export class DmlEmitter extends ExpressionEmitter {
     return '';
   }
 
-  private selectItem(item: SelectItem): string {
+  selectItem(item: SelectItem): string {
     if (item.kind === 'star') return item.table === null ? '*' : quoteId(item.table.name) + '.*';
     // SQLite already names a plain column reference after the column.
     if (item.expr.kind === 'column' && item.alias === null) return this.expr(item.expr);
@@ -431,6 +438,11 @@ export class DmlEmitter extends ExpressionEmitter {
     const rule = storeRuleSql(table, def, this.options.inlineRules);
     if (rule === null || def.type.name === 'TIMESTAMP') return null;
     return `${STORE_VALUE_FUNCTION}(NULL, ${rule}, ${row}, 1)`;
+  }
+
+  /** MySQL's left-to-right SET values (inOrder), for emit-multi.ts. */
+  inOrder(assignments: readonly Assignment[], table: string): Assignment[] {
+    return inOrder(assignments, table);
   }
 
   assignmentList(table: TableDef, given: readonly Assignment[], alias?: string): string[] {
@@ -588,7 +600,30 @@ function emitInsert(e: DmlEmitter, s: Insert): string {
   let out = `${head} (${columns.map(quoteId).join(', ')}) ${body}`;
   if (s.onDuplicate) out += upsertClauses(e, table, s.onDuplicate);
   if (inPlace) out += replaceClause(table);
-  return out;
+  return out + returningClause(e, table, s.returning, s.table.name);
+}
+
+/**
+ * MariaDB's `RETURNING` as SQLite's: the values of each row as written (deleted), `*` spelled out
+ * as the table's columns. SQLite allows no aggregate there, nor does MariaDB (1111).
+ */
+function returningClause(
+  e: DmlEmitter,
+  table: TableDef,
+  items: readonly SelectItem[] | undefined,
+  named = table.name,
+): string {
+  if (items === undefined) return '';
+  const list = items.flatMap((item) => {
+    if (item.kind === 'item' && aggregates(item.expr))
+      throw new SqlFailure(semantic(1111, 'HY000', 'Invalid use of group function'));
+    if (item.kind === 'item')
+      return [e.selectItem({ ...item, expr: unqualified(item.expr, named.toLowerCase()) })];
+    if (item.table !== null && item.table.name.toLowerCase() !== named.toLowerCase())
+      throw new SqlFailure(semantic(1051, '42S02', `Unknown table '${item.table.name}'`));
+    return table.columns.map((c) => quoteId(c.name));
+  });
+  return ' RETURNING ' + list.join(', ');
 }
 
 const defaultExpr = (): Expr => ({ kind: 'default' }) as Expr;
@@ -638,6 +673,22 @@ function isPlainScalar(q: Query): boolean {
   if (q.distinct || q.groupBy.length > 0 || q.having !== null || q.limit !== null) return false;
   if (q.withRollup || (q.windows?.length ?? 0) > 0 || q.into !== undefined) return false;
   return !aggregates(q.items[0]!.expr);
+}
+
+/**
+ * An expression with its references to the target (`t.c`, `db.t.c`) unqualified outside
+ * subqueries: SQLite's RETURNING knows the target's columns only by their bare names.
+ */
+function unqualified<T>(node: T, target: string): T {
+  if (Array.isArray(node)) return node.map((child: unknown) => unqualified(child, target)) as T;
+  if (node === null || typeof node !== 'object' || Buffer.isBuffer(node)) return node;
+  const record = node as Record<string, unknown>;
+  if (record['kind'] === 'column' && String(record['table']).toLowerCase() === target)
+    return { ...record, db: null, table: null } as T;
+  const entries = Object.entries(record).map(([key, child]) =>
+    key === 'query' ? [key, child] : [key, unqualified(child, target)],
+  );
+  return Object.fromEntries(entries) as T;
 }
 
 /** Whether an expression holds an aggregate or window call outside its subqueries. */
@@ -831,7 +882,9 @@ function rowFilter(e: DmlEmitter, table: TableDef, alias: string, s: Update | De
 function emitDelete(e: DmlEmitter, s: Delete): string {
   const table = e.resolve(s.table.table);
   const alias = quoteId(s.table.alias ?? s.table.table.name);
-  return `DELETE FROM ${quoteId(table.sqliteName)} AS ${alias}` + rowFilter(e, table, alias, s);
+  const head = `DELETE FROM ${quoteId(table.sqliteName)} AS ${alias}`;
+  const named = s.table.alias ?? s.table.table.name;
+  return head + rowFilter(e, table, alias, s) + returningClause(e, table, s.returning, named);
 }
 
 export type DmlStatement = Query | Insert | Update | Delete;
@@ -893,6 +946,26 @@ export function viewColumns(query: Query, options: EmitOptions): Result<string[]
   }
 }
 
+/** A statement that runs as steps: its second step (the join) stands as its SQL. */
+function stepsTranslation(
+  e: DmlEmitter,
+  kind: 'update' | 'delete',
+  plan: MultiPlan,
+): DmlTranslation {
+  const join = plan.steps[1]!;
+  return {
+    kind,
+    sql: join.sql,
+    binds: join.binds,
+    lock: null,
+    target: plan.targets[0] ?? null,
+    tables: e.tables,
+    steps: plan.steps,
+    targets: plan.targets,
+    ...(e.effects ? { effects: true } : {}),
+  };
+}
+
 /** Translates one DML statement; `pinned` lists the slots to inline (from the parse). */
 export function emitDml(
   original: DmlStatement,
@@ -911,21 +984,10 @@ export function emitDml(
       (statement.kind === 'update' || statement.kind === 'delete') &&
       statement.multi !== undefined
     ) {
-      const { steps, targets } =
-        statement.kind === 'update' ? emitMultiUpdate(e, statement) : emitMultiDelete(e, statement);
-      const join = steps[1]!;
-      const translation: DmlTranslation = {
-        kind: statement.kind,
-        sql: join.sql,
-        binds: join.binds,
-        lock: null,
-        target: targets[0] ?? null,
-        tables: e.tables,
-        steps,
-        targets,
-        ...(e.effects ? { effects: true } : {}),
-      };
-      return ok(translation);
+      const merged = viewsAsBase(statement, (name) => e.view(name));
+      const plan =
+        merged.kind === 'update' ? emitMultiUpdate(e, merged) : emitMultiDelete(e, merged);
+      return ok(stepsTranslation(e, statement.kind, plan));
     }
     if (statement.kind === 'insert' || statement.kind === 'update' || statement.kind === 'delete') {
       const target = statement.kind === 'insert' ? statement.table : statement.table.table;
@@ -943,10 +1005,14 @@ export function emitDml(
         sql = emitInsert(e, statement);
         target = e.tables[0] ?? null;
         break;
-      case 'update':
+      case 'update': {
+        const table = e.resolve(statement.table.table);
+        if (statement.orderBy.length > 0 && assignsUniqueKey(table, statement))
+          return ok(stepsTranslation(e, 'update', emitOrderedUpdate(e, statement, table)));
         sql = emitUpdate(e, statement);
         target = e.tables[0] ?? null;
         break;
+      }
       case 'delete':
         sql = emitDelete(e, statement);
         target = e.tables[0] ?? null;

@@ -254,3 +254,78 @@ function readsTarget(s: Delete, targets: readonly Target[]): void {
   };
   visit([s.where, s.multi!.refs], false);
 }
+
+/** The TEMP trigger that writes an ordered UPDATE's rows one at a time. */
+const ORDERED_TRIGGER = 'temp."~ordered"';
+
+/**
+ * A single-table `UPDATE … ORDER BY` that assigns a column of a unique key, in MySQL's row order.
+ * SQLite checks UNIQUE at each row but updates rows in rowid order whatever the statement says,
+ * so `SET pos = pos + 1 ORDER BY pos DESC` would meet the next row's key. The rows and their new
+ * values (assigned left to right, from the row as it was) go into a TEMP table in the statement's
+ * order; a DELETE of that table's rows in rowid order, each row's deletion firing a TEMP trigger
+ * that updates its row, writes them one by one in that order. Rows it would not change are not
+ * deleted, hence neither written nor counted (the DELETE's changes are the rows changed).
+ */
+export function emitOrderedUpdate(e: DmlEmitter, s: Update, table: TableDef): MultiPlan {
+  const alias = s.table.alias ?? s.table.table.name;
+  const assignments = e.inOrder(s.assignments, alias);
+  const values: Assignment[] = [];
+  const items: string[] = ['rowid AS "~r"'];
+  const join = step(e, 'plain', () => {
+    assignments.forEach((a, k) => {
+      if (a.value.kind === 'default') return values.push(a);
+      items.push(`${e.expr(a.value)} AS ${quoteId(`~v${k}`)}`);
+      values.push({ ...a, value: { kind: 'column', db: null, table: 'OLD', column: `~v${k}` } });
+    });
+    let out = `CREATE TEMP TABLE "~multi" AS SELECT ${items.join(', ')}`;
+    out += ` FROM ${quoteId(table.sqliteName)} AS ${quoteId(alias)}`;
+    if (s.where !== null) out += ' WHERE ' + e.expr(s.where);
+    out += ' ORDER BY ' + e.orderList(s.orderBy);
+    if (s.limit !== null) out += ' LIMIT ' + e.expr(s.limit);
+    return out;
+  });
+  const sets = e.assignmentList(table, values);
+  const assigned = new Set(values.map((a) => a.column.column.toLowerCase()));
+  for (const c of table.columns)
+    if (c.onUpdateNow !== null && !assigned.has(c.name.toLowerCase()))
+      sets.push(`${quoteId(c.name)} = mysql_now(${c.onUpdateNow})`);
+  const verb = s.ignore ? 'UPDATE OR IGNORE' : 'UPDATE';
+  const trigger =
+    `CREATE TEMP TRIGGER "~ordered" AFTER DELETE ON "~multi" BEGIN ` +
+    `${verb} ${quoteId(table.sqliteName)} SET ${sets.join(', ')} WHERE rowid = OLD."~r"; END`;
+  const same = values.map((a) => {
+    const value =
+      a.value.kind === 'default'
+        ? e.defaultOf(table, a.column.column)
+        : quoteId((a.value as ColumnRef).column);
+    return `"~t".${quoteId(a.column.column)} IS ${value}`;
+  });
+  const unchanged =
+    `SELECT 1 FROM ${quoteId(table.sqliteName)} AS "~t" ` +
+    `WHERE "~t".rowid = ${MULTI_TABLE}."~r" AND ${same.join(' AND ')}`;
+  const steps: DmlStep[] = [
+    { sql: MULTI_TABLE_DROP, binds: [], role: 'plain' },
+    join,
+    { sql: `SELECT count(*) FROM ${MULTI_TABLE}`, binds: [], role: 'matched' },
+    { sql: trigger, binds: [], role: 'plain' },
+    {
+      sql: `DELETE FROM ${MULTI_TABLE} WHERE NOT EXISTS (${unchanged})`,
+      binds: [],
+      role: 'changed',
+    },
+    { sql: `DROP TRIGGER IF EXISTS ${ORDERED_TRIGGER}`, binds: [], role: 'plain' },
+    { sql: MULTI_TABLE_DROP, binds: [], role: 'plain' },
+  ];
+  return { steps, targets: [table] };
+}
+
+/** Whether an UPDATE assigns a column of the table's primary or a unique key. */
+export function assignsUniqueKey(table: TableDef, s: Update): boolean {
+  const assigned = new Set(s.assignments.map((a) => a.column.column.toLowerCase()));
+  return table.indexes.some(
+    (index) =>
+      (index.kind === 'primary' || index.kind === 'unique') &&
+      index.columns.some((c) => assigned.has(c.column.toLowerCase())),
+  );
+}

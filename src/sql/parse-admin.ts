@@ -101,6 +101,26 @@ export function parseSet(c: Cursor): SetStatement | SetTransaction {
   return { kind: 'set', assignments };
 }
 
+/**
+ * The variables of `SET STATEMENT … FOR` up to FOR (the caller parses the statement after it):
+ * session system variables only, as MariaDB allows.
+ */
+export function parseSetStatementVariables(c: Cursor): SetAssignment[] {
+  c.expectWord('SET');
+  c.expectWord('STATEMENT');
+  const assignments: SetAssignment[] = [];
+  do {
+    const t = c.peek();
+    if (t.type === 'uservar' || (t.type === 'sysvar' && t.extra === 'global')) c.fail();
+    if (t.type === 'word' && ['GLOBAL', 'SESSION', 'LOCAL', 'NAMES', 'PASSWORD'].includes(t.upper))
+      c.fail();
+    assignments.push(parseSetAssignment(c, 'session'));
+  } while (c.acceptOp(','));
+  c.expectWord('FOR');
+  if (c.isWord('SET') && c.isWord('STATEMENT', 1)) c.fail();
+  return assignments;
+}
+
 function parseSetAssignment(c: Cursor, defaultScope: 'global' | 'session'): SetAssignment {
   if (c.acceptWord('NAMES')) {
     const charset = c.acceptWord('DEFAULT') ? 'default' : c.name().toLowerCase();

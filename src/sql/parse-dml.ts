@@ -17,6 +17,7 @@ import { parseExpr, parseOrderList, startsQuery } from './parse-expression.js';
 import {
   parseLimitCount,
   parseQuery,
+  parseSelectItems,
   parseTableName,
   parseTableRefs,
   parseTableSource,
@@ -40,8 +41,8 @@ export function parseInsert(c: Cursor): Insert {
     if (replace) c.fail();
     onDuplicate = parseAssignments(c);
   }
-  if (c.isWord('RETURNING')) c.unsupported('RETURNING');
-  return { kind: 'insert', replace, ignore, table, columns, source, onDuplicate };
+  const insert: Insert = { kind: 'insert', replace, ignore, table, columns, source, onDuplicate };
+  return c.acceptWord('RETURNING') ? { ...insert, returning: parseSelectItems(c) } : insert;
 }
 
 // Column lists may be empty (`INSERT INTO t () VALUES ()`) and qualified (`t.c`).
@@ -140,8 +141,8 @@ export function parseDelete(c: Cursor): Delete {
   }
   const orderBy = c.acceptWords('ORDER', 'BY') ? parseOrderList(c) : [];
   const limit = parseLimitCount(c);
-  if (c.isWord('RETURNING')) c.unsupported('RETURNING');
-  return { kind: 'delete', ignore, table, where, orderBy, limit };
+  const single: Delete = { kind: 'delete', ignore, table, where, orderBy, limit };
+  return c.acceptWord('RETURNING') ? { ...single, returning: parseSelectItems(c) } : single;
 }
 
 /** `t1[.*], db.t2[.*]`: the tables a multi-table DELETE deletes from. */

@@ -205,7 +205,7 @@ function parseWindows(c: Cursor): NamedWindow[] {
   return windows;
 }
 
-function parseSelectItems(c: Cursor): SelectItem[] {
+export function parseSelectItems(c: Cursor): SelectItem[] {
   const items: SelectItem[] = [];
   // Literals in the select list name result columns (SELECT 1 reports a column `1`).
   c.pinning++;

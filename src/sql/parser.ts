@@ -20,6 +20,7 @@ import {
   parseRollback,
   parseSavepoint,
   parseSet,
+  parseSetStatementVariables,
   parseShow,
   parseUnlockTables,
   parseUse,
@@ -89,6 +90,10 @@ function dispatch(c: Cursor): Statement {
     case 'RELEASE':
       return parseSavepoint(c);
     case 'SET':
+      if (c.isWord('STATEMENT', 1)) {
+        const assignments = parseSetStatementVariables(c);
+        return { kind: 'set_statement_for', assignments, statement: dispatch(c) };
+      }
       return parseSet(c);
     case 'SHOW':
       return parseShow(c);

@@ -1,7 +1,17 @@
 // INSERT, UPDATE and DELETE through a view: rewritten as the same statement on the view's one
 // base table, view columns renamed to base columns and the view's WHERE added to the
 // statement's (docs/design/sql.md, "Views").
-import type { ColumnRef, Delete, Expr, Insert, Query, Select, TableName, Update } from './ast.js';
+import type {
+  ColumnRef,
+  Delete,
+  Expr,
+  Insert,
+  Query,
+  Select,
+  TableName,
+  TableRef,
+  Update,
+} from './ast.js';
 import type { ViewDef } from './catalog.js';
 import { SqlFailure, semantic } from './errors.js';
 import { parse } from './parser.js';
@@ -105,4 +115,51 @@ function inlineLiterals<T>(node: T): T {
   for (const [k, v] of Object.entries(node as Record<string, unknown>)) out[k] = inlineLiterals(v);
   if (out['kind'] === 'literal') out['slot'] = null;
   return out as T;
+}
+
+/**
+ * A multi-table UPDATE or DELETE whose join holds updatable views: each view, unless on the
+ * nullable side of an outer join, becomes its base table under the view's alias, the statement's
+ * references to its columns become the base columns they show, and its WHERE joins the
+ * statement's. The join then yields the base rows' rowids, which the steps write (MariaDB merges
+ * such a view the same way).
+ */
+export function viewsAsBase<T extends Update | Delete>(
+  s: T,
+  viewOf: (name: TableName) => ViewDef | undefined,
+): T {
+  const merged: { alias: string; view: ViewDef }[] = [];
+  const rewrite = (r: TableRef, nullable: boolean): TableRef => {
+    if (r.kind === 'join') {
+      const left = rewrite(r.left, nullable || r.type === 'RIGHT');
+      return { ...r, left, right: rewrite(r.right, nullable || r.type === 'LEFT') };
+    }
+    if (r.kind !== 'table' || nullable) return r;
+    const view = viewOf(r.table);
+    if (view === undefined || view.updatable === null) return r;
+    const alias = r.alias ?? r.table.name;
+    merged.push({ alias: alias.toLowerCase(), view });
+    const base = { db: view.updatable.table.db ?? view.queryDb, name: view.updatable.table.name };
+    return { kind: 'table', table: base, alias };
+  };
+  const refs = s.multi!.refs.map((r) => rewrite(r, false));
+  if (merged.length === 0) return s;
+  let first = refs[0]!;
+  while (first.kind === 'join') first = first.left;
+  const table = first.kind === 'table' ? first : s.table;
+  const renamed = mapColumns({ ...s, table, multi: { ...s.multi!, refs } }, (ref) => {
+    const found = merged.find((m) => ref.table !== null && ref.table.toLowerCase() === m.alias);
+    const base = found?.view.updatable!.columns[ref.column.toLowerCase()];
+    return base === undefined ? ref : { ...ref, column: base };
+  });
+  let where = renamed.where;
+  for (const { alias, view } of merged) {
+    const own = viewWhere(view);
+    if (own !== null)
+      where = both(
+        mapColumns(own, (ref) => ({ ...ref, table: alias })),
+        where,
+      );
+  }
+  return { ...renamed, where };
 }

@@ -16,11 +16,6 @@ async function row(sql: string): Promise<Record<string, unknown>> {
   return (result as Record<string, unknown>[])[0]!;
 }
 
-/** JSON results as values: mysql2 parses them only when the column says JSON. */
-function json(value: unknown): unknown {
-  return typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
-}
-
 before(async () => {
   node = await startStandaloneChild();
   // Date strings: DATETIME answers compare as MariaDB prints them, whatever the local zone.
@@ -158,7 +153,8 @@ test('JSON_VALUE, JSON_SEARCH, JSON_ARRAYAGG and JSON_OBJECTAGG', async () => {
   const search = await row(
     `SELECT JSON_SEARCH('["abc",{"x":"abc"},"def"]', 'one', 'abc') a, JSON_SEARCH('["abc",{"x":"abc"},"def"]', 'all', 'abc') b, JSON_SEARCH('{"a":"xyz"}', 'one', 'x%') c, JSON_SEARCH('{"a":"xyz"}', 'one', 'q') d, JSON_SEARCH('{"a b":"q","c":["Q"]}', 'all', 'q') e, JSON_SEARCH('["a_c","abc"]', 'all', 'a|_c', '|') f`,
   );
-  assert.deepEqual(Object.fromEntries(Object.entries(search).map(([k, v]) => [k, json(v)])), {
+  // mysql2 parses these: MariaDB (and trireme) send JSON_SEARCH and JSON_ARRAYAGG as JSON.
+  assert.deepEqual(search, {
     a: '$[0]',
     b: ['$[0]', '$[1].x'],
     c: '$.a',
@@ -170,21 +166,19 @@ test('JSON_VALUE, JSON_SEARCH, JSON_ARRAYAGG and JSON_OBJECTAGG', async () => {
     'SELECT dept, JSON_ARRAYAGG(name) AS names FROM emp GROUP BY dept',
   );
   assert.deepEqual(
-    (grouped as { dept: string; names: unknown }[]).map((r) => [r.dept, json(r.names)]),
+    (grouped as { dept: string; names: unknown }[]).map((r) => [r.dept, r.names]),
     [
       ['eng', ['Ann', 'Bob', 'Eve']],
       ['hr', ['Fay']],
       ['ops', ['Cid', 'Dee']],
     ],
   );
-  // MariaDB's own spelling: ", " between members, none after ':'.
+  // MariaDB's own spelling: ", " between members, none after ':' (as text: CAST drops the JSON
+  // format that makes mysql2 parse the value).
   const agg = await row(
-    "SELECT JSON_ARRAYAGG(x) a, JSON_OBJECTAGG(k, x) b FROM (SELECT 1 AS x, 'one' AS k UNION ALL SELECT 2, 'two' UNION ALL SELECT NULL, 'three') t",
+    "SELECT CAST(JSON_ARRAYAGG(x) AS CHAR) a, CAST(JSON_OBJECTAGG(k, x) AS CHAR) b FROM (SELECT 1 AS x, 'one' AS k UNION ALL SELECT 2, 'two' UNION ALL SELECT NULL, 'three') t",
   );
-  assert.deepEqual(
-    [agg['a'], agg['b']].map((v) => (typeof v === 'string' ? v : JSON.stringify(v))),
-    ['[1,2,null]', '{"one":1, "two":2, "three":null}'],
-  );
+  assert.deepEqual([agg['a'], agg['b']], ['[1,2,null]', '{"one":1, "two":2, "three":null}']);
 });
 
 test('REGEXP_REPLACE, REGEXP_SUBSTR, REGEXP_INSTR (case-insensitive, \\1 groups)', async () => {

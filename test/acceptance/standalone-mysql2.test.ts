@@ -400,6 +400,23 @@ describe('users and privileges', () => {
   });
 });
 
+describe('JSON as mysql2 sees it from MariaDB (extended metadata: format json)', () => {
+  test('a JSON column and JSON_OBJECT arrive parsed, in text and binary protocol', async () => {
+    await root.query('CREATE TABLE docs (id INT PRIMARY KEY, j JSON, t TEXT)');
+    await root.query(`INSERT INTO docs VALUES (1, '{"a": [1, 2]}', '[3]')`);
+    const sql = "SELECT j, JSON_OBJECT('k', id) AS o, JSON_EXTRACT(j, '$.a') AS x, t FROM docs";
+    const [text, fields] = await root.query(sql);
+    const expected = [{ j: { a: [1, 2] }, o: { k: 1 }, x: [1, 2], t: '[3]' }];
+    assert.deepEqual(text, expected);
+    const column = (fields as mysql.FieldPacket[])[0]!;
+    assert.equal(column.columnType, mysql.Types.BLOB);
+    assert.equal(Number(column.flags) & 0x90, 0x90, 'BLOB and BINARY, as utf8mb4_bin');
+    const [binary] = await root.execute(`${sql} WHERE id = ?`, [1]);
+    assert.deepEqual(binary, expected);
+    await root.query('DROP TABLE docs');
+  });
+});
+
 describe('result column types (MariaDB 10.11 sends the same; test/compat compares them all)', () => {
   async function types(sql: string): Promise<string[]> {
     const [, fields] = await root.query(sql);
@@ -469,7 +486,8 @@ describe('functions as MariaDB answers them', () => {
       await one(
         `SELECT JSON_SET('{"a": 1}', '$.b', 2), JSON_INSERT('{"a": 1}', '$.a', 3, '$.c', 4), JSON_REPLACE('{"a": 1}', '$.a', 3, '$.c', 4), JSON_REMOVE('[1, 2, 3]', '$[1]')`,
       ),
-      ['{"a": 1, "b": 2}', '{"a": 1, "c": 4}', '{"a": 3}', '[1, 3]'],
+      // Parsed by mysql2: MariaDB tags these results with the json format.
+      [{ a: 1, b: 2 }, { a: 1, c: 4 }, { a: 3 }, [1, 3]],
     );
   });
 
@@ -478,7 +496,7 @@ describe('functions as MariaDB answers them', () => {
       await one(
         `SELECT JSON_TYPE('{}'), JSON_TYPE('1'), JSON_TYPE('1.5'), JSON_DEPTH('[1, [2]]'), JSON_MERGE_PATCH('{"a": 1}', '{"a": null, "b": 2}'), JSON_CONTAINS_PATH('{"a": 1}', 'all', '$.a', '$.b')`,
       ),
-      ['OBJECT', 'INTEGER', 'DOUBLE', 3, '{"b": 2}', 0],
+      ['OBJECT', 'INTEGER', 'DOUBLE', 3, { b: 2 }, 0],
     );
   });
 

@@ -1,5 +1,5 @@
-// Goal: multi-table UPDATE and DELETE, LAST_INSERT_ID(x) and := assignments replicate as row
-// images like any statement: each node ends with the rows the origin wrote, once. Method: three
+// Goal: multi-table UPDATE and DELETE, LAST_INSERT_ID(x), := assignments, … RETURNING and SET
+// STATEMENT … FOR replicate as row images like any statement: each node ends with the rows the origin wrote, once. Method: three
 // real processes over mutual TLS, mysql2 on each; each statement runs on a different node and
 // the rows are compared on all three.
 import { after, before, describe, test } from 'node:test';
@@ -84,6 +84,8 @@ describe('multi-table DML on a 3-node cluster', { timeout: 180_000 }, () => {
       'INSERT INTO shop.parent VALUES (1), (2)',
     ])
       await query(n1, sql);
+    // Written on n2 once it applied them.
+    await everywhere('SELECT COUNT(*) FROM shop.parent', [[2]]);
     const child = await n1.connect();
     const parent = await n2.connect();
     try {
@@ -101,5 +103,42 @@ describe('multi-table DML on a 3-node cluster', { timeout: 180_000 }, () => {
     }
     await everywhere('SELECT id, pid FROM shop.child ORDER BY id', []);
     await everywhere('SELECT id FROM shop.parent ORDER BY id', [[2]]);
+  });
+
+  test('rows written by … RETURNING, SET STATEMENT … FOR and an ordered UPDATE reach every node', async () => {
+    const [n1, n2, n3] = nodes as [NodeProcess, NodeProcess, NodeProcess];
+    await query(n1, 'CREATE TABLE shop.tags (id INT PRIMARY KEY, label VARCHAR(10) UNIQUE)');
+    // The table is written on the other nodes once they applied its TOI.
+    await everywhere('SELECT COUNT(*) FROM shop.tags', [[0]]);
+    const conn = await n2.connect();
+    try {
+      // Prepared, as Django's driver does not but mysql2's execute() does.
+      const [inserted] = await conn.execute(
+        'INSERT INTO shop.tags VALUES (?, ?), (?, ?) RETURNING id, UPPER(label) AS l',
+        [1, 'a', 2, 'b'],
+      );
+      assert.deepEqual(inserted, [
+        { id: 1, l: 'A' },
+        { id: 2, l: 'B' },
+      ]);
+    } finally {
+      await conn.end();
+    }
+    assert.deepEqual(await query(n3, "REPLACE INTO shop.tags VALUES (3, 'a') RETURNING *"), [
+      [3, 'a'],
+    ]);
+    assert.deepEqual(await query(n1, 'DELETE FROM shop.tags WHERE id = 2 RETURNING label'), [
+      ['b'],
+    ]);
+    await query(
+      n2,
+      "SET STATEMENT sql_mode = '' FOR INSERT INTO shop.tags VALUES (4, 'abcdefghijkl')",
+    );
+    // Ids shifted up in MySQL's row order (SQLite's own order would meet id 4 first).
+    await query(n3, 'UPDATE shop.tags SET id = id + 1 ORDER BY id DESC');
+    await everywhere('SELECT * FROM shop.tags ORDER BY id', [
+      [4, 'a'],
+      [5, 'abcdefghij'],
+    ]);
   });
 });

@@ -109,3 +109,34 @@ test(
     await killer.end();
   },
 );
+
+test(
+  'max_statement_time stops a long read with 1969, SET STATEMENT scopes it to one statement',
+  { timeout: 120_000 },
+  async () => {
+    const c = await mysql.createConnection({
+      host: '127.0.0.1',
+      port: fixture.port,
+      user: 'root',
+      database: 'scan',
+    });
+    const long = 'SELECT COUNT(*) AS n FROM big a, big b WHERE (a.v * 31 + b.v) % 1000 = 7';
+    let started = Date.now();
+    await assert.rejects(
+      c.query(`SET STATEMENT max_statement_time = 0.3 FOR ${long}`),
+      (error: { errno?: number }) => error.errno === 1969,
+    );
+    assert.ok(Date.now() - started < 2000, `stopped after ${Date.now() - started} ms`);
+    const [[{ limit }]] = (await c.query('SELECT @@max_statement_time AS `limit`')) as unknown as [
+      [{ limit: number }],
+    ];
+    assert.equal(Number(limit), 0, 'the variable is back after the statement');
+    await c.query('SET max_statement_time = 0.3');
+    started = Date.now();
+    await assert.rejects(c.query('SELECT SLEEP(5)'), (e: { errno?: number }) => e.errno === 1969);
+    assert.ok(Date.now() - started < 2000, `slept ${Date.now() - started} ms`);
+    const [[{ s }]] = (await c.query('SELECT SLEEP(0.05) AS s')) as unknown as [[{ s: number }]];
+    assert.equal(Number(s), 0, 'a sleep inside the limit answers 0');
+    await c.end();
+  },
+);

@@ -177,6 +177,7 @@ test('HandshakeV10 has the documented layout', () => {
     connectionId: 0x01020304,
     scramble,
     capabilities: 0x81fff7ff,
+    extendedCapabilities: 0x08,
     collation: 45,
     statusFlags: 2,
     authPlugin: 'mysql_native_password',
@@ -192,7 +193,8 @@ test('HandshakeV10 has the documented layout', () => {
   assert.equal(reader.u16(), 2);
   assert.equal(reader.u16(), 0x81ff);
   assert.equal(reader.u8(), 21);
-  assert.deepEqual(reader.bytesN(10), new Uint8Array(10));
+  assert.deepEqual(reader.bytesN(6), new Uint8Array(6));
+  assert.equal(reader.u32(), 0x08, "MariaDB's extended capabilities close the reserved bytes");
   assert.deepEqual(reader.bytesN(12), scramble.subarray(8));
   assert.equal(reader.u8(), 0);
   assert.equal(reader.nulString(), 'mysql_native_password');
@@ -202,12 +204,14 @@ test('HandshakeV10 has the documented layout', () => {
 function handshakeResponse(
   capabilities: number,
   extra: (writer: PacketWriter) => void,
+  extendedCapabilities = 0,
 ): Uint8Array {
   const writer = new PacketWriter()
     .u32(capabilities)
     .u32(1 << 24)
     .u8(45)
-    .zeros(23);
+    .zeros(19)
+    .u32(extendedCapabilities);
   extra(writer);
   return writer.finish();
 }
@@ -239,8 +243,13 @@ test('HandshakeResponse41 and SSLRequest decode; random bytes never throw', () =
   assert.equal(decoded.value.authPlugin, 'mysql_native_password');
   assert.equal(decoded.value.connectAttributes.get('_client_name'), 'test');
 
-  const ssl = decodeHandshakeResponse(handshakeResponse(caps | Capability.SSL, () => {}));
+  const ssl = decodeHandshakeResponse(handshakeResponse(caps | Capability.SSL, () => {}, 0x08));
   assert.ok(ssl.ok && ssl.value.kind === 'ssl_request');
+  assert.equal(ssl.value.extendedCapabilities, 0x08, 'read when CLIENT_MYSQL is unset');
+  const mysqlClient = caps | Capability.SSL | Capability.LONG_PASSWORD;
+  const filler = decodeHandshakeResponse(handshakeResponse(mysqlClient, () => {}, 0x08));
+  assert.ok(filler.ok);
+  assert.equal(filler.value.extendedCapabilities, 0, 'filler when CLIENT_MYSQL is set');
   const old = decodeHandshakeResponse(handshakeResponse(Capability.SECURE_CONNECTION, () => {}));
   assert.ok(!old.ok);
 
@@ -298,6 +307,28 @@ test('column definitions have the ColumnDefinition41 layout', () => {
   );
   assert.equal(reader.lenencString(), '7');
   assert.equal(reader.remaining, 0);
+});
+
+test("with MariaDB's extended metadata a JSON column carries the json format", () => {
+  const json = {
+    name: 'j',
+    type: ColumnType.BLOB,
+    length: 4294967295,
+    flags: ColumnFlag.BLOB | ColumnFlag.BINARY,
+    decimals: 0,
+    charset: Charset.UTF8MB4_GENERAL_CI,
+    format: 'json' as const,
+  };
+  const reader = new PacketReader(encodeColumnDef(json, false, true));
+  for (const part of ['def', '', '', '', 'j', 'j']) assert.equal(reader.lenencString(), part);
+  assert.equal(reader.lenencInt(), 6, 'one pair: key, length, four bytes');
+  assert.equal(reader.u8(), 1, 'the format key');
+  assert.equal(reader.lenencString(), 'json');
+  assert.equal(reader.lenencInt(), 0x0c);
+  const plain = new PacketReader(encodeColumnDef({ ...json, format: undefined }, false, true));
+  for (let part = 0; part < 6; part++) plain.lenencString();
+  assert.equal(plain.lenencInt(), 0, 'an empty block for a column without a format');
+  assert.equal(plain.lenencInt(), 0x0c);
 });
 
 /** Builds a COM_STMT_EXECUTE payload the way a client library does. */

@@ -161,16 +161,11 @@ describe(
         workflow(script, 'run', n1.port, 'orm_django'),
         workflow(script, 'run', mariadb!.port, 'orm_django', ids),
       ]);
-      // The one known difference: trireme answers INSERT … RETURNING with 1235, so the workflow
-      // has Django insert without it on both servers (django_workflow.py, without_returning).
-      // When trireme learns RETURNING this fails, and the workaround is to go.
+      // Django 3.2 inserts with INSERT … RETURNING on MariaDB 10.5+, and so on trireme.
       assert.deepEqual(expected['returning_probe'], [
         [1, 7],
-        [2, 8],
+        [1, 8],
       ]);
-      assert.equal(trireme['returning_probe'], 1235);
-      delete trireme['returning_probe'];
-      delete expected['returning_probe'];
       assert.deepEqual(trireme, expected);
       await readBack(n3, script, 'orm_django', trireme);
     });

@@ -174,6 +174,7 @@ const BY_KIND: [Statement['kind'], string][] = [
   ['explain', 'EXPLAIN SELECT * FROM t'],
   ['kill', 'KILL 5'],
   ['kill', 'KILL QUERY 7'],
+  ['set_statement_for', "SET STATEMENT max_statement_time = 1, sql_mode = '' FOR SELECT 1"],
   ['kill', 'KILL CONNECTION 8'],
   ['create_user', "CREATE USER IF NOT EXISTS 'sbtest'@'%' IDENTIFIED BY 'pw'"],
   ['create_user', "CREATE USER u@localhost IDENTIFIED VIA mysql_native_password USING '*ABC'"],
@@ -319,7 +320,7 @@ test('near text is cut at 80 characters like MariaDB', () => {
 test('known but unsupported syntax is ER_NOT_SUPPORTED_YET naming the construct', () => {
   for (const [sql, construct] of [
     ['CREATE PROCEDURE p() SELECT 1', 'CREATE PROCEDURE'],
-    ['DELETE FROM t RETURNING id', 'RETURNING'],
+    ['DELETE t FROM t, u RETURNING t.id', 'RETURNING'],
     ["LOAD DATA INFILE 'x' INTO TABLE t", 'LOAD DATA'],
     [
       'SELECT SUM(a) OVER (ORDER BY d RANGE INTERVAL 1 DAY PRECEDING) FROM t',

@@ -122,6 +122,40 @@ const DEFAULTS: readonly string[] = [
   'INSERT INTO t VALUES ()',
 ];
 
+// MariaDB's RETURNING on INSERT, REPLACE and DELETE: the rows written, as the items select them.
+const RETURNING: readonly string[] = [
+  "INSERT INTO t VALUES (4, 40, 400, 'w'), (5, 50, 500, 'v') RETURNING id, a * 2, CONCAT(s, '!') AS e",
+  "INSERT INTO t VALUES (4, 40, 400, 'w') RETURNING *",
+  "INSERT INTO t VALUES (4, 40, 400, 'w') RETURNING t.id, t.s",
+  'INSERT INTO t SET id = 6, a = 1 RETURNING id, b IS NULL',
+  'INSERT INTO t (id, a) SELECT id + 10, a FROM t WHERE id < 3 RETURNING id, a',
+  "INSERT INTO t VALUES (1, 1, 1, 'a') ON DUPLICATE KEY UPDATE a = 99 RETURNING id, a",
+  "INSERT IGNORE INTO t VALUES (1, 0, 0, 'dup'), (10, 1, 1, 'new') RETURNING id",
+  "INSERT INTO t VALUES (1, 0, 0, 'dup') RETURNING id",
+  "INSERT INTO t VALUES (4, 40, 400, 'w') RETURNING SUM(a)",
+  "INSERT INTO t VALUES (4, 40, 400, 'w') RETURNING nope",
+  "REPLACE INTO t VALUES (1, 0, 0, 'rep'), (11, 1, 1, 'new') RETURNING id, s",
+  'DELETE FROM t WHERE id > 1 RETURNING id, s',
+  'DELETE FROM t ORDER BY a DESC LIMIT 1 RETURNING *',
+  'DELETE FROM t WHERE id = 99 RETURNING id',
+  'DELETE FROM t WHERE t.id = 1 RETURNING t.a',
+];
+
+// UPDATE … ORDER BY on a unique key: rows written in the statement's order, each checked as written.
+const U = 'CREATE TABLE u (id INT PRIMARY KEY, k INT UNIQUE, v INT)';
+const U_ROWS = 'INSERT INTO u VALUES (1, 1, 0), (2, 2, 0), (3, 3, 0), (4, 10, 0)';
+const ORDERED: readonly string[] = [
+  'UPDATE u SET k = k + 1, v = k ORDER BY k DESC',
+  'UPDATE u SET k = k + 1 ORDER BY k',
+  'UPDATE u SET k = k - 1 ORDER BY k LIMIT 2',
+  'UPDATE u SET id = id + 1 ORDER BY id DESC LIMIT 3',
+  'UPDATE u SET k = k + 1 WHERE k < 5 ORDER BY k DESC',
+  'UPDATE u SET k = k ORDER BY k DESC',
+  'UPDATE u SET k = 2 ORDER BY id',
+  'UPDATE IGNORE u SET k = 2 ORDER BY id',
+  'UPDATE u SET k = DEFAULT ORDER BY id LIMIT 1',
+];
+
 export function dmlCases(): CaseList {
   const list = new CaseList('dml');
   for (const sql of ON_T) {
@@ -365,6 +399,30 @@ export function dmlCases(): CaseList {
     { sql: 'DELETE FROM t WHERE a > ?', params: [15] },
     'SELECT id FROM t',
   );
+  for (const sql of RETURNING) list.add(sql, [T, ROWS], sql, 'SELECT * FROM t ORDER BY id');
+  for (const sql of ORDERED) {
+    list.add(sql, [U, U_ROWS], sql, 'SELECT * FROM u ORDER BY id');
+    list.add(`${sql} [ROW_COUNT]`, [U, U_ROWS], sql, 'SELECT ROW_COUNT()');
+  }
+  list.add(
+    'prepared ordered UPDATE of a unique key',
+    [U, U_ROWS],
+    { sql: 'UPDATE u SET k = k + ? ORDER BY k DESC LIMIT ?', params: [1, 3] },
+    'SELECT * FROM u ORDER BY id',
+  );
+  list.add(
+    'prepared INSERT RETURNING',
+    [AI],
+    {
+      sql: 'INSERT INTO ai (v, u) VALUES (?, ?), (?, ?) RETURNING id, v',
+      params: ['a', 1, 'b', 2],
+    },
+    'SELECT * FROM ai ORDER BY id',
+  );
+  list.add('prepared DELETE RETURNING', [T, ROWS], {
+    sql: 'DELETE FROM t WHERE a > ? RETURNING id, a',
+    params: [15],
+  });
   list.add(
     'prepared upsert',
     [T, ROWS],

@@ -382,6 +382,36 @@ export function functionCases(): CaseList {
     ['CREATE TABLE t (a INT)', 'INSERT INTO t VALUES (1), (2)'],
     'SELECT JSON_ARRAYAGG(a), JSON_OBJECTAGG(a, a * 2) FROM t',
   );
+  list.add(
+    'SET STATEMENT for one SELECT',
+    [],
+    "SET STATEMENT sql_mode = 'ANSI_QUOTES' FOR SELECT @@sql_mode",
+    'SELECT @@sql_mode',
+  );
+  list.add(
+    'SET STATEMENT sql_mode for an INSERT',
+    ['CREATE TABLE t (a TINYINT)'],
+    "SET STATEMENT sql_mode = '' FOR INSERT INTO t VALUES (1000)",
+    'INSERT INTO t VALUES (1000)',
+    'SELECT a FROM t',
+  );
+  list.add('SET STATEMENT user variable', [], 'SET STATEMENT @a = 1 FOR SELECT 1');
+  list.add('SET STATEMENT GLOBAL', [], 'SET STATEMENT GLOBAL sql_mode = 1 FOR SELECT 1');
+  list.add('SET STATEMENT unknown variable', [], 'SET STATEMENT nope = 1 FOR SELECT 1');
+  list.add(
+    'max_statement_time stops SLEEP',
+    [],
+    'SET STATEMENT max_statement_time = 0.2 FOR SELECT SLEEP(2)',
+    'SELECT SLEEP(0.1)',
+  );
+  list.add(
+    'session max_statement_time',
+    [],
+    'SET max_statement_time = 0.2',
+    'SELECT SLEEP(2)',
+    'SET max_statement_time = 0',
+    'SELECT SLEEP(0.3)',
+  );
   list.add('prepared arithmetic params', [], { sql: 'SELECT ? + ?, ? * 2', params: [1, 2, 2.5] });
   list.add('prepared string params', [], {
     sql: 'SELECT CONCAT(?, ?), LENGTH(?)',

@@ -259,6 +259,16 @@ export function metadataCases(): CaseList {
     'SHOW CREATE TABLE m2',
     'SELECT * FROM m2',
   );
+  list.add(
+    'PROCESSLIST shows the statement being run',
+    [],
+    'SELECT COMMAND, INFO, DB = DATABASE() FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()',
+  );
+  list.add(
+    'CHECKSUM TABLE of a missing table',
+    ['CREATE TABLE m (a INT PRIMARY KEY)'],
+    'CHECKSUM TABLE m QUICK, nope',
+  );
   list.add('CREATE existing table', ['CREATE TABLE m (a INT)'], 'CREATE TABLE m (a INT)');
   list.add(
     'CREATE IF NOT EXISTS warning',

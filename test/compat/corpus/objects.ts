@@ -56,6 +56,21 @@ export function objectCases(): CaseList {
     'SELECT * FROM t ORDER BY id',
   );
   list.add(
+    'a view as a multi-table UPDATE target',
+    VIEWS,
+    'UPDATE v JOIN u ON u.t_id = v.id SET v.qty = v.qty + 1, v.name = CONCAT(v.name, u.note)',
+    'UPDATE u JOIN v ON v.id = u.t_id SET u.note = v.name WHERE v.qty > 6',
+    'SELECT * FROM t ORDER BY id',
+    'SELECT * FROM u ORDER BY id',
+  );
+  list.add(
+    'a renamed view column in a multi-table UPDATE and DELETE',
+    [...VIEWS, 'CREATE VIEW vr (k, amount) AS SELECT id, qty FROM t WHERE qty > 5'],
+    'UPDATE vr, u SET vr.amount = vr.amount * 10 WHERE u.t_id = vr.k',
+    'DELETE vr FROM vr JOIN u ON u.t_id = vr.k WHERE vr.amount > 80',
+    'SELECT * FROM t ORDER BY id',
+  );
+  list.add(
     'views that cannot be written',
     VIEWS,
     'INSERT INTO vc VALUES (1)',
