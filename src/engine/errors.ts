@@ -125,6 +125,14 @@ export function fromSqlite(code: string, message: string): ErrorResult {
   }
   if (code === 'SQLITE_TOOBIG') return mysqlError(1153, '08S01', 'Got a packet bigger than max');
   if (code === 'SQLITE_FULL') return mysqlError(1114, 'HY000', 'The table is full');
+  // A page that does not read back as written: on an encrypted file, one whose Poly1305 tag
+  // fails (altered on disk). MariaDB's answer to an InnoDB page that fails its checksum.
+  if (code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT_'))
+    return mysqlError(
+      1030,
+      'HY000',
+      'Got error 176 "Read page with wrong checksum" from storage engine InnoDB',
+    );
   if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY')) return lockWaitTimeout();
   if (code === 'SQLITE_ERROR' && message.includes('syntax error'))
     return mysqlError(1064, '42000', `You have an error in your SQL syntax (${message})`);

@@ -3,7 +3,7 @@
 // information_schema.INNODB_TABLESPACES_ENCRYPTION (none for a GCache it does not have), and a
 // key rotated while it runs is seen (key file reads, CURRENT_KEY_VERSION) while the database
 // stays under the version it opened with, as the log line says; every file it writes, its
-// local-history dump too, is encrypted. Method: one real process,
+// local-history dump too, is encrypted; a flipped byte in a data page is an error, not data. Method: one real process,
 // mysql2, every file under the datadir scanned for a known string after the stop; the sealed
 // local-history dump read back with `trireme key decrypt`.
 import { after, before, describe, test } from 'node:test';
@@ -12,6 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runKey } from '../../src/cli/key.js';
+import { readKeyRing } from '../../src/keys/index.js';
+import { openDatabase } from '../../src/storage/sqlite.js';
 import { localCluster, type LocalCluster } from './harness.js';
 import { NodeProcess, until } from './processes.js';
 
@@ -125,6 +127,41 @@ describe('encryption at rest on a standalone node', { timeout: 120_000 }, () => 
     );
     assert.equal(decrypt.status, 0, decrypt.stderr);
     assert.match(decrypt.stdout, new RegExp(`VALUES \\(2, '${SECRET}-2'\\);`));
+  });
+
+  test('a flipped byte in a data page is reported as corruption, never returned as data', async () => {
+    const path = join(cluster.dir, 'n1', 'trireme.db');
+    const ring = readKeyRing({ filename: keyFile, filekey: null });
+    assert.ok(ring.ok);
+    const cipher = { key: ring.value.find(1, 1)!.material };
+    // The stopped node's file, opened with its key: which page holds the rows of s.t.
+    const db = openDatabase(path, { fileMustExist: true }, cipher);
+    const pageSize = Number(db.pragma('page_size', { simple: true }));
+    const pages = db.prepare("SELECT pageno FROM dbstat WHERE name = 's.t'").pluck().all();
+    db.close();
+    assert.equal(pages.length, 1);
+    const bytes = readFileSync(path);
+    bytes[(Number(pages[0]) - 1) * pageSize + pageSize / 2]! ^= 0x01;
+    writeFileSync(path, bytes);
+    node.start();
+    await until('the node answers again', async () => (await query('SELECT 1')).length === 1);
+    const conn = await node.connect();
+    try {
+      await assert.rejects(
+        conn.query('SELECT * FROM s.t'),
+        (error: { errno: number; message: string }) => {
+          assert.equal(error.errno, 1030);
+          assert.match(error.message, /wrong checksum/);
+          assert.ok(!error.message.includes(SECRET));
+          return true;
+        },
+      );
+      // The session and the node go on.
+      const [rows] = await conn.query({ sql: 'SELECT 2', rowsAsArray: true });
+      assert.deepEqual(rows, [[2]]);
+    } finally {
+      await conn.end();
+    }
   });
 });
 
