@@ -58,7 +58,12 @@ export class DdlRunner {
       database: this.session.database,
       definer,
     });
-    if (!plan.ok) return fromSqlError(plan.error);
+    if (!plan.ok) {
+      // The 1347 warnings of DROP VIEW on a table come before its error, as in MariaDB.
+      const before = plan.error.kind === 'semantic' ? (plan.error.before ?? []) : [];
+      this.session.warnings = before.map((n) => ({ level: 'Warning', ...n }));
+      return fromSqlError(plan.error);
+    }
     const notes = plan.value.notes.map((n) => ({
       level: n.level ?? ('Note' as const),
       code: n.code,

@@ -12,7 +12,7 @@ import { ALL_PRIVILEGES } from './users.js';
  * A virtual column's type: VARCHAR, BIGINT, and where MariaDB's own table says so LONGTEXT (sent
  * as a text BLOB: COLUMN_TYPE, COLUMN_DEFAULT) or BIGINT UNSIGNED.
  */
-export type Kind = 'text' | 'int' | 'longtext' | 'uint';
+export type Kind = 'text' | 'int' | 'longtext' | 'uint' | 'datetime';
 export type Row = SqlValue[];
 
 export interface VirtualTable {
@@ -107,14 +107,10 @@ export const CONSTRAINT_TABLES: readonly VirtualTable[] = [
   },
   {
     name: 'CHECK_CONSTRAINTS',
-    columns: texts(
-      'CONSTRAINT_CATALOG',
-      'CONSTRAINT_SCHEMA',
-      'TABLE_NAME',
-      'CONSTRAINT_NAME',
-      'LEVEL',
-      'CHECK_CLAUSE',
-    ),
+    columns: [
+      ...texts('CONSTRAINT_CATALOG', 'CONSTRAINT_SCHEMA', 'TABLE_NAME', 'CONSTRAINT_NAME', 'LEVEL'),
+      ['CHECK_CLAUSE', 'longtext'],
+    ],
     rows: (s) =>
       s.engine.catalog
         .allTables()

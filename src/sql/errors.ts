@@ -38,6 +38,8 @@ export interface SemanticError {
   readonly code: number;
   readonly sqlState: string;
   readonly message: string;
+  /** Warnings the statement gave before it failed, shown before the error (SHOW WARNINGS). */
+  readonly before?: readonly { readonly code: number; readonly message: string }[];
 }
 
 export type SqlError = ParseError | UnsupportedError | TooLongError | SemanticError;

@@ -204,8 +204,17 @@ export interface DescribeRow {
 
 function keyOf(table: TableDef, column: string): DescribeRow['Key'] {
   const lower = column.toLowerCase();
-  // Every column of the primary key is PRI, not only its first (MariaDB's PRI_KEY_FLAG).
-  const primary = table.indexes.find((i) => i.kind === 'primary');
+  // Every column of the primary key is PRI, not only its first (MariaDB's PRI_KEY_FLAG). A table
+  // without one has its first UNIQUE key over NOT NULL columns taken as primary, as MariaDB does.
+  const notNull = (name: string): boolean =>
+    table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase())?.nullable === false;
+  const primary =
+    table.indexes.find((i) => i.kind === 'primary') ??
+    table.indexes.find(
+      (i) =>
+        i.kind === 'unique' &&
+        i.columns.every((c) => notNull(c.column) && (c.length ?? null) === null),
+    );
   if (primary?.columns.some((c) => c.column.toLowerCase() === lower)) return 'PRI';
   const leading = table.indexes.filter((i) => i.columns[0]?.column.toLowerCase() === lower);
   if (leading.some((i) => i.kind === 'unique' && i.columns.length === 1)) return 'UNI';
