@@ -713,17 +713,35 @@ export class DmlRunner {
     }
     const warnings = check.warnings.length;
     if (s.kind === 'insert') {
-      if (generated !== null) this.session.lastInsertId = narrow(generated) as number | bigint;
       const rows = s.source.kind === 'query' ? changes : valuesRows(s);
-      const { affected, duplicates } = counted
-        ? this.insertCounts(s, rows, lease.rowOpsSince(mark, target?.sqliteName ?? null))
-        : { affected: changes, duplicates: Math.max(0, rows - changes) };
+      const ops = counted ? lease.rowOpsSince(mark, target?.sqliteName ?? null) : null;
+      const { affected, duplicates } =
+        ops !== null
+          ? this.insertCounts(s, rows, ops)
+          : { affected: changes, duplicates: Math.max(0, rows - changes) };
+      const inserted = ops?.inserted ?? changes;
+      // The first id the statement generated: allocated before it ran, or for INSERT … SELECT
+      // SQLite's (consecutive, ending at the last rowid). No row inserted (IGNORE met a key, or
+      // ON DUPLICATE KEY updated): LAST_INSERT_ID() keeps its value, as in MariaDB.
+      const first =
+        inserted === 0
+          ? null
+          : generated !== null
+            ? generated
+            : s.source.kind === 'query' && target?.autoIncrementIsRowid === true
+              ? BigInt(result.value.lastInsertRowid) - BigInt(changes) + 1n
+              : null;
+      if (first !== null) this.session.lastInsertId = narrow(first) as number | bigint;
       this.session.rowCount = affected;
       const info =
         rows > 1 || s.source.kind === 'query'
           ? `Records: ${rows}  Duplicates: ${duplicates}  Warnings: ${warnings}`
           : undefined;
-      const lastInsertId = generated ?? (target?.autoIncrement ? result.value.lastInsertRowid : 0n);
+      const lastInsertId =
+        first ??
+        (inserted === 0 && s.ignore ? 0n : null) ??
+        generated ??
+        (target?.autoIncrement ? result.value.lastInsertRowid : 0n);
       return ok(affected, {
         lastInsertId: narrow(lastInsertId) as number | bigint,
         warnings,

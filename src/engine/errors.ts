@@ -9,8 +9,15 @@ export function mysqlError(code: number, sqlState: string, message: string): Err
   return { kind: 'error', code, sqlState, message };
 }
 
-export const fromSqlError = (error: SqlError): ErrorResult =>
-  mysqlError(error.code, error.sqlState, error.message);
+export function fromSqlError(error: SqlError): ErrorResult {
+  const result = mysqlError(error.code, error.sqlState, error.message);
+  if (error.kind !== 'semantic') return result;
+  return {
+    ...result,
+    ...(error.before === undefined ? {} : { before: error.before }),
+    ...(error.after === undefined ? {} : { after: error.after }),
+  };
+}
 
 export const deadlock = (): ErrorResult =>
   mysqlError(1213, '40001', 'Deadlock found when trying to get lock; try restarting transaction');

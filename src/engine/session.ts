@@ -317,7 +317,8 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       if (isError(result)) {
         const error = { level: 'Error', code: result.code, message: result.message } as const;
         // Notes a statement gave before it failed stay before its error, as in MariaDB.
-        this.warnings = clears ? [...this.warnings, error] : [error];
+        const around = [...(result.before ?? []), error, ...(result.after ?? [])];
+        this.warnings = clears ? [...this.warnings, ...around] : around;
       }
       // ROW_COUNT(): -1 after a result set or an error, 0 after DDL, SET, BEGIN, USE …;
       // INSERT/UPDATE/DELETE/REPLACE and SELECT … INTO set their own count.

@@ -3,7 +3,13 @@
 // columns and to diff schemas) and read-only `mysql.user`, `mysql.db` and `mysql.tables_priv`
 // over our accounts and grants. information-schema.ts materializes them like its other tables.
 import type { SqlValue } from '../mysql/index.js';
-import { backquote, type DataType, type IndexDef, type TableDef } from '../sql/index.js';
+import {
+  backquote,
+  checkClauseText,
+  type DataType,
+  type IndexDef,
+  type TableDef,
+} from '../sql/index.js';
 import type { AccountDef, GrantDef } from './catalog.js';
 import type { EngineSession } from './session.js';
 import { ALL_PRIVILEGES } from './users.js';
@@ -116,7 +122,14 @@ export const CONSTRAINT_TABLES: readonly VirtualTable[] = [
         .allTables()
         .flatMap((t) => [
           ...jsonChecks(t).map((c): Row => ['def', t.db, t.name, c.name, 'Column', c.text]),
-          ...t.checks.map((c): Row => ['def', t.db, t.name, c.name, 'Table', c.text]),
+          ...t.checks.map((c): Row => [
+            'def',
+            t.db,
+            t.name,
+            c.name,
+            'Table',
+            checkClauseText(c.text),
+          ]),
         ]),
   },
 ];

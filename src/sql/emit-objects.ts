@@ -174,7 +174,7 @@ export function emitDropView(s: DropView, options: DdlOptions): DdlPlan {
   if (missing.length > 0 && !s.ifExists)
     throw new SqlFailure({
       ...semantic(4092, '42S02', `Unknown VIEW: '${missing.join(',')}'`),
-      before: notes,
+      before: notes.map((n) => ({ level: n.level ?? 'Note', code: n.code, message: n.message })),
     });
   for (const m of missing) notes.push({ code: 4092, message: `Unknown VIEW: '${m}'` });
   return plan([], changes, notes);
