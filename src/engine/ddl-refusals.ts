@@ -190,10 +190,10 @@ function foreignKeyFormRefusal(
     if (self) continue;
     const parent = resolve({ db: k.refTable.db ?? db, name: k.refTable.name });
     const head = `Create  table ${backquote(db)}.${backquote(s.table.name)} with foreign key (${k.columns.join(', ')}) constraint failed.`;
-    let why: string | null = null;
-    if (parent === undefined)
-      why = `Referenced table ${backquote(k.refTable.db ?? db)}.${backquote(k.refTable.name)} not found in the data dictionary.`;
-    else why = foreignKeyMismatch(s, k.columns, parent, k.refColumns);
+    const why =
+      parent === undefined
+        ? `Referenced table ${backquote(k.refTable.db ?? db)}.${backquote(k.refTable.name)} not found in the data dictionary.`
+        : foreignKeyMismatch(s, k.columns, parent, k.refColumns);
     if (why === null) continue;
     return {
       ...mysqlError(

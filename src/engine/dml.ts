@@ -23,6 +23,7 @@ import {
   type Catalog,
   referencesTo,
   type Statement,
+  type DataType,
   type TableDef,
 } from '../sql/index.js';
 import type { ExecuteResult, RowOps, WriterLease } from '../storage/index.js';
@@ -44,7 +45,7 @@ import {
   readOnlyTransaction,
   unknownSystemVariable,
 } from './errors.js';
-import { narrow, queryColumns } from './metadata.js';
+import { narrow, queryColumns, withUserVariables } from './metadata.js';
 import { done, isAttempt, isError, ok, type Attempt, type Outcome } from './outcome.js';
 import { queryInterrupted } from './read-pool.js';
 import { foundRowsOf, selectInto } from './select-extras.js';
@@ -187,6 +188,8 @@ export class DmlRunner {
     const effects = translation.effects === true ? new StatementEffects(this.session) : null;
     const tx = this.session.implicitTx();
     let executed: ExecuteResult | ErrorResult;
+    // Before the statement runs: its own assignments do not type the variables it reads.
+    const columnsBefore = this.columnsOf(s);
     if (tx !== null && (tx.onWriter || (translation.lock !== null && !tx.readOnly))) {
       // Rows read FOR UPDATE are locked as InnoDB locks them: the transaction keeps the
       // writer until it ends, so others wait rather than write them meanwhile.
@@ -197,7 +200,7 @@ export class DmlRunner {
       // reads are current reads by MySQL's definition, and their rows become keys.
       if (translation.lock === null && tx.mode === 'snapshot') return tx.rebase();
       const lockedBefore = tx.lockKeys.length;
-      const columns = queryColumns(s, this.session.engine.catalog, this.session.database);
+      const columns = columnsBefore;
       const run = (on: WriterLease): Outcome =>
         withEffects(effects?.fresh() ?? null, () =>
           this.selectOn(on, s, translation, binds, columns, prepared, params),
@@ -226,7 +229,7 @@ export class DmlRunner {
         }),
       );
     } else if (tx !== null) {
-      const columns = queryColumns(s, this.session.engine.catalog, this.session.database);
+      const columns = columnsBefore;
       const read = withEffects(effects, () => this.readInTx(tx, translation.sql, binds));
       const outcome = isError(read) ? read : this.session.rowsResult(columns, read);
       // Journaled, so that the first write can show the answer is the same on its state.
@@ -266,10 +269,7 @@ export class DmlRunner {
     }
     if (isError(executed)) return done(executed);
     effects?.commit();
-    const outcome = this.session.rowsResult(
-      queryColumns(s, this.session.engine.catalog, this.session.database),
-      executed,
-    );
+    const outcome = this.session.rowsResult(columnsBefore, executed);
     return done(
       this.finishSelect(s, translation, outcome, prepared, params, (sql, b) =>
         this.session.readOnce(sql, b),
@@ -815,6 +815,13 @@ export class DmlRunner {
    * (1 per row inserted, 2 per row updated, and a row left as it was 0, or 1 with
    * CLIENT_FOUND_ROWS); Duplicates of the info string are the rows that met a key.
    */
+  /** A query's result columns, user variables typed by their values now. */
+  private columnsOf(s: Query): ColumnDef[] | null {
+    const session = this.session;
+    const columns = queryColumns(s, session.engine.catalog, session.database);
+    return withUserVariables(s, columns, (name) => session.userVariable(name));
+  }
+
   private insertCounts(
     s: Insert,
     rows: number,
@@ -855,9 +862,7 @@ export class DmlRunner {
     const values = rewritten.extras.map((extra) =>
       extra.source === null ? null : (slots[extra.source] ?? null),
     );
-    const missing = values.filter(
-      (v) => v === null || v === 0 || v === 0n || v === '0' || v === '',
-    ).length;
+    const missing = values.filter(generates).length;
     let allocated: bigint[] = [];
     if (missing > 0) {
       const floor = this.autoIncrementFloor(lease, target, rewritten.column);
@@ -869,9 +874,20 @@ export class DmlRunner {
     }
     let first: bigint | null = null;
     let next = 0;
+    // A value to generate that does not fit the column: MariaDB's 167 (HA_ERR_AUTOINC_ERANGE).
+    const max = integerMax(target.columns.find((c) => c.name === rewritten.column)?.type);
+    for (let i = 0, k = 0; max !== null && i < values.length; i++) {
+      if (!generates(values[i]!)) continue;
+      if (allocated[k++]! > max)
+        return mysqlError(
+          167,
+          '22003',
+          `Out of range value for column '${rewritten.column}' at row ${i + 1}`,
+        );
+    }
     values.forEach((value, i) => {
       let v: SqlValue | Buffer;
-      if (value === null || value === 0 || value === 0n || value === '0' || value === '') {
+      if (generates(value)) {
         const id = allocated[next++]!;
         first ??= id;
         v = narrow(id);
@@ -1017,6 +1033,25 @@ function sleepCalls(items: Select['items']): Expr[] {
   };
   visit(items);
   return found;
+}
+
+const INTEGER_MAX: Readonly<Record<string, readonly [bigint, bigint]>> = {
+  TINYINT: [127n, 255n],
+  SMALLINT: [32767n, 65535n],
+  MEDIUMINT: [8388607n, 16777215n],
+  INT: [2147483647n, 4294967295n],
+  BIGINT: [9223372036854775807n, 18446744073709551615n],
+};
+
+/** An AUTO_INCREMENT value given as NULL, 0 or '' is generated (NO_AUTO_VALUE_ON_ZERO off). */
+function generates(value: SqlValue | Buffer | null): boolean {
+  return value === null || value === 0 || value === 0n || value === '0' || value === '';
+}
+
+/** The largest value an integer column holds, or null for another type. */
+function integerMax(type: DataType | undefined): bigint | null {
+  const range = type === undefined ? undefined : INTEGER_MAX[type.name];
+  return range === undefined ? null : range[type!.unsigned ? 1 : 0];
 }
 
 /** Whether an INSERT generated an id, which wins over LAST_INSERT_ID(x) as in MariaDB. */

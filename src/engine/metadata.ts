@@ -311,6 +311,64 @@ const groupConcatColumn = (name: string): ColumnDef =>
 export const nullColumn = (name: string): ColumnDef =>
   column(name, ColumnType.NULL, 0, ColumnFlag.BINARY, 0, Charset.BINARY);
 /** A column whose type is only known from its values (decided on the first row). */
+/**
+ * A SELECT's columns that read user variables, typed as MariaDB types them from the variables'
+ * values before the statement runs: a string (or a variable this statement also assigns) is a
+ * LONGBLOB of text, NULL or unset a binary one, an integer BIGINT, a fraction DOUBLE; CONCAT of
+ * a string variable is a LONGBLOB too; `@v := NULL` is a binary VARCHAR.
+ */
+export function withUserVariables(
+  query: Query,
+  columns: ColumnDef[] | null,
+  value: (name: string) => SqlValue | undefined,
+): ColumnDef[] | null {
+  if (columns === null || query.kind !== 'select') return columns;
+  const items = query.items;
+  if (items.some((i) => i.kind === 'star') || items.length !== columns.length) return columns;
+  const assigned = new Set(
+    items.flatMap((i) => (i.kind === 'item' && i.expr.kind === 'assign' ? [i.expr.name] : [])),
+  );
+  const blob = (name: string, binary: boolean): ColumnDef =>
+    binary
+      ? column(
+          name,
+          ColumnType.LONG_BLOB,
+          4294967295,
+          ColumnFlag.BLOB | ColumnFlag.BINARY,
+          31,
+          Charset.BINARY,
+        )
+      : column(
+          name,
+          ColumnType.LONG_BLOB,
+          4294967295,
+          ColumnFlag.BLOB,
+          31,
+          Charset.UTF8MB4_GENERAL_CI,
+        );
+  const ofVariable = (name: string, variable: string): ColumnDef | null => {
+    if (assigned.has(variable.toLowerCase())) return blob(name, false);
+    const v = value(variable);
+    if (v === undefined || v === null || v instanceof Uint8Array) return blob(name, true);
+    if (typeof v === 'string') return blob(name, false);
+    if (typeof v === 'bigint' || Number.isInteger(v)) return bigintColumn(name);
+    return doubleColumn(name);
+  };
+  return columns.map((c, i) => {
+    const item = items[i]!;
+    if (item.kind !== 'item') return c;
+    const e = item.expr;
+    if (e.kind === 'user_var') return ofVariable(c.name, e.name) ?? c;
+    if (e.kind === 'assign' && e.value.kind === 'literal' && e.value.type === 'null')
+      return column(c.name, ColumnType.VAR_STRING, 0, ColumnFlag.BINARY, 0, Charset.BINARY);
+    const stringVariable = (a: Expr): boolean =>
+      a.kind === 'user_var' && ofVariable('', a.name)?.flags === ColumnFlag.BLOB;
+    if (e.kind === 'call' && e.name === 'CONCAT' && e.args.some(stringVariable))
+      return blob(c.name, false);
+    return c;
+  });
+}
+
 export const dynamicColumn = (name: string): ColumnDef =>
   column(name, ColumnType.NULL, 0, 0, 0, Charset.BINARY);
 
@@ -327,6 +385,8 @@ interface Scope {
   readonly derived: Map<string, ColumnDef[]>;
   /** CTEs visible here: lower-case name → the columns of their query. */
   readonly ctes: ReadonlyMap<string, ColumnDef[] | null>;
+  /** Joins with USING or NATURAL: their columns appear once in `*` (see starOverJoin). */
+  readonly merged?: { using: readonly string[] | null; natural: boolean }[];
 }
 
 let viewDepth = 0;
@@ -372,6 +432,8 @@ function addSources(scope: Scope, refs: readonly TableRef[]): boolean {
       scope.aliases.set(table, alias);
     } else if (ref.kind === 'join') {
       if (!addSources(scope, [ref.left, ref.right])) return false;
+      if (ref.natural || ref.using !== null)
+        scope.merged?.push({ using: ref.using, natural: ref.natural });
     } else {
       const columns = columnsIn(ref.query, scope.catalog, scope.database, scope.ctes);
       if (columns === null) return false;
@@ -473,6 +535,7 @@ function selectColumns(
     aliases: new Map(),
     derived: new Map(),
     ctes,
+    merged: [],
   };
   if (s.from !== null && !addSources(scope, s.from)) return null;
   const out: ColumnDef[] = [];
@@ -491,6 +554,12 @@ function selectColumns(
               (t): t is TableDef => t !== undefined,
             );
       if (tables.length === 0) return null;
+      if (item.table === null && (scope.merged?.length ?? 0) > 0) {
+        const columns = starOverJoin(scope);
+        if (columns === null) return null;
+        out.push(...columns);
+        continue;
+      }
       for (const table of tables)
         for (const c of table.columns)
           out.push(columnOfTable(c.name, c, table, originOf(scope, table, c.name)));
@@ -499,6 +568,29 @@ function selectColumns(
     out.push(exprColumn(item.name, item.expr, scope));
   }
   return out;
+}
+
+/**
+ * `*` over one join of two tables with USING or NATURAL, as MariaDB lists it: the joined columns
+ * once (the left table's), then the left table's others, then the right table's. Null for
+ * anything else (the types then come from the rows).
+ */
+function starOverJoin(scope: Scope): ColumnDef[] | null {
+  const [left, right] = scope.order;
+  const join = scope.merged?.[0];
+  if (scope.order.length !== 2 || scope.merged?.length !== 1 || !left || !right || !join)
+    return null;
+  const names = (t: TableDef): string[] => t.columns.map((c) => c.name.toLowerCase());
+  const shared = join.natural
+    ? names(left).filter((n) => names(right).includes(n))
+    : (join.using ?? []).map((n) => n.toLowerCase());
+  const column = (table: TableDef, c: SqlColumnDef): ColumnDef =>
+    columnOfTable(c.name, c, table, originOf(scope, table, c.name));
+  const pick = (table: TableDef, inShared: boolean): ColumnDef[] =>
+    table.columns
+      .filter((c) => shared.includes(c.name.toLowerCase()) === inShared)
+      .map((c) => column(table, c));
+  return [...pick(left, true), ...pick(left, false), ...pick(right, false)];
 }
 
 function originOf(scope: Scope, table: TableDef, column: string): Origin {
