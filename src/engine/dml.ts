@@ -45,7 +45,7 @@ import {
   readOnlyTransaction,
   unknownSystemVariable,
 } from './errors.js';
-import { narrow, queryColumns, withUserVariables } from './metadata.js';
+import { narrow, queryColumns, withParamTypes, withUserVariables } from './metadata.js';
 import { done, isAttempt, isError, ok, type Attempt, type Outcome } from './outcome.js';
 import { queryInterrupted } from './read-pool.js';
 import { foundRowsOf, selectInto } from './select-extras.js';
@@ -189,7 +189,7 @@ export class DmlRunner {
     const tx = this.session.implicitTx();
     let executed: ExecuteResult | ErrorResult;
     // Before the statement runs: its own assignments do not type the variables it reads.
-    const columnsBefore = this.columnsOf(s);
+    const columnsBefore = this.columnsOf(s, prepared);
     if (tx !== null && (tx.onWriter || (translation.lock !== null && !tx.readOnly))) {
       // Rows read FOR UPDATE are locked as InnoDB locks them: the transaction keeps the
       // writer until it ends, so others wait rather than write them meanwhile.
@@ -815,11 +815,17 @@ export class DmlRunner {
    * (1 per row inserted, 2 per row updated, and a row left as it was 0, or 1 with
    * CLIENT_FOUND_ROWS); Duplicates of the info string are the rows that met a key.
    */
-  /** A query's result columns, user variables typed by their values now. */
-  private columnsOf(s: Query): ColumnDef[] | null {
+  /**
+   * A query's result columns: user variables typed by their values now, a `?` of a prepared
+   * statement by the type the client bound it as.
+   */
+  private columnsOf(s: Query, prepared: Prepared): ColumnDef[] | null {
     const session = this.session;
     const columns = queryColumns(s, session.engine.catalog, session.database);
-    return withUserVariables(s, columns, (name) => session.userVariable(name));
+    const typed = withUserVariables(s, columns, (name) => session.userVariable(name));
+    const bound = session.paramTypes;
+    if (bound === null) return typed;
+    return withParamTypes(s, typed, (slot) => bound[prepared.markerSlots.indexOf(slot)]);
   }
 
   private insertCounts(

@@ -17,6 +17,7 @@ import {
   type DataType,
   type Expr,
   type Query,
+  type SelectItem,
   type Select,
   type TableDef,
   type TableRef,
@@ -311,6 +312,13 @@ const groupConcatColumn = (name: string): ColumnDef =>
 export const nullColumn = (name: string): ColumnDef =>
   column(name, ColumnType.NULL, 0, ColumnFlag.BINARY, 0, Charset.BINARY);
 /** A column whose type is only known from its values (decided on the first row). */
+/** A SELECT's items, one per column (no `*`), or null. */
+function itemsOf(query: Query, columns: ColumnDef[] | null): readonly SelectItem[] | null {
+  if (columns === null || query.kind !== 'select') return null;
+  const items = query.items;
+  return items.some((i) => i.kind === 'star') || items.length !== columns.length ? null : items;
+}
+
 /**
  * A SELECT's columns that read user variables, typed as MariaDB types them from the variables'
  * values before the statement runs: a string (or a variable this statement also assigns) is a
@@ -322,9 +330,8 @@ export function withUserVariables(
   columns: ColumnDef[] | null,
   value: (name: string) => SqlValue | undefined,
 ): ColumnDef[] | null {
-  if (columns === null || query.kind !== 'select') return columns;
-  const items = query.items;
-  if (items.some((i) => i.kind === 'star') || items.length !== columns.length) return columns;
+  const items = itemsOf(query, columns);
+  if (items === null || columns === null) return columns;
   const assigned = new Set(
     items.flatMap((i) => (i.kind === 'item' && i.expr.kind === 'assign' ? [i.expr.name] : [])),
   );
@@ -365,6 +372,27 @@ export function withUserVariables(
       a.kind === 'user_var' && ofVariable('', a.name)?.flags === ColumnFlag.BLOB;
     if (e.kind === 'call' && e.name === 'CONCAT' && e.args.some(stringVariable))
       return blob(c.name, false);
+    return c;
+  });
+}
+
+/**
+ * A SELECT's `?` items typed as the client bound them, as MariaDB does: a DOUBLE stays a DOUBLE
+ * when its value is whole (`SELECT ? AS v` with 1.0), a NULL is a NULL column.
+ */
+export function withParamTypes(
+  query: Query,
+  columns: ColumnDef[] | null,
+  boundType: (slot: number) => ColumnTypeCode | undefined,
+): ColumnDef[] | null {
+  const items = itemsOf(query, columns);
+  if (items === null || columns === null) return columns;
+  return columns.map((c, i) => {
+    const item = items[i]!;
+    if (item.kind !== 'item' || item.expr.kind !== 'param') return c;
+    const type = boundType(item.expr.slot);
+    if (type === ColumnType.DOUBLE || type === ColumnType.FLOAT) return doubleColumn(c.name);
+    if (type === ColumnType.NULL) return nullColumn(c.name);
     return c;
   });
 }

@@ -5,9 +5,11 @@
 import type { SqlValue as StoreValue } from '../codec/index.js';
 import {
   Capability,
+  ColumnType,
   ServerStatus,
   type BoundParam,
   type ColumnDef,
+  type ColumnTypeCode,
   type ErrorResult,
   type OkResult,
   type PreparedStatement,
@@ -182,13 +184,19 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       columns,
       execute: async (bound: readonly BoundParam[]): Promise<QueryResult[]> => {
         // The Prepared (template and slots) is kept: an eviction from the cache does not matter.
-        return [
-          await this.execute(
-            p,
-            bound.map((b) => b.value),
-            sql,
-          ),
-        ];
+        // A NULL is a NULL whatever type the client declared (MariaDB reads the null bitmap).
+        this.paramTypes = bound.map((b) => (b.value === null ? ColumnType.NULL : b.type));
+        try {
+          return [
+            await this.execute(
+              p,
+              bound.map((b) => b.value),
+              sql,
+            ),
+          ];
+        } finally {
+          this.paramTypes = null;
+        }
       },
       close: () => {},
     };
@@ -291,6 +299,9 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     if (scope !== 'global' && this.sessionVars.has(lower)) return this.sessionVars.get(lower)!;
     return this.engine.globals.get(lower) ?? spec.value;
   }
+
+  /** While a prepared statement executes: the types its client bound each `?` as. */
+  paramTypes: readonly ColumnTypeCode[] | null = null;
 
   userVariable(name: string): BindValue {
     return asBindValue(this.userVars.get(name.toLowerCase()) ?? null);
