@@ -25,6 +25,7 @@ import {
   type Statement,
   type DataType,
   type TableDef,
+  quoteId,
 } from '../sql/index.js';
 import type { ExecuteResult, RowOps, WriterLease } from '../storage/index.js';
 import { bindAll, exprValue, slotValues, toStore } from './bind.js';
@@ -737,8 +738,14 @@ export class DmlRunner {
         rows > 1 || s.source.kind === 'query'
           ? `Records: ${rows}  Duplicates: ${duplicates}  Warnings: ${warnings}`
           : undefined;
+      // ON DUPLICATE KEY UPDATE that updated its one row: the OK packet names that row's id.
+      const updated =
+        ops !== null && s.onDuplicate !== null && inserted === 0 && ops.updated > 0
+          ? updatedRowId(lease, s, target, slots)
+          : null;
       const lastInsertId =
         first ??
+        updated ??
         (inserted === 0 && s.ignore ? 0n : null) ??
         generated ??
         (target?.autoIncrement ? result.value.lastInsertRowid : 0n);
@@ -1048,6 +1055,40 @@ const INTEGER_MAX: Readonly<Record<string, readonly [bigint, bigint]>> = {
   INT: [2147483647n, 4294967295n],
   BIGINT: [9223372036854775807n, 18446744073709551615n],
 };
+
+/**
+ * The AUTO_INCREMENT value of the row a one-row INSERT … ON DUPLICATE KEY UPDATE updated: found
+ * by the first unique key whose values the row gives; null when none does.
+ */
+function updatedRowId(
+  lease: WriterLease,
+  s: Insert,
+  target: TableDef | null,
+  slots: readonly (SqlValue | Buffer | undefined)[],
+): bigint | null {
+  const auto = target?.autoIncrement ?? null;
+  if (target === null || auto === null || s.source.kind !== 'values') return null;
+  const row = s.source.rows.length === 1 ? s.source.rows[0]! : null;
+  if (row === null) return null;
+  const given = new Map<string, SqlValue>();
+  (s.columns ?? target.columns.map((c) => c.name)).forEach((name, j) => {
+    const value = row[j] === undefined ? undefined : exprValue(row[j]!, slots);
+    if (value !== undefined && value !== null) given.set(name.toLowerCase(), value);
+  });
+  for (const index of target.indexes) {
+    if (index.kind !== 'primary' && index.kind !== 'unique') continue;
+    const values = index.columns.map((c) => given.get(c.column.toLowerCase()));
+    if (values.some((v) => v === undefined)) continue;
+    const where = index.columns.map((c) => `${quoteId(c.column)} = ?`).join(' AND ');
+    const found = lease.execute(
+      `SELECT ${quoteId(auto)} FROM ${quoteId(target.sqliteName)} WHERE ${where}`,
+      values.map((v) => toStore(v!)),
+    );
+    const id = found.ok ? found.value.rows[0]?.[0] : undefined;
+    if (typeof id === 'bigint' || typeof id === 'number') return BigInt(id);
+  }
+  return null;
+}
 
 /** An AUTO_INCREMENT value given as NULL, 0 or '' is generated (NO_AUTO_VALUE_ON_ZERO off). */
 function generates(value: SqlValue | Buffer | null): boolean {

@@ -321,7 +321,7 @@ function itemsOf(query: Query, columns: ColumnDef[] | null): readonly SelectItem
 
 /**
  * A SELECT's columns that read user variables, typed as MariaDB types them from the variables'
- * values before the statement runs: a string (or a variable this statement also assigns) is a
+ * values before the statement runs: a string (or an unset variable this statement assigns) is a
  * LONGBLOB of text, NULL or unset a binary one, an integer BIGINT, a fraction DOUBLE; CONCAT of
  * a string variable is a LONGBLOB too; `@v := NULL` is a binary VARCHAR.
  */
@@ -354,9 +354,10 @@ export function withUserVariables(
           Charset.UTF8MB4_GENERAL_CI,
         );
   const ofVariable = (name: string, variable: string): ColumnDef | null => {
-    if (assigned.has(variable.toLowerCase())) return blob(name, false);
     const v = value(variable);
-    if (v === undefined || v === null || v instanceof Uint8Array) return blob(name, true);
+    // Unset, but assigned by this statement: MariaDB has made it a string by then.
+    if (v === undefined || v === null) return blob(name, !assigned.has(variable.toLowerCase()));
+    if (v instanceof Uint8Array) return blob(name, true);
     if (typeof v === 'string') return blob(name, false);
     if (typeof v === 'bigint' || Number.isInteger(v)) return bigintColumn(name);
     return doubleColumn(name);

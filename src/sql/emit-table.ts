@@ -131,6 +131,13 @@ export function createTableSql(
   if (table.primaryKey.length > 0 && !isRowidKey(table.columns, table.primaryKey))
     parts.push(`  PRIMARY KEY (${table.primaryKey.map(quoteId).join(', ')})`);
   for (const fk of table.foreignKeys) {
+    // A parent that does not exist (made with FOREIGN_KEY_CHECKS = 0) would make SQLite refuse
+    // every write to the table ("no such table"): the key stays in the catalog only until an
+    // ALTER rebuilds the table after the parent exists.
+    const parentDb = fk.refTable.db ?? table.db;
+    const self =
+      parentDb === table.db && fk.refTable.name.toLowerCase() === table.name.toLowerCase();
+    if (!self && options.catalog.table(parentDb, fk.refTable.name) === undefined) continue;
     let clause = `  FOREIGN KEY (${fk.columns.map(quoteId).join(', ')}) REFERENCES ${quoteId(sqliteTableName(fk.refTable.db ?? table.db, fk.refTable.name))} (${fk.refColumns.map(quoteId).join(', ')})`;
     // InnoDB checks NO ACTION (and no action given) at once, row by row, as RESTRICT; SQLite's
     // NO ACTION waits for the statement's end, when a REPLACE has put the parent row back.
