@@ -29,7 +29,13 @@ function insert(id: bigint, value: string): WriteSet {
     flags: { commit: true, rollback: false, toi: false, paUnsafe: false },
     keys: [],
     rows: [
-      { database: 'sbtest', table: 't', key: encodeKeyValues([id]), op: 'insert', after: [id, value] },
+      {
+        database: 'sbtest',
+        table: 't',
+        key: encodeKeyValues([id]),
+        op: 'insert',
+        after: [id, value],
+      },
     ],
     statements: [],
   };
