@@ -2,6 +2,7 @@
 //   create --file F [--id N] [--filekey SECRET|FILE:path]   a new file (mode 0600) with key N
 //   rotate --file F [--id N] [--filekey SECRET|FILE:path]   adds the next version of each key
 //   reencrypt --defaults-file F                             a stopped node's files to the keys now
+//   decrypt --file F [--filekey …] DUMP                     a sealed local-history dump, as SQL
 // An encrypted key file (file_key_management_filekey) stays encrypted when rotated. Design:
 // docs/design/encryption.md.
 import { randomBytes } from 'node:crypto';
@@ -13,7 +14,9 @@ import {
   formatKeyFile,
   isEncryptedKeyFile,
   newKey,
+  openSealedFile,
   readKeyRing,
+  type SealedFileError,
   rotateKeys,
   type KeyVersion,
 } from '../keys/index.js';
@@ -28,7 +31,9 @@ const usage = `usage:
       older versions stay readable
   trireme key reencrypt --defaults-file F
       on a stopped node: rewrites its database and GCache under the newest key versions (after
-      a rotate), or encrypts or decrypts them after the encryption options changed`;
+      a rotate), or encrypts or decrypts them after the encryption options changed
+  trireme key decrypt --file F [--filekey SECRET|FILE:path] DUMP
+      prints a sealed local-history dump (local-history-*.sql.enc) as the SQL it holds`;
 
 export interface KeyIo {
   out(line: string): void;
@@ -46,11 +51,13 @@ interface KeyArgs {
   readonly filekey: string | null;
 }
 
-function parseKeyArgs(args: string[]): KeyArgs | string {
+function parseKeyArgs(args: string[], positionals = 0): (KeyArgs & { paths: string[] }) | string {
   let values;
+  let paths: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals: paths } = parseArgs({
       args,
+      allowPositionals: positionals > 0,
       options: {
         file: { type: 'string' },
         id: { type: 'string' },
@@ -61,13 +68,14 @@ function parseKeyArgs(args: string[]): KeyArgs | string {
     return (error as Error).message;
   }
   if (values.file === undefined) return '--file is required';
+  if (paths.length !== positionals) return `${positionals} file name(s) expected`;
   let id: number | null = null;
   if (values.id !== undefined) {
     id = Number(values.id);
     if (!/^\d+$/.test(values.id) || id < 1 || id > 0xffff_ffff)
       return `--id ${values.id} is not a key id (1..4294967295)`;
   }
-  return { file: values.file, id, filekey: values.filekey ?? null };
+  return { file: values.file, id, filekey: values.filekey ?? null, paths };
 }
 
 async function secretOf(filekey: string): Promise<string> {
@@ -158,6 +166,47 @@ async function reencrypt(args: string[], io: KeyIo): Promise<number> {
   }
 }
 
+function describeSealedError(path: string, file: string, error: SealedFileError): string {
+  switch (error.kind) {
+    case 'not_sealed':
+      return `${path} is not a sealed file`;
+    case 'missing_key':
+      return `${path} is sealed with key id ${error.id} version ${error.version}, which key file ${file} does not hold`;
+    case 'wrong_key':
+      return `${path} was sealed with another key than key id ${error.id} version ${error.version} of key file ${file}`;
+    case 'auth_failed':
+      return `${path}: corrupt record ${error.record} at offset ${error.offset}: auth_failed (altered, never data)`;
+  }
+}
+
+async function decrypt(args: KeyArgs & { paths: string[] }, io: KeyIo): Promise<number> {
+  const ring = readKeyRing({ filename: args.file, filekey: args.filekey });
+  if (!ring.ok) {
+    io.err(`trireme key decrypt: ${ring.error}`);
+    return 1;
+  }
+  const path = args.paths[0]!;
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    io.err(`trireme key decrypt: cannot read ${path}: ${(error as NodeJS.ErrnoException).code}`);
+    return 1;
+  }
+  const opened = openSealedFile(bytes, (id, version) => ring.value.find(id, version));
+  if (!opened.ok) {
+    io.err(`trireme key decrypt: ${describeSealedError(path, args.file, opened.error)}`);
+    return 1;
+  }
+  const text = Buffer.concat(opened.value.records).toString('utf8');
+  io.out(text.replace(/\n$/, ''));
+  if (opened.value.tornBytes > 0)
+    io.err(
+      `trireme key decrypt: ${path}: the last ${opened.value.tornBytes} bytes are a record cut short (a crash while it was written), left out`,
+    );
+  return 0;
+}
+
 export async function runKey(argv: string[], io: KeyIo = consoleIo): Promise<number> {
   const command = argv[0];
   if (command === 'help' || command === '--help' || command === '-h') {
@@ -165,14 +214,15 @@ export async function runKey(argv: string[], io: KeyIo = consoleIo): Promise<num
     return 0;
   }
   if (command === 'reencrypt') return reencrypt(argv.slice(1), io);
-  if (command !== 'create' && command !== 'rotate') {
+  if (command !== 'create' && command !== 'rotate' && command !== 'decrypt') {
     io.err(command === undefined ? usage : `trireme key: unknown command '${command}'\n\n${usage}`);
     return 2;
   }
-  const args = parseKeyArgs(argv.slice(1));
+  const args = parseKeyArgs(argv.slice(1), command === 'decrypt' ? 1 : 0);
   if (typeof args === 'string') {
     io.err(`trireme key ${command}: ${args}\n\n${usage}`);
     return 2;
   }
+  if (command === 'decrypt') return decrypt(args, io);
   return command === 'create' ? create(args, io) : rotate(args, io);
 }

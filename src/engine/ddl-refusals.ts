@@ -12,30 +12,40 @@ import {
   referencesTo,
   type AlterTable,
   type Catalog,
+  type CreateTable,
   type Statement,
   type TableDef,
   type TableName,
 } from '../sql/index.js';
 import { childRowError, mysqlError, parentRowError, referenceText } from './errors.js';
 
-/** Runs a read on a snapshot and says whether it found a row (the origin session's reader). */
-export type RowExists = (sql: string) => boolean | ErrorResult;
+/** Runs a read on a snapshot and answers its rows (the origin session's reader). */
+export type ReadRows = (sql: string) => readonly (readonly unknown[])[] | ErrorResult;
 
 export function ddlRefusal(
   s: Statement,
   catalog: Catalog,
   database: string | null,
   foreignKeyChecks: boolean,
-  rowExists: RowExists,
+  readRows: ReadRows,
 ): ErrorResult | null {
   const resolve = (name: TableName): TableDef | undefined => {
     const db = name.db ?? database;
     return db === null ? undefined : catalog.table(db, name.name);
   };
+  const rowExists = (sql: string): boolean | ErrorResult => {
+    const rows = readRows(sql);
+    return 'kind' in rows ? rows : rows.length > 0;
+  };
   if (s.kind === 'alter_table')
-    return alterRefusal(s, resolve, catalog, database, foreignKeyChecks, rowExists);
+    return (
+      notNullRefusal(s, resolve, readRows) ??
+      alterRefusal(s, resolve, catalog, database, foreignKeyChecks, rowExists)
+    );
   if (!foreignKeyChecks) return null;
   switch (s.kind) {
+    case 'create_table':
+      return s.temporary ? null : foreignKeyFormRefusal(s, database, resolve);
     case 'drop_table':
       return s.temporary ? null : dropRefusal(s.tables.map(resolve), catalog);
     case 'truncate': {
@@ -60,7 +70,7 @@ function alterRefusal(
   catalog: Catalog,
   database: string | null,
   foreignKeyChecks: boolean,
-  rowExists: RowExists,
+  rowExists: (sql: string) => boolean | ErrorResult,
 ): ErrorResult | null {
   const table = resolve(s.table);
   if (table === undefined) return null;
@@ -121,4 +131,119 @@ function orphanQuery(
     `SELECT 1 FROM ${quoteId(child.sqliteName)} AS "~child" WHERE ${notNull} AND NOT EXISTS ` +
     `(SELECT 1 FROM ${quoteId(parent.sqliteName)} AS "~parent" WHERE ${match.join(' AND ')}) LIMIT 1`
   );
+}
+
+/**
+ * ALTER that makes a column NOT NULL (MODIFY/CHANGE … NOT NULL, ADD PRIMARY KEY) over a NULL:
+ * MariaDB's 1265 naming the first such row, counted from 1, then 1138.
+ */
+function notNullRefusal(
+  s: AlterTable,
+  resolve: (name: TableName) => TableDef | undefined,
+  readRows: ReadRows,
+): ErrorResult | null {
+  const table = resolve(s.table);
+  if (table === undefined) return null;
+  const columns: string[] = [];
+  for (const spec of s.specs) {
+    if (spec.kind === 'modify_column' && spec.column.nullable === false)
+      columns.push(spec.column.name);
+    else if (spec.kind === 'change_column' && spec.column.nullable === false)
+      columns.push(spec.from);
+    else if (spec.kind === 'add_constraint' && spec.constraint.kind === 'primary_key')
+      columns.push(...spec.constraint.columns.map((c) => c.column));
+  }
+  for (const name of columns) {
+    const column = table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
+    if (column === undefined || column.nullable === false) continue;
+    const rows = readRows(
+      `SELECT ${quoteId(column.name)} IS NULL FROM ${quoteId(table.sqliteName)}`,
+    );
+    if ('kind' in rows) return rows;
+    const at = rows.findIndex((r) => r[0] === 1 || r[0] === 1n);
+    if (at < 0) continue;
+    return {
+      ...mysqlError(1265, '01000', `Data truncated for column '${column.name}' at row ${at + 1}`),
+      after: [{ level: 'Error', code: 1138, message: 'Invalid use of NULL value' }],
+    };
+  }
+  return null;
+}
+
+/**
+ * CREATE TABLE with a foreign key InnoDB cannot make (FOREIGN_KEY_CHECKS on): a parent table
+ * that does not exist, columns of another type, or parent columns that do not lead an index.
+ * MariaDB's 1005 (errno 150) between its warnings 150 and 1215.
+ */
+function foreignKeyFormRefusal(
+  s: CreateTable,
+  database: string | null,
+  resolve: (name: TableName) => TableDef | undefined,
+): ErrorResult | null {
+  const db = s.table.db ?? database;
+  if (db === null || s.asQuery !== null) return null;
+  if (s.ifNotExists && resolve({ db, name: s.table.name }) !== undefined) return null;
+  for (const k of s.constraints) {
+    if (k.kind !== 'foreign_key') continue;
+    const self =
+      (k.refTable.db ?? db) === db && k.refTable.name.toLowerCase() === s.table.name.toLowerCase();
+    if (self) continue;
+    const parent = resolve({ db: k.refTable.db ?? db, name: k.refTable.name });
+    const head = `Create  table ${backquote(db)}.${backquote(s.table.name)} with foreign key (${k.columns.join(', ')}) constraint failed.`;
+    const why =
+      parent === undefined
+        ? `Referenced table ${backquote(k.refTable.db ?? db)}.${backquote(k.refTable.name)} not found in the data dictionary.`
+        : foreignKeyMismatch(s, k.columns, parent, k.refColumns);
+    if (why === null) continue;
+    return {
+      ...mysqlError(
+        1005,
+        'HY000',
+        `Can't create table ${backquote(db)}.${backquote(s.table.name)} (errno: 150 "Foreign key constraint is incorrectly formed")`,
+      ),
+      before: [{ level: 'Warning', code: 150, message: `${head} ${why}` }],
+      after: [
+        {
+          level: 'Warning',
+          code: 1215,
+          message: `Cannot add foreign key constraint for ${backquote(s.table.name)}`,
+        },
+      ],
+    };
+  }
+  return null;
+}
+
+/** Why the child's columns cannot refer to the parent's, or null when they can. */
+function foreignKeyMismatch(
+  s: CreateTable,
+  columns: readonly string[],
+  parent: TableDef,
+  refColumns: readonly string[],
+): string | null {
+  if (columns.length !== refColumns.length) return null;
+  for (let i = 0; i < columns.length; i++) {
+    const child = s.columns.find((c) => c.name.toLowerCase() === columns[i]!.toLowerCase());
+    const referenced = parent.columns.find(
+      (c) => c.name.toLowerCase() === refColumns[i]!.toLowerCase(),
+    );
+    if (child === undefined || referenced === undefined) return null;
+    if (typeFamily(child.type.name) !== typeFamily(referenced.type.name))
+      return `Field type or character set for column '${child.name}' does not match referenced column '${referenced.name}'.`;
+  }
+  const leads = parent.indexes.some((index) =>
+    refColumns.every((c, i) => index.columns[i]?.column.toLowerCase() === c.toLowerCase()),
+  );
+  if (!leads)
+    return 'There is no index in the referenced table where the referenced columns appear as the first columns.';
+  return null;
+}
+
+/** Integer, decimal/float, string, binary, temporal: InnoDB matches a key within a family. */
+function typeFamily(name: string): string {
+  if (/INT$|^BIT$|^BOOL/.test(name)) return 'integer';
+  if (/^(DECIMAL|NUMERIC|FLOAT|DOUBLE|REAL)/.test(name)) return name;
+  if (/CHAR$|TEXT$|^ENUM$|^SET$|^JSON$/.test(name)) return 'string';
+  if (/BINARY$|BLOB$/.test(name)) return 'binary';
+  return name;
 }

@@ -26,6 +26,7 @@ import { ddlRefusal } from './ddl-refusals.js';
 import { isError, ok, type Outcome } from './outcome.js';
 import type { EngineSession } from './session.js';
 import { commitResult } from './transaction.js';
+import { tableRows } from './show.js';
 
 /** Runs one session's DDL and account statements. */
 export class DdlRunner {
@@ -48,7 +49,7 @@ export class DdlRunner {
       this.session.numberVar('foreign_key_checks') !== 0,
       (sql) => {
         const read = this.session.readOnce(sql, []);
-        return 'rows' in read ? read.rows.length > 0 : read;
+        return 'rows' in read ? read.rows : read;
       },
     );
     if (refused !== null) return refused;
@@ -73,9 +74,11 @@ export class DdlRunner {
       s.kind === 'create_view' || s.kind === 'create_trigger'
         ? canonicalObjectText(s, definer)
         : this.currentText();
+    const copied = this.copiedRows(s);
     const outcome = await this.runToi(text, this.toiKeys(s));
     if (isError(outcome)) return outcome;
     this.session.warnings = notes;
+    if (copied > 0) return ok(copied, { warnings: notes.length });
     if (s.kind === 'drop_database') {
       if (this.session.database === (s as { name: string }).name) this.session.database = null;
       return ok(this.session.engine.catalog.tables((s as { name: string }).name).length, {
@@ -84,6 +87,24 @@ export class DdlRunner {
     }
     if (s.kind === 'create_database') return ok(1, { warnings: notes.length });
     return ok(0, { warnings: notes.length });
+  }
+
+  /**
+   * The rows an ALTER copies in MariaDB, which it counts as affected: one that InnoDB cannot do
+   * in place (ADD FOREIGN KEY with FOREIGN_KEY_CHECKS on, ADD of a STORED generated column)
+   * copies the table (ALGORITHM=COPY); others are done in place and affect 0 rows.
+   */
+  private copiedRows(s: Statement): number {
+    if (s.kind !== 'alter_table') return 0;
+    const checks = this.session.numberVar('foreign_key_checks') !== 0;
+    const copies = s.specs.some(
+      (spec) =>
+        (spec.kind === 'add_constraint' && spec.constraint.kind === 'foreign_key' && checks) ||
+        (spec.kind === 'add_column' && spec.column.generated?.stored === true),
+    );
+    const db = s.table.db ?? this.session.database;
+    const table = db === null ? undefined : this.session.engine.catalog.table(db, s.table.name);
+    return copies && table !== undefined ? tableRows(this.session, table) : 0;
   }
 
   /**

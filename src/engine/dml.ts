@@ -23,7 +23,9 @@ import {
   type Catalog,
   referencesTo,
   type Statement,
+  type DataType,
   type TableDef,
+  quoteId,
 } from '../sql/index.js';
 import type { ExecuteResult, RowOps, WriterLease } from '../storage/index.js';
 import { bindAll, exprValue, slotValues, toStore } from './bind.js';
@@ -44,7 +46,13 @@ import {
   readOnlyTransaction,
   unknownSystemVariable,
 } from './errors.js';
-import { narrow, plainSelect, queryColumns } from './metadata.js';
+import {
+  narrow,
+  plainSelect,
+  queryColumns,
+  withParamTypes,
+  withUserVariables,
+} from './metadata.js';
 import { done, isAttempt, isError, ok, type Attempt, type Outcome } from './outcome.js';
 import { queryInterrupted } from './read-pool.js';
 import { foundRowsOf, selectInto } from './select-extras.js';
@@ -200,6 +208,8 @@ export class DmlRunner {
     const effects = translation.effects === true ? new StatementEffects(this.session) : null;
     const tx = this.session.implicitTx();
     let executed: ExecuteResult | ErrorResult;
+    // Before the statement runs: its own assignments do not type the variables it reads.
+    const columnsBefore = this.columnsOf(s, prepared);
     if (tx !== null && (tx.onWriter || (translation.lock !== null && !tx.readOnly))) {
       // Rows read FOR UPDATE are locked as InnoDB locks them: the transaction keeps the
       // writer until it ends, so others wait rather than write them meanwhile.
@@ -210,7 +220,7 @@ export class DmlRunner {
       // reads are current reads by MySQL's definition, and their rows become keys.
       if (translation.lock === null && tx.mode === 'snapshot') return tx.rebase();
       const lockedBefore = tx.lockKeys.length;
-      const columns = queryColumns(s, this.session.engine.catalog, this.session.database);
+      const columns = columnsBefore;
       const run = (on: WriterLease): Outcome =>
         withEffects(effects?.fresh() ?? null, () =>
           this.selectOn(on, s, translation, binds, columns, prepared, params),
@@ -239,7 +249,7 @@ export class DmlRunner {
         }),
       );
     } else if (tx !== null) {
-      const columns = queryColumns(s, this.session.engine.catalog, this.session.database);
+      const columns = columnsBefore;
       const read = withEffects(effects, () => this.readInTx(tx, translation.sql, binds));
       const outcome = isError(read) ? read : this.session.rowsResult(columns, read);
       // Journaled, so that the first write can show the answer is the same on its state.
@@ -279,10 +289,7 @@ export class DmlRunner {
     }
     if (isError(executed)) return done(executed);
     effects?.commit();
-    const outcome = this.session.rowsResult(
-      queryColumns(s, this.session.engine.catalog, this.session.database),
-      executed,
-    );
+    const outcome = this.session.rowsResult(columnsBefore, executed);
     return done(
       this.finishSelect(s, translation, outcome, prepared, params, (sql, b) =>
         this.session.readOnce(sql, b),
@@ -780,17 +787,41 @@ export class DmlRunner {
     }
     const warnings = check.warnings.length;
     if (s.kind === 'insert') {
-      if (generated !== null) this.session.lastInsertId = narrow(generated) as number | bigint;
       const rows = s.source.kind === 'query' ? changes : valuesRows(s);
-      const { affected, duplicates } = counted
-        ? this.insertCounts(s, rows, lease.rowOpsSince(mark, target?.sqliteName ?? null))
-        : { affected: changes, duplicates: Math.max(0, rows - changes) };
+      const ops = counted ? lease.rowOpsSince(mark, target?.sqliteName ?? null) : null;
+      const { affected, duplicates } =
+        ops !== null
+          ? this.insertCounts(s, rows, ops)
+          : { affected: changes, duplicates: Math.max(0, rows - changes) };
+      const inserted = ops?.inserted ?? changes;
+      // The first id the statement generated: allocated before it ran, or for INSERT … SELECT
+      // SQLite's (consecutive, ending at the last rowid). No row inserted (IGNORE met a key, or
+      // ON DUPLICATE KEY updated): LAST_INSERT_ID() keeps its value, as in MariaDB.
+      const first =
+        inserted === 0
+          ? null
+          : generated !== null
+            ? generated
+            : s.source.kind === 'query' && target?.autoIncrementIsRowid === true
+              ? BigInt(result.value.lastInsertRowid) - BigInt(changes) + 1n
+              : null;
+      if (first !== null) this.session.lastInsertId = narrow(first) as number | bigint;
       this.session.rowCount = affected;
       const info =
         rows > 1 || s.source.kind === 'query'
           ? `Records: ${rows}  Duplicates: ${duplicates}  Warnings: ${warnings}`
           : undefined;
-      const lastInsertId = generated ?? (target?.autoIncrement ? result.value.lastInsertRowid : 0n);
+      // ON DUPLICATE KEY UPDATE that updated its one row: the OK packet names that row's id.
+      const updated =
+        ops !== null && s.onDuplicate !== null && inserted === 0 && ops.updated > 0
+          ? updatedRowId(lease, s, target, slots)
+          : null;
+      const lastInsertId =
+        first ??
+        updated ??
+        (inserted === 0 && s.ignore ? 0n : null) ??
+        generated ??
+        (target?.autoIncrement ? result.value.lastInsertRowid : 0n);
       return ok(affected, {
         lastInsertId: narrow(lastInsertId) as number | bigint,
         warnings,
@@ -864,6 +895,19 @@ export class DmlRunner {
    * (1 per row inserted, 2 per row updated, and a row left as it was 0, or 1 with
    * CLIENT_FOUND_ROWS); Duplicates of the info string are the rows that met a key.
    */
+  /**
+   * A query's result columns: user variables typed by their values now, a `?` of a prepared
+   * statement by the type the client bound it as.
+   */
+  private columnsOf(s: Query, prepared: Prepared): ColumnDef[] | null {
+    const session = this.session;
+    const columns = queryColumns(s, session.engine.catalog, session.database);
+    const typed = withUserVariables(s, columns, (name) => session.userVariable(name));
+    const bound = session.paramTypes;
+    if (bound === null) return typed;
+    return withParamTypes(s, typed, (slot) => bound[prepared.markerSlots.indexOf(slot)]);
+  }
+
   private insertCounts(
     s: Insert,
     rows: number,
@@ -904,9 +948,7 @@ export class DmlRunner {
     const values = rewritten.extras.map((extra) =>
       extra.source === null ? null : (slots[extra.source] ?? null),
     );
-    const missing = values.filter(
-      (v) => v === null || v === 0 || v === 0n || v === '0' || v === '',
-    ).length;
+    const missing = values.filter(generates).length;
     let allocated: bigint[] = [];
     if (missing > 0) {
       const floor = this.autoIncrementFloor(lease, target, rewritten.column);
@@ -918,9 +960,20 @@ export class DmlRunner {
     }
     let first: bigint | null = null;
     let next = 0;
+    // A value to generate that does not fit the column: MariaDB's 167 (HA_ERR_AUTOINC_ERANGE).
+    const max = integerMax(target.columns.find((c) => c.name === rewritten.column)?.type);
+    for (let i = 0, k = 0; max !== null && i < values.length; i++) {
+      if (!generates(values[i]!)) continue;
+      if (allocated[k++]! > max)
+        return mysqlError(
+          167,
+          '22003',
+          `Out of range value for column '${rewritten.column}' at row ${i + 1}`,
+        );
+    }
     values.forEach((value, i) => {
       let v: SqlValue | Buffer;
-      if (value === null || value === 0 || value === 0n || value === '0' || value === '') {
+      if (generates(value)) {
         const id = allocated[next++]!;
         first ??= id;
         v = narrow(id);
@@ -1066,6 +1119,59 @@ function sleepCalls(items: Select['items']): Expr[] {
   };
   visit(items);
   return found;
+}
+
+const INTEGER_MAX: Readonly<Record<string, readonly [bigint, bigint]>> = {
+  TINYINT: [127n, 255n],
+  SMALLINT: [32767n, 65535n],
+  MEDIUMINT: [8388607n, 16777215n],
+  INT: [2147483647n, 4294967295n],
+  BIGINT: [9223372036854775807n, 18446744073709551615n],
+};
+
+/**
+ * The AUTO_INCREMENT value of the row a one-row INSERT … ON DUPLICATE KEY UPDATE updated: found
+ * by the first unique key whose values the row gives; null when none does.
+ */
+function updatedRowId(
+  lease: WriterLease,
+  s: Insert,
+  target: TableDef | null,
+  slots: readonly (SqlValue | Buffer | undefined)[],
+): bigint | null {
+  const auto = target?.autoIncrement ?? null;
+  if (target === null || auto === null || s.source.kind !== 'values') return null;
+  const row = s.source.rows.length === 1 ? s.source.rows[0]! : null;
+  if (row === null) return null;
+  const given = new Map<string, SqlValue>();
+  (s.columns ?? target.columns.map((c) => c.name)).forEach((name, j) => {
+    const value = row[j] === undefined ? undefined : exprValue(row[j]!, slots);
+    if (value !== undefined && value !== null) given.set(name.toLowerCase(), value);
+  });
+  for (const index of target.indexes) {
+    if (index.kind !== 'primary' && index.kind !== 'unique') continue;
+    const values = index.columns.map((c) => given.get(c.column.toLowerCase()));
+    if (values.some((v) => v === undefined)) continue;
+    const where = index.columns.map((c) => `${quoteId(c.column)} = ?`).join(' AND ');
+    const found = lease.execute(
+      `SELECT ${quoteId(auto)} FROM ${quoteId(target.sqliteName)} WHERE ${where}`,
+      values.map((v) => toStore(v!)),
+    );
+    const id = found.ok ? found.value.rows[0]?.[0] : undefined;
+    if (typeof id === 'bigint' || typeof id === 'number') return BigInt(id);
+  }
+  return null;
+}
+
+/** An AUTO_INCREMENT value given as NULL, 0 or '' is generated (NO_AUTO_VALUE_ON_ZERO off). */
+function generates(value: SqlValue | Buffer | null): boolean {
+  return value === null || value === 0 || value === 0n || value === '0' || value === '';
+}
+
+/** The largest value an integer column holds, or null for another type. */
+function integerMax(type: DataType | undefined): bigint | null {
+  const range = type === undefined ? undefined : INTEGER_MAX[type.name];
+  return range === undefined ? null : range[type!.unsigned ? 1 : 0];
 }
 
 /** Whether an INSERT generated an id, which wins over LAST_INSERT_ID(x) as in MariaDB. */

@@ -9,8 +9,15 @@ export function mysqlError(code: number, sqlState: string, message: string): Err
   return { kind: 'error', code, sqlState, message };
 }
 
-export const fromSqlError = (error: SqlError): ErrorResult =>
-  mysqlError(error.code, error.sqlState, error.message);
+export function fromSqlError(error: SqlError): ErrorResult {
+  const result = mysqlError(error.code, error.sqlState, error.message);
+  if (error.kind !== 'semantic') return result;
+  return {
+    ...result,
+    ...(error.before === undefined ? {} : { before: error.before }),
+    ...(error.after === undefined ? {} : { after: error.after }),
+  };
+}
 
 export const deadlock = (): ErrorResult =>
   mysqlError(1213, '40001', 'Deadlock found when trying to get lock; try restarting transaction');
@@ -123,8 +130,29 @@ export function fromSqlite(code: string, message: string): ErrorResult {
     const column = message.slice(message.indexOf(': ') + 2);
     return mysqlError(1052, '23000', `Column '${column}' in field list is ambiguous`);
   }
+  // Shapes the emitter passes to SQLite as they are; SQLite's check answers for MariaDB's.
+  if (/^sub-select returns \d+ columns - expected 1$/.test(message))
+    return mysqlError(1241, '21000', 'Operand should contain 1 column(s)');
+  if (
+    /^SELECTs to the left and right of \w+ do not have the same number of result columns$/.test(
+      message,
+    )
+  )
+    return mysqlError(
+      1222,
+      '21000',
+      'The used SELECT statements have a different number of columns',
+    );
   if (code === 'SQLITE_TOOBIG') return mysqlError(1153, '08S01', 'Got a packet bigger than max');
   if (code === 'SQLITE_FULL') return mysqlError(1114, 'HY000', 'The table is full');
+  // A page that does not read back as written: on an encrypted file, one whose Poly1305 tag
+  // fails (altered on disk). MariaDB's answer to an InnoDB page that fails its checksum.
+  if (code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT_'))
+    return mysqlError(
+      1030,
+      'HY000',
+      'Got error 176 "Read page with wrong checksum" from storage engine InnoDB',
+    );
   if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY')) return lockWaitTimeout();
   if (code === 'SQLITE_ERROR' && message.includes('syntax error'))
     return mysqlError(1064, '42000', `You have an error in your SQL syntax (${message})`);

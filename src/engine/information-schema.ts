@@ -43,8 +43,14 @@ import {
 const SCHEMA = 'information_schema';
 
 const dataType = (kind: Kind): DataType => ({
-  name: { int: 'BIGINT', uint: 'BIGINT', text: 'VARCHAR', longtext: 'LONGTEXT' }[kind],
-  length: { int: 21, uint: 21, text: 512, longtext: null }[kind],
+  name: {
+    int: 'BIGINT',
+    uint: 'BIGINT',
+    text: 'VARCHAR',
+    longtext: 'LONGTEXT',
+    datetime: 'DATETIME',
+  }[kind],
+  length: { int: 21, uint: 21, text: 512, longtext: null, datetime: null }[kind],
   scale: null,
   unsigned: kind === 'uint',
   zerofill: false,
@@ -70,9 +76,10 @@ function column(name: string, kind: Kind): SqlColumnDef {
 
 const T = 'text';
 const I = 'int';
-/** LONGTEXT and BIGINT UNSIGNED, where MariaDB's information_schema has them. */
+/** LONGTEXT, BIGINT UNSIGNED and DATETIME, where MariaDB's information_schema has them. */
 const L = 'longtext';
 const U = 'uint';
+const D = 'datetime';
 const texts = (...names: string[]): (readonly [string, Kind])[] => names.map((n) => [n, T]);
 
 const TABLES: readonly VirtualTable[] = [
@@ -136,23 +143,23 @@ const TABLES: readonly VirtualTable[] = [
       ['TABLE_NAME', T],
       ['TABLE_TYPE', T],
       ['ENGINE', T],
-      ['VERSION', I],
+      ['VERSION', U],
       ['ROW_FORMAT', T],
-      ['TABLE_ROWS', I],
-      ['AVG_ROW_LENGTH', I],
-      ['DATA_LENGTH', I],
-      ['MAX_DATA_LENGTH', I],
-      ['INDEX_LENGTH', I],
-      ['DATA_FREE', I],
-      ['AUTO_INCREMENT', I],
-      ['CREATE_TIME', T],
-      ['UPDATE_TIME', T],
-      ['CHECK_TIME', T],
+      ['TABLE_ROWS', U],
+      ['AVG_ROW_LENGTH', U],
+      ['DATA_LENGTH', U],
+      ['MAX_DATA_LENGTH', U],
+      ['INDEX_LENGTH', U],
+      ['DATA_FREE', U],
+      ['AUTO_INCREMENT', U],
+      ['CREATE_TIME', D],
+      ['UPDATE_TIME', D],
+      ['CHECK_TIME', D],
       ['TABLE_COLLATION', T],
-      ['CHECKSUM', I],
+      ['CHECKSUM', U],
       ['CREATE_OPTIONS', T],
       ['TABLE_COMMENT', T],
-      ['MAX_INDEX_LENGTH', I],
+      ['MAX_INDEX_LENGTH', U],
       ['TEMPORARY', T],
     ],
     rows: (session) => [
@@ -488,7 +495,9 @@ const TABLES: readonly VirtualTable[] = [
       ...texts('TRIGGER_CATALOG', 'TRIGGER_SCHEMA', 'TRIGGER_NAME', 'EVENT_MANIPULATION'),
       ...texts('EVENT_OBJECT_CATALOG', 'EVENT_OBJECT_SCHEMA', 'EVENT_OBJECT_TABLE'),
       ['ACTION_ORDER', I],
-      ...texts('ACTION_CONDITION', 'ACTION_STATEMENT', 'ACTION_ORIENTATION', 'ACTION_TIMING'),
+      ['ACTION_CONDITION', L],
+      ['ACTION_STATEMENT', L],
+      ...texts('ACTION_ORIENTATION', 'ACTION_TIMING'),
       ...texts('ACTION_REFERENCE_OLD_TABLE', 'ACTION_REFERENCE_NEW_TABLE'),
       ...texts('ACTION_REFERENCE_OLD_ROW', 'ACTION_REFERENCE_NEW_ROW', 'CREATED', 'SQL_MODE'),
       ...texts('DEFINER', 'CHARACTER_SET_CLIENT', 'COLLATION_CONNECTION', 'DATABASE_COLLATION'),
@@ -523,19 +532,19 @@ const TABLES: readonly VirtualTable[] = [
   },
   {
     name: 'VIEWS',
-    columns: texts(
-      'TABLE_CATALOG',
-      'TABLE_SCHEMA',
-      'TABLE_NAME',
-      'VIEW_DEFINITION',
-      'CHECK_OPTION',
-      'IS_UPDATABLE',
-      'DEFINER',
-      'SECURITY_TYPE',
-      'CHARACTER_SET_CLIENT',
-      'COLLATION_CONNECTION',
-      'ALGORITHM',
-    ),
+    columns: [
+      ...texts('TABLE_CATALOG', 'TABLE_SCHEMA', 'TABLE_NAME'),
+      ['VIEW_DEFINITION', L],
+      ...texts(
+        'CHECK_OPTION',
+        'IS_UPDATABLE',
+        'DEFINER',
+        'SECURITY_TYPE',
+        'CHARACTER_SET_CLIENT',
+        'COLLATION_CONNECTION',
+        'ALGORITHM',
+      ),
+    ],
     rows: (session) =>
       session.engine.catalog
         .allViews()

@@ -319,6 +319,92 @@ const groupConcatColumn = (name: string): ColumnDef =>
 export const nullColumn = (name: string): ColumnDef =>
   column(name, ColumnType.NULL, 0, ColumnFlag.BINARY, 0, Charset.BINARY);
 /** A column whose type is only known from its values (decided on the first row). */
+/** A SELECT's items, one per column (no `*`), or null. */
+function itemsOf(query: Query, columns: ColumnDef[] | null): readonly SelectItem[] | null {
+  if (columns === null || query.kind !== 'select') return null;
+  const items = query.items;
+  return items.some((i) => i.kind === 'star') || items.length !== columns.length ? null : items;
+}
+
+/**
+ * A SELECT's columns that read user variables, typed as MariaDB types them from the variables'
+ * values before the statement runs: a string (or an unset variable this statement assigns) is a
+ * LONGBLOB of text, NULL or unset a binary one, an integer BIGINT, a fraction DOUBLE; CONCAT of
+ * a string variable is a LONGBLOB too; `@v := NULL` is a binary VARCHAR.
+ */
+export function withUserVariables(
+  query: Query,
+  columns: ColumnDef[] | null,
+  value: (name: string) => SqlValue | undefined,
+): ColumnDef[] | null {
+  const items = itemsOf(query, columns);
+  if (items === null || columns === null) return columns;
+  const assigned = new Set(
+    items.flatMap((i) => (i.kind === 'item' && i.expr.kind === 'assign' ? [i.expr.name] : [])),
+  );
+  const blob = (name: string, binary: boolean): ColumnDef =>
+    binary
+      ? column(
+          name,
+          ColumnType.LONG_BLOB,
+          4294967295,
+          ColumnFlag.BLOB | ColumnFlag.BINARY,
+          31,
+          Charset.BINARY,
+        )
+      : column(
+          name,
+          ColumnType.LONG_BLOB,
+          4294967295,
+          ColumnFlag.BLOB,
+          31,
+          Charset.UTF8MB4_GENERAL_CI,
+        );
+  const ofVariable = (name: string, variable: string): ColumnDef | null => {
+    const v = value(variable);
+    // Unset, but assigned by this statement: MariaDB has made it a string by then.
+    if (v === undefined || v === null) return blob(name, !assigned.has(variable.toLowerCase()));
+    if (v instanceof Uint8Array) return blob(name, true);
+    if (typeof v === 'string') return blob(name, false);
+    if (typeof v === 'bigint' || Number.isInteger(v)) return bigintColumn(name);
+    return doubleColumn(name);
+  };
+  return columns.map((c, i) => {
+    const item = items[i]!;
+    if (item.kind !== 'item') return c;
+    const e = item.expr;
+    if (e.kind === 'user_var') return ofVariable(c.name, e.name) ?? c;
+    if (e.kind === 'assign' && e.value.kind === 'literal' && e.value.type === 'null')
+      return column(c.name, ColumnType.VAR_STRING, 0, ColumnFlag.BINARY, 0, Charset.BINARY);
+    const stringVariable = (a: Expr): boolean =>
+      a.kind === 'user_var' && ofVariable('', a.name)?.flags === ColumnFlag.BLOB;
+    if (e.kind === 'call' && e.name === 'CONCAT' && e.args.some(stringVariable))
+      return blob(c.name, false);
+    return c;
+  });
+}
+
+/**
+ * A SELECT's `?` items typed as the client bound them, as MariaDB does: a DOUBLE stays a DOUBLE
+ * when its value is whole (`SELECT ? AS v` with 1.0), a NULL is a NULL column.
+ */
+export function withParamTypes(
+  query: Query,
+  columns: ColumnDef[] | null,
+  boundType: (slot: number) => ColumnTypeCode | undefined,
+): ColumnDef[] | null {
+  const items = itemsOf(query, columns);
+  if (items === null || columns === null) return columns;
+  return columns.map((c, i) => {
+    const item = items[i]!;
+    if (item.kind !== 'item' || item.expr.kind !== 'param') return c;
+    const type = boundType(item.expr.slot);
+    if (type === ColumnType.DOUBLE || type === ColumnType.FLOAT) return doubleColumn(c.name);
+    if (type === ColumnType.NULL) return nullColumn(c.name);
+    return c;
+  });
+}
+
 export const dynamicColumn = (name: string): ColumnDef =>
   column(name, ColumnType.NULL, 0, 0, 0, Charset.BINARY);
 
@@ -335,6 +421,8 @@ interface Scope {
   readonly derived: Map<string, ColumnDef[]>;
   /** CTEs visible here: lower-case name → the columns of their query. */
   readonly ctes: ReadonlyMap<string, ColumnDef[] | null>;
+  /** Joins with USING or NATURAL: their columns appear once in `*` (see starOverJoin). */
+  readonly merged?: { using: readonly string[] | null; natural: boolean }[];
 }
 
 let viewDepth = 0;
@@ -380,6 +468,8 @@ function addSources(scope: Scope, refs: readonly TableRef[]): boolean {
       scope.aliases.set(table, alias);
     } else if (ref.kind === 'join') {
       if (!addSources(scope, [ref.left, ref.right])) return false;
+      if (ref.natural || ref.using !== null)
+        scope.merged?.push({ using: ref.using, natural: ref.natural });
     } else {
       const columns = columnsIn(ref.query, scope.catalog, scope.database, scope.ctes);
       if (columns === null) return false;
@@ -501,6 +591,7 @@ function selectColumns(
     aliases: new Map(),
     derived: new Map(),
     ctes,
+    merged: [],
   };
   if (s.from !== null && !addSources(scope, s.from)) return null;
   const out: ColumnDef[] = [];
@@ -519,6 +610,12 @@ function selectColumns(
               (t): t is TableDef => t !== undefined,
             );
       if (tables.length === 0) return null;
+      if (item.table === null && (scope.merged?.length ?? 0) > 0) {
+        const columns = starOverJoin(scope);
+        if (columns === null) return null;
+        out.push(...columns);
+        continue;
+      }
       for (const table of tables)
         for (const c of table.columns)
           out.push(columnOfTable(c.name, c, table, originOf(scope, table, c.name)));
@@ -527,6 +624,29 @@ function selectColumns(
     out.push(exprColumn(item.name, item.expr, scope));
   }
   return out;
+}
+
+/**
+ * `*` over one join of two tables with USING or NATURAL, as MariaDB lists it: the joined columns
+ * once (the left table's), then the left table's others, then the right table's. Null for
+ * anything else (the types then come from the rows).
+ */
+function starOverJoin(scope: Scope): ColumnDef[] | null {
+  const [left, right] = scope.order;
+  const join = scope.merged?.[0];
+  if (scope.order.length !== 2 || scope.merged?.length !== 1 || !left || !right || !join)
+    return null;
+  const names = (t: TableDef): string[] => t.columns.map((c) => c.name.toLowerCase());
+  const shared = join.natural
+    ? names(left).filter((n) => names(right).includes(n))
+    : (join.using ?? []).map((n) => n.toLowerCase());
+  const column = (table: TableDef, c: SqlColumnDef): ColumnDef =>
+    columnOfTable(c.name, c, table, originOf(scope, table, c.name));
+  const pick = (table: TableDef, inShared: boolean): ColumnDef[] =>
+    table.columns
+      .filter((c) => shared.includes(c.name.toLowerCase()) === inShared)
+      .map((c) => column(table, c));
+  return [...pick(left, true), ...pick(left, false), ...pick(right, false)];
 }
 
 function originOf(scope: Scope, table: TableDef, column: string): Origin {

@@ -5,9 +5,11 @@
 import type { SqlValue as StoreValue } from '../codec/index.js';
 import {
   Capability,
+  ColumnType,
   ServerStatus,
   type BoundParam,
   type ColumnDef,
+  type ColumnTypeCode,
   type ErrorResult,
   type OkResult,
   type PreparedStatement,
@@ -194,13 +196,19 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       columns,
       execute: async (bound: readonly BoundParam[]): Promise<QueryResult[]> => {
         // The Prepared (template and slots) is kept: an eviction from the cache does not matter.
-        return [
-          await this.execute(
-            p,
-            bound.map((b) => b.value),
-            sql,
-          ),
-        ];
+        // A NULL is a NULL whatever type the client declared (MariaDB reads the null bitmap).
+        this.paramTypes = bound.map((b) => (b.value === null ? ColumnType.NULL : b.type));
+        try {
+          return [
+            await this.execute(
+              p,
+              bound.map((b) => b.value),
+              sql,
+            ),
+          ];
+        } finally {
+          this.paramTypes = null;
+        }
       },
       close: () => {},
     };
@@ -303,6 +311,9 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     return typeof value === 'string' ? value : 'utf8mb4_general_ci';
   }
 
+  /** While a prepared statement executes: the types its client bound each `?` as. */
+  paramTypes: readonly ColumnTypeCode[] | null = null;
+
   userVariable(name: string): BindValue {
     return asBindValue(this.userVars.get(name.toLowerCase()) ?? null);
   }
@@ -328,7 +339,8 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       if (isError(result)) {
         const error = { level: 'Error', code: result.code, message: result.message } as const;
         // Notes a statement gave before it failed stay before its error, as in MariaDB.
-        this.warnings = clears ? [...this.warnings, error] : [error];
+        const around = [...(result.before ?? []), error, ...(result.after ?? [])];
+        this.warnings = clears ? [...this.warnings, ...around] : around;
       }
       // ROW_COUNT(): -1 after a result set or an error, 0 after DDL, SET, BEGIN, USE …;
       // INSERT/UPDATE/DELETE/REPLACE and SELECT … INTO set their own count.

@@ -16,7 +16,13 @@ import {
   CHARACTER_SETS,
   COLLATIONS,
 } from '../sql/index.js';
-import { bigintColumn, integerColumn, longTextColumn, textColumn } from './metadata.js';
+import {
+  bigintColumn,
+  datetimeColumn,
+  integerColumn,
+  longTextColumn,
+  textColumn,
+} from './metadata.js';
 import { viewTable } from './create-select.js';
 import { mysqlError, noDatabaseSelected, unknownDatabase } from './errors.js';
 import { innodbStatus } from './maintenance.js';
@@ -27,8 +33,14 @@ import { hasAnyOn, hasPrivilege, showGrants } from './users.js';
 import { showText } from './variables.js';
 
 type Cell = SqlValue;
-/** A SHOW column: VARCHAR, BIGINT, or as MariaDB sends some: a text BLOB, INT UNSIGNED. */
-type Spec = readonly (readonly [string, 'text' | 'int' | 'longtext' | 'uint'])[];
+/**
+ * A SHOW column: VARCHAR, BIGINT, or as MariaDB sends some: a text BLOB, INT UNSIGNED, BIGINT
+ * UNSIGNED, DATETIME.
+ */
+type Spec = readonly (readonly [
+  string,
+  'text' | 'int' | 'longtext' | 'uint' | 'ubigint' | 'datetime',
+])[];
 
 function rowsResult(spec: Spec, rows: Cell[][]): RowsResult {
   const columns: ColumnDef[] = spec.map(([name, type]) => {
@@ -37,6 +49,10 @@ function rowsResult(spec: Spec, rows: Cell[][]): RowsResult {
         return bigintColumn(name);
       case 'uint':
         return integerColumn(name, 2, true);
+      case 'ubigint':
+        return integerColumn(name, 21, true);
+      case 'datetime':
+        return datetimeColumn(name);
       case 'longtext':
         return longTextColumn(name);
       case 'text':
@@ -160,6 +176,11 @@ function filtered(
   return rowsResult(spec, out);
 }
 
+/** MariaDB names the first column of SHOW DATABASES/TABLES LIKE 'p' with ` (p)` after it. */
+function likeSuffix(s: Show): string {
+  return s.filter?.kind === 'like' ? ` (${s.filter.pattern})` : '';
+}
+
 function tableOf(
   session: EngineSession,
   name: TableName | null,
@@ -224,7 +245,7 @@ export function runShow(
         .databaseNames()
         .filter((d) => all || d === 'information_schema' || hasAnyOn(session.account, d));
       return show(
-        [['Database', 'text']],
+        [[`Database${likeSuffix(s)}`, 'text']],
         names.map((n) => [n]),
       );
     }
@@ -241,10 +262,10 @@ export function runShow(
             ].sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0));
       const spec: Spec = s.full
         ? [
-            [`Tables_in_${db}`, 'text'],
+            [`Tables_in_${db}${likeSuffix(s)}`, 'text'],
             ['Table_type', 'text'],
           ]
-        : [[`Tables_in_${db}`, 'text']];
+        : [[`Tables_in_${db}${likeSuffix(s)}`, 'text']];
       return show(
         spec,
         tables.map((t) => (s.full ? t : [t[0]!])),
@@ -378,7 +399,7 @@ export function runShow(
       return rowsResult(
         [
           ['Level', 'text'],
-          ['Code', 'int'],
+          ['Code', 'uint'],
           ['Message', 'text'],
         ],
         list.map((w) => [w.level, w.code, w.message]),
@@ -386,12 +407,12 @@ export function runShow(
     }
     case 'count_warnings':
       return rowsResult(
-        [['@@session.warning_count', 'int']],
+        [['@@session.warning_count', 'ubigint']],
         [[session.warnings.filter((w) => w.level !== 'Error').length]],
       );
     case 'count_errors':
       return rowsResult(
-        [['@@session.error_count', 'int']],
+        [['@@session.error_count', 'ubigint']],
         [[session.warnings.filter((w) => w.level === 'Error').length]],
       );
     case 'engines':
@@ -592,23 +613,23 @@ export function autoIncrementNext(session: EngineSession, table: TableDef): numb
 const TABLE_STATUS_SPEC: Spec = [
   ['Name', 'text'],
   ['Engine', 'text'],
-  ['Version', 'int'],
+  ['Version', 'ubigint'],
   ['Row_format', 'text'],
-  ['Rows', 'int'],
-  ['Avg_row_length', 'int'],
-  ['Data_length', 'int'],
-  ['Max_data_length', 'int'],
-  ['Index_length', 'int'],
-  ['Data_free', 'int'],
-  ['Auto_increment', 'int'],
-  ['Create_time', 'text'],
-  ['Update_time', 'text'],
-  ['Check_time', 'text'],
+  ['Rows', 'ubigint'],
+  ['Avg_row_length', 'ubigint'],
+  ['Data_length', 'ubigint'],
+  ['Max_data_length', 'ubigint'],
+  ['Index_length', 'ubigint'],
+  ['Data_free', 'ubigint'],
+  ['Auto_increment', 'ubigint'],
+  ['Create_time', 'datetime'],
+  ['Update_time', 'datetime'],
+  ['Check_time', 'datetime'],
   ['Collation', 'text'],
-  ['Checksum', 'int'],
+  ['Checksum', 'ubigint'],
   ['Create_options', 'text'],
   ['Comment', 'text'],
-  ['Max_index_length', 'int'],
+  ['Max_index_length', 'ubigint'],
   ['Temporary', 'text'],
 ];
 
@@ -702,18 +723,20 @@ function showIndex(table: TableDef, show: (spec: Spec, rows: Cell[][]) => RowsRe
   for (const index of table.indexes) {
     index.columns.forEach((c, i) => {
       const def = table.columns.find((x) => x.name.toLowerCase() === c.column.toLowerCase());
+      // A FULLTEXT index has no order and no cardinality in MariaDB's answer.
+      const fulltext = index.kind === 'fulltext';
       rows.push([
         table.name,
         index.kind === 'primary' || index.kind === 'unique' ? 0 : 1,
         index.kind === 'primary' ? 'PRIMARY' : index.name,
         i + 1,
         c.column,
-        c.direction === 'DESC' ? 'D' : 'A',
-        0,
+        fulltext ? null : c.direction === 'DESC' ? 'D' : 'A',
+        fulltext ? null : 0,
         c.length,
         null,
         def?.nullable === false ? '' : 'YES',
-        index.kind === 'fulltext' ? 'FULLTEXT' : 'BTREE',
+        fulltext ? 'FULLTEXT' : 'BTREE',
         '',
         '',
         'NO',

@@ -3,7 +3,13 @@
 // columns and to diff schemas) and read-only `mysql.user`, `mysql.db` and `mysql.tables_priv`
 // over our accounts and grants. information-schema.ts materializes them like its other tables.
 import type { SqlValue } from '../mysql/index.js';
-import { backquote, type DataType, type IndexDef, type TableDef } from '../sql/index.js';
+import {
+  backquote,
+  checkClauseText,
+  type DataType,
+  type IndexDef,
+  type TableDef,
+} from '../sql/index.js';
 import type { AccountDef, GrantDef } from './catalog.js';
 import type { EngineSession } from './session.js';
 import { ALL_PRIVILEGES } from './users.js';
@@ -12,7 +18,7 @@ import { ALL_PRIVILEGES } from './users.js';
  * A virtual column's type: VARCHAR, BIGINT, and where MariaDB's own table says so LONGTEXT (sent
  * as a text BLOB: COLUMN_TYPE, COLUMN_DEFAULT) or BIGINT UNSIGNED.
  */
-export type Kind = 'text' | 'int' | 'longtext' | 'uint';
+export type Kind = 'text' | 'int' | 'longtext' | 'uint' | 'datetime';
 export type Row = SqlValue[];
 
 export interface VirtualTable {
@@ -107,20 +113,23 @@ export const CONSTRAINT_TABLES: readonly VirtualTable[] = [
   },
   {
     name: 'CHECK_CONSTRAINTS',
-    columns: texts(
-      'CONSTRAINT_CATALOG',
-      'CONSTRAINT_SCHEMA',
-      'TABLE_NAME',
-      'CONSTRAINT_NAME',
-      'LEVEL',
-      'CHECK_CLAUSE',
-    ),
+    columns: [
+      ...texts('CONSTRAINT_CATALOG', 'CONSTRAINT_SCHEMA', 'TABLE_NAME', 'CONSTRAINT_NAME', 'LEVEL'),
+      ['CHECK_CLAUSE', 'longtext'],
+    ],
     rows: (s) =>
       s.engine.catalog
         .allTables()
         .flatMap((t) => [
           ...jsonChecks(t).map((c): Row => ['def', t.db, t.name, c.name, 'Column', c.text]),
-          ...t.checks.map((c): Row => ['def', t.db, t.name, c.name, 'Table', c.text]),
+          ...t.checks.map((c): Row => [
+            'def',
+            t.db,
+            t.name,
+            c.name,
+            'Table',
+            checkClauseText(c.text),
+          ]),
         ]),
   },
 ];

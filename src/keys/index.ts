@@ -4,3 +4,4 @@ export * from './aead.js';
 export * from './key-file.js';
 export * from './load.js';
 export * from './check.js';
+export * from './sealed-file.js';

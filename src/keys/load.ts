@@ -86,7 +86,14 @@ export function loadEncryption(settings: EncryptionSettings): Result<Encryption 
     return ok(null);
   }
   const ring = readKeyRing(settings.keyFile);
-  if (!ring.ok) return ring;
+  if (!ring.ok) {
+    // The key ids the node would have taken from it, so the one line names them too.
+    const ids = new Set<number>();
+    if (settings.dataFiles) ids.add(settings.dataKeyId);
+    if (settings.gcache) ids.add(settings.gcacheKeyId);
+    const wanted = [...ids].map((id) => `key id ${id}`).join(' and ');
+    return ids.size === 0 ? ring : err(`${ring.error} (no ${wanted})`);
+  }
   const file = settings.keyFile.filename;
   const pick = (on: boolean, id: number): Result<KeyVersion | null, string> => {
     if (!on) return ok(null);

@@ -60,6 +60,19 @@ export interface ErrorResult {
   readonly code: number;
   readonly sqlState: string;
   readonly message: string;
+  /**
+   * Conditions MariaDB raises with the error, for SHOW WARNINGS only (the client gets the error
+   * alone): before it (Warning 150 before 1005) and after it (Error 1138 after 1265).
+   */
+  readonly before?: readonly Condition[];
+  readonly after?: readonly Condition[];
+}
+
+/** A row of SHOW WARNINGS. */
+export interface Condition {
+  readonly level: 'Note' | 'Warning' | 'Error';
+  readonly code: number;
+  readonly message: string;
 }
 
 /** One statement's outcome. In a list, an error can only be the last element. */

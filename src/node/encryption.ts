@@ -43,6 +43,14 @@ export function pageCipherOf(node: NodeEncryption): PageCipher | null {
   return key === null ? null : { key: key.material };
 }
 
+/**
+ * The key that seals a standalone node's local-history dump: the GCache's (a log of write-sets,
+ * key id 1 as MariaDB's binary log), else the data key (it holds table rows); null: plaintext.
+ */
+export function localHistoryKey(node: NodeEncryption): KeyVersion | null {
+  return node.encryption?.gcacheKey ?? node.encryption?.dataKey ?? null;
+}
+
 export interface OpenedStore {
   readonly store: Store;
   /** The key version the database opened with (null: plaintext). */

@@ -5,23 +5,30 @@
 // The store keeps where local history began (`local_history_from`); every local commit is also
 // written as SQL to a dump in the datadir; a cluster start that finds local history refuses IST,
 // names the dump, and takes an SST, whose database carries no such mark. See
-// docs/design/transfer.md, "Local history".
+// docs/design/transfer.md, "Local history". With encryption on, the dump is sealed record by
+// record (keys/sealed-file.ts) and read with `trireme key decrypt` (docs/design/encryption.md).
 import { closeSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqlValue, WriteSet } from '../codec/index.js';
 import { decodeKeyValues } from '../codec/index.js';
 import type { Index } from '../core/types.js';
+import { sealedFileHeader, sealedFileRecord, type KeyVersion } from '../keys/index.js';
 import type { Catalog } from '../sql/catalog.js';
 import { backquote, mysqlString } from '../sql/names.js';
 import type { Store } from '../storage/index.js';
 
 const DUMP_PREFIX = 'local-history-';
+/** A sealed dump's name ends so: it is not SQL until `trireme key decrypt` opens it. */
+const SEALED_SUFFIX = '.sql.enc';
 
 /** The dumps of local history kept in a datadir, oldest first. */
 export function localHistoryDumps(datadir: string): string[] {
   try {
     return readdirSync(datadir)
-      .filter((name) => name.startsWith(DUMP_PREFIX) && name.endsWith('.sql'))
+      .filter(
+        (name) =>
+          name.startsWith(DUMP_PREFIX) && (name.endsWith('.sql') || name.endsWith(SEALED_SUFFIX)),
+      )
       .sort();
   } catch {
     return [];
@@ -47,10 +54,14 @@ export async function beginLocalHistory(store: Store): Promise<Index> {
   return position;
 }
 
-/** Writes one standalone session's commits to `local-history-<time>.sql` in the datadir. */
+/**
+ * Writes one standalone session's commits to `local-history-<time>.sql` in the datadir, or,
+ * given a key, to `local-history-<time>.sql.enc`, one sealed record per commit.
+ */
 export class LocalHistoryDump {
   readonly path: string;
-  private started = false;
+  /** Records written: a sealed record's ordinal is in its additional data. */
+  private records = 0;
   /** Opened at the first commit and kept: one write per commit, not an open and a close too. */
   private fd: number | null = null;
 
@@ -58,17 +69,28 @@ export class LocalHistoryDump {
     datadir: string,
     private readonly catalog: Catalog,
     private readonly header: string,
+    private readonly key: KeyVersion | null = null,
   ) {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    this.path = join(datadir, `${DUMP_PREFIX}${stamp}.sql`);
+    this.path = join(datadir, `${DUMP_PREFIX}${stamp}${key === null ? '.sql' : SEALED_SUFFIX}`);
   }
 
   record(seqno: Index, writeSet: WriteSet): void {
     const lines = [`-- local seqno ${seqno}`, ...writeSetSql(writeSet, this.catalog)];
-    if (!this.started) lines.unshift(this.header);
-    this.started = true;
-    this.fd ??= openSync(this.path, 'a');
-    writeSync(this.fd, lines.join('\n') + '\n');
+    if (this.records === 0) lines.unshift(this.header);
+    const text = Buffer.from(lines.join('\n') + '\n', 'utf8');
+    // 'wx' for a sealed dump: records continue an ordinal count only this writer knows.
+    this.fd ??= openSync(this.path, this.key === null ? 'a' : 'wx', 0o600);
+    if (this.key === null) {
+      writeSync(this.fd, text);
+    } else {
+      const record = sealedFileRecord(this.key, this.records, text);
+      writeSync(
+        this.fd,
+        this.records === 0 ? Buffer.concat([sealedFileHeader(this.key), record]) : record,
+      );
+    }
+    this.records++;
   }
 
   close(): void {
@@ -144,7 +166,11 @@ export async function reconcileLocalHistory(
   if (from === null) return null;
   const count = localHistoryCount(store);
   const dumps = localHistoryDumps(datadir);
-  const kept = dumps.length === 0 ? 'no dump was found' : `kept in ${join(datadir, dumps.at(-1)!)}`;
+  const last = dumps.at(-1);
+  const kept =
+    last === undefined
+      ? 'no dump was found'
+      : `kept in ${join(datadir, last)}${last.endsWith(SEALED_SUFFIX) ? ', sealed: read it with `trireme key decrypt`' : ''}`;
   const what = `${count} local transactions not in the cluster (written with wsrep_on=OFF after seqno ${from}; ${kept})`;
   if (count > 0 && bootstrap.requested && !bootstrap.newLog) {
     throw new Error(

@@ -14,7 +14,12 @@ import { Store, storePath } from '../storage/index.js';
 import { LocalHistoryDump, beginLocalHistory, localHistoryCount } from './local-history.js';
 import { LocalReplicator } from './local-replicator.js';
 import { KeyWatch, keyFileCheckMs } from './encryption-runtime.js';
-import { loadNodeEncryption, openEncryptedStore, type NodeEncryption } from './encryption.js';
+import {
+  loadNodeEncryption,
+  localHistoryKey,
+  openEncryptedStore,
+  type NodeEncryption,
+} from './encryption.js';
 import {
   clientListenFailure,
   clientSsl,
@@ -94,6 +99,7 @@ export async function startStandalone(
     server.datadir,
     engine.catalog,
     `-- trireme: writes made with wsrep_on=OFF after cluster position ${where}; not in the cluster`,
+    localHistoryKey(encryption),
   );
   log(
     'Note',

@@ -274,7 +274,11 @@ export class DmlEmitter extends ExpressionEmitter {
 
   private limit(q: Query): string {
     if (q.limit === null) return '';
-    const count = this.expr(q.limit.count);
+    // MariaDB takes a row count up to 2^64-1; SQLite's integers stop at 2^63-1, which is as
+    // good as no limit, and -1 is SQLite's "no limit".
+    const c = q.limit.count;
+    const huge = c.kind === 'literal' && c.type === 'int' && BigInt(c.value ?? '0') > INT64_MAX;
+    const count = huge ? '-1' : this.expr(c);
     return q.limit.offset === null
       ? ` LIMIT ${count}`
       : ` LIMIT ${count} OFFSET ${this.expr(q.limit.offset)}`;
@@ -326,6 +330,10 @@ export class DmlEmitter extends ExpressionEmitter {
 
   select(s: Select, sortGroups = true): string {
     if (s.withRollup) return this.select(rollupQuery(s), sortGroups);
+    checkPositions(s, s.orderBy, 'ORDER BY');
+    checkPositions(s, s.groupBy, 'GROUP BY');
+    if (s.having !== null && s.groupBy.length === 0 && !aggregates([s.items, s.having]))
+      return this.select(havingAsWhere(s), sortGroups);
     if (s.from) this.nameTables(s.from);
     const single = this.singleRow;
     this.singleRow = false;
@@ -666,6 +674,40 @@ function withoutGenerated(
   return { columns: [plain.name], rows: rows.map(() => [defaultExpr()]) };
 }
 
+/**
+ * HAVING on a query that aggregates nothing filters its rows by the select list's names (SQLite
+ * refuses it): the same filter as a WHERE over the items' expressions. A name outside the select
+ * list is MariaDB's 1054 (unless `*` brings every column).
+ */
+function havingAsWhere(s: Select): Select {
+  const items = new Map<string, Expr>();
+  for (const item of s.items)
+    if (item.kind === 'item') items.set(item.name.toLowerCase(), item.expr);
+  const star = s.items.some((i) => i.kind === 'star');
+  if (!star)
+    for (const name of unqualifiedColumns(s.having))
+      if (!items.has(name.toLowerCase()))
+        throw new SqlFailure(semantic(1054, '42S22', `Unknown column '${name}' in 'HAVING'`));
+  const filter = substitute(s.having, items, '') as Expr;
+  const where: Expr =
+    s.where === null ? filter : { kind: 'binary', op: 'AND', left: s.where, right: filter };
+  return { ...s, where, having: null };
+}
+
+/** The names of unqualified column references outside subqueries. */
+function unqualifiedColumns(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(unqualifiedColumns);
+  if (node === null || typeof node !== 'object') return [];
+  const record = node as Record<string, unknown>;
+  if (record['kind'] === 'column') {
+    const ref = node as ColumnRef;
+    return ref.table === null ? [ref.column] : [];
+  }
+  return Object.entries(record).flatMap(([key, child]) =>
+    key === 'query' ? [] : unqualifiedColumns(child),
+  );
+}
+
 /** A subquery of one item over tables, without anything that makes its rows an aggregate. */
 function isPlainScalar(q: Query): boolean {
   if (q.kind !== 'select' || q.with !== undefined || q.from === null) return false;
@@ -967,6 +1009,20 @@ function stepsTranslation(
 }
 
 /** Translates one DML statement; `pinned` lists the slots to inline (from the parse). */
+const INT64_MAX = 9223372036854775807n;
+
+/** `ORDER BY 3` names the third item of the select list: past its end, MariaDB answers 1054. */
+function checkPositions(s: Select, items: readonly OrderItem[], clause: string): void {
+  if (s.items.some((i) => i.kind === 'star')) return;
+  for (const item of items) {
+    const e = item.expr;
+    if (e.kind !== 'literal' || e.type !== 'int') continue;
+    const position = BigInt(e.value ?? '0');
+    if (position < 1n || position > BigInt(s.items.length))
+      throw new SqlFailure(semantic(1054, '42S22', `Unknown column '${e.value}' in '${clause}'`));
+  }
+}
+
 export function emitDml(
   original: DmlStatement,
   options: EmitOptions,

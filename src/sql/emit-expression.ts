@@ -375,14 +375,17 @@ export class ExpressionEmitter {
 
   private inList(operand: Expr, list: readonly Expr[], negated: boolean): string {
     const not = negated ? 'NOT ' : '';
-    const items = list.map((i) => this.compared(i, operand)).join(', ');
-    // SQLite compares row values with IN only against a subquery.
-    if (operand.kind === 'row') return `(${this.expr(operand)} ${not}IN (VALUES ${items}))`;
+    // The operand first: parameters bind in text order.
     const numbers = list.length > 0 && list.every(isNumeric);
     const left =
-      numbers && isStringLiteral(operand)
+      numbers && isStringLiteral(operand) && operand.kind !== 'row'
         ? `CAST(${this.expr(operand)} AS REAL)`
-        : this.collated(operand, list[0] ?? operand, this.expr(operand));
+        : operand.kind === 'row'
+          ? this.expr(operand)
+          : this.collated(operand, list[0] ?? operand, this.expr(operand));
+    const items = list.map((i) => this.compared(i, operand)).join(', ');
+    // SQLite compares row values with IN only against a subquery.
+    if (operand.kind === 'row') return `(${left} ${not}IN (VALUES ${items}))`;
     return `(${left} ${not}IN (${items}))`;
   }
 
@@ -391,7 +394,20 @@ export class ExpressionEmitter {
       return `(${this.expr(e.operand)} IN (${this.query(e.query)}))`;
     if (e.op === '<>' && e.quantifier === 'ALL')
       return `(${this.expr(e.operand)} NOT IN (${this.query(e.query)}))`;
-    return this.unsupported(`${e.op} ${e.quantifier} (subquery)`);
+    const named = nameFirstItem(e.query, QUANTIFIED_VALUE);
+    if (named === null) return this.unsupported(`${e.op} ${e.quantifier} (subquery)`);
+    // SQL's three values over the subquery's rows, counted: ALL is true for no rows and false
+    // once a comparison is false; ANY the other way round; a NULL among the rest leaves NULL.
+    const all = e.quantifier === 'ALL';
+    const v = quoteId(QUANTIFIED_VALUE);
+    const operandNull = this.expr(e.operand);
+    const compared = `${this.expr(e.operand)} ${e.op} ${v}`;
+    return (
+      `(SELECT CASE WHEN count(*) = 0 THEN ${all ? 1 : 0} WHEN ${operandNull} IS NULL THEN NULL ` +
+      `WHEN sum(${all ? `NOT (${compared})` : `(${compared})`}) > 0 THEN ${all ? 0 : 1} ` +
+      `WHEN count(${v}) < count(*) THEN NULL ELSE ${all ? 1 : 0} END ` +
+      `FROM (${this.query(named)}))`
+    );
   }
 
   private caseExpr(e: Expr & { kind: 'case' }): string {
@@ -475,8 +491,13 @@ export class ExpressionEmitter {
 
   private builtinCall(builtin: string, name: string, e: Call): string {
     if (e.star) return `${builtin}(*)`;
-    if (e.distinct && e.args.length !== 1)
-      this.unsupported(`${name}(DISTINCT with several arguments)`);
+    if (e.distinct && e.args.length !== 1) {
+      if (name !== 'COUNT') this.unsupported(`${name}(DISTINCT with several arguments)`);
+      // SQLite's DISTINCT aggregates take one argument: the tuple as one JSON value, and a
+      // tuple with a NULL in it is not counted, as in MariaDB.
+      const nulls = this.args(e).map((a) => `${a} IS NULL`);
+      return `${builtin}(DISTINCT CASE WHEN ${nulls.join(' OR ')} THEN NULL ELSE json_array(${this.args(e).join(', ')}) END)`;
+    }
     // MIN/MAX with one argument aggregate; GREATEST/LEAST need two or more, like MySQL.
     if ((name === 'GREATEST' || name === 'LEAST') && e.args.length < 2)
       this.fail(
@@ -580,8 +601,11 @@ export class ExpressionEmitter {
   private groupConcat(e: Call): string {
     const value = e.args.length === 1 ? this.expr(e.args[0]!) : `(${this.args(e).join(' || ')})`;
     const separator = e.separator ?? ',';
-    if (e.distinct && separator !== ',') this.unsupported('GROUP_CONCAT(DISTINCT … SEPARATOR …)');
     const order = e.orderBy.length > 0 ? ' ORDER BY ' + this.orderList(e.orderBy) : '';
+    // SQLite's DISTINCT aggregate takes one argument, so its separator is ','. Each value ends
+    // with U+001E, and U+001E followed by that ',' becomes the separator asked for.
+    if (e.distinct && separator !== ',')
+      return `rtrim(replace(group_concat(DISTINCT ${value} || char(30)${order}), char(30) || ',', ${quoteString(separator)}), char(30))`;
     if (e.distinct) return `group_concat(DISTINCT ${value}${order})`;
     return `group_concat(${value}, ${quoteString(separator)}${order})`;
   }
@@ -805,4 +829,18 @@ function comparison(op: string, left: Expr, l: string, right: Expr, r: string): 
       : sql;
   const sqliteOp = op === '<=>' ? 'IS' : op;
   return `(${numeric(kinds[0]!, l)} ${sqliteOp} ${numeric(kinds[1]!, r)})`;
+}
+
+/** The column a quantified comparison's subquery is read through. */
+const QUANTIFIED_VALUE = '__quantified_value';
+
+/** The query with its (first member's) one select item named `name`; null for another shape. */
+function nameFirstItem(q: Query, name: string): Query | null {
+  if (q.kind === 'union') {
+    const left = nameFirstItem(q.left, name);
+    return left === null ? null : { ...q, left };
+  }
+  const item = q.items[0];
+  if (q.items.length !== 1 || item?.kind !== 'item') return null;
+  return { ...q, items: [{ ...item, alias: name, name }] };
 }

@@ -172,7 +172,10 @@ export function emitDropView(s: DropView, options: DdlOptions): DdlPlan {
     missing.push(`${db}.${name.name}`);
   }
   if (missing.length > 0 && !s.ifExists)
-    throw new SqlFailure(semantic(4092, '42S02', `Unknown VIEW: '${missing.join(',')}'`));
+    throw new SqlFailure({
+      ...semantic(4092, '42S02', `Unknown VIEW: '${missing.join(',')}'`),
+      before: notes.map((n) => ({ level: n.level ?? 'Note', code: n.code, message: n.message })),
+    });
   for (const m of missing) notes.push({ code: 4092, message: `Unknown VIEW: '${m}'` });
   return plan([], changes, notes);
 }

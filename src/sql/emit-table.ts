@@ -1,7 +1,7 @@
 // A table definition as SQLite statements: column types and defaults, CREATE TABLE and its
 // indexes, and renames. Shared by CREATE (emit-ddl.ts) and the table rebuilds of ALTER
 // (emit-alter.ts), so neither imports the other's module at run time.
-import type { ColumnDef, DataType, Expr } from './ast.js';
+import type { ColumnDef, DataType, Expr, ReferentialAction } from './ast.js';
 import type { Catalog, IndexDef, TableDef, TriggerDef, ViewDef } from './catalog.js';
 import { sqliteCollation } from './collations.js';
 import { ExpressionEmitter } from './emit-expression.js';
@@ -118,6 +118,10 @@ function columnSql(table: TableDef, column: ColumnDef, options: DdlOptions): str
   return out;
 }
 
+function immediate(action: ReferentialAction | null): ReferentialAction {
+  return action === null || action === 'NO ACTION' ? 'RESTRICT' : action;
+}
+
 /** CREATE TABLE and CREATE INDEX statements for a table definition. */
 export function createTableSql(
   table: TableDef,
@@ -128,9 +132,17 @@ export function createTableSql(
   if (table.primaryKey.length > 0 && !isRowidKey(table.columns, table.primaryKey))
     parts.push(`  PRIMARY KEY (${table.primaryKey.map(quoteId).join(', ')})`);
   for (const fk of table.foreignKeys) {
+    // A parent that does not exist (made with FOREIGN_KEY_CHECKS = 0) would make SQLite refuse
+    // every write to the table ("no such table"): the key stays in the catalog only until an
+    // ALTER rebuilds the table after the parent exists.
+    const parentDb = fk.refTable.db ?? table.db;
+    const self =
+      parentDb === table.db && fk.refTable.name.toLowerCase() === table.name.toLowerCase();
+    if (!self && options.catalog.table(parentDb, fk.refTable.name) === undefined) continue;
     let clause = `  FOREIGN KEY (${fk.columns.map(quoteId).join(', ')}) REFERENCES ${quoteId(sqliteTableName(fk.refTable.db ?? table.db, fk.refTable.name))} (${fk.refColumns.map(quoteId).join(', ')})`;
-    if (fk.onDelete) clause += ` ON DELETE ${fk.onDelete}`;
-    if (fk.onUpdate) clause += ` ON UPDATE ${fk.onUpdate}`;
+    // InnoDB checks NO ACTION (and no action given) at once, row by row, as RESTRICT; SQLite's
+    // NO ACTION waits for the statement's end, when a REPLACE has put the parent row back.
+    clause += ` ON DELETE ${immediate(fk.onDelete)} ON UPDATE ${immediate(fk.onUpdate)}`;
     parts.push(clause);
   }
   parts.push(...checkClauses(table, options));

@@ -38,6 +38,15 @@ export interface SemanticError {
   readonly code: number;
   readonly sqlState: string;
   readonly message: string;
+  /** Conditions raised with the error, shown around it by SHOW WARNINGS. */
+  readonly before?: readonly SqlCondition[];
+  readonly after?: readonly SqlCondition[];
+}
+
+export interface SqlCondition {
+  readonly level: 'Note' | 'Warning' | 'Error';
+  readonly code: number;
+  readonly message: string;
 }
 
 export type SqlError = ParseError | UnsupportedError | TooLongError | SemanticError;

@@ -87,6 +87,7 @@ export {
 export { type Parsed, parse, parseTokens } from './parser.js';
 export {
   type DescribeRow,
+  checkClauseText,
   defaultText,
   exprText,
   describeTable,

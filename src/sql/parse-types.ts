@@ -2,6 +2,8 @@
 // so the catalog and SHOW CREATE TABLE see one spelling per type.
 import type { DataType } from './ast.js';
 import type { Cursor } from './cursor.js';
+import { SqlFailure, semantic } from './errors.js';
+import { RESERVED } from './keywords.js';
 
 type TypeClass =
   | 'integer'
@@ -95,7 +97,9 @@ export function parseDataType(c: Cursor): DataType {
     return parseTypeTail(c, next === 'VARCHAR' ? 'VARCHAR' : 'CHAR', 'char');
   }
   const known = TYPES[t.upper];
-  if (!known) return c.fail();
+  // A word that is no type where a column's type goes: MariaDB's 4161 (a reserved word: 1064).
+  if (!known && RESERVED.has(t.upper)) return c.fail();
+  if (!known) throw new SqlFailure(semantic(4161, 'HY000', `Unknown data type: '${t.text}'`));
   const typeClass = known[1];
   let name = known[0];
   if (name === 'CHAR' && c.acceptWord('VARYING')) name = 'VARCHAR';

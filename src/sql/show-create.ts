@@ -3,7 +3,7 @@
 // unquoted for numbers, `) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci`.
 import type { ColumnDef, DataType, Expr, IndexColumn } from './ast.js';
 import type { IndexDef, TableDef } from './catalog.js';
-import { isNumericType } from './emit-table.js';
+import { checkExpr, isNumericType } from './emit-table.js';
 import { backquote, mysqlString } from './names.js';
 import { charsetOfCollation, defaultCollation, isTextType } from './table-def.js';
 
@@ -103,6 +103,38 @@ export function exprText(e: Expr, type: DataType | null = null): string {
   }
 }
 
+/**
+ * A CHECK's clause as MariaDB prints it again (`` `v` > 0``): comparisons and arithmetic of
+ * columns and literals, joined by AND/OR. Any other form is shown as written.
+ */
+export function checkClauseText(text: string): string {
+  const expr = checkExpr(text);
+  return expr !== null && reprintable(expr, false) ? exprText(expr) : text;
+}
+
+const REPRINTED_OPS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/']);
+
+function reprintable(e: Expr, underAnd: boolean): boolean {
+  switch (e.kind) {
+    case 'column':
+      return e.table === null;
+    case 'literal':
+      return e.type === 'int' || e.type === 'decimal' || e.type === 'string';
+    case 'unary':
+      return e.op === '-' && e.operand.kind === 'literal';
+    case 'binary':
+      if (e.op === 'AND' || (e.op === 'OR' && !underAnd))
+        return reprintable(e.left, e.op === 'AND') && reprintable(e.right, e.op === 'AND');
+      // One operator between leaves: no precedence for the printer to get wrong.
+      return (
+        REPRINTED_OPS.has(e.op) &&
+        [e.left, e.right].every((x) => x.kind !== 'binary' && reprintable(x, false))
+      );
+    default:
+      return false;
+  }
+}
+
 /** `GENERATED ALWAYS AS (…) VIRTUAL|STORED` as MariaDB prints it; null for a plain column. */
 export function generationText(c: ColumnDef): string | null {
   const generated = c.generated ?? null;
@@ -189,7 +221,7 @@ export function showCreateTable(table: TableDef, autoIncrementNext: number | nul
     lines.push(line);
   }
   for (const check of table.checks)
-    lines.push(`  CONSTRAINT ${backquote(check.name)} CHECK (${check.text})`);
+    lines.push(`  CONSTRAINT ${backquote(check.name)} CHECK (${checkClauseText(check.text)})`);
   return `CREATE TABLE ${backquote(table.name)} (\n${lines.join(',\n')}\n) ${optionsText(table, autoIncrementNext)}`;
 }
 
@@ -204,8 +236,17 @@ export interface DescribeRow {
 
 function keyOf(table: TableDef, column: string): DescribeRow['Key'] {
   const lower = column.toLowerCase();
-  // Every column of the primary key is PRI, not only its first (MariaDB's PRI_KEY_FLAG).
-  const primary = table.indexes.find((i) => i.kind === 'primary');
+  // Every column of the primary key is PRI, not only its first (MariaDB's PRI_KEY_FLAG). A table
+  // without one has its first UNIQUE key over NOT NULL columns taken as primary, as MariaDB does.
+  const notNull = (name: string): boolean =>
+    table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase())?.nullable === false;
+  const primary =
+    table.indexes.find((i) => i.kind === 'primary') ??
+    table.indexes.find(
+      (i) =>
+        i.kind === 'unique' &&
+        i.columns.every((c) => notNull(c.column) && (c.length ?? null) === null),
+    );
   if (primary?.columns.some((c) => c.column.toLowerCase() === lower)) return 'PRI';
   const leading = table.indexes.filter((i) => i.columns[0]?.column.toLowerCase() === lower);
   if (leading.some((i) => i.kind === 'unique' && i.columns.length === 1)) return 'UNI';

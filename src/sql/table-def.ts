@@ -225,6 +225,14 @@ export function tableFromCreate(db: string, stmt: CreateTable): TableDef {
     if (seen.has(lower)) fail(1060, '42S21', `Duplicate column name '${c.name}'`);
     seen.add(lower);
   }
+  if (stmt.table.name.length > IDENTIFIER_LENGTH_MAX)
+    fail(1103, '42000', `Incorrect table name '${stmt.table.name}'`);
+  for (const c of stmt.columns) {
+    if (c.name.length > IDENTIFIER_LENGTH_MAX)
+      fail(1059, '42000', `Identifier name '${c.name}' is too long`);
+    checkLength(c, stmt.options.charset ?? null);
+    checkDefault(c);
+  }
   const keys = collectKeys(stmt.columns, stmt.constraints);
   const name = stmt.table.name;
   const indexes = nameIndexes(db, name, keys);
@@ -245,6 +253,53 @@ export function tableFromCreate(db: string, stmt: CreateTable): TableDef {
 }
 
 const INTEGER_TYPES = new Set(['TINYINT', 'SMALLINT', 'MEDIUMINT', 'INT', 'BIGINT']);
+
+/** MariaDB's names are at most 64 characters. */
+const IDENTIFIER_LENGTH_MAX = 64;
+/** Bytes of a character in the charsets whose VARCHAR length MariaDB bounds by 65,535 bytes. */
+const CHARSET_BYTES: Readonly<Record<string, number>> = {
+  utf8mb4: 4,
+  utf8mb3: 3,
+  utf8: 3,
+  ucs2: 2,
+  utf16: 4,
+  utf16le: 4,
+  utf32: 4,
+};
+
+/** 1074 for a CHAR/BINARY over 255 or a VARCHAR/VARBINARY over 65,535 bytes. */
+function checkLength(c: ColumnDef, tableCharset: string | null): void {
+  const length = c.type.length;
+  if (length === null) return;
+  let max: number | null = null;
+  if (c.type.name === 'CHAR' || c.type.name === 'BINARY') max = 255;
+  else if (c.type.name === 'VARBINARY') max = 65535;
+  else if (c.type.name === 'VARCHAR') {
+    const charset = (c.type.charset ?? tableCharset ?? 'utf8mb4').toLowerCase();
+    max = Math.floor(65535 / (CHARSET_BYTES[charset] ?? 1));
+  }
+  if (max !== null && length > max)
+    fail(
+      1074,
+      '42000',
+      `Column length too big for column '${c.name}' (max = ${max}); use BLOB or TEXT instead`,
+    );
+}
+
+/**
+ * MariaDB's 1067 for a default the column cannot hold: NULL on NOT NULL, or a string with no
+ * number in it on an integer column (after its warning 1366).
+ */
+function checkDefault(c: ColumnDef): void {
+  const d = c.default;
+  if (d?.kind !== 'literal') return;
+  const invalid = semantic(1067, '42000', `Invalid default value for '${c.name}'`);
+  if (d.type === 'null' && c.nullable === false) throw new SqlFailure(invalid);
+  if (d.type !== 'string' || !INTEGER_TYPES.has(c.type.name)) return;
+  if (/^\s*[-+]?(\d|\.\d)/.test(d.value ?? '')) return;
+  const message = `Incorrect integer value: '${d.value}' for column \`\`.\`\`.\`${c.name}\` at row 0`;
+  throw new SqlFailure({ ...invalid, before: [{ level: 'Warning', code: 1366, message }] });
+}
 
 /** Recomputes the derived fields (primary key, auto-increment, NOT NULL on key columns). */
 export function finishTable(table: TableDef): TableDef {
@@ -354,8 +409,18 @@ function checkGenerated(columns: readonly ColumnDef[], inPrimary: ReadonlySet<st
       switch (record['kind']) {
         case 'column': {
           const ref = node as Extract<Expr, { kind: 'column' }>;
+          // MariaDB raises 4027 after the 1054 (it names the expression; this the column).
           if (!names.has(ref.column.toLowerCase()))
-            fail(1054, '42S22', `Unknown column '${ref.column}' in 'GENERATED ALWAYS AS'`);
+            throw new SqlFailure({
+              ...semantic(1054, '42S22', `Unknown column '${ref.column}' in 'GENERATED ALWAYS AS'`),
+              after: [
+                {
+                  level: 'Error',
+                  code: 4027,
+                  message: `Got an error evaluating stored expression of \`${column.name}\``,
+                },
+              ],
+            });
           return;
         }
         case 'subquery':

@@ -1,7 +1,8 @@
 // A start that cannot complete fails loudly: `trireme bootstrap` exits non-zero with one line that
 // names the cause and the fix, before the node joins anything. Real processes, each given one
 // broken thing: a client or replication port held by another socket, a datadir that cannot be
-// created, a missing key in wsrep_provider_options or in [sst].
+// created, a missing key in wsrep_provider_options or in [sst], a missing key file or key id for
+// encryption at rest.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -107,4 +108,16 @@ test('a missing [sst] key: the line names the [sst] key, not socket.ssl_key', as
     /\[sst\] ssl-key=\/nonexistent\/sst-key\.pem: no such file\. Fix: .*\[sst\] ssl-key/,
   );
   assert.doesNotMatch(line, /socket\.ssl_key/);
+});
+
+test('a missing encryption key file or key id: one line naming the key file and the key id', async () => {
+  const keys = join(cluster.dir, 'no-such-keys.txt');
+  const options = `\n[mariadb]\nplugin_load_add = file_key_management\nfile_key_management_filename = ${keys}\n`;
+  const missing = await bootstrapWith(cnf + options);
+  assert.equal(missing.code, 1);
+  assert.match(errorLine(missing.lines), new RegExp(`key file ${keys}: ENOENT \\(no key id 1\\)`));
+  writeFileSync(keys, `2;${'ab'.repeat(32)}\n`);
+  const wrongId = await bootstrapWith(cnf + options);
+  assert.equal(wrongId.code, 1);
+  assert.match(errorLine(wrongId.lines), new RegExp(`key file ${keys} has no key id 1`));
 });

@@ -93,6 +93,17 @@ test('a key id missing from the file refuses in one line naming the file and the
     ok: false,
     error: `key file ${file} has no key id 5`,
   });
+  // A key file that cannot be read names the ids the node needed from it too.
+  const none = join(dir(t), 'none');
+  assert.deepEqual(
+    loadEncryption({
+      ...settings,
+      keyFile: { filename: none, filekey: null },
+      dataFiles: true,
+      dataKeyId: 2,
+    }),
+    { ok: false, error: `cannot read key file ${none}: ENOENT (no key id 2 and key id 1)` },
+  );
   const loaded = loadEncryption({ ...settings, dataFiles: true, dataKeyId: 1 });
   assert.equal(loaded.ok && loaded.value?.dataKey?.id, 1);
 });

@@ -1,4 +1,5 @@
-// Goal: no input makes the front end throw; every failure is a typed 1064/1065/1235/1153 value.
+// Goal: no input makes the front end throw; every failure is a typed 1064/1065/1235/1153 value
+// (or 4161, an unknown word where a column's type goes, which MariaDB answers mid-statement too).
 // Method: every prefix of every anchor statement, random token soups and random strings (with
 // fast-check), each parsed and, when it parses as DML, translated against sysbench's table.
 import { test } from 'node:test';
@@ -8,7 +9,7 @@ import fc from 'fast-check';
 import { SQL_LENGTH_MAX, StatementCache, parse, translate } from '../../src/sql/index.js';
 import { Harness } from './harness.js';
 
-const CODES = new Set([1064, 1065, 1235, 1153]);
+const CODES = new Set([1064, 1065, 1235, 1153, 4161]);
 
 function fixture(): string[] {
   const url = new URL('../../../test/sql/fixtures/general-log-statements.json', import.meta.url);
