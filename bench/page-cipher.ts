@@ -3,7 +3,7 @@
 // half rolled back, as stash and commit do) and 40,000 point selects, with SQLite's default 2 MB
 // page cache so that pages are read (and decrypted) again. CPU time per cipher, two rounds.
 //   node dist/bench/page-cipher.js [--rounds N]
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteDatabase } from '../src/storage/sqlite.js';
@@ -53,6 +53,7 @@ function measure(cipher: (typeof CIPHERS)[number], dir: string): number {
 const at = process.argv.indexOf('--rounds');
 const rounds = at >= 0 ? Number(process.argv[at + 1]) : 2;
 const dir = join(tmpdir(), `trireme-page-cipher-${process.pid}`);
+mkdirSync(dir, { recursive: true });
 try {
   for (let round = 1; round <= rounds; round++)
     for (const cipher of CIPHERS)
