@@ -9,6 +9,7 @@ import { USER_FUNCTIONS } from '../sql/index.js';
 import type { UserAggregate, UserFunction } from '../storage/index.js';
 import { singleValueFunction, storeValueFunction } from './store-value.js';
 import { effectFunctions } from './statement-effects.js';
+import { expressionFunctions } from './expression-warnings.js';
 import { strToDate } from './str-to-date.js';
 
 type V = SqlValue;
@@ -1704,7 +1705,13 @@ const AGGREGATE_IMPLEMENTATIONS: Record<string, UserAggregate> = {
 
 /** Every user function the emitter may produce, ready for Store.open (the store function too). */
 export function userFunctions(): UserFunction[] {
-  return [...queryFunctions(), storeValueFunction(), singleValueFunction(), ...effectFunctions()];
+  return [
+    ...queryFunctions(),
+    storeValueFunction(),
+    singleValueFunction(),
+    ...effectFunctions(),
+    ...expressionFunctions(),
+  ];
 }
 
 function queryFunctions(): UserFunction[] {

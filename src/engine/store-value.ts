@@ -16,20 +16,24 @@ import {
 } from '../sql/index.js';
 import { ValueRefusal, type UserFunction } from '../storage/index.js';
 import { mysqlError, refusedWith } from './errors.js';
+import {
+  type ExpressionSink,
+  type ExpressionWarning,
+  withExpressionSink,
+} from './expression-warnings.js';
 
 type V = SqlValue;
 
-export interface WriteWarning {
-  readonly level: 'Note' | 'Warning' | 'Error';
-  readonly code: number;
-  readonly message: string;
-}
+/** A warning of a write: the store function's and its expressions' are one list. */
+export type WriteWarning = ExpressionWarning;
 
 /** The sql_mode flags the write path reads. */
 export interface WriteModes {
   readonly strict: boolean;
   readonly noZeroDate: boolean;
   readonly noZeroInDate: boolean;
+  /** ERROR_FOR_DIVISION_BY_ZERO: a division by zero warns (fails a strict write). */
+  readonly divisionWarns: boolean;
 }
 
 /** Parses @@sql_mode (TRADITIONAL and the other combination modes expanded). */
@@ -40,11 +44,12 @@ export function writeModes(sqlMode: string): WriteModes {
     strict: traditional || flags.has('STRICT_TRANS_TABLES') || flags.has('STRICT_ALL_TABLES'),
     noZeroDate: traditional || flags.has('NO_ZERO_DATE'),
     noZeroInDate: traditional || flags.has('NO_ZERO_IN_DATE'),
+    divisionWarns: traditional || flags.has('ERROR_FOR_DIVISION_BY_ZERO'),
   };
 }
 
 /** One write statement's checking: its modes, and what the store function reported. */
-export class WriteCheck {
+export class WriteCheck implements ExpressionSink {
   readonly warnings: WriteWarning[] = [];
   /** The error that failed the statement, when the store function refused a value. */
   error: ErrorResult | null = null;
@@ -57,11 +62,21 @@ export class WriteCheck {
     readonly ignore: boolean,
     /** A single-row INSERT … VALUES: a NULL into NOT NULL is an error in every mode. */
     readonly singleRow: boolean,
+    /** A DELETE: its expressions' warnings stay warnings in strict mode, as in MariaDB. */
+    readonly deleting = false,
   ) {}
 
   /** Whether a bad value fails the statement (else: adjusted value and a warning). */
   get refuses(): boolean {
     return this.modes.strict && !this.ignore;
+  }
+
+  get refusesWarnings(): boolean {
+    return this.refuses && !this.deleting;
+  }
+
+  get divisionWarns(): boolean {
+    return this.modes.divisionWarns;
   }
 }
 
@@ -74,7 +89,7 @@ export function withWriteCheck<T>(check: WriteCheck, fn: () => T): T {
   const outer = active;
   active = check;
   try {
-    return fn();
+    return withExpressionSink(check, fn);
   } finally {
     active = outer;
   }

@@ -15,7 +15,11 @@ import {
 } from './functions.js';
 import { quoteId, quoteString } from './names.js';
 import {
+  DIVISOR_FUNCTION,
+  INTEGER_FUNCTION,
   LAST_INSERT_ID_SET_FUNCTION,
+  LOG_ARGUMENT_FUNCTION,
+  NUMBER_FUNCTION,
   USER_VAR_GET_FUNCTION,
   USER_VAR_SET_FUNCTION,
 } from './store-rule.js';
@@ -158,7 +162,7 @@ export class ExpressionEmitter {
   }
 
   private unary(op: string, operand: Expr): string {
-    const inner = this.expr(operand);
+    const inner = this.numbered(operand, op === 'NOT' || op === '-' || op === '~');
     if (op === 'NOT') return `(NOT ${inner})`;
     if (op === 'BINARY') return `(${inner} COLLATE BINARY)`;
     return `(${op}${inner})`;
@@ -170,13 +174,14 @@ export class ExpressionEmitter {
       return this.dateArithmetic(op, left, right);
     if (op === '+' && left.kind === 'interval') return this.dateArithmetic(op, right, left);
     const compared = COMPARISONS.has(op);
-    const l = compared ? this.compared(left, right) : this.expr(left);
-    const r = compared ? this.compared(right, left) : this.expr(right);
+    const numbers = NUMBER_OPERATORS.has(op);
+    const l = compared ? this.compared(left, right) : this.numbered(left, numbers);
+    const r = compared ? this.compared(right, left) : this.numbered(right, numbers);
     switch (op) {
       case '/':
-        return `(${l} * 1.0 / ${r})`;
+        return `(${l} * 1.0 / ${this.divisor(r)})`;
       case 'DIV':
-        return `CAST(${l} / ${r} AS INTEGER)`;
+        return `CAST(${l} / ${this.divisor(r)} AS INTEGER)`;
       case 'MOD':
         return this.remainder(left, right, l, r);
       case '^':
@@ -190,7 +195,7 @@ export class ExpressionEmitter {
       case ':=':
         return this.unsupported('assignment to user variables in expressions');
       default:
-        if (COMPARISONS.has(op)) return comparison(op, left, l, right, r);
+        if (COMPARISONS.has(op)) return comparison(op, left, l, right, r, (x) => this.number(x));
         return `(${l} ${op} ${r})`;
     }
   }
@@ -204,7 +209,42 @@ export class ExpressionEmitter {
    */
   private compared(e: Expr, other: Expr): string {
     const sql = this.expr(e);
-    return isStringLiteral(e) && isNumeric(other) ? `CAST(${sql} AS REAL)` : sql;
+    return isStringLiteral(e) && isNumeric(other) ? this.number(sql) : sql;
+  }
+
+  /**
+   * An operand of arithmetic or logic: a string (a literal or a string function's result) is
+   * read as a number through the function that warns 1292 as MySQL does when it is not one.
+   */
+  private numbered(e: Expr, numbers: boolean): string {
+    const sql = this.expr(e);
+    return numbers && staticKind(e) === 'string' ? this.number(sql) : sql;
+  }
+
+  /**
+   * Whether conversions and divisors go through the functions that warn (1292, 1365) row by
+   * row. Not in expressions the schema keeps (CHECK, generated columns, defaults: emitted with
+   * every literal inline), where SQLite allows only deterministic functions.
+   */
+  private get warns(): boolean {
+    return this.pinned !== 'all';
+  }
+
+  /** A string as a number, as MySQL reads it (`type` names the target in the 1292 message). */
+  protected number(sql: string, type?: 'DECIMAL'): string {
+    if (!this.warns) return `CAST(${sql} AS REAL)`;
+    return type === undefined
+      ? `${NUMBER_FUNCTION}(${sql})`
+      : `${NUMBER_FUNCTION}(${sql}, '${type}')`;
+  }
+
+  private divisor(sql: string): string {
+    return this.warns ? `${DIVISOR_FUNCTION}(${sql})` : sql;
+  }
+
+  private logArgument(sql: string, base = false): string {
+    if (!this.warns) return sql;
+    return base ? `${LOG_ARGUMENT_FUNCTION}(${sql}, 1)` : `${LOG_ARGUMENT_FUNCTION}(${sql})`;
   }
 
   /**
@@ -214,10 +254,10 @@ export class ExpressionEmitter {
    * `%`. The operands are emitted again for their second use, so parameters bind in text order.
    */
   private remainder(left: Expr, right: Expr, l: string, r: string): string {
-    if (isIntLiteral(left) && isIntLiteral(right)) return `(${l} % ${r})`;
-    const l2 = this.expr(left);
-    const r2 = this.expr(right);
-    return `(${l} - ${r} * CAST(${l2} / ${r2} AS INTEGER))`;
+    if (isIntLiteral(left) && isIntLiteral(right)) return `(${l} % ${this.divisor(r)})`;
+    const l2 = this.numbered(left, true);
+    const r2 = this.numbered(right, true);
+    return `(${l} - ${r} * CAST(${l2} / ${this.divisor(r2)} AS INTEGER))`;
   }
 
   /**
@@ -229,6 +269,7 @@ export class ExpressionEmitter {
   private integerCast(operand: Expr, x: string): string {
     if (operand.kind === 'literal') {
       const numeric = operand.type === 'decimal' || operand.type === 'float';
+      if (isStringLiteral(operand) && this.warns) return `${INTEGER_FUNCTION}(${x})`;
       return numeric ? `CAST(round(${x}) AS INTEGER)` : `CAST(${x} AS INTEGER)`;
     }
     const x2 = this.expr(operand);
@@ -248,9 +289,7 @@ export class ExpressionEmitter {
     if (operand.kind === 'row') return `(${this.expr(operand)} ${not}IN (VALUES ${items}))`;
     const numbers = list.length > 0 && list.every(isNumeric);
     const left =
-      numbers && isStringLiteral(operand)
-        ? `CAST(${this.expr(operand)} AS REAL)`
-        : this.expr(operand);
+      numbers && isStringLiteral(operand) ? this.number(this.expr(operand)) : this.expr(operand);
     return `(${left} ${not}IN (${items}))`;
   }
 
@@ -282,6 +321,8 @@ export class ExpressionEmitter {
       case 'BINARY':
         return `CAST(${x} AS BLOB)`;
       case 'DECIMAL':
+        if (staticKind(e.operand) === 'string')
+          return `round(${this.number(x, 'DECIMAL')}, ${scale ?? 0})`;
         return `round(CAST(${x} AS REAL), ${scale ?? 0})`;
       case 'DOUBLE':
       case 'FLOAT':
@@ -349,7 +390,7 @@ export class ExpressionEmitter {
     if ((name === 'GREATEST' || name === 'LEAST') && e.args.some(isNumeric)) {
       const args = e.args.map((a) => {
         const sql = this.expr(a);
-        return isStringLiteral(a) ? `CAST(${sql} AS REAL)` : sql;
+        return isStringLiteral(a) ? this.number(sql) : sql;
       });
       return `${builtin}(${args.join(', ')})`;
     }
@@ -372,8 +413,11 @@ export class ExpressionEmitter {
         const [l, r] = this.args(e);
         return this.remainder(e.args[0]!, e.args[1]!, l!, r!);
       }
+      case 'LN':
       case 'LOG':
-        return e.args.length === 1 ? `ln(${this.args(e)[0]})` : `log(${this.args(e).join(', ')})`;
+      case 'LOG2':
+      case 'LOG10':
+        return this.logarithm(name, e);
       case 'SUBSTRING': {
         // Position 0 is the empty string in MySQL; SQLite's substr reads it as 1. Operands
         // written twice are emitted twice, so their parameters are bound in text order.
@@ -412,6 +456,15 @@ export class ExpressionEmitter {
           : `atan2(${this.args(e).join(', ')})`;
     }
     return null;
+  }
+
+  /** A logarithm of a non-positive number (or to base 1) is NULL with 1365, as in MariaDB. */
+  private logarithm(name: string, e: Call): string | null {
+    const args = this.args(e);
+    const fn = name === 'LOG' ? (args.length === 1 ? 'ln' : 'log') : BUILTIN_FUNCTIONS[name]!;
+    if (args.length === 1) return `${fn}(${this.logArgument(args[0]!)})`;
+    if (args.length !== 2 || name !== 'LOG') return null;
+    return `log(${this.logArgument(args[0]!, true)}, ${this.logArgument(args[1]!)})`;
   }
 
   private ifCall(e: Call): string {
@@ -583,6 +636,9 @@ const NUMERIC_FUNCTIONS: ReadonlySet<string> = new Set([
 
 const ARITHMETIC: ReadonlySet<string> = new Set(['+', '-', '*', '/', 'DIV', 'MOD', '%']);
 
+/** Operators that read their operands as numbers (a string operand is converted, with 1292). */
+const NUMBER_OPERATORS: ReadonlySet<string> = new Set([...ARITHMETIC, 'AND', 'OR', 'XOR']);
+
 /**
  * Whether an expression is a number by its form alone (a numeric literal, arithmetic, a
  * comparison, a numeric function), without the catalog: a column is not (see `compared`).
@@ -639,12 +695,17 @@ function staticKind(e: Expr): 'number' | 'string' | null {
  * are known from the expressions, the string is made a number as MySQL makes it (its longest
  * numeric prefix, 0 if none), which is what SQLite's arithmetic does with a text.
  */
-function comparison(op: string, left: Expr, l: string, right: Expr, r: string): string {
+function comparison(
+  op: string,
+  left: Expr,
+  l: string,
+  right: Expr,
+  r: string,
+  number: (sql: string) => string,
+): string {
   const kinds = [staticKind(left), staticKind(right)];
   const numeric = (kind: 'number' | 'string' | null, sql: string): string =>
-    kinds.includes('number') && kinds.includes('string') && kind === 'string'
-      ? `(0 + ${sql})`
-      : sql;
+    kinds.includes('number') && kinds.includes('string') && kind === 'string' ? number(sql) : sql;
   const sqliteOp = op === '<=>' ? 'IS' : op;
   return `(${numeric(kinds[0]!, l)} ${sqliteOp} ${numeric(kinds[1]!, r)})`;
 }

@@ -97,7 +97,11 @@ export {
 } from './statement-cache.js';
 export { splitStatements } from './split.js';
 export {
+  DIVISOR_FUNCTION,
+  INTEGER_FUNCTION,
   LAST_INSERT_ID_SET_FUNCTION,
+  LOG_ARGUMENT_FUNCTION,
+  NUMBER_FUNCTION,
   SINGLE_VALUE_FUNCTION,
   STORE_VALUE_FUNCTION,
   USER_VAR_GET_FUNCTION,
