@@ -55,7 +55,13 @@ export function withExpressionSink<T>(sink: ExpressionSink | null, fn: () => T):
   }
 }
 
-function report(level: 'Note' | 'Warning', code: number, sqlState: string, message: string): void {
+/** Reports one warning of the running expression (a strict write fails with it). */
+export function report(
+  level: 'Note' | 'Warning',
+  code: number,
+  sqlState: string,
+  message: string,
+): void {
   const sink = active;
   if (sink === null) return;
   if (level === 'Warning' && sink.refusesWarnings) {

@@ -5,11 +5,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { SqlValue } from '../codec/index.js';
-import { USER_FUNCTIONS } from '../sql/index.js';
+import { CAST_DECIMAL_FUNCTION, USER_FUNCTIONS } from '../sql/index.js';
 import type { UserAggregate, UserFunction } from '../storage/index.js';
 import { singleValueFunction, storeValueFunction } from './store-value.js';
 import { effectFunctions } from './statement-effects.js';
-import { expressionFunctions } from './expression-warnings.js';
+import { expressionFunctions, report } from './expression-warnings.js';
 import { strToDate } from './str-to-date.js';
 
 type V = SqlValue;
@@ -518,6 +518,28 @@ function roundTo(n: V, places: V | undefined, mode: 'round' | 'truncate'): V {
   if (typeof n !== 'number' || !Number.isFinite(n)) return null;
   const out = roundDecimalText(decimalString(n), d, mode, Number.isInteger(n));
   return out;
+}
+
+/**
+ * CAST(x AS DECIMAL(p, s)): x rounded half away from zero on its decimal text (2.675 → 2.68, as
+ * on an exact DECIMAL), and past the type's range its largest value of that sign with 1264.
+ */
+function castDecimal(x: V, precisionArg: V, scaleArg: V): V {
+  if (isNull(x)) return null;
+  const scale = int(scaleArg);
+  const rounded = roundTo(
+    typeof x === 'string' || x instanceof Uint8Array ? num(x) : x,
+    scale,
+    'round',
+  );
+  if (rounded === null) return null;
+  const max = Number(
+    `${'9'.repeat(Math.max(0, int(precisionArg) - scale)) || '0'}.${'9'.repeat(scale)}`,
+  );
+  const n = num(rounded);
+  if (Math.abs(n) <= max) return rounded;
+  report('Warning', 1264, '22003', "Out of range value for column 'CAST' at row 1");
+  return n < 0 ? -max : max;
 }
 
 /** The shortest decimal text of a double, without an exponent ('1e-7' → '0.0000001'). */
@@ -1711,7 +1733,13 @@ export function userFunctions(): UserFunction[] {
     singleValueFunction(),
     ...effectFunctions(),
     ...expressionFunctions(),
+    castDecimalFunction(),
   ];
+}
+
+/** CAST AS DECIMAL, outside queryFunctions' catching wrapper: a strict write fails with 1264. */
+export function castDecimalFunction(): UserFunction {
+  return { name: CAST_DECIMAL_FUNCTION, deterministic: false, varargs: false, fn: castDecimal };
 }
 
 function queryFunctions(): UserFunction[] {

@@ -15,6 +15,7 @@ import {
 } from './functions.js';
 import { quoteId, quoteString } from './names.js';
 import {
+  CAST_DECIMAL_FUNCTION,
   DIVISOR_FUNCTION,
   INTEGER_FUNCTION,
   LAST_INSERT_ID_SET_FUNCTION,
@@ -320,10 +321,11 @@ export class ExpressionEmitter {
         return length === null ? `CAST(${x} AS TEXT)` : `substr(CAST(${x} AS TEXT), 1, ${length})`;
       case 'BINARY':
         return `CAST(${x} AS BLOB)`;
-      case 'DECIMAL':
-        if (staticKind(e.operand) === 'string')
-          return `round(${this.number(x, 'DECIMAL')}, ${scale ?? 0})`;
-        return `round(CAST(${x} AS REAL), ${scale ?? 0})`;
+      case 'DECIMAL': {
+        const value = staticKind(e.operand) === 'string' ? this.number(x, 'DECIMAL') : x;
+        if (!this.warns) return `round(CAST(${value} AS REAL), ${scale ?? 0})`;
+        return `${CAST_DECIMAL_FUNCTION}(${value}, ${length ?? 10}, ${scale ?? 0})`;
+      }
       case 'DOUBLE':
       case 'FLOAT':
         return `CAST(${x} AS REAL)`;

@@ -97,6 +97,7 @@ export {
 } from './statement-cache.js';
 export { splitStatements } from './split.js';
 export {
+  CAST_DECIMAL_FUNCTION,
   DIVISOR_FUNCTION,
   INTEGER_FUNCTION,
   LAST_INSERT_ID_SET_FUNCTION,

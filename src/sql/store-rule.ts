@@ -29,6 +29,8 @@ export const NUMBER_FUNCTION = 'mysql_number';
 export const INTEGER_FUNCTION = 'mysql_integer';
 export const DIVISOR_FUNCTION = 'mysql_divisor';
 export const LOG_ARGUMENT_FUNCTION = 'mysql_log_argument';
+/** CAST(x AS DECIMAL(p, s)): rounded on decimal text, clamped with 1264 past the type's range. */
+export const CAST_DECIMAL_FUNCTION = 'mysql_cast_decimal';
 
 /** What the store function knows of the column it writes. */
 export interface StoreRule {

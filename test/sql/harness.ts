@@ -15,6 +15,7 @@ import {
   translate,
 } from '../../src/sql/index.js';
 import { expressionFunctions } from '../../src/engine/expression-warnings.js';
+import { castDecimalFunction } from '../../src/engine/functions.js';
 
 export const SBTEST_CREATE = `CREATE TABLE sbtest1(
   id INTEGER NOT NULL AUTO_INCREMENT,
@@ -51,7 +52,7 @@ export class Harness {
       step: (_seen: unknown, value: unknown) => value,
     });
     // The engine's conversions that warn (1292, 1365); outside a statement they only convert.
-    for (const f of expressionFunctions())
+    for (const f of [...expressionFunctions(), castDecimalFunction()])
       this.db.function(f.name, { varargs: true, deterministic: f.deterministic }, f.fn as never);
     this.db.function('regexp', (pattern: unknown, value: unknown) =>
       new RegExp(String(pattern), 'i').test(String(value)) ? 1 : 0,
