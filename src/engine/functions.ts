@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { SqlValue } from '../codec/index.js';
 import { CAST_DECIMAL_FUNCTION, USER_FUNCTIONS } from '../sql/index.js';
-import type { UserAggregate, UserFunction } from '../storage/index.js';
+import { ValueRefusal, type UserAggregate, type UserFunction } from '../storage/index.js';
 import { singleValueFunction, storeValueFunction } from './store-value.js';
 import { effectFunctions } from './statement-effects.js';
 import { expressionFunctions, report } from './expression-warnings.js';
@@ -66,16 +66,26 @@ export function parseDatetime(v: V): Date | null {
   const m = DATETIME_PARTS.exec(text(v));
   if (m === null) return null;
   const ms = m[7] === undefined ? 0 : Math.trunc(Number(m[7].padEnd(6, '0')) / 1000);
-  const d = new Date(
-    Number(m[1]),
-    Number(m[2]) - 1,
-    Number(m[3]),
-    Number(m[4] ?? 0),
-    Number(m[5] ?? 0),
-    Number(m[6] ?? 0),
-    ms,
-  );
-  return Number.isNaN(d.getTime()) ? null : d;
+  const [year, month, day] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
+  const d = new Date(2000, 0, 1, Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), ms);
+  d.setFullYear(year, month, day); // years below 100 too (the constructor adds 1900 to them)
+  // A date that does not exist ('2023-02-30', month 0, hour 25) is no date: Date would roll it.
+  const exists =
+    d.getFullYear() === year &&
+    d.getMonth() === month &&
+    d.getDate() === day &&
+    d.getHours() === Number(m[4] ?? 0) &&
+    d.getMinutes() === Number(m[5] ?? 0) &&
+    d.getSeconds() === Number(m[6] ?? 0);
+  return Number.isNaN(d.getTime()) || !exists ? null : d;
+}
+
+/** A function's date argument: the date, or NULL with 1292 when the value is none. */
+function dateArgument(v: V): Date | null {
+  const d = parseDatetime(v);
+  if (d === null && !isNull(v))
+    report('Warning', 1292, '22007', `Incorrect datetime value: '${text(v)}'`);
+  return d;
 }
 
 function hasTime(v: V): boolean {
@@ -337,7 +347,7 @@ function addUnit(d: Date, unit: string, n: number): boolean {
 }
 
 function addInterval(v: V, amount: V, unit: V, sign: number): V {
-  const d = parseDatetime(v);
+  const d = dateArgument(v);
   if (d === null || isNull(amount)) return null;
   const u = text(unit);
   const parts = COMPOSITE_UNITS[u];
@@ -396,7 +406,7 @@ const nullSafe =
 const dateFn =
   (fn: (d: Date) => V): Fn =>
   (v) => {
-    const d = parseDatetime(v ?? null);
+    const d = dateArgument(v ?? null);
     return d === null ? null : fn(d);
   };
 
@@ -1366,7 +1376,17 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
     const d = parseDatetime(v ?? null);
     return d === null || isNull(format) ? null : dateFormat(d, text(format));
   },
-  str_to_date: nullSafe((s, format) => strToDate(text(s), text(format))),
+  str_to_date: nullSafe((s, format) => {
+    const parsed = strToDate(text(s), text(format));
+    if (parsed === null)
+      report(
+        'Warning',
+        1411,
+        'HY000',
+        `Incorrect datetime value: '${text(s)}' for function str_to_date`,
+      );
+    return parsed;
+  }),
   date_add: (v, amount, unit) => addInterval(v ?? null, amount ?? null, unit ?? null, 1),
   date_sub: (v, amount, unit) => addInterval(v ?? null, amount ?? null, unit ?? null, -1),
   datediff: (a, b) => {
@@ -1754,7 +1774,9 @@ function queryFunctions(): UserFunction[] {
       try {
         const out = impl(...args);
         return out === undefined ? null : out;
-      } catch {
+      } catch (error) {
+        // A warning a strict write refuses ends the statement (expression-warnings.ts).
+        if (error instanceof ValueRefusal) throw error;
         return null;
       }
     };

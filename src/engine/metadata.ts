@@ -1278,8 +1278,12 @@ export function convertValue(column: ColumnDef, value: Value): Value {
     case ColumnType.SHORT:
     case ColumnType.LONG:
     case ColumnType.INT24:
-    case ColumnType.YEAR:
       return toInteger(value);
+    case ColumnType.YEAR: {
+      // YEAR is ZEROFILL(4): its zero value reads '0000' (every other year has four digits).
+      const year = toInteger(value);
+      return year === 0 || year === 0n ? '0000' : year;
+    }
     case ColumnType.LONGLONG: {
       // SQLite's integers are signed: an UNSIGNED column shows a negative one as MariaDB's
       // unsigned value (~0 is 18446744073709551615), as the binary protocol already sends it.

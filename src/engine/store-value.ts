@@ -846,8 +846,16 @@ function toDatetime(value: V, at: Where, modes: WriteModes): Converted {
   }
   const fsp = at.rule.length ?? 0;
   const micro = fsp > 0 ? '.' + p.micro.slice(0, fsp).padEnd(fsp, '0') : '';
-  return { value: `${date} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${micro}` };
+  const wall = `${date} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
+  if (at.rule.type === 'TIMESTAMP' && !allZero && (wall < TIMESTAMP_MIN || wall > TIMESTAMP_MAX))
+    return badTemporal(at, kind, text, zero, 1264);
+  return { value: `${wall}${micro}` };
 }
+
+// TIMESTAMP holds seconds since the epoch in 32 bits: MariaDB's range, read here as UTC (trireme
+// keeps a TIMESTAMP as the wall time written, not converted from the session's time zone).
+const TIMESTAMP_MIN = '1970-01-01 00:00:01';
+const TIMESTAMP_MAX = '2038-01-19 03:14:07';
 
 const TIME_TEXT = /^\s*(-?)(?:(\d+)\s+)?(\d{1,3}):(\d{1,2})(?::(\d{1,2}))?(?:\.(\d*))?\s*$/;
 

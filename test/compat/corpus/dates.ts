@@ -225,6 +225,24 @@ export function dateCases(): CaseList {
     'SELECT @@time_zone, @@session.time_zone',
   );
   list.add('bad time zone', [], "SET time_zone = 'Nowhere/City'");
+  list.add('time zone offsets', [], "SET time_zone = '+5:30'", 'SELECT @@time_zone');
+  list.add('time zone past +13:00', [], "SET time_zone = '+13:01'");
+  list.add(
+    'a date that does not exist in a strict INSERT',
+    ['CREATE TABLE t (d DATE)'],
+    "INSERT INTO t VALUES (DATE('2023-02-30'))",
+  );
+  list.add(
+    'dates that do not exist',
+    [],
+    "SELECT MONTH('abc'), LAST_DAY('2024-02-30'), DATE('2024-01-05 25:00:00'), TO_DAYS('2024-02-30')",
+  );
+  list.add(
+    'lax TIMESTAMP range',
+    ["SET SESSION sql_mode = ''", 'CREATE TABLE t (ts TIMESTAMP NULL)'],
+    "INSERT INTO t VALUES ('2040-01-01 00:00:00'), ('1970-01-01 00:00:01'), ('2038-01-19 03:14:07'), ('2038-01-19 03:14:08')",
+    'SELECT ts FROM t',
+  );
   list.add(
     'TIMESTAMP DEFAULT',
     [
