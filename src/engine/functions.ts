@@ -5,7 +5,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { SqlValue } from '../codec/index.js';
-import { CAST_DECIMAL_FUNCTION, USER_FUNCTIONS } from '../sql/index.js';
+import { CAST_DECIMAL_FUNCTION, JSON_FORMAT_FUNCTION, USER_FUNCTIONS } from '../sql/index.js';
+import { formatJson, jsonExtract } from './json-text.js';
 import { ValueRefusal, type UserAggregate, type UserFunction } from '../storage/index.js';
 import { singleValueFunction, storeValueFunction } from './store-value.js';
 import { effectFunctions } from './statement-effects.js';
@@ -1572,6 +1573,7 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
   bit_count: nullSafe(
     (n) => [...BigInt.asUintN(64, BigInt(int(n))).toString(2)].filter((c) => c === '1').length,
   ),
+  json_extract: jsonExtract,
   json_unquote: nullSafe((v) => {
     const t = text(v);
     if (t.startsWith('"') && t.endsWith('"')) {
@@ -1602,7 +1604,9 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
   json_keys: nullSafe((doc) => {
     const d = jsonParse(doc);
     return d !== null && typeof d === 'object' && !Array.isArray(d)
-      ? JSON.stringify(Object.keys(d))
+      ? `[${Object.keys(d)
+          .map((k) => JSON.stringify(k))
+          .join(', ')}]`
       : null;
   }),
   json_quote: nullSafe((v) => JSON.stringify(text(v))),
@@ -1754,6 +1758,7 @@ export function userFunctions(): UserFunction[] {
     ...effectFunctions(),
     ...expressionFunctions(),
     castDecimalFunction(),
+    { name: JSON_FORMAT_FUNCTION, deterministic: true, varargs: false, fn: formatJson },
   ];
 }
 

@@ -18,6 +18,7 @@ import {
   CAST_DECIMAL_FUNCTION,
   DIVISOR_FUNCTION,
   INTEGER_FUNCTION,
+  JSON_FORMAT_FUNCTION,
   LAST_INSERT_ID_SET_FUNCTION,
   LOG_ARGUMENT_FUNCTION,
   NUMBER_FUNCTION,
@@ -62,6 +63,8 @@ export class ExpressionEmitter {
   liveUserVars = false;
   /** Whether the statement has effects on the session (`:=`, LAST_INSERT_ID(x)). */
   effects = false;
+  /** How deep the emitter is in JSON_OBJECT/JSON_ARRAY arguments (only the outermost is spaced). */
+  private jsonNesting = 0;
   /** Set while emitting ON DUPLICATE KEY UPDATE, where VALUES(c) is the row being inserted. */
   protected inUpsert = false;
 
@@ -209,6 +212,12 @@ export class ExpressionEmitter {
    * is left alone: SQLite's column affinity already converts the other side (and keeps the index).
    */
   private compared(e: Expr, other: Expr): string {
+    // MariaDB compares what JSON_EXTRACT finds as an SQL value (`JSON_EXTRACT(d, '$.a') = 'x'`
+    // for "x"), though it prints it as JSON text: SQLite's json_extract answers that value.
+    if (e.kind === 'call' && e.name === 'JSON_EXTRACT' && e.over === undefined && !e.star) {
+      const value = `json_extract(${this.args(e).join(', ')})`;
+      return isNumeric(other) ? this.number(value) : value;
+    }
     const sql = this.expr(e);
     return isStringLiteral(e) && isNumeric(other) ? this.number(sql) : sql;
   }
@@ -385,6 +394,7 @@ export class ExpressionEmitter {
         '42000',
         `Incorrect parameter count in the call to native function '${name}'`,
       );
+    if (name === 'JSON_OBJECT' || name === 'JSON_ARRAY') return this.jsonConstructor(builtin, e);
     // SQLite's coalesce() wants two arguments; MySQL's takes one (its value).
     if (name === 'COALESCE' && e.args.length === 1) return `(${this.expr(e.args[0]!)})`;
     // GREATEST/LEAST of strings and numbers compare as numbers in MySQL (GREATEST(1, '2', 3)
@@ -397,6 +407,23 @@ export class ExpressionEmitter {
       return `${builtin}(${args.join(', ')})`;
     }
     return `${builtin}(${e.distinct ? 'DISTINCT ' : ''}${this.args(e).join(', ')})`;
+  }
+
+  /**
+   * JSON_OBJECT/JSON_ARRAY are SQLite's (a nested one stays JSON through its subtype); the
+   * outermost is spaced as MariaDB prints JSON. TRUE/FALSE are JSON booleans there, and the text
+   * of a JSON function of ours (JSON_EXTRACT, JSON_SET, …) is JSON, not a string.
+   */
+  private jsonConstructor(builtin: string, e: Call): string {
+    this.jsonNesting++;
+    const args = e.args.map((a) => {
+      const sql = this.expr(a);
+      if (a.kind === 'literal' && a.type === 'bool') return `json(IIF(${sql}, 'true', 'false'))`;
+      return a.kind === 'call' && JSON_VALUED.has(a.name) ? `json(${sql})` : sql;
+    });
+    this.jsonNesting--;
+    const sql = `${builtin}(${args.join(', ')})`;
+    return this.jsonNesting === 0 ? `${JSON_FORMAT_FUNCTION}(${sql})` : sql;
   }
 
   // Functions whose SQLite spelling is not a call with the same arguments; null for the others.
@@ -616,6 +643,13 @@ export function inlineLiteral(e: Literal): string {
 }
 
 const COMPARISONS: ReadonlySet<string> = new Set(['=', '<=>', '<>', '<', '<=', '>', '>=']);
+
+/** Functions of ours whose text is a JSON document (an argument of JSON_OBJECT keeps it JSON). */
+const JSON_VALUED: ReadonlySet<string> = new Set(
+  'JSON_EXTRACT JSON_SET JSON_INSERT JSON_REPLACE JSON_REMOVE JSON_MERGE_PATCH JSON_MERGE_PRESERVE JSON_MERGE JSON_ARRAY_APPEND JSON_ARRAY_INSERT JSON_KEYS JSON_QUERY JSON_COMPACT'.split(
+    ' ',
+  ),
+);
 
 const isStringLiteral = (e: Expr): boolean =>
   e.kind === 'literal' && e.type === 'string' && e.charset !== 'binary';

@@ -31,6 +31,8 @@ export const DIVISOR_FUNCTION = 'mysql_divisor';
 export const LOG_ARGUMENT_FUNCTION = 'mysql_log_argument';
 /** CAST(x AS DECIMAL(p, s)): rounded on decimal text, clamped with 1264 past the type's range. */
 export const CAST_DECIMAL_FUNCTION = 'mysql_cast_decimal';
+/** SQLite's compact JSON text (JSON_OBJECT, JSON_ARRAY) spaced as MariaDB prints it. */
+export const JSON_FORMAT_FUNCTION = 'mysql_json_format';
 
 /** What the store function knows of the column it writes. */
 export interface StoreRule {
