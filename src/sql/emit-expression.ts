@@ -1,8 +1,18 @@
 // MySQL expressions → SQLite expressions. Every compound is parenthesized, so SQLite's operator
 // precedence never matters. Literals become `?` bound to their slot unless pinned; session
 // functions and variables become `?` bound at execution (see Bind).
-import type { Call, Cast, Expr, FrameBound, Literal, OrderItem, Query, WindowSpec } from './ast.js';
-import type { Catalog } from './catalog.js';
+import type {
+  Call,
+  Cast,
+  DataType,
+  Expr,
+  FrameBound,
+  Literal,
+  OrderItem,
+  Query,
+  WindowSpec,
+} from './ast.js';
+import type { Catalog, TableDef } from './catalog.js';
 import { SqlFailure, semantic, unsupported } from './errors.js';
 import {
   AGGREGATES,
@@ -14,6 +24,7 @@ import {
   WINDOW_FUNCTIONS,
 } from './functions.js';
 import { quoteId, quoteString } from './names.js';
+import { isTextType } from './table-def.js';
 import {
   CAST_DECIMAL_FUNCTION,
   DIVISOR_FUNCTION,
@@ -63,6 +74,11 @@ export class ExpressionEmitter {
   liveUserVars = false;
   /** Whether the statement has effects on the session (`:=`, LAST_INSERT_ID(x)). */
   effects = false;
+  /**
+   * The tables whose columns the expressions being emitted can name, innermost query last
+   * (lower-case alias → table): a column's type decides how MySQL compares and converts it.
+   */
+  protected readonly columnScopes: ReadonlyMap<string, TableDef>[] = [];
   /** How deep the emitter is in JSON_OBJECT/JSON_ARRAY arguments (only the outermost is spaced). */
   private jsonNesting = 0;
   /** Set while emitting ON DUPLICATE KEY UPDATE, where VALUES(c) is the row being inserted. */
@@ -211,7 +227,34 @@ export class ExpressionEmitter {
    * a string is MySQL's (leading blanks skipped, the longest numeric prefix, else 0). A column
    * is left alone: SQLite's column affinity already converts the other side (and keeps the index).
    */
+  /** Runs `emit` with `tables` (alias → table) in scope for column types. */
+  withColumns<T>(tables: ReadonlyMap<string, TableDef>, emit: () => T): T {
+    this.columnScopes.push(tables);
+    try {
+      return emit();
+    } finally {
+      this.columnScopes.pop();
+    }
+  }
+
+  /** The type of a column the expression names, when the tables in scope tell it unambiguously. */
+  protected columnType(e: Expr): DataType | null {
+    if (e.kind !== 'column') return null;
+    const name = e.column.toLowerCase();
+    for (let i = this.columnScopes.length - 1; i >= 0; i--) {
+      const scope = this.columnScopes[i]!;
+      const tables =
+        e.table === null ? [...scope.values()] : [scope.get(e.table.toLowerCase())].filter(isSome);
+      const found = tables.flatMap((t) => t.columns.filter((c) => c.name.toLowerCase() === name));
+      if (found.length === 1) return found[0]!.type;
+      if (found.length > 1 || e.table !== null) return null;
+    }
+    return null;
+  }
+
   private compared(e: Expr, other: Expr): string {
+    const typed = this.typedComparand(e, other);
+    if (typed !== null) return typed;
     // MariaDB compares what JSON_EXTRACT finds as an SQL value (`JSON_EXTRACT(d, '$.a') = 'x'`
     // for "x"), though it prints it as JSON text: SQLite's json_extract answers that value.
     if (e.kind === 'call' && e.name === 'JSON_EXTRACT' && e.over === undefined && !e.star) {
@@ -220,6 +263,30 @@ export class ExpressionEmitter {
     }
     const sql = this.expr(e);
     return isStringLiteral(e) && isNumeric(other) ? this.number(sql) : sql;
+  }
+
+  /**
+   * A comparand whose conversion the other side's column type decides, as MySQL converts it: a
+   * literal against a DATE/DATETIME/TIMESTAMP column is read as a date (`d = '2024-2-3'`,
+   * `d = 20240203`, `dt = '2024-02-03'`), and a text column against a number is read as a number
+   * (with 1292 when it is not one). The column itself is left as it is (its index stays usable).
+   * Null when no column type decides.
+   */
+  private typedComparand(e: Expr, other: Expr): string | null {
+    if (!this.warns) return null;
+    const otherType = this.columnType(other);
+    const literal = e.kind === 'literal' && (isStringLiteral(e) || isNumeric(e));
+    if (otherType !== null && literal) {
+      if (otherType.name === 'DATE') return `mysql_cast_date(${this.expr(e)})`;
+      if (otherType.name === 'DATETIME' || otherType.name === 'TIMESTAMP')
+        return `mysql_cast_datetime(${this.expr(e)}, ${otherType.length ?? 0})`;
+    }
+    const type = this.columnType(e);
+    // ENUM and SET are text too, but compare with a number by their index.
+    const text = type !== null && isTextType(type) && type.name !== 'ENUM' && type.name !== 'SET';
+    if (text && isNumeric(other))
+      return this.number(this.expr(e));
+    return null;
   }
 
   /**
@@ -643,6 +710,8 @@ export function inlineLiteral(e: Literal): string {
 }
 
 const COMPARISONS: ReadonlySet<string> = new Set(['=', '<=>', '<>', '<', '<=', '>', '>=']);
+
+const isSome = <T>(x: T | undefined): x is T => x !== undefined;
 
 /** Functions of ours whose text is a JSON document (an argument of JSON_OBJECT keeps it JSON). */
 const JSON_VALUED: ReadonlySet<string> = new Set(

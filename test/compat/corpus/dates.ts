@@ -169,6 +169,10 @@ export function dateCases(): CaseList {
     'SELECT UNIX_TIMESTAMP(ts) FROM ev ORDER BY id',
     "SELECT CONCAT(d, ' ', tm) FROM ev ORDER BY id",
     'SELECT tm + 0, d + 0, dt + 0 FROM ev ORDER BY id',
+    "SELECT id FROM ev WHERE d BETWEEN '2024-1-1' AND '2024-2-3' ORDER BY id",
+    "SELECT e.id FROM ev AS e WHERE e.dt < '2024-2-4' ORDER BY e.id",
+    "SELECT id FROM ev WHERE ts = '2024-02-03 10:00' OR d = 'not a date' ORDER BY id",
+    "UPDATE ev SET tm = '01:00:00' WHERE d = '2024-2-4'",
   ]);
   list.add(
     'DATE column given a DATETIME',

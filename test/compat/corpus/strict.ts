@@ -121,6 +121,11 @@ export function strictCases(): CaseList {
     "INSERT INTO t VALUES ('3x' + 1, 'y')",
   );
   list.add('no division warning without its mode', none, 'SELECT 1/0, LN(0)');
+  // A text column against a number compares as numbers, with 1292 for each value that is not one.
+  list.add('text column compared with a number', rows, 'SELECT a FROM t WHERE s = 2');
+  list.add('text column compared with 0 in UPDATE', rows, 'UPDATE t SET a = 5 WHERE s = 0');
+  list.add('text column compared with 0 in DELETE', rows, 'DELETE FROM t WHERE s = 0');
+  list.add('text column compared lax', [...none, ...rows], 'UPDATE t SET a = 5 WHERE t.s = 0');
   list.add('logarithm bases', [], 'SELECT LOG2(0), LOG10(-1), LOG(1, 2), LOG(2, 8)');
   list.add(
     'lax division by zero',
