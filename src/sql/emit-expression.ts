@@ -500,10 +500,10 @@ export class ExpressionEmitter {
         return this.ifCall(e);
       case 'ISNULL':
         return `(${this.args(e).join(', ')} IS NULL)`;
-      case 'CONCAT':
-        return e.args.length === 1
-          ? `CAST(${this.args(e)[0]} AS TEXT)`
-          : `(${this.args(e).join(' || ')})`;
+      case 'CONCAT': {
+        const parts = e.args.map((a) => this.asText(a));
+        return parts.length === 1 ? `CAST(${parts[0]} AS TEXT)` : `(${parts.join(' || ')})`;
+      }
       case 'MOD': {
         if (e.args.length !== 2) return `(${this.args(e).join(' % ')})`;
         const [l, r] = this.args(e);
@@ -563,6 +563,17 @@ export class ExpressionEmitter {
     return `log(${this.logArgument(args[0]!, true)}, ${this.logArgument(args[1]!)})`;
   }
 
+  /**
+   * An argument read as text: a DECIMAL column's value has its scale's digits, as MySQL prints
+   * it (`0.10`; SQLite keeps the column's values as numbers and would print `0.1`).
+   */
+  private asText(e: Expr): string {
+    const sql = this.expr(e);
+    const type = this.columnType(e);
+    if (type?.name !== 'DECIMAL' || (type.scale ?? 0) === 0) return sql;
+    return `IIF(${sql} IS NULL, NULL, printf('%.${type.scale}f', ${sql}))`;
+  }
+
   private ifCall(e: Call): string {
     const [c, a, b] = this.args(e);
     if (c === undefined || a === undefined || b === undefined || e.args.length !== 3)
@@ -571,7 +582,8 @@ export class ExpressionEmitter {
   }
 
   private groupConcat(e: Call): string {
-    const value = e.args.length === 1 ? this.expr(e.args[0]!) : `(${this.args(e).join(' || ')})`;
+    const parts = e.args.map((a) => this.asText(a));
+    const value = parts.length === 1 ? parts[0]! : `(${parts.join(' || ')})`;
     const separator = e.separator ?? ',';
     if (e.distinct && separator !== ',') this.unsupported('GROUP_CONCAT(DISTINCT … SEPARATOR …)');
     const order = e.orderBy.length > 0 ? ' ORDER BY ' + this.orderList(e.orderBy) : '';
