@@ -201,6 +201,13 @@ export function decimalCases(): CaseList {
   );
   list.add('DECIMAL too wide', [], 'CREATE TABLE c (v DECIMAL(66,2))');
   list.add('DECIMAL scale above precision', [], 'CREATE TABLE c (v DECIMAL(5,6))');
+  list.add('DECIMAL scale above 38', [], 'CREATE TABLE c (v DECIMAL(65,39))');
+  list.add('DOUBLE scale above precision', [], 'CREATE TABLE c (v DOUBLE(5,6))');
+  list.add(
+    'DECIMAL too wide in ALTER',
+    ['CREATE TABLE c (v INT)'],
+    'ALTER TABLE c ADD COLUMN w DECIMAL(70,2)',
+  );
   list.add(
     'DECIMAL key',
     ['CREATE TABLE c (v DECIMAL(6,2) PRIMARY KEY)', 'INSERT INTO c VALUES (1.10)'],
