@@ -5,7 +5,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { SqlValue } from '../codec/index.js';
-import { CAST_DECIMAL_FUNCTION, JSON_FORMAT_FUNCTION, USER_FUNCTIONS } from '../sql/index.js';
+import {
+  CAST_DECIMAL_FUNCTION,
+  JSON_FORMAT_FUNCTION,
+  TEMPORAL_NUMBER_FUNCTION,
+  USER_FUNCTIONS,
+} from '../sql/index.js';
 import { formatJson, jsonExtract } from './json-text.js';
 import { ValueRefusal, type UserAggregate, type UserFunction } from '../storage/index.js';
 import { singleValueFunction, storeValueFunction } from './store-value.js';
@@ -551,6 +556,21 @@ function castDecimal(x: V, precisionArg: V, scaleArg: V): V {
   if (Math.abs(n) <= max) return rounded;
   report('Warning', 1264, '22003', "Out of range value for column 'CAST' at row 1");
   return n < 0 ? -max : max;
+}
+
+/**
+ * A DATE, DATETIME or TIME value as MySQL's arithmetic reads it: its digits as a number
+ * ('2024-02-03' → 20240203, '2024-02-03 10:00:00' → 20240203100000, '-01:00:00' → -10000), the
+ * fraction kept; anything else is read as a number.
+ */
+function temporalNumber(v: V): V {
+  if (v === null || typeof v === 'number' || typeof v === 'bigint') return v;
+  const t = text(v).trim();
+  const m = /^(-?)([\d:\- ]+?)(?:\.(\d+))?$/.exec(t);
+  const digits = m?.[2]?.replace(/[-: ]/g, '') ?? '';
+  if (m === null || digits === '' || !/^\d+$/.test(digits)) return num(v);
+  if (m[3] !== undefined) return Number(`${m[1]}${digits}.${m[3]}`);
+  return BigInt(`${m[1]}${digits}`);
 }
 
 /** The shortest decimal text of a double, without an exponent ('1e-7' → '0.0000001'). */
@@ -1759,6 +1779,7 @@ export function userFunctions(): UserFunction[] {
     ...expressionFunctions(),
     castDecimalFunction(),
     { name: JSON_FORMAT_FUNCTION, deterministic: true, varargs: false, fn: formatJson },
+    { name: TEMPORAL_NUMBER_FUNCTION, deterministic: true, varargs: false, fn: temporalNumber },
   ];
 }
 

@@ -713,7 +713,8 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
     case 'binary':
       if (PREDICATE_OPERATORS.has(e.op)) return booleanColumn(name);
       if (BIT_OPERATORS.has(e.op)) return integerColumn(name, 21, true);
-      if (e.op === 'DIV') return integerColumn(name, exprColumn('', e.left, scope).length);
+      if (e.op === 'DIV')
+        return integerColumn(name, asArithmetic(exprColumn('', e.left, scope)).length);
       if (e.op === '/') return quotientColumn(name, e.left, e.right, scope);
       if ((e.op === '+' || e.op === '-') && e.right.kind === 'interval')
         return temporalSumColumn(name, exprColumn('', e.left, scope), e.right.unit);
@@ -790,7 +791,7 @@ const PREDICATE_OPERATORS = new Set([
 const BIT_OPERATORS = new Set(['|', '&', '<<', '>>', '^']);
 
 function numericOf(name: string, op: string, operands: readonly Expr[], scope: Scope): ColumnDef {
-  const columns = operands.map((o) => exprColumn('', o, scope));
+  const columns = operands.map((o) => asArithmetic(exprColumn('', o, scope)));
   if (columns.some((c) => c.type === ColumnType.DOUBLE || c.type === ColumnType.FLOAT))
     return doubleColumn(name);
   // A DECIMAL's scale: a product's is the sum of its operands', a sum's the largest (MySQL).
@@ -815,6 +816,19 @@ function numericOf(name: string, op: string, operands: readonly Expr[], scope: S
     return integerColumn(name, Math.max(...widths), unsigned);
   }
   return doubleColumn(name);
+}
+
+/**
+ * A DATE, DATETIME or TIME (without fractions) in arithmetic is an integer of its digits, as
+ * wide as MariaDB counts it (d + 0 and dt + 0 are BIGINT, tm + 0 an INT).
+ */
+function asArithmetic(c: ColumnDef): ColumnDef {
+  if (c.decimals > 0) return c;
+  if (c.type === ColumnType.DATE) return integerColumn(c.name, 10);
+  if (c.type === ColumnType.DATETIME || c.type === ColumnType.TIMESTAMP)
+    return integerColumn(c.name, 19);
+  if (c.type === ColumnType.TIME) return integerColumn(c.name, 8);
+  return c;
 }
 
 /** MariaDB's largest DECIMAL scale, and div_precision_increment's default. */

@@ -33,6 +33,7 @@ import {
   LAST_INSERT_ID_SET_FUNCTION,
   LOG_ARGUMENT_FUNCTION,
   NUMBER_FUNCTION,
+  TEMPORAL_NUMBER_FUNCTION,
   USER_VAR_GET_FUNCTION,
   USER_VAR_SET_FUNCTION,
 } from './store-rule.js';
@@ -284,8 +285,7 @@ export class ExpressionEmitter {
     const type = this.columnType(e);
     // ENUM and SET are text too, but compare with a number by their index.
     const text = type !== null && isTextType(type) && type.name !== 'ENUM' && type.name !== 'SET';
-    if (text && isNumeric(other))
-      return this.number(this.expr(e));
+    if (text && isNumeric(other)) return this.number(this.expr(e));
     return null;
   }
 
@@ -295,7 +295,14 @@ export class ExpressionEmitter {
    */
   private numbered(e: Expr, numbers: boolean): string {
     const sql = this.expr(e);
-    return numbers && staticKind(e) === 'string' ? this.number(sql) : sql;
+    if (!numbers) return sql;
+    if (staticKind(e) === 'string') return this.number(sql);
+    // A DATE/DATETIME/TIME is a number in arithmetic: 2024-02-03 is 20240203, 10:00:00 100000.
+    const type = this.columnType(e);
+    const temporal =
+      (type !== null && TEMPORAL_TYPES.has(type.name)) ||
+      (e.kind === 'call' && TEMPORAL_FUNCTIONS.has(e.name));
+    return temporal && this.warns ? `${TEMPORAL_NUMBER_FUNCTION}(${sql})` : sql;
   }
 
   /**
@@ -722,6 +729,15 @@ export function inlineLiteral(e: Literal): string {
 }
 
 const COMPARISONS: ReadonlySet<string> = new Set(['=', '<=>', '<>', '<', '<=', '>', '>=']);
+
+const TEMPORAL_TYPES: ReadonlySet<string> = new Set(['DATE', 'DATETIME', 'TIMESTAMP', 'TIME']);
+
+/** Functions whose value is a DATE, DATETIME or TIME. */
+const TEMPORAL_FUNCTIONS: ReadonlySet<string> = new Set(
+  'CURDATE CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP CURTIME DATE FROM_DAYS LAST_DAY LOCALTIME LOCALTIMESTAMP MAKEDATE NOW SYSDATE TIME TIMESTAMP UTC_DATE UTC_TIME UTC_TIMESTAMP'.split(
+    ' ',
+  ),
+);
 
 const isSome = <T>(x: T | undefined): x is T => x !== undefined;
 

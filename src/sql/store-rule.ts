@@ -33,6 +33,8 @@ export const LOG_ARGUMENT_FUNCTION = 'mysql_log_argument';
 export const CAST_DECIMAL_FUNCTION = 'mysql_cast_decimal';
 /** SQLite's compact JSON text (JSON_OBJECT, JSON_ARRAY) spaced as MariaDB prints it. */
 export const JSON_FORMAT_FUNCTION = 'mysql_json_format';
+/** A DATE/DATETIME/TIME value as the number MySQL's arithmetic reads (20240203, 100000). */
+export const TEMPORAL_NUMBER_FUNCTION = 'mysql_temporal_number';
 
 /** What the store function knows of the column it writes. */
 export interface StoreRule {

@@ -173,6 +173,7 @@ export function dateCases(): CaseList {
     "SELECT e.id FROM ev AS e WHERE e.dt < '2024-2-4' ORDER BY e.id",
     "SELECT id FROM ev WHERE ts = '2024-02-03 10:00' OR d = 'not a date' ORDER BY id",
     "UPDATE ev SET tm = '01:00:00' WHERE d = '2024-2-4'",
+    'SELECT d - 1, dt * 1, tm DIV 100 FROM ev ORDER BY id',
   ]);
   list.add(
     'DATE column given a DATETIME',
@@ -230,6 +231,11 @@ export function dateCases(): CaseList {
   );
   list.add('bad time zone', [], "SET time_zone = 'Nowhere/City'");
   list.add('time zone offsets', [], "SET time_zone = '+5:30'", 'SELECT @@time_zone');
+  list.add(
+    'dates in arithmetic',
+    [],
+    "SELECT NOW() + 0 > 20240000000000, CURDATE() + 0 > 20240000, LAST_DAY('2024-02-10') + 0, TIME('10:11:12') + 0, DATE('2024-01-05') - 1",
+  );
   list.add('time zone past +13:00', [], "SET time_zone = '+13:01'");
   list.add(
     'a date that does not exist in a strict INSERT',
