@@ -645,6 +645,8 @@ function toFloat(value: V, at: Where): Converted {
   }
   if (!Number.isFinite(n) || Math.abs(n) > max) return outOfRange(at, n < 0 ? -max : max);
   if (at.rule.unsigned && n < 0) return outOfRange(at, 0);
+  // A FLOAT holds single precision: 123456.789 is kept as 123456.7890625, as InnoDB keeps it.
+  if (at.rule.type === 'FLOAT' && at.rule.scale === null) n = Math.fround(n);
   if (rest !== '') return truncated(at, n);
   return { value: n };
 }
