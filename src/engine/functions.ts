@@ -573,6 +573,20 @@ function temporalNumber(v: V): V {
   return BigInt(`${m[1]}${digits}`);
 }
 
+/**
+ * RAND(n): the first number of MariaDB's generator seeded with n (my_rnd_init, my_rnd), so
+ * RAND(7) is MariaDB's 0.9065…; a seeded RAND gives that one value on every row here, where
+ * MariaDB's goes on through its sequence row by row.
+ */
+function seededRand(seed: V): number {
+  const max = 0x3fffffffn;
+  const n = BigInt.asUintN(32, BigInt(int(seed)));
+  let seed1 = BigInt.asUintN(32, n * 0x10001n + 55555555n) % max;
+  const seed2 = BigInt.asUintN(32, n * 0x10000001n) % max;
+  seed1 = (seed1 * 3n + seed2) % max;
+  return Number(seed1) / Number(max);
+}
+
 /** The shortest decimal text of a double, without an exponent ('1e-7' → '0.0000001'). */
 function decimalString(n: number): string {
   const text = String(n);
@@ -1574,12 +1588,7 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
   },
   crc32: nullSafe((v) => crc32(v instanceof Uint8Array ? v : Buffer.from(text(v), 'utf8'))),
   uuid: () => randomUUID(),
-  rand: (seed) => {
-    if (isNull(seed)) return Math.random();
-    // A seeded RAND(n) repeats its value per seed (not MySQL's sequence, but deterministic).
-    const x = Math.sin(int(seed) + 1) * 10000;
-    return x - Math.floor(x);
-  },
+  rand: (seed) => (isNull(seed) ? Math.random() : seededRand(seed)),
   round: (n, d) => (isNull(n) || (d !== undefined && isNull(d)) ? null : roundTo(n, d, 'round')),
   truncate: nullSafe((n, d) => roundTo(n, d, 'truncate')),
   atan: nullSafe((y, x) => (x === undefined ? Math.atan(num(y)) : Math.atan2(num(y), num(x)))),

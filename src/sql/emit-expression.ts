@@ -20,6 +20,7 @@ import {
   FUNCTION_ALIASES,
   SESSION_FUNCTIONS,
   type SessionValue,
+  USER_FUNCTION_ARITY,
   userFunction,
   WINDOW_FUNCTIONS,
 } from './functions.js';
@@ -93,6 +94,15 @@ export class ExpressionEmitter {
 
   protected fail(code: number, sqlState: string, message: string): never {
     throw new SqlFailure(semantic(code, sqlState, message));
+  }
+
+  /** ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT: a function called with a count it does not take. */
+  protected parameterCount(name: string): never {
+    return this.fail(
+      1582,
+      '42000',
+      `Incorrect parameter count in the call to native function '${name}'`,
+    );
   }
 
   protected unsupported(construct: string): never {
@@ -448,6 +458,9 @@ export class ExpressionEmitter {
     const user = userFunction(name);
     if (user !== null) {
       if (e.distinct) this.unsupported(`${name}(DISTINCT …)`);
+      const arity = USER_FUNCTION_ARITY[name];
+      if (arity !== undefined && (e.args.length < arity[0] || e.args.length > arity[1]))
+        this.parameterCount(name);
       return `${user}(${this.args(e).join(', ')})`;
     }
     return this.fail(
@@ -462,12 +475,7 @@ export class ExpressionEmitter {
     if (e.distinct && e.args.length !== 1)
       this.unsupported(`${name}(DISTINCT with several arguments)`);
     // MIN/MAX with one argument aggregate; GREATEST/LEAST need two or more, like MySQL.
-    if ((name === 'GREATEST' || name === 'LEAST') && e.args.length < 2)
-      this.fail(
-        1582,
-        '42000',
-        `Incorrect parameter count in the call to native function '${name}'`,
-      );
+    if ((name === 'GREATEST' || name === 'LEAST') && e.args.length < 2) this.parameterCount(name);
     if (name === 'JSON_OBJECT' || name === 'JSON_ARRAY') return this.jsonConstructor(builtin, e);
     // SQLite's coalesce() wants two arguments; MySQL's takes one (its value).
     if (name === 'COALESCE' && e.args.length === 1) return `(${this.expr(e.args[0]!)})`;
@@ -508,6 +516,7 @@ export class ExpressionEmitter {
       case 'ISNULL':
         return `(${this.args(e).join(', ')} IS NULL)`;
       case 'CONCAT': {
+        if (e.args.length === 0) this.parameterCount(name);
         const parts = e.args.map((a) => this.asText(a));
         return parts.length === 1 ? `CAST(${parts[0]} AS TEXT)` : `(${parts.join(' || ')})`;
       }
@@ -584,7 +593,7 @@ export class ExpressionEmitter {
   private ifCall(e: Call): string {
     const [c, a, b] = this.args(e);
     if (c === undefined || a === undefined || b === undefined || e.args.length !== 3)
-      this.fail(1582, '42000', "Incorrect parameter count in the call to native function 'IF'");
+      this.parameterCount('IF');
     return `CASE WHEN ${c} THEN ${a} ELSE ${b} END`;
   }
 
@@ -663,12 +672,7 @@ export class ExpressionEmitter {
   // own); numbers, NULL and binary strings are 'binary'.
   private charsetOf(name: string, e: Call): string {
     const [arg] = e.args;
-    if (arg === undefined || e.args.length !== 1)
-      return this.fail(
-        1582,
-        '42000',
-        `Incorrect parameter count in the call to native function '${name}'`,
-      );
+    if (arg === undefined || e.args.length !== 1) return this.parameterCount(name);
     if (arg.kind === 'convert_using' && name === 'CHARSET') return quoteString(arg.charset);
     const variable = name === 'CHARSET' ? 'character_set_connection' : 'collation_connection';
     const value = this.expr(arg);
