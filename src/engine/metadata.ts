@@ -828,6 +828,8 @@ function asArithmetic(c: ColumnDef): ColumnDef {
   if (c.type === ColumnType.DATETIME || c.type === ColumnType.TIMESTAMP)
     return integerColumn(c.name, 19);
   if (c.type === ColumnType.TIME) return integerColumn(c.name, 8);
+  // An ENUM is its member's index (MariaDB sizes it as a small integer).
+  if ((c.flags & ColumnFlag.ENUM) !== 0) return integerColumn(c.name, 5);
   return c;
 }
 

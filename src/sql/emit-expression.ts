@@ -309,6 +309,11 @@ export class ExpressionEmitter {
     if (staticKind(e) === 'string') return this.number(sql);
     // A DATE/DATETIME/TIME is a number in arithmetic: 2024-02-03 is 20240203, 10:00:00 100000.
     const type = this.columnType(e);
+    // An ENUM is its member's index (1 for the first, 0 for the error value '').
+    if (type?.name === 'ENUM' && this.warns) {
+      const whens = type.values.map((v, i) => `WHEN ${quoteString(v)} THEN ${i + 1}`).join(' ');
+      return `(CASE ${sql} ${whens} ELSE IIF(${sql} IS NULL, NULL, 0) END)`;
+    }
     const temporal =
       (type !== null && TEMPORAL_TYPES.has(type.name)) ||
       (e.kind === 'call' && TEMPORAL_FUNCTIONS.has(e.name));

@@ -129,6 +129,14 @@ export function typeCases(): CaseList {
     'SELECT IFNULL(i, d), COALESCE(i, s), IF(i > 0, i, d) FROM v',
     'SELECT GREATEST(i, u), LEAST(i, d), GREATEST(dt, ts) FROM v',
   ]);
+  list.add(
+    'ENUM in arithmetic',
+    [
+      "CREATE TABLE en (id INT PRIMARY KEY, e ENUM('a','b','c'))",
+      "INSERT INTO en VALUES (1, 'c'), (2, NULL), (3, 'a')",
+    ],
+    'SELECT e + 0, e * 2, e - 1 FROM en ORDER BY id',
+  );
   // FLOAT holds single precision and prints six significant digits (in full from 1e-15 to 1e15).
   list.add(
     'FLOAT digits',
