@@ -88,7 +88,9 @@ async function encodeRowSet(
   encodeColumnDefs(sink, result.columns, encoding.deprecateEof, encoding.statusFlags);
   for (const row of result.rows) {
     assert(row.length === result.columns.length, 'a row has one value per column');
-    sink.packet(encoding.binary ? encodeBinaryRow(result.columns, row) : encodeTextRow(row, result.columns));
+    sink.packet(
+      encoding.binary ? encodeBinaryRow(result.columns, row) : encodeTextRow(row, result.columns),
+    );
     if (encoding.flush && sink.byteCount >= RESULT_FLUSH_BYTES) await encoding.flush(sink);
   }
   sink.packet(encodeEndOfRows(encoding.deprecateEof, result.warnings ?? 0, statusFlags));
