@@ -59,6 +59,7 @@ import { foundRowsOf, selectInto } from './select-extras.js';
 import type { EngineSession } from './session.js';
 import { StatementEffects, withEffects } from './statement-effects.js';
 import { WriteCheck, withWriteCheck, writeModes, type WriteModes } from './store-value.js';
+import { type ExpressionSink, readSink, withExpressionSink } from './expression-warnings.js';
 import {
   startReplication,
   valuesBytes,
@@ -206,6 +207,7 @@ export class DmlRunner {
     if (denied !== null) return done(denied);
     const binds = bindAll(translation, slotValues(prepared, params), this.session);
     const effects = translation.effects === true ? new StatementEffects(this.session) : null;
+    const sink = readSink(this.currentModes().divisionWarns);
     const tx = this.session.implicitTx();
     let executed: ExecuteResult | ErrorResult;
     // Before the statement runs: its own assignments do not type the variables it reads.
@@ -225,9 +227,12 @@ export class DmlRunner {
         withEffects(effects?.fresh() ?? null, () =>
           this.selectOn(on, s, translation, binds, columns, prepared, params),
         );
-      const outcome = withEffects(effects, () =>
-        this.selectOn(lease, s, translation, binds, columns, prepared, params),
+      const outcome = withExpressionSink(sink, () =>
+        withEffects(effects, () =>
+          this.selectOn(lease, s, translation, binds, columns, prepared, params),
+        ),
       );
+      this.keepWarnings(sink);
       if (
         translation.lock !== null &&
         !isError(outcome) &&
@@ -250,7 +255,10 @@ export class DmlRunner {
       );
     } else if (tx !== null) {
       const columns = columnsBefore;
-      const read = withEffects(effects, () => this.readInTx(tx, translation.sql, binds));
+      const read = withExpressionSink(sink, () =>
+        withEffects(effects, () => this.readInTx(tx, translation.sql, binds)),
+      );
+      this.keepWarnings(sink);
       const outcome = isError(read) ? read : this.session.rowsResult(columns, read);
       // Journaled, so that the first write can show the answer is the same on its state.
       const run = (on: WriterLease): Outcome =>
@@ -275,7 +283,9 @@ export class DmlRunner {
         translation.foundRows === undefined &&
         translation.effects !== true &&
         !isPointLookup(s, translation);
-      const pending = offload ? this.session.engine.readPool?.start(translation.sql, binds) : null;
+      const pending = offload
+        ? this.session.engine.readPool?.start(translation.sql, binds, sink)
+        : null;
       if (pending) {
         this.session.runningRead = pending.id;
         try {
@@ -284,8 +294,11 @@ export class DmlRunner {
           this.session.runningRead = null;
         }
       } else {
-        executed = withEffects(effects, () => this.session.readOnce(translation.sql, binds));
+        executed = withExpressionSink(sink, () =>
+          withEffects(effects, () => this.session.readOnce(translation.sql, binds)),
+        );
       }
+      this.keepWarnings(sink);
     }
     if (isError(executed)) return done(executed);
     effects?.commit();
@@ -927,14 +940,24 @@ export class DmlRunner {
 
   /** How this write checks the values it stores: the session's sql_mode, IGNORE, one row. */
   private writeCheck(s: Insert | Exclude<DmlStatement, Query | Insert>): WriteCheck {
+    const ignore = s.kind !== 'delete' && s.ignore;
+    const singleRow = s.kind === 'insert' && s.source.kind !== 'query' && valuesRows(s) === 1;
+    return new WriteCheck(this.currentModes(), ignore, singleRow, s.kind === 'delete');
+  }
+
+  /** The session's sql_mode as the write and expression checks read it. */
+  private currentModes(): WriteModes {
     const sqlMode = String(this.session.variable('sql_mode', null) ?? '');
     if (sqlMode !== this.modesFor) {
       this.modesFor = sqlMode;
       this.modes = writeModes(sqlMode);
     }
-    const ignore = s.kind !== 'delete' && s.ignore;
-    const singleRow = s.kind === 'insert' && s.source.kind !== 'query' && valuesRows(s) === 1;
-    return new WriteCheck(this.modes, ignore, singleRow);
+    return this.modes;
+  }
+
+  /** A read's expression warnings (1292, 1365) become the session's, as MariaDB's would. */
+  private keepWarnings(sink: ExpressionSink): void {
+    if (sink.warnings.length > 0) this.session.warnings = [...sink.warnings];
   }
 
   /** Puts allocated AUTO_INCREMENT values into the extra slots; the first generated, or null. */

@@ -126,6 +126,15 @@ export function fromSqlite(code: string, message: string): ErrorResult {
     const name = message.slice('no such function: '.length).toLowerCase();
     return mysqlError(1305, '42000', `FUNCTION ${name.replace(/^mysql_/, '')} does not exist`);
   }
+  const arity = /^wrong number of arguments to function (\w+)\(\)/.exec(message);
+  if (arity !== null) {
+    const name = arity[1]!.replace(/^mysql_/, '').toUpperCase();
+    return mysqlError(
+      1582,
+      '42000',
+      `Incorrect parameter count in the call to native function '${name}'`,
+    );
+  }
   if (message.includes('ambiguous column name: ')) {
     const column = message.slice(message.indexOf(': ') + 2);
     return mysqlError(1052, '23000', `Column '${column}' in field list is ambiguous`);

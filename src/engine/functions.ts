@@ -5,10 +5,17 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { SqlValue } from '../codec/index.js';
-import { USER_FUNCTIONS } from '../sql/index.js';
-import type { UserAggregate, UserFunction } from '../storage/index.js';
+import {
+  CAST_DECIMAL_FUNCTION,
+  JSON_FORMAT_FUNCTION,
+  TEMPORAL_NUMBER_FUNCTION,
+  USER_FUNCTIONS,
+} from '../sql/index.js';
+import { formatJson, jsonExtract } from './json-text.js';
+import { ValueRefusal, type UserAggregate, type UserFunction } from '../storage/index.js';
 import { singleValueFunction, storeValueFunction } from './store-value.js';
 import { effectFunctions } from './statement-effects.js';
+import { expressionFunctions, report } from './expression-warnings.js';
 import { strToDate } from './str-to-date.js';
 
 type V = SqlValue;
@@ -65,16 +72,26 @@ export function parseDatetime(v: V): Date | null {
   const m = DATETIME_PARTS.exec(text(v));
   if (m === null) return null;
   const ms = m[7] === undefined ? 0 : Math.trunc(Number(m[7].padEnd(6, '0')) / 1000);
-  const d = new Date(
-    Number(m[1]),
-    Number(m[2]) - 1,
-    Number(m[3]),
-    Number(m[4] ?? 0),
-    Number(m[5] ?? 0),
-    Number(m[6] ?? 0),
-    ms,
-  );
-  return Number.isNaN(d.getTime()) ? null : d;
+  const [year, month, day] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
+  const d = new Date(2000, 0, 1, Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), ms);
+  d.setFullYear(year, month, day); // years below 100 too (the constructor adds 1900 to them)
+  // A date that does not exist ('2023-02-30', month 0, hour 25) is no date: Date would roll it.
+  const exists =
+    d.getFullYear() === year &&
+    d.getMonth() === month &&
+    d.getDate() === day &&
+    d.getHours() === Number(m[4] ?? 0) &&
+    d.getMinutes() === Number(m[5] ?? 0) &&
+    d.getSeconds() === Number(m[6] ?? 0);
+  return Number.isNaN(d.getTime()) || !exists ? null : d;
+}
+
+/** A function's date argument: the date, or NULL with 1292 when the value is none. */
+function dateArgument(v: V): Date | null {
+  const d = parseDatetime(v);
+  if (d === null && !isNull(v))
+    report('Warning', 1292, '22007', `Incorrect datetime value: '${text(v)}'`);
+  return d;
 }
 
 function hasTime(v: V): boolean {
@@ -336,7 +353,7 @@ function addUnit(d: Date, unit: string, n: number): boolean {
 }
 
 function addInterval(v: V, amount: V, unit: V, sign: number): V {
-  const d = parseDatetime(v);
+  const d = dateArgument(v);
   if (d === null || isNull(amount)) return null;
   const u = text(unit);
   const parts = COMPOSITE_UNITS[u];
@@ -416,7 +433,7 @@ const nullSafe =
 const dateFn =
   (fn: (d: Date) => V): Fn =>
   (v) => {
-    const d = parseDatetime(v ?? null);
+    const d = dateArgument(v ?? null);
     return d === null ? null : fn(d);
   };
 
@@ -538,6 +555,57 @@ function roundTo(n: V, places: V | undefined, mode: 'round' | 'truncate'): V {
   if (typeof n !== 'number' || !Number.isFinite(n)) return null;
   const out = roundDecimalText(decimalString(n), d, mode, Number.isInteger(n));
   return out;
+}
+
+/**
+ * CAST(x AS DECIMAL(p, s)): x rounded half away from zero on its decimal text (2.675 → 2.68, as
+ * on an exact DECIMAL), and past the type's range its largest value of that sign with 1264.
+ */
+function castDecimal(x: V, precisionArg: V, scaleArg: V): V {
+  if (isNull(x)) return null;
+  const scale = int(scaleArg);
+  const rounded = roundTo(
+    typeof x === 'string' || x instanceof Uint8Array ? num(x) : x,
+    scale,
+    'round',
+  );
+  if (rounded === null) return null;
+  const max = Number(
+    `${'9'.repeat(Math.max(0, int(precisionArg) - scale)) || '0'}.${'9'.repeat(scale)}`,
+  );
+  const n = num(rounded);
+  if (Math.abs(n) <= max) return rounded;
+  report('Warning', 1264, '22003', "Out of range value for column 'CAST' at row 1");
+  return n < 0 ? -max : max;
+}
+
+/**
+ * A DATE, DATETIME or TIME value as MySQL's arithmetic reads it: its digits as a number
+ * ('2024-02-03' → 20240203, '2024-02-03 10:00:00' → 20240203100000, '-01:00:00' → -10000), the
+ * fraction kept; anything else is read as a number.
+ */
+function temporalNumber(v: V): V {
+  if (v === null || typeof v === 'number' || typeof v === 'bigint') return v;
+  const t = text(v).trim();
+  const m = /^(-?)([\d:\- ]+?)(?:\.(\d+))?$/.exec(t);
+  const digits = m?.[2]?.replace(/[-: ]/g, '') ?? '';
+  if (m === null || digits === '' || !/^\d+$/.test(digits)) return num(v);
+  if (m[3] !== undefined) return Number(`${m[1]}${digits}.${m[3]}`);
+  return BigInt(`${m[1]}${digits}`);
+}
+
+/**
+ * RAND(n): the first number of MariaDB's generator seeded with n (my_rnd_init, my_rnd), so
+ * RAND(7) is MariaDB's 0.9065…; a seeded RAND gives that one value on every row here, where
+ * MariaDB's goes on through its sequence row by row.
+ */
+function seededRand(seed: V): number {
+  const max = 0x3fffffffn;
+  const n = BigInt.asUintN(32, BigInt(int(seed)));
+  let seed1 = BigInt.asUintN(32, n * 0x10001n + 55555555n) % max;
+  const seed2 = BigInt.asUintN(32, n * 0x10000001n) % max;
+  seed1 = (seed1 * 3n + seed2) % max;
+  return Number(seed1) / Number(max);
 }
 
 /** The shortest decimal text of a double, without an exponent ('1e-7' → '0.0000001'). */
@@ -1364,7 +1432,17 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
     const d = parseDatetime(v ?? null);
     return d === null || isNull(format) ? null : dateFormat(d, text(format));
   },
-  str_to_date: nullSafe((s, format) => strToDate(text(s), text(format))),
+  str_to_date: nullSafe((s, format) => {
+    const parsed = strToDate(text(s), text(format));
+    if (parsed === null)
+      report(
+        'Warning',
+        1411,
+        'HY000',
+        `Incorrect datetime value: '${text(s)}' for function str_to_date`,
+      );
+    return parsed;
+  }),
   date_add: (v, amount, unit) => addInterval(v ?? null, amount ?? null, unit ?? null, 1),
   date_sub: (v, amount, unit) => addInterval(v ?? null, amount ?? null, unit ?? null, -1),
   datediff: (a, b) => {
@@ -1533,12 +1611,7 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
   },
   crc32: nullSafe((v) => crc32(v instanceof Uint8Array ? v : Buffer.from(text(v), 'utf8'))),
   uuid: () => randomUUID(),
-  rand: (seed) => {
-    if (isNull(seed)) return Math.random();
-    // A seeded RAND(n) repeats its value per seed (not MySQL's sequence, but deterministic).
-    const x = Math.sin(int(seed) + 1) * 10000;
-    return x - Math.floor(x);
-  },
+  rand: (seed) => (isNull(seed) ? Math.random() : seededRand(seed)),
   round: (n, d) => (isNull(n) || (d !== undefined && isNull(d)) ? null : roundTo(n, d, 'round')),
   truncate: nullSafe((n, d) => roundTo(n, d, 'truncate')),
   atan: nullSafe((y, x) => (x === undefined ? Math.atan(num(y)) : Math.atan2(num(y), num(x)))),
@@ -1552,6 +1625,7 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
   bit_count: nullSafe(
     (n) => [...BigInt.asUintN(64, BigInt(int(n))).toString(2)].filter((c) => c === '1').length,
   ),
+  json_extract: jsonExtract,
   json_unquote: nullSafe((v) => {
     const t = text(v);
     if (t.startsWith('"') && t.endsWith('"')) {
@@ -1582,7 +1656,9 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
   json_keys: nullSafe((doc) => {
     const d = jsonParse(doc);
     return d !== null && typeof d === 'object' && !Array.isArray(d)
-      ? JSON.stringify(Object.keys(d))
+      ? `[${Object.keys(d)
+          .map((k) => JSON.stringify(k))
+          .join(', ')}]`
       : null;
   }),
   json_quote: nullSafe((v) => JSON.stringify(text(v))),
@@ -1727,7 +1803,21 @@ const AGGREGATE_IMPLEMENTATIONS: Record<string, UserAggregate> = {
 
 /** Every user function the emitter may produce, ready for Store.open (the store function too). */
 export function userFunctions(): UserFunction[] {
-  return [...queryFunctions(), storeValueFunction(), singleValueFunction(), ...effectFunctions()];
+  return [
+    ...queryFunctions(),
+    storeValueFunction(),
+    singleValueFunction(),
+    ...effectFunctions(),
+    ...expressionFunctions(),
+    castDecimalFunction(),
+    { name: JSON_FORMAT_FUNCTION, deterministic: true, varargs: false, fn: formatJson },
+    { name: TEMPORAL_NUMBER_FUNCTION, deterministic: true, varargs: false, fn: temporalNumber },
+  ];
+}
+
+/** CAST AS DECIMAL, outside queryFunctions' catching wrapper: a strict write fails with 1264. */
+export function castDecimalFunction(): UserFunction {
+  return { name: CAST_DECIMAL_FUNCTION, deterministic: false, varargs: false, fn: castDecimal };
 }
 
 function queryFunctions(): UserFunction[] {
@@ -1742,7 +1832,9 @@ function queryFunctions(): UserFunction[] {
       try {
         const out = impl(...args);
         return out === undefined ? null : out;
-      } catch {
+      } catch (error) {
+        // A warning a strict write refuses ends the statement (expression-warnings.ts).
+        if (error instanceof ValueRefusal) throw error;
         return null;
       }
     };

@@ -861,7 +861,8 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
     case 'binary':
       if (PREDICATE_OPERATORS.has(e.op)) return booleanColumn(name);
       if (BIT_OPERATORS.has(e.op)) return integerColumn(name, 21, true);
-      if (e.op === 'DIV') return integerColumn(name, exprColumn('', e.left, scope).length);
+      if (e.op === 'DIV')
+        return integerColumn(name, asArithmetic(exprColumn('', e.left, scope)).length);
       if (e.op === '/') return quotientColumn(name, e.left, e.right, scope);
       if ((e.op === '+' || e.op === '-') && e.right.kind === 'interval')
         return temporalSumColumn(name, exprColumn('', e.left, scope), e.right.unit);
@@ -940,7 +941,7 @@ const PREDICATE_OPERATORS = new Set([
 const BIT_OPERATORS = new Set(['|', '&', '<<', '>>', '^']);
 
 function numericOf(name: string, op: string, operands: readonly Expr[], scope: Scope): ColumnDef {
-  const columns = operands.map((o) => exprColumn('', o, scope));
+  const columns = operands.map((o) => asArithmetic(exprColumn('', o, scope)));
   if (columns.some((c) => c.type === ColumnType.DOUBLE || c.type === ColumnType.FLOAT))
     return doubleColumn(name);
   // A DECIMAL's scale: a product's is the sum of its operands', a sum's the largest (MySQL).
@@ -965,6 +966,21 @@ function numericOf(name: string, op: string, operands: readonly Expr[], scope: S
     return integerColumn(name, Math.max(...widths), unsigned);
   }
   return doubleColumn(name);
+}
+
+/**
+ * A DATE, DATETIME or TIME (without fractions) in arithmetic is an integer of its digits, as
+ * wide as MariaDB counts it (d + 0 and dt + 0 are BIGINT, tm + 0 an INT).
+ */
+function asArithmetic(c: ColumnDef): ColumnDef {
+  if (c.decimals > 0) return c;
+  if (c.type === ColumnType.DATE) return integerColumn(c.name, 10);
+  if (c.type === ColumnType.DATETIME || c.type === ColumnType.TIMESTAMP)
+    return integerColumn(c.name, 19);
+  if (c.type === ColumnType.TIME) return integerColumn(c.name, 8);
+  // An ENUM is its member's index (MariaDB sizes it as a small integer).
+  if ((c.flags & ColumnFlag.ENUM) !== 0) return integerColumn(c.name, 5);
+  return c;
 }
 
 /** MariaDB's largest DECIMAL scale, and div_precision_increment's default. */
@@ -1452,8 +1468,12 @@ export function convertValue(column: ColumnDef, value: Value): Value {
     case ColumnType.SHORT:
     case ColumnType.LONG:
     case ColumnType.INT24:
-    case ColumnType.YEAR:
       return toInteger(value);
+    case ColumnType.YEAR: {
+      // YEAR is ZEROFILL(4): its zero value reads '0000' (every other year has four digits).
+      const year = toInteger(value);
+      return year === 0 || year === 0n ? '0000' : year;
+    }
     case ColumnType.LONGLONG: {
       // SQLite's integers are signed: an UNSIGNED column shows a negative one as MariaDB's
       // unsigned value (~0 is 18446744073709551615), as the binary protocol already sends it.

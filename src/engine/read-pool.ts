@@ -6,7 +6,8 @@ import type { SqlValue } from '../codec/index.js';
 import type { ErrorResult } from '../mysql/index.js';
 import type { ExecuteResult, PageCipher, ReaderError } from '../storage/index.js';
 import { fromReaderError } from './errors.js';
-import type { ReadRequest, ReadWorkerData } from './read-worker.js';
+import type { ReadAnswer, ReadRequest, ReadWorkerData } from './read-worker.js';
+import type { ExpressionSink } from './expression-warnings.js';
 
 const READ_QUEUE_MAX = 256;
 
@@ -15,6 +16,8 @@ type ReadResult = { ok: true; value: ExecuteResult } | { ok: false; error: Reade
 interface Slot {
   readonly worker: Worker;
   readonly pending: Map<number, (result: ExecuteResult | ErrorResult) => void>;
+  /** Where each request's expression warnings go. */
+  readonly sinks: Map<number, ExpressionSink>;
   /** The requests sent to this worker, kept to resend them if the worker is replaced. */
   readonly requests: Map<number, ReadRequest>;
 }
@@ -54,7 +57,7 @@ export class ReadPool {
       // A worker inherits the parent's flags; `--input-type` (node -e) is refused in a worker.
       execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
     });
-    const slot: Slot = { worker, pending: new Map(), requests: new Map() };
+    const slot: Slot = { worker, pending: new Map(), requests: new Map(), sinks: new Map() };
     if (this.closed) {
       await worker.terminate();
       return slot;
@@ -69,11 +72,14 @@ export class ReadPool {
       worker.on('message', onMessage);
       worker.once('error', reject);
     });
-    worker.on('message', (message: { id: number; result: ReadResult }) => {
+    worker.on('message', (message: ReadAnswer<ReadResult>) => {
       const resolve = slot.pending.get(message.id);
       if (resolve === undefined) return;
       slot.pending.delete(message.id);
       slot.requests.delete(message.id);
+      const sink = slot.sinks.get(message.id);
+      slot.sinks.delete(message.id);
+      if (sink !== undefined) sink.warnings.push(...(message.warnings ?? []));
       resolve(message.result.ok ? message.result.value : fromReaderError(message.result.error));
     });
     worker.on('error', (error) => this.failAll(slot, error));
@@ -90,15 +96,17 @@ export class ReadPool {
   start(
     sql: string,
     binds: readonly SqlValue[],
+    sink: ExpressionSink | null = null,
   ): { readonly id: number; readonly result: Promise<ExecuteResult | ErrorResult> } | null {
     if (this.closed || this.slots.length === 0) return null;
     let best = this.slots[0]!;
     for (const slot of this.slots) if (slot.pending.size < best.pending.size) best = slot;
     if (best.pending.size >= READ_QUEUE_MAX) return null;
     const id = this.idNext++;
-    const request: ReadRequest = { id, sql, binds };
+    const request: ReadRequest = { id, sql, binds, divisionWarns: sink?.divisionWarns ?? false };
     const result = new Promise<ExecuteResult | ErrorResult>((resolve) => {
       best.pending.set(id, resolve);
+      if (sink !== null) best.sinks.set(id, sink);
       best.requests.set(id, request);
       best.worker.postMessage(request);
     });
@@ -118,6 +126,7 @@ export class ReadPool {
     const resolve = slot.pending.get(id)!;
     slot.pending.delete(id);
     slot.requests.delete(id);
+    slot.sinks.delete(id);
     resolve(queryInterrupted);
     const replaced = this.replace(slot);
     this.replacing.add(replaced);
@@ -141,6 +150,8 @@ export class ReadPool {
     for (const [otherId, request] of slot.requests) {
       fresh.pending.set(otherId, slot.pending.get(otherId)!);
       fresh.requests.set(otherId, request);
+      const sink = slot.sinks.get(otherId);
+      if (sink !== undefined) fresh.sinks.set(otherId, sink);
       fresh.worker.postMessage(request);
     }
   }
@@ -154,6 +165,7 @@ export class ReadPool {
         message: `reader worker failed: ${String(error)}`,
       });
     slot.pending.clear();
+    slot.sinks.clear();
     const at = this.slots.indexOf(slot);
     if (at >= 0) this.slots.splice(at, 1);
   }

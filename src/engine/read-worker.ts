@@ -4,14 +4,30 @@
 // "Long reads".
 import { parentPort, workerData } from 'node:worker_threads';
 import { nodeId } from '../core/types.js';
-import type { SqlValue } from '../codec/index.js';
-import { Store, type PageCipher } from '../storage/index.js';
+import type { Result, SqlValue } from '../codec/index.js';
+import {
+  Store,
+  type ExecuteResult,
+  type PageCipher,
+  type ReaderError,
+  type ReadSnapshot,
+} from '../storage/index.js';
 import { userFunctions } from './functions.js';
+import { type ExpressionWarning, readSink, withExpressionSink } from './expression-warnings.js';
 
 export interface ReadRequest {
   readonly id: number;
   readonly sql: string;
   readonly binds: readonly SqlValue[];
+  /** ERROR_FOR_DIVISION_BY_ZERO is set: a division by zero warns (expression-warnings.ts). */
+  readonly divisionWarns: boolean;
+}
+
+/** A worker's answer: the result, and the warnings its expressions gave. */
+export interface ReadAnswer<R> {
+  readonly id: number;
+  readonly result: R;
+  readonly warnings?: readonly ExpressionWarning[];
 }
 
 export interface ReadWorkerData {
@@ -41,6 +57,22 @@ async function openStore(data: ReadWorkerData): Promise<Store> {
   }
 }
 
+/**
+ * One request's execution; an exception the store does not turn into a value (a bind the driver
+ * refuses in words the store does not know) is this statement's error, not the worker's: a
+ * crashed worker would fail every read queued on it, other sessions' too.
+ */
+function executeSafely(
+  snapshot: ReadSnapshot,
+  request: ReadRequest,
+): Result<ExecuteResult, ReaderError> {
+  try {
+    return snapshot.execute(request.sql, request.binds);
+  } catch (error) {
+    return { ok: false, error: { kind: 'sqlite', code: 'SQLITE_ERROR', message: String(error) } };
+  }
+}
+
 if (parentPort !== null) {
   const port = parentPort;
   const store = await openStore(workerData as ReadWorkerData);
@@ -56,10 +88,9 @@ if (parentPort !== null) {
       return;
     }
     try {
-      port.postMessage({
-        id: request.id,
-        result: snapshot.value.execute(request.sql, request.binds),
-      });
+      const sink = readSink(request.divisionWarns);
+      const result = withExpressionSink(sink, () => executeSafely(snapshot.value, request));
+      port.postMessage({ id: request.id, result, warnings: sink.warnings });
     } finally {
       snapshot.value.release();
     }

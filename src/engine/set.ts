@@ -162,7 +162,10 @@ export class SetRunner {
     if (scope === 'global' && !hasPrivilege(this.session.account, 'SUPER', null, null))
       return globalDenied('SUPER');
     const normalized = normalizeSetValue(lower, spec, value);
-    if (!normalized.ok) return mysqlError(1231, '42000', normalized.message);
+    if (!normalized.ok)
+      return normalized.code === 1298
+        ? mysqlError(1298, 'HY000', normalized.message)
+        : mysqlError(1231, '42000', normalized.message);
     const outOfRange = backgroundEncryptionRangeError(lower, normalized.value);
     if (outOfRange !== null) return mysqlError(1231, '42000', outOfRange);
     const warning = backgroundEncryptionWarning(lower, normalized.value);

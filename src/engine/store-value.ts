@@ -16,20 +16,24 @@ import {
 } from '../sql/index.js';
 import { ValueRefusal, type UserFunction } from '../storage/index.js';
 import { mysqlError, refusedWith } from './errors.js';
+import {
+  type ExpressionSink,
+  type ExpressionWarning,
+  withExpressionSink,
+} from './expression-warnings.js';
 
 type V = SqlValue;
 
-export interface WriteWarning {
-  readonly level: 'Note' | 'Warning' | 'Error';
-  readonly code: number;
-  readonly message: string;
-}
+/** A warning of a write: the store function's and its expressions' are one list. */
+export type WriteWarning = ExpressionWarning;
 
 /** The sql_mode flags the write path reads. */
 export interface WriteModes {
   readonly strict: boolean;
   readonly noZeroDate: boolean;
   readonly noZeroInDate: boolean;
+  /** ERROR_FOR_DIVISION_BY_ZERO: a division by zero warns (fails a strict write). */
+  readonly divisionWarns: boolean;
 }
 
 /** Parses @@sql_mode (TRADITIONAL and the other combination modes expanded). */
@@ -40,11 +44,12 @@ export function writeModes(sqlMode: string): WriteModes {
     strict: traditional || flags.has('STRICT_TRANS_TABLES') || flags.has('STRICT_ALL_TABLES'),
     noZeroDate: traditional || flags.has('NO_ZERO_DATE'),
     noZeroInDate: traditional || flags.has('NO_ZERO_IN_DATE'),
+    divisionWarns: traditional || flags.has('ERROR_FOR_DIVISION_BY_ZERO'),
   };
 }
 
 /** One write statement's checking: its modes, and what the store function reported. */
-export class WriteCheck {
+export class WriteCheck implements ExpressionSink {
   readonly warnings: WriteWarning[] = [];
   /** The error that failed the statement, when the store function refused a value. */
   error: ErrorResult | null = null;
@@ -57,11 +62,21 @@ export class WriteCheck {
     readonly ignore: boolean,
     /** A single-row INSERT … VALUES: a NULL into NOT NULL is an error in every mode. */
     readonly singleRow: boolean,
+    /** A DELETE: its expressions' warnings stay warnings in strict mode, as in MariaDB. */
+    readonly deleting = false,
   ) {}
 
   /** Whether a bad value fails the statement (else: adjusted value and a warning). */
   get refuses(): boolean {
     return this.modes.strict && !this.ignore;
+  }
+
+  get refusesWarnings(): boolean {
+    return this.refuses && !this.deleting;
+  }
+
+  get divisionWarns(): boolean {
+    return this.modes.divisionWarns;
   }
 }
 
@@ -74,7 +89,7 @@ export function withWriteCheck<T>(check: WriteCheck, fn: () => T): T {
   const outer = active;
   active = check;
   try {
-    return fn();
+    return withExpressionSink(check, fn);
   } finally {
     active = outer;
   }
@@ -630,6 +645,8 @@ function toFloat(value: V, at: Where): Converted {
   }
   if (!Number.isFinite(n) || Math.abs(n) > max) return outOfRange(at, n < 0 ? -max : max);
   if (at.rule.unsigned && n < 0) return outOfRange(at, 0);
+  // A FLOAT holds single precision: 123456.789 is kept as 123456.7890625, as InnoDB keeps it.
+  if (at.rule.type === 'FLOAT' && at.rule.scale === null) n = Math.fround(n);
   if (rest !== '') return truncated(at, n);
   return { value: n };
 }
@@ -862,8 +879,16 @@ function toDatetime(value: V, at: Where, modes: WriteModes): Converted {
   }
   const fsp = at.rule.length ?? 0;
   const micro = fsp > 0 ? '.' + p.micro.slice(0, fsp).padEnd(fsp, '0') : '';
-  return { value: `${date} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${micro}` };
+  const wall = `${date} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
+  if (at.rule.type === 'TIMESTAMP' && !allZero && (wall < TIMESTAMP_MIN || wall > TIMESTAMP_MAX))
+    return badTemporal(at, kind, text, zero, 1264);
+  return { value: `${wall}${micro}` };
 }
+
+// TIMESTAMP holds seconds since the epoch in 32 bits: MariaDB's range, read here as UTC (trireme
+// keeps a TIMESTAMP as the wall time written, not converted from the session's time zone).
+const TIMESTAMP_MIN = '1970-01-01 00:00:01';
+const TIMESTAMP_MAX = '2038-01-19 03:14:07';
 
 const TIME_TEXT = /^\s*(-?)(?:(\d+)\s+)?(\d{1,3}):(\d{1,2})(?::(\d{1,2}))?(?:\.(\d*))?\s*$/;
 

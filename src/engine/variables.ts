@@ -352,11 +352,39 @@ export function normalizeSqlMode(value: SqlValue): string | null {
   return SQL_MODE_FLAGS.filter((flag) => set.has(flag)).join(',');
 }
 
+/**
+ * A time_zone value as MariaDB keeps it: 'SYSTEM', an offset from -12:59 to +13:00 written
+ * '+HH:MM', or a zone name this host knows (MariaDB's time zone tables); null for anything else.
+ */
+export function normalizeTimeZone(value: string): string | null {
+  const zone = value.trim();
+  if (zone.toUpperCase() === 'SYSTEM') return 'SYSTEM';
+  const m = /^([+-])(\d{1,2}):(\d{2})$/.exec(zone);
+  if (m !== null) {
+    const minutes = Number(m[2]) * 60 + Number(m[3]);
+    const inRange = Number(m[3]) < 60 && (m[1] === '+' ? minutes <= 13 * 60 : minutes < 13 * 60);
+    return inRange ? `${m[1]}${m[2]!.padStart(2, '0')}:${m[3]}` : null;
+  }
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone;
+  } catch {
+    return null;
+  }
+}
+
 export function normalizeSetValue(
   name: string,
   spec: VariableSpec,
   value: SqlValue,
-): { ok: true; value: SqlValue } | { ok: false; message: string } {
+): { ok: true; value: SqlValue } | { ok: false; message: string; code?: number } {
+  if (name === 'time_zone') {
+    const text = value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : String(value);
+    const zone = normalizeTimeZone(text);
+    if (zone === null)
+      return { ok: false, code: 1298, message: `Unknown or incorrect time zone: '${text}'` };
+    return { ok: true, value: zone };
+  }
   if (name === 'sql_mode') {
     const mode = normalizeSqlMode(value);
     if (mode === null)

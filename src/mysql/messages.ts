@@ -5,7 +5,7 @@
 
 import { assert } from '../core/assert.js';
 import type { ColumnDef, SqlValue } from './backend.js';
-import { Capability, type ErrorCode } from './constants.js';
+import { Capability, ColumnType, type ErrorCode } from './constants.js';
 import { CONNECT_ATTRS_BYTES_MAX, SCRAMBLE_BYTES } from './limits.js';
 import {
   DecodeFailure,
@@ -331,14 +331,49 @@ export function textBytes(value: Exclude<SqlValue, null>): Uint8Array {
   return utf8Encode(String(value).replace('e+', 'e'));
 }
 
-export function encodeTextRow(row: readonly SqlValue[]): Uint8Array {
+/** A row in the text protocol; `columns` give FLOAT and DOUBLE columns MariaDB's notation. */
+export function encodeTextRow(
+  row: readonly SqlValue[],
+  columns?: readonly ColumnDef[],
+): Uint8Array {
   const writer = new PacketWriter(64);
-  for (const value of row) {
+  row.forEach((value, i) => {
     if (value === null) writer.u8(0xfb);
+    else if (typeof value === 'number' && isFloatColumn(columns?.[i]))
+      writer.lenencBytes(utf8Encode(floatText(value)));
+    else if (typeof value === 'number' && columns?.[i]?.type === ColumnType.DOUBLE)
+      writer.lenencBytes(utf8Encode(doubleText(value)));
     else writer.lenencBytes(textBytes(value));
-  }
+  });
   return writer.finish();
 }
+
+/** A FLOAT column without fixed decimals (31: MySQL's "not fixed"); FLOAT(M,D) prints D. */
+const isFloatColumn = (column: ColumnDef | undefined): boolean =>
+  column !== undefined && column.type === ColumnType.FLOAT && column.decimals >= 31;
+
+/**
+ * A DOUBLE as MariaDB prints it: its shortest exact digits, in full for exponents from -15 to 14
+ * ('100000000376832', '0.0000000000000015'), else with an exponent ('1e15', '1.5e-16').
+ */
+export function doubleText(n: number): string {
+  if (n === 0) return '0';
+  const [mantissa = '0', power = '0'] = n.toExponential().split('e');
+  const exponent = Number(power);
+  if (exponent >= 15 || exponent < -15) return `${mantissa}e${exponent}`;
+  const digits = mantissa.replace(/[-.]/g, '');
+  let out: string;
+  if (exponent < 0) out = '0.' + '0'.repeat(-exponent - 1) + digits;
+  else if (digits.length <= exponent + 1) out = digits + '0'.repeat(exponent + 1 - digits.length);
+  else out = digits.slice(0, exponent + 1) + '.' + digits.slice(exponent + 1);
+  return (n < 0 ? '-' : '') + out;
+}
+
+/** A FLOAT as MariaDB prints it: six significant digits (FLT_DIG), notation as a DOUBLE's. */
+function floatText(n: number): string {
+  return doubleText(Number(n.toPrecision(FLOAT_DIGITS)));
+}
+const FLOAT_DIGITS = 6;
 
 export interface PrepareOk {
   readonly statementId: number;

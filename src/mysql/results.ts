@@ -90,7 +90,9 @@ async function encodeRowSet(
   encodeColumnDefs(sink, result.columns, encoding, encoding.statusFlags);
   for (const row of result.rows) {
     assert(row.length === result.columns.length, 'a row has one value per column');
-    sink.packet(encoding.binary ? encodeBinaryRow(result.columns, row) : encodeTextRow(row));
+    sink.packet(
+      encoding.binary ? encodeBinaryRow(result.columns, row) : encodeTextRow(row, result.columns),
+    );
     if (encoding.flush && sink.byteCount >= RESULT_FLUSH_BYTES) await encoding.flush(sink);
   }
   sink.packet(encodeEndOfRows(encoding.deprecateEof, result.warnings ?? 0, statusFlags));

@@ -335,6 +335,27 @@ export class DmlEmitter extends ExpressionEmitter {
     if (s.having !== null && s.groupBy.length === 0 && !aggregates([s.items, s.having]))
       return this.select(havingAsWhere(s), sortGroups);
     if (s.from) this.nameTables(s.from);
+    return this.withColumns(this.sourceTables(s.from ?? []), () => this.selectBody(s, sortGroups));
+  }
+
+  /** The catalog tables a FROM list names, by alias (CTEs, views and derived tables left out). */
+  sourceTables(refs: readonly TableRef[]): Map<string, TableDef> {
+    const out = new Map<string, TableDef>();
+    const walk = (r: TableRef): void => {
+      if (r.kind === 'join') {
+        walk(r.left);
+        walk(r.right);
+      } else if (r.kind === 'table' && this.cte(r.table) === undefined) {
+        const db = r.table.db ?? this.options.database;
+        const table = db === null ? undefined : this.options.catalog.table(db, r.table.name);
+        if (table !== undefined) out.set((r.alias ?? r.table.name).toLowerCase(), table);
+      }
+    };
+    refs.forEach(walk);
+    return out;
+  }
+
+  private selectBody(s: Select, sortGroups: boolean): string {
     const single = this.singleRow;
     this.singleRow = false;
     let out =
@@ -897,6 +918,10 @@ function upsertClauses(e: DmlEmitter, table: TableDef, assignments: readonly Ass
 }
 
 function emitUpdate(e: DmlEmitter, s: Update): string {
+  return e.withColumns(e.sourceTables([s.table]), () => emitUpdateIn(e, s));
+}
+
+function emitUpdateIn(e: DmlEmitter, s: Update): string {
   const table = e.resolve(s.table.table);
   const alias = quoteId(s.table.alias ?? s.table.table.name);
   const sets = e.assignmentList(table, s.assignments, s.table.alias ?? s.table.table.name);
@@ -924,9 +949,13 @@ function rowFilter(e: DmlEmitter, table: TableDef, alias: string, s: Update | De
 function emitDelete(e: DmlEmitter, s: Delete): string {
   const table = e.resolve(s.table.table);
   const alias = quoteId(s.table.alias ?? s.table.table.name);
-  const head = `DELETE FROM ${quoteId(table.sqliteName)} AS ${alias}`;
   const named = s.table.alias ?? s.table.table.name;
-  return head + rowFilter(e, table, alias, s) + returningClause(e, table, s.returning, named);
+  const filter = e.withColumns(e.sourceTables([s.table]), () => rowFilter(e, table, alias, s));
+  return (
+    `DELETE FROM ${quoteId(table.sqliteName)} AS ${alias}` +
+    filter +
+    returningClause(e, table, s.returning, named)
+  );
 }
 
 export type DmlStatement = Query | Insert | Update | Delete;

@@ -5,6 +5,7 @@ import type {
   Call,
   Cast,
   ColumnRef,
+  DataType,
   Expr,
   FrameBound,
   Literal,
@@ -12,7 +13,7 @@ import type {
   Query,
   WindowSpec,
 } from './ast.js';
-import type { Catalog } from './catalog.js';
+import type { Catalog, TableDef } from './catalog.js';
 import { findCollation, sqliteCollation } from './collations.js';
 import { SqlFailure, semantic, unsupported } from './errors.js';
 import {
@@ -21,13 +22,21 @@ import {
   FUNCTION_ALIASES,
   SESSION_FUNCTIONS,
   type SessionValue,
+  USER_FUNCTION_ARITY,
   userFunction,
   WINDOW_FUNCTIONS,
 } from './functions.js';
 import { quoteId, quoteString } from './names.js';
-import { DEFAULT_COLLATION } from './table-def.js';
+import { DEFAULT_COLLATION, isTextType } from './table-def.js';
 import {
+  CAST_DECIMAL_FUNCTION,
+  DIVISOR_FUNCTION,
+  INTEGER_FUNCTION,
+  JSON_FORMAT_FUNCTION,
   LAST_INSERT_ID_SET_FUNCTION,
+  LOG_ARGUMENT_FUNCTION,
+  NUMBER_FUNCTION,
+  TEMPORAL_NUMBER_FUNCTION,
   USER_VAR_GET_FUNCTION,
   USER_VAR_SET_FUNCTION,
 } from './store-rule.js';
@@ -74,6 +83,13 @@ export class ExpressionEmitter {
   liveUserVars = false;
   /** Whether the statement has effects on the session (`:=`, LAST_INSERT_ID(x)). */
   effects = false;
+  /**
+   * The tables whose columns the expressions being emitted can name, innermost query last
+   * (lower-case alias → table): a column's type decides how MySQL compares and converts it.
+   */
+  protected readonly columnScopes: ReadonlyMap<string, TableDef>[] = [];
+  /** How deep the emitter is in JSON_OBJECT/JSON_ARRAY arguments (only the outermost is spaced). */
+  private jsonNesting = 0;
   /** Set while emitting ON DUPLICATE KEY UPDATE, where VALUES(c) is the row being inserted. */
   protected inUpsert = false;
 
@@ -85,6 +101,15 @@ export class ExpressionEmitter {
 
   protected fail(code: number, sqlState: string, message: string): never {
     throw new SqlFailure(semantic(code, sqlState, message));
+  }
+
+  /** ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT: a function called with a count it does not take. */
+  protected parameterCount(name: string): never {
+    return this.fail(
+      1582,
+      '42000',
+      `Incorrect parameter count in the call to native function '${name}'`,
+    );
   }
 
   protected unsupported(construct: string): never {
@@ -175,7 +200,7 @@ export class ExpressionEmitter {
   }
 
   private unary(op: string, operand: Expr): string {
-    const inner = this.expr(operand);
+    const inner = this.numbered(operand, op === 'NOT' || op === '-' || op === '~');
     if (op === 'NOT') return `(NOT ${inner})`;
     if (op === 'BINARY') return `(${inner} COLLATE BINARY)`;
     return `(${op}${inner})`;
@@ -188,13 +213,16 @@ export class ExpressionEmitter {
     if (op === '+' && left.kind === 'interval') return this.dateArithmetic(op, right, left);
     const compared = COMPARISONS.has(op);
     if (compared) this.checkCollationMix(left, right, op);
-    const l = compared ? this.collated(left, right, this.compared(left, right)) : this.expr(left);
-    const r = compared ? this.compared(right, left) : this.expr(right);
+    const numbers = NUMBER_OPERATORS.has(op);
+    const l = compared
+      ? this.collated(left, right, this.compared(left, right))
+      : this.numbered(left, numbers);
+    const r = compared ? this.compared(right, left) : this.numbered(right, numbers);
     switch (op) {
       case '/':
-        return `(${l} * 1.0 / ${r})`;
+        return `(${l} * 1.0 / ${this.divisor(r)})`;
       case 'DIV':
-        return `CAST(${l} / ${r} AS INTEGER)`;
+        return `CAST(${l} / ${this.divisor(r)} AS INTEGER)`;
       case 'MOD':
         return this.remainder(left, right, l, r);
       case '^':
@@ -208,7 +236,7 @@ export class ExpressionEmitter {
       case ':=':
         return this.unsupported('assignment to user variables in expressions');
       default:
-        if (COMPARISONS.has(op)) return comparison(op, left, l, right, r);
+        if (COMPARISONS.has(op)) return comparison(op, left, l, right, r, (x) => this.number(x));
         return `(${l} ${op} ${r})`;
     }
   }
@@ -220,9 +248,112 @@ export class ExpressionEmitter {
    * a string is MySQL's (leading blanks skipped, the longest numeric prefix, else 0). A column
    * is left alone: SQLite's column affinity already converts the other side (and keeps the index).
    */
+  /** Runs `emit` with `tables` (alias → table) in scope for column types. */
+  withColumns<T>(tables: ReadonlyMap<string, TableDef>, emit: () => T): T {
+    this.columnScopes.push(tables);
+    try {
+      return emit();
+    } finally {
+      this.columnScopes.pop();
+    }
+  }
+
+  /** The type of a column the expression names, when the tables in scope tell it unambiguously. */
+  protected columnType(e: Expr): DataType | null {
+    if (e.kind !== 'column') return null;
+    const name = e.column.toLowerCase();
+    for (let i = this.columnScopes.length - 1; i >= 0; i--) {
+      const scope = this.columnScopes[i]!;
+      const tables =
+        e.table === null ? [...scope.values()] : [scope.get(e.table.toLowerCase())].filter(isSome);
+      const found = tables.flatMap((t) => t.columns.filter((c) => c.name.toLowerCase() === name));
+      if (found.length === 1) return found[0]!.type;
+      if (found.length > 1 || e.table !== null) return null;
+    }
+    return null;
+  }
+
   private compared(e: Expr, other: Expr): string {
+    const typed = this.typedComparand(e, other);
+    if (typed !== null) return typed;
+    // MariaDB compares what JSON_EXTRACT finds as an SQL value (`JSON_EXTRACT(d, '$.a') = 'x'`
+    // for "x"), though it prints it as JSON text: SQLite's json_extract answers that value.
+    if (e.kind === 'call' && e.name === 'JSON_EXTRACT' && e.over === undefined && !e.star) {
+      const value = `json_extract(${this.args(e).join(', ')})`;
+      return isNumeric(other) ? this.number(value) : value;
+    }
     const sql = this.expr(e);
-    return isStringLiteral(e) && isNumeric(other) ? `CAST(${sql} AS REAL)` : sql;
+    return isStringLiteral(e) && isNumeric(other) ? this.number(sql) : sql;
+  }
+
+  /**
+   * A comparand whose conversion the other side's column type decides, as MySQL converts it: a
+   * literal against a DATE/DATETIME/TIMESTAMP column is read as a date (`d = '2024-2-3'`,
+   * `d = 20240203`, `dt = '2024-02-03'`), and a text column against a number is read as a number
+   * (with 1292 when it is not one). The column itself is left as it is (its index stays usable).
+   * Null when no column type decides.
+   */
+  private typedComparand(e: Expr, other: Expr): string | null {
+    if (!this.warns) return null;
+    const otherType = this.columnType(other);
+    const literal = e.kind === 'literal' && (isStringLiteral(e) || isNumeric(e));
+    if (otherType !== null && literal) {
+      if (otherType.name === 'DATE') return `mysql_cast_date(${this.expr(e)})`;
+      if (otherType.name === 'DATETIME' || otherType.name === 'TIMESTAMP')
+        return `mysql_cast_datetime(${this.expr(e)}, ${otherType.length ?? 0})`;
+    }
+    const type = this.columnType(e);
+    // ENUM and SET are text too, but compare with a number by their index.
+    const text = type !== null && isTextType(type) && type.name !== 'ENUM' && type.name !== 'SET';
+    if (text && isNumeric(other)) return this.number(this.expr(e));
+    return null;
+  }
+
+  /**
+   * An operand of arithmetic or logic: a string (a literal or a string function's result) is
+   * read as a number through the function that warns 1292 as MySQL does when it is not one.
+   */
+  private numbered(e: Expr, numbers: boolean): string {
+    const sql = this.expr(e);
+    if (!numbers) return sql;
+    if (staticKind(e) === 'string') return this.number(sql);
+    // A DATE/DATETIME/TIME is a number in arithmetic: 2024-02-03 is 20240203, 10:00:00 100000.
+    const type = this.columnType(e);
+    // An ENUM is its member's index (1 for the first, 0 for the error value '').
+    if (type?.name === 'ENUM' && this.warns) {
+      const whens = type.values.map((v, i) => `WHEN ${quoteString(v)} THEN ${i + 1}`).join(' ');
+      return `(CASE ${sql} ${whens} ELSE IIF(${sql} IS NULL, NULL, 0) END)`;
+    }
+    const temporal =
+      (type !== null && TEMPORAL_TYPES.has(type.name)) ||
+      (e.kind === 'call' && TEMPORAL_FUNCTIONS.has(e.name));
+    return temporal && this.warns ? `${TEMPORAL_NUMBER_FUNCTION}(${sql})` : sql;
+  }
+
+  /**
+   * Whether conversions and divisors go through the functions that warn (1292, 1365) row by
+   * row. Not in expressions the schema keeps (CHECK, generated columns, defaults: emitted with
+   * every literal inline), where SQLite allows only deterministic functions.
+   */
+  private get warns(): boolean {
+    return this.pinned !== 'all';
+  }
+
+  /** A string as a number, as MySQL reads it (`type` names the target in the 1292 message). */
+  protected number(sql: string, type?: 'DECIMAL'): string {
+    if (!this.warns) return `CAST(${sql} AS REAL)`;
+    return type === undefined
+      ? `${NUMBER_FUNCTION}(${sql})`
+      : `${NUMBER_FUNCTION}(${sql}, '${type}')`;
+  }
+
+  private divisor(sql: string): string {
+    return this.warns ? `${DIVISOR_FUNCTION}(${sql})` : sql;
+  }
+
+  private logArgument(sql: string, base = false): string {
+    if (!this.warns) return sql;
+    return base ? `${LOG_ARGUMENT_FUNCTION}(${sql}, 1)` : `${LOG_ARGUMENT_FUNCTION}(${sql})`;
   }
 
   /** The connection's collation (collation_connection). */
@@ -346,10 +477,10 @@ export class ExpressionEmitter {
    * `%`. The operands are emitted again for their second use, so parameters bind in text order.
    */
   private remainder(left: Expr, right: Expr, l: string, r: string): string {
-    if (isIntLiteral(left) && isIntLiteral(right)) return `(${l} % ${r})`;
-    const l2 = this.expr(left);
-    const r2 = this.expr(right);
-    return `(${l} - ${r} * CAST(${l2} / ${r2} AS INTEGER))`;
+    if (isIntLiteral(left) && isIntLiteral(right)) return `(${l} % ${this.divisor(r)})`;
+    const l2 = this.numbered(left, true);
+    const r2 = this.numbered(right, true);
+    return `(${l} - ${r} * CAST(${l2} / ${this.divisor(r2)} AS INTEGER))`;
   }
 
   /**
@@ -361,6 +492,7 @@ export class ExpressionEmitter {
   private integerCast(operand: Expr, x: string): string {
     if (operand.kind === 'literal') {
       const numeric = operand.type === 'decimal' || operand.type === 'float';
+      if (isStringLiteral(operand) && this.warns) return `${INTEGER_FUNCTION}(${x})`;
       return numeric ? `CAST(round(${x}) AS INTEGER)` : `CAST(${x} AS INTEGER)`;
     }
     const x2 = this.expr(operand);
@@ -379,7 +511,7 @@ export class ExpressionEmitter {
     const numbers = list.length > 0 && list.every(isNumeric);
     const left =
       numbers && isStringLiteral(operand) && operand.kind !== 'row'
-        ? `CAST(${this.expr(operand)} AS REAL)`
+        ? this.number(this.expr(operand))
         : operand.kind === 'row'
           ? this.expr(operand)
           : this.collated(operand, list[0] ?? operand, this.expr(operand));
@@ -429,8 +561,11 @@ export class ExpressionEmitter {
         return length === null ? `CAST(${x} AS TEXT)` : `substr(CAST(${x} AS TEXT), 1, ${length})`;
       case 'BINARY':
         return `CAST(${x} AS BLOB)`;
-      case 'DECIMAL':
-        return `round(CAST(${x} AS REAL), ${scale ?? 0})`;
+      case 'DECIMAL': {
+        const value = staticKind(e.operand) === 'string' ? this.number(x, 'DECIMAL') : x;
+        if (!this.warns) return `round(CAST(${value} AS REAL), ${scale ?? 0})`;
+        return `${CAST_DECIMAL_FUNCTION}(${value}, ${length ?? 10}, ${scale ?? 0})`;
+      }
       case 'DOUBLE':
       case 'FLOAT':
         return `CAST(${x} AS REAL)`;
@@ -480,6 +615,9 @@ export class ExpressionEmitter {
     const user = userFunction(name);
     if (user !== null) {
       if (e.distinct) this.unsupported(`${name}(DISTINCT …)`);
+      const arity = USER_FUNCTION_ARITY[name];
+      if (arity !== undefined && (e.args.length < arity[0] || e.args.length > arity[1]))
+        this.parameterCount(name);
       return `${user}(${this.args(e).join(', ')})`;
     }
     return this.fail(
@@ -499,12 +637,8 @@ export class ExpressionEmitter {
       return `${builtin}(DISTINCT CASE WHEN ${nulls.join(' OR ')} THEN NULL ELSE json_array(${this.args(e).join(', ')}) END)`;
     }
     // MIN/MAX with one argument aggregate; GREATEST/LEAST need two or more, like MySQL.
-    if ((name === 'GREATEST' || name === 'LEAST') && e.args.length < 2)
-      this.fail(
-        1582,
-        '42000',
-        `Incorrect parameter count in the call to native function '${name}'`,
-      );
+    if ((name === 'GREATEST' || name === 'LEAST') && e.args.length < 2) this.parameterCount(name);
+    if (name === 'JSON_OBJECT' || name === 'JSON_ARRAY') return this.jsonConstructor(builtin, e);
     // SQLite's coalesce() wants two arguments; MySQL's takes one (its value).
     if (name === 'COALESCE' && e.args.length === 1) return `(${this.expr(e.args[0]!)})`;
     // GREATEST/LEAST of strings and numbers compare as numbers in MySQL (GREATEST(1, '2', 3)
@@ -512,11 +646,28 @@ export class ExpressionEmitter {
     if ((name === 'GREATEST' || name === 'LEAST') && e.args.some(isNumeric)) {
       const args = e.args.map((a) => {
         const sql = this.expr(a);
-        return isStringLiteral(a) ? `CAST(${sql} AS REAL)` : sql;
+        return isStringLiteral(a) ? this.number(sql) : sql;
       });
       return `${builtin}(${args.join(', ')})`;
     }
     return `${builtin}(${e.distinct ? 'DISTINCT ' : ''}${this.args(e).join(', ')})`;
+  }
+
+  /**
+   * JSON_OBJECT/JSON_ARRAY are SQLite's (a nested one stays JSON through its subtype); the
+   * outermost is spaced as MariaDB prints JSON. TRUE/FALSE are JSON booleans there, and the text
+   * of a JSON function of ours (JSON_EXTRACT, JSON_SET, …) is JSON, not a string.
+   */
+  private jsonConstructor(builtin: string, e: Call): string {
+    this.jsonNesting++;
+    const args = e.args.map((a) => {
+      const sql = this.expr(a);
+      if (a.kind === 'literal' && a.type === 'bool') return `json(IIF(${sql}, 'true', 'false'))`;
+      return a.kind === 'call' && JSON_VALUED.has(a.name) ? `json(${sql})` : sql;
+    });
+    this.jsonNesting--;
+    const sql = `${builtin}(${args.join(', ')})`;
+    return this.jsonNesting === 0 ? `${JSON_FORMAT_FUNCTION}(${sql})` : sql;
   }
 
   // Functions whose SQLite spelling is not a call with the same arguments; null for the others.
@@ -526,17 +677,21 @@ export class ExpressionEmitter {
         return this.ifCall(e);
       case 'ISNULL':
         return `(${this.args(e).join(', ')} IS NULL)`;
-      case 'CONCAT':
-        return e.args.length === 1
-          ? `CAST(${this.args(e)[0]} AS TEXT)`
-          : `(${this.args(e).join(' || ')})`;
+      case 'CONCAT': {
+        if (e.args.length === 0) this.parameterCount(name);
+        const parts = e.args.map((a) => this.asText(a));
+        return parts.length === 1 ? `CAST(${parts[0]} AS TEXT)` : `(${parts.join(' || ')})`;
+      }
       case 'MOD': {
         if (e.args.length !== 2) return `(${this.args(e).join(' % ')})`;
         const [l, r] = this.args(e);
         return this.remainder(e.args[0]!, e.args[1]!, l!, r!);
       }
+      case 'LN':
       case 'LOG':
-        return e.args.length === 1 ? `ln(${this.args(e)[0]})` : `log(${this.args(e).join(', ')})`;
+      case 'LOG2':
+      case 'LOG10':
+        return this.logarithm(name, e);
       case 'SUBSTRING': {
         // Position 0 is the empty string in MySQL; SQLite's substr reads it as 1. Operands
         // written twice are emitted twice, so their parameters are bound in text order.
@@ -591,15 +746,36 @@ export class ExpressionEmitter {
     return `mysql_${name}_collated(${sql}, '${sqliteCollation(collation ?? this.connectionCollation)}')`;
   }
 
+  /** A logarithm of a non-positive number (or to base 1) is NULL with 1365, as in MariaDB. */
+  private logarithm(name: string, e: Call): string | null {
+    const args = this.args(e);
+    const fn = name === 'LOG' ? (args.length === 1 ? 'ln' : 'log') : BUILTIN_FUNCTIONS[name]!;
+    if (args.length === 1) return `${fn}(${this.logArgument(args[0]!)})`;
+    if (args.length !== 2 || name !== 'LOG') return null;
+    return `log(${this.logArgument(args[0]!, true)}, ${this.logArgument(args[1]!)})`;
+  }
+
+  /**
+   * An argument read as text: a DECIMAL column's value has its scale's digits, as MySQL prints
+   * it (`0.10`; SQLite keeps the column's values as numbers and would print `0.1`).
+   */
+  private asText(e: Expr): string {
+    const sql = this.expr(e);
+    const type = this.columnType(e);
+    if (type?.name !== 'DECIMAL' || (type.scale ?? 0) === 0) return sql;
+    return `IIF(${sql} IS NULL, NULL, printf('%.${type.scale}f', ${sql}))`;
+  }
+
   private ifCall(e: Call): string {
     const [c, a, b] = this.args(e);
     if (c === undefined || a === undefined || b === undefined || e.args.length !== 3)
-      this.fail(1582, '42000', "Incorrect parameter count in the call to native function 'IF'");
+      this.parameterCount('IF');
     return `CASE WHEN ${c} THEN ${a} ELSE ${b} END`;
   }
 
   private groupConcat(e: Call): string {
-    const value = e.args.length === 1 ? this.expr(e.args[0]!) : `(${this.args(e).join(' || ')})`;
+    const parts = e.args.map((a) => this.asText(a));
+    const value = parts.length === 1 ? parts[0]! : `(${parts.join(' || ')})`;
     const separator = e.separator ?? ',';
     const order = e.orderBy.length > 0 ? ' ORDER BY ' + this.orderList(e.orderBy) : '';
     // SQLite's DISTINCT aggregate takes one argument, so its separator is ','. Each value ends
@@ -675,12 +851,7 @@ export class ExpressionEmitter {
   // own); numbers, NULL and binary strings are 'binary'.
   private charsetOf(name: string, e: Call): string {
     const [arg] = e.args;
-    if (arg === undefined || e.args.length !== 1)
-      return this.fail(
-        1582,
-        '42000',
-        `Incorrect parameter count in the call to native function '${name}'`,
-      );
+    if (arg === undefined || e.args.length !== 1) return this.parameterCount(name);
     if (arg.kind === 'convert_using' && name === 'CHARSET') return quoteString(arg.charset);
     const known = this.collationOf(arg);
     const collation = known === null ? undefined : findCollation(known);
@@ -744,6 +915,24 @@ const COMPARISONS: ReadonlySet<string> = new Set(['=', '<=>', '<>', '<', '<=', '
 /** Operands that take no COLLATE in SQLite (a row value) or are not strings. */
 const UNCOLLATED_KINDS: ReadonlySet<string> = new Set(['row', 'subquery', 'exists', 'is']);
 
+const TEMPORAL_TYPES: ReadonlySet<string> = new Set(['DATE', 'DATETIME', 'TIMESTAMP', 'TIME']);
+
+/** Functions whose value is a DATE, DATETIME or TIME. */
+const TEMPORAL_FUNCTIONS: ReadonlySet<string> = new Set(
+  'CURDATE CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP CURTIME DATE FROM_DAYS LAST_DAY LOCALTIME LOCALTIMESTAMP MAKEDATE NOW SYSDATE TIME TIMESTAMP UTC_DATE UTC_TIME UTC_TIMESTAMP'.split(
+    ' ',
+  ),
+);
+
+const isSome = <T>(x: T | undefined): x is T => x !== undefined;
+
+/** Functions of ours whose text is a JSON document (an argument of JSON_OBJECT keeps it JSON). */
+const JSON_VALUED: ReadonlySet<string> = new Set(
+  'JSON_EXTRACT JSON_SET JSON_INSERT JSON_REPLACE JSON_REMOVE JSON_MERGE_PATCH JSON_MERGE_PRESERVE JSON_MERGE JSON_ARRAY_APPEND JSON_ARRAY_INSERT JSON_KEYS JSON_QUERY JSON_COMPACT'.split(
+    ' ',
+  ),
+);
+
 const isStringLiteral = (e: Expr): boolean =>
   e.kind === 'literal' && e.type === 'string' && e.charset !== 'binary';
 
@@ -764,6 +953,9 @@ const NUMERIC_FUNCTIONS: ReadonlySet<string> = new Set([
 ]);
 
 const ARITHMETIC: ReadonlySet<string> = new Set(['+', '-', '*', '/', 'DIV', 'MOD', '%']);
+
+/** Operators that read their operands as numbers (a string operand is converted, with 1292). */
+const NUMBER_OPERATORS: ReadonlySet<string> = new Set([...ARITHMETIC, 'AND', 'OR', 'XOR']);
 
 /**
  * Whether an expression is a number by its form alone (a numeric literal, arithmetic, a
@@ -821,12 +1013,17 @@ function staticKind(e: Expr): 'number' | 'string' | null {
  * are known from the expressions, the string is made a number as MySQL makes it (its longest
  * numeric prefix, 0 if none), which is what SQLite's arithmetic does with a text.
  */
-function comparison(op: string, left: Expr, l: string, right: Expr, r: string): string {
+function comparison(
+  op: string,
+  left: Expr,
+  l: string,
+  right: Expr,
+  r: string,
+  number: (sql: string) => string,
+): string {
   const kinds = [staticKind(left), staticKind(right)];
   const numeric = (kind: 'number' | 'string' | null, sql: string): string =>
-    kinds.includes('number') && kinds.includes('string') && kind === 'string'
-      ? `(0 + ${sql})`
-      : sql;
+    kinds.includes('number') && kinds.includes('string') && kind === 'string' ? number(sql) : sql;
   const sqliteOp = op === '<=>' ? 'IS' : op;
   return `(${numeric(kinds[0]!, l)} ${sqliteOp} ${numeric(kinds[1]!, r)})`;
 }

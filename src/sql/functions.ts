@@ -45,7 +45,6 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, string>> = {
   AVG: 'avg',
   MIN: 'min',
   MAX: 'max',
-  JSON_EXTRACT: 'json_extract',
   JSON_OBJECT: 'json_object',
   JSON_ARRAY: 'json_array',
   JSON_VALID: 'json_valid',
@@ -137,6 +136,7 @@ const USER_FUNCTION_SOURCES = [
   'VARIANCE',
   'VAR_POP',
   'VAR_SAMP',
+  'JSON_EXTRACT',
   'JSON_UNQUOTE',
   'JSON_CONTAINS',
   'JSON_LENGTH',
@@ -223,6 +223,32 @@ export const USER_FUNCTIONS: readonly string[] = [
 ];
 
 const USER_FUNCTION_SET: ReadonlySet<string> = new Set(USER_FUNCTION_SOURCES);
+
+/**
+ * How many arguments some of the user functions take, [least, most] as MariaDB's parser checks
+ * them (1582 otherwise); SQLite's built-ins check their own, user functions take any count.
+ */
+export const USER_FUNCTION_ARITY: Readonly<Record<string, readonly [number, number]>> = {
+  ROUND: [1, 2],
+  TRUNCATE: [2, 2],
+  RAND: [0, 1],
+  DATE_FORMAT: [2, 3],
+  STR_TO_DATE: [2, 2],
+  DATEDIFF: [2, 2],
+  FROM_UNIXTIME: [1, 2],
+  UNIX_TIMESTAMP: [0, 1],
+  LPAD: [3, 3],
+  RPAD: [3, 3],
+  REPEAT: [2, 2],
+  MONTH: [1, 1],
+  YEAR: [1, 1],
+  DAYOFMONTH: [1, 1],
+  DAYNAME: [1, 1],
+  MONTHNAME: [1, 1],
+  LAST_DAY: [1, 1],
+  TO_DAYS: [1, 1],
+  JSON_EXTRACT: [2, Number.MAX_SAFE_INTEGER],
+};
 
 /** The user function for a MySQL function, or null when it has none. */
 export function userFunction(mysqlName: string): string | null {

@@ -1,7 +1,9 @@
 // DDL: databases, CREATE TABLE with MySQL column types and constraints, ALTER TABLE specs,
 // DROP/RENAME/TRUNCATE, CREATE/DROP INDEX. Names and options are kept as MariaDB would print
 // them back in SHOW CREATE TABLE.
+import { SqlFailure, semantic } from './errors.js';
 import type {
+  DataType,
   AlterSpec,
   AlterTable,
   ColumnDef,
@@ -143,6 +145,7 @@ function parseTableElement(c: Cursor, columns: ColumnDef[], constraints: TableCo
 export function parseColumnDef(c: Cursor): ColumnDef {
   const name = c.identifier();
   const type = parseDataType(c);
+  checkPrecision(type, name);
   const def: { -readonly [K in keyof ColumnDef]: ColumnDef[K] } = {
     name,
     type,
@@ -665,4 +668,37 @@ function parseAlterColumnDefault(c: Cursor): AlterSpec {
   c.expectWord('SET');
   c.expectWord('DEFAULT');
   return { kind: 'alter_default', name, default: parseDefaultValue(c) };
+}
+
+// MariaDB's bounds of DECIMAL(M,D) (and FLOAT/DOUBLE(M,D)): M at most 65, D at most 38 and M.
+const DECIMAL_PRECISION_MAX = 65;
+const DECIMAL_SCALE_MAX = 38;
+
+function checkPrecision(type: DataType, column: string): void {
+  const { name, length, scale } = type;
+  if (name !== 'DECIMAL' && name !== 'FLOAT' && name !== 'DOUBLE') return;
+  if (name === 'DECIMAL' && length !== null && length > DECIMAL_PRECISION_MAX)
+    throw new SqlFailure(
+      semantic(
+        1426,
+        '42000',
+        `Too big precision specified for '${column}'. Maximum is ${DECIMAL_PRECISION_MAX}`,
+      ),
+    );
+  if (name === 'DECIMAL' && scale !== null && scale > DECIMAL_SCALE_MAX)
+    throw new SqlFailure(
+      semantic(
+        1425,
+        '42000',
+        `Too big scale specified for '${column}'. Maximum is ${DECIMAL_SCALE_MAX}`,
+      ),
+    );
+  if (length !== null && scale !== null && scale > length)
+    throw new SqlFailure(
+      semantic(
+        1427,
+        '42000',
+        `For float(M,D), double(M,D) or decimal(M,D), M must be >= D (column '${column}')`,
+      ),
+    );
 }

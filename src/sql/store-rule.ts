@@ -22,6 +22,21 @@ export const LAST_INSERT_ID_SET_FUNCTION = 'mysql_last_insert_id_set';
 /** The aggregate the engine registers for a scalar subquery: its one value, 1242 for two rows. */
 export const SINGLE_VALUE_FUNCTION = 'mysql_single_value';
 
+/**
+ * Conversions that warn as MySQL does (engine/expression-warnings.ts): a string read as a number
+ * (1292), a string cast to an integer (1292), a divisor and a logarithm's argument (1365 for 0).
+ */
+export const NUMBER_FUNCTION = 'mysql_number';
+export const INTEGER_FUNCTION = 'mysql_integer';
+export const DIVISOR_FUNCTION = 'mysql_divisor';
+export const LOG_ARGUMENT_FUNCTION = 'mysql_log_argument';
+/** CAST(x AS DECIMAL(p, s)): rounded on decimal text, clamped with 1264 past the type's range. */
+export const CAST_DECIMAL_FUNCTION = 'mysql_cast_decimal';
+/** SQLite's compact JSON text (JSON_OBJECT, JSON_ARRAY) spaced as MariaDB prints it. */
+export const JSON_FORMAT_FUNCTION = 'mysql_json_format';
+/** A DATE/DATETIME/TIME value as the number MySQL's arithmetic reads (20240203, 100000). */
+export const TEMPORAL_NUMBER_FUNCTION = 'mysql_temporal_number';
+
 /** What the store function knows of the column it writes. */
 export interface StoreRule {
   readonly db: string;

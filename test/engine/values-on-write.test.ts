@@ -18,7 +18,7 @@ const CASES: readonly (readonly [string, string, number | readonly [unknown, num
   ['YEAR', "'10:11:12'", 1265],
   ['YEAR', "'24'", [2024, null]],
   ['YEAR', "'0'", [2000, null]],
-  ['YEAR', "'0000'", [0, null]],
+  ['YEAR', "'0000'", ['0000', null]], // the zero year reads as four digits (ZEROFILL)
   ['YEAR', '1800', 1264],
   ['TIME', "'2024-01-05 10:11:12'", ['10:11:12', 1265]],
   ['TIME', '20240105', ['00:00:00', 1265]],

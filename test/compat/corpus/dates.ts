@@ -169,6 +169,11 @@ export function dateCases(): CaseList {
     'SELECT UNIX_TIMESTAMP(ts) FROM ev ORDER BY id',
     "SELECT CONCAT(d, ' ', tm) FROM ev ORDER BY id",
     'SELECT tm + 0, d + 0, dt + 0 FROM ev ORDER BY id',
+    "SELECT id FROM ev WHERE d BETWEEN '2024-1-1' AND '2024-2-3' ORDER BY id",
+    "SELECT e.id FROM ev AS e WHERE e.dt < '2024-2-4' ORDER BY e.id",
+    "SELECT id FROM ev WHERE ts = '2024-02-03 10:00' OR d = 'not a date' ORDER BY id",
+    "UPDATE ev SET tm = '01:00:00' WHERE d = '2024-2-4'",
+    'SELECT d - 1, dt * 1, tm DIV 100 FROM ev ORDER BY id',
   ]);
   list.add(
     'DATE column given a DATETIME',
@@ -225,6 +230,29 @@ export function dateCases(): CaseList {
     'SELECT @@time_zone, @@session.time_zone',
   );
   list.add('bad time zone', [], "SET time_zone = 'Nowhere/City'");
+  list.add('time zone offsets', [], "SET time_zone = '+5:30'", 'SELECT @@time_zone');
+  list.add(
+    'dates in arithmetic',
+    [],
+    "SELECT NOW() + 0 > 20240000000000, CURDATE() + 0 > 20240000, LAST_DAY('2024-02-10') + 0, TIME('10:11:12') + 0, DATE('2024-01-05') - 1",
+  );
+  list.add('time zone past +13:00', [], "SET time_zone = '+13:01'");
+  list.add(
+    'a date that does not exist in a strict INSERT',
+    ['CREATE TABLE t (d DATE)'],
+    "INSERT INTO t VALUES (DATE('2023-02-30'))",
+  );
+  list.add(
+    'dates that do not exist',
+    [],
+    "SELECT MONTH('abc'), LAST_DAY('2024-02-30'), DATE('2024-01-05 25:00:00'), TO_DAYS('2024-02-30')",
+  );
+  list.add(
+    'lax TIMESTAMP range',
+    ["SET SESSION sql_mode = ''", 'CREATE TABLE t (ts TIMESTAMP NULL)'],
+    "INSERT INTO t VALUES ('2040-01-01 00:00:00'), ('1970-01-01 00:00:01'), ('2038-01-19 03:14:07'), ('2038-01-19 03:14:08')",
+    'SELECT ts FROM t',
+  );
   list.add(
     'TIMESTAMP DEFAULT',
     [

@@ -116,9 +116,22 @@ export function decimalCases(): CaseList {
     ["'1e3'", 'DECIMAL(10,2)'],
     ['1e3', 'DECIMAL(10,2)'],
     ['NULL', 'DECIMAL(3,1)'],
+    ['99.995', 'DECIMAL(4,2)'],
+    ['-1e10', 'DECIMAL(5,2)'],
+    ["' 1.5 '", 'DECIMAL(5,2)'],
   ]) {
     list.add(`CAST(${value} AS ${type})`, [], `SELECT CAST(${value} AS ${type})`);
   }
+  list.add(
+    'CAST out of range in a strict INSERT',
+    ['CREATE TABLE t (c DECIMAL(5,2))'],
+    'INSERT INTO t VALUES (CAST(123456 AS DECIMAL(5,2)))',
+  );
+  list.add(
+    'ROUND(2.675, 2) on a DECIMAL column',
+    ['CREATE TABLE t (c DECIMAL(6,3))', 'INSERT INTO t VALUES (2.675), (-2.675), (1.005)'],
+    'SELECT c, ROUND(c, 2), TRUNCATE(c, 2), CAST(c AS DECIMAL(5,2)) FROM t ORDER BY c',
+  );
   const items = [
     'CREATE TABLE item (id INT PRIMARY KEY, price DECIMAL(10,2), qty INT, paid TINYINT)',
     'INSERT INTO item VALUES (1, 12.75, 3, 1), (2, 0.10, 7, 0), (3, 0.20, 1, 1), (4, 1000.00, 2, 0), (5, NULL, 1, 1), (6, 0.33, 3, 0)',
@@ -188,6 +201,13 @@ export function decimalCases(): CaseList {
   );
   list.add('DECIMAL too wide', [], 'CREATE TABLE c (v DECIMAL(66,2))');
   list.add('DECIMAL scale above precision', [], 'CREATE TABLE c (v DECIMAL(5,6))');
+  list.add('DECIMAL scale above 38', [], 'CREATE TABLE c (v DECIMAL(65,39))');
+  list.add('DOUBLE scale above precision', [], 'CREATE TABLE c (v DOUBLE(5,6))');
+  list.add(
+    'DECIMAL too wide in ALTER',
+    ['CREATE TABLE c (v INT)'],
+    'ALTER TABLE c ADD COLUMN w DECIMAL(70,2)',
+  );
   list.add(
     'DECIMAL key',
     ['CREATE TABLE c (v DECIMAL(6,2) PRIMARY KEY)', 'INSERT INTO c VALUES (1.10)'],

@@ -102,6 +102,31 @@ export function strictCases(): CaseList {
     ],
   );
   list.add('division by zero in INSERT', ['CREATE TABLE t (c INT)'], 'INSERT INTO t VALUES (1/0)');
+  // Expression warnings (1292, 1365) through a table read, a strict write and the modes.
+  const rows = ['CREATE TABLE t (a INT, s VARCHAR(10))', "INSERT INTO t VALUES (1, 'x'), (2, '2')"];
+  list.add('string read as a number in a table read', rows, "SELECT a + '1x' FROM t ORDER BY a");
+  list.add('division by zero in a table read', rows, 'SELECT a / (a - 1) FROM t ORDER BY a');
+  list.add(
+    'division by zero in UPDATE',
+    rows,
+    'UPDATE t SET a = a / 0',
+    'SELECT a FROM t ORDER BY s',
+  );
+  list.add('string read as a number in UPDATE', rows, "UPDATE t SET a = a + '1x'");
+  list.add('string compared with 0 in DELETE', rows, "DELETE FROM t WHERE a > 1 AND 'x' = 0");
+  list.add('division by zero in INSERT IGNORE', rows, 'INSERT IGNORE INTO t VALUES (1/0, 5 MOD 0)');
+  list.add(
+    'lax string as a number in INSERT',
+    [...none, ...rows],
+    "INSERT INTO t VALUES ('3x' + 1, 'y')",
+  );
+  list.add('no division warning without its mode', none, 'SELECT 1/0, LN(0)');
+  // A text column against a number compares as numbers, with 1292 for each value that is not one.
+  list.add('text column compared with a number', rows, 'SELECT a FROM t WHERE s = 2');
+  list.add('text column compared with 0 in UPDATE', rows, 'UPDATE t SET a = 5 WHERE s = 0');
+  list.add('text column compared with 0 in DELETE', rows, 'DELETE FROM t WHERE s = 0');
+  list.add('text column compared lax', [...none, ...rows], 'UPDATE t SET a = 5 WHERE t.s = 0');
+  list.add('logarithm bases', [], 'SELECT LOG2(0), LOG10(-1), LOG(1, 2), LOG(2, 8)');
   list.add(
     'lax division by zero',
     [...none, 'CREATE TABLE t (c INT)'],

@@ -129,5 +129,23 @@ export function typeCases(): CaseList {
     'SELECT IFNULL(i, d), COALESCE(i, s), IF(i > 0, i, d) FROM v',
     'SELECT GREATEST(i, u), LEAST(i, d), GREATEST(dt, ts) FROM v',
   ]);
+  list.add(
+    'ENUM in arithmetic',
+    [
+      "CREATE TABLE en (id INT PRIMARY KEY, e ENUM('a','b','c'))",
+      "INSERT INTO en VALUES (1, 'c'), (2, NULL), (3, 'a')",
+    ],
+    'SELECT e + 0, e * 2, e - 1 FROM en ORDER BY id',
+  );
+  // FLOAT holds single precision and prints six significant digits (in full from 1e-15 to 1e15).
+  list.add(
+    'FLOAT digits',
+    [
+      'CREATE TABLE fl (id INT PRIMARY KEY, f FLOAT, g FLOAT(7,3))',
+      'INSERT INTO fl VALUES (1, 1e14, 1.5), (2, 1e15, 2), (3, 1.5e-15, 3), (4, 1.5e-16, 4), (5, -0.000123456789, 5), (6, 0, 6), (7, 3.4e38, 7)',
+    ],
+    'SELECT f, g, f + 0 FROM fl ORDER BY id',
+    { sql: 'SELECT f, g FROM fl WHERE id < ? ORDER BY id', params: [3] },
+  );
   return list;
 }
