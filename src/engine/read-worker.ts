@@ -69,8 +69,18 @@ function executeSafely(
   try {
     return snapshot.execute(request.sql, request.binds);
   } catch (error) {
-    return { ok: false, error: { kind: 'sqlite', code: 'SQLITE_ERROR', message: String(error) } };
+    return { ok: false, error: thrown(error) };
   }
+}
+
+/** An exception as this request's error; SQLite's own code kept when it has one. */
+function thrown(error: unknown): ReaderError {
+  const code = (error as { code?: unknown } | null)?.code;
+  return {
+    kind: 'sqlite',
+    code: typeof code === 'string' && code.startsWith('SQLITE_') ? code : 'SQLITE_ERROR',
+    message: error instanceof Error ? error.message : String(error),
+  };
 }
 
 if (parentPort !== null) {
@@ -82,7 +92,13 @@ if (parentPort !== null) {
       port.close();
       return;
     }
-    const snapshot = store.snapshot();
+    let snapshot: Result<ReadSnapshot, ReaderError>;
+    try {
+      snapshot = store.snapshot();
+    } catch (error) {
+      port.postMessage({ id: request.id, result: { ok: false, error: thrown(error) } });
+      return;
+    }
     if (!snapshot.ok) {
       port.postMessage({ id: request.id, result: snapshot });
       return;

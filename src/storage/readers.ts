@@ -85,10 +85,13 @@ export class ReaderPool {
     if (this.inUse >= this.readersMax) {
       return err({ kind: 'too_many_readers', readersMax: this.readersMax });
     }
-    const connection = this.idle.pop() ?? this.openConnection();
+    let connection = this.idle.pop() ?? this.openConnection();
     const writing = this.writerHeld();
     if (connection.held === null || connection.held.version !== this.version || writing) {
-      this.end(connection);
+      if (!this.end(connection)) {
+        connection.db.close();
+        connection = this.openConnection();
+      }
       connection.db.exec('BEGIN');
       // The first read pins the WAL snapshot; the seqno read is the state's own.
       const seqno = connection.seqnoRead.get();
@@ -107,19 +110,44 @@ export class ReaderPool {
       connection.db.close();
       return;
     }
-    if (connection.held?.version !== this.version || this.writerHeld()) this.end(connection);
+    const reusable = connection.held?.version === this.version && !this.writerHeld();
+    if (!reusable && !this.end(connection)) {
+      connection.db.close();
+      return;
+    }
     this.idle.push(connection);
   }
 
   /** The writer was released: what it committed is not in the transactions kept open. */
   invalidate(): void {
     this.version += 1;
-    for (const connection of this.idle) this.end(connection);
+    for (const connection of this.idle.splice(0)) {
+      if (this.end(connection)) this.idle.push(connection);
+      else connection.db.close();
+    }
   }
 
-  private end(connection: ReaderConnection): void {
+  /**
+   * Ends the connection's read transaction; false when it cannot (the connection is unusable
+   * and must be closed). A read that met a corrupt page leaves SQLite failing the COMMIT with
+   * SQLITE_CORRUPT: that read already answered with the error, and the next read must not fail
+   * for it, nor a worker thread crash on it.
+   */
+  private end(connection: ReaderConnection): boolean {
     connection.held = null;
-    if (connection.db.inTransaction) connection.db.exec('COMMIT');
+    if (!connection.db.inTransaction) return true;
+    try {
+      connection.db.exec('COMMIT');
+      return true;
+    } catch (error) {
+      if (!(error instanceof SqliteError)) throw error;
+      try {
+        connection.db.exec('ROLLBACK');
+      } catch {
+        // The connection is closed by the caller either way.
+      }
+      return false;
+    }
   }
 
   close(): void {

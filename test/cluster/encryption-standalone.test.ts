@@ -150,7 +150,7 @@ describe('encryption at rest on a standalone node', { timeout: 120_000 }, () => 
       await assert.rejects(
         conn.query('SELECT * FROM s.t'),
         (error: { errno: number; message: string }) => {
-          assert.equal(error.errno, 1030);
+          assert.equal(error.errno, 1030, error.message);
           assert.match(error.message, /wrong checksum/);
           assert.ok(!error.message.includes(SECRET));
           return true;

@@ -57,6 +57,9 @@ describe(
       await query(n2, 'INSERT INTO app.t (id, qty) VALUES (1, 5), (2, 7)');
       // Through the view on n3: the base table's triggers fire there, once.
       await query(n3, 'INSERT INTO app.v (id, qty) VALUES (3, 9)');
+      // Each node writes rows another node made only once it has applied them: a node applies
+      // others' commits a moment after they return, so an UPDATE sent sooner may find no row.
+      await everywhere('SELECT id FROM app.t ORDER BY id', [[1], [2], [3]]);
       await query(n1, 'UPDATE app.t SET active = 0 WHERE id = 2');
       await everywhere('SELECT * FROM app.v ORDER BY id', [
         [1, 5, 10],
@@ -75,7 +78,12 @@ describe(
         n1,
         "CREATE TABLE app.g (id INT PRIMARY KEY, a INT, b INT AS (a * 2) VIRTUAL, c VARCHAR(10) AS (CONCAT('x', a)) STORED, KEY (b))",
       );
+      await everywhere("SHOW TABLES FROM app LIKE 'g'", [['g']]);
       await query(n2, 'INSERT INTO app.g (id, a) VALUES (1, 10), (2, 20)');
+      await everywhere('SELECT id, a FROM app.g ORDER BY id', [
+        [1, 10],
+        [2, 20],
+      ]);
       await query(n3, 'UPDATE app.g SET a = 11 WHERE id = 1');
       await everywhere('SELECT id, a, b, c FROM app.g WHERE b > 0 ORDER BY id', [
         [1, 11, 22, 'x11'],
@@ -122,6 +130,10 @@ describe(
       await query(n1, 'DROP VIEW app.v');
       await query(n1, 'DROP TRIGGER app.t_ai');
       await everywhere("SHOW FULL TABLES FROM app LIKE 'v'", []);
+      await everywhere(
+        "SELECT trigger_name FROM information_schema.triggers WHERE trigger_schema = 'app'",
+        [['t_bi']],
+      );
       await query(n3, 'INSERT INTO app.t (id, qty) VALUES (5, 1)');
       await everywhere('SELECT count(*) FROM app.audit', [[4]]);
     });

@@ -8,7 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { storePath, type Store } from '../../src/storage/index.js';
 import { ddl, openAt, rows, tempDir, writer } from './helpers.js';
-import { rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { openDatabase } from '../../src/storage/sqlite.js';
 
 const T = '"d.t"';
 
@@ -75,4 +77,53 @@ test('a store that is not the only writer of its file never keeps a transaction'
     }
     assert.deepEqual(countAndRelease(store), { count: 1n, kept: false });
   });
+});
+
+test('a read that met a corrupt page answers with the error and the next read works', async () => {
+  // The reader ends its transaction at the release; SQLite fails that COMMIT with
+  // SQLITE_CORRUPT after the corrupt read. It used to throw from release() and crash the
+  // node's reader worker, so the session got 1105 "reader worker failed" instead of 1030.
+  const dir = tempDir();
+  const path = storePath(dir);
+  const cipher = { key: randomBytes(32) };
+  try {
+    const first = openAt(path, 'n1', {}, { cipher });
+    await ddl(
+      first,
+      `CREATE TABLE ${T} (id INTEGER PRIMARY KEY, v TEXT)`,
+      `INSERT INTO ${T} VALUES (1, 'one'), (2, 'two')`,
+    );
+    first.close();
+    const db = openDatabase(path, { fileMustExist: true }, cipher);
+    const pageSize = Number(db.pragma('page_size', { simple: true }));
+    const pages = db.prepare(`SELECT pageno FROM dbstat WHERE name = 'd.t'`).pluck().all();
+    db.close();
+    assert.equal(pages.length, 1);
+    const bytes = readFileSync(path);
+    bytes[(Number(pages[0]) - 1) * pageSize + pageSize / 2]! ^= 0x01;
+    writeFileSync(path, bytes);
+
+    // Not the file's sole writer: every release ends the read transaction, as in a worker.
+    const store = openAt(path, 'n1', { readerPoolSize: 1 }, { cipher, soleWriter: false });
+    try {
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        const snapshot = store.snapshot();
+        assert.ok(snapshot.ok);
+        const read = snapshot.value.execute(`SELECT * FROM ${T}`);
+        assert.ok(!read.ok && read.error.kind === 'sqlite', JSON.stringify(read));
+        assert.match(read.error.code, /^SQLITE_CORRUPT/);
+        snapshot.value.release();
+      }
+      const after = store.snapshot();
+      assert.ok(after.ok);
+      const read = after.value.execute('SELECT 1');
+      assert.ok(read.ok);
+      assert.deepEqual(read.value.rows, [[1n]]);
+      after.value.release();
+    } finally {
+      store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
