@@ -52,6 +52,7 @@ import {
   type SstRequest,
 } from '../transfer/stream.js';
 import {
+  describePageScheme,
   Store,
   storePath,
   type FrozenFile,
@@ -345,6 +346,7 @@ export class ClusterNode {
       initial: encryption,
       dataKey: openedStore.value.dataKey,
       databasePath: storePath(datadir),
+      dataScheme: store.pageScheme(),
       gcache,
       log: (level, message) => log(level, message),
     });
@@ -869,14 +871,18 @@ export class ClusterNode {
           ? ok(frozen.seqno)
           : logical
             ? await this.store.dumpTo(path)
-            : await this.store.snapshotTo(path, transferKey === null ? null : { key: transferKey });
+            : await this.store.snapshotTo(
+                path,
+                transferKey === null ? null : { key: transferKey },
+                choice.value.pageScheme,
+              );
       if (!copied.ok) return refuse(`cannot copy the database: ${copied.error}`);
       const seconds = ((Date.now() - startedMs) / 1000).toFixed(1);
       this.log(
         'Note',
         frozen !== null
           ? `WSREP_SST: froze the database file at seqno ${frozen.seqno} in ${seconds} s (writes waited ${frozen.pausedMs} ms for a checkpoint); streaming it while commits go on into the WAL`
-          : `WSREP_SST: ${logical ? 'dumped the database as SQL statements' : 'copied the database'} at seqno ${copied.value} in ${seconds} s, without blocking`,
+          : `WSREP_SST: ${logical ? 'dumped the database as SQL statements' : 'copied the database'} at seqno ${copied.value} in ${seconds} s, without blocking${transferKey === null ? '' : `, under a transfer key (${describePageScheme(choice.value.pageScheme)})`}`,
       );
       const window = this.certificationWindow(copied.value);
       if (window === null) return refuse(`the log no longer holds seqno ${copied.value}`);

@@ -7,10 +7,10 @@ import { describeProviderOptions, type ServerConfig } from '../config/index.js';
 import { nodeId } from '../core/types.js';
 import { Engine } from '../engine/engine.js';
 import { ReadPool } from '../engine/read-pool.js';
-import { storePath } from '../storage/index.js';
+import { describePageScheme, storePath, type PageScheme } from '../storage/index.js';
 import { userFunctions } from '../engine/functions.js';
 import { MysqlServer, SERVER_VERSION_DEFAULT, type TlsOptions } from '../mysql/index.js';
-import { installState } from '../transfer/install.js';
+import { installState, type Installed } from '../transfer/install.js';
 import type { StagedState } from '../transfer/sst.js';
 import { ClusterNode, type LogLevel } from './cluster-node.js';
 import {
@@ -62,8 +62,9 @@ export async function startClusterServer(
   let stopped = false;
   const restartOn = async (staged: StagedState): Promise<void> => {
     await current.close(false);
+    let installed: Installed;
     try {
-      await installState(staged, {
+      installed = await installState(staged, {
         storePath: storePath(config.server.datadir),
         gcacheDir: config.cluster.gcacheDir,
         cipher: current.node.store.pageCipher(),
@@ -74,7 +75,12 @@ export async function startClusterServer(
       log('ERROR', message);
       return (options.onFatal ?? fatalExit)(message);
     }
-    log('Note', `WSREP: installed state ${staged.header.index} from ${staged.header.donor}`);
+    const pages = (scheme: PageScheme | null): string =>
+      scheme === null ? 'plaintext' : describePageScheme(scheme);
+    log(
+      'Note',
+      `WSREP: installed state ${staged.header.index} from ${staged.header.donor}${installed.received === null && installed.installed === null ? '' : ` (pages received ${pages(installed.received)}, installed ${pages(installed.installed)})`}`,
+    );
     if (stopped) return;
     const next = await startGeneration(
       { ...config, cluster: { ...config.cluster, bootstrap: false } },

@@ -12,6 +12,7 @@ import type { EncryptedFile, EncryptionReport } from '../engine/replicator.js';
 import type { GCacheKeys, GCacheStats } from '../gcache/index.js';
 import type { Result } from '../codec/result.js';
 import { describeKey, type KeyVersion } from '../keys/index.js';
+import { describePageScheme, type PageScheme } from '../storage/index.js';
 import { reloadNodeEncryption, type NodeEncryption } from './encryption.js';
 
 /** How often a running node looks at its key file (a stat; it is read only when it changed). */
@@ -23,6 +24,8 @@ export interface KeyWatchOptions {
   /** The key the database opened with (null: plaintext). */
   readonly dataKey: KeyVersion | null;
   readonly databasePath: string;
+  /** The database's page scheme (null: plaintext). */
+  readonly dataScheme: PageScheme | null;
   /** The node's GCache, if it has one (a standalone node has none). */
   readonly gcache: {
     stats(): GCacheStats;
@@ -172,6 +175,10 @@ export class KeyWatch implements EncryptionReport {
       ['Encryption_data_files', onOff(dataKey !== null)],
       ['Encryption_data_key_id', String(dataKey?.id ?? 0)],
       ['Encryption_data_key_version', String(dataKey?.version ?? 0)],
+      [
+        'Encryption_data_cipher',
+        this.options.dataScheme === null ? '' : describePageScheme(this.options.dataScheme),
+      ],
       ['Encryption_gcache', onOff((gcache?.keyId ?? null) !== null)],
       ['Encryption_gcache_key_id', String(gcache?.keyId ?? 0)],
       ['Encryption_gcache_key_version', String(gcache?.keyVersion ?? 0)],

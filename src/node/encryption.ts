@@ -8,12 +8,16 @@ import type { NodeId } from '../core/types.js';
 import { describeGCacheError, GCache, reencryptGCache, type GCacheKeys } from '../gcache/index.js';
 import { describeKey, loadEncryption, type Encryption, type KeyVersion } from '../keys/index.js';
 import {
+  describePageScheme,
   findCipher,
+  newPageScheme,
+  pageSchemeOf,
   rekeyDatabaseFile,
   Store,
   storePath,
   type OpenError,
   type PageCipher,
+  type PageScheme,
   type StorageLimits,
   type UserFunction,
 } from '../storage/index.js';
@@ -141,18 +145,23 @@ export async function reencryptNode(config: ServerConfig): Promise<string[]> {
       `the database ${path} opens with no version of key id ${config.encryption.dataKeyId}${encryption === null ? '' : ` of ${encryption.keyFile}`}, nor as plaintext`,
     );
   const wanted = pageCipherOf(node);
-  const describe = (cipher: PageCipher | null): string => {
-    if (cipher === null) return 'plaintext';
+  const scheme = found === null ? null : pageSchemeOf(path, found);
+  const describe = (cipher: PageCipher | null, pages: PageScheme | null): string => {
+    if (cipher === null || pages === null) return 'plaintext';
     const key = versions.find((k) => Buffer.compare(k.material, cipher.key) === 0)!;
-    return `key ${describeKey(key)}`;
+    return `key ${describeKey(key)} (${describePageScheme(pages)})`;
   };
+  // A file under an older scheme (ChaCha20 pages, before AEGIS) is rewritten under the new one.
   const same =
     found === null || wanted === null
       ? found === wanted
-      : Buffer.compare(found.key, wanted.key) === 0;
-  if (same) return [...lines, `database ${path}: already ${describe(found)}`];
+      : Buffer.compare(found.key, wanted.key) === 0 && scheme === newPageScheme;
+  if (same) return [...lines, `database ${path}: already ${describe(found, scheme)}`];
   rekeyDatabaseFile(path, found, wanted);
-  return [...lines, `database ${path}: ${describe(found)} -> ${describe(wanted)}`];
+  return [
+    ...lines,
+    `database ${path}: ${describe(found, scheme)} -> ${describe(wanted, wanted === null ? null : newPageScheme)}`,
+  ];
 }
 
 /**

@@ -31,9 +31,10 @@ export function describeSstMethod(
 }
 
 /**
- * Test-only: 'legacy' makes this joiner's SST request look like one from a release before the
- * capability list and digest 'none' (neither field), so that tests can play an older joiner
- * against this build's donor. Not for production use.
+ * Test-only, so that tests can play an older joiner against this build's donor: 'legacy' makes
+ * this joiner's SST request look like one from a release before the capability list and digest
+ * 'none' (neither field); 'before-aegis' like one from the release before AEGIS pages (no
+ * `page-cipher-aegis`). Not for production use.
  */
 export const sstRequestEnv = 'TRIREME_TEST_SST_REQUEST';
 
@@ -44,7 +45,11 @@ export function sstRequestCapabilities(
 ): Pick<SstRequest, 'supports' | 'digest'> {
   if (env[sstRequestEnv] === 'legacy') return {};
   // A stream without a SHA-256 is read only over TLS (sst.ts refuses it otherwise).
-  const supports = sstCapabilities.filter((name) => tls || name !== 'digest-none');
+  const supports = sstCapabilities.filter(
+    (name) =>
+      (tls || name !== 'digest-none') &&
+      (env[sstRequestEnv] !== 'before-aegis' || name !== 'page-cipher-aegis'),
+  );
   // Over TLS every record is authenticated: a SHA-256 of the same bytes adds nothing.
   return { supports, ...(tls ? { digest: 'none' } : {}) };
 }

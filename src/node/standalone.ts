@@ -151,6 +151,7 @@ export async function startStandalone(
     initial: encryption,
     dataKey: opened.value.dataKey,
     databasePath: storePath(server.datadir),
+    dataScheme: store.pageScheme(),
     gcache: null,
     log,
   });

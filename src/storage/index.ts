@@ -34,4 +34,12 @@ export {
   type UserFunction,
 } from './store.js';
 export { readStoreFormat } from './logical-dump.js';
-export { findCipher, rekeyDatabaseFile, type PageCipher } from './sqlite.js';
+export {
+  describePageScheme,
+  findCipher,
+  newPageScheme,
+  pageSchemeOf,
+  rekeyDatabaseFile,
+  type PageCipher,
+  type PageScheme,
+} from './sqlite.js';

@@ -7,7 +7,7 @@
 // target cipher (the transfer's own key), so that the copy is never plaintext on disk and the
 // node's key never leaves it (docs/design/encryption.md, "State transfer").
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase, rekeyDatabaseFile, type PageCipher } from './sqlite.js';
+import { openDatabase, rekeyDatabaseFile, type PageCipher, type PageScheme } from './sqlite.js';
 
 export interface SnapshotWorkerData {
   readonly source: string;
@@ -15,6 +15,8 @@ export interface SnapshotWorkerData {
   readonly metaTable: string;
   readonly sourceCipher: PageCipher | null;
   readonly targetCipher: PageCipher | null;
+  /** The target's page scheme (what the joiner can open). */
+  readonly targetScheme: PageScheme;
 }
 
 export type SnapshotWorkerResult =
@@ -33,7 +35,7 @@ function copy(data: SnapshotWorkerData): SnapshotWorkerResult {
     source.close();
   }
   if (!sameCipher(data.sourceCipher, data.targetCipher))
-    rekeyDatabaseFile(data.target, data.sourceCipher, data.targetCipher);
+    rekeyDatabaseFile(data.target, data.sourceCipher, data.targetCipher, data.targetScheme);
   const target = openDatabase(
     data.target,
     { readonly: true, fileMustExist: true },

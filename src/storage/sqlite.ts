@@ -3,6 +3,7 @@
 // be encrypted page by page. Without a key it reads and writes plain SQLite files exactly as
 // better-sqlite3 does. The cipher and why: docs/design/encryption.md.
 import type BetterSqlite3 from 'better-sqlite3';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { assert } from '../core/assert.js';
 import { loadCollations } from './collations.js';
@@ -35,21 +36,93 @@ export interface PageCipher {
 }
 
 /**
- * ChaCha20-Poly1305 (sqleet's scheme): every page is authenticated, so a flipped byte in a page
- * is SQLITE_NOTADB/corrupt, never data. Chosen over SQLCipher's AES-256-CBC + HMAC-SHA512 for
- * speed on CPUs without AES acceleration and a smaller per-page cost (measured in encryption.md).
+ * SQLite3 Multiple Ciphers' schemes a node's file may be under. Both authenticate every page, so
+ * a flipped byte in a page is SQLITE_CORRUPT (or SQLITE_NOTADB on page 1), never data.
+ * - `aegis`: AEGIS-256, built on AES rounds (the CPU's AES instructions). New files and every
+ *   rekey use it: a sixth of ChaCha20's cost on SQLite's page work (encryption.md).
+ * - `chacha20`: ChaCha20-Poly1305 (sqleet's scheme), portable C: the scheme of files written
+ *   before AEGIS, still opened, and of SST copies for joiners that cannot read AEGIS.
  */
-const CIPHER = 'chacha20';
+export type PageScheme = 'aegis' | 'chacha20';
+export const pageSchemes: readonly PageScheme[] = ['aegis', 'chacha20'];
+export const newPageScheme: PageScheme = 'aegis';
 
+/**
+ * The scheme each file last opened with, in this thread: the next connection to it tries that
+ * one first. A hint only: a file replaced under another scheme (an SST install) is found again.
+ */
+const knownSchemes = new Map<string, PageScheme>();
+
+/**
+ * Opens a node's database file; with a cipher, under whichever scheme it is in (a new file:
+ * AEGIS). A key that opens it under no scheme is SQLITE_NOTADB, as a wrong key always was.
+ */
 export function openDatabase(
   path: string,
   options: BetterSqlite3.Options,
   cipher: PageCipher | null,
 ): BetterSqlite3.Database {
+  if (cipher === null) return new Sqlite(path, options);
+  const known = knownSchemes.get(path);
+  if (known !== undefined) {
+    try {
+      return openUnder(path, options, cipher, known);
+    } catch (error) {
+      if (!isNotADatabase(error)) throw error;
+      knownSchemes.delete(path);
+    }
+  }
+  const scheme = probeScheme(path, cipher);
+  const db = openUnder(path, options, cipher, scheme ?? newPageScheme);
+  knownSchemes.set(path, scheme ?? newPageScheme);
+  return db;
+}
+
+/**
+ * The scheme the file is under with this key (the one this thread last opened it with, else
+ * probed); null for a new or empty file. Throws SQLITE_NOTADB when the key opens it under none.
+ */
+export function pageSchemeOf(path: string, cipher: PageCipher): PageScheme | null {
+  const known = knownSchemes.get(path);
+  if (known !== undefined) return known;
+  const scheme = probeScheme(path, cipher);
+  if (scheme !== null) knownSchemes.set(path, scheme);
+  return scheme;
+}
+
+/** A scheme's name for people: the algorithm, as logs and status print it. */
+export function describePageScheme(scheme: PageScheme): string {
+  return scheme === 'aegis' ? 'AEGIS-256' : 'ChaCha20-Poly1305';
+}
+
+/**
+ * Tries each scheme on a read-only connection (which never checkpoints, so a wrong scheme never
+ * writes a byte). A file that opens under none: its first error (SQLITE_NOTADB for a wrong key).
+ */
+function probeScheme(path: string, cipher: PageCipher): PageScheme | null {
+  if (!existsSync(path) || statSync(path).size === 0) return null;
+  let first: unknown = null;
+  for (const scheme of pageSchemes) {
+    try {
+      openUnder(path, { readonly: true, fileMustExist: true }, cipher, scheme).close();
+      return scheme;
+    } catch (error) {
+      if (!isNotADatabase(error)) throw error;
+      first ??= error;
+    }
+  }
+  throw first;
+}
+
+function openUnder(
+  path: string,
+  options: BetterSqlite3.Options,
+  cipher: PageCipher,
+  scheme: PageScheme,
+): BetterSqlite3.Database {
   const db = new Sqlite(path, options);
-  if (cipher === null) return db;
   try {
-    applyCipher(db, cipher);
+    applyCipher(db, cipher, scheme);
   } catch (error) {
     db.close();
     throw error;
@@ -58,9 +131,9 @@ export function openDatabase(
 }
 
 /** Sets the key on a fresh connection, before any page is read; checks that it opens the file. */
-export function applyCipher(db: BetterSqlite3.Database, cipher: PageCipher): void {
+function applyCipher(db: BetterSqlite3.Database, cipher: PageCipher, scheme: PageScheme): void {
   assert(cipher.key.length === 32, 'a page cipher key is 256 bits');
-  db.pragma(`cipher = '${CIPHER}'`);
+  db.pragma(`cipher = '${scheme}'`);
   db.pragma(`key = "x'${Buffer.from(cipher.key).toString('hex')}'"`);
   // Temporary tables and sort spills stay in memory: the cipher covers the main database, its
   // WAL and its journals, not SQLite's temporary files.
@@ -71,13 +144,16 @@ export function applyCipher(db: BetterSqlite3.Database, cipher: PageCipher): voi
 
 /**
  * Re-encrypts a database file that is not in use: from `source` (null: plaintext) to `target`
- * (null: plaintext). SQLite3 Multiple Ciphers rekeys only outside WAL mode, so the file leaves
- * WAL mode for the rekey and goes back to it after.
+ * (null: plaintext) under `scheme` (AEGIS unless a reader of the file needs ChaCha20). SQLite3
+ * Multiple Ciphers rekeys only outside WAL mode, so the file leaves WAL mode for the rekey and
+ * goes back to it after. Each page is rewritten under the new key in place: the file never
+ * passes through plaintext unless `target` is null.
  */
 export function rekeyDatabaseFile(
   path: string,
   source: PageCipher | null,
   target: PageCipher | null,
+  scheme: PageScheme = newPageScheme,
 ): void {
   const db = openDatabase(path, { fileMustExist: true }, source);
   try {
@@ -86,13 +162,14 @@ export function rekeyDatabaseFile(
     if (target === null) {
       db.pragma(`rekey = ''`);
     } else {
-      if (source === null) db.pragma(`cipher = '${CIPHER}'`);
+      db.pragma(`cipher = '${scheme}'`);
       db.pragma(`rekey = "x'${Buffer.from(target.key).toString('hex')}'"`);
     }
     if (mode === 'wal') db.pragma('journal_mode = WAL');
   } finally {
     db.close();
   }
+  knownSchemes.delete(path);
 }
 
 /** The first of `candidates` that opens the file (null: plaintext), or undefined if none does. */

@@ -33,7 +33,15 @@ import type { LogicalWorkerData, LogicalWorkerResult } from './logical-worker.js
 import type { SnapshotWorkerData, SnapshotWorkerResult } from './snapshot-worker.js';
 import { StatementCache } from './statement-cache.js';
 import { WriterQueue, type WriterGrant } from './writer-queue.js';
-import { isNotADatabase, openDatabase, SqliteError, type PageCipher } from './sqlite.js';
+import {
+  isNotADatabase,
+  newPageScheme,
+  openDatabase,
+  pageSchemeOf,
+  SqliteError,
+  type PageCipher,
+  type PageScheme,
+} from './sqlite.js';
 
 /** The database file's name inside a node's datadir. */
 export const STORE_FILE_NAME = 'trireme.db';
@@ -466,9 +474,14 @@ export class Store {
 
   /**
    * A consistent copy of the database at `path` (VACUUM INTO, in a worker thread) and the
-   * applied seqno it holds: an SST donor's state. Nothing pauses while it is made.
+   * applied seqno it holds: an SST donor's state. Nothing pauses while it is made. Encrypted,
+   * the copy is under `cipher` in `scheme`.
    */
-  async snapshotTo(path: string, cipher: PageCipher | null = null): Promise<Result<Index, string>> {
+  async snapshotTo(
+    path: string,
+    cipher: PageCipher | null = null,
+    scheme: PageScheme = newPageScheme,
+  ): Promise<Result<Index, string>> {
     if (this.closed) return err('the store is closed');
     const data: SnapshotWorkerData = {
       source: this.options.path,
@@ -476,6 +489,7 @@ export class Store {
       metaTable: META_TABLE,
       sourceCipher: this.options.cipher ?? null,
       targetCipher: cipher,
+      targetScheme: scheme,
     };
     const worker = new Worker(new URL('./snapshot-worker.js', import.meta.url), {
       workerData: data,
@@ -789,6 +803,12 @@ export class Store {
     this.restorer.invalidate();
     this.host.statements.clear();
     this.capture.refreshAll(readAllTables(this.sessionDb));
+  }
+
+  /** The page scheme the file is under; null for a plaintext store. */
+  pageScheme(): PageScheme | null {
+    const cipher = this.options.cipher ?? null;
+    return cipher === null ? null : pageSchemeOf(this.options.path, cipher);
   }
 
   /** The page cipher of the file, for other connections to it (reader workers); null: plaintext. */

@@ -19,7 +19,13 @@ import { term as asTerm } from '../core/types.js';
 import { syncDirectory } from '../gcache/files.js';
 import { describeGCacheError, GCache, type GCacheKeys } from '../gcache/index.js';
 import { open as openSealed, seal, type KeyVersion } from '../keys/index.js';
-import { rekeyDatabaseFile, type PageCipher } from '../storage/index.js';
+import {
+  newPageScheme,
+  pageSchemeOf,
+  rekeyDatabaseFile,
+  type PageCipher,
+  type PageScheme,
+} from '../storage/index.js';
 import type { StagedState } from './sst.js';
 import { decodeHeader, encodeHeader, type SstHeader } from './stream.js';
 
@@ -37,15 +43,25 @@ export interface InstallTarget {
   readonly gcacheKeys?: GCacheKeys | null;
 }
 
-export async function installState(staged: StagedState, target: InstallTarget): Promise<void> {
+/** What an install did to the received copy's pages, for the log. */
+export interface Installed {
+  /** The received copy's page scheme (null: plaintext). */
+  readonly received: PageScheme | null;
+  /** The installed database's (null: plaintext): AEGIS whenever this node encrypts. */
+  readonly installed: PageScheme | null;
+}
+
+export async function installState(staged: StagedState, target: InstallTarget): Promise<Installed> {
   const { dbKey, ...header } = staged.header;
   const transferCipher = dbKey === undefined ? null : { key: Buffer.from(dbKey, 'hex') };
   const cipher = target.cipher ?? null;
+  const received = transferCipher === null ? null : pageSchemeOf(staged.dbPath, transferCipher);
   if (transferCipher !== null || cipher !== null)
     rekeyDatabaseFile(staged.dbPath, transferCipher, cipher);
   const rekeyed = { ...staged, header };
   await stageInstall(rekeyed, target);
   await finishInstall(header, staged.dbPath, staged.entries, target);
+  return { received, installed: cipher === null ? null : newPageScheme };
 }
 
 /** Writes what finishing needs beside the staged database, then the marker; all durable. */

@@ -20,6 +20,7 @@ import { decodeBoundary, encodeBoundary } from '../codec/consensus.js';
 import { err, ok, type Result } from '../codec/result.js';
 import type { Boundary } from '../core/consensus/types.js';
 import type { Index, Term } from '../core/types.js';
+import type { PageScheme } from '../storage/index.js';
 
 export const sstFrameTypes = {
   header: 1,
@@ -60,9 +61,17 @@ export interface SstRequest {
  * - `logical`: SQL statements, loaded into a database of its own (wsrep_sst_method=mysqldump);
  * - `transfer-key`: a physical copy sealed with a key of the transfer only (header `dbKey`),
  *   rekeyed to the joiner's own key at install: what an encrypted donor sends;
- * - `digest-none`: a stream whose end frame carries no SHA-256 (only ever over TLS).
+ * - `digest-none`: a stream whose end frame carries no SHA-256 (only ever over TLS);
+ * - `page-cipher-aegis`: an encrypted copy under AEGIS-256 (without it, ChaCha20-Poly1305, the
+ *   only page scheme of releases before it).
  */
-export const sstCapabilities = ['physical', 'logical', 'transfer-key', 'digest-none'] as const;
+export const sstCapabilities = [
+  'physical',
+  'logical',
+  'transfer-key',
+  'digest-none',
+  'page-cipher-aegis',
+] as const;
 export type SstCapability = (typeof sstCapabilities)[number];
 /** A request lists at most this many capabilities (the known ones and some newer). */
 const sstCapabilitiesMax = 32;
@@ -99,6 +108,8 @@ export interface SstStreamChoice {
   /** Seal the copy with a transfer key (header dbKey). */
   readonly transferKey: boolean;
   readonly digest: 'sha256' | 'none';
+  /** The page scheme of a copy under a transfer key: what the joiner can open. */
+  readonly pageScheme: PageScheme;
 }
 
 /**
@@ -125,7 +136,8 @@ export function chooseSstStream(
   // The joiner asks for no SHA-256 (request.digest) only over TLS; the donor checks its side too.
   const digest =
     request.digest === 'none' && donor.tls && can.has('digest-none') ? 'none' : 'sha256';
-  return ok({ format, transferKey, digest });
+  const pageScheme = can.has('page-cipher-aegis') ? 'aegis' : 'chacha20';
+  return ok({ format, transferKey, digest, pageScheme });
 }
 
 export interface SstRefused {

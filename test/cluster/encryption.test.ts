@@ -198,10 +198,36 @@ describe('encryption at rest on a 3-node cluster', { timeout: 300_000 }, () => {
     assert.match(refusal[0]!, /encrypted.*missing capability 'transfer-key'.*upgrade the joiner/);
     assert.doesNotMatch(n3.output.join('\n'), /SST complete/);
     await n3.stop();
+    // As a joiner of the release before AEGIS pages, n3 gets a copy in ChaCha20-Poly1305 pages,
+    // the one scheme that release opens; this release rewrites it in AEGIS-256 at install.
+    n3.output.length = 0;
+    for (const node of [n1, n2]) node.output.length = 0;
+    n3.start([], { [sstRequestEnv]: 'before-aegis' });
+    await n3.waitReady(90_000);
+    assert.match(n3.output.join('\n'), /SST complete/);
+    assert.match(
+      n3.output.join('\n'),
+      /installed state \d+ from n[12] \(pages received ChaCha20-Poly1305, installed AEGIS-256\)/,
+    );
+    assert.match(
+      [...n1.output, ...n2.output].join('\n'),
+      /copied the database .* under a transfer key \(ChaCha20-Poly1305\)/,
+    );
+    assert.equal(await n3.status('Encryption_data_cipher'), 'AEGIS-256');
+    await allHave([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    // This release's joiner gets AEGIS pages (a local write again, so that it takes an SST).
+    await n3.stop();
+    n3.start(['--wsrep-on=OFF']);
+    await until('n3 alone', async () => (await query(n3, 'SELECT 1')).length === 1);
+    await query(n3, "INSERT INTO enc.t (id, s) VALUES (101, 'local only')");
+    await n3.stop();
     n3.output.length = 0;
     n3.start();
     await n3.waitReady(90_000);
-    assert.match(n3.output.join('\n'), /SST complete/);
+    assert.match(
+      n3.output.join('\n'),
+      /installed state \d+ from n[12] \(pages received AEGIS-256, installed AEGIS-256\)/,
+    );
     await allHave([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     assert.notDeepEqual(readFileSync(keyFiles.get('n1')!), readFileSync(keyFiles.get('n3')!));
     for (const node of [n3, n2, n1]) await node.stop();

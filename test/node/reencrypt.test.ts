@@ -13,6 +13,8 @@ import { GCache } from '../../src/gcache/index.js';
 import { readKeyRing } from '../../src/keys/index.js';
 import {
   openDatabase,
+  pageSchemeOf,
+  rekeyDatabaseFile,
   SqliteDatabase as Database,
   type PageCipher,
 } from '../../src/storage/sqlite.js';
@@ -90,7 +92,7 @@ test('reencrypt turns encryption on, then follows a rotation; a running node is 
   assert.equal(await runKey(['rotate', '--file', keys], io), 0);
   out.length = 0;
   assert.equal(await runKey(['reencrypt', `--defaults-file=${cnf}`], io), 0, out.join('\n'));
-  assert.match(out.join('\n'), /key id 1 -> key id 1 version 2/);
+  assert.match(out.join('\n'), /key id 1 \(AEGIS-256\) -> key id 1 version 2 \(AEGIS-256\)/);
   ring = readKeyRing({ filename: keys, filekey: null });
   assert.ok(ring.ok);
   const v2only = ring.value.find(1, 2)!;
@@ -105,6 +107,25 @@ test('reencrypt turns encryption on, then follows a rotation; a running node is 
   assert.equal(v2.value.gcache.stats().keyVersion, 2);
   await v2.value.gcache.close();
   assert.deepEqual(scan(datadir), []);
+
+  // A database in ChaCha20-Poly1305 pages (written before AEGIS) opens, and reencrypt moves it
+  // to AEGIS-256 under the same key.
+  const path = storePath(datadir);
+  assert.equal(pageSchemeOf(path, { key: v2only.material }), 'aegis');
+  rekeyDatabaseFile(path, { key: v2only.material }, { key: v2only.material }, 'chacha20');
+  assert.equal(pageSchemeOf(path, { key: v2only.material }), 'chacha20');
+  assert.equal(readBack(datadir, { key: v2only.material }), SECRET);
+  out.length = 0;
+  assert.equal(await runKey(['reencrypt', `--defaults-file=${cnf}`], io), 0, out.join('\n'));
+  assert.match(
+    out.join('\n'),
+    /version 2 \(ChaCha20-Poly1305\) -> key id 1 version 2 \(AEGIS-256\)/,
+  );
+  assert.equal(pageSchemeOf(path, { key: v2only.material }), 'aegis');
+  assert.equal(readBack(datadir, { key: v2only.material }), SECRET);
+  out.length = 0;
+  assert.equal(await runKey(['reencrypt', `--defaults-file=${cnf}`], io), 0, out.join('\n'));
+  assert.match(out.join('\n'), /already key id 1 version 2 \(AEGIS-256\)/);
 
   writeFileSync(join(datadir, 'grastate.dat'), 'version: 2.1\nseqno:   -1\nsafe_to_bootstrap: 0\n');
   out.length = 0;

@@ -346,21 +346,29 @@ test('a donor chooses only a stream the joiner can read, and refuses naming what
   const encrypted = { encrypted: true, tls: true };
   const cases: Array<[string, typeof plain, string]> = [
     // A release before the list and before digest none: a file with a SHA-256, plaintext only.
-    [`{${head},"method":"rsync"}`, plain, 'physical key=false digest=sha256'],
+    [`{${head},"method":"rsync"}`, plain, 'physical key=false digest=sha256 pages=chacha20'],
     [`{${head},"method":"rsync"}`, encrypted, "refused: missing capability 'transfer-key'"],
-    [`{${head},"method":"mysqldump","logical":true}`, plain, 'logical key=false digest=sha256'],
+    [
+      `{${head},"method":"mysqldump","logical":true}`,
+      plain,
+      'logical key=false digest=sha256 pages=chacha20',
+    ],
     // A release that asks for no SHA-256 came after the transfer key: it installs one.
-    [`{${head},"method":"rsync","digest":"none"}`, encrypted, 'physical key=true digest=none'],
+    [
+      `{${head},"method":"rsync","digest":"none"}`,
+      encrypted,
+      'physical key=true digest=none pages=chacha20',
+    ],
     [
       `{${head},"digest":"none"}`,
       { encrypted: false, tls: false },
-      'physical key=false digest=sha256',
+      'physical key=false digest=sha256 pages=chacha20',
     ],
     // A list says it all, whatever the other fields.
     [
       `{${head},"digest":"none","supports":["physical"]}`,
       plain,
-      'physical key=false digest=sha256',
+      'physical key=false digest=sha256 pages=chacha20',
     ],
     [
       `{${head},"digest":"none","supports":["physical"]}`,
@@ -376,18 +384,23 @@ test('a donor chooses only a stream the joiner can read, and refuses naming what
     [
       `{${head},"digest":"none","supports":["physical","transfer-key","digest-none","zstd"]}`,
       encrypted,
-      'physical key=true digest=none',
+      'physical key=true digest=none pages=chacha20',
     ],
     [
       `{${head},"supports":["physical","transfer-key","digest-none"]}`,
       encrypted,
-      'physical key=true digest=sha256',
+      'physical key=true digest=sha256 pages=chacha20',
+    ],
+    [
+      `{${head},"digest":"none","supports":["physical","transfer-key","digest-none","page-cipher-aegis"]}`,
+      encrypted,
+      'physical key=true digest=none pages=aegis',
     ],
   ];
   for (const [json, donor, expected] of cases) {
     const chosen = chooseSstStream(requestOf(json), donor);
     const got = chosen.ok
-      ? `${chosen.value.format} key=${chosen.value.transferKey} digest=${chosen.value.digest}`
+      ? `${chosen.value.format} key=${chosen.value.transferKey} digest=${chosen.value.digest} pages=${chosen.value.pageScheme}`
       : `refused: ${/missing capability '[a-z-]+'/.exec(chosen.error)?.[0] ?? chosen.error}`;
     assert.equal(got, expected, `${json} from a donor ${JSON.stringify(donor)}`);
   }
@@ -417,10 +430,14 @@ test('a capability list is checked: unknown names are dropped, malformed lists a
     assert.deepEqual(
       request.supports,
       tls
-        ? ['physical', 'logical', 'transfer-key', 'digest-none']
-        : ['physical', 'logical', 'transfer-key'],
+        ? ['physical', 'logical', 'transfer-key', 'digest-none', 'page-cipher-aegis']
+        : ['physical', 'logical', 'transfer-key', 'page-cipher-aegis'],
     );
     assert.equal(request.digest, tls ? 'none' : undefined);
   }
   assert.deepEqual(sstRequestCapabilities(true, { TRIREME_TEST_SST_REQUEST: 'legacy' }), {});
+  assert.deepEqual(sstRequestCapabilities(true, { TRIREME_TEST_SST_REQUEST: 'before-aegis' }), {
+    supports: ['physical', 'logical', 'transfer-key', 'digest-none'],
+    digest: 'none',
+  });
 });
