@@ -12,7 +12,8 @@
  * mysql_like_collated(subject, pattern, escape, collation) is LIKE under a collation: one
  * character of the pattern matches one of the subject when their weights are equal, without
  * PAD SPACE; mysql_instr_collated, mysql_find_in_set_collated and mysql_strcmp_collated are
- * INSTR/LOCATE, FIND_IN_SET and STRCMP under one.
+ * INSTR/LOCATE, FIND_IN_SET and STRCMP under one. The same library counts page I/O
+ * (page-io.c).
  */
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT1
@@ -21,6 +22,7 @@ SQLITE_EXTENSION_INIT1
 #include <stdlib.h>
 #include <string.h>
 
+#include "page-io.h"
 #include "weights.h"
 
 #define WEIGHTS_PER_CHARACTER_MAX 15
@@ -357,5 +359,6 @@ int sqlite3_extension_init(sqlite3 *db, char **error, const sqlite3_api_routines
   if (rc == SQLITE_OK)
     rc = sqlite3_create_function(db, "mysql_find_in_set_collated", 3, flags, 0,
                                  find_in_set_function, 0, 0);
+  if (rc == SQLITE_OK) rc = register_page_io(db);
   return rc;
 }

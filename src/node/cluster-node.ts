@@ -347,6 +347,7 @@ export class ClusterNode {
       dataKey: openedStore.value.dataKey,
       databasePath: storePath(datadir),
       dataScheme: store.pageScheme(),
+      pageIo: () => store.pageIo(),
       gcache,
       log: (level, message) => log(level, message),
     });

@@ -12,7 +12,7 @@ import type { EncryptedFile, EncryptionReport } from '../engine/replicator.js';
 import type { GCacheKeys, GCacheStats } from '../gcache/index.js';
 import type { Result } from '../codec/result.js';
 import { describeKey, type KeyVersion } from '../keys/index.js';
-import { describePageScheme, type PageScheme } from '../storage/index.js';
+import { describePageScheme, type PageIo, type PageScheme } from '../storage/index.js';
 import { reloadNodeEncryption, type NodeEncryption } from './encryption.js';
 
 /** How often a running node looks at its key file (a stat; it is read only when it changed). */
@@ -26,6 +26,8 @@ export interface KeyWatchOptions {
   readonly databasePath: string;
   /** The database's page scheme (null: plaintext). */
   readonly dataScheme: PageScheme | null;
+  /** SQLite's page reads and writes in this process (Store.pageIo). */
+  readonly pageIo: () => PageIo;
   /** The node's GCache, if it has one (a standalone node has none). */
   readonly gcache: {
     stats(): GCacheStats;
@@ -168,6 +170,8 @@ export class KeyWatch implements EncryptionReport {
     const gcache = this.options.gcache?.stats() ?? null;
     const dataKey = this.options.dataKey;
     const onOff = (on: boolean): string => (on ? 'ON' : 'OFF');
+    // A plaintext database encrypts and decrypts no page.
+    const pages = dataKey === null ? { read: 0, written: 0 } : this.options.pageIo();
     return [
       ['Encryption_key_file', keys?.keyFile ?? ''],
       ['Encryption_key_file_reads', String(keys === null ? 0 : this.reads)],
@@ -179,6 +183,8 @@ export class KeyWatch implements EncryptionReport {
         'Encryption_data_cipher',
         this.options.dataScheme === null ? '' : describePageScheme(this.options.dataScheme),
       ],
+      ['Encryption_data_pages_encrypted', String(pages.written)],
+      ['Encryption_data_pages_decrypted', String(pages.read)],
       ['Encryption_gcache', onOff((gcache?.keyId ?? null) !== null)],
       ['Encryption_gcache_key_id', String(gcache?.keyId ?? 0)],
       ['Encryption_gcache_key_version', String(gcache?.keyVersion ?? 0)],
@@ -187,8 +193,12 @@ export class KeyWatch implements EncryptionReport {
       ['Encryption_gcache_records_encrypted', String(gcache?.recordsEncrypted ?? 0)],
       ['Encryption_gcache_records_decrypted', String(gcache?.recordsDecrypted ?? 0)],
       // MariaDB's name for requests to the key management plugin: here, reads of the key file
-      // (keys are held in memory between them). Page counters: encryption.md, "Status".
+      // (keys are held in memory between them).
       ['Innodb_encryption_num_key_requests', String(keys === null ? 0 : this.reads)],
+      // MariaDB's page counters: pages SQLite wrote (each encrypted) and read from disk (each
+      // decrypted); what they count and leave out: encryption.md, "Status".
+      ['Innodb_num_pages_encrypted', String(pages.written)],
+      ['Innodb_num_pages_decrypted', String(pages.read)],
     ];
   }
 

@@ -152,6 +152,7 @@ export async function startStandalone(
     dataKey: opened.value.dataKey,
     databasePath: storePath(server.datadir),
     dataScheme: store.pageScheme(),
+    pageIo: () => store.pageIo(),
     gcache: null,
     log,
   });

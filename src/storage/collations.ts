@@ -14,12 +14,19 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const SOURCE_DIR = join(ROOT, 'native', 'collations');
-const SOURCES = ['collations.c', 'weights.h'].map((name) => join(SOURCE_DIR, name));
+const SOURCES = ['collations.c', 'page-io.c', 'page-io.h', 'weights.h'].map((name) =>
+  join(SOURCE_DIR, name),
+);
+/** The translation units; the headers are included. */
+const UNITS = SOURCES.filter((source) => source.endsWith('.c'));
 const LIBRARY = join(ROOT, 'dist', 'native', 'collations.so');
 
 let libraryPath: string | null = null;
 
-/** Registers the collations and `mysql_like_collated`/`mysql_strcmp_collated` on `db`. */
+/**
+ * Registers the collations, `mysql_like_collated`/`mysql_strcmp_collated` and the page I/O
+ * counters (`trireme_page_io`, pageIo()) on `db`.
+ */
 export function loadCollations(db: BetterSqlite3.Database): void {
   libraryPath ??= buildLibrary();
   db.loadExtension(libraryPath);
@@ -36,10 +43,14 @@ function buildLibrary(): string {
   // Processes of one tree may start together (a test cluster): each compiles to a file of its
   // own and renames it into place, which is atomic, so none loads a half-written library.
   const temporary = `${LIBRARY}.${process.pid}.tmp`;
-  const flags = ['-O2', '-fPIC', '-shared', '-I', headers, '-o', temporary];
-  const compiled = spawnSync('cc', [...flags, SOURCES[0]!, '-lpthread'], { encoding: 'utf8' });
+  // nodelete: the library stays loaded when the last connection that loaded it closes, so the
+  // page I/O counters in it count from the process's start.
+  const flags = ['-O2', '-fPIC', '-shared', '-Wl,-z,nodelete', '-I', headers, '-o', temporary];
+  const compiled = spawnSync('cc', [...flags, ...UNITS, '-lpthread'], { encoding: 'utf8' });
   if (compiled.status !== 0) {
-    throw new Error(`cannot compile ${SOURCES[0]!} (a C compiler is needed): ${compiled.stderr}`);
+    throw new Error(
+      `cannot compile ${UNITS.join(', ')} (a C compiler is needed): ${compiled.stderr}`,
+    );
   }
   renameSync(temporary, LIBRARY);
   return LIBRARY;
@@ -49,4 +60,21 @@ function isFresh(): boolean {
   if (!existsSync(LIBRARY)) return false;
   const builtMs = statSync(LIBRARY).mtimeMs;
   return SOURCES.every((source) => statSync(source).mtimeMs <= builtMs);
+}
+
+/** Pages SQLite read from disk and wrote, in this whole process (native/collations/page-io.c). */
+export interface PageIo {
+  readonly read: number;
+  readonly written: number;
+}
+
+/** The process's page I/O counters, asked through `db` (any connection with the extension). */
+export function pageIo(db: BetterSqlite3.Database): PageIo {
+  const row = db
+    .prepare<[], [number | bigint, number | bigint]>(
+      'SELECT trireme_page_io(0), trireme_page_io(1)',
+    )
+    .raw()
+    .get()!;
+  return { read: Number(row[0]), written: Number(row[1]) };
 }

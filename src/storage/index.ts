@@ -34,6 +34,7 @@ export {
   type UserFunction,
 } from './store.js';
 export { readStoreFormat } from './logical-dump.js';
+export type { PageIo } from './collations.js';
 export {
   describePageScheme,
   findCipher,

@@ -33,6 +33,7 @@ import type { LogicalWorkerData, LogicalWorkerResult } from './logical-worker.js
 import type { SnapshotWorkerData, SnapshotWorkerResult } from './snapshot-worker.js';
 import { StatementCache } from './statement-cache.js';
 import { WriterQueue, type WriterGrant } from './writer-queue.js';
+import { pageIo, type PageIo } from './collations.js';
 import {
   isNotADatabase,
   newPageScheme,
@@ -803,6 +804,15 @@ export class Store {
     this.restorer.invalidate();
     this.host.statements.clear();
     this.capture.refreshAll(readAllTables(this.sessionDb));
+  }
+
+  /**
+   * Pages SQLite read from disk and wrote in this process since it started, over every
+   * connection of every thread (the reader workers' and the SST copy's included): on an
+   * encrypted store, pages decrypted and encrypted. Zeros once the store is closed.
+   */
+  pageIo(): PageIo {
+    return this.closed ? { read: 0, written: 0 } : pageIo(this.sessionDb);
   }
 
   /** The page scheme the file is under; null for a plaintext store. */

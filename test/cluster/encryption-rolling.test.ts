@@ -107,6 +107,11 @@ describe('turning encryption on across a running plaintext cluster', { timeout: 
       async () => Number((await query(n3, 'SELECT COUNT(*) FROM enc.t'))[0]![0]) === ids.length,
     );
     assert.notDeepEqual(filesContaining(join(cluster.dir, 'n3'), SECRET), []);
+    // A plaintext node encrypts and decrypts no page, however many it writes.
+    assert.deepEqual(await query(n1, "SHOW STATUS LIKE 'Innodb_num_pages_%crypted'"), [
+      ['Innodb_num_pages_decrypted', '0'],
+      ['Innodb_num_pages_encrypted', '0'],
+    ]);
 
     let nextId = 1000;
     for (const node of [n3, n2, n1]) {
@@ -121,7 +126,7 @@ describe('turning encryption on across a running plaintext cluster', { timeout: 
         `[mariadb]\nplugin_load_add = file_key_management\nfile_key_management_filename = ${keyFile}\n`,
       );
       const reencrypted = trireme('key', 'reencrypt', `--defaults-file=${cnf}`);
-      assert.match(reencrypted, /plaintext -> key id 1/, reencrypted);
+      assert.match(reencrypted, /plaintext -> key id 1 \(AEGIS-256\)/, reencrypted);
       node.start();
       await node.waitReady(90_000);
       const during = await writes.stop();
@@ -130,6 +135,7 @@ describe('turning encryption on across a running plaintext cluster', { timeout: 
       nextId += 1000;
       assert.equal(await node.status('Encryption_data_files'), 'ON');
       assert.equal(await node.status('Encryption_gcache'), 'ON');
+      assert.equal(await node.status('Encryption_data_cipher'), 'AEGIS-256');
     }
     const expected = ids.length;
     for (const node of nodes)

@@ -39,6 +39,13 @@ async function status(): Promise<Map<string, string>> {
   return new Map(rows.map((r) => [String(r[0]), String(r[1])]));
 }
 
+function pageCounts(variables: Map<string, string>): { encrypted: number; decrypted: number } {
+  return {
+    encrypted: Number(variables.get('Encryption_data_pages_encrypted')),
+    decrypted: Number(variables.get('Encryption_data_pages_decrypted')),
+  };
+}
+
 async function tablespaces(): Promise<string[][]> {
   const rows = await query(
     'SELECT * FROM information_schema.INNODB_TABLESPACES_ENCRYPTION ORDER BY SPACE',
@@ -70,8 +77,26 @@ describe('encryption at rest on a standalone node', { timeout: 120_000 }, () => 
   test('status and INNODB_TABLESPACES_ENCRYPTION tell what is encrypted, with which key', async () => {
     await query('CREATE DATABASE s');
     await query('CREATE TABLE s.t (id INT PRIMARY KEY, v VARCHAR(100))');
+    const pagesBefore = pageCounts(await status());
     await query(`INSERT INTO s.t VALUES (1, '${SECRET}')`);
     const before = await status();
+    // Pages written (each encrypted) and read from disk (each decrypted) by SQLite in the node.
+    const pagesAfter = pageCounts(before);
+    assert.ok(pagesAfter.encrypted > pagesBefore.encrypted, JSON.stringify(pagesAfter));
+    assert.ok(pagesAfter.decrypted > 0, JSON.stringify(pagesAfter));
+    const innodb = new Map(
+      (await query("SHOW STATUS LIKE 'Innodb_num_pages_%crypted'")).map((r) => [
+        String(r[0]),
+        Number(r[1]),
+      ]),
+    );
+    assert.deepEqual(
+      [...innodb.keys()],
+      ['Innodb_num_pages_decrypted', 'Innodb_num_pages_encrypted'],
+    );
+    assert.ok(innodb.get('Innodb_num_pages_encrypted')! >= pagesAfter.encrypted);
+    assert.ok(innodb.get('Innodb_num_pages_decrypted')! >= pagesAfter.decrypted);
+    assert.equal(before.get('Encryption_data_cipher'), 'AEGIS-256');
     assert.equal(before.get('Encryption_key_file'), keyFile);
     assert.equal(before.get('Encryption_data_files'), 'ON');
     assert.equal(before.get('Encryption_data_key_id'), '1');

@@ -104,3 +104,32 @@ test("an SST copy is in the scheme the joiner reads, under the transfer's key", 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('pageIo counts the pages SQLite wrote and read, over every connection of the process', async () => {
+  const dir = tempDir();
+  const path = storePath(dir);
+  const cipher = { key: randomBytes(32) };
+  try {
+    const store = openAt(path, 'n1', {}, { cipher });
+    await ddl(store, 'CREATE TABLE "d.t" (id INTEGER PRIMARY KEY, v TEXT)');
+    const before = store.pageIo();
+    await ddl(
+      store,
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50)
+       INSERT INTO "d.t" SELECT i, zeroblob(3000) FROM n`,
+    );
+    const written = store.pageIo();
+    assert.ok(written.written >= before.written + 50, JSON.stringify({ before, written }));
+    store.close();
+    // Another connection, closed before the count is asked for, still counts: its reads of
+    // 50 pages from disk are in the process's totals.
+    const db = openDatabase(path, { readonly: true, fileMustExist: true }, cipher);
+    db.prepare('SELECT sum(length(v)) FROM "d.t"').get();
+    db.close();
+    const again = openAt(path, 'n1', {}, { cipher });
+    assert.ok(again.pageIo().read >= written.read + 50, JSON.stringify(again.pageIo()));
+    again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
