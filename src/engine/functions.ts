@@ -11,7 +11,7 @@ import {
   TEMPORAL_NUMBER_FUNCTION,
   USER_FUNCTIONS,
 } from '../sql/index.js';
-import { formatJson, jsonExtract } from './json-text.js';
+import { formatJson, jsonExtract, jsonPathValid, jsonValid } from './json-text.js';
 import { ValueRefusal, type UserAggregate, type UserFunction } from '../storage/index.js';
 import { singleValueFunction, storeValueFunction } from './store-value.js';
 import { effectFunctions } from './statement-effects.js';
@@ -1501,6 +1501,15 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
     isNull(v)
       ? null
       : dateOnly(new Date((int(v) - 719528) * 86400000 + new Date().getTimezoneOffset() * 60000)),
+  cast_char: (v, length) => {
+    if (isNull(v) || isNull(length)) return null;
+    const value = text(v);
+    const characters = [...value];
+    const n = Number(length);
+    if (characters.length <= n) return value;
+    report('Warning', 1292, '22007', `Truncated incorrect CHAR(${n}) value: '${value}'`);
+    return characters.slice(0, n).join('');
+  },
   cast_date: dateFn(dateOnly),
   cast_datetime: (v, fsp) => {
     const d = parseDatetime(v ?? null);
@@ -1637,8 +1646,10 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
   // JSON_CONTAINS(doc, candidate[, path]): the value at path contains the candidate as
   // MariaDB's json_contains decides (jsonContains below); no value at path is 0 there, a path
   // that is not one NULL.
+  json_valid: jsonValid,
   json_contains: nullSafe((doc, candidate, path) => {
     let d = jsonParse(doc);
+    if (path !== undefined && !jsonPathValid(text(path), 'json_contains', 3)) return null;
     if (path !== undefined && jsonPathSteps(text(path)) === null) return null;
     if (path !== undefined) d = jsonPathGet(d, text(path));
     if (d === undefined) return 0;
@@ -1646,6 +1657,8 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
   }),
   json_length: (doc, path) => {
     if (isNull(doc)) return null;
+    if (!isNull(path) && path !== undefined && !jsonPathValid(text(path), 'json_length', 2))
+      return null;
     let d = jsonParse(doc);
     if (!isNull(path)) d = jsonPathGet(d, text(path));
     if (d === undefined) return null;

@@ -228,3 +228,29 @@ export function jsonExtract(...args: V[]): V {
   if (found.length === 0) return null;
   return jsonText(wildcard ? found : found[0]!);
 }
+
+/** Whether a JSON path argument parses; warning 4042 naming the function and argument if not. */
+export function jsonPathValid(path: string, fn: string, argument: number): boolean {
+  if (parsePath(path) !== null) return true;
+  report(
+    'Warning',
+    4042,
+    'HY000',
+    `Syntax error in JSON path in argument ${argument} to function '${fn}' at position ${path.startsWith('$') ? 2 : 1}`,
+  );
+  return false;
+}
+
+/** JSON_VALID: 1 or 0 (a Note 4038 saying where the text stops being JSON), NULL for NULL. */
+export function jsonValid(v: V): V {
+  if (v === null) return null;
+  const parsed = parseJson(text(v));
+  if (parsed.ok) return 1;
+  report(
+    'Note',
+    4038,
+    'HY000',
+    `Syntax error in JSON text in argument 1 to function 'json_valid' at position ${parsed.at + 1}`,
+  );
+  return 0;
+}

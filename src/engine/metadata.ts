@@ -708,6 +708,7 @@ const DATE_FUNCTIONS = new Set([
 ]);
 const INT_FUNCTIONS = new Set([
   'COUNT',
+  'INTERVAL',
   'LENGTH',
   'CHAR_LENGTH',
   'CHARACTER_LENGTH',
@@ -1110,6 +1111,7 @@ function castColumn(name: string, type: string, scale: number | null): ColumnDef
 // Integer functions whose type MariaDB fixes regardless of the arguments (Item_long_func and
 // its kin); the rest of INT_FUNCTIONS are LONGLONG.
 const LONG_FUNCTIONS = new Set([
+  'INTERVAL',
   'JSON_VALID',
   'JSON_CONTAINS',
   'BENCHMARK',
@@ -1216,7 +1218,19 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
   if (INT_FUNCTIONS.has(fn)) return integerCallColumn(name, fn);
   if (TIME_FUNCTIONS.has(fn)) return timeColumn(name);
   if (fn === 'DATE') return dateColumn(name);
-  if (fn === 'GROUP_CONCAT') return groupConcatColumn(name);
+  // JSON_ARRAYAGG and JSON_OBJECTAGG are GROUP_CONCAT's kin in MariaDB: a text BLOB.
+  if (fn === 'GROUP_CONCAT' || fn === 'JSON_ARRAYAGG' || fn === 'JSON_OBJECTAGG')
+    return groupConcatColumn(name);
+  // REGEXP_REPLACE's result may grow without bound: a LONGTEXT in MariaDB.
+  if (fn === 'REGEXP_REPLACE')
+    return column(
+      name,
+      ColumnType.LONG_BLOB,
+      4294967295,
+      ColumnFlag.BLOB,
+      39,
+      Charset.UTF8MB4_GENERAL_CI,
+    );
   // MIN/MAX of an integer expression is a LONGLONG in MariaDB; of a column, the column's type.
   if ((fn === 'MIN' || fn === 'MAX') && e.args[0] !== undefined && e.args[0].kind !== 'column') {
     if (isIntegerType(exprColumn(name, e.args[0], scope).type)) return bigintColumn(name);

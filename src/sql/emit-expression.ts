@@ -225,8 +225,12 @@ export class ExpressionEmitter {
         return `CAST(${l} / ${this.divisor(r)} AS INTEGER)`;
       case 'MOD':
         return this.remainder(left, right, l, r);
-      case '^':
-        return `((${l} | ${r}) - (${l} & ${r}))`;
+      case '^': {
+        // Each operand is written twice: emitted again, so its parameters bind in text order.
+        const l2 = this.numbered(left, numbers);
+        const r2 = this.numbered(right, numbers);
+        return `((${l} | ${r}) - (${l2} & ${r2}))`;
+      }
       case 'XOR': {
         // Each operand is written twice: emitted again, so its parameters bind in text order.
         const l2 = this.expr(left);
@@ -544,7 +548,8 @@ export class ExpressionEmitter {
 
   private caseExpr(e: Expr & { kind: 'case' }): string {
     let out = 'CASE';
-    if (e.operand) out += ' ' + this.expr(e.operand);
+    // The operand compares with each WHEN value as `=` would: two strings under their collation.
+    if (e.operand) out += ' ' + this.collated(e.operand, e.whens[0]!.when, this.expr(e.operand));
     for (const w of e.whens) out += ` WHEN ${this.expr(w.when)} THEN ${this.expr(w.then)}`;
     if (e.otherwise) out += ' ELSE ' + this.expr(e.otherwise);
     return out + ' END';
@@ -558,7 +563,10 @@ export class ExpressionEmitter {
       case 'UNSIGNED':
         return this.integerCast(e.operand, x);
       case 'CHAR':
-        return length === null ? `CAST(${x} AS TEXT)` : `substr(CAST(${x} AS TEXT), 1, ${length})`;
+        if (length === null) return `CAST(${x} AS TEXT)`;
+        // Cut to `length` characters; a cut value warns (1292) as in MariaDB.
+        if (this.warns) return `mysql_cast_char(${x}, ${length})`;
+        return `substr(CAST(${x} AS TEXT), 1, ${length})`;
       case 'BINARY':
         return `CAST(${x} AS BLOB)`;
       case 'DECIMAL': {
@@ -675,6 +683,25 @@ export class ExpressionEmitter {
     switch (name) {
       case 'IF':
         return this.ifCall(e);
+      case 'NULLIF': {
+        // Compares as `=` does: two strings under their collation (NULLIF('a', 'A') is NULL).
+        const [a, b] = e.args;
+        if (a === undefined || b === undefined || e.args.length !== 2)
+          return this.parameterCount(name);
+        return `nullif(${this.collated(a, b, this.expr(a))}, ${this.expr(b)})`;
+      }
+      case 'INTERVAL': {
+        // 0 when N < N1, k when Nk <= N < Nk+1, -1 for a NULL N. N is written once per
+        // comparison: emitted again each time, so its parameters bind in text order.
+        const [n, ...bounds] = e.args;
+        if (n === undefined || bounds.length === 0) return this.parameterCount(name);
+        const first = this.numbered(n, true);
+        const whens = bounds.map((bound, i) => {
+          const value = this.numbered(n, true);
+          return `WHEN ${value} < ${this.numbered(bound, true)} THEN ${i}`;
+        });
+        return `(CASE WHEN ${first} IS NULL THEN -1 ${whens.join(' ')} ELSE ${bounds.length} END)`;
+      }
       case 'ISNULL':
         return `(${this.args(e).join(', ')} IS NULL)`;
       case 'CONCAT': {

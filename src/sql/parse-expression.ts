@@ -337,7 +337,12 @@ function parseWord(c: Cursor): Expr {
     case 'INTERVAL':
       return parseInterval(c);
     case 'DEFAULT':
-      if (c.isOp('(', 1)) c.unsupported('DEFAULT(column)');
+      if (c.isOp('(', 1)) {
+        // DEFAULT(column) only: anything else in the parentheses is MariaDB's syntax error.
+        const inner = c.peek(2);
+        if (inner.type !== 'word' && inner.type !== 'ident') c.fail();
+        c.unsupported('DEFAULT(column)');
+      }
       c.pos++;
       return { kind: 'default' };
     case 'DATE':
@@ -409,6 +414,18 @@ function parseCase(c: Cursor): Expr {
 function parseInterval(c: Cursor): Expr {
   c.expectWord('INTERVAL');
   const value = parseExpr(c);
+  // INTERVAL(N, N1, N2, …): the function (the index of the last Nk ≤ N), not a time interval.
+  if (value.kind === 'row') {
+    return {
+      kind: 'call',
+      name: 'INTERVAL',
+      args: value.items,
+      distinct: false,
+      star: false,
+      orderBy: [],
+      separator: null,
+    };
+  }
   const unit = c.peek();
   if (unit.type !== 'word' || !INTERVAL_UNITS.has(unit.upper)) c.fail();
   c.pos++;
