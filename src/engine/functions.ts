@@ -1501,6 +1501,16 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
     isNull(v)
       ? null
       : dateOnly(new Date((int(v) - 719528) * 86400000 + new Date().getTimezoneOffset() * 60000)),
+  // A hex literal in a numeric context: its bytes as an unsigned big-endian integer; past
+  // 2^63 - 1 a double (SQLite has no unsigned 64-bit integer).
+  hex_number: (v) => {
+    if (isNull(v)) return null;
+    const bytes = v instanceof Uint8Array ? v : Buffer.from(text(v), 'utf8');
+    if (bytes.length === 0) return 0;
+    const n = BigInt('0x' + Buffer.from(bytes).toString('hex'));
+    if (n <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(n);
+    return n <= 9223372036854775807n ? n : Number(n);
+  },
   cast_char: (v, length) => {
     if (isNull(v) || isNull(length)) return null;
     const value = text(v);

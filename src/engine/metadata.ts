@@ -942,7 +942,11 @@ const PREDICATE_OPERATORS = new Set([
 const BIT_OPERATORS = new Set(['|', '&', '<<', '>>', '^']);
 
 function numericOf(name: string, op: string, operands: readonly Expr[], scope: Scope): ColumnDef {
-  const columns = operands.map((o) => asArithmetic(exprColumn('', o, scope)));
+  const columns = operands.map((o) =>
+    o.kind === 'literal' && o.type === 'hex'
+      ? hexNumberColumn(o.value ?? '')
+      : asArithmetic(exprColumn('', o, scope)),
+  );
   if (columns.some((c) => c.type === ColumnType.DOUBLE || c.type === ColumnType.FLOAT))
     return doubleColumn(name);
   // A DECIMAL's scale: a product's is the sum of its operands', a sum's the largest (MySQL).
@@ -967,6 +971,12 @@ function numericOf(name: string, op: string, operands: readonly Expr[], scope: S
     return integerColumn(name, Math.max(...widths), unsigned);
   }
   return doubleColumn(name);
+}
+
+/** A hex literal in arithmetic: an unsigned integer as wide as its largest value's digits. */
+function hexNumberColumn(hexDigits: string): ColumnDef {
+  const bytes = Math.max(1, Math.ceil(hexDigits.length / 2));
+  return integerColumn('', String(2n ** BigInt(8 * bytes) - 1n).length, true);
 }
 
 /**

@@ -28,7 +28,13 @@ import {
   semantic,
   unsupported,
 } from './errors.js';
-import { type Bind, type EmitOptions, ExpressionEmitter } from './emit-expression.js';
+import {
+  type Bind,
+  type EmitOptions,
+  ExpressionEmitter,
+  isHexLiteral,
+  NUMERIC_COLUMN_TYPES,
+} from './emit-expression.js';
 import { quoteId } from './names.js';
 import { rollupQuery } from './rollup.js';
 import { AGGREGATES, FUNCTION_ALIASES } from './functions.js';
@@ -448,7 +454,13 @@ export class DmlEmitter extends ExpressionEmitter {
   value(table: TableDef, column: string, value: Expr, row: number): string {
     if (value.kind === 'default')
       return this.missing(table, column, row) ?? this.defaultOf(table, column);
-    const sql = this.expr(value);
+    // A hex literal written into a numeric column is its number (0x11 is 17); into a BIT or
+    // string column, its bytes.
+    const type = findColumn(table, column).type.name;
+    const sql =
+      isHexLiteral(value) && NUMERIC_COLUMN_TYPES.has(type) && type !== 'BIT'
+        ? this.hexNumber(value)
+        : this.expr(value);
     // MySQL generates an AUTO_INCREMENT value for 0 as well as NULL.
     if (table.autoIncrement === column && !(value.kind === 'literal' && value.type === 'null'))
       return `NULLIF(${sql}, 0)`;

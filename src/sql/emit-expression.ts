@@ -277,7 +277,20 @@ export class ExpressionEmitter {
     return null;
   }
 
+  /** A hex literal read as a number (`0x41 + 0` is 65, `id = 0x10` finds 16): its bytes. */
+  protected hexNumber(e: Expr): string {
+    return `mysql_hex_number(${this.expr(e)})`;
+  }
+
+  /** Whether `e` is a number for a comparison: a numeric expression or a numeric column. */
+  private comparesAsNumber(e: Expr): boolean {
+    if (isNumeric(e)) return true;
+    const type = this.columnType(e);
+    return type !== null && NUMERIC_COLUMN_TYPES.has(type.name);
+  }
+
   private compared(e: Expr, other: Expr): string {
+    if (isHexLiteral(e) && this.comparesAsNumber(other)) return this.hexNumber(e);
     const typed = this.typedComparand(e, other);
     if (typed !== null) return typed;
     // MariaDB compares what JSON_EXTRACT finds as an SQL value (`JSON_EXTRACT(d, '$.a') = 'x'`
@@ -318,6 +331,7 @@ export class ExpressionEmitter {
    * read as a number through the function that warns 1292 as MySQL does when it is not one.
    */
   private numbered(e: Expr, numbers: boolean): string {
+    if (numbers && isHexLiteral(e)) return this.hexNumber(e);
     const sql = this.expr(e);
     if (!numbers) return sql;
     if (staticKind(e) === 'string') return this.number(sql);
@@ -1004,6 +1018,24 @@ function isNumeric(e: Expr): boolean {
 }
 
 const isIntLiteral = (e: Expr): boolean => e.kind === 'literal' && e.type === 'int';
+export const isHexLiteral = (e: Expr): boolean => e.kind === 'literal' && e.type === 'hex';
+
+/** Column types a hex literal compares with (and is written into) as a number. */
+export const NUMERIC_COLUMN_TYPES: ReadonlySet<string> = new Set([
+  'TINYINT',
+  'SMALLINT',
+  'MEDIUMINT',
+  'INT',
+  'INTEGER',
+  'BIGINT',
+  'DECIMAL',
+  'NUMERIC',
+  'FLOAT',
+  'DOUBLE',
+  'REAL',
+  'BIT',
+  'YEAR',
+]);
 
 const STRING_FUNCTIONS: ReadonlySet<string> = new Set(
   'CONCAT CONCAT_WS LCASE LEFT LOWER LPAD LTRIM REPLACE REVERSE RIGHT RPAD RTRIM SUBSTR SUBSTRING TRIM UCASE UPPER'.split(

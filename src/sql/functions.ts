@@ -93,6 +93,7 @@ const USER_FUNCTION_SOURCES = [
   'CAST_DATETIME',
   'CAST_TIME',
   'CAST_CHAR',
+  'HEX_NUMBER',
   'TRIM',
   'LTRIM',
   'RTRIM',

@@ -34,6 +34,16 @@ export function isTemplateStatement(tokens: readonly Token[]): boolean {
   );
 }
 
+/** What a literal of each type is replaced by in a template's key. */
+const LITERAL_KEYS: Readonly<Record<string, string>> = {
+  string: "'?'",
+  int: '?',
+  decimal: '?.?',
+  float: '?e?',
+  hex: "x'?'",
+  bit: "b'?'",
+};
+
 export function normalize(sql: string): Result<Normalized> {
   const tokenized = tokenize(sql);
   if (!tokenized.ok) return tokenized;
@@ -47,9 +57,10 @@ export function normalize(sql: string): Result<Normalized> {
     else if (LITERAL_TYPES.has(t.type)) {
       slotTokens.push(t);
       if (template) {
-        // A string literal keys apart from a number: the emitter compares '10' = 10 as numbers
-        // but 10 = 10 plainly, so the two need different templates (docs/design/sql.md).
-        key += sql.slice(copied, t.start) + (t.type === 'string' ? "'?'" : '?');
+        // Each kind of literal keys apart: the emitter compares '10' = 10 as numbers but 10 = 10
+        // plainly, reads 0x10 as 16 in arithmetic, types 1.5 as a DECIMAL and 1 as an INT, so
+        // each needs its own template (docs/design/sql.md).
+        key += sql.slice(copied, t.start) + LITERAL_KEYS[t.type];
         copied = t.end;
       }
     }

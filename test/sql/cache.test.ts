@@ -49,6 +49,16 @@ test("a string literal and a number do not share a template ('10' = 10 compares 
   assert.notEqual(text.value.template, number.value.template);
 });
 
+test('a hex literal and a number do not share a template (0x10 is 16 in arithmetic)', () => {
+  const cache = new StatementCache();
+  const hex = cache.prepare('UPDATE t SET a = 0x20 WHERE id = 0x02');
+  const number = cache.prepare('UPDATE t SET a = 10 WHERE id = 1');
+  const decimal = cache.prepare('UPDATE t SET a = 1.5 WHERE id = 1');
+  assert.ok(hex.ok && number.ok && decimal.ok);
+  assert.notEqual(hex.value.template, number.value.template);
+  assert.notEqual(decimal.value.template, number.value.template);
+});
+
 test('literals that name result columns are pinned: SELECT 1 and SELECT 2 do not share', () => {
   const h = new Harness();
   assert.deepEqual(h.query('SELECT 1'), [{ '1': 1 }]);
