@@ -678,8 +678,28 @@ function jsonPathSteps(path: string): (string | number)[] | null {
 }
 
 /** A JSON argument: a JSON document where SQL passed one, else the SQL value itself. */
+/**
+ * A JSON document passed as a value to JSON_SET and its kin (JSON_OBJECT(…), JSON_EXTRACT(…)):
+ * the emitter wraps it in mysql_json_arg, which marks its text so that it is inserted as JSON,
+ * not as a string (SQLite's JSON subtype does not reach a user function).
+ */
+const JSON_ARGUMENT_MARK = Buffer.from('\u0000trireme-json\u0000', 'utf8');
+
+function jsonMarked(v: V): V {
+  if (isNull(v)) return null;
+  return Buffer.concat([JSON_ARGUMENT_MARK, Buffer.from(text(v), 'utf8')]);
+}
+
 function jsonArgument(v: V): unknown {
   if (isNull(v)) return null;
+  if (
+    v instanceof Uint8Array &&
+    v.length >= JSON_ARGUMENT_MARK.length &&
+    Buffer.from(v.subarray(0, JSON_ARGUMENT_MARK.length)).equals(JSON_ARGUMENT_MARK)
+  ) {
+    const parsed = jsonParse(Buffer.from(v.subarray(JSON_ARGUMENT_MARK.length)).toString('utf8'));
+    return parsed === undefined ? null : parsed;
+  }
   if (typeof v === 'number' || typeof v === 'bigint') return Number(v);
   return text(v);
 }
@@ -995,6 +1015,7 @@ const MORE_IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
 
 /** JSON functions MySQL has and SQLite lacks (or spells differently). */
 const JSON_IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
+  json_arg: jsonMarked,
   json_set: (...args) => jsonWrite('set', args),
   json_insert: (...args) => jsonWrite('insert', args),
   json_replace: (...args) => jsonWrite('replace', args),

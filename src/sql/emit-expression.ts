@@ -640,6 +640,15 @@ export class ExpressionEmitter {
       const arity = USER_FUNCTION_ARITY[name];
       if (arity !== undefined && (e.args.length < arity[0] || e.args.length > arity[1]))
         this.parameterCount(name);
+      if (JSON_WRITERS.has(name)) {
+        // The values (every other argument from the third) that are JSON documents go in
+        // marked as JSON: JSON_SET(d, '$.a', JSON_OBJECT('x', 1)) nests an object, not a string.
+        const args = e.args.map((a, i) => {
+          const sql = this.expr(a);
+          return i >= 2 && i % 2 === 0 && isJsonValued(a) ? `mysql_json_arg(${sql})` : sql;
+        });
+        return `${user}(${args.join(', ')})`;
+      }
       return `${user}(${this.args(e).join(', ')})`;
     }
     return this.fail(
@@ -973,6 +982,22 @@ const JSON_VALUED: ReadonlySet<string> = new Set(
     ' ',
   ),
 );
+
+/** Functions of ours that write values into a document: (doc, path, value, path, value, …). */
+const JSON_WRITERS: ReadonlySet<string> = new Set([
+  'JSON_SET',
+  'JSON_INSERT',
+  'JSON_REPLACE',
+  'JSON_ARRAY_APPEND',
+  'JSON_ARRAY_INSERT',
+]);
+
+/** Whether an expression's text is a JSON document (a constructor's or a JSON function's). */
+function isJsonValued(e: Expr): boolean {
+  if (e.kind === 'cast') return e.type.name === 'JSON';
+  if (e.kind !== 'call' || e.over !== undefined) return false;
+  return e.name === 'JSON_OBJECT' || e.name === 'JSON_ARRAY' || JSON_VALUED.has(e.name);
+}
 
 const isStringLiteral = (e: Expr): boolean =>
   e.kind === 'literal' && e.type === 'string' && e.charset !== 'binary';

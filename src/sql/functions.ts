@@ -94,6 +94,7 @@ const USER_FUNCTION_SOURCES = [
   'CAST_TIME',
   'CAST_CHAR',
   'HEX_NUMBER',
+  'JSON_ARG',
   'TRIM',
   'LTRIM',
   'RTRIM',
