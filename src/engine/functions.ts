@@ -437,6 +437,23 @@ const dateFn =
     return d === null ? null : fn(d);
   };
 
+/**
+ * YEAR/MONTH/DAYOFMONTH: a date with a zero part ('0000-00-00', '2024-01-00') answers the part as
+ * written, as MariaDB does (MONTH('0000-00-00') is 0); any other date goes through `fn`.
+ */
+function datePart(index: 0 | 1 | 2, fn: (d: Date) => V): Fn {
+  const parsed = dateFn(fn);
+  return (v) => {
+    if (typeof v === 'string') {
+      const m = ZERO_PART_DATE.exec(v);
+      if (m !== null && (m[2] === '00' || m[3] === '00')) return Number(m[index + 1]);
+    }
+    return parsed(v);
+  };
+}
+
+const ZERO_PART_DATE = /^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?)?\s*$/;
+
 function timeParts(v: V): [number, number, number] | null {
   const t = text(v);
   const m = /(-?\d+):(\d{2}):(\d{2})(?:\.\d+)?\s*$/.exec(t);
@@ -1419,10 +1436,10 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
     const parts = timeParts(v);
     return parts === null ? null : `${pad2(parts[0])}:${pad2(parts[1])}:${pad2(parts[2])}`;
   },
-  year: dateFn((d) => d.getFullYear()),
-  month: dateFn((d) => d.getMonth() + 1),
-  day: dateFn((d) => d.getDate()),
-  dayofmonth: dateFn((d) => d.getDate()),
+  year: datePart(0, (d) => d.getFullYear()),
+  month: datePart(1, (d) => d.getMonth() + 1),
+  day: datePart(2, (d) => d.getDate()),
+  dayofmonth: datePart(2, (d) => d.getDate()),
   dayofweek: dateFn((d) => d.getDay() + 1),
   dayofyear: dateFn(dayOfYear),
   weekday: dateFn((d) => (d.getDay() + 6) % 7),

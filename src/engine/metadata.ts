@@ -1253,6 +1253,8 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
   if (STATISTICS.has(fn) && e.over === undefined)
     return statisticColumn(name, fn, e.args[0], scope);
   if (DOUBLE_FUNCTIONS.has(fn)) return doubleColumn(name);
+  // FROM_UNIXTIME(t, format) is the formatted text, not a DATETIME.
+  if (fn === 'FROM_UNIXTIME' && e.args.length === 2) return textColumn(name);
   if (DATETIME_FUNCTIONS.has(fn)) return datetimeColumn(name);
   if (DATE_FUNCTIONS.has(fn)) return dateColumn(name);
   switch (fn) {
@@ -1356,8 +1358,14 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
         ? dynamicColumn(name)
         : temporalSumColumn(name, exprColumn('', arg, scope), 'SECOND');
     }
-    case 'TIMESTAMPADD':
-      return textColumn(name, 26);
+    case 'TIMESTAMPADD': {
+      // DATE_ADD's column: TIMESTAMPADD(MINUTE, 90, d) is DATE_ADD(d, INTERVAL 90 MINUTE).
+      const [unit, , date] = e.args;
+      const word =
+        unit?.kind === 'column' ? unit.column.toUpperCase().replace(/^SQL_TSI_/, '') : '';
+      if (date === undefined || word === '') return textColumn(name, 26);
+      return temporalSumColumn(name, exprColumn('', date, scope), word);
+    }
     case 'STR_TO_DATE':
       return strToDateColumn(name, e.args[1]);
     default:

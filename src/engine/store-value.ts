@@ -922,7 +922,11 @@ function toTime(value: V, at: Where): Converted {
   const frac = fsp > 0 ? '.' + micro.slice(0, fsp).padEnd(fsp, '0') : '';
   if (hours > 838) {
     const max = `${negative ? '-' : ''}838:59:59${fsp > 0 ? '.' + '9'.repeat(fsp) : ''}`;
-    return outOfRange(at, max);
+    // A string past the range is an incorrect time value (1292) in strict mode, a number out of
+    // range (1264); either is clamped with warning 1264 otherwise, as in MariaDB.
+    return typeof value === 'string'
+      ? badTemporal(at, 'time', text, max, 1264)
+      : outOfRange(at, max);
   }
   const zero = hours === 0 && minutes === 0 && seconds === 0 && !/[1-9]/.test(micro.slice(0, fsp));
   return {

@@ -319,6 +319,20 @@ export class ExpressionEmitter {
       if (otherType.name === 'DATETIME' || otherType.name === 'TIMESTAMP')
         return `mysql_cast_datetime(${this.expr(e)}, ${otherType.length ?? 0})`;
     }
+    // A DATE column against a DATETIME one compares as datetimes (midnight of the date).
+    const ownType = this.columnType(e);
+    if (
+      ownType?.name === 'DATE' &&
+      (otherType?.name === 'DATETIME' || otherType?.name === 'TIMESTAMP')
+    )
+      return `mysql_cast_datetime(${this.expr(e)}, 0)`;
+    // A date function's result against a string literal: the literal is read as a date
+    // (DATE(d) = '2024-1-5' is true), as against a DATE column.
+    if (literal && isStringLiteral(e) && other.kind === 'call' && other.over === undefined) {
+      if (DATE_RESULT_FUNCTIONS.has(other.name)) return `mysql_cast_date(${this.expr(e)})`;
+      if (DATETIME_RESULT_FUNCTIONS.has(other.name))
+        return `mysql_cast_datetime(${this.expr(e)}, 0)`;
+    }
     const type = this.columnType(e);
     // ENUM and SET are text too, but compare with a number by their index.
     const text = type !== null && isTextType(type) && type.name !== 'ENUM' && type.name !== 'SET';
@@ -982,6 +996,23 @@ const JSON_VALUED: ReadonlySet<string> = new Set(
     ' ',
   ),
 );
+
+/** Functions whose result is a DATE, and a DATETIME: a string compared with one is a date. */
+const DATE_RESULT_FUNCTIONS: ReadonlySet<string> = new Set([
+  'DATE',
+  'CURDATE',
+  'CURRENT_DATE',
+  'LAST_DAY',
+  'FROM_DAYS',
+  'MAKEDATE',
+]);
+const DATETIME_RESULT_FUNCTIONS: ReadonlySet<string> = new Set([
+  'NOW',
+  'CURRENT_TIMESTAMP',
+  'LOCALTIMESTAMP',
+  'SYSDATE',
+  'UTC_TIMESTAMP',
+]);
 
 /** Functions of ours that write values into a document: (doc, path, value, path, value, …). */
 const JSON_WRITERS: ReadonlySet<string> = new Set([
