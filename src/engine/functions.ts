@@ -454,6 +454,44 @@ function datePart(index: 0 | 1 | 2, fn: (d: Date) => V): Fn {
 
 const ZERO_PART_DATE = /^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?)?\s*$/;
 
+/**
+ * CAST(… AS TIME): MariaDB's readings of a time — `[-][D ]H:M[:S[.f]]` ('10:00' is 10:00:00,
+ * '1 10:00' 34:00:00), digits as [H]HMMSS ('5' is 00:00:05), or a datetime's time of day.
+ */
+function castTime(v: V, fsp: number): V {
+  const t = text(v);
+  const clock = /^\s*(-?)(?:(\d+)\s+)?(\d+):(\d{1,2})(?::(\d{1,2}))?(?:\.(\d*))?\s*$/.exec(t);
+  const digits = /^\s*(-?)(\d+)(?:\.(\d*))?\s*$/.exec(t);
+  let parts: { negative: boolean; h: number; m: number; s: number; micro: string } | null = null;
+  if (clock !== null) {
+    const [, sign, days, h, m, sec, micro] = clock;
+    parts = {
+      negative: sign === '-',
+      h: Number(days ?? 0) * 24 + Number(h),
+      m: Number(m),
+      s: Number(sec ?? 0),
+      micro: micro ?? '',
+    };
+  } else if (digits !== null) {
+    const whole = digits[2]!.padStart(6, '0');
+    parts = {
+      negative: digits[1] === '-',
+      h: Number(whole.slice(0, -4)),
+      m: Number(whole.slice(-4, -2)),
+      s: Number(whole.slice(-2)),
+      micro: digits[3] ?? '',
+    };
+  }
+  if (parts === null) return IMPLEMENTATIONS['time']!(v);
+  if (parts.m > 59 || parts.s > 59) return null;
+  const hours = Math.min(parts.h, 838);
+  const clamped = hours !== parts.h;
+  const frac =
+    fsp > 0 ? '.' + (clamped ? '9'.repeat(fsp) : parts.micro.slice(0, fsp).padEnd(fsp, '0')) : '';
+  const time = clamped ? '838:59:59' : `${pad2(hours)}:${pad2(parts.m)}:${pad2(parts.s)}`;
+  return `${parts.negative ? '-' : ''}${time}${frac}`;
+}
+
 function timeParts(v: V): [number, number, number] | null {
   const t = text(v);
   const m = /(-?\d+):(\d{2}):(\d{2})(?:\.\d+)?\s*$/.exec(t);
@@ -1563,7 +1601,7 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
     const d = parseDatetime(v ?? null);
     return d === null ? null : formatDatetime(d, isNull(fsp) ? 0 : int(fsp));
   },
-  cast_time: (v) => (isNull(v) ? null : IMPLEMENTATIONS['time']!(v)),
+  cast_time: (v, fsp) => (isNull(v) ? null : castTime(v, isNull(fsp) ? 0 : Number(fsp))),
   trim: (s, chars) => {
     if (isNull(s)) return null;
     const c = isNull(chars) ? ' ' : text(chars);

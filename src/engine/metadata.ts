@@ -1253,6 +1253,9 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
   if (STATISTICS.has(fn) && e.over === undefined)
     return statisticColumn(name, fn, e.args[0], scope);
   if (DOUBLE_FUNCTIONS.has(fn)) return doubleColumn(name);
+  // UUID() is a CHAR(36) in MariaDB (MYSQL_TYPE_STRING), not a VARCHAR.
+  if (fn === 'UUID')
+    return column(name, ColumnType.STRING, 36 * 3, 0, 0, Charset.UTF8MB4_GENERAL_CI);
   // FROM_UNIXTIME(t, format) is the formatted text, not a DATETIME.
   if (fn === 'FROM_UNIXTIME' && e.args.length === 2) return textColumn(name);
   if (DATETIME_FUNCTIONS.has(fn)) return datetimeColumn(name);

@@ -523,7 +523,19 @@ function parseFunctionBody(c: Cursor, name: string): Expr {
   const distinct = c.acceptWord('DISTINCT') || c.acceptWord('DISTINCTROW');
   if (!distinct) c.acceptWord('ALL');
   const args = parseExprList(c);
-  return { kind: 'call', name, args, distinct, star: false, orderBy: [], separator: null };
+  const made: Expr = {
+    kind: 'call',
+    name,
+    args,
+    distinct,
+    star: false,
+    orderBy: [],
+    separator: null,
+  };
+  // CHAR(65 USING utf8mb4): the bytes read in a character set, as CONVERT(… USING …) does.
+  if (name === 'CHAR' && c.acceptWord('USING'))
+    return { kind: 'convert_using', operand: made, charset: c.name().toLowerCase() };
+  return made;
 }
 
 function parseColumnName(c: Cursor): string {

@@ -49,6 +49,16 @@ export const LITERAL_TYPES: ReadonlySet<TokenType> = new Set([
  */
 export const SERVER_VERSION_ID = 101119;
 
+/** Character sets whose `_name` introducer may be followed by blanks before its string. */
+const INTRODUCERS: ReadonlySet<string> = new Set([
+  'binary',
+  'utf8mb4',
+  'utf8mb3',
+  'utf8',
+  'latin1',
+  'ascii',
+]);
+
 const THREE_CHAR_OPS = new Set(['<=>', '->>']);
 const TWO_CHAR_OPS = new Set(['<=', '>=', '<>', '!=', ':=', '||', '&&', '->', '<<', '>>']);
 const ONE_CHAR_OPS = '=<>!~+-*/%&|^(),.;:{}';
@@ -184,6 +194,15 @@ class Lexer {
     const q = sql.charCodeAt(p);
     if (c === 95 && (q === 39 || q === 34) && p - start > 1)
       return this.string(p, q, text.slice(1).toLowerCase(), start);
+    // `_binary 'a'`: a character set's introducer may stand apart from its string (a column
+    // named so may not: `SELECT _id 'x'` is the column _id with the alias x).
+    if (c === 95 && INTRODUCERS.has(text.slice(1).toLowerCase())) {
+      let after = p;
+      while (after < sql.length && /\s/.test(sql[after]!)) after++;
+      const quote = sql.charCodeAt(after);
+      if (after > p && (quote === 39 || quote === 34))
+        return this.string(after, quote, text.slice(1).toLowerCase(), start);
+    }
     this.pos = p;
     this.push('word', text, text.toUpperCase(), start, p);
     return -1;

@@ -18,6 +18,11 @@ const CASES: [string, string[]][] = [
   ["'it''s' \"dq\\\"x\" 'a\\nb'", ["string:it's", 'string:dq"x', 'string:a\nb']],
   ["'100\\%'", ['string:100\\%']],
   ["_utf8mb4'x' N'y' _binary'z'", ['string:x/utf8mb4', 'string:y/utf8mb3', 'string:z/binary']],
+  // A character set's introducer may stand apart from its string; a column so named may not.
+  [
+    "_binary 'a' _latin1  'b' _id 'x'",
+    ['string:a/binary', 'string:b/latin1', 'word:_id', 'string:x'],
+  ],
   ["X'0aFF' 0x1f b'101' 0b11", ['hex:0aFF', 'hex:1f', 'bit:101', 'bit:11']],
   [
     '1 2.5 .5 3e10 1.5E-3 7.',
