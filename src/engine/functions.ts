@@ -492,6 +492,70 @@ function castTime(v: V, fsp: number): V {
   return `${parts.negative ? '-' : ''}${time}${frac}`;
 }
 
+/** INET6_ATON: an IPv4 address as 4 bytes, an IPv6 one as 16; null for anything else. */
+function inet6Bytes(address: string): number[] | null {
+  const v4 = (part: string): number[] | null => {
+    const octets = part.split('.');
+    if (octets.length !== 4 || octets.some((o) => !/^\d{1,3}$/.test(o) || Number(o) > 255))
+      return null;
+    return octets.map(Number);
+  };
+  if (!address.includes(':')) return v4(address);
+  const halves = address.split('::');
+  if (halves.length > 2) return null;
+  const groups = (side: string): number[] | null => {
+    if (side === '') return [];
+    const out: number[] = [];
+    const parts = side.split(':');
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      if (i === parts.length - 1 && part.includes('.')) {
+        const quad = v4(part);
+        if (quad === null) return null;
+        out.push((quad[0]! << 8) | quad[1]!, (quad[2]! << 8) | quad[3]!);
+      } else if (/^[0-9a-fA-F]{1,4}$/.test(part)) out.push(parseInt(part, 16));
+      else return null;
+    }
+    return out;
+  };
+  const head = groups(halves[0]!);
+  const tail = halves.length === 2 ? groups(halves[1]!) : [];
+  if (head === null || tail === null) return null;
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
+  const all = [...head, ...new Array<number>(missing).fill(0), ...tail];
+  return all.flatMap((g) => [g >> 8, g & 255]);
+}
+
+/**
+ * INET6_NTOA: 4 bytes as an IPv4 address; 16 as IPv6 with the longest run of zero groups (two
+ * or more) written `::`, and the IPv4-compatible (::a.b.c.d) and -mapped (::ffff:a.b.c.d) forms
+ * with their last 32 bits dotted, as MariaDB prints them.
+ */
+function inet6Text(bytes: Uint8Array): V {
+  if (bytes.length === 4) return [...bytes].join('.');
+  if (bytes.length !== 16) return null;
+  const groups = Array.from({ length: 8 }, (_, i) => (bytes[2 * i]! << 8) | bytes[2 * i + 1]!);
+  const dotted = `${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
+  const zeroHead = groups.slice(0, 5).every((g) => g === 0);
+  if (zeroHead && groups[5] === 0xffff) return `::ffff:${dotted}`;
+  if (zeroHead && groups[5] === 0 && (groups[6] !== 0 || groups[7]! > 1)) return `::${dotted}`;
+  let best = { at: -1, length: 0 };
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > best.length) best = { at: i, length: j - i };
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best.length < 2) return hex.join(':');
+  return `${hex.slice(0, best.at).join(':')}::${hex.slice(best.at + best.length).join(':')}`;
+}
+
 function timeParts(v: V): [number, number, number] | null {
   const t = text(v);
   const m = /(-?\d+):(\d{2}):(\d{2})(?:\.\d+)?\s*$/.exec(t);
@@ -1772,6 +1836,11 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
     if (n < 0 || n > 0xffffffff) return null;
     return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
   }),
+  inet6_aton: nullSafe((v) => {
+    const bytes = inet6Bytes(text(v));
+    return bytes === null ? null : Buffer.from(bytes);
+  }),
+  inet6_ntoa: nullSafe((v) => (v instanceof Uint8Array ? inet6Text(v) : null)),
   // The session sleeps before a statement without tables runs (dml.ts, sleepFirst); a sleep
   // KILL QUERY cut short fails the statement with 1317, so the function answers 0.
   sleep: () => 0,

@@ -709,6 +709,7 @@ const DATE_FUNCTIONS = new Set([
 const INT_FUNCTIONS = new Set([
   'COUNT',
   'INTERVAL',
+  'COERCIBILITY',
   'LENGTH',
   'CHAR_LENGTH',
   'CHARACTER_LENGTH',
@@ -1122,6 +1123,7 @@ function castColumn(name: string, type: string, scale: number | null): ColumnDef
 // its kin); the rest of INT_FUNCTIONS are LONGLONG.
 const LONG_FUNCTIONS = new Set([
   'INTERVAL',
+  'COERCIBILITY',
   'JSON_VALID',
   'JSON_CONTAINS',
   'BENCHMARK',
@@ -1361,6 +1363,13 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
         ? dynamicColumn(name)
         : temporalSumColumn(name, exprColumn('', arg, scope), 'SECOND');
     }
+    case 'INET6_ATON':
+      return binaryStringColumn(name);
+    case 'INET6_NTOA':
+      return textColumn(name, 39);
+    case 'HEX':
+      // Hex digits are text, whatever the argument was.
+      return textColumn(name);
     case 'TIMESTAMPADD': {
       // DATE_ADD's column: TIMESTAMPADD(MINUTE, 90, d) is DATE_ADD(d, INTERVAL 90 MINUTE).
       const [unit, , date] = e.args;

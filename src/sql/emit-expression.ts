@@ -727,6 +727,24 @@ export class ExpressionEmitter {
           return this.parameterCount(name);
         return `nullif(${this.collated(a, b, this.expr(a))}, ${this.expr(b)})`;
       }
+      case 'GET_FORMAT': {
+        // The format strings of MySQL's table, by type and standard; NULL for another name.
+        const [type, standard] = e.args;
+        if (type?.kind !== 'literal' || standard === undefined) return this.parameterCount(name);
+        const formats = GET_FORMATS[type.value === 'TIMESTAMP' ? 'DATETIME' : type.value!]!;
+        const whens = Object.entries(formats)
+          .map(([key, format]) => `WHEN '${key}' THEN ${quoteString(format)}`)
+          .join(' ');
+        return `(CASE upper(${this.expr(standard)}) ${whens} END)`;
+      }
+      case 'COERCIBILITY': {
+        // MySQL's derivation: 0 explicit (COLLATE), 2 implicit (a column or a string function
+        // of one), 3 system constant (USER()), 4 coercible (a string literal), 5 numeric,
+        // 6 ignorable (NULL).
+        const [arg] = e.args;
+        if (arg === undefined || e.args.length !== 1) return this.parameterCount(name);
+        return String(coercibility(arg));
+      }
       case 'INTERVAL': {
         // 0 when N < N1, k when Nk <= N < Nk+1, -1 for a NULL N. N is written once per
         // comparison: emitted again each time, so its parameters bind in text order.
@@ -1013,6 +1031,56 @@ const DATETIME_RESULT_FUNCTIONS: ReadonlySet<string> = new Set([
   'SYSDATE',
   'UTC_TIMESTAMP',
 ]);
+
+/** GET_FORMAT's table (TIMESTAMP's formats are DATETIME's). */
+const GET_FORMATS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  DATE: { USA: '%m.%d.%Y', JIS: '%Y-%m-%d', ISO: '%Y-%m-%d', EUR: '%d.%m.%Y', INTERNAL: '%Y%m%d' },
+  DATETIME: {
+    USA: '%Y-%m-%d %H.%i.%s',
+    JIS: '%Y-%m-%d %H:%i:%s',
+    ISO: '%Y-%m-%d %H:%i:%s',
+    EUR: '%Y-%m-%d %H.%i.%s',
+    INTERNAL: '%Y%m%d%H%i%s',
+  },
+  TIME: {
+    USA: '%h:%i:%s %p',
+    JIS: '%H:%i:%s',
+    ISO: '%H:%i:%s',
+    EUR: '%H.%i.%s',
+    INTERNAL: '%H%i%s',
+  },
+};
+
+const SYSTEM_CONSTANTS: ReadonlySet<string> = new Set([
+  'USER',
+  'CURRENT_USER',
+  'SESSION_USER',
+  'SYSTEM_USER',
+  'DATABASE',
+  'SCHEMA',
+  'VERSION',
+  'CONNECTION_ID',
+]);
+
+/** COERCIBILITY's answer for an expression (MySQL's collation derivation). */
+function coercibility(e: Expr): number {
+  switch (e.kind) {
+    case 'collate':
+      return 0;
+    case 'column':
+    case 'user_var':
+      return 2;
+    case 'literal':
+      if (e.type === 'null') return 6;
+      return e.type === 'string' ? 4 : 5;
+    case 'call':
+      if (SYSTEM_CONSTANTS.has(e.name)) return 3;
+      if (!STRING_FUNCTIONS.has(e.name)) return 5;
+      return Math.min(4, ...e.args.map(coercibility));
+    default:
+      return 5;
+  }
+}
 
 /** Functions of ours that write values into a document: (doc, path, value, path, value, …). */
 const JSON_WRITERS: ReadonlySet<string> = new Set([

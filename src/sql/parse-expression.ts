@@ -506,6 +506,22 @@ function parseFunctionBody(c: Cursor, name: string): Expr {
       return { kind: 'inserted_value', column: parseColumnName(c) };
     case 'MATCH':
       return c.unsupported('MATCH … AGAINST');
+    case 'GET_FORMAT': {
+      // GET_FORMAT({DATE | TIME | DATETIME | TIMESTAMP}, 'EUR'): the type is a keyword.
+      const type = c.peek();
+      if (type.type !== 'word' || !['DATE', 'TIME', 'DATETIME', 'TIMESTAMP'].includes(type.upper))
+        c.fail();
+      c.pos++;
+      c.expectOp(',');
+      const kind: Expr = {
+        kind: 'literal',
+        type: 'string',
+        value: type.upper,
+        slot: null,
+        charset: '',
+      };
+      return call(name, [kind, parseExpr(c)]);
+    }
   }
   if (c.isOp(')')) return call(name, []);
   if (c.acceptOp('*')) {
