@@ -55,6 +55,11 @@ function* jsonTableRows(doc: V, spec: V): Generator<Row> {
   yield* rows;
 }
 
+// MariaDB stores JSON_TABLE's values into its temporary table with warnings, never errors.
+function warn(level: 'Note' | 'Warning', code: number, sqlState: string, message: string): void {
+  report(level, code, sqlState, message, true);
+}
+
 function fail(code: number, sqlState: string, message: string): never {
   throw new ValueRefusal(refusedWith(mysqlError(code, sqlState, message)));
 }
@@ -122,11 +127,12 @@ function columnValue(table: JsonTableSpec, c: PathColumn, match: Json): V {
   const found: Json[] = [];
   find(match, c.path, found);
   if (c.exists) return found.length > 0 ? 1n : 0n;
-  if (found.length === 0) return onCondition(table, c, c.onEmpty);
+  if (found.length === 0) return onCondition(table, c, c.onEmpty, 4176);
   const value = found[0]!;
   const json = c.type.name === 'JSON';
-  if (found.length > 1 || (!json && (Array.isArray(value) || isObject(value))))
-    return onCondition(table, c, c.onError);
+  if (found.length > 1) return onCondition(table, c, c.onError, 4179);
+  if (!json && (Array.isArray(value) || isObject(value)))
+    return onCondition(table, c, c.onError, 4178);
   if (value === null) return null;
   if (json) return jsonText(value);
   const text =
@@ -139,10 +145,24 @@ function columnValue(table: JsonTableSpec, c: PathColumn, match: Json): V {
   return convert(text, c, value instanceof JsonNumber);
 }
 
-function onCondition(table: JsonTableSpec, c: PathColumn, on: PathColumn['onEmpty']): V {
+const CONDITION_MESSAGES: Record<number, string> = {
+  4176: "Field '%c' can't be set for JSON_TABLE '%t'.",
+  4178: "Can't store an array or an object in the scalar column '%c' of JSON_TABLE '%t'.",
+  4179: "Can't store multiple matches of the path in the column '%c' of JSON_TABLE '%t'.",
+};
+
+// ON EMPTY (4176) or ON ERROR (4178: an array or object for a scalar, 4179: several matches).
+function onCondition(
+  table: JsonTableSpec,
+  c: PathColumn,
+  on: PathColumn['onEmpty'],
+  code: number,
+): V {
   if (on.kind === 'NULL') return null;
-  if (on.kind === 'ERROR')
-    fail(4176, 'HY000', `Field '${c.name}' can't be set for JSON_TABLE '${table.alias}'.`);
+  if (on.kind === 'ERROR') {
+    const message = CONDITION_MESSAGES[code]!.replace('%c', c.name).replace('%t', table.alias);
+    fail(code, 'HY000', message);
+  }
   return convert(on.value, c, false);
 }
 
@@ -169,7 +189,7 @@ function convert(text: string, c: PathColumn, number: boolean): V {
     return convertDate(text, c);
   const length = t.length ?? (t.name === 'TINYTEXT' ? 255 : t.name === 'TEXT' ? 65535 : null);
   if (length !== null && [...text].length > length) {
-    report('Warning', 1265, '01000', `Data truncated for column '${c.name}' at row 1`);
+    warn('Warning', 1265, '01000', `Data truncated for column '${c.name}' at row 1`);
     return [...text].slice(0, length).join('');
   }
   return t.name === 'CHAR' ? text.replace(/ +$/, '') : text;
@@ -179,7 +199,7 @@ function convertNumber(text: string, c: PathColumn, number: boolean): V {
   const t = c.type;
   const prefix = NUMBER_PREFIX.exec(text)?.[1];
   if (prefix === undefined) {
-    report(
+    warn(
       'Warning',
       1366,
       '22007',
@@ -187,8 +207,10 @@ function convertNumber(text: string, c: PathColumn, number: boolean): V {
     );
     return t.name === 'DECIMAL' ? decimalText(0, t) : t.name in INTEGER_RANGES ? 0n : 0;
   }
-  if (!number && prefix.length !== text.trim().length)
-    report('Warning', 1265, '01000', `Data truncated for column '${c.name}' at row 1`);
+  const rest = text.slice(NUMBER_PREFIX.exec(text)![0].length);
+  // MariaDB notes trailing blanks and warns of anything else after the number.
+  if (!number && rest !== '')
+    warn(/^[ \t\n\r]*$/.test(rest) ? 'Note' : 'Warning', 1265, '01000', truncated(c));
   const n = Number(prefix);
   if (t.name === 'DOUBLE' || t.name === 'FLOAT') return n;
   if (t.name === 'DECIMAL') return decimalValue(n, c);
@@ -199,7 +221,7 @@ function convertNumber(text: string, c: PathColumn, number: boolean): V {
     ? BigInt(prefix)
     : BigInt(Math.sign(n) * Math.round(Math.abs(n)));
   if (rounded < low || rounded > high) {
-    report('Warning', 1264, '22003', `Out of range value for column '${c.name}' at row 1`);
+    warn('Warning', 1264, '22003', `Out of range value for column '${c.name}' at row 1`);
     return rounded < low ? low : high;
   }
   return rounded;
@@ -214,10 +236,16 @@ function decimalValue(n: number, c: PathColumn): string {
   const scale = c.type.scale ?? 0;
   const max = Number('9'.repeat(precision - scale) + (scale > 0 ? '.' + '9'.repeat(scale) : ''));
   if (Math.abs(n) > max) {
-    report('Warning', 1264, '22003', `Out of range value for column '${c.name}' at row 1`);
+    warn('Warning', 1264, '22003', `Out of range value for column '${c.name}' at row 1`);
     return decimalText(Math.sign(n) * max, c.type);
   }
-  return decimalText(n, c.type);
+  const text = decimalText(n, c.type);
+  if (Number(text) !== n) warn('Note', 1265, '01000', truncated(c));
+  return text;
+}
+
+function truncated(c: PathColumn): string {
+  return `Data truncated for column '${c.name}' at row 1`;
 }
 
 function decimalText(n: number, t: DataType): string {
@@ -234,9 +262,10 @@ function convertDate(text: string, c: PathColumn): V {
   const withTime = c.type.name !== 'DATE';
   const two = (s: string | undefined): string => (s ?? '0').padStart(2, '0');
   if (m === null || Number(m[2]) > 12 || Number(m[3]) > 31) {
-    report('Warning', 1265, '01000', `Data truncated for column '${c.name}' at row 1`);
+    warn('Warning', 1265, '01000', `Data truncated for column '${c.name}' at row 1`);
     return withTime ? '0000-00-00 00:00:00' : '0000-00-00';
   }
   const date = `${m[1]}-${two(m[2])}-${two(m[3])}`;
+  if (!withTime && m[4] !== undefined) warn('Note', 1265, '01000', truncated(c));
   return withTime ? `${date} ${two(m[4])}:${two(m[5])}:${two(m[6])}` : date;
 }

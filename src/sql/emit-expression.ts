@@ -272,6 +272,10 @@ export class ExpressionEmitter {
       );
       if (owners.length === 0) continue;
       const [alias, table] = owners[0]!;
+      if (owners.length > 1 && owners.some(([, t]) => isJsonTableDef(t)))
+        throw new SqlFailure(
+          semantic(1052, '23000', `Column '${e.column}' in field list is ambiguous`),
+        );
       if (owners.length > 1 || !isJsonTableDef(table)) return plain;
       return `${quoteId(e.table ?? alias)}.${quoteId(jsonTableColumnName(table, name)!)}`;
     }

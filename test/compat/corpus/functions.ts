@@ -360,6 +360,20 @@ const JSON_TABLE_SELECTS: readonly string[] = [
   `SELECT * FROM JSON_TABLE('[1, 2]', '$[*]' COLUMNS (a INT PATH 'x')) AS jt`,
   `SELECT * FROM JSON_TABLE('[1, 2]', '$[*]' COLUMNS (a INT PATH '$', a INT PATH '$')) AS jt`,
   `SELECT * FROM JSON_TABLE('[1, 2]', '$[*]' COLUMNS (a INT PATH '$'))`,
+  `SELECT * FROM JSON_TABLE('[{"xs": [1, 2]}]', '$[*]' COLUMNS (a INT PATH '$.xs')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"xs": [1, 2]}]', '$[*]' COLUMNS (a INT PATH '$.xs' ERROR ON ERROR)) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"xs": [1, 2]}]', '$[*]' COLUMNS (a VARCHAR(9) PATH '$.xs' DEFAULT 'many' ON ERROR)) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"xs": [1, 2]}]', '$[*]' COLUMNS (a INT PATH '$.xs[*]')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"a": 1}]', '$[*]' COLUMNS (b INT PATH '$.b' DEFAULT '5' ON EMPTY, c DECIMAL(4,1) PATH '$.c' DEFAULT '2.25' ON EMPTY)) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"n": -3}, {"n": 300}]', '$[*]' COLUMNS (n TINYINT UNSIGNED PATH '$.n', m SMALLINT PATH '$.n')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"t": "2024-02-03 04:05:06"}, {"t": "2024-02-03"}]', '$[*]' COLUMNS (t DATETIME PATH '$.t', d DATE PATH '$.t')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"a": 1, "bs": [{"c": [1, 2]}, {"c": [3]}]}]', '$[*]' COLUMNS (a INT PATH '$.a', NESTED PATH '$.bs[*]' COLUMNS (i FOR ORDINALITY, NESTED PATH '$.c[*]' COLUMNS (j FOR ORDINALITY, c INT PATH '$')))) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"a": 1, "xs": [{"v": 10}, {"v": 20}]}]', '$[*]' COLUMNS (a INT PATH '$.a', NESTED PATH '$.xs[*]' COLUMNS (n FOR ORDINALITY, v INT PATH '$.v'))) AS jt`,
+  `SELECT * FROM JSON_TABLE('{"a": 1}', '$[*]' COLUMNS (a INT PATH '$.a')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"a": "12abc"}, {"a": " 7 "}, {"a": "1e2"}]', '$[*]' COLUMNS (a INT PATH '$.a', d DOUBLE PATH '$.a')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"a b": 1, "c": {"d": [5, 6]}}]', '$[*]' COLUMNS (x INT PATH '$."a b"', y INT PATH '$.c.d[0]')) AS jt`,
+  `SELECT \`my col\` FROM JSON_TABLE('[1]', '$[*]' COLUMNS (\`my col\` INT PATH '$')) AS \`my jt\``,
+  `SELECT jt.* FROM JSON_TABLE('[{"u": "\\u00e9t\\u00e9"}]', '$[*]' COLUMNS (u VARCHAR(10) PATH '$.u')) AS jt`,
   `SELECT * FROM JSON_TABLE('[1, 2]', '$[*]' COLUMNS (a INT PATH '$')) AS x JOIN JSON_TABLE('[2, 3]', '$[*]' COLUMNS (b INT PATH '$')) AS y ON x.a = y.b`,
 ];
 
@@ -394,6 +408,32 @@ function jsonTableCases(list: CaseList): void {
     [...docs, 'CREATE TABLE r (id INT, n VARCHAR(5), q INT)'],
     "INSERT INTO r SELECT t.id, jt.n, jt.q FROM t, JSON_TABLE(t.doc, '$[*]' COLUMNS (n VARCHAR(5) PATH '$.n', q INT PATH '$.q')) AS jt",
     'SELECT * FROM r ORDER BY id, n',
+  );
+  list.add(
+    'JSON_TABLE column named as a table column',
+    docs,
+    "SELECT id FROM t, JSON_TABLE(t.doc, '$[*]' COLUMNS (id INT PATH '$.q')) AS jt",
+  );
+  list.add('JSON_TABLE with a parameter', [], {
+    sql: "SELECT * FROM JSON_TABLE(?, '$[*]' COLUMNS (a INT PATH '$.a')) AS jt",
+    params: ['[{"a": 4}, {"a": 5}]'],
+  });
+  list.add(
+    'JSON_TABLE in a view',
+    docs,
+    "CREATE VIEW v AS SELECT t.id, jt.n FROM t, JSON_TABLE(t.doc, '$[*]' COLUMNS (n VARCHAR(5) PATH '$.n')) AS jt",
+    'SELECT * FROM v ORDER BY id, n',
+  );
+  list.add(
+    'JSON_TABLE in a strict INSERT SELECT with a bad value',
+    ["SET sql_mode = 'STRICT_TRANS_TABLES'", 'CREATE TABLE r (a INT)'],
+    `INSERT INTO r SELECT a FROM JSON_TABLE(${JT_DOC}, '$[*]' COLUMNS (a INT PATH '$.a')) AS jt`,
+    'SELECT * FROM r',
+  );
+  list.add(
+    'JSON_TABLE grouped',
+    docs,
+    "SELECT jt.n, COUNT(*) FROM t, JSON_TABLE(t.doc, '$[*]' COLUMNS (n VARCHAR(5) PATH '$.n')) AS jt GROUP BY jt.n",
   );
   list.add(
     'JSON_TABLE in a subquery',
