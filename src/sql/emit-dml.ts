@@ -33,6 +33,7 @@ import { quoteId, quoteString } from './names.js';
 import {
   JSON_TABLE_FUNCTION,
   checkLateral,
+  isJsonTableDef,
   jsonTableColumns,
   jsonTableDef,
   jsonTableSpec,
@@ -1096,8 +1097,13 @@ export function emitDml(
       statement.multi !== undefined
     ) {
       const merged = viewsAsBase(statement, (name) => e.view(name));
-      const plan =
-        merged.kind === 'update' ? emitMultiUpdate(e, merged) : emitMultiDelete(e, merged);
+      // Only a JSON_TABLE's columns need the scope here (they are c0… to SQLite).
+      const jsonTables = new Map(
+        [...e.sourceTables(merged.multi!.refs)].filter(([, t]) => isJsonTableDef(t)),
+      );
+      const plan = e.withColumns(jsonTables, () =>
+        merged.kind === 'update' ? emitMultiUpdate(e, merged) : emitMultiDelete(e, merged),
+      );
       return ok(stepsTranslation(e, statement.kind, plan));
     }
     if (statement.kind === 'insert' || statement.kind === 'update' || statement.kind === 'delete') {

@@ -431,6 +431,26 @@ function jsonTableCases(list: CaseList): void {
     'SELECT * FROM r',
   );
   list.add(
+    'JSON_TABLE in a multi-table UPDATE',
+    [
+      ...docs,
+      'CREATE TABLE p (n VARCHAR(5), q INT)',
+      "INSERT INTO p VALUES ('a', 0), ('c', 0), ('z', 0)",
+    ],
+    'UPDATE p JOIN JSON_TABLE(\'[{"n": "a", "q": 5}, {"n": "c", "q": 6}]\', \'$[*]\' COLUMNS (n VARCHAR(5) PATH \'$.n\', q INT PATH \'$.q\')) AS jt ON jt.n = p.n SET p.q = jt.q',
+    'SELECT * FROM p ORDER BY n',
+  );
+  list.add(
+    'JSON_TABLE in a CTE and a UNION',
+    docs,
+    "WITH c AS (SELECT t.id, jt.q FROM t, JSON_TABLE(t.doc, '$[*]' COLUMNS (q INT PATH '$.q')) AS jt) SELECT id, q FROM c WHERE q IS NOT NULL UNION ALL SELECT 0, a FROM JSON_TABLE('[9]', '$[*]' COLUMNS (a INT PATH '$')) AS x ORDER BY id, q",
+  );
+  list.add(
+    'JSON_TABLE rows of one array element',
+    [],
+    "SELECT * FROM JSON_TABLE('[[1, 2], [3]]', '$[1]' COLUMNS (v INT PATH '$[0]', e INT EXISTS PATH '$[1]')) AS jt",
+  );
+  list.add(
     'JSON_TABLE grouped',
     docs,
     "SELECT jt.n, COUNT(*) FROM t, JSON_TABLE(t.doc, '$[*]' COLUMNS (n VARCHAR(5) PATH '$.n')) AS jt GROUP BY jt.n",
