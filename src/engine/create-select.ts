@@ -15,6 +15,7 @@ import {
   type Query,
   type TableDef,
   type ViewDef,
+  plainColumn,
 } from '../sql/index.js';
 import { queryColumns } from './metadata.js';
 
@@ -69,16 +70,8 @@ function derive(
     };
   }
   return {
-    name,
-    type: wire === undefined ? type('LONGTEXT') : typeOfWire(wire),
+    ...plainColumn(name, wire === undefined ? type('LONGTEXT') : typeOfWire(wire)),
     nullable: wire === undefined ? true : (wire.flags & ColumnFlag.NOT_NULL) === 0,
-    default: null,
-    autoIncrement: false,
-    onUpdateNow: null,
-    primaryKey: false,
-    unique: false,
-    comment: null,
-    check: null,
   };
 }
 

@@ -55,16 +55,20 @@ export function withExpressionSink<T>(sink: ExpressionSink | null, fn: () => T):
   }
 }
 
-/** Reports one warning of the running expression (a strict write fails with it). */
+/**
+ * Reports one warning of the running expression (a strict write fails with it, unless `lax`:
+ * MariaDB's JSON_TABLE converts its values with warnings in every sql_mode).
+ */
 export function report(
   level: 'Note' | 'Warning',
   code: number,
   sqlState: string,
   message: string,
+  lax = false,
 ): void {
   const sink = active;
   if (sink === null) return;
-  if (level === 'Warning' && sink.refusesWarnings) {
+  if (level === 'Warning' && sink.refusesWarnings && !lax) {
     sink.error = mysqlError(code, sqlState, message);
     throw new ValueRefusal(refusedWith(sink.error));
   }

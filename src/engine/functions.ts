@@ -2,6 +2,7 @@
 // the origin only: row images carry their results, so NOW(), RAND() and UUID() may be
 // non-deterministic. A function must never throw (better-sqlite3 would surface a JS error out
 // of a statement): bad arguments give NULL, as MySQL does with a warning.
+import { jsonTableFunction } from './json-table.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { SqlValue } from '../codec/index.js';
@@ -1978,6 +1979,7 @@ export function userFunctions(): UserFunction[] {
     ...effectFunctions(),
     ...expressionFunctions(),
     castDecimalFunction(),
+    jsonTableFunction(),
     { name: JSON_FORMAT_FUNCTION, deterministic: true, varargs: false, fn: formatJson },
     { name: TEMPORAL_NUMBER_FUNCTION, deterministic: true, varargs: false, fn: temporalNumber },
   ];

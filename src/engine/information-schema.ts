@@ -22,6 +22,7 @@ import {
   type ViewDef,
   CHARACTER_SETS,
   COLLATIONS,
+  plainColumn,
 } from '../sql/index.js';
 import { bindAll, slotValues, toStore } from './bind.js';
 import type { Engine } from './engine.js';
@@ -60,18 +61,7 @@ const dataType = (kind: Kind): DataType => ({
 });
 
 function column(name: string, kind: Kind): SqlColumnDef {
-  return {
-    name,
-    type: dataType(kind),
-    nullable: true,
-    default: null,
-    autoIncrement: false,
-    onUpdateNow: null,
-    primaryKey: false,
-    unique: false,
-    comment: null,
-    check: null,
-  };
+  return plainColumn(name, dataType(kind));
 }
 
 const T = 'text';
@@ -738,7 +728,7 @@ function refsSchema(
       if (db !== null && db.toLowerCase() === SCHEMA) return true;
     } else if (ref.kind === 'join') {
       if (refsSchema(catalog, [ref.left, ref.right], database)) return true;
-    } else if (queryRefs(catalog, ref.query, database)) return true;
+    } else if (ref.kind === 'derived' && queryRefs(catalog, ref.query, database)) return true;
   }
   return false;
 }

@@ -16,6 +16,8 @@ import {
   type ColumnDef as SqlColumnDef,
   type DataType,
   type Expr,
+  jsonTableDef,
+  type JsonTable,
   type Query,
   type Select,
   type SelectItem,
@@ -470,6 +472,12 @@ function addSources(scope: Scope, refs: readonly TableRef[]): boolean {
       if (!addSources(scope, [ref.left, ref.right])) return false;
       if (ref.natural || ref.using !== null)
         scope.merged?.push({ using: ref.using, natural: ref.natural });
+    } else if (ref.kind === 'json_table') {
+      const table = jsonTableTable(ref);
+      if (table === null) return false;
+      scope.tables.set(ref.alias.toLowerCase(), table);
+      scope.order.push(table);
+      scope.aliases.set(table, ref.alias);
     } else {
       const columns = columnsIn(ref.query, scope.catalog, scope.database, scope.ctes);
       if (columns === null) return false;
@@ -477,6 +485,15 @@ function addSources(scope: Scope, refs: readonly TableRef[]): boolean {
     }
   }
   return true;
+}
+
+// A JSON_TABLE's columns as a table's; null when it is refused (the emitter says why).
+function jsonTableTable(ref: JsonTable): TableDef | null {
+  try {
+    return jsonTableDef(ref);
+  } catch {
+    return null;
+  }
 }
 
 /** `SELECT items FROM from`, nothing else: a statement the engine builds to type or evaluate. */

@@ -322,7 +322,7 @@ export type SelectItem =
       readonly name: string;
     };
 
-export type TableRef = TableSource | DerivedTable | Join;
+export type TableRef = TableSource | DerivedTable | Join | JsonTable;
 export interface TableSource {
   readonly kind: 'table';
   readonly table: TableName;
@@ -333,6 +333,36 @@ export interface DerivedTable {
   readonly query: Query;
   readonly alias: string;
 }
+/** MariaDB's JSON_TABLE(doc, path COLUMNS (…)) AS alias (docs/design/sql.md, "JSON_TABLE"). */
+export interface JsonTable {
+  readonly kind: 'json_table';
+  readonly doc: Expr;
+  readonly path: string;
+  readonly columns: readonly JsonTableColumn[];
+  readonly alias: string;
+}
+/** What a JSON_TABLE column does when its path finds nothing (EMPTY) or a value it cannot hold. */
+export type JsonTableOn =
+  | { readonly kind: 'NULL' }
+  | { readonly kind: 'ERROR' }
+  | { readonly kind: 'DEFAULT'; readonly value: string };
+export type JsonTableColumn =
+  | { readonly kind: 'ordinality'; readonly name: string }
+  | {
+      readonly kind: 'path';
+      readonly name: string;
+      readonly type: DataType;
+      readonly path: string;
+      /** `EXISTS PATH`: 1 when the path finds something, else 0. */
+      readonly exists: boolean;
+      readonly onEmpty: JsonTableOn;
+      readonly onError: JsonTableOn;
+    }
+  | {
+      readonly kind: 'nested';
+      readonly path: string;
+      readonly columns: readonly JsonTableColumn[];
+    };
 export interface Join {
   readonly kind: 'join';
   readonly type: 'INNER' | 'LEFT' | 'RIGHT' | 'CROSS' | 'STRAIGHT';

@@ -35,7 +35,16 @@ import {
   isHexLiteral,
   NUMERIC_COLUMN_TYPES,
 } from './emit-expression.js';
-import { quoteId } from './names.js';
+import { quoteId, quoteString } from './names.js';
+import {
+  JSON_TABLE_FUNCTION,
+  checkLateral,
+  isJsonTableDef,
+  jsonTableColumns,
+  jsonTableDef,
+  jsonTableSpec,
+  jsonTableStar,
+} from './json-table.js';
 import { rollupQuery } from './rollup.js';
 import { AGGREGATES, FUNCTION_ALIASES } from './functions.js';
 import { SINGLE_VALUE_FUNCTION, STORE_VALUE_FUNCTION, storeRuleSql } from './store-rule.js';
@@ -264,9 +273,11 @@ export class DmlEmitter extends ExpressionEmitter {
         names.push(...this.starNames([r.left, r.right], only));
         continue;
       }
-      const alias = r.kind === 'derived' ? r.alias : (r.alias ?? r.table.name);
+      const alias = r.kind === 'table' ? (r.alias ?? r.table.name) : r.alias;
       if (only !== null && only.name.toLowerCase() !== alias.toLowerCase()) continue;
       if (r.kind === 'derived') names.push(...this.resultNames(r.query));
+      else if (r.kind === 'json_table')
+        names.push(...jsonTableColumns(r.columns).map((c) => c.name));
       else {
         const cte = this.cte(r.table)?.cte;
         const view = this.view(r.table);
@@ -351,6 +362,8 @@ export class DmlEmitter extends ExpressionEmitter {
       if (r.kind === 'join') {
         walk(r.left);
         walk(r.right);
+      } else if (r.kind === 'json_table') {
+        out.set(r.alias.toLowerCase(), jsonTableDef(r));
       } else if (r.kind === 'table' && this.cte(r.table) === undefined) {
         const db = r.table.db ?? this.options.database;
         const table = db === null ? undefined : this.options.catalog.table(db, r.table.name);
@@ -371,10 +384,15 @@ export class DmlEmitter extends ExpressionEmitter {
         .map((i) =>
           single && i.kind === 'item'
             ? `${SINGLE_VALUE_FUNCTION}(${this.expr(i.expr)}) AS ${quoteId(i.name)}`
-            : this.selectItem(i),
+            : i.kind === 'star'
+              ? (jsonTableStar(s.from ?? [], i.table) ?? this.selectItem(i))
+              : this.selectItem(i),
         )
         .join(', ');
-    if (s.from) out += ' FROM ' + s.from.map((r) => this.tableRef(r)).join(', ');
+    if (s.from) {
+      checkLateral(s.from);
+      out += ' FROM ' + s.from.map((r) => this.tableRef(r)).join(', ');
+    }
     if (s.where) out += ' WHERE ' + this.expr(s.where);
     // GROUP BY x DESC (MariaDB's) orders the groups: the direction goes to the sort below.
     if (s.groupBy.length > 0)
@@ -404,8 +422,15 @@ export class DmlEmitter extends ExpressionEmitter {
   selectItem(item: SelectItem): string {
     if (item.kind === 'star') return item.table === null ? '*' : quoteId(item.table.name) + '.*';
     // SQLite already names a plain column reference after the column.
-    if (item.expr.kind === 'column' && item.alias === null) return this.expr(item.expr);
-    return `${this.expr(item.expr)} AS ${quoteId(item.name)}`;
+    // A JSON_TABLE's column is c0…c63 to SQLite: it is named.
+    const sql = this.expr(item.expr);
+    if (
+      item.expr.kind === 'column' &&
+      item.alias === null &&
+      sql.endsWith(quoteId(item.expr.column))
+    )
+      return sql;
+    return `${sql} AS ${quoteId(item.name)}`;
   }
 
   tableRef(r: TableRef): string {
@@ -425,6 +450,8 @@ export class DmlEmitter extends ExpressionEmitter {
         return `(${this.query(r.query)}) AS ${quoteId(r.alias)}`;
       case 'join':
         return this.join(r);
+      case 'json_table':
+        return `${JSON_TABLE_FUNCTION}(${this.expr(r.doc)}, ${quoteString(jsonTableSpec(r))}) AS ${quoteId(r.alias)}`;
     }
   }
 
@@ -1082,8 +1109,13 @@ export function emitDml(
       statement.multi !== undefined
     ) {
       const merged = viewsAsBase(statement, (name) => e.view(name));
-      const plan =
-        merged.kind === 'update' ? emitMultiUpdate(e, merged) : emitMultiDelete(e, merged);
+      // Only a JSON_TABLE's columns need the scope here (they are c0… to SQLite).
+      const jsonTables = new Map(
+        [...e.sourceTables(merged.multi!.refs)].filter(([, t]) => isJsonTableDef(t)),
+      );
+      const plan = e.withColumns(jsonTables, () =>
+        merged.kind === 'update' ? emitMultiUpdate(e, merged) : emitMultiDelete(e, merged),
+      );
       return ok(stepsTranslation(e, statement.kind, plan));
     }
     if (statement.kind === 'insert' || statement.kind === 'update' || statement.kind === 'delete') {

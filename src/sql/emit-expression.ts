@@ -1,6 +1,7 @@
 // MySQL expressions → SQLite expressions. Every compound is parenthesized, so SQLite's operator
 // precedence never matters. Literals become `?` bound to their slot unless pinned; session
 // functions and variables become `?` bound at execution (see Bind).
+import { isJsonTableDef, jsonTableColumnName } from './json-table.js';
 import type {
   Call,
   Cast,
@@ -138,7 +139,7 @@ export class ExpressionEmitter {
       case 'param':
         return this.bind({ kind: 'slot', slot: e.slot });
       case 'column':
-        return (e.table === null ? '' : quoteId(e.table) + '.') + quoteId(e.column);
+        return this.columnRef(e);
       case 'unary':
         return this.unary(e.op, e.operand);
       case 'binary':
@@ -260,6 +261,29 @@ export class ExpressionEmitter {
     } finally {
       this.columnScopes.pop();
     }
+  }
+
+  /** A column reference; a JSON_TABLE's column is its c0…c63 (json-table.ts). */
+  private columnRef(e: Expr & { kind: 'column' }): string {
+    const plain = (e.table === null ? '' : quoteId(e.table) + '.') + quoteId(e.column);
+    const name = e.column.toLowerCase();
+    for (let i = this.columnScopes.length - 1; i >= 0; i--) {
+      const scope = this.columnScopes[i]!;
+      const owners = [...scope].filter(
+        ([alias, t]) =>
+          (e.table === null || alias === e.table.toLowerCase()) &&
+          t.columns.some((c) => c.name.toLowerCase() === name),
+      );
+      if (owners.length === 0) continue;
+      const [alias, table] = owners[0]!;
+      if (owners.length > 1 && owners.some(([, t]) => isJsonTableDef(t)))
+        throw new SqlFailure(
+          semantic(1052, '23000', `Column '${e.column}' in field list is ambiguous`),
+        );
+      if (owners.length > 1 || !isJsonTableDef(table)) return plain;
+      return `${quoteId(e.table ?? alias)}.${quoteId(jsonTableColumnName(table, name)!)}`;
+    }
+    return plain;
   }
 
   /** The type of a column the expression names, when the tables in scope tell it unambiguously. */

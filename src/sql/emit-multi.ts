@@ -9,6 +9,7 @@
 // target row (`min(rowid)`), skipping rows it would not change, or a DELETE of the rowids.
 // Each statement changes rows of one table, so the capture triggers see ordinary row changes
 // and the write-set is built as for any statement. See docs/design/sql.md.
+import { jsonTableColumns } from './json-table.js';
 import type { Assignment, ColumnRef, Delete, TableName, TableRef, Update } from './ast.js';
 import type { TableDef } from './catalog.js';
 import type { DmlEmitter, DmlStep } from './emit-dml.js';
@@ -41,7 +42,10 @@ function sources(e: DmlEmitter, refs: readonly TableRef[]): Source[] {
     if (r.kind === 'join') out.push(...sources(e, [r.left, r.right]));
     else if (r.kind === 'derived')
       out.push({ alias: r.alias, name: null, table: null, columns: e.resultNames(r.query) });
-    else {
+    else if (r.kind === 'json_table') {
+      const columns = jsonTableColumns(r.columns).map((c) => c.name);
+      out.push({ alias: r.alias, name: null, table: null, columns });
+    } else {
       const alias = r.alias ?? r.table.name;
       const view = e.view(r.table);
       const table = view === undefined ? e.resolve(r.table) : null;

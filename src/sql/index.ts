@@ -123,4 +123,13 @@ export {
   storeRuleSql,
 } from './store-rule.js';
 export { tableFromCreate } from './table-def.js';
+export { plainColumn } from './parse-types.js';
 export { type Token, type TokenType, tokenize } from './tokenizer.js';
+export {
+  JSON_TABLE_FUNCTION,
+  JSON_TABLE_COLUMNS_MAX,
+  jsonTableDef,
+  type JsonPathStep,
+  type JsonTableSpec,
+  type SpecColumn,
+} from './json-table.js';

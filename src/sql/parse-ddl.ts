@@ -28,7 +28,7 @@ import type {
 } from './ast.js';
 import type { Cursor } from './cursor.js';
 import { call, parseExpr } from './parse-expression.js';
-import { parseDataType } from './parse-types.js';
+import { parseDataType, plainColumn } from './parse-types.js';
 import { parseNameList, parseQuery, parseTableName } from './parse-select.js';
 import {
   parseDropTrigger,
@@ -147,16 +147,8 @@ export function parseColumnDef(c: Cursor): ColumnDef {
   const type = parseDataType(c);
   checkPrecision(type, name);
   const def: { -readonly [K in keyof ColumnDef]: ColumnDef[K] } = {
-    name,
-    type,
+    ...plainColumn(name, type),
     nullable: null,
-    default: null,
-    autoIncrement: false,
-    onUpdateNow: null,
-    primaryKey: false,
-    unique: false,
-    comment: null,
-    check: null,
   };
   if (type.name === 'SERIAL') {
     def.type = { ...type, name: 'BIGINT', unsigned: true };

@@ -3,6 +3,9 @@
 import type {
   CommonTableExpression,
   Expr,
+  JsonTable,
+  JsonTableColumn,
+  JsonTableOn,
   Limit,
   LockMode,
   NamedWindow,
@@ -16,7 +19,10 @@ import type {
   WithClause,
 } from './ast.js';
 import type { Cursor } from './cursor.js';
+import { SqlFailure, semantic } from './errors.js';
+import { checkJsonTablePath } from './json-table.js';
 import { parseExpr, parseOrderList, parseWindowSpec, startsQuery } from './parse-expression.js';
+import { parseDataType } from './parse-types.js';
 
 interface Term {
   readonly query: Query;
@@ -338,7 +344,67 @@ function parseTableFactor(c: Cursor): TableRef {
       using: null,
     }));
   }
+  if (c.isWord('JSON_TABLE') && c.isOp('(', 1)) return parseJsonTable(c);
   return parseTableSource(c);
+}
+
+// JSON_TABLE(doc, path COLUMNS (…)) [AS] alias: MariaDB 10.11's grammar (NESTED needs PATH).
+function parseJsonTable(c: Cursor): JsonTable {
+  c.expectWord('JSON_TABLE');
+  c.expectOp('(');
+  const doc = parseExpr(c);
+  c.expectOp(',');
+  const path = c.string();
+  checkJsonTablePath(path, 2);
+  const columns = parseJsonTableColumns(c);
+  c.expectOp(')');
+  const alias = parseAlias(c);
+  if (alias === null)
+    throw new SqlFailure(semantic(4177, 'HY000', 'Every table function must have an alias.'));
+  return { kind: 'json_table', doc, path, columns, alias };
+}
+
+function parseJsonTableColumns(c: Cursor): JsonTableColumn[] {
+  c.expectWord('COLUMNS');
+  c.expectOp('(');
+  const columns: JsonTableColumn[] = [];
+  do {
+    if (c.acceptWord('NESTED')) {
+      c.expectWord('PATH');
+      const path = c.string();
+      columns.push({ kind: 'nested', path, columns: parseJsonTableColumns(c) });
+      continue;
+    }
+    const name = c.identifier();
+    if (c.acceptWord('FOR')) {
+      c.expectWord('ORDINALITY');
+      columns.push({ kind: 'ordinality', name });
+      continue;
+    }
+    const type = parseDataType(c);
+    const exists = c.acceptWord('EXISTS');
+    c.expectWord('PATH');
+    const path = c.string();
+    checkJsonTablePath(path, 2);
+    const onEmpty = parseJsonTableOn(c, 'EMPTY');
+    const onError = parseJsonTableOn(c, 'ERROR');
+    columns.push({ kind: 'path', name, type, path, exists, onEmpty, onError });
+  } while (c.acceptOp(','));
+  c.expectOp(')');
+  return columns;
+}
+
+// `{NULL | ERROR | DEFAULT 'value'} ON EMPTY|ERROR`, when it is the one `what` names.
+function parseJsonTableOn(c: Cursor, what: 'EMPTY' | 'ERROR'): JsonTableOn {
+  const start = c.pos;
+  let on: JsonTableOn | null = null;
+  if (c.acceptWord('NULL')) on = { kind: 'NULL' };
+  else if (c.acceptWord('ERROR')) on = { kind: 'ERROR' };
+  else if (c.acceptWord('DEFAULT'))
+    on = { kind: 'DEFAULT', value: c.peek().type === 'string' ? c.string() : c.next().text };
+  if (on !== null && c.acceptWord('ON') && c.acceptWord(what)) return on;
+  c.pos = start;
+  return { kind: 'NULL' };
 }
 
 export function parseTableSource(c: Cursor): TableSource {

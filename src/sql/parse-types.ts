@@ -1,6 +1,6 @@
 // MySQL column data types, canonicalized (INTEGER → INT, BOOL → TINYINT(1), DEC → DECIMAL, …)
 // so the catalog and SHOW CREATE TABLE see one spelling per type.
-import type { DataType } from './ast.js';
+import type { ColumnDef, DataType } from './ast.js';
 import type { Cursor } from './cursor.js';
 import { SqlFailure, semantic } from './errors.js';
 import { RESERVED } from './keywords.js';
@@ -107,7 +107,8 @@ export function parseDataType(c: Cursor): DataType {
   return parseTypeTail(c, name, typeClass);
 }
 
-function plainType(name: string, length: number | null): DataType {
+/** A type with nothing but its name and length said (`INT`, `VARCHAR(10)`). */
+export function plainType(name: string, length: number | null): DataType {
   return {
     name,
     length,
@@ -164,4 +165,20 @@ function parseCharsetTail(c: Cursor, type: MutableType): void {
     else if (c.acceptWord('UNICODE')) type.charset = 'ucs2';
     else return;
   }
+}
+
+/** A nullable column of `type` with nothing else said (no default, key or check). */
+export function plainColumn(name: string, type: DataType): ColumnDef {
+  return {
+    name,
+    type,
+    nullable: true,
+    default: null,
+    autoIncrement: false,
+    onUpdateNow: null,
+    primaryKey: false,
+    unique: false,
+    comment: null,
+    check: null,
+  };
 }

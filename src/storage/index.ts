@@ -32,6 +32,7 @@ export {
   type StoreOptions,
   type UserAggregate,
   type UserFunction,
+  type UserTable,
 } from './store.js';
 export { readStoreFormat } from './logical-dump.js';
 export type { PageIo } from './collations.js';

@@ -78,6 +78,16 @@ export interface UserFunction {
   readonly fn: (...args: SqlValue[]) => SqlValue;
   /** Set for an aggregate: `fn` is then unused and rows fold through step into result. */
   readonly aggregate?: UserAggregate;
+  /** Set for a table-valued function: `fn` is then unused and `name(args…)` in FROM yields rows. */
+  readonly table?: UserTable;
+}
+
+/** A table-valued function (an eponymous virtual table): `name(args…)` in FROM yields rows. */
+export interface UserTable {
+  readonly columns: readonly string[];
+  /** Its arguments, hidden columns SQLite constrains (so an argument may name a table on the left). */
+  readonly parameters: readonly string[];
+  readonly rows: (...args: SqlValue[]) => Generator<SqlValue[]>;
 }
 
 export interface UserAggregate {
@@ -960,6 +970,15 @@ function openConnection(
   db.pragma('synchronous = NORMAL');
   installTriggerGuard(db, false);
   for (const fn of options.functions ?? []) {
+    if (fn.table !== undefined) {
+      db.table(fn.name, {
+        columns: [...fn.table.columns],
+        parameters: [...fn.table.parameters],
+        rows: fn.table.rows as (...args: unknown[]) => Generator<unknown[]>,
+        safeIntegers: true,
+      });
+      continue;
+    }
     if (fn.aggregate !== undefined) {
       db.aggregate(fn.name, {
         start: fn.aggregate.start,

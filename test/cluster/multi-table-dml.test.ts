@@ -1,5 +1,5 @@
 // Goal: multi-table UPDATE and DELETE, LAST_INSERT_ID(x), := assignments, … RETURNING and SET
-// STATEMENT … FOR replicate as row images like any statement: each node ends with the rows the origin wrote, once. Method: three
+// STATEMENT … FOR and INSERT … SELECT from JSON_TABLE replicate as row images like any statement: each node ends with the rows the origin wrote, once. Method: three
 // real processes over mutual TLS, mysql2 on each; each statement runs on a different node and
 // the rows are compared on all three.
 import { after, before, describe, test } from 'node:test';
@@ -139,6 +139,27 @@ describe('multi-table DML on a 3-node cluster', { timeout: 180_000 }, () => {
     await everywhere('SELECT * FROM shop.tags ORDER BY id', [
       [4, 'a'],
       [5, 'abcdefghij'],
+    ]);
+  });
+
+  test('rows an INSERT … SELECT reads from JSON_TABLE reach every node', async () => {
+    const [n1, n2] = nodes as [NodeProcess, NodeProcess, NodeProcess];
+    await query(n1, 'CREATE TABLE shop.carts (id INT PRIMARY KEY, doc JSON)');
+    await query(n1, 'CREATE TABLE shop.lines (cart INT, sku VARCHAR(5), qty INT)');
+    await query(
+      n1,
+      `INSERT INTO shop.carts VALUES (1, '[{"sku": "a", "qty": 2}, {"sku": "b"}]'), (2, '[{"sku": "c", "qty": 1}]')`,
+    );
+    await everywhere('SELECT COUNT(*) FROM shop.carts', [[2]]);
+    // On n2: a lateral JSON_TABLE; the rows it yields travel as row images.
+    await query(
+      n2,
+      "INSERT INTO shop.lines SELECT c.id, j.sku, j.qty FROM shop.carts c, JSON_TABLE(c.doc, '$[*]' COLUMNS (sku VARCHAR(5) PATH '$.sku', qty INT PATH '$.qty' DEFAULT '1' ON EMPTY)) AS j",
+    );
+    await everywhere('SELECT * FROM shop.lines ORDER BY cart, sku', [
+      [1, 'a', 2],
+      [1, 'b', 1],
+      [2, 'c', 1],
     ]);
   });
 });

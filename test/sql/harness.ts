@@ -56,6 +56,14 @@ export class Harness {
     for (const f of userFunctions())
       if (f.name === 'mysql_lower' || f.name === 'mysql_upper')
         this.db.function(f.name, { varargs: true, deterministic: true }, f.fn);
+    // JSON_TABLE's rows (engine/json-table.ts), a table-valued function.
+    for (const f of userFunctions())
+      if (f.table !== undefined)
+        this.db.table(f.name, {
+          columns: [...f.table.columns],
+          parameters: [...f.table.parameters],
+          rows: f.table.rows as (...args: unknown[]) => Generator<unknown[]>,
+        });
     // The engine's conversions that warn (1292, 1365); outside a statement they only convert.
     for (const f of [...expressionFunctions(), castDecimalFunction()])
       this.db.function(f.name, { varargs: true, deterministic: f.deterministic }, f.fn as never);

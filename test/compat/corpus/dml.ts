@@ -8,9 +8,6 @@ const AI = 'CREATE TABLE ai (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(10), u
 
 const ON_T: readonly string[] = [
   "INSERT INTO t VALUES (4, 40, 400, 'w')",
-  'INSERT INTO t VALUES (0x11, 0x0100, 0xFF, 0x41)',
-  'UPDATE t SET a = 0x20 WHERE id = 0x02',
-  'DELETE FROM t WHERE b = 0xC8',
   "INSERT INTO t VALUES (1, 0, 0, 'dup')",
   'INSERT INTO t (id) VALUES (5)',
   'INSERT INTO t SET id = 6, a = 1',
@@ -60,6 +57,9 @@ const ON_T: readonly string[] = [
   'INSERT INTO nope VALUES (1)',
   'INSERT INTO t () VALUES ()',
   "INSERT INTO t VALUES (NULL, 1, 1, 'n')",
+  'INSERT INTO t VALUES (0x11, 0x0100, 0xFF, 0x41)',
+  'UPDATE t SET a = 0x20 WHERE id = 0x02',
+  'DELETE FROM t WHERE b = 0xC8',
 ];
 
 // Multi-table UPDATE and DELETE: a parent table and a child table whose rows join it.

@@ -338,6 +338,141 @@ const INFO = [
   '@undefined_var',
 ];
 
+// JSON_TABLE (MariaDB 10.11): a JSON document's rows as a table in FROM.
+const JT_DOC = `'[{"a": 1, "b": "x"}, {"a": 2, "b": "y"}, {"a": "z"}]'`;
+const JSON_TABLE_SELECTS: readonly string[] = [
+  `SELECT * FROM JSON_TABLE(${JT_DOC}, '$[*]' COLUMNS (a INT PATH '$.a')) AS jt`,
+  `SELECT * FROM JSON_TABLE(${JT_DOC}, '$[*]' COLUMNS (id FOR ORDINALITY, a INT PATH '$.a', b VARCHAR(10) PATH '$.b')) jt`,
+  `SELECT jt.b, jt.id FROM JSON_TABLE(${JT_DOC}, '$[*]' COLUMNS (id FOR ORDINALITY, b TEXT PATH '$.b')) AS jt WHERE jt.id > 1`,
+  `SELECT a + 1, b FROM JSON_TABLE(${JT_DOC}, '$[*]' COLUMNS (a BIGINT PATH '$.a', b CHAR(3) PATH '$.b')) AS jt ORDER BY a DESC`,
+  `SELECT * FROM JSON_TABLE(${JT_DOC}, '$[*]' COLUMNS (a INT PATH '$.a' DEFAULT '7' ON ERROR, b VARCHAR(5) PATH '$.b' DEFAULT 'none' ON EMPTY)) AS jt`,
+  `SELECT * FROM JSON_TABLE(${JT_DOC}, '$[*]' COLUMNS (b VARCHAR(5) PATH '$.b' NULL ON EMPTY)) AS jt`,
+  `SELECT * FROM JSON_TABLE(${JT_DOC}, '$[*]' COLUMNS (b VARCHAR(5) PATH '$.b' ERROR ON EMPTY)) AS jt`,
+  `SELECT * FROM JSON_TABLE(${JT_DOC}, '$[*]' COLUMNS (a INT PATH '$.a' ERROR ON ERROR)) AS jt`,
+  `SELECT * FROM JSON_TABLE(${JT_DOC}, '$[*]' COLUMNS (a INT PATH '$.a' NULL ON ERROR)) AS jt`,
+  `SELECT * FROM JSON_TABLE(${JT_DOC}, '$[*]' COLUMNS (has_b INT EXISTS PATH '$.b', a INT PATH '$.a')) AS jt`,
+  `SELECT * FROM JSON_TABLE('{"k": [1, 2, 3]}', '$.k[*]' COLUMNS (v INT PATH '$')) AS jt`,
+  `SELECT * FROM JSON_TABLE('{"x": {"k": [4, 5]}}', '$.x.k[*]' COLUMNS (v DOUBLE PATH '$')) AS jt`,
+  `SELECT * FROM JSON_TABLE('{"a": {"b": 3}, "c": [7, 8]}', '$' COLUMNS (ab INT PATH '$.a.b', c1 INT PATH '$.c[1]')) AS jt`,
+  `SELECT * FROM JSON_TABLE('{"a": {"b": 3}}', '$.a' COLUMNS (b INT PATH '$.b')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"p": 1.5}, {"p": "2.25"}, {"p": 3}]', '$[*]' COLUMNS (p DECIMAL(6,2) PATH '$.p')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"d": "2024-02-03"}, {"d": "bad"}]', '$[*]' COLUMNS (d DATE PATH '$.d')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"o": {"x": [1, 2]}}, {"o": 5}]', '$[*]' COLUMNS (o JSON PATH '$.o')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"s": "abcdefgh"}]', '$[*]' COLUMNS (s VARCHAR(3) PATH '$.s')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"f": true}, {"f": false}, {"f": null}]', '$[*]' COLUMNS (f INT PATH '$.f', g VARCHAR(5) PATH '$.f')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"n": 99999999999}, {"n": 1.7}]', '$[*]' COLUMNS (n INT PATH '$.n')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"a": 1, "xs": [10, 20], "ys": ["p"]}, {"a": 2, "xs": [], "ys": []}]', '$[*]' COLUMNS (a INT PATH '$.a', NESTED PATH '$.xs[*]' COLUMNS (x INT PATH '$'), NESTED PATH '$.ys[*]' COLUMNS (y VARCHAR(5) PATH '$'))) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"a": 1, "xs": [{"v": 10}, {"v": 20}]}]', '$[*]' COLUMNS (a INT PATH '$.a', NESTED '$.xs[*]' COLUMNS (n FOR ORDINALITY, v INT PATH '$.v'))) AS jt`,
+  `SELECT COUNT(*), SUM(a) FROM JSON_TABLE(${JT_DOC}, '$[*]' COLUMNS (a INT PATH '$.a')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[]', '$[*]' COLUMNS (a INT PATH '$.a')) AS jt`,
+  `SELECT * FROM JSON_TABLE(NULL, '$[*]' COLUMNS (a INT PATH '$.a')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[1, 2', '$[*]' COLUMNS (a INT PATH '$')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[1, 2]', 'bad' COLUMNS (a INT PATH '$')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[1, 2]', '$[*]' COLUMNS (a INT PATH 'x')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[1, 2]', '$[*]' COLUMNS (a INT PATH '$', a INT PATH '$')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[1, 2]', '$[*]' COLUMNS (a INT PATH '$'))`,
+  `SELECT * FROM JSON_TABLE('[{"xs": [1, 2]}]', '$[*]' COLUMNS (a INT PATH '$.xs')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"xs": [1, 2]}]', '$[*]' COLUMNS (a INT PATH '$.xs' ERROR ON ERROR)) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"xs": [1, 2]}]', '$[*]' COLUMNS (a VARCHAR(9) PATH '$.xs' DEFAULT 'many' ON ERROR)) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"xs": [1, 2]}]', '$[*]' COLUMNS (a INT PATH '$.xs[*]')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"a": 1}]', '$[*]' COLUMNS (b INT PATH '$.b' DEFAULT '5' ON EMPTY, c DECIMAL(4,1) PATH '$.c' DEFAULT '2.25' ON EMPTY)) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"n": -3}, {"n": 300}]', '$[*]' COLUMNS (n TINYINT UNSIGNED PATH '$.n', m SMALLINT PATH '$.n')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"t": "2024-02-03 04:05:06"}, {"t": "2024-02-03"}]', '$[*]' COLUMNS (t DATETIME PATH '$.t', d DATE PATH '$.t')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"a": 1, "bs": [{"c": [1, 2]}, {"c": [3]}]}]', '$[*]' COLUMNS (a INT PATH '$.a', NESTED PATH '$.bs[*]' COLUMNS (i FOR ORDINALITY, NESTED PATH '$.c[*]' COLUMNS (j FOR ORDINALITY, c INT PATH '$')))) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"a": 1, "xs": [{"v": 10}, {"v": 20}]}]', '$[*]' COLUMNS (a INT PATH '$.a', NESTED PATH '$.xs[*]' COLUMNS (n FOR ORDINALITY, v INT PATH '$.v'))) AS jt`,
+  `SELECT * FROM JSON_TABLE('{"a": 1}', '$[*]' COLUMNS (a INT PATH '$.a')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"a": "12abc"}, {"a": " 7 "}, {"a": "1e2"}]', '$[*]' COLUMNS (a INT PATH '$.a', d DOUBLE PATH '$.a')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[{"a b": 1, "c": {"d": [5, 6]}}]', '$[*]' COLUMNS (x INT PATH '$."a b"', y INT PATH '$.c.d[0]')) AS jt`,
+  `SELECT \`my col\` FROM JSON_TABLE('[1]', '$[*]' COLUMNS (\`my col\` INT PATH '$')) AS \`my jt\``,
+  `SELECT jt.* FROM JSON_TABLE('[{"u": "\\u00e9t\\u00e9"}]', '$[*]' COLUMNS (u VARCHAR(10) PATH '$.u')) AS jt`,
+  `SELECT * FROM JSON_TABLE('[1, 2]', '$[*]' COLUMNS (a INT PATH '$')) AS x JOIN JSON_TABLE('[2, 3]', '$[*]' COLUMNS (b INT PATH '$')) AS y ON x.a = y.b`,
+];
+
+function jsonTableCases(list: CaseList): void {
+  list.selects([], JSON_TABLE_SELECTS);
+  const docs = [
+    'CREATE TABLE t (id INT PRIMARY KEY, doc JSON)',
+    `INSERT INTO t VALUES (1, '[{"n": "a", "q": 2}, {"n": "b", "q": 3}]'), (2, '[{"n": "c"}]'), (3, '[]')`,
+  ];
+  list.add(
+    'JSON_TABLE lateral',
+    docs,
+    "SELECT t.id, jt.* FROM t, JSON_TABLE(t.doc, '$[*]' COLUMNS (n VARCHAR(5) PATH '$.n', q INT PATH '$.q')) AS jt ORDER BY t.id, jt.n",
+  );
+  list.add(
+    'JSON_TABLE lateral JOIN ON',
+    docs,
+    "SELECT t.id, jt.n FROM t JOIN JSON_TABLE(t.doc, '$[*]' COLUMNS (n VARCHAR(5) PATH '$.n')) AS jt ON jt.n <> 'b' ORDER BY t.id, jt.n",
+  );
+  list.add(
+    'JSON_TABLE lateral LEFT JOIN',
+    docs,
+    "SELECT t.id, jt.n FROM t LEFT JOIN JSON_TABLE(t.doc, '$[*]' COLUMNS (n VARCHAR(5) PATH '$.n')) AS jt ON 1 ORDER BY t.id, jt.n",
+  );
+  list.add(
+    'JSON_TABLE refers to a table on its right',
+    docs,
+    "SELECT * FROM JSON_TABLE(t.doc, '$[*]' COLUMNS (n VARCHAR(5) PATH '$.n')) AS jt, t",
+  );
+  list.add(
+    'JSON_TABLE in INSERT SELECT',
+    [...docs, 'CREATE TABLE r (id INT, n VARCHAR(5), q INT)'],
+    "INSERT INTO r SELECT t.id, jt.n, jt.q FROM t, JSON_TABLE(t.doc, '$[*]' COLUMNS (n VARCHAR(5) PATH '$.n', q INT PATH '$.q')) AS jt",
+    'SELECT * FROM r ORDER BY id, n',
+  );
+  list.add(
+    'JSON_TABLE column named as a table column',
+    docs,
+    "SELECT id FROM t, JSON_TABLE(t.doc, '$[*]' COLUMNS (id INT PATH '$.q')) AS jt",
+  );
+  list.add('JSON_TABLE with a parameter', [], {
+    sql: "SELECT * FROM JSON_TABLE(?, '$[*]' COLUMNS (a INT PATH '$.a')) AS jt",
+    params: ['[{"a": 4}, {"a": 5}]'],
+  });
+  list.add(
+    'JSON_TABLE in a view',
+    docs,
+    "CREATE VIEW v AS SELECT t.id, jt.n FROM t, JSON_TABLE(t.doc, '$[*]' COLUMNS (n VARCHAR(5) PATH '$.n')) AS jt",
+    'SELECT * FROM v ORDER BY id, n',
+  );
+  list.add(
+    'JSON_TABLE in a strict INSERT SELECT with a bad value',
+    ["SET sql_mode = 'STRICT_TRANS_TABLES'", 'CREATE TABLE r (a INT)'],
+    `INSERT INTO r SELECT a FROM JSON_TABLE(${JT_DOC}, '$[*]' COLUMNS (a INT PATH '$.a')) AS jt`,
+    'SELECT * FROM r',
+  );
+  list.add(
+    'JSON_TABLE in a multi-table UPDATE',
+    [
+      ...docs,
+      'CREATE TABLE p (n VARCHAR(5), q INT)',
+      "INSERT INTO p VALUES ('a', 0), ('c', 0), ('z', 0)",
+    ],
+    'UPDATE p JOIN JSON_TABLE(\'[{"n": "a", "q": 5}, {"n": "c", "q": 6}]\', \'$[*]\' COLUMNS (n VARCHAR(5) PATH \'$.n\', q INT PATH \'$.q\')) AS jt ON jt.n = p.n SET p.q = jt.q',
+    'SELECT * FROM p ORDER BY n',
+  );
+  list.add(
+    'JSON_TABLE in a CTE and a UNION',
+    docs,
+    "WITH c AS (SELECT t.id, jt.q FROM t, JSON_TABLE(t.doc, '$[*]' COLUMNS (q INT PATH '$.q')) AS jt) SELECT id, q FROM c WHERE q IS NOT NULL UNION ALL SELECT 0, a FROM JSON_TABLE('[9]', '$[*]' COLUMNS (a INT PATH '$')) AS x ORDER BY id, q",
+  );
+  list.add(
+    'JSON_TABLE rows of one array element',
+    [],
+    "SELECT * FROM JSON_TABLE('[[1, 2], [3]]', '$[1]' COLUMNS (v INT PATH '$[0]', e INT EXISTS PATH '$[1]')) AS jt",
+  );
+  list.add(
+    'JSON_TABLE grouped',
+    docs,
+    "SELECT jt.n, COUNT(*) FROM t, JSON_TABLE(t.doc, '$[*]' COLUMNS (n VARCHAR(5) PATH '$.n')) AS jt GROUP BY jt.n",
+  );
+  list.add(
+    'JSON_TABLE in a subquery',
+    docs,
+    "SELECT id, (SELECT SUM(q) FROM JSON_TABLE(t.doc, '$[*]' COLUMNS (q INT PATH '$.q')) AS jt) AS s FROM t ORDER BY id",
+  );
+}
+
 export function functionCases(): CaseList {
   const list = new CaseList('functions');
   for (const group of [STRING, NUMERIC, CONTROL, COMPARISON, JSON_FUNCTIONS, INFO]) {
@@ -346,6 +481,7 @@ export function functionCases(): CaseList {
       group.map((e) => `SELECT ${e}`),
     );
   }
+  jsonTableCases(list);
   list.add(
     'user variable types',
     [],
