@@ -2,11 +2,13 @@
 // a statement by itself after a schema change, so entries stay valid across DDL.
 import type Database from 'better-sqlite3';
 import { assert } from '../core/assert.js';
+import { SqliteError } from './sqlite.js';
 
 export type AnyStatement = Database.Statement<unknown[], unknown>;
 
 export class StatementCache {
   private readonly statements = new Map<string, AnyStatement>();
+  private deadlineStatement: Database.Statement<[number], unknown> | null = null;
 
   constructor(
     private readonly db: Database.Database,
@@ -32,6 +34,23 @@ export class StatementCache {
     }
     this.statements.set(sql, statement);
     return statement;
+  }
+
+  /**
+   * Arms the connection's statement deadline `ms` from now, or disarms it (0): a statement that
+   * runs past it stops with SQLITE_INTERRUPT (native/collations/deadline.c).
+   */
+  deadline(ms: number): void {
+    assert(Number.isSafeInteger(ms) && ms >= 0, 'a deadline is a whole number of ms');
+    this.deadlineStatement ??= this.db.prepare<[number], unknown>('SELECT trireme_deadline(?)');
+    try {
+      this.deadlineStatement.get(ms);
+    } catch (error) {
+      // The deadline passed as its statement ended: the watchdog's interrupt met this call,
+      // and the watchdog has disarmed the deadline already.
+      if (ms > 0 || !(error instanceof SqliteError) || error.code !== 'SQLITE_INTERRUPT')
+        throw error;
+    }
   }
 
   clear(): void {
