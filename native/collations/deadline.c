@@ -14,10 +14,13 @@
  * arms a deadline pays nothing; one that does pays two short calls per statement and no check
  * per instruction. The watchdog thread is started at the first deadline.
  *
- * A late interrupt is harmless: SQLite clears a connection's interrupt flag when a statement
- * starts while none is running, so a deadline that passes just after its statement ended
- * reaches no later statement (the disarming call may see SQLITE_INTERRUPT; the caller ignores
- * it, storage/statement-cache.ts). Each connection's entry lives with it
+ * SQLite clears a connection's interrupt flag when a statement starts while none is running.
+ * So an interrupt that lands between the arming call and the start of the statement it arms
+ * for (a slow prepare, a thread descheduled) would be lost: the watchdog repeats it every
+ * DEADLINE_REPEAT_NS until the deadline is disarmed. And an interrupt that lands after the
+ * statement ended reaches no later statement: it is cleared when the next one starts, or it
+ * stops the disarming call itself, which the caller then makes again
+ * (storage/statement-cache.ts). Each connection's entry lives with it
  * (sqlite3_set_clientdata) and leaves the armed list, under the lock, before the connection
  * is freed, so the watchdog never touches a closed connection.
  * docs/design/engine.md, "Known gaps" (KILL QUERY, max_statement_time).
@@ -30,6 +33,8 @@ SQLITE_EXTENSION_INIT3
 
 #include "deadline.h"
 
+/* How often an interrupt is repeated while its deadline stays armed (see above). */
+#define DEADLINE_REPEAT_NS 1000000LL
 /* 2^31 ms is 24.8 days: longer limits are unlimited in effect, and the product fits. */
 #define DEADLINE_MS_MAX 2147483647LL
 
@@ -68,25 +73,22 @@ static void disarm_locked(Deadline *deadline) {
   deadline->next = 0;
 }
 
-/* Interrupts every connection whose deadline passed; sleeps until the next one. */
+/*
+ * Interrupts every connection whose deadline passed, again every DEADLINE_REPEAT_NS until it is
+ * disarmed; sleeps until the next one.
+ */
 static void *watch(void *unused) {
   (void)unused;
   pthread_mutex_lock(&lock);
   for (;;) {
     int64_t now = now_ns();
     int64_t next = INT64_MAX;
-    Deadline **p = &armed;
-    while (*p != 0) {
-      Deadline *deadline = *p;
+    for (Deadline *deadline = armed; deadline != 0; deadline = deadline->next) {
       if (deadline->at_ns <= now) {
         sqlite3_interrupt(deadline->db);
-        *p = deadline->next;
-        deadline->armed = 0;
-        deadline->next = 0;
-      } else {
-        if (deadline->at_ns < next) next = deadline->at_ns;
-        p = &deadline->next;
+        deadline->at_ns = now + DEADLINE_REPEAT_NS;
       }
+      if (deadline->at_ns < next) next = deadline->at_ns;
     }
     if (next == INT64_MAX) {
       pthread_cond_wait(&wake, &lock);
