@@ -53,6 +53,12 @@ static pthread_cond_t wake;
 static Deadline *armed = 0;
 static pthread_once_t watchdog_once = PTHREAD_ONCE_INIT;
 static int watchdog_started = 0;
+/*
+ * When the watchdog wakes by itself (INT64_MAX: not before a signal). Arming wakes it only for
+ * an earlier deadline, and disarming never does (it finds the deadline gone when it wakes): a
+ * wake-up costs a context switch, several times a point select's own time.
+ */
+static int64_t watch_until_ns = INT64_MAX;
 
 static int64_t now_ns(void) {
   struct timespec now;
@@ -90,6 +96,7 @@ static void *watch(void *unused) {
       }
       if (deadline->at_ns < next) next = deadline->at_ns;
     }
+    watch_until_ns = next;
     if (next == INT64_MAX) {
       pthread_cond_wait(&wake, &lock);
     } else {
@@ -163,7 +170,10 @@ static void deadline_function(sqlite3_context *context, int argc, sqlite3_value 
   deadline->armed = 1;
   deadline->next = armed;
   armed = deadline;
-  pthread_cond_signal(&wake);
+  if (deadline->at_ns < watch_until_ns) {
+    watch_until_ns = deadline->at_ns;
+    pthread_cond_signal(&wake);
+  }
   pthread_mutex_unlock(&lock);
   sqlite3_result_int(context, 1);
 }
