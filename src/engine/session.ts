@@ -54,6 +54,7 @@ import {
   lockWaitTimeout,
   mysqlError,
   noDatabaseSelected,
+  isStatementTimeout,
   notPrimary,
   statementTimeExceeded,
   unknownDatabase,
@@ -415,10 +416,13 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       this.interruptQuery();
     }, limitMs);
     try {
-      const result = await this.dispatchSafely(prepared, params);
-      return expired && isError(result) && result.code === queryInterrupted.code
-        ? statementTimeExceeded
-        : result;
+      const dispatched = await this.dispatchSafely(prepared, params);
+      const result =
+        expired && isError(dispatched) && dispatched.code === queryInterrupted.code
+          ? statementTimeExceeded
+          : dispatched;
+      if (isStatementTimeout(result)) this.engine.statementTimeouts++;
+      return result;
     } finally {
       clearTimeout(timer);
       this.deadlineMs = null;

@@ -170,12 +170,16 @@ test(
   async () => {
     const c = await connect('scan');
     const before = await digest(c);
+    const status = "SHOW GLOBAL STATUS LIKE 'Max_statement_time_exceeded'";
+    const [[{ Value: exceeded }]] = (await c.query(status)) as unknown as [[{ Value: string }]];
     await stops(c, SLOW_UPDATE);
     assert.equal(await digest(c), before, 'the stopped UPDATE left no row changed');
     // INSERT … SELECT from a read that would never end, as an autocommit write.
     await c.query('CREATE TABLE copy (n BIGINT)');
     await stops(c, `INSERT INTO copy ${ENDLESS_READ}`);
     assert.equal(await scalar(c, 'SELECT COUNT(*) FROM copy'), 0);
+    const [[{ Value: after }]] = (await c.query(status)) as unknown as [[{ Value: string }]];
+    assert.equal(Number(after) - Number(exceeded), 2, 'Max_statement_time_exceeded counts them');
     // A statement without a limit runs to its end; a limit it keeps within changes nothing.
     await c.query('UPDATE big SET v = v + 1 WHERE id <= 10');
     await c.query(
