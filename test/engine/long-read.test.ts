@@ -180,6 +180,14 @@ test(
     assert.equal(await scalar(c, 'SELECT COUNT(*) FROM copy'), 0);
     const [[{ Value: after }]] = (await c.query(status)) as unknown as [[{ Value: string }]];
     assert.equal(Number(after) - Number(exceeded), 2, 'Max_statement_time_exceeded counts them');
+    // A point lookup (on the event loop) inside its limit answers as without one.
+    assert.equal(
+      await scalar(
+        c,
+        'SET STATEMENT max_statement_time = 0.2 FOR SELECT COUNT(*) FROM big WHERE id = 1',
+      ),
+      1,
+    );
     // A statement without a limit runs to its end; a limit it keeps within changes nothing.
     await c.query('UPDATE big SET v = v + 1 WHERE id <= 10');
     await c.query(
