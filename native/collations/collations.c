@@ -13,7 +13,7 @@
  * character of the pattern matches one of the subject when their weights are equal, without
  * PAD SPACE; mysql_instr_collated, mysql_find_in_set_collated and mysql_strcmp_collated are
  * INSTR/LOCATE, FIND_IN_SET and STRCMP under one. The same library counts page I/O
- * (page-io.c).
+ * (page-io.c) and gives each connection a statement deadline (deadline.c).
  */
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT1
@@ -22,6 +22,7 @@ SQLITE_EXTENSION_INIT1
 #include <stdlib.h>
 #include <string.h>
 
+#include "deadline.h"
 #include "page-io.h"
 #include "weights.h"
 
@@ -360,5 +361,6 @@ int sqlite3_extension_init(sqlite3 *db, char **error, const sqlite3_api_routines
     rc = sqlite3_create_function(db, "mysql_find_in_set_collated", 3, flags, 0,
                                  find_in_set_function, 0, 0);
   if (rc == SQLITE_OK) rc = register_page_io(db);
+  if (rc == SQLITE_OK) rc = register_deadline(db);
   return rc;
 }

@@ -39,6 +39,7 @@ import {
   fromSqlError,
   fromWriterWait,
   isForeignKeyFailure,
+  isStatementTimeout,
   mysqlError,
   notPrimary,
   parentRowError,
@@ -245,11 +246,13 @@ export class DmlRunner {
         tx.lockKeys.length = lockedBefore;
         return tx.rebase();
       }
+      // A read stopped at its deadline changed nothing and is not run again.
+      if (isStatementTimeout(outcome)) return done(outcome);
       tx.record(run, outcome, translation.sql.length + valuesBytes(binds), translation.tables);
       effects?.commit();
       return done(
         this.finishSelect(s, translation, outcome, prepared, params, (sql, b) => {
-          const r = lease.execute(sql, b);
+          const r = lease.execute(sql, b, this.session.deadlineMs);
           return r.ok ? r.value : this.session.localFailure(r.error);
         }),
       );
@@ -260,6 +263,7 @@ export class DmlRunner {
       );
       this.keepWarnings(sink);
       const outcome = isError(read) ? read : this.session.rowsResult(columns, read);
+      if (isStatementTimeout(outcome)) return done(outcome);
       // Journaled, so that the first write can show the answer is the same on its state.
       const run = (on: WriterLease): Outcome =>
         withEffects(effects?.fresh() ?? null, () =>
@@ -366,7 +370,7 @@ export class DmlRunner {
     prepared: Prepared,
     params: readonly SqlValue[],
   ): Outcome {
-    const result = lease.execute(translation.sql, binds);
+    const result = lease.execute(translation.sql, binds, this.session.deadlineMs);
     if (!result.ok) return this.session.localFailure(result.error);
     if (translation.lock !== null) {
       const keyed = this.lockKeys(lease, s, translation, prepared, params);
@@ -382,7 +386,7 @@ export class DmlRunner {
   ): ExecuteResult | ErrorResult {
     const snapshot = tx.snapshot();
     if (isError(snapshot)) return snapshot;
-    const result = snapshot.execute(sql, binds);
+    const result = snapshot.execute(sql, binds, this.session.deadlineMs);
     return result.ok ? result.value : fromReaderError(result.error);
   }
 
@@ -432,6 +436,7 @@ export class DmlRunner {
     const result = lease.execute(
       emitted.value.sql,
       bindAll(emitted.value, slotValues(prepared, params), this.session),
+      this.session.deadlineMs,
     );
     if (!result.ok) return this.session.localFailure(result.error);
     const exclusive = translation.lock === 'update';
@@ -536,6 +541,7 @@ export class DmlRunner {
     const run = (on: WriterLease): Outcome =>
       this.executeWrite(on, s, translation, rewritten, bound, effects?.fresh() ?? null);
     const outcome = this.executeWrite(lease, s, translation, rewritten, bound, effects);
+    if (isStatementTimeout(outcome)) return done(this.stopped(lease, outcome));
     // The statement's keys, read once for the checks below.
     const keys = mark !== null && !isError(outcome) ? lease.keysSince(mark) : [];
     if (deferring && lease.active) {
@@ -559,6 +565,19 @@ export class DmlRunner {
     tx.record(run, outcome, translation.sql.length + valuesBytes(bound.binds), translation.tables);
     if (!isError(outcome)) effects?.commit(generatedWins(s, bound));
     return done(outcome);
+  }
+
+  /**
+   * A write of a transaction stopped at its deadline (1969) leaves nothing of itself, and the
+   * transaction goes on, as in MariaDB. SQLite ends the whole transaction when it interrupts a
+   * write (sqlite3VdbeHalt), and a multi-table statement stopped in a read has already written:
+   * either way the writer is let go with everything on it, and the transaction's next statement
+   * takes it again and runs the journal, which holds every statement but this one
+   * (LocalTransaction.acquire). Without a journal that next statement answers 1213.
+   */
+  private stopped(lease: WriterLease, outcome: ErrorResult): ErrorResult {
+    lease.rollback();
+    return outcome;
   }
 
   /**
@@ -706,7 +725,7 @@ export class DmlRunner {
     // RETURNING makes SQLite's statement a reader, whose changes count 0: its rows are the rows
     // written (inserted, replaced, upserted or deleted).
     const run = (): ReturnType<WriterLease['execute']> => {
-      const r = lease.execute(translation.sql, binds);
+      const r = lease.execute(translation.sql, binds, this.session.deadlineMs);
       return r.ok && r.value.columns !== null
         ? { ok: true, value: { ...r.value, changes: r.value.rows.length } }
         : r;
@@ -867,10 +886,13 @@ export class DmlRunner {
     let changed = 0;
     for (const step of steps) {
       const binds = bindAll({ ...translation, binds: step.binds }, slots, this.session);
-      const result = withWriteCheck(check, () => lease.execute(step.sql, binds));
+      const result = withWriteCheck(check, () =>
+        lease.execute(step.sql, binds, this.session.deadlineMs),
+      );
       if (!result.ok) {
         this.session.warnings = check.warnings;
-        lease.execute(MULTI_TABLE_DROP, []);
+        // Gone with the transaction when SQLite rolled it back (a write stopped at its deadline).
+        if (lease.active) lease.execute(MULTI_TABLE_DROP, []);
         if (check.error !== null) return check.error;
         // A key met by a table's write: 1062 naming the MySQL key (the value is not known).
         const error = result.error;

@@ -99,6 +99,8 @@ export class Engine implements Backend {
   inFlightAborts = 0;
   /** Transactions run again on a new lease after a wait for keys in flight (wsrep_local_replays). */
   replays = 0;
+  /** Statements that answered 1969 (Max_statement_time_exceeded). */
+  statementTimeouts = 0;
   /**
    * Statements of stashed transactions that ran without the stash written back (point writes
    * of other rows: docs/design/engine.md, "Stash and restore"), trireme_writer_deferrals.
@@ -285,6 +287,7 @@ export class Engine implements Backend {
       ['Bytes_received', '0'],
       ['Bytes_sent', '0'],
       ['Connections', String(this.connectionsTotal)],
+      ['Max_statement_time_exceeded', String(this.statementTimeouts)],
       ['Max_used_connections', String(this.sessions.size)],
       ['Open_tables', String(this.catalog.allTables().length)],
       ['Queries', String(this.questions)],

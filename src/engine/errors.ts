@@ -107,9 +107,25 @@ function mysqlName(sqliteName: string): string {
   return parts.length === 2 ? `${decode(parts[0]!)}.${decode(parts[1]!)}` : sqliteName;
 }
 
+/** ER_STATEMENT_TIMEOUT: max_statement_time passed. */
+export const statementTimeExceeded: ErrorResult = {
+  kind: 'error',
+  code: 1969,
+  sqlState: '70100',
+  message: 'Query execution was interrupted (max_statement_time exceeded)',
+};
+
+/** Whether a statement answered 1969: it was stopped, and did nothing (see DmlRunner). */
+export function isStatementTimeout(outcome: { readonly kind: string }): outcome is ErrorResult {
+  return outcome.kind === 'error' && (outcome as ErrorResult).code === statementTimeExceeded.code;
+}
+
 /** SQLite's error (extended code and message) as MariaDB would have answered. */
 export function fromSqlite(code: string, message: string): ErrorResult {
   if (code.startsWith('SQLITE_CONSTRAINT')) return fromConstraint(code, message);
+  // Only a statement deadline interrupts a statement on this thread (storage/execute.ts):
+  // nothing calls sqlite3_interrupt, and a reader worker is stopped by ending its thread.
+  if (code === 'SQLITE_INTERRUPT') return statementTimeExceeded;
   if (message.startsWith('no such column: ')) {
     const raw = message.slice('no such column: '.length);
     const column = (/^"((?:[^"]|"")*)"/.exec(raw)?.[1] ?? raw.split(' ')[0] ?? raw).replace(

@@ -33,7 +33,13 @@ import {
   type SessionValue,
   type SessionValues,
 } from '../sql/index.js';
-import type { ExecuteResult, LocalError, ReaderError, WriterLease } from '../storage/index.js';
+import type {
+  DeadlineMs,
+  ExecuteResult,
+  LocalError,
+  ReaderError,
+  WriterLease,
+} from '../storage/index.js';
 import type { AccountDef } from './catalog.js';
 import { DdlRunner } from './ddl.js';
 import { TemporaryTables } from './temporary.js';
@@ -48,7 +54,9 @@ import {
   lockWaitTimeout,
   mysqlError,
   noDatabaseSelected,
+  isStatementTimeout,
   notPrimary,
+  statementTimeExceeded,
   unknownDatabase,
 } from './errors.js';
 import type { Engine, Executor } from './engine.js';
@@ -381,29 +389,54 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
   }
 
   /**
+   * When the running statement must stop (max_statement_time), for the SQLite statements it runs
+   * on this thread: the statement runners pass it to the store, whose connection stops a
+   * statement past it (storage/execute.ts). Null without a limit, between statements, for DDL,
+   * and while a transaction's journal runs again (withoutDeadline).
+   */
+  deadlineMs: DeadlineMs = null;
+
+  /**
    * max_statement_time (seconds, 0 for none): when it passes, the statement is interrupted as
    * KILL QUERY would (a read on a reader worker, SLEEP, a wait for keys in flight) and answers
-   * 1969 instead of 1317. A statement that runs on the event loop (a write, a read in a
-   * transaction) cannot be interrupted: it runs to its end (docs/design/engine.md).
+   * 1969 instead of 1317; a statement on the event loop (a write, a read in a transaction, a
+   * point lookup) is stopped by its SQLite connection at the deadline (deadlineMs), answers 1969
+   * and leaves no change (dml.ts). DDL is not stopped once it runs (docs/design/engine.md).
    */
   private async dispatchTimed(prepared: Prepared, params: readonly SqlValue[]): Promise<Outcome> {
     const limitSeconds = this.numberVar('max_statement_time');
     if (!(limitSeconds > 0)) return this.dispatchSafely(prepared, params);
+    const limitMs = Math.min(limitSeconds * 1000, SLEEP_MS_MAX);
+    // DDL is applied under total order on every node alike: stopping it on one would part the
+    // nodes' schemas (see docs/design/engine.md, "Known gaps").
+    if (!DDL_KINDS.has(prepared.statement.kind)) this.deadlineMs = performance.now() + limitMs;
     let expired = false;
-    const timer = setTimeout(
-      () => {
-        expired = true;
-        this.interruptQuery();
-      },
-      Math.min(limitSeconds * 1000, SLEEP_MS_MAX),
-    );
+    const timer = setTimeout(() => {
+      expired = true;
+      this.interruptQuery();
+    }, limitMs);
     try {
-      const result = await this.dispatchSafely(prepared, params);
-      return expired && isError(result) && result.code === queryInterrupted.code
-        ? statementTimeExceeded
-        : result;
+      const dispatched = await this.dispatchSafely(prepared, params);
+      const result =
+        expired && isError(dispatched) && dispatched.code === queryInterrupted.code
+          ? statementTimeExceeded
+          : dispatched;
+      if (isStatementTimeout(result)) this.engine.statementTimeouts++;
+      return result;
     } finally {
       clearTimeout(timer);
+      this.deadlineMs = null;
+    }
+  }
+
+  /** Runs `fn` with no statement deadline: statements run again for their effects (a replay). */
+  withoutDeadline<T>(fn: () => T): T {
+    const saved = this.deadlineMs;
+    this.deadlineMs = null;
+    try {
+      return fn();
+    } finally {
+      this.deadlineMs = saved;
     }
   }
 
@@ -660,8 +693,11 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
    * abort, or SQLite rolled it back) ends it here too.
    */
   localFailure(error: LocalError): ErrorResult {
-    if (error.kind === 'bf_aborted' || (error.kind === 'sqlite' && error.transactionRolledBack))
-      this.tx?.end();
+    if (error.kind === 'bf_aborted' || (error.kind === 'sqlite' && error.transactionRolledBack)) {
+      // A statement stopped at its deadline: the transaction goes on, its journal restores
+      // what SQLite rolled back at its next statement (LocalTransaction.acquire).
+      if (!(error.kind === 'sqlite' && error.code === 'SQLITE_INTERRUPT')) this.tx?.end();
+    }
     return fromLocalError(error);
   }
 
@@ -672,7 +708,7 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     const snapshot = this.engine.store.snapshot();
     if (!snapshot.ok) return fromReaderError(snapshot.error);
     try {
-      const result = snapshot.value.execute(sql, binds);
+      const result = snapshot.value.execute(sql, binds, this.deadlineMs);
       return result.ok ? result.value : fromReaderError(result.error as ReaderError);
     } finally {
       snapshot.value.release();
@@ -797,14 +833,6 @@ const TABLELESS_KINDS: ReadonlySet<string> = new Set([
 function innermost(statement: Statement): Statement {
   return statement.kind === 'set_statement_for' ? statement.statement : statement;
 }
-
-/** ER_STATEMENT_TIMEOUT: max_statement_time passed. */
-const statementTimeExceeded: ErrorResult = {
-  kind: 'error',
-  code: 1969,
-  sqlState: '70100',
-  message: 'Query execution was interrupted (max_statement_time exceeded)',
-};
 
 function clearsWarnings(statement: Statement): boolean {
   if (statement.kind === 'show')

@@ -51,6 +51,8 @@ export interface TransactionHost {
   restoreCounters(seen: Counters): void;
   /** Registers the function that ends the statement's current wait (KILL QUERY). */
   onWait(stop: (() => void) | null): void;
+  /** Runs `fn` without the statement's deadline (max_statement_time). */
+  withoutDeadline<T>(fn: () => T): T;
 }
 
 /** A statement of the transaction: how to run it again, and what its client saw. */
@@ -414,11 +416,17 @@ export class LocalTransaction {
     const seen = this.host.counters();
     this.lockKeys.length = 0;
     try {
-      for (const entry of journal) {
-        const outcome = entry.run(lease);
-        if (this.phaseNow === 'ended') return done(deadlock());
-        if (!isDeepStrictEqual(outcome, entry.outcome)) return this.abort();
-      }
+      // Statements that answered once run to their end again: the deadline of the statement
+      // that made the journal run is not theirs.
+      const stopped = this.host.withoutDeadline(() => {
+        for (const entry of journal) {
+          const outcome = entry.run(lease);
+          if (this.phaseNow === 'ended') return done(deadlock());
+          if (!isDeepStrictEqual(outcome, entry.outcome)) return this.abort();
+        }
+        return null;
+      });
+      if (stopped !== null) return stopped;
     } finally {
       this.host.restoreCounters(seen);
     }

@@ -14,9 +14,14 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const SOURCE_DIR = join(ROOT, 'native', 'collations');
-const SOURCES = ['collations.c', 'page-io.c', 'page-io.h', 'weights.h'].map((name) =>
-  join(SOURCE_DIR, name),
-);
+const SOURCES = [
+  'collations.c',
+  'deadline.c',
+  'deadline.h',
+  'page-io.c',
+  'page-io.h',
+  'weights.h',
+].map((name) => join(SOURCE_DIR, name));
 /** The translation units; the headers are included. */
 const UNITS = SOURCES.filter((source) => source.endsWith('.c'));
 const LIBRARY = join(ROOT, 'dist', 'native', 'collations.so');
@@ -24,8 +29,9 @@ const LIBRARY = join(ROOT, 'dist', 'native', 'collations.so');
 let libraryPath: string | null = null;
 
 /**
- * Registers the collations, `mysql_like_collated`/`mysql_strcmp_collated` and the page I/O
- * counters (`trireme_page_io`, pageIo()) on `db`.
+ * Registers the collations, `mysql_like_collated`/`mysql_strcmp_collated`, the page I/O
+ * counters (`trireme_page_io`, pageIo()) and the statement deadline (`trireme_deadline`,
+ * execute.ts) on `db`.
  */
 export function loadCollations(db: BetterSqlite3.Database): void {
   libraryPath ??= buildLibrary();

@@ -10,7 +10,7 @@ export {
   type WriterWaitError,
   ValueRefusal,
 } from './errors.js';
-export type { ExecuteResult } from './execute.js';
+export type { DeadlineMs, ExecuteResult } from './execute.js';
 export type { PrivateConnection } from './private-connection.js';
 export { WriterLease, stashWriteSet, type Stash } from './lease.js';
 export { ReadSnapshot } from './readers.js';

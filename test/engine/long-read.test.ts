@@ -18,6 +18,15 @@ after(async () => {
 
 const PING_BOUND_MS = 100;
 
+function connect(database?: string): Promise<mysql.Connection> {
+  return mysql.createConnection({
+    host: '127.0.0.1',
+    port: fixture.port,
+    user: 'root',
+    ...(database === undefined ? {} : { database }),
+  });
+}
+
 test('COM_PING answers promptly while a long full scan runs', { timeout: 120_000 }, async () => {
   const setup = await mysql.createConnection({
     host: '127.0.0.1',
@@ -35,12 +44,7 @@ test('COM_PING answers promptly while a long full scan runs', { timeout: 120_000
   const long = setup.query(
     'SELECT COUNT(*) AS n FROM big a, big b WHERE (a.v * 31 + b.v) % 1000 = 7',
   );
-  const pinger = await mysql.createConnection({
-    host: '127.0.0.1',
-    port: fixture.port,
-    user: 'root',
-    database: 'scan',
-  });
+  const pinger = await connect('scan');
   let finished = false;
   void long.then(() => (finished = true));
   const latencies: number[] = [];
@@ -77,17 +81,8 @@ test(
   'KILL QUERY interrupts a long read with 1317 and leaves its connection usable',
   { timeout: 120_000 },
   async () => {
-    const victim = await mysql.createConnection({
-      host: '127.0.0.1',
-      port: fixture.port,
-      user: 'root',
-      database: 'scan',
-    });
-    const killer = await mysql.createConnection({
-      host: '127.0.0.1',
-      port: fixture.port,
-      user: 'root',
-    });
+    const victim = await connect('scan');
+    const killer = await connect();
     const [[{ id }]] = (await victim.query('SELECT CONNECTION_ID() AS id')) as unknown as [
       [{ id: number }],
     ];
@@ -114,12 +109,7 @@ test(
   'max_statement_time stops a long read with 1969, SET STATEMENT scopes it to one statement',
   { timeout: 120_000 },
   async () => {
-    const c = await mysql.createConnection({
-      host: '127.0.0.1',
-      port: fixture.port,
-      user: 'root',
-      database: 'scan',
-    });
+    const c = await connect('scan');
     const long = 'SELECT COUNT(*) AS n FROM big a, big b WHERE (a.v * 31 + b.v) % 1000 = 7';
     let started = Date.now();
     await assert.rejects(
@@ -138,5 +128,129 @@ test(
     const [[{ s }]] = (await c.query('SELECT SLEEP(0.05) AS s')) as unknown as [[{ s: number }]];
     assert.equal(Number(s), 0, 'a sleep inside the limit answers 0');
     await c.end();
+  },
+);
+
+/** SUM(v) and COUNT(*) of `big`: equal before and after a statement that changed nothing. */
+async function digest(c: mysql.Connection): Promise<string> {
+  const [[row]] = (await c.query('SELECT SUM(v) AS s, COUNT(*) AS n FROM big')) as unknown as [
+    [{ s: number; n: number }],
+  ];
+  return `${row.s}/${row.n}`;
+}
+
+/** Each row reads the whole table again: about 10^8 row visits, seconds of one statement. */
+const SLOW_UPDATE =
+  'UPDATE big SET v = v + (SELECT COUNT(*) FROM big b WHERE b.v <= big.v) * 0 + 1';
+/** A triple cross join: 10^12 row combinations, never finished within a test. */
+const ENDLESS_READ = 'SELECT COUNT(*) AS n FROM big a, big b, big c WHERE a.v + b.v + c.v = -1';
+
+/**
+ * Runs `sql` under a 0.2 s limit (SET STATEMENT, or the session's when `scoped` is false) and
+ * checks that it answers 1969 well before it could have ended (2 s on a loaded machine).
+ */
+async function stops(c: mysql.Connection, sql: string, scoped = true): Promise<void> {
+  const started = Date.now();
+  await assert.rejects(
+    c.query(scoped ? `SET STATEMENT max_statement_time = 0.2 FOR ${sql}` : sql),
+    (error: { errno?: number }) => error.errno === 1969,
+  );
+  assert.ok(Date.now() - started < 2000, `stopped after ${Date.now() - started} ms`);
+}
+
+/** The one value of a one-row, one-column query. */
+async function scalar(c: mysql.Connection, sql: string): Promise<number> {
+  const [[row]] = (await c.query(sql)) as unknown as [[Record<string, unknown>]];
+  return Number(Object.values(row)[0]);
+}
+
+test(
+  'max_statement_time stops a write on the event loop: 1969, no row changed, the node goes on',
+  { timeout: 120_000 },
+  async () => {
+    const c = await connect('scan');
+    const before = await digest(c);
+    const status = "SHOW GLOBAL STATUS LIKE 'Max_statement_time_exceeded'";
+    const [[{ Value: exceeded }]] = (await c.query(status)) as unknown as [[{ Value: string }]];
+    await stops(c, SLOW_UPDATE);
+    assert.equal(await digest(c), before, 'the stopped UPDATE left no row changed');
+    // INSERT … SELECT from a read that would never end, as an autocommit write.
+    await c.query('CREATE TABLE copy (n BIGINT)');
+    await stops(c, `INSERT INTO copy ${ENDLESS_READ}`);
+    assert.equal(await scalar(c, 'SELECT COUNT(*) FROM copy'), 0);
+    const [[{ Value: after }]] = (await c.query(status)) as unknown as [[{ Value: string }]];
+    assert.equal(Number(after) - Number(exceeded), 2, 'Max_statement_time_exceeded counts them');
+    // A point lookup (on the event loop) inside its limit answers as without one.
+    assert.equal(
+      await scalar(
+        c,
+        'SET STATEMENT max_statement_time = 0.2 FOR SELECT COUNT(*) FROM big WHERE id = 1',
+      ),
+      1,
+    );
+    // A statement without a limit runs to its end; a limit it keeps within changes nothing.
+    await c.query('UPDATE big SET v = v + 1 WHERE id <= 10');
+    await c.query(
+      'SET STATEMENT max_statement_time = 10 FOR UPDATE big SET v = v - 1 WHERE id <= 10',
+    );
+    assert.equal(await digest(c), before);
+    await c.end();
+  },
+);
+
+test(
+  'max_statement_time in a transaction: the stopped statement is undone, the transaction goes on',
+  { timeout: 120_000 },
+  async () => {
+    const c = await connect('scan');
+    const other = await connect('scan');
+    const before = await digest(c);
+    const v1 = await scalar(c, 'SELECT v FROM big WHERE id = 1');
+    // A read inside BEGIN runs on the event loop (the transaction's snapshot).
+    await c.query('BEGIN');
+    await c.query('SELECT COUNT(*) FROM big');
+    await stops(c, ENDLESS_READ);
+    await c.query('UPDATE big SET v = v + 1000 WHERE id = 1');
+    await stops(c, SLOW_UPDATE);
+    // A read on the transaction's writer, and the session-wide variable.
+    await c.query('SET max_statement_time = 0.2');
+    await stops(c, ENDLESS_READ, false);
+    assert.equal(
+      await scalar(c, 'SELECT v FROM big WHERE id = 1'),
+      v1 + 1000,
+      'the write before the stopped UPDATE is kept',
+    );
+    await c.query('SET max_statement_time = 0');
+    await c.query('COMMIT');
+    assert.equal(
+      await scalar(other, 'SELECT v FROM big WHERE id = 1'),
+      v1 + 1000,
+      'the transaction committed its own write',
+    );
+    await c.query('UPDATE big SET v = v - 1000 WHERE id = 1');
+    assert.equal(await digest(other), before, 'nothing of the stopped UPDATE was committed');
+    // A savepoint survives a stopped write (the journal makes it again).
+    const [known] = (await other.query('SELECT id, v FROM big WHERE id IN (2, 3)')) as unknown as [
+      { id: number; v: number }[],
+    ];
+    const valuesBefore = new Map(known.map((row) => [row.id, row.v]));
+    await c.query('BEGIN');
+    await c.query('UPDATE big SET v = v + 1 WHERE id = 2');
+    await c.query('SAVEPOINT s1');
+    await c.query('UPDATE big SET v = v + 1 WHERE id = 3');
+    await stops(c, SLOW_UPDATE);
+    await c.query('ROLLBACK TO SAVEPOINT s1');
+    await c.query('COMMIT');
+    const [rows] = (await other.query(
+      'SELECT id, v FROM big WHERE id IN (2, 3) ORDER BY id',
+    )) as unknown as [{ id: number; v: number }[]];
+    assert.deepEqual(
+      rows.map((row) => Number(row.v) - Number(valuesBefore.get(row.id))),
+      [1, 0],
+      'the write before the savepoint is committed, the one after it rolled back',
+    );
+    await c.query('UPDATE big SET v = v - 1 WHERE id = 2');
+    await c.end();
+    await other.end();
   },
 );
