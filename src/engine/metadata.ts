@@ -1274,7 +1274,7 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
   if (DOUBLE_FUNCTIONS.has(fn)) return doubleColumn(name);
   // UUID() is a CHAR(36) in MariaDB (MYSQL_TYPE_STRING), not a VARCHAR.
   if (fn === 'UUID')
-    return column(name, ColumnType.STRING, 36 * 3, 0, 0, Charset.UTF8MB4_GENERAL_CI);
+    return column(name, ColumnType.STRING, 36 * UTF8MB4_BYTES, 0, 0, Charset.UTF8MB4_GENERAL_CI);
   // FROM_UNIXTIME(t, format) is the formatted text, not a DATETIME.
   if (fn === 'FROM_UNIXTIME' && e.args.length === 2) return textColumn(name);
   if (DATETIME_FUNCTIONS.has(fn)) return datetimeColumn(name);
