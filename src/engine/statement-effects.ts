@@ -8,6 +8,7 @@
 // answer their value and reads answer NULL: the engine never sends such a statement elsewhere.
 import type { SqlValue } from '../mysql/index.js';
 import {
+  LAST_INSERT_ID_GET_FUNCTION,
   LAST_INSERT_ID_SET_FUNCTION,
   USER_VAR_GET_FUNCTION,
   USER_VAR_SET_FUNCTION,
@@ -119,6 +120,18 @@ export function effectFunctions(): UserFunction[] {
         const id = insertIdOf(value);
         if (active !== null) active.lastInsertId = id;
         if (value === null) return null;
+        return id > INT64_MAX ? id.toString() : id;
+      },
+    },
+    {
+      // LAST_INSERT_ID() after a LAST_INSERT_ID(x) of the same statement: x; else the
+      // session's value, bound when the statement started.
+      name: LAST_INSERT_ID_GET_FUNCTION,
+      deterministic: false,
+      varargs: false,
+      fn: (sessionValue: V) => {
+        const id = active?.lastInsertId ?? null;
+        if (id === null) return sessionValue;
         return id > INT64_MAX ? id.toString() : id;
       },
     },

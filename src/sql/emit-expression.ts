@@ -34,6 +34,7 @@ import {
   DIVISOR_FUNCTION,
   INTEGER_FUNCTION,
   JSON_FORMAT_FUNCTION,
+  LAST_INSERT_ID_GET_FUNCTION,
   LAST_INSERT_ID_SET_FUNCTION,
   LOG_ARGUMENT_FUNCTION,
   NUMBER_FUNCTION,
@@ -668,7 +669,11 @@ export class ExpressionEmitter {
     }
     if (session !== undefined) {
       if (e.args.length > 0) this.unsupported(`${name} with arguments`);
-      return this.bind({ kind: 'session', name: session });
+      const value = this.bind({ kind: 'session', name: session });
+      // After a LAST_INSERT_ID(x) earlier in the statement, LAST_INSERT_ID() answers x.
+      if (session === 'last_insert_id' && this.effects)
+        return `${LAST_INSERT_ID_GET_FUNCTION}(${value})`;
+      return value;
     }
     const builtin = BUILTIN_FUNCTIONS[name];
     if (builtin !== undefined) return this.builtinCall(builtin, name, e);

@@ -18,6 +18,8 @@ export const STORE_VALUE_FUNCTION = 'mysql_store_value';
 export const USER_VAR_SET_FUNCTION = 'mysql_user_var_set';
 export const USER_VAR_GET_FUNCTION = 'mysql_user_var_get';
 export const LAST_INSERT_ID_SET_FUNCTION = 'mysql_last_insert_id_set';
+/** LAST_INSERT_ID() after a LAST_INSERT_ID(x) of the same statement: x (statement-effects.ts). */
+export const LAST_INSERT_ID_GET_FUNCTION = 'mysql_last_insert_id_get';
 
 /** The aggregate the engine registers for a scalar subquery: its one value, 1242 for two rows. */
 export const SINGLE_VALUE_FUNCTION = 'mysql_single_value';
