@@ -326,6 +326,71 @@ static void compare_function(sqlite3_context *context, int argc, sqlite3_value *
   sqlite3_result_int(context, compare((void *)(intptr_t)kind, na, a, nb, b));
 }
 
+/*
+ * mysql_decimal: the text of a DECIMAL too long for a double ("-123.4500", or SQLite's text of a
+ * REAL compared with it, "1.0e+20"), compared as the numbers they are: equal values are equal
+ * whatever their zeros, so a UNIQUE key and GROUP BY see 1.5 and 1.50 as one.
+ */
+#define DECIMAL_DIGITS_MAX 160
+
+typedef struct {
+  int sign;   /* -1, 0 or 1 */
+  long point; /* the value is 0.DIGITS times 10^point */
+  int length; /* significant digits, no leading or trailing zeros */
+  char digits[DECIMAL_DIGITS_MAX];
+} DecimalText;
+
+static void decimal_parse(int n, const unsigned char *s, DecimalText *out) {
+  int i = 0, negative = 0, seen = 0;
+  long whole = 0, leading = 0;
+  out->length = 0;
+  while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
+  if (i < n && (s[i] == '-' || s[i] == '+')) negative = s[i++] == '-';
+  for (int fraction = 0; i < n; i++) {
+    if (s[i] == '.' && !fraction) {
+      fraction = 1;
+      continue;
+    }
+    if (s[i] < '0' || s[i] > '9') break;
+    if (!fraction) whole++;
+    /* 0.0abc times 10^p is 0.abc times 10^(p-1): a leading zero moves the point. */
+    if (!seen && s[i] == '0') {
+      leading++;
+      continue;
+    }
+    seen = 1;
+    if (out->length < DECIMAL_DIGITS_MAX) out->digits[out->length++] = (char)s[i];
+  }
+  long exponent = 0;
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    int j = i + 1, minus = 0;
+    if (j < n && (s[j] == '-' || s[j] == '+')) minus = s[j++] == '-';
+    for (; j < n && s[j] >= '0' && s[j] <= '9' && exponent < 100000; j++)
+      exponent = exponent * 10 + (s[j] - '0');
+    if (minus) exponent = -exponent;
+  }
+  while (out->length > 0 && out->digits[out->length - 1] == '0') out->length--;
+  out->sign = out->length == 0 ? 0 : negative ? -1 : 1;
+  out->point = whole - leading + exponent;
+}
+
+static int decimal_compare(void *unused, int na, const void *a, int nb, const void *b) {
+  (void)unused;
+  DecimalText x, y;
+  decimal_parse(na, (const unsigned char *)a, &x);
+  decimal_parse(nb, (const unsigned char *)b, &y);
+  if (x.sign != y.sign) return x.sign < y.sign ? -1 : 1;
+  if (x.sign == 0) return 0;
+  int magnitude;
+  if (x.point != y.point) magnitude = x.point < y.point ? -1 : 1;
+  else {
+    int shorter = x.length < y.length ? x.length : y.length;
+    int c = memcmp(x.digits, y.digits, (size_t)shorter);
+    magnitude = c != 0 ? (c < 0 ? -1 : 1) : x.length == y.length ? 0 : x.length < y.length ? -1 : 1;
+  }
+  return x.sign * magnitude;
+}
+
 static const struct {
   const char *name;
   Kind kind;
@@ -349,6 +414,8 @@ int sqlite3_extension_init(sqlite3 *db, char **error, const sqlite3_api_routines
   for (size_t i = 0; rc == SQLITE_OK && i < sizeof COLLATIONS / sizeof COLLATIONS[0]; i++)
     rc = sqlite3_create_collation(db, COLLATIONS[i].name, SQLITE_UTF8,
                                   (void *)(intptr_t)COLLATIONS[i].kind, compare);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_create_collation(db, "mysql_decimal", SQLITE_UTF8, 0, decimal_compare);
   int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
   if (rc == SQLITE_OK)
     rc = sqlite3_create_function(db, "mysql_like_collated", 4, flags, 0, like_function, 0, 0);

@@ -18,6 +18,7 @@ import { singleValueFunction, storeValueFunction } from './store-value.js';
 import { effectFunctions } from './statement-effects.js';
 import { expressionFunctions, report } from './expression-warnings.js';
 import { strToDate } from './str-to-date.js';
+import { decimalFunctions } from './decimal.js';
 
 type V = SqlValue;
 type Fn = (...args: V[]) => V;
@@ -1978,6 +1979,7 @@ export function userFunctions(): UserFunction[] {
     singleValueFunction(),
     ...effectFunctions(),
     ...expressionFunctions(),
+    ...decimalFunctions(),
     castDecimalFunction(),
     jsonTableFunction(),
     { name: JSON_FORMAT_FUNCTION, deterministic: true, varargs: false, fn: formatJson },

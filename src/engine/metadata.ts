@@ -10,6 +10,7 @@ import {
   type SqlValue,
 } from '../mysql/index.js';
 import {
+  isDecimalInteger,
   parse,
   VIEW_DEPTH_MAX,
   type Catalog,
@@ -25,6 +26,7 @@ import {
   type TableRef,
   type ViewDef,
 } from '../sql/index.js';
+import { decimalDisplay } from './decimal.js';
 import { strToDateKind } from './str-to-date.js';
 import { UNSIGNED_VARIABLES } from './variables.js';
 
@@ -847,6 +849,8 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
         case 'int':
         case 'bool': {
           const text = e.type === 'bool' ? '1' : (e.value ?? '');
+          // Beyond BIGINT UNSIGNED an integer literal is a DECIMAL (MySQL).
+          if (isDecimalInteger(text)) return { ...decimalColumn(name, 0), length: text.length + 1 };
           const unsigned = /^\d+$/.test(text) && BigInt(text) > INT64_MAX;
           const c = integerColumn(name, text.length, unsigned);
           return { ...c, flags: c.flags | ColumnFlag.NOT_NULL };
@@ -1298,7 +1302,16 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
       const d = places === undefined ? 0 : literalInteger(places);
       if (inner.type === ColumnType.NEWDECIMAL && d !== null)
         return decimalColumn(name, Math.max(0, Math.min(30, d)));
-      if (inner.type === ColumnType.VAR_STRING) return doubleColumn(name);
+      // A DOUBLE (a string is read as one) keeps a constant count of places (ROUND(2.5e0, 2)
+      // shows 2.50), or none fixed.
+      const approximate =
+        inner.type === ColumnType.VAR_STRING ||
+        inner.type === ColumnType.DOUBLE ||
+        inner.type === ColumnType.FLOAT;
+      if (approximate)
+        return d === null
+          ? doubleColumn(name)
+          : { ...doubleColumn(name), decimals: Math.max(0, Math.min(30, d)) };
       return {
         ...inner,
         flags: inner.flags & ~ColumnFlag.NOT_NULL,
@@ -1583,12 +1596,10 @@ function toText(value: Exclude<Value, null>): string {
   return String(value);
 }
 
+/** A DECIMAL's value with its scale's digits, rounded half away from zero on its exact digits. */
 function decimalText(value: Exclude<Value, null>, decimals: number): string {
-  if (typeof value === 'bigint')
-    return decimals > 0 ? `${value}.${'0'.repeat(decimals)}` : String(value);
-  const n = typeof value === 'number' ? value : Number(toText(value));
-  if (!Number.isFinite(n)) return '0';
-  return n.toFixed(Math.min(decimals, 30));
+  if (typeof value === 'number' && !Number.isFinite(value)) return '0';
+  return decimalDisplay(value, decimals);
 }
 
 function matchOr(text: string, re: RegExp, fix: (t: string) => string | null): Value {

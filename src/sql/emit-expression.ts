@@ -27,11 +27,18 @@ import {
   userFunction,
   WINDOW_FUNCTIONS,
 } from './functions.js';
+import { isDecimalInteger, isLongDecimal } from './decimal-literal.js';
 import { quoteId, quoteString } from './names.js';
 import { DEFAULT_COLLATION, isTextType } from './table-def.js';
 import {
   CAST_DECIMAL_FUNCTION,
+  DECIMAL_ADD_FUNCTION,
+  DECIMAL_DIVIDE_FUNCTION,
+  DECIMAL_MULTIPLY_FUNCTION,
+  DECIMAL_SUBTRACT_FUNCTION,
+  DECIMAL_SUM_FUNCTION,
   DIVISOR_FUNCTION,
+  DOUBLE_ROUND_FUNCTION,
   INTEGER_FUNCTION,
   JSON_FORMAT_FUNCTION,
   LAST_INSERT_ID_GET_FUNCTION,
@@ -202,6 +209,13 @@ export class ExpressionEmitter {
   }
 
   private unary(op: string, operand: Expr): string {
+    // The negation of a DECIMAL keeps its digits (SQLite's would read a long one's text as a double).
+    const shortLiteral =
+      operand.kind === 'literal' &&
+      !isLongDecimal(operand.value ?? '') &&
+      !isDecimalInteger(operand.value ?? '');
+    if (op === '-' && this.warns && !shortLiteral && this.exactKind(operand) === 'decimal')
+      return `${DECIMAL_SUBTRACT_FUNCTION}(0, ${this.expr(operand)})`;
     const inner = this.numbered(operand, op === 'NOT' || op === '-' || op === '~');
     if (op === 'NOT') return `(NOT ${inner})`;
     if (op === 'BINARY') return `(${inner} COLLATE BINARY)`;
@@ -215,6 +229,10 @@ export class ExpressionEmitter {
     if (op === '+' && left.kind === 'interval') return this.dateArithmetic(op, right, left);
     const compared = COMPARISONS.has(op);
     if (compared) this.checkCollationMix(left, right, op);
+    else if (EXACT_OPERATORS.has(op)) {
+      const exact = this.exactArithmetic(e, false);
+      if (exact !== null) return exact;
+    }
     const numbers = NUMBER_OPERATORS.has(op);
     const l = compared
       ? this.collated(left, right, this.compared(left, right))
@@ -316,6 +334,11 @@ export class ExpressionEmitter {
 
   private compared(e: Expr, other: Expr): string {
     if (isHexLiteral(e) && this.comparesAsNumber(other)) return this.hexNumber(e);
+    // A DECIMAL quotient compares at the scale it is shown with (1/3 = 0.3333 is true).
+    if (e.kind === 'binary' && e.op === '/') {
+      const exact = this.exactArithmetic(e, true);
+      if (exact !== null) return exact;
+    }
     const typed = this.typedComparand(e, other);
     if (typed !== null) return typed;
     // MariaDB compares what JSON_EXTRACT finds as an SQL value (`JSON_EXTRACT(d, '$.a') = 'x'`
@@ -385,6 +408,141 @@ export class ExpressionEmitter {
       (type !== null && TEMPORAL_TYPES.has(type.name)) ||
       (e.kind === 'call' && TEMPORAL_FUNCTIONS.has(e.name));
     return temporal && this.warns ? `${TEMPORAL_NUMBER_FUNCTION}(${sql})` : sql;
+  }
+
+  /**
+   * Exact DECIMAL arithmetic (engine/decimal.ts): `+`, `-` and `*` with exact operands (DECIMAL
+   * or integer) of which one is a DECIMAL, and `/` of any exact operands (MySQL's quotient of
+   * two integers is a DECIMAL too), through functions on decimal digits instead of doubles, so
+   * that 0.1 + 0.2 = 0.3 holds. Integer arithmetic stays SQLite's. Null when the operands are not
+   * both exact, or in an expression the schema keeps (CHECK, generated columns, defaults).
+   * `shown` (a quotient being compared) rounds a quotient to the scale it is shown with.
+   */
+  private exactArithmetic(e: Expr & { kind: 'binary' }, shown: boolean): string | null {
+    if (!this.warns || !EXACT_OPERATORS.has(e.op)) return null;
+    const left = this.exactKind(e.left);
+    const right = this.exactKind(e.right);
+    if (left === null || right === null) return null;
+    if (e.op !== '/' && left !== 'decimal' && right !== 'decimal') return null;
+    const l = this.numbered(e.left, true);
+    const r = this.numbered(e.right, true);
+    switch (e.op) {
+      case '+':
+        return `${DECIMAL_ADD_FUNCTION}(${l}, ${r})`;
+      case '-':
+        return `${DECIMAL_SUBTRACT_FUNCTION}(${l}, ${r})`;
+      case '*':
+        return `${DECIMAL_MULTIPLY_FUNCTION}(${l}, ${r})`;
+      default: {
+        const scale = this.exactScale(e.left);
+        const display = shown ? `, ${this.exactScale(e)}` : '';
+        return `${DECIMAL_DIVIDE_FUNCTION}(${l}, ${this.divisor(r)}, ${scale}, ${DIV_PRECISION_INCREMENT}${display})`;
+      }
+    }
+  }
+
+  /**
+   * How an operand takes part in exact arithmetic: a DECIMAL (a decimal literal, an integer
+   * literal beyond BIGINT UNSIGNED, a DECIMAL column, exact arithmetic on one, CAST AS DECIMAL),
+   * an integer (an integer literal or column), or null (a double, a string, a parameter, …).
+   */
+  protected exactKind(e: Expr): 'decimal' | 'integer' | null {
+    switch (e.kind) {
+      case 'literal':
+        if (e.type === 'decimal') return 'decimal';
+        if (e.type === 'int') return isDecimalInteger(e.value ?? '') ? 'decimal' : 'integer';
+        return e.type === 'bool' ? 'integer' : null;
+      case 'column': {
+        const type = this.columnType(e);
+        if (type === null) return null;
+        if (type.name === 'DECIMAL') return 'decimal';
+        return INTEGER_COLUMN_TYPES.has(type.name) ? 'integer' : null;
+      }
+      case 'unary':
+        return e.op === '-' || e.op === '+' ? this.exactKind(e.operand) : null;
+      case 'binary': {
+        if (e.op === 'DIV') return 'integer';
+        if (!EXACT_OPERATORS.has(e.op)) return null;
+        const l = this.exactKind(e.left);
+        const r = this.exactKind(e.right);
+        if (l === null || r === null) return null;
+        return e.op === '/' || l === 'decimal' || r === 'decimal' ? 'decimal' : 'integer';
+      }
+      case 'cast':
+        if (e.type.name === 'DECIMAL') return 'decimal';
+        return e.type.name === 'SIGNED' || e.type.name === 'UNSIGNED' ? 'integer' : null;
+      case 'call': {
+        if (e.name === 'COUNT') return 'integer';
+        const arg = e.args[0];
+        if (!DECIMAL_KEEPING.has(e.name) || arg === undefined) return null;
+        return this.exactKind(arg) === 'decimal' ? 'decimal' : null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** Whether an operand is a DOUBLE by its form: a float literal, a string, a FLOAT/DOUBLE column. */
+  private approximate(e: Expr): boolean {
+    if (e.kind === 'literal') return e.type === 'float' || isStringLiteral(e);
+    if (e.kind === 'unary' && (e.op === '-' || e.op === '+')) return this.approximate(e.operand);
+    const type = this.columnType(e);
+    return (
+      type !== null && (type.name === 'FLOAT' || type.name === 'DOUBLE' || type.name === 'REAL')
+    );
+  }
+
+  /** The scale (digits after the point) of an exact operand, as MySQL types it. */
+  protected exactScale(e: Expr): number {
+    switch (e.kind) {
+      case 'literal':
+        return e.type === 'decimal' ? ((e.value ?? '').split('.')[1] ?? '').length : 0;
+      case 'column': {
+        const type = this.columnType(e);
+        return type?.name === 'DECIMAL' ? (type.scale ?? 0) : 0;
+      }
+      case 'unary':
+        return this.exactScale(e.operand);
+      case 'binary': {
+        const l = this.exactScale(e.left);
+        const r = this.exactScale(e.right);
+        if (e.op === '*') return Math.min(l + r, DECIMAL_SCALE_MAX);
+        if (e.op === '/') return Math.min(l + DIV_PRECISION_INCREMENT, DECIMAL_SCALE_MAX);
+        if (e.op === '+' || e.op === '-') return Math.max(l, r);
+        return 0;
+      }
+      case 'cast':
+        return e.type.name === 'DECIMAL' ? (e.type.scale ?? 0) : 0;
+      case 'call': {
+        const [arg, places] = e.args;
+        if (arg === undefined || !DECIMAL_KEEPING.has(e.name)) return 0;
+        if (e.name === 'AVG')
+          return Math.min(this.exactScale(arg) + DIV_PRECISION_INCREMENT, DECIMAL_SCALE_MAX);
+        if (e.name === 'ROUND' || e.name === 'TRUNCATE') {
+          const d = places?.kind === 'literal' && places.type === 'int' ? Number(places.value) : 0;
+          return Math.min(d, DECIMAL_SCALE_MAX);
+        }
+        return this.exactScale(arg);
+      }
+      default:
+        return 0;
+    }
+  }
+
+  /**
+   * SUM and AVG of a DECIMAL add its exact digits (engine/decimal.ts), not doubles; as
+   * aggregates only (a window keeps SQLite's, which needs no inverse of ours). Null otherwise.
+   */
+  private exactAggregate(name: string, e: Call): string | null {
+    const [arg] = e.args;
+    if (!this.warns || e.over !== undefined || e.args.length !== 1 || arg === undefined)
+      return null;
+    if (this.exactKind(arg) !== 'decimal') return null;
+    if (name === 'SUM')
+      return `${DECIMAL_SUM_FUNCTION}(${e.distinct ? 'DISTINCT ' : ''}${this.expr(arg)})`;
+    if (e.distinct) return null;
+    const scale = this.exactScale(arg);
+    return `${DECIMAL_DIVIDE_FUNCTION}(${DECIMAL_SUM_FUNCTION}(${this.expr(arg)}), count(${this.expr(arg)}), ${scale}, ${DIV_PRECISION_INCREMENT})`;
   }
 
   /**
@@ -786,6 +944,18 @@ export class ExpressionEmitter {
         });
         return `(CASE WHEN ${first} IS NULL THEN -1 ${whens.join(' ')} ELSE ${bounds.length} END)`;
       }
+      case 'SUM':
+      case 'AVG':
+        return this.exactAggregate(name, e);
+      case 'ROUND':
+      case 'TRUNCATE': {
+        // A DOUBLE (or a string, read as one) rounds on its binary value, a half to even.
+        const [x, places] = e.args;
+        if (x === undefined || e.args.length > 2 || !this.approximate(x)) return null;
+        if (name === 'TRUNCATE' && places === undefined) return null;
+        const d = places === undefined ? '0' : this.expr(places);
+        return `${DOUBLE_ROUND_FUNCTION}(${this.numbered(x, true)}, ${d}, ${name === 'TRUNCATE' ? 1 : 0})`;
+      }
       case 'ISNULL':
         return `(${this.args(e).join(', ')} IS NULL)`;
       case 'CONCAT': {
@@ -1005,6 +1175,10 @@ export function inlineLiteral(e: Literal): string {
       return e.value === 'TRUE' ? '1' : '0';
     case 'int':
     case 'decimal':
+      // Longer than a double holds: its text, which DECIMAL arithmetic and columns read exactly.
+      if (e.value !== null && (isLongDecimal(e.value) || isDecimalInteger(e.value)))
+        return e.type === 'int' && !isDecimalInteger(e.value) ? e.value : quoteString(e.value);
+      return e.value ?? 'NULL';
     case 'float':
       return e.value ?? 'NULL';
     case 'hex':
@@ -1151,6 +1325,24 @@ const ARITHMETIC: ReadonlySet<string> = new Set(['+', '-', '*', '/', 'DIV', 'MOD
 /** Operators that read their operands as numbers (a string operand is converted, with 1292). */
 const NUMBER_OPERATORS: ReadonlySet<string> = new Set([...ARITHMETIC, 'AND', 'OR', 'XOR']);
 
+/** Functions whose value is a DECIMAL when their (first) argument is one. */
+const DECIMAL_KEEPING: ReadonlySet<string> = new Set([
+  'SUM',
+  'AVG',
+  'MIN',
+  'MAX',
+  'ABS',
+  'ROUND',
+  'TRUNCATE',
+]);
+
+/** The operators of exact DECIMAL arithmetic. */
+const EXACT_OPERATORS: ReadonlySet<string> = new Set(['+', '-', '*', '/']);
+
+/** MariaDB's largest DECIMAL scale, and div_precision_increment's default. */
+const DECIMAL_SCALE_MAX = 38;
+const DIV_PRECISION_INCREMENT = 4;
+
 /**
  * Whether an expression is a number by its form alone (a numeric literal, arithmetic, a
  * comparison, a numeric function), without the catalog: a column is not (see `compared`).
@@ -1173,14 +1365,18 @@ function isNumeric(e: Expr): boolean {
 const isIntLiteral = (e: Expr): boolean => e.kind === 'literal' && e.type === 'int';
 export const isHexLiteral = (e: Expr): boolean => e.kind === 'literal' && e.type === 'hex';
 
-/** Column types a hex literal compares with (and is written into) as a number. */
-export const NUMERIC_COLUMN_TYPES: ReadonlySet<string> = new Set([
+const INTEGER_COLUMN_TYPES: ReadonlySet<string> = new Set([
   'TINYINT',
   'SMALLINT',
   'MEDIUMINT',
   'INT',
   'INTEGER',
   'BIGINT',
+]);
+
+/** Column types a hex literal compares with (and is written into) as a number. */
+export const NUMERIC_COLUMN_TYPES: ReadonlySet<string> = new Set([
+  ...INTEGER_COLUMN_TYPES,
   'DECIMAL',
   'NUMERIC',
   'FLOAT',

@@ -8,6 +8,7 @@ import { ExpressionEmitter } from './emit-expression.js';
 import { quoteId, quoteString, sqliteIndexName, sqliteTableName } from './names.js';
 import { isRowidKey, isTextType } from './table-def.js';
 import { parse } from './parser.js';
+import { DECIMAL_COLLATION } from './store-rule.js';
 
 export type CatalogChange =
   | { readonly kind: 'put_table'; readonly table: TableDef }
@@ -50,10 +51,23 @@ const INTEGER_LIKE = new Set(['TINYINT', 'SMALLINT', 'MEDIUMINT', 'INT', 'BIGINT
 const REAL_LIKE = new Set(['FLOAT', 'DOUBLE']);
 const BLOB_LIKE = new Set(['BINARY', 'VARBINARY', 'TINYBLOB', 'BLOB', 'MEDIUMBLOB', 'LONGBLOB']);
 
+/** Digits a double holds exactly: a DECIMAL with more is stored as its text. */
+const DOUBLE_DIGITS = 15;
+
+/**
+ * A DECIMAL whose precision a double cannot hold: stored as its digits' text (the store
+ * function writes it with the column's scale), compared, ordered and indexed as numbers by the
+ * `mysql_decimal` collation (docs/design/sql.md, "Exact DECIMAL").
+ */
+export function isTextDecimal(type: DataType): boolean {
+  return type.name === 'DECIMAL' && (type.length ?? 10) > DOUBLE_DIGITS;
+}
+
 /** The SQLite declared type: it fixes the column's affinity. */
 export function sqliteType(type: DataType): string {
   if (INTEGER_LIKE.has(type.name)) return 'INTEGER';
   if (REAL_LIKE.has(type.name)) return 'REAL';
+  if (isTextDecimal(type)) return 'TEXT';
   if (type.name === 'DECIMAL') return 'NUMERIC';
   if (BLOB_LIKE.has(type.name)) return 'BLOB';
   return 'TEXT';
@@ -82,7 +96,9 @@ function sqliteDefault(column: ColumnDef, options: DdlOptions): string {
     d.value !== null &&
     /^\s*-?\d+(\.\d+)?\s*$/.test(d.value)
   )
-    return ` DEFAULT ${d.value.trim()}`;
+    return isTextDecimal(column.type)
+      ? ` DEFAULT ${quoteString(d.value.trim())}`
+      : ` DEFAULT ${d.value.trim()}`;
   const sql = new ExpressionEmitter(
     { catalog: options.catalog, database: options.database },
     'all',
@@ -114,7 +130,7 @@ function columnSql(table: TableDef, column: ColumnDef, options: DdlOptions): str
   if (isTextType(column.type)) {
     const collation = sqliteCollation(column.type.collation ?? table.options.collation ?? 'binary');
     if (collation !== 'BINARY') out += ` COLLATE ${collation}`;
-  }
+  } else if (isTextDecimal(column.type)) out += ` COLLATE ${DECIMAL_COLLATION}`;
   return out;
 }
 

@@ -43,6 +43,7 @@ export {
   sqliteType,
 } from './emit-ddl.js';
 export { type Bind, type EmitOptions } from './emit-expression.js';
+export { isDecimalInteger, isLongDecimal } from './decimal-literal.js';
 export {
   CHARACTER_SETS,
   COLLATED_FUNCTIONS,
@@ -107,7 +108,15 @@ export {
 export { splitStatements } from './split.js';
 export {
   CAST_DECIMAL_FUNCTION,
+  DECIMAL_ADD_FUNCTION,
+  DECIMAL_COLLATION,
+  DECIMAL_COMPARE_FUNCTION,
+  DECIMAL_DIVIDE_FUNCTION,
+  DECIMAL_MULTIPLY_FUNCTION,
+  DECIMAL_SUBTRACT_FUNCTION,
+  DECIMAL_SUM_FUNCTION,
   DIVISOR_FUNCTION,
+  DOUBLE_ROUND_FUNCTION,
   INTEGER_FUNCTION,
   JSON_FORMAT_FUNCTION,
   LAST_INSERT_ID_GET_FUNCTION,

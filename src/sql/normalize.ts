@@ -1,6 +1,7 @@
 // Normalization: a statement's text with every literal replaced by `?` (`'?'` for a string) is
 // the cache key, so `… WHERE id=5` and `… WHERE id=7` share one parse and one translation. The literal values
 // become the values of their slots.
+import { isDecimalInteger, isLongDecimal } from './decimal-literal.js';
 import type { Result } from './errors.js';
 import { LITERAL_TYPES, type Token, tokenize } from './tokenizer.js';
 
@@ -76,6 +77,8 @@ export function literalValue(t: Token): SqlValue | undefined {
       return t.extra === 'binary' ? Buffer.from(t.text, 'utf8') : t.text;
     case 'int': {
       if (t.text.length < 16) return Number(t.text);
+      // Beyond BIGINT UNSIGNED MySQL reads it as a DECIMAL: its text, read exactly.
+      if (isDecimalInteger(t.text)) return t.text;
       // Beyond 64 bits the value stays exact: SQLite cannot bind it and the statement gets
       // 1264 rather than a silently rounded double (BIGINT UNSIGNED above 2^63-1, and the
       // literal -9223372036854775808, whose 9223372036854775808 is folded by MySQL but not
@@ -83,6 +86,8 @@ export function literalValue(t: Token): SqlValue | undefined {
       return BigInt(t.text);
     }
     case 'decimal':
+      // More digits than a double holds: the text, which DECIMAL arithmetic reads exactly.
+      return isLongDecimal(t.text) ? t.text : Number(t.text);
     case 'float':
       return Number(t.text);
     case 'hex':

@@ -17,6 +17,7 @@ import {
 } from '../../src/sql/index.js';
 import { expressionFunctions } from '../../src/engine/expression-warnings.js';
 import { castDecimalFunction } from '../../src/engine/functions.js';
+import { decimalFunctions } from '../../src/engine/decimal.js';
 
 export const SBTEST_CREATE = `CREATE TABLE sbtest1(
   id INTEGER NOT NULL AUTO_INCREMENT,
@@ -65,8 +66,9 @@ export class Harness {
           rows: f.table.rows as (...args: unknown[]) => Generator<unknown[]>,
         });
     // The engine's conversions that warn (1292, 1365); outside a statement they only convert.
-    for (const f of [...expressionFunctions(), castDecimalFunction()])
-      this.db.function(f.name, { varargs: true, deterministic: f.deterministic }, f.fn as never);
+    for (const f of [...expressionFunctions(), castDecimalFunction(), ...decimalFunctions()])
+      if (f.aggregate === undefined)
+        this.db.function(f.name, { varargs: true, deterministic: f.deterministic }, f.fn as never);
     this.db.function('regexp', (pattern: unknown, value: unknown) =>
       new RegExp(String(pattern), 'i').test(String(value)) ? 1 : 0,
     );

@@ -223,5 +223,57 @@ export function decimalCases(): CaseList {
     ['CREATE TABLE c (v DECIMAL(6,2))', 'INSERT INTO c VALUES (1.10), (2.20)'],
     { sql: 'SELECT v, v * ? FROM c ORDER BY v', params: [2.5] },
   );
+  // Exact arithmetic past a double's 15 digits, in a DECIMAL(30,10) column stored as its text.
+  const wide = [
+    'CREATE TABLE w (id INT PRIMARY KEY, v DECIMAL(30,10), g INT)',
+    "INSERT INTO w VALUES (1, '12345678901234567890.0000000001', 1), (2, '12345678901234567890.0000000002', 1), (3, '-0.5', 2), (4, '100', 2), (5, '9.99', 2), (6, NULL, 3)",
+  ];
+  list.selects(wide, [
+    'SELECT v FROM w ORDER BY v',
+    'SELECT v FROM w ORDER BY v DESC',
+    'SELECT id FROM w WHERE v > 12345678901234567890 ORDER BY id',
+    "SELECT id FROM w WHERE v = '12345678901234567890.0000000002'",
+    'SELECT id FROM w WHERE v = 12345678901234567890.0000000001',
+    'SELECT id FROM w WHERE v < 10 ORDER BY id',
+    'SELECT id FROM w WHERE v BETWEEN 9 AND 101 ORDER BY id',
+    'SELECT SUM(v), MIN(v), MAX(v), COUNT(v) FROM w',
+    'SELECT g, SUM(v), AVG(v) FROM w GROUP BY g ORDER BY g',
+    'SELECT v * 2, v + v, v - 1, -v FROM w ORDER BY id',
+    'SELECT v / 3 FROM w ORDER BY id',
+    'SELECT COUNT(DISTINCT v) FROM w',
+    'SELECT v FROM w WHERE id = 2 AND v + 0.0000000001 = 12345678901234567890.0000000003',
+  ]);
+  list.add(
+    'wide DECIMAL unique key',
+    ['CREATE TABLE u (v DECIMAL(20,2) UNIQUE)', 'INSERT INTO u VALUES (1.5)'],
+    'INSERT INTO u VALUES (1.50)',
+  );
+  list.add(
+    'wide DECIMAL group by',
+    [
+      'CREATE TABLE u (v DECIMAL(25,5))',
+      "INSERT INTO u VALUES (1.5), ('1.50'), (2), ('99999999999999999999.5'), ('99999999999999999999.50000')",
+    ],
+    'SELECT v, COUNT(*) FROM u GROUP BY v ORDER BY v',
+  );
+  list.add(
+    'wide DECIMAL update',
+    [
+      'CREATE TABLE u (id INT PRIMARY KEY, v DECIMAL(25,2))',
+      "INSERT INTO u VALUES (1, '99999999999999999999.99')",
+    ],
+    'UPDATE u SET v = v - 0.01 WHERE id = 1',
+    'SELECT v, v + 0.01 FROM u',
+  );
+  list.selects(
+    [],
+    [
+      'SELECT 1/3 = 0.3333, 1/3 = 0.33333, 1/3 < 0.33334, 1/3 * 3, 2/3 = 0.6667',
+      'SELECT 1/7 * 7, 10/4 * 4, 1.00/3 + 1.00/3 + 1.00/3',
+      'SELECT 0.1 + 0.2 - 0.3, 0.1 * 0.1, 1.1 * 1.1 = 1.21',
+      'SELECT 12345678901234567.89 * 100, 12345678901234567.89 - 0.89',
+      'SELECT ROUND(2.675e0, 2), ROUND(1.5e0), ROUND(-2.5e0), TRUNCATE(-2.59e0, 1), ROUND(25e0, -1)',
+    ],
+  );
   return list;
 }
