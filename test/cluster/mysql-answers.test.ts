@@ -179,6 +179,22 @@ describe("MariaDB's answers", { timeout: 120_000 }, () => {
     }
   });
 
+  test('DECIMAL is exact on every node: 30 digits written, computed on and read elsewhere', async () => {
+    const name = await table('DECIMAL(30,10) UNIQUE');
+    await ok(writer, `INSERT INTO ${name} (c) VALUES ('12345678901234567890.0000000001'), (0.1)`);
+    await ok(writer, `UPDATE ${name} SET c = c + 0.2 WHERE c < 1`);
+    await ok(writer, `UPDATE ${name} SET c = c * 2 WHERE c > 1`);
+    assert.deepEqual(await text(reader, `SELECT c, c = 0.3 FROM ${name} ORDER BY c`), [
+      ['0.3000000000', '1'],
+      ['24691357802469135780.0000000002', '0'],
+    ]);
+    assert.deepEqual(await text(reader, `SELECT SUM(c), 0.1 + 0.2 = 0.3 FROM ${name}`), [
+      ['24691357802469135780.3000000002', '1'],
+    ]);
+    // 0.3 and 0.30 are one value for the UNIQUE key, on the other node too.
+    assert.equal(await errno(reader.query(`INSERT INTO ${name} (c) VALUES (0.30)`)), 1062);
+  });
+
   test('IGNORE turns errors into warnings in strict mode; notes are given in every mode', async () => {
     const name = await table('TINYINT');
     await ok(writer, `INSERT INTO ${name} (c) VALUES (100), (120)`);
