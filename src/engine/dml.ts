@@ -30,6 +30,7 @@ import {
 import type { ExecuteResult, RowOps, WriterLease } from '../storage/index.js';
 import { bindAll, exprValue, slotValues, toStore } from './bind.js';
 import { rewriteInsert, type RewrittenInsert } from './autoinc.js';
+import type { SessionEmit } from './engine.js';
 import type { Engine } from './engine.js';
 import {
   deadlock,
@@ -92,6 +93,16 @@ export class DmlRunner {
 
   constructor(private readonly session: EngineSession) {}
 
+  /** The session's database, collation and time zone, which a translation is emitted for. */
+  private sessionEmit(): SessionEmit {
+    const zone = this.session.timeZone;
+    return {
+      database: this.session.database,
+      collation: this.session.collation,
+      ...(zone === undefined ? {} : { timeZone: zone }),
+    };
+  }
+
   private translate(prepared: Prepared, selectExtras = false): Result<DmlTranslation> {
     return translate(
       prepared,
@@ -99,6 +110,7 @@ export class DmlRunner {
       this.session.database,
       selectExtras,
       this.session.collation,
+      this.session.timeZone,
     );
   }
 
@@ -175,6 +187,7 @@ export class DmlRunner {
         catalog: this.session.engine.catalog,
         database: this.session.database,
         collation: this.session.collation,
+        timeZone: this.session.timeZone,
       },
       inline,
     );
@@ -429,6 +442,7 @@ export class DmlRunner {
         catalog: this.session.engine.catalog,
         database: this.session.database,
         collation: this.session.collation,
+        timeZone: this.session.timeZone,
       },
       prepared.template.pinned,
     );
@@ -478,7 +492,7 @@ export class DmlRunner {
         const emitted = this.session.engine.rewrittenTranslation(
           prepared.template,
           rewritten,
-          this.session.database,
+          this.sessionEmit(),
         );
         if (!emitted.ok) return done(fromSqlError(emitted.error));
         translated = emitted;
@@ -489,7 +503,7 @@ export class DmlRunner {
       const changedOnly = this.session.engine.changedOnlyTranslation(
         prepared.template,
         s,
-        this.session.database,
+        this.sessionEmit(),
       );
       if (changedOnly !== null) {
         if (!changedOnly.result.ok) return done(fromSqlError(changedOnly.result.error));
@@ -851,7 +865,7 @@ export class DmlRunner {
       const lastInsertId =
         first ??
         updated ??
-        (inserted === 0 && s.ignore ? 0n : null) ??
+        (inserted === 0 && (s.ignore || s.source.kind === 'query') ? 0n : null) ??
         generated ??
         (target?.autoIncrement ? result.value.lastInsertRowid : 0n);
       return ok(affected, {

@@ -63,6 +63,16 @@ export type EngineCanary = 'writer-snapshot';
 
 export type Executor = (sql: string, binds: StoreValue[]) => ExecuteResult | ErrorResult;
 
+/** What of a session a translation depends on besides the catalog (EmitOptions). */
+export interface SessionEmit {
+  readonly database: string | null;
+  readonly collation: string;
+  readonly timeZone?: string;
+}
+
+function sessionEmitKey(session: SessionEmit, version: number): string {
+  return `${session.database ?? ''}\u0000${version}\u0000${session.collation}\u0000${session.timeZone ?? ''}`;
+}
 export class Engine implements Backend {
   readonly store: Store;
   readonly nodeId: NodeId;
@@ -342,14 +352,14 @@ export class Engine implements Backend {
   rewrittenTranslation(
     template: Template,
     rewritten: RewrittenInsert,
-    database: string | null,
+    session: SessionEmit,
   ): Result<DmlTranslation> {
-    const key = `${database ?? ''}\u0000${this.catalog.version}`;
+    const key = sessionEmitKey(session, this.catalog.version);
     const memo = this.rewrittenTranslations.get(rewritten);
     if (memo !== undefined && memo.key === key) return memo.result;
     const result = emitDml(
       rewritten.statement,
-      { catalog: this.catalog, database },
+      { catalog: this.catalog, ...session },
       template.pinned,
     );
     this.rewrittenTranslations.set(rewritten, { key, result });
@@ -401,21 +411,28 @@ export class Engine implements Backend {
   changedOnlyTranslation(
     template: Template,
     s: Update,
-    database: string | null,
+    session: SessionEmit,
   ): { statement: Update; result: Result<DmlTranslation> } | null {
     if (s.orderBy.length > 0 || s.limit !== null || s.multi !== undefined) return null;
     if (s.assignments.some((a) => a.value.kind === 'default')) return null;
-    const key = `${database ?? ''}\u0000${this.catalog.version}`;
+    const key = sessionEmitKey(session, this.catalog.version);
     const memo = this.changedOnly.get(template);
     if (memo !== undefined && memo.key === key) return memo.value;
     // Compared with the values MySQL assigns left to right (`SET a = a + 1, b = a`).
-    const guard = unchangedGuard(inOrder(s.assignments, s.table.alias ?? s.table.table.name));
+    const target = this.catalog.table(
+      s.table.table.db ?? session.database ?? '',
+      s.table.table.name,
+    );
+    const guard = unchangedGuard(
+      inOrder(s.assignments, s.table.alias ?? s.table.table.name),
+      target,
+    );
     const where: Expr =
       s.where === null ? guard : { kind: 'binary', op: 'AND', left: s.where, right: guard };
     const statement: Update = { ...s, where };
     const value = {
       statement,
-      result: emitDml(statement, { catalog: this.catalog, database }, template.pinned),
+      result: emitDml(statement, { catalog: this.catalog, ...session }, template.pinned),
     };
     this.changedOnly.set(template, { key, value });
     return value;

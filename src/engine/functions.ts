@@ -9,8 +9,12 @@ import type { SqlValue } from '../codec/index.js';
 import {
   CAST_DECIMAL_FUNCTION,
   JSON_FORMAT_FUNCTION,
+  SYSTEM_TO_ZONE_FUNCTION,
   TEMPORAL_NUMBER_FUNCTION,
   USER_FUNCTIONS,
+  UTC_TO_ZONE_FUNCTION,
+  ZONE_TO_SYSTEM_FUNCTION,
+  ZONE_TO_UTC_FUNCTION,
 } from '../sql/index.js';
 import { formatJson, jsonExtract, jsonPathValid, jsonValid } from './json-text.js';
 import { ValueRefusal, type UserAggregate, type UserFunction } from '../storage/index.js';
@@ -180,7 +184,40 @@ function calcWeek(d: Date, behaviour: number): [number, number] {
   return [Math.floor(days / 7) + 1, year];
 }
 
-function dateFormat(d: Date, format: string): string {
+/** Specifiers a date with a zero part formats from its digits; any other makes the answer NULL. */
+function zeroPartFormat(parts: readonly number[], micros: string, format: string): string | null {
+  const [year = 0, month = 0, day = 0, h = 0, mi = 0, sec = 0] = parts;
+  const h12 = pad2(h % 12 === 0 ? 12 : h % 12);
+  const numeric: Readonly<Record<string, string>> = {
+    Y: String(year).padStart(4, '0'),
+    y: pad2(year % 100),
+    m: pad2(month),
+    c: String(month),
+    d: pad2(day),
+    e: String(day),
+    H: pad2(h),
+    k: String(h),
+    h: h12,
+    I: h12,
+    l: String(Number(h12)),
+    i: pad2(mi),
+    s: pad2(sec),
+    S: pad2(sec),
+    f: micros.padEnd(6, '0'),
+    p: h < 12 ? 'AM' : 'PM',
+    T: `${pad2(h)}:${pad2(mi)}:${pad2(sec)}`,
+    r: `${h12}:${pad2(mi)}:${pad2(sec)} ${h < 12 ? 'AM' : 'PM'}`,
+    '%': '%',
+  };
+  return eachSpecifier(format, (spec) => {
+    const value = numeric[spec];
+    if (value !== undefined) return value;
+    return 'WaMbjUuVvXxDw'.includes(spec) ? null : spec;
+  });
+}
+
+/** A format's text with each `%x` rendered; null as soon as one renders null. */
+function eachSpecifier(format: string, render: (spec: string) => string | null): string | null {
   let out = '';
   for (let i = 0; i < format.length; i++) {
     const ch = format[i]!;
@@ -188,95 +225,99 @@ function dateFormat(d: Date, format: string): string {
       out += ch;
       continue;
     }
-    const spec = format[++i]!;
-    const h = d.getHours();
+    const value = render(format[++i]!);
+    if (value === null) return null;
+    out += value;
+  }
+  return out;
+}
+
+const DATE_DIGITS =
+  /^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,6}))?)?/;
+
+/**
+ * DATE_FORMAT: microseconds from the value's own digits (a JS Date holds milliseconds), and a
+ * date with a zero year, month or day ('0000-00-00', '2024-00-05') formatted from its digits as
+ * MariaDB does, NULL for a name or a week of one.
+ */
+function formatDate(v: V, format: V): V {
+  if (isNull(v) || isNull(format)) return null;
+  const m = typeof v === 'string' ? DATE_DIGITS.exec(v) : null;
+  const micros = m?.[7] ?? '';
+  if (m !== null && (Number(m[2]) === 0 || Number(m[3]) === 0))
+    return zeroPartFormat(
+      m.slice(1, 7).map((x) => Number(x ?? 0)),
+      micros,
+      text(format),
+    );
+  const d = parseDatetime(v);
+  return d === null ? null : dateFormat(d, text(format), micros);
+}
+
+function dateFormat(d: Date, format: string, micros = ''): string {
+  const h = d.getHours();
+  return eachSpecifier(format, (spec) => {
     switch (spec) {
       case 'Y':
-        out += String(d.getFullYear()).padStart(4, '0');
-        break;
+        return String(d.getFullYear()).padStart(4, '0');
       case 'y':
-        out += pad2(d.getFullYear() % 100);
-        break;
+        return pad2(d.getFullYear() % 100);
       case 'm':
-        out += pad2(d.getMonth() + 1);
-        break;
+        return pad2(d.getMonth() + 1);
       case 'c':
-        out += String(d.getMonth() + 1);
-        break;
+        return String(d.getMonth() + 1);
       case 'd':
-        out += pad2(d.getDate());
-        break;
+        return pad2(d.getDate());
       case 'e':
-        out += String(d.getDate());
-        break;
+        return String(d.getDate());
       case 'H':
-        out += pad2(h);
-        break;
+        return pad2(h);
       case 'k':
-        out += String(h);
-        break;
+        return String(h);
       case 'h':
       case 'I':
-        out += pad2(h % 12 === 0 ? 12 : h % 12);
-        break;
+        return pad2(h % 12 === 0 ? 12 : h % 12);
       case 'l':
-        out += String(h % 12 === 0 ? 12 : h % 12);
-        break;
+        return String(h % 12 === 0 ? 12 : h % 12);
       case 'i':
-        out += pad2(d.getMinutes());
-        break;
+        return pad2(d.getMinutes());
       case 's':
       case 'S':
-        out += pad2(d.getSeconds());
-        break;
+        return pad2(d.getSeconds());
       case 'f':
-        out += String(d.getMilliseconds() * 1000).padStart(6, '0');
-        break;
+        return micros === ''
+          ? String(d.getMilliseconds() * 1000).padStart(6, '0')
+          : micros.padEnd(6, '0');
       case 'p':
-        out += h < 12 ? 'AM' : 'PM';
-        break;
+        return h < 12 ? 'AM' : 'PM';
       case 'U':
-        out += pad2(calcWeek(d, WEEK_FIRST_WEEKDAY)[0]);
-        break;
+        return pad2(calcWeek(d, WEEK_FIRST_WEEKDAY)[0]);
       case 'u':
-        out += pad2(calcWeek(d, WEEK_MONDAY_FIRST)[0]);
-        break;
+        return pad2(calcWeek(d, WEEK_MONDAY_FIRST)[0]);
       case 'V':
-        out += pad2(calcWeek(d, WEEK_YEAR | WEEK_FIRST_WEEKDAY)[0]);
-        break;
+        return pad2(calcWeek(d, WEEK_YEAR | WEEK_FIRST_WEEKDAY)[0]);
       case 'v':
-        out += pad2(calcWeek(d, WEEK_YEAR | WEEK_MONDAY_FIRST)[0]);
-        break;
+        return pad2(calcWeek(d, WEEK_YEAR | WEEK_MONDAY_FIRST)[0]);
       case 'X':
-        out += String(calcWeek(d, WEEK_YEAR | WEEK_FIRST_WEEKDAY)[1]).padStart(4, '0');
-        break;
+        return String(calcWeek(d, WEEK_YEAR | WEEK_FIRST_WEEKDAY)[1]).padStart(4, '0');
       case 'x':
-        out += String(calcWeek(d, WEEK_YEAR | WEEK_MONDAY_FIRST)[1]).padStart(4, '0');
-        break;
+        return String(calcWeek(d, WEEK_YEAR | WEEK_MONDAY_FIRST)[1]).padStart(4, '0');
       case 'W':
-        out += DAY_NAMES[d.getDay()];
-        break;
+        return DAY_NAMES[d.getDay()]!;
       case 'a':
-        out += DAY_NAMES[d.getDay()]!.slice(0, 3);
-        break;
+        return DAY_NAMES[d.getDay()]!.slice(0, 3);
       case 'M':
-        out += MONTH_NAMES[d.getMonth()];
-        break;
+        return MONTH_NAMES[d.getMonth()]!;
       case 'b':
-        out += MONTH_NAMES[d.getMonth()]!.slice(0, 3);
-        break;
+        return MONTH_NAMES[d.getMonth()]!.slice(0, 3);
       case 'j':
-        out += String(dayOfYear(d)).padStart(3, '0');
-        break;
+        return String(dayOfYear(d)).padStart(3, '0');
       case 'w':
-        out += String(d.getDay());
-        break;
+        return String(d.getDay());
       case 'T':
-        out += `${pad2(h)}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
-        break;
+        return `${pad2(h)}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
       case 'r':
-        out += `${pad2(h % 12 === 0 ? 12 : h % 12)}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
-        break;
+        return `${pad2(h % 12 === 0 ? 12 : h % 12)}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
       case 'D': {
         const n = d.getDate();
         const s =
@@ -287,17 +328,14 @@ function dateFormat(d: Date, format: string): string {
               : n % 10 === 3 && n !== 13
                 ? 'rd'
                 : 'th';
-        out += `${n}${s}`;
-        break;
+        return `${n}${s}`;
       }
       case '%':
-        out += '%';
-        break;
+        return '%';
       default:
-        out += spec;
+        return spec;
     }
-  }
-  return out;
+  })!;
 }
 
 // The parts of a composite interval unit, most significant first ('1 2:3:4' DAY_SECOND).
@@ -1343,6 +1381,17 @@ function convertTz(v: V, from: V, to: V): V {
   return fraction === null ? base : `${base}.${fraction[1]}`;
 }
 
+/** A datetime moved from one zone to another; NULL, a zero date or a text that is not one stays. */
+function moveZone(from: string, to: string): (v: V, zone: V) => V {
+  return (v, zone) => {
+    if (isNull(v) || isNull(zone)) return v;
+    const t = text(v);
+    if (t.startsWith('0000-00-00') || !/^\d{4}-\d{2}-\d{2}/.test(t)) return v;
+    const z = text(zone);
+    return convertTz(t, from === '' ? z : from, to === '' ? z : to) ?? v;
+  };
+}
+
 function timeToSec(v: V): V {
   const m = /(-)?(\d+):(\d{1,2}):(\d{1,2})(\.\d+)?\s*$/.exec(text(v));
   if (m === null) return null;
@@ -1534,7 +1583,9 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
     const d = new Date(num(v) * 1000);
     return isNull(format) ? formatDatetime(d) : dateFormat(d, text(format));
   },
-  date: dateFn(dateOnly),
+  // A zero date stays one (DATE('0000-00-00 00:00:00') is 0000-00-00, as in MariaDB).
+  date: (v) =>
+    typeof v === 'string' && /^\s*0000-00-00(?![\d])/.test(v) ? '0000-00-00' : dateFn(dateOnly)(v),
   time: (v) => {
     if (isNull(v)) return null;
     const parts = timeParts(v);
@@ -1570,10 +1621,7 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
   dayname: dateFn((d) => DAY_NAMES[d.getDay()]!),
   monthname: dateFn((d) => MONTH_NAMES[d.getMonth()]!),
   last_day: dateFn((d) => dateOnly(new Date(d.getFullYear(), d.getMonth() + 1, 0))),
-  date_format: (v, format) => {
-    const d = parseDatetime(v ?? null);
-    return d === null || isNull(format) ? null : dateFormat(d, text(format));
-  },
+  date_format: (v, format) => formatDate(v ?? null, format ?? null),
   str_to_date: nullSafe((s, format) => {
     const parsed = strToDate(text(s), text(format));
     if (parsed === null)
@@ -1984,6 +2032,20 @@ export function userFunctions(): UserFunction[] {
     jsonTableFunction(),
     { name: JSON_FORMAT_FUNCTION, deterministic: true, varargs: false, fn: formatJson },
     { name: TEMPORAL_NUMBER_FUNCTION, deterministic: true, varargs: false, fn: temporalNumber },
+    { name: UTC_TO_ZONE_FUNCTION, deterministic: true, varargs: false, fn: moveZone('+00:00', '') },
+    { name: ZONE_TO_UTC_FUNCTION, deterministic: true, varargs: false, fn: moveZone('', '+00:00') },
+    {
+      name: SYSTEM_TO_ZONE_FUNCTION,
+      deterministic: true,
+      varargs: false,
+      fn: moveZone('SYSTEM', ''),
+    },
+    {
+      name: ZONE_TO_SYSTEM_FUNCTION,
+      deterministic: true,
+      varargs: false,
+      fn: moveZone('', 'SYSTEM'),
+    },
   ];
 }
 

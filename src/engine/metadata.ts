@@ -1567,8 +1567,10 @@ export function convertValue(column: ColumnDef, value: Value): Value {
     case ColumnType.DATE:
       return matchOr(toText(value), DATE_RE, (t) => t.slice(0, 10));
     case ColumnType.DATETIME:
-    case ColumnType.TIMESTAMP:
-      return matchOr(toText(value), DATETIME_RE, normalizeDatetime);
+    case ColumnType.TIMESTAMP: {
+      const datetime = matchOr(toText(value), DATETIME_RE, normalizeDatetime);
+      return typeof datetime === 'string' ? withFraction(datetime, column.decimals) : datetime;
+    }
     case ColumnType.TIME:
       return matchOr(toText(value), TIME_RE, () => null);
     case ColumnType.BIT:
@@ -1600,6 +1602,16 @@ function toText(value: Exclude<Value, null>): string {
 function decimalText(value: Exclude<Value, null>, decimals: number): string {
   if (typeof value === 'number' && !Number.isFinite(value)) return '0';
   return decimalDisplay(value, decimals);
+}
+
+/**
+ * A DATETIME shown with exactly its type's fraction digits (`t + INTERVAL 1 HOUR` of a
+ * TIMESTAMP(3) keeps 3: .123, .000); a type without a fixed count leaves the text alone.
+ */
+function withFraction(datetime: string, decimals: number): string {
+  if (decimals < 1 || decimals > 6) return datetime;
+  const [base = datetime, fraction = ''] = datetime.split('.');
+  return `${base}.${fraction.padEnd(decimals, '0').slice(0, decimals)}`;
 }
 
 function matchOr(text: string, re: RegExp, fix: (t: string) => string | null): Value {

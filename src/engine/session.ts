@@ -83,6 +83,11 @@ export type { Warning };
  * Members without `private` that are not part of the Session API are for the statement runners
  * beside the session (dml.ts, ddl.ts, set.ts, show.ts, information-schema.ts).
  */
+
+/** Whether this process's clock reads in UTC (time_zone SYSTEM then needs no conversion). */
+const SYSTEM_ZONE_IS_UTC = ['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/Universal', 'UCT'].includes(
+  Intl.DateTimeFormat().resolvedOptions().timeZone,
+);
 export class EngineSession implements Session, SessionValues, TransactionHost {
   database: string | null;
   autocommit = true;
@@ -317,6 +322,17 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       this.sessionVars.get('collation_connection') ??
       this.engine.globals.get('collation_connection');
     return typeof value === 'string' ? value : 'utf8mb4_general_ci';
+  }
+
+  /**
+   * The session's time_zone where it changes what a statement computes (a translation is emitted
+   * for it): undefined when it is SYSTEM and this host's zone is UTC, where a TIMESTAMP's stored
+   * UTC value and the process's clock are both already the session's time.
+   */
+  get timeZone(): string | undefined {
+    const value = this.sessionVars.get('time_zone') ?? this.engine.globals.get('time_zone');
+    const zone = typeof value === 'string' ? value : 'SYSTEM';
+    return zone === 'SYSTEM' && SYSTEM_ZONE_IS_UTC ? undefined : zone;
   }
 
   /** While a prepared statement executes: the types its client bound each `?` as. */

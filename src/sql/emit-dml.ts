@@ -47,7 +47,12 @@ import {
 } from './json-table.js';
 import { rollupQuery } from './rollup.js';
 import { AGGREGATES, FUNCTION_ALIASES } from './functions.js';
-import { SINGLE_VALUE_FUNCTION, STORE_VALUE_FUNCTION, storeRuleSql } from './store-rule.js';
+import {
+  SINGLE_VALUE_FUNCTION,
+  STORE_VALUE_FUNCTION,
+  storeRuleSql,
+  ZONE_TO_UTC_FUNCTION,
+} from './store-rule.js';
 import { parse } from './parser.js';
 import { VIEW_DEPTH_MAX } from './limits.js';
 import { viewTarget, viewsAsBase } from './view-dml.js';
@@ -492,7 +497,16 @@ export class DmlEmitter extends ExpressionEmitter {
     if (table.autoIncrement === column && !(value.kind === 'literal' && value.type === 'null'))
       return `NULLIF(${sql}, 0)`;
     const rule = storeRuleSql(table, findColumn(table, column), this.options.inlineRules);
-    return rule === null ? sql : `${STORE_VALUE_FUNCTION}(${sql}, ${rule}, ${row})`;
+    const stored = rule === null ? sql : `${STORE_VALUE_FUNCTION}(${sql}, ${rule}, ${row})`;
+    return this.toUtc(table, column, stored);
+  }
+
+  /** A TIMESTAMP is written in UTC: a value given in the session's time_zone is moved there. */
+  toUtc(table: TableDef, column: string, sql: string): string {
+    const zone = this.options.timeZone;
+    if (zone === undefined || this.options.inlineRules === true) return sql;
+    if (findColumn(table, column).type.name !== 'TIMESTAMP') return sql;
+    return `${ZONE_TO_UTC_FUNCTION}(${sql}, ${quoteString(zone)})`;
   }
 
   /**
@@ -880,9 +894,24 @@ function substitute(node: unknown, assigned: ReadonlyMap<string, Expr>, table: s
 }
 
 /** `NOT (c1 <=> v1 AND …)`: true for a row the assignments change. */
-export function unchangedGuard(assignments: readonly Assignment[]): Expr {
+export function unchangedGuard(assignments: readonly Assignment[], table?: TableDef): Expr {
+  // A text column changes when its bytes do: 'a' → 'A' is a change under a _ci collation too.
+  const binary = (column: string): boolean => {
+    const type = table?.columns.find((c) => c.name.toLowerCase() === column.toLowerCase())?.type;
+    return type !== undefined && isTextType(type) && type.name !== 'ENUM' && type.name !== 'SET';
+  };
   const unchanged = assignments
-    .map((a): Expr => ({ kind: 'binary', op: '<=>', left: a.column, right: a.value }))
+    .map((a): Expr => {
+      if (!binary(a.column.column))
+        return { kind: 'binary', op: '<=>', left: a.column, right: a.value };
+      const left: Expr = { kind: 'unary', op: 'BINARY', operand: a.column };
+      return {
+        kind: 'binary',
+        op: '<=>',
+        left,
+        right: { kind: 'unary', op: 'BINARY', operand: a.value },
+      };
+    })
     .reduce((l, r): Expr => ({ kind: 'binary', op: 'AND', left: l, right: r }));
   return { kind: 'unary', op: 'NOT', operand: unchanged };
 }
@@ -918,9 +947,11 @@ function insertQuery(
   const counted = rules.findIndex((r) => r !== null);
   const items = names.map((name, i) => {
     const rule = rules[i];
-    return rule === null || rule === undefined
-      ? name
-      : `${STORE_VALUE_FUNCTION}(${name}, ${rule}, ${i === counted ? -1 : 0})`;
+    const stored =
+      rule === null || rule === undefined
+        ? name
+        : `${STORE_VALUE_FUNCTION}(${name}, ${rule}, ${i === counted ? -1 : 0})`;
+    return e.toUtc(table, columns[i]!, stored);
   });
   return (
     `WITH "~source" (${names.join(', ')}) AS (${sql}) SELECT ${items.join(', ')} FROM "~source"` +

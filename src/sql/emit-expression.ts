@@ -46,8 +46,12 @@ import {
   LOG_ARGUMENT_FUNCTION,
   NUMBER_FUNCTION,
   TEMPORAL_NUMBER_FUNCTION,
+  SYSTEM_TO_ZONE_FUNCTION,
   USER_VAR_GET_FUNCTION,
   USER_VAR_SET_FUNCTION,
+  UTC_TO_ZONE_FUNCTION,
+  ZONE_TO_SYSTEM_FUNCTION,
+  ZONE_TO_UTC_FUNCTION,
 } from './store-rule.js';
 
 /** Where the value of each `?` in emitted SQL comes from, in order. */
@@ -80,6 +84,12 @@ export interface EmitOptions {
    * compare with (utf8mb4_general_ci when not given). Part of a translation's memo key.
    */
   readonly collation?: string;
+  /**
+   * The session's time_zone where it matters (undefined: SYSTEM on a UTC host). A TIMESTAMP is
+   * stored in UTC and read, written and compared in this zone; NOW() and FROM_UNIXTIME answer
+   * in it. Part of a translation's memo key.
+   */
+  readonly timeZone?: string;
 }
 
 /** Emits one statement's SQL; the query emitter in emit-dml.ts extends it. */
@@ -146,8 +156,11 @@ export class ExpressionEmitter {
         return this.literal(e);
       case 'param':
         return this.bind({ kind: 'slot', slot: e.slot });
-      case 'column':
-        return this.columnRef(e);
+      case 'column': {
+        const zone = this.timestampZone(e);
+        const sql = this.columnRef(e);
+        return zone === null ? sql : `${UTC_TO_ZONE_FUNCTION}(${sql}, ${quoteString(zone)})`;
+      }
       case 'unary':
         return this.unary(e.op, e.operand);
       case 'binary':
@@ -334,6 +347,13 @@ export class ExpressionEmitter {
 
   private compared(e: Expr, other: Expr): string {
     if (isHexLiteral(e) && this.comparesAsNumber(other)) return this.hexNumber(e);
+    // A TIMESTAMP column against a literal or another TIMESTAMP column compares its stored UTC
+    // (its index stays usable); the literal, in the session's zone, is moved to UTC.
+    if (e.kind === 'column' && this.timestampZone(e) !== null && this.comparesInUtc(other))
+      return this.columnRef(e);
+    const zone = other.kind === 'column' ? this.timestampZone(other) : null;
+    if (zone !== null && e.kind === 'literal' && (isStringLiteral(e) || isNumeric(e)))
+      return `${ZONE_TO_UTC_FUNCTION}(mysql_cast_datetime(${this.expr(e)}, ${this.columnType(other)?.length ?? 0}), ${quoteString(zone)})`;
     // A DECIMAL quotient compares at the scale it is shown with (1/3 = 0.3333 is true).
     if (e.kind === 'binary' && e.op === '/') {
       const exact = this.exactArithmetic(e, true);
@@ -477,6 +497,52 @@ export class ExpressionEmitter {
         if (!DECIMAL_KEEPING.has(e.name) || arg === undefined) return null;
         return this.exactKind(arg) === 'decimal' ? 'decimal' : null;
       }
+      default:
+        return null;
+    }
+  }
+
+  /**
+   * The session's time_zone when `e` is a TIMESTAMP column whose stored UTC must be read in it;
+   * null for anything else, in expressions the schema keeps, or when the zone is UTC's.
+   */
+  protected timestampZone(e: Expr): string | null {
+    const zone = this.options.timeZone;
+    if (zone === undefined || !this.warns || e.kind !== 'column') return null;
+    return this.columnType(e)?.name === 'TIMESTAMP' ? zone : null;
+  }
+
+  /** What a TIMESTAMP column compares with in UTC: a literal, or another TIMESTAMP column. */
+  private comparesInUtc(other: Expr): boolean {
+    if (other.kind === 'literal') return isStringLiteral(other) || isNumeric(other);
+    return other.kind === 'column' && this.timestampZone(other) !== null;
+  }
+
+  /**
+   * NOW(), CURDATE(), CURTIME(), SYSDATE() and FROM_UNIXTIME() answer in the session's
+   * time_zone; the process's clock reads in SYSTEM's. Null when no conversion is needed.
+   */
+  private zonedClock(name: string, e: Call): string | null {
+    const zone = this.options.timeZone;
+    if (zone === undefined || zone === 'SYSTEM' || !this.warns || e.over !== undefined) return null;
+    const z = quoteString(zone);
+    const args = this.args(e);
+    switch (name) {
+      case 'NOW':
+      case 'SYSDATE':
+        return `${SYSTEM_TO_ZONE_FUNCTION}(mysql_now(${args.join(', ')}), ${z})`;
+      case 'CURDATE':
+        return `substr(${SYSTEM_TO_ZONE_FUNCTION}(mysql_now(0), ${z}), 1, 10)`;
+      case 'CURTIME':
+        return `substr(${SYSTEM_TO_ZONE_FUNCTION}(mysql_now(${args.join(', ')}), ${z}), 12)`;
+      case 'FROM_UNIXTIME': {
+        if (args.length === 0 || args.length > 2) return null;
+        const moved = `${SYSTEM_TO_ZONE_FUNCTION}(mysql_from_unixtime(${args[0]!}), ${z})`;
+        return args.length === 1 ? moved : `mysql_date_format(${moved}, ${args[1]!})`;
+      }
+      case 'UNIX_TIMESTAMP':
+        if (args.length !== 1) return null;
+        return `mysql_unix_timestamp(${ZONE_TO_SYSTEM_FUNCTION}(${args[0]!}, ${z}))`;
       default:
         return null;
     }
@@ -818,7 +884,7 @@ export class ExpressionEmitter {
   private call(e: Call): string {
     if (e.over !== undefined) return this.windowCall(e, e.over);
     const name = FUNCTION_ALIASES[e.name] ?? e.name;
-    const special = this.specialCall(name, e);
+    const special = this.specialCall(name, e) ?? this.zonedClock(name, e);
     if (special !== null) return special;
     const session = SESSION_FUNCTIONS[name];
     if (session === 'last_insert_id' && e.args.length === 1) {

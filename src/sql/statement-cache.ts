@@ -151,16 +151,17 @@ export function translate(
   database: string | null,
   selectExtras = false,
   collation?: string,
+  timeZone?: string,
 ): Result<DmlTranslation> {
   const template = prepared.template;
   const statement = template.statement;
   if (!isDml(statement)) return fail(semantic(1295, 'HY000', 'This command is not a query'));
-  const memoKey = `${database ?? ''}\u0000${catalog.version}${selectExtras ? '\u0000extras' : ''}\u0000${collation ?? ''}`;
+  const memoKey = `${database ?? ''}\u0000${catalog.version}${selectExtras ? '\u0000extras' : ''}\u0000${collation ?? ''}\u0000${timeZone ?? ''}`;
   const memo = template.translations.get(memoKey);
   if (memo !== undefined) return memo;
   const result = emitDml(
     template.statement as DmlStatement,
-    { catalog, database, selectExtras, collation },
+    { catalog, database, selectExtras, collation, ...(timeZone === undefined ? {} : { timeZone }) },
     template.pinned,
   );
   if (template.translations.size >= TRANSLATIONS_PER_TEMPLATE_MAX) template.translations.clear();

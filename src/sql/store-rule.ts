@@ -47,6 +47,15 @@ export const DECIMAL_COMPARE_FUNCTION = 'mysql_dec_cmp';
 export const DECIMAL_SUM_FUNCTION = 'mysql_dec_sum';
 /** ROUND/TRUNCATE of a DOUBLE: on its binary value, a half to even (MariaDB's my_double_round). */
 export const DOUBLE_ROUND_FUNCTION = 'mysql_round_double';
+/**
+ * A TIMESTAMP between its stored UTC and the session's time_zone (`f(value, zone)`); a zero or
+ * unreadable value passes unchanged.
+ */
+export const UTC_TO_ZONE_FUNCTION = 'mysql_utc_to_zone';
+export const ZONE_TO_UTC_FUNCTION = 'mysql_zone_to_utc';
+/** The process's clock (NOW(), FROM_UNIXTIME) read in a zone: `f(systemValue, zone)`. */
+export const SYSTEM_TO_ZONE_FUNCTION = 'mysql_system_to_zone';
+export const ZONE_TO_SYSTEM_FUNCTION = 'mysql_zone_to_system';
 /** The collation of a DECIMAL column too long for a double: its text compared as numbers. */
 export const DECIMAL_COLLATION = 'mysql_decimal';
 

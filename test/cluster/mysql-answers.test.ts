@@ -195,6 +195,24 @@ describe("MariaDB's answers", { timeout: 120_000 }, () => {
     assert.equal(await errno(reader.query(`INSERT INTO ${name} (c) VALUES (0.30)`)), 1062);
   });
 
+  test('a TIMESTAMP is stored in UTC: written in one time_zone on n1, read in another on n2', async () => {
+    const name = await table('TIMESTAMP NULL');
+    const zoned = await nodes[0]!.connect();
+    try {
+      await ok(zoned, "SET time_zone = '+02:00'");
+      await ok(zoned, `INSERT INTO ${name} (c) VALUES ('2024-03-01 10:00:00')`);
+      await ok(reader, "SET time_zone = '-05:00'");
+      assert.deepEqual(await text(reader, `SELECT c FROM ${name}`), [['2024-03-01 03:00:00']]);
+      assert.deepEqual(
+        await text(reader, `SELECT COUNT(*) FROM ${name} WHERE c = '2024-03-01 03:00:00'`),
+        [['1']],
+      );
+    } finally {
+      await ok(reader, "SET time_zone = 'SYSTEM'");
+      await zoned.end();
+    }
+  });
+
   test('IGNORE turns errors into warnings in strict mode; notes are given in every mode', async () => {
     const name = await table('TINYINT');
     await ok(writer, `INSERT INTO ${name} (c) VALUES (100), (120)`);

@@ -296,5 +296,47 @@ export function dateCases(): CaseList {
     ['CREATE TABLE t (d DATETIME)', "INSERT INTO t VALUES ('2024-01-05 10:00:00')"],
     { sql: 'SELECT d FROM t WHERE d > ?', params: ['2024-01-05'] },
   );
+  // A TIMESTAMP is stored in UTC and read, written and compared in the session's time_zone; a
+  // DATETIME is stored as written.
+  const zoned = [
+    'CREATE TABLE z (id INT PRIMARY KEY, t TIMESTAMP(3) NULL, d DATETIME NULL)',
+    "SET time_zone = '+00:00'",
+    "INSERT INTO z VALUES (1, '2024-03-01 10:00:00.123', '2024-03-01 10:00:00'), (2, '2024-12-31 23:30:00', '2024-12-31 23:30:00'), (3, NULL, NULL), (4, '0000-00-00 00:00:00', NULL)",
+    "SET time_zone = '+02:00'",
+  ];
+  list.selects(zoned, [
+    'SELECT id, t, d FROM z ORDER BY id',
+    "SELECT id FROM z WHERE t = '2024-03-01 12:00:00.123'",
+    "SELECT id FROM z WHERE t > '2024-03-01 11:00:00' ORDER BY id",
+    "SELECT id FROM z WHERE t BETWEEN '2025-01-01' AND '2025-01-02'",
+    'SELECT id, DATE(t), HOUR(t), YEAR(t) FROM z ORDER BY id',
+    "SELECT id, DATE_FORMAT(t, '%Y-%m-%d %H:%i') FROM z ORDER BY id",
+    'SELECT id, t + INTERVAL 1 HOUR FROM z ORDER BY id',
+    "SELECT FROM_UNIXTIME(0), FROM_UNIXTIME(86400, '%Y-%m-%d %H')",
+    "SELECT UNIX_TIMESTAMP('2024-03-01 10:00:00')",
+    'SELECT TIMEDIFF(NOW(), UTC_TIMESTAMP()), CURDATE() = DATE(NOW())',
+    'SELECT @@time_zone, @@session.time_zone',
+  ]);
+  list.add(
+    'TIMESTAMP written in one zone, read in another',
+    [
+      'CREATE TABLE z (id INT PRIMARY KEY, t TIMESTAMP NULL)',
+      "SET time_zone = '-05:00'",
+      "INSERT INTO z VALUES (1, '2024-06-01 08:00:00')",
+      'UPDATE z SET t = t + INTERVAL 30 MINUTE',
+      'INSERT INTO z SELECT 2, t FROM z',
+      "SET time_zone = '+05:30'",
+    ],
+    'SELECT id, t FROM z ORDER BY id',
+  );
+  list.add(
+    'TIMESTAMP zone stays per session',
+    ['CREATE TABLE z (t TIMESTAMP NULL)', "INSERT INTO z VALUES ('2024-06-01 08:00:00')"],
+    "SET time_zone = '+01:00'",
+    'SELECT t FROM z',
+    "SET time_zone = 'SYSTEM'",
+    'SELECT t FROM z',
+  );
+  list.add('time_zone out of range', [], "SET time_zone = '+14:00'");
   return list;
 }

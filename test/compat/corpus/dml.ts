@@ -432,5 +432,26 @@ export function dmlCases(): CaseList {
     { sql: 'INSERT INTO t (id, a) VALUES (?, ?) ON DUPLICATE KEY UPDATE a = ?', params: [1, 5, 6] },
     'SELECT a FROM t WHERE id = 1',
   );
+  // A _ci column's value changes when its bytes do: the UPDATE writes 'A' over 'a' (1 changed).
+  list.add(
+    'UPDATE a case change under _ci',
+    [
+      'CREATE TABLE ci (id INT AUTO_INCREMENT PRIMARY KEY, s VARCHAR(5), n INT)',
+      "INSERT INTO ci (s, n) VALUES ('a', 1), ('b ', 2)",
+    ],
+    "UPDATE ci SET s = 'A' WHERE s = 'a'",
+    "UPDATE ci SET s = 'b' WHERE n = 2",
+    "UPDATE ci SET s = 'A', n = 1 WHERE id = 1",
+    'SELECT s, n FROM ci ORDER BY id',
+  );
+  list.add(
+    'INSERT AUTO_INCREMENT under a connection collation',
+    [
+      'CREATE TABLE ci (id INT AUTO_INCREMENT PRIMARY KEY, s VARCHAR(5))',
+      'SET NAMES utf8mb4 COLLATE utf8mb4_bin',
+    ],
+    "INSERT INTO ci (s) SELECT 'x' FROM DUAL WHERE 'a' = 'A'",
+    'SELECT COUNT(*) FROM ci',
+  );
   return list;
 }
