@@ -326,13 +326,13 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
 
   /**
    * The session's time_zone where it changes what a statement computes (a translation is emitted
-   * for it): undefined when it is SYSTEM and this host's zone is UTC, where a TIMESTAMP's stored
+   * for it): undefined when it is SYSTEM or +00:00 and this host's zone is UTC, where a TIMESTAMP's stored
    * UTC value and the process's clock are both already the session's time.
    */
   get timeZone(): string | undefined {
     const value = this.sessionVars.get('time_zone') ?? this.engine.globals.get('time_zone');
     const zone = typeof value === 'string' ? value : 'SYSTEM';
-    return zone === 'SYSTEM' && SYSTEM_ZONE_IS_UTC ? undefined : zone;
+    return (zone === 'SYSTEM' || zone === '+00:00') && SYSTEM_ZONE_IS_UTC ? undefined : zone;
   }
 
   /** While a prepared statement executes: the types its client bound each `?` as. */

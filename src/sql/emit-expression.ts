@@ -525,7 +525,9 @@ export class ExpressionEmitter {
   private zonedClock(name: string, e: Call): string | null {
     const zone = this.options.timeZone;
     if (zone === undefined || zone === 'SYSTEM' || !this.warns || e.over !== undefined) return null;
+    if (!ZONED_CLOCKS.has(name)) return null;
     const z = quoteString(zone);
+    // Emitted only now that the call is one of them: emitting binds the arguments' parameters.
     const args = this.args(e);
     switch (name) {
       case 'NOW':
@@ -1390,6 +1392,16 @@ const ARITHMETIC: ReadonlySet<string> = new Set(['+', '-', '*', '/', 'DIV', 'MOD
 
 /** Operators that read their operands as numbers (a string operand is converted, with 1292). */
 const NUMBER_OPERATORS: ReadonlySet<string> = new Set([...ARITHMETIC, 'AND', 'OR', 'XOR']);
+
+/** The clock functions that answer in the session's time_zone (zonedClock). */
+const ZONED_CLOCKS: ReadonlySet<string> = new Set([
+  'NOW',
+  'SYSDATE',
+  'CURDATE',
+  'CURTIME',
+  'FROM_UNIXTIME',
+  'UNIX_TIMESTAMP',
+]);
 
 /** Functions whose value is a DECIMAL when their (first) argument is one. */
 const DECIMAL_KEEPING: ReadonlySet<string> = new Set([

@@ -338,5 +338,16 @@ export function dateCases(): CaseList {
     'SELECT t FROM z',
   );
   list.add('time_zone out of range', [], "SET time_zone = '+14:00'");
+  // Under a time_zone, a function call's arguments bind their parameters once (was 1105).
+  list.add(
+    'function arguments under a time_zone',
+    [
+      'CREATE TABLE u (id INT PRIMARY KEY, name VARCHAR(9), profile JSON)',
+      'INSERT INTO u VALUES (1, \'a\', \'{"city": "Paris"}\'), (2, \'b\', \'{"city": "Oslo"}\')',
+      "SET time_zone = '+02:00'",
+    ],
+    "SELECT name FROM u WHERE json_unquote(json_extract(profile, '$.city')) = 'Paris'",
+    "SELECT CONCAT(name, '-', id), LENGTH(name) FROM u WHERE id > 0 ORDER BY id",
+  );
   return list;
 }
