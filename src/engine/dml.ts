@@ -7,6 +7,7 @@ import { assert } from '../core/assert.js';
 import { encodeKeyValues, type SqlValue as StoreValue } from '../codec/index.js';
 import type { ColumnDef, ErrorResult, OkResult, RowsResult, SqlValue } from '../mysql/index.js';
 import {
+  fullGroupByError,
   PARSE_CACHE_KEY_LENGTH_MAX,
   MULTI_TABLE_DROP,
   emitDml,
@@ -103,6 +104,14 @@ export class DmlRunner {
   }
 
   async run(prepared: Prepared, s: DmlStatement, params: readonly SqlValue[]): Promise<Outcome> {
+    const query = s.kind === 'insert' && s.source.kind === 'query' ? s.source.query : s;
+    if (
+      (query.kind === 'select' || query.kind === 'union') &&
+      this.currentModes().onlyFullGroupBy
+    ) {
+      const wrong = fullGroupByError(query);
+      if (wrong !== null) return fromSqlError(wrong);
+    }
     if (s.kind === 'select' || s.kind === 'union') {
       const virtual = this.session.engine.infoSchema.handles(s, this.session.database);
       if (virtual) return this.session.engine.infoSchema.run(this.session, prepared, params);

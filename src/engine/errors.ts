@@ -40,6 +40,9 @@ export const unknownSystemVariable = (name: string): ErrorResult =>
 export const readOnlyTransaction = (): ErrorResult =>
   mysqlError(1792, '25006', 'Cannot execute statement in a READ ONLY transaction');
 
+export const notSupportedYet = (construct: string): ErrorResult =>
+  mysqlError(1235, '42000', `This version of MariaDB doesn't yet support '${construct}'`);
+
 export const internal = (what: string): ErrorResult => mysqlError(1105, 'HY000', what);
 
 /** The error for a failed wait for the writer. */

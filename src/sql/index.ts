@@ -85,6 +85,14 @@ export {
   normalize,
 } from './normalize.js';
 export { type Parsed, parse, parseTokens } from './parser.js';
+export { fullGroupByError } from './full-group-by.js';
+export {
+  PARSE_MODE,
+  type ParseModes,
+  parseModeNames,
+  parseModesOf,
+  readsAsDefault,
+} from './parse-modes.js';
 export {
   type DescribeRow,
   checkClauseText,

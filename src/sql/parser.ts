@@ -28,6 +28,7 @@ import {
 import { parseAlter, parseCreate, parseDrop, parseRename, parseTruncate } from './parse-ddl.js';
 import { parseDelete, parseInsert, parseUpdate } from './parse-dml.js';
 import { parseQuery } from './parse-select.js';
+import type { ParseModes } from './parse-modes.js';
 import { type Token, tokenize } from './tokenizer.js';
 
 export interface Parsed {
@@ -147,9 +148,13 @@ function dispatchRare(c: Cursor, t: Token): Statement {
   return c.fail();
 }
 
-/** Parses one statement from its tokens (a trailing `;` is allowed). */
-export function parseTokens(sql: string, tokens: readonly Token[]): Result<Parsed> {
-  const c = new Cursor(sql, tokens);
+/** Parses one statement from its tokens (a trailing `;` is allowed), as `modes` read it. */
+export function parseTokens(
+  sql: string,
+  tokens: readonly Token[],
+  modes: ParseModes = 0,
+): Result<Parsed> {
+  const c = new Cursor(sql, tokens, modes);
   if (tokens.length <= 1) return fail(semantic(1065, '42000', 'Query was empty'));
   try {
     const statement = dispatch(c);
@@ -167,8 +172,8 @@ export function parseTokens(sql: string, tokens: readonly Token[]): Result<Parse
 }
 
 /** Tokenizes and parses one statement. */
-export function parse(sql: string): Result<Parsed> {
-  const tokens = tokenize(sql);
+export function parse(sql: string, modes: ParseModes = 0): Result<Parsed> {
+  const tokens = tokenize(sql, modes);
   if (!tokens.ok) return tokens;
-  return parseTokens(sql, tokens.value);
+  return parseTokens(sql, tokens.value, modes);
 }
