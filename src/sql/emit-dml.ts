@@ -308,12 +308,19 @@ export class DmlEmitter extends ExpressionEmitter {
    * `(SELECT x FROM … WHERE …)` must fail with 1242 when it finds two rows; SQLite takes the
    * first. A plain one (no grouping, aggregate, DISTINCT, LIMIT or window) reads its item
    * through SINGLE_VALUE_FUNCTION, an aggregate that answers the one value (NULL for none) and
-   * refuses a second row. Others keep SQLite's answer (docs/design/sql.md, known gaps).
+   * refuses a second row. One that may find more rows (GROUP BY, DISTINCT, LIMIT, a window, a
+   * UNION) reads its one column through the function outside a CTE of its own; one that cannot
+   * (an aggregate without GROUP BY, no FROM) is emitted as it is.
    */
   override scalarSubquery(q: Query): string {
     this.singleRow = isPlainScalar(q);
     try {
-      return `(${this.query(q)})`;
+      if (this.singleRow || !mayFindRows(q)) return `(${this.query(q)})`;
+      const name = quoteId('~scalar');
+      return (
+        `(WITH ${name}("v") AS (${this.query(q)}) ` +
+        `SELECT ${SINGLE_VALUE_FUNCTION}("v") FROM ${name})`
+      );
     } finally {
       this.singleRow = false;
     }
@@ -775,6 +782,28 @@ function isPlainScalar(q: Query): boolean {
   if (q.distinct || q.groupBy.length > 0 || q.having !== null || q.limit !== null) return false;
   if (q.withRollup || (q.windows?.length ?? 0) > 0 || q.into !== undefined) return false;
   return !aggregates(q.items[0]!.expr);
+}
+
+/**
+ * Whether a one-column scalar subquery that is not plain may find two rows: a UNION, or a
+ * SELECT from tables with GROUP BY, DISTINCT, LIMIT or a window call, or without an aggregate.
+ */
+function mayFindRows(q: Query): boolean {
+  const first = firstSelect(q);
+  if (first.items.length !== 1 || first.items[0]!.kind !== 'item') return false;
+  if (q.kind === 'union') return true;
+  if (q.from === null || q.into !== undefined) return false;
+  if (q.groupBy.length > 0 || q.distinct || q.limit !== null || windowed(q.items)) return true;
+  return !aggregates(q.items);
+}
+
+/** Whether an expression holds a window call outside its subqueries. */
+function windowed(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(windowed);
+  if (node === null || typeof node !== 'object') return false;
+  const record = node as Record<string, unknown>;
+  if (record['kind'] === 'call' && record['over'] !== undefined) return true;
+  return Object.entries(record).some(([key, child]) => key !== 'query' && windowed(child));
 }
 
 /**

@@ -184,5 +184,23 @@ export function queryCases(): CaseList {
     ['CREATE TABLE e (v INT)'],
     'SELECT v, COUNT(*) FROM e GROUP BY v',
   );
+  // A scalar subquery that may find two rows answers 1242 whatever its shape; one that finds one
+  // row (or none) answers it.
+  const scalar: [string, string][] = [
+    ['grouped', 'SELECT (SELECT city FROM customer GROUP BY city)'],
+    ['distinct', 'SELECT (SELECT DISTINCT city FROM customer)'],
+    ['limit', 'SELECT (SELECT name FROM customer ORDER BY id LIMIT 2)'],
+    ['union', 'SELECT (SELECT 1 UNION SELECT 2)'],
+    ['window', 'SELECT (SELECT ROW_NUMBER() OVER () FROM customer)'],
+    [
+      'one row',
+      'SELECT (SELECT COUNT(*) FROM orders GROUP BY customer_id HAVING customer_id = 1), (SELECT name FROM customer ORDER BY id LIMIT 1), (SELECT 1 UNION SELECT 1), (SELECT DISTINCT city FROM customer WHERE id < 0)',
+    ],
+    [
+      'correlated',
+      'SELECT c.name, (SELECT MAX(o.qty) FROM orders o WHERE o.customer_id = c.id GROUP BY o.customer_id) FROM customer c ORDER BY c.id',
+    ],
+  ];
+  for (const [name, sql] of scalar) list.add(`scalar subquery ${name}`, SHOP, sql);
   return list;
 }
