@@ -162,7 +162,7 @@ export function fromSqlite(code: string, message: string): ErrorResult {
   if (/^sub-select returns \d+ columns - expected 1$/.test(message))
     return mysqlError(1241, '21000', 'Operand should contain 1 column(s)');
   if (
-    /^SELECTs to the left and right of \w+ do not have the same number of result columns$/.test(
+    /^SELECTs to the left and right of [\w ]+ do not have the same number of result columns$/.test(
       message,
     )
   )

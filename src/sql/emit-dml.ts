@@ -47,7 +47,12 @@ import {
 } from './json-table.js';
 import { rollupQuery } from './rollup.js';
 import { AGGREGATES, FUNCTION_ALIASES } from './functions.js';
-import { SINGLE_VALUE_FUNCTION, STORE_VALUE_FUNCTION, storeRuleSql } from './store-rule.js';
+import {
+  RECURSION_CUT_FUNCTION,
+  SINGLE_VALUE_FUNCTION,
+  STORE_VALUE_FUNCTION,
+  storeRuleSql,
+} from './store-rule.js';
 import { parse } from './parser.js';
 import { VIEW_DEPTH_MAX } from './limits.js';
 import { viewTarget, viewsAsBase } from './view-dml.js';
@@ -185,9 +190,12 @@ export class DmlEmitter extends ExpressionEmitter {
 
   /**
    * `anchor UNION ALL step` stops after @@max_recursive_iterations steps, as in MariaDB (which
-   * returns what it has, with a warning): the recursion runs in a CTE with a hidden depth
-   * column that the step increments and bounds, and the CTE the query names leaves it out.
-   * Null when the CTE is not of that shape (UNION DISTINCT, a star over itself): emitted as is.
+   * returns what it has, with warning 1931 once a row of the last step allowed exists, even if
+   * the next step would find none): the recursion runs in a CTE with a hidden depth column that
+   * the step increments and bounds; the CTE the query names leaves the column out and reads
+   * the last step's rows through RECURSION_CUT_FUNCTION, which warns. A `*` over the CTE
+   * itself in the step is its columns.
+   * Null when the CTE is not of that shape (UNION DISTINCT, a `*` over a join): emitted as is.
    */
   private boundedRecursion(
     cte: CommonTableExpression,
@@ -199,23 +207,23 @@ export class DmlEmitter extends ExpressionEmitter {
     const step = q.right;
     const alias = selfAlias(step.from ?? [], cte.name);
     if (alias === null) return null;
-    const starOverSelf = step.items.some(
-      (i) =>
-        i.kind === 'star' &&
-        (i.table === null || i.table.name.toLowerCase() === alias.toLowerCase()),
-    );
-    if (starOverSelf) return null;
     const names = cte.columns ?? this.resultNames(q.left);
+    const items = starsOverSelf(step, alias, names);
+    if (items === null) return null;
     const inner = `~recursive.${cte.name}`;
     const lower = cte.name.toLowerCase();
     const anchor = `SELECT *, 0 FROM (${this.query(q.left)})`;
     scope.set(lower, { cte, sqliteName: inner });
-    const stepped = this.select(withDepth(step, alias), false);
+    const stepped = this.select(withDepth({ ...step, items }, alias), false);
     scope.set(lower, { cte, sqliteName: cte.name });
     const columns = names.map(quoteId).join(', ');
+    // Each reading of the variable is its own bind.
+    const limit = (): string =>
+      this.expr({ kind: 'system_var', name: 'max_recursive_iterations', scope: null });
+    const within = `"~depth" < ${limit()} OR ${RECURSION_CUT_FUNCTION}(${limit()})`;
     return (
       `${quoteId(inner)}(${columns}, "~depth") AS (${anchor} UNION ALL ${stepped}), ` +
-      `${quoteId(cte.name)}(${columns}) AS (SELECT ${columns} FROM ${quoteId(inner)})`
+      `${quoteId(cte.name)}(${columns}) AS (SELECT ${columns} FROM ${quoteId(inner)} WHERE ${within})`
     );
   }
 
@@ -584,6 +592,28 @@ function selfAlias(refs: readonly TableRef[], name: string): string | null {
     }
   }
   return null;
+}
+
+/**
+ * The step's items with a `*` over the CTE itself (`*` when it reads only the CTE, `alias.*`)
+ * spelled as its columns, which leaves the hidden depth out; null for a `*` over a join.
+ */
+function starsOverSelf(step: Select, alias: string, names: readonly string[]): SelectItem[] | null {
+  const alone = step.from?.length === 1 && step.from[0]!.kind === 'table';
+  const out: SelectItem[] = [];
+  for (const i of step.items) {
+    const self = i.kind === 'star' && i.table?.name.toLowerCase() === alias.toLowerCase();
+    if (i.kind === 'star' && i.table === null && !alone) return null;
+    if (i.kind !== 'star' || !(self || i.table === null)) {
+      out.push(i);
+      continue;
+    }
+    for (const name of names) {
+      const expr: Expr = { kind: 'column', db: null, table: alias, column: name };
+      out.push({ kind: 'item', expr, alias: null, name });
+    }
+  }
+  return out;
 }
 
 /** The recursive step with its depth: one more than its source row's, below the bound. */

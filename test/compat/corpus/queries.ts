@@ -202,5 +202,29 @@ export function queryCases(): CaseList {
     ],
   ];
   for (const [name, sql] of scalar) list.add(`scalar subquery ${name}`, SHOP, sql);
+  // A recursive CTE stops after @@max_recursive_iterations steps with warning 1931.
+  const iterations = ['SET SESSION max_recursive_iterations = 4'];
+  list.add(
+    'recursive CTE cut at max_recursive_iterations',
+    iterations,
+    'WITH RECURSIVE c (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT COUNT(*), MAX(n) FROM c',
+  );
+  list.add(
+    'recursive CTE ending at max_recursive_iterations',
+    iterations,
+    'WITH RECURSIVE c (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 5) SELECT COUNT(*), MAX(n) FROM c',
+    'WITH RECURSIVE c (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 6) SELECT COUNT(*), MAX(n) FROM c',
+  );
+  list.add(
+    'recursive CTE with a star over itself',
+    iterations,
+    'WITH RECURSIVE c AS (SELECT 1 AS n, 2 AS m UNION ALL SELECT * FROM c) SELECT COUNT(*), SUM(m) FROM c',
+    'WITH RECURSIVE c AS (SELECT 1 AS n, 2 AS m UNION ALL SELECT c.*, m FROM c WHERE n < 3) SELECT COUNT(*) FROM c',
+  );
+  list.add(
+    'recursive CTE with UNION DISTINCT ending',
+    iterations,
+    'WITH RECURSIVE c (n) AS (SELECT 1 UNION SELECT n % 3 + 1 FROM c) SELECT n FROM c ORDER BY n',
+  );
   return list;
 }
