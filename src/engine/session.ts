@@ -25,6 +25,7 @@ import {
   collationById,
   DDL_KINDS,
   isDml,
+  PARSE_MODE,
   parseModeNames,
   parseModesOf,
   type ParseModes,
@@ -157,6 +158,7 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       inTransaction: this.tx !== null,
       readOnly: this.tx?.readOnly ?? false,
       database: this.database,
+      noBackslashEscapes: (this.parseModes & PARSE_MODE.noBackslashEscapes) !== 0,
     };
   }
 

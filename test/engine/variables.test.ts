@@ -71,3 +71,12 @@ test('DDL that ANSI_QUOTES or PIPES_AS_CONCAT reads otherwise is refused (1235)'
   await run(s, 'DROP TABLE t');
   await s.close();
 });
+
+test('NO_BACKSLASH_ESCAPES reaches the status flags, so client libraries escape quotes by doubling', async () => {
+  const s = await session();
+  assert.equal(s.state().noBackslashEscapes, false);
+  await run(s, "SET sql_mode = 'NO_BACKSLASH_ESCAPES'");
+  assert.equal(s.state().noBackslashEscapes, true);
+  assert.equal(await value(s, "SELECT 'a\\b'"), 'a\\b');
+  await s.close();
+});
