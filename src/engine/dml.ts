@@ -21,6 +21,8 @@ import {
   type Query,
   type Result,
   type Select,
+  type ColumnRef,
+  type TableRef,
   type Catalog,
   referencesTo,
   type Statement,
@@ -109,7 +111,7 @@ export class DmlRunner {
       (query.kind === 'select' || query.kind === 'union') &&
       this.currentModes().onlyFullGroupBy
     ) {
-      const wrong = fullGroupByError(query);
+      const wrong = fullGroupByError(query, (select, table) => this.starColumns(select, table));
       if (wrong !== null) return fromSqlError(wrong);
     }
     if (s.kind === 'select' || s.kind === 'union') {
@@ -974,6 +976,24 @@ export class DmlRunner {
     const ignore = s.kind !== 'delete' && s.ignore;
     const singleRow = s.kind === 'insert' && s.source.kind !== 'query' && valuesRows(s) === 1;
     return new WriteCheck(this.currentModes(), ignore, singleRow, s.kind === 'delete');
+  }
+
+  /** The catalog columns a `*` or `t.*` of a SELECT stands for (ONLY_FULL_GROUP_BY's check). */
+  private starColumns(s: Select, table: string | null): ColumnRef[] | null {
+    const out: ColumnRef[] = [];
+    const add = (ref: TableRef): boolean => {
+      if (ref.kind === 'join') return add(ref.left) && add(ref.right);
+      if (ref.kind !== 'table') return false;
+      const name = ref.alias ?? ref.table.name;
+      if (table !== null && name.toLowerCase() !== table.toLowerCase()) return true;
+      const db = ref.table.db ?? this.session.database;
+      const def = db === null ? undefined : this.session.engine.catalog.table(db, ref.table.name);
+      if (def === undefined) return false;
+      for (const c of def.columns)
+        out.push({ kind: 'column', db: null, table: name, column: c.name });
+      return true;
+    };
+    return (s.from ?? []).every(add) ? out : null;
   }
 
   /** The session's sql_mode as the write and expression checks read it. */

@@ -1,19 +1,40 @@
 // ONLY_FULL_GROUP_BY as MariaDB checks it: no functional dependencies, only names. A selected
-// column that is neither in GROUP BY nor inside an aggregate is 1055; without GROUP BY, a
-// selected column beside an aggregate is 1140. The check reads the AST only, so it costs
-// nothing when the flag is off (the session asks for it). `*` items and subqueries are not
-// checked (docs/design/sql.md, "sql_mode").
-import type { ColumnRef, Expr, Query, Select } from './ast.js';
+// column (a `*` too) that is neither in GROUP BY nor inside an aggregate is 1055; without GROUP
+// BY, a selected column beside an aggregate is 1140; a HAVING column that is neither grouped nor
+// a select-list alias is 1054. ORDER BY is not checked (MariaDB does not either); subqueries
+// are, each on its own. The check reads the AST only, so it costs nothing when the flag is off
+// (the session asks for it). See docs/design/sql.md, "sql_mode".
+import type { ColumnRef, Expr, Query, Select, SelectItem } from './ast.js';
 import { type SemanticError, semantic } from './errors.js';
 import { AGGREGATES, FUNCTION_ALIASES } from './functions.js';
 
+/**
+ * The columns a `*` (table null) or `t.*` of a SELECT stands for, qualified by their table's
+ * name in the FROM; null when they are not known (a derived table, a CTE, a view).
+ */
+export type StarColumns = (s: Select, table: string | null) => readonly ColumnRef[] | null;
+
 /** The first ONLY_FULL_GROUP_BY violation of a query's SELECTs, or null. */
-export function fullGroupByError(query: Query): SemanticError | null {
-  if (query.kind === 'union') return fullGroupByError(query.left) ?? fullGroupByError(query.right);
-  return selectError(query);
+export function fullGroupByError(query: Query, stars: StarColumns): SemanticError | null {
+  if (query.kind === 'union')
+    return fullGroupByError(query.left, stars) ?? fullGroupByError(query.right, stars);
+  return selectError(query, stars) ?? nestedError(query, stars);
 }
 
-function selectError(s: Select): SemanticError | null {
+/** The first violation in the queries nested in a SELECT (subqueries, derived tables, CTEs). */
+function nestedError(node: unknown, stars: StarColumns): SemanticError | null {
+  if (node === null || typeof node !== 'object') return null;
+  for (const [key, child] of Object.entries(node)) {
+    const found =
+      key === 'query' && child !== null && typeof child === 'object'
+        ? fullGroupByError(child as Query, stars)
+        : nestedError(child, stars);
+    if (found) return found;
+  }
+  return null;
+}
+
+function selectError(s: Select, stars: StarColumns): SemanticError | null {
   const items = s.items.flatMap((i) => (i.kind === 'item' ? [i] : []));
   if (s.groupBy.length === 0) {
     if (!items.some((i) => hasAggregate(i.expr)) && !(s.having && hasAggregate(s.having)))
@@ -28,15 +49,35 @@ function selectError(s: Select): SemanticError | null {
       : null;
   }
   const groups = s.groupBy.map((g) => g.expr);
-  for (const item of items) {
-    const byAlias = groups.some(
-      (g) => g.kind === 'column' && g.table === null && same(g.column, item.alias ?? ''),
-    );
-    if (byAlias) continue;
-    const loose = looseColumn(item.expr, groups);
+  for (const item of s.items) {
+    const loose = looseItem(s, item, groups, stars);
     if (loose) return semantic(1055, '42000', `'${columnText(loose)}' isn't in GROUP BY`);
   }
-  return null;
+  if (s.having === null) return null;
+  const aliases = items.flatMap((i): Expr[] =>
+    i.alias === null ? [] : [{ kind: 'column', db: null, table: null, column: i.alias }],
+  );
+  const loose = looseColumn(s.having, [...groups, ...aliases]);
+  return loose
+    ? semantic(1054, '42S22', `Unknown column '${columnText(loose)}' in 'having clause'`)
+    : null;
+}
+
+/** A column of a select item (or of the columns a `*` stands for) that is not grouped. */
+function looseItem(
+  s: Select,
+  item: SelectItem,
+  groups: readonly Expr[],
+  stars: StarColumns,
+): ColumnRef | null {
+  if (item.kind === 'star') {
+    const columns = stars(s, item.table?.name ?? null) ?? [];
+    return columns.find((c) => !groups.some((g) => sameColumn(g, c))) ?? null;
+  }
+  const byAlias = groups.some(
+    (g) => g.kind === 'column' && g.table === null && same(g.column, item.alias ?? ''),
+  );
+  return byAlias ? null : looseColumn(item.expr, groups);
 }
 
 /** A column of `e` outside aggregates, subqueries and the grouped expressions, or null. */

@@ -85,7 +85,7 @@ export {
   normalize,
 } from './normalize.js';
 export { type Parsed, parse, parseTokens } from './parser.js';
-export { fullGroupByError } from './full-group-by.js';
+export { type StarColumns, fullGroupByError } from './full-group-by.js';
 export {
   PARSE_MODE,
   type ParseModes,

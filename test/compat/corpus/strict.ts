@@ -300,5 +300,18 @@ export function strictCases(): CaseList {
     ["SET SESSION sql_mode = 'NO_BACKSLASH_ESCAPES'"],
     "SELECT 'a\\' = CONCAT('a', CHAR(92)), 'it''s', 'a%' LIKE 'a\\%'",
   );
+  list.add('ONLY_FULL_GROUP_BY star', fullGroupBy, 'SELECT * FROM t GROUP BY a');
+  list.add(
+    'ONLY_FULL_GROUP_BY star of grouped columns',
+    fullGroupBy,
+    'SELECT t.* FROM t GROUP BY a, b ORDER BY a, b',
+  );
+  list.add('ONLY_FULL_GROUP_BY in ORDER BY', fullGroupBy, 'SELECT a FROM t GROUP BY a ORDER BY b');
+  list.add('ONLY_FULL_GROUP_BY in HAVING', fullGroupBy, 'SELECT a FROM t GROUP BY a HAVING b > 0');
+  list.add(
+    'ONLY_FULL_GROUP_BY in a subquery',
+    fullGroupBy,
+    'SELECT (SELECT b FROM t GROUP BY a LIMIT 1)',
+  );
   return list;
 }
