@@ -22,6 +22,7 @@ import {
   type Result,
   type Select,
   type ColumnRef,
+  type CommonTableExpression,
   type TableRef,
   type Catalog,
   referencesTo,
@@ -111,7 +112,10 @@ export class DmlRunner {
       (query.kind === 'select' || query.kind === 'union') &&
       this.currentModes().onlyFullGroupBy
     ) {
-      const wrong = fullGroupByError(query, (select, table) => this.starColumns(select, table));
+      const ctes = query.kind === 'select' ? (query.with?.ctes ?? []) : [];
+      const wrong = fullGroupByError(query, (select, table) =>
+        this.starColumns(select, table, ctes),
+      );
       if (wrong !== null) return fromSqlError(wrong);
     }
     if (s.kind === 'select' || s.kind === 'union') {
@@ -978,17 +982,27 @@ export class DmlRunner {
     return new WriteCheck(this.currentModes(), ignore, singleRow, s.kind === 'delete');
   }
 
-  /** The catalog columns a `*` or `t.*` of a SELECT stands for (ONLY_FULL_GROUP_BY's check). */
-  private starColumns(s: Select, table: string | null): ColumnRef[] | null {
+  /**
+   * The columns a `*` or `t.*` of a SELECT stands for (ONLY_FULL_GROUP_BY's check): its base
+   * tables'; null when it reads a derived table, a CTE or a view, whose columns MariaDB does not
+   * check.
+   */
+  private starColumns(
+    s: Select,
+    table: string | null,
+    ctes: readonly CommonTableExpression[],
+  ): ColumnRef[] | null {
     const out: ColumnRef[] = [];
     const add = (ref: TableRef): boolean => {
       if (ref.kind === 'join') return add(ref.left) && add(ref.right);
       if (ref.kind !== 'table') return false;
-      const name = ref.alias ?? ref.table.name;
-      if (table !== null && name.toLowerCase() !== table.toLowerCase()) return true;
+      const lower = ref.table.name.toLowerCase();
+      if (ref.table.db === null && ctes.some((c) => c.name.toLowerCase() === lower)) return false;
       const db = ref.table.db ?? this.session.database;
       const def = db === null ? undefined : this.session.engine.catalog.table(db, ref.table.name);
       if (def === undefined) return false;
+      const name = ref.alias ?? ref.table.name;
+      if (table !== null && name.toLowerCase() !== table.toLowerCase()) return true;
       for (const c of def.columns)
         out.push({ kind: 'column', db: null, table: name, column: c.name });
       return true;

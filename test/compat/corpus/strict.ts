@@ -313,5 +313,15 @@ export function strictCases(): CaseList {
     fullGroupBy,
     'SELECT (SELECT b FROM t GROUP BY a LIMIT 1)',
   );
+  list.add(
+    'ONLY_FULL_GROUP_BY star over a derived table, a CTE and a view',
+    [...fullGroupBy, 'CREATE VIEW v AS SELECT a, b FROM t'],
+    'SELECT * FROM (SELECT a, b FROM t) d GROUP BY a',
+    'WITH c AS (SELECT a FROM t) SELECT * FROM c GROUP BY a ORDER BY a',
+    'SELECT * FROM v GROUP BY a',
+    'SELECT a, b FROM (SELECT a, b FROM t) d GROUP BY a',
+    'WITH c AS (SELECT a, b FROM t) SELECT a, c.b FROM c GROUP BY a',
+    'SELECT a, b FROM v GROUP BY a',
+  );
   return list;
 }
