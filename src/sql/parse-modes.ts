@@ -2,8 +2,6 @@
 // NO_BACKSLASH_ESCAPES) and the parser's (PIPES_AS_CONCAT, HIGH_NOT_PRECEDENCE). They are one
 // small bit set per session, part of the statement cache's key: two sessions whose modes differ
 // must not share a parse (docs/design/sql.md, "sql_mode").
-import type { Token } from './tokenizer.js';
-
 /** A set of PARSE_MODE bits; 0 is MariaDB's default reading. */
 export type ParseModes = number;
 
@@ -40,27 +38,4 @@ export function parseModeNames(modes: ParseModes): string[] {
   return Object.entries(FLAG_BITS)
     .filter(([, bit]) => (modes & bit) !== 0)
     .map(([name]) => name);
-}
-
-/**
- * Whether text tokenized under `modes` means what it means under the default reading, given both
- * token lists: same tokens, and no `||` or NOT whose binding the modes change. DDL must read so,
- * since its text is replicated and stored (views, triggers) and read again with no modes.
- */
-export function readsAsDefault(
-  modes: ParseModes,
-  tokens: readonly Token[],
-  defaultTokens: readonly Token[],
-): boolean {
-  if (tokens.length !== defaultTokens.length) return false;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    const d = defaultTokens[i]!;
-    if (t.type !== d.type || t.text !== d.text) return false;
-    if ((modes & PARSE_MODE.pipesAsConcat) !== 0 && t.type === 'op' && t.text === '||')
-      return false;
-    if ((modes & PARSE_MODE.highNotPrecedence) !== 0 && t.type === 'word' && t.upper === 'NOT')
-      return false;
-  }
-  return true;
 }

@@ -177,3 +177,25 @@ export function parse(sql: string, modes: ParseModes = 0): Result<Parsed> {
   if (!tokens.ok) return tokens;
   return parseTokens(sql, tokens.value, modes);
 }
+
+/**
+ * Whether `sql` parses under `modes` to the statement it parses to with none. DDL must: its
+ * text is replicated and stored (views, triggers) and read again with no sql_mode.
+ */
+export function readsAsDefault(sql: string, modes: ParseModes): boolean {
+  if (modes === 0) return true;
+  const read = parse(sql, modes);
+  const plain = parse(sql);
+  return read.ok && plain.ok && sameTree(read.value.statement, plain.value.statement);
+}
+
+function sameTree(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  return keys.every((k) => sameTree(ra[k], rb[k]));
+}

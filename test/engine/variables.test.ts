@@ -69,6 +69,12 @@ test('DDL that ANSI_QUOTES or PIPES_AS_CONCAT reads otherwise is refused (1235)'
   assert.equal((await run(s, 'INSERT INTO t VALUES (3)')).kind, 'ok');
   assert.equal(await value(s, 'SELECT "c" || \'x\' FROM t'), '3x');
   await run(s, 'DROP TABLE t');
+  // NOT NULL reads alike under HIGH_NOT_PRECEDENCE; NOT in an expression does not.
+  assert.equal((await run(s, "SET sql_mode = 'HIGH_NOT_PRECEDENCE'")).kind, 'ok');
+  assert.equal((await run(s, 'CREATE TABLE n (c INT NOT NULL)')).kind, 'ok');
+  const check = await run(s, 'CREATE TABLE m (c INT CHECK (NOT c BETWEEN 1 AND 2))');
+  assert.equal(check.kind === 'error' && check.code, 1235);
+  await run(s, 'DROP TABLE n');
   await s.close();
 });
 
