@@ -151,7 +151,10 @@ export class DdlRunner {
           ? 'INSERT IGNORE'
           : 'INSERT';
     const columns = names.value.map(backquote).join(', ');
-    const insert = engine.cache.prepare(`${verb} INTO ${name} (${columns}) ${s.asQueryText ?? ''}`);
+    const insert = engine.cache.prepare(
+      `${verb} INTO ${name} (${columns}) ${s.asQueryText ?? ''}`,
+      this.session.parseModes,
+    );
     const inserted =
       insert.ok && isDml(insert.value.statement)
         ? await this.session.dml.run(insert.value, insert.value.statement, [])

@@ -7,6 +7,7 @@ import { assert } from '../core/assert.js';
 import { encodeKeyValues, type SqlValue as StoreValue } from '../codec/index.js';
 import type { ColumnDef, ErrorResult, OkResult, RowsResult, SqlValue } from '../mysql/index.js';
 import {
+  fullGroupByError,
   PARSE_CACHE_KEY_LENGTH_MAX,
   MULTI_TABLE_DROP,
   emitDml,
@@ -20,6 +21,9 @@ import {
   type Query,
   type Result,
   type Select,
+  type ColumnRef,
+  type CommonTableExpression,
+  type TableRef,
   type Catalog,
   referencesTo,
   type Statement,
@@ -115,6 +119,17 @@ export class DmlRunner {
   }
 
   async run(prepared: Prepared, s: DmlStatement, params: readonly SqlValue[]): Promise<Outcome> {
+    const query = s.kind === 'insert' && s.source.kind === 'query' ? s.source.query : s;
+    if (
+      (query.kind === 'select' || query.kind === 'union') &&
+      this.currentModes().onlyFullGroupBy
+    ) {
+      const ctes = query.kind === 'select' ? (query.with?.ctes ?? []) : [];
+      const wrong = fullGroupByError(query, (select, table) =>
+        this.starColumns(select, table, ctes),
+      );
+      if (wrong !== null) return fromSqlError(wrong);
+    }
     if (s.kind === 'select' || s.kind === 'union') {
       const virtual = this.session.engine.infoSchema.handles(s, this.session.database);
       if (virtual) return this.session.engine.infoSchema.run(this.session, prepared, params);
@@ -979,6 +994,34 @@ export class DmlRunner {
     const ignore = s.kind !== 'delete' && s.ignore;
     const singleRow = s.kind === 'insert' && s.source.kind !== 'query' && valuesRows(s) === 1;
     return new WriteCheck(this.currentModes(), ignore, singleRow, s.kind === 'delete');
+  }
+
+  /**
+   * The columns a `*` or `t.*` of a SELECT stands for (ONLY_FULL_GROUP_BY's check): its base
+   * tables'; null when it reads a derived table, a CTE or a view, whose columns MariaDB does not
+   * check.
+   */
+  private starColumns(
+    s: Select,
+    table: string | null,
+    ctes: readonly CommonTableExpression[],
+  ): ColumnRef[] | null {
+    const out: ColumnRef[] = [];
+    const add = (ref: TableRef): boolean => {
+      if (ref.kind === 'join') return add(ref.left) && add(ref.right);
+      if (ref.kind !== 'table') return false;
+      const lower = ref.table.name.toLowerCase();
+      if (ref.table.db === null && ctes.some((c) => c.name.toLowerCase() === lower)) return false;
+      const db = ref.table.db ?? this.session.database;
+      const def = db === null ? undefined : this.session.engine.catalog.table(db, ref.table.name);
+      if (def === undefined) return false;
+      const name = ref.alias ?? ref.table.name;
+      if (table !== null && name.toLowerCase() !== table.toLowerCase()) return true;
+      for (const c of def.columns)
+        out.push({ kind: 'column', db: null, table: name, column: c.name });
+      return true;
+    };
+    return (s.from ?? []).every(add) ? out : null;
   }
 
   /** The session's sql_mode as the write and expression checks read it. */

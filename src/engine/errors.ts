@@ -40,6 +40,9 @@ export const unknownSystemVariable = (name: string): ErrorResult =>
 export const readOnlyTransaction = (): ErrorResult =>
   mysqlError(1792, '25006', 'Cannot execute statement in a READ ONLY transaction');
 
+export const notSupportedYet = (construct: string): ErrorResult =>
+  mysqlError(1235, '42000', `This version of MariaDB doesn't yet support '${construct}'`);
+
 export const internal = (what: string): ErrorResult => mysqlError(1105, 'HY000', what);
 
 /** The error for a failed wait for the writer. */
@@ -159,7 +162,7 @@ export function fromSqlite(code: string, message: string): ErrorResult {
   if (/^sub-select returns \d+ columns - expected 1$/.test(message))
     return mysqlError(1241, '21000', 'Operand should contain 1 column(s)');
   if (
-    /^SELECTs to the left and right of \w+ do not have the same number of result columns$/.test(
+    /^SELECTs to the left and right of [\w ]+ do not have the same number of result columns$/.test(
       message,
     )
   )

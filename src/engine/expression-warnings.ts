@@ -10,6 +10,7 @@ import {
   INTEGER_FUNCTION,
   LOG_ARGUMENT_FUNCTION,
   NUMBER_FUNCTION,
+  RECURSION_CUT_FUNCTION,
 } from '../sql/index.js';
 import { ValueRefusal, type UserFunction } from '../storage/index.js';
 import { mysqlError, refusedWith } from './errors.js';
@@ -146,6 +147,25 @@ function logArgument(v: V, base: V): V {
 }
 
 /**
+ * A row of a recursive CTE's last step @@max_recursive_iterations allows: MariaDB stops there,
+ * returns what it has (the row too), with one warning 1931 (a warning even in a strict write).
+ */
+function recursionCut(limit: V): V {
+  const sink = active;
+  if (sink !== null && !sink.warnings.some((w) => w.code === RECURSION_CUT_CODE))
+    report(
+      'Warning',
+      RECURSION_CUT_CODE,
+      '70100',
+      `Query execution was interrupted. The query exceeded max_recursive_iterations = ${text(limit ?? 0)}. The query result may be incomplete`,
+      true,
+    );
+  return 1;
+}
+
+const RECURSION_CUT_CODE = 1931;
+
+/**
  * The functions above, ready for Store.open; they may throw a ValueRefusal (strict writes). Not
  * deterministic, so SQLite calls them for every row (MariaDB warns per row) rather than once
  * for a constant argument; the emitter keeps them out of CHECK and generated columns.
@@ -160,6 +180,12 @@ export function expressionFunctions(): UserFunction[] {
     },
     { name: INTEGER_FUNCTION, deterministic: false, varargs: false, fn: (v) => toInteger(v) },
     { name: DIVISOR_FUNCTION, deterministic: false, varargs: false, fn: (v) => divisor(v) },
+    {
+      name: RECURSION_CUT_FUNCTION,
+      deterministic: false,
+      varargs: false,
+      fn: (limit) => recursionCut(limit!),
+    },
     {
       name: LOG_ARGUMENT_FUNCTION,
       deterministic: false,

@@ -877,8 +877,12 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
           const c = blobColumn(name);
           return { ...c, type: ColumnType.VAR_STRING, flags: c.flags | ColumnFlag.UNSIGNED };
         }
-        case 'string':
-          return textColumn(name, Math.max(1, (e.value ?? '').length));
+        case 'string': {
+          const length = Math.max(1, (e.value ?? '').length);
+          // `_binary 'a'` is a binary string, as X'61' is.
+          if (e.charset === 'binary') return { ...binaryStringColumn(name), length };
+          return textColumn(name, length);
+        }
       }
       break;
     case 'binary':
@@ -936,8 +940,14 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
       return aggregateColumn(name, branches, scope);
     }
     case 'collate':
-    case 'convert_using':
       return exprColumn(name, e.operand, scope);
+    case 'convert_using': {
+      // Bytes or a number read in a character set are its text (CHAR(65 USING utf8mb4)).
+      const inner = exprColumn(name, e.operand, scope);
+      if (e.charset === 'binary') return binaryStringColumn(name);
+      if (STRING_TYPES.has(inner.type) && inner.charset !== Charset.BINARY) return inner;
+      return textColumn(name, Math.max(1, Math.min(inner.length, 16383)));
+    }
     case 'system_var':
       return UNSIGNED_VARIABLES.has(e.name.toLowerCase())
         ? integerColumn(name, 21, true)

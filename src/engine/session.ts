@@ -25,6 +25,11 @@ import {
   collationById,
   DDL_KINDS,
   isDml,
+  PARSE_MODE,
+  parseModeNames,
+  parseModesOf,
+  type ParseModes,
+  readsAsDefault,
   splitStatements,
   type Expr,
   type Prepared,
@@ -56,6 +61,7 @@ import {
   noDatabaseSelected,
   isStatementTimeout,
   notPrimary,
+  notSupportedYet,
   statementTimeExceeded,
   unknownDatabase,
 } from './errors.js';
@@ -156,7 +162,34 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       inTransaction: this.tx !== null,
       readOnly: this.tx?.readOnly ?? false,
       database: this.database,
+      noBackslashEscapes: (this.parseModes & PARSE_MODE.noBackslashEscapes) !== 0,
     };
+  }
+
+  private parseModesFor: SqlValue | undefined = '';
+  private parseModesValue: ParseModes = 0;
+
+  /** How the session's sql_mode reads statement text (ANSI_QUOTES, PIPES_AS_CONCAT, …). */
+  get parseModes(): ParseModes {
+    const sqlMode = this.variable('sql_mode', null);
+    if (sqlMode !== this.parseModesFor) {
+      this.parseModesFor = sqlMode;
+      this.parseModesValue = parseModesOf(String(sqlMode ?? ''));
+    }
+    return this.parseModesValue;
+  }
+
+  /**
+   * DDL's text is replicated and its views' and triggers' text stored, and both are read again
+   * with no sql_mode: text that parses otherwise under the session's parse modes is refused
+   * (1235) rather than taking another meaning on the other nodes (docs/design/sql.md, "sql_mode").
+   */
+  private ddlReadAsDefault(s: Statement): ErrorResult | null {
+    const modes = this.parseModes;
+    const sql = this.current?.sql;
+    if (modes === 0 || sql === undefined || readsAsDefault(sql, modes)) return null;
+    const names = parseModeNames(modes).join(', ');
+    return notSupportedYet(`DDL (${s.kind}) whose text reads otherwise under sql_mode ${names}`);
   }
 
   // ---------------------------------------------------------------------------- Session API
@@ -164,13 +197,13 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
   async query(sql: string, options: QueryOptions): Promise<QueryResult[]> {
     let texts = [sql];
     if (options.multiStatements) {
-      const split = splitStatements(sql);
+      const split = splitStatements(sql, this.parseModes);
       if (!split.ok) return [this.failed(fromSqlError(split.error))];
       texts = split.value.length === 0 ? [sql] : split.value;
     }
     const results: QueryResult[] = [];
     for (const text of texts) {
-      const prepared = this.engine.cache.prepare(text);
+      const prepared = this.engine.cache.prepare(text, this.parseModes);
       const result = prepared.ok
         ? await this.execute(prepared.value, [], text)
         : this.failed(fromSqlError(prepared.error));
@@ -195,7 +228,7 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
   }
 
   private prepareNow(sql: string): PreparedStatement | ErrorResult {
-    const prepared = this.engine.cache.prepare(sql);
+    const prepared = this.engine.cache.prepare(sql, this.parseModes);
     if (!prepared.ok) return this.failed(fromSqlError(prepared.error));
     const p = prepared.value;
     const statement = p.statement;
@@ -508,7 +541,7 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       this.engine.store.resetTriggerGuard();
       return this.dml.run(prepared, s, params);
     }
-    if (DDL_KINDS.has(s.kind)) return this.ddl.run(s);
+    if (DDL_KINDS.has(s.kind)) return this.ddlReadAsDefault(s) ?? this.ddl.run(s);
     if (isUserStatement(s)) return this.ddl.runUserStatement(s);
     switch (s.kind) {
       case 'use':

@@ -703,10 +703,17 @@ function showColumns(
     described.map((d, i) => {
       const c = table.columns[i]!;
       const text = /CHAR|TEXT|ENUM|SET/.test(c.type.name);
+      // JSON is MariaDB's LONGTEXT COLLATE utf8mb4_bin.
+      const collation =
+        c.type.name === 'JSON'
+          ? 'utf8mb4_bin'
+          : text
+            ? (c.type.collation ?? table.options.collation ?? 'utf8mb4_general_ci')
+            : null;
       return [
         d.Field,
         d.Type,
-        text ? (c.type.collation ?? table.options.collation ?? 'utf8mb4_general_ci') : null,
+        collation,
         d.Null,
         d.Key,
         d.Default,

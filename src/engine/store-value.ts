@@ -27,8 +27,10 @@ type V = SqlValue;
 /** A warning of a write: the store function's and its expressions' are one list. */
 export type WriteWarning = ExpressionWarning;
 
-/** The sql_mode flags the write path reads. */
+/** The sql_mode flags the write path (and the read's checks) read. */
 export interface WriteModes {
+  /** ONLY_FULL_GROUP_BY: a selected column outside GROUP BY and aggregates is 1055. */
+  readonly onlyFullGroupBy: boolean;
   readonly strict: boolean;
   readonly noZeroDate: boolean;
   readonly noZeroInDate: boolean;
@@ -41,6 +43,7 @@ export function writeModes(sqlMode: string): WriteModes {
   const flags = new Set(sqlMode.toUpperCase().split(',').filter(Boolean));
   const traditional = flags.has('TRADITIONAL');
   return {
+    onlyFullGroupBy: flags.has('ONLY_FULL_GROUP_BY'),
     strict: traditional || flags.has('STRICT_TRANS_TABLES') || flags.has('STRICT_ALL_TABLES'),
     noZeroDate: traditional || flags.has('NO_ZERO_DATE'),
     noZeroInDate: traditional || flags.has('NO_ZERO_IN_DATE'),

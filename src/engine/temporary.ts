@@ -162,6 +162,7 @@ export class TemporaryTables {
     const name = `${backquote(db)}.${backquote(table.name)}`;
     const insert = this.session.engine.cache.prepare(
       `INSERT INTO ${name} (${columns}) ${s.asQueryText ?? ''}`,
+      this.session.parseModes,
     );
     if (!insert.ok) return fromSqlError(insert.error);
     return isDml(insert.value.statement)

@@ -116,6 +116,11 @@ export interface SessionState {
   readonly inTransaction: boolean;
   readonly readOnly?: boolean;
   readonly database: string | null;
+  /**
+   * sql_mode has NO_BACKSLASH_ESCAPES: the status flag tells the client library to escape a
+   * quote by doubling it, since a backslash no longer escapes.
+   */
+  readonly noBackslashEscapes?: boolean;
 }
 
 export interface QueryOptions {

@@ -151,6 +151,7 @@ export class MysqlConnection implements MysqlConnectionView {
     if (state.autocommit) flags |= ServerStatus.AUTOCOMMIT;
     if (state.inTransaction) flags |= ServerStatus.IN_TRANS;
     if (state.inTransaction && state.readOnly) flags |= ServerStatus.IN_TRANS_READONLY;
+    if (state.noBackslashEscapes === true) flags |= ServerStatus.NO_BACKSLASH_ESCAPES;
     return flags;
   }
 

@@ -1,6 +1,7 @@
 // The parser's view of the token stream: lookahead, keyword tests, error construction and the
 // recursion bound. Grammar functions in parse-*.ts take a Cursor and advance it.
 import type { Literal } from './ast.js';
+import type { ParseModes } from './parse-modes.js';
 import { type ParseError, SqlFailure, parseError, unsupported } from './errors.js';
 import { RESERVED } from './keywords.js';
 import { PARSE_DEPTH_MAX } from './limits.js';
@@ -22,6 +23,8 @@ export class Cursor {
   constructor(
     readonly sql: string,
     readonly tokens: readonly Token[],
+    /** The sql_mode flags the parser reads (PIPES_AS_CONCAT, HIGH_NOT_PRECEDENCE). */
+    readonly modes: ParseModes = 0,
   ) {
     this.slots = new Int32Array(tokens.length);
     let slot = 0;

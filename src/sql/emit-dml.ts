@@ -48,6 +48,7 @@ import {
 import { rollupQuery } from './rollup.js';
 import { AGGREGATES, FUNCTION_ALIASES } from './functions.js';
 import {
+  RECURSION_CUT_FUNCTION,
   SINGLE_VALUE_FUNCTION,
   STORE_VALUE_FUNCTION,
   storeRuleSql,
@@ -190,9 +191,12 @@ export class DmlEmitter extends ExpressionEmitter {
 
   /**
    * `anchor UNION ALL step` stops after @@max_recursive_iterations steps, as in MariaDB (which
-   * returns what it has, with a warning): the recursion runs in a CTE with a hidden depth
-   * column that the step increments and bounds, and the CTE the query names leaves it out.
-   * Null when the CTE is not of that shape (UNION DISTINCT, a star over itself): emitted as is.
+   * returns what it has, with warning 1931 once a row of the last step allowed exists, even if
+   * the next step would find none): the recursion runs in a CTE with a hidden depth column that
+   * the step increments and bounds; the CTE the query names leaves the column out and reads
+   * the last step's rows through RECURSION_CUT_FUNCTION, which warns. A `*` over the CTE
+   * itself in the step is its columns.
+   * Null when the CTE is not of that shape (UNION DISTINCT, a `*` over a join): emitted as is.
    */
   private boundedRecursion(
     cte: CommonTableExpression,
@@ -204,23 +208,23 @@ export class DmlEmitter extends ExpressionEmitter {
     const step = q.right;
     const alias = selfAlias(step.from ?? [], cte.name);
     if (alias === null) return null;
-    const starOverSelf = step.items.some(
-      (i) =>
-        i.kind === 'star' &&
-        (i.table === null || i.table.name.toLowerCase() === alias.toLowerCase()),
-    );
-    if (starOverSelf) return null;
     const names = cte.columns ?? this.resultNames(q.left);
+    const items = starsOverSelf(step, alias, names);
+    if (items === null) return null;
     const inner = `~recursive.${cte.name}`;
     const lower = cte.name.toLowerCase();
     const anchor = `SELECT *, 0 FROM (${this.query(q.left)})`;
     scope.set(lower, { cte, sqliteName: inner });
-    const stepped = this.select(withDepth(step, alias), false);
+    const stepped = this.select(withDepth({ ...step, items }, alias), false);
     scope.set(lower, { cte, sqliteName: cte.name });
     const columns = names.map(quoteId).join(', ');
+    // Each reading of the variable is its own bind.
+    const limit = (): string =>
+      this.expr({ kind: 'system_var', name: 'max_recursive_iterations', scope: null });
+    const within = `"~depth" < ${limit()} OR ${RECURSION_CUT_FUNCTION}(${limit()})`;
     return (
       `${quoteId(inner)}(${columns}, "~depth") AS (${anchor} UNION ALL ${stepped}), ` +
-      `${quoteId(cte.name)}(${columns}) AS (SELECT ${columns} FROM ${quoteId(inner)})`
+      `${quoteId(cte.name)}(${columns}) AS (SELECT ${columns} FROM ${quoteId(inner)} WHERE ${within})`
     );
   }
 
@@ -313,12 +317,19 @@ export class DmlEmitter extends ExpressionEmitter {
    * `(SELECT x FROM … WHERE …)` must fail with 1242 when it finds two rows; SQLite takes the
    * first. A plain one (no grouping, aggregate, DISTINCT, LIMIT or window) reads its item
    * through SINGLE_VALUE_FUNCTION, an aggregate that answers the one value (NULL for none) and
-   * refuses a second row. Others keep SQLite's answer (docs/design/sql.md, known gaps).
+   * refuses a second row. One that may find more rows (GROUP BY, DISTINCT, LIMIT, a window, a
+   * UNION) reads its one column through the function outside a CTE of its own; one that cannot
+   * (an aggregate without GROUP BY, no FROM) is emitted as it is.
    */
   override scalarSubquery(q: Query): string {
     this.singleRow = isPlainScalar(q);
     try {
-      return `(${this.query(q)})`;
+      if (this.singleRow || !mayFindRows(q)) return `(${this.query(q)})`;
+      const name = quoteId('~scalar');
+      return (
+        `(WITH ${name}("v") AS (${this.query(q)}) ` +
+        `SELECT ${SINGLE_VALUE_FUNCTION}("v") FROM ${name})`
+      );
     } finally {
       this.singleRow = false;
     }
@@ -593,6 +604,28 @@ function selfAlias(refs: readonly TableRef[], name: string): string | null {
   return null;
 }
 
+/**
+ * The step's items with a `*` over the CTE itself (`*` when it reads only the CTE, `alias.*`)
+ * spelled as its columns, which leaves the hidden depth out; null for a `*` over a join.
+ */
+function starsOverSelf(step: Select, alias: string, names: readonly string[]): SelectItem[] | null {
+  const alone = step.from?.length === 1 && step.from[0]!.kind === 'table';
+  const out: SelectItem[] = [];
+  for (const i of step.items) {
+    const self = i.kind === 'star' && i.table?.name.toLowerCase() === alias.toLowerCase();
+    if (i.kind === 'star' && i.table === null && !alone) return null;
+    if (i.kind !== 'star' || !(self || i.table === null)) {
+      out.push(i);
+      continue;
+    }
+    for (const name of names) {
+      const expr: Expr = { kind: 'column', db: null, table: alias, column: name };
+      out.push({ kind: 'item', expr, alias: null, name });
+    }
+  }
+  return out;
+}
+
 /** The recursive step with its depth: one more than its source row's, below the bound. */
 function withDepth(step: Select, alias: string): Select {
   const depth: Expr = { kind: 'column', db: null, table: alias, column: '~depth' };
@@ -789,6 +822,28 @@ function isPlainScalar(q: Query): boolean {
   if (q.distinct || q.groupBy.length > 0 || q.having !== null || q.limit !== null) return false;
   if (q.withRollup || (q.windows?.length ?? 0) > 0 || q.into !== undefined) return false;
   return !aggregates(q.items[0]!.expr);
+}
+
+/**
+ * Whether a one-column scalar subquery that is not plain may find two rows: a UNION, or a
+ * SELECT from tables with GROUP BY, DISTINCT, LIMIT or a window call, or without an aggregate.
+ */
+function mayFindRows(q: Query): boolean {
+  const first = firstSelect(q);
+  if (first.items.length !== 1 || first.items[0]!.kind !== 'item') return false;
+  if (q.kind === 'union') return true;
+  if (q.from === null || q.into !== undefined) return false;
+  if (q.groupBy.length > 0 || q.distinct || q.limit !== null || windowed(q.items)) return true;
+  return !aggregates(q.items);
+}
+
+/** Whether an expression holds a window call outside its subqueries. */
+function windowed(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(windowed);
+  if (node === null || typeof node !== 'object') return false;
+  const record = node as Record<string, unknown>;
+  if (record['kind'] === 'call' && record['over'] !== undefined) return true;
+  return Object.entries(record).some(([key, child]) => key !== 'query' && windowed(child));
 }
 
 /**

@@ -85,7 +85,9 @@ export {
   literalValue,
   normalize,
 } from './normalize.js';
-export { type Parsed, parse, parseTokens } from './parser.js';
+export { type Parsed, parse, parseTokens, readsAsDefault } from './parser.js';
+export { type StarColumns, fullGroupByError } from './full-group-by.js';
+export { PARSE_MODE, type ParseModes, parseModeNames, parseModesOf } from './parse-modes.js';
 export {
   type DescribeRow,
   checkClauseText,
@@ -117,6 +119,7 @@ export {
   DECIMAL_SUM_FUNCTION,
   DIVISOR_FUNCTION,
   DOUBLE_ROUND_FUNCTION,
+  RECURSION_CUT_FUNCTION,
   INTEGER_FUNCTION,
   JSON_FORMAT_FUNCTION,
   LAST_INSERT_ID_GET_FUNCTION,

@@ -3,6 +3,7 @@
 // become the values of their slots.
 import { isDecimalInteger, isLongDecimal } from './decimal-literal.js';
 import type { Result } from './errors.js';
+import type { ParseModes } from './parse-modes.js';
 import { LITERAL_TYPES, type Token, tokenize } from './tokenizer.js';
 
 /** A value bound to SQLite for one slot. */
@@ -45,13 +46,18 @@ const LITERAL_KEYS: Readonly<Record<string, string>> = {
   bit: "b'?'",
 };
 
-export function normalize(sql: string): Result<Normalized> {
-  const tokenized = tokenize(sql);
+/**
+ * The template key of a statement read under `modes`. Modes other than the default start the
+ * key with their bits, so that a session in ANSI_QUOTES never finds the parse of another's.
+ */
+export function normalize(sql: string, modes: ParseModes = 0): Result<Normalized> {
+  const tokenized = tokenize(sql, modes);
   if (!tokenized.ok) return tokenized;
   const tokens = tokenized.value;
   const slotTokens: Token[] = [];
   const template = isTemplateStatement(tokens);
-  let key = template ? '' : '\u0000' + sql;
+  let key = modes === 0 ? '' : `\u0001${modes}\u0001`;
+  if (!template) key += '\u0000' + sql;
   let copied = 0;
   for (const t of tokens) {
     if (t.type === 'param') slotTokens.push(t);

@@ -2,7 +2,8 @@
 // operators, following MariaDB's precedence table (lowest first):
 //   OR ||  <  XOR  <  AND &&  <  NOT  <  comparisons, IS, LIKE, IN, BETWEEN  <  |  <  &
 //   <  << >>  <  + -  <  * / DIV % MOD  <  ^  <  unary - ~ !  <  BINARY, COLLATE
-// In MariaDB's default sql_mode `||` is OR (PIPES_AS_CONCAT is off).
+// In MariaDB's default sql_mode `||` is OR; with PIPES_AS_CONCAT it is CONCAT and binds tighter
+// than `^`. HIGH_NOT_PRECEDENCE makes NOT bind as `!` (`NOT 1 BETWEEN …` is `(NOT 1) BETWEEN …`).
 import type {
   BinaryOp,
   CaseWhen,
@@ -16,6 +17,7 @@ import type {
   WindowSpec,
 } from './ast.js';
 import type { Cursor } from './cursor.js';
+import { PARSE_MODE } from './parse-modes.js';
 import { parseQuery } from './parse-select.js';
 
 const BINARY_PRECEDENCE: Readonly<Record<string, number>> = {
@@ -31,6 +33,8 @@ const BINARY_PRECEDENCE: Readonly<Record<string, number>> = {
   DIV: 5,
   MOD: 5,
   '^': 6,
+  // Only under PIPES_AS_CONCAT (binaryOpAt): MariaDB's MYSQL_CONCAT_SYM, above `^`.
+  '||': 7,
 };
 
 const COMPARISONS: Readonly<Record<string, BinaryOp>> = {
@@ -89,7 +93,9 @@ export function parseExpr(c: Cursor): Expr {
   }
   c.enter();
   let left = parseXor(c);
-  while (c.acceptWord('OR') || c.acceptOp('||')) left = binary('OR', left, parseXor(c));
+  const pipesAreOr = (c.modes & PARSE_MODE.pipesAsConcat) === 0;
+  while (c.acceptWord('OR') || (pipesAreOr && c.acceptOp('||')))
+    left = binary('OR', left, parseXor(c));
   c.leave();
   return left;
 }
@@ -111,7 +117,7 @@ function parseAnd(c: Cursor): Expr {
 }
 
 function parseNot(c: Cursor): Expr {
-  if (c.acceptWord('NOT')) {
+  if ((c.modes & PARSE_MODE.highNotPrecedence) === 0 && c.acceptWord('NOT')) {
     c.enter();
     const operand = parseNot(c);
     c.leave();
@@ -202,7 +208,10 @@ export function parseExprList(c: Cursor): Expr[] {
 
 function binaryOpAt(c: Cursor): string | null {
   const t = c.peek();
-  if (t.type === 'op') return t.text in BINARY_PRECEDENCE ? t.text : null;
+  if (t.type === 'op') {
+    if (t.text === '||') return (c.modes & PARSE_MODE.pipesAsConcat) !== 0 ? '||' : null;
+    return t.text in BINARY_PRECEDENCE ? t.text : null;
+  }
   if (t.type === 'word' && (t.upper === 'DIV' || t.upper === 'MOD')) return t.upper;
   return null;
 }
@@ -216,10 +225,27 @@ function parseBinary(c: Cursor, minPrecedence: number): Expr {
     if (op === null || precedence < minPrecedence) break;
     c.pos++;
     const right = parseBinary(c, precedence + 1);
-    left = binary(op === '%' ? 'MOD' : (op as BinaryOp), left, right);
+    left =
+      op === '||'
+        ? concat(left, right)
+        : binary(op === '%' ? 'MOD' : (op as BinaryOp), left, right);
   }
   c.leave();
   return left;
+}
+
+/** `a || b` under PIPES_AS_CONCAT. */
+function concat(left: Expr, right: Expr): Expr {
+  const args = [left, right];
+  return {
+    kind: 'call',
+    name: 'CONCAT',
+    args,
+    distinct: false,
+    star: false,
+    orderBy: [],
+    separator: null,
+  };
 }
 
 function parseUnary(c: Cursor): Expr {
@@ -229,7 +255,9 @@ function parseUnary(c: Cursor): Expr {
       ? t.text
       : t.type === 'word' && t.upper === 'BINARY' && !c.isOp('(', 1)
         ? 'BINARY'
-        : null;
+        : t.type === 'word' && t.upper === 'NOT' && (c.modes & PARSE_MODE.highNotPrecedence) !== 0
+          ? '!'
+          : null;
   if (op === null) return parseCollate(c);
   c.pos++;
   c.enter();

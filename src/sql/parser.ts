@@ -28,6 +28,7 @@ import {
 import { parseAlter, parseCreate, parseDrop, parseRename, parseTruncate } from './parse-ddl.js';
 import { parseDelete, parseInsert, parseUpdate } from './parse-dml.js';
 import { parseQuery } from './parse-select.js';
+import type { ParseModes } from './parse-modes.js';
 import { type Token, tokenize } from './tokenizer.js';
 
 export interface Parsed {
@@ -147,9 +148,13 @@ function dispatchRare(c: Cursor, t: Token): Statement {
   return c.fail();
 }
 
-/** Parses one statement from its tokens (a trailing `;` is allowed). */
-export function parseTokens(sql: string, tokens: readonly Token[]): Result<Parsed> {
-  const c = new Cursor(sql, tokens);
+/** Parses one statement from its tokens (a trailing `;` is allowed), as `modes` read it. */
+export function parseTokens(
+  sql: string,
+  tokens: readonly Token[],
+  modes: ParseModes = 0,
+): Result<Parsed> {
+  const c = new Cursor(sql, tokens, modes);
   if (tokens.length <= 1) return fail(semantic(1065, '42000', 'Query was empty'));
   try {
     const statement = dispatch(c);
@@ -167,8 +172,30 @@ export function parseTokens(sql: string, tokens: readonly Token[]): Result<Parse
 }
 
 /** Tokenizes and parses one statement. */
-export function parse(sql: string): Result<Parsed> {
-  const tokens = tokenize(sql);
+export function parse(sql: string, modes: ParseModes = 0): Result<Parsed> {
+  const tokens = tokenize(sql, modes);
   if (!tokens.ok) return tokens;
-  return parseTokens(sql, tokens.value);
+  return parseTokens(sql, tokens.value, modes);
+}
+
+/**
+ * Whether `sql` parses under `modes` to the statement it parses to with none. DDL must: its
+ * text is replicated and stored (views, triggers) and read again with no sql_mode.
+ */
+export function readsAsDefault(sql: string, modes: ParseModes): boolean {
+  if (modes === 0) return true;
+  const read = parse(sql, modes);
+  const plain = parse(sql);
+  return read.ok && plain.ok && sameTree(read.value.statement, plain.value.statement);
+}
+
+function sameTree(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  return keys.every((k) => sameTree(ra[k], rb[k]));
 }

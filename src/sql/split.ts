@@ -4,6 +4,7 @@
 // not handled here. A CREATE TRIGGER's `BEGIN … END` body holds its own semicolons: they do not
 // end the statement (the mariadb client sends the whole definition after DELIMITER).
 import { type Result, ok } from './errors.js';
+import type { ParseModes } from './parse-modes.js';
 import { type Token, tokenize } from './tokenizer.js';
 
 /** How deep the current CREATE TRIGGER statement is inside BEGIN/CASE … END. */
@@ -28,9 +29,9 @@ class BlockDepth {
   }
 }
 
-/** The statements' texts, trimmed; text with no tokens (only comments) is dropped. */
-export function splitStatements(sql: string): Result<string[]> {
-  const tokens = tokenize(sql);
+/** The statements' texts (read under `modes`), trimmed; text with no tokens (only comments) is dropped. */
+export function splitStatements(sql: string, modes: ParseModes = 0): Result<string[]> {
+  const tokens = tokenize(sql, modes);
   if (!tokens.ok) return tokens;
   const out: string[] = [];
   let start = 0;

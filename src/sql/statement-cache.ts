@@ -12,6 +12,7 @@ import {
   PARSE_CACHE_VARIANTS_MAX,
 } from './limits.js';
 import { type Normalized, type SqlValue, literalValue, normalize } from './normalize.js';
+import type { ParseModes } from './parse-modes.js';
 import { parseTokens } from './parser.js';
 
 /** Translations kept per template (one per database a session has USEd, typically one). */
@@ -62,9 +63,12 @@ export class StatementCache {
     return this.entries.size;
   }
 
-  /** Parses (or finds) one statement. Prepared statements call this once, at COM_STMT_PREPARE. */
-  prepare(sql: string): Result<Prepared> {
-    const normalized = normalize(sql);
+  /**
+   * Parses (or finds) one statement as the session's parse modes read it. Prepared statements
+   * call this once, at COM_STMT_PREPARE.
+   */
+  prepare(sql: string, modes: ParseModes = 0): Result<Prepared> {
+    const normalized = normalize(sql, modes);
     if (!normalized.ok) return normalized;
     const n = normalized.value;
     const found = this.lookup(n);
@@ -73,7 +77,7 @@ export class StatementCache {
       return ok(bindTemplate(found, n, true));
     }
     this.misses++;
-    const parsed = parseTokens(sql, n.tokens);
+    const parsed = parseTokens(sql, n.tokens, modes);
     if (!parsed.ok) return parsed;
     const pinned = parsed.value.pinned;
     const template: Template = {

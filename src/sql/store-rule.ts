@@ -32,6 +32,8 @@ export const NUMBER_FUNCTION = 'mysql_number';
 export const INTEGER_FUNCTION = 'mysql_integer';
 export const DIVISOR_FUNCTION = 'mysql_divisor';
 export const LOG_ARGUMENT_FUNCTION = 'mysql_log_argument';
+/** A recursive CTE's row of the last step @@max_recursive_iterations allows: true, warning 1931 once. */
+export const RECURSION_CUT_FUNCTION = 'mysql_recursion_cut';
 /** CAST(x AS DECIMAL(p, s)): rounded on decimal text, clamped with 1264 past the type's range. */
 export const CAST_DECIMAL_FUNCTION = 'mysql_cast_decimal';
 /** SQLite's compact JSON text (JSON_OBJECT, JSON_ARRAY) spaced as MariaDB prints it. */

@@ -4,6 +4,7 @@
 // expects; other comments vanish.
 import { type Result, fail, ok, parseError, tooLong } from './errors.js';
 import { SQL_LENGTH_MAX, SQL_TOKENS_MAX } from './limits.js';
+import { PARSE_MODE, type ParseModes } from './parse-modes.js';
 
 export type TokenType =
   | 'word'
@@ -87,8 +88,18 @@ class Lexer {
   readonly tokens: Token[] = [];
   private pos = 0;
   private execCommentDepth = 0;
+  /** ANSI_QUOTES: `"x"` is an identifier. */
+  private readonly ansiQuotes: boolean;
+  /** NO_BACKSLASH_ESCAPES: `\` is an ordinary character in strings. */
+  private readonly backslashEscapes: boolean;
 
-  constructor(private readonly sql: string) {}
+  constructor(
+    private readonly sql: string,
+    modes: ParseModes,
+  ) {
+    this.ansiQuotes = (modes & PARSE_MODE.ansiQuotes) !== 0;
+    this.backslashEscapes = (modes & PARSE_MODE.noBackslashEscapes) === 0;
+  }
 
   run(): number {
     const sql = this.sql;
@@ -125,8 +136,9 @@ class Lexer {
       this.pos += 2;
       return -1;
     }
+    if (c === 34 && this.ansiQuotes) return this.quotedIdent(start, '"');
     if (c === 39 || c === 34) return this.string(start, c, '');
-    if (c === 96 /* ` */) return this.quotedIdent(start);
+    if (c === 96 /* ` */) return this.quotedIdent(start, '`');
     if (isDigit(c) || (c === 46 && isDigit(next))) return this.number(start);
     if (c === 63 /* ? */) {
       this.pos++;
@@ -232,7 +244,7 @@ class Lexer {
         value += sql.slice(chunk, p + 1);
         p += 2;
         chunk = p;
-      } else if (c === 92 /* \ */) {
+      } else if (c === 92 /* \ */ && this.backslashEscapes) {
         value += sql.slice(chunk, p);
         const escaped = sql.charAt(p + 1);
         value += ESCAPES[escaped] ?? escaped;
@@ -246,19 +258,19 @@ class Lexer {
     return -1;
   }
 
-  private quotedIdent(start: number): number {
+  private quotedIdent(start: number, quote: '`' | '"'): number {
     const sql = this.sql;
     let p = start + 1;
     let name = '';
     for (;;) {
-      const close = sql.indexOf('`', p);
+      const close = sql.indexOf(quote, p);
       if (close < 0) return start;
       name += sql.slice(p, close);
-      if (sql.charCodeAt(close + 1) !== 96) {
+      if (sql.charAt(close + 1) !== quote) {
         p = close + 1;
         break;
       }
-      name += '`';
+      name += quote;
       p = close + 2;
     }
     this.pos = p;
@@ -374,10 +386,10 @@ class Lexer {
   }
 }
 
-/** Splits SQL text into tokens; the last token is always `eof`. */
-export function tokenize(sql: string): Result<readonly Token[]> {
+/** Splits SQL text into tokens as `modes` read it; the last token is always `eof`. */
+export function tokenize(sql: string, modes: ParseModes = 0): Result<readonly Token[]> {
   if (sql.length > SQL_LENGTH_MAX) return fail(tooLong());
-  const lexer = new Lexer(sql);
+  const lexer = new Lexer(sql, modes);
   const failedAt = lexer.run();
   if (failedAt >= 0) return fail(parseError(sql, failedAt));
   return ok(lexer.tokens);

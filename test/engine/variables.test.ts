@@ -56,3 +56,33 @@ test('a client connecting with CLIENT_IGNORE_SPACE gets IGNORE_SPACE in its sql_
   assert.equal(await value(s, 'SELECT @@SESSION.sql_mode = @@GLOBAL.sql_mode'), 0);
   await s.close();
 });
+
+test('DDL that ANSI_QUOTES or PIPES_AS_CONCAT reads otherwise is refused (1235)', async () => {
+  const s = await session();
+  await run(s, 'CREATE DATABASE IF NOT EXISTS modes');
+  await run(s, 'USE modes');
+  assert.equal((await run(s, "SET sql_mode = 'ANSI'")).kind, 'ok');
+  // Replicas and stored view text read with no sql_mode: "c" would be a string there.
+  const view = await run(s, 'CREATE VIEW v AS SELECT "c" || \'x\' AS a');
+  assert.equal(view.kind === 'error' && view.code, 1235);
+  assert.equal((await run(s, 'CREATE TABLE t (c INT)')).kind, 'ok', 'plain text reads alike');
+  assert.equal((await run(s, 'INSERT INTO t VALUES (3)')).kind, 'ok');
+  assert.equal(await value(s, 'SELECT "c" || \'x\' FROM t'), '3x');
+  await run(s, 'DROP TABLE t');
+  // NOT NULL reads alike under HIGH_NOT_PRECEDENCE; NOT in an expression does not.
+  assert.equal((await run(s, "SET sql_mode = 'HIGH_NOT_PRECEDENCE'")).kind, 'ok');
+  assert.equal((await run(s, 'CREATE TABLE n (c INT NOT NULL)')).kind, 'ok');
+  const check = await run(s, 'CREATE TABLE m (c INT CHECK (NOT c BETWEEN 1 AND 2))');
+  assert.equal(check.kind === 'error' && check.code, 1235);
+  await run(s, 'DROP TABLE n');
+  await s.close();
+});
+
+test('NO_BACKSLASH_ESCAPES reaches the status flags, so client libraries escape quotes by doubling', async () => {
+  const s = await session();
+  assert.equal(s.state().noBackslashEscapes, false);
+  await run(s, "SET sql_mode = 'NO_BACKSLASH_ESCAPES'");
+  assert.equal(s.state().noBackslashEscapes, true);
+  assert.equal(await value(s, "SELECT 'a\\b'"), 'a\\b');
+  await s.close();
+});

@@ -3,7 +3,13 @@
 // check keys, hit counters, bound values and the LRU bound.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MemoryCatalog, StatementCache, normalize, translate } from '../../src/sql/index.js';
+import {
+  MemoryCatalog,
+  StatementCache,
+  normalize,
+  parseModesOf,
+  translate,
+} from '../../src/sql/index.js';
 import { Harness } from './harness.js';
 
 test('normalization replaces literals and keeps the rest of the text', () => {
@@ -128,4 +134,30 @@ test('translate refuses statements that are not DML', () => {
   assert.ok(p.ok);
   const t = translate(p.value, new MemoryCatalog(), null);
   assert.ok(!t.ok);
+});
+
+test('sessions whose sql_mode reads text otherwise never share a template', () => {
+  const cache = new StatementCache();
+  const pipes = parseModesOf('PIPES_AS_CONCAT');
+  const ansi = parseModesOf('REAL_AS_FLOAT,PIPES_AS_CONCAT,ANSI_QUOTES,IGNORE_SPACE,ANSI');
+  const plain = cache.prepare("SELECT 'a' || 'b'");
+  const concat = cache.prepare("SELECT 'a' || 'b'", pipes);
+  assert.ok(plain.ok && concat.ok);
+  assert.notEqual(plain.value.template, concat.value.template);
+  assert.equal(concat.value.cached, false);
+  assert.deepEqual(
+    [plain.value.statement, concat.value.statement].map((s) =>
+      s.kind === 'select' && s.items[0]?.kind === 'item' ? s.items[0].expr.kind : '',
+    ),
+    ['binary', 'call'],
+  );
+  const quoted = cache.prepare('SELECT "c" FROM t', ansi);
+  const text = cache.prepare('SELECT "c" FROM t');
+  assert.ok(quoted.ok && text.ok);
+  assert.notEqual(quoted.value.template, text.value.template);
+  assert.deepEqual(text.value.slotValues, ['c'], 'the default reading keeps "c" a string');
+  assert.deepEqual(quoted.value.slotValues, [], 'ANSI_QUOTES reads "c" as a column');
+  const set = cache.prepare("SET @a = 'x\\ny'", parseModesOf('NO_BACKSLASH_ESCAPES'));
+  assert.ok(set.ok);
+  assert.equal(cache.prepare("SET @a = 'x\\ny'").ok && cache.size, 6, 'non-DML keys apart too');
 });

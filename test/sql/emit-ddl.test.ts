@@ -82,7 +82,7 @@ test('SHOW CREATE TABLE for a wide range of column types, keys and options', () 
       'CREATE TABLE `t` (',
       '  `id` bigint(20) unsigned NOT NULL AUTO_INCREMENT,',
       '  `a` decimal(10,2) DEFAULT 1.50,',
-      '  `b` varchar(32) CHARACTER SET latin1 NOT NULL,',
+      '  `b` varchar(32) CHARACTER SET latin1 COLLATE latin1_swedish_ci NOT NULL,',
       '  `c` text CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT NULL,',
       '  `d` datetime(3) NOT NULL DEFAULT current_timestamp(3) ON UPDATE current_timestamp(3),',
       '  `e` timestamp NULL DEFAULT NULL,',

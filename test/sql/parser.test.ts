@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { PARSE_DEPTH_MAX, type Statement, parse } from '../../src/sql/index.js';
+import { PARSE_DEPTH_MAX, type Statement, parse, parseModesOf } from '../../src/sql/index.js';
 
 function parseOk(sql: string): Statement {
   const result = parse(sql);
@@ -207,6 +207,23 @@ test('expression precedence follows MariaDB', () => {
   assert.deepEqual(pick(exprs[5]), ['is', ['=', 'column', 'literal']]);
 });
 
+test('PIPES_AS_CONCAT and HIGH_NOT_PRECEDENCE change the precedence table', () => {
+  const read = (sql: string, sqlMode: string): unknown[] => {
+    const result = parse(sql, parseModesOf(sqlMode));
+    assert.ok(result.ok && result.value.statement.kind === 'select');
+    return result.value.statement.items.map((i) => pick(i.kind === 'item' ? i.expr : null));
+  };
+  // `||` binds tighter than `^`: a ^ (b || c), as CONCAT(b, c).
+  assert.deepEqual(read('SELECT a ^ b || c, a OR b', 'PIPES_AS_CONCAT'), [
+    ['^', 'column', ['CONCAT', 'column', 'column']],
+    ['OR', 'column', 'column'],
+  ]);
+  assert.deepEqual(read('SELECT NOT a = b, a NOT IN (1)', 'HIGH_NOT_PRECEDENCE'), [
+    ['=', ['NOT', 'column'], 'column'],
+    'in_list',
+  ]);
+});
+
 // A compact shape of an expression tree: [op, ...children] or the leaf kind.
 function pick(e: unknown): unknown {
   const node = e as {
@@ -219,6 +236,8 @@ function pick(e: unknown): unknown {
   if (node.kind === 'binary') return [node.op, pick(node.left), pick(node.right)];
   if (node.kind === 'unary') return [node.op, pick(node.operand)];
   if (node.kind === 'is') return ['is', pick(node.operand)];
+  const call = e as { kind: string; name?: string; args?: unknown[] };
+  if (call.kind === 'call') return [call.name, ...(call.args ?? []).map(pick)];
   return node.kind;
 }
 

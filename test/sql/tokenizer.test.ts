@@ -2,7 +2,7 @@
 // token types and texts, plus lexical errors that must come back as ER_PARSE_ERROR values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type Token, tokenize } from '../../src/sql/index.js';
+import { type Token, parseModesOf, tokenize } from '../../src/sql/index.js';
 
 function tokens(sql: string): string[] {
   const result = tokenize(sql);
@@ -108,4 +108,14 @@ test('lexical errors are ER_PARSE_ERROR values with the near text', () => {
       `${sql}: ${result.error.message}`,
     );
   }
+});
+
+test('ANSI_QUOTES and NO_BACKSLASH_ESCAPES change what the tokenizer reads', () => {
+  const read = (sql: string, sqlMode: string): string[] => {
+    const result = tokenize(sql, parseModesOf(sqlMode));
+    assert.ok(result.ok, `tokenize failed: ${sql}`);
+    return result.value.filter((t) => t.type !== 'eof').map((t) => `${t.type}:${t.text}`);
+  };
+  assert.deepEqual(read('"a""b" \'c\'', 'ANSI_QUOTES'), ['ident:a"b', 'string:c']);
+  assert.deepEqual(read("'a\\nb' 'c\\'", 'NO_BACKSLASH_ESCAPES'), ['string:a\\nb', 'string:c\\']);
 });

@@ -184,5 +184,47 @@ export function queryCases(): CaseList {
     ['CREATE TABLE e (v INT)'],
     'SELECT v, COUNT(*) FROM e GROUP BY v',
   );
+  // A scalar subquery that may find two rows answers 1242 whatever its shape; one that finds one
+  // row (or none) answers it.
+  const scalar: [string, string][] = [
+    ['grouped', 'SELECT (SELECT city FROM customer GROUP BY city)'],
+    ['distinct', 'SELECT (SELECT DISTINCT city FROM customer)'],
+    ['limit', 'SELECT (SELECT name FROM customer ORDER BY id LIMIT 2)'],
+    ['union', 'SELECT (SELECT 1 UNION SELECT 2)'],
+    ['window', 'SELECT (SELECT ROW_NUMBER() OVER () FROM customer)'],
+    [
+      'one row',
+      'SELECT (SELECT COUNT(*) FROM orders GROUP BY customer_id HAVING customer_id = 1), (SELECT name FROM customer ORDER BY id LIMIT 1), (SELECT 1 UNION SELECT 1), (SELECT DISTINCT city FROM customer WHERE id < 0)',
+    ],
+    [
+      'correlated',
+      'SELECT c.name, (SELECT MAX(o.qty) FROM orders o WHERE o.customer_id = c.id GROUP BY o.customer_id) FROM customer c ORDER BY c.id',
+    ],
+  ];
+  for (const [name, sql] of scalar) list.add(`scalar subquery ${name}`, SHOP, sql);
+  // A recursive CTE stops after @@max_recursive_iterations steps with warning 1931.
+  const iterations = ['SET SESSION max_recursive_iterations = 4'];
+  list.add(
+    'recursive CTE cut at max_recursive_iterations',
+    iterations,
+    'WITH RECURSIVE c (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT COUNT(*), MAX(n) FROM c',
+  );
+  list.add(
+    'recursive CTE ending at max_recursive_iterations',
+    iterations,
+    'WITH RECURSIVE c (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 5) SELECT COUNT(*), MAX(n) FROM c',
+    'WITH RECURSIVE c (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 6) SELECT COUNT(*), MAX(n) FROM c',
+  );
+  list.add(
+    'recursive CTE with a star over itself',
+    iterations,
+    'WITH RECURSIVE c AS (SELECT 1 AS n, 2 AS m UNION ALL SELECT * FROM c) SELECT COUNT(*), SUM(m) FROM c',
+    'WITH RECURSIVE c AS (SELECT 1 AS n, 2 AS m UNION ALL SELECT c.*, m FROM c WHERE n < 3) SELECT COUNT(*) FROM c',
+  );
+  list.add(
+    'recursive CTE with UNION DISTINCT ending',
+    iterations,
+    'WITH RECURSIVE c (n) AS (SELECT 1 UNION SELECT n % 3 + 1 FROM c) SELECT n FROM c ORDER BY n',
+  );
   return list;
 }

@@ -257,5 +257,71 @@ export function strictCases(): CaseList {
     'INSERT INTO t VALUES (1, NULL), (NULL, NULL)',
     'SELECT a, s FROM t',
   );
+  const fullGroupBy = [
+    "SET SESSION sql_mode = 'ONLY_FULL_GROUP_BY'",
+    'CREATE TABLE t (a INT, b INT)',
+    'INSERT INTO t VALUES (1, 2), (1, 3), (2, 4)',
+  ];
+  list.add(
+    'ONLY_FULL_GROUP_BY grouped forms',
+    fullGroupBy,
+    'SELECT a AS x, COUNT(*), SUM(b) FROM t GROUP BY x ORDER BY x',
+    'SELECT a + 1, MAX(b) FROM t GROUP BY a + 1 ORDER BY 1',
+    'SELECT t.a, MIN(b) FROM t GROUP BY a ORDER BY 1',
+    'SELECT COUNT(*), MAX(b) FROM t',
+  );
+  list.add(
+    'ONLY_FULL_GROUP_BY column beside an aggregate',
+    fullGroupBy,
+    'SELECT a, COUNT(*) FROM t',
+  );
+  list.add('ONLY_FULL_GROUP_BY in an expression', fullGroupBy, 'SELECT a, b + 1 FROM t GROUP BY a');
+  list.add(
+    'PIPES_AS_CONCAT precedence and columns',
+    [
+      "SET SESSION sql_mode = 'PIPES_AS_CONCAT'",
+      'CREATE TABLE t (a VARCHAR(5), n INT)',
+      "INSERT INTO t VALUES ('x', 1)",
+    ],
+    "SELECT a || n || 'z', 1 ^ 2 || 3, a || NULL, 'p' || 'q' = 'pq' FROM t",
+  );
+  list.add(
+    'ANSI mode reads quotes and pipes',
+    ["SET SESSION sql_mode = 'ANSI'", 'CREATE TABLE t (c INT)', 'INSERT INTO t VALUES (3)'],
+    'SELECT "c" || \'x\', "t"."c" FROM "t"',
+  );
+  list.add(
+    'HIGH_NOT_PRECEDENCE comparisons',
+    ["SET SESSION sql_mode = 'HIGH_NOT_PRECEDENCE'"],
+    'SELECT NOT 0 = 1, NOT 2 IN (0, 1), 1 NOT IN (2), NOT NULL IS NULL',
+  );
+  list.add(
+    'NO_BACKSLASH_ESCAPES in LIKE and quotes',
+    ["SET SESSION sql_mode = 'NO_BACKSLASH_ESCAPES'"],
+    "SELECT 'a\\' = CONCAT('a', CHAR(92)), 'it''s', 'a%' LIKE 'a\\%'",
+  );
+  list.add('ONLY_FULL_GROUP_BY star', fullGroupBy, 'SELECT * FROM t GROUP BY a');
+  list.add(
+    'ONLY_FULL_GROUP_BY star of grouped columns',
+    fullGroupBy,
+    'SELECT t.* FROM t GROUP BY a, b ORDER BY a, b',
+  );
+  list.add('ONLY_FULL_GROUP_BY in ORDER BY', fullGroupBy, 'SELECT a FROM t GROUP BY a ORDER BY b');
+  list.add('ONLY_FULL_GROUP_BY in HAVING', fullGroupBy, 'SELECT a FROM t GROUP BY a HAVING b > 0');
+  list.add(
+    'ONLY_FULL_GROUP_BY in a subquery',
+    fullGroupBy,
+    'SELECT (SELECT b FROM t GROUP BY a LIMIT 1)',
+  );
+  list.add(
+    'ONLY_FULL_GROUP_BY star over a derived table, a CTE and a view',
+    [...fullGroupBy, 'CREATE VIEW v AS SELECT a, b FROM t'],
+    'SELECT * FROM (SELECT a, b FROM t) d GROUP BY a',
+    'WITH c AS (SELECT a FROM t) SELECT * FROM c GROUP BY a ORDER BY a',
+    'SELECT * FROM v GROUP BY a',
+    'SELECT a, b FROM (SELECT a, b FROM t) d GROUP BY a',
+    'WITH c AS (SELECT a, b FROM t) SELECT a, c.b FROM c GROUP BY a',
+    'SELECT a, b FROM v GROUP BY a',
+  );
   return list;
 }
