@@ -181,8 +181,66 @@ export function decimalDisplay(v: Exclude<V, null>, scale: number): string {
   return decText(d, Math.min(scale, DECIMAL_SCALE_MAX));
 }
 
-function binary(op: (a: Dec, b: Dec) => Dec | null): (a: V, b: V) => V {
+/**
+ * The fast path: a double that is a short decimal (its shortest text without an exponent, at
+ * most 15 digits) as integer units and a scale, both plain numbers; null when it is not one.
+ * Integer units below 2^53 add and multiply exactly as doubles, and units / 10^scale is the
+ * double nearest to the decimal (IEEE division rounds correctly), so no BigInt is needed.
+ */
+const SMALL_SCALE = 15;
+const POW10 = Array.from({ length: 2 * SMALL_SCALE + 1 }, (_, i) => 10 ** i);
+
+let fastUnits = 0;
+let fastScale = 0;
+
+function fastOf(v: V): boolean {
+  if (typeof v !== 'number') return false;
+  if (Number.isInteger(v)) {
+    if (Math.abs(v) > Number.MAX_SAFE_INTEGER) return false;
+    fastUnits = v;
+    fastScale = 0;
+    return true;
+  }
+  const t = String(v);
+  const point = t.indexOf('.');
+  if (point < 0 || t.length > 17 || t.includes('e')) return false;
+  fastScale = t.length - point - 1;
+  fastUnits = Number(t.slice(0, point) + t.slice(point + 1));
+  return Math.abs(fastUnits) <= Number.MAX_SAFE_INTEGER;
+}
+
+type FastOp = (au: number, as: number, bu: number, bs: number) => number | null;
+
+/** +, - and * on fast operands; null when the result leaves the exact range. */
+const FAST: Readonly<Record<'add' | 'sub' | 'mul', FastOp>> = {
+  add: (au, as, bu, bs) => fastSum(au, as, bu, bs, 1),
+  sub: (au, as, bu, bs) => fastSum(au, as, bu, bs, -1),
+  mul: (au, as, bu, bs) => {
+    const units = au * bu;
+    const scale = as + bs;
+    // 10^22 is the largest power of ten a double holds exactly.
+    if (!Number.isSafeInteger(units) || Math.abs(units) >= 1e15 || scale > 22) return null;
+    return scale === 0 ? units : units / POW10[scale]!;
+  },
+};
+
+function fastSum(au: number, as: number, bu: number, bs: number, sign: 1 | -1): number | null {
+  const scale = Math.max(as, bs);
+  const units = au * POW10[scale - as]! + sign * bu * POW10[scale - bs]!;
+  if (!Number.isSafeInteger(units) || Math.abs(units) >= 1e15) return null;
+  return scale === 0 ? units : units / POW10[scale]!;
+}
+
+function binary(op: (a: Dec, b: Dec) => Dec | null, fast?: FastOp): (a: V, b: V) => V {
   return (a, b) => {
+    if (fast !== undefined && fastOf(a)) {
+      const au = fastUnits;
+      const as = fastScale;
+      if (fastOf(b)) {
+        const out = fast(au, as, fastUnits, fastScale);
+        if (out !== null) return out;
+      }
+    }
     const x = decOf(a);
     const y = decOf(b);
     if (x === null || y === null) return null;
@@ -208,15 +266,44 @@ function divide(a: V, b: V, dividendScale: V, increment: V, displayScale: V): V 
 }
 
 /** The exact sum of DECIMAL values (SUM over a DECIMAL column). */
+/** A running exact sum: integer units at a scale while they stay below 2^53, else a Dec. */
+interface Sum {
+  units: number;
+  scale: number;
+  big: Dec | null;
+  seen: boolean;
+}
+
 function sumAggregate(): UserAggregate {
   return {
-    start: () => null,
-    step: (total: unknown, v: V) => {
+    start: (): Sum => ({ units: 0, scale: 0, big: null, seen: false }),
+    step: (state: unknown, v: V) => {
+      const sum = state as Sum;
+      if (v === null || v === undefined) return sum;
+      if (sum.big === null && fastOf(v)) {
+        const scale = Math.max(sum.scale, fastScale);
+        const total = sum.units * POW10[scale - sum.scale]!;
+        const units = total + fastUnits * POW10[scale - fastScale]!;
+        if (Number.isSafeInteger(total) && Number.isSafeInteger(units)) {
+          sum.units = units;
+          sum.scale = scale;
+          sum.seen = true;
+          return sum;
+        }
+      }
       const d = decOf(v);
-      if (d === null) return total;
-      return total === null ? d : decAdd(total as Dec, d);
+      if (d === null) return sum;
+      if (sum.big === null)
+        sum.big = sum.seen ? { units: BigInt(sum.units), scale: sum.scale } : null;
+      sum.seen = true;
+      sum.big = sum.big === null ? d : decAdd(sum.big, d);
+      return sum;
     },
-    result: (total: unknown) => (total === null ? null : decValue(total as Dec)),
+    result: (state: unknown) => {
+      const sum = state as Sum;
+      if (!sum.seen) return null;
+      return decValue(sum.big ?? { units: BigInt(sum.units), scale: sum.scale });
+    },
   };
 }
 
@@ -252,18 +339,23 @@ export function decimalFunctions(): UserFunction[] {
         return roundDouble(n, Number(d), truncate === 1 || truncate === 1n);
       },
     },
-    { name: DECIMAL_ADD_FUNCTION, deterministic: true, varargs: false, fn: binary(decAdd) },
+    {
+      name: DECIMAL_ADD_FUNCTION,
+      deterministic: true,
+      varargs: false,
+      fn: binary(decAdd, FAST.add),
+    },
     {
       name: DECIMAL_SUBTRACT_FUNCTION,
       deterministic: true,
       varargs: false,
-      fn: binary(decSubtract),
+      fn: binary(decSubtract, FAST.sub),
     },
     {
       name: DECIMAL_MULTIPLY_FUNCTION,
       deterministic: true,
       varargs: false,
-      fn: binary(decMultiply),
+      fn: binary(decMultiply, FAST.mul),
     },
     {
       name: DECIMAL_DIVIDE_FUNCTION,

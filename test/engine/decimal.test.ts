@@ -13,7 +13,9 @@ import {
   decRound,
   decText,
   decValue,
+  decimalFunctions,
   roundDouble,
+  type Dec,
 } from '../../src/engine/decimal.js';
 import { startNode, type NodeFixture } from './node-fixture.js';
 
@@ -36,6 +38,42 @@ test('decimal arithmetic keeps every digit and gives back a double only when it 
   assert.equal(decText(decDivide(dec(2), dec(3), 0, 4)!), '0.666666666');
   assert.equal(decDivide(dec(1), dec(0), 0, 4), null);
   assert.equal(decText(decRound(dec('-2.675'), 2)), '-2.68');
+});
+
+test('the fast path of +, -, * and SUM gives what the exact digits give', () => {
+  const fns = new Map(decimalFunctions().map((f) => [f.name, f]));
+  let seed = 7;
+  const random = (): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed;
+  };
+  const value = (): number => {
+    const scale = random() % 7;
+    const digits = 1 + (random() % 14);
+    const units = (random() % 10 ** Math.min(digits, 9)) * (random() % 2 === 0 ? 1 : -1);
+    return Number((units / 10 ** scale).toFixed(scale));
+  };
+  const ops = [
+    ['mysql_dec_add', decAdd],
+    ['mysql_dec_sub', (a: Dec, b: Dec) => decAdd(a, { units: -b.units, scale: b.scale })],
+    ['mysql_dec_mul', decMultiply],
+  ] as const;
+  for (let i = 0; i < 20_000; i++) {
+    const a = value();
+    const b = value();
+    for (const [name, exact] of ops)
+      assert.equal(fns.get(name)!.fn(a, b), decValue(exact(dec(a), dec(b))), `${name}(${a}, ${b})`);
+  }
+  const sum = fns.get('mysql_dec_sum')!.aggregate!;
+  let state = sum.start();
+  let exact = dec(0);
+  for (let i = 0; i < 5_000; i++) {
+    const v = i % 1000 === 999 ? 123456789012.345 : value();
+    state = sum.step(state, v);
+    exact = decAdd(exact, dec(v));
+  }
+  assert.equal(sum.result(state), decValue(exact));
+  assert.equal(sum.result(sum.step(sum.start(), null)), null);
 });
 
 test('a DECIMAL is shown with its scale, rounded half away from zero on its exact digits', () => {
