@@ -10,6 +10,7 @@ import {
   type SqlValue,
 } from '../mysql/index.js';
 import {
+  bitLiteralHex,
   parse,
   VIEW_DEPTH_MAX,
   type Catalog,
@@ -851,12 +852,6 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
           const c = integerColumn(name, text.length, unsigned);
           return { ...c, flags: c.flags | ColumnFlag.NOT_NULL };
         }
-        case 'bit':
-          return {
-            ...bigintColumn(name),
-            flags: ColumnFlag.NOT_NULL | ColumnFlag.NUM | ColumnFlag.BINARY,
-            length: Math.max(1, (e.value ?? '').length),
-          };
         case 'decimal': {
           // MariaDB's width of a DECIMAL literal: its digits, the point and a sign.
           const [whole = '', fraction = ''] = (e.value ?? '').split('.');
@@ -868,7 +863,8 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
           return doubleColumn(name);
         case 'null':
           return nullColumn(name);
-        case 'hex': {
+        case 'hex':
+        case 'bit': {
           // A binary string that MariaDB also flags UNSIGNED (it can serve as a number).
           const c = blobColumn(name);
           return { ...c, type: ColumnType.VAR_STRING, flags: c.flags | ColumnFlag.UNSIGNED };
@@ -961,8 +957,8 @@ const BIT_OPERATORS = new Set(['|', '&', '<<', '>>', '^']);
 
 function numericOf(name: string, op: string, operands: readonly Expr[], scope: Scope): ColumnDef {
   const columns = operands.map((o) =>
-    o.kind === 'literal' && o.type === 'hex'
-      ? hexNumberColumn(o.value ?? '')
+    o.kind === 'literal' && (o.type === 'hex' || o.type === 'bit')
+      ? hexNumberColumn(o.type === 'bit' ? bitLiteralHex(o.value ?? '') : (o.value ?? ''))
       : asArithmetic(exprColumn('', o, scope)),
   );
   if (columns.some((c) => c.type === ColumnType.DOUBLE || c.type === ColumnType.FLOAT))
@@ -1009,6 +1005,9 @@ function asArithmetic(c: ColumnDef): ColumnDef {
   if (c.type === ColumnType.TIME) return integerColumn(c.name, 8);
   // An ENUM is its member's index (MariaDB sizes it as a small integer).
   if ((c.flags & ColumnFlag.ENUM) !== 0) return integerColumn(c.name, 5);
+  // A BIT(n) is an unsigned integer of n bits.
+  if (c.type === ColumnType.BIT)
+    return integerColumn(c.name, String(2n ** BigInt(Math.max(1, c.length)) - 1n).length, true);
   return c;
 }
 

@@ -64,8 +64,6 @@ export type BinaryOp =
   | 'DIV'
   | 'MOD'
   | '^'
-  | '->'
-  | '->>'
   | ':=';
 export interface Binary {
   readonly kind: 'binary';

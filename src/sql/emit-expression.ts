@@ -28,6 +28,7 @@ import {
   WINDOW_FUNCTIONS,
 } from './functions.js';
 import { quoteId, quoteString } from './names.js';
+import { bitLiteralHex } from './normalize.js';
 import { DEFAULT_COLLATION, isTextType } from './table-def.js';
 import {
   CAST_DECIMAL_FUNCTION,
@@ -216,10 +217,12 @@ export class ExpressionEmitter {
     const compared = COMPARISONS.has(op);
     if (compared) this.checkCollationMix(left, right, op);
     const numbers = NUMBER_OPERATORS.has(op);
-    const l = compared
-      ? this.collated(left, right, this.compared(left, right))
-      : this.numbered(left, numbers);
-    const r = compared ? this.compared(right, left) : this.numbered(right, numbers);
+    // A hex or bit literal is a number to arithmetic and to the bit operators (0x41 | 0 is 65).
+    const hexNumbers = numbers || BIT_OPERATORS.has(op);
+    const operand = (e: Expr): string =>
+      hexNumbers && isHexLiteral(e) ? this.hexNumber(e) : this.numbered(e, numbers);
+    const l = compared ? this.collated(left, right, this.compared(left, right)) : operand(left);
+    const r = compared ? this.compared(right, left) : operand(right);
     switch (op) {
       case '/':
         return `(${l} * 1.0 / ${this.divisor(r)})`;
@@ -229,8 +232,8 @@ export class ExpressionEmitter {
         return this.remainder(left, right, l, r);
       case '^': {
         // Each operand is written twice: emitted again, so its parameters bind in text order.
-        const l2 = this.numbered(left, numbers);
-        const r2 = this.numbered(right, numbers);
+        const l2 = operand(left);
+        const r2 = operand(right);
         return `((${l} | ${r}) - (${l2} & ${r2}))`;
       }
       case 'XOR': {
@@ -636,8 +639,6 @@ export class ExpressionEmitter {
         return `mysql_cast_datetime(${x}, ${length ?? 0})`;
       case 'TIME':
         return `mysql_cast_time(${x}, ${length ?? 0})`;
-      case 'JSON':
-        return `json(${x})`;
       default:
         return this.unsupported(`CAST AS ${name}`);
     }
@@ -1010,7 +1011,7 @@ export function inlineLiteral(e: Literal): string {
     case 'hex':
       return `X'${e.value ?? ''}'`;
     case 'bit':
-      return BigInt('0b' + (e.value || '0')).toString();
+      return `X'${bitLiteralHex(e.value ?? '')}'`;
     case 'string':
       // SQLite stops reading SQL text at a NUL, so such strings go in as hex.
       if (e.charset !== 'binary' && (e.value ?? '').includes('\0'))
@@ -1122,7 +1123,6 @@ const JSON_WRITERS: ReadonlySet<string> = new Set([
 
 /** Whether an expression's text is a JSON document (a constructor's or a JSON function's). */
 function isJsonValued(e: Expr): boolean {
-  if (e.kind === 'cast') return e.type.name === 'JSON';
   if (e.kind !== 'call' || e.over !== undefined) return false;
   return e.name === 'JSON_OBJECT' || e.name === 'JSON_ARRAY' || JSON_VALUED.has(e.name);
 }
@@ -1145,6 +1145,8 @@ const NUMERIC_FUNCTIONS: ReadonlySet<string> = new Set([
   'SUM',
   'AVG',
 ]);
+
+const BIT_OPERATORS: ReadonlySet<string> = new Set(['|', '&', '<<', '>>', '^']);
 
 const ARITHMETIC: ReadonlySet<string> = new Set(['+', '-', '*', '/', 'DIV', 'MOD', '%']);
 
@@ -1171,7 +1173,9 @@ function isNumeric(e: Expr): boolean {
 }
 
 const isIntLiteral = (e: Expr): boolean => e.kind === 'literal' && e.type === 'int';
-export const isHexLiteral = (e: Expr): boolean => e.kind === 'literal' && e.type === 'hex';
+/** A hex or bit literal: a binary string, its bytes a number in a numeric context (0x41, b'1'). */
+export const isHexLiteral = (e: Expr): boolean =>
+  e.kind === 'literal' && (e.type === 'hex' || e.type === 'bit');
 
 /** Column types a hex literal compares with (and is written into) as a number. */
 export const NUMERIC_COLUMN_TYPES: ReadonlySet<string> = new Set([

@@ -80,6 +80,7 @@ export {
 export {
   type Normalized,
   type SqlValue,
+  bitLiteralHex,
   isTemplateStatement,
   literalValue,
   normalize,

@@ -69,6 +69,18 @@ export function normalize(sql: string): Result<Normalized> {
   return { ok: true, value: { sql, tokens, key, slotTokens } };
 }
 
+/**
+ * A bit literal's bytes as hex digits: b'1000001' is 41, b'1' 01, b'' none. MariaDB reads a bit
+ * literal as a hex one, a binary string that is a number only in a numeric context.
+ */
+export function bitLiteralHex(bits: string): string {
+  if (bits === '') return '';
+  const bytes = Math.ceil(bits.length / 8);
+  return BigInt('0b' + bits)
+    .toString(16)
+    .padStart(bytes * 2, '0');
+}
+
 /** The value a literal token binds as; undefined for a `?` marker (the client supplies it). */
 export function literalValue(t: Token): SqlValue | undefined {
   switch (t.type) {
@@ -87,10 +99,8 @@ export function literalValue(t: Token): SqlValue | undefined {
       return Number(t.text);
     case 'hex':
       return Buffer.from(t.text, 'hex');
-    case 'bit': {
-      const big = BigInt('0b' + (t.text || '0'));
-      return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
-    }
+    case 'bit':
+      return Buffer.from(bitLiteralHex(t.text), 'hex');
     default:
       return undefined;
   }

@@ -584,5 +584,25 @@ export function functionCases(): CaseList {
     sql: 'SELECT col0 FROM t WHERE col0 + ? IN (?)',
     params: [0, 46],
   });
+  list.add(
+    'hex and bit literals as numbers',
+    [],
+    "SELECT b'1' + 0, b'1' | 0, 0x41 ^ 1, ~b'1', b'111111111' + 0, b''",
+  );
+  list.add(
+    'hex and bit defaults of number columns',
+    ["CREATE TABLE t (i INT DEFAULT 0x11, b BIT(8) DEFAULT b'101', k INT DEFAULT b'11', j INT)"],
+    'INSERT INTO t (j) VALUES (1)',
+    'SELECT i, b + 0, k, j FROM t',
+    'SHOW CREATE TABLE t',
+  );
+  list.add(
+    'SET TRANSACTION ISOLATION LEVEL and @@tx_isolation',
+    [],
+    'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED',
+    'SELECT @@tx_isolation, @@session.tx_isolation',
+    'SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ',
+    'SELECT @@transaction_isolation',
+  );
   return list;
 }
