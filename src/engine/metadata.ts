@@ -387,27 +387,6 @@ export function withUserVariables(
   });
 }
 
-/**
- * A SELECT's `?` items typed as the client bound them, as MariaDB does: a DOUBLE stays a DOUBLE
- * when its value is whole (`SELECT ? AS v` with 1.0), a NULL is a NULL column.
- */
-export function withParamTypes(
-  query: Query,
-  columns: ColumnDef[] | null,
-  boundType: (slot: number) => ColumnTypeCode | undefined,
-): ColumnDef[] | null {
-  const items = itemsOf(query, columns);
-  if (items === null || columns === null) return columns;
-  return columns.map((c, i) => {
-    const item = items[i]!;
-    if (item.kind !== 'item' || item.expr.kind !== 'param') return c;
-    const type = boundType(item.expr.slot);
-    if (type === ColumnType.DOUBLE || type === ColumnType.FLOAT) return doubleColumn(c.name);
-    if (type === ColumnType.NULL) return nullColumn(c.name);
-    return c;
-  });
-}
-
 export const dynamicColumn = (name: string): ColumnDef =>
   column(name, ColumnType.NULL, 0, 0, 0, Charset.BINARY);
 
@@ -426,7 +405,12 @@ interface Scope {
   readonly ctes: ReadonlyMap<string, ColumnDef[] | null>;
   /** Joins with USING or NATURAL: their columns appear once in `*` (see starOverJoin). */
   readonly merged?: { using: readonly string[] | null; natural: boolean }[];
+  /** The type a prepared statement's `?` (by slot) was bound with; absent for text queries. */
+  readonly boundType?: BoundType;
 }
+
+/** The MySQL type the client bound a `?` with (by its slot), or undefined when unknown. */
+export type BoundType = (slot: number) => ColumnTypeCode | undefined;
 
 let viewDepth = 0;
 
@@ -480,7 +464,13 @@ function addSources(scope: Scope, refs: readonly TableRef[]): boolean {
       scope.order.push(table);
       scope.aliases.set(table, ref.alias);
     } else {
-      const columns = columnsIn(ref.query, scope.catalog, scope.database, scope.ctes);
+      const columns = columnsIn(
+        ref.query,
+        scope.catalog,
+        scope.database,
+        scope.ctes,
+        scope.boundType,
+      );
       if (columns === null) return false;
       scope.derived.set(ref.alias.toLowerCase(), columns);
     }
@@ -526,8 +516,9 @@ export function queryColumns(
   query: Query,
   catalog: Catalog,
   database: string | null,
+  boundType?: BoundType,
 ): ColumnDef[] | null {
-  return columnsIn(query, catalog, database, new Map());
+  return columnsIn(query, catalog, database, new Map(), boundType);
 }
 
 function columnsIn(
@@ -535,6 +526,7 @@ function columnsIn(
   catalog: Catalog,
   database: string | null,
   outer: ReadonlyMap<string, ColumnDef[] | null>,
+  boundType?: BoundType,
 ): ColumnDef[] | null {
   let ctes = outer;
   if (query.with !== undefined) {
@@ -543,7 +535,7 @@ function columnsIn(
       // A recursive CTE's types are its anchor's (the left member), as in MariaDB.
       const body = query.with.recursive && cte.query.kind === 'union' ? cte.query.left : cte.query;
       inner.set(cte.name.toLowerCase(), null);
-      const columns = columnsIn(body, catalog, database, inner);
+      const columns = columnsIn(body, catalog, database, inner, boundType);
       const named =
         columns === null || cte.columns === null
           ? columns
@@ -555,14 +547,14 @@ function columnsIn(
     ctes = inner;
   }
   if (query.kind === 'union') {
-    const left = columnsIn(query.left, catalog, database, ctes);
+    const left = columnsIn(query.left, catalog, database, ctes, boundType);
     // INTERSECT and EXCEPT answer rows of the left member only.
     if (left === null || query.op !== 'UNION') return left;
-    const right = columnsIn(query.right, catalog, database, ctes);
+    const right = columnsIn(query.right, catalog, database, ctes, boundType);
     if (right === null || right.length !== left.length) return left;
     return left.map((c, i) => unionColumn(c, right[i]!));
   }
-  return selectColumns(query, catalog, database, ctes);
+  return selectColumns(query, catalog, database, ctes, boundType);
 }
 
 /**
@@ -600,6 +592,7 @@ function selectColumns(
   catalog: Catalog,
   database: string | null,
   ctes: ReadonlyMap<string, ColumnDef[] | null>,
+  boundType?: BoundType,
 ): ColumnDef[] | null {
   const scope: Scope = {
     catalog,
@@ -610,6 +603,7 @@ function selectColumns(
     derived: new Map(),
     ctes,
     merged: [],
+    ...(boundType === undefined ? {} : { boundType }),
   };
   if (s.from !== null && !addSources(scope, s.from)) return null;
   const out: ColumnDef[] = [];
@@ -908,7 +902,13 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
         return castColumn(name, e.type.name, e.type.scale);
       const inner = exprColumn('', e.operand, scope);
       const unsigned = e.type.name === 'UNSIGNED';
-      if (isIntegerType(inner.type)) return integerColumn(name, inner.length, unsigned);
+      // CAST(… AS UNSIGNED) keeps the width of an unsigned operand or of a literal like 12;
+      // anything that may be negative becomes a BIGINT UNSIGNED (-1 is 18446744073709551615).
+      const keeps =
+        !unsigned ||
+        (inner.flags & ColumnFlag.UNSIGNED) !== 0 ||
+        (e.operand.kind === 'literal' && e.operand.type === 'int');
+      if (isIntegerType(inner.type) && keeps) return integerColumn(name, inner.length, unsigned);
       if (unsigned) return integerColumn(name, 21, true);
       // MariaDB sizes CAST(… AS SIGNED) by the operand's characters (at least 2): '12', 1.5
       // and NULL give a LONG.
@@ -920,7 +920,7 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
       return JSON_FORMAT_FUNCTIONS.has(e.name) ? { ...c, format: 'json' } : c;
     }
     case 'subquery': {
-      const cols = queryColumns(e.query, scope.catalog, scope.database);
+      const cols = queryColumns(e.query, scope.catalog, scope.database, scope.boundType);
       return cols?.[0] !== undefined ? { ...cols[0], name } : dynamicColumn(name);
     }
     case 'case': {
@@ -930,6 +930,8 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
     case 'collate':
     case 'convert_using':
       return exprColumn(name, e.operand, scope);
+    case 'param':
+      return paramColumn(name, scope.boundType?.(e.slot));
     case 'system_var':
       return UNSIGNED_VARIABLES.has(e.name.toLowerCase())
         ? integerColumn(name, 21, true)
@@ -937,6 +939,18 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
     default:
       break;
   }
+  return dynamicColumn(name);
+}
+
+/**
+ * A `?` typed as the client bound it, as MariaDB types it: a DOUBLE (mysql2 binds every JS
+ * number so: `? + ?` is a DOUBLE), a NULL; other types are known from the value (first row).
+ */
+function paramColumn(name: string, type: ColumnTypeCode | undefined): ColumnDef {
+  if (type === ColumnType.DOUBLE || type === ColumnType.FLOAT) return doubleColumn(name);
+  if (type === ColumnType.NULL) return nullColumn(name);
+  if (type !== undefined && STRING_TYPES.has(type)) return textColumn(name, 255);
+  if (type !== undefined && isIntegerType(type)) return bigintColumn(name);
   return dynamicColumn(name);
 }
 
@@ -957,9 +971,11 @@ const BIT_OPERATORS = new Set(['|', '&', '<<', '>>', '^']);
 
 function numericOf(name: string, op: string, operands: readonly Expr[], scope: Scope): ColumnDef {
   const columns = operands.map((o) =>
-    o.kind === 'literal' && (o.type === 'hex' || o.type === 'bit')
-      ? hexNumberColumn(o.type === 'bit' ? bitLiteralHex(o.value ?? '') : (o.value ?? ''))
-      : asArithmetic(exprColumn('', o, scope)),
+    o.kind === 'param' && scope.boundType?.(o.slot) === ColumnType.NULL
+      ? doubleColumn('')
+      : o.kind === 'literal' && (o.type === 'hex' || o.type === 'bit')
+        ? hexNumberColumn(o.type === 'bit' ? bitLiteralHex(o.value ?? '') : (o.value ?? ''))
+        : asArithmetic(exprColumn('', o, scope)),
   );
   if (columns.some((c) => c.type === ColumnType.DOUBLE || c.type === ColumnType.FLOAT))
     return doubleColumn(name);
@@ -1059,9 +1075,10 @@ const STATISTICS = new Set([
  * DECIMAL, else integers as wide as the widest; one temporal type alone stays itself.
  */
 function aggregateColumn(name: string, branches: readonly Expr[], scope: Scope): ColumnDef {
-  const known = branches
-    .filter((b) => !(b.kind === 'literal' && b.type === 'null'))
-    .map((b) => exprColumn(name, b, scope));
+  const isNull = (b: Expr): boolean =>
+    (b.kind === 'literal' && b.type === 'null') ||
+    (b.kind === 'param' && scope.boundType?.(b.slot) === ColumnType.NULL);
+  const known = branches.filter((b) => !isNull(b)).map((b) => exprColumn(name, b, scope));
   if (known.length === 0) return branches.length === 0 ? dynamicColumn(name) : nullColumn(name);
   if (known.some((c) => c.type === ColumnType.NULL && c.length === 0)) return dynamicColumn(name);
   const first = known[0]!;

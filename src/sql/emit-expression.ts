@@ -27,17 +27,28 @@ import {
   userFunction,
   WINDOW_FUNCTIONS,
 } from './functions.js';
-import { quoteId, quoteString } from './names.js';
-import { bitLiteralHex } from './normalize.js';
+import { backquote, quoteId, quoteString } from './names.js';
+import {
+  integerFlag,
+  mayOverflow,
+  numberKind,
+  type NumberScope,
+  printedExpr,
+} from './number-kind.js';
+import { bitLiteralHex, SHORT_INTEGER_LITERAL_LENGTH } from './normalize.js';
 import { DEFAULT_COLLATION, isTextType } from './table-def.js';
 import {
+  ARITHMETIC_FUNCTION,
   CAST_DECIMAL_FUNCTION,
+  CAST_SIGNED_FUNCTION,
+  CAST_UNSIGNED_FUNCTION,
   DIVISOR_FUNCTION,
   INTEGER_FUNCTION,
   JSON_FORMAT_FUNCTION,
   LAST_INSERT_ID_GET_FUNCTION,
   LAST_INSERT_ID_SET_FUNCTION,
   LOG_ARGUMENT_FUNCTION,
+  NEGATE_FUNCTION,
   NUMBER_FUNCTION,
   TEMPORAL_NUMBER_FUNCTION,
   USER_VAR_GET_FUNCTION,
@@ -197,12 +208,64 @@ export class ExpressionEmitter {
   }
 
   literal(e: Literal): string {
-    if (e.slot !== null && this.pinned !== 'all' && !this.pinned.has(e.slot))
-      return this.bind({ kind: 'slot', slot: e.slot });
+    if (this.isBound(e)) return this.bind({ kind: 'slot', slot: e.slot! });
     return inlineLiteral(e);
   }
 
+  /** What number-kind.ts asks of the statement. */
+  private readonly numberScope: NumberScope = {
+    columnType: (e) => this.columnType(e),
+    isBound: (e) => this.isBound(e),
+  };
+
+  /** Whether a literal is bound at execution (a slot), not written into the SQL. */
+  isBound(e: Literal): boolean {
+    return e.slot !== null && this.pinned !== 'all' && !this.pinned.has(e.slot);
+  }
+
+  /**
+   * `l op r` for `+`, `-`, `*`: SQLite's operator where the operands' types rule out leaving
+   * BIGINT's range (`k + 1` on an INT column), else the checked function, which fails with
+   * MariaDB's 1690 and computes BIGINT UNSIGNED (engine/arithmetic.ts, number-kind.ts).
+   */
+  private arithmetic(op: string, left: Expr, right: Expr, l: string, r: string): string {
+    if (!this.warns) return `(${l} ${op} ${r})`;
+    const a = numberKind(left, this.numberScope);
+    const b = numberKind(right, this.numberScope);
+    if (!mayOverflow(op, a, b)) return `(${l} ${op} ${r})`;
+    const table = (c: ColumnRef): string | null => this.columnTable(c);
+    const spec = JSON.stringify([
+      op,
+      integerFlag(a),
+      integerFlag(b),
+      printedExpr(left, this.numberScope, table),
+      printedExpr(right, this.numberScope, table),
+    ]);
+    return `${ARITHMETIC_FUNCTION}(${l}, ${r}, ${quoteString(spec)})`;
+  }
+
+  /** A column's table as MariaDB qualifies it in messages (`` `db`.`alias` ``), or null. */
+  private columnTable(e: ColumnRef): string | null {
+    const name = e.column.toLowerCase();
+    for (let i = this.columnScopes.length - 1; i >= 0; i--) {
+      for (const [alias, table] of this.columnScopes[i]!) {
+        if (e.table !== null && alias !== e.table.toLowerCase()) continue;
+        if (!table.columns.some((c) => c.name.toLowerCase() === name)) continue;
+        return `${backquote(table.db)}.${backquote(e.table ?? alias)}`;
+      }
+    }
+    return e.table === null ? null : backquote(e.table);
+  }
+
   private unary(op: string, operand: Expr): string {
+    if (op === '-' && operand.kind === 'literal' && operand.type === 'int') {
+      // -9223372036854775808 is BIGINT's least value: its digits alone are unsigned.
+      const value = operand.value ?? '';
+      if (this.isBound(operand) && value.length >= SHORT_INTEGER_LITERAL_LENGTH)
+        return `${NEGATE_FUNCTION}(${this.expr(operand)})`;
+      if (!this.isBound(operand) && value === '9223372036854775808')
+        return '(-9223372036854775807 - 1)';
+    }
     const inner = this.numbered(operand, op === 'NOT' || op === '-' || op === '~');
     if (op === 'NOT') return `(NOT ${inner})`;
     if (op === 'BINARY') return `(${inner} COLLATE BINARY)`;
@@ -244,6 +307,10 @@ export class ExpressionEmitter {
       }
       case ':=':
         return this.unsupported('assignment to user variables in expressions');
+      case '+':
+      case '-':
+      case '*':
+        return this.arithmetic(op, left, right, l, r);
       default:
         if (COMPARISONS.has(op)) return comparison(op, left, l, right, r, (x) => this.number(x));
         return `(${l} ${op} ${r})`;
@@ -549,7 +616,14 @@ export class ExpressionEmitter {
    * truncates both. A literal's kind decides at translation, anything else its storage class
    * per row (the operand emitted again for each use, its parameters bound in text order).
    */
-  private integerCast(operand: Expr, x: string): string {
+  private integerCast(operand: Expr, x: string, name: 'SIGNED' | 'UNSIGNED'): string {
+    const kind = numberKind(operand, this.numberScope);
+    const unsigned = kind.kind === 'int' && kind.flag !== 'i';
+    if (this.warns && name === 'SIGNED' && unsigned) return `${CAST_SIGNED_FUNCTION}(${x})`;
+    if (name === 'UNSIGNED' && kind.kind === 'int' && (kind.flag === 'u' || kind.nonNegative)) {
+      // Already an unsigned integer (or a non-negative one): its value, also above 2^63 − 1.
+      if (unsigned) return x;
+    } else if (name === 'UNSIGNED' && this.warns) return `${CAST_UNSIGNED_FUNCTION}(${x})`;
     if (operand.kind === 'literal') {
       const numeric = operand.type === 'decimal' || operand.type === 'float';
       if (isStringLiteral(operand) && this.warns) return `${INTEGER_FUNCTION}(${x})`;
@@ -578,6 +652,13 @@ export class ExpressionEmitter {
     const items = list.map((i) => this.compared(i, operand)).join(', ');
     // SQLite compares row values with IN only against a subquery.
     if (operand.kind === 'row') return `(${left} ${not}IN (VALUES ${items}))`;
+    // A number against strings: MariaDB converts every string, with 1292 for one that is not a
+    // number (`1 IN ('1', 'x')`); SQLite's IN would stop at the first match, json_array reads all.
+    const literals = list.every(
+      (i) => i.kind === 'literal' && i.type !== 'hex' && i.type !== 'bit',
+    );
+    if (this.warns && isNumeric(operand) && literals && list.some(isStringLiteral))
+      return `(${left} ${not}IN (SELECT value FROM json_each(json_array(${items}))))`;
     return `(${left} ${not}IN (${items}))`;
   }
 
@@ -612,12 +693,14 @@ export class ExpressionEmitter {
   }
 
   private cast(e: Cast): string {
-    const x = this.expr(e.operand);
     const { name, length, scale } = e.type;
+    const integer = name === 'SIGNED' || name === 'UNSIGNED';
+    // CAST(0x41 AS SIGNED) is 65: a hex literal is a number here.
+    const x = integer && isHexLiteral(e.operand) ? this.hexNumber(e.operand) : this.expr(e.operand);
     switch (name) {
       case 'SIGNED':
       case 'UNSIGNED':
-        return this.integerCast(e.operand, x);
+        return this.integerCast(e.operand, x, name);
       case 'CHAR':
         if (length === null) return `CAST(${x} AS TEXT)`;
         // Cut to `length` characters; a cut value warns (1292) as in MariaDB.
@@ -1004,7 +1087,13 @@ export function inlineLiteral(e: Literal): string {
       return 'NULL';
     case 'bool':
       return e.value === 'TRUE' ? '1' : '0';
-    case 'int':
+    case 'int': {
+      // Above BIGINT, a BIGINT UNSIGNED value is carried as its digits (SQLite would read a
+      // double): engine/arithmetic.ts.
+      const value = e.value ?? 'NULL';
+      const big = value.length >= 19 && BigInt(value) > INT64_MAX && BigInt(value) <= UINT64_MAX;
+      return big ? quoteString(value) : value;
+    }
     case 'decimal':
     case 'float':
       return e.value ?? 'NULL';
@@ -1023,6 +1112,9 @@ export function inlineLiteral(e: Literal): string {
 }
 
 const COMPARISONS: ReadonlySet<string> = new Set(['=', '<=>', '<>', '<', '<=', '>', '>=']);
+
+const INT64_MAX = (1n << 63n) - 1n;
+const UINT64_MAX = (1n << 64n) - 1n;
 
 /** Operands that take no COLLATE in SQLite (a row value) or are not strings. */
 const UNCOLLATED_KINDS: ReadonlySet<string> = new Set(['row', 'subquery', 'exists', 'is']);

@@ -4,6 +4,9 @@
 import type { Result } from './errors.js';
 import { LITERAL_TYPES, type Token, tokenize } from './tokenizer.js';
 
+/** A bound integer literal shorter than this keys apart from longer ones (see literalKey). */
+export const SHORT_INTEGER_LITERAL_LENGTH = 16;
+
 /** A value bound to SQLite for one slot. */
 export type SqlValue = string | number | bigint | Buffer | null;
 
@@ -44,6 +47,16 @@ const LITERAL_KEYS: Readonly<Record<string, string>> = {
   bit: "b'?'",
 };
 
+/**
+ * An integer literal of 16 digits or more keys apart from shorter ones: the emitter knows a
+ * shorter one cannot overflow a sum with an INT column, a longer one may be unsigned (above
+ * 2^63 − 1). U+0001 cannot appear in SQL text outside a string (the tokenizer refuses it).
+ */
+function literalKey(t: Token): string {
+  if (t.type === 'int' && t.text.length >= SHORT_INTEGER_LITERAL_LENGTH) return '?\u0001';
+  return LITERAL_KEYS[t.type]!;
+}
+
 export function normalize(sql: string): Result<Normalized> {
   const tokenized = tokenize(sql);
   if (!tokenized.ok) return tokenized;
@@ -60,7 +73,7 @@ export function normalize(sql: string): Result<Normalized> {
         // Each kind of literal keys apart: the emitter compares '10' = 10 as numbers but 10 = 10
         // plainly, reads 0x10 as 16 in arithmetic, types 1.5 as a DECIMAL and 1 as an INT, so
         // each needs its own template (docs/design/sql.md).
-        key += sql.slice(copied, t.start) + LITERAL_KEYS[t.type];
+        key += sql.slice(copied, t.start) + literalKey(t);
         copied = t.end;
       }
     }
@@ -87,11 +100,9 @@ export function literalValue(t: Token): SqlValue | undefined {
     case 'string':
       return t.extra === 'binary' ? Buffer.from(t.text, 'utf8') : t.text;
     case 'int': {
-      if (t.text.length < 16) return Number(t.text);
-      // Beyond 64 bits the value stays exact: SQLite cannot bind it and the statement gets
-      // 1264 rather than a silently rounded double (BIGINT UNSIGNED above 2^63-1, and the
-      // literal -9223372036854775808, whose 9223372036854775808 is folded by MySQL but not
-      // here, are known differences: docs/design/engine.md).
+      if (t.text.length < SHORT_INTEGER_LITERAL_LENGTH) return Number(t.text);
+      // Exact: a BIGINT UNSIGNED value above 2^63 − 1 binds as its digits (engine/bind.ts);
+      // beyond 64 bits SQLite cannot bind it and the statement fails rather than round it.
       return BigInt(t.text);
     }
     case 'decimal':
