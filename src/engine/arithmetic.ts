@@ -28,9 +28,10 @@ const UINT64_MAX = (1n << 64n) - 1n;
 /**
  * How an operand's value is read: `i` signed (a TEXT is a string), `u` unsigned (a TEXT is the
  * digits of a value above 2^63 − 1, a negative INTEGER a bit pattern such as ~0's), `l` a long
- * integer literal (a bound INTEGER is signed, a TEXT an unsigned value above 2^63 − 1).
+ * integer literal (a bound INTEGER is signed, a TEXT an unsigned value above 2^63 − 1), `d` a
+ * DECIMAL or a double (never an integer overflow: SUM(int) * 2 is a DECIMAL in MariaDB).
  */
-type Flag = 'i' | 'u' | 'l';
+type Flag = 'i' | 'u' | 'l' | 'd';
 
 /** The emitter's constant argument: the operator, each operand's flag, and how to print them. */
 interface Spec {
@@ -70,6 +71,10 @@ const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
 const DOUBLE_PREFIX = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
 
 function operand(v: Exclude<V, null>, flag: Flag): Operand {
+  if (flag === 'd') {
+    const x = operand(v, 'i');
+    return x.kind === 'float' ? x : { kind: 'float', value: Number(x.value) };
+  }
   if (typeof v === 'bigint') {
     if (flag === 'u' && v < 0n) return { kind: 'int', value: v + (1n << 64n), unsigned: true };
     return { kind: 'int', value: v, unsigned: flag === 'u' };

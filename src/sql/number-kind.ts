@@ -10,9 +10,9 @@ import { backquote } from './names.js';
 /**
  * How the checked function reads the value (engine/arithmetic.ts): `i` signed, `u` unsigned (a
  * TEXT is the digits of a value above 2^63 − 1), `l` either (a bound long literal, a checked
- * result: an INTEGER is signed, a TEXT unsigned).
+ * result: an INTEGER is signed, a TEXT unsigned), `d` a DECIMAL or double (no integer overflow).
  */
-export type IntegerFlag = 'i' | 'u' | 'l';
+export type IntegerFlag = 'i' | 'u' | 'l' | 'd';
 
 export type NumberKind =
   | {
@@ -159,6 +159,13 @@ export function numberKind(e: Expr, scope: NumberScope): NumberKind {
     case 'regexp':
     case 'exists':
       return BOOLEAN;
+    case 'call':
+      // SUM and AVG of integers are DECIMALs in MariaDB; COUNT a BIGINT.
+      if (e.over !== undefined) return UNKNOWN;
+      if (e.name === 'SUM' || e.name === 'AVG') return DECIMAL;
+      return e.name === 'COUNT'
+        ? { kind: 'int', digits: 19, flag: 'i', nonNegative: true }
+        : UNKNOWN;
     case 'cast':
       if (e.type.name === 'SIGNED')
         return { kind: 'int', digits: 19, flag: 'i', nonNegative: false };
@@ -211,6 +218,7 @@ export function mayOverflow(op: string, a: NumberKind, b: NumberKind): boolean {
 
 /** The flag the checked function reads an operand with. */
 export function integerFlag(k: NumberKind): IntegerFlag {
+  if (k.kind === 'decimal' || k.kind === 'float') return 'd';
   return k.kind === 'int' ? k.flag : 'i';
 }
 

@@ -53,3 +53,11 @@ test('CAST AS UNSIGNED and AS SIGNED go through the two’s complement', () => {
   assert.equal(call('mysql_negate', '9223372036854775808'), -9223372036854775808n);
   assert.equal(call('mysql_negate', 5n), -5n);
 });
+
+test('a DECIMAL or double operand never overflows as an integer (SUM(int) * n)', () => {
+  const s = JSON.stringify(['*', 'd', 'i', 'sum(a)', 'n']);
+  assert.equal(
+    call('mysql_arithmetic', 6n, 9223372036854775807n, s),
+    6 * Number(9223372036854775807n),
+  );
+});
