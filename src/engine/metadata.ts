@@ -1260,6 +1260,11 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
       return integerColumn(name, Math.max(1, inner.length - inner.decimals));
     return doubleColumn(name);
   }
+  if (fn === 'LAST_INSERT_ID' && e.args.length === 1) {
+    // LAST_INSERT_ID(x) is a BIGINT UNSIGNED as wide as x (LAST_INSERT_ID(5) + 1 is a LONG).
+    const inner = exprColumn('', e.args[0]!, scope);
+    return { ...integerCallColumn(name, fn), length: Math.max(1, inner.length) };
+  }
   if (INT_FUNCTIONS.has(fn)) return integerCallColumn(name, fn);
   if (TIME_FUNCTIONS.has(fn)) return timeColumn(name);
   if (fn === 'DATE') return dateColumn(name);

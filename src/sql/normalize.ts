@@ -48,13 +48,23 @@ const LITERAL_KEYS: Readonly<Record<string, string>> = {
 };
 
 /**
- * An integer literal of 16 digits or more keys apart from shorter ones: the emitter knows a
- * shorter one cannot overflow a sum with an INT column, a longer one may be unsigned (above
- * 2^63 − 1). U+0001 cannot appear in SQL text outside a string (the tokenizer refuses it).
+ * Integer literals key apart by their length class (at most 4, 9, 15 digits, or longer): the
+ * emitter bounds a bound literal's digits by its class, so `v * 31` on an INT column is known
+ * not to overflow and stays SQLite's operator, and a longer one may be unsigned (above
+ * 2^63 − 1). U+0001…U+0003 cannot appear in SQL text outside a string (the tokenizer refuses
+ * them).
  */
 function literalKey(t: Token): string {
-  if (t.type === 'int' && t.text.length >= SHORT_INTEGER_LITERAL_LENGTH) return '?\u0001';
-  return LITERAL_KEYS[t.type]!;
+  if (t.type !== 'int') return LITERAL_KEYS[t.type]!;
+  const digits = integerLiteralDigits(t.text);
+  return digits === 4 ? '?' : digits === 9 ? '?\u0002' : digits === 15 ? '?\u0003' : '?\u0001';
+}
+
+/** The most digits a bound integer literal of this text's class has (20: any 64-bit value). */
+export function integerLiteralDigits(text: string): number {
+  if (text.length <= 4) return 4;
+  if (text.length <= 9) return 9;
+  return text.length < SHORT_INTEGER_LITERAL_LENGTH ? 15 : 20;
 }
 
 export function normalize(sql: string): Result<Normalized> {

@@ -4,7 +4,7 @@
 // MariaDB's 1690) or stay SQLite's operators: `k + 1` on an INT column cannot leave BIGINT's
 // range and pays nothing. See docs/design/sql.md, "Integer range".
 import type { DataType, Expr, Literal } from './ast.js';
-import { bitLiteralHex, SHORT_INTEGER_LITERAL_LENGTH } from './normalize.js';
+import { bitLiteralHex, integerLiteralDigits } from './normalize.js';
 import { backquote } from './names.js';
 
 /**
@@ -87,10 +87,11 @@ function literalKind(e: Literal, scope: NumberScope): NumberKind {
       return BOOLEAN;
     case 'int': {
       const text = e.value ?? '0';
-      if (scope.isBound(e))
-        return text.length < SHORT_INTEGER_LITERAL_LENGTH
-          ? { kind: 'int', digits: SHORT_INTEGER_LITERAL_LENGTH - 1, flag: 'i', nonNegative: true }
-          : { kind: 'int', digits: 20, flag: 'l', nonNegative: true };
+      if (scope.isBound(e)) {
+        // The template's literals all have this one's length class (normalize.ts).
+        const digits = integerLiteralDigits(text);
+        return { kind: 'int', digits, flag: digits < 20 ? 'i' : 'l', nonNegative: true };
+      }
       const n = BigInt(text);
       if (n > UINT64_MAX) return DECIMAL;
       return {

@@ -604,5 +604,36 @@ export function functionCases(): CaseList {
     'SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ',
     'SELECT @@transaction_isolation',
   );
+  list.add(
+    'BIGINT column arithmetic out of range',
+    [
+      'CREATE TABLE t (k BIGINT, u BIGINT UNSIGNED, i INT, d DOUBLE)',
+      'INSERT INTO t VALUES (9223372036854775807, 5, 2147483647, 1e308)',
+    ],
+    'SELECT k - 1, u + 1, i * 2, i + i FROM t',
+    'SELECT k + 1 FROM t',
+    'SELECT u - 9 FROM t',
+    'SELECT i * k FROM t',
+    'SELECT d * 10 FROM t',
+    'UPDATE t SET k = k + 1',
+    'UPDATE t SET i = i + 1',
+  );
+  list.add(
+    'integer range edges',
+    [],
+    'SELECT 9223372036854775807 + 0, -9223372036854775807 - 1, 4294967296 * 2147483647',
+    'SELECT CAST(-1 AS UNSIGNED) = 18446744073709551615, CAST(1 AS UNSIGNED) - 1, ~0 + 0',
+    'SELECT 18446744073709551615 - 18446744073709551614, 9223372036854775808 + -1',
+    'SELECT 1.7e308 + 1.7e308',
+    'SELECT -9223372036854775808 * -1',
+  );
+  list.add(
+    'long integer literals in WHERE',
+    ['CREATE TABLE t (a BIGINT)', 'INSERT INTO t VALUES (1), (9223372036854775807)'],
+    'SELECT a FROM t WHERE a < 18446744073709551615 ORDER BY a',
+    'SELECT a FROM t WHERE a > -9223372036854775808 ORDER BY a',
+    'SELECT a FROM t WHERE a + 1 > 1',
+    'SELECT a FROM t WHERE a = 9223372036854775807',
+  );
   return list;
 }
