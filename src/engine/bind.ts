@@ -6,6 +6,9 @@ import type { Bind, DmlTranslation, Expr, Prepared, SessionValues } from '../sql
 
 type SlotValue = SqlValue | Buffer | undefined;
 
+const INT64_MAX = (1n << 63n) - 1n;
+const UINT64_MAX = (1n << 64n) - 1n;
+
 /** The slot values of a prepared statement with the client's parameters filled in. */
 export function slotValues(prepared: Prepared, params: readonly SqlValue[]): SlotValue[] {
   const slots: SlotValue[] = prepared.slotValues.slice();
@@ -20,6 +23,9 @@ export function slotValues(prepared: Prepared, params: readonly SqlValue[]): Slo
 export function toStore(value: SlotValue): StoreValue {
   if (value === undefined || value === null) return null;
   if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : value;
+  // A BIGINT UNSIGNED value above SQLite's INTEGER is carried as its digits (arithmetic.ts).
+  if (typeof value === 'bigint' && value > INT64_MAX && value <= UINT64_MAX)
+    return value.toString();
   if (value instanceof Uint8Array && !Buffer.isBuffer(value))
     return Buffer.from(value.buffer, value.byteOffset, value.length);
   return value;

@@ -52,13 +52,7 @@ import {
   readOnlyTransaction,
   unknownSystemVariable,
 } from './errors.js';
-import {
-  narrow,
-  plainSelect,
-  queryColumns,
-  withParamTypes,
-  withUserVariables,
-} from './metadata.js';
+import { narrow, plainSelect, queryColumns, withUserVariables } from './metadata.js';
 import { done, isAttempt, isError, ok, type Attempt, type Outcome } from './outcome.js';
 import { queryInterrupted } from './read-pool.js';
 import { foundRowsOf, selectInto } from './select-extras.js';
@@ -965,11 +959,11 @@ export class DmlRunner {
    */
   private columnsOf(s: Query, prepared: Prepared): ColumnDef[] | null {
     const session = this.session;
-    const columns = queryColumns(s, session.engine.catalog, session.database);
-    const typed = withUserVariables(s, columns, (name) => session.userVariable(name));
     const bound = session.paramTypes;
-    if (bound === null) return typed;
-    return withParamTypes(s, typed, (slot) => bound[prepared.markerSlots.indexOf(slot)]);
+    const boundType =
+      bound === null ? undefined : (slot: number) => bound[prepared.markerSlots.indexOf(slot)];
+    const columns = queryColumns(s, session.engine.catalog, session.database, boundType);
+    return withUserVariables(s, columns, (name) => session.userVariable(name));
   }
 
   private insertCounts(

@@ -21,6 +21,7 @@ import { ValueRefusal, type UserAggregate, type UserFunction } from '../storage/
 import { singleValueFunction, storeValueFunction } from './store-value.js';
 import { effectFunctions } from './statement-effects.js';
 import { expressionFunctions, report } from './expression-warnings.js';
+import { arithmeticFunctions, carried } from './arithmetic.js';
 import { strToDate } from './str-to-date.js';
 import { decimalFunctions } from './decimal.js';
 
@@ -1692,14 +1693,14 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
       ? null
       : dateOnly(new Date((int(v) - 719528) * 86400000 + new Date().getTimezoneOffset() * 60000)),
   // A hex literal in a numeric context: its bytes as an unsigned big-endian integer; past
-  // 2^63 - 1 a double (SQLite has no unsigned 64-bit integer).
+  // 2^63 - 1 the digits (arithmetic.ts carries unsigned values so), past 64 bits a double.
   hex_number: (v) => {
     if (isNull(v)) return null;
     const bytes = v instanceof Uint8Array ? v : Buffer.from(text(v), 'utf8');
     if (bytes.length === 0) return 0;
     const n = BigInt('0x' + Buffer.from(bytes).toString('hex'));
     if (n <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(n);
-    return n <= 9223372036854775807n ? n : Number(n);
+    return n <= UINT64_MASK ? carried(n) : Number(n);
   },
   cast_char: (v, length) => {
     if (isNull(v) || isNull(length)) return null;
@@ -2028,6 +2029,7 @@ export function userFunctions(): UserFunction[] {
     ...effectFunctions(),
     ...expressionFunctions(),
     ...decimalFunctions(),
+    ...arithmeticFunctions(),
     castDecimalFunction(),
     jsonTableFunction(),
     { name: JSON_FORMAT_FUNCTION, deterministic: true, varargs: false, fn: formatJson },

@@ -10,7 +10,11 @@ import {
   type SqlValue,
 } from '../mysql/index.js';
 import {
+  BIT_OPERATORS,
+  COMPARISON_OPERATORS,
   isDecimalInteger,
+  PREDICATE_KINDS,
+  bitLiteralHex,
   parse,
   VIEW_DEPTH_MAX,
   type Catalog,
@@ -388,27 +392,6 @@ export function withUserVariables(
   });
 }
 
-/**
- * A SELECT's `?` items typed as the client bound them, as MariaDB does: a DOUBLE stays a DOUBLE
- * when its value is whole (`SELECT ? AS v` with 1.0), a NULL is a NULL column.
- */
-export function withParamTypes(
-  query: Query,
-  columns: ColumnDef[] | null,
-  boundType: (slot: number) => ColumnTypeCode | undefined,
-): ColumnDef[] | null {
-  const items = itemsOf(query, columns);
-  if (items === null || columns === null) return columns;
-  return columns.map((c, i) => {
-    const item = items[i]!;
-    if (item.kind !== 'item' || item.expr.kind !== 'param') return c;
-    const type = boundType(item.expr.slot);
-    if (type === ColumnType.DOUBLE || type === ColumnType.FLOAT) return doubleColumn(c.name);
-    if (type === ColumnType.NULL) return nullColumn(c.name);
-    return c;
-  });
-}
-
 export const dynamicColumn = (name: string): ColumnDef =>
   column(name, ColumnType.NULL, 0, 0, 0, Charset.BINARY);
 
@@ -427,7 +410,12 @@ interface Scope {
   readonly ctes: ReadonlyMap<string, ColumnDef[] | null>;
   /** Joins with USING or NATURAL: their columns appear once in `*` (see starOverJoin). */
   readonly merged?: { using: readonly string[] | null; natural: boolean }[];
+  /** The type a prepared statement's `?` (by slot) was bound with; absent for text queries. */
+  readonly boundType?: BoundType;
 }
+
+/** The MySQL type the client bound a `?` with (by its slot), or undefined when unknown. */
+export type BoundType = (slot: number) => ColumnTypeCode | undefined;
 
 let viewDepth = 0;
 
@@ -481,7 +469,13 @@ function addSources(scope: Scope, refs: readonly TableRef[]): boolean {
       scope.order.push(table);
       scope.aliases.set(table, ref.alias);
     } else {
-      const columns = columnsIn(ref.query, scope.catalog, scope.database, scope.ctes);
+      const columns = columnsIn(
+        ref.query,
+        scope.catalog,
+        scope.database,
+        scope.ctes,
+        scope.boundType,
+      );
       if (columns === null) return false;
       scope.derived.set(ref.alias.toLowerCase(), columns);
     }
@@ -527,8 +521,9 @@ export function queryColumns(
   query: Query,
   catalog: Catalog,
   database: string | null,
+  boundType?: BoundType,
 ): ColumnDef[] | null {
-  return columnsIn(query, catalog, database, new Map());
+  return columnsIn(query, catalog, database, new Map(), boundType);
 }
 
 function columnsIn(
@@ -536,6 +531,7 @@ function columnsIn(
   catalog: Catalog,
   database: string | null,
   outer: ReadonlyMap<string, ColumnDef[] | null>,
+  boundType?: BoundType,
 ): ColumnDef[] | null {
   let ctes = outer;
   if (query.with !== undefined) {
@@ -544,7 +540,7 @@ function columnsIn(
       // A recursive CTE's types are its anchor's (the left member), as in MariaDB.
       const body = query.with.recursive && cte.query.kind === 'union' ? cte.query.left : cte.query;
       inner.set(cte.name.toLowerCase(), null);
-      const columns = columnsIn(body, catalog, database, inner);
+      const columns = columnsIn(body, catalog, database, inner, boundType);
       const named =
         columns === null || cte.columns === null
           ? columns
@@ -556,14 +552,14 @@ function columnsIn(
     ctes = inner;
   }
   if (query.kind === 'union') {
-    const left = columnsIn(query.left, catalog, database, ctes);
+    const left = columnsIn(query.left, catalog, database, ctes, boundType);
     // INTERSECT and EXCEPT answer rows of the left member only.
     if (left === null || query.op !== 'UNION') return left;
-    const right = columnsIn(query.right, catalog, database, ctes);
+    const right = columnsIn(query.right, catalog, database, ctes, boundType);
     if (right === null || right.length !== left.length) return left;
     return left.map((c, i) => unionColumn(c, right[i]!));
   }
-  return selectColumns(query, catalog, database, ctes);
+  return selectColumns(query, catalog, database, ctes, boundType);
 }
 
 /**
@@ -601,6 +597,7 @@ function selectColumns(
   catalog: Catalog,
   database: string | null,
   ctes: ReadonlyMap<string, ColumnDef[] | null>,
+  boundType?: BoundType,
 ): ColumnDef[] | null {
   const scope: Scope = {
     catalog,
@@ -611,6 +608,7 @@ function selectColumns(
     derived: new Map(),
     ctes,
     merged: [],
+    ...(boundType === undefined ? {} : { boundType }),
   };
   if (s.from !== null && !addSources(scope, s.from)) return null;
   const out: ColumnDef[] = [];
@@ -828,6 +826,7 @@ const DOUBLE_FUNCTIONS = new Set([
 ]);
 
 function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
+  if (PREDICATE_KINDS.has(e.kind)) return booleanColumn(name);
   switch (e.kind) {
     case 'assign': {
       // `@v := x` is sent as x is, but never NOT NULL (MariaDB's Item_func_set_user_var).
@@ -855,12 +854,6 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
           const c = integerColumn(name, text.length, unsigned);
           return { ...c, flags: c.flags | ColumnFlag.NOT_NULL };
         }
-        case 'bit':
-          return {
-            ...bigintColumn(name),
-            flags: ColumnFlag.NOT_NULL | ColumnFlag.NUM | ColumnFlag.BINARY,
-            length: Math.max(1, (e.value ?? '').length),
-          };
         case 'decimal': {
           // MariaDB's width of a DECIMAL literal: its digits, the point and a sign.
           const [whole = '', fraction = ''] = (e.value ?? '').split('.');
@@ -872,7 +865,8 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
           return doubleColumn(name);
         case 'null':
           return nullColumn(name);
-        case 'hex': {
+        case 'hex':
+        case 'bit': {
           // A binary string that MariaDB also flags UNSIGNED (it can serve as a number).
           const c = blobColumn(name);
           return { ...c, type: ColumnType.VAR_STRING, flags: c.flags | ColumnFlag.UNSIGNED };
@@ -886,7 +880,7 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
       }
       break;
     case 'binary':
-      if (PREDICATE_OPERATORS.has(e.op)) return booleanColumn(name);
+      if (COMPARISON_OPERATORS.has(e.op)) return booleanColumn(name);
       if (BIT_OPERATORS.has(e.op)) return integerColumn(name, 21, true);
       if (e.op === 'DIV')
         return integerColumn(name, asArithmetic(exprColumn('', e.left, scope)).length);
@@ -906,21 +900,18 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
         return integerColumn(name, inner.length + 1);
       }
       return exprColumn(name, e.operand, scope);
-    case 'is':
-    case 'between':
-    case 'in_list':
-    case 'in_query':
-    case 'like':
-    case 'regexp':
-    case 'exists':
-    case 'quantified':
-      return booleanColumn(name);
     case 'cast': {
       if (e.type.name !== 'SIGNED' && e.type.name !== 'UNSIGNED')
         return castColumn(name, e.type.name, e.type.scale);
       const inner = exprColumn('', e.operand, scope);
       const unsigned = e.type.name === 'UNSIGNED';
-      if (isIntegerType(inner.type)) return integerColumn(name, inner.length, unsigned);
+      // CAST(… AS UNSIGNED) keeps the width of an unsigned operand or of a literal like 12;
+      // anything that may be negative becomes a BIGINT UNSIGNED (-1 is 18446744073709551615).
+      const keeps =
+        !unsigned ||
+        (inner.flags & ColumnFlag.UNSIGNED) !== 0 ||
+        (e.operand.kind === 'literal' && e.operand.type === 'int');
+      if (isIntegerType(inner.type) && keeps) return integerColumn(name, inner.length, unsigned);
       if (unsigned) return integerColumn(name, 21, true);
       // MariaDB sizes CAST(… AS SIGNED) by the operand's characters (at least 2): '12', 1.5
       // and NULL give a LONG.
@@ -932,7 +923,7 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
       return JSON_FORMAT_FUNCTIONS.has(e.name) ? { ...c, format: 'json' } : c;
     }
     case 'subquery': {
-      const cols = queryColumns(e.query, scope.catalog, scope.database);
+      const cols = queryColumns(e.query, scope.catalog, scope.database, scope.boundType);
       return cols?.[0] !== undefined ? { ...cols[0], name } : dynamicColumn(name);
     }
     case 'case': {
@@ -948,6 +939,8 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
       if (STRING_TYPES.has(inner.type) && inner.charset !== Charset.BINARY) return inner;
       return textColumn(name, Math.max(1, Math.min(inner.length, 16383)));
     }
+    case 'param':
+      return paramColumn(name, scope.boundType?.(e.slot));
     case 'system_var':
       return UNSIGNED_VARIABLES.has(e.name.toLowerCase())
         ? integerColumn(name, 21, true)
@@ -958,26 +951,25 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
   return dynamicColumn(name);
 }
 
-const PREDICATE_OPERATORS = new Set([
-  '=',
-  '<=>',
-  '<>',
-  '!=',
-  '<',
-  '<=',
-  '>',
-  '>=',
-  'AND',
-  'OR',
-  'XOR',
-]);
-const BIT_OPERATORS = new Set(['|', '&', '<<', '>>', '^']);
+/**
+ * A `?` typed as the client bound it, as MariaDB types it: a DOUBLE (mysql2 binds every JS
+ * number so: `? + ?` is a DOUBLE), a NULL; other types are known from the value (first row).
+ */
+function paramColumn(name: string, type: ColumnTypeCode | undefined): ColumnDef {
+  if (type === ColumnType.DOUBLE || type === ColumnType.FLOAT) return doubleColumn(name);
+  if (type === ColumnType.NULL) return nullColumn(name);
+  if (type !== undefined && STRING_TYPES.has(type)) return textColumn(name, 255);
+  if (type !== undefined && isIntegerType(type)) return bigintColumn(name);
+  return dynamicColumn(name);
+}
 
 function numericOf(name: string, op: string, operands: readonly Expr[], scope: Scope): ColumnDef {
   const columns = operands.map((o) =>
-    o.kind === 'literal' && o.type === 'hex'
-      ? hexNumberColumn(o.value ?? '')
-      : asArithmetic(exprColumn('', o, scope)),
+    o.kind === 'param' && scope.boundType?.(o.slot) === ColumnType.NULL
+      ? doubleColumn('')
+      : o.kind === 'literal' && (o.type === 'hex' || o.type === 'bit')
+        ? hexNumberColumn(o.type === 'bit' ? bitLiteralHex(o.value ?? '') : (o.value ?? ''))
+        : asArithmetic(exprColumn('', o, scope)),
   );
   if (columns.some((c) => c.type === ColumnType.DOUBLE || c.type === ColumnType.FLOAT))
     return doubleColumn(name);
@@ -1023,6 +1015,9 @@ function asArithmetic(c: ColumnDef): ColumnDef {
   if (c.type === ColumnType.TIME) return integerColumn(c.name, 8);
   // An ENUM is its member's index (MariaDB sizes it as a small integer).
   if ((c.flags & ColumnFlag.ENUM) !== 0) return integerColumn(c.name, 5);
+  // A BIT(n) is an unsigned integer of n bits.
+  if (c.type === ColumnType.BIT)
+    return integerColumn(c.name, String(2n ** BigInt(Math.max(1, c.length)) - 1n).length, true);
   return c;
 }
 
@@ -1074,9 +1069,10 @@ const STATISTICS = new Set([
  * DECIMAL, else integers as wide as the widest; one temporal type alone stays itself.
  */
 function aggregateColumn(name: string, branches: readonly Expr[], scope: Scope): ColumnDef {
-  const known = branches
-    .filter((b) => !(b.kind === 'literal' && b.type === 'null'))
-    .map((b) => exprColumn(name, b, scope));
+  const isNull = (b: Expr): boolean =>
+    (b.kind === 'literal' && b.type === 'null') ||
+    (b.kind === 'param' && scope.boundType?.(b.slot) === ColumnType.NULL);
+  const known = branches.filter((b) => !isNull(b)).map((b) => exprColumn(name, b, scope));
   if (known.length === 0) return branches.length === 0 ? dynamicColumn(name) : nullColumn(name);
   if (known.some((c) => c.type === ColumnType.NULL && c.length === 0)) return dynamicColumn(name);
   const first = known[0]!;
@@ -1257,6 +1253,11 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
     if (inner !== null && (isIntegerType(inner.type) || inner.type === ColumnType.NEWDECIMAL))
       return integerColumn(name, Math.max(1, inner.length - inner.decimals));
     return doubleColumn(name);
+  }
+  if (fn === 'LAST_INSERT_ID' && e.args.length === 1) {
+    // LAST_INSERT_ID(x) is a BIGINT UNSIGNED as wide as x (LAST_INSERT_ID(5) + 1 is a LONG).
+    const inner = exprColumn('', e.args[0]!, scope);
+    return { ...integerCallColumn(name, fn), length: Math.max(1, inner.length) };
   }
   if (INT_FUNCTIONS.has(fn)) return integerCallColumn(name, fn);
   if (TIME_FUNCTIONS.has(fn)) return timeColumn(name);

@@ -564,8 +564,9 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
         if (s.access !== null && s.scope === 'next') this.nextReadOnly = s.access === 'READ ONLY';
         if (s.isolation !== null) {
           const value = s.isolation.replace(/ /g, '-');
-          if (s.scope === 'global') this.engine.globals.set('transaction_isolation', value);
-          else if (s.scope === 'session') this.sessionVars.set('transaction_isolation', value);
+          // MariaDB 10.11's variable is tx_isolation (transaction_isolation came in 11.1).
+          if (s.scope === 'global') this.engine.globals.set('tx_isolation', value);
+          else if (s.scope === 'session') this.sessionVars.set('tx_isolation', value);
         }
         return ok();
       case 'show':

@@ -183,11 +183,6 @@ export class SetRunner {
     }
     if (scope === 'global') this.session.engine.globals.set(lower, normalized.value);
     else this.session.sessionVars.set(lower, normalized.value);
-    if (lower === 'transaction_isolation' || lower === 'tx_isolation') {
-      const other = lower === 'tx_isolation' ? 'transaction_isolation' : 'tx_isolation';
-      if (scope === 'global') this.session.engine.globals.set(other, normalized.value);
-      else this.session.sessionVars.set(other, normalized.value);
-    }
     return null;
   }
 

@@ -129,7 +129,6 @@ export function variableSpecs(f: NodeFacts): Map<string, VariableSpec> {
     ['init_connect', global('', false)],
     ['time_zone', both('SYSTEM')],
     ['system_time_zone', global(f.systemTimeZone)],
-    ['transaction_isolation', both('REPEATABLE-READ')],
     // Whether an idle transaction's writer may be stashed for another (docs/design/engine.md,
     // "Stash and restore"); OFF keeps it from the first write to COMMIT, for comparison.
     ['trireme_writer_stash', global(1, false, true)],
@@ -412,7 +411,7 @@ export function normalizeSetValue(
       return { ok: true, value: Number(value) };
     return { ok: false, message: `Incorrect argument type to variable '${name}'` };
   }
-  if (name === 'transaction_isolation' || name === 'tx_isolation') {
+  if (name === 'tx_isolation') {
     const t = String(value).toUpperCase().replace(/ /g, '-');
     const allowed = ['READ-UNCOMMITTED', 'READ-COMMITTED', 'REPEATABLE-READ', 'SERIALIZABLE'];
     if (!allowed.includes(t))

@@ -64,8 +64,6 @@ export type BinaryOp =
   | 'DIV'
   | 'MOD'
   | '^'
-  | '->'
-  | '->>'
   | ':=';
 export interface Binary {
   readonly kind: 'binary';
@@ -149,7 +147,7 @@ export interface Case {
 }
 
 export interface CastType {
-  /** SIGNED, UNSIGNED, CHAR, BINARY, DECIMAL, DOUBLE, FLOAT, DATE, DATETIME, TIME, JSON, … */
+  /** SIGNED, UNSIGNED, CHAR, BINARY, DECIMAL, DOUBLE, FLOAT, DATE, DATETIME, TIME. */
   readonly name: string;
   readonly length: number | null;
   readonly scale: number | null;

@@ -28,10 +28,21 @@ import {
   WINDOW_FUNCTIONS,
 } from './functions.js';
 import { isDecimalInteger, isLongDecimal } from './decimal-literal.js';
-import { quoteId, quoteString } from './names.js';
+import { backquote, quoteId, quoteString } from './names.js';
+import {
+  integerFlag,
+  mayOverflow,
+  numberKind,
+  type NumberScope,
+  printedExpr,
+} from './number-kind.js';
+import { bitLiteralHex, SHORT_INTEGER_LITERAL_LENGTH } from './normalize.js';
 import { DEFAULT_COLLATION, isTextType } from './table-def.js';
 import {
+  ARITHMETIC_FUNCTION,
   CAST_DECIMAL_FUNCTION,
+  CAST_SIGNED_FUNCTION,
+  CAST_UNSIGNED_FUNCTION,
   DECIMAL_ADD_FUNCTION,
   DECIMAL_DIVIDE_FUNCTION,
   DECIMAL_MULTIPLY_FUNCTION,
@@ -44,6 +55,7 @@ import {
   LAST_INSERT_ID_GET_FUNCTION,
   LAST_INSERT_ID_SET_FUNCTION,
   LOG_ARGUMENT_FUNCTION,
+  NEGATE_FUNCTION,
   NUMBER_FUNCTION,
   TEMPORAL_NUMBER_FUNCTION,
   SYSTEM_TO_ZONE_FUNCTION,
@@ -216,9 +228,53 @@ export class ExpressionEmitter {
   }
 
   literal(e: Literal): string {
-    if (e.slot !== null && this.pinned !== 'all' && !this.pinned.has(e.slot))
-      return this.bind({ kind: 'slot', slot: e.slot });
+    if (this.isBound(e)) return this.bind({ kind: 'slot', slot: e.slot! });
     return inlineLiteral(e);
+  }
+
+  /** What number-kind.ts asks of the statement. */
+  private readonly numberScope: NumberScope = {
+    columnType: (e) => this.columnType(e),
+    isBound: (e) => this.isBound(e),
+  };
+
+  /** Whether a literal is bound at execution (a slot), not written into the SQL. */
+  isBound(e: Literal): boolean {
+    return e.slot !== null && this.pinned !== 'all' && !this.pinned.has(e.slot);
+  }
+
+  /**
+   * `l op r` for `+`, `-`, `*`: SQLite's operator where the operands' types rule out leaving
+   * BIGINT's range (`k + 1` on an INT column), else the checked function, which fails with
+   * MariaDB's 1690 and computes BIGINT UNSIGNED (engine/arithmetic.ts, number-kind.ts).
+   */
+  private arithmetic(op: string, left: Expr, right: Expr, l: string, r: string): string {
+    if (!this.warns) return `(${l} ${op} ${r})`;
+    const a = numberKind(left, this.numberScope);
+    const b = numberKind(right, this.numberScope);
+    if (!mayOverflow(op, a, b)) return `(${l} ${op} ${r})`;
+    const table = (c: ColumnRef): string | null => this.columnTable(c);
+    const spec = JSON.stringify([
+      op,
+      integerFlag(a),
+      integerFlag(b),
+      printedExpr(left, this.numberScope, table),
+      printedExpr(right, this.numberScope, table),
+    ]);
+    return `${ARITHMETIC_FUNCTION}(${l}, ${r}, ${quoteString(spec)})`;
+  }
+
+  /** A column's table as MariaDB qualifies it in messages (`` `db`.`alias` ``), or null. */
+  private columnTable(e: ColumnRef): string | null {
+    const name = e.column.toLowerCase();
+    for (let i = this.columnScopes.length - 1; i >= 0; i--) {
+      for (const [alias, table] of this.columnScopes[i]!) {
+        if (e.table !== null && alias !== e.table.toLowerCase()) continue;
+        if (!table.columns.some((c) => c.name.toLowerCase() === name)) continue;
+        return `${backquote(table.db)}.${backquote(e.table ?? alias)}`;
+      }
+    }
+    return e.table === null ? null : backquote(e.table);
   }
 
   private unary(op: string, operand: Expr): string {
@@ -229,6 +285,14 @@ export class ExpressionEmitter {
       !isDecimalInteger(operand.value ?? '');
     if (op === '-' && this.warns && !shortLiteral && this.exactKind(operand) === 'decimal')
       return `${DECIMAL_SUBTRACT_FUNCTION}(0, ${this.expr(operand)})`;
+    if (op === '-' && operand.kind === 'literal' && operand.type === 'int') {
+      // -9223372036854775808 is BIGINT's least value: its digits alone are unsigned.
+      const value = operand.value ?? '';
+      if (this.isBound(operand) && value.length >= SHORT_INTEGER_LITERAL_LENGTH)
+        return `${NEGATE_FUNCTION}(${this.expr(operand)})`;
+      if (!this.isBound(operand) && value === '9223372036854775808')
+        return '(-9223372036854775807 - 1)';
+    }
     const inner = this.numbered(operand, op === 'NOT' || op === '-' || op === '~');
     if (op === 'NOT') return `(NOT ${inner})`;
     if (op === 'BINARY') return `(${inner} COLLATE BINARY)`;
@@ -247,10 +311,12 @@ export class ExpressionEmitter {
       if (exact !== null) return exact;
     }
     const numbers = NUMBER_OPERATORS.has(op);
-    const l = compared
-      ? this.collated(left, right, this.compared(left, right))
-      : this.numbered(left, numbers);
-    const r = compared ? this.compared(right, left) : this.numbered(right, numbers);
+    // A hex or bit literal is a number to arithmetic and to the bit operators (0x41 | 0 is 65).
+    const hexNumbers = numbers || BIT_OPERATORS.has(op);
+    const operand = (e: Expr): string =>
+      hexNumbers && isHexLiteral(e) ? this.hexNumber(e) : this.numbered(e, numbers);
+    const l = compared ? this.collated(left, right, this.compared(left, right)) : operand(left);
+    const r = compared ? this.compared(right, left) : operand(right);
     switch (op) {
       case '/':
         return `(${l} * 1.0 / ${this.divisor(r)})`;
@@ -260,8 +326,8 @@ export class ExpressionEmitter {
         return this.remainder(left, right, l, r);
       case '^': {
         // Each operand is written twice: emitted again, so its parameters bind in text order.
-        const l2 = this.numbered(left, numbers);
-        const r2 = this.numbered(right, numbers);
+        const l2 = operand(left);
+        const r2 = operand(right);
         return `((${l} | ${r}) - (${l2} & ${r2}))`;
       }
       case 'XOR': {
@@ -272,6 +338,10 @@ export class ExpressionEmitter {
       }
       case ':=':
         return this.unsupported('assignment to user variables in expressions');
+      case '+':
+      case '-':
+      case '*':
+        return this.arithmetic(op, left, right, l, r);
       default:
         if (COMPARISONS.has(op)) return comparison(op, left, l, right, r, (x) => this.number(x));
         return `(${l} ${op} ${r})`;
@@ -772,7 +842,14 @@ export class ExpressionEmitter {
    * truncates both. A literal's kind decides at translation, anything else its storage class
    * per row (the operand emitted again for each use, its parameters bound in text order).
    */
-  private integerCast(operand: Expr, x: string): string {
+  private integerCast(operand: Expr, x: string, name: 'SIGNED' | 'UNSIGNED'): string {
+    const kind = numberKind(operand, this.numberScope);
+    const unsigned = kind.kind === 'int' && kind.flag !== 'i';
+    if (this.warns && name === 'SIGNED' && unsigned) return `${CAST_SIGNED_FUNCTION}(${x})`;
+    if (name === 'UNSIGNED' && kind.kind === 'int' && (kind.flag === 'u' || kind.nonNegative)) {
+      // Already an unsigned integer (or a non-negative one): its value, also above 2^63 − 1.
+      if (unsigned) return x;
+    } else if (name === 'UNSIGNED' && this.warns) return `${CAST_UNSIGNED_FUNCTION}(${x})`;
     if (operand.kind === 'literal') {
       const numeric = operand.type === 'decimal' || operand.type === 'float';
       if (isStringLiteral(operand) && this.warns) return `${INTEGER_FUNCTION}(${x})`;
@@ -801,6 +878,13 @@ export class ExpressionEmitter {
     const items = list.map((i) => this.compared(i, operand)).join(', ');
     // SQLite compares row values with IN only against a subquery.
     if (operand.kind === 'row') return `(${left} ${not}IN (VALUES ${items}))`;
+    // A number against strings: MariaDB converts every string, with 1292 for one that is not a
+    // number (`1 IN ('1', 'x')`); SQLite's IN would stop at the first match, json_array reads all.
+    const literals = list.every(
+      (i) => i.kind === 'literal' && i.type !== 'hex' && i.type !== 'bit',
+    );
+    if (this.warns && isNumeric(operand) && literals && list.some(isStringLiteral))
+      return `(${left} ${not}IN (SELECT value FROM json_each(json_array(${items}))))`;
     return `(${left} ${not}IN (${items}))`;
   }
 
@@ -835,12 +919,14 @@ export class ExpressionEmitter {
   }
 
   private cast(e: Cast): string {
-    const x = this.expr(e.operand);
     const { name, length, scale } = e.type;
+    const integer = name === 'SIGNED' || name === 'UNSIGNED';
+    // CAST(0x41 AS SIGNED) is 65: a hex literal is a number here.
+    const x = integer && isHexLiteral(e.operand) ? this.hexNumber(e.operand) : this.expr(e.operand);
     switch (name) {
       case 'SIGNED':
       case 'UNSIGNED':
-        return this.integerCast(e.operand, x);
+        return this.integerCast(e.operand, x, name);
       case 'CHAR':
         if (length === null) return `CAST(${x} AS TEXT)`;
         // Cut to `length` characters; a cut value warns (1292) as in MariaDB.
@@ -862,8 +948,6 @@ export class ExpressionEmitter {
         return `mysql_cast_datetime(${x}, ${length ?? 0})`;
       case 'TIME':
         return `mysql_cast_time(${x}, ${length ?? 0})`;
-      case 'JSON':
-        return `json(${x})`;
       default:
         return this.unsupported(`CAST AS ${name}`);
     }
@@ -1241,18 +1325,24 @@ export function inlineLiteral(e: Literal): string {
       return 'NULL';
     case 'bool':
       return e.value === 'TRUE' ? '1' : '0';
-    case 'int':
+    case 'int': {
+      // Above BIGINT, a BIGINT UNSIGNED value is carried as its digits (SQLite would read a
+      // double): engine/arithmetic.ts.
+      // Beyond BIGINT UNSIGNED it is a DECIMAL, also carried as its digits (engine/decimal.ts).
+      const value = e.value ?? 'NULL';
+      const big = value.length >= 19 && BigInt(value) > INT64_MAX;
+      return big ? quoteString(value) : value;
+    }
     case 'decimal':
       // Longer than a double holds: its text, which DECIMAL arithmetic and columns read exactly.
-      if (e.value !== null && (isLongDecimal(e.value) || isDecimalInteger(e.value)))
-        return e.type === 'int' && !isDecimalInteger(e.value) ? e.value : quoteString(e.value);
+      if (e.value !== null && isLongDecimal(e.value)) return quoteString(e.value);
       return e.value ?? 'NULL';
     case 'float':
       return e.value ?? 'NULL';
     case 'hex':
       return `X'${e.value ?? ''}'`;
     case 'bit':
-      return BigInt('0b' + (e.value || '0')).toString();
+      return `X'${bitLiteralHex(e.value ?? '')}'`;
     case 'string':
       // SQLite stops reading SQL text at a NUL, so such strings go in as hex.
       if (e.charset !== 'binary' && (e.value ?? '').includes('\0'))
@@ -1264,6 +1354,8 @@ export function inlineLiteral(e: Literal): string {
 }
 
 const COMPARISONS: ReadonlySet<string> = new Set(['=', '<=>', '<>', '<', '<=', '>', '>=']);
+
+const INT64_MAX = (1n << 63n) - 1n;
 
 /** Operands that take no COLLATE in SQLite (a row value) or are not strings. */
 const UNCOLLATED_KINDS: ReadonlySet<string> = new Set(['row', 'subquery', 'exists', 'is']);
@@ -1364,7 +1456,6 @@ const JSON_WRITERS: ReadonlySet<string> = new Set([
 
 /** Whether an expression's text is a JSON document (a constructor's or a JSON function's). */
 function isJsonValued(e: Expr): boolean {
-  if (e.kind === 'cast') return e.type.name === 'JSON';
   if (e.kind !== 'call' || e.over !== undefined) return false;
   return e.name === 'JSON_OBJECT' || e.name === 'JSON_ARRAY' || JSON_VALUED.has(e.name);
 }
@@ -1387,6 +1478,8 @@ const NUMERIC_FUNCTIONS: ReadonlySet<string> = new Set([
   'SUM',
   'AVG',
 ]);
+
+const BIT_OPERATORS: ReadonlySet<string> = new Set(['|', '&', '<<', '>>', '^']);
 
 const ARITHMETIC: ReadonlySet<string> = new Set(['+', '-', '*', '/', 'DIV', 'MOD', '%']);
 
@@ -1441,7 +1534,9 @@ function isNumeric(e: Expr): boolean {
 }
 
 const isIntLiteral = (e: Expr): boolean => e.kind === 'literal' && e.type === 'int';
-export const isHexLiteral = (e: Expr): boolean => e.kind === 'literal' && e.type === 'hex';
+/** A hex or bit literal: a binary string, its bytes a number in a numeric context (0x41, b'1'). */
+export const isHexLiteral = (e: Expr): boolean =>
+  e.kind === 'literal' && (e.type === 'hex' || e.type === 'bit');
 
 const INTEGER_COLUMN_TYPES: ReadonlySet<string> = new Set([
   'TINYINT',

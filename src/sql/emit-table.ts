@@ -4,7 +4,8 @@
 import type { ColumnDef, DataType, Expr, ReferentialAction } from './ast.js';
 import type { Catalog, IndexDef, TableDef, TriggerDef, ViewDef } from './catalog.js';
 import { sqliteCollation } from './collations.js';
-import { ExpressionEmitter } from './emit-expression.js';
+import { ExpressionEmitter, isHexLiteral } from './emit-expression.js';
+import { bitLiteralHex } from './normalize.js';
 import { quoteId, quoteString, sqliteIndexName, sqliteTableName } from './names.js';
 import { isRowidKey, isTextType } from './table-def.js';
 import { parse } from './parser.js';
@@ -99,6 +100,11 @@ function sqliteDefault(column: ColumnDef, options: DdlOptions): string {
     return isTextDecimal(column.type)
       ? ` DEFAULT ${quoteString(d.value.trim())}`
       : ` DEFAULT ${d.value.trim()}`;
+  // A BIT column holds its value as an integer: a hex or bit default is its number.
+  if (d.kind === 'literal' && isHexLiteral(d) && column.type.name === 'BIT') {
+    const hex = d.type === 'bit' ? bitLiteralHex(d.value ?? '') : (d.value ?? '');
+    return ` DEFAULT ${hex === '' ? '0' : BigInt('0x' + hex).toString()}`;
+  }
   const sql = new ExpressionEmitter(
     { catalog: options.catalog, database: options.database },
     'all',

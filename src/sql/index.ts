@@ -81,6 +81,7 @@ export {
 export {
   type Normalized,
   type SqlValue,
+  bitLiteralHex,
   isTemplateStatement,
   literalValue,
   normalize,
@@ -109,7 +110,10 @@ export {
 } from './statement-cache.js';
 export { splitStatements } from './split.js';
 export {
+  ARITHMETIC_FUNCTION,
   CAST_DECIMAL_FUNCTION,
+  CAST_SIGNED_FUNCTION,
+  CAST_UNSIGNED_FUNCTION,
   DECIMAL_ADD_FUNCTION,
   DECIMAL_COLLATION,
   DECIMAL_COMPARE_FUNCTION,
@@ -125,6 +129,7 @@ export {
   LAST_INSERT_ID_GET_FUNCTION,
   LAST_INSERT_ID_SET_FUNCTION,
   LOG_ARGUMENT_FUNCTION,
+  NEGATE_FUNCTION,
   NUMBER_FUNCTION,
   SINGLE_VALUE_FUNCTION,
   STORE_VALUE_FUNCTION,
@@ -150,3 +155,4 @@ export {
   type JsonTableSpec,
   type SpecColumn,
 } from './json-table.js';
+export { BIT_OPERATORS, COMPARISON_OPERATORS, PREDICATE_KINDS } from './number-kind.js';

@@ -6,6 +6,9 @@ import type { Result } from './errors.js';
 import type { ParseModes } from './parse-modes.js';
 import { LITERAL_TYPES, type Token, tokenize } from './tokenizer.js';
 
+/** A bound integer literal shorter than this keys apart from longer ones (see literalKey). */
+export const SHORT_INTEGER_LITERAL_LENGTH = 16;
+
 /** A value bound to SQLite for one slot. */
 export type SqlValue = string | number | bigint | Buffer | null;
 
@@ -47,6 +50,28 @@ const LITERAL_KEYS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Integer literals key apart by their length class (at most 4, 9, 15 digits, or longer): the
+ * emitter bounds a bound literal's digits by its class, so `v * 31` on an INT column is known
+ * not to overflow and stays SQLite's operator, and a longer one may be unsigned (above
+ * 2^63 − 1). U+0001…U+0004 cannot appear in SQL text outside a string (the tokenizer refuses
+ * them).
+ */
+function literalKey(t: Token): string {
+  if (t.type !== 'int') return LITERAL_KEYS[t.type]!;
+  const digits = integerLiteralDigits(t.text);
+  // Beyond BIGINT UNSIGNED an integer literal is a DECIMAL (decimal-literal.ts): its own key.
+  if (isDecimalInteger(t.text)) return '?\u0004';
+  return digits === 4 ? '?' : digits === 9 ? '?\u0002' : digits === 15 ? '?\u0003' : '?\u0001';
+}
+
+/** The most digits a bound integer literal of this text's class has (20: any 64-bit value). */
+export function integerLiteralDigits(text: string): number {
+  if (text.length <= 4) return 4;
+  if (text.length <= 9) return 9;
+  return text.length < SHORT_INTEGER_LITERAL_LENGTH ? 15 : 20;
+}
+
+/**
  * The template key of a statement read under `modes`. Modes other than the default start the
  * key with their bits, so that a session in ANSI_QUOTES never finds the parse of another's.
  */
@@ -67,7 +92,7 @@ export function normalize(sql: string, modes: ParseModes = 0): Result<Normalized
         // Each kind of literal keys apart: the emitter compares '10' = 10 as numbers but 10 = 10
         // plainly, reads 0x10 as 16 in arithmetic, types 1.5 as a DECIMAL and 1 as an INT, so
         // each needs its own template (docs/design/sql.md).
-        key += sql.slice(copied, t.start) + LITERAL_KEYS[t.type];
+        key += sql.slice(copied, t.start) + literalKey(t);
         copied = t.end;
       }
     }
@@ -76,19 +101,28 @@ export function normalize(sql: string, modes: ParseModes = 0): Result<Normalized
   return { ok: true, value: { sql, tokens, key, slotTokens } };
 }
 
+/**
+ * A bit literal's bytes as hex digits: b'1000001' is 41, b'1' 01, b'' none. MariaDB reads a bit
+ * literal as a hex one, a binary string that is a number only in a numeric context.
+ */
+export function bitLiteralHex(bits: string): string {
+  if (bits === '') return '';
+  const bytes = Math.ceil(bits.length / 8);
+  return BigInt('0b' + bits)
+    .toString(16)
+    .padStart(bytes * 2, '0');
+}
+
 /** The value a literal token binds as; undefined for a `?` marker (the client supplies it). */
 export function literalValue(t: Token): SqlValue | undefined {
   switch (t.type) {
     case 'string':
       return t.extra === 'binary' ? Buffer.from(t.text, 'utf8') : t.text;
     case 'int': {
-      if (t.text.length < 16) return Number(t.text);
+      if (t.text.length < SHORT_INTEGER_LITERAL_LENGTH) return Number(t.text);
       // Beyond BIGINT UNSIGNED MySQL reads it as a DECIMAL: its text, read exactly.
       if (isDecimalInteger(t.text)) return t.text;
-      // Beyond 64 bits the value stays exact: SQLite cannot bind it and the statement gets
-      // 1264 rather than a silently rounded double (BIGINT UNSIGNED above 2^63-1, and the
-      // literal -9223372036854775808, whose 9223372036854775808 is folded by MySQL but not
-      // here, are known differences: docs/design/engine.md).
+      // Exact: a BIGINT UNSIGNED value above 2^63 − 1 binds as its digits (engine/bind.ts).
       return BigInt(t.text);
     }
     case 'decimal':
@@ -98,10 +132,8 @@ export function literalValue(t: Token): SqlValue | undefined {
       return Number(t.text);
     case 'hex':
       return Buffer.from(t.text, 'hex');
-    case 'bit': {
-      const big = BigInt('0b' + (t.text || '0'));
-      return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
-    }
+    case 'bit':
+      return Buffer.from(bitLiteralHex(t.text), 'hex');
     default:
       return undefined;
   }

@@ -27,6 +27,8 @@ import type {
   Truncate,
 } from './ast.js';
 import type { Cursor } from './cursor.js';
+import { isHexLiteral, NUMERIC_COLUMN_TYPES } from './emit-expression.js';
+import { bitLiteralHex } from './normalize.js';
 import { call, parseExpr } from './parse-expression.js';
 import { parseDataType, plainColumn } from './parse-types.js';
 import { parseNameList, parseQuery, parseTableName } from './parse-select.js';
@@ -179,7 +181,7 @@ function parseColumnAttribute(c: Cursor, def: MutableColumn): boolean {
   }
   if (c.acceptWords('NOT', 'NULL')) def.nullable = false;
   else if (c.acceptWord('NULL')) def.nullable = true;
-  else if (c.acceptWord('DEFAULT')) def.default = parseDefaultValue(c);
+  else if (c.acceptWord('DEFAULT')) def.default = numericDefault(parseDefaultValue(c), def.type);
   else if (c.acceptWord('AUTO_INCREMENT')) def.autoIncrement = true;
   else if (c.acceptWords('PRIMARY', 'KEY') || c.acceptWord('KEY')) def.primaryKey = true;
   else if (c.acceptWord('UNIQUE')) def.unique = (c.acceptWord('KEY'), true);
@@ -224,6 +226,18 @@ function parseNowFunction(c: Cursor): number {
   const fsp = c.isOp(')') ? 0 : c.integer();
   c.expectOp(')');
   return fsp;
+}
+
+/**
+ * A hex or bit literal as a number column's default is its number (`INT DEFAULT 0x11` is 17,
+ * printed so by SHOW CREATE TABLE); elsewhere it stays a binary string (a BIT column's bytes).
+ */
+function numericDefault(d: Expr, type: DataType): Expr {
+  if (!isHexLiteral(d) || d.kind !== 'literal' || type.name === 'BIT') return d;
+  if (!NUMERIC_COLUMN_TYPES.has(type.name)) return d;
+  const hex = d.type === 'bit' ? bitLiteralHex(d.value ?? '') : (d.value ?? '');
+  const value = hex === '' ? '0' : BigInt('0x' + hex).toString();
+  return { kind: 'literal', type: 'int', value, slot: null, charset: '' };
 }
 
 function parseDefaultValue(c: Cursor): Expr {

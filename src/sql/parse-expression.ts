@@ -270,13 +270,9 @@ function parseUnary(c: Cursor): Expr {
 function parseCollate(c: Cursor): Expr {
   let expr = parsePrimary(c);
   for (;;) {
+    // MariaDB 10.11 has no JSON path operators (`col->'$.a'` is MySQL's): `->` is a 1064.
     if (c.acceptWord('COLLATE')) expr = { kind: 'collate', operand: expr, collation: c.name() };
-    else if (c.isOp('->') || c.isOp('->>')) {
-      // JSON path operators bind to a column: col->'$.a', col->>'$.b'.
-      const op = c.next().text as '->' | '->>';
-      if (c.peek().type !== 'string') c.fail();
-      expr = binary(op, expr, c.literal());
-    } else return expr;
+    else return expr;
   }
 }
 
@@ -679,7 +675,7 @@ const CAST_TYPES = new Set([
   'DATE',
   'DATETIME',
   'TIME',
-  'JSON',
+  // No JSON: MariaDB 10.11's CAST(… AS JSON) is a 1064 (JSON is an alias of LONGTEXT there).
   'INTEGER',
   'INT',
 ]);

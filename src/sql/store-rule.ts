@@ -34,6 +34,14 @@ export const DIVISOR_FUNCTION = 'mysql_divisor';
 export const LOG_ARGUMENT_FUNCTION = 'mysql_log_argument';
 /** A recursive CTE's row of the last step @@max_recursive_iterations allows: true, warning 1931 once. */
 export const RECURSION_CUT_FUNCTION = 'mysql_recursion_cut';
+/**
+ * Integer range (engine/arithmetic.ts): `+`, `-`, `*` checked for overflow (1690) with unsigned
+ * 64-bit operands, `-x` of a long literal, CAST AS UNSIGNED and CAST AS SIGNED of an unsigned value.
+ */
+export const ARITHMETIC_FUNCTION = 'mysql_arithmetic';
+export const NEGATE_FUNCTION = 'mysql_negate';
+export const CAST_UNSIGNED_FUNCTION = 'mysql_cast_unsigned';
+export const CAST_SIGNED_FUNCTION = 'mysql_cast_signed';
 /** CAST(x AS DECIMAL(p, s)): rounded on decimal text, clamped with 1264 past the type's range. */
 export const CAST_DECIMAL_FUNCTION = 'mysql_cast_decimal';
 /** SQLite's compact JSON text (JSON_OBJECT, JSON_ARRAY) spaced as MariaDB prints it. */

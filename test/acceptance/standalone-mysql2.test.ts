@@ -282,13 +282,13 @@ describe('transactions', () => {
 describe('SHOW, variables and information_schema', () => {
   test('system variables clients read at connect', async () => {
     const [r] = await root.query(
-      'SELECT @@version_comment, @@max_allowed_packet, @@session.autocommit, @@global.wsrep_on, @@transaction_isolation, @@lower_case_table_names',
+      'SELECT @@version_comment, @@max_allowed_packet, @@session.autocommit, @@global.wsrep_on, @@tx_isolation, @@lower_case_table_names',
     );
     const row = (r as Record<string, unknown>[])[0]!;
     assert.equal(row['@@max_allowed_packet'], 16777216);
     assert.equal(row['@@session.autocommit'], 1);
     assert.equal(row['@@global.wsrep_on'], 0);
-    assert.equal(row['@@transaction_isolation'], 'REPEATABLE-READ');
+    assert.equal(row['@@tx_isolation'], 'REPEATABLE-READ');
     assert.equal(await errno(root.query('SELECT @@no_such_variable')), 1193);
     assert.deepEqual(await rows(root, 'SELECT VERSION() AS v'), [
       { v: '10.11.99-MariaDB-trireme' },

@@ -45,3 +45,26 @@ for (const [type, written, expected] of CASES) {
     await s.close();
   });
 }
+
+// SQLite's INTEGER is signed 64-bit: a BIGINT UNSIGNED value above 2^63 − 1 is refused (1235) in
+// every sql_mode rather than stored as a rounded REAL; up to 2^63 − 1 it is stored exactly.
+test('BIGINT UNSIGNED above 2^63 - 1 is refused, never rounded', async () => {
+  const s = await fixture.session();
+  for (const sql of ['DROP DATABASE IF EXISTS d', 'CREATE DATABASE d', 'USE d'])
+    assert.equal((await run(s, sql)).kind, 'ok', sql);
+  assert.equal((await run(s, 'CREATE TABLE u (v BIGINT UNSIGNED)')).kind, 'ok');
+  for (const mode of ['STRICT_ALL_TABLES', '']) {
+    assert.equal((await run(s, `SET sql_mode = '${mode}'`)).kind, 'ok');
+    for (const written of [
+      '18446744073709551615',
+      'CAST(-1 AS UNSIGNED)',
+      'CAST(9223372036854775807 AS UNSIGNED) + 1',
+    ]) {
+      const result = await run(s, `INSERT INTO u VALUES (${written})`);
+      assert.equal(result.kind === 'error' && result.code, 1235, `${mode} ${written}`);
+    }
+  }
+  assert.equal((await run(s, 'INSERT INTO u VALUES (9223372036854775807)')).kind, 'ok');
+  assert.equal(await value(s, 'SELECT CAST(v AS CHAR) FROM u'), '9223372036854775807');
+  await s.close();
+});

@@ -2,6 +2,7 @@
 // cache, wired the way the store and the MySQL layer will wire them.
 import { SqliteDatabase as Database } from '../../src/storage/sqlite.js';
 import { userFunctions } from '../../src/engine/functions.js';
+import { arithmeticFunctions } from '../../src/engine/arithmetic.js';
 import assert from 'node:assert/strict';
 import {
   type DdlPlan,
@@ -69,6 +70,13 @@ export class Harness {
     for (const f of [...expressionFunctions(), castDecimalFunction(), ...decimalFunctions()])
       if (f.aggregate === undefined)
         this.db.function(f.name, { varargs: true, deterministic: f.deterministic }, f.fn as never);
+    // Checked arithmetic (1690) reads integers exactly, as the store registers it.
+    for (const f of arithmeticFunctions())
+      this.db.function(
+        f.name,
+        { varargs: true, deterministic: f.deterministic, safeIntegers: true },
+        f.fn as never,
+      );
     this.db.function('regexp', (pattern: unknown, value: unknown) =>
       new RegExp(String(pattern), 'i').test(String(value)) ? 1 : 0,
     );

@@ -584,5 +584,56 @@ export function functionCases(): CaseList {
     sql: 'SELECT col0 FROM t WHERE col0 + ? IN (?)',
     params: [0, 46],
   });
+  list.add(
+    'hex and bit literals as numbers',
+    [],
+    "SELECT b'1' + 0, b'1' | 0, 0x41 ^ 1, ~b'1', b'111111111' + 0, b''",
+  );
+  list.add(
+    'hex and bit defaults of number columns',
+    ["CREATE TABLE t (i INT DEFAULT 0x11, b BIT(8) DEFAULT b'101', k INT DEFAULT b'11', j INT)"],
+    'INSERT INTO t (j) VALUES (1)',
+    'SELECT i, b + 0, k, j FROM t',
+    'SHOW CREATE TABLE t',
+  );
+  list.add(
+    'SET TRANSACTION ISOLATION LEVEL and @@tx_isolation',
+    [],
+    'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED',
+    'SELECT @@tx_isolation, @@session.tx_isolation',
+    'SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ',
+    'SELECT @@transaction_isolation',
+  );
+  list.add(
+    'BIGINT column arithmetic out of range',
+    [
+      'CREATE TABLE t (k BIGINT, u BIGINT UNSIGNED, i INT, d DOUBLE)',
+      'INSERT INTO t VALUES (9223372036854775807, 5, 2147483647, 1e308)',
+    ],
+    'SELECT k - 1, u + 1, i * 2, i + i FROM t',
+    'SELECT k + 1 FROM t',
+    'SELECT u - 9 FROM t',
+    'SELECT i * k FROM t',
+    'SELECT d * 10 FROM t',
+    'UPDATE t SET k = k + 1',
+    'UPDATE t SET i = i + 1',
+  );
+  list.add(
+    'integer range edges',
+    [],
+    'SELECT 9223372036854775807 + 0, -9223372036854775807 - 1, 4294967296 * 2147483647',
+    'SELECT CAST(-1 AS UNSIGNED) = 18446744073709551615, CAST(1 AS UNSIGNED) - 1, ~0 + 0',
+    'SELECT 18446744073709551615 - 18446744073709551614, 9223372036854775808 + -1',
+    'SELECT 1.7e308 + 1.7e308',
+    'SELECT -9223372036854775808 * -1',
+  );
+  list.add(
+    'long integer literals in WHERE',
+    ['CREATE TABLE t (a BIGINT)', 'INSERT INTO t VALUES (1), (9223372036854775807)'],
+    'SELECT a FROM t WHERE a < 18446744073709551615 ORDER BY a',
+    'SELECT a FROM t WHERE a > -9223372036854775808 ORDER BY a',
+    'SELECT a FROM t WHERE a + 1 > 1',
+    'SELECT a FROM t WHERE a = 9223372036854775807',
+  );
   return list;
 }
