@@ -1107,8 +1107,14 @@ const DATE_UNITS = new Set(['DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR', 'YEAR_MON
 function temporalSumColumn(name: string, date: ColumnDef, unit: string): ColumnDef {
   if (date.type === ColumnType.DATE)
     return DATE_UNITS.has(unit) ? dateColumn(name) : datetimeColumn(name);
-  if (date.type === ColumnType.DATETIME || date.type === ColumnType.TIMESTAMP)
-    return datetimeColumn(name);
+  // A DATETIME(n) or TIMESTAMP(n) keeps its fraction digits (TIMESTAMP(3) + INTERVAL 1 HOUR
+  // shows .123).
+  if (date.type === ColumnType.DATETIME || date.type === ColumnType.TIMESTAMP) {
+    const fsp = date.decimals > 0 && date.decimals <= 6 ? date.decimals : 0;
+    return fsp === 0
+      ? datetimeColumn(name)
+      : { ...datetimeColumn(name), decimals: fsp, length: 20 + fsp };
+  }
   if (date.type === ColumnType.TIME) return timeColumn(name);
   return { ...textColumn(name, 29), type: ColumnType.STRING };
 }

@@ -450,6 +450,8 @@ export class ExpressionEmitter {
    */
   private typedComparand(e: Expr, other: Expr): string | null {
     if (!this.warns) return null;
+    // An ENUM compared with a number compares its member's index (status = 2 is 'paid').
+    if (this.columnType(e)?.name === 'ENUM' && isNumeric(other)) return this.numbered(e, true);
     const otherType = this.columnType(other);
     const literal = e.kind === 'literal' && (isStringLiteral(e) || isNumeric(e));
     if (otherType !== null && literal) {

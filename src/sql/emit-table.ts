@@ -4,6 +4,7 @@
 import type { ColumnDef, DataType, Expr, ReferentialAction } from './ast.js';
 import type { Catalog, IndexDef, TableDef, TriggerDef, ViewDef } from './catalog.js';
 import { sqliteCollation } from './collations.js';
+import { SqlFailure, unsupported } from './errors.js';
 import { ExpressionEmitter, isHexLiteral } from './emit-expression.js';
 import { bitLiteralHex } from './normalize.js';
 import { quoteId, quoteString, sqliteIndexName, sqliteTableName } from './names.js';
@@ -105,6 +106,9 @@ function sqliteDefault(column: ColumnDef, options: DdlOptions): string {
     const hex = d.type === 'bit' ? bitLiteralHex(d.value ?? '') : (d.value ?? '');
     return ` DEFAULT ${hex === '' ? '0' : BigInt('0x' + hex).toString()}`;
   }
+  // SQLite's DEFAULT must be constant: one over another column (MariaDB's DEFAULT (a * 2)) is
+  // refused by name rather than with SQLite's message.
+  if (namesColumn(d)) throw new SqlFailure(unsupported('a DEFAULT that refers to a column'));
   const sql = new ExpressionEmitter(
     { catalog: options.catalog, database: options.database },
     'all',
@@ -252,4 +256,11 @@ export function renameSql(source: TableDef, target: TableDef): string[] {
     if (i.sqliteName !== null) out.push(`DROP INDEX ${quoteId(i.sqliteName)}`);
   for (const i of target.indexes) if (i.kind !== 'primary') out.push(createIndexSql(target, i));
   return out;
+}
+
+/** Whether an expression (a plain AST object) names a column anywhere in it. */
+function namesColumn(node: unknown): boolean {
+  if (typeof node !== 'object' || node === null) return false;
+  if ((node as { kind?: unknown }).kind === 'column') return true;
+  return Object.values(node).some(namesColumn);
 }

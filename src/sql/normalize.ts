@@ -53,15 +53,23 @@ const LITERAL_KEYS: Readonly<Record<string, string>> = {
  * Integer literals key apart by their length class (at most 4, 9, 15 digits, or longer): the
  * emitter bounds a bound literal's digits by its class, so `v * 31` on an INT column is known
  * not to overflow and stays SQLite's operator, and a longer one may be unsigned (above
- * 2^63 − 1). U+0001…U+0004 cannot appear in SQL text outside a string (the tokenizer refuses
- * them).
+ * 2^63 − 1). None keys as a `?` marker does: a prepared `status = ?` and a text `status = 2`
+ * must not share a translation (an ENUM compares with the number 2 by its index, with a
+ * parameter as SQLite does). U+0001…U+0005 cannot appear in SQL text outside a string (the
+ * tokenizer refuses them).
  */
 function literalKey(t: Token): string {
   if (t.type !== 'int') return LITERAL_KEYS[t.type]!;
   const digits = integerLiteralDigits(t.text);
   // Beyond BIGINT UNSIGNED an integer literal is a DECIMAL (decimal-literal.ts): its own key.
   if (isDecimalInteger(t.text)) return '?\u0004';
-  return digits === 4 ? '?' : digits === 9 ? '?\u0002' : digits === 15 ? '?\u0003' : '?\u0001';
+  return digits === 4
+    ? '?\u0005'
+    : digits === 9
+      ? '?\u0002'
+      : digits === 15
+        ? '?\u0003'
+        : '?\u0001';
 }
 
 /** The most digits a bound integer literal of this text's class has (20: any 64-bit value). */

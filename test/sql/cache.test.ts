@@ -12,10 +12,17 @@ import {
 } from '../../src/sql/index.js';
 import { Harness } from './harness.js';
 
+test('an integer literal and a ? marker do not share a template', () => {
+  const text = normalize('SELECT id FROM t WHERE status = 2');
+  const marker = normalize('SELECT id FROM t WHERE status = ?');
+  assert.ok(text.ok && marker.ok);
+  assert.notEqual(text.value.key, marker.value.key);
+});
+
 test('normalization replaces literals and keeps the rest of the text', () => {
   const n = normalize("SELECT c FROM sbtest1 WHERE id=5 AND c = 'x''y' -- tail");
   assert.ok(n.ok);
-  assert.equal(n.value.key, "SELECT c FROM sbtest1 WHERE id=? AND c = '?' -- tail");
+  assert.equal(n.value.key, "SELECT c FROM sbtest1 WHERE id=?\u0005 AND c = '?' -- tail");
   assert.deepEqual(
     n.value.slotTokens.map((t) => t.text),
     ['5', "x'y"],
@@ -37,12 +44,14 @@ test('the point select of sysbench hits the cache after the first parse', () => 
   assert.deepEqual([cache.hits, cache.misses], [1, 1]);
 });
 
-test('a prepared statement and the same text query share the template', () => {
+test('a prepared statement and the same text query have templates of their own', () => {
+  // The emitter types a literal by its form and a marker by the value bound to it (an ENUM
+  // compares with the number 2 by its index), so one translation cannot serve both.
   const cache = new StatementCache();
   const prepared = cache.prepare('SELECT c FROM sbtest1 WHERE id=?');
   const text = cache.prepare('SELECT c FROM sbtest1 WHERE id=42');
   assert.ok(prepared.ok && text.ok);
-  assert.equal(prepared.value.template, text.value.template);
+  assert.notEqual(prepared.value.template, text.value.template);
   assert.deepEqual(prepared.value.markerSlots, [0]);
   assert.deepEqual(text.value.markerSlots, []);
 });
