@@ -9,7 +9,6 @@
 import type { SqlValue } from '../codec/index.js';
 import {
   DECIMAL_ADD_FUNCTION,
-  DECIMAL_COMPARE_FUNCTION,
   DECIMAL_DIVIDE_FUNCTION,
   DECIMAL_MULTIPLY_FUNCTION,
   DECIMAL_SUBTRACT_FUNCTION,
@@ -117,13 +116,6 @@ export function decDivide(a: Dec, b: Dec, dividendScale: number, increment: numb
   const numerator = shift >= 0 ? a.units * pow10(shift) : a.units;
   const denominator = shift >= 0 ? b.units : b.units * pow10(-shift);
   return { units: numerator / denominator, scale: digits };
-}
-
-export function decCompare(a: Dec, b: Dec): number {
-  const scale = Math.max(a.scale, b.scale);
-  const x = rescale(a, scale);
-  const y = rescale(b, scale);
-  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** Cuts (truncates toward zero) to at most `scale` fraction digits. */
@@ -362,16 +354,6 @@ export function decimalFunctions(): UserFunction[] {
       deterministic: true,
       varargs: true,
       fn: (a, b, s, i, d) => divide(a!, b!, s ?? null, i ?? null, d ?? null),
-    },
-    {
-      name: DECIMAL_COMPARE_FUNCTION,
-      deterministic: true,
-      varargs: false,
-      fn: (a, b) => {
-        const x = decOf(a!);
-        const y = decOf(b!);
-        return x === null || y === null ? null : decCompare(x, y);
-      },
     },
     {
       name: DECIMAL_SUM_FUNCTION,
