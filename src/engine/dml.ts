@@ -73,6 +73,22 @@ import { hasPrivilege, tableDenied } from './users.js';
 /** Values bound to one SQLite statement at most (SQLITE_MAX_VARIABLE_NUMBER is 32766). */
 const BINDS_MAX = 32_000;
 
+/**
+ * A cached statement's result columns, by its parsed query (shared by every session that runs
+ * it): they depend on the catalog and the current database only, unless a bound `?` or a user
+ * variable types one (those are not kept). Column definitions are immutable, and rowsResult
+ * copies the array before settling it.
+ */
+const RESULT_COLUMNS = new WeakMap<
+  Query,
+  {
+    readonly catalog: Engine['catalog'];
+    readonly version: number;
+    readonly database: string | null;
+    readonly columns: ColumnDef[] | null;
+  }
+>();
+
 /** Where a point write that runs beside deferred rows starts, to be undone if it must rerun. */
 const DEFER_SAVEPOINT = '_trireme_defer';
 
@@ -959,11 +975,40 @@ export class DmlRunner {
    */
   private columnsOf(s: Query, prepared: Prepared): ColumnDef[] | null {
     const session = this.session;
+    const catalog = session.engine.catalog;
+    const cached = RESULT_COLUMNS.get(s);
+    if (
+      cached !== undefined &&
+      cached.catalog === catalog &&
+      cached.version === catalog.version &&
+      cached.database === session.database
+    )
+      return cached.columns;
+    // Columns typed by a bound `?` or a user variable's value now are not kept.
+    let variable = false;
     const bound = session.paramTypes;
     const boundType =
-      bound === null ? undefined : (slot: number) => bound[prepared.markerSlots.indexOf(slot)];
-    const columns = queryColumns(s, session.engine.catalog, session.database, boundType);
-    return withUserVariables(s, columns, (name) => session.userVariable(name));
+      bound === null
+        ? undefined
+        : (slot: number) => {
+            variable = true;
+            return bound[prepared.markerSlots.indexOf(slot)];
+          };
+    const columns = queryColumns(s, catalog, session.database, boundType);
+    const typed = withUserVariables(s, columns, (name) => {
+      variable = true;
+      return session.userVariable(name);
+    });
+    if (!variable) {
+      const entry = {
+        catalog,
+        version: catalog.version,
+        database: session.database,
+        columns: typed,
+      };
+      RESULT_COLUMNS.set(s, entry);
+    }
+    return typed;
   }
 
   private insertCounts(

@@ -16,6 +16,16 @@ import {
   encodeTextRow,
 } from './messages.js';
 
+/**
+ * Each column definition's packet payload, by the definition (which is immutable), with and
+ * without MariaDB's extended metadata. A payload is never written to once encoded, so one serves
+ * every result.
+ */
+const ENCODED_COLUMNS = new WeakMap<
+  ColumnDef,
+  { readonly plain: Uint8Array | undefined; readonly extended: Uint8Array | undefined }
+>();
+
 export interface ResultEncoding {
   readonly deprecateEof: boolean;
   /** MariaDB's extended column metadata was negotiated. */
@@ -105,7 +115,17 @@ export function encodeColumnDefs(
   encoding: Pick<ResultEncoding, 'deprecateEof' | 'extendedMetadata'>,
   statusFlags: number,
 ): void {
-  for (const column of columns)
-    sink.packet(encodeColumnDef(column, false, encoding.extendedMetadata));
+  const extended = encoding.extendedMetadata;
+  for (const column of columns) {
+    // The engine keeps a cached statement's column definitions, so most are encoded once.
+    const kept = ENCODED_COLUMNS.get(column);
+    let bytes = extended ? kept?.extended : kept?.plain;
+    if (bytes === undefined) {
+      bytes = encodeColumnDef(column, false, extended);
+      if (extended) ENCODED_COLUMNS.set(column, { plain: kept?.plain, extended: bytes });
+      else ENCODED_COLUMNS.set(column, { plain: bytes, extended: kept?.extended });
+    }
+    sink.packet(bytes);
+  }
   if (!encoding.deprecateEof) sink.packet(encodeEndOfRows(false, 0, statusFlags));
 }

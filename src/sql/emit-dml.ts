@@ -1087,10 +1087,19 @@ export type DmlStatement = Query | Insert | Update | Delete;
 
 /** Whether a statement assigns a user variable anywhere (`@v := …`, subqueries included). */
 function assigns(node: unknown): boolean {
-  if (Array.isArray(node)) return node.some(assigns);
-  if (node === null || typeof node !== 'object' || Buffer.isBuffer(node)) return false;
-  if ((node as { kind?: unknown }).kind === 'assign') return true;
-  return Object.values(node).some(assigns);
+  // Every statement is walked once when translated: loops, no arrays of values.
+  if (node === null || typeof node !== 'object' || node instanceof Uint8Array) return false;
+  if (Array.isArray(node)) {
+    for (const item of node) if (assigns(item)) return true;
+    return false;
+  }
+  const fields = node as Record<string, unknown>;
+  if (fields['kind'] === 'assign') return true;
+  for (const key in fields) {
+    const value = fields[key];
+    if (value !== null && typeof value === 'object' && assigns(value)) return true;
+  }
+  return false;
 }
 
 function hasInto(q: Query): boolean {

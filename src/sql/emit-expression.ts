@@ -369,20 +369,27 @@ export class ExpressionEmitter {
   private columnRef(e: Expr & { kind: 'column' }): string {
     const plain = (e.table === null ? '' : quoteId(e.table) + '.') + quoteId(e.column);
     const name = e.column.toLowerCase();
+    const qualifier = e.table === null ? null : e.table.toLowerCase();
     for (let i = this.columnScopes.length - 1; i >= 0; i--) {
       const scope = this.columnScopes[i]!;
-      const owners = [...scope].filter(
-        ([alias, t]) =>
-          (e.table === null || alias === e.table.toLowerCase()) &&
-          t.columns.some((c) => c.name.toLowerCase() === name),
-      );
-      if (owners.length === 0) continue;
-      const [alias, table] = owners[0]!;
-      if (owners.length > 1 && owners.some(([, t]) => isJsonTableDef(t)))
+      let owner: readonly [string, TableDef] | null = null;
+      let owners = 0;
+      let jsonTables = 0;
+      for (const entry of scope) {
+        const [alias, t] = entry;
+        if (qualifier !== null && alias !== qualifier) continue;
+        if (!t.columns.some((c) => c.name.toLowerCase() === name)) continue;
+        owner ??= entry;
+        owners += 1;
+        if (isJsonTableDef(t)) jsonTables += 1;
+      }
+      if (owner === null) continue;
+      const [alias, table] = owner;
+      if (owners > 1 && jsonTables > 0)
         throw new SqlFailure(
           semantic(1052, '23000', `Column '${e.column}' in field list is ambiguous`),
         );
-      if (owners.length > 1 || !isJsonTableDef(table)) return plain;
+      if (owners > 1 || !isJsonTableDef(table)) return plain;
       return `${quoteId(e.table ?? alias)}.${quoteId(jsonTableColumnName(table, name)!)}`;
     }
     return plain;
@@ -392,13 +399,33 @@ export class ExpressionEmitter {
   protected columnType(e: Expr): DataType | null {
     if (e.kind !== 'column') return null;
     const name = e.column.toLowerCase();
+    // Loops, not filters: this runs several times for every column of every expression.
     for (let i = this.columnScopes.length - 1; i >= 0; i--) {
       const scope = this.columnScopes[i]!;
-      const tables =
-        e.table === null ? [...scope.values()] : [scope.get(e.table.toLowerCase())].filter(isSome);
-      const found = tables.flatMap((t) => t.columns.filter((c) => c.name.toLowerCase() === name));
-      if (found.length === 1) return found[0]!.type;
-      if (found.length > 1 || e.table !== null) return null;
+      let found: DataType | null = null;
+      let count = 0;
+      if (e.table === null) {
+        for (const t of scope.values()) {
+          for (const c of t.columns) {
+            if (c.name.toLowerCase() === name) {
+              found = c.type;
+              count += 1;
+            }
+          }
+        }
+      } else {
+        const t = scope.get(e.table.toLowerCase());
+        if (t !== undefined) {
+          for (const c of t.columns) {
+            if (c.name.toLowerCase() === name) {
+              found = c.type;
+              count += 1;
+            }
+          }
+        }
+      }
+      if (count === 1) return found;
+      if (count > 1 || e.table !== null) return null;
     }
     return null;
   }
@@ -1370,8 +1397,6 @@ const TEMPORAL_FUNCTIONS: ReadonlySet<string> = new Set(
     ' ',
   ),
 );
-
-const isSome = <T>(x: T | undefined): x is T => x !== undefined;
 
 /** Functions of ours whose text is a JSON document (an argument of JSON_OBJECT keeps it JSON). */
 const JSON_VALUED: ReadonlySet<string> = new Set(

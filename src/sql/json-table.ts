@@ -129,6 +129,7 @@ export function jsonTableStar(refs: readonly TableRef[], only: TableName | null)
  * after it (SQLite would read it, as it reads any table-valued function's arguments).
  */
 export function checkLateral(refs: readonly TableRef[]): void {
+  if (!refs.some(hasJsonTable)) return;
   const leaves = refs.flatMap(function leaf(r: TableRef): TableRef[] {
     return r.kind === 'join' ? [...leaf(r.left), ...leaf(r.right)] : [r];
   });
@@ -148,6 +149,12 @@ export function checkLateral(refs: readonly TableRef[]): void {
       );
     }
   });
+}
+
+function hasJsonTable(r: TableRef): boolean {
+  return r.kind === 'join'
+    ? hasJsonTable(r.left) || hasJsonTable(r.right)
+    : r.kind === 'json_table';
 }
 
 // The column references of an expression, not looking into subqueries.

@@ -20,12 +20,17 @@ export interface EngineFixture {
   close(): void;
 }
 
-export async function openEngine(prefix: string): Promise<EngineFixture> {
+/** `soleWriter`: the store is its file's only writer, as a node's is (kept read snapshots). */
+export async function openEngine(
+  prefix: string,
+  options: { readonly soleWriter?: boolean } = {},
+): Promise<EngineFixture> {
   const dir = tempDir(prefix);
   const opened = Store.open({
     path: join(dir, 'trireme.db'),
     nodeId: nodeId('n1'),
     functions: userFunctions(),
+    ...(options.soleWriter === true ? { soleWriter: true } : {}),
   });
   assert.ok(opened.ok);
   const store = opened.value;

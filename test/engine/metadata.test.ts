@@ -112,3 +112,43 @@ for (const [expr, type, expected] of CASES) {
     await s.close();
   });
 }
+
+test('a cached statement is typed again after DDL, per database, and by each bound ?', async () => {
+  const s = await fixture.session();
+  await run(s, 'CREATE DATABASE typed_a');
+  await run(s, 'CREATE DATABASE typed_b');
+  await run(s, 'CREATE TABLE typed_a.t (id INT PRIMARY KEY, v INT)');
+  await run(s, 'CREATE TABLE typed_b.t (id INT PRIMARY KEY, v VARCHAR(10))');
+  await run(s, 'INSERT INTO typed_a.t VALUES (1, 7)');
+  await run(s, "INSERT INTO typed_b.t VALUES (1, 'x')");
+  const typeOf = async (sql: string): Promise<number> => {
+    const result = await run(s, sql);
+    assert.equal(result.kind, 'rows', JSON.stringify(result));
+    return result.kind === 'rows' ? result.columns[0]!.type : -1;
+  };
+  await run(s, 'USE typed_a');
+  assert.equal(await typeOf('SELECT v FROM t WHERE id = 1'), ColumnType.LONG);
+  await run(s, 'USE typed_b');
+  assert.equal(await typeOf('SELECT v FROM t WHERE id = 1'), ColumnType.VAR_STRING);
+  await run(s, 'ALTER TABLE t MODIFY v DATE');
+  assert.equal(await typeOf('SELECT v FROM t WHERE id = 1'), ColumnType.DATE);
+  await run(s, 'USE typed_a');
+  assert.equal(await typeOf('SELECT v FROM t WHERE id = 1'), ColumnType.LONG);
+  // A ? in the select list is typed by what the client bound it as, on every execution.
+  const prepared = await s.prepare('SELECT ? FROM t WHERE id = 1');
+  assert.ok(!('kind' in prepared));
+  if ('kind' in prepared) return;
+  for (const [type, value] of [
+    [ColumnType.LONGLONG, 5n],
+    [ColumnType.VAR_STRING, 'five'],
+    [ColumnType.LONGLONG, 6n],
+  ] as const) {
+    const [result] = await prepared.execute([{ type, value, unsigned: false }]);
+    assert.equal(result?.kind, 'rows');
+    if (result?.kind !== 'rows') return;
+    assert.equal(
+      result.columns[0]!.type,
+      type === ColumnType.LONGLONG ? ColumnType.LONGLONG : ColumnType.VAR_STRING,
+    );
+  }
+});

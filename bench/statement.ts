@@ -1,0 +1,80 @@
+// What one statement costs in the engine, without the network and the protocol around it
+// (docs/design/performance.md, "A cached statement's columns"): one session of a standalone
+// store (the node's own setup: sole writer, kept read snapshots) runs sysbench's point select
+// on a 10,000-row table, prepared and as text, and an autocommit point update. It prints CPU
+// time per statement, the best and the median of seven rounds, which on this shared VM vary
+// less than wall time.
+//   node dist/bench/statement.js [--statements N]
+import type { EngineSession } from '../src/engine/session.js';
+import { ColumnType } from '../src/mysql/index.js';
+import { openEngine } from '../test/engine/engine-fixture.js';
+
+const ROWS = 10_000;
+const ROUNDS = 7;
+
+async function run(session: EngineSession, sql: string): Promise<void> {
+  const [result] = await session.query(sql, { multiStatements: false });
+  if (result === undefined || result.kind === 'error')
+    throw new Error(`${sql}: ${JSON.stringify(result)}`);
+}
+
+async function measure(
+  label: string,
+  statements: number,
+  fn: (i: number) => Promise<unknown>,
+): Promise<void> {
+  const perStatement: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const started = process.cpuUsage();
+    for (let i = 0; i < statements; i++) await fn(i);
+    const used = process.cpuUsage(started);
+    perStatement.push((used.user + used.system) / statements);
+  }
+  perStatement.sort((a, b) => a - b);
+  const best = perStatement[0]!.toFixed(2);
+  const median = perStatement[ROUNDS >> 1]!.toFixed(2);
+  console.log(`${label.padEnd(36)} best ${best.padStart(7)} µs  median ${median.padStart(7)} µs`);
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const at = argv.indexOf('--statements');
+  const statements = at >= 0 ? Number(argv[at + 1]) : 50_000;
+  const fixture = await openEngine('trireme-bench-statement-', { soleWriter: true });
+  try {
+    const session = await fixture.session();
+    await run(session, 'CREATE DATABASE sbtest');
+    await run(session, 'USE sbtest');
+    await run(
+      session,
+      "CREATE TABLE sbtest1(id INTEGER NOT NULL AUTO_INCREMENT, k INTEGER DEFAULT '0' NOT NULL, c CHAR(120) DEFAULT '' NOT NULL, pad CHAR(60) DEFAULT '' NOT NULL, PRIMARY KEY (id))",
+    );
+    for (let from = 1; from <= ROWS; from += 1000) {
+      const rows = Array.from(
+        { length: 1000 },
+        (_, i) => `(${from + i}, '${'83868641912-'.repeat(10)}', '${'6784796737-'.repeat(5)}')`,
+      );
+      await run(session, `INSERT INTO sbtest1 (k, c, pad) VALUES ${rows.join(', ')}`);
+    }
+    const prepared = await session.prepare('SELECT c FROM sbtest1 WHERE id=?');
+    if ('kind' in prepared) throw new Error(prepared.message);
+    console.log(`${ROWS} rows, ${statements} statements per round, ${ROUNDS} rounds, CPU time`);
+    await measure('point select, prepared', statements, (i) =>
+      prepared.execute([{ type: ColumnType.LONG, value: 1 + (i % ROWS), unsigned: false }]),
+    );
+    await measure('point select, text', statements, (i) =>
+      session.query(`SELECT c FROM sbtest1 WHERE id=${1 + (i % ROWS)}`, {
+        multiStatements: false,
+      }),
+    );
+    await measure('point update, autocommit', statements / 10, (i) =>
+      session.query(`UPDATE sbtest1 SET k=k+1 WHERE id=${1 + (i % ROWS)}`, {
+        multiStatements: false,
+      }),
+    );
+    await session.close();
+  } finally {
+    fixture.close();
+  }
+}
+
+await main(process.argv);
