@@ -9,6 +9,7 @@
 import type { SqlValue } from '../codec/index.js';
 import {
   DECIMAL_ADD_FUNCTION,
+  DECIMAL_COMPARE_FUNCTION,
   DECIMAL_DIVIDE_FUNCTION,
   DECIMAL_MULTIPLY_FUNCTION,
   DECIMAL_SUBTRACT_FUNCTION,
@@ -116,6 +117,26 @@ export function decDivide(a: Dec, b: Dec, dividendScale: number, increment: numb
   const numerator = shift >= 0 ? a.units * pow10(shift) : a.units;
   const denominator = shift >= 0 ? b.units : b.units * pow10(-shift);
   return { units: numerator / denominator, scale: digits };
+}
+
+export function decCompare(a: Dec, b: Dec): number {
+  const scale = Math.max(a.scale, b.scale);
+  const x = rescale(a, scale);
+  const y = rescale(b, scale);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * -1, 0 or 1 as `a` is below, equal to or above `b`, on their exact digits; NULL when one is
+ * NULL, or with `nullSafe` (`<=>`) 0 when both are and 1 when one is. Two numbers compare as
+ * they are: an exact operand that is a number holds its decimal exactly (at most 15 digits).
+ */
+function compare(a: V, b: V, nullSafe: boolean): V {
+  if (a === null || b === null) return nullSafe ? (a === b ? 0 : 1) : null;
+  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
+  const x = decOf(a);
+  const y = decOf(b);
+  return x === null || y === null ? null : decCompare(x, y);
 }
 
 /** Cuts (truncates toward zero) to at most `scale` fraction digits. */
@@ -354,6 +375,12 @@ export function decimalFunctions(): UserFunction[] {
       deterministic: true,
       varargs: true,
       fn: (a, b, s, i, d) => divide(a!, b!, s ?? null, i ?? null, d ?? null),
+    },
+    {
+      name: DECIMAL_COMPARE_FUNCTION,
+      deterministic: true,
+      varargs: true,
+      fn: (a, b, nullSafe) => compare(a ?? null, b ?? null, nullSafe === 1),
     },
     {
       name: DECIMAL_SUM_FUNCTION,

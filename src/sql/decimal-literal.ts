@@ -1,5 +1,7 @@
-// Numeric literals that a double cannot hold: they bind and inline as their text, which exact
-// DECIMAL arithmetic (engine/decimal.ts) and DECIMAL columns read without loss.
+// Numeric literals and DECIMAL columns that a double cannot hold: they bind, inline and are
+// stored as their text, which exact DECIMAL arithmetic (engine/decimal.ts) and the
+// mysql_decimal collation read without loss.
+import type { CastType, DataType } from './ast.js';
 
 const UINT64_MAX = (1n << 64n) - 1n;
 
@@ -15,4 +17,13 @@ const EXACT_DIGITS = 15;
 export function isLongDecimal(text: string): boolean {
   const digits = text.replace(/[-+.]/g, '').replace(/^0+/, '');
   return digits.length > EXACT_DIGITS;
+}
+
+/**
+ * A DECIMAL whose precision a double cannot hold: stored as its digits' text (the store
+ * function writes it with the column's scale), compared, ordered and indexed as numbers by the
+ * `mysql_decimal` collation (docs/design/sql.md, "Exact DECIMAL").
+ */
+export function isTextDecimal(type: DataType | CastType): boolean {
+  return type.name === 'DECIMAL' && (type.length ?? 10) > EXACT_DIGITS;
 }

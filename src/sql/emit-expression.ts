@@ -27,7 +27,7 @@ import {
   userFunction,
   WINDOW_FUNCTIONS,
 } from './functions.js';
-import { isDecimalInteger, isLongDecimal } from './decimal-literal.js';
+import { isDecimalInteger, isLongDecimal, isTextDecimal } from './decimal-literal.js';
 import { backquote, quoteId, quoteString } from './names.js';
 import {
   integerFlag,
@@ -44,6 +44,7 @@ import {
   CAST_SIGNED_FUNCTION,
   CAST_UNSIGNED_FUNCTION,
   DECIMAL_ADD_FUNCTION,
+  DECIMAL_COMPARE_FUNCTION,
   DECIMAL_DIVIDE_FUNCTION,
   DECIMAL_MULTIPLY_FUNCTION,
   DECIMAL_SUBTRACT_FUNCTION,
@@ -180,6 +181,8 @@ export class ExpressionEmitter {
       case 'is':
         return `(${this.expr(e.operand)} IS ${e.negated ? 'NOT ' : ''}${e.value === 'UNKNOWN' ? 'NULL' : e.value})`;
       case 'between': {
+        const exact = this.exactBetween(e);
+        if (exact !== null) return exact;
         const operand = this.collated(e.operand, e.low, this.compared(e.operand, e.low));
         return `(${operand} ${e.negated ? 'NOT ' : ''}BETWEEN ${this.compared(e.low, e.operand)} AND ${this.compared(e.high, e.operand)})`;
       }
@@ -305,8 +308,11 @@ export class ExpressionEmitter {
       return this.dateArithmetic(op, left, right);
     if (op === '+' && left.kind === 'interval') return this.dateArithmetic(op, right, left);
     const compared = COMPARISONS.has(op);
-    if (compared) this.checkCollationMix(left, right, op);
-    else if (EXACT_OPERATORS.has(op)) {
+    if (compared) {
+      this.checkCollationMix(left, right, op);
+      const exact = this.exactComparison(op, left, right);
+      if (exact !== null) return exact;
+    } else if (EXACT_OPERATORS.has(op)) {
       const exact = this.exactArithmetic(e, false);
       if (exact !== null) return exact;
     }
@@ -557,6 +563,115 @@ export class ExpressionEmitter {
         const display = shown ? `, ${this.exactScale(e)}` : '';
         return `${DECIMAL_DIVIDE_FUNCTION}(${l}, ${this.divisor(r)}, ${scale}, ${DIV_PRECISION_INCREMENT}${display})`;
       }
+    }
+  }
+
+  /**
+   * A comparison with a DECIMAL that may reach SQLite as the text of its digits (more than 15
+   * digits: a long literal, a wide column, exact arithmetic, SUM/AVG). SQLite would order any
+   * text above any number (`-12345678901234567890.5 < 0` false) and two texts by their
+   * characters. Against another exact operand the digits compare in `mysql_dec_cmp`; against a
+   * DOUBLE (a float literal, a FLOAT/DOUBLE column, a function of doubles) both compare as doubles,
+   * as in MySQL. A wide column against a literal or another column is left to SQLite: its
+   * `mysql_decimal` collation compares them as numbers, and its index stays usable. Null when
+   * SQLite's own comparison is right.
+   */
+  private exactComparison(op: string, left: Expr, right: Expr): string | null {
+    const how = this.decimalComparison(left, right);
+    if (how === null) return null;
+    if (how === 'double') {
+      const a = this.doubleComparand(left);
+      const b = this.doubleComparand(right);
+      return `(${a} ${op === '<=>' ? 'IS' : op} ${b})`;
+    }
+    const a = this.digitsComparand(left);
+    const b = this.digitsComparand(right);
+    if (op === '<=>') return `(${DECIMAL_COMPARE_FUNCTION}(${a}, ${b}, 1) = 0)`;
+    return `(${DECIMAL_COMPARE_FUNCTION}(${a}, ${b}) ${op} 0)`;
+  }
+
+  /** How `left` and `right` compare when one is a DECIMAL that may be text (exactComparison). */
+  private decimalComparison(left: Expr, right: Expr): 'digits' | 'double' | null {
+    if (!this.warns) return null;
+    const leftText = this.mayBeDecimalText(left);
+    const rightText = this.mayBeDecimalText(right);
+    if (!leftText && !rightText) return null;
+    const l = this.exactKind(left);
+    const r = this.exactKind(right);
+    if (l !== null && r !== null) {
+      const plain = (e: Expr): boolean => e.kind === 'column' || e.kind === 'literal';
+      const wideColumn = (e: Expr): boolean => e.kind === 'column' && this.mayBeDecimalText(e);
+      if ((wideColumn(left) && plain(right)) || (wideColumn(right) && plain(left))) return null;
+      return 'digits';
+    }
+    return this.isDouble(leftText ? right : left) ? 'double' : null;
+  }
+
+  /** Whether `e` is a DOUBLE: a float literal, a FLOAT/DOUBLE column, a function of doubles. */
+  private isDouble(e: Expr): boolean {
+    if (e.kind === 'column') {
+      const type = this.columnType(e);
+      return (
+        type !== null && (type.name === 'DOUBLE' || type.name === 'FLOAT' || type.name === 'REAL')
+      );
+    }
+    if (e.kind === 'literal') return e.type === 'float';
+    return isNumeric(e) && this.exactKind(e) === null;
+  }
+
+  /** An operand of mysql_dec_cmp; a quotient at the scale it is shown with (1/3 = 0.3333). */
+  private digitsComparand(e: Expr): string {
+    if (e.kind === 'binary' && e.op === '/') {
+      const exact = this.exactArithmetic(e, true);
+      if (exact !== null) return exact;
+    }
+    return this.numbered(e, true);
+  }
+
+  /** An operand of a comparison as doubles: a DECIMAL's text read as its double. */
+  private doubleComparand(e: Expr): string {
+    return this.mayBeDecimalText(e)
+      ? `CAST(${this.digitsComparand(e)} AS REAL)`
+      : this.numbered(e, true);
+  }
+
+  /** BETWEEN with a DECIMAL that may be text (exactComparison); its operand is written twice. */
+  private exactBetween(e: Expr & { kind: 'between' }): string | null {
+    const low = this.decimalComparison(e.operand, e.low);
+    const high = this.decimalComparison(e.operand, e.high);
+    if (low === null && high === null) return null;
+    // In text order, so that parameters bind in it: operand, low, operand, high.
+    const bound = (how: typeof low, bound: Expr, op: string): string =>
+      how === 'double'
+        ? `${this.doubleComparand(e.operand)} ${op} ${this.doubleComparand(bound)}`
+        : `${DECIMAL_COMPARE_FUNCTION}(${this.digitsComparand(e.operand)}, ${this.digitsComparand(bound)}) ${op} 0`;
+    return `(${e.negated ? 'NOT ' : ''}(${bound(low ?? 'digits', e.low, '>=')} AND ${bound(high ?? 'digits', e.high, '<=')}))`;
+  }
+
+  /** Whether an exact operand may reach SQLite as the text of its digits (more than 15). */
+  private mayBeDecimalText(e: Expr): boolean {
+    switch (e.kind) {
+      case 'literal':
+        return e.type === 'decimal'
+          ? isLongDecimal(e.value ?? '')
+          : e.type === 'int' && isDecimalInteger(e.value ?? '');
+      case 'column': {
+        const type = this.columnType(e);
+        return type !== null && isTextDecimal(type);
+      }
+      case 'unary':
+        return this.mayBeDecimalText(e.operand);
+      case 'binary':
+        return this.exactKind(e) === 'decimal';
+      case 'cast':
+        return isTextDecimal(e.type);
+      case 'call':
+        return (
+          this.exactKind(e) === 'decimal' &&
+          (e.name === 'SUM' || e.name === 'AVG' || e.args.some((a) => this.mayBeDecimalText(a)))
+        );
+      default:
+        return false;
     }
   }
 

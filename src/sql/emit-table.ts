@@ -10,6 +10,7 @@ import { bitLiteralHex } from './normalize.js';
 import { quoteId, quoteString, sqliteIndexName, sqliteTableName } from './names.js';
 import { isRowidKey, isTextType } from './table-def.js';
 import { parse } from './parser.js';
+import { isTextDecimal } from './decimal-literal.js';
 import { DECIMAL_COLLATION } from './store-rule.js';
 
 export type CatalogChange =
@@ -52,18 +53,6 @@ export interface DdlOptions {
 const INTEGER_LIKE = new Set(['TINYINT', 'SMALLINT', 'MEDIUMINT', 'INT', 'BIGINT', 'BIT', 'YEAR']);
 const REAL_LIKE = new Set(['FLOAT', 'DOUBLE']);
 const BLOB_LIKE = new Set(['BINARY', 'VARBINARY', 'TINYBLOB', 'BLOB', 'MEDIUMBLOB', 'LONGBLOB']);
-
-/** Digits a double holds exactly: a DECIMAL with more is stored as its text. */
-const DOUBLE_DIGITS = 15;
-
-/**
- * A DECIMAL whose precision a double cannot hold: stored as its digits' text (the store
- * function writes it with the column's scale), compared, ordered and indexed as numbers by the
- * `mysql_decimal` collation (docs/design/sql.md, "Exact DECIMAL").
- */
-export function isTextDecimal(type: DataType): boolean {
-  return type.name === 'DECIMAL' && (type.length ?? 10) > DOUBLE_DIGITS;
-}
 
 /** The SQLite declared type: it fixes the column's affinity. */
 export function sqliteType(type: DataType): string {

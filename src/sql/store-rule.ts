@@ -48,11 +48,12 @@ export const CAST_DECIMAL_FUNCTION = 'mysql_cast_decimal';
 export const JSON_FORMAT_FUNCTION = 'mysql_json_format';
 /** A DATE/DATETIME/TIME value as the number MySQL's arithmetic reads (20240203, 100000). */
 export const TEMPORAL_NUMBER_FUNCTION = 'mysql_temporal_number';
-/** Exact DECIMAL arithmetic (engine/decimal.ts): +, -, *, / and SUM. */
+/** Exact DECIMAL arithmetic (engine/decimal.ts): +, -, *, /, comparison and SUM. */
 export const DECIMAL_ADD_FUNCTION = 'mysql_dec_add';
 export const DECIMAL_SUBTRACT_FUNCTION = 'mysql_dec_sub';
 export const DECIMAL_MULTIPLY_FUNCTION = 'mysql_dec_mul';
 export const DECIMAL_DIVIDE_FUNCTION = 'mysql_dec_div';
+export const DECIMAL_COMPARE_FUNCTION = 'mysql_dec_cmp';
 export const DECIMAL_SUM_FUNCTION = 'mysql_dec_sum';
 /** ROUND/TRUNCATE of a DOUBLE: on its binary value, a half to even (MariaDB's my_double_round). */
 export const DOUBLE_ROUND_FUNCTION = 'mysql_round_double';

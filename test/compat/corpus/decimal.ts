@@ -273,7 +273,23 @@ export function decimalCases(): CaseList {
       'SELECT 0.1 + 0.2 - 0.3, 0.1 * 0.1, 1.1 * 1.1 = 1.21',
       'SELECT 12345678901234567.89 * 100, 12345678901234567.89 - 0.89',
       'SELECT ROUND(2.675e0, 2), ROUND(1.5e0), ROUND(-2.5e0), TRUNCATE(-2.59e0, 1), ROUND(25e0, -1)',
+      // Values of more than 15 digits compare as numbers, not as texts nor text above number.
+      'SELECT -12345678901234567890.5 < 0, 99999999999999999999.5 = 99999999999999999999.50',
+      'SELECT 123456789012345678.5 + 1 < 5, 12345678901234567890.1 <=> 12345678901234567890.10',
+      'SELECT -12345678901234567890.5 BETWEEN -1e30 AND 0, 5 BETWEEN 12345678901234567890.5 AND 1',
     ],
+  );
+  list.add(
+    'wide DECIMAL expressions compared with numbers',
+    [
+      'CREATE TABLE w (id INT PRIMARY KEY, d DECIMAL(30,2), e DECIMAL(10,2))',
+      'INSERT INTO w VALUES (1, 1234567890123456789.50, 12.5), (2, 5.25, 3.5), (3, -1234567890123456789.5, -1)',
+    ],
+    'SELECT id FROM w WHERE d + 0 < 100 ORDER BY id',
+    "SELECT id, CASE WHEN d * 3 > 10 THEN 'big' ELSE 'small' END FROM w ORDER BY id",
+    'SELECT id, d * 2 BETWEEN -100 AND 100, d - 1 >= e, SUM(d) OVER () < 0 FROM w ORDER BY id',
+    'SELECT id FROM w WHERE d = e * 1 OR d * 1 < -1e18 ORDER BY id',
+    'SELECT id, d < -1e18, d > 1e3, d * 2 BETWEEN -1e30 AND 1e3 FROM w ORDER BY id',
   );
   return list;
 }
