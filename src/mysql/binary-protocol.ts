@@ -217,22 +217,33 @@ export function encodeBinaryRow(
   columns: readonly ColumnDef[],
   row: readonly SqlValue[],
 ): Uint8Array {
+  return encodeBinaryRowInto(ROW.reset(), columns, row).finish();
+}
+
+/** One writer for every row: a row is encoded whole before the next begins. */
+const ROW = new PacketWriter(1024);
+
+/**
+ * Writes a binary-protocol row into `writer` (reset by the caller): header 0, the NULL bitmap
+ * (offset 2), then each non-NULL value.
+ */
+export function encodeBinaryRowInto(
+  writer: PacketWriter,
+  columns: readonly ColumnDef[],
+  row: readonly SqlValue[],
+): PacketWriter {
   assert(row.length === columns.length, 'a row has one value per column');
-  const bitmap = new Uint8Array((columns.length + 7 + 2) >>> 3);
-  const values = new PacketWriter(64);
+  const bitmapAt = writer.u8(0).size;
+  writer.zeros((columns.length + 7 + 2) >>> 3);
   for (let index = 0; index < columns.length; index++) {
     const value = row[index]!;
     if (value === null) {
-      bitmap[(index + 2) >>> 3]! |= 1 << ((index + 2) & 7);
+      writer.orByte(bitmapAt + ((index + 2) >>> 3), 1 << ((index + 2) & 7));
       continue;
     }
-    writeBinaryValue(values, columns[index]!, value);
+    writeBinaryValue(writer, columns[index]!, value);
   }
-  return new PacketWriter(bitmap.length + values.size + 1)
-    .u8(0)
-    .bytes(bitmap)
-    .bytes(values.finish())
-    .finish();
+  return writer;
 }
 
 function toBigInt(value: Exclude<SqlValue, null>, column: ColumnDef): bigint {
@@ -292,7 +303,8 @@ function writeBinaryValue(
       writeTime(writer, column, value);
       return;
     default:
-      writer.lenencBytes(textBytes(value));
+      if (typeof value === 'string') writer.lenencString(value);
+      else writer.lenencBytes(textBytes(value));
   }
 }
 

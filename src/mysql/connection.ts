@@ -165,7 +165,7 @@ export class MysqlConnection implements MysqlConnectionView {
     this.sequenceId = sink.sequenceId;
     const frames = sink.take();
     if (this.phase === 'closed' || frames.length === 0) return;
-    this.stream.write(Buffer.concat(frames));
+    this.stream.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
     if (this.stream.writableLength > WRITE_BUFFER_BYTES_HIGH) await this.drained();
   }
 

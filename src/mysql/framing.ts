@@ -209,10 +209,16 @@ export function encodeFrames(
   return { frames, sequenceIdNext: sequence };
 }
 
-/** Collects the frames of a response, numbering packets from a starting sequence id. */
+/**
+ * Collects the frames of a response, numbering packets from a starting sequence id. Each packet
+ * is copied, header first, into one growing buffer, so a response is one write of one buffer
+ * and a payload (a reused writer's contents) may change once it has been given.
+ */
 export class PacketSink {
-  private frames: Uint8Array[] = [];
+  /** Allocated at the first packet, as large as the last response taken (up to a bound). */
+  private buffer: Uint8Array = NO_BYTES;
   private bytes = 0;
+  private capacityNext = SINK_CAPACITY_BYTES;
 
   constructor(private sequenceIdNext: number) {}
 
@@ -225,19 +231,57 @@ export class PacketSink {
   }
 
   packet(payload: Uint8Array): void {
-    const encoded = encodeFrames(payload, this.sequenceIdNext);
-    for (const frame of encoded.frames) {
-      this.frames.push(frame);
-      this.bytes += frame.length;
+    if (payload.length >= FRAME_PAYLOAD_BYTES_MAX) {
+      // Split into frames of 2^24-1 bytes (rare: the generic path).
+      const encoded = encodeFrames(payload, this.sequenceIdNext);
+      for (const frame of encoded.frames) this.append(frame);
+      this.sequenceIdNext = encoded.sequenceIdNext;
+      return;
     }
-    this.sequenceIdNext = encoded.sequenceIdNext;
+    const at = this.reserve(4 + payload.length);
+    const length = payload.length;
+    this.buffer[at] = length & 0xff;
+    this.buffer[at + 1] = (length >>> 8) & 0xff;
+    this.buffer[at + 2] = length >>> 16;
+    this.buffer[at + 3] = this.sequenceIdNext;
+    this.buffer.set(payload, at + 4);
+    this.sequenceIdNext = (this.sequenceIdNext + 1) & 0xff;
   }
 
-  /** Returns the collected frames and empties the sink; the numbering continues. */
+  /** Returns the collected bytes (one buffer, or none) and empties the sink; numbering goes on. */
   take(): Uint8Array[] {
-    const frames = this.frames;
-    this.frames = [];
+    if (this.bytes === 0) return [];
+    const out = this.buffer.subarray(0, this.bytes);
+    // The bytes taken go to a socket write that may not have copied them yet: the next
+    // packet starts a new buffer.
+    this.capacityNext = Math.min(Math.max(SINK_CAPACITY_BYTES, this.bytes), SINK_KEPT_BYTES_MAX);
+    this.buffer = NO_BYTES;
     this.bytes = 0;
-    return frames;
+    return [out];
+  }
+
+  private append(bytes: Uint8Array): void {
+    const at = this.reserve(bytes.length);
+    this.buffer.set(bytes, at);
+  }
+
+  private reserve(count: number): number {
+    const needed = this.bytes + count;
+    if (needed > this.buffer.length) {
+      let capacity = Math.max(this.buffer.length * 2, this.capacityNext);
+      while (capacity < needed) capacity *= 2;
+      const grown = new Uint8Array(capacity);
+      grown.set(this.buffer.subarray(0, this.bytes));
+      this.buffer = grown;
+    }
+    const at = this.bytes;
+    this.bytes = needed;
+    return at;
   }
 }
+
+const NO_BYTES = new Uint8Array(0);
+/** A sink's first buffer: most responses (an OK, a row or two) fit. */
+const SINK_CAPACITY_BYTES = 512;
+/** After a take, a sink starts again as large as what it held, up to this. */
+const SINK_KEPT_BYTES_MAX = 64 * 1024;

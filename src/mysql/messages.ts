@@ -323,12 +323,16 @@ export function encodeColumnDef(
 
 /** A value's text-protocol form. */
 export function textBytes(value: Exclude<SqlValue, null>): Uint8Array {
-  if (value instanceof Uint8Array) return value;
-  if (typeof value === 'string') return utf8Encode(value);
-  if (typeof value === 'bigint') return utf8Encode(value.toString());
+  return value instanceof Uint8Array ? value : utf8Encode(textOf(value));
+}
+
+/** A value other than bytes in the text protocol's notation. */
+function textOf(value: string | number | bigint): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'bigint') return value.toString();
   assert(Number.isFinite(value), 'a number in a row is finite');
   // MySQL prints 1e21, JavaScript 1e+21.
-  return utf8Encode(String(value).replace('e+', 'e'));
+  return String(value).replace('e+', 'e');
 }
 
 /** A row in the text protocol; `columns` give FLOAT and DOUBLE columns MariaDB's notation. */
@@ -336,16 +340,29 @@ export function encodeTextRow(
   row: readonly SqlValue[],
   columns?: readonly ColumnDef[],
 ): Uint8Array {
-  const writer = new PacketWriter(64);
-  row.forEach((value, i) => {
+  return encodeTextRowInto(TEXT_ROW.reset(), row, columns).finish();
+}
+
+/** One writer for every text row: a row is encoded whole before the next begins. */
+const TEXT_ROW = new PacketWriter(1024);
+
+/** Writes a text-protocol row into `writer` (reset by the caller). */
+export function encodeTextRowInto(
+  writer: PacketWriter,
+  row: readonly SqlValue[],
+  columns?: readonly ColumnDef[],
+): PacketWriter {
+  for (let i = 0; i < row.length; i++) {
+    const value = row[i]!;
     if (value === null) writer.u8(0xfb);
     else if (typeof value === 'number' && isFloatColumn(columns?.[i]))
-      writer.lenencBytes(utf8Encode(floatText(value)));
+      writer.lenencString(floatText(value));
     else if (typeof value === 'number' && columns?.[i]?.type === ColumnType.DOUBLE)
-      writer.lenencBytes(utf8Encode(doubleText(value)));
-    else writer.lenencBytes(textBytes(value));
-  });
-  return writer.finish();
+      writer.lenencString(doubleText(value));
+    else if (value instanceof Uint8Array) writer.lenencBytes(value);
+    else writer.lenencString(textOf(value));
+  }
+  return writer;
 }
 
 /** A FLOAT column without fixed decimals (31: MySQL's "not fixed"); FLOAT(M,D) prints D. */

@@ -195,20 +195,44 @@ export class PacketReader {
   }
 }
 
-/** A growable byte buffer for building one payload. */
+/**
+ * A growable byte buffer for building one payload. A writer may be kept and reset() for the
+ * next payload (rows are encoded in one), so nothing is allocated per payload but its result.
+ */
 export class PacketWriter {
   private buffer: Uint8Array;
   private view: DataView;
+  /** The same bytes as a Buffer, for writing strings into them without an intermediate copy. */
+  private text: Buffer;
   private length = 0;
 
   constructor(capacityBytes = 256) {
     assert(capacityBytes > 0, 'writer capacity must be positive');
     this.buffer = new Uint8Array(capacityBytes);
     this.view = new DataView(this.buffer.buffer);
+    this.text = Buffer.from(this.buffer.buffer, 0, capacityBytes);
   }
 
   get size(): number {
     return this.length;
+  }
+
+  /** Empties the writer for the next payload, keeping its buffer. */
+  reset(): this {
+    this.length = 0;
+    return this;
+  }
+
+  /** The bytes written so far, as a view (valid until the next write or reset). */
+  contents(): Uint8Array {
+    return this.buffer.subarray(0, this.length);
+  }
+
+  /** ORs `mask` into the byte at `at` (a NULL bitmap's bit). */
+  orByte(at: number, mask: number): this {
+    assert(at >= 0 && at < this.length, 'orByte within the written bytes');
+    this.buffer[at]! |= mask;
+    return this;
   }
 
   private reserve(count: number): number {
@@ -220,6 +244,7 @@ export class PacketWriter {
       grown.set(this.buffer.subarray(0, this.length));
       this.buffer = grown;
       this.view = new DataView(grown.buffer);
+      this.text = Buffer.from(grown.buffer, 0, capacity);
     }
     const at = this.length;
     this.length = needed;
@@ -316,7 +341,10 @@ export class PacketWriter {
   }
 
   string(value: string): this {
-    return this.bytes(utf8Encode(value));
+    const byteLength = Buffer.byteLength(value, 'utf8');
+    const at = this.reserve(byteLength);
+    this.text.write(value, at, byteLength, 'utf8');
+    return this;
   }
 
   nulString(value: string): this {
@@ -324,6 +352,12 @@ export class PacketWriter {
   }
 
   lenencInt(value: number | bigint): this {
+    if (typeof value === 'number' && value >= 0 && value <= 0xffffff) {
+      assert(Number.isInteger(value), `lenenc int out of range: ${value}`);
+      if (value < 0xfb) return this.u8(value);
+      if (value <= 0xffff) return this.u8(0xfc).u16(value);
+      return this.u8(0xfd).u24(value);
+    }
     const big = BigInt(value);
     assert(big >= 0n && big <= 0xffffffffffffffffn, `lenenc int out of range: ${value}`);
     if (big < 0xfbn) return this.u8(Number(big));
@@ -337,7 +371,7 @@ export class PacketWriter {
   }
 
   lenencString(value: string): this {
-    return this.lenencBytes(utf8Encode(value));
+    return this.lenencInt(Buffer.byteLength(value, 'utf8')).string(value);
   }
 
   finish(): Uint8Array {

@@ -3,7 +3,7 @@
 
 import { assert } from '../core/assert.js';
 import type { ColumnDef, ErrorResult, QueryResult, RowsResult } from './backend.js';
-import { encodeBinaryRow } from './binary-protocol.js';
+import { encodeBinaryRowInto } from './binary-protocol.js';
 import { ServerStatus } from './constants.js';
 import type { PacketSink } from './framing.js';
 import { RESULT_FLUSH_BYTES } from './limits.js';
@@ -13,8 +13,12 @@ import {
   encodeEndOfRows,
   encodeErr,
   encodeOk,
-  encodeTextRow,
+  encodeTextRowInto,
 } from './messages.js';
+import { PacketWriter } from './packet-buffer.js';
+
+/** The writer rows are encoded in, one at a time. */
+const ROW = new PacketWriter(1024);
 
 /**
  * Each column definition's packet payload, by the definition (which is immutable), with and
@@ -100,9 +104,11 @@ async function encodeRowSet(
   encodeColumnDefs(sink, result.columns, encoding, encoding.statusFlags);
   for (const row of result.rows) {
     assert(row.length === result.columns.length, 'a row has one value per column');
-    sink.packet(
-      encoding.binary ? encodeBinaryRow(result.columns, row) : encodeTextRow(row, result.columns),
-    );
+    // Encoded in one kept writer and copied into the sink: nothing allocated per row.
+    ROW.reset();
+    if (encoding.binary) encodeBinaryRowInto(ROW, result.columns, row);
+    else encodeTextRowInto(ROW, row, result.columns);
+    sink.packet(ROW.contents());
     if (encoding.flush && sink.byteCount >= RESULT_FLUSH_BYTES) await encoding.flush(sink);
   }
   sink.packet(encodeEndOfRows(encoding.deprecateEof, result.warnings ?? 0, statusFlags));

@@ -19,7 +19,13 @@ import {
 } from '../../src/mysql/auth.js';
 import { decodeExecute, encodeBinaryRow, type ParamType } from '../../src/mysql/binary-protocol.js';
 import { Capability, Charset, ColumnFlag, ColumnType } from '../../src/mysql/constants.js';
-import { PacketDecoder, concat, encodeFrames, type Packet } from '../../src/mysql/framing.js';
+import {
+  PacketDecoder,
+  PacketSink,
+  concat,
+  encodeFrames,
+  type Packet,
+} from '../../src/mysql/framing.js';
 import { FRAME_PAYLOAD_BYTES_MAX } from '../../src/mysql/limits.js';
 import {
   decodeChangeUser,
@@ -93,6 +99,32 @@ test('framing: payloads of 2^24-1 bytes and more are split and reassembled', () 
     assert.equal(packets[0]!.payload.length, size);
     assert.equal(packets[0]!.payload[size - 1], 9);
   }
+});
+
+test('a sink copies each payload: a reused writer changes nothing it was given', () => {
+  const sink = new PacketSink(3);
+  const writer = new PacketWriter(4);
+  const texts = ['first', 'é second', 'x'.repeat(5000), ''];
+  for (const text of texts) sink.packet(writer.reset().lenencString(text).contents());
+  const big = new Uint8Array(FRAME_PAYLOAD_BYTES_MAX + 10).fill(7);
+  sink.packet(big);
+  sink.packet(writer.reset().u8(1).contents());
+  assert.equal(sink.sequenceId, 3 + texts.length + 3);
+  const taken = sink.take();
+  assert.equal(taken.length, 1);
+  assert.deepEqual(sink.take(), []);
+  const packets = decodeAll(taken[0]!, []);
+  // A packet of two frames (7 and 8) is numbered by its last.
+  assert.deepEqual(
+    packets.map((p) => p.sequenceId),
+    [3, 4, 5, 6, 8, 9],
+  );
+  texts.forEach((text, i) => {
+    const reader = new PacketReader(packets[i]!.payload);
+    assert.equal(reader.lenencString(), text);
+  });
+  assert.deepEqual(packets[4]!.payload, big);
+  assert.deepEqual(packets[5]!.payload, new Uint8Array([1]));
 });
 
 test('framing: a packet over the limit is refused from its header, before buffering', () => {
