@@ -202,15 +202,17 @@ export class PacketReader {
 export class PacketWriter {
   private buffer: Uint8Array;
   private view: DataView;
-  /** The same bytes as a Buffer, for writing strings into them without an intermediate copy. */
-  private text: Buffer;
+  /**
+   * The same bytes as a Buffer, for writing strings into them without an intermediate copy;
+   * made at the first string (most small packets have none).
+   */
+  private text: Buffer | null = null;
   private length = 0;
 
   constructor(capacityBytes = 256) {
     assert(capacityBytes > 0, 'writer capacity must be positive');
     this.buffer = new Uint8Array(capacityBytes);
     this.view = new DataView(this.buffer.buffer);
-    this.text = Buffer.from(this.buffer.buffer, 0, capacityBytes);
   }
 
   get size(): number {
@@ -244,7 +246,7 @@ export class PacketWriter {
       grown.set(this.buffer.subarray(0, this.length));
       this.buffer = grown;
       this.view = new DataView(grown.buffer);
-      this.text = Buffer.from(grown.buffer, 0, capacity);
+      this.text = null;
     }
     const at = this.length;
     this.length = needed;
@@ -343,6 +345,7 @@ export class PacketWriter {
   string(value: string): this {
     const byteLength = Buffer.byteLength(value, 'utf8');
     const at = this.reserve(byteLength);
+    this.text ??= Buffer.from(this.buffer.buffer, 0, this.buffer.length);
     this.text.write(value, at, byteLength, 'utf8');
     return this;
   }
