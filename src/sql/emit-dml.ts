@@ -56,7 +56,7 @@ import {
 } from './store-rule.js';
 import { parse } from './parser.js';
 import { VIEW_DEPTH_MAX } from './limits.js';
-import { viewTarget, viewsAsBase } from './view-dml.js';
+import { joinViewTarget, joinedStar, viewTarget, viewsAsBase } from './view-dml.js';
 import {
   assignsUniqueKey,
   emitMultiDelete,
@@ -279,7 +279,9 @@ export class DmlEmitter extends ExpressionEmitter {
     const names: string[] = [];
     for (const r of refs) {
       if (r.kind === 'join') {
-        names.push(...this.starNames([r.left, r.right], only));
+        const left = this.starNames([r.left], only);
+        const right = this.starNames([r.right], only);
+        names.push(...joinedStar(r, left, right, only !== null, (n) => n));
         continue;
       }
       const alias = r.kind === 'table' ? (r.alias ?? r.table.name) : r.alias;
@@ -1199,6 +1201,22 @@ export function emitDml(
     let target: TableDef | null = null;
     let lock: LockMode = null;
     let foundRows: DmlTranslation['foundRows'] | null = null;
+    // A join view as the target: the multi-table UPDATE, or the INSERT into one base table, that
+    // it stands for.
+    if (
+      statement.kind === 'insert' ||
+      ((statement.kind === 'update' || statement.kind === 'delete') &&
+        statement.multi === undefined)
+    ) {
+      const view = e.view(statement.kind === 'insert' ? statement.table : statement.table.table);
+      const joined =
+        view === undefined || view.updatable !== null
+          ? null
+          : joinViewTarget(statement, view, (name) =>
+              options.catalog.table(name.db ?? '', name.name)?.columns.map((c) => c.name),
+            );
+      if (joined !== null) statement = joined;
+    }
     if (
       (statement.kind === 'update' || statement.kind === 'delete') &&
       statement.multi !== undefined

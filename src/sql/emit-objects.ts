@@ -13,7 +13,7 @@ import type {
   Select,
   TriggerStatement,
 } from './ast.js';
-import { AGGREGATES } from './functions.js';
+import { hasAggregate } from './view-dml.js';
 import type { TableDef, TriggerDef, ViewDef } from './catalog.js';
 import { type DmlStatement, emitDml, viewColumns } from './emit-dml.js';
 import type { CatalogChange, DdlOptions, DdlPlan, Note } from './emit-table.js';
@@ -105,20 +105,6 @@ function hasVariable(node: unknown): boolean {
   if (kind === 'param' || kind === 'user_var' || kind === 'system_var' || kind === 'assign')
     return true;
   return Object.values(node as Record<string, unknown>).some(hasVariable);
-}
-
-function hasAggregate(node: unknown): boolean {
-  if (Array.isArray(node)) return node.some(hasAggregate);
-  if (node === null || typeof node !== 'object') return false;
-  const o = node as Record<string, unknown>;
-  if (
-    o['kind'] === 'call' &&
-    typeof o['name'] === 'string' &&
-    AGGREGATES.has(o['name'].toUpperCase())
-  )
-    return true;
-  if (o['kind'] === 'window' || o['over'] !== undefined) return true;
-  return Object.values(o).some(hasAggregate);
 }
 
 /** The base table and column map of a view MariaDB would let INSERT/UPDATE/DELETE through. */

@@ -67,6 +67,25 @@ describe(
       ]);
       await everywhere('SELECT msg FROM app.audit ORDER BY msg', [['ins 1'], ['ins 2'], ['ins 3']]);
 
+      // Through a join view on n2: the multi-table UPDATE it stands for, on one base table.
+      await query(
+        n1,
+        "CREATE VIEW app.jv AS SELECT t.id, t.qty, a.msg FROM app.t JOIN app.audit a ON a.msg = CONCAT('ins ', t.id)",
+      );
+      await everywhere("SHOW FULL TABLES FROM app LIKE 'jv'", [['jv', 'VIEW']]);
+      await query(n2, "UPDATE app.jv SET qty = qty + 100 WHERE msg <> 'ins 2'");
+      await everywhere('SELECT id, qty FROM app.t ORDER BY id', [
+        [1, 105],
+        [2, 7],
+        [3, 109],
+      ]);
+      await query(n3, 'UPDATE app.t SET qty = qty - 100 WHERE id <> 2');
+      await everywhere('SELECT id, qty FROM app.t ORDER BY id', [
+        [1, 5],
+        [2, 7],
+        [3, 9],
+      ]);
+
       // UUID() is evaluated once, on the origin: the rows replicate, they are not re-read.
       await query(n2, 'CREATE TABLE app.c AS SELECT id, UUID() AS u FROM app.v');
       const made = await query(n2, 'SELECT id, u FROM app.c ORDER BY id');

@@ -176,5 +176,59 @@ export function objectCases(): CaseList {
     COLUMNS('c4'),
     'SELECT COUNT(*) FROM c4',
   );
+  const JOINED = [
+    'CREATE TABLE ja (id INT PRIMARY KEY, x INT, name VARCHAR(10))',
+    'CREATE TABLE jb (id INT PRIMARY KEY, aid INT, y INT)',
+    "INSERT INTO ja VALUES (1, 10, 'one'), (2, 20, 'two'), (3, 30, 'three')",
+    'INSERT INTO jb VALUES (1, 1, 100), (2, 2, 200), (3, 2, 300)',
+    'CREATE VIEW jv AS SELECT ja.id, ja.x, ja.name, jb.id AS bid, jb.y FROM ja JOIN jb ON ja.id = jb.aid WHERE jb.y < 300',
+  ];
+  list.add(
+    'UPDATE through a join view',
+    JOINED,
+    'UPDATE jv SET x = x + 1 WHERE y = 200',
+    "UPDATE jv SET y = 7 WHERE name = 'one'",
+    'UPDATE jv SET y = y + 1',
+    'SELECT * FROM ja ORDER BY id',
+    'SELECT * FROM jb ORDER BY id',
+    'SELECT * FROM jv ORDER BY id, bid',
+  );
+  list.add(
+    'a join view refuses what it cannot do',
+    JOINED,
+    'UPDATE jv SET x = 5, y = 5',
+    'DELETE FROM jv WHERE id = 1',
+    "INSERT INTO jv VALUES (9, 9, 'nine', 9, 9)",
+    'INSERT INTO jv (x, y) VALUES (1, 2)',
+    'CREATE VIEW jc AS SELECT ja.id, CONCAT(ja.name, jb.y) AS label, jb.y FROM ja, jb WHERE ja.id = jb.aid',
+    "UPDATE jc SET label = 'x'",
+    'CREATE VIEW js AS SELECT ja.id, COUNT(*) AS n FROM ja JOIN jb ON ja.id = jb.aid GROUP BY ja.id',
+    'UPDATE js SET id = 5',
+    'SELECT * FROM ja ORDER BY id',
+  );
+  list.add(
+    'INSERT through a join view goes to one base table',
+    JOINED,
+    "INSERT INTO jv (id, x, name) VALUES (4, 40, 'four')",
+    'INSERT INTO jv (bid, y) VALUES (8, 800)',
+    'SELECT * FROM ja ORDER BY id',
+    'SELECT * FROM jb ORDER BY id',
+  );
+  list.add(
+    'a view of * over USING and NATURAL joins',
+    [
+      ...JOINED,
+      'CREATE TABLE jc (id INT PRIMARY KEY, z INT)',
+      'INSERT INTO jc VALUES (1, 5), (3, 6)',
+    ],
+    'CREATE VIEW ju AS SELECT * FROM ja JOIN jc USING (id)',
+    'CREATE VIEW jn AS SELECT * FROM jc NATURAL JOIN ja',
+    'SELECT * FROM ju ORDER BY id',
+    'SELECT * FROM jn ORDER BY id',
+    'UPDATE ju SET x = 99 WHERE z = 6',
+    'UPDATE ju SET z = z + 1',
+    'SELECT * FROM ja ORDER BY id',
+    'SELECT * FROM jc ORDER BY id',
+  );
   return list;
 }
