@@ -179,20 +179,9 @@ export function joinViewTarget(
   view: ViewDef,
   columnsOf: (table: TableName) => readonly string[] | undefined,
 ): Target | null {
-  const parsed = parse(view.queryText);
-  if (!parsed.ok) return null;
-  const q = parsed.value.statement as Query;
-  if (q.kind !== 'select' || q.with !== undefined || q.from === null) return null;
-  if (q.distinct || q.groupBy.length > 0 || q.having !== null || q.limit !== null) return null;
-  const leaves: TableSource[] = [];
-  const collect = (r: TableRef): boolean => {
-    if (r.kind === 'join') return collect(r.left) && collect(r.right);
-    if (r.kind !== 'table') return false;
-    leaves.push(r);
-    return true;
-  };
-  if (!q.from.every(collect) || leaves.length < 2) return null;
-  if (hasAggregate(q.items)) return null;
+  const merged = joinViewQuery(view);
+  if (merged === null) return null;
+  const { select: q, leaves } = merged;
   const qualified = (name: TableName): TableName => ({
     db: name.db ?? view.queryDb,
     name: name.name,
@@ -326,6 +315,31 @@ function starColumns(
     for (const column of columnsOf(r.table)) out.push({ alias, column });
   }
   return out;
+}
+
+/** Whether INSERT and UPDATE may go through `view` as through a join view (joinViewTarget). */
+export function isJoinView(view: ViewDef): boolean {
+  return joinViewQuery(view) !== null;
+}
+
+/** A join view's SELECT and its tables; null when the view is no join view MariaDB merges. */
+function joinViewQuery(
+  view: ViewDef,
+): { select: Select & { from: readonly TableRef[] }; leaves: TableSource[] } | null {
+  const parsed = parse(view.queryText);
+  if (!parsed.ok) return null;
+  const q = parsed.value.statement as Query;
+  if (q.kind !== 'select' || q.with !== undefined || q.from === null) return null;
+  if (q.distinct || q.groupBy.length > 0 || q.having !== null || q.limit !== null) return null;
+  const leaves: TableSource[] = [];
+  const collect = (r: TableRef): boolean => {
+    if (r.kind === 'join') return collect(r.left) && collect(r.right);
+    if (r.kind !== 'table') return false;
+    leaves.push(r);
+    return true;
+  };
+  if (!q.from.every(collect) || leaves.length < 2 || hasAggregate(q.items)) return null;
+  return { select: { ...q, from: q.from }, leaves };
 }
 
 /**

@@ -205,6 +205,7 @@ export function objectCases(): CaseList {
     'CREATE VIEW js AS SELECT ja.id, COUNT(*) AS n FROM ja JOIN jb ON ja.id = jb.aid GROUP BY ja.id',
     'UPDATE js SET id = 5',
     'SELECT * FROM ja ORDER BY id',
+    'SELECT TABLE_NAME, IS_UPDATABLE FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() ORDER BY 1',
   );
   list.add(
     'INSERT through a join view goes to one base table',
