@@ -258,7 +258,6 @@ export function joinViewTarget(
       onDuplicate: s.onDuplicate === null ? null : s.onDuplicate.map(assign),
     };
   }
-  if (s.orderBy.length > 0 || s.limit !== null) return null;
   const alias = oneTable(s.assignments.map((a) => a.column.column));
   const named = (s.table.alias ?? s.table.table.name).toLowerCase();
   // The statement's references to view columns become the base columns they show.
@@ -289,6 +288,8 @@ export function joinViewTarget(
       value: own(a.value),
     })),
     where: both(viewOwnWhere, s.where === null ? null : own(s.where)),
+    // The join's ORDER BY and LIMIT pick the rows written (MariaDB takes them on a join view).
+    orderBy: s.orderBy.map((o) => ({ ...o, expr: own(o.expr) })),
   };
 }
 

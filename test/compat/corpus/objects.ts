@@ -189,6 +189,8 @@ export function objectCases(): CaseList {
     'UPDATE jv SET x = x + 1 WHERE y = 200',
     "UPDATE jv SET y = 7 WHERE name = 'one'",
     'UPDATE jv SET y = y + 1',
+    'UPDATE jv SET x = 1 ORDER BY id LIMIT 1',
+    'UPDATE jv SET x = 0 WHERE y > 150 LIMIT 1',
     'SELECT * FROM ja ORDER BY id',
     'SELECT * FROM jb ORDER BY id',
     'SELECT * FROM jv ORDER BY id, bid',
