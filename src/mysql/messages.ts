@@ -221,13 +221,24 @@ export interface OkFields {
 }
 
 /** OK packet; header 0xFE when it ends a result set under CLIENT_DEPRECATE_EOF. */
+/**
+ * The writer of the small packets (OK, EOF, a column count): each is encoded whole and copied
+ * out by finish() before the next begins.
+ */
+const SMALL = new PacketWriter(64);
+
 export function encodeOk(fields: OkFields, header: 0x00 | 0xfe = Header.OK): Uint8Array {
-  const writer = new PacketWriter(32)
+  const id = fields.lastInsertId;
+  const writer = SMALL.reset()
     .u8(header)
     .lenencInt(fields.affectedRows)
     // MariaDB's last insert id is unsigned 64-bit: a negative AUTO_INCREMENT value given
     // explicitly goes out as its two's complement (mysql2 reads -5 back).
-    .lenencInt(BigInt.asUintN(64, BigInt(fields.lastInsertId)))
+    .lenencInt(
+      typeof id === 'number' && id >= 0 && Number.isSafeInteger(id)
+        ? id
+        : BigInt.asUintN(64, BigInt(id)),
+    )
     .u16(fields.statusFlags)
     .u16(Math.min(fields.warnings, 0xffff));
   if (fields.info) writer.string(fields.info);
@@ -246,11 +257,7 @@ export function encodeErr(error: ErrorCode, message: string): Uint8Array {
 }
 
 export function encodeEof(warnings: number, statusFlags: number): Uint8Array {
-  return new PacketWriter(5)
-    .u8(Header.EOF)
-    .u16(Math.min(warnings, 0xffff))
-    .u16(statusFlags)
-    .finish();
+  return SMALL.reset().u8(Header.EOF).u16(Math.min(warnings, 0xffff)).u16(statusFlags).finish();
 }
 
 /** The end of a column list or result set: EOF, or an OK with header 0xFE under DEPRECATE_EOF. */
@@ -264,7 +271,7 @@ export function encodeEndOfRows(
 }
 
 export function encodeColumnCount(count: number): Uint8Array {
-  return new PacketWriter(9).lenencInt(count).finish();
+  return SMALL.reset().lenencInt(count).finish();
 }
 
 const BEYOND_BMP = /[\u{10000}-\u{10ffff}]/gu;
