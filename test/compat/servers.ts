@@ -2,7 +2,7 @@
 // temporary datadir and port, started as the current user) and a standalone trireme node as a
 // real process (bin/trireme.js start). Each is stopped by the PID it was started with.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
@@ -70,11 +70,16 @@ function stopChild(child: ChildProcess, dir: string): Promise<void> {
 export async function startMariadb(mariadbd: string): Promise<Server> {
   const dir = scratchDir('trireme-compat-mariadb-');
   const datadir = join(dir, 'data');
+  // Its own temporary folder: the bootstrap's temporary tables once vanished from a shared /tmp
+  // while several suites installed at once (1051 "Unknown table 'mysql.tmp_user_sys'").
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp);
   const install = spawnSync(
     findInstallDb(mariadbd),
     [
       '--no-defaults',
       `--datadir=${datadir}`,
+      `--tmpdir=${tmp}`,
       '--user=root',
       '--auth-root-authentication-method=normal',
       '--skip-test-db',
@@ -91,6 +96,7 @@ export async function startMariadb(mariadbd: string): Promise<Server> {
     [
       '--no-defaults',
       `--datadir=${datadir}`,
+      `--tmpdir=${tmp}`,
       '--user=root',
       `--port=${port}`,
       '--bind-address=127.0.0.1',
