@@ -276,7 +276,7 @@ export function joinViewTarget(
   const viewOwnWhere = q.where === null ? null : inlineLiterals(q.where);
   return {
     ...s,
-    table: leaves.map((l) => ({ ...l, table: qualified(l.table) }))[0]!,
+    table: { ...leaves[0]!, table: qualified(leaves[0]!.table) },
     multi: { refs: inlineLiterals(refs), targets: [] },
     assignments: s.assignments.map((a) => ({
       column: {
