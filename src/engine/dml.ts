@@ -548,9 +548,14 @@ export class DmlRunner {
     if (tx.readOnly) return done(readOnlyTransaction());
     // A point write (which reads no row but its own) may run without the transaction's stashed
     // rows written back first, if it touches none of them: checked after it, below.
+    const target = translation.target;
     const defer =
       this.session.engine.pointWrite(statement, translation) &&
-      !(s.kind === 'insert' && (translation.target?.autoIncrement ?? null) !== null);
+      !(
+        s.kind === 'insert' &&
+        target !== null &&
+        (target.autoIncrement !== null || tx.stashDeletesIn(target.db, target.name))
+      );
     const lease = await tx.acquire(defer);
     if (isAttempt(lease)) return lease;
     const deferring = tx.deferring;
@@ -568,6 +573,7 @@ export class DmlRunner {
     // Undoes a statement that ran beside deferred rows, to run it again once they are back.
     const rerunWithDeferred = (): Attempt | null => {
       if (!deferring || !lease.active) return null;
+      this.session.engine.deferredReruns++;
       lease.rollbackToSavepoint(DEFER_SAVEPOINT);
       lease.releaseSavepoint(DEFER_SAVEPOINT);
       return tx.materializeForRerun(lease);

@@ -116,6 +116,11 @@ export class Engine implements Backend {
    * of other rows: docs/design/engine.md, "Stash and restore"), trireme_writer_deferrals.
    */
   deferrals = 0;
+  /**
+   * Point writes that ran beside deferred rows, had to be undone and ran again once the rows
+   * were written back (the attempt was wasted), trireme_writer_reruns.
+   */
+  deferredReruns = 0;
 
   /** The catalog version of the last DDL on each table (SQLite name) since this engine began. */
   private readonly ddlVersions = new Map<string, number>();
@@ -344,6 +349,7 @@ export class Engine implements Backend {
     out.push(['trireme_writer_stashes', String(store.stashes)]);
     out.push(['trireme_writer_restores', String(store.restores)]);
     out.push(['trireme_writer_deferrals', String(this.deferrals)]);
+    out.push(['trireme_writer_reruns', String(this.deferredReruns)]);
     return out.sort((a, b) => (a[0].toLowerCase() < b[0].toLowerCase() ? -1 : 1));
   }
 

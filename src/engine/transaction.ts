@@ -190,6 +190,16 @@ export class LocalTransaction {
       : joinStashes(this.deferred, stashed);
   }
 
+  /**
+   * Whether its stashed changes (kept or deferred) delete a row of `database`.`table`. An INSERT
+   * there most likely puts that key back (sysbench's delete-then-insert): beside the deferred
+   * rows it would fail on the old row and run again once they are written back, so it has them
+   * written back first.
+   */
+  stashDeletesIn(database: string, table: string): boolean {
+    return deletesIn(this.stashKept, database, table) || deletesIn(this.deferred, database, table);
+  }
+
   /** Whether stashed changes are left unwritten on the current lease (see deferred). */
   get deferring(): boolean {
     return this.deferred !== null;
@@ -754,4 +764,11 @@ function resultBytes(result: RowsResult): number {
   if (Array.isArray(result.rows))
     for (const row of result.rows as readonly (readonly unknown[])[]) bytes += valuesBytes(row);
   return bytes;
+}
+
+function deletesIn(stash: Stash | null, database: string, table: string): boolean {
+  if (stash === null) return false;
+  for (const row of stash.changes.rows)
+    if (row.op === 'delete' && row.table === table && row.database === database) return true;
+  return false;
 }
