@@ -324,6 +324,13 @@ function commitTrace(nodes: readonly NodeProcess[]): NonNullable<Target['observe
     'trireme_writer_stashes',
     'trireme_writer_restores',
     'trireme_writer_deferrals',
+    'trireme_writer_reruns',
+  ];
+  // Per commit (seqnos committed during the run), on every node: what replication costs in messages.
+  const perCommitNames = [
+    'trireme_peer_messages_sent',
+    'trireme_peer_messages_received',
+    'trireme_peer_socket_writes',
   ];
   const countersOf = async (node: NodeProcess): Promise<number[]> => {
     const conn = await node.connect();
@@ -331,7 +338,9 @@ function commitTrace(nodes: readonly NodeProcess[]): NonNullable<Target['observe
       const [rows] = await conn.query('SHOW STATUS');
       const list = rows as Array<{ Variable_name: string; Value: string }>;
       const byName = new Map(list.map((r) => [r.Variable_name, r.Value]));
-      return counterNames.map((name) => Number(byName.get(name) ?? 0));
+      return [...counterNames, ...perCommitNames, 'wsrep_last_committed'].map((name) =>
+        Number(byName.get(name) ?? 0),
+      );
     } finally {
       await conn.end();
     }
@@ -361,22 +370,37 @@ function commitTrace(nodes: readonly NodeProcess[]): NonNullable<Target['observe
         (f, i) =>
           `n${i + 1} ${ms(f.get('trireme_log_flush_p50_us'))}/${ms(f.get('trireme_log_flush_p95_us'))}`,
       );
-      const cpu = nodes.map((n, i) => {
+      const cpuUsed = nodes.map((n, i) => {
         const now = cpuSeconds(n.pid);
         const was = cpuBefore[i];
-        return now === null || was === null || was === undefined
-          ? `n${i + 1} ?`
-          : `n${i + 1} ${((100 * (now - was)) / elapsedS).toFixed(0)}%`;
+        return now === null || was === null || was === undefined ? null : now - was;
       });
+      const cpu = cpuUsed.map((s, i) =>
+        s === null ? `n${i + 1} ?` : `n${i + 1} ${((100 * s) / elapsedS).toFixed(0)}%`,
+      );
       const countersAfter = await Promise.all(nodes.map(countersOf));
+      const delta = (i: number, k: number): number =>
+        countersAfter[i]![k]! - (countersBefore[i]?.[k] ?? 0);
       const counters = counterNames.map((name, k) => {
-        const perNode = countersAfter.map((c, i) => c[k]! - (countersBefore[i]?.[k] ?? 0));
+        const perNode = countersAfter.map((_, i) => delta(i, k));
         return `${name.replace(/^(wsrep_local_|trireme_writer_)/, '')} ${perNode.join('/')}`;
       });
+      const commitsAt = counterNames.length + perCommitNames.length;
+      const perCommit = perCommitNames.map((name, j) => {
+        const k = counterNames.length + j;
+        const perNode = countersAfter.map((_, i) =>
+          (delta(i, k) / Math.max(1, delta(i, commitsAt))).toFixed(2),
+        );
+        return `${name.replace(/^trireme_peer_/, '')} ${perNode.join('/')}`;
+      });
+      const cpuPerCommit = cpuUsed.map((s, i) =>
+        s === null ? '?' : ((1e6 * s) / Math.max(1, delta(i, commitsAt))).toFixed(0),
+      );
       return [
         `commit stages on n${origin + 1}, p50/p95 ms (${t.get('trireme_commit_trace_samples')} sampled): ${stages.join(', ')}`,
         `log flush p50/p95 ms: ${flushes.join(', ')}; CPU per node: ${cpu.join(', ')}`,
         `during the run, n1/n2/n3: ${counters.join(', ')}`,
+        `per commit, n1/n2/n3: CPU µs ${cpuPerCommit.join('/')}, peer ${perCommit.join(', ')}`,
       ];
     },
   };

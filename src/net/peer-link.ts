@@ -190,9 +190,13 @@ export class PeerLink {
     this.queueBytes += FRAME_HEADER_BYTES + payload.length;
   }
 
-  /** Writes what is queued, many frames per write, until the socket asks us to wait for 'drain'. */
-  flush(): void {
-    if (this.state === 'closed' || this.queue.length === 0 || this.socket.writableNeedDrain) return;
+  /**
+   * Writes what is queued, many frames per write, until the socket asks us to wait for 'drain';
+   * whether it wrote anything.
+   */
+  flush(): boolean {
+    if (this.state === 'closed' || this.queue.length === 0 || this.socket.writableNeedDrain)
+      return false;
     this.socket.cork();
     let more = true;
     while (more && this.queue.length > 0) {
@@ -203,6 +207,7 @@ export class PeerLink {
     // The batches above leave in one writev.
     this.socket.uncork();
     this.lastSentMs = performance.now();
+    return true;
   }
 
   /** Small frames are concatenated up to writeBatchBytesMax; a large payload is written alone. */

@@ -177,6 +177,8 @@ export interface DialTargetStatus {
 export interface TransportStats {
   messagesSent: number;
   messagesReceived: number;
+  /** Writes of queued frames to a socket (one per link and event-loop turn with anything queued). */
+  socketWrites: number;
   droppedNoLink: number;
   droppedQueueFull: number;
   droppedTooLarge: number;
@@ -259,6 +261,7 @@ export class Transport {
   private readonly counters: Omit<TransportStats, 'linksOpen'> = {
     messagesSent: 0,
     messagesReceived: 0,
+    socketWrites: 0,
     droppedNoLink: 0,
     droppedQueueFull: 0,
     droppedTooLarge: 0,
@@ -686,7 +689,7 @@ export class Transport {
     // One flush per turn of the event loop: the messages of a Raft ready batch share a write.
     this.flushImmediate ??= setImmediate(() => {
       this.flushImmediate = null;
-      for (const dirty of this.dirty) dirty.flush();
+      for (const dirty of this.dirty) if (dirty.flush()) this.counters.socketWrites += 1;
       this.dirty.clear();
     });
   }

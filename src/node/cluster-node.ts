@@ -1085,6 +1085,9 @@ export class ClusterNode {
       ['wsrep_raft_term', String(this.raft.term)],
       ['wsrep_raft_leader', this.raft.leader ?? ''],
       ['wsrep_peer_handshakes', String(this.transport.stats().linksUp)],
+      ['trireme_peer_messages_sent', String(this.transport.stats().messagesSent)],
+      ['trireme_peer_messages_received', String(this.transport.stats().messagesReceived)],
+      ['trireme_peer_socket_writes', String(this.transport.stats().socketWrites)],
       ['wsrep_uptime_seconds', String(Math.round((Date.now() - this.startedAtMs) / 1000))],
     ]);
   }

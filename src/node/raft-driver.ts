@@ -46,11 +46,22 @@ export interface RaftDriverOptions {
   readonly onError?: (error: unknown) => void;
   /** The node's commit trace: log, flush, commit and apply moments of sampled proposals. */
   readonly trace?: CommitTrace;
+  /** How long a leader holds a commit notice (default commitNoticeHoldMs). */
+  readonly commitNoticeHoldMs?: number;
 }
 
 export type ProposeOutcome =
   | { readonly kind: 'appended'; readonly index: Index }
   | { readonly kind: 'dropped'; readonly reason: string };
+
+/**
+ * How long a leader holds an append that carries no entries, only a new commit index, for a
+ * follower that proposed none of the entries it commits: the follower waits for nothing, and the
+ * next append to it (the next commit's entries, usually within this time under load) carries the
+ * commit anyway, so the notice and the follower's answer to it are saved (docs/design/runtime.md,
+ * "Commit notices").
+ */
+export const commitNoticeHoldMs = 2;
 
 /** Most commit-only hard-state writes in flight without being waited for. */
 const unsyncedWritesMax = 64;
@@ -58,6 +69,18 @@ const unsyncedWritesMax = 64;
 /** The leader's append messages of a ready batch. */
 function appends(ready: { readonly messages: readonly Message[] }): Message[] {
   return ready.messages.filter((m) => m.type === 'append');
+}
+
+/** An append without entries: it tells a follower of a new commit index (or probes it). */
+function isCommitNotice(message: Message): boolean {
+  return message.type === 'append' && message.entries.length === 0;
+}
+
+/** The nodes whose proposals are among `entries`. */
+function originsOf(entries: readonly Entry[]): Set<string> {
+  const origins = new Set<string>();
+  for (const entry of entries) if (entry.origin !== null) origins.add(entry.origin);
+  return origins;
 }
 
 export class RaftDriver {
@@ -74,6 +97,9 @@ export class RaftDriver {
   private idle: Promise<void> = Promise.resolve();
   /** Sampled proposals of this node not yet in its log, by proposal id. */
   private readonly traced = new Map<number, TraceToken>();
+  /** Commit notices held back (commitNoticeHoldMs), by follower; a newer message replaces one. */
+  private readonly heldNotices = new Map<string, Message>();
+  private heldTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly raft: Raft,
@@ -95,6 +121,9 @@ export class RaftDriver {
     this.stopped = true;
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    if (this.heldTimer !== null) clearTimeout(this.heldTimer);
+    this.heldTimer = null;
+    this.heldNotices.clear();
     for (const resolve of this.waiting.values()) resolve({ kind: 'dropped', reason: 'stopping' });
     this.waiting.clear();
     for (const resolve of this.reads.values()) resolve(null);
@@ -162,7 +191,8 @@ export class RaftDriver {
       // the leader toward a commit only once told `persisted`, and they carry a term already on
       // disk unless this very batch changed it. Everything else (votes, acknowledgements) waits.
       const early = needsWrite && !this.termOrVoteChanges(ready.hardState) ? appends(ready) : [];
-      for (const message of early) this.sink.send(message);
+      const waiting = ready.messages.some(isCommitNotice) ? originsOf(ready.committed) : null;
+      for (const message of early) this.send(message, waiting);
       if (needsWrite) {
         const startedMs = performance.now();
         const write = this.log.write({
@@ -188,7 +218,8 @@ export class RaftDriver {
         }
       }
       if (this.stopped) return;
-      for (const message of ready.messages) if (!early.includes(message)) this.sink.send(message);
+      for (const message of ready.messages)
+        if (!early.includes(message)) this.send(message, waiting);
       const last = ready.entries[ready.entries.length - 1];
       if (last !== undefined)
         this.raft.step({ type: 'persisted', index: last.index, term: last.term });
@@ -199,6 +230,33 @@ export class RaftDriver {
       this.raft.advance();
       for (const event of ready.events) this.onEvent(event);
     }
+  }
+
+  /**
+   * Sends `message`, or holds it when it is a commit notice for a follower that is not among
+   * `waiting` (the origins of the entries committed in this batch). Any later message to that
+   * follower but a heartbeat replaces a held notice: it carries a commit at least as new.
+   */
+  private send(message: Message, waiting: ReadonlySet<string> | null): void {
+    if (message.type === 'append') {
+      if (isCommitNotice(message) && waiting !== null && !waiting.has(message.to)) {
+        this.heldNotices.set(message.to, message);
+        this.heldTimer ??= setTimeout(
+          () => this.releaseNotices(),
+          this.options.commitNoticeHoldMs ?? commitNoticeHoldMs,
+        );
+        return;
+      }
+      this.heldNotices.delete(message.to);
+    }
+    this.sink.send(message);
+  }
+
+  private releaseNotices(): void {
+    this.heldTimer = null;
+    if (this.stopped) return;
+    for (const message of this.heldNotices.values()) this.sink.send(message);
+    this.heldNotices.clear();
   }
 
   /** Sampled proposals of this node that reached its log: traced by index from here on. */

@@ -10,10 +10,20 @@ import { Xoshiro128 } from '../../src/core/prng.js';
 import { nodeId, type Index } from '../../src/core/types.js';
 import { RaftDriver } from '../../src/node/raft-driver.js';
 
-test('three drivers elect a leader and apply the same proposals in the same order', async () => {
+interface Cluster {
+  readonly ids: ReturnType<typeof nodeId>[];
+  readonly drivers: Map<string, RaftDriver>;
+  readonly applied: Map<string, Entry[]>;
+  /** Every message sent, in order. */
+  readonly sent: Message[];
+}
+
+/** Three drivers in one process; messages and writes resolve on later turns of the loop. */
+function cluster(options: { tickMs: number; commitNoticeHoldMs?: number }): Cluster {
   const ids = ['n1', 'n2', 'n3'].map(nodeId);
-  const applied = new Map(ids.map((id) => [id, [] as Entry[]]));
+  const applied = new Map<string, Entry[]>(ids.map((id) => [id, []]));
   const drivers = new Map<string, RaftDriver>();
+  const sent: Message[] = [];
   for (const [i, id] of ids.entries()) {
     const raft = new Raft(
       {
@@ -34,7 +44,10 @@ test('three drivers elect a leader and apply the same proposals in the same orde
       raft,
       { write: () => new Promise<void>((resolve) => setImmediate(resolve)) },
       {
-        send: (m: Message) => setImmediate(() => drivers.get(m.to)?.receive(m)),
+        send: (m: Message) => {
+          sent.push(m);
+          setImmediate(() => drivers.get(m.to)?.receive(m));
+        },
       },
       {
         apply: async (entries) => {
@@ -43,10 +56,24 @@ test('three drivers elect a leader and apply the same proposals in the same orde
           return entries[entries.length - 1]!.index as Index;
         },
       },
-      { tickMs: 5, applyQueueEntriesMax: 10_000 },
+      { applyQueueEntriesMax: 10_000, ...options },
     );
     drivers.set(id, driver);
   }
+  return { ids, drivers, applied, sent };
+}
+
+async function leaderOf(c: Cluster): Promise<RaftDriver> {
+  for (let i = 0; i < 200; i++) {
+    const leader = [...c.drivers.values()].find((d) => d.raft.role === 'leader');
+    if (leader !== undefined) return leader;
+    await sleep(10);
+  }
+  throw new Error('no leader');
+}
+
+test('three drivers elect a leader and apply the same proposals in the same order', async () => {
+  const { ids, drivers, applied } = cluster({ tickMs: 5 });
   for (const d of drivers.values()) d.start();
   await sleep(300);
   const outcomes = [];
@@ -60,10 +87,51 @@ test('three drivers elect a leader and apply the same proposals in the same orde
   await sleep(100);
   for (const d of drivers.values()) await d.stop();
   const sequence = (id: string) =>
-    applied
-      .get(id as never)!
-      .map((e) => `${e.index}:${e.term}:${e.kind}:${e.origin}:${e.proposalId}`);
+    applied.get(id)!.map((e) => `${e.index}:${e.term}:${e.kind}:${e.origin}:${e.proposalId}`);
   assert.deepEqual(sequence('n2'), sequence('n1'));
   assert.deepEqual(sequence('n3'), sequence('n1'));
   assert.equal(applied.get(ids[0]!)!.filter((e) => e.kind === 'normal').length, 30);
+});
+
+test('a leader holds back commit notices from followers that wait for none of the entries', async () => {
+  // Heartbeats every 40 ms carry the commit too; a notice held for 10 s shows which notices went
+  // at once: only the origin's.
+  const c = cluster({ tickMs: 40, commitNoticeHoldMs: 10_000 });
+  for (const d of c.drivers.values()) d.start();
+  try {
+    const leader = await leaderOf(c);
+    const [origin, other] = c.ids.filter((id) => id !== leader.raft.id);
+    const notices = (to: string, from: number): number =>
+      c.sent
+        .slice(from)
+        .filter((m) => m.from === leader.raft.id && m.to === to && m.type === 'append')
+        .filter((m) => m.type === 'append' && m.entries.length === 0).length;
+    // The leader's own proposals: the next one's entries carry the commit to both followers.
+    let from = c.sent.length;
+    for (let i = 0; i < 10; i++) {
+      const outcome = await leader.propose(Uint8Array.of(i)).done;
+      assert.equal(outcome.kind, 'appended');
+    }
+    assert.ok(notices(origin!, from) + notices(other!, from) < 4, 'notices were sent at once');
+    // A follower's proposal: it waits for its commit, so its notice goes at once, the other's not.
+    from = c.sent.length;
+    const outcome = await c.drivers.get(origin!)!.propose(Uint8Array.of(99)).done;
+    assert.equal(outcome.kind, 'appended');
+    const index = outcome.kind === 'appended' ? outcome.index : 0;
+    const told = (to: string): boolean =>
+      c.sent
+        .slice(from)
+        .some(
+          (m) =>
+            m.from === leader.raft.id &&
+            m.to === to &&
+            m.type === 'append' &&
+            m.entries.length === 0 &&
+            m.commit >= index,
+        );
+    assert.ok(told(origin!), 'the origin heard of its commit from a notice');
+    assert.ok(!told(other!), 'the other follower was sent a notice it waits for nobody on');
+  } finally {
+    for (const d of c.drivers.values()) await d.stop();
+  }
 });
