@@ -396,12 +396,16 @@ function commitTrace(nodes: readonly NodeProcess[]): NonNullable<Target['observe
       const cpuPerCommit = cpuUsed.map((s, i) =>
         s === null ? '?' : ((1e6 * s) / Math.max(1, delta(i, commitsAt))).toFixed(0),
       );
-      return [
+      const lines = [
         `commit stages on n${origin + 1}, p50/p95 ms (${t.get('trireme_commit_trace_samples')} sampled): ${stages.join(', ')}`,
         `log flush p50/p95 ms: ${flushes.join(', ')}; CPU per node: ${cpu.join(', ')}`,
         `during the run, n1/n2/n3: ${counters.join(', ')}`,
-        `per commit, n1/n2/n3: CPU µs ${cpuPerCommit.join('/')}, peer ${perCommit.join(', ')}`,
       ];
+      if (countersAfter.some((_, i) => delta(i, commitsAt) > 0))
+        lines.push(
+          `per commit, n1/n2/n3: CPU µs ${cpuPerCommit.join('/')}, peer ${perCommit.join(', ')}`,
+        );
+      return lines;
     },
   };
 }

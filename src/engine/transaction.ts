@@ -197,7 +197,11 @@ export class LocalTransaction {
    * written back first.
    */
   stashDeletesIn(database: string, table: string): boolean {
-    return deletesIn(this.stashKept, database, table) || deletesIn(this.deferred, database, table);
+    return (
+      deletesIn(this.stashKept, database, table) ||
+      deletesIn(this.leaseHeld?.stash ?? null, database, table) ||
+      deletesIn(this.deferred, database, table)
+    );
   }
 
   /** Whether stashed changes are left unwritten on the current lease (see deferred). */

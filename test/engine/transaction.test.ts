@@ -348,6 +348,17 @@ test('an INSERT where the stash deleted a row has the stash written back first, 
   assert.equal((await run(c1, 'COMMIT')).kind, 'ok');
   assert.deepEqual(await value(c2, 'SELECT n FROM d.di WHERE id = 1'), 5);
   assert.deepEqual(await value(c2, 'SELECT count(*) FROM d.dj'), 2);
+  // Deferred rows of other tables, and the DELETE in the stash just made.
+  await run(c1, 'BEGIN');
+  assert.equal((await run(c1, 'UPDATE d.dj SET n = 1 WHERE id = 1')).kind, 'ok');
+  await stash();
+  assert.equal((await run(c1, 'DELETE FROM d.di WHERE id = 2')).kind, 'ok');
+  await stash();
+  const again = await run(c1, 'INSERT INTO d.di VALUES (2, 6)');
+  assert.equal(again.kind === 'ok' && again.affectedRows, 1, JSON.stringify(again));
+  assert.equal(engine.deferredReruns, before, 'an INSERT ran beside the DELETE stashed just now');
+  assert.equal((await run(c1, 'COMMIT')).kind, 'ok');
+  assert.deepEqual(await value(c2, 'SELECT n FROM d.di WHERE id = 2'), 6);
   for (const sql of ['DROP TABLE d.di', 'DROP TABLE d.dj'])
     assert.equal((await run(c2, sql)).kind, 'ok', sql);
   await c1.close();
