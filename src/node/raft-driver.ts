@@ -97,7 +97,7 @@ export class RaftDriver {
   private idle: Promise<void> = Promise.resolve();
   /** Sampled proposals of this node not yet in its log, by proposal id. */
   private readonly traced = new Map<number, TraceToken>();
-  /** Commit notices held back (commitNoticeHoldMs), by follower; a newer message replaces one. */
+  /** Commit notices held back (commitNoticeHoldMs), by follower; a later append replaces one. */
   private readonly heldNotices = new Map<string, Message>();
   private heldTimer: NodeJS.Timeout | null = null;
 
@@ -234,8 +234,8 @@ export class RaftDriver {
 
   /**
    * Sends `message`, or holds it when it is a commit notice for a follower that is not among
-   * `waiting` (the origins of the entries committed in this batch). Any later message to that
-   * follower but a heartbeat replaces a held notice: it carries a commit at least as new.
+   * `waiting` (the origins of the entries committed in this batch). A later append to that
+   * follower replaces a held notice: it carries a commit at least as new.
    */
   private send(message: Message, waiting: ReadonlySet<string> | null): void {
     if (message.type === 'append') {
