@@ -66,8 +66,13 @@ export const certMaxLengthDefault = 16_384;
 export class CertificationIndex {
   private readonly lastWrite = new Map<string, number>();
   private readonly lastToi = new Map<string, number>();
-  /** Keys written per passing seqno, oldest first, so entries past the window can be purged. */
+  /**
+   * Keys written per passing seqno, oldest first from `windowStart`, so entries past the window
+   * can be purged. Purged entries are cut off in chunks: at cert.max_length entries the array's
+   * backing store is too large for V8 to trim in place, and a shift() per commit copied it all.
+   */
   private readonly window: Array<{ seqno: number; keys: string[] }> = [];
+  private windowStart = 0;
   private lastSeqno: number;
   private certified = 0;
   private failures = 0;
@@ -112,7 +117,10 @@ export class CertificationIndex {
     const twin = new CertificationIndex(this.lengthMax, asIndex(this.lastSeqno), this.canary);
     for (const [k, v] of this.lastWrite) twin.lastWrite.set(k, v);
     for (const [k, v] of this.lastToi) twin.lastToi.set(k, v);
-    for (const item of this.window) twin.window.push({ seqno: item.seqno, keys: [...item.keys] });
+    for (let i = this.windowStart; i < this.window.length; i++) {
+      const item = this.window[i]!;
+      twin.window.push({ seqno: item.seqno, keys: [...item.keys] });
+    }
     twin.certified = this.certified;
     twin.failures = this.failures;
     twin.depsDistanceSum = this.depsDistanceSum;
@@ -171,7 +179,7 @@ export class CertificationIndex {
    * log (docs/design/certification.md, "The window apart from the gcache").
    */
   recordedAt(seqno: Index): readonly string[] | null {
-    const last = this.window[this.window.length - 1];
+    const last = this.window.length > this.windowStart ? this.window.at(-1) : undefined;
     return last !== undefined && last.seqno === seqno ? last.keys : null;
   }
 
@@ -214,8 +222,12 @@ export class CertificationIndex {
   /** Entries older than the window can never cause a conflict again: drop them (bounded memory). */
   private purge(seqno: number): void {
     const horizon = seqno - this.lengthMax;
-    while (this.window.length > 0 && this.window[0]!.seqno <= horizon) {
-      const { seqno: old, keys } = this.window.shift()!;
+    while (
+      this.windowStart < this.window.length &&
+      this.window[this.windowStart]!.seqno <= horizon
+    ) {
+      const { seqno: old, keys } = this.window[this.windowStart]!;
+      this.windowStart++;
       for (const id of keys) {
         if (id.startsWith(toiPrefix)) {
           const table = id.slice(toiPrefix.length);
@@ -225,8 +237,16 @@ export class CertificationIndex {
         }
       }
     }
+    // Amortized: one copy of the live window per windowCutMin purged entries.
+    if (this.windowStart >= windowCutMin) {
+      this.window.splice(0, this.windowStart);
+      this.windowStart = 0;
+    }
   }
 }
+
+/** Purged window entries are cut off the array once there are this many. */
+const windowCutMin = 1024;
 
 /** Marks a TOI's table among key ids: a key id starts with its database name, never with NUL. */
 const toiPrefix = '\u0000toi\u0000';
