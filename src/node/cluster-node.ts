@@ -1028,6 +1028,7 @@ export class ClusterNode {
     const primary = this.isPrimary();
     const members = [...config.voters, ...config.learners].sort();
     const peers = new Map(this.transport.peers().map((p) => [p.nodeId as string, p]));
+    const traffic = this.transport.stats();
     return new Map<string, string>([
       ['wsrep_local_state_uuid', this.stateUuid],
       [
@@ -1084,10 +1085,10 @@ export class ClusterNode {
       ['wsrep_ready', this.isReady() ? 'ON' : 'OFF'],
       ['wsrep_raft_term', String(this.raft.term)],
       ['wsrep_raft_leader', this.raft.leader ?? ''],
-      ['wsrep_peer_handshakes', String(this.transport.stats().linksUp)],
-      ['trireme_peer_messages_sent', String(this.transport.stats().messagesSent)],
-      ['trireme_peer_messages_received', String(this.transport.stats().messagesReceived)],
-      ['trireme_peer_socket_writes', String(this.transport.stats().socketWrites)],
+      ['wsrep_peer_handshakes', String(traffic.linksUp)],
+      ['trireme_peer_messages_sent', String(traffic.messagesSent)],
+      ['trireme_peer_messages_received', String(traffic.messagesReceived)],
+      ['trireme_peer_socket_writes', String(traffic.socketWrites)],
       ['wsrep_uptime_seconds', String(Math.round((Date.now() - this.startedAtMs) / 1000))],
     ]);
   }
