@@ -410,6 +410,52 @@ function commitTrace(nodes: readonly NodeProcess[]): NonNullable<Target['observe
   };
 }
 
+/**
+ * Galera's side of the comparison: CPU per node (mariadbd, from its pid file) and CPU per commit
+ * (seqnos committed during the run, wsrep_last_committed), as the trireme trace prints them.
+ */
+function galeraCpu(
+  status: (port: number) => Promise<Map<string, string>>,
+): NonNullable<Target['observe']> {
+  const pids = galeraPorts.map((_, i) => {
+    const file = join(galeraBase, `node${i + 1}`, 'mysqld.pid');
+    return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : null;
+  });
+  const committed = async (port: number): Promise<number> =>
+    Number((await status(port)).get('wsrep_last_committed') ?? 0);
+  let cpuBefore: (number | null)[] = [];
+  let seqnoBefore: number[] = [];
+  let startedMs = 0;
+  return {
+    before: async () => {
+      seqnoBefore = await Promise.all(galeraPorts.map(committed));
+      cpuBefore = pids.map(cpuSeconds);
+      startedMs = Date.now();
+    },
+    after: async () => {
+      const elapsedS = (Date.now() - startedMs) / 1000;
+      const used = pids.map((pid, i) => {
+        const now = cpuSeconds(pid);
+        const was = cpuBefore[i];
+        return now === null || was === null || was === undefined ? null : now - was;
+      });
+      const seqnos = await Promise.all(galeraPorts.map(committed));
+      const commits = seqnos.map((n, i) => n - (seqnoBefore[i] ?? 0));
+      const cpu = used.map((s, i) =>
+        s === null ? `n${i + 1} ?` : `n${i + 1} ${((100 * s) / elapsedS).toFixed(0)}%`,
+      );
+      const lines = [`CPU per node: ${cpu.join(', ')}`];
+      if (commits.some((n) => n > 0)) {
+        const perCommit = used.map((s, i) =>
+          s === null ? '?' : ((1e6 * s) / Math.max(1, commits[i]!)).toFixed(0),
+        );
+        lines.push(`per commit, n1/n2/n3: CPU µs ${perCommit.join('/')}`);
+      }
+      return lines;
+    },
+  };
+}
+
 /** Fills `results` in WORKLOADS order, so that the runs before a failure keep their figures. */
 async function runWorkloads(target: Target, results: Measured[]): Promise<void> {
   await prepare(target);
@@ -570,6 +616,7 @@ async function galera(): Promise<Outcome> {
         );
         return new Set(views).size === 1 ? `${views[0]} on all 3` : views.join(' / ');
       },
+      observe: galeraCpu((port) => statusOf(target, port)),
     };
     const s = await statusOf(target, galeraPorts[0]);
     console.log(

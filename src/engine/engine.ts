@@ -350,6 +350,8 @@ export class Engine implements Backend {
     out.push(['trireme_writer_restores', String(store.restores)]);
     out.push(['trireme_writer_deferrals', String(this.deferrals)]);
     out.push(['trireme_writer_reruns', String(this.deferredReruns)]);
+    out.push(['trireme_wal_checkpoints', String(store.walCheckpoints)]);
+    out.push(['trireme_wal_frames_checkpointed', String(store.walFramesCheckpointed)]);
     return out.sort((a, b) => (a[0].toLowerCase() < b[0].toLowerCase() ? -1 : 1));
   }
 

@@ -193,6 +193,9 @@ export class ClusterNode {
         functions: options.functions ?? [],
         limits: options.storeLimits ?? {},
         soleWriter: true,
+        checkpointWorker: true,
+        onCheckpointerFailure: (detail) =>
+          log('Warning', `trireme: WAL checkpoints are back in the commits: ${detail}`),
       },
       encryption.encryption,
     );

@@ -72,6 +72,8 @@ export function openEncryptedStore(
     readonly functions?: readonly UserFunction[];
     readonly limits?: Partial<StorageLimits>;
     readonly soleWriter?: boolean;
+    readonly checkpointWorker?: boolean;
+    readonly onCheckpointerFailure?: (detail: string) => void;
   },
   encryption: Encryption | null,
 ): { ok: true; value: OpenedStore } | { ok: false; message: string; error: OpenError } {

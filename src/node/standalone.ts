@@ -73,6 +73,9 @@ export async function startStandalone(
       functions: userFunctions(),
       limits: storeLimits(config),
       soleWriter: true,
+      checkpointWorker: true,
+      onCheckpointerFailure: (detail) =>
+        log('Warning', `trireme: WAL checkpoints are back in the commits: ${detail}`),
     },
     encryption.encryption,
   );

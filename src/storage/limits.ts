@@ -31,6 +31,15 @@ export interface StorageLimits {
   readonly certFailuresKeep: number;
   /** How many seqnos back the certification window's keys are kept (at least cert.max_length). */
   readonly certWindowKeep: number;
+  /** How often the checkpoint worker copies the WAL into the file (StoreOptions.checkpointWorker). */
+  readonly checkpointIntervalMs: number;
+  /**
+   * With the checkpoint worker, the store's own connections still checkpoint past this many WAL
+   * pages (their wal_autocheckpoint; SQLite's default is 1,000). The WAL restarts only after a
+   * complete checkpoint, which the worker cannot finish while commits follow each other without
+   * a pause: this bounds the WAL then, and costs the commit little (the worker copied most of it).
+   */
+  readonly checkpointPagesMax: number;
 }
 
 export const DEFAULT_STORAGE_LIMITS: StorageLimits = Object.freeze({
@@ -46,6 +55,8 @@ export const DEFAULT_STORAGE_LIMITS: StorageLimits = Object.freeze({
   certFailuresKeep: 65_536,
   certWindowKeep: 16_384,
   checksumRowsPerYield: 10_000,
+  checkpointIntervalMs: 500,
+  checkpointPagesMax: 10_000,
 });
 
 /** Primary-key columns the capture table can hold (MariaDB allows 32 key parts). */

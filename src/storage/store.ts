@@ -18,6 +18,7 @@ import {
   type WriteSet,
 } from '../codec/index.js';
 import { Applier } from './apply.js';
+import { Checkpointer } from './checkpointer.js';
 import { Capture } from './capture.js';
 import { installTriggerGuard, type TriggerGuard } from './trigger-guard.js';
 import { PrivateConnection } from './private-connection.js';
@@ -114,6 +115,13 @@ export interface StoreOptions {
    * idle readers may keep their read transaction while it wrote nothing (readers.ts).
    */
   readonly soleWriter?: boolean;
+  /**
+   * The WAL is checkpointed by a worker thread, not inside the COMMITs of this store's
+   * connections (checkpointer.ts); for the node's own store.
+   */
+  readonly checkpointWorker?: boolean;
+  /** Why the checkpoint worker stopped, if it fails (the connections checkpoint again). */
+  readonly onCheckpointerFailure?: (detail: string) => void;
 }
 
 /** One certified log entry; a null write-set only advances the seqno (failed certification). */
@@ -174,6 +182,9 @@ export interface StoreCounters {
   readonly stashes: number;
   /** Stashed transactions written back at their next statement. */
   readonly restores: number;
+  /** Checkpoints the checkpoint worker made that copied WAL frames into the file, and the frames. */
+  readonly walCheckpoints: number;
+  readonly walFramesCheckpointed: number;
 }
 
 export const META_TABLE = '_trireme_meta';
@@ -194,6 +205,8 @@ interface MutableCounters {
 
 export class Store {
   readonly limits: StorageLimits;
+  /** The WAL's checkpoints on a worker thread (StoreOptions.checkpointWorker); null: SQLite's own. */
+  private readonly checkpointer: Checkpointer | null = null;
   private readonly queue: WriterQueue;
   private readonly capture: Capture;
   private readonly restorer: Restorer;
@@ -317,6 +330,18 @@ export class Store {
     this.sessionBegin = this.applyOnSession.begin;
     this.seqnoApplied = index(Number(readMeta(applierDb, 'applied_seqno') as bigint));
     this.transactionIdNext = options.transactionIdFirst ?? Date.now() * 1000;
+    if (options.checkpointWorker === true) {
+      this.checkpointer = new Checkpointer(
+        {
+          path: options.path,
+          cipher: options.cipher ?? null,
+          intervalMs: limits.checkpointIntervalMs,
+        },
+        [sessionDb, applierDb],
+        limits.checkpointPagesMax,
+        (detail) => options.onCheckpointerFailure?.(detail),
+      );
+    }
   }
 
   /** Seqnos above `after` whose write-sets failed certification (kept for certFailuresKeep). */
@@ -386,7 +411,11 @@ export class Store {
   }
 
   get counters(): StoreCounters {
-    return { ...this.counterValues };
+    return {
+      ...this.counterValues,
+      walCheckpoints: this.checkpointer?.checkpoints ?? 0,
+      walFramesCheckpointed: this.checkpointer?.framesCopied ?? 0,
+    };
   }
 
   /** Sets the cluster state UUID (bootstrap, state transfer); waits for the writer. */
@@ -540,10 +569,12 @@ export class Store {
         const pausedFromMs = Date.now();
         try {
           const [result] = this.applierDb.pragma('wal_checkpoint(PASSIVE)') as Array<{
+            busy: bigint;
             log: bigint;
             checkpointed: bigint;
           }>;
-          if (result !== undefined && result.log === result.checkpointed) {
+          // Busy (the checkpoint worker is copying): log and checkpointed are both -1.
+          if (result !== undefined && result.busy === 0n && result.log === result.checkpointed) {
             reader.exec('BEGIN');
             const seqno = readMeta(reader, 'applied_seqno');
             frozen = true;
@@ -907,6 +938,7 @@ export class Store {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.checkpointer?.stop();
     this.queue.close();
     this.lease?.rollback();
     this.readers.close();

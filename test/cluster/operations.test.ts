@@ -1,6 +1,6 @@
 // Operating a cluster configured as the README and Galera's tutorials do (no gmcast.listen_addr):
 // one replication link per pair that stays up while idle, status and variables that say what is
-// in effect, grastate.dat's safe_to_bootstrap on the last node only, a refused unsafe bootstrap,
+// in effect (replication traffic, WAL checkpoints on each node's worker), grastate.dat's safe_to_bootstrap on the last node only, a refused unsafe bootstrap,
 // and 1047 (not 1045) with a reason in the log on a node outside the primary component. Real
 // `trireme` processes on loopback, observed through mysql2 and their files.
 import assert from 'node:assert/strict';
@@ -118,7 +118,7 @@ test('status and variables say what is configured and in effect', async () => {
   assert.equal(options.get('pc.bootstrap'), 'no');
 });
 
-test('replication traffic shows in SHOW STATUS on every node', async () => {
+test('replication traffic and WAL checkpoints show in SHOW STATUS on every node', async () => {
   const names = [
     'trireme_peer_messages_sent',
     'trireme_peer_messages_received',
@@ -152,6 +152,15 @@ test('replication traffic shows in SHOW STATUS on every node', async () => {
   }
   // The engine's count of point writes run twice beside a transaction's stash is shown too.
   assert.equal(Number.isInteger(await statusNumber(nodes[0]!, 'trireme_writer_reruns')), true);
+  // Every node's WAL goes into its database file on the checkpoint worker's thread, within a
+  // few of its 500 ms ticks of these commits (docs/design/storage.md).
+  for (const node of nodes)
+    await until(
+      `${node.name}'s checkpoint worker copied frames`,
+      async () =>
+        (await statusNumber(node, 'trireme_wal_checkpoints')) > 0 &&
+        (await statusNumber(node, 'trireme_wal_frames_checkpointed')) > 0,
+    );
 });
 
 test('only the last node to leave is safe to bootstrap; the others refuse to', async () => {

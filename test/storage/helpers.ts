@@ -43,10 +43,14 @@ export function openAt(
   return opened.value;
 }
 
-export function tempStore(name = 'n1', limits: Partial<StorageLimits> = {}): TempStore {
+export function tempStore(
+  name = 'n1',
+  limits: Partial<StorageLimits> = {},
+  extra: Partial<StoreOptions> = {},
+): TempStore {
   const dir = tempDir();
   const path = storePath(dir);
-  const store = openAt(path, name, limits);
+  const store = openAt(path, name, limits, extra);
   return {
     store,
     dir,

@@ -1,0 +1,62 @@
+// Checkpoints of the node's WAL, on a thread of their own (docs/design/storage.md, "Checkpoints
+// off the event loop"). SQLite's automatic checkpoint runs inside the COMMIT that crosses its
+// threshold, on the committing connection: on the node's event loop, which then stood still for
+// the copy of the WAL into the file and its two fsyncs (about 8 ms every second under sysbench).
+// Here a connection of its own runs a PASSIVE checkpoint every intervalMs: it never waits for a
+// writer or a reader, copies what no reader still needs, and leaves the rest for the next tick.
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase, type PageCipher } from './sqlite.js';
+
+export interface CheckpointWorkerData {
+  readonly path: string;
+  readonly cipher: PageCipher | null;
+  readonly intervalMs: number;
+}
+
+/** What the worker reports: 'ready' once open, then each checkpoint that copied frames. */
+export type CheckpointWorkerMessage =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'checkpoint'; readonly frames: number }
+  | { readonly kind: 'failed'; readonly detail: string };
+
+const port = parentPort;
+if (port === null) throw new Error('checkpoint-worker runs as a worker thread');
+const data = workerData as CheckpointWorkerData;
+const post = (message: CheckpointWorkerMessage): void => port.postMessage(message);
+
+try {
+  const db = openDatabase(data.path, { fileMustExist: true }, data.cipher);
+  // As the node's own connections: the log's durability comes from the replicated log, and a
+  // checkpoint syncs the WAL before it copies and the file after (storage.md, "Settings").
+  db.pragma('synchronous = NORMAL');
+  db.pragma('wal_autocheckpoint = 0');
+  let backfilled = 0;
+  const timer = setInterval(() => {
+    try {
+      const [row] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{
+        busy: number;
+        log: number;
+        checkpointed: number;
+      }>;
+      if (row === undefined || row.busy !== 0 || row.checkpointed < 0) return;
+      // The WAL restarts from its first frame once a writer finds it all copied.
+      if (row.checkpointed < backfilled) backfilled = 0;
+      if (row.checkpointed > backfilled)
+        post({ kind: 'checkpoint', frames: row.checkpointed - backfilled });
+      backfilled = row.checkpointed;
+    } catch (error) {
+      clearInterval(timer);
+      db.close();
+      post({ kind: 'failed', detail: (error as Error).message });
+    }
+  }, data.intervalMs);
+  port.on('message', (message: unknown) => {
+    if (message !== 'stop') return;
+    clearInterval(timer);
+    if (db.open) db.close();
+    port.close();
+  });
+  post({ kind: 'ready' });
+} catch (error) {
+  post({ kind: 'failed', detail: (error as Error).message });
+}
