@@ -69,7 +69,20 @@ const ENTRY_KINDS: readonly EntryKind[] = ['normal', 'noop', 'config'];
 
 // ---- encoding (trusted values; asserts on programmer errors) ----
 
-export function encodeMessage(message: Message): Uint8Array {
+/** How a message is encoded on one link (what its protocol version carries). */
+export interface MessageEncoding {
+  /** An append ends with a flags byte (link protocol version 3 on; net/handshake.ts). */
+  readonly appendFlags: boolean;
+}
+
+/** The append flag of a commit notice that wants no answer (Message 'append', noReply). */
+const APPEND_NO_REPLY = 1;
+const CURRENT_ENCODING: MessageEncoding = { appendFlags: true };
+
+export function encodeMessage(
+  message: Message,
+  encoding: MessageEncoding = CURRENT_ENCODING,
+): Uint8Array {
   const w = new ByteWriter(64 + (message.type === 'append' ? entriesSize(message.entries) : 0));
   w.u8(CONSENSUS_CODEC_VERSION);
   w.u8(MESSAGE_TYPES.indexOf(message.type) + 1);
@@ -96,6 +109,7 @@ export function encodeMessage(message: Message): Uint8Array {
       w.u64(message.commit);
       w.u32(message.entries.length);
       for (const entry of message.entries) writeEntry(w, entry);
+      if (encoding.appendFlags) w.u8(message.noReply === true ? APPEND_NO_REPLY : 0);
       break;
     case 'appendResponse':
       w.u8(message.reject ? 1 : 0);
@@ -330,6 +344,7 @@ class Decoder {
 export function decodeMessage(
   bytes: Uint8Array,
   limits: ConsensusLimits = DEFAULT_CONSENSUS_LIMITS,
+  encoding: MessageEncoding = CURRENT_ENCODING,
 ): Result<Message, ConsensusCodecError> {
   const d = new Decoder(bytes, limits);
   d.version();
@@ -342,7 +357,7 @@ export function decodeMessage(
   if (type === undefined)
     return err({ kind: 'malformed', detail: `unknown message type ${typeCode}` });
   const base = { from, to, term };
-  const message = decodeBody(d, type, base);
+  const message = decodeBody(d, type, base, encoding.appendFlags);
   return message === null ? err(d.error ?? { kind: 'truncated' }) : d.end(message);
 }
 
@@ -350,6 +365,7 @@ function decodeBody(
   d: Decoder,
   type: MessageType,
   base: { from: NodeId; to: NodeId; term: Term },
+  appendFlags: boolean,
 ): Message | null {
   const idx = (what: string): Index => d.u64(what) as Index;
   switch (type) {
@@ -367,7 +383,7 @@ function decodeBody(
     case 'voteResponse':
       return { ...base, type, reject: d.flag('reject') };
     case 'append':
-      return decodeAppend(d, base);
+      return decodeAppend(d, base, appendFlags);
     case 'appendResponse':
       return {
         ...base,
@@ -422,7 +438,11 @@ function decodeProposeRefused(
   return d.ok ? { ...base, type: 'proposeRefused', proposalIds, reason: reason! } : null;
 }
 
-function decodeAppend(d: Decoder, base: { from: NodeId; to: NodeId; term: Term }): Message | null {
+function decodeAppend(
+  d: Decoder,
+  base: { from: NodeId; to: NodeId; term: Term },
+  appendFlags: boolean,
+): Message | null {
   const prevIndex = d.u64('prev index') as Index;
   const prevTerm = d.u64('prev term') as Term;
   const commit = d.u64('commit') as Index;
@@ -437,7 +457,18 @@ function decodeAppend(d: Decoder, base: { from: NodeId; to: NodeId; term: Term }
     }
     entries.push(entry);
   }
-  return d.ok ? { ...base, type: 'append', prevIndex, prevTerm, entries, commit } : null;
+  let noReply = false;
+  if (d.ok && appendFlags) {
+    const flags = d.r.u8();
+    if ((flags & ~APPEND_NO_REPLY) !== 0) {
+      d.fail({ kind: 'malformed', detail: `unknown append flags ${flags}` });
+      return null;
+    }
+    noReply = (flags & APPEND_NO_REPLY) !== 0;
+  }
+  if (!d.ok) return null;
+  const append = { ...base, type: 'append' as const, prevIndex, prevTerm, entries, commit };
+  return noReply ? { ...append, noReply: true } : append;
 }
 
 function decodePropose(d: Decoder, base: { from: NodeId; to: NodeId; term: Term }): Message | null {

@@ -30,12 +30,15 @@ export const frameTypes = {
  * Versions of the link protocol (the frames after the handshake and their payloads). A link runs
  * at the highest version both ends support. Version 1: frame types 3–5 as above. Version 2 adds
  * control frames (7) and the leader's flow-control flag in heartbeats; version 1 is no longer
- * spoken (no release ever did).
+ * spoken (no release ever did). Version 3 adds an append's flags byte (a commit notice that
+ * wants no answer, docs/design/consensus.md); a version-2 peer is sent appends without it.
  */
 export const protocolVersionMin = 2;
-export const protocolVersionMax = 2;
+export const protocolVersionMax = 3;
 /** The first version that carries control frames. */
 export const controlFramesSince = 2;
+/** The first version whose appends may carry flags (MessageEncoding.appendFlags). */
+export const appendFlagsSince = 3;
 
 export interface VersionRange {
   readonly min: number;

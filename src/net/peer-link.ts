@@ -19,6 +19,7 @@ import {
   type FrameLimits,
 } from '../codec/frame.js';
 import {
+  appendFlagsSince,
   decodeBye,
   decodeHello,
   decodeRefuse,
@@ -356,7 +357,9 @@ export class PeerLink {
   }
 
   private onMessageFrame(payload: Uint8Array): void {
-    const decoded = decodeMessage(payload, this.limits.consensus);
+    const decoded = decodeMessage(payload, this.limits.consensus, {
+      appendFlags: this.version >= appendFlagsSince,
+    });
     if (!decoded.ok) {
       return this.close({
         kind: 'decode_error',

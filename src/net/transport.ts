@@ -23,6 +23,7 @@ import {
   judgeHello,
   preferredLink,
   protocolVersionMax,
+  appendFlagsSince,
   controlFramesSince,
   protocolVersionMin,
   type ByeReason,
@@ -370,7 +371,7 @@ export class Transport {
       this.counters.droppedNoLink += 1;
       return false;
     }
-    const payload = encodeMessage(message);
+    const payload = encodeMessage(message, { appendFlags: link.version >= appendFlagsSince });
     if (payload.length > this.limits.frame.payloadBytesMax) {
       this.counters.droppedTooLarge += 1;
       link.messagesDropped += 1;

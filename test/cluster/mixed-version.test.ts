@@ -1,9 +1,11 @@
-// Goal: a rolling upgrade across a protocol version works: nodes of version N and N+1 form one
-// cluster that speaks N (wsrep_protocol_version) until the last N node is upgraded, then N+1;
-// a node too old or too new for the others is refused, with both version ranges named on both
-// sides. Method: three real processes of one build; the "new" build is the same tree started
-// with the test-only knob TRIREME_TEST_PROTOCOL_VERSIONS (N..N+1), "too new" and "too old"
-// announce ranges disjoint from N..N+1.
+// Goal: a rolling upgrade across a protocol version works: nodes of the previous release (version
+// N) and of this build (N..N+1) form one cluster that speaks N (wsrep_protocol_version) and
+// replicates over links of version N (appends without the flags byte of N+1) until the last old
+// node is upgraded, then N+1; a node too old or too new for the others is refused, with both
+// version ranges named on both sides. Method: three real processes of this build; the "old"
+// node is the same tree started with the test-only knob TRIREME_TEST_PROTOCOL_VERSIONS (N alone,
+// what the previous release speaks), "too new" and "too old" announce ranges disjoint from
+// N..N+1.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { protocolVersionMax } from '../../src/net/handshake.js';
@@ -11,8 +13,8 @@ import { protocolVersionsEnv } from '../../src/node/protocol-version.js';
 import { localCluster, type LocalCluster } from './harness.js';
 import { NodeProcess, until } from './processes.js';
 
-const N = protocolVersionMax;
-const newBuild = { [protocolVersionsEnv]: `${N}..${N + 1}` };
+const N = protocolVersionMax - 1;
+const oldBuild = { [protocolVersionsEnv]: `${N}` };
 
 let cluster: LocalCluster;
 let nodes: NodeProcess[];
@@ -49,10 +51,10 @@ describe('mixed-version cluster', { timeout: 240_000 }, () => {
 
   test('N and N+1 nodes form one cluster at N, which moves to N+1 once the last is upgraded', async () => {
     const [n1, n2, n3] = nodes as [NodeProcess, NodeProcess, NodeProcess];
-    n1.start(['--wsrep-new-cluster'], newBuild);
+    n1.start(['--wsrep-new-cluster']);
     await n1.waitReady();
-    n2.start([]);
-    n3.start([], newBuild);
+    n2.start([], oldBuild);
+    n3.start([]);
     await Promise.all([n2.waitReady(), n3.waitReady()]);
     await until('cluster size 3', async () => (await n1.status('wsrep_cluster_size')) === '3');
     for (const node of nodes)
@@ -73,7 +75,7 @@ describe('mixed-version cluster', { timeout: 240_000 }, () => {
 
     // Upgrade the last old node: the cluster moves to N+1.
     await n2.stop();
-    n2.start([], newBuild);
+    n2.start([]);
     await n2.waitReady(60_000);
     for (const node of nodes)
       await until(

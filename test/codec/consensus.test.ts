@@ -30,6 +30,16 @@ const entry = (i: number, kind: Entry['kind'] = 'normal'): Entry => ({
   proposalId: kind === 'normal' ? 1000 + i : 0,
 });
 
+/** A commit notice that wants no answer (link protocol version 3). */
+const notice: Message = {
+  ...base,
+  type: 'append',
+  prevIndex: index(9),
+  prevTerm: term(3),
+  commit: index(9),
+  entries: [],
+  noReply: true,
+};
 const messages: Message[] = [
   { ...base, type: 'preVote', lastIndex: index(5), lastTerm: term(2) },
   { ...base, type: 'preVoteResponse', reject: true },
@@ -51,6 +61,7 @@ const messages: Message[] = [
     commit: index(8),
     entries: [],
   },
+  notice,
   {
     ...base,
     type: 'appendResponse',
@@ -155,4 +166,22 @@ test('non-contiguous append entries are refused', () => {
   };
   const decoded = decodeMessage(encodeMessage(bad));
   assert.equal(decoded.ok, false);
+});
+
+test("an append's flags byte travels only on a link of protocol 3, where it is required", () => {
+  const v2 = { appendFlags: false };
+  const withFlags = encodeMessage(notice);
+  const without = encodeMessage(notice, v2);
+  assert.equal(withFlags.length, without.length + 1);
+  // A version-2 link carries exactly the append of before: no flags, an answer expected.
+  const decoded = decodeMessage(without, undefined, v2);
+  assert.ok(decoded.ok && decoded.value.type === 'append' && decoded.value.noReply === undefined);
+  // Each side refuses the other's encoding rather than misreading it.
+  assert.equal(decodeMessage(without).ok, false);
+  assert.equal(decodeMessage(withFlags, undefined, v2).ok, false);
+  // Flags this version does not know are refused, not ignored.
+  const unknown = Uint8Array.from(withFlags);
+  unknown[unknown.length - 1] = 2;
+  const refused = decodeMessage(unknown);
+  assert.ok(!refused.ok && refused.error.kind === 'malformed');
 });

@@ -1372,6 +1372,72 @@ test('commit: a commit is broadcast at once; an acknowledgement that commits not
   assert.deepEqual(onLateAck, [], 'n3 catching up to the commit index sends nothing');
 });
 
+test('commit notice: asks no answer of a follower that acknowledged through it, only of one that did not', () => {
+  const raft = leader(3);
+  const noop = raft.log.lastIndex();
+  // n2 has not answered the noop yet (a probe in flight): it hears nothing now.
+  const onCommit = deliver(raft, {
+    type: 'appendResponse',
+    from: n(3),
+    term: raft.term,
+    reject: false,
+    index: index(noop),
+    hintIndex: index(0),
+    hintTerm: term(0),
+  });
+  const toN3 = appendsTo(onCommit, 3);
+  assert.equal(toN3.length, 1);
+  assert.ok(toN3[0]!.type === 'append' && toN3[0]!.commit === noop && toN3[0]!.noReply === true);
+  assert.deepEqual(appendsTo(onCommit, 2), []);
+  ack(raft, 2, noop);
+  // An entry both replicate; n2 acknowledges it and commits it, n3 has not answered yet.
+  raft.step({ type: 'propose', proposals: [{ proposalId: 1, data: new Uint8Array(8) }] });
+  const sent = drain(raft).messages;
+  for (const k of [2, 3]) {
+    const append = appendsTo(sent, k)[0];
+    assert.ok(append?.type === 'append' && append.entries.length === 1 && append.noReply !== true);
+  }
+  const onSecond = deliver(raft, {
+    type: 'appendResponse',
+    from: n(2),
+    term: raft.term,
+    reject: false,
+    index: index(noop + 1),
+    hintIndex: index(0),
+    hintTerm: term(0),
+  });
+  assert.equal(raft.log.commit, noop + 1);
+  const [toN2] = appendsTo(onSecond, 2);
+  const [toN3Again] = appendsTo(onSecond, 3);
+  assert.ok(toN2?.type === 'append' && toN2.noReply === true, 'n2 acknowledged all');
+  assert.ok(toN3Again?.type === 'append' && toN3Again.entries.length === 0);
+  assert.notEqual(toN3Again.noReply, true, 'n3 has an entry unacknowledged: its answer counts');
+});
+
+test('commit notice: a follower answers none it takes, and refuses one that does not match', () => {
+  const raft = makeRaft({ term: 2, log: [1, 2], commit: 1 });
+  drain(raft);
+  const notice = (prevIndex: number, prevTerm: number, entries: Entry[] = []): Message[] =>
+    deliver(raft, {
+      type: 'append',
+      from: n(2),
+      term: term(2),
+      prevIndex: index(prevIndex),
+      prevTerm: term(prevTerm),
+      entries,
+      commit: index(2),
+      noReply: true,
+    });
+  assert.deepEqual(notice(2, 2), [], 'taken: the commit moves, no answer');
+  assert.equal(raft.log.commit, 2);
+  const refused = notice(3, 2);
+  assert.equal(refused.length, 1);
+  assert.ok(refused[0]!.type === 'appendResponse' && refused[0]!.reject);
+  // Entries are always acknowledged, whatever the flag says.
+  const withEntry = notice(2, 2, [entry(3, 2)]);
+  assert.ok(withEntry.some((m) => m.type === 'appendResponse' && !m.reject && m.index === 3));
+});
+
 test('commit: an acknowledgement of old-term entries commits nothing and is not broadcast', () => {
   const raft = leader(3, [1, 1]);
   ack(raft, 3, 1); // n3 replicates, the noop (3) in flight

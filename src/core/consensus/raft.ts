@@ -696,6 +696,7 @@ export class Raft {
     // Only what this append vouched for is known to match the leader's log (§5.3).
     const vouched = this.options.canary?.commitPastAppend === true ? this.log.lastIndex() : lastNew;
     this.commitTo(asIndex(Math.min(m.commit, vouched)));
+    if (m.noReply === true && m.entries.length === 0) return;
     this.respondAppend(m.from, false, lastNew);
   }
 
@@ -855,7 +856,18 @@ export class Raft {
             )
           : [];
       if (entries.length === 0 && !sendIfEmpty && pr.state === 'replicate') return;
-      this.send({ type: 'append', to, prevIndex, prevTerm, entries, commit: this.log.commit });
+      // A commit notice to a follower that acknowledged through prevIndex: its answer would
+      // say nothing new (heartbeats keep it known alive), so it sends none unless it refuses.
+      const notice = entries.length === 0 && pr.state === 'replicate' && pr.match >= prevIndex;
+      this.send({
+        type: 'append',
+        to,
+        prevIndex,
+        prevTerm,
+        entries,
+        commit: this.log.commit,
+        ...(notice ? { noReply: true } : {}),
+      });
       if (entries.length > 0) {
         this.reportCatchUp(to, pr);
         pr.sentEntries(entries[entries.length - 1]!.index, payloadBytes(entries));

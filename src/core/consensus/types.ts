@@ -78,6 +78,11 @@ export type Message =
       readonly prevTerm: Term;
       readonly entries: readonly Entry[];
       readonly commit: Index;
+      /**
+       * A commit notice the leader needs no answer to: no entries, to a follower in replicate
+       * state that has acknowledged through prevIndex. The follower answers only a refusal.
+       */
+      readonly noReply?: boolean;
     })
   | (Envelope & {
       readonly type: 'appendResponse';
