@@ -11,6 +11,12 @@ export interface CheckpointWorkerData {
   readonly path: string;
   readonly cipher: PageCipher | null;
   readonly intervalMs: number;
+  /**
+   * One Int32 the worker sets to 1 (and notifies) once its connection is closed for good, after
+   * a 'stop' or a failure: Checkpointer.stop() waits on it, so that nothing of the worker touches
+   * the file after the store closed (a state transfer may replace it next).
+   */
+  readonly closed: SharedArrayBuffer;
 }
 
 /** What the worker reports: 'ready' once open, then each checkpoint that copied frames. */
@@ -23,6 +29,11 @@ const port = parentPort;
 if (port === null) throw new Error('checkpoint-worker runs as a worker thread');
 const data = workerData as CheckpointWorkerData;
 const post = (message: CheckpointWorkerMessage): void => port.postMessage(message);
+const closed = new Int32Array(data.closed);
+const markClosed = (): void => {
+  Atomics.store(closed, 0, 1);
+  Atomics.notify(closed, 0);
+};
 
 try {
   const db = openDatabase(data.path, { fileMustExist: true }, data.cipher);
@@ -47,6 +58,7 @@ try {
     } catch (error) {
       clearInterval(timer);
       db.close();
+      markClosed();
       post({ kind: 'failed', detail: (error as Error).message });
     }
   }, data.intervalMs);
@@ -54,9 +66,11 @@ try {
     if (message !== 'stop') return;
     clearInterval(timer);
     if (db.open) db.close();
+    markClosed();
     port.close();
   });
   post({ kind: 'ready' });
 } catch (error) {
+  markClosed();
   post({ kind: 'failed', detail: (error as Error).message });
 }

@@ -7,6 +7,8 @@ import type { PageCipher } from './sqlite.js';
 
 /** SQLite's own threshold (pages in the WAL), put back on the connections if the worker fails. */
 export const AUTOCHECKPOINT_PAGES = 1000;
+/** How long stop() waits for the worker to close its connection (a checkpoint may be running). */
+const STOP_WAIT_MS = 5000;
 
 export class Checkpointer {
   /** Checkpoints that copied frames, and the frames they copied. */
@@ -14,6 +16,8 @@ export class Checkpointer {
   framesCopied = 0;
   private worker: Worker | null;
   private stopped = false;
+  /** Set to 1 by the worker once its connection is closed (CheckpointWorkerData.closed). */
+  private readonly closed = new Int32Array(new SharedArrayBuffer(4));
 
   /**
    * Starts the worker and moves the automatic checkpoint of `connections` to `pagesMax` WAL pages
@@ -31,7 +35,10 @@ export class Checkpointer {
     pagesMax: number,
     onFailure: (detail: string) => void,
   ) {
-    const workerData: CheckpointWorkerData = data;
+    const workerData: CheckpointWorkerData = {
+      ...data,
+      closed: this.closed.buffer as SharedArrayBuffer,
+    };
     const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), {
       workerData,
       // A worker inherits the parent's flags; `--input-type` (node -e) is refused in a worker.
@@ -64,7 +71,10 @@ export class Checkpointer {
     return this.worker !== null && !this.stopped;
   }
 
-  /** Stops the worker; the connections are about to close, or checkpoint by themselves again. */
+  /**
+   * Stops the worker and returns once its connection is closed (or after STOP_WAIT_MS if it
+   * never answers): the store's connections are about to close, and the file may be replaced.
+   */
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
@@ -72,6 +82,8 @@ export class Checkpointer {
     this.worker = null;
     if (worker === null) return;
     worker.postMessage('stop');
+    // Blocks this thread for at most one checkpoint (the worker reads 'stop' between two).
+    Atomics.wait(this.closed, 0, 0, STOP_WAIT_MS);
     void worker.terminate();
   }
 
