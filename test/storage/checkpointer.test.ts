@@ -2,10 +2,12 @@
 // not by the COMMITs on the event loop (below checkpointPagesMax): the file alone, without its
 // WAL, holds the rows only once the worker ticked, and its checkpoints show in the counters. Past
 // checkpointPagesMax the commits checkpoint by themselves, so the WAL stays bounded; a worker
-// that cannot work hands the checkpoints back to the connections. Method: a real store in a
+// that cannot work hands the checkpoints back to the connections; an encrypted store's worker
+// opens the file with its key; closing the store waits for the worker's connection to close. Method: a real store in a
 // temporary directory; the database file copied alone and opened with better-sqlite3.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -86,6 +88,30 @@ test('the checkpoint worker copies the WAL into the file', async () => {
       () => t.store.counters.walFramesCheckpointed >= 1500,
     );
     assert.equal(rowsInFileAlone(t.path), 1500);
+  } finally {
+    t.dispose();
+  }
+});
+
+test('the checkpoint worker opens an encrypted store with its key', async () => {
+  const failures: string[] = [];
+  const t = tempStore(
+    'n1',
+    { checkpointIntervalMs: 20 },
+    {
+      checkpointWorker: true,
+      cipher: { key: randomBytes(32) },
+      onCheckpointerFailure: (detail) => failures.push(detail),
+    },
+  );
+  try {
+    await ddl(t.store, `CREATE TABLE ${T} (id INTEGER PRIMARY KEY, v TEXT)`);
+    await applyOneRowEach(t.store, 200);
+    await until(
+      'the worker to copy the frames',
+      () => t.store.counters.walFramesCheckpointed >= 200,
+    );
+    assert.deepEqual(failures, []);
   } finally {
     t.dispose();
   }
