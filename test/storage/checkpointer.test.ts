@@ -3,8 +3,9 @@
 // WAL, holds the rows only once the worker ticked, and its checkpoints show in the counters. Past
 // checkpointPagesMax the commits checkpoint by themselves, so the WAL stays bounded; a worker
 // that cannot work hands the checkpoints back to the connections; an encrypted store's worker
-// opens the file with its key; closing the store waits for the worker's connection to close. Method: a real store in a
-// temporary directory; the database file copied alone and opened with better-sqlite3.
+// opens the file with its key; closing the store waits for the worker's connection to close.
+// Method: a real store in a temporary directory; the database file copied alone and opened with
+// better-sqlite3.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
