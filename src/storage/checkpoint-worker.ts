@@ -19,10 +19,17 @@ export interface CheckpointWorkerData {
   readonly closed: SharedArrayBuffer;
 }
 
-/** What the worker reports: 'ready' once open, then each checkpoint that copied frames. */
+/** What the worker reports: 'ready' once open, then every checkpoint (two a second at most). */
 export type CheckpointWorkerMessage =
   | { readonly kind: 'ready' }
-  | { readonly kind: 'checkpoint'; readonly frames: number }
+  | {
+      readonly kind: 'checkpoint';
+      /** Frames this checkpoint copied (0: none to copy, or none a reader let go of). */
+      readonly frames: number;
+      /** The WAL's frames, and how many of them are copied into the file now. */
+      readonly log: number;
+      readonly checkpointed: number;
+    }
   | { readonly kind: 'failed'; readonly detail: string };
 
 const port = parentPort;
@@ -52,8 +59,12 @@ try {
       if (row === undefined || row.busy !== 0 || row.checkpointed < 0) return;
       // The WAL restarts from its first frame once a writer finds it all copied.
       if (row.checkpointed < backfilled) backfilled = 0;
-      if (row.checkpointed > backfilled)
-        post({ kind: 'checkpoint', frames: row.checkpointed - backfilled });
+      post({
+        kind: 'checkpoint',
+        frames: row.checkpointed - backfilled,
+        log: row.log,
+        checkpointed: row.checkpointed,
+      });
       backfilled = row.checkpointed;
     } catch (error) {
       clearInterval(timer);

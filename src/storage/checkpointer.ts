@@ -8,12 +8,15 @@ import type { PageCipher } from './sqlite.js';
 /** SQLite's own threshold (pages in the WAL), put back on the connections if the worker fails. */
 export const AUTOCHECKPOINT_PAGES = 1000;
 /** How long stop() waits for the worker to close its connection (a checkpoint may be running). */
-const STOP_WAIT_MS = 5000;
+const STOP_WAIT_MS = 10_000;
 
 export class Checkpointer {
   /** Checkpoints that copied frames, and the frames they copied. */
   checkpoints = 0;
   framesCopied = 0;
+  /** Every checkpoint the worker ran, and the WAL as the last one left it (all copied: equal). */
+  ticks = 0;
+  lastCheckpoint: { readonly log: number; readonly checkpointed: number } | null = null;
   private worker: Worker | null;
   private stopped = false;
   /** Set to 1 by the worker once its connection is closed (CheckpointWorkerData.closed). */
@@ -56,6 +59,9 @@ export class Checkpointer {
     };
     worker.on('message', (message: CheckpointWorkerMessage) => {
       if (message.kind === 'checkpoint') {
+        this.ticks += 1;
+        this.lastCheckpoint = { log: message.log, checkpointed: message.checkpointed };
+        if (message.frames === 0) return;
         this.checkpoints += 1;
         this.framesCopied += message.frames;
       } else if (message.kind === 'failed') {

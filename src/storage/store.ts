@@ -410,6 +410,18 @@ export class Store {
     this.appliedListeners.push(listener);
   }
 
+  /**
+   * The checkpoint worker's checkpoints so far (copying or not), and the WAL as the last one
+   * left it; for tests. Null without the worker.
+   */
+  get checkpointState(): {
+    readonly ticks: number;
+    readonly last: { readonly log: number; readonly checkpointed: number } | null;
+  } | null {
+    const c = this.checkpointer;
+    return c === null ? null : { ticks: c.ticks, last: c.lastCheckpoint };
+  }
+
   get counters(): StoreCounters {
     return {
       ...this.counterValues,
