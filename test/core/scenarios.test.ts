@@ -349,3 +349,60 @@ test('a forwarded proposal that reaches a non-leader is refused back to its orig
   for (let i = lastBefore + 1; i <= leaderLog.lastIndex(); i++)
     assert.notEqual(leaderLog.entryAt(i).proposalId, 4242, 'nothing was appended for it');
 });
+
+test('pc.bootstrap: lost voters that come back together follow the forced primary, never elect among themselves', () => {
+  // Found by CI: n2 and n3, restarted together with the old three-voter configuration, formed
+  // a majority of it and elected n3 in the term n1 had forced itself into (two leaders).
+  for (let seed = 1; seed <= 40; seed++) {
+    const world = cluster(3, { seed });
+    run(world, 1000);
+    const survivor = leaderOf(world);
+    const lost = [0, 1, 2].filter((s) => s !== survivor);
+    for (const slot of lost) world.crash(slot);
+    run(world, 3 * electionMs);
+    world.stepNode(world.nodes[survivor]!, {
+      type: 'forceBootstrap',
+      voters: [nodeId(`n${survivor + 1}`)],
+    });
+    run(world, 2 * electionMs);
+    assert.equal(raftOf(world, survivor).role, 'leader');
+    for (const slot of lost) world.start(slot);
+    run(world, 10 * electionMs);
+    assert.equal(leaderOf(world), survivor, `seed ${seed}: the forced primary still leads`);
+    for (const slot of lost)
+      assert.ok(
+        raftOf(world, survivor).isMember(nodeId(`n${slot + 1}`)),
+        `seed ${seed}: n${slot + 1} rejoined the forced primary`,
+      );
+  }
+});
+
+test('pc.bootstrap: a lost voter that hears the forced primary refuses the other lost voter its vote', () => {
+  // The forced primary cannot hear n2 or n3 (one-way and two-way cuts), so it never learns they
+  // are back; only its heartbeats reach n2. Without them n2 and n3 form a majority of the old
+  // configuration and elect a second leader in the forced leader's term.
+  const world = cluster(3);
+  run(world, 1000);
+  const survivor = leaderOf(world);
+  const [a, b] = [0, 1, 2].filter((s) => s !== survivor) as [number, number];
+  world.crash(a);
+  world.crash(b);
+  run(world, 3 * electionMs);
+  world.stepNode(world.nodes[survivor]!, {
+    type: 'forceBootstrap',
+    voters: [nodeId(`n${survivor + 1}`)],
+  });
+  run(world, 2 * electionMs);
+  world.block(a, survivor);
+  world.block(b, survivor);
+  world.block(survivor, b);
+  world.start(a);
+  world.start(b);
+  run(world, 10 * electionMs);
+  assert.equal(leaderOf(world), survivor);
+  assert.equal(
+    raftOf(world, a).leader,
+    nodeId(`n${survivor + 1}`),
+    'the reachable lost voter follows the forced primary',
+  );
+});

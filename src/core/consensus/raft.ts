@@ -99,6 +99,11 @@ export class Raft {
 
   private leaving = false;
   private knownPeers: readonly NodeId[];
+  /**
+   * Nodes that asked this leader to let them leave. Its heartbeats to peers outside the
+   * configuration skip them, and their answers do not add them back; a join of theirs does.
+   */
+  private readonly departed = new Set<NodeId>();
   private removedReported = false;
   private memberElapsed = 0;
   /**
@@ -554,6 +559,7 @@ export class Raft {
       case 'readIndex':
         return this.onReadIndex(m.from, m.context);
       case 'join':
+        this.departed.delete(m.node);
         return this.onJoin(m.node);
       case 'leave':
         return this.onLeaveRequest(m.node);
@@ -807,7 +813,11 @@ export class Raft {
   private onHeartbeatResponse(m: Extract<Message, { type: 'heartbeatResponse' }>): void {
     if (this.currentRole !== 'leader') return;
     const pr = this.progress.get(m.from);
-    if (pr === undefined) return;
+    if (pr === undefined) {
+      // A peer outside the configuration follows this leader now: it comes back as a learner.
+      if (!this.isMember(m.from) && !this.departed.has(m.from)) this.onJoin(m.from);
+      return;
+    }
     this.heardFrom(pr);
     pr.applyQueue = m.applyQueue;
     if (
@@ -952,6 +962,20 @@ export class Raft {
         to: member,
         // A heartbeat vouches for nothing beyond what the follower is known to match.
         commit: asIndex(unvouched ? this.log.commit : Math.min(pr.match, this.log.commit)),
+        readSeq: this.readSeq,
+        flowControl: this.flowControlPaused(),
+      });
+    }
+    // Peers outside the configuration hear from the leader too. A voter that pc.bootstrap left
+    // out still counts itself in the old configuration, and two of them back together are a
+    // majority of it: each must follow this leader (and so refuse the other its vote) before
+    // its first election timeout, not only after this leader happens to hear from it.
+    for (const peer of this.knownPeers) {
+      if (peer === this.id || this.progress.has(peer) || this.departed.has(peer)) continue;
+      this.send({
+        type: 'heartbeat',
+        to: peer,
+        commit: asIndex(0),
         readSeq: this.readSeq,
         flowControl: this.flowControlPaused(),
       });
@@ -1300,6 +1324,7 @@ export class Raft {
       }
       return;
     }
+    this.departed.add(node);
     if (!this.isMember(node) && this.configIndex() <= this.log.commit) {
       this.send({ type: 'leaveConfirmed', to: node });
       return;
