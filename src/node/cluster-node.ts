@@ -137,6 +137,40 @@ export class ClusterNode {
   private confId = 0;
   private readonly startedAtMs = Date.now();
   private stopping = false;
+  private failure: { readonly message: string; readonly stopped: Promise<number> } | null = null;
+  private failureListener: ((message: string) => void) | null = null;
+  private failureNotified = false;
+
+  /**
+   * Stops the node for good, with an error: the process exits 1 (cluster-server.ts listens with
+   * onFailure). A node that stopped itself this way never serves again.
+   */
+  fail(message: string): void {
+    if (this.failure !== null) return;
+    this.log('ERROR', message);
+    const stopped = this.stop(1);
+    this.failure = { message, stopped };
+    void stopped.then(() => this.notifyFailure());
+  }
+
+  /** The failure that stopped this node, once it has stopped; null while it has not failed. */
+  async failed(): Promise<string | null> {
+    if (this.failure === null) return null;
+    await this.failure.stopped;
+    return this.failure.message;
+  }
+
+  /** `listener` hears of a failure once the node has stopped (at once if it already has). */
+  onFailure(listener: (message: string) => void): void {
+    this.failureListener = listener;
+    void this.failure?.stopped.then(() => this.notifyFailure());
+  }
+
+  private notifyFailure(): void {
+    if (this.failureNotified || this.failureListener === null || this.failure === null) return;
+    this.failureNotified = true;
+    this.failureListener(this.failure.message);
+  }
 
   private constructor(
     readonly config: ServerConfig,
@@ -266,10 +300,8 @@ export class ClusterNode {
       certification,
       id,
       DEFAULT_WRITE_SET_LIMITS,
-      (reason) => {
-        log('ERROR', `WSREP: applier failed, this node must stop to avoid diverging: ${reason}`);
-        void node?.stop(1);
-      },
+      (reason) =>
+        node?.fail(`WSREP: applier failed, this node must stop to avoid diverging: ${reason}`),
     );
     const transportRef: { current: Transport | null } = { current: null };
     const versions = linkVersions();
@@ -442,10 +474,17 @@ export class ClusterNode {
         this.log('Note', `WSREP: this node left the cluster configuration at seqno ${event.index}`);
         this.leaveResolve?.();
         break;
+      case 'diverged':
+        // Taking the primary's entries would silently drop transactions this node committed and
+        // applied; keeping them would diverge. The operator decides (the message says how).
+        this.fail(
+          `WSREP: this node's history differs from the primary component's at seqno ${event.index}, which it committed (term ${event.localTerm} here, ${event.leaderTerm} on ${event.leader}): the primary component was forced (pc.bootstrap) on a node that lacked transactions committed here. This node stops rather than diverge. Its seqnos ${event.index}..${this.store.appliedSeqno()} are not in the cluster. To rejoin, move this datadir aside (it keeps them) and start the node on an empty one: it takes an SST.`,
+        );
+        break;
       case 'forcedBootstrap':
         this.log(
           'Warning',
-          `WSREP: pc.bootstrap forced a new primary component of ${event.voters.join(', ')}; seqnos ${event.uncertainFrom}..${event.uncertainTo} may or may not have committed on the lost nodes ${event.lostVoters.join(', ')}`,
+          `WSREP: pc.bootstrap forced a new primary component of ${event.voters.join(', ')}; seqnos from ${event.uncertainFrom} on may or may not have committed on the lost nodes ${event.lostVoters.join(', ')} (${event.uncertainTo >= event.uncertainFrom ? `this node holds ${event.uncertainFrom}..${event.uncertainTo} of them and now commits those` : 'this node holds none of them'}); a lost node that committed others stops when it comes back, and says so`,
         );
         break;
       default:

@@ -98,6 +98,12 @@ export async function startClusterServer(
     generation.node.onStateReceived = (staged) => {
       restarting = restartOn(staged).finally(() => (restarting = null));
     };
+    // The node stopped itself for good (it said why): the server goes too, and the process.
+    generation.node.onFailure((message) => {
+      if (stopped) return;
+      stopped = true;
+      void generation.close(false).finally(() => (options.onFatal ?? fatalExit)(message));
+    });
   };
   watch(current);
   const server: ClusterServer = {
@@ -217,6 +223,12 @@ async function startGeneration(
       'Note',
       'trireme: initialized the cluster (the mysql database; root@localhost, root@127.0.0.1, root@::1 without password)',
     );
+  }
+  // A node that failed while it started (it found its history diverged, say) serves nobody.
+  const failed = await node.failed();
+  if (failed !== null) {
+    await engine.readPool?.close();
+    return { ok: false, message: failed };
   }
   let address: AddressInfo;
   try {

@@ -7,7 +7,7 @@
 // within gcache.size and one segment) and it comes back by SST.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { localCluster, type LocalCluster } from './harness.js';
 import { NodeProcess, startAll, until } from './processes.js';
@@ -211,6 +211,68 @@ describe('state snapshot transfer between real processes', { timeout: 400_000 },
       await until(
         `${node.name} has the write made alone`,
         async () => (await scalar(node, 'SELECT COUNT(*) FROM sst.t WHERE id = -2')) === '1',
+      );
+  });
+
+  test('a node that committed what the forced survivor lacks stops and says what to do; on an empty datadir it rejoins by SST', async () => {
+    const leaderName = await nodes[0]!.status('wsrep_raft_leader');
+    const leader = nodes.find((n) => n.name === leaderName)!;
+    assert.ok(leader !== undefined, `leader ${leaderName}`);
+    const [survivor, other] = nodes.filter((n) => n !== leader) as [NodeProcess, NodeProcess];
+    // The survivor reads nothing while the other two commit a row, then all three die: what was
+    // in its socket buffers is gone with it.
+    process.kill(survivor.pid!, 'SIGSTOP');
+    await exec(leader, 'INSERT INTO sst.t (id, v) VALUES (-3, 1)');
+    leader.kill9();
+    other.kill9();
+    survivor.kill9();
+    await Promise.all([leader.waitExit(), other.waitExit(), survivor.waitExit()]);
+    survivor.start();
+    await until(
+      `${survivor.name} non-primary`,
+      async () => (await survivor.status('wsrep_cluster_status')) === 'non-Primary',
+      60_000,
+    );
+    await exec(survivor, "SET GLOBAL wsrep_provider_options='pc.bootstrap=YES'");
+    await until('survivor ready', async () => (await survivor.status('wsrep_ready')) === 'ON');
+    await exec(survivor, 'INSERT INTO sst.t (id, v) VALUES (-4, 1)');
+    leader.start();
+    other.start();
+    // The old leader acknowledged the row, so it committed it; the other may not have learned
+    // that before it died (then it just rejoins: what it holds uncommitted is not its history).
+    const stoppedWithReason = (node: NodeProcess) =>
+      !node.running &&
+      node.exitCode === 1 &&
+      /history differs from the primary component's at seqno \d+, which it committed .* move this datadir aside/.test(
+        node.output.join('\n'),
+      );
+    await until(
+      `${leader.name} stopped, saying why`,
+      () => Promise.resolve(stoppedWithReason(leader)),
+      60_000,
+    );
+    await until(
+      `${other.name} stopped, saying why, or rejoined`,
+      async () => stoppedWithReason(other) || (await survivor.status('wsrep_cluster_size')) === '2',
+      60_000,
+    );
+    assert.equal(await survivor.status('wsrep_cluster_status'), 'Primary');
+    for (const node of [leader, other]) {
+      if (node.running) continue;
+      renameSync(join(cluster.dir, node.name), join(cluster.dir, `${node.name}.diverged`));
+      node.start();
+    }
+    await Promise.all([leader.waitReady(120_000), other.waitReady(120_000)]);
+    await until(
+      '3 again',
+      async () => (await survivor.status('wsrep_cluster_size')) === '3',
+      60_000,
+    );
+    for (const node of nodes)
+      await until(
+        `${node.name} has the survivor's rows, not the lost one`,
+        async () =>
+          (await scalar(node, 'SELECT GROUP_CONCAT(id) FROM sst.t WHERE id IN (-3, -4)')) === '-4',
       );
   });
 });

@@ -1371,6 +1371,64 @@ test('pc.bootstrap: a leader reaching the node ends its forced configuration', (
   }
 });
 
+/** An append from n2 in term 2 to n1, delivered; what n1 sent and said. */
+function appendFromN2(
+  raft: Raft,
+  prevIndex: number,
+  prevTerm: number,
+  entries: Entry[],
+): { messages: Message[]; events: RaftEvent[] } {
+  const message = { type: 'append', from: n(2), to: n(1), term: term(2) } as const;
+  raft.step({
+    type: 'message',
+    message: {
+      ...message,
+      prevIndex: index(prevIndex),
+      prevTerm: term(prevTerm),
+      entries,
+      commit: index(3),
+    },
+  });
+  return drain(raft);
+}
+
+test('pc.bootstrap: an append that contradicts a committed entry is not acknowledged, and reported once', () => {
+  // The node committed 1..3 in term 1; a forced primary's log holds term 2 from index 3 on.
+  const raft = makeRaft({ term: 1, log: [1, 1, 1], commit: 3 });
+  drain(raft);
+  const reports: RaftEvent[] = [];
+  for (const [prevIndex, prevTerm, entries] of [
+    [2, 1, [entry(3, 2)]],
+    [3, 2, []],
+    [1, 1, [entry(2, 1), entry(3, 2)]],
+  ] as const) {
+    const { messages, events } = appendFromN2(raft, prevIndex, prevTerm, [...entries]);
+    assert.deepEqual(
+      messages.filter((m) => m.type === 'appendResponse'),
+      [],
+      `no answer to prevIndex ${prevIndex}`,
+    );
+    reports.push(...events.filter((e) => e.kind === 'diverged'));
+    assert.equal(raft.log.termAt(3), 1, 'the committed entry stays');
+  }
+  assert.deepEqual(reports, [
+    { kind: 'diverged', index: 3, leader: n(2), localTerm: 1, leaderTerm: 2 },
+  ]);
+  // An append that agrees with the committed entries is answered as before: accepted up to the
+  // commit index (the leader goes on from there).
+  const agreeing = makeRaft({ term: 1, log: [1, 1, 1], commit: 3 });
+  drain(agreeing);
+  const { messages, events } = appendFromN2(agreeing, 2, 1, [entry(3, 1), entry(4, 2)]);
+  assert.deepEqual(
+    messages.flatMap((m) => (m.type === 'appendResponse' ? [[m.reject, m.index]] : [])),
+    [[false, 3]],
+  );
+  assert.deepEqual(
+    events.filter((e) => e.kind === 'diverged'),
+    [],
+  );
+});
+
 // ---- what a commit sends, and what it frees ----
 
 function appendsTo(messages: readonly Message[], to: number): Message[] {

@@ -429,3 +429,58 @@ test('pc.bootstrap: a lost voter that hears the forced primary refuses the other
     'the reachable lost voter follows the forced primary',
   );
 });
+
+test('pc.bootstrap on a survivor that lacks commits: a lost voter that comes back says its history diverged and takes nothing', () => {
+  // n2 and n3 commit entries that never reach the leader's log elsewhere, then are lost; the
+  // operator forces the one node that lacks them. Back, they hold commits the forced primary
+  // replaced: they must not acknowledge the primary's entries at those indexes (a learner so
+  // acknowledged would be promoted with another history), nor apply them.
+  const world = cluster(3);
+  run(world, 1000);
+  const leader = leaderOf(world);
+  const [a, b] = [0, 1, 2].filter((s) => s !== leader) as [number, number];
+  const behind = a;
+  world.block(leader, behind);
+  world.propose(leader, 3);
+  run(world, 200);
+  const committed = raftOf(world, leader).log.commit;
+  assert.ok(
+    raftOf(world, b).log.commit === committed && raftOf(world, behind).log.lastIndex() < committed,
+  );
+  world.crash(leader);
+  world.crash(b);
+  world.healNetwork();
+  run(world, 3 * electionMs);
+  world.stepNode(world.nodes[behind]!, {
+    type: 'forceBootstrap',
+    voters: [nodeId(`n${behind + 1}`)],
+  });
+  // From here the checker sees what pc.bootstrap does on purpose: committed entries replaced,
+  // on the forced primary. The world goes on past them; nothing else may break.
+  const seen: string[] = [];
+  const runPast = (forMs: number) => {
+    const until = world.nowMs + forMs;
+    while (world.nowMs < until) {
+      world.runUntil(until);
+      seen.push(...world.checker.violations.splice(0));
+    }
+  };
+  runPast(3 * electionMs);
+  assert.equal(leaderOf(world), behind);
+  world.propose(behind, 3);
+  runPast(200);
+  world.start(leader);
+  world.start(b);
+  runPast(10 * electionMs);
+  const survivor = `n${behind + 1}`;
+  assert.ok(seen.length > 0, 'the checker saw the replaced entries');
+  for (const violation of seen)
+    assert.match(violation, new RegExp(`(leader|on|node) ${survivor}\\b`), seen.join('\n'));
+  for (const slot of [leader, b]) {
+    const diverged = world.eventLog.filter(
+      (e) => e.node === `n${slot + 1}` && e.event.kind === 'diverged',
+    );
+    assert.equal(diverged.length, 1, `n${slot + 1} reported its diverged history once`);
+    assert.equal(raftOf(world, slot).log.commit, committed, `n${slot + 1} took nothing after`);
+  }
+});

@@ -141,6 +141,8 @@ export class World {
   nowMs = 0;
   /** Every event the cores reported, for scenario tests to read. */
   readonly eventLog: Array<{ timeMs: number; node: NodeId; event: RaftEvent }> = [];
+  /** pc.bootstrap was used: two histories may meet (a 'diverged' report is then expected). */
+  private forced = false;
   /** Faults, including crashes at interesting moments, stop at this time. */
   faultsUntilMs = 0;
   traceHash = 0x811c9dc5;
@@ -640,6 +642,17 @@ export class World {
           donor: event.donor,
           upTo: event.upTo,
         });
+        return;
+      case 'forcedBootstrap':
+        this.forced = true;
+        return;
+      case 'diverged':
+        // Two histories: only pc.bootstrap may make them. Anywhere else, a safety bug.
+        if (!this.forced)
+          this.checker.fail(
+            this.nowMs,
+            `${node.id} found ${event.leader}'s log differs from its own at committed ${event.index}`,
+          );
         return;
       case 'removed':
         this.note(() => `${node.id} removed at ${event.index}`, 9);

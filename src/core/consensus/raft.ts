@@ -112,6 +112,8 @@ export class Raft {
    * what it last answered, and the leader would otherwise wait out stateTransferRetryTicks.
    */
   private committedReportedTo: string | null = null;
+  /** The committed index where a leader's log was found to differ from this one (once). */
+  private divergedFrom: Index | null = null;
   private stateTransferPendingSinceTick: number | null = null;
   /** Whether this node has known a leader since it started (see resetElectionTimeout). */
   private leaderKnown = false;
@@ -677,6 +679,7 @@ export class Raft {
     this.setLeader(m.from);
     this.electionElapsed = 0;
     this.clearForcedConfig();
+    if (this.committedConflict(m)) return;
     if (m.prevIndex < this.log.commit) {
       this.respondAppend(m.from, false, this.log.commit);
       return;
@@ -704,6 +707,42 @@ export class Raft {
     this.commitTo(asIndex(Math.min(m.commit, vouched)));
     if (m.noReply === true && m.entries.length === 0) return;
     this.respondAppend(m.from, false, lastNew);
+  }
+
+  /**
+   * Whether the append contradicts this log at or below its commit index. In Raft that cannot
+   * happen; after pc.bootstrap it can (the forced survivor lacked commits this node made), and
+   * answering "accepted at my commit index", as below, would let the leader count this node as
+   * holding the leader's entries there: a learner so counted is promoted with another history.
+   */
+  private committedConflict(m: Extract<Message, { type: 'append' }>): boolean {
+    const commit = this.log.commit;
+    let at: { index: Index; local: Term; leader: Term } | null = null;
+    const local = m.prevIndex <= commit ? this.log.termAt(m.prevIndex) : null;
+    if (local !== null && local !== m.prevTerm) {
+      at = { index: m.prevIndex, local, leader: m.prevTerm };
+    } else {
+      for (const entry of m.entries) {
+        if (entry.index > commit) break;
+        const term = this.log.termAt(entry.index);
+        if (term !== null && term !== entry.term) {
+          at = { index: entry.index, local: term, leader: entry.term };
+          break;
+        }
+      }
+    }
+    if (at === null) return false;
+    if (this.divergedFrom === null) {
+      this.divergedFrom = at.index;
+      this.events.push({
+        kind: 'diverged',
+        index: at.index,
+        leader: m.from,
+        localTerm: at.local,
+        leaderTerm: at.leader,
+      });
+    }
+    return true;
   }
 
   private respondAppend(to: NodeId, reject: boolean, index: Index): void {

@@ -189,7 +189,19 @@ export type RaftEvent =
       readonly uncertainTo: Index;
       readonly lostVoters: readonly NodeId[];
     }
-  | { readonly kind: 'stateTransferRejected'; readonly reason: string };
+  | { readonly kind: 'stateTransferRejected'; readonly reason: string }
+  /**
+   * The leader's log differs from this node's at a committed index: two histories, which only
+   * pc.bootstrap makes (a survivor forced without commits this node made with others). The node
+   * takes nothing more from that leader. Reported once.
+   */
+  | {
+      readonly kind: 'diverged';
+      readonly index: Index;
+      readonly leader: NodeId;
+      readonly localTerm: Term;
+      readonly leaderTerm: Term;
+    };
 
 export type Input =
   | { readonly type: 'tick' }
