@@ -356,6 +356,21 @@ describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
     await until('equal after the restart', allEqual);
   });
 
+  test('kill -9 of all three, then two come back: a majority re-forms the cluster by itself; the third rejoins', async () => {
+    const before = await query<{ n: number }>(nodes[0]!, 'SELECT COUNT(*) AS n FROM acc.t');
+    for (const node of nodes) node.kill9();
+    await Promise.all(nodes.map((n) => n.waitExit()));
+    nodes[0]!.start();
+    nodes[1]!.start();
+    await Promise.all([nodes[0]!.waitReady(60_000), nodes[1]!.waitReady(60_000)]);
+    const afterRows = await query<{ n: number }>(nodes[1]!, 'SELECT COUNT(*) AS n FROM acc.t');
+    assert.equal(Number(afterRows[0]!.n), Number(before[0]!.n));
+    await query(nodes[1]!, 'INSERT INTO acc.t (id, v) VALUES (8001, 1)');
+    nodes[2]!.start();
+    await nodes[2]!.waitReady(60_000);
+    await until('equal after the third is back', allEqual);
+  });
+
   test('a node whose certificate comes from another CA is refused on both sides; membership stays', async () => {
     const dir = join(cluster.dir, 'rogue');
     mkdirSync(dir, { recursive: true });

@@ -47,6 +47,9 @@ type MembershipChange =
 
 export const emptyConfig: ConfigState = { voters: [], learners: [] };
 
+/** pc.bootstrap moves the survivor's term this far on (onForceBootstrap says why). */
+export const forcedTermStep = 1000;
+
 /** The durable state of a node that has never run: its log starts empty under `config`. */
 export function initialDurableState(config: ConfigState): DurableState {
   return {
@@ -1459,6 +1462,10 @@ export class Raft {
     this.forcedConfig = forced;
     this.leaving = false;
     if (this.currentRole === 'leader') this.becomeFollower(this.currentTerm, null);
+    // Far past any term the lost majority could reach on its own: if it comes back cut off from
+    // this node and elects among itself (README), its leaders' terms stay below this one, so
+    // when the two meet this node's leader prevails, instead of two leaders of one term.
+    this.becomeFollower(asTerm(this.currentTerm + forcedTermStep - 1), null);
     this.campaign('transfer');
   }
 
