@@ -653,6 +653,16 @@ test('config: a node that asked to leave is neither heartbeated nor taken back b
   assert.deepEqual(raft.config(), { voters: [n(1), n(2)], learners: [] }, 'not taken back');
   deliver(raft, { type: 'join', from: n(3), term: raft.term, node: n(3) });
   assert.deepEqual(raft.config(), { voters: [n(1), n(2)], learners: [n(3)] });
+  // Its join ended the departure: removed again (say for inactivity), it hears from the leader.
+  ack(raft, 2, raft.log.lastIndex());
+  raft.step({ type: 'removeNode', node: n(3) });
+  drain(raft);
+  ack(raft, 2, raft.log.lastIndex());
+  assert.deepEqual(raft.config(), { voters: [n(1), n(2)], learners: [] });
+  assert.ok(
+    tick(raft, 2).some((m) => m.type === 'heartbeat' && m.to === n(3)),
+    'heartbeated again',
+  );
 });
 
 test('config: the leader never removes itself, nor a node that is not there, nor adds a member', () => {

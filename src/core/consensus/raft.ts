@@ -857,7 +857,7 @@ export class Raft {
     const pr = this.progress.get(m.from);
     if (pr === undefined) {
       // A peer outside the configuration follows this leader now: it comes back as a learner.
-      if (!this.isMember(m.from) && !this.departed.has(m.from)) this.onJoin(m.from);
+      if (!this.departed.has(m.from)) this.onJoin(m.from);
       return;
     }
     this.heardFrom(pr);
@@ -1461,7 +1461,6 @@ export class Raft {
     });
     this.forcedConfig = forced;
     this.leaving = false;
-    if (this.currentRole === 'leader') this.becomeFollower(this.currentTerm, null);
     // Far past any term the lost majority could reach on its own: if it comes back cut off from
     // this node and elects among itself (README), its leaders' terms stay below this one, so
     // when the two meet this node's leader prevails, instead of two leaders of one term.
