@@ -57,7 +57,13 @@ describe('IST announcements', { timeout: 180_000 }, () => {
       await n3.waitReady(60_000);
       const uuid = await n1.status('wsrep_cluster_state_uuid');
       const joiner = (): string => n3.output.join('\n');
-      await until('IST received', () => Promise.resolve(/IST received: /.test(joiner())));
+      await until('IST received', () => Promise.resolve(/IST received: /.test(joiner()))).catch(
+        (error: unknown) => {
+          for (const node of nodes)
+            console.log(`--- ${node.name}\n${node.output.slice(-60).join('\n')}`);
+          throw error;
+        },
+      );
       assert.match(joiner(), /WSREP: IST receiver using ssl/);
       const prepared =
         /Prepared IST receiver for (\d+)-(\d+), listening at: ssl:\/\/127\.0\.0\.1:\d+/.exec(

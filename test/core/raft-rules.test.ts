@@ -434,6 +434,29 @@ function leader(voters: number, log: number[] = [1], spec: NodeSpec = {}): Raft 
   return raft;
 }
 
+/** A follower's report of where its log is committed (onHeartbeat's accepted append). */
+function appendResponseFrom(
+  raft: Raft,
+  from: number,
+  committed: number,
+  committedTerm = 1,
+): { messages: Message[]; events: RaftEvent[] } {
+  raft.step({
+    type: 'message',
+    message: {
+      type: 'appendResponse',
+      from: n(from),
+      to: raft.id,
+      term: raft.term,
+      reject: false,
+      index: index(committed),
+      hintIndex: index(committed),
+      hintTerm: term(committedTerm),
+    },
+  });
+  return drain(raft);
+}
+
 function ack(raft: Raft, from: number, at: number): void {
   deliver(raft, {
     type: 'appendResponse',
@@ -676,6 +699,114 @@ test('config: the leader never removes itself, nor a node that is not there, nor
     tick(raft, 1);
     assert.equal(raft.log.lastIndex(), 2, `${input.type} ${input.node}: nothing appended`);
   }
+});
+
+test('config: a node that joins and reports where its log is committed is caught up from there, and that is an IST', () => {
+  // It may say so (its commit report, at a heartbeat) before any append of the leader's is
+  // refused; the catch-up is reported either way (found by ist-announce.test.ts under load).
+  const raft = leader(3, [1, 1, 1, 1]);
+  ack(raft, 2, 5);
+  raft.step({ type: 'addLearner', node: n(4) });
+  drain(raft);
+  ack(raft, 2, 6);
+  const { events } = appendResponseFrom(raft, 4, 3);
+  assert.deepEqual(
+    events.filter((e) => e.kind === 'catchUp'),
+    [{ kind: 'catchUp', peer: n(4), fromIndex: 4, toIndex: 6 }],
+  );
+  assert.equal(raft.matchOf(n(4)), 3);
+  // Once, and only for a node that joins: a follower's report to a new leader is no IST.
+  assert.deepEqual(
+    appendResponseFrom(raft, 4, 3).events.filter((e) => e.kind === 'catchUp'),
+    [],
+  );
+  const again = leader(3, [1, 1, 1, 1]);
+  assert.deepEqual(
+    appendResponseFrom(again, 3, 3).events.filter((e) => e.kind === 'catchUp'),
+    [],
+  );
+});
+
+test('config: the catch-up of a node that joins is reported once, only when its report shows a gap', () => {
+  const catchUps = (events: readonly RaftEvent[]) => events.filter((e) => e.kind === 'catchUp');
+  const joining = (entries = 4) => {
+    const raft = leader(
+      3,
+      Array.from({ length: entries }, () => 1),
+    );
+    ack(raft, 2, entries + 1);
+    raft.step({ type: 'addLearner', node: n(4) });
+    drain(raft);
+    ack(raft, 2, entries + 2);
+    return raft;
+  };
+  // A report that shows no gap is no IST (6 is the configuration entry, of term 2).
+  const level = joining();
+  assert.deepEqual(catchUps(appendResponseFrom(level, 4, 6, 2).events), []);
+  assert.equal(level.matchOf(n(4)), 6, 'the report was taken');
+  // A plain acknowledgement is no report of where its log is committed.
+  const acked = joining();
+  acked.step({
+    type: 'message',
+    message: {
+      type: 'appendResponse',
+      from: n(4),
+      to: n(1),
+      term: acked.term,
+      reject: false,
+      index: index(3),
+      hintIndex: index(0),
+      hintTerm: term(0),
+    },
+  });
+  assert.deepEqual(catchUps(drain(acked).events), []);
+  assert.deepEqual(
+    catchUps(appendResponseFrom(acked, 4, 3).events),
+    [],
+    'joined only until its first answer',
+  );
+  // Far behind (past catchUpReportEntries), reported once however many answers come.
+  // Its heartbeat answer lets the leader send it entries, which reports the catch-up first.
+  const far = joining(60);
+  far.step({
+    type: 'message',
+    message: {
+      type: 'heartbeatResponse',
+      from: n(4),
+      to: n(1),
+      term: far.term,
+      readSeq: 0,
+      applyQueue: 0,
+    },
+  });
+  const reports = catchUps(drain(far).events);
+  assert.equal(reports.length, 1, 'reported as entries went out');
+  for (let i = 0; i < 3; i++) {
+    far.step({ type: 'tick' });
+    reports.push(...catchUps(drain(far).events));
+    reports.push(...catchUps(appendResponseFrom(far, 4, 3).events));
+  }
+  assert.equal(reports.length, 1, JSON.stringify(reports));
+  // After a refusal (reported there), caught up, then behind again: no second IST.
+  const refused = joining();
+  refused.step({
+    type: 'message',
+    message: {
+      type: 'appendResponse',
+      from: n(4),
+      to: n(1),
+      term: refused.term,
+      reject: true,
+      index: index(5),
+      hintIndex: index(3),
+      hintTerm: term(1),
+    },
+  });
+  assert.equal(catchUps(drain(refused).events).length, 1, 'the refusal reports it');
+  ack(refused, 4, 6);
+  refused.step({ type: 'propose', proposals: [{ data: new Uint8Array(1), proposalId: 1 }] });
+  drain(refused);
+  assert.deepEqual(catchUps(appendResponseFrom(refused, 4, 6, 2).events), []);
 });
 
 test('config: a learner is promoted once it is active and has the commit index', () => {

@@ -29,6 +29,12 @@ export class Progress {
   transferSinceTick = 0;
   /** Whether a catch-up (IST) report was already made for the current gap. */
   catchUpReported = false;
+  /**
+   * Added by a membership change (a node joining or coming back), and no answer accepted yet:
+   * however the leader learns its position, a gap behind the log is a catch-up (IST) to report
+   * (a refusal reports it in reportBehind, and catchUpReported keeps it to once).
+   */
+  joined = false;
   /** The highest read sequence this follower has acknowledged. */
   readSeqAcked = 0;
   /** The follower's last reported apply queue (committed, not yet applied). */

@@ -839,6 +839,18 @@ export class Raft {
     // A follower's report of its commit (onHeartbeat) counts only where the logs agree.
     if (m.hintTerm > 0 && this.log.termAt(m.hintIndex) !== m.hintTerm) return;
     const updated = pr.maybeUpdate(m.index);
+    // A node that joins and says where its log is committed is caught up from there without a
+    // rejection (reportBehind): from the log, so an IST all the same.
+    if (pr.joined && m.hintTerm > 0 && !pr.catchUpReported && pr.match < this.log.lastIndex()) {
+      pr.catchUpReported = true;
+      this.events.push({
+        kind: 'catchUp',
+        peer: m.from,
+        fromIndex: asIndex(pr.match + 1),
+        toIndex: this.log.lastIndex(),
+      });
+    }
+    pr.joined = false;
     if (pr.state === 'transfer' && pr.match >= pr.transferIndex) pr.become('probe');
     if (pr.state === 'probe' && updated) pr.become('replicate');
     if (pr.catchUpReported && pr.match >= this.log.lastIndex()) pr.catchUpReported = false;
@@ -1123,7 +1135,9 @@ export class Raft {
   private reconcileProgress(): void {
     for (const member of this.progressMembers()) {
       if (!this.progress.has(member)) {
-        this.progress.set(member, new Progress(asIndex(this.log.lastIndex()), this.nowTick));
+        const pr = new Progress(asIndex(this.log.lastIndex()), this.nowTick);
+        pr.joined = true;
+        this.progress.set(member, pr);
       }
     }
   }
