@@ -478,7 +478,7 @@ export class ClusterNode {
         // Taking the primary's entries would silently drop transactions this node committed and
         // applied; keeping them would diverge. The operator decides (the message says how).
         this.fail(
-          `WSREP: this node's history differs from the primary component's at seqno ${event.index}, which it committed (term ${event.localTerm} here, ${event.leaderTerm} on ${event.leader}): the primary component was forced (pc.bootstrap) on a node that lacked transactions committed here. This node stops rather than diverge. Its seqnos ${event.index}..${this.store.appliedSeqno()} are not in the cluster. To rejoin, move this datadir aside (it keeps them) and start the node on an empty one: it takes an SST.`,
+          `WSREP: this node's history differs from the primary component's at seqno ${event.index}, which it committed (term ${event.localTerm} here, ${event.leaderTerm} on ${event.leader}): the primary component never had transactions committed here (pc.bootstrap forced it on a node that lacked them, or this node bootstrapped a cluster of its own). This node stops rather than diverge. Its seqnos ${event.index}..${this.store.appliedSeqno()} are not in the cluster. To rejoin, move this datadir aside (it keeps them) and start the node on an empty one: it takes an SST.`,
         );
         break;
       case 'forcedBootstrap':
