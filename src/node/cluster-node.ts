@@ -137,39 +137,24 @@ export class ClusterNode {
   private confId = 0;
   private readonly startedAtMs = Date.now();
   private stopping = false;
-  private failure: { readonly message: string; readonly stopped: Promise<number> } | null = null;
-  private failureListener: ((message: string) => void) | null = null;
-  private failureNotified = false;
+  /** Why this node stopped itself for good, once it has stopped (fail); null until then. */
+  private failure: Promise<string> | null = null;
+  /** Told, once the node has stopped, that it failed and why (cluster-server.ts exits 1). */
+  onFailure: ((message: string) => void) | null = null;
 
-  /**
-   * Stops the node for good, with an error: the process exits 1 (cluster-server.ts listens with
-   * onFailure). A node that stopped itself this way never serves again.
-   */
+  /** Stops the node for good, with an error. A node that failed never serves again. */
   fail(message: string): void {
     if (this.failure !== null) return;
     this.log('ERROR', message);
-    const stopped = this.stop(1);
-    this.failure = { message, stopped };
-    void stopped.then(() => this.notifyFailure());
+    this.failure = this.stop(1).then(() => {
+      this.onFailure?.(message);
+      return message;
+    });
   }
 
-  /** The failure that stopped this node, once it has stopped; null while it has not failed. */
-  async failed(): Promise<string | null> {
-    if (this.failure === null) return null;
-    await this.failure.stopped;
-    return this.failure.message;
-  }
-
-  /** `listener` hears of a failure once the node has stopped (at once if it already has). */
-  onFailure(listener: (message: string) => void): void {
-    this.failureListener = listener;
-    void this.failure?.stopped.then(() => this.notifyFailure());
-  }
-
-  private notifyFailure(): void {
-    if (this.failureNotified || this.failureListener === null || this.failure === null) return;
-    this.failureNotified = true;
-    this.failureListener(this.failure.message);
+  /** Why the node failed, settled once it has stopped; null while it has not failed. */
+  failed(): Promise<string> | null {
+    return this.failure;
   }
 
   private constructor(

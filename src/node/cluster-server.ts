@@ -99,11 +99,13 @@ export async function startClusterServer(
       restarting = restartOn(staged).finally(() => (restarting = null));
     };
     // The node stopped itself for good (it said why): the server goes too, and the process.
-    generation.node.onFailure((message) => {
+    const onFailure = (message: string): void => {
       if (stopped) return;
       stopped = true;
       void generation.close(false).finally(() => (options.onFatal ?? fatalExit)(message));
-    });
+    };
+    generation.node.onFailure = onFailure;
+    void generation.node.failed()?.then(onFailure); // it may have failed before it was watched
   };
   watch(current);
   const server: ClusterServer = {
@@ -225,10 +227,11 @@ async function startGeneration(
     );
   }
   // A node that failed while it started (it found its history diverged, say) serves nobody.
-  const failed = await node.failed();
-  if (failed !== null) {
+  const failure = node.failed();
+  if (failure !== null) {
+    const message = await failure;
     await engine.readPool?.close();
-    return { ok: false, message: failed };
+    return { ok: false, message };
   }
   let address: AddressInfo;
   try {

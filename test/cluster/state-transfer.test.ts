@@ -63,6 +63,48 @@ function segmentBytes(name: string): number {
     .reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 }
 
+/** A node that stopped (exit 1) because its committed history differs from the primary's. */
+function stoppedWithReason(node: NodeProcess): boolean {
+  return (
+    !node.running &&
+    node.exitCode === 1 &&
+    /history differs from the primary component's at seqno \d+, which it committed .* move this datadir aside/.test(
+      node.output.join('\n'),
+    )
+  );
+}
+
+/**
+ * What the stop message says to do: each node's datadir moved aside, started on an empty one; it
+ * rejoins by SST, and every node ends with exactly the survivor's rows among `ids`.
+ */
+async function rejoinOnEmptyDatadirs(
+  survivor: NodeProcess,
+  stopped: readonly NodeProcess[],
+  ids: string,
+  survivorIds: string,
+): Promise<void> {
+  assert.equal(await survivor.status('wsrep_cluster_status'), 'Primary');
+  for (const node of stopped) {
+    renameSync(
+      join(cluster.dir, node.name),
+      join(cluster.dir, `${node.name}.diverged-${Date.now()}`),
+    );
+    node.start();
+  }
+  await Promise.all(stopped.map((node) => node.waitReady(120_000)));
+  await until('3 again', async () => (await survivor.status('wsrep_cluster_size')) === '3', 60_000);
+  for (const node of nodes)
+    await until(
+      `${node.name} has the survivor's rows only`,
+      async () =>
+        (await scalar(
+          node,
+          `SELECT GROUP_CONCAT(id ORDER BY id) FROM sst.t WHERE id IN (${ids})`,
+        )) === survivorIds,
+    );
+}
+
 const mebibyte = 1024 * 1024;
 /** gcache.size=1M makes segments of 128 KiB (an eighth of it). */
 const segmentBytesMax = mebibyte / 8;
@@ -240,12 +282,6 @@ describe('state snapshot transfer between real processes', { timeout: 400_000 },
     other.start();
     // The old leader acknowledged the row, so it committed it; the other may not have learned
     // that before it died (then it just rejoins: what it holds uncommitted is not its history).
-    const stoppedWithReason = (node: NodeProcess) =>
-      !node.running &&
-      node.exitCode === 1 &&
-      /history differs from the primary component's at seqno \d+, which it committed .* move this datadir aside/.test(
-        node.output.join('\n'),
-      );
     await until(
       `${leader.name} stopped, saying why`,
       () => Promise.resolve(stoppedWithReason(leader)),
@@ -256,23 +292,43 @@ describe('state snapshot transfer between real processes', { timeout: 400_000 },
       async () => stoppedWithReason(other) || (await survivor.status('wsrep_cluster_size')) === '2',
       60_000,
     );
-    assert.equal(await survivor.status('wsrep_cluster_status'), 'Primary');
-    for (const node of [leader, other]) {
-      if (node.running) continue;
-      renameSync(join(cluster.dir, node.name), join(cluster.dir, `${node.name}.diverged`));
-      node.start();
-    }
-    await Promise.all([leader.waitReady(120_000), other.waitReady(120_000)]);
+    await rejoinOnEmptyDatadirs(
+      survivor,
+      [leader, other].filter((n) => !n.running),
+      '-3, -4',
+      '-4',
+    );
+  });
+
+  test('lost nodes that come back cut off from the forced survivor form their own primary component; when they meet it, it prevails', async () => {
+    const [survivor, a, b] = nodes as [NodeProcess, NodeProcess, NodeProcess];
+    a.kill9();
+    b.kill9();
+    await Promise.all([a.waitExit(), b.waitExit()]);
     await until(
-      '3 again',
-      async () => (await survivor.status('wsrep_cluster_size')) === '3',
+      'non-primary',
+      async () => (await survivor.status('wsrep_cluster_status')) === 'non-Primary',
+    );
+    await exec(survivor, "SET GLOBAL wsrep_provider_options='pc.bootstrap=YES'");
+    await until('survivor ready', async () => (await survivor.status('wsrep_ready')) === 'ON');
+    await exec(survivor, 'INSERT INTO sst.t (id, v) VALUES (-6, 1)');
+    // README: a majority of the old nodes that comes back cut off from the survivor cannot tell
+    // this from a whole-cluster restart, and forms a primary component of its own.
+    process.kill(survivor.pid!, 'SIGSTOP');
+    try {
+      a.start();
+      b.start();
+      await Promise.all([a.waitReady(60_000), b.waitReady(60_000)]);
+      assert.equal(await a.status('wsrep_cluster_status'), 'Primary');
+      await exec(a, 'INSERT INTO sst.t (id, v) VALUES (-5, 1)');
+    } finally {
+      process.kill(survivor.pid!, 'SIGCONT');
+    }
+    await until(
+      'both stopped, saying why',
+      () => Promise.resolve(stoppedWithReason(a) && stoppedWithReason(b)),
       60_000,
     );
-    for (const node of nodes)
-      await until(
-        `${node.name} has the survivor's rows, not the lost one`,
-        async () =>
-          (await scalar(node, 'SELECT GROUP_CONCAT(id) FROM sst.t WHERE id IN (-3, -4)')) === '-4',
-      );
+    await rejoinOnEmptyDatadirs(survivor, [a, b], '-5, -6', '-6');
   });
 });

@@ -115,8 +115,8 @@ export class Raft {
    * what it last answered, and the leader would otherwise wait out stateTransferRetryTicks.
    */
   private committedReportedTo: string | null = null;
-  /** The committed index where a leader's log was found to differ from this one (once). */
-  private divergedFrom: Index | null = null;
+  /** Whether a leader's log was found to differ from this one at a committed index (once). */
+  private divergedReported = false;
   private stateTransferPendingSinceTick: number | null = null;
   /** Whether this node has known a leader since it started (see resetElectionTimeout). */
   private leaderKnown = false;
@@ -735,8 +735,8 @@ export class Raft {
       }
     }
     if (at === null) return false;
-    if (this.divergedFrom === null) {
-      this.divergedFrom = at.index;
+    if (!this.divergedReported) {
+      this.divergedReported = true;
       this.events.push({
         kind: 'diverged',
         index: at.index,
