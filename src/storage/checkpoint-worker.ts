@@ -19,8 +19,13 @@ export interface CheckpointWorkerData {
   readonly closed: SharedArrayBuffer;
 }
 
-/** What the worker reports: every checkpoint (two a second at most), or why it stopped. */
+/**
+ * What the worker reports: that its connection is open (opening reads the schema, a read
+ * transaction that holds back the commits' own checkpoints for its moment), every checkpoint (two
+ * a second at most), or why it stopped.
+ */
 export type CheckpointWorkerMessage =
+  | { readonly kind: 'opened' }
   | {
       readonly kind: 'checkpoint';
       /** Frames this checkpoint copied (0: none to copy, or none a reader let go of). */
@@ -47,6 +52,7 @@ try {
   // checkpoint syncs the WAL before it copies and the file after (storage.md, "Settings").
   db.pragma('synchronous = NORMAL');
   db.pragma('wal_autocheckpoint = 0');
+  post({ kind: 'opened' });
   let backfilled = 0;
   const timer = setInterval(() => {
     try {

@@ -14,6 +14,8 @@ export class Checkpointer {
   /** Checkpoints that copied frames, and the frames they copied. */
   checkpoints = 0;
   framesCopied = 0;
+  /** Whether the worker's connection is open. */
+  opened = false;
   /** Every checkpoint the worker ran, and the WAL as the last one left it (all copied: equal). */
   ticks = 0;
   lastCheckpoint: { readonly log: number; readonly checkpointed: number } | null = null;
@@ -58,7 +60,9 @@ export class Checkpointer {
       onFailure(detail);
     };
     worker.on('message', (message: CheckpointWorkerMessage) => {
-      if (message.kind === 'checkpoint') {
+      if (message.kind === 'opened') {
+        this.opened = true;
+      } else if (message.kind === 'checkpoint') {
         this.ticks += 1;
         this.lastCheckpoint = { log: message.log, checkpointed: message.checkpointed };
         if (message.frames === 0) return;

@@ -415,11 +415,12 @@ export class Store {
    * left it; for tests. Null without the worker.
    */
   get checkpointState(): {
+    readonly opened: boolean;
     readonly ticks: number;
     readonly last: { readonly log: number; readonly checkpointed: number } | null;
   } | null {
     const c = this.checkpointer;
-    return c === null ? null : { ticks: c.ticks, last: c.lastCheckpoint };
+    return c === null ? null : { opened: c.opened, ticks: c.ticks, last: c.lastCheckpoint };
   }
 
   get counters(): StoreCounters {
