@@ -293,7 +293,7 @@ export class ClusterNode {
     const driver = new RaftDriver(
       raft,
       gcache,
-      { send: (m) => void transportRef.current?.send(m.to, m) },
+      { send: (m) => transportRef.current?.send(m.to, m) ?? false },
       applier,
       {
         tickMs: clusterTickMs,

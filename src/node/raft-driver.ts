@@ -28,9 +28,12 @@ export interface DurableLog {
   }): Promise<void>;
 }
 
-/** Where outgoing consensus messages go (the transport; it may drop, Raft tolerates loss). */
+/**
+ * Where outgoing consensus messages go (the transport; it may drop, Raft tolerates loss). False:
+ * dropped before it left (no link to the addressee).
+ */
 export interface MessageSink {
-  send(message: Message): void;
+  send(message: Message): boolean;
 }
 
 /** Applies committed entries in order; resolves with the last index applied. */
@@ -249,7 +252,16 @@ export class RaftDriver {
       }
       this.heldNotices.delete(message.to);
     }
-    this.sink.send(message);
+    const sent = this.sink.send(message);
+    // Proposals forwarded to a leader this node has no link to (it reconnects): nothing left,
+    // so the proposer may try again (the replicator retries `not_leader`). Raft alone would
+    // leave them waiting for an entry that never comes, until the commit timeout.
+    if (!sent && message.type === 'propose')
+      this.onEvent({
+        kind: 'proposalsDropped',
+        proposalIds: message.proposals.map((p) => p.proposalId),
+        reason: 'not_leader',
+      });
   }
 
   private releaseNotices(): void {

@@ -9,6 +9,8 @@ import type { LocalCluster } from './harness.js';
 import { until as waitUntil } from '../support/index.js';
 
 export class NodeProcess {
+  /** Every node started in this test process, for the outputs a failure prints. */
+  static readonly started = new Set<NodeProcess>();
   private child: ChildProcess | null = null;
   readonly output: string[] = [];
 
@@ -66,6 +68,7 @@ export class NodeProcess {
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     this.child = child;
+    NodeProcess.started.add(this);
   }
 
   kill9(): void {
@@ -149,6 +152,15 @@ export async function rowsOn(node: NodeProcess, sql: string): Promise<unknown[][
   try {
     const [rows] = await conn.query({ sql, rowsAsArray: true });
     return rows as unknown[][];
+  } catch (error) {
+    // A commit whose outcome is unknown (1180) is the cluster's fault: show what the nodes said.
+    if ((error as { errno?: number }).errno === 1180) {
+      const outputs = [...NodeProcess.started].map(
+        (n) => `--- ${n.name}'s last output:\n${n.output.slice(-40).join('\n')}`,
+      );
+      (error as Error).message += `\n${outputs.join('\n')}`;
+    }
+    throw error;
   } finally {
     await conn.end();
   }

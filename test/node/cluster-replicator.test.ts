@@ -60,7 +60,12 @@ test('three nodes replicate, certify alike, and let exactly one of two conflicti
     const driver = new RaftDriver(
       raft,
       { write: () => new Promise<void>((resolve) => setImmediate(resolve)) },
-      { send: (m: Message) => setImmediate(() => drivers.get(m.to)?.receive(m)) },
+      {
+        send: (m: Message) => {
+          setImmediate(() => drivers.get(m.to)?.receive(m));
+          return true;
+        },
+      },
       applier,
       { tickMs: 5, applyQueueEntriesMax: 10_000 },
     );

@@ -16,6 +16,8 @@ interface Cluster {
   readonly applied: Map<string, Entry[]>;
   /** Every message sent, in order. */
   readonly sent: Message[];
+  /** Links that drop what is sent over them ('n1>n2'), as a transport without a link does. */
+  readonly cut: Set<string>;
 }
 
 /** Three drivers in one process; messages and writes resolve on later turns of the loop. */
@@ -24,6 +26,7 @@ function cluster(options: { tickMs: number; commitNoticeHoldMs?: number }): Clus
   const applied = new Map<string, Entry[]>(ids.map((id) => [id, []]));
   const drivers = new Map<string, RaftDriver>();
   const sent: Message[] = [];
+  const cut = new Set<string>();
   for (const [i, id] of ids.entries()) {
     const raft = new Raft(
       {
@@ -45,8 +48,10 @@ function cluster(options: { tickMs: number; commitNoticeHoldMs?: number }): Clus
       { write: () => new Promise<void>((resolve) => setImmediate(resolve)) },
       {
         send: (m: Message) => {
+          if (cut.has(`${m.from}>${m.to}`)) return false;
           sent.push(m);
           setImmediate(() => drivers.get(m.to)?.receive(m));
+          return true;
         },
       },
       {
@@ -60,7 +65,7 @@ function cluster(options: { tickMs: number; commitNoticeHoldMs?: number }): Clus
     );
     drivers.set(id, driver);
   }
-  return { ids, drivers, applied, sent };
+  return { ids, drivers, applied, sent, cut };
 }
 
 async function leaderOf(c: Cluster): Promise<RaftDriver> {
@@ -131,6 +136,24 @@ test('a leader holds back commit notices from followers that wait for none of th
         );
     assert.ok(told(origin!), 'the origin heard of its commit from a notice');
     assert.ok(!told(other!), 'the other follower was sent a notice it waits for nobody on');
+  } finally {
+    for (const d of c.drivers.values()) await d.stop();
+  }
+});
+
+test('a proposal a follower cannot forward (no link to the leader) is dropped at once as not_leader, then goes through', async () => {
+  // Before, it waited for an entry that never came, and the client for the commit timeout (30 s).
+  const c = cluster({ tickMs: 5 });
+  for (const d of c.drivers.values()) d.start();
+  try {
+    const leader = await leaderOf(c);
+    const follower = c.drivers.get(c.ids.find((id) => id !== leader.raft.id)!)!;
+    c.cut.add(`${follower.raft.id}>${leader.raft.id}`);
+    const dropped = await Promise.race([follower.propose(Uint8Array.of(1)).done, sleep(5000)]);
+    assert.deepEqual(dropped, { kind: 'dropped', reason: 'not_leader' });
+    c.cut.clear();
+    const outcome = await follower.propose(Uint8Array.of(2)).done;
+    assert.equal(outcome.kind, 'appended');
   } finally {
     for (const d of c.drivers.values()) await d.stop();
   }
