@@ -23,6 +23,17 @@
  * (storage/statement-cache.ts). Each connection's entry lives with it
  * (sqlite3_set_clientdata) and leaves the armed list, under the lock, before the connection
  * is freed, so the watchdog never touches a closed connection.
+ *
+ * KILL QUERY: trireme_deadline(ms, tag) arms the connection for the statement of MySQL
+ * connection `tag`, with a deadline (ms > 0) or without one (ms <= 0: only a kill stops it), and
+ * trireme_kill(tag), called on any connection of the process (the connection guard's thread,
+ * src/node/connection-guard.ts), moves the deadline of every statement armed with that tag to
+ * now and marks it killed: the watchdog interrupts it as it would at its deadline. The disarming
+ * call, trireme_deadline(0), answers 1 for a statement that was killed (1317, not 1969), else 0.
+ * A statement that holds Node's event loop holds the thread that reads the client sockets, so
+ * the KILL QUERY comes in on the guard's thread, and trireme_armed() lists the statements
+ * running for its SHOW PROCESSLIST. trireme_dup(fd) duplicates a file descriptor
+ * (Node has no dup): the guard listens on a copy of the MySQL listener's socket.
  * docs/design/engine.md, "Known gaps" (KILL QUERY, max_statement_time).
  */
 #include <sqlite3ext.h>
@@ -30,6 +41,7 @@ SQLITE_EXTENSION_INIT3
 #include <pthread.h>
 #include <stdint.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "deadline.h"
 
@@ -44,6 +56,11 @@ typedef struct Deadline {
   sqlite3 *db;
   int64_t at_ns;
   int armed;
+  /* The MySQL connection whose statement is armed (0: none), and whether a kill reached it. */
+  int64_t tag;
+  int killed;
+  /* When it was armed: how long the statement has run (trireme_armed). */
+  int64_t armed_at_ns;
   struct Deadline *next;
 } Deadline;
 
@@ -77,6 +94,8 @@ static void disarm_locked(Deadline *deadline) {
   }
   deadline->armed = 0;
   deadline->next = 0;
+  deadline->tag = 0;
+  deadline->killed = 0;
 }
 
 /*
@@ -139,24 +158,32 @@ static Deadline *deadline_of(sqlite3 *db) {
   deadline->at_ns = 0;
   deadline->armed = 0;
   deadline->next = 0;
+  deadline->tag = 0;
+  deadline->killed = 0;
   /* On failure SQLite calls the destructor itself. */
   if (sqlite3_set_clientdata(db, CLIENT_DATA_KEY, deadline, destroy) != SQLITE_OK) return 0;
   return deadline;
 }
 
-/* trireme_deadline(ms): arms (ms > 0) or disarms (ms <= 0, NULL) this connection's deadline. */
+/*
+ * trireme_deadline(ms[, tag]): arms (ms > 0) or disarms (ms <= 0, NULL) this connection's
+ * deadline; with a tag it arms for that MySQL connection's statement, with a deadline or
+ * (ms <= 0) without one. Disarming answers 1 if a kill reached the statement, else 0.
+ */
 static void deadline_function(sqlite3_context *context, int argc, sqlite3_value **argv) {
-  (void)argc;
   sqlite3 *db = sqlite3_context_db_handle(context);
   sqlite3_int64 ms = sqlite3_value_int64(argv[0]);
+  sqlite3_int64 tag = argc > 1 ? sqlite3_value_int64(argv[1]) : 0;
   Deadline *deadline = (Deadline *)sqlite3_get_clientdata(db, CLIENT_DATA_KEY);
-  if (ms <= 0) {
+  if (ms <= 0 && tag <= 0) {
+    int killed = 0;
     if (deadline != 0) {
       pthread_mutex_lock(&lock);
+      killed = deadline->armed && deadline->killed;
       disarm_locked(deadline);
       pthread_mutex_unlock(&lock);
     }
-    return sqlite3_result_int(context, 0);
+    return sqlite3_result_int(context, killed);
   }
   pthread_once(&watchdog_once, start_watchdog);
   if (!watchdog_started)
@@ -166,8 +193,10 @@ static void deadline_function(sqlite3_context *context, int argc, sqlite3_value 
   if (ms > DEADLINE_MS_MAX) ms = DEADLINE_MS_MAX;
   pthread_mutex_lock(&lock);
   disarm_locked(deadline);
-  deadline->at_ns = now_ns() + (int64_t)ms * 1000000LL;
+  deadline->armed_at_ns = now_ns();
+  deadline->at_ns = ms > 0 ? deadline->armed_at_ns + (int64_t)ms * 1000000LL : INT64_MAX;
   deadline->armed = 1;
+  deadline->tag = tag;
   deadline->next = armed;
   armed = deadline;
   if (deadline->at_ns < watch_until_ns) {
@@ -178,8 +207,73 @@ static void deadline_function(sqlite3_context *context, int argc, sqlite3_value 
   sqlite3_result_int(context, 1);
 }
 
+/* trireme_kill(tag): interrupts every statement armed for MySQL connection `tag`; their count. */
+static void kill_function(sqlite3_context *context, int argc, sqlite3_value **argv) {
+  (void)argc;
+  sqlite3_int64 tag = sqlite3_value_int64(argv[0]);
+  if (tag <= 0) return sqlite3_result_int(context, 0);
+  pthread_once(&watchdog_once, start_watchdog);
+  if (!watchdog_started)
+    return sqlite3_result_error(context, "trireme_kill: cannot start the watchdog thread", -1);
+  int count = 0;
+  pthread_mutex_lock(&lock);
+  int64_t now = now_ns();
+  for (Deadline *deadline = armed; deadline != 0; deadline = deadline->next) {
+    if (deadline->tag != tag) continue;
+    deadline->killed = 1;
+    deadline->at_ns = now;
+    count++;
+  }
+  if (count > 0) {
+    watch_until_ns = now;
+    pthread_cond_signal(&wake);
+  }
+  pthread_mutex_unlock(&lock);
+  sqlite3_result_int(context, count);
+}
+
+/*
+ * trireme_armed(): the MySQL connections with a statement armed now and how long ago it was
+ * armed, as text: "id:ms" pairs separated by spaces (SHOW PROCESSLIST on the guard's thread).
+ */
+static void armed_function(sqlite3_context *context, int argc, sqlite3_value **argv) {
+  (void)argc;
+  (void)argv;
+  sqlite3_str *text = sqlite3_str_new(0);
+  pthread_mutex_lock(&lock);
+  int64_t now = now_ns();
+  for (Deadline *deadline = armed; deadline != 0; deadline = deadline->next) {
+    if (deadline->tag <= 0) continue;
+    sqlite3_str_appendf(text, "%s%lld:%lld", sqlite3_str_length(text) > 0 ? " " : "",
+                        (long long)deadline->tag,
+                        (long long)((now - deadline->armed_at_ns) / 1000000LL));
+  }
+  pthread_mutex_unlock(&lock);
+  int length = sqlite3_str_length(text);
+  char *value = sqlite3_str_finish(text);
+  if (value == 0 && length > 0) return sqlite3_result_error_nomem(context);
+  sqlite3_result_text(context, value == 0 ? "" : value, -1, value == 0 ? SQLITE_STATIC : sqlite3_free);
+}
+
+/* trireme_dup(fd): a new descriptor for the same open file (Node has none), or an error. */
+static void dup_function(sqlite3_context *context, int argc, sqlite3_value **argv) {
+  (void)argc;
+  int copy = dup((int)sqlite3_value_int(argv[0]));
+  if (copy < 0) return sqlite3_result_error(context, "trireme_dup: dup failed", -1);
+  sqlite3_result_int(context, copy);
+}
+
 int register_deadline(sqlite3 *db) {
   /* DIRECTONLY: no view, trigger or CHECK of a database file can move a deadline. */
-  return sqlite3_create_function(db, "trireme_deadline", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, 0,
-                                 deadline_function, 0, 0);
+  int flags = SQLITE_UTF8 | SQLITE_DIRECTONLY;
+  int rc = sqlite3_create_function(db, "trireme_deadline", 1, flags, 0, deadline_function, 0, 0);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_create_function(db, "trireme_deadline", 2, flags, 0, deadline_function, 0, 0);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_create_function(db, "trireme_kill", 1, flags, 0, kill_function, 0, 0);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_create_function(db, "trireme_armed", 0, flags, 0, armed_function, 0, 0);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_create_function(db, "trireme_dup", 1, flags, 0, dup_function, 0, 0);
+  return rc;
 }

@@ -290,7 +290,7 @@ export class DmlRunner {
       effects?.commit();
       return done(
         this.finishSelect(s, translation, outcome, prepared, params, (sql, b) => {
-          const r = lease.execute(sql, b, this.session.deadlineMs);
+          const r = lease.execute(sql, b, this.session.stop);
           return r.ok ? r.value : this.session.localFailure(r.error);
         }),
       );
@@ -408,7 +408,7 @@ export class DmlRunner {
     prepared: Prepared,
     params: readonly SqlValue[],
   ): Outcome {
-    const result = lease.execute(translation.sql, binds, this.session.deadlineMs);
+    const result = lease.execute(translation.sql, binds, this.session.stop);
     if (!result.ok) return this.session.localFailure(result.error);
     if (translation.lock !== null) {
       const keyed = this.lockKeys(lease, s, translation, prepared, params);
@@ -424,7 +424,7 @@ export class DmlRunner {
   ): ExecuteResult | ErrorResult {
     const snapshot = tx.snapshot();
     if (isError(snapshot)) return snapshot;
-    const result = snapshot.execute(sql, binds, this.session.deadlineMs);
+    const result = snapshot.execute(sql, binds, this.session.stop);
     return result.ok ? result.value : fromReaderError(result.error);
   }
 
@@ -475,7 +475,7 @@ export class DmlRunner {
     const result = lease.execute(
       emitted.value.sql,
       bindAll(emitted.value, slotValues(prepared, params), this.session),
-      this.session.deadlineMs,
+      this.session.stop,
     );
     if (!result.ok) return this.session.localFailure(result.error);
     const exclusive = translation.lock === 'update';
@@ -770,7 +770,7 @@ export class DmlRunner {
     // RETURNING makes SQLite's statement a reader, whose changes count 0: its rows are the rows
     // written (inserted, replaced, upserted or deleted).
     const run = (): ReturnType<WriterLease['execute']> => {
-      const r = lease.execute(translation.sql, binds, this.session.deadlineMs);
+      const r = lease.execute(translation.sql, binds, this.session.stop);
       return r.ok && r.value.columns !== null
         ? { ok: true, value: { ...r.value, changes: r.value.rows.length } }
         : r;
@@ -931,9 +931,7 @@ export class DmlRunner {
     let changed = 0;
     for (const step of steps) {
       const binds = bindAll({ ...translation, binds: step.binds }, slots, this.session);
-      const result = withWriteCheck(check, () =>
-        lease.execute(step.sql, binds, this.session.deadlineMs),
-      );
+      const result = withWriteCheck(check, () => lease.execute(step.sql, binds, this.session.stop));
       if (!result.ok) {
         this.session.warnings = check.warnings;
         // Gone with the transaction when SQLite rolled it back (a write stopped at its deadline).

@@ -30,7 +30,7 @@ import {
 } from '../sql/index.js';
 import type { ExecuteResult, Store } from '../storage/index.js';
 import { AutoIncrementAllocator, RewriteCache, type RewrittenInsert } from './autoinc.js';
-import { EngineCatalog } from './catalog.js';
+import { EngineCatalog, type AccountDef } from './catalog.js';
 import { mysqlError, notPrimary, unknownDatabase } from './errors.js';
 import { InFlightKeys } from './in-flight.js';
 import { InformationSchema } from './information-schema.js';
@@ -141,6 +141,8 @@ export class Engine implements Backend {
   readonly specs: Map<string, VariableSpec>;
   readonly globals = new Map<string, SqlValue>();
   readonly sessions = new Map<number, EngineSession>();
+  /** Called when a session opens (with its account) or closes (null): the connection guard's. */
+  onSessionsChanged: ((connectionId: number, account: AccountDef | null) => void) | null = null;
   readonly infoSchema = new InformationSchema(this);
   readonly versionText: string;
   readonly startedAtMs = Date.now();
@@ -240,12 +242,15 @@ export class Engine implements Backend {
     }
     this.sessions.set(info.connectionId, session);
     this.connectionsTotal++;
+    this.onSessionsChanged?.(info.connectionId, account);
     return Promise.resolve(session);
   }
 
   sessionClosed(session: EngineSession): void {
-    if (this.sessions.get(session.info.connectionId) === session)
+    if (this.sessions.get(session.info.connectionId) === session) {
       this.sessions.delete(session.info.connectionId);
+      this.onSessionsChanged?.(session.info.connectionId, null);
+    }
   }
 
   /** A global variable's value as a number: SET GLOBAL's, else the node's default. */

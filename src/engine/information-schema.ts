@@ -32,7 +32,7 @@ import { queryColumns } from './metadata.js';
 import { viewTable } from './create-select.js';
 import type { EngineSession } from './session.js';
 import { autoIncrementNext, tableRows } from './show.js';
-import { tableDenied, hasPrivilege } from './users.js';
+import { tableDenied, hasPrivilege, seesSessionsOf } from './users.js';
 import {
   CONSTRAINT_TABLES,
   MYSQL_TABLES,
@@ -362,30 +362,32 @@ const TABLES: readonly VirtualTable[] = [
       ['TID', I],
     ],
     rows: (session) =>
-      [...session.engine.sessions.values()].map((x) => {
-        const sinceMs = x.current?.sinceMs ?? x.idleSinceMs;
-        const info = x.current?.sql ?? null;
-        return [
-          x.info.connectionId,
-          x.info.user,
-          x.info.host,
-          x.database,
-          x.current === null ? 'Sleep' : 'Query',
-          Math.floor((Date.now() - sinceMs) / 1000),
-          x.current === null ? '' : 'executing',
-          info,
-          (Date.now() - sinceMs).toFixed(3),
-          0,
-          0,
-          '0.000',
-          0,
-          0,
-          0,
-          0,
-          info,
-          0,
-        ];
-      }),
+      [...session.engine.sessions.values()]
+        .filter((x) => seesSessionsOf(session.account, x.info.user))
+        .map((x) => {
+          const sinceMs = x.current?.sinceMs ?? x.idleSinceMs;
+          const info = x.current?.sql ?? null;
+          return [
+            x.info.connectionId,
+            x.info.user,
+            x.info.host,
+            x.database,
+            x.current === null ? 'Sleep' : 'Query',
+            Math.floor((Date.now() - sinceMs) / 1000),
+            x.current === null ? '' : 'executing',
+            info,
+            (Date.now() - sinceMs).toFixed(3),
+            0,
+            0,
+            '0.000',
+            0,
+            0,
+            0,
+            0,
+            info,
+            0,
+          ];
+        }),
   },
   {
     name: 'FILES',

@@ -39,9 +39,9 @@ import {
   type SessionValues,
 } from '../sql/index.js';
 import type {
-  DeadlineMs,
   ExecuteResult,
   LocalError,
+  StatementStop,
   ReaderError,
   WriterLease,
 } from '../storage/index.js';
@@ -438,34 +438,46 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
   }
 
   /**
-   * When the running statement must stop (max_statement_time), for the SQLite statements it runs
-   * on this thread: the statement runners pass it to the store, whose connection stops a
-   * statement past it (storage/execute.ts). Null without a limit, between statements, for DDL,
-   * and while a transaction's journal runs again (withoutDeadline).
+   * How the running statement stops (max_statement_time, KILL QUERY), for the SQLite statements
+   * it runs on this thread: the statement runners pass it to the store, which arms the
+   * connection with it (storage/execute.ts). Null between statements, for DDL, and while a
+   * transaction's journal runs again (withoutDeadline).
    */
-  deadlineMs: DeadlineMs = null;
+  stop: StatementStop | null = null;
 
   /**
    * max_statement_time (seconds, 0 for none): when it passes, the statement is interrupted as
    * KILL QUERY would (a read on a reader worker, SLEEP, a wait for keys in flight) and answers
    * 1969 instead of 1317; a statement on the event loop (a write, a read in a transaction, a
-   * point lookup) is stopped by its SQLite connection at the deadline (deadlineMs), answers 1969
-   * and leaves no change (dml.ts). DDL is not stopped once it runs (docs/design/engine.md).
+   * point lookup) is stopped by its SQLite connection at the deadline (`stop`), answers 1969
+   * and leaves no change (dml.ts). A KILL QUERY that reaches such a statement (it comes in on
+   * the connection guard's thread while this one is busy: node/connection-guard.ts) stops it
+   * the same way, and it answers 1317. DDL is not stopped once it runs (docs/design/engine.md).
    */
   private async dispatchTimed(prepared: Prepared, params: readonly SqlValue[]): Promise<Outcome> {
     const limitSeconds = this.numberVar('max_statement_time');
-    if (!(limitSeconds > 0)) return this.dispatchSafely(prepared, params);
-    const limitMs = Math.min(limitSeconds * 1000, SLEEP_MS_MAX);
+    const limitMs = limitSeconds > 0 ? Math.min(limitSeconds * 1000, SLEEP_MS_MAX) : null;
     // DDL is applied under total order on every node alike: stopping it on one would part the
     // nodes' schemas (see docs/design/engine.md, "Known gaps").
-    if (!DDL_KINDS.has(prepared.statement.kind)) this.deadlineMs = performance.now() + limitMs;
+    const stop: StatementStop | null = DDL_KINDS.has(prepared.statement.kind)
+      ? null
+      : {
+          deadlineMs: limitMs === null ? null : performance.now() + limitMs,
+          connectionId: this.info.connectionId,
+          killed: false,
+        };
+    this.stop = stop;
     let expired = false;
-    const timer = setTimeout(() => {
-      expired = true;
-      this.interruptQuery();
-    }, limitMs);
+    const timer =
+      limitMs === null
+        ? null
+        : setTimeout(() => {
+            expired = true;
+            this.interruptQuery();
+          }, limitMs);
     try {
       const dispatched = await this.dispatchSafely(prepared, params);
+      if (stop?.killed === true && isStatementTimeout(dispatched)) return queryInterrupted;
       const result =
         expired && isError(dispatched) && dispatched.code === queryInterrupted.code
           ? statementTimeExceeded
@@ -473,19 +485,19 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       if (isStatementTimeout(result)) this.engine.statementTimeouts++;
       return result;
     } finally {
-      clearTimeout(timer);
-      this.deadlineMs = null;
+      if (timer !== null) clearTimeout(timer);
+      this.stop = null;
     }
   }
 
   /** Runs `fn` with no statement deadline: statements run again for their effects (a replay). */
   withoutDeadline<T>(fn: () => T): T {
-    const saved = this.deadlineMs;
-    this.deadlineMs = null;
+    const saved = this.stop;
+    this.stop = null;
     try {
       return fn();
     } finally {
-      this.deadlineMs = saved;
+      this.stop = saved;
     }
   }
 
@@ -758,7 +770,7 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     const snapshot = this.engine.store.snapshot();
     if (!snapshot.ok) return fromReaderError(snapshot.error);
     try {
-      const result = snapshot.value.execute(sql, binds, this.deadlineMs);
+      const result = snapshot.value.execute(sql, binds, this.stop);
       return result.ok ? result.value : fromReaderError(result.error as ReaderError);
     } finally {
       snapshot.value.release();

@@ -29,7 +29,7 @@ import { innodbStatus } from './maintenance.js';
 import type { EngineSession } from './session.js';
 import { exprValue } from './bind.js';
 import { slotValues } from './bind.js';
-import { hasAnyOn, hasPrivilege, showGrants } from './users.js';
+import { hasAnyOn, hasPrivilege, seesSessionsOf, showGrants } from './users.js';
 import { showText } from './variables.js';
 
 type Cell = SqlValue;
@@ -381,17 +381,19 @@ export function runShow(
           ['Info', 'text'],
           ['Progress', 'text'],
         ],
-        [...engine.sessions.values()].map((x) => [
-          x.info.connectionId,
-          x.info.user,
-          x.info.host,
-          x.database,
-          x.current === null ? 'Sleep' : 'Query',
-          Math.floor((Date.now() - (x.current?.sinceMs ?? x.idleSinceMs)) / 1000),
-          x.current === null ? '' : 'executing',
-          x.current === null ? null : s.full ? x.current.sql : x.current.sql.slice(0, 100),
-          '0.000',
-        ]),
+        [...engine.sessions.values()]
+          .filter((x) => seesSessionsOf(session.account, x.info.user))
+          .map((x) => [
+            x.info.connectionId,
+            x.info.user,
+            x.info.host,
+            x.database,
+            x.current === null ? 'Sleep' : 'Query',
+            Math.floor((Date.now() - (x.current?.sinceMs ?? x.idleSinceMs)) / 1000),
+            x.current === null ? '' : 'executing',
+            x.current === null ? null : s.full ? x.current.sql : x.current.sql.slice(0, 100),
+            '0.000',
+          ]),
       );
     case 'warnings':
     case 'errors': {

@@ -223,7 +223,7 @@ export class TemporaryTables {
         unsupported('writing a replicated table in a statement that reads a temporary table'),
       );
     const binds = bindAll(translation, slotValues(prepared, params), this.session);
-    const executed = this.open().execute(translation.sql, binds, this.session.deadlineMs);
+    const executed = this.open().execute(translation.sql, binds, this.session.stop);
     if (!executed.ok) return fromLocalError(executed.error);
     if (s.kind === 'select' || s.kind === 'union')
       return this.session.rowsResult(queryColumns(s, catalog, database), executed.value);

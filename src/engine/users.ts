@@ -100,9 +100,16 @@ export function matchAccount(
   user: string,
   clientHost: string,
 ): AccountDef | null {
-  const candidates = catalog
-    .accounts()
-    .filter((a) => a.user === user && hostMatches(a.host, clientHost));
+  return matchAccountIn(catalog.accounts(), user, clientHost);
+}
+
+/** The account of `accounts` that user@clientHost logs in as, as matchAccount. */
+export function matchAccountIn(
+  accounts: readonly AccountDef[],
+  user: string,
+  clientHost: string,
+): AccountDef | null {
+  const candidates = accounts.filter((a) => a.user === user && hostMatches(a.host, clientHost));
   candidates.sort((a, b) => specificity(b.host) - specificity(a.host));
   return candidates[0] ?? null;
 }
@@ -392,4 +399,12 @@ function applyRevoke(
     catalog.putAccount({ ...account, grants }, update);
   }
   return null;
+}
+
+/**
+ * Whether `viewer` sees the sessions of `user` in SHOW PROCESSLIST and
+ * information_schema.PROCESSLIST: its own user's, and everyone's with PROCESS (MariaDB).
+ */
+export function seesSessionsOf(viewer: AccountDef, user: string): boolean {
+  return viewer.user === user || hasPrivilege(viewer, 'PROCESS', null, null);
 }

@@ -16,6 +16,7 @@ export type {
   SessionState,
   SqlValue,
 } from './backend.js';
+export { isError } from './backend.js';
 export {
   cachingSha2PasswordHash,
   nativePasswordHash,

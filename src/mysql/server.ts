@@ -46,6 +46,11 @@ export interface MysqlServerOptions {
   readonly waitTimeoutMs?: number;
   /** First connection id handed out (default 1). */
   readonly connectionIdFirst?: number;
+  /**
+   * Connection ids drawn from a counter shared with another server of the process (a Uint32 in
+   * this buffer: the next id), so that their ids never meet (node/connection-guard.ts).
+   */
+  readonly connectionIds?: SharedArrayBuffer;
   readonly logger?: Logger;
 }
 
@@ -57,6 +62,9 @@ export class MysqlServer {
   private readonly context: ServerContext;
   private readonly maxConnections: number;
   private connectionIdNext: number;
+  private readonly sharedIds: Uint32Array | null;
+  /** Where kill() looks for a connection this server does not hold (addKillRoute). */
+  private readonly killRoutes: Array<(connectionId: number) => boolean> = [];
 
   constructor(
     private readonly options: MysqlServerOptions,
@@ -72,6 +80,8 @@ export class MysqlServer {
     assert(this.maxConnections >= 1, 'max_connections is at least 1');
     assert(!options.requireSecureTransport || options.tls, 'require_secure_transport needs TLS');
     this.connectionIdNext = options.connectionIdFirst ?? 1;
+    this.sharedIds =
+      options.connectionIds === undefined ? null : new Uint32Array(options.connectionIds, 0, 1);
     const secureContext = options.tls ? createSecureContext({ ...options.tls }) : null;
     this.context = new ServerContext(
       backend,
@@ -92,13 +102,44 @@ export class MysqlServer {
 
   /** Starts listening; resolves with the bound address (port 0 picks a free port). */
   listen(): Promise<AddressInfo> {
+    return this.listenWith((done) =>
+      this.listener.listen(this.options.port ?? 3306, this.options.host ?? '127.0.0.1', done),
+    );
+  }
+
+  /** Starts listening on a listening socket's file descriptor (one this server then owns). */
+  listenOnDescriptor(fd: number): Promise<AddressInfo> {
+    return this.listenWith((done) => this.listener.listen({ fd }, done));
+  }
+
+  /** Stops accepting connections; the open ones go on. listen* may be called again. */
+  stopListening(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.listener.listening) resolve();
+      else this.listener.close(() => resolve());
+    });
+  }
+
+  /** The listening socket's file descriptor (-1 when not listening or not known). */
+  listenerDescriptor(): number {
+    // Node keeps it on the listener's handle (a TCP wrap) and documents no getter for it.
+    const handle = (this.listener as unknown as { _handle?: { fd?: unknown } | null })._handle;
+    return typeof handle?.fd === 'number' ? handle.fd : -1;
+  }
+
+  private listenWith(start: (done: () => void) => void): Promise<AddressInfo> {
     return new Promise((resolve, reject) => {
       this.listener.once('error', reject);
-      this.listener.listen(this.options.port ?? 3306, this.options.host ?? '127.0.0.1', () => {
+      start(() => {
         this.listener.off('error', reject);
         resolve(this.listener.address() as AddressInfo);
       });
     });
+  }
+
+  /** Lets kill() end connections held elsewhere: `route` ends one and says whether it did. */
+  addKillRoute(route: (connectionId: number) => boolean): void {
+    this.killRoutes.push(route);
   }
 
   /** Open connections by id, for KILL, SHOW PROCESSLIST and shutdown. */
@@ -109,7 +150,7 @@ export class MysqlServer {
   /** Ends connection connectionId; false if there is none. */
   kill(connectionId: number): boolean {
     const connection = this.table.get(connectionId);
-    if (connection === undefined) return false;
+    if (connection === undefined) return this.killRoutes.some((route) => route(connectionId));
     connection.close();
     return true;
   }
@@ -135,7 +176,14 @@ export class MysqlServer {
   }
 
   private allocateId(): number {
+    const shared = this.sharedIds;
     for (;;) {
+      if (shared !== null) {
+        // Atomics.add answers the value before the addition, and wraps at 2^32.
+        const id = Atomics.add(shared, 0, 1);
+        if (id !== 0 && !this.table.has(id)) return id;
+        continue;
+      }
       const id = this.connectionIdNext;
       this.connectionIdNext = this.connectionIdNext >= 0xffffffff ? 1 : this.connectionIdNext + 1;
       if (!this.table.has(id)) return id;

@@ -2,6 +2,7 @@
 // store, certification), the SQL engine whose sessions commit through the cluster replicator,
 // and the MySQL server. The node that bootstraps a new cluster initializes the `mysql` database
 // and root accounts through TOI, so every joiner gets them by replication.
+import { ConnectionGuard } from './connection-guard.js';
 import type { AddressInfo } from 'node:net';
 import { describeProviderOptions, type ServerConfig } from '../config/index.js';
 import { nodeId } from '../core/types.js';
@@ -213,7 +214,8 @@ async function startGeneration(
     await node.stop(1);
     return { ok: false, message: `cannot start the reader workers: ${(error as Error).message}` };
   }
-  const mysql = new MysqlServer(mysqlServerOptions(config, tls, log), engine);
+  const mysqlOptions = mysqlServerOptions(config, tls, log);
+  const mysql = new MysqlServer(mysqlOptions, engine);
   engine.attach(node.replicator, mysql);
   if (config.cluster.bootstrap && engine.catalog.accounts().length === 0) {
     const initialized = await initialize(engine, node);
@@ -240,11 +242,13 @@ async function startGeneration(
     await node.stop(1);
     return { ok: false, message: clientListenFailure(bindHost, server.port, error) };
   }
+  const guard = ConnectionGuard.start(mysql, mysqlOptions, engine, log);
   log('Note', 'trireme: ready for connections.');
   write(
     `Version: '${version}'  socket: ''  port: ${address.port}  trireme cluster node ${node.id}`,
   );
   const close = async (leave: boolean): Promise<void> => {
+    await guard?.stop();
     await mysql.close();
     await engine.readPool?.close();
     await node.stop(leave ? 0 : 1, { leave });

@@ -1,6 +1,7 @@
 // What a standalone node and a cluster node build alike: log lines in mariadbd's shape, the
 // engine's facts from the configuration, the store's limits, the client TLS files, the MySQL
 // server's options, and the TOI write-set that initializes a new datadir or cluster.
+import { sharedConnectionIds } from './connection-guard.js';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { transactionId, type WriteSet } from '../codec/index.js';
@@ -123,6 +124,8 @@ export function mysqlServerOptions(
     maxAllowedPacketBytes: s.maxAllowedPacketBytes,
     ...(tls !== undefined ? { tls } : {}),
     requireSecureTransport: s.requireSecureTransport && tls !== undefined,
+    // Shared with the connection guard's server (connection-guard.ts).
+    connectionIds: sharedConnectionIds(),
     logger,
   };
 }

@@ -2,6 +2,7 @@
 // replicator and the MySQL server, started from a ServerConfig. The first start initializes the
 // datadir (the `mysql` database; root@localhost, root@127.0.0.1 and root@::1 without password)
 // through the same TOI path as any DDL.
+import { ConnectionGuard } from './connection-guard.js';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { ServerConfig } from '../config/index.js';
@@ -162,7 +163,8 @@ export async function startStandalone(
   engine.encryption = keyWatch;
   const keyTimer = setInterval(() => keyWatch.check(), keyFileCheckMs);
   keyTimer.unref();
-  const mysql = new MysqlServer(mysqlServerOptions(config, tls, log), engine);
+  const mysqlOptions = mysqlServerOptions(config, tls, log);
+  const mysql = new MysqlServer(mysqlOptions, engine);
   engine.attach(replicator, mysql);
   let address: AddressInfo;
   try {
@@ -176,6 +178,7 @@ export async function startStandalone(
       message: clientListenFailure(server.bindAddress ?? '0.0.0.0', server.port, error),
     };
   }
+  const guard = ConnectionGuard.start(mysql, mysqlOptions, engine, log);
   log('Note', `trireme: ready for connections.`);
   write(
     `Version: '${version}'  socket: ''  port: ${address.port}  trireme standalone node (wsrep_on=OFF, cluster position ${position})`,
@@ -186,6 +189,7 @@ export async function startStandalone(
     stopped = true;
     clearInterval(keyTimer);
     log('Note', 'trireme: Normal shutdown');
+    await guard?.stop();
     await mysql.close();
     log(
       'Note',

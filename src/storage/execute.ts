@@ -12,30 +12,38 @@ export interface ExecuteResult {
 }
 
 /**
- * When a user statement must stop (max_statement_time): a time on `performance.now()`'s clock,
- * or null for none. The extension's watchdog thread interrupts the connection then
- * (native/collations/deadline.c), so a statement that holds the event loop stops too; it fails
- * with SQLITE_INTERRUPT.
+ * How a user statement is stopped: at its deadline (max_statement_time), a time on
+ * `performance.now()`'s clock, or null for none; and by KILL QUERY of its MySQL connection.
+ * Each SQLite statement it runs arms its connection with both (native/collations/deadline.c):
+ * the extension's watchdog thread interrupts the connection at the deadline, or when another
+ * thread kills the connection id, so a statement that holds the event loop stops too; it fails
+ * with SQLITE_INTERRUPT, and `killed` says which of the two stopped it.
  */
-export type DeadlineMs = number | null;
+export interface StatementStop {
+  readonly deadlineMs: number | null;
+  readonly connectionId: number;
+  killed: boolean;
+}
 
 /**
- * Runs `sql`; SQLite's errors are thrown (the caller turns them into values). With a deadline
- * the connection holds it for this statement alone: it is cleared after, also on error.
+ * Runs `sql`; SQLite's errors are thrown (the caller turns them into values). With a stop the
+ * connection is armed for this statement alone: it is disarmed after, also on error.
  */
 export function executeOn(
   statements: StatementCache,
   sql: string,
   params: readonly SqlValue[],
-  deadlineMs: DeadlineMs = null,
+  stop: StatementStop | null = null,
 ): ExecuteResult {
-  if (deadlineMs === null) return executeNow(statements, sql, params);
+  if (stop === null) return executeNow(statements, sql, params);
   // At least 1 ms: a statement whose time has already passed stops at its first check.
-  statements.deadline(Math.max(1, Math.ceil(deadlineMs - performance.now())));
+  const ms =
+    stop.deadlineMs === null ? 0 : Math.max(1, Math.ceil(stop.deadlineMs - performance.now()));
+  statements.arm(ms, stop.connectionId);
   try {
     return executeNow(statements, sql, params);
   } finally {
-    statements.deadline(0);
+    if (statements.disarm()) stop.killed = true;
   }
 }
 

@@ -10,8 +10,9 @@ export {
   type WriterWaitError,
   ValueRefusal,
 } from './errors.js';
-export type { DeadlineMs, ExecuteResult } from './execute.js';
+export type { ExecuteResult, StatementStop } from './execute.js';
 export type { PrivateConnection } from './private-connection.js';
+export { StatementKiller } from './statement-kill.js';
 export { WriterLease, stashWriteSet, type Stash } from './lease.js';
 export { ReadSnapshot } from './readers.js';
 export type { ChecksumResult } from './checksum.js';

@@ -23,7 +23,7 @@ import {
   type RowOps,
 } from './capture.js';
 import { isBindRefusal, type LocalError } from './errors.js';
-import { executeOn, type DeadlineMs, type ExecuteResult } from './execute.js';
+import { executeOn, type StatementStop, type ExecuteResult } from './execute.js';
 import { quoteId } from './names.js';
 import { SqliteError } from './sqlite.js';
 import type { StatementCache } from './statement-cache.js';
@@ -153,19 +153,19 @@ export class WriterLease {
   }
 
   /**
-   * Runs one statement of the transaction. Past `deadlineMs` SQLite stops it with
+   * Runs one statement of the transaction. At `stop` SQLite stops it with
    * SQLITE_INTERRUPT: a read leaves the transaction as it was, a write ends it (SQLite rolls
    * the whole transaction back, and the writer is released: `transactionRolledBack`).
    */
   execute(
     sql: string,
     params: readonly SqlValue[] = [],
-    deadlineMs: DeadlineMs = null,
+    stop: StatementStop | null = null,
   ): Result<ExecuteResult, LocalError> {
     const open = this.checkOpen();
     if (!open.ok) return open;
     try {
-      const result = executeOn(this.host.statements, sql, params, deadlineMs);
+      const result = executeOn(this.host.statements, sql, params, stop);
       assert(this.host.db.inTransaction, 'a statement ended the transaction (COMMIT/ROLLBACK?)');
       return ok(result);
     } catch (error) {

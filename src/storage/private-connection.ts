@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { err, ok, type Result, type SqlValue } from '../codec/index.js';
 import { isBindRefusal, type LocalError } from './errors.js';
-import { executeOn, type DeadlineMs, type ExecuteResult } from './execute.js';
+import { executeOn, type StatementStop, type ExecuteResult } from './execute.js';
 import { StatementCache } from './statement-cache.js';
 
 export class PrivateConnection {
@@ -19,14 +19,14 @@ export class PrivateConnection {
     this.statements = new StatementCache(db, statementCacheMax);
   }
 
-  /** Runs one statement in its own transaction (autocommit), stopped past `deadlineMs`. */
+  /** Runs one statement in its own transaction (autocommit), stopped at `stop`. */
   execute(
     sql: string,
     params: readonly SqlValue[] = [],
-    deadlineMs: DeadlineMs = null,
+    stop: StatementStop | null = null,
   ): Result<ExecuteResult, LocalError> {
     try {
-      return ok(executeOn(this.statements, sql, params, deadlineMs));
+      return ok(executeOn(this.statements, sql, params, stop));
     } catch (error) {
       if (isBindRefusal(error)) return err({ kind: 'bad_value', message: error.message });
       if (!(error instanceof Database.SqliteError)) throw error;

@@ -13,7 +13,7 @@ import { assert } from '../core/assert.js';
 import { index, type Index } from '../core/types.js';
 import { err, ok, type Result, type SqlValue } from '../codec/index.js';
 import { isBindRefusal, type ReaderError } from './errors.js';
-import { executeOn, type DeadlineMs, type ExecuteResult } from './execute.js';
+import { executeOn, type StatementStop, type ExecuteResult } from './execute.js';
 import { SqliteError } from './sqlite.js';
 import { StatementCache } from './statement-cache.js';
 
@@ -36,15 +36,15 @@ export class ReadSnapshot {
     readonly seqno: Index,
   ) {}
 
-  /** Runs a read; past `deadlineMs` SQLite stops it (SQLITE_INTERRUPT), the snapshot stays. */
+  /** Runs a read; at `stop` SQLite stops it (SQLITE_INTERRUPT), the snapshot stays. */
   execute(
     sql: string,
     params: readonly SqlValue[] = [],
-    deadlineMs: DeadlineMs = null,
+    stop: StatementStop | null = null,
   ): Result<ExecuteResult, ReaderError> {
     assert(!this.released, 'read on a released snapshot');
     try {
-      return ok(executeOn(this.connection.statements, sql, params, deadlineMs));
+      return ok(executeOn(this.connection.statements, sql, params, stop));
     } catch (error) {
       if (isBindRefusal(error)) return err({ kind: 'bad_value', message: error.message });
       if (!(error instanceof SqliteError)) throw error;

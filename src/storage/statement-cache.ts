@@ -6,12 +6,13 @@ import { SqliteError } from './sqlite.js';
 
 export type AnyStatement = Database.Statement<unknown[], unknown>;
 
-/** Calls of trireme_deadline an interrupt may stop before one runs (see deadline()). */
+/** Calls of trireme_deadline an interrupt may stop before one runs (see retryInterrupted()). */
 const DEADLINE_CALL_ATTEMPTS_MAX = 100;
 
 export class StatementCache {
   private readonly statements = new Map<string, AnyStatement>();
-  private deadlineStatement: Database.Statement<[number], unknown> | null = null;
+  private armStatement: Database.Statement<[number, number], number> | null = null;
+  private disarmStatement: Database.Statement<[number], number> | null = null;
 
   constructor(
     private readonly db: Database.Database,
@@ -40,22 +41,40 @@ export class StatementCache {
   }
 
   /**
-   * Arms the connection's statement deadline `ms` from now, or disarms it (0): a statement that
-   * runs past it stops with SQLITE_INTERRUPT (native/collations/deadline.c).
+   * Arms the connection for a statement of MySQL connection `connectionId` (0: none), with a
+   * deadline `ms` from now (0: none): a statement that runs past it, or that another thread
+   * kills (trireme_kill), stops with SQLITE_INTERRUPT (native/collations/deadline.c).
    */
-  deadline(ms: number): void {
+  arm(ms: number, connectionId: number): void {
     assert(Number.isSafeInteger(ms) && ms >= 0, 'a deadline is a whole number of ms');
-    this.deadlineStatement ??= this.db.prepare<[number], unknown>('SELECT trireme_deadline(?)');
+    assert(ms > 0 || connectionId > 0, 'armed for a deadline, a connection or both');
+    // Plucked numbers: every user statement makes these calls, and a row object or a bigint
+    // (the store's connections read integers as bigint) tripled their cost.
+    this.armStatement ??= this.db
+      .prepare<[number, number], number>('SELECT trireme_deadline(?, ?)')
+      .pluck()
+      .safeIntegers(false);
     for (let attempt = 1; ; attempt++) {
       try {
-        this.deadlineStatement.get(ms);
+        this.armStatement.get(ms, connectionId);
         return;
       } catch (error) {
-        // The deadline passed as its statement ended: the watchdog's interrupt, repeated until
-        // the deadline is disarmed, met this call before it ran. The next call starts with the
-        // flag cleared, microseconds long, well inside the watchdog's repeat.
-        const interrupted = error instanceof SqliteError && error.code === 'SQLITE_INTERRUPT';
-        if (!interrupted || attempt >= DEADLINE_CALL_ATTEMPTS_MAX) throw error;
+        retryInterrupted(error, attempt);
+      }
+    }
+  }
+
+  /** Disarms the connection; true if a kill stopped the statement it was armed for. */
+  disarm(): boolean {
+    this.disarmStatement ??= this.db
+      .prepare<[number], number>('SELECT trireme_deadline(?)')
+      .pluck()
+      .safeIntegers(false);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return this.disarmStatement.get(0) === 1;
+      } catch (error) {
+        retryInterrupted(error, attempt);
       }
     }
   }
@@ -63,4 +82,15 @@ export class StatementCache {
   clear(): void {
     this.statements.clear();
   }
+}
+
+/**
+ * A call of trireme_deadline met the interrupt meant for the statement that just ended (its
+ * deadline passed, or a kill came, as it ended): the watchdog repeats it until the connection
+ * is disarmed. The next call starts with the flag cleared, microseconds long, well inside the
+ * watchdog's repeat. Anything else, or too many attempts, is thrown.
+ */
+function retryInterrupted(error: unknown, attempt: number): void {
+  const interrupted = error instanceof SqliteError && error.code === 'SQLITE_INTERRUPT';
+  if (!interrupted || attempt >= DEADLINE_CALL_ATTEMPTS_MAX) throw error;
 }

@@ -3,11 +3,14 @@
 // exactly that (strict mode answers MariaDB's error and stores nothing; sql_mode='' and IGNORE
 // store the adjusted value with the warning: SHOW WARNINGS, SHOW COUNT(*) WARNINGS,
 // @@warning_count, the OK packet's count); affected rows of upserts and REPLACE, ROW_COUNT(),
-// SET left to right; SLEEP sleeps and KILL QUERY ends it. Method: two real processes over mutual
+// SET left to right; SLEEP sleeps and KILL QUERY ends it; KILL QUERY and KILL from a new
+// connection stop a statement that holds the node's event loop (a write, a read in a
+// transaction), and only the owner or SUPER may (the connection guard). Method: two real processes over mutual
 // TLS, mysql2 on n1, causal reads (wsrep_sync_wait=1) on n2. Every expected answer is MariaDB's
 // (test/compat cases of the same statements, or the same statements run on mariadbd).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import type mysql from 'mysql2/promise';
 import { localCluster, type LocalCluster } from './harness.js';
 import { NodeProcess, startAll, until } from './processes.js';
@@ -395,6 +398,156 @@ describe("MariaDB's answers", { timeout: 120_000 }, () => {
       assert.deepEqual(await text(sleeper, 'SELECT SLEEP(0), 1'), [['0', '1']]);
     } finally {
       await sleeper.end();
+    }
+  });
+
+  /** A table of 1,001 rows (cte_max_recursion_depth): a four-way cross join of it runs for hours. */
+  async function bigTable(): Promise<string> {
+    const name = await table('INT');
+    await ok(
+      writer,
+      `INSERT INTO ${name} (c) WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 1000) SELECT i FROM r`,
+    );
+    return name;
+  }
+
+  /**
+   * Starts `sql` on `c`; once it holds n1's event loop, a new connection (served by the
+   * connection guard's thread) finds it in SHOW PROCESSLIST and sends `kill` — through mysql2
+   * as `options`' account, or through the mariadb client.
+   */
+  async function killedWhileHolding(
+    c: mysql.Connection,
+    sql: string,
+    kill: (id: string) => string,
+    options: Partial<mysql.ConnectionOptions> & { cli?: boolean } = {},
+  ): Promise<{ errno: number; killAnswer: number; killMs: number }> {
+    const [[id]] = (await text(c, 'SELECT CONNECTION_ID()')) as [[string]];
+    const running = errno(c.query(sql));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    if (options.cli === true) {
+      const args = ['--no-defaults', '-h127.0.0.1', `-P${nodes[0]!.port}`, '-uroot'];
+      const killed = spawnSync('mariadb', [...args, '-e', kill(id)], {
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      assert.equal(killed.status, 0, killed.stderr);
+      return { errno: await running, killAnswer: 0, killMs: Date.now() - started };
+    }
+    const { cli: _cli, ...connectOptions } = options;
+    const killer = await nodes[0]!.connect(connectOptions).catch((error: Error) => {
+      throw new Error(`${error.message}; n1's output:\n${nodes[0]!.output.slice(-20).join('\n')}`);
+    });
+    try {
+      // What the mariadb client asks as it starts, and how one finds the statement.
+      assert.deepEqual(await text(killer, 'select @@version_comment limit 1'), [
+        ['trireme: MariaDB Galera compatible cluster'],
+      ]);
+      const listed = await text(killer, 'SHOW PROCESSLIST');
+      const row = listed.find((r) => r[0] === id);
+      if (options.user === undefined)
+        assert.deepEqual([row?.[1], row?.[4], row?.[6]], ['root', 'Query', 'executing']);
+      else assert.equal(row, undefined, 'without PROCESS, only its own sessions');
+      const killAnswer = await errno(killer.query(kill(id)));
+      const killMs = Date.now() - started;
+      // The guard's connection goes on serving once the event loop is free.
+      assert.deepEqual(await text(killer, 'SELECT 1 + 1'), [['2']]);
+      return { errno: await running, killAnswer, killMs };
+    } finally {
+      await killer.end();
+    }
+  }
+
+  test('KILL QUERY from a new connection stops a write that holds the event loop: 1317, nothing changed, the transaction goes on', async () => {
+    const big = await bigTable();
+    const victim = await nodes[0]!.connect();
+    try {
+      await ok(victim, 'BEGIN');
+      await ok(victim, `UPDATE ${big} SET c = -1 WHERE id = 1`);
+      const endless = `UPDATE ${big} SET c = (SELECT COUNT(*) FROM ${big} a, ${big} b, ${big} c, ${big} d) WHERE id = 2`;
+      const killed = await killedWhileHolding(victim, endless, (id) => `KILL QUERY ${id}`);
+      assert.equal(killed.killAnswer, 0);
+      assert.equal(killed.errno, 1317);
+      assert.ok(killed.killMs < 5000, `KILL QUERY answered after ${killed.killMs} ms`);
+      // The transaction keeps its first write and goes on.
+      await ok(victim, `UPDATE ${big} SET c = -3 WHERE id = 3`);
+      await ok(victim, 'COMMIT');
+      assert.deepEqual(await text(reader, `SELECT id, c FROM ${big} WHERE id <= 3 ORDER BY id`), [
+        ['1', '-1'],
+        ['2', '2'],
+        ['3', '-3'],
+      ]);
+    } finally {
+      await victim.end();
+    }
+  });
+
+  test('KILL from a new connection ends a session whose read holds the event loop', async () => {
+    const big = await bigTable();
+    const victim = await nodes[0]!.connect();
+    victim.on('error', () => undefined);
+    try {
+      await ok(victim, 'BEGIN');
+      const endless = `SELECT COUNT(*) FROM ${big} a, ${big} b, ${big} c, ${big} d`;
+      const killed = await killedWhileHolding(victim, endless, (id) => `KILL ${id}`);
+      assert.equal(killed.killAnswer, 0);
+      assert.notEqual(killed.errno, 0);
+      assert.notEqual(await errno(victim.query('SELECT 1')), 0, 'the connection is closed');
+    } finally {
+      victim.destroy();
+    }
+  });
+
+  test("a KILL QUERY of another account's statement without SUPER is 1095 and stops nothing", async () => {
+    const big = await bigTable();
+    await ok(writer, "CREATE USER 'plain'@'%' IDENTIFIED BY 'pw'");
+    await ok(writer, "GRANT SELECT ON w.* TO 'plain'@'%'");
+    // The guard learns of the account with the next heartbeat.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const victim = await nodes[0]!.connect();
+    try {
+      await ok(victim, 'SET SESSION max_statement_time = 3');
+      const endless = `UPDATE ${big} SET c = (SELECT COUNT(*) FROM ${big} a, ${big} b, ${big} c, ${big} d) WHERE id = 2`;
+      const killed = await killedWhileHolding(victim, endless, (id) => `KILL QUERY ${id}`, {
+        user: 'plain',
+        password: 'pw',
+      });
+      assert.equal(killed.killAnswer, 1095);
+      // Stopped by its own deadline, not by the refused KILL.
+      assert.equal(killed.errno, 1969);
+      // On the main thread too, without PROCESS one sees one's own sessions only.
+      const plain = await nodes[0]!.connect({ user: 'plain', password: 'pw' });
+      try {
+        const users = (await text(plain, 'SHOW PROCESSLIST')).map((r) => r[1]);
+        assert.deepEqual([...new Set(users)], ['plain']);
+        const listed = await text(
+          plain,
+          'SELECT DISTINCT user FROM information_schema.PROCESSLIST',
+        );
+        assert.deepEqual(listed, [['plain']]);
+      } finally {
+        await plain.end();
+      }
+    } finally {
+      await victim.end();
+    }
+  });
+
+  test("the mariadb client's KILL QUERY stops a read in a transaction that holds the event loop", async () => {
+    const big = await bigTable();
+    const victim = await nodes[0]!.connect();
+    try {
+      await ok(victim, 'BEGIN');
+      const endless = `SELECT COUNT(*) FROM ${big} a, ${big} b, ${big} c, ${big} d`;
+      const killed = await killedWhileHolding(victim, endless, (id) => `KILL QUERY ${id}`, {
+        cli: true,
+      });
+      assert.equal(killed.errno, 1317);
+      assert.deepEqual(await text(victim, 'SELECT 1'), [['1']]);
+      await ok(victim, 'COMMIT');
+    } finally {
+      await victim.end();
     }
   });
 });
