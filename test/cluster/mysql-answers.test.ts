@@ -412,31 +412,21 @@ describe("MariaDB's answers", { timeout: 120_000 }, () => {
   }
 
   /**
-   * Starts `sql` on `c`; once it holds n1's event loop, a new connection (served by the
-   * connection guard's thread) finds it in SHOW PROCESSLIST and sends `kill` — through mysql2
-   * as `options`' account, or through the mariadb client.
+   * Starts `sql` on `c`; once it holds n1's event loop, a new mysql2 connection (served by the
+   * connection guard's thread), as `options`' account, finds it in SHOW PROCESSLIST and sends
+   * `kill`.
    */
   async function killedWhileHolding(
     c: mysql.Connection,
     sql: string,
     kill: (id: string) => string,
-    options: Partial<mysql.ConnectionOptions> & { cli?: boolean } = {},
+    options: Partial<mysql.ConnectionOptions> = {},
   ): Promise<{ errno: number; killAnswer: number; killMs: number }> {
     const [[id]] = (await text(c, 'SELECT CONNECTION_ID()')) as [[string]];
     const running = errno(c.query(sql));
     await new Promise((resolve) => setTimeout(resolve, 200));
     const started = Date.now();
-    if (options.cli === true) {
-      const args = ['--no-defaults', '-h127.0.0.1', `-P${nodes[0]!.port}`, '-uroot'];
-      const killed = spawnSync('mariadb', [...args, '-e', kill(id)], {
-        encoding: 'utf8',
-        timeout: 20_000,
-      });
-      assert.equal(killed.status, 0, killed.stderr);
-      return { errno: await running, killAnswer: 0, killMs: Date.now() - started };
-    }
-    const { cli: _cli, ...connectOptions } = options;
-    const killer = await nodes[0]!.connect(connectOptions).catch((error: Error) => {
+    const killer = await nodes[0]!.connect(options).catch((error: Error) => {
       throw new Error(`${error.message}; n1's output:\n${nodes[0]!.output.slice(-20).join('\n')}`);
     });
     try {
@@ -534,20 +524,32 @@ describe("MariaDB's answers", { timeout: 120_000 }, () => {
     }
   });
 
-  test("the mariadb client's KILL QUERY stops a read in a transaction that holds the event loop", async () => {
+  test('Ctrl-C in the mariadb client stops its read that holds the event loop: 1317, and the client goes on', async () => {
     const big = await bigTable();
-    const victim = await nodes[0]!.connect();
-    try {
-      await ok(victim, 'BEGIN');
-      const endless = `SELECT COUNT(*) FROM ${big} a, ${big} b, ${big} c, ${big} d`;
-      const killed = await killedWhileHolding(victim, endless, (id) => `KILL QUERY ${id}`, {
-        cli: true,
-      });
-      assert.equal(killed.errno, 1317);
-      assert.deepEqual(await text(victim, 'SELECT 1'), [['1']]);
-      await ok(victim, 'COMMIT');
-    } finally {
-      await victim.end();
-    }
+    // The interactive client on a terminal (a pty): Ctrl-C sends KILL QUERY from a new connection.
+    const driver = `
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp('mariadb', ['mariadb', '--no-defaults', '-h127.0.0.1', '-P${nodes[0]!.port}', '-uroot'])
+def read(seconds):
+    out, end = b'', time.time() + seconds
+    while time.time() < end:
+        if select.select([fd], [], [], 0.1)[0]:
+            try: out += os.read(fd, 4096)
+            except OSError: break
+    return out.decode(errors='replace')
+read(2)
+os.write(fd, b'BEGIN;\\n'); read(1)
+os.write(fd, b'SELECT COUNT(*) FROM ${big} a, ${big} b, ${big} c, ${big} d;\\n'); read(1.5)
+os.write(fd, b'\\x03'); sys.stdout.write('[stopped] ' + read(5))
+os.write(fd, b'SELECT 6 * 7;\\n'); sys.stdout.write('[after] ' + read(2))
+os.write(fd, b'exit\\n'); read(1)
+`;
+    const ran = spawnSync('python3', ['-c', driver], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(ran.status, 0, ran.stderr);
+    const [stopped = '', after = ''] = ran.stdout.split('[after] ');
+    assert.match(stopped, /ERROR 1317 \(70100\): Query execution was interrupted/);
+    assert.match(after, /\|\s+42 \|/);
   });
 });
