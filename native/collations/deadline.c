@@ -41,7 +41,7 @@ SQLITE_EXTENSION_INIT3
 #include <pthread.h>
 #include <stdint.h>
 #include <time.h>
-#include <unistd.h>
+#include <fcntl.h>
 
 #include "deadline.h"
 
@@ -255,10 +255,11 @@ static void armed_function(sqlite3_context *context, int argc, sqlite3_value **a
   sqlite3_result_text(context, value == 0 ? "" : value, -1, value == 0 ? SQLITE_STATIC : sqlite3_free);
 }
 
-/* trireme_dup(fd): a new descriptor for the same open file (Node has none), or an error. */
+/* trireme_dup(fd): a new descriptor for the same open file (Node has no dup), or an error. */
 static void dup_function(sqlite3_context *context, int argc, sqlite3_value **argv) {
   (void)argc;
-  int copy = dup((int)sqlite3_value_int(argv[0]));
+  /* Close-on-exec, as Node's own descriptors: a child process must not inherit the listener. */
+  int copy = fcntl((int)sqlite3_value_int(argv[0]), F_DUPFD_CLOEXEC, 0);
   if (copy < 0) return sqlite3_result_error(context, "trireme_dup: dup failed", -1);
   sqlite3_result_int(context, copy);
 }

@@ -30,7 +30,8 @@ import {
 } from '../sql/index.js';
 import type { ExecuteResult, Store } from '../storage/index.js';
 import { AutoIncrementAllocator, RewriteCache, type RewrittenInsert } from './autoinc.js';
-import { EngineCatalog, type AccountDef } from './catalog.js';
+import { EngineCatalog } from './catalog.js';
+import type { KillBoard } from './kill-board.js';
 import { mysqlError, notPrimary, unknownDatabase } from './errors.js';
 import { InFlightKeys } from './in-flight.js';
 import { InformationSchema } from './information-schema.js';
@@ -141,8 +142,12 @@ export class Engine implements Backend {
   readonly specs: Map<string, VariableSpec>;
   readonly globals = new Map<string, SqlValue>();
   readonly sessions = new Map<number, EngineSession>();
-  /** Called when a session opens (with its account) or closes (null): the connection guard's. */
-  onSessionsChanged: ((connectionId: number, account: AccountDef | null) => void) | null = null;
+  /** Called when a session opens or closes (null): the connection guard's. */
+  onSessionsChanged:
+    | ((connectionId: number, session: Pick<EngineSession, 'account' | 'killSlot'> | null) => void)
+    | null = null;
+  /** The statements sessions run, for KILL QUERY from another thread (kill-board.ts). */
+  killBoard: KillBoard | null = null;
   readonly infoSchema = new InformationSchema(this);
   readonly versionText: string;
   readonly startedAtMs = Date.now();
@@ -242,13 +247,16 @@ export class Engine implements Backend {
     }
     this.sessions.set(info.connectionId, session);
     this.connectionsTotal++;
-    this.onSessionsChanged?.(info.connectionId, account);
+    session.killSlot = this.killBoard?.take() ?? -1;
+    this.onSessionsChanged?.(info.connectionId, session);
     return Promise.resolve(session);
   }
 
   sessionClosed(session: EngineSession): void {
     if (this.sessions.get(session.info.connectionId) === session) {
       this.sessions.delete(session.info.connectionId);
+      this.killBoard?.release(session.killSlot);
+      session.killSlot = -1;
       this.onSessionsChanged?.(session.info.connectionId, null);
     }
   }

@@ -444,6 +444,8 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
    * transaction's journal runs again (withoutDeadline).
    */
   stop: StatementStop | null = null;
+  /** This session's slot on the engine's KillBoard (-1: none). */
+  killSlot = -1;
 
   /**
    * max_statement_time (seconds, 0 for none): when it passes, the statement is interrupted as
@@ -459,12 +461,18 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     const limitMs = limitSeconds > 0 ? Math.min(limitSeconds * 1000, SLEEP_MS_MAX) : null;
     // DDL is applied under total order on every node alike: stopping it on one would part the
     // nodes' schemas (see docs/design/engine.md, "Known gaps").
+    const board = this.engine.killBoard;
+    const slot = this.killSlot;
+    const statement = board?.begin(slot) ?? 0;
     const stop: StatementStop | null = DDL_KINDS.has(prepared.statement.kind)
       ? null
       : {
           deadlineMs: limitMs === null ? null : performance.now() + limitMs,
           connectionId: this.info.connectionId,
           killed: false,
+          ...(board === null || slot < 0
+            ? {}
+            : { killRequested: () => board.killRequested(slot, statement) }),
         };
     this.stop = stop;
     let expired = false;
@@ -487,6 +495,7 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     } finally {
       if (timer !== null) clearTimeout(timer);
       this.stop = null;
+      board?.end(slot);
     }
   }
 

@@ -215,9 +215,16 @@ export class CommandHandler {
     const decoded = decodeWith(() => new PacketReader(payload.subarray(1)).u32('connection id'));
     if (!decoded.ok) return this.malformed('COM_PROCESS_KILL', decoded.error.message);
     if (decoded.value === this.connection.id) return Promise.resolve('close');
-    if (!this.connection.context.kill(decoded.value)) {
-      return this.fail(ServerError.NO_SUCH_THREAD, `Unknown thread id: ${decoded.value}`);
-    }
+    // As the KILL statement, with its checks: only the owner, or an account with SUPER.
+    return this.killThroughSession(decoded.value);
+  }
+
+  private async killThroughSession(connectionId: number): Promise<Next> {
+    const [result] = await this.session.query(`KILL CONNECTION ${connectionId}`, {
+      multiStatements: false,
+    });
+    if (result !== undefined && isError(result))
+      return this.reply((sink) => encodeError(sink, result));
     return this.ok();
   }
 

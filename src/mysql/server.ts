@@ -58,7 +58,8 @@ const silentLogger: Logger = () => {};
 
 export class MysqlServer {
   private readonly table = new Map<number, MysqlConnection>();
-  private readonly listener: Server;
+  /** The listening socket; replaced by each listenOnDescriptor (a closed one cannot listen at once). */
+  private listener: Server;
   private readonly context: ServerContext;
   private readonly maxConnections: number;
   private connectionIdNext: number;
@@ -107,17 +108,22 @@ export class MysqlServer {
     );
   }
 
-  /** Starts listening on a listening socket's file descriptor (one this server then owns). */
+  /**
+   * Starts listening on a listening socket's file descriptor (one this server then owns and
+   * closes), on a listener of its own: the previous one may still wait for its connections.
+   */
   listenOnDescriptor(fd: number): Promise<AddressInfo> {
+    assert(!this.listener.listening, 'listening already');
+    this.listener = createServer((socket) => this.accept(socket));
     return this.listenWith((done) => this.listener.listen({ fd }, done));
   }
 
-  /** Stops accepting connections; the open ones go on. listen* may be called again. */
-  stopListening(): Promise<void> {
-    return new Promise((resolve) => {
-      if (!this.listener.listening) resolve();
-      else this.listener.close(() => resolve());
-    });
+  /**
+   * Stops accepting connections at once; the open ones go on. listenOnDescriptor may be called
+   * again. (Node's close callback waits for every connection the listener accepted to end.)
+   */
+  stopListening(): void {
+    if (this.listener.listening) this.listener.close();
   }
 
   /** The listening socket's file descriptor (-1 when not listening or not known). */

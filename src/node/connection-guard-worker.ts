@@ -7,6 +7,7 @@
 // every other command to a session on the main thread, which answers once it is free.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AccountDef } from '../engine/catalog.js';
+import { requestKill } from '../engine/kill-board.js';
 import { bigintColumn, textColumn } from '../engine/metadata.js';
 import { hasPrivilege, matchAccountIn, seesSessionsOf } from '../engine/users.js';
 import {
@@ -37,6 +38,8 @@ export interface GuardWorkerData {
   readonly heartbeatMs: number;
   /** How long the heartbeat stands still before this thread accepts connections. */
   readonly stallMs: number;
+  /** The engine's KillBoard (engine/kill-board.ts): which statement each session runs. */
+  readonly killBoard: SharedArrayBuffer;
   /** The main server's options that can cross threads (no logger). */
   readonly server: MysqlServerOptions;
   /** @@version_comment, which the mariadb client asks for as it starts. */
@@ -85,13 +88,11 @@ export type MainToGuard =
       readonly kind: 'accounts';
       readonly accounts: readonly AccountDef[];
       readonly unavailable: ErrorResult | null;
+      /** A new session's NO_BACKSLASH_ESCAPES (the global sql_mode's), for its first state. */
+      readonly noBackslashEscapes: boolean;
     }
-  /** A session of the engine opened with this account (user, host), or closed (null). */
-  | {
-      readonly kind: 'owner';
-      readonly connectionId: number;
-      readonly account: readonly [string, string] | null;
-    }
+  /** A session of the engine opened (its account and KillBoard slot), or closed (null). */
+  | { readonly kind: 'owner'; readonly connectionId: number; readonly owner: Owner | null }
   | { readonly kind: 'close'; readonly connectionId: number };
 
 const port = parentPort;
@@ -101,8 +102,16 @@ const post = (message: GuardToMain): void => port.postMessage(message);
 
 let accounts: readonly AccountDef[] = [];
 let unavailable: ErrorResult | null = null;
-/** The engine's sessions and their accounts (user, host). */
-const owners = new Map<number, { readonly user: string; readonly host: string }>();
+let noBackslashEscapes = false;
+interface Owner {
+  readonly user: string;
+  readonly host: string;
+  /** The session's slot on the engine's KillBoard (-1: none). */
+  readonly slot: number;
+}
+
+/** The engine's sessions. */
+const owners = new Map<number, Owner>();
 
 const pending = new Map<number, (reply: { result: unknown; state: SessionState }) => void>();
 let callNext = 1;
@@ -189,20 +198,29 @@ class RemoteSession implements Session {
     return this.last;
   }
 
+  /** The opening's answer: the session's state, unless a command told a newer one. */
+  opened(state: SessionState): void {
+    if (this.commands === 0) this.last = state;
+  }
+
   async close(): Promise<void> {
     await this.run({ op: 'close' });
   }
 
+  private commands = 0;
+
   private async run<T>(body: GuardOp): Promise<T> {
+    this.commands++;
     const reply = await call<T>(this.connectionId, body);
     this.last = reply.state;
     return reply.result;
   }
 
   /**
-   * KILL [QUERY|CONNECTION] n, answered here: the statements armed for n are stopped at once.
-   * Null for anything else, and for a KILL QUERY that found no statement to stop (the main
-   * thread answers it: the target may wait for a read, a SLEEP or keys in flight).
+   * KILL [QUERY|CONNECTION] n, answered here: n's statement stops at once if a SQLite statement
+   * of it runs, else before its next one. Null for anything else, and for a KILL QUERY of a
+   * session that runs no statement: the main thread answers it (as MariaDB, it then stops
+   * nothing).
    */
   private killHere(statement: Kill): QueryResult | null {
     const { target, id: expr } = statement;
@@ -218,12 +236,14 @@ class RemoteSession implements Session {
         sqlState: 'HY000',
         message: `You are not owner of thread ${id}`,
       };
+    // The statement it runs, between two SQLite statements too, then the SQLite one running.
+    const requested = requestKill(data.killBoard, owner.slot);
     const stopped = killer.kill(id);
     if (target === 'connection') {
       post({ kind: 'kill_connection', connectionId: id });
       return ok;
     }
-    return stopped > 0 ? ok : null;
+    return requested || stopped > 0 ? ok : null;
   }
 }
 
@@ -313,12 +333,18 @@ const backend: Backend = {
     });
     const opening = call<ErrorResult | null>(info.connectionId, { op: 'open', info });
     // Without a database to check, the session opens on the main thread when it is free: the
-    // commands that follow queue behind the opening. The KILL the client came for is answered
-    // here meanwhile. A database named in the handshake is checked there first.
+    // commands that follow run after the opening there. The KILL the client came for is
+    // answered here meanwhile. If the main thread refuses the session after all (the account
+    // went meanwhile), the connection is closed. A database named in the handshake is checked
+    // there first.
     if (info.database === null || info.database === '') {
-      void opening;
-      const state = { autocommit: true, inTransaction: false, database: null };
-      return new RemoteSession(info.connectionId, account, state);
+      const state = { autocommit: true, inTransaction: false, database: null, noBackslashEscapes };
+      const session = new RemoteSession(info.connectionId, account, state);
+      void opening.then((opened) => {
+        if (opened.result !== null) server.kill(info.connectionId);
+        else session.opened(opened.state);
+      });
+      return session;
     }
     const opened = await opening;
     if (opened.result !== null) return opened.result;
@@ -358,10 +384,11 @@ port.on('message', (message: MainToGuard) => {
     case 'accounts':
       accounts = message.accounts;
       unavailable = message.unavailable;
+      noBackslashEscapes = message.noBackslashEscapes;
       break;
     case 'owner':
-      if (message.account === null) owners.delete(message.connectionId);
-      else owners.set(message.connectionId, { user: message.account[0], host: message.account[1] });
+      if (message.owner === null) owners.delete(message.connectionId);
+      else owners.set(message.connectionId, message.owner);
       break;
     case 'close':
       server.kill(message.connectionId);
@@ -421,6 +448,7 @@ async function startAccepting(): Promise<void> {
   }
 }
 
-async function stopAccepting(): Promise<void> {
-  await server.stopListening();
+function stopAccepting(): Promise<void> {
+  server.stopListening();
+  return Promise.resolve();
 }

@@ -6,6 +6,8 @@
 import { Worker } from 'node:worker_threads';
 import type { Engine } from '../engine/engine.js';
 import type { AccountDef } from '../engine/catalog.js';
+import { KillBoard } from '../engine/kill-board.js';
+import { SQL_MODE_DEFAULT } from '../engine/variables.js';
 import {
   isError,
   type ErrorResult,
@@ -51,6 +53,9 @@ export class ConnectionGuard {
   private accountsSent: readonly AccountDef[] = [];
   private unavailableSent: number | null = null;
   private stopped = false;
+  /** Each guard-held connection's last command (they run one after the other). */
+  private readonly chains = new Map<number, Promise<void>>();
+  private noBackslashEscapesSent = false;
 
   private constructor(
     private readonly worker: Worker,
@@ -62,14 +67,20 @@ export class ConnectionGuard {
     this.timer = setInterval(() => this.beat(), HEARTBEAT_MS);
     this.timer.unref();
     // At once, not at the next beat: a KILL may name a session opened a moment before.
-    engine.onSessionsChanged = (connectionId, account) =>
+    engine.onSessionsChanged = (connectionId, session) =>
       this.send({
         kind: 'owner',
         connectionId,
-        account: account === null ? null : [account.user, account.host],
+        owner:
+          session === null
+            ? null
+            : { user: session.account.user, host: session.account.host, slot: session.killSlot },
       });
     worker.on('message', (message: GuardToMain) => this.receive(message));
     worker.on('error', (error) => log('Warning', `connection guard failed: ${error.message}`));
+    // Its connections are gone with it: their sessions end here too, and KILL no longer
+    // routes to them. New connections wait for the event loop again, as without the guard.
+    worker.on('exit', () => void this.stop());
     worker.unref();
   }
 
@@ -94,7 +105,9 @@ export class ConnectionGuard {
     }
     const { logger: _logger, ...crossing } = options;
     const heartbeat = new SharedArrayBuffer(4);
+    engine.killBoard ??= new KillBoard();
     const data: GuardWorkerData = {
+      killBoard: engine.killBoard.buffer,
       listenerFd,
       heartbeat,
       heartbeatMs: HEARTBEAT_MS,
@@ -143,14 +156,18 @@ export class ConnectionGuard {
     Atomics.notify(this.heartbeat, 0);
     const accounts = this.engine.catalog.accounts();
     const unavailable = this.engine.unavailable();
+    const sqlMode = String(this.engine.globals.get('sql_mode') ?? SQL_MODE_DEFAULT);
+    const noBackslashEscapes = /(^|,)NO_BACKSLASH_ESCAPES(,|$)/i.test(sqlMode);
     const accountsChanged =
       accounts.length !== this.accountsSent.length ||
       accounts.some((account, i) => account !== this.accountsSent[i]) ||
-      (unavailable?.code ?? null) !== this.unavailableSent;
+      (unavailable?.code ?? null) !== this.unavailableSent ||
+      noBackslashEscapes !== this.noBackslashEscapesSent;
     if (accountsChanged) {
       this.accountsSent = accounts;
       this.unavailableSent = unavailable?.code ?? null;
-      this.send({ kind: 'accounts', accounts, unavailable });
+      this.noBackslashEscapesSent = noBackslashEscapes;
+      this.send({ kind: 'accounts', accounts, unavailable, noBackslashEscapes });
     }
   }
 
@@ -160,7 +177,7 @@ export class ConnectionGuard {
       this.send({
         kind: 'owner',
         connectionId,
-        account: [session.account.user, session.account.host],
+        owner: { user: session.account.user, host: session.account.host, slot: session.killSlot },
       });
   }
 
@@ -179,9 +196,18 @@ export class ConnectionGuard {
       case 'kill_connection':
         this.engine.killConnection(message.connectionId);
         break;
-      case 'call':
-        void this.answer(message.call, message.connectionId, message.body);
+      case 'call': {
+        // One connection's commands run in the order they came, each after the one before
+        // (the opening first): as on a connection of the main thread.
+        const { call, connectionId, body } = message;
+        const before = this.chains.get(connectionId) ?? Promise.resolve();
+        const after = before.then(() => this.answer(call, connectionId, body));
+        this.chains.set(connectionId, after);
+        void after.then(() => {
+          if (this.chains.get(connectionId) === after) this.chains.delete(connectionId);
+        });
         break;
+      }
     }
   }
 
@@ -190,7 +216,7 @@ export class ConnectionGuard {
     try {
       result = await this.run(connectionId, body);
     } catch (error) {
-      result = [internalError(error)];
+      result = failure(body, internalError(error));
     }
     const session = this.sessions.get(connectionId);
     this.send({ kind: 'reply', call, result, state: session?.state() ?? stateless });
@@ -204,13 +230,18 @@ export class ConnectionGuard {
       return null;
     }
     const session = this.sessions.get(connectionId);
-    if (session === undefined) return [internalError(new Error('no such session'))];
+    if (session === undefined) return failure(body, internalError(new Error('no such session')));
     switch (body.op) {
       case 'query':
         return materialize(await session.query(body.sql, body.options));
       case 'prepare': {
         const prepared = await session.prepare(body.sql);
         if (isError(prepared)) return prepared;
+        // The connection closed meanwhile: nothing would close the statement.
+        if (this.sessions.get(connectionId) !== session) {
+          prepared.close();
+          return failure(body, internalError(new Error('the connection closed')));
+        }
         const statement = this.statementNext++;
         this.statements.set(statement, { connectionId, prepared });
         const described: RemotePrepared = {
@@ -224,7 +255,7 @@ export class ConnectionGuard {
       case 'execute': {
         const held = this.statements.get(body.statement);
         if (held?.connectionId !== connectionId)
-          return [internalError(new Error('no such statement'))];
+          return failure(body, internalError(new Error('no such statement')));
         return materialize(await held.prepared.execute(body.params));
       }
       case 'closeStatement':
@@ -253,6 +284,26 @@ export class ConnectionGuard {
     if (held?.connectionId !== connectionId) return;
     held.prepared.close();
     this.statements.delete(statement);
+  }
+}
+
+/** An error in the shape `body`'s command answers with. */
+function failure(body: GuardOp, error: ErrorResult): unknown {
+  switch (body.op) {
+    case 'query':
+    case 'execute':
+      return [error];
+    case 'open':
+    case 'prepare':
+    case 'initDb':
+    case 'fieldList':
+      return error;
+    case 'statistics':
+      return error.message;
+    case 'closeStatement':
+    case 'reset':
+    case 'close':
+      return null;
   }
 }
 

@@ -1,5 +1,6 @@
 // Running one SQL statement on a connection and shaping its outcome as plain values.
 import type { SqlValue } from '../codec/index.js';
+import { SqliteError } from './sqlite.js';
 import type { StatementCache } from './statement-cache.js';
 
 export interface ExecuteResult {
@@ -22,6 +23,11 @@ export interface ExecuteResult {
 export interface StatementStop {
   readonly deadlineMs: number | null;
   readonly connectionId: number;
+  /**
+   * Whether a KILL QUERY asked to stop the statement since it began, also between two of its
+   * SQLite statements, when none was armed (engine/kill-board.ts): its next one stops at once.
+   */
+  readonly killRequested?: () => boolean;
   killed: boolean;
 }
 
@@ -41,6 +47,11 @@ export function executeOn(
     stop.deadlineMs === null ? 0 : Math.max(1, Math.ceil(stop.deadlineMs - performance.now()));
   statements.arm(ms, stop.connectionId);
   try {
+    // Asked after arming: a kill that came before is seen here, one that comes after interrupts.
+    if (stop.killRequested?.() === true) {
+      stop.killed = true;
+      throw new SqliteError('Query execution was interrupted', 'SQLITE_INTERRUPT');
+    }
     return executeNow(statements, sql, params);
   } finally {
     if (statements.disarm()) stop.killed = true;

@@ -1,7 +1,8 @@
 // Goal: while something holds the event loop, the connection guard's thread greets and
 // authenticates new clients over TLS (require_secure_transport: a plain connection would be
 // refused), answers SHOW PROCESSLIST at once, and hands other commands to the engine once the loop
-// is free; the connections that come after the stall are the main thread's again. Method: an
+// is free; it does so again at the next stall, while one of its connections is still open; the
+// connections that come after a stall are the main thread's again. Method: an
 // engine on a temporary store behind a MysqlServer with TLS and its guard; the mariadb client in
 // child processes while this thread busy-waits (the real cases, a statement that holds the loop
 // and KILL QUERY, are in test/cluster/mysql-answers.test.ts).
@@ -32,6 +33,14 @@ function mariadb(port: number, sql: string): Promise<{ output: string; endedMs: 
   );
 }
 
+/** Holds this thread (its event loop) for `ms`; returns when it let go. */
+function holdFor(ms: number): number {
+  const until = Date.now() + ms;
+  // eslint-disable-next-line no-empty
+  while (Date.now() < until) {}
+  return Date.now();
+}
+
 test(
   'while the event loop is held, the guard serves new clients over TLS',
   { skip: !installed },
@@ -58,29 +67,30 @@ test(
       await new Promise((resolve) => setTimeout(resolve, 500));
       const listing = mariadb(port, 'SHOW PROCESSLIST');
       const adding = mariadb(port, 'SELECT 1 + 1 AS two');
+      // A connection of the guard that stays open past the next stall.
+      const holding = mariadb(port, 'SELECT SLEEP(4) AS slept');
       // Held for 3 s: the listing answers meanwhile, the addition once it is over.
-      const heldUntil = Date.now() + 3000;
-      // eslint-disable-next-line no-empty
-      while (Date.now() < heldUntil) {}
-      const releasedMs = Date.now();
+      const releasedMs = holdFor(3000);
       const [listed, added] = await Promise.all([listing, adding]);
       assert.match(listed.output, new RegExp(`^${idle.info.connectionId}\\troot\\t`, 'm'));
       assert.match(listed.output, /\tQuery\t0\tstarting\tSHOW PROCESSLIST\t/);
       assert.ok(listed.endedMs < releasedMs, 'the listing was answered while the loop was held');
       assert.match(added.output, /^two\n2\n$/);
       assert.ok(added.endedMs >= releasedMs, 'the addition waited for the loop');
-      assert.equal(
-        logs.filter((m) => m.includes('came in while the event loop was busy')).length,
-        2,
-      );
+      const served = (): number =>
+        logs.filter((m) => m.includes('came in while the event loop was busy')).length;
+      assert.equal(served(), 3);
+      // A second stall, while a connection of the guard is still open: it accepts again.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const again = mariadb(port, 'SHOW PROCESSLIST');
+      const releasedAgainMs = holdFor(2000);
+      assert.ok((await again).endedMs < releasedAgainMs, 'answered during the second stall');
+      assert.match((await holding).output, /^slept\n0\n$/);
       // The loop turns again: the next client is the main thread's.
       await new Promise((resolve) => setTimeout(resolve, 300));
       const after = await mariadb(port, 'SELECT 3 AS three');
       assert.match(after.output, /^three\n3\n$/);
-      assert.equal(
-        logs.filter((m) => m.includes('came in while the event loop was busy')).length,
-        2,
-      );
+      assert.equal(served(), 4);
     } finally {
       await idle.close();
       await guard.stop();

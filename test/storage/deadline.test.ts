@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { SqliteDatabase, SqliteError } from '../../src/storage/sqlite.js';
 import { executeOn, type StatementStop } from '../../src/storage/execute.js';
 import { StatementCache } from '../../src/storage/statement-cache.js';
+import { KillBoard, requestKill } from '../../src/engine/kill-board.js';
 
 const ENDLESS =
   'WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT COUNT(*) FROM r';
@@ -158,6 +159,48 @@ test('a kill from another thread stops a statement that holds this one, which le
     assert.equal(stop.killed, true);
   } finally {
     await worker.terminate();
+    db.close();
+  }
+});
+
+test('a kill asked between two SQLite statements of a statement stops its next one, and no later statement', () => {
+  const db = new SqliteDatabase(':memory:');
+  const statements = new StatementCache(db, 8);
+  const board = new KillBoard(new SharedArrayBuffer(4 * 8));
+  try {
+    const slot = board.take();
+    // No statement runs: nothing to stop.
+    assert.equal(requestKill(board.buffer, slot), false);
+    const first = board.begin(slot);
+    const stop: StatementStop = {
+      deadlineMs: null,
+      connectionId: 9,
+      killed: false,
+      killRequested: () => board.killRequested(slot, first),
+    };
+    assert.deepEqual(executeOn(statements, SHORT, [], stop).rows, [[100000]]);
+    // Asked while no SQLite statement of it runs (nothing armed for trireme_kill).
+    assert.equal(requestKill(board.buffer, slot), true);
+    assert.throws(() => executeOn(statements, SHORT, [], stop), interrupted);
+    assert.equal(stop.killed, true);
+    board.end(slot);
+    // The connection was disarmed: its next statement, and the session's next one, run.
+    const second = board.begin(slot);
+    const next: StatementStop = {
+      deadlineMs: null,
+      connectionId: 9,
+      killed: false,
+      killRequested: () => board.killRequested(slot, second),
+    };
+    assert.deepEqual(executeOn(statements, SHORT, [], next).rows, [[100000]]);
+    assert.equal(next.killed, false);
+    board.end(slot);
+    // A slot given back forgets its request; every slot taken, the next session has none.
+    board.release(slot);
+    assert.deepEqual([board.take(), board.take(), board.take(), board.take()].sort(), [0, 1, 2, 3]);
+    assert.equal(board.take(), -1);
+    assert.equal(requestKill(board.buffer, -1), false);
+  } finally {
     db.close();
   }
 });
