@@ -28,8 +28,13 @@ import type {
 
 /** How often the main thread beats, and so how often the guard looks. */
 const HEARTBEAT_MS = 50;
-/** How long the event loop stands still before the guard accepts connections. */
-export const GUARD_STALL_MS = 300;
+/**
+ * How long the event loop stands still before the guard accepts connections: long enough that
+ * an ordinary slow statement or a garbage collection does not send new connections to the
+ * guard for good (each of their commands then crosses the threads twice), short enough for a
+ * person waiting on a KILL.
+ */
+export const GUARD_STALL_MS = 1000;
 
 /** A counter of connection ids that the node's MySQL server and the guard's both draw from. */
 export function sharedConnectionIds(): SharedArrayBuffer {
