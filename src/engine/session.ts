@@ -441,7 +441,7 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
    * How the running statement stops (max_statement_time, KILL QUERY), for the SQLite statements
    * it runs on this thread: the statement runners pass it to the store, which arms the
    * connection with it (storage/execute.ts). Null between statements, for DDL, and while a
-   * transaction's journal runs again (withoutDeadline).
+   * transaction's journal runs again (withoutStop).
    */
   stop: StatementStop | null = null;
   /** This session's slot on the engine's KillBoard (-1: none). */
@@ -499,8 +499,8 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     }
   }
 
-  /** Runs `fn` with no statement deadline: statements run again for their effects (a replay). */
-  withoutDeadline<T>(fn: () => T): T {
+  /** Runs `fn` with no deadline and no KILL: statements run again for their effects (a replay). */
+  withoutStop<T>(fn: () => T): T {
     const saved = this.stop;
     this.stop = null;
     try {

@@ -52,7 +52,7 @@ export interface TransactionHost {
   /** Registers the function that ends the statement's current wait (KILL QUERY). */
   onWait(stop: (() => void) | null): void;
   /** Runs `fn` without the statement's deadline (max_statement_time). */
-  withoutDeadline<T>(fn: () => T): T;
+  withoutStop<T>(fn: () => T): T;
 }
 
 /** A statement of the transaction: how to run it again, and what its client saw. */
@@ -432,7 +432,7 @@ export class LocalTransaction {
     try {
       // Statements that answered once run to their end again: the deadline of the statement
       // that made the journal run is not theirs.
-      const stopped = this.host.withoutDeadline(() => {
+      const stopped = this.host.withoutStop(() => {
         for (const entry of journal) {
           const outcome = entry.run(lease);
           if (this.phaseNow === 'ended') return done(deadlock());
