@@ -323,6 +323,8 @@ function commitTrace(nodes: readonly NodeProcess[]): NonNullable<Target['observe
     'wsrep_local_replays',
     'trireme_writer_stashes',
     'trireme_writer_restores',
+    'trireme_writer_kept_commits',
+    'trireme_writer_kept_rollbacks',
     'trireme_writer_deferrals',
     'trireme_writer_reruns',
   ];

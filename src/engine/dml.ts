@@ -69,6 +69,7 @@ import {
   type Replicating,
 } from './transaction.js';
 import { hasPrivilege, tableDenied } from './users.js';
+import type { ReplicationOutcome } from './replicator.js';
 
 /** Values bound to one SQLite statement at most (SQLITE_MAX_VARIABLE_NUMBER is 32766). */
 const BINDS_MAX = 32_000;
@@ -670,9 +671,14 @@ export class DmlRunner {
           return { kind: 'wait', holders };
         }
         trace.mark(token, 'commit');
-        built = lease.commit([], (writeSet) => {
-          replicating = startReplication(this.session.engine, writeSet, token);
-        });
+        built = lease.commit(
+          [],
+          (writeSet) => {
+            replicating = startReplication(this.session.engine, writeSet, token);
+          },
+          lease.seqnoSnapshot,
+          true,
+        );
       } catch (error) {
         // The lease is this statement's alone: whatever threw, the writer goes back.
         lease.rollback();
@@ -685,7 +691,12 @@ export class DmlRunner {
       };
       if (built.value === null) return answered();
       assert(replicating !== null, 'a write-set was built but not replicated');
-      const outcome = await verdict(this.session.engine, replicating);
+      let outcome: ReplicationOutcome;
+      try {
+        outcome = await verdict(this.session.engine, replicating);
+      } finally {
+        lease.settle();
+      }
       trace.mark(token, 'answered');
       if (outcome.kind === 'committed') return answered();
       if (outcome.kind === 'cert_failed' && attempt < retries) continue;

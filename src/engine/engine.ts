@@ -361,6 +361,8 @@ export class Engine implements Backend {
     const store = this.store.counters;
     out.push(['trireme_writer_stashes', String(store.stashes)]);
     out.push(['trireme_writer_restores', String(store.restores)]);
+    out.push(['trireme_writer_kept_commits', String(store.keptCommits)]);
+    out.push(['trireme_writer_kept_rollbacks', String(store.keptRolledBack)]);
     out.push(['trireme_writer_deferrals', String(this.deferrals)]);
     out.push(['trireme_writer_reruns', String(this.deferredReruns)]);
     out.push(['trireme_wal_checkpoints', String(store.walCheckpoints)]);

@@ -622,12 +622,18 @@ export class LocalTransaction {
           replicating = startReplication(engine, writeSet, this.trace);
         },
         seqnoRead,
+        true,
       );
     }
     if (!built.ok) return fromLocalError(built.error);
     if (built.value === null) return ok();
     assert(replicating !== null, 'a write-set was built but not replicated');
-    const outcome = await verdict(engine, replicating);
+    let outcome: ReplicationOutcome;
+    try {
+      outcome = await verdict(engine, replicating);
+    } finally {
+      lease?.settle();
+    }
     engine.trace.mark(this.trace, 'answered');
     return commitResult(outcome);
   }

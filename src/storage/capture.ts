@@ -68,6 +68,7 @@ export class Capture {
   private arityMax = 1;
   private readStatement: Database.Statement<[number], unknown[]> | null = null;
   private markStatement: Database.Statement<[], bigint | null> | null = null;
+  private clearStatement: Database.Statement<[], unknown> | null = null;
   private opsStatement: Database.Statement<[number], [bigint, bigint, bigint]> | null = null;
   private readonly imageStatements = new Map<number, Database.Statement<[SqlValue[]], unknown[]>>();
 
@@ -189,6 +190,16 @@ export class Capture {
       pushParentKeys(keys, parents, entry.info, after);
     }
     return { rows, keys };
+  }
+
+  /**
+   * Forgets what was captured, inside the transaction: before a local transaction is committed
+   * in place (Store.applyBatch), whose captured rows would otherwise outlive it in the temp table.
+   */
+  clear(): void {
+    assert(this.db.inTransaction, 'clear outside a transaction');
+    this.clearStatement ??= this.db.prepare(`DELETE FROM temp.${CAPTURE_TABLE}`);
+    this.clearStatement.run();
   }
 
   /** How many rows were captured so far: a mark for keysSince. */

@@ -1,8 +1,11 @@
 // A local write transaction: it owns the writer from acquireWriter until commit or rollback,
 // unless it is stashed between two statements. Every statement runs inside one SQLite
 // transaction (BEGIN IMMEDIATE) on the session connection, with its row changes captured;
-// commit turns them into a write-set and rolls the SQLite transaction back. A stash does the
-// same without committing: the changes are kept as row images, which a new lease restores.
+// commit turns them into a write-set and, unless it keeps it, rolls the SQLite transaction back.
+// A kept transaction stays open on the writer until its write-set comes to be applied here: the
+// store then commits it in place of applying the rows again, or rolls it back first when anyone
+// else needs the writer. A stash sets an idle transaction's changes aside as row images, which a
+// new lease restores.
 // See docs/design/storage.md, "The life of a local transaction".
 import type Database from 'better-sqlite3';
 import { assert } from '../core/assert.js';
@@ -67,12 +70,18 @@ export function stashWriteSet(
   return buildWriteSet(stash.nodeId, stash.transactionId, stash.changes, extraKeys, seqnoSnapshot);
 }
 
-type LeaseState = 'active' | 'bf_aborted' | 'stashed' | 'done';
+/**
+ * `kept`: committed by the session (commit with `keep`), its SQLite transaction still open
+ * and holding exactly its write-set's changes, until the store commits it in place or rolls it
+ * back.
+ */
+type LeaseState = 'active' | 'bf_aborted' | 'stashed' | 'kept' | 'done';
 
 export class WriterLease {
   private state: LeaseState = 'active';
   private idleNow = false;
   private stashHeld: Stash | null = null;
+  private keptWriteSet: WriteSet | null = null;
 
   constructor(
     private readonly host: LeaseHost,
@@ -96,6 +105,11 @@ export class WriterLease {
   /** False once committed, rolled back, stashed or brute-force aborted. */
   get active(): boolean {
     return this.state === 'active';
+  }
+
+  /** The write-set of a kept transaction (commit with `keep`) still open on the writer. */
+  get kept(): WriteSet | null {
+    return this.state === 'kept' ? this.keptWriteSet : null;
   }
 
   /** The changes set aside when the store stashed this lease (then inactive); else null. */
@@ -128,6 +142,12 @@ export class WriterLease {
    * back. The queue then hands the writer on.
    */
   stashForQueue(): void {
+    if (this.state === 'kept') {
+      // Its write-set is on its way: the applier writes it from its rows when its turn comes.
+      // The queue hands the writer on itself.
+      this.endKept(true, false);
+      return;
+    }
     assert(this.state === 'active' && this.idleNow, 'stash of a busy transaction');
     const changes = this.host.capture.collect();
     this.host.db.exec('ROLLBACK');
@@ -234,6 +254,11 @@ export class WriterLease {
    * with SELECT … FOR UPDATE (exclusive) or LOCK IN SHARE MODE (shared). `beforeRelease` gets
    * the write-set after the rollback and before the writer passes on: whatever it starts (an
    * applier's wait for the writer, say) comes before the sessions waiting for the writer.
+   *
+   * With `keep`, a transaction that changed rows is neither rolled back nor released: it waits,
+   * idle, for the store to commit it in place when its write-set's turn to be applied comes
+   * (Store.applyBatch), and is rolled back as soon as anyone else asks for the writer. Call
+   * settle() once the verdict is in.
    */
   commit(
     extraKeys: readonly CertificationKey[] = [],
@@ -243,6 +268,7 @@ export class WriterLease {
      * against that (the engine shows its statements answered as they would have there).
      */
     seqnoSnapshot: Index = this.seqnoSnapshot,
+    keep = false,
   ): Result<WriteSet | null, LocalError> {
     assert(seqnoSnapshot <= this.seqnoSnapshot, 'certified against a state newer than the writer');
     const open = this.checkOpen();
@@ -259,19 +285,66 @@ export class WriterLease {
       extraKeys,
       seqnoSnapshot,
     );
-    this.finish(beforeRelease === undefined ? undefined : () => beforeRelease(writeSet));
+    if (!keep) {
+      this.finish(beforeRelease === undefined ? undefined : () => beforeRelease(writeSet));
+      return ok(writeSet);
+    }
+    this.state = 'kept';
+    this.keptWriteSet = writeSet;
+    try {
+      beforeRelease?.(writeSet);
+    } catch (error) {
+      this.settle();
+      throw error;
+    }
+    // Idle: the next one to ask for the writer rolls it back (stashForQueue).
+    if (this.state === 'kept' && !this.idleNow) {
+      this.idleNow = true;
+      this.host.setIdle(this.grant, true);
+    }
     return ok(writeSet);
+  }
+
+  /**
+   * After the verdict of a kept transaction: rolls it back and releases the writer if the store
+   * neither committed it in place nor rolled it back meanwhile; else nothing.
+   */
+  settle(): void {
+    if (this.state === 'kept') this.endKept(true, true);
+  }
+
+  /**
+   * The store committed the kept transaction in place of applying its write-set (it ran `sql`,
+   * the COMMIT, itself); the writer passes on.
+   */
+  committedInPlace(): void {
+    assert(this.state === 'kept', 'an in-place commit of a transaction not kept');
+    assert(!this.host.db.inTransaction, 'an in-place commit left the transaction open');
+    this.endKept(false, true);
+  }
+
+  private endKept(rollBack: boolean, release: boolean): void {
+    if (rollBack && this.host.db.inTransaction) this.host.db.exec('ROLLBACK');
+    this.state = 'done';
+    this.keptWriteSet = null;
+    this.idleNow = false;
+    if (release) this.host.release(this.grant);
   }
 
   /** Rolls the transaction back and releases the writer; harmless after it already ended. */
   rollback(): void {
     if (this.state === 'active') this.finish();
+    else if (this.state === 'kept') this.endKept(true, true);
     this.state = 'done';
     this.stashHeld = null;
   }
 
   /** Called by the store when the applier takes the writer; the queue releases it after. */
   abortForApplier(): void {
+    if (this.state === 'kept') {
+      this.endKept(true, false);
+      return;
+    }
     assert(this.state === 'active', 'only an active transaction is brute-force aborted');
     if (this.host.db.inTransaction) this.host.db.exec('ROLLBACK');
     this.state = 'bf_aborted';

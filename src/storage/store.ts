@@ -182,6 +182,12 @@ export interface StoreCounters {
   readonly stashes: number;
   /** Stashed transactions written back at their next statement. */
   readonly restores: number;
+  /**
+   * Local write-sets whose kept transaction was committed in place of applying its rows again,
+   * and kept transactions rolled back first because someone else needed the writer.
+   */
+  readonly keptCommits: number;
+  readonly keptRolledBack: number;
   /** Checkpoints the checkpoint worker made that copied WAL frames into the file, and the frames. */
   readonly walCheckpoints: number;
   readonly walFramesCheckpointed: number;
@@ -201,6 +207,8 @@ interface MutableCounters {
   toiApplied: number;
   stashes: number;
   restores: number;
+  keptCommits: number;
+  keptRolledBack: number;
 }
 
 export class Store {
@@ -224,6 +232,8 @@ export class Store {
     toiApplied: 0,
     stashes: 0,
     restores: 0,
+    keptCommits: 0,
+    keptRolledBack: 0,
   };
   private readonly begin: Database.Statement<[], unknown>;
   private readonly commitApplied: Database.Statement<[], unknown>;
@@ -654,13 +664,65 @@ export class Store {
     for (let i = 1; i < items.length; i++) {
       assert(items[i]!.seqno > items[i - 1]!.seqno, 'apply batch not in seqno order');
     }
+    const first = items[0];
+    const kept = first === undefined ? null : this.commitKept(first);
+    if (kept !== null && items.length === 1) return kept;
+    const rest = kept === null ? items : items.slice(1);
     const grant = await this.queue.acquireApplier('applier');
-    if (!grant.ok || this.closed) return closedError(items[0]?.seqno ?? this.seqnoApplied);
+    if (!grant.ok || this.closed) return closedError(rest[0]?.seqno ?? this.seqnoApplied);
+    let applied: Result<ApplyOutcome, ApplyError>;
     try {
-      return this.applyHolding(items);
+      applied = this.applyHolding(rest);
     } finally {
       this.queue.release(grant.value);
     }
+    if (kept === null || !kept.ok || !applied.ok) return applied;
+    return ok({
+      applied: kept.value.applied + applied.value.applied,
+      skipped: kept.value.skipped + applied.value.skipped,
+      seqnoApplied: applied.value.seqnoApplied,
+    });
+  }
+
+  /**
+   * Commits the kept transaction of the local lease in place of applying `item`, when `item` is
+   * its write-set, next in order, and nothing was applied since the lease began: the SQLite
+   * transaction then holds exactly the state the apply would make (the write-set's rows are its
+   * captured changes, on the state its lease began from), so the origin does not roll its rows
+   * back and write them again. Null: not the case (or the in-place commit failed and was rolled
+   * back), apply it as usual.
+   */
+  private commitKept(item: ApplyItem): Result<ApplyOutcome, ApplyError> | null {
+    const lease = this.lease;
+    const kept = lease?.kept ?? null;
+    const writeSet = item.writeSet;
+    if (lease === null || kept === null || writeSet === null || item.certFailed === true)
+      return null;
+    if (
+      writeSet.originNodeId !== kept.originNodeId ||
+      writeSet.originTransactionId !== kept.originTransactionId ||
+      item.seqno !== this.seqnoApplied + 1 ||
+      lease.seqnoSnapshot !== this.seqnoApplied ||
+      this.inForeignKey([item])
+    )
+      return null;
+    const on = this.applyOnSession;
+    try {
+      this.capture.paused(() => {
+        this.capture.clear();
+        if (item.certKeys !== undefined && item.certKeys.length > 0)
+          on.certWindowWrite.run(BigInt(item.seqno), JSON.stringify(item.certKeys));
+        this.writeAppliedSeqno(on, item.seqno);
+        on.commit.run();
+      });
+    } catch {
+      // Left to the applier, from the write-set's rows (an I/O error meets it there too).
+      lease.settle();
+      return null;
+    }
+    lease.committedInPlace();
+    this.counterValues.keptCommits += 1;
+    return ok(this.applied([item], 1, 0));
   }
 
   private applyHolding(items: readonly ApplyItem[]): Result<ApplyOutcome, ApplyError> {
@@ -684,8 +746,13 @@ export class Store {
             this.triggers.quietly(() => this.applyItems(on, pending, last.seqno)),
           );
     if (!applied.ok) return applied;
-    this.seqnoApplied = last.seqno;
-    this.counterValues.writeSetsApplied += applied.value;
+    return ok(this.applied(pending, applied.value, skipped));
+  }
+
+  /** After `pending` (gap-free, in order) were committed: the applied seqno, counters, listeners. */
+  private applied(pending: readonly ApplyItem[], applied: number, skipped: number): ApplyOutcome {
+    this.seqnoApplied = pending[pending.length - 1]!.seqno;
+    this.counterValues.writeSetsApplied += applied;
     this.counterValues.batchesApplied += 1;
     if (this.appliedListeners.length > 0) {
       for (const item of pending) {
@@ -693,7 +760,7 @@ export class Store {
         for (const listener of this.appliedListeners) listener(item.writeSet, item.seqno);
       }
     }
-    return ok({ applied: applied.value, skipped, seqnoApplied: this.seqnoApplied });
+    return { applied, skipped, seqnoApplied: this.seqnoApplied };
   }
 
   /** Applies `pending` (gap-free, ending at `last`) in one transaction on `on`. */
@@ -717,21 +784,26 @@ export class Store {
         }
         applied += 1;
       }
-      on.seqnoWrite.run(BigInt(last));
-      // Purged once per PURGE_EVERY_SEQNOS, not per batch: a purge per commit dirtied the
-      // tables' first pages in every commit (more WAL frames); readers ask by seqno range.
-      if (
-        Math.floor(last / PURGE_EVERY_SEQNOS) !== Math.floor(this.seqnoApplied / PURGE_EVERY_SEQNOS)
-      ) {
-        on.certFailedPurge.run(BigInt(last - this.limits.certFailuresKeep));
-        on.certWindowPurge.run(BigInt(last - this.limits.certWindowKeep));
-      }
+      this.writeAppliedSeqno(on, last);
       on.commit.run();
     } catch (error) {
       if (on.db.inTransaction) on.rollback.run();
       throw error;
     }
     return ok(applied);
+  }
+
+  /** Writes the applied seqno `last` (and purges the certification tables now and then). */
+  private writeAppliedSeqno(on: ApplyConnection, last: Index): void {
+    on.seqnoWrite.run(BigInt(last));
+    // Purged once per PURGE_EVERY_SEQNOS, not per batch: a purge per commit dirtied the
+    // tables' first pages in every commit (more WAL frames); readers ask by seqno range.
+    if (
+      Math.floor(last / PURGE_EVERY_SEQNOS) !== Math.floor(this.seqnoApplied / PURGE_EVERY_SEQNOS)
+    ) {
+      on.certFailedPurge.run(BigInt(last - this.limits.certFailuresKeep));
+      on.certWindowPurge.run(BigInt(last - this.limits.certWindowKeep));
+    }
   }
 
   /**
@@ -747,15 +819,20 @@ export class Store {
    */
   private applyConnectionFor(pending: readonly ApplyItem[]): ApplyConnection {
     if (this.sessionDb.inTransaction) return this.applyOnApplier;
+    return this.inForeignKey(pending) ? this.applyOnApplier : this.applyOnSession;
+  }
+
+  /** Whether a row of `pending` is in a table of a foreign key or with a CHECK constraint. */
+  private inForeignKey(pending: readonly ApplyItem[]): boolean {
     this.foreignKeyTables ??= readForeignKeyTables(this.sessionDb);
     const inForeignKey = this.foreignKeyTables;
-    if (inForeignKey.size === 0) return this.applyOnSession;
+    if (inForeignKey.size === 0) return false;
     for (const item of pending) {
       for (const row of item.writeSet?.rows ?? []) {
-        if (inForeignKey.has(sqliteTableName(row.database, row.table))) return this.applyOnApplier;
+        if (inForeignKey.has(sqliteTableName(row.database, row.table))) return true;
       }
     }
-    return this.applyOnSession;
+    return false;
   }
 
   /**
@@ -973,9 +1050,11 @@ export class Store {
   private stashLease(holder: WriterGrant): void {
     const lease = this.lease;
     assert(lease?.holds(holder) === true, 'stash of a writer with no lease');
+    const kept = lease.kept !== null;
     lease.stashForQueue();
     this.lease = null;
-    this.counterValues.stashes += 1;
+    if (kept) this.counterValues.keptRolledBack += 1;
+    else this.counterValues.stashes += 1;
   }
 
   private bfAbort(holder: WriterGrant): void {
