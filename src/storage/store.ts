@@ -28,6 +28,15 @@ import { WriterLease, type LeaseHost } from './lease.js';
 import { DEFAULT_STORAGE_LIMITS, type StorageLimits } from './limits.js';
 import { ReaderPool, type ReadSnapshot, type ReaderConnection } from './readers.js';
 import { sqliteTableName } from './names.js';
+import {
+  hasSequences,
+  readHiddenRowidTables,
+  readSequences,
+  sameRows,
+  sequencesMatch,
+  touchesAny,
+  type Sequences,
+} from './kept-check.js';
 import { Restorer } from './restore.js';
 import { readAllTables, readTableInfo } from './schema.js';
 import type { LogicalWorkerData, LogicalWorkerResult } from './logical-worker.js';
@@ -250,6 +259,10 @@ export class Store {
    * or with a CHECK constraint; null until read after a schema change.
    */
   private foreignKeyTables: ReadonlySet<string> | null = null;
+  /** What a kept transaction is checked against (kept-check.ts); null until read after a DDL. */
+  private keptChecks: { hiddenRowid: ReadonlySet<string>; sequences: boolean } | null = null;
+  /** sqlite_sequence when the current lease began (only while the database has one). */
+  private leaseSequences: Sequences | null = null;
 
   /** Opens (creating on first use) the node's database. */
   static open(options: StoreOptions): Result<Store, OpenError> {
@@ -470,7 +483,7 @@ export class Store {
     // Closed between the grant and this continuation: the connection is gone.
     if (this.closed) return err({ kind: 'closed' });
     assert(this.lease === null, 'two local transactions hold the writer');
-    this.sessionBegin.run();
+    this.beginLease();
     const id: TransactionId = transactionId(this.transactionIdNext++);
     this.lease = new WriterLease(this.host, grant.value, this.seqnoApplied, id);
     return ok(this.lease);
@@ -484,10 +497,23 @@ export class Store {
     const grant = this.closed ? null : this.queue.tryAcquire(ownerId, false);
     if (grant === null) return null;
     assert(this.lease === null, 'two local transactions hold the writer');
-    this.sessionBegin.run();
+    this.beginLease();
     const id: TransactionId = transactionId(this.transactionIdNext++);
     this.lease = new WriterLease(this.host, grant, this.seqnoApplied, id);
     return this.lease;
+  }
+
+  /**
+   * Starts a local transaction on the session connection, and reads what a kept commit is
+   * checked against (kept-check.ts): sqlite_sequence as the transaction begins.
+   */
+  private beginLease(): void {
+    this.sessionBegin.run();
+    this.keptChecks ??= {
+      hiddenRowid: readHiddenRowidTables(this.sessionDb),
+      sequences: hasSequences(this.sessionDb),
+    };
+    this.leaseSequences = this.keptChecks.sequences ? readSequences(this.sessionDb) : null;
   }
 
   applyBatchNow(items: readonly ApplyItem[]): Result<ApplyOutcome, ApplyError> | null {
@@ -689,8 +715,9 @@ export class Store {
    * its write-set, next in order, and nothing was applied since the lease began: the SQLite
    * transaction then holds exactly the state the apply would make (the write-set's rows are its
    * captured changes, on the state its lease began from), so the origin does not roll its rows
-   * back and write them again. Null: not the case (or the in-place commit failed and was rolled
-   * back), apply it as usual.
+   * back and write them again. Not when what no row image carries would differ: the hidden
+   * rowids of a table keyed by other columns, sqlite_sequence (kept-check.ts). Null: not the
+   * case (or the in-place commit failed and was rolled back), apply it as usual.
    */
   private commitKept(item: ApplyItem): Result<ApplyOutcome, ApplyError> | null {
     const lease = this.lease;
@@ -703,11 +730,26 @@ export class Store {
       writeSet.originTransactionId !== kept.originTransactionId ||
       item.seqno !== this.seqnoApplied + 1 ||
       lease.seqnoSnapshot !== this.seqnoApplied ||
+      !sameRows(writeSet, kept) ||
       this.inForeignKey([item])
     )
       return null;
+    // Read as the lease began; a DDL since (none can run while it holds the writer) would have
+    // reset them.
+    const checks = this.keptChecks;
+    const sequences = this.leaseSequences;
     const on = this.applyOnSession;
     try {
+      if (
+        checks === null ||
+        touchesAny(writeSet, checks.hiddenRowid) ||
+        (checks.sequences &&
+          (sequences === null || !sequencesMatch(this.sessionDb, sequences, writeSet)))
+      ) {
+        lease.settle();
+        this.counterValues.keptRolledBack += 1;
+        return null;
+      }
       this.capture.paused(() => {
         this.capture.clear();
         if (item.certKeys !== undefined && item.certKeys.length > 0)
@@ -715,14 +757,20 @@ export class Store {
         this.writeAppliedSeqno(on, item.seqno);
         on.commit.run();
       });
-    } catch {
+    } catch (error) {
+      if (!(error instanceof SqliteError)) throw error;
       // Left to the applier, from the write-set's rows (an I/O error meets it there too).
       lease.settle();
+      this.counterValues.keptRolledBack += 1;
       return null;
     }
-    lease.committedInPlace();
-    this.counterValues.keptCommits += 1;
-    return ok(this.applied([item], 1, 0));
+    try {
+      // As for any apply: the applied seqno and the listeners before the writer passes on.
+      return ok(this.applied([item], 1, 0));
+    } finally {
+      lease.committedInPlace();
+      this.counterValues.keptCommits += 1;
+    }
   }
 
   private applyHolding(items: readonly ApplyItem[]): Result<ApplyOutcome, ApplyError> {
@@ -925,6 +973,7 @@ export class Store {
     this.applyOnApplier.applier.invalidate();
     this.applyOnSession.applier.invalidate();
     this.foreignKeyTables = null;
+    this.keptChecks = null;
     this.restorer.invalidate();
   }
 
@@ -932,6 +981,7 @@ export class Store {
     this.applyOnApplier.applier.invalidate();
     this.applyOnSession.applier.invalidate();
     this.foreignKeyTables = null;
+    this.keptChecks = null;
     this.restorer.invalidate();
     this.host.statements.clear();
     this.capture.refreshAll(readAllTables(this.sessionDb));
@@ -1060,9 +1110,11 @@ export class Store {
   private bfAbort(holder: WriterGrant): void {
     const lease = this.lease;
     assert(lease?.holds(holder) === true, 'BF abort of a writer with no lease');
+    const kept = lease.kept !== null;
     lease.abortForApplier();
     this.lease = null;
-    this.counterValues.bfAborts += 1;
+    if (kept) this.counterValues.keptRolledBack += 1;
+    else this.counterValues.bfAborts += 1;
   }
 
   private openReader(): ReaderConnection {

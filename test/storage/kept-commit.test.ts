@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { index, type Index } from '../../src/core/types.js';
 import { encodeKeyValues, type WriteSet } from '../../src/codec/index.js';
-import type { WriterLease } from '../../src/storage/index.js';
+import type { Store, WriterLease } from '../../src/storage/index.js';
 import { applyNext, ddl, remoteWriteSet, rows, run, tempStore, writer } from './helpers.js';
 
 const T = '"d.t"';
@@ -188,5 +188,75 @@ test('a kept transaction on a table in a foreign key is applied from its rows', 
     assert.deepEqual(rows(t.store, 'SELECT id, pid FROM "d.c"'), [[10n, 1n]]);
   } finally {
     t.dispose();
+  }
+});
+
+/** Runs `statements` as one kept transaction on `origin`, then applies its write-set on both. */
+async function keptOnOneAppliedOnOther(
+  origin: Store,
+  other: Store,
+  ...statements: string[]
+): Promise<void> {
+  const lease = await writer(origin);
+  for (const sql of statements) run(lease, sql);
+  const writeSet = keep(lease);
+  await applyNext(origin, writeSet);
+  await applyNext(other, writeSet);
+}
+
+test('a table keyed by other columns than its rowid is applied from its rows: rowids stay the same on every node', async () => {
+  const a = tempStore('n1');
+  const b = tempStore('n2');
+  try {
+    for (const t of [a, b]) await ddl(t.store, 'CREATE TABLE "d.v" (k TEXT PRIMARY KEY, v TEXT)');
+    const statements = [
+      `INSERT INTO "d.v" VALUES ('a', '1'), ('b', '1'), ('c', '1')`,
+      `UPDATE "d.v" SET v = '2' WHERE k = 'a'`,
+    ];
+    for (const sql of statements) await keptOnOneAppliedOnOther(a.store, b.store, sql);
+    assert.equal(a.store.counters.keptCommits, 0);
+    assert.equal(a.store.counters.keptRolledBack, 2);
+    const query = 'SELECT rowid, k, v FROM "d.v" ORDER BY rowid';
+    assert.deepEqual(rows(a.store, query), rows(b.store, query));
+    // An INTEGER key is the rowid: committed in place.
+    for (const t of [a, b])
+      await ddl(t.store, 'CREATE TABLE "d.i" (id INTEGER PRIMARY KEY, v TEXT)');
+    await keptOnOneAppliedOnOther(a.store, b.store, `INSERT INTO "d.i" VALUES (1, 'x')`);
+    assert.equal(a.store.counters.keptCommits, 1);
+  } finally {
+    a.dispose();
+    b.dispose();
+  }
+});
+
+test('an AUTOINCREMENT table is committed in place only when sqlite_sequence ends as the apply leaves it', async () => {
+  const a = tempStore('n1');
+  const b = tempStore('n2');
+  try {
+    for (const t of [a, b])
+      await ddl(
+        t.store,
+        'CREATE TABLE "d.s" (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT UNIQUE)',
+      );
+    await keptOnOneAppliedOnOther(a.store, b.store, `INSERT INTO "d.s" VALUES (1, 'x')`);
+    assert.equal(a.store.counters.keptCommits, 1, 'a plain insert moves both alike');
+    // The upsert's update branch and the row inserted and deleted again raise the session's
+    // sequence, and the UPDATE that moves a key up raises the apply's.
+    await keptOnOneAppliedOnOther(
+      a.store,
+      b.store,
+      `INSERT INTO "d.s" VALUES (100, 'x') ON CONFLICT (v) DO UPDATE SET v = 'y'`,
+      `INSERT INTO "d.s" VALUES (50, 'z')`,
+      `DELETE FROM "d.s" WHERE id = 50`,
+    );
+    await keptOnOneAppliedOnOther(a.store, b.store, `UPDATE "d.s" SET id = 1000 WHERE id = 1`);
+    assert.equal(a.store.counters.keptCommits, 1);
+    assert.equal(a.store.counters.keptRolledBack, 2);
+    const query = 'SELECT name, seq FROM sqlite_sequence';
+    assert.deepEqual(rows(a.store, query), rows(b.store, query));
+    assert.deepEqual(rows(a.store, 'SELECT id, v FROM "d.s"'), [[1000n, 'y']]);
+  } finally {
+    a.dispose();
+    b.dispose();
   }
 });
