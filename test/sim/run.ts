@@ -394,6 +394,17 @@ async function setUpEngine(
       violations.push(
         `nodes at the same applied seqno hold different data: ${[...sums].map(([sum, nodes]) => `${nodes.join('+')} ${sum}`).join(', ')}`,
       );
+    // The checksum reads rows in key order; rowids no row image carries must agree too (a
+    // rebuilding ALTER numbers rows in rowid order: storage.md, "Kept commits").
+    const rowids = new Map<string, string[]>();
+    for (const slot of slots) {
+      const layout = rowidLayout(cluster, slot);
+      rowids.set(layout, [...(rowids.get(layout) ?? []), `n${slot + 1}`]);
+    }
+    if (rowids.size !== 1)
+      violations.push(
+        `nodes hold their rows at different rowids: ${[...rowids.values()].map((nodes) => nodes.join('+')).join(' / ')}`,
+      );
     return violations;
   };
   const close = (): void => {
@@ -401,4 +412,22 @@ async function setUpEngine(
     rmSync(dir, { recursive: true, force: true });
   };
   return { clients, check, close };
+}
+
+/** Every user table's rows by rowid, with their rowids, on one node ('down' when it is). */
+function rowidLayout(cluster: EngineCluster, slot: number): string {
+  const tables = cluster.readAll(
+    slot,
+    `SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE '%.%' ORDER BY name`,
+  );
+  if (tables === null) return 'down';
+  const parts: string[] = [];
+  for (const [name] of tables) {
+    const quoted = `"${String(name).replaceAll('"', '""')}"`;
+    const rows = cluster.readAll(slot, `SELECT rowid, * FROM ${quoted} ORDER BY rowid`);
+    parts.push(
+      `${String(name)}=${JSON.stringify(rows, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`,
+    );
+  }
+  return parts.join('\n');
 }
