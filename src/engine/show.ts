@@ -2,6 +2,7 @@
 // replicator, with MariaDB's column names, filtered by LIKE or WHERE.
 import type { ColumnDef, ErrorResult, RowsResult, SqlValue } from '../mysql/index.js';
 import {
+  createTriggerText,
   describeTable,
   mysqlTypeText,
   showCreateDatabase,
@@ -299,6 +300,38 @@ export function runShow(
           ['Create Table', 'text'],
         ],
         [[table.name, showCreateTable(table, next)]],
+      );
+    }
+    case 'create_trigger': {
+      // What mariadb-dump reads for each trigger (it dumps them by default).
+      const db = s.table?.db ?? session.database;
+      if (db === null) return noDatabaseSelected();
+      const name = s.table?.name ?? '';
+      const trigger = engine.catalog
+        .triggers(db)
+        .find((t) => t.name.toLowerCase() === name.toLowerCase());
+      if (trigger === undefined) return mysqlError(1360, 'HY000', 'Trigger does not exist');
+      return rowsResult(
+        [
+          ['Trigger', 'text'],
+          ['sql_mode', 'text'],
+          ['SQL Original Statement', 'text'],
+          ['character_set_client', 'text'],
+          ['collation_connection', 'text'],
+          ['Database Collation', 'text'],
+          ['Created', 'text'],
+        ],
+        [
+          [
+            trigger.name,
+            String(session.variable('sql_mode', null) ?? ''),
+            createTriggerText(trigger),
+            'utf8mb4',
+            'utf8mb4_general_ci',
+            engine.catalog.database(db)?.collation ?? 'utf8mb4_general_ci',
+            null,
+          ],
+        ],
       );
     }
     case 'create_database': {

@@ -820,6 +820,7 @@ export type ShowTarget =
   | 'create_database'
   | 'create_user'
   | 'create_view'
+  | 'create_trigger'
   | 'status'
   | 'variables'
   | 'processlist'

@@ -303,6 +303,7 @@ function parseShowCreate(c: Cursor, show: MutableShow): ShowTarget {
   }
   if (c.acceptWord('USER')) return ((show.user = parseUserName(c)), 'create_user');
   if (c.acceptWord('VIEW')) return ((show.table = parseTableName(c)), 'create_view');
+  if (c.acceptWord('TRIGGER')) return ((show.table = parseTableName(c)), 'create_trigger');
   return c.unsupported(`SHOW CREATE ${c.peek().upper}`);
 }
 

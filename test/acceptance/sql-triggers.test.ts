@@ -145,6 +145,23 @@ test('SHOW TRIGGERS and information_schema.TRIGGERS describe them', async () => 
       ],
     ],
   );
+  // What mariadb-dump reads for each trigger: MariaDB's columns, the statement with its definer.
+  const [created] = (await rows('SHOW CREATE TRIGGER d2.t_ai')) as unknown[][];
+  const [fields] = await c.query('SHOW CREATE TRIGGER T_AI');
+  assert.deepEqual(Object.keys((fields as Record<string, unknown>[])[0]!), [
+    'Trigger',
+    'sql_mode',
+    'SQL Original Statement',
+    'character_set_client',
+    'collation_connection',
+    'Database Collation',
+    'Created',
+  ]);
+  assert.equal(created![0], 't_ai');
+  assert.match(
+    String(created![2]),
+    /^CREATE DEFINER=`root`@`[^`]+` TRIGGER `t_ai` AFTER INSERT ON `t` FOR EACH ROW INSERT INTO audit \(msg\) VALUES \(CONCAT\('ins ', NEW\.id\)\)$/,
+  );
 });
 
 test('bad trigger statements answer with MariaDB codes', async () => {
@@ -154,6 +171,7 @@ test('bad trigger statements answer with MariaDB codes', async () => {
     "Trigger 'd2.t_bi' already exists",
   );
   await failsWith('DROP TRIGGER nosuch', 1360, 'Trigger does not exist');
+  await failsWith('SHOW CREATE TRIGGER nosuch', 1360, 'Trigger does not exist');
   await c.query('DROP TRIGGER IF EXISTS nosuch');
   assert.deepEqual(await rows('SHOW WARNINGS'), [['Note', 1360, 'Trigger does not exist']]);
   await failsWith(

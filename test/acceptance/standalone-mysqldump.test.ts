@@ -60,6 +60,8 @@ CREATE TABLE orders (
   CONSTRAINT fk_customer FOREIGN KEY (customer_id) REFERENCES customers (id)
 );
 CREATE TABLE tags (a INT, b VARCHAR(10), PRIMARY KEY (a, b));
+CREATE TABLE audit (id INT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(60));
+CREATE TRIGGER customers_ai AFTER INSERT ON customers FOR EACH ROW INSERT INTO audit (what) VALUES (CONCAT('new ', NEW.name));
 INSERT INTO customers (name, email, balance, joined, note, avatar) VALUES
   ('Ada', 'ada@example.com', 10.50, '2024-01-02 03:04:05', 'it''s "quoted"\\nand a newline', X'00FF10'),
   ('Bob', NULL, 0, NULL, NULL, NULL),
@@ -93,10 +95,14 @@ test(
     const after = await target.node.store.checksum();
     assert.ok(before.ok && after.ok);
     assert.deepEqual(Object.keys(after.value.tables).sort(), [
+      'store.audit',
       'store.customers',
       'store.orders',
       'store.tags',
     ]);
+    // mysqldump dumps triggers by default (SHOW CREATE TRIGGER), after the rows they would
+    // otherwise have fired on.
+    assert.match(dump, /TRIGGER `customers_ai` AFTER INSERT ON `customers` FOR EACH ROW/);
     assert.deepEqual(after.value.tables, before.value.tables);
     assert.equal(after.value.total, before.value.total);
     const { stdout: create } = await run(
@@ -109,10 +115,11 @@ test(
         '--batch',
         '--skip-column-names',
         '-e',
-        'SHOW CREATE TABLE store.orders',
+        'SHOW CREATE TABLE store.orders; SHOW TRIGGERS FROM store',
       ],
       { encoding: 'utf8' },
     );
+    assert.match(create, /customers_ai\tINSERT\tcustomers\t.*CONCAT\('new ', NEW\.name\)/);
     assert.match(
       create,
       /CONSTRAINT `fk_customer` FOREIGN KEY \(`customer_id`\) REFERENCES `customers` \(`id`\)/,
