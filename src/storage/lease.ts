@@ -314,8 +314,8 @@ export class WriterLease {
   }
 
   /**
-   * The store committed the kept transaction in place of applying its write-set (it ran `sql`,
-   * the COMMIT, itself); the writer passes on.
+   * The store committed the kept transaction in place of applying its write-set (it ran the
+   * COMMIT itself, with the applied seqno); the writer passes on.
    */
   committedInPlace(): void {
     assert(this.state === 'kept', 'an in-place commit of a transaction not kept');
