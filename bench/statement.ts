@@ -1,12 +1,14 @@
 // What one statement costs in the engine, without the network and the protocol around it
 // (docs/design/performance.md, "A cached statement's columns"): one session of a standalone
 // store (the node's own setup: sole writer, kept read snapshots) runs sysbench's point select
-// on a 10,000-row table, prepared and as text, and an autocommit point update. It prints CPU
-// time per statement, the best and the median of seven rounds, which on this shared VM vary
-// less than wall time.
+// on a 10,000-row table, prepared and as text, an autocommit point update, and sysbench's
+// oltp_write_only transaction (BEGIN, two updates, a delete, an insert, COMMIT; prepared, as
+// sysbench sends them), whose figure is per transaction. It prints CPU time per statement, the
+// best and the median of seven rounds, which on this shared VM vary less than wall time.
 //   node dist/bench/statement.js [--statements N]
 import type { EngineSession } from '../src/engine/session.js';
 import { ColumnType } from '../src/mysql/index.js';
+import type { BoundParam, PreparedStatement } from '../src/mysql/backend.js';
 import { openEngine } from '../test/engine/engine-fixture.js';
 
 const ROWS = 10_000;
@@ -71,6 +73,47 @@ async function main(argv: readonly string[]): Promise<void> {
         multiStatements: false,
       }),
     );
+    const ps = await Promise.all(
+      [
+        'BEGIN',
+        'UPDATE sbtest1 SET k=k+1 WHERE id=?',
+        'UPDATE sbtest1 SET c=? WHERE id=?',
+        'DELETE FROM sbtest1 WHERE id=?',
+        'INSERT INTO sbtest1 (id, k, c, pad) VALUES (?, ?, ?, ?)',
+        'COMMIT',
+      ].map((sql) => session.prepare(sql)),
+    );
+    const [begin, index, nonIndex, del, insert, commit] = ps.map((p) => {
+      if ('kind' in p) throw new Error(p.message);
+      return p;
+    }) as [
+      PreparedStatement,
+      PreparedStatement,
+      PreparedStatement,
+      PreparedStatement,
+      PreparedStatement,
+      PreparedStatement,
+    ];
+    const long = (value: number): BoundParam => ({ type: ColumnType.LONG, value, unsigned: false });
+    const text = (value: string): BoundParam => ({
+      type: ColumnType.VAR_STRING,
+      value,
+      unsigned: false,
+    });
+    await measure('write_only transaction (6 statements)', statements / 10, async (i) => {
+      const id = 1 + ((i * 7919) % ROWS);
+      await begin.execute([]);
+      await index.execute([long(id)]);
+      await nonIndex.execute([text(`${'12345678901-'.repeat(10)}`), long(1 + ((id + 17) % ROWS))]);
+      await del.execute([long(id)]);
+      await insert.execute([
+        long(id),
+        long(id),
+        text('83868641912-'.repeat(10)),
+        text('6784796737-'.repeat(5)),
+      ]);
+      await commit.execute([]);
+    });
     await session.close();
   } finally {
     fixture.close();
