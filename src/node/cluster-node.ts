@@ -34,6 +34,7 @@ import { ok, type Result } from '../codec/result.js';
 import type { ServerConfig } from '../config/index.js';
 import { parseProviderOptions } from '../config/provider-options.js';
 import { GCache, describeGCacheError } from '../gcache/index.js';
+import { readRejoinMarker, removeRejoinMarker, writeRejoinMarker } from './rejoin-marker.js';
 import { TlsCredentials } from '../net/tls.js';
 import { Transport } from '../net/transport.js';
 import { resumeInstall } from '../transfer/install.js';
@@ -431,6 +432,17 @@ export class ClusterNode {
 
   private onRaftEvent(event: RaftEvent): void {
     switch (event.kind) {
+      case 'rejoinTarget':
+        writeRejoinMarker(this.config.server.datadir, { target: event.index });
+        this.log('Note', rejoinNote(event.index));
+        break;
+      case 'rejoined':
+        removeRejoinMarker(this.config.server.datadir);
+        this.log(
+          'Note',
+          `WSREP: this node holds the cluster's log up to seqno ${event.index}, what was committed when it rejoined: it votes in elections again`,
+        );
+        break;
       case 'config':
         this.confId++;
         this.notifyMembership();
@@ -1353,6 +1365,14 @@ function isNewLog(recovered: DurableState): boolean {
   );
 }
 
+function rejoinNote(target: Index | null): string {
+  const until =
+    target === null
+      ? 'it has caught up with what the cluster has committed'
+      : `its log reaches seqno ${target}, what the cluster had committed when it rejoined`;
+  return `WSREP: this node started on an empty datadir: it votes in no election until ${until} (rejoin.pending in the datadir)`;
+}
+
 /** What the core starts from: the recovered log, or a new cluster of one, or a joiner's nothing. */
 async function durableStateFor(
   config: ServerConfig,
@@ -1362,16 +1382,29 @@ async function durableStateFor(
   store: Store,
   log: Logger,
 ): Promise<DurableState> {
+  const datadir = config.server.datadir;
+  // A bootstrap is the operator's word that this node's state is the cluster's (as pc.bootstrap).
+  if (config.cluster.bootstrap) removeRejoinMarker(datadir);
+  const marker = config.cluster.bootstrap ? null : readRejoinMarker(datadir);
   if (!isNewLog(recovered)) {
     log(
       'Note',
       `WSREP: recovered the log up to seqno ${recovered.boundary.index + recovered.entries.length}, applied ${store.appliedSeqno()}, term ${recovered.hardState.term}`,
     );
-    return { ...recovered, applied: store.appliedSeqno() };
+    if (marker !== null) log('Note', rejoinNote(marker.target));
+    return {
+      ...recovered,
+      applied: store.appliedSeqno(),
+      ...(marker === null ? {} : { rejoin: { target: marker.target } }),
+    };
   }
   if (!config.cluster.bootstrap) {
+    // Also a member whose datadir was emptied (a new disk): it comes back with nothing it
+    // acknowledged or voted for, so it may not vote until it has caught up (rejoin-marker.ts).
+    writeRejoinMarker(datadir, { target: null });
     log('Note', 'WSREP: new node: asking the cluster to join');
-    return recovered;
+    log('Note', rejoinNote(null));
+    return { ...recovered, rejoin: { target: null } };
   }
   const config1: ConfigState = { voters: [id], learners: [] };
   // A datadir that already holds data (a standalone node's) starts the new log after it.

@@ -199,6 +199,44 @@ test('a whole-cluster crash and restart loses no committed entry', () => {
   for (const node of world.nodes) assert.equal(node.appliedIndex, commit);
 });
 
+// The newcomer's report: n2 down, writes committed by n1 and n3, then n1 and n3 crash and n3
+// comes back on an empty datadir. Its vote used to elect n2 without those writes.
+test('a node back on an empty datadir votes for nobody until it has caught up', () => {
+  const world = cluster(3);
+  run(world, 1000);
+  const leader = leaderOf(world);
+  const down = (leader + 1) % 3;
+  const wiped = (leader + 2) % 3;
+  world.crash(down);
+  for (let i = 0; i < 20; i++) world.propose(leader, 1);
+  run(world, 300);
+  const acked = world.checker.acked.size;
+  assert.ok(acked >= 20, `proposals acknowledged with ${down + 1} down: ${acked}`);
+  world.crash(leader);
+  world.wipe(wiped);
+  world.start(down);
+  world.start(wiped);
+  run(world, 20 * electionMs);
+  assert.ok(
+    world.nodes.every((n) => n.status !== 'up' || n.raft?.role !== 'leader'),
+    'no leader without the only node that holds the writes',
+  );
+  world.start(leader);
+  run(world, 20 * electionMs);
+  const now = leaderOf(world);
+  world.propose(now, 1);
+  run(world, 500);
+  world.checker.checkAcked(world.nowMs);
+  assert.deepEqual(world.checker.violations, []);
+  const commit = raftOf(world, now).log.commit;
+  for (const node of world.nodes) assert.equal(node.appliedIndex, commit);
+  assert.equal(world.nodes[wiped]!.durable.rejoin, undefined, 'the wiped node caught up');
+  assert.ok(
+    world.eventLog.some((e) => e.node === `n${wiped + 1}` && e.event.kind === 'rejoined'),
+    'it reported that it votes again',
+  );
+});
+
 test('a follower behind the compaction boundary is told to take a state transfer', () => {
   const world = cluster(3, { compactKeepEntries: 5 });
   run(world, 1000);

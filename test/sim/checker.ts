@@ -48,10 +48,19 @@ export class Checker {
     this.voteOf.set(key, message.to);
   }
 
+  /** Votes whose record a lost disk took (World.wipe): still promises, no longer on disk. */
+  private readonly wipedVotes = new Set<string>();
+
+  /** The node lost its disk: its votes so far are gone from it (a second vote still fails). */
+  onWipe(node: NodeId): void {
+    for (const key of this.voteOf.keys()) if (key.startsWith(`${node}@`)) this.wipedVotes.add(key);
+  }
+
   /** After a restart, a node still holds every vote it granted in its current term. */
   onRestart(timeMs: number, node: NodeId, term: number, vote: NodeId | null): void {
-    const granted = this.voteOf.get(`${node}@${term}`);
-    if (granted !== undefined && granted !== vote) {
+    const key = `${node}@${term}`;
+    const granted = this.voteOf.get(key);
+    if (granted !== undefined && granted !== vote && !this.wipedVotes.has(key)) {
       this.fail(timeMs, `${node} restarted in term ${term} without its vote for ${granted}`);
     }
   }

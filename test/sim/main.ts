@@ -3,6 +3,7 @@
 //                                           ends with `sim: N seeds, V violations`
 //   npm run sim -- --seed S [--trace]       replays one seed (same seed, same trace hash)
 //   npm run sim -- --list-canaries | --canary NAME
+//   npm run sim -- --seeds N --wipes        some crashes also lose the node's disk (raft only)
 // The bank, append and ddl workloads run SQL through a real engine on every node.
 import { parseArgs } from 'node:util';
 import { runSeed } from './run.js';
@@ -24,6 +25,7 @@ async function main(): Promise<number> {
       canary: { type: 'string' },
       regressions: { type: 'boolean', default: false },
       workload: { type: 'string' },
+      wipes: { type: 'boolean', default: false },
     },
   });
   if (values['list-canaries']) {
@@ -41,10 +43,15 @@ async function main(): Promise<number> {
     return 2;
   }
   const replay = (seed: number): string =>
-    `npm run sim -- --seed ${seed}${workload === 'raft' ? '' : ` --workload ${workload}`}${canary ? ` --canary ${canary}` : ''} --trace`;
+    `npm run sim -- --seed ${seed}${workload === 'raft' ? '' : ` --workload ${workload}`}${canary ? ` --canary ${canary}` : ''}${values.wipes ? ' --wipes' : ''} --trace`;
   if (values.seed !== undefined) {
     const seed = Number(values.seed);
-    const result = await runSeed(seed, { canary, trace: values.trace, workload });
+    const result = await runSeed(seed, {
+      canary,
+      trace: values.trace,
+      workload,
+      wipes: values.wipes,
+    });
     if (result.trace !== null) for (const line of result.trace) console.log(line);
     for (const v of result.violations) console.log(`VIOLATION ${v}`);
     console.log(
@@ -61,7 +68,7 @@ async function main(): Promise<number> {
   const started = performance.now();
   let violations = 0;
   for (const seed of seeds) {
-    const result = await runSeed(seed, { canary, workload });
+    const result = await runSeed(seed, { canary, workload, wipes: values.wipes });
     if (result.violations.length === 0) continue;
     violations++;
     console.log(`seed ${seed}: ${result.violations[0]}`);

@@ -34,6 +34,8 @@ export interface WorldParams {
   readonly limits: RaftLimits;
   /** The chance that a node crashes at an interesting moment (see interestingMoment). */
   readonly momentCrashRate: number;
+  /** The chance that a random fault is a crash that loses the node's disk (wipe()); 0: never. */
+  readonly wipeRate?: number;
   /** gcs.fc_limit for every node (0 or absent: off). */
   readonly flowControlLimit?: number;
   /** The election timeout base before a node has known a leader (absent: electionTicks). */
@@ -90,6 +92,8 @@ interface Durable {
   hardState: HardState;
   boundary: Boundary;
   entries: Entry[];
+  /** Set by wipe(): the node's marker file (node/rejoin-marker.ts), kept until `rejoined`. */
+  rejoin?: { target: Index | null };
 }
 
 interface PendingWrite {
@@ -361,6 +365,27 @@ export class World {
     this.crash(slot);
     const delayMs = 1 + this.rng.int(30);
     this.at(this.nowMs + delayMs, () => this.start(slot));
+  }
+
+  /**
+   * A crash that loses the node's disk (a new, empty datadir under the same name), and a restart
+   * on it: it knows nothing, as a new node, and keeps a rejoin marker (node/rejoin-marker.ts).
+   */
+  wipe(slot: number): void {
+    this.crash(slot);
+    const node = this.nodes[slot]!;
+    const fresh = initialDurableState({ voters: [], learners: [] });
+    node.durable = {
+      hardState: fresh.hardState,
+      boundary: fresh.boundary,
+      entries: [],
+      rejoin: { target: null },
+    };
+    node.appliedIndex = 0;
+    node.appliedHash = 0;
+    node.checkedCommit = 0;
+    this.checker.onWipe(node.id);
+    this.note(() => `${node.id} loses its disk`, 2);
   }
 
   crash(slot: number): void {
@@ -654,6 +679,12 @@ export class World {
             `${node.id} found ${event.leader}'s log differs from its own at committed ${event.index}`,
           );
         return;
+      case 'rejoinTarget':
+        node.durable.rejoin = { target: event.index };
+        return;
+      case 'rejoined':
+        delete node.durable.rejoin;
+        return;
       case 'removed':
         this.note(() => `${node.id} removed at ${event.index}`, 9);
         if (node.leaving) {
@@ -720,6 +751,7 @@ export class World {
       hardState: { ...node.durable.hardState, commit: index },
       boundary: { index, term, config },
       entries: [],
+      ...(node.durable.rejoin === undefined ? {} : { rejoin: node.durable.rejoin }),
     };
     node.cache = [];
     node.checkedCommit = index;

@@ -70,6 +70,17 @@ export class Progress {
     return updated;
   }
 
+  /**
+   * The follower's log ends at `end`, before what it acknowledged: it lost entries (its datadir
+   * was emptied; or, on a network that reorders, the answer is stale). Start over from there;
+   * resending what it has is harmless, and a match kept too high would never let it catch up.
+   */
+  lostLog(end: Index): void {
+    assert(end < this.match, 'a lost log ends before the match');
+    this.match = end;
+    this.become('probe');
+  }
+
   /** After a rejection: move `next` back. Returns false for a stale rejection. */
   maybeDecrease(rejected: Index, probeNext: Index): boolean {
     if (this.state === 'replicate') {

@@ -101,6 +101,13 @@ export class Raft {
   private readsBeforeCommit: Array<{ from: NodeId; context: number }> = [];
 
   private leaving = false;
+  /**
+   * Set while this node rejoins on an empty datadir (DurableState.rejoin). Raft's safety rests on
+   * a voter keeping what it acknowledged and voted for; a wiped node kept neither, and its vote
+   * could elect a candidate without writes the cluster committed with the node's old
+   * acknowledgements. It votes again once its log reaches what a leader had committed.
+   */
+  private rejoin: { target: Index | null } | null;
   private knownPeers: readonly NodeId[];
   /**
    * Nodes that asked this leader to let them leave. Its heartbeats to peers outside the
@@ -159,6 +166,7 @@ export class Raft {
     this.vote = hs.vote;
     this.forcedConfig = hs.forcedConfig;
     this.persistedHardState = hs;
+    this.rejoin = durable.rejoin === undefined ? null : { target: durable.rejoin.target };
     this.knownPeers = [...options.peers].sort();
     this.log = new RaftLog(
       durable.boundary,
@@ -327,6 +335,7 @@ export class Raft {
 
   private tick(): void {
     this.nowTick++;
+    this.checkRejoined();
     if (this.currentRole === 'leader') return this.tickLeader();
     this.electionElapsed++;
     if (this.isPromotable() && this.electionElapsed >= this.randomizedElectionTimeout) {
@@ -409,11 +418,19 @@ export class Raft {
 
   /** A leaving voter still campaigns: it may hold the only up-to-date log; it hands over after. */
   private isPromotable(): boolean {
-    return this.isVoter() && this.stateTransferPendingSinceTick === null;
+    return this.isVoter() && this.stateTransferPendingSinceTick === null && this.rejoin === null;
+  }
+
+  /** Whether a rejoining node's log now covers its target (then it is a full voter again). */
+  private checkRejoined(): void {
+    if (this.rejoin === null || this.rejoin.target === null) return;
+    if (this.log.stableIndex < this.rejoin.target) return;
+    this.events.push({ kind: 'rejoined', index: this.rejoin.target });
+    this.rejoin = null;
   }
 
   private campaign(kind: 'pre' | 'real' | 'transfer'): void {
-    if (!this.isVoter()) return;
+    if (!this.isVoter() || this.rejoin !== null) return;
     if (this.currentRole === 'leader') return;
     let voteTerm: Term;
     if (kind === 'pre') {
@@ -643,9 +660,10 @@ export class Raft {
   private onVoteRequest(m: Extract<Message, { type: 'preVote' | 'vote' }>): void {
     const pre = m.type === 'preVote';
     const canVote =
-      this.vote === m.from ||
-      (this.vote === null && this.currentLeader === null) ||
-      (pre && m.term > this.currentTerm);
+      this.rejoin === null &&
+      (this.vote === m.from ||
+        (this.vote === null && this.currentLeader === null) ||
+        (pre && m.term > this.currentTerm));
     const grant = canVote && this.log.isUpToDate(m.lastIndex, m.lastTerm);
     const responseType = pre ? 'preVoteResponse' : 'voteResponse';
     if (!grant) {
@@ -681,6 +699,11 @@ export class Raft {
     if (this.currentRole !== 'follower') this.becomeFollower(this.currentTerm, m.from);
     this.setLeader(m.from);
     this.electionElapsed = 0;
+    if (this.rejoin !== null && this.rejoin.target === null) {
+      this.rejoin.target = m.commit;
+      this.events.push({ kind: 'rejoinTarget', index: m.commit });
+      this.checkRejoined();
+    }
     this.clearForcedConfig();
     if (this.committedConflict(m)) return;
     if (m.prevIndex < this.log.commit) {
@@ -788,6 +811,11 @@ export class Raft {
     if (this.currentRole !== 'follower') this.becomeFollower(this.currentTerm, m.from);
     this.setLeader(m.from);
     this.electionElapsed = 0;
+    if (this.rejoin !== null && this.rejoin.target === null) {
+      this.rejoin.target = m.commit;
+      this.events.push({ kind: 'rejoinTarget', index: m.commit });
+      this.checkRejoined();
+    }
     this.clearForcedConfig();
     this.commitTo(asIndex(Math.min(m.commit, this.log.lastIndex())));
     this.noteFlowControl(m.flowControl);
@@ -830,6 +858,15 @@ export class Raft {
     if (m.reject) {
       if (pr.state === 'transfer') return;
       const probe = this.log.findConflictByTerm(m.hintIndex, m.hintTerm);
+      if (m.hintIndex < pr.match) {
+        // It acknowledged more than its log now holds: a node back on an empty datadir (whose
+        // rejections would otherwise be taken as stale forever). Replicate to it from there, or
+        // by a state transfer when the log no longer reaches back so far.
+        pr.lostLog(m.hintIndex);
+        this.reportBehind(m.from, pr);
+        this.sendAppend(m.from, false);
+        return;
+      }
       if (pr.maybeDecrease(m.index, asIndex(probe.index + 1))) {
         this.reportBehind(m.from, pr);
         this.sendAppend(m.from, false);
@@ -1229,6 +1266,7 @@ export class Raft {
     if (this.log.termAt(index) !== term) return; // overwritten since it was handed out
     const held = this.sendableIndex();
     this.log.stableIndex = index;
+    this.checkRejoined();
     if (this.currentRole !== 'leader') return;
     // Commit moved, or a configuration entry became sendable (sendableIndex): tell the followers.
     if (this.maybeCommit() || this.sendableIndex() > held) this.broadcastAppend();
@@ -1282,6 +1320,7 @@ export class Raft {
     this.boundaryOut = { index, term, config };
     this.resetLogOut = true;
     this.events.push({ kind: 'config', config, index });
+    this.checkRejoined();
     if (this.currentLeader !== null) this.respondAppend(this.currentLeader, false, index);
   }
 

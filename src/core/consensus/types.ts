@@ -48,6 +48,13 @@ export interface DurableState {
   readonly entries: readonly Entry[];
   /** The state machine's applied index (kept in SQLite beside the data); defaults to the boundary. */
   readonly applied?: Index;
+  /**
+   * This node started on an empty datadir under its name and has not caught up since: whatever
+   * it voted for and acknowledged before is lost, so it grants no vote and never campaigns until
+   * its log reaches `target`, the commit index of the first append a leader sent it (null: none
+   * yet). Kept by the node across restarts until the core reports `rejoined`.
+   */
+  readonly rejoin?: { readonly target: Index | null };
 }
 
 export interface Proposal {
@@ -181,6 +188,10 @@ export type RaftEvent =
       readonly toIndex: Index;
     }
   | { readonly kind: 'removed'; readonly index: Index }
+  /** A rejoining node (DurableState.rejoin) learned how far it must catch up before it votes. */
+  | { readonly kind: 'rejoinTarget'; readonly index: Index }
+  /** A rejoining node's log reached its target: it votes and campaigns again. */
+  | { readonly kind: 'rejoined'; readonly index: Index }
   | {
       readonly kind: 'forcedBootstrap';
       readonly voters: readonly NodeId[];
