@@ -21,6 +21,7 @@ import {
   type KeyVersion,
 } from '../keys/index.js';
 import { reencryptNode } from '../node/encryption.js';
+import { lockDatadir } from '../storage/index.js';
 
 const usage = `usage:
   trireme key create --file F [--id N] [--filekey SECRET|FILE:path]
@@ -155,6 +156,11 @@ async function reencrypt(args: string[], io: KeyIo): Promise<number> {
   if (!args.some((arg) => arg.startsWith('--defaults-file'))) {
     io.err(`trireme key reencrypt: --defaults-file is required\n\n${usage}`);
     return 2;
+  }
+  const locked = lockDatadir(loaded.value.config.server.datadir);
+  if (!locked.ok) {
+    io.err(`trireme key reencrypt: ${locked.message}`);
+    return 1;
   }
   try {
     for (const line of await reencryptNode(loaded.value.config))

@@ -3,11 +3,17 @@
 import { untilSignalThenStop } from './foreground.js';
 import type { ServerConfig } from '../config/index.js';
 import { startClusterServer } from '../node/cluster-server.js';
+import { lockDatadir } from '../storage/index.js';
 
 export async function runStartCluster(
   config: ServerConfig,
   options: { readonly forceBootstrap?: boolean } = {},
 ): Promise<number> {
+  const locked = lockDatadir(config.server.datadir);
+  if (!locked.ok) {
+    console.error(`trireme start: ${locked.message}`);
+    return 1;
+  }
   const started = await startClusterServer(config, undefined, options);
   if (!started.ok) {
     console.error(`trireme start: ${started.message}`);

@@ -3,6 +3,7 @@
 import { untilSignalThenStop } from './foreground.js';
 import { formatConfigError, loadServerConfig } from '../config/index.js';
 import { startStandalone } from '../node/standalone.js';
+import { lockDatadir } from '../storage/index.js';
 
 export const START_USAGE = `usage: trireme start [--defaults-file FILE] [--datadir DIR] [--port N] [--bind-address ADDR] [mysqld options]
 
@@ -21,6 +22,11 @@ export async function runStart(argv: readonly string[]): Promise<number> {
     return 2;
   }
   for (const warning of loaded.value.warnings) console.error(`trireme start: warning: ${warning}`);
+  const locked = lockDatadir(loaded.value.config.server.datadir);
+  if (!locked.ok) {
+    console.error(`trireme start: ${locked.message}`);
+    return 1;
+  }
   const started = await startStandalone(loaded.value.config);
   if (!started.ok) {
     console.error(`trireme start: ${started.message}`);

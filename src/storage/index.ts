@@ -46,3 +46,4 @@ export {
   type PageCipher,
   type PageScheme,
 } from './sqlite.js';
+export { lockDatadir, type DatadirLockResult } from './datadir-lock.js';

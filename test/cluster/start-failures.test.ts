@@ -2,14 +2,15 @@
 // names the cause and the fix, before the node joins anything. Real processes, each given one
 // broken thing: a client or replication port held by another socket, a datadir that cannot be
 // created, a missing key in wsrep_provider_options or in [sst], a missing key file or key id for
-// encryption at rest.
+// encryption at rest, a datadir another node runs on.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { localCluster, type LocalCluster } from './harness.js';
+import { freePort, localCluster, type LocalCluster } from './harness.js';
+import { NodeProcess } from './processes.js';
 
 let cluster: LocalCluster;
 let cnf: string;
@@ -120,4 +121,29 @@ test('a missing encryption key file or key id: one line naming the key file and 
   const wrongId = await bootstrapWith(cnf + options);
   assert.equal(wrongId.code, 1);
   assert.match(errorLine(wrongId.lines), new RegExp(`key file ${keys} has no key id 1`));
+});
+
+// A newcomer's report: a second start on a running node's datadir (another port) got as far as
+// recovering its log; only the replication port in use stopped it. mariadbd refuses at once.
+test('a datadir another node runs on: one line naming its pid, and the running node goes on', async () => {
+  const running = new NodeProcess('n1', cluster);
+  running.start([], 'bootstrap');
+  try {
+    await running.waitReady();
+    const other = cnf
+      .replace(/^port=\d+$/m, `port=${await freePort()}`)
+      .replace(
+        /gmcast\.listen_addr=tcp:\/\/127\.0\.0\.1:\d+/,
+        `gmcast.listen_addr=tcp://127.0.0.1:${await freePort()}`,
+      );
+    const { code, lines } = await bootstrapWith(other);
+    assert.equal(code, 1);
+    const line = errorLine(lines);
+    assert.match(line, /datadir .* is in use by another trireme process \(pid \d+\).*Fix: /);
+    assert.ok(line.includes(`pid ${running.pid}`), line);
+    assert.ok(!lines.some((l) => l.includes('recovered the log')), lines.join('\n'));
+    assert.equal(await running.status('wsrep_ready'), 'ON');
+  } finally {
+    await running.stop();
+  }
 });
