@@ -502,7 +502,13 @@ export class ClusterNode {
 
   /** Moves Galera's node state along with what the core and the applier know. */
   updateState(): void {
-    const caughtUp = this.raft.log.commit - this.store.appliedSeqno() <= 16;
+    // Measured against what a leader said the cluster has committed, not this node's own commit:
+    // a node back from a crash holds its old commit, and was shown SYNCED (wsrep_ready ON, what
+    // HAProxy's clustercheck routes by) with stale data until it had heard (a newcomer's report).
+    const clusterCommit = this.raft.leaderCommit();
+    const caughtUp =
+      clusterCommit !== null &&
+      Math.max(clusterCommit, this.raft.log.commit) - this.store.appliedSeqno() <= 16;
     const before = this.states.state;
     const moves = this.states.update({
       primary: this.isPrimary(),

@@ -108,6 +108,19 @@ export class Raft {
    * acknowledgements. It votes again once its log reaches what a leader had committed.
    */
   private rejoin: { target: Index | null } | null;
+  /**
+   * The highest commit index a leader's append has carried since this node started (null: none
+   * yet). Unlike log.commit, which a follower takes only up to what an append vouched for, this
+   * says how far the cluster is: a node is not synced before it has heard it (leaderCommit()).
+   */
+  private leaderCommitHeard: Index | null = null;
+  /**
+   * Heartbeats since the last append. A heartbeat's commit is capped at what the leader knows
+   * this node holds; a node that lacks entries gets appends right after its answer. So two
+   * heartbeats with no append between them say the node holds the leader's commit (a leader of
+   * an older version never answers a commit report with an append on an idle cluster).
+   */
+  private heartbeatsSinceAppend = 0;
   private knownPeers: readonly NodeId[];
   /**
    * Nodes that asked this leader to let them leave. Its heartbeats to peers outside the
@@ -198,6 +211,15 @@ export class Raft {
   }
   get isLeaving(): boolean {
     return this.leaving;
+  }
+
+  /**
+   * How far the cluster has committed, as far as this node knows: its own commit as leader, else
+   * the highest commit a leader's append carried since it started; null before any.
+   */
+  leaderCommit(): Index | null {
+    if (this.currentRole === 'leader') return this.log.commit;
+    return this.leaderCommitHeard;
   }
 
   config(): ConfigState {
@@ -699,6 +721,9 @@ export class Raft {
     if (this.currentRole !== 'follower') this.becomeFollower(this.currentTerm, m.from);
     this.setLeader(m.from);
     this.electionElapsed = 0;
+    this.heartbeatsSinceAppend = 0;
+    if (this.leaderCommitHeard === null || m.commit > this.leaderCommitHeard)
+      this.leaderCommitHeard = m.commit;
     if (this.rejoin !== null && this.rejoin.target === null) {
       this.rejoin.target = m.commit;
       this.events.push({ kind: 'rejoinTarget', index: m.commit });
@@ -817,6 +842,26 @@ export class Raft {
       this.checkRejoined();
     }
     this.clearForcedConfig();
+    this.heartbeatsSinceAppend++;
+    if (
+      this.heartbeatsSinceAppend >= 2 &&
+      m.commit > 0 &&
+      (this.leaderCommitHeard === null || m.commit > this.leaderCommitHeard)
+    )
+      this.leaderCommitHeard = m.commit;
+    if (m.commit > this.log.lastIndex()) {
+      // The leader vouches for what it knows this node acknowledged, and the log ends before it:
+      // the node lost entries (a new, empty datadir). Say where it ends, so that the leader
+      // replicates from there (Progress.lostLog) even while it has nothing new to send.
+      this.send({
+        type: 'appendResponse',
+        to: m.from,
+        reject: true,
+        index: m.commit,
+        hintIndex: this.log.lastIndex(),
+        hintTerm: this.log.lastTerm(),
+      });
+    }
     this.commitTo(asIndex(Math.min(m.commit, this.log.lastIndex())));
     this.noteFlowControl(m.flowControl);
     this.send({
@@ -894,7 +939,10 @@ export class Raft {
     if (updated && this.maybeCommit()) {
       this.broadcastAppend();
     } else {
-      this.sendAppend(m.from, false);
+      // A follower's report of its commit (once per leader, after a restart say) is answered by
+      // an append even with nothing new: it learns the leader's commit, so it knows whether it
+      // is synced (leaderCommit()).
+      this.sendAppend(m.from, m.hintTerm > 0);
     }
     if (m.from === this.leadTransferee && pr.match === this.log.lastIndex()) {
       this.send({ type: 'timeoutNow', to: m.from });
