@@ -237,6 +237,10 @@ export class PeerLink {
    */
   close(reason: LinkCloseReason, farewell?: { type: number; payload: Uint8Array }): void {
     if (this.state === 'closing' || this.state === 'closed') return;
+    // A graceful close sends what is queued before its farewell: a node that stops right after
+    // its last decision (a leader that removed the others and then itself) must still tell them
+    // (leaveConfirmed), or they wait out their leave and stop as members.
+    if (farewell !== undefined && this.state === 'up') this.flush();
     this.state = farewell === undefined ? 'closed' : 'closing';
     this.queue.length = 0;
     this.queueBytes = 0;

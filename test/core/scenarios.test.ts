@@ -179,6 +179,32 @@ test('a graceful leave transfers leadership first and removes the node at once',
   assert.equal(removed.length, 1, 'the leaving node is told it is out');
 });
 
+// A newcomer's report: SIGTERM to the leader and to another node at once left the third
+// outside a primary component (their leaves did not complete within the runtime's 5 s, and they
+// stopped as members). Both leaves complete, and the survivor goes on alone.
+for (const transfereeLeaves of [false, true]) {
+  test(`two nodes of three leave at once, ${transfereeLeaves ? 'one of them the one the leader hands over to' : 'not the one the leader hands over to'}: both are out and the third leads alone`, () => {
+    const world = cluster(3);
+    run(world, 1000);
+    const leader = leaderOf(world);
+    // The leader hands over to the most up-to-date voter; all are up to date here, so its
+    // choice is the first other voter by name.
+    const others = [0, 1, 2].filter((s) => s !== leader);
+    const leaving = transfereeLeaves ? others[0]! : others[1]!;
+    const survivor = others.find((s) => s !== leaving)!;
+    world.leave(leader);
+    world.leave(leaving);
+    // Before a leaving node's periodic ask (electionTicks): at Galera's default timeouts that is
+    // 5 s, the runtime's whole wait for a leave; a node that has not left by then stops as a
+    // member, and the third is left without a majority.
+    run(world, electionMs / 2);
+    assert.equal(world.nodes[leader]!.status, 'left', 'the leader left');
+    assert.equal(world.nodes[leaving]!.status, 'left', 'the other left');
+    assert.equal(leaderOf(world), survivor);
+    assert.deepEqual(raftOf(world, survivor).config().voters, [`n${survivor + 1}`]);
+  });
+}
+
 test('a whole-cluster crash and restart loses no committed entry', () => {
   const world = cluster(3);
   run(world, 1000);

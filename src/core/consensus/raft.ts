@@ -127,6 +127,8 @@ export class Raft {
    * configuration skip them, and their answers do not add them back; a join of theirs does.
    */
   private readonly departed = new Set<NodeId>();
+  /** Departed nodes this leader has told that they are out (once each, at the commit). */
+  private readonly leaveConfirmedTo = new Set<NodeId>();
   private removedReported = false;
   private memberElapsed = 0;
   /**
@@ -517,6 +519,11 @@ export class Raft {
     this.currentLeader = leader;
     this.leaderFlowControl = false;
     this.events.push({ kind: 'leader', leader, term: this.currentTerm });
+    // A leaving node asks a new leader at once, not at its next periodic ask (electionTicks,
+    // evs.suspect_timeout: as long as the runtime waits for the leave). Two nodes leaving at
+    // once hand leadership to each other, and each new leader must hear the other's request.
+    if (leader !== null && leader !== this.id && this.leaving && !this.removedReported)
+      this.send({ type: 'leave', to: leader, node: this.id });
   }
 
   private becomeFollower(term: Term, leader: NodeId | null): void {
@@ -604,6 +611,7 @@ export class Raft {
         return this.onReadIndex(m.from, m.context);
       case 'join':
         this.departed.delete(m.node);
+        this.leaveConfirmedTo.delete(m.node);
         return this.onJoin(m.node);
       case 'leave':
         return this.onLeaveRequest(m.node);
@@ -842,6 +850,9 @@ export class Raft {
       this.checkRejoined();
     }
     this.clearForcedConfig();
+    // Out of the configuration at its own request and about to stop: an answer would make a
+    // leader that did not remove it add it back as a learner (onHeartbeatResponse).
+    if (this.leaving && !this.isMember()) return;
     this.heartbeatsSinceAppend++;
     if (
       this.heartbeatsSinceAppend >= 2 &&
@@ -1155,6 +1166,13 @@ export class Raft {
       const members = new Set(this.progressMembers());
       for (const node of [...this.progress.keys()])
         if (!members.has(node)) this.progress.delete(node);
+      // A node removed at its request learns it from here: the entry that removed it is never
+      // sent to it, and its next ask (electionTicks later) may come after the runtime gave up.
+      for (const node of this.departed)
+        if (!this.isMember(node) && !this.leaveConfirmedTo.has(node)) {
+          this.leaveConfirmedTo.add(node);
+          this.send({ type: 'leaveConfirmed', to: node });
+        }
     }
     if (this.committedInTerm()) {
       const waiting = this.readsBeforeCommit;
@@ -1453,8 +1471,11 @@ export class Raft {
       this.removedReported = true;
       return;
     }
-    let best = others[0]!;
-    for (const v of others)
+    // A voter that asked to leave too would only hand leadership on again.
+    const staying = others.filter((v) => !this.departed.has(v));
+    const candidates = staying.length > 0 ? staying : others;
+    let best = candidates[0]!;
+    for (const v of candidates)
       if ((this.progress.get(v)?.match ?? 0) > (this.progress.get(best)?.match ?? 0)) best = v;
     this.transferLeadership(best);
   }
