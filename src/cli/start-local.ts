@@ -42,7 +42,7 @@ export async function startLocal(options: StartLocalOptions): Promise<number> {
     }
     clientPorts.push(loaded.value.config.server.port);
   }
-  const fresh = !existsSync(join(dir, 'n1', 'trireme.db'));
+  const fresh = isNewLocalCluster(dir);
   const children: ChildProcess[] = [];
   const launcher = join(
     dirname(fileURLToPath(import.meta.url)),
@@ -73,6 +73,16 @@ export async function startLocal(options: StartLocalOptions): Promise<number> {
   }
   out('  Ctrl-C stops all three.');
   return waitAndStop(children, out);
+}
+
+/**
+ * Whether npm start makes a new cluster (n1 bootstraps it): only when no node has a database.
+ * It used to look at n1 alone, so with n1's datadir deleted it bootstrapped a second, empty
+ * cluster beside the others (which then overwrote it by SST: a newcomer's report); now n1 joins
+ * them as a new node.
+ */
+export function isNewLocalCluster(dir: string): boolean {
+  return names.every((name) => !existsSync(join(dir, name, 'trireme.db')));
 }
 
 function waitAndStop(

@@ -3,11 +3,12 @@
 // group, as a terminal sends it) stops all three nodes cleanly: grastate.dat holds a seqno.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import mysql from 'mysql2/promise';
 import { ensureLocalCerts } from '../../src/cli/cert.js';
+import { isNewLocalCluster } from '../../src/cli/start-local.js';
 import { freePort, removeDir, tempDir, until } from '../support/index.js';
 
 const names = ['n1', 'n2', 'n3'];
@@ -91,5 +92,17 @@ test('npm start keeps edited n*.cnf, names each log line, and Ctrl-C stops every
     const grastate = readFileSync(join(dir, name, 'grastate.dat'), 'utf8');
     const seqno = Number(/^seqno:\s*(-?\d+)/m.exec(grastate)?.[1]);
     assert.ok(seqno > 0, `${name}: ${grastate}\n${lines.join('\n')}`);
+  }
+});
+
+test('npm start bootstraps only when no node has a database (not when n1 alone lost its own)', () => {
+  const local = tempDir('trireme-start-local-fresh-');
+  try {
+    assert.equal(isNewLocalCluster(local), true);
+    mkdirSync(join(local, 'n2'), { recursive: true });
+    writeFileSync(join(local, 'n2', 'trireme.db'), '');
+    assert.equal(isNewLocalCluster(local), false, 'n2 has a database: n1 joins it');
+  } finally {
+    removeDir(local);
   }
 });
