@@ -83,7 +83,8 @@ export async function runTableMaintenance(
 /**
  * CHECKSUM TABLE: the first 32 bits of the table's logical checksum (SHA-256 over its rows in key
  * order, as the nodes compare themselves with), so equal tables give equal figures on every node.
- * MariaDB's figure sums CRC32s of its own row format and differs; QUICK is NULL, as for InnoDB.
+ * MariaDB's figure sums CRC32s of its own row format and differs, except that an empty table is
+ * 0 in both; QUICK is NULL, as for InnoDB.
  */
 async function checksum(
   session: EngineSession,

@@ -27,7 +27,7 @@ import type { ApplyError, OpenError, ReaderError, WriterWaitError } from './erro
 import { WriterLease, type LeaseHost } from './lease.js';
 import { DEFAULT_STORAGE_LIMITS, type StorageLimits } from './limits.js';
 import { ReaderPool, type ReadSnapshot, type ReaderConnection } from './readers.js';
-import { sqliteTableName } from './names.js';
+import { quoteId, sqliteTableName } from './names.js';
 import {
   hasSequences,
   readHiddenRowidTables,
@@ -1049,14 +1049,18 @@ export class Store {
 
   /**
    * The logical checksum of one user table (hex SHA-256, as `checksum` gives it per table), on a
-   * reader snapshot; null when the table does not exist there.
+   * reader snapshot; null when the table does not exist there; all zeros when it has no rows.
    */
   async checksumTable(sqliteTable: string): Promise<Result<string | null, ReaderError>> {
     const snapshot = this.snapshot();
     if (!snapshot.ok) return snapshot;
     try {
-      const info = readTableInfo(snapshot.value.connection.db, sqliteTable);
+      const db = snapshot.value.connection.db;
+      const info = readTableInfo(db, sqliteTable);
       if (info === null) return ok(null);
+      // MariaDB's CHECKSUM TABLE of an empty table is 0, whatever its columns.
+      const anyRow = db.prepare(`SELECT 1 FROM main.${quoteId(info.sqliteName)} LIMIT 1`);
+      if (anyRow.get() === undefined) return ok('0'.repeat(64));
       return ok(await checksumTable(snapshot.value, info, this.limits.checksumRowsPerYield));
     } finally {
       snapshot.value.release();
