@@ -247,7 +247,7 @@ async function readFinal(node: ChaosNode, workload: Workload): Promise<FinalStat
   }
 }
 
-/** SHA-256 of every row in key order, per node (the engine has no CHECKSUM TABLE). */
+/** SHA-256 of every row in key order, per node (written before the engine had CHECKSUM TABLE). */
 function checksum(table: string, finals: readonly FinalState[]): TableChecksum {
   const byNode: Record<string, string> = {};
   for (const final of finals) {
