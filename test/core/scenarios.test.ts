@@ -263,6 +263,69 @@ test('a node back on an empty datadir votes for nobody until it has caught up', 
   );
 });
 
+// A review's finding: the first version took the target from a heartbeat's commit, which a
+// leader elected while the node was down caps at 0. W then voted with an empty log at once, and
+// C, D and W elected a leader without entries committed by A, B and W's old disk.
+test('a node back on an empty datadir takes its target from an append, not a heartbeat', () => {
+  const world = cluster(5);
+  run(world, 2000);
+  const a = leaderOf(world);
+  const [b, w, c, d] = [0, 1, 2, 3, 4].filter((s) => s !== a) as [number, number, number, number];
+  world.crash(c);
+  world.crash(d);
+  for (let i = 0; i < 20; i++) world.propose(a, 1);
+  run(world, 300);
+  world.wipe(w);
+  world.block(a, c);
+  world.start(c);
+  run(world, 50);
+  world.transferLeadership(a, world.nodes[b]!.id);
+  for (let n = 0; n < 100_000 && !['candidate', 'leader'].includes(raftOf(world, b).role); n++)
+    world.runUntil(world.nowMs + 0.1);
+  world.block(b, c); // c voted for b and gets nothing from it
+  run(world, 50);
+  world.start(w);
+  run(world, 200);
+  const targets = world.eventLog.filter(
+    (e) => e.node === `n${w + 1}` && e.event.kind === 'rejoinTarget',
+  );
+  assert.ok(targets.length > 0, 'w learned a target');
+  for (const t of targets)
+    assert.ok(
+      t.event.kind === 'rejoinTarget' && t.event.index >= 20,
+      `target ${JSON.stringify(t.event)}`,
+    );
+  world.crash(a);
+  world.crash(b);
+  world.healNetwork();
+  world.start(d);
+  run(world, 20 * electionMs);
+  assert.deepEqual(world.checker.violations, []);
+});
+
+// The same review: pc.bootstrap on a node still rejoining left it refusing to campaign, so no
+// leader ever formed. The operator's bootstrap is its word that this node's state is the cluster's.
+test('pc.bootstrap on a node back on an empty datadir makes it lead', () => {
+  const world = cluster(3);
+  run(world, 1000);
+  const leader = leaderOf(world);
+  const others = [0, 1, 2].filter((s) => s !== leader);
+  for (const s of [leader, ...others]) world.crash(s);
+  const wiped = others[0]!;
+  world.wipe(wiped);
+  world.start(wiped);
+  run(world, 5 * electionMs);
+  assert.notEqual(raftOf(world, wiped).role, 'leader');
+  world.stepNode(world.nodes[wiped]!, { type: 'forceBootstrap', voters: [world.nodes[wiped]!.id] });
+  const seen: string[] = [];
+  runPastViolations(world, 10 * electionMs, seen);
+  assert.equal(raftOf(world, wiped).role, 'leader');
+  assert.ok(
+    world.eventLog.some((e) => e.node === `n${wiped + 1}` && e.event.kind === 'rejoined'),
+    'it reports that it votes again',
+  );
+});
+
 test('a follower behind the compaction boundary is told to take a state transfer', () => {
   const world = cluster(3, { compactKeepEntries: 5 });
   run(world, 1000);

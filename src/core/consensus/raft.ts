@@ -733,8 +733,14 @@ export class Raft {
     if (this.leaderCommitHeard === null || m.commit > this.leaderCommitHeard)
       this.leaderCommitHeard = m.commit;
     if (this.rejoin !== null && this.rejoin.target === null) {
-      this.rejoin.target = m.commit;
-      this.events.push({ kind: 'rejoinTarget', index: m.commit });
+      // Not the commit alone: a heartbeat's is capped at what this leader heard from the node (0
+      // for one elected while it was down), and a new leader's may lag entries an earlier one
+      // committed. An append starts where the leader's log held every entry this node could
+      // have acknowledged before (its match, or the leader's last index when it was elected):
+      // by leader completeness every committed entry is at or before it (a review's finding).
+      const target = asIndex(Math.max(m.commit, m.prevIndex + m.entries.length));
+      this.rejoin.target = target;
+      this.events.push({ kind: 'rejoinTarget', index: target });
       this.checkRejoined();
     }
     this.clearForcedConfig();
@@ -844,11 +850,6 @@ export class Raft {
     if (this.currentRole !== 'follower') this.becomeFollower(this.currentTerm, m.from);
     this.setLeader(m.from);
     this.electionElapsed = 0;
-    if (this.rejoin !== null && this.rejoin.target === null) {
-      this.rejoin.target = m.commit;
-      this.events.push({ kind: 'rejoinTarget', index: m.commit });
-      this.checkRejoined();
-    }
     this.clearForcedConfig();
     // Out of the configuration at its own request and about to stop: an answer would make a
     // leader that did not remove it add it back as a learner (onHeartbeatResponse).
@@ -1572,6 +1573,11 @@ export class Raft {
 
   private onForceBootstrap(voters: readonly NodeId[]): void {
     assert(voters.includes(this.id), 'a forced configuration must include this node');
+    if (this.rejoin !== null) {
+      // The operator's word that this node's state is the cluster's, as at a bootstrap start.
+      this.events.push({ kind: 'rejoined', index: this.log.lastIndex() });
+      this.rejoin = null;
+    }
     const before = this.config();
     const forced = normalizeConfig({ voters, learners: [] });
     this.events.push({
