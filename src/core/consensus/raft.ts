@@ -1472,9 +1472,15 @@ export class Raft {
       this.removedReported = true;
       return;
     }
-    // A voter that asked to leave too would only hand leadership on again.
+    // A voter that asked to leave too would only hand leadership on again, and one that has not
+    // answered lately (down) would never take it.
     const staying = others.filter((v) => !this.departed.has(v));
-    const candidates = staying.length > 0 ? staying : others;
+    const pool = staying.length > 0 ? staying : others;
+    const answering = pool.filter((v) => {
+      const pr = this.progress.get(v);
+      return pr !== undefined && this.nowTick - pr.lastHeardTick < this.options.electionTicks;
+    });
+    const candidates = answering.length > 0 ? answering : pool;
     let best = candidates[0]!;
     for (const v of candidates)
       if ((this.progress.get(v)?.match ?? 0) > (this.progress.get(best)?.match ?? 0)) best = v;
