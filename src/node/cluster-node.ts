@@ -500,15 +500,24 @@ export class ClusterNode {
     if (at >= 0) this.onMembership?.(members.length, at + 1);
   }
 
+  /** The first commit a leader told this node of since it started (updateState). */
+  private syncFloor: Index | null = null;
+
   /** Moves Galera's node state along with what the core and the applier know. */
   updateState(): void {
     // Measured against what a leader said the cluster has committed, not this node's own commit:
     // a node back from a crash holds its old commit, and was shown SYNCED (wsrep_ready ON, what
     // HAProxy's clustercheck routes by) with stale data until it had heard (a newcomer's report).
+    // The first commit heard is a floor with no slack: everything the cluster committed while
+    // this node was away. After it, a lag of a few write-sets under load still counts as synced
+    // (a 16-entry slack let a node back from a crash say ready without 12 of 60 rows).
     const clusterCommit = this.raft.leaderCommit();
+    if (clusterCommit !== null && this.syncFloor === null) this.syncFloor = clusterCommit;
+    const applied = this.store.appliedSeqno();
     const caughtUp =
       clusterCommit !== null &&
-      Math.max(clusterCommit, this.raft.log.commit) - this.store.appliedSeqno() <= 16;
+      applied >= (this.syncFloor ?? 0) &&
+      Math.max(clusterCommit, this.raft.log.commit) - applied <= 16;
     const before = this.states.state;
     const moves = this.states.update({
       primary: this.isPrimary(),

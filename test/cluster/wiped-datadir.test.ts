@@ -85,6 +85,8 @@ test('a node back from a crash is not ready before it holds what the cluster com
   await n2.waitExit();
   const blob = Buffer.alloc(256 * 1024, 7);
   for (let id = 1; id <= 60; id++) await conn.query('INSERT INTO w.big VALUES (?, ?)', [id, blob]);
+  const [committed] = await conn.query("SHOW STATUS LIKE 'wsrep_last_committed'");
+  const lastCommitted = Number((committed as Array<{ Value: string }>)[0]?.Value);
   await conn.end();
   n2.output.length = 0;
   n2.start();
@@ -116,4 +118,12 @@ test('a node back from a crash is not ready before it holds what the cluster com
     }
   }
   assert.ok(readyChecks >= 5, 'n2 became ready');
+  // The poll above can miss a short window; the log says where it became SYNCED. A slack of 16
+  // write-sets let it say so 15 short of what was committed while it was down.
+  const synced = n2.output.map((l) => /JOINED -> SYNCED \(TO: (\d+)\)/.exec(l)).find(Boolean);
+  assert.ok(synced, `n2 logged no SYNCED:\n${n2.output.join('\n')}`);
+  assert.ok(
+    Number(synced[1]) >= lastCommitted,
+    `n2 became SYNCED at ${synced[1]}, before ${lastCommitted}:\n${n2.output.join('\n')}`,
+  );
 });
