@@ -2,6 +2,7 @@
 import { formatConfigError, loadServerConfig } from '../config/index.js';
 import { runCert } from './cert.js';
 import { runKey } from './key.js';
+import { runRecover } from './recover.js';
 import { runStart } from './start.js';
 import { isClusterConfig, runStartCluster } from './start-cluster.js';
 import { runStartLocal } from './start-local.js';
@@ -12,6 +13,9 @@ commands:
   start --defaults-file FILE [--wsrep-new-cluster] [mysqld options]
                                       start a node: a cluster node when wsrep_on=ON and
                                       wsrep_cluster_address is set, else a standalone node
+  start --defaults-file FILE --wsrep-recover
+                                      print a stopped node's position ("WSREP: Recovered
+                                      position: UUID:SEQNO") and exit
   bootstrap --defaults-file FILE [--force]
                                       start a node that forms a new cluster (galera_new_cluster);
                                       --force: even where grastate.dat says safe_to_bootstrap: 0
@@ -31,6 +35,7 @@ async function start(args: readonly string[], forceBootstrap = false): Promise<n
     console.error(`trireme start: ${formatConfigError(loaded.error)}`);
     return 2;
   }
+  if (loaded.value.config.server.wsrepRecover) return runRecover(loaded.value.config);
   if (!isClusterConfig(loaded.value.config)) return runStart(args);
   for (const warning of loaded.value.warnings) console.error(`trireme start: warning: ${warning}`);
   for (const note of loaded.value.notes) console.error(`trireme start: note: ${note}`);

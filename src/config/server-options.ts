@@ -124,6 +124,8 @@ export const SERVER_OPTIONS = {
   wsrepClusterName: option.custom('wsrep_cluster_name', 'string', 'my_wsrep_cluster', clusterName),
   wsrepClusterAddress: option.custom('wsrep_cluster_address', 'address', null, clusterAddress),
   wsrepNewCluster: option.boolean('wsrep_new_cluster', false),
+  /** `--wsrep-recover`: print the node's position and exit (recover-position.ts). */
+  wsrepRecover: option.boolean('wsrep_recover', false),
   wsrepNodeAddress: option.custom('wsrep_node_address', 'address', null, autoEndpoint),
   wsrepNodeIncomingAddress: option.custom(
     'wsrep_node_incoming_address',

@@ -1047,7 +1047,7 @@ export class ClusterNode {
           ? // Bootstrap advice here would make a second cluster beside the one it should join.
             `Fix: check that wsrep_cluster_address names the replication ports of running members of the cluster this node should join; bootstrap it only to start a new cluster of its own`
           : `Fix: start the other nodes (after a whole-cluster crash the cluster forms again by itself once a majority of them is back); if they are gone for good, bootstrap from the most advanced node: ` +
-            `\`trireme bootstrap\` where grastate.dat has safe_to_bootstrap: 1, else \`trireme bootstrap --force\` on the node with the highest seqno (each logs "recovered the log up to seqno N" as it starts), or SET GLOBAL wsrep_provider_options='pc.bootstrap=YES' on the running node with the highest wsrep_last_committed`),
+            `\`trireme bootstrap\` where grastate.dat has safe_to_bootstrap: 1, else \`trireme bootstrap --force\` on the node with the highest seqno (\`trireme start --wsrep-recover\` prints a stopped node's), or SET GLOBAL wsrep_provider_options='pc.bootstrap=YES' on the running node with the highest wsrep_last_committed`),
     );
   }
 

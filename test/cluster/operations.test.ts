@@ -39,9 +39,10 @@ async function variable(node: NodeProcess, name: string): Promise<string> {
   }
 }
 
-function grastate(name: string): { seqno: number; safe: string } {
+function grastate(name: string): { uuid: string; seqno: number; safe: string } {
   const text = readFileSync(join(cluster.dir, name, 'grastate.dat'), 'utf8');
   return {
+    uuid: /^uuid:\s*(\S+)/m.exec(text)?.[1] ?? '',
     seqno: Number(/^seqno:\s*(-?\d+)/m.exec(text)?.[1]),
     safe: /^safe_to_bootstrap:\s*(\d)/m.exec(text)?.[1] ?? '',
   };
@@ -180,6 +181,36 @@ test('only the last node to leave is safe to bootstrap; the others refuse to', a
   assert.match(refusal[0]!, /not the last one to leave the cluster/);
   assert.match(refusal[0]!, /--force/);
   assert.match(refusal[0]!, /safe_to_bootstrap/);
+});
+
+// After a whole-cluster stop, Galera's operators (and galera_recovery) find the most advanced node
+// with `mysqld --wsrep-recover`: it prints "WSREP: Recovered position: UUID:SEQNO" and exits.
+test("trireme start --wsrep-recover prints a stopped node's position and exits", async () => {
+  const positions = new Map<string, { uuid: string; seqno: number }>();
+  for (const node of nodes) {
+    node.output.length = 0;
+    node.start(['--wsrep-recover']);
+    await node.waitExit();
+    assert.equal(node.exitCode, 0, node.output.join('\n'));
+    const line = node.output.find((l) => l.includes('WSREP: Recovered position:'));
+    const match = /Recovered position: ([0-9a-f-]{36}):(-?\d+)$/.exec(line ?? '');
+    assert.ok(match, node.output.join('\n'));
+    assert.ok(!node.output.some((l) => l.includes('ready for connections')), 'it started');
+    assert.ok(
+      node.output.some((l) => /last seqno \d+ in term [1-9]\d*/.test(l)),
+      'no term',
+    );
+    positions.set(node.name, { uuid: match[1]!, seqno: Number(match[2]) });
+  }
+  for (const [name, position] of positions) {
+    const state = grastate(name);
+    assert.equal(position.uuid, state.uuid, name);
+    // The log may hold entries past what was applied at the stop, never fewer.
+    assert.ok(position.seqno >= state.seqno, `${name}: ${position.seqno} < ${state.seqno}`);
+  }
+  // n1 left last: nothing the others have is past it.
+  const n1 = positions.get('n1')!.seqno;
+  for (const [name, position] of positions) assert.ok(position.seqno <= n1, name);
 });
 
 test('a node outside the primary component answers 1047 and says why', async () => {
