@@ -2177,3 +2177,45 @@ test('membership: a node outside the configuration asks a peer it has just met a
     'a member does not ask',
   );
 });
+
+test('leader: a new leader announces no catch-up (IST) to followers before it knows where they are', () => {
+  // It starts every follower's match at 0; its first append (the no-op) used to report an IST
+  // of the whole log to each, synced or not (every leader change logged "IST sender 1 -> N").
+  const makeLeader = (entries: number) => {
+    const raft = makeRaft({
+      voters: 3,
+      term: 1,
+      log: Array.from({ length: entries }, () => 1),
+      preVote: false,
+    });
+    raft.step({ type: 'campaign' });
+    drain(raft);
+    answer(raft, 2, false);
+    return raft;
+  };
+  const raft = makeLeader(200);
+  const events = drain(raft).events;
+  assert.equal(raft.role, 'leader');
+  assert.deepEqual(
+    events.filter((e) => e.kind === 'catchUp'),
+    [],
+  );
+  // A follower that is behind refuses the probe, and that reports its catch-up.
+  raft.step({
+    type: 'message',
+    message: {
+      type: 'appendResponse',
+      from: n(3),
+      to: raft.id,
+      term: raft.term,
+      reject: true,
+      index: index(200),
+      hintIndex: index(10),
+      hintTerm: term(1),
+    },
+  });
+  assert.deepEqual(
+    drain(raft).events.filter((e) => e.kind === 'catchUp'),
+    [{ kind: 'catchUp', peer: n(3), fromIndex: 11, toIndex: 201 }],
+  );
+});

@@ -1057,6 +1057,11 @@ export class Raft {
 
   private reportCatchUp(to: NodeId, pr: Progress): void {
     const last = this.log.lastIndex();
+    // In probe a member's match is not known yet (a new leader starts every follower at 0): one
+    // that lacks entries refuses the probe (reportBehind), one that is synced accepts it. A new
+    // leader used to announce an IST of its whole log to followers that held all of it. A node
+    // that joins has nothing the leader knows of: entries sent to it are its catch-up.
+    if (pr.state !== 'replicate' && !pr.joined) return;
     if (pr.catchUpReported || last - pr.match <= this.options.catchUpReportEntries) return;
     pr.catchUpReported = true;
     this.events.push({
