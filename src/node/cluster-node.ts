@@ -328,6 +328,7 @@ export class ClusterNode {
           driver.step({ type: 'peers', peers: transport.peers().map((p) => p.nodeId) });
         },
         onPeerDown: (peer) => {
+          node?.forgetPeerState(peer);
           node?.noteProtocolVersion();
           node?.onDonorLost(peer);
           driver.step({ type: 'peers', peers: transport.peers().map((p) => p.nodeId) });
@@ -438,6 +439,8 @@ export class ClusterNode {
         break;
       case 'rejoined':
         removeRejoinMarker(this.config.server.datadir);
+        // Peers count on its vote again (bootstrapPrimary).
+        for (const peer of this.transport.peers()) this.announceState(peer.nodeId);
         this.log(
           'Note',
           `WSREP: this node holds the cluster's log up to seqno ${event.index}, what was committed when it rejoined: it votes in elections again`,
@@ -574,8 +577,26 @@ export class ClusterNode {
       return;
     }
     const reachable = new Set(this.transport.peers().map((p) => p.nodeId as string));
-    const voters = this.raft.config().voters.filter((v) => v === this.id || reachable.has(v));
+    // Only the reachable voters that share this node's history and would vote: one back on an
+    // empty datadir (no state UUID yet, or rejoining) refuses its vote until it has caught up,
+    // which a forced component of two could never get (it waited for the operator to stop it).
+    const left: string[] = [];
+    const voters = this.raft.config().voters.filter((v) => {
+      if (v === this.id) return true;
+      if (!reachable.has(v)) return false;
+      const state = this.peerStates.get(v);
+      if (state === undefined || state.uuid !== this.stateUuid || state.rejoining) {
+        left.push(v);
+        return false;
+      }
+      return true;
+    });
     if (!voters.includes(this.id)) voters.push(this.id);
+    if (left.length > 0)
+      this.log(
+        'Note',
+        `WSREP: pc.bootstrap: leaving out ${left.join(', ')}: reachable, but without this node's state (a new or emptied datadir, or still catching up); they join as learners and catch up`,
+      );
     this.log(
       'Warning',
       `WSREP: pc.bootstrap=YES: forming a primary component of ${voters.join(', ')}`,
@@ -620,6 +641,7 @@ export class ClusterNode {
         return;
       case 'state':
         if (message.incoming !== undefined) this.peerIncoming.set(from, message.incoming);
+        this.peerStates.set(from, { uuid: message.uuid, rejoining: message.rejoining === true });
         if (message.ask === true) this.announceState(from);
         return this.learnStateUuid(from, message.uuid);
       case 'ist':
@@ -659,8 +681,22 @@ export class ClusterNode {
     const incoming = this.incomingAddress();
     this.transport.sendControl(
       peer,
-      encodeControl({ type: 'state', uuid: this.stateUuid, incoming, ask }),
+      encodeControl({
+        type: 'state',
+        uuid: this.stateUuid,
+        incoming,
+        ask,
+        ...(this.raft.rejoining ? { rejoining: true } : {}),
+      }),
     );
+  }
+
+  /** What each linked peer last announced (its state UUID, whether it is rejoining). */
+  private readonly peerStates = new Map<string, { uuid: string; rejoining: boolean }>();
+
+  /** A peer's link went down: what it announced may change before it is back. */
+  forgetPeerState(peer: NodeId): void {
+    this.peerStates.delete(peer);
   }
 
   /**

@@ -154,6 +154,11 @@ export interface StateAnnounce {
   readonly incoming?: string;
   /** The sender has not heard the receiver's announce (it was lost with a replaced link). */
   readonly ask?: boolean;
+  /**
+   * The sender came back on an empty datadir and has not caught up: it votes for nobody, so a
+   * forced primary component (pc.bootstrap) must not count on it. Absent from older nodes.
+   */
+  readonly rejoining?: boolean;
 }
 
 /**
@@ -238,7 +243,13 @@ export function decodeControl(payload: Uint8Array): Result<ControlMessage, strin
       const incoming = text('incoming');
       if (incoming === null) return ok({ type: 'state', uuid });
       if (incoming.length > 300) return err('state has an over-long incoming address');
-      return ok({ type: 'state', uuid, incoming, ask: value['ask'] === true });
+      return ok({
+        type: 'state',
+        uuid,
+        incoming,
+        ask: value['ask'] === true,
+        ...(value['rejoining'] === true ? { rejoining: true } : {}),
+      });
     }
     case 'ist': {
       const first = value['first'];

@@ -239,6 +239,11 @@ export class Raft {
     return found;
   }
 
+  /** Back on an empty datadir and not caught up yet: it grants no vote (the rejoin rule). */
+  get rejoining(): boolean {
+    return this.rejoin !== null;
+  }
+
   /** The index of the newest configuration entry in the log. */
   configIndex(): Index {
     return this.configHistory[this.configHistory.length - 1]!.index;
