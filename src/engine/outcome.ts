@@ -29,18 +29,7 @@ export const ok = (affectedRows: number | bigint = 0, extra: Partial<OkResult> =
   lastInsertId: 0,
   warnings: 0,
   ...extra,
-  ...(extra.info === undefined ? {} : { info: okInfo(extra.info) }),
 });
-
-/**
- * MariaDB's net_send_ok writes the info string length-encoded, and Connector/C (the mariadb
- * CLI, sysbench) reads it so; src/mysql writes it as string<EOF>. Until that layer encodes it,
- * the length byte is supplied here (infos are far below 251 bytes). mysql2 reads the rest of
- * the packet and still finds its 'Changed: n' in it.
- */
-function okInfo(info: string): string {
-  return info.length < 251 ? String.fromCharCode(info.length) + info : info;
-}
 
 /** What a statement's client saw besides its result: restored when a run is undone. */
 export interface Counters {

@@ -52,6 +52,9 @@ export const SERVER_CAPABILITIES =
     Capability.CONNECT_ATTRS |
     Capability.PLUGIN_AUTH_LENENC_CLIENT_DATA |
     Capability.CAN_HANDLE_EXPIRED_PASSWORDS |
+    // MariaDB offers it, and clients that read the OK packet's info by the server's capabilities
+    // (mysql2) then read it length-encoded, as it is sent (encodeOk). No state change is sent.
+    Capability.SESSION_TRACK |
     Capability.DEPRECATE_EOF) >>>
   0;
 

@@ -241,7 +241,9 @@ export function encodeOk(fields: OkFields, header: 0x00 | 0xfe = Header.OK): Uin
     )
     .u16(fields.statusFlags)
     .u16(Math.min(fields.warnings, 0xffff));
-  if (fields.info) writer.string(fields.info);
+  // Length-encoded, as MariaDB's net_send_ok writes it with or without CLIENT_SESSION_TRACK
+  // (Connector/C reads it so; mysql2 does when the server offers SESSION_TRACK, as we do).
+  if (fields.info) writer.lenencString(fields.info);
   return writer.finish();
 }
 

@@ -90,7 +90,8 @@ describe('DML', () => {
     assert.equal((one as mysql.ResultSetHeader).insertId, 1);
     const [two] = await root.query("INSERT INTO t (name) VALUES ('b'), ('c')");
     assert.equal((two as mysql.ResultSetHeader).affectedRows, 2);
-    assert.match((two as mysql.ResultSetHeader).info, /Records: 2 {2}Duplicates: 0 {2}Warnings: 0/);
+    // Exactly: mysql2 read a length byte in front when the server did not offer SESSION_TRACK.
+    assert.equal((two as mysql.ResultSetHeader).info, 'Records: 2  Duplicates: 0  Warnings: 0');
     assert.deepEqual(await rows(root, 'SELECT LAST_INSERT_ID() AS id'), [{ id: 2 }]);
     assert.deepEqual(
       (await rows(root, 'SELECT id, name FROM t ORDER BY id')).map((r) => r['id']),
@@ -120,7 +121,7 @@ describe('DML', () => {
   test('UPDATE counts rows; with CLIENT_FOUND_ROWS (mysql2) the matched ones', async () => {
     const [r] = await root.query('UPDATE t SET n = n + 1 WHERE id <= 2');
     assert.equal((r as mysql.ResultSetHeader).affectedRows, 2);
-    assert.match((r as mysql.ResultSetHeader).info, /Rows matched: 2 {2}Changed: 2/);
+    assert.equal((r as mysql.ResultSetHeader).info, 'Rows matched: 2  Changed: 2  Warnings: 0');
   });
 
   test('INSERT … ON DUPLICATE KEY UPDATE reports 1 for an insert and 2 for an update', async () => {
