@@ -391,25 +391,37 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     this.engine.countStatement(statement.kind);
     try {
       const clears = clearsWarnings(statement);
+      const previous = this.warnings;
       if (clears) this.warnings = [];
       const result = await this.dispatchFor(prepared, params);
+      // A result set's end says how many conditions the statement raised (its EOF or OK), as
+      // MariaDB's does: clients fetch SHOW WARNINGS only when it is above 0 (the CLI's "1 row in
+      // set, 1 warning", JDBC's getWarnings). Raised: the list is new (dml.ts keepWarnings).
+      if (!isError(result) && result.kind === 'rows' && result.warnings === undefined) {
+        const raised = clears || this.warnings !== previous ? this.warnings.length : 0;
+        if (raised > 0) return this.finishExecute(statement, { ...result, warnings: raised });
+      }
       if (isError(result)) {
         const error = { level: 'Error', code: result.code, message: result.message } as const;
         // Notes a statement gave before it failed stay before its error, as in MariaDB.
         const around = [...(result.before ?? []), error, ...(result.after ?? [])];
         this.warnings = clears ? [...this.warnings, ...around] : around;
       }
-      // ROW_COUNT(): -1 after a result set or an error, 0 after DDL, SET, BEGIN, USE …;
-      // INSERT/UPDATE/DELETE/REPLACE and SELECT … INTO set their own count.
-      if (isError(result) || result.kind === 'rows') this.rowCount = -1;
-      else if (!isDml(statement)) this.rowCount = 0;
-      return result;
+      return this.finishExecute(statement, result);
     } finally {
       this.current = null;
       this.idleSinceMs = Date.now();
       // Between statements the transaction's writer may go to whoever needs it (a stash).
       this.txNow?.pause();
     }
+  }
+
+  private finishExecute(statement: Statement, result: Outcome): Outcome {
+    // ROW_COUNT(): -1 after a result set or an error, 0 after DDL, SET, BEGIN, USE …;
+    // INSERT/UPDATE/DELETE/REPLACE and SELECT … INTO set their own count.
+    if (isError(result) || result.kind === 'rows') this.rowCount = -1;
+    else if (!isDml(statement)) this.rowCount = 0;
+    return result;
   }
 
   /**

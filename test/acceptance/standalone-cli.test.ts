@@ -177,3 +177,22 @@ test('an error in a script stops it with the MySQL code and line', { skip }, asy
     /ERROR 1146 \(42S02\) at line 2: Table 'shop\.nowhere' doesn't exist/,
   );
 });
+
+// The CLI says "1 warning" from the result set's end (its EOF or OK packet), and fetches SHOW
+// WARNINGS only then (--show-warnings); a SELECT's end used to say 0 (a newcomer's report).
+test(
+  'a SELECT that raises warnings says so in its result set, as in MariaDB',
+  { skip },
+  async () => {
+    const out = await mariadb(
+      ['-vvv', '--show-warnings'],
+      "SELECT CAST('12abc' AS UNSIGNED) AS n;\nSELECT 1;\nSHOW WARNINGS;\n",
+    );
+    const sets = out.split('\n').filter((line) => / in set/.test(line));
+    assert.equal(sets.length, 3, out);
+    assert.match(sets[0]!, /^1 row in set, 1 warning/);
+    assert.match(sets[1]!, /^1 row in set \(/);
+    assert.match(sets[2]!, /^\d+ rows? in set \(/);
+    assert.match(out, /Warning \(Code 1292\): Truncated incorrect INTEGER value: '12abc'/);
+  },
+);
