@@ -962,8 +962,12 @@ export class ExpressionEmitter {
   private like(e: Expr & { kind: 'like' }): string {
     const collation =
       this.collationOf(e.operand) ?? this.collationOf(e.pattern) ?? this.connectionCollation;
+    // In the order of the SQL: a literal is bound as it is emitted, so the escape emitted first
+    // took the pattern's placeholder (`s LIKE '%ell%' ESCAPE '!'` matched nothing).
+    const operand = this.expr(e.operand);
+    const pattern = this.expr(e.pattern);
     const escape = e.escape === null ? "'\\'" : this.expr(e.escape);
-    const call = `mysql_like_collated(${this.expr(e.operand)}, ${this.expr(e.pattern)}, ${escape}, '${sqliteCollation(collation)}')`;
+    const call = `mysql_like_collated(${operand}, ${pattern}, ${escape}, '${sqliteCollation(collation)}')`;
     return e.negated ? `(NOT ${call})` : call;
   }
 
@@ -1249,8 +1253,9 @@ export class ExpressionEmitter {
         const [x, places] = e.args;
         if (x === undefined || e.args.length > 2 || !this.approximate(x)) return null;
         if (name === 'TRUNCATE' && places === undefined) return null;
+        const value = this.numbered(x, true); // first: its parameters bind before the places'
         const d = places === undefined ? '0' : this.expr(places);
-        return `${DOUBLE_ROUND_FUNCTION}(${this.numbered(x, true)}, ${d}, ${name === 'TRUNCATE' ? 1 : 0})`;
+        return `${DOUBLE_ROUND_FUNCTION}(${value}, ${d}, ${name === 'TRUNCATE' ? 1 : 0})`;
       }
       case 'ISNULL':
         return `(${this.args(e).join(', ')} IS NULL)`;

@@ -226,5 +226,19 @@ export function queryCases(): CaseList {
     iterations,
     'WITH RECURSIVE c (n) AS (SELECT 1 UNION SELECT n % 3 + 1 FROM c) SELECT n FROM c ORDER BY n',
   );
+  // A WHERE's literals are bound as parameters: the escape was bound in the pattern's place, so
+  // a column LIKE … ESCAPE matched nothing (SQLAlchemy's autoescape, Arel's matches).
+  list.add(
+    'LIKE ESCAPE on a column in WHERE',
+    [
+      'CREATE TABLE lk (id INT PRIMARY KEY, s VARCHAR(20))',
+      "INSERT INTO lk VALUES (1, 'hello'), (2, '50% off'), (3, 'a_b'), (4, 'ab')",
+    ],
+    "SELECT id FROM lk WHERE s LIKE '%ell%' ESCAPE '!' ORDER BY id",
+    "SELECT id FROM lk WHERE s LIKE '50|%%' ESCAPE '|' ORDER BY id",
+    "SELECT id FROM lk WHERE s LIKE 'a!_b' ESCAPE '!' ORDER BY id",
+    "SELECT id FROM lk WHERE s NOT LIKE '%!%%' ESCAPE '!' ORDER BY id",
+    "SELECT id FROM lk WHERE ROUND(2.675e0, 1) = 2.7 AND s LIKE 'a%' ORDER BY id",
+  );
   return list;
 }
