@@ -624,6 +624,7 @@ export function runShow(
       );
     case 'function_status':
     case 'procedure_status':
+    case 'package_status':
       return rowsResult(
         [
           ['Db', 'text'],

@@ -840,6 +840,7 @@ export type ShowTarget =
   | 'events'
   | 'function_status'
   | 'procedure_status'
+  | 'package_status'
   | 'count_warnings'
   | 'count_errors'
   | 'engine_status';

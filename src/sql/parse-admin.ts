@@ -262,6 +262,9 @@ function parseShowTarget(c: Cursor, show: MutableShow): ShowTarget {
   if (c.acceptWords('OPEN', 'TABLES')) return ((show.db = parseFromDb(c)), 'open_tables');
   if (c.acceptWords('FUNCTION', 'STATUS')) return 'function_status';
   if (c.acceptWords('PROCEDURE', 'STATUS')) return 'procedure_status';
+  // Oracle-mode packages (none here): mariadb-dump --routines asks for them.
+  if (c.acceptWords('PACKAGE', 'STATUS')) return 'package_status';
+  if (c.acceptWords('PACKAGE', 'BODY', 'STATUS')) return 'package_status';
   if (c.acceptWord('COUNT')) return parseShowCount(c);
   if (c.acceptWord('ENGINE')) {
     // SHOW ENGINE INNODB STATUS (any engine name: there is one).

@@ -83,6 +83,9 @@ test(
         `-P${source.port}`,
         '-uroot',
         '--hex-blob',
+        // A backup's usual flags: --routines asks SHOW PACKAGE STATUS too (it stopped the dump).
+        '--routines',
+        '--events',
         '--databases',
         'store',
       ],
