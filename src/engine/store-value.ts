@@ -303,7 +303,7 @@ const incorrect = (
 ): Problem => ({
   error: mysqlError(
     1366,
-    'HY000',
+    '22007', // MariaDB's SQLSTATE for it (JDBC maps 22xxx to SQLDataException)
     `Incorrect ${kind} value: '${text}' for column ${qualified(at)}`,
   ),
   adjusted,

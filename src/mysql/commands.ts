@@ -319,7 +319,10 @@ export class CommandHandler {
     entry.longData = new Map();
     entry.longDataBytes = 0;
     const decoded = decodeExecute(payload, entry.statement.params.length, entry.types, longData);
-    if (!decoded.ok) return this.malformed('COM_STMT_EXECUTE', decoded.error.message);
+    // Parameters that do not decode (fewer than the statement's, mysql2's execute('SELECT ?, ?',
+    // [1])) are MariaDB's 1210; the packet was framed whole, so the connection goes on.
+    if (!decoded.ok)
+      return this.fail(ServerError.WRONG_ARGUMENTS, 'Incorrect arguments to mysqld_stmt_execute');
     entry.types = decoded.value.types;
     const results = await entry.statement.execute(decoded.value.params);
     return this.sendResults(results, true);

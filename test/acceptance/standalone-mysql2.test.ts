@@ -149,6 +149,19 @@ describe('DML', () => {
     assert.ok((inserted as mysql.ResultSetHeader).insertId > 3);
   });
 
+  test('a prepared statement executed with too few parameters is 1210; the connection goes on', async () => {
+    // mysql2 sends what it is given: the node closed the connection (1158) where MariaDB answers.
+    await assert.rejects(root.execute('SELECT ?, ?', [1]), { errno: 1210 });
+    assert.deepEqual(await rows(root, 'SELECT 1 AS one'), [{ one: 1 }]);
+  });
+
+  test("a string that is no number for an INT column is 1366 with MariaDB's SQLSTATE 22007", async () => {
+    await assert.rejects(root.query("INSERT INTO t (name, n) VALUES ('z', 'abc')"), {
+      errno: 1366,
+      sqlState: '22007',
+    });
+  });
+
   test('a pool of connections inserts concurrently without id collisions', async () => {
     const pool = mysql.createPool({
       host: '127.0.0.1',
