@@ -525,12 +525,11 @@ export class DmlRunner {
       }
     }
     let statement: DmlStatement = rewritten?.statement ?? s;
-    if (s.kind === 'update' && !this.session.foundRowsFlag) {
-      const changedOnly = this.session.engine.changedOnlyTranslation(
-        prepared.template,
-        s,
-        this.sessionEmit(),
-      );
+    if (s.kind === 'update') {
+      const engine = this.session.engine;
+      const changedOnly = this.session.foundRowsFlag
+        ? engine.matchedAndChangedTranslation(prepared.template, s, this.sessionEmit())
+        : engine.changedOnlyTranslation(prepared.template, s, this.sessionEmit());
       if (changedOnly !== null) {
         if (!changedOnly.result.ok) return done(fromSqlError(changedOnly.result.error));
         translated = changedOnly.result;
@@ -590,10 +589,18 @@ export class DmlRunner {
     if (isStatementTimeout(outcome)) return done(this.stopped(lease, outcome));
     // The statement's keys, read once for the checks below.
     const keys = mark !== null && !isError(outcome) ? lease.keysSince(mark) : [];
+    // The checks judge by the rows written: an UPDATE that answers its matched rows
+    // (CLIENT_FOUND_ROWS) but wrote fewer did not show its answer holds at the snapshot (a row
+    // another commit had set to the value it assigns was not written, nor certified: a lost
+    // update, caught by the bank workload).
+    const judged =
+      translation.matched !== undefined && this.changedOfLast !== null && outcome.kind === 'ok'
+        ? { ...outcome, affectedRows: this.changedOfLast }
+        : outcome;
     if (deferring && lease.active) {
       // It may have answered otherwise with the deferred rows in place: then it runs again
       // once they are.
-      if (!tx.holdsWithoutDeferred(statement, translation, outcome, keys))
+      if (!tx.holdsWithoutDeferred(statement, translation, judged, keys))
         return rerunWithDeferred()!;
       lease.releaseSavepoint(DEFER_SAVEPOINT);
     }
@@ -605,7 +612,7 @@ export class DmlRunner {
     // snapshot (certification would fail it): run the transaction again on the newer state.
     if (
       tx.mode === 'snapshot' &&
-      (!tx.holdsAtSnapshot(statement, translation, outcome) || tx.changedSinceRead(keys))
+      (!tx.holdsAtSnapshot(statement, translation, judged) || tx.changedSinceRead(keys))
     )
       return tx.rebase();
     tx.record(run, outcome, translation.sql.length + valuesBytes(bound.binds), translation.tables);
@@ -778,6 +785,19 @@ export class DmlRunner {
           this.executeSteps(lease, s, translation, translation.steps!, bound.slots, check),
         ),
       );
+    // A changed-only UPDATE under CLIENT_FOUND_ROWS: the rows matched, counted first.
+    this.changedOfLast = null;
+    let matched: number | null = null;
+    if (translation.matched !== undefined) {
+      const counting = bindAll(
+        { ...translation, binds: translation.matched.binds },
+        bound.slots,
+        this.session,
+      );
+      const count = lease.execute(translation.matched.sql, counting, this.session.stop);
+      if (!count.ok) return this.session.localFailure(count.error);
+      matched = Number(count.value.rows[0]?.[0] ?? 0);
+    }
     // RETURNING makes SQLite's statement a reader, whose changes count 0: its rows are the rows
     // written (inserted, replaced, upserted or deleted).
     const run = (): ReturnType<WriterLease['execute']> => {
@@ -807,7 +827,18 @@ export class DmlRunner {
         counted,
       ),
     );
-    return isError(answered) || !result.ok ? answered : this.returned(s, answered, result.value);
+    if (isError(answered) || !result.ok) return answered;
+    if (matched !== null && s.kind === 'update') {
+      const changed = result.value.changes;
+      this.changedOfLast = changed;
+      this.session.rowCount = matched;
+      return {
+        ...answered,
+        affectedRows: matched,
+        info: `Rows matched: ${matched}  Changed: ${changed}  Warnings: ${answered.warnings}`,
+      };
+    }
+    return this.returned(s, answered, result.value);
   }
 
   /**
@@ -1089,6 +1120,9 @@ export class DmlRunner {
   }
 
   /** A read's expression warnings (1292, 1365) become the session's, as MariaDB's would. */
+  /** The rows the last executeWrite of an UPDATE with a `matched` count wrote (else null). */
+  private changedOfLast: number | null = null;
+
   private keepWarnings(sink: ExpressionSink): void {
     if (sink.warnings.length > 0) this.session.warnings = [...sink.warnings];
   }

@@ -98,6 +98,10 @@ export class Engine implements Backend {
     Template,
     { key: string; value: { statement: Update; result: Result<DmlTranslation> } }
   >();
+  private readonly matchedAndChanged = new WeakMap<
+    Template,
+    { key: string; value: { statement: Update; result: Result<DmlTranslation> } | null }
+  >();
   /** Keys of local write transactions committed but not yet applied (docs/design/engine.md). */
   readonly inFlight = new InFlightKeys();
   /** Rows written by the last applied write-sets (snapshot mode's early conflict check). */
@@ -459,6 +463,74 @@ export class Engine implements Backend {
     };
     this.changedOnly.set(template, { key, value });
     return value;
+  }
+
+  /**
+   * With CLIENT_FOUND_ROWS (mysql2's default, Connector/J's): the rows matched are counted first
+   * (`matched`, on the writer just before) and only the rows that change are written (the
+   * changed-only UPDATE). The plain UPDATE wrote every matched row: ON UPDATE CURRENT_TIMESTAMP
+   * moved on a row that did not change, and the info said it changed. Null where it does not
+   * apply (changedOnlyTranslation's cases, and a WHERE with effects, which must run once).
+   */
+  matchedAndChangedTranslation(
+    template: Template,
+    s: Update,
+    session: SessionEmit,
+  ): { statement: Update; result: Result<DmlTranslation> } | null {
+    const key = sessionEmitKey(session, this.catalog.version);
+    const memo = this.matchedAndChanged.get(template);
+    if (memo !== undefined && memo.key === key) return memo.value;
+    const value = this.buildMatchedAndChanged(template, s, session);
+    this.matchedAndChanged.set(template, { key, value });
+    return value;
+  }
+
+  private buildMatchedAndChanged(
+    template: Template,
+    s: Update,
+    session: SessionEmit,
+  ): { statement: Update; result: Result<DmlTranslation> } | null {
+    const changed = this.changedOnlyTranslation(template, s, session);
+    if (changed === null || !changed.result.ok) return changed;
+    const update = changed.result.value;
+    if (update.effects === true || update.steps !== undefined) return null;
+    const count: DmlStatement = {
+      kind: 'select',
+      distinct: false,
+      items: [
+        {
+          kind: 'item',
+          expr: {
+            kind: 'call',
+            name: 'COUNT',
+            args: [],
+            distinct: false,
+            star: true,
+            orderBy: [],
+            separator: null,
+          },
+          alias: null,
+          name: 'COUNT(*)',
+        },
+      ],
+      from: [s.table],
+      where: s.where,
+      groupBy: [],
+      withRollup: false,
+      having: null,
+      orderBy: [],
+      limit: null,
+      lock: null,
+    };
+    const counted = emitDml(count, { catalog: this.catalog, ...session }, template.pinned);
+    if (!counted.ok || counted.value.effects === true) return null;
+    return {
+      statement: changed.statement,
+      result: {
+        ok: true,
+        value: { ...update, matched: { sql: counted.value.sql, binds: counted.value.binds } },
+      },
+    };
   }
 
   /** The largest AUTO_INCREMENT value the table holds or has held (sqlite_sequence). */

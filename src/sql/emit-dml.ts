@@ -102,6 +102,11 @@ export interface DmlTranslation {
    * snapshot right after this one (FOUND_ROWS() is its answer); absent otherwise.
    */
   readonly foundRows?: { readonly sql: string; readonly binds: readonly Bind[] };
+  /**
+   * A changed-only UPDATE under CLIENT_FOUND_ROWS: the count of the rows its WHERE matches, run
+   * just before it (engine.ts, matchedAndChangedTranslation); absent otherwise.
+   */
+  readonly matched?: { readonly sql: string; readonly binds: readonly Bind[] };
 }
 
 export class DmlEmitter extends ExpressionEmitter {

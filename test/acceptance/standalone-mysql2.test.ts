@@ -122,6 +122,10 @@ describe('DML', () => {
     const [r] = await root.query('UPDATE t SET n = n + 1 WHERE id <= 2');
     assert.equal((r as mysql.ResultSetHeader).affectedRows, 2);
     assert.equal((r as mysql.ResultSetHeader).info, 'Rows matched: 2  Changed: 2  Warnings: 0');
+    // A matched row that keeps its values is counted as matched, not changed (MariaDB's info).
+    const [same] = await root.query('UPDATE t SET n = n WHERE id <= 2');
+    assert.equal((same as mysql.ResultSetHeader).affectedRows, 2);
+    assert.equal((same as mysql.ResultSetHeader).info, 'Rows matched: 2  Changed: 0  Warnings: 0');
   });
 
   test('INSERT … ON DUPLICATE KEY UPDATE reports 1 for an insert and 2 for an update', async () => {

@@ -82,6 +82,37 @@ describe('snapshot isolation and robustness on one node', { timeout: 120_000 }, 
     assert.equal(Number(await value(c2, 'SELECT bal FROM acc WHERE id = 1')), 50);
   });
 
+  test('SELECT then UPDATE to the value a concurrent commit already set: 1213 (two deposits)', async () => {
+    // mysql2 asks for CLIENT_FOUND_ROWS: the UPDATE answers its matched row but writes only rows
+    // that change. Both deposits computed 110 from 100; the second must not commit on a row it
+    // did not write (found by the simulator's bank workload, seed 9).
+    const [c1, c2] = [await connect(), await connect()];
+    await c1.query('CREATE TABLE dep (id INT PRIMARY KEY, bal INT)');
+    await c1.query('INSERT INTO dep VALUES (1, 100), (2, 100)');
+    await c1.query('BEGIN');
+    await c2.query('BEGIN');
+    assert.equal(Number(await value(c1, 'SELECT bal FROM dep WHERE id = 1')), 100);
+    assert.equal(Number(await value(c2, 'SELECT bal FROM dep WHERE id = 1')), 100);
+    await c1.query('UPDATE dep SET bal = 110 WHERE id = 1');
+    await c1.query('COMMIT');
+    const lost = await failure(
+      (async () => {
+        await c2.query('UPDATE dep SET bal = 110 WHERE id = 1');
+        await c2.query('UPDATE dep SET bal = 90 WHERE id = 2');
+        await c2.query('COMMIT');
+      })(),
+    );
+    assert.equal(lost.errno, 1213);
+    await c2.query('ROLLBACK');
+    assert.deepEqual(
+      [
+        await value(c1, 'SELECT bal FROM dep WHERE id = 1'),
+        await value(c1, 'SELECT bal FROM dep WHERE id = 2'),
+      ].map(Number),
+      [110, 100],
+    );
+  });
+
   test('the same with autocommit=0, an UPDATE by predicate: 1213 at the UPDATE itself', async () => {
     const [c1, c2] = [await connect(), await connect()];
     await c1.query('SET autocommit = 0');

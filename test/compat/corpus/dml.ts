@@ -453,5 +453,21 @@ export function dmlCases(): CaseList {
     "INSERT INTO ci (s) SELECT 'x' FROM DUAL WHERE 'a' = 'A'",
     'SELECT COUNT(*) FROM ci',
   );
+  // Under CLIENT_FOUND_ROWS (mysql2, this harness) a row the UPDATE matches but does not change
+  // was written anyway: its ON UPDATE CURRENT_TIMESTAMP column moved (a newcomer's report).
+  list.add(
+    'UPDATE that changes nothing leaves ON UPDATE CURRENT_TIMESTAMP alone',
+    [
+      'CREATE TABLE tu (id INT PRIMARY KEY, v INT, upd TIMESTAMP NULL DEFAULT NULL ON UPDATE CURRENT_TIMESTAMP)',
+      'INSERT INTO tu (id, v) VALUES (1, 1), (2, 2), (3, 3)',
+    ],
+    'UPDATE tu SET v = 1 WHERE id = 1',
+    'SELECT id, upd IS NULL FROM tu ORDER BY id',
+    'UPDATE tu SET v = 1 WHERE id <= 2',
+    'SELECT ROW_COUNT()',
+    'SELECT id, v, upd IS NULL FROM tu ORDER BY id',
+    'UPDATE tu SET v = v WHERE id > 0',
+    'SELECT id, upd IS NULL FROM tu ORDER BY id',
+  );
   return list;
 }
