@@ -38,6 +38,7 @@ import { InformationSchema } from './information-schema.js';
 import { isPointWrite, readingTables } from './point-write.js';
 import { RecentWrites } from './recent-writes.js';
 import type { ReadPool } from './read-pool.js';
+import { plainSelect } from './metadata.js';
 import { EngineSession } from './session.js';
 import { EngineToiTranslator } from './toi.js';
 import { matchAccount } from './users.js';
@@ -494,33 +495,18 @@ export class Engine implements Backend {
     if (changed === null || !changed.result.ok) return changed;
     const update = changed.result.value;
     if (update.effects === true || update.steps !== undefined) return null;
-    const count: DmlStatement = {
-      kind: 'select',
+    const star: Expr = {
+      kind: 'call',
+      name: 'COUNT',
+      args: [],
       distinct: false,
-      items: [
-        {
-          kind: 'item',
-          expr: {
-            kind: 'call',
-            name: 'COUNT',
-            args: [],
-            distinct: false,
-            star: true,
-            orderBy: [],
-            separator: null,
-          },
-          alias: null,
-          name: 'COUNT(*)',
-        },
-      ],
-      from: [s.table],
-      where: s.where,
-      groupBy: [],
-      withRollup: false,
-      having: null,
+      star: true,
       orderBy: [],
-      limit: null,
-      lock: null,
+      separator: null,
+    };
+    const count: DmlStatement = {
+      ...plainSelect([{ kind: 'item', expr: star, alias: null, name: 'COUNT(*)' }], [s.table]),
+      where: s.where,
     };
     const counted = emitDml(count, { catalog: this.catalog, ...session }, template.pinned);
     if (!counted.ok || counted.value.effects === true) return null;
