@@ -55,6 +55,12 @@ import {
 import { narrow, plainSelect, queryColumns, withUserVariables } from './metadata.js';
 import { done, isAttempt, isError, ok, type Attempt, type Outcome } from './outcome.js';
 import { queryInterrupted } from './read-pool.js';
+import {
+  USER_LOCK_FUNCTIONS,
+  USER_LOCK_NAME_MAX,
+  withLockAnswers,
+  type UserLockFunction,
+} from './user-locks.js';
 import { foundRowsOf, selectInto } from './select-extras.js';
 import type { EngineSession } from './session.js';
 import { StatementEffects, withEffects } from './statement-effects.js';
@@ -146,7 +152,10 @@ export class DmlRunner {
       if (virtual) return this.session.engine.infoSchema.run(this.session, prepared, params);
       const slept = await this.sleepFirst(s, prepared, params);
       if (slept !== null) return slept;
-      return this.runSelect(prepared, s, params);
+      const locks = await this.lockFirst(s, prepared, params);
+      if (locks === null) return this.runSelect(prepared, s, params);
+      if (isError(locks)) return locks;
+      return withLockAnswers(locks, () => this.runSelect(prepared, s, params));
     }
     return this.runWrite(prepared, s, params);
   }
@@ -170,6 +179,68 @@ export class DmlRunner {
     if (isError(values)) return values;
     const seconds = values.reduce<number>((sum, v) => sum + Math.max(0, Number(v ?? 0) || 0), 0);
     return (await this.session.sleep(seconds * 1000)) ? queryInterrupted : null;
+  }
+
+  /**
+   * GET_LOCK and its kin in a SELECT without tables (`SELECT GET_LOCK('job', 10)`, what migration
+   * tools and job runners send): each runs here, in the order they appear, the session waiting
+   * off the event loop for a lock another holds; their answers go to the statement as it runs
+   * (user-locks.ts). KILL QUERY ends a wait with 1317. Null when the statement has none.
+   */
+  private async lockFirst(
+    s: Query,
+    prepared: Prepared,
+    params: readonly SqlValue[],
+  ): Promise<SqlValue[] | ErrorResult | null> {
+    if (s.kind !== 'select' || s.from !== null) return null;
+    const calls = lockCalls(s.items);
+    if (calls.length === 0) return null;
+    const locks = this.session.engine.userLocks;
+    const owner = this.session.info.connectionId;
+    const answers: SqlValue[] = [];
+    for (const call of calls) {
+      const args = this.session.evaluate(call.args, prepared, params);
+      if (isError(args)) return args;
+      if (call.name === 'RELEASE_ALL_LOCKS') {
+        answers.push(locks.releaseAll(owner));
+        continue;
+      }
+      const raw = args[0] ?? null;
+      const name =
+        raw === null
+          ? null
+          : raw instanceof Uint8Array
+            ? Buffer.from(raw).toString('utf8')
+            : String(raw);
+      if (name !== null && name.length > USER_LOCK_NAME_MAX)
+        return mysqlError(3057, '42000', `Incorrect user-level lock name '${name}'.`);
+      if (name === null || name === '') {
+        answers.push(null);
+        continue;
+      }
+      switch (call.name) {
+        case 'GET_LOCK': {
+          const seconds = Number(args[1] ?? 0);
+          const timeoutMs = Number.isNaN(seconds) ? 0 : seconds < 0 ? -1 : seconds * 1000;
+          const got = await locks.acquire(name, owner, timeoutMs, (stop) =>
+            this.session.onWait(stop),
+          );
+          if (got === 'interrupted') return queryInterrupted;
+          answers.push(got);
+          break;
+        }
+        case 'RELEASE_LOCK':
+          answers.push(locks.release(name, owner));
+          break;
+        case 'IS_FREE_LOCK':
+          answers.push(locks.isFree(name));
+          break;
+        case 'IS_USED_LOCK':
+          answers.push(locks.holder(name));
+          break;
+      }
+    }
+    return answers;
   }
 
   private checkTables(translation: DmlTranslation, privilege: string): ErrorResult | null {
@@ -1291,8 +1362,12 @@ export class DmlRunner {
 }
 
 /** The arguments of the SLEEP calls among a select list's items (outside subqueries). */
-function sleepCalls(items: Select['items']): Expr[] {
-  const found: Expr[] = [];
+/** The calls of these functions in a SELECT's items, in the order SQLite evaluates them. */
+function callsOf(
+  items: Select['items'],
+  names: readonly string[],
+): { name: string; args: readonly Expr[] }[] {
+  const found: { name: string; args: readonly Expr[] }[] = [];
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) {
       for (const item of node) visit(item);
@@ -1300,15 +1375,25 @@ function sleepCalls(items: Select['items']): Expr[] {
     }
     if (node === null || typeof node !== 'object') return;
     const record = node as Record<string, unknown>;
-    if (record['kind'] === 'call' && record['name'] === 'SLEEP') {
-      const args = record['args'] as readonly Expr[];
-      if (args.length === 1) found.push(args[0]!);
+    const name = record['name'];
+    if (record['kind'] === 'call' && typeof name === 'string' && names.includes(name)) {
+      found.push({ name, args: record['args'] as readonly Expr[] });
       return;
     }
     for (const [key, child] of Object.entries(record)) if (key !== 'query') visit(child);
   };
   visit(items);
   return found;
+}
+
+function lockCalls(items: Select['items']): { name: UserLockFunction; args: readonly Expr[] }[] {
+  return callsOf(items, USER_LOCK_FUNCTIONS) as { name: UserLockFunction; args: readonly Expr[] }[];
+}
+
+function sleepCalls(items: Select['items']): Expr[] {
+  return callsOf(items, ['SLEEP']).flatMap((call) =>
+    call.args.length === 1 ? [call.args[0]!] : [],
+  );
 }
 
 const INTEGER_MAX: Readonly<Record<string, readonly [bigint, bigint]>> = {

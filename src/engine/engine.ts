@@ -39,6 +39,7 @@ import { isPointWrite, readingTables } from './point-write.js';
 import { RecentWrites } from './recent-writes.js';
 import type { ReadPool } from './read-pool.js';
 import { plainSelect } from './metadata.js';
+import { UserLocks } from './user-locks.js';
 import { EngineSession } from './session.js';
 import { EngineToiTranslator } from './toi.js';
 import { matchAccount } from './users.js';
@@ -95,6 +96,8 @@ export class Engine implements Backend {
     { key: string; result: Result<DmlTranslation> }
   >();
   readonly allocator = new AutoIncrementAllocator();
+  /** GET_LOCK's named locks, this node's (user-locks.ts). */
+  readonly userLocks = new UserLocks();
   private readonly changedOnly = new WeakMap<
     Template,
     { key: string; value: { statement: Update; result: Result<DmlTranslation> } }
@@ -258,6 +261,7 @@ export class Engine implements Backend {
   }
 
   sessionClosed(session: EngineSession): void {
+    this.userLocks.releaseAll(session.info.connectionId);
     if (this.sessions.get(session.info.connectionId) === session) {
       this.sessions.delete(session.info.connectionId);
       this.killBoard?.release(session.killSlot);

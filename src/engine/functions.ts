@@ -24,6 +24,7 @@ import { expressionFunctions, report } from './expression-warnings.js';
 import { arithmeticFunctions, carried } from './arithmetic.js';
 import { strToDate } from './str-to-date.js';
 import { decimalFunctions } from './decimal.js';
+import { nextLockAnswer } from './user-locks.js';
 
 type V = SqlValue;
 type Fn = (...args: V[]) => V;
@@ -1895,9 +1896,12 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
   // The session sleeps before a statement without tables runs (dml.ts, sleepFirst); a sleep
   // KILL QUERY cut short fails the statement with 1317, so the function answers 0.
   sleep: () => 0,
-  get_lock: () => 1,
-  release_lock: () => 1,
-  is_free_lock: () => 1,
+  // Answered before the statement runs (user-locks.ts): the session may wait for a lock there.
+  get_lock: () => nextLockAnswer('GET_LOCK'),
+  release_lock: () => nextLockAnswer('RELEASE_LOCK'),
+  is_free_lock: () => nextLockAnswer('IS_FREE_LOCK'),
+  is_used_lock: () => nextLockAnswer('IS_USED_LOCK'),
+  release_all_locks: () => nextLockAnswer('RELEASE_ALL_LOCKS'),
   regexp: (pattern, value) => {
     if (isNull(pattern) || isNull(value)) return null;
     const re = likeRegexp(text(pattern));
@@ -1923,6 +1927,8 @@ const NON_DETERMINISTIC = new Set([
   'get_lock',
   'release_lock',
   'is_free_lock',
+  'is_used_lock',
+  'release_all_locks',
   'from_days',
 ]);
 

@@ -286,6 +286,8 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
 
   async resetConnection(): Promise<void> {
     await this.rollbackTx();
+    // COM_RESET_CONNECTION releases GET_LOCK's locks, as in MariaDB.
+    this.engine.userLocks.releaseAll(this.info.connectionId);
     this.temporary.close();
     this.userVars.clear();
     this.sessionVars.clear();

@@ -198,6 +198,8 @@ const USER_FUNCTION_SOURCES = [
   'GET_LOCK',
   'RELEASE_LOCK',
   'IS_FREE_LOCK',
+  'IS_USED_LOCK',
+  'RELEASE_ALL_LOCKS',
   'CONVERT_TZ',
   'TIMESTAMPADD',
   'QUARTER',
@@ -234,6 +236,11 @@ const USER_FUNCTION_SET: ReadonlySet<string> = new Set(USER_FUNCTION_SOURCES);
  * them (1582 otherwise); SQLite's built-ins check their own, user functions take any count.
  */
 export const USER_FUNCTION_ARITY: Readonly<Record<string, readonly [number, number]>> = {
+  GET_LOCK: [2, 2],
+  RELEASE_LOCK: [1, 1],
+  IS_FREE_LOCK: [1, 1],
+  IS_USED_LOCK: [1, 1],
+  RELEASE_ALL_LOCKS: [0, 0],
   ROUND: [1, 2],
   TRUNCATE: [2, 2],
   RAND: [0, 1],

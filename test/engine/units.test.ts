@@ -139,9 +139,16 @@ describe('functions', () => {
     fns.get(name)!(...args);
 
   test('every name the emitter produces is registered and never throws', () => {
-    // The store function alone refuses values by throwing: SQLite then aborts the statement.
+    // The store function refuses values by throwing: SQLite then aborts the statement. So do the
+    // lock functions outside a SELECT without tables (user-locks.ts), which only answer there.
+    const throwing = new Set([
+      STORE_VALUE_FUNCTION,
+      ...['get_lock', 'release_lock', 'is_free_lock', 'is_used_lock', 'release_all_locks'].map(
+        (n) => `mysql_${n}`,
+      ),
+    ]);
     for (const f of userFunctions())
-      if (f.name !== STORE_VALUE_FUNCTION) assert.doesNotThrow(() => f.fn('x', null, 3n));
+      if (!throwing.has(f.name)) assert.doesNotThrow(() => f.fn('x', null, 3n));
   });
 
   test('table of results', () => {

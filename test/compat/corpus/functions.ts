@@ -635,5 +635,14 @@ export function functionCases(): CaseList {
     'SELECT a FROM t WHERE a + 1 > 1',
     'SELECT a FROM t WHERE a = 9223372036854775807',
   );
+  // User-level locks within one session (two sessions: test/engine/user-locks.test.ts).
+  list.add(
+    'GET_LOCK, RELEASE_LOCK, IS_FREE_LOCK, RELEASE_ALL_LOCKS in one session',
+    [],
+    "SELECT GET_LOCK('a', 0), IS_FREE_LOCK('a'), GET_LOCK('A', 0)",
+    "SELECT RELEASE_LOCK('a'), RELEASE_LOCK('a'), RELEASE_LOCK('a')",
+    "SELECT RELEASE_LOCK('nobody'), IS_USED_LOCK('nobody'), IS_FREE_LOCK('nobody')",
+    "SELECT GET_LOCK('b', 0), GET_LOCK('b', 0), RELEASE_ALL_LOCKS(), IS_FREE_LOCK('b')",
+  );
   return list;
 }
