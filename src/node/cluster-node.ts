@@ -88,6 +88,9 @@ export type Logger = (level: LogLevel, message: string) => void;
 /** Galera timing mapped onto ticks: heartbeats every 2 ticks, elections after evs.suspect_timeout. */
 export const clusterTickMs = 50;
 
+/** How long a member without a leader still counts as in the primary component (isPrimary). */
+const leaderGapMs = 1000;
+
 export interface ClusterNodeOptions {
   readonly config: ServerConfig;
   readonly log: Logger;
@@ -416,8 +419,20 @@ export class ClusterNode {
   }
 
   isPrimary(): boolean {
-    return this.raft.leader !== null && this.raft.isMember();
+    if (!this.raft.isMember()) return false;
+    if (this.raft.leader !== null) {
+      this.leaderSeenAtMs = Date.now();
+      return true;
+    }
+    // A leader change (a graceful handover, an election after a leader's crash is detected)
+    // leaves a member without a leader for an instant: it stays in the primary component, as a
+    // Galera node does through a view change, and its writes wait for the new leader
+    // (ClusterReplicator). Every client of the other nodes got 1047 at a leader's SIGTERM.
+    return this.leaderSeenAtMs !== null && Date.now() - this.leaderSeenAtMs < leaderGapMs;
   }
+
+  /** When this node last knew a leader (isPrimary, and the core's leader events). */
+  private leaderSeenAtMs: number | null = null;
 
   /**
    * wsrep_ready: a member of the primary component holding the cluster's state (SYNCED, or
@@ -455,6 +470,8 @@ export class ClusterNode {
         );
         break;
       case 'leader':
+        // A leader known until now, or from now: either way the gap is measured from here.
+        if (this.leaderSeenAtMs !== null || event.leader !== null) this.leaderSeenAtMs = Date.now();
         this.log(
           'Note',
           `WSREP: ${event.leader === null ? 'no leader' : `leader is ${event.leader}`} in term ${event.term}`,

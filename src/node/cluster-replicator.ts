@@ -147,8 +147,17 @@ export class ClusterReplicator implements Replicator {
       if (outcome === null)
         return { kind: 'unknown', reason: 'no verdict within the commit timeout' };
       if (outcome.kind === 'appended') return this.verdictAt(outcome.index);
-      // Nothing was appended: proposing again cannot commit the write-set twice.
-      if (transientRefusals.has(outcome.reason as ProposalRefusal) && Date.now() < deadline) {
+      // Nothing was appended: proposing again cannot commit the write-set twice. A leader that
+      // is leaving hands over within moments: its refusal passes too, unless this node is the
+      // one leaving (a graceful stop of the leader failed the other nodes' clients with 1180).
+      const leaving = outcome.reason === 'leaving' && !this.driver.raft.isLeaving;
+      // No leader for an instant (a leader change): the node still counts as primary and the
+      // proposal waits for the new leader; past that, the node is out of the primary component.
+      const gap = outcome.reason === 'no_leader' && this.isReady();
+      if (
+        (transientRefusals.has(outcome.reason as ProposalRefusal) || leaving || gap) &&
+        Date.now() < deadline
+      ) {
         await sleep(this.options.flowControlRetryMs);
         continue;
       }
