@@ -173,6 +173,11 @@ export interface DialTargetStatus {
   /** The delay chosen before the current or last attempt. */
   readonly delayMs: number;
   readonly lastError: string | null;
+  /**
+   * The last attempt reached a running node that refused this one for its configuration (a
+   * certificate from another CA, another cluster name…): no retry cures it.
+   */
+  readonly refusedByConfiguration: boolean;
 }
 
 export interface TransportStats {
@@ -200,6 +205,7 @@ interface Dialer {
   failures: number;
   delayMs: number;
   lastError: string | null;
+  refusedByConfiguration: boolean;
   timer: NodeJS.Timeout | null;
   /** A link to this address has been up since the start (until then, refusals are expected). */
   everUp: boolean;
@@ -315,6 +321,7 @@ export class Transport {
       failures: 0,
       delayMs: 0,
       lastError: null,
+      refusedByConfiguration: false,
       timer: null,
       everUp: false,
     }));
@@ -421,6 +428,7 @@ export class Transport {
       failures: d.failures,
       delayMs: d.delayMs,
       lastError: d.lastError,
+      refusedByConfiguration: d.refusedByConfiguration,
     }));
   }
 
@@ -550,6 +558,7 @@ export class Transport {
     const dialer = this.dialerOf.get(link);
     if (dialer !== undefined) {
       dialer.state = 'connected';
+      dialer.refusedByConfiguration = false;
       dialer.nodeUuid = hello.nodeUuid;
       dialer.failures = 0;
       dialer.everUp = true;
@@ -813,6 +822,7 @@ export class Transport {
     if (dialer.timer !== null) clearTimeout(dialer.timer);
     if (after === 'retry') dialer.failures = 0;
     else dialer.failures += 1;
+    dialer.refusedByConfiguration = after === 'configuration';
     dialer.delayMs = reconnectDelayMs(
       this.limits,
       dialer.failures,

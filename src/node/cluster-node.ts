@@ -578,6 +578,9 @@ export class ClusterNode {
       if (!on && !/^(no|false|off|0)$/i.test(value)) return `${key}: '${value}' is not a boolean`;
       if (!on) continue;
       if (name === 'pc.bootstrap') {
+        const refusing = this.refusingNodes();
+        if (refusing.length > 0 && !this.isPrimary())
+          return `pc.bootstrap refused: running nodes refuse this one (${refusing.join(', ')}), and they may be the primary component: a second one here would make their writes lost when the refusal is fixed. Fix this node's configuration; if those nodes are really to be left, stop them first`;
         this.bootstrapPrimary();
         continue;
       }
@@ -585,6 +588,14 @@ export class ClusterNode {
       if (problem !== null) return problem;
     }
     return null;
+  }
+
+  /** The addresses of running nodes that refuse this one for its configuration, with why. */
+  private refusingNodes(): string[] {
+    return this.transport
+      .targets()
+      .filter((t) => t.refusedByConfiguration)
+      .map((t) => `${t.address} (${t.lastError ?? 'refused'})`);
   }
 
   /** pc.bootstrap: a new primary component of this node and the members it can reach now. */
@@ -1090,6 +1101,21 @@ export class ClusterNode {
       .filter((t) => t.state !== 'self' && t.state !== 'connected' && t.state !== 'waiting')
       .map((t) => `${t.address} (${t.lastError ?? t.state})`);
     const voters = this.raft.config().voters;
+    // Running nodes that refuse this one (its certificate, its cluster name) may well be the
+    // primary component: a bootstrap here would make a second cluster, and when the refusal is
+    // fixed that cluster's history would win over theirs (the ops walkthrough lost 2,680
+    // acknowledged writes following the bootstrap advice given here then).
+    const refusing = this.refusingNodes();
+    if (refusing.length > 0) {
+      this.log(
+        'Warning',
+        `WSREP: not in a primary component for ${Math.round((now - this.nonPrimarySinceMs) / 1000)} s, so clients get 1047: ` +
+          `running nodes refuse this one: ${refusing.join(', ')}; connected peers: ${connected.length === 0 ? 'none' : connected.join(', ')}. ` +
+          `Fix: this node's configuration (the certificate and CA in wsrep_provider_options, wsrep_cluster_name, socket.ssl), as each refusal above says; ` +
+          `do NOT bootstrap this node or set pc.bootstrap here: the nodes refusing it may be the primary component, and a second cluster would make their writes lost`,
+      );
+      return;
+    }
     this.log(
       'Warning',
       `WSREP: not in a primary component for ${Math.round((now - this.nonPrimarySinceMs) / 1000)} s, so clients get 1047: ` +
