@@ -76,6 +76,15 @@ export interface SessionEmit {
 function sessionEmitKey(session: SessionEmit, version: number): string {
   return `${session.database ?? ''}\u0000${version}\u0000${session.collation}\u0000${session.timeZone ?? ''}`;
 }
+/** Column types an UPDATE's changed-rows guard leaves alone (changedOnlyTranslation). */
+const TEMPORAL_TYPES: ReadonlySet<string> = new Set([
+  'DATE',
+  'DATETIME',
+  'TIMESTAMP',
+  'TIME',
+  'YEAR',
+]);
+
 export class Engine implements Backend {
   readonly store: Store;
   readonly nodeId: NodeId;
@@ -100,7 +109,7 @@ export class Engine implements Backend {
   readonly userLocks = new UserLocks();
   private readonly changedOnly = new WeakMap<
     Template,
-    { key: string; value: { statement: Update; result: Result<DmlTranslation> } }
+    { key: string; value: { statement: Update; result: Result<DmlTranslation> } | null }
   >();
   private readonly matchedAndChanged = new WeakMap<
     Template,
@@ -455,6 +464,19 @@ export class Engine implements Backend {
       s.table.table.db ?? session.database ?? '',
       s.table.table.name,
     );
+    // A date or time assigned would be compared as one: a zero or invalid date then warns (an
+    // error in strict mode) where MariaDB stores it, and lax mode stored NULL, not 0000-00-00.
+    // Such an UPDATE writes every row it matches.
+    const temporal = s.assignments.some((a) => {
+      const column = target?.columns.find(
+        (c) => c.name.toLowerCase() === a.column.column.toLowerCase(),
+      );
+      return column !== undefined && TEMPORAL_TYPES.has(column.type.name);
+    });
+    if (temporal) {
+      this.changedOnly.set(template, { key, value: null });
+      return null;
+    }
     const guard = unchangedGuard(
       inOrder(s.assignments, s.table.alias ?? s.table.table.name),
       target,

@@ -196,3 +196,14 @@ test(
     assert.match(out, /Warning \(Code 1292\): Truncated incorrect INTEGER value: '12abc'/);
   },
 );
+
+// Without CLIENT_FOUND_ROWS (the CLI) an UPDATE's changed-rows guard compared the date assigned
+// with the column's: a zero date failed with 1292 in strict mode, where MariaDB stores it (a
+// newcomer's report).
+test('the CLI updates a DATE to the zero date in the default strict mode', { skip }, async () => {
+  const out = await mariadb(
+    ['--batch', 'shop'],
+    "CREATE TABLE zd (id INT PRIMARY KEY, d DATE);\nINSERT INTO zd VALUES (1, '2024-01-05');\nUPDATE zd SET d = '0000-00-00' WHERE id = 1;\nSELECT d FROM zd;\n",
+  );
+  assert.equal(out, 'd\n0000-00-00\n');
+});
