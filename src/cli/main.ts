@@ -26,6 +26,7 @@ commands:
   key create --file F [--id N]        create a key file for encryption at rest (mode 0600)
   key rotate --file F [--id N]        add a new version of the keys in a key file
   key reencrypt --defaults-file F     a stopped node's files to the keys its options name now
+  key decrypt --file F DUMP           print a sealed local-history dump (local-history-*.sql.enc)
   help                                this text`;
 
 async function start(args: readonly string[], forceBootstrap = false): Promise<number> {

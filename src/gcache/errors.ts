@@ -58,9 +58,9 @@ export function describeGCacheError(error: GCacheOpenError | GCacheReadError): s
     case 'bad_file_name':
       return `gcache: cannot parse the segment file name ${error.file}`;
     case 'missing_key':
-      return `gcache: ${error.file} is encrypted with key id ${error.keyId} version ${error.keyVersion}, which the key file does not hold`;
+      return `gcache: ${error.file} is encrypted with key id ${error.keyId} version ${error.keyVersion}, which the keys this node was given do not hold`;
     case 'wrong_key':
-      return `gcache: ${error.file} is encrypted with another key id ${error.keyId} version ${error.keyVersion} than the key file's`;
+      return `gcache: ${error.file} is encrypted with key id ${error.keyId} version ${error.keyVersion}, and the key of that id and version this node was given is a different key (another key file?)`;
     case 'io':
       return `gcache: ${error.file}: ${error.detail}`;
   }

@@ -204,7 +204,13 @@ export class ClusterNode {
     });
     if (!opened.ok) {
       const keyFile = encryption.encryption?.keyFile;
-      const suffix = keyFile === undefined ? '' : ` (key file ${keyFile})`;
+      const sealed = opened.error.kind === 'missing_key' || opened.error.kind === 'wrong_key';
+      const suffix =
+        keyFile !== undefined
+          ? ` (key file ${keyFile})`
+          : sealed
+            ? ': no key file is configured; set file_key_management_filename to the key file it was encrypted with'
+            : '';
       throw new Error(`${describeGCacheError(opened.error)}${suffix}`);
     }
     const gcache = opened.value.gcache;

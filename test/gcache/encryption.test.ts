@@ -11,7 +11,7 @@ import { crc32Of } from '../../src/codec/crc.js';
 import { index, term } from '../../src/core/types.js';
 import type { Entry } from '../../src/core/consensus/types.js';
 import type { GCacheKeys } from '../../src/gcache/index.js';
-import { GCache } from '../../src/gcache/index.js';
+import { GCache, describeGCacheError } from '../../src/gcache/index.js';
 import { KeyRing, newKey, type KeyVersion } from '../../src/keys/index.js';
 import { hardState, n1, openOk, smallSegments, tempDir, write } from './helpers.js';
 
@@ -164,6 +164,17 @@ test('a missing or wrong key refuses to open and names the key', async (t) => {
     ok: false,
     error: { kind: 'wrong_key', file: path, keyId: 7, keyVersion: 2 },
   });
+  // Said in words that hold with no key file at all (the ops walkthrough read "which the key
+  // file does not hold" with none configured) and without "another key id 7 … than".
+  assert.ok(!missing.ok && !wrong.ok);
+  assert.match(
+    describeGCacheError(missing.error),
+    /key id 7 version 2, which the keys this node was given do not hold/,
+  );
+  assert.match(
+    describeGCacheError(wrong.error),
+    /key id 7 version 2, and the key of that id and version .* is a different key/,
+  );
 });
 
 test('a new key version seals new segments; older ones stay readable with the old version', async (t) => {
