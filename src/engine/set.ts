@@ -166,6 +166,8 @@ export class SetRunner {
       return normalized.code === 1298
         ? mysqlError(1298, 'HY000', normalized.message)
         : mysqlError(1231, '42000', normalized.message);
+    const ignored = replicationSettingRefusal(lower, normalized.value, spec.value);
+    if (ignored !== null) return mysqlError(1235, '42000', ignored);
     const outOfRange = backgroundEncryptionRangeError(lower, normalized.value);
     if (outOfRange !== null) return mysqlError(1231, '42000', outOfRange);
     const warning = backgroundEncryptionWarning(lower, normalized.value);
@@ -255,4 +257,22 @@ export function setNames(vars: Map<string, SqlValue>, collation: CollationDef): 
   for (const name of ['character_set_client', 'character_set_connection', 'character_set_results'])
     vars.set(name, collation.charset);
   vars.set('collation_connection', collation.name);
+}
+
+/**
+ * Galera settings that change how writes replicate, which this node would otherwise take and
+ * not follow (the ops walkthrough: `SET SESSION wsrep_on=OFF` and the writes still replicated,
+ * `wsrep_OSU_method=RSU` and the DDL still ran everywhere). Refused with ER_NOT_SUPPORTED_YET
+ * rather than believed; setting the value in effect is fine.
+ */
+function replicationSettingRefusal(
+  name: string,
+  value: SqlValue,
+  current: SqlValue,
+): string | null {
+  if (name === 'wsrep_on' && Number(value) !== Number(current))
+    return `This version of MariaDB doesn't yet support 'SET wsrep_on at runtime': a node replicates every write while it runs as it was started (start it with wsrep_on=OFF for writes of its own, as the rolling upgrade does)`;
+  if (name === 'wsrep_osu_method' && String(value).toUpperCase() !== 'TOI')
+    return `This version of MariaDB doesn't yet support 'wsrep_OSU_method=${String(value)}': DDL runs in total order on every node (TOI)`;
+  return null;
 }

@@ -166,6 +166,17 @@ describe('DML', () => {
     });
   });
 
+  test('SET of wsrep_on or wsrep_OSU_method to what the node does not do is refused, not ignored', async () => {
+    // The ops walkthrough: SET SESSION wsrep_on=OFF was taken and writes still replicated.
+    const [[on]] = (await root.query('SELECT @@wsrep_on AS v')) as unknown as [[{ v: number }]];
+    await root.query(`SET SESSION wsrep_on = ${on.v === 1 ? 'ON' : 'OFF'}`);
+    await assert.rejects(root.query(`SET SESSION wsrep_on = ${on.v === 1 ? 'OFF' : 'ON'}`), {
+      errno: 1235,
+    });
+    await root.query("SET SESSION wsrep_OSU_method = 'TOI'");
+    await assert.rejects(root.query("SET SESSION wsrep_OSU_method = 'RSU'"), { errno: 1235 });
+  });
+
   test('a pool of connections inserts concurrently without id collisions', async () => {
     const pool = mysql.createPool({
       host: '127.0.0.1',
