@@ -584,11 +584,15 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       case 'begin':
         return this.begin(s.access === 'READ ONLY', s.consistentSnapshot);
       case 'commit':
-        return this.commitTx();
-      case 'rollback':
-        return s.savepoint === null
-          ? this.rollbackResult()
-          : this.savepointOp('rollback', s.savepoint);
+      case 'rollback': {
+        if (s.kind === 'rollback' && s.savepoint !== null)
+          return this.savepointOp('rollback', s.savepoint);
+        // AND CHAIN: the next transaction begins at once, with the same access mode.
+        const readOnly = this.tx?.readOnly ?? false;
+        const ended = s.kind === 'commit' ? await this.commitTx() : await this.rollbackResult();
+        if (s.chain === true && !isError(ended)) this.txNow = new LocalTransaction(this, readOnly);
+        return ended;
+      }
       case 'savepoint':
         return this.savepointOp('savepoint', s.name);
       case 'release_savepoint':

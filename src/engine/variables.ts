@@ -24,6 +24,7 @@ export const UNSIGNED_VARIABLES: ReadonlySet<string> = new Set([
   'div_precision_increment',
   'error_count',
   'group_concat_max_len',
+  'in_transaction',
   'identity',
   'innodb_buffer_pool_size',
   'innodb_lock_wait_timeout',

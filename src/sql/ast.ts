@@ -758,10 +758,13 @@ export interface Begin {
 }
 export interface Commit {
   readonly kind: 'commit';
+  /** AND CHAIN: a transaction of the same access mode begins as this one ends. */
+  readonly chain?: boolean;
 }
 export interface Rollback {
   readonly kind: 'rollback';
   readonly savepoint: string | null;
+  readonly chain?: boolean;
 }
 export interface Savepoint {
   readonly kind: 'savepoint';

@@ -50,19 +50,21 @@ export function parseBegin(c: Cursor): Begin {
 export function parseCommit(c: Cursor): Statement {
   c.expectWord('COMMIT');
   c.acceptWord('WORK');
-  parseChainRelease(c);
-  return { kind: 'commit' };
+  return { kind: 'commit', chain: parseChainRelease(c) };
 }
 
-function parseChainRelease(c: Cursor): void {
+/** `AND [NO] CHAIN [[NO] RELEASE]`: whether a new transaction begins at once (AND CHAIN). */
+function parseChainRelease(c: Cursor): boolean {
+  let chain = false;
   if (c.acceptWord('AND')) {
-    c.acceptWord('NO');
+    chain = !c.acceptWord('NO');
     c.expectWord('CHAIN');
   }
   if (c.isWord('RELEASE') || c.isWord('NO')) {
     c.acceptWord('NO');
     c.expectWord('RELEASE');
   }
+  return chain;
 }
 
 export function parseRollback(c: Cursor): Statement {
@@ -72,8 +74,7 @@ export function parseRollback(c: Cursor): Statement {
     c.acceptWord('SAVEPOINT');
     return { kind: 'rollback', savepoint: c.identifier() };
   }
-  parseChainRelease(c);
-  return { kind: 'rollback', savepoint: null };
+  return { kind: 'rollback', savepoint: null, chain: parseChainRelease(c) };
 }
 
 export function parseSavepoint(c: Cursor): Statement {

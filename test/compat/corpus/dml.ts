@@ -469,5 +469,23 @@ export function dmlCases(): CaseList {
     'UPDATE tu SET v = v WHERE id > 0',
     'SELECT id, upd IS NULL FROM tu ORDER BY id',
   );
+  // AND CHAIN begins the next transaction at once: the rows after it are rolled back with it
+  // (they were committed alone, a newcomer's report).
+  list.add(
+    'COMMIT AND CHAIN and ROLLBACK AND CHAIN begin the next transaction',
+    ['CREATE TABLE ch (id INT PRIMARY KEY)'],
+    'BEGIN',
+    'INSERT INTO ch VALUES (1)',
+    'COMMIT AND CHAIN',
+    'SELECT @@in_transaction',
+    'INSERT INTO ch VALUES (2)',
+    'ROLLBACK AND CHAIN',
+    'INSERT INTO ch VALUES (3)',
+    'ROLLBACK AND NO CHAIN',
+    'SELECT @@in_transaction',
+    'INSERT INTO ch VALUES (4)',
+    'ROLLBACK',
+    'SELECT id FROM ch ORDER BY id',
+  );
   return list;
 }
