@@ -50,12 +50,13 @@ export class StatementCache {
     assert(ms > 0 || connectionId > 0, 'armed for a deadline, a connection or both');
     // Plucked numbers: every user statement makes these calls, and a row object or a bigint
     // (the store's connections read integers as bigint) tripled their cost.
-    this.armStatement ??= this.db
-      .prepare<[number, number], number>('SELECT trireme_deadline(?, ?)')
-      .pluck()
-      .safeIntegers(false);
+    // Prepared inside the retry: a prepare is stopped by the interrupt as a step is.
     for (let attempt = 1; ; attempt++) {
       try {
+        this.armStatement ??= this.db
+          .prepare<[number, number], number>('SELECT trireme_deadline(?, ?)')
+          .pluck()
+          .safeIntegers(false);
         this.armStatement.get(ms, connectionId);
         return;
       } catch (error) {
@@ -66,12 +67,15 @@ export class StatementCache {
 
   /** Disarms the connection; true if a kill stopped the statement it was armed for. */
   disarm(): boolean {
-    this.disarmStatement ??= this.db
-      .prepare<[number], number>('SELECT trireme_deadline(?)')
-      .pluck()
-      .safeIntegers(false);
+    // Prepared inside the retry: the first disarm on a connection often follows a statement
+    // its deadline stopped, and the watchdog interrupts the prepare too until the disarm runs
+    // (seen in CI: SQLITE_INTERRUPT thrown out of the disarm, the deadline left armed).
     for (let attempt = 1; ; attempt++) {
       try {
+        this.disarmStatement ??= this.db
+          .prepare<[number], number>('SELECT trireme_deadline(?)')
+          .pluck()
+          .safeIntegers(false);
         return this.disarmStatement.get(0) === 1;
       } catch (error) {
         retryInterrupted(error, attempt);

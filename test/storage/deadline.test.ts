@@ -77,6 +77,26 @@ test('a deadline that passes after its statement ended reaches no later statemen
   }
 });
 
+test('the first disarm of a connection, its deadline past and repeating, disarms it', () => {
+  // The disarming statement is prepared at the first disarm, while the watchdog interrupts the
+  // connection every millisecond: the prepare itself may be stopped, and is made again. Spins
+  // of varied length put the prepare at every phase of the watchdog's repeat.
+  for (let i = 0; i < 2000; i++) {
+    const db = new SqliteDatabase(':memory:');
+    const statements = new StatementCache(db, 8);
+    try {
+      statements.arm(1, 0);
+      const armedMs = performance.now();
+      const spinMs = 1 + ((i * 0.37) % 2);
+      while (performance.now() - armedMs < spinMs);
+      statements.disarm();
+      assert.deepEqual(executeOn(statements, 'SELECT 1', []).rows, [[1]]);
+    } finally {
+      db.close();
+    }
+  }
+});
+
 test('connections keep deadlines of their own, and one closed while armed is forgotten', () => {
   const a = new SqliteDatabase(':memory:');
   const b = new SqliteDatabase(':memory:');
