@@ -311,6 +311,8 @@ export class ClusterNode {
         onEvent: (event) => node?.onRaftEvent(event),
         onError: (error) => log('ERROR', `WSREP: consensus driver: ${String(error)}`),
         trace: new CommitTrace(),
+        // A copy of a proposal made again under a new leader: its verdict is not wanted.
+        onUnclaimed: (index) => applier.takeVerdict(index),
       },
     );
     const transport = new Transport({
@@ -1185,6 +1187,8 @@ export class ClusterNode {
       // The oldest seqno the log still holds: a node behind it needs an SST, not IST.
       ['wsrep_local_cached_downto', String(this.raft.log.boundaryIndex + 1)],
       ['wsrep_local_cert_failures', String(this.clusterReplicator.certFailures)],
+      // Write-sets of this node proposed again under a new leader (RaftDriver.propose).
+      ['trireme_proposals_resent', String(this.driver.resent)],
       ['wsrep_local_bf_aborts', String(this.store.counters.bfAborts)],
       ['wsrep_local_recv_queue', String(this.raft.applyQueue())],
       [

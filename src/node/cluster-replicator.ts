@@ -140,9 +140,10 @@ export class ClusterReplicator implements Replicator {
   async replicate(writeSet: WriteSet): Promise<ReplicationOutcome> {
     if (!this.isReady()) return { kind: 'not_primary' };
     const bytes = encodeWriteSet(writeSet);
+    const resendable = certificationRefusesCopies(writeSet);
     const deadline = Date.now() + this.options.commitTimeoutMs;
     for (;;) {
-      const proposal = this.driver.propose(bytes, writeSet);
+      const proposal = this.driver.propose(bytes, writeSet, resendable);
       const outcome = await withTimeout(proposal.done, deadline - Date.now());
       if (outcome === null)
         return { kind: 'unknown', reason: 'no verdict within the commit timeout' };
@@ -194,6 +195,22 @@ export class ClusterReplicator implements Replicator {
     }
     return { ok: true };
   }
+}
+
+/**
+ * Whether a second copy of `writeSet` later in the log is certain to fail certification, so that
+ * it may be proposed again under a new leader (RaftDriver.propose): it writes rows under at least
+ * one exclusive key. Its copy has the same snapshot, so a conflict that failed the first fails it
+ * too, and a first that passed wrote that key after the snapshot: first committer wins. Not DDL
+ * (TOI, run again by every node) nor a write-set that carries statements.
+ */
+export function certificationRefusesCopies(writeSet: WriteSet): boolean {
+  return (
+    !writeSet.flags.toi &&
+    writeSet.statements.length === 0 &&
+    writeSet.rows.length > 0 &&
+    writeSet.keys.some((key) => key.exclusive)
+  );
 }
 
 function sleep(ms: number): Promise<void> {

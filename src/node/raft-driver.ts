@@ -51,6 +51,8 @@ export interface RaftDriverOptions {
   readonly trace?: CommitTrace;
   /** How long a leader holds a commit notice (default commitNoticeHoldMs). */
   readonly commitNoticeHoldMs?: number;
+  /** An entry of this node applied that no proposal waits for (its verdict is not wanted). */
+  readonly onUnclaimed?: (index: Index) => void;
 }
 
 export type ProposeOutcome =
@@ -93,8 +95,17 @@ export class RaftDriver {
   private readonly applyQueue: Entry[][] = [];
   private applyQueuedEntries = 0;
   private applying = false;
-  private nextProposalId = 1;
+  /**
+   * Larger than any id of this node's earlier runs (microseconds since the epoch), so that an
+   * entry a previous run of the node proposed is never taken for a proposal of this one.
+   */
+  private nextProposalId = Date.now() * 1000;
   private readonly waiting = new Map<number, (outcome: ProposeOutcome) => void>();
+  /**
+   * Proposals that may be made again under a new leader (see propose()), with the term they
+   * were last made in.
+   */
+  private readonly resendable = new Map<number, { readonly data: Uint8Array; term: number }>();
   private readonly reads = new Map<number, (index: Index | null) => void>();
   private nextReadContext = 1;
   private idle: Promise<void> = Promise.resolve();
@@ -129,6 +140,7 @@ export class RaftDriver {
     this.heldNotices.clear();
     for (const resolve of this.waiting.values()) resolve({ kind: 'dropped', reason: 'stopping' });
     this.waiting.clear();
+    this.resendable.clear();
     for (const resolve of this.reads.values()) resolve(null);
     this.reads.clear();
     await this.idle;
@@ -147,10 +159,19 @@ export class RaftDriver {
   /**
    * Proposes a payload. Resolves when the entry is known in the log at an index (applied on this
    * node, where the caller learns the certification verdict) or dropped.
+   *
+   * `resendable`: the payload may be in the log twice, its later copies harmless (a write-set
+   * that certification fails when an earlier copy is in the log, docs/design/runtime.md,
+   * "Proposals under a new leader"). Such a proposal is made again, with the same id, whenever a
+   * leader of a newer term is known and it is not yet settled: the leader it went to (or this
+   * node, when it led) may have lost it with its log, killed before its append reached anyone,
+   * and its origin cannot tell that from an append that will still commit. The first copy
+   * applied settles it.
    */
   propose(
     data: Uint8Array,
     traceKey?: object,
+    resendable = false,
   ): {
     readonly proposalId: number;
     readonly done: Promise<ProposeOutcome>;
@@ -159,6 +180,7 @@ export class RaftDriver {
     const token = traceKey === undefined ? undefined : this.options.trace?.of(traceKey);
     if (token !== undefined) this.traced.set(proposalId, token);
     const done = new Promise<ProposeOutcome>((resolve) => this.waiting.set(proposalId, resolve));
+    if (resendable) this.resendable.set(proposalId, { data, term: this.raft.term });
     const proposal: Proposal = { data, proposalId };
     this.step({ type: 'propose', proposals: [proposal] });
     return { proposalId, done };
@@ -346,15 +368,37 @@ export class RaftDriver {
   private settleProposal(entry: Entry): void {
     if (entry.origin !== this.raft.id || entry.kind !== 'normal') return;
     const resolve = this.waiting.get(entry.proposalId);
-    if (resolve === undefined) return;
+    if (resolve === undefined) {
+      // Another copy of a proposal made again, or one of an earlier run of this node.
+      this.options.onUnclaimed?.(entry.index);
+      return;
+    }
     this.waiting.delete(entry.proposalId);
+    this.resendable.delete(entry.proposalId);
     resolve({ kind: 'appended', index: entry.index });
   }
+
+  /** A leader of a newer term: the proposals still waiting that may be made again go to it. */
+  private resend(term: number): void {
+    const again: Proposal[] = [];
+    for (const [proposalId, proposal] of this.resendable) {
+      if (proposal.term >= term) continue;
+      proposal.term = term;
+      again.push({ data: proposal.data, proposalId });
+    }
+    if (again.length === 0) return;
+    this.resent += again.length;
+    this.step({ type: 'propose', proposals: again });
+  }
+
+  /** Proposals made again under a new leader (trireme_proposals_resent). */
+  resent = 0;
 
   private onEvent(event: RaftEvent): void {
     if (event.kind === 'proposalsDropped') {
       for (const id of event.proposalIds) {
         this.traced.delete(id);
+        this.resendable.delete(id);
         const resolve = this.waiting.get(id);
         this.waiting.delete(id);
         resolve?.({ kind: 'dropped', reason: event.reason });
@@ -363,8 +407,8 @@ export class RaftDriver {
       const resolve = this.reads.get(event.context);
       this.reads.delete(event.context);
       resolve?.(event.index);
-    } else if (event.kind === 'role' && event.role !== 'leader') {
-      // Proposals forwarded to a leader that is gone may never come back: the caller times out.
+    } else if (event.kind === 'leader' && event.leader !== null && this.resendable.size > 0) {
+      this.resend(event.term);
     }
     this.options.onEvent?.(event);
   }
@@ -373,6 +417,7 @@ export class RaftDriver {
   dropWaiting(reason: string): void {
     for (const resolve of this.waiting.values()) resolve({ kind: 'dropped', reason });
     this.waiting.clear();
+    this.resendable.clear();
     this.traced.clear();
   }
 

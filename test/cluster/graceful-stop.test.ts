@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { localCluster, type LocalCluster } from './harness.js';
-import { NodeProcess, startAll } from './processes.js';
+import { leaderOf, NodeProcess, startAll } from './processes.js';
 
 let cluster: LocalCluster;
 let nodes: NodeProcess[];
@@ -28,10 +28,7 @@ after(async () => {
 // The ops walkthrough: every client of the other nodes writing at the leader's SIGTERM got 1180
 // "proposal dropped: leaving" (or 1047) for an autocommit INSERT that nothing had written.
 test("a graceful stop of the leader is invisible to the other nodes' clients", async () => {
-  let leader: NodeProcess | undefined;
-  for (const node of nodes)
-    if ((await node.status('wsrep_raft_leader')) === node.name) leader = node;
-  assert.ok(leader !== undefined, 'a leader');
+  const leader = await leaderOf(nodes);
   const others = nodes.filter((n) => n !== leader);
   const setup = await others[0]!.connect();
   await setup.query('CREATE DATABASE IF NOT EXISTS gs');
@@ -69,10 +66,7 @@ test("a graceful stop of the leader is invisible to the other nodes' clients", a
 });
 
 test('two nodes stopped at once both leave, and the third stays primary alone', async () => {
-  let leader: NodeProcess | undefined;
-  for (const node of nodes)
-    if ((await node.status('wsrep_raft_leader')) === node.name) leader = node;
-  assert.ok(leader !== undefined, 'a leader');
+  const leader = await leaderOf(nodes);
   // The leader hands over to the first other voter when all are up to date: stop that one too.
   const [other, survivor] = nodes.filter((n) => n !== leader) as [NodeProcess, NodeProcess];
   const started = performance.now();

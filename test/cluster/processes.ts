@@ -197,3 +197,9 @@ export async function startAll(nodes: readonly NodeProcess[]): Promise<void> {
     async () => (await nodes[0]!.status('wsrep_cluster_size')) === size,
   );
 }
+
+/** The node that says it leads (wsrep_raft_leader names itself); fails the test if none does. */
+export async function leaderOf(nodes: readonly NodeProcess[]): Promise<NodeProcess> {
+  for (const node of nodes) if ((await node.status('wsrep_raft_leader')) === node.name) return node;
+  assert.fail('no node says it leads');
+}
