@@ -75,12 +75,68 @@ class Ring {
     this.next = 0;
     this.count = 0;
   }
+
+  /** Galera's "min/avg/max/stddev/count" of the samples, in seconds (samples are in ms). */
+  spread(): string {
+    if (this.count === 0) return '0/0/0/0/0';
+    const values = this.values.subarray(0, this.count);
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    for (const v of values) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+      sum += v;
+    }
+    const avg = sum / this.count;
+    let squares = 0;
+    for (const v of values) squares += (v - avg) ** 2;
+    const stddev = Math.sqrt(squares / this.count);
+    const s = (ms: number): string => String(Number((ms / 1000).toPrecision(6)));
+    return `${s(min)}/${s(avg)}/${s(max)}/${s(stddev)}/${this.count}`;
+  }
+}
+
+/** A queue's length seen at each sample: Galera's wsrep_local_*_queue_{min,max,avg}. */
+export class QueueSamples {
+  private count = 0;
+  private sum = 0;
+  private least = 0;
+  private most = 0;
+
+  add(length: number): void {
+    this.least = this.count === 0 ? length : Math.min(this.least, length);
+    this.most = this.count === 0 ? length : Math.max(this.most, length);
+    this.sum += length;
+    this.count++;
+  }
+
+  get min(): number {
+    return this.least;
+  }
+
+  get max(): number {
+    return this.most;
+  }
+
+  get avg(): number {
+    return this.count === 0 ? 0 : this.sum / this.count;
+  }
+
+  clear(): void {
+    this.count = this.sum = this.least = this.most = 0;
+  }
 }
 
 export class CommitTrace {
   private transactions = 0;
   private readonly stages = new Map<CommitStage, Ring>(COMMIT_STAGES.map((s) => [s, new Ring()]));
   private readonly flushes = new Ring();
+  /** Receive (apply) and send queue lengths, sampled by the cluster node. */
+  readonly recvQueue = new QueueSamples();
+  readonly sendQueue = new QueueSamples();
+  /** Time this node was paused by flow control, in ns (wsrep_flow_control_paused_ns). */
+  flowControlPausedNs = 0;
   private readonly byWriteSet = new WeakMap<object, TraceToken>();
   private readonly byIndex = new Map<number, TraceToken>();
 
@@ -171,6 +227,17 @@ export class CommitTrace {
   reset(): void {
     for (const ring of this.stages.values()) ring.clear();
     this.flushes.clear();
+    this.recvQueue.clear();
+    this.sendQueue.clear();
+    this.flowControlPausedNs = 0;
+  }
+
+  /**
+   * The quorum stage of the sampled commits (from the log flush to the commit: the followers'
+   * flush and answer) as Galera's wsrep_evs_repl_latency, "min/avg/max/stddev/count" in seconds.
+   */
+  replicationLatency(): string {
+    return this.stages.get('quorum')!.spread();
   }
 
   /** Status variables: samples, then p50/p95 in microseconds per stage and for log flushes. */

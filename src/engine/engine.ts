@@ -363,9 +363,13 @@ export class Engine implements Backend {
     ];
     for (const kind of kinds)
       out.push([`Com_${kind}`, String(this.statusCounters.get(`Com_${kind}`) ?? 0)]);
+    let writing = 0;
+    for (const session of this.sessions.values()) if (session.tx?.onWriter === true) writing++;
     const engineCounts = new Map([
       ['wsrep_local_bf_aborts', this.inFlightAborts],
       ['wsrep_local_replays', this.replays],
+      // Transactions that wrote and are not committed yet (Galera's: registered in the provider).
+      ['wsrep_open_transactions', writing],
     ]);
     const status = this.replicator.status();
     for (const [name, value] of status) {

@@ -2,7 +2,7 @@
 // transport, the store with certification and apply, Galera's node states and status variables,
 // grastate.dat, and a MySQL server whose sessions replicate through this node. See
 // docs/design/runtime.md.
-import { CommitTrace } from '../engine/commit-trace.js';
+import { CommitTrace, type QueueSamples } from '../engine/commit-trace.js';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   accessSync,
@@ -17,7 +17,8 @@ import {
 } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_WRITE_SET_LIMITS } from '../codec/index.js';
+import { DEFAULT_WRITE_SET_LIMITS, WRITE_SET_VERSION } from '../codec/index.js';
+import { CONSENSUS_CODEC_VERSION } from '../codec/consensus.js';
 import { certMaxLengthDefault } from '../core/certification/certification.js';
 import { Raft } from '../core/consensus/raft.js';
 import type {
@@ -107,6 +108,20 @@ export const stateUuidNone = '00000000-0000-0000-0000-000000000000';
 const sstTimeoutMs = 60_000;
 /** How often a node outside the primary component says why. */
 const nonPrimaryLogIntervalMs = 5_000;
+/** How often the receive and send queues are sampled for their min/max/avg. */
+const queueSampleMs = 100;
+
+/** wsrep_local_{recv,send}_queue_{max,min,avg} as Galera prints them. */
+function queueFigures(
+  queue: 'recv' | 'send',
+  samples: QueueSamples | undefined,
+): [string, string][] {
+  return [
+    [`wsrep_local_${queue}_queue_max`, String(samples?.max ?? 0)],
+    [`wsrep_local_${queue}_queue_min`, String(samples?.min ?? 0)],
+    [`wsrep_local_${queue}_queue_avg`, (samples?.avg ?? 0).toFixed(6)],
+  ];
+}
 
 export class ClusterNode {
   readonly id: NodeId;
@@ -372,6 +387,7 @@ export class ClusterNode {
       sstCredentials,
     );
     node.localHistory = localHistory;
+    node.gcommUuid = nodeUuid;
     node.encryption = encryption;
     node.dataKey = openedStore.value.dataKey;
     node.keyWatch = new KeyWatch({
@@ -411,6 +427,8 @@ export class ClusterNode {
     node.compactionTimer.unref();
     node.waitingTimer = setInterval(() => node?.logWhyNotPrimary(), 1000);
     node.waitingTimer.unref();
+    node.sampleTimer = setInterval(() => node?.sampleQueues(), queueSampleMs);
+    node.sampleTimer.unref();
     node.keyTimer = setInterval(() => node?.checkKeyFile(), keyFileCheckMs);
     node.keyTimer.unref();
     node.writeGrastate(true);
@@ -1073,6 +1091,27 @@ export class ClusterNode {
   }
 
   private compactionTimer: NodeJS.Timeout | null = null;
+  private sampleTimer: NodeJS.Timeout | null = null;
+  private sampledAtMs = performance.now();
+  /** This node's own UUID (wsrep_gcomm_uuid), kept in its datadir. */
+  private gcommUuid = '';
+
+  /**
+   * Samples the receive (apply) and send queues for their min/max/avg, and adds the time since
+   * the last sample to the flow-control pause while paused (the commit trace keeps them, so
+   * FLUSH STATUS starts them over).
+   */
+  private sampleQueues(): void {
+    const trace = this.driver.trace;
+    const now = performance.now();
+    if (trace !== undefined) {
+      trace.recvQueue.add(this.raft.applyQueue());
+      trace.sendQueue.add(this.transport.peers().reduce((n, p) => n + p.queuedBytes, 0));
+      if (this.raft.flowControlPaused())
+        trace.flowControlPausedNs += Math.round((now - this.sampledAtMs) * 1e6);
+    }
+    this.sampledAtMs = now;
+  }
   private waitingTimer: NodeJS.Timeout | null = null;
   private nonPrimarySinceMs: number | null = null;
   private nonPrimaryLoggedMs = 0;
@@ -1173,6 +1212,8 @@ export class ClusterNode {
     const members = [...config.voters, ...config.learners].sort();
     const peers = new Map(this.transport.peers().map((p) => [p.nodeId as string, p]));
     const traffic = this.transport.stats();
+    const counts = this.clusterReplicator.counts;
+    const trace = this.driver.trace;
     return new Map<string, string>([
       ['wsrep_local_state_uuid', this.stateUuid],
       [
@@ -1187,6 +1228,13 @@ export class ClusterNode {
       // The oldest seqno the log still holds: a node behind it needs an SST, not IST.
       ['wsrep_local_cached_downto', String(this.raft.log.boundaryIndex + 1)],
       ['wsrep_local_cert_failures', String(this.clusterReplicator.certFailures)],
+      ['wsrep_local_commits', String(counts.localCommits)],
+      ['wsrep_repl_keys', String(counts.replKeys)],
+      ['wsrep_repl_keys_bytes', String(counts.replKeysBytes)],
+      ['wsrep_repl_data_bytes', String(counts.replDataBytes)],
+      // Galera's "other" bytes are its unordered and annotation actions: none here.
+      ['wsrep_repl_other_bytes', '0'],
+      ['wsrep_causal_reads', String(counts.causalReads)],
       // Write-sets of this node proposed again under a new leader (RaftDriver.propose).
       ['trireme_proposals_resent', String(this.driver.resent)],
       ['wsrep_local_bf_aborts', String(this.store.counters.bfAborts)],
@@ -1198,6 +1246,21 @@ export class ClusterNode {
       ['wsrep_flow_control_paused', this.raft.flowControlPaused() ? '1.000000' : '0.000000'],
       ['wsrep_flow_control_sent', String(this.raft.flowControlSent)],
       ['wsrep_flow_control_recv', String(this.raft.flowControlReceived)],
+      ['wsrep_flow_control_paused_ns', String(trace?.flowControlPausedNs ?? 0)],
+      ['wsrep_flow_control_active', this.raft.flowControlPaused() ? 'true' : 'false'],
+      ['wsrep_flow_control_requested', this.raft.flowControlRequested() ? 'true' : 'false'],
+      ...queueFigures('recv', trace?.recvQueue),
+      ...queueFigures('send', trace?.sendQueue),
+      // One apply lane, in log order: nothing is applied or committed out of order, and one
+      // write-set at a time (Galera's windows are 1 with a single applier).
+      ['wsrep_apply_oooe', '0.000000'],
+      ['wsrep_apply_oool', '0.000000'],
+      ['wsrep_apply_window', this.store.appliedSeqno() > 0 ? '1.000000' : '0.000000'],
+      ['wsrep_apply_waits', '0'],
+      ['wsrep_commit_oooe', '0.000000'],
+      ['wsrep_commit_oool', '0.000000'],
+      ['wsrep_commit_window', this.store.appliedSeqno() > 0 ? '1.000000' : '0.000000'],
+      ['wsrep_cert_interval', this.applier.certificationStats().intervalAverage.toFixed(6)],
       [
         'wsrep_cert_deps_distance',
         this.applier.certificationStats().depsDistanceAverage.toFixed(6),
@@ -1229,6 +1292,34 @@ export class ClusterNode {
       ['wsrep_provider_vendor', 'trireme'],
       ['wsrep_provider_version', '0.1.0'],
       ['wsrep_ready', this.isReady() ? 'ON' : 'OFF'],
+      ['wsrep_evs_state', primary ? 'OPERATIONAL' : 'GATHER'],
+      // Members of the configuration this node has no link to now.
+      ['wsrep_evs_delayed', members.filter((m) => m !== this.id && !peers.has(m)).join(',')],
+      ['wsrep_evs_evict_list', ''],
+      ['wsrep_evs_repl_latency', trace?.replicationLatency() ?? '0/0/0/0/0'],
+      ['wsrep_gcomm_uuid', this.gcommUuid],
+      ['wsrep_gmcast_segment', String(this.config.provider.gmcastSegment)],
+      // Each apply commits its seqno with its rows: the store's checkpoint is the applied seqno.
+      ['wsrep_checkpoint_position', `${this.stateUuid}:${this.store.appliedSeqno()}`],
+      ['wsrep_se_checkpoint', `${this.stateUuid}:${this.store.appliedSeqno()}`],
+      // Counted by the engine (sessions whose transaction wrote); no provider-side connections.
+      ['wsrep_open_transactions', '0'],
+      ['wsrep_open_connections', '0'],
+      ['wsrep_desync_count', '0'],
+      // The write-set, consensus and link protocols this node speaks.
+      ['wsrep_protocol_application', String(WRITE_SET_VERSION)],
+      ['wsrep_protocol_gcs', String(CONSENSUS_CODEC_VERSION)],
+      [
+        'wsrep_protocol_replicator',
+        String(clusterProtocolVersion(linkVersions(), [...peers.values()])),
+      ],
+      ['wsrep_provider_capabilities', ':MULTI_MASTER:CERTIFICATION:ISOLATION:CAUSAL_READS:'],
+      ['wsrep_cluster_capabilities', ''],
+      // The apply lane; no thread rolls back victims (a local transaction that loses learns it
+      // at its next statement or at COMMIT).
+      ['wsrep_applier_thread_count', '1'],
+      ['wsrep_rollbacker_thread_count', '0'],
+      ['wsrep_thread_count', '1'],
       ['wsrep_raft_term', String(this.raft.term)],
       ['wsrep_raft_leader', this.raft.leader ?? ''],
       ['wsrep_peer_handshakes', String(traffic.linksUp)],
@@ -1282,6 +1373,7 @@ export class ClusterNode {
     const voters = this.raft.config().voters;
     const lastMember = this.isPrimary() && voters.length === 1 && voters[0] === this.id;
     if (this.compactionTimer !== null) clearInterval(this.compactionTimer);
+    if (this.sampleTimer !== null) clearInterval(this.sampleTimer);
     if (this.keyTimer !== null) clearInterval(this.keyTimer);
     this.keyWatch?.stop();
     if (this.waitingTimer !== null) clearInterval(this.waitingTimer);

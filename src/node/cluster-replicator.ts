@@ -120,6 +120,18 @@ const transientRefusals: ReadonlySet<ProposalRefusal> = new Set([
 export class ClusterReplicator implements Replicator {
   /** wsrep_local_cert_failures: this node's write-sets that lost certification. */
   certFailures = 0;
+  /**
+   * wsrep_local_commits, wsrep_repl_keys, wsrep_repl_keys_bytes, wsrep_repl_data_bytes (the
+   * write-set's bytes less its keys' bytes), wsrep_causal_reads: this node's write-sets that
+   * committed, those ordered, and its reads that waited for the cluster (wsrep_sync_wait).
+   */
+  readonly counts = {
+    localCommits: 0,
+    replKeys: 0,
+    replKeysBytes: 0,
+    replDataBytes: 0,
+    causalReads: 0,
+  };
 
   constructor(
     private readonly driver: RaftDriver,
@@ -147,7 +159,10 @@ export class ClusterReplicator implements Replicator {
       const outcome = await withTimeout(proposal.done, deadline - Date.now());
       if (outcome === null)
         return { kind: 'unknown', reason: 'no verdict within the commit timeout' };
-      if (outcome.kind === 'appended') return this.verdictAt(outcome.index);
+      if (outcome.kind === 'appended') {
+        this.countReplicated(writeSet, bytes.length);
+        return this.verdictAt(outcome.index);
+      }
       // Nothing was appended: proposing again cannot commit the write-set twice. A leader that
       // is leaving hands over within moments: its refusal passes too, unless this node is the
       // one leaving (a graceful stop of the leader failed the other nodes' clients with 1180).
@@ -168,12 +183,21 @@ export class ClusterReplicator implements Replicator {
     }
   }
 
+  private countReplicated(writeSet: WriteSet, bytes: number): void {
+    let keyBytes = 0;
+    for (const key of writeSet.keys) keyBytes += key.keyBytes.length;
+    this.counts.replKeys += writeSet.keys.length;
+    this.counts.replKeysBytes += keyBytes;
+    this.counts.replDataBytes += bytes - keyBytes;
+  }
+
   private verdictAt(seqno: Index): ReplicationOutcome {
     const verdict = this.applier.takeVerdict(seqno);
     if (verdict === undefined)
       return { kind: 'unknown', reason: `no verdict recorded for seqno ${seqno}` };
     switch (verdict.kind) {
       case 'passed':
+        this.counts.localCommits++;
         return { kind: 'committed', seqno };
       case 'failed':
         this.certFailures++;
@@ -186,6 +210,7 @@ export class ClusterReplicator implements Replicator {
   }
 
   async syncWait(timeoutMs: number): Promise<{ readonly ok: boolean }> {
+    this.counts.causalReads++;
     const index = await withTimeout(this.driver.readIndex(), timeoutMs);
     if (index === null) return { ok: false };
     const deadline = Date.now() + timeoutMs;

@@ -73,12 +73,13 @@ test('dependsOn of a passing write-set is its snapshot, whatever it overwrote be
   assert.equal(verdict(cert, ws(5, 3, [key('t', 2), key('t', 8)])), 'pass dependsOn=3');
 });
 
-test('statistics count certified write-sets, failures, indexed keys and the deps distance', () => {
+test('statistics count certified write-sets, failures, indexed keys, the deps distance and the interval', () => {
   const empty = new CertificationIndex();
   assert.deepEqual(empty.stats(), {
     certified: 0,
     failures: 0,
     depsDistanceAverage: 0,
+    intervalAverage: 0,
     indexedKeys: 0,
   });
   const cert = new CertificationIndex();
@@ -86,7 +87,14 @@ test('statistics count certified write-sets, failures, indexed keys and the deps
   verdict(cert, ws(2, 0, [key('t', 1)])); // conflict
   verdict(cert, ws(3, 0, [key('t', 2), key('t', 3, false)])); // pass, distance 3
   verdict(cert, ws(4, 0, [], [{ database: 'db', table: 'u' }])); // TOI pass, distance 4
-  const expected = { certified: 4, failures: 1, depsDistanceAverage: 8 / 3, indexedKeys: 2 };
+  // The interval: write-sets between snapshot and seqno, 0 + 1 + 2 + 3 over four.
+  const expected = {
+    certified: 4,
+    failures: 1,
+    depsDistanceAverage: 8 / 3,
+    intervalAverage: 6 / 4,
+    indexedKeys: 2,
+  };
   assert.deepEqual(cert.stats(), expected);
   assert.deepEqual(cert.copy().stats(), expected, 'a copy carries the counters');
   assert.equal(cert.copy().seqno, 4);
@@ -101,6 +109,7 @@ test('replay records known verdicts: passes index their keys, failures are count
     certified: 3,
     failures: 1,
     depsDistanceAverage: (1 + 2) / 2,
+    intervalAverage: (0 + 1 + 1) / 3,
     indexedKeys: 2,
   });
   assert.equal(verdict(cert, ws(4, 0, [key('t', 1)])), 'conflict@1');

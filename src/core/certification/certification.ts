@@ -51,6 +51,11 @@ export interface CertificationStats {
   readonly failures: number;
   /** Average distance between a passing write-set and the newest one it depends on. */
   readonly depsDistanceAverage: number;
+  /**
+   * Average number of write-sets ordered between a write-set's snapshot and its own seqno (those
+   * it was certified against): Galera's wsrep_cert_interval.
+   */
+  readonly intervalAverage: number;
   readonly indexedKeys: number;
 }
 
@@ -77,6 +82,7 @@ export class CertificationIndex {
   private certified = 0;
   private failures = 0;
   private depsDistanceSum = 0;
+  private intervalSum = 0;
   private passed = 0;
 
   constructor(
@@ -97,6 +103,7 @@ export class CertificationIndex {
     assert(input.snapshot < input.seqno, 'a snapshot precedes its own write-set');
     this.lastSeqno = input.seqno;
     this.certified++;
+    this.intervalSum += input.seqno - input.snapshot - 1;
     this.purge(input.seqno);
     const verdict = this.decide(input);
     if (verdict.ok) this.record(input, verdict.dependsOn);
@@ -124,6 +131,7 @@ export class CertificationIndex {
     twin.certified = this.certified;
     twin.failures = this.failures;
     twin.depsDistanceSum = this.depsDistanceSum;
+    twin.intervalSum = this.intervalSum;
     twin.passed = this.passed;
     return twin;
   }
@@ -139,6 +147,7 @@ export class CertificationIndex {
     );
     this.lastSeqno = input.seqno;
     this.certified++;
+    this.intervalSum += input.seqno - input.snapshot - 1;
     this.purge(input.seqno);
     if (passed) this.record(input, input.snapshot);
     else this.failures++;
@@ -149,6 +158,7 @@ export class CertificationIndex {
       certified: this.certified,
       failures: this.failures,
       depsDistanceAverage: this.passed === 0 ? 0 : this.depsDistanceSum / this.passed,
+      intervalAverage: this.certified === 0 ? 0 : this.intervalSum / this.certified,
       indexedKeys: this.lastWrite.size,
     };
   }

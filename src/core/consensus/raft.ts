@@ -1299,6 +1299,11 @@ export class Raft {
     this.fcOwnOver = over;
   }
 
+  /** Whether this node's own apply queue asks for a pause (wsrep_flow_control_requested). */
+  flowControlRequested(): boolean {
+    return this.fcOwnOver;
+  }
+
   /** Committed entries not yet applied here: Galera's receive queue. */
   applyQueue(): number {
     return this.log.commit - this.log.applied;
