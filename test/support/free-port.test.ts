@@ -1,29 +1,45 @@
 // Test files run two at a time; each starts nodes on ports from freePort. Two processes must
 // never be handed the same port (seen: EADDRINUSE at a cluster's start in CI).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 
-const run = promisify(execFile);
 const support = fileURLToPath(new URL('./index.js', import.meta.url));
+// Draws ports, prints them, and holds them (the process lives) until its stdin closes.
 const draw = `
   const { freePort } = await import(${JSON.stringify(support)});
   const ports = [];
-  for (let i = 0; i < 300; i++) ports.push(await freePort());
+  for (let i = 0; i < 1000; i++) ports.push(await freePort());
   console.log(JSON.stringify(ports));
+  process.stdin.resume();
+  process.stdin.on('end', () => process.exit(0));
 `;
 
-test('two processes drawing ports at once are never handed the same one', async () => {
-  const drawn = await Promise.all(
-    [0, 1].map(async () => {
-      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', draw]);
-      return JSON.parse(stdout) as number[];
+test('processes drawing ports at once are never handed the same one', async () => {
+  const children = [0, 1, 2, 3].map(() =>
+    spawn(process.execPath, ['--input-type=module', '-e', draw], {
+      stdio: ['pipe', 'pipe', 'inherit'],
     }),
   );
-  const [first, second] = drawn as [number[], number[]];
-  assert.equal(new Set(first).size, first.length, 'no port twice within a process');
-  const shared = second.filter((port) => first.includes(port));
-  assert.deepEqual(shared, [], 'no port handed to both processes');
+  const drawn = await Promise.all(
+    children.map(async (child) => {
+      let text = '';
+      child.stdout.setEncoding('utf8');
+      for await (const chunk of child.stdout) {
+        text += chunk as string;
+        if (text.endsWith('\n')) break;
+      }
+      return JSON.parse(text) as number[];
+    }),
+  );
+  for (const child of children) {
+    child.stdin.end();
+    if (child.exitCode === null) await once(child, 'exit');
+  }
+  for (const ports of drawn) assert.equal(new Set(ports).size, ports.length, 'no port twice');
+  const all = drawn.flat();
+  const shared = all.filter((port, i) => all.indexOf(port) !== i);
+  assert.deepEqual(shared, [], 'no port handed to two processes');
 });

@@ -1,6 +1,14 @@
 // What tests share: waiting for a condition, temporary folders, free ports on loopback. One
 // definition each (STYLE.md, "One of each").
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,10 +57,11 @@ export function removeDir(dir: string): void {
  * A port is handed out once across every test process on the machine: test files run two at a
  * time, and a port found free but not yet bound by its node was taken by the other file's node
  * (seen: EADDRINUSE at a cluster's start in CI). Each port handed out is reserved by a file
- * naming this process, kept until it exits; a file whose process is gone is taken over.
+ * naming this process, kept until it exits; a file whose process is gone is removed at the first
+ * draw of a later process.
  */
 export async function freePort(): Promise<number> {
-  mkdirSync(portReservations, { recursive: true });
+  if (reservedHere.length === 0) sweepReservations();
   for (let attempt = 0; attempt < 400; attempt++) {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
     if (!reserve(port)) continue;
@@ -64,31 +73,49 @@ export async function freePort(): Promise<number> {
 const portReservations = join(tmpdir(), 'trireme-test-ports');
 const reservedHere: string[] = [];
 
+/**
+ * Reserves `port` for this process, or false if another holds it. The file is linked into place
+ * with its content already written: a file created empty and written after could be read empty by
+ * another process in between, and taken for one whose owner is gone (seen: 10 ports handed to two
+ * processes at once under load).
+ */
 function reserve(port: number): boolean {
   const path = join(portReservations, String(port));
-  for (let round = 0; round < 2; round++) {
-    try {
-      writeFileSync(path, String(process.pid), { flag: 'wx' });
-      if (reservedHere.length === 0) process.once('exit', releaseReservations);
-      reservedHere.push(path);
-      return true;
-    } catch {
-      if (round === 1 || isAlive(ownerOf(path))) return false;
-      rmSync(path, { force: true });
-    }
+  const draft = `${path}.${process.pid}.draft`;
+  writeFileSync(draft, String(process.pid));
+  try {
+    linkSync(draft, path);
+  } catch {
+    return false;
+  } finally {
+    rmSync(draft, { force: true });
   }
-  return false;
+  if (reservedHere.length === 0) process.once('exit', releaseReservations);
+  reservedHere.push(path);
+  return true;
 }
 
+/** Removes the reservations of processes that are gone (a test killed before its exit hook). */
+function sweepReservations(): void {
+  mkdirSync(portReservations, { recursive: true });
+  for (const name of readdirSync(portReservations)) {
+    if (!/^\d+$/.test(name)) continue;
+    const path = join(portReservations, name);
+    if (!isAlive(ownerOf(path))) rmSync(path, { force: true });
+  }
+}
+
+/** The process id a reservation names; -1 (alive, so kept) when it cannot be read now. */
 function ownerOf(path: string): number {
   try {
     return Number(readFileSync(path, 'utf8'));
   } catch {
-    return 0;
+    return -1;
   }
 }
 
 function isAlive(pid: number): boolean {
+  if (pid === -1) return true;
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
