@@ -98,6 +98,8 @@ export class Engine implements Backend {
    * why it refused, or null. Null on a standalone node (the variable is read-only there).
    */
   providerOptions: ((text: string) => Promise<string | null>) | null = null;
+  /** SET GLOBAL wsrep_desync on a cluster node: its apply queue stops counting for flow control. */
+  desync: ((on: boolean) => void) | null = null;
   readonly cache = new StatementCache();
   readonly rewrites = new RewriteCache();
   private readonly rewrittenTranslations = new WeakMap<

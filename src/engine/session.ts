@@ -394,6 +394,7 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     try {
       const clears = clearsWarnings(statement);
       const previous = this.warnings;
+      const previousCount = previous.length;
       if (clears) this.warnings = [];
       const result = await this.dispatchFor(prepared, params);
       // A result set's end says how many conditions the statement raised (its EOF or OK), as
@@ -401,6 +402,15 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       // set, 1 warning", JDBC's getWarnings). Raised: the list is new (dml.ts keepWarnings).
       if (!isError(result) && result.kind === 'rows' && result.warnings === undefined) {
         const raised = clears || this.warnings !== previous ? this.warnings.length : 0;
+        if (raised > 0) return this.finishExecute(statement, { ...result, warnings: raised });
+      }
+      // The same for an OK that counted none itself: SET keeps the list (as MariaDB's does) and
+      // adds its own (the CLI's "Query OK, 0 rows affected, 1 warning").
+      if (!isError(result) && result.kind === 'ok' && result.warnings === 0) {
+        const raised =
+          clears || this.warnings !== previous
+            ? this.warnings.length
+            : this.warnings.length - previousCount;
         if (raised > 0) return this.finishExecute(statement, { ...result, warnings: raised });
       }
       if (isError(result)) {

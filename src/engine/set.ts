@@ -168,6 +168,20 @@ export class SetRunner {
         : mysqlError(1231, '42000', normalized.message);
     const ignored = replicationSettingRefusal(lower, normalized.value, spec.value);
     if (ignored !== null) return mysqlError(1235, '42000', ignored);
+    if (lower === 'wsrep_desync') {
+      // MariaDB's answer without a provider: a standalone node is in no cluster to desync from.
+      if (this.session.engine.desync === null)
+        return mysqlError(1210, 'HY000', 'WSREP (galera) not started');
+      const on = Number(normalized.value) === 1;
+      if (on === (Number(this.session.engine.globals.get(lower) ?? spec.value) === 1))
+        // MariaDB's words: nothing changes.
+        this.session.warnings.push({
+          level: 'Warning',
+          code: 1231,
+          message: `'wsrep_desync' is already ${on ? 'ON' : 'OFF'}.`,
+        });
+      else this.session.engine.desync(on);
+    }
     const outOfRange = backgroundEncryptionRangeError(lower, normalized.value);
     if (outOfRange !== null) return mysqlError(1231, '42000', outOfRange);
     const warning = backgroundEncryptionWarning(lower, normalized.value);

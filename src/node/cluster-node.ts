@@ -572,7 +572,7 @@ export class ClusterNode {
         this.joining !== null ||
         this.localHistory !== null ||
         this.raft.config().learners.includes(this.id),
-      donating: this.donating > 0,
+      donating: this.donating > 0 || this.raft.isDesynced,
       caughtUp,
     });
     let from: NodeState = before;
@@ -1097,6 +1097,20 @@ export class ClusterNode {
   private gcommUuid = '';
 
   /**
+   * SET GLOBAL wsrep_desync: while on, this node's apply queue does not count for flow control
+   * (it may fall behind, e.g. during a backup, without pausing the cluster) and it reports
+   * Donor/Desynced; it keeps serving. Off, it goes back to Synced once it has caught up.
+   */
+  setDesync(on: boolean): void {
+    this.driver.step({ type: 'desync', on });
+    this.log(
+      'Note',
+      `WSREP: ${on ? "desynced: this node's apply queue no longer counts for flow control" : "resynced: this node's apply queue counts for flow control again"}`,
+    );
+    this.updateState();
+  }
+
+  /**
    * Samples the receive (apply) and send queues for their min/max/avg, and adds the time since
    * the last sample to the flow-control pause while paused (the commit trace keeps them, so
    * FLUSH STATUS starts them over).
@@ -1305,7 +1319,8 @@ export class ClusterNode {
       // Counted by the engine (sessions whose transaction wrote); no provider-side connections.
       ['wsrep_open_transactions', '0'],
       ['wsrep_open_connections', '0'],
-      ['wsrep_desync_count', '0'],
+      // Desync requests in force: SET GLOBAL wsrep_desync=ON, and state transfers this node serves.
+      ['wsrep_desync_count', String((this.raft.isDesynced ? 1 : 0) + this.donating)],
       // The write-set, consensus and link protocols this node speaks.
       ['wsrep_protocol_application', String(WRITE_SET_VERSION)],
       ['wsrep_protocol_gcs', String(CONSENSUS_CODEC_VERSION)],

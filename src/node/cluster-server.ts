@@ -186,6 +186,7 @@ async function startGeneration(
   });
   node.applier.translator = engine.translator;
   engine.providerOptions = (text) => node.setProviderOptions(text);
+  engine.desync = (on) => node.setDesync(on);
   engine.encryption = node.keyWatch;
   if (node.keyWatch !== null)
     node.keyWatch.settings = () => ({

@@ -222,6 +222,47 @@ describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
     await until('equal tables', allEqual);
   });
 
+  // Galera's backup recipe: desync the node, back it up, resync. Taken and ignored before.
+  test('SET GLOBAL wsrep_desync=ON: Donor/Desynced, still applying and serving; OFF: Synced', async () => {
+    const node = nodes[2]!;
+    const conn = await node.connect();
+    const state = async (): Promise<string[]> => {
+      const [rows] = await conn.query(
+        "SHOW STATUS WHERE Variable_name IN ('wsrep_local_state', 'wsrep_local_state_comment', 'wsrep_desync_count')",
+      );
+      // By name: wsrep_desync_count, wsrep_local_state, wsrep_local_state_comment.
+      return (rows as Array<{ Value: string }>).map((r) => r.Value);
+    };
+    try {
+      await conn.query('SET GLOBAL wsrep_desync = ON');
+      await until('desynced', async () => (await state()).join() === '1,2,Donor/Desynced');
+      const [again] = await conn.query('SET GLOBAL wsrep_desync = 1');
+      assert.equal((again as { warningStatus: number }).warningStatus, 1);
+      const [warnings] = await conn.query('SHOW WARNINGS');
+      assert.deepEqual(warnings, [
+        { Level: 'Warning', Code: 1231, Message: "'wsrep_desync' is already ON." },
+      ]);
+      await query(nodes[0]!, 'INSERT INTO acc.t (id, v) VALUES (7100, 1)');
+      await until('the desynced node applies', async () => {
+        const [rows] = await conn.query('SELECT v FROM acc.t WHERE id = 7100');
+        return (rows as unknown[]).length === 1;
+      });
+      await conn.query('UPDATE acc.t SET v = 2 WHERE id = 7100');
+      await until('its write reaches n1', async () => {
+        const rows = await query<{ v: number }>(nodes[0]!, 'SELECT v FROM acc.t WHERE id = 7100');
+        return rows[0]?.v === 2;
+      });
+      await conn.query('SET GLOBAL wsrep_desync = OFF');
+      await until('synced again', async () => (await state()).join() === '0,4,Synced');
+      assert.ok(node.output.some((line) => line.includes('Shifting SYNCED -> DONOR')));
+      assert.ok(node.output.some((line) => line.includes('Shifting DONOR -> SYNCED')));
+    } finally {
+      await conn.end();
+    }
+    await query(nodes[0]!, 'DELETE FROM acc.t WHERE id = 7100');
+    await until('equal tables', allEqual);
+  });
+
   test('a causal read (wsrep_sync_wait=1) on another node sees a write just committed', async () => {
     const reader = await nodes[2]!.connect();
     try {

@@ -2219,3 +2219,61 @@ test('leader: a new leader announces no catch-up (IST) to followers before it kn
     [{ kind: 'catchUp', peer: n(3), fromIndex: 11, toIndex: 201 }],
   );
 });
+
+test('wsrep_desync: a node behind tells the leader of no apply queue, so flow control stays off', () => {
+  // A follower whose five committed entries are not applied yet, with gcs.fc_limit 2.
+  const raft = new Raft(
+    {
+      id: n(1),
+      heartbeatTicks: 2,
+      electionTicks: 10,
+      inactiveTicks: 0,
+      catchUpReportEntries: 50,
+      preVote: true,
+      checkQuorum: true,
+      peers: config(3).voters,
+      stateTransferRetryTicks: 100,
+      flowControlLimit: 2,
+    },
+    {
+      ...initialDurableState(config(3)),
+      hardState: { term: term(1), vote: n(2), commit: index(5), forcedConfig: null },
+      entries: [1, 1, 1, 1, 1].map((t, i) => entry(i + 1, t)),
+      applied: index(0),
+    },
+    new Xoshiro128(1),
+    defaultRaftLimits,
+  );
+  const heartbeat = (): Message[] => {
+    raft.step({
+      type: 'message',
+      message: {
+        type: 'heartbeat',
+        from: n(2),
+        to: n(1),
+        term: term(1),
+        commit: index(5),
+        readSeq: 0,
+        flowControl: false,
+      },
+    });
+    const sent: Message[] = [];
+    while (raft.hasReady()) {
+      sent.push(...raft.ready().messages);
+      raft.advance(); // nothing is applied
+    }
+    return sent;
+  };
+  const queueTold = (sent: Message[]): number[] =>
+    sent.flatMap((m) => (m.type === 'heartbeatResponse' ? [m.applyQueue] : []));
+  assert.deepEqual(queueTold(heartbeat()), [5]);
+  assert.equal(raft.flowControlRequested(), true);
+  raft.step({ type: 'desync', on: true });
+  assert.equal(raft.isDesynced, true);
+  assert.equal(raft.flowControlRequested(), false);
+  assert.deepEqual(queueTold(heartbeat()), [0], 'desynced: its queue does not count');
+  assert.equal(raft.applyQueue(), 5, 'it is still behind');
+  raft.step({ type: 'desync', on: false });
+  assert.deepEqual(queueTold(heartbeat()), [5]);
+  assert.equal(raft.flowControlRequested(), true);
+});

@@ -146,6 +146,8 @@ export class Raft {
   private leaderFlowControl = false;
   /** Whether this node's apply queue was over gcs.fc_limit when last looked at. */
   private fcOwnOver = false;
+  /** wsrep_desync: this node's apply queue does not count for flow control. */
+  private desynced = false;
   /** Whether replication was paused when last looked at (leader). */
   private fcPausedBefore = false;
   /** wsrep_flow_control_sent: times this node's apply queue went over gcs.fc_limit. */
@@ -346,6 +348,9 @@ export class Raft {
         return this.onForceBootstrap(input.voters);
       case 'campaign':
         return this.campaign(this.options.preVote ? 'pre' : 'real');
+      case 'desync':
+        this.desynced = input.on;
+        return this.noteOwnQueue();
       case 'peers': {
         const known = new Set(this.knownPeers);
         this.knownPeers = [...input.peers].sort();
@@ -657,7 +662,7 @@ export class Raft {
         type: 'heartbeatResponse',
         to: m.from,
         readSeq: 0,
-        applyQueue: this.applyQueue(),
+        applyQueue: this.reportedQueue(),
       });
     } else if (m.type === 'preVote') {
       this.send({ type: 'preVoteResponse', to: m.from, reject: true });
@@ -885,7 +890,7 @@ export class Raft {
       type: 'heartbeatResponse',
       to: m.from,
       readSeq: m.readSeq,
-      applyQueue: this.applyQueue(),
+      applyQueue: this.reportedQueue(),
     });
     // Once per leader: where this log is committed, with the term there, as an accepted append
     // that the leader takes only if its own log has that term at that index (so the two logs
@@ -1292,9 +1297,18 @@ export class Raft {
     this.noteOwnQueue();
   }
 
+  /** The apply queue this node tells the leader of: none while desynced. */
+  private reportedQueue(): number {
+    return this.desynced ? 0 : this.applyQueue();
+  }
+
+  get isDesynced(): boolean {
+    return this.desynced;
+  }
+
   private noteOwnQueue(): void {
     const limit = this.options.flowControlLimit ?? 0;
-    const over = limit > 0 && this.applyQueue() > limit;
+    const over = limit > 0 && this.reportedQueue() > limit;
     if (over && !this.fcOwnOver) this.flowControlSent++;
     this.fcOwnOver = over;
   }
@@ -1317,7 +1331,7 @@ export class Raft {
     const limit = this.options.flowControlLimit ?? 0;
     if (limit <= 0) return false;
     if (this.currentRole !== 'leader') return this.currentLeader !== null && this.leaderFlowControl;
-    if (this.applyQueue() > limit) return true;
+    if (this.reportedQueue() > limit) return true;
     for (const voter of this.config().voters) {
       const pr = this.progress.get(voter);
       if (pr !== undefined && pr.applyQueue > limit) return true;

@@ -235,7 +235,12 @@ export type Input =
   | { readonly type: 'forceBootstrap'; readonly voters: readonly NodeId[] }
   /** The nodes the transport can reach now (learned in handshakes); joins are sent to them. */
   | { readonly type: 'peers'; readonly peers: readonly NodeId[] }
-  | { readonly type: 'campaign' };
+  | { readonly type: 'campaign' }
+  /**
+   * wsrep_desync: this node's apply queue stops counting for flow control (it may fall behind
+   * without pausing the cluster, e.g. during a backup), or counts again.
+   */
+  | { readonly type: 'desync'; readonly on: boolean };
 
 /**
  * One batch of work for the caller. Order: persist `boundary`, `hardState` and `entries` (the
