@@ -661,25 +661,36 @@ export interface DropTrigger {
 export type ColumnPosition = { readonly first: true } | { readonly after: string } | null;
 
 export type AlterSpec =
-  | { readonly kind: 'add_column'; readonly column: ColumnDef; readonly position: ColumnPosition }
+  | {
+      readonly kind: 'add_column';
+      readonly column: ColumnDef;
+      readonly position: ColumnPosition;
+      readonly ifNotExists: boolean;
+    }
   | { readonly kind: 'drop_column'; readonly name: string; readonly ifExists: boolean }
   | {
       readonly kind: 'modify_column';
       readonly column: ColumnDef;
       readonly position: ColumnPosition;
+      readonly ifExists: boolean;
     }
   | {
       readonly kind: 'change_column';
       readonly from: string;
       readonly column: ColumnDef;
       readonly position: ColumnPosition;
+      readonly ifExists: boolean;
     }
   | { readonly kind: 'rename_column'; readonly from: string; readonly to: string }
   | { readonly kind: 'alter_default'; readonly name: string; readonly default: Expr | null }
-  | { readonly kind: 'add_constraint'; readonly constraint: TableConstraint }
+  | {
+      readonly kind: 'add_constraint';
+      readonly constraint: TableConstraint;
+      readonly ifNotExists: boolean;
+    }
   | { readonly kind: 'drop_index'; readonly name: string; readonly ifExists: boolean }
   | { readonly kind: 'drop_primary_key' }
-  | { readonly kind: 'drop_foreign_key'; readonly name: string }
+  | { readonly kind: 'drop_foreign_key'; readonly name: string; readonly ifExists: boolean }
   /** DROP CONSTRAINT: a CHECK, a foreign key or a unique key of that name; DROP CHECK. */
   | { readonly kind: 'drop_constraint'; readonly name: string; readonly ifExists: boolean }
   | { readonly kind: 'rename_index'; readonly from: string; readonly to: string }

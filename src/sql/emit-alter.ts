@@ -49,6 +49,8 @@ interface Work {
   rebuild: boolean;
   addedColumns: ColumnDef[];
   indexesChanged: boolean;
+  /** MariaDB's notes for specs skipped by IF [NOT] EXISTS. */
+  notes: Note[];
 }
 
 const fail = (code: number, sqlState: string, message: string): never => {
@@ -105,7 +107,9 @@ function addColumn(work: Work, def: ColumnDef, position: ColumnPosition): void {
 function dropColumn(work: Work, name: string, ifExists: boolean): void {
   const at = findColumn(work, name);
   if (at < 0) {
-    if (!ifExists) fail(1091, '42000', `Can't DROP COLUMN \`${name}\`; check that it exists`);
+    const message = `Can't DROP COLUMN \`${name}\`; check that it exists`;
+    if (!ifExists) fail(1091, '42000', message);
+    work.notes.push({ code: 1091, message });
     return;
   }
   work.columns.splice(at, 1);
@@ -129,11 +133,15 @@ function replaceColumn(work: Work, from: string, def: ColumnDef, position: Colum
   work.rebuild = true;
 }
 
-function dropIndex(work: Work, name: string, ifExists: boolean): void {
+function dropIndex(work: Work, name: string, ifExists: boolean, what = 'INDEX'): void {
   const before = work.indexes.length;
   work.indexes = work.indexes.filter((i) => i.name === null || !same(i.name, name));
-  if (work.indexes.length === before && !ifExists)
-    fail(1091, '42000', `Can't DROP INDEX \`${name}\`; check that it exists`);
+  if (work.indexes.length === before) {
+    const message = `Can't DROP ${what} \`${name}\`; check that it exists`;
+    if (!ifExists) fail(1091, '42000', message);
+    work.notes.push({ code: 1091, message });
+    return;
+  }
   work.indexesChanged = true;
 }
 
@@ -142,14 +150,47 @@ function dropConstraint(work: Work, name: string, ifExists: boolean): void {
   const checks = work.checks.filter((k) => !same(k.name, name));
   const foreignKeys = work.foreignKeys.filter((f) => !same(f.name, name));
   if (checks.length === work.checks.length && foreignKeys.length === work.foreignKeys.length)
-    return dropIndex(work, name, ifExists);
+    return dropIndex(work, name, ifExists, 'CONSTRAINT');
   work.checks = checks;
   work.foreignKeys = foreignKeys;
   work.rebuild = true;
 }
 
+/**
+ * MariaDB's note for a spec that IF [NOT] EXISTS skips (the column or key is there already, or
+ * is not there), or null: the spec runs.
+ */
+function skipped(work: Work, spec: AlterSpec): Note | null {
+  if (spec.kind === 'add_column' && spec.ifNotExists && findColumn(work, spec.column.name) >= 0)
+    return { code: 1060, message: `Duplicate column name '${spec.column.name}'` };
+  if ((spec.kind === 'modify_column' || spec.kind === 'change_column') && spec.ifExists) {
+    const name = spec.kind === 'modify_column' ? spec.column.name : spec.from;
+    if (findColumn(work, name) < 0)
+      return { code: 1054, message: `Unknown column '${name}' in '${work.name}'` };
+  }
+  if (spec.kind === 'add_constraint' && spec.ifNotExists) {
+    const k = spec.constraint;
+    const name = k.name;
+    if (name === null) return null;
+    if (k.kind === 'check')
+      return work.checks.some((c) => same(c.name, name))
+        ? { code: 1826, message: `Duplicate CHECK constraint name '${name}'` }
+        : null;
+    const taken =
+      work.indexes.some((i) => i.name !== null && same(i.name, name)) ||
+      work.foreignKeys.some((f) => same(f.name, name));
+    if (taken) return { code: 1061, message: `Duplicate key name '${name}'` };
+  }
+  return null;
+}
+
 // One spec; the ones that change a column's storage force a rebuild.
 function apply(work: Work, spec: AlterSpec): void {
+  const note = skipped(work, spec);
+  if (note !== null) {
+    work.notes.push(note);
+    return;
+  }
   switch (spec.kind) {
     case 'add_column':
       return addColumn(work, spec.column, spec.position);
@@ -209,10 +250,18 @@ function applyTableSpec(work: Work, spec: AlterSpec): void {
       work.indexes = work.indexes.filter((i) => i.kind !== 'primary');
       work.rebuild = true;
       return;
-    case 'drop_foreign_key':
-      work.foreignKeys = work.foreignKeys.filter((f) => !same(f.name, spec.name));
+    case 'drop_foreign_key': {
+      const foreignKeys = work.foreignKeys.filter((f) => !same(f.name, spec.name));
+      if (foreignKeys.length === work.foreignKeys.length) {
+        const message = `Can't DROP FOREIGN KEY \`${spec.name}\`; check that it exists`;
+        if (!spec.ifExists) fail(1091, '42000', message);
+        work.notes.push({ code: 1091, message });
+        return;
+      }
+      work.foreignKeys = foreignKeys;
       work.rebuild = true;
       return;
+    }
     case 'drop_constraint':
       return dropConstraint(work, spec.name, spec.ifExists);
     case 'rename_index': {
@@ -283,6 +332,7 @@ function startWork(table: TableDef): Work {
     rebuild: false,
     addedColumns: [],
     indexesChanged: false,
+    notes: [],
   };
 }
 
@@ -398,7 +448,7 @@ export function emitAlterTable(
     ...(moved ? [{ kind: 'drop_table' as const, db: table.db, name: table.name }] : []),
     { kind: 'put_table' as const, table: target },
   ];
-  const notes = duplicateIndexNotes(table, target);
+  const notes = [...work.notes, ...duplicateIndexNotes(table, target)];
   if (work.rebuild) return { statements: rebuildSql(work, table, target, options), changes, notes };
   const statements: string[] = [];
   let current = table;
@@ -409,7 +459,8 @@ export function emitAlterTable(
   }
   for (const def of work.addedColumns) {
     const [create] = createTableSql(
-      { ...target, columns: [def], primaryKey: [], indexes: [], foreignKeys: [] },
+      // The column alone: no key, foreign key or CHECK line after it (a CHECK left a comma).
+      { ...target, columns: [def], primaryKey: [], indexes: [], foreignKeys: [], checks: [] },
       options,
       '~',
     );

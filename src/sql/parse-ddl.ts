@@ -342,19 +342,31 @@ function optionalIndexName(c: Cursor): string | null {
   return c.isIdentifier() ? c.identifier() : null;
 }
 
-export function parseConstraint(c: Cursor): TableConstraint {
+/**
+ * A table constraint. `ifNotExists`, in ALTER TABLE ADD: MariaDB's IF NOT EXISTS after the kind's
+ * words (or after CONSTRAINT), recorded there; elsewhere it is a syntax error.
+ */
+export function parseConstraint(c: Cursor, ifNotExists?: { found: boolean }): TableConstraint {
+  const acceptIfNotExists = (): void => {
+    if (ifNotExists !== undefined && parseIfNotExists(c)) ifNotExists.found = true;
+  };
   let name: string | null = null;
-  if (c.acceptWord('CONSTRAINT')) name = c.isIdentifier() ? c.identifier() : null;
+  if (c.acceptWord('CONSTRAINT')) {
+    acceptIfNotExists();
+    name = c.isIdentifier() ? c.identifier() : null;
+  }
   if (c.acceptWords('PRIMARY', 'KEY')) {
     optionalIndexName(c);
     return { kind: 'primary_key', name, columns: parseIndexColumns(c) };
   }
   if (c.acceptWord('UNIQUE')) {
     if (!c.acceptWord('KEY')) c.acceptWord('INDEX');
+    acceptIfNotExists();
     const indexName = optionalIndexName(c) ?? name;
     return { kind: 'unique', name: indexName, columns: parseIndexColumns(c) };
   }
   if (c.acceptWords('FOREIGN', 'KEY')) {
+    acceptIfNotExists();
     const indexName = c.isIdentifier() ? c.identifier() : null;
     const columns = parseNameList(c);
     const ref = parseReferences(c);
@@ -375,6 +387,7 @@ export function parseConstraint(c: Cursor): TableConstraint {
   }
   const variant = c.oneOf(['FULLTEXT', 'SPATIAL']) ?? 'KEY';
   if (!c.acceptWord('KEY') && !c.acceptWord('INDEX') && variant === 'KEY') c.fail();
+  acceptIfNotExists();
   const indexName = optionalIndexName(c);
   return {
     kind: 'index',
@@ -588,16 +601,16 @@ function parseAlterSpec(c: Cursor): AlterSpec | null {
   if (c.acceptWord('DROP')) return parseAlterDrop(c);
   if (c.acceptWord('MODIFY')) {
     c.acceptWord('COLUMN');
-    parseIfExists(c);
+    const ifExists = parseIfExists(c);
     const column = parseColumnDef(c);
-    return { kind: 'modify_column', column, position: parsePosition(c) };
+    return { kind: 'modify_column', column, position: parsePosition(c), ifExists };
   }
   if (c.acceptWord('CHANGE')) {
     c.acceptWord('COLUMN');
-    parseIfExists(c);
+    const ifExists = parseIfExists(c);
     const from = c.identifier();
     const column = parseColumnDef(c);
-    return { kind: 'change_column', from, column, position: parsePosition(c) };
+    return { kind: 'change_column', from, column, position: parsePosition(c), ifExists };
   }
   if (c.acceptWord('RENAME')) return parseAlterRename(c);
   if (c.acceptWord('ALTER')) return parseAlterColumnDefault(c);
@@ -627,18 +640,24 @@ function hasAnyOption(o: TableOptions): boolean {
 
 function parseAlterAdd(c: Cursor): AlterSpec {
   const t = c.peek();
-  if (t.type === 'word' && CONSTRAINT_WORDS.includes(t.upper))
-    return { kind: 'add_constraint', constraint: parseConstraint(c) };
+  if (t.type === 'word' && CONSTRAINT_WORDS.includes(t.upper)) {
+    const ifNotExists = { found: false };
+    const constraint = parseConstraint(c, ifNotExists);
+    return { kind: 'add_constraint', constraint, ifNotExists: ifNotExists.found };
+  }
   c.acceptWord('COLUMN');
-  parseIfNotExists(c);
+  const ifNotExists = parseIfNotExists(c);
   if (c.isOp('(')) c.unsupported('ALTER TABLE ADD (column list)');
   const column = parseColumnDef(c);
-  return { kind: 'add_column', column, position: parsePosition(c) };
+  return { kind: 'add_column', column, position: parsePosition(c), ifNotExists };
 }
 
 function parseAlterDrop(c: Cursor): AlterSpec {
   if (c.acceptWords('PRIMARY', 'KEY')) return { kind: 'drop_primary_key' };
-  if (c.acceptWords('FOREIGN', 'KEY')) return { kind: 'drop_foreign_key', name: c.identifier() };
+  if (c.acceptWords('FOREIGN', 'KEY')) {
+    const ifExists = parseIfExists(c);
+    return { kind: 'drop_foreign_key', name: c.identifier(), ifExists };
+  }
   if (c.acceptWord('CONSTRAINT') || c.acceptWord('CHECK')) {
     const ifExists = parseIfExists(c);
     return { kind: 'drop_constraint', name: c.identifier(), ifExists };

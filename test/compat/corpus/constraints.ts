@@ -376,5 +376,39 @@ export function constraintCases(): CaseList {
     ['CREATE TABLE d (v VARCHAR(20), UNIQUE KEY (v(3)))', "INSERT INTO d VALUES ('abcdef')"],
     "INSERT INTO d VALUES ('abcxyz')",
   );
+  // MariaDB's idempotent migrations: IF [NOT] EXISTS skips a spec with a note (1060, 1061,
+  // 1054, 1091, 1826) and runs the others; without it the same specs are errors.
+  list.add(
+    'ALTER TABLE IF [NOT] EXISTS skips a spec with a note',
+    [
+      'CREATE TABLE ap (id INT PRIMARY KEY)',
+      'CREATE TABLE ai (id INT PRIMARY KEY, a INT, b INT, KEY ka (a), CONSTRAINT c1 CHECK (a > 0), CONSTRAINT f1 FOREIGN KEY (b) REFERENCES ap (id))',
+    ],
+    'ALTER TABLE ai ADD COLUMN IF NOT EXISTS a INT, ADD COLUMN IF NOT EXISTS c INT',
+    'ALTER TABLE ai ADD INDEX IF NOT EXISTS ka (a)',
+    'ALTER TABLE ai ADD UNIQUE KEY IF NOT EXISTS ka (a)',
+    'ALTER TABLE ai ADD KEY IF NOT EXISTS kc (c)',
+    'ALTER TABLE ai ADD FOREIGN KEY IF NOT EXISTS f1 (b) REFERENCES ap (id)',
+    'ALTER TABLE ai ADD CONSTRAINT IF NOT EXISTS c1 CHECK (a > 0)',
+    'ALTER TABLE ai MODIFY COLUMN IF EXISTS zz INT',
+    'ALTER TABLE ai CHANGE COLUMN IF EXISTS zz yy INT',
+    'ALTER TABLE ai DROP COLUMN IF EXISTS zz',
+    'ALTER TABLE ai DROP INDEX IF EXISTS zz',
+    'ALTER TABLE ai DROP FOREIGN KEY IF EXISTS zz',
+    'ALTER TABLE ai DROP CONSTRAINT IF EXISTS zz',
+    'ALTER TABLE ai DROP FOREIGN KEY zz',
+    'ALTER TABLE ai ADD COLUMN a INT',
+    'ALTER TABLE ai ADD INDEX ka (a)',
+    'SHOW CREATE TABLE ai',
+  );
+  // A column added to a table with a CHECK: the CHECK's line left a comma in SQLite's ADD COLUMN.
+  list.add(
+    'ADD COLUMN to a table with a CHECK constraint',
+    ['CREATE TABLE ac (id INT PRIMARY KEY, a INT, CONSTRAINT ac1 CHECK (a > 0))'],
+    'ALTER TABLE ac ADD COLUMN b INT',
+    'INSERT INTO ac VALUES (1, 1, 2)',
+    'INSERT INTO ac VALUES (2, 0, 2)',
+    'SELECT * FROM ac',
+  );
   return list;
 }
