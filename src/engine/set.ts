@@ -286,6 +286,8 @@ function replicationSettingRefusal(
 ): string | null {
   if (name === 'wsrep_on' && Number(value) !== Number(current))
     return `This version of MariaDB doesn't yet support 'SET wsrep_on at runtime': a node replicates every write while it runs as it was started (start it with wsrep_on=OFF for writes of its own, as the rolling upgrade does)`;
+  if (name === 'explicit_defaults_for_timestamp' && Number(value) !== 1)
+    return `This version of MariaDB doesn't yet support 'explicit_defaults_for_timestamp=OFF': a TIMESTAMP column has only the defaults its definition gives it`;
   if (name === 'wsrep_osu_method' && String(value).toUpperCase() !== 'TOI')
     return `This version of MariaDB doesn't yet support 'wsrep_OSU_method=${String(value)}': DDL runs in total order on every node (TOI)`;
   return null;

@@ -176,6 +176,8 @@ export function variableSpecs(f: NodeFacts): Map<string, VariableSpec> {
     ['timestamp', session(0)],
     ['warning_count', session(0)],
     ['error_count', session(0)],
+    // MariaDB 10.10's default; OFF (the old implicit TIMESTAMP defaults) is refused (set.ts).
+    ['explicit_defaults_for_timestamp', both(1, true)],
     ['log_bin', global(0, true, true)],
     ['binlog_format', both('ROW')],
     ['gtid_mode', global('OFF')],

@@ -519,24 +519,36 @@ export class DmlEmitter extends ExpressionEmitter {
     return this.toUtc(table, column, stored);
   }
 
-  /** A TIMESTAMP is written in UTC: a value given in the session's time_zone is moved there. */
+  /**
+   * A TIMESTAMP is written in UTC: a value given in the session's time_zone is moved there. And
+   * NULL given to a TIMESTAMP NOT NULL stores the current time, as MariaDB does in every mode
+   * and whatever the column's DEFAULT (in UTC, as DEFAULT CURRENT_TIMESTAMP stores it).
+   */
   toUtc(table: TableDef, column: string, sql: string): string {
+    const def = findColumn(table, column);
+    if (def.type.name !== 'TIMESTAMP') return sql;
     const zone = this.options.timeZone;
-    if (zone === undefined || this.options.inlineRules === true) return sql;
-    if (findColumn(table, column).type.name !== 'TIMESTAMP') return sql;
-    return `${ZONE_TO_UTC_FUNCTION}(${sql}, ${quoteString(zone)})`;
+    const moved =
+      zone === undefined || this.options.inlineRules === true
+        ? sql
+        : `${ZONE_TO_UTC_FUNCTION}(${sql}, ${quoteString(zone)})`;
+    if (def.nullable !== false) return moved;
+    const now =
+      (def.type.length ?? 0) > 0 ? `strftime('%Y-%m-%d %H:%M:%f', 'now')` : 'CURRENT_TIMESTAMP';
+    return `COALESCE(${moved}, ${now})`;
   }
 
   /**
    * The value of a NOT NULL column without a default that an INSERT leaves out (or gives
    * DEFAULT): MySQL's 1364 in strict mode, its implicit default with a warning otherwise.
-   * Null when the column has a default (or is generated: AUTO_INCREMENT, TIMESTAMP).
+   * Null when the column has a default (or is generated: AUTO_INCREMENT). A TIMESTAMP has no
+   * implicit default (explicit_defaults_for_timestamp is ON, MariaDB 10.10's default).
    */
   missing(table: TableDef, column: string, row: number): string | null {
     const def = findColumn(table, column);
     if (def.nullable !== false || def.default !== null) return null;
     const rule = storeRuleSql(table, def, this.options.inlineRules);
-    if (rule === null || def.type.name === 'TIMESTAMP') return null;
+    if (rule === null) return null;
     return `${STORE_VALUE_FUNCTION}(NULL, ${rule}, ${row}, 1)`;
   }
 

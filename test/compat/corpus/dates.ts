@@ -349,5 +349,24 @@ export function dateCases(): CaseList {
     "SELECT name FROM u WHERE json_unquote(json_extract(profile, '$.city')) = 'Paris'",
     "SELECT CONCAT(name, '-', id), LENGTH(name) FROM u WHERE id > 0 ORDER BY id",
   );
+  // NULL given to a TIMESTAMP NOT NULL stores the current time, whatever its DEFAULT and the
+  // time_zone (an app's "updated = NULL" was 1048); one left out without a default is 1364.
+  list.add(
+    'NULL into a TIMESTAMP NOT NULL is the current time',
+    [
+      "CREATE TABLE tn (id INT PRIMARY KEY, t TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, u TIMESTAMP(3) NOT NULL DEFAULT '2001-01-01 00:00:00', w TIMESTAMP NOT NULL)",
+    ],
+    'SELECT @@explicit_defaults_for_timestamp',
+    'INSERT INTO tn VALUES (1, NULL, NULL, NULL)',
+    'INSERT INTO tn VALUES (2, NULL, NULL, NULL), (3, NULL, NULL, NULL)',
+    'INSERT INTO tn SELECT 4, NULL, NULL, NULL',
+    "SET time_zone = '+05:00'",
+    'INSERT INTO tn (id, w) VALUES (5, NULL)',
+    "UPDATE tn SET u = '2002-02-02', w = '2002-02-02' WHERE id = 1",
+    'UPDATE tn SET u = NULL WHERE id = 1',
+    'SELECT id, ABS(TIMESTAMPDIFF(SECOND, t, NOW())) < 60, ABS(TIMESTAMPDIFF(SECOND, u, NOW())) < 60, ABS(TIMESTAMPDIFF(SECOND, w, NOW())) < 60 FROM tn ORDER BY id',
+    'INSERT INTO tn (id) VALUES (6)',
+    'SET explicit_defaults_for_timestamp = 1',
+  );
   return list;
 }
