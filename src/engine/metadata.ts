@@ -492,25 +492,7 @@ function jsonTableTable(ref: JsonTable): TableDef | null {
   }
 }
 
-/** `SELECT items FROM from`, nothing else: a statement the engine builds to type or evaluate. */
-export function plainSelect(
-  items: readonly SelectItem[],
-  from: readonly TableRef[] | null,
-): Extract<Query, { kind: 'select' }> {
-  return {
-    kind: 'select',
-    distinct: false,
-    items,
-    from,
-    where: null,
-    groupBy: [],
-    withRollup: false,
-    having: null,
-    orderBy: [],
-    limit: null,
-    lock: null,
-  };
-}
+export { plainSelect } from '../sql/index.js';
 
 /**
  * The result columns of a query, from the catalog where the items are columns and by inference

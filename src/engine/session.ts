@@ -581,6 +581,11 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       const waited = await this.engine.replicator.syncWait(timeoutMs > 0 ? timeoutMs : 50_000);
       if (!waited.ok) return lockWaitTimeout();
     }
+    // DO: its expressions run as a SELECT would run them (GET_LOCK, SLEEP, @v := …); no rows.
+    if (s.kind === 'do') {
+      const ran = await this.dispatchReady({ ...prepared, statement: s.query }, params);
+      return isError(ran) ? ran : ok();
+    }
     if (this.temporary.handles(s)) return this.temporary.run(prepared, s, params);
     if (isDml(s)) {
       this.engine.store.resetTriggerGuard();
@@ -942,5 +947,6 @@ function clearsWarnings(statement: Statement): boolean {
       statement.target !== 'count_errors'
     );
   if (statement.kind === 'select') return statement.from !== null && statement.from.length > 0;
+  if (statement.kind === 'do') return false;
   return !TABLELESS_KINDS.has(statement.kind);
 }

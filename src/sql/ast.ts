@@ -974,7 +974,15 @@ export interface UnlockTables {
   readonly kind: 'unlock_tables';
 }
 
+/** `DO expr, …`: the expressions are evaluated (for their effects) and nothing is returned. */
+export interface Do {
+  readonly kind: 'do';
+  /** A SELECT of the expressions, without FROM. */
+  readonly query: Select;
+}
+
 export type Statement =
+  | Do
   | Select
   | Union
   | Insert

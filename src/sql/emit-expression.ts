@@ -1155,7 +1155,8 @@ export class ExpressionEmitter {
     return this.fail(
       1305,
       '42000',
-      `FUNCTION ${this.options.database ?? ''}.${e.name.toLowerCase()} does not exist`,
+      // MariaDB names the database only when one is in use.
+      `FUNCTION ${this.options.database === null ? '' : `${this.options.database}.`}${e.name.toLowerCase()} does not exist`,
     );
   }
 

@@ -87,7 +87,7 @@ export {
   literalValue,
   normalize,
 } from './normalize.js';
-export { type Parsed, parse, parseTokens, readsAsDefault } from './parser.js';
+export { type Parsed, parse, parseTokens, plainSelect, readsAsDefault } from './parser.js';
 export { type StarColumns, fullGroupByError } from './full-group-by.js';
 export { PARSE_MODE, type ParseModes, parseModeNames, parseModesOf } from './parse-modes.js';
 export {

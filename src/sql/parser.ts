@@ -1,7 +1,7 @@
 // Entry point of the recursive-descent parser: dispatch on the first keyword, then require the
 // end of the statement. Internal failures unwind as SqlFailure and leave as error values.
 import { AssertionError } from '../core/assert.js';
-import type { Statement } from './ast.js';
+import type { Select, SelectItem, Statement, TableRef } from './ast.js';
 import { Cursor } from './cursor.js';
 import { type Result, SqlFailure, fail, ok, semantic } from './errors.js';
 import {
@@ -27,7 +27,7 @@ import {
 } from './parse-admin.js';
 import { parseAlter, parseCreate, parseDrop, parseRename, parseTruncate } from './parse-ddl.js';
 import { parseDelete, parseInsert, parseUpdate } from './parse-dml.js';
-import { parseQuery } from './parse-select.js';
+import { parseQuery, parseSelectItems } from './parse-select.js';
 import type { ParseModes } from './parse-modes.js';
 import { type Token, tokenize } from './tokenizer.js';
 
@@ -44,7 +44,6 @@ const UNSUPPORTED_FIRST_WORDS: Readonly<Record<string, string>> = {
   HANDLER: 'HANDLER',
   LOAD: 'LOAD DATA',
   CALL: 'CALL',
-  DO: 'DO',
   PREPARE: 'PREPARE',
   EXECUTE: 'EXECUTE',
   DEALLOCATE: 'DEALLOCATE PREPARE',
@@ -106,6 +105,9 @@ function dispatch(c: Cursor): Statement {
 
 function dispatchRare(c: Cursor, t: Token): Statement {
   switch (t.upper) {
+    case 'DO':
+      c.pos++;
+      return { kind: 'do', query: plainSelect(parseSelectItems(c), null) };
     case 'CREATE':
       if (c.isWord('USER', 1) || (c.isWord('OR', 1) && c.isWord('USER', 3)))
         return (c.pos++, parseCreateUser(c));
@@ -198,4 +200,24 @@ function sameTree(a: unknown, b: unknown): boolean {
   const ra = a as Record<string, unknown>;
   const rb = b as Record<string, unknown>;
   return keys.every((k) => sameTree(ra[k], rb[k]));
+}
+
+/** `SELECT items FROM from`, nothing else: DO's expressions, or a statement the engine builds. */
+export function plainSelect(
+  items: readonly SelectItem[],
+  from: readonly TableRef[] | null,
+): Select {
+  return {
+    kind: 'select',
+    distinct: false,
+    items,
+    from,
+    where: null,
+    groupBy: [],
+    withRollup: false,
+    having: null,
+    orderBy: [],
+    limit: null,
+    lock: null,
+  };
 }

@@ -158,13 +158,15 @@ export function translate(
   timeZone?: string,
 ): Result<DmlTranslation> {
   const template = prepared.template;
-  const statement = template.statement;
+  // DO runs its expressions as the SELECT it holds.
+  const statement =
+    template.statement.kind === 'do' ? template.statement.query : template.statement;
   if (!isDml(statement)) return fail(semantic(1295, 'HY000', 'This command is not a query'));
   const memoKey = `${database ?? ''}\u0000${catalog.version}${selectExtras ? '\u0000extras' : ''}\u0000${collation ?? ''}\u0000${timeZone ?? ''}`;
   const memo = template.translations.get(memoKey);
   if (memo !== undefined) return memo;
   const result = emitDml(
-    template.statement as DmlStatement,
+    statement,
     { catalog, database, selectExtras, collation, ...(timeZone === undefined ? {} : { timeZone }) },
     template.pinned,
   );

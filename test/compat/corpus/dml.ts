@@ -487,5 +487,19 @@ export function dmlCases(): CaseList {
     'ROLLBACK',
     'SELECT id FROM ch ORDER BY id',
   );
+  // DO evaluates for the effects (locks, variables, sleeps) and returns nothing; it was 1235.
+  list.add(
+    'DO evaluates its expressions and returns no rows',
+    [],
+    'DO 1',
+    "DO SLEEP(0.01), GET_LOCK('do_lock', 0)",
+    "SELECT IS_USED_LOCK('do_lock') IS NOT NULL",
+    'DO @do_v := 5, @do_w := 6',
+    'SELECT @do_v, @do_w',
+    "DO CAST('a' AS SIGNED)",
+    "DO RELEASE_LOCK('do_lock')",
+    "SELECT IS_FREE_LOCK('do_lock')",
+    'DO no_such_function(1)',
+  );
   return list;
 }
