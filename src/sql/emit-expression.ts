@@ -1059,9 +1059,22 @@ export class ExpressionEmitter {
 
   private caseExpr(e: Expr & { kind: 'case' }): string {
     let out = 'CASE';
-    // The operand compares with each WHEN value as `=` would: two strings under their collation.
-    if (e.operand) out += ' ' + this.collated(e.operand, e.whens[0]!.when, this.expr(e.operand));
-    for (const w of e.whens) out += ` WHEN ${this.expr(w.when)} THEN ${this.expr(w.then)}`;
+    // The operand compares with each WHEN value as `=` would: two strings under their collation,
+    // and, when the operand or any WHEN value is a number, all as numbers (MariaDB compares
+    // `CASE 1 WHEN '1'` as numbers and matches; SQLite compared an integer with text).
+    const numberPeer =
+      e.operand === null
+        ? undefined
+        : [e.operand, ...e.whens.map((w) => w.when)].find((x) => this.comparesAsNumber(x));
+    const whenSql = (when: Expr): string =>
+      numberPeer === undefined ? this.expr(when) : this.compared(when, numberPeer);
+    if (e.operand !== null)
+      out +=
+        ' ' +
+        (numberPeer === undefined
+          ? this.collated(e.operand, e.whens[0]!.when, this.expr(e.operand))
+          : this.compared(e.operand, numberPeer));
+    for (const w of e.whens) out += ` WHEN ${whenSql(w.when)} THEN ${this.expr(w.then)}`;
     if (e.otherwise) out += ' ELSE ' + this.expr(e.otherwise);
     return out + ' END';
   }

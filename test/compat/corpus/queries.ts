@@ -240,5 +240,18 @@ export function queryCases(): CaseList {
     "SELECT id FROM lk WHERE s NOT LIKE '%!%%' ESCAPE '!' ORDER BY id",
     "SELECT id FROM lk WHERE ROUND(2.675e0, 1) = 2.7 AND s LIKE 'a%' ORDER BY id",
   );
+  // A simple CASE compares its operand and WHEN values as numbers when one is a number, as
+  // `=` does (CASE 1 WHEN '1' did not match: a wrong answer without an error).
+  list.add(
+    'simple CASE compares a number and a string as numbers',
+    [
+      'CREATE TABLE cw (id INT PRIMARY KEY, code VARCHAR(5), n INT)',
+      "INSERT INTO cw VALUES (1, '1', 1), (2, '02', 2), (3, 'x', 3)",
+    ],
+    "SELECT CASE 1 WHEN '1' THEN 'yes' ELSE 'no' END, CASE '1' WHEN 1 THEN 'yes' ELSE 'no' END",
+    "SELECT CASE 1.0 WHEN '1' THEN 'y' ELSE 'n' END, CASE 'a' WHEN 'A' THEN 'y' ELSE 'n' END",
+    "SELECT id, CASE code WHEN 1 THEN 'one' WHEN 2 THEN 'two' ELSE 'other' END FROM cw WHERE id < 3 ORDER BY id",
+    "SELECT id, CASE n WHEN '1' THEN 'one' WHEN '2' THEN 'two' ELSE 'other' END FROM cw ORDER BY id",
+  );
   return list;
 }
