@@ -1333,7 +1333,23 @@ export class DmlRunner {
     );
     const key =
       index === undefined ? columns.join('_') : index.kind === 'primary' ? 'PRIMARY' : index.name;
+    // An UPDATE that sets every column of the key to a value it gives (`SET email = ?`): the
+    // value it met. Others (an expression, a column it leaves) stay '?'.
+    const assignedKey = (): string => {
+      if (s.kind !== 'update') return '?';
+      const values = columns.map((c) => {
+        const set = s.assignments.findLast(
+          (a) => a.column.column.toLowerCase() === c.toLowerCase(),
+        );
+        return set === undefined ? undefined : exprValue(set.value, slots);
+      });
+      if (values.some((v) => v === undefined || v === null)) return '?';
+      return values
+        .map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v)))
+        .join('-');
+    };
     const insert = (rewritten?.statement ?? s) as Statement;
+    if (insert.kind === 'update') return duplicateEntryError({ value: assignedKey(), key });
     if (insert.kind !== 'insert' || insert.source.kind !== 'values')
       return duplicateEntryError({ value: '?', key });
     const names = insert.columns ?? target.columns.map((c) => c.name);

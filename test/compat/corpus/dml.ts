@@ -501,5 +501,17 @@ export function dmlCases(): CaseList {
     "SELECT IS_FREE_LOCK('do_lock')",
     'DO no_such_function(1)',
   );
+  // 1062 of an UPDATE names the value it met when the SET gives every column of the key.
+  list.add(
+    'UPDATE 1062 names the duplicate value',
+    [
+      'CREATE TABLE ud (id INT PRIMARY KEY, e VARCHAR(20) UNIQUE, a INT, b INT, UNIQUE KEY ab (a, b))',
+      "INSERT INTO ud VALUES (1, 'a@x', 1, 1), (2, 'b@x', 2, 2)",
+    ],
+    "UPDATE ud SET e = 'a@x' WHERE id = 2",
+    'UPDATE ud SET id = 1 WHERE id = 2',
+    'UPDATE ud SET a = 1, b = 1 WHERE id = 2',
+    'SELECT * FROM ud ORDER BY id',
+  );
   return list;
 }
