@@ -42,16 +42,18 @@ export class DdlRunner {
     if (isError(committed)) return committed;
     if (s.kind === 'create_table' && s.asQuery !== null && !s.temporary)
       return this.createSelect(s);
-    const refused = ddlRefusal(
-      s,
-      this.session.engine.catalog,
-      this.session.database,
-      this.session.numberVar('foreign_key_checks') !== 0,
-      (sql) => {
-        const read = this.session.readOnce(sql, []);
-        return 'rows' in read ? read.rows : read;
-      },
-    );
+    const refusal = (statement: Statement): ErrorResult | null =>
+      ddlRefusal(
+        statement,
+        this.session.engine.catalog,
+        this.session.database,
+        this.session.numberVar('foreign_key_checks') !== 0,
+        (sql) => {
+          const read = this.session.readOnce(sql, []);
+          return 'rows' in read ? read.rows : read;
+        },
+      );
+    const refused = refusal(s) ?? replacedRefusal(s, refusal);
     if (refused !== null) return refused;
     const definer = { user: this.session.account.user, host: this.session.account.host };
     const plan = emitDdl(s, {
@@ -326,4 +328,17 @@ export class DdlRunner {
       { database: 'mysql', table: 'user', keyBytes: new Uint8Array(0), exclusive: true },
     ]);
   }
+}
+
+/**
+ * CREATE OR REPLACE TABLE drops the table it replaces: what would refuse that DROP TABLE (a
+ * foreign key of another table that references it) refuses it too, as in MariaDB.
+ */
+function replacedRefusal(
+  s: Statement,
+  refusal: (statement: Statement) => ErrorResult | null,
+): ErrorResult | null {
+  if ((s.kind !== 'create_table' && s.kind !== 'create_table_like') || s.orReplace !== true)
+    return null;
+  return refusal({ kind: 'drop_table', temporary: false, ifExists: true, tables: [s.table] });
 }

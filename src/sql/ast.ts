@@ -594,6 +594,8 @@ export interface CreateTable {
   readonly asQueryText?: string;
   /** `CREATE TABLE … IGNORE|REPLACE SELECT`: what a duplicate key does to a row. */
   readonly duplicates?: 'IGNORE' | 'REPLACE' | null;
+  /** CREATE OR REPLACE TABLE: a table of that name is dropped first, in the same DDL. */
+  readonly orReplace?: boolean;
 }
 
 export interface CreateTableLike {
@@ -603,6 +605,8 @@ export interface CreateTableLike {
   readonly ifNotExists: boolean;
   readonly table: TableName;
   readonly like: TableName;
+  /** CREATE OR REPLACE TABLE … LIKE: a table of that name is dropped first. */
+  readonly orReplace?: boolean;
 }
 
 /** CREATE [OR REPLACE] VIEW and ALTER VIEW (docs/design/sql.md, "Views"). */

@@ -1,6 +1,6 @@
 // DDL → SQLite statements plus catalog changes, applied together by the store in one
 // transaction (DDL is replicated as a statement and run in total order on every node).
-import type { AlterSpec, Statement } from './ast.js';
+import type { AlterSpec, Statement, TableName } from './ast.js';
 import type { TableDef, TriggerDef } from './catalog.js';
 import { type Result, SqlFailure, fail, noDatabase, noSuchTable, ok, semantic } from './errors.js';
 import { emitAlterTable } from './emit-alter.js';
@@ -98,27 +98,63 @@ function emitCreateTable(ctx: DdlContext, s: Statement & { kind: 'create_table' 
         "This version of MariaDB doesn't yet support 'CREATE TABLE … SELECT'",
       ),
     );
-  if (ctx.taken(db, s.table.name)) {
+  const replaced = replacedTable(ctx, db, s);
+  if (replaced === null && ctx.taken(db, s.table.name)) {
     if (s.ifNotExists)
       return plan([], [], [{ code: 1050, message: `Table '${s.table.name}' already exists` }]);
     throw new SqlFailure(semantic(1050, '42S01', `Table '${s.table.name}' already exists`));
   }
   const table = tableFromCreate(db, s);
-  return plan(createTableSql(table, ctx.options), [{ kind: 'put_table', table }]);
+  return afterDrop(
+    replaced,
+    plan(createTableSql(table, ctx.options), [{ kind: 'put_table', table }]),
+  );
+}
+
+/**
+ * CREATE OR REPLACE TABLE: the drop of the table it replaces (its triggers with it), or null
+ * when there is none (or no OR REPLACE). Both run in the one DDL, on every node alike.
+ */
+function replacedTable(
+  ctx: DdlContext,
+  db: string,
+  s: { readonly orReplace?: boolean; readonly table: TableName },
+): DdlPlan | null {
+  if (s.orReplace !== true || ctx.options.catalog.table(db, s.table.name) === undefined)
+    return null;
+  return emitDropTable(ctx, {
+    kind: 'drop_table',
+    temporary: false,
+    ifExists: false,
+    tables: [{ db, name: s.table.name }],
+  });
+}
+
+function afterDrop(drop: DdlPlan | null, create: DdlPlan): DdlPlan {
+  if (drop === null) return create;
+  return plan(
+    [...drop.statements, ...create.statements],
+    [...drop.changes, ...create.changes],
+    [...drop.notes, ...create.notes],
+  );
 }
 
 function emitCreateLike(ctx: DdlContext, s: Statement & { kind: 'create_table_like' }): DdlPlan {
   const db = ctx.db(s.table.db);
   const source = ctx.existing(ctx.db(s.like.db), s.like.name);
-  if (ctx.taken(db, s.table.name)) {
+  const replaced = replacedTable(ctx, db, s);
+  if (replaced === null && ctx.taken(db, s.table.name)) {
     if (s.ifNotExists)
       return plan([], [], [{ code: 1050, message: `Table '${s.table.name}' already exists` }]);
     throw new SqlFailure(semantic(1050, '42S01', `Table '${s.table.name}' already exists`));
   }
   const table = renamed(source, db, s.table.name);
-  return plan(
-    createTableSql({ ...table, options: { ...table.options, autoIncrement: null } }, ctx.options),
-    [{ kind: 'put_table', table }],
+  return afterDrop(
+    replaced,
+    plan(
+      createTableSql({ ...table, options: { ...table.options, autoIncrement: null } }, ctx.options),
+      [{ kind: 'put_table', table }],
+    ),
   );
 }
 

@@ -47,7 +47,7 @@ export function parseCreate(c: Cursor): Statement {
   if (c.isWord('VIEW')) return parseView(c, prefix, false);
   if (c.isWord('TRIGGER')) return parseTrigger(c, prefix);
   c.pos = start;
-  if (c.isWord('OR')) c.unsupported('CREATE OR REPLACE');
+  if (c.acceptWords('OR', 'REPLACE')) return parseCreateOrReplaceTable(c);
   const temporary = c.acceptWord('TEMPORARY');
   if (c.acceptWord('TABLE')) return parseCreateTable(c, temporary);
   if (temporary) c.fail();
@@ -85,6 +85,20 @@ function parseCreateDatabase(c: Cursor): CreateDatabase {
 export function parseDropDatabase(c: Cursor): DropDatabase {
   const ifExists = parseIfExists(c);
   return { kind: 'drop_database', ifExists, name: c.identifier() };
+}
+
+/** CREATE OR REPLACE TABLE: a table (… LIKE too) that replaces one of the same name. */
+function parseCreateOrReplaceTable(c: Cursor): Statement {
+  if (c.isWord('TEMPORARY')) c.unsupported('CREATE OR REPLACE TEMPORARY TABLE');
+  if (!c.acceptWord('TABLE')) c.unsupported('CREATE OR REPLACE');
+  const created = parseCreateTable(c, false);
+  if (created.ifNotExists)
+    throw new SqlFailure(
+      semantic(1221, 'HY000', 'Incorrect usage of OR REPLACE and IF NOT EXISTS'),
+    );
+  if (created.kind === 'create_table' && created.asQuery !== null)
+    c.unsupported('CREATE OR REPLACE TABLE … SELECT');
+  return { ...created, orReplace: true };
 }
 
 function parseCreateTable(c: Cursor, temporary: boolean): CreateTable | CreateTableLike {

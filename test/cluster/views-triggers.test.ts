@@ -123,6 +123,14 @@ describe(
       await query(n1, 'CREATE TABLE app.probe (x INT)');
       await everywhere("SHOW TABLES FROM app LIKE 'probe'", [['probe']]);
       await everywhere('SELECT id, u FROM app.c ORDER BY id', made);
+
+      // CREATE OR REPLACE TABLE on n3: the drop and the create are one DDL on every node.
+      await query(n2, 'INSERT INTO app.probe VALUES (1), (2)');
+      await everywhere('SELECT COUNT(*) FROM app.probe', [[2]]);
+      await query(n3, 'CREATE OR REPLACE TABLE app.probe (x INT, y INT)');
+      await everywhere('SELECT COUNT(*) FROM app.probe', [[0]]);
+      await query(n1, 'INSERT INTO app.probe VALUES (3, 4)');
+      await everywhere('SELECT x, y FROM app.probe', [[3, 4]]);
     });
 
     test('a node that comes back by SST has the views and triggers, which fire once there', async () => {
