@@ -428,6 +428,32 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     }
   }
 
+  /**
+   * LOCK TABLES: the tables must exist and an open transaction is committed, as in MariaDB, but
+   * no table lock is taken (a cluster-wide one has no Galera counterpart either): a warning says
+   * so rather than letting an app believe it excludes others (docs/design/compat.md).
+   */
+  private async lockTables(s: Extract<Statement, { kind: 'lock_tables' }>): Promise<Outcome> {
+    for (const { table } of s.tables) {
+      const db = table.db ?? this.database;
+      if (db === null) return mysqlError(1046, '3D000', 'No database selected');
+      const known =
+        this.temporary.has(table) ||
+        this.engine.catalog.table(db, table.name) !== undefined ||
+        this.engine.catalog.view(db, table.name) !== undefined;
+      if (!known) return mysqlError(1146, '42S02', `Table '${db}.${table.name}' doesn't exist`);
+    }
+    const committed = await this.commitTx();
+    if (isError(committed)) return committed;
+    this.warnings.push({
+      level: 'Warning',
+      code: 1235,
+      message:
+        "This version of MariaDB doesn't yet support 'LOCK TABLES': no table is locked; use SELECT … FOR UPDATE or GET_LOCK() to keep other sessions out",
+    });
+    return ok(0, { warnings: 1 });
+  }
+
   private finishExecute(statement: Statement, result: Outcome): Outcome {
     // ROW_COUNT(): -1 after a result set or an error, 0 after DDL, SET, BEGIN, USE …;
     // INSERT/UPDATE/DELETE/REPLACE and SELECT … INTO set their own count.
@@ -638,6 +664,7 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
         if (s.targets.some((t) => t.toLowerCase() === 'status')) this.engine.trace.reset();
         return ok();
       case 'lock_tables':
+        return this.lockTables(s);
       case 'unlock_tables':
         return ok();
       default:
@@ -925,6 +952,7 @@ const TABLELESS_KINDS: ReadonlySet<string> = new Set([
   'savepoint',
   'set',
   'set_transaction',
+  'unlock_tables',
 ]);
 
 /**

@@ -108,6 +108,11 @@ export class TemporaryTables {
     this.defs.clear();
   }
 
+  /** Whether `t` names one of this session's temporary tables. */
+  has(t: TableName): boolean {
+    return this.find(t);
+  }
+
   private find(t: TableName): boolean {
     const db = t.db ?? this.session.database;
     return db !== null && this.defs.has(key(db, t.name));

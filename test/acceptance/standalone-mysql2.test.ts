@@ -177,6 +177,32 @@ describe('DML', () => {
     await assert.rejects(root.query("SET SESSION wsrep_OSU_method = 'RSU'"), { errno: 1235 });
   });
 
+  test('LOCK TABLES checks its tables and commits as MariaDB does, and warns that it locks nothing', async () => {
+    const conn = await mysql.createConnection({
+      host: '127.0.0.1',
+      port: fixture.port,
+      user: 'root',
+      database: 'app',
+    });
+    try {
+      await conn.query('CREATE TABLE lt (id INT)');
+      await conn.query('BEGIN');
+      await conn.query('INSERT INTO lt VALUES (1)');
+      const [locked] = await conn.query('LOCK TABLES lt WRITE');
+      assert.equal((locked as { warningStatus: number }).warningStatus, 1);
+      const [warnings] = await conn.query('SHOW WARNINGS');
+      assert.match((warnings as Array<{ Message: string }>)[0]!.Message, /no table is locked/);
+      await conn.query('ROLLBACK');
+      const [rows] = await conn.query('SELECT id FROM lt');
+      assert.deepEqual(rows, [{ id: 1 }], 'LOCK TABLES committed the open transaction');
+      await assert.rejects(conn.query('LOCK TABLES no_such_table READ'), { errno: 1146 });
+      await conn.query('UNLOCK TABLES');
+      await conn.query('DROP TABLE lt');
+    } finally {
+      await conn.end();
+    }
+  });
+
   test('a pool of connections inserts concurrently without id collisions', async () => {
     const pool = mysql.createPool({
       host: '127.0.0.1',
