@@ -157,8 +157,10 @@ export class ClusterReplicator implements Replicator {
     for (;;) {
       const proposal = this.driver.propose(bytes, writeSet, resendable);
       const outcome = await withTimeout(proposal.done, deadline - Date.now());
-      if (outcome === null)
+      if (outcome === null) {
+        this.driver.abandon(proposal.proposalId);
         return { kind: 'unknown', reason: 'no verdict within the commit timeout' };
+      }
       if (outcome.kind === 'appended') {
         this.countReplicated(writeSet, bytes.length);
         return this.verdictAt(outcome.index);

@@ -68,6 +68,9 @@ export type ProposeOutcome =
  */
 export const commitNoticeHoldMs = 2;
 
+/** How soon a copy of a proposal that a leader refused is made again (RaftDriver.propose). */
+const resendRetryMs = 50;
+
 /** Most commit-only hard-state writes in flight without being waited for. */
 const unsyncedWritesMax = 64;
 
@@ -105,7 +108,13 @@ export class RaftDriver {
    * Proposals that may be made again under a new leader (see propose()), with the term they
    * were last made in.
    */
-  private readonly resendable = new Map<number, { readonly data: Uint8Array; term: number }>();
+  private readonly resendable = new Map<
+    number,
+    { readonly data: Uint8Array; term: number; copies: number }
+  >();
+  /** Copies refused somewhere, made again at the next retry (resendRetryMs). */
+  private readonly retrying = new Set<number>();
+  private retryTimer: NodeJS.Timeout | null = null;
   private readonly reads = new Map<number, (index: Index | null) => void>();
   private nextReadContext = 1;
   private idle: Promise<void> = Promise.resolve();
@@ -140,7 +149,7 @@ export class RaftDriver {
     this.heldNotices.clear();
     for (const resolve of this.waiting.values()) resolve({ kind: 'dropped', reason: 'stopping' });
     this.waiting.clear();
-    this.resendable.clear();
+    this.forgetResends();
     for (const resolve of this.reads.values()) resolve(null);
     this.reads.clear();
     await this.idle;
@@ -180,7 +189,7 @@ export class RaftDriver {
     const token = traceKey === undefined ? undefined : this.options.trace?.of(traceKey);
     if (token !== undefined) this.traced.set(proposalId, token);
     const done = new Promise<ProposeOutcome>((resolve) => this.waiting.set(proposalId, resolve));
-    if (resendable) this.resendable.set(proposalId, { data, term: this.raft.term });
+    if (resendable) this.resendable.set(proposalId, { data, term: this.raft.term, copies: 0 });
     const proposal: Proposal = { data, proposalId };
     this.step({ type: 'propose', proposals: [proposal] });
     return { proposalId, done };
@@ -375,7 +384,45 @@ export class RaftDriver {
     }
     this.waiting.delete(entry.proposalId);
     this.resendable.delete(entry.proposalId);
+    this.retrying.delete(entry.proposalId);
     resolve({ kind: 'appended', index: entry.index });
+  }
+
+  /**
+   * The caller gave up on a proposal (its commit timeout): nothing waits for it or makes it
+   * again; should a copy still be applied, its verdict goes unclaimed.
+   */
+  abandon(proposalId: number): void {
+    this.waiting.delete(proposalId);
+    this.resendable.delete(proposalId);
+    this.retrying.delete(proposalId);
+    this.traced.delete(proposalId);
+  }
+
+  private forgetResends(): void {
+    this.resendable.clear();
+    this.retrying.clear();
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  /** Makes the refused copies again after resendRetryMs, while they are still waited for. */
+  private scheduleRetry(): void {
+    this.retryTimer ??= setTimeout(() => {
+      this.retryTimer = null;
+      if (this.stopped) return;
+      const again: Proposal[] = [];
+      for (const id of this.retrying) {
+        const proposal = this.resendable.get(id);
+        if (proposal === undefined) continue;
+        proposal.copies++;
+        again.push({ data: proposal.data, proposalId: id });
+      }
+      this.retrying.clear();
+      if (again.length === 0) return;
+      this.resent += again.length;
+      this.step({ type: 'propose', proposals: again });
+    }, resendRetryMs);
   }
 
   /** A leader of a newer term: the proposals still waiting that may be made again go to it. */
@@ -384,6 +431,7 @@ export class RaftDriver {
     for (const [proposalId, proposal] of this.resendable) {
       if (proposal.term >= term) continue;
       proposal.term = term;
+      proposal.copies++;
       again.push({ data: proposal.data, proposalId });
     }
     if (again.length === 0) return;
@@ -397,6 +445,14 @@ export class RaftDriver {
   private onEvent(event: RaftEvent): void {
     if (event.kind === 'proposalsDropped') {
       for (const id of event.proposalIds) {
+        // Once made again, a refusal of one copy says nothing of the others (the first may be
+        // in the new leader's log already): it waits on, and the refused copy is made again.
+        const proposal = this.resendable.get(id);
+        if (proposal !== undefined && proposal.copies > 0 && this.waiting.has(id)) {
+          this.retrying.add(id);
+          this.scheduleRetry();
+          continue;
+        }
         this.traced.delete(id);
         this.resendable.delete(id);
         const resolve = this.waiting.get(id);
@@ -417,7 +473,7 @@ export class RaftDriver {
   dropWaiting(reason: string): void {
     for (const resolve of this.waiting.values()) resolve({ kind: 'dropped', reason });
     this.waiting.clear();
-    this.resendable.clear();
+    this.forgetResends();
     this.traced.clear();
   }
 
