@@ -354,6 +354,17 @@ export function normalizeSqlMode(value: SqlValue): string | null {
   return SQL_MODE_FLAGS.filter((flag) => set.has(flag)).join(',');
 }
 
+/** The first word of a refused sql_mode that names no mode (MariaDB's 1231 names it), or it all. */
+function unknownSqlModeWord(value: SqlValue): string {
+  if (typeof value !== 'string') return String(value);
+  const words = value.split(',').map((w) => w.trim());
+  return (
+    words.find(
+      (w) => w !== '' && !(SQL_MODE_FLAGS as readonly string[]).includes(w.toUpperCase()),
+    ) ?? value
+  );
+}
+
 /**
  * A time_zone value as MariaDB keeps it: 'SYSTEM', an offset from -12:59 to +13:00 written
  * '+HH:MM', or a zone name this host knows (MariaDB's time zone tables); null for anything else.
@@ -392,7 +403,7 @@ export function normalizeSetValue(
     if (mode === null)
       return {
         ok: false,
-        message: `Variable '${name}' can't be set to the value of '${String(value)}'`,
+        message: `Variable '${name}' can't be set to the value of '${unknownSqlModeWord(value)}'`,
       };
     return { ok: true, value: mode };
   }

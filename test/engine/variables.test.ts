@@ -43,6 +43,12 @@ test('SET sql_mode: a bad mode is 1231, DEFAULT takes the global value again', a
   assert.equal(await value(s, 'SELECT @@sql_mode'), DEFAULT_MODE);
   const bad = await run(s, "SET SESSION sql_mode = 'NOT_A_MODE'");
   assert.equal(bad.kind === 'error' && bad.code, 1231);
+  // MariaDB names the word it does not know, not the whole list.
+  const named = await run(s, "SET SESSION sql_mode = 'ANSI_QUOTES,foo,BAR'");
+  assert.equal(
+    named.kind === 'error' && named.message,
+    "Variable 'sql_mode' can't be set to the value of 'foo'",
+  );
   assert.equal((await run(s, "SET sql_mode = 'TRADITIONAL'")).kind, 'ok');
   assert.match(String(await value(s, 'SELECT @@sql_mode')), /^STRICT_TRANS_TABLES,STRICT_ALL/);
   assert.equal((await run(s, 'SET sql_mode = DEFAULT, wait_timeout = DEFAULT')).kind, 'ok');
