@@ -632,6 +632,9 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
         const readOnly = this.tx?.readOnly ?? false;
         const ended = s.kind === 'commit' ? await this.commitTx() : await this.rollbackResult();
         if (s.chain === true && !isError(ended)) this.txNow = new LocalTransaction(this, readOnly);
+        // RELEASE: the connection ends once the answer is written (its session closes with it).
+        if (s.release === true && !isError(ended) && ended.kind === 'ok')
+          return { ...ended, closeConnection: true };
         return ended;
       }
       case 'savepoint':

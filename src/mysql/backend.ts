@@ -41,6 +41,8 @@ export interface OkResult {
   readonly info?: string;
   /** Extra ServerStatus bits (e.g. NO_INDEX_USED); transaction bits come from Session.state(). */
   readonly statusFlags?: number;
+  /** COMMIT RELEASE / ROLLBACK RELEASE: the connection ends once this answer is written. */
+  readonly closeConnection?: true;
 }
 
 export interface RowsResult {

@@ -176,7 +176,8 @@ export class CommandHandler {
       flush: (partial) => this.connection.flush(partial),
     });
     await this.connection.flush(sink);
-    return 'continue';
+    const release = results.some((r) => r.kind === 'ok' && r.closeConnection === true);
+    return release ? 'close' : 'continue';
   }
 
   private async query(sql: string): Promise<Next> {

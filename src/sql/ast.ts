@@ -775,11 +775,14 @@ export interface Commit {
   readonly kind: 'commit';
   /** AND CHAIN: a transaction of the same access mode begins as this one ends. */
   readonly chain?: boolean;
+  /** RELEASE: the connection ends after the answer. */
+  readonly release?: boolean;
 }
 export interface Rollback {
   readonly kind: 'rollback';
   readonly savepoint: string | null;
   readonly chain?: boolean;
+  readonly release?: boolean;
 }
 export interface Savepoint {
   readonly kind: 'savepoint';

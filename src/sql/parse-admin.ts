@@ -50,21 +50,27 @@ export function parseBegin(c: Cursor): Begin {
 export function parseCommit(c: Cursor): Statement {
   c.expectWord('COMMIT');
   c.acceptWord('WORK');
-  return { kind: 'commit', chain: parseChainRelease(c) };
+  return { kind: 'commit', ...parseChainRelease(c) };
 }
 
-/** `AND [NO] CHAIN [[NO] RELEASE]`: whether a new transaction begins at once (AND CHAIN). */
-function parseChainRelease(c: Cursor): boolean {
+/**
+ * `AND [NO] CHAIN [[NO] RELEASE]`: whether a new transaction begins at once (AND CHAIN), and
+ * whether the connection ends after the answer (RELEASE).
+ */
+function parseChainRelease(c: Cursor): { chain: boolean; release: boolean } {
   let chain = false;
+  let release = false;
   if (c.acceptWord('AND')) {
     chain = !c.acceptWord('NO');
     c.expectWord('CHAIN');
   }
   if (c.isWord('RELEASE') || c.isWord('NO')) {
-    c.acceptWord('NO');
+    release = !c.acceptWord('NO');
     c.expectWord('RELEASE');
   }
-  return chain;
+  // MariaDB: a chained transaction on a connection that ends is a contradiction.
+  if (chain && release) c.fail();
+  return { chain, release };
 }
 
 export function parseRollback(c: Cursor): Statement {
@@ -74,7 +80,7 @@ export function parseRollback(c: Cursor): Statement {
     c.acceptWord('SAVEPOINT');
     return { kind: 'rollback', savepoint: c.identifier() };
   }
-  return { kind: 'rollback', savepoint: null, chain: parseChainRelease(c) };
+  return { kind: 'rollback', savepoint: null, ...parseChainRelease(c) };
 }
 
 export function parseSavepoint(c: Cursor): Statement {

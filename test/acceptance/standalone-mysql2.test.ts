@@ -203,6 +203,26 @@ describe('DML', () => {
     }
   });
 
+  test('COMMIT RELEASE commits and ends the connection, as in MariaDB', async () => {
+    const conn = await mysql.createConnection({
+      host: '127.0.0.1',
+      port: fixture.port,
+      user: 'root',
+      database: 'app',
+    });
+    await conn.query('CREATE TABLE rl (id INT PRIMARY KEY)');
+    await conn.query('BEGIN');
+    await conn.query('INSERT INTO rl VALUES (1)');
+    const ended = new Promise<void>((resolve) => conn.once('end', () => resolve()));
+    // The server writes the OK and closes; mysql2 reports the close for the statement too.
+    await conn.query('COMMIT RELEASE').catch(() => undefined);
+    await ended;
+    await assert.rejects(conn.query('SELECT 1'));
+    const [rows] = await root.query('SELECT id FROM app.rl');
+    assert.deepEqual(rows, [{ id: 1 }]);
+    await root.query('DROP TABLE app.rl');
+  });
+
   test('a pool of connections inserts concurrently without id collisions', async () => {
     const pool = mysql.createPool({
       host: '127.0.0.1',
