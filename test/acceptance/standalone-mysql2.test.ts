@@ -178,12 +178,7 @@ describe('DML', () => {
   });
 
   test('LOCK TABLES checks its tables and commits as MariaDB does, and warns that it locks nothing', async () => {
-    const conn = await mysql.createConnection({
-      host: '127.0.0.1',
-      port: fixture.port,
-      user: 'root',
-      database: 'app',
-    });
+    const conn = await connect({ database: 'app' });
     try {
       await conn.query('CREATE TABLE lt (id INT)');
       await conn.query('BEGIN');
@@ -204,12 +199,7 @@ describe('DML', () => {
   });
 
   test('COMMIT RELEASE commits and ends the connection, as in MariaDB', async () => {
-    const conn = await mysql.createConnection({
-      host: '127.0.0.1',
-      port: fixture.port,
-      user: 'root',
-      database: 'app',
-    });
+    const conn = await connect({ database: 'app' });
     await conn.query('CREATE TABLE rl (id INT PRIMARY KEY)');
     await conn.query('BEGIN');
     await conn.query('INSERT INTO rl VALUES (1)');
