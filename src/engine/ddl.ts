@@ -1,6 +1,7 @@
 // Schema and account statements: CREATE/ALTER/DROP/RENAME/TRUNCATE and CREATE USER/GRANT/…,
 // each replicated as one TOI write-set (total order isolation) and answered once applied here.
 // See docs/design/engine.md, "DDL".
+import { temporalDefault } from './store-value.js';
 import type { CertificationKey, WriteSet } from '../codec/index.js';
 import type { ErrorResult, OkResult } from '../mysql/index.js';
 import {
@@ -60,6 +61,7 @@ export class DdlRunner {
       catalog: this.session.engine.catalog,
       database: this.session.database,
       definer,
+      temporalDefault,
     });
     if (!plan.ok) return fromSqlError(plan.error);
     const notes = plan.value.notes.map((n) => ({
@@ -134,7 +136,7 @@ export class DdlRunner {
     const names = viewColumns(s.asQuery!, { catalog: engine.catalog, database });
     if (!names.ok) return fromSqlError(names.error);
     const plain = tableOfSelect(s, names.value, engine.catalog, database);
-    const plan = emitDdl(plain, { catalog: engine.catalog, database });
+    const plan = emitDdl(plain, { catalog: engine.catalog, database, temporalDefault });
     if (!plan.ok) return fromSqlError(plan.error);
     const put = plan.value.changes.find((c) => c.kind === 'put_table');
     if (put === undefined || put.kind !== 'put_table') return ok(0);

@@ -12,6 +12,7 @@ import {
   SINGLE_VALUE_FUNCTION,
   STORE_VALUE_FUNCTION,
   storeRuleById,
+  type DataType,
   type StoreRule,
 } from '../sql/index.js';
 import { ValueRefusal, type UserFunction } from '../storage/index.js';
@@ -49,6 +50,27 @@ export function writeModes(sqlMode: string): WriteModes {
     noZeroInDate: traditional || flags.has('NO_ZERO_IN_DATE'),
     divisionWarns: traditional || flags.has('ERROR_FOR_DIVISION_BY_ZERO'),
   };
+}
+
+/**
+ * A temporal column's literal DEFAULT as its rows store it (DdlOptions.temporalDefault): the
+ * conversion a written value gets, or null when the text is no value of the type (kept as
+ * written).
+ */
+export function temporalDefault(type: DataType, text: string): string | null {
+  const rule: StoreRule = {
+    db: '',
+    table: '',
+    column: '',
+    type: type.name,
+    length: type.length,
+    scale: type.scale,
+    unsigned: false,
+    values: [],
+    notNull: false,
+  };
+  const converted = convert(text, { rule, row: 1, compiled: compile(rule) }, writeModes(''));
+  return 'value' in converted && typeof converted.value === 'string' ? converted.value : null;
 }
 
 /** One write statement's checking: its modes, and what the store function reported. */

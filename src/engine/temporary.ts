@@ -3,6 +3,7 @@
 // of the same name, nothing of them is replicated, and they go when the session ends. A
 // statement that names one runs there, in autocommit (docs/design/engine.md, "Temporary
 // tables").
+import { temporalDefault } from './store-value.js';
 import type { ErrorResult, OkResult, RowsResult, SqlValue } from '../mysql/index.js';
 import {
   backquote,
@@ -153,7 +154,7 @@ export class TemporaryTables {
     // SQLite keeps a TEMP table from referring to the main schema's tables.
     table = { ...table, foreignKeys: [] };
     const connection = this.open();
-    for (const sql of createTableSql(table, { catalog, database })) {
+    for (const sql of createTableSql(table, { catalog, database, temporalDefault })) {
       const done = connection.execute(temporarySql(sql));
       if (!done.ok) {
         connection.execute(`DROP TABLE IF EXISTS temp."${table.sqliteName.replace(/"/g, '""')}"`);

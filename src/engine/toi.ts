@@ -1,6 +1,7 @@
 // The ToiTranslator: turns the MySQL text of a TOI write-set into SQLite statements and a
 // catalog update at the write-set's seqno, against the catalog as it stands at that seqno. The
 // same text gives the same plan on every node, because every node holds the same catalog there.
+import { temporalDefault } from './store-value.js';
 import type { DdlStatement } from '../codec/index.js';
 import type { Index } from '../core/types.js';
 import type { DdlFailure, ToiTranslation, ToiTranslator } from './replicator.js';
@@ -131,6 +132,7 @@ function planOne(
   const plan = emitDdl(statement, {
     catalog: scratch,
     database: database === '' ? null : database,
+    temporalDefault,
   });
   if (!plan.ok) return failure(plan.error.code, plan.error.sqlState, plan.error.message);
   sqlite.push(...plan.value.statements);

@@ -503,7 +503,7 @@ export class DmlEmitter extends ExpressionEmitter {
    */
   value(table: TableDef, column: string, value: Expr, row: number): string {
     if (value.kind === 'default')
-      return this.missing(table, column, row) ?? this.defaultOf(table, column);
+      return this.missing(table, column, row) ?? this.storedDefault(table, column, row);
     // A hex literal written into a numeric column is its number (0x11 is 17); into a BIT or
     // string column, its bytes.
     const type = findColumn(table, column).type.name;
@@ -517,6 +517,21 @@ export class DmlEmitter extends ExpressionEmitter {
     const rule = storeRuleSql(table, findColumn(table, column), this.options.inlineRules);
     const stored = rule === null ? sql : `${STORE_VALUE_FUNCTION}(${sql}, ${rule}, ${row})`;
     return this.toUtc(table, column, stored);
+  }
+
+  /**
+   * DEFAULT given for a column: its default expression; a temporal literal goes through the store
+   * function, which writes it in its canonical form (`'2001-1-5'` as `2001-01-05`), as the
+   * column's SQLite DEFAULT has it (DdlOptions.temporalDefault).
+   */
+  private storedDefault(table: TableDef, column: string, row: number): string {
+    const sql = this.defaultOf(table, column);
+    const def = findColumn(table, column);
+    const d = def.default;
+    if (d === null || d.kind !== 'literal' || d.type !== 'string') return sql;
+    if (!['DATE', 'DATETIME', 'TIMESTAMP', 'TIME'].includes(def.type.name)) return sql;
+    const rule = storeRuleSql(table, def, this.options.inlineRules);
+    return rule === null ? sql : `${STORE_VALUE_FUNCTION}(${sql}, ${rule}, ${row})`;
   }
 
   /**

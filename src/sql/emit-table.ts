@@ -48,7 +48,21 @@ export interface DdlOptions {
   readonly database: string | null;
   /** The account CURRENT_USER stands for in DEFINER (the session's). */
   readonly definer?: { readonly user: string; readonly host: string };
+  /**
+   * A temporal column's literal DEFAULT as its rows store it (`'2001-1-5'` is `2001-01-05`,
+   * a DATETIME(3)'s gets its fraction digits), or null to keep it as written. The engine has
+   * the conversion (engine/store-value.ts); every node passes the same one.
+   */
+  readonly temporalDefault?: (type: DataType, text: string) => string | null;
 }
+
+/** Types whose literal DEFAULT is stored in its canonical form (DdlOptions.temporalDefault). */
+const TEMPORAL_DEFAULT_TYPES: ReadonlySet<string> = new Set([
+  'DATE',
+  'DATETIME',
+  'TIMESTAMP',
+  'TIME',
+]);
 
 const INTEGER_LIKE = new Set(['TINYINT', 'SMALLINT', 'MEDIUMINT', 'INT', 'BIGINT', 'BIT', 'YEAR']);
 const REAL_LIKE = new Set(['FLOAT', 'DOUBLE']);
@@ -94,6 +108,15 @@ function sqliteDefault(column: ColumnDef, options: DdlOptions): string {
   if (d.kind === 'literal' && isHexLiteral(d) && column.type.name === 'BIT') {
     const hex = d.type === 'bit' ? bitLiteralHex(d.value ?? '') : (d.value ?? '');
     return ` DEFAULT ${hex === '' ? '0' : BigInt('0x' + hex).toString()}`;
+  }
+  if (
+    d.kind === 'literal' &&
+    d.type === 'string' &&
+    d.value !== null &&
+    TEMPORAL_DEFAULT_TYPES.has(column.type.name)
+  ) {
+    const canonical = options.temporalDefault?.(column.type, d.value) ?? null;
+    if (canonical !== null) return ` DEFAULT ${quoteString(canonical)}`;
   }
   // SQLite's DEFAULT must be constant: one over another column (MariaDB's DEFAULT (a * 2)) is
   // refused by name rather than with SQLite's message.

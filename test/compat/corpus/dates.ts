@@ -368,5 +368,22 @@ export function dateCases(): CaseList {
     'INSERT INTO tn (id) VALUES (6)',
     'SET explicit_defaults_for_timestamp = 1',
   );
+  // A temporal column's literal DEFAULT is stored in its canonical form, whether the column is
+  // left out or given DEFAULT (it was kept as written: `= '2001-01-05'` missed those rows).
+  list.add(
+    'a temporal DEFAULT is stored in its canonical form',
+    [
+      "CREATE TABLE tdd (id INT, a DATETIME DEFAULT '2001-01-01', b DATETIME(3) DEFAULT '2001-01-01 10:00:00', e DATE DEFAULT '2001-1-5', f TIME(1) DEFAULT '10:00')",
+    ],
+    'INSERT INTO tdd (id) VALUES (1)',
+    'INSERT INTO tdd VALUES (2, DEFAULT, DEFAULT, DEFAULT, DEFAULT)',
+    'INSERT INTO tdd () VALUES ()',
+    'SELECT id, CAST(a AS CHAR), CAST(b AS CHAR), CAST(e AS CHAR), CAST(f AS CHAR) FROM tdd ORDER BY id',
+    "SELECT COUNT(*) FROM tdd WHERE e = '2001-01-05'",
+    "ALTER TABLE tdd ADD COLUMN g DATETIME(2) DEFAULT '2002-2-2 1:2:3'",
+    "ALTER TABLE tdd ALTER COLUMN e SET DEFAULT '2003-3-3'",
+    'INSERT INTO tdd (id) VALUES (3)',
+    'SELECT id, CAST(e AS CHAR), CAST(g AS CHAR) FROM tdd ORDER BY id',
+  );
   return list;
 }
