@@ -65,6 +65,7 @@ import {
   type MultiPlan,
 } from './emit-multi.js';
 import { isTextType } from './table-def.js';
+import { TEMPORAL_DEFAULT_TYPES } from './emit-table.js';
 
 /**
  * One SQLite statement of a multi-table UPDATE/DELETE (emit-multi.ts). `matched` answers one
@@ -529,7 +530,7 @@ export class DmlEmitter extends ExpressionEmitter {
     const def = findColumn(table, column);
     const d = def.default;
     if (d === null || d.kind !== 'literal' || d.type !== 'string') return sql;
-    if (!['DATE', 'DATETIME', 'TIMESTAMP', 'TIME'].includes(def.type.name)) return sql;
+    if (!TEMPORAL_DEFAULT_TYPES.has(def.type.name)) return sql;
     const rule = storeRuleSql(table, def, this.options.inlineRules);
     return rule === null ? sql : `${STORE_VALUE_FUNCTION}(${sql}, ${rule}, ${row})`;
   }

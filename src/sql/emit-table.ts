@@ -57,7 +57,7 @@ export interface DdlOptions {
 }
 
 /** Types whose literal DEFAULT is stored in its canonical form (DdlOptions.temporalDefault). */
-const TEMPORAL_DEFAULT_TYPES: ReadonlySet<string> = new Set([
+export const TEMPORAL_DEFAULT_TYPES: ReadonlySet<string> = new Set([
   'DATE',
   'DATETIME',
   'TIMESTAMP',
