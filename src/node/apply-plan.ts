@@ -64,7 +64,11 @@ export function planApply(
         keys: [],
         toi: null,
       });
-      items.push({ seqno: entry.index, writeSet: null });
+      items.push(
+        entry.kind === 'config'
+          ? { seqno: entry.index, writeSet: null, configChange: true }
+          : { seqno: entry.index, writeSet: null },
+      );
       continue;
     }
     const decoded = decodeWriteSet(entry.data, limits);

@@ -153,7 +153,6 @@ export class ClusterNode {
   }
 
   private readonly states = new NodeStateMachine();
-  private confId = 0;
   private readonly startedAtMs = Date.now();
   private stopping = false;
   /** Why this node stopped itself for good, once it has stopped (fail); null until then. */
@@ -472,6 +471,17 @@ export class ClusterNode {
     );
   }
 
+  /**
+   * wsrep_cluster_conf_id: the seqno of the configuration entry now in effect, the same on every
+   * node that holds it (Galera's is a count of membership changes that every member shares; a
+   * count kept by each node differed after any restart, which Galera's monitoring reads as a
+   * partition). Once the log is compacted past that entry, the store keeps its seqno; a store of
+   * an earlier release knows none until the next change, and the boundary stands in.
+   */
+  private confId(): Index {
+    return this.raft.configEntryIndex() ?? this.store.configSeqno() ?? this.raft.configIndex();
+  }
+
   private onRaftEvent(event: RaftEvent): void {
     switch (event.kind) {
       case 'rejoinTarget':
@@ -488,7 +498,6 @@ export class ClusterNode {
         );
         break;
       case 'config':
-        this.confId++;
         this.notifyMembership();
         this.log(
           'Note',
@@ -1291,7 +1300,7 @@ export class ClusterNode {
           .join(','),
       ],
       ['wsrep_cluster_weight', String(primary ? config.voters.length : 0)],
-      ['wsrep_cluster_conf_id', primary ? String(this.confId) : '18446744073709551615'],
+      ['wsrep_cluster_conf_id', primary ? String(this.confId()) : '18446744073709551615'],
       // Outside a primary component, as in Galera: the nodes of the component this node is in
       // (itself and the peers it is linked to), e.g. 1 for a node left alone.
       [

@@ -43,7 +43,12 @@ const writeBufferBytes = 1024 * 1024;
 /** Statements per exec on the loading side (all inside one transaction). */
 const statementsPerExec = 64;
 /** Meta keys that describe the state, copied; the format is the joiner's own. */
-const metaKeysCopied = ['cluster_uuid', 'applied_seqno', 'local_history_from'] as const;
+const metaKeysCopied = [
+  'cluster_uuid',
+  'applied_seqno',
+  'local_history_from',
+  'config_seqno',
+] as const;
 /** Internal tables the joiner's build creates itself: only their rows travel. */
 const internalTables = [CATALOG_TABLE, CERT_FAILED_TABLE, CERT_WINDOW_TABLE] as const;
 

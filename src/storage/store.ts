@@ -148,6 +148,12 @@ export interface ApplyItem {
    * from the database, so the gcache need not keep those write-sets (docs/design/storage.md).
    */
   readonly certKeys?: readonly string[];
+  /**
+   * The entry at this seqno changed the cluster's configuration: its seqno is kept with the
+   * applied seqno (`configSeqno`), the same on every node, which compaction of the log and a
+   * state transfer would otherwise lose.
+   */
+  readonly configChange?: boolean;
 }
 
 export interface ApplyOutcome {
@@ -398,6 +404,15 @@ export class Store {
 
   clusterUuid(): string | null {
     return readMeta(this.applierDb, 'cluster_uuid') as string | null;
+  }
+
+  /**
+   * The seqno of the newest configuration change applied here, or null if none was (a store
+   * written before this was kept, or a standalone node's).
+   */
+  configSeqno(): Index | null {
+    const value = readMeta(this.applierDb, 'config_seqno');
+    return value === null ? null : index(Number(value));
   }
 
   /**
@@ -822,6 +837,7 @@ export class Store {
     try {
       for (const item of pending) {
         if (item.certFailed === true) on.certFailedWrite.run(BigInt(item.seqno));
+        if (item.configChange === true) on.configSeqnoWrite.run(BigInt(item.seqno));
         if (item.certKeys !== undefined && item.certKeys.length > 0)
           on.certWindowWrite.run(BigInt(item.seqno), JSON.stringify(item.certKeys));
         if (item.writeSet === null) continue;
@@ -1215,7 +1231,7 @@ export function initializeMeta(db: Database.Database): bigint {
      CREATE TABLE IF NOT EXISTS ${CERT_WINDOW_TABLE} (seqno INTEGER PRIMARY KEY, keys TEXT NOT NULL);
      INSERT OR IGNORE INTO ${META_TABLE} (key, value) VALUES
        ('format', ${STORE_FORMAT_VERSION}), ('cluster_uuid', NULL), ('applied_seqno', 0),
-       ('local_history_from', NULL);
+       ('local_history_from', NULL), ('config_seqno', NULL);
      COMMIT;`,
   );
   return readMeta(db, 'format') as bigint;
@@ -1250,6 +1266,7 @@ interface ApplyConnection {
   readonly commit: Database.Statement<[], unknown>;
   readonly rollback: Database.Statement<[], unknown>;
   readonly seqnoWrite: Database.Statement<[bigint], unknown>;
+  readonly configSeqnoWrite: Database.Statement<[bigint], unknown>;
   readonly certFailedWrite: Database.Statement<[bigint], unknown>;
   readonly certFailedPurge: Database.Statement<[bigint], unknown>;
   readonly certWindowWrite: Database.Statement<[bigint, string], unknown>;
@@ -1264,6 +1281,7 @@ function applyConnection(db: Database.Database): ApplyConnection {
     commit: db.prepare('COMMIT'),
     rollback: db.prepare('ROLLBACK'),
     seqnoWrite: db.prepare(`UPDATE ${META_TABLE} SET value = ? WHERE key = 'applied_seqno'`),
+    configSeqnoWrite: db.prepare(`UPDATE ${META_TABLE} SET value = ? WHERE key = 'config_seqno'`),
     certFailedWrite: db.prepare(`INSERT OR IGNORE INTO ${CERT_FAILED_TABLE} (seqno) VALUES (?)`),
     certFailedPurge: db.prepare(`DELETE FROM ${CERT_FAILED_TABLE} WHERE seqno < ?`),
     certWindowWrite: db.prepare(

@@ -64,6 +64,25 @@ function segmentBytes(name: string): number {
 }
 
 /** A node that stopped (exit 1) because its committed history differs from the primary's. */
+/**
+ * wsrep_cluster_conf_id once every node shows the same one, as Galera's integrity check expects
+ * of a healthy cluster (each node counting its own view changes differed after any restart).
+ */
+async function agreedConfId(when: string): Promise<number> {
+  let agreed = 0;
+  await until(
+    `wsrep_cluster_conf_id equal on every node ${when}`,
+    async () => {
+      const ids = await Promise.all(nodes.map((n) => n.status('wsrep_cluster_conf_id')));
+      if (ids.some((id) => id !== ids[0])) throw new Error(`n1..n3 show ${ids.join(', ')}`);
+      agreed = Number(ids[0]);
+      return true;
+    },
+    15_000,
+  );
+  return agreed;
+}
+
 function stoppedWithReason(node: NodeProcess): boolean {
   return (
     !node.running &&
@@ -130,6 +149,8 @@ describe('state snapshot transfer between real processes', { timeout: 400_000 },
       'the UUID spreads',
       async () => (await n3.status('wsrep_cluster_state_uuid')) === uuid,
     );
+    const confAtStart = await agreedConfId('at the start');
+    assert.ok(confAtStart > 0, 'a seqno');
     await exec(n1, 'CREATE DATABASE sst');
     await exec(n1, 'CREATE TABLE sst.t (id INT PRIMARY KEY, v INT NOT NULL, pad TEXT)');
     await until(
@@ -151,6 +172,7 @@ describe('state snapshot transfer between real processes', { timeout: 400_000 },
     const istLog = n3.output.slice(seen).join('\n');
     assert.match(istLog, /IST received: [0-9a-f-]{36}:\d+/);
     assert.doesNotMatch(istLog, /State transfer required/);
+    await agreedConfId('after a rejoin by IST');
     // The start says what bounds the log: gcache.size, not the certification window.
     assert.match(istLog, /gcache\.size=1\.0 MiB bounds the log .*neither limit caps the other/);
 
@@ -204,6 +226,27 @@ describe('state snapshot transfer between real processes', { timeout: 400_000 },
     }
     assert.equal(await n3.status('wsrep_cluster_state_uuid'), uuid);
     assert.equal(await n1.status('wsrep_cluster_size'), '3');
+    // n3's log begins at the donor's boundary, past the configuration entry in effect.
+    const confAfterSst = await agreedConfId('after a rejoin by SST');
+    // Every log compacted past the configuration entry in effect: the stores keep its seqno.
+    await insertMany(n2, 10_000, 1600, 4);
+    for (const node of nodes)
+      await until(
+        `${node.name}'s gcache compacts past seqno ${confAfterSst}`,
+        async () => Number(await node.status('wsrep_local_cached_downto')) > confAfterSst + 1,
+        30_000,
+      );
+    assert.equal(await agreedConfId('once no log holds that entry'), confAfterSst);
+    // kill -9 changes no configuration: n1 restarts with none in its log.
+    n1.kill9();
+    await n1.waitExit();
+    n1.start();
+    await n1.waitReady(60_000);
+    await until(
+      'n1 synced',
+      async () => (await n1.status('wsrep_local_state_comment')) === 'Synced',
+    );
+    assert.equal(await agreedConfId('after a restart on a compacted log'), confAfterSst);
     // The joiner is a full member: it writes, and the others see it.
     await exec(n3, 'INSERT INTO sst.t (id, v) VALUES (-1, 5)');
     await until(
@@ -254,6 +297,7 @@ describe('state snapshot transfer between real processes', { timeout: 400_000 },
         `${node.name} has the write made alone`,
         async () => (await scalar(node, 'SELECT COUNT(*) FROM sst.t WHERE id = -2')) === '1',
       );
+    await agreedConfId('after pc.bootstrap and the lost nodes back');
   });
 
   test('a node that committed what the forced survivor lacks stops and says what to do; on an empty datadir it rejoins by SST', async () => {

@@ -251,6 +251,15 @@ export class Raft {
     return this.configHistory[this.configHistory.length - 1]!.index;
   }
 
+  /**
+   * The index of the newest configuration entry still in the log, or null when the log holds
+   * none: the configuration in effect then came with the boundary, whose index is where the log
+   * was compacted (different on every node), not where that configuration was made.
+   */
+  configEntryIndex(): Index | null {
+    return this.configHistory.length > 1 ? this.configIndex() : null;
+  }
+
   isVoter(node: NodeId = this.id): boolean {
     return this.config().voters.includes(node);
   }
