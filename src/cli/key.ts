@@ -16,7 +16,7 @@ import {
   newKey,
   openSealedFile,
   readKeyRing,
-  type SealedFileError,
+  describeSealedFileError,
   rotateKeys,
   type KeyVersion,
 } from '../keys/index.js';
@@ -172,19 +172,6 @@ async function reencrypt(args: string[], io: KeyIo): Promise<number> {
   }
 }
 
-function describeSealedError(path: string, file: string, error: SealedFileError): string {
-  switch (error.kind) {
-    case 'not_sealed':
-      return `${path} is not a sealed file`;
-    case 'missing_key':
-      return `${path} is sealed with key id ${error.id} version ${error.version}, which key file ${file} does not hold`;
-    case 'wrong_key':
-      return `${path} was sealed with another key than key id ${error.id} version ${error.version} of key file ${file}`;
-    case 'auth_failed':
-      return `${path}: corrupt record ${error.record} at offset ${error.offset}: auth_failed (altered, never data)`;
-  }
-}
-
 async function decrypt(args: KeyArgs & { paths: string[] }, io: KeyIo): Promise<number> {
   const ring = readKeyRing({ filename: args.file, filekey: args.filekey });
   if (!ring.ok) {
@@ -201,7 +188,7 @@ async function decrypt(args: KeyArgs & { paths: string[] }, io: KeyIo): Promise<
   }
   const opened = openSealedFile(bytes, (id, version) => ring.value.find(id, version));
   if (!opened.ok) {
-    io.err(`trireme key decrypt: ${describeSealedError(path, args.file, opened.error)}`);
+    io.err(`trireme key decrypt: ${describeSealedFileError(path, args.file, opened.error)}`);
     return 1;
   }
   const text = Buffer.concat(opened.value.records).toString('utf8');

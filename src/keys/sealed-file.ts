@@ -98,3 +98,21 @@ export function openSealedFile(
   }
   return { ok: true, value: { key: { id, version }, records, tornBytes: view.length - offset } };
 }
+
+/** One line naming the file, the key and the key file (`trireme key decrypt`, reencrypt). */
+export function describeSealedFileError(
+  path: string,
+  keyFile: string,
+  error: SealedFileError,
+): string {
+  switch (error.kind) {
+    case 'not_sealed':
+      return `${path} is not a sealed file`;
+    case 'missing_key':
+      return `${path} is sealed with key id ${error.id} version ${error.version}, which key file ${keyFile} does not hold`;
+    case 'wrong_key':
+      return `${path} was sealed with another key than key id ${error.id} version ${error.version} of key file ${keyFile}`;
+    case 'auth_failed':
+      return `${path}: corrupt record ${error.record} at offset ${error.offset}: auth_failed (altered, never data)`;
+  }
+}

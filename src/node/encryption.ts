@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EncryptionConfig, ServerConfig } from '../config/index.js';
 import type { NodeId } from '../core/types.js';
+import { reencryptLocalHistory } from './local-history.js';
 import { describeGCacheError, GCache, reencryptGCache, type GCacheKeys } from '../gcache/index.js';
 import { describeKey, loadEncryption, type Encryption, type KeyVersion } from '../keys/index.js';
 import {
@@ -135,6 +136,14 @@ export async function reencryptNode(config: ServerConfig): Promise<string[]> {
   const target = node.encryption?.gcacheKey ?? null;
   lines.push(
     `gcache ${gcacheDir}: ${gcache.value.rewritten.length} segment(s) rewritten ${target === null ? 'in plaintext' : `under key ${describeKey(target)}`}, ${gcache.value.unchanged.length} already so`,
+  );
+  lines.push(
+    ...reencryptLocalHistory(
+      datadir,
+      localHistoryKey(node),
+      (id, version) => node.encryption?.ring.find(id, version) ?? null,
+      config.encryption.keyFile?.filename ?? '(none configured)',
+    ),
   );
   const path = storePath(datadir);
   if (!existsSync(path)) return [...lines, `database ${path}: none yet`];

@@ -7,15 +7,32 @@
 // names the dump, and takes an SST, whose database carries no such mark. See
 // docs/design/transfer.md, "Local history". With encryption on, the dump is sealed record by
 // record (keys/sealed-file.ts) and read with `trireme key decrypt` (docs/design/encryption.md).
-import { closeSync, openSync, readdirSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { SqlValue, WriteSet } from '../codec/index.js';
 import { decodeKeyValues } from '../codec/index.js';
 import type { Index } from '../core/types.js';
-import { sealedFileHeader, sealedFileRecord, type KeyVersion } from '../keys/index.js';
+import {
+  describeKey,
+  describeSealedFileError,
+  openSealedFile,
+  sealedFileHeader,
+  sealedFileRecord,
+  type KeyVersion,
+} from '../keys/index.js';
 import type { Catalog } from '../sql/catalog.js';
 import { backquote, mysqlString } from '../sql/names.js';
 import type { Store } from '../storage/index.js';
+import { syncDirectory } from './rejoin-marker.js';
 
 const DUMP_PREFIX = 'local-history-';
 /** A sealed dump's name ends so: it is not SQL until `trireme key decrypt` opens it. */
@@ -97,6 +114,80 @@ export class LocalHistoryDump {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }
+}
+
+/** Plaintext of a dump sealed again is cut into records of at most this many bytes. */
+const RESEAL_RECORD_BYTES = 1024 * 1024;
+
+/**
+ * `trireme key reencrypt` for the local-history dumps of a stopped node: each dump not already
+ * under `target` is written again under it (a plaintext `.sql` becomes a sealed `.sql.enc`, a dump
+ * sealed under an older version is sealed again), or, with `target` null (encryption turned off),
+ * in plaintext; the old file goes once the new one is on disk. A dump sealed under a key the key
+ * file lacks, or whose records do not authenticate, stops the command with one line naming it.
+ * Returns one line per dump rewritten, and one for those already so.
+ */
+export function reencryptLocalHistory(
+  datadir: string,
+  target: KeyVersion | null,
+  find: (id: number, version: number) => KeyVersion | null,
+  keyFile: string,
+): string[] {
+  const lines: string[] = [];
+  let unchanged = 0;
+  for (const name of localHistoryDumps(datadir)) {
+    const path = join(datadir, name);
+    const bytes = readFileSync(path);
+    const sealed = name.endsWith(SEALED_SUFFIX);
+    let text: Buffer;
+    let from = 'plaintext';
+    if (sealed) {
+      const opened = openSealedFile(bytes, find);
+      if (!opened.ok)
+        throw new Error(`local history: ${describeSealedFileError(path, keyFile, opened.error)}`);
+      const { key, records, tornBytes } = opened.value;
+      if (target !== null && key.id === target.id && key.version === target.version) {
+        unchanged++;
+        continue;
+      }
+      from = `key id ${key.id} version ${key.version}`;
+      if (tornBytes > 0) from += ` (a record cut short at its end, ${tornBytes} bytes, left out)`;
+      text = Buffer.concat(records);
+    } else {
+      if (target === null) {
+        unchanged++;
+        continue;
+      }
+      text = bytes;
+    }
+    const base = name.slice(0, name.length - (sealed ? SEALED_SUFFIX : '.sql').length);
+    const next = join(datadir, `${base}${target === null ? '.sql' : SEALED_SUFFIX}`);
+    const temporary = `${next}.reencrypt`;
+    const fd = openSync(temporary, 'w', 0o600);
+    try {
+      if (target === null) {
+        writeSync(fd, text);
+      } else {
+        writeSync(fd, sealedFileHeader(target));
+        for (let at = 0, ordinal = 0; at < text.length; at += RESEAL_RECORD_BYTES, ordinal++)
+          writeSync(
+            fd,
+            sealedFileRecord(target, ordinal, text.subarray(at, at + RESEAL_RECORD_BYTES)),
+          );
+      }
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, next);
+    if (next !== path) unlinkSync(path);
+    syncDirectory(datadir);
+    lines.push(
+      `local history ${next}: ${from} -> ${target === null ? 'plaintext' : `key ${describeKey(target)}`}`,
+    );
+  }
+  if (unchanged > 0) lines.push(`local history: ${unchanged} dump(s) already so`);
+  return lines;
 }
 
 /**

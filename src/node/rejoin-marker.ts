@@ -54,7 +54,8 @@ export function removeRejoinMarker(datadir: string): void {
   syncDirectory(datadir);
 }
 
-function syncDirectory(dir: string): void {
+/** Makes the directory's entries (created, renamed, deleted files) durable. */
+export function syncDirectory(dir: string): void {
   const fd = openSync(dir, 'r');
   try {
     fsyncSync(fd);

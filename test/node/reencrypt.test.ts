@@ -6,11 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runKey } from '../../src/cli/key.js';
 import { index, nodeId, term } from '../../src/core/types.js';
 import { GCache } from '../../src/gcache/index.js';
-import { readKeyRing } from '../../src/keys/index.js';
+import { formatKeyFile, readKeyRing } from '../../src/keys/index.js';
 import {
   openDatabase,
   pageSchemeOf,
@@ -46,9 +46,27 @@ async function plaintextNode(datadir: string): Promise<void> {
   });
   await gcache.value.gcache.close();
   writeFileSync(join(datadir, 'grastate.dat'), 'version: 2.1\nseqno:   1\nsafe_to_bootstrap: 1\n');
+  // What the node wrote while it ran alone (wsrep_on=OFF) before encryption was turned on.
+  writeFileSync(join(datadir, DUMP), `${DUMP_TEXT}\n`);
 }
 
-function readBack(datadir: string, cipher: PageCipher): unknown {
+const DUMP = 'local-history-2026-12-07T08-00-00-000Z.sql';
+const DUMP_TEXT = `-- local seqno 2\nINSERT INTO \`d\`.\`t\` (\`s\`) VALUES ('${SECRET}');`;
+
+/** The dump as `trireme key decrypt` prints it with version `version` of the key alone. */
+async function decrypted(keys: string, version: number): Promise<string> {
+  const sealed = join(dirname(keys), 'data', DUMP.replace(/\.sql$/, '.sql.enc'));
+  const only = join(dirname(keys), `only-v${version}.txt`);
+  const ring = readKeyRing({ filename: keys, filekey: null });
+  assert.ok(ring.ok);
+  writeFileSync(only, formatKeyFile([ring.value.find(1, version)!]));
+  const out: string[] = [];
+  const io = { out: (line: string) => out.push(line), err: (line: string) => out.push(line) };
+  assert.equal(await runKey(['decrypt', '--file', only, sealed], io), 0, out.join('\n'));
+  return out.join('\n');
+}
+
+function readBack(datadir: string, cipher: PageCipher | null): unknown {
   const db = openDatabase(storePath(datadir), { readonly: true }, cipher);
   try {
     return db.prepare('SELECT s FROM "d.t"').pluck().get();
@@ -76,6 +94,9 @@ test('reencrypt turns encryption on, then follows a rotation; a running node is 
   assert.equal(await runKey(['reencrypt', `--defaults-file=${cnf}`], io), 0, out.join('\n'));
   assert.deepEqual(scan(datadir), []);
   assert.match(out.join('\n'), /database .*: plaintext -> key id 1/);
+  // The plaintext local-history dump is sealed, and gone as plaintext (it was left as it was).
+  assert.match(out.join('\n'), /local history .*\.sql\.enc: plaintext -> key id 1/);
+  assert.equal(await decrypted(keys, 1), DUMP_TEXT);
   let ring = readKeyRing({ filename: keys, filekey: null });
   assert.ok(ring.ok);
   assert.equal(readBack(datadir, { key: ring.value.find(1, 1)!.material }), SECRET);
@@ -107,6 +128,8 @@ test('reencrypt turns encryption on, then follows a rotation; a running node is 
   assert.equal(v2.value.gcache.stats().keyVersion, 2);
   await v2.value.gcache.close();
   assert.deepEqual(scan(datadir), []);
+  assert.match(out.join('\n'), /local history .*: key id 1 version 1 -> key id 1 version 2/);
+  assert.equal(await decrypted(keys, 2), DUMP_TEXT);
 
   // A database in ChaCha20-Poly1305 pages (written before AEGIS) opens, and reencrypt moves it
   // to AEGIS-256 under the same key.
@@ -126,6 +149,18 @@ test('reencrypt turns encryption on, then follows a rotation; a running node is 
   out.length = 0;
   assert.equal(await runKey(['reencrypt', `--defaults-file=${cnf}`], io), 0, out.join('\n'));
   assert.match(out.join('\n'), /already key id 1 version 2 \(AEGIS-256\)/);
+  assert.match(out.join('\n'), /local history: 1 dump\(s\) already so/);
+
+  // Encryption turned off: every file back in plaintext, the dump as SQL again.
+  writeFileSync(
+    cnf,
+    `[mysqld]\ndatadir=${datadir}\n[mariadb]\nplugin_load_add=file_key_management\nfile_key_management_filename=${keys}\ninnodb_encrypt_tables=OFF\nencrypt_binlog=OFF\n`,
+  );
+  out.length = 0;
+  assert.equal(await runKey(['reencrypt', `--defaults-file=${cnf}`], io), 0, out.join('\n'));
+  assert.match(out.join('\n'), /local history .*\.sql: key id 1 version 2 -> plaintext/);
+  assert.equal(readFileSync(join(datadir, DUMP), 'utf8'), `${DUMP_TEXT}\n`);
+  assert.equal(readBack(datadir, null), SECRET);
 
   writeFileSync(join(datadir, 'grastate.dat'), 'version: 2.1\nseqno:   -1\nsafe_to_bootstrap: 0\n');
   out.length = 0;
