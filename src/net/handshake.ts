@@ -32,13 +32,21 @@ export const frameTypes = {
  * control frames (7) and the leader's flow-control flag in heartbeats; version 1 is no longer
  * spoken (no release ever did). Version 3 adds an append's flags byte (a commit notice that
  * wants no answer, docs/design/consensus.md); a version-2 peer is sent appends without it.
+ * Version 4 changes no frame: it says the node fails a later copy of a DDL in certification
+ * (CertificationInput.identity), so its peers may propose a DDL again to a new leader.
  */
 export const protocolVersionMin = 2;
-export const protocolVersionMax = 3;
+export const protocolVersionMax = 4;
 /** The first version that carries control frames. */
 export const controlFramesSince = 2;
 /** The first version whose appends may carry flags (MessageEncoding.appendFlags). */
 export const appendFlagsSince = 3;
+/**
+ * The first version whose nodes fail a later copy of a DDL (TOI) in certification: a DDL is
+ * proposed again to a new leader only when every other member speaks it (a node of an earlier
+ * release would run the copy again).
+ */
+export const ddlCopiesSince = 4;
 
 export interface VersionRange {
   readonly min: number;

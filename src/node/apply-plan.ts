@@ -11,6 +11,7 @@ import {
 } from '../codec/index.js';
 import {
   CertificationIndex,
+  type CertificationInput,
   type TableRef,
   type Verdict,
 } from '../core/certification/certification.js';
@@ -82,12 +83,7 @@ export function planApply(
       return { steps, own, fatal };
     }
     const ws = decoded.value;
-    const verdict = certification.certify({
-      seqno: entry.index,
-      snapshot: Math.min(ws.seqnoSnapshot, entry.index - 1) as Index,
-      keys: ws.keys,
-      toi: ws.flags.toi ? toiTables(ws) : null,
-    });
+    const verdict = certification.certify(certificationInput(entry.index, ws));
     if (entry.origin === self) own.set(entry.index, verdictOf(entry.index, verdict));
     // The window's part of a passing write-set is kept with its seqno: a restart rebuilds the
     // window from the store, not from the gcache, so gcache.size alone bounds the log.
@@ -105,6 +101,19 @@ export function planApply(
   }
   flush();
   return { steps, own, fatal: null };
+}
+
+/** What certification sees of the write-set at `seqno`: the same on every node and on a rebuild. */
+export function certificationInput(seqno: Index, ws: WriteSet): CertificationInput {
+  const input = {
+    seqno,
+    snapshot: Math.min(ws.seqnoSnapshot, seqno - 1) as Index,
+    keys: ws.keys,
+    toi: ws.flags.toi ? toiTables(ws) : null,
+  };
+  return ws.flags.toi
+    ? { ...input, identity: `${ws.originNodeId}\u0000${ws.originTransactionId}` }
+    : input;
 }
 
 /** The tables a TOI write-set changes: its keys name them; without keys, its whole databases. */

@@ -9,8 +9,7 @@ import { decodeWriteSet, type WriteSetLimits } from '../codec/index.js';
 import { CertificationIndex, windowKeysOf } from '../core/certification/certification.js';
 import type { Entry } from '../core/consensus/types.js';
 import type { Index } from '../core/types.js';
-import { index as asIndex } from '../core/types.js';
-import { toiTables } from './apply-plan.js';
+import { certificationInput } from './apply-plan.js';
 
 export interface KeptWindowItem {
   readonly seqno: number;
@@ -34,14 +33,7 @@ export function rebuildCertification(
     if (failed.has(entry.index) || entry.kind !== 'normal') continue;
     const decoded = decodeWriteSet(entry.data, limits);
     if (!decoded.ok) continue;
-    const ws = decoded.value;
-    const keys = windowKeysOf({
-      seqno: entry.index,
-      snapshot: asIndex(Math.min(ws.seqnoSnapshot, entry.index - 1)),
-      keys: ws.keys,
-      toi: ws.flags.toi ? toiTables(ws) : null,
-    });
-    items.set(entry.index, keys);
+    items.set(entry.index, windowKeysOf(certificationInput(entry.index, decoded.value)));
   }
   const ordered = [...items.entries()]
     .sort(([a], [b]) => a - b)

@@ -38,6 +38,7 @@ import { GCache, describeGCacheError } from '../gcache/index.js';
 import { readRejoinMarker, removeRejoinMarker, writeRejoinMarker } from './rejoin-marker.js';
 import { TlsCredentials } from '../net/tls.js';
 import { Transport } from '../net/transport.js';
+import { ddlCopiesSince } from '../net/handshake.js';
 import { resumeInstall } from '../transfer/install.js';
 import {
   checkReceivedFormat,
@@ -370,7 +371,11 @@ export class ClusterNode {
       applier,
       () => node?.isReady() ?? false,
       () => node?.statusVariables() ?? new Map(),
-      { commitTimeoutMs: 30_000, flowControlRetryMs: 10 },
+      {
+        commitTimeoutMs: 30_000,
+        flowControlRetryMs: 10,
+        ddlCopies: () => node?.membersFailDdlCopies() ?? false,
+      },
     );
     node = new ClusterNode(
       config,
@@ -1216,6 +1221,20 @@ export class ClusterNode {
   }
 
   private protocolVersionNoted: number | null = null;
+
+  /**
+   * Whether every other member of the configuration is linked now and speaks ddlCopiesSince, so
+   * that each of them fails a later copy of a DDL: then a DDL waiting for its verdict is proposed
+   * again to a new leader (a member not linked now may be of an earlier release).
+   */
+  membersFailDdlCopies(): boolean {
+    const config = this.raft.config();
+    const linked = new Map(this.transport.peers().map((p) => [p.nodeId as string, p]));
+    return [...config.voters, ...config.learners].every(
+      (member) =>
+        member === this.id || (linked.get(member)?.protocolVersion ?? 0) >= ddlCopiesSince,
+    );
+  }
 
   /** Logs the cluster's protocol version when a link comes or goes and it changed. */
   noteProtocolVersion(): void {

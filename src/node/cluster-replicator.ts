@@ -107,6 +107,11 @@ export interface ClusterReplicatorOptions {
   readonly commitTimeoutMs: number;
   /** While a proposal is refused for a passing reason (flow control…), retry this often. */
   readonly flowControlRetryMs: number;
+  /**
+   * Whether every other member fails a later copy of a DDL in certification (they speak
+   * ddlCopiesSince), so that a DDL may be proposed again to a new leader. Default: no.
+   */
+  readonly ddlCopies?: () => boolean;
 }
 
 /** Refusals that pass by themselves (a pause, a leader change, a full pipeline). */
@@ -152,7 +157,7 @@ export class ClusterReplicator implements Replicator {
   async replicate(writeSet: WriteSet): Promise<ReplicationOutcome> {
     if (!this.isReady()) return { kind: 'not_primary' };
     const bytes = encodeWriteSet(writeSet);
-    const resendable = certificationRefusesCopies(writeSet);
+    const resendable = certificationRefusesCopies(writeSet, this.options.ddlCopies?.() ?? false);
     const deadline = Date.now() + this.options.commitTimeoutMs;
     for (;;) {
       const proposal = this.driver.propose(bytes, writeSet, resendable);
@@ -226,14 +231,17 @@ export class ClusterReplicator implements Replicator {
 
 /**
  * Whether a second copy of `writeSet` later in the log is certain to fail certification, so that
- * it may be proposed again under a new leader (RaftDriver.propose): it writes rows under at least
- * one exclusive key. Its copy has the same snapshot, so a conflict that failed the first fails it
- * too, and a first that passed wrote that key after the snapshot: first committer wins. Not DDL
- * (TOI, run again by every node) nor a write-set that carries statements.
+ * it may be proposed again under a new leader (RaftDriver.propose). A write-set that writes rows
+ * under at least one exclusive key: its copy has the same snapshot, so a conflict that failed the
+ * first fails it too, and a first that passed wrote that key after the snapshot: first committer
+ * wins. A DDL (TOI) when `ddlCopies` (every member speaks ddlCopiesSince): its copy carries the
+ * same origin and transaction id, which certification fails once the first passed
+ * (CertificationInput.identity); a first that failed (too old) fails the copy alike. Not a
+ * write-set that carries statements otherwise.
  */
-export function certificationRefusesCopies(writeSet: WriteSet): boolean {
+export function certificationRefusesCopies(writeSet: WriteSet, ddlCopies = false): boolean {
+  if (writeSet.flags.toi) return ddlCopies;
   return (
-    !writeSet.flags.toi &&
     writeSet.statements.length === 0 &&
     writeSet.rows.length > 0 &&
     writeSet.keys.some((key) => key.exclusive)

@@ -70,3 +70,46 @@ test('a write forwarded to a leader killed before it appended commits under the 
   await leader.waitReady();
   await until('the old leader has both rows', async () => (await count(leader)) === 2);
 });
+
+test('a DDL forwarded to a leader killed before it appended runs under the next leader, within the election', async () => {
+  const leader = await leaderOf(nodes);
+  const [origin, other] = nodes.filter((n) => n !== leader) as [NodeProcess, NodeProcess];
+  const resentBefore = Number(await origin.status('trireme_proposals_resent'));
+  const conn = await origin.connect();
+  process.kill(leader.pid!, 'SIGSTOP');
+  const started = performance.now();
+  const alter = conn.query('ALTER TABLE lc.t ADD COLUMN w INT NOT NULL DEFAULT 7');
+  await sleep(300);
+  leader.kill9();
+  await leader.waitExit();
+  await alter;
+  const tookMs = performance.now() - started;
+  // Before, it waited out the 30 s commit timeout and failed with 1180.
+  assert.ok(tookMs < 15_000, `the DDL waited ${Math.round(tookMs)} ms`);
+  assert.ok(
+    Number(await origin.status('trireme_proposals_resent')) > resentBefore,
+    'proposed again',
+  );
+  await conn.end();
+  for (const node of [origin, other])
+    await until(`${node.name} has the column`, async () => {
+      const c = await node.connect();
+      try {
+        const [rows] = await c.query('SELECT SUM(w) AS s FROM lc.t');
+        return Number((rows as Array<{ s: number }>)[0]!.s) === 14;
+      } finally {
+        await c.end();
+      }
+    });
+  leader.start();
+  await leader.waitReady();
+  await until('the old leader has the column', async () => {
+    const c = await leader.connect();
+    try {
+      const [rows] = await c.query("SHOW COLUMNS FROM lc.t LIKE 'w'");
+      return (rows as unknown[]).length === 1;
+    } finally {
+      await c.end();
+    }
+  });
+});

@@ -1,20 +1,22 @@
 // Goal: a rolling upgrade across a protocol version works: nodes of the previous release (version
-// N) and of this build (N..N+1) form one cluster that speaks N (wsrep_protocol_version) and
+// N) and of this build (..N+1) form one cluster that speaks N (wsrep_protocol_version) and
 // replicates over links of version N (appends without the flags byte of N+1) until the last old
 // node is upgraded, then N+1; a node too old or too new for the others is refused, with both
 // version ranges named on both sides. Method: three real processes of this build; the "old"
 // node is the same tree started with the test-only knob TRIREME_TEST_PROTOCOL_VERSIONS (N alone,
 // what the previous release speaks), "too new" and "too old" announce ranges disjoint from
-// N..N+1.
+// this build's.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { protocolVersionMax } from '../../src/net/handshake.js';
+import { protocolVersionMax, protocolVersionMin } from '../../src/net/handshake.js';
 import { protocolVersionsEnv } from '../../src/node/protocol-version.js';
 import { localCluster, type LocalCluster } from './harness.js';
 import { NodeProcess, until } from './processes.js';
 
 const N = protocolVersionMax - 1;
 const oldBuild = { [protocolVersionsEnv]: `${N}` };
+/** What this build speaks, as the log writes it. */
+const ours = `${protocolVersionMin}\\.\\.${protocolVersionMax}`;
 
 let cluster: LocalCluster;
 let nodes: NodeProcess[];
@@ -70,7 +72,7 @@ describe('mixed-version cluster', { timeout: 240_000 }, () => {
       await until(`${node.name} has 2 rows`, async () => (await count(node)) === 2);
     assert.match(
       n1.output.join('\n'),
-      new RegExp(`protocol version ${N} \\(this node speaks ${N}\\.\\.${N + 1}`),
+      new RegExp(`protocol version ${N} \\(this node speaks ${ours}`),
     );
 
     // Upgrade the last old node: the cluster moves to N+1.
@@ -93,13 +95,12 @@ describe('mixed-version cluster', { timeout: 240_000 }, () => {
     await n3.stop();
     for (const [range, age] of [
       [`${N + 2}..${N + 2}`, 'new'],
-      [`1..${N - 1}`, 'old'],
+      [`1..${protocolVersionMin - 1}`, 'old'],
     ] as const) {
       n1.output.length = 0;
       n3.output.length = 0;
       n3.start([], { [protocolVersionsEnv]: range });
       const theirs = range.replace(/\./g, '\\.');
-      const ours = `${N}\\.\\.${N + 1}`;
       // Both sides name both ranges: the refusing node, and the refused one from its own check.
       const onN1 = new RegExp(
         `speaks versions ${ours}, the peer n3 ${theirs}: the peer is too ${age}`,

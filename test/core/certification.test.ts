@@ -203,3 +203,30 @@ test('a window whose purged entries are cut off its array certifies as the whole
   }
   assert.ok(cert.stats().indexedKeys <= lengthMax);
 });
+
+test('a later copy of a DDL fails by its identity, also on an index restored from its window', () => {
+  const table = [{ database: 'db', table: 't' }];
+  const ddl = (seqno: number, identity: string): CertificationInput => ({
+    ...ws(seqno, 1, [], table),
+    identity,
+  });
+  const cert = new CertificationIndex(100, index(1));
+  const window: { seqno: number; keys: string[] }[] = [];
+  assert.deepEqual(cert.certify(ddl(2, 'n1\u000077')), { ok: true, dependsOn: index(1) });
+  window.push({ seqno: 2, keys: [...cert.recordedAt(index(2))!] });
+  // Another DDL of the same table from the same snapshot, with another identity: it passes.
+  assert.equal(cert.certify(ddl(3, 'n1\u000078')).ok, true);
+  window.push({ seqno: 3, keys: [...cert.recordedAt(index(3))!] });
+  for (const index_ of [cert, CertificationIndex.restore(100, index(3), window)]) {
+    const copy = index_.certify(ddl(4, 'n1\u000077'));
+    assert.deepEqual(copy, {
+      ok: false,
+      reason: 'conflict',
+      conflictSeqno: index(2),
+      database: '',
+      table: '',
+    });
+    // The failed copy leaves nothing: a row write-set from after the first DDL still passes.
+    assert.equal(index_.certify(ws(5, 3, [key('t', 1)])).ok, true);
+  }
+});

@@ -1,8 +1,9 @@
 // Goal: a write-set proposed again under a new leader (RaftDriver.propose, resendable) changes
 // nothing when an earlier copy is in the log: every later copy fails certification on every
-// node, and every other write-set gets the verdict it gets without the copies. Method: random
-// logs of write-sets from one origin with random snapshots and keys, the same logs with copies
-// of random entries put later (as a new leader appends a re-proposal after what it holds).
+// node, and every other write-set gets the verdict it gets without the copies; so too a DDL
+// (TOI), by its origin and transaction id. Method: random logs of row write-sets and DDL from
+// one origin with random snapshots and keys, the same logs with copies of random entries put
+// later (as a new leader appends a re-proposal after what it holds).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -18,8 +19,21 @@ import { index, nodeId, term } from '../../src/core/types.js';
 import { planApply } from '../../src/node/apply-plan.js';
 import { certificationRefusesCopies } from '../../src/node/cluster-replicator.js';
 
+/** Write-set `n`: a row write-set, or one time in six a DDL (TOI) on table t or u. */
 function writeSet(n: number, rng: Xoshiro128): WriteSet {
   const key = Uint8Array.of(rng.int(30));
+  if (rng.int(6) === 0) {
+    const table = rng.int(2) === 0 ? 't' : 'u';
+    return {
+      originNodeId: nodeId('n1'),
+      originTransactionId: transactionId(1_000_000 + n),
+      seqnoSnapshot: index(Math.max(0, n - 1 - rng.int(20))),
+      flags: { commit: true, rollback: false, toi: true, paUnsafe: false },
+      keys: [{ database: 'db', table, keyBytes: new Uint8Array(0), exclusive: true }],
+      rows: [],
+      statements: [{ database: 'db', sql: `ALTER TABLE ${table} ADD COLUMN c${n} INT` }],
+    };
+  }
   return {
     originNodeId: nodeId('n1'),
     originTransactionId: transactionId(n),
@@ -63,7 +77,8 @@ test('a copy of a write-set later in the log fails certification and changes no 
   for (let seed = 1; seed <= 200; seed++) {
     const rng = new Xoshiro128(seed);
     const sets = Array.from({ length: 60 }, (_, i) => writeSet(i + 1, rng));
-    assert.ok(sets.every(certificationRefusesCopies));
+    assert.ok(sets.some((ws) => ws.flags.toi) && sets.some((ws) => !ws.flags.toi));
+    assert.ok(sets.every((ws) => certificationRefusesCopies(ws, true)));
     const plain = sets.map((ws, i) => entry(i + 1, i + 1, ws));
     // Copies of random entries, each put a random distance after its original.
     const order = sets.map((_, i) => i);
@@ -90,11 +105,14 @@ test('a copy of a write-set later in the log fails certification and changes no 
   }
 });
 
-test('DDL, statements and write-sets without an exclusive row key are not proposed again', () => {
+test('DDL only where every member fails its copies; statements and write-sets without an exclusive row key never', () => {
   const rng = new Xoshiro128(1);
   const ws = writeSet(5, rng);
+  assert.equal(ws.flags.toi, false);
   assert.equal(certificationRefusesCopies(ws), true);
-  assert.equal(certificationRefusesCopies({ ...ws, flags: { ...ws.flags, toi: true } }), false);
+  const ddl = { ...ws, flags: { ...ws.flags, toi: true } };
+  assert.equal(certificationRefusesCopies(ddl), false);
+  assert.equal(certificationRefusesCopies(ddl, true), true);
   assert.equal(
     certificationRefusesCopies({ ...ws, statements: [{ database: 'db', sql: 'DROP TABLE t' }] }),
     false,

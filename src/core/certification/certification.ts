@@ -28,6 +28,12 @@ export interface CertificationInput {
   readonly keys: readonly CertificationKey[];
   /** Set for TOI (DDL) write-sets: the tables and databases they change. */
   readonly toi: readonly TableRef[] | null;
+  /**
+   * A TOI's origin node and transaction id. A TOI passes unless the same identity passed after
+   * its snapshot: a later copy of a DDL its origin proposed again to a new leader (the first may
+   * have reached the log after all) fails on every node, so the DDL runs once.
+   */
+  readonly identity?: string;
 }
 
 export type Verdict =
@@ -167,8 +173,21 @@ export class CertificationIndex {
     if (input.seqno - input.snapshot > this.lengthMax) {
       return { ok: false, reason: 'too_old', snapshot: input.snapshot, lengthMax: this.lengthMax };
     }
-    // DDL runs in total order isolation: it passes, and it fails what ran concurrently with it.
-    if (input.toi !== null) return { ok: true, dependsOn: input.snapshot };
+    // DDL runs in total order isolation: it passes, and it fails what ran concurrently with it;
+    // only a copy of one that already passed fails.
+    if (input.toi !== null) {
+      const first =
+        input.identity === undefined ? 0 : (this.lastWrite.get(identityId(input.identity)) ?? 0);
+      if (first > input.snapshot)
+        return {
+          ok: false,
+          reason: 'conflict',
+          conflictSeqno: asIndex(first),
+          database: '',
+          table: '',
+        };
+      return { ok: true, dependsOn: input.snapshot };
+    }
     let dependsOn: number = input.snapshot;
     for (const key of input.keys) {
       const toi = Math.max(
@@ -261,12 +280,23 @@ const windowCutMin = 1024;
 /** Marks a TOI's table among key ids: a key id starts with its database name, never with NUL. */
 const toiPrefix = '\u0000toi\u0000';
 
-/** The ids a passing write-set leaves in the window: its exclusive keys, and a TOI's tables. */
+/** Marks a TOI's identity among key ids (CertificationInput.identity). */
+const identityPrefix = '\u0000ddl\u0000';
+
+function identityId(identity: string): string {
+  return `${identityPrefix}${identity}`;
+}
+
+/**
+ * The ids a passing write-set leaves in the window: its exclusive keys, a TOI's tables, and a
+ * TOI's identity.
+ */
 export function windowKeysOf(input: CertificationInput): string[] {
   const written: string[] = [];
   for (const key of input.keys) if (key.exclusive) written.push(keyId(key));
   for (const ref of input.toi ?? [])
     written.push(`${toiPrefix}${tableId(ref.database, ref.table)}`);
+  if (input.toi !== null && input.identity !== undefined) written.push(identityId(input.identity));
   return written;
 }
 
