@@ -13,6 +13,7 @@ import {
   ARITHMETIC_FUNCTION,
   CAST_SIGNED_FUNCTION,
   CAST_UNSIGNED_FUNCTION,
+  DOUBLE_MATH_FUNCTION,
   NEGATE_FUNCTION,
 } from '../sql/index.js';
 import { ValueRefusal, type UserFunction } from '../storage/index.js';
@@ -222,6 +223,42 @@ function castSigned(v: V): V {
   return BigInt.asIntN(64, a.value);
 }
 
+const NUMBER_TEXT = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
+/** An argument as SQLite's math functions read it: a number, or NULL for anything else. */
+function mathOperand(v: V): number | null {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'string' && NUMBER_TEXT.test(v)) return Number(v);
+  return null;
+}
+
+/**
+ * EXP(x), POW(x, y), COT(x) and a DOUBLE's x / y by `name` (as MariaDB prints it, or '/'), with
+ * each argument's text (`texts`, JSON; null for a bound value): 1690 where the result is not a
+ * finite DOUBLE. A divisor of 0 came as NULL (the divisor function warned).
+ */
+function doubleMath(name: V, texts: V, args: readonly V[]): V {
+  const binary = name === 'pow' || name === '/';
+  const x = mathOperand(args[0] ?? null);
+  const y = mathOperand(args[1] ?? null);
+  if (x === null || (binary && y === null)) return null;
+  let n: number;
+  if (name === 'exp') n = Math.exp(x);
+  else if (name === 'pow') n = Math.pow(x, y!);
+  else if (name === '/') n = x / y!;
+  else if (name === 'cot') n = 1 / Math.tan(x);
+  else return null;
+  if (Number.isFinite(n)) return n;
+  const printed = (JSON.parse(String(texts)) as (string | null)[]).map(
+    (t, i) => t ?? printValue(args[i]!, 'i'),
+  );
+  const text = name === '/' ? printed.join(' / ') : `${name}(${printed.join(',')})`;
+  throw new ValueRefusal(
+    refusedWith(mysqlError(1690, '22003', `DOUBLE value is out of range in '${text}'`)),
+  );
+}
+
 /** The functions above, ready for Store.open. */
 export function arithmeticFunctions(): UserFunction[] {
   return [
@@ -232,6 +269,12 @@ export function arithmeticFunctions(): UserFunction[] {
       fn: (l, r, spec) => arithmetic(l!, r!, spec!),
     },
     { name: NEGATE_FUNCTION, deterministic: true, varargs: false, fn: (v) => negate(v!) },
+    {
+      name: DOUBLE_MATH_FUNCTION,
+      deterministic: true,
+      varargs: true,
+      fn: (name, texts, ...args) => doubleMath(name!, texts!, args),
+    },
     // They warn per row, as MariaDB does: not deterministic, so never computed once for all.
     {
       name: CAST_UNSIGNED_FUNCTION,

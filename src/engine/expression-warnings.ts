@@ -94,7 +94,13 @@ function toNumber(v: V, type: V): V {
   const s = text(v);
   const m = DOUBLE_PREFIX.exec(s);
   const value = m === null ? 0 : Number(m[1]);
-  truncation(s, m === null ? 0 : m[0].length, type === null ? 'DOUBLE' : text(type));
+  const name = type === null ? 'DOUBLE' : text(type);
+  // Past DOUBLE's range ('1e400'): its greatest value, with 1292, as MariaDB reads it.
+  if (!Number.isFinite(value)) {
+    report('Warning', 1292, '22007', `Truncated incorrect ${name} value: '${s}'`);
+    return value > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE;
+  }
+  truncation(s, m === null ? 0 : m[0].length, name);
   return value;
 }
 

@@ -725,19 +725,21 @@ function roundTo(n: V, places: V | undefined, mode: 'round' | 'truncate'): V {
 function castDecimal(x: V, precisionArg: V, scaleArg: V): V {
   if (isNull(x)) return null;
   const scale = int(scaleArg);
-  const rounded = roundTo(
-    typeof x === 'string' || x instanceof Uint8Array ? num(x) : x,
-    scale,
-    'round',
-  );
-  if (rounded === null) return null;
+  const value = typeof x === 'string' || x instanceof Uint8Array ? num(x) : x;
   const max = Number(
     `${'9'.repeat(Math.max(0, int(precisionArg) - scale)) || '0'}.${'9'.repeat(scale)}`,
   );
+  const outOfRange = (negative: boolean): V => {
+    report('Warning', 1264, '22003', "Out of range value for column 'CAST' at row 1");
+    return negative ? -max : max;
+  };
+  // Far past the type's range (1e300): clamped before rounding, which spells out every digit.
+  const before = num(value);
+  if (!(Math.abs(before) <= max + 1)) return outOfRange(before < 0);
+  const rounded = roundTo(value, scale, 'round');
+  if (rounded === null) return null;
   const n = num(rounded);
-  if (Math.abs(n) <= max) return rounded;
-  report('Warning', 1264, '22003', "Out of range value for column 'CAST' at row 1");
-  return n < 0 ? -max : max;
+  return Math.abs(n) <= max ? rounded : outOfRange(n < 0);
 }
 
 /**

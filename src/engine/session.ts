@@ -341,7 +341,8 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     const lower = name.toLowerCase();
     if (lower === 'autocommit') return this.autocommit ? 1 : 0;
     if (lower === 'last_insert_id' || lower === 'identity') return this.lastInsertId;
-    if (lower === 'warning_count') return this.warnings.filter((w) => w.level !== 'Error').length;
+    // Every condition of the last statement, errors too (MariaDB's; error_count counts those).
+    if (lower === 'warning_count') return this.warnings.length;
     if (lower === 'error_count') return this.warnings.filter((w) => w.level === 'Error').length;
     if (lower === 'in_transaction') return this.tx === null ? 0 : 1;
     if (lower === 'timestamp') return Date.now() / 1000;
@@ -608,9 +609,17 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       if (!waited.ok) return lockWaitTimeout();
     }
     // DO: its expressions run as a SELECT would run them (GET_LOCK, SLEEP, @v := …); no rows.
+    // An error in their evaluation (not in their names) is kept as a condition of level Error
+    // and DO answers OK, as MariaDB's does ("DO always is OK").
     if (s.kind === 'do') {
+      const before = this.warnings;
       const ran = await this.dispatchReady({ ...prepared, statement: s.query }, params);
-      return isError(ran) ? ran : ok();
+      if (!isError(ran)) return ok();
+      if (!DO_KEEPS_ERRORS.has(ran.code)) return ran;
+      // Its conditions replace the previous statement's, as any raised condition does.
+      const raised = this.warnings === before ? [] : this.warnings;
+      this.warnings = [...raised, { level: 'Error', code: ran.code, message: ran.message }];
+      return ok(0, { warnings: this.warnings.length });
     }
     if (this.temporary.handles(s)) return this.temporary.run(prepared, s, params);
     if (isDml(s)) {
@@ -945,6 +954,12 @@ export { internal };
 
 /** The longest SLEEP (a timer's limit is 2^31 − 1 ms, about 24.8 days). */
 const SLEEP_MS_MAX = 2_147_483_647;
+
+/**
+ * Errors of evaluation that DO turns into a condition of level Error: a subquery of more than
+ * one row (1242), a value out of range (1690). Errors of names and syntax stay errors.
+ */
+const DO_KEEPS_ERRORS: ReadonlySet<number> = new Set([1242, 1690]);
 
 /** Statements that name no table and keep the previous statement's warnings (unless they give their own). */
 const TABLELESS_KINDS: ReadonlySet<string> = new Set([

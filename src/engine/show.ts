@@ -441,10 +441,7 @@ export function runShow(
       );
     }
     case 'count_warnings':
-      return rowsResult(
-        [['@@session.warning_count', 'ubigint']],
-        [[session.warnings.filter((w) => w.level !== 'Error').length]],
-      );
+      return rowsResult([['@@session.warning_count', 'ubigint']], [[session.warnings.length]]);
     case 'count_errors':
       return rowsResult(
         [['@@session.error_count', 'ubigint']],

@@ -14,7 +14,7 @@ import {
   utf8Decode,
   type Decoded,
 } from './packet-buffer.js';
-import { textBytes } from './messages.js';
+import { finiteDouble, textBytes } from './messages.js';
 
 const UNSIGNED_PARAM_FLAG = 0x80;
 const KNOWN_TYPES = new Set<number>(Object.values(ColumnType));
@@ -258,7 +258,7 @@ function toBigInt(value: Exclude<SqlValue, null>, column: ColumnDef): bigint {
 }
 
 function toFloat(value: Exclude<SqlValue, null>): number {
-  if (typeof value === 'number') return value;
+  if (typeof value === 'number') return finiteDouble(value);
   if (typeof value === 'bigint') return Number(value);
   return Number(typeof value === 'string' ? value : utf8Decode(value));
 }

@@ -382,7 +382,8 @@ const isFloatColumn = (column: ColumnDef | undefined): boolean =>
  * A DOUBLE as MariaDB prints it: its shortest exact digits, in full for exponents from -15 to 14
  * ('100000000376832', '0.0000000000000015'), else with an exponent ('1e15', '1.5e-16').
  */
-export function doubleText(n: number): string {
+export function doubleText(value: number): string {
+  const n = finiteDouble(value);
   if (n === 0) return '0';
   const [mantissa = '0', power = '0'] = n.toExponential().split('e');
   const exponent = Number(power);
@@ -393,6 +394,16 @@ export function doubleText(n: number): string {
   else if (digits.length <= exponent + 1) out = digits + '0'.repeat(exponent + 1 - digits.length);
   else out = digits.slice(0, exponent + 1) + '.' + digits.slice(exponent + 1);
   return (n < 0 ? '-' : '') + out;
+}
+
+/**
+ * A double a client can be sent: MariaDB never sends an infinite one, and the functions and
+ * operators that overflow fail with 1690 before (engine/arithmetic.ts); one that still overflows
+ * here (SUM of doubles past the range) is DOUBLE's greatest value, not "Infinity" as digits.
+ */
+export function finiteDouble(n: number): number {
+  if (n === Infinity) return Number.MAX_VALUE;
+  return n === -Infinity ? -Number.MAX_VALUE : n;
 }
 
 /** A FLOAT as MariaDB prints it: six significant digits (FLT_DIG), notation as a DOUBLE's. */

@@ -40,6 +40,7 @@ import { bitLiteralHex, SHORT_INTEGER_LITERAL_LENGTH } from './normalize.js';
 import { DEFAULT_COLLATION, isTextType } from './table-def.js';
 import {
   ARITHMETIC_FUNCTION,
+  DOUBLE_MATH_FUNCTION,
   CAST_DECIMAL_FUNCTION,
   CAST_SIGNED_FUNCTION,
   CAST_UNSIGNED_FUNCTION,
@@ -325,7 +326,7 @@ export class ExpressionEmitter {
     const r = compared ? this.compared(right, left) : operand(right);
     switch (op) {
       case '/':
-        return `(${l} * 1.0 / ${this.divisor(r)})`;
+        return this.quotient(left, right, l, r);
       case 'DIV':
         return `CAST(${l} / ${this.divisor(r)} AS INTEGER)`;
       case 'MOD':
@@ -1101,8 +1102,11 @@ export class ExpressionEmitter {
         return `${CAST_DECIMAL_FUNCTION}(${value}, ${length ?? 10}, ${scale ?? 0})`;
       }
       case 'DOUBLE':
-      case 'FLOAT':
-        return `CAST(${x} AS REAL)`;
+      case 'FLOAT': {
+        // A string as MariaDB reads it: 1292 for what follows its number ('1x', '1e400').
+        const value = staticKind(e.operand) === 'string' ? this.number(x) : x;
+        return `CAST(${value} AS REAL)`;
+      }
       case 'DATE':
         return `mysql_cast_date(${x})`;
       case 'DATETIME':
@@ -1326,12 +1330,48 @@ export class ExpressionEmitter {
         return this.charsetOf(name, e);
       case 'STRCMP':
         return e.args.length === 2 ? this.collatedCall('strcmp', e.args) : null;
+      case 'EXP':
+      case 'POW':
+      case 'POWER':
+      case 'COT':
+        return this.doubleMath(name, e);
       case 'ATAN':
         return e.args.length === 1
           ? `atan(${this.args(e)[0]})`
           : `atan2(${this.args(e).join(', ')})`;
     }
     return null;
+  }
+
+  /**
+   * `l / r`; with a DOUBLE operand through the checked function, which fails with 1690 where
+   * the quotient leaves DOUBLE's range (`1e308 / 1e-308`), as MariaDB does.
+   */
+  private quotient(left: Expr, right: Expr, l: string, r: string): string {
+    const plain = `(${l} * 1.0 / ${this.divisor(r)})`;
+    if (!this.warns) return plain;
+    const doubles =
+      numberKind(left, this.numberScope).kind === 'float' ||
+      numberKind(right, this.numberScope).kind === 'float';
+    if (!doubles) return plain;
+    const table = (c: ColumnRef): string | null => this.columnTable(c);
+    const texts = JSON.stringify([
+      printedExpr(left, this.numberScope, table),
+      printedExpr(right, this.numberScope, table),
+    ]);
+    return `${DOUBLE_MATH_FUNCTION}('/', ${quoteString(texts)}, ${l}, ${this.divisor(r)})`;
+  }
+
+  /**
+   * EXP, POW and COT fail with 1690 where MariaDB's result is not a finite DOUBLE (`exp(1000)`,
+   * `pow(0,-1)`, `pow(-8,1 / 3)`, `cot(0)`); SQLite's gave Infinity (sent as digits), or NULL.
+   */
+  private doubleMath(name: string, e: Call): string {
+    const printedName = name === 'EXP' ? 'exp' : name === 'COT' ? 'cot' : 'pow';
+    if (e.args.length !== (printedName === 'pow' ? 2 : 1)) this.parameterCount(name);
+    const table = (c: ColumnRef): string | null => this.columnTable(c);
+    const texts = JSON.stringify(e.args.map((a) => printedExpr(a, this.numberScope, table)));
+    return `${DOUBLE_MATH_FUNCTION}('${printedName}', ${quoteString(texts)}, ${this.args(e).join(', ')})`;
   }
 
   /** The extension's `mysql_<name>_collated(args…, collation)`, under the arguments' collation. */

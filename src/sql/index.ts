@@ -112,6 +112,7 @@ export {
 export { splitStatements } from './split.js';
 export {
   ARITHMETIC_FUNCTION,
+  DOUBLE_MATH_FUNCTION,
   CAST_DECIMAL_FUNCTION,
   CAST_SIGNED_FUNCTION,
   CAST_UNSIGNED_FUNCTION,

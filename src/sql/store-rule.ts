@@ -40,6 +40,13 @@ export const RECURSION_CUT_FUNCTION = 'mysql_recursion_cut';
  */
 export const ARITHMETIC_FUNCTION = 'mysql_arithmetic';
 export const NEGATE_FUNCTION = 'mysql_negate';
+/**
+ * EXP, POW, COT and a DOUBLE's `/` (engine/arithmetic.ts): `mysql_double_math(name, texts, x[,
+ * y])` fails with 1690 where the result is not a finite DOUBLE (exp(1000), pow(0,-1),
+ * pow(-8,1/3), cot(0), 1e308 / 1e-308), as MariaDB does; SQLite's gave Infinity (sent as
+ * digits), or NULL for a NaN.
+ */
+export const DOUBLE_MATH_FUNCTION = 'mysql_double_math';
 export const CAST_UNSIGNED_FUNCTION = 'mysql_cast_unsigned';
 export const CAST_SIGNED_FUNCTION = 'mysql_cast_signed';
 /** CAST(x AS DECIMAL(p, s)): rounded on decimal text, clamped with 1264 past the type's range. */

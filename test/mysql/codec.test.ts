@@ -30,6 +30,7 @@ import { FRAME_PAYLOAD_BYTES_MAX } from '../../src/mysql/limits.js';
 import {
   decodeChangeUser,
   decodeHandshakeResponse,
+  doubleText,
   encodeColumnDef,
   encodeEndOfRows,
   encodeErr,
@@ -578,4 +579,11 @@ test('property: lenenc integers round-trip for every safe integer', () => {
       );
     }),
   );
+});
+
+test('an infinite double is sent as the greatest DOUBLE, never as "Infinity" in digits', () => {
+  assert.equal(doubleText(Infinity), '1.7976931348623157e308');
+  assert.equal(doubleText(-Infinity), '-1.7976931348623157e308');
+  assert.equal(doubleText(1e308), '1e308');
+  assert.equal(doubleText(0.25), '0.25');
 });

@@ -500,6 +500,12 @@ export function dmlCases(): CaseList {
     "DO RELEASE_LOCK('do_lock')",
     "SELECT IS_FREE_LOCK('do_lock')",
     'DO no_such_function(1)',
+    // An error of evaluation is a condition of level Error, and DO answers OK.
+    'DO (SELECT 1 UNION SELECT 2)',
+    'SELECT @@warning_count, @@error_count',
+    'DO 9223372036854775807 + 1',
+    'SHOW COUNT(*) WARNINGS',
+    'DO (SELECT 1, 2)',
   );
   // 1062 of an UPDATE names the value it met when the SET gives every column of the key.
   list.add(
