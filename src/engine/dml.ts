@@ -64,7 +64,14 @@ import {
 import { foundRowsOf, selectInto } from './select-extras.js';
 import type { EngineSession } from './session.js';
 import { StatementEffects, withEffects } from './statement-effects.js';
-import { WriteCheck, withWriteCheck, writeModes, type WriteModes } from './store-value.js';
+import {
+  unsignedAboveSigned,
+  WriteCheck,
+  withWriteCheck,
+  writeModes,
+  type WriteModes,
+} from './store-value.js';
+
 import { type ExpressionSink, readSink, withExpressionSink } from './expression-warnings.js';
 import {
   startReplication,
@@ -76,6 +83,9 @@ import {
 } from './transaction.js';
 import { hasPrivilege, tableDenied } from './users.js';
 import type { ReplicationOutcome } from './replicator.js';
+
+/** SQLite's greatest INTEGER, so the greatest rowid. */
+const INT64_MAX = (1n << 63n) - 1n;
 
 /** Values bound to one SQLite statement at most (SQLITE_MAX_VARIABLE_NUMBER is 32766). */
 const BINDS_MAX = 32_000;
@@ -1209,46 +1219,47 @@ export class DmlRunner {
     const values = rewritten.extras.map((extra) =>
       extra.source === null ? null : (slots[extra.source] ?? null),
     );
-    const missing = values.filter(generates).length;
-    let allocated: bigint[] = [];
-    if (missing > 0) {
-      const floor = this.autoIncrementFloor(lease, target, rewritten.column);
-      if (isError(floor)) return floor;
-      allocated = this.session.engine.allocator.allocate(target.sqliteName, missing, floor, {
-        increment: this.session.numberVar('auto_increment_increment'),
-        offset: this.session.numberVar('auto_increment_offset'),
-      });
-    }
-    let first: bigint | null = null;
-    let next = 0;
+    const floor = values.some(generates)
+      ? this.autoIncrementFloor(lease, target, rewritten.column)
+      : 0n;
+    if (isError(floor)) return floor;
+    const allocator = this.session.engine.allocator;
+    const settings = {
+      increment: this.session.numberVar('auto_increment_increment'),
+      offset: this.session.numberVar('auto_increment_offset'),
+    };
     // A value to generate that does not fit the column: MariaDB's 167 (HA_ERR_AUTOINC_ERANGE).
     const max = integerMax(target.columns.find((c) => c.name === rewritten.column)?.type);
-    for (let i = 0, k = 0; max !== null && i < values.length; i++) {
-      if (!generates(values[i]!)) continue;
-      if (allocated[k++]! > max)
+    let first: bigint | null = null;
+    // In row order, as MariaDB numbers them: an explicit id moves the counter past it for the
+    // rows after it, so (NULL), (2), (NULL) is 1, 2, 3 and (10), (NULL) is 10, 11.
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i]!;
+      if (!generates(value)) {
+        if (
+          typeof value === 'number' ||
+          typeof value === 'bigint' ||
+          (typeof value === 'string' && /^\d+$/.test(value))
+        ) {
+          const id = BigInt(value);
+          // The key is SQLite's rowid, a signed 64-bit integer (store-value.ts refuses the same
+          // in any other column; here SQLite's datatype mismatch was an internal error, 1105).
+          if (id > INT64_MAX) return unsignedAboveSigned(rewritten.column, i + 1);
+          allocator.observe(target.sqliteName, id);
+        }
+        slots[base + i] = value;
+        continue;
+      }
+      const id = allocator.allocate(target.sqliteName, 1, floor, settings)[0]!;
+      if (max !== null && id > max)
         return mysqlError(
           167,
           '22003',
           `Out of range value for column '${rewritten.column}' at row ${i + 1}`,
         );
+      first ??= id;
+      slots[base + i] = narrow(id);
     }
-    values.forEach((value, i) => {
-      let v: SqlValue | Buffer;
-      if (generates(value)) {
-        const id = allocated[next++]!;
-        first ??= id;
-        v = narrow(id);
-      } else {
-        v = value;
-        if (
-          typeof value === 'number' ||
-          typeof value === 'bigint' ||
-          (typeof value === 'string' && /^\d+$/.test(value))
-        )
-          this.session.engine.allocator.observe(target.sqliteName, BigInt(value));
-      }
-      slots[base + i] = v;
-    });
     return first;
   }
 

@@ -272,12 +272,17 @@ function storeValue(value: V, ruleText: V, rowArg: V, missing: boolean): V {
  */
 function storable(value: V, at: Where, check: WriteCheck): V {
   if (at.compiled.kind !== 'int' || typeof value !== 'string') return value;
-  check.error = mysqlError(
+  check.error = unsignedAboveSigned(at.rule.column, at.row);
+  throw new ValueRefusal(refusedWith(check.error));
+}
+
+/** 1235 for a BIGINT UNSIGNED value above 2^63 − 1 in `column` at `row` (storable). */
+export function unsignedAboveSigned(column: string, row: number): ErrorResult {
+  return mysqlError(
     1235,
     '42000',
-    `This version of MariaDB doesn't yet support 'BIGINT UNSIGNED values above 9223372036854775807 (column '${at.rule.column}' at row ${at.row})'`,
+    `This version of MariaDB doesn't yet support 'BIGINT UNSIGNED values above 9223372036854775807 (column '${column}' at row ${row})'`,
   );
-  throw new ValueRefusal(refusedWith(check.error));
 }
 
 function messageOf(problem: Problem): string {

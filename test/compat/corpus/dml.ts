@@ -326,6 +326,16 @@ export function dmlCases(): CaseList {
     'INSERT INTO ai (v) VALUES (2)',
     'SELECT id FROM ai ORDER BY id',
   );
+  // Explicit ids and NULLs in one INSERT are numbered in row order (it was 1062 for the first).
+  list.add(
+    'AUTO_INCREMENT explicit and generated ids in one INSERT',
+    [AI],
+    'INSERT INTO ai (id) VALUES (NULL), (2), (NULL)',
+    'SELECT LAST_INSERT_ID()',
+    'INSERT INTO ai (id) VALUES (10), (NULL), (5), (NULL)',
+    'SELECT LAST_INSERT_ID()',
+    'SELECT id FROM ai ORDER BY id',
+  );
   list.add(
     'AUTO_INCREMENT TINYINT overflow',
     [
