@@ -69,8 +69,12 @@ export class DdlRunner {
       code: n.code,
       message: n.message,
     }));
+    // CREATE/DROP DATABASE use no table: without notes of their own they keep the last
+    // statement's warnings, as MariaDB's do (session.ts, clearsWarnings).
+    const keepsWarnings =
+      notes.length === 0 && (s.kind === 'create_database' || s.kind === 'drop_database');
     if (plan.value.statements.length === 0 && plan.value.changes.length === 0) {
-      this.session.warnings = notes;
+      if (!keepsWarnings) this.session.warnings = notes;
       return ok(0, { warnings: notes.length });
     }
     // A view's or trigger's DEFINER is the origin session's account, on every node.
@@ -81,7 +85,7 @@ export class DdlRunner {
     const copied = this.copiedRows(s);
     const outcome = await this.runToi(text, this.toiKeys(s));
     if (isError(outcome)) return outcome;
-    this.session.warnings = notes;
+    if (!keepsWarnings) this.session.warnings = notes;
     if (copied > 0) return ok(copied, { warnings: notes.length });
     if (s.kind === 'drop_database') {
       if (this.session.database === (s as { name: string }).name) this.session.database = null;

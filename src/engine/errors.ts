@@ -2,7 +2,14 @@
 // storage layer's error values (and SQLite's messages inside them) to client errors. A raw
 // SQLite message never reaches a client: whatever is not recognised becomes 1105 with words.
 import type { ErrorResult } from '../mysql/index.js';
-import { backquote, type ForeignKeyDef, type SqlError, type TableDef } from '../sql/index.js';
+import {
+  backquote,
+  TRIGGER_WAITING_PREFIX,
+  type ForeignKeyDef,
+  type WaitingRaise,
+  type SqlError,
+  type TableDef,
+} from '../sql/index.js';
 import type { LocalError, ReaderError, WriterWaitError } from '../storage/index.js';
 
 export function mysqlError(code: number, sqlState: string, message: string): ErrorResult {
@@ -137,6 +144,10 @@ export function fromSqlite(code: string, message: string): ErrorResult {
     );
     return mysqlError(1054, '42S22', `Unknown column '${column}' in 'field list'`);
   }
+  // A trigger planned against a table since dropped and made again with other columns.
+  const noColumn = /^table (\S+) has no column named (.+)$/.exec(message);
+  if (noColumn !== null)
+    return mysqlError(1054, '42S22', `Unknown column '${noColumn[2]}' in 'field list'`);
   if (message.startsWith('no such table: ')) {
     const table = mysqlName(message.slice('no such table: '.length).replace(/^main\./, ''));
     return mysqlError(1146, '42S02', `Table '${table}' doesn't exist`);
@@ -211,6 +222,13 @@ export function referenceText(child: TableDef, fk: ForeignKeyDef): string {
 
 function fromConstraint(code: string, message: string): ErrorResult {
   if (isForeignKeyFailure(message)) return childRowError();
+  // A waiting trigger fired (TriggerDef.waiting): the error its body meets, as MariaDB's.
+  if (code === 'SQLITE_CONSTRAINT_TRIGGER' && message.startsWith(TRIGGER_WAITING_PREFIX)) {
+    const raise = JSON.parse(message.slice(TRIGGER_WAITING_PREFIX.length)) as WaitingRaise;
+    const error = mysqlError(raise.code, raise.sqlState, raise.message);
+    if (raise.at === null) return error;
+    return { ...error, after: [{ level: 'Note', code: 4094, message: raise.at }] };
+  }
   switch (code) {
     case 'SQLITE_CONSTRAINT_PRIMARYKEY':
     case 'SQLITE_CONSTRAINT_UNIQUE':

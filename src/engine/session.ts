@@ -963,6 +963,8 @@ const DO_KEEPS_ERRORS: ReadonlySet<number> = new Set([1242, 1690]);
 
 /** Statements that name no table and keep the previous statement's warnings (unless they give their own). */
 const TABLELESS_KINDS: ReadonlySet<string> = new Set([
+  'create_database',
+  'drop_database',
   'use',
   'begin',
   'commit',

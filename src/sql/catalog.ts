@@ -92,6 +92,13 @@ export interface TriggerDef {
   readonly definer: { readonly user: string; readonly host: string };
   /** The SQLite trigger's name. */
   readonly sqliteName: string;
+  /**
+   * Set while the body cannot be planned (a table it names does not exist yet, as in a dump that
+   * makes a table's triggers before the later tables): MariaDB takes such a trigger and fails
+   * the statements that fire it. Its SQLite trigger then fails with this error, and it is
+   * planned again whenever a table or view of its database is made or changed.
+   */
+  readonly waiting?: { readonly code: number; readonly sqlState: string; readonly message: string };
 }
 
 /** What the emitter needs to know about the schema. */

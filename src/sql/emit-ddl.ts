@@ -1,7 +1,7 @@
 // DDL → SQLite statements plus catalog changes, applied together by the store in one
 // transaction (DDL is replicated as a statement and run in total order on every node).
 import type { AlterSpec, Statement, TableName } from './ast.js';
-import type { TableDef, TriggerDef } from './catalog.js';
+import type { Catalog, TableDef, TriggerDef, ViewDef } from './catalog.js';
 import { type Result, SqlFailure, fail, noDatabase, noSuchTable, ok, semantic } from './errors.js';
 import { emitAlterTable } from './emit-alter.js';
 import {
@@ -23,7 +23,7 @@ import {
   emitCreateView,
   emitDropTrigger,
   emitDropView,
-  triggerSql,
+  plannedTrigger,
 } from './emit-objects.js';
 import { parse } from './parser.js';
 
@@ -323,13 +323,133 @@ function keepTriggers(ctx: DdlContext, source: TableDef, result: DdlPlan): DdlPl
     if (!parsed.ok) throw new SqlFailure(parsed.error);
     const statement = parsed.value.statement;
     if (statement.kind !== 'create_trigger') continue;
-    statements.push(
-      ...dropTriggerSql(trigger),
-      ...triggerSql(moved, target, statement.body, ctx.options),
+    // A waiting trigger stays one (whatever its body meets); a working one must still plan.
+    const planned = plannedTrigger(
+      moved,
+      target,
+      statement.body,
+      ctx.options,
+      () => trigger.waiting !== undefined,
     );
-    changes.push({ kind: 'put_trigger', trigger: moved });
+    statements.push(...dropTriggerSql(trigger), ...planned.statements);
+    changes.push({ kind: 'put_trigger', trigger: planned.trigger });
   }
   return plan(statements, changes, [...result.notes]);
+}
+
+/**
+ * The triggers of each database where `result` makes, changes or drops a table or a view, planned
+ * again on the catalog as `result` leaves it, as MariaDB resolves a trigger's names each time it
+ * fires: a waiting one (TriggerDef.waiting) whose tables all exist now becomes a working trigger;
+ * a working one that no longer plans (a table it names was dropped, or lost a column) waits with
+ * that error; the rest stay as they are. In the same DDL, so on every node alike.
+ */
+function replanTriggers(ctx: DdlContext, result: DdlPlan): DdlPlan {
+  const databases = new Set<string>();
+  const putTriggers = new Set<string>();
+  for (const change of result.changes) {
+    if (change.kind === 'put_table') databases.add(change.table.db);
+    else if (change.kind === 'put_view') databases.add(change.view.db);
+    else if (change.kind === 'drop_table' || change.kind === 'drop_view') databases.add(change.db);
+    else if (change.kind === 'put_trigger')
+      putTriggers.add(`${change.trigger.db}\u0000${change.trigger.name.toLowerCase()}`);
+  }
+  if (databases.size === 0) return result;
+  const catalog = new PlannedCatalog(ctx.options.catalog, result.changes);
+  const options = { ...ctx.options, catalog };
+  const statements = [...result.statements];
+  const changes = [...result.changes];
+  for (const db of databases)
+    for (const trigger of catalog.triggers(db)) {
+      const table = catalog.table(db, trigger.table);
+      if (table === undefined || putTriggers.has(`${db}\u0000${trigger.name.toLowerCase()}`))
+        continue;
+      const parsed = parse(createTriggerText(trigger));
+      if (!parsed.ok || parsed.value.statement.kind !== 'create_trigger') continue;
+      const body = parsed.value.statement.body;
+      const planned = plannedTrigger(trigger, table, body, options, () => true);
+      const unchanged =
+        planned.trigger.waiting === undefined
+          ? trigger.waiting === undefined
+          : planned.trigger.waiting.message === trigger.waiting?.message;
+      if (unchanged) continue;
+      statements.push(...dropTriggerSql(trigger), ...planned.statements);
+      changes.push({ kind: 'put_trigger', trigger: planned.trigger });
+    }
+  return plan(statements, changes, [...result.notes]);
+}
+
+/** The catalog as a plan's changes leave it (tables, views and triggers), for replanTriggers. */
+class PlannedCatalog implements Catalog {
+  readonly version: number;
+  private readonly tablesPut = new Map<string, TableDef | null>();
+  private readonly viewsPut = new Map<string, ViewDef | null>();
+  private readonly triggersPut = new Map<string, TriggerDef | null>();
+
+  constructor(
+    private readonly base: Catalog,
+    changes: readonly CatalogChange[],
+  ) {
+    this.version = base.version;
+    const key = (db: string, name: string): string => PlannedCatalog.key(db, name);
+    for (const c of changes) {
+      if (c.kind === 'put_table') this.tablesPut.set(key(c.table.db, c.table.name), c.table);
+      else if (c.kind === 'drop_table') this.tablesPut.set(key(c.db, c.name), null);
+      else if (c.kind === 'put_view') this.viewsPut.set(key(c.view.db, c.view.name), c.view);
+      else if (c.kind === 'drop_view') this.viewsPut.set(key(c.db, c.name), null);
+      else if (c.kind === 'put_trigger')
+        this.triggersPut.set(key(c.trigger.db, c.trigger.name), c.trigger);
+      else if (c.kind === 'drop_trigger') this.triggersPut.set(key(c.db, c.name), null);
+    }
+  }
+
+  private static key(db: string, name: string): string {
+    return `${db}\u0000${name.toLowerCase()}`;
+  }
+
+  table(db: string, name: string): TableDef | undefined {
+    const put = this.tablesPut.get(PlannedCatalog.key(db, name));
+    return put === undefined ? this.base.table(db, name) : (put ?? undefined);
+  }
+
+  tables(db: string): readonly TableDef[] {
+    return merged(this.base.tables(db), this.tablesPut, db, (t) => t.name);
+  }
+
+  databaseExists(db: string): boolean {
+    return this.base.databaseExists(db);
+  }
+
+  view(db: string, name: string): ViewDef | undefined {
+    const put = this.viewsPut.get(PlannedCatalog.key(db, name));
+    return put === undefined ? this.base.view?.(db, name) : (put ?? undefined);
+  }
+
+  views(db: string): readonly ViewDef[] {
+    return merged(this.base.views?.(db) ?? [], this.viewsPut, db, (v) => v.name);
+  }
+
+  trigger(db: string, name: string): TriggerDef | undefined {
+    const put = this.triggersPut.get(PlannedCatalog.key(db, name));
+    return put === undefined ? this.base.trigger?.(db, name) : (put ?? undefined);
+  }
+
+  triggers(db: string): readonly TriggerDef[] {
+    return merged(this.base.triggers?.(db) ?? [], this.triggersPut, db, (t) => t.name);
+  }
+}
+
+/** `base` with the put and dropped entries of `db` in `put` (keyed as PlannedCatalog keys). */
+function merged<T extends { readonly db: string }>(
+  base: readonly T[],
+  put: ReadonlyMap<string, T | null>,
+  db: string,
+  name: (item: T) => string,
+): T[] {
+  const key = (item: T): string => `${item.db}\u0000${name(item).toLowerCase()}`;
+  const out = base.filter((item) => !put.has(key(item)));
+  for (const item of put.values()) if (item !== null && item.db === db) out.push(item);
+  return out;
 }
 
 export const DDL_KINDS: ReadonlySet<string> = new Set([
@@ -359,23 +479,28 @@ export function emitDdl(statement: Statement, options: DdlOptions): Result<DdlPl
   try {
     switch (statement.kind) {
       case 'create_table':
-        return ok(emitCreateTable(ctx, statement));
+        return ok(replanTriggers(ctx, emitCreateTable(ctx, statement)));
       case 'create_table_like':
-        return ok(emitCreateLike(ctx, statement));
+        return ok(replanTriggers(ctx, emitCreateLike(ctx, statement)));
       case 'drop_table':
-        return ok(emitDropTable(ctx, statement));
+        return ok(replanTriggers(ctx, emitDropTable(ctx, statement)));
       case 'rename_table': {
         let result = emitRenameTable(ctx, statement);
         for (const pair of statement.pairs) {
           const source = ctx.existing(ctx.db(pair.from.db), pair.from.name);
           result = keepTriggers(ctx, source, result);
         }
-        return ok(result);
+        return ok(replanTriggers(ctx, result));
       }
       case 'create_view':
-        return ok(emitCreateView(statement, { ...options, definer: definerOf(options) }));
+        return ok(
+          replanTriggers(
+            ctx,
+            emitCreateView(statement, { ...options, definer: definerOf(options) }),
+          ),
+        );
       case 'drop_view':
-        return ok(emitDropView(statement, options));
+        return ok(replanTriggers(ctx, emitDropView(statement, options)));
       case 'create_trigger':
         return ok(emitCreateTrigger(statement, { ...options, definer: definerOf(options) }));
       case 'drop_trigger':
@@ -388,7 +513,12 @@ export function emitDdl(statement: Statement, options: DdlOptions): Result<DdlPl
         return ok(emitDropIndex(ctx, statement));
       case 'alter_table': {
         const table = ctx.existing(ctx.db(statement.table.db), statement.table.name);
-        return ok(keepTriggers(ctx, table, emitAlterTable(table, statement.specs, options)));
+        return ok(
+          replanTriggers(
+            ctx,
+            keepTriggers(ctx, table, emitAlterTable(table, statement.specs, options)),
+          ),
+        );
       }
       case 'create_database':
         return ok(emitCreateDatabase(ctx, statement));

@@ -17,13 +17,27 @@ import { hasAggregate } from './view-dml.js';
 import type { TableDef, TriggerDef, ViewDef } from './catalog.js';
 import { type DmlStatement, emitDml, viewColumns } from './emit-dml.js';
 import type { CatalogChange, DdlOptions, DdlPlan, Note } from './emit-table.js';
-import { SqlFailure, noSuchTable, semantic, unsupported } from './errors.js';
-import { backquote, quoteId, sqliteIndexName } from './names.js';
+import { type SqlError, SqlFailure, noSuchTable, semantic, unsupported } from './errors.js';
+import { backquote, quoteId, quoteString, sqliteIndexName } from './names.js';
 
 /** The SQLite function a trigger's WHEN calls (storage registers it per connection). */
 export const TRIGGER_GUARD = '_trireme_fires';
 /** Turns the guard off while a trigger writes NEW's assigned columns back (SET NEW.c = …). */
 export const TRIGGER_SUSPEND = '_trireme_suspend';
+/**
+ * A waiting trigger's SQLite body raises this prefix and a JSON `WaitingRaise`, which the engine
+ * answers as that MySQL error (TriggerDef.waiting).
+ */
+export const TRIGGER_WAITING_PREFIX = 'trireme waiting trigger: ';
+
+/** What a waiting trigger raises: its error, and where MariaDB says it was met (Note 4094). */
+export interface WaitingRaise {
+  readonly code: number;
+  readonly sqlState: string;
+  readonly message: string;
+  /** `At line 1 in db.name` for a body of one line, where the line is certain; else null. */
+  readonly at: string | null;
+}
 
 interface Definer {
   readonly user: string;
@@ -200,7 +214,11 @@ export function emitCreateTrigger(s: CreateTrigger, options: ObjectOptions): Ddl
     definer: s.definer ?? options.definer,
     sqliteName: sqliteIndexName(db, '~trigger', s.name.name),
   };
-  statements.push(...triggerSql(trigger, table, s.body, options));
+  // A table the body names that does not exist yet: MariaDB takes the trigger (it resolves
+  // names when the trigger fires), and mariadb-dump makes a table's triggers right after its
+  // rows, before the tables that sort after it.
+  const planned = plannedTrigger(trigger, table, s.body, options, (e) => e.code === 1146);
+  statements.push(...planned.statements);
   const sameAction = (options.catalog.triggers?.(db) ?? []).find(
     (t) =>
       t.table.toLowerCase() === table.name.toLowerCase() &&
@@ -212,8 +230,40 @@ export function emitCreateTrigger(s: CreateTrigger, options: ObjectOptions): Ddl
     throw new SqlFailure(
       unsupported('multiple triggers with the same action time and event for one table'),
     );
-  changes.push({ kind: 'put_trigger', trigger });
+  changes.push({ kind: 'put_trigger', trigger: planned.trigger });
   return plan(statements, changes);
+}
+
+/**
+ * A trigger's SQLite triggers, or, when planning its body fails with an error `waits` accepts,
+ * a waiting trigger (TriggerDef.waiting) whose SQLite trigger fails every statement that fires
+ * it with that error.
+ */
+export function plannedTrigger(
+  t: TriggerDef,
+  table: TableDef,
+  body: readonly TriggerStatement[],
+  options: DdlOptions,
+  waits: (error: SqlError) => boolean,
+): { readonly statements: string[]; readonly trigger: TriggerDef } {
+  const { waiting: _, ...ready } = t;
+  try {
+    return { statements: triggerSql(ready, table, body, options), trigger: ready };
+  } catch (error) {
+    if (!(error instanceof SqlFailure) || !waits(error.error)) throw error;
+    const { code, sqlState, message } = error.error;
+    const at = t.bodyText.includes('\n') ? null : `At line 1 in ${t.db}.${t.name}`;
+    const raise: WaitingRaise = { code, sqlState, message, at };
+    const raised = `${TRIGGER_WAITING_PREFIX}${JSON.stringify(raise)}`;
+    const on = `ON ${quoteId(table.sqliteName)} FOR EACH ROW WHEN ${TRIGGER_GUARD}()`;
+    return {
+      statements: [
+        `CREATE TRIGGER ${quoteId(t.sqliteName)} ${t.timing} ${t.event} ${on} BEGIN ` +
+          `SELECT RAISE(ABORT, ${quoteString(raised)}); END`,
+      ],
+      trigger: { ...ready, waiting: { code, sqlState, message } },
+    };
+  }
 }
 
 export function emitDropTrigger(s: DropTrigger, options: DdlOptions): DdlPlan {

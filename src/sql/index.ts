@@ -27,6 +27,8 @@ export { isJoinView } from './view-dml.js';
 export {
   TRIGGER_GUARD,
   TRIGGER_SUSPEND,
+  TRIGGER_WAITING_PREFIX,
+  type WaitingRaise,
   canonicalObjectText,
   createTriggerText,
   showCreateView,

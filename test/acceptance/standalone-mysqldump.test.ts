@@ -39,6 +39,15 @@ function load(port: number, sql: string): Promise<number | null> {
   });
 }
 
+/** The mariadb client's batch output of `sql` (tab-separated rows, no column names). */
+async function batch(port: number, sql: string): Promise<string> {
+  const args = ['--no-defaults', '-h127.0.0.1', `-P${port}`, '-uroot', '--batch'];
+  const { stdout } = await run('mariadb', [...args, '--skip-column-names', '-e', sql], {
+    encoding: 'utf8',
+  });
+  return stdout;
+}
+
 const FIXTURE = `
 CREATE DATABASE store;
 USE store;
@@ -62,6 +71,7 @@ CREATE TABLE orders (
 CREATE TABLE tags (a INT, b VARCHAR(10), PRIMARY KEY (a, b));
 CREATE TABLE audit (id INT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(60));
 CREATE TRIGGER customers_ai AFTER INSERT ON customers FOR EACH ROW INSERT INTO audit (what) VALUES (CONCAT('new ', NEW.name));
+CREATE TRIGGER audit_ai AFTER INSERT ON audit FOR EACH ROW INSERT INTO tags (a, b) VALUES (NEW.id + 100, 'audit');
 INSERT INTO customers (name, email, balance, joined, note, avatar) VALUES
   ('Ada', 'ada@example.com', 10.50, '2024-01-02 03:04:05', 'it''s "quoted"\\nand a newline', X'00FF10'),
   ('Bob', NULL, 0, NULL, NULL, NULL),
@@ -108,21 +118,22 @@ test(
     assert.match(dump, /TRIGGER `customers_ai` AFTER INSERT ON `customers` FOR EACH ROW/);
     assert.deepEqual(after.value.tables, before.value.tables);
     assert.equal(after.value.total, before.value.total);
-    const { stdout: create } = await run(
-      'mariadb',
-      [
-        '--no-defaults',
-        '-h127.0.0.1',
-        `-P${target.port}`,
-        '-uroot',
-        '--batch',
-        '--skip-column-names',
-        '-e',
-        'SHOW CREATE TABLE store.orders; SHOW TRIGGERS FROM store',
-      ],
-      { encoding: 'utf8' },
+    const create = await batch(
+      target.port,
+      'SHOW CREATE TABLE store.orders; SHOW TRIGGERS FROM store',
     );
     assert.match(create, /customers_ai\tINSERT\tcustomers\t.*CONCAT\('new ', NEW\.name\)/);
+    // audit's trigger names tags, which the dump makes after it: it waited for the table (1146
+    // at CREATE TRIGGER stopped the load before) and works once the load made it.
+    assert.ok(
+      dump.indexOf('TRIGGER `audit_ai`') < dump.indexOf('CREATE TABLE `tags`'),
+      'the dump makes the trigger before the table it names',
+    );
+    const fired = await batch(
+      target.port,
+      "INSERT INTO store.audit (what) VALUES ('after'); SELECT COUNT(*) FROM store.tags WHERE b = 'audit'",
+    );
+    assert.equal(fired.trim(), '4');
     assert.match(
       create,
       /CONSTRAINT `fk_customer` FOREIGN KEY \(`customer_id`\) REFERENCES `customers` \(`id`\)/,

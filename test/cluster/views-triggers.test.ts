@@ -131,6 +131,26 @@ describe(
       await everywhere('SELECT COUNT(*) FROM app.probe', [[0]]);
       await query(n1, 'INSERT INTO app.probe VALUES (3, 4)');
       await everywhere('SELECT x, y FROM app.probe', [[3, 4]]);
+
+      // A trigger made on n1 before the table it names (a dump's order) waits on every node:
+      // n3's insert fails with 1146; the table made on n2 lets it fire on n3, once.
+      await query(n1, 'CREATE TABLE app.w (id INT PRIMARY KEY)');
+      await query(
+        n1,
+        'CREATE TRIGGER app.w_ai AFTER INSERT ON app.w FOR EACH ROW INSERT INTO w_log VALUES (NEW.id)',
+      );
+      await everywhere(
+        "SELECT trigger_name FROM information_schema.triggers WHERE trigger_name = 'w_ai'",
+        [['w_ai']],
+      );
+      await assert.rejects(query(n3, 'INSERT INTO app.w VALUES (1)'), (e: { errno?: number }) => {
+        return e.errno === 1146;
+      });
+      await query(n2, 'CREATE TABLE app.w_log (id INT)');
+      await everywhere("SHOW TABLES FROM app LIKE 'w_log'", [['w_log']]);
+      await query(n3, 'INSERT INTO app.w VALUES (2)');
+      await everywhere('SELECT id FROM app.w_log', [[2]]);
+      await everywhere('SELECT id FROM app.w', [[2]]);
     });
 
     test('a node that comes back by SST has the views and triggers, which fire once there', async () => {
@@ -158,9 +178,12 @@ describe(
       await query(n1, 'DROP TRIGGER app.t_ai');
       await everywhere("SHOW FULL TABLES FROM app LIKE 'v'", []);
       await everywhere(
-        "SELECT trigger_name FROM information_schema.triggers WHERE trigger_schema = 'app'",
-        [['t_bi']],
+        "SELECT trigger_name FROM information_schema.triggers WHERE trigger_schema = 'app' ORDER BY 1",
+        [['t_bi'], ['w_ai']],
       );
+      // The trigger that waited and then found its table fires on the node that came by SST.
+      await query(n3, 'INSERT INTO app.w VALUES (3)');
+      await everywhere('SELECT id FROM app.w_log ORDER BY id', [[2], [3]]);
       await query(n3, 'INSERT INTO app.t (id, qty) VALUES (5, 1)');
       await everywhere('SELECT count(*) FROM app.audit', [[4]]);
     });

@@ -326,6 +326,17 @@ export function dmlCases(): CaseList {
     'INSERT INTO ai (v) VALUES (2)',
     'SELECT id FROM ai ORDER BY id',
   );
+  // CREATE and DROP DATABASE use no table: they keep the previous statement's warnings.
+  list.add(
+    'CREATE and DROP DATABASE keep the warnings',
+    [],
+    'SELECT 1/0',
+    'CREATE DATABASE keep_w',
+    'SHOW WARNINGS',
+    'SELECT 1/0',
+    'DROP DATABASE keep_w',
+    'SHOW WARNINGS',
+  );
   // Explicit ids and NULLs in one INSERT are numbered in row order (it was 1062 for the first).
   list.add(
     'AUTO_INCREMENT explicit and generated ids in one INSERT',
