@@ -1500,7 +1500,23 @@ export class ExpressionEmitter {
   }
 
   orderList(items: readonly OrderItem[]): string {
-    return items.map((i) => this.expr(i.expr) + (i.direction ? ' ' + i.direction : '')).join(', ');
+    return items
+      .map((i) => this.orderKey(i.expr) + (i.direction ? ' ' + i.direction : ''))
+      .join(', ');
+  }
+
+  /**
+   * A sort key. An ENUM column sorts by its members' order, as MariaDB's does (by index:
+   * ENUM('new', 'active', 'done') puts 'new' first), not by text; NULL first, then the empty
+   * value an invalid one was stored as (index 0).
+   */
+  private orderKey(e: Expr): string {
+    const sql = this.expr(e);
+    if (e.kind !== 'column') return sql;
+    const type = this.columnType(e);
+    if (type?.name !== 'ENUM' || type.values.length === 0) return sql;
+    const members = type.values.map((v, i) => `WHEN ${quoteString(v)} THEN ${i + 1}`).join(' ');
+    return `(CASE ${sql} ${members} WHEN '' THEN 0 END)`;
   }
 }
 

@@ -253,5 +253,19 @@ export function queryCases(): CaseList {
     "SELECT id, CASE code WHEN 1 THEN 'one' WHEN 2 THEN 'two' ELSE 'other' END FROM cw WHERE id < 3 ORDER BY id",
     "SELECT id, CASE n WHEN '1' THEN 'one' WHEN '2' THEN 'two' ELSE 'other' END FROM cw ORDER BY id",
   );
+  // An ENUM sorts by its members' order, not their text (it sorted 'active' before 'new').
+  list.add(
+    'ENUM columns sort by member order',
+    [
+      "CREATE TABLE ticket (id INT PRIMARY KEY, state ENUM('new','active','done','archived'))",
+      "INSERT INTO ticket VALUES (1, 'done'), (2, 'new'), (3, 'archived'), (4, 'active'), (5, NULL), (6, 'new')",
+    ],
+    'SELECT id, state FROM ticket ORDER BY state, id',
+    'SELECT id FROM ticket ORDER BY state DESC, id',
+    'SELECT state, COUNT(*) FROM ticket GROUP BY state',
+    'SELECT id, ROW_NUMBER() OVER (ORDER BY state, id) FROM ticket ORDER BY id',
+    'SELECT GROUP_CONCAT(id ORDER BY state, id) FROM ticket',
+    "SELECT id FROM ticket WHERE state > 'active' ORDER BY id",
+  );
   return list;
 }
