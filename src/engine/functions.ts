@@ -686,9 +686,9 @@ function jsonContains(doc: unknown, candidate: unknown): boolean {
   return JSON.stringify(doc) === JSON.stringify(candidate);
 }
 
-function likeRegexp(pattern: string): RegExp | null {
+function likeRegexp(pattern: string, flags = 'i'): RegExp | null {
   try {
-    return new RegExp(pattern, 'i');
+    return new RegExp(pattern, flags);
   } catch {
     return null;
   }
@@ -1907,6 +1907,12 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
   regexp: (pattern, value) => {
     if (isNull(pattern) || isNull(value)) return null;
     const re = likeRegexp(text(pattern));
+    return re === null ? null : re.test(text(value)) ? 1 : 0;
+  },
+  // `x REGEXP p` under a binary or _bin collation (emit-expression.ts): case counts.
+  regexp_cs: (value, pattern) => {
+    if (isNull(pattern) || isNull(value)) return null;
+    const re = likeRegexp(text(pattern), '');
     return re === null ? null : re.test(text(value)) ? 1 : 0;
   },
   // Last: the query functions above win over the definitions before them.

@@ -352,6 +352,8 @@ export class DmlEmitter extends ExpressionEmitter {
     for (const table of tables) {
       const def = table?.columns.find((c) => c.name.toLowerCase() === lower);
       if (def === undefined) continue;
+      // MariaDB's JSON is LONGTEXT in utf8mb4_bin: its text, and a JSON_VALUE of it, match case.
+      if (def.type.name === 'JSON') return 'utf8mb4_bin';
       if (!isTextType(def.type)) return null;
       return def.type.collation ?? table!.options.collation ?? null;
     }

@@ -20,6 +20,7 @@ import { SqlFailure, semantic, unsupported } from './errors.js';
 import {
   AGGREGATES,
   BUILTIN_FUNCTIONS,
+  REGEXP_CS_FUNCTION,
   FUNCTION_ALIASES,
   SESSION_FUNCTIONS,
   type SessionValue,
@@ -194,7 +195,7 @@ export class ExpressionEmitter {
       case 'like':
         return this.like(e);
       case 'regexp':
-        return `(${this.expr(e.operand)} ${e.negated ? 'NOT ' : ''}REGEXP ${this.expr(e.pattern)})`;
+        return this.regexp(e);
       case 'quantified':
         return this.quantified(e);
       case 'exists':
@@ -883,6 +884,10 @@ export class ExpressionEmitter {
       case 'convert_using':
         return findCollation(`${e.charset}_general_ci`)?.name ?? null;
       case 'call': {
+        // MariaDB's JSON_UNQUOTE answers in utf8mb4_bin (COLLATION() says so; = is exact).
+        if (e.name === 'JSON_UNQUOTE') return 'utf8mb4_bin';
+        // JSON_VALUE answers in its document's collation: a JSON column's is utf8mb4_bin.
+        if (e.name === 'JSON_VALUE') return e.args[0] ? this.collationOf(e.args[0]) : null;
         if (!STRING_FUNCTIONS.has(e.name)) return null;
         for (const arg of e.args) {
           const collation = this.collationOf(arg);
@@ -906,7 +911,10 @@ export class ExpressionEmitter {
     if (sqliteChooses(e) || sqliteChooses(other)) return sql;
     if (UNCOLLATED_KINDS.has(e.kind) || (isNumeric(e) && isNumeric(other))) return sql;
     if (e.kind === 'unary' && e.op === 'BINARY') return sql;
-    const collation = this.collationOf(e) ?? this.collationOf(other) ?? this.connectionCollation;
+    const collation =
+      isJsonValued(e) || isJsonValued(other)
+        ? 'utf8mb4_bin'
+        : (this.collationOf(e) ?? this.collationOf(other) ?? this.connectionCollation);
     return `(${sql} COLLATE ${sqliteCollation(collation)})`;
   }
 
@@ -961,14 +969,45 @@ export class ExpressionEmitter {
    * collation): the extension's mysql_like_collated, which matches character by character.
    */
   private like(e: Expr & { kind: 'like' }): string {
-    const collation =
-      this.collationOf(e.operand) ?? this.collationOf(e.pattern) ?? this.connectionCollation;
+    const collation = this.pairCollation(e.operand, e.pattern);
     // In the order of the SQL: a literal is bound as it is emitted, so the escape emitted first
     // took the pattern's placeholder (`s LIKE '%ell%' ESCAPE '!'` matched nothing).
     const operand = this.expr(e.operand);
     const pattern = this.expr(e.pattern);
     const escape = e.escape === null ? "'\\'" : this.expr(e.escape);
     const call = `mysql_like_collated(${operand}, ${pattern}, ${escape}, '${sqliteCollation(collation)}')`;
+    return e.negated ? `(NOT ${call})` : call;
+  }
+
+  /**
+   * The collation two strings match under, by MySQL's coercibility: binary if either side is
+   * (`n LIKE BINARY 'a%'`), else an explicit COLLATE (`… LIKE 'a%' COLLATE utf8mb4_bin`), else a
+   * column's, else the connection's. JSON values compare as binary strings, as MariaDB's JSON
+   * comparator does (`JSON_EXTRACT(j, '$.a') = 'x'` is case-sensitive).
+   */
+  private pairCollation(a: Expr, b: Expr): string {
+    const x = this.collationOf(a);
+    const y = this.collationOf(b);
+    if (x === 'binary' || y === 'binary') return 'binary';
+    if (isJsonValued(a) || isJsonValued(b)) return 'utf8mb4_bin';
+    if (a.kind === 'collate') return x!;
+    if (b.kind === 'collate') return y!;
+    return x ?? y ?? this.connectionCollation;
+  }
+
+  /**
+   * `x REGEXP p` matches case-insensitively under a `_ci` collation (SQLite's REGEXP operator,
+   * engine's `regexp`), case-sensitively under a binary or `_bin` one (`mysql_regexp_cs`): a
+   * `_bin` column, `REGEXP BINARY '^a'`.
+   */
+  private regexp(e: Expr & { kind: 'regexp' }): string {
+    const collation = this.pairCollation(e.operand, e.pattern);
+    const operand = this.expr(e.operand);
+    const pattern = this.expr(e.pattern);
+    const sensitive = collation === 'binary' || collation.toLowerCase().endsWith('_bin');
+    const call = sensitive
+      ? `${REGEXP_CS_FUNCTION}(${operand}, ${pattern})`
+      : `(${operand} REGEXP ${pattern})`;
     return e.negated ? `(NOT ${call})` : call;
   }
 

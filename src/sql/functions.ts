@@ -223,10 +223,14 @@ const USER_FUNCTION_SOURCES = [
 /** Prefix of every user function the emitter produces. */
 export const USER_FUNCTION_PREFIX = 'mysql_';
 
+/** `x REGEXP p` under a binary or `_bin` collation: `mysql_regexp_cs(x, p)`, case-sensitive. */
+export const REGEXP_CS_FUNCTION = 'mysql_regexp_cs';
+
 /** SQLite names of all user functions the emitter may emit, plus the `regexp` operator's. */
 export const USER_FUNCTIONS: readonly string[] = [
   ...USER_FUNCTION_SOURCES.map((name) => USER_FUNCTION_PREFIX + name.toLowerCase()),
   'regexp',
+  REGEXP_CS_FUNCTION,
 ];
 
 const USER_FUNCTION_SET: ReadonlySet<string> = new Set(USER_FUNCTION_SOURCES);

@@ -267,5 +267,24 @@ export function queryCases(): CaseList {
     'SELECT GROUP_CONCAT(id ORDER BY state, id) FROM ticket',
     "SELECT id FROM ticket WHERE state > 'active' ORDER BY id",
   );
+  // Case counts under binary: LIKE BINARY, REGEXP BINARY, REGEXP on a _bin column, a pattern's
+  // COLLATE, JSON values (each matched both rows before).
+  list.add(
+    'binary LIKE and REGEXP, and JSON values, match case',
+    [
+      'CREATE TABLE cs (id INT PRIMARY KEY, n VARCHAR(20), b VARCHAR(20) COLLATE utf8mb4_bin, j JSON)',
+      `INSERT INTO cs VALUES (1, 'Abc', 'Abc', '{"a":"X"}'), (2, 'abc', 'abc', '{"a":"x"}')`,
+    ],
+    "SELECT id FROM cs WHERE n LIKE BINARY 'a%'",
+    "SELECT id FROM cs WHERE n LIKE 'a%' COLLATE utf8mb4_bin",
+    "SELECT id FROM cs WHERE n REGEXP BINARY '^a'",
+    "SELECT id FROM cs WHERE n NOT REGEXP BINARY '^a'",
+    "SELECT id FROM cs WHERE b REGEXP '^a'",
+    "SELECT id FROM cs WHERE n REGEXP '^a' ORDER BY id",
+    "SELECT id FROM cs WHERE JSON_EXTRACT(j, '$.a') = 'x'",
+    "SELECT id FROM cs WHERE JSON_UNQUOTE(JSON_EXTRACT(j, '$.a')) = 'x'",
+    "SELECT id FROM cs WHERE JSON_VALUE(j, '$.a') = 'x' ORDER BY id",
+    'SELECT COLLATION(JSON_UNQUOTE(j)) FROM cs WHERE id = 1',
+  );
   return list;
 }
