@@ -207,7 +207,11 @@ function emitTruncate(ctx: DdlContext, s: Statement & { kind: 'truncate' }): Ddl
   const statements = [`DELETE FROM ${quoteId(table.sqliteName)}`];
   if (table.autoIncrementIsRowid)
     statements.push(`DELETE FROM sqlite_sequence WHERE name = ${quoteString(table.sqliteName)}`);
-  return plan(statements, []);
+  // The counter starts again at 1, as MariaDB's does: a table made with AUTO_INCREMENT = 100
+  // loses that start too (it restarted at 100 here).
+  if (table.options.autoIncrement === null) return plan(statements, []);
+  const reset = { ...table, options: { ...table.options, autoIncrement: null } };
+  return plan(statements, [{ kind: 'put_table', table: reset }]);
 }
 
 function emitCreateIndex(ctx: DdlContext, s: Statement & { kind: 'create_index' }): DdlPlan {

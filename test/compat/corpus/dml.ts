@@ -296,6 +296,17 @@ export function dmlCases(): CaseList {
     'SELECT id FROM ai',
   );
   list.add(
+    'TRUNCATE restarts an AUTO_INCREMENT table option at 1',
+    [
+      'CREATE TABLE ai (id INT AUTO_INCREMENT PRIMARY KEY, v INT) AUTO_INCREMENT = 100',
+      'INSERT INTO ai (v) VALUES (1), (2)',
+    ],
+    'TRUNCATE TABLE ai',
+    'INSERT INTO ai (v) VALUES (3)',
+    'SELECT id FROM ai',
+    'SHOW CREATE TABLE ai',
+  );
+  list.add(
     'AUTO_INCREMENT table option',
     ['CREATE TABLE ai (id INT AUTO_INCREMENT PRIMARY KEY, v INT) AUTO_INCREMENT = 100'],
     'INSERT INTO ai (v) VALUES (1)',
