@@ -28,6 +28,7 @@ export function ddlRefusal(
   database: string | null,
   foreignKeyChecks: boolean,
   readRows: ReadRows,
+  strict = false,
 ): ErrorResult | null {
   const resolve = (name: TableName): TableDef | undefined => {
     const db = name.db ?? database;
@@ -40,6 +41,9 @@ export function ddlRefusal(
   if (s.kind === 'alter_table')
     return (
       notNullRefusal(s, resolve, readRows) ??
+      (strict && resolve(s.table) !== undefined
+        ? narrowingRefusal(s, resolve(s.table)!, readRows)
+        : null) ??
       alterRefusal(s, resolve, catalog, database, foreignKeyChecks, rowExists)
     );
   if (!foreignKeyChecks) return null;
@@ -166,6 +170,59 @@ function notNullRefusal(
       ...mysqlError(1265, '01000', `Data truncated for column '${column.name}' at row ${at + 1}`),
       after: [{ level: 'Error', code: 1138, message: 'Invalid use of NULL value' }],
     };
+  }
+  return null;
+}
+
+const INTEGER_RANGES: Readonly<Record<string, readonly [bigint, bigint]>> = {
+  TINYINT: [-128n, 127n],
+  SMALLINT: [-32768n, 32767n],
+  MEDIUMINT: [-8388608n, 8388607n],
+  INT: [-2147483648n, 2147483647n],
+  BIGINT: [-9223372036854775808n, 9223372036854775807n],
+};
+const STRING_TYPES = new Set(['CHAR', 'VARCHAR', 'TINYTEXT', 'TEXT', 'MEDIUMTEXT', 'LONGTEXT']);
+
+/**
+ * MODIFY or CHANGE to a type that cannot hold a value the column has, in strict mode: an integer
+ * out of the new range (1264) or a string longer than the new length (1265), at the first such
+ * row in the table's order, as MariaDB refuses the copy. Before, the values stayed, out of their
+ * type (300 in a TINYINT). Non-strict, MariaDB converts them with warnings; here they stay as
+ * they are (docs/design/compat.md).
+ */
+function narrowingRefusal(s: AlterTable, table: TableDef, readRows: ReadRows): ErrorResult | null {
+  for (const spec of s.specs) {
+    if (spec.kind !== 'modify_column' && spec.kind !== 'change_column') continue;
+    const from = spec.kind === 'change_column' ? spec.from : spec.column.name;
+    const old = table.columns.find((c) => c.name.toLowerCase() === from.toLowerCase());
+    if (old === undefined) continue;
+    const type = spec.column.type;
+    const column = quoteId(old.name);
+    // MariaDB names the column as the statement leaves it (CHANGE s s2: 's2').
+    const named = spec.column.name;
+    let test: string | null = null;
+    let refusal: (row: number) => ErrorResult = () => mysqlError(1264, '22003', '');
+    const range = INTEGER_RANGES[type.name];
+    if (range !== undefined && INTEGER_RANGES[old.type.name] !== undefined) {
+      const [low, high] = type.unsigned ? [0n, range[1] * 2n + 1n] : range;
+      test = `typeof(${column}) = 'integer' AND (${column} < ${low} OR ${column} > ${high})`;
+      refusal = (row) =>
+        mysqlError(1264, '22003', `Out of range value for column '${named}' at row ${row}`);
+    } else if (
+      (type.name === 'CHAR' || type.name === 'VARCHAR') &&
+      type.length !== null &&
+      STRING_TYPES.has(old.type.name)
+    ) {
+      test = `length(${column}) > ${type.length}`;
+      refusal = (row) =>
+        mysqlError(1265, '01000', `Data truncated for column '${named}' at row ${row}`);
+    }
+    if (test === null) continue;
+    const rows = readRows(
+      `SELECT n FROM (SELECT row_number() OVER () AS n, ${column} FROM ${quoteId(table.sqliteName)}) WHERE ${test} LIMIT 1`,
+    );
+    if ('kind' in rows) return rows;
+    if (rows.length > 0) return refusal(Number(rows[0]![0]));
   }
   return null;
 }

@@ -1,7 +1,7 @@
 // Schema and account statements: CREATE/ALTER/DROP/RENAME/TRUNCATE and CREATE USER/GRANT/…,
 // each replicated as one TOI write-set (total order isolation) and answered once applied here.
 // See docs/design/engine.md, "DDL".
-import { temporalDefault } from './store-value.js';
+import { temporalDefault, writeModes } from './store-value.js';
 import type { CertificationKey, WriteSet } from '../codec/index.js';
 import type { ErrorResult, OkResult } from '../mysql/index.js';
 import {
@@ -53,6 +53,7 @@ export class DdlRunner {
           const read = this.session.readOnce(sql, []);
           return 'rows' in read ? read.rows : read;
         },
+        writeModes(String(this.session.variable('sql_mode', null) ?? '')).strict,
       );
     const refused = refusal(s) ?? replacedRefusal(s, refusal);
     if (refused !== null) return refused;

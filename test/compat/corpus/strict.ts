@@ -323,5 +323,20 @@ export function strictCases(): CaseList {
     'WITH c AS (SELECT a, b FROM t) SELECT a, c.b FROM c GROUP BY a',
     'SELECT a, b FROM v GROUP BY a',
   );
+  // Narrowing a column under values it cannot hold is refused in strict mode (the values stayed,
+  // 300 in a TINYINT).
+  list.add(
+    'strict ALTER MODIFY to a type too narrow for the rows',
+    [
+      'CREATE TABLE nw (id INT PRIMARY KEY, v INT, s VARCHAR(20), u INT)',
+      "INSERT INTO nw VALUES (1, 5, 'ab', 3), (2, 300, 'abcdefghij', -1), (3, -200, 'x', 2)",
+    ],
+    'ALTER TABLE nw MODIFY v TINYINT',
+    'ALTER TABLE nw MODIFY s VARCHAR(5)',
+    'ALTER TABLE nw CHANGE s s2 VARCHAR(3)',
+    'ALTER TABLE nw MODIFY u INT UNSIGNED',
+    'ALTER TABLE nw MODIFY v TINYINT UNSIGNED',
+    'SELECT * FROM nw ORDER BY id',
+  );
   return list;
 }
