@@ -13,6 +13,7 @@ import {
   viewColumns,
   type CreateTable,
   type Statement,
+  type TableName,
 } from '../sql/index.js';
 import { tableOfSelect } from './create-select.js';
 import {
@@ -22,7 +23,7 @@ import {
   tableDenied,
   canonicalUserStatement,
 } from './users.js';
-import { fromSqlError } from './errors.js';
+import { fromSqlError, mysqlError } from './errors.js';
 import { ddlRefusal } from './ddl-refusals.js';
 import { isError, ok, type Outcome } from './outcome.js';
 import type { EngineSession } from './session.js';
@@ -41,8 +42,6 @@ export class DdlRunner {
     // DDL commits the open transaction first, as in MySQL.
     const committed = await this.session.commitTx();
     if (isError(committed)) return committed;
-    if (s.kind === 'create_table' && s.asQuery !== null && !s.temporary)
-      return this.createSelect(s);
     const refusal = (statement: Statement): ErrorResult | null =>
       ddlRefusal(
         statement,
@@ -57,6 +56,8 @@ export class DdlRunner {
       );
     const refused = refusal(s) ?? replacedRefusal(s, refusal);
     if (refused !== null) return refused;
+    if (s.kind === 'create_table' && s.asQuery !== null && !s.temporary)
+      return this.createSelect(s);
     const definer = { user: this.session.account.user, host: this.session.account.host };
     const plan = emitDdl(s, {
       catalog: this.session.engine.catalog,
@@ -140,6 +141,10 @@ export class DdlRunner {
     }
     const names = viewColumns(s.asQuery!, { catalog: engine.catalog, database });
     if (!names.ok) return fromSqlError(names.error);
+    if (s.orReplace === true && taken) {
+      const replaced = await this.replaceForSelect(s, db!);
+      if (replaced !== null) return replaced;
+    }
     const plain = tableOfSelect(s, names.value, engine.catalog, database);
     const plan = emitDdl(plain, { catalog: engine.catalog, database, temporalDefault });
     if (!plan.ok) return fromSqlError(plan.error);
@@ -177,6 +182,34 @@ export class DdlRunner {
       return done;
     }
     return inserted;
+  }
+
+  /**
+   * CREATE OR REPLACE TABLE t … SELECT: the query must read no `t` (1093) and must run (its
+   * names resolve) before `t` goes, as in MariaDB, where such errors leave the old table; then
+   * `t` is dropped, as its own DDL. As in MariaDB 10.11, an error of the copy after that (a
+   * duplicate key) leaves no table. Null when the create may go on.
+   */
+  private async replaceForSelect(s: CreateTable, db: string): Promise<ErrorResult | null> {
+    const target = s.table.name.toLowerCase();
+    if (readsTable(s.asQuery, db, target, this.session.database))
+      return mysqlError(
+        1093,
+        'HY000',
+        `Table '${s.table.name}' is specified twice, both as a target for 'CREATE' and as a separate source for data`,
+      );
+    const probe = this.session.engine.cache.prepare(
+      `SELECT * FROM (${s.asQueryText ?? ''}) AS \`~probe\` LIMIT 0`,
+      this.session.parseModes,
+    );
+    if (!probe.ok) return fromSqlError(probe.error);
+    if (isDml(probe.value.statement)) {
+      const ran = await this.session.dml.run(probe.value, probe.value.statement, []);
+      if (isError(ran)) return ran;
+    }
+    const name = `${backquote(db)}.${backquote(s.table.name)}`;
+    const dropped = await this.runToi(`DROP TABLE IF EXISTS ${name}`, this.toiKeys(s));
+    return isError(dropped) ? dropped : null;
   }
 
   private currentText(): string {
@@ -348,4 +381,16 @@ function replacedRefusal(
   if ((s.kind !== 'create_table' && s.kind !== 'create_table_like') || s.orReplace !== true)
     return null;
   return refusal({ kind: 'drop_table', temporary: false, ifExists: true, tables: [s.table] });
+}
+
+/** Whether a query reads table `name` of `db` anywhere (FROM, joins, subqueries). */
+function readsTable(query: unknown, db: string, name: string, current: string | null): boolean {
+  if (Array.isArray(query)) return query.some((q) => readsTable(q, db, name, current));
+  if (query === null || typeof query !== 'object' || Buffer.isBuffer(query)) return false;
+  const record = query as Record<string, unknown>;
+  if (record['kind'] === 'table' && typeof record['table'] === 'object') {
+    const table = record['table'] as TableName;
+    if (table.name.toLowerCase() === name && (table.db ?? current) === db) return true;
+  }
+  return Object.values(record).some((child) => readsTable(child, db, name, current));
 }

@@ -96,8 +96,6 @@ function parseCreateOrReplaceTable(c: Cursor): Statement {
     throw new SqlFailure(
       semantic(1221, 'HY000', 'Incorrect usage of OR REPLACE and IF NOT EXISTS'),
     );
-  if (created.kind === 'create_table' && created.asQuery !== null)
-    c.unsupported('CREATE OR REPLACE TABLE … SELECT');
   return { ...created, orReplace: true };
 }
 

@@ -131,6 +131,9 @@ describe(
       await everywhere('SELECT COUNT(*) FROM app.probe', [[0]]);
       await query(n1, 'INSERT INTO app.probe VALUES (3, 4)');
       await everywhere('SELECT x, y FROM app.probe', [[3, 4]]);
+      // … SELECT: the table dropped, made again and filled, the same on every node.
+      await query(n2, 'CREATE OR REPLACE TABLE app.probe SELECT id AS x FROM app.t WHERE id < 3');
+      await everywhere('SELECT x FROM app.probe ORDER BY x', [[1], [2]]);
 
       // A trigger made on n1 before the table it names (a dump's order) waits on every node:
       // n3's insert fails with 1146; the table made on n2 lets it fire on n3, once.

@@ -266,5 +266,20 @@ export function objectCases(): CaseList {
     'SELECT * FROM wb',
     'SELECT id FROM wa ORDER BY id',
   );
+  // CREATE OR REPLACE TABLE … SELECT (it was 1235): a query that reads the table is 1093 and
+  // one whose names do not resolve leaves the old table.
+  list.add(
+    'CREATE OR REPLACE TABLE … SELECT',
+    ['CREATE TABLE rs (id INT PRIMARY KEY, v INT)', 'INSERT INTO rs VALUES (1, 10), (2, 20)'],
+    'CREATE OR REPLACE TABLE rt SELECT id, v * 2 AS w FROM rs',
+    'SELECT * FROM rt ORDER BY id',
+    'CREATE OR REPLACE TABLE rt SELECT id FROM rs WHERE id > 1',
+    'SELECT * FROM rt',
+    'CREATE OR REPLACE TABLE rt SELECT * FROM rt',
+    'CREATE OR REPLACE TABLE rt SELECT nosuch FROM rs',
+    'SELECT * FROM rt',
+    'CREATE OR REPLACE TABLE rt (x INT) SELECT 5 AS x',
+    'SELECT * FROM rt',
+  );
   return list;
 }
