@@ -220,11 +220,22 @@ export function referenceText(child: TableDef, fk: ForeignKeyDef): string {
   return `${backquote(child.db)}.${backquote(child.name)}, CONSTRAINT ${backquote(fk.name)} FOREIGN KEY (${list(fk.columns)}) REFERENCES ${backquote(fk.refTable.name)} (${list(fk.refColumns)})`;
 }
 
+/** What a waiting trigger raised (emit-objects.ts, plannedTrigger), or null for anything else. */
+function waitingRaise(message: string): WaitingRaise | null {
+  if (!message.startsWith(TRIGGER_WAITING_PREFIX)) return null;
+  try {
+    const raise = JSON.parse(message.slice(TRIGGER_WAITING_PREFIX.length)) as WaitingRaise;
+    return typeof raise.code === 'number' && typeof raise.message === 'string' ? raise : null;
+  } catch {
+    return null;
+  }
+}
+
 function fromConstraint(code: string, message: string): ErrorResult {
   if (isForeignKeyFailure(message)) return childRowError();
   // A waiting trigger fired (TriggerDef.waiting): the error its body meets, as MariaDB's.
-  if (code === 'SQLITE_CONSTRAINT_TRIGGER' && message.startsWith(TRIGGER_WAITING_PREFIX)) {
-    const raise = JSON.parse(message.slice(TRIGGER_WAITING_PREFIX.length)) as WaitingRaise;
+  const raise = code === 'SQLITE_CONSTRAINT_TRIGGER' ? waitingRaise(message) : null;
+  if (raise !== null) {
     const error = mysqlError(raise.code, raise.sqlState, raise.message);
     if (raise.at === null) return error;
     return { ...error, after: [{ level: 'Note', code: 4094, message: raise.at }] };
