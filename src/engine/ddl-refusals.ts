@@ -8,6 +8,7 @@ import type { ErrorResult } from '../mysql/index.js';
 import {
   backquote,
   checkViolationSql,
+  integerRange,
   quoteId,
   referencesTo,
   type AlterTable,
@@ -174,13 +175,6 @@ function notNullRefusal(
   return null;
 }
 
-const INTEGER_RANGES: Readonly<Record<string, readonly [bigint, bigint]>> = {
-  TINYINT: [-128n, 127n],
-  SMALLINT: [-32768n, 32767n],
-  MEDIUMINT: [-8388608n, 8388607n],
-  INT: [-2147483648n, 2147483647n],
-  BIGINT: [-9223372036854775808n, 9223372036854775807n],
-};
 const STRING_TYPES = new Set(['CHAR', 'VARCHAR', 'TINYTEXT', 'TEXT', 'MEDIUMTEXT', 'LONGTEXT']);
 
 /**
@@ -202,9 +196,9 @@ function narrowingRefusal(s: AlterTable, table: TableDef, readRows: ReadRows): E
     const named = spec.column.name;
     let test: string | null = null;
     let refusal: (row: number) => ErrorResult = () => mysqlError(1264, '22003', '');
-    const range = INTEGER_RANGES[type.name];
-    if (range !== undefined && INTEGER_RANGES[old.type.name] !== undefined) {
-      const [low, high] = type.unsigned ? [0n, range[1] * 2n + 1n] : range;
+    const range = integerRange(type);
+    if (range !== null && integerRange(old.type) !== null) {
+      const [low, high] = range;
       test = `typeof(${column}) = 'integer' AND (${column} < ${low} OR ${column} > ${high})`;
       refusal = (row) =>
         mysqlError(1264, '22003', `Out of range value for column '${named}' at row ${row}`);

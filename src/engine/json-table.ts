@@ -8,6 +8,7 @@ import type { SqlValue } from '../codec/index.js';
 import {
   JSON_TABLE_COLUMNS_MAX,
   JSON_TABLE_FUNCTION,
+  integerRange,
   type DataType,
   type JsonPathStep,
   type JsonTableSpec,
@@ -166,16 +167,8 @@ function onCondition(
   return convert(on.value, c, false);
 }
 
-const INTEGER_RANGES: Record<string, readonly [bigint, bigint]> = {
-  TINYINT: [-128n, 127n],
-  SMALLINT: [-32768n, 32767n],
-  MEDIUMINT: [-8388608n, 8388607n],
-  INT: [-2147483648n, 2147483647n],
-  BIGINT: [-9223372036854775808n, 9223372036854775807n],
-};
-
 function isNumericType(t: DataType): boolean {
-  return t.name in INTEGER_RANGES || ['DECIMAL', 'DOUBLE', 'FLOAT', 'BIT', 'YEAR'].includes(t.name);
+  return integerRange(t) !== null || ['DECIMAL', 'DOUBLE', 'FLOAT', 'BIT', 'YEAR'].includes(t.name);
 }
 
 const NUMBER_PREFIX = /^[ \t\n\r]*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/;
@@ -183,7 +176,7 @@ const NUMBER_PREFIX = /^[ \t\n\r]*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/;
 // A value as MariaDB stores it into a column of the type (lax: a warning, never an error).
 function convert(text: string, c: PathColumn, number: boolean): V {
   const t = c.type;
-  if (t.name in INTEGER_RANGES || t.name === 'DECIMAL' || t.name === 'DOUBLE' || t.name === 'FLOAT')
+  if (integerRange(t) !== null || t.name === 'DECIMAL' || t.name === 'DOUBLE' || t.name === 'FLOAT')
     return convertNumber(text, c, number);
   if (t.name === 'DATE' || t.name === 'DATETIME' || t.name === 'TIMESTAMP')
     return convertDate(text, c);
@@ -205,7 +198,7 @@ function convertNumber(text: string, c: PathColumn, number: boolean): V {
       '22007',
       `Incorrect ${kindOf(t)} value: '${text}' for column \`${c.name}\` at row 1`,
     );
-    return t.name === 'DECIMAL' ? decimalText(0, t) : t.name in INTEGER_RANGES ? 0n : 0;
+    return t.name === 'DECIMAL' ? decimalText(0, t) : integerRange(t) !== null ? 0n : 0;
   }
   const rest = text.slice(NUMBER_PREFIX.exec(text)![0].length);
   // MariaDB notes trailing blanks and warns of anything else after the number.
@@ -214,9 +207,7 @@ function convertNumber(text: string, c: PathColumn, number: boolean): V {
   const n = Number(prefix);
   if (t.name === 'DOUBLE' || t.name === 'FLOAT') return n;
   if (t.name === 'DECIMAL') return decimalValue(n, c);
-  const [low, high] = t.unsigned
-    ? [0n, INTEGER_RANGES[t.name]![1] * 2n + 1n]
-    : INTEGER_RANGES[t.name]!;
+  const [low, high] = integerRange(t)!;
   const rounded = /^[+-]?\d+$/.test(prefix)
     ? BigInt(prefix)
     : BigInt(Math.sign(n) * Math.round(Math.abs(n)));
@@ -228,7 +219,7 @@ function convertNumber(text: string, c: PathColumn, number: boolean): V {
 }
 
 function kindOf(t: DataType): string {
-  return t.name === 'DECIMAL' ? 'decimal' : t.name in INTEGER_RANGES ? 'integer' : 'double';
+  return t.name === 'DECIMAL' ? 'decimal' : integerRange(t) !== null ? 'integer' : 'double';
 }
 
 function decimalValue(n: number, c: PathColumn): string {

@@ -356,7 +356,7 @@ function replanTriggers(ctx: DdlContext, result: DdlPlan): DdlPlan {
     else if (change.kind === 'put_view') databases.add(change.view.db);
     else if (change.kind === 'drop_table' || change.kind === 'drop_view') databases.add(change.db);
     else if (change.kind === 'put_trigger')
-      putTriggers.add(`${change.trigger.db}\u0000${change.trigger.name.toLowerCase()}`);
+      putTriggers.add(catalogKey(change.trigger.db, change.trigger.name));
   }
   if (databases.size === 0) return result;
   const catalog = new PlannedCatalog(ctx.options.catalog, result.changes);
@@ -366,8 +366,7 @@ function replanTriggers(ctx: DdlContext, result: DdlPlan): DdlPlan {
   for (const db of databases)
     for (const trigger of catalog.triggers(db)) {
       const table = catalog.table(db, trigger.table);
-      if (table === undefined || putTriggers.has(`${db}\u0000${trigger.name.toLowerCase()}`))
-        continue;
+      if (table === undefined || putTriggers.has(catalogKey(db, trigger.name))) continue;
       const parsed = parse(createTriggerText(trigger));
       if (!parsed.ok || parsed.value.statement.kind !== 'create_trigger') continue;
       const body = parsed.value.statement.body;
@@ -395,24 +394,19 @@ class PlannedCatalog implements Catalog {
     changes: readonly CatalogChange[],
   ) {
     this.version = base.version;
-    const key = (db: string, name: string): string => PlannedCatalog.key(db, name);
     for (const c of changes) {
-      if (c.kind === 'put_table') this.tablesPut.set(key(c.table.db, c.table.name), c.table);
-      else if (c.kind === 'drop_table') this.tablesPut.set(key(c.db, c.name), null);
-      else if (c.kind === 'put_view') this.viewsPut.set(key(c.view.db, c.view.name), c.view);
-      else if (c.kind === 'drop_view') this.viewsPut.set(key(c.db, c.name), null);
+      if (c.kind === 'put_table') this.tablesPut.set(catalogKey(c.table.db, c.table.name), c.table);
+      else if (c.kind === 'drop_table') this.tablesPut.set(catalogKey(c.db, c.name), null);
+      else if (c.kind === 'put_view') this.viewsPut.set(catalogKey(c.view.db, c.view.name), c.view);
+      else if (c.kind === 'drop_view') this.viewsPut.set(catalogKey(c.db, c.name), null);
       else if (c.kind === 'put_trigger')
-        this.triggersPut.set(key(c.trigger.db, c.trigger.name), c.trigger);
-      else if (c.kind === 'drop_trigger') this.triggersPut.set(key(c.db, c.name), null);
+        this.triggersPut.set(catalogKey(c.trigger.db, c.trigger.name), c.trigger);
+      else if (c.kind === 'drop_trigger') this.triggersPut.set(catalogKey(c.db, c.name), null);
     }
   }
 
-  private static key(db: string, name: string): string {
-    return `${db}\u0000${name.toLowerCase()}`;
-  }
-
   table(db: string, name: string): TableDef | undefined {
-    const put = this.tablesPut.get(PlannedCatalog.key(db, name));
+    const put = this.tablesPut.get(catalogKey(db, name));
     return put === undefined ? this.base.table(db, name) : (put ?? undefined);
   }
 
@@ -425,7 +419,7 @@ class PlannedCatalog implements Catalog {
   }
 
   view(db: string, name: string): ViewDef | undefined {
-    const put = this.viewsPut.get(PlannedCatalog.key(db, name));
+    const put = this.viewsPut.get(catalogKey(db, name));
     return put === undefined ? this.base.view?.(db, name) : (put ?? undefined);
   }
 
@@ -434,7 +428,7 @@ class PlannedCatalog implements Catalog {
   }
 
   trigger(db: string, name: string): TriggerDef | undefined {
-    const put = this.triggersPut.get(PlannedCatalog.key(db, name));
+    const put = this.triggersPut.get(catalogKey(db, name));
     return put === undefined ? this.base.trigger?.(db, name) : (put ?? undefined);
   }
 
@@ -443,15 +437,19 @@ class PlannedCatalog implements Catalog {
   }
 }
 
-/** `base` with the put and dropped entries of `db` in `put` (keyed as PlannedCatalog keys). */
+/** A table's, view's or trigger's key in PlannedCatalog: its database and lower-case name. */
+function catalogKey(db: string, name: string): string {
+  return `${db}\u0000${name.toLowerCase()}`;
+}
+
+/** `base` with the put and dropped entries of `db` in `put` (keyed by catalogKey). */
 function merged<T extends { readonly db: string }>(
   base: readonly T[],
   put: ReadonlyMap<string, T | null>,
   db: string,
   name: (item: T) => string,
 ): T[] {
-  const key = (item: T): string => `${item.db}\u0000${name(item).toLowerCase()}`;
-  const out = base.filter((item) => !put.has(key(item)));
+  const out = base.filter((item) => !put.has(catalogKey(item.db, name(item))));
   for (const item of put.values()) if (item !== null && item.db === db) out.push(item);
   return out;
 }

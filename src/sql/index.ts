@@ -159,4 +159,9 @@ export {
   type JsonTableSpec,
   type SpecColumn,
 } from './json-table.js';
-export { BIT_OPERATORS, COMPARISON_OPERATORS, PREDICATE_KINDS } from './number-kind.js';
+export {
+  BIT_OPERATORS,
+  COMPARISON_OPERATORS,
+  PREDICATE_KINDS,
+  integerRange,
+} from './number-kind.js';

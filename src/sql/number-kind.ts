@@ -272,3 +272,19 @@ function printed(e: Expr, table: (e: Expr & { kind: 'column' }) => string | null
       return '?';
   }
 }
+
+/** Each integer type's signed range, as MariaDB's. */
+const INTEGER_RANGES: Readonly<Record<string, readonly [bigint, bigint]>> = {
+  TINYINT: [-128n, 127n],
+  SMALLINT: [-32768n, 32767n],
+  MEDIUMINT: [-8388608n, 8388607n],
+  INT: [-2147483648n, 2147483647n],
+  BIGINT: [-9223372036854775808n, 9223372036854775807n],
+};
+
+/** An integer type's range (UNSIGNED: 0 to twice the signed greatest plus 1), or null. */
+export function integerRange(type: DataType): readonly [bigint, bigint] | null {
+  const range = INTEGER_RANGES[type.name];
+  if (range === undefined) return null;
+  return type.unsigned ? [0n, range[1] * 2n + 1n] : range;
+}
