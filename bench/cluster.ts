@@ -24,7 +24,7 @@
 // as before stash and restore: SET GLOBAL trireme_writer_stash = OFF on every node).
 import assert from 'node:assert/strict';
 import { execFile, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { constants, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -299,11 +299,59 @@ function cpuSeconds(pid: number | null): number | null {
 }
 
 /**
+ * Context switches of every thread of a process (voluntary and not), from /proc; null where there
+ * is none. On this paravirtualized guest a wake-up costs more than most of the work it wakes
+ * (docs/design/performance.md, §9), so switches per commit are a figure of their own.
+ */
+function contextSwitches(pid: number | null): number | null {
+  if (pid === null || !existsSync(`/proc/${pid}/task`)) return null;
+  let total = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
+    } catch {
+      continue; // the thread ended between the listing and the read
+    }
+    for (const m of status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm))
+      total += Number(m[1]);
+  }
+  return total;
+}
+
+/** What each process used between two points: CPU seconds and context switches. */
+interface Usage {
+  cpu: number | null;
+  switches: number | null;
+}
+
+function usageOf(pid: number | null): Usage {
+  return { cpu: cpuSeconds(pid), switches: contextSwitches(pid) };
+}
+
+function usageSince(pid: number | null, was: Usage | undefined): Usage {
+  const now = usageOf(pid);
+  const minus = (a: number | null, b: number | null | undefined): number | null =>
+    a === null || b === null || b === undefined ? null : a - b;
+  return { cpu: minus(now.cpu, was?.cpu), switches: minus(now.switches, was?.switches) };
+}
+
+/** `CPU µs a/b/c, switches x/y/z` per commit, from each node's usage and commits. */
+function perCommitUsage(used: readonly Usage[], commits: readonly number[]): string {
+  const per = (v: number | null, i: number, scale: number, digits: number): string =>
+    v === null ? '?' : ((scale * v) / Math.max(1, commits[i] ?? 0)).toFixed(digits);
+  return (
+    `CPU µs ${used.map((u, i) => per(u.cpu, i, 1e6, 0)).join('/')}, ` +
+    `context switches ${used.map((u, i) => per(u.switches, i, 1, 1)).join('/')}`
+  );
+}
+
+/**
  * The commit trace (docs/design/performance.md): FLUSH STATUS on every node before a run; after
  * it, each stage's p50/p95 on the busiest origin node, every node's log flush, and CPU per node.
  */
 function commitTrace(nodes: readonly NodeProcess[]): NonNullable<Target['observe']> {
-  let cpuBefore: (number | null)[] = [];
+  let usageBefore: Usage[] = [];
   let startedMs = 0;
   const traceOf = async (node: NodeProcess): Promise<Map<string, string>> => {
     const conn = await node.connect();
@@ -356,7 +404,7 @@ function commitTrace(nodes: readonly NodeProcess[]): NonNullable<Target['observe
         await conn.query('FLUSH STATUS');
         await conn.end();
       }
-      cpuBefore = nodes.map((n) => cpuSeconds(n.pid));
+      usageBefore = nodes.map((n) => usageOf(n.pid));
       startedMs = Date.now();
     },
     after: async (workload) => {
@@ -372,12 +420,8 @@ function commitTrace(nodes: readonly NodeProcess[]): NonNullable<Target['observe
         (f, i) =>
           `n${i + 1} ${ms(f.get('trireme_log_flush_p50_us'))}/${ms(f.get('trireme_log_flush_p95_us'))}`,
       );
-      const cpuUsed = nodes.map((n, i) => {
-        const now = cpuSeconds(n.pid);
-        const was = cpuBefore[i];
-        return now === null || was === null || was === undefined ? null : now - was;
-      });
-      const cpu = cpuUsed.map((s, i) =>
+      const used = nodes.map((n, i) => usageSince(n.pid, usageBefore[i]));
+      const cpu = used.map(({ cpu: s }, i) =>
         s === null ? `n${i + 1} ?` : `n${i + 1} ${((100 * s) / elapsedS).toFixed(0)}%`,
       );
       const countersAfter = await Promise.all(nodes.map(countersOf));
@@ -395,9 +439,7 @@ function commitTrace(nodes: readonly NodeProcess[]): NonNullable<Target['observe
         );
         return `${name.replace(/^trireme_peer_/, '')} ${perNode.join('/')}`;
       });
-      const cpuPerCommit = cpuUsed.map((s, i) =>
-        s === null ? '?' : ((1e6 * s) / Math.max(1, delta(i, commitsAt))).toFixed(0),
-      );
+      const commits = countersAfter.map((_, i) => delta(i, commitsAt));
       const lines = [
         `commit stages on n${origin + 1}, p50/p95 ms (${t.get('trireme_commit_trace_samples')} sampled): ${stages.join(', ')}`,
         `log flush p50/p95 ms: ${flushes.join(', ')}; CPU per node: ${cpu.join(', ')}`,
@@ -405,7 +447,7 @@ function commitTrace(nodes: readonly NodeProcess[]): NonNullable<Target['observe
       ];
       if (countersAfter.some((_, i) => delta(i, commitsAt) > 0))
         lines.push(
-          `per commit, n1/n2/n3: CPU µs ${cpuPerCommit.join('/')}, peer ${perCommit.join(', ')}`,
+          `per commit, n1/n2/n3: ${perCommitUsage(used, commits)}, peer ${perCommit.join(', ')}`,
         );
       return lines;
     },
@@ -425,34 +467,26 @@ function galeraCpu(
   });
   const committed = async (port: number): Promise<number> =>
     Number((await status(port)).get('wsrep_last_committed') ?? 0);
-  let cpuBefore: (number | null)[] = [];
+  let usageBefore: Usage[] = [];
   let seqnoBefore: number[] = [];
   let startedMs = 0;
   return {
     before: async () => {
       seqnoBefore = await Promise.all(galeraPorts.map(committed));
-      cpuBefore = pids.map(cpuSeconds);
+      usageBefore = pids.map(usageOf);
       startedMs = Date.now();
     },
     after: async () => {
       const elapsedS = (Date.now() - startedMs) / 1000;
-      const used = pids.map((pid, i) => {
-        const now = cpuSeconds(pid);
-        const was = cpuBefore[i];
-        return now === null || was === null || was === undefined ? null : now - was;
-      });
+      const used = pids.map((pid, i) => usageSince(pid, usageBefore[i]));
       const seqnos = await Promise.all(galeraPorts.map(committed));
       const commits = seqnos.map((n, i) => n - (seqnoBefore[i] ?? 0));
-      const cpu = used.map((s, i) =>
+      const cpu = used.map(({ cpu: s }, i) =>
         s === null ? `n${i + 1} ?` : `n${i + 1} ${((100 * s) / elapsedS).toFixed(0)}%`,
       );
       const lines = [`CPU per node: ${cpu.join(', ')}`];
-      if (commits.some((n) => n > 0)) {
-        const perCommit = used.map((s, i) =>
-          s === null ? '?' : ((1e6 * s) / Math.max(1, commits[i]!)).toFixed(0),
-        );
-        lines.push(`per commit, n1/n2/n3: CPU µs ${perCommit.join('/')}`);
-      }
+      if (commits.some((n) => n > 0))
+        lines.push(`per commit, n1/n2/n3: ${perCommitUsage(used, commits)}`);
       return lines;
     },
   };

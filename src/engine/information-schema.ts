@@ -31,7 +31,7 @@ import { fromSqlError } from './errors.js';
 import { queryColumns } from './metadata.js';
 import { viewTable } from './create-select.js';
 import type { EngineSession } from './session.js';
-import { autoIncrementNext, tableRows } from './show.js';
+import { autoIncrementNext, tableRows, variableRows } from './show.js';
 import { tableDenied, hasPrivilege, seesSessionsOf } from './users.js';
 import {
   CONSTRAINT_TABLES,
@@ -389,6 +389,23 @@ const TABLES: readonly VirtualTable[] = [
           ];
         }),
   },
+  // What SHOW STATUS and SHOW VARIABLES list, as MariaDB names them here: in capitals. Galera's
+  // health checks read wsrep_local_state this way (`SELECT VARIABLE_VALUE FROM
+  // information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'wsrep_local_state'`).
+  ...(['GLOBAL', 'SESSION'] as const).flatMap((scope): VirtualTable[] => [
+    {
+      name: `${scope}_STATUS`,
+      columns: texts('VARIABLE_NAME', 'VARIABLE_VALUE'),
+      rows: (session) =>
+        session.engine.statusVariables(session).map(([n, v]) => [n.toUpperCase(), v]),
+    },
+    {
+      name: `${scope}_VARIABLES`,
+      columns: texts('VARIABLE_NAME', 'VARIABLE_VALUE'),
+      rows: (session) =>
+        variableRows(session, scope === 'GLOBAL').map(([n, v]) => [n.toUpperCase(), v]),
+    },
+  ]),
   {
     name: 'FILES',
     columns: [
@@ -752,6 +769,24 @@ export class InformationSchema {
 
   handles(q: Query, database: string | null): boolean {
     return queryRefs(this.engine.catalog, q, database);
+  }
+
+  /**
+   * Whether a SELECT reads nothing but information_schema (or no table at all): what MariaDB
+   * still answers on a node outside the primary component (a health check's `SELECT 1`, or
+   * its read of GLOBAL_STATUS), where a read of a table would answer from a stale state.
+   */
+  readableDetached(session: EngineSession, prepared: Prepared): boolean {
+    const catalog = new WithInformationSchema(this.engine.catalog);
+    const emitted = emitDml(
+      prepared.statement as Query,
+      { catalog, database: session.database, collation: session.collation },
+      prepared.template.pinned,
+    );
+    return (
+      emitted.ok &&
+      emitted.value.tables.every((def) => def.db.toLowerCase() === SCHEMA && BY_NAME.has(def.name))
+    );
   }
 
   async run(

@@ -584,7 +584,16 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
 
   private async dispatch(prepared: Prepared, params: readonly SqlValue[]): Promise<Outcome> {
     const s = prepared.statement;
-    if (!this.engine.replicator.ready() && s.kind !== 'show' && s.kind !== 'set') {
+    if (
+      !this.engine.replicator.ready() &&
+      s.kind !== 'show' &&
+      s.kind !== 'set' &&
+      s.kind !== 'use' &&
+      !(
+        (s.kind === 'select' || s.kind === 'union') &&
+        this.engine.infoSchema.readableDetached(this, prepared)
+      )
+    ) {
       // Outside the primary component nothing commits. ROLLBACK is this node's own business;
       // a COMMIT (or a statement that commits implicitly) that answers 1047 must not leave the
       // transaction open for a later statement to commit behind the client's back.

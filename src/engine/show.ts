@@ -383,22 +383,14 @@ export function runShow(
         ],
         engine.statusVariables(session).map(([n, v]) => [n, v]),
       );
-    case 'variables': {
-      const rows: Cell[][] = [];
-      for (const [name, spec] of [...engine.specs.entries()].sort((a, b) =>
-        a[0] < b[0] ? -1 : 1,
-      )) {
-        const value = session.variable(name, s.scope === 'global' ? 'global' : null);
-        rows.push([name, showText(spec, value ?? null)]);
-      }
+    case 'variables':
       return show(
         [
           ['Variable_name', 'text'],
           ['Value', 'text'],
         ],
-        rows,
+        variableRows(session, s.scope === 'global'),
       );
-    }
     case 'engine_status':
       return innodbStatus(session);
     case 'processlist':
@@ -828,3 +820,18 @@ export function runDescribe(
 }
 
 export { mysqlTypeText };
+
+/**
+ * Every variable and its value as SHOW [GLOBAL] VARIABLES lists them (and
+ * information_schema.GLOBAL_VARIABLES / SESSION_VARIABLES), sorted by name.
+ */
+export function variableRows(session: EngineSession, global: boolean): [string, string][] {
+  const rows: [string, string][] = [];
+  for (const [name, spec] of [...session.engine.specs.entries()].sort((a, b) =>
+    a[0] < b[0] ? -1 : 1,
+  )) {
+    const value = session.variable(name, global ? 'global' : null);
+    rows.push([name, showText(spec, value ?? null)]);
+  }
+  return rows;
+}

@@ -222,6 +222,30 @@ describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
     await until('equal tables', allEqual);
   });
 
+  // The health check of Galera's load-balancer recipes (HAProxy, ProxySQL scripts) reads the
+  // state through information_schema, which was 1146 (table doesn't exist) here.
+  test('information_schema.GLOBAL_STATUS and GLOBAL_VARIABLES answer a Galera health check', async () => {
+    for (const node of nodes) {
+      const rows = await query<{ VARIABLE_NAME: string; VARIABLE_VALUE: string }>(
+        node,
+        "SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN ('wsrep_local_state', 'wsrep_cluster_size', 'WSREP_READY') ORDER BY VARIABLE_NAME",
+      );
+      assert.deepEqual(
+        rows.map((r) => `${r.VARIABLE_NAME}=${r.VARIABLE_VALUE}`),
+        ['WSREP_CLUSTER_SIZE=3', 'WSREP_LOCAL_STATE=4', 'WSREP_READY=ON'],
+        node.name,
+      );
+      const on = await query<{ VARIABLE_VALUE: string }>(
+        node,
+        "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_VARIABLES WHERE VARIABLE_NAME = 'wsrep_on'",
+      );
+      assert.deepEqual(
+        on.map((r) => r.VARIABLE_VALUE),
+        ['ON'],
+      );
+    }
+  });
+
   // Galera's backup recipe: desync the node, back it up, resync. Taken and ignored before.
   test('SET GLOBAL wsrep_desync=ON: Donor/Desynced, still applying and serving; OFF: Synced', async () => {
     const node = nodes[2]!;
@@ -511,6 +535,28 @@ describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
       query(nodes[0]!, 'INSERT INTO acc.t (id, v) VALUES (7000, 1)'),
       (e: { errno?: number }) => e.errno === 1047,
     );
+    // A read of a table would answer from a state that may be stale: 1047 too. What MariaDB
+    // still answers there (a health check's SELECT 1, information_schema, USE) is answered.
+    for (const sql of [
+      'SELECT v FROM acc.t LIMIT 1',
+      'SELECT 1 FROM information_schema.GLOBAL_STATUS WHERE (SELECT COUNT(*) FROM acc.t) > 0',
+      'SELECT (SELECT COUNT(*) FROM acc.t)',
+    ])
+      await assert.rejects(query(nodes[0]!, sql), (e: { errno?: number }) => e.errno === 1047, sql);
+    assert.deepEqual(await query(nodes[0]!, 'SELECT 1 AS one'), [{ one: 1 }]);
+    const detached = await nodes[0]!.connect();
+    try {
+      await detached.query('USE acc');
+      const [state] = await detached.query(
+        "SELECT VARIABLE_VALUE AS v FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN ('wsrep_local_state_comment', 'wsrep_cluster_status') ORDER BY VARIABLE_NAME",
+      );
+      assert.deepEqual(
+        (state as Array<{ v: string }>).map((r) => r.v),
+        ['non-Primary', 'Initialized'],
+      );
+    } finally {
+      await detached.end();
+    }
     nodes[1]!.start();
     nodes[2]!.start();
     await Promise.all(nodes.map((n) => n.waitReady(60_000)));

@@ -260,6 +260,15 @@ export function metadataCases(): CaseList {
     'SHOW CREATE TABLE m2',
     'SELECT * FROM m2',
   );
+  // Health checks and exporters read these instead of SHOW STATUS / SHOW VARIABLES.
+  list.add(
+    'information_schema status and variables tables, names in capitals',
+    ['SET SESSION auto_increment_increment = 5'],
+    "SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.SESSION_VARIABLES WHERE VARIABLE_NAME IN ('autocommit', 'auto_increment_increment') ORDER BY 1",
+    "SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.GLOBAL_VARIABLES WHERE VARIABLE_NAME = 'AUTO_INCREMENT_INCREMENT'",
+    "SELECT COUNT(*) FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'uptime'",
+    "SELECT COUNT(*) FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME LIKE 'COM\\_SELECT'",
+  );
   list.add(
     'PROCESSLIST shows the statement being run',
     [],
