@@ -107,6 +107,8 @@ export interface ClusterNodeOptions {
 export const stateUuidNone = '00000000-0000-0000-0000-000000000000';
 /** How long a joiner waits for its donor to connect, and for each piece of the stream. */
 const sstTimeoutMs = 60_000;
+/** How long a joiner waits after a failed state transfer before it asks another donor. */
+const stateRetryDelayMs = 1000;
 /** How often a node outside the primary component says why. */
 const nonPrimaryLogIntervalMs = 5_000;
 /** How often the receive and send queues are sampled for their min/max/avg. */
@@ -136,6 +138,8 @@ export class ClusterNode {
   onStateReceived: ((staged: StagedState) => void) | null = null;
 
   /** The SST this node is receiving, while it is. */
+  /** A failed state transfer's next ask (retryState), until it runs or the node stops. */
+  private stateRetry: { cancel(): void } | null = null;
   private joining: {
     readonly nonce: string;
     readonly donor: NodeId;
@@ -843,14 +847,22 @@ export class ClusterNode {
     void this.joining.receiver.close();
   }
 
-  /** Joiner: the leader says the log no longer reaches back to this node; copy a whole state. */
+  /**
+   * Joiner: the leader says the log no longer reaches back to this node; copy a whole state.
+   * `failed` are the donors whose transfer to this node failed since the leader asked: a failed
+   * transfer is asked again at once of another (retryState), not when the leader's wait for
+   * it runs out (four evs.suspect_timeout, 20 s by default).
+   */
   private async requestState(
     donorProposed: NodeId,
     upTo: Index,
     why = "this node is behind the cluster's gcache",
+    failed: readonly NodeId[] = [],
   ): Promise<void> {
     if (this.joining !== null || this.stopping) return;
-    const donor = this.chooseDonor(donorProposed);
+    this.stateRetry?.cancel();
+    this.stateRetry = null;
+    const donor = failed.length === 0 ? this.chooseDonor(donorProposed) : this.retryDonor(failed);
     if (donor === null) {
       this.log(
         'Warning',
@@ -891,10 +903,14 @@ export class ClusterNode {
       : null;
     if (!received.ok || unusable !== null || this.stopping || this.onStateReceived === null) {
       const reason = !received.ok ? received.error : (unusable ?? 'the node is stopping');
-      this.log('Warning', `WSREP: state transfer from ${donor} failed: ${reason}; will ask again`);
       await rm(sstIncomingPath(this.config), { force: true });
       this.joining = null;
       this.updateState();
+      const retry = this.stopping ? null : this.retryState(upTo, [...failed, donor]);
+      this.log(
+        'Warning',
+        `WSREP: state transfer from ${donor} failed: ${reason}; ${retry === null ? 'will ask again when the leader does' : `asking ${retry} in ${stateRetryDelayMs} ms`}`,
+      );
       return;
     }
     const header = received.value.header;
@@ -934,6 +950,42 @@ export class ClusterNode {
   }
 
   /** wsrep_sst_donor names, in order, among the connected peers; else the leader's choice. */
+  /**
+   * After a failed transfer: asks `retryDonor(failed)` again after stateRetryDelayMs (a donor that
+   * refused at once is not asked in a tight loop). Null, and nothing scheduled, when there is
+   * no donor to ask; the leader's own retry asks again then.
+   */
+  private retryState(upTo: Index, failed: readonly NodeId[]): NodeId | null {
+    const donor = this.retryDonor(failed);
+    if (donor === null) return null;
+    const timer = setTimeout(() => {
+      this.stateRetry = null;
+      void this.requestState(donor, upTo, 'the previous state transfer failed', failed);
+    }, stateRetryDelayMs);
+    timer.unref();
+    this.stateRetry = { cancel: () => clearTimeout(timer) };
+    return donor;
+  }
+
+  /**
+   * A donor for a transfer asked again: one of wsrep_sst_donor that is connected and has not
+   * failed this node since the leader asked; else, where any other is allowed, the leader,
+   * then any other connected voter. When every candidate failed once, they are tried again.
+   */
+  private retryDonor(failed: readonly NodeId[]): NodeId | null {
+    const donors = this.config.server.wsrepSstDonor;
+    const connected = new Set(this.transport.peers().map((p) => p.nodeId as string));
+    const leader = this.raft.leader;
+    const candidates = [
+      ...donors.names,
+      ...(donors.names.length === 0 || donors.anyOtherAllowed
+        ? [...(leader === null ? [] : [leader]), ...this.raft.config().voters]
+        : []),
+    ].filter((name) => name !== this.id && connected.has(name)) as NodeId[];
+    const untried = candidates.filter((name) => !failed.includes(name));
+    return untried[0] ?? candidates[0] ?? null;
+  }
+
   private chooseDonor(proposed: NodeId): NodeId | null {
     const donors = this.config.server.wsrepSstDonor;
     const connected = new Set(this.transport.peers().map((p) => p.nodeId as string));
@@ -1398,6 +1450,8 @@ export class ClusterNode {
     if (this.stopping) return exitCode;
     this.stopping = true;
     const leaveTimeoutMs = options.leaveTimeoutMs ?? 5000;
+    this.stateRetry?.cancel();
+    this.stateRetry = null;
     void this.joining?.receiver?.close();
     const leave = (options.leave ?? true) && exitCode === 0;
     // Only a primary component can commit the leave; a node outside one stops at once.

@@ -56,13 +56,39 @@ async function donorOf(donors: readonly NodeProcess[]): Promise<NodeProcess> {
   return found!;
 }
 
+/**
+ * Kills whichever of `donors` serves n3 once n3 receives its state, and waits for n3 to be ready
+ * from another. Returns the killed donor, n3's log, and the others' names as a regex group.
+ */
+async function killDonorMidTransfer(
+  donors: readonly NodeProcess[],
+  n3: NodeProcess,
+): Promise<{ donor: NodeProcess; others: NodeProcess[]; log: string; names: string }> {
+  const donor = await donorOf(donors);
+  const others = donors.filter((d) => d !== donor);
+  await until('n3 receives the state', () =>
+    Promise.resolve(n3.output.some((l) => /WSREP_SST: receiving state/.test(l))),
+  );
+  donor.kill9();
+  await donor.waitExit();
+  await n3.waitReady(90_000);
+  const log = n3.output.join('\n');
+  assert.match(
+    log,
+    new RegExp(
+      `state transfer from ${donor.name} failed: .*; asking (${others.map((o) => o.name).join('|')}) in 1000 ms`,
+    ),
+  );
+  return { donor, others, log, names: others.map((o) => o.name).join('|') };
+}
+
 function leftovers(name: string): string[] {
   return readdirSync(join(cluster.dir, name)).filter((f) => /^sst-|\.pending$/.test(f));
 }
 
 describe('state transfer cut in the middle', { timeout: 240_000 }, () => {
   before(async () => {
-    cluster = await localCluster(4);
+    cluster = await localCluster(4, { providerOptions: 'gcache.size=1M' });
     nodes = cluster.names.map((name) => new NodeProcess(name, cluster));
     const [n1, n2, n3, n4] = nodes as [NodeProcess, NodeProcess, NodeProcess, NodeProcess];
     n1.start(['--wsrep-new-cluster'], slow);
@@ -72,6 +98,7 @@ describe('state transfer cut in the middle', { timeout: 240_000 }, () => {
     await query(n1, 'CREATE DATABASE cut');
     await query(n1, 'CREATE TABLE cut.t (id INT PRIMARY KEY)');
     await query(n1, 'CREATE TABLE cut.w (id INT PRIMARY KEY)');
+    await query(n1, 'CREATE TABLE cut.big (id INT PRIMARY KEY, pad TEXT)');
     await query(n1, 'INSERT INTO cut.t VALUES (1)');
     await until('n3 has row 1', async () => (await ids(n3)) === '1');
   });
@@ -86,16 +113,7 @@ describe('state transfer cut in the middle', { timeout: 240_000 }, () => {
     const donors = [n1, n2, n4];
     for (const node of donors) node.output.length = 0;
     await divergeAndRestart(n3, 100);
-    const donor = await donorOf(donors);
-    const others = donors.filter((d) => d !== donor);
-    await until('n3 receives the state', () =>
-      Promise.resolve(n3.output.some((l) => /WSREP_SST: receiving state/.test(l))),
-    );
-    donor.kill9();
-    await donor.waitExit();
-    await n3.waitReady(90_000);
-    const log = n3.output.join('\n');
-    assert.match(log, new RegExp(`state transfer from ${donor.name} failed`));
+    const { donor, others, log } = await killDonorMidTransfer(donors, n3);
     assert.match(
       log,
       new RegExp(
@@ -153,5 +171,48 @@ describe('state transfer cut in the middle', { timeout: 240_000 }, () => {
     assert.match(n3.output.join('\n'), /refusing IST: 1 local transactions not in the cluster/);
     await until('n3 holds the cluster rows', async () => (await ids(n3)) === '1');
     assert.deepEqual(leftovers('n3'), []);
+  });
+
+  // A node behind the gcache (not one with local history, which asks every second anyway): the
+  // leader names a donor; when that donor dies the joiner asks another a second later itself.
+  // It waited for the leader's retry before, four evs.suspect_timeout (20 s by default).
+  test('a donor killed mid-transfer to a node behind the gcache: the joiner asks another a second later', async () => {
+    const [n1, n2, n3, n4] = nodes as [NodeProcess, NodeProcess, NodeProcess, NodeProcess];
+    await n3.stop();
+    await until('size 3', async () => (await n1.status('wsrep_cluster_size')) === '3');
+    const behind = Number(await n1.status('wsrep_last_committed'));
+    // 3 MiB (gcache.size=1M): the log compacts past n3.
+    for (let batch = 0; batch < 40; batch++) {
+      const rows = Array.from(
+        { length: 40 },
+        (_, i) => `(${1000 + batch * 40 + i}, REPEAT('x', 2000))`,
+      );
+      await query(n1, `INSERT INTO cut.big VALUES ${rows.join(', ')}`);
+    }
+    await until(
+      'the gcache compacts past n3',
+      async () => Number(await n1.status('wsrep_local_cached_downto')) > behind + 1,
+      30_000,
+    );
+    const donors = [n1, n2, n4];
+    for (const node of donors) node.output.length = 0;
+    n3.output.length = 0;
+    n3.start([], slow);
+    const { donor, others, log, names } = await killDonorMidTransfer(donors, n3);
+    assert.match(log, /State transfer required: IST is not possible/);
+    assert.match(
+      log,
+      new RegExp(`the previous state transfer failed; requesting SST from (${names})`),
+    );
+    assert.match(log, new RegExp(`SST complete: state [0-9a-f-]+:\\d+ from (${names})`));
+    await until(
+      'n3 holds the cluster rows',
+      async () =>
+        (await query(n3, 'SELECT COUNT(*) FROM cut.big'))[0]![0] ===
+        (await query(others[0]!, 'SELECT COUNT(*) FROM cut.big'))[0]![0],
+    );
+    assert.deepEqual(await query(n3, 'SELECT COUNT(*) FROM cut.big'), [[1600]]);
+    donor.start([], slow);
+    await donor.waitReady(60_000);
   });
 });
