@@ -17,6 +17,8 @@ import {
   NEGATE_FUNCTION,
 } from '../sql/index.js';
 import { ValueRefusal, type UserFunction } from '../storage/index.js';
+import { doubleText } from '../mysql/index.js';
+import { rint } from './decimal.js';
 import { mysqlError, refusedWith } from './errors.js';
 import { report } from './expression-warnings.js';
 
@@ -111,7 +113,7 @@ function printValue(v: V, flag: Flag): string {
   if (typeof v === 'bigint' && flag === 'u' && v < 0n) return String(v + (1n << 64n));
   if (typeof v === 'string') return `'${v}'`;
   if (v instanceof Uint8Array) return `'${Buffer.from(v).toString('utf8')}'`;
-  return String(v);
+  return typeof v === 'number' ? doubleText(v) : String(v);
 }
 
 /** `l op r` with MariaDB's overflow checks: 1690 past BIGINT, BIGINT UNSIGNED or DOUBLE. */
@@ -152,11 +154,12 @@ function negate(v: V): V {
 
 /**
  * CAST(x AS UNSIGNED): a negative integer is its two's complement (with MariaDB's Note 1105), a
- * string its integer prefix (1292 for the rest), a double rounded and clamped (1916).
+ * string its integer prefix (1292 for the rest), a double rounded half to even and clamped
+ * (Note 1916).
  */
 function castUnsigned(v: V): V {
   if (v === null) return null;
-  if (typeof v === 'number') return unsignedOfDouble(v, String(v));
+  if (typeof v === 'number') return unsignedOfDouble(v, doubleText(v));
   let n: bigint;
   if (typeof v === 'bigint') n = v;
   else {
@@ -188,14 +191,15 @@ function castUnsigned(v: V): V {
   return carried(n);
 }
 
+/** A double as MariaDB casts it to BIGINT UNSIGNED: rint, clamped with Note 1916 below 0 and above. */
 function unsignedOfDouble(x: number, text: string): V {
-  const rounded = Math.round(Math.abs(x)) * Math.sign(x);
+  const rounded = rint(x);
   if (rounded < 0) {
     report(
-      'Warning',
+      'Note',
       1916,
       '22003',
-      `Got overflow when converting '${text}' to UNSIGNED INT. Value truncated`,
+      `Got overflow when converting '${text}' to UNSIGNED BIGINT. Value truncated`,
     );
     return 0n;
   }
@@ -211,14 +215,23 @@ function unsignedOfDouble(x: number, text: string): V {
   return carried(BigInt(rounded));
 }
 
-/** CAST(x AS SIGNED) of an unsigned value: its bit pattern as a signed 64-bit integer. */
+/**
+ * CAST(x AS SIGNED) of an unsigned value: its bit pattern as a signed 64-bit integer. Of a
+ * double: rounded half away from zero, clamped to BIGINT with MariaDB's Note 1916.
+ */
 function castSigned(v: V): V {
   if (v === null) return null;
   const a = operand(v, 'u');
   if (a.kind === 'float') {
-    const x = Math.round(Math.abs(a.value)) * Math.sign(a.value);
-    if (x >= 2 ** 63) return INT64_MAX;
-    return x < -(2 ** 63) ? INT64_MIN : BigInt(x);
+    const x = rint(a.value);
+    if (x < 2 ** 63 && x >= -(2 ** 63)) return BigInt(x);
+    report(
+      'Note',
+      1916,
+      '22003',
+      `Got overflow when converting '${doubleText(a.value)}' to SIGNED BIGINT. Value truncated`,
+    );
+    return x > 0 ? INT64_MAX : INT64_MIN;
   }
   return BigInt.asIntN(64, a.value);
 }

@@ -321,7 +321,7 @@ function sumAggregate(): UserAggregate {
 }
 
 /** C's rint(): to the nearest integer, a half to the even one. */
-function rint(x: number): number {
+export function rint(x: number): number {
   const r = Math.round(x);
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }

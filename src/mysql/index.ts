@@ -17,6 +17,7 @@ export type {
   SqlValue,
 } from './backend.js';
 export { isError } from './backend.js';
+export { doubleText } from './messages.js';
 export {
   cachingSha2PasswordHash,
   nativePasswordHash,

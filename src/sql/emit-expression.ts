@@ -1033,7 +1033,12 @@ export class ExpressionEmitter {
   private integerCast(operand: Expr, x: string, name: 'SIGNED' | 'UNSIGNED'): string {
     const kind = numberKind(operand, this.numberScope);
     const unsigned = kind.kind === 'int' && kind.flag !== 'i';
-    if (this.warns && name === 'SIGNED' && unsigned) return `${CAST_SIGNED_FUNCTION}(${x})`;
+    // A double (not a string read as one) is rounded half to even and clamped to BIGINT with
+    // MariaDB's Note 1916; an unsigned value is reinterpreted.
+    const double =
+      kind.kind === 'float' && (operand.kind !== 'literal' || operand.type === 'float');
+    if (this.warns && name === 'SIGNED' && (unsigned || double))
+      return `${CAST_SIGNED_FUNCTION}(${x})`;
     if (name === 'UNSIGNED' && kind.kind === 'int' && (kind.flag === 'u' || kind.nonNegative)) {
       // Already an unsigned integer (or a non-negative one): its value, also above 2^63 − 1.
       if (unsigned) return x;

@@ -146,6 +146,8 @@ const NUMERIC = [
   "'-1e400' * 1",
   'CAST(-1 AS UNSIGNED)',
   'CAST(18446744073709551615 AS SIGNED)',
+  'CAST(1e300 AS SIGNED), CAST(-9.5e18 AS SIGNED), CAST(2.5 AS SIGNED), CAST(-2.5 AS SIGNED)',
+  'CAST(1e300 * 2 AS SIGNED), CAST(1e300 AS UNSIGNED)',
   "CAST('-5' AS UNSIGNED)",
   "CAST(' 5 ' AS SIGNED)",
   'CAST(1.5 AS INTEGER)',
@@ -628,6 +630,14 @@ export function functionCases(): CaseList {
     'SELECT d * 10 FROM t',
     'UPDATE t SET k = k + 1',
     'UPDATE t SET i = i + 1',
+  );
+  list.add(
+    'CAST of DOUBLE and FLOAT columns past BIGINT',
+    [
+      'CREATE TABLE t (d DOUBLE, f FLOAT)',
+      'INSERT INTO t VALUES (1e300, 1e30), (-9.5e18, -3e20), (2.5, -2.5)',
+    ],
+    'SELECT CAST(d AS SIGNED), CAST(f AS SIGNED), CAST(d AS UNSIGNED) FROM t',
   );
   list.add(
     'integer range edges',
