@@ -327,6 +327,40 @@ static void compare_function(sqlite3_context *context, int argc, sqlite3_value *
 }
 
 /*
+ * mysql_weight_key(value, collation[, characters]): a BLOB equal for two values exactly when the
+ * collation compares them equal (PAD SPACE included): the value's weights, three bytes each,
+ * without its trailing space weights. With `characters`, of its first that many characters only
+ * (a prefix index). Certification keys of collated unique and primary keys are made of it, so
+ * that 'A@x' and 'a@x' claim one key (docs/design/storage.md, "Capture"). NULL for NULL.
+ */
+static void weight_key_function(sqlite3_context *context, int argc, sqlite3_value **argv) {
+  Kind kind;
+  if (!collated_arguments(context, argv, 1, &kind)) return;
+  int64_t characters = -1;
+  if (argc > 2 && sqlite3_value_type(argv[2]) != SQLITE_NULL)
+    characters = sqlite3_value_int64(argv[2]);
+  const unsigned char *s = sqlite3_value_text(argv[0]);
+  int n = sqlite3_value_bytes(argv[0]);
+  const unsigned char *end = s + n;
+  /* At most WEIGHTS_PER_CHARACTER_MAX weights per character, and a character is a byte at least. */
+  unsigned char *out = sqlite3_malloc64((size_t)n * WEIGHTS_PER_CHARACTER_MAX * 3 + 1);
+  if (out == 0) return sqlite3_result_error_nomem(context);
+  uint32_t space = space_weight(kind);
+  size_t used = 0, kept = 0;
+  for (int64_t taken = 0; s < end && (characters < 0 || taken < characters); taken++) {
+    uint32_t w[WEIGHTS_PER_CHARACTER_MAX];
+    int count = character_weights(kind, next_code_point(&s, end), w);
+    for (int i = 0; i < count; i++) {
+      out[used++] = (unsigned char)(w[i] >> 16);
+      out[used++] = (unsigned char)(w[i] >> 8);
+      out[used++] = (unsigned char)w[i];
+      if (w[i] != space) kept = used;
+    }
+  }
+  sqlite3_result_blob(context, out, (int)kept, sqlite3_free);
+}
+
+/*
  * mysql_decimal: the text of a DECIMAL too long for a double ("-123.4500", or SQLite's text of a
  * REAL compared with it, "1.0e+20"), compared as the numbers they are: equal values are equal
  * whatever their zeros, so a UNIQUE key and GROUP BY see 1.5 and 1.50 as one.
@@ -427,6 +461,10 @@ int sqlite3_extension_init(sqlite3 *db, char **error, const sqlite3_api_routines
   if (rc == SQLITE_OK)
     rc = sqlite3_create_function(db, "mysql_find_in_set_collated", 3, flags, 0,
                                  find_in_set_function, 0, 0);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_create_function(db, "mysql_weight_key", 2, flags, 0, weight_key_function, 0, 0);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_create_function(db, "mysql_weight_key", 3, flags, 0, weight_key_function, 0, 0);
   if (rc == SQLITE_OK) rc = register_page_io(db);
   if (rc == SQLITE_OK) rc = register_deadline(db);
   return rc;

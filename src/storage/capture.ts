@@ -18,7 +18,7 @@ import {
 } from '../codec/index.js';
 import { KEY_COLUMNS_MAX } from './limits.js';
 import { quoteId } from './names.js';
-import { keyArity, keyExpressions, type TableInfo } from './schema.js';
+import { keyArity, keyExpressions, type KeyCollations, type TableInfo } from './schema.js';
 
 export const CAPTURE_TABLE = '_trireme_capture';
 /** The capture triggers' guard: 1 unless capture is paused (Capture.paused). */
@@ -44,6 +44,13 @@ const OP_DELETE = 3n;
  * within the codec's identifierBytesMax.
  */
 export const UNIQUE_KEY_SEPARATOR = '\u0000';
+
+/**
+ * Marks a key of collated values (collatedKey): `<table>\u0000*` for a primary key,
+ * `<table>\u0000<positions>*` for a unique index. Beside the key of the values as written, which
+ * a node of an earlier release also gives (so both still meet there), not instead of it.
+ */
+export const COLLATED_KEY_MARK = '*';
 
 export interface CapturedChanges {
   readonly rows: RowImage[];
@@ -71,6 +78,7 @@ export class Capture {
   private clearStatement: Database.Statement<[], unknown> | null = null;
   private opsStatement: Database.Statement<[number], [bigint, bigint, bigint]> | null = null;
   private readonly imageStatements = new Map<number, Database.Statement<[SqlValue[]], unknown[]>>();
+  private weightStatement: Database.Statement<[SqlValue, string], Uint8Array | null> | null = null;
 
   private capturing = true;
 
@@ -178,7 +186,7 @@ export class Capture {
     for (const entry of entries) {
       const { database, table } = entry.info;
       if (!entry.existedBefore && !entry.existsAfter) continue;
-      keys.push({ database, table, keyBytes: entry.keyBytes, exclusive: true });
+      this.pushRowKeys(keys, entry);
       if (!entry.existsAfter) {
         rows.push({ op: 'delete', database, table, key: entry.keyBytes, after: null });
         continue;
@@ -186,10 +194,108 @@ export class Capture {
       const after = this.image(entry);
       const op = entry.existedBefore ? 'update' : 'insert';
       rows.push({ op, database, table, key: entry.keyBytes, after });
-      pushUniqueKeys(keys, entry.info, after);
-      pushParentKeys(keys, parents, entry.info, after);
+      this.pushUniqueKeys(keys, entry.info, after);
+      this.pushParentKeys(keys, parents, entry.info, after);
     }
     return { rows, keys };
+  }
+
+  /** The row's key, and its collated twin where the primary key has collated parts. */
+  private pushRowKeys(keys: CertificationKey[], entry: Entry): void {
+    const { database, table, keyCollations } = entry.info;
+    this.pushWithTwin(
+      keys,
+      { database, table, keyBytes: entry.keyBytes, exclusive: true },
+      entry.keyValues,
+      keyCollations,
+      `${table}${UNIQUE_KEY_SEPARATOR}${COLLATED_KEY_MARK}`,
+    );
+  }
+
+  /** `key`, then its collated twin (collatedKey) under `twinTable` where a part is collated. */
+  private pushWithTwin(
+    keys: CertificationKey[],
+    key: CertificationKey,
+    values: readonly SqlValue[],
+    collations: KeyCollations,
+    twinTable: string,
+  ): void {
+    keys.push(key);
+    const collated = this.collatedKey(values, collations);
+    if (collated !== null) keys.push({ ...key, table: twinTable, keyBytes: collated });
+  }
+
+  /**
+   * One key per UNIQUE index of `info` whose parts in the after-image `after` are all non-NULL,
+   * and its collated twin where the index has collated parts.
+   */
+  private pushUniqueKeys(
+    keys: CertificationKey[],
+    info: TableInfo,
+    after: readonly SqlValue[],
+  ): void {
+    for (const index of info.uniqueIndexes) {
+      const values = index.positions.map((position) => after[position] ?? null);
+      // A unique index admits many NULLs, so a NULL part claims nothing.
+      if (values.some((value) => value === null)) continue;
+      const table = `${info.table}${UNIQUE_KEY_SEPARATOR}${index.positions.join(',')}`;
+      this.pushWithTwin(
+        keys,
+        { database: info.database, table, keyBytes: encodeKeyValues(values), exclusive: true },
+        values,
+        index.collations,
+        `${table}${COLLATED_KEY_MARK}`,
+      );
+    }
+  }
+
+  /**
+   * One shared key per foreign key of `info` whose parts in `after` are all non-NULL: the parent
+   * row the child row needs (and its collated twin, which the parent's delete claims too). A
+   * parent row deleted (or its key changed) by a concurrent write-set holds it exclusively, so
+   * one of the two fails certification instead of leaving an orphan; two children of one parent
+   * do not conflict.
+   */
+  private pushParentKeys(
+    keys: CertificationKey[],
+    seen: Set<string>,
+    info: TableInfo,
+    after: readonly SqlValue[],
+  ): void {
+    for (const parent of info.parentKeys) {
+      const values = parent.positions.map((position) => after[position] ?? null);
+      if (values.some((value) => value === null)) continue;
+      const key = keyOf(values);
+      // Many children of one parent need it once.
+      const id = `${parent.database.length}:${parent.database}${parent.table.length}:${parent.table}${key.text}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      this.pushWithTwin(
+        keys,
+        { database: parent.database, table: parent.table, keyBytes: key.bytes, exclusive: false },
+        values,
+        parent.collations,
+        `${parent.table}${UNIQUE_KEY_SEPARATOR}${COLLATED_KEY_MARK}`,
+      );
+    }
+  }
+
+  /**
+   * The key of `values` as their index compares them: each collated part replaced by its weights
+   * under the collation (collations.c, mysql_weight_key), so 'A@x' and 'a@x ' give one key under
+   * utf8mb4_general_ci. Null when no part is collated.
+   */
+  private collatedKey(values: readonly SqlValue[], collations: KeyCollations): Uint8Array | null {
+    if (collations.length === 0) return null;
+    this.weightStatement ??= this.db
+      .prepare<[SqlValue, string], Uint8Array | null>('SELECT mysql_weight_key(?, ?)')
+      .pluck();
+    const weighed = values.map((value, i) => {
+      const collation = collations[i] ?? null;
+      if (collation === null || value === null) return value;
+      return this.weightStatement!.get(value, collation) as SqlValue;
+    });
+    return encodeKeyValues(weighed);
   }
 
   /**
@@ -244,11 +350,10 @@ export class Capture {
     assert(this.db.inTransaction, 'keysSince outside a transaction');
     const keys: CertificationKey[] = [];
     for (const entry of this.collapse(mark)) {
-      const { database, table } = entry.info;
       if (!entry.existedBefore && !entry.existsAfter) continue;
-      keys.push({ database, table, keyBytes: entry.keyBytes, exclusive: true });
+      this.pushRowKeys(keys, entry);
       if (entry.existsAfter && entry.info.uniqueIndexes.length > 0)
-        pushUniqueKeys(keys, entry.info, this.image(entry));
+        this.pushUniqueKeys(keys, entry.info, this.image(entry));
     }
     return keys;
   }
@@ -332,54 +437,6 @@ export class Capture {
     const row = statement.get(entry.keyValues);
     assert(row !== undefined, 'a row captured as present is gone');
     return row as SqlValue[];
-  }
-}
-
-/** One key per UNIQUE index of `info` whose parts in the after-image `after` are all non-NULL. */
-function pushUniqueKeys(
-  keys: CertificationKey[],
-  info: TableInfo,
-  after: readonly SqlValue[],
-): void {
-  for (const index of info.uniqueIndexes) {
-    const values = index.positions.map((position) => after[position] ?? null);
-    // A unique index admits many NULLs, so a NULL part claims nothing.
-    if (values.some((value) => value === null)) continue;
-    keys.push({
-      database: info.database,
-      table: `${info.table}${UNIQUE_KEY_SEPARATOR}${index.positions.join(',')}`,
-      keyBytes: encodeKeyValues(values),
-      exclusive: true,
-    });
-  }
-}
-
-/**
- * One shared key per foreign key of `info` whose parts in `after` are all non-NULL: the parent
- * row the child row needs. A parent row deleted (or its key changed) by a concurrent write-set
- * holds it exclusively, so one of the two fails certification instead of leaving an orphan;
- * two children of one parent do not conflict.
- */
-function pushParentKeys(
-  keys: CertificationKey[],
-  seen: Set<string>,
-  info: TableInfo,
-  after: readonly SqlValue[],
-): void {
-  for (const parent of info.parentKeys) {
-    const values = parent.positions.map((position) => after[position] ?? null);
-    if (values.some((value) => value === null)) continue;
-    const key = keyOf(values);
-    // Many children of one parent need it once.
-    const id = `${parent.database.length}:${parent.database}${parent.table.length}:${parent.table}${key.text}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    keys.push({
-      database: parent.database,
-      table: parent.table,
-      keyBytes: key.bytes,
-      exclusive: false,
-    });
   }
 }
 

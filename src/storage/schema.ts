@@ -10,7 +10,17 @@ export interface UniqueIndex {
   readonly name: string;
   /** Positions of the index's columns in TableInfo.columns. */
   readonly positions: readonly number[];
+  /** Per column, the MariaDB collation it compares by, or null (KeyCollations). */
+  readonly collations: KeyCollations;
 }
+
+/**
+ * Per part of a key, the MariaDB collation its index compares it by (utf8mb4_general_ci, …_bin:
+ * PAD SPACE), or null where values are equal only when their bytes are. Two values a collation
+ * calls equal ('A@x', 'a@x') are one key to the index, so certification claims them as one
+ * (capture.ts, collatedKey). Empty when no part is collated.
+ */
+export type KeyCollations = readonly (string | null)[];
 
 export interface TableInfo {
   readonly sqliteName: string;
@@ -22,6 +32,8 @@ export interface TableInfo {
   readonly keyColumns: readonly string[];
   /** Positions of keyColumns in columns; empty for rowid keys. */
   readonly keyPositions: readonly number[];
+  /** The primary key's collated parts (KeyCollations). */
+  readonly keyCollations: KeyCollations;
   /** UNIQUE indexes other than the primary key, over plain columns and not partial. */
   readonly uniqueIndexes: readonly UniqueIndex[];
   /** Its foreign keys that refer to the whole primary key of their parent table. */
@@ -37,6 +49,8 @@ export interface ParentKey {
   readonly table: string;
   /** Positions in the child's TableInfo.columns, in the order of the parent's primary key. */
   readonly positions: readonly number[];
+  /** The parent's primary key's collated parts (KeyCollations). */
+  readonly collations: KeyCollations;
 }
 
 interface ForeignKeyRow {
@@ -71,6 +85,33 @@ interface IndexListRow {
 interface IndexInfoRow {
   cid: bigint;
   name: string | null;
+}
+
+/** The MariaDB collations (collations.c) whose equal values may differ in bytes. */
+const COLLATED = /^utf8mb[34]_/i;
+
+/**
+ * The collations of an index's key columns, in order (KeyCollations): empty when none is one of
+ * MariaDB's (integers, BINARY, DECIMAL's own ordering).
+ */
+function indexCollations(db: Database.Database, index: string): KeyCollations {
+  const colls = db
+    .prepare<[string], string | null>(
+      `SELECT coll FROM pragma_index_xinfo(?, 'main') WHERE key = 1 ORDER BY seqno`,
+    )
+    .pluck()
+    .all(index)
+    .map((coll) => (coll !== null && COLLATED.test(coll) ? coll : null));
+  return colls.some((coll) => coll !== null) ? colls : [];
+}
+
+/** The collations of a table's primary key (KeyCollations); empty for an integer or rowid key. */
+function primaryKeyCollations(db: Database.Database, sqliteName: string): KeyCollations {
+  const pk = db
+    .prepare<[string], string>(`SELECT name FROM pragma_index_list(?, 'main') WHERE origin = 'pk'`)
+    .pluck()
+    .get(sqliteName);
+  return pk === undefined ? [] : indexCollations(db, pk);
 }
 
 /** The SQLite names of all user tables, sorted (byte order of their UTF-16, deterministic). */
@@ -108,6 +149,7 @@ export function readTableInfo(db: Database.Database, sqliteName: string): TableI
     columns,
     keyColumns,
     keyPositions,
+    keyCollations: primaryKeyCollations(db, sqliteName),
     uniqueIndexes: readUniqueIndexes(db, sqliteName, columns),
     parentKeys: readParentKeys(db, sqliteName, columns),
   };
@@ -150,7 +192,12 @@ function readParentKeys(
     );
     const positions = from.map((name) => (name === undefined ? -1 : columns.indexOf(name)));
     if (positions.some((position) => position < 0)) continue;
-    keys.push({ database: parent.database, table: parent.table, positions });
+    keys.push({
+      database: parent.database,
+      table: parent.table,
+      positions,
+      collations: primaryKeyCollations(db, parentName),
+    });
   }
   return keys;
 }
@@ -175,7 +222,7 @@ function readUniqueIndexes(
     if (parts.some((part) => part.cid < 0n || part.name === null)) continue;
     const positions = parts.map((part) => columns.indexOf(part.name!));
     if (positions.some((position) => position < 0)) continue;
-    indexes.push({ name: index.name, positions });
+    indexes.push({ name: index.name, positions, collations: indexCollations(db, index.name) });
   }
   return indexes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -410,6 +410,60 @@ describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
     }
   });
 
+  // utf8mb4_general_ci (the default) calls 'Ann@x' and 'ann@x ' equal, so does a UNIQUE or
+  // PRIMARY KEY over it. Their certification keys were the bytes as written: both transactions
+  // committed, and applying the second replaced the first row on every node, a commit answered
+  // OK and then lost.
+  test('two nodes insert values equal under the collation into a UNIQUE and a PRIMARY KEY: one commits, the other gets 1213', async () => {
+    await query(
+      nodes[0]!,
+      'CREATE TABLE acc.people (id INT PRIMARY KEY, email VARCHAR(40) NOT NULL, UNIQUE KEY (email))',
+    );
+    await query(nodes[0]!, 'CREATE TABLE acc.tags (name VARCHAR(20) PRIMARY KEY, n INT)');
+    for (const node of nodes)
+      await until(`tables on ${node.name}`, async () => {
+        await query(node, 'SELECT 1 FROM acc.people, acc.tags');
+        return true;
+      });
+    const race = async (first: string, second: string): Promise<void> => {
+      const a: Connection = await nodes[0]!.connect();
+      const b: Connection = await nodes[1]!.connect();
+      try {
+        await a.query('BEGIN');
+        await b.query('BEGIN');
+        await a.query(first);
+        await b.query(second);
+        const results = await Promise.allSettled([a.query('COMMIT'), b.query('COMMIT')]);
+        const failed = results.filter((r) => r.status === 'rejected');
+        assert.equal(failed.length, 1, JSON.stringify(results.map((r) => r.status)));
+        assert.equal(
+          ((failed[0] as PromiseRejectedResult).reason as { errno?: number }).errno,
+          1213,
+        );
+      } finally {
+        await a.end();
+        await b.end();
+      }
+    };
+    await race(
+      "INSERT INTO acc.people VALUES (1, 'Ann@x')",
+      "INSERT INTO acc.people VALUES (2, 'ann@x ')",
+    );
+    await race(
+      "INSERT INTO acc.tags VALUES ('Blue', 1)",
+      "INSERT INTO acc.tags VALUES ('bluE', 2)",
+    );
+    const state = async (node: NodeProcess): Promise<string> =>
+      JSON.stringify([
+        await query(node, 'SELECT COUNT(*) AS n FROM acc.people'),
+        await query(node, 'SELECT COUNT(*) AS n FROM acc.tags'),
+      ]);
+    await until('one row of each on every node', async () =>
+      (await Promise.all(nodes.map(state))).every((s) => s === '[[{"n":1}],[{"n":1}]]'),
+    );
+    await query(nodes[0]!, 'DROP TABLE acc.people, acc.tags');
+  });
+
   test('SELECT then UPDATE on one node after an update on another: 1213, no lost update', async () => {
     for (const waitApplied of [true, false]) {
       const id = waitApplied ? 8800 : 8801;

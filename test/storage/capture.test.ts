@@ -274,6 +274,42 @@ test('unique secondary keys become certification keys; extra keys are appended o
   }
 });
 
+test('collated primary, unique and parent keys get a twin keyed by weights: equal values under the collation meet there', async () => {
+  const t = tempStore();
+  const P = '"d.p"';
+  try {
+    await ddl(
+      t.store,
+      `CREATE TABLE ${P} (code TEXT COLLATE utf8mb4_general_ci PRIMARY KEY)`,
+      `CREATE TABLE ${T} (name TEXT COLLATE utf8mb4_general_ci PRIMARY KEY, email TEXT COLLATE utf8mb4_bin, n INTEGER, p TEXT COLLATE utf8mb4_general_ci REFERENCES ${P} (code))`,
+      `CREATE UNIQUE INDEX "d.t.email" ON ${T} (email, n)`,
+    );
+    await applyNext(t.store, await transact(t.store, `INSERT INTO ${P} VALUES ('Eu')`));
+    const keysOf = async (sql: string): Promise<Array<[string, Uint8Array]>> =>
+      (await transact(t.store, sql)).keys.map((key) => [key.table, key.keyBytes]);
+    const first = await keysOf(`INSERT INTO ${T} VALUES ('Ann', 'a@x', 1, 'eu')`);
+    const second = await keysOf(`INSERT INTO ${T} VALUES ('aNN ', 'a@x  ', 1, 'EU')`);
+    const S = UNIQUE_KEY_SEPARATOR;
+    assert.deepEqual(
+      first.map(([table]) => table),
+      ['t', `t${S}*`, `t${S}1,2`, `t${S}1,2*`, 'p', `p${S}*`],
+    );
+    // The bytes as written differ; the collated twins are equal (PAD SPACE: 'a@x' = 'a@x  ').
+    const differ = first.map(([, bytes], i) => Buffer.compare(bytes, second[i]![1]) !== 0);
+    assert.deepEqual(differ, [true, false, true, false, true, false]);
+    // utf8mb4_bin tells case apart.
+    const third = await keysOf(`INSERT INTO ${T} VALUES ('Bob', 'A@x', 1, NULL)`);
+    assert.notDeepEqual(third[3]![1], first[3]![1]);
+    // A parent row's own key has the twin that a child's claim on it names.
+    assert.deepEqual(
+      (await keysOf(`INSERT INTO ${P} VALUES ('x')`)).map(([table]) => table),
+      ['p', `p${S}*`],
+    );
+  } finally {
+    t.dispose();
+  }
+});
+
 test('REPLACE that deletes a row conflicting on a unique key captures that delete', async () => {
   const t = tempStore();
   try {
