@@ -137,9 +137,9 @@ export class ClusterNode {
    */
   onStateReceived: ((staged: StagedState) => void) | null = null;
 
-  /** The SST this node is receiving, while it is. */
   /** A failed state transfer's next ask (retryState), until it runs or the node stops. */
   private stateRetry: { cancel(): void } | null = null;
+  /** The SST this node is receiving, while it is. */
   private joining: {
     readonly nonce: string;
     readonly donor: NodeId;
@@ -949,7 +949,6 @@ export class ClusterNode {
     return `${local.host.includes(':') ? `[${local.host}]` : local.host}:${parsed.port}`;
   }
 
-  /** wsrep_sst_donor names, in order, among the connected peers; else the leader's choice. */
   /**
    * After a failed transfer: asks `retryDonor(failed)` again after stateRetryDelayMs (a donor that
    * refused at once is not asked in a tight loop). Null, and nothing scheduled, when there is
@@ -986,6 +985,7 @@ export class ClusterNode {
     return untried[0] ?? candidates[0] ?? null;
   }
 
+  /** wsrep_sst_donor names, in order, among the connected peers; else the leader's choice. */
   private chooseDonor(proposed: NodeId): NodeId | null {
     const donors = this.config.server.wsrepSstDonor;
     const connected = new Set(this.transport.peers().map((p) => p.nodeId as string));

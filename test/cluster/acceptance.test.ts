@@ -705,6 +705,62 @@ describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
     }
   });
 
+  // A member restarted with a certificate of another CA: the others refuse it, it holds the
+  // accounts (so a client gets in) and sits outside the primary component. pc.bootstrap there
+  // would make a second primary component whose history wins once the certificate is fixed.
+  test('pc.bootstrap on a member the running nodes refuse is refused; fixed, the member rejoins', async () => {
+    const n3 = nodes[2]!;
+    const cnfPath = cluster.cnf.get('n3')!;
+    const original = readFileSync(cnfPath, 'utf8');
+    const dir = join(cluster.dir, 'rogue-n3');
+    mkdirSync(dir, { recursive: true });
+    const ca = await createCa({ name: 'another CA' });
+    const leaf = await createNodeCert(ca, { name: 'n3' });
+    writeFileSync(join(dir, 'ca.pem'), ca.certPem);
+    writeFileSync(join(dir, 'n3-cert.pem'), leaf.certPem);
+    writeFileSync(join(dir, 'n3-key.pem'), leaf.keyPem);
+    const rogue = original.replace(
+      /socket\.ssl_key=[^;"]*;socket\.ssl_cert=[^;"]*;socket\.ssl_ca=[^;"]*/,
+      `socket.ssl_key=${join(dir, 'n3-key.pem')};socket.ssl_cert=${join(dir, 'n3-cert.pem')};socket.ssl_ca=${join(dir, 'ca.pem')}`,
+    );
+    assert.notEqual(rogue, original);
+    n3.kill9();
+    await n3.waitExit();
+    writeFileSync(cnfPath, rogue);
+    try {
+      n3.output.length = 0;
+      n3.start();
+      await until(
+        'n3 says the running nodes refuse it',
+        () => Promise.resolve(/running nodes refuse this one/.test(n3.output.join('\n'))),
+        20_000,
+      );
+      const conn = await n3.connect();
+      try {
+        await assert.rejects(
+          conn.query("SET GLOBAL wsrep_provider_options = 'pc.bootstrap=YES'"),
+          (e: { message?: string }) =>
+            /pc\.bootstrap refused: running nodes refuse this one/.test(e.message ?? ''),
+        );
+      } finally {
+        await conn.end();
+      }
+      assert.equal(await n3.status('wsrep_cluster_status'), 'non-Primary');
+      assert.equal(await nodes[0]!.status('wsrep_cluster_status'), 'Primary');
+      await query(nodes[0]!, 'INSERT INTO acc.t (id, v) VALUES (8100, 1)');
+    } finally {
+      await n3.stop();
+      writeFileSync(cnfPath, original);
+    }
+    n3.start();
+    await n3.waitReady(60_000);
+    await until(
+      'n3 back in the cluster',
+      async () => (await n3.status('wsrep_cluster_size')) === '3',
+    );
+    await until('equal after n3 rejoins', allEqual);
+  });
+
   test('a graceful stop shrinks wsrep_cluster_size; the node rejoins on start', async () => {
     await nodes[2]!.stop();
     await until('size 2', async () => (await nodes[0]!.status('wsrep_cluster_size')) === '2');
