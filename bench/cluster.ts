@@ -8,7 +8,8 @@
 // cluster at a time. Prints TPS, p95 latency (the worst node's for 3+3+2), ignored 1213 conflicts
 // and the load average, checks each cluster's stability through each run (trireme: Raft term,
 // leader, conf_id and size on node 1; Galera: wsrep_cluster_conf_id and wsrep_cluster_size on
-// every node) and ends with a table of trireme against Galera as ratios. If Galera cannot be
+// every node), prints per commit each node's CPU time and context switches (all its threads,
+// from /proc) for both clusters, and ends with a table of trireme against Galera as ratios. If Galera cannot be
 // started, or stops before a run is done, one line says why and the table uses the figures
 // recorded in ../shared/anchors/galera/RESULTS.md for the runs it lacks, labelled as such. A
 // trireme run that fails is reported and makes the exit code 1; Galera is still run. Both
