@@ -88,7 +88,9 @@ export function isNumericType(type: DataType): boolean {
 function sqliteDefault(column: ColumnDef, options: DdlOptions): string {
   const d = column.default;
   if (d === null) return '';
-  if (d.kind === 'call') {
+  // CURRENT_TIMESTAMP and its synonyms (parse-ddl.ts names them so); any other call, such as
+  // DEFAULT (JSON_ARRAY()), is an expression like the rest.
+  if (d.kind === 'call' && d.name === 'CURRENT_TIMESTAMP') {
     const fsp = d.args[0]?.kind === 'literal' ? Number(d.args[0].value) : 0;
     return fsp > 0
       ? ` DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))`

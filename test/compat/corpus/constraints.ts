@@ -272,6 +272,18 @@ export function constraintCases(): CaseList {
     'INSERT INTO d (a) VALUES (4)',
     'SELECT a, b, c FROM d',
   );
+  // A function's DEFAULT other than CURRENT_TIMESTAMP was taken for it: JSON_ARRAY() stored the
+  // date and time in a JSON column, and a client reading it failed to parse it.
+  list.add(
+    'DEFAULT function expressions',
+    [
+      "CREATE TABLE d (id INT PRIMARY KEY, j JSON DEFAULT (JSON_ARRAY()), k JSON DEFAULT (JSON_OBJECT('a', 1)), s VARCHAR(9) DEFAULT (CONCAT('a', 'b')), t DATETIME DEFAULT (CURRENT_TIMESTAMP))",
+    ],
+    'INSERT INTO d (id) VALUES (1)',
+    'ALTER TABLE d ADD COLUMN m JSON DEFAULT (JSON_ARRAY(1))',
+    'INSERT INTO d (id) VALUES (2)',
+    "SELECT id, j, k, s, t > '2020-01-01', m FROM d ORDER BY id",
+  );
   list.add('bad DEFAULT', [], "CREATE TABLE d (a INT DEFAULT 'x')");
   list.add('DEFAULT NULL on NOT NULL', [], 'CREATE TABLE d (a INT NOT NULL DEFAULT NULL)');
   list.add(
