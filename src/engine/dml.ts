@@ -970,19 +970,36 @@ export class DmlRunner {
       const failed = this.session.localFailure(result.error);
       if (result.error.kind === 'sqlite' && isForeignKeyFailure(result.error.message))
         return foreignKeyFailure(s, target, this.session.engine.catalog) ?? failed;
+      // SQLite names the CHECK only; MariaDB adds the table the statement wrote.
+      const named = /^CONSTRAINT `(.*)` failed$/.exec(failed.message)?.[1];
+      if (
+        result.error.kind === 'sqlite' &&
+        result.error.code === 'SQLITE_CONSTRAINT_CHECK' &&
+        named !== undefined &&
+        target !== null
+      )
+        return checkFailure(target, named) ?? failed;
       return failed;
     }
     const changes = result.value.changes;
+    // Rows INSERT IGNORE skipped for a CHECK: neither records nor duplicates in its info.
+    let checkSkipped = 0;
     if (skips !== null && s.kind === 'insert' && s.source.kind !== 'query') {
       const skipped = valuesRows(s) - changes;
       for (let i = 0; i < skipped; i++) {
         // A row skipped without a key it meets failed a CHECK (SQLite's IGNORE skips those too).
+        const failedCheck = skips[i] === undefined && hasChecks(target!);
         const error =
           skips[i] ??
-          (hasChecks(target!)
-            ? mysqlError(4025, '23000', 'CONSTRAINT failed')
-            : duplicateEntryError({ value: '?', key: '?' }));
+          (failedCheck ? checkFailure(target!)! : duplicateEntryError({ value: '?', key: '?' }));
+        if (failedCheck) checkSkipped++;
         check.warnings.push({ level: 'Warning', code: error.code, message: error.message });
+      }
+      // MariaDB's IGNORE turns a CHECK's error into a warning for a statement of several rows
+      // only: one row that fails its CHECK is an error, as without IGNORE.
+      if (checkSkipped === 1 && valuesRows(s) === 1) {
+        this.session.warnings = [];
+        return checkFailure(target!)!;
       }
     }
     const warnings = check.warnings.length;
@@ -992,7 +1009,7 @@ export class DmlRunner {
       const { affected, duplicates } =
         ops !== null
           ? this.insertCounts(s, rows, ops)
-          : { affected: changes, duplicates: Math.max(0, rows - changes) };
+          : { affected: changes, duplicates: Math.max(0, rows - changes - checkSkipped) };
       const inserted = ops?.inserted ?? changes;
       // The first id the statement generated: allocated before it ran, or for INSERT … SELECT
       // SQLite's (consecutive, ending at the last rowid). No row inserted (IGNORE met a key, or
@@ -1009,7 +1026,7 @@ export class DmlRunner {
       this.session.rowCount = affected;
       const info =
         rows > 1 || s.source.kind === 'query'
-          ? `Records: ${rows}  Duplicates: ${duplicates}  Warnings: ${warnings}`
+          ? `Records: ${rows - checkSkipped}  Duplicates: ${duplicates}  Warnings: ${warnings}`
           : undefined;
       // ON DUPLICATE KEY UPDATE that updated its one row: the OK packet names that row's id.
       const updated =
@@ -1550,3 +1567,37 @@ function foreignKeyFailure(
 
 const hasChecks = (table: TableDef): boolean =>
   table.checks.length > 0 || table.columns.some((c) => c.check !== null);
+
+/** The names of a table's CHECKs as MariaDB gives them: a column's is `table.column`. */
+function checkNames(table: TableDef): { sqlite: string; mysql: string }[] {
+  return [
+    ...table.columns
+      .filter((c) => c.check !== null)
+      .map((c) => ({ sqlite: c.name, mysql: `${table.name}.${c.name}` })),
+    ...table.checks.map((c) => ({ sqlite: c.name, mysql: c.name })),
+  ];
+}
+
+/**
+ * 4025 for a row of `table` that a CHECK refused, as MariaDB words it: the CHECK named by its
+ * SQLite name (emit-table.ts, checkClauses), or the table's only one when SQLite does not say
+ * (its IGNORE skips a row without naming which of several refused it); null when `sqliteName`
+ * is none of the table's.
+ */
+function checkFailure(table: TableDef, sqliteName?: string): ErrorResult | null {
+  const names = checkNames(table);
+  const found =
+    sqliteName === undefined
+      ? names.length === 1
+        ? names[0]
+        : undefined
+      : // A table CHECK's name wins over a column's of the same name (the later clause).
+        names.findLast((n) => n.sqlite === sqliteName);
+  if (sqliteName !== undefined && found === undefined) return null;
+  const name = found === undefined ? '' : `\`${found.mysql}\` `;
+  return mysqlError(
+    4025,
+    '23000',
+    `CONSTRAINT ${name}failed for \`${table.db}\`.\`${table.name}\``,
+  );
+}

@@ -284,6 +284,23 @@ export function constraintCases(): CaseList {
     'INSERT INTO d (id) VALUES (2)',
     "SELECT id, j, k, s, t > '2020-01-01', m FROM d ORDER BY id",
   );
+  // 4025 names the CHECK and its table; a column's CHECK is table.column. INSERT IGNORE skips a
+  // row of several that fails one (a warning, and it is not a record), but not a single row.
+  list.add(
+    'CHECK failures name the constraint and the table; IGNORE of several rows',
+    [
+      'CREATE TABLE u (id INT PRIMARY KEY, price INT, CHECK (price >= 0))',
+      'CREATE TABLE w (id INT PRIMARY KEY, a INT CHECK (a > 0), b INT, CONSTRAINT cc CHECK (a < 100))',
+    ],
+    'INSERT INTO u VALUES (1, -1)',
+    'INSERT IGNORE INTO u VALUES (4, -1), (5, 1)',
+    'INSERT IGNORE INTO u VALUES (8, -1), (9, -1)',
+    'INSERT IGNORE INTO u VALUES (11, -1)',
+    'INSERT INTO w VALUES (3, -1, 1)',
+    'INSERT INTO w VALUES (3, 200, 1)',
+    'UPDATE u SET price = -1',
+    'SELECT * FROM u ORDER BY id',
+  );
   list.add('bad DEFAULT', [], "CREATE TABLE d (a INT DEFAULT 'x')");
   list.add('DEFAULT NULL on NOT NULL', [], 'CREATE TABLE d (a INT NOT NULL DEFAULT NULL)');
   list.add(
