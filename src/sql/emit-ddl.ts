@@ -148,13 +148,13 @@ function emitCreateLike(ctx: DdlContext, s: Statement & { kind: 'create_table_li
       return plan([], [], [{ code: 1050, message: `Table '${s.table.name}' already exists` }]);
     throw new SqlFailure(semantic(1050, '42S01', `Table '${s.table.name}' already exists`));
   }
-  const table = renamed(source, db, s.table.name);
+  // The copy starts its AUTO_INCREMENT over, as MariaDB's does (the source's AUTO_INCREMENT = N
+  // is not copied).
+  const copied = renamed(source, db, s.table.name);
+  const table = { ...copied, options: { ...copied.options, autoIncrement: null } };
   return afterDrop(
     replaced,
-    plan(
-      createTableSql({ ...table, options: { ...table.options, autoIncrement: null } }, ctx.options),
-      [{ kind: 'put_table', table }],
-    ),
+    plan(createTableSql(table, ctx.options), [{ kind: 'put_table', table }]),
   );
 }
 

@@ -253,6 +253,18 @@ export function metadataCases(): CaseList {
     'CREATE TABLE m2 LIKE m',
     'SHOW CREATE TABLE m2',
   );
+  // The copy's first id was the source's AUTO_INCREMENT = N.
+  list.add(
+    'CREATE TABLE LIKE starts AUTO_INCREMENT over',
+    [
+      'CREATE TABLE m (id INT PRIMARY KEY AUTO_INCREMENT, b INT) AUTO_INCREMENT = 1000',
+      'INSERT INTO m (b) VALUES (1)',
+    ],
+    'CREATE TABLE m2 LIKE m',
+    'SHOW CREATE TABLE m2',
+    'INSERT INTO m2 (b) VALUES (1)',
+    'SELECT * FROM m2',
+  );
   list.add(
     'CREATE TABLE AS SELECT',
     ['CREATE TABLE m (a INT, b DECIMAL(5,2))', 'INSERT INTO m VALUES (1, 2.5)'],
