@@ -36,17 +36,17 @@ export function mysqlTypeText(type: DataType): string {
 
 // MariaDB 10.11 (sql_show.cc) names the charset and the collation when the column's collation
 // differs from the table's, even its charset's default (`CHARACTER SET latin1 COLLATE
-// latin1_swedish_ci`), and only the collation when it is the table's but not its charset's
-// default (a utf8mb4_unicode_ci table's columns).
+// latin1_swedish_ci`), and nothing when it is the table's (a utf8mb4_unicode_ci table's
+// columns print no COLLATE).
 function charsetText(table: TableDef, type: DataType): string {
   if (type.name === 'JSON') return ' CHARACTER SET utf8mb4 COLLATE utf8mb4_bin';
   if (!isTextType(type)) return '';
   const collation =
     type.collation ?? table.options.collation ?? defaultCollation(type.charset ?? 'utf8mb4');
   const charset = type.charset ?? charsetOfCollation(collation);
-  if (collation !== table.options.collation)
-    return ` CHARACTER SET ${charset} COLLATE ${collation}`;
-  return collation !== defaultCollation(charset) ? ` COLLATE ${collation}` : '';
+  return collation !== table.options.collation
+    ? ` CHARACTER SET ${charset} COLLATE ${collation}`
+    : '';
 }
 
 /** A column default as MariaDB prints it; null when the column has no DEFAULT clause. */

@@ -285,7 +285,9 @@ test('ALTER TABLE RENAME, DROP PRIMARY KEY, ADD PRIMARY KEY, errors', () => {
   assert.ok('code' in dup && dup.code === 1060);
 });
 
-test('columns of a table with a non-default collation print COLLATE, as in MariaDB dumps', () => {
+// MariaDB 10.11 prints no COLLATE for a column of the table's own collation, whatever it is
+// (the private mariadbd says so; compat case "SHOW CREATE TABLE of a table whose collation …").
+test('columns of a table with a non-default collation print no COLLATE of their own', () => {
   const h = new Harness();
   h.ddl(
     'CREATE TABLE users (name VARCHAR(255) NOT NULL, bio TEXT) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci',
@@ -294,8 +296,8 @@ test('columns of a table with a non-default collation print COLLATE, as in Maria
     showCreateTable(table(h, 'users')),
     [
       'CREATE TABLE `users` (',
-      '  `name` varchar(255) COLLATE utf8mb4_unicode_ci NOT NULL,',
-      '  `bio` text COLLATE utf8mb4_unicode_ci DEFAULT NULL',
+      '  `name` varchar(255) NOT NULL,',
+      '  `bio` text DEFAULT NULL',
       ') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci',
     ].join('\n'),
   );

@@ -253,6 +253,14 @@ export function metadataCases(): CaseList {
     'CREATE TABLE m2 LIKE m',
     'SHOW CREATE TABLE m2',
   );
+  // A column of the table's own collation prints none, whatever the collation.
+  list.add(
+    "SHOW CREATE TABLE of a table whose collation is not its charset's default",
+    [
+      'CREATE TABLE m (s VARCHAR(5), t VARCHAR(5) COLLATE utf8mb4_bin) COLLATE = utf8mb4_unicode_520_ci',
+    ],
+    'SHOW CREATE TABLE m',
+  );
   // The copy's first id was the source's AUTO_INCREMENT = N.
   list.add(
     'CREATE TABLE LIKE starts AUTO_INCREMENT over',
