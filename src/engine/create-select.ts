@@ -67,6 +67,7 @@ function derive(
       default: source.autoIncrement && !forView ? zero : source.default,
       onUpdateNow: source.onUpdateNow,
       check: null,
+      checkText: null,
     };
   }
   return {

@@ -9,9 +9,11 @@ import {
   canonicalObjectText,
   emitDdl,
   isDml,
+  isTextType,
   showCreateTable,
   viewColumns,
   type CreateTable,
+  type DataType,
   type Statement,
   type TableName,
 } from '../sql/index.js';
@@ -88,7 +90,8 @@ export class DdlRunner {
     const outcome = await this.runToi(text, this.toiKeys(s));
     if (isError(outcome)) return outcome;
     if (!keepsWarnings) this.session.warnings = notes;
-    if (copied > 0) return ok(copied, { warnings: notes.length });
+    const info = this.alterInfo(s, copied, notes.length);
+    if (info !== undefined) return ok(copied, { warnings: notes.length, info });
     if (s.kind === 'drop_database') {
       if (this.session.database === (s as { name: string }).name) this.session.database = null;
       return ok(this.session.engine.catalog.tables((s as { name: string }).name).length, {
@@ -101,20 +104,48 @@ export class DdlRunner {
 
   /**
    * The rows an ALTER copies in MariaDB, which it counts as affected: one that InnoDB cannot do
-   * in place (ADD FOREIGN KEY with FOREIGN_KEY_CHECKS on, ADD of a STORED generated column)
-   * copies the table (ALGORITHM=COPY); others are done in place and affect 0 rows.
+   * in place copies the table (ALGORITHM=COPY): ADD FOREIGN KEY with FOREIGN_KEY_CHECKS on, ADD
+   * CHECK, ADD of a STORED generated column, DROP PRIMARY KEY, a MODIFY or CHANGE to another
+   * type (INT to BIGINT; a string's length alone is done in place). Others affect 0 rows.
    */
   private copiedRows(s: Statement): number {
     if (s.kind !== 'alter_table') return 0;
     const checks = this.session.numberVar('foreign_key_checks') !== 0;
-    const copies = s.specs.some(
-      (spec) =>
-        (spec.kind === 'add_constraint' && spec.constraint.kind === 'foreign_key' && checks) ||
-        (spec.kind === 'add_column' && spec.column.generated?.stored === true),
-    );
     const db = s.table.db ?? this.session.database;
     const table = db === null ? undefined : this.session.engine.catalog.table(db, s.table.name);
-    return copies && table !== undefined ? tableRows(this.session, table) : 0;
+    if (table === undefined) return 0;
+    const retyped = (name: string, type: DataType): boolean => {
+      const was = table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase())?.type;
+      if (was === undefined) return false;
+      if (was.name !== type.name) return true;
+      if (isTextType(type)) return false;
+      return (
+        was.length !== type.length || was.scale !== type.scale || was.unsigned !== type.unsigned
+      );
+    };
+    const copies = s.specs.some(
+      (spec) =>
+        (spec.kind === 'add_constraint' &&
+          ((spec.constraint.kind === 'foreign_key' && checks) ||
+            spec.constraint.kind === 'check')) ||
+        (spec.kind === 'add_column' && spec.column.generated?.stored === true) ||
+        spec.kind === 'drop_primary_key' ||
+        (spec.kind === 'modify_column' && retyped(spec.column.name, spec.column.type)) ||
+        (spec.kind === 'change_column' && retyped(spec.from, spec.column.type)),
+    );
+    return copies ? tableRows(this.session, table) : 0;
+  }
+
+  /**
+   * MariaDB's info for an ALTER TABLE (but one that only renames), CREATE INDEX and DROP
+   * INDEX: the rows copied, no duplicates, the warnings.
+   */
+  private alterInfo(s: Statement, copied: number, warnings: number): string | undefined {
+    const counted =
+      s.kind === 'create_index' ||
+      s.kind === 'drop_index' ||
+      (s.kind === 'alter_table' && s.specs.some((spec) => spec.kind !== 'rename_table'));
+    return counted ? `Records: ${copied}  Duplicates: 0  Warnings: ${warnings}` : undefined;
   }
 
   /**

@@ -852,6 +852,16 @@ export class DmlRunner {
         ? this.duplicatesAhead(lease, target, rewritten?.statement ?? s, slots)
         : null;
     const check = this.writeCheck(s);
+    // Values given for generated columns were dropped: MariaDB's 1906, an error in strict mode
+    // (not under IGNORE), else a warning for each, and the statement goes on.
+    const given = translation.generatedGiven ?? [];
+    if (given.length > 0) {
+      const ignored = (column: string): string =>
+        `The value specified for generated column '${column}' in table '${target?.name ?? ''}' has been ignored`;
+      if (check.refuses) return mysqlError(1906, 'HY000', ignored(given[0]!));
+      for (const column of given)
+        check.warnings.push({ level: 'Warning', code: 1906, message: ignored(column) });
+    }
     // LAST_INSERT_ID(x) is the OK packet's insert id (the session's once the caller commits
     // the effects), unless the INSERT generated one.
     const answer = (outcome: OkResult | ErrorResult): OkResult | ErrorResult => {

@@ -518,6 +518,13 @@ export interface ColumnDef {
   readonly unique: boolean;
   readonly comment: string | null;
   readonly check: Expr | null;
+  /**
+   * The text of `check`, and of a `DEFAULT (expr)`, as written: what SHOW CREATE TABLE prints
+   * where it cannot print the expression exactly (show-create.ts, sourceText). Absent in a
+   * catalog of an earlier release, and wherever the expression was not parsed from text.
+   */
+  readonly checkText?: string | null;
+  readonly defaultText?: string | null;
   /** `[GENERATED ALWAYS] AS (expr) [VIRTUAL|STORED|PERSISTENT]`; absent or null: a plain column. */
   readonly generated?: GeneratedColumn | null;
 }
@@ -527,6 +534,8 @@ export interface GeneratedColumn {
   readonly expr: Expr;
   /** STORED (MariaDB's PERSISTENT too), else VIRTUAL. */
   readonly stored: boolean;
+  /** The expression as written (ColumnDef.checkText). */
+  readonly text?: string;
 }
 
 export interface IndexColumn {
@@ -686,7 +695,13 @@ export type AlterSpec =
       readonly ifExists: boolean;
     }
   | { readonly kind: 'rename_column'; readonly from: string; readonly to: string }
-  | { readonly kind: 'alter_default'; readonly name: string; readonly default: Expr | null }
+  | {
+      readonly kind: 'alter_default';
+      readonly name: string;
+      readonly default: Expr | null;
+      /** ColumnDef.defaultText of the new default. */
+      readonly defaultText?: string | null;
+    }
   | {
       readonly kind: 'add_constraint';
       readonly constraint: TableConstraint;

@@ -213,7 +213,7 @@ function apply(work: Work, spec: AlterSpec): void {
       const at = findColumn(work, spec.name);
       if (at < 0) fail(1054, '42S22', `Unknown column '${spec.name}' in '${work.name}'`);
       const column = work.columns[at]!;
-      column.def = { ...column.def, default: spec.default };
+      column.def = { ...column.def, default: spec.default, defaultText: spec.defaultText ?? null };
       work.rebuild = true;
       return;
     }

@@ -108,6 +108,12 @@ export interface DmlTranslation {
    * just before it (engine.ts, matchedAndChangedTranslation); absent otherwise.
    */
   readonly matched?: { readonly sql: string; readonly binds: readonly Bind[] };
+  /**
+   * An INSERT's values for generated columns, which are dropped (SQLite computes the column):
+   * each row's such column in row order. MariaDB's 1906, an error in strict mode and a warning
+   * otherwise (the engine decides: dml.ts); absent when none was given.
+   */
+  readonly generatedGiven?: readonly string[];
 }
 
 export class DmlEmitter extends ExpressionEmitter {
@@ -116,6 +122,8 @@ export class DmlEmitter extends ExpressionEmitter {
   }
 
   readonly tables: TableDef[] = [];
+  /** DmlTranslation.generatedGiven. */
+  readonly generatedGiven: string[] = [];
   /** Lower-case table name or alias → its table, for the collation of a column reference. */
   private readonly named = new Map<string, TableDef>();
   /** How many views this emitter is nested in (a view over a view over …). */
@@ -593,8 +601,9 @@ export class DmlEmitter extends ExpressionEmitter {
     const sets: string[] = [];
     for (const a of assignments) {
       if (isGenerated(findColumn(table, a.column.column))) {
-        // `SET g = DEFAULT` leaves a generated column as SQLite computes it; a value is 1906.
-        if (a.value.kind !== 'default') generatedGiven(table, a.column.column);
+        // `SET g = DEFAULT` leaves a generated column as SQLite computes it; a value is 1906
+        // (DmlTranslation.generatedGiven).
+        if (a.value.kind !== 'default') this.generatedGiven.push(a.column.column);
         continue;
       }
       const row = a === first ? -1 : 0;
@@ -727,7 +736,8 @@ function emitInsert(e: DmlEmitter, s: Insert): string {
   let columns = s.columns ?? table.columns.map((c) => c.name);
   let body: string;
   if (source.kind === 'query') {
-    for (const c of columns) if (isGenerated(findColumn(table, c))) generatedGiven(table, c);
+    // A query's column cannot be left out of its rows: 1906 in every mode (docs/design/sql.md).
+    for (const c of columns) if (isGenerated(findColumn(table, c))) generatedRefused(table, c);
     body = insertQuery(e, table, columns, source.query, s.onDuplicate !== null || inPlace);
   } else {
     const rows = source.kind === 'values' ? source.rows : [source.assignments.map((a) => a.value)];
@@ -743,7 +753,7 @@ function emitInsert(e: DmlEmitter, s: Insert): string {
     // SQLite has no `VALUES (), ()`: rows of defaults name the first column, given DEFAULT.
     if (columns.length === 0 && left.length === 0) left.push(table.columns[0]!.name);
     const filled = left.length === 0 ? rows : rows.map((row) => [...row, ...left.map(defaultExpr)]);
-    const computed = withoutGenerated(table, [...columns, ...left], filled);
+    const computed = withoutGenerated(table, [...columns, ...left], filled, e.generatedGiven);
     const named = computed.columns;
     body = 'VALUES ' + computed.rows.map((row, i) => emitRow(e, table, named, row, i)).join(', ');
     columns = named;
@@ -782,8 +792,8 @@ const defaultExpr = (): Expr => ({ kind: 'default' }) as Expr;
 
 const isGenerated = (column: ColumnDef): boolean => (column.generated ?? null) !== null;
 
-/** MariaDB's 1906 (strict mode; trireme refuses it in every mode: docs/design/sql.md). */
-function generatedGiven(table: TableDef, column: string): never {
+/** MariaDB's 1906, as an error: a generated column given by INSERT … SELECT. */
+function generatedRefused(table: TableDef, column: string): never {
   throw new SqlFailure({
     kind: 'semantic',
     code: 1906,
@@ -794,22 +804,24 @@ function generatedGiven(table: TableDef, column: string): never {
 
 /**
  * An INSERT's columns and rows without the generated columns, which SQLite computes and refuses
- * to be given: DEFAULT there is dropped, any other value is 1906. A row of the wrong length is
- * left for emitRow's 1136. When nothing is left, the first other column takes its DEFAULT.
+ * to be given: DEFAULT there is dropped, and so is any other value, noted in `given` (each row's
+ * such column, in order: MariaDB's 1906, which the engine makes an error or a warning). A row of
+ * the wrong length is left for emitRow's 1136. When nothing is left, the first other column
+ * takes its DEFAULT.
  */
 function withoutGenerated(
   table: TableDef,
   columns: readonly string[],
   rows: readonly (readonly Expr[])[],
+  given: string[],
 ): { columns: readonly string[]; rows: readonly (readonly Expr[])[] } {
   const generated = columns.map((c) => isGenerated(findColumn(table, c)));
   if (!generated.includes(true)) return { columns, rows };
-  for (const row of rows) {
-    if (row.length !== columns.length) return { columns, rows };
+  if (rows.some((row) => row.length !== columns.length)) return { columns, rows };
+  for (const row of rows)
     row.forEach((value, i) => {
-      if (generated[i] === true && value.kind !== 'default') generatedGiven(table, columns[i]!);
+      if (generated[i] === true && value.kind !== 'default') given.push(columns[i]!);
     });
-  }
   const keep = (_: unknown, i: number): boolean => generated[i] !== true;
   const kept = columns.filter(keep);
   if (kept.length > 0) return { columns: kept, rows: rows.map((row) => row.filter(keep)) };
@@ -1304,6 +1316,7 @@ export function emitDml(
       target,
       tables: e.tables,
       ...(e.effects ? { effects: true } : {}),
+      ...(e.generatedGiven.length > 0 ? { generatedGiven: e.generatedGiven } : {}),
     };
     return ok(foundRows === null ? translation : { ...translation, foundRows });
   } catch (error) {

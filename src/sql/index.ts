@@ -148,7 +148,7 @@ export {
   storeRuleById,
   storeRuleSql,
 } from './store-rule.js';
-export { tableFromCreate } from './table-def.js';
+export { isTextType, tableFromCreate } from './table-def.js';
 export { plainColumn } from './parse-types.js';
 export { type Token, type TokenType, tokenize } from './tokenizer.js';
 export {

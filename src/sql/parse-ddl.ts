@@ -186,15 +186,18 @@ function parseColumnAttribute(c: Cursor, def: MutableColumn): boolean {
     if (def.nullable !== null || def.default !== null || def.autoIncrement) c.fail();
     if (c.acceptWord('GENERATED')) c.expectWord('ALWAYS');
     c.expectWord('AS');
-    const expr = parseParenthesizedExpr(c);
+    const { expr, text } = parseParenthesizedWithText(c);
     const kind = c.oneOf(['VIRTUAL', 'STORED', 'PERSISTENT']);
-    def.generated = { expr, stored: kind === 'STORED' || kind === 'PERSISTENT' };
+    def.generated = { expr, stored: kind === 'STORED' || kind === 'PERSISTENT', text };
     return true;
   }
   if (c.acceptWords('NOT', 'NULL')) def.nullable = false;
   else if (c.acceptWord('NULL')) def.nullable = true;
-  else if (c.acceptWord('DEFAULT')) def.default = numericDefault(parseDefaultValue(c), def.type);
-  else if (c.acceptWord('AUTO_INCREMENT')) def.autoIncrement = true;
+  else if (c.acceptWord('DEFAULT')) {
+    const start = c.pos;
+    def.default = numericDefault(parseDefaultValue(c), def.type);
+    def.defaultText = parenthesizedText(c, start);
+  } else if (c.acceptWord('AUTO_INCREMENT')) def.autoIncrement = true;
   else if (c.acceptWords('PRIMARY', 'KEY') || c.acceptWord('KEY')) def.primaryKey = true;
   else if (c.acceptWord('UNIQUE')) def.unique = (c.acceptWord('KEY'), true);
   else if (c.acceptWord('COMMENT')) def.comment = c.string();
@@ -202,8 +205,11 @@ function parseColumnAttribute(c: Cursor, def: MutableColumn): boolean {
   else if (c.acceptWords('CHARACTER', 'SET') || c.acceptWord('CHARSET'))
     def.type = { ...def.type, charset: c.name().toLowerCase() };
   else if (c.acceptWords('ON', 'UPDATE')) def.onUpdateNow = parseNowFunction(c);
-  else if (c.acceptWord('CHECK')) def.check = parseParenthesizedExpr(c);
-  else if (c.acceptWord('CONSTRAINT')) skipConstraintName(c);
+  else if (c.acceptWord('CHECK')) {
+    const { expr, text } = parseParenthesizedWithText(c);
+    def.check = expr;
+    def.checkText = text;
+  } else if (c.acceptWord('CONSTRAINT')) skipConstraintName(c);
   else if (c.acceptWords('SERIAL', 'DEFAULT', 'VALUE'))
     Object.assign(def, { nullable: false, autoIncrement: true, unique: true });
   else if (c.oneOf(['INVISIBLE', 'VISIBLE'])) return true;
@@ -216,6 +222,19 @@ function parseColumnAttribute(c: Cursor, def: MutableColumn): boolean {
 // `CONSTRAINT [name] CHECK (…)` on a column: the name is not kept.
 function skipConstraintName(c: Cursor): void {
   if (!c.isWord('CHECK')) c.identifier();
+}
+
+/** `( expr )` and the text inside the parentheses as written. */
+function parseParenthesizedWithText(c: Cursor): { expr: Expr; text: string } {
+  const start = c.pos;
+  const expr = parseParenthesizedExpr(c);
+  return { expr, text: c.textFrom(start).slice(1, -1).trim() };
+}
+
+/** The text inside `( … )` just parsed from token `start`, or null when it was no `( … )`. */
+function parenthesizedText(c: Cursor, start: number): string | null {
+  const text = c.textFrom(start);
+  return text.startsWith('(') && text.endsWith(')') ? text.slice(1, -1).trim() : null;
 }
 
 function parseParenthesizedExpr(c: Cursor): Expr {
@@ -704,7 +723,9 @@ function parseAlterColumnDefault(c: Cursor): AlterSpec {
   if (c.acceptWords('DROP', 'DEFAULT')) return { kind: 'alter_default', name, default: null };
   c.expectWord('SET');
   c.expectWord('DEFAULT');
-  return { kind: 'alter_default', name, default: parseDefaultValue(c) };
+  const start = c.pos;
+  const value = parseDefaultValue(c);
+  return { kind: 'alter_default', name, default: value, defaultText: parenthesizedText(c, start) };
 }
 
 // MariaDB's bounds of DECIMAL(M,D) (and FLOAT/DOUBLE(M,D)): M at most 65, D at most 38 and M.

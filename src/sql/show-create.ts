@@ -54,7 +54,77 @@ export function defaultText(column: ColumnDef): string | null {
   if ((column.generated ?? null) !== null) return null;
   const d = column.default;
   if (d === null) return column.nullable === false || column.autoIncrement ? null : 'NULL';
-  return exprText(d, column.type);
+  // A literal, a function call (CURRENT_TIMESTAMP, JSON_ARRAY()) or a negative number prints
+  // bare; any other expression in parentheses, as it must be written (`DEFAULT (1 + 2)`).
+  const bare =
+    d.kind === 'literal' ||
+    d.kind === 'call' ||
+    (d.kind === 'unary' && d.op === '-' && d.operand.kind === 'literal');
+  if (bare) return exprText(d, column.type);
+  return `(${sourceText(d, column.defaultText ?? undefined)})`;
+}
+
+/**
+ * An expression of a column (its generation, CHECK or DEFAULT) as SHOW CREATE TABLE prints it:
+ * in MariaDB's form where the printer renders it exactly (reprintable), else as written. The
+ * printer knows leaves and one operator between them; a nested or other expression printed by
+ * it would read differently when the dump is loaded (`(a + 1) * 2` as `a + 1 * 2`, a CASE as
+ * NULL). Without the text (a catalog of an earlier release), the printer's form.
+ */
+function sourceText(e: Expr, text: string | undefined): string {
+  return text === undefined || printable(e) ? exprText(e) : text;
+}
+
+/**
+ * Functions the printer writes exactly: plain `name(arg, …)` syntax (not TRIM … FROM, EXTRACT,
+ * CAST, …, whose calls the parser rewrote).
+ */
+const PRINTED_CALLS = new Set([
+  'ABS',
+  'CEILING',
+  'CHAR_LENGTH',
+  'COALESCE',
+  'CONCAT',
+  'CONCAT_WS',
+  'DATE',
+  'DAY',
+  'FLOOR',
+  'GREATEST',
+  'HEX',
+  'IF',
+  'IFNULL',
+  'JSON_EXTRACT',
+  'JSON_LENGTH',
+  'JSON_UNQUOTE',
+  'JSON_VALUE',
+  'LEAST',
+  'LEFT',
+  'LOWER',
+  'MD5',
+  'MONTH',
+  'NULLIF',
+  'REPLACE',
+  'RIGHT',
+  'ROUND',
+  'SHA1',
+  'SHA2',
+  'UNHEX',
+  'UPPER',
+  'YEAR',
+]);
+
+/** Whether exprText renders `e` exactly: reprintable, or such a call of printable arguments. */
+function printable(e: Expr): boolean {
+  if (e.kind !== 'call') return reprintable(e, false);
+  return (
+    PRINTED_CALLS.has(e.name) &&
+    !e.distinct &&
+    !e.star &&
+    e.orderBy.length === 0 &&
+    e.separator === null &&
+    e.over === undefined &&
+    e.args.every(printable)
+  );
 }
 
 function literalText(e: Expr & { kind: 'literal' }, type: DataType | null): string {
@@ -140,7 +210,7 @@ function reprintable(e: Expr, underAnd: boolean): boolean {
 export function generationText(c: ColumnDef): string | null {
   const generated = c.generated ?? null;
   if (generated === null) return null;
-  return `GENERATED ALWAYS AS (${exprText(generated.expr)}) ${generated.stored ? 'STORED' : 'VIRTUAL'}`;
+  return `GENERATED ALWAYS AS (${sourceText(generated.expr, generated.text)}) ${generated.stored ? 'STORED' : 'VIRTUAL'}`;
 }
 
 function columnLine(table: TableDef, c: ColumnDef): string {
@@ -158,7 +228,8 @@ function columnLine(table: TableDef, c: ColumnDef): string {
   if (c.onUpdateNow !== null) out += ` ON UPDATE current_timestamp(${c.onUpdateNow || ''})`;
   if (c.autoIncrement) out += ' AUTO_INCREMENT';
   if (c.comment !== null) out += ` COMMENT ${mysqlString(c.comment)}`;
-  if (c.type.name === 'JSON') out += ` CHECK (json_valid(${backquote(c.name)}))`;
+  if (c.check !== null) out += ` CHECK (${sourceText(c.check, c.checkText ?? undefined)})`;
+  else if (c.type.name === 'JSON') out += ` CHECK (json_valid(${backquote(c.name)}))`;
   return out;
 }
 

@@ -70,6 +70,14 @@ CREATE TABLE orders (
 );
 CREATE TABLE tags (a INT, b VARCHAR(10), PRIMARY KEY (a, b));
 CREATE TABLE audit (id INT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(60));
+CREATE TABLE derived (
+  id INT PRIMARY KEY,
+  a INT CHECK (a >= 0),
+  b INT AS ((a + 1) * 2) VIRTUAL,
+  c VARCHAR(5) AS (CASE WHEN a > 1 THEN 'big' ELSE 'small' END) STORED,
+  d INT DEFAULT (2 * (3 + 4))
+);
+INSERT INTO derived (id, a) VALUES (1, 0), (2, 5);
 CREATE TRIGGER customers_ai AFTER INSERT ON customers FOR EACH ROW INSERT INTO audit (what) VALUES (CONCAT('new ', NEW.name));
 CREATE TRIGGER audit_ai AFTER INSERT ON audit FOR EACH ROW INSERT INTO tags (a, b) VALUES (NEW.id + 100, 'audit');
 INSERT INTO customers (name, email, balance, joined, note, avatar) VALUES
@@ -110,6 +118,7 @@ test(
     assert.deepEqual(Object.keys(after.value.tables).sort(), [
       'store.audit',
       'store.customers',
+      'store.derived',
       'store.orders',
       'store.tags',
     ]);
@@ -137,6 +146,20 @@ test(
     assert.match(
       create,
       /CONSTRAINT `fk_customer` FOREIGN KEY \(`customer_id`\) REFERENCES `customers` \(`id`\)/,
+    );
+    // Generated columns, a column's CHECK and a DEFAULT (expr) come back as they were: SHOW
+    // CREATE TABLE printed `a + 1 * 2`, NULL for the CASE, no CHECK, and DEFAULT 2 * 3 + 4
+    // without its parentheses (which the load refused).
+    assert.equal(
+      await batch(
+        target.port,
+        'INSERT INTO store.derived (id, a) VALUES (3, 1); SELECT id, b, c, d FROM store.derived ORDER BY id',
+      ),
+      '1\t2\tsmall\t14\n2\t12\tbig\t14\n3\t4\tsmall\t14\n',
+    );
+    await assert.rejects(
+      batch(target.port, 'INSERT INTO store.derived (id, a) VALUES (4, -1)'),
+      /4025|CONSTRAINT/,
     );
   },
 );

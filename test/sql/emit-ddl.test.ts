@@ -8,6 +8,7 @@ import {
   mysqlTableName,
   showCreateTable,
   sqliteTableName,
+  translate,
 } from '../../src/sql/index.js';
 import { Harness, SBTEST_CREATE } from './harness.js';
 
@@ -331,8 +332,19 @@ test('generated columns: SQLite computes them; SHOW CREATE TABLE, DESCRIBE and t
     { id: 1, b: 22, c: 'x11' },
     { id: 2, b: 40, c: 'x20' },
   ]);
-  assert.equal(h.error('INSERT INTO g (id, a, b) VALUES (3, 1, 2)').code, 1906);
-  assert.equal(h.error('UPDATE g SET c = 1').code, 1906);
+  // A value for a generated column is dropped and named for the engine's 1906 (an error in
+  // strict mode, a warning otherwise); INSERT … SELECT into one is 1906 here.
+  const given = (sql: string): readonly string[] | undefined => {
+    const prepared = h.cache.prepare(sql);
+    assert.ok(prepared.ok);
+    const translation = translate(prepared.value, h.catalog, h.database);
+    assert.ok(translation.ok);
+    return translation.value.generatedGiven;
+  };
+  assert.deepEqual(given('INSERT INTO g (id, a, b) VALUES (3, 1, 2), (4, 1, DEFAULT)'), ['b']);
+  assert.deepEqual(given('UPDATE g SET c = 1'), ['c']);
+  assert.equal(given('INSERT INTO g (id, a) VALUES (3, 1)'), undefined);
+  assert.equal(h.error('INSERT INTO g (id, a, b) SELECT 3, 1, 2').code, 1906);
   assert.equal(h.error('INSERT INTO g VALUES (3, 30)').code, 1136);
   const refused = (sql: string): number => {
     const failed = h.ddlPlan(sql);
