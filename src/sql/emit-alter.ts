@@ -22,7 +22,8 @@ import {
 } from './emit-table.js';
 import type { Note } from './emit-table.js';
 import { SqlFailure, semantic } from './errors.js';
-import { quoteId, quoteString, sqliteTableName } from './names.js';
+import { backquote, quoteId, quoteString, sqliteTableName } from './names.js';
+import { tokenize } from './tokenizer.js';
 import { finishTable, nameIndexes, resolveOptions } from './table-def.js';
 
 interface WorkColumn {
@@ -97,6 +98,73 @@ function renameInIndexes(work: Work, from: string, to: string): void {
     index.columns = index.columns.map((c) => (same(c.column, from) ? { ...c, column: to } : c));
 }
 
+/**
+ * A renamed column in the table's CHECKs and generated columns, as MariaDB renames it there
+ * (it was 1054 when the rebuild met the old name): in each expression and in its text as
+ * written (ColumnDef.checkText, GeneratedColumn.text, CheckDef.text).
+ */
+function renameInExpressions(work: Work, from: string, to: string): void {
+  for (const column of work.columns) {
+    const def = column.def;
+    const generated = def.generated ?? null;
+    column.def = {
+      ...def,
+      check: def.check === null ? null : renameRefs(def.check, from, to),
+      ...(def.checkText === undefined ? {} : { checkText: renameInText(def.checkText, from, to) }),
+      ...(generated === null
+        ? {}
+        : {
+            generated: {
+              ...generated,
+              expr: renameRefs(generated.expr, from, to),
+              ...(generated.text === undefined
+                ? {}
+                : { text: renameInText(generated.text, from, to) ?? undefined }),
+            },
+          }),
+    };
+  }
+  work.checks = work.checks.map((k) => ({ ...k, text: renameInText(k.text, from, to) ?? k.text }));
+}
+
+/** `node` (an expression, plain data) with its references to column `from` naming `to`. */
+function renameRefs<T>(node: T, from: string, to: string): T {
+  if (Array.isArray(node)) return node.map((n: unknown) => renameRefs(n, from, to)) as T;
+  if (node === null || typeof node !== 'object') return node;
+  const record = node as Record<string, unknown>;
+  if (record['kind'] === 'column' && typeof record['column'] === 'string') {
+    return same(record['column'], from) ? ({ ...record, column: to } as T) : node;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) out[key] = renameRefs(value, from, to);
+  return out as T;
+}
+
+/**
+ * An expression's text with the column `from` written as `to` (a name token that is neither a
+ * function's nor qualified); null stays null, and so does a text that does not tokenize.
+ */
+function renameInText(text: string | null, from: string, to: string): string | null {
+  if (text === null) return null;
+  const tokens = tokenize(text);
+  if (!tokens.ok) return null;
+  let out = '';
+  let at = 0;
+  tokens.value.forEach((t, i) => {
+    const next = tokens.value[i + 1];
+    const previous = tokens.value[i - 1];
+    const name = (t.type === 'word' || t.type === 'ident') && same(t.text, from);
+    const call = next?.type === 'op' && next.text === '(';
+    const qualified =
+      (previous?.type === 'op' && previous.text === '.') ||
+      (next?.type === 'op' && next.text === '.');
+    if (!name || call || qualified) return;
+    out += text.slice(at, t.start) + backquote(to);
+    at = t.end;
+  });
+  return out + text.slice(at);
+}
+
 function addColumn(work: Work, def: ColumnDef, position: ColumnPosition): void {
   if (findColumn(work, def.name) >= 0) fail(1060, '42S21', `Duplicate column name '${def.name}'`);
   place(work, { def, origin: null }, position);
@@ -129,6 +197,7 @@ function replaceColumn(work: Work, from: string, def: ColumnDef, position: Colum
   if (position === null) work.columns.splice(at, 0, { def, origin: old.origin });
   else place(work, { def, origin: old.origin }, position);
   renameInIndexes(work, from, def.name);
+  if (!same(from, def.name)) renameInExpressions(work, from, def.name);
   inlineKeys(work, def);
   work.rebuild = true;
 }
@@ -206,6 +275,7 @@ function apply(work: Work, spec: AlterSpec): void {
       const column = work.columns[at]!;
       column.def = { ...column.def, name: spec.to };
       renameInIndexes(work, spec.from, spec.to);
+      renameInExpressions(work, spec.from, spec.to);
       work.rebuild = true;
       return;
     }

@@ -312,6 +312,20 @@ export function constraintCases(): CaseList {
     'INSERT INTO g VALUES (4, 0, DEFAULT)',
     'SELECT * FROM g ORDER BY id',
   );
+  // A renamed column is renamed in the CHECKs and generated columns that name it (it was 1054).
+  list.add(
+    'RENAME COLUMN and CHANGE rename the column in CHECKs and generated columns',
+    [
+      'CREATE TABLE n (id INT, a INT, b INT AS (a * 2), c INT AS ((a + 1) * 2), CONSTRAINT ck CHECK (a < 100 AND id > 0), KEY (a))',
+      'INSERT INTO n (id, a) VALUES (1, 5)',
+    ],
+    'ALTER TABLE n RENAME COLUMN a TO z',
+    'SHOW CREATE TABLE n',
+    'INSERT INTO n (id, z) VALUES (2, 200)',
+    'ALTER TABLE n CHANGE z y BIGINT',
+    'SHOW CREATE TABLE n',
+    'SELECT * FROM n',
+  );
   list.add('bad DEFAULT', [], "CREATE TABLE d (a INT DEFAULT 'x')");
   list.add('DEFAULT NULL on NOT NULL', [], 'CREATE TABLE d (a INT NOT NULL DEFAULT NULL)');
   list.add(
