@@ -4,12 +4,14 @@
 // on a 10,000-row table, prepared and as text, an autocommit point update, and sysbench's
 // oltp_write_only transaction (BEGIN, two updates, a delete, an insert, COMMIT; prepared, as
 // sysbench sends them), whose figure is per transaction. It prints CPU time per statement, the
-// best and the median of seven rounds, which on this shared VM vary less than wall time.
+// best and the median of seven rounds, which on this shared VM vary less than wall time, and
+// the median of the bytes allocated on the V8 heap per statement (bench/heap.ts).
 //   node dist/bench/statement.js [--statements N]
 import type { EngineSession } from '../src/engine/session.js';
 import { ColumnType } from '../src/mysql/index.js';
 import type { BoundParam, PreparedStatement } from '../src/mysql/backend.js';
 import { openEngine } from '../test/engine/engine-fixture.js';
+import { HeapMeter } from './heap.js';
 
 const ROWS = 10_000;
 const ROUNDS = 7;
@@ -26,16 +28,23 @@ async function measure(
   fn: (i: number) => Promise<unknown>,
 ): Promise<void> {
   const perStatement: number[] = [];
+  const allocated: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
+    const heap = new HeapMeter();
     const started = process.cpuUsage();
     for (let i = 0; i < statements; i++) await fn(i);
     const used = process.cpuUsage(started);
     perStatement.push((used.user + used.system) / statements);
+    allocated.push(heap.stop() / statements);
   }
   perStatement.sort((a, b) => a - b);
+  allocated.sort((a, b) => a - b);
   const best = perStatement[0]!.toFixed(2);
   const median = perStatement[ROUNDS >> 1]!.toFixed(2);
-  console.log(`${label.padEnd(36)} best ${best.padStart(7)} µs  median ${median.padStart(7)} µs`);
+  const bytes = Math.round(allocated[ROUNDS >> 1]!);
+  console.log(
+    `${label.padEnd(36)} best ${best.padStart(7)} µs  median ${median.padStart(7)} µs  heap ${String(bytes).padStart(7)} B`,
+  );
 }
 
 async function main(argv: readonly string[]): Promise<void> {

@@ -13,6 +13,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { loadServerConfig } from '../src/config/index.js';
 import { startStandalone } from '../src/node/standalone.js';
+import { HeapMeter } from './heap.js';
 
 const run = promisify(execFile);
 
@@ -162,9 +163,9 @@ async function main(argv: readonly string[]): Promise<number> {
     `sysbench 1.0.20, ${options.threads} threads, ${options.timeS} s, ${options.tables} tables x ${options.tableSize} rows, trireme standalone node, trireme_writer_stash ${stash}`,
   );
   console.log(
-    '| workload | trireme tps | trireme p95 ms | node CPU µs/txn | errors | MariaDB Galera tps | MariaDB p95 ms |',
+    '| workload | trireme tps | trireme p95 ms | node CPU µs/txn | heap KB/txn | errors | MariaDB Galera tps | MariaDB p95 ms |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   let failed = false;
   for (const workload of workloads) {
     const target: SysbenchTarget = {
@@ -180,20 +181,22 @@ async function main(argv: readonly string[]): Promise<number> {
     // The node runs in this process: its CPU time per transaction is steadier than TPS on a
     // shared VM (sysbench itself runs in its own process and is not counted).
     const cpuBefore = process.cpuUsage();
+    const heap = new HeapMeter();
     const result = await sysbench(workload, 'run', target, options);
     const cpu = process.cpuUsage(cpuBefore);
+    const allocated = heap.stop();
     const figures = parseSysbenchOutput(result.output);
     const anchor = anchors.get(workload);
     if (figures === null || !result.ok) {
       failed = true;
       console.log(
-        `| ${workload} | failed | | | | ${anchor?.tps ?? '—'} | ${anchor?.p95Ms ?? '—'} |`,
+        `| ${workload} | failed | | | | | ${anchor?.tps ?? '—'} | ${anchor?.p95Ms ?? '—'} |`,
       );
       console.error(result.output.slice(-2000));
       continue;
     }
     console.log(
-      `| ${workload} | ${figures.tps.toFixed(0)} | ${figures.p95Ms.toFixed(2)} | ${cpuMicros(cpu, figures.transactions)} | ${figures.errors + figures.ignoredErrors} | ${anchor?.tps ?? '—'} | ${anchor?.p95Ms ?? '—'} |`,
+      `| ${workload} | ${figures.tps.toFixed(0)} | ${figures.p95Ms.toFixed(2)} | ${cpuMicros(cpu, figures.transactions)} | ${(allocated / 1024 / Math.max(1, figures.transactions)).toFixed(1)} | ${figures.errors + figures.ignoredErrors} | ${anchor?.tps ?? '—'} | ${anchor?.p95Ms ?? '—'} |`,
     );
     if (workload === 'bulk_insert') await sysbench(workload, 'cleanup', target, options);
   }
