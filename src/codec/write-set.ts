@@ -31,6 +31,13 @@ export interface WriteSetFlags {
   readonly toi: boolean;
   /** Must not be applied in parallel with its neighbours. */
   readonly paUnsafe: boolean;
+  /**
+   * A TOI whose UNIQUE keys over column prefixes (`UNIQUE (v(3))`) are built on the prefixes,
+   * as MariaDB compares them; without it such a key is built on the whole column, as before
+   * (docs/design/sql.md, "Prefix keys"). Set by an origin whose every peer speaks
+   * prefixKeysSince; a node of an earlier release refuses the bit as unknown. Absent when clear.
+   */
+  readonly prefixKeys?: boolean;
 }
 
 export interface CertificationKey {
@@ -137,8 +144,14 @@ const HEADER_BYTES = 10;
 const TRAILER_BYTES = 4;
 const ENVELOPE_BYTES = HEADER_BYTES + TRAILER_BYTES;
 
-const FLAG_BIT = { commit: 0x01, rollback: 0x02, toi: 0x04, paUnsafe: 0x08 } as const;
-const FLAG_BITS_KNOWN = 0x0f;
+const FLAG_BIT = {
+  commit: 0x01,
+  rollback: 0x02,
+  toi: 0x04,
+  paUnsafe: 0x08,
+  prefixKeys: 0x10,
+} as const;
+const FLAG_BITS_KNOWN = 0x1f;
 
 const OP_CODE = { insert: 1, update: 2, delete: 3 } as const;
 const OPS_BY_CODE = [null, 'insert', 'update', 'delete'] as const;
@@ -179,7 +192,8 @@ function writeHeader(writer: ByteWriter, writeSet: WriteSet): void {
     (flags.commit ? FLAG_BIT.commit : 0) |
       (flags.rollback ? FLAG_BIT.rollback : 0) |
       (flags.toi ? FLAG_BIT.toi : 0) |
-      (flags.paUnsafe ? FLAG_BIT.paUnsafe : 0),
+      (flags.paUnsafe ? FLAG_BIT.paUnsafe : 0) |
+      (flags.prefixKeys === true ? FLAG_BIT.prefixKeys : 0),
   );
   writer.string(writeSet.originNodeId, 2);
   writer.u64(writeSet.originTransactionId);
@@ -346,6 +360,7 @@ class BodyDecoder {
         rollback: (flagBits & FLAG_BIT.rollback) !== 0,
         toi: (flagBits & FLAG_BIT.toi) !== 0,
         paUnsafe: (flagBits & FLAG_BIT.paUnsafe) !== 0,
+        ...((flagBits & FLAG_BIT.prefixKeys) !== 0 ? { prefixKeys: true } : {}),
       },
     });
   }

@@ -29,9 +29,12 @@ import {
   type Statement,
   type DataType,
   type TableDef,
+  type IndexColumn,
+  indexPartSql,
+  partCollation,
   quoteId,
 } from '../sql/index.js';
-import type { ExecuteResult, RowOps, WriterLease } from '../storage/index.js';
+import { prefixOf, type ExecuteResult, type RowOps, type WriterLease } from '../storage/index.js';
 import { bindAll, exprValue, slotValues, toStore } from './bind.js';
 import { rewriteInsert, type RewrittenInsert } from './autoinc.js';
 import type { SessionEmit } from './engine.js';
@@ -1328,15 +1331,10 @@ export class DmlRunner {
         if (positions.some((p) => p < 0)) continue;
         const values = positions.map((p) => exprValue(row[p]!, slots));
         if (values.some((v) => v === undefined || v === null)) continue;
-        const text = values
-          .map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v)))
-          .join('-');
+        const text = keyText(values as (SqlValue | Buffer)[], key.columns);
         const name = key.kind === 'primary' ? 'PRIMARY' : key.name;
-        const where = key.columns
-          .map((c) => `"${c.column.replace(/"/g, '""')}" IS ?`)
-          .join(' AND ');
         const existing = lease.execute(
-          `SELECT 1 FROM "${target.sqliteName.replace(/"/g, '""')}" WHERE ${where}`,
+          keyLookupSql(target, key.columns),
           values.map((v) => toStore(v!)),
         );
         if (
@@ -1359,18 +1357,27 @@ export class DmlRunner {
     slots: readonly (SqlValue | Buffer | undefined)[],
     message: string,
   ): ErrorResult | null {
-    const columns = message
-      .replace(/^.*constraint failed: /, '')
-      .split(', ')
-      .map((c) => c.slice(c.lastIndexOf('.') + 1));
-    const index = target.indexes.find(
-      (i) =>
-        (i.kind === 'primary' || i.kind === 'unique') &&
-        i.columns.length === columns.length &&
-        i.columns.every((c, k) => c.column.toLowerCase() === columns[k]!.toLowerCase()),
-    );
+    const failed = message.replace(/^.*constraint failed: /, '');
+    // An index over expressions (a prefix key: IndexColumn.prefixKey) is named, not its columns.
+    const byName = /^index '(.*)'$/.exec(failed)?.[1];
+    const named =
+      byName === undefined ? undefined : target.indexes.find((i) => i.sqliteName === byName);
+    const columns =
+      named !== undefined
+        ? named.columns.map((c) => c.column)
+        : failed.split(', ').map((c) => c.slice(c.lastIndexOf('.') + 1));
+    const index =
+      named ??
+      target.indexes.find(
+        (i) =>
+          (i.kind === 'primary' || i.kind === 'unique') &&
+          i.columns.length === columns.length &&
+          i.columns.every((c, k) => c.column.toLowerCase() === columns[k]!.toLowerCase()),
+      );
     const key =
       index === undefined ? columns.join('_') : index.kind === 'primary' ? 'PRIMARY' : index.name;
+    const parts: readonly IndexColumn[] =
+      index?.columns ?? columns.map((column) => ({ column, length: null, direction: null }));
     // An UPDATE that sets every column of the key to a value it gives (`SET email = ?`): the
     // value it met. Others (an expression, a column it leaves) stay '?'.
     const assignedKey = (): string => {
@@ -1382,9 +1389,7 @@ export class DmlRunner {
         return set === undefined ? undefined : exprValue(set.value, slots);
       });
       if (values.some((v) => v === undefined || v === null)) return '?';
-      return values
-        .map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v)))
-        .join('-');
+      return keyText(values as (SqlValue | Buffer)[], parts);
     };
     const insert = (rewritten?.statement ?? s) as Statement;
     if (insert.kind === 'update') return duplicateEntryError({ value: assignedKey(), key });
@@ -1395,24 +1400,70 @@ export class DmlRunner {
       names.findIndex((n) => n.toLowerCase() === c.toLowerCase()),
     );
     if (positions.some((p) => p < 0)) return duplicateEntryError({ value: '?', key });
+    // The first row whose key a stored row or an earlier row of the statement holds (the
+    // statement's rows are rolled back by now).
+    const earlier: SqlValue[][] = [];
+    const same = keyEqualSql(target, parts);
     for (const row of insert.source.rows) {
       const values = positions.map((p) => exprValue(row[p]!, slots));
       if (values.some((v) => v === undefined)) continue;
-      const where = columns.map((c) => `"${c.replace(/"/g, '""')}" IS ?`).join(' AND ');
-      const found = lease.execute(
-        `SELECT 1 FROM "${target.sqliteName.replace(/"/g, '""')}" WHERE ${where}`,
-        values.map((v) => toStore(v)),
-      );
-      if (found.ok && found.value.rows.length > 0)
+      const stored = values.map((v) => toStore(v));
+      const found = lease.execute(keyLookupSql(target, parts), stored);
+      const repeated = earlier.some((before) => {
+        const equal = lease.execute(
+          same,
+          before.flatMap((v, i) => [v, stored[i]!]),
+        );
+        return equal.ok && equal.value.rows.length > 0;
+      });
+      if ((found.ok && found.value.rows.length > 0) || repeated)
         return duplicateEntryError({
-          value: values
-            .map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v)))
-            .join('-'),
+          value: keyText(values as (SqlValue | Buffer)[], parts),
           key,
         });
+      if (!stored.some((v) => v === null)) earlier.push(stored);
     }
     return duplicateEntryError({ value: '?', key });
   }
+}
+
+/**
+ * A query for a row whose key equals the bound values, part by part as the key's index compares
+ * them (a prefix key part: its prefix, under the column's collation).
+ */
+function keyLookupSql(target: TableDef, parts: readonly IndexColumn[]): string {
+  const where = parts
+    .map((c) =>
+      c.prefixKey === true && c.length !== null
+        ? `${indexPartSql(target, c)} IS substr(?, 1, ${c.length})`
+        : `"${c.column.replace(/"/g, '""')}" IS ?`,
+    )
+    .join(' AND ');
+  return `SELECT 1 FROM "${target.sqliteName.replace(/"/g, '""')}" WHERE ${where}`;
+}
+
+/** A query that answers a row when two bound keys (interleaved, part by part) are one key. */
+function keyEqualSql(target: TableDef, parts: readonly IndexColumn[]): string {
+  const where = parts
+    .map((c) => {
+      const collate = partCollation(target, c);
+      return c.prefixKey === true && c.length !== null
+        ? `substr(?, 1, ${c.length})${collate} IS substr(?, 1, ${c.length})`
+        : `?${collate} IS ?`;
+    })
+    .join(' AND ');
+  return `SELECT 1 WHERE ${where}`;
+}
+
+/** A key's values as MariaDB's 1062 shows them: a prefix part's prefix, joined by '-'. */
+function keyText(values: readonly (SqlValue | Buffer)[], parts: readonly IndexColumn[]): string {
+  return values
+    .map((v, i) => {
+      const part = parts[i];
+      const shown = part?.prefixKey === true ? prefixOf(v as SqlValue, part.length) : v;
+      return shown instanceof Uint8Array ? Buffer.from(shown).toString('utf8') : String(shown);
+    })
+    .join('-');
 }
 
 /** The arguments of the SLEEP calls among a select list's items (outside subqueries). */

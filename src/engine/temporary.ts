@@ -14,6 +14,7 @@ import {
   tableFromCreate,
   unsupported,
   viewColumns,
+  withPrefixKeys,
   type Catalog,
   type CreateTable,
   type CreateTableLike,
@@ -151,8 +152,9 @@ export class TemporaryTables {
       if (!names.ok) return fromSqlError(names.error);
       table = tableFromCreate(db, tableOfSelect(s, names.value, catalog, database));
     } else table = tableFromCreate(db, s);
-    // SQLite keeps a TEMP table from referring to the main schema's tables.
-    table = { ...table, foreignKeys: [] };
+    // SQLite keeps a TEMP table from referring to the main schema's tables. A temporary table
+    // is this session's alone: its prefix keys are always built on the prefixes.
+    table = { ...withPrefixKeys(table, s.kind !== 'create_table_like'), foreignKeys: [] };
     const connection = this.open();
     for (const sql of createTableSql(table, { catalog, database, temporalDefault })) {
       const done = connection.execute(temporarySql(sql));

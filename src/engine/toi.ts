@@ -5,7 +5,16 @@ import { temporalDefault } from './store-value.js';
 import type { DdlStatement } from '../codec/index.js';
 import type { Index } from '../core/types.js';
 import type { DdlFailure, ToiTranslation, ToiTranslator } from './replicator.js';
-import { DDL_KINDS, emitDdl, parse, quoteId, type Statement, type TableDef } from '../sql/index.js';
+import {
+  DDL_KINDS,
+  emitDdl,
+  indexPartSql,
+  parse,
+  quoteId,
+  type IndexColumn,
+  type Statement,
+  type TableDef,
+} from '../sql/index.js';
 import type { ReadSnapshot, Store } from '../storage/index.js';
 import { fromSqlite } from './errors.js';
 import { UpdateBuilder, type EngineCatalog } from './catalog.js';
@@ -35,7 +44,11 @@ export class EngineToiTranslator implements ToiTranslator {
     this.listeners.push(listener);
   }
 
-  translate(seqno: Index, statements: readonly DdlStatement[]): ToiTranslation {
+  translate(
+    seqno: Index,
+    statements: readonly DdlStatement[],
+    prefixKeys: boolean,
+  ): ToiTranslation {
     const scratch = this.catalog.clone();
     const update = new UpdateBuilder();
     const sqlite: string[] = [];
@@ -46,7 +59,9 @@ export class EngineToiTranslator implements ToiTranslator {
       if (!parsed.ok)
         return failure(parsed.error.code, parsed.error.sqlState, parsed.error.message);
       tables.push(...touchedTables(scratch, parsed.value.statement, ddl.database));
-      const failed = planOne(scratch, parsed.value.statement, ddl.database, update, sqlite);
+      const failed = planOne(scratch, parsed.value.statement, ddl.database, update, sqlite, {
+        prefixKeys,
+      });
       if (failed !== null) return failed;
     }
     this.touched = { seqno, tables };
@@ -62,14 +77,14 @@ export class EngineToiTranslator implements ToiTranslator {
       const mapped = fromSqlite(code, message);
       return { code: mapped.code, sqlState: mapped.sqlState, message: mapped.message };
     };
-    const failed = constraintColumns(message);
+    const failed = constraintColumns(message) ?? constraintIndex(planned, message);
     if (failed === null) return words();
     const table = planned.allTables().find((t) => t.sqliteName === failed.table);
     const snapshot = this.store().snapshot();
     if (table === undefined || !snapshot.ok) return words();
     try {
       if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
-        return duplicateRefusal(snapshot.value, table, failed.columns) ?? words();
+        return duplicateRefusal(snapshot.value, table, failed.columns, failed.parts) ?? words();
       if (code === 'SQLITE_CONSTRAINT_NOTNULL')
         return nullRefusal(snapshot.value, table, failed.columns[0]!) ?? words();
       return words();
@@ -122,6 +137,7 @@ function planOne(
   database: string,
   update: UpdateBuilder,
   sqlite: string[],
+  options: { readonly prefixKeys: boolean },
 ): ToiTranslation | null {
   if (isUserStatement(statement)) {
     const error = applyUserStatement(scratch, statement, update);
@@ -133,6 +149,7 @@ function planOne(
     catalog: scratch,
     database: database === '' ? null : database,
     temporalDefault,
+    prefixKeys: options.prefixKeys,
   });
   if (!plan.ok) return failure(plan.error.code, plan.error.sqlState, plan.error.message);
   sqlite.push(...plan.value.statements);
@@ -140,13 +157,39 @@ function planOne(
   return null;
 }
 
+interface FailedKey {
+  readonly table: string;
+  readonly columns: string[];
+  /** The key's parts, where known (a prefix key's: IndexColumn.prefixKey). */
+  readonly parts?: readonly IndexColumn[];
+}
+
+/**
+ * The key of SQLite's message for an index over expressions, which names the index ("UNIQUE
+ * constraint failed: index 'db.t.k'"): a prefix key, found in the catalog the DDL plans.
+ */
+function constraintIndex(catalog: EngineCatalog, message: string): FailedKey | null {
+  const name = /constraint failed: index '(.*)'$/.exec(message)?.[1];
+  if (name === undefined) return null;
+  for (const table of catalog.allTables()) {
+    const index = table.indexes.find((i) => i.sqliteName === name);
+    if (index !== undefined)
+      return {
+        table: table.sqliteName,
+        columns: index.columns.map((c) => c.column),
+        parts: index.columns,
+      };
+  }
+  return null;
+}
+
 /**
  * The table and columns of SQLite's constraint message ("UNIQUE constraint failed: db.t.a,
  * db.t.b"); a table rebuilt by ALTER is named "db.t.~alter" until it replaces "db.t".
  */
-function constraintColumns(message: string): { table: string; columns: string[] } | null {
+function constraintColumns(message: string): FailedKey | null {
   const named = /constraint failed: (.+)$/.exec(message)?.[1];
-  if (named === undefined) return null;
+  if (named === undefined || /^index '.*'$/.test(named)) return null;
   let table: string | null = null;
   const columns: string[] = [];
   for (const part of named.split(', ')) {
@@ -165,15 +208,23 @@ function duplicateRefusal(
   snapshot: ReadSnapshot,
   table: TableDef,
   columns: readonly string[],
+  parts?: readonly IndexColumn[],
 ): DdlFailure | null {
-  const same = (a: readonly string[]): boolean =>
-    a.length === columns.length && a.every((c, i) => c.toLowerCase() === columns[i]!.toLowerCase());
+  const same = (a: readonly IndexColumn[]): boolean =>
+    parts !== undefined
+      ? a === parts
+      : a.length === columns.length &&
+        a.every((c, i) => c.column.toLowerCase() === columns[i]!.toLowerCase());
   const index = table.indexes.find(
-    (i) => (i.kind === 'primary' || i.kind === 'unique') && same(i.columns.map((c) => c.column)),
+    (i) => (i.kind === 'primary' || i.kind === 'unique') && same(i.columns),
   );
   const key =
     index === undefined ? columns.join('_') : index.kind === 'primary' ? 'PRIMARY' : index.name;
-  const list = columns.map(quoteId).join(', ');
+  // A prefix key's parts as its index holds them (the prefix, under the column's collation).
+  const list =
+    parts === undefined
+      ? columns.map(quoteId).join(', ')
+      : parts.map((part) => indexPartSql(table, part)).join(', ');
   const found = snapshot.execute(
     `SELECT ${list} FROM ${quoteId(table.sqliteName)} GROUP BY ${list} HAVING count(*) > 1 LIMIT 1`,
   );

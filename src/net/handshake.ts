@@ -34,9 +34,11 @@ export const frameTypes = {
  * wants no answer, docs/design/consensus.md); a version-2 peer is sent appends without it.
  * Version 4 changes no frame: it says the node fails a later copy of a DDL in certification
  * (CertificationInput.identity), so its peers may propose a DDL again to a new leader.
+ * Version 5 changes no frame: the node builds a UNIQUE key over column prefixes on the prefixes
+ * when a DDL's write-set says so (WriteSetFlags.prefixKeys).
  */
 export const protocolVersionMin = 2;
-export const protocolVersionMax = 4;
+export const protocolVersionMax = 5;
 /** The first version that carries control frames. */
 export const controlFramesSince = 2;
 /** The first version whose appends may carry flags (MessageEncoding.appendFlags). */
@@ -47,6 +49,12 @@ export const appendFlagsSince = 3;
  * release would run the copy again).
  */
 export const ddlCopiesSince = 4;
+/**
+ * The first version whose nodes build prefix keys on their prefixes (WriteSetFlags.prefixKeys):
+ * a DDL asks it only when every other member speaks it (a node of an earlier release would
+ * refuse the flag, and build the key on the whole column).
+ */
+export const prefixKeysSince = 5;
 
 export interface VersionRange {
   readonly min: number;

@@ -38,7 +38,7 @@ import { GCache, describeGCacheError } from '../gcache/index.js';
 import { readRejoinMarker, removeRejoinMarker, writeRejoinMarker } from './rejoin-marker.js';
 import { TlsCredentials } from '../net/tls.js';
 import { Transport } from '../net/transport.js';
-import { ddlCopiesSince } from '../net/handshake.js';
+import { ddlCopiesSince, prefixKeysSince } from '../net/handshake.js';
 import { resumeInstall } from '../transfer/install.js';
 import {
   checkReceivedFormat,
@@ -378,7 +378,8 @@ export class ClusterNode {
       {
         commitTimeoutMs: 30_000,
         flowControlRetryMs: 10,
-        ddlCopies: () => node?.membersFailDdlCopies() ?? false,
+        ddlCopies: () => node?.membersSpeak(ddlCopiesSince) ?? false,
+        prefixKeys: () => node?.membersSpeak(prefixKeysSince) ?? false,
       },
     );
     node = new ClusterNode(
@@ -1275,16 +1276,16 @@ export class ClusterNode {
   private protocolVersionNoted: number | null = null;
 
   /**
-   * Whether every other member of the configuration is linked now and speaks ddlCopiesSince, so
-   * that each of them fails a later copy of a DDL: then a DDL waiting for its verdict is proposed
-   * again to a new leader (a member not linked now may be of an earlier release).
+   * Whether every other member of the configuration is linked now and speaks `version`: e.g.
+   * ddlCopiesSince, so that each of them fails a later copy of a DDL and a DDL waiting for its
+   * verdict may be proposed again to a new leader (a member not linked now may be of an earlier
+   * release).
    */
-  membersFailDdlCopies(): boolean {
+  membersSpeak(version: number): boolean {
     const config = this.raft.config();
     const linked = new Map(this.transport.peers().map((p) => [p.nodeId as string, p]));
     return [...config.voters, ...config.learners].every(
-      (member) =>
-        member === this.id || (linked.get(member)?.protocolVersion ?? 0) >= ddlCopiesSince,
+      (member) => member === this.id || (linked.get(member)?.protocolVersion ?? 0) >= version,
     );
   }
 

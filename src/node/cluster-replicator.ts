@@ -112,6 +112,11 @@ export interface ClusterReplicatorOptions {
    * ddlCopiesSince), so that a DDL may be proposed again to a new leader. Default: no.
    */
   readonly ddlCopies?: () => boolean;
+  /**
+   * Whether every other member builds prefix keys on their prefixes (they speak
+   * prefixKeysSince), so that a DDL may ask it (WriteSetFlags.prefixKeys). Default: no.
+   */
+  readonly prefixKeys?: () => boolean;
 }
 
 /** Refusals that pass by themselves (a pause, a leader change, a full pipeline). */
@@ -154,8 +159,12 @@ export class ClusterReplicator implements Replicator {
     return this.statusVariables();
   }
 
-  async replicate(writeSet: WriteSet): Promise<ReplicationOutcome> {
+  async replicate(ordered: WriteSet): Promise<ReplicationOutcome> {
     if (!this.isReady()) return { kind: 'not_primary' };
+    const writeSet =
+      ordered.flags.toi && (this.options.prefixKeys?.() ?? false)
+        ? { ...ordered, flags: { ...ordered.flags, prefixKeys: true } }
+        : ordered;
     const bytes = encodeWriteSet(writeSet);
     const resendable = certificationRefusesCopies(writeSet, this.options.ddlCopies?.() ?? false);
     const deadline = Date.now() + this.options.commitTimeoutMs;

@@ -71,8 +71,12 @@ export class LocalReplicator implements Replicator {
     this.stateUuid = options.store.clusterUuid() ?? '00000000-0000-0000-0000-000000000000';
   }
 
-  replicate(writeSet: WriteSet): Promise<ReplicationOutcome> {
+  replicate(ordered: WriteSet): Promise<ReplicationOutcome> {
     if (this.failed !== null) return Promise.resolve({ kind: 'apply_failed', reason: this.failed });
+    // A node alone builds prefix keys on their prefixes (WriteSetFlags.prefixKeys).
+    const writeSet = ordered.flags.toi
+      ? { ...ordered, flags: { ...ordered.flags, prefixKeys: true } }
+      : ordered;
     return new Promise((resolve) => {
       this.queue.push({ writeSet, resolve });
       if (!this.draining) void this.drain();

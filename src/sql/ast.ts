@@ -542,6 +542,13 @@ export interface IndexColumn {
   readonly column: string;
   readonly length: number | null;
   readonly direction: 'ASC' | 'DESC' | null;
+  /**
+   * The SQLite index holds this part's first `length` characters (bytes for a binary string),
+   * as MariaDB's prefix key compares it: set on a UNIQUE key's prefix parts built under
+   * DdlOptions.prefixKeys. Without it a prefix part is indexed whole, as before that
+   * (docs/design/sql.md, "Prefix keys").
+   */
+  readonly prefixKey?: true;
 }
 
 export type ReferentialAction = 'RESTRICT' | 'CASCADE' | 'SET NULL' | 'NO ACTION' | 'SET DEFAULT';

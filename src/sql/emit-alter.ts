@@ -13,6 +13,7 @@ import type {
 import type { CheckDef, ForeignKeyDef, IndexDef, TableDef } from './catalog.js';
 import {
   createIndexSql,
+  prefixKeyParts,
   createTableSql,
   isNumericType,
   renameSql,
@@ -52,6 +53,8 @@ interface Work {
   indexesChanged: boolean;
   /** MariaDB's notes for specs skipped by IF [NOT] EXISTS. */
   notes: Note[];
+  /** DdlOptions.prefixKeys: a UNIQUE key added is built on its prefixes. */
+  prefixKeys: boolean;
 }
 
 const fail = (code: number, sqlState: string, message: string): never => {
@@ -299,13 +302,25 @@ function applyTableSpec(work: Work, spec: AlterSpec): void {
       if (k.kind === 'primary_key')
         return addIndex(work, { name: 'PRIMARY', kind: 'primary', columns: [...k.columns] });
       if (k.kind === 'unique')
-        return addIndex(work, { name: k.name, kind: 'unique', columns: [...k.columns] });
-      if (k.kind === 'index')
         return addIndex(work, {
           name: k.name,
-          kind: k.variant === 'KEY' ? 'index' : (k.variant.toLowerCase() as 'fulltext'),
-          columns: [...k.columns],
+          kind: 'unique',
+          columns: prefixKeyParts(
+            'unique',
+            k.columns,
+            work.columns.map((c) => c.def),
+            work.prefixKeys,
+          ),
         });
+      if (k.kind === 'index') {
+        const kind = k.variant === 'KEY' ? 'index' : (k.variant.toLowerCase() as 'fulltext');
+        const defs = work.columns.map((c) => c.def);
+        return addIndex(work, {
+          name: k.name,
+          kind,
+          columns: prefixKeyParts(kind, k.columns, defs, work.prefixKeys),
+        });
+      }
       if (k.kind === 'check')
         work.checks.push({ name: k.name ?? `CONSTRAINT_${work.checks.length + 1}`, text: k.text });
       else addForeignKey(work, k);
@@ -390,7 +405,7 @@ function addForeignKey(work: Work, k: TableConstraint & { kind: 'foreign_key' })
     });
 }
 
-function startWork(table: TableDef): Work {
+function startWork(table: TableDef, prefixKeys: boolean): Work {
   return {
     db: table.db,
     name: table.name,
@@ -403,6 +418,7 @@ function startWork(table: TableDef): Work {
     addedColumns: [],
     indexesChanged: false,
     notes: [],
+    prefixKeys,
   };
 }
 
@@ -507,7 +523,7 @@ export function emitAlterTable(
   specs: readonly AlterSpec[],
   options: DdlOptions,
 ): DdlPlan {
-  const work = startWork(table);
+  const work = startWork(table, options.prefixKeys === true);
   for (const spec of specs) apply(work, spec);
   if (!work.rebuild && !work.addedColumns.every(canAddDirectly)) work.rebuild = true;
   const target = finish(work, table);

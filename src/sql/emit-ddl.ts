@@ -7,8 +7,10 @@ import { emitAlterTable } from './emit-alter.js';
 import {
   createIndexSql,
   createTableSql,
+  prefixKeyParts,
   renameSql,
   renamed,
+  withPrefixKeys,
   type CatalogChange,
   type DdlOptions,
   type DdlPlan,
@@ -32,7 +34,10 @@ export {
   checkViolationSql,
   createIndexSql,
   createTableSql,
+  indexPartSql,
+  partCollation,
   isNumericType,
+  withPrefixKeys,
   renameSql,
   renamed,
   sqliteType,
@@ -104,7 +109,7 @@ function emitCreateTable(ctx: DdlContext, s: Statement & { kind: 'create_table' 
       return plan([], [], [{ code: 1050, message: `Table '${s.table.name}' already exists` }]);
     throw new SqlFailure(semantic(1050, '42S01', `Table '${s.table.name}' already exists`));
   }
-  const table = tableFromCreate(db, s);
+  const table = withPrefixKeys(tableFromCreate(db, s), ctx.options.prefixKeys);
   return afterDrop(
     replaced,
     plan(createTableSql(table, ctx.options), [{ kind: 'put_table', table }]),
@@ -233,7 +238,14 @@ function emitCreateIndex(ctx: DdlContext, s: Statement & { kind: 'create_index' 
   const primary = table.indexes.find((i) => i.kind === 'primary');
   const indexes = nameIndexes(table.db, table.name, {
     primary: primary ? [...primary.columns] : null,
-    indexes: [...others, { name: s.name, kind, columns: [...s.columns] }],
+    indexes: [
+      ...others,
+      {
+        name: s.name,
+        kind,
+        columns: prefixKeyParts(kind, s.columns, table.columns, ctx.options.prefixKeys),
+      },
+    ],
   });
   const next = finishTable({ ...table, indexes });
   const index = indexes.find((i) => i.name === s.name)!;

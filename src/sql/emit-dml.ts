@@ -65,7 +65,7 @@ import {
   type MultiPlan,
 } from './emit-multi.js';
 import { isTextType } from './table-def.js';
-import { TEMPORAL_DEFAULT_TYPES } from './emit-table.js';
+import { TEMPORAL_DEFAULT_TYPES, indexPartSql } from './emit-table.js';
 
 /**
  * One SQLite statement of a multi-table UPDATE/DELETE (emit-multi.ts). `matched` answers one
@@ -1085,7 +1085,7 @@ function upsertClauses(e: DmlEmitter, table: TableDef, assignments: readonly Ass
   const keys = table.indexes.filter((i) => i.kind === 'primary' || i.kind === 'unique');
   let out = '';
   for (const key of keys) {
-    const target = key.columns.map((c) => quoteId(c.column)).join(', ');
+    const target = key.columns.map((c) => indexPartSql(table, c)).join(', ');
     out += ` ON CONFLICT (${target}) DO UPDATE SET ${e.upsertAssignments(table, assignments)}`;
   }
   return out;

@@ -1,10 +1,10 @@
 // A table definition as SQLite statements: column types and defaults, CREATE TABLE and its
 // indexes, and renames. Shared by CREATE (emit-ddl.ts) and the table rebuilds of ALTER
 // (emit-alter.ts), so neither imports the other's module at run time.
-import type { ColumnDef, DataType, Expr, ReferentialAction } from './ast.js';
+import type { ColumnDef, DataType, Expr, IndexColumn, ReferentialAction } from './ast.js';
 import type { Catalog, IndexDef, TableDef, TriggerDef, ViewDef } from './catalog.js';
 import { sqliteCollation } from './collations.js';
-import { SqlFailure, unsupported } from './errors.js';
+import { SqlFailure, semantic, unsupported } from './errors.js';
 import { ExpressionEmitter, isHexLiteral } from './emit-expression.js';
 import { bitLiteralHex } from './normalize.js';
 import { quoteId, quoteString, sqliteIndexName, sqliteTableName } from './names.js';
@@ -54,6 +54,94 @@ export interface DdlOptions {
    * the conversion (engine/store-value.ts); every node passes the same one.
    */
   readonly temporalDefault?: (type: DataType, text: string) => string | null;
+  /**
+   * Build the UNIQUE keys this DDL creates on their column prefixes (IndexColumn.prefixKey).
+   * A TOI sets it when its write-set says so (WriteSetFlags.prefixKeys): every node of the
+   * cluster then builds the same index.
+   */
+  readonly prefixKeys?: boolean;
+}
+
+/** The string types whose prefix length may not pass their length (BINARY counts bytes). */
+const FIXED_STRINGS: ReadonlySet<string> = new Set(['CHAR', 'VARCHAR', 'BINARY', 'VARBINARY']);
+/** The types a key part may take a prefix of. */
+const PREFIXABLE: ReadonlySet<string> = new Set([
+  ...FIXED_STRINGS,
+  'TINYTEXT',
+  'TEXT',
+  'MEDIUMTEXT',
+  'LONGTEXT',
+  'TINYBLOB',
+  'BLOB',
+  'MEDIUMBLOB',
+  'LONGBLOB',
+  'ENUM',
+  'SET',
+  'JSON',
+]);
+
+/**
+ * A key's parts as DdlOptions.prefixKeys builds them: a prefix of a column that is not a string,
+ * or longer than its column, is MariaDB's 1089; one as long as its column is the whole column
+ * (SHOW CREATE prints `v`); a UNIQUE key's prefix parts are marked prefixKey. Without the option
+ * the parts are kept as written, as before (every node of a cluster must plan a DDL alike).
+ */
+export function prefixKeyParts(
+  kind: IndexDef['kind'],
+  parts: readonly IndexColumn[],
+  columns: readonly ColumnDef[],
+  prefixKeys: boolean | undefined,
+): IndexColumn[] {
+  if (prefixKeys !== true) return [...parts];
+  return parts.map((part) => {
+    if (part.length === null) return part;
+    const def = columns.find((c) => c.name.toLowerCase() === part.column.toLowerCase());
+    if (def === undefined) return part;
+    const type = def.type;
+    if (
+      !PREFIXABLE.has(type.name) ||
+      (FIXED_STRINGS.has(type.name) && type.length !== null && part.length > type.length)
+    )
+      throw new SqlFailure(
+        semantic(
+          1089,
+          'HY000',
+          "Incorrect prefix key; the used key part isn't a string, the used length is longer than the key part, or the storage engine doesn't support unique prefix keys",
+        ),
+      );
+    if (FIXED_STRINGS.has(type.name) && part.length === type.length)
+      return { ...part, length: null };
+    return kind === 'unique' ? { ...part, prefixKey: true } : part;
+  });
+}
+
+/** A new table's UNIQUE keys as DdlOptions.prefixKeys builds them (prefixKeyParts). */
+export function withPrefixKeys(table: TableDef, prefixKeys: boolean | undefined): TableDef {
+  if (prefixKeys !== true) return table;
+  const indexes = table.indexes.map((i) => ({
+    ...i,
+    columns: prefixKeyParts(i.kind, i.columns, table.columns, prefixKeys),
+  }));
+  return { ...table, indexes };
+}
+
+/**
+ * A key part as its SQLite index holds it: the quoted column, or for a prefix key part
+ * (IndexColumn.prefixKey) `substr("c", 1, N)` under the column's collation, which SQLite does not
+ * carry through a function. An ON CONFLICT target names the part the same way.
+ */
+export function indexPartSql(table: TableDef, part: IndexColumn): string {
+  const column = quoteId(part.column);
+  if (part.prefixKey !== true || part.length === null) return column;
+  return `substr(${column}, 1, ${part.length})${partCollation(table, part)}`;
+}
+
+/** ` COLLATE x` for a key part over a text column of a collation other than BINARY, else ''. */
+export function partCollation(table: TableDef, part: IndexColumn): string {
+  const def = table.columns.find((c) => c.name.toLowerCase() === part.column.toLowerCase());
+  if (def === undefined || !isTextType(def.type)) return '';
+  const collation = sqliteCollation(def.type.collation ?? table.options.collation ?? 'binary');
+  return collation === 'BINARY' ? '' : ` COLLATE ${collation}`;
 }
 
 /** Types whose literal DEFAULT is stored in its canonical form (DdlOptions.temporalDefault). */
@@ -249,7 +337,7 @@ export function checkExpr(text: string): Expr | null {
 export function createIndexSql(table: TableDef, index: IndexDef): string {
   const unique = index.kind === 'unique' ? 'UNIQUE ' : '';
   const columns = index.columns
-    .map((c) => quoteId(c.column) + (c.direction ? ' ' + c.direction : ''))
+    .map((c) => indexPartSql(table, c) + (c.direction ? ' ' + c.direction : ''))
     .join(', ');
   return `CREATE ${unique}INDEX ${quoteId(index.sqliteName ?? '')} ON ${quoteId(table.sqliteName)} (${columns})`;
 }

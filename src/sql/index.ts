@@ -42,7 +42,10 @@ export {
   checkViolationSql,
   createTableSql,
   emitDdl,
+  indexPartSql,
+  partCollation,
   renamed,
+  withPrefixKeys,
   sqliteType,
 } from './emit-ddl.js';
 export { type Bind, type EmitOptions } from './emit-expression.js';

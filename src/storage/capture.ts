@@ -46,6 +46,24 @@ const OP_DELETE = 3n;
 export const UNIQUE_KEY_SEPARATOR = '\u0000';
 
 /**
+ * What a prefix key part holds of `value` (schema.ts, UniqueIndex.prefixes), as SQLite's
+ * substr(v, 1, N) takes it: the first N characters (code points) of a text, the first N bytes
+ * of a blob; other values whole.
+ */
+export function prefixOf(value: SqlValue, prefix: number | null): SqlValue {
+  if (prefix === null) return value;
+  if (value instanceof Uint8Array)
+    return value.length <= prefix ? value : value.subarray(0, prefix);
+  if (typeof value !== 'string' || value.length <= prefix) return value;
+  let end = 0;
+  for (let n = 0; n < prefix && end < value.length; n++) {
+    const code = value.charCodeAt(end);
+    end += code >= 0xd800 && code <= 0xdbff && end + 1 < value.length ? 2 : 1;
+  }
+  return value.slice(0, end);
+}
+
+/**
  * Marks a key of collated values (collatedKey): `<table>\u0000*` for a primary key,
  * `<table>\u0000<positions>*` for a unique index. Beside the key of the values as written, which
  * a node of an earlier release also gives (so both still meet there), not instead of it.
@@ -235,10 +253,17 @@ export class Capture {
     after: readonly SqlValue[],
   ): void {
     for (const index of info.uniqueIndexes) {
-      const values = index.positions.map((position) => after[position] ?? null);
+      const values = index.positions.map((position, i) =>
+        prefixOf(after[position] ?? null, index.prefixes[i] ?? null),
+      );
       // A unique index admits many NULLs, so a NULL part claims nothing.
       if (values.some((value) => value === null)) continue;
-      const table = `${info.table}${UNIQUE_KEY_SEPARATOR}${index.positions.join(',')}`;
+      // A prefix part is named `position/length` ('abcX' and 'abcY' are one key under v(3)).
+      const parts = index.positions.map((position, i) => {
+        const prefix = index.prefixes[i] ?? null;
+        return prefix === null ? String(position) : `${position}/${prefix}`;
+      });
+      const table = `${info.table}${UNIQUE_KEY_SEPARATOR}${parts.join(',')}`;
       this.pushWithTwin(
         keys,
         { database: info.database, table, keyBytes: encodeKeyValues(values), exclusive: true },

@@ -16,7 +16,7 @@ export { StatementKiller } from './statement-kill.js';
 export { WriterLease, stashWriteSet, type Stash } from './lease.js';
 export { ReadSnapshot } from './readers.js';
 export type { ChecksumResult } from './checksum.js';
-export { type RowOps, UNIQUE_KEY_SEPARATOR } from './capture.js';
+export { type RowOps, UNIQUE_KEY_SEPARATOR, prefixOf } from './capture.js';
 export {
   STORE_FILE_NAME,
   STORE_FORMAT_VERSION,

@@ -12,6 +12,11 @@ export interface UniqueIndex {
   readonly positions: readonly number[];
   /** Per column, the MariaDB collation it compares by, or null (KeyCollations). */
   readonly collations: KeyCollations;
+  /**
+   * Per column, the prefix the index holds (`substr(c, 1, N)`: N characters of a text value, N
+   * bytes of a blob), or null for the whole value; empty when no part is a prefix.
+   */
+  readonly prefixes: readonly (number | null)[];
 }
 
 /**
@@ -218,13 +223,79 @@ function readUniqueIndexes(
     const parts = db
       .prepare<[string], IndexInfoRow>(`SELECT cid, name FROM pragma_index_info(?, 'main')`)
       .all(index.name);
-    // An index over an expression (cid -2) or the rowid (-1) gives no certification key.
+    const collations = indexCollations(db, index.name);
+    if (parts.some((part) => part.cid === -2n)) {
+      // A prefix key (sql/emit-table.ts, indexPartSql); any other expression gives none.
+      const prefixed = prefixParts(db, index.name, parts.length);
+      if (prefixed === null) continue;
+      const positions = prefixed.map((part) => columns.indexOf(part.column));
+      if (positions.some((position) => position < 0)) continue;
+      const prefixes = prefixed.map((part) => part.prefix);
+      indexes.push({ name: index.name, positions, collations, prefixes });
+      continue;
+    }
+    // An index over the rowid (-1) gives no certification key.
     if (parts.some((part) => part.cid < 0n || part.name === null)) continue;
     const positions = parts.map((part) => columns.indexOf(part.name!));
     if (positions.some((position) => position < 0)) continue;
-    indexes.push({ name: index.name, positions, collations: indexCollations(db, index.name) });
+    indexes.push({ name: index.name, positions, collations, prefixes: [] });
   }
   return indexes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * The parts of a prefix key's index, from its CREATE INDEX text: each `"c"` or
+ * `substr("c", 1, N) [COLLATE x]` (with ASC or DESC), as indexPartSql writes them; null for any
+ * other expression, or when the count differs from SQLite's.
+ */
+function prefixParts(
+  db: Database.Database,
+  index: string,
+  count: number,
+): { column: string; prefix: number | null }[] | null {
+  const sql = db
+    .prepare<[string], string | null>(
+      `SELECT sql FROM main.sqlite_schema WHERE type = 'index' AND name = ?`,
+    )
+    .pluck()
+    .get(index);
+  if (typeof sql !== 'string') return null;
+  const head = / ON (?:main\.)?"(?:[^"]|"")*" *\(/.exec(sql);
+  if (head === null || !sql.endsWith(')')) return null;
+  const list = sql.slice(head.index + head[0].length, -1);
+  const parts: { column: string; prefix: number | null }[] = [];
+  for (const text of splitTopLevel(list)) {
+    const part = PREFIX_PART.exec(text.trim());
+    if (part === null) return null;
+    const column = (part[1] ?? part[2])!.replace(/""/g, '"');
+    parts.push({ column, prefix: part[3] === undefined ? null : Number(part[3]) });
+  }
+  return parts.length === count ? parts : null;
+}
+
+const PREFIX_PART =
+  /^(?:"((?:[^"]|"")*)"|substr\("((?:[^"]|"")*)", 1, (\d+)\)(?: COLLATE \w+)?)(?: (?:ASC|DESC))?$/;
+
+/** `text` split at its commas outside quotes and parentheses. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote !== null) {
+      if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === ',' && depth === 0) {
+      parts.push(text.slice(from, i));
+      from = i + 1;
+    }
+  }
+  parts.push(text.slice(from));
+  return parts;
 }
 
 /** Table info for every user table, by SQLite name. */

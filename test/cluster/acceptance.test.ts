@@ -413,16 +413,20 @@ describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
   // utf8mb4_general_ci (the default) calls 'Ann@x' and 'ann@x ' equal, so does a UNIQUE or
   // PRIMARY KEY over it. Their certification keys were the bytes as written: both transactions
   // committed, and applying the second replaced the first row on every node, a commit answered
-  // OK and then lost.
-  test('two nodes insert values equal under the collation into a UNIQUE and a PRIMARY KEY: one commits, the other gets 1213', async () => {
+  // OK and then lost. A UNIQUE key over a prefix (`v(3)`) must claim the prefix likewise.
+  test('two nodes insert values equal under the collation into a UNIQUE, a PRIMARY KEY and a prefix key: one commits, the other gets 1213', async () => {
     await query(
       nodes[0]!,
       'CREATE TABLE acc.people (id INT PRIMARY KEY, email VARCHAR(40) NOT NULL, UNIQUE KEY (email))',
     );
     await query(nodes[0]!, 'CREATE TABLE acc.tags (name VARCHAR(20) PRIMARY KEY, n INT)');
+    await query(
+      nodes[0]!,
+      'CREATE TABLE acc.codes (id INT PRIMARY KEY, code VARCHAR(20), UNIQUE KEY (code(3)))',
+    );
     for (const node of nodes)
       await until(`tables on ${node.name}`, async () => {
-        await query(node, 'SELECT 1 FROM acc.people, acc.tags');
+        await query(node, 'SELECT 1 FROM acc.people, acc.tags, acc.codes');
         return true;
       });
     const race = async (first: string, second: string): Promise<void> => {
@@ -453,15 +457,25 @@ describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
       "INSERT INTO acc.tags VALUES ('Blue', 1)",
       "INSERT INTO acc.tags VALUES ('bluE', 2)",
     );
+    await race(
+      "INSERT INTO acc.codes VALUES (1, 'abc-1')",
+      "INSERT INTO acc.codes VALUES (2, 'ABC-2')",
+    );
     const state = async (node: NodeProcess): Promise<string> =>
       JSON.stringify([
         await query(node, 'SELECT COUNT(*) AS n FROM acc.people'),
         await query(node, 'SELECT COUNT(*) AS n FROM acc.tags'),
+        await query(node, 'SELECT COUNT(*) AS n FROM acc.codes'),
       ]);
     await until('one row of each on every node', async () =>
-      (await Promise.all(nodes.map(state))).every((s) => s === '[[{"n":1}],[{"n":1}]]'),
+      (await Promise.all(nodes.map(state))).every((s) => s === '[[{"n":1}],[{"n":1}],[{"n":1}]]'),
     );
-    await query(nodes[0]!, 'DROP TABLE acc.people, acc.tags');
+    // The prefix key holds on every node: a later duplicate prefix is refused everywhere.
+    for (const node of nodes)
+      await assert.rejects(query(node, "INSERT INTO acc.codes VALUES (3, 'aBc-3')"), {
+        errno: 1062,
+      });
+    await query(nodes[0]!, 'DROP TABLE acc.people, acc.tags, acc.codes');
   });
 
   test('SELECT then UPDATE on one node after an update on another: 1213, no lost update', async () => {

@@ -1,7 +1,7 @@
 // Goal: a rolling upgrade across a protocol version works: nodes of the previous release (version
 // N) and of this build (..N+1) form one cluster that speaks N (wsrep_protocol_version) and
-// replicates over links of version N (appends without the flags byte of N+1) until the last old
-// node is upgraded, then N+1; a node too old or too new for the others is refused, with both
+// replicates over links of version N until the last old node is upgraded, then N+1 (version 5:
+// a DDL builds a UNIQUE key over a prefix on the prefix only then, on every node alike); a node too old or too new for the others is refused, with both
 // version ranges named on both sides. Method: three real processes of this build; the "old"
 // node is the same tree started with the test-only knob TRIREME_TEST_PROTOCOL_VERSIONS (N alone,
 // what the previous release speaks), "too new" and "too old" announce ranges disjoint from
@@ -26,6 +26,18 @@ async function count(node: NodeProcess): Promise<number> {
   try {
     const [rows] = await conn.query({ sql: 'SELECT COUNT(*) FROM mv.t', rowsAsArray: true });
     return Number((rows as unknown[][])[0]![0]);
+  } finally {
+    await conn.end();
+  }
+}
+
+async function rowsOf(node: NodeProcess, table = 'p'): Promise<number> {
+  const conn = await node.connect();
+  try {
+    const [rows] = await conn.query({ sql: `SELECT COUNT(*) FROM mv.${table}`, rowsAsArray: true });
+    return Number((rows as unknown[][])[0]![0]);
+  } catch {
+    return -1;
   } finally {
     await conn.end();
   }
@@ -74,6 +86,13 @@ describe('mixed-version cluster', { timeout: 240_000 }, () => {
       n1.output.join('\n'),
       new RegExp(`protocol version ${N} \\(this node speaks ${ours}`),
     );
+    // Version 5 builds a UNIQUE key over a prefix on the prefix; until every member speaks it, a
+    // DDL builds it on the whole column, as the earlier release does, on every node alike.
+    await exec(n1, 'CREATE TABLE mv.p (id INT PRIMARY KEY, v VARCHAR(9), UNIQUE KEY u (v(3)))');
+    await exec(n1, "INSERT INTO mv.p VALUES (1, 'abc1')");
+    await exec(n2, "INSERT INTO mv.p VALUES (2, 'abc2')");
+    for (const node of nodes)
+      await until(`${node.name} has both rows of mv.p`, async () => (await rowsOf(node)) === 2);
 
     // Upgrade the last old node: the cluster moves to N+1.
     await n2.stop();
@@ -87,6 +106,16 @@ describe('mixed-version cluster', { timeout: 240_000 }, () => {
     await exec(n2, 'INSERT INTO mv.t VALUES (3)');
     for (const node of nodes)
       await until(`${node.name} has 3 rows`, async () => (await count(node)) === 3);
+    // Now a new prefix key holds on its prefix on every node; the earlier one stays as built.
+    await exec(n1, 'CREATE TABLE mv.q (id INT PRIMARY KEY, v VARCHAR(9), UNIQUE KEY u (v(3)))');
+    await exec(n1, "INSERT INTO mv.q VALUES (1, 'abc1')");
+    for (const node of nodes) {
+      await until(`${node.name} has mv.q's row`, async () => (await rowsOf(node, 'q')) === 1);
+      await assert.rejects(exec(node, "INSERT INTO mv.q VALUES (2, 'abc2')"), { errno: 1062 });
+    }
+    await exec(n3, "INSERT INTO mv.p VALUES (3, 'abc3')");
+    for (const node of nodes)
+      await until(`${node.name} has 3 rows of mv.p`, async () => (await rowsOf(node)) === 3);
     assert.match(n1.output.join('\n'), new RegExp(`protocol version ${N + 1} \\(this node speaks`));
   });
 

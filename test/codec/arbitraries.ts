@@ -98,8 +98,10 @@ export const writeSet: fc.Arbitrary<WriteSet> = fc.record(
         rollback: fc.boolean(),
         toi: fc.boolean(),
         paUnsafe: fc.boolean(),
+        // Present only when set (WriteSetFlags.prefixKeys).
+        prefixKeys: fc.constant(true as const),
       },
-      plain,
+      { ...plain, requiredKeys: ['commit', 'rollback', 'toi', 'paUnsafe'] },
     ),
     keys: fc.array(certificationKey, { maxLength: 6 }),
     rows: fc.array(rowImage, { maxLength: 6 }),

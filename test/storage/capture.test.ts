@@ -310,6 +310,43 @@ test('collated primary, unique and parent keys get a twin keyed by weights: equa
   }
 });
 
+test('a prefix key claims the prefix: values that share it meet, in characters for text and bytes for a blob', async () => {
+  const t = tempStore();
+  try {
+    // As sql/emit-table.ts (indexPartSql) builds UNIQUE (v(3)) and UNIQUE (b(2), v(1)).
+    await ddl(
+      t.store,
+      `CREATE TABLE ${T} (id INTEGER PRIMARY KEY, v TEXT COLLATE utf8mb4_general_ci, b BLOB)`,
+      `CREATE UNIQUE INDEX "d.t.u" ON ${T} (substr("v", 1, 3) COLLATE utf8mb4_general_ci)`,
+      `CREATE UNIQUE INDEX "d.t.w" ON ${T} (substr("b", 1, 2), substr("v", 1, 1) COLLATE utf8mb4_general_ci DESC)`,
+    );
+    const keysOf = async (sql: string): Promise<Array<[string, Uint8Array]>> =>
+      (await transact(t.store, sql)).keys.map((key) => [key.table, key.keyBytes]);
+    const S = UNIQUE_KEY_SEPARATOR;
+    const first = await keysOf(`INSERT INTO ${T} VALUES (1, 'éabX', x'00ff01')`);
+    assert.deepEqual(
+      first.map(([table]) => table),
+      ['t', `t${S}1/3`, `t${S}1/3*`, `t${S}2/2,1/1`, `t${S}2/2,1/1*`],
+    );
+    // Three characters (é is two bytes), two bytes of the blob.
+    assert.deepEqual(first[1]![1], encodeKeyValues(['éab']));
+    assert.deepEqual(first[3]![1], encodeKeyValues([new Uint8Array([0, 255]), 'é']));
+    // 'ÉABz' shares the prefix under the collation: the same twin, other bytes as written.
+    const second = await keysOf(`INSERT INTO ${T} VALUES (2, 'ÉABz', x'00fe')`);
+    assert.notDeepEqual(second[1]![1], first[1]![1]);
+    assert.deepEqual(second[2]![1], first[2]![1]);
+    const third = await keysOf(`INSERT INTO ${T} VALUES (3, 'éabY', NULL)`);
+    assert.deepEqual(third[1]![1], first[1]![1]);
+    // A NULL part claims nothing.
+    assert.deepEqual(
+      third.map(([table]) => table),
+      ['t', `t${S}1/3`, `t${S}1/3*`],
+    );
+  } finally {
+    t.dispose();
+  }
+});
+
 test('REPLACE that deletes a row conflicting on a unique key captures that delete', async () => {
   const t = tempStore();
   try {

@@ -483,5 +483,40 @@ export function constraintCases(): CaseList {
     'CREATE OR REPLACE TABLE rp (id INT PRIMARY KEY)',
     'SELECT * FROM rp',
   );
+  // A UNIQUE key over a column prefix compares the prefixes, as MariaDB's does (it was built on
+  // the whole column, so 'abcX' and 'abcY' were both accepted); a prefix of a number or longer
+  // than its column is 1089, one as long as its column is the whole column.
+  list.add(
+    'UNIQUE key over a column prefix',
+    [
+      'CREATE TABLE px (id INT PRIMARY KEY, v VARCHAR(20), UNIQUE KEY u (v(3)))',
+      "INSERT INTO px VALUES (1, 'abcX')",
+    ],
+    "INSERT INTO px VALUES (2, 'abcY')",
+    "INSERT INTO px VALUES (3, 'ABCz')",
+    "INSERT IGNORE INTO px VALUES (4, 'abcQ'), (5, 'xyz')",
+    "INSERT INTO px VALUES (6, 'abcW') ON DUPLICATE KEY UPDATE v = 'abcV'",
+    "REPLACE INTO px VALUES (7, 'xyzzy')",
+    "UPDATE px SET v = 'abcT' WHERE id = 7",
+    "INSERT INTO px VALUES (9, 'ab'), (10, 'ab ')",
+    'SELECT * FROM px ORDER BY id',
+    'CREATE TABLE pb (v VARBINARY(10), w VARCHAR(5), UNIQUE (v(2)), UNIQUE (w(2), v(1)))',
+    "INSERT INTO pb VALUES ('ab1', 'x'), ('ab2', 'y')",
+    'CREATE TABLE pn (i INT, UNIQUE (i(2)))',
+    'CREATE TABLE pl (v VARCHAR(5), UNIQUE (v(10)))',
+    'CREATE TABLE pw (v VARCHAR(5), UNIQUE (v(5)))',
+    'SHOW CREATE TABLE pw',
+  );
+  list.add(
+    'ADD UNIQUE over a prefix of duplicates',
+    ['CREATE TABLE pa (v VARCHAR(9))', "INSERT INTO pa VALUES ('abc1'), ('abc2')"],
+    'ALTER TABLE pa ADD UNIQUE KEY p (v(3))',
+    'CREATE UNIQUE INDEX q ON pa (v(3))',
+    'CREATE INDEX r ON pa (v(30))',
+    'ALTER TABLE pa ADD UNIQUE KEY s (v(4))',
+    "INSERT INTO pa VALUES ('abc1x')",
+    "SELECT INDEX_NAME, SUB_PART FROM information_schema.STATISTICS WHERE TABLE_NAME = 'pa'",
+    'SHOW CREATE TABLE pa',
+  );
   return list;
 }

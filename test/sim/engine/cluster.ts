@@ -244,7 +244,11 @@ export class EngineCluster implements Application {
     ws: WriteSet,
     own: Map<number, EntryVerdict | ReplicationOutcome>,
   ): Promise<Result<ApplyOutcome, ApplyError>> {
-    const translated = engine.translator.translate(seqno, ws.statements);
+    const translated = engine.translator.translate(
+      seqno,
+      ws.statements,
+      ws.flags.prefixKeys === true,
+    );
     if (!translated.ok) {
       if (own.has(seqno)) {
         own.set(seqno, {
