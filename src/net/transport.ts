@@ -130,8 +130,11 @@ export interface TransportOptions {
   readonly credentials: TlsCredentials | null;
   readonly handlers: TransportHandlers;
   readonly log?: TlsLog;
-  /** The link protocol versions this node speaks; default protocolVersionMin..Max. */
-  readonly versions?: VersionRange;
+  /**
+   * The link protocol versions this node speaks; default protocolVersionMin..Max. A function is
+   * asked at every handshake (the node may stop speaking older versions as its data changes).
+   */
+  readonly versions?: VersionRange | (() => VersionRange);
   readonly limits?: Partial<TransportLimits>;
   /** In [0, 1): the jitter source (tests pass a fixed one). */
   readonly random?: () => number;
@@ -252,7 +255,7 @@ export function formatAddress(address: PeerAddress): string {
 export class Transport {
   private readonly options: TransportOptions;
   private readonly limits: TransportLimits;
-  private readonly versions: VersionRange;
+  private readonly versions: () => VersionRange;
   private readonly log: TlsLog;
   private readonly listenerLog: RateLimitedLog;
   private readonly random: () => number;
@@ -298,7 +301,8 @@ export class Transport {
     assert(limits.reconnectJitterFraction >= 0 && limits.reconnectJitterFraction < 1, 'jitter');
     assert(limits.keepaliveIntervalMs < limits.keepaliveTimeoutMs, 'keepalive interval < timeout');
     assert(limits.sendQueueBytesMax >= FRAME_HEADER_BYTES, 'sendQueueBytesMax');
-    this.versions = options.versions ?? { min: protocolVersionMin, max: protocolVersionMax };
+    const versions = options.versions ?? { min: protocolVersionMin, max: protocolVersionMax };
+    this.versions = typeof versions === 'function' ? versions : () => versions;
     this.log = options.log ?? stderrTlsLog;
     this.listenerLog = new RateLimitedLog(this.log, limits.warningIntervalMs);
     this.random = options.random ?? Math.random;
@@ -484,7 +488,7 @@ export class Transport {
       nodeUuid: this.options.nodeUuid,
       nodeName: this.options.nodeName,
       listenAddress: this.advertised,
-      versions: this.versions,
+      versions: this.versions(),
       dialSeq,
     };
   }

@@ -38,7 +38,7 @@ import { GCache, describeGCacheError } from '../gcache/index.js';
 import { readRejoinMarker, removeRejoinMarker, writeRejoinMarker } from './rejoin-marker.js';
 import { TlsCredentials } from '../net/tls.js';
 import { Transport } from '../net/transport.js';
-import { ddlCopiesSince, prefixKeysSince } from '../net/handshake.js';
+import { ddlCopiesSince, prefixKeysSince, type VersionRange } from '../net/handshake.js';
 import { resumeInstall } from '../transfer/install.js';
 import {
   checkReceivedFormat,
@@ -319,6 +319,19 @@ export class ClusterNode {
     );
     const transportRef: { current: Transport | null } = { current: null };
     const versions = linkVersions();
+    // Once a prefix key is built on its prefix, a node of a release before prefixKeysSince would
+    // read no certification key from it: such a node is refused as too old.
+    let prefixKeysBuilt = false;
+    const versionsNow = (): VersionRange => {
+      try {
+        prefixKeysBuilt ||= store.hasPrefixKeys();
+      } catch {
+        // The store is being replaced (SST): keep what was known.
+      }
+      return prefixKeysBuilt && versions.max >= prefixKeysSince
+        ? { min: Math.max(versions.min, prefixKeysSince), max: versions.max }
+        : versions;
+    };
     const driver = new RaftDriver(
       raft,
       gcache,
@@ -348,7 +361,7 @@ export class ClusterNode {
           ),
       ),
       credentials,
-      versions,
+      versions: versionsNow,
       handlers: {
         onMessage: (_from, message) => driver.receive(message),
         onControl: (from, payload) => node?.onControl(from, payload),

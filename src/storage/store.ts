@@ -398,6 +398,21 @@ export class Store {
     }));
   }
 
+  /**
+   * Whether a UNIQUE index holds column prefixes (`substr("c", 1, N)`, docs/design/sql.md,
+   * "Prefix keys"): a node of a release before them must not join.
+   */
+  hasPrefixKeys(): boolean {
+    return (
+      this.applierDb
+        .prepare<[], number>(
+          `SELECT 1 FROM sqlite_schema WHERE type = 'index' AND instr(sql, 'substr("') > 0 LIMIT 1`,
+        )
+        .pluck()
+        .get() !== undefined
+    );
+  }
+
   appliedSeqno(): Index {
     return this.seqnoApplied;
   }

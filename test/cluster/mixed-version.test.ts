@@ -5,7 +5,7 @@
 // version ranges named on both sides. Method: three real processes of this build; the "old"
 // node is the same tree started with the test-only knob TRIREME_TEST_PROTOCOL_VERSIONS (N alone,
 // what the previous release speaks), "too new" and "too old" announce ranges disjoint from
-// this build's.
+// this build's, and once a prefix key is built (version 5) the previous release is too old.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { protocolVersionMax, protocolVersionMin } from '../../src/net/handshake.js';
@@ -122,6 +122,8 @@ describe('mixed-version cluster', { timeout: 240_000 }, () => {
   test('a node too new or too old for the cluster is refused, naming both versions', async () => {
     const [n1, , n3] = nodes as [NodeProcess, NodeProcess, NodeProcess];
     await n3.stop();
+    // The first test built a prefix key on its prefix: the nodes now speak version 5 alone.
+    const oursNow = `${N + 1}\\.\\.${N + 1}`;
     for (const [range, age] of [
       [`${N + 2}..${N + 2}`, 'new'],
       [`1..${protocolVersionMin - 1}`, 'old'],
@@ -132,9 +134,9 @@ describe('mixed-version cluster', { timeout: 240_000 }, () => {
       const theirs = range.replace(/\./g, '\\.');
       // Both sides name both ranges: the refusing node, and the refused one from its own check.
       const onN1 = new RegExp(
-        `speaks versions ${ours}, the peer n3 ${theirs}: the peer is too ${age}`,
+        `speaks versions ${oursNow}, the peer n3 ${theirs}: the peer is too ${age}`,
       );
-      const onN3 = new RegExp(`speaks versions ${theirs}, the peer n[12] ${ours}`);
+      const onN3 = new RegExp(`speaks versions ${theirs}, the peer n[12] ${oursNow}`);
       await until(`n1 refuses n3 (${range})`, () =>
         Promise.resolve(onN1.test(n1.output.join('\n'))),
       );
@@ -144,5 +146,15 @@ describe('mixed-version cluster', { timeout: 240_000 }, () => {
       assert.notEqual(await n1.status('wsrep_cluster_size'), '3');
       await n3.stop();
     }
+    // A node of the release before version 5 would read no certification key from that prefix
+    // key: it is refused as too old, though it spoke with these nodes before.
+    n1.output.length = 0;
+    n3.start([], oldBuild);
+    const refused = new RegExp(
+      `speaks versions ${oursNow}, the peer n3 ${N}\\.\\.${N}: the peer is too old`,
+    );
+    await until('n1 refuses the old n3', () => Promise.resolve(refused.test(n1.output.join('\n'))));
+    assert.notEqual(await n1.status('wsrep_cluster_size'), '3');
+    await n3.stop();
   });
 });
