@@ -32,12 +32,13 @@ export interface WriteSetFlags {
   /** Must not be applied in parallel with its neighbours. */
   readonly paUnsafe: boolean;
   /**
-   * A TOI whose UNIQUE keys over column prefixes (`UNIQUE (v(3))`) are built on the prefixes,
-   * as MariaDB compares them; without it such a key is built on the whole column, as before
-   * (docs/design/sql.md, "Prefix keys"). Set by an origin whose every peer speaks
-   * prefixKeysSince; a node of an earlier release refuses the bit as unknown. Absent when clear.
+   * A TOI planned by the DDL rules of protocol version 5 (docs/design/sql.md, "DDL rules by
+   * version"): a UNIQUE key over column prefixes (`UNIQUE (v(3))`) is built on the prefixes, a
+   * table made without a charset takes its database's, ALTER DATABASE runs. Without it the DDL
+   * is planned as before. Set by an origin whose every peer speaks ddlRules5Since; a node of an
+   * earlier release refuses the bit as unknown. Absent when clear.
    */
-  readonly prefixKeys?: boolean;
+  readonly ddlRules5?: boolean;
 }
 
 export interface CertificationKey {
@@ -149,7 +150,7 @@ const FLAG_BIT = {
   rollback: 0x02,
   toi: 0x04,
   paUnsafe: 0x08,
-  prefixKeys: 0x10,
+  ddlRules5: 0x10,
 } as const;
 const FLAG_BITS_KNOWN = 0x1f;
 
@@ -193,7 +194,7 @@ function writeHeader(writer: ByteWriter, writeSet: WriteSet): void {
       (flags.rollback ? FLAG_BIT.rollback : 0) |
       (flags.toi ? FLAG_BIT.toi : 0) |
       (flags.paUnsafe ? FLAG_BIT.paUnsafe : 0) |
-      (flags.prefixKeys === true ? FLAG_BIT.prefixKeys : 0),
+      (flags.ddlRules5 === true ? FLAG_BIT.ddlRules5 : 0),
   );
   writer.string(writeSet.originNodeId, 2);
   writer.u64(writeSet.originTransactionId);
@@ -360,7 +361,7 @@ class BodyDecoder {
         rollback: (flagBits & FLAG_BIT.rollback) !== 0,
         toi: (flagBits & FLAG_BIT.toi) !== 0,
         paUnsafe: (flagBits & FLAG_BIT.paUnsafe) !== 0,
-        ...((flagBits & FLAG_BIT.prefixKeys) !== 0 ? { prefixKeys: true } : {}),
+        ...((flagBits & FLAG_BIT.ddlRules5) !== 0 ? { ddlRules5: true } : {}),
       },
     });
   }

@@ -148,6 +148,10 @@ export class EngineCatalog implements Catalog {
     return this.databaseMap.has(db) || VIRTUAL_DATABASES.includes(db.toLowerCase());
   }
 
+  databaseDefaults(db: string): DatabaseDef | undefined {
+    return this.databaseMap.get(db);
+  }
+
   database(db: string): DatabaseDef | undefined {
     return this.databaseMap.get(db);
   }

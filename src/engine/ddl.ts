@@ -61,11 +61,14 @@ export class DdlRunner {
     if (s.kind === 'create_table' && s.asQuery !== null && !s.temporary)
       return this.createSelect(s);
     const definer = { user: this.session.account.user, host: this.session.account.host };
+    // The newest rules: the plan at the seqno (DdlOptions from the write-set's flag) decides.
     const plan = emitDdl(s, {
       catalog: this.session.engine.catalog,
       database: this.session.database,
       definer,
       temporalDefault,
+      prefixKeys: true,
+      databaseDefaults: true,
     });
     if (!plan.ok) return fromSqlError(plan.error);
     const notes = plan.value.notes.map((n) => ({
@@ -76,7 +79,8 @@ export class DdlRunner {
     // CREATE/DROP DATABASE use no table: without notes of their own they keep the last
     // statement's warnings, as MariaDB's do (session.ts, clearsWarnings).
     const keepsWarnings =
-      notes.length === 0 && (s.kind === 'create_database' || s.kind === 'drop_database');
+      notes.length === 0 &&
+      (s.kind === 'create_database' || s.kind === 'drop_database' || s.kind === 'alter_database');
     if (plan.value.statements.length === 0 && plan.value.changes.length === 0) {
       if (!keepsWarnings) this.session.warnings = notes;
       return ok(0, { warnings: notes.length });
@@ -87,6 +91,9 @@ export class DdlRunner {
         ? canonicalObjectText(s, definer)
         : this.currentText();
     const copied = this.copiedRows(s);
+    // DROP DATABASE answers the number of tables it dropped, counted before they are gone.
+    const dropped =
+      s.kind === 'drop_database' ? this.session.engine.catalog.tables(s.name).length : 0;
     const outcome = await this.runToi(text, this.toiKeys(s));
     if (isError(outcome)) return outcome;
     if (!keepsWarnings) this.session.warnings = notes;
@@ -94,11 +101,10 @@ export class DdlRunner {
     if (info !== undefined) return ok(copied, { warnings: notes.length, info });
     if (s.kind === 'drop_database') {
       if (this.session.database === (s as { name: string }).name) this.session.database = null;
-      return ok(this.session.engine.catalog.tables((s as { name: string }).name).length, {
-        warnings: notes.length,
-      });
+      return ok(dropped, { warnings: notes.length });
     }
-    if (s.kind === 'create_database') return ok(1, { warnings: notes.length });
+    if (s.kind === 'create_database' || s.kind === 'alter_database')
+      return ok(1, { warnings: notes.length });
     return ok(0, { warnings: notes.length });
   }
 
@@ -177,7 +183,14 @@ export class DdlRunner {
       if (replaced !== null) return replaced;
     }
     const plain = tableOfSelect(s, names.value, engine.catalog, database);
-    const plan = emitDdl(plain, { catalog: engine.catalog, database, temporalDefault });
+    // Its SHOW CREATE text travels, charset and collation spelled out: every node builds it alike.
+    const plan = emitDdl(plain, {
+      catalog: engine.catalog,
+      database,
+      temporalDefault,
+      prefixKeys: true,
+      databaseDefaults: true,
+    });
     if (!plan.ok) return fromSqlError(plan.error);
     const put = plan.value.changes.find((c) => c.kind === 'put_table');
     if (put === undefined || put.kind !== 'put_table') return ok(0);
@@ -273,6 +286,8 @@ export class DdlRunner {
       case 'create_database':
       case 'drop_database':
         return [key(s.name, '')];
+      case 'alter_database':
+        return [key(db(s.name), '')];
       case 'create_table':
       case 'create_table_like':
       case 'alter_table':
@@ -308,6 +323,8 @@ export class DdlRunner {
         : null;
     };
     switch (s.kind) {
+      case 'alter_database':
+        return check(s.name);
       case 'create_database':
       case 'drop_database':
         return (
@@ -348,6 +365,8 @@ export class DdlRunner {
     switch (s.kind) {
       case 'create_database':
         return need('CREATE', s.name, null);
+      case 'alter_database':
+        return need('ALTER', s.name, null);
       case 'drop_database':
         return need('DROP', s.name, null);
       case 'create_table':

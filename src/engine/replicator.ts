@@ -58,8 +58,8 @@ export type ToiTranslation =
   | ({ readonly ok: false } & DdlFailure);
 
 export interface ToiTranslator {
-  /** `prefixKeys`: the write-set's flag (WriteSetFlags.prefixKeys, DdlOptions.prefixKeys). */
-  translate(seqno: Index, statements: readonly DdlStatement[], prefixKeys: boolean): ToiTranslation;
+  /** `ddlRules5`: the write-set's flag (WriteSetFlags.ddlRules5). */
+  translate(seqno: Index, statements: readonly DdlStatement[], ddlRules5: boolean): ToiTranslation;
   /** Called after the store applied a TOI write-set (reload the in-memory catalog, caches). */
   applied(seqno: Index): void;
   /**

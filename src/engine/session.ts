@@ -349,6 +349,14 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     const spec = this.engine.specs.get(lower);
     if (spec === undefined) return undefined;
     if (scope !== 'global' && this.sessionVars.has(lower)) return this.sessionVars.get(lower)!;
+    // The default database's, as MariaDB sets them at USE (the server's without one).
+    if (
+      scope !== 'global' &&
+      (lower === 'collation_database' || lower === 'character_set_database')
+    ) {
+      const db = this.database === null ? undefined : this.engine.catalog.database(this.database);
+      if (db !== undefined) return lower === 'collation_database' ? db.collation : db.charset;
+    }
     return this.engine.globals.get(lower) ?? spec.value;
   }
 
@@ -973,6 +981,7 @@ const DO_KEEPS_ERRORS: ReadonlySet<number> = new Set([1242, 1690]);
 /** Statements that name no table and keep the previous statement's warnings (unless they give their own). */
 const TABLELESS_KINDS: ReadonlySet<string> = new Set([
   'create_database',
+  'alter_database',
   'drop_database',
   'use',
   'begin',

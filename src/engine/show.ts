@@ -190,6 +190,9 @@ function tableOf(
   if (name === null) return mysqlError(1064, '42000', 'Table name expected');
   const database = db ?? name.db ?? session.database;
   if (database === null) return noDatabaseSelected();
+  // The session's temporary table hides a table or view of its name, as in MariaDB.
+  const temporary = session.temporary.definition({ db: database, name: name.name });
+  if (temporary !== undefined) return temporary;
   const table = session.engine.catalog.table(database, name.name);
   if (table !== undefined) return table;
   const view = session.engine.catalog.view(database, name.name);
@@ -211,6 +214,8 @@ function viewOf(
 ): ViewDef | undefined {
   const database = name?.db ?? session.database;
   if (name === null || database === null) return undefined;
+  if (session.temporary.definition({ db: database, name: name.name }) !== undefined)
+    return undefined;
   return session.engine.catalog.view(database, name.name);
 }
 
@@ -293,6 +298,14 @@ export function runShow(
       }
       const table = tableOf(session, s.table, null);
       if (isError(table)) return table;
+      if (s.table !== null && session.temporary.has(s.table))
+        return rowsResult(
+          [
+            ['Table', 'text'],
+            ['Create Table', 'text'],
+          ],
+          [[table.name, showCreateTable(table).replace(/^CREATE TABLE/, 'CREATE TEMPORARY TABLE')]],
+        );
       const next = table.autoIncrement === null ? null : autoIncrementNext(session, table);
       return rowsResult(
         [

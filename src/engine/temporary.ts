@@ -64,6 +64,12 @@ class WithTemporary implements Catalog {
   databaseExists(db: string): boolean {
     return this.base.databaseExists(db);
   }
+
+  databaseDefaults(
+    db: string,
+  ): { readonly charset: string; readonly collation: string } | undefined {
+    return this.base.databaseDefaults(db);
+  }
   view(db: string, name: string): ViewDef | undefined {
     return this.temporary.has(key(db, name)) ? undefined : this.base.view(db, name);
   }
@@ -115,6 +121,12 @@ export class TemporaryTables {
     return this.find(t);
   }
 
+  /** The definition of this session's temporary table `t` names, if any (SHOW, DESCRIBE). */
+  definition(t: TableName): TableDef | undefined {
+    const db = t.db ?? this.session.database;
+    return db === null ? undefined : this.defs.get(key(db, t.name));
+  }
+
   private find(t: TableName): boolean {
     const db = t.db ?? this.session.database;
     return db !== null && this.defs.has(key(db, t.name));
@@ -150,8 +162,12 @@ export class TemporaryTables {
     } else if (s.asQuery !== null) {
       const names = viewColumns(s.asQuery, { catalog, database });
       if (!names.ok) return fromSqlError(names.error);
-      table = tableFromCreate(db, tableOfSelect(s, names.value, catalog, database));
-    } else table = tableFromCreate(db, s);
+      table = tableFromCreate(
+        db,
+        tableOfSelect(s, names.value, catalog, database),
+        catalog.databaseDefaults?.(db),
+      );
+    } else table = tableFromCreate(db, s, catalog.databaseDefaults?.(db));
     // SQLite keeps a TEMP table from referring to the main schema's tables. A temporary table
     // is this session's alone: its prefix keys are always built on the prefixes.
     table = { ...withPrefixKeys(table, s.kind !== 'create_table_like'), foreignKeys: [] };

@@ -44,11 +44,7 @@ export class EngineToiTranslator implements ToiTranslator {
     this.listeners.push(listener);
   }
 
-  translate(
-    seqno: Index,
-    statements: readonly DdlStatement[],
-    prefixKeys: boolean,
-  ): ToiTranslation {
+  translate(seqno: Index, statements: readonly DdlStatement[], ddlRules5: boolean): ToiTranslation {
     const scratch = this.catalog.clone();
     const update = new UpdateBuilder();
     const sqlite: string[] = [];
@@ -60,7 +56,7 @@ export class EngineToiTranslator implements ToiTranslator {
         return failure(parsed.error.code, parsed.error.sqlState, parsed.error.message);
       tables.push(...touchedTables(scratch, parsed.value.statement, ddl.database));
       const failed = planOne(scratch, parsed.value.statement, ddl.database, update, sqlite, {
-        prefixKeys,
+        ddlRules5,
       });
       if (failed !== null) return failed;
     }
@@ -137,7 +133,7 @@ function planOne(
   database: string,
   update: UpdateBuilder,
   sqlite: string[],
-  options: { readonly prefixKeys: boolean },
+  options: { readonly ddlRules5: boolean },
 ): ToiTranslation | null {
   if (isUserStatement(statement)) {
     const error = applyUserStatement(scratch, statement, update);
@@ -149,7 +145,8 @@ function planOne(
     catalog: scratch,
     database: database === '' ? null : database,
     temporalDefault,
-    prefixKeys: options.prefixKeys,
+    prefixKeys: options.ddlRules5,
+    databaseDefaults: options.ddlRules5,
   });
   if (!plan.ok) return failure(plan.error.code, plan.error.sqlState, plan.error.message);
   sqlite.push(...plan.value.statements);

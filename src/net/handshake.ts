@@ -34,8 +34,8 @@ export const frameTypes = {
  * wants no answer, docs/design/consensus.md); a version-2 peer is sent appends without it.
  * Version 4 changes no frame: it says the node fails a later copy of a DDL in certification
  * (CertificationInput.identity), so its peers may propose a DDL again to a new leader.
- * Version 5 changes no frame: the node builds a UNIQUE key over column prefixes on the prefixes
- * when a DDL's write-set says so (WriteSetFlags.prefixKeys).
+ * Version 5 changes no frame: the node plans a DDL by version 5's rules when its write-set says
+ * so (WriteSetFlags.ddlRules5: prefix keys on their prefixes, database defaults).
  */
 export const protocolVersionMin = 2;
 export const protocolVersionMax = 5;
@@ -50,11 +50,11 @@ export const appendFlagsSince = 3;
  */
 export const ddlCopiesSince = 4;
 /**
- * The first version whose nodes build prefix keys on their prefixes (WriteSetFlags.prefixKeys):
- * a DDL asks it only when every other member speaks it (a node of an earlier release would
- * refuse the flag, and build the key on the whole column).
+ * The first version whose nodes plan a DDL by version 5's rules (WriteSetFlags.ddlRules5): a DDL
+ * asks it only when every other member speaks it (a node of an earlier release would refuse the
+ * flag, and plan the DDL otherwise).
  */
-export const prefixKeysSince = 5;
+export const ddlRules5Since = 5;
 
 export interface VersionRange {
   readonly min: number;

@@ -38,7 +38,7 @@ import { GCache, describeGCacheError } from '../gcache/index.js';
 import { readRejoinMarker, removeRejoinMarker, writeRejoinMarker } from './rejoin-marker.js';
 import { TlsCredentials } from '../net/tls.js';
 import { Transport } from '../net/transport.js';
-import { ddlCopiesSince, prefixKeysSince, type VersionRange } from '../net/handshake.js';
+import { ddlCopiesSince, ddlRules5Since, type VersionRange } from '../net/handshake.js';
 import { resumeInstall } from '../transfer/install.js';
 import {
   checkReceivedFormat,
@@ -319,7 +319,7 @@ export class ClusterNode {
     );
     const transportRef: { current: Transport | null } = { current: null };
     const versions = linkVersions();
-    // Once a prefix key is built on its prefix, a node of a release before prefixKeysSince would
+    // Once a prefix key is built on its prefix, a node of a release before ddlRules5Since would
     // read no certification key from it: such a node is refused as too old.
     let prefixKeysBuilt = false;
     const versionsNow = (): VersionRange => {
@@ -328,8 +328,8 @@ export class ClusterNode {
       } catch {
         // The store is being replaced (SST): keep what was known.
       }
-      return prefixKeysBuilt && versions.max >= prefixKeysSince
-        ? { min: Math.max(versions.min, prefixKeysSince), max: versions.max }
+      return prefixKeysBuilt && versions.max >= ddlRules5Since
+        ? { min: Math.max(versions.min, ddlRules5Since), max: versions.max }
         : versions;
     };
     const driver = new RaftDriver(
@@ -392,7 +392,7 @@ export class ClusterNode {
         commitTimeoutMs: 30_000,
         flowControlRetryMs: 10,
         ddlCopies: () => node?.membersSpeak(ddlCopiesSince) ?? false,
-        prefixKeys: () => node?.membersSpeak(prefixKeysSince) ?? false,
+        ddlRules5: () => node?.membersSpeak(ddlRules5Since) ?? false,
       },
     );
     node = new ClusterNode(

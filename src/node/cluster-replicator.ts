@@ -113,10 +113,10 @@ export interface ClusterReplicatorOptions {
    */
   readonly ddlCopies?: () => boolean;
   /**
-   * Whether every other member builds prefix keys on their prefixes (they speak
-   * prefixKeysSince), so that a DDL may ask it (WriteSetFlags.prefixKeys). Default: no.
+   * Whether every other member plans a DDL by version 5's rules (they speak ddlRules5Since), so
+   * that a DDL may ask it (WriteSetFlags.ddlRules5). Default: no.
    */
-  readonly prefixKeys?: () => boolean;
+  readonly ddlRules5?: () => boolean;
 }
 
 /** Refusals that pass by themselves (a pause, a leader change, a full pipeline). */
@@ -162,8 +162,8 @@ export class ClusterReplicator implements Replicator {
   async replicate(ordered: WriteSet): Promise<ReplicationOutcome> {
     if (!this.isReady()) return { kind: 'not_primary' };
     const writeSet =
-      ordered.flags.toi && (this.options.prefixKeys?.() ?? false)
-        ? { ...ordered, flags: { ...ordered.flags, prefixKeys: true } }
+      ordered.flags.toi && (this.options.ddlRules5?.() ?? false)
+        ? { ...ordered, flags: { ...ordered.flags, ddlRules5: true } }
         : ordered;
     const bytes = encodeWriteSet(writeSet);
     const resendable = certificationRefusesCopies(writeSet, this.options.ddlCopies?.() ?? false);

@@ -73,9 +73,9 @@ export class LocalReplicator implements Replicator {
 
   replicate(ordered: WriteSet): Promise<ReplicationOutcome> {
     if (this.failed !== null) return Promise.resolve({ kind: 'apply_failed', reason: this.failed });
-    // A node alone builds prefix keys on their prefixes (WriteSetFlags.prefixKeys).
+    // A node alone plans every DDL by the newest rules (WriteSetFlags.ddlRules5).
     const writeSet = ordered.flags.toi
-      ? { ...ordered, flags: { ...ordered.flags, prefixKeys: true } }
+      ? { ...ordered, flags: { ...ordered.flags, ddlRules5: true } }
       : ordered;
     return new Promise((resolve) => {
       this.queue.push({ writeSet, resolve });

@@ -46,7 +46,7 @@ export async function applyToiWriteSet(
           sqlState: 'HY000',
           message: 'this node cannot run DDL yet',
         } as const)
-      : translator.translate(seqno, writeSet.statements, writeSet.flags.prefixKeys === true);
+      : translator.translate(seqno, writeSet.statements, writeSet.flags.ddlRules5 === true);
   if (!translated.ok) return skip(store, seqno, translated, keys);
   const result = await store.applyToi(seqno, translated.sqlite, translated.catalog, keys);
   if (result.ok) {

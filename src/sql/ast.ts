@@ -775,6 +775,15 @@ export interface CreateDatabase {
   readonly collation: string | null;
 }
 
+/** ALTER DATABASE [name] CHARACTER SET … COLLATE …: the defaults of tables made later. */
+export interface AlterDatabase {
+  readonly kind: 'alter_database';
+  /** Null: the session's default database. */
+  readonly name: string | null;
+  readonly charset: string | null;
+  readonly collation: string | null;
+}
+
 export interface DropDatabase {
   readonly kind: 'drop_database';
   readonly ifExists: boolean;
@@ -1030,6 +1039,7 @@ export type Statement =
   | CreateIndex
   | DropIndex
   | CreateDatabase
+  | AlterDatabase
   | DropDatabase
   | Use
   | Begin

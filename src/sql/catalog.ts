@@ -108,6 +108,10 @@ export interface Catalog {
   table(db: string, name: string): TableDef | undefined;
   tables(db: string): readonly TableDef[];
   databaseExists(db: string): boolean;
+  /** The database's default charset and collation, if the catalog keeps them. */
+  databaseDefaults?(
+    db: string,
+  ): { readonly charset: string; readonly collation: string } | undefined;
   /** The view of that name, if the catalog has views. */
   view?(db: string, name: string): ViewDef | undefined;
   views?(db: string): readonly ViewDef[];

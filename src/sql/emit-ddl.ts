@@ -2,7 +2,16 @@
 // transaction (DDL is replicated as a statement and run in total order on every node).
 import type { AlterSpec, Statement, TableName } from './ast.js';
 import type { Catalog, TableDef, TriggerDef, ViewDef } from './catalog.js';
-import { type Result, SqlFailure, fail, noDatabase, noSuchTable, ok, semantic } from './errors.js';
+import {
+  type Result,
+  SqlFailure,
+  fail,
+  noDatabase,
+  noSuchTable,
+  ok,
+  semantic,
+  unsupported,
+} from './errors.js';
 import { emitAlterTable } from './emit-alter.js';
 import {
   createIndexSql,
@@ -109,7 +118,9 @@ function emitCreateTable(ctx: DdlContext, s: Statement & { kind: 'create_table' 
       return plan([], [], [{ code: 1050, message: `Table '${s.table.name}' already exists` }]);
     throw new SqlFailure(semantic(1050, '42S01', `Table '${s.table.name}' already exists`));
   }
-  const table = withPrefixKeys(tableFromCreate(db, s), ctx.options.prefixKeys);
+  const defaults =
+    ctx.options.databaseDefaults === true ? ctx.options.catalog.databaseDefaults?.(db) : undefined;
+  const table = withPrefixKeys(tableFromCreate(db, s, defaults), ctx.options.prefixKeys);
   return afterDrop(
     replaced,
     plan(createTableSql(table, ctx.options), [{ kind: 'put_table', table }]),
@@ -273,6 +284,14 @@ function emitCreateDatabase(ctx: DdlContext, s: Statement & { kind: 'create_data
       semantic(1007, 'HY000', `Can't create database '${s.name}'; database exists`),
     );
   }
+  return plan([], [databaseChange(s.name, s)]);
+}
+
+/** The catalog entry of a database of these options (charset, collation resolved). */
+function databaseChange(
+  name: string,
+  s: { readonly charset: string | null; readonly collation: string | null },
+): CatalogChange {
   const options = resolveOptions({
     engine: null,
     charset: s.charset,
@@ -281,17 +300,21 @@ function emitCreateDatabase(ctx: DdlContext, s: Statement & { kind: 'create_data
     comment: null,
     other: [],
   });
-  return plan(
-    [],
-    [
-      {
-        kind: 'create_database',
-        name: s.name,
-        charset: options.charset,
-        collation: options.collation,
-      },
-    ],
-  );
+  return { kind: 'create_database', name, charset: options.charset, collation: options.collation };
+}
+
+/**
+ * ALTER DATABASE: new defaults for the tables made there later (MariaDB changes no existing
+ * table). Under DdlOptions.databaseDefaults only: a node of an earlier release refuses it, so
+ * every node must plan it alike.
+ */
+function emitAlterDatabase(ctx: DdlContext, s: Statement & { kind: 'alter_database' }): DdlPlan {
+  if (ctx.options.databaseDefaults !== true) throw new SqlFailure(unsupported('ALTER DATABASE'));
+  const name = s.name ?? ctx.options.database;
+  if (name === null) throw new SqlFailure(noDatabase());
+  if (!ctx.options.catalog.databaseExists(name))
+    throw new SqlFailure(semantic(1049, '42000', `Unknown database '${name}'`));
+  return plan([], [databaseChange(name, s)]);
 }
 
 function emitDropDatabase(ctx: DdlContext, s: Statement & { kind: 'drop_database' }): DdlPlan {
@@ -480,6 +503,7 @@ export const DDL_KINDS: ReadonlySet<string> = new Set([
   'drop_index',
   'alter_table',
   'create_database',
+  'alter_database',
   'drop_database',
 ]);
 
@@ -536,6 +560,8 @@ export function emitDdl(statement: Statement, options: DdlOptions): Result<DdlPl
       }
       case 'create_database':
         return ok(emitCreateDatabase(ctx, statement));
+      case 'alter_database':
+        return ok(emitAlterDatabase(ctx, statement));
       case 'drop_database':
         return ok(emitDropDatabase(ctx, statement));
       default:

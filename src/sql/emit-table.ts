@@ -56,10 +56,16 @@ export interface DdlOptions {
   readonly temporalDefault?: (type: DataType, text: string) => string | null;
   /**
    * Build the UNIQUE keys this DDL creates on their column prefixes (IndexColumn.prefixKey).
-   * A TOI sets it when its write-set says so (WriteSetFlags.prefixKeys): every node of the
+   * A TOI sets it when its write-set says so (WriteSetFlags.ddlRules5): every node of the
    * cluster then builds the same index.
    */
   readonly prefixKeys?: boolean;
+  /**
+   * A table made without a charset or collation takes its database's (Catalog.databaseDefaults),
+   * and ALTER DATABASE runs; without it a table takes utf8mb4_general_ci and ALTER DATABASE is
+   * 1235, as before. Set as prefixKeys is.
+   */
+  readonly databaseDefaults?: boolean;
 }
 
 /** The string types whose prefix length may not pass their length (BINARY counts bytes). */

@@ -5,6 +5,7 @@ import { SqlFailure, semantic } from './errors.js';
 import type {
   DataType,
   AlterSpec,
+  AlterDatabase,
   AlterTable,
   ColumnDef,
   ColumnPosition,
@@ -588,23 +589,16 @@ export function parseTruncate(c: Cursor): Truncate {
   return { kind: 'truncate', table: parseTableName(c) };
 }
 
-export function parseAlter(c: Cursor): AlterTable | CreateView {
+export function parseAlter(c: Cursor): AlterTable | AlterDatabase | CreateView {
   c.expectWord('ALTER');
   const start = c.pos;
   const prefix = parseObjectPrefix(c, false);
   if (c.isWord('VIEW')) return parseView(c, prefix, true);
   c.pos = start;
+  if (c.acceptWord('DATABASE') || c.acceptWord('SCHEMA')) return parseAlterDatabase(c);
   c.oneOf(['ONLINE', 'IGNORE']);
   if (!c.acceptWord('TABLE')) {
-    const word = c.oneOf([
-      'DATABASE',
-      'SCHEMA',
-      'EVENT',
-      'FUNCTION',
-      'PROCEDURE',
-      'SEQUENCE',
-      'SERVER',
-    ]);
+    const word = c.oneOf(['EVENT', 'FUNCTION', 'PROCEDURE', 'SEQUENCE', 'SERVER']);
     if (word) c.unsupported(`ALTER ${word}`);
     c.fail();
   }
@@ -615,6 +609,22 @@ export function parseAlter(c: Cursor): AlterTable | CreateView {
     if (spec) specs.push(spec);
   } while (c.acceptOp(','));
   return { kind: 'alter_table', table, specs };
+}
+
+/** ALTER DATABASE [name] [DEFAULT] CHARACTER SET … [DEFAULT] COLLATE …, after the keyword. */
+function parseAlterDatabase(c: Cursor): AlterDatabase {
+  if (c.isWord('UPGRADE')) c.unsupported('ALTER DATABASE … UPGRADE DATA DIRECTORY NAME');
+  const name = isTableOptionStart(c) ? null : c.identifier();
+  const options = parseTableOptions(c);
+  if (options.comment !== null) c.unsupported('ALTER DATABASE … COMMENT');
+  if (
+    (options.charset === null && options.collation === null) ||
+    options.engine !== null ||
+    options.autoIncrement !== null ||
+    options.other.length > 0
+  )
+    c.fail();
+  return { kind: 'alter_database', name, charset: options.charset, collation: options.collation };
 }
 
 function parsePosition(c: Cursor): ColumnPosition {

@@ -218,7 +218,15 @@ function checks(constraints: readonly TableConstraint[]): CheckDef[] {
   );
 }
 
-export function tableFromCreate(db: string, stmt: CreateTable): TableDef {
+/**
+ * `defaults`: the database's charset and collation, which a table given neither takes
+ * (DdlOptions.databaseDefaults); without them utf8mb4_general_ci.
+ */
+export function tableFromCreate(
+  db: string,
+  stmt: CreateTable,
+  defaults?: { readonly charset: string; readonly collation: string },
+): TableDef {
   const seen = new Set<string>();
   for (const c of stmt.columns) {
     const lower = c.name.toLowerCase();
@@ -230,7 +238,7 @@ export function tableFromCreate(db: string, stmt: CreateTable): TableDef {
   for (const c of stmt.columns) {
     if (c.name.length > IDENTIFIER_LENGTH_MAX)
       fail(1059, '42000', `Identifier name '${c.name}' is too long`);
-    checkLength(c, stmt.options.charset ?? null);
+    checkLength(c, stmt.options.charset ?? defaults?.charset ?? null);
     checkDefault(c);
   }
   const keys = collectKeys(stmt.columns, stmt.constraints);
@@ -248,7 +256,19 @@ export function tableFromCreate(db: string, stmt: CreateTable): TableDef {
     indexes,
     foreignKeys: fks,
     checks: checks(stmt.constraints),
-    options: resolveOptions(stmt.options),
+    options: resolveOptions(
+      stmt.options,
+      defaults === undefined
+        ? undefined
+        : {
+            engine: null,
+            charset: defaults.charset,
+            collation: defaults.collation,
+            autoIncrement: null,
+            comment: null,
+            other: [],
+          },
+    ),
   });
 }
 

@@ -93,6 +93,8 @@ describe('mixed-version cluster', { timeout: 240_000 }, () => {
     await exec(n2, "INSERT INTO mv.p VALUES (2, 'abc2')");
     for (const node of nodes)
       await until(`${node.name} has both rows of mv.p`, async () => (await rowsOf(node)) === 2);
+    // ALTER DATABASE is planned by version 5's rules too: refused alike on every node until then.
+    await assert.rejects(exec(n1, 'ALTER DATABASE mv COLLATE utf8mb4_bin'), { errno: 1235 });
 
     // Upgrade the last old node: the cluster moves to N+1.
     await n2.stop();
@@ -113,6 +115,20 @@ describe('mixed-version cluster', { timeout: 240_000 }, () => {
       await until(`${node.name} has mv.q's row`, async () => (await rowsOf(node, 'q')) === 1);
       await assert.rejects(exec(node, "INSERT INTO mv.q VALUES (2, 'abc2')"), { errno: 1062 });
     }
+    await exec(n2, 'ALTER DATABASE mv COLLATE utf8mb4_bin');
+    await exec(n3, 'CREATE TABLE mv.c (v VARCHAR(3))');
+    for (const node of nodes)
+      await until(`${node.name} made mv.c in utf8mb4_bin`, async () => {
+        const conn = await node.connect();
+        try {
+          const [rows] = await conn.query({ sql: 'SHOW CREATE TABLE mv.c', rowsAsArray: true });
+          return /COLLATE=utf8mb4_bin/.test(String((rows as unknown[][])[0]![1]));
+        } catch {
+          return false;
+        } finally {
+          await conn.end();
+        }
+      });
     await exec(n3, "INSERT INTO mv.p VALUES (3, 'abc3')");
     for (const node of nodes)
       await until(`${node.name} has 3 rows of mv.p`, async () => (await rowsOf(node)) === 3);

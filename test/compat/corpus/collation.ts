@@ -207,6 +207,33 @@ export function collationCases(): CaseList {
   );
   connectionCases(list);
   columnCases(list);
+  // A table made without a charset takes its database's (CREATE DATABASE … COLLATE
+  // utf8mb4_unicode_ci, as frameworks' guides say): it took utf8mb4_general_ci, so 'ß' = 'ss'
+  // was false; ALTER DATABASE changes the defaults of later tables (it was 1235).
+  list.add(
+    'a table takes its database default collation; ALTER DATABASE',
+    [],
+    'CREATE DATABASE cdb CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci',
+    'CREATE TABLE cdb.u (b VARCHAR(5), c VARCHAR(5) CHARACTER SET utf8mb4)',
+    'SHOW CREATE TABLE cdb.u',
+    "INSERT INTO cdb.u VALUES ('ß', 'ß')",
+    "SELECT b = 'ss', c = 'ss' FROM cdb.u",
+    'USE cdb',
+    'SELECT @@collation_database, @@character_set_database',
+    'ALTER DATABASE cdb COLLATE utf8mb4_bin',
+    'SELECT @@collation_database',
+    'CREATE TABLE v (b VARCHAR(5))',
+    'SHOW CREATE TABLE v',
+    'ALTER SCHEMA DEFAULT CHARACTER SET = utf8mb3',
+    'SHOW CREATE DATABASE cdb',
+    'ALTER DATABASE cdb',
+    "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'cdb'",
+    'CREATE DATABASE cdl CHARACTER SET latin1',
+    'CREATE TABLE cdl.x (b VARCHAR(5))',
+    'SHOW CREATE TABLE cdl.x',
+    'DROP DATABASE cdb',
+    'DROP DATABASE cdl',
+  );
   return list;
 }
 

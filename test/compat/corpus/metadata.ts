@@ -340,5 +340,19 @@ export function metadataCases(): CaseList {
     'SHOW CREATE TABLE m',
   );
   list.add('long identifier', [], `CREATE TABLE m (${'c'.repeat(65)} INT)`);
+  // SHOW CREATE TABLE, DESCRIBE and SHOW INDEX see the session's temporary table (1146 before),
+  // which hides a table of its name until it is dropped.
+  list.add(
+    'SHOW and DESCRIBE of a temporary table',
+    ['CREATE TABLE tp (a INT)'],
+    "CREATE TEMPORARY TABLE tt (s INT PRIMARY KEY, v VARCHAR(3) NOT NULL DEFAULT 'x', KEY (v))",
+    'SHOW CREATE TABLE tt',
+    'DESCRIBE tt',
+    'SHOW INDEX FROM tt',
+    'CREATE TEMPORARY TABLE tp (b INT)',
+    'DESCRIBE tp',
+    'DROP TEMPORARY TABLE tp',
+    'DESCRIBE tp',
+  );
   return list;
 }

@@ -247,7 +247,7 @@ export class EngineCluster implements Application {
     const translated = engine.translator.translate(
       seqno,
       ws.statements,
-      ws.flags.prefixKeys === true,
+      ws.flags.ddlRules5 === true,
     );
     if (!translated.ok) {
       if (own.has(seqno)) {
