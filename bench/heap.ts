@@ -2,6 +2,7 @@
 // record of each collection: steadier from run to run than CPU time on this shared VM, and a
 // measure of what a statement or a transaction costs in young-generation churn and cache misses
 // (docs/design/performance.md, "Allocation per transaction").
+import { Session } from 'node:inspector/promises';
 import { GCProfiler, getHeapStatistics } from 'node:v8';
 
 interface GcStatistic {
@@ -33,5 +34,53 @@ export class HeapMeter {
       base = gc.afterGC.heapStatistics.usedHeapSize;
     }
     return total + after - base;
+  }
+}
+
+interface SamplingNode {
+  readonly callFrame: {
+    readonly functionName: string;
+    readonly url: string;
+    readonly lineNumber: number;
+  };
+  readonly selfSize: number;
+  readonly children: readonly SamplingNode[];
+}
+
+/**
+ * Where the main thread allocates: V8's sampling heap profiler (through the inspector), counting
+ * objects already collected too, summed by function. For `BENCH_HEAP_PROFILE=1`.
+ */
+export class HeapSampler {
+  private readonly session = new Session();
+
+  async start(): Promise<void> {
+    this.session.connect();
+    await this.session.post('HeapProfiler.enable');
+    await this.session.post('HeapProfiler.startSampling', {
+      samplingInterval: 1024,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  }
+
+  /** The functions that allocated most, with bytes per `per` (a transaction, a statement). */
+  async stop(per: number, top = 25): Promise<string[]> {
+    const { profile } = (await this.session.post('HeapProfiler.stopSampling')) as {
+      profile: { head: SamplingNode };
+    };
+    this.session.disconnect();
+    const bytes = new Map<string, number>();
+    const walk = (node: SamplingNode): void => {
+      const frame = node.callFrame;
+      const where = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').slice(-2).join('/')}:${frame.lineNumber + 1}`;
+      if (node.selfSize > 0) bytes.set(where, (bytes.get(where) ?? 0) + node.selfSize);
+      for (const child of node.children) walk(child);
+    };
+    walk(profile.head);
+    return [...bytes]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([where, size]) => `${String(Math.round(size / per)).padStart(8)} B  ${where}`);
   }
 }

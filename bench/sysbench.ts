@@ -4,6 +4,7 @@
 //
 //   node dist/bench/sysbench.js [--time S] [--threads N] [--tables N] [--table-size N]
 //                               [--workloads a,b,…] [--anchors PATH] [--writer-stash ON|OFF]
+// BENCH_HEAP_PROFILE=1 prints where the node allocated, per transaction (bench/heap.ts).
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -13,7 +14,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { loadServerConfig } from '../src/config/index.js';
 import { startStandalone } from '../src/node/standalone.js';
-import { HeapMeter } from './heap.js';
+import { HeapMeter, HeapSampler } from './heap.js';
 
 const run = promisify(execFile);
 
@@ -182,9 +183,15 @@ async function main(argv: readonly string[]): Promise<number> {
     // shared VM (sysbench itself runs in its own process and is not counted).
     const cpuBefore = process.cpuUsage();
     const heap = new HeapMeter();
+    const sampler = process.env['BENCH_HEAP_PROFILE'] === '1' ? new HeapSampler() : null;
+    await sampler?.start();
     const result = await sysbench(workload, 'run', target, options);
     const cpu = process.cpuUsage(cpuBefore);
     const allocated = heap.stop();
+    const figuresForSampler = parseSysbenchOutput(result.output);
+    if (sampler !== null)
+      for (const line of await sampler.stop(Math.max(1, figuresForSampler?.transactions ?? 1)))
+        console.error(`  ${workload} heap per transaction: ${line}`);
     const figures = parseSysbenchOutput(result.output);
     const anchor = anchors.get(workload);
     if (figures === null || !result.ok) {

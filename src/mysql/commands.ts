@@ -39,6 +39,9 @@ interface StatementEntry {
 const SET_OPTION_MULTI_STATEMENTS_ON = 0;
 const SET_OPTION_MULTI_STATEMENTS_OFF = 1;
 
+/** What an execute without COM_STMT_SEND_LONG_DATA binds from it. */
+const NO_LONG_DATA: ReadonlyMap<number, Uint8Array> = new Map();
+
 export class CommandHandler {
   private readonly statements = new Map<number, StatementEntry>();
   private statementIdLast = 0;
@@ -62,20 +65,29 @@ export class CommandHandler {
       }
       if ((await this.dispatchSafely(packet)) === 'close') break;
     }
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
     this.closeStatements();
   }
 
   /** The next command; an idle connection is closed after wait_timeout, as MariaDB does. */
+  /** wait_timeout's timer: one per connection, re-armed at each wait (no timer per command). */
+  private idleTimer: NodeJS.Timeout | null = null;
+  /** Whether the connection waits for a command (the timer closes it only then). */
+  private idle = false;
+
   private async nextCommand(): Promise<Packet | null> {
-    const timeoutMs = this.connection.context.limits.waitTimeoutMs;
-    const timer = setTimeout(() => {
-      this.connection.context.log('info', `connection ${this.connection.id}: idle, closed`);
-      this.connection.close();
-    }, timeoutMs);
+    if (this.idleTimer === null) {
+      this.idleTimer = setTimeout(() => {
+        if (!this.idle) return;
+        this.connection.context.log('info', `connection ${this.connection.id}: idle, closed`);
+        this.connection.close();
+      }, this.connection.context.limits.waitTimeoutMs);
+    } else this.idleTimer.refresh();
+    this.idle = true;
     try {
       return await this.connection.nextPacket();
     } finally {
-      clearTimeout(timer);
+      this.idle = false;
     }
   }
 
@@ -315,10 +327,14 @@ export class CommandHandler {
     if (!id.ok) return this.malformed('COM_STMT_EXECUTE', id.error.message);
     const entry = this.statements.get(id.value);
     if (entry === undefined) return this.unknownStatement(id.value, 'mysqld_stmt_execute');
-    const longData = new Map<number, Uint8Array>();
-    for (const [index, parts] of entry.longData) longData.set(index, concat(parts));
-    entry.longData = new Map();
-    entry.longDataBytes = 0;
+    let longData: ReadonlyMap<number, Uint8Array> = NO_LONG_DATA;
+    if (entry.longData.size > 0) {
+      const joined = new Map<number, Uint8Array>();
+      for (const [index, parts] of entry.longData) joined.set(index, concat(parts));
+      longData = joined;
+      entry.longData = new Map();
+      entry.longDataBytes = 0;
+    }
     const decoded = decodeExecute(payload, entry.statement.params.length, entry.types, longData);
     // Parameters that do not decode (fewer than the statement's, mysql2's execute('SELECT ?, ?',
     // [1])) are MariaDB's 1210; the packet was framed whole, so the connection goes on.
