@@ -67,8 +67,7 @@ export class DdlRunner {
       database: this.session.database,
       definer,
       temporalDefault,
-      prefixKeys: true,
-      databaseDefaults: true,
+      ddlRules5: true,
     });
     if (!plan.ok) return fromSqlError(plan.error);
     const notes = plan.value.notes.map((n) => ({
@@ -188,8 +187,7 @@ export class DdlRunner {
       catalog: engine.catalog,
       database,
       temporalDefault,
-      prefixKeys: true,
-      databaseDefaults: true,
+      ddlRules5: true,
     });
     if (!plan.ok) return fromSqlError(plan.error);
     const put = plan.value.changes.find((c) => c.kind === 'put_table');

@@ -32,6 +32,7 @@ import {
   type IndexColumn,
   indexPartSql,
   partCollation,
+  prefixInBytes,
   quoteId,
 } from '../sql/index.js';
 import { prefixOf, type ExecuteResult, type RowOps, type WriterLease } from '../storage/index.js';
@@ -1331,7 +1332,7 @@ export class DmlRunner {
         if (positions.some((p) => p < 0)) continue;
         const values = positions.map((p) => exprValue(row[p]!, slots));
         if (values.some((v) => v === undefined || v === null)) continue;
-        const text = keyText(values as (SqlValue | Buffer)[], key.columns);
+        const text = keyText(target, values as (SqlValue | Buffer)[], key.columns);
         const name = key.kind === 'primary' ? 'PRIMARY' : key.name;
         const existing = lease.execute(
           keyLookupSql(target, key.columns),
@@ -1389,7 +1390,7 @@ export class DmlRunner {
         return set === undefined ? undefined : exprValue(set.value, slots);
       });
       if (values.some((v) => v === undefined || v === null)) return '?';
-      return keyText(values as (SqlValue | Buffer)[], parts);
+      return keyText(target, values as (SqlValue | Buffer)[], parts);
     };
     const insert = (rewritten?.statement ?? s) as Statement;
     if (insert.kind === 'update') return duplicateEntryError({ value: assignedKey(), key });
@@ -1418,7 +1419,7 @@ export class DmlRunner {
       });
       if ((found.ok && found.value.rows.length > 0) || repeated)
         return duplicateEntryError({
-          value: keyText(values as (SqlValue | Buffer)[], parts),
+          value: keyText(target, values as (SqlValue | Buffer)[], parts),
           key,
         });
       if (!stored.some((v) => v === null)) earlier.push(stored);
@@ -1435,7 +1436,7 @@ function keyLookupSql(target: TableDef, parts: readonly IndexColumn[]): string {
   const where = parts
     .map((c) =>
       c.prefixKey === true && c.length !== null
-        ? `${indexPartSql(target, c)} IS substr(?, 1, ${c.length})`
+        ? `${indexPartSql(target, c)} IS ${indexPartSql(target, c, '?')}`
         : `"${c.column.replace(/"/g, '""')}" IS ?`,
     )
     .join(' AND ');
@@ -1446,20 +1447,33 @@ function keyLookupSql(target: TableDef, parts: readonly IndexColumn[]): string {
 function keyEqualSql(target: TableDef, parts: readonly IndexColumn[]): string {
   const where = parts
     .map((c) => {
-      const collate = partCollation(target, c);
-      return c.prefixKey === true && c.length !== null
-        ? `substr(?, 1, ${c.length})${collate} IS substr(?, 1, ${c.length})`
-        : `?${collate} IS ?`;
+      if (c.prefixKey === true && c.length !== null)
+        return `${indexPartSql(target, c, '?')} IS ${indexPartSql(target, c, '?')}`;
+      return `?${partCollation(target, c)} IS ?`;
     })
     .join(' AND ');
   return `SELECT 1 WHERE ${where}`;
 }
 
-/** A key's values as MariaDB's 1062 shows them: a prefix part's prefix, joined by '-'. */
-function keyText(values: readonly (SqlValue | Buffer)[], parts: readonly IndexColumn[]): string {
+/**
+ * A key's values as MariaDB's 1062 shows them, joined by '-': a prefix part's prefix; a binary
+ * string's in bytes, each byte past ASCII as \xHH.
+ */
+function keyText(
+  target: TableDef,
+  values: readonly (SqlValue | Buffer)[],
+  parts: readonly IndexColumn[],
+): string {
   return values
     .map((v, i) => {
       const part = parts[i];
+      if (part?.prefixKey === true && prefixInBytes(target, part)) {
+        const bytes = v instanceof Uint8Array ? v : Buffer.from(String(v), 'utf8');
+        const cut = bytes.subarray(0, part.length ?? bytes.length);
+        return [...cut]
+          .map((b) => (b < 0x80 ? String.fromCharCode(b) : `\\x${b.toString(16).toUpperCase()}`))
+          .join('');
+      }
       const shown = part?.prefixKey === true ? prefixOf(v as SqlValue, part.length) : v;
       return shown instanceof Uint8Array ? Buffer.from(shown).toString('utf8') : String(shown);
     })

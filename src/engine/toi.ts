@@ -145,8 +145,7 @@ function planOne(
     catalog: scratch,
     database: database === '' ? null : database,
     temporalDefault,
-    prefixKeys: options.ddlRules5,
-    databaseDefaults: options.ddlRules5,
+    ddlRules5: options.ddlRules5,
   });
   if (!plan.ok) return failure(plan.error.code, plan.error.sqlState, plan.error.message);
   sqlite.push(...plan.value.statements);

@@ -545,7 +545,7 @@ export interface IndexColumn {
   /**
    * The SQLite index holds this part's first `length` characters (bytes for a binary string),
    * as MariaDB's prefix key compares it: set on a UNIQUE key's prefix parts built under
-   * DdlOptions.prefixKeys. Without it a prefix part is indexed whole, as before that
+   * DdlOptions.ddlRules5. Without it a prefix part is indexed whole, as before that
    * (docs/design/sql.md, "Prefix keys").
    */
   readonly prefixKey?: true;

@@ -13,6 +13,7 @@ import type {
 import type { CheckDef, ForeignKeyDef, IndexDef, TableDef } from './catalog.js';
 import {
   createIndexSql,
+  fitPrefixParts,
   prefixKeyParts,
   createTableSql,
   isNumericType,
@@ -25,7 +26,7 @@ import type { Note } from './emit-table.js';
 import { SqlFailure, semantic } from './errors.js';
 import { backquote, quoteId, quoteString, sqliteTableName } from './names.js';
 import { tokenize } from './tokenizer.js';
-import { finishTable, nameIndexes, resolveOptions } from './table-def.js';
+import { finishTable, isTextType, nameIndexes, resolveOptions } from './table-def.js';
 
 interface WorkColumn {
   def: ColumnDef;
@@ -53,8 +54,8 @@ interface Work {
   indexesChanged: boolean;
   /** MariaDB's notes for specs skipped by IF [NOT] EXISTS. */
   notes: Note[];
-  /** DdlOptions.prefixKeys: a UNIQUE key added is built on its prefixes. */
-  prefixKeys: boolean;
+  /** DdlOptions.ddlRules5. */
+  ddlRules5: boolean;
 }
 
 const fail = (code: number, sqlState: string, message: string): never => {
@@ -201,6 +202,9 @@ function replaceColumn(work: Work, from: string, def: ColumnDef, position: Colum
   else place(work, { def, origin: old.origin }, position);
   renameInIndexes(work, from, def.name);
   if (!same(from, def.name)) renameInExpressions(work, from, def.name);
+  // Version 5's rules: a key's prefix of the column follows its new type (fitPrefixParts).
+  if (work.ddlRules5)
+    for (const index of work.indexes) index.columns = fitPrefixParts(index.columns, def);
   inlineKeys(work, def);
   work.rebuild = true;
 }
@@ -309,7 +313,7 @@ function applyTableSpec(work: Work, spec: AlterSpec): void {
             'unique',
             k.columns,
             work.columns.map((c) => c.def),
-            work.prefixKeys,
+            work.ddlRules5,
           ),
         });
       if (k.kind === 'index') {
@@ -318,7 +322,7 @@ function applyTableSpec(work: Work, spec: AlterSpec): void {
         return addIndex(work, {
           name: k.name,
           kind,
-          columns: prefixKeyParts(kind, k.columns, defs, work.prefixKeys),
+          columns: prefixKeyParts(kind, k.columns, defs, work.ddlRules5),
         });
       }
       if (k.kind === 'check')
@@ -360,9 +364,24 @@ function applyTableSpec(work: Work, spec: AlterSpec): void {
       work.db = spec.to.db ?? work.db;
       work.name = spec.to.name;
       return;
-    case 'options':
+    case 'options': {
+      const before = work.options;
       work.options = resolveOptions(spec.options, work.options);
+      // Version 5's rules: a new table charset or collation is the default of columns added
+      // later; the columns there keep theirs, as in MariaDB (the catalog said the new one while
+      // SQLite's columns kept the old).
+      if (
+        work.ddlRules5 &&
+        (before.charset !== work.options.charset || before.collation !== work.options.collation)
+      )
+        for (const c of work.columns)
+          if (isTextType(c.def.type) && c.def.type.collation === null)
+            c.def = {
+              ...c.def,
+              type: { ...c.def.type, charset: before.charset, collation: before.collation },
+            };
       return;
+    }
     case 'convert_charset':
       work.options = resolveOptions(
         { ...work.options, charset: spec.charset, collation: spec.collation },
@@ -405,7 +424,7 @@ function addForeignKey(work: Work, k: TableConstraint & { kind: 'foreign_key' })
     });
 }
 
-function startWork(table: TableDef, prefixKeys: boolean): Work {
+function startWork(table: TableDef, ddlRules5: boolean): Work {
   return {
     db: table.db,
     name: table.name,
@@ -418,7 +437,7 @@ function startWork(table: TableDef, prefixKeys: boolean): Work {
     addedColumns: [],
     indexesChanged: false,
     notes: [],
-    prefixKeys,
+    ddlRules5,
   };
 }
 
@@ -523,7 +542,7 @@ export function emitAlterTable(
   specs: readonly AlterSpec[],
   options: DdlOptions,
 ): DdlPlan {
-  const work = startWork(table, options.prefixKeys === true);
+  const work = startWork(table, options.ddlRules5 === true);
   for (const spec of specs) apply(work, spec);
   if (!work.rebuild && !work.addedColumns.every(canAddDirectly)) work.rebuild = true;
   const target = finish(work, table);

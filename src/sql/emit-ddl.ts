@@ -45,6 +45,7 @@ export {
   createTableSql,
   indexPartSql,
   partCollation,
+  prefixInBytes,
   isNumericType,
   withPrefixKeys,
   renameSql,
@@ -119,8 +120,8 @@ function emitCreateTable(ctx: DdlContext, s: Statement & { kind: 'create_table' 
     throw new SqlFailure(semantic(1050, '42S01', `Table '${s.table.name}' already exists`));
   }
   const defaults =
-    ctx.options.databaseDefaults === true ? ctx.options.catalog.databaseDefaults?.(db) : undefined;
-  const table = withPrefixKeys(tableFromCreate(db, s, defaults), ctx.options.prefixKeys);
+    ctx.options.ddlRules5 === true ? ctx.options.catalog.databaseDefaults?.(db) : undefined;
+  const table = withPrefixKeys(tableFromCreate(db, s, defaults), ctx.options.ddlRules5);
   return afterDrop(
     replaced,
     plan(createTableSql(table, ctx.options), [{ kind: 'put_table', table }]),
@@ -254,7 +255,7 @@ function emitCreateIndex(ctx: DdlContext, s: Statement & { kind: 'create_index' 
       {
         name: s.name,
         kind,
-        columns: prefixKeyParts(kind, s.columns, table.columns, ctx.options.prefixKeys),
+        columns: prefixKeyParts(kind, s.columns, table.columns, ctx.options.ddlRules5),
       },
     ],
   });
@@ -305,11 +306,11 @@ function databaseChange(
 
 /**
  * ALTER DATABASE: new defaults for the tables made there later (MariaDB changes no existing
- * table). Under DdlOptions.databaseDefaults only: a node of an earlier release refuses it, so
+ * table). Under DdlOptions.ddlRules5 only: a node of an earlier release refuses it, so
  * every node must plan it alike.
  */
 function emitAlterDatabase(ctx: DdlContext, s: Statement & { kind: 'alter_database' }): DdlPlan {
-  if (ctx.options.databaseDefaults !== true) throw new SqlFailure(unsupported('ALTER DATABASE'));
+  if (ctx.options.ddlRules5 !== true) throw new SqlFailure(unsupported('ALTER DATABASE'));
   const name = s.name ?? ctx.options.database;
   if (name === null) throw new SqlFailure(noDatabase());
   if (!ctx.options.catalog.databaseExists(name))

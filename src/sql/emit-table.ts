@@ -55,17 +55,14 @@ export interface DdlOptions {
    */
   readonly temporalDefault?: (type: DataType, text: string) => string | null;
   /**
-   * Build the UNIQUE keys this DDL creates on their column prefixes (IndexColumn.prefixKey).
-   * A TOI sets it when its write-set says so (WriteSetFlags.ddlRules5): every node of the
-   * cluster then builds the same index.
+   * Plan by protocol version 5's DDL rules (docs/design/sql.md, "DDL rules by version"): the
+   * UNIQUE keys this DDL creates over column prefixes are built on the prefixes
+   * (IndexColumn.prefixKey) and follow a MODIFY of their column; a table made without a
+   * charset takes its database's (Catalog.databaseDefaults); ALTER DATABASE runs; a new table
+   * charset or collation leaves the columns theirs. A TOI sets it when its write-set says so
+   * (WriteSetFlags.ddlRules5): every node of the cluster then plans the DDL alike.
    */
-  readonly prefixKeys?: boolean;
-  /**
-   * A table made without a charset or collation takes its database's (Catalog.databaseDefaults),
-   * and ALTER DATABASE runs; without it a table takes utf8mb4_general_ci and ALTER DATABASE is
-   * 1235, as before. Set as prefixKeys is.
-   */
-  readonly databaseDefaults?: boolean;
+  readonly ddlRules5?: boolean;
 }
 
 /** The string types whose prefix length may not pass their length (BINARY counts bytes). */
@@ -87,7 +84,7 @@ const PREFIXABLE: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * A key's parts as DdlOptions.prefixKeys builds them: a prefix of a column that is not a string,
+ * A key's parts as DdlOptions.ddlRules5 builds them: a prefix of a column that is not a string,
  * or longer than its column, is MariaDB's 1089; one as long as its column is the whole column
  * (SHOW CREATE prints `v`); a UNIQUE key's prefix parts are marked prefixKey. Without the option
  * the parts are kept as written, as before (every node of a cluster must plan a DDL alike).
@@ -116,12 +113,28 @@ export function prefixKeyParts(
         ),
       );
     if (FIXED_STRINGS.has(type.name) && part.length === type.length)
-      return { ...part, length: null };
-    return kind === 'unique' ? { ...part, prefixKey: true } : part;
+      return { ...part, column: def.name, length: null };
+    // The column's own name: storage reads the part back from the index's text.
+    return kind === 'unique' ? { ...part, column: def.name, prefixKey: true } : part;
   });
 }
 
-/** A new table's UNIQUE keys as DdlOptions.prefixKeys builds them (prefixKeyParts). */
+/**
+ * A key's parts after `def` replaced their column (MODIFY, CHANGE), as MariaDB keeps them: a
+ * prefix of a type that takes none, or as long as the new column or longer, is the whole column.
+ */
+export function fitPrefixParts(parts: readonly IndexColumn[], def: ColumnDef): IndexColumn[] {
+  return parts.map((part) => {
+    if (part.length === null || part.column.toLowerCase() !== def.name.toLowerCase()) return part;
+    const type = def.type;
+    const fits =
+      PREFIXABLE.has(type.name) &&
+      !(FIXED_STRINGS.has(type.name) && type.length !== null && part.length >= type.length);
+    return fits ? part : { column: part.column, length: null, direction: part.direction };
+  });
+}
+
+/** A new table's UNIQUE keys as DdlOptions.ddlRules5 builds them (prefixKeyParts). */
 export function withPrefixKeys(table: TableDef, prefixKeys: boolean | undefined): TableDef {
   if (prefixKeys !== true) return table;
   const indexes = table.indexes.map((i) => ({
@@ -136,11 +149,32 @@ export function withPrefixKeys(table: TableDef, prefixKeys: boolean | undefined)
  * (IndexColumn.prefixKey) `substr("c", 1, N)` under the column's collation, which SQLite does not
  * carry through a function. An ON CONFLICT target names the part the same way.
  */
-export function indexPartSql(table: TableDef, part: IndexColumn): string {
-  const column = quoteId(part.column);
-  if (part.prefixKey !== true || part.length === null) return column;
-  return `substr(${column}, 1, ${part.length})${partCollation(table, part)}`;
+export function indexPartSql(
+  table: TableDef,
+  part: IndexColumn,
+  operand: string = quoteId(part.column),
+): string {
+  if (part.prefixKey !== true || part.length === null) return operand;
+  // A binary string's prefix is in bytes, whatever SQLite holds (a text, a number).
+  if (prefixInBytes(table, part)) return `substr(CAST(${operand} AS BLOB), 1, ${part.length})`;
+  return `substr(${operand}, 1, ${part.length})${partCollation(table, part)}`;
 }
+
+/** Whether a key part's prefix counts bytes: its column is a binary string. */
+export function prefixInBytes(table: TableDef, part: IndexColumn): boolean {
+  const def = table.columns.find((c) => c.name.toLowerCase() === part.column.toLowerCase());
+  return def !== undefined && BINARY_STRINGS.has(def.type.name);
+}
+
+/** The string types MariaDB compares (and prefixes) by bytes. */
+const BINARY_STRINGS: ReadonlySet<string> = new Set([
+  'BINARY',
+  'VARBINARY',
+  'TINYBLOB',
+  'BLOB',
+  'MEDIUMBLOB',
+  'LONGBLOB',
+]);
 
 /** ` COLLATE x` for a key part over a text column of a collation other than BINARY, else ''. */
 export function partCollation(table: TableDef, part: IndexColumn): string {

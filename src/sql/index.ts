@@ -44,6 +44,7 @@ export {
   emitDdl,
   indexPartSql,
   partCollation,
+  prefixInBytes,
   renamed,
   withPrefixKeys,
   sqliteType,

@@ -220,7 +220,7 @@ function checks(constraints: readonly TableConstraint[]): CheckDef[] {
 
 /**
  * `defaults`: the database's charset and collation, which a table given neither takes
- * (DdlOptions.databaseDefaults); without them utf8mb4_general_ci.
+ * (DdlOptions.ddlRules5); without them utf8mb4_general_ci.
  */
 export function tableFromCreate(
   db: string,
@@ -235,10 +235,14 @@ export function tableFromCreate(
   }
   if (stmt.table.name.length > IDENTIFIER_LENGTH_MAX)
     fail(1103, '42000', `Incorrect table name '${stmt.table.name}'`);
+  // The database's defaults stand only where the table names neither (a COLLATE names its
+  // charset: `COLLATE utf8mb4_bin` in a latin1 database is a utf8mb4 table).
+  const own =
+    stmt.options.charset === null && stmt.options.collation === null ? defaults : undefined;
   for (const c of stmt.columns) {
     if (c.name.length > IDENTIFIER_LENGTH_MAX)
       fail(1059, '42000', `Identifier name '${c.name}' is too long`);
-    checkLength(c, stmt.options.charset ?? defaults?.charset ?? null);
+    checkLength(c, stmt.options.charset ?? own?.charset ?? null);
     checkDefault(c);
   }
   const keys = collectKeys(stmt.columns, stmt.constraints);
@@ -258,12 +262,12 @@ export function tableFromCreate(
     checks: checks(stmt.constraints),
     options: resolveOptions(
       stmt.options,
-      defaults === undefined
+      own === undefined
         ? undefined
         : {
             engine: null,
-            charset: defaults.charset,
-            collation: defaults.collation,
+            charset: own.charset,
+            collation: own.collation,
             autoIncrement: null,
             comment: null,
             other: [],

@@ -18,7 +18,13 @@ import {
 } from '../codec/index.js';
 import { KEY_COLUMNS_MAX } from './limits.js';
 import { quoteId } from './names.js';
-import { keyArity, keyExpressions, type KeyCollations, type TableInfo } from './schema.js';
+import {
+  keyArity,
+  keyExpressions,
+  type KeyCollations,
+  type KeyPrefix,
+  type TableInfo,
+} from './schema.js';
 
 export const CAPTURE_TABLE = '_trireme_capture';
 /** The capture triggers' guard: 1 unless capture is paused (Capture.paused). */
@@ -46,21 +52,22 @@ const OP_DELETE = 3n;
 export const UNIQUE_KEY_SEPARATOR = '\u0000';
 
 /**
- * What a prefix key part holds of `value` (schema.ts, UniqueIndex.prefixes), as SQLite's
- * substr(v, 1, N) takes it: the first N characters (code points) of a text, the first N bytes
- * of a blob; other values whole.
+ * A key's value as a 1062 shows its prefix (MariaDB prints the prefix): the first N characters
+ * (code points) of a text or of a number's digits, the first N bytes of a blob. Certification
+ * takes the prefix from SQLite instead (Capture.prefixed), which is exact for every value.
  */
 export function prefixOf(value: SqlValue, prefix: number | null): SqlValue {
-  if (prefix === null) return value;
+  if (prefix === null || value === null) return value;
   if (value instanceof Uint8Array)
     return value.length <= prefix ? value : value.subarray(0, prefix);
-  if (typeof value !== 'string' || value.length <= prefix) return value;
+  const text = typeof value === 'string' ? value : String(value);
+  if (text.length <= prefix) return text;
   let end = 0;
-  for (let n = 0; n < prefix && end < value.length; n++) {
-    const code = value.charCodeAt(end);
-    end += code >= 0xd800 && code <= 0xdbff && end + 1 < value.length ? 2 : 1;
+  for (let n = 0; n < prefix && end < text.length; n++) {
+    const code = text.charCodeAt(end);
+    end += code >= 0xd800 && code <= 0xdbff && end + 1 < text.length ? 2 : 1;
   }
-  return value.slice(0, end);
+  return text.slice(0, end);
 }
 
 /**
@@ -97,6 +104,21 @@ export class Capture {
   private opsStatement: Database.Statement<[number], [bigint, bigint, bigint]> | null = null;
   private readonly imageStatements = new Map<number, Database.Statement<[SqlValue[]], unknown[]>>();
   private weightStatement: Database.Statement<[SqlValue, string], Uint8Array | null> | null = null;
+  private prefixStatements: Database.Statement<[SqlValue, number], SqlValue>[] | null = null;
+
+  /**
+   * What a prefix key part's index holds of `value`, computed by SQLite with the index's own
+   * expression (schema.ts, KeyPrefix): a number's text, a text's characters, a blob's bytes
+   * agree with the index whatever the column's type.
+   */
+  private prefixed(value: SqlValue, prefix: KeyPrefix | null): SqlValue {
+    if (prefix === null || value === null) return value;
+    this.prefixStatements ??= [
+      this.db.prepare<[SqlValue, number], SqlValue>('SELECT substr(?, 1, ?)').pluck(),
+      this.db.prepare<[SqlValue, number], SqlValue>('SELECT substr(CAST(? AS BLOB), 1, ?)').pluck(),
+    ];
+    return this.prefixStatements[prefix.bytes ? 1 : 0]!.get(value, prefix.length) as SqlValue;
+  }
 
   private capturing = true;
 
@@ -254,14 +276,14 @@ export class Capture {
   ): void {
     for (const index of info.uniqueIndexes) {
       const values = index.positions.map((position, i) =>
-        prefixOf(after[position] ?? null, index.prefixes[i] ?? null),
+        this.prefixed(after[position] ?? null, index.prefixes[i] ?? null),
       );
       // A unique index admits many NULLs, so a NULL part claims nothing.
       if (values.some((value) => value === null)) continue;
       // A prefix part is named `position/length` ('abcX' and 'abcY' are one key under v(3)).
       const parts = index.positions.map((position, i) => {
         const prefix = index.prefixes[i] ?? null;
-        return prefix === null ? String(position) : `${position}/${prefix}`;
+        return prefix === null ? String(position) : `${position}/${prefix.length}`;
       });
       const table = `${info.table}${UNIQUE_KEY_SEPARATOR}${parts.join(',')}`;
       this.pushWithTwin(

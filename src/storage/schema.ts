@@ -13,10 +13,20 @@ export interface UniqueIndex {
   /** Per column, the MariaDB collation it compares by, or null (KeyCollations). */
   readonly collations: KeyCollations;
   /**
-   * Per column, the prefix the index holds (`substr(c, 1, N)`: N characters of a text value, N
-   * bytes of a blob), or null for the whole value; empty when no part is a prefix.
+   * Per column, the prefix the index holds, or null for the whole value; empty when no part is
+   * a prefix (KeyPrefix).
    */
-  readonly prefixes: readonly (number | null)[];
+  readonly prefixes: readonly (KeyPrefix | null)[];
+}
+
+/**
+ * A prefix key part as its index holds it: `substr(c, 1, length)` (characters of a text, bytes
+ * of a blob, a number's text), or with `bytes` `substr(CAST(c AS BLOB), 1, length)` (bytes of
+ * whatever the column holds: a binary string's). Capture takes the same expression of the value.
+ */
+export interface KeyPrefix {
+  readonly length: number;
+  readonly bytes: boolean;
 }
 
 /**
@@ -228,7 +238,10 @@ function readUniqueIndexes(
       // A prefix key (sql/emit-table.ts, indexPartSql); any other expression gives none.
       const prefixed = prefixParts(db, index.name, parts.length);
       if (prefixed === null) continue;
-      const positions = prefixed.map((part) => columns.indexOf(part.column));
+      // The index's text names a column as the DDL wrote it: the case may differ.
+      const positions = prefixed.map((part) =>
+        columns.findIndex((column) => column.toLowerCase() === part.column.toLowerCase()),
+      );
       if (positions.some((position) => position < 0)) continue;
       const prefixes = prefixed.map((part) => part.prefix);
       indexes.push({ name: index.name, positions, collations, prefixes });
@@ -245,14 +258,15 @@ function readUniqueIndexes(
 
 /**
  * The parts of a prefix key's index, from its CREATE INDEX text: each `"c"` or
- * `substr("c", 1, N) [COLLATE x]` (with ASC or DESC), as indexPartSql writes them; null for any
+ * `substr("c", 1, N) [COLLATE x]` or `substr(CAST("c" AS BLOB), 1, N)` (with ASC or DESC), as
+ * indexPartSql writes them; null for any
  * other expression, or when the count differs from SQLite's.
  */
 function prefixParts(
   db: Database.Database,
   index: string,
   count: number,
-): { column: string; prefix: number | null }[] | null {
+): { column: string; prefix: KeyPrefix | null }[] | null {
   const sql = db
     .prepare<[string], string | null>(
       `SELECT sql FROM main.sqlite_schema WHERE type = 'index' AND name = ?`,
@@ -263,18 +277,22 @@ function prefixParts(
   const head = / ON (?:main\.)?"(?:[^"]|"")*" *\(/.exec(sql);
   if (head === null || !sql.endsWith(')')) return null;
   const list = sql.slice(head.index + head[0].length, -1);
-  const parts: { column: string; prefix: number | null }[] = [];
+  const parts: { column: string; prefix: KeyPrefix | null }[] = [];
   for (const text of splitTopLevel(list)) {
     const part = PREFIX_PART.exec(text.trim());
     if (part === null) return null;
-    const column = (part[1] ?? part[2])!.replace(/""/g, '"');
-    parts.push({ column, prefix: part[3] === undefined ? null : Number(part[3]) });
+    // Groups: 1 a whole column; 2 and 3 substr's column and length; 4 and 5 the CAST form's.
+    const column = (part[1] ?? part[2] ?? part[4])!.replace(/""/g, '"');
+    const length = part[3] ?? part[5];
+    const bytes = part[4] !== undefined;
+    const prefix = length === undefined ? null : { length: Number(length), bytes };
+    parts.push({ column, prefix });
   }
   return parts.length === count ? parts : null;
 }
 
 const PREFIX_PART =
-  /^(?:"((?:[^"]|"")*)"|substr\("((?:[^"]|"")*)", 1, (\d+)\)(?: COLLATE \w+)?)(?: (?:ASC|DESC))?$/;
+  /^(?:"((?:[^"]|"")*)"|substr\("((?:[^"]|"")*)", 1, (\d+)\)(?: COLLATE \w+)?|substr\(CAST\("((?:[^"]|"")*)" AS BLOB\), 1, (\d+)\))(?: (?:ASC|DESC))?$/;
 
 /** `text` split at its commas outside quotes and parentheses. */
 function splitTopLevel(text: string): string[] {

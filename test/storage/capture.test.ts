@@ -347,6 +347,38 @@ test('a prefix key claims the prefix: values that share it meet, in characters f
   }
 });
 
+test('a prefix key takes the prefix as its index does: a column named in another case, a number, a binary string in bytes', async () => {
+  const t = tempStore();
+  try {
+    // The index's text names `val` where the column is `Val`; `b` is a binary string's part.
+    await ddl(
+      t.store,
+      `CREATE TABLE ${T} (id INTEGER PRIMARY KEY, Val TEXT COLLATE utf8mb4_general_ci, b BLOB)`,
+      `CREATE UNIQUE INDEX "d.t.u" ON ${T} (substr("val", 1, 3) COLLATE utf8mb4_general_ci)`,
+      `CREATE UNIQUE INDEX "d.t.w" ON ${T} (substr(CAST("b" AS BLOB), 1, 2))`,
+    );
+    const keysOf = async (sql: string): Promise<Array<[string, Uint8Array]>> =>
+      (await transact(t.store, sql)).keys.map((key) => [key.table, key.keyBytes]);
+    const S = UNIQUE_KEY_SEPARATOR;
+    // A number in either column is keyed by its text's prefix, as substr() takes it.
+    const number = await keysOf(`INSERT INTO ${T} VALUES (1, 12345, 12345)`);
+    assert.deepEqual(
+      number.map(([table]) => table),
+      ['t', `t${S}1/3`, `t${S}1/3*`, `t${S}2/2`],
+    );
+    assert.deepEqual(number[1]![1], encodeKeyValues(['123']));
+    assert.deepEqual(number[3]![1], encodeKeyValues([new Uint8Array([0x31, 0x32])]));
+    // 'é' is two bytes: 'éa' and 'éb' share the binary prefix; a text '12x' shares '12'.
+    const text = await keysOf(`INSERT INTO ${T} VALUES (2, '123abc', 'éa')`);
+    assert.deepEqual(text[1]![1], number[1]![1]);
+    assert.deepEqual(text[3]![1], encodeKeyValues([new Uint8Array([0xc3, 0xa9])]));
+    const digits = await keysOf(`INSERT INTO ${T} VALUES (3, NULL, '12x')`);
+    assert.deepEqual(digits[1]![1], number[3]![1]);
+  } finally {
+    t.dispose();
+  }
+});
+
 test('REPLACE that deletes a row conflicting on a unique key captures that delete', async () => {
   const t = tempStore();
   try {

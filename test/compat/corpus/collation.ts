@@ -231,6 +231,9 @@ export function collationCases(): CaseList {
     'CREATE DATABASE cdl CHARACTER SET latin1',
     'CREATE TABLE cdl.x (b VARCHAR(5))',
     'SHOW CREATE TABLE cdl.x',
+    'CREATE TABLE cdl.y (a VARCHAR(30000)) COLLATE utf8mb4_bin',
+    'CREATE TABLE cdl.z (a VARCHAR(10)) COLLATE utf8mb4_bin',
+    'SHOW CREATE TABLE cdl.z',
     'DROP DATABASE cdb',
     'DROP DATABASE cdl',
   );

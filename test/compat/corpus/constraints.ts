@@ -518,5 +518,42 @@ export function constraintCases(): CaseList {
     "SELECT INDEX_NAME, SUB_PART FROM information_schema.STATISTICS WHERE TABLE_NAME = 'pa'",
     'SHOW CREATE TABLE pa',
   );
+  // Found in review: a prefix key over a column named in another case, a binary string's
+  // prefix (bytes, numbers too), a MODIFY that leaves a prefix the new type cannot take, a
+  // COLLATE in a latin1 database, and a new table collation that must leave the columns theirs.
+  list.add(
+    'prefix keys: names, bytes, numbers, MODIFY',
+    [],
+    'CREATE TABLE pt (id INT PRIMARY KEY, Val VARCHAR(10), UNIQUE KEY u (val(3)))',
+    "INSERT INTO pt VALUES (1, '1234')",
+    "INSERT INTO pt VALUES (2, '1235')",
+    'ALTER TABLE pt MODIFY Val INT',
+    'SHOW CREATE TABLE pt',
+    'INSERT INTO pt VALUES (3, 12345)',
+    'INSERT INTO pt VALUES (4, 12399)',
+    'CREATE TABLE pv (id INT PRIMARY KEY, v VARBINARY(10), UNIQUE KEY u (v(2)))',
+    "INSERT INTO pv VALUES (1, 'éa')",
+    "INSERT INTO pv VALUES (2, 'éb')",
+    'INSERT INTO pv VALUES (3, 12345)',
+    'INSERT INTO pv VALUES (4, 12399)',
+    "INSERT INTO pv VALUES (5, '1299')",
+    'CREATE TABLE pc (v VARCHAR(10), UNIQUE KEY u (v(5)))',
+    'ALTER TABLE pc MODIFY v VARCHAR(3)',
+    'SHOW CREATE TABLE pc',
+  );
+  list.add(
+    'a new table collation leaves the columns theirs',
+    [
+      'CREATE TABLE ps (v VARCHAR(10), w VARCHAR(10), UNIQUE KEY u (v(3)))',
+      "INSERT INTO ps VALUES ('abc', 'x')",
+    ],
+    'ALTER TABLE ps COLLATE utf8mb4_bin',
+    'SHOW CREATE TABLE ps',
+    "INSERT INTO ps VALUES ('ABCd', 'y') ON DUPLICATE KEY UPDATE w = 'z'",
+    'SELECT * FROM ps',
+    "SELECT w = 'X' FROM ps",
+    'ALTER TABLE ps ADD x VARCHAR(3)',
+    'SHOW CREATE TABLE ps',
+  );
   return list;
 }
