@@ -43,7 +43,7 @@ export async function startLocal(options: StartLocalOptions): Promise<number> {
     clientPorts.push(loaded.value.config.server.port);
   }
   const fresh = isNewLocalCluster(dir);
-  const children: ChildProcess[] = [];
+  const children: LocalNode[] = [];
   const launcher = join(
     dirname(fileURLToPath(import.meta.url)),
     '..',
@@ -57,10 +57,14 @@ export async function startLocal(options: StartLocalOptions): Promise<number> {
     const args = [launcher, 'start', `--defaults-file=${cnf}`];
     if (fresh && i === 0) args.push('--wsrep-new-cluster');
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const node: LocalNode = { name, cnf, child, ready: false };
     // Three nodes share one terminal: each line says whose it is.
     for (const stream of [child.stdout, child.stderr])
-      createInterface({ input: stream }).on('line', (line) => out(`[${name}] ${line}`));
-    children.push(child);
+      createInterface({ input: stream }).on('line', (line) => {
+        if (line.includes('ready for connections')) node.ready = true;
+        out(`[${name}] ${line}`);
+      });
+    children.push(node);
     // The first node of a new cluster bootstraps before the others ask to join it.
     if (fresh && i === 0) await new Promise((r) => setTimeout(r, 1500));
   }
@@ -85,29 +89,45 @@ export function isNewLocalCluster(dir: string): boolean {
   return names.every((name) => !existsSync(join(dir, name, 'trireme.db')));
 }
 
-function waitAndStop(
-  children: readonly ChildProcess[],
-  out: (line: string) => void,
-): Promise<number> {
+interface LocalNode {
+  readonly name: string;
+  readonly cnf: string;
+  readonly child: ChildProcess;
+  /** Whether it said it is ready for connections. */
+  ready: boolean;
+}
+
+/**
+ * Waits for the nodes to end: Ctrl-C (SIGINT, SIGTERM) stops them all. A node that fails before
+ * it is ready stops the others (a start that cannot complete: its error stays the last lines);
+ * one that ends later (kill -9, a crash) leaves the others running, as a Galera cluster goes on
+ * without a member, and the launcher says how to start it again.
+ */
+function waitAndStop(nodes: readonly LocalNode[], out: (line: string) => void): Promise<number> {
   return new Promise((resolveExit) => {
     let stopping = false;
-    let alive = children.length;
+    let alive = nodes.length;
     // Handlers stay for every signal: a second Ctrl-C must not kill this launcher, whose pipes
     // carry the nodes' output while they stop.
     const stop = (): void => {
       if (stopping) return out('trireme: still stopping the local cluster');
       stopping = true;
       out('trireme: stopping the local cluster');
-      for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+      for (const node of nodes) if (node.child.exitCode === null) node.child.kill('SIGTERM');
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
-    for (const child of children) {
-      child.once('exit', (code) => {
+    for (const node of nodes) {
+      node.child.once('exit', (code, signal) => {
         alive--;
-        if (!stopping && code !== 0) {
-          out(`trireme: a node exited with code ${code}; stopping the others`);
+        const how = signal !== null ? `was killed by ${signal}` : `exited with code ${code}`;
+        if (!stopping && !node.ready) {
+          out(`trireme: ${node.name} ${how} before it was ready; stopping the others`);
           stop();
+        } else if (!stopping && alive > 0) {
+          out(
+            `trireme: ${node.name} ${how}; the other nodes go on. To start it again (it rejoins by IST): node bin/trireme.js start --defaults-file=${node.cnf}`,
+          );
         }
         if (alive > 0) return;
         process.off('SIGINT', stop);

@@ -3,9 +3,22 @@
 // to exit. A second `trireme start` on the same datadir would otherwise recover the log and open
 // the database beside the running node, and two writers part its files. Beside the lock,
 // `trireme.pid` names the holder for the message.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteDatabase, SqliteError } from './sqlite.js';
+
+/** Files that only a MariaDB or MySQL server's datadir holds. */
+const MARIADB_MARKERS = ['ibdata1', 'aria_log_control', 'ib_logfile0', 'mysql/db.opt'];
+
+/**
+ * The MariaDB server files in `datadir` when it holds no trireme database (the default datadir,
+ * /var/lib/mysql, is MariaDB's on a machine that has one), or null.
+ */
+function mariadbFiles(datadir: string): string | null {
+  if (existsSync(join(datadir, 'trireme.db'))) return null;
+  const found = MARIADB_MARKERS.filter((name) => existsSync(join(datadir, name)));
+  return found.length === 0 ? null : found.join(', ');
+}
 
 /** The lock file held by this process, per datadir (tests start several nodes in one process). */
 const held = new Map<string, InstanceType<typeof SqliteDatabase>>();
@@ -19,6 +32,12 @@ export type DatadirLockResult = { ok: true } | { ok: false; message: string };
  */
 export function lockDatadir(datadir: string): DatadirLockResult {
   if (held.has(datadir)) return { ok: true };
+  const foreign = mariadbFiles(datadir);
+  if (foreign !== null)
+    return {
+      ok: false,
+      message: `datadir ${datadir} holds a MariaDB server's files (${foreign}) and no trireme database: trireme keeps its data in a datadir of its own and writes nothing here. Fix: give --datadir (or datadir= in the [mysqld] group of --defaults-file) a directory of its own; to bring a MariaDB server's data over, load a mariadb-dump of it`,
+    };
   try {
     mkdirSync(datadir, { recursive: true });
   } catch {

@@ -95,6 +95,50 @@ test('npm start keeps edited n*.cnf, names each log line, and Ctrl-C stops every
   }
 });
 
+// A newcomer's report: kill -9 of one node (a Galera user's first failover test) made the
+// launcher stop the other two.
+test('npm start: a node killed after it was ready leaves the others running, and says how to start it', async () => {
+  const clientPorts = names.map((n) =>
+    Number(/^port=(\d+)$/m.exec(readFileSync(join(dir, `${n}.cnf`), 'utf8'))![1]),
+  );
+  const launcher = spawn(process.execPath, ['bin/trireme.js', 'start-local', dir], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const keep = (chunk: Buffer): void => void lines.push(...chunk.toString('utf8').split('\n'));
+  launcher.stdout.on('data', keep);
+  launcher.stderr.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => launcher.once('exit', resolve));
+  try {
+    for (const port of clientPorts)
+      await until(`node on ${port} ready`, () => ready(port), 60_000, 100);
+    const pid = Number(readFileSync(join(dir, 'n3', 'trireme.pid'), 'utf8').trim());
+    process.kill(pid, 'SIGKILL');
+    await until(
+      'the launcher names the kill',
+      () =>
+        Promise.resolve(
+          lines.some((l) => /n3 was killed by SIGKILL; the other nodes go on.*n3\.cnf/.test(l)),
+        ),
+      30_000,
+      100,
+    );
+    const conn = await mysql.createConnection({
+      host: '127.0.0.1',
+      port: clientPorts[0]!,
+      user: 'root',
+    });
+    const [rows] = await conn.query('SELECT 1 AS one');
+    await conn.end();
+    assert.deepEqual(rows, [{ one: 1 }]);
+  } finally {
+    process.kill(-launcher.pid!, 'SIGINT');
+  }
+  assert.equal(await exited, 0, lines.join('\n'));
+  assert.ok(!lines.some((l) => l.includes('stopping the others')), lines.join('\n'));
+});
+
 test('npm start bootstraps only when no node has a database (not when n1 alone lost its own)', () => {
   const local = tempDir('trireme-start-local-fresh-');
   try {

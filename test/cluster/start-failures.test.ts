@@ -2,10 +2,10 @@
 // names the cause and the fix, before the node joins anything. Real processes, each given one
 // broken thing: a client or replication port held by another socket, a datadir that cannot be
 // created, a missing key in wsrep_provider_options or in [sst], a missing key file or key id for
-// encryption at rest, a datadir another node runs on.
+// encryption at rest, a datadir another node runs on, a MariaDB server's datadir.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -146,4 +146,20 @@ test('a datadir another node runs on: one line naming its pid, and the running n
   } finally {
     await running.stop();
   }
+});
+
+// A newcomer's report: `trireme start` without a datadir of its own took /var/lib/mysql, a
+// MariaDB server's, and wrote its files beside ibdata1 before failing on the port.
+test("a MariaDB server's datadir: one line saying so, and nothing written there", async () => {
+  const datadir = join(cluster.dir, 'mariadb-datadir');
+  mkdirSync(join(datadir, 'mysql'), { recursive: true });
+  writeFileSync(join(datadir, 'ibdata1'), '');
+  writeFileSync(join(datadir, 'mysql', 'db.opt'), '');
+  const { code, lines } = await bootstrapWith(cnf.replace(/^datadir=.*$/m, `datadir=${datadir}`));
+  assert.equal(code, 1);
+  assert.match(
+    errorLine(lines),
+    /datadir .*mariadb-datadir holds a MariaDB server's files \(ibdata1, mysql\/db\.opt\).*Fix: /,
+  );
+  assert.deepEqual(readdirSync(datadir).sort(), ['ibdata1', 'mysql']);
 });
