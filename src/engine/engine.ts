@@ -304,6 +304,12 @@ export class Engine implements Backend {
     this.globals.set('auto_increment_offset', Math.max(1, nodeIndex));
   }
 
+  /** wsrep_reject_queries is ALL or ALL_KILL: client queries get 1047, as outside the primary. */
+  rejectsQueries(): boolean {
+    const value = this.globals.get('wsrep_reject_queries');
+    return value === 'ALL' || value === 'ALL_KILL';
+  }
+
   killConnection(id: number): boolean {
     return this.server?.kill(id) ?? false;
   }

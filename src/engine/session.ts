@@ -413,8 +413,17 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
         const raised = clears || this.warnings !== previous ? this.warnings.length : 0;
         if (raised > 0) return this.finishExecute(statement, { ...result, warnings: raised });
       }
-      // The same for an OK that counted none itself: SET keeps the list (as MariaDB's does) and
-      // adds its own (the CLI's "Query OK, 0 rows affected, 1 warning").
+      // A SET that raised conditions of its own replaces the list with them, as MariaDB's does;
+      // one that raised none keeps it.
+      if (
+        statement.kind === 'set' &&
+        !clears &&
+        this.warnings === previous &&
+        this.warnings.length > previousCount
+      )
+        this.warnings = this.warnings.slice(previousCount);
+      // The same for an OK that counted none itself: its own conditions (the CLI's "Query OK, 0
+      // rows affected, 1 warning").
       if (!isError(result) && result.kind === 'ok' && result.warnings === 0) {
         const raised =
           clears || this.warnings !== previous
@@ -593,7 +602,7 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
   private async dispatch(prepared: Prepared, params: readonly SqlValue[]): Promise<Outcome> {
     const s = prepared.statement;
     if (
-      !this.engine.replicator.ready() &&
+      (!this.engine.replicator.ready() || this.engine.rejectsQueries()) &&
       s.kind !== 'show' &&
       s.kind !== 'set' &&
       s.kind !== 'use' &&
@@ -602,7 +611,9 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
         this.engine.infoSchema.readableDetached(this, prepared)
       )
     ) {
-      // Outside the primary component nothing commits. ROLLBACK is this node's own business;
+      // Outside the primary component nothing commits (wsrep_reject_queries=ALL refuses the
+      // same statements, as MariaDB's does: SET, SHOW and the health checks still answer).
+      // ROLLBACK is this node's own business;
       // a COMMIT (or a statement that commits implicitly) that answers 1047 must not leave the
       // transaction open for a later statement to commit behind the client's back.
       if (s.kind === 'rollback') return this.dispatchReady(prepared, params);

@@ -166,7 +166,11 @@ export class SetRunner {
       return normalized.code === 1298
         ? mysqlError(1298, 'HY000', normalized.message)
         : mysqlError(1231, '42000', normalized.message);
-    const ignored = replicationSettingRefusal(lower, normalized.value, spec.value);
+    const ignored = replicationSettingRefusal(
+      lower,
+      normalized.value,
+      this.session.engine.globals.get(lower) ?? spec.value,
+    );
     if (ignored !== null) return mysqlError(1235, '42000', ignored);
     if (lower === 'wsrep_desync') {
       // MariaDB's answer without a provider: a standalone node is in no cluster to desync from.
@@ -197,8 +201,39 @@ export class SetRunner {
       this.session.autocommit = on;
       return null;
     }
-    if (scope === 'global') this.session.engine.globals.set(lower, normalized.value);
-    else this.session.sessionVars.set(lower, normalized.value);
+    let chosen = normalized.value;
+    if (lower === 'wsrep_sync_wait') {
+      // MariaDB's range, 0..15 (the four bits), with its truncation warning.
+      const wanted = Number(chosen);
+      const clamped = Math.min(15, Math.max(0, wanted));
+      if (clamped !== wanted) {
+        this.session.warnings.push({
+          level: 'Warning',
+          code: 1292,
+          message: `Truncated incorrect wsrep_sync_wait value: '${String(chosen)}'`,
+        });
+        chosen = clamped;
+      }
+    }
+    if (lower === 'wsrep_causal_reads') {
+      // The old name of wsrep_sync_wait's first bit (reads), as MariaDB keeps it.
+      this.session.warnings.push({
+        level: 'Warning',
+        code: 1287,
+        message: `'@@wsrep_causal_reads' is deprecated and will be removed in a future release. Please use '@@wsrep_sync_wait=1' instead`,
+      });
+      const syncWait = Number(this.session.variable('wsrep_sync_wait', scope) ?? 0);
+      const next = Number(chosen) === 1 ? syncWait | 1 : syncWait & ~1;
+      if (scope === 'global') this.session.engine.globals.set('wsrep_sync_wait', next);
+      else this.session.sessionVars.set('wsrep_sync_wait', next);
+    }
+    if (scope === 'global') this.session.engine.globals.set(lower, chosen);
+    else this.session.sessionVars.set(lower, chosen);
+    // ALL_KILL: every client connection ends, this one too (MariaDB's), and later queries are
+    // refused as with ALL (EngineSession.dispatch).
+    if (lower === 'wsrep_reject_queries' && chosen === 'ALL_KILL')
+      for (const id of [...this.session.engine.sessions.keys()])
+        this.session.engine.killConnection(id);
     return null;
   }
 
@@ -288,6 +323,10 @@ function replicationSettingRefusal(
     return `This version of MariaDB doesn't yet support 'SET wsrep_on at runtime': a node replicates every write while it runs as it was started (start it with wsrep_on=OFF for writes of its own, as the rolling upgrade does)`;
   if (name === 'explicit_defaults_for_timestamp' && Number(value) !== 1)
     return `This version of MariaDB doesn't yet support 'explicit_defaults_for_timestamp=OFF': a TIMESTAMP column has only the defaults its definition gives it`;
+  if (name === 'wsrep_cluster_address' && String(value) !== String(current))
+    return `This version of MariaDB doesn't yet support 'SET GLOBAL wsrep_cluster_address': a node's peers are those it started with; to move it to another cluster, change wsrep_cluster_address in its my.cnf and restart it`;
+  if (name === 'wsrep_slave_threads' && Number(value) !== Number(current))
+    return `This version of MariaDB doesn't yet support 'wsrep_slave_threads=${String(value)}': a node applies write-sets on one thread (wsrep_applier_thread_count)`;
   if (name === 'wsrep_osu_method' && String(value).toUpperCase() !== 'TOI')
     return `This version of MariaDB doesn't yet support 'wsrep_OSU_method=${String(value)}': DDL runs in total order on every node (TOI)`;
   return null;

@@ -47,6 +47,7 @@ export const UNSIGNED_VARIABLES: ReadonlySet<string> = new Set([
   'sql_select_limit',
   'wait_timeout',
   'warning_count',
+  'wsrep_sync_wait',
 ]);
 
 const both = (value: SqlValue, bool = false): VariableSpec => ({ value, scope: 'both', bool });
@@ -424,6 +425,17 @@ export function normalizeSetValue(
     if (typeof value === 'string' && /^-?\d+$/.test(value.trim()))
       return { ok: true, value: Number(value) };
     return { ok: false, message: `Incorrect argument type to variable '${name}'` };
+  }
+  if (name === 'wsrep_reject_queries') {
+    const t = String(value).toUpperCase();
+    const allowed = ['NONE', 'ALL', 'ALL_KILL'];
+    const chosen = /^\d+$/.test(t) ? allowed[Number(t)] : allowed.find((a) => a === t);
+    if (chosen === undefined)
+      return {
+        ok: false,
+        message: `Variable '${name}' can't be set to the value of '${String(value)}'`,
+      };
+    return { ok: true, value: chosen };
   }
   if (name === 'tx_isolation') {
     const t = String(value).toUpperCase().replace(/ /g, '-');

@@ -246,6 +246,40 @@ describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
     }
   });
 
+  // Draining a node for a load balancer: wsrep_reject_queries=ALL refuses queries with 1047 while
+  // the node goes on applying; ALL_KILL also ends every client connection. It was taken and
+  // ignored.
+  test('SET GLOBAL wsrep_reject_queries=ALL: 1047 for queries, the health check answers; ALL_KILL ends connections', async () => {
+    const node = nodes[2]!;
+    const conn = await node.connect();
+    try {
+      await conn.query('SET GLOBAL wsrep_reject_queries = ALL');
+      await assert.rejects(conn.query('SELECT COUNT(*) FROM acc.t'), { errno: 1047 });
+      const [rows] = await conn.query(
+        "SELECT VARIABLE_VALUE AS v FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'wsrep_local_state'",
+      );
+      assert.deepEqual(rows, [{ v: '4' }]);
+      // It still applies what the others commit.
+      await query(nodes[0]!, 'INSERT INTO acc.t (id, v) VALUES (7190, 1)');
+      // Its own connection ends too, before the answer, as in MariaDB.
+      await assert.rejects(conn.query('SET GLOBAL wsrep_reject_queries = ALL_KILL'));
+    } finally {
+      conn.destroy();
+    }
+    const again = await node.connect();
+    try {
+      await assert.rejects(again.query('SELECT COUNT(*) FROM acc.t'), { errno: 1047 });
+      await again.query('SET GLOBAL wsrep_reject_queries = NONE');
+      const [rows] = await again.query('SELECT v FROM acc.t WHERE id = 7190');
+      assert.deepEqual(rows, [{ v: 1 }]);
+      await assert.rejects(again.query("SET GLOBAL wsrep_cluster_address = 'gcomm://'"), {
+        errno: 1235,
+      });
+    } finally {
+      await again.end();
+    }
+  });
+
   // Galera's backup recipe: desync the node, back it up, resync. Taken and ignored before.
   test('SET GLOBAL wsrep_desync=ON: Donor/Desynced, still applying and serving; OFF: Synced', async () => {
     const node = nodes[2]!;

@@ -354,5 +354,27 @@ export function metadataCases(): CaseList {
     'DROP TEMPORARY TABLE tp',
     'DESCRIBE tp',
   );
+  // wsrep_sync_wait takes 0..15 with MariaDB's truncation warning (99 was kept), the old
+  // wsrep_causal_reads sets and clears its first bit with the deprecation warning, and a SET that
+  // raises warnings replaces the previous statement's (they were appended).
+  list.add(
+    'wsrep_sync_wait range, wsrep_causal_reads, warnings of a SET',
+    [],
+    'SET SESSION wsrep_sync_wait = 99',
+    'SELECT @@wsrep_sync_wait',
+    'SET SESSION wsrep_sync_wait = -1',
+    'SHOW WARNINGS',
+    'SELECT @@wsrep_sync_wait',
+    'SET SESSION wsrep_sync_wait = 3',
+    'SET wsrep_causal_reads = ON',
+    'SELECT @@wsrep_sync_wait, @@wsrep_causal_reads',
+    'SET wsrep_causal_reads = OFF',
+    'SELECT @@wsrep_sync_wait, @@wsrep_causal_reads',
+    'SELECT 1/0',
+    'SET @b = 1',
+    'SHOW WARNINGS',
+    "SET GLOBAL wsrep_reject_queries = 'bogus'",
+    'SELECT @@wsrep_reject_queries',
+  );
   return list;
 }
