@@ -54,6 +54,11 @@ async function main(argv: string[]): Promise<number> {
       return start([...args.filter((a) => a !== '--force'), '--wsrep-new-cluster'], force);
     }
     case 'start-local':
+      // A flag is no directory name (`start-local --help` made a cluster in ./--help).
+      if (argv[1]?.startsWith('-') === true) {
+        console.log(usage);
+        return argv[1] === '--help' || argv[1] === '-h' ? 0 : 2;
+      }
       return runStartLocal(argv.slice(1));
     case 'cert':
       return runCert(argv.slice(1));

@@ -33,7 +33,7 @@ import { Xoshiro128 } from '../core/prng.js';
 import { index as asIndex, nodeId, type Index, type NodeId, type Term } from '../core/types.js';
 import { ok, type Result } from '../codec/result.js';
 import type { ServerConfig } from '../config/index.js';
-import { parseProviderOptions } from '../config/provider-options.js';
+import { PROVIDER_OPTIONS, parseProviderOptions } from '../config/provider-options.js';
 import { GCache, describeGCacheError } from '../gcache/index.js';
 import { readRejoinMarker, removeRejoinMarker, writeRejoinMarker } from './rejoin-marker.js';
 import { TlsCredentials } from '../net/tls.js';
@@ -630,8 +630,12 @@ export class ClusterNode {
     if (!parsed.ok) return parsed.error.message;
     for (const { key, value } of parsed.value) {
       const name = key.toLowerCase();
-      if (name !== 'pc.bootstrap' && name !== 'socket.ssl_reload')
-        return `${key} cannot be changed while the node runs (runtime options: pc.bootstrap, socket.ssl_reload)`;
+      if (name !== 'pc.bootstrap' && name !== 'socket.ssl_reload') {
+        const known = Object.values(PROVIDER_OPTIONS).some((o) => o.name.toLowerCase() === name);
+        return known
+          ? `${key} cannot be changed while the node runs (runtime options: pc.bootstrap, socket.ssl_reload)`
+          : `Unrecognized parameter '${key}' (runtime options: pc.bootstrap, socket.ssl_reload)`;
+      }
       const on = /^(yes|true|on|1)$/i.test(value);
       if (!on && !/^(no|false|off|0)$/i.test(value)) return `${key}: '${value}' is not a boolean`;
       if (!on) continue;
@@ -1376,10 +1380,12 @@ export class ClusterNode {
       ['wsrep_cert_index_size', String(this.applier.certificationStats().indexedKeys)],
       ['wsrep_local_state', String(state.code)],
       ['wsrep_local_state_comment', state.comment],
-      // The members' client addresses, as Galera lists them (learned from each peer's announce).
+      // The members' client addresses, as Galera lists them (learned from each peer's announce);
+      // outside a primary component, those of the component it is in (cluster_size below).
       [
         'wsrep_incoming_addresses',
         members
+          .filter((m) => primary || m === this.id || peers.has(m))
           .map((m) => (m === this.id ? this.incomingAddress() : this.peerIncoming.get(m)))
           .filter((address) => address !== undefined && address !== '')
           .join(','),

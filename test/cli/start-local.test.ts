@@ -2,8 +2,8 @@
 // effect, every log line says which node wrote it, and Ctrl-C (SIGINT to the whole process
 // group, as a terminal sends it) stops all three nodes cleanly: grastate.dat holds a seqno.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import mysql from 'mysql2/promise';
@@ -148,5 +148,19 @@ test('npm start bootstraps only when no node has a database (not when n1 alone l
     assert.equal(isNewLocalCluster(local), false, 'n2 has a database: n1 joins it');
   } finally {
     removeDir(local);
+  }
+});
+
+// A newcomer's report: `start-local --help` made a CA and a 3-node cluster in ./--help.
+test('npm start -- --help prints the usage and makes nothing', () => {
+  const cwd = tempDir('trireme-start-local-help-');
+  try {
+    const launcher = join(process.cwd(), 'bin', 'trireme.js');
+    const ran = spawnSync(process.execPath, [launcher, 'start-local', '--help'], { cwd });
+    assert.equal(ran.status, 0);
+    assert.match(ran.stdout.toString('utf8'), /start-local \[DIR\]/);
+    assert.deepEqual(readdirSync(cwd), []);
+  } finally {
+    removeDir(cwd);
   }
 });

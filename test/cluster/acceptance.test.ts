@@ -631,8 +631,10 @@ describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
       'survivor non-Primary',
       async () => (await nodes[0]!.status('wsrep_cluster_status')) === 'non-Primary',
     );
-    // Galera's figure for a node left alone: its own component, of one.
+    // Galera's figure for a node left alone: its own component, of one, and its own address
+    // alone in wsrep_incoming_addresses (load balancers read it; it listed the dead nodes).
     assert.equal(await nodes[0]!.status('wsrep_cluster_size'), '1');
+    assert.equal((await nodes[0]!.status('wsrep_incoming_addresses'))?.split(',').length, 1);
     await assert.rejects(
       query(nodes[0]!, 'INSERT INTO acc.t (id, v) VALUES (7000, 1)'),
       (e: { errno?: number }) => e.errno === 1047,

@@ -279,6 +279,12 @@ describe('state snapshot transfer between real processes', { timeout: 400_000 },
       (e: { errno?: number; message: string }) =>
         e.errno === 1210 && /cannot be changed while the node runs/.test(e.message),
     );
+    // A name no version knows is said to be unknown, not fixed.
+    await assert.rejects(
+      exec(n1, "SET GLOBAL wsrep_provider_options='no.such=1'"),
+      (e: { errno?: number; message: string }) =>
+        e.errno === 1210 && /Unrecognized parameter 'no\.such'/.test(e.message),
+    );
     await exec(n1, "SET GLOBAL wsrep_provider_options='pc.bootstrap=YES'");
     await until(
       'n1 primary alone',
