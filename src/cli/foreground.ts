@@ -3,6 +3,8 @@
 // whole process group and the launcher then sends SIGTERM, and a default-handled second signal
 // would kill the node halfway through its shutdown (grastate.dat left at seqno -1).
 
+import { shutdownRequest } from '../engine/engine.js';
+
 export function untilSignalThenStop(stop: () => Promise<void>): Promise<number> {
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -29,5 +31,7 @@ export function untilSignalThenStop(stop: () => Promise<void>): Promise<number> 
     const onInt = (): void => onSignal('SIGINT');
     process.on('SIGTERM', onTerm);
     process.on('SIGINT', onInt);
+    // SHUTDOWN and mariadb-admin shutdown stop the node the same way.
+    shutdownRequest.current = () => onSignal('SHUTDOWN');
   });
 }

@@ -42,7 +42,9 @@ import { plainSelect } from './metadata.js';
 import { UserLocks } from './user-locks.js';
 import { EngineSession } from './session.js';
 import { EngineToiTranslator } from './toi.js';
-import { matchAccount } from './users.js';
+import { globalDenied, hasPrivilege, matchAccount } from './users.js';
+import { ok, type Outcome } from './outcome.js';
+import type { AccountDef } from './catalog.js';
 import { variableSpecs, type NodeFacts, type VariableSpec } from './variables.js';
 
 export interface EngineOptions {
@@ -84,6 +86,12 @@ const TEMPORAL_TYPES: ReadonlySet<string> = new Set([
   'TIME',
   'YEAR',
 ]);
+
+/**
+ * How SHUTDOWN stops this process: set by the command line that keeps a node in the foreground
+ * (cli/foreground.ts); null in a process that embeds nodes (tests), where SHUTDOWN is refused.
+ */
+export const shutdownRequest: { current: (() => void) | null } = { current: null };
 
 export class Engine implements Backend {
   readonly store: Store;
@@ -302,6 +310,24 @@ export class Engine implements Backend {
       return;
     this.globals.set('auto_increment_increment', Math.max(1, clusterSize));
     this.globals.set('auto_increment_offset', Math.max(1, nodeIndex));
+  }
+
+  /**
+   * SHUTDOWN and COM_SHUTDOWN (mariadb-admin shutdown): the node stops as at SIGTERM, through the
+   * process's own stop (shutdownRequest, set by cli/foreground.ts), after the OK is on its way.
+   * 1227 without the SHUTDOWN privilege; 1235 where no one set it (a node inside a test).
+   */
+  shutdown(account: AccountDef): Outcome {
+    if (!hasPrivilege(account, 'SHUTDOWN', null, null)) return globalDenied('SHUTDOWN');
+    const request = shutdownRequest.current;
+    if (request === null)
+      return mysqlError(
+        1235,
+        '42000',
+        "This version of MariaDB doesn't yet support 'SHUTDOWN' in this process",
+      );
+    setImmediate(request);
+    return ok(0);
   }
 
   /** wsrep_reject_queries is ALL or ALL_KILL: client queries get 1047, as outside the primary. */

@@ -605,6 +605,7 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       (!this.engine.replicator.ready() || this.engine.rejectsQueries()) &&
       s.kind !== 'show' &&
       s.kind !== 'set' &&
+      s.kind !== 'shutdown' &&
       s.kind !== 'use' &&
       !(
         (s.kind === 'select' || s.kind === 'union') &&
@@ -695,6 +696,8 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
         return runDescribe(this, s.table, s.column);
       case 'kill':
         return this.set.kill(s, prepared, params);
+      case 'shutdown':
+        return this.engine.shutdown(this.account);
       case 'explain':
         return runExplain(this, s, prepared, params);
       case 'table_maintenance':

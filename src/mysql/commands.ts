@@ -124,6 +124,9 @@ export class CommandHandler {
         return this.fieldList(payload);
       case Command.STATISTICS:
         return this.statistics();
+      case Command.SHUTDOWN:
+        // mariadb-admin shutdown: the SHUTDOWN statement's answer (privilege, then OK).
+        return this.query('SHUTDOWN');
       case Command.PROCESS_KILL:
         return this.processKill(payload);
       case Command.CHANGE_USER:

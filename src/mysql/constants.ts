@@ -77,6 +77,7 @@ export const Command = {
   INIT_DB: 0x02,
   QUERY: 0x03,
   FIELD_LIST: 0x04,
+  SHUTDOWN: 0x08,
   STATISTICS: 0x09,
   PROCESS_KILL: 0x0c,
   PING: 0x0e,

@@ -937,6 +937,11 @@ export interface TableMaintenance {
   readonly quick: boolean;
 }
 
+/** SHUTDOWN [WAIT FOR ALL {SLAVES | REPLICAS}]: the node stops cleanly, as at SIGTERM. */
+export interface Shutdown {
+  readonly kind: 'shutdown';
+}
+
 export interface Kill {
   readonly kind: 'kill';
   readonly target: 'connection' | 'query';
@@ -1055,6 +1060,7 @@ export type Statement =
   | Explain
   | TableMaintenance
   | Kill
+  | Shutdown
   | CreateUser
   | AlterUser
   | DropUser

@@ -54,7 +54,6 @@ const UNSUPPORTED_FIRST_WORDS: Readonly<Record<string, string>> = {
   CHANGE: 'CHANGE MASTER',
   RESET: 'RESET',
   PURGE: 'PURGE BINARY LOGS',
-  SHUTDOWN: 'SHUTDOWN',
   BINLOG: 'BINLOG',
   CACHE: 'CACHE INDEX',
   SIGNAL: 'SIGNAL',
@@ -72,6 +71,10 @@ function dispatch(c: Cursor): Statement {
     case 'SELECT':
     case 'WITH':
       return parseQuery(c);
+    case 'SHUTDOWN':
+      c.pos++;
+      if (c.acceptWords('WAIT', 'FOR', 'ALL') && c.oneOf(['SLAVES', 'REPLICAS']) === null) c.fail();
+      return { kind: 'shutdown' };
     case 'INSERT':
     case 'REPLACE':
       return parseInsert(c);
