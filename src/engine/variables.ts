@@ -24,6 +24,7 @@ export const UNSIGNED_VARIABLES: ReadonlySet<string> = new Set([
   'div_precision_increment',
   'error_count',
   'group_concat_max_len',
+  'gtid_domain_id',
   'in_transaction',
   'identity',
   'innodb_buffer_pool_size',
@@ -182,6 +183,12 @@ export function variableSpecs(f: NodeFacts): Map<string, VariableSpec> {
     ['log_bin', global(0, true, true)],
     ['binlog_format', both('ROW')],
     ['gtid_mode', global('OFF')],
+    // MariaDB's GTID positions, empty without a binary log (backup and monitoring scripts read
+    // them; 1193 stopped them).
+    ['gtid_binlog_pos', global('')],
+    ['gtid_current_pos', global('')],
+    ['gtid_slave_pos', global('')],
+    ['gtid_domain_id', both(0)],
     ['gtid_strict_mode', global(0, false, true)],
     ['read_only', global(0, false, true)],
     ['performance_schema', global(0, true, true)],

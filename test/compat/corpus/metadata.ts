@@ -375,6 +375,7 @@ export function metadataCases(): CaseList {
     'SHOW WARNINGS',
     "SET GLOBAL wsrep_reject_queries = 'bogus'",
     'SELECT @@wsrep_reject_queries',
+    'SELECT @@gtid_binlog_pos, @@gtid_current_pos, @@gtid_slave_pos, @@gtid_domain_id',
   );
   return list;
 }
