@@ -3,7 +3,7 @@
 // to exit. A second `trireme start` on the same datadir would otherwise recover the log and open
 // the database beside the running node, and two writers part its files. Beside the lock,
 // `trireme.pid` names the holder for the message.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteDatabase, SqliteError } from './sqlite.js';
 
@@ -57,7 +57,17 @@ export function lockDatadir(datadir: string): DatadirLockResult {
     };
   }
   held.set(datadir, db);
-  writeFileSync(join(datadir, 'trireme.pid'), `${process.pid}\n`);
+  const pidFile = join(datadir, 'trireme.pid');
+  writeFileSync(pidFile, `${process.pid}\n`);
+  // Gone when the process ends, as mariadbd removes its pid file (a kill -9 leaves it, and the
+  // next start reads the lock, not the file).
+  process.once('exit', () => {
+    try {
+      unlinkSync(pidFile);
+    } catch {
+      // Already gone (the datadir was removed).
+    }
+  });
   return { ok: true };
 }
 

@@ -4,7 +4,7 @@
 // "Unknown command"). Method: one real node process, the mariadb-admin client and mysql2.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
@@ -53,6 +53,8 @@ test('mariadb-admin shutdown stops the node cleanly; SHUTDOWN needs its privileg
   await node.waitExit();
   assert.equal(node.exitCode, 0, node.output.join('\n'));
   assert.ok(grastateSeqno() > 0, node.output.join('\n'));
+  // Its pid file goes with it, as mariadbd's does.
+  assert.equal(existsSync(join(cluster.dir, 'n1', 'trireme.pid')), false);
 
   // The statement does the same.
   node.start();
