@@ -2,6 +2,8 @@
 // See docs/design/engine.md.
 import type { ErrorResult, SqlValue } from '../mysql/index.js';
 import { StatementEffects, withEffects } from './statement-effects.js';
+import { readSink, withExpressionSink } from './expression-warnings.js';
+import { writeModes } from './store-value.js';
 import {
   CHARACTER_SETS,
   type CollationDef,
@@ -58,10 +60,17 @@ export class SetRunner {
     const denied = this.session.dml.checkSystemVariables(emitted.value);
     if (denied !== null) return denied;
     const effects = emitted.value.effects === true ? new StatementEffects(this.session) : null;
-    const executed = withEffects(effects, () =>
-      this.session.readOnce(emitted.value.sql, bindAll(emitted.value, slots, this.session)),
+    // Its expression warnings (1365 for `SET @a = 1/0`, 1292) are the SET's, as in MariaDB.
+    const sink = readSink(
+      writeModes(String(this.session.variable('sql_mode', null) ?? '')).divisionWarns,
+    );
+    const executed = withExpressionSink(sink, () =>
+      withEffects(effects, () =>
+        this.session.readOnce(emitted.value.sql, bindAll(emitted.value, slots, this.session)),
+      ),
     );
     if (isError(executed)) return executed;
+    this.session.warnings.push(...sink.warnings);
     effects?.commit();
     return (executed.rows[0] ?? []).map((v) => narrow(v as SqlValue));
   }

@@ -377,5 +377,18 @@ export function metadataCases(): CaseList {
     'SELECT @@wsrep_reject_queries',
     'SELECT @@gtid_binlog_pos, @@gtid_current_pos, @@gtid_slave_pos, @@gtid_domain_id',
   );
+  // A SET's expressions raise their warnings (SET @a = 1/0 gave none).
+  list.add(
+    'warnings of a SET of user variables',
+    [],
+    'SELECT 1',
+    'SET @a = 1/0',
+    'SHOW WARNINGS',
+    "SET @b = CAST('x' AS SIGNED)",
+    'SET @c = 1, @d = 1/0',
+    'SHOW WARNINGS',
+    'SET @e = 5',
+    'SHOW WARNINGS',
+  );
   return list;
 }
