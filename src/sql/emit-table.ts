@@ -98,7 +98,7 @@ export function prefixKeyParts(
   if (prefixKeys !== true) return [...parts];
   return parts.map((part) => {
     if (part.length === null) return part;
-    const def = columns.find((c) => c.name.toLowerCase() === part.column.toLowerCase());
+    const def = partColumn(columns, part);
     if (def === undefined) return part;
     const type = def.type;
     if (
@@ -160,9 +160,15 @@ export function indexPartSql(
   return `substr(${operand}, 1, ${part.length})${partCollation(table, part)}`;
 }
 
+/** The column a key part names (any case), if the table has it. */
+function partColumn(columns: readonly ColumnDef[], part: IndexColumn): ColumnDef | undefined {
+  const name = part.column.toLowerCase();
+  return columns.find((c) => c.name.toLowerCase() === name);
+}
+
 /** Whether a key part's prefix counts bytes: its column is a binary string. */
 export function prefixInBytes(table: TableDef, part: IndexColumn): boolean {
-  const def = table.columns.find((c) => c.name.toLowerCase() === part.column.toLowerCase());
+  const def = partColumn(table.columns, part);
   return def !== undefined && BINARY_STRINGS.has(def.type.name);
 }
 
@@ -178,10 +184,8 @@ const BINARY_STRINGS: ReadonlySet<string> = new Set([
 
 /** ` COLLATE x` for a key part over a text column of a collation other than BINARY, else ''. */
 export function partCollation(table: TableDef, part: IndexColumn): string {
-  const def = table.columns.find((c) => c.name.toLowerCase() === part.column.toLowerCase());
-  if (def === undefined || !isTextType(def.type)) return '';
-  const collation = sqliteCollation(def.type.collation ?? table.options.collation ?? 'binary');
-  return collation === 'BINARY' ? '' : ` COLLATE ${collation}`;
+  const def = partColumn(table.columns, part);
+  return def === undefined || !isTextType(def.type) ? '' : textCollate(table, def);
 }
 
 /** Types whose literal DEFAULT is stored in its canonical form (DdlOptions.temporalDefault). */
@@ -279,11 +283,15 @@ function columnSql(table: TableDef, column: ColumnDef, options: DdlOptions): str
   } else {
     out += sqliteDefault(column, options);
   }
-  if (isTextType(column.type)) {
-    const collation = sqliteCollation(column.type.collation ?? table.options.collation ?? 'binary');
-    if (collation !== 'BINARY') out += ` COLLATE ${collation}`;
-  } else if (isTextDecimal(column.type)) out += ` COLLATE ${DECIMAL_COLLATION}`;
+  if (isTextType(column.type)) out += textCollate(table, column);
+  else if (isTextDecimal(column.type)) out += ` COLLATE ${DECIMAL_COLLATION}`;
   return out;
+}
+
+/** ` COLLATE x` for a text column of a collation other than BINARY (its own or the table's). */
+function textCollate(table: TableDef, column: ColumnDef): string {
+  const collation = sqliteCollation(column.type.collation ?? table.options.collation ?? 'binary');
+  return collation === 'BINARY' ? '' : ` COLLATE ${collation}`;
 }
 
 function immediate(action: ReferentialAction | null): ReferentialAction {

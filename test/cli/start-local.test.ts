@@ -2,7 +2,7 @@
 // effect, every log line says which node wrote it, and Ctrl-C (SIGINT to the whole process
 // group, as a terminal sends it) stops all three nodes cleanly: grastate.dat holds a seqno.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -53,19 +53,27 @@ async function ready(port: number): Promise<boolean> {
   }
 }
 
-test('npm start keeps edited n*.cnf, names each log line, and Ctrl-C stops every node cleanly', async () => {
-  const clientPorts = await writeCnfs();
-  const before = new Map(names.map((n) => [n, readFileSync(join(dir, `${n}.cnf`), 'utf8')]));
-  // Its own process group, so that the test can signal the group as a terminal does.
+/**
+ * `trireme start-local` on the test's directory, in its own process group so that the test can
+ * signal the group as a terminal does; its output lines, and its exit code once it exits.
+ */
+function startLocal(): { launcher: ChildProcess; lines: string[]; exited: Promise<number | null> } {
   const launcher = spawn(process.execPath, ['bin/trireme.js', 'start-local', dir], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
   const keep = (chunk: Buffer): void => void lines.push(...chunk.toString('utf8').split('\n'));
-  launcher.stdout.on('data', keep);
-  launcher.stderr.on('data', keep);
+  launcher.stdout!.on('data', keep);
+  launcher.stderr!.on('data', keep);
   const exited = new Promise<number | null>((resolve) => launcher.once('exit', resolve));
+  return { launcher, lines, exited };
+}
+
+test('npm start keeps edited n*.cnf, names each log line, and Ctrl-C stops every node cleanly', async () => {
+  const clientPorts = await writeCnfs();
+  const before = new Map(names.map((n) => [n, readFileSync(join(dir, `${n}.cnf`), 'utf8')]));
+  const { launcher, lines, exited } = startLocal();
   try {
     for (const port of clientPorts)
       await until(`node on ${port} ready`, () => ready(port), 60_000, 100);
@@ -101,15 +109,7 @@ test('npm start: a node killed after it was ready leaves the others running, and
   const clientPorts = names.map((n) =>
     Number(/^port=(\d+)$/m.exec(readFileSync(join(dir, `${n}.cnf`), 'utf8'))![1]),
   );
-  const launcher = spawn(process.execPath, ['bin/trireme.js', 'start-local', dir], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  const keep = (chunk: Buffer): void => void lines.push(...chunk.toString('utf8').split('\n'));
-  launcher.stdout.on('data', keep);
-  launcher.stderr.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => launcher.once('exit', resolve));
+  const { launcher, lines, exited } = startLocal();
   try {
     for (const port of clientPorts)
       await until(`node on ${port} ready`, () => ready(port), 60_000, 100);

@@ -23,6 +23,14 @@ function keyOf(row: RowImage): SqlValue[] {
   return decoded.value;
 }
 
+/** The certification keys (table, bytes) of the write-set of one transaction of `sql`. */
+async function keysIn(
+  store: Parameters<typeof transact>[0],
+  sql: string,
+): Promise<Array<[string, Uint8Array]>> {
+  return (await transact(store, sql)).keys.map((key) => [key.table, key.keyBytes]);
+}
+
 function summary(writeSet: WriteSet): Array<[string, SqlValue[], readonly SqlValue[] | null]> {
   return writeSet.rows.map((row) => [row.op, keyOf(row), row.after]);
 }
@@ -285,8 +293,7 @@ test('collated primary, unique and parent keys get a twin keyed by weights: equa
       `CREATE UNIQUE INDEX "d.t.email" ON ${T} (email, n)`,
     );
     await applyNext(t.store, await transact(t.store, `INSERT INTO ${P} VALUES ('Eu')`));
-    const keysOf = async (sql: string): Promise<Array<[string, Uint8Array]>> =>
-      (await transact(t.store, sql)).keys.map((key) => [key.table, key.keyBytes]);
+    const keysOf = (sql: string): Promise<Array<[string, Uint8Array]>> => keysIn(t.store, sql);
     const first = await keysOf(`INSERT INTO ${T} VALUES ('Ann', 'a@x', 1, 'eu')`);
     const second = await keysOf(`INSERT INTO ${T} VALUES ('aNN ', 'a@x  ', 1, 'EU')`);
     const S = UNIQUE_KEY_SEPARATOR;
@@ -320,8 +327,7 @@ test('a prefix key claims the prefix: values that share it meet, in characters f
       `CREATE UNIQUE INDEX "d.t.u" ON ${T} (substr("v", 1, 3) COLLATE utf8mb4_general_ci)`,
       `CREATE UNIQUE INDEX "d.t.w" ON ${T} (substr("b", 1, 2), substr("v", 1, 1) COLLATE utf8mb4_general_ci DESC)`,
     );
-    const keysOf = async (sql: string): Promise<Array<[string, Uint8Array]>> =>
-      (await transact(t.store, sql)).keys.map((key) => [key.table, key.keyBytes]);
+    const keysOf = (sql: string): Promise<Array<[string, Uint8Array]>> => keysIn(t.store, sql);
     const S = UNIQUE_KEY_SEPARATOR;
     const first = await keysOf(`INSERT INTO ${T} VALUES (1, 'éabX', x'00ff01')`);
     assert.deepEqual(
@@ -357,8 +363,7 @@ test('a prefix key takes the prefix as its index does: a column named in another
       `CREATE UNIQUE INDEX "d.t.u" ON ${T} (substr("val", 1, 3) COLLATE utf8mb4_general_ci)`,
       `CREATE UNIQUE INDEX "d.t.w" ON ${T} (substr(CAST("b" AS BLOB), 1, 2))`,
     );
-    const keysOf = async (sql: string): Promise<Array<[string, Uint8Array]>> =>
-      (await transact(t.store, sql)).keys.map((key) => [key.table, key.keyBytes]);
+    const keysOf = (sql: string): Promise<Array<[string, Uint8Array]>> => keysIn(t.store, sql);
     const S = UNIQUE_KEY_SEPARATOR;
     // A number in either column is keyed by its text's prefix, as substr() takes it.
     const number = await keysOf(`INSERT INTO ${T} VALUES (1, 12345, 12345)`);
