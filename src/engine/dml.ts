@@ -36,6 +36,15 @@ import {
   quoteId,
 } from '../sql/index.js';
 import { prefixOf, type ExecuteResult, type RowOps, type WriterLease } from '../storage/index.js';
+
+/**
+ * What a write statement needs of its connection: the writer's lease, or a session's own
+ * connection for its temporary tables (temporary.ts, PrivateConnection).
+ */
+export type DmlConnection = Pick<
+  WriterLease,
+  'execute' | 'captureMark' | 'rowOpsSince' | 'withoutForeignKeyChecks' | 'active'
+>;
 import { bindAll, exprValue, slotValues, toStore } from './bind.js';
 import { rewriteInsert, type RewrittenInsert } from './autoinc.js';
 import type { SessionEmit } from './engine.js';
@@ -713,6 +722,46 @@ export class DmlRunner {
    * takes it again and runs the journal, which holds every statement but this one
    * (LocalTransaction.acquire). Without a journal that next statement answers 1213.
    */
+  /**
+   * A write to one of the session's temporary tables, on its own connection (temporary.ts):
+   * the same value checks, warnings, duplicate errors and answers as any write, never
+   * replicated. `catalog` is the engine's with the session's temporary tables in it.
+   */
+  writeTemporary(
+    connection: DmlConnection,
+    s: Insert | Exclude<DmlStatement, Query | Insert>,
+    translation: DmlTranslation,
+    slots: (SqlValue | Buffer | undefined)[],
+    catalog: Catalog,
+  ): Outcome {
+    const bound: BoundWrite = {
+      slots,
+      binds: bindAll(translation, slots, this.session),
+      generated: null,
+    };
+    const effects = translation.effects === true ? new StatementEffects(this.session) : null;
+    const outcome = this.executeWrite(connection, s, translation, null, bound, effects, catalog);
+    if (isError(outcome)) return outcome;
+    effects?.commit(generatedWins(s, bound));
+    // SQLite generated the AUTO_INCREMENT values (nothing was allocated ahead, as for a
+    // replicated table): LAST_INSERT_ID() is the first of them, when every row had one made.
+    if (outcome.kind !== 'ok' || s.kind !== 'insert') return outcome;
+    if (!allGenerated(s, translation.target, slots)) return outcome;
+    // The rows inserted: an upsert of one row that inserted it answers 1 (2: it updated).
+    // REPLACE of one row with a new id inserts it (it may delete others first).
+    const inserted = s.replace
+      ? 1
+      : s.onDuplicate === null
+        ? outcome.affectedRows
+        : outcome.affectedRows === 1
+          ? 1
+          : 0;
+    if (inserted === 0) return outcome;
+    const first = BigInt(outcome.lastInsertId) - BigInt(inserted) + 1n;
+    this.session.lastInsertId = narrow(first) as number | bigint;
+    return { ...outcome, lastInsertId: narrow(first) as number | bigint };
+  }
+
   private stopped(lease: WriterLease, outcome: ErrorResult): ErrorResult {
     lease.rollback();
     return outcome;
@@ -837,12 +886,13 @@ export class DmlRunner {
   }
 
   private executeWrite(
-    lease: WriterLease,
+    lease: DmlConnection,
     s: Insert | Exclude<DmlStatement, Query | Insert>,
     translation: DmlTranslation,
     rewritten: RewrittenInsert | null,
     bound: BoundWrite,
     effects: StatementEffects | null,
+    catalog: Catalog = this.session.engine.catalog,
   ): Outcome {
     const { slots, binds } = bound;
     const target = translation.target;
@@ -933,7 +983,7 @@ export class DmlRunner {
         info: `Rows matched: ${matched}  Changed: ${changed}  Warnings: ${answered.warnings}`,
       };
     }
-    return this.returned(s, answered, result.value);
+    return this.returned(s, answered, result.value, catalog);
   }
 
   /**
@@ -944,18 +994,19 @@ export class DmlRunner {
     s: Insert | Exclude<DmlStatement, Query | Insert>,
     answered: OkResult,
     executed: ExecuteResult,
+    catalog: Catalog,
   ): OkResult | RowsResult {
     if (s.kind === 'update' || s.returning === undefined) return answered;
     const source = s.kind === 'insert' ? { table: s.table, alias: null } : s.table;
     const select = plainSelect(s.returning, [
       { kind: 'table', table: source.table, alias: source.alias },
     ]);
-    const columns = queryColumns(select, this.session.engine.catalog, this.session.database);
+    const columns = queryColumns(select, catalog, this.session.database);
     return this.session.rowsResult(columns, executed);
   }
 
   private writeAnswer(
-    lease: WriterLease,
+    lease: DmlConnection,
     s: Insert | Exclude<DmlStatement, Query | Insert>,
     translation: DmlTranslation,
     rewritten: RewrittenInsert | null,
@@ -1074,7 +1125,7 @@ export class DmlRunner {
    * rows matched, or with CLIENT_FOUND_ROWS off the rows changed; DELETE the rows deleted.
    */
   private executeSteps(
-    lease: WriterLease,
+    lease: DmlConnection,
     s: Exclude<DmlStatement, Query>,
     translation: DmlTranslation,
     steps: readonly DmlStep[],
@@ -1315,7 +1366,7 @@ export class DmlRunner {
    * expressions are not looked up.
    */
   private duplicatesAhead(
-    lease: WriterLease,
+    lease: DmlConnection,
     target: TableDef,
     insert: Insert,
     slots: readonly (SqlValue | Buffer | undefined)[],
@@ -1351,7 +1402,7 @@ export class DmlRunner {
   }
 
   private duplicateError(
-    lease: WriterLease,
+    lease: DmlConnection,
     target: TableDef,
     s: Statement,
     rewritten: RewrittenInsert | null,
@@ -1527,8 +1578,33 @@ const INTEGER_MAX: Readonly<Record<string, readonly [bigint, bigint]>> = {
  * The AUTO_INCREMENT value of the row a one-row INSERT … ON DUPLICATE KEY UPDATE updated: found
  * by the first unique key whose values the row gives; null when none does.
  */
+/**
+ * Whether an INSERT … VALUES (a REPLACE or an upsert: of one row) leaves the AUTO_INCREMENT column
+ * to be generated (not named, NULL or 0) in every row.
+ */
+function allGenerated(
+  s: Insert,
+  target: TableDef | null,
+  slots: readonly (SqlValue | Buffer | undefined)[],
+): boolean {
+  const auto = target?.autoIncrement ?? null;
+  if (auto === null || s.source.kind !== 'values') return false;
+  const rows = s.source.rows;
+  if ((s.onDuplicate !== null || s.replace) && rows.length !== 1) return false;
+  const at = (s.columns ?? target!.columns.map((c) => c.name)).findIndex(
+    (n) => n.toLowerCase() === auto.toLowerCase(),
+  );
+  return (
+    at < 0 ||
+    rows.every((row) => {
+      const value = row[at] === undefined ? undefined : exprValue(row[at], slots);
+      return value === null || value === 0 || value === 0n;
+    })
+  );
+}
+
 function updatedRowId(
-  lease: WriterLease,
+  lease: DmlConnection,
   s: Insert,
   target: TableDef | null,
   slots: readonly (SqlValue | Buffer | undefined)[],

@@ -24,6 +24,7 @@ import {
   type Statement,
   type TableDef,
   type TableName,
+  type Truncate,
   type TriggerDef,
   type ViewDef,
 } from '../sql/index.js';
@@ -93,6 +94,7 @@ export class TemporaryTables {
     if ((s.kind === 'create_table' || s.kind === 'create_table_like') && s.temporary === true)
       return true;
     if (s.kind === 'drop_table') return s.temporary || s.tables.some((t) => this.find(t));
+    if (s.kind === 'truncate') return this.find(s.table);
     if (this.defs.size === 0 || !isDml(s)) return false;
     return namesIn(s).some((t) => this.find(t));
   }
@@ -104,6 +106,8 @@ export class TemporaryTables {
         return this.create(s);
       case 'drop_table':
         return this.drop(s);
+      case 'truncate':
+        return this.truncate(s);
       default:
         return isDml(s) ? this.runDml(prepared, s, params) : ok(0);
     }
@@ -172,8 +176,12 @@ export class TemporaryTables {
     // is this session's alone: its prefix keys are always built on the prefixes.
     table = { ...withPrefixKeys(table, s.kind !== 'create_table_like'), foreignKeys: [] };
     const connection = this.open();
-    for (const sql of createTableSql(table, { catalog, database, temporalDefault })) {
-      const done = connection.execute(temporarySql(sql));
+    const sqls = [
+      ...createTableSql(table, { catalog, database, temporalDefault }).map(temporarySql),
+      ...connection.rowOpTriggers(table.sqliteName),
+    ];
+    for (const sql of sqls) {
+      const done = connection.execute(sql);
       if (!done.ok) {
         connection.execute(`DROP TABLE IF EXISTS temp."${table.sqliteName.replace(/"/g, '""')}"`);
         return fromLocalError(done.error);
@@ -192,6 +200,24 @@ export class TemporaryTables {
     return isDml(insert.value.statement)
       ? this.runDml(insert.value, insert.value.statement, [])
       : ok(0);
+  }
+
+  /** TRUNCATE of a temporary table: its rows go and its AUTO_INCREMENT starts again. */
+  private truncate(s: Truncate): Outcome {
+    const table = this.definition(s.table)!;
+    const name = table.sqliteName.replace(/"/g, '""');
+    const connection = this.open();
+    const emptied = connection.execute(`DELETE FROM temp."${name}"`);
+    if (!emptied.ok) return fromLocalError(emptied.error);
+    const reset = connection.execute(`DELETE FROM temp.sqlite_sequence WHERE name = ?`, [
+      table.sqliteName,
+    ]);
+    if (
+      !reset.ok &&
+      !/no such table/.test(reset.error.kind === 'sqlite' ? reset.error.message : '')
+    )
+      return fromLocalError(reset.error);
+    return ok(0);
   }
 
   private async drop(s: DropTable): Promise<Outcome> {
@@ -239,24 +265,22 @@ export class TemporaryTables {
     );
     if (!emitted.ok) return fromSqlError(emitted.error);
     const translation = emitted.value;
-    if (translation.steps !== undefined)
+    // Its writes may go to this session's temporary tables only (this connection writes TEMP).
+    const temporary = (t: TableDef): boolean => this.defs.get(key(t.db, t.name)) === t;
+    if (translation.steps !== undefined && !(translation.targets ?? []).every(temporary))
       return fromSqlError(unsupported('multi-table UPDATE/DELETE with a temporary table'));
     const target = translation.target;
-    if (target !== null && this.defs.get(key(target.db, target.name)) !== target)
+    if (target !== null && !temporary(target))
       return fromSqlError(
         unsupported('writing a replicated table in a statement that reads a temporary table'),
       );
-    const binds = bindAll(translation, slotValues(prepared, params), this.session);
+    const slots = slotValues(prepared, params);
+    if (s.kind !== 'select' && s.kind !== 'union')
+      return this.session.dml.writeTemporary(this.open(), s, translation, slots, catalog);
+    const binds = bindAll(translation, slots, this.session);
     const executed = this.open().execute(translation.sql, binds, this.session.stop);
     if (!executed.ok) return fromLocalError(executed.error);
-    if (s.kind === 'select' || s.kind === 'union')
-      return this.session.rowsResult(queryColumns(s, catalog, database), executed.value);
-    let lastInsertId: number | bigint = 0;
-    if (s.kind === 'insert' && target?.autoIncrement && executed.value.changes > 0) {
-      lastInsertId = Number(executed.value.lastInsertRowid);
-      this.session.lastInsertId = lastInsertId;
-    }
-    return ok(executed.value.changes, { lastInsertId });
+    return this.session.rowsResult(queryColumns(s, catalog, database), executed.value);
   }
 }
 

@@ -435,6 +435,36 @@ export function dmlCases(): CaseList {
     'SELECT id FROM t',
   );
   for (const sql of RETURNING) list.add(sql, [T, ROWS], sql, 'SELECT * FROM t ORDER BY id');
+  // A temporary table answers as a table does: its writes ran on a path of their own, which
+  // gave a duplicate key as 1105 (rolling the transaction back), IGNORE no warnings, REPLACE and
+  // upserts 1 row, RETURNING an OK packet.
+  const temporary = (sql: string): string => sql.replace('CREATE TABLE', 'CREATE TEMPORARY TABLE');
+  for (const sql of [...ON_T, ...RETURNING])
+    list.add(
+      `${sql} [temporary table]`,
+      [temporary(T), ROWS],
+      sql,
+      'SELECT ROW_COUNT()',
+      'SELECT * FROM t ORDER BY id',
+    );
+  for (const sql of onAi.filter((s) => !s.includes('SELECT v FROM ai')))
+    list.add(
+      `${sql} [temporary table]`,
+      [temporary(AI), "INSERT INTO ai (v, u) VALUES ('first', 1), ('second', 2)"],
+      sql,
+      'SELECT LAST_INSERT_ID()',
+      'SELECT * FROM ai ORDER BY id',
+    );
+  list.add(
+    'a duplicate key in a temporary table leaves the transaction',
+    [temporary(T), ROWS, 'CREATE TABLE r (id INT PRIMARY KEY)', 'BEGIN'],
+    'INSERT INTO r VALUES (1)',
+    "INSERT INTO t VALUES (1, 0, 0, 'dup')",
+    "INSERT INTO t VALUES (1, 0, 0, 'dup'), (2, 0, 0, 'dup')",
+    'INSERT INTO r VALUES (2)',
+    'COMMIT',
+    'SELECT * FROM r ORDER BY id',
+  );
   for (const sql of ORDERED) {
     list.add(sql, [U, U_ROWS], sql, 'SELECT * FROM u ORDER BY id');
     list.add(`${sql} [ROW_COUNT]`, [U, U_ROWS], sql, 'SELECT ROW_COUNT()');
