@@ -15,6 +15,7 @@ import {
   createIndexSql,
   fitPrefixParts,
   prefixKeyParts,
+  hasSqliteIndex,
   createTableSql,
   isNumericType,
   renameSql,
@@ -304,7 +305,16 @@ function applyTableSpec(work: Work, spec: AlterSpec): void {
     case 'add_constraint': {
       const k = spec.constraint;
       if (k.kind === 'primary_key')
-        return addIndex(work, { name: 'PRIMARY', kind: 'primary', columns: [...k.columns] });
+        return addIndex(work, {
+          name: 'PRIMARY',
+          kind: 'primary',
+          columns: prefixKeyParts(
+            'primary',
+            k.columns,
+            work.columns.map((c) => c.def),
+            work.ddlRules5,
+          ),
+        });
       if (k.kind === 'unique')
         return addIndex(work, {
           name: k.name,
@@ -519,7 +529,7 @@ function rebuildSql(work: Work, source: TableDef, target: TableDef, options: Ddl
     `ALTER TABLE ${quoteId(temporary)} RENAME TO ${quoteId(target.sqliteName)}`,
   );
   for (const index of target.indexes)
-    if (index.kind !== 'primary') statements.push(createIndexSql(target, index));
+    if (hasSqliteIndex(index)) statements.push(createIndexSql(target, index));
   return statements;
 }
 
@@ -532,7 +542,7 @@ function indexSql(source: TableDef, target: TableDef): string[] {
     if (i.sqliteName !== null && !targetKeys.has(key(i)))
       out.push(`DROP INDEX ${quoteId(i.sqliteName)}`);
   for (const i of target.indexes)
-    if (i.kind !== 'primary' && !sourceKeys.has(key(i))) out.push(createIndexSql(target, i));
+    if (hasSqliteIndex(i) && !sourceKeys.has(key(i))) out.push(createIndexSql(target, i));
   return out;
 }
 

@@ -935,7 +935,10 @@ function aggregates(node: unknown): boolean {
 function replacesInPlace(table: TableDef, catalog: Catalog): boolean {
   return (
     table.primaryKey.length > 0 &&
-    table.indexes.every((i) => i.kind !== 'unique') &&
+    // A primary key over prefixes (its own index) is met by rows of another whole value.
+    table.indexes.every(
+      (i) => i.kind !== 'unique' && !(i.kind === 'primary' && i.sqliteName !== null),
+    ) &&
     table.foreignKeys.length === 0 &&
     referencesTo(catalog, table).length === 0
   );
@@ -1085,6 +1088,9 @@ function upsertClauses(e: DmlEmitter, table: TableDef, assignments: readonly Ass
   const keys = table.indexes.filter((i) => i.kind === 'primary' || i.kind === 'unique');
   let out = '';
   for (const key of keys) {
+    // A primary key over prefixes: SQLite's key on the whole columns may meet the row first.
+    if (key.kind === 'primary' && key.sqliteName !== null)
+      out += ` ON CONFLICT (${table.primaryKey.map(quoteId).join(', ')}) DO UPDATE SET ${e.upsertAssignments(table, assignments)}`;
     const target = key.columns.map((c) => indexPartSql(table, c)).join(', ');
     out += ` ON CONFLICT (${target}) DO UPDATE SET ${e.upsertAssignments(table, assignments)}`;
   }

@@ -115,7 +115,9 @@ export function prefixKeyParts(
     if (FIXED_STRINGS.has(type.name) && part.length === type.length)
       return { ...part, column: def.name, length: null };
     // The column's own name: storage reads the part back from the index's text.
-    return kind === 'unique' ? { ...part, column: def.name, prefixKey: true } : part;
+    return kind === 'unique' || kind === 'primary'
+      ? { ...part, column: def.name, prefixKey: true }
+      : part;
   });
 }
 
@@ -134,14 +136,28 @@ export function fitPrefixParts(parts: readonly IndexColumn[], def: ColumnDef): I
   });
 }
 
-/** A new table's UNIQUE keys as DdlOptions.ddlRules5 builds them (prefixKeyParts). */
+/** A new table's keys as DdlOptions.ddlRules5 builds them (prefixKeyParts). */
 export function withPrefixKeys(table: TableDef, prefixKeys: boolean | undefined): TableDef {
   if (prefixKeys !== true) return table;
-  const indexes = table.indexes.map((i) => ({
-    ...i,
-    columns: prefixKeyParts(i.kind, i.columns, table.columns, prefixKeys),
-  }));
+  const indexes = table.indexes.map((i) => {
+    const columns = prefixKeyParts(i.kind, i.columns, table.columns, prefixKeys);
+    const prefixed = i.kind === 'primary' && columns.some((c) => c.prefixKey === true);
+    return {
+      ...i,
+      columns,
+      ...(prefixed ? { sqliteName: sqliteIndexName(table.db, table.name, 'PRIMARY') } : {}),
+    };
+  });
   return { ...table, indexes };
+}
+
+/**
+ * Whether a key has an index of its own in SQLite: every key but the primary, which is the
+ * table's own, unless it is over a column prefix (then a UNIQUE index on the prefixes is beside
+ * the table's key on the whole columns).
+ */
+export function hasSqliteIndex(index: IndexDef): boolean {
+  return index.kind !== 'primary' || index.sqliteName !== null;
 }
 
 /**
@@ -324,7 +340,7 @@ export function createTableSql(
   parts.push(...checkClauses(table, options));
   const statements = [`CREATE TABLE ${quoteId(sqliteName)} (\n${parts.join(',\n')}\n)`];
   for (const index of table.indexes)
-    if (index.kind !== 'primary') statements.push(createIndexSql(table, index));
+    if (hasSqliteIndex(index)) statements.push(createIndexSql(table, index));
   if (table.autoIncrementIsRowid && (table.options.autoIncrement ?? 1) > 1)
     statements.push(
       `INSERT INTO sqlite_sequence (name, seq) VALUES (${quoteString(sqliteName)}, ${(table.options.autoIncrement ?? 1) - 1})`,
@@ -383,7 +399,7 @@ export function checkExpr(text: string): Expr | null {
 }
 
 export function createIndexSql(table: TableDef, index: IndexDef): string {
-  const unique = index.kind === 'unique' ? 'UNIQUE ' : '';
+  const unique = index.kind === 'unique' || index.kind === 'primary' ? 'UNIQUE ' : '';
   const columns = index.columns
     .map((c) => indexPartSql(table, c) + (c.direction ? ' ' + c.direction : ''))
     .join(', ');
@@ -404,7 +420,7 @@ export function renameSql(source: TableDef, target: TableDef): string[] {
   const out = [`ALTER TABLE ${quoteId(source.sqliteName)} RENAME TO ${quoteId(target.sqliteName)}`];
   for (const i of source.indexes)
     if (i.sqliteName !== null) out.push(`DROP INDEX ${quoteId(i.sqliteName)}`);
-  for (const i of target.indexes) if (i.kind !== 'primary') out.push(createIndexSql(target, i));
+  for (const i of target.indexes) if (hasSqliteIndex(i)) out.push(createIndexSql(target, i));
   return out;
 }
 

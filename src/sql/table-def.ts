@@ -152,8 +152,13 @@ const KIND_ORDER: Readonly<Record<IndexDef['kind'], number>> = {
 export function nameIndexes(db: string, table: string, keys: Keys): IndexDef[] {
   const used = new Set<string>(['primary']);
   const out: IndexDef[] = [];
-  if (keys.primary)
-    out.push({ name: 'PRIMARY', kind: 'primary', columns: keys.primary, sqliteName: null });
+  if (keys.primary) {
+    // A primary key over a column prefix (DdlOptions.ddlRules5) has a UNIQUE index on the
+    // prefixes beside SQLite's own key on the whole columns (primaryIndexName).
+    const prefixed = keys.primary.some((c) => c.prefixKey === true);
+    const sqliteName = prefixed ? sqliteIndexName(db, table, 'PRIMARY') : null;
+    out.push({ name: 'PRIMARY', kind: 'primary', columns: keys.primary, sqliteName });
+  }
   for (const k of keys.indexes) if (k.name !== null) used.add(k.name.toLowerCase());
   for (const k of keys.indexes) {
     let name = k.name;

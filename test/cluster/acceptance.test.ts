@@ -447,8 +447,9 @@ describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
   // utf8mb4_general_ci (the default) calls 'Ann@x' and 'ann@x ' equal, so does a UNIQUE or
   // PRIMARY KEY over it. Their certification keys were the bytes as written: both transactions
   // committed, and applying the second replaced the first row on every node, a commit answered
-  // OK and then lost. A UNIQUE key over a prefix (`v(3)`) must claim the prefix likewise.
-  test('two nodes insert values equal under the collation into a UNIQUE, a PRIMARY KEY and a prefix key: one commits, the other gets 1213', async () => {
+  // OK and then lost. A UNIQUE or PRIMARY KEY over a prefix (`v(3)`) must claim the prefix
+  // likewise (a PRIMARY KEY's was built on the whole column: both rows were kept).
+  test('two nodes insert values equal under the collation into a UNIQUE, a PRIMARY KEY and prefix keys: one commits, the other gets 1213', async () => {
     await query(
       nodes[0]!,
       'CREATE TABLE acc.people (id INT PRIMARY KEY, email VARCHAR(40) NOT NULL, UNIQUE KEY (email))',
@@ -458,9 +459,10 @@ describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
       nodes[0]!,
       'CREATE TABLE acc.codes (id INT PRIMARY KEY, code VARCHAR(20), UNIQUE KEY (code(3)))',
     );
+    await query(nodes[0]!, 'CREATE TABLE acc.urls (url TEXT, n INT, PRIMARY KEY (url(4)))');
     for (const node of nodes)
       await until(`tables on ${node.name}`, async () => {
-        await query(node, 'SELECT 1 FROM acc.people, acc.tags, acc.codes');
+        await query(node, 'SELECT 1 FROM acc.people, acc.tags, acc.codes, acc.urls');
         return true;
       });
     const race = async (first: string, second: string): Promise<void> => {
@@ -495,21 +497,33 @@ describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
       "INSERT INTO acc.codes VALUES (1, 'abc-1')",
       "INSERT INTO acc.codes VALUES (2, 'ABC-2')",
     );
+    await race(
+      "INSERT INTO acc.urls VALUES ('http://a', 1)",
+      "INSERT INTO acc.urls VALUES ('HTTP://b', 2)",
+    );
     const state = async (node: NodeProcess): Promise<string> =>
       JSON.stringify([
         await query(node, 'SELECT COUNT(*) AS n FROM acc.people'),
         await query(node, 'SELECT COUNT(*) AS n FROM acc.tags'),
         await query(node, 'SELECT COUNT(*) AS n FROM acc.codes'),
+        await query(node, 'SELECT COUNT(*) AS n FROM acc.urls'),
       ]);
     await until('one row of each on every node', async () =>
-      (await Promise.all(nodes.map(state))).every((s) => s === '[[{"n":1}],[{"n":1}],[{"n":1}]]'),
+      (await Promise.all(nodes.map(state))).every(
+        (s) => s === '[[{"n":1}],[{"n":1}],[{"n":1}],[{"n":1}]]',
+      ),
     );
-    // The prefix key holds on every node: a later duplicate prefix is refused everywhere.
-    for (const node of nodes)
+    // The prefix keys hold on every node: a later duplicate prefix is refused everywhere.
+    for (const node of nodes) {
       await assert.rejects(query(node, "INSERT INTO acc.codes VALUES (3, 'aBc-3')"), {
         errno: 1062,
       });
-    await query(nodes[0]!, 'DROP TABLE acc.people, acc.tags, acc.codes');
+      await assert.rejects(query(node, "INSERT INTO acc.urls VALUES ('Http-c', 3)"), {
+        errno: 1062,
+        message: "Duplicate entry 'Http' for key 'PRIMARY'",
+      });
+    }
+    await query(nodes[0]!, 'DROP TABLE acc.people, acc.tags, acc.codes, acc.urls');
   });
 
   test('SELECT then UPDATE on one node after an update on another: 1213, no lost update', async () => {

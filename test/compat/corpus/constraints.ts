@@ -507,6 +507,44 @@ export function constraintCases(): CaseList {
     'CREATE TABLE pw (v VARCHAR(5), UNIQUE (v(5)))',
     'SHOW CREATE TABLE pw',
   );
+  // A PRIMARY KEY over a prefix compares the prefix, as a UNIQUE one does (it was built on the
+  // whole column, so 'abcX' and 'ABCy' were both kept).
+  list.add(
+    'PRIMARY KEY over a column prefix',
+    [
+      'CREATE TABLE pp (v VARCHAR(10), n INT, PRIMARY KEY (v(3)))',
+      "INSERT INTO pp VALUES ('abcX', 1)",
+    ],
+    "INSERT INTO pp VALUES ('ABCy', 2)",
+    "INSERT INTO pp VALUES ('abcX', 3)",
+    "INSERT INTO pp VALUES ('abd', 4)",
+    "INSERT INTO pp VALUES ('abcZ', 5) ON DUPLICATE KEY UPDATE n = n + 10",
+    "INSERT INTO pp VALUES ('abcX', 5) ON DUPLICATE KEY UPDATE n = n + 100",
+    "REPLACE INTO pp VALUES ('ABCq', 7)",
+    'SELECT * FROM pp ORDER BY v',
+    "INSERT IGNORE INTO pp VALUES ('abdd', 1), ('xyz', 2)",
+    "UPDATE pp SET v = 'abd2' WHERE v = 'xyz'",
+    'ALTER TABLE pp DROP PRIMARY KEY',
+    "INSERT INTO pp VALUES ('abdd', 9)",
+    'ALTER TABLE pp ADD PRIMARY KEY (v(3))',
+    'DELETE FROM pp WHERE n = 9',
+    'ALTER TABLE pp ADD PRIMARY KEY (v(3))',
+    'RENAME TABLE pp TO pq',
+    "INSERT INTO pq VALUES ('abdq', 1)",
+    'CREATE TABLE pr LIKE pq',
+    "INSERT INTO pr VALUES ('qqq1', 1), ('qqq2', 2)",
+    'ALTER TABLE pq MODIFY v VARCHAR(3) NOT NULL',
+    'SHOW CREATE TABLE pq',
+  );
+  // ADD PRIMARY KEY checks its prefixes as CREATE TABLE does (it took a prefix of an INT).
+  list.add(
+    'ADD PRIMARY KEY over a prefix',
+    ['CREATE TABLE pk (a INT, v VARCHAR(5) NOT NULL, w VARCHAR(5) NOT NULL)'],
+    'ALTER TABLE pk ADD PRIMARY KEY (a(2))',
+    'ALTER TABLE pk ADD PRIMARY KEY (v(9))',
+    'ALTER TABLE pk ADD PRIMARY KEY (v(5), w)',
+    'SHOW CREATE TABLE pk',
+  );
   list.add(
     'ADD UNIQUE over a prefix of duplicates',
     ['CREATE TABLE pa (v VARCHAR(9))', "INSERT INTO pa VALUES ('abc1'), ('abc2')"],
