@@ -7,6 +7,8 @@ export {
   type SqlValue,
 } from './sql-value.js';
 export {
+  DDL_RULES_NEWEST,
+  DDL_RULES_OLDEST,
   DEFAULT_WRITE_SET_LIMITS,
   WRITE_SET_VERSION,
   decodeWriteSet,

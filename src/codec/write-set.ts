@@ -32,14 +32,20 @@ export interface WriteSetFlags {
   /** Must not be applied in parallel with its neighbours. */
   readonly paUnsafe: boolean;
   /**
-   * A TOI planned by the DDL rules of protocol version 5 (docs/design/sql.md, "DDL rules by
-   * version"): a UNIQUE key over column prefixes (`UNIQUE (v(3))`) is built on the prefixes, a
-   * table made without a charset takes its database's, ALTER DATABASE runs. Without it the DDL
-   * is planned as before. Set by an origin whose every peer speaks ddlRules5Since; a node of an
-   * earlier release refuses the bit as unknown. Absent when clear.
+   * The DDL rules a TOI is planned by (docs/design/sql.md, "DDL rules by version"): 5, a UNIQUE
+   * key over column prefixes (`UNIQUE (v(3))`) is built on the prefixes, a table made without a
+   * charset takes its database's, ALTER DATABASE runs; 6, a PRIMARY KEY over prefixes too.
+   * Absent: the rules before them (DDL_RULES_OLDEST). Set by an origin whose every peer speaks
+   * the link protocol version of the same number; a node of an earlier release refuses the bit
+   * as unknown.
    */
-  readonly ddlRules5?: boolean;
+  readonly ddlRules?: number;
 }
+
+/** The DDL rules of a write-set without its flag bits (WriteSetFlags.ddlRules). */
+export const DDL_RULES_OLDEST = 4;
+/** The newest DDL rules this build plans by: a standalone node's, and every origin's own check. */
+export const DDL_RULES_NEWEST = 6;
 
 export interface CertificationKey {
   readonly database: string;
@@ -150,9 +156,12 @@ const FLAG_BIT = {
   rollback: 0x02,
   toi: 0x04,
   paUnsafe: 0x08,
+  /** DDL rules 5 and up. */
   ddlRules5: 0x10,
+  /** DDL rules 6 (with ddlRules5's bit). */
+  ddlRules6: 0x20,
 } as const;
-const FLAG_BITS_KNOWN = 0x1f;
+const FLAG_BITS_KNOWN = 0x3f;
 
 const OP_CODE = { insert: 1, update: 2, delete: 3 } as const;
 const OPS_BY_CODE = [null, 'insert', 'update', 'delete'] as const;
@@ -194,7 +203,8 @@ function writeHeader(writer: ByteWriter, writeSet: WriteSet): void {
       (flags.rollback ? FLAG_BIT.rollback : 0) |
       (flags.toi ? FLAG_BIT.toi : 0) |
       (flags.paUnsafe ? FLAG_BIT.paUnsafe : 0) |
-      (flags.ddlRules5 === true ? FLAG_BIT.ddlRules5 : 0),
+      ((flags.ddlRules ?? 0) >= 5 ? FLAG_BIT.ddlRules5 : 0) |
+      ((flags.ddlRules ?? 0) >= 6 ? FLAG_BIT.ddlRules6 : 0),
   );
   writer.string(writeSet.originNodeId, 2);
   writer.u64(writeSet.originTransactionId);
@@ -344,6 +354,8 @@ class BodyDecoder {
   private header(): Result<Header, WriteSetError> {
     const flagBits = this.reader.u8();
     if ((flagBits & ~FLAG_BITS_KNOWN) !== 0) return malformed(`unknown flag bits ${flagBits}`);
+    if ((flagBits & FLAG_BIT.ddlRules6) !== 0 && (flagBits & FLAG_BIT.ddlRules5) === 0)
+      return malformed('DDL rules 6 without the bit of rules 5');
     const nodeId = this.string(2, 'nodeIdBytesMax');
     if (!nodeId.ok) return nodeId;
     if (nodeId.value.length === 0) return malformed('origin node id is empty');
@@ -361,7 +373,11 @@ class BodyDecoder {
         rollback: (flagBits & FLAG_BIT.rollback) !== 0,
         toi: (flagBits & FLAG_BIT.toi) !== 0,
         paUnsafe: (flagBits & FLAG_BIT.paUnsafe) !== 0,
-        ...((flagBits & FLAG_BIT.ddlRules5) !== 0 ? { ddlRules5: true } : {}),
+        ...((flagBits & FLAG_BIT.ddlRules6) !== 0
+          ? { ddlRules: 6 }
+          : (flagBits & FLAG_BIT.ddlRules5) !== 0
+            ? { ddlRules: 5 }
+            : {}),
       },
     });
   }

@@ -2,7 +2,7 @@
 // each replicated as one TOI write-set (total order isolation) and answered once applied here.
 // See docs/design/engine.md, "DDL".
 import { temporalDefault, writeModes } from './store-value.js';
-import type { CertificationKey, WriteSet } from '../codec/index.js';
+import { DDL_RULES_NEWEST, type CertificationKey, type WriteSet } from '../codec/index.js';
 import type { ErrorResult, OkResult } from '../mysql/index.js';
 import {
   backquote,
@@ -67,7 +67,7 @@ export class DdlRunner {
       database: this.session.database,
       definer,
       temporalDefault,
-      ddlRules5: true,
+      ddlRules: DDL_RULES_NEWEST,
     });
     if (!plan.ok) return fromSqlError(plan.error);
     const notes = plan.value.notes.map((n) => ({
@@ -187,7 +187,7 @@ export class DdlRunner {
       catalog: engine.catalog,
       database,
       temporalDefault,
-      ddlRules5: true,
+      ddlRules: DDL_RULES_NEWEST,
     });
     if (!plan.ok) return fromSqlError(plan.error);
     const put = plan.value.changes.find((c) => c.kind === 'put_table');

@@ -58,8 +58,8 @@ export type ToiTranslation =
   | ({ readonly ok: false } & DdlFailure);
 
 export interface ToiTranslator {
-  /** `ddlRules5`: the write-set's flag (WriteSetFlags.ddlRules5). */
-  translate(seqno: Index, statements: readonly DdlStatement[], ddlRules5: boolean): ToiTranslation;
+  /** `ddlRules`: the write-set's (WriteSetFlags.ddlRules, DDL_RULES_OLDEST when absent). */
+  translate(seqno: Index, statements: readonly DdlStatement[], ddlRules: number): ToiTranslation;
   /** Called after the store applied a TOI write-set (reload the in-memory catalog, caches). */
   applied(seqno: Index): void;
   /**

@@ -3,6 +3,7 @@
 // of the same name, nothing of them is replicated, and they go when the session ends. A
 // statement that names one runs there, in autocommit (docs/design/engine.md, "Temporary
 // tables").
+import { DDL_RULES_NEWEST } from '../codec/index.js';
 import { temporalDefault } from './store-value.js';
 import type { ErrorResult, OkResult, RowsResult, SqlValue } from '../mysql/index.js';
 import {
@@ -174,7 +175,10 @@ export class TemporaryTables {
     } else table = tableFromCreate(db, s, catalog.databaseDefaults?.(db));
     // SQLite keeps a TEMP table from referring to the main schema's tables. A temporary table
     // is this session's alone: its prefix keys are always built on the prefixes.
-    table = { ...withPrefixKeys(table, s.kind !== 'create_table_like'), foreignKeys: [] };
+    table = {
+      ...withPrefixKeys(table, s.kind !== 'create_table_like' ? DDL_RULES_NEWEST : undefined),
+      foreignKeys: [],
+    };
     const connection = this.open();
     const sqls = [
       ...createTableSql(table, { catalog, database, temporalDefault }).map(temporarySql),

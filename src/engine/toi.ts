@@ -44,7 +44,7 @@ export class EngineToiTranslator implements ToiTranslator {
     this.listeners.push(listener);
   }
 
-  translate(seqno: Index, statements: readonly DdlStatement[], ddlRules5: boolean): ToiTranslation {
+  translate(seqno: Index, statements: readonly DdlStatement[], ddlRules: number): ToiTranslation {
     const scratch = this.catalog.clone();
     const update = new UpdateBuilder();
     const sqlite: string[] = [];
@@ -56,7 +56,7 @@ export class EngineToiTranslator implements ToiTranslator {
         return failure(parsed.error.code, parsed.error.sqlState, parsed.error.message);
       tables.push(...touchedTables(scratch, parsed.value.statement, ddl.database));
       const failed = planOne(scratch, parsed.value.statement, ddl.database, update, sqlite, {
-        ddlRules5,
+        ddlRules,
       });
       if (failed !== null) return failed;
     }
@@ -133,7 +133,7 @@ function planOne(
   database: string,
   update: UpdateBuilder,
   sqlite: string[],
-  options: { readonly ddlRules5: boolean },
+  options: { readonly ddlRules: number },
 ): ToiTranslation | null {
   if (isUserStatement(statement)) {
     const error = applyUserStatement(scratch, statement, update);
@@ -145,7 +145,7 @@ function planOne(
     catalog: scratch,
     database: database === '' ? null : database,
     temporalDefault,
-    ddlRules5: options.ddlRules5,
+    ddlRules: options.ddlRules,
   });
   if (!plan.ok) return failure(plan.error.code, plan.error.sqlState, plan.error.message);
   sqlite.push(...plan.value.statements);

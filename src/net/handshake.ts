@@ -34,11 +34,12 @@ export const frameTypes = {
  * wants no answer, docs/design/consensus.md); a version-2 peer is sent appends without it.
  * Version 4 changes no frame: it says the node fails a later copy of a DDL in certification
  * (CertificationInput.identity), so its peers may propose a DDL again to a new leader.
- * Version 5 changes no frame: the node plans a DDL by version 5's rules when its write-set says
- * so (WriteSetFlags.ddlRules5: prefix keys on their prefixes, database defaults).
+ * Version 5 changes no frame: the node plans a DDL by DDL rules 5 when its write-set says so
+ * (WriteSetFlags.ddlRules: prefix keys on their prefixes, database defaults). Version 6 changes
+ * no frame either: DDL rules 6 (a PRIMARY KEY over prefixes built on them).
  */
 export const protocolVersionMin = 2;
-export const protocolVersionMax = 5;
+export const protocolVersionMax = 6;
 /** The first version that carries control frames. */
 export const controlFramesSince = 2;
 /** The first version whose appends may carry flags (MessageEncoding.appendFlags). */
@@ -50,11 +51,13 @@ export const appendFlagsSince = 3;
  */
 export const ddlCopiesSince = 4;
 /**
- * The first version whose nodes plan a DDL by version 5's rules (WriteSetFlags.ddlRules5): a DDL
- * asks it only when every other member speaks it (a node of an earlier release would refuse the
- * flag, and plan the DDL otherwise).
+ * The first link version whose nodes plan a DDL by DDL rules `rules` (WriteSetFlags.ddlRules):
+ * the same number, from 5. A DDL asks for rules only when every member speaks their version (a
+ * node of an earlier release would refuse the flag, and plan the DDL otherwise).
  */
-export const ddlRules5Since = 5;
+export function ddlRulesSince(rules: number): number {
+  return rules;
+}
 
 export interface VersionRange {
   readonly min: number;

@@ -17,7 +17,12 @@ import {
 } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_WRITE_SET_LIMITS, WRITE_SET_VERSION } from '../codec/index.js';
+import {
+  DDL_RULES_NEWEST,
+  DDL_RULES_OLDEST,
+  DEFAULT_WRITE_SET_LIMITS,
+  WRITE_SET_VERSION,
+} from '../codec/index.js';
 import { CONSENSUS_CODEC_VERSION } from '../codec/consensus.js';
 import { certMaxLengthDefault } from '../core/certification/certification.js';
 import { Raft } from '../core/consensus/raft.js';
@@ -38,7 +43,7 @@ import { GCache, describeGCacheError } from '../gcache/index.js';
 import { readRejoinMarker, removeRejoinMarker, writeRejoinMarker } from './rejoin-marker.js';
 import { TlsCredentials } from '../net/tls.js';
 import { Transport } from '../net/transport.js';
-import { ddlCopiesSince, ddlRules5Since, type VersionRange } from '../net/handshake.js';
+import { ddlCopiesSince, ddlRulesSince, type VersionRange } from '../net/handshake.js';
 import { resumeInstall } from '../transfer/install.js';
 import {
   checkReceivedFormat,
@@ -319,17 +324,19 @@ export class ClusterNode {
     );
     const transportRef: { current: Transport | null } = { current: null };
     const versions = linkVersions();
-    // Once a prefix key is built on its prefix, a node of a release before ddlRules5Since would
-    // read no certification key from it: such a node is refused as too old.
-    let prefixKeysBuilt = false;
+    // Once a key is built on a prefix, a node of a release before the DDL rules that built it
+    // would read no certification key from it (rules 5), or drop its index in a rebuild (a
+    // PRIMARY KEY's, rules 6): such a node is refused as too old.
+    let rulesBuilt = DDL_RULES_OLDEST;
     const versionsNow = (): VersionRange => {
       try {
-        prefixKeysBuilt ||= store.hasPrefixKeys();
+        rulesBuilt = Math.max(rulesBuilt, store.ddlRulesBuilt());
       } catch {
         // The store is being replaced (SST): keep what was known.
       }
-      return prefixKeysBuilt && versions.max >= ddlRules5Since
-        ? { min: Math.max(versions.min, ddlRules5Since), max: versions.max }
+      const since = ddlRulesSince(rulesBuilt);
+      return rulesBuilt > DDL_RULES_OLDEST && versions.max >= since
+        ? { min: Math.max(versions.min, since), max: versions.max }
         : versions;
     };
     const driver = new RaftDriver(
@@ -392,7 +399,13 @@ export class ClusterNode {
         commitTimeoutMs: 30_000,
         flowControlRetryMs: 10,
         ddlCopies: () => node?.membersSpeak(ddlCopiesSince) ?? false,
-        ddlRules5: () => node?.membersSpeak(ddlRules5Since) ?? false,
+        ddlRules: () => {
+          // The newest rules this node (its own link versions) and every member speak.
+          for (let rules = DDL_RULES_NEWEST; rules > DDL_RULES_OLDEST; rules--)
+            if (versions.max >= ddlRulesSince(rules) && node?.membersSpeak(ddlRulesSince(rules)))
+              return rules;
+          return DDL_RULES_OLDEST;
+        },
       },
     );
     node = new ClusterNode(

@@ -1,7 +1,12 @@
 // The Replicator of a cluster node: a session's write-set is proposed to the consensus core (and
 // forwarded to the leader), certified on every node in log order, and applied; the session gets
 // the verdict its node reached, which every node reaches alike. See docs/design/runtime.md.
-import { encodeWriteSet, type WriteSet, type WriteSetLimits } from '../codec/index.js';
+import {
+  DDL_RULES_OLDEST,
+  encodeWriteSet,
+  type WriteSet,
+  type WriteSetLimits,
+} from '../codec/index.js';
 import type {
   CertificationIndex,
   CertificationStats,
@@ -113,10 +118,10 @@ export interface ClusterReplicatorOptions {
    */
   readonly ddlCopies?: () => boolean;
   /**
-   * Whether every other member plans a DDL by version 5's rules (they speak ddlRules5Since), so
-   * that a DDL may ask it (WriteSetFlags.ddlRules5). Default: no.
+   * The newest DDL rules every member plans by (they speak ddlRulesSince of them), which a DDL
+   * asks for (WriteSetFlags.ddlRules). Default: DDL_RULES_OLDEST.
    */
-  readonly ddlRules5?: () => boolean;
+  readonly ddlRules?: () => number;
 }
 
 /** Refusals that pass by themselves (a pause, a leader change, a full pipeline). */
@@ -161,9 +166,10 @@ export class ClusterReplicator implements Replicator {
 
   async replicate(ordered: WriteSet): Promise<ReplicationOutcome> {
     if (!this.isReady()) return { kind: 'not_primary' };
-    const writeSet =
-      ordered.flags.toi && (this.options.ddlRules5?.() ?? false)
-        ? { ...ordered, flags: { ...ordered.flags, ddlRules5: true } }
+    const ddlRules = ordered.flags.toi ? (this.options.ddlRules?.() ?? DDL_RULES_OLDEST) : null;
+    const writeSet: WriteSet =
+      ddlRules !== null && ddlRules > DDL_RULES_OLDEST
+        ? { ...ordered, flags: { ...ordered.flags, ddlRules } }
         : ordered;
     const bytes = encodeWriteSet(writeSet);
     const resendable = certificationRefusesCopies(writeSet, this.options.ddlCopies?.() ?? false);

@@ -4,7 +4,7 @@
 // (group commit: whatever queued while the previous batch ran), TOI write-sets alone through
 // the ToiTranslator. So a single node behaves as one member of a cluster would.
 import { randomUUID } from 'node:crypto';
-import type { WriteSet } from '../codec/index.js';
+import { DDL_RULES_NEWEST, type WriteSet } from '../codec/index.js';
 import { CertificationIndex } from '../core/certification/certification.js';
 import type { TableRef } from '../core/certification/certification.js';
 import { assert } from '../core/assert.js';
@@ -73,9 +73,9 @@ export class LocalReplicator implements Replicator {
 
   replicate(ordered: WriteSet): Promise<ReplicationOutcome> {
     if (this.failed !== null) return Promise.resolve({ kind: 'apply_failed', reason: this.failed });
-    // A node alone plans every DDL by the newest rules (WriteSetFlags.ddlRules5).
-    const writeSet = ordered.flags.toi
-      ? { ...ordered, flags: { ...ordered.flags, ddlRules5: true } }
+    // A node alone plans every DDL by the newest rules (WriteSetFlags.ddlRules).
+    const writeSet: WriteSet = ordered.flags.toi
+      ? { ...ordered, flags: { ...ordered.flags, ddlRules: DDL_RULES_NEWEST } }
       : ordered;
     return new Promise((resolve) => {
       this.queue.push({ writeSet, resolve });

@@ -2,7 +2,7 @@
 // replicators: translate the MySQL text against the catalog as it stands there, run the SQLite
 // statements with the catalog change in one transaction, and, when the DDL cannot be done, skip
 // the seqno alike everywhere and give the origin MySQL's error. See docs/design/runtime.md.
-import type { WriteSet } from '../codec/index.js';
+import { DDL_RULES_OLDEST, type WriteSet } from '../codec/index.js';
 import type { Index } from '../core/types.js';
 import { describeApplyError, type Store } from '../storage/index.js';
 import type { DdlFailure, ToiTranslator } from '../engine/replicator.js';
@@ -46,7 +46,11 @@ export async function applyToiWriteSet(
           sqlState: 'HY000',
           message: 'this node cannot run DDL yet',
         } as const)
-      : translator.translate(seqno, writeSet.statements, writeSet.flags.ddlRules5 === true);
+      : translator.translate(
+          seqno,
+          writeSet.statements,
+          writeSet.flags.ddlRules ?? DDL_RULES_OLDEST,
+        );
   if (!translated.ok) return skip(store, seqno, translated, keys);
   const result = await store.applyToi(seqno, translated.sqlite, translated.catalog, keys);
   if (result.ok) {

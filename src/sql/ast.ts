@@ -544,8 +544,9 @@ export interface IndexColumn {
   readonly direction: 'ASC' | 'DESC' | null;
   /**
    * The SQLite index holds this part's first `length` characters (bytes for a binary string),
-   * as MariaDB's prefix key compares it: set on a UNIQUE key's prefix parts built under
-   * DdlOptions.ddlRules5. Without it a prefix part is indexed whole, as before that
+   * as MariaDB's prefix key compares it: set on a UNIQUE key's prefix parts built under DDL
+   * rules 5, a PRIMARY KEY's under 6 (DdlOptions.ddlRules). Without it a prefix part is indexed
+   * whole, as before those
    * (docs/design/sql.md, "Prefix keys").
    */
   readonly prefixKey?: true;

@@ -11,11 +11,13 @@ import type {
   TableOptions,
 } from './ast.js';
 import type { CheckDef, ForeignKeyDef, IndexDef, TableDef } from './catalog.js';
+import { DDL_RULES_OLDEST } from '../codec/index.js';
 import {
   createIndexSql,
   fitPrefixParts,
   prefixKeyParts,
   hasSqliteIndex,
+  ddlRulesAtLeast,
   createTableSql,
   isNumericType,
   renameSql,
@@ -55,8 +57,8 @@ interface Work {
   indexesChanged: boolean;
   /** MariaDB's notes for specs skipped by IF [NOT] EXISTS. */
   notes: Note[];
-  /** DdlOptions.ddlRules5. */
-  ddlRules5: boolean;
+  /** DdlOptions.ddlRules (DDL_RULES_OLDEST when absent). */
+  ddlRules: number;
 }
 
 const fail = (code: number, sqlState: string, message: string): never => {
@@ -204,7 +206,7 @@ function replaceColumn(work: Work, from: string, def: ColumnDef, position: Colum
   renameInIndexes(work, from, def.name);
   if (!same(from, def.name)) renameInExpressions(work, from, def.name);
   // Version 5's rules: a key's prefix of the column follows its new type (fitPrefixParts).
-  if (work.ddlRules5)
+  if (ddlRulesAtLeast(work.ddlRules, 5))
     for (const index of work.indexes) index.columns = fitPrefixParts(index.columns, def);
   inlineKeys(work, def);
   work.rebuild = true;
@@ -308,11 +310,12 @@ function applyTableSpec(work: Work, spec: AlterSpec): void {
         return addIndex(work, {
           name: 'PRIMARY',
           kind: 'primary',
+          // Rules 6: its prefixes are checked (1089) and built on, as CREATE TABLE's.
           columns: prefixKeyParts(
             'primary',
             k.columns,
             work.columns.map((c) => c.def),
-            work.ddlRules5,
+            ddlRulesAtLeast(work.ddlRules, 6) ? work.ddlRules : undefined,
           ),
         });
       if (k.kind === 'unique')
@@ -323,7 +326,7 @@ function applyTableSpec(work: Work, spec: AlterSpec): void {
             'unique',
             k.columns,
             work.columns.map((c) => c.def),
-            work.ddlRules5,
+            work.ddlRules,
           ),
         });
       if (k.kind === 'index') {
@@ -332,7 +335,7 @@ function applyTableSpec(work: Work, spec: AlterSpec): void {
         return addIndex(work, {
           name: k.name,
           kind,
-          columns: prefixKeyParts(kind, k.columns, defs, work.ddlRules5),
+          columns: prefixKeyParts(kind, k.columns, defs, work.ddlRules),
         });
       }
       if (k.kind === 'check')
@@ -381,7 +384,7 @@ function applyTableSpec(work: Work, spec: AlterSpec): void {
       // later; the columns there keep theirs, as in MariaDB (the catalog said the new one while
       // SQLite's columns kept the old).
       if (
-        work.ddlRules5 &&
+        ddlRulesAtLeast(work.ddlRules, 5) &&
         (before.charset !== work.options.charset || before.collation !== work.options.collation)
       )
         for (const c of work.columns)
@@ -434,7 +437,7 @@ function addForeignKey(work: Work, k: TableConstraint & { kind: 'foreign_key' })
     });
 }
 
-function startWork(table: TableDef, ddlRules5: boolean): Work {
+function startWork(table: TableDef, ddlRules: number): Work {
   return {
     db: table.db,
     name: table.name,
@@ -447,7 +450,7 @@ function startWork(table: TableDef, ddlRules5: boolean): Work {
     addedColumns: [],
     indexesChanged: false,
     notes: [],
-    ddlRules5,
+    ddlRules,
   };
 }
 
@@ -552,7 +555,7 @@ export function emitAlterTable(
   specs: readonly AlterSpec[],
   options: DdlOptions,
 ): DdlPlan {
-  const work = startWork(table, options.ddlRules5 === true);
+  const work = startWork(table, options.ddlRules ?? DDL_RULES_OLDEST);
   for (const spec of specs) apply(work, spec);
   if (!work.rebuild && !work.addedColumns.every(canAddDirectly)) work.rebuild = true;
   const target = finish(work, table);

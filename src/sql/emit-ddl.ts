@@ -16,6 +16,7 @@ import { emitAlterTable } from './emit-alter.js';
 import {
   createIndexSql,
   createTableSql,
+  ddlRulesAtLeast,
   prefixKeyParts,
   renameSql,
   renamed,
@@ -119,9 +120,10 @@ function emitCreateTable(ctx: DdlContext, s: Statement & { kind: 'create_table' 
       return plan([], [], [{ code: 1050, message: `Table '${s.table.name}' already exists` }]);
     throw new SqlFailure(semantic(1050, '42S01', `Table '${s.table.name}' already exists`));
   }
-  const defaults =
-    ctx.options.ddlRules5 === true ? ctx.options.catalog.databaseDefaults?.(db) : undefined;
-  const table = withPrefixKeys(tableFromCreate(db, s, defaults), ctx.options.ddlRules5);
+  const defaults = ddlRulesAtLeast(ctx.options, 5)
+    ? ctx.options.catalog.databaseDefaults?.(db)
+    : undefined;
+  const table = withPrefixKeys(tableFromCreate(db, s, defaults), ctx.options.ddlRules);
   return afterDrop(
     replaced,
     plan(createTableSql(table, ctx.options), [{ kind: 'put_table', table }]),
@@ -255,7 +257,7 @@ function emitCreateIndex(ctx: DdlContext, s: Statement & { kind: 'create_index' 
       {
         name: s.name,
         kind,
-        columns: prefixKeyParts(kind, s.columns, table.columns, ctx.options.ddlRules5),
+        columns: prefixKeyParts(kind, s.columns, table.columns, ctx.options.ddlRules),
       },
     ],
   });
@@ -306,11 +308,11 @@ function databaseChange(
 
 /**
  * ALTER DATABASE: new defaults for the tables made there later (MariaDB changes no existing
- * table). Under DdlOptions.ddlRules5 only: a node of an earlier release refuses it, so
+ * table). Under DDL rules 5 and up only: a node of an earlier release refuses it, so
  * every node must plan it alike.
  */
 function emitAlterDatabase(ctx: DdlContext, s: Statement & { kind: 'alter_database' }): DdlPlan {
-  if (ctx.options.ddlRules5 !== true) throw new SqlFailure(unsupported('ALTER DATABASE'));
+  if (!ddlRulesAtLeast(ctx.options, 5)) throw new SqlFailure(unsupported('ALTER DATABASE'));
   const name = s.name ?? ctx.options.database;
   if (name === null) throw new SqlFailure(noDatabase());
   if (!ctx.options.catalog.databaseExists(name))

@@ -10,6 +10,7 @@ import { bitLiteralHex } from './normalize.js';
 import { quoteId, quoteString, sqliteIndexName, sqliteTableName } from './names.js';
 import { isRowidKey, isTextType } from './table-def.js';
 import { parse } from './parser.js';
+import { DDL_RULES_OLDEST } from '../codec/index.js';
 import { isTextDecimal } from './decimal-literal.js';
 import { DECIMAL_COLLATION } from './store-rule.js';
 
@@ -55,14 +56,24 @@ export interface DdlOptions {
    */
   readonly temporalDefault?: (type: DataType, text: string) => string | null;
   /**
-   * Plan by protocol version 5's DDL rules (docs/design/sql.md, "DDL rules by version"): the
-   * UNIQUE keys this DDL creates over column prefixes are built on the prefixes
-   * (IndexColumn.prefixKey) and follow a MODIFY of their column; a table made without a
-   * charset takes its database's (Catalog.databaseDefaults); ALTER DATABASE runs; a new table
-   * charset or collation leaves the columns theirs. A TOI sets it when its write-set says so
-   * (WriteSetFlags.ddlRules5): every node of the cluster then plans the DDL alike.
+   * The DDL rules to plan by (docs/design/sql.md, "DDL rules by version"; absent:
+   * DDL_RULES_OLDEST). 5: the UNIQUE keys this DDL creates over column prefixes are built on the
+   * prefixes (IndexColumn.prefixKey) and follow a MODIFY of their column; a table made without
+   * a charset takes its database's (Catalog.databaseDefaults); ALTER DATABASE runs; a new table
+   * charset or collation leaves the columns theirs. 6: a PRIMARY KEY over prefixes is built on
+   * them too, and ADD PRIMARY KEY checks its prefixes. A TOI takes them from its write-set
+   * (WriteSetFlags.ddlRules): every node of the cluster then plans the DDL alike.
    */
-  readonly ddlRules5?: boolean;
+  readonly ddlRules?: number;
+}
+
+/** Whether `options` plan by DDL rules `version` or newer. */
+export function ddlRulesAtLeast(
+  options: { readonly ddlRules?: number } | number | undefined,
+  version: number,
+): boolean {
+  const rules = typeof options === 'number' ? options : options?.ddlRules;
+  return (rules ?? DDL_RULES_OLDEST) >= version;
 }
 
 /** The string types whose prefix length may not pass their length (BINARY counts bytes). */
@@ -84,18 +95,20 @@ const PREFIXABLE: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * A key's parts as DdlOptions.ddlRules5 builds them: a prefix of a column that is not a string,
- * or longer than its column, is MariaDB's 1089; one as long as its column is the whole column
- * (SHOW CREATE prints `v`); a UNIQUE key's prefix parts are marked prefixKey. Without the option
- * the parts are kept as written, as before (every node of a cluster must plan a DDL alike).
+ * A key's parts as DDL rules 5 build them: a prefix of a column that is not a string, or longer
+ * than its column, is MariaDB's 1089; one as long as its column is the whole column (SHOW CREATE
+ * prints `v`); a UNIQUE key's prefix parts are marked prefixKey, from rules 6 a PRIMARY KEY's
+ * too. Under older rules the parts are kept as written (every node of a cluster must plan a DDL
+ * alike).
  */
 export function prefixKeyParts(
   kind: IndexDef['kind'],
   parts: readonly IndexColumn[],
   columns: readonly ColumnDef[],
-  prefixKeys: boolean | undefined,
+  rules: number | undefined,
 ): IndexColumn[] {
-  if (prefixKeys !== true) return [...parts];
+  if (!ddlRulesAtLeast(rules, 5)) return [...parts];
+  const marked = kind === 'unique' || (kind === 'primary' && ddlRulesAtLeast(rules, 6));
   return parts.map((part) => {
     if (part.length === null) return part;
     const def = partColumn(columns, part);
@@ -115,9 +128,7 @@ export function prefixKeyParts(
     if (FIXED_STRINGS.has(type.name) && part.length === type.length)
       return { ...part, column: def.name, length: null };
     // The column's own name: storage reads the part back from the index's text.
-    return kind === 'unique' || kind === 'primary'
-      ? { ...part, column: def.name, prefixKey: true }
-      : part;
+    return marked ? { ...part, column: def.name, prefixKey: true } : part;
   });
 }
 
@@ -136,11 +147,11 @@ export function fitPrefixParts(parts: readonly IndexColumn[], def: ColumnDef): I
   });
 }
 
-/** A new table's keys as DdlOptions.ddlRules5 builds them (prefixKeyParts). */
-export function withPrefixKeys(table: TableDef, prefixKeys: boolean | undefined): TableDef {
-  if (prefixKeys !== true) return table;
+/** A new table's keys as DDL rules `rules` build them (prefixKeyParts). */
+export function withPrefixKeys(table: TableDef, rules: number | undefined): TableDef {
+  if (!ddlRulesAtLeast(rules, 5)) return table;
   const indexes = table.indexes.map((i) => {
-    const columns = prefixKeyParts(i.kind, i.columns, table.columns, prefixKeys);
+    const columns = prefixKeyParts(i.kind, i.columns, table.columns, rules);
     const prefixed = i.kind === 'primary' && columns.some((c) => c.prefixKey === true);
     return {
       ...i,

@@ -153,7 +153,7 @@ export function nameIndexes(db: string, table: string, keys: Keys): IndexDef[] {
   const used = new Set<string>(['primary']);
   const out: IndexDef[] = [];
   if (keys.primary) {
-    // A primary key over a column prefix (DdlOptions.ddlRules5) has a UNIQUE index on the
+    // A primary key over a column prefix (DDL rules 6) has a UNIQUE index on the
     // prefixes beside SQLite's own key on the whole columns (primaryIndexName).
     const prefixed = keys.primary.some((c) => c.prefixKey === true);
     const sqliteName = prefixed ? sqliteIndexName(db, table, 'PRIMARY') : null;
@@ -225,7 +225,7 @@ function checks(constraints: readonly TableConstraint[]): CheckDef[] {
 
 /**
  * `defaults`: the database's charset and collation, which a table given neither takes
- * (DdlOptions.ddlRules5); without them utf8mb4_general_ci.
+ * (DDL rules 5, DdlOptions.ddlRules); without them utf8mb4_general_ci.
  */
 export function tableFromCreate(
   db: string,

@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3';
 import { assert } from '../core/assert.js';
 import { index, type Index, type NodeId } from '../core/types.js';
 import {
+  DDL_RULES_OLDEST,
   err,
   ok,
   transactionId,
@@ -399,18 +400,19 @@ export class Store {
   }
 
   /**
-   * Whether a UNIQUE index holds column prefixes (`substr("c", 1, N)`, docs/design/sql.md,
-   * "Prefix keys"): a node of a release before them must not join.
+   * The DDL rules the data's indexes need (docs/design/sql.md, "Prefix keys"): 6 when a PRIMARY
+   * KEY's index holds column prefixes (`db.t.PRIMARY`, `substr("c", 1, N)`), 5 when a UNIQUE
+   * one does, else DDL_RULES_OLDEST. A node of a release before them must not join.
    */
-  hasPrefixKeys(): boolean {
-    return (
-      this.applierDb
-        .prepare<[], number>(
-          `SELECT 1 FROM sqlite_schema WHERE type = 'index' AND instr(sql, 'substr("') > 0 LIMIT 1`,
-        )
-        .pluck()
-        .get() !== undefined
-    );
+  ddlRulesBuilt(): number {
+    const names = this.applierDb
+      .prepare<[], string>(
+        `SELECT name FROM sqlite_schema WHERE type = 'index' AND instr(sql, 'substr("') > 0`,
+      )
+      .pluck()
+      .all();
+    if (names.some((name) => name.endsWith('.PRIMARY'))) return 6;
+    return names.length > 0 ? 5 : DDL_RULES_OLDEST;
   }
 
   appliedSeqno(): Index {

@@ -98,8 +98,8 @@ export const writeSet: fc.Arbitrary<WriteSet> = fc.record(
         rollback: fc.boolean(),
         toi: fc.boolean(),
         paUnsafe: fc.boolean(),
-        // Present only when set (WriteSetFlags.ddlRules5).
-        ddlRules5: fc.constant(true as const),
+        // Present only when above the oldest (WriteSetFlags.ddlRules).
+        ddlRules: fc.constantFrom(5, 6),
       },
       { ...plain, requiredKeys: ['commit', 'rollback', 'toi', 'paUnsafe'] },
     ),

@@ -9,7 +9,11 @@
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteDatabase as Database } from '../../../src/storage/sqlite.js';
-import { DEFAULT_WRITE_SET_LIMITS, type WriteSet } from '../../../src/codec/index.js';
+import {
+  DDL_RULES_OLDEST,
+  DEFAULT_WRITE_SET_LIMITS,
+  type WriteSet,
+} from '../../../src/codec/index.js';
 import { AssertionError } from '../../../src/core/assert.js';
 import { CertificationIndex } from '../../../src/core/certification/certification.js';
 import type { Entry, ProposalRefusal } from '../../../src/core/consensus/types.js';
@@ -247,7 +251,7 @@ export class EngineCluster implements Application {
     const translated = engine.translator.translate(
       seqno,
       ws.statements,
-      ws.flags.ddlRules5 === true,
+      ws.flags.ddlRules ?? DDL_RULES_OLDEST,
     );
     if (!translated.ok) {
       if (own.has(seqno)) {
