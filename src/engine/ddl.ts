@@ -358,7 +358,7 @@ export class DdlRunner {
       if (hasPrivilege(this.session.account, privilege, database, table)) return null;
       return table === null
         ? databaseDenied(this.session.account, database)
-        : tableDenied(privilege, this.session.account, database, table);
+        : tableDenied(privilege, this.session.info, database, table);
     };
     switch (s.kind) {
       case 'create_database':

@@ -271,7 +271,7 @@ export class DmlRunner {
     for (const table of translation.tables) {
       const needed = written.includes(table) ? privilege : 'SELECT';
       if (!hasPrivilege(this.session.account, needed, table.db, table.name))
-        return tableDenied(needed, this.session.account, table.db, table.name);
+        return tableDenied(needed, this.session.info, table.db, table.name);
     }
     return null;
   }
@@ -881,8 +881,37 @@ export class DmlRunner {
       const filled = this.fillAutoIncrement(lease, target, rewritten, slots);
       if (isError(filled)) return filled;
       generated = filled;
+      this.idsPastSkips(lease, target, rewritten, slots);
     }
     return { slots, binds: bindAll(translation, slots, this.session), generated };
+  }
+
+  /**
+   * INSERT IGNORE whose rows all take a generated id: a row it will skip (a key it meets, found
+   * first) gives its id to the rows after it, as MariaDB's does, so `(1), (1), (2)` into a
+   * UNIQUE column is ids 1 and 2, not 1 and 3. The ids allocated stay the statement's (the next
+   * INSERT starts after them, as after MariaDB's): the skipped rows take the last ones.
+   */
+  private idsPastSkips(
+    lease: DmlConnection,
+    target: TableDef,
+    rewritten: RewrittenInsert,
+    slots: (SqlValue | Buffer | undefined)[],
+  ): void {
+    const s = rewritten.statement;
+    if (!s.ignore || s.replace || s.onDuplicate !== null || s.source.kind !== 'values') return;
+    const extras = rewritten.extras;
+    if (extras.length !== s.source.rows.length || extras.length < 2) return;
+    if (extras.some((e) => e.source !== null && !generates(slots[e.source] ?? null))) return;
+    const hits = this.duplicatesByRow(lease, target, s, slots);
+    if (hits.every((hit) => hit === null)) return;
+    const base = slots.length - extras.length;
+    const ids = extras.map((_, i) => slots[base + i]);
+    const order = [
+      ...hits.flatMap((hit, i) => (hit === null ? [i] : [])),
+      ...hits.flatMap((hit, i) => (hit === null ? [] : [i])),
+    ];
+    order.forEach((row, k) => (slots[base + row] = ids[k]));
   }
 
   private executeWrite(
@@ -1371,11 +1400,21 @@ export class DmlRunner {
     insert: Insert,
     slots: readonly (SqlValue | Buffer | undefined)[],
   ): ErrorResult[] {
+    return this.duplicatesByRow(lease, target, insert, slots).filter((hit) => hit !== null);
+  }
+
+  /** duplicatesAhead row by row: each row's 1062, or null for a row that meets no key. */
+  private duplicatesByRow(
+    lease: DmlConnection,
+    target: TableDef,
+    insert: Insert,
+    slots: readonly (SqlValue | Buffer | undefined)[],
+  ): (ErrorResult | null)[] {
     if (insert.source.kind !== 'values') return [];
     const names = (insert.columns ?? target.columns.map((c) => c.name)).map((n) => n.toLowerCase());
     const keys = target.indexes.filter((i) => i.kind === 'primary' || i.kind === 'unique');
     const seen = new Set<string>();
-    const found: ErrorResult[] = [];
+    const found: (ErrorResult | null)[] = [];
     for (const row of insert.source.rows) {
       let hit: ErrorResult | null = null;
       for (const key of keys) {
@@ -1396,7 +1435,7 @@ export class DmlRunner {
           hit = duplicateEntryError({ value: text, key: name });
         seen.add(`${name}\u0000${text}`);
       }
-      if (hit !== null) found.push(hit);
+      found.push(hit);
     }
     return found;
   }

@@ -259,8 +259,8 @@ export class Engine implements Backend {
       );
     const session = new EngineSession(this, info, account);
     if (info.database !== null && info.database !== '') {
-      if (!this.catalog.databaseExists(info.database))
-        return Promise.resolve(unknownDatabase(info.database));
+      // The privilege first, as MariaDB: a database one may not use is 1044 whether or not it
+      // exists (its existence is not told).
       if (!session.canUseDatabase(info.database))
         return Promise.resolve(
           mysqlError(
@@ -269,6 +269,8 @@ export class Engine implements Backend {
             `Access denied for user '${account.user}'@'${account.host}' to database '${info.database}'`,
           ),
         );
+      if (!this.catalog.databaseExists(info.database))
+        return Promise.resolve(unknownDatabase(info.database));
     } else {
       session.database = null;
     }

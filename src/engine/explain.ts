@@ -75,7 +75,7 @@ export function runExplain(
   for (const table of translation.tables) {
     const needed = translation.target === table ? privilege : 'SELECT';
     if (!hasPrivilege(session.account, needed, table.db, table.name))
-      return tableDenied(needed, session.account, table.db, table.name);
+      return tableDenied(needed, session.info, table.db, table.name);
   }
   const binds = bindAll(translation, slotValues(prepared, params), session);
   const planned = session.readOnce(`EXPLAIN QUERY PLAN ${translation.sql}`, binds);

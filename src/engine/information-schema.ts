@@ -32,7 +32,7 @@ import { queryColumns } from './metadata.js';
 import { viewTable } from './create-select.js';
 import type { EngineSession } from './session.js';
 import { autoIncrementNext, tableRows, variableRows } from './show.js';
-import { tableDenied, hasPrivilege, seesSessionsOf } from './users.js';
+import { tableDenied, hasPrivilege, processHost, seesSessionsOf } from './users.js';
 import {
   CONSTRAINT_TABLES,
   MYSQL_TABLES,
@@ -370,7 +370,7 @@ const TABLES: readonly VirtualTable[] = [
           return [
             x.info.connectionId,
             x.info.user,
-            x.info.host,
+            processHost(x.info),
             x.database,
             x.current === null ? 'Sleep' : 'Query',
             Math.floor((Date.now() - sinceMs) / 1000),
@@ -809,7 +809,7 @@ export class InformationSchema {
       if (virtual === undefined) continue;
       // information_schema is everyone's; the mysql schema needs SELECT on it, as in MariaDB.
       if (def.db === MYSQL && !hasPrivilege(session.account, 'SELECT', MYSQL, def.name))
-        return tableDenied('SELECT', session.account, MYSQL, def.name);
+        return tableDenied('SELECT', session.info, MYSQL, def.name);
       used.push(virtual);
     }
     const binds = bindAll(translation, slotValues(prepared, params), session);

@@ -32,7 +32,7 @@ export async function runTableMaintenance(
   for (const { db, name } of named)
     for (const privilege of needed)
       if (!hasPrivilege(session.account, privilege, db, name))
-        return tableDenied(privilege, session.account, db, name);
+        return tableDenied(privilege, session.info, db, name);
   if (s.op === 'checksum') return checksum(session, named, s.quick);
   const rows: SqlValue[][] = [];
   for (const { db, name } of named) {

@@ -718,8 +718,8 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
   // ---------------------------------------------------------------------------- databases
 
   private use(database: string): OkResult | ErrorResult {
-    if (!this.engine.catalog.databaseExists(database)) return unknownDatabase(database);
     if (!this.canUseDatabase(database)) return databaseDenied(this.account, database);
+    if (!this.engine.catalog.databaseExists(database)) return unknownDatabase(database);
     this.database = database;
     return ok();
   }

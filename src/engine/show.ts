@@ -30,7 +30,7 @@ import { innodbStatus } from './maintenance.js';
 import type { EngineSession } from './session.js';
 import { exprValue } from './bind.js';
 import { slotValues } from './bind.js';
-import { hasAnyOn, hasPrivilege, seesSessionsOf, showGrants } from './users.js';
+import { hasAnyOn, hasPrivilege, processHost, seesSessionsOf, showGrants } from './users.js';
 import { showText } from './variables.js';
 
 type Cell = SqlValue;
@@ -424,7 +424,7 @@ export function runShow(
           .map((x) => [
             x.info.connectionId,
             x.info.user,
-            x.info.host,
+            processHost(x.info),
             x.database,
             x.current === null ? 'Sleep' : 'Query',
             Math.floor((Date.now() - (x.current?.sinceMs ?? x.idleSinceMs)) / 1000),

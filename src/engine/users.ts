@@ -147,17 +147,26 @@ export function hasAnyOn(account: AccountDef, db: string): boolean {
   );
 }
 
+/**
+ * 1142 names the client as USER() does (its user and address), where 1044 names the account
+ * (`'app'@'%'`), as MariaDB's do.
+ */
 export const tableDenied = (
   privilege: string,
-  account: AccountDef,
+  client: { readonly user: string; readonly host: string },
   db: string,
   table: string,
 ): ErrorResult =>
   mysqlError(
     1142,
     '42000',
-    `${privilege} command denied to user '${account.user}'@'${account.host}' for table \`${db}\`.\`${table}\``,
+    `${privilege} command denied to user '${client.user}'@'${client.host}' for table \`${db}\`.\`${table}\``,
   );
+
+/** SHOW PROCESSLIST's Host: the client's address and port, as MariaDB's `127.0.0.1:54926`. */
+export function processHost(info: { readonly host: string; readonly port?: number }): string {
+  return info.port === undefined ? info.host : `${info.host}:${info.port}`;
+}
 
 export const databaseDenied = (account: AccountDef, db: string): ErrorResult =>
   mysqlError(

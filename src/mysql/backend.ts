@@ -102,6 +102,8 @@ export interface SessionInfo {
   readonly user: string;
   /** The client's address as the server saw it (IP text). */
   readonly host: string;
+  /** The client's TCP port (SHOW PROCESSLIST's Host is `host:port`); absent when unknown. */
+  readonly port?: number;
   /** The database named in the handshake or COM_CHANGE_USER, if any. */
   readonly database: string | null;
   readonly clientCapabilities: number;

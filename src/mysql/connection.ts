@@ -74,10 +74,12 @@ export class MysqlConnection implements MysqlConnectionView {
   ) {
     this.stream = socket;
     this.host = clientHost(socket.remoteAddress);
+    this.port = socket.remotePort;
     this.attach(socket);
   }
 
   readonly host: string;
+  readonly port: number | undefined;
 
   isClosed(): boolean {
     return this.phase === 'closed';
@@ -368,6 +370,7 @@ export class MysqlConnection implements MysqlConnectionView {
       connectionId: this.id,
       user: this.user,
       host: this.host,
+      ...(this.port === undefined ? {} : { port: this.port }),
       database,
       clientCapabilities: this.capabilities,
       collation: this.collation,

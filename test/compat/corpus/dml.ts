@@ -283,6 +283,22 @@ export function dmlCases(): CaseList {
   ];
   for (const steps of assign)
     list.add(`${steps.join('; ')} [:=]`, aiSetup, ...steps, 'SELECT * FROM ai ORDER BY id');
+  // INSERT IGNORE: a skipped row's id goes to the next row, as MariaDB's (1, 3 was 1, 2); the
+  // next INSERT still starts after every id the statement took.
+  list.add(
+    'INSERT IGNORE ids after a skipped row',
+    ['CREATE TABLE r (id INT AUTO_INCREMENT PRIMARY KEY, u INT UNIQUE)'],
+    'INSERT IGNORE INTO r (u) VALUES (1), (1), (2)',
+    'SELECT LAST_INSERT_ID()',
+    'INSERT INTO r (u) VALUES (3)',
+    'INSERT IGNORE INTO r (u) VALUES (3), (4), (1), (5)',
+    'SELECT LAST_INSERT_ID()',
+    'INSERT IGNORE INTO r VALUES (NULL, 5), (NULL, 6)',
+    'INSERT IGNORE INTO r (u) VALUES (1), (2)',
+    'SELECT LAST_INSERT_ID()',
+    'INSERT INTO r (u) VALUES (9)',
+    'SELECT * FROM r ORDER BY id',
+  );
   list.add(
     'AUTO_INCREMENT after delete',
     [AI, "INSERT INTO ai (v) VALUES ('a'), ('b')", 'DELETE FROM ai'],
