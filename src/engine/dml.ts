@@ -30,6 +30,7 @@ import {
   type DataType,
   type TableDef,
   type IndexColumn,
+  type IndexDef,
   indexPartSql,
   partCollation,
   prefixInBytes,
@@ -930,9 +931,15 @@ export class DmlRunner {
     const counted = s.kind === 'insert' && (s.replace || s.onDuplicate !== null);
     const mark = counted ? lease.captureMark() : 0;
     // INSERT IGNORE warns 1062 for each row it skips: the keys those rows meet, found first.
-    const skips =
+    const byRow =
       s.kind === 'insert' && s.ignore && !s.replace && s.onDuplicate === null && target !== null
-        ? this.duplicatesAhead(lease, target, rewritten?.statement ?? s, slots)
+        ? this.duplicatesByRow(lease, target, rewritten?.statement ?? s, slots, translation)
+        : null;
+    const skips = byRow?.filter((hit) => hit !== null) ?? null;
+    // INSERT … SELECT: the rows its query gave (the info's Records), when they were read.
+    const sourceRows =
+      byRow !== null && s.kind === 'insert' && s.source.kind === 'query' && byRow.length > 0
+        ? byRow.length
         : null;
     const check = this.writeCheck(s);
     // Values given for generated columns were dropped: MariaDB's 1906, an error in strict mode
@@ -997,6 +1004,7 @@ export class DmlRunner {
         check,
         result,
         skips,
+        sourceRows,
         mark,
         counted,
       ),
@@ -1043,6 +1051,7 @@ export class DmlRunner {
     check: WriteCheck,
     result: ReturnType<WriterLease['execute']>,
     skips: ErrorResult[] | null,
+    sourceRows: number | null,
     mark: number,
     counted: boolean,
   ): OkResult | ErrorResult {
@@ -1058,8 +1067,15 @@ export class DmlRunner {
         target !== null
       )
         return (
-          this.duplicateError(lease, target, s, rewritten, slots, result.error.message) ??
-          this.session.localFailure(result.error)
+          this.duplicateError(
+            lease,
+            target,
+            s,
+            rewritten,
+            slots,
+            result.error.message,
+            translation,
+          ) ?? this.session.localFailure(result.error)
         );
       const failed = this.session.localFailure(result.error);
       if (result.error.kind === 'sqlite' && isForeignKeyFailure(result.error.message))
@@ -1078,8 +1094,12 @@ export class DmlRunner {
     const changes = result.value.changes;
     // Rows INSERT IGNORE skipped for a CHECK: neither records nor duplicates in its info.
     let checkSkipped = 0;
-    if (skips !== null && s.kind === 'insert' && s.source.kind !== 'query') {
-      const skipped = valuesRows(s) - changes;
+    if (
+      skips !== null &&
+      s.kind === 'insert' &&
+      (s.source.kind !== 'query' || sourceRows !== null)
+    ) {
+      const skipped = (s.source.kind === 'query' ? sourceRows! : valuesRows(s)) - changes;
       for (let i = 0; i < skipped; i++) {
         // A row skipped without a key it meets failed a CHECK (SQLite's IGNORE skips those too).
         const failedCheck = skips[i] === undefined && hasChecks(target!);
@@ -1098,7 +1118,7 @@ export class DmlRunner {
     }
     const warnings = check.warnings.length;
     if (s.kind === 'insert') {
-      const rows = s.source.kind === 'query' ? changes : valuesRows(s);
+      const rows = s.source.kind === 'query' ? (sourceRows ?? changes) : valuesRows(s);
       const ops = counted ? lease.rowOpsSince(mark, target?.sqliteName ?? null) : null;
       const { affected, duplicates } =
         ops !== null
@@ -1390,37 +1410,31 @@ export class DmlRunner {
   }
 
   /**
-   * The 1062 each row of an INSERT … VALUES would meet (an existing row or an earlier row of the
-   * statement with the same primary or unique key), in row order; rows whose key values are
-   * expressions are not looked up.
+   * The 1062 each row of an INSERT would meet (an existing row or an earlier row of the
+   * statement with the same primary or unique key), in row order, or null for a row that meets
+   * none: from its literals and parameters, else from its rows computed once more (sourceRows,
+   * given the translation); [] when they are not known.
    */
-  private duplicatesAhead(
-    lease: DmlConnection,
-    target: TableDef,
-    insert: Insert,
-    slots: readonly (SqlValue | Buffer | undefined)[],
-  ): ErrorResult[] {
-    return this.duplicatesByRow(lease, target, insert, slots).filter((hit) => hit !== null);
-  }
-
-  /** duplicatesAhead row by row: each row's 1062, or null for a row that meets no key. */
   private duplicatesByRow(
     lease: DmlConnection,
     target: TableDef,
     insert: Insert,
     slots: readonly (SqlValue | Buffer | undefined)[],
+    translation?: DmlTranslation,
   ): (ErrorResult | null)[] {
-    if (insert.source.kind !== 'values') return [];
-    const names = (insert.columns ?? target.columns.map((c) => c.name)).map((n) => n.toLowerCase());
     const keys = target.indexes.filter((i) => i.kind === 'primary' || i.kind === 'unique');
+    const given =
+      insertRows(target, insert, slots, keys) ?? this.sourceRows(lease, translation, slots);
+    if (given === null) return [];
+    const { names, rows } = given;
     const seen = new Set<string>();
     const found: (ErrorResult | null)[] = [];
-    for (const row of insert.source.rows) {
+    for (const row of rows) {
       let hit: ErrorResult | null = null;
       for (const key of keys) {
         const positions = key.columns.map((c) => names.indexOf(c.column.toLowerCase()));
         if (positions.some((p) => p < 0)) continue;
-        const values = positions.map((p) => exprValue(row[p]!, slots));
+        const values = positions.map((p) => row[p]);
         if (values.some((v) => v === undefined || v === null)) continue;
         const text = keyText(target, values as (SqlValue | Buffer)[], key.columns);
         const name = key.kind === 'primary' ? 'PRIMARY' : key.name;
@@ -1440,6 +1454,27 @@ export class DmlRunner {
     return found;
   }
 
+  /**
+   * An INSERT's rows as DmlTranslation.source computes them (its VALUES or SELECT run once
+   * more, each value as stored; warnings of its value checks dropped), for the keys they will
+   * meet: up to INSERT_ROWS_READ_MAX rows, else (or for a statement with effects) null.
+   */
+  private sourceRows(
+    lease: DmlConnection,
+    translation: DmlTranslation | undefined,
+    slots: readonly (SqlValue | Buffer | undefined)[],
+  ): InsertRows | null {
+    const source = translation?.source;
+    if (source === undefined || translation!.effects === true) return null;
+    const binds = bindAll({ ...translation!, binds: source.binds }, slots, this.session);
+    const scratch = new WriteCheck(this.currentModes(), true, false, false);
+    const read = withWriteCheck(scratch, () =>
+      lease.execute(`${source.sql} LIMIT ${INSERT_ROWS_READ_MAX + 1}`, binds, this.session.stop),
+    );
+    if (!read.ok || read.value.rows.length > INSERT_ROWS_READ_MAX) return null;
+    return { names: source.columns.map((c) => c.toLowerCase()), rows: read.value.rows };
+  }
+
   private duplicateError(
     lease: DmlConnection,
     target: TableDef,
@@ -1447,6 +1482,7 @@ export class DmlRunner {
     rewritten: RewrittenInsert | null,
     slots: readonly (SqlValue | Buffer | undefined)[],
     message: string,
+    translation?: DmlTranslation,
   ): ErrorResult | null {
     const failed = message.replace(/^.*constraint failed: /, '');
     // An index over expressions (a prefix key: IndexColumn.prefixKey) is named, not its columns.
@@ -1484,35 +1520,43 @@ export class DmlRunner {
     };
     const insert = (rewritten?.statement ?? s) as Statement;
     if (insert.kind === 'update') return duplicateEntryError({ value: assignedKey(), key });
-    if (insert.kind !== 'insert' || insert.source.kind !== 'values')
-      return duplicateEntryError({ value: '?', key });
-    const names = insert.columns ?? target.columns.map((c) => c.name);
-    const positions = columns.map((c) =>
-      names.findIndex((n) => n.toLowerCase() === c.toLowerCase()),
-    );
+    if (insert.kind !== 'insert') return duplicateEntryError({ value: '?', key });
+    // Its rows from its literals, else computed once more (a SELECT's, a computed key's).
+    const keyDef: IndexDef = { name: key, kind: 'unique', columns: parts, sqliteName: null };
+    const given =
+      insertRows(target, insert, slots, [keyDef]) ?? this.sourceRows(lease, translation, slots);
+    if (given === null) return duplicateEntryError({ value: '?', key });
+    const positions = columns.map((c) => given.names.indexOf(c.toLowerCase()));
     if (positions.some((p) => p < 0)) return duplicateEntryError({ value: '?', key });
     // The first row whose key a stored row or an earlier row of the statement holds (the
-    // statement's rows are rolled back by now).
+    // statement's rows are rolled back by now): earlier rows by their text, and the first
+    // EARLIER_ROWS_COMPARED of them as the index compares (a collation's equal values).
     const earlier: SqlValue[][] = [];
+    const seen = new Set<string>();
     const same = keyEqualSql(target, parts);
-    for (const row of insert.source.rows) {
-      const values = positions.map((p) => exprValue(row[p]!, slots));
+    for (const row of given.rows) {
+      const values = positions.map((p) => row[p]);
       if (values.some((v) => v === undefined)) continue;
       const stored = values.map((v) => toStore(v));
       const found = lease.execute(keyLookupSql(target, parts), stored);
-      const repeated = earlier.some((before) => {
-        const equal = lease.execute(
-          same,
-          before.flatMap((v, i) => [v, stored[i]!]),
-        );
-        return equal.ok && equal.value.rows.length > 0;
-      });
+      const text = keyText(target, values as (SqlValue | Buffer)[], parts);
+      const repeated =
+        seen.has(text) ||
+        earlier.some((before) => {
+          const equal = lease.execute(
+            same,
+            before.flatMap((v, i) => [v, stored[i]!]),
+          );
+          return equal.ok && equal.value.rows.length > 0;
+        });
+      seen.add(text);
       if ((found.ok && found.value.rows.length > 0) || repeated)
         return duplicateEntryError({
           value: keyText(target, values as (SqlValue | Buffer)[], parts),
           key,
         });
-      if (!stored.some((v) => v === null)) earlier.push(stored);
+      if (!stored.some((v) => v === null) && earlier.length < EARLIER_ROWS_COMPARED)
+        earlier.push(stored);
     }
     return duplicateEntryError({ value: '?', key });
   }
@@ -1640,6 +1684,42 @@ function allGenerated(
       return value === null || value === 0 || value === 0n;
     })
   );
+}
+
+/**
+ * The most rows of an INSERT … SELECT (or of VALUES with computed keys) read again to name the
+ * keys they will meet (INSERT IGNORE's 1062 warnings, a 1062's value, the info's Records): past
+ * it the warnings name '?' as before, and nothing else changes.
+ */
+const INSERT_ROWS_READ_MAX = 10_000;
+/** The earlier rows of an INSERT a 1062's row is compared with as its key's index compares. */
+const EARLIER_ROWS_COMPARED = 500;
+
+/** An INSERT's rows, each value by column (names lower-case); undefined where not known. */
+interface InsertRows {
+  readonly names: readonly string[];
+  readonly rows: readonly (readonly (SqlValue | Buffer | undefined)[])[];
+}
+
+/**
+ * An INSERT … VALUES's rows from its literals and parameters, when every key part of every row
+ * is one of those; null otherwise (a computed key, or the rows of a SELECT).
+ */
+function insertRows(
+  target: TableDef,
+  insert: Insert,
+  slots: readonly (SqlValue | Buffer | undefined)[],
+  keys: readonly IndexDef[],
+): InsertRows | null {
+  if (insert.source.kind !== 'values') return null;
+  const names = (insert.columns ?? target.columns.map((c) => c.name)).map((n) => n.toLowerCase());
+  const positions = new Set(
+    keys.flatMap((k) => k.columns.map((c) => names.indexOf(c.column.toLowerCase()))),
+  );
+  const rows = insert.source.rows.map((row) => row.map((e) => exprValue(e, slots)));
+  for (const row of rows)
+    for (const p of positions) if (p >= 0 && row[p] === undefined) return null;
+  return { names, rows };
 }
 
 function updatedRowId(

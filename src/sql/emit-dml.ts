@@ -114,6 +114,17 @@ export interface DmlTranslation {
    * otherwise (the engine decides: dml.ts); absent when none was given.
    */
   readonly generatedGiven?: readonly string[];
+  /**
+   * An INSERT's rows as a query of their own (`WITH "~src"(…) AS (<its VALUES or SELECT>) SELECT
+   * * FROM "~src"`), each column the value stored in `columns[i]`: the engine reads the keys a
+   * row will meet from it (INSERT IGNORE's warnings, a 1062's value). Its binds are the
+   * statement's that the rows use. Absent for DEFAULT VALUES.
+   */
+  readonly source?: {
+    readonly sql: string;
+    readonly binds: readonly Bind[];
+    readonly columns: readonly string[];
+  };
 }
 
 export class DmlEmitter extends ExpressionEmitter {
@@ -122,6 +133,8 @@ export class DmlEmitter extends ExpressionEmitter {
   }
 
   readonly tables: TableDef[] = [];
+  /** DmlTranslation.source, set by the INSERT it emitted. */
+  insertSource: DmlTranslation['source'] | null = null;
   /** DmlTranslation.generatedGiven. */
   readonly generatedGiven: string[] = [];
   /** Lower-case table name or alias → its table, for the collation of a column reference. */
@@ -735,6 +748,7 @@ function emitInsert(e: DmlEmitter, s: Insert): string {
   const source = s.source;
   let columns = s.columns ?? table.columns.map((c) => c.name);
   let body: string;
+  const bindsBefore = e.binds.length;
   if (source.kind === 'query') {
     // A query's column cannot be left out of its rows: 1906 in every mode (docs/design/sql.md).
     for (const c of columns) if (isGenerated(findColumn(table, c))) generatedRefused(table, c);
@@ -759,6 +773,12 @@ function emitInsert(e: DmlEmitter, s: Insert): string {
     columns = named;
   }
   checkColumns(table, columns);
+  const names = columns.map((_, i) => quoteId(`~s${i + 1}`)).join(', ');
+  e.insertSource = {
+    sql: `WITH "~src"(${names}) AS (${body}) SELECT * FROM "~src"`,
+    binds: e.binds.slice(bindsBefore),
+    columns,
+  };
   let out = `${head} (${columns.map(quoteId).join(', ')}) ${body}`;
   if (s.onDuplicate) out += upsertClauses(e, table, s.onDuplicate);
   if (inPlace) out += replaceClause(table);
@@ -1323,6 +1343,7 @@ export function emitDml(
       tables: e.tables,
       ...(e.effects ? { effects: true } : {}),
       ...(e.generatedGiven.length > 0 ? { generatedGiven: e.generatedGiven } : {}),
+      ...(e.insertSource === null ? {} : { source: e.insertSource }),
     };
     return ok(foundRows === null ? translation : { ...translation, foundRows });
   } catch (error) {

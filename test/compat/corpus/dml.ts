@@ -283,6 +283,27 @@ export function dmlCases(): CaseList {
   ];
   for (const steps of assign)
     list.add(`${steps.join('; ')} [:=]`, aiSetup, ...steps, 'SELECT * FROM ai ORDER BY id');
+  // The keys an INSERT … SELECT's rows (or computed VALUES keys) meet: INSERT IGNORE warns each
+  // with its value and counts the query's rows as Records; a 1062 names the value ('?' before,
+  // and INSERT IGNORE … SELECT answered Records: 1  Duplicates: 0 without warnings).
+  list.add(
+    'keys met by INSERT … SELECT and computed values',
+    [
+      'CREATE TABLE s (a INT, b VARCHAR(5))',
+      "INSERT INTO s VALUES (1, 'x'), (1, 'y'), (2, 'z')",
+      'CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(5) UNIQUE)',
+      "INSERT INTO t VALUES (2, 'q')",
+    ],
+    'INSERT IGNORE INTO t SELECT a, b FROM s',
+    'SHOW WARNINGS',
+    "INSERT IGNORE INTO t VALUES (10, CONCAT('q', '')), (11, 'w')",
+    "INSERT INTO t SELECT a + 100, 'w' FROM s",
+    "INSERT INTO t VALUES (20, CONCAT('a', 'b')), (21, CONCAT('a', 'b'))",
+    "INSERT INTO t SELECT 30 + a, 'Q' FROM s WHERE a = 2",
+    'INSERT IGNORE INTO t SELECT a, b FROM s WHERE a > 100',
+    "INSERT INTO t SET id = 40 + 1, v = 'x'",
+    'SELECT * FROM t ORDER BY id',
+  );
   // INSERT IGNORE: a skipped row's id goes to the next row, as MariaDB's (1, 3 was 1, 2); the
   // next INSERT still starts after every id the statement took.
   list.add(
