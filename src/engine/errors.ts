@@ -133,6 +133,9 @@ export function isStatementTimeout(outcome: { readonly kind: string }): outcome 
 /** SQLite's error (extended code and message) as MariaDB would have answered. */
 export function fromSqlite(code: string, message: string): ErrorResult {
   if (code.startsWith('SQLITE_CONSTRAINT')) return fromConstraint(code, message);
+  // A value a store function refused inside SQL that SQLite ran (a DDL's conversion).
+  const refused = refusal(message);
+  if (refused !== null) return refused;
   // Only a statement deadline interrupts a statement on this thread (storage/execute.ts):
   // nothing calls sqlite3_interrupt, and a reader worker is stopped by ending its thread.
   if (code === 'SQLITE_INTERRUPT') return statementTimeExceeded;

@@ -29,6 +29,7 @@ import type { Note } from './emit-table.js';
 import { SqlFailure, semantic } from './errors.js';
 import { backquote, quoteId, quoteString, sqliteTableName } from './names.js';
 import { tokenize } from './tokenizer.js';
+import { STORE_VALUE_FUNCTION, storeRuleSql } from './store-rule.js';
 import { finishTable, isTextType, nameIndexes, resolveOptions } from './table-def.js';
 
 interface WorkColumn {
@@ -511,12 +512,28 @@ function rebuildSql(work: Work, source: TableDef, target: TableDef, options: Ddl
   const [create] = createTableSql({ ...target, indexes: [] }, options, temporary);
   const columns: string[] = [];
   const values: string[] = [];
+  let counted = false;
   for (const c of work.columns) {
     // SQLite computes a generated column in the new table and refuses a value for it.
     if ((c.def.generated ?? null) !== null) continue;
     if (c.origin !== null) {
       columns.push(quoteId(c.def.name));
-      values.push(quoteId(c.origin));
+      // DDL rules 6: a column of another type converts the values it holds as MariaDB does
+      // (DATETIME to DATE keeps the date, 1.5 to INT is 2, 'abc' to INT is an error); they
+      // were copied as they were. The rule is inline: every node runs this SQL.
+      const before = source.columns.find((s) => same(s.name, c.origin!));
+      const rule =
+        ddlRulesAtLeast(options, 6) &&
+        before !== undefined &&
+        JSON.stringify(before.type) !== JSON.stringify(c.def.type)
+          ? storeRuleSql(target, c.def, true)
+          : null;
+      values.push(
+        rule === null
+          ? quoteId(c.origin)
+          : `${STORE_VALUE_FUNCTION}(${quoteId(c.origin)}, ${rule}, ${counted ? 0 : -1})`,
+      );
+      if (rule !== null) counted = true;
     } else if (c.def.nullable === false && c.def.default === null && !c.def.autoIncrement) {
       columns.push(quoteId(c.def.name));
       values.push(implicitDefault(c.def));

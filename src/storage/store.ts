@@ -24,7 +24,13 @@ import { Capture } from './capture.js';
 import { installTriggerGuard, type TriggerGuard } from './trigger-guard.js';
 import { PrivateConnection } from './private-connection.js';
 import { checksumSnapshot, checksumTable, type ChecksumResult } from './checksum.js';
-import type { ApplyError, OpenError, ReaderError, WriterWaitError } from './errors.js';
+import {
+  ValueRefusal,
+  type ApplyError,
+  type OpenError,
+  type ReaderError,
+  type WriterWaitError,
+} from './errors.js';
 import { WriterLease, type LeaseHost } from './lease.js';
 import { DEFAULT_STORAGE_LIMITS, type StorageLimits } from './limits.js';
 import { ReaderPool, type ReadSnapshot, type ReaderConnection } from './readers.js';
@@ -958,13 +964,17 @@ export class Store {
       this.commitApplied.run();
     } catch (error) {
       if (this.applierDb.inTransaction) this.rollbackApplied.run();
-      if (!(error instanceof SqliteError)) throw error;
+      // A value the DDL's SQL refused (an ALTER's conversion of a column's values): the same on
+      // every node, as SQLite's own errors are.
+      const code = error instanceof ValueRefusal ? 'SQLITE_ERROR' : null;
+      if (!(error instanceof SqliteError) && code === null) throw error;
+      const failure = error as { readonly code?: string; readonly message: string };
       return err({
         kind: 'ddl_failed',
         seqno,
-        detail: `${error.code}: ${error.message}`,
-        code: error.code,
-        message: error.message,
+        detail: `${code ?? failure.code}: ${failure.message}`,
+        code: code ?? failure.code ?? 'SQLITE_ERROR',
+        message: failure.message,
       });
     }
     this.seqnoApplied = seqno;

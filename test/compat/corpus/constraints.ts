@@ -536,6 +536,23 @@ export function constraintCases(): CaseList {
     'ALTER TABLE pq MODIFY v VARCHAR(3) NOT NULL',
     'SHOW CREATE TABLE pq',
   );
+  // MODIFY converts the values a column holds to its new type, as MariaDB does (they were copied
+  // as they were: a DATETIME made DATE kept its time, a DECIMAL its digits, 'abc' became INT 0).
+  list.add(
+    'MODIFY converts the values held',
+    [
+      "CREATE TABLE mc (id INT PRIMARY KEY, vs VARCHAR(20), f DOUBLE, e ENUM('a','b','c'), v6 DATETIME(6), i INT)",
+      "INSERT INTO mc VALUES (1, '2024-1-2', 1.4, 'a', '2024-01-02 03:04:05.678901', 300), (2, '2024-1-3', 2.7, 'c', NULL, 1)",
+    ],
+    'ALTER TABLE mc MODIFY vs DATE',
+    "SELECT id FROM mc WHERE vs = '2024-01-02'",
+    'ALTER TABLE mc MODIFY f INT',
+    "ALTER TABLE mc MODIFY e ENUM('b','c')",
+    'ALTER TABLE mc MODIFY v6 DATETIME',
+    'ALTER TABLE mc MODIFY i TINYINT',
+    'ALTER TABLE mc MODIFY i DECIMAL(3,1)',
+    'SELECT * FROM mc ORDER BY id',
+  );
   // ADD PRIMARY KEY checks its prefixes as CREATE TABLE does (it took a prefix of an INT).
   list.add(
     'ADD PRIMARY KEY over a prefix',
