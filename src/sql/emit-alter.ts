@@ -566,6 +566,15 @@ function indexSql(source: TableDef, target: TableDef): string[] {
   return out;
 }
 
+/**
+ * The SQL that makes `table` again as it is under `options` (its SQLite table with the foreign
+ * keys whose parents `options.catalog` has, its rows copied, its indexes): the triggers are the
+ * caller's (keepTriggers).
+ */
+export function rebuildTableSql(table: TableDef, options: DdlOptions): string[] {
+  return rebuildSql(startWork(table, options.ddlRules ?? DDL_RULES_OLDEST), table, table, options);
+}
+
 /** Plans ALTER TABLE; throws SqlFailure for specs that do not fit the table. */
 export function emitAlterTable(
   table: TableDef,

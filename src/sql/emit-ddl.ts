@@ -1,7 +1,13 @@
 // DDL → SQLite statements plus catalog changes, applied together by the store in one
 // transaction (DDL is replicated as a statement and run in total order on every node).
 import type { AlterSpec, Statement, TableName } from './ast.js';
-import type { Catalog, TableDef, TriggerDef, ViewDef } from './catalog.js';
+import {
+  referencesTo,
+  type Catalog,
+  type TableDef,
+  type TriggerDef,
+  type ViewDef,
+} from './catalog.js';
 import {
   type Result,
   SqlFailure,
@@ -12,7 +18,7 @@ import {
   semantic,
   unsupported,
 } from './errors.js';
-import { emitAlterTable } from './emit-alter.js';
+import { emitAlterTable, rebuildTableSql } from './emit-alter.js';
 import {
   createIndexSql,
   createTableSql,
@@ -380,6 +386,44 @@ function keepTriggers(ctx: DdlContext, source: TableDef, result: DdlPlan): DdlPl
 }
 
 /**
+ * DDL rules 6: the tables whose FOREIGN KEY names a table `result` makes (made before it with
+ * FOREIGN_KEY_CHECKS = 0, as mariadb-dump makes tables in name order) are rebuilt with the key,
+ * which SQLite could not take while the parent did not exist (createTableSql leaves it out): it
+ * was kept in the catalog only and never enforced, so a dump's reload took orphans and ran no
+ * ON DELETE CASCADE. Their rows are copied as they are (orphans stay, as in MariaDB).
+ */
+function linkChildren(ctx: DdlContext, result: DdlPlan): DdlPlan {
+  if (!ddlRulesAtLeast(ctx.options, 6)) return result;
+  const made = result.changes.flatMap((c) =>
+    c.kind === 'put_table' && ctx.options.catalog.table(c.table.db, c.table.name) === undefined
+      ? [c.table]
+      : [],
+  );
+  if (made.length === 0) return result;
+  const catalog = new PlannedCatalog(ctx.options.catalog, result.changes);
+  const options = { ...ctx.options, catalog };
+  let out = result;
+  const rebuilt = new Set<string>();
+  for (const parent of made)
+    for (const { child } of referencesTo(catalog, parent)) {
+      const name = catalogKey(child.db, child.name);
+      if (made.includes(child) || rebuilt.has(name)) continue;
+      rebuilt.add(name);
+      const kept = keepTriggers(
+        ctx,
+        child,
+        plan(rebuildTableSql(child, options), [{ kind: 'put_table', table: child }], []),
+      );
+      out = plan(
+        [...out.statements, ...kept.statements],
+        [...out.changes, ...kept.changes],
+        [...out.notes],
+      );
+    }
+  return out;
+}
+
+/**
  * The triggers of each database where `result` makes, changes or drops a table or a view, planned
  * again on the catalog as `result` leaves it, as MariaDB resolves a trigger's names each time it
  * fires: a waiting one (TriggerDef.waiting) whose tables all exist now becomes a working trigger;
@@ -520,9 +564,9 @@ export function emitDdl(statement: Statement, options: DdlOptions): Result<DdlPl
   try {
     switch (statement.kind) {
       case 'create_table':
-        return ok(replanTriggers(ctx, emitCreateTable(ctx, statement)));
+        return ok(replanTriggers(ctx, linkChildren(ctx, emitCreateTable(ctx, statement))));
       case 'create_table_like':
-        return ok(replanTriggers(ctx, emitCreateLike(ctx, statement)));
+        return ok(replanTriggers(ctx, linkChildren(ctx, emitCreateLike(ctx, statement))));
       case 'drop_table':
         return ok(replanTriggers(ctx, emitDropTable(ctx, statement)));
       case 'rename_table': {
@@ -531,7 +575,7 @@ export function emitDdl(statement: Statement, options: DdlOptions): Result<DdlPl
           const source = ctx.existing(ctx.db(pair.from.db), pair.from.name);
           result = keepTriggers(ctx, source, result);
         }
-        return ok(replanTriggers(ctx, result));
+        return ok(replanTriggers(ctx, linkChildren(ctx, result)));
       }
       case 'create_view':
         return ok(

@@ -536,6 +536,32 @@ export function constraintCases(): CaseList {
     'ALTER TABLE pq MODIFY v VARCHAR(3) NOT NULL',
     'SHOW CREATE TABLE pq',
   );
+  // A foreign key made before its parent (FOREIGN_KEY_CHECKS = 0, as a dump's tables in name
+  // order) is enforced once the parent exists, made or renamed to it (it was kept in the catalog
+  // only: orphans were taken and ON DELETE CASCADE never ran).
+  list.add(
+    'foreign key made before its parent',
+    [
+      'SET FOREIGN_KEY_CHECKS = 0',
+      'CREATE TABLE fc (pid INT NOT NULL, line INT, PRIMARY KEY (pid, line), FOREIGN KEY (pid) REFERENCES fp (id) ON DELETE CASCADE)',
+      'INSERT INTO fc VALUES (7, 1)',
+      'CREATE TABLE fp (id INT PRIMARY KEY)',
+      'CREATE TABLE gc (id INT PRIMARY KEY, p INT, FOREIGN KEY (p) REFERENCES gp (id) ON DELETE SET NULL)',
+      'CREATE TABLE gq (id INT PRIMARY KEY)',
+      'RENAME TABLE gq TO gp',
+      'SET FOREIGN_KEY_CHECKS = 1',
+    ],
+    'INSERT INTO fp VALUES (1)',
+    'INSERT INTO fc VALUES (1, 1)',
+    'INSERT INTO fc VALUES (99, 1)',
+    'DELETE FROM fp WHERE id = 1',
+    'SELECT * FROM fc ORDER BY pid',
+    'INSERT INTO gp VALUES (5)',
+    'INSERT INTO gc VALUES (1, 5)',
+    'INSERT INTO gc VALUES (2, 6)',
+    'DELETE FROM gp',
+    'SELECT * FROM gc',
+  );
   // MODIFY converts the values a column holds to its new type, as MariaDB does (they were copied
   // as they were: a DATETIME made DATE kept its time, a DECIMAL its digits, 'abc' became INT 0).
   list.add(
