@@ -135,6 +135,22 @@ export class AutoIncrementAllocator {
     return out;
   }
 
+  /** The last value handed out for the table (undefined: none yet). */
+  last(sqliteTable: string): bigint | undefined {
+    return this.handedOut.get(sqliteTable);
+  }
+
+  /**
+   * Takes back the values a statement was handed that wrote no row (a value it could not store,
+   * as MariaDB's, whose row fails before it takes an id): `last` becomes `before` again when
+   * `handed` is still the last value handed out (nothing was allocated since).
+   */
+  giveBack(sqliteTable: string, handed: bigint, before: bigint | undefined): void {
+    if (this.handedOut.get(sqliteTable) !== handed) return;
+    if (before === undefined) this.handedOut.delete(sqliteTable);
+    else this.handedOut.set(sqliteTable, before);
+  }
+
   /** An explicit value was stored: later allocations go above it. */
   observe(sqliteTable: string, value: bigint): void {
     const last = this.handedOut.get(sqliteTable) ?? 0n;

@@ -796,12 +796,26 @@ export class DmlRunner {
       let bound: BoundWrite | ErrorResult;
       const effects = translation.effects === true ? new StatementEffects(this.session) : null;
       try {
+        const target = translation.target;
+        const allocator = this.session.engine.allocator;
+        const before = target === null ? undefined : allocator.last(target.sqliteName);
         bound = this.bindWrite(lease, translation, rewritten, prepared, params);
         result = isError(bound)
           ? bound
           : this.executeWrite(lease, s, translation, rewritten, bound, effects);
         if (isError(result)) {
           lease.rollback();
+          // A row it could not store (not a key it met): its ids go back, as MariaDB takes an
+          // id only as a row is written (a statement of several rows keeps them past row 1).
+          const handed = target === null ? undefined : allocator.last(target.sqliteName);
+          if (
+            !isError(bound) &&
+            bound.generated !== null &&
+            handed !== undefined &&
+            result.code !== 1062 &&
+            Number(/ at row (\d+)/.exec(result.message)?.[1] ?? '1') <= 1
+          )
+            allocator.giveBack(target!.sqliteName, handed, before);
           return done(result);
         }
         const holders =
@@ -1150,7 +1164,11 @@ export class DmlRunner {
       const lastInsertId =
         first ??
         updated ??
-        (inserted === 0 && (s.ignore || s.source.kind === 'query') ? 0n : null) ??
+        // No row inserted by IGNORE, a query, or an upsert that changed nothing: 0, as MariaDB.
+        (inserted === 0 &&
+        (s.ignore || s.source.kind === 'query' || (s.onDuplicate !== null && ops !== null))
+          ? 0n
+          : null) ??
         generated ??
         (target?.autoIncrement ? result.value.lastInsertRowid : 0n);
       return ok(affected, {

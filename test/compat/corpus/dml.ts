@@ -304,6 +304,29 @@ export function dmlCases(): CaseList {
     "INSERT INTO t SET id = 40 + 1, v = 'x'",
     'SELECT * FROM t ORDER BY id',
   );
+  // An upsert that changed nothing answers insert id 0 (it answered an id no row has); an INSERT
+  // refused for a value it could not store takes no AUTO_INCREMENT id (one of several rows past
+  // the first keeps the statement's).
+  list.add(
+    'insert ids of an upsert that changed nothing and of refused rows',
+    [
+      'CREATE TABLE uk (id INT AUTO_INCREMENT PRIMARY KEY, k VARCHAR(10) UNIQUE, v INT)',
+      "INSERT INTO uk (k, v) VALUES ('a', 1)",
+      'CREATE TABLE rn (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(3))',
+    ],
+    "INSERT INTO uk (k, v) VALUES ('a', 1) ON DUPLICATE KEY UPDATE v = VALUES(v)",
+    "INSERT INTO uk (k, v) VALUES ('a', 2) ON DUPLICATE KEY UPDATE v = VALUES(v)",
+    "INSERT INTO uk (id, k, v) VALUES (1, 'a', 2) ON DUPLICATE KEY UPDATE v = VALUES(v)",
+    {
+      sql: 'INSERT INTO uk (k, v) VALUES (?, ?) ON DUPLICATE KEY UPDATE v = VALUES(v)',
+      params: ['a', 2],
+    },
+    "INSERT INTO rn (v) VALUES ('toolong')",
+    "INSERT INTO rn (v) VALUES (NULL), ('ok')",
+    "INSERT INTO rn (v) VALUES ('x'), ('toolong')",
+    "INSERT INTO rn (v) VALUES ('y')",
+    'SELECT * FROM rn ORDER BY id',
+  );
   // INSERT IGNORE: a skipped row's id goes to the next row, as MariaDB's (1, 3 was 1, 2); the
   // next INSERT still starts after every id the statement took.
   list.add(
