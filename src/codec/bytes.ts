@@ -7,6 +7,72 @@
 import { isUtf8 } from 'node:buffer';
 import { assert } from '../core/assert.js';
 
+/** A code unit that may be an escaped byte (U+DC80–U+DCFF); escapedBytes tells if it is lone. */
+const ESCAPED_UNIT = /[\uDC80-\uDCFF]/;
+
+/** Whether `text` may hold a byte escaped as a lone low surrogate (escapedBytes). */
+export function mayHoldEscapedBytes(text: string): boolean {
+  return ESCAPED_UNIT.test(text);
+}
+
+/**
+ * A statement text's string as the bytes the client sent: UTF-8, with each lone low surrogate
+ * U+DC80–U+DCFF the byte it escapes (mysql/packet-buffer.ts, statementTextDecode: bytes that
+ * were not valid UTF-8, such as a BLOB's in a dump). Null when it escapes none.
+ */
+export function escapedBytes(text: string): Buffer | null {
+  const parts: Buffer[] = [];
+  let start = 0;
+  let escaped = false;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0xdc80 || unit > 0xdcff) continue;
+    const before = i > 0 ? text.charCodeAt(i - 1) : 0;
+    if (before >= 0xd800 && before <= 0xdbff) continue;
+    parts.push(Buffer.from(text.slice(start, i), 'utf8'), Buffer.from([unit - 0xdc00]));
+    start = i + 1;
+    escaped = true;
+  }
+  if (!escaped) return null;
+  parts.push(Buffer.from(text.slice(start), 'utf8'));
+  return Buffer.concat(parts);
+}
+
+/** The length of the valid UTF-8 sequence at `i` (1–4), or 0 when none starts there. */
+export function utf8SequenceLength(bytes: Uint8Array, i: number): number {
+  const b = bytes[i]!;
+  if (b < 0x80) return 1;
+  const cont = (k: number): boolean => (bytes[i + k]! & 0xc0) === 0x80 && i + k < bytes.length;
+  if (b >= 0xc2 && b <= 0xdf) return cont(1) ? 2 : 0;
+  if (b >= 0xe0 && b <= 0xef) {
+    const b1 = bytes[i + 1]!;
+    // No overlong forms, no surrogates (ED A0..BF).
+    if ((b === 0xe0 && b1 < 0xa0) || (b === 0xed && b1 > 0x9f)) return 0;
+    return cont(1) && cont(2) ? 3 : 0;
+  }
+  if (b >= 0xf0 && b <= 0xf4) {
+    const b1 = bytes[i + 1]!;
+    if ((b === 0xf0 && b1 < 0x90) || (b === 0xf4 && b1 > 0x8f)) return 0;
+    return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+/** The offset of the first byte of `bytes` that is not part of valid UTF-8, or -1. */
+export function invalidUtf8At(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length;) {
+    const length = utf8SequenceLength(bytes, i);
+    if (length === 0) return i;
+    i += length;
+  }
+  return -1;
+}
+
+/** A string's bytes: UTF-8, escaped bytes as they were sent (escapedBytes). */
+export function textBytes(text: string): Buffer {
+  return (mayHoldEscapedBytes(text) ? escapedBytes(text) : null) ?? Buffer.from(text, 'utf8');
+}
+
 export const U8_MAX = 0xff;
 export const U16_MAX = 0xffff;
 export const U32_MAX = 0xffff_ffff;

@@ -1,6 +1,13 @@
 // The codec layer's public surface: versioned binary encodings with explicit limits.
 export { err, ok, type Result } from './result.js';
 export {
+  escapedBytes,
+  invalidUtf8At,
+  mayHoldEscapedBytes,
+  textBytes,
+  utf8SequenceLength,
+} from './bytes.js';
+export {
   decodeKeyValues,
   encodeKeyValues,
   type KeyValuesError,

@@ -1,6 +1,6 @@
 // Binding values to a translation's `?`s: statement literals, client parameters, session values
 // and (for rewritten INSERTs) extra slots, converted to what SQLite binds exactly.
-import type { SqlValue as StoreValue } from '../codec/index.js';
+import { escapedBytes, mayHoldEscapedBytes, type SqlValue as StoreValue } from '../codec/index.js';
 import type { SqlValue } from '../mysql/index.js';
 import type { Bind, DmlTranslation, Expr, Prepared, SessionValues } from '../sql/index.js';
 
@@ -22,6 +22,9 @@ export function slotValues(prepared: Prepared, params: readonly SqlValue[]): Slo
  */
 export function toStore(value: SlotValue): StoreValue {
   if (value === undefined || value === null) return null;
+  // A literal with bytes that were not UTF-8 (mysql/packet-buffer.ts, statementTextDecode):
+  // its bytes as they were sent.
+  if (typeof value === 'string' && mayHoldEscapedBytes(value)) return escapedBytes(value) ?? value;
   if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : value;
   // A BIGINT UNSIGNED value above SQLite's INTEGER is carried as its digits (arithmetic.ts).
   if (typeof value === 'bigint' && value > INT64_MAX && value <= UINT64_MAX)

@@ -5,7 +5,7 @@
 // MySQL's adjusted value and a warning. It runs on the origin before the write-set is built, so
 // the row images that replicate hold the converted values and replicas never see a bad one.
 // See docs/design/engine.md, "Values on write".
-import type { SqlValue } from '../codec/index.js';
+import { invalidUtf8At, utf8SequenceLength, type SqlValue } from '../codec/index.js';
 import type { ErrorResult } from '../mysql/index.js';
 import { assert } from '../core/assert.js';
 import {
@@ -710,6 +710,15 @@ const TEXT_BYTES: Readonly<Record<string, number>> = {
 };
 
 function toText(value: V, at: Where): Converted {
+  // Bytes into a text column (a literal whose bytes were not UTF-8, a binary parameter, a BLOB's
+  // value): their text when they are UTF-8, else MariaDB's 1366 (they were stored as a BLOB in
+  // the column, or, from a statement's text, as U+FFFD).
+  if (value instanceof Uint8Array) {
+    const bytes = Buffer.from(value.buffer, value.byteOffset, value.length);
+    const bad = invalidUtf8At(bytes);
+    if (bad >= 0) return notUtf8(bytes, bad, at);
+    value = bytes.toString('utf8');
+  }
   if (typeof value === 'number' || typeof value === 'bigint') {
     const text = String(value);
     if (text.length <= (at.rule.length ?? 1) || at.rule.type.endsWith('TEXT')) return { value };
@@ -721,6 +730,37 @@ function toText(value: V, at: Where): Converted {
 }
 
 const BEYOND_BMP = /[\u{10000}-\u{10ffff}]/u;
+
+/**
+ * Bytes that are not UTF-8 into a text column: MariaDB's 1366 naming them from the first bad
+ * byte (six at most), or outside strict mode '?' for each bad byte with that warning.
+ */
+function notUtf8(bytes: Buffer, bad: number, at: Where): Converted {
+  let shown = '';
+  for (const byte of bytes.subarray(bad, bad + 6))
+    shown +=
+      byte >= 0x20 && byte < 0x7f
+        ? String.fromCharCode(byte)
+        : `\\x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  if (bytes.length > bad + 6) shown += '...';
+  let adjusted = '';
+  for (let i = 0; i < bytes.length;) {
+    const length = utf8SequenceLength(bytes, i);
+    adjusted += length === 0 ? '?' : bytes.subarray(i, i + length).toString('utf8');
+    i += Math.max(1, length);
+  }
+  const fitted = fitText(adjusted, at);
+  if ('error' in fitted) return fitted;
+  return {
+    error: mysqlError(
+      1366,
+      '22007',
+      `Incorrect string value: '${shown}' for column ${qualified(at)}`,
+    ),
+    adjusted: 'value' in fitted ? fitted.value : adjusted,
+    warningCode: 1366,
+  };
+}
 
 /**
  * A character beyond the BMP in a utf8mb3 column: MariaDB's 1366 naming the bytes from it on

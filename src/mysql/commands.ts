@@ -23,7 +23,7 @@ import {
   encodeOk,
   encodePrepareOk,
 } from './messages.js';
-import { PacketReader, decodeWith, utf8Decode } from './packet-buffer.js';
+import { PacketReader, decodeWith, statementTextDecode, utf8Decode } from './packet-buffer.js';
 import { encodeColumnDefs, encodeError, encodeResults } from './results.js';
 
 /** What a handler tells the loop: keep reading commands, or end the connection. */
@@ -115,7 +115,7 @@ export class CommandHandler {
       case Command.QUIT:
         return Promise.resolve('close');
       case Command.QUERY:
-        return this.query(utf8Decode(payload.subarray(1)));
+        return this.query(statementTextDecode(payload.subarray(1)));
       case Command.INIT_DB:
         return this.initDb(utf8Decode(payload.subarray(1)));
       case Command.PING:
@@ -136,7 +136,7 @@ export class CommandHandler {
       case Command.SET_OPTION:
         return this.setOption(payload);
       case Command.STMT_PREPARE:
-        return this.prepare(utf8Decode(payload.subarray(1)));
+        return this.prepare(statementTextDecode(payload.subarray(1)));
       case Command.STMT_EXECUTE:
         return this.execute(payload);
       case Command.STMT_SEND_LONG_DATA:

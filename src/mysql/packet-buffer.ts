@@ -3,6 +3,7 @@
 // decoder catches and returns as a typed error value.
 
 import { assert } from '../core/assert.js';
+import { utf8SequenceLength } from '../codec/index.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 const utf8Encoder = new TextEncoder();
@@ -43,6 +44,47 @@ export function decodeWith<T>(body: () => T): Decoded<T> {
 
 export function utf8Decode(bytes: Uint8Array): string {
   return utf8.decode(bytes);
+}
+
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+/** The first code unit of an escaped byte (statementTextDecode): U+DC80 + (byte - 0x80). */
+export const ESCAPED_BYTE_BASE = 0xdc00;
+
+/**
+ * A statement's text: UTF-8, where a byte that is not part of a valid sequence (a BLOB's bytes
+ * in a dump's string literal, a latin1 client's é) is kept as the lone low surrogate U+DC00 + the
+ * byte (Python's "surrogateescape"), which valid UTF-8 never decodes to, so that a literal's
+ * bytes reach the column as they were sent (engine/bind.ts, toStore) instead of becoming
+ * U+FFFD.
+ */
+export function statementTextDecode(bytes: Uint8Array): string {
+  try {
+    return utf8Strict.decode(bytes);
+  } catch {
+    return escapedDecode(bytes);
+  }
+}
+
+function escapedDecode(bytes: Uint8Array): string {
+  let out = '';
+  let start = 0;
+  let i = 0;
+  const flush = (end: number): void => {
+    if (end > start) out += utf8.decode(bytes.subarray(start, end));
+  };
+  while (i < bytes.length) {
+    const length = utf8SequenceLength(bytes, i);
+    if (length > 0) {
+      i += length;
+      continue;
+    }
+    flush(i);
+    out += String.fromCharCode(ESCAPED_BYTE_BASE + bytes[i]!);
+    i++;
+    start = i;
+  }
+  flush(i);
+  return out;
 }
 
 export function utf8Encode(text: string): Uint8Array {

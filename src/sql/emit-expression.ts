@@ -1,6 +1,7 @@
 // MySQL expressions → SQLite expressions. Every compound is parenthesized, so SQLite's operator
 // precedence never matters. Literals become `?` bound to their slot unless pinned; session
 // functions and variables become `?` bound at execution (see Bind).
+import { textBytes } from '../codec/index.js';
 import { isJsonTableDef, jsonTableColumnName } from './json-table.js';
 import type {
   Call,
@@ -1609,9 +1610,9 @@ export function inlineLiteral(e: Literal): string {
     case 'string':
       // SQLite stops reading SQL text at a NUL, so such strings go in as hex.
       if (e.charset !== 'binary' && (e.value ?? '').includes('\0'))
-        return `CAST(X'${Buffer.from(e.value ?? '', 'utf8').toString('hex')}' AS TEXT)`;
+        return `CAST(X'${textBytes(e.value ?? '').toString('hex')}' AS TEXT)`;
       return e.charset === 'binary'
-        ? `X'${Buffer.from(e.value ?? '', 'utf8').toString('hex')}'`
+        ? `X'${textBytes(e.value ?? '').toString('hex')}'`
         : quoteString(e.value ?? '');
   }
 }

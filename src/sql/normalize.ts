@@ -1,6 +1,7 @@
 // Normalization: a statement's text with every literal replaced by `?` (`'?'` for a string) is
 // the cache key, so `… WHERE id=5` and `… WHERE id=7` share one parse and one translation. The literal values
 // become the values of their slots.
+import { textBytes } from '../codec/index.js';
 import { isDecimalInteger, isLongDecimal } from './decimal-literal.js';
 import type { Result } from './errors.js';
 import type { ParseModes } from './parse-modes.js';
@@ -125,7 +126,7 @@ export function bitLiteralHex(bits: string): string {
 export function literalValue(t: Token): SqlValue | undefined {
   switch (t.type) {
     case 'string':
-      return t.extra === 'binary' ? Buffer.from(t.text, 'utf8') : t.text;
+      return t.extra === 'binary' ? textBytes(t.text) : t.text;
     case 'int': {
       if (t.text.length < SHORT_INTEGER_LITERAL_LENGTH) return Number(t.text);
       // Beyond BIGINT UNSIGNED MySQL reads it as a DECIMAL: its text, read exactly.
