@@ -999,6 +999,8 @@ function asArithmetic(c: ColumnDef): ColumnDef {
   if (c.type === ColumnType.TIME) return integerColumn(c.name, 8);
   // An ENUM is its member's index (MariaDB sizes it as a small integer).
   if ((c.flags & ColumnFlag.ENUM) !== 0) return integerColumn(c.name, 5);
+  // A SET is the sum of its members' bits (MariaDB types it so too).
+  if ((c.flags & ColumnFlag.SET) !== 0) return integerColumn(c.name, 5);
   // A BIT(n) is an unsigned integer of n bits.
   if (c.type === ColumnType.BIT)
     return integerColumn(c.name, String(2n ** BigInt(Math.max(1, c.length)) - 1n).length, true);

@@ -322,8 +322,11 @@ export class ExpressionEmitter {
     const numbers = NUMBER_OPERATORS.has(op);
     // A hex or bit literal is a number to arithmetic and to the bit operators (0x41 | 0 is 65).
     const hexNumbers = numbers || BIT_OPERATORS.has(op);
+    // An ENUM's or SET's number to the bit operators too (flags & 4 tests the third member).
     const operand = (e: Expr): string =>
-      hexNumbers && isHexLiteral(e) ? this.hexNumber(e) : this.numbered(e, numbers);
+      hexNumbers && isHexLiteral(e)
+        ? this.hexNumber(e)
+        : this.numbered(e, numbers || (hexNumbers && this.isMembers(e)));
     const l = compared ? this.collated(left, right, this.compared(left, right)) : operand(left);
     const r = compared ? this.compared(right, left) : operand(right);
     switch (op) {
@@ -487,7 +490,8 @@ export class ExpressionEmitter {
   private typedComparand(e: Expr, other: Expr): string | null {
     if (!this.warns) return null;
     // An ENUM compared with a number compares its member's index (status = 2 is 'paid').
-    if (this.columnType(e)?.name === 'ENUM' && isNumeric(other)) return this.numbered(e, true);
+    const own = this.columnType(e)?.name;
+    if ((own === 'ENUM' || own === 'SET') && isNumeric(other)) return this.numbered(e, true);
     const otherType = this.columnType(other);
     const literal = e.kind === 'literal' && (isStringLiteral(e) || isNumeric(e));
     if (otherType !== null && literal) {
@@ -516,6 +520,12 @@ export class ExpressionEmitter {
     return null;
   }
 
+  /** Whether `e` is an ENUM or SET column (a number by its members where numbers are wanted). */
+  private isMembers(e: Expr): boolean {
+    const name = this.columnType(e)?.name;
+    return name === 'ENUM' || name === 'SET';
+  }
+
   /**
    * An operand of arithmetic or logic: a string (a literal or a string function's result) is
    * read as a number through the function that warns 1292 as MySQL does when it is not one.
@@ -531,6 +541,15 @@ export class ExpressionEmitter {
     if (type?.name === 'ENUM' && this.warns) {
       const whens = type.values.map((v, i) => `WHEN ${quoteString(v)} THEN ${i + 1}`).join(' ');
       return `(CASE ${sql} ${whens} ELSE IIF(${sql} IS NULL, NULL, 0) END)`;
+    }
+    // A SET is the sum of its members' bits (the first member 1, the second 2 …): 'a,c' of
+    // SET('a','b','c') is 5. Its stored text names members as declared, comma-separated.
+    if (type?.name === 'SET' && this.warns) {
+      const listed = `(',' || ${sql} || ',')`;
+      const bits = type.values
+        .map((v, i) => `IIF(instr(${listed}, ${quoteString(`,${v},`)}) > 0, ${2n ** BigInt(i)}, 0)`)
+        .join(' + ');
+      return bits === '' ? sql : `IIF(${sql} IS NULL, NULL, ${bits})`;
     }
     const temporal =
       (type !== null && TEMPORAL_TYPES.has(type.name)) ||
@@ -1032,6 +1051,8 @@ export class ExpressionEmitter {
    * per row (the operand emitted again for each use, its parameters bound in text order).
    */
   private integerCast(operand: Expr, x: string, name: 'SIGNED' | 'UNSIGNED'): string {
+    // An ENUM's or SET's number (x, numbered): already a non-negative integer.
+    if (this.isMembers(operand) && this.warns) return x;
     const kind = numberKind(operand, this.numberScope);
     const unsigned = kind.kind === 'int' && kind.flag !== 'i';
     // A double (not a string read as one) is rounded half to even and clamped to BIGINT with
@@ -1129,7 +1150,12 @@ export class ExpressionEmitter {
     const { name, length, scale } = e.type;
     const integer = name === 'SIGNED' || name === 'UNSIGNED';
     // CAST(0x41 AS SIGNED) is 65: a hex literal is a number here.
-    const x = integer && isHexLiteral(e.operand) ? this.hexNumber(e.operand) : this.expr(e.operand);
+    const x =
+      integer && isHexLiteral(e.operand)
+        ? this.hexNumber(e.operand)
+        : integer && this.isMembers(e.operand)
+          ? this.numbered(e.operand, true)
+          : this.expr(e.operand);
     switch (name) {
       case 'SIGNED':
       case 'UNSIGNED':

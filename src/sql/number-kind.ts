@@ -53,6 +53,8 @@ const INTEGER_DIGITS: Readonly<Record<string, number>> = {
   BIGINT: 19,
   YEAR: 4,
   ENUM: 5,
+  // A SET is the sum of its members' bits (64 at most): BIGINT UNSIGNED's digits.
+  SET: 20,
   // DATE, DATETIME and TIME are numbers of their digits in arithmetic (20240203101112).
   DATE: 8,
   DATETIME: 15,
@@ -65,12 +67,12 @@ const digitsOfBits = (bits: number): number => String((1n << BigInt(bits)) - 1n)
 function columnKind(type: DataType): NumberKind {
   const digits = INTEGER_DIGITS[type.name];
   if (digits !== undefined) {
-    const unsigned = type.unsigned && type.name !== 'ENUM';
+    const unsigned = type.unsigned && type.name !== 'ENUM' && type.name !== 'SET';
     return {
       kind: 'int',
       digits: unsigned && type.name === 'BIGINT' ? 20 : digits,
       flag: unsigned ? 'u' : 'i',
-      nonNegative: unsigned || type.name === 'ENUM' || type.name === 'YEAR',
+      nonNegative: unsigned || type.name === 'ENUM' || type.name === 'SET' || type.name === 'YEAR',
     };
   }
   if (type.name === 'BIT')
