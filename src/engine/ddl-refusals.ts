@@ -86,7 +86,11 @@ function alterRefusal(
     if (k.kind === 'check') sql = checkViolationSql(table, k.text, { catalog, database });
     else if (k.kind === 'foreign_key' && foreignKeyChecks) {
       const parent = resolve({ db: k.refTable.db ?? table.db, name: k.refTable.name });
-      if (parent !== undefined && k.columns.length === k.refColumns.length)
+      // A column the same ALTER adds has no rows to check yet (it was 1054 on '~child.c').
+      const existing = k.columns.every((c) =>
+        table.columns.some((t) => t.name.toLowerCase() === c.toLowerCase()),
+      );
+      if (parent !== undefined && existing && k.columns.length === k.refColumns.length)
         sql = orphanQuery(table, k.columns, parent, k.refColumns);
     }
     if (sql === null) continue;

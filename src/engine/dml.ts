@@ -61,6 +61,7 @@ import {
   isStatementTimeout,
   mysqlError,
   notPrimary,
+  childRowError,
   parentRowError,
   referenceText,
   readOnlyTransaction,
@@ -1093,7 +1094,11 @@ export class DmlRunner {
         );
       const failed = this.session.localFailure(result.error);
       if (result.error.kind === 'sqlite' && isForeignKeyFailure(result.error.message))
-        return foreignKeyFailure(s, target, this.session.engine.catalog) ?? failed;
+        return (
+          foreignKeyFailure(s, target, this.session.engine.catalog) ??
+          (failed.code === 1452 ? childRowFailure(target) : null) ??
+          failed
+        );
       // SQLite names the CHECK only; MariaDB adds the table the statement wrote.
       const named = /^CONSTRAINT `(.*)` failed$/.exec(failed.message)?.[1];
       if (
@@ -1851,6 +1856,22 @@ function foreignKeyFailure(
   if (s.kind === 'insert' && s.replace && target.foreignKeys.length === 0)
     return parentRowError(detail);
   return null;
+}
+
+/**
+ * 1452 with MariaDB's detail, when the table has one foreign key (SQLite does not say which key
+ * failed): `(`db`.`child`, CONSTRAINT `fk` FOREIGN KEY (`c`) REFERENCES `p` (`id`) ON DELETE
+ * CASCADE)`.
+ */
+function childRowFailure(target: TableDef | null): ErrorResult | null {
+  if (target === null || target.foreignKeys.length !== 1) return null;
+  const fk = target.foreignKeys[0]!;
+  const actions = [
+    fk.onDelete !== null && fk.onDelete !== 'RESTRICT' ? ` ON DELETE ${fk.onDelete}` : '',
+    fk.onUpdate !== null && fk.onUpdate !== 'RESTRICT' ? ` ON UPDATE ${fk.onUpdate}` : '',
+  ].join('');
+  const error = childRowError();
+  return { ...error, message: `${error.message} (${referenceText(target, fk)}${actions})` };
 }
 
 const hasChecks = (table: TableDef): boolean =>

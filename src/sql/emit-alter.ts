@@ -101,6 +101,25 @@ function addIndex(work: Work, index: WorkIndex): void {
   work.indexesChanged = true;
 }
 
+/**
+ * DDL rules 6: a renamed column in the table's own foreign keys (and in those that refer to the
+ * table itself), as MariaDB renames it; the rebuild met the old name (1105, SQLite's "unknown
+ * column in foreign key definition"). The tables that refer to it are rebuilt by the caller.
+ */
+function renameInForeignKeys(work: Work, from: string, to: string): void {
+  if (!ddlRulesAtLeast(work.ddlRules, 6)) return;
+  const rename = (columns: readonly string[]): string[] =>
+    columns.map((c) => (same(c, from) ? to : c));
+  work.foreignKeys = work.foreignKeys.map((fk) => {
+    const self = (fk.refTable.db ?? work.db) === work.db && same(fk.refTable.name, work.name);
+    return {
+      ...fk,
+      columns: rename(fk.columns),
+      refColumns: self ? rename(fk.refColumns) : fk.refColumns,
+    };
+  });
+}
+
 function renameInIndexes(work: Work, from: string, to: string): void {
   for (const index of work.indexes)
     index.columns = index.columns.map((c) => (same(c.column, from) ? { ...c, column: to } : c));
@@ -206,6 +225,7 @@ function replaceColumn(work: Work, from: string, def: ColumnDef, position: Colum
   else place(work, { def, origin: old.origin }, position);
   renameInIndexes(work, from, def.name);
   if (!same(from, def.name)) renameInExpressions(work, from, def.name);
+  if (!same(from, def.name)) renameInForeignKeys(work, from, def.name);
   // Version 5's rules: a key's prefix of the column follows its new type (fitPrefixParts).
   if (ddlRulesAtLeast(work.ddlRules, 5))
     for (const index of work.indexes) index.columns = fitPrefixParts(index.columns, def);
@@ -287,6 +307,7 @@ function apply(work: Work, spec: AlterSpec): void {
       column.def = { ...column.def, name: spec.to };
       renameInIndexes(work, spec.from, spec.to);
       renameInExpressions(work, spec.from, spec.to);
+      renameInForeignKeys(work, spec.from, spec.to);
       work.rebuild = true;
       return;
     }

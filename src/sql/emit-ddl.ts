@@ -386,6 +386,70 @@ function keepTriggers(ctx: DdlContext, source: TableDef, result: DdlPlan): DdlPl
 }
 
 /**
+ * DDL rules 6: a column renamed (RENAME COLUMN, CHANGE) that other tables' foreign keys refer to
+ * is renamed in them, and they are rebuilt so that SQLite's keys name it (they named the old
+ * column: every write to either table was then 1105, "foreign key mismatch").
+ */
+function renameInChildren(
+  ctx: DdlContext,
+  table: TableDef,
+  specs: readonly AlterSpec[],
+  result: DdlPlan,
+): DdlPlan {
+  if (!ddlRulesAtLeast(ctx.options, 6)) return result;
+  const renames = new Map<string, string>();
+  for (const spec of specs) {
+    const pair =
+      spec.kind === 'rename_column'
+        ? [spec.from, spec.to]
+        : spec.kind === 'change_column'
+          ? [spec.from, spec.column.name]
+          : null;
+    if (pair !== null && pair[0]!.toLowerCase() !== pair[1]!.toLowerCase())
+      renames.set(pair[0]!.toLowerCase(), pair[1]!);
+  }
+  if (renames.size === 0) return result;
+  const put = result.changes.filter((c) => c.kind === 'put_table').at(-1);
+  if (put === undefined || put.kind !== 'put_table') return result;
+  const parent = put.table;
+  const catalog = new PlannedCatalog(ctx.options.catalog, result.changes);
+  let out = result;
+  const children = new Map<string, TableDef>();
+  for (const { child } of referencesTo(ctx.options.catalog, table))
+    if (child.sqliteName !== table.sqliteName) children.set(child.sqliteName, child);
+  for (const child of children.values()) {
+    const renamed: TableDef = {
+      ...child,
+      foreignKeys: child.foreignKeys.map((fk) =>
+        (fk.refTable.db ?? child.db) === table.db &&
+        fk.refTable.name.toLowerCase() === table.name.toLowerCase()
+          ? {
+              ...fk,
+              refTable: { db: parent.db, name: parent.name },
+              refColumns: fk.refColumns.map((c) => renames.get(c.toLowerCase()) ?? c),
+            }
+          : fk,
+      ),
+    };
+    const kept = keepTriggers(
+      ctx,
+      child,
+      plan(
+        rebuildTableSql(renamed, { ...ctx.options, catalog }),
+        [{ kind: 'put_table', table: renamed }],
+        [],
+      ),
+    );
+    out = plan(
+      [...out.statements, ...kept.statements],
+      [...out.changes, ...kept.changes],
+      [...out.notes],
+    );
+  }
+  return out;
+}
+
+/**
  * DDL rules 6: the tables whose FOREIGN KEY names a table `result` makes (made before it with
  * FOREIGN_KEY_CHECKS = 0, as mariadb-dump makes tables in name order) are rebuilt with the key,
  * which SQLite could not take while the parent did not exist (createTableSql leaves it out): it
@@ -601,7 +665,12 @@ export function emitDdl(statement: Statement, options: DdlOptions): Result<DdlPl
         return ok(
           replanTriggers(
             ctx,
-            keepTriggers(ctx, table, emitAlterTable(table, statement.specs, options)),
+            renameInChildren(
+              ctx,
+              table,
+              statement.specs,
+              keepTriggers(ctx, table, emitAlterTable(table, statement.specs, options)),
+            ),
           ),
         );
       }

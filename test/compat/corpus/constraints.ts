@@ -562,6 +562,36 @@ export function constraintCases(): CaseList {
     'DELETE FROM gp',
     'SELECT * FROM gc',
   );
+  // A foreign key's column renamed on either side, and ADD COLUMN with its FOREIGN KEY in one
+  // ALTER, as MariaDB (1105 "unknown column in foreign key definition", every write to parent
+  // and child 1105 "foreign key mismatch", and 1054 '~child.q_id' before).
+  list.add(
+    'foreign key columns renamed, added with their key',
+    [
+      'CREATE TABLE rp (id INT PRIMARY KEY)',
+      'CREATE TABLE rc (id INT PRIMARY KEY, p_id INT, CONSTRAINT fk FOREIGN KEY (p_id) REFERENCES rp (id) ON DELETE CASCADE)',
+      'INSERT INTO rp VALUES (1), (2)',
+      'INSERT INTO rc VALUES (10, 1)',
+      'CREATE TABLE rq (id INT PRIMARY KEY)',
+      'CREATE TABLE rr (id INT PRIMARY KEY)',
+    ],
+    'ALTER TABLE rc RENAME COLUMN p_id TO parent_id',
+    'INSERT INTO rc VALUES (11, 9)',
+    'INSERT INTO rc VALUES (11, 2)',
+    'ALTER TABLE rc CHANGE parent_id pid INT',
+    'SHOW CREATE TABLE rc',
+    'ALTER TABLE rp RENAME COLUMN id TO pk',
+    'INSERT INTO rp VALUES (3)',
+    'INSERT INTO rc VALUES (12, 3)',
+    'INSERT INTO rc VALUES (13, 99)',
+    'DELETE FROM rp WHERE pk = 1',
+    'SELECT * FROM rc ORDER BY id',
+    'SHOW CREATE TABLE rc',
+    'ALTER TABLE rr ADD COLUMN q_id INT, ADD FOREIGN KEY (q_id) REFERENCES rq (id)',
+    'INSERT INTO rr VALUES (1, 5)',
+    'INSERT INTO rq VALUES (5)',
+    'INSERT INTO rr VALUES (1, 5)',
+  );
   // MODIFY converts the values a column holds to its new type, as MariaDB does (they were copied
   // as they were: a DATETIME made DATE kept its time, a DECIMAL its digits, 'abc' became INT 0).
   list.add(
