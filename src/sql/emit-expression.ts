@@ -106,6 +106,14 @@ export interface EmitOptions {
    * in it. Part of a translation's memo key.
    */
   readonly timeZone?: string;
+  /**
+   * DECIMAL arithmetic through the exact functions (exactArithmetic) even with every literal
+   * inline: a trigger's body under DDL rules 6, which SQLite runs like any statement (a CHECK or
+   * a generated column may not: there SQLite allows deterministic functions only).
+   */
+  readonly exactDecimals?: boolean;
+  /** A trigger's table: the columns NEW.c and OLD.c name (their types, for exact arithmetic). */
+  readonly rowTable?: TableDef;
 }
 
 /** Emits one statement's SQL; the query emitter in emit-dml.ts extends it. */
@@ -411,6 +419,9 @@ export class ExpressionEmitter {
   protected columnType(e: Expr): DataType | null {
     if (e.kind !== 'column') return null;
     const name = e.column.toLowerCase();
+    const row = this.options.rowTable;
+    if (row !== undefined && e.table !== null && /^(new|old)$/i.test(e.table))
+      return row.columns.find((c) => c.name.toLowerCase() === name)?.type ?? null;
     // Loops, not filters: this runs several times for every column of every expression.
     for (let i = this.columnScopes.length - 1; i >= 0; i--) {
       const scope = this.columnScopes[i]!;
@@ -566,7 +577,8 @@ export class ExpressionEmitter {
    * `shown` (a quotient being compared) rounds a quotient to the scale it is shown with.
    */
   private exactArithmetic(e: Expr & { kind: 'binary' }, shown: boolean): string | null {
-    if (!this.warns || !EXACT_OPERATORS.has(e.op)) return null;
+    if ((!this.warns && this.options.exactDecimals !== true) || !EXACT_OPERATORS.has(e.op))
+      return null;
     const left = this.exactKind(e.left);
     const right = this.exactKind(e.right);
     if (left === null || right === null) return null;

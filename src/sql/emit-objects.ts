@@ -16,7 +16,13 @@ import type {
 import { hasAggregate } from './view-dml.js';
 import type { TableDef, TriggerDef, ViewDef } from './catalog.js';
 import { type DmlStatement, emitDml, viewColumns } from './emit-dml.js';
-import type { CatalogChange, DdlOptions, DdlPlan, Note } from './emit-table.js';
+import {
+  ddlRulesAtLeast,
+  type CatalogChange,
+  type DdlOptions,
+  type DdlPlan,
+  type Note,
+} from './emit-table.js';
 import { type SqlError, SqlFailure, noSuchTable, semantic, unsupported } from './errors.js';
 import { backquote, quoteId, quoteString, sqliteIndexName } from './names.js';
 
@@ -296,7 +302,11 @@ export function triggerSql(
   options: DdlOptions,
 ): string[] {
   const on = `ON ${quoteId(table.sqliteName)} FOR EACH ROW WHEN ${TRIGGER_GUARD}()`;
-  const emitOptions = { catalog: options.catalog, database: t.db };
+  const emitOptions = {
+    catalog: options.catalog,
+    database: t.db,
+    ...(options.ddlRules === undefined ? {} : { ddlRules: options.ddlRules }),
+  };
   const plain: string[] = [];
   const sets: string[] = [];
   for (const statement of body) {
@@ -326,11 +336,11 @@ export function triggerSql(
         orderBy: [],
         limit: null,
       };
-      const sql = emitBody(update, emitOptions, t.event);
+      const sql = emitBody(update, emitOptions, t.event, table);
       sets.push(`${sql} WHERE rowid = NEW.rowid`);
       continue;
     }
-    plain.push(emitBody(statement, emitOptions, t.event));
+    plain.push(emitBody(statement, emitOptions, t.event, table));
   }
   const out: string[] = [];
   if (plain.length > 0 || sets.length === 0)
@@ -348,14 +358,27 @@ export function triggerSql(
   return out;
 }
 
-function emitBody(s: DmlStatement, options: DdlOptions, event: CreateTrigger['event']): string {
+function emitBody(
+  s: DmlStatement,
+  options: DdlOptions,
+  event: CreateTrigger['event'],
+  table?: TableDef,
+): string {
   if (event === 'INSERT' && refersTo(s, 'OLD'))
     throw new SqlFailure(semantic(1363, 'HY000', 'There is no OLD row in on INSERT trigger'));
   if (event === 'DELETE' && refersTo(s, 'NEW'))
     throw new SqlFailure(semantic(1363, 'HY000', 'There is no NEW row in on DELETE trigger'));
   const emitted = emitDml(
     s,
-    { catalog: options.catalog, database: options.database, inlineRules: true },
+    {
+      catalog: options.catalog,
+      database: options.database,
+      inlineRules: true,
+      // DDL rules 6: exact DECIMAL arithmetic, as a statement's (it was a double's: 3 * 28.0550
+      // added to a DECIMAL(14,2) total gave 84.16 where MariaDB stores 84.17).
+      exactDecimals: ddlRulesAtLeast(options, 6),
+      ...(table === undefined ? {} : { rowTable: table }),
+    },
     'all',
   );
   if (!emitted.ok) throw new SqlFailure(emitted.error);

@@ -45,6 +45,22 @@ export function objectCases(): CaseList {
     'SELECT table_name, table_type, engine, table_rows, table_comment FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name',
     'SELECT table_name, check_option, security_type, algorithm FROM information_schema.views WHERE table_schema = DATABASE() ORDER BY table_name',
   ]);
+  // A trigger's DECIMAL arithmetic is exact, as a statement's (it was a double's: 0.1 + 0.2 added
+  // to a DECIMAL(20,18) total stored 0.300000000000000040; an order's 3 * 28.0550 gave 84.16).
+  list.add(
+    'DECIMAL arithmetic in a trigger',
+    [
+      'CREATE TABLE tot (id INT PRIMARY KEY, total DECIMAL(20,18) NOT NULL DEFAULT 0)',
+      'CREATE TABLE itm (id INT PRIMARY KEY, oid INT, a DECIMAL(10,4), b DECIMAL(10,4))',
+      'CREATE TRIGGER itm_ai AFTER INSERT ON itm FOR EACH ROW UPDATE tot SET total = total + NEW.a + NEW.b WHERE id = NEW.oid',
+      'CREATE TRIGGER itm_bu BEFORE UPDATE ON itm FOR EACH ROW SET NEW.b = NEW.a * 3',
+      'INSERT INTO tot (id) VALUES (1)',
+    ],
+    'INSERT INTO itm VALUES (1, 1, 0.1, 0.2)',
+    'SELECT total FROM tot',
+    'UPDATE itm SET a = 0.7 WHERE id = 1',
+    'SELECT b FROM itm',
+  );
   list.add(
     'insert, update, delete through a view',
     VIEWS,
