@@ -1385,7 +1385,10 @@ export class ExpressionEmitter {
         const s2 = this.expr(subject);
         const p2 = this.expr(position);
         const start = `IIF(${p1} = 0, length(${s2}) + 1, ${p2})`;
-        return `substr(${[s1, start, ...rest.map((a) => this.expr(a))].join(', ')})`;
+        // A length below 1 is the empty string; SQLite's substr takes the characters before the
+        // position then (SUBSTRING('abc', 2, -1) was 'a'). max() keeps a NULL length NULL.
+        const length = rest.map((a) => `max(round(${this.expr(a)}), 0)`);
+        return `substr(${[s1, start, ...length].join(', ')})`;
       }
       case 'LEFT':
         return `substr(${this.args(e).join(', 1, ')})`;

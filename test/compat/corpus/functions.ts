@@ -11,6 +11,12 @@ const STRING = [
   "SUBSTRING('hello', 2)",
   "SUBSTRING('hello', 2, 3)",
   "SUBSTRING('hello', -3)",
+  // A length below 1 is '' (SQLite's substr took the characters before the position), and a
+  // fractional one is rounded.
+  "SUBSTRING('abc', 2, -1)",
+  "SUBSTRING('abc', 2, 0)",
+  "SUBSTRING('abc', 2, NULL)",
+  "SUBSTRING('abc', 2, 1.6)",
   "SUBSTRING('hello', 0)",
   "SUBSTRING('hello' FROM 2 FOR 2)",
   "SUBSTR('héllo', 2, 2)",
