@@ -431,22 +431,32 @@ function renameInChildren(
           : fk,
       ),
     };
-    const kept = keepTriggers(
-      ctx,
-      child,
-      plan(
-        rebuildTableSql(renamed, { ...ctx.options, catalog }),
-        [{ kind: 'put_table', table: renamed }],
-        [],
-      ),
-    );
-    out = plan(
-      [...out.statements, ...kept.statements],
-      [...out.changes, ...kept.changes],
-      [...out.notes],
-    );
+    out = withRebuilt(ctx, out, child, renamed, { ...ctx.options, catalog });
   }
   return out;
+}
+
+/**
+ * `out` followed by the rebuild of `child` as `table` (its SQLite table made again under
+ * `options`, its rows copied, its triggers made again).
+ */
+function withRebuilt(
+  ctx: DdlContext,
+  out: DdlPlan,
+  child: TableDef,
+  table: TableDef,
+  options: DdlOptions,
+): DdlPlan {
+  const kept = keepTriggers(
+    ctx,
+    child,
+    plan(rebuildTableSql(table, options), [{ kind: 'put_table', table }], []),
+  );
+  return plan(
+    [...out.statements, ...kept.statements],
+    [...out.changes, ...kept.changes],
+    [...out.notes],
+  );
 }
 
 /**
@@ -473,16 +483,7 @@ function linkChildren(ctx: DdlContext, result: DdlPlan): DdlPlan {
       const name = catalogKey(child.db, child.name);
       if (made.includes(child) || rebuilt.has(name)) continue;
       rebuilt.add(name);
-      const kept = keepTriggers(
-        ctx,
-        child,
-        plan(rebuildTableSql(child, options), [{ kind: 'put_table', table: child }], []),
-      );
-      out = plan(
-        [...out.statements, ...kept.statements],
-        [...out.changes, ...kept.changes],
-        [...out.notes],
-      );
+      out = withRebuilt(ctx, out, child, child, options);
     }
   return out;
 }
