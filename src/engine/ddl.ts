@@ -31,6 +31,7 @@ import { isError, ok, type Outcome } from './outcome.js';
 import type { EngineSession } from './session.js';
 import { commitResult } from './transaction.js';
 import { tableRows } from './show.js';
+import { logTable } from './virtual-tables.js';
 
 /** Runs one session's DDL and account statements. */
 export class DdlRunner {
@@ -58,6 +59,8 @@ export class DdlRunner {
       );
     const refused = refusal(s) ?? replacedRefusal(s, refusal);
     if (refused !== null) return refused;
+    const log = this.logTableCreated(s);
+    if (log !== null) return log;
     if (s.kind === 'create_table' && s.asQuery !== null && !s.temporary)
       return this.createSelect(s);
     const definer = { user: this.session.account.user, host: this.session.account.host };
@@ -311,6 +314,26 @@ export class DdlRunner {
       default:
         return [key('mysql', 'user')];
     }
+  }
+
+  /**
+   * CREATE TABLE of one of `mysql`'s log tables (virtual-tables.ts), which exist already: a
+   * restored dump's `CREATE TABLE IF NOT EXISTS` is a Note, as in MariaDB; anything else 1050.
+   */
+  private logTableCreated(s: Statement): Outcome | null {
+    if (s.kind !== 'create_table' || s.temporary || s.orReplace === true) return null;
+    const db = s.table.db ?? this.session.database;
+    if (db === null || logTable(db, s.table.name) === undefined) return null;
+    const catalog = this.session.engine.catalog;
+    if (
+      catalog.table(db, s.table.name) !== undefined ||
+      catalog.view(db, s.table.name) !== undefined
+    )
+      return null;
+    const message = `Table '${s.table.name}' already exists`;
+    if (!s.ifNotExists) return mysqlError(1050, '42S01', message);
+    this.session.warnings = [{ level: 'Note', code: 1050, message }];
+    return ok(0, { warnings: 1 });
   }
 
   private reservedTarget(s: Statement): string | null {

@@ -35,6 +35,7 @@ import { autoIncrementNext, tableRows, variableRows } from './show.js';
 import { tableDenied, hasPrivilege, processHost, seesSessionsOf } from './users.js';
 import {
   CONSTRAINT_TABLES,
+  LOG_TABLES,
   MYSQL_TABLES,
   columnSizes,
   type Kind,
@@ -183,6 +184,17 @@ const TABLES: readonly VirtualTable[] = [
           0,
           'N',
         ];
+      }),
+      // mariadb-dump asks here whether `mysql`'s log tables exist, for every `mysql` dump.
+      ...LOG_TABLES.filter(
+        (t) =>
+          session.engine.catalog.table('mysql', t.name) === undefined &&
+          session.engine.catalog.view('mysql', t.name) === undefined,
+      ).map((t): Row => {
+        const row: Row = ['def', 'mysql', t.name, 'BASE TABLE', 'CSV', 10, 'Dynamic'];
+        row.push(0, 0, 0, 0, 0, 0, null, null, null, null, 'utf8mb3_general_ci', null, '');
+        row.push(t.comment, 0, 'N');
+        return row;
       }),
     ],
   },

@@ -32,6 +32,7 @@ import { exprValue } from './bind.js';
 import { slotValues } from './bind.js';
 import { hasAnyOn, hasPrivilege, processHost, seesSessionsOf, showGrants } from './users.js';
 import { showText } from './variables.js';
+import { LOG_TABLES, logTable, type LogTable } from './virtual-tables.js';
 
 type Cell = SqlValue;
 /**
@@ -182,6 +183,47 @@ function likeSuffix(s: Show): string {
   return s.filter?.kind === 'like' ? ` (${s.filter.pattern})` : '';
 }
 
+/** A log table of `mysql` (virtual-tables.ts) that no table, view or temporary table hides. */
+function systemLogTable(session: EngineSession, name: TableName | null): LogTable | undefined {
+  if (name === null) return undefined;
+  const db = name.db ?? session.database;
+  if (db === null) return undefined;
+  const log = logTable(db, name.name);
+  if (log === undefined) return undefined;
+  const catalog = session.engine.catalog;
+  const hidden =
+    session.temporary.definition({ db, name: name.name }) !== undefined ||
+    catalog.table(db, name.name) !== undefined ||
+    catalog.view(db, name.name) !== undefined;
+  return hidden ? undefined : log;
+}
+
+/** SHOW TABLE STATUS of a log table: MariaDB's row for an empty CSV table. */
+function logTableStatusRow(t: LogTable): Cell[] {
+  return [
+    t.name,
+    'CSV',
+    10,
+    'Dynamic',
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    null,
+    null,
+    null,
+    null,
+    'utf8mb3_general_ci',
+    null,
+    '',
+    t.comment,
+    0,
+    'N',
+  ];
+}
+
 function tableOf(
   session: EngineSession,
   name: TableName | null,
@@ -296,6 +338,15 @@ export function runShow(
         if (isError(table)) return table;
         return mysqlError(1347, 'HY000', `'${table.db}.${table.name}' is not of type 'VIEW'`);
       }
+      const log = systemLogTable(session, s.table);
+      if (log !== undefined)
+        return rowsResult(
+          [
+            ['Table', 'text'],
+            ['Create Table', 'text'],
+          ],
+          [[log.name, log.createText]],
+        );
       const table = tableOf(session, s.table, null);
       if (isError(table)) return table;
       if (s.table !== null && session.temporary.has(s.table))
@@ -356,7 +407,7 @@ export function runShow(
           ['Database', 'text'],
           ['Create Database', 'text'],
         ],
-        [[name, showCreateDatabase(name, db.charset, db.collation)]],
+        [[name, showCreateDatabase(name, db.charset, db.collation, s.ifNotExists === true)]],
       );
     }
     case 'create_user': {
@@ -505,10 +556,11 @@ export function runShow(
     case 'table_status': {
       const db = s.db ?? session.database;
       if (db === null) return noDatabaseSelected();
-      return show(
-        TABLE_STATUS_SPEC,
-        engine.catalog.tables(db).map((t) => tableStatusRow(session, t)),
-      );
+      const logs = LOG_TABLES.filter((t) => systemLogTable(session, { db, name: t.name }));
+      return show(TABLE_STATUS_SPEC, [
+        ...engine.catalog.tables(db).map((t) => tableStatusRow(session, t)),
+        ...logs.map(logTableStatusRow),
+      ]);
     }
     case 'master_status':
       return rowsResult(

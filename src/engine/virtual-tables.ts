@@ -239,6 +239,64 @@ function userRow(a: AccountDef): Row {
   ];
 }
 
+/**
+ * MariaDB's log tables, `mysql.general_log` and `mysql.slow_log`: trireme logs no queries to
+ * tables, so they are always empty, but they exist as MariaDB's do (CSV, utf8mb3), because
+ * mariadb-dump reads the structure of both in every dump of the `mysql` database
+ * (`--all-databases`) and stops on 1146 if they are missing. Their CREATE TABLE is MariaDB
+ * 10.11's, word for word, as SHOW CREATE TABLE answers it there.
+ */
+export interface LogTable {
+  readonly name: string;
+  readonly comment: string;
+  readonly createText: string;
+}
+
+export const LOG_TABLES: readonly LogTable[] = [
+  {
+    name: 'general_log',
+    comment: 'General log',
+    createText: [
+      'CREATE TABLE `general_log` (',
+      '  `event_time` timestamp(6) NOT NULL DEFAULT current_timestamp(6) ON UPDATE current_timestamp(6),',
+      '  `user_host` mediumtext NOT NULL,',
+      '  `thread_id` bigint(21) unsigned NOT NULL,',
+      '  `server_id` int(10) unsigned NOT NULL,',
+      '  `command_type` varchar(64) NOT NULL,',
+      '  `argument` mediumtext NOT NULL',
+      ") ENGINE=CSV DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci COMMENT='General log'",
+    ].join('\n'),
+  },
+  {
+    name: 'slow_log',
+    comment: 'Slow log',
+    createText: [
+      'CREATE TABLE `slow_log` (',
+      '  `start_time` timestamp(6) NOT NULL DEFAULT current_timestamp(6) ON UPDATE current_timestamp(6),',
+      '  `user_host` mediumtext NOT NULL,',
+      '  `query_time` time(6) NOT NULL,',
+      '  `lock_time` time(6) NOT NULL,',
+      '  `rows_sent` bigint(20) unsigned NOT NULL,',
+      '  `rows_examined` bigint(20) unsigned NOT NULL,',
+      '  `db` varchar(512) NOT NULL,',
+      '  `last_insert_id` int(11) NOT NULL,',
+      '  `insert_id` int(11) NOT NULL,',
+      '  `server_id` int(10) unsigned NOT NULL,',
+      '  `sql_text` mediumtext NOT NULL,',
+      '  `thread_id` bigint(21) unsigned NOT NULL,',
+      '  `rows_affected` bigint(20) unsigned NOT NULL',
+      ") ENGINE=CSV DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci COMMENT='Slow log'",
+    ].join('\n'),
+  },
+];
+
+/** The log table `db`.`name` names, if it is one (and no table of that name was made there). */
+export function logTable(db: string, name: string): LogTable | undefined {
+  if (db.toLowerCase() !== 'mysql') return undefined;
+  const lower = name.toLowerCase();
+  return LOG_TABLES.find((t) => t.name === lower);
+}
+
 export const MYSQL_TABLES: readonly VirtualTable[] = [
   {
     name: 'user',
@@ -314,6 +372,36 @@ export const MYSQL_TABLES: readonly VirtualTable[] = [
             '',
           ]),
       ),
+  },
+  {
+    name: 'general_log',
+    columns: [
+      ['event_time', 'datetime'],
+      ['user_host', 'longtext'],
+      ['thread_id', 'uint'],
+      ['server_id', 'uint'],
+      ['command_type', T],
+      ['argument', 'longtext'],
+    ],
+    rows: () => [],
+  },
+  {
+    name: 'slow_log',
+    columns: [
+      ['start_time', 'datetime'],
+      ['user_host', 'longtext'],
+      ...texts('query_time', 'lock_time'),
+      ['rows_sent', 'uint'],
+      ['rows_examined', 'uint'],
+      ['db', T],
+      ['last_insert_id', I],
+      ['insert_id', I],
+      ['server_id', 'uint'],
+      ['sql_text', 'longtext'],
+      ['thread_id', 'uint'],
+      ['rows_affected', 'uint'],
+    ],
+    rows: () => [],
   },
 ];
 

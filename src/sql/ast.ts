@@ -914,6 +914,8 @@ export interface Show {
   readonly user: UserName | null;
   readonly filter: ShowFilter;
   readonly limit: Limit | null;
+  /** SHOW CREATE DATABASE IF NOT EXISTS (the answer says so: mariadb-dump's restores rely on it). */
+  readonly ifNotExists?: true;
 }
 
 export interface Describe {

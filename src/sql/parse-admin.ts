@@ -307,7 +307,7 @@ function parseShowOfTable(c: Cursor, show: MutableShow, target: ShowTarget): Sho
 function parseShowCreate(c: Cursor, show: MutableShow): ShowTarget {
   if (c.acceptWord('TABLE')) return ((show.table = parseTableName(c)), 'create_table');
   if (c.acceptWord('DATABASE') || c.acceptWord('SCHEMA')) {
-    c.acceptWords('IF', 'NOT', 'EXISTS');
+    if (c.acceptWords('IF', 'NOT', 'EXISTS')) show.ifNotExists = true;
     show.db = c.identifier();
     return 'create_database';
   }

@@ -1,7 +1,7 @@
 // Entry point of the recursive-descent parser: dispatch on the first keyword, then require the
 // end of the statement. Internal failures unwind as SqlFailure and leave as error values.
 import { AssertionError } from '../core/assert.js';
-import type { Select, SelectItem, Statement, TableRef } from './ast.js';
+import type { Literal, Select, SelectItem, Statement, TableRef } from './ast.js';
 import { Cursor } from './cursor.js';
 import { type Result, SqlFailure, fail, ok, semantic } from './errors.js';
 import {
@@ -160,7 +160,24 @@ export function parseTokens(
   modes: ParseModes = 0,
 ): Result<Parsed> {
   const c = new Cursor(sql, tokens, modes);
-  if (tokens.length <= 1) return fail(semantic(1065, '42000', 'Query was empty'));
+  if (tokens.length <= 1) {
+    // Nothing but comments (a `/*!80001 … */` that MariaDB skips, as mariadb-dump writes them)
+    // is a statement that does nothing, as in MariaDB; nothing at all is 1065.
+    if (!/\S/.test(sql)) return fail(semantic(1065, '42000', 'Query was empty'));
+    const nothing: Literal = {
+      kind: 'literal',
+      type: 'null',
+      value: null,
+      slot: null,
+      charset: '',
+    };
+    const item: SelectItem = { kind: 'item', expr: nothing, alias: null, name: 'NULL' };
+    return ok({
+      statement: { kind: 'do', query: plainSelect([item], null) },
+      slotCount: 0,
+      pinned: [],
+    });
+  }
   try {
     const statement = dispatch(c);
     c.acceptOp(';');

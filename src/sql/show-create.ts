@@ -354,6 +354,12 @@ export function describeTable(table: TableDef): DescribeRow[] {
 }
 
 /** The `Create Database` column of SHOW CREATE DATABASE. */
-export function showCreateDatabase(name: string, charset: string, collation: string): string {
-  return `CREATE DATABASE ${backquote(name)} /*!40100 DEFAULT CHARACTER SET ${charset} COLLATE ${collation} */`;
+export function showCreateDatabase(
+  name: string,
+  charset: string,
+  collation: string,
+  ifNotExists = false,
+): string {
+  const guard = ifNotExists ? '/*!32312 IF NOT EXISTS*/ ' : '';
+  return `CREATE DATABASE ${guard}${backquote(name)} /*!40100 DEFAULT CHARACTER SET ${charset} COLLATE ${collation} */`;
 }

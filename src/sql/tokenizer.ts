@@ -178,7 +178,11 @@ class Lexer {
       const digits = p;
       while (isDigit(sql.charCodeAt(p))) p++;
       const version = p > digits ? Number(sql.slice(digits, p)) : 0;
-      if (version <= SERVER_VERSION_ID) {
+      // As MariaDB: MySQL 5.7's and 8.0's versions (50700–99999) are skipped in `/*!` (their
+      // syntax is not MariaDB's: mariadb-dump's `/*!80001 LEFT JOIN mysql.role_edges … */`),
+      // not in `/*M!`.
+      const mysqlOnly = executable && version >= 50700 && version <= 99999;
+      if (version <= SERVER_VERSION_ID && !mysqlOnly) {
         this.execCommentDepth++;
         this.pos = p;
         return -1;

@@ -232,3 +232,53 @@ test(
     );
   },
 );
+
+/** Runs mariadb-dump with `args`; asynchronously, since the node runs in this process. */
+function dump(args: string[]): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('mariadb-dump', [...baseArgs(), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    let stderr = '';
+    const timer = setTimeout(() => child.kill(), 20_000);
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout: Buffer.concat(out).toString('utf8'), stderr });
+    });
+  });
+}
+
+// mariadb-dump --all-databases reads the structure of mysql.general_log and mysql.slow_log in
+// every dump (it stopped with 1146 there, after "Couldn't read status information"); the dump
+// restores onto the node it came from.
+test('mariadb-dump --all-databases, and its restore', { skip }, async () => {
+  await mariadb(
+    [],
+    `CREATE DATABASE ledger; USE ledger;
+     CREATE TABLE acct (id INT PRIMARY KEY, owner VARCHAR(20) NOT NULL);
+     CREATE TABLE entry (id INT AUTO_INCREMENT PRIMARY KEY, acct INT NOT NULL, amount DECIMAL(8,2),
+       FOREIGN KEY (acct) REFERENCES acct (id) ON DELETE CASCADE);
+     INSERT INTO acct VALUES (1, 'ada'), (2, 'bob');
+     INSERT INTO entry (acct, amount) VALUES (1, 10.50), (2, -3.25), (1, 0.75);`,
+  );
+  const dumped = await dump(['--all-databases']);
+  assert.equal(dumped.status, 0, dumped.stderr);
+  assert.equal(dumped.stderr, '');
+  assert.match(dumped.stdout, /CREATE TABLE IF NOT EXISTS `general_log`/);
+  assert.match(dumped.stdout, /CREATE TABLE IF NOT EXISTS `slow_log`/);
+  await mariadb(['-e', 'DROP DATABASE ledger']);
+  const restored = await feed([...baseArgs(), '--batch'], dumped.stdout);
+  assert.equal(restored.status, 0, restored.stderr);
+  assert.equal(
+    await mariadb([
+      '--batch',
+      '-e',
+      'SELECT a.owner, SUM(e.amount) FROM ledger.acct a JOIN ledger.entry e ON e.acct = a.id GROUP BY a.owner ORDER BY 1; DELETE FROM ledger.acct WHERE id = 2; SELECT COUNT(*) FROM ledger.entry; SELECT COUNT(*) FROM mysql.general_log',
+    ]),
+    'owner\tSUM(e.amount)\nada\t11.25\nbob\t-3.25\nCOUNT(*)\n2\nCOUNT(*)\n0\n',
+  );
+});

@@ -286,5 +286,20 @@ export function queryCases(): CaseList {
     "SELECT id FROM cs WHERE JSON_VALUE(j, '$.a') = 'x' ORDER BY id",
     'SELECT COLLATION(JSON_UNQUOTE(j)) FROM cs WHERE id = 1',
   );
+  // MariaDB skips MySQL 5.7's and 8.0's versioned comments (mariadb-dump's `/*!80001 LEFT JOIN
+  // mysql.role_edges … */` was run, a syntax error), not its own `/*M!`; a statement of nothing
+  // but comments does nothing (it was 1065).
+  list.add(
+    'versioned comments, and a statement of only comments',
+    [],
+    'SELECT 1 /*!80001 , 2 */',
+    'SELECT 1 /*!50700 , 2 */',
+    'SELECT 1 /*!50699 , 2 */',
+    'SELECT 1 /*!99999 , 2 */',
+    'SELECT 1 /*!100000 , 2 */',
+    'SELECT 1 /*M!50799 , 2 */',
+    "/*!80001 ALTER USER 'x'@'y' DEFAULT ROLE NONE */",
+    '/* nothing */',
+  );
   return list;
 }
