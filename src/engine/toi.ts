@@ -6,6 +6,7 @@ import type { DdlStatement } from '../codec/index.js';
 import type { Index } from '../core/types.js';
 import type { DdlFailure, ToiTranslation, ToiTranslator } from './replicator.js';
 import {
+  PARSE_MODE,
   DDL_KINDS,
   emitDdl,
   indexPartSql,
@@ -51,7 +52,8 @@ export class EngineToiTranslator implements ToiTranslator {
     const tables: string[] = [];
     this.touched = null;
     for (const ddl of statements) {
-      const parsed = parse(ddl.sql);
+      // Before DDL rules 6, MySQL 5.7's and 8.0's versioned comments were read as MariaDB's.
+      const parsed = parse(ddl.sql, ddlRules >= 6 ? 0 : PARSE_MODE.mysqlVersionedComments);
       if (!parsed.ok)
         return failure(parsed.error.code, parsed.error.sqlState, parsed.error.message);
       tables.push(...touchedTables(scratch, parsed.value.statement, ddl.database));

@@ -14,6 +14,12 @@ export const PARSE_MODE = {
   noBackslashEscapes: 4,
   /** NOT binds as `!` does, tighter than comparisons and BETWEEN. */
   highNotPrecedence: 8,
+  /**
+   * Not a sql_mode: `/*!50700 … *\/` to `/*!99999 … *\/` (MySQL 5.7's and 8.0's versions) run as
+   * other versioned comments do. Replicated DDL planned under DDL rules below 6 reads so, as
+   * releases before 6 read every node's text (docs/design/sql.md, "DDL rules by version").
+   */
+  mysqlVersionedComments: 16,
 } as const;
 
 const FLAG_BITS: Readonly<Record<string, number>> = {

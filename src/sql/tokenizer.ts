@@ -92,6 +92,8 @@ class Lexer {
   private readonly ansiQuotes: boolean;
   /** NO_BACKSLASH_ESCAPES: `\` is an ordinary character in strings. */
   private readonly backslashEscapes: boolean;
+  /** PARSE_MODE.mysqlVersionedComments: MySQL 5.7's and 8.0's versioned comments run too. */
+  private readonly mysqlComments: boolean;
 
   constructor(
     private readonly sql: string,
@@ -99,6 +101,7 @@ class Lexer {
   ) {
     this.ansiQuotes = (modes & PARSE_MODE.ansiQuotes) !== 0;
     this.backslashEscapes = (modes & PARSE_MODE.noBackslashEscapes) === 0;
+    this.mysqlComments = (modes & PARSE_MODE.mysqlVersionedComments) !== 0;
   }
 
   run(): number {
@@ -181,7 +184,7 @@ class Lexer {
       // As MariaDB: MySQL 5.7's and 8.0's versions (50700–99999) are skipped in `/*!` (their
       // syntax is not MariaDB's: mariadb-dump's `/*!80001 LEFT JOIN mysql.role_edges … */`),
       // not in `/*M!`.
-      const mysqlOnly = executable && version >= 50700 && version <= 99999;
+      const mysqlOnly = executable && version >= 50700 && version <= 99999 && !this.mysqlComments;
       if (version <= SERVER_VERSION_ID && !mysqlOnly) {
         this.execCommentDepth++;
         this.pos = p;

@@ -2,7 +2,7 @@
 // token types and texts, plus lexical errors that must come back as ER_PARSE_ERROR values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type Token, parseModesOf, tokenize } from '../../src/sql/index.js';
+import { PARSE_MODE, type Token, parseModesOf, tokenize } from '../../src/sql/index.js';
 
 function tokens(sql: string): string[] {
   const result = tokenize(sql);
@@ -75,6 +75,21 @@ const CASES: [string, string[]][] = [
 
 test('tokenizer cases', () => {
   for (const [sql, expected] of CASES) assert.deepEqual(tokens(sql), expected, sql);
+});
+
+// As MariaDB: MySQL 5.7's and 8.0's versions are skipped in `/*!` comments, not in `/*M!`; DDL
+// replicated under DDL rules below 6 reads them as releases before 6 did (PARSE_MODE).
+test('versioned comments of MySQL 5.7 and 8.0 are skipped, unless read as before rules 6', () => {
+  const words = (sql: string, modes = 0): string[] => {
+    const result = tokenize(sql, modes);
+    assert.ok(result.ok, sql);
+    return result.value.filter((t) => t.type !== 'eof').map((t) => t.text);
+  };
+  assert.deepEqual(words('a /*!80001 b */ c'), ['a', 'c']);
+  assert.deepEqual(words('a /*!50700 b */ /*!99999 c */ d'), ['a', 'd']);
+  assert.deepEqual(words('a /*!50699 b */ /*!100000 c */ d'), ['a', 'b', 'c', 'd']);
+  assert.deepEqual(words('a /*M!50700 b */ c'), ['a', 'b', 'c']);
+  assert.deepEqual(words('a /*!80001 b */ c', PARSE_MODE.mysqlVersionedComments), ['a', 'b', 'c']);
 });
 
 test('keywords are compared upper-cased, identifiers keep their case', () => {
