@@ -6,6 +6,7 @@
 // SHOW WARNINGS; a strict INSERT or UPDATE fails with the first (MariaDB's abort_on_warning).
 import type { SqlValue } from '../codec/index.js';
 import {
+  BIT_FUNCTION,
   DIVISOR_FUNCTION,
   INTEGER_FUNCTION,
   LOG_ARGUMENT_FUNCTION,
@@ -171,6 +172,67 @@ function recursionCut(limit: V): V {
 
 const RECURSION_CUT_CODE = 1931;
 
+const U64_MAX = (1n << 64n) - 1n;
+const INTEGER_TEXT = /^[ \t\n\r]*([+-]?\d+)[ \t\n\r]*$/;
+
+/**
+ * An operand of a bit operator as MySQL reads it, an unsigned 64-bit integer: a fraction rounded
+ * (1.5 is 2), a negative number two's complement, a string its number (1292 for what follows it),
+ * past the range its nearest end. Null stays null.
+ */
+function toUnsigned64(v: V): bigint | null {
+  if (v === null) return null;
+  if (typeof v === 'bigint') return BigInt.asUintN(64, v);
+  if (typeof v !== 'number') {
+    const whole = INTEGER_TEXT.exec(text(v));
+    if (whole !== null) {
+      const n = BigInt(whole[1]!);
+      return n > U64_MAX ? U64_MAX : BigInt.asUintN(64, n < -(1n << 63n) ? -(1n << 63n) : n);
+    }
+  }
+  const n = typeof v === 'number' ? v : (toNumber(v, 'DECIMAL') as number);
+  if (Number.isNaN(n)) return 0n;
+  const rounded = Math.sign(n) * Math.round(Math.abs(n));
+  if (rounded >= 2 ** 64) return U64_MAX;
+  if (rounded <= -(2 ** 63)) return 1n << 63n;
+  return BigInt.asUintN(64, BigInt(rounded));
+}
+
+/** `mysql_bit(op, a[, b])`: MySQL's bit operators over unsigned 64 bits, signed as SQLite keeps them. */
+function bitOperation(op: V, a: V, b: V): V {
+  const x = toUnsigned64(a);
+  if (x === null) return null;
+  let r: bigint;
+  if (op === '~') r = ~x & U64_MAX;
+  else {
+    const y = toUnsigned64(b);
+    if (y === null) return null;
+    switch (op) {
+      case '&':
+        r = x & y;
+        break;
+      case '|':
+        r = x | y;
+        break;
+      case '^':
+        r = x ^ y;
+        break;
+      case '<<':
+        r = y >= 64n ? 0n : (x << y) & U64_MAX;
+        break;
+      case '>>':
+        r = y >= 64n ? 0n : x >> y;
+        break;
+      default:
+        throw new Error(`mysql_bit: no operator ${String(op)}`);
+    }
+  }
+  const signed = BigInt.asIntN(64, r);
+  return signed >= BigInt(Number.MIN_SAFE_INTEGER) && signed <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(signed)
+    : signed;
+}
+
 /**
  * The functions above, ready for Store.open; they may throw a ValueRefusal (strict writes). Not
  * deterministic, so SQLite calls them for every row (MariaDB warns per row) rather than once
@@ -191,6 +253,12 @@ export function expressionFunctions(): UserFunction[] {
       deterministic: false,
       varargs: false,
       fn: (limit) => recursionCut(limit!),
+    },
+    {
+      name: BIT_FUNCTION,
+      deterministic: false,
+      varargs: true,
+      fn: (op, a, b) => bitOperation(op!, a!, b ?? null),
     },
     {
       name: LOG_ARGUMENT_FUNCTION,

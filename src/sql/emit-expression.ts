@@ -42,6 +42,7 @@ import { bitLiteralHex, SHORT_INTEGER_LITERAL_LENGTH } from './normalize.js';
 import { DEFAULT_COLLATION, isTextType } from './table-def.js';
 import {
   ARITHMETIC_FUNCTION,
+  BIT_FUNCTION,
   DOUBLE_MATH_FUNCTION,
   CAST_DECIMAL_FUNCTION,
   CAST_SIGNED_FUNCTION,
@@ -309,6 +310,7 @@ export class ExpressionEmitter {
     }
     const inner = this.numbered(operand, op === 'NOT' || op === '-' || op === '~');
     if (op === 'NOT') return `(NOT ${inner})`;
+    if (op === '~' && this.warns) return `${BIT_FUNCTION}('~', ${inner})`;
     if (op === 'BINARY') return `(${inner} COLLATE BINARY)`;
     return `(${op}${inner})`;
   }
@@ -345,11 +347,19 @@ export class ExpressionEmitter {
       case 'MOD':
         return this.remainder(left, right, l, r);
       case '^': {
+        if (this.warns) return `${BIT_FUNCTION}('^', ${l}, ${r})`;
         // Each operand is written twice: emitted again, so its parameters bind in text order.
         const l2 = operand(left);
         const r2 = operand(right);
         return `((${l} | ${r}) - (${l2} & ${r2}))`;
       }
+      case '&':
+      case '|':
+      case '<<':
+      case '>>':
+        // MySQL's, over unsigned 64 bits; a schema's expressions keep SQLite's (DDL rules).
+        if (this.warns) return `${BIT_FUNCTION}('${op}', ${l}, ${r})`;
+        return `(${l} ${op} ${r})`;
       case 'XOR': {
         // Each operand is written twice: emitted again, so its parameters bind in text order.
         const l2 = this.expr(left);

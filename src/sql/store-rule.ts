@@ -35,6 +35,12 @@ export const LOG_ARGUMENT_FUNCTION = 'mysql_log_argument';
 /** A recursive CTE's row of the last step @@max_recursive_iterations allows: true, warning 1931 once. */
 export const RECURSION_CUT_FUNCTION = 'mysql_recursion_cut';
 /**
+ * MySQL's bit operators (`&`, `|`, `^`, `<<`, `>>`, unary `~`) over unsigned 64-bit integers:
+ * `mysql_bit(op, a[, b])`. SQLite's are signed: `-1 >> 1` kept its sign, a shift by a negative
+ * count went the other way, and 1.5 was truncated where MySQL rounds it.
+ */
+export const BIT_FUNCTION = 'mysql_bit';
+/**
  * Integer range (engine/arithmetic.ts): `+`, `-`, `*` checked for overflow (1690) with unsigned
  * 64-bit operands, `-x` of a long literal, CAST AS UNSIGNED and CAST AS SIGNED of an unsigned value.
  */

@@ -134,6 +134,10 @@ const NUMERIC = [
   '1 << 64',
   '5 & 3, 5 | 3, 5 ^ 3',
   '-1 & 1',
+  // Bit operators over unsigned 64 bits (SQLite's signed ones kept -1 >> 1 negative).
+  '-1 >> 1, -2 >> 62, 5 >> -1, -1 << 1',
+  '18446744073709551615 >> 1, CAST(-1 AS UNSIGNED) >> 60, 18446744073709551614 | 0',
+  "1.5 << 1, ~1.5, '3' << 2, '3x' << 1, NULL | 1, 7 ^ -1",
   'BIT_COUNT(255)',
   "'3' * '4'",
   '0.1 + 0.2e0',
