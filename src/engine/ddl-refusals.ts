@@ -13,7 +13,10 @@ import {
   referencesTo,
   type AlterTable,
   type Catalog,
+  type ColumnDef,
   type CreateTable,
+  type DataType,
+  type IndexDef,
   type Statement,
   type TableDef,
   type TableName,
@@ -45,12 +48,17 @@ export function ddlRefusal(
       (strict && resolve(s.table) !== undefined
         ? narrowingRefusal(s, resolve(s.table)!, readRows)
         : null) ??
+      keyColumnRefusal(s, resolve, catalog) ??
+      droppedIndexRefusal(s.table, alterDroppedIndexes(s), resolve, catalog, foreignKeyChecks) ??
+      addedKeyRefusal(s, resolve, catalog, foreignKeyChecks) ??
       alterRefusal(s, resolve, catalog, database, foreignKeyChecks, rowExists)
     );
+  if (s.kind === 'create_table' && !s.temporary)
+    return foreignKeyFormRefusal(s, database, resolve, catalog, foreignKeyChecks);
+  if (s.kind === 'drop_index')
+    return droppedIndexRefusal(s.table, [s.name], resolve, catalog, foreignKeyChecks);
   if (!foreignKeyChecks) return null;
   switch (s.kind) {
-    case 'create_table':
-      return s.temporary ? null : foreignKeyFormRefusal(s, database, resolve);
     case 'drop_table':
       return s.temporary ? null : dropRefusal(s.tables.map(resolve), catalog);
     case 'truncate': {
@@ -225,66 +233,219 @@ function narrowingRefusal(s: AlterTable, table: TableDef, readRows: ReadRows): E
   return null;
 }
 
+/** A foreign key as CREATE TABLE and ALTER TABLE … ADD give it. */
+interface NewKey {
+  readonly name: string | null;
+  readonly columns: readonly string[];
+  readonly refTable: TableName;
+  readonly refColumns: readonly string[];
+  readonly onDelete: string | null;
+  readonly onUpdate: string | null;
+}
+
 /**
- * CREATE TABLE with a foreign key InnoDB cannot make (FOREIGN_KEY_CHECKS on): a parent table
- * that does not exist, columns of another type, or parent columns that do not lead an index.
- * MariaDB's 1005 (errno 150) between its warnings 150 and 1215.
+ * A foreign key InnoDB cannot make: a parent table that does not exist (FOREIGN_KEY_CHECKS on
+ * only), a referenced column that does not exist, columns of another type (integers of another
+ * size or sign too), SET NULL over a NOT NULL column, or parent columns that do not lead an
+ * index (errno 150); a constraint name another foreign key of the database has (errno 121).
+ * MariaDB's 1005, with its warnings 150 and 1215 for errno 150. `verb` is MariaDB's word in the
+ * warning (Create, Alter); `columnOf` finds the child's columns as the statement leaves them.
  */
+function foreignKeyRefusal(
+  k: NewKey,
+  db: string,
+  table: string,
+  verb: 'Create' | 'Alter',
+  columnOf: (name: string) => ColumnDef | undefined,
+  primaryKey: readonly string[],
+  resolve: (name: TableName) => TableDef | undefined,
+  takenNames: ReadonlySet<string>,
+  foreignKeyChecks: boolean,
+): ErrorResult | null {
+  const cannot = (errno: string): ErrorResult =>
+    mysqlError(
+      1005,
+      'HY000',
+      `Can't create table ${backquote(db)}.${backquote(table)} (errno: ${errno})`,
+    );
+  if (k.name !== null && takenNames.has(k.name.toLowerCase()))
+    return {
+      ...cannot('121 "Duplicate key on write or update"'),
+      before: [
+        {
+          level: 'Warning',
+          code: 121,
+          message: `Create or Alter table ${backquote(db)}.${backquote(table)} with foreign key constraint failed. Foreign key constraint ${backquote(db)}.${backquote(k.name)} already exists on data dictionary. Create or Alter table with new foreign key constraint name.`,
+        },
+      ],
+      after: [
+        {
+          level: 'Warning',
+          code: 1022,
+          message: `Can't write; duplicate key in table '${table}'`,
+        },
+      ],
+    };
+  const self =
+    (k.refTable.db ?? db) === db && k.refTable.name.toLowerCase() === table.toLowerCase();
+  if (self) return null;
+  const parent = resolve({ db: k.refTable.db ?? db, name: k.refTable.name });
+  if (parent === undefined && !foreignKeyChecks) return null;
+  const why =
+    parent === undefined
+      ? `Referenced table ${backquote(k.refTable.db ?? db)}.${backquote(k.refTable.name)} not found in the data dictionary.`
+      : foreignKeyMismatch(k, columnOf, primaryKey, parent);
+  if (why === null) return null;
+  const head =
+    verb === 'Create'
+      ? `Create  table ${backquote(db)}.${backquote(table)} with foreign key (${k.columns.join(', ')}) constraint failed.`
+      : `Alter  table ${backquote(db)}.${backquote(table)} foreign key ${backquote(k.name ?? k.columns.join(', '))} constraint failed.`;
+  return {
+    ...cannot('150 "Foreign key constraint is incorrectly formed"'),
+    before: [{ level: 'Warning', code: 150, message: `${head} ${why}` }],
+    after: [
+      {
+        level: 'Warning',
+        code: 1215,
+        message: `Cannot add foreign key constraint for ${backquote(table)}`,
+      },
+    ],
+  };
+}
+
+/** The names of the foreign keys of `db`'s tables, but those of `except` (a table remade). */
+function foreignKeyNames(catalog: Catalog, db: string, except: string | null): Set<string> {
+  const names = new Set<string>();
+  for (const t of catalog.tables(db)) {
+    if (except !== null && t.name.toLowerCase() === except.toLowerCase()) continue;
+    for (const fk of t.foreignKeys) names.add(fk.name.toLowerCase());
+  }
+  return names;
+}
+
+/** CREATE TABLE with a foreign key InnoDB cannot make (foreignKeyRefusal). */
 function foreignKeyFormRefusal(
   s: CreateTable,
   database: string | null,
   resolve: (name: TableName) => TableDef | undefined,
+  catalog: Catalog,
+  foreignKeyChecks: boolean,
 ): ErrorResult | null {
   const db = s.table.db ?? database;
   if (db === null || s.asQuery !== null) return null;
   if (s.ifNotExists && resolve({ db, name: s.table.name }) !== undefined) return null;
+  const taken = foreignKeyNames(catalog, db, s.orReplace === true ? s.table.name : null);
+  const primaryKey = [
+    ...s.columns.filter((c) => c.primaryKey).map((c) => c.name),
+    ...s.constraints.flatMap((k) =>
+      k.kind === 'primary_key' ? k.columns.map((c) => c.column) : [],
+    ),
+  ];
+  const columnOf = (name: string): ColumnDef | undefined =>
+    s.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
   for (const k of s.constraints) {
     if (k.kind !== 'foreign_key') continue;
-    const self =
-      (k.refTable.db ?? db) === db && k.refTable.name.toLowerCase() === s.table.name.toLowerCase();
-    if (self) continue;
-    const parent = resolve({ db: k.refTable.db ?? db, name: k.refTable.name });
-    const head = `Create  table ${backquote(db)}.${backquote(s.table.name)} with foreign key (${k.columns.join(', ')}) constraint failed.`;
-    const why =
-      parent === undefined
-        ? `Referenced table ${backquote(k.refTable.db ?? db)}.${backquote(k.refTable.name)} not found in the data dictionary.`
-        : foreignKeyMismatch(s, k.columns, parent, k.refColumns);
-    if (why === null) continue;
-    return {
-      ...mysqlError(
-        1005,
-        'HY000',
-        `Can't create table ${backquote(db)}.${backquote(s.table.name)} (errno: 150 "Foreign key constraint is incorrectly formed")`,
-      ),
-      before: [{ level: 'Warning', code: 150, message: `${head} ${why}` }],
-      after: [
-        {
-          level: 'Warning',
-          code: 1215,
-          message: `Cannot add foreign key constraint for ${backquote(s.table.name)}`,
-        },
-      ],
-    };
+    const refused = foreignKeyRefusal(
+      k,
+      db,
+      s.table.name,
+      'Create',
+      columnOf,
+      primaryKey,
+      resolve,
+      taken,
+      foreignKeyChecks,
+    );
+    if (refused !== null) return refused;
+    if (k.name !== null) taken.add(k.name.toLowerCase());
+  }
+  return null;
+}
+
+/** ALTER TABLE … ADD [CONSTRAINT name] FOREIGN KEY InnoDB cannot make (foreignKeyRefusal). */
+function addedKeyRefusal(
+  s: AlterTable,
+  resolve: (name: TableName) => TableDef | undefined,
+  catalog: Catalog,
+  foreignKeyChecks: boolean,
+): ErrorResult | null {
+  const table = resolve(s.table);
+  if (table === undefined) return null;
+  const dropped = new Set(
+    s.specs.flatMap((spec) =>
+      spec.kind === 'drop_foreign_key' || spec.kind === 'drop_constraint'
+        ? [spec.name.toLowerCase()]
+        : [],
+    ),
+  );
+  const taken = foreignKeyNames(catalog, table.db, null);
+  for (const name of dropped) {
+    if (table.foreignKeys.some((fk) => fk.name.toLowerCase() === name)) taken.delete(name);
+  }
+  // The columns as the ALTER leaves them (ADD, MODIFY and CHANGE of the same statement).
+  const columnOf = (name: string): ColumnDef | undefined => {
+    const lower = name.toLowerCase();
+    for (const spec of s.specs) {
+      if (
+        (spec.kind === 'add_column' || spec.kind === 'modify_column') &&
+        spec.column.name.toLowerCase() === lower
+      )
+        return spec.column;
+      if (spec.kind === 'change_column' && spec.column.name.toLowerCase() === lower)
+        return spec.column;
+    }
+    return table.columns.find((c) => c.name.toLowerCase() === lower);
+  };
+  for (const spec of s.specs) {
+    if (spec.kind !== 'add_constraint' || spec.constraint.kind !== 'foreign_key') continue;
+    const k = spec.constraint;
+    // ADD FOREIGN KEY IF NOT EXISTS of a key the table has is skipped (Note 1061).
+    if (
+      spec.ifNotExists &&
+      k.name !== null &&
+      table.foreignKeys.some((fk) => fk.name.toLowerCase() === k.name!.toLowerCase())
+    )
+      continue;
+    const refused = foreignKeyRefusal(
+      k,
+      table.db,
+      table.name,
+      'Alter',
+      columnOf,
+      table.primaryKey,
+      resolve,
+      taken,
+      foreignKeyChecks,
+    );
+    if (refused !== null) return refused;
+    if (k.name !== null) taken.add(k.name.toLowerCase());
   }
   return null;
 }
 
 /** Why the child's columns cannot refer to the parent's, or null when they can. */
 function foreignKeyMismatch(
-  s: CreateTable,
-  columns: readonly string[],
+  k: NewKey,
+  columnOf: (name: string) => ColumnDef | undefined,
+  primaryKey: readonly string[],
   parent: TableDef,
-  refColumns: readonly string[],
 ): string | null {
+  const { columns, refColumns } = k;
   if (columns.length !== refColumns.length) return null;
   for (let i = 0; i < columns.length; i++) {
-    const child = s.columns.find((c) => c.name.toLowerCase() === columns[i]!.toLowerCase());
+    const child = columnOf(columns[i]!);
     const referenced = parent.columns.find(
       (c) => c.name.toLowerCase() === refColumns[i]!.toLowerCase(),
     );
-    if (child === undefined || referenced === undefined) return null;
-    if (typeFamily(child.type.name) !== typeFamily(referenced.type.name))
+    if (child === undefined) return null;
+    if (referenced === undefined) return `Column ${refColumns[i]!} was not found.`;
+    if (!sameKeyType(child.type, referenced.type))
       return `Field type or character set for column '${child.name}' does not match referenced column '${referenced.name}'.`;
+    const notNull =
+      child.nullable === false ||
+      primaryKey.some((c) => c.toLowerCase() === child.name.toLowerCase());
+    if (notNull && (k.onDelete === 'SET NULL' || k.onUpdate === 'SET NULL'))
+      return `You have defined a SET NULL condition but column '${child.name}' is defined as NOT NULL.`;
   }
   const leads = parent.indexes.some((index) =>
     refColumns.every((c, i) => index.columns[i]?.column.toLowerCase() === c.toLowerCase()),
@@ -292,6 +453,130 @@ function foreignKeyMismatch(
   if (!leads)
     return 'There is no index in the referenced table where the referenced columns appear as the first columns.';
   return null;
+}
+
+/**
+ * Whether InnoDB takes a key of type `a` referring to one of type `b`: within a family
+ * (typeFamily), and an integer of the same size and sign.
+ */
+function sameKeyType(a: DataType, b: DataType): boolean {
+  if (typeFamily(a.name) !== typeFamily(b.name)) return false;
+  if (typeFamily(a.name) === 'integer') return a.name === b.name && a.unsigned === b.unsigned;
+  return true;
+}
+
+/** The indexes an ALTER drops (DROP INDEX/KEY). */
+function alterDroppedIndexes(s: AlterTable): string[] {
+  return s.specs.flatMap((spec) => (spec.kind === 'drop_index' ? [spec.name] : []));
+}
+
+/**
+ * DROP INDEX of the index a foreign key needs (FOREIGN_KEY_CHECKS on): one whose leading
+ * columns are a key's, of the child or the referenced parent, with no other index to take its
+ * place. MariaDB's 1553; SQLite would drop it, and the key would go on without one.
+ */
+function droppedIndexRefusal(
+  name: TableName,
+  dropped: readonly string[],
+  resolve: (name: TableName) => TableDef | undefined,
+  catalog: Catalog,
+  foreignKeyChecks: boolean,
+): ErrorResult | null {
+  if (!foreignKeyChecks || dropped.length === 0) return null;
+  const table = resolve(name);
+  if (table === undefined) return null;
+  const gone = new Set(dropped.map((d) => d.toLowerCase()));
+  const leads = (index: IndexDef, columns: readonly string[]): boolean =>
+    columns.every((c, i) => index.columns[i]?.column.toLowerCase() === c.toLowerCase());
+  const needed = [
+    ...table.foreignKeys.map((fk) => fk.columns),
+    ...referencesTo(catalog, table).map((r) => r.fk.refColumns),
+  ];
+  for (const index of table.indexes) {
+    if (index.kind === 'primary' || !gone.has(index.name.toLowerCase())) continue;
+    for (const columns of needed) {
+      if (!leads(index, columns)) continue;
+      const other = table.indexes.some(
+        (i) =>
+          i !== index &&
+          !(i.kind !== 'primary' && gone.has(i.name.toLowerCase())) &&
+          leads(i, columns),
+      );
+      if (!other)
+        return mysqlError(
+          1553,
+          'HY000',
+          `Cannot drop index '${index.name}': needed in a foreign key constraint`,
+        );
+    }
+  }
+  return null;
+}
+
+/**
+ * MODIFY or CHANGE of a column a foreign key holds, to another type: MariaDB's 1832 for the
+ * child's column, 1833 for the parent's (whatever FOREIGN_KEY_CHECKS), and 1830 when it makes
+ * NOT NULL a column of a key that sets it NULL. A change of its NULL-ness, default or name
+ * alone is taken.
+ */
+function keyColumnRefusal(
+  s: AlterTable,
+  resolve: (name: TableName) => TableDef | undefined,
+  catalog: Catalog,
+): ErrorResult | null {
+  const table = resolve(s.table);
+  if (table === undefined) return null;
+  for (const spec of s.specs) {
+    if (spec.kind !== 'modify_column' && spec.kind !== 'change_column') continue;
+    const from = (spec.kind === 'change_column' ? spec.from : spec.column.name).toLowerCase();
+    const old = table.columns.find((c) => c.name.toLowerCase() === from);
+    if (old === undefined) continue;
+    const retyped = !sameType(old.type, spec.column.type);
+    for (const fk of table.foreignKeys) {
+      if (!fk.columns.some((c) => c.toLowerCase() === from)) continue;
+      if (retyped)
+        return mysqlError(
+          1832,
+          'HY000',
+          `Cannot change column '${old.name}': used in a foreign key constraint '${fk.name}'`,
+        );
+      if (
+        spec.column.nullable === false &&
+        (fk.onDelete === 'SET NULL' || fk.onUpdate === 'SET NULL')
+      )
+        return mysqlError(
+          1830,
+          'HY000',
+          `Column '${old.name}' cannot be NOT NULL: needed in a foreign key constraint '${fk.name}' SET NULL`,
+        );
+    }
+    if (!retyped) continue;
+    for (const r of referencesTo(catalog, table)) {
+      if (r.child === table) continue;
+      if (!r.fk.refColumns.some((c) => c.toLowerCase() === from)) continue;
+      return mysqlError(
+        1833,
+        'HY000',
+        `Cannot change column '${old.name}': used in a foreign key constraint '${r.fk.name}' of table '${r.child.db}.${r.child.name}'`,
+      );
+    }
+  }
+  return null;
+}
+
+/** The same type, as a foreign key sees it: name, length, scale, sign and charset. */
+function sameType(a: DataType, b: DataType): boolean {
+  const integer = typeFamily(a.name) === 'integer';
+  return (
+    a.name === b.name &&
+    // An integer's length is its display width, not its size.
+    (integer || (a.length ?? null) === (b.length ?? null)) &&
+    (a.scale ?? null) === (b.scale ?? null) &&
+    a.unsigned === b.unsigned &&
+    (b.charset === null ||
+      a.charset === null ||
+      a.charset.toLowerCase() === b.charset.toLowerCase())
+  );
 }
 
 /** Integer, decimal/float, string, binary, temporal: InnoDB matches a key within a family. */

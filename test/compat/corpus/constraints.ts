@@ -455,6 +455,39 @@ export function constraintCases(): CaseList {
     'ALTER TABLE ai ADD INDEX ka (a)',
     'SHOW CREATE TABLE ai',
   );
+  // Foreign keys InnoDB refuses to make or to lose, which were taken (a key on a column that
+  // does not exist then failed every write with 1105; SET NULL over NOT NULL every delete).
+  list.add(
+    'foreign keys MariaDB refuses: their form, their name, their index, their columns',
+    [
+      'CREATE TABLE par (id INT PRIMARY KEY, code VARCHAR(10), UNIQUE KEY uc (code))',
+      'CREATE TABLE ch (id INT PRIMARY KEY, p INT, q VARCHAR(10), CONSTRAINT fkx FOREIGN KEY (p) REFERENCES par (id), CONSTRAINT fky FOREIGN KEY (q) REFERENCES par (code))',
+    ],
+    'CREATE TABLE c1 (id INT PRIMARY KEY, p INT NOT NULL, FOREIGN KEY (p) REFERENCES par (id) ON DELETE SET NULL)',
+    'CREATE TABLE c2 (id INT PRIMARY KEY, p INT, CONSTRAINT fkx FOREIGN KEY (p) REFERENCES par (id))',
+    'CREATE TABLE c3 (id INT PRIMARY KEY, p BIGINT, FOREIGN KEY (p) REFERENCES par (id))',
+    'CREATE TABLE c4 (id INT PRIMARY KEY, p INT UNSIGNED, FOREIGN KEY (p) REFERENCES par (id))',
+    'CREATE TABLE c5 (id INT PRIMARY KEY, p INT, FOREIGN KEY (p) REFERENCES par (nosuch))',
+    'CREATE TABLE c6 (id INT PRIMARY KEY, p VARCHAR(20), FOREIGN KEY (p) REFERENCES par (code))',
+    'CREATE TABLE c7 (id INT PRIMARY KEY, p VARCHAR(10), KEY kp (p), FOREIGN KEY (p) REFERENCES par (code))',
+    'DROP INDEX kp ON c7',
+    'ALTER TABLE par DROP INDEX uc',
+    'ALTER TABLE par MODIFY id BIGINT',
+    'ALTER TABLE ch MODIFY p INT UNSIGNED',
+    'ALTER TABLE ch MODIFY p INT NOT NULL',
+    'ALTER TABLE ch MODIFY p INT NULL DEFAULT 5',
+    'ALTER TABLE ch ADD CONSTRAINT fkz FOREIGN KEY (p) REFERENCES par (id) ON DELETE SET NULL',
+    'ALTER TABLE ch MODIFY p INT NOT NULL',
+    'ALTER TABLE ch ADD CONSTRAINT fkx FOREIGN KEY (p) REFERENCES par (id)',
+    'ALTER TABLE ch ADD CONSTRAINT fkw FOREIGN KEY (p) REFERENCES par (nosuch)',
+    'SET foreign_key_checks = 0',
+    'CREATE TABLE d1 (id INT PRIMARY KEY, p BIGINT, FOREIGN KEY (p) REFERENCES par (id))',
+    'CREATE TABLE d2 (id INT PRIMARY KEY, p INT, FOREIGN KEY (p) REFERENCES nopar (id))',
+    'ALTER TABLE par MODIFY id BIGINT',
+    'ALTER TABLE par DROP INDEX uc',
+    'SET foreign_key_checks = 1',
+    "SELECT CONSTRAINT_NAME, DELETE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = 'ch' ORDER BY 1",
+  );
   // A column added to a table with a CHECK: the CHECK's line left a comma in SQLite's ADD COLUMN.
   list.add(
     'ADD COLUMN to a table with a CHECK constraint',
