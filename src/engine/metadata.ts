@@ -80,10 +80,19 @@ export function columnOfTable(
   if (type.unsigned) flags |= ColumnFlag.UNSIGNED;
   if (type.zerofill) flags |= ColumnFlag.ZEROFILL;
   if (column.autoIncrement) flags |= ColumnFlag.AUTO_INCREMENT;
+  // MariaDB's: a NOT NULL column an INSERT must name (no DEFAULT, not AUTO_INCREMENT).
+  if (
+    column.nullable === false &&
+    column.default === null &&
+    !column.autoIncrement &&
+    (column.generated ?? null) === null
+  )
+    flags |= ColumnFlag.NO_DEFAULT_VALUE;
   const lower = column.name.toLowerCase();
   for (const index of table.indexes) {
     const at = index.columns.findIndex((c) => c.column.toLowerCase() === lower);
     if (at < 0) continue;
+    flags |= ColumnFlag.PART_KEY;
     if (index.kind === 'primary') flags |= ColumnFlag.PRI_KEY;
     else if (index.kind === 'unique' && index.columns.length === 1) flags |= ColumnFlag.UNIQUE_KEY;
     else if (at === 0) flags |= ColumnFlag.MULTIPLE_KEY;
@@ -99,7 +108,6 @@ export function typeColumn(name: string, type: DataType, flagsIn = 0): ColumnDef
   if (type.name === 'BIT' || type.name === 'TIMESTAMP') flags |= ColumnFlag.UNSIGNED;
   const int = INT_TYPES[type.name];
   if (int !== undefined) {
-    flags |= ColumnFlag.NUM;
     const length = type.length ?? (type.unsigned && type.name !== 'BIGINT' ? int[1] - 1 : int[1]);
     return column(name, int[0], length, flags, 0, Charset.BINARY);
   }
@@ -114,36 +122,15 @@ export function typeColumn(name: string, type: DataType, flagsIn = 0): ColumnDef
         Charset.BINARY,
       );
     case 'FLOAT':
-      return column(
-        name,
-        ColumnType.FLOAT,
-        12,
-        flags | ColumnFlag.NUM,
-        type.scale ?? 31,
-        Charset.BINARY,
-      );
+      return column(name, ColumnType.FLOAT, 12, flags, type.scale ?? 31, Charset.BINARY);
     case 'DOUBLE':
     case 'REAL':
-      return column(
-        name,
-        ColumnType.DOUBLE,
-        22,
-        flags | ColumnFlag.NUM,
-        type.scale ?? 31,
-        Charset.BINARY,
-      );
+      return column(name, ColumnType.DOUBLE, 22, flags, type.scale ?? 31, Charset.BINARY);
     case 'DECIMAL': {
       const precision = type.length ?? 10;
       const scale = type.scale ?? 0;
       const length = precision + (scale > 0 ? 1 : 0) + (type.unsigned ? 0 : 1);
-      return column(
-        name,
-        ColumnType.NEWDECIMAL,
-        length,
-        flags | ColumnFlag.NUM,
-        scale,
-        Charset.BINARY,
-      );
+      return column(name, ColumnType.NEWDECIMAL, length, flags, scale, Charset.BINARY);
     }
     case 'DATE':
       return column(name, ColumnType.DATE, 10, flags | ColumnFlag.BINARY, 0, Charset.BINARY);
@@ -276,18 +263,11 @@ export const textColumn = (name: string, length = 255): ColumnDef =>
 export const longTextColumn = (name: string): ColumnDef =>
   column(name, ColumnType.BLOB, 4294967295, ColumnFlag.BLOB, 0, Charset.UTF8MB4_GENERAL_CI);
 export const bigintColumn = (name: string): ColumnDef =>
-  column(name, ColumnType.LONGLONG, 21, ColumnFlag.NUM | ColumnFlag.BINARY, 0, Charset.BINARY);
+  column(name, ColumnType.LONGLONG, 21, ColumnFlag.BINARY, 0, Charset.BINARY);
 export const doubleColumn = (name: string): ColumnDef =>
-  column(name, ColumnType.DOUBLE, 23, ColumnFlag.NUM | ColumnFlag.BINARY, 31, Charset.BINARY);
+  column(name, ColumnType.DOUBLE, 23, ColumnFlag.BINARY, 31, Charset.BINARY);
 export const decimalColumn = (name: string, decimals = 0): ColumnDef =>
-  column(
-    name,
-    ColumnType.NEWDECIMAL,
-    33,
-    ColumnFlag.NUM | ColumnFlag.BINARY,
-    decimals,
-    Charset.BINARY,
-  );
+  column(name, ColumnType.NEWDECIMAL, 33, ColumnFlag.BINARY, decimals, Charset.BINARY);
 export const datetimeColumn = (name: string): ColumnDef =>
   column(name, ColumnType.DATETIME, 19, ColumnFlag.BINARY, 0, Charset.BINARY);
 export const dateColumn = (name: string): ColumnDef =>
@@ -300,7 +280,7 @@ export const blobColumn = (name: string): ColumnDef =>
  * COUNT(*)` LONGLONG. The width bounds the value, so a LONG never carries more than 32 bits.
  */
 export function integerColumn(name: string, length: number, unsigned = false): ColumnDef {
-  const flags = ColumnFlag.NUM | ColumnFlag.BINARY | (unsigned ? ColumnFlag.UNSIGNED : 0);
+  const flags = ColumnFlag.BINARY | (unsigned ? ColumnFlag.UNSIGNED : 0);
   const type = length <= INT32_WIDTH_MAX ? ColumnType.LONG : ColumnType.LONGLONG;
   return column(name, type, Math.max(1, length), flags, 0, Charset.BINARY);
 }

@@ -162,6 +162,9 @@ export const ColumnFlag = {
   SET: 0x0800,
   NO_DEFAULT_VALUE: 0x1000,
   ON_UPDATE_NOW: 0x2000,
+  /** A column of some index (MariaDB sets it beside PRI_KEY, UNIQUE_KEY and MULTIPLE_KEY). */
+  PART_KEY: 0x4000,
+  /** Server-internal in MariaDB, never sent by it; kept for the protocol tests' toy backend. */
   NUM: 0x8000,
 } as const;
 

@@ -101,6 +101,36 @@ test('unsigned system variables are LONGLONG UNSIGNED, booleans are not', async 
   await s.close();
 });
 
+// A table's columns carry MariaDB 10.11's flags (mysql2's `flags`, what drivers read for
+// nullability, keys and defaults): PART_KEY for a column of any index and NO_DEFAULT_VALUE for a
+// NOT NULL column without a default were missing, and NUM, which MariaDB never sends, was set.
+test("a table column's flags are MariaDB's", async () => {
+  const s = await fixture.session();
+  for (const sql of [
+    'CREATE DATABASE IF NOT EXISTS flags',
+    'USE flags',
+    'CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, a INT NOT NULL, b VARCHAR(10) UNIQUE, c DECIMAL(5,2) DEFAULT 1, k1 INT, k2 INT, KEY kk (k1, k2), u INT UNSIGNED ZEROFILL)',
+  ])
+    assert.equal((await run(s, sql)).kind, 'ok', sql);
+  const result = await run(s, 'SELECT * FROM t');
+  assert.equal(result.kind, 'rows');
+  if (result.kind !== 'rows') return;
+  // As mariadbd 10.11 sends them for the same table.
+  assert.deepEqual(
+    result.columns.map((c) => [c.name, c.flags]),
+    [
+      ['id', 16899],
+      ['a', 4097],
+      ['b', 16388],
+      ['c', 0],
+      ['k1', 16392],
+      ['k2', 16384],
+      ['u', 96],
+    ],
+  );
+  await s.close();
+});
+
 for (const [expr, type, expected] of CASES) {
   test(`SELECT ${expr}: type ${type}, value ${String(expected)}`, async () => {
     const s = await fixture.session();
