@@ -262,6 +262,9 @@ test('mariadb-dump --all-databases, and its restore', { skip }, async () => {
      CREATE TABLE acct (id INT PRIMARY KEY, owner VARCHAR(20) NOT NULL);
      CREATE TABLE entry (id INT AUTO_INCREMENT PRIMARY KEY, acct INT NOT NULL, amount DECIMAL(8,2),
        FOREIGN KEY (acct) REFERENCES acct (id) ON DELETE CASCADE);
+     CREATE TABLE audit (msg VARCHAR(40));
+     CREATE TRIGGER entry_ai AFTER INSERT ON entry FOR EACH ROW INSERT INTO audit VALUES (CONCAT('entry ', NEW.id));
+     CREATE VIEW balances AS SELECT acct, SUM(amount) AS total FROM entry GROUP BY acct;
      INSERT INTO acct VALUES (1, 'ada'), (2, 'bob');
      INSERT INTO entry (acct, amount) VALUES (1, 10.50), (2, -3.25), (1, 0.75);`,
   );
@@ -280,6 +283,15 @@ test('mariadb-dump --all-databases, and its restore', { skip }, async () => {
       'SELECT a.owner, SUM(e.amount) FROM ledger.acct a JOIN ledger.entry e ON e.acct = a.id GROUP BY a.owner ORDER BY 1; DELETE FROM ledger.acct WHERE id = 2; SELECT COUNT(*) FROM ledger.entry; SELECT COUNT(*) FROM mysql.general_log',
     ]),
     'owner\tSUM(e.amount)\nada\t11.25\nbob\t-3.25\nCOUNT(*)\n2\nCOUNT(*)\n0\n',
+  );
+  // The view and the trigger came back with the tables (the audit rows too, as data).
+  assert.equal(
+    await mariadb([
+      '--batch',
+      '-e',
+      'INSERT INTO ledger.entry (acct, amount) VALUES (1, 1.00); SELECT * FROM ledger.balances; SELECT COUNT(*) FROM ledger.audit',
+    ]),
+    'acct\ttotal\n1\t12.25\nCOUNT(*)\n4\n',
   );
 });
 
