@@ -872,6 +872,21 @@ export class ExpressionEmitter {
   }
 
   /**
+   * A numeric aggregate (SUM, AVG, the BIT_ and variance ones) of an ENUM or SET column adds its
+   * numbers, as MariaDB does: a SET's bits, an ENUM's index (SUM of a SET was 0, its text read as
+   * a number). Null for anything else, and for a window (which keeps SQLite's).
+   */
+  private membersAggregate(name: string, e: Call): string | null {
+    const [arg] = e.args;
+    if (!this.warns || e.over !== undefined || e.args.length !== 1 || arg === undefined)
+      return null;
+    if (!this.isMembers(arg)) return null;
+    const fn = BUILTIN_FUNCTIONS[name] ?? userFunction(name);
+    if (fn === undefined || fn === null) return null;
+    return `${fn}(${e.distinct ? 'DISTINCT ' : ''}${this.numbered(arg, true)})`;
+  }
+
+  /**
    * Whether conversions and divisors go through the functions that warn (1292, 1365) row by
    * row. Not in expressions the schema keeps (CHECK, generated columns, defaults: emitted with
    * every literal inline), where SQLite allows only deterministic functions.
@@ -1357,7 +1372,15 @@ export class ExpressionEmitter {
       }
       case 'SUM':
       case 'AVG':
-        return this.exactAggregate(name, e);
+        return this.exactAggregate(name, e) ?? this.membersAggregate(name, e);
+      case 'BIT_AND':
+      case 'BIT_OR':
+      case 'BIT_XOR':
+      case 'STDDEV_POP':
+      case 'STDDEV_SAMP':
+      case 'VAR_POP':
+      case 'VAR_SAMP':
+        return this.membersAggregate(name, e);
       case 'ROUND':
       case 'TRUNCATE': {
         // A DOUBLE (or a string, read as one) rounds on its binary value, a half to even.
@@ -1542,7 +1565,13 @@ export class ExpressionEmitter {
     if (window === undefined || !(WINDOW_FUNCTIONS.has(name) || AGGREGATES.has(name)))
       return this.unsupported(`${e.name}() OVER`);
     if (e.distinct) this.unsupported(`${name}(DISTINCT …) OVER`);
-    const args = e.star ? '*' : this.args(e).join(', ');
+    // SUM and AVG of an ENUM or SET over a window add its numbers, as aggregates do.
+    const members =
+      (name === 'SUM' || name === 'AVG') &&
+      this.warns &&
+      e.args.length === 1 &&
+      this.isMembers(e.args[0]!);
+    const args = e.star ? '*' : members ? this.numbered(e.args[0]!, true) : this.args(e).join(', ');
     const isBare =
       over.base !== null &&
       over.partitionBy.length === 0 &&

@@ -318,6 +318,18 @@ export function dmlCases(): CaseList {
     'UPDATE sn SET s = s | 2 WHERE id = 1',
     'SELECT s FROM sn WHERE id = 1',
   );
+  // Numeric aggregates of an ENUM or a SET add their numbers (SUM of a SET was 0).
+  list.add(
+    'SUM, AVG and the BIT_ and variance aggregates of ENUM and SET columns',
+    [
+      "CREATE TABLE sa (id INT PRIMARY KEY, s SET('a','b','c'), e ENUM('x','y','z'))",
+      "INSERT INTO sa VALUES (1, 'a,c', 'z'), (2, 'b', 'x'), (3, '', 'y'), (4, NULL, NULL)",
+    ],
+    'SELECT SUM(s), AVG(s), SUM(e), AVG(e), SUM(DISTINCT e), BIT_OR(s), BIT_AND(s), BIT_XOR(e) FROM sa',
+    'SELECT STD(s), VARIANCE(e), VAR_SAMP(s), STDDEV_SAMP(e) FROM sa',
+    'SELECT id, SUM(s) OVER (ORDER BY id), AVG(e) OVER () FROM sa ORDER BY id',
+    'SELECT e, SUM(s) FROM sa GROUP BY e ORDER BY e',
+  );
   // An upsert that changed nothing answers insert id 0 (it answered an id no row has); an INSERT
   // refused for a value it could not store takes no AUTO_INCREMENT id (one of several rows past
   // the first keeps the statement's).
