@@ -1633,12 +1633,14 @@ export class ExpressionEmitter {
   /**
    * A sort key. An ENUM column sorts by its members' order, as MariaDB's does (by index:
    * ENUM('new', 'active', 'done') puts 'new' first), not by text; NULL first, then the empty
-   * value an invalid one was stored as (index 0).
+   * value an invalid one was stored as (index 0). A SET sorts by its number.
    */
   private orderKey(e: Expr): string {
     const sql = this.expr(e);
     if (e.kind !== 'column') return sql;
     const type = this.columnType(e);
+    // A SET sorts by its number, the sum of its members' bits ('b' before 'a,c' in SET('a','b','c')).
+    if (type?.name === 'SET' && type.values.length > 0 && this.warns) return this.numbered(e, true);
     if (type?.name !== 'ENUM' || type.values.length === 0) return sql;
     const members = type.values.map((v, i) => `WHEN ${quoteString(v)} THEN ${i + 1}`).join(' ');
     return `(CASE ${sql} ${members} WHEN '' THEN 0 END)`;

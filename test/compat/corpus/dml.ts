@@ -330,6 +330,18 @@ export function dmlCases(): CaseList {
     'SELECT id, SUM(s) OVER (ORDER BY id), AVG(e) OVER () FROM sa ORDER BY id',
     'SELECT e, SUM(s) FROM sa GROUP BY e ORDER BY e',
   );
+  // A SET sorts by its number, as MariaDB's (it sorted by its text: 'a,c' before 'b').
+  list.add(
+    'a SET column sorts by its number',
+    [
+      "CREATE TABLE so (id INT PRIMARY KEY, s SET('a','b','c'))",
+      "INSERT INTO so VALUES (1, 'a,c'), (2, 'b'), (3, ''), (4, NULL), (5, 'a'), (6, 'a,b,c')",
+    ],
+    'SELECT id, s FROM so ORDER BY s, id',
+    'SELECT GROUP_CONCAT(s ORDER BY s DESC) FROM so',
+    'SELECT s, COUNT(*) FROM so GROUP BY s ORDER BY s',
+    'SELECT id, ROW_NUMBER() OVER (ORDER BY s, id) FROM so ORDER BY id',
+  );
   // An upsert that changed nothing answers insert id 0 (it answered an id no row has); an INSERT
   // refused for a value it could not store takes no AUTO_INCREMENT id (one of several rows past
   // the first keeps the statement's).
