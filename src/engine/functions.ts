@@ -25,6 +25,7 @@ import { arithmeticFunctions, carried } from './arithmetic.js';
 import { strToDate } from './str-to-date.js';
 import { decimalFunctions } from './decimal.js';
 import { nextLockAnswer } from './user-locks.js';
+import { INT_FUNCTIONS } from './metadata.js';
 
 type V = SqlValue;
 type Fn = (...args: V[]) => V;
@@ -2078,9 +2079,14 @@ function queryFunctions(): UserFunction[] {
       return { name: sqliteName, deterministic: true, varargs: true, fn: () => null, aggregate };
     }
     const impl = IMPLEMENTATIONS[short] ?? ((): V => null);
+    // A function MySQL types as an integer answers SQLite an INTEGER, not a JS number's REAL:
+    // in string context SQLite spells a REAL 2024 as '2024.0' (CONCAT(YEAR(d), '-') was
+    // '2024.0-').
+    const integral = INT_FUNCTIONS.has(short.toUpperCase());
     const safe: Fn = (...args) => {
       try {
         const out = impl(...args);
+        if (integral && typeof out === 'number' && Number.isSafeInteger(out)) return BigInt(out);
         return out === undefined ? null : out;
       } catch (error) {
         // A warning a strict write refuses ends the statement (expression-warnings.ts).

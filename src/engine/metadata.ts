@@ -685,7 +685,7 @@ const DATE_FUNCTIONS = new Set([
   'FROM_DAYS',
   'MAKEDATE',
 ]);
-const INT_FUNCTIONS = new Set([
+export const INT_FUNCTIONS: ReadonlySet<string> = new Set([
   'COUNT',
   'INTERVAL',
   'COERCIBILITY',

@@ -161,7 +161,8 @@ describe('functions', () => {
       // MariaDB keeps the day within the target month (Jan 31 + 1 month is Feb 29).
       ['mysql_date_add', ['2024-01-31', 1n, 'MONTH'], '2024-02-29'],
       ['mysql_date_sub', ['2024-03-01 00:00:00', 1n, 'SECOND'], '2024-02-29 23:59:59'],
-      ['mysql_datediff', ['2024-03-01', '2024-02-01'], 29],
+      // An integer function answers SQLite a BigInt (an INTEGER, not a REAL).
+      ['mysql_datediff', ['2024-03-01', '2024-02-01'], 29n],
       ['mysql_lpad', ['7', 3n, '0'], '007'],
       // STR_TO_DATE reads by the format: names, AM/PM, %T, and gives a DATE, TIME or DATETIME.
       ['mysql_str_to_date', ['05/01/2024', '%d/%m/%Y'], '2024-01-05'],
@@ -185,8 +186,8 @@ describe('functions', () => {
       ['mysql_substring_index', ['a.b.c', '.', -2n], 'b.c'],
       ['mysql_hex', [255n], 'FF'],
       ['mysql_inet_ntoa', [3232235777n], '192.168.1.1'],
-      ['mysql_timestampdiff', ['DAY', '2024-01-01', '2024-01-31 12:00:00'], 30],
-      ['mysql_find_in_set', ['b', 'a,b,c'], 2],
+      ['mysql_timestampdiff', ['DAY', '2024-01-01', '2024-01-31 12:00:00'], 30n],
+      ['mysql_find_in_set', ['b', 'a,b,c'], 2n],
       ['mysql_str_to_date', ['05/03/2024', '%d/%m/%Y'], '2024-03-05'],
       ['mysql_last_day', ['2024-02-10'], '2024-02-29'],
     ];

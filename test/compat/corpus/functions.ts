@@ -675,5 +675,19 @@ export function functionCases(): CaseList {
     "SELECT RELEASE_LOCK('nobody'), IS_USED_LOCK('nobody'), IS_FREE_LOCK('nobody')",
     "SELECT GET_LOCK('b', 0), GET_LOCK('b', 0), RELEASE_ALL_LOCKS(), IS_FREE_LOCK('b')",
   );
+  // An integer function's value in string context is its digits (CONCAT(YEAR(d), '-') was
+  // '2024.0-': the function's JS number reached SQLite as a REAL).
+  list.add(
+    'integer functions in string context',
+    [
+      'CREATE TABLE ic (id INT PRIMARY KEY, d DATE, t TIME, s VARCHAR(10))',
+      "INSERT INTO ic VALUES (1, '2024-01-31', '10:15:30', 'abc'), (2, '2023-12-01', '23:00:00', 'b')",
+    ],
+    "SELECT id, CONCAT(YEAR(d), '-', MONTH(d)), CONCAT_WS('/', DAY(d), HOUR(t)), LENGTH(YEAR(d)) FROM ic ORDER BY id",
+    "SELECT id FROM ic WHERE CONCAT(YEAR(d), '-', MONTH(d)) = '2024-1'",
+    'SELECT GROUP_CONCAT(QUARTER(d) ORDER BY id), CONCAT(DATEDIFF(MAX(d), MIN(d))) FROM ic',
+    "SELECT id, CONCAT(ASCII(s), ':', CRC32(s), ':', FIELD(s, 'b', 'abc'), ':', LOCATE('b', s)) FROM ic ORDER BY id",
+    "SELECT id, REPLACE(WEEK(d), '1', 'x'), CAST(DAYOFYEAR(d) AS CHAR), YEAR(d) / 7 FROM ic ORDER BY id",
+  );
   return list;
 }
