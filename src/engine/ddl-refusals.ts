@@ -323,6 +323,39 @@ function foreignKeyNames(catalog: Catalog, db: string, except: string | null): S
   return names;
 }
 
+/**
+ * The first of `keys` (one statement's, in order) foreignKeyRefusal refuses; each name taken
+ * as it goes, so that two keys of one statement may not share one.
+ */
+function keysRefusal(
+  keys: readonly NewKey[],
+  db: string,
+  table: string,
+  verb: 'Create' | 'Alter',
+  columnOf: (name: string) => ColumnDef | undefined,
+  primaryKey: readonly string[],
+  resolve: (name: TableName) => TableDef | undefined,
+  taken: Set<string>,
+  foreignKeyChecks: boolean,
+): ErrorResult | null {
+  for (const k of keys) {
+    const refused = foreignKeyRefusal(
+      k,
+      db,
+      table,
+      verb,
+      columnOf,
+      primaryKey,
+      resolve,
+      taken,
+      foreignKeyChecks,
+    );
+    if (refused !== null) return refused;
+    if (k.name !== null) taken.add(k.name.toLowerCase());
+  }
+  return null;
+}
+
 /** CREATE TABLE with a foreign key InnoDB cannot make (foreignKeyRefusal). */
 function foreignKeyFormRefusal(
   s: CreateTable,
@@ -343,23 +376,18 @@ function foreignKeyFormRefusal(
   ];
   const columnOf = (name: string): ColumnDef | undefined =>
     s.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
-  for (const k of s.constraints) {
-    if (k.kind !== 'foreign_key') continue;
-    const refused = foreignKeyRefusal(
-      k,
-      db,
-      s.table.name,
-      'Create',
-      columnOf,
-      primaryKey,
-      resolve,
-      taken,
-      foreignKeyChecks,
-    );
-    if (refused !== null) return refused;
-    if (k.name !== null) taken.add(k.name.toLowerCase());
-  }
-  return null;
+  const keys = s.constraints.flatMap((k) => (k.kind === 'foreign_key' ? [k] : []));
+  return keysRefusal(
+    keys,
+    db,
+    s.table.name,
+    'Create',
+    columnOf,
+    primaryKey,
+    resolve,
+    taken,
+    foreignKeyChecks,
+  );
 }
 
 /** ALTER TABLE … ADD [CONSTRAINT name] FOREIGN KEY InnoDB cannot make (foreignKeyRefusal). */
@@ -396,31 +424,27 @@ function addedKeyRefusal(
     }
     return table.columns.find((c) => c.name.toLowerCase() === lower);
   };
-  for (const spec of s.specs) {
-    if (spec.kind !== 'add_constraint' || spec.constraint.kind !== 'foreign_key') continue;
-    const k = spec.constraint;
-    // ADD FOREIGN KEY IF NOT EXISTS of a key the table has is skipped (Note 1061).
-    if (
-      spec.ifNotExists &&
-      k.name !== null &&
-      table.foreignKeys.some((fk) => fk.name.toLowerCase() === k.name!.toLowerCase())
-    )
-      continue;
-    const refused = foreignKeyRefusal(
-      k,
-      table.db,
-      table.name,
-      'Alter',
-      columnOf,
-      table.primaryKey,
-      resolve,
-      taken,
-      foreignKeyChecks,
-    );
-    if (refused !== null) return refused;
-    if (k.name !== null) taken.add(k.name.toLowerCase());
-  }
-  return null;
+  // ADD FOREIGN KEY IF NOT EXISTS of a key the table has is skipped (Note 1061).
+  const has = (name: string | null): boolean =>
+    name !== null && table.foreignKeys.some((fk) => fk.name.toLowerCase() === name.toLowerCase());
+  const keys = s.specs.flatMap((spec) =>
+    spec.kind === 'add_constraint' &&
+    spec.constraint.kind === 'foreign_key' &&
+    !(spec.ifNotExists && has(spec.constraint.name))
+      ? [spec.constraint]
+      : [],
+  );
+  return keysRefusal(
+    keys,
+    table.db,
+    table.name,
+    'Alter',
+    columnOf,
+    table.primaryKey,
+    resolve,
+    taken,
+    foreignKeyChecks,
+  );
 }
 
 /** Why the child's columns cannot refer to the parent's, or null when they can. */
