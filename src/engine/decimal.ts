@@ -15,7 +15,11 @@ import {
   DECIMAL_SUBTRACT_FUNCTION,
   DECIMAL_SUM_FUNCTION,
   DOUBLE_ROUND_FUNCTION,
+  NUMBER_TEXT_DOUBLE,
+  NUMBER_TEXT_FLOAT,
+  NUMBER_TEXT_FUNCTION,
 } from '../sql/index.js';
+import { doubleText, floatText } from '../mysql/index.js';
 import type { UserAggregate, UserFunction } from '../storage/index.js';
 
 type V = SqlValue;
@@ -340,8 +344,25 @@ export function roundDouble(x: number, places: number, truncate: boolean): numbe
   return d < 0 ? whole * factor : whole / factor;
 }
 
+/** A number as MySQL's string context reads it (store-rule.ts, NUMBER_TEXT_FUNCTION). */
+function numberText(v: V, form: number): V {
+  if (v === null || v instanceof Uint8Array) return v;
+  if (form >= 0) {
+    if (typeof v === 'number' && !Number.isFinite(v)) return doubleText(v);
+    return decimalDisplay(v, form);
+  }
+  if (typeof v !== 'number') return typeof v === 'bigint' ? String(v) : v;
+  return form === NUMBER_TEXT_FLOAT ? floatText(v) : doubleText(v);
+}
+
 export function decimalFunctions(): UserFunction[] {
   return [
+    {
+      name: NUMBER_TEXT_FUNCTION,
+      deterministic: true,
+      varargs: false,
+      fn: (v, form) => numberText(v ?? null, form === null ? NUMBER_TEXT_DOUBLE : Number(form)),
+    },
     {
       name: DOUBLE_ROUND_FUNCTION,
       deterministic: true,

@@ -1385,7 +1385,9 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
     case 'INET6_NTOA':
       return textColumn(name, 39);
     case 'HEX':
-      // Hex digits are text, whatever the argument was.
+    case 'CHARSET':
+    case 'COLLATION':
+      // Hex digits and a collation's name are text, whatever the argument was.
       return textColumn(name);
     case 'TIMESTAMPADD': {
       // DATE_ADD's column: TIMESTAMPADD(MINUTE, 90, d) is DATE_ADD(d, INTERVAL 90 MINUTE).
@@ -1426,9 +1428,32 @@ function strToDateColumn(name: string, format: Expr | undefined): ColumnDef {
  * GREATEST/LEAST: a DOUBLE when strings meet numbers or an argument is NULL (MariaDB's
  * comparison type), else as CASE aggregates its branches (integers, DECIMALs, strings).
  */
+/** The types GREATEST and LEAST compare as dates among strings (TIME keeps its text order). */
+const EXTREME_TEMPORAL_TYPES: ReadonlySet<number> = new Set([
+  ColumnType.DATE,
+  ColumnType.DATETIME,
+  ColumnType.TIMESTAMP,
+]);
+
 function extremeColumn(name: string, args: readonly Expr[], scope: Scope): ColumnDef {
   const columns = args.map((a) => exprColumn('', a, scope));
   const strings = columns.some((c) => STRING_TYPES.has(c.type));
+  // A DATE or DATETIME among strings compares as one, and is the result (GREATEST(d, '2024-01-01')
+  // is a DATE); a DATE with a DATETIME is a DATETIME.
+  const temporal = columns.filter((c) => EXTREME_TEMPORAL_TYPES.has(c.type));
+  if (
+    temporal.length > 0 &&
+    columns.every((c) => EXTREME_TEMPORAL_TYPES.has(c.type) || STRING_TYPES.has(c.type))
+  ) {
+    const first = temporal[0]!;
+    if (temporal.every((c) => c.type === first.type))
+      return { ...first, name, decimals: Math.max(...temporal.map((c) => c.decimals)) };
+    const decimals = Math.max(
+      ...temporal.map((c) => (c.type === ColumnType.DATE ? 0 : c.decimals)),
+    );
+    const datetime = datetimeColumn(name);
+    return { ...datetime, decimals, length: decimals > 0 ? 20 + decimals : 19 };
+  }
   const numbers = columns.some((c) => c.charset === Charset.BINARY && !STRING_TYPES.has(c.type));
   if (columns.some(isNullLiteral) || (strings && numbers)) return doubleColumn(name);
   return aggregateColumn(name, args, scope);

@@ -17,7 +17,7 @@ export type {
   SqlValue,
 } from './backend.js';
 export { isError } from './backend.js';
-export { doubleText } from './messages.js';
+export { doubleText, floatText } from './messages.js';
 export {
   cachingSha2PasswordHash,
   nativePasswordHash,

@@ -407,7 +407,7 @@ export function finiteDouble(n: number): number {
 }
 
 /** A FLOAT as MariaDB prints it: six significant digits (FLT_DIG), notation as a DOUBLE's. */
-function floatText(n: number): string {
+export function floatText(n: number): string {
   return doubleText(Number(n.toPrecision(FLOAT_DIGITS)));
 }
 const FLOAT_DIGITS = 6;

@@ -65,7 +65,7 @@ import {
   type MultiPlan,
 } from './emit-multi.js';
 import { isTextType } from './table-def.js';
-import { TEMPORAL_DEFAULT_TYPES, indexPartSql } from './emit-table.js';
+import { BINARY_STRINGS, TEMPORAL_DEFAULT_TYPES, indexPartSql } from './emit-table.js';
 
 /**
  * One SQLite statement of a multi-table UPDATE/DELETE (emit-multi.ts). `matched` answers one
@@ -375,6 +375,8 @@ export class DmlEmitter extends ExpressionEmitter {
       if (def === undefined) continue;
       // MariaDB's JSON is LONGTEXT in utf8mb4_bin: its text, and a JSON_VALUE of it, match case.
       if (def.type.name === 'JSON') return 'utf8mb4_bin';
+      // A binary string (BINARY, VARBINARY, the BLOBs) compares and matches byte by byte.
+      if (BINARY_STRINGS.has(def.type.name)) return 'binary';
       if (!isTextType(def.type)) return null;
       return def.type.collation ?? table!.options.collation ?? null;
     }

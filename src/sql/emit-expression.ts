@@ -62,6 +62,9 @@ import {
   LOG_ARGUMENT_FUNCTION,
   NEGATE_FUNCTION,
   NUMBER_FUNCTION,
+  NUMBER_TEXT_DOUBLE,
+  NUMBER_TEXT_FLOAT,
+  NUMBER_TEXT_FUNCTION,
   TEMPORAL_NUMBER_FUNCTION,
   SYSTEM_TO_ZONE_FUNCTION,
   USER_VAR_GET_FUNCTION,
@@ -1029,7 +1032,7 @@ export class ExpressionEmitter {
     const collation = this.pairCollation(e.operand, e.pattern);
     // In the order of the SQL: a literal is bound as it is emitted, so the escape emitted first
     // took the pattern's placeholder (`s LIKE '%ell%' ESCAPE '!'` matched nothing).
-    const operand = this.expr(e.operand);
+    const operand = this.asText(e.operand);
     const pattern = this.expr(e.pattern);
     const escape = e.escape === null ? "'\\'" : this.expr(e.escape);
     const call = `mysql_like_collated(${operand}, ${pattern}, ${escape}, '${sqliteCollation(collation)}')`;
@@ -1045,10 +1048,14 @@ export class ExpressionEmitter {
   private pairCollation(a: Expr, b: Expr): string {
     const x = this.collationOf(a);
     const y = this.collationOf(b);
-    if (x === 'binary' || y === 'binary') return 'binary';
+    const madeBinary = (e: Expr): boolean =>
+      (e.kind === 'unary' && e.op === 'BINARY') || (e.kind === 'cast' && e.type.name === 'BINARY');
+    if (madeBinary(a) || madeBinary(b)) return 'binary';
     if (isJsonValued(a) || isJsonValued(b)) return 'utf8mb4_bin';
     if (a.kind === 'collate') return x!;
     if (b.kind === 'collate') return y!;
+    // A binary string column (VARBINARY, BLOB) matches byte by byte.
+    if (x === 'binary' || y === 'binary') return 'binary';
     return x ?? y ?? this.connectionCollation;
   }
 
@@ -1059,7 +1066,7 @@ export class ExpressionEmitter {
    */
   private regexp(e: Expr & { kind: 'regexp' }): string {
     const collation = this.pairCollation(e.operand, e.pattern);
-    const operand = this.expr(e.operand);
+    const operand = this.asText(e.operand);
     const pattern = this.expr(e.pattern);
     const sensitive = collation === 'binary' || collation.toLowerCase().endsWith('_bin');
     const call = sensitive
@@ -1178,8 +1185,11 @@ export class ExpressionEmitter {
         (numberPeer === undefined
           ? this.collated(e.operand, e.whens[0]!.when, this.expr(e.operand))
           : this.compared(e.operand, numberPeer));
-    for (const w of e.whens) out += ` WHEN ${whenSql(w.when)} THEN ${this.expr(w.then)}`;
-    if (e.otherwise) out += ' ELSE ' + this.expr(e.otherwise);
+    const results = e.whens.map((w) => w.then);
+    if (e.otherwise) results.push(e.otherwise);
+    const branch = this.branchEmitter(results);
+    for (const w of e.whens) out += ` WHEN ${whenSql(w.when)} THEN ${branch(w.then)}`;
+    if (e.otherwise) out += ' ELSE ' + branch(e.otherwise);
     return out + ' END';
   }
 
@@ -1192,7 +1202,9 @@ export class ExpressionEmitter {
         ? this.hexNumber(e.operand)
         : integer && this.isMembers(e.operand)
           ? this.numbered(e.operand, true)
-          : this.expr(e.operand);
+          : name === 'CHAR'
+            ? this.asText(e.operand)
+            : this.expr(e.operand);
     switch (name) {
       case 'SIGNED':
       case 'UNSIGNED':
@@ -1226,8 +1238,15 @@ export class ExpressionEmitter {
     }
   }
 
+  /** A call's arguments; those a string function reads as text through `asText`. */
   private args(e: Call): string[] {
-    return e.args.map((a) => this.expr(a));
+    const name = FUNCTION_ALIASES[e.name] ?? e.name;
+    if (name === 'COALESCE' || name === 'IFNULL') return e.args.map(this.branchEmitter(e.args));
+    const text = e.over === undefined ? TEXT_ARGUMENTS[name] : undefined;
+    if (text === undefined) return e.args.map((a) => this.expr(a));
+    return e.args.map((a, i) =>
+      text === 'all' || text.includes(i) ? this.asText(a) : this.expr(a),
+    );
   }
 
   /**
@@ -1301,14 +1320,65 @@ export class ExpressionEmitter {
     if (name === 'COALESCE' && e.args.length === 1) return `(${this.expr(e.args[0]!)})`;
     // GREATEST/LEAST of strings and numbers compare as numbers in MySQL (GREATEST(1, '2', 3)
     // is 3); SQLite's max() puts any text above any number.
-    if ((name === 'GREATEST' || name === 'LEAST') && e.args.some(isNumeric)) {
-      const args = e.args.map((a) => {
-        const sql = this.expr(a);
-        return isStringLiteral(a) ? this.number(sql) : sql;
-      });
-      return `${builtin}(${args.join(', ')})`;
+    if (name === 'GREATEST' || name === 'LEAST') {
+      const extreme = this.extremeArgs(e.args);
+      if (extreme !== null) return `${builtin}(${extreme.join(', ')})`;
     }
     return `${builtin}(${e.distinct ? 'DISTINCT ' : ''}${this.args(e).join(', ')})`;
+  }
+
+  /**
+   * GREATEST/LEAST's arguments as MySQL compares them: a DATE or DATETIME among strings as dates
+   * (`GREATEST(d, '2024-01-01')`; a DATE with a DATETIME as a DATETIME), a number among strings
+   * as numbers (`GREATEST(qty, '5')` is qty's 10, not '5': SQLite's max() puts any text above
+   * any number). Null where SQLite's own comparison is MySQL's.
+   */
+  private extremeArgs(args: readonly Expr[]): string[] | null {
+    const classes = args.map((a) => this.extremeClass(a));
+    const temporal = classes.filter((c) => c === 'DATE' || c === 'DATETIME');
+    if (temporal.length > 0 && classes.every((c) => c !== null && c !== 'number')) {
+      const target = temporal.every((c) => c === 'DATE') ? 'DATE' : 'DATETIME';
+      // Values made DATETIMEs have the fraction digits of the widest DATETIME column.
+      const fsp = Math.max(
+        0,
+        ...args.map((a, i) =>
+          classes[i] === 'DATETIME' && a.kind === 'column' ? (this.columnType(a)?.length ?? 0) : 0,
+        ),
+      );
+      return args.map((a, i) => {
+        const sql = this.expr(a);
+        if (classes[i] === target) return sql;
+        return target === 'DATE'
+          ? `mysql_cast_date(${sql})`
+          : `mysql_cast_datetime(${sql}, ${fsp})`;
+      });
+    }
+    if (!classes.includes('number') || !classes.every((c) => c === 'number' || c === 'string'))
+      return null;
+    return args.map((a, i) => {
+      const sql = this.expr(a);
+      return classes[i] === 'string' ? this.number(sql) : sql;
+    });
+  }
+
+  /** What GREATEST/LEAST compares an argument as, where its form or column tells; else null. */
+  private extremeClass(e: Expr): 'DATE' | 'DATETIME' | 'number' | 'string' | null {
+    if (isNumeric(e)) return 'number';
+    if (isStringLiteral(e) || staticKind(e) === 'string') return 'string';
+    if (e.kind === 'cast' && (e.type.name === 'DATE' || e.type.name === 'DATETIME'))
+      return e.type.name;
+    if (e.kind === 'call' && e.over === undefined) {
+      const name = FUNCTION_ALIASES[e.name] ?? e.name;
+      if (name === 'CURDATE' || name === 'UTC_DATE') return 'DATE';
+      if (name === 'NOW' || name === 'SYSDATE' || name === 'UTC_TIMESTAMP') return 'DATETIME';
+      return null;
+    }
+    const type = e.kind === 'column' ? this.columnType(e) : null;
+    if (type === null) return null;
+    if (type.name === 'DATE') return 'DATE';
+    if (type.name === 'DATETIME' || type.name === 'TIMESTAMP') return 'DATETIME';
+    if (isTextType(type) && type.name !== 'ENUM' && type.name !== 'SET') return 'string';
+    return numberKind(e, this.numberScope).kind === 'unknown' ? null : 'number';
   }
 
   /**
@@ -1413,9 +1483,9 @@ export class ExpressionEmitter {
         // written twice are emitted twice, so their parameters are bound in text order.
         const [subject, position, ...rest] = e.args;
         if (subject === undefined || position === undefined) return null;
-        const s1 = this.expr(subject);
+        const s1 = this.asText(subject);
         const p1 = this.expr(position);
-        const s2 = this.expr(subject);
+        const s2 = this.asText(subject);
         const p2 = this.expr(position);
         const start = `IIF(${p1} = 0, length(${s2}) + 1, ${p2})`;
         // A length below 1 is the empty string; SQLite's substr takes the characters before the
@@ -1497,7 +1567,7 @@ export class ExpressionEmitter {
   private collatedCall(name: string, args: readonly Expr[]): string {
     let collation: string | null = null;
     for (const arg of args) collation ??= this.collationOf(arg);
-    const sql = args.map((a) => this.expr(a)).join(', ');
+    const sql = args.map((a) => this.asText(a)).join(', ');
     return `mysql_${name}_collated(${sql}, '${sqliteCollation(collation ?? this.connectionCollation)}')`;
   }
 
@@ -1511,17 +1581,111 @@ export class ExpressionEmitter {
   }
 
   /**
-   * An argument read as text: a DECIMAL column's value has its scale's digits, as MySQL prints
-   * it (`0.10`; SQLite keeps the column's values as numbers and would print `0.1`).
+   * An argument read as text, as MySQL's string context reads a number: a DECIMAL with its
+   * scale's digits (`5.00`, `2.5000` for 10/4), a DOUBLE with its shortest digits (`3`, `3e20`)
+   * or a ROUND's fixed places (`3.0`), a FLOAT with six significant digits. SQLite keeps such
+   * values as numbers and would print `5`, `3.0`, `3.0e+20`. Other values are left as they are.
    */
-  private asText(e: Expr): string {
+  protected asText(e: Expr): string {
+    if (!this.warns) {
+      // An expression the schema keeps runs on every node: only SQLite's own functions there.
+      const sql = this.expr(e);
+      const type = this.columnType(e);
+      if (type?.name !== 'DECIMAL' || (type.scale ?? 0) === 0) return sql;
+      return `IIF(${sql} IS NULL, NULL, printf('%.${type.scale}f', ${sql}))`;
+    }
+    const form = this.textForm(e);
     const sql = this.expr(e);
-    const type = this.columnType(e);
-    if (type?.name !== 'DECIMAL' || (type.scale ?? 0) === 0) return sql;
-    return `IIF(${sql} IS NULL, NULL, printf('%.${type.scale}f', ${sql}))`;
+    return form === null ? sql : `${NUMBER_TEXT_FUNCTION}(${sql}, ${form})`;
+  }
+
+  /** `asText`'s form of a number (store-rule.ts, NUMBER_TEXT_FUNCTION), null for the rest. */
+  private textForm(e: Expr): number | null {
+    if (e.kind === 'call' && e.over === undefined) {
+      const [arg, places] = e.args;
+      if (arg === undefined) return null;
+      const double = this.doubleValued(arg);
+      if (e.name === 'CEIL' || e.name === 'CEILING' || e.name === 'FLOOR')
+        return double ? NUMBER_TEXT_DOUBLE : this.exactKind(arg) === 'decimal' ? 0 : null;
+      if ((e.name === 'ROUND' || e.name === 'TRUNCATE') && double) {
+        // A constant count of places fixes the DOUBLE's shown decimals (ROUND(2.5e0, 2): 2.50).
+        if (places === undefined) return NUMBER_TEXT_DOUBLE;
+        const d = this.constantInteger(places);
+        return d === null ? NUMBER_TEXT_DOUBLE : Math.min(Math.max(d, 0), DECIMAL_SCALE_MAX);
+      }
+    }
+    const exact = this.exactKind(e);
+    if (exact !== null) return exact === 'decimal' ? this.exactScale(e) : null;
+    // AVG of integers is a DECIMAL with div_precision_increment's places (AVG(id): 1.5000).
+    const [arg] = e.kind === 'call' ? e.args : [];
+    if (e.kind === 'call' && e.name === 'AVG' && e.over === undefined && arg !== undefined)
+      if (this.exactKind(arg) === 'integer') return DIV_PRECISION_INCREMENT;
+    if (this.columnType(e)?.name === 'FLOAT') return NUMBER_TEXT_FLOAT;
+    return this.doubleValued(e) ? NUMBER_TEXT_DOUBLE : null;
+  }
+
+  /** An integer literal written into the SQL (or its negation), else null. */
+  private constantInteger(e: Expr): number | null {
+    const negated = e.kind === 'unary' && e.op === '-';
+    const literal = negated ? e.operand : e;
+    if (literal.kind !== 'literal' || literal.type !== 'int' || this.isBound(literal)) return null;
+    const n = Number(literal.value);
+    return negated ? -n : n;
+  }
+
+  /** Whether an expression is a DOUBLE by its form (a string is not one here: it is text). */
+  private doubleValued(e: Expr): boolean {
+    switch (e.kind) {
+      case 'literal':
+        return e.type === 'float';
+      case 'column': {
+        const name = this.columnType(e)?.name;
+        return name === 'DOUBLE' || name === 'REAL' || name === 'FLOAT';
+      }
+      case 'unary':
+        return (e.op === '-' || e.op === '+') && this.doubleValued(e.operand);
+      case 'binary':
+        if (!EXACT_OPERATORS.has(e.op)) return false;
+        return this.doubleValued(e.left) || this.doubleValued(e.right);
+      case 'cast':
+        return e.type.name === 'DOUBLE' || e.type.name === 'FLOAT';
+      case 'call': {
+        if (DOUBLE_VALUED_FUNCTIONS.has(e.name)) return true;
+        const [arg] = e.args;
+        if (arg === undefined || !DOUBLE_KEEPING.has(e.name)) return false;
+        return e.over === undefined && this.doubleValued(arg);
+      }
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * How the results of IF, CASE, IFNULL or COALESCE are emitted: as text (`asText`) where a
+   * string meets a number among them, so the number reads as MySQL's string result shows it
+   * (`IFNULL(price, 'x')` is '5.00'); as themselves otherwise.
+   */
+  private branchEmitter(results: readonly Expr[]): (e: Expr) => string {
+    const text =
+      this.warns &&
+      results.some((r) => this.textual(r)) &&
+      results.some((r) => this.textForm(r) !== null);
+    return (e) => (text ? this.asText(e) : this.expr(e));
+  }
+
+  /** Whether an expression is a string by its form or its column's type. */
+  private textual(e: Expr): boolean {
+    if (staticKind(e) === 'string') return true;
+    const type = e.kind === 'column' ? this.columnType(e) : null;
+    return type !== null && isTextType(type);
   }
 
   private ifCall(e: Call): string {
+    if (e.args.length === 3) {
+      const branch = this.branchEmitter(e.args.slice(1));
+      const [c, a, b] = e.args;
+      return `CASE WHEN ${this.expr(c!)} THEN ${branch(a!)} ELSE ${branch(b!)} END`;
+    }
     const [c, a, b] = this.args(e);
     if (c === undefined || a === undefined || b === undefined || e.args.length !== 3)
       this.parameterCount('IF');
@@ -1850,6 +2014,61 @@ const DECIMAL_KEEPING: ReadonlySet<string> = new Set([
   'ROUND',
   'TRUNCATE',
 ]);
+
+/** Functions of a DOUBLE argument whose value is a DOUBLE (a string context prints it so). */
+const DOUBLE_KEEPING: ReadonlySet<string> = new Set([
+  'SUM',
+  'AVG',
+  'MIN',
+  'MAX',
+  'ABS',
+  'CEIL',
+  'CEILING',
+  'FLOOR',
+  'ROUND',
+  'TRUNCATE',
+]);
+
+/**
+ * The arguments string functions read as text (`asText`: a DECIMAL's 5.00 is '5.00' there), by
+ * position; numeric ones (a length, a position, a count) are read as numbers.
+ */
+const TEXT_ARGUMENTS: Readonly<Record<string, readonly number[] | 'all'>> = {
+  CONCAT_WS: 'all',
+  REPLACE: 'all',
+  LENGTH: [0],
+  OCTET_LENGTH: [0],
+  CHAR_LENGTH: [0],
+  CHARACTER_LENGTH: [0],
+  BIT_LENGTH: [0],
+  UPPER: [0],
+  LOWER: [0],
+  REVERSE: [0],
+  TRIM: [0],
+  LTRIM: [0],
+  RTRIM: [0],
+  LPAD: [0, 2],
+  RPAD: [0, 2],
+  LEFT: [0],
+  RIGHT: [0],
+  REPEAT: [0],
+  INSERT: [0, 3],
+  SUBSTRING_INDEX: [0, 1],
+  MD5: [0],
+  SHA1: [0],
+  SHA2: [0],
+  CRC32: [0],
+  TO_BASE64: [0],
+  QUOTE: [0],
+  SOUNDEX: [0],
+};
+
+/** Functions whose value is always a DOUBLE (PI is not: it prints 6 places). */
+const DOUBLE_VALUED_FUNCTIONS: ReadonlySet<string> = new Set(
+  'SQRT EXP LN LOG LOG2 LOG10 POW POWER SIN COS TAN ASIN ACOS ATAN ATAN2 COT DEGREES RADIANS RAND'.split(
+    ' ',
+  ),
+);
 
 /** The operators of exact DECIMAL arithmetic. */
 const EXACT_OPERATORS: ReadonlySet<string> = new Set(['+', '-', '*', '/']);

@@ -200,7 +200,7 @@ export function prefixInBytes(table: TableDef, part: IndexColumn): boolean {
 }
 
 /** The string types MariaDB compares (and prefixes) by bytes. */
-const BINARY_STRINGS: ReadonlySet<string> = new Set([
+export const BINARY_STRINGS: ReadonlySet<string> = new Set([
   'BINARY',
   'VARBINARY',
   'TINYBLOB',

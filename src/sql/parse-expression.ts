@@ -563,6 +563,10 @@ function parseFunctionBody(c: Cursor, name: string): Expr {
   const distinct = c.acceptWord('DISTINCT') || c.acceptWord('DISTINCTROW');
   if (!distinct) c.acceptWord('ALL');
   const args = parseExprList(c);
+  // ROUND(x, 2)'s places are the result's type (a DECIMAL(…, 2), shown with two places): a
+  // template made for 2 places is not reused for 3.
+  const places = args[1];
+  if ((name === 'ROUND' || name === 'TRUNCATE') && places !== undefined) pinLiteral(c, places);
   const made: Expr = {
     kind: 'call',
     name,
@@ -576,6 +580,13 @@ function parseFunctionBody(c: Cursor, name: string): Expr {
   if (name === 'CHAR' && c.acceptWord('USING'))
     return { kind: 'convert_using', operand: made, charset: c.name().toLowerCase() };
   return made;
+}
+
+/** A literal (or a negated one) becomes part of the template. */
+function pinLiteral(c: Cursor, e: Expr): void {
+  const literal = e.kind === 'unary' && e.op === '-' ? e.operand : e;
+  if (literal.kind === 'literal' && literal.slot !== null && literal.slot >= 0)
+    c.pinned.push(literal.slot);
 }
 
 function parseColumnName(c: Cursor): string {

@@ -68,6 +68,14 @@ export const DECIMAL_MULTIPLY_FUNCTION = 'mysql_dec_mul';
 export const DECIMAL_DIVIDE_FUNCTION = 'mysql_dec_div';
 export const DECIMAL_COMPARE_FUNCTION = 'mysql_dec_cmp';
 export const DECIMAL_SUM_FUNCTION = 'mysql_dec_sum';
+/**
+ * A number as MySQL's string context reads it (`f(value, form)`): form 0 or more is a DECIMAL's
+ * (or a DOUBLE's with fixed decimals) count of places, -1 a DOUBLE's shortest digits, -2 a
+ * FLOAT's six significant digits. SQLite's own text of 5.00 is '5', of a double 3 '3.0'.
+ */
+export const NUMBER_TEXT_FUNCTION = 'mysql_number_text';
+export const NUMBER_TEXT_DOUBLE = -1;
+export const NUMBER_TEXT_FLOAT = -2;
 /** ROUND/TRUNCATE of a DOUBLE: on its binary value, a half to even (MariaDB's my_double_round). */
 export const DOUBLE_ROUND_FUNCTION = 'mysql_round_double';
 /**

@@ -237,6 +237,19 @@ export function collationCases(): CaseList {
     'DROP DATABASE cdb',
     'DROP DATABASE cdl',
   );
+  // A binary string (VARBINARY, BLOB, BINARY) matches byte by byte: LIKE, LOCATE and INSTR
+  // matched it case- and accent-insensitively under the connection's collation.
+  list.add(
+    'binary strings match byte by byte',
+    [
+      'CREATE TABLE bs (id INT PRIMARY KEY, vb VARBINARY(20), bl BLOB, bn BINARY(2), s VARCHAR(10))',
+      "INSERT INTO bs VALUES (1, 'Hello', 'Hello', 'ab', 'Hello'), (2, 'hello', 'HELLO', 'AB', 'hello')",
+    ],
+    "SELECT id, vb LIKE 'hello', bl LIKE 'h%', bn LIKE 'AB%', s LIKE 'HELLO', vb LIKE 'h%' COLLATE utf8mb4_general_ci FROM bs ORDER BY id",
+    "SELECT id, LOCATE('hel', vb), INSTR(bl, 'LL'), FIND_IN_SET('hello', vb), STRCMP(vb, 'hello'), vb REGEXP '^h' FROM bs ORDER BY id",
+    "SELECT id FROM bs WHERE vb LIKE 'HELLO' OR bl LIKE '%ell%' ORDER BY id",
+    'SELECT COLLATION(vb), CHARSET(bl), COLLATION(CONCAT(vb, s)), COLLATION(s) FROM bs WHERE id = 1',
+  );
   return list;
 }
 

@@ -291,5 +291,23 @@ export function decimalCases(): CaseList {
     'SELECT id FROM w WHERE d = e * 1 OR d * 1 < -1e18 ORDER BY id',
     'SELECT id, d < -1e18, d > 1e3, d * 2 BETWEEN -1e30 AND 1e3 FROM w ORDER BY id',
   );
+  // A number in string context reads as MySQL prints it: a DECIMAL with its scale (5.00 was
+  // '5' in CAST AS CHAR, IFNULL, REPLACE, LENGTH, LIKE), a DOUBLE with its shortest digits
+  // (CONCAT(CEIL(x)) was '3.0', x * 1e20 '3.0e+20') or a ROUND's places.
+  list.add(
+    'numbers in string context',
+    [
+      'CREATE TABLE st (id INT PRIMARY KEY, price DECIMAL(10,2), x DOUBLE, f FLOAT, name VARCHAR(10))',
+      "INSERT INTO st VALUES (1, 5.00, 3, 0.1, 'a'), (2, 10.50, 2.5, 1.5, 'b'), (3, NULL, NULL, NULL, NULL)",
+    ],
+    "SELECT id, CAST(price AS CHAR), IFNULL(price, 'x'), REPLACE(price, '.', ','), LENGTH(price), LPAD(price, 8, '*') FROM st ORDER BY id",
+    "SELECT id, price LIKE '5.0%', price LIKE '10.5_', x LIKE '3', MD5(price), UPPER(price), CONCAT_WS('-', price, x) FROM st ORDER BY id",
+    'SELECT id, CONCAT(x), CONCAT(f), CONCAT(CEIL(x)), CONCAT(FLOOR(price)), CONCAT(ROUND(x)), CONCAT(ROUND(price)), CONCAT(ROUND(price, 1)) FROM st ORDER BY id',
+    'SELECT id, CONCAT(price / 2), CONCAT(price * 2), CONCAT(-price), CONCAT(ABS(price)), CONCAT(x * 1e20), CONCAT(ROUND(x, 1)), CONCAT(TRUNCATE(price, 1)) FROM st ORDER BY id',
+    "SELECT id, COALESCE(price, name), IF(id > 1, ROUND(price), 'z'), CASE id WHEN 1 THEN x ELSE 'q' END, IFNULL(x, 'none') FROM st ORDER BY id",
+    "SELECT id, SUBSTRING(price, 1, 3), LEFT(price, 4), RIGHT(price, 2), REVERSE(price), LOCATE('.', price), INSTR(price, '0') FROM st ORDER BY id",
+    'SELECT CONCAT(SUM(price)), CONCAT(AVG(price)), CONCAT(AVG(id)), CONCAT(MAX(price)), CONCAT(SUM(x)), CONCAT(10 / 4), CONCAT(5.00) FROM st',
+    "SELECT id FROM st WHERE CONCAT(ROUND(price, 1)) = '10.5' OR CAST(price AS CHAR) = '5.00' ORDER BY id",
+  );
   return list;
 }

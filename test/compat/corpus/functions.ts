@@ -689,5 +689,18 @@ export function functionCases(): CaseList {
     "SELECT id, CONCAT(ASCII(s), ':', CRC32(s), ':', FIELD(s, 'b', 'abc'), ':', LOCATE('b', s)) FROM ic ORDER BY id",
     "SELECT id, REPLACE(WEEK(d), '1', 'x'), CAST(DAYOFYEAR(d) AS CHAR), YEAR(d) / 7 FROM ic ORDER BY id",
   );
+  // GREATEST/LEAST compare a date among strings as a date (they answered 0) and a number among
+  // strings as a number (GREATEST(qty, '5') with qty 10 was '5': SQLite's max() puts text above
+  // numbers).
+  list.add(
+    'GREATEST and LEAST of mixed types',
+    [
+      'CREATE TABLE gl (id INT PRIMARY KEY, qty INT, d DATE, dt DATETIME, price DECIMAL(6,2), name VARCHAR(10))',
+      "INSERT INTO gl VALUES (1, 10, '2024-03-05', '2024-03-05 10:00:00', 5.50, 'abc'), (2, 3, '2023-01-01', '2023-01-01 00:00:00', 20.00, '9')",
+    ],
+    "SELECT id, GREATEST(qty, '5'), LEAST(qty, '5'), GREATEST(price, 7), LEAST(price, '7'), GREATEST(qty, name), GREATEST(name, 'b') FROM gl ORDER BY id",
+    "SELECT id, GREATEST(d, '2024-01-01'), LEAST(d, '2024-01-01'), GREATEST(dt, '2024-01-01'), GREATEST(d, dt), LEAST(d, dt, '2023-06-01') FROM gl ORDER BY id",
+    "SELECT id FROM gl WHERE GREATEST(d, '2024-01-01') = '2024-01-01' ORDER BY id",
+  );
   return list;
 }
