@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { SqlValue } from '../codec/index.js';
 import type { ErrorResult } from '../mysql/index.js';
 import type { ExecuteResult, PageCipher, ReaderError } from '../storage/index.js';
+import { workerExecArgv } from '../storage/index.js';
 import { fromReaderError } from './errors.js';
 import type { ReadAnswer, ReadRequest, ReadWorkerData } from './read-worker.js';
 import type { ExpressionSink } from './expression-warnings.js';
@@ -54,8 +55,7 @@ export class ReadPool {
   private async addWorker(): Promise<Slot> {
     const worker = new Worker(new URL('./read-worker.js', import.meta.url), {
       workerData: this.data,
-      // A worker inherits the parent's flags; `--input-type` (node -e) is refused in a worker.
-      execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
+      execArgv: workerExecArgv(),
     });
     const slot: Slot = { worker, pending: new Map(), requests: new Map(), sinks: new Map() };
     if (this.closed) {

@@ -8,6 +8,7 @@ import type { Engine } from '../engine/engine.js';
 import type { AccountDef } from '../engine/catalog.js';
 import { KillBoard } from '../engine/kill-board.js';
 import { SQL_MODE_DEFAULT } from '../engine/variables.js';
+import { workerExecArgv } from '../storage/index.js';
 import {
   isError,
   type ErrorResult,
@@ -124,8 +125,7 @@ export class ConnectionGuard {
     };
     const worker = new Worker(new URL('./connection-guard-worker.js', import.meta.url), {
       workerData: data,
-      // A worker inherits the parent's flags; `--input-type` (node -e) is refused in a worker.
-      execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
+      execArgv: workerExecArgv(),
     });
     const guard = new ConnectionGuard(worker, heartbeat, engine, log);
     server.addKillRoute((connectionId) => guard.killConnection(connectionId));

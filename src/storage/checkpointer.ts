@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { CheckpointWorkerData, CheckpointWorkerMessage } from './checkpoint-worker.js';
 import type { PageCipher } from './sqlite.js';
+import { workerExecArgv } from './worker-argv.js';
 
 /** SQLite's own threshold (pages in the WAL), put back on the connections if the worker fails. */
 export const AUTOCHECKPOINT_PAGES = 1000;
@@ -46,8 +47,7 @@ export class Checkpointer {
     };
     const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), {
       workerData,
-      // A worker inherits the parent's flags; `--input-type` (node -e) is refused in a worker.
-      execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
+      execArgv: workerExecArgv(),
     });
     this.worker = worker;
     worker.unref();

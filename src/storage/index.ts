@@ -13,6 +13,7 @@ export {
 export type { ExecuteResult, StatementStop } from './execute.js';
 export type { PrivateConnection } from './private-connection.js';
 export { StatementKiller } from './statement-kill.js';
+export { workerExecArgv } from './worker-argv.js';
 export { WriterLease, stashWriteSet, type Stash } from './lease.js';
 export { ReadSnapshot } from './readers.js';
 export type { ChecksumResult } from './checksum.js';
