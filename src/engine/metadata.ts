@@ -884,7 +884,10 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
     }
     case 'call': {
       const c = callColumn(name, e, scope);
-      return JSON_FORMAT_FUNCTIONS.has(e.name) ? { ...c, format: 'json' } : c;
+      if (!JSON_FORMAT_FUNCTIONS.has(e.name)) return c;
+      // A JSON function of a LONGTEXT (a JSON column) may be as long: a LONGTEXT too.
+      const long = e.args.some((a) => exprColumn('', a, scope).length > MEDIUM_TEXT_LENGTH);
+      return { ...(long && c.type !== ColumnType.BLOB ? longTextResult(name) : c), format: 'json' };
     }
     case 'subquery': {
       const cols = queryColumns(e.query, scope.catalog, scope.database, scope.boundType);
@@ -1221,6 +1224,13 @@ const JSON_FORMAT_FUNCTIONS: ReadonlySet<string> = new Set([
   'JSON_SET',
 ]);
 
+/** A MEDIUMTEXT's greatest length: a string result longer than it is a LONGTEXT. */
+const MEDIUM_TEXT_LENGTH = 16777215;
+
+/** A string result that may be as long as a LONGTEXT (MariaDB sends LONG_BLOB). */
+const longTextResult = (name: string): ColumnDef =>
+  column(name, ColumnType.LONG_BLOB, 4294967295, ColumnFlag.BLOB, 39, Charset.UTF8MB4_GENERAL_CI);
+
 function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): ColumnDef {
   const fn = e.name;
   if (fn === 'CEIL' || fn === 'CEILING' || fn === 'FLOOR') {
@@ -1242,15 +1252,7 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
   if (fn === 'GROUP_CONCAT' || fn === 'JSON_ARRAYAGG' || fn === 'JSON_OBJECTAGG')
     return groupConcatColumn(name);
   // REGEXP_REPLACE's result may grow without bound: a LONGTEXT in MariaDB.
-  if (fn === 'REGEXP_REPLACE')
-    return column(
-      name,
-      ColumnType.LONG_BLOB,
-      4294967295,
-      ColumnFlag.BLOB,
-      39,
-      Charset.UTF8MB4_GENERAL_CI,
-    );
+  if (fn === 'REGEXP_REPLACE') return longTextResult(name);
   // MIN/MAX of an integer expression is a LONGLONG in MariaDB; of a column, the column's type.
   if ((fn === 'MIN' || fn === 'MAX') && e.args[0] !== undefined && e.args[0].kind !== 'column') {
     if (isIntegerType(exprColumn(name, e.args[0], scope).type)) return bigintColumn(name);

@@ -496,9 +496,11 @@ export class ExpressionEmitter {
     if (typed !== null) return typed;
     // MariaDB compares what JSON_EXTRACT finds as an SQL value (`JSON_EXTRACT(d, '$.a') = 'x'`
     // for "x"), though it prints it as JSON text: SQLite's json_extract answers that value.
-    if (e.kind === 'call' && e.name === 'JSON_EXTRACT' && e.over === undefined && !e.star) {
+    if (isJsonExtract(e)) {
       const value = `json_extract(${this.args(e).join(', ')})`;
-      return isNumeric(other) ? this.number(value) : value;
+      if (isNumeric(other)) return this.number(value);
+      // Against a string, a scalar found compares as its text (`= '2'` finds the number 2).
+      return isStringLiteral(other) ? `CAST(${value} AS TEXT)` : value;
     }
     const sql = this.expr(e);
     return isStringLiteral(e) && isNumeric(other) ? this.number(sql) : sql;
@@ -1133,7 +1135,9 @@ export class ExpressionEmitter {
         ? this.number(this.expr(operand))
         : operand.kind === 'row'
           ? this.expr(operand)
-          : this.collated(operand, list[0] ?? operand, this.expr(operand));
+          : isJsonExtract(operand) && list[0] !== undefined && (numbers || list.length === 1)
+            ? this.compared(operand, list[0])
+            : this.collated(operand, list[0] ?? operand, this.expr(operand));
     const items = list.map((i) => this.compared(i, operand)).join(', ');
     // SQLite compares row values with IN only against a subquery.
     if (operand.kind === 'row') return `(${left} ${not}IN (VALUES ${items}))`;
@@ -1290,7 +1294,11 @@ export class ExpressionEmitter {
         // marked as JSON: JSON_SET(d, '$.a', JSON_OBJECT('x', 1)) nests an object, not a string.
         const args = e.args.map((a, i) => {
           const sql = this.expr(a);
-          return i >= 2 && i % 2 === 0 && isJsonValued(a) ? `mysql_json_arg(${sql})` : sql;
+          if (i < 2 || i % 2 !== 0) return sql;
+          // TRUE and FALSE are JSON's true and false there, not 1 and 0.
+          if (a.kind === 'literal' && a.type === 'bool')
+            return `mysql_json_arg(IIF(${sql}, 'true', 'false'))`;
+          return this.jsonTyped(a) ? `mysql_json_arg(${sql})` : sql;
         });
         return `${user}(${args.join(', ')})`;
       }
@@ -1316,6 +1324,15 @@ export class ExpressionEmitter {
     // MIN/MAX with one argument aggregate; GREATEST/LEAST need two or more, like MySQL.
     if ((name === 'GREATEST' || name === 'LEAST') && e.args.length < 2) this.parameterCount(name);
     if (name === 'JSON_OBJECT' || name === 'JSON_ARRAY') return this.jsonConstructor(builtin, e);
+    // JSON_ARRAYAGG of a JSON column nests its documents.
+    const [only] = e.args;
+    if (
+      name === 'JSON_ARRAYAGG' &&
+      e.args.length === 1 &&
+      only !== undefined &&
+      this.jsonColumn(only)
+    )
+      return `${builtin}(${e.distinct ? 'DISTINCT ' : ''}${this.asJson(this.expr(only))})`;
     // SQLite's coalesce() wants two arguments; MySQL's takes one (its value).
     if (name === 'COALESCE' && e.args.length === 1) return `(${this.expr(e.args[0]!)})`;
     // GREATEST/LEAST of strings and numbers compare as numbers in MySQL (GREATEST(1, '2', 3)
@@ -1386,12 +1403,30 @@ export class ExpressionEmitter {
    * outermost is spaced as MariaDB prints JSON. TRUE/FALSE are JSON booleans there, and the text
    * of a JSON function of ours (JSON_EXTRACT, JSON_SET, …) is JSON, not a string.
    */
+  /** A JSON document by its form (JSON_OBJECT(…), JSON_EXTRACT(…)) or its column's type. */
+  private jsonTyped(e: Expr): boolean {
+    return isJsonValued(e) || this.jsonColumn(e);
+  }
+
+  private jsonColumn(e: Expr): boolean {
+    return e.kind === 'column' && this.columnType(e)?.name === 'JSON';
+  }
+
+  /**
+   * A JSON column's text as a JSON value for SQLite's JSON functions (nested, not a string);
+   * a text that is not JSON stays a string. Only for a column: its SQL binds nothing.
+   */
+  private asJson(sql: string): string {
+    return `IIF(json_valid(${sql}), json(${sql}), ${sql})`;
+  }
+
   private jsonConstructor(builtin: string, e: Call): string {
     this.jsonNesting++;
     const args = e.args.map((a) => {
       const sql = this.expr(a);
       if (a.kind === 'literal' && a.type === 'bool') return `json(IIF(${sql}, 'true', 'false'))`;
-      return a.kind === 'call' && JSON_VALUED.has(a.name) ? `json(${sql})` : sql;
+      if (a.kind === 'call' && JSON_VALUED.has(a.name)) return `json(${sql})`;
+      return this.jsonColumn(a) ? this.asJson(sql) : sql;
     });
     this.jsonNesting--;
     const sql = `${builtin}(${args.join(', ')})`;
@@ -1968,6 +2003,10 @@ function isJsonValued(e: Expr): boolean {
   return e.name === 'JSON_OBJECT' || e.name === 'JSON_ARRAY' || JSON_VALUED.has(e.name);
 }
 
+/** `JSON_EXTRACT(doc, path…)`, which compares as the SQL value it finds. */
+const isJsonExtract = (e: Expr): e is Call =>
+  e.kind === 'call' && e.name === 'JSON_EXTRACT' && e.over === undefined && !e.star;
+
 const isStringLiteral = (e: Expr): boolean =>
   e.kind === 'literal' && e.type === 'string' && e.charset !== 'binary';
 
@@ -2088,6 +2127,8 @@ function isNumeric(e: Expr): boolean {
     case 'unary':
       return (e.op === '-' || e.op === '+') && isNumeric(e.operand);
     case 'binary':
+      // `d + INTERVAL 1 MONTH` is a date, not a sum.
+      if (e.left.kind === 'interval' || e.right.kind === 'interval') return false;
       return ARITHMETIC.has(e.op) || COMPARISONS.has(e.op);
     case 'call':
       return e.over === undefined && NUMERIC_FUNCTIONS.has(e.name);

@@ -1,6 +1,6 @@
 // The node options a worker thread starts with: the process's own, less those Node refuses in a
-// worker's execArgv — `--input-type` (node -e) and V8's flags, such as the heap sizes the
-// launcher gives every node process (cli/node-flags.ts), which a worker cannot set for itself.
+// worker's execArgv — `--input-type` (node -e) and V8's flags, such as the heap sizes a user may
+// give node (`node --max-old-space-size=4096 bin/trireme.js start`), which a worker cannot set.
 
 const REFUSED_IN_WORKERS = [
   '--input-type',

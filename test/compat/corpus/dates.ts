@@ -385,5 +385,17 @@ export function dateCases(): CaseList {
     'INSERT INTO tdd (id) VALUES (3)',
     'SELECT id, CAST(e AS CHAR), CAST(g AS CHAR) FROM tdd ORDER BY id',
   );
+  // `d + INTERVAL …` is a date, compared with a string as dates (it was read as a number: no
+  // rows, a 1292 per row); DATE_ADD was right.
+  list.add(
+    'date arithmetic compared with strings',
+    [
+      'CREATE TABLE iv (id INT PRIMARY KEY, d DATE, dt DATETIME)',
+      "INSERT INTO iv VALUES (1, '2024-03-01', '2024-03-01 10:00:00'), (2, '2024-01-31', '2024-01-31 23:30:00')",
+    ],
+    "SELECT id FROM iv WHERE d + INTERVAL 1 MONTH = '2024-04-01'",
+    "SELECT id, d + INTERVAL 1 MONTH > '2024-03-15', dt + INTERVAL 1 HOUR = '2024-02-01 00:30:00', d - INTERVAL 1 DAY IN ('2024-02-29', '2024-01-30') FROM iv ORDER BY id",
+    "SELECT id FROM iv WHERE dt + INTERVAL 30 MINUTE >= '2024-02-01' ORDER BY id",
+  );
   return list;
 }

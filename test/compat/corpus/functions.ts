@@ -702,5 +702,20 @@ export function functionCases(): CaseList {
     "SELECT id, GREATEST(d, '2024-01-01'), LEAST(d, '2024-01-01'), GREATEST(dt, '2024-01-01'), GREATEST(d, dt), LEAST(d, dt, '2023-06-01') FROM gl ORDER BY id",
     "SELECT id FROM gl WHERE GREATEST(d, '2024-01-01') = '2024-01-01' ORDER BY id",
   );
+  // JSON_EXTRACT compares as the value it finds in an IN list and against a string (IN (1, 2)
+  // and = '2' found nothing); a JSON column nests as JSON in JSON_OBJECT, JSON_ARRAY,
+  // JSON_ARRAYAGG and JSON_SET (it was an escaped string); TRUE in JSON_SET is true (was 1).
+  list.add(
+    'JSON values compared and nested',
+    [
+      'CREATE TABLE jv (id INT PRIMARY KEY, doc JSON, tags JSON)',
+      `INSERT INTO jv VALUES (1, '{"a": 1, "b": "x", "c": true}', '["red", "blue"]'), (2, '{"a": 2, "b": "Y"}', '[]'), (3, '{"a": 2.5, "b": "2"}', '{"k": 1}')`,
+    ],
+    "SELECT id FROM jv WHERE JSON_EXTRACT(doc, '$.a') IN (1, 2) ORDER BY id",
+    "SELECT id FROM jv WHERE JSON_EXTRACT(doc, '$.a') = '2' OR JSON_EXTRACT(doc, '$.b') IN ('x') ORDER BY id",
+    "SELECT id FROM jv WHERE JSON_EXTRACT(doc, '$.b') IN ('2', 'x') ORDER BY id",
+    "SELECT id, JSON_OBJECT('id', id, 'tags', tags), JSON_ARRAY(tags, JSON_EXTRACT(doc, '$.a')) FROM jv ORDER BY id",
+    "SELECT id, JSON_SET(doc, '$.d', TRUE, '$.e', tags) FROM jv ORDER BY id",
+  );
   return list;
 }
