@@ -860,6 +860,8 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
       if (e.op === 'BINARY') return blobColumn(name);
       if (e.op === '-') {
         const inner = exprColumn(name, e.operand, scope);
+        // A string negated is a DOUBLE (-note of '7' is -7).
+        if (STRING_TYPES.has(inner.type)) return doubleColumn(name);
         if (!isIntegerType(inner.type)) return inner;
         return integerColumn(name, inner.length + 1);
       }
@@ -1336,6 +1338,8 @@ function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): Col
         if (fn === 'MIN' || fn === 'MAX') return binaryStringColumn(name);
         if (fn === 'ABS') return doubleColumn(name);
       }
+      // ABS of a string reads it as a DOUBLE.
+      if (fn === 'ABS' && STRING_TYPES.has(inner.type)) return doubleColumn(name);
       return {
         ...inner,
         flags:

@@ -580,7 +580,12 @@ export class ExpressionEmitter {
     const temporal =
       (type !== null && TEMPORAL_TYPES.has(type.name)) ||
       (e.kind === 'call' && TEMPORAL_FUNCTIONS.has(e.name));
-    return temporal && this.warns ? `${TEMPORAL_NUMBER_FUNCTION}(${sql})` : sql;
+    if (temporal && this.warns) return `${TEMPORAL_NUMBER_FUNCTION}(${sql})`;
+    // A text column's value is read as MySQL reads a string as a number: 1292 for what is not
+    // one ('abc', '7x'), which a strict INSERT or UPDATE refuses (`SET qty = qty + note`).
+    if (type !== null && isTextType(type) && e.kind === 'column' && this.warns)
+      return this.number(sql);
+    return sql;
   }
 
   /**
@@ -1116,6 +1121,9 @@ export class ExpressionEmitter {
       if (isStringLiteral(operand) && this.warns) return `${INTEGER_FUNCTION}(${x})`;
       return numeric ? `CAST(round(${x}) AS INTEGER)` : `CAST(${x} AS INTEGER)`;
     }
+    // A text column's value is read as a string literal's is (1292 for 'abc' or '7x').
+    const type = operand.kind === 'column' ? this.columnType(operand) : null;
+    if (type !== null && isTextType(type) && this.warns) return `${INTEGER_FUNCTION}(${x})`;
     const x2 = this.expr(operand);
     const x3 = this.expr(operand);
     return `CAST(CASE WHEN typeof(${x}) = 'real' THEN round(${x2}) ELSE ${x3} END AS INTEGER)`;

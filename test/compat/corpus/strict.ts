@@ -338,5 +338,19 @@ export function strictCases(): CaseList {
     'ALTER TABLE nw MODIFY v TINYINT UNSIGNED',
     'SELECT * FROM nw ORDER BY id',
   );
+  // A text column read as a number warns 1292 for what is not one, so a strict UPDATE refuses
+  // `SET qty = qty + note` over 'abc' (it wrote qty + 0); -note is a DOUBLE (it was a string).
+  list.add(
+    'text columns in arithmetic',
+    [
+      'CREATE TABLE tn (id INT PRIMARY KEY, qty INT, note VARCHAR(10))',
+      "INSERT INTO tn VALUES (1, 5, 'abc'), (2, 3, '7x'), (3, 1, '12')",
+    ],
+    'SELECT id, note + 0, CAST(note AS SIGNED), note * 2, -note, note + qty FROM tn ORDER BY id',
+    'UPDATE tn SET qty = qty + note WHERE id = 3',
+    'UPDATE tn SET qty = qty + note WHERE id = 1',
+    'INSERT INTO tn SELECT 4, note * 2, note FROM tn WHERE id = 2',
+    'SELECT * FROM tn ORDER BY id',
+  );
   return list;
 }
