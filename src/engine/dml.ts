@@ -1752,14 +1752,14 @@ function updatedRowId(
   slots: readonly (SqlValue | Buffer | undefined)[],
 ): bigint | null {
   const auto = target?.autoIncrement ?? null;
-  if (target === null || auto === null || s.source.kind !== 'values') return null;
-  const row = s.source.rows.length === 1 ? s.source.rows[0]! : null;
-  if (row === null) return null;
+  if (target === null || auto === null || s.source.kind === 'query') return null;
+  const pairs = givenColumns(s, target);
+  if (pairs.length === 0) return null;
   const given = new Map<string, SqlValue>();
-  (s.columns ?? target.columns.map((c) => c.name)).forEach((name, j) => {
-    const value = row[j] === undefined ? undefined : exprValue(row[j]!, slots);
+  for (const [name, e] of pairs) {
+    const value = e === undefined ? undefined : exprValue(e, slots);
     if (value !== undefined && value !== null) given.set(name.toLowerCase(), value);
-  });
+  }
   for (const index of target.indexes) {
     if (index.kind !== 'primary' && index.kind !== 'unique') continue;
     const values = index.columns.map((c) => given.get(c.column.toLowerCase()));
@@ -1773,6 +1773,14 @@ function updatedRowId(
     if (typeof id === 'bigint' || typeof id === 'number') return BigInt(id);
   }
   return null;
+}
+
+/** A one-row INSERT's columns and values, from VALUES or from SET (`INSERT … SET k = 'b'`). */
+function givenColumns(s: Insert, target: TableDef): (readonly [string, Expr | undefined])[] {
+  if (s.source.kind === 'set') return s.source.assignments.map((a) => [a.column.column, a.value]);
+  if (s.source.kind !== 'values' || s.source.rows.length !== 1) return [];
+  const row = s.source.rows[0]!;
+  return (s.columns ?? target.columns.map((c) => c.name)).map((name, j) => [name, row[j]]);
 }
 
 /** An AUTO_INCREMENT value given as NULL, 0 or '' is generated (NO_AUTO_VALUE_ON_ZERO off). */

@@ -238,7 +238,7 @@ function storeValue(value: V, ruleText: V, rowArg: V, missing: boolean): V {
     value !== null
       ? convert(value, at, check.modes)
       : missing
-        ? noDefault(at)
+        ? missingValue(at)
         : nullValue(at, check);
   if ('value' in converted) return storable(converted.value, at, check);
   if (converted.before !== undefined) check.warnings.push(converted.before);
@@ -362,6 +362,16 @@ function nullValue(at: Where, check: WriteCheck): Converted {
     warningCode: 1048,
     always: check.singleRow && !check.ignore,
   };
+}
+
+/**
+ * A NOT NULL column the statement gave no value and whose definition has no DEFAULT: an ENUM
+ * takes its first member, as MariaDB's (its implicit default); any other type has none (1364).
+ */
+function missingValue(at: Where): Converted {
+  const first = at.rule.values[0];
+  if (kindOf(at.rule.type) === 'enum' && first !== undefined) return { value: first };
+  return noDefault(at);
 }
 
 function noDefault(at: Where): Problem {

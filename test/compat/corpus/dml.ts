@@ -679,5 +679,18 @@ export function dmlCases(): CaseList {
     'UPDATE ud SET a = 1, b = 1 WHERE id = 2',
     'SELECT * FROM ud ORDER BY id',
   );
+  // INSERT … SET … ON DUPLICATE KEY UPDATE that updates names the updated row's id, as the
+  // VALUES form does (it was 0).
+  list.add(
+    'INSERT SET upsert names the updated row',
+    [
+      'CREATE TABLE us (id INT PRIMARY KEY AUTO_INCREMENT, k VARCHAR(20) NOT NULL UNIQUE, n INT DEFAULT 0)',
+      "INSERT INTO us (k) VALUES ('a'), ('b')",
+    ],
+    "INSERT INTO us SET k = 'b', n = 5 ON DUPLICATE KEY UPDATE n = 7",
+    'SELECT LAST_INSERT_ID()',
+    "INSERT INTO us SET k = 'c', n = 5 ON DUPLICATE KEY UPDATE n = 7",
+    'SELECT * FROM us ORDER BY id',
+  );
   return list;
 }

@@ -352,5 +352,15 @@ export function strictCases(): CaseList {
     'INSERT INTO tn SELECT 4, note * 2, note FROM tn WHERE id = 2',
     'SELECT * FROM tn ORDER BY id',
   );
+  // An ENUM NOT NULL without a DEFAULT takes its first member when a row gives it no value, in
+  // strict mode too (it was 1364, and a 1364 warning outside strict mode).
+  list.add(
+    'ENUM NOT NULL without a DEFAULT',
+    ["CREATE TABLE en (id INT PRIMARY KEY, e ENUM('p','q') NOT NULL, n ENUM('a','b'))"],
+    'INSERT INTO en (id) VALUES (1)',
+    "SET sql_mode = ''",
+    'INSERT INTO en (id) VALUES (2)',
+    'SELECT * FROM en ORDER BY id',
+  );
   return list;
 }
