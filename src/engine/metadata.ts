@@ -9,6 +9,7 @@ import {
   type ColumnTypeCode,
   type SqlValue,
 } from '../mysql/index.js';
+import { assert } from '../core/assert.js';
 import {
   BIT_OPERATORS,
   COMPARISON_OPERATORS,
@@ -22,6 +23,7 @@ import {
   type DataType,
   type Expr,
   jsonTableDef,
+  joinedStar,
   type JsonTable,
   type Query,
   type Select,
@@ -388,8 +390,6 @@ interface Scope {
   readonly derived: Map<string, ColumnDef[]>;
   /** CTEs visible here: lower-case name → the columns of their query. */
   readonly ctes: ReadonlyMap<string, ColumnDef[] | null>;
-  /** Joins with USING or NATURAL: their columns appear once in `*` (see starOverJoin). */
-  readonly merged?: { using: readonly string[] | null; natural: boolean }[];
   /** The type a prepared statement's `?` (by slot) was bound with; absent for text queries. */
   readonly boundType?: BoundType;
 }
@@ -440,8 +440,6 @@ function addSources(scope: Scope, refs: readonly TableRef[]): boolean {
       scope.aliases.set(table, alias);
     } else if (ref.kind === 'join') {
       if (!addSources(scope, [ref.left, ref.right])) return false;
-      if (ref.natural || ref.using !== null)
-        scope.merged?.push({ using: ref.using, natural: ref.natural });
     } else if (ref.kind === 'json_table') {
       const table = jsonTableTable(ref);
       if (table === null) return false;
@@ -569,35 +567,15 @@ function selectColumns(
     aliases: new Map(),
     derived: new Map(),
     ctes,
-    merged: [],
     ...(boundType === undefined ? {} : { boundType }),
   };
   if (s.from !== null && !addSources(scope, s.from)) return null;
   const out: ColumnDef[] = [];
   for (const item of s.items) {
     if (item.kind === 'star') {
-      // Stars over derived tables keep their order only when there are no base tables.
-      if (scope.derived.size > 0 && (scope.order.length > 0 || item.table !== null)) return null;
-      if (scope.derived.size > 0) {
-        for (const columns of scope.derived.values()) out.push(...columns);
-        continue;
-      }
-      const tables =
-        item.table === null
-          ? scope.order
-          : [scope.tables.get(item.table.name.toLowerCase())].filter(
-              (t): t is TableDef => t !== undefined,
-            );
-      if (tables.length === 0) return null;
-      if (item.table === null && (scope.merged?.length ?? 0) > 0) {
-        const columns = starOverJoin(scope);
-        if (columns === null) return null;
-        out.push(...columns);
-        continue;
-      }
-      for (const table of tables)
-        for (const c of table.columns)
-          out.push(columnOfTable(c.name, c, table, originOf(scope, table, c.name)));
+      const columns = starColumns(scope, s.from ?? [], item.table?.name.toLowerCase() ?? null);
+      if (columns.length === 0) return null;
+      out.push(...columns);
       continue;
     }
     out.push(exprColumn(item.name, item.expr, scope));
@@ -606,26 +584,31 @@ function selectColumns(
 }
 
 /**
- * `*` over one join of two tables with USING or NATURAL, as MariaDB lists it: the joined columns
- * once (the left table's), then the left table's others, then the right table's. Null for
- * anything else (the types then come from the rows).
+ * The columns a `*` (or, with `only`, `t.*`) stands for over these FROM items, in MariaDB's order
+ * (joinedStar, which the emitter follows too): a table's from the catalog, a derived table's,
+ * CTE's or view's as its query reports them.
  */
-function starOverJoin(scope: Scope): ColumnDef[] | null {
-  const [left, right] = scope.order;
-  const join = scope.merged?.[0];
-  if (scope.order.length !== 2 || scope.merged?.length !== 1 || !left || !right || !join)
-    return null;
-  const names = (t: TableDef): string[] => t.columns.map((c) => c.name.toLowerCase());
-  const shared = join.natural
-    ? names(left).filter((n) => names(right).includes(n))
-    : (join.using ?? []).map((n) => n.toLowerCase());
-  const column = (table: TableDef, c: SqlColumnDef): ColumnDef =>
-    columnOfTable(c.name, c, table, originOf(scope, table, c.name));
-  const pick = (table: TableDef, inShared: boolean): ColumnDef[] =>
-    table.columns
-      .filter((c) => shared.includes(c.name.toLowerCase()) === inShared)
-      .map((c) => column(table, c));
-  return [...pick(left, true), ...pick(left, false), ...pick(right, false)];
+function starColumns(scope: Scope, refs: readonly TableRef[], only: string | null): ColumnDef[] {
+  const out: ColumnDef[] = [];
+  for (const ref of refs) {
+    if (ref.kind === 'join') {
+      const left = starColumns(scope, [ref.left], only);
+      const right = starColumns(scope, [ref.right], only);
+      out.push(...joinedStar(ref, left, right, only !== null, (c) => c.name));
+      continue;
+    }
+    const alias = (ref.kind === 'table' ? (ref.alias ?? ref.table.name) : ref.alias).toLowerCase();
+    if (only === null || only === alias) out.push(...sourceColumns(scope, alias));
+  }
+  return out;
+}
+
+function sourceColumns(scope: Scope, alias: string): ColumnDef[] {
+  const derived = scope.derived.get(alias);
+  if (derived !== undefined) return derived;
+  const table = scope.tables.get(alias);
+  assert(table !== undefined, `FROM item ${alias} has no columns in scope`);
+  return table.columns.map((c) => columnOfTable(c.name, c, table, originOf(scope, table, c.name)));
 }
 
 function originOf(scope: Scope, table: TableDef, column: string): Origin {

@@ -327,6 +327,36 @@ export class DmlEmitter extends ExpressionEmitter {
     return names;
   }
 
+  /**
+   * `*` over a join with USING or NATURAL, spelled out column by column: MariaDB lists the joined
+   * columns first (see joinedStar), SQLite where their left table has them, and the engine reads
+   * a result's columns by position. Null when no join merges columns (SQLite's `*` is right).
+   */
+  private mergedStar(refs: readonly TableRef[]): string | null {
+    const merges = (r: TableRef): boolean =>
+      r.kind === 'join' && (r.using !== null || r.natural || merges(r.left) || merges(r.right));
+    if (!refs.some(merges)) return null;
+    return refs
+      .flatMap((r) => this.starItems(r))
+      .map((c) => c.sql)
+      .join(', ');
+  }
+
+  /** The columns `*` shows of one FROM item, each with the SQL that reads it. */
+  private starItems(r: TableRef): { name: string; sql: string }[] {
+    // A joined column reads the side joinedStar keeps: the one never NULL in an outer join.
+    if (r.kind === 'join') {
+      const left = this.starItems(r.left);
+      const right = this.starItems(r.right);
+      return joinedStar(r, left, right, false, (c) => c.name);
+    }
+    const alias = quoteId(r.kind === 'table' ? (r.alias ?? r.table.name) : r.alias);
+    return this.starNames([r], null).map((name) => ({
+      name,
+      sql: `${alias}.${quoteId(name)}`,
+    }));
+  }
+
   private limit(q: Query): string {
     if (q.limit === null) return '';
     // MariaDB takes a row count up to 2^64-1; SQLite's integers stop at 2^63-1, which is as
@@ -434,7 +464,9 @@ export class DmlEmitter extends ExpressionEmitter {
           single && i.kind === 'item'
             ? `${SINGLE_VALUE_FUNCTION}(${this.expr(i.expr)}) AS ${quoteId(i.name)}`
             : i.kind === 'star'
-              ? (jsonTableStar(s.from ?? [], i.table) ?? this.selectItem(i))
+              ? (jsonTableStar(s.from ?? [], i.table) ??
+                (i.table === null ? this.mergedStar(s.from ?? []) : null) ??
+                this.selectItem(i))
               : this.selectItem(i),
         )
         .join(', ');

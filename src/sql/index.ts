@@ -23,7 +23,7 @@ export {
   viewColumns,
 } from './emit-dml.js';
 export { MULTI_TABLE_DROP } from './emit-multi.js';
-export { isJoinView } from './view-dml.js';
+export { isJoinView, joinedStar } from './view-dml.js';
 export {
   TRIGGER_GUARD,
   TRIGGER_SUSPEND,

@@ -346,7 +346,9 @@ function joinViewQuery(
 /**
  * What a `*` over a join shows, given what it shows of each side: for an unqualified `*` over
  * USING or NATURAL, each joined column once, first, in the left side's order (as MySQL coalesces
- * them); otherwise the left side's then the right side's.
+ * them); otherwise the left side's then the right side's. MariaDB turns a RIGHT JOIN into a LEFT
+ * JOIN of the swapped sides first, so there the right side leads and its joined columns (those
+ * that are never NULL) are the ones shown.
  */
 export function joinedStar<T>(
   join: TableRef & { kind: 'join' },
@@ -355,6 +357,9 @@ export function joinedStar<T>(
   qualified: boolean,
   nameOf: (item: T) => string,
 ): T[] {
+  const merged = !qualified && (join.using !== null || join.natural);
+  if (merged && join.type === 'RIGHT')
+    return joinedStar({ ...join, type: 'LEFT' }, right, left, qualified, nameOf);
   const lower = (item: T): string => nameOf(item).toLowerCase();
   const common = qualified
     ? []

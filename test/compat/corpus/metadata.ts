@@ -210,6 +210,26 @@ export function metadataCases(): CaseList {
     'SELECT * FROM a JOIN b ON a.id = b.id',
     'SELECT * FROM a NATURAL JOIN b',
   );
+  // `*` and `t.*` over a derived table among tables kept no type (DECIMAL came as DOUBLE, DATE
+  // as VARCHAR), and `*` over USING whose joined column is not the left table's first had its
+  // columns in SQLite's order under MariaDB's names.
+  list.add(
+    'types and order of * over a join with a derived table',
+    [
+      'CREATE TABLE o (id INT PRIMARY KEY, total DECIMAL(10,2), d DATE, doc JSON)',
+      'CREATE TABLE p (d DATE, id INT, note VARCHAR(10))',
+      `INSERT INTO o VALUES (1, 5.00, '2024-01-02', '{"a": 1}'), (2, 7.50, '2024-03-04', '[]')`,
+      "INSERT INTO p VALUES ('2024-01-02', 1, 'x'), ('2025-05-05', 3, 'y')",
+    ],
+    'SELECT o.*, x.n FROM o JOIN (SELECT id, total AS n FROM o) x ON x.id = o.id ORDER BY o.id',
+    'SELECT * FROM o JOIN (SELECT id, d AS d2 FROM o) x USING (id) ORDER BY id',
+    'SELECT x.* FROM (SELECT id, total, d FROM o) x JOIN o USING (id) ORDER BY x.id',
+    'SELECT * FROM (SELECT id, total FROM o) x, p ORDER BY x.id, p.id',
+    'SELECT * FROM p JOIN o USING (id)',
+    'SELECT * FROM p NATURAL JOIN (SELECT id, d, total FROM o) x',
+    'SELECT * FROM o RIGHT JOIN p USING (id) ORDER BY note',
+    'SELECT * FROM p LEFT JOIN (SELECT id, total FROM o) x USING (id) ORDER BY note',
+  );
   list.add(
     'ALTER then SHOW CREATE',
     ['CREATE TABLE m (a INT)'],
