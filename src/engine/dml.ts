@@ -640,6 +640,9 @@ export class DmlRunner {
       this.checkTables(translation, privilege) ?? this.checkSystemVariables(translation);
     if (denied !== null) return done(denied);
     const tx = this.session.implicitTx();
+    // An autocommit write in a READ ONLY session (SET SESSION TRANSACTION READ ONLY) is refused
+    // as one in a READ ONLY transaction is.
+    if (tx === null && this.session.readOnlyDefault()) return done(readOnlyTransaction());
     if (tx === null) return this.autocommitWrite(s, translation, rewritten, prepared, params);
     if (tx.readOnly) return done(readOnlyTransaction());
     // A point write (which reads no row but its own) may run without the transaction's stashed
@@ -903,10 +906,13 @@ export class DmlRunner {
   }
 
   /**
-   * INSERT IGNORE whose rows all take a generated id: a row it will skip (a key it meets, found
-   * first) gives its id to the rows after it, as MariaDB's does, so `(1), (1), (2)` into a
-   * UNIQUE column is ids 1 and 2, not 1 and 3. The ids allocated stay the statement's (the next
-   * INSERT starts after them, as after MariaDB's): the skipped rows take the last ones.
+   * INSERT IGNORE or ON DUPLICATE KEY UPDATE whose rows all take a generated id: a row it will
+   * skip or turn into an update (a key it meets, found first) gives its id to the rows after it,
+   * as MariaDB's does, so `(1), (1), (2)` into a UNIQUE column is ids 1 and 2, not 1 and 3, and
+   * the insertId reported is the first inserted row's (an upsert of ('a'), ('b'), ('d') with 'a'
+   * and 'b' present stored 'd' at the third id allocated and reported the first). The ids
+   * allocated stay the statement's (the next INSERT starts after them, as after MariaDB's): the
+   * skipped rows take the last ones.
    */
   private idsPastSkips(
     lease: DmlConnection,
@@ -915,7 +921,7 @@ export class DmlRunner {
     slots: (SqlValue | Buffer | undefined)[],
   ): void {
     const s = rewritten.statement;
-    if (!s.ignore || s.replace || s.onDuplicate !== null || s.source.kind !== 'values') return;
+    if (!(s.ignore || s.onDuplicate !== null) || s.replace || s.source.kind !== 'values') return;
     const extras = rewritten.extras;
     if (extras.length !== s.source.rows.length || extras.length < 2) return;
     if (extras.some((e) => e.source !== null && !generates(slots[e.source] ?? null))) return;

@@ -660,8 +660,16 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     switch (s.kind) {
       case 'use':
         return this.use(s.database);
-      case 'begin':
-        return this.begin(s.access === 'READ ONLY', s.consistentSnapshot);
+      case 'begin': {
+        // Without READ ONLY/WRITE, the access SET TRANSACTION chose for the next transaction,
+        // else the session's (tx_read_only).
+        const readOnly =
+          s.access !== null
+            ? s.access === 'READ ONLY'
+            : (this.nextReadOnly ?? this.readOnlyDefault());
+        this.nextReadOnly = null;
+        return this.begin(readOnly, s.consistentSnapshot);
+      }
       case 'commit':
       case 'rollback': {
         if (s.kind === 'rollback' && s.savepoint !== null)
@@ -682,7 +690,21 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
       case 'set':
         return this.set.run(s, prepared, params);
       case 'set_transaction':
+        // The next transaction's characteristics cannot change inside one (MariaDB's 1568).
+        if (s.scope === 'next' && this.tx !== null)
+          return mysqlError(
+            1568,
+            '25001',
+            "Transaction characteristics can't be changed while a transaction is in progress",
+          );
         if (s.access !== null && s.scope === 'next') this.nextReadOnly = s.access === 'READ ONLY';
+        if (s.access !== null && s.scope !== 'next') {
+          // SET SESSION/GLOBAL TRANSACTION READ ONLY is tx_read_only (and its 11.1 name).
+          const value = s.access === 'READ ONLY' ? 1 : 0;
+          const vars = s.scope === 'global' ? this.engine.globals : this.sessionVars;
+          vars.set('tx_read_only', value);
+          vars.set('transaction_read_only', value);
+        }
         if (s.isolation !== null) {
           const value = s.isolation.replace(/ /g, '-');
           // MariaDB 10.11's variable is tx_isolation (transaction_isolation came in 11.1).
@@ -757,11 +779,15 @@ export class EngineSession implements Session, SessionValues, TransactionHost {
     return this.txNow;
   }
 
+  /** Whether the session's transactions are READ ONLY unless one says otherwise (tx_read_only). */
+  readOnlyDefault(): boolean {
+    return Number(this.variable('tx_read_only', null)) === 1;
+  }
+
   /** The transaction statements run in; autocommit=0 opens one implicitly. */
   implicitTx(): LocalTransaction | null {
     if (this.tx === null && !this.autocommit) {
-      const readOnly =
-        this.nextReadOnly ?? Number(this.variable('transaction_read_only', null)) === 1;
+      const readOnly = this.nextReadOnly ?? this.readOnlyDefault();
       this.nextReadOnly = null;
       this.txNow = new LocalTransaction(this, readOnly);
     }

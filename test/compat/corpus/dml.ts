@@ -692,5 +692,46 @@ export function dmlCases(): CaseList {
     "INSERT INTO us SET k = 'c', n = 5 ON DUPLICATE KEY UPDATE n = 7",
     'SELECT * FROM us ORDER BY id',
   );
+  // SET SESSION TRANSACTION READ ONLY makes the session's transactions, and its autocommit
+  // writes, read only (it was ignored); SET TRANSACTION READ ONLY is the next START
+  // TRANSACTION's; inside a transaction SET TRANSACTION is 1568.
+  list.add(
+    'READ ONLY sessions and transactions',
+    ['CREATE TABLE ro (id INT PRIMARY KEY)'],
+    'SET SESSION TRANSACTION READ ONLY',
+    'SELECT @@tx_read_only',
+    'INSERT INTO ro VALUES (1)',
+    'START TRANSACTION',
+    'INSERT INTO ro VALUES (2)',
+    'ROLLBACK',
+    'START TRANSACTION READ WRITE',
+    'INSERT INTO ro VALUES (3)',
+    'COMMIT',
+    'SET SESSION TRANSACTION READ WRITE',
+    'SET TRANSACTION READ ONLY',
+    'START TRANSACTION',
+    'INSERT INTO ro VALUES (4)',
+    'SET TRANSACTION ISOLATION LEVEL READ COMMITTED',
+    'COMMIT',
+    'INSERT INTO ro VALUES (5)',
+    'SET SESSION tx_read_only = 1',
+    'INSERT INTO ro VALUES (6)',
+    'SET SESSION tx_read_only = 0',
+    'SELECT @@tx_read_only, id FROM ro ORDER BY id',
+  );
+  // A multi-row upsert gives ids to the rows it inserts only, in order (a row that met a key
+  // used one up: 'd' was stored at 5 and the insertId said 3).
+  list.add(
+    'multi-row upsert ids',
+    [
+      'CREATE TABLE mu (id INT PRIMARY KEY AUTO_INCREMENT, k VARCHAR(20) NOT NULL UNIQUE, n INT DEFAULT 0)',
+      "INSERT INTO mu (k) VALUES ('a'), ('b')",
+    ],
+    "INSERT INTO mu (k) VALUES ('a'), ('b'), ('d') ON DUPLICATE KEY UPDATE k = VALUES(k)",
+    'SELECT LAST_INSERT_ID()',
+    "INSERT INTO mu (k) VALUES ('n1'), ('a'), ('n2'), ('n1') ON DUPLICATE KEY UPDATE n = n + 1",
+    "INSERT INTO mu (k) VALUES ('z')",
+    'SELECT * FROM mu ORDER BY id',
+  );
   return list;
 }
