@@ -341,10 +341,13 @@ export class DmlRunner {
     const denied =
       this.checkTables(translation, 'SELECT') ?? this.checkSystemVariables(translation);
     if (denied !== null) return done(denied);
+    // A SELECT of no table (SELECT 1, SELECT @@x) opens no transaction under autocommit=0, as in
+    // MariaDB (@@in_transaction stays 0); one of a table opens it before its values are bound
+    // (`SELECT @@in_transaction FROM t` is 1).
+    const tx = translation.tables.length === 0 ? this.session.tx : this.session.implicitTx();
     const binds = bindAll(translation, slotValues(prepared, params), this.session);
     const effects = translation.effects === true ? new StatementEffects(this.session) : null;
     const sink = readSink(this.currentModes().divisionWarns);
-    const tx = this.session.implicitTx();
     let executed: ExecuteResult | ErrorResult;
     // Before the statement runs: its own assignments do not type the variables it reads.
     const columnsBefore = this.columnsOf(s, prepared);

@@ -267,8 +267,9 @@ const TABLES: readonly VirtualTable[] = [
               index.kind === 'primary' ? 'PRIMARY' : index.name,
               i + 1,
               c.column,
-              'A',
-              0,
+              // As SHOW INDEX: 'D' for a descending key part (Prisma reads it), NULL for FULLTEXT.
+              index.kind === 'fulltext' ? null : c.direction === 'DESC' ? 'D' : 'A',
+              index.kind === 'fulltext' ? null : 0,
               c.length,
               null,
               def?.nullable === false ? '' : 'YES',

@@ -472,7 +472,13 @@ export class DmlEmitter extends ExpressionEmitter {
         .join(', ');
     if (s.from) {
       checkLateral(s.from);
-      out += ' FROM ' + s.from.map((r) => this.tableRef(r)).join(', ');
+      // A comma binds looser than JOIN in MySQL (`a, b NATURAL JOIN q` is `a, (b NATURAL JOIN
+      // q)`); SQLite reads a comma as a join of the same rank: a later join keeps its parentheses.
+      out +=
+        ' FROM ' +
+        s.from
+          .map((r, i) => (i > 0 && r.kind === 'join' ? `(${this.tableRef(r)})` : this.tableRef(r)))
+          .join(', ');
     }
     if (s.where) out += ' WHERE ' + this.expr(s.where);
     // GROUP BY x DESC (MariaDB's) orders the groups: the direction goes to the sort below.

@@ -733,5 +733,19 @@ export function dmlCases(): CaseList {
     "INSERT INTO mu (k) VALUES ('z')",
     'SELECT * FROM mu ORDER BY id',
   );
+  // Under autocommit=0 a SELECT of no table opens no transaction (@@in_transaction was 1).
+  list.add(
+    'autocommit=0 and a SELECT of no table',
+    ['CREATE TABLE ix (id INT PRIMARY KEY)'],
+    'SET autocommit = 0',
+    'SELECT 1',
+    'SELECT @@in_transaction',
+    'SELECT COUNT(*) FROM ix',
+    'SELECT @@in_transaction',
+    'COMMIT',
+    'SELECT @@in_transaction, (SELECT COUNT(*) FROM ix)',
+    'ROLLBACK',
+    'SELECT @@in_transaction',
+  );
   return list;
 }

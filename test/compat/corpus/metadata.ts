@@ -425,5 +425,14 @@ export function metadataCases(): CaseList {
     'SET @e = 5',
     'SHOW WARNINGS',
   );
+  // information_schema.STATISTICS says 'D' for a descending key part, as SHOW INDEX does
+  // (Prisma reads it; it was 'A'), and NULL for a FULLTEXT key's.
+  list.add(
+    'information_schema.STATISTICS of DESC and FULLTEXT keys',
+    [
+      'CREATE TABLE sx (id INT PRIMARY KEY, a INT, b VARCHAR(20), KEY ka (a DESC, b), FULLTEXT KEY fb (b))',
+    ],
+    "SELECT INDEX_NAME, COLUMN_NAME, COLLATION, CARDINALITY, SUB_PART, INDEX_TYPE FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'sx' ORDER BY INDEX_NAME, SEQ_IN_INDEX",
+  );
   return list;
 }

@@ -301,5 +301,18 @@ export function queryCases(): CaseList {
     "/*!80001 ALTER USER 'x'@'y' DEFAULT ROLE NONE */",
     '/* nothing */',
   );
+  // A comma binds looser than JOIN: `pa, pb NATURAL JOIN q` joins pb with q, then crosses pa
+  // (SQLite read it as (pa, pb) NATURAL JOIN q, which matched pa's id).
+  list.add(
+    'a comma before a NATURAL or USING join',
+    [
+      'CREATE TABLE pa (id INT PRIMARY KEY, v INT)',
+      'CREATE TABLE pb (id INT PRIMARY KEY, w INT)',
+      'INSERT INTO pa VALUES (1, 10), (2, 20)',
+      'INSERT INTO pb VALUES (1, 5), (2, 6)',
+    ],
+    'SELECT pa.id, pb.id, q.z FROM pa, pb NATURAL JOIN (SELECT 2 AS id, 3 AS z) q ORDER BY pa.id',
+    'SELECT pa.v, pb.w FROM pa, pb JOIN (SELECT 2 AS id) q USING (id) ORDER BY pa.v',
+  );
   return list;
 }
