@@ -38,6 +38,7 @@ import {
   fromSqlError,
   mysqlError,
   noDatabaseSelected,
+  readOnlyTransaction,
   unknownDatabase,
 } from './errors.js';
 import { queryColumns } from './metadata.js';
@@ -101,6 +102,11 @@ export class TemporaryTables {
   }
 
   async run(prepared: Prepared, s: Statement, params: readonly SqlValue[]): Promise<Outcome> {
+    // CREATE, DROP and TRUNCATE of a temporary table are refused in a READ ONLY transaction (or
+    // an autocommit statement of a READ ONLY session), as MariaDB's are; its rows may change.
+    const ddl = s.kind === 'create_table' || s.kind === 'create_table_like';
+    if ((ddl || s.kind === 'drop_table' || s.kind === 'truncate') && this.readOnly())
+      return readOnlyTransaction();
     switch (s.kind) {
       case 'create_table':
       case 'create_table_like':
@@ -112,6 +118,10 @@ export class TemporaryTables {
       default:
         return isDml(s) ? this.runDml(prepared, s, params) : ok(0);
     }
+  }
+
+  private readOnly(): boolean {
+    return this.session.tx?.readOnly ?? this.session.readOnlyDefault();
   }
 
   /** Closes the session's connection: its temporary tables go with it. */

@@ -288,8 +288,9 @@ export function showCreateTable(table: TableDef, autoIncrementNext: number | nul
         ? `${backquote(fk.refTable.db)}.${backquote(fk.refTable.name)}`
         : backquote(fk.refTable.name);
     let line = `  CONSTRAINT ${backquote(fk.name)} FOREIGN KEY (${fk.columns.map(backquote).join(', ')}) REFERENCES ${ref} (${fk.refColumns.map(backquote).join(', ')})`;
-    if (fk.onDelete) line += ` ON DELETE ${fk.onDelete}`;
-    if (fk.onUpdate) line += ` ON UPDATE ${fk.onUpdate}`;
+    // RESTRICT is the default, which InnoDB does not print (NO ACTION it does).
+    if (fk.onDelete && fk.onDelete !== 'RESTRICT') line += ` ON DELETE ${fk.onDelete}`;
+    if (fk.onUpdate && fk.onUpdate !== 'RESTRICT') line += ` ON UPDATE ${fk.onUpdate}`;
     lines.push(line);
   }
   for (const check of table.checks)

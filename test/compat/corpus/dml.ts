@@ -747,5 +747,22 @@ export function dmlCases(): CaseList {
     'ROLLBACK',
     'SELECT @@in_transaction',
   );
+  // In a READ ONLY transaction a temporary table's rows may change, but CREATE, DROP and
+  // TRUNCATE of one are 1792 (they were taken).
+  list.add(
+    'temporary tables in READ ONLY transactions',
+    ['CREATE TEMPORARY TABLE t0 (a INT)'],
+    'START TRANSACTION READ ONLY',
+    'CREATE TEMPORARY TABLE tt (a INT)',
+    'INSERT INTO t0 VALUES (1)',
+    'UPDATE t0 SET a = 2',
+    'DROP TEMPORARY TABLE t0',
+    'COMMIT',
+    'SET SESSION TRANSACTION READ ONLY',
+    'INSERT INTO t0 VALUES (3)',
+    'CREATE TEMPORARY TABLE t2 (a INT)',
+    'TRUNCATE t0',
+    'SELECT * FROM t0 ORDER BY a',
+  );
   return list;
 }
