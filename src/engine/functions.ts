@@ -18,7 +18,7 @@ import {
 } from '../sql/index.js';
 import { formatJson, jsonExtract, jsonPathValid, jsonValid } from './json-text.js';
 import { ValueRefusal, type UserAggregate, type UserFunction } from '../storage/index.js';
-import { singleValueFunction, storeValueFunction } from './store-value.js';
+import { singleValueFunction, storeValueFunction, temporalText } from './store-value.js';
 import { effectFunctions } from './statement-effects.js';
 import { expressionFunctions, report } from './expression-warnings.js';
 import { arithmeticFunctions, carried } from './arithmetic.js';
@@ -78,7 +78,8 @@ export function parseDatetime(v: V): Date | null {
       );
     return null;
   }
-  const m = DATETIME_PARTS.exec(text(v));
+  // Any form a DATE column takes ('20240506', '2024/05/06'), not only '2024-05-06'.
+  const m = DATETIME_PARTS.exec(text(v)) ?? DATETIME_PARTS.exec(temporalText(v) ?? '');
   if (m === null) return null;
   const ms = m[7] === undefined ? 0 : Math.trunc(Number(m[7].padEnd(6, '0')) / 1000);
   const [year, month, day] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];

@@ -929,6 +929,21 @@ function temporalParts(value: V): Parts | null {
   };
 }
 
+/**
+ * A date or datetime in a form a DATE/DATETIME column takes ('20240506', '2024/05/06 10:11',
+ * '24-5-6') as 'YYYY-MM-DD[ hh:mm:ss[.f]]', for the date functions to read as the column
+ * would; null when it is none, or when it reads as a time ('10:11:12').
+ */
+export function temporalText(value: V): string | null {
+  if (typeof value === 'string' && /^\s*\d+:/.test(value)) return null;
+  const p = temporalParts(value);
+  if (p === null) return null;
+  const date = `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
+  if (!p.hasTime) return date;
+  const time = `${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
+  return `${date} ${time}${p.micro === '' ? '' : '.' + p.micro}`;
+}
+
 function daysIn(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return [4, 6, 9, 11].includes(month) ? 30 : 31;

@@ -397,5 +397,19 @@ export function dateCases(): CaseList {
     "SELECT id, d + INTERVAL 1 MONTH > '2024-03-15', dt + INTERVAL 1 HOUR = '2024-02-01 00:30:00', d - INTERVAL 1 DAY IN ('2024-02-29', '2024-01-30') FROM iv ORDER BY id",
     "SELECT id FROM iv WHERE dt + INTERVAL 30 MINUTE >= '2024-02-01' ORDER BY id",
   );
+  // The date functions and comparisons read a date in any form a DATE column takes
+  // ('20240506', '2024/05/06'); they answered NULL with 1292.
+  list.add(
+    'compact and slashed dates in functions and comparisons',
+    [
+      'CREATE TABLE cd (id INT PRIMARY KEY, d DATE, dt DATETIME)',
+      "INSERT INTO cd VALUES (1, '20240506', '20240506101112'), (2, '2024/05/06', '2024/05/06 10:11:12'), (3, '2024.5.6', '24-5-6 1:2:3')",
+    ],
+    'SELECT * FROM cd ORDER BY id',
+    "SELECT DATE('20240506'), DATE('2024/05/06'), DATEDIFF('20240506', '2024-05-01'), DATE_ADD('20240506', INTERVAL 1 DAY), DAYOFWEEK('2024/05/06'), '20240506' + INTERVAL 1 DAY",
+    "SELECT id FROM cd WHERE d = '20240506' ORDER BY id",
+    "SELECT id FROM cd WHERE d BETWEEN '2024/05/01' AND '2024/05/31' ORDER BY id",
+    "SELECT HOUR('10:11:12'), TIME_TO_SEC('10:11:12'), YEAR('240506')",
+  );
   return list;
 }
