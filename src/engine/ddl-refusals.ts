@@ -243,25 +243,32 @@ interface NewKey {
   readonly onUpdate: string | null;
 }
 
+/** The table one statement's foreign keys are checked for. */
+interface KeyScope {
+  readonly db: string;
+  readonly table: string;
+  /** MariaDB's word in the warning. */
+  readonly verb: 'Create' | 'Alter';
+  /** The child's columns as the statement leaves them. */
+  readonly columnOf: (name: string) => ColumnDef | undefined;
+  readonly primaryKey: readonly string[];
+  readonly resolve: (name: TableName) => TableDef | undefined;
+  readonly foreignKeyChecks: boolean;
+}
+
 /**
  * A foreign key InnoDB cannot make: a parent table that does not exist (FOREIGN_KEY_CHECKS on
  * only), a referenced column that does not exist, columns of another type (integers of another
  * size or sign too), SET NULL over a NOT NULL column, or parent columns that do not lead an
  * index (errno 150); a constraint name another foreign key of the database has (errno 121).
- * MariaDB's 1005, with its warnings 150 and 1215 for errno 150. `verb` is MariaDB's word in the
- * warning (Create, Alter); `columnOf` finds the child's columns as the statement leaves them.
+ * MariaDB's 1005, with its warnings 150 and 1215 for errno 150.
  */
 function foreignKeyRefusal(
   k: NewKey,
-  db: string,
-  table: string,
-  verb: 'Create' | 'Alter',
-  columnOf: (name: string) => ColumnDef | undefined,
-  primaryKey: readonly string[],
-  resolve: (name: TableName) => TableDef | undefined,
+  scope: KeyScope,
   takenNames: ReadonlySet<string>,
-  foreignKeyChecks: boolean,
 ): ErrorResult | null {
+  const { db, table, verb, columnOf, primaryKey, resolve, foreignKeyChecks } = scope;
   const cannot = (errno: string): ErrorResult =>
     mysqlError(
       1005,
@@ -329,27 +336,11 @@ function foreignKeyNames(catalog: Catalog, db: string, except: string | null): S
  */
 function keysRefusal(
   keys: readonly NewKey[],
-  db: string,
-  table: string,
-  verb: 'Create' | 'Alter',
-  columnOf: (name: string) => ColumnDef | undefined,
-  primaryKey: readonly string[],
-  resolve: (name: TableName) => TableDef | undefined,
+  scope: KeyScope,
   taken: Set<string>,
-  foreignKeyChecks: boolean,
 ): ErrorResult | null {
   for (const k of keys) {
-    const refused = foreignKeyRefusal(
-      k,
-      db,
-      table,
-      verb,
-      columnOf,
-      primaryKey,
-      resolve,
-      taken,
-      foreignKeyChecks,
-    );
+    const refused = foreignKeyRefusal(k, scope, taken);
     if (refused !== null) return refused;
     if (k.name !== null) taken.add(k.name.toLowerCase());
   }
@@ -377,17 +368,16 @@ function foreignKeyFormRefusal(
   const columnOf = (name: string): ColumnDef | undefined =>
     s.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
   const keys = s.constraints.flatMap((k) => (k.kind === 'foreign_key' ? [k] : []));
-  return keysRefusal(
-    keys,
+  const scope: KeyScope = {
     db,
-    s.table.name,
-    'Create',
+    table: s.table.name,
+    verb: 'Create',
     columnOf,
     primaryKey,
     resolve,
-    taken,
     foreignKeyChecks,
-  );
+  };
+  return keysRefusal(keys, scope, taken);
 }
 
 /** ALTER TABLE … ADD [CONSTRAINT name] FOREIGN KEY InnoDB cannot make (foreignKeyRefusal). */
@@ -434,17 +424,16 @@ function addedKeyRefusal(
       ? [spec.constraint]
       : [],
   );
-  return keysRefusal(
-    keys,
-    table.db,
-    table.name,
-    'Alter',
+  const scope: KeyScope = {
+    db: table.db,
+    table: table.name,
+    verb: 'Alter',
     columnOf,
-    table.primaryKey,
+    primaryKey: table.primaryKey,
     resolve,
-    taken,
     foreignKeyChecks,
-  );
+  };
+  return keysRefusal(keys, scope, taken);
 }
 
 /** Why the child's columns cannot refer to the parent's, or null when they can. */

@@ -1406,11 +1406,6 @@ export class ExpressionEmitter {
     return numberKind(e, this.numberScope).kind === 'unknown' ? null : 'number';
   }
 
-  /**
-   * JSON_OBJECT/JSON_ARRAY are SQLite's (a nested one stays JSON through its subtype); the
-   * outermost is spaced as MariaDB prints JSON. TRUE/FALSE are JSON booleans there, and the text
-   * of a JSON function of ours (JSON_EXTRACT, JSON_SET, …) is JSON, not a string.
-   */
   /** A JSON document by its form (JSON_OBJECT(…), JSON_EXTRACT(…)) or its column's type. */
   private jsonTyped(e: Expr): boolean {
     return isJsonValued(e) || this.jsonColumn(e);
@@ -1428,6 +1423,11 @@ export class ExpressionEmitter {
     return `IIF(json_valid(${sql}), json(${sql}), ${sql})`;
   }
 
+  /**
+   * JSON_OBJECT/JSON_ARRAY are SQLite's (a nested one stays JSON through its subtype); the
+   * outermost is spaced as MariaDB prints JSON. TRUE/FALSE are JSON booleans there, and the text
+   * of a JSON function of ours (JSON_EXTRACT, JSON_SET, …) is JSON, not a string.
+   */
   private jsonConstructor(builtin: string, e: Call): string {
     this.jsonNesting++;
     const args = e.args.map((a) => {
