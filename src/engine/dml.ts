@@ -626,9 +626,7 @@ export class DmlRunner {
     let statement: DmlStatement = rewritten?.statement ?? s;
     if (s.kind === 'update') {
       const engine = this.session.engine;
-      const changedOnly = this.session.foundRowsFlag
-        ? engine.matchedAndChangedTranslation(prepared.template, s, this.sessionEmit())
-        : engine.changedOnlyTranslation(prepared.template, s, this.sessionEmit());
+      const changedOnly = engine.changedOnlyTranslation(prepared.template, s, this.sessionEmit());
       if (changedOnly !== null) {
         if (!changedOnly.result.ok) return done(fromSqlError(changedOnly.result.error));
         translated = changedOnly.result;
@@ -696,7 +694,7 @@ export class DmlRunner {
     // another commit had set to the value it assigns was not written, nor certified: a lost
     // update, caught by the bank workload).
     const judged =
-      translation.matched !== undefined && this.changedOfLast !== null && outcome.kind === 'ok'
+      translation.countsMatched === true && this.changedOfLast !== null && outcome.kind === 'ok'
         ? { ...outcome, affectedRows: this.changedOfLast }
         : outcome;
     if (deferring && lease.active) {
@@ -990,19 +988,7 @@ export class DmlRunner {
           this.executeSteps(lease, s, translation, translation.steps!, bound.slots, check),
         ),
       );
-    // A changed-only UPDATE under CLIENT_FOUND_ROWS: the rows matched, counted first.
     this.changedOfLast = null;
-    let matched: number | null = null;
-    if (translation.matched !== undefined) {
-      const counting = bindAll(
-        { ...translation, binds: translation.matched.binds },
-        bound.slots,
-        this.session,
-      );
-      const count = lease.execute(translation.matched.sql, counting, this.session.stop);
-      if (!count.ok) return this.session.localFailure(count.error);
-      matched = Number(count.value.rows[0]?.[0] ?? 0);
-    }
     // RETURNING makes SQLite's statement a reader, whose changes count 0: its rows are the rows
     // written (inserted, replaced, upserted or deleted).
     const run = (): ReturnType<WriterLease['execute']> => {
@@ -1034,13 +1020,16 @@ export class DmlRunner {
       ),
     );
     if (isError(answered) || !result.ok) return answered;
-    if (matched !== null && s.kind === 'update') {
+    // A changed-only UPDATE: its guard counted the rows matched.
+    if (translation.countsMatched === true && s.kind === 'update') {
       const changed = result.value.changes;
+      const matched = check.matched;
+      const affected = this.session.foundRowsFlag ? matched : changed;
       this.changedOfLast = changed;
-      this.session.rowCount = matched;
+      this.session.rowCount = affected;
       return {
         ...answered,
-        affectedRows: matched,
+        affectedRows: affected,
         info: `Rows matched: ${matched}  Changed: ${changed}  Warnings: ${answered.warnings}`,
       };
     }

@@ -18,11 +18,8 @@ import type { EncryptionReport, Replicator } from './replicator.js';
 import {
   StatementCache,
   emitDml,
-  inOrder,
-  unchangedGuard,
   type DmlStatement,
   type DmlTranslation,
-  type Expr,
   type Result,
   type TableDef,
   type Template,
@@ -38,7 +35,6 @@ import { InformationSchema } from './information-schema.js';
 import { isPointWrite, readingTables } from './point-write.js';
 import { RecentWrites } from './recent-writes.js';
 import type { ReadPool } from './read-pool.js';
-import { plainSelect } from './metadata.js';
 import { UserLocks } from './user-locks.js';
 import { EngineSession } from './session.js';
 import { EngineToiTranslator } from './toi.js';
@@ -78,15 +74,6 @@ export interface SessionEmit {
 function sessionEmitKey(session: SessionEmit, version: number): string {
   return `${session.database ?? ''}\u0000${version}\u0000${session.collation}\u0000${session.timeZone ?? ''}`;
 }
-/** Column types an UPDATE's changed-rows guard leaves alone (changedOnlyTranslation). */
-const TEMPORAL_TYPES: ReadonlySet<string> = new Set([
-  'DATE',
-  'DATETIME',
-  'TIMESTAMP',
-  'TIME',
-  'YEAR',
-]);
-
 /**
  * How SHUTDOWN stops this process: set by the command line that keeps a node in the foreground
  * (cli/foreground.ts); null in a process that embeds nodes (tests), where SHUTDOWN is refused.
@@ -118,10 +105,6 @@ export class Engine implements Backend {
   /** GET_LOCK's named locks, this node's (user-locks.ts). */
   readonly userLocks = new UserLocks();
   private readonly changedOnly = new WeakMap<
-    Template,
-    { key: string; value: { statement: Update; result: Result<DmlTranslation> } | null }
-  >();
-  private readonly matchedAndChanged = new WeakMap<
     Template,
     { key: string; value: { statement: Update; result: Result<DmlTranslation> } | null }
   >();
@@ -485,104 +468,26 @@ export class Engine implements Backend {
   /**
    * MySQL counts an UPDATE's changed rows, not its matched ones, unless the client asked for
    * CLIENT_FOUND_ROWS; and a row whose values do not change is not written (so not replicated
-   * nor certified). The UPDATE is emitted with `AND NOT (c1 <=> v1 AND …)` added to its WHERE,
-   * memoized per template and catalog version; null when it does not apply (ORDER BY/LIMIT,
-   * DEFAULT values).
+   * nor certified, and its ON UPDATE CURRENT_TIMESTAMP stays). The UPDATE is emitted with its
+   * changed-rows guard (`Update.changedOnly`: each value as the column would store it, against
+   * the column's), memoized per template and catalog version; null for a multi-table UPDATE.
    */
   changedOnlyTranslation(
     template: Template,
     s: Update,
     session: SessionEmit,
   ): { statement: Update; result: Result<DmlTranslation> } | null {
-    if (s.orderBy.length > 0 || s.limit !== null || s.multi !== undefined) return null;
-    if (s.assignments.some((a) => a.value.kind === 'default')) return null;
+    if (s.multi !== undefined) return null;
     const key = sessionEmitKey(session, this.catalog.version);
     const memo = this.changedOnly.get(template);
     if (memo !== undefined && memo.key === key) return memo.value;
-    // Compared with the values MySQL assigns left to right (`SET a = a + 1, b = a`).
-    const target = this.catalog.table(
-      s.table.table.db ?? session.database ?? '',
-      s.table.table.name,
-    );
-    // A date or time assigned would be compared as one: a zero or invalid date then warns (an
-    // error in strict mode) where MariaDB stores it, and lax mode stored NULL, not 0000-00-00.
-    // Such an UPDATE writes every row it matches.
-    const temporal = s.assignments.some((a) => {
-      const column = target?.columns.find(
-        (c) => c.name.toLowerCase() === a.column.column.toLowerCase(),
-      );
-      return column !== undefined && TEMPORAL_TYPES.has(column.type.name);
-    });
-    if (temporal) {
-      this.changedOnly.set(template, { key, value: null });
-      return null;
-    }
-    const guard = unchangedGuard(
-      inOrder(s.assignments, s.table.alias ?? s.table.table.name),
-      target,
-    );
-    const where: Expr =
-      s.where === null ? guard : { kind: 'binary', op: 'AND', left: s.where, right: guard };
-    const statement: Update = { ...s, where };
+    const statement: Update = { ...s, changedOnly: true };
     const value = {
       statement,
       result: emitDml(statement, { catalog: this.catalog, ...session }, template.pinned),
     };
     this.changedOnly.set(template, { key, value });
     return value;
-  }
-
-  /**
-   * With CLIENT_FOUND_ROWS (mysql2's default, Connector/J's): the rows matched are counted first
-   * (`matched`, on the writer just before) and only the rows that change are written (the
-   * changed-only UPDATE). The plain UPDATE wrote every matched row: ON UPDATE CURRENT_TIMESTAMP
-   * moved on a row that did not change, and the info said it changed. Null where it does not
-   * apply (changedOnlyTranslation's cases, and a WHERE with effects, which must run once).
-   */
-  matchedAndChangedTranslation(
-    template: Template,
-    s: Update,
-    session: SessionEmit,
-  ): { statement: Update; result: Result<DmlTranslation> } | null {
-    const key = sessionEmitKey(session, this.catalog.version);
-    const memo = this.matchedAndChanged.get(template);
-    if (memo !== undefined && memo.key === key) return memo.value;
-    const value = this.buildMatchedAndChanged(template, s, session);
-    this.matchedAndChanged.set(template, { key, value });
-    return value;
-  }
-
-  private buildMatchedAndChanged(
-    template: Template,
-    s: Update,
-    session: SessionEmit,
-  ): { statement: Update; result: Result<DmlTranslation> } | null {
-    const changed = this.changedOnlyTranslation(template, s, session);
-    if (changed === null || !changed.result.ok) return changed;
-    const update = changed.result.value;
-    if (update.effects === true || update.steps !== undefined) return null;
-    const star: Expr = {
-      kind: 'call',
-      name: 'COUNT',
-      args: [],
-      distinct: false,
-      star: true,
-      orderBy: [],
-      separator: null,
-    };
-    const count: DmlStatement = {
-      ...plainSelect([{ kind: 'item', expr: star, alias: null, name: 'COUNT(*)' }], [s.table]),
-      where: s.where,
-    };
-    const counted = emitDml(count, { catalog: this.catalog, ...session }, template.pinned);
-    if (!counted.ok || counted.value.effects === true) return null;
-    return {
-      statement: changed.statement,
-      result: {
-        ok: true,
-        value: { ...update, matched: { sql: counted.value.sql, binds: counted.value.binds } },
-      },
-    };
   }
 
   /** The largest AUTO_INCREMENT value the table holds or has held (sqlite_sequence). */

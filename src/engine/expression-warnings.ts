@@ -44,17 +44,46 @@ export function readSink(divisionWarns: boolean): ExpressionSink {
 }
 
 let active: ExpressionSink | null = null;
+/** The warnings of an open probe (store-value.ts, the changed-rows guard), held back. */
+let held: ExpressionWarning[] | null = null;
 
 /** Runs `fn` (one synchronous SQLite call) with `sink` receiving its expression warnings. */
 export function withExpressionSink<T>(sink: ExpressionSink | null, fn: () => T): T {
   if (sink === null) return fn();
   const outer = active;
+  const outerHeld = held;
   active = sink;
+  held = null;
   try {
     return fn();
   } finally {
     active = outer;
+    held = outerHeld;
   }
+}
+
+/** The one list a probe holds its warnings in (a probe per row: no list per row). */
+const probeList: ExpressionWarning[] = [];
+const NONE: readonly ExpressionWarning[] = [];
+
+/** Opens a probe: the warnings until `closeProbe` are held back (a refusal still fails). */
+export function openProbe(): void {
+  probeList.length = 0;
+  held = probeList;
+}
+
+/** Closes the probe and returns what it held. */
+export function closeProbe(): readonly ExpressionWarning[] {
+  held = null;
+  if (probeList.length === 0) return NONE;
+  const out = probeList.slice();
+  probeList.length = 0;
+  return out;
+}
+
+/** Where a warning of the running statement goes: the open probe, or `warnings`. */
+export function warningsOf(warnings: ExpressionWarning[]): ExpressionWarning[] {
+  return held ?? warnings;
 }
 
 /**
@@ -74,7 +103,8 @@ export function report(
     sink.error = mysqlError(code, sqlState, message);
     throw new ValueRefusal(refusedWith(sink.error));
   }
-  if (sink.warnings.length < EXPRESSION_WARNINGS_MAX) sink.warnings.push({ level, code, message });
+  const into = held ?? sink.warnings;
+  if (into.length < EXPRESSION_WARNINGS_MAX) into.push({ level, code, message });
 }
 
 function text(v: V): string {

@@ -18,7 +18,12 @@ import {
 } from '../sql/index.js';
 import { formatJson, jsonExtract, jsonPathValid, jsonValid } from './json-text.js';
 import { ValueRefusal, type UserAggregate, type UserFunction } from '../storage/index.js';
-import { singleValueFunction, storeValueFunction, temporalText } from './store-value.js';
+import {
+  changedGuardFunctions,
+  singleValueFunction,
+  storeValueFunction,
+  temporalText,
+} from './store-value.js';
 import { effectFunctions } from './statement-effects.js';
 import { expressionFunctions, report } from './expression-warnings.js';
 import { arithmeticFunctions, carried } from './arithmetic.js';
@@ -2041,6 +2046,7 @@ export function userFunctions(): UserFunction[] {
   return [
     ...queryFunctions(),
     storeValueFunction(),
+    ...changedGuardFunctions(),
     singleValueFunction(),
     ...effectFunctions(),
     ...expressionFunctions(),

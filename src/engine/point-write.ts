@@ -1,15 +1,14 @@
 // Which write statements read nothing but the rows they name: the statements a transaction may
 // run on a writer newer than its snapshot and still certify against the snapshot (see
 // docs/design/engine.md, "Snapshot isolation"). Pure functions of the AST and the catalog.
-import type { DmlStatement, DmlTranslation, Expr, TableDef, TriggerDef } from '../sql/index.js';
-
-/** Expression kinds that read rows of their own: a statement with one reads more than its rows. */
-const SUBQUERY_KINDS: ReadonlySet<string> = new Set([
-  'in_query',
-  'exists',
-  'subquery',
-  'quantified',
-]);
+import {
+  hasSubquery,
+  type DmlStatement,
+  type DmlTranslation,
+  type Expr,
+  type TableDef,
+  type TriggerDef,
+} from '../sql/index.js';
 
 /**
  * INSERT … VALUES/SET (ON DUPLICATE KEY UPDATE and REPLACE included), or UPDATE/DELETE of one
@@ -59,15 +58,6 @@ export function fixesPrimaryKey(where: Expr, table: TableDef): boolean {
   };
   collect(where);
   return table.primaryKey.every((c) => equalities.has(c.toLowerCase()));
-}
-
-/** Whether any node under `node` is a subquery (the AST is plain data: walk every value). */
-function hasSubquery(node: unknown): boolean {
-  if (Array.isArray(node)) return node.some(hasSubquery);
-  if (typeof node !== 'object' || node === null || Buffer.isBuffer(node)) return false;
-  const kind = (node as { kind?: unknown }).kind;
-  if (typeof kind === 'string' && SUBQUERY_KINDS.has(kind)) return true;
-  return Object.values(node).some(hasSubquery);
 }
 
 /**

@@ -9,8 +9,10 @@ import { invalidUtf8At, utf8SequenceLength, type SqlValue } from '../codec/index
 import type { ErrorResult } from '../mysql/index.js';
 import { assert } from '../core/assert.js';
 import {
+  PROBE_FUNCTION,
   SINGLE_VALUE_FUNCTION,
   STORE_VALUE_FUNCTION,
+  UNCHANGED_FUNCTION,
   storeRuleById,
   type DataType,
   type StoreRule,
@@ -18,8 +20,11 @@ import {
 import { ValueRefusal, type UserFunction } from '../storage/index.js';
 import { mysqlError, refusedWith } from './errors.js';
 import {
+  closeProbe,
   type ExpressionSink,
   type ExpressionWarning,
+  openProbe,
+  warningsOf,
   withExpressionSink,
 } from './expression-warnings.js';
 
@@ -80,6 +85,8 @@ export class WriteCheck implements ExpressionSink {
   error: ErrorResult | null = null;
   /** The row being written, for statements whose rows the function counts. */
   row = 0;
+  /** The rows an UPDATE's changed-rows guard saw: its matched rows (store-rule.ts). */
+  matched = 0;
 
   constructor(
     readonly modes: WriteModes,
@@ -129,6 +136,80 @@ export function storeValueFunction(): UserFunction {
     fn: (...args: V[]) =>
       storeValue(args[0] ?? null, args[1] ?? null, args[2] ?? 0n, args[3] === 1n),
   };
+}
+
+/**
+ * The changed-rows guard's two functions (store-rule.ts, UNCHANGED_FUNCTION): `mysql_probe(first)`
+ * counts the row when `first` and holds the warnings of the value computed next;
+ * `mysql_unchanged(probe, current, next, affinity)` answers 1 when `next`, stored under the
+ * column's SQLite `affinity`, is `current`. Its held warnings then join the statement's (the row
+ * is not written, so its SET does not give them again); a changed row's SET gives them itself.
+ */
+export function changedGuardFunctions(): UserFunction[] {
+  return [
+    {
+      name: PROBE_FUNCTION,
+      deterministic: false,
+      varargs: false,
+      // `first`: 1 counts the row and opens the probe, 0 opens it, 2 counts the row only.
+      fn: (first: V) => {
+        const how = Number(first);
+        if (how !== 0 && active !== null) {
+          active.row++;
+          active.matched++;
+        }
+        if (how !== 2) openProbe();
+        return null;
+      },
+    },
+    {
+      name: UNCHANGED_FUNCTION,
+      deterministic: false,
+      varargs: false,
+      fn: (_probe: V, current: V, next: V, affinity: V) => {
+        const held = closeProbe();
+        if (!sameStored(current, next, String(affinity))) return 0n;
+        if (held.length > 0 && active !== null) active.warnings.push(...held);
+        return 1n;
+      },
+    },
+  ];
+}
+
+// A text SQLite's numeric affinities turn into a number (sqlite3AtoF's well-formed forms).
+const NUMERIC_TEXT = /^[ \t\n\f\r]*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[ \t\n\f\r]*$/;
+
+/**
+ * Whether `next`, written into a column of SQLite `affinity`, would be stored as `current` is:
+ * the same type and the same bytes or number. When in doubt, not the same (the row is written,
+ * as every matched row once was).
+ */
+export function sameStored(current: V, next: V, affinity: string): boolean {
+  if (current === null || next === null) return current === next;
+  let value: V = next;
+  if (affinity === 'INTEGER' || affinity === 'NUMERIC' || affinity === 'REAL') {
+    if (typeof value === 'string' && NUMERIC_TEXT.test(value)) {
+      const trimmed = value.trim();
+      value = /^[+-]?\d+$/.test(trimmed) ? BigInt(trimmed) : Number(trimmed);
+    }
+  } else if (affinity === 'TEXT' && (typeof value === 'bigint' || typeof value === 'number')) {
+    if (typeof value === 'number' && !Number.isInteger(value)) return false;
+    value = String(value);
+  }
+  if (typeof current === 'string' || typeof value === 'string') return current === value;
+  if (current instanceof Uint8Array || value instanceof Uint8Array) {
+    return (
+      current instanceof Uint8Array &&
+      value instanceof Uint8Array &&
+      Buffer.from(current).equals(Buffer.from(value))
+    );
+  }
+  if (typeof current === typeof value) return current === value;
+  // A number and a bigint: equal as numbers (a REAL 2.0 is stored as INTEGER 2 under INTEGER
+  // and NUMERIC affinity).
+  const n = typeof current === 'number' ? current : (value as number);
+  const big = typeof current === 'bigint' ? current : (value as bigint);
+  return Number.isSafeInteger(n) && BigInt(n) === big;
 }
 
 /** A rule with what its checks need computed once. */
@@ -241,9 +322,10 @@ function storeValue(value: V, ruleText: V, rowArg: V, missing: boolean): V {
         ? missingValue(at)
         : nullValue(at, check);
   if ('value' in converted) return storable(converted.value, at, check);
-  if (converted.before !== undefined) check.warnings.push(converted.before);
+  const warnings = warningsOf(check.warnings);
+  if (converted.before !== undefined) warnings.push(converted.before);
   if (converted.note === true) {
-    check.warnings.push({
+    warnings.push({
       level: 'Note',
       code: converted.warningCode,
       message: messageOf(converted),
@@ -254,7 +336,7 @@ function storeValue(value: V, ruleText: V, rowArg: V, missing: boolean): V {
     check.error = converted.error;
     throw new ValueRefusal(refusedWith(converted.error));
   }
-  check.warnings.push({
+  warnings.push({
     level: 'Warning',
     code: converted.warningCode,
     message:

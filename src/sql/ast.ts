@@ -474,6 +474,12 @@ export interface Update {
   readonly where: Expr | null;
   readonly orderBy: readonly OrderItem[];
   readonly limit: Expr | null;
+  /**
+   * Writes only the rows its assignments change (set by the engine, not the parser): a row whose
+   * values would be stored as they are is not written, not counted as changed, and keeps its ON
+   * UPDATE CURRENT_TIMESTAMP (emit-dml.ts, `changedGuard`).
+   */
+  readonly changedOnly?: boolean;
 }
 
 export interface Delete {
@@ -1074,3 +1080,42 @@ export type Statement =
   | UnlockTables;
 
 export type StatementKind = Statement['kind'];
+
+/** Expression kinds that read rows of their own. */
+const SUBQUERY_KINDS: ReadonlySet<string> = new Set([
+  'in_query',
+  'exists',
+  'subquery',
+  'quantified',
+]);
+
+/** Whether any node under `node` is a subquery. */
+export function hasSubquery(node: unknown): boolean {
+  return someNode(node, (kind) => SUBQUERY_KINDS.has(kind));
+}
+
+/** Whether computing `node` changes the session: `@v := x`, LAST_INSERT_ID(x). */
+export function hasEffects(node: unknown): boolean {
+  return someNode(
+    node,
+    (kind, n) =>
+      kind === 'assign' ||
+      (kind === 'call' &&
+        String(n['name']).toUpperCase() === 'LAST_INSERT_ID' &&
+        Array.isArray(n['args']) &&
+        n['args'].length > 0),
+  );
+}
+
+/** Whether a node under `node` is one `test` accepts (the AST is plain data: walk every value). */
+function someNode(
+  node: unknown,
+  test: (kind: string, node: Record<string, unknown>) => boolean,
+): boolean {
+  if (Array.isArray(node)) return node.some((item) => someNode(item, test));
+  if (typeof node !== 'object' || node === null || Buffer.isBuffer(node)) return false;
+  const record = node as Record<string, unknown>;
+  const kind = record['kind'];
+  if (typeof kind === 'string' && test(kind, record)) return true;
+  return Object.values(record).some((value) => someNode(value, test));
+}

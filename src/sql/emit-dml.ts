@@ -46,12 +46,15 @@ import {
   jsonTableStar,
 } from './json-table.js';
 import { rollupQuery } from './rollup.js';
+import { hasEffects, hasSubquery } from './ast.js';
 import { AGGREGATES, FUNCTION_ALIASES } from './functions.js';
 import {
+  PROBE_FUNCTION,
   RECURSION_CUT_FUNCTION,
   SINGLE_VALUE_FUNCTION,
   STORE_VALUE_FUNCTION,
   storeRuleSql,
+  UNCHANGED_FUNCTION,
   ZONE_TO_UTC_FUNCTION,
 } from './store-rule.js';
 import { parse } from './parser.js';
@@ -65,7 +68,7 @@ import {
   type MultiPlan,
 } from './emit-multi.js';
 import { isTextType } from './table-def.js';
-import { BINARY_STRINGS, TEMPORAL_DEFAULT_TYPES, indexPartSql } from './emit-table.js';
+import { BINARY_STRINGS, TEMPORAL_DEFAULT_TYPES, indexPartSql, sqliteType } from './emit-table.js';
 
 /**
  * One SQLite statement of a multi-table UPDATE/DELETE (emit-multi.ts). `matched` answers one
@@ -104,10 +107,10 @@ export interface DmlTranslation {
    */
   readonly foundRows?: { readonly sql: string; readonly binds: readonly Bind[] };
   /**
-   * A changed-only UPDATE under CLIENT_FOUND_ROWS: the count of the rows its WHERE matches, run
-   * just before it (engine.ts, matchedAndChangedTranslation); absent otherwise.
+   * A changed-only UPDATE (`Update.changedOnly`): its guard counts the rows its WHERE matches
+   * (WriteCheck.matched), which CLIENT_FOUND_ROWS answers and the info names; absent otherwise.
    */
-  readonly matched?: { readonly sql: string; readonly binds: readonly Bind[] };
+  readonly countsMatched?: boolean;
   /**
    * An INSERT's values for generated columns, which are dropped (SQLite computes the column):
    * each row's such column in row order. MariaDB's 1906, an error in strict mode and a warning
@@ -137,6 +140,8 @@ export class DmlEmitter extends ExpressionEmitter {
   insertSource: DmlTranslation['source'] | null = null;
   /** DmlTranslation.generatedGiven. */
   readonly generatedGiven: string[] = [];
+  /** DmlTranslation.countsMatched. */
+  countsMatched = false;
   /** Lower-case table name or alias → its table, for the collation of a column reference. */
   private readonly named = new Map<string, TableDef>();
   /** How many views this emitter is nested in (a view over a view over …). */
@@ -636,7 +641,16 @@ export class DmlEmitter extends ExpressionEmitter {
     return inOrder(assignments, table);
   }
 
-  assignmentList(table: TableDef, given: readonly Assignment[], alias?: string): string[] {
+  /**
+   * The SET list. The first store call counts the row (`-1`) unless the changed-rows guard
+   * counts it (`counted`).
+   */
+  assignmentList(
+    table: TableDef,
+    given: readonly Assignment[],
+    alias?: string,
+    counted = false,
+  ): string[] {
     const assignments = inOrder(given, alias ?? table.name);
     // SQLite computes an UPDATE's new values in the table's column order.
     const order = (a: Assignment): number => {
@@ -659,7 +673,7 @@ export class DmlEmitter extends ExpressionEmitter {
         if (a.value.kind !== 'default') this.generatedGiven.push(a.column.column);
         continue;
       }
-      const row = a === first ? -1 : 0;
+      const row = a === first && !counted ? -1 : 0;
       sets.push(
         `${quoteId(a.column.column)} = ${this.value(table, a.column.column, a.value, row)}`,
       );
@@ -669,6 +683,30 @@ export class DmlEmitter extends ExpressionEmitter {
       if (plain !== undefined) sets.push(`${quoteId(plain.name)} = ${quoteId(plain.name)}`);
     }
     return sets;
+  }
+
+  /**
+   * `NOT (…)`, true for a row the assignments change: each value as the column would store it
+   * (through the store function, in a probe that holds its warnings) against the column's
+   * (store-rule.ts, UNCHANGED_FUNCTION). Null when only generated columns are assigned. Emitted
+   * after the WHERE, so that it runs last, on the matched rows only: it counts them.
+   */
+  changedGuard(table: TableDef, given: readonly Assignment[], alias: string): string | null {
+    const assignments = inOrder(given, alias).filter(
+      (a) => !isGenerated(findColumn(table, a.column.column)),
+    );
+    if (assignments.length === 0) return null;
+    this.countsMatched = true;
+    // A value with effects must run once: every matched row is written (and counted).
+    if (assignments.some((a) => hasEffects(a.value))) return `${PROBE_FUNCTION}(2) IS NULL`;
+    const terms = assignments.map((a, i) => {
+      const column = findColumn(table, a.column.column);
+      const current = `${quoteId(alias)}.${quoteId(column.name)}`;
+      const probe = `${PROBE_FUNCTION}(${i === 0 ? 1 : 0})`;
+      const next = this.value(table, column.name, a.value, 0);
+      return `${UNCHANGED_FUNCTION}(${probe}, ${current}, ${next}, '${sqliteType(column.type)}')`;
+    });
+    return `NOT (${terms.join(' AND ')})`;
   }
 
   /**
@@ -1164,7 +1202,8 @@ function emitUpdate(e: DmlEmitter, s: Update): string {
 function emitUpdateIn(e: DmlEmitter, s: Update): string {
   const table = e.resolve(s.table.table);
   const alias = quoteId(s.table.alias ?? s.table.table.name);
-  const sets = e.assignmentList(table, s.assignments, s.table.alias ?? s.table.table.name);
+  const named = s.table.alias ?? s.table.table.name;
+  const sets = e.assignmentList(table, s.assignments, named, s.changedOnly === true);
   const assigned = new Set(s.assignments.map((a) => a.column.column.toLowerCase()));
   for (const c of table.columns) {
     if (c.onUpdateNow !== null && !assigned.has(c.name.toLowerCase()))
@@ -1172,7 +1211,18 @@ function emitUpdateIn(e: DmlEmitter, s: Update): string {
   }
   const verb = s.ignore ? 'UPDATE OR IGNORE' : 'UPDATE';
   const head = `${verb} ${quoteId(table.sqliteName)} AS ${alias} SET ${sets.join(', ')}`;
-  return head + rowFilter(e, table, alias, s);
+  // The guard comes last in the text (its parameters are bound after the WHERE's) and in the
+  // WHERE (SQLite tests a table's terms in their order: it sees only the matched rows).
+  // SQLite tests a correlated subquery's term after the others: such a WHERE picks its rowids
+  // first, so that the guard still sees the matched rows only.
+  const filter =
+    s.changedOnly === true && hasSubquery(s.where)
+      ? ` WHERE rowid IN (SELECT rowid FROM ${quoteId(table.sqliteName)} AS ${alias}${rowFilter(e, table, alias, s)})`
+      : rowFilter(e, table, alias, s);
+  const guard = s.changedOnly === true ? e.changedGuard(table, s.assignments, named) : null;
+  if (guard === null) return head + filter;
+  if (filter === '') return `${head} WHERE ${guard}`;
+  return `${head} WHERE (${filter.slice(' WHERE '.length)}) AND ${guard}`;
 }
 
 // SQLite lacks UPDATE/DELETE … ORDER BY … LIMIT (without a compile option): pick the rowids.
@@ -1384,6 +1434,7 @@ export function emitDml(
       ...(e.effects ? { effects: true } : {}),
       ...(e.generatedGiven.length > 0 ? { generatedGiven: e.generatedGiven } : {}),
       ...(e.insertSource === null ? {} : { source: e.insertSource }),
+      ...(e.countsMatched ? { countsMatched: true } : {}),
     };
     return ok(foundRows === null ? translation : { ...translation, foundRows });
   } catch (error) {

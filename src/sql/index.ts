@@ -1,6 +1,7 @@
 // Public API of the SQL front end: tokenizer, parser, normalization and cache, and the
 // MySQL → SQLite emitters with their catalog. See docs/design/sql.md.
 export type * from './ast.js';
+export { hasEffects, hasSubquery } from './ast.js';
 export {
   type Catalog,
   type CheckDef,
@@ -143,10 +144,12 @@ export {
   NUMBER_TEXT_DOUBLE,
   NUMBER_TEXT_FLOAT,
   NUMBER_TEXT_FUNCTION,
+  PROBE_FUNCTION,
   SINGLE_VALUE_FUNCTION,
   STORE_VALUE_FUNCTION,
   TEMPORAL_NUMBER_FUNCTION,
   SYSTEM_TO_ZONE_FUNCTION,
+  UNCHANGED_FUNCTION,
   USER_VAR_GET_FUNCTION,
   USER_VAR_SET_FUNCTION,
   UTC_TO_ZONE_FUNCTION,

@@ -76,6 +76,16 @@ export const DECIMAL_SUM_FUNCTION = 'mysql_dec_sum';
 export const NUMBER_TEXT_FUNCTION = 'mysql_number_text';
 export const NUMBER_TEXT_DOUBLE = -1;
 export const NUMBER_TEXT_FLOAT = -2;
+/**
+ * The changed-rows guard of an UPDATE (emit-dml.ts, `Update.changedOnly`):
+ * `NOT (mysql_unchanged(mysql_probe(first), column, value, affinity) AND …)`. `mysql_probe` opens
+ * a probe before the value is computed: its warnings (the store function's and its expressions')
+ * are held; `mysql_unchanged` closes it and answers whether the value, as the column would store
+ * it, is the one the column holds. The held warnings are the statement's only for a row that is
+ * not changed (whose SET does not run); `first` counts the row (Rows matched, "at row N").
+ */
+export const PROBE_FUNCTION = 'mysql_probe';
+export const UNCHANGED_FUNCTION = 'mysql_unchanged';
 /** ROUND/TRUNCATE of a DOUBLE: on its binary value, a half to even (MariaDB's my_double_round). */
 export const DOUBLE_ROUND_FUNCTION = 'mysql_round_double';
 /**

@@ -104,6 +104,25 @@ describe('multi-table UPDATE and DELETE', () => {
     }
   });
 
+  // The mariadb CLI sets no CLIENT_FOUND_ROWS: a single-table UPDATE said "Rows matched: 0" for
+  // a row it matched and left as it was.
+  test('a single-table UPDATE names its matched rows without CLIENT_FOUND_ROWS', async () => {
+    const plain = await node.connect({ database: 'dml', flags: ['-FOUND_ROWS'] });
+    try {
+      await plain.query('CREATE TABLE m (id INT PRIMARY KEY, v INT)');
+      await plain.query('INSERT INTO m VALUES (1, 1), (2, 2), (3, 3)');
+      const same = await okPacket('UPDATE m SET v = 1 WHERE id = 1', plain);
+      assert.equal(same.affectedRows, 0);
+      assert.match(same.info, /Rows matched: 1 {2}Changed: 0/);
+      const limited = await okPacket('UPDATE m SET v = 2 ORDER BY id DESC LIMIT 2', plain);
+      assert.equal(limited.affectedRows, 1);
+      assert.match(limited.info, /Rows matched: 2 {2}Changed: 1/);
+      await plain.query('DROP TABLE m');
+    } finally {
+      await plain.end();
+    }
+  });
+
   test('DELETE t1, t2 FROM …, DELETE t1 FROM …, DELETE FROM … USING', async () => {
     assert.equal(
       (await okPacket('DELETE c FROM p JOIN c ON c.pid = p.id WHERE p.id = 1')).affectedRows,

@@ -1,6 +1,7 @@
 // Runs the corpus on MariaDB and on trireme side by side and tallies identical answers per
 // category.
 import { CATEGORIES, type Category, type CompatCase } from './case.js';
+import { asOracleRelease, oraclePatch } from './releases.js';
 import { CaseRunner, type CaseAnswer } from './run.js';
 
 export interface CaseResult {
@@ -32,13 +33,15 @@ export async function compareCorpus(
     const database = `compat_${Math.floor(i / SHARD_CASES_MAX)}`;
     shards.set(database, [...(shards.get(database) ?? []), c]);
   }
+  const patch = await oraclePatch(ports.mariadb);
   const runs = [...shards].map(async ([database, list]) => {
     const mariadb = new CaseRunner(ports.mariadb, database);
     const trireme = new CaseRunner(ports.trireme, database);
     const results: CaseResult[] = [];
     try {
       for (const c of list) {
-        const [a, b] = await Promise.all([mariadb.run(c), trireme.run(c)]);
+        const [a, answered] = await Promise.all([mariadb.run(c), trireme.run(c)]);
+        const b = asOracleRelease(patch, a, answered);
         const identical = JSON.stringify(a) === JSON.stringify(b);
         results.push({ id: c.id, category: c.category, identical, mariadb: a, trireme: b });
       }

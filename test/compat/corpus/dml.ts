@@ -629,6 +629,34 @@ export function dmlCases(): CaseList {
     'UPDATE tu SET v = v WHERE id > 0',
     'SELECT id, upd IS NULL FROM tu ORDER BY id',
   );
+  // An UPDATE with ORDER BY/LIMIT, `= DEFAULT`, a date or a value that the column stores as it
+  // holds ('1.2' into an INT 1, 1.001 into a DECIMAL(5,2) 1.00) wrote every row it matched: the
+  // rows counted as changed and ON UPDATE CURRENT_TIMESTAMP moved.
+  list.add(
+    'UPDATE that stores what the row holds changes nothing',
+    [
+      "CREATE TABLE tw (id INT PRIMARY KEY, v INT, d DECIMAL(5,2), s VARCHAR(10) DEFAULT 'x', dt DATE, upd TIMESTAMP NULL DEFAULT NULL ON UPDATE CURRENT_TIMESTAMP)",
+      "INSERT INTO tw (id, v, d, s, dt) VALUES (1, 1, 1.00, 'x', '2024-01-05'), (2, 2, 2.00, 'y', NULL), (3, 3, 3.00, 'x', NULL)",
+    ],
+    'UPDATE tw SET v = v ORDER BY id LIMIT 2',
+    'UPDATE tw SET s = DEFAULT',
+    'SELECT ROW_COUNT()',
+    "UPDATE tw SET v = '1.2' WHERE id = 1",
+    'UPDATE tw SET v = v + 0.4',
+    'UPDATE tw SET d = 1.001 WHERE id = 1',
+    "UPDATE tw SET dt = '2024-1-5' WHERE id = 1",
+    'UPDATE tw SET dt = 20240105 WHERE id = 1',
+    'UPDATE tw SET v = 1 ORDER BY id DESC LIMIT 2',
+    'UPDATE tw SET v = v WHERE v IN (SELECT 1)',
+    'SELECT id, v, d, s, dt, upd IS NULL FROM tw ORDER BY id',
+    "SET sql_mode = ''",
+    "UPDATE tw SET dt = '2024-02-30' WHERE id = 1",
+    "UPDATE tw SET dt = '2024-02-30' WHERE id = 1",
+    "UPDATE tw SET v = 0 + 'x1' WHERE id <= 2",
+    "UPDATE tw SET v = v + '7x'",
+    "UPDATE tw SET s = 'abcdefghijkl' WHERE id = 1",
+    'SELECT id, v, s, dt, upd IS NULL FROM tw ORDER BY id',
+  );
   // AND CHAIN begins the next transaction at once: the rows after it are rolled back with it
   // (they were committed alone, a newcomer's report).
   list.add(
