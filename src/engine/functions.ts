@@ -57,11 +57,42 @@ function int(v: V): number {
   return Math.trunc(num(v));
 }
 
+// A Date keeps milliseconds; a DATETIME(6) has microseconds. The three digits below a Date's
+// milliseconds are kept beside it (`setMicros`), so that arithmetic and formats keep them.
+const belowMillis = new WeakMap<Date, number>();
+
+/** The fraction of `d`'s second, in microseconds (0 … 999,999). */
+function micros(d: Date): number {
+  return d.getMilliseconds() * 1000 + (belowMillis.get(d) ?? 0);
+}
+
+/** Sets the fraction of `d`'s second to `us` microseconds (0 … 999,999). */
+function setMicros(d: Date, us: number): void {
+  d.setMilliseconds(Math.floor(us / 1000));
+  belowMillis.set(d, us % 1000);
+}
+
+/** Moves `d` by `n` microseconds (an integer). */
+function addMicros(d: Date, n: number): void {
+  const total = micros(d) + n;
+  const seconds = Math.floor(total / 1_000_000);
+  d.setSeconds(d.getSeconds() + seconds);
+  setMicros(d, total - seconds * 1_000_000);
+}
+
+/** `d` moved by `seconds` (fractions to the microsecond), as a new Date. */
+function plusSeconds(d: Date, seconds: number): Date {
+  const out = new Date(d.getTime());
+  belowMillis.set(out, belowMillis.get(d) ?? 0);
+  addMicros(out, Math.round(seconds * 1_000_000));
+  return out;
+}
+
 /** Local date-time text, MySQL's 'YYYY-MM-DD HH:MM:SS[.ffffff]'. */
 export function formatDatetime(d: Date, fsp = 0): string {
   const base = `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
   if (fsp <= 0) return base;
-  return base + '.' + String(d.getMilliseconds()).padStart(3, '0').padEnd(6, '0').slice(0, fsp);
+  return base + '.' + String(micros(d)).padStart(6, '0').slice(0, fsp);
 }
 
 function formatUtc(d: Date): string {
@@ -86,9 +117,10 @@ export function parseDatetime(v: V): Date | null {
   // Any form a DATE column takes ('20240506', '2024/05/06'), not only '2024-05-06'.
   const m = DATETIME_PARTS.exec(text(v)) ?? DATETIME_PARTS.exec(temporalText(v) ?? '');
   if (m === null) return null;
-  const ms = m[7] === undefined ? 0 : Math.trunc(Number(m[7].padEnd(6, '0')) / 1000);
+  const us = m[7] === undefined ? 0 : Number(m[7].padEnd(6, '0'));
   const [year, month, day] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
-  const d = new Date(2000, 0, 1, Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), ms);
+  const d = new Date(2000, 0, 1, Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0));
+  setMicros(d, us);
   d.setFullYear(year, month, day); // years below 100 too (the constructor adds 1900 to them)
   // A date that does not exist ('2023-02-30', month 0, hour 25) is no date: Date would roll it.
   const exists =
@@ -252,18 +284,18 @@ const DATE_DIGITS =
 function formatDate(v: V, format: V): V {
   if (isNull(v) || isNull(format)) return null;
   const m = typeof v === 'string' ? DATE_DIGITS.exec(v) : null;
-  const micros = m?.[7] ?? '';
+  const fraction = m?.[7] ?? '';
   if (m !== null && (Number(m[2]) === 0 || Number(m[3]) === 0))
     return zeroPartFormat(
       m.slice(1, 7).map((x) => Number(x ?? 0)),
-      micros,
+      fraction,
       text(format),
     );
   const d = parseDatetime(v);
-  return d === null ? null : dateFormat(d, text(format), micros);
+  return d === null ? null : dateFormat(d, text(format), fraction);
 }
 
-function dateFormat(d: Date, format: string, micros = ''): string {
+function dateFormat(d: Date, format: string, fraction = ''): string {
   const h = d.getHours();
   return eachSpecifier(format, (spec) => {
     switch (spec) {
@@ -294,9 +326,7 @@ function dateFormat(d: Date, format: string, micros = ''): string {
       case 'S':
         return pad2(d.getSeconds());
       case 'f':
-        return micros === ''
-          ? String(d.getMilliseconds() * 1000).padStart(6, '0')
-          : micros.padEnd(6, '0');
+        return fraction === '' ? String(micros(d)).padStart(6, '0') : fraction.padEnd(6, '0');
       case 'p':
         return h < 12 ? 'AM' : 'PM';
       case 'U':
@@ -356,6 +386,10 @@ const COMPOSITE_UNITS: Readonly<Record<string, readonly string[]>> = {
   HOUR_MINUTE: ['HOUR', 'MINUTE'],
   HOUR_SECOND: ['HOUR', 'MINUTE', 'SECOND'],
   MINUTE_SECOND: ['MINUTE', 'SECOND'],
+  DAY_MICROSECOND: ['DAY', 'HOUR', 'MINUTE', 'SECOND', 'MICROSECOND'],
+  HOUR_MICROSECOND: ['HOUR', 'MINUTE', 'SECOND', 'MICROSECOND'],
+  MINUTE_MICROSECOND: ['MINUTE', 'SECOND', 'MICROSECOND'],
+  SECOND_MICROSECOND: ['SECOND', 'MICROSECOND'],
 };
 
 /** Adds n months keeping the day, or the month's last day when it has fewer (MySQL's rule). */
@@ -370,10 +404,10 @@ function addMonths(d: Date, n: number): void {
 function addUnit(d: Date, unit: string, n: number): boolean {
   switch (unit) {
     case 'MICROSECOND':
-      d.setMilliseconds(d.getMilliseconds() + n / 1000);
+      addMicros(d, Math.round(n));
       return true;
     case 'SECOND':
-      d.setMilliseconds(d.getMilliseconds() + n * 1000);
+      addMicros(d, Math.round(n * 1_000_000));
       return true;
     case 'MINUTE':
       d.setMinutes(d.getMinutes() + n);
@@ -408,10 +442,14 @@ function addInterval(v: V, amount: V, unit: V, sign: number): V {
   const parts = COMPOSITE_UNITS[u];
   if (parts !== undefined) {
     // '1:30' HOUR_MINUTE: the values fill the units from the least significant end.
-    const values = (text(amount).match(/\d+/g) ?? []).map(Number);
-    if (values.length === 0 || values.length > parts.length) return null;
+    const digits = text(amount).match(/\d+/g) ?? [];
+    if (digits.length === 0 || digits.length > parts.length) return null;
     const negative = text(amount).trim().startsWith('-') ? -1 : 1;
-    const units = parts.slice(parts.length - values.length);
+    const units = parts.slice(parts.length - digits.length);
+    // The microseconds after a point are a fraction of a second ('1.5' is 500,000).
+    const values = digits.map((d, i) =>
+      units[i] === 'MICROSECOND' && i > 0 ? Number(d.padEnd(6, '0').slice(0, 6)) : Number(d),
+    );
     units.forEach((part, i) => addUnit(d, part, values[i]! * negative * sign));
   } else {
     // Whole units take the value rounded (INTERVAL 1.5 DAY is 2 days); seconds keep fractions.
@@ -422,7 +460,12 @@ function addInterval(v: V, amount: V, unit: V, sign: number): V {
   }
   const withTime =
     hasTime(v) || !['DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR', 'YEAR_MONTH'].includes(u);
-  return withTime ? formatDatetime(d, d.getMilliseconds() === 0 ? 0 : 6) : dateOnly(d);
+  // The fraction's digits: the date's, a SECOND interval's, or six for microseconds.
+  const scale = (t: string): number => Math.min(6, FRACTION.exec(t)?.[1]?.length ?? 0);
+  const fsp = u.endsWith('MICROSECOND')
+    ? 6
+    : Math.max(scale(text(v)), u === 'SECOND' ? scale(text(amount)) : 0);
+  return withTime ? formatDatetime(d, fsp) : dateOnly(d);
 }
 
 function hash(algorithm: string, v: V): V {
@@ -612,6 +655,17 @@ function timeParts(v: V): [number, number, number] | null {
   return null;
 }
 
+/** A TIME of `us` microseconds, with `scale` digits of fraction (none for 0). */
+function fractionalTime(us: number, scale: number): string {
+  const whole = secondsToTime(Math.trunc(us / 1_000_000));
+  const sign = us < 0 && whole[0] !== '-' ? '-' : '';
+  if (scale === 0) return sign + whole;
+  const fraction = String(Math.abs(us) % 1_000_000)
+    .padStart(6, '0')
+    .slice(0, scale);
+  return `${sign}${whole}.${fraction}`;
+}
+
 function secondsToTime(total: number): string {
   const sign = total < 0 ? '-' : '';
   const a = Math.abs(total);
@@ -622,14 +676,15 @@ function timestampDiff(unit: V, a: V, b: V): V {
   const x = parseDatetime(a);
   const y = parseDatetime(b);
   if (x === null || y === null) return null;
-  const ms = y.getTime() - x.getTime();
+  const us = (y.getTime() - x.getTime()) * 1000 + (micros(y) % 1000) - (micros(x) % 1000);
+  const ms = us / 1000;
   const months =
     (y.getFullYear() - x.getFullYear()) * 12 +
     (y.getMonth() - x.getMonth()) -
     (y.getDate() < x.getDate() ? 1 : 0);
   switch (text(unit)) {
     case 'MICROSECOND':
-      return ms * 1000;
+      return us;
     case 'SECOND':
       return Math.trunc(ms / 1000);
     case 'MINUTE':
@@ -995,13 +1050,33 @@ function periodMonths(v: V): number {
   return year * 12 + (p % 100) - 1;
 }
 
+/** A TIME's seconds with their fraction ('00:00:01.5' → 1.5), or null. */
+function exactTimeSeconds(v: V): number | null {
+  const whole = timeSeconds(v);
+  if (whole === null) return null;
+  const fraction = FRACTION.exec(text(v))?.[1];
+  if (fraction === undefined) return whole;
+  const us = Number(fraction.padEnd(6, '0').slice(0, 6)) / 1_000_000;
+  return whole < 0 || text(v).trim().startsWith('-') ? whole - us : whole + us;
+}
+
+const FRACTION = /\.(\d+)\s*$/;
+
+/** A datetime plus a time: microseconds shown when either has a fraction (MariaDB's scale). */
+function datetimePlusTime(d: Date, a: V, b: V, sign: 1 | -1): V {
+  const delta = exactTimeSeconds(b);
+  if (delta === null) return null;
+  const fsp = FRACTION.test(text(a)) || FRACTION.test(text(b)) ? 6 : 0;
+  return formatDatetime(plusSeconds(d, sign * delta), fsp);
+}
+
 /** ADDTIME/SUBTIME: a datetime plus a time, or a time plus a time. */
 function addTime(a: V, b: V, sign: 1 | -1): V {
   const delta = timeSeconds(b);
   if (delta === null) return null;
   if (hasTime(a) || /^\s*\d{4}-/.test(text(a))) {
     const d = parseDatetime(a);
-    return d === null ? null : formatDatetime(new Date(d.getTime() + sign * delta * 1000));
+    return d === null ? null : datetimePlusTime(d, a, b, sign);
   }
   const base = timeSeconds(a);
   return base === null ? null : clampTime(base + sign * delta);
@@ -1137,8 +1212,7 @@ const MORE_IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
     const d = parseDatetime(v ?? null);
     if (d === null) return null;
     if (t === undefined) return formatDatetime(d);
-    const delta = isNull(t) ? null : timeSeconds(t);
-    return delta === null ? null : formatDatetime(new Date(d.getTime() + delta * 1000));
+    return isNull(t) ? null : datetimePlusTime(d, v ?? null, t, 1);
   },
   addtime: nullSafe((a, b) => addTime(a, b, 1)),
   subtime: nullSafe((a, b) => addTime(a, b, -1)),
@@ -1580,7 +1654,7 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
   now: (fsp) => formatDatetime(new Date(), isNull(fsp) ? 0 : int(fsp)),
   sysdate: (fsp) => formatDatetime(new Date(), isNull(fsp) ? 0 : int(fsp)),
   curdate: () => dateOnly(new Date()),
-  curtime: () => formatDatetime(new Date()).slice(11),
+  curtime: (fsp) => formatDatetime(new Date(), isNull(fsp) ? 0 : int(fsp)).slice(11),
   utc_timestamp: () => formatUtc(new Date()),
   utc_date: () => formatUtc(new Date()).slice(0, 10),
   utc_time: () => formatUtc(new Date()).slice(11),
@@ -1600,7 +1674,10 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
   time: (v) => {
     if (isNull(v)) return null;
     const parts = timeParts(v);
-    return parts === null ? null : `${pad2(parts[0])}:${pad2(parts[1])}:${pad2(parts[2])}`;
+    if (parts === null) return null;
+    const fraction = FRACTION.exec(text(v))?.[1]?.slice(0, 6);
+    const base = `${pad2(parts[0])}:${pad2(parts[1])}:${pad2(parts[2])}`;
+    return fraction === undefined ? base : `${base}.${fraction}`;
   },
   year: datePart(0, (d) => d.getFullYear()),
   month: datePart(1, (d) => d.getMonth() + 1),
@@ -1652,13 +1729,21 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
     return x === null || y === null ? null : toDays(x) - toDays(y);
   },
   timediff: nullSafe((a, b) => {
+    // The fraction's digits: the wider of the two arguments'.
+    const scale = Math.min(
+      6,
+      Math.max(FRACTION.exec(text(a))?.[1]?.length ?? 0, FRACTION.exec(text(b))?.[1]?.length ?? 0),
+    );
     const x = parseDatetime(a);
     const y = parseDatetime(b);
-    if (x !== null && y !== null) return secondsToTime((x.getTime() - y.getTime()) / 1000);
-    const p = timeParts(a);
-    const q = timeParts(b);
+    if (x !== null && y !== null) {
+      const us = (x.getTime() - y.getTime()) * 1000 + (micros(x) % 1000) - (micros(y) % 1000);
+      return fractionalTime(us, scale);
+    }
+    const p = exactTimeSeconds(a);
+    const q = exactTimeSeconds(b);
     if (p === null || q === null) return null;
-    return secondsToTime(p[0] * 3600 + p[1] * 60 + p[2] - (q[0] * 3600 + q[1] * 60 + q[2]));
+    return fractionalTime(Math.round((p - q) * 1_000_000), scale);
   }),
   timestampdiff: (unit, a, b) => timestampDiff(unit ?? null, a ?? null, b ?? null),
   extract: (unit, v) => {
@@ -1693,6 +1778,24 @@ const IMPLEMENTATIONS: Readonly<Record<string, Fn>> = {
         return (d.getHours() * 100 + d.getMinutes()) * 100 + d.getSeconds();
       case 'MINUTE_SECOND':
         return d.getMinutes() * 100 + d.getSeconds();
+      case 'MICROSECOND':
+        return micros(d);
+      case 'SECOND_MICROSECOND':
+        return d.getSeconds() * 1_000_000 + micros(d);
+      case 'MINUTE_MICROSECOND':
+        return (d.getMinutes() * 100 + d.getSeconds()) * 1_000_000 + micros(d);
+      case 'HOUR_MICROSECOND':
+        return (
+          ((d.getHours() * 100 + d.getMinutes()) * 100 + d.getSeconds()) * 1_000_000 + micros(d)
+        );
+      case 'DAY_MICROSECOND':
+        return (
+          (((d.getDate() * 100 + d.getHours()) * 100 + d.getMinutes()) * 100 + d.getSeconds()) *
+            1_000_000 +
+          micros(d)
+        );
+      case 'WEEK':
+        return calcWeek(d, weekMode(0))[0];
       default:
         return null;
     }
