@@ -1022,10 +1022,11 @@ export class DmlRunner {
     if (isError(answered) || !result.ok) return answered;
     // A changed-only UPDATE: its guard counted the rows matched.
     if (translation.countsMatched === true && s.kind === 'update') {
-      const changed = result.value.changes;
+      // On a table with UPDATE triggers every matched row was written: the guard counted changes.
+      const changed = translation.countsChanged === true ? check.changed : result.value.changes;
       const matched = check.matched;
       const affected = this.session.foundRowsFlag ? matched : changed;
-      this.changedOfLast = changed;
+      this.changedOfLast = result.value.changes;
       this.session.rowCount = affected;
       return {
         ...answered,

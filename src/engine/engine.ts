@@ -481,7 +481,12 @@ export class Engine implements Backend {
     const key = sessionEmitKey(session, this.catalog.version);
     const memo = this.changedOnly.get(template);
     if (memo !== undefined && memo.key === key) return memo.value;
-    const statement: Update = { ...s, changedOnly: true };
+    const db = s.table.table.db ?? session.database ?? '';
+    const name = s.table.table.name.toLowerCase();
+    const firesAll = (this.catalog.triggers?.(db) ?? []).some(
+      (t) => t.event === 'UPDATE' && t.table.toLowerCase() === name,
+    );
+    const statement: Update = { ...s, changedOnly: true, ...(firesAll ? { firesAll } : {}) };
     const value = {
       statement,
       result: emitDml(statement, { catalog: this.catalog, ...session }, template.pinned),

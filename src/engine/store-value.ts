@@ -9,7 +9,9 @@ import { invalidUtf8At, utf8SequenceLength, type SqlValue } from '../codec/index
 import type { ErrorResult } from '../mysql/index.js';
 import { assert } from '../core/assert.js';
 import {
+  CHANGED_FUNCTION,
   PROBE_FUNCTION,
+  ROW_OF_FUNCTION,
   SINGLE_VALUE_FUNCTION,
   STORE_VALUE_FUNCTION,
   UNCHANGED_FUNCTION,
@@ -87,6 +89,10 @@ export class WriteCheck implements ExpressionSink {
   row = 0;
   /** The rows an UPDATE's changed-rows guard saw: its matched rows (store-rule.ts). */
   matched = 0;
+  /** The rows it found changed, when every matched row is written (CHANGED_FUNCTION). */
+  changed = 0;
+  /** The number the guard gave each row it counted, by rowid (ROW_OF_FUNCTION). */
+  rowOf: Map<V, number> | null = null;
 
   constructor(
     readonly modes: WriteModes,
@@ -150,26 +156,43 @@ export function changedGuardFunctions(): UserFunction[] {
     {
       name: PROBE_FUNCTION,
       deterministic: false,
-      varargs: false,
+      varargs: true,
       // `first`: 1 counts the row and opens the probe, 0 opens it, 2 counts the row only.
-      fn: (first: V) => {
+      fn: (first: V, rowid: V = null) => {
         const how = Number(first);
         if (how !== 0 && active !== null) {
           active.row++;
           active.matched++;
+          if (rowid !== null) (active.rowOf ??= new Map()).set(rowid, active.row);
         }
         if (how !== 2) openProbe();
         return null;
       },
     },
     {
-      name: UNCHANGED_FUNCTION,
+      name: ROW_OF_FUNCTION,
       deterministic: false,
       varargs: false,
-      fn: (_probe: V, current: V, next: V, affinity: V) => {
+      fn: (rowid: V) => active?.rowOf?.get(rowid) ?? Math.max(active?.row ?? 1, 1),
+    },
+    {
+      name: UNCHANGED_FUNCTION,
+      deterministic: false,
+      varargs: true,
+      // `keep` 0: the held warnings are dropped (every row's SET runs: CHANGED_FUNCTION).
+      fn: (_probe: V, current: V, next: V, affinity: V, keep: V = 1n) => {
         const held = closeProbe();
         if (!sameStored(current, next, String(affinity))) return 0n;
-        if (held.length > 0 && active !== null) active.warnings.push(...held);
+        if (held.length > 0 && active !== null && Number(keep) !== 0) active.warnings.push(...held);
+        return 1n;
+      },
+    },
+    {
+      name: CHANGED_FUNCTION,
+      deterministic: false,
+      varargs: false,
+      fn: (changed: V) => {
+        if (active !== null && changed !== null && Number(changed) !== 0) active.changed++;
         return 1n;
       },
     },

@@ -480,6 +480,11 @@ export interface Update {
    * UPDATE CURRENT_TIMESTAMP (emit-dml.ts, `changedGuard`).
    */
   readonly changedOnly?: boolean;
+  /**
+   * With `changedOnly`, on a table with UPDATE triggers: every matched row is written (its
+   * triggers fire, as MariaDB's do on a row left as it was), the guard counts the changed ones.
+   */
+  readonly firesAll?: boolean;
 }
 
 export interface Delete {

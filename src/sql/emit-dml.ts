@@ -49,8 +49,10 @@ import { rollupQuery } from './rollup.js';
 import { hasEffects, hasSubquery } from './ast.js';
 import { AGGREGATES, FUNCTION_ALIASES } from './functions.js';
 import {
+  CHANGED_FUNCTION,
   PROBE_FUNCTION,
   RECURSION_CUT_FUNCTION,
+  ROW_OF_FUNCTION,
   SINGLE_VALUE_FUNCTION,
   STORE_VALUE_FUNCTION,
   storeRuleSql,
@@ -112,6 +114,11 @@ export interface DmlTranslation {
    */
   readonly countsMatched?: boolean;
   /**
+   * Such an UPDATE on a table with UPDATE triggers (`Update.firesAll`): it writes every matched
+   * row and its guard counts the changed ones (WriteCheck.changed).
+   */
+  readonly countsChanged?: boolean;
+  /**
    * An INSERT's values for generated columns, which are dropped (SQLite computes the column):
    * each row's such column in row order. MariaDB's 1906, an error in strict mode and a warning
    * otherwise (the engine decides: dml.ts); absent when none was given.
@@ -142,6 +149,8 @@ export class DmlEmitter extends ExpressionEmitter {
   readonly generatedGiven: string[] = [];
   /** DmlTranslation.countsMatched. */
   countsMatched = false;
+  /** DmlTranslation.countsChanged. */
+  countsChanged = false;
   /** Lower-case table name or alias → its table, for the collation of a column reference. */
   private readonly named = new Map<string, TableDef>();
   /** How many views this emitter is nested in (a view over a view over …). */
@@ -570,7 +579,7 @@ export class DmlEmitter extends ExpressionEmitter {
    * messages: n > 0 for row n of a VALUES list, -1 for the column SQLite computes first in
    * each row (it counts the rows), 0 for the others.
    */
-  value(table: TableDef, column: string, value: Expr, row: number): string {
+  value(table: TableDef, column: string, value: Expr, row: number | string): string {
     if (value.kind === 'default')
       return this.missing(table, column, row) ?? this.storedDefault(table, column, row);
     // A hex literal written into a numeric column is its number (0x11 is 17); into a BIT or
@@ -593,7 +602,7 @@ export class DmlEmitter extends ExpressionEmitter {
    * function, which writes it in its canonical form (`'2001-1-5'` as `2001-01-05`), as the
    * column's SQLite DEFAULT has it (DdlOptions.temporalDefault).
    */
-  private storedDefault(table: TableDef, column: string, row: number): string {
+  private storedDefault(table: TableDef, column: string, row: number | string): string {
     const sql = this.defaultOf(table, column);
     const def = findColumn(table, column);
     const d = def.default;
@@ -628,7 +637,7 @@ export class DmlEmitter extends ExpressionEmitter {
    * Null when the column has a default (or is generated: AUTO_INCREMENT). A TIMESTAMP has no
    * implicit default (explicit_defaults_for_timestamp is ON, MariaDB 10.10's default).
    */
-  missing(table: TableDef, column: string, row: number): string | null {
+  missing(table: TableDef, column: string, row: number | string): string | null {
     const def = findColumn(table, column);
     if (def.nullable !== false || def.default !== null) return null;
     const rule = storeRuleSql(table, def, this.options.inlineRules);
@@ -673,7 +682,12 @@ export class DmlEmitter extends ExpressionEmitter {
         if (a.value.kind !== 'default') this.generatedGiven.push(a.column.column);
         continue;
       }
-      const row = a === first && !counted ? -1 : 0;
+      // Counted by the guard: each store call names the number it gave the row.
+      const row = counted
+        ? `${ROW_OF_FUNCTION}(${quoteId(alias ?? table.name)}.rowid)`
+        : a === first
+          ? -1
+          : 0;
       sets.push(
         `${quoteId(a.column.column)} = ${this.value(table, a.column.column, a.value, row)}`,
       );
@@ -689,9 +703,16 @@ export class DmlEmitter extends ExpressionEmitter {
    * `NOT (…)`, true for a row the assignments change: each value as the column would store it
    * (through the store function, in a probe that holds its warnings) against the column's
    * (store-rule.ts, UNCHANGED_FUNCTION). Null when only generated columns are assigned. Emitted
-   * after the WHERE, so that it runs last, on the matched rows only: it counts them.
+   * after the WHERE, so that it runs last, on the matched rows only: it counts them. With
+   * `firesAll` (UPDATE triggers) it is `mysql_changed(NOT (…))`, always true: it counts the
+   * changed rows, and every matched row is written.
    */
-  changedGuard(table: TableDef, given: readonly Assignment[], alias: string): string | null {
+  changedGuard(
+    table: TableDef,
+    given: readonly Assignment[],
+    alias: string,
+    firesAll = false,
+  ): string | null {
     const assignments = inOrder(given, alias).filter(
       (a) => !isGenerated(findColumn(table, a.column.column)),
     );
@@ -699,12 +720,54 @@ export class DmlEmitter extends ExpressionEmitter {
     this.countsMatched = true;
     // A value with effects must run once: every matched row is written (and counted).
     if (assignments.some((a) => hasEffects(a.value))) return `${PROBE_FUNCTION}(2) IS NULL`;
+    const guard = this.changeTest(table, assignments, alias, !firesAll);
+    if (!firesAll) return guard;
+    this.countsChanged = true;
+    return `${CHANGED_FUNCTION}(${guard})`;
+  }
+
+  /**
+   * With `firesAll`, an ON UPDATE CURRENT_TIMESTAMP column's value: the time on a changed row,
+   * else the column as it is. (The change is tested again here: SQLite runs the WHERE of an
+   * UPDATE with triggers over every row before it computes the first row's values.)
+   */
+  changedOnlyNow(
+    table: TableDef,
+    given: readonly Assignment[],
+    alias: string,
+    column: string,
+    now: string,
+  ): string {
+    const assignments = inOrder(given, alias).filter(
+      (a) => !isGenerated(findColumn(table, a.column.column)) && !hasEffects(a.value),
+    );
+    if (assignments.length === 0) return now;
+    const changed = this.changeTest(table, assignments, alias, false, false);
+    return `CASE WHEN ${changed} THEN ${now} ELSE ${quoteId(column)} END`;
+  }
+
+  /**
+   * `NOT (mysql_unchanged(mysql_probe(first), c1, v1, 'affinity'[, 0]) AND …)`. `counting`: the
+   * first probe counts the row; `keep`: a row left as it was gives the held warnings (its SET
+   * will not run).
+   */
+  private changeTest(
+    table: TableDef,
+    assignments: readonly Assignment[],
+    alias: string,
+    keep: boolean,
+    counting = true,
+  ): string {
     const terms = assignments.map((a, i) => {
       const column = findColumn(table, a.column.column);
       const current = `${quoteId(alias)}.${quoteId(column.name)}`;
-      const probe = `${PROBE_FUNCTION}(${i === 0 ? 1 : 0})`;
+      const probe =
+        i === 0 && counting
+          ? `${PROBE_FUNCTION}(1, ${quoteId(alias)}.rowid)`
+          : `${PROBE_FUNCTION}(0)`;
       const next = this.value(table, column.name, a.value, 0);
-      return `${UNCHANGED_FUNCTION}(${probe}, ${current}, ${next}, '${sqliteType(column.type)}')`;
+      const affinity = `'${sqliteType(column.type)}'`;
+      return `${UNCHANGED_FUNCTION}(${probe}, ${current}, ${next}, ${affinity}${keep ? '' : ', 0'})`;
     });
     return `NOT (${terms.join(' AND ')})`;
   }
@@ -1206,8 +1269,12 @@ function emitUpdateIn(e: DmlEmitter, s: Update): string {
   const sets = e.assignmentList(table, s.assignments, named, s.changedOnly === true);
   const assigned = new Set(s.assignments.map((a) => a.column.column.toLowerCase()));
   for (const c of table.columns) {
-    if (c.onUpdateNow !== null && !assigned.has(c.name.toLowerCase()))
-      sets.push(`${quoteId(c.name)} = mysql_now(${c.onUpdateNow})`);
+    if (c.onUpdateNow === null || assigned.has(c.name.toLowerCase())) continue;
+    const now = `mysql_now(${c.onUpdateNow})`;
+    // Every matched row is written (triggers): the time moves on the changed ones only.
+    const value =
+      s.firesAll === true ? e.changedOnlyNow(table, s.assignments, named, c.name, now) : now;
+    sets.push(`${quoteId(c.name)} = ${value}`);
   }
   const verb = s.ignore ? 'UPDATE OR IGNORE' : 'UPDATE';
   const head = `${verb} ${quoteId(table.sqliteName)} AS ${alias} SET ${sets.join(', ')}`;
@@ -1219,7 +1286,10 @@ function emitUpdateIn(e: DmlEmitter, s: Update): string {
     s.changedOnly === true && hasSubquery(s.where)
       ? ` WHERE rowid IN (SELECT rowid FROM ${quoteId(table.sqliteName)} AS ${alias}${rowFilter(e, table, alias, s)})`
       : rowFilter(e, table, alias, s);
-  const guard = s.changedOnly === true ? e.changedGuard(table, s.assignments, named) : null;
+  const guard =
+    s.changedOnly === true
+      ? e.changedGuard(table, s.assignments, named, s.firesAll === true)
+      : null;
   if (guard === null) return head + filter;
   if (filter === '') return `${head} WHERE ${guard}`;
   return `${head} WHERE (${filter.slice(' WHERE '.length)}) AND ${guard}`;
@@ -1435,6 +1505,7 @@ export function emitDml(
       ...(e.generatedGiven.length > 0 ? { generatedGiven: e.generatedGiven } : {}),
       ...(e.insertSource === null ? {} : { source: e.insertSource }),
       ...(e.countsMatched ? { countsMatched: true } : {}),
+      ...(e.countsChanged ? { countsChanged: true } : {}),
     };
     return ok(foundRows === null ? translation : { ...translation, foundRows });
   } catch (error) {

@@ -86,6 +86,17 @@ export const NUMBER_TEXT_FLOAT = -2;
  */
 export const PROBE_FUNCTION = 'mysql_probe';
 export const UNCHANGED_FUNCTION = 'mysql_unchanged';
+/**
+ * A table with UPDATE triggers: MariaDB fires them on every matched row, changed or not, so every
+ * matched row is written; `mysql_changed(guard)` counts the changed ones (always true).
+ */
+export const CHANGED_FUNCTION = 'mysql_changed';
+/**
+ * `mysql_row_of(rowid)`: the number the guard gave that row when it counted it (`mysql_probe(1,
+ * rowid)`), for the SET's warnings ("at row N"): SQLite may test the WHERE of every row before
+ * it writes the first.
+ */
+export const ROW_OF_FUNCTION = 'mysql_row_of';
 /** ROUND/TRUNCATE of a DOUBLE: on its binary value, a half to even (MariaDB's my_double_round). */
 export const DOUBLE_ROUND_FUNCTION = 'mysql_round_double';
 /**

@@ -657,6 +657,42 @@ export function dmlCases(): CaseList {
     "UPDATE tw SET s = 'abcdefghijkl' WHERE id = 1",
     'SELECT id, v, s, dt, upd IS NULL FROM tw ORDER BY id',
   );
+  // MariaDB fires a table's UPDATE triggers on every row the UPDATE matches, changed or not; the
+  // rows left as they were were skipped, and their triggers never ran (an audit row lost).
+  list.add(
+    'UPDATE triggers fire on a matched row left as it was',
+    [
+      'CREATE TABLE tt (id INT PRIMARY KEY, v INT, ts TIMESTAMP NULL DEFAULT NULL ON UPDATE CURRENT_TIMESTAMP)',
+      'CREATE TABLE tlog (n INT)',
+      'CREATE TRIGGER ttb BEFORE UPDATE ON tt FOR EACH ROW INSERT INTO tlog VALUES (NEW.v)',
+      'CREATE TRIGGER tta AFTER UPDATE ON tt FOR EACH ROW INSERT INTO tlog VALUES (-NEW.v)',
+      'INSERT INTO tt (id, v) VALUES (1, 1), (2, 2)',
+    ],
+    'UPDATE tt SET v = 1',
+    'SELECT ROW_COUNT()',
+    'SELECT n FROM tlog ORDER BY n',
+    'SELECT id, v, ts IS NULL FROM tt ORDER BY id',
+    'UPDATE tt SET v = v ORDER BY id LIMIT 1',
+    'SELECT COUNT(*) FROM tlog',
+    'SELECT id, v, ts IS NULL FROM tt ORDER BY id',
+  );
+  // An UPDATE's warnings name the row among the matched ones ("at row N"), rows left as they were
+  // included, on a table with triggers too (SQLite tests the WHERE of every row first there).
+  list.add(
+    'UPDATE warnings number the matched rows',
+    [
+      'CREATE TABLE tn (id INT PRIMARY KEY, c CHAR(3))',
+      "INSERT INTO tn VALUES (1, 'abc'), (2, 'x'), (3, 'y')",
+      "SET sql_mode = ''",
+    ],
+    "UPDATE tn SET c = 'abcdef'",
+    'CREATE TABLE tnl (n INT)',
+    'CREATE TRIGGER tna AFTER UPDATE ON tn FOR EACH ROW INSERT INTO tnl VALUES (1)',
+    "UPDATE tn SET c = CONCAT('z', id, 'abcdef')",
+    "UPDATE tn SET c = CONCAT('z', id, 'abcdef') WHERE id > 1",
+    "UPDATE tn SET c = CONCAT('q', id, 'abcdef') ORDER BY id DESC LIMIT 2",
+    'SELECT COUNT(*) FROM tnl',
+  );
   // AND CHAIN begins the next transaction at once: the rows after it are rolled back with it
   // (they were committed alone, a newcomer's report).
   list.add(
