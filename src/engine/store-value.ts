@@ -91,8 +91,10 @@ export class WriteCheck implements ExpressionSink {
   matched = 0;
   /** The rows it found changed, when every matched row is written (CHANGED_FUNCTION). */
   changed = 0;
-  /** The number the guard gave each row it counted, by rowid (ROW_OF_FUNCTION). */
+  /** The number the guard gave each row it counted, by rowid (ROW_OF_FUNCTION), past the first. */
   rowOf: Map<V, number> | null = null;
+  /** The rowid of row 1 (a point write counts one row: no map). */
+  firstRowid: V = null;
 
   constructor(
     readonly modes: WriteModes,
@@ -163,7 +165,8 @@ export function changedGuardFunctions(): UserFunction[] {
         if (how !== 0 && active !== null) {
           active.row++;
           active.matched++;
-          if (rowid !== null) (active.rowOf ??= new Map()).set(rowid, active.row);
+          if (rowid !== null && active.row === 1) active.firstRowid = rowid;
+          else if (rowid !== null) (active.rowOf ??= new Map()).set(rowid, active.row);
         }
         if (how !== 2) openProbe();
         return null;
@@ -173,7 +176,11 @@ export function changedGuardFunctions(): UserFunction[] {
       name: ROW_OF_FUNCTION,
       deterministic: false,
       varargs: false,
-      fn: (rowid: V) => active?.rowOf?.get(rowid) ?? Math.max(active?.row ?? 1, 1),
+      fn: (rowid: V) => {
+        if (active === null) return 1;
+        if (rowid !== null && rowid === active.firstRowid) return 1;
+        return active.rowOf?.get(rowid) ?? Math.max(active.row, 1);
+      },
     },
     {
       name: UNCHANGED_FUNCTION,
