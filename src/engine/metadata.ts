@@ -1218,6 +1218,16 @@ const longTextResult = (name: string): ColumnDef =>
 
 function callColumn(name: string, e: Expr & { kind: 'call' }, scope: Scope): ColumnDef {
   const fn = e.name;
+  // DEFAULT(col): typed as the column, from no table, and NULL when it has no default.
+  const ref = e.args[0];
+  if (fn === 'DEFAULT' && ref?.kind === 'column') {
+    const found = findColumn(scope, ref);
+    if (found !== null) {
+      const [table, def] = found;
+      const c = columnOfTable(name, { ...def, autoIncrement: false }, table, {});
+      return { ...c, flags: c.flags & ~ColumnFlag.NOT_NULL };
+    }
+  }
   if (fn === 'CEIL' || fn === 'CEILING' || fn === 'FLOOR') {
     const arg = e.args[0];
     const inner = arg === undefined ? null : exprColumn('', arg, scope);

@@ -1112,6 +1112,11 @@ export function hasEffects(node: unknown): boolean {
   );
 }
 
+/** Whether `node` holds a DEFAULT(col) call. */
+export function hasDefaultOf(node: unknown): boolean {
+  return someNode(node, (kind, n) => kind === 'call' && n['name'] === 'DEFAULT');
+}
+
 /** Whether a node under `node` is one `test` accepts (the AST is plain data: walk every value). */
 function someNode(
   node: unknown,

@@ -784,8 +784,10 @@ export class DmlEmitter extends ExpressionEmitter {
     );
     if (assignments.length === 0) return this.assignmentList(table, given).join(', ');
     this.inUpsert = true;
+    this.defaultsOf = table;
     const list = this.assignmentList(table, assignments).join(', ');
     const guard = this.expr(unchangedGuard(inOrder(assignments, table.name)));
+    this.defaultsOf = null;
     this.inUpsert = false;
     return `${list} WHERE ${guard}`;
   }
@@ -910,7 +912,10 @@ function emitInsert(e: DmlEmitter, s: Insert): string {
     const filled = left.length === 0 ? rows : rows.map((row) => [...row, ...left.map(defaultExpr)]);
     const computed = withoutGenerated(table, [...columns, ...left], filled, e.generatedGiven);
     const named = computed.columns;
+    // DEFAULT(col) in a row names a column of the table written.
+    e.defaultsOf = table;
     body = 'VALUES ' + computed.rows.map((row, i) => emitRow(e, table, named, row, i)).join(', ');
+    e.defaultsOf = null;
     columns = named;
   }
   checkColumns(table, columns);

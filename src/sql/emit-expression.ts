@@ -6,6 +6,7 @@ import { isJsonTableDef, jsonTableColumnName } from './json-table.js';
 import type {
   Call,
   Cast,
+  ColumnDef,
   ColumnRef,
   DataType,
   Expr,
@@ -280,6 +281,53 @@ export class ExpressionEmitter {
       printedExpr(right, this.numberScope, table),
     ]);
     return `${ARITHMETIC_FUNCTION}(${l}, ${r}, ${quoteString(spec)})`;
+  }
+
+  /**
+   * DEFAULT(col): the column's default expression; 0 for AUTO_INCREMENT, NULL for a nullable
+   * column without one, 1364 for a NOT NULL one without one (MariaDB's answers).
+   */
+  private defaultOfColumn(e: Call): string {
+    const ref = e.args[0];
+    if (ref?.kind !== 'column' || e.args.length !== 1) return this.parameterCount('DEFAULT');
+    // SQL the schema keeps (a trigger's body) is planned on every node, by releases before
+    // session 26 too, which refuse DEFAULT(col): refused here alike (sql.md, "DDL rules by version").
+    // So is a schema expression's (a CHECK, a generated column: no table in scope).
+    if (
+      this.options.inlineRules === true ||
+      (this.columnScopes.length === 0 && this.defaultsOf === null)
+    )
+      return this.unsupported('DEFAULT(column)');
+    const name = ref.column.toLowerCase();
+    for (let i = this.columnScopes.length - 1; i >= 0; i--) {
+      for (const [alias, table] of this.columnScopes[i]!) {
+        if (ref.table !== null && alias !== ref.table.toLowerCase()) continue;
+        const def = table.columns.find((c) => c.name.toLowerCase() === name);
+        if (def !== undefined) return this.defaultOfDef(def);
+      }
+    }
+    const target = this.defaultsOf;
+    const def = target?.columns.find((c) => c.name.toLowerCase() === name);
+    if (
+      target !== null &&
+      def !== undefined &&
+      (ref.table === null || ref.table.toLowerCase() === target.name.toLowerCase())
+    )
+      return this.defaultOfDef(def);
+    return this.fail(1054, '42S22', `Unknown column '${ref.column}' in 'field list'`);
+  }
+
+  /** The table whose columns DEFAULT(col) names in an INSERT's rows (emit-dml.ts). */
+  defaultsOf: TableDef | null = null;
+
+  private defaultOfDef(def: ColumnDef): string {
+    if (def.autoIncrement) return '0';
+    if (def.default !== null)
+      // Catalog defaults are inlined: their literals carry slots of the CREATE TABLE.
+      return new ExpressionEmitter(this.options, 'all').expr(def.default);
+    if (def.nullable === false)
+      return this.fail(1364, 'HY000', `Field '${def.name}' doesn't have a default value`);
+    return 'NULL';
   }
 
   /** A column's table as MariaDB qualifies it in messages (`` `db`.`alias` ``), or null. */
@@ -1444,6 +1492,8 @@ export class ExpressionEmitter {
   // Functions whose SQLite spelling is not a call with the same arguments; null for the others.
   private specialCall(name: string, e: Call): string | null {
     switch (name) {
+      case 'DEFAULT':
+        return this.defaultOfColumn(e);
       case 'IF':
         return this.ifCall(e);
       case 'NULLIF': {

@@ -13,6 +13,7 @@ import type {
   Select,
   TriggerStatement,
 } from './ast.js';
+import { hasDefaultOf } from './ast.js';
 import { hasAggregate } from './view-dml.js';
 import type { TableDef, TriggerDef, ViewDef } from './catalog.js';
 import { type DmlStatement, emitDml, viewColumns } from './emit-dml.js';
@@ -85,6 +86,9 @@ export function emitCreateView(s: CreateView, options: ObjectOptions): DdlPlan {
     throw new SqlFailure(semantic(1050, '42S01', `Table '${s.view.name}' already exists`));
   }
   if (s.checkOption !== null) throw new SqlFailure(unsupported('WITH CHECK OPTION'));
+  // Releases before session 26 refuse DEFAULT(col) when they parse the view: taken here, a view
+  // would part the nodes' schemas in a rolling upgrade (sql.md, "DDL rules by version").
+  if (hasDefaultOf(s.query)) throw new SqlFailure(unsupported('DEFAULT(column) in a view'));
   if (hasVariable(s.query))
     throw new SqlFailure(semantic(1351, 'HY000', "View's SELECT contains a variable or parameter"));
   const queryDb = options.database ?? db;

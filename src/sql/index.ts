@@ -1,7 +1,7 @@
 // Public API of the SQL front end: tokenizer, parser, normalization and cache, and the
 // MySQL → SQLite emitters with their catalog. See docs/design/sql.md.
 export type * from './ast.js';
-export { hasEffects, hasSubquery } from './ast.js';
+export { hasDefaultOf, hasEffects, hasSubquery } from './ast.js';
 export {
   type Catalog,
   type CheckDef,

@@ -365,7 +365,20 @@ function parseWord(c: Cursor): Expr {
         // DEFAULT(column) only: anything else in the parentheses is MariaDB's syntax error.
         const inner = c.peek(2);
         if (inner.type !== 'word' && inner.type !== 'ident') c.fail();
-        c.unsupported('DEFAULT(column)');
+        c.pos++;
+        c.expectOp('(');
+        const column = parseExpr(c);
+        if (column.kind !== 'column') c.fail();
+        c.expectOp(')');
+        return {
+          kind: 'call',
+          name: 'DEFAULT',
+          args: [column],
+          distinct: false,
+          star: false,
+          orderBy: [],
+          separator: null,
+        };
       }
       c.pos++;
       return { kind: 'default' };

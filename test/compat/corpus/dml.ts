@@ -693,6 +693,21 @@ export function dmlCases(): CaseList {
     "UPDATE tn SET c = CONCAT('q', id, 'abcdef') ORDER BY id DESC LIMIT 2",
     'SELECT COUNT(*) FROM tnl',
   );
+  // DEFAULT(col) was 1235: a column's default in SELECT, UPDATE, INSERT rows and upserts.
+  list.add(
+    'DEFAULT(col)',
+    [
+      "CREATE TABLE df (id INT AUTO_INCREMENT PRIMARY KEY, v INT NOT NULL DEFAULT 5, w VARCHAR(5), x INT NOT NULL, dd DATE DEFAULT '2020-01-02', e DECIMAL(5,2) DEFAULT 1.5)",
+      'INSERT INTO df (v, x) VALUES (1, 1)',
+    ],
+    'SELECT DEFAULT(v), DEFAULT(w), DEFAULT(id), DEFAULT(dd), DEFAULT(e), DEFAULT(df.v) FROM df',
+    'SELECT DEFAULT(x) FROM df',
+    'UPDATE df SET v = DEFAULT(v) + 1',
+    'INSERT INTO df (v, x) VALUES (DEFAULT(v) * 2, 3), (DEFAULT(df.v), 4)',
+    'INSERT INTO df SET v = DEFAULT(v) + 3, x = 1',
+    'INSERT INTO df (id, v, x) VALUES (1, 1, 1) ON DUPLICATE KEY UPDATE v = DEFAULT(v) - 1',
+    'SELECT id, v, x FROM df ORDER BY id',
+  );
   // AND CHAIN begins the next transaction at once: the rows after it are rolled back with it
   // (they were committed alone, a newcomer's report).
   list.add(
