@@ -63,7 +63,12 @@ function derive(
       autoIncrement: false,
       primaryKey: false,
       unique: false,
-      nullable: source.autoIncrement || source.primaryKey ? false : source.nullable,
+      // NULL may come from the NULL side of an outer join (the wire type says so).
+      nullable: onNullSide(wire, source)
+        ? true
+        : source.autoIncrement || source.primaryKey
+          ? false
+          : source.nullable,
       default: source.autoIncrement && !forView ? zero : source.default,
       onUpdateNow: source.onUpdateNow,
       check: null,
@@ -74,6 +79,15 @@ function derive(
     ...plainColumn(name, wire === undefined ? type('LONGTEXT') : typeOfWire(wire)),
     nullable: wire === undefined ? true : (wire.flags & ColumnFlag.NOT_NULL) === 0,
   };
+}
+
+/**
+ * A table's NOT NULL (or key) column whose result column may be NULL: read from the NULL side of
+ * an outer join (metadata.ts, addSources, clears its NOT_NULL flag).
+ */
+function onNullSide(wire: WireColumn | undefined, source: ColumnDef): boolean {
+  const notNull = source.nullable === false || source.primaryKey || source.autoIncrement;
+  return wire !== undefined && notNull && (wire.flags & ColumnFlag.NOT_NULL) === 0;
 }
 
 const type = (

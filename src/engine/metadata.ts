@@ -388,6 +388,8 @@ interface Scope {
   readonly aliases: Map<TableDef, string>;
   /** Derived tables and CTE references: alias (lower-case) → their result columns. */
   readonly derived: Map<string, ColumnDef[]>;
+  /** Tables on the NULL side of an outer join (alias, lower-case): their columns may be NULL. */
+  readonly nullable?: Set<string>;
   /** CTEs visible here: lower-case name → the columns of their query. */
   readonly ctes: ReadonlyMap<string, ColumnDef[] | null>;
   /** The type a prepared statement's `?` (by slot) was bound with; absent for text queries. */
@@ -414,13 +416,19 @@ function viewColumns(view: ViewDef, catalog: Catalog): ColumnDef[] | null {
   }
 }
 
-function addSources(scope: Scope, refs: readonly TableRef[]): boolean {
+/**
+ * Puts `refs` in scope; `nullSide`: they are on the NULL side of an outer join (the right of a
+ * LEFT JOIN), where a NOT NULL column may read NULL (CREATE TABLE … SELECT must not keep it).
+ */
+function addSources(scope: Scope, refs: readonly TableRef[], nullSide = false): boolean {
+  const maybeNull = (columns: ColumnDef[]): ColumnDef[] =>
+    nullSide ? columns.map((c) => ({ ...c, flags: c.flags & ~ColumnFlag.NOT_NULL })) : columns;
   for (const ref of refs) {
     if (ref.kind === 'table') {
       const cte = ref.table.db === null ? scope.ctes.get(ref.table.name.toLowerCase()) : undefined;
       if (cte === null) return false;
       if (cte !== undefined) {
-        scope.derived.set((ref.alias ?? ref.table.name).toLowerCase(), cte);
+        scope.derived.set((ref.alias ?? ref.table.name).toLowerCase(), maybeNull(cte));
         continue;
       }
       const db = ref.table.db ?? scope.database;
@@ -429,7 +437,7 @@ function addSources(scope: Scope, refs: readonly TableRef[]): boolean {
       if (view !== undefined) {
         const columns = viewColumns(view, scope.catalog);
         if (columns === null) return false;
-        scope.derived.set((ref.alias ?? ref.table.name).toLowerCase(), columns);
+        scope.derived.set((ref.alias ?? ref.table.name).toLowerCase(), maybeNull(columns));
         continue;
       }
       const table = scope.catalog.table(db, ref.table.name);
@@ -438,14 +446,17 @@ function addSources(scope: Scope, refs: readonly TableRef[]): boolean {
       scope.tables.set(alias.toLowerCase(), table);
       scope.order.push(table);
       scope.aliases.set(table, alias);
+      if (nullSide) scope.nullable?.add(alias.toLowerCase());
     } else if (ref.kind === 'join') {
-      if (!addSources(scope, [ref.left, ref.right])) return false;
+      if (!addSources(scope, [ref.left], nullSide || ref.type === 'RIGHT')) return false;
+      if (!addSources(scope, [ref.right], nullSide || ref.type === 'LEFT')) return false;
     } else if (ref.kind === 'json_table') {
       const table = jsonTableTable(ref);
       if (table === null) return false;
       scope.tables.set(ref.alias.toLowerCase(), table);
       scope.order.push(table);
       scope.aliases.set(table, ref.alias);
+      if (nullSide) scope.nullable?.add(ref.alias.toLowerCase());
     } else {
       const columns = columnsIn(
         ref.query,
@@ -455,10 +466,17 @@ function addSources(scope: Scope, refs: readonly TableRef[]): boolean {
         scope.boundType,
       );
       if (columns === null) return false;
-      scope.derived.set(ref.alias.toLowerCase(), columns);
+      scope.derived.set(ref.alias.toLowerCase(), maybeNull(columns));
     }
   }
   return true;
+}
+
+/** `c` of the table under `alias`, which may read NULL on the NULL side of an outer join. */
+function onNullSide(scope: Scope, alias: string, c: ColumnDef): ColumnDef {
+  return scope.nullable?.has(alias.toLowerCase()) === true
+    ? { ...c, flags: c.flags & ~ColumnFlag.NOT_NULL }
+    : c;
 }
 
 // A JSON_TABLE's columns as a table's; null when it is refused (the emitter says why).
@@ -529,6 +547,14 @@ function columnsIn(
  * name is the left member's; a column whose type changed no longer names a table's column.
  */
 function unionColumn(left: ColumnDef, right: ColumnDef): ColumnDef {
+  const c = unionType(left, right);
+  // NOT NULL only when every member is (`SELECT 1 UNION SELECT NULL` may be NULL).
+  return (left.flags & right.flags & ColumnFlag.NOT_NULL) !== 0
+    ? c
+    : { ...c, flags: c.flags & ~ColumnFlag.NOT_NULL };
+}
+
+function unionType(left: ColumnDef, right: ColumnDef): ColumnDef {
   if (isNullLiteral(right) || right.type === left.type) return left;
   if (isNullLiteral(left)) return { ...right, name: left.name };
   const name = left.name;
@@ -566,6 +592,7 @@ function selectColumns(
     order: [],
     aliases: new Map(),
     derived: new Map(),
+    nullable: new Set(),
     ctes,
     ...(boundType === undefined ? {} : { boundType }),
   };
@@ -608,7 +635,9 @@ function sourceColumns(scope: Scope, alias: string): ColumnDef[] {
   if (derived !== undefined) return derived;
   const table = scope.tables.get(alias);
   assert(table !== undefined, `FROM item ${alias} has no columns in scope`);
-  return table.columns.map((c) => columnOfTable(c.name, c, table, originOf(scope, table, c.name)));
+  return table.columns.map((c) =>
+    onNullSide(scope, alias, columnOfTable(c.name, c, table, originOf(scope, table, c.name))),
+  );
 }
 
 function originOf(scope: Scope, table: TableDef, column: string): Origin {
@@ -788,7 +817,8 @@ function exprColumn(name: string, e: Expr, scope: Scope): ColumnDef {
       const found = findColumn(scope, e);
       if (found === null) return derivedColumn(name, e, scope);
       const [table, def] = found;
-      return columnOfTable(name, def, table, originOf(scope, table, def.name));
+      const c = columnOfTable(name, def, table, originOf(scope, table, def.name));
+      return onNullSide(scope, scope.aliases.get(table) ?? table.name, c);
     }
     case 'literal':
       switch (e.type) {

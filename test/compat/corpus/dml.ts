@@ -708,6 +708,27 @@ export function dmlCases(): CaseList {
     'INSERT INTO df (id, v, x) VALUES (1, 1, 1) ON DUPLICATE KEY UPDATE v = DEFAULT(v) - 1',
     'SELECT id, v, x FROM df ORDER BY id',
   );
+  // CREATE TABLE … SELECT kept NOT NULL for a column that may be NULL: a UNION member's NULL, the
+  // NULL side of an outer join (a table's NOT NULL column or a derived table's literal). The
+  // table was made NOT NULL and its own rows failed with 1048.
+  list.add(
+    'CREATE TABLE … SELECT over a UNION with NULL and over outer joins',
+    [
+      'CREATE TABLE ct (id INT PRIMARY KEY, v INT NOT NULL)',
+      'CREATE TABLE cu (id INT PRIMARY KEY, w INT NOT NULL)',
+      'INSERT INTO ct VALUES (1, 1)',
+    ],
+    'CREATE TABLE c6 AS SELECT 1 AS a FROM ct UNION SELECT NULL',
+    'SELECT a FROM c6 ORDER BY a',
+    'CREATE TABLE c7 AS SELECT q.a FROM ct LEFT JOIN (SELECT 1 AS a, 5 AS id) q ON q.id = ct.id',
+    'CREATE TABLE c8 AS SELECT ct.id, cu.w, cu.id AS uid FROM ct LEFT JOIN cu ON cu.id = ct.id',
+    'CREATE TABLE c9 AS SELECT cu.w, ct.v FROM cu RIGHT JOIN ct ON cu.id = ct.id',
+    'CREATE TABLE c10 AS SELECT * FROM ct LEFT JOIN cu USING (id)',
+    'SELECT * FROM c7',
+    'SELECT * FROM c8',
+    'SELECT * FROM c9',
+    'SELECT * FROM c10',
+  );
   // AND CHAIN begins the next transaction at once: the rows after it are rolled back with it
   // (they were committed alone, a newcomer's report).
   list.add(
