@@ -270,6 +270,9 @@ describe('a 3-node cluster of real processes', { timeout: 300_000 }, () => {
     try {
       await assert.rejects(again.query('SELECT COUNT(*) FROM acc.t'), { errno: 1047 });
       await again.query('SET GLOBAL wsrep_reject_queries = NONE');
+      // A causal read: the row committed on another node may still be on its way here (a
+      // clean-clone CI run read nothing).
+      await again.query('SET SESSION wsrep_sync_wait = 1');
       const [rows] = await again.query('SELECT v FROM acc.t WHERE id = 7190');
       assert.deepEqual(rows, [{ v: 1 }]);
       await assert.rejects(again.query("SET GLOBAL wsrep_cluster_address = 'gcomm://'"), {
